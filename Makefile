@@ -1,0 +1,55 @@
+# Thin front end over CMake/CTest. The two quick-start commands:
+#   make demo   install what is missing, build, run the NPK audit example
+#   make test   install, build, run every test (normal build, then ASan+UBSan
+#               with the fuzz smoke); the last lines are CTest's summary
+# Also: make build, make asan, make fuzz (FUZZ_SECONDS=300), make bench, make format.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+FUZZ_SECONDS ?= 300
+IAF        := $(BUILD)/iaf
+
+.PHONY: all deps build asan demo test test-fast test-asan fuzz bench format clean
+
+all: build
+
+deps:
+	@sh scripts/install-deps.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+$(ASAN_BUILD)/CMakeCache.txt:
+	CC=clang cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DIAF_SANITIZE=ON -DIAF_FUZZ=ON
+
+asan: deps $(ASAN_BUILD)/CMakeCache.txt
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+demo: build
+	@sh examples/npk/run.sh $(IAF) out/npk
+
+test-fast: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan: asan
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+test: test-fast test-asan
+
+fuzz: asan
+	cmake -S . -B $(ASAN_BUILD) -DIAF_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	cd $(ASAN_BUILD) && ctest --output-on-failure -R '^fuzz\.'
+
+bench: build
+	sh bench/run.sh $(IAF)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,289 @@
+/* src/audit/audit.c - see audit.h. */
+#include "audit/audit.h"
+
+#include <glob.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/sha256.h"
+
+static int add_input(iaf_audit *a, size_t *cap, const char *role, const char *path)
+{
+    for (size_t i = 0; i < a->ninputs; i++)
+        if (!strcmp(a->inputs[i].path, path) && !strcmp(a->inputs[i].role, role)) return 0;
+    if (IAF_GROW(a->inputs, *cap, a->ninputs + 1) != 0) return -1;
+    iaf_input_file *f = &a->inputs[a->ninputs];
+    memset(f, 0, sizeof *f);
+    if (!(f->role = iaf_strdup(role)) || !(f->path = iaf_strdup(path))) return -1;
+    if (iaf_sha256_file(path, f->sha256) != 0) strcpy(f->sha256, "unreadable");
+    a->ninputs++;
+    return 0;
+}
+
+/* Columns a side of a check needs: its attribute columns, then universe variables. */
+static size_t needed_cols(const char *const *acols, size_t na, const iaf_expr *u,
+                          const iaf_spec_check *k, const char **out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < na; i++) out[n++] = acols[i];
+    for (size_t v = 0; u && v < iaf_expr_nvars(u) && n < IAF_MAX_CUBE_COLS; v++) {
+        const char *name = iaf_expr_var(u, v);
+        /* an attribute name stands for its column */
+        for (size_t i = 0; i < k->nattrs; i++)
+            if (!strcmp(k->attrs[i]->name, name)) name = k->attrs[i]->column;
+        int dup = 0;
+        for (size_t j = 0; j < n; j++) dup |= !strcmp(out[j], name);
+        if (!dup) out[n++] = name;
+    }
+    return n;
+}
+
+static int table_has(const iaf_dataset *d, const char *const *cols, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int found = 0;
+        for (size_t c = 0; c < iaf_dataset_ncols(d) && !found; c++)
+            found = !strcmp(iaf_dataset_col(d, c), cols[i]);
+        if (!found) return 0;
+    }
+    return 1;
+}
+
+static iaf_status open_source(const iaf_spec_source *s, const iaf_spec_check *k, int is_ref,
+                              iaf_dataset **out, int threads, iaf_error *err)
+{
+    iaf_dataset_options o;
+    memset(&o, 0, sizeof o);
+    o.form = s->form;
+    o.counts = s->counts;
+    o.weight = s->weight;
+    o.source.threads = threads;
+    o.source.encoding = s->encoding;
+    /* wide tables are named by the spec's attributes, else by the check's */
+    const char *names[2];
+    if (!s->nattrs && k && o.counts.form == IAF_COUNTS_WIDE) {
+        for (size_t i = 0; i < k->nattrs; i++) names[i] = is_ref ? k->ref_cols[i] : k->attrs[i]->column;
+        o.counts.attrs = names;
+        o.counts.nattrs = k->nattrs;
+    }
+    const char *paths[1] = {s->file};
+    iaf_status st = iaf_dataset_open(paths, 1, &o, out, err);
+    if (st != IAF_OK) iaf_error_prefix(err, "%s '%s': ", is_ref ? "reference" : "dataset table", s->id);
+    return st;
+}
+
+static iaf_status copy_coverage(iaf_check_result *r, const iaf_derived *d)
+{
+    r->ncoverage = d->nattrs;
+    r->coverage = calloc(d->nattrs, sizeof *r->coverage);
+    if (!r->coverage) return IAF_ERR_NOMEM;
+    for (size_t i = 0; i < d->nattrs; i++) {
+        const iaf_coverage *s = &d->coverage[i];
+        iaf_coverage *t = &r->coverage[i];
+        *t = *s;
+        t->attr = iaf_strdup(s->attr);
+        t->items = calloc(s->nitems ? s->nitems : 1, sizeof *t->items);
+        if (!t->attr || !t->items) return IAF_ERR_NOMEM;
+        for (size_t k = 0; k < s->nitems; k++) {
+            t->items[k] = s->items[k];
+            t->items[k].raw = s->items[k].raw ? iaf_strdup(s->items[k].raw) : NULL;
+        }
+    }
+    return IAF_OK;
+}
+
+iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf_audit **out,
+                         iaf_error *err)
+{
+    *out = NULL;
+    iaf_status st = IAF_OK;
+    int threads = opt ? opt->threads : 0;
+    size_t ncheck = spec->nchecks, icap = 0;
+    iaf_audit *a = calloc(1, sizeof *a);
+    iaf_dataset *micro = NULL;
+    iaf_dataset **tables = calloc(spec->ntables + 1, sizeof *tables);
+    iaf_dataset **refs = calloc(spec->nreferences + 1, sizeof *refs);
+    int *syn_req = calloc(ncheck + 1, sizeof *syn_req), *syn_tab = calloc(ncheck + 1, sizeof *syn_tab);
+    int *ref_req = calloc(ncheck + 1, sizeof *ref_req);
+    if (!a || !tables || !refs || !syn_req || !syn_tab || !ref_req) goto oom;
+    a->spec = spec;
+    a->results = calloc(ncheck, sizeof *a->results);
+    if (!a->results) goto oom;
+    a->nresults = ncheck;
+
+    if (add_input(a, &icap, "spec", spec->path) != 0) goto oom;
+    for (size_t i = 0; i < spec->ncrosswalks; i++) {
+        char role[300];
+        snprintf(role, sizeof role, "crosswalk:%s", spec->crosswalks[i].id);
+        if (add_input(a, &icap, role, spec->crosswalks[i].file) != 0) goto oom;
+    }
+    if (spec->nmicrodata) {
+        iaf_dataset_options mo = spec->micro_opt;
+        mo.source.threads = threads;
+        if ((st = iaf_dataset_open((const char *const *)spec->microdata, spec->nmicrodata, &mo, &micro,
+                                   err)) != IAF_OK)
+            goto done;
+    }
+    for (size_t i = 0; i < spec->ntables; i++)
+        if ((st = open_source(&spec->tables[i], NULL, 0, &tables[i], threads, err)) != IAF_OK) goto done;
+    for (size_t i = 0; i < spec->nreferences; i++) {
+        /* a wide reference is named by its first check's reference columns */
+        const iaf_spec_check *k0 = NULL;
+        for (size_t c = 0; c < ncheck && !k0; c++)
+            if (spec->checks[c].reference == (int)i) k0 = &spec->checks[c];
+        if ((st = open_source(&spec->references[i], k0, 1, &refs[i], threads, err)) != IAF_OK) goto done;
+    }
+
+    /* Register every request before counting, so microdata is scanned once. */
+    for (size_t c = 0; c < ncheck; c++) {
+        const iaf_spec_check *k = &spec->checks[c];
+        const char *acols[2], *cols[IAF_MAX_CUBE_COLS];
+        for (size_t i = 0; i < k->nattrs; i++) acols[i] = k->attrs[i]->column;
+        size_t n = needed_cols(acols, k->nattrs, k->universe, k, cols);
+        iaf_dataset *d = NULL;
+        syn_tab[c] = -1;
+        if (k->synthetic >= 0) {
+            syn_tab[c] = k->synthetic;
+        } else if (!micro) {
+            for (size_t t = 0; t < spec->ntables && syn_tab[c] < 0; t++)
+                if (table_has(tables[t], cols, n)) syn_tab[c] = (int)t;
+            if (syn_tab[c] < 0) {
+                st = iaf_error_set(err, IAF_ERR_INVALID, spec->path, k->line, 0,
+                                   "check '%s': no dataset table has the columns it needs", k->id);
+                goto done;
+            }
+        }
+        d = syn_tab[c] >= 0 ? tables[syn_tab[c]] : micro;
+        if ((syn_req[c] = iaf_dataset_add_request(d, cols, n, err)) < 0) {
+            st = iaf_error_prefix(err, "check '%s': ", k->id);
+            goto done;
+        }
+        const char *rcols[2];
+        for (size_t i = 0; i < k->nattrs; i++) rcols[i] = k->ref_cols[i];
+        n = 0;
+        for (size_t i = 0; i < k->nattrs; i++) cols[n++] = rcols[i];
+        for (size_t v = 0; k->reference_universe && v < iaf_expr_nvars(k->reference_universe); v++)
+            if (n < IAF_MAX_CUBE_COLS) cols[n++] = iaf_expr_var(k->reference_universe, v);
+        if ((ref_req[c] = iaf_dataset_add_request(refs[k->reference], cols, n, err)) < 0) {
+            st = iaf_error_prefix(err, "check '%s', reference '%s': ", k->id,
+                                  spec->references[k->reference].id);
+            goto done;
+        }
+    }
+    if (micro) {
+        if ((st = iaf_dataset_count(micro, opt ? opt->progress : NULL, err)) != IAF_OK) goto done;
+        a->microdata_rows = iaf_dataset_rows(micro);
+        for (size_t i = 0; i < iaf_source_nfiles_of(micro); i++)
+            if (add_input(a, &icap, "microdata", iaf_dataset_file(micro, i)) != 0) goto oom;
+    }
+    for (size_t i = 0; i < spec->ntables; i++) {
+        char role[300];
+        snprintf(role, sizeof role, "table:%s", spec->tables[i].id);
+        if ((st = iaf_dataset_count(tables[i], NULL, err)) != IAF_OK ||
+            add_input(a, &icap, role, spec->tables[i].file) != 0)
+            goto done_or_oom;
+    }
+    for (size_t i = 0; i < spec->nreferences; i++) {
+        char role[300];
+        snprintf(role, sizeof role, "reference:%s", spec->references[i].id);
+        if ((st = iaf_dataset_count(refs[i], NULL, err)) != IAF_OK) goto done;
+        for (size_t f = 0; f < iaf_source_nfiles_of(refs[i]); f++)
+            if (add_input(a, &icap, role, iaf_dataset_file(refs[i], f)) != 0) goto oom;
+    }
+
+    for (size_t c = 0; c < ncheck; c++) {
+        const iaf_spec_check *k = &spec->checks[c];
+        const iaf_spec_source *rs = &spec->references[k->reference];
+        iaf_check_result *r = &a->results[c];
+        r->check = k;
+        iaf_dataset *sd = syn_tab[c] >= 0 ? tables[syn_tab[c]] : micro;
+        r->synthetic_source = syn_tab[c] >= 0 ? spec->tables[syn_tab[c]].file_as_written : "microdata";
+        iaf_derived *sdv = NULL, *rdv = NULL;
+        iaf_attr *rattrs[2] = {0};
+        iaf_attr *sattrs[2] = {k->attrs[0], k->nattrs > 1 ? k->attrs[1] : NULL};
+        st = iaf_dataset_derive(sd, syn_req[c], sattrs, k->nattrs, k->universe, &sdv, err);
+        for (size_t i = 0; st == IAF_OK && i < k->nattrs; i++)
+            if (!(rattrs[i] = iaf_attr_new_asis(k->attrs[i]->name, k->ref_cols[i])))
+                st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        if (st == IAF_OK)
+            st = iaf_dataset_derive(refs[k->reference], ref_req[c], rattrs, k->nattrs,
+                                    k->reference_universe, &rdv, err);
+        if (st == IAF_OK) {
+            double n_s = iaf_dataset_weighted(sd) ? iaf_table_n_eff(sdv->table) : iaf_table_n_obs(sdv->table);
+            double n_r;
+            const char *basis;
+            if (!iaf_dataset_is_counts(refs[k->reference])) {
+                n_r = iaf_dataset_weighted(refs[k->reference]) ? iaf_table_n_eff(rdv->table)
+                                                               : iaf_table_n_obs(rdv->table);
+                basis = iaf_dataset_weighted(refs[k->reference]) ? "microdata, Kish effective n"
+                                                                 : "microdata rows";
+            } else if (rs->full_count) {
+                n_r = INFINITY;
+                basis = "full count (census or register): fixed";
+            } else if (!isnan(rs->n_effective)) {
+                n_r = rs->n_effective;
+                basis = "effective n given by the spec";
+            } else {
+                n_r = INFINITY;
+                basis = "no sample size given: treated as fixed";
+            }
+            r->n_r_basis = iaf_strdup(basis);
+            r->reference_fixed = isinf(n_r);
+            r->universe_mass = sdv->universe_mass;
+            r->total_mass = sdv->total_mass;
+            iaf_compare_input in = {sdv->table, rdv->table, k->attrs[0]->name,
+                                    k->nattrs > 1 ? k->attrs[1]->name : NULL, n_s, n_r};
+            st = iaf_compare_tables(&in, &r->cmp, err);
+            if (st == IAF_OK && copy_coverage(r, sdv) != IAF_OK)
+                st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        if (st != IAF_OK && err && !strstr(err->message, k->id)) iaf_error_prefix(err, "check '%s': ", k->id);
+        iaf_derived_free(sdv);
+        iaf_derived_free(rdv);
+        iaf_attr_free(rattrs[0]);
+        iaf_attr_free(rattrs[1]);
+        if (st != IAF_OK) goto done;
+    }
+    goto done;
+done_or_oom:
+    if (st == IAF_OK) goto oom;
+    goto done;
+oom:
+    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+done:
+    iaf_dataset_free(micro);
+    for (size_t i = 0; tables && i < spec->ntables; i++) iaf_dataset_free(tables[i]);
+    for (size_t i = 0; refs && i < spec->nreferences; i++) iaf_dataset_free(refs[i]);
+    free(tables), free(refs), free(syn_req), free(syn_tab), free(ref_req);
+    if (st != IAF_OK) {
+        iaf_audit_free(a);
+        return st;
+    }
+    *out = a;
+    return IAF_OK;
+}
+
+void iaf_audit_free(iaf_audit *a)
+{
+    if (!a) return;
+    for (size_t i = 0; a->results && i < a->nresults; i++) {
+        iaf_check_result *r = &a->results[i];
+        iaf_comparison_free(r->cmp);
+        for (size_t k = 0; k < r->ncoverage; k++) {
+            free(r->coverage[k].attr);
+            for (size_t j = 0; j < r->coverage[k].nitems; j++) free(r->coverage[k].items[j].raw);
+            free(r->coverage[k].items);
+        }
+        free(r->coverage);
+        free(r->n_r_basis);
+    }
+    free(a->results);
+    for (size_t i = 0; i < a->ninputs; i++) {
+        free(a->inputs[i].role);
+        free(a->inputs[i].path);
+    }
+    free(a->inputs);
+    free(a);
+}

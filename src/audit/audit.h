@@ -1,0 +1,49 @@
+/* src/audit/audit.h - running an audit spec and the results it produces.
+ *
+ * iaf_audit_run loads every input once: microdata is scanned a single time
+ * for all checks (one raw cube per distinct column set), each aggregate
+ * table and reference is read once. Results keep everything a report
+ * needs; report.c turns them into report.json and report.md.
+ */
+#ifndef IAF_AUDIT_AUDIT_H
+#define IAF_AUDIT_AUDIT_H
+
+#include "audit/compare.h"
+#include "audit/spec.h"
+
+typedef struct iaf_check_result {
+    const iaf_spec_check *check;
+    iaf_comparison *cmp;       /* NULL when the check failed to run */
+    iaf_coverage *coverage;    /* per attribute, synthetic side (owned copy) */
+    size_t ncoverage;
+    const char *synthetic_source; /* file the synthetic counts came from (borrowed) */
+    double universe_mass, total_mass;
+    int reference_fixed;       /* n_r infinite */
+    char *n_r_basis;           /* how n_r was chosen, for the report */
+} iaf_check_result;
+
+typedef struct iaf_input_file {
+    char *role; /* "spec", "microdata", "table:<id>", "reference:<id>", "crosswalk:<id>" */
+    char *path;
+    char sha256[65];
+} iaf_input_file;
+
+typedef struct iaf_audit {
+    const iaf_spec *spec;
+    iaf_check_result *results;
+    size_t nresults;
+    iaf_input_file *inputs;
+    size_t ninputs;
+    int64_t microdata_rows;
+} iaf_audit;
+
+typedef struct iaf_audit_options {
+    const iaf_scan_consumer *progress; /* may be NULL */
+    int threads;                       /* 0 = all cores */
+} iaf_audit_options;
+
+iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf_audit **out,
+                         iaf_error *err);
+void iaf_audit_free(iaf_audit *a);
+
+#endif

@@ -1,0 +1,258 @@
+/* src/audit/compare.c - see compare.h. */
+#include "audit/compare.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *sv_dup(iaf_sv v)
+{
+    return iaf_strndup(v.ptr ? v.ptr : "", v.ptr ? v.len : 0);
+}
+
+static int cmp_off(const void *a, const void *b)
+{
+    const iaf_offsupport *x = a, *y = b;
+    if (x->mass != y->mass) return x->mass > y->mass ? -1 : 1;
+    int c = strcmp(x->x, y->x);
+    if (c || !x->y || !y->y) return c;
+    return strcmp(x->y, y->y);
+}
+
+iaf_status iaf_compare_tables(const iaf_compare_input *in, iaf_comparison **out, iaf_error *err)
+{
+    *out = NULL;
+    iaf_status st = IAF_OK;
+    const iaf_table *S = in->syn, *R = in->ref;
+    int sx = iaf_table_attr_index(S, in->x), rx = iaf_table_attr_index(R, in->x);
+    int sy = in->y ? iaf_table_attr_index(S, in->y) : -1;
+    int ry = in->y ? iaf_table_attr_index(R, in->y) : -1;
+    if (sx < 0 || rx < 0 || (in->y && (sy < 0 || ry < 0)))
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                             "both tables need the attributes %s%s%s", in->x, in->y ? " and " : "",
+                             in->y ? in->y : "");
+    iaf_comparison *c = calloc(1, sizeof *c);
+    size_t offcap = 0;
+    int any_se = 0;
+    if (!c) goto oom;
+    c->kx = iaf_table_ncats(R, (size_t)rx);
+    c->ky = in->y ? iaf_table_ncats(R, (size_t)ry) : 1;
+    c->n_s = in->n_s;
+    c->n_r = in->n_r;
+    size_t K = c->kx * c->ky;
+    if (c->kx == 0 || K == 0) {
+        st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "the reference has no categories");
+        goto done;
+    }
+    c->xl = calloc(c->kx, sizeof *c->xl);
+    c->yl = calloc(c->ky, sizeof *c->yl);
+    c->s = calloc(K, sizeof *c->s);
+    c->r = calloc(K, sizeof *c->r);
+    c->r_se = calloc(K, sizeof *c->r_se);
+    c->state = calloc(K, 1);
+    if (!c->xl || !c->yl || !c->s || !c->r || !c->r_se || !c->state) goto oom;
+    for (size_t i = 0; i < c->kx; i++)
+        if (!(c->xl[i] = sv_dup(iaf_table_cat(R, (size_t)rx, i)))) goto oom;
+    for (size_t i = 0; i < c->ky; i++)
+        if (!(c->yl[i] = in->y ? sv_dup(iaf_table_cat(R, (size_t)ry, i)) : iaf_strdup(""))) goto oom;
+
+    /* Reference cells (summing over any attribute not compared). */
+    double r_var = 0;
+    for (size_t i = 0; i < iaf_table_ncells(R); i++) {
+        iaf_cell cl = iaf_table_cell(R, i);
+        size_t k = cl.cat[rx] * c->ky + (in->y ? cl.cat[ry] : 0);
+        c->r_total += cl.value;
+        if (cl.state != IAF_CELL_OK) {
+            if (cl.state > c->state[k]) c->state[k] = (uint8_t)cl.state;
+            if (cl.state == IAF_CELL_SUPPRESSED) c->r_suppressed += cl.value;
+            continue;
+        }
+        c->r[k] += cl.value;
+        if (!isnan(cl.se)) {
+            any_se = 1;
+            c->r_se[k] = sqrt(c->r_se[k] * c->r_se[k] + cl.se * cl.se);
+        }
+    }
+    (void)r_var;
+    for (size_t k = 0; k < K; k++)
+        if (c->state[k] != IAF_CELL_OK) c->r[k] = 0;
+    for (size_t k = 0; k < K; k++) c->r_support += c->r[k];
+    if (!(c->r_support > 0)) {
+        st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                           "the reference has no mass on its comparable support");
+        goto done;
+    }
+    /* SEs are of values; metrics want SEs of shares. */
+    if (any_se)
+        for (size_t k = 0; k < K; k++) c->r_se[k] /= c->r_support;
+    else {
+        free(c->r_se);
+        c->r_se = NULL;
+    }
+
+    /* Synthetic cells: on the support, on an excluded cell, or off support. */
+    for (size_t i = 0; i < iaf_table_ncells(S); i++) {
+        iaf_cell cl = iaf_table_cell(S, i);
+        if (cl.state != IAF_CELL_OK) continue;
+        c->s_total += cl.value;
+        iaf_sv xv = iaf_table_cat(S, (size_t)sx, cl.cat[sx]);
+        iaf_sv yv = in->y ? iaf_table_cat(S, (size_t)sy, cl.cat[sy]) : (iaf_sv){"", 0};
+        int64_t xi = iaf_table_find_cat(R, (size_t)rx, xv);
+        int64_t yi = in->y ? iaf_table_find_cat(R, (size_t)ry, yv) : 0;
+        if (xi < 0 || yi < 0) {
+            c->s_off += cl.value;
+            if (cl.value == 0) continue;
+            /* merge with an existing entry for the same labels */
+            size_t f = 0;
+            for (; f < c->noff; f++)
+                if (strlen(c->off[f].x) == xv.len && memcmp(c->off[f].x, xv.ptr, xv.len) == 0 &&
+                    (!in->y || (strlen(c->off[f].y) == yv.len &&
+                                memcmp(c->off[f].y, yv.ptr, yv.len) == 0)))
+                    break;
+            if (f == c->noff) {
+                if (IAF_GROW(c->off, offcap, c->noff + 1) != 0) goto oom;
+                iaf_offsupport *o = &c->off[c->noff++];
+                memset(o, 0, sizeof *o);
+                if (!(o->x = sv_dup(xv)) || (in->y && !(o->y = sv_dup(yv)))) goto oom;
+                o->x_off = xi < 0;
+                o->y_off = yi < 0;
+            }
+            c->off[f].mass += cl.value;
+            continue;
+        }
+        size_t k = (size_t)xi * c->ky + (size_t)yi;
+        if (c->state[k] == IAF_CELL_SUPPRESSED) {
+            c->s_suppressed += cl.value;
+        } else if (c->state[k] == IAF_CELL_STRUCTURAL_ZERO) {
+            c->s_structural += cl.value;
+        } else {
+            c->s[k] += cl.value;
+            c->s_support += cl.value;
+        }
+    }
+    if (c->noff) qsort(c->off, c->noff, sizeof *c->off, cmp_off);
+    if (!(c->s_support > 0)) {
+        st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                           "no synthetic mass falls on the reference's categories: check the "
+                           "labels, or map them with a crosswalk");
+        goto done;
+    }
+    iaf_joint_input ji = {c->kx, c->ky, c->s, c->r, in->n_s, in->n_r, c->r_se};
+    st = iaf_joint_metrics_compute(&ji, &c->m, err);
+    goto done;
+oom:
+    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+done:
+    if (st != IAF_OK) {
+        iaf_comparison_free(c);
+        return st;
+    }
+    *out = c;
+    return IAF_OK;
+}
+
+void iaf_comparison_free(iaf_comparison *c)
+{
+    if (!c) return;
+    for (size_t i = 0; c->xl && i < c->kx; i++) free(c->xl[i]);
+    for (size_t i = 0; c->yl && i < c->ky; i++) free(c->yl[i]);
+    free(c->xl);
+    free(c->yl);
+    free(c->s);
+    free(c->r);
+    free(c->r_se);
+    free(c->state);
+    for (size_t i = 0; i < c->noff; i++) {
+        free(c->off[i].x);
+        free(c->off[i].y);
+    }
+    free(c->off);
+    free(c);
+}
+
+static void pair(iaf_json *j, const char *key, double s, double r)
+{
+    iaf_json_key(j, key);
+    iaf_json_begin_object(j);
+    iaf_json_knum(j, "synthetic", s);
+    iaf_json_knum(j, "reference", r);
+    iaf_json_end_object(j);
+}
+
+void iaf_comparison_json(const iaf_comparison *c, iaf_json *j)
+{
+    const iaf_joint_metrics *m = &c->m;
+    int twod = c->ky > 1 || (c->yl && c->yl[0] && c->yl[0][0]);
+    iaf_json_begin_object(j);
+    iaf_json_knum(j, "tvd_joint", m->tvd_joint);
+    iaf_json_knum(j, "tvd_x", m->tvd_x);
+    iaf_json_knum(j, "tvd_y", m->tvd_y);
+    iaf_json_knum(j, "cond_tvd_y_given_x", m->cond_tvd_y_given_x);
+    iaf_json_knum(j, "cond_tvd_x_given_y", m->cond_tvd_x_given_y);
+    iaf_json_key(j, "max_cell_pp");
+    iaf_json_begin_object(j);
+    iaf_json_knum(j, "value", m->max_cell_pp);
+    iaf_json_key(j, "cell");
+    iaf_json_begin_array(j);
+    iaf_json_str(j, c->xl[m->max_cell_x]);
+    if (twod) iaf_json_str(j, c->yl[m->max_cell_y]);
+    iaf_json_end_array(j);
+    iaf_json_end_object(j);
+    iaf_json_knum(j, "hellinger", m->hellinger);
+    iaf_json_knum(j, "js_distance", m->js_distance);
+    pair(j, "dep_tvd", m->dep_tvd_s, m->dep_tvd_r);
+    pair(j, "cramers_v", m->cramers_v_s, m->cramers_v_r);
+    iaf_json_key(j, "nmi");
+    iaf_json_begin_object(j);
+    iaf_json_knum(j, "synthetic", m->nmi_s);
+    iaf_json_knum(j, "reference", m->nmi_r);
+    iaf_json_knum(j, "miller_madow_bias_synthetic", m->nmi_bias_s);
+    iaf_json_knum(j, "miller_madow_bias_reference", m->nmi_bias_r);
+    iaf_json_end_object(j);
+    iaf_json_knum(j, "retention", m->retention);
+    iaf_json_knum(j, "footprint", m->footprint);
+    iaf_json_knum(j, "noise_floor", m->noise_floor);
+    iaf_json_knum(j, "n_synthetic", c->n_s);
+    iaf_json_knum(j, "n_reference", c->n_r); /* null when the reference is fixed */
+    iaf_json_key(j, "cells");
+    iaf_json_begin_array(j);
+    double st = 0, rt = 0;
+    for (size_t k = 0; k < c->kx * c->ky; k++) st += c->s[k], rt += c->r[k];
+    for (size_t x = 0; x < c->kx; x++)
+        for (size_t y = 0; y < c->ky; y++) {
+            size_t k = x * c->ky + y;
+            iaf_json_begin_object(j);
+            iaf_json_kstr(j, "x", c->xl[x]);
+            if (twod) iaf_json_kstr(j, "y", c->yl[y]);
+            iaf_json_knum(j, "synthetic_share", c->state[k] ? NAN : c->s[k] / st);
+            iaf_json_knum(j, "reference_share", c->state[k] ? NAN : c->r[k] / rt);
+            iaf_json_knum(j, "diff_pp", c->state[k] ? NAN : (c->s[k] / st - c->r[k] / rt) * 100);
+            iaf_json_kstr(j, "state", c->state[k] == IAF_CELL_SUPPRESSED       ? "suppressed"
+                                      : c->state[k] == IAF_CELL_STRUCTURAL_ZERO ? "structural_zero"
+                                                                                : "ok");
+            iaf_json_end_object(j);
+        }
+    iaf_json_end_array(j);
+    iaf_json_key(j, "coverage");
+    iaf_json_begin_object(j);
+    iaf_json_knum(j, "synthetic_total", c->s_total);
+    iaf_json_knum(j, "synthetic_on_support", c->s_support);
+    iaf_json_knum(j, "synthetic_off_support", c->s_off);
+    iaf_json_knum(j, "synthetic_on_suppressed", c->s_suppressed);
+    iaf_json_knum(j, "synthetic_on_structural_zero", c->s_structural);
+    iaf_json_knum(j, "reference_total", c->r_total);
+    iaf_json_knum(j, "reference_suppressed", c->r_suppressed);
+    iaf_json_key(j, "off_support");
+    iaf_json_begin_array(j);
+    for (size_t i = 0; i < c->noff; i++) {
+        iaf_json_begin_object(j);
+        iaf_json_kstr(j, "x", c->off[i].x);
+        if (twod) iaf_json_kstr(j, "y", c->off[i].y);
+        iaf_json_knum(j, "mass", c->off[i].mass);
+        iaf_json_knum(j, "share", c->s_total > 0 ? c->off[i].mass / c->s_total : NAN);
+        iaf_json_end_object(j);
+    }
+    iaf_json_end_array(j);
+    iaf_json_end_object(j);
+    iaf_json_end_object(j);
+}

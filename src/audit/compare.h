@@ -1,0 +1,50 @@
+/* src/audit/compare.h - harmonise a synthetic and a reference table on the
+ * reference's comparable support and compute the joint metrics
+ * (METHOD.md sections 3-4).
+ */
+#ifndef IAF_AUDIT_COMPARE_H
+#define IAF_AUDIT_COMPARE_H
+
+#include "iaf/metrics.h"
+#include "iaf/table.h"
+#include "report/json.h"
+
+typedef struct iaf_compare_input {
+    const iaf_table *syn; /* must have attributes x (and y) */
+    const iaf_table *ref; /* likewise; its categories define the support */
+    const char *x, *y;    /* y NULL for a 1-D (marginal) check */
+    double n_s;           /* synthetic sample size */
+    double n_r;           /* reference sample size, INFINITY when fixed */
+} iaf_compare_input;
+
+typedef struct iaf_offsupport {
+    char *x, *y;  /* synthetic labels (y NULL for 1-D); which one is off is flagged */
+    int x_off, y_off;
+    double mass;
+} iaf_offsupport;
+
+typedef struct iaf_comparison {
+    size_t kx, ky;
+    char **xl, **yl;   /* support labels (reference categories, byte order) */
+    double *s, *r;     /* kx*ky masses on the support (excluded cells are 0) */
+    double *r_se;      /* kx*ky share SEs or NULL */
+    uint8_t *state;    /* kx*ky iaf_cell_state of the reference cell */
+    double s_total;    /* all synthetic mass given */
+    double s_support;  /* synthetic mass on comparable cells */
+    double s_off;      /* synthetic mass on categories the reference lacks */
+    double s_suppressed, s_structural; /* synthetic mass on excluded reference cells */
+    double r_total, r_support, r_suppressed;
+    size_t noff;
+    iaf_offsupport *off; /* largest first */
+    double n_s, n_r;
+    iaf_joint_metrics m;
+} iaf_comparison;
+
+iaf_status iaf_compare_tables(const iaf_compare_input *in, iaf_comparison **out, iaf_error *err);
+void iaf_comparison_free(iaf_comparison *c);
+
+/* The `iaf compare --json` object: the metric keys of METHOD.md section 4,
+ * n_synthetic, n_reference, noise_floor, cells and coverage. */
+void iaf_comparison_json(const iaf_comparison *c, iaf_json *j);
+
+#endif

@@ -1,0 +1,61 @@
+/* src/audit/dataset.h - from "these files" to attribute tables.
+ *
+ * A dataset is microdata (CSV/JSONL/Parquet, one or many files) or a count
+ * table (long/wide CSV). Both end as an iaf_rawcount, so universes,
+ * recodes and crosswalks work the same way on either. One scan of
+ * microdata serves many requests (cubes).
+ */
+#ifndef IAF_AUDIT_DATASET_H
+#define IAF_AUDIT_DATASET_H
+
+#include "core/attr.h"
+#include "core/rawcount.h"
+#include "io/counts.h"
+
+typedef enum iaf_data_form {
+    IAF_DATA_AUTO = 0,
+    IAF_DATA_MICRODATA,
+    IAF_DATA_COUNTS
+} iaf_data_form;
+
+typedef struct iaf_dataset_options {
+    iaf_data_form form;
+    iaf_source_options source;   /* microdata reading */
+    iaf_counts_options counts;   /* count-table reading */
+    const char *weight;          /* microdata weight column or NULL */
+} iaf_dataset_options;
+
+typedef struct iaf_dataset iaf_dataset;
+
+/* A request: the columns one check needs (attribute columns + universe
+ * columns). Returns a request id for iaf_dataset_derive. */
+typedef struct iaf_dataset_request {
+    const char *const *cols;
+    size_t ncols;
+} iaf_dataset_request;
+
+iaf_status iaf_dataset_open(const char *const *paths, size_t npaths, const iaf_dataset_options *opt,
+                            iaf_dataset **out, iaf_error *err);
+void iaf_dataset_free(iaf_dataset *d);
+int iaf_dataset_is_counts(const iaf_dataset *d);
+/* Columns available (microdata: the first file's; counts: its attributes). */
+size_t iaf_dataset_ncols(const iaf_dataset *d);
+const char *iaf_dataset_col(const iaf_dataset *d, size_t i);
+
+/* Register what will be counted; returns the request index (>= 0) or a
+ * negative status. Must be called before iaf_dataset_count. */
+int iaf_dataset_add_request(iaf_dataset *d, const char *const *cols, size_t ncols, iaf_error *err);
+/* Scan once (microdata) or convert (counts). progress may be NULL. */
+iaf_status iaf_dataset_count(iaf_dataset *d, const iaf_scan_consumer *progress, iaf_error *err);
+/* Derive attribute tables for request `req`. */
+iaf_status iaf_dataset_derive(iaf_dataset *d, int req, iaf_attr *const *attrs, size_t nattrs,
+                              const iaf_expr *universe, iaf_derived **out, iaf_error *err);
+/* Rows scanned and whether a weight was used. */
+int64_t iaf_dataset_rows(const iaf_dataset *d);
+int iaf_dataset_weighted(const iaf_dataset *d);
+const iaf_table *iaf_dataset_table(const iaf_dataset *d); /* counts form only */
+/* Files behind the dataset (one for a count table). Borrowed. */
+size_t iaf_source_nfiles_of(const iaf_dataset *d);
+const char *iaf_dataset_file(const iaf_dataset *d, size_t i);
+
+#endif

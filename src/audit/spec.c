@@ -1,0 +1,854 @@
+/* src/audit/spec.c - loading audit specs with libfyaml (see spec.h and
+ * docs/spec.md). The loader is strict: unknown keys are errors (a typo must
+ * not silently change an audit), and every error names the line. */
+#include "audit/spec.h"
+
+#include <libfyaml.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct ctx {
+    const char *file;
+    const char *base; /* NULL: do not touch the file system */
+    iaf_error *err;
+    iaf_status st;
+    char diag[512];
+} ctx;
+
+static long node_line(struct fy_node *n)
+{
+    if (!n) return 0;
+    if (fy_node_is_scalar(n)) {
+        struct fy_token *t = fy_node_get_scalar_token(n);
+        const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+        return m ? m->line + 1 : 0;
+    }
+    void *it = NULL;
+    if (fy_node_is_mapping(n)) {
+        struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
+        return p ? node_line(fy_node_pair_key(p)) : 0;
+    }
+    if (fy_node_is_sequence(n)) return node_line(fy_node_sequence_iterate(n, &it));
+    return 0;
+}
+
+static int fail(ctx *c, struct fy_node *n, const char *fmt, const char *a, const char *b)
+{
+    if (c->st != IAF_OK) return -1;
+    char msg[768];
+    snprintf(msg, sizeof msg, fmt, a ? a : "", b ? b : "");
+    c->st = iaf_error_set(c->err, IAF_ERR_INVALID, c->file, node_line(n), 0, "%s", msg);
+    return -1;
+}
+
+static char *scalar_dup(struct fy_node *n)
+{
+    size_t len;
+    const char *s = fy_node_get_scalar(n, &len);
+    return s ? iaf_strndup(s, len) : NULL;
+}
+
+/* Checks that map n has only keys from allowed. */
+static int check_keys(ctx *c, struct fy_node *n, const char *what, const char *const *allowed)
+{
+    if (!fy_node_is_mapping(n)) return fail(c, n, "%s must be a mapping", what, NULL);
+    void *it = NULL;
+    struct fy_node_pair *p;
+    while ((p = fy_node_mapping_iterate(n, &it)) != NULL) {
+        struct fy_node *k = fy_node_pair_key(p);
+        size_t len;
+        const char *s = fy_node_is_scalar(k) ? fy_node_get_scalar(k, &len) : NULL;
+        if (!s) return fail(c, k, "%s: keys must be plain names", what, NULL);
+        int ok = 0;
+        for (const char *const *a = allowed; *a && !ok; a++) ok = strlen(*a) == len && !memcmp(*a, s, len);
+        if (!ok) {
+            char key[128];
+            snprintf(key, sizeof key, "%.*s", (int)IAF_MIN(len, 100), s);
+            return fail(c, k, "%s: unknown key '%s'", what, key);
+        }
+    }
+    return 0;
+}
+
+static struct fy_node *get(struct fy_node *map, const char *key)
+{
+    return map ? fy_node_mapping_lookup_by_string(map, key, FY_NT) : NULL;
+}
+
+/* Optional string; *out NULL when absent. */
+static int get_str(ctx *c, struct fy_node *map, const char *key, char **out, int required,
+                   const char *what)
+{
+    *out = NULL;
+    struct fy_node *n = get(map, key);
+    if (!n || (fy_node_is_scalar(n) && fy_node_get_scalar(n, &(size_t){0}) == NULL)) {
+        if (required) return fail(c, map, "%s: '%s' is required", what, key);
+        return 0;
+    }
+    if (!fy_node_is_scalar(n)) return fail(c, n, "%s: '%s' must be a text value", what, key);
+    if (!(*out = scalar_dup(n))) return fail(c, n, "out of memory%s%s", NULL, NULL);
+    return 0;
+}
+
+static int get_num(ctx *c, struct fy_node *map, const char *key, double *out, const char *what)
+{
+    struct fy_node *n = get(map, key);
+    if (!n) return 0;
+    size_t len;
+    const char *s = fy_node_is_scalar(n) ? fy_node_get_scalar(n, &len) : NULL;
+    if (!s) return fail(c, n, "%s: '%s' must be a number", what, key);
+    if (len == 4 && !memcmp(s, "null", 4)) return 0;
+    if (!iaf_parse_double((iaf_sv){s, len}, out))
+        return fail(c, n, "%s: '%s' must be a number", what, key);
+    return 0;
+}
+
+static int get_bool(ctx *c, struct fy_node *map, const char *key, int *out, const char *what)
+{
+    struct fy_node *n = get(map, key);
+    if (!n) return 0;
+    const char *s = fy_node_is_scalar(n) ? fy_node_get_scalar0(n) : NULL;
+    if (s && (!strcmp(s, "true") || !strcmp(s, "yes"))) *out = 1;
+    else if (s && (!strcmp(s, "false") || !strcmp(s, "no"))) *out = 0;
+    else return fail(c, n, "%s: '%s' must be true or false", what, key);
+    return 0;
+}
+
+/* A scalar or a sequence of scalars -> string list. */
+static int get_list(ctx *c, struct fy_node *map, const char *key, char ***out, size_t *n,
+                    const char *what)
+{
+    *out = NULL;
+    *n = 0;
+    struct fy_node *v = get(map, key);
+    if (!v) return 0;
+    size_t cap = 0;
+    if (fy_node_is_scalar(v)) {
+        if (IAF_GROW(*out, cap, 1) != 0 || !((*out)[0] = scalar_dup(v)))
+            return fail(c, v, "out of memory%s%s", NULL, NULL);
+        *n = 1;
+        return 0;
+    }
+    if (!fy_node_is_sequence(v)) return fail(c, v, "%s: '%s' must be a list", what, key);
+    void *it = NULL;
+    struct fy_node *item;
+    while ((item = fy_node_sequence_iterate(v, &it)) != NULL) {
+        if (!fy_node_is_scalar(item)) return fail(c, item, "%s: '%s' items must be text", what, key);
+        if (IAF_GROW(*out, cap, *n + 1) != 0 || !((*out)[*n] = scalar_dup(item)))
+            return fail(c, item, "out of memory%s%s", NULL, NULL);
+        (*n)++;
+    }
+    return 0;
+}
+
+static void free_list(char **l, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(l[i]);
+    free(l);
+}
+
+static char *resolve(ctx *c, const char *p)
+{
+    if (!p) return NULL;
+    if (p[0] == '/' || !c->base) return iaf_strdup(p);
+    iaf_buf b = {0};
+    if (iaf_buf_printf(&b, "%s/%s", c->base, p) != 0) return NULL;
+    return b.data;
+}
+
+static int parse_form(ctx *c, struct fy_node *map, iaf_data_form *form, iaf_counts_form *cform,
+                      const char *what)
+{
+    char *f = NULL;
+    if (get_str(c, map, "form", &f, 0, what)) return -1;
+    *form = IAF_DATA_AUTO;
+    *cform = IAF_COUNTS_AUTO;
+    int rc = 0;
+    if (!f || !strcmp(f, "auto")) {
+    } else if (!strcmp(f, "microdata")) {
+        *form = IAF_DATA_MICRODATA;
+    } else if (!strcmp(f, "long")) {
+        *form = IAF_DATA_COUNTS, *cform = IAF_COUNTS_LONG;
+    } else if (!strcmp(f, "wide")) {
+        *form = IAF_DATA_COUNTS, *cform = IAF_COUNTS_WIDE;
+    } else if (!strcmp(f, "counts")) {
+        *form = IAF_DATA_COUNTS;
+    } else {
+        rc = fail(c, get(map, "form"), "%s: form must be auto, microdata, counts, long or wide%s",
+                  what, NULL);
+    }
+    free(f);
+    return rc;
+}
+
+static const char *const source_keys[] = {
+    "id", "file", "form", "attributes", "value", "weight", "scale", "drop", "skip_lines",
+    "encoding", "title", "publisher", "table", "year", "universe", "url", "licence", "license",
+    "caveat", "notes", "full_count", "n_effective", NULL};
+
+static int parse_source(ctx *c, struct fy_node *n, iaf_spec_source *s, const char *what)
+{
+    if (check_keys(c, n, what, source_keys)) return -1;
+    s->line = node_line(n);
+    s->n_effective = NAN;
+    char *file = NULL;
+    if (get_str(c, n, "id", &s->id, 1, what) || get_str(c, n, "file", &file, 1, what)) {
+        free(file);
+        return -1;
+    }
+    s->file_as_written = file;
+    if (!(s->file = resolve(c, file))) return fail(c, n, "out of memory%s%s", NULL, NULL);
+    iaf_counts_form cf;
+    if (parse_form(c, n, &s->form, &cf, what)) return -1;
+    s->counts.form = cf;
+    s->counts.shares = -1;
+    double scale = 0, skip = 0;
+    if (get_list(c, n, "attributes", &s->attrs, &s->nattrs, what) ||
+        get_str(c, n, "value", &s->value_col, 0, what) || get_str(c, n, "weight", &s->weight, 0, what) ||
+        get_num(c, n, "scale", &scale, what) || get_list(c, n, "drop", &s->drops, &s->ndrops, what) ||
+        get_num(c, n, "skip_lines", &skip, what) || get_str(c, n, "encoding", &s->encoding, 0, what) ||
+        get_str(c, n, "title", &s->title, 0, what) || get_str(c, n, "publisher", &s->publisher, 0, what) ||
+        get_str(c, n, "table", &s->table, 0, what) || get_str(c, n, "year", &s->year, 0, what) ||
+        get_str(c, n, "universe", &s->universe, 0, what) || get_str(c, n, "url", &s->url, 0, what) ||
+        get_str(c, n, "licence", &s->licence, 0, what) || get_str(c, n, "caveat", &s->caveat, 0, what) ||
+        get_str(c, n, "notes", &s->notes, 0, what) ||
+        get_bool(c, n, "full_count", &s->full_count, what) ||
+        get_num(c, n, "n_effective", &s->n_effective, what))
+        return -1;
+    if (!s->licence && get_str(c, n, "license", &s->licence, 0, what)) return -1;
+    if (s->nattrs > 16) return fail(c, n, "%s: at most 16 attributes%s", what, NULL);
+    if (scale < 0 || skip < 0 || skip > 1000) return fail(c, n, "%s: bad scale or skip_lines%s", what, NULL);
+    s->counts.attrs = (const char *const *)s->attrs;
+    s->counts.nattrs = s->nattrs;
+    s->counts.value_col = s->value_col;
+    s->counts.drop_labels = (const char *const *)s->drops;
+    s->counts.ndrop = s->ndrops;
+    s->counts.scale = scale;
+    s->counts.skip_lines = (size_t)skip;
+    s->counts.encoding = s->encoding;
+    if (s->value_col && !strcmp(s->value_col, "share")) s->counts.shares = 1;
+    return 0;
+}
+
+static void free_source(iaf_spec_source *s)
+{
+    free(s->id), free(s->file), free(s->file_as_written), free(s->value_col), free(s->encoding);
+    free(s->weight), free(s->title), free(s->publisher), free(s->table), free(s->year);
+    free(s->universe), free(s->url), free(s->licence), free(s->caveat), free(s->notes);
+    free_list(s->attrs, s->nattrs);
+    free_list(s->drops, s->ndrops);
+}
+
+static const char *const attr_keys[] = {"name", "column", "bins", "recode", "keep_other",
+                                        "crosswalk", "missing", "drop_missing", "description", NULL};
+
+static int parse_bins(ctx *c, struct fy_node *b, iaf_attr *a)
+{
+    static const char *const keys[] = {"edges", "labels", "right_closed_last", NULL};
+    if (check_keys(c, b, "bins", keys)) return -1;
+    char **edges = NULL, **labels = NULL;
+    size_t ne = 0, nl = 0;
+    int rc = -1;
+    if (get_list(c, b, "edges", &edges, &ne, "bins") || get_list(c, b, "labels", &labels, &nl, "bins"))
+        goto done;
+    if (ne < 2 || nl != ne - 1) {
+        fail(c, b, "bins: need n+1 edges for n labels%s%s", NULL, NULL);
+        goto done;
+    }
+    a->edges = calloc(ne, sizeof *a->edges);
+    if (!a->edges) goto done;
+    for (size_t i = 0; i < ne; i++) {
+        if (!strcmp(edges[i], "inf") || !strcmp(edges[i], ".inf")) a->edges[i] = INFINITY;
+        else if (!strcmp(edges[i], "-inf") || !strcmp(edges[i], "-.inf")) a->edges[i] = -INFINITY;
+        else if (!iaf_parse_double((iaf_sv){edges[i], strlen(edges[i])}, &a->edges[i])) {
+            fail(c, b, "bins: edge '%s' is not a number%s", edges[i], NULL);
+            goto done;
+        }
+        if (i && !(a->edges[i] > a->edges[i - 1])) {
+            fail(c, b, "bins: edges must increase (at '%s')%s", edges[i], NULL);
+            goto done;
+        }
+    }
+    a->nbins = nl;
+    a->labels = labels;
+    labels = NULL;
+    a->kind = IAF_ATTR_BIN;
+    if (get_bool(c, b, "right_closed_last", &a->right_closed_last, "bins")) goto done;
+    rc = 0;
+done:
+    free_list(edges, ne);
+    free_list(labels, nl);
+    return rc;
+}
+
+static int parse_recode(ctx *c, struct fy_node *r, iaf_attr *a)
+{
+    if (!fy_node_is_mapping(r)) return fail(c, r, "recode must be a mapping from value to value%s%s", NULL, NULL);
+    size_t n = (size_t)fy_node_mapping_item_count(r);
+    a->from = calloc(n ? n : 1, sizeof *a->from);
+    a->to = calloc(n ? n : 1, sizeof *a->to);
+    if (!a->from || !a->to) return fail(c, r, "out of memory%s%s", NULL, NULL);
+    void *it = NULL;
+    struct fy_node_pair *p;
+    while ((p = fy_node_mapping_iterate(r, &it)) != NULL) {
+        struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+        if (!fy_node_is_scalar(k) || !fy_node_is_scalar(v))
+            return fail(c, k, "recode: keys and values must be text%s%s", NULL, NULL);
+        size_t i = a->nrecode;
+        if (!(a->from[i] = scalar_dup(k)) || !(a->to[i] = scalar_dup(v)))
+            return fail(c, k, "out of memory%s%s", NULL, NULL);
+        a->nrecode++;
+        int64_t before = (int64_t)iaf_strmap_size(&a->recode_index);
+        int64_t id = iaf_strmap_intern(&a->recode_index, a->from[i], strlen(a->from[i]));
+        if (id < 0) return fail(c, k, "out of memory%s%s", NULL, NULL);
+        if (id < before) return fail(c, k, "recode: '%s' is listed twice%s", a->from[i], NULL);
+    }
+    a->kind = IAF_ATTR_RECODE;
+    return 0;
+}
+
+static int parse_attr(ctx *c, iaf_spec *s, struct fy_node *n, iaf_attr **out)
+{
+    *out = NULL;
+    if (check_keys(c, n, "attribute", attr_keys)) return -1;
+    char *name = NULL, *column = NULL, *cw = NULL;
+    int rc = -1;
+    iaf_attr *a = NULL;
+    if (get_str(c, n, "name", &name, 1, "attribute") || get_str(c, n, "column", &column, 0, "attribute") ||
+        get_str(c, n, "crosswalk", &cw, 0, "attribute"))
+        goto done;
+    if (!(a = iaf_attr_new_asis(name, column ? column : name))) goto done;
+    int kinds = (get(n, "bins") != NULL) + (get(n, "recode") != NULL) + (cw != NULL);
+    if (kinds > 1) {
+        fail(c, n, "attribute '%s': choose one of bins, recode, crosswalk%s", name, NULL);
+        goto done;
+    }
+    if (get(n, "bins") && parse_bins(c, get(n, "bins"), a)) goto done;
+    if (get(n, "recode") && parse_recode(c, get(n, "recode"), a)) goto done;
+    if (get_bool(c, n, "keep_other", &a->keep_other, "attribute") ||
+        get_bool(c, n, "drop_missing", &a->drop_missing, "attribute"))
+        goto done;
+    if (cw) {
+        size_t i = 0;
+        for (; i < s->ncrosswalks; i++)
+            if (!strcmp(s->crosswalks[i].id, cw)) break;
+        if (i == s->ncrosswalks) {
+            fail(c, get(n, "crosswalk"), "attribute '%s': no crosswalk with id '%s'", name, cw);
+            goto done;
+        }
+        a->kind = IAF_ATTR_CROSSWALK;
+        a->crosswalk = s->crosswalks[i].cw;
+    }
+    if (get(n, "missing")) {
+        char **m = NULL;
+        size_t nm = 0;
+        if (get_list(c, n, "missing", &m, &nm, "attribute")) goto done;
+        int bad = iaf_attr_set_missing(a, (const char *const *)m, nm);
+        free_list(m, nm);
+        if (bad) goto done;
+    }
+    *out = a;
+    a = NULL;
+    rc = 0;
+done:
+    if (rc && c->st == IAF_OK) fail(c, n, "out of memory%s%s", NULL, NULL);
+    iaf_attr_free(a);
+    free(name);
+    free(column);
+    free(cw);
+    return rc;
+}
+
+static int find_attr(const iaf_spec *s, const char *name)
+{
+    for (size_t i = 0; i < s->nattrs; i++)
+        if (!strcmp(s->attrs[i]->name, name)) return (int)i;
+    return -1;
+}
+
+static int parse_kind(const char *k, iaf_check_kind *out)
+{
+    static const char *const names[] = {"marginal", "joint", "flattening", "rule"};
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(k, names[i])) {
+            *out = (iaf_check_kind)i;
+            return 0;
+        }
+    return -1;
+}
+
+static int parse_thresholds(ctx *c, struct fy_node *n, iaf_spec_threshold **out, size_t *nout)
+{
+    *out = NULL;
+    *nout = 0;
+    if (!n) return 0;
+    if (!fy_node_is_mapping(n)) return fail(c, n, "thresholds must map metric names to numbers%s%s", NULL, NULL);
+    static const char *const metrics[] = {"tvd", "tvd_joint", "cond_tvd_y_given_x", "cond_tvd_x_given_y",
+                                          "footprint", "retention", "max_cell_pp", "hellinger",
+                                          "js_distance", "flattening_pooled",
+                                          "segregation_retention", "violations", NULL};
+    if (check_keys(c, n, "thresholds", metrics)) return -1;
+    size_t cnt = (size_t)fy_node_mapping_item_count(n);
+    *out = calloc(cnt ? cnt : 1, sizeof **out);
+    if (!*out) return fail(c, n, "out of memory%s%s", NULL, NULL);
+    void *it = NULL;
+    struct fy_node_pair *p;
+    while ((p = fy_node_mapping_iterate(n, &it)) != NULL) {
+        iaf_spec_threshold *t = &(*out)[*nout];
+        t->metric = scalar_dup(fy_node_pair_key(p));
+        (*nout)++;
+        struct fy_node *v = fy_node_pair_value(p);
+        size_t len;
+        const char *sv = fy_node_is_scalar(v) ? fy_node_get_scalar(v, &len) : NULL;
+        if (!t->metric || !sv || !iaf_parse_double((iaf_sv){sv, len}, &t->value))
+            return fail(c, v, "thresholds: '%s' must be a number%s", t->metric, NULL);
+    }
+    return 0;
+}
+
+static const char *const check_keys_allowed[] = {
+    "id", "title", "kind", "attributes", "reference", "reference_columns", "synthetic", "universe",
+    "reference_universe", "disclosure", "thresholds", "note", NULL};
+
+static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
+{
+    if (check_keys(c, n, "check", check_keys_allowed)) return -1;
+    k->line = node_line(n);
+    k->reference = k->synthetic = k->disclosure = -1;
+    char *kind = NULL, *ref = NULL, *disc = NULL, *syn = NULL, **attrs = NULL, **rcols = NULL;
+    size_t na = 0, nrc = 0;
+    int rc = -1;
+    if (get_str(c, n, "id", &k->id, 1, "check") || get_str(c, n, "title", &k->title, 0, "check") ||
+        get_str(c, n, "kind", &kind, 1, "check") || get_list(c, n, "attributes", &attrs, &na, "check") ||
+        get_str(c, n, "reference", &ref, 0, "check") ||
+        get_list(c, n, "reference_columns", &rcols, &nrc, "check") ||
+        get_str(c, n, "synthetic", &syn, 0, "check") || get_str(c, n, "disclosure", &disc, 0, "check") ||
+        get_str(c, n, "universe", &k->universe_text, 0, "check") ||
+        get_str(c, n, "reference_universe", &k->reference_universe_text, 0, "check") ||
+        get_str(c, n, "note", &k->note, 0, "check") ||
+        parse_thresholds(c, get(n, "thresholds"), &k->thresholds, &k->nthresholds))
+        goto done;
+    if (parse_kind(kind, &k->kind)) {
+        fail(c, get(n, "kind"), "check '%s': kind must be marginal, joint, flattening or rule (got '%s')", k->id, kind);
+        goto done;
+    }
+    if (k->kind == IAF_CHECK_FLATTENING || k->kind == IAF_CHECK_RULE) {
+        fail(c, get(n, "kind"), "check '%s': kind '%s' is not available in this version of iaf", k->id, kind);
+        goto done;
+    }
+    size_t want = k->kind == IAF_CHECK_MARGINAL ? 1 : 2;
+    if (na != want) {
+        fail(c, n, "check '%s': a %s check takes exactly the attributes it compares", k->id, kind);
+        goto done;
+    }
+    if (nrc && nrc != na) {
+        fail(c, get(n, "reference_columns"), "check '%s': one reference column per attribute%s", k->id, NULL);
+        goto done;
+    }
+    k->nattrs = na;
+    for (size_t i = 0; i < na; i++) {
+        int ai = find_attr(s, attrs[i]);
+        if (ai < 0) {
+            /* an undeclared attribute is the column of that name, as is */
+            iaf_attr *a = iaf_attr_new_asis(attrs[i], attrs[i]);
+            if (!a || IAF_GROW(s->attrs, (size_t){s->nattrs}, s->nattrs + 1) != 0) {
+                iaf_attr_free(a);
+                fail(c, n, "out of memory%s%s", NULL, NULL);
+                goto done;
+            }
+            s->attrs[s->nattrs] = a;
+            ai = (int)s->nattrs++;
+        }
+        k->attrs[i] = s->attrs[ai];
+        k->ref_cols[i] = iaf_strdup(nrc ? rcols[i] : attrs[i]);
+    }
+    if (!ref) {
+        fail(c, n, "check '%s': 'reference' is required%s", k->id, NULL);
+        goto done;
+    }
+    for (size_t i = 0; i < s->nreferences; i++)
+        if (!strcmp(s->references[i].id, ref)) k->reference = (int)i;
+    if (k->reference < 0) {
+        fail(c, get(n, "reference"), "check '%s': no reference with id '%s'", k->id, ref);
+        goto done;
+    }
+    if (syn) {
+        for (size_t i = 0; i < s->ntables; i++)
+            if (!strcmp(s->tables[i].id, syn)) k->synthetic = (int)i;
+        if (k->synthetic < 0) {
+            fail(c, get(n, "synthetic"), "check '%s': no dataset table with id '%s'", k->id, syn);
+            goto done;
+        }
+    }
+    if (disc && strcmp(disc, "none") != 0) {
+        for (size_t i = 0; i < s->ndisclosures; i++)
+            if (!strcmp(s->disclosures[i].id, disc)) k->disclosure = (int)i;
+        if (k->disclosure < 0) {
+            fail(c, get(n, "disclosure"), "check '%s': no disclosure with id '%s'", k->id, disc);
+            goto done;
+        }
+    }
+    char origin[1100];
+    if (k->universe_text) {
+        snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(n, "universe")));
+        if ((c->st = iaf_expr_parse(k->universe_text, origin, &k->universe, c->err)) != IAF_OK) goto done;
+    }
+    if (k->reference_universe_text) {
+        snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(n, "reference_universe")));
+        if ((c->st = iaf_expr_parse(k->reference_universe_text, origin, &k->reference_universe,
+                                    c->err)) != IAF_OK)
+            goto done;
+    }
+    rc = 0;
+done:
+    free(kind), free(ref), free(disc), free(syn);
+    free_list(attrs, na);
+    free_list(rcols, nrc);
+    return rc;
+}
+
+/* Iterate a top-level list section. */
+#define FOR_ITEMS(root, key, item)                                                                 \
+    for (void *it_##item = NULL, *sec_##item = get(root, key); sec_##item;                         \
+         sec_##item = NULL)                                                                        \
+        for (struct fy_node *item;                                                                 \
+             (item = fy_node_sequence_iterate((struct fy_node *)sec_##item, &it_##item)) != NULL;)
+
+static int need_seq(ctx *c, struct fy_node *root, const char *key)
+{
+    struct fy_node *n = get(root, key);
+    if (n && !fy_node_is_sequence(n)) return fail(c, n, "'%s' must be a list%s", key, NULL);
+    return 0;
+}
+
+static const char *const top_keys[] = {"iaf", "name", "description", "dataset", "disclosures",
+                                       "crosswalks", "attributes", "references", "checks",
+                                       "thresholds", NULL};
+static const char *const dataset_keys[] = {"title", "url", "licence", "license", "microdata", "format",
+                                           "weight", "encoding", "tables", NULL};
+
+static int check_unique(ctx *c, struct fy_node *n, const char *what, const char *id,
+                        const char *const *prev, size_t nprev, size_t stride)
+{
+    for (size_t i = 0; i < nprev; i++) {
+        const char *p = *(const char *const *)((const char *)prev + i * stride);
+        if (p && !strcmp(p, id)) return fail(c, n, "duplicate %s id '%s'", what, id);
+    }
+    return 0;
+}
+
+static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
+{
+    if (!root || check_keys(c, root, "spec", top_keys)) return fail(c, root, "the spec must be a mapping%s%s", NULL, NULL);
+    double ver = 0;
+    if (get_num(c, root, "iaf", &ver, "spec")) return -1;
+    if (ver != IAF_SPEC_VERSION)
+        return fail(c, get(root, "iaf") ? get(root, "iaf") : root,
+                    "spec must start with 'iaf: 1' (the spec format version)%s%s", NULL, NULL);
+    s->version = (int)ver;
+    if (get_str(c, root, "name", &s->name, 1, "spec") ||
+        get_str(c, root, "description", &s->description, 0, "spec"))
+        return -1;
+    struct fy_node *ds = get(root, "dataset");
+    if (!ds) return fail(c, root, "'dataset' is required%s%s", NULL, NULL);
+    if (check_keys(c, ds, "dataset", dataset_keys)) return -1;
+    char **micro = NULL;
+    size_t nmicro = 0;
+    char *fmt = NULL;
+    if (get_str(c, ds, "title", &s->dataset_title, 1, "dataset") ||
+        get_str(c, ds, "url", &s->dataset_url, 0, "dataset") ||
+        get_str(c, ds, "licence", &s->dataset_licence, 0, "dataset") ||
+        get_list(c, ds, "microdata", &micro, &nmicro, "dataset") ||
+        get_str(c, ds, "weight", &s->micro_weight, 0, "dataset") ||
+        get_str(c, ds, "encoding", &s->micro_encoding, 0, "dataset") ||
+        get_str(c, ds, "format", &fmt, 0, "dataset")) {
+        free_list(micro, nmicro);
+        free(fmt);
+        return -1;
+    }
+    if (!s->dataset_licence && get_str(c, ds, "license", &s->dataset_licence, 0, "dataset")) return -1;
+    s->microdata = calloc(nmicro ? nmicro : 1, sizeof *s->microdata);
+    for (size_t i = 0; s->microdata && i < nmicro; i++) s->microdata[i] = resolve(c, micro[i]);
+    s->nmicrodata = nmicro;
+    free_list(micro, nmicro);
+    s->micro_opt.form = IAF_DATA_MICRODATA;
+    s->micro_opt.weight = s->micro_weight;
+    s->micro_opt.source.encoding = s->micro_encoding;
+    if (fmt) {
+        iaf_format f = IAF_FORMAT_AUTO;
+        if (!strcmp(fmt, "csv")) f = IAF_FORMAT_CSV;
+        else if (!strcmp(fmt, "jsonl")) f = IAF_FORMAT_JSONL;
+        else if (!strcmp(fmt, "parquet")) f = IAF_FORMAT_PARQUET;
+        else if (strcmp(fmt, "auto") != 0) {
+            free(fmt);
+            return fail(c, get(ds, "format"), "dataset: format must be auto, csv, jsonl or parquet%s%s", NULL, NULL);
+        }
+        s->micro_opt.source.format = f;
+        free(fmt);
+    }
+    if (need_seq(c, ds, "tables") || need_seq(c, root, "disclosures") || need_seq(c, root, "crosswalks") ||
+        need_seq(c, root, "attributes") || need_seq(c, root, "references") || need_seq(c, root, "checks"))
+        return -1;
+    size_t cap;
+    cap = 0;
+    FOR_ITEMS(ds, "tables", n)
+    {
+        if (IAF_GROW(s->tables, cap, s->ntables + 1) != 0) return fail(c, n, "out of memory%s%s", NULL, NULL);
+        iaf_spec_source *t = &s->tables[s->ntables++];
+        memset(t, 0, sizeof *t);
+        if (parse_source(c, n, t, "dataset table") ||
+            check_unique(c, n, "table", t->id, (const char *const *)&s->tables[0].id, s->ntables - 1, sizeof *t))
+            return -1;
+    }
+    if (s->nmicrodata == 0 && s->ntables == 0)
+        return fail(c, ds, "dataset: give 'microdata' files or aggregate 'tables'%s%s", NULL, NULL);
+    cap = 0;
+    FOR_ITEMS(root, "disclosures", n)
+    {
+        static const char *const keys[] = {"id", "quote", "file", "locator", "url", NULL};
+        if (IAF_GROW(s->disclosures, cap, s->ndisclosures + 1) != 0) return fail(c, n, "out of memory%s%s", NULL, NULL);
+        iaf_spec_disclosure *d = &s->disclosures[s->ndisclosures++];
+        memset(d, 0, sizeof *d);
+        d->line = node_line(n);
+        if (check_keys(c, n, "disclosure", keys) || get_str(c, n, "id", &d->id, 1, "disclosure") ||
+            get_str(c, n, "quote", &d->quote, 1, "disclosure") ||
+            get_str(c, n, "file", &d->file, 1, "disclosure") ||
+            get_str(c, n, "locator", &d->locator, 1, "disclosure") ||
+            get_str(c, n, "url", &d->url, 0, "disclosure") ||
+            check_unique(c, n, "disclosure", d->id, (const char *const *)&s->disclosures[0].id,
+                         s->ndisclosures - 1, sizeof *d))
+            return -1;
+    }
+    cap = 0;
+    FOR_ITEMS(root, "crosswalks", n)
+    {
+        static const char *const keys[] = {"id", "file", "note", NULL};
+        if (IAF_GROW(s->crosswalks, cap, s->ncrosswalks + 1) != 0) return fail(c, n, "out of memory%s%s", NULL, NULL);
+        iaf_spec_crosswalk *w = &s->crosswalks[s->ncrosswalks++];
+        memset(w, 0, sizeof *w);
+        w->line = node_line(n);
+        if (check_keys(c, n, "crosswalk", keys) || get_str(c, n, "id", &w->id, 1, "crosswalk") ||
+            get_str(c, n, "file", &w->file_as_written, 1, "crosswalk") ||
+            get_str(c, n, "note", &w->note, 0, "crosswalk") ||
+            check_unique(c, n, "crosswalk", w->id, (const char *const *)&s->crosswalks[0].id,
+                         s->ncrosswalks - 1, sizeof *w))
+            return -1;
+        if (!(w->file = resolve(c, w->file_as_written))) return fail(c, n, "out of memory%s%s", NULL, NULL);
+        if (c->base && (c->st = iaf_crosswalk_load(w->file, &w->cw, c->err)) != IAF_OK) return -1;
+    }
+    cap = 0;
+    FOR_ITEMS(root, "attributes", n)
+    {
+        iaf_attr *a;
+        if (parse_attr(c, s, n, &a)) return -1;
+        if (find_attr(s, a->name) >= 0) {
+            fail(c, n, "duplicate attribute '%s'%s", a->name, NULL);
+            iaf_attr_free(a);
+            return -1;
+        }
+        if (a->kind == IAF_ATTR_CROSSWALK && !a->crosswalk) a->kind = IAF_ATTR_ASIS; /* fuzzing: no files */
+        if (IAF_GROW(s->attrs, cap, s->nattrs + 1) != 0) {
+            iaf_attr_free(a);
+            return fail(c, n, "out of memory%s%s", NULL, NULL);
+        }
+        s->attrs[s->nattrs++] = a;
+    }
+    cap = 0;
+    FOR_ITEMS(root, "references", n)
+    {
+        if (IAF_GROW(s->references, cap, s->nreferences + 1) != 0) return fail(c, n, "out of memory%s%s", NULL, NULL);
+        iaf_spec_source *r = &s->references[s->nreferences++];
+        memset(r, 0, sizeof *r);
+        if (parse_source(c, n, r, "reference") ||
+            check_unique(c, n, "reference", r->id, (const char *const *)&s->references[0].id,
+                         s->nreferences - 1, sizeof *r))
+            return -1;
+    }
+    struct fy_node *th = get(root, "thresholds");
+    if (th) {
+        static const char *const kinds[] = {"marginal", "joint", "flattening", "rule", NULL};
+        if (check_keys(c, th, "thresholds", kinds)) return -1;
+        for (int k = 0; k < 4; k++)
+            if (parse_thresholds(c, get(th, kinds[k]), &s->defaults[k], &s->ndefaults[k])) return -1;
+    }
+    cap = 0;
+    /* attributes may grow while checks are parsed (undeclared = as-is) */
+    size_t acap = s->nattrs;
+    (void)acap;
+    FOR_ITEMS(root, "checks", n)
+    {
+        if (IAF_GROW(s->checks, cap, s->nchecks + 1) != 0) return fail(c, n, "out of memory%s%s", NULL, NULL);
+        iaf_spec_check *k = &s->checks[s->nchecks++];
+        memset(k, 0, sizeof *k);
+        if (parse_check(c, s, n, k) ||
+            check_unique(c, n, "check", k->id, (const char *const *)&s->checks[0].id, s->nchecks - 1,
+                         sizeof *k))
+            return -1;
+    }
+    if (s->nchecks == 0) return fail(c, root, "the spec has no checks%s%s", NULL, NULL);
+    return 0;
+}
+
+static void diag_out(struct fy_diag *d, void *user, const char *buf, size_t len)
+{
+    (void)d;
+    ctx *c = user;
+    if (c->diag[0]) return; /* keep the first message */
+    while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' ')) len--;
+    snprintf(c->diag, sizeof c->diag, "%.*s", (int)IAF_MIN(len, sizeof c->diag - 1), buf);
+}
+
+static iaf_status load(const char *data, size_t n, const char *name, const char *base,
+                       iaf_spec **out, iaf_error *err)
+{
+    *out = NULL;
+    ctx c = {name, base, err, IAF_OK, {0}};
+    iaf_spec *s = calloc(1, sizeof *s);
+    if (!s) return iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
+    struct fy_diag_cfg dcfg;
+    fy_diag_cfg_default(&dcfg);
+    dcfg.fp = NULL;
+    dcfg.output_fn = diag_out;
+    dcfg.user = &c;
+    dcfg.colorize = false;
+    dcfg.show_source = false;
+    dcfg.show_position = true;
+    dcfg.show_type = false;
+    dcfg.show_module = false;
+    struct fy_diag *diag = fy_diag_create(&dcfg);
+    struct fy_parse_cfg pcfg = {NULL, FYPCF_QUIET | FYPCF_DISABLE_RECYCLING, NULL, diag};
+    struct fy_document *doc = diag ? fy_document_build_from_string(&pcfg, data, n) : NULL;
+    if (!doc) {
+        /* libfyaml writes "<input>:LINE:COL: error: TEXT"; keep LINE, COL and TEXT */
+        long line = 0, col = 0;
+        const char *text = c.diag;
+        const char *p = strstr(c.diag, ">:");
+        p = p ? p + 2 : c.diag;
+        int used = 0;
+        if (sscanf(p, "%ld:%ld: %n", &line, &col, &used) >= 2 && used > 0) {
+            text = p + used;
+            if (!strncmp(text, "error: ", 7)) text += 7;
+        }
+        c.st = iaf_error_set(err, IAF_ERR_PARSE, name, line, col, "invalid YAML%s%s",
+                             text[0] ? ": " : "", text);
+        goto done;
+    }
+    if (!(s->path = iaf_strdup(name)) || !(s->dir = iaf_strdup(base ? base : "."))) {
+        c.st = iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
+        goto done;
+    }
+    if (load_root(&c, s, fy_document_root(doc)) != 0 && c.st == IAF_OK)
+        c.st = iaf_error_set(err, IAF_ERR_INVALID, name, 0, 0, "invalid spec");
+done:
+    fy_document_destroy(doc);
+    fy_diag_destroy(diag);
+    if (c.st != IAF_OK) {
+        iaf_spec_free(s);
+        return c.st;
+    }
+    *out = s;
+    return IAF_OK;
+}
+
+iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot open spec");
+    iaf_buf b = {0};
+    char chunk[65536];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (iaf_buf_append(&b, chunk, k) != 0 || b.len > (64u << 20)) {
+            fclose(f);
+            iaf_buf_free(&b);
+            return iaf_error_set(err, IAF_ERR_LIMIT, path, 0, 0, "spec larger than 64 MiB");
+        }
+    fclose(f);
+    char *dup = iaf_strdup(path);
+    const char *dir = dup ? dirname(dup) : ".";
+    iaf_status st = load(b.data ? b.data : "", b.len, path, dir, out, err);
+    free(dup);
+    iaf_buf_free(&b);
+    return st;
+}
+
+iaf_status iaf_spec_load_memory(const char *data, size_t n, const char *name, const char *base_dir,
+                                iaf_spec **out, iaf_error *err)
+{
+    return load(data, n, name ? name : "<spec>", base_dir, out, err);
+}
+
+void iaf_spec_free(iaf_spec *s)
+{
+    if (!s) return;
+    free(s->path), free(s->dir), free(s->name), free(s->description);
+    free(s->dataset_title), free(s->dataset_url), free(s->dataset_licence);
+    free_list(s->microdata, s->nmicrodata);
+    free(s->micro_weight), free(s->micro_encoding);
+    for (size_t i = 0; i < s->ntables; i++) free_source(&s->tables[i]);
+    free(s->tables);
+    for (size_t i = 0; i < s->ndisclosures; i++) {
+        iaf_spec_disclosure *d = &s->disclosures[i];
+        free(d->id), free(d->quote), free(d->file), free(d->locator), free(d->url);
+    }
+    free(s->disclosures);
+    for (size_t i = 0; i < s->nattrs; i++) iaf_attr_free(s->attrs[i]);
+    free(s->attrs);
+    for (size_t i = 0; i < s->ncrosswalks; i++) {
+        iaf_spec_crosswalk *w = &s->crosswalks[i];
+        free(w->id), free(w->file), free(w->file_as_written), free(w->note);
+        iaf_crosswalk_free(w->cw);
+    }
+    free(s->crosswalks);
+    for (size_t i = 0; i < s->nreferences; i++) free_source(&s->references[i]);
+    free(s->references);
+    for (size_t i = 0; i < s->nchecks; i++) {
+        iaf_spec_check *k = &s->checks[i];
+        free(k->id), free(k->title), free(k->universe_text), free(k->reference_universe_text);
+        free(k->note), free(k->ref_cols[0]), free(k->ref_cols[1]);
+        iaf_expr_free(k->universe);
+        iaf_expr_free(k->reference_universe);
+        for (size_t t = 0; t < k->nthresholds; t++) free(k->thresholds[t].metric);
+        free(k->thresholds);
+    }
+    free(s->checks);
+    for (int k = 0; k < 4; k++) {
+        for (size_t t = 0; t < s->ndefaults[k]; t++) free(s->defaults[k][t].metric);
+        free(s->defaults[k]);
+    }
+    free(s);
+}
+
+const char *iaf_check_kind_name(iaf_check_kind k)
+{
+    static const char *const names[] = {"marginal", "joint", "flattening", "rule"};
+    return (unsigned)k < 4 ? names[k] : "unknown";
+}
+
+double iaf_spec_threshold_for(const iaf_spec *s, const iaf_spec_check *c, const char *metric)
+{
+    for (size_t i = 0; i < c->nthresholds; i++)
+        if (!strcmp(c->thresholds[i].metric, metric)) return c->thresholds[i].value;
+    for (size_t i = 0; i < s->ndefaults[c->kind]; i++)
+        if (!strcmp(s->defaults[c->kind][i].metric, metric)) return s->defaults[c->kind][i].value;
+    /* METHOD.md section 9 */
+    switch (c->kind) {
+    case IAF_CHECK_MARGINAL:
+        if (!strcmp(metric, "tvd")) return 0.05;
+        break;
+    case IAF_CHECK_JOINT:
+        if (!strcmp(metric, "cond_tvd_y_given_x")) return 0.10;
+        if (!strcmp(metric, "footprint")) return 0.5;
+        if (!strcmp(metric, "retention")) return 0.5;
+        break;
+    case IAF_CHECK_FLATTENING:
+        if (!strcmp(metric, "flattening_pooled")) return 0.5;
+        if (!strcmp(metric, "segregation_retention")) return 0.5;
+        break;
+    case IAF_CHECK_RULE: break;
+    }
+    return NAN;
+}

@@ -1,0 +1,119 @@
+/* src/audit/spec.h - audit specs (YAML), documented in docs/spec.md.
+ *
+ * A spec names a dataset (microdata files and/or aggregate tables), the
+ * card's disclosures, attributes derived from columns, crosswalks,
+ * references with provenance, and checks. Loading resolves every path
+ * relative to the spec's directory and every cross-reference (attribute,
+ * crosswalk, reference, disclosure ids), so a loaded spec is consistent;
+ * errors name the spec file and line.
+ */
+#ifndef IAF_AUDIT_SPEC_H
+#define IAF_AUDIT_SPEC_H
+
+#include "audit/dataset.h"
+#include "core/attr.h"
+
+#define IAF_SPEC_VERSION 1
+
+typedef struct iaf_spec_source {
+    char *id;
+    char *file;            /* resolved path (may be a glob for microdata) */
+    char *file_as_written; /* for reports */
+    iaf_data_form form;
+    iaf_counts_options counts; /* attrs, value column, scale, drops, ... */
+    char **attrs;          /* storage behind counts.attrs */
+    size_t nattrs;
+    char **drops;
+    size_t ndrops;
+    char *value_col;
+    char *encoding;
+    char *weight;          /* microdata weight column */
+    /* provenance (references) */
+    char *title, *publisher, *table, *year, *universe, *url, *licence, *caveat, *notes;
+    int full_count;
+    double n_effective; /* NAN when not given */
+    long line;
+} iaf_spec_source;
+
+typedef struct iaf_spec_disclosure {
+    char *id, *quote, *file, *locator, *url;
+    long line;
+} iaf_spec_disclosure;
+
+typedef struct iaf_spec_threshold {
+    char *metric;
+    double value;
+} iaf_spec_threshold;
+
+typedef enum iaf_check_kind {
+    IAF_CHECK_MARGINAL = 0,
+    IAF_CHECK_JOINT,
+    IAF_CHECK_FLATTENING,
+    IAF_CHECK_RULE
+} iaf_check_kind;
+
+typedef struct iaf_spec_check {
+    char *id;
+    char *title;
+    iaf_check_kind kind;
+    size_t nattrs;
+    iaf_attr *attrs[2];      /* borrowed from the spec's attributes */
+    char *ref_cols[2];       /* reference column per attribute */
+    int reference;           /* index into references */
+    int synthetic;           /* index into dataset tables, -1 = microdata */
+    int disclosure;          /* index, -1 = none (exploratory) */
+    char *universe_text, *reference_universe_text;
+    iaf_expr *universe, *reference_universe;
+    iaf_spec_threshold *thresholds;
+    size_t nthresholds;
+    char *note;
+    long line;
+} iaf_spec_check;
+
+typedef struct iaf_spec_crosswalk {
+    char *id, *file, *file_as_written, *note;
+    iaf_crosswalk *cw;
+    long line;
+} iaf_spec_crosswalk;
+
+typedef struct iaf_spec {
+    char *path; /* the spec file */
+    char *dir;  /* its directory, for relative paths */
+    int version;
+    char *name, *description;
+    /* dataset */
+    char *dataset_title, *dataset_url, *dataset_licence;
+    char **microdata; /* resolved paths/globs */
+    size_t nmicrodata;
+    iaf_dataset_options micro_opt;
+    char *micro_weight, *micro_encoding;
+    iaf_spec_source *tables; /* synthetic aggregates */
+    size_t ntables;
+    iaf_spec_disclosure *disclosures;
+    size_t ndisclosures;
+    iaf_attr **attrs;
+    size_t nattrs;
+    iaf_spec_crosswalk *crosswalks;
+    size_t ncrosswalks;
+    iaf_spec_source *references;
+    size_t nreferences;
+    iaf_spec_check *checks;
+    size_t nchecks;
+    iaf_spec_threshold *defaults[4]; /* per check kind */
+    size_t ndefaults[4];
+} iaf_spec;
+
+iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err);
+/* Load from memory; base_dir resolves relative paths (fuzzing: no files
+ * are opened when base_dir is NULL: crosswalk files are then not loaded). */
+iaf_status iaf_spec_load_memory(const char *data, size_t n, const char *name, const char *base_dir,
+                                iaf_spec **out, iaf_error *err);
+void iaf_spec_free(iaf_spec *s);
+
+const char *iaf_check_kind_name(iaf_check_kind k);
+/* The threshold for metric in check c (check's own, else the kind's default
+ * from the spec, else the built-in default of METHOD.md section 9); NAN when
+ * the metric does not screen this kind. */
+double iaf_spec_threshold_for(const iaf_spec *s, const iaf_spec_check *c, const char *metric);
+
+#endif

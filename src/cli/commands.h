@@ -1,0 +1,38 @@
+/* src/cli/commands.h - the subcommands of the iaf tool and their shared
+ * helpers. Every cmd_* returns the process exit code: 0 ok, 1 data or I/O
+ * error, 2 usage error, 3 a --fail-on condition met. */
+#ifndef IAF_CLI_COMMANDS_H
+#define IAF_CLI_COMMANDS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "iaf/status.h"
+
+enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_FAIL_ON = 3 };
+
+int cmd_count(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+
+/* Print "iaf: <located error>" to stderr; returns EXIT_DATA (or EXIT_USAGE
+ * for IAF_ERR_INVALID when usage is set). */
+int cli_fail(const iaf_error *err);
+/* Print "iaf COMMAND: message" and a hint to stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Split "a,b,c" into a NULL-terminated array of new strings (commas inside
+ * backquotes or double quotes are kept); returns count or -1. */
+int cli_split(const char *s, char ***out);
+void cli_free_list(char **list);
+/* Write data to path atomically (temp file in the same directory + rename);
+ * "-" means stdout. */
+int cli_write_file(const char *path, const char *data, size_t n, iaf_error *err);
+/* Threads option value: "N" or "auto"; returns 0 on success. */
+int cli_parse_threads(const char *s, int *out);
+
+#endif

@@ -1,0 +1,65 @@
+/* src/cli/main.c - `iaf <command> [options]`, dispatched from one table
+ * that also prints the usage (samtools-style). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+
+#ifndef IAF_VERSION
+#define IAF_VERSION "dev"
+#endif
+
+typedef struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"count", cmd_count, "count rows by attributes (long CSV out)"},
+    {"compare", cmd_compare, "one ad-hoc check: synthetic vs reference, every metric"},
+    {"audit", cmd_audit, "run an audit spec (YAML), write report.json and report.md"},
+    {"inspect", cmd_inspect, "show a Parquet file's schema, row groups and statistics"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "iaf %s - Independence-Assumption Footprint audits of synthetic persona data\n\n",
+            IAF_VERSION);
+    fprintf(f, "Usage: iaf <command> [options]\n\nCommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "  %-10s %s\n", "help", "this text, or `iaf help COMMAND`");
+    fprintf(f, "  %-10s %s\n", "version", "print the version");
+    fprintf(f, "\nExit status: 0 ok, 1 data or I/O error, 2 usage error, 3 --fail-on met.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (!strcmp(name, "help") || !strcmp(name, "--help") || !strcmp(name, "-h")) {
+        if (argc > 2) {
+            for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+                if (!strcmp(argv[2], commands[i].name)) {
+                    char *args[] = {argv[2], "--help", NULL};
+                    return commands[i].fn(2, args);
+                }
+            fprintf(stderr, "iaf: no command '%s'\n", argv[2]);
+            return EXIT_USAGE;
+        }
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(name, "version") || !strcmp(name, "--version")) {
+        printf("iaf %s\n", IAF_VERSION);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(name, commands[i].name)) return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "iaf: no command '%s' (see `iaf help`)\n", name);
+    return EXIT_USAGE;
+}

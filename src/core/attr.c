@@ -1,0 +1,371 @@
+/* src/core/attr.c - attribute mapping and derivation, see attr.h. */
+#include "core/attr.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const default_missing[] = {"", "NA", "N"};
+
+iaf_attr *iaf_attr_new_asis(const char *name, const char *column)
+{
+    iaf_attr *a = calloc(1, sizeof *a);
+    if (!a) return NULL;
+    a->kind = IAF_ATTR_ASIS;
+    a->keep_other = 1;
+    if (!(a->name = iaf_strdup(name)) || !(a->column = iaf_strdup(column)) ||
+        iaf_attr_set_missing(a, default_missing, IAF_ARRAY_LEN(default_missing)) != 0) {
+        iaf_attr_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+void iaf_attr_free(iaf_attr *a)
+{
+    if (!a) return;
+    free(a->name);
+    free(a->column);
+    free(a->edges);
+    for (size_t i = 0; i < a->nbins && a->labels; i++) free(a->labels[i]);
+    free(a->labels);
+    for (size_t i = 0; i < a->nrecode; i++) {
+        free(a->from ? a->from[i] : NULL);
+        free(a->to ? a->to[i] : NULL);
+    }
+    free(a->from);
+    free(a->to);
+    iaf_strmap_free(&a->recode_index);
+    for (size_t i = 0; i < a->nmissing; i++) free(a->missing_tokens[i]);
+    free(a->missing_tokens);
+    free(a);
+}
+
+int iaf_attr_set_missing(iaf_attr *a, const char *const *tokens, size_t n)
+{
+    char **t = calloc(n ? n : 1, sizeof *t);
+    if (!t) return -1;
+    for (size_t i = 0; i < n; i++)
+        if (!(t[i] = iaf_strdup(tokens[i]))) {
+            while (i--) free(t[i]);
+            free(t);
+            return -1;
+        }
+    for (size_t i = 0; i < a->nmissing; i++) free(a->missing_tokens[i]);
+    free(a->missing_tokens);
+    a->missing_tokens = t;
+    a->nmissing = n;
+    return 0;
+}
+
+static int is_missing(const iaf_attr *a, iaf_sv raw)
+{
+    if (!raw.ptr) return 1;
+    for (size_t i = 0; i < a->nmissing; i++) {
+        size_t n = strlen(a->missing_tokens[i]);
+        if (raw.len == n && memcmp(raw.ptr, a->missing_tokens[i], n) == 0) return 1;
+    }
+    return 0;
+}
+
+iaf_map_result iaf_attr_map(iaf_attr *a, iaf_sv raw, iaf_sv *labels, double *weights, size_t *n,
+                            char buf[64])
+{
+    (void)buf;
+    *n = 0;
+    if (is_missing(a, raw)) {
+        labels[0] = (iaf_sv){"", 0};
+        weights[0] = 1;
+        *n = 1;
+        return IAF_MAP_MISSING;
+    }
+    switch (a->kind) {
+    case IAF_ATTR_ASIS:
+        labels[0] = raw;
+        weights[0] = 1;
+        *n = 1;
+        return IAF_MAP_OK;
+    case IAF_ATTR_BIN: {
+        double v;
+        if (!iaf_parse_double(raw, &v)) return IAF_MAP_UNMAPPED;
+        for (size_t i = 0; i < a->nbins; i++) {
+            int last = i + 1 == a->nbins;
+            if (v >= a->edges[i] &&
+                (v < a->edges[i + 1] || (last && a->right_closed_last && v == a->edges[i + 1]))) {
+                labels[0] = (iaf_sv){a->labels[i], strlen(a->labels[i])};
+                weights[0] = 1;
+                *n = 1;
+                return IAF_MAP_OK;
+            }
+        }
+        return IAF_MAP_UNMAPPED;
+    }
+    case IAF_ATTR_RECODE: {
+        int64_t i = iaf_strmap_find(&a->recode_index, raw.ptr, raw.len);
+        if (i >= 0) {
+            labels[0] = (iaf_sv){a->to[i], strlen(a->to[i])};
+        } else if (a->keep_other) {
+            labels[0] = raw;
+        } else {
+            return IAF_MAP_UNMAPPED;
+        }
+        weights[0] = 1;
+        *n = 1;
+        return IAF_MAP_OK;
+    }
+    case IAF_ATTR_CROSSWALK: {
+        int dropped = 0;
+        size_t k = iaf_crosswalk_map(a->crosswalk, raw, labels, weights, IAF_MAX_TARGETS, &dropped);
+        if (k == 0) return dropped ? IAF_MAP_DROPPED : IAF_MAP_UNMAPPED;
+        *n = k;
+        return IAF_MAP_OK;
+    }
+    }
+    return IAF_MAP_UNMAPPED;
+}
+
+/* Accumulates unmapped mass by raw value for one attribute. */
+typedef struct cov_acc {
+    iaf_strmap raws;
+    double *mass;
+    int64_t *n;
+    uint8_t *why;
+    size_t cap;
+    double null_mass;
+    int64_t null_n;
+    uint8_t null_why;
+} cov_acc;
+
+static int cov_add(cov_acc *c, iaf_sv raw, double mass, int64_t n, iaf_map_result why)
+{
+    if (!raw.ptr) {
+        c->null_mass += mass;
+        c->null_n += n;
+        c->null_why = (uint8_t)why;
+        return 0;
+    }
+    int64_t id = iaf_strmap_intern(&c->raws, raw.ptr, raw.len);
+    if (id < 0) return -1;
+    if ((size_t)id >= c->cap) {
+        size_t c1 = c->cap, c2 = c->cap, c3 = c->cap;
+        if (IAF_GROW(c->mass, c1, (size_t)id + 1) || IAF_GROW(c->n, c2, (size_t)id + 1) ||
+            IAF_GROW(c->why, c3, (size_t)id + 1))
+            return -1;
+        for (size_t i = c->cap; i < c1; i++) c->mass[i] = 0, c->n[i] = 0, c->why[i] = 0;
+        c->cap = c1;
+    }
+    c->mass[id] += mass;
+    c->n[id] += n;
+    c->why[id] = (uint8_t)why;
+    return 0;
+}
+
+static int cmp_cov(const void *a, const void *b)
+{
+    const iaf_coverage_item *x = a, *y = b;
+    if (x->mass != y->mass) return x->mass > y->mass ? -1 : 1;
+    if (!x->raw || !y->raw) return x->raw ? -1 : y->raw ? 1 : 0;
+    return strcmp(x->raw, y->raw);
+}
+
+static int cov_finish(cov_acc *c, iaf_coverage *out)
+{
+    size_t n = iaf_strmap_size(&c->raws) + (c->null_n > 0 || c->null_mass > 0);
+    out->items = calloc(n ? n : 1, sizeof *out->items);
+    if (!out->items) return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < iaf_strmap_size(&c->raws); i++) {
+        iaf_sv v = iaf_strmap_get(&c->raws, i);
+        if (!(out->items[k].raw = iaf_strndup(v.ptr, v.len))) return -1;
+        out->items[k].mass = c->mass[i];
+        out->items[k].n = c->n[i];
+        out->items[k].why = (iaf_map_result)c->why[i];
+        k++;
+    }
+    if (k < n) {
+        out->items[k].raw = NULL;
+        out->items[k].mass = c->null_mass;
+        out->items[k].n = c->null_n;
+        out->items[k].why = (iaf_map_result)c->null_why;
+        k++;
+    }
+    out->nitems = k;
+    qsort(out->items, k, sizeof *out->items, cmp_cov);
+    return 0;
+}
+
+static void cov_free(cov_acc *c)
+{
+    iaf_strmap_free(&c->raws);
+    free(c->mass);
+    free(c->n);
+    free(c->why);
+}
+
+static int find_cube_col(const iaf_rawcount *rc, const iaf_rawcube *cube, const char *name)
+{
+    for (size_t j = 0; j < cube->ncols; j++)
+        if (strcmp(rc->cols[cube->cols[j]], name) == 0) return (int)j;
+    return -1;
+}
+
+iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *attrs,
+                      size_t nattrs, const iaf_expr *universe, iaf_derived **out, iaf_error *err)
+{
+    *out = NULL;
+    iaf_status st = IAF_OK;
+    const iaf_rawcube *cube = &rc->cubes[cube_i];
+    int acol[16], vsrc[64];
+    iaf_attr *vattr[64];
+    size_t nvars = universe ? iaf_expr_nvars(universe) : 0;
+    cov_acc *cov = NULL;
+    iaf_derived *d = NULL;
+    if (nattrs == 0 || nattrs > 16)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "a check needs 1 to 16 attributes");
+    if (nvars > 64)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "universe uses too many variables");
+    for (size_t i = 0; i < nattrs; i++) {
+        acol[i] = find_cube_col(rc, cube, attrs[i]->column);
+        if (acol[i] < 0)
+            return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                                 "internal: column '%s' of attribute '%s' was not counted",
+                                 attrs[i]->column, attrs[i]->name);
+    }
+    /* Universe variables: an attribute's name means its mapped label (single
+     * target only); otherwise the raw column. */
+    for (size_t v = 0; v < nvars; v++) {
+        const char *name = iaf_expr_var(universe, v);
+        vattr[v] = NULL;
+        for (size_t i = 0; i < nattrs; i++)
+            if (strcmp(attrs[i]->name, name) == 0) vattr[v] = attrs[i];
+        const char *col = vattr[v] ? vattr[v]->column : name;
+        vsrc[v] = find_cube_col(rc, cube, col);
+        if (vsrc[v] < 0)
+            return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                                 "universe refers to '%s', which is neither an attribute of the "
+                                 "check nor a column of the data",
+                                 name);
+    }
+    const char *names[16];
+    for (size_t i = 0; i < nattrs; i++) names[i] = attrs[i]->name;
+    d = calloc(1, sizeof *d);
+    cov = calloc(nattrs, sizeof *cov);
+    if (!d || !cov) goto oom;
+    d->nattrs = nattrs;
+    d->table = iaf_table_new(nattrs, names, IAF_TABLE_COUNTS);
+    d->coverage = calloc(nattrs, sizeof *d->coverage);
+    if (!d->table || !d->coverage) goto oom;
+    for (size_t i = 0; i < nattrs; i++)
+        if (!(d->coverage[i].attr = iaf_strdup(attrs[i]->name))) goto oom;
+
+    iaf_sv tl[16][IAF_MAX_TARGETS];
+    double tw[16][IAF_MAX_TARGETS];
+    size_t tn[16];
+    char buf[16][64];
+    iaf_sv vals[64];
+    double mapped_n = 0, mapped_mass = 0, mapped_w2 = 0;
+    for (size_t c = 0; c < cube->ncells; c++) {
+        const uint32_t *key = cube->keys + c * cube->ncols;
+        double mass = cube->wsum[c], w2 = cube->wsum2[c];
+        int64_t cnt = cube->count[c];
+        d->total_mass += mass;
+        d->total_n += cnt;
+        if (universe) {
+            for (size_t v = 0; v < nvars; v++) {
+                iaf_sv raw = rc->values[cube->cols[vsrc[v]]][key[vsrc[v]]];
+                if (vattr[v]) {
+                    iaf_sv l[IAF_MAX_TARGETS];
+                    double w[IAF_MAX_TARGETS];
+                    size_t k;
+                    char b[64];
+                    iaf_map_result r = iaf_attr_map(vattr[v], raw, l, w, &k, b);
+                    if (r == IAF_MAP_MISSING)
+                        vals[v] = (iaf_sv){NULL, 0};
+                    else if (r != IAF_MAP_OK || k != 1)
+                        vals[v] = (iaf_sv){NULL, 0};
+                    else
+                        vals[v] = l[0];
+                } else {
+                    vals[v] = raw;
+                }
+            }
+            if (!iaf_expr_eval(universe, vals)) continue;
+        }
+        d->universe_mass += mass;
+        d->universe_n += cnt;
+        d->universe_wsum2 += w2;
+        int lost = 0;
+        for (size_t i = 0; i < nattrs; i++) {
+            iaf_sv raw = rc->values[cube->cols[acol[i]]][key[acol[i]]];
+            iaf_map_result r = iaf_attr_map(attrs[i], raw, tl[i], tw[i], &tn[i], buf[i]);
+            if (r == IAF_MAP_MISSING) {
+                d->coverage[i].missing += mass;
+                if (attrs[i]->drop_missing) {
+                    lost = 1;
+                    if (cov_add(&cov[i], raw, mass, cnt, r) != 0) goto oom;
+                }
+            } else if (r != IAF_MAP_OK) {
+                lost = 1;
+                if (r == IAF_MAP_DROPPED)
+                    d->coverage[i].dropped += mass;
+                else
+                    d->coverage[i].unmapped += mass;
+                if (cov_add(&cov[i], raw, mass, cnt, r) != 0) goto oom;
+            }
+        }
+        if (lost) continue;
+        for (size_t i = 0; i < nattrs; i++) d->coverage[i].mapped += mass;
+        /* cartesian product of the targets of every attribute */
+        size_t idx[16] = {0};
+        for (;;) {
+            iaf_sv labels[16];
+            double w = 1;
+            for (size_t i = 0; i < nattrs; i++) {
+                labels[i] = tl[i][idx[i]];
+                w *= tw[i][idx[i]];
+            }
+            int whole = w == 1.0;
+            if ((st = iaf_table_add(d->table, labels, mass * w, whole ? cnt : -1, w2 * w * w, NAN,
+                                    IAF_CELL_OK, err)) != IAF_OK)
+                goto done;
+            size_t i = 0;
+            while (i < nattrs && ++idx[i] == tn[i]) idx[i++] = 0;
+            if (i == nattrs) break;
+        }
+        mapped_n += (double)cnt;
+        mapped_mass += mass;
+        mapped_w2 += w2;
+    }
+    for (size_t i = 0; i < nattrs; i++)
+        if (cov_finish(&cov[i], &d->coverage[i]) != 0) goto oom;
+    if ((st = iaf_table_finish(d->table, err)) != IAF_OK) goto done;
+    iaf_table_set_n(d->table, mapped_n, mapped_w2 > 0 ? mapped_mass * mapped_mass / mapped_w2 : 0,
+                    0);
+    goto done;
+oom:
+    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+done:
+    if (cov)
+        for (size_t i = 0; i < nattrs; i++) cov_free(&cov[i]);
+    free(cov);
+    if (st != IAF_OK) {
+        iaf_derived_free(d);
+        return st;
+    }
+    *out = d;
+    return IAF_OK;
+}
+
+void iaf_derived_free(iaf_derived *d)
+{
+    if (!d) return;
+    iaf_table_free(d->table);
+    if (d->coverage)
+        for (size_t i = 0; i < d->nattrs; i++) {
+            free(d->coverage[i].attr);
+            for (size_t k = 0; k < d->coverage[i].nitems; k++) free(d->coverage[i].items[k].raw);
+            free(d->coverage[i].items);
+        }
+    free(d->coverage);
+    free(d);
+}

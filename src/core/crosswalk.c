@@ -1,0 +1,527 @@
+/* src/core/crosswalk.c - loading and applying crosswalk files (see crosswalk.h).
+ *
+ * The CSV table is kept alive inside the crosswalk: every `from`/`to` view points into it,
+ * so loading copies nothing. Rows are grouped by `from` (exact rows) or by pattern text
+ * (regex rows); each group's targets sit contiguously in one array (in file order), which
+ * makes a lookup one hash probe plus a slice.
+ */
+#include "core/crosswalk.h"
+
+#include <locale.h>
+#include <math.h>
+#include <regex.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/csv.h"
+#include "util/util.h"
+
+#define WEIGHT_TOLERANCE 1e-9
+#define MAX_GROUPS 10 /* \0..\9 */
+#define MAX_PATTERN 1024
+#define MAX_REPEAT_PRODUCT 10000
+#define IAF_STR_(x) #x
+#define IAF_STR(x) IAF_STR_(x)
+
+typedef struct cw_target {
+    iaf_sv to;
+    double weight;
+    long long line;
+    int has_backref;
+} cw_target;
+
+typedef struct cw_group {
+    iaf_sv key;      /* from (exact) or pattern text (regex) */
+    long long line;  /* first row of the group */
+    size_t first, n; /* slice of iaf_crosswalk.targets */
+    int dropped;     /* the single row has an empty `to` */
+    int compiled;
+    regex_t re;
+} cw_group;
+
+struct iaf_crosswalk {
+    char *file;
+    iaf_csv_table *table;
+    size_t nrows;
+    iaf_strmap exact_index; /* from -> index into exact */
+    cw_group *exact;
+    size_t nexact;
+    iaf_strmap regex_index; /* pattern text -> index into regex */
+    cw_group *regex;        /* in order of first appearance = precedence */
+    size_t nregex;
+    cw_target *targets;
+    /* regex path: NUL-terminated copy of the label, substitution scratch, result cache */
+    iaf_buf subject, scratch;
+    iaf_strmap cache;
+    /* Regexes are compiled and run in C.UTF-8 so that `.` and bracket expressions see
+     * characters, not bytes, whatever locale the calling program set. */
+    locale_t loc;
+};
+
+void iaf_crosswalk_free(iaf_crosswalk *cw)
+{
+    if (!cw) return;
+    for (size_t i = 0; i < cw->nregex; i++)
+        if (cw->regex[i].compiled) regfree(&cw->regex[i].re);
+    free(cw->regex);
+    free(cw->exact);
+    free(cw->targets);
+    iaf_strmap_free(&cw->exact_index);
+    iaf_strmap_free(&cw->regex_index);
+    iaf_strmap_free(&cw->cache);
+    iaf_buf_free(&cw->subject);
+    iaf_buf_free(&cw->scratch);
+    iaf_csv_table_free(cw->table);
+    if (cw->loc != (locale_t)0) freelocale(cw->loc);
+    free(cw->file);
+    free(cw);
+}
+
+size_t iaf_crosswalk_nrows(const iaf_crosswalk *cw)
+{
+    return cw ? cw->nrows : 0;
+}
+
+const char *iaf_crosswalk_file(const iaf_crosswalk *cw)
+{
+    return cw ? cw->file : NULL;
+}
+
+static int sv_eq(iaf_sv a, const char *s)
+{
+    return iaf_sv_eq_str(a, s);
+}
+
+/* Up to 60 bytes of a label for messages, cut on a UTF-8 character boundary. */
+static int shown_len(iaf_sv s)
+{
+    size_t n = s.len;
+    if (n > 60) {
+        n = 60;
+        while (n > 0 && ((unsigned char)s.ptr[n] & 0xC0) == 0x80)
+            n--;
+    }
+    return (int)n;
+}
+
+/* Backslash references in a `to` template: returns the highest group number used (-1 for
+ * none); `\\` is a literal backslash, any other backslash is literal too. */
+static int max_backref(iaf_sv to)
+{
+    int hi = -1;
+    for (size_t i = 0; i + 1 < to.len; i++) {
+        if (to.ptr[i] != '\\') continue;
+        char c = to.ptr[i + 1];
+        if (c >= '0' && c <= '9') hi = IAF_MAX(hi, c - '0');
+        i++; /* skip the escaped byte, so "\\1" is a literal backslash and '1' */
+    }
+    return hi;
+}
+
+static iaf_status add_row_to_group(iaf_strmap *index, cw_group **groups, size_t *ngroups,
+                                   size_t *cap, iaf_sv key, long long line, size_t *gid)
+{
+    int64_t id = iaf_strmap_intern(index, key.ptr, key.len);
+    if (id < 0) return IAF_ERR_NOMEM;
+    if ((size_t)id == *ngroups) {
+        if (IAF_GROW(*groups, *cap, *ngroups + 1) != 0) return IAF_ERR_NOMEM;
+        cw_group *g = &(*groups)[*ngroups];
+        memset(g, 0, sizeof *g);
+        g->key = key;
+        g->line = line;
+        (*ngroups)++;
+    }
+    (*groups)[id].n++;
+    *gid = (size_t)id;
+    return IAF_OK;
+}
+
+/* Checks shared by exact and regex groups: one empty `to` alone, distinct targets,
+ * weights summing to 1. */
+static iaf_status check_group(const iaf_crosswalk *cw, const cw_group *g, int regex, iaf_error *err)
+{
+    const char *what = regex ? "pattern" : "from";
+    const cw_target *t = cw->targets + g->first;
+    if (g->n > IAF_CROSSWALK_MAX_TARGETS)
+        return iaf_error_set(err, IAF_ERR_LIMIT, cw->file, g->line, 0,
+                             "%s '%.*s' has %zu rows; at most %d targets are allowed", what,
+                             shown_len(g->key), g->key.ptr, g->n, IAF_CROSSWALK_MAX_TARGETS);
+    double sum = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        if (t[i].to.len == 0 && g->n > 1)
+            return iaf_error_set(err, IAF_ERR_INVALID, cw->file, t[i].line, 0,
+                                 "an empty `to` (explicitly unmapped) must be the only row of "
+                                 "%s '%.*s' (first row on line %lld)",
+                                 what, shown_len(g->key), g->key.ptr, g->line);
+        for (size_t j = 0; j < i; j++) {
+            if (iaf_sv_cmp(t[i].to, t[j].to) == 0)
+                return iaf_error_set(err, IAF_ERR_INVALID, cw->file, t[i].line, 0,
+                                     "duplicate row %s '%.*s' -> '%.*s' (first on line %lld)", what,
+                                     shown_len(g->key), g->key.ptr, shown_len(t[i].to), t[i].to.ptr,
+                                     t[j].line);
+        }
+        sum += t[i].weight;
+    }
+    if (fabs(sum - 1.0) > WEIGHT_TOLERANCE)
+        return iaf_error_set(err, IAF_ERR_INVALID, cw->file, g->line, 0,
+                             "the weights of %s '%.*s' sum to %.12g, not 1 (%zu rows)", what,
+                             shown_len(g->key), g->key.ptr, sum, g->n);
+    return IAF_OK;
+}
+
+/* Refuse the patterns whose cost in glibc's regcomp/regexec can explode: back-references
+ * inside a pattern (exponential matching) and bounded repetitions whose bounds multiply
+ * into a huge automaton (`((a{100}){100}){100}`). Crosswalk patterns never need either at
+ * that scale. Returns NULL or the reason. */
+static const char *pattern_problem(iaf_sv p)
+{
+    if (p.len > MAX_PATTERN) return "pattern longer than " IAF_STR(MAX_PATTERN) " bytes";
+    if (memchr(p.ptr, '\0', p.len)) return "NUL byte in a pattern";
+    double product = 1;
+    for (size_t i = 0; i < p.len; i++) {
+        if (p.ptr[i] == '\\' && i + 1 < p.len) {
+            if (p.ptr[i + 1] >= '1' && p.ptr[i + 1] <= '9')
+                return "back-references inside a pattern are not supported";
+            i++;
+            continue;
+        }
+        if (p.ptr[i] != '{') continue;
+        double lo = 0, hi = -1;
+        size_t j = i + 1;
+        while (j < p.len && p.ptr[j] >= '0' && p.ptr[j] <= '9' && lo < 1e6)
+            lo = lo * 10 + (p.ptr[j++] - '0');
+        if (j == i + 1) continue; /* not a bound: regcomp decides */
+        if (j < p.len && p.ptr[j] == ',') {
+            j++;
+            if (j < p.len && p.ptr[j] >= '0' && p.ptr[j] <= '9') {
+                hi = 0;
+                while (j < p.len && p.ptr[j] >= '0' && p.ptr[j] <= '9' && hi < 1e6)
+                    hi = hi * 10 + (p.ptr[j++] - '0');
+            } else {
+                hi = lo + 1; /* {n,}: n copies and a star */
+            }
+        }
+        product *= IAF_MAX(1.0, IAF_MAX(lo, hi));
+        if (product > MAX_REPEAT_PRODUCT)
+            return "bounded repetitions too large (their bounds multiply above " IAF_STR(
+                MAX_REPEAT_PRODUCT) ")";
+    }
+    return NULL;
+}
+
+static iaf_status compile_group(iaf_crosswalk *cw, cw_group *g, iaf_error *err)
+{
+    iaf_buf pat = {0};
+    iaf_status st = IAF_OK;
+    const char *problem = pattern_problem(g->key);
+    if (problem) {
+        st = iaf_error_set(err, IAF_ERR_PARSE, cw->file, g->line, 0, "bad regex '%.*s': %s",
+                           shown_len(g->key), g->key.ptr, problem);
+        goto cleanup;
+    }
+    /* the group around the user's pattern makes `a|b` mean ^(a|b)$, not ^a|b$ */
+    if (iaf_buf_puts(&pat, "^(") != 0 || iaf_buf_append(&pat, g->key.ptr, g->key.len) != 0 ||
+        iaf_buf_puts(&pat, ")$") != 0) {
+        st = iaf_error_set(err, IAF_ERR_NOMEM, cw->file, g->line, 0, "out of memory");
+        goto cleanup;
+    }
+    locale_t old = (locale_t)0;
+    if (cw->loc != (locale_t)0) old = uselocale(cw->loc);
+    int rc = regcomp(&g->re, pat.data, REG_EXTENDED);
+    if (old != (locale_t)0) uselocale(old);
+    if (rc != 0) {
+        char msg[256];
+        regerror(rc, &g->re, msg, sizeof msg);
+        st = iaf_error_set(err, IAF_ERR_PARSE, cw->file, g->line, 0, "bad regex '%.*s': %s%s",
+                           shown_len(g->key), g->key.ptr, msg,
+                           rc == REG_ECOLLATE || rc == REG_ERANGE
+                               ? " (ranges of non-ASCII characters such as [가-힣] are not "
+                                 "supported: list the characters or use alternation)"
+                               : "");
+        goto cleanup;
+    }
+    g->compiled = 1;
+    /* re_nsub counts our wrapping group too */
+    int user_groups = (int)g->re.re_nsub - 1;
+    for (size_t i = 0; i < g->n; i++) {
+        cw_target *t = &cw->targets[g->first + i];
+        int hi = max_backref(t->to);
+        /* any backslash means the template must be expanded (`\\` too) */
+        t->has_backref = t->to.len > 0 && memchr(t->to.ptr, '\\', t->to.len) != NULL;
+        if (hi > user_groups) {
+            st = iaf_error_set(err, IAF_ERR_PARSE, cw->file, t->line, 0,
+                               "`to` '%.*s' refers to group \\%d but pattern '%.*s' has %d",
+                               shown_len(t->to), t->to.ptr, hi, shown_len(g->key), g->key.ptr,
+                               user_groups);
+            goto cleanup;
+        }
+    }
+cleanup:
+    iaf_buf_free(&pat);
+    return st;
+}
+
+static iaf_status build(iaf_crosswalk *cw, iaf_error *err)
+{
+    iaf_csv_table *t = cw->table;
+    iaf_status st = IAF_OK;
+    size_t *gid = NULL, *fill_exact = NULL, *fill_regex = NULL;
+    uint8_t *is_regex = NULL;
+    double *weight = NULL;
+    size_t cap_exact = 0, cap_regex = 0;
+
+    int c_from = iaf_csv_table_col(t, "from"), c_to = iaf_csv_table_col(t, "to");
+    int c_weight = iaf_csv_table_col(t, "weight"), c_match = iaf_csv_table_col(t, "match");
+    if (c_from < 0 || c_to < 0)
+        return iaf_error_set(err, IAF_ERR_PARSE, cw->file, 0, 0,
+                             "a crosswalk needs the columns `from` and `to`");
+    for (size_t c = 0; c < t->ncols; c++) {
+        iaf_sv h = t->header[c];
+        if (!sv_eq(h, "from") && !sv_eq(h, "to") && !sv_eq(h, "weight") && !sv_eq(h, "match") &&
+            !sv_eq(h, "note"))
+            return iaf_error_set(err, IAF_ERR_PARSE, cw->file, 0, 0,
+                                 "unknown crosswalk column '%.*s' (allowed: from, to, weight, "
+                                 "match, note)",
+                                 shown_len(h), h.ptr);
+    }
+    cw->nrows = t->nrows;
+    gid = iaf_calloc(t->nrows, sizeof *gid);
+    is_regex = iaf_calloc(t->nrows, sizeof *is_regex);
+    weight = iaf_calloc(t->nrows, sizeof *weight);
+    cw->targets = iaf_calloc(t->nrows, sizeof *cw->targets);
+    if (!gid || !is_regex || !weight || !cw->targets) {
+        st = iaf_error_set(err, IAF_ERR_NOMEM, cw->file, 0, 0, "out of memory");
+        goto cleanup;
+    }
+
+    /* pass 1: validate each row on its own and find its group */
+    for (size_t r = 0; r < t->nrows; r++) {
+        long long line = t->line[r];
+        iaf_sv from = iaf_csv_cell(t, r, (size_t)c_from);
+        iaf_sv match = c_match >= 0 ? iaf_csv_cell(t, r, (size_t)c_match) : (iaf_sv){"", 0};
+        if (match.len == 0 || sv_eq(match, "exact")) {
+            is_regex[r] = 0;
+        } else if (sv_eq(match, "regex")) {
+            is_regex[r] = 1;
+        } else {
+            st = iaf_error_set(err, IAF_ERR_PARSE, cw->file, line, 0,
+                               "match must be 'exact' or 'regex', not '%.*s'", shown_len(match),
+                               match.ptr);
+            goto cleanup;
+        }
+        if (from.len == 0) {
+            st = iaf_error_set(err, IAF_ERR_PARSE, cw->file, line, 0, "empty `from`");
+            goto cleanup;
+        }
+        weight[r] = 1;
+        iaf_sv w = c_weight >= 0 ? iaf_csv_cell(t, r, (size_t)c_weight) : (iaf_sv){"", 0};
+        if (w.len > 0) {
+            if (!iaf_parse_double(w, &weight[r])) {
+                st = iaf_error_set(err, IAF_ERR_PARSE, cw->file, line, 0,
+                                   "weight '%.*s' is not a number", shown_len(w), w.ptr);
+                goto cleanup;
+            }
+            if (!(weight[r] > 0 && weight[r] <= 1)) {
+                st = iaf_error_set(err, IAF_ERR_INVALID, cw->file, line, 0,
+                                   "weight %.*s is outside (0, 1]", shown_len(w), w.ptr);
+                goto cleanup;
+            }
+        }
+        if (is_regex[r])
+            st = add_row_to_group(&cw->regex_index, &cw->regex, &cw->nregex, &cap_regex, from, line,
+                                  &gid[r]);
+        else
+            st = add_row_to_group(&cw->exact_index, &cw->exact, &cw->nexact, &cap_exact, from, line,
+                                  &gid[r]);
+        if (st != IAF_OK) {
+            st = iaf_error_set(err, st, cw->file, line, 0, "out of memory");
+            goto cleanup;
+        }
+    }
+
+    /* pass 2: lay the targets out group by group (exact groups first), in file order */
+    fill_exact = iaf_calloc(cw->nexact, sizeof *fill_exact);
+    fill_regex = iaf_calloc(cw->nregex, sizeof *fill_regex);
+    if (!fill_exact || !fill_regex) {
+        st = iaf_error_set(err, IAF_ERR_NOMEM, cw->file, 0, 0, "out of memory");
+        goto cleanup;
+    }
+    size_t at = 0;
+    for (size_t g = 0; g < cw->nexact; g++) {
+        cw->exact[g].first = at;
+        at += cw->exact[g].n;
+    }
+    for (size_t g = 0; g < cw->nregex; g++) {
+        cw->regex[g].first = at;
+        at += cw->regex[g].n;
+    }
+    for (size_t r = 0; r < t->nrows; r++) {
+        cw_group *g = is_regex[r] ? &cw->regex[gid[r]] : &cw->exact[gid[r]];
+        size_t *fill = is_regex[r] ? &fill_regex[gid[r]] : &fill_exact[gid[r]];
+        cw_target *tg = &cw->targets[g->first + (*fill)++];
+        tg->to = iaf_csv_cell(t, r, (size_t)c_to);
+        tg->weight = weight[r];
+        tg->line = t->line[r];
+    }
+
+    /* pass 3: group rules, reported in the order the groups first appear */
+    for (size_t r = 0; r < t->nrows; r++) {
+        cw_group *g = is_regex[r] ? &cw->regex[gid[r]] : &cw->exact[gid[r]];
+        if (g->line != t->line[r]) continue; /* not the group's first row */
+        st = check_group(cw, g, is_regex[r], err);
+        if (st == IAF_OK && is_regex[r]) st = compile_group(cw, g, err);
+        if (st != IAF_OK) goto cleanup;
+        g->dropped = g->n == 1 && cw->targets[g->first].to.len == 0;
+    }
+cleanup:
+    free(gid);
+    free(is_regex);
+    free(weight);
+    free(fill_exact);
+    free(fill_regex);
+    return st;
+}
+
+static iaf_status finish_load(iaf_crosswalk *cw, iaf_csv_table *table, iaf_crosswalk **out,
+                              iaf_error *err)
+{
+    cw->table = table;
+    cw->loc = newlocale(LC_ALL_MASK, "C.UTF-8", (locale_t)0);
+    iaf_status st = build(cw, err);
+    if (st != IAF_OK) {
+        iaf_crosswalk_free(cw);
+        return st;
+    }
+    *out = cw;
+    return IAF_OK;
+}
+
+static iaf_crosswalk *new_crosswalk(const char *name)
+{
+    iaf_crosswalk *cw = calloc(1, sizeof *cw);
+    if (!cw) return NULL;
+    cw->file = iaf_strdup(name);
+    if (!cw->file) {
+        free(cw);
+        return NULL;
+    }
+    return cw;
+}
+
+static const iaf_csv_options CSV_OPTIONS = {.delimiter = ',', .comments = 1};
+
+iaf_status iaf_crosswalk_load(const char *path, iaf_crosswalk **out, iaf_error *err)
+{
+    if (out) *out = NULL;
+    if (!path || !out)
+        return iaf_error_set(err, IAF_ERR_INVALID, path, 0, 0, "no crosswalk file given");
+    iaf_csv_table *table = NULL;
+    iaf_status st = iaf_csv_table_read(path, &CSV_OPTIONS, &table, err);
+    if (st != IAF_OK) return st;
+    iaf_crosswalk *cw = new_crosswalk(path);
+    if (!cw) {
+        iaf_csv_table_free(table);
+        return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    return finish_load(cw, table, out, err);
+}
+
+iaf_status iaf_crosswalk_load_memory(const void *data, size_t n, const char *name,
+                                     iaf_crosswalk **out, iaf_error *err)
+{
+    if (out) *out = NULL;
+    if (!name) name = "<memory>";
+    if ((!data && n) || !out)
+        return iaf_error_set(err, IAF_ERR_INVALID, name, 0, 0, "no crosswalk data given");
+    iaf_csv_table *table = NULL;
+    iaf_status st = iaf_csv_table_read_memory(data ? data : "", n, name, &CSV_OPTIONS, &table, err);
+    if (st != IAF_OK) return st;
+    iaf_crosswalk *cw = new_crosswalk(name);
+    if (!cw) {
+        iaf_csv_table_free(table);
+        return iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
+    }
+    return finish_load(cw, table, out, err);
+}
+
+/* Expand a `to` template with the groups of the last match into cw->scratch; returns the
+ * cached (stable) view, or a view with ptr NULL when out of memory. */
+static iaf_sv substitute(iaf_crosswalk *cw, iaf_sv to, const regmatch_t *m)
+{
+    iaf_buf *b = &cw->scratch;
+    const char *subj = cw->subject.data;
+    b->len = 0;
+    for (size_t i = 0; i < to.len; i++) {
+        int ok;
+        if (to.ptr[i] == '\\' && i + 1 < to.len) {
+            char c = to.ptr[++i];
+            if (c >= '0' && c <= '9') {
+                /* our wrapping group is 1, so user group k is match k+1; \0 is the label */
+                const regmatch_t *g = &m[c == '0' ? 0 : c - '0' + 1];
+                ok = g->rm_so < 0 ||
+                     iaf_buf_append(b, subj + g->rm_so, (size_t)(g->rm_eo - g->rm_so)) == 0;
+            } else {
+                ok = c == '\\' ? iaf_buf_append(b, "\\", 1) == 0
+                               : iaf_buf_append(b, to.ptr + i - 1, 2) == 0;
+            }
+        } else {
+            ok = iaf_buf_append(b, to.ptr + i, 1) == 0;
+        }
+        if (!ok) return (iaf_sv){NULL, 0};
+    }
+    int64_t id = iaf_strmap_intern(&cw->cache, b->len ? b->data : "", b->len);
+    if (id < 0) return (iaf_sv){NULL, 0};
+    return iaf_strmap_get(&cw->cache, (size_t)id);
+}
+
+static size_t emit(const iaf_crosswalk *cw, const cw_group *g, iaf_sv *targets, double *weights,
+                   size_t max, int *dropped)
+{
+    if (g->dropped) {
+        if (dropped) *dropped = 1;
+        return 0;
+    }
+    size_t k = IAF_MIN(g->n, max);
+    for (size_t i = 0; i < k; i++) {
+        targets[i] = cw->targets[g->first + i].to;
+        if (weights) weights[i] = cw->targets[g->first + i].weight;
+    }
+    return k;
+}
+
+size_t iaf_crosswalk_map(iaf_crosswalk *cw, iaf_sv label, iaf_sv *targets, double *weights,
+                         size_t max, int *dropped)
+{
+    if (dropped) *dropped = 0;
+    if (!cw || !label.ptr) return 0;
+    int64_t id = iaf_strmap_find(&cw->exact_index, label.ptr, label.len);
+    if (id >= 0) return emit(cw, &cw->exact[id], targets, weights, max, dropped);
+    if (cw->nregex == 0 || memchr(label.ptr, '\0', label.len)) return 0;
+
+    cw->subject.len = 0;
+    if (iaf_buf_append(&cw->subject, label.ptr, label.len) != 0) return 0;
+    regmatch_t m[MAX_GROUPS + 1];
+    locale_t old = (locale_t)0;
+    if (cw->loc != (locale_t)0) old = uselocale(cw->loc);
+    const cw_group *hit = NULL;
+    for (size_t g = 0; g < cw->nregex && !hit; g++)
+        if (regexec(&cw->regex[g].re, cw->subject.data, IAF_ARRAY_LEN(m), m, 0) == 0)
+            hit = &cw->regex[g];
+    if (old != (locale_t)0) uselocale(old);
+    if (!hit) return 0;
+    if (hit->dropped) {
+        if (dropped) *dropped = 1;
+        return 0;
+    }
+    size_t k = IAF_MIN(hit->n, max);
+    for (size_t i = 0; i < k; i++) {
+        const cw_target *t = &cw->targets[hit->first + i];
+        iaf_sv to = t->has_backref ? substitute(cw, t->to, m) : t->to;
+        if (!to.ptr) return 0; /* out of memory: report unmapped rather than half a split */
+        targets[i] = to;
+        if (weights) weights[i] = t->weight;
+    }
+    return k;
+}

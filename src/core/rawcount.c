@@ -1,0 +1,624 @@
+/* src/core/rawcount.c - see rawcount.h. Per-worker dictionaries and cubes,
+ * merged into sorted global ones after the scan. */
+#include "core/rawcount.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct cube_acc {
+    size_t ncols;
+    uint32_t *keys;
+    int64_t *count;
+    double *wsum, *wsum2;
+    uint64_t *hash;
+    size_t n, cap;
+    uint32_t *slots; /* cell index + 1, 0 = empty */
+    size_t nslots;
+} cube_acc;
+
+typedef struct col_state {
+    iaf_strmap map;   /* local dictionary: local id = map id + 1 */
+    uint64_t dict_id; /* cached translation of a reader dictionary */
+    uint32_t *trans;
+    size_t trans_cap;
+    size_t ntrans;
+} col_state;
+
+typedef struct worker {
+    col_state *cols;
+    cube_acc *cubes;
+    uint32_t *ids; /* ncols * batch rows */
+    size_t ids_cap;
+    double *w;
+    size_t w_cap;
+    int64_t nrows;
+    double wtot, wtot2;
+} worker;
+
+typedef struct run_ctx {
+    const iaf_rawcount_request *req;
+    const iaf_scan_consumer *progress;
+    worker *workers;
+    int nworkers;
+} run_ctx;
+
+static uint64_t key_hash(const uint32_t *k, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+    for (size_t i = 0; i < n; i++) {
+        h ^= k[i];
+        h *= 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 29;
+    return h;
+}
+
+static int cube_rehash(cube_acc *c, size_t nslots)
+{
+    uint32_t *s = calloc(nslots, sizeof *s);
+    if (!s) return -1;
+    for (size_t i = 0; i < c->n; i++) {
+        size_t j = c->hash[i] & (nslots - 1);
+        while (s[j]) j = (j + 1) & (nslots - 1);
+        s[j] = (uint32_t)i + 1;
+    }
+    free(c->slots);
+    c->slots = s;
+    c->nslots = nslots;
+    return 0;
+}
+
+/* Find or insert the cell of key k; returns its index or -1 on OOM. */
+static int64_t cube_cell(cube_acc *c, const uint32_t *k)
+{
+    uint64_t h = key_hash(k, c->ncols);
+    size_t nc = c->ncols;
+    if (c->nslots) {
+        size_t j = h & (c->nslots - 1);
+        for (;;) {
+            uint32_t v = c->slots[j];
+            if (!v) break;
+            size_t i = v - 1;
+            if (c->hash[i] == h && memcmp(c->keys + i * nc, k, nc * sizeof *k) == 0)
+                return (int64_t)i;
+            j = (j + 1) & (c->nslots - 1);
+        }
+    }
+    if (c->n >= UINT32_MAX - 1) return -1;
+    if ((c->n + 1) * 2 > c->nslots && cube_rehash(c, c->nslots ? c->nslots * 2 : 256) != 0)
+        return -1;
+    if (c->n == c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 64;
+        uint32_t *keys = iaf_realloc_array(c->keys, ncap, nc * sizeof *keys);
+        if (!keys) return -1;
+        c->keys = keys;
+        int64_t *cnt = iaf_realloc_array(c->count, ncap, sizeof *cnt);
+        if (!cnt) return -1;
+        c->count = cnt;
+        double *ws = iaf_realloc_array(c->wsum, ncap, sizeof *ws);
+        if (!ws) return -1;
+        c->wsum = ws;
+        double *ws2 = iaf_realloc_array(c->wsum2, ncap, sizeof *ws2);
+        if (!ws2) return -1;
+        c->wsum2 = ws2;
+        uint64_t *hs = iaf_realloc_array(c->hash, ncap, sizeof *hs);
+        if (!hs) return -1;
+        c->hash = hs;
+        c->cap = ncap;
+    }
+    size_t i = c->n++;
+    memcpy(c->keys + i * nc, k, nc * sizeof *k);
+    c->count[i] = 0;
+    c->wsum[i] = c->wsum2[i] = 0;
+    c->hash[i] = h;
+    size_t j = h & (c->nslots - 1);
+    while (c->slots[j]) j = (j + 1) & (c->nslots - 1);
+    c->slots[j] = (uint32_t)i + 1;
+    return (int64_t)i;
+}
+
+static void cube_free(cube_acc *c)
+{
+    free(c->keys);
+    free(c->count);
+    free(c->wsum);
+    free(c->wsum2);
+    free(c->hash);
+    free(c->slots);
+}
+
+static iaf_status worker_begin(void *vctx, int id, void **state, iaf_error *err)
+{
+    run_ctx *ctx = vctx;
+    worker *w = &ctx->workers[id];
+    const iaf_rawcount_request *req = ctx->req;
+    w->cols = calloc(req->ncols ? req->ncols : 1, sizeof *w->cols);
+    w->cubes = calloc(req->ncubes ? req->ncubes : 1, sizeof *w->cubes);
+    if (!w->cols || !w->cubes) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < req->ncubes; i++) w->cubes[i].ncols = req->cube_ncols[i];
+    if (id + 1 > ctx->nworkers) ctx->nworkers = id + 1;
+    *state = w;
+    return IAF_OK;
+}
+
+static int intern_local(col_state *cs, const char *p, size_t n, uint32_t *id)
+{
+    int64_t v = iaf_strmap_intern(&cs->map, p, n);
+    if (v < 0) return -1;
+    *id = (uint32_t)v + 1;
+    return 0;
+}
+
+static iaf_status translate_column(col_state *cs, const iaf_column *col, size_t nrows,
+                                   uint32_t *out, const iaf_batch *b, iaf_error *err)
+{
+    char num[40];
+    switch (col->kind) {
+    case IAF_COL_STR: {
+        /* consecutive equal values are common in sorted or grouped files */
+        const char *lp = NULL;
+        size_t ll = 0;
+        uint32_t lid = 0;
+        int have = 0;
+        for (size_t i = 0; i < nrows; i++) {
+            iaf_sv v = col->str[i];
+            if (!v.ptr) {
+                out[i] = 0;
+                continue;
+            }
+            if (have && v.len == ll && (ll == 0 || memcmp(v.ptr, lp, ll) == 0)) {
+                out[i] = lid;
+                continue;
+            }
+            if (intern_local(cs, v.ptr, v.len, &lid) != 0) goto oom;
+            lp = v.ptr;
+            ll = v.len;
+            have = 1;
+            out[i] = lid;
+        }
+        return IAF_OK;
+    }
+    case IAF_COL_DICT: {
+        if (col->dict_id == 0 || col->dict_id != cs->dict_id || cs->ntrans != col->ndict) {
+            if (IAF_GROW(cs->trans, cs->trans_cap, col->ndict) != 0) goto oom;
+            for (size_t d = 0; d < col->ndict; d++)
+                if (intern_local(cs, col->dict[d].ptr ? col->dict[d].ptr : "", col->dict[d].len,
+                                 &cs->trans[d]) != 0)
+                    goto oom;
+            cs->ntrans = col->ndict;
+            cs->dict_id = col->dict_id;
+        }
+        for (size_t i = 0; i < nrows; i++) {
+            uint32_t x = col->idx[i];
+            if (x == IAF_NULL_INDEX) {
+                out[i] = 0;
+            } else if (x < cs->ntrans) {
+                out[i] = cs->trans[x];
+            } else {
+                return iaf_error_set(err, IAF_ERR_PARSE, b->file, 0, 0,
+                                     "row %lld: dictionary index %u out of range (%zu entries)",
+                                     b->first_row + (long long)i + 1, x, cs->ntrans);
+            }
+        }
+        return IAF_OK;
+    }
+    case IAF_COL_I64:
+    case IAF_COL_F64: {
+        int is_int = col->kind == IAF_COL_I64;
+        int64_t lasti = 0;
+        double lastf = 0;
+        uint32_t lid = 0;
+        int have = 0;
+        for (size_t i = 0; i < nrows; i++) {
+            if (col->valid && !col->valid[i]) {
+                out[i] = 0;
+                continue;
+            }
+            if (is_int) {
+                if (have && col->i64[i] == lasti) {
+                    out[i] = lid;
+                    continue;
+                }
+                size_t n = iaf_fmt_i64(num, col->i64[i]);
+                if (intern_local(cs, num, n, &lid) != 0) goto oom;
+                lasti = col->i64[i];
+            } else {
+                if (have && memcmp(&col->f64[i], &lastf, sizeof lastf) == 0) {
+                    out[i] = lid;
+                    continue;
+                }
+                size_t n = iaf_fmt_f64(num, col->f64[i]);
+                if (intern_local(cs, num, n, &lid) != 0) goto oom;
+                lastf = col->f64[i];
+            }
+            have = 1;
+            out[i] = lid;
+        }
+        return IAF_OK;
+    }
+    }
+    return iaf_error_set(err, IAF_ERR_INVALID, b->file, 0, 0, "unknown column kind");
+oom:
+    return iaf_error_set(err, IAF_ERR_NOMEM, b->file, 0, 0, "out of memory");
+}
+
+static iaf_status read_weights(const iaf_column *col, size_t nrows, double *w, const iaf_batch *b,
+                               const char *name, iaf_error *err)
+{
+    for (size_t i = 0; i < nrows; i++) {
+        double v = NAN;
+        int ok = 0;
+        switch (col->kind) {
+        case IAF_COL_STR: ok = iaf_parse_double(col->str[i], &v); break;
+        case IAF_COL_DICT:
+            if (col->idx[i] < col->ndict) ok = iaf_parse_double(col->dict[col->idx[i]], &v);
+            break;
+        case IAF_COL_I64:
+            ok = !col->valid || col->valid[i];
+            v = (double)col->i64[i];
+            break;
+        case IAF_COL_F64:
+            ok = (!col->valid || col->valid[i]) && isfinite(col->f64[i]);
+            v = col->f64[i];
+            break;
+        }
+        if (!ok || v < 0) {
+            long long row = b->first_row + (long long)i + 1;
+            return iaf_error_set(err, IAF_ERR_PARSE, b->file, 0, 0,
+                                 "data row %lld: weight column '%s' is %s", row, name,
+                                 ok ? "negative" : "missing or not a number");
+        }
+        w[i] = v;
+    }
+    return IAF_OK;
+}
+
+static iaf_status on_batch(void *vctx, void *state, const iaf_batch *b, iaf_error *err)
+{
+    run_ctx *ctx = vctx;
+    worker *w = state;
+    const iaf_rawcount_request *req = ctx->req;
+    size_t n = b->nrows, nc = req->ncols;
+    if (n == 0) return IAF_OK;
+    if (IAF_GROW(w->ids, w->ids_cap, (nc ? nc : 1) * n) != 0)
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    iaf_status st;
+    for (size_t c = 0; c < nc; c++)
+        if ((st = translate_column(&w->cols[c], &b->cols[c], n, w->ids + c * n, b, err)) != IAF_OK)
+            return st;
+    const double *wt = NULL;
+    if (req->weight) {
+        if (IAF_GROW(w->w, w->w_cap, n) != 0)
+            return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        if ((st = read_weights(&b->cols[nc], n, w->w, b, req->weight, err)) != IAF_OK) return st;
+        wt = w->w;
+    }
+    uint32_t key[IAF_MAX_CUBE_COLS];
+    for (size_t k = 0; k < req->ncubes; k++) {
+        cube_acc *c = &w->cubes[k];
+        const size_t *cols = req->cube_cols[k];
+        size_t kn = req->cube_ncols[k];
+        for (size_t i = 0; i < n; i++) {
+            for (size_t j = 0; j < kn; j++) key[j] = w->ids[cols[j] * n + i];
+            int64_t cell = cube_cell(c, key);
+            if (cell < 0) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            c->count[cell]++;
+            double x = wt ? wt[i] : 1.0;
+            c->wsum[cell] += x;
+            c->wsum2[cell] += x * x;
+        }
+    }
+    w->nrows += (int64_t)n;
+    for (size_t i = 0; i < n; i++) {
+        double x = wt ? wt[i] : 1.0;
+        w->wtot += x;
+        w->wtot2 += x * x;
+    }
+    return IAF_OK;
+}
+
+static void progress_cb(void *vctx, uint64_t done, uint64_t total, uint64_t rows)
+{
+    run_ctx *ctx = vctx;
+    if (ctx->progress && ctx->progress->progress)
+        ctx->progress->progress(ctx->progress->ctx, done, total, rows);
+}
+
+typedef struct sort_ctx {
+    const iaf_sv *labels;
+} sort_ctx;
+
+static _Thread_local const iaf_sv *sort_labels;
+
+static int cmp_label_idx(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return iaf_sv_cmp(sort_labels[x], sort_labels[y]);
+}
+
+static _Thread_local const uint32_t *sort_keys;
+static _Thread_local size_t sort_nk;
+
+static int cmp_cell(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    const uint32_t *ka = sort_keys + (size_t)x * sort_nk, *kb = sort_keys + (size_t)y * sort_nk;
+    for (size_t i = 0; i < sort_nk; i++)
+        if (ka[i] != kb[i]) return ka[i] < kb[i] ? -1 : 1;
+    return 0;
+}
+
+/* Merge worker dictionaries into one sorted global dictionary per column and
+ * the worker cubes into one sorted cube each. */
+static iaf_status merge(run_ctx *ctx, iaf_rawcount *rc, iaf_error *err)
+{
+    const iaf_rawcount_request *req = ctx->req;
+    iaf_status st = IAF_OK;
+    uint32_t **remap = calloc((size_t)ctx->nworkers * (req->ncols ? req->ncols : 1), sizeof *remap);
+    iaf_strmap global;
+    memset(&global, 0, sizeof global);
+    uint32_t *order = NULL, *rank = NULL;
+    if (!remap) goto oom;
+    for (size_t c = 0; c < req->ncols; c++) {
+        memset(&global, 0, sizeof global);
+        for (int wi = 0; wi < ctx->nworkers; wi++) {
+            iaf_strmap *m = &ctx->workers[wi].cols[c].map;
+            uint32_t *rm = calloc(iaf_strmap_size(m) + 1, sizeof *rm);
+            if (!rm) goto oom;
+            remap[(size_t)wi * req->ncols + c] = rm;
+            for (size_t i = 0; i < iaf_strmap_size(m); i++) {
+                iaf_sv v = iaf_strmap_get(m, i);
+                int64_t g = iaf_strmap_intern(&global, v.ptr, v.len);
+                if (g < 0) goto oom;
+                rm[i + 1] = (uint32_t)g;
+            }
+        }
+        size_t ng = iaf_strmap_size(&global);
+        order = calloc(ng + 1, sizeof *order);
+        rank = calloc(ng + 1, sizeof *rank);
+        rc->values[c] = iaf_calloc(ng + 1, sizeof **rc->values);
+        if (!order || !rank || !rc->values[c]) goto oom;
+        for (size_t i = 0; i < ng; i++) order[i] = (uint32_t)i;
+        sort_labels = global.keys;
+        qsort(order, ng, sizeof *order, cmp_label_idx);
+        for (size_t i = 0; i < ng; i++) {
+            rank[order[i]] = (uint32_t)i + 1;
+            iaf_sv v = iaf_strmap_get(&global, order[i]);
+            char *copy = iaf_arena_strndup(&rc->arena, v.ptr, v.len);
+            if (!copy) goto oom;
+            rc->values[c][i + 1] = (iaf_sv){copy, v.len};
+        }
+        rc->values[c][0] = (iaf_sv){NULL, 0};
+        rc->nvalues[c] = ng + 1;
+        for (int wi = 0; wi < ctx->nworkers; wi++) {
+            uint32_t *rm = remap[(size_t)wi * req->ncols + c];
+            size_t nl = iaf_strmap_size(&ctx->workers[wi].cols[c].map);
+            for (size_t i = 1; i <= nl; i++) rm[i] = rank[rm[i]];
+        }
+        free(order);
+        free(rank);
+        order = rank = NULL;
+        iaf_strmap_free(&global);
+    }
+    for (size_t k = 0; k < req->ncubes; k++) {
+        cube_acc g;
+        memset(&g, 0, sizeof g);
+        g.ncols = req->cube_ncols[k];
+        uint32_t key[IAF_MAX_CUBE_COLS];
+        for (int wi = 0; wi < ctx->nworkers; wi++) {
+            cube_acc *c = &ctx->workers[wi].cubes[k];
+            for (size_t i = 0; i < c->n; i++) {
+                for (size_t j = 0; j < g.ncols; j++) {
+                    size_t col = req->cube_cols[k][j];
+                    key[j] = remap[(size_t)wi * req->ncols + col][c->keys[i * g.ncols + j]];
+                }
+                int64_t cell = cube_cell(&g, key);
+                if (cell < 0) {
+                    cube_free(&g);
+                    goto oom;
+                }
+                g.count[cell] += c->count[i];
+                g.wsum[cell] += c->wsum[i];
+                g.wsum2[cell] += c->wsum2[i];
+            }
+        }
+        /* sort cells by key so that output order never depends on threads */
+        iaf_rawcube *out = &rc->cubes[k];
+        out->ncols = g.ncols;
+        memcpy(out->cols, req->cube_cols[k], g.ncols * sizeof *out->cols);
+        out->ncells = g.n;
+        uint32_t *perm = iaf_calloc(g.n, sizeof *perm);
+        out->keys = iaf_calloc(g.n * (g.ncols ? g.ncols : 1), sizeof *out->keys);
+        out->count = iaf_calloc(g.n, sizeof *out->count);
+        out->wsum = iaf_calloc(g.n, sizeof *out->wsum);
+        out->wsum2 = iaf_calloc(g.n, sizeof *out->wsum2);
+        if (!perm || !out->keys || !out->count || !out->wsum || !out->wsum2) {
+            free(perm);
+            cube_free(&g);
+            goto oom;
+        }
+        for (size_t i = 0; i < g.n; i++) perm[i] = (uint32_t)i;
+        sort_keys = g.keys;
+        sort_nk = g.ncols;
+        if (g.ncols) qsort(perm, g.n, sizeof *perm, cmp_cell);
+        for (size_t i = 0; i < g.n; i++) {
+            size_t p = perm[i];
+            memcpy(out->keys + i * g.ncols, g.keys + p * g.ncols, g.ncols * sizeof *g.keys);
+            out->count[i] = g.count[p];
+            out->wsum[i] = g.wsum[p];
+            out->wsum2[i] = g.wsum2[p];
+        }
+        free(perm);
+        cube_free(&g);
+    }
+    for (int wi = 0; wi < ctx->nworkers; wi++) {
+        rc->nrows += ctx->workers[wi].nrows;
+        rc->wtotal += ctx->workers[wi].wtot;
+        rc->wtotal2 += ctx->workers[wi].wtot2;
+    }
+    goto cleanup;
+oom:
+    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+cleanup:
+    if (remap)
+        for (size_t i = 0; i < (size_t)ctx->nworkers * req->ncols; i++) free(remap[i]);
+    free(remap);
+    free(order);
+    free(rank);
+    iaf_strmap_free(&global);
+    return st;
+}
+
+iaf_status iaf_rawcount_run(iaf_source *src, const iaf_rawcount_request *req,
+                            const iaf_scan_consumer *progress, iaf_rawcount **out, iaf_error *err)
+{
+    *out = NULL;
+    iaf_status st = IAF_OK;
+    run_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.req = req;
+    ctx.progress = progress;
+    const char **proj = NULL;
+    iaf_rawcount *rc = calloc(1, sizeof *rc);
+    if (!rc) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t k = 0; k < req->ncubes; k++) {
+        if (req->cube_ncols[k] > IAF_MAX_CUBE_COLS) {
+            st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                               "a count over %zu columns exceeds the limit of %d",
+                               req->cube_ncols[k], IAF_MAX_CUBE_COLS);
+            goto done;
+        }
+        for (size_t j = 0; j < req->cube_ncols[k]; j++)
+            if (req->cube_cols[k][j] >= req->ncols) {
+                st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "bad cube column index");
+                goto done;
+            }
+    }
+    rc->ncols = req->ncols;
+    rc->ncubes = req->ncubes;
+    rc->weighted = req->weight != NULL;
+    rc->cols = calloc(req->ncols ? req->ncols : 1, sizeof *rc->cols);
+    rc->nvalues = calloc(req->ncols ? req->ncols : 1, sizeof *rc->nvalues);
+    rc->values = calloc(req->ncols ? req->ncols : 1, sizeof *rc->values);
+    rc->cubes = calloc(req->ncubes ? req->ncubes : 1, sizeof *rc->cubes);
+    proj = calloc(req->ncols + 1, sizeof *proj);
+    if (!rc->cols || !rc->nvalues || !rc->values || !rc->cubes || !proj) goto oom;
+    for (size_t c = 0; c < req->ncols; c++) {
+        if (!(rc->cols[c] = iaf_strdup(req->cols[c]))) goto oom;
+        proj[c] = req->cols[c];
+    }
+    if (req->weight) proj[req->ncols] = req->weight;
+    if ((st = iaf_source_project(src, proj, req->ncols + (req->weight ? 1 : 0), err)) != IAF_OK)
+        goto done;
+    ctx.workers = calloc(64, sizeof *ctx.workers);
+    if (!ctx.workers) goto oom;
+    iaf_scan_consumer cons = {&ctx, worker_begin, on_batch, progress ? progress_cb : NULL};
+    int nw = 0;
+    st = iaf_source_scan(src, &cons, &nw, err);
+    rc->nworkers = nw;
+    if (st == IAF_OK) st = merge(&ctx, rc, err);
+    goto done;
+oom:
+    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+done:
+    if (ctx.workers) {
+        for (int wi = 0; wi < 64; wi++) {
+            worker *w = &ctx.workers[wi];
+            if (w->cols)
+                for (size_t c = 0; c < req->ncols; c++) {
+                    iaf_strmap_free(&w->cols[c].map);
+                    free(w->cols[c].trans);
+                }
+            if (w->cubes)
+                for (size_t k = 0; k < req->ncubes; k++) cube_free(&w->cubes[k]);
+            free(w->cols);
+            free(w->cubes);
+            free(w->ids);
+            free(w->w);
+        }
+        free(ctx.workers);
+    }
+    free(proj);
+    if (st != IAF_OK) {
+        iaf_rawcount_free(rc);
+        return st;
+    }
+    *out = rc;
+    return IAF_OK;
+}
+
+void iaf_rawcount_free(iaf_rawcount *rc)
+{
+    if (!rc) return;
+    for (size_t c = 0; c < rc->ncols; c++) {
+        free(rc->cols ? rc->cols[c] : NULL);
+        free(rc->values ? rc->values[c] : NULL);
+    }
+    for (size_t k = 0; k < rc->ncubes && rc->cubes; k++) {
+        free(rc->cubes[k].keys);
+        free(rc->cubes[k].count);
+        free(rc->cubes[k].wsum);
+        free(rc->cubes[k].wsum2);
+    }
+    free(rc->cols);
+    free(rc->values);
+    free(rc->nvalues);
+    free(rc->cubes);
+    iaf_arena_free(&rc->arena);
+    free(rc);
+}
+
+iaf_status iaf_rawcount_from_table(const iaf_table *t, iaf_rawcount **out, iaf_error *err)
+{
+    *out = NULL;
+    size_t na = iaf_table_nattrs(t);
+    if (na > IAF_MAX_CUBE_COLS)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "too many attributes");
+    iaf_rawcount *rc = calloc(1, sizeof *rc);
+    if (!rc) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    rc->ncols = na;
+    rc->ncubes = 1;
+    rc->cols = calloc(na, sizeof *rc->cols);
+    rc->nvalues = calloc(na, sizeof *rc->nvalues);
+    rc->values = calloc(na, sizeof *rc->values);
+    rc->cubes = calloc(1, sizeof *rc->cubes);
+    if (!rc->cols || !rc->nvalues || !rc->values || !rc->cubes) goto oom;
+    for (size_t a = 0; a < na; a++) {
+        if (!(rc->cols[a] = iaf_strdup(iaf_table_attr(t, a)))) goto oom;
+        size_t nc = iaf_table_ncats(t, a);
+        rc->values[a] = iaf_calloc(nc + 1, sizeof **rc->values);
+        if (!rc->values[a]) goto oom;
+        rc->values[a][0] = (iaf_sv){NULL, 0};
+        for (size_t i = 0; i < nc; i++) rc->values[a][i + 1] = iaf_table_cat(t, a, i);
+        rc->nvalues[a] = nc + 1;
+    }
+    iaf_rawcube *cb = &rc->cubes[0];
+    size_t n = iaf_table_ncells(t);
+    cb->ncols = na;
+    for (size_t a = 0; a < na; a++) cb->cols[a] = a;
+    cb->ncells = 0;
+    cb->keys = iaf_calloc(n * na, sizeof *cb->keys);
+    cb->count = iaf_calloc(n, sizeof *cb->count);
+    cb->wsum = iaf_calloc(n, sizeof *cb->wsum);
+    cb->wsum2 = iaf_calloc(n, sizeof *cb->wsum2);
+    if (!cb->keys || !cb->count || !cb->wsum || !cb->wsum2) goto oom;
+    for (size_t i = 0; i < n; i++) {
+        iaf_cell c = iaf_table_cell(t, i);
+        if (c.state != IAF_CELL_OK) continue; /* excluded cells carry no usable mass */
+        size_t k = cb->ncells++;
+        for (size_t a = 0; a < na; a++) cb->keys[k * na + a] = c.cat[a] + 1;
+        cb->count[k] = c.n >= 0 ? c.n : (int64_t)llround(c.value);
+        cb->wsum[k] = c.value;
+        cb->wsum2[k] = c.wsum2 > 0 ? c.wsum2 : c.value;
+        rc->nrows += cb->count[k];
+        rc->wtotal += c.value;
+    }
+    *out = rc;
+    return IAF_OK;
+oom:
+    iaf_rawcount_free(rc);
+    return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+}

@@ -1,0 +1,344 @@
+#include "io/encoding.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/util.h"
+
+iaf_status iaf_text_encoding_parse(const char *name, iaf_text_encoding *enc, const char *file,
+                                   iaf_error *err)
+{
+    static const char *const utf8[] = {"utf-8", "utf8"};
+    static const char *const cp949[] = {"cp949", "euc-kr", "euckr", "uhc", "ms949"};
+    *enc = IAF_ENC_UTF8;
+    if (!name || !*name) return IAF_OK;
+    for (size_t i = 0; i < IAF_ARRAY_LEN(utf8); i++)
+        if (strcasecmp(name, utf8[i]) == 0) return IAF_OK;
+    for (size_t i = 0; i < IAF_ARRAY_LEN(cp949); i++) {
+        if (strcasecmp(name, cp949[i]) == 0) {
+            *enc = IAF_ENC_CP949;
+            return IAF_OK;
+        }
+    }
+    return iaf_error_set(err, IAF_ERR_INVALID, file, 0, 0,
+                         "unknown text encoding '%s' (known: utf-8, cp949, euc-kr)", name);
+}
+
+/* Table of the length of a UTF-8 sequence by its lead byte; 0 = invalid
+ * lead (continuation bytes, C0/C1 overlong leads, F5..FF). */
+static unsigned char utf8_len(unsigned char c)
+{
+    if (c < 0x80) return 1;
+    if (c < 0xC2) return 0;
+    if (c < 0xE0) return 2;
+    if (c < 0xF0) return 3;
+    if (c < 0xF5) return 4;
+    return 0;
+}
+
+size_t iaf_utf8_valid_prefix(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        /* ASCII runs are the common case in categorical values and keys. */
+        while (n - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & UINT64_C(0x8080808080808080)) break;
+            i += 8;
+        }
+        if (i >= n) break;
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        unsigned k = utf8_len(c);
+        if (k == 0 || n - i < k) return i;
+        unsigned char c1 = s[i + 1];
+        if ((c1 & 0xC0) != 0x80) return i;
+        /* The second byte's range rules out overlongs, surrogates and
+         * code points beyond U+10FFFF. */
+        if (k == 3) {
+            if (c == 0xE0 && c1 < 0xA0) return i;
+            if (c == 0xED && c1 >= 0xA0) return i;
+            if ((s[i + 2] & 0xC0) != 0x80) return i;
+        } else if (k == 4) {
+            if (c == 0xF0 && c1 < 0x90) return i;
+            if (c == 0xF4 && c1 >= 0x90) return i;
+            if ((s[i + 2] & 0xC0) != 0x80 || (s[i + 3] & 0xC0) != 0x80) return i;
+        }
+        i += k;
+    }
+    return n;
+}
+
+static void locate(const unsigned char *in, size_t off, long long *line, long long *col)
+{
+    long long l = 1;
+    size_t start = 0;
+    for (size_t i = 0; i < off; i++) {
+        if (in[i] == '\n') {
+            l++;
+            start = i + 1;
+        }
+    }
+    *line = l;
+    *col = (long long)(off - start) + 1;
+}
+
+static iaf_status bad_input(const unsigned char *in, size_t off, const char *file,
+                            const char *what, iaf_error *err)
+{
+    long long line, col;
+    locate(in, off, &line, &col);
+    iaf_status st = iaf_error_set(err, IAF_ERR_PARSE, file, line, col,
+                                  "%s at byte offset %zu", what, off);
+    if (err) err->offset = (long long)off;
+    return st;
+}
+
+iaf_status iaf_to_utf8(const char *encoding, const unsigned char *in, size_t n,
+                       unsigned char **out, size_t *outlen, const char *file, iaf_error *err)
+{
+    *out = NULL;
+    *outlen = 0;
+    iaf_text_encoding enc;
+    iaf_status st = iaf_text_encoding_parse(encoding, &enc, file, err);
+    if (st != IAF_OK) return st;
+
+    if (enc == IAF_ENC_UTF8) {
+        size_t ok = iaf_utf8_valid_prefix(in, n);
+        if (ok != n) return bad_input(in, ok, file, "invalid UTF-8", err);
+        if (n > IAF_ALLOC_CAP) return iaf_error_set(err, IAF_ERR_LIMIT, file, 0, 0, "input too large");
+        unsigned char *b = iaf_malloc(n + 1);
+        if (!b) return iaf_error_set(err, IAF_ERR_NOMEM, file, 0, 0, "out of memory");
+        if (n) memcpy(b, in, n);
+        b[n] = 0;
+        *out = b;
+        *outlen = n;
+        return IAF_OK;
+    }
+
+    /* CP949 maps one byte to one byte and two bytes to at most three, so
+     * 1.5x is enough; growing on E2BIG covers anything unexpected. */
+    if (n > IAF_ALLOC_CAP / 2) return iaf_error_set(err, IAF_ERR_LIMIT, file, 0, 0, "input too large");
+    iconv_t cd = iconv_open("UTF-8", "CP949");
+    if (cd == (iconv_t)-1)
+        return iaf_error_set(err, IAF_ERR_UNSUPPORTED, file, 0, 0,
+                             "iconv cannot convert CP949 to UTF-8 on this system");
+    size_t cap = n + n / 2 + 16;
+    unsigned char *buf = iaf_malloc(cap);
+    if (!buf) {
+        iconv_close(cd);
+        return iaf_error_set(err, IAF_ERR_NOMEM, file, 0, 0, "out of memory");
+    }
+    char *ip = (char *)(uintptr_t)in;
+    size_t ileft = n;
+    size_t used = 0;
+    st = IAF_OK;
+    while (ileft > 0) {
+        char *op = (char *)buf + used;
+        size_t oleft = cap - used - 1; /* keep room for the NUL */
+        size_t r = iconv(cd, &ip, &ileft, &op, &oleft);
+        used = (size_t)(op - (char *)buf);
+        if (r != (size_t)-1) break;
+        size_t off = (size_t)((const unsigned char *)ip - in);
+        if (errno == E2BIG) {
+            size_t ncap = cap * 2;
+            unsigned char *nb = ncap > IAF_ALLOC_CAP ? NULL : realloc(buf, ncap);
+            if (!nb) {
+                st = iaf_error_set(err, IAF_ERR_NOMEM, file, 0, 0, "out of memory");
+                break;
+            }
+            buf = nb;
+            cap = ncap;
+        } else if (errno == EINVAL) {
+            st = bad_input(in, off, file, "truncated CP949 sequence at end of input", err);
+            break;
+        } else {
+            st = bad_input(in, off, file, "invalid CP949 byte sequence", err);
+            break;
+        }
+    }
+    iconv_close(cd);
+    if (st != IAF_OK) {
+        free(buf);
+        return st;
+    }
+    /* CP949 has no code for NUL other than the byte itself; the readers
+     * reject NUL later with a position. The output of iconv is valid UTF-8. */
+    buf[used] = 0;
+    *out = buf;
+    *outlen = used;
+    return IAF_OK;
+}
+
+struct iaf_scratch_chunk {
+    iaf_scratch_chunk *next;
+    size_t size;
+    char data[];
+};
+
+char *iaf_scratch_alloc(iaf_scratch *s, size_t n)
+{
+    if (s->head && s->head->size - s->used >= n) {
+        char *p = s->head->data + s->used;
+        s->used += n;
+        return p;
+    }
+    size_t sz = s->head ? s->head->size * 2 : 64 * 1024;
+    if (sz > ((size_t)16 << 20)) sz = (size_t)16 << 20;
+    if (sz < n) sz = n;
+    if (sz > SIZE_MAX - sizeof(iaf_scratch_chunk)) return NULL;
+    iaf_scratch_chunk *c = malloc(sizeof *c + sz);
+    if (!c) return NULL;
+    c->size = sz;
+    c->next = s->head;
+    s->head = c;
+    s->used = n;
+    return c->data;
+}
+
+void iaf_scratch_reset(iaf_scratch *s)
+{
+    iaf_scratch_chunk *keep = NULL;
+    iaf_scratch_chunk *c = s->head;
+    while (c) {
+        iaf_scratch_chunk *next = c->next;
+        if (!keep || c->size > keep->size) {
+            free(keep);
+            keep = c;
+        } else {
+            free(c);
+        }
+        c = next;
+    }
+    if (keep) keep->next = NULL;
+    s->head = keep;
+    s->used = 0;
+}
+
+void iaf_scratch_free(iaf_scratch *s)
+{
+    iaf_scratch_chunk *c = s->head;
+    while (c) {
+        iaf_scratch_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    s->head = NULL;
+    s->used = 0;
+}
+
+enum { STATS_NONE = 0, STATS_BUSY = 1, STATS_READY = 2 };
+
+typedef struct text_part {
+    atomic_int stats_state;
+    iaf_text_stats stats;
+    atomic_int outcome;
+    iaf_error error; /* valid when outcome == 2; written under mu */
+} text_part;
+
+struct iaf_text_parts {
+    size_t n;
+    pthread_mutex_t mu;
+    text_part *p;
+};
+
+iaf_text_parts *iaf_text_parts_create(size_t nparts)
+{
+    iaf_text_parts *tp = calloc(1, sizeof *tp);
+    if (!tp) return NULL;
+    tp->p = iaf_calloc(nparts, sizeof *tp->p);
+    if (!tp->p) {
+        free(tp);
+        return NULL;
+    }
+    tp->n = nparts;
+    for (size_t i = 0; i < nparts; i++) {
+        atomic_init(&tp->p[i].stats_state, STATS_NONE);
+        atomic_init(&tp->p[i].outcome, 0);
+    }
+    pthread_mutex_init(&tp->mu, NULL);
+    return tp;
+}
+
+void iaf_text_parts_free(iaf_text_parts *tp)
+{
+    if (!tp) return;
+    pthread_mutex_destroy(&tp->mu);
+    free(tp->p);
+    free(tp);
+}
+
+void iaf_text_parts_stats(iaf_text_parts *tp, size_t j, iaf_text_stats_fn fn, void *ctx,
+                          iaf_text_stats *out)
+{
+    text_part *tpj = &tp->p[j];
+    if (atomic_load_explicit(&tpj->stats_state, memory_order_acquire) == STATS_READY) {
+        *out = tpj->stats;
+        return;
+    }
+    int expect = STATS_NONE;
+    if (atomic_compare_exchange_strong(&tpj->stats_state, &expect, STATS_BUSY)) {
+        fn(ctx, j, &tpj->stats);
+        *out = tpj->stats;
+        atomic_store_explicit(&tpj->stats_state, STATS_READY, memory_order_release);
+        return;
+    }
+    if (expect == STATS_READY) {
+        atomic_thread_fence(memory_order_acquire);
+        *out = tpj->stats;
+        return;
+    }
+    /* Someone else is counting this range: counting it again is cheaper
+     * than a wait that could deadlock a pool with fewer workers than parts. */
+    fn(ctx, j, out);
+}
+
+int iaf_text_parts_outcome(iaf_text_parts *tp, size_t part, iaf_error *err)
+{
+    int o = atomic_load_explicit(&tp->p[part].outcome, memory_order_acquire);
+    if (o == 2 && err) {
+        pthread_mutex_lock(&tp->mu);
+        *err = tp->p[part].error;
+        pthread_mutex_unlock(&tp->mu);
+    }
+    return o;
+}
+
+void iaf_text_parts_set_clean(iaf_text_parts *tp, size_t part)
+{
+    int expect = 0;
+    atomic_compare_exchange_strong(&tp->p[part].outcome, &expect, 1);
+}
+
+void iaf_text_parts_set_failed(iaf_text_parts *tp, size_t part, const iaf_error *err)
+{
+    pthread_mutex_lock(&tp->mu);
+    if (atomic_load(&tp->p[part].outcome) != 2) {
+        if (err)
+            tp->p[part].error = *err;
+        else
+            memset(&tp->p[part].error, 0, sizeof tp->p[part].error);
+        atomic_store_explicit(&tp->p[part].outcome, 2, memory_order_release);
+    }
+    pthread_mutex_unlock(&tp->mu);
+}
+
+size_t iaf_text_part_bytes(void)
+{
+    const char *s = getenv("IAF_TEXT_PART_BYTES");
+    if (s && *s) {
+        char *endp;
+        unsigned long long v = strtoull(s, &endp, 10);
+        if (*endp == '\0' && v >= 1) return (size_t)v;
+    }
+    return (size_t)32 << 20;
+}

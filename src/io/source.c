@@ -1,0 +1,473 @@
+/* src/io/source.c - a dataset of one or more files read as one.
+ *
+ * Expands globs and directories, detects the format, checks that every file
+ * has the columns of the first, and schedules (file, part) units on worker
+ * threads. Units are handed out in file order; each worker owns one consumer
+ * state, so no locking happens on the counting path.
+ */
+#include "iaf/source.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <glob.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "io/reader.h"
+#include "util/util.h"
+
+typedef struct src_file {
+    char *path;
+    iaf_file *file;
+    void *rd; /* reader state, NULL until opened */
+    size_t nparts;
+} src_file;
+
+struct iaf_source {
+    iaf_source_options opt;
+    iaf_format format;
+    const iaf_reader_vtable *vt;
+    src_file *files;
+    size_t nfiles, cap;
+    char **proj; /* projected names */
+    size_t nproj;
+    int memory; /* opened from a buffer */
+};
+
+static const char *format_name(iaf_format f)
+{
+    switch (f) {
+    case IAF_FORMAT_CSV: return "CSV";
+    case IAF_FORMAT_JSONL: return "JSONL";
+    case IAF_FORMAT_PARQUET: return "Parquet";
+    default: return "unknown";
+    }
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+    size_t n = strlen(s), m = strlen(suf);
+    return n >= m && strcasecmp(s + n - m, suf) == 0;
+}
+
+static iaf_format format_from_name(const char *path)
+{
+    const char *p = path;
+    /* compressed text is not supported; a ".csv.gz" must not pass as CSV */
+    if (has_suffix(p, ".parquet") || has_suffix(p, ".pq")) return IAF_FORMAT_PARQUET;
+    if (has_suffix(p, ".csv") || has_suffix(p, ".tsv") || has_suffix(p, ".txt"))
+        return IAF_FORMAT_CSV;
+    if (has_suffix(p, ".jsonl") || has_suffix(p, ".ndjson") || has_suffix(p, ".json"))
+        return IAF_FORMAT_JSONL;
+    return IAF_FORMAT_AUTO;
+}
+
+static iaf_format format_from_content(iaf_file *f, iaf_error *err)
+{
+    unsigned char head[64];
+    uint64_t size = iaf_file_size(f);
+    size_t n = size < sizeof head ? (size_t)size : sizeof head;
+    if (n == 0 || iaf_file_pread(f, head, n, 0, err) != IAF_OK) return IAF_FORMAT_CSV;
+    if (n >= 4 && memcmp(head, "PAR1", 4) == 0) return IAF_FORMAT_PARQUET;
+    size_t i = 0;
+    if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF) i = 3;
+    while (i < n && isspace(head[i])) i++;
+    if (i < n && head[i] == '{') return IAF_FORMAT_JSONL;
+    return IAF_FORMAT_CSV;
+}
+
+static const iaf_reader_vtable *vtable_for(iaf_format f)
+{
+    switch (f) {
+    case IAF_FORMAT_CSV: return &iaf_csv_reader;
+    case IAF_FORMAT_JSONL: return &iaf_jsonl_reader;
+    case IAF_FORMAT_PARQUET: return &iaf_parquet_reader;
+    default: return NULL;
+    }
+}
+
+static int add_path(iaf_source *s, const char *path)
+{
+    if (IAF_GROW(s->files, s->cap, s->nfiles + 1) != 0) return -1;
+    src_file *sf = &s->files[s->nfiles];
+    memset(sf, 0, sizeof *sf);
+    if (!(sf->path = iaf_strdup(path))) return -1;
+    s->nfiles++;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int is_data_file(const char *name, iaf_format want)
+{
+    iaf_format f = format_from_name(name);
+    if (f == IAF_FORMAT_AUTO) return 0;
+    return want == IAF_FORMAT_AUTO || f == want;
+}
+
+/* Collect data files below dir (recursively, so that a Hugging Face dataset
+ * folder with data/train-0000X-of-0000N.parquet works), sorted by path. */
+static iaf_status add_dir(iaf_source *s, const char *dir, int depth, iaf_error *err)
+{
+    if (depth > 8) return IAF_OK;
+    DIR *d = opendir(dir);
+    if (!d) return iaf_error_set(err, IAF_ERR_IO, dir, 0, 0, "cannot open directory");
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    iaf_status st = IAF_OK;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        if (IAF_GROW(names, cap, n + 1) != 0 || !(names[n] = iaf_strdup(e->d_name))) {
+            st = iaf_error_set(err, IAF_ERR_NOMEM, dir, 0, 0, "out of memory");
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (n) qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n && st == IAF_OK; i++) {
+        iaf_buf p = {0};
+        if (iaf_buf_printf(&p, "%s/%s", dir, names[i]) != 0) {
+            st = iaf_error_set(err, IAF_ERR_NOMEM, dir, 0, 0, "out of memory");
+            break;
+        }
+        struct stat sb;
+        if (stat(p.data, &sb) == 0 && S_ISDIR(sb.st_mode))
+            st = add_dir(s, p.data, depth + 1, err);
+        else if (is_data_file(names[i], s->opt.format) && add_path(s, p.data) != 0)
+            st = iaf_error_set(err, IAF_ERR_NOMEM, dir, 0, 0, "out of memory");
+        iaf_buf_free(&p);
+    }
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    return st;
+}
+
+static iaf_status expand(iaf_source *s, const char *path, iaf_error *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+        if (S_ISDIR(sb.st_mode)) {
+            size_t before = s->nfiles;
+            iaf_status st = add_dir(s, path, 0, err);
+            if (st == IAF_OK && s->nfiles == before)
+                return iaf_error_set(err, IAF_ERR_IO, path, 0, 0,
+                                     "directory holds no .parquet, .csv or .jsonl files");
+            return st;
+        }
+        return add_path(s, path) == 0 ? IAF_OK
+                                      : iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    if (strpbrk(path, "*?[")) {
+        glob_t g;
+        int rc = glob(path, 0, NULL, &g);
+        if (rc == GLOB_NOMATCH)
+            return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "pattern matches no file");
+        if (rc != 0) return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot expand pattern");
+        iaf_status st = IAF_OK;
+        for (size_t i = 0; i < g.gl_pathc && st == IAF_OK; i++) st = expand(s, g.gl_pathv[i], err);
+        globfree(&g);
+        return st;
+    }
+    return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "no such file");
+}
+
+static iaf_status open_file(iaf_source *s, size_t i, iaf_error *err)
+{
+    src_file *sf = &s->files[i];
+    if (sf->rd) return IAF_OK;
+    iaf_status st = IAF_OK;
+    if (!sf->file && (st = iaf_file_open(sf->path, &sf->file, err)) != IAF_OK) return st;
+    if ((st = s->vt->open(sf->file, &s->opt, &sf->rd, err)) != IAF_OK) {
+        sf->rd = NULL;
+        return st;
+    }
+    return IAF_OK;
+}
+
+static iaf_status init_format(iaf_source *s, iaf_error *err)
+{
+    iaf_format want = s->opt.format;
+    for (size_t i = 0; i < s->nfiles; i++) {
+        iaf_format f = want;
+        if (f == IAF_FORMAT_AUTO) f = format_from_name(s->files[i].path);
+        if (f == IAF_FORMAT_AUTO) {
+            iaf_status st;
+            if (!s->files[i].file &&
+                (st = iaf_file_open(s->files[i].path, &s->files[i].file, err)) != IAF_OK)
+                return st;
+            f = format_from_content(s->files[i].file, err);
+        }
+        if (i == 0) {
+            s->format = f;
+        } else if (f != s->format) {
+            return iaf_error_set(err, IAF_ERR_INVALID, s->files[i].path, 0, 0,
+                                 "is %s but %s is %s: one dataset must use one format",
+                                 format_name(f), s->files[0].path, format_name(s->format));
+        }
+    }
+    s->vt = vtable_for(s->format);
+    return s->vt ? IAF_OK : iaf_error_set(err, IAF_ERR_UNSUPPORTED, NULL, 0, 0, "unsupported format");
+}
+
+iaf_status iaf_source_open(const char *const *paths, size_t npaths, const iaf_source_options *opt,
+                           iaf_source **out, iaf_error *err)
+{
+    *out = NULL;
+    if (npaths == 0) return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no input files");
+    iaf_source *s = calloc(1, sizeof *s);
+    if (!s) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if (opt) s->opt = *opt;
+    iaf_status st = IAF_OK;
+    for (size_t i = 0; i < npaths && st == IAF_OK; i++) st = expand(s, paths[i], err);
+    if (st == IAF_OK) st = init_format(s, err);
+    if (st == IAF_OK) st = open_file(s, 0, err);
+    if (st != IAF_OK) {
+        iaf_source_free(s);
+        return st;
+    }
+    *out = s;
+    return IAF_OK;
+}
+
+iaf_status iaf_source_open_memory(const void *data, size_t size, const char *name,
+                                  const iaf_source_options *opt, iaf_source **out, iaf_error *err)
+{
+    *out = NULL;
+    iaf_source *s = calloc(1, sizeof *s);
+    if (!s) return iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
+    if (opt) s->opt = *opt;
+    s->memory = 1;
+    iaf_status st = IAF_OK;
+    if (add_path(s, name ? name : "<memory>") != 0)
+        st = iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
+    if (st == IAF_OK)
+        st = iaf_file_open_memory(data, size, s->files[0].path, &s->files[0].file, err);
+    if (st == IAF_OK) st = init_format(s, err);
+    if (st == IAF_OK) st = open_file(s, 0, err);
+    if (st != IAF_OK) {
+        iaf_source_free(s);
+        return st;
+    }
+    *out = s;
+    return IAF_OK;
+}
+
+void iaf_source_free(iaf_source *s)
+{
+    if (!s) return;
+    for (size_t i = 0; i < s->nfiles; i++) {
+        if (s->files[i].rd) s->vt->close(s->files[i].rd);
+        iaf_file_close(s->files[i].file);
+        free(s->files[i].path);
+    }
+    free(s->files);
+    for (size_t i = 0; i < s->nproj; i++) free(s->proj[i]);
+    free(s->proj);
+    free(s);
+}
+
+iaf_format iaf_source_format(const iaf_source *s)
+{
+    return s->format;
+}
+
+size_t iaf_source_nfiles(const iaf_source *s)
+{
+    return s->nfiles;
+}
+
+const char *iaf_source_file(const iaf_source *s, size_t i)
+{
+    return i < s->nfiles ? s->files[i].path : NULL;
+}
+
+size_t iaf_source_ncols(const iaf_source *s)
+{
+    return s->vt->ncols(s->files[0].rd);
+}
+
+const char *iaf_source_colname(const iaf_source *s, size_t i)
+{
+    return s->vt->colname(s->files[0].rd, i);
+}
+
+iaf_status iaf_source_project(iaf_source *s, const char *const *names, size_t n, iaf_error *err)
+{
+    for (size_t i = 0; i < s->nproj; i++) free(s->proj[i]);
+    free(s->proj);
+    s->nproj = 0;
+    s->proj = calloc(n ? n : 1, sizeof *s->proj);
+    if (!s->proj) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        if (!(s->proj[i] = iaf_strdup(names[i])))
+            return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        s->nproj++;
+    }
+    return s->vt->project(s->files[0].rd, names, n, err);
+}
+
+/* Files after the first must offer the projected columns; for fixed-schema
+ * formats they must also have the same columns, or we say where they differ. */
+static iaf_status check_schema(iaf_source *s, size_t i, iaf_error *err)
+{
+    void *r0 = s->files[0].rd, *ri = s->files[i].rd;
+    if (s->format != IAF_FORMAT_JSONL) {
+        size_t n0 = s->vt->ncols(r0), ni = s->vt->ncols(ri);
+        for (size_t c = 0; c < n0 || c < ni; c++) {
+            const char *a = c < n0 ? s->vt->colname(r0, c) : NULL;
+            const char *b = c < ni ? s->vt->colname(ri, c) : NULL;
+            if (!a || !b || strcmp(a, b) != 0)
+                return iaf_error_set(err, IAF_ERR_INVALID, s->files[i].path, 0, 0,
+                                     "schema differs from %s: column %zu is %s%s%s there and "
+                                     "%s%s%s here",
+                                     s->files[0].path, c + 1, a ? "'" : "", a ? a : "absent",
+                                     a ? "'" : "", b ? "'" : "", b ? b : "absent", b ? "'" : "");
+        }
+    }
+    return s->vt->project(ri, (const char *const *)s->proj, s->nproj, err);
+}
+
+typedef struct scan_unit {
+    size_t file, part;
+} scan_unit;
+
+typedef struct scan_shared {
+    iaf_source *src;
+    const iaf_scan_consumer *cons;
+    scan_unit *units;
+    size_t nunits;
+    atomic_size_t next;
+    atomic_int failed;
+    atomic_uint_fast64_t bytes_done, rows_done;
+    uint64_t bytes_total;
+    pthread_mutex_t lock; /* guards first_err */
+    iaf_status first_st;
+    iaf_error first_err;
+    size_t first_unit;
+} scan_shared;
+
+typedef struct scan_worker {
+    scan_shared *sh;
+    int id;
+    void *state;
+    pthread_t thread;
+} scan_worker;
+
+static iaf_status emit_batch(void *user, const iaf_batch *b, iaf_error *err)
+{
+    scan_worker *w = user;
+    if (atomic_load(&w->sh->failed)) return IAF_ERR_INVALID; /* another worker failed: stop */
+    iaf_status st = w->sh->cons->on_batch(w->sh->cons->ctx, w->state, b, err);
+    atomic_fetch_add(&w->sh->rows_done, b->nrows);
+    return st;
+}
+
+static void *worker_main(void *arg)
+{
+    scan_worker *w = arg;
+    scan_shared *sh = w->sh;
+    for (;;) {
+        size_t u = atomic_fetch_add(&sh->next, 1);
+        if (u >= sh->nunits || atomic_load(&sh->failed)) break;
+        scan_unit un = sh->units[u];
+        src_file *sf = &sh->src->files[un.file];
+        iaf_error e;
+        iaf_error_clear(&e);
+        iaf_status st = sh->src->vt->read_part(sf->rd, un.part, emit_batch, w, &e);
+        if (st != IAF_OK) {
+            pthread_mutex_lock(&sh->lock);
+            /* keep the error of the earliest unit, so that a multi-threaded run
+             * reports the same error as a single-threaded one */
+            if (sh->first_st == IAF_OK || u < sh->first_unit) {
+                if (!atomic_load(&sh->failed) || u < sh->first_unit) {
+                    sh->first_st = st;
+                    sh->first_err = e;
+                    sh->first_unit = u;
+                }
+            }
+            atomic_store(&sh->failed, 1);
+            pthread_mutex_unlock(&sh->lock);
+            break;
+        }
+        uint64_t pb = sh->src->vt->part_bytes ? sh->src->vt->part_bytes(sf->rd, un.part) : 0;
+        uint64_t done = atomic_fetch_add(&sh->bytes_done, pb) + pb;
+        if (sh->cons->progress)
+            sh->cons->progress(sh->cons->ctx, done, sh->bytes_total, atomic_load(&sh->rows_done));
+    }
+    return NULL;
+}
+
+static int default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+iaf_status iaf_source_scan(iaf_source *s, const iaf_scan_consumer *cons, int *nworkers,
+                           iaf_error *err)
+{
+    iaf_status st = IAF_OK;
+    scan_shared sh;
+    memset(&sh, 0, sizeof sh);
+    scan_worker *ws = NULL;
+    size_t cap = 0;
+    sh.src = s;
+    sh.cons = cons;
+    pthread_mutex_init(&sh.lock, NULL);
+    /* Open every file up front (cheap: readers map lazily) so that schema
+     * errors surface before any counting and workers never open files. */
+    for (size_t i = 0; i < s->nfiles; i++) {
+        if ((st = open_file(s, i, err)) != IAF_OK) goto cleanup;
+        if (i > 0 && (st = check_schema(s, i, err)) != IAF_OK) goto cleanup;
+        s->files[i].nparts = s->vt->nparts(s->files[i].rd);
+        for (size_t p = 0; p < s->files[i].nparts; p++) {
+            if (IAF_GROW(sh.units, cap, sh.nunits + 1) != 0) {
+                st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                goto cleanup;
+            }
+            sh.units[sh.nunits++] = (scan_unit){i, p};
+            if (s->vt->part_bytes) sh.bytes_total += s->vt->part_bytes(s->files[i].rd, p);
+        }
+    }
+    int nt = s->opt.threads > 0 ? s->opt.threads : default_threads();
+    if ((size_t)nt > sh.nunits) nt = sh.nunits ? (int)sh.nunits : 1;
+    ws = calloc((size_t)nt, sizeof *ws);
+    if (!ws) {
+        st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto cleanup;
+    }
+    for (int i = 0; i < nt; i++) {
+        ws[i].sh = &sh;
+        ws[i].id = i;
+        if ((st = cons->worker_begin(cons->ctx, i, &ws[i].state, err)) != IAF_OK) goto cleanup;
+    }
+    if (nworkers) *nworkers = nt;
+    int started = 0;
+    if (nt > 1) {
+        for (; started < nt; started++)
+            if (pthread_create(&ws[started].thread, NULL, worker_main, &ws[started]) != 0) break;
+        if (started == 0) worker_main(&ws[0]);
+        for (int i = 0; i < started; i++) pthread_join(ws[i].thread, NULL);
+    } else {
+        worker_main(&ws[0]);
+    }
+    if (atomic_load(&sh.failed)) {
+        st = sh.first_st;
+        if (err) *err = sh.first_err;
+    }
+cleanup:
+    pthread_mutex_destroy(&sh.lock);
+    free(sh.units);
+    free(ws);
+    return st;
+}

@@ -1,0 +1,347 @@
+/* src/report/report.c - see report.h. */
+#include "report/report.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "report/json.h"
+
+static const char *verdict_note =
+    "verdicts need bootstrap intervals, which this version does not compute yet";
+
+static void attrs_label(const iaf_spec_check *k, iaf_buf *b)
+{
+    for (size_t i = 0; i < k->nattrs; i++) {
+        if (i) iaf_buf_puts(b, " x ");
+        iaf_buf_puts(b, k->attrs[i]->name);
+    }
+}
+
+static const char *derivation_name(iaf_attr_kind k)
+{
+    switch (k) {
+    case IAF_ATTR_ASIS: return "as_is";
+    case IAF_ATTR_BIN: return "bins";
+    case IAF_ATTR_RECODE: return "recode";
+    case IAF_ATTR_CROSSWALK: return "crosswalk";
+    }
+    return "as_is";
+}
+
+/* The headline number of a check: TVD of the marginal, or of the joint. */
+static double key_tvd(const iaf_check_result *r)
+{
+    return r->cmp ? r->cmp->m.tvd_joint : NAN;
+}
+
+static void source_json(iaf_json *j, const iaf_spec_source *s)
+{
+    iaf_json_begin_object(j);
+    iaf_json_kstr(j, "id", s->id);
+    iaf_json_kstr(j, "file", s->file_as_written);
+    iaf_json_kstr(j, "title", s->title);
+    iaf_json_kstr(j, "publisher", s->publisher);
+    iaf_json_kstr(j, "table", s->table);
+    iaf_json_kstr(j, "year", s->year);
+    iaf_json_kstr(j, "universe", s->universe);
+    iaf_json_kstr(j, "url", s->url);
+    iaf_json_kstr(j, "licence", s->licence);
+    iaf_json_kstr(j, "caveat", s->caveat);
+    iaf_json_kstr(j, "notes", s->notes);
+    iaf_json_kbool(j, "full_count", s->full_count);
+    iaf_json_knum(j, "n_effective", s->n_effective);
+    iaf_json_end_object(j);
+}
+
+static void coverage_json(iaf_json *j, const iaf_check_result *r)
+{
+    iaf_json_begin_array(j);
+    for (size_t i = 0; i < r->ncoverage; i++) {
+        const iaf_coverage *c = &r->coverage[i];
+        iaf_json_begin_object(j);
+        iaf_json_kstr(j, "attribute", c->attr);
+        iaf_json_knum(j, "mapped", c->mapped);
+        iaf_json_knum(j, "unmapped", c->unmapped);
+        iaf_json_knum(j, "dropped", c->dropped);
+        iaf_json_knum(j, "missing", c->missing);
+        iaf_json_key(j, "unmapped_values");
+        iaf_json_begin_array(j);
+        for (size_t k = 0; k < c->nitems && k < 100; k++) {
+            iaf_json_begin_object(j);
+            iaf_json_kstr(j, "value", c->items[k].raw);
+            iaf_json_knum(j, "mass", c->items[k].mass);
+            iaf_json_kstr(j, "why", c->items[k].why == IAF_MAP_DROPPED   ? "dropped"
+                                    : c->items[k].why == IAF_MAP_MISSING ? "missing"
+                                                                         : "unmapped");
+            iaf_json_end_object(j);
+        }
+        iaf_json_end_array(j);
+        iaf_json_kint(j, "unmapped_values_total", (int64_t)c->nitems);
+        iaf_json_end_object(j);
+    }
+    iaf_json_end_array(j);
+}
+
+static const char *const screen_metrics[4][3] = {
+    {"tvd", NULL, NULL},
+    {"cond_tvd_y_given_x", "footprint", "retention"},
+    {"flattening_pooled", "segregation_retention", NULL},
+    {"violations", NULL, NULL}};
+
+int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
+{
+    const iaf_spec *s = a->spec;
+    iaf_json j;
+    iaf_json_init(&j, out, 1);
+    iaf_json_begin_object(&j);
+    iaf_json_kstr(&j, "schema", IAF_REPORT_SCHEMA);
+    iaf_json_kstr(&j, "name", s->name);
+    iaf_json_kstr(&j, "description", s->description);
+    iaf_json_key(&j, "dataset");
+    iaf_json_begin_object(&j);
+    iaf_json_kstr(&j, "title", s->dataset_title);
+    iaf_json_kstr(&j, "url", s->dataset_url);
+    iaf_json_kstr(&j, "licence", s->dataset_licence);
+    iaf_json_kint(&j, "microdata_rows", a->microdata_rows);
+    iaf_json_key(&j, "tables");
+    iaf_json_begin_array(&j);
+    for (size_t i = 0; i < s->ntables; i++) source_json(&j, &s->tables[i]);
+    iaf_json_end_array(&j);
+    iaf_json_end_object(&j);
+
+    iaf_json_key(&j, "headline");
+    iaf_json_begin_array(&j);
+    for (size_t i = 0; i < a->nresults; i++) {
+        const iaf_check_result *r = &a->results[i];
+        const iaf_spec_check *k = r->check;
+        iaf_buf lab = {0};
+        attrs_label(k, &lab);
+        iaf_json_begin_object(&j);
+        iaf_json_kstr(&j, "check", k->id);
+        iaf_json_kstr(&j, "kind", iaf_check_kind_name(k->kind));
+        iaf_json_kstr(&j, "attributes", lab.data);
+        iaf_json_kstr(&j, "reference", s->references[k->reference].id);
+        iaf_json_kstr(&j, "universe", k->universe_text);
+        iaf_json_knum(&j, "tvd", key_tvd(r));
+        iaf_json_knum(&j, "noise_floor", r->cmp ? r->cmp->m.noise_floor : NAN);
+        iaf_json_knum(&j, "cond_tvd_y_given_x", r->cmp ? r->cmp->m.cond_tvd_y_given_x : NAN);
+        iaf_json_knum(&j, "footprint", r->cmp ? r->cmp->m.footprint : NAN);
+        iaf_json_knum(&j, "retention", r->cmp ? r->cmp->m.retention : NAN);
+        iaf_json_key(&j, "verdict");
+        iaf_json_null(&j);
+        iaf_json_end_object(&j);
+        iaf_buf_free(&lab);
+    }
+    iaf_json_end_array(&j);
+
+    iaf_json_key(&j, "checks");
+    iaf_json_begin_array(&j);
+    for (size_t i = 0; i < a->nresults; i++) {
+        const iaf_check_result *r = &a->results[i];
+        const iaf_spec_check *k = r->check;
+        iaf_json_begin_object(&j);
+        iaf_json_kstr(&j, "id", k->id);
+        iaf_json_kstr(&j, "title", k->title);
+        iaf_json_kstr(&j, "kind", iaf_check_kind_name(k->kind));
+        iaf_json_key(&j, "attributes");
+        iaf_json_begin_array(&j);
+        for (size_t t = 0; t < k->nattrs; t++) {
+            iaf_json_begin_object(&j);
+            iaf_json_kstr(&j, "name", k->attrs[t]->name);
+            iaf_json_kstr(&j, "column", k->attrs[t]->column);
+            iaf_json_kstr(&j, "derivation", derivation_name(k->attrs[t]->kind));
+            iaf_json_kstr(&j, "reference_column", k->ref_cols[t]);
+            iaf_json_end_object(&j);
+        }
+        iaf_json_end_array(&j);
+        iaf_json_kstr(&j, "reference", s->references[k->reference].id);
+        iaf_json_kstr(&j, "disclosure", k->disclosure >= 0 ? s->disclosures[k->disclosure].id : NULL);
+        iaf_json_kstr(&j, "universe", k->universe_text);
+        iaf_json_kstr(&j, "reference_universe", k->reference_universe_text);
+        iaf_json_kstr(&j, "synthetic_source", r->synthetic_source);
+        iaf_json_knum(&j, "synthetic_mass_total", r->total_mass);
+        iaf_json_knum(&j, "synthetic_mass_in_universe", r->universe_mass);
+        iaf_json_kstr(&j, "reference_n_basis", r->n_r_basis);
+        iaf_json_kstr(&j, "note", k->note);
+        iaf_json_key(&j, "thresholds");
+        iaf_json_begin_object(&j);
+        for (int t = 0; t < 3; t++) {
+            const char *mname = screen_metrics[k->kind][t];
+            if (mname) iaf_json_knum(&j, mname, iaf_spec_threshold_for(s, k, mname));
+        }
+        iaf_json_end_object(&j);
+        iaf_json_key(&j, "metrics");
+        if (r->cmp)
+            iaf_comparison_json(r->cmp, &j);
+        else
+            iaf_json_null(&j);
+        iaf_json_knum(&j, "tvd_minus_floor",
+                      r->cmp ? r->cmp->m.tvd_joint - r->cmp->m.noise_floor : NAN);
+        iaf_json_key(&j, "synthetic_coverage");
+        coverage_json(&j, r);
+        iaf_json_key(&j, "verdict");
+        iaf_json_null(&j);
+        iaf_json_kstr(&j, "verdict_note", verdict_note);
+        iaf_json_end_object(&j);
+    }
+    iaf_json_end_array(&j);
+
+    iaf_json_key(&j, "references");
+    iaf_json_begin_array(&j);
+    for (size_t i = 0; i < s->nreferences; i++) source_json(&j, &s->references[i]);
+    iaf_json_end_array(&j);
+    iaf_json_key(&j, "disclosures");
+    iaf_json_begin_array(&j);
+    for (size_t i = 0; i < s->ndisclosures; i++) {
+        const iaf_spec_disclosure *d = &s->disclosures[i];
+        iaf_json_begin_object(&j);
+        iaf_json_kstr(&j, "id", d->id);
+        iaf_json_kstr(&j, "quote", d->quote);
+        iaf_json_kstr(&j, "file", d->file);
+        iaf_json_kstr(&j, "locator", d->locator);
+        iaf_json_kstr(&j, "url", d->url);
+        iaf_json_end_object(&j);
+    }
+    iaf_json_end_array(&j);
+    iaf_json_key(&j, "crosswalks");
+    iaf_json_begin_array(&j);
+    for (size_t i = 0; i < s->ncrosswalks; i++) {
+        iaf_json_begin_object(&j);
+        iaf_json_kstr(&j, "id", s->crosswalks[i].id);
+        iaf_json_kstr(&j, "file", s->crosswalks[i].file_as_written);
+        iaf_json_kstr(&j, "note", s->crosswalks[i].note);
+        iaf_json_end_object(&j);
+    }
+    iaf_json_end_array(&j);
+    iaf_json_key(&j, "reproducibility");
+    iaf_json_begin_object(&j);
+    iaf_json_kstr(&j, "iaf_version", m ? m->version : NULL);
+    iaf_json_kstr(&j, "command_line", m ? m->command_line : NULL);
+    iaf_json_key(&j, "inputs");
+    iaf_json_begin_array(&j);
+    for (size_t i = 0; i < a->ninputs; i++) {
+        iaf_json_begin_object(&j);
+        iaf_json_kstr(&j, "role", a->inputs[i].role);
+        iaf_json_kstr(&j, "path", a->inputs[i].path);
+        iaf_json_kstr(&j, "sha256", a->inputs[i].sha256);
+        iaf_json_end_object(&j);
+    }
+    iaf_json_end_array(&j);
+    iaf_json_end_object(&j);
+    iaf_json_end_object(&j);
+    iaf_buf_puts(out, "\n");
+    return j.failed ? -1 : 0;
+}
+
+/* Markdown cells must not break the table: pipes and newlines escaped. */
+static void md_cell(iaf_buf *b, const char *s)
+{
+    if (!s) return;
+    for (; *s; s++) {
+        if (*s == '|') iaf_buf_puts(b, "\\|");
+        else if (*s == '\n' || *s == '\r') iaf_buf_puts(b, " ");
+        else iaf_buf_append(b, s, 1);
+    }
+}
+
+static void fmt(iaf_buf *b, const char *f, double v)
+{
+    if (isnan(v)) iaf_buf_puts(b, "-");
+    else iaf_buf_printf(b, f, v);
+}
+
+int iaf_report_markdown(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
+{
+    const iaf_spec *s = a->spec;
+    iaf_buf_printf(out, "## IAF audit: %s\n\n", s->name);
+    iaf_buf_printf(out, "Dataset: %s", s->dataset_title);
+    if (s->dataset_url) iaf_buf_printf(out, " (<%s>)", s->dataset_url);
+    iaf_buf_puts(out, ". Full report: [report.json](report.json).\n\n");
+    iaf_buf_puts(out, "| check | kind | attributes | reference | universe | TVD | noise floor | "
+                      "cond. TVD | footprint | verdict |\n");
+    iaf_buf_puts(out, "|---|---|---|---|---|---:|---:|---:|---:|---|\n");
+    for (size_t i = 0; i < a->nresults; i++) {
+        const iaf_check_result *r = &a->results[i];
+        const iaf_spec_check *k = r->check;
+        iaf_buf lab = {0};
+        attrs_label(k, &lab);
+        iaf_buf_puts(out, "| ");
+        md_cell(out, k->id);
+        iaf_buf_printf(out, " | %s | ", iaf_check_kind_name(k->kind));
+        md_cell(out, lab.data);
+        iaf_buf_puts(out, " | ");
+        md_cell(out, s->references[k->reference].id);
+        iaf_buf_puts(out, " | ");
+        md_cell(out, k->universe_text ? k->universe_text : "all");
+        iaf_buf_puts(out, " | ");
+        fmt(out, "%.4f", key_tvd(r));
+        iaf_buf_puts(out, " | ");
+        fmt(out, "%.4f", r->cmp ? r->cmp->m.noise_floor : NAN);
+        iaf_buf_puts(out, " | ");
+        fmt(out, "%.4f", r->cmp ? r->cmp->m.cond_tvd_y_given_x : NAN);
+        iaf_buf_puts(out, " | ");
+        fmt(out, "%.3f", r->cmp ? r->cmp->m.footprint : NAN);
+        iaf_buf_puts(out, " | pending |\n");
+        iaf_buf_free(&lab);
+    }
+    iaf_buf_printf(out, "\nVerdicts: pending (%s).\n", verdict_note);
+    iaf_buf_puts(out, "\n### References\n\n");
+    for (size_t i = 0; i < s->nreferences; i++) {
+        const iaf_spec_source *r = &s->references[i];
+        iaf_buf_printf(out, "- **%s**: ", r->id);
+        md_cell(out, r->publisher ? r->publisher : "publisher not given");
+        if (r->table) {
+            iaf_buf_puts(out, ", ");
+            md_cell(out, r->table);
+        }
+        if (r->year) iaf_buf_printf(out, " (%s)", r->year);
+        if (r->universe) {
+            iaf_buf_puts(out, "; universe: ");
+            md_cell(out, r->universe);
+        }
+        if (r->url) iaf_buf_printf(out, "; <%s>", r->url);
+        if (r->licence) {
+            iaf_buf_puts(out, "; licence: ");
+            md_cell(out, r->licence);
+        }
+        iaf_buf_puts(out, ".");
+        if (r->caveat) {
+            iaf_buf_puts(out, " Caveat: ");
+            md_cell(out, r->caveat);
+        }
+        iaf_buf_puts(out, "\n");
+    }
+    if (s->ndisclosures) {
+        iaf_buf_puts(out, "\n### Disclosures quoted from the dataset card\n\n");
+        for (size_t i = 0; i < s->ndisclosures; i++) {
+            const iaf_spec_disclosure *d = &s->disclosures[i];
+            iaf_buf_puts(out, "> ");
+            md_cell(out, d->quote);
+            iaf_buf_printf(out, "\n>\n> (%s, %s)\n\n", d->file, d->locator);
+        }
+    }
+    iaf_buf_printf(out, "\n_Generated by iaf %s; inputs are fingerprinted (SHA-256) in report.json._\n",
+                   m && m->version ? m->version : "");
+    return 0;
+}
+
+int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
+{
+    const iaf_spec *s = a->spec;
+    iaf_buf_printf(out, "%-30s %-24s %-22s %8s %8s  %s\n", "attribute", "reference", "universe",
+                   "TVD", "floor", "verdict");
+    for (size_t i = 0; i < a->nresults; i++) {
+        const iaf_check_result *r = &a->results[i];
+        const iaf_spec_check *k = r->check;
+        iaf_buf lab = {0};
+        attrs_label(k, &lab);
+        iaf_buf_printf(out, "%-30s %-24s %-22s ", lab.data, s->references[k->reference].id,
+                       k->universe_text ? k->universe_text : "all");
+        fmt(out, "%8.4f", key_tvd(r));
+        iaf_buf_puts(out, " ");
+        fmt(out, "%8.4f", r->cmp ? r->cmp->m.noise_floor : NAN);
+        iaf_buf_puts(out, "  verdict-to-come\n");
+        iaf_buf_free(&lab);
+    }
+    return 0;
+}

@@ -1,0 +1,109 @@
+/* stats/bootstrap.h - bootstrap intervals (METHOD.md section 8).
+ *
+ * Interval rules (docs/method.md, "Uncertainty"): quantiles by type 7 (linear
+ * interpolation between order statistics, numpy's default); the basic
+ * (pivotal) interval [2t - q_{1-a/2}, 2t - q_{a/2}] clipped to the metric's
+ * range, which verdicts use; the percentile interval [q_{a/2}, q_{1-a/2}]
+ * beside it; and the bias-corrected estimate 2t - mean(t*), clipped too.
+ *
+ * The drivers resample parametrically: s* ~ Multinomial(n_s, s); r* ~
+ * Multinomial(n_r, r) when n_r is finite, else per-cell Normal(r, se^2)
+ * clipped at 0 and renormalised when SEs are given, else r is fixed.
+ * Replicate b draws from its own stream iaf_rng_seed_stream(seed, b), so the
+ * results depend on the seed only (not on thread count or run order).
+ */
+#ifndef IAF_STATS_BOOTSTRAP_H
+#define IAF_STATS_BOOTSTRAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "iaf/metrics.h"
+#include "iaf/status.h"
+
+#define IAF_BOOT_DEFAULT_B 1000
+#define IAF_BOOT_DEFAULT_SEED 20260611u
+#define IAF_BOOT_DEFAULT_LEVEL 0.95
+
+/* Type-7 quantile of sorted[0..n-1] at probability q in [0, 1]; NAN when n == 0. */
+double iaf_quantile_sorted(const double *sorted, size_t n, double q);
+
+typedef struct iaf_boot_interval {
+    double estimate;       /* the plug-in t */
+    double lo, hi;         /* basic (pivotal) interval, clipped to the range */
+    double pct_lo, pct_hi; /* percentile interval */
+    double bias_corrected; /* 2t - mean(t*), clipped to the range */
+    double boot_mean, boot_se; /* mean and standard deviation of the finite replicates */
+    size_t n_valid;        /* replicates with a finite value */
+} iaf_boot_interval;
+
+/* Summarise replicates reps[0..b-1] of a statistic with plug-in value t and
+ * range [range_lo, range_hi]. Non-finite replicates are dropped; when fewer
+ * than half remain, or t is NAN, every field but estimate and n_valid is NAN.
+ * reps is sorted in place. level in (0, 1), e.g. 0.95. */
+void iaf_boot_interval_from(double t, double *reps, size_t b, double level, double range_lo,
+                            double range_hi, iaf_boot_interval *out);
+
+typedef struct iaf_boot_options {
+    size_t b;      /* replicates; 0 = IAF_BOOT_DEFAULT_B */
+    uint64_t seed; /* the seed (0 is a valid seed; callers default to IAF_BOOT_DEFAULT_SEED) */
+    double level;  /* 0 = IAF_BOOT_DEFAULT_LEVEL */
+    /* Optional, caller-owned, b * n_metrics doubles: replicate i's value of
+     * metric m at [i * n_metrics + m] (n_metrics = IAF_JM_COUNT or
+     * IAF_FB_COUNT), for diagnostics and tests. */
+    double *replicates;
+} iaf_boot_options;
+
+typedef enum iaf_boot_r_mode {
+    IAF_BOOT_R_FIXED,       /* full count, or shares without n or SE */
+    IAF_BOOT_R_MULTINOMIAL, /* r* ~ Multinomial(n_r, r) */
+    IAF_BOOT_R_NORMAL       /* r* ~ Normal(r, se^2) per cell, clipped, renormalised */
+} iaf_boot_r_mode;
+
+typedef struct iaf_joint_boot {
+    iaf_joint_metrics point; /* iaf_joint_metrics_compute on the input */
+    iaf_boot_interval ci[IAF_JM_COUNT];
+    size_t b;
+    iaf_boot_r_mode r_mode;
+} iaf_joint_boot;
+
+/* Parametric bootstrap of every resampled metric of a joint check. n_s and a
+ * finite n_r are rounded to the nearest integer (>= 1) as multinomial sizes
+ * (a Kish effective n need not be whole); n_s == INFINITY keeps s fixed.
+ * When n_r is finite and SEs are also given, the multinomial is used.
+ * In a replicate, retention and footprint are computed whenever dep_tvd(r*)
+ * is positive, provided the point estimate found reference dependence;
+ * otherwise their intervals are NAN. */
+iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options *opt,
+                               iaf_joint_boot *out, iaf_error *err);
+
+/* Flattening (METHOD.md section 5): the resampled measures. */
+typedef enum iaf_flat_boot_id {
+    IAF_FB_FLATTENING_POOLED,
+    IAF_FB_FLATTENING_MEAN,
+    IAF_FB_SEGREGATION_RETENTION,
+    IAF_FB_DUNCAN_S,
+    IAF_FB_DUNCAN_R,
+    IAF_FB_F_S_POOLED,
+    IAF_FB_COUNT
+} iaf_flat_boot_id;
+
+const char *iaf_flat_boot_name(iaf_flat_boot_id id); /* "flattening_pooled", ... */
+
+typedef struct iaf_flat_boot {
+    iaf_flattening point;
+    iaf_boot_interval ci[IAF_FB_COUNT];
+    size_t b;
+    iaf_boot_r_mode r_mode;
+} iaf_flat_boot;
+
+/* Parametric bootstrap of the flattening measures: the 2k cells (focal and
+ * other per category) of each side are resampled as one multinomial table
+ * with n_s (and n_r when finite; INFINITY keeps r fixed). The dominated set
+ * stays the one chosen from the observed reference: it is part of the
+ * definition of the estimand, not an estimate. */
+iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double n_r,
+                                    const iaf_boot_options *opt, iaf_flat_boot *out,
+                                    iaf_error *err);
+
+#endif

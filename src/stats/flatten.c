@@ -1,0 +1,135 @@
+/* stats/flatten.c - flattening toward parity and Duncan's segregation index
+ * (METHOD.md section 5; formulas in docs/method.md). */
+#include <math.h>
+
+#include "iaf/metrics.h"
+#include "stats/metrics_internal.h"
+
+#define DEFAULT_THETA 0.25
+
+static int valid_counts(const double *v, size_t k)
+{
+    if (!v) return 0;
+    for (size_t i = 0; i < k; i++)
+        if (!(v[i] >= 0) || !isfinite(v[i])) return 0;
+    return 1;
+}
+
+static double sum(const double *v, size_t k)
+{
+    /* Neumaier: the domain may have thousands of categories. */
+    double s = 0, c = 0;
+    for (size_t i = 0; i < k; i++) {
+        double t = s + v[i];
+        c += fabs(s) >= fabs(v[i]) ? (s - t) + v[i] : (v[i] - t) + s;
+        s = t;
+    }
+    return s + c;
+}
+
+static double share(double focal, double other)
+{
+    double t = focal + other;
+    return t > 0 ? focal / t : NAN;
+}
+
+/* (f_s - f_r) / (f_perp - f_r): 0 = as the reference, 1 = at independence. */
+static double flattening_of(double fs, double fr, double fperp)
+{
+    double den = fperp - fr;
+    if (isnan(fs) || isnan(fr) || den == 0) return NAN;
+    return (fs - fr) / den;
+}
+
+/* Duncan & Duncan (1955): D = 1/2 sum_y |o_y / O - f_y / F|. */
+static double duncan(const double *focal, const double *other, size_t k, double F, double O)
+{
+    if (!(F > 0) || !(O > 0)) return NAN;
+    double s = 0, c = 0;
+    for (size_t i = 0; i < k; i++) {
+        double d = fabs(other[i] / O - focal[i] / F), t = s + d;
+        c += fabs(s) >= d ? (s - t) + d : (d - t) + s;
+        s = t;
+    }
+    return 0.5 * (s + c);
+}
+
+void iaf_flattening_eval(const iaf_flat_input *in, double theta, const unsigned char *dom_fixed,
+                         iaf_flattening *out, double *f_s, double *f_r, double *flattening,
+                         unsigned char *dominated)
+{
+    size_t k = in->k;
+    double SF = sum(in->s_focal, k), SO = sum(in->s_other, k);
+    double RF = sum(in->r_focal, k), RO = sum(in->r_other, k);
+    out->f_perp = share(RF, RO);
+    out->f_perp_s = share(SF, SO);
+    out->n_dominated = 0;
+    double dsf = 0, dst = 0, drf = 0, drt = 0; /* pooled focal and total mass over D */
+    double wsum = 0, wflat = 0;
+    for (size_t y = 0; y < k; y++) {
+        double fs = share(in->s_focal[y], in->s_other[y]);
+        double fr = share(in->r_focal[y], in->r_other[y]);
+        double fl = flattening_of(fs, fr, out->f_perp);
+        int dom = dom_fixed ? dom_fixed[y] != 0 : !isnan(fr) && fr < theta;
+        if (f_s) f_s[y] = fs;
+        if (f_r) f_r[y] = fr;
+        if (flattening) flattening[y] = fl;
+        if (dominated) dominated[y] = (unsigned char)dom;
+        if (!dom) continue;
+        out->n_dominated++;
+        dsf += in->s_focal[y];
+        dst += in->s_focal[y] + in->s_other[y];
+        drf += in->r_focal[y];
+        drt += in->r_focal[y] + in->r_other[y];
+        if (!isnan(fl)) {
+            double w = in->r_focal[y] + in->r_other[y];
+            wsum += w;
+            wflat += w * fl;
+        }
+    }
+    if (out->n_dominated > 0) {
+        out->f_s_pooled = dst > 0 ? dsf / dst : NAN;
+        out->f_r_pooled = drt > 0 ? drf / drt : NAN;
+        out->flattening_pooled = flattening_of(out->f_s_pooled, out->f_r_pooled, out->f_perp);
+        out->flattening_mean = wsum > 0 ? wflat / wsum : NAN;
+    } else {
+        out->f_s_pooled = out->f_r_pooled = NAN;
+        out->flattening_pooled = out->flattening_mean = NAN;
+    }
+    out->duncan_s = duncan(in->s_focal, in->s_other, k, SF, SO);
+    out->duncan_r = duncan(in->r_focal, in->r_other, k, RF, RO);
+    out->segregation_retention =
+        out->duncan_r > 0 && !isnan(out->duncan_s) ? out->duncan_s / out->duncan_r : NAN;
+}
+
+iaf_status iaf_flattening_check(const iaf_flat_input *in, double *theta, iaf_error *err)
+{
+    if (!in || in->k == 0)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "empty flattening domain");
+    size_t k = in->k;
+    if (!valid_counts(in->s_focal, k) || !valid_counts(in->s_other, k) ||
+        !valid_counts(in->r_focal, k) || !valid_counts(in->r_other, k))
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                             "flattening counts must be finite and >= 0");
+    *theta = in->theta == 0 ? DEFAULT_THETA : in->theta;
+    if (!(*theta > 0 && *theta <= 1))
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                             "flattening threshold theta = %g is outside (0, 1]", in->theta);
+    double st = sum(in->s_focal, k) + sum(in->s_other, k);
+    double rt = sum(in->r_focal, k) + sum(in->r_other, k);
+    if (!(st > 0) || !(rt > 0) || !isfinite(st) || !isfinite(rt))
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "%s side has a zero total",
+                             !(st > 0) ? "synthetic" : "reference");
+    return IAF_OK;
+}
+
+iaf_status iaf_flattening_compute(const iaf_flat_input *in, iaf_flattening *out, double *f_s,
+                                  double *f_r, double *flattening, unsigned char *dominated,
+                                  iaf_error *err)
+{
+    double theta;
+    iaf_status st = iaf_flattening_check(in, &theta, err);
+    if (st != IAF_OK) return st;
+    iaf_flattening_eval(in, theta, NULL, out, f_s, f_r, flattening, dominated);
+    return IAF_OK;
+}

@@ -1,0 +1,52 @@
+/* stats/metrics_internal.h - the pieces of metrics.c that the bootstrap
+ * driver reuses: a table normalised on the fly with its marginals, and the
+ * metric computation on two such tables without allocation. */
+#ifndef IAF_STATS_METRICS_INTERNAL_H
+#define IAF_STATS_METRICS_INTERNAL_H
+
+#include <stddef.h>
+
+#include "iaf/metrics.h"
+
+/* Below this, a dependence measure is treated as exactly zero (rounding of
+ * a table that is an exact product of its marginals). */
+#define IAF_DEP_EPS 1e-12
+
+/* A kx-by-ky table v (borrowed), read as shares v[i] * inv, with its
+ * marginals and the number of positive marginal categories. */
+typedef struct iaf_jt {
+    size_t kx, ky;
+    const double *v;
+    double inv;
+    double *mx, *my, *comp; /* owned: kx, ky, ky (compensation workspace) */
+    size_t kx_pos, ky_pos;
+} iaf_jt;
+
+iaf_status iaf_jt_init(iaf_jt *t, size_t kx, size_t ky); /* IAF_ERR_NOMEM only */
+void iaf_jt_free(iaf_jt *t);
+/* Point t at v and compute its marginals; -1 when v has a negative or
+ * non-finite cell or a total that is not positive and finite. */
+int iaf_jt_set(iaf_jt *t, const double *v);
+
+/* Validate an iaf_joint_input (shapes, cells, totals, sample sizes, SEs). */
+iaf_status iaf_joint_input_check(const iaf_joint_input *in, iaf_error *err);
+
+/* Fill every metric of out from s and r. replicate != 0 marks a bootstrap
+ * replicate: the floors, bias terms and reference_dependent are left as they
+ * are (they belong to the point estimate), and retention / footprint are
+ * computed whenever dep_tvd_r > IAF_DEP_EPS. ratio: workspace of ky doubles. */
+void iaf_joint_metrics_fill(const iaf_jt *s, const iaf_jt *r, double n_s, double n_r,
+                            const double *r_se, int replicate, double *ratio,
+                            iaf_joint_metrics *out);
+
+/* Validate a flattening input; *theta receives the effective threshold. */
+iaf_status iaf_flattening_check(const iaf_flat_input *in, double *theta, iaf_error *err);
+/* The section 5 measures of a validated input. With dom_fixed (k flags) the
+ * dominated set is taken as given instead of from theta (bootstrap
+ * replicates keep the observed reference's set). Optional per-category
+ * outputs as in iaf_flattening_compute. */
+void iaf_flattening_eval(const iaf_flat_input *in, double theta, const unsigned char *dom_fixed,
+                         iaf_flattening *out, double *f_s, double *f_r, double *flattening,
+                         unsigned char *dominated);
+
+#endif
