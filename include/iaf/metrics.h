@@ -7,6 +7,10 @@
  * conditional and dependence measures are reported as undefined (NAN).
  *
  * Undefined values are NAN (serialised as JSON null), never a number.
+ * Formulas, conventions (zero cells, empty rows, the dependence floor) and
+ * their numerical evaluation are in docs/method.md. Bootstrap intervals for
+ * these metrics: src/stats/bootstrap.h. Every function here is pure and
+ * thread-safe.
  */
 #ifndef IAF_METRICS_H
 #define IAF_METRICS_H
@@ -20,12 +24,12 @@ extern "C" {
 #endif
 
 typedef struct iaf_joint_input {
-    size_t kx, ky;     /* table shape; ky == 1 for a 1-D check */
-    const double *s;   /* synthetic counts or shares, kx*ky, >= 0, sum > 0 */
-    const double *r;   /* reference counts or shares, kx*ky, >= 0, sum > 0 */
-    double n_s;        /* synthetic sample size (rows in universe, or Kish n) */
-    double n_r;        /* reference sample size; INFINITY for a full count or
-                          fixed shares (then it adds no noise) */
+    size_t kx, ky;      /* table shape; ky == 1 for a 1-D check */
+    const double *s;    /* synthetic counts or shares, kx*ky, >= 0, sum > 0 */
+    const double *r;    /* reference counts or shares, kx*ky, >= 0, sum > 0 */
+    double n_s;         /* synthetic sample size (rows in universe, or Kish n) */
+    double n_r;         /* reference sample size; INFINITY for a full count or
+                           fixed shares (then it adds no noise) */
     const double *r_se; /* optional per-cell standard errors of r's *shares*, or NULL */
 } iaf_joint_input;
 
@@ -35,22 +39,24 @@ typedef struct iaf_joint_metrics {
     double cond_tvd_y_given_x, cond_tvd_x_given_y;
     double max_cell_pp;
     size_t max_cell_x, max_cell_y; /* the cell of max_cell_pp */
-    double hellinger;   /* sqrt(1 - sum sqrt(s r)), in [0, 1] */
-    double js_distance; /* sqrt(JS divergence), natural log, in [0, sqrt(ln 2)] */
+    double hellinger;              /* sqrt(1 - sum sqrt(s r)), in [0, 1] */
+    double js_distance;            /* sqrt(JS divergence), natural log, in [0, sqrt(ln 2)] */
     double dep_tvd_s, dep_tvd_r;
     double cramers_v_s, cramers_v_r;
     double nmi_s, nmi_r;           /* plug-in NMI */
     double nmi_bias_s, nmi_bias_r; /* Miller-Madow bias of I: (Kx-1)(Ky-1)/(2n) */
-    double retention;   /* dep_tvd_s / dep_tvd_r, NAN when r shows no dependence */
-    double footprint;   /* cond_tvd(s,r) / cond_tvd(r_x r_y, r), NAN likewise */
-    double noise_floor; /* expected tvd_joint between two samples of r (section 8) */
-    double noise_floor_bound;  /* 1/2 sqrt(K (1/n_s + 1/n_r)) */
-    double dep_floor_r; /* noise floor of dep_tvd_r (decides "no dependence") */
-    int reference_dependent; /* 1 when dep_tvd_r exceeds dep_floor_r */
+    double retention;              /* dep_tvd_s / dep_tvd_r, NAN when r shows no dependence */
+    double footprint;              /* cond_tvd(s,r) / cond_tvd(r_x r_y, r), NAN likewise */
+    double noise_floor;            /* expected tvd_joint between two samples of r (section 8) */
+    double noise_floor_bound;      /* 1/2 sqrt(K (1/n_s + 1/n_r)), K = cells with r > 0 */
+    double dep_floor_r;            /* noise floor of dep_tvd_r (decides "no dependence") */
+    int reference_dependent;       /* 1 when dep_tvd_r exceeds max(dep_floor_r, 1e-12) */
 } iaf_joint_metrics;
 
-/* Compute every metric. Errors (IAF_ERR_INVALID) for empty or negative
- * tables, or a zero total on either side. */
+/* Compute every metric. Errors: IAF_ERR_INVALID for empty tables, negative
+ * or non-finite cells, a zero total on either side, n_s or n_r not > 0 (NAN
+ * included), negative or non-finite SEs; IAF_ERR_LIMIT for a table too large
+ * to allocate; IAF_ERR_NOMEM. */
 iaf_status iaf_joint_metrics_compute(const iaf_joint_input *in, iaf_joint_metrics *out,
                                      iaf_error *err);
 
@@ -113,15 +119,15 @@ typedef struct iaf_flat_input {
 } iaf_flat_input;
 
 typedef struct iaf_flattening {
-    double f_perp;   /* focal share of the whole reference universe */
-    double f_perp_s; /* focal share of the whole synthetic universe (reported beside it) */
-    size_t n_dominated;   /* categories with f_r(y) < theta */
+    double f_perp;      /* focal share of the whole reference universe */
+    double f_perp_s;    /* focal share of the whole synthetic universe (reported beside it) */
+    size_t n_dominated; /* categories with f_r(y) < theta */
     double f_s_pooled, f_r_pooled; /* focal shares over the pooled dominated domain */
-    double flattening_pooled; /* (f_s_pooled - f_r_pooled) / (f_perp - f_r_pooled) */
-    double flattening_mean;   /* reference-weighted mean of flattening(y) over the
-                                 dominated categories where it is defined */
-    double duncan_s, duncan_r; /* Duncan's D = 1/2 sum_y |m_y/M - f_y/F| over all of Y */
-    double segregation_retention; /* duncan_s / duncan_r */
+    double flattening_pooled;      /* (f_s_pooled - f_r_pooled) / (f_perp - f_r_pooled) */
+    double flattening_mean;        /* reference-weighted mean of flattening(y) over the
+                                      dominated categories where it is defined */
+    double duncan_s, duncan_r;     /* Duncan's D = 1/2 sum_y |m_y/M - f_y/F| over all of Y */
+    double segregation_retention;  /* duncan_s / duncan_r */
 } iaf_flattening;
 
 /* Compute the section 5 measures. The per-category outputs are optional

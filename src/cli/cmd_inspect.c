@@ -30,7 +30,10 @@ static void usage(FILE *out)
 
 static const char *rep_name(int r)
 {
-    return r == PQ_REQUIRED ? "required" : r == PQ_OPTIONAL ? "optional" : r == PQ_REPEATED ? "repeated" : "";
+    return r == PQ_REQUIRED   ? "required"
+           : r == PQ_OPTIONAL ? "optional"
+           : r == PQ_REPEATED ? "repeated"
+                              : "";
 }
 
 static void logical_text(const iaf_pq_logical *lt, char *buf, size_t n)
@@ -123,8 +126,8 @@ static void print_text(const iaf_pq_meta *m, FILE *o)
 {
     char lt[64];
     fprintf(o, "created_by: %s\n", m->created_by ? m->created_by : "(none)");
-    fprintf(o, "version: %d\nnum_rows: %lld\nrow_groups: %zu\n", m->version,
-            (long long)m->num_rows, m->nrgs);
+    fprintf(o, "version: %d\nnum_rows: %lld\nrow_groups: %zu\n", m->version, (long long)m->num_rows,
+            m->nrgs);
     fputs("schema:\n", o);
     for (size_t i = 0; i < m->nschema; i++) {
         const iaf_pq_schema *s = &m->schema[i];
@@ -298,8 +301,7 @@ int cmd_inspect(int argc, char **argv)
             return cli_usage_error("inspect", "unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (argc - optind != 1)
-        return cli_usage_error("inspect", "expected exactly one Parquet file");
+    if (argc - optind != 1) return cli_usage_error("inspect", "expected exactly one Parquet file");
     const char *path = argv[optind];
     iaf_error err;
     iaf_error_clear(&err);

@@ -704,15 +704,10 @@ static void csv_range_stats(void *ctx, size_t j, iaf_text_stats *st)
  * LF outside quotes. */
 static void part_start(const csv_reader *r, size_t k, cup *pp, long long *line, long long *row)
 {
-    int inq = 0;
-    long long ln = r->data_line - 1, rows = 0;
-    for (size_t j = 0; j < k; j++) {
-        iaf_text_stats st;
-        iaf_text_parts_stats(r->tp, j, csv_range_stats, (void *)r, &st);
-        ln += st.nl;
-        rows += inq ? st.rows_odd : st.rows_even;
-        inq ^= st.flip;
-    }
+    iaf_text_stats pre;
+    iaf_text_parts_prefix(r->tp, k, csv_range_stats, (void *)r, &pre);
+    int inq = pre.flip;
+    long long ln = r->data_line - 1 + pre.nl, rows = pre.rows_even;
     cup p = r->bound[k] - 1, e = r->tok.end;
     for (;;) {
         if (inq) {

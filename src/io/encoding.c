@@ -241,6 +241,8 @@ enum { STATS_NONE = 0, STATS_BUSY = 1, STATS_READY = 2 };
 typedef struct text_part {
     atomic_int stats_state;
     iaf_text_stats stats;
+    atomic_int prefix_state;
+    iaf_text_stats prefix; /* combined counts of the ranges before this part */
     atomic_int outcome;
     iaf_error error; /* valid when outcome == 2; written under mu */
 } text_part;
@@ -263,6 +265,7 @@ iaf_text_parts *iaf_text_parts_create(size_t nparts)
     tp->n = nparts;
     for (size_t i = 0; i < nparts; i++) {
         atomic_init(&tp->p[i].stats_state, STATS_NONE);
+        atomic_init(&tp->p[i].prefix_state, STATS_NONE);
         atomic_init(&tp->p[i].outcome, 0);
     }
     pthread_mutex_init(&tp->mu, NULL);
@@ -300,6 +303,36 @@ void iaf_text_parts_stats(iaf_text_parts *tp, size_t j, iaf_text_stats_fn fn, vo
     /* Someone else is counting this range: counting it again is cheaper
      * than a wait that could deadlock a pool with fewer workers than parts. */
     fn(ctx, j, out);
+}
+
+static void combine(iaf_text_stats *acc, const iaf_text_stats *r)
+{
+    acc->nl += r->nl;
+    acc->rows_even += acc->flip ? r->rows_odd : r->rows_even;
+    acc->flip ^= r->flip;
+}
+
+void iaf_text_parts_prefix(iaf_text_parts *tp, size_t k, iaf_text_stats_fn fn, void *ctx,
+                           iaf_text_stats *out)
+{
+    iaf_text_stats acc = {0, 0, 0, 0};
+    size_t j = k;
+    /* the nearest part before k whose prefix is known */
+    while (j > 0 &&
+           atomic_load_explicit(&tp->p[j].prefix_state, memory_order_acquire) != STATS_READY)
+        j--;
+    if (j > 0) acc = tp->p[j].prefix;
+    for (; j < k; j++) {
+        iaf_text_stats r;
+        iaf_text_parts_stats(tp, j, fn, ctx, &r);
+        combine(&acc, &r);
+        int expect = STATS_NONE;
+        if (atomic_compare_exchange_strong(&tp->p[j + 1].prefix_state, &expect, STATS_BUSY)) {
+            tp->p[j + 1].prefix = acc;
+            atomic_store_explicit(&tp->p[j + 1].prefix_state, STATS_READY, memory_order_release);
+        }
+    }
+    *out = acc;
 }
 
 int iaf_text_parts_outcome(iaf_text_parts *tp, size_t part, iaf_error *err)

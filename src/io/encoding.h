@@ -78,6 +78,11 @@ void iaf_text_parts_free(iaf_text_parts *tp);
 /* Counts of range j, computed with fn(ctx, j, ..) unless already known. */
 void iaf_text_parts_stats(iaf_text_parts *tp, size_t j, iaf_text_stats_fn fn, void *ctx,
                           iaf_text_stats *out);
+/* Counts over all ranges before part k combined: nl = LFs, rows_even =
+ * rows, flip = quote parity at the start of range k. Sums are cached, so
+ * asking for parts in order costs one range each. */
+void iaf_text_parts_prefix(iaf_text_parts *tp, size_t k, iaf_text_stats_fn fn, void *ctx,
+                           iaf_text_stats *out);
 /* Part outcome memo: 0 unknown, 1 read without error, 2 failed (error kept). */
 int iaf_text_parts_outcome(iaf_text_parts *tp, size_t part, iaf_error *err);
 void iaf_text_parts_set_clean(iaf_text_parts *tp, size_t part);

@@ -709,12 +709,10 @@ static iaf_status run_part(jsonl_reader *r, size_t part, iaf_emit_fn emit, void 
     cup p = r->base, e = r->end;
     long long line = 1, row = 0;
     if (part > 0) {
-        for (size_t j = 0; j < part; j++) {
-            iaf_text_stats s;
-            iaf_text_parts_stats(r->tp, j, jsonl_range_stats, r, &s);
-            line += s.nl;
-            row += s.rows_even;
-        }
+        iaf_text_stats pre;
+        iaf_text_parts_prefix(r->tp, part, jsonl_range_stats, r, &pre);
+        line += pre.nl;
+        row = pre.rows_even;
         cup q = memchr(r->bound[part] - 1, '\n', (size_t)(e - (r->bound[part] - 1)));
         p = q ? q + 1 : e;
         line++;

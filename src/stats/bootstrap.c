@@ -49,10 +49,12 @@ void iaf_boot_interval_from(double t, double *reps, size_t b, double level, doub
     double a = (1 - level) / 2;
     double qlo = iaf_quantile_sorted(reps, n, a), qhi = iaf_quantile_sorted(reps, n, 1 - a);
     double mean = 0;
-    for (size_t i = 0; i < n; i++) mean += reps[i];
+    for (size_t i = 0; i < n; i++)
+        mean += reps[i];
     mean /= (double)n;
     double ss = 0;
-    for (size_t i = 0; i < n; i++) ss += (reps[i] - mean) * (reps[i] - mean);
+    for (size_t i = 0; i < n; i++)
+        ss += (reps[i] - mean) * (reps[i] - mean);
     out->pct_lo = qlo;
     out->pct_hi = qhi;
     out->lo = clip(2 * t - qhi, range_lo, range_hi);
@@ -114,7 +116,8 @@ static iaf_status side_init(side *s, const double *p, size_t k, int mode, double
         return iaf_multinomial_init(&s->mn, p, k, err);
     }
     double t = 0;
-    for (size_t i = 0; i < k; i++) t += p[i];
+    for (size_t i = 0; i < k; i++)
+        t += p[i];
     s->inv = 1 / t;
     return IAF_OK;
 }
@@ -125,7 +128,8 @@ static const double *side_draw(side *s, iaf_rng *rng)
     if (s->mode == 0) return s->p;
     if (s->mode == 1) {
         iaf_multinomial_sample(&s->mn, rng, s->n, s->counts);
-        for (size_t i = 0; i < s->k; i++) s->out[i] = (double)s->counts[i];
+        for (size_t i = 0; i < s->k; i++)
+            s->out[i] = (double)s->counts[i];
         return s->out;
     }
     /* Normal(r, se^2) per cell, clipped at 0; renormalised by the metrics.
@@ -155,7 +159,7 @@ iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options
         return iaf_error_set(err, IAF_ERR_LIMIT, NULL, 0, 0, "too many bootstrap replicates");
     out->b = B;
     int rmode = isfinite(in->n_r) ? 1 : in->r_se ? 2 : 0;
-    out->r_mode = rmode == 1 ? IAF_BOOT_R_MULTINOMIAL
+    out->r_mode = rmode == 1   ? IAF_BOOT_R_MULTINOMIAL
                   : rmode == 2 ? IAF_BOOT_R_NORMAL
                                : IAF_BOOT_R_FIXED;
 
@@ -174,8 +178,7 @@ iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options
     if ((st = iaf_jt_init(&r, kx, ky)) != IAF_OK) goto nomem;
     have_jr = 1;
     ratio = iaf_malloc(ky * sizeof *ratio);
-    reps = opt && opt->replicates ? opt->replicates
-                                  : iaf_malloc(B * IAF_JM_COUNT * sizeof *reps);
+    reps = opt && opt->replicates ? opt->replicates : iaf_malloc(B * IAF_JM_COUNT * sizeof *reps);
     if (!ratio || !reps) goto nomem;
 
     /* Fixed sides are set once; a replicate only re-reads what it redraws. */
@@ -191,7 +194,8 @@ iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options
         iaf_joint_metrics_fill(&s, &r, in->n_s, in->n_r, in->r_se, 1, ratio, &m);
         if (!out->point.reference_dependent) m.retention = m.footprint = NAN;
         for (int id = 0; id < IAF_JM_COUNT; id++)
-            reps[b * IAF_JM_COUNT + (size_t)id] = iaf_joint_metric_value(&m, (iaf_joint_metric_id)id);
+            reps[b * IAF_JM_COUNT + (size_t)id] =
+                iaf_joint_metric_value(&m, (iaf_joint_metric_id)id);
     }
 
     /* Summaries work on a copy per metric so the caller's replicates stay
@@ -199,7 +203,8 @@ iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options
     double *col = iaf_malloc(B * sizeof *col);
     if (!col) goto nomem;
     for (int id = 0; id < IAF_JM_COUNT; id++) {
-        for (size_t b = 0; b < B; b++) col[b] = reps[b * IAF_JM_COUNT + (size_t)id];
+        for (size_t b = 0; b < B; b++)
+            col[b] = reps[b * IAF_JM_COUNT + (size_t)id];
         double lo, hi;
         iaf_joint_metric_range((iaf_joint_metric_id)id, &lo, &hi);
         iaf_boot_interval_from(iaf_joint_metric_value(&out->point, (iaf_joint_metric_id)id), col, B,
@@ -233,13 +238,20 @@ const char *iaf_flat_boot_name(iaf_flat_boot_id id)
 static double flat_value(const iaf_flattening *f, int id)
 {
     switch (id) {
-    case IAF_FB_FLATTENING_POOLED: return f->flattening_pooled;
-    case IAF_FB_FLATTENING_MEAN: return f->flattening_mean;
-    case IAF_FB_SEGREGATION_RETENTION: return f->segregation_retention;
-    case IAF_FB_DUNCAN_S: return f->duncan_s;
-    case IAF_FB_DUNCAN_R: return f->duncan_r;
-    case IAF_FB_F_S_POOLED: return f->f_s_pooled;
-    default: return NAN;
+    case IAF_FB_FLATTENING_POOLED:
+        return f->flattening_pooled;
+    case IAF_FB_FLATTENING_MEAN:
+        return f->flattening_mean;
+    case IAF_FB_SEGREGATION_RETENTION:
+        return f->segregation_retention;
+    case IAF_FB_DUNCAN_S:
+        return f->duncan_s;
+    case IAF_FB_DUNCAN_R:
+        return f->duncan_r;
+    case IAF_FB_F_S_POOLED:
+        return f->f_s_pooled;
+    default:
+        return NAN;
     }
 }
 
@@ -263,8 +275,7 @@ static void flat_range(int id, double *lo, double *hi)
 }
 
 iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double n_r,
-                                    const iaf_boot_options *opt, iaf_flat_boot *out,
-                                    iaf_error *err)
+                                    const iaf_boot_options *opt, iaf_flat_boot *out, iaf_error *err)
 {
     size_t B;
     uint64_t seed;
@@ -276,8 +287,7 @@ iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
                              "sample sizes must be positive (n_s = %g, n_r = %g)", n_s, n_r);
     size_t k = in->k;
-    if (k > IAF_ALLOC_CAP / 2 / sizeof(double) ||
-        B > IAF_ALLOC_CAP / sizeof(double) / IAF_FB_COUNT)
+    if (k > IAF_ALLOC_CAP / 2 / sizeof(double) || B > IAF_ALLOC_CAP / sizeof(double) / IAF_FB_COUNT)
         return iaf_error_set(err, IAF_ERR_LIMIT, NULL, 0, 0, "flattening bootstrap too large");
     out->b = B;
     out->r_mode = isfinite(n_r) ? IAF_BOOT_R_MULTINOMIAL : IAF_BOOT_R_FIXED;
@@ -285,8 +295,8 @@ iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double
     /* Each side as one table of 2k cells: focal counts, then other counts. */
     double *sv = iaf_malloc(2 * k * sizeof *sv), *rv = iaf_malloc(2 * k * sizeof *rv);
     unsigned char *dom = iaf_malloc(k);
-    double *reps = opt && opt->replicates ? opt->replicates
-                                          : iaf_malloc(B * IAF_FB_COUNT * sizeof *reps);
+    double *reps =
+        opt && opt->replicates ? opt->replicates : iaf_malloc(B * IAF_FB_COUNT * sizeof *reps);
     double *col = iaf_malloc(B * sizeof *col);
     side ss, rs;
     int have_s = 0, have_r = 0;
@@ -317,7 +327,8 @@ iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double
             reps[b * IAF_FB_COUNT + (size_t)id] = flat_value(&f, id);
     }
     for (int id = 0; id < IAF_FB_COUNT; id++) {
-        for (size_t b = 0; b < B; b++) col[b] = reps[b * IAF_FB_COUNT + (size_t)id];
+        for (size_t b = 0; b < B; b++)
+            col[b] = reps[b * IAF_FB_COUNT + (size_t)id];
         double lo, hi;
         flat_range(id, &lo, &hi);
         iaf_boot_interval_from(flat_value(&out->point, id), col, B, level, lo, hi, &out->ci[id]);

@@ -29,12 +29,12 @@
 double iaf_quantile_sorted(const double *sorted, size_t n, double q);
 
 typedef struct iaf_boot_interval {
-    double estimate;       /* the plug-in t */
-    double lo, hi;         /* basic (pivotal) interval, clipped to the range */
-    double pct_lo, pct_hi; /* percentile interval */
-    double bias_corrected; /* 2t - mean(t*), clipped to the range */
+    double estimate;           /* the plug-in t */
+    double lo, hi;             /* basic (pivotal) interval, clipped to the range */
+    double pct_lo, pct_hi;     /* percentile interval */
+    double bias_corrected;     /* 2t - mean(t*), clipped to the range */
     double boot_mean, boot_se; /* mean and standard deviation of the finite replicates */
-    size_t n_valid;        /* replicates with a finite value */
+    size_t n_valid;            /* replicates with a finite value */
 } iaf_boot_interval;
 
 /* Summarise replicates reps[0..b-1] of a statistic with plug-in value t and

@@ -77,7 +77,8 @@ int iaf_jt_set(iaf_jt *t, const double *v)
     if (!(total > 0) || !isfinite(total)) return -1;
     t->v = v;
     t->inv = 1 / total;
-    for (size_t y = 0; y < ky; y++) t->my[y] = t->comp[y] = 0;
+    for (size_t y = 0; y < ky; y++)
+        t->my[y] = t->comp[y] = 0;
     t->kx_pos = t->ky_pos = 0;
     for (size_t x = 0; x < kx; x++) {
         ksum row = {0, 0};
@@ -106,7 +107,8 @@ int iaf_jt_set(iaf_jt *t, const double *v)
 static double tvd_vec(const double *a, double ia, const double *b, double ib, size_t n)
 {
     ksum k = {0, 0};
-    for (size_t i = 0; i < n; i++) kadd(&k, fabs(a[i] * ia - b[i] * ib));
+    for (size_t i = 0; i < n; i++)
+        kadd(&k, fabs(a[i] * ia - b[i] * ib));
     return 0.5 * kval(&k);
 }
 
@@ -126,7 +128,8 @@ static double cond_tvd_yx(const iaf_jt *s, const iaf_jt *r)
         }
         double f = rx / sx;
         const double *sv = s->v + x * ky, *rv = r->v + x * ky;
-        for (size_t y = 0; y < ky; y++) kadd(&k, fabs(sv[y] * s->inv * f - rv[y] * r->inv));
+        for (size_t y = 0; y < ky; y++)
+            kadd(&k, fabs(sv[y] * s->inv * f - rv[y] * r->inv));
     }
     return 0.5 * kval(&k) + kval(&empty);
 }
@@ -164,7 +167,8 @@ static double dep_tvd(const iaf_jt *p)
     for (size_t x = 0; x < p->kx; x++) {
         const double *v = p->v + x * p->ky;
         double px = p->mx[x];
-        for (size_t y = 0; y < p->ky; y++) kadd(&k, fabs(v[y] * p->inv - px * p->my[y]));
+        for (size_t y = 0; y < p->ky; y++)
+            kadd(&k, fabs(v[y] * p->inv - px * p->my[y]));
     }
     return 0.5 * kval(&k);
 }
@@ -327,7 +331,8 @@ void iaf_joint_metrics_fill(const iaf_jt *s, const iaf_jt *r, double n_s, double
     if (!replicate) {
         out->noise_floor = noise_floor_scaled(r->v, r->inv, n, n_s, n_r, r_se);
         size_t kpos = 0;
-        for (size_t i = 0; i < n; i++) kpos += r->v[i] > 0;
+        for (size_t i = 0; i < n; i++)
+            kpos += r->v[i] > 0;
         out->noise_floor_bound = 0.5 * sqrt((double)kpos * (inv_n(n_s) + inv_n(n_r)));
     }
 
@@ -381,16 +386,18 @@ iaf_status iaf_joint_input_check(const iaf_joint_input *in, iaf_error *err)
     if (!in || !in->s || !in->r || in->kx == 0 || in->ky == 0)
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "empty joint table");
     if (in->kx > SIZE_MAX / in->ky || in->kx * in->ky > IAF_ALLOC_CAP / sizeof(double))
-        return iaf_error_set(err, IAF_ERR_LIMIT, NULL, 0, 0, "joint table of %zu x %zu cells is too large",
-                             in->kx, in->ky);
+        return iaf_error_set(err, IAF_ERR_LIMIT, NULL, 0, 0,
+                             "joint table of %zu x %zu cells is too large", in->kx, in->ky);
     if (!(in->n_s > 0) || !(in->n_r > 0))
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
-                             "sample sizes must be positive (n_s = %g, n_r = %g)", in->n_s, in->n_r);
+                             "sample sizes must be positive (n_s = %g, n_r = %g)", in->n_s,
+                             in->n_r);
     size_t n = in->kx * in->ky;
     double ts = checked_total(in->s, n), tr = checked_total(in->r, n);
     if (ts < 0 || tr < 0)
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
-                             "%s table has a negative or non-finite cell", ts < 0 ? "synthetic" : "reference");
+                             "%s table has a negative or non-finite cell",
+                             ts < 0 ? "synthetic" : "reference");
     if (!(ts > 0) || !(tr > 0) || !isfinite(ts) || !isfinite(tr))
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "%s table has a zero total",
                              !(ts > 0) ? "synthetic" : "reference");
@@ -496,9 +503,21 @@ double iaf_tvd_noise_floor(const double *p, size_t k, double n_s, double n_r, co
 /* ---- iteration helpers ---- */
 
 static const char *const metric_names[IAF_JM_COUNT] = {
-    "tvd_joint",   "tvd_x",       "tvd_y",   "cond_tvd_y_given_x", "cond_tvd_x_given_y",
-    "max_cell_pp", "hellinger",   "js_distance", "dep_tvd_s",      "dep_tvd_r",
-    "cramers_v_s", "cramers_v_r", "nmi_s",   "nmi_r",              "retention",
+    "tvd_joint",
+    "tvd_x",
+    "tvd_y",
+    "cond_tvd_y_given_x",
+    "cond_tvd_x_given_y",
+    "max_cell_pp",
+    "hellinger",
+    "js_distance",
+    "dep_tvd_s",
+    "dep_tvd_r",
+    "cramers_v_s",
+    "cramers_v_r",
+    "nmi_s",
+    "nmi_r",
+    "retention",
     "footprint",
 };
 
@@ -510,23 +529,40 @@ const char *iaf_joint_metric_name(iaf_joint_metric_id id)
 double iaf_joint_metric_value(const iaf_joint_metrics *m, iaf_joint_metric_id id)
 {
     switch (id) {
-    case IAF_JM_TVD_JOINT: return m->tvd_joint;
-    case IAF_JM_TVD_X: return m->tvd_x;
-    case IAF_JM_TVD_Y: return m->tvd_y;
-    case IAF_JM_COND_TVD_Y_GIVEN_X: return m->cond_tvd_y_given_x;
-    case IAF_JM_COND_TVD_X_GIVEN_Y: return m->cond_tvd_x_given_y;
-    case IAF_JM_MAX_CELL_PP: return m->max_cell_pp;
-    case IAF_JM_HELLINGER: return m->hellinger;
-    case IAF_JM_JS_DISTANCE: return m->js_distance;
-    case IAF_JM_DEP_TVD_S: return m->dep_tvd_s;
-    case IAF_JM_DEP_TVD_R: return m->dep_tvd_r;
-    case IAF_JM_CRAMERS_V_S: return m->cramers_v_s;
-    case IAF_JM_CRAMERS_V_R: return m->cramers_v_r;
-    case IAF_JM_NMI_S: return m->nmi_s;
-    case IAF_JM_NMI_R: return m->nmi_r;
-    case IAF_JM_RETENTION: return m->retention;
-    case IAF_JM_FOOTPRINT: return m->footprint;
-    case IAF_JM_COUNT: break;
+    case IAF_JM_TVD_JOINT:
+        return m->tvd_joint;
+    case IAF_JM_TVD_X:
+        return m->tvd_x;
+    case IAF_JM_TVD_Y:
+        return m->tvd_y;
+    case IAF_JM_COND_TVD_Y_GIVEN_X:
+        return m->cond_tvd_y_given_x;
+    case IAF_JM_COND_TVD_X_GIVEN_Y:
+        return m->cond_tvd_x_given_y;
+    case IAF_JM_MAX_CELL_PP:
+        return m->max_cell_pp;
+    case IAF_JM_HELLINGER:
+        return m->hellinger;
+    case IAF_JM_JS_DISTANCE:
+        return m->js_distance;
+    case IAF_JM_DEP_TVD_S:
+        return m->dep_tvd_s;
+    case IAF_JM_DEP_TVD_R:
+        return m->dep_tvd_r;
+    case IAF_JM_CRAMERS_V_S:
+        return m->cramers_v_s;
+    case IAF_JM_CRAMERS_V_R:
+        return m->cramers_v_r;
+    case IAF_JM_NMI_S:
+        return m->nmi_s;
+    case IAF_JM_NMI_R:
+        return m->nmi_r;
+    case IAF_JM_RETENTION:
+        return m->retention;
+    case IAF_JM_FOOTPRINT:
+        return m->footprint;
+    case IAF_JM_COUNT:
+        break;
     }
     return NAN;
 }
@@ -535,10 +571,18 @@ void iaf_joint_metric_range(iaf_joint_metric_id id, double *lo, double *hi)
 {
     *lo = 0;
     switch (id) {
-    case IAF_JM_MAX_CELL_PP: *hi = 100; break;
-    case IAF_JM_JS_DISTANCE: *hi = sqrt(LN2); break;
+    case IAF_JM_MAX_CELL_PP:
+        *hi = 100;
+        break;
+    case IAF_JM_JS_DISTANCE:
+        *hi = sqrt(LN2);
+        break;
     case IAF_JM_RETENTION:
-    case IAF_JM_FOOTPRINT: *hi = INFINITY; break;
-    default: *hi = 1; break;
+    case IAF_JM_FOOTPRINT:
+        *hi = INFINITY;
+        break;
+    default:
+        *hi = 1;
+        break;
     }
 }

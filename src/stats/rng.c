@@ -19,7 +19,8 @@ static uint64_t splitmix64(uint64_t *x)
 void iaf_rng_seed(iaf_rng *r, uint64_t seed)
 {
     uint64_t x = seed;
-    for (int i = 0; i < 4; i++) r->s[i] = splitmix64(&x);
+    for (int i = 0; i < 4; i++)
+        r->s[i] = splitmix64(&x);
     /* xoshiro's one forbidden state is all zeros; splitmix64 is a bijection
      * of a counter, so four consecutive outputs are never all zero. */
     r->has_spare = 0;
@@ -193,7 +194,8 @@ iaf_status iaf_multinomial_init(iaf_multinomial *m, const double *p, size_t k, i
     m->k = k;
     m->cond = NULL;
     m->last = 0;
-    if (k == 0 || !p) return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "empty probability vector");
+    if (k == 0 || !p)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "empty probability vector");
     for (size_t i = 0; i < k; i++) {
         if (!(p[i] >= 0) || !isfinite(p[i]))
             return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
@@ -228,7 +230,8 @@ void iaf_multinomial_sample(const iaf_multinomial *m, iaf_rng *r, uint64_t n, ui
     uint64_t left = n;
     for (size_t i = 0; i < m->k; i++) {
         uint64_t x = 0;
-        if (left > 0 && m->cond[i] > 0) x = i == m->last ? left : iaf_rng_binomial(r, left, m->cond[i]);
+        if (left > 0 && m->cond[i] > 0)
+            x = i == m->last ? left : iaf_rng_binomial(r, left, m->cond[i]);
         out[i] = x;
         left -= x;
     }

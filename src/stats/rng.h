@@ -28,9 +28,9 @@ void iaf_rng_seed(iaf_rng *r, uint64_t seed);
 void iaf_rng_seed_stream(iaf_rng *r, uint64_t seed, uint64_t stream);
 
 uint64_t iaf_rng_next(iaf_rng *r);
-double iaf_rng_uniform(iaf_rng *r);     /* [0, 1), 53 random bits */
+double iaf_rng_uniform(iaf_rng *r);             /* [0, 1), 53 random bits */
 uint64_t iaf_rng_below(iaf_rng *r, uint64_t n); /* uniform on [0, n), unbiased; n > 0 */
-double iaf_rng_normal(iaf_rng *r);      /* standard normal (Marsaglia's polar method) */
+double iaf_rng_normal(iaf_rng *r);              /* standard normal (Marsaglia's polar method) */
 void iaf_rng_shuffle_u32(iaf_rng *r, uint32_t *a, size_t n); /* Fisher-Yates */
 
 /* Binomial(n, p), exact in distribution: inversion from 0 when

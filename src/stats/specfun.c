@@ -80,9 +80,9 @@ static double lgamma_near2(double z)
 /* Stirling's series sum_k B_2k / (2k (2k-1) x^(2k-1)), for x >= 10. */
 static double stirling_series(double x)
 {
-    static const double c[] = {1.0 / 12,         -1.0 / 360,  1.0 / 1260,   -1.0 / 1680,
-                               1.0 / 1188,       -691.0 / 360360, 1.0 / 156, -3617.0 / 122400,
-                               43867.0 / 244188};
+    static const double c[] = {1.0 / 12,    -1.0 / 360,       1.0 / 1260,
+                               -1.0 / 1680, 1.0 / 1188,       -691.0 / 360360,
+                               1.0 / 156,   -3617.0 / 122400, 0};
     double ix2 = 1 / (x * x), pw = 1 / x, s = 0;
     for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
         double t = c[k] * pw;
@@ -338,7 +338,8 @@ double iaf_norm_sf(double x)
 static double mills_ratio_cf(double t)
 {
     double f = t;
-    for (int k = 80; k >= 1; k--) f = t + k / f;
+    for (int k = 80; k >= 1; k--)
+        f = t + k / f;
     return 1 / f;
 }
 
@@ -357,7 +358,8 @@ static double ppf_tail(double p)
 {
     double lp = log(p);
     double x = -sqrt(-2 * lp);
-    for (int i = 0; i < 2; i++) x = -sqrt(fmax(-2 * lp - 2 * log(-x) - LOG_2PI, 1.0));
+    for (int i = 0; i < 2; i++)
+        x = -sqrt(fmax(-2 * lp - 2 * log(-x) - LOG_2PI, 1.0));
     for (int i = 0; i < 100; i++) {
         double lc = iaf_norm_logcdf(x);
         /* d log Phi / dx = phi / Phi = exp(log phi - log Phi). */

@@ -26,7 +26,8 @@ iaf_status iaf_direct_standardize(size_t ky, size_t ka, const double *num, const
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
                              "standard weights must be finite and >= 0");
     double W = 0;
-    for (size_t a = 0; a < ka; a++) W += w[a];
+    for (size_t a = 0; a < ka; a++)
+        W += w[a];
     if (!(W > 0) || !isfinite(W))
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "standard weights sum to zero");
     for (size_t y = 0; y < ky; y++) {

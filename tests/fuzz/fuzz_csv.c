@@ -6,6 +6,9 @@
  * parts run forward, so the first failing part must report the file's
  * first error.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* setenv */
+#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,9 @@
 /* libFuzzer target for the JSONL reader: the whole file as one part, and
  * cut into tiny parts read forward. Both must agree on success, on the
  * values (hashed) and, on failure, on the error position. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* setenv */
+#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -101,7 +101,8 @@ static void test_uniform_below_normal(void **state)
     }
     assert_true(fabs(s1 / N - 0.5) < 5 * sqrt(1.0 / 12 / N));
     assert_true(fabs(s2 / N - 1.0 / 3) < 0.005);
-    for (int i = 0; i < 7; i++) expd[i] = N / 7.0;
+    for (int i = 0; i < 7; i++)
+        expd[i] = N / 7.0;
     assert_true(gof(obs, expd, 7) > 1e-3);
 
     /* Normal: 40 equiprobable bins via the quantile function. */
@@ -114,17 +115,20 @@ static void test_uniform_below_normal(void **state)
         int bin = (int)(iaf_norm_cdf(z) * 40);
         nb[bin < 40 ? bin : 39]++;
     }
-    for (int i = 0; i < 40; i++) ne[i] = N / 40.0;
+    for (int i = 0; i < 40; i++)
+        ne[i] = N / 40.0;
     assert_true(fabs(m1 / N) < 5 / sqrt(N));
     assert_true(fabs(m2 / N - 1) < 0.02);
     assert_true(fabs(m4 / N - 3) < 0.1);
     assert_true(gof(nb, ne, 40) > 1e-3);
 
     uint32_t perm[10];
-    for (uint32_t i = 0; i < 10; i++) perm[i] = i;
+    for (uint32_t i = 0; i < 10; i++)
+        perm[i] = i;
     iaf_rng_shuffle_u32(&r, perm, 10);
     unsigned seen = 0;
-    for (int i = 0; i < 10; i++) seen |= 1u << perm[i];
+    for (int i = 0; i < 10; i++)
+        seen |= 1u << perm[i];
     assert_int_equal(seen, 0x3ff);
 }
 
@@ -136,9 +140,8 @@ static void test_binomial_exact(void **state)
     static const struct {
         uint64_t n;
         double p;
-    } cases[] = {{5, 0.3},    {30, 0.2},      {40, 0.26},     {100, 0.3},   {1000, 0.05},
-                 {20, 0.9},   {1000000, 0.5}, {1000000000, 1e-7}, {3000, 0.999},
-                 {77, 0.5}};
+    } cases[] = {{5, 0.3},  {30, 0.2},      {40, 0.26},         {100, 0.3},    {1000, 0.05},
+                 {20, 0.9}, {1000000, 0.5}, {1000000000, 1e-7}, {3000, 0.999}, {77, 0.5}};
     iaf_rng r;
     iaf_rng_seed(&r, 99);
     const int N = 100000;
@@ -146,7 +149,8 @@ static void test_binomial_exact(void **state)
         uint64_t n = cases[c].n;
         double p = cases[c].p, mean = (double)n * p, sd = sqrt(mean * (1 - p));
         /* Window of +-8 sd around the mean (clipped to 0..n). */
-        double lo = fmax(0, floor(mean - 8 * sd - 1)), hi = fmin((double)n, ceil(mean + 8 * sd + 1));
+        double lo = fmax(0, floor(mean - 8 * sd - 1)),
+               hi = fmin((double)n, ceil(mean + 8 * sd + 1));
         size_t k = (size_t)(hi - lo) + 1;
         double *obs = calloc(k, sizeof *obs), *expd = calloc(k, sizeof *expd);
         assert_non_null(obs);
@@ -183,8 +187,9 @@ static void test_binomial_exact(void **state)
 static void test_btrs_hat(void **state)
 {
     (void)state;
-    static const uint64_t ns[] = {20, 21, 25, 33, 50, 64, 100, 257, 1000, 4096, 123457,
-                                  1000000, 1000000000ULL, 5000000000ULL};
+    static const uint64_t ns[] = {
+        20,           21, 25, 33, 50, 64, 100, 257, 1000, 4096, 123457, 1000000, 1000000000ULL,
+        5000000000ULL};
     double worst = 0, margin = 1;
     long points = 0;
     for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
@@ -229,7 +234,8 @@ static void test_multinomial(void **state)
         for (size_t a = 0; a < K; a++) {
             tot += x[a];
             mean[a] += (double)x[a];
-            for (size_t b = 0; b < K; b++) cov[a][b] += (double)x[a] * (double)x[b];
+            for (size_t b = 0; b < K; b++)
+                cov[a][b] += (double)x[a] * (double)x[b];
         }
         assert_true(tot == n);
         assert_true(x[1] == 0);
@@ -267,7 +273,8 @@ static void test_multinomial_speed(void **state)
     uint64_t *x = malloc(K * sizeof *x);
     assert_non_null(p);
     assert_non_null(x);
-    for (size_t i = 0; i < K; i++) p[i] = 1 + (double)((i * 7919) % 101); /* uneven */
+    for (size_t i = 0; i < K; i++)
+        p[i] = 1 + (double)((i * 7919) % 101); /* uneven */
     iaf_multinomial m;
     assert_int_equal(iaf_multinomial_init(&m, p, K, NULL), IAF_OK);
     iaf_rng r;
@@ -302,7 +309,8 @@ static void test_interval_rules(void **state)
 
     /* t = 0.3 with replicates 0.30 .. 0.50 (centre 0.40: upward bias 0.1). */
     double reps[21];
-    for (int i = 0; i < 21; i++) reps[20 - i] = 0.30 + 0.01 * i; /* unsorted input */
+    for (int i = 0; i < 21; i++)
+        reps[20 - i] = 0.30 + 0.01 * i; /* unsorted input */
     iaf_boot_interval ci;
     iaf_boot_interval_from(0.3, reps, 21, 0.9, 0, 1, &ci);
     /* q05 = 0.30 + 0.05 * 20 * 0.01 = 0.31, q95 = 0.49 */
@@ -312,14 +320,17 @@ static void test_interval_rules(void **state)
     assert_true(fabs(ci.boot_mean - 0.4) < 1e-12);
     assert_true(ci.n_valid == 21);
     /* The basic interval is clipped to the metric's range. */
-    for (int i = 0; i < 21; i++) reps[i] = 0.30 + 0.01 * i;
+    for (int i = 0; i < 21; i++)
+        reps[i] = 0.30 + 0.01 * i;
     iaf_boot_interval_from(0.05, reps, 21, 0.9, 0, 1, &ci);
     assert_true(ci.lo == 0 && ci.hi == 0 && ci.bias_corrected == 0);
     /* Non-finite replicates are dropped; with fewer than half left, no interval. */
-    for (int i = 0; i < 21; i++) reps[i] = i < 5 ? NAN : 0.5;
+    for (int i = 0; i < 21; i++)
+        reps[i] = i < 5 ? NAN : 0.5;
     iaf_boot_interval_from(0.5, reps, 21, 0.95, 0, 1, &ci);
     assert_true(ci.n_valid == 16 && ci.lo == 0.5 && ci.hi == 0.5 && ci.boot_se == 0);
-    for (int i = 0; i < 21; i++) reps[i] = i < 11 ? NAN : 0.5;
+    for (int i = 0; i < 21; i++)
+        reps[i] = i < 11 ? NAN : 0.5;
     iaf_boot_interval_from(0.5, reps, 21, 0.95, 0, 1, &ci);
     assert_true(ci.n_valid == 10 && isnan(ci.lo) && isnan(ci.hi) && ci.estimate == 0.5);
     iaf_boot_interval_from(NAN, reps, 21, 0.95, 0, 1, &ci);
@@ -408,7 +419,8 @@ static void test_floors_by_simulation(void **state)
     (void)state;
     double rx[4] = {0.1, 0.2, 0.3, 0.4}, ry[5] = {0.3, 0.25, 0.2, 0.15, 0.1}, p[20];
     for (int x = 0; x < 4; x++)
-        for (int y = 0; y < 5; y++) p[x * 5 + y] = rx[x] * ry[y];
+        for (int y = 0; y < 5; y++)
+            p[x * 5 + y] = rx[x] * ry[y];
     const double ns = 4000, nr = 6000;
     iaf_joint_input in = {4, 5, p, p, ns, nr, NULL};
     iaf_joint_metrics m;
@@ -451,8 +463,9 @@ static void test_coverage(void **state)
     static const double r_true[12] = {0.12, 0.04, 0.01, 0.03, 0.02, 0.20,
                                       0.03, 0.05, 0.02, 0.03, 0.05, 0.40};
     static const iaf_joint_metric_id ids[] = {
-        IAF_JM_TVD_JOINT, IAF_JM_COND_TVD_Y_GIVEN_X, IAF_JM_HELLINGER, IAF_JM_JS_DISTANCE,
-        IAF_JM_DEP_TVD_S, IAF_JM_CRAMERS_V_S, IAF_JM_NMI_S, IAF_JM_RETENTION, IAF_JM_FOOTPRINT};
+        IAF_JM_TVD_JOINT,   IAF_JM_COND_TVD_Y_GIVEN_X, IAF_JM_HELLINGER,
+        IAF_JM_JS_DISTANCE, IAF_JM_DEP_TVD_S,          IAF_JM_CRAMERS_V_S,
+        IAF_JM_NMI_S,       IAF_JM_RETENTION,          IAF_JM_FOOTPRINT};
     enum { NID = sizeof ids / sizeof ids[0], REPS = 400 };
     iaf_joint_input truth = {3, 4, s_true, r_true, 1e4, 2e4, NULL};
     iaf_joint_metrics tm;
@@ -490,7 +503,8 @@ static void test_coverage(void **state)
                       iaf_joint_metric_name(ids[k]), iaf_joint_metric_value(&tm, ids[k]),
                       covered[k] / (double)REPS, pct_covered[k] / (double)REPS);
     }
-    for (int k = 0; k < NID; k++) assert_true(covered[k] >= 0.9 * REPS);
+    for (int k = 0; k < NID; k++)
+        assert_true(covered[k] >= 0.9 * REPS);
     iaf_multinomial_free(&ms);
     iaf_multinomial_free(&mr);
 }

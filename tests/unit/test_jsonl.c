@@ -102,7 +102,7 @@ static void collect_init(collect *c, size_t ncols, const void *lo, size_t n)
     c->ncols = ncols;
     c->first_row0 = -1;
     c->lo = lo;
-    c->hi = (const char *)lo + n;
+    c->hi = lo ? (const char *)lo + n : NULL;
 }
 
 static void collect_free(collect *c)

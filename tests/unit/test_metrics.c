@@ -356,11 +356,23 @@ static double flat_field(const iaf_flattening *o, const double *fs, const double
             if (len == 9 && !strncmp(name, "dominated", 9)) return dom[y];
         }
     }
-#define F(n)                                                                                       \
-    if (!strcmp(name, #n)) return (double)o->n;
-    F(f_perp) F(f_perp_s) F(n_dominated) F(f_s_pooled) F(f_r_pooled) F(flattening_pooled)
-    F(flattening_mean) F(duncan_s) F(duncan_r) F(segregation_retention)
-#undef F
+    static const struct {
+        const char *name;
+        size_t off;
+    } agg[] = {
+        {"f_perp", offsetof(iaf_flattening, f_perp)},
+        {"f_perp_s", offsetof(iaf_flattening, f_perp_s)},
+        {"f_s_pooled", offsetof(iaf_flattening, f_s_pooled)},
+        {"f_r_pooled", offsetof(iaf_flattening, f_r_pooled)},
+        {"flattening_pooled", offsetof(iaf_flattening, flattening_pooled)},
+        {"flattening_mean", offsetof(iaf_flattening, flattening_mean)},
+        {"duncan_s", offsetof(iaf_flattening, duncan_s)},
+        {"duncan_r", offsetof(iaf_flattening, duncan_r)},
+        {"segregation_retention", offsetof(iaf_flattening, segregation_retention)},
+    };
+    if (!strcmp(name, "n_dominated")) return (double)o->n_dominated;
+    for (size_t i = 0; i < sizeof agg / sizeof agg[0]; i++)
+        if (!strcmp(name, agg[i].name)) return *(const double *)((const char *)o + agg[i].off);
     *known = 0;
     return NAN;
 }
@@ -377,7 +389,8 @@ static void test_flattening_oracle(void **state)
     while (fgets(line, sizeof line, fc)) {
         if (split(line, f, 8) < 7) continue;
         size_t c = 0;
-        while (c < nc && strcmp(names[c], f[0])) c++;
+        while (c < nc && strcmp(names[c], f[0]))
+            c++;
         if (c == nc) {
             assert_true(nc < 16);
             snprintf(names[nc++], sizeof names[0], "%s", f[0]);
@@ -434,21 +447,17 @@ static void test_flattening_invalid(void **state)
     assert_int_equal(iaf_flattening_compute(&in, &o, NULL, NULL, NULL, NULL, &err), IAF_OK);
     iaf_flat_input t = in;
     t.r_focal = neg;
-    assert_int_equal(iaf_flattening_compute(&t, &o, NULL, NULL, NULL, NULL, &err),
-                     IAF_ERR_INVALID);
+    assert_int_equal(iaf_flattening_compute(&t, &o, NULL, NULL, NULL, NULL, &err), IAF_ERR_INVALID);
     t = in;
     t.s_focal = z;
     t.s_other = z;
-    assert_int_equal(iaf_flattening_compute(&t, &o, NULL, NULL, NULL, NULL, &err),
-                     IAF_ERR_INVALID);
+    assert_int_equal(iaf_flattening_compute(&t, &o, NULL, NULL, NULL, NULL, &err), IAF_ERR_INVALID);
     t = in;
     t.theta = 1.5;
-    assert_int_equal(iaf_flattening_compute(&t, &o, NULL, NULL, NULL, NULL, &err),
-                     IAF_ERR_INVALID);
+    assert_int_equal(iaf_flattening_compute(&t, &o, NULL, NULL, NULL, NULL, &err), IAF_ERR_INVALID);
     t = in;
     t.k = 0;
-    assert_int_equal(iaf_flattening_compute(&t, &o, NULL, NULL, NULL, NULL, &err),
-                     IAF_ERR_INVALID);
+    assert_int_equal(iaf_flattening_compute(&t, &o, NULL, NULL, NULL, NULL, &err), IAF_ERR_INVALID);
     /* No focal mass on the synthetic side: Duncan's D_s and the ratio are undefined. */
     t = in;
     t.s_focal = z;
@@ -459,12 +468,9 @@ static void test_flattening_invalid(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_against_oracle),
-        cmocka_unit_test(test_scale_invariance),
-        cmocka_unit_test(test_invalid),
-        cmocka_unit_test(test_metric_table),
-        cmocka_unit_test(test_flattening_oracle),
-        cmocka_unit_test(test_flattening_invalid),
+        cmocka_unit_test(test_against_oracle),    cmocka_unit_test(test_scale_invariance),
+        cmocka_unit_test(test_invalid),           cmocka_unit_test(test_metric_table),
+        cmocka_unit_test(test_flattening_oracle), cmocka_unit_test(test_flattening_invalid),
     };
     return cmocka_run_group_tests(tests, load_cases, free_cases);
 }

@@ -24,7 +24,8 @@ static void test_rle_bitpacked_spec_example(void **state)
     const unsigned char in[] = {0x03, 0x88, 0xC6, 0xFA};
     uint32_t out[8];
     assert_int_equal(iaf_pq_rle_decode(in, sizeof in, 3, out, 8), 0);
-    for (uint32_t i = 0; i < 8; i++) assert_int_equal(out[i], i);
+    for (uint32_t i = 0; i < 8; i++)
+        assert_int_equal(out[i], i);
     /* resumable decoder, odd chunk sizes */
     iaf_pq_rle d;
     iaf_pq_rle_init(&d, in, sizeof in, 3);
@@ -44,7 +45,8 @@ static void test_rle_runs(void **state)
     const unsigned char in[] = {0xD8, 0x04, 0x05};
     uint32_t *out = malloc(300 * sizeof *out);
     assert_int_equal(iaf_pq_rle_decode(in, sizeof in, 3, out, 300), 0);
-    for (int i = 0; i < 300; i++) assert_int_equal(out[i], 5);
+    for (int i = 0; i < 300; i++)
+        assert_int_equal(out[i], 5);
     assert_int_equal(iaf_pq_rle_decode(in, sizeof in, 3, out, 301), -1);
     assert_int_equal(iaf_pq_rle_decode(in, 2, 3, out, 1), -1); /* truncated value */
     free(out);
@@ -57,7 +59,8 @@ static void test_bitpacked_msb(void **state)
     const unsigned char in[] = {0x05, 0x39, 0x77};
     uint32_t out[8];
     assert_int_equal(iaf_pq_bitpacked_msb_decode(in, 3, 3, out, 8), 0);
-    for (uint32_t i = 0; i < 8; i++) assert_int_equal(out[i], i);
+    for (uint32_t i = 0; i < 8; i++)
+        assert_int_equal(out[i], i);
 }
 
 static void test_delta_spec_example(void **state)
@@ -72,7 +75,8 @@ static void test_delta_spec_example(void **state)
     assert_int_equal(iaf_pq_delta_count(in, sizeof in, &n), 0);
     assert_int_equal(n, 5);
     assert_int_equal(iaf_pq_delta_decode(in, sizeof in, out, 5, &used), 0);
-    for (int i = 0; i < 5; i++) assert_int_equal(out[i], i + 1);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(out[i], i + 1);
     assert_int_equal(used, sizeof in);
     /* a bad block size is rejected */
     const unsigned char bad[] = {0x07, 0x04, 0x05, 0x02};
@@ -164,7 +168,8 @@ static iaf_status count_emit(void *user, const iaf_batch *b, iaf_error *err)
         if (b->cols[j].kind == IAF_COL_DICT) {
             k->dict_batches++;
             for (size_t i = 0; i < b->nrows; i++)
-                assert_true(b->cols[j].idx[i] == IAF_NULL_INDEX || b->cols[j].idx[i] < b->cols[j].ndict);
+                assert_true(b->cols[j].idx[i] == IAF_NULL_INDEX ||
+                            b->cols[j].idx[i] < b->cols[j].ndict);
         }
         if (b->cols[j].kind == IAF_COL_STR) k->str_batches++;
     }

@@ -140,7 +140,8 @@ static void test_identities(void **state)
     }
     /* Binomial pmf sums to 1. */
     double s = 0;
-    for (uint64_t k = 0; k <= 2000; k++) s += exp(iaf_binom_logpmf(k, 2000, 0.37));
+    for (uint64_t k = 0; k <= 2000; k++)
+        s += exp(iaf_binom_logpmf(k, 2000, 0.37));
     assert_true(fabs(s - 1) < 1e-13);
     /* Stirling's error matches its definition through lgamma. */
     for (double n = 0.5; n < 40; n += 0.75) {

@@ -56,7 +56,8 @@ static iaf_status do_gzip(const unsigned char *src, size_t n, unsigned char *dst
         out_off = (size_t)(z.next_out - dst);
         if (rc == Z_STREAM_END) {
             /* skip zero padding some writers leave after the last member */
-            while (in_off < n && src[in_off] == 0) in_off++;
+            while (in_off < n && src[in_off] == 0)
+                in_off++;
             if (in_off >= n || out_off >= dn) break;
             if (inflateReset(&z) != Z_OK) {
                 st = fail(msg, ms, "corrupt %s data", "gzip");
@@ -138,8 +139,7 @@ static iaf_status do_lz4_frame(const unsigned char *src, size_t n, unsigned char
     }
     LZ4F_freeDecompressionContext(ctx);
     if (st == IAF_OK && out_off != dn) {
-        snprintf(msg, ms, "lz4 frame decompresses to %zu bytes, page header says %zu", out_off,
-                 dn);
+        snprintf(msg, ms, "lz4 frame decompresses to %zu bytes, page header says %zu", out_off, dn);
         st = IAF_ERR_PARSE;
     }
     return st;
@@ -163,8 +163,8 @@ static int try_hadoop(const unsigned char *src, size_t n, unsigned char *dst, si
         in += 8;
         if (clen > n - in || ulen > dn - out) return -1;
         /* a block may itself hold several inner blocks; Arrow writes one */
-        int r = LZ4_decompress_safe((const char *)src + in, (char *)dst + out, (int)clen,
-                                    (int)ulen);
+        int r =
+            LZ4_decompress_safe((const char *)src + in, (char *)dst + out, (int)clen, (int)ulen);
         if (r < 0 || (uint32_t)r != ulen) return -1;
         in += clen;
         out += ulen;
@@ -172,8 +172,8 @@ static int try_hadoop(const unsigned char *src, size_t n, unsigned char *dst, si
     return out == dn ? 0 : -1;
 }
 
-static iaf_status do_lz4_hadoop(const unsigned char *src, size_t n, unsigned char *dst,
-                                size_t dn, char *msg, size_t ms)
+static iaf_status do_lz4_hadoop(const unsigned char *src, size_t n, unsigned char *dst, size_t dn,
+                                char *msg, size_t ms)
 {
     if (n > INT32_MAX || dn > INT32_MAX) return fail(msg, ms, "%s page too large", "lz4");
     if (try_hadoop(src, n, dst, dn) == 0) return IAF_OK;
@@ -211,8 +211,8 @@ iaf_status iaf_pq_decompress(int codec, const unsigned char *src, size_t src_len
     case PQ_CODEC_UNCOMPRESSED:
         if (src_len != dst_len) {
             snprintf(msg, msgsize,
-                     "uncompressed page has compressed size %zu but uncompressed size %zu",
-                     src_len, dst_len);
+                     "uncompressed page has compressed size %zu but uncompressed size %zu", src_len,
+                     dst_len);
             return IAF_ERR_PARSE;
         }
         if (dst_len) memcpy(dst, src, dst_len);

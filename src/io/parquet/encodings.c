@@ -150,14 +150,16 @@ int iaf_pq_rle_decode(const unsigned char *p, size_t len, int width, uint32_t *o
             uint64_t count = h >> 1;
             if ((size_t)(end - p) < (size_t)vbytes) return -1;
             uint32_t v = 0;
-            for (int i = 0; i < vbytes; i++) v |= (uint32_t)p[i] << (8 * i);
+            for (int i = 0; i < vbytes; i++)
+                v |= (uint32_t)p[i] << (8 * i);
             p += vbytes;
             size_t m = (size_t)IAF_MIN(count, (uint64_t)(n - done));
             if (v == 0) {
                 memset(out + done, 0, m * sizeof *out);
             } else {
                 uint32_t *o = out + done;
-                for (size_t i = 0; i < m; i++) o[i] = v;
+                for (size_t i = 0; i < m; i++)
+                    o[i] = v;
             }
             done += m;
         }
@@ -294,7 +296,8 @@ int iaf_pq_rle_next(iaf_pq_rle *d, uint32_t *out, size_t n)
         if (d->rle_left) {
             size_t m = (size_t)IAF_MIN(d->rle_left, (uint64_t)n);
             uint32_t v = d->rle_val;
-            for (size_t i = 0; i < m; i++) out[i] = v;
+            for (size_t i = 0; i < m; i++)
+                out[i] = v;
             out += m;
             n -= m;
             d->rle_left -= m;
@@ -349,7 +352,8 @@ int iaf_pq_rle_next(iaf_pq_rle *d, uint32_t *out, size_t n)
             int vbytes = (w + 7) / 8;
             if ((size_t)(d->end - d->p) < (size_t)vbytes) return -1;
             uint32_t v = 0;
-            for (int i = 0; i < vbytes; i++) v |= (uint32_t)d->p[i] << (8 * i);
+            for (int i = 0; i < vbytes; i++)
+                v |= (uint32_t)d->p[i] << (8 * i);
             d->p += vbytes;
             d->rle_val = v;
             d->rle_left = h >> 1;

@@ -107,9 +107,9 @@ enum {
 enum { PQ_PAGE_DATA = 0, PQ_PAGE_INDEX = 1, PQ_PAGE_DICTIONARY = 2, PQ_PAGE_DATA_V2 = 3 };
 
 typedef struct iaf_pq_logical {
-    int kind;     /* PQ_LT_*, PQ_LT_NONE when absent */
-    int unit;     /* TIME / TIMESTAMP */
-    int adjusted; /* isAdjustedToUTC */
+    int kind;                 /* PQ_LT_*, PQ_LT_NONE when absent */
+    int unit;                 /* TIME / TIMESTAMP */
+    int adjusted;             /* isAdjustedToUTC */
     int bit_width, is_signed; /* INTEGER */
     int scale, precision;     /* DECIMAL */
 } iaf_pq_logical;
@@ -120,7 +120,7 @@ typedef struct iaf_pq_schema {
     int type_length; /* FIXED_LEN_BYTE_ARRAY width, -1 when absent */
     int repetition;  /* PQ_REQUIRED.., -1 when absent */
     int num_children;
-    int converted; /* PQ_CT_*, -1 when absent */
+    int converted;        /* PQ_CT_*, -1 when absent */
     int scale, precision; /* -1 when absent */
     iaf_pq_logical logical;
 } iaf_pq_schema;
@@ -162,9 +162,9 @@ typedef struct iaf_pq_kv {
 /* A leaf (primitive) column of the schema tree. */
 typedef struct iaf_pq_leaf {
     size_t schema_index;
-    int top;          /* index of its top-level field */
+    int top; /* index of its top-level field */
     int max_def, max_rep;
-    char *dotted;     /* "a.b.c" */
+    char *dotted; /* "a.b.c" */
 } iaf_pq_leaf;
 
 typedef struct iaf_pq_meta {
@@ -183,7 +183,7 @@ typedef struct iaf_pq_meta {
     size_t nleaves;
     size_t *top; /* schema index of each top-level field */
     size_t ntop;
-    int *depth;  /* per schema element, for printing */
+    int *depth; /* per schema element, for printing */
     unsigned char *footer;
     size_t footer_len;
     uint64_t footer_offset;
@@ -230,11 +230,11 @@ const char *iaf_pq_converted_name(int ct);
 typedef struct iaf_pq_rle {
     const unsigned char *p, *end;
     int width;
-    uint64_t rle_left;  /* values left in the current RLE run */
+    uint64_t rle_left; /* values left in the current RLE run */
     uint32_t rle_val;
-    uint64_t bp_left;   /* values left in the current bit-packed run */
-    uint32_t grp[8];    /* the current bit-packed group, unpacked */
-    int grp_pos;        /* next value in grp; 8 = none buffered */
+    uint64_t bp_left; /* values left in the current bit-packed run */
+    uint32_t grp[8];  /* the current bit-packed group, unpacked */
+    int grp_pos;      /* next value in grp; 8 = none buffered */
 } iaf_pq_rle;
 void iaf_pq_rle_init(iaf_pq_rle *d, const unsigned char *p, size_t len, int width);
 /* Decode the next n values into out; -1 when the data ends first or is bad. */
@@ -245,7 +245,8 @@ int iaf_pq_rle_decode(const unsigned char *p, size_t len, int width, uint32_t *o
 /* Legacy BIT_PACKED levels (MSB first). */
 int iaf_pq_bitpacked_msb_decode(const unsigned char *p, size_t len, int width, uint32_t *out,
                                 size_t n);
-/* DELTA_BINARY_PACKED: decode up to n values (exactly n required); *used gets the bytes consumed. */
+/* DELTA_BINARY_PACKED: decode up to n values (exactly n required); *used gets the bytes consumed.
+ */
 int iaf_pq_delta_decode(const unsigned char *p, size_t len, int64_t *out, size_t n, size_t *used);
 /* Number of values announced in a DELTA_BINARY_PACKED header. */
 int iaf_pq_delta_count(const unsigned char *p, size_t len, uint64_t *count);
@@ -255,20 +256,20 @@ int iaf_pq_delta_count(const unsigned char *p, size_t len, uint64_t *count);
 /* How a leaf column is presented. */
 enum { PQ_PRES_STR, PQ_PRES_I64, PQ_PRES_F64 };
 enum {
-    PQ_CONV_RAW,      /* bytes as they are */
+    PQ_CONV_RAW, /* bytes as they are */
     PQ_CONV_BOOL,
-    PQ_CONV_INT,      /* signed integer (I64) */
-    PQ_CONV_UINT32,   /* I64 */
-    PQ_CONV_UINT64,   /* text */
-    PQ_CONV_DECIMAL,  /* text */
+    PQ_CONV_INT,     /* signed integer (I64) */
+    PQ_CONV_UINT32,  /* I64 */
+    PQ_CONV_UINT64,  /* text */
+    PQ_CONV_DECIMAL, /* text */
     PQ_CONV_DATE,
-    PQ_CONV_TIME,     /* with unit */
+    PQ_CONV_TIME, /* with unit */
     PQ_CONV_TIMESTAMP,
     PQ_CONV_INT96,
-    PQ_CONV_FLOAT,    /* F64 */
-    PQ_CONV_FLOAT16,  /* F64 */
+    PQ_CONV_FLOAT,   /* F64 */
+    PQ_CONV_FLOAT16, /* F64 */
     PQ_CONV_UUID,
-    PQ_CONV_NULL      /* UNKNOWN logical type: all null */
+    PQ_CONV_NULL /* UNKNOWN logical type: all null */
 };
 
 typedef struct iaf_pq_conv {

@@ -17,8 +17,8 @@
 #include "io/reader.h"
 
 /* Caps on sizes read from the file, beyond "fits in the file". */
-#define PAGE_CAP ((size_t)1 << 30)   /* one decompressed page */
-#define DELTA_RATIO 64               /* delta-encoded values per page byte */
+#define PAGE_CAP ((size_t)1 << 30) /* one decompressed page */
+#define DELTA_RATIO 64             /* delta-encoded values per page byte */
 
 static atomic_uint_fast64_t next_dict_id = 1;
 
@@ -51,8 +51,8 @@ typedef struct pq_col {
     size_t nold, cap_old;
     size_t chunk_len;
     uint64_t chunk_off;
-    size_t pos;     /* next page header within chunk */
-    int page_no;    /* pages seen, for messages */
+    size_t pos;  /* next page header within chunk */
+    int page_no; /* pages seen, for messages */
     uint64_t page_hdr_off;
     int64_t rows_done; /* rows of the row group decoded so far */
     int64_t rg_rows;
@@ -82,15 +82,15 @@ typedef struct pq_col {
     iaf_sv *delta_sv;               /* DELTA_LENGTH/DELTA_BYTE_ARRAY values */
     int64_t *delta_i64;             /* DELTA_BINARY_PACKED values */
     size_t delta_n, delta_i;
-    unsigned char *delta_buf;       /* DELTA_BYTE_ARRAY reconstructed bytes */
+    unsigned char *delta_buf; /* DELTA_BYTE_ARRAY reconstructed bytes */
 
     /* pages retired while their rows may still be in the batch */
     unsigned char **retired;
     size_t nretired, cap_retired;
 
     /* batch output */
-    int bkind;     /* kind of the rows in the batch buffers */
-    size_t bn;     /* rows in the batch buffers */
+    int bkind; /* kind of the rows in the batch buffers */
+    size_t bn; /* rows in the batch buffers */
     uint32_t *idx;
     iaf_sv *str;
     int64_t *i64;
@@ -149,7 +149,8 @@ static int retire(pq_col *c, unsigned char *buf)
 
 static void free_retired(pq_col *c)
 {
-    for (size_t i = 0; i < c->nretired; i++) free(c->retired[i]);
+    for (size_t i = 0; i < c->nretired; i++)
+        free(c->retired[i]);
     c->nretired = 0;
 }
 
@@ -176,7 +177,8 @@ static void col_free(pq_col *c)
     free_retired(c);
     free(c->retired);
     free(c->chunk);
-    for (size_t i = 0; i < c->nold; i++) free(c->old_chunks[i]);
+    for (size_t i = 0; i < c->nold; i++)
+        free(c->old_chunks[i]);
     free(c->old_chunks);
     free(c->dict_page);
     free(c->dict_sv);
@@ -303,8 +305,8 @@ static int extend_chunk(pq_col *c, size_t want)
     unsigned char *nb = malloc(want);
     if (!nb) return -1;
     memcpy(nb, c->chunk, c->chunk_len);
-    if (iaf_file_pread(c->r->f, nb + c->chunk_len, want - c->chunk_len,
-                       c->chunk_off + c->chunk_len, NULL)) {
+    if (iaf_file_pread(c->r->f, nb + c->chunk_len, want - c->chunk_len, c->chunk_off + c->chunk_len,
+                       NULL)) {
         free(nb);
         return -1;
     }
@@ -335,8 +337,7 @@ static iaf_status next_header(pq_col *c, page_in *pg, iaf_error *err)
         return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off,
                        "negative page size (compressed %d, uncompressed %d)", h->compressed_size,
                        h->uncompressed_size);
-    if ((size_t)h->compressed_size > c->chunk_len - c->pos - used &&
-        c->rows_done < c->rg_rows)
+    if ((size_t)h->compressed_size > c->chunk_len - c->pos - used && c->rows_done < c->rg_rows)
         (void)extend_chunk(c, c->pos + used + (size_t)h->compressed_size);
     if ((size_t)h->compressed_size > c->chunk_len - c->pos - used)
         return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off,
@@ -390,8 +391,7 @@ static iaf_status load_dict(pq_col *c, page_in *pg, iaf_error *err)
     if (c->has_dict)
         return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off, "second dictionary page");
     if (c->rows_done > 0)
-        return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off,
-                       "dictionary page after data pages");
+        return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off, "dictionary page after data pages");
     if (h->num_values < 0)
         return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off,
                        "dictionary page has a negative number of values (%d)", h->num_values);
@@ -421,9 +421,12 @@ static iaf_status load_dict(pq_col *c, page_in *pg, iaf_error *err)
     c->ndict = n;
     c->dict_id = atomic_fetch_add(&next_dict_id, 1);
     int pres = c->cv->pres;
-    if (pres == PQ_PRES_I64) c->dict_i64 = iaf_calloc(n ? n : 1, sizeof *c->dict_i64);
-    else if (pres == PQ_PRES_F64) c->dict_f64 = iaf_calloc(n ? n : 1, sizeof *c->dict_f64);
-    else c->dict_sv = iaf_calloc(n ? n : 1, sizeof *c->dict_sv);
+    if (pres == PQ_PRES_I64)
+        c->dict_i64 = iaf_calloc(n ? n : 1, sizeof *c->dict_i64);
+    else if (pres == PQ_PRES_F64)
+        c->dict_f64 = iaf_calloc(n ? n : 1, sizeof *c->dict_f64);
+    else
+        c->dict_sv = iaf_calloc(n ? n : 1, sizeof *c->dict_sv);
     if (!c->dict_i64 && !c->dict_f64 && !c->dict_sv)
         return col_err(c, err, IAF_ERR_NOMEM, c->page_hdr_off, "out of memory");
     size_t off = 0;
@@ -447,8 +450,10 @@ static iaf_status load_dict(pq_col *c, page_in *pg, iaf_error *err)
             p = body + i * w;
             vl = w;
         }
-        if (pres == PQ_PRES_I64) c->dict_i64[i] = as_i64(c, p);
-        else if (pres == PQ_PRES_F64) c->dict_f64[i] = as_f64(c, p);
+        if (pres == PQ_PRES_I64)
+            c->dict_i64[i] = as_i64(c, p);
+        else if (pres == PQ_PRES_F64)
+            c->dict_f64[i] = as_f64(c, p);
         else if (as_sv(c, &c->dict_arena, p, vl, &c->dict_sv[i]))
             return col_err(c, err, IAF_ERR_NOMEM, c->page_hdr_off, "out of memory");
         else if (!c->dict_sv[i].ptr)
@@ -474,8 +479,8 @@ static iaf_status load_data(pq_col *c, page_in *pg, iaf_error *err)
     if ((v2 && !h->has_v2) || (!v2 && !h->has_data))
         return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off, "data page without its header");
     if (h->num_values < 0)
-        return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off,
-                       "negative number of values (%d)", h->num_values);
+        return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off, "negative number of values (%d)",
+                       h->num_values);
     if (h->num_values > c->rg_rows - c->rows_done)
         return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off,
                        "page has %d values but only %lld rows of the row group remain",
@@ -639,8 +644,8 @@ static iaf_status start_values(pq_col *c, int enc, size_t nvmax, iaf_error *err)
                            "DELTA_BINARY_PACKED for %s values", iaf_pq_type_name(c->type));
         uint64_t n;
         size_t used;
-        if (iaf_pq_delta_count(c->vp, len, &n) ||
-            n > (uint64_t)len * DELTA_RATIO + 4096 || n > nvmax)
+        if (iaf_pq_delta_count(c->vp, len, &n) || n > (uint64_t)len * DELTA_RATIO + 4096 ||
+            n > nvmax)
             return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off,
                            "bad DELTA_BINARY_PACKED header");
         c->delta_i64 = iaf_calloc(n ? (size_t)n : 1, sizeof *c->delta_i64);
@@ -662,8 +667,7 @@ static iaf_status start_values(pq_col *c, int enc, size_t nvmax, iaf_error *err)
         size_t used;
         int64_t *prefix = NULL, *lens = NULL;
         iaf_status st = IAF_OK;
-        if (iaf_pq_delta_count(p, len, &n) || n > (uint64_t)len * DELTA_RATIO + 4096 ||
-            n > nvmax)
+        if (iaf_pq_delta_count(p, len, &n) || n > (uint64_t)len * DELTA_RATIO + 4096 || n > nvmax)
             return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off, "bad %s header",
                            iaf_pq_encoding_name(enc));
         size_t nn = (size_t)n;
@@ -711,8 +715,7 @@ static iaf_status start_values(pq_col *c, int enc, size_t nvmax, iaf_error *err)
             for (size_t i = 0; i < nn; i++) {
                 if (lens[i] < 0 || prefix[i] < 0 || (uint64_t)prefix[i] > prev) {
                     st = col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off,
-                                 "DELTA_BYTE_ARRAY value %zu has a bad prefix or suffix length",
-                                 i);
+                                 "DELTA_BYTE_ARRAY value %zu has a bad prefix or suffix length", i);
                     goto dl_done;
                 }
                 prev = (uint64_t)prefix[i] + (uint64_t)lens[i];
@@ -822,20 +825,22 @@ static iaf_status decode_values(pq_col *c, size_t k, size_t nn, size_t out_base,
         if (nn && iaf_pq_rle_next(&c->idx_dec, dense, nn))
             return bad_values(c, err, "truncated or corrupt dictionary indices");
         uint32_t mx = 0;
-        for (size_t i = 0; i < nn; i++) mx = dense[i] > mx ? dense[i] : mx;
+        for (size_t i = 0; i < nn; i++)
+            mx = dense[i] > mx ? dense[i] : mx;
         if (nn && mx >= c->ndict)
             return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off,
                            "dictionary index %u out of range (dictionary has %zu entries)", mx,
                            c->ndict);
         if (nn != k) {
             size_t j = 0;
-            for (size_t i = 0; i < k; i++) dst[i] = lv[i] == maxd ? dense[j++] : IAF_NULL_INDEX;
+            for (size_t i = 0; i < k; i++)
+                dst[i] = lv[i] == maxd ? dense[j++] : IAF_NULL_INDEX;
         }
         return IAF_OK;
     }
     int pres = c->cv->pres;
-    const int is_dict = c->encoding == PQ_ENC_PLAIN_DICTIONARY ||
-                        c->encoding == PQ_ENC_RLE_DICTIONARY;
+    const int is_dict =
+        c->encoding == PQ_ENC_PLAIN_DICTIONARY || c->encoding == PQ_ENC_RLE_DICTIONARY;
     size_t w = type_width(c->type, c->type_length);
     for (size_t i = 0, j = 0; i < k; i++) {
         size_t row = out_base + i;
@@ -861,10 +866,12 @@ static iaf_status decode_values(pq_col *c, size_t k, size_t nn, size_t out_base,
                 return bad_values(c, err, "truncated or corrupt dictionary indices");
             if (ix >= c->ndict)
                 return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off,
-                               "dictionary index %u out of range (dictionary has %zu entries)",
-                               ix, c->ndict);
-            if (pres == PQ_PRES_I64) c->i64[row] = c->dict_i64[ix];
-            else c->f64[row] = c->dict_f64[ix];
+                               "dictionary index %u out of range (dictionary has %zu entries)", ix,
+                               c->ndict);
+            if (pres == PQ_PRES_I64)
+                c->i64[row] = c->dict_i64[ix];
+            else
+                c->f64[row] = c->dict_f64[ix];
             continue;
         }
         const unsigned char *p = NULL;
@@ -918,7 +925,8 @@ static iaf_status decode_values(pq_col *c, size_t k, size_t nn, size_t out_base,
                 sb = iaf_arena_alloc(&c->text, w);
                 if (!sb) return col_err(c, err, IAF_ERR_NOMEM, c->page_hdr_off, "out of memory");
             }
-            for (size_t b = 0; b < w; b++) sb[b] = c->vp[b * c->bss_n + c->bss_i];
+            for (size_t b = 0; b < w; b++)
+                sb[b] = c->vp[b * c->bss_n + c->bss_i];
             c->bss_i++;
             p = sb;
             break;
@@ -926,7 +934,8 @@ static iaf_status decode_values(pq_col *c, size_t k, size_t nn, size_t out_base,
         case PQ_ENC_DELTA_BINARY_PACKED: {
             if (c->delta_i >= c->delta_n) return bad_values(c, err, "too few DELTA values");
             int64_t v = c->delta_i64[c->delta_i++];
-            for (int b = 0; b < 8; b++) scratch[b] = (unsigned char)((uint64_t)v >> (8 * b));
+            for (int b = 0; b < 8; b++)
+                scratch[b] = (unsigned char)((uint64_t)v >> (8 * b));
             p = scratch;
             break;
         }
@@ -1040,8 +1049,7 @@ static iaf_status col_open(pq_reader *r, size_t rg, size_t j, pq_col *c, iaf_err
     uint64_t fsize = iaf_file_size(r->f);
     if (ch->encrypted || m->encrypted)
         return col_err(c, err, IAF_ERR_UNSUPPORTED, 0, "unsupported: encrypted column");
-    if (!ch->has_meta)
-        return col_err(c, err, IAF_ERR_PARSE, 0, "column chunk has no metadata");
+    if (!ch->has_meta) return col_err(c, err, IAF_ERR_PARSE, 0, "column chunk has no metadata");
     if (ch->file_path && ch->file_path[0])
         return col_err(c, err, IAF_ERR_UNSUPPORTED, 0,
                        "unsupported: column chunk stored in another file ('%s')", ch->file_path);
@@ -1055,8 +1063,7 @@ static iaf_status col_open(pq_reader *r, size_t rg, size_t j, pq_col *c, iaf_err
         return col_err(c, err, IAF_ERR_LIMIT, 0, "FIXED_LEN_BYTE_ARRAY length %d exceeds the cap",
                        c->type_length);
     int64_t start = ch->data_page_offset;
-    if (ch->has_dict_offset && ch->dictionary_page_offset > 0 &&
-        ch->dictionary_page_offset < start)
+    if (ch->has_dict_offset && ch->dictionary_page_offset > 0 && ch->dictionary_page_offset < start)
         start = ch->dictionary_page_offset;
     int64_t len = ch->total_compressed;
     if (start < 0 || len < 0 || (uint64_t)start > fsize || (uint64_t)len > fsize - (uint64_t)start)
@@ -1071,8 +1078,10 @@ static iaf_status col_open(pq_reader *r, size_t rg, size_t j, pq_col *c, iaf_err
     c->chunk = malloc(c->chunk_len ? c->chunk_len : 1);
     size_t br = r->batch_rows;
     int pres = c->cv->pres;
-    if (pres == PQ_PRES_I64) c->i64 = iaf_calloc(br, sizeof *c->i64);
-    else if (pres == PQ_PRES_F64) c->f64 = iaf_calloc(br, sizeof *c->f64);
+    if (pres == PQ_PRES_I64)
+        c->i64 = iaf_calloc(br, sizeof *c->i64);
+    else if (pres == PQ_PRES_F64)
+        c->f64 = iaf_calloc(br, sizeof *c->f64);
     else {
         c->str = iaf_calloc(br, sizeof *c->str);
         c->idx = iaf_calloc(br, sizeof *c->idx);
@@ -1106,8 +1115,7 @@ static iaf_status check_tail(pq_col *c, iaf_error *err)
     return IAF_OK;
 }
 
-static iaf_status pq_read_part(void *rdv, size_t part, iaf_emit_fn emit, void *user,
-                               iaf_error *err)
+static iaf_status pq_read_part(void *rdv, size_t part, iaf_emit_fn emit, void *user, iaf_error *err)
 {
     pq_reader *r = rdv;
     const iaf_pq_meta *m = r->m;
@@ -1193,7 +1201,8 @@ static iaf_status pq_read_part(void *rdv, size_t part, iaf_emit_fn emit, void *u
     }
 cleanup:
     if (cols)
-        for (size_t j = 0; j < opened; j++) col_free(&cols[j]);
+        for (size_t j = 0; j < opened; j++)
+            col_free(&cols[j]);
     free(cols);
     free(bc);
     return st;
@@ -1274,15 +1283,14 @@ static iaf_status pq_project(void *rdv, const char *const *names, size_t n, iaf_
             for (li = 0; li < m->nleaves; li++)
                 if (m->leaves[li].schema_index == m->top[t]) break;
             if (s->num_children > 0 || s->type < 0 || li == m->nleaves) {
-                st = iaf_error_set_at(err, IAF_ERR_UNSUPPORTED, r->fname, -1, "",
-                                      "unsupported: column '%s' is nested (a %s); only flat "
-                                      "columns can be read",
-                                      name,
-                                      s->converted == PQ_CT_LIST || s->logical.kind == PQ_LT_LIST
-                                          ? "list"
-                                      : s->converted == PQ_CT_MAP || s->logical.kind == PQ_LT_MAP
-                                          ? "map"
-                                          : "group");
+                st = iaf_error_set_at(
+                    err, IAF_ERR_UNSUPPORTED, r->fname, -1, "",
+                    "unsupported: column '%s' is nested (a %s); only flat "
+                    "columns can be read",
+                    name,
+                    s->converted == PQ_CT_LIST || s->logical.kind == PQ_LT_LIST ? "list"
+                    : s->converted == PQ_CT_MAP || s->logical.kind == PQ_LT_MAP ? "map"
+                                                                                : "group");
             } else if (s->repetition == PQ_REPEATED) {
                 st = iaf_error_set_at(err, IAF_ERR_UNSUPPORTED, r->fname, -1, "",
                                       "unsupported: column '%s' is nested (a repeated field); "
@@ -1354,8 +1362,8 @@ static void pq_close(void *rdv)
 }
 
 const iaf_reader_vtable iaf_parquet_reader = {
-    "parquet",   pq_open,       pq_ncols,     pq_colname, pq_project,
-    pq_nparts,   pq_part_bytes, pq_read_part, pq_close,
+    "parquet", pq_open,       pq_ncols,     pq_colname, pq_project,
+    pq_nparts, pq_part_bytes, pq_read_part, pq_close,
 };
 
 static iaf_status verify_emit(void *user, const iaf_batch *b, iaf_error *err)

@@ -184,8 +184,14 @@ static void t_skip(tcur *t, int type)
         }
         for (uint64_t i = 0; i < n && !t->bad; i++) {
             int kt = kv >> 4, vt = kv & 0x0f;
-            if (kt == CT_TRUE || kt == CT_FALSE) (void)t_byte(t); else t_skip(t, kt);
-            if (vt == CT_TRUE || vt == CT_FALSE) (void)t_byte(t); else t_skip(t, vt);
+            if (kt == CT_TRUE || kt == CT_FALSE)
+                (void)t_byte(t);
+            else
+                t_skip(t, kt);
+            if (vt == CT_TRUE || vt == CT_FALSE)
+                (void)t_byte(t);
+            else
+                t_skip(t, vt);
         }
         t->depth--;
         break;
@@ -318,8 +324,10 @@ static void parse_logical(tcur *t, iaf_pq_logical *lt)
         while ((id2 = t_field(t, &l2, &ty2)) != 0) {
             if (id == PQ_LT_DECIMAL && (id2 == 1 || id2 == 2)) {
                 if (t_int(t, ty2, &v)) {
-                    if (id2 == 1) lt->scale = clamp32(v);
-                    else lt->precision = clamp32(v);
+                    if (id2 == 1)
+                        lt->scale = clamp32(v);
+                    else
+                        lt->precision = clamp32(v);
                 }
             } else if ((id == PQ_LT_TIME || id == PQ_LT_TIMESTAMP) && id2 == 1) {
                 lt->adjusted = t_bool(t, ty2);
@@ -660,8 +668,10 @@ static void parse_filemeta(mctx *c)
                 while ((id2 = t_field(t, &l2, &ty2)) != 0) {
                     if ((id2 == 1 || id2 == 2) && ty2 == CT_BINARY) {
                         const char *s = m_str(c, t_binary(t));
-                        if (id2 == 1) kv->key = s;
-                        else kv->value = s;
+                        if (id2 == 1)
+                            kv->key = s;
+                        else
+                            kv->value = s;
                     } else {
                         t_skip(t, ty2);
                     }
@@ -686,7 +696,8 @@ static void parse_filemeta(mctx *c)
 static char *dotted_name(iaf_pq_meta *m, const size_t *stack, size_t depth)
 {
     size_t n = 0;
-    for (size_t i = 0; i < depth; i++) n += strlen(m->schema[stack[i]].name) + 1;
+    for (size_t i = 0; i < depth; i++)
+        n += strlen(m->schema[stack[i]].name) + 1;
     char *d = iaf_arena_alloc(&m->arena, n + 1);
     if (!d) return NULL;
     size_t k = 0;
@@ -722,7 +733,8 @@ static const char *build_tree(iaf_pq_meta *m)
     size_t i = 1;
     int cur_top = -1;
     while (i < m->nschema) {
-        while (sp > 0 && left[sp] == 0) sp--;
+        while (sp > 0 && left[sp] == 0)
+            sp--;
         if (sp == 0 && left[0] == 0) break;
         left[sp]--;
         const iaf_pq_schema *s = &m->schema[i];
@@ -920,16 +932,26 @@ int iaf_pq_page_header_parse(const unsigned char *buf, size_t len, iaf_pq_page_h
                 }
                 if (!t_int(t, ty2, &x)) continue;
                 int32_t x32 = clamp32(x);
-                if (id2 == 1) h->num_values = x32;
-                else if (id == 5 && id2 == 2) h->encoding = x32;
-                else if (id == 5 && id2 == 3) h->def_encoding = x32;
-                else if (id == 5 && id2 == 4) h->rep_encoding = x32;
-                else if (id == 7 && id2 == 2) h->encoding = x32;
-                else if (id == 8 && id2 == 2) h->num_nulls = x32;
-                else if (id == 8 && id2 == 3) h->num_rows = x32;
-                else if (id == 8 && id2 == 4) h->encoding = x32;
-                else if (id == 8 && id2 == 5) h->def_len = x32;
-                else if (id == 8 && id2 == 6) h->rep_len = x32;
+                if (id2 == 1)
+                    h->num_values = x32;
+                else if (id == 5 && id2 == 2)
+                    h->encoding = x32;
+                else if (id == 5 && id2 == 3)
+                    h->def_encoding = x32;
+                else if (id == 5 && id2 == 4)
+                    h->rep_encoding = x32;
+                else if (id == 7 && id2 == 2)
+                    h->encoding = x32;
+                else if (id == 8 && id2 == 2)
+                    h->num_nulls = x32;
+                else if (id == 8 && id2 == 3)
+                    h->num_rows = x32;
+                else if (id == 8 && id2 == 4)
+                    h->encoding = x32;
+                else if (id == 8 && id2 == 5)
+                    h->def_len = x32;
+                else if (id == 8 && id2 == 6)
+                    h->rep_len = x32;
             }
             t->depth--;
             break;
@@ -955,16 +977,10 @@ const char *iaf_pq_codec_name(int codec)
 
 const char *iaf_pq_encoding_name(int enc)
 {
-    static const char *const names[] = {"PLAIN",
-                                        "GROUP_VAR_INT",
-                                        "PLAIN_DICTIONARY",
-                                        "RLE",
-                                        "BIT_PACKED",
-                                        "DELTA_BINARY_PACKED",
-                                        "DELTA_LENGTH_BYTE_ARRAY",
-                                        "DELTA_BYTE_ARRAY",
-                                        "RLE_DICTIONARY",
-                                        "BYTE_STREAM_SPLIT"};
+    static const char *const names[] = {
+        "PLAIN",          "GROUP_VAR_INT",       "PLAIN_DICTIONARY",        "RLE",
+        "BIT_PACKED",     "DELTA_BINARY_PACKED", "DELTA_LENGTH_BYTE_ARRAY", "DELTA_BYTE_ARRAY",
+        "RLE_DICTIONARY", "BYTE_STREAM_SPLIT"};
     return enc >= 0 && enc < 10 ? names[enc] : "UNKNOWN";
 }
 
@@ -977,12 +993,27 @@ const char *iaf_pq_type_name(int type)
 
 const char *iaf_pq_converted_name(int ct)
 {
-    static const char *const names[] = {
-        "UTF8",        "MAP",          "MAP_KEY_VALUE",    "LIST",
-        "ENUM",        "DECIMAL",      "DATE",             "TIME_MILLIS",
-        "TIME_MICROS", "TIMESTAMP_MILLIS", "TIMESTAMP_MICROS", "UINT_8",
-        "UINT_16",     "UINT_32",      "UINT_64",          "INT_8",
-        "INT_16",      "INT_32",       "INT_64",           "JSON",
-        "BSON",        "INTERVAL"};
+    static const char *const names[] = {"UTF8",
+                                        "MAP",
+                                        "MAP_KEY_VALUE",
+                                        "LIST",
+                                        "ENUM",
+                                        "DECIMAL",
+                                        "DATE",
+                                        "TIME_MILLIS",
+                                        "TIME_MICROS",
+                                        "TIMESTAMP_MILLIS",
+                                        "TIMESTAMP_MICROS",
+                                        "UINT_8",
+                                        "UINT_16",
+                                        "UINT_32",
+                                        "UINT_64",
+                                        "INT_8",
+                                        "INT_16",
+                                        "INT_32",
+                                        "INT_64",
+                                        "JSON",
+                                        "BSON",
+                                        "INTERVAL"};
     return ct >= 0 && ct < 22 ? names[ct] : "UNKNOWN";
 }

@@ -25,7 +25,7 @@ void iaf_pq_conv_for(const iaf_pq_schema *s, iaf_pq_conv *c)
     if (c->scale < 0 || c->scale > 1000) c->scale = 0;
     if (lt->kind == PQ_LT_UNKNOWN) {
         c->conv = PQ_CONV_NULL;
-        c->pres = s->type == PQ_FLOAT || s->type == PQ_DOUBLE ? PQ_PRES_F64
+        c->pres = s->type == PQ_FLOAT || s->type == PQ_DOUBLE  ? PQ_PRES_F64
                   : s->type == PQ_INT32 || s->type == PQ_INT64 ? PQ_PRES_I64
                                                                : PQ_PRES_STR;
         return;
@@ -126,8 +126,7 @@ size_t iaf_pq_decimal_text(const unsigned char *p, size_t len, int scale, char *
     int neg = len > 0 && (p[0] & 0x80);
     /* strip redundant sign-extension bytes */
     size_t skip = 0;
-    while (skip + 1 < len && p[skip] == (neg ? 0xff : 0x00) &&
-           ((p[skip + 1] & 0x80) != 0) == neg)
+    while (skip + 1 < len && p[skip] == (neg ? 0xff : 0x00) && ((p[skip + 1] & 0x80) != 0) == neg)
         skip++;
     p += skip;
     len -= skip;
@@ -148,7 +147,8 @@ size_t iaf_pq_decimal_text(const unsigned char *p, size_t len, int scale, char *
     /* repeated division by 10 of the big-endian magnitude */
     char digits[DECIMAL_MAX_BYTES * 3 + 4];
     size_t nd = 0, start = 0;
-    while (start < len && mag[start] == 0) start++;
+    while (start < len && mag[start] == 0)
+        start++;
     while (start < len) {
         unsigned rem = 0;
         for (size_t i = start; i < len; i++) {
@@ -157,7 +157,8 @@ size_t iaf_pq_decimal_text(const unsigned char *p, size_t len, int scale, char *
             rem = cur % 10;
         }
         digits[nd++] = (char)('0' + rem);
-        while (start < len && mag[start] == 0) start++;
+        while (start < len && mag[start] == 0)
+            start++;
     }
     size_t n = 0;
     int is_zero = nd == 0;
@@ -167,14 +168,18 @@ size_t iaf_pq_decimal_text(const unsigned char *p, size_t len, int scale, char *
         buf[n++] = '0';
         if (sc) {
             buf[n++] = '.';
-            for (size_t i = nd; i < sc; i++) buf[n++] = '0';
-            for (size_t i = nd; i-- > 0;) buf[n++] = digits[i];
+            for (size_t i = nd; i < sc; i++)
+                buf[n++] = '0';
+            for (size_t i = nd; i-- > 0;)
+                buf[n++] = digits[i];
         }
     } else {
-        for (size_t i = nd; i-- > sc;) buf[n++] = digits[i];
+        for (size_t i = nd; i-- > sc;)
+            buf[n++] = digits[i];
         if (sc) {
             buf[n++] = '.';
-            for (size_t i = sc; i-- > 0;) buf[n++] = digits[i];
+            for (size_t i = sc; i-- > 0;)
+                buf[n++] = digits[i];
         }
     }
     return n;
@@ -221,7 +226,8 @@ static size_t put_time(char *buf, int64_t ticks, int64_t per_sec, int digits)
     if (frac) {
         char f[16];
         int k = sprintf(f, "%0*lld", digits, (long long)frac);
-        while (k > 0 && f[k - 1] == '0') k--;
+        while (k > 0 && f[k - 1] == '0')
+            k--;
         buf[n++] = '.';
         memcpy(buf + n, f, (size_t)k);
         n += (size_t)k;
@@ -258,15 +264,15 @@ static size_t put_timestamp(char *buf, int64_t v, int unit)
 
 static int32_t le32(const unsigned char *p)
 {
-    uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-                 (uint32_t)p[3] << 24;
+    uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
     return (int32_t)v;
 }
 
 static int64_t le64(const unsigned char *p)
 {
     uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
+    for (int i = 7; i >= 0; i--)
+        v = (v << 8) | p[i];
     return (int64_t)v;
 }
 
@@ -295,7 +301,8 @@ size_t iaf_pq_render(const iaf_pq_conv *c, int type, const unsigned char *p, siz
             unsigned char be[8];
             size_t k = type == PQ_INT32 ? 4 : 8;
             if (len < k) break;
-            for (size_t i = 0; i < k; i++) be[i] = p[k - 1 - i];
+            for (size_t i = 0; i < k; i++)
+                be[i] = p[k - 1 - i];
             return iaf_pq_decimal_text(be, k, c->scale, buf);
         }
         if (len == 0) return 0;
@@ -318,11 +325,16 @@ size_t iaf_pq_render(const iaf_pq_conv *c, int type, const unsigned char *p, siz
         if (len >= 12) {
             int64_t nanos = le64(p);
             int64_t jd = le32(p + 8);
-            int64_t days = jd - 2440588;
-            /* nanoseconds of day outside [0, 86400e9) are carried into the date */
-            int64_t per_day = INT64_C(86400000000000);
-            days += floordiv(nanos, per_day);
-            nanos -= floordiv(nanos, per_day) * per_day;
+            /* Spark's reading: microseconds since the epoch in wrapping 64-bit
+               arithmetic (its writer relies on the wrap for years past 2262 or
+               so), keeping the sub-microsecond nanoseconds */
+            int64_t us_of_day = floordiv(nanos, 1000);
+            int64_t sub_ns = nanos - us_of_day * 1000;
+            uint64_t w = (uint64_t)(jd - 2440588) * UINT64_C(86400000000) + (uint64_t)us_of_day;
+            int64_t micros = (int64_t)w;
+            int64_t per_day = INT64_C(86400000000);
+            int64_t days = floordiv(micros, per_day);
+            nanos = (micros - days * per_day) * 1000 + sub_ns;
             size_t n = put_date(buf, days);
             buf[n++] = ' ';
             return n + put_time(buf + n, nanos, 1000000000, 9);
@@ -399,7 +411,8 @@ int iaf_pq_render_stat(const iaf_pq_schema *s, iaf_sv v, iaf_buf *out)
         }
         if (s->type == PQ_INT64 && len == 8) {
             uint64_t x = 0;
-            for (int i = 7; i >= 0; i--) x = (x << 8) | p[i];
+            for (int i = 7; i >= 0; i--)
+                x = (x << 8) | p[i];
             iaf_fmt_i64(num, (int64_t)x);
             return iaf_buf_puts(out, num);
         }
@@ -409,13 +422,14 @@ int iaf_pq_render_stat(const iaf_pq_schema *s, iaf_sv v, iaf_buf *out)
         double d;
         if (s->type == PQ_FLOAT && len == 4) {
             float f;
-            uint32_t u = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-                         (uint32_t)p[3] << 24;
+            uint32_t u =
+                (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
             memcpy(&f, &u, 4);
             d = f;
         } else if (s->type == PQ_DOUBLE && len == 8) {
             uint64_t u = 0;
-            for (int i = 7; i >= 0; i--) u = (u << 8) | p[i];
+            for (int i = 7; i >= 0; i--)
+                u = (u << 8) | p[i];
             memcpy(&d, &u, 8);
         } else if (len == 2) {
             d = iaf_pq_half_to_double((uint16_t)(p[0] | p[1] << 8));
