@@ -3,13 +3,19 @@
 # Idempotent; run as root (or with sudo available). Usage:
 #   scripts/install-deps.sh            build + test dependencies
 #   scripts/install-deps.sh --browser  also Chromium for the HTML report test
+#   scripts/install-deps.sh --oracles  also R + survey, to regenerate oracle values
 set -eu
 
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
       libfyaml-dev libjansson-dev libcmocka-dev libxxhash-dev
       libzstd-dev libsnappy-dev zlib1g-dev liblz4-dev libbrotli-dev
-      python3 python3-numpy python3-scipy python3-pandas r-cran-survey"
-if [ "${1:-}" = "--browser" ]; then PKGS="$PKGS chromium"; fi
+      python3 python3-numpy python3-scipy python3-pandas"
+# The tests compare against committed oracle values; R is needed only to
+# regenerate them (tests/oracles/standardize.R).
+case "${1:-}" in
+--browser) PKGS="$PKGS chromium" ;;
+--oracles) PKGS="$PKGS r-cran-survey" ;;
+esac
 
 missing=""
 for p in $PKGS; do

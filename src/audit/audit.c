@@ -233,8 +233,19 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
             r->reference_fixed = isinf(n_r);
             r->universe_mass = sdv->universe_mass;
             r->total_mass = sdv->total_mass;
+            iaf_thresholds th = iaf_thresholds_default();
+            double v;
+            if (!isnan(v = iaf_spec_threshold_for(spec, k, "tvd"))) th.tvd = v;
+            if (!isnan(v = iaf_spec_threshold_for(spec, k, "cond_tvd_y_given_x"))) th.cond_tvd = v;
+            if (!isnan(v = iaf_spec_threshold_for(spec, k, "footprint"))) th.footprint = v;
+            if (!isnan(v = iaf_spec_threshold_for(spec, k, "retention"))) th.retention = v;
+            iaf_boot_options bo = {0};
+            bo.b = opt && opt->bootstrap_b ? opt->bootstrap_b : IAF_BOOT_DEFAULT_B;
+            bo.seed = opt && opt->seed_set ? opt->seed : IAF_BOOT_DEFAULT_SEED;
+            bo.threads = (unsigned)(threads > 0 ? threads : 2);
             iaf_compare_input in = {sdv->table, rdv->table, k->attrs[0]->name,
-                                    k->nattrs > 1 ? k->attrs[1]->name : NULL, n_s, n_r};
+                                    k->nattrs > 1 ? k->attrs[1]->name : NULL, n_s, n_r,
+                                    opt && opt->no_bootstrap ? NULL : &bo, &th};
             st = iaf_compare_tables(&in, &r->cmp, err);
             if (st == IAF_OK && copy_coverage(r, sdv) != IAF_OK)
                 st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");

@@ -40,6 +40,10 @@ typedef struct iaf_audit {
 typedef struct iaf_audit_options {
     const iaf_scan_consumer *progress; /* may be NULL */
     int threads;                       /* 0 = all cores */
+    size_t bootstrap_b;                /* 0 = IAF_BOOT_DEFAULT_B (1000) */
+    uint64_t seed;                     /* used when seed_set */
+    int seed_set;
+    int no_bootstrap;                  /* 1: point estimates only, no verdicts */
 } iaf_audit_options;
 
 iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf_audit **out,

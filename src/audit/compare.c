@@ -5,6 +5,88 @@
 #include <stdlib.h>
 #include <string.h>
 
+iaf_thresholds iaf_thresholds_default(void)
+{
+    iaf_thresholds t = {0.05, 0.10, 0.5, 0.5};
+    return t;
+}
+
+/* Noise floor of cond_tvd_y_given_x between two samples of r: per row x, the
+ * TVD floor of the conditional distribution with row sizes n r_x, weighted
+ * by r_x (the same normal approximation as METHOD.md section 8). */
+static double cond_noise_floor(const double *r, size_t kx, size_t ky, double n_s, double n_r)
+{
+    double tot = 0;
+    for (size_t k = 0; k < kx * ky; k++) tot += r[k];
+    if (!(tot > 0)) return NAN;
+    double floor = 0;
+    for (size_t x = 0; x < kx; x++) {
+        double rx = 0;
+        for (size_t y = 0; y < ky; y++) rx += r[x * ky + y];
+        if (!(rx > 0)) continue;
+        double px = rx / tot;
+        double v = 1 / (n_s * px) + (isinf(n_r) ? 0 : 1 / (n_r * px));
+        double fx = 0;
+        for (size_t y = 0; y < ky; y++) {
+            double p = r[x * ky + y] / rx;
+            fx += sqrt(p * (1 - p) * v / (2 * M_PI));
+        }
+        floor += px * fx;
+    }
+    return floor;
+}
+
+static void fill_screen(iaf_screen *sc, const char *name, double th, int above,
+                        const iaf_boot_interval *ci, double est, double floor)
+{
+    sc->metric = name;
+    sc->threshold = th;
+    sc->fails_above = above;
+    sc->estimate = est;
+    sc->lo = ci ? ci->lo : NAN;
+    sc->hi = ci ? ci->hi : NAN;
+    sc->floor = floor;
+    iaf_screen_decide(sc);
+}
+
+static void decide(iaf_comparison *c, const iaf_thresholds *th)
+{
+    iaf_check_verdict *v = &c->verdict;
+    memset(v, 0, sizeof *v);
+    v->verdict = IAF_VERDICT_NONE;
+    v->reference_dependent = c->m.reference_dependent;
+    if (!c->has_boot) return;
+    const iaf_boot_interval *ci = c->boot.ci;
+    if (!c->twod) {
+        fill_screen(&v->screens[v->nscreens++], "tvd", th->tvd, 1, &ci[IAF_JM_TVD_JOINT],
+                    c->m.tvd_joint, c->m.noise_floor);
+        iaf_verdict_combine(v);
+        v->diagnosis = v->verdict == IAF_VERDICT_PASS   ? "aligned"
+                       : v->verdict == IAF_VERDICT_FLAG ? "misaligned"
+                                                        : NULL;
+        return;
+    }
+    fill_screen(&v->screens[v->nscreens++], "cond_tvd_y_given_x", th->cond_tvd, 1,
+                &ci[IAF_JM_COND_TVD_Y_GIVEN_X], c->m.cond_tvd_y_given_x, c->cond_floor);
+    if (c->m.reference_dependent)
+        fill_screen(&v->screens[v->nscreens++], "footprint", th->footprint, 1,
+                    &ci[IAF_JM_FOOTPRINT], c->m.footprint, NAN);
+    iaf_verdict_combine(v);
+    const iaf_boot_interval *fp = &ci[IAF_JM_FOOTPRINT], *rt = &ci[IAF_JM_RETENTION];
+    if (v->verdict == IAF_VERDICT_PASS) {
+        v->diagnosis = "faithful";
+    } else if (v->verdict == IAF_VERDICT_FLAG) {
+        if (c->m.reference_dependent && fp->lo > 1)
+            v->diagnosis = "distorted";
+        else if (c->m.reference_dependent && rt->hi < th->retention)
+            v->diagnosis = "flattened";
+        else if (c->m.reference_dependent && rt->lo > 1.5)
+            v->diagnosis = "exaggerated";
+        else
+            v->diagnosis = "mismatch";
+    }
+}
+
 static char *sv_dup(iaf_sv v)
 {
     return iaf_strndup(v.ptr ? v.ptr : "", v.ptr ? v.len : 0);
@@ -138,7 +220,19 @@ iaf_status iaf_compare_tables(const iaf_compare_input *in, iaf_comparison **out,
         goto done;
     }
     iaf_joint_input ji = {c->kx, c->ky, c->s, c->r, in->n_s, in->n_r, c->r_se};
-    st = iaf_joint_metrics_compute(&ji, &c->m, err);
+    if ((st = iaf_joint_metrics_compute(&ji, &c->m, err)) != IAF_OK) goto done;
+    c->twod = in->y != NULL;
+    c->cond_floor = c->twod ? cond_noise_floor(c->r, c->kx, c->ky, in->n_s, in->n_r) : NAN;
+    if (in->boot) {
+        c->boot_opt = *in->boot;
+        c->boot_opt.replicates = NULL;
+        if ((st = iaf_joint_bootstrap(&ji, &c->boot_opt, &c->boot, err)) != IAF_OK) goto done;
+        c->has_boot = 1;
+    }
+    {
+        iaf_thresholds th = in->th ? *in->th : iaf_thresholds_default();
+        decide(c, &th);
+    }
     goto done;
 oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -212,6 +306,43 @@ void iaf_comparison_json(const iaf_comparison *c, iaf_json *j)
     iaf_json_knum(j, "retention", m->retention);
     iaf_json_knum(j, "footprint", m->footprint);
     iaf_json_knum(j, "noise_floor", m->noise_floor);
+    iaf_json_knum(j, "cond_noise_floor", c->cond_floor);
+    if (c->has_boot) {
+        static const char *const rename[IAF_JM_COUNT] = {
+            [IAF_JM_DEP_TVD_S] = "dep_tvd_synthetic", [IAF_JM_DEP_TVD_R] = "dep_tvd_reference",
+            [IAF_JM_CRAMERS_V_S] = "cramers_v_synthetic", [IAF_JM_CRAMERS_V_R] = "cramers_v_reference",
+            [IAF_JM_NMI_S] = "nmi_synthetic", [IAF_JM_NMI_R] = "nmi_reference"};
+        iaf_json_key(j, "bootstrap");
+        iaf_json_begin_object(j);
+        iaf_json_kint(j, "B", (int64_t)c->boot.b);
+        iaf_json_kint(j, "seed", (int64_t)c->boot_opt.seed);
+        iaf_json_knum(j, "level", c->boot_opt.level > 0 ? c->boot_opt.level : IAF_BOOT_DEFAULT_LEVEL);
+        iaf_json_kstr(j, "reference_mode", c->boot.r_mode == IAF_BOOT_R_FIXED         ? "fixed"
+                                           : c->boot.r_mode == IAF_BOOT_R_MULTINOMIAL ? "multinomial"
+                                                                                      : "normal");
+        iaf_json_end_object(j);
+        iaf_json_key(j, "intervals");
+        iaf_json_begin_object(j);
+        for (int id = 0; id < IAF_JM_COUNT; id++) {
+            const iaf_boot_interval *ci = &c->boot.ci[id];
+            const char *name = rename[id] ? rename[id] : iaf_joint_metric_name((iaf_joint_metric_id)id);
+            iaf_json_key(j, name);
+            iaf_json_begin_object(j);
+            iaf_json_knum(j, "lo", ci->lo);
+            iaf_json_knum(j, "hi", ci->hi);
+            iaf_json_knum(j, "bias_corrected", ci->bias_corrected);
+            iaf_json_knum(j, "percentile_lo", ci->pct_lo);
+            iaf_json_knum(j, "percentile_hi", ci->pct_hi);
+            iaf_json_knum(j, "se", ci->boot_se);
+            iaf_json_end_object(j);
+        }
+        iaf_json_end_object(j);
+    }
+    iaf_json_key(j, "verdict");
+    if (c->verdict.verdict == IAF_VERDICT_NONE && !c->has_boot)
+        iaf_json_null(j);
+    else
+        iaf_verdict_json(&c->verdict, j);
     iaf_json_knum(j, "n_synthetic", c->n_s);
     iaf_json_knum(j, "n_reference", c->n_r); /* null when the reference is fixed */
     iaf_json_key(j, "cells");

@@ -5,9 +5,22 @@
 #ifndef IAF_AUDIT_COMPARE_H
 #define IAF_AUDIT_COMPARE_H
 
+#include "audit/verdict.h"
 #include "iaf/metrics.h"
 #include "iaf/table.h"
 #include "report/json.h"
+#include "stats/bootstrap.h"
+
+/* Materiality thresholds of a check (METHOD.md section 9). */
+typedef struct iaf_thresholds {
+    double tvd;       /* marginal checks: tvd_joint (default 0.05) */
+    double cond_tvd;  /* joint: cond_tvd_y_given_x (0.10) */
+    double footprint; /* joint: footprint (0.5) */
+    double retention; /* joint: names the diagnosis only (0.5) */
+} iaf_thresholds;
+
+/* The defaults of METHOD.md section 9. */
+iaf_thresholds iaf_thresholds_default(void);
 
 typedef struct iaf_compare_input {
     const iaf_table *syn; /* must have attributes x (and y) */
@@ -15,6 +28,8 @@ typedef struct iaf_compare_input {
     const char *x, *y;    /* y NULL for a 1-D (marginal) check */
     double n_s;           /* synthetic sample size */
     double n_r;           /* reference sample size, INFINITY when fixed */
+    const iaf_boot_options *boot; /* NULL: no intervals, no verdict */
+    const iaf_thresholds *th;     /* NULL: the defaults */
 } iaf_compare_input;
 
 typedef struct iaf_offsupport {
@@ -38,6 +53,12 @@ typedef struct iaf_comparison {
     iaf_offsupport *off; /* largest first */
     double n_s, n_r;
     iaf_joint_metrics m;
+    int twod;
+    double cond_floor;   /* noise floor of cond_tvd_y_given_x */
+    int has_boot;
+    iaf_joint_boot boot; /* intervals when has_boot */
+    iaf_boot_options boot_opt;
+    iaf_check_verdict verdict; /* IAF_VERDICT_NONE without intervals */
 } iaf_comparison;
 
 iaf_status iaf_compare_tables(const iaf_compare_input *in, iaf_comparison **out, iaf_error *err);

@@ -145,6 +145,7 @@ static int get_list(ctx *c, struct fy_node *map, const char *key, char ***out, s
 
 static void free_list(char **l, size_t n)
 {
+    if (!l) return;
     for (size_t i = 0; i < n; i++) free(l[i]);
     free(l);
 }
@@ -707,6 +708,29 @@ static iaf_status load(const char *data, size_t n, const char *name, const char 
     ctx c = {name, base, err, IAF_OK, {0}};
     iaf_spec *s = calloc(1, sizeof *s);
     if (!s) return iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
+    /* Specs never need YAML directives, and libfyaml 0.7 can loop forever on
+     * malformed ones ("%" at a line start): refuse them before parsing. Also
+     * refuse NUL bytes, which YAML does not allow in a document. */
+    for (size_t i = 0, line = 1; i < n; i++) {
+        if (data[i] == '\0') {
+            iaf_spec_free(s);
+            return iaf_error_set(err, IAF_ERR_PARSE, name, (long long)line, 0,
+                                 "invalid YAML: NUL byte");
+        }
+        /* a line starts after LF, CR, NEL, LS, PS or a byte-order mark */
+        const unsigned char *u = (const unsigned char *)data;
+        int at_line_start =
+            i == 0 || u[i - 1] == '\n' || u[i - 1] == '\r' ||
+            (i >= 2 && u[i - 2] == 0xC2 && u[i - 1] == 0x85) ||
+            (i >= 3 && u[i - 3] == 0xE2 && u[i - 2] == 0x80 && (u[i - 1] == 0xA8 || u[i - 1] == 0xA9)) ||
+            (i >= 3 && u[i - 3] == 0xEF && u[i - 2] == 0xBB && u[i - 1] == 0xBF);
+        if (data[i] == '%' && at_line_start) {
+            iaf_spec_free(s);
+            return iaf_error_set(err, IAF_ERR_PARSE, name, (long long)line, 1,
+                                 "YAML directives ('%%...') are not supported in specs");
+        }
+        if (data[i] == '\n') line++;
+    }
     struct fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);
     dcfg.fp = NULL;

@@ -24,6 +24,9 @@ static void help(void)
            "  -o, --output DIR     where to write the reports (default: iaf-report)\n"
            "      --fail-on WHAT   exit 3 when a check's verdict is WHAT (flag); for CI\n"
            "  -t, --threads N      worker threads for microdata scans (default: all cores)\n"
+           "      --bootstrap B    bootstrap replicates per check (default 1000)\n"
+           "      --seed S         bootstrap seed (default 20260611); same seed, same bytes\n"
+           "      --no-bootstrap   point estimates only: no intervals, no verdicts\n"
            "  -q, --quiet          do not print the headline\n"
            "  -h, --help           this text\n");
 }
@@ -52,10 +55,15 @@ int cmd_audit(int argc, char **argv)
                                              {"fail-on", required_argument, NULL, 'F'},
                                              {"threads", required_argument, NULL, 't'},
                                              {"quiet", no_argument, NULL, 'q'},
+                                             {"bootstrap", required_argument, NULL, 'B'},
+                                             {"seed", required_argument, NULL, 's'},
+                                             {"no-bootstrap", no_argument, NULL, 'N'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     const char *outdir = "iaf-report", *fail_on = NULL;
     int threads = 0, quiet = 0, c;
+    iaf_audit_options ao;
+    memset(&ao, 0, sizeof ao);
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:t:qh", longopts, NULL)) != -1) {
         switch (c) {
@@ -70,6 +78,23 @@ int cmd_audit(int argc, char **argv)
                 return cli_usage_error("audit", "--threads takes 1..64 or auto");
             break;
         case 'q': quiet = 1; break;
+        case 'B': {
+            char *end;
+            unsigned long long b = strtoull(optarg, &end, 10);
+            if (*end || b < 50 || b > 1000000)
+                return cli_usage_error("audit", "--bootstrap takes 50 to 1000000 replicates");
+            ao.bootstrap_b = (size_t)b;
+            break;
+        }
+        case 's': {
+            char *end;
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (*end || !*optarg) return cli_usage_error("audit", "--seed takes a non-negative integer");
+            ao.seed = (uint64_t)v;
+            ao.seed_set = 1;
+            break;
+        }
+        case 'N': ao.no_bootstrap = 1; break;
         case 'h': help(); return EXIT_OK;
         default: return cli_usage_error("audit", "bad option");
         }
@@ -85,7 +110,7 @@ int cmd_audit(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    iaf_audit_options ao = {NULL, threads};
+    ao.threads = threads;
     if (iaf_audit_run(spec, &ao, &audit, &err) != IAF_OK) {
         rc = cli_fail(&err);
         goto done;
@@ -119,7 +144,16 @@ int cmd_audit(int argc, char **argv)
         printf("\nreports: %s/report.json, %s/report.md\n", outdir, outdir);
     }
     rc = EXIT_OK;
-    (void)fail_on; /* no check can FLAG before verdicts exist; see report's verdict_note */
+    if (fail_on) {
+        size_t flagged = 0;
+        for (size_t i = 0; i < audit->nresults; i++)
+            if (audit->results[i].cmp && audit->results[i].cmp->verdict.verdict == IAF_VERDICT_FLAG)
+                flagged++;
+        if (flagged) {
+            fprintf(stderr, "iaf: %zu check(s) FLAG (--fail-on flag)\n", flagged);
+            rc = EXIT_FAIL_ON;
+        }
+    }
 done:
     iaf_buf_free(&json);
     iaf_buf_free(&md);

@@ -32,6 +32,11 @@ static void help(void)
            "      --na LIST               raw values meaning missing (default: ,NA,N)\n"
            "      --encoding ENC          text encoding of both inputs (utf-8, cp949, euc-kr)\n"
            "  -t, --threads N             worker threads (default: all cores)\n"
+           "      --bootstrap B           B parametric bootstrap replicates (e.g. 1000): 95%%\n"
+           "                              intervals and a PASS / FLAG / INCONCLUSIVE verdict\n"
+           "      --seed S                bootstrap seed (default 20260611)\n"
+           "      --threshold M=V         materiality threshold: tvd (0.05), cond_tvd_y_given_x\n"
+           "                              (0.10), footprint (0.5), retention (0.5); repeatable\n"
            "      --json                  one JSON object with every metric\n"
            "  -h, --help                  this text\n");
 }
@@ -141,6 +146,19 @@ static void print_readable(const iaf_comparison *c, char **by, int nby, const si
         if (!m->reference_dependent)
             printf("  (the reference shows no dependence: retention and footprint undefined)\n");
     }
+    if (c->has_boot) {
+        printf("\n95%% basic bootstrap intervals (B = %zu, seed %llu):\n", c->boot.b,
+               (unsigned long long)c->boot_opt.seed);
+        for (size_t i = 0; i < c->verdict.nscreens; i++) {
+            const iaf_screen *sc = &c->verdict.screens[i];
+            printf("  %-22s %9.6f [%9.6f, %9.6f]  threshold %.3g  %s\n", sc->metric, sc->estimate,
+                   sc->lo, sc->hi, sc->threshold,
+                   iaf_verdict_name(sc->verdict) ? iaf_verdict_name(sc->verdict) : "-");
+        }
+        printf("verdict    %s%s%s\n",
+               iaf_verdict_name(c->verdict.verdict) ? iaf_verdict_name(c->verdict.verdict) : "-",
+               c->verdict.diagnosis ? " - " : "", c->verdict.diagnosis ? c->verdict.diagnosis : "");
+    }
     if (c->noff) {
         printf("\nsynthetic categories absent from the reference (largest first):\n");
         for (size_t i = 0; i < c->noff && i < 10; i++)
@@ -164,6 +182,9 @@ int cmd_compare(int argc, char **argv)
         {"encoding", required_argument, NULL, 'E'},
         {"threads", required_argument, NULL, 't'},
         {"json", no_argument, NULL, 'j'},
+        {"bootstrap", required_argument, NULL, 'B'},
+        {"seed", required_argument, NULL, 's'},
+        {"threshold", required_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     side syn, ref;
@@ -172,6 +193,9 @@ int cmd_compare(int argc, char **argv)
     const char *by = NULL, *na = NULL;
     double ref_n = NAN;
     int json = 0, c;
+    size_t boot_b = 0;
+    uint64_t seed = IAF_BOOT_DEFAULT_SEED;
+    iaf_thresholds th = iaf_thresholds_default();
     optind = 1;
     while ((c = getopt_long(argc, argv, "b:w:t:h", longopts, NULL)) != -1) {
         switch (c) {
@@ -207,6 +231,36 @@ int cmd_compare(int argc, char **argv)
             ref.opt.source.threads = syn.opt.source.threads;
             break;
         case 'j': json = 1; break;
+        case 'B': {
+            char *end;
+            unsigned long long b = strtoull(optarg, &end, 10);
+            if (*end || b < 50 || b > 1000000)
+                return cli_usage_error("compare", "--bootstrap takes a number of replicates, 50 to 1000000");
+            boot_b = (size_t)b;
+            break;
+        }
+        case 's': {
+            char *end;
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (*end || !*optarg) return cli_usage_error("compare", "--seed takes a non-negative integer");
+            seed = (uint64_t)v;
+            break;
+        }
+        case 'T': {
+            const char *eq = strchr(optarg, '=');
+            char *end;
+            double v = eq ? strtod(eq + 1, &end) : NAN;
+            if (!eq || *end || !(v >= 0))
+                return cli_usage_error("compare", "--threshold takes metric=value");
+            size_t n = (size_t)(eq - optarg);
+            if (n == 3 && !strncmp(optarg, "tvd", n)) th.tvd = v;
+            else if (n == 18 && !strncmp(optarg, "cond_tvd_y_given_x", n)) th.cond_tvd = v;
+            else if (n == 9 && !strncmp(optarg, "footprint", n)) th.footprint = v;
+            else if (n == 9 && !strncmp(optarg, "retention", n)) th.retention = v;
+            else
+                return cli_usage_error("compare", "--threshold: metric is tvd, cond_tvd_y_given_x, footprint or retention");
+            break;
+        }
         case 'h': help(); return EXIT_OK;
         default: return cli_usage_error("compare", "bad option");
         }
@@ -243,7 +297,12 @@ int cmd_compare(int argc, char **argv)
             n_r = INFINITY;
         else
             n_r = ref.opt.weight ? iaf_table_n_eff(rt) : iaf_table_n_obs(rt);
-        iaf_compare_input in = {st, rt, bys[0], nby > 1 ? bys[1] : NULL, n_s, n_r};
+        iaf_boot_options bo = {0};
+        bo.b = boot_b;
+        bo.seed = seed;
+        bo.threads = (unsigned)(syn.opt.source.threads > 0 ? syn.opt.source.threads : 2);
+        iaf_compare_input in = {st, rt, bys[0], nby > 1 ? bys[1] : NULL, n_s, n_r,
+                                boot_b ? &bo : NULL, &th};
         if (iaf_compare_tables(&in, &cmp, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;

@@ -41,9 +41,11 @@ typedef const unsigned char *cup;
  * ------------------------------------------------------------------------ */
 
 typedef struct csv_tok {
-    cup data; /* start of the (decoded) text, for byte offsets */
-    cup base; /* first byte after any BOM: line 1, column 1 */
+    cup data;     /* start of the text in memory (a window of the input) */
+    uint64_t off; /* input offset of data, for byte offsets in errors */
+    cup base;     /* where columns count from: after any BOM, or a line start */
     cup end;
+    cup err_pos;  /* where the last error was found */
     const char *file;
     unsigned char delim;
     int comments;
@@ -57,6 +59,8 @@ static iaf_status tok_init(csv_tok *t, cup data, size_t n, const char *file, cha
         return iaf_error_set(err, IAF_ERR_INVALID, file, 0, 0,
                              "invalid CSV delimiter (byte 0x%02x)", (unsigned char)delim);
     t->data = data;
+    t->off = 0;
+    t->err_pos = NULL;
     t->base = data;
     t->end = data + n;
     if (n >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) t->base += 3;
@@ -155,10 +159,11 @@ static inline cup scan_quoted(cup p, cup e, long long *nl)
         if (_mm_movemask_epi8(any)) {
             uint64_t ms = mask4(s0, s1, s2, s3), mn = mask4(n0, n1, n2, n3);
             if (ms) {
-                *nl += popcount64(mn & ((ms & (0 - ms)) - 1));
+                mn &= (ms & (0 - ms)) - 1;
+                if (mn) *nl += popcount64(mn);
                 return p + ctz64(ms);
             }
-            *nl += popcount64(mn);
+            if (mn) *nl += popcount64(mn);
         }
         p += 64;
     }
@@ -168,10 +173,11 @@ static inline cup scan_quoted(cup p, cup e, long long *nl)
             (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, vq), _mm_cmpeq_epi8(x, vz)));
         unsigned mn = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vn));
         if (ms) {
-            *nl += __builtin_popcount(mn & ((ms & (0u - ms)) - 1));
+            mn &= (ms & (0u - ms)) - 1;
+            if (mn) *nl += __builtin_popcount(mn);
             return p + __builtin_ctz(ms);
         }
-        *nl += __builtin_popcount(mn);
+        if (mn) *nl += __builtin_popcount(mn);
         p += 16;
     }
 #endif
@@ -199,9 +205,10 @@ static iaf_status
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 7)))
 #endif
-    tok_error(const csv_tok *t, iaf_error *err, cup from, long long from_line, cup pos,
+    tok_error(csv_tok *t, iaf_error *err, cup from, long long from_line, cup pos,
               const char *fmt, ...)
 {
+    t->err_pos = pos;
     if (!err) return IAF_ERR_PARSE;
     char msg[768];
     va_list ap;
@@ -215,7 +222,7 @@ static iaf_status
         if (q) ls = q + 1;
     }
     iaf_error_set(err, IAF_ERR_PARSE, t->file, line, (long long)(pos - ls) + 1, "%s", msg);
-    err->offset = (long long)(pos - t->data);
+    err->offset = (long long)(t->off + (uint64_t)(pos - t->data));
     return IAF_ERR_PARSE;
 }
 
@@ -252,7 +259,7 @@ static char *unescape_quotes(iaf_scratch *sc, cup s, size_t n, size_t *outlen)
  * end). ncols == 0 counts fields without checking their number. On success
  * *pp is past the row's line end, *nfields holds the field count and
  * *nl_inside the LFs inside quoted fields. */
-static iaf_status parse_row(const csv_tok *t, cup *pp, long long row_line, size_t ncols,
+static iaf_status parse_row(csv_tok *t, cup *pp, long long row_line, size_t ncols,
                             const row_out *o, size_t *nfields, long long *nl_inside,
                             iaf_error *err)
 {
@@ -272,10 +279,13 @@ static iaf_status parse_row(const csv_tok *t, cup *pp, long long row_line, size_
             fs = p;
             for (;;) {
                 cup q = scan_quoted(p, e, &nl);
-                if (q >= e)
-                    return tok_error(t, err, row_start, row_line, raw,
-                                     "unterminated quoted field (the quote opened here is "
-                                     "never closed)");
+                if (q >= e) {
+                    iaf_status st = tok_error(t, err, row_start, row_line, raw,
+                                              "unterminated quoted field (the quote opened "
+                                              "here is never closed)");
+                    t->err_pos = e; /* found by reaching the end */
+                    return st;
+                }
                 if (*q == 0) return tok_error(t, err, row_start, row_line, q, "NUL byte in text");
                 if (q + 1 < e && q[1] == '"') {
                     esc = 1;
@@ -314,9 +324,12 @@ static iaf_status parse_row(const csv_tok *t, cup *pp, long long row_line, size_
             if (s >= 0) {
                 if (o->check_utf8) {
                     size_t ok = iaf_utf8_valid_prefix(fs, flen);
-                    if (ok != flen)
-                        return tok_error(t, err, row_start, row_line, fs + ok,
-                                         "invalid UTF-8 in field %zu", col + 1);
+                    if (ok != flen) {
+                        iaf_status st = tok_error(t, err, row_start, row_line, fs + ok,
+                                                  "invalid UTF-8 in field %zu", col + 1);
+                        t->err_pos = fs + flen; /* a sequence cut by the end is no error */
+                        return st;
+                    }
                 }
                 iaf_sv v;
                 if (esc) {
@@ -349,9 +362,12 @@ static iaf_status parse_row(const csv_tok *t, cup *pp, long long row_line, size_
     if (ncols && col < ncols)
         return tok_error(t, err, row_start, row_line, e, "row has %zu field%s, the header has %zu",
                          col, col == 1 ? "" : "s", ncols);
-    if (extra_at)
-        return tok_error(t, err, row_start, row_line, extra_at,
-                         "row has %zu fields, the header has %zu", col, ncols);
+    if (extra_at) {
+        iaf_status st = tok_error(t, err, row_start, row_line, extra_at,
+                                  "row has %zu fields, the header has %zu", col, ncols);
+        t->err_pos = p; /* the count needs the whole row */
+        return st;
+    }
     *pp = p;
     *nfields = col;
     *nl_inside = nl;
@@ -396,14 +412,16 @@ static void header_free(csv_header *h)
     memset(h, 0, sizeof *h);
 }
 
-static iaf_status parse_header(const csv_tok *t, cup *pp, long long *line, iaf_arena *arena,
+static iaf_status parse_header(csv_tok *t, cup *pp, long long *line, iaf_arena *arena,
                                csv_header *h, iaf_error *err)
 {
     memset(h, 0, sizeof *h);
     skip_blank(t, pp, line);
-    if (*pp >= t->end)
+    if (*pp >= t->end) {
+        t->err_pos = t->end;
         return iaf_error_set(err, IAF_ERR_PARSE, t->file, *line, 1,
                              "empty file: no header row");
+    }
     cup p = *pp;
     size_t n = 0;
     long long nl = 0;
@@ -424,6 +442,7 @@ static iaf_status parse_header(const csv_tok *t, cup *pp, long long *line, iaf_a
     p = *pp;
     st = parse_row(t, &p, *line, n, &o, &n, &nl, err);
     if (st != IAF_OK) goto cleanup;
+    /* Errors below need the whole header row: they are found at its end. */
     for (size_t c = 0; c < n; c++) {
         if (names[c].len == 0) {
             st = tok_error(t, err, *pp, *line, pos[c], "empty column name (column %zu)", c + 1);
@@ -453,6 +472,7 @@ static iaf_status parse_header(const csv_tok *t, cup *pp, long long *line, iaf_a
     *pp = p;
     *line += 1 + nl;
 cleanup:
+    if (st == IAF_ERR_PARSE && t->err_pos && t->err_pos < p) t->err_pos = p;
     free(names);
     free(pos);
     iaf_scratch_free(&sc);
@@ -476,19 +496,21 @@ typedef struct csv_reader {
     iaf_file *f;
     const char *file;
     unsigned char *owned; /* decoded text when the input was not UTF-8 */
-    csv_tok tok;
+    iaf_text_in in;
+    csv_tok tok; /* the dialect; data, base and end are set per window */
+    size_t bom;  /* bytes of byte-order mark at offset 0 */
     iaf_arena arena;
     csv_header hdr;
-    cup data_start;     /* first byte after the header's line end */
+    uint64_t data_start; /* offset of the first byte after the header's line end */
     long long data_line;
     size_t batch_rows;
     /* projection */
     size_t nproj, nuniq;
     int32_t *slot;     /* ncols: slot or -1 */
     size_t *proj_slot; /* nproj */
-    /* parts: part k reads rows starting in [bound[k], bound[k+1]) */
+    /* parts: part k reads the rows that start in [bound[k], bound[k+1]) */
     size_t nparts;
-    cup *bound; /* nparts + 1 */
+    uint64_t *bound; /* nparts + 1 */
     iaf_text_parts *tp;
 } csv_reader;
 
@@ -506,33 +528,52 @@ static void csv_close(void *rd)
     free(r);
 }
 
-static void plan_parts(csv_reader *r)
+static void tok_window(const csv_reader *r, csv_tok *t, const iaf_text_win *w)
+{
+    *t = r->tok;
+    t->data = w->p;
+    t->off = w->off;
+    t->end = w->p + w->len;
+    t->base = w->p + (w->off < r->bom ? r->bom - w->off : 0);
+}
+
+/* A parse in a window that stops short of the end of the input is only
+ * trusted when the tokenizer did not reach the window's end (it looks one
+ * byte ahead); otherwise the window must grow and the row be parsed again. */
+static int needs_more(const csv_tok *t, const iaf_text_win *w, iaf_status st, cup p)
+{
+    if (w->eof) return 0;
+    if (st == IAF_OK) return p >= t->end;
+    if (st == IAF_ERR_PARSE) return t->err_pos + 1 >= t->end;
+    return 0;
+}
+
+static void plan_parts(csv_reader *r, int header_has_lf)
 {
     r->nparts = 1;
-    size_t len = (size_t)(r->tok.end - r->data_start);
-    size_t chunk = iaf_text_part_bytes();
-    /* A part boundary needs the header's line end just before the data. */
-    if (r->data_start > r->tok.base && r->data_start[-1] == '\n' && len / 2 >= chunk) {
-        size_t n = (len + chunk - 1) / chunk;
-        if (n > CSV_MAX_PARTS) {
-            n = CSV_MAX_PARTS;
-            chunk = (len + n - 1) / n;
-            n = (len + chunk - 1) / chunk;
-        }
-        cup *b = iaf_calloc(n + 1, sizeof *b);
-        iaf_text_parts *tp = iaf_text_parts_create(n);
-        if (!b || !tp) {
-            /* Without memory for the plan, one part still reads correctly. */
-            free(b);
-            iaf_text_parts_free(tp);
-            return;
-        }
-        for (size_t k = 0; k < n; k++) b[k] = r->data_start + k * chunk;
-        b[n] = r->tok.end;
-        r->bound = b;
-        r->tp = tp;
-        r->nparts = n;
+    uint64_t len = r->in.size - r->data_start;
+    uint64_t chunk = iaf_text_part_bytes();
+    /* Part boundaries count from the header's line end. */
+    if (!header_has_lf || len / 2 < chunk) return;
+    uint64_t n = (len + chunk - 1) / chunk;
+    if (n > CSV_MAX_PARTS) {
+        n = CSV_MAX_PARTS;
+        chunk = (len + n - 1) / n;
+        n = (len + chunk - 1) / chunk;
     }
+    uint64_t *b = iaf_calloc((size_t)n + 1, sizeof *b);
+    iaf_text_parts *tp = iaf_text_parts_create((size_t)n);
+    if (!b || !tp) {
+        /* Without memory for the plan, one part still reads correctly. */
+        free(b);
+        iaf_text_parts_free(tp);
+        return;
+    }
+    for (uint64_t k = 0; k < n; k++) b[k] = r->data_start + k * chunk;
+    b[n] = r->in.size;
+    r->bound = b;
+    r->tp = tp;
+    r->nparts = (size_t)n;
 }
 
 static iaf_status csv_open(iaf_file *f, const iaf_source_options *opt, void **rdp, iaf_error *err)
@@ -541,41 +582,60 @@ static iaf_status csv_open(iaf_file *f, const iaf_source_options *opt, void **rd
     const char *file = iaf_file_name(f);
     csv_reader *r = calloc(1, sizeof *r);
     if (!r) return iaf_error_set(err, IAF_ERR_NOMEM, file, 0, 0, "out of memory");
+    iaf_text_win w = {0};
     r->f = f;
     r->file = file;
     r->batch_rows = opt && opt->batch_rows ? opt->batch_rows : CSV_DEFAULT_BATCH;
-    const unsigned char *data;
-    iaf_status st = iaf_file_map(f, &data, err);
-    if (st != IAF_OK) goto fail;
-    size_t n = (size_t)iaf_file_size(f);
     iaf_text_encoding enc;
-    st = iaf_text_encoding_parse(opt ? opt->encoding : NULL, &enc, file, err);
+    iaf_status st = iaf_text_encoding_parse(opt ? opt->encoding : NULL, &enc, file, err);
     if (st != IAF_OK) goto fail;
+    r->in.f = f;
+    r->in.size = iaf_file_size(f);
     if (enc != IAF_ENC_UTF8) {
+        const unsigned char *data;
         size_t outlen;
-        st = iaf_to_utf8(opt->encoding, data, n, &r->owned, &outlen, file, err);
+        st = iaf_file_map(f, &data, err);
         if (st != IAF_OK) goto fail;
-        data = r->owned;
-        n = outlen;
+        st = iaf_to_utf8(opt->encoding, data, (size_t)r->in.size, &r->owned, &outlen, file, err);
+        if (st != IAF_OK) goto fail;
+        r->in.mem = r->owned;
+        r->in.size = outlen;
     }
-    st = tok_init(&r->tok, data, n, file, default_delim(file, opt ? opt->delimiter : 0), 0, err);
+    st = tok_init(&r->tok, (cup) "", 0, file, default_delim(file, opt ? opt->delimiter : 0), 0,
+                  err);
     if (st != IAF_OK) goto fail;
-    cup p = r->tok.base;
-    long long line = 1;
-    st = parse_header(&r->tok, &p, &line, &r->arena, &r->hdr, err);
-    if (st != IAF_OK) goto fail;
-    r->data_start = p;
-    r->data_line = line;
+    size_t need = 0;
+    for (;;) {
+        st = iaf_text_win_load(&r->in, &w, 0, need, err);
+        if (st != IAF_OK) goto fail;
+        r->bom = w.len >= 3 && w.p[0] == 0xEF && w.p[1] == 0xBB && w.p[2] == 0xBF ? 3 : 0;
+        csv_tok t;
+        tok_window(r, &t, &w);
+        cup p = t.base;
+        long long line = 1;
+        st = parse_header(&t, &p, &line, &r->arena, &r->hdr, err);
+        if (needs_more(&t, &w, st, p)) {
+            header_free(&r->hdr);
+            need = 2 * w.len + 2;
+            continue;
+        }
+        if (st != IAF_OK) goto fail;
+        r->data_start = w.off + (uint64_t)(p - w.p);
+        r->data_line = line;
+        plan_parts(r, p > t.base && p[-1] == '\n');
+        break;
+    }
+    iaf_text_win_free(&w);
     r->slot = iaf_malloc(r->hdr.ncols * sizeof *r->slot);
     if (!r->slot) {
         st = iaf_error_set(err, IAF_ERR_NOMEM, file, 0, 0, "out of memory");
         goto fail;
     }
     for (size_t c = 0; c < r->hdr.ncols; c++) r->slot[c] = -1;
-    plan_parts(r);
     *rdp = r;
     return IAF_OK;
 fail:
+    iaf_text_win_free(&w);
     csv_close(r);
     return st;
 }
@@ -640,17 +700,14 @@ static uint64_t csv_part_bytes(void *rd, size_t part)
 {
     csv_reader *r = rd;
     if (r->nparts == 1) return iaf_file_size(r->f);
-    return (uint64_t)(r->bound[part + 1] - r->bound[part]);
+    return r->bound[part + 1] - r->bound[part];
 }
 
-/* Range j of the count plan: [bound[j] - 1, bound[j+1] - 1). A row starts
- * right after an LF outside quotes that is not followed by a blank line. */
-static void csv_range_stats(void *ctx, size_t j, iaf_text_stats *st)
+/* Counts over [p, b) of one window; s and e bound the lookahead. */
+static void stats_block(cup p, cup b, cup e, unsigned *parity, iaf_text_stats *st)
 {
-    const csv_reader *r = ctx;
-    cup p = r->bound[j] - 1, b = r->bound[j + 1] - 1, e = r->tok.end;
     long long nl = 0, rows_any = 0, rows_even = 0;
-    unsigned parity = 0; /* quotes seen so far in the range, mod 2 */
+    unsigned par = *parity;
 #ifdef CSV_SSE2
     const __m128i vq = _mm_set1_epi8('"'), vn = _mm_set1_epi8('\n');
     while (b - p >= 64) {
@@ -659,7 +716,7 @@ static void csv_range_stats(void *ctx, size_t j, iaf_text_stats *st)
                             _mm_cmpeq_epi8(x2, vq), _mm_cmpeq_epi8(x3, vq));
         uint64_t mn = mask4(_mm_cmpeq_epi8(x0, vn), _mm_cmpeq_epi8(x1, vn),
                             _mm_cmpeq_epi8(x2, vn), _mm_cmpeq_epi8(x3, vn));
-        /* inside[i] = parity of the quotes at or before byte i */
+        /* bit i of in: parity of the quotes at or before byte i */
         uint64_t in = mq;
         in ^= in << 1;
         in ^= in << 2;
@@ -667,7 +724,7 @@ static void csv_range_stats(void *ctx, size_t j, iaf_text_stats *st)
         in ^= in << 8;
         in ^= in << 16;
         in ^= in << 32;
-        if (parity) in = ~in;
+        if (par) in = ~in;
         while (mn) {
             unsigned i = ctz64(mn);
             mn &= mn - 1;
@@ -678,110 +735,152 @@ static void csv_range_stats(void *ctx, size_t j, iaf_text_stats *st)
                 if (!((in >> i) & 1)) rows_even++;
             }
         }
-        parity = (unsigned)(in >> 63) & 1;
+        par = (unsigned)(in >> 63) & 1;
         p += 64;
     }
 #endif
     for (; p < b; p++) {
         if (*p == '"') {
-            parity ^= 1;
+            par ^= 1;
         } else if (*p == '\n') {
             cup s = p + 1;
             nl++;
             if (s < e && !is_line_end(s, e)) {
                 rows_any++;
-                if (!parity) rows_even++;
+                if (!par) rows_even++;
             }
         }
     }
-    st->nl = nl;
-    st->rows_even = rows_even;
-    st->rows_odd = rows_any - rows_even;
+    *parity = par;
+    st->nl += nl;
+    st->rows_even += rows_even;
+    st->rows_odd += rows_any - rows_even;
+}
+
+/* Range j of the count plan: [bound[j] - 1, bound[j+1] - 1). A row starts
+ * right after each LF outside quotes that is not followed by a blank line. */
+static void csv_range_stats(void *ctx, size_t j, iaf_text_stats *st)
+{
+    const csv_reader *r = ctx;
+    uint64_t off = r->bound[j] - 1, end = r->bound[j + 1] - 1;
+    size_t step = iaf_text_window_bytes();
+    iaf_text_win w = {0};
+    unsigned parity = 0;
+    memset(st, 0, sizeof *st);
+    while (off < end) {
+        size_t n = (size_t)IAF_MIN((uint64_t)step, end - off);
+        /* two more bytes: the blank-line test looks past an LF */
+        if (iaf_text_win_load(&r->in, &w, off, n + 2, NULL) != IAF_OK) {
+            st->failed = 1;
+            break;
+        }
+        stats_block(w.p, w.p + n, w.p + w.len, &parity, st);
+        off += n;
+    }
+    iaf_text_win_free(&w);
     st->flip = (int)parity;
 }
 
-/* Start of part k >= 1: from the state at bound[k] - 1, move past the first
- * LF outside quotes. */
-static void part_start(const csv_reader *r, size_t k, cup *pp, long long *line, long long *row)
+/* Start of part k >= 1: from the state at bound[k] - 1, the first byte
+ * after the first LF outside quotes; its line and row index. */
+static iaf_status part_start(csv_reader *r, size_t k, uint64_t *pos, long long *line,
+                             long long *row, iaf_error *err)
 {
     iaf_text_stats pre;
-    iaf_text_parts_prefix(r->tp, k, csv_range_stats, (void *)r, &pre);
+    iaf_text_parts_prefix(r->tp, k, csv_range_stats, r, &pre);
+    if (pre.failed)
+        return iaf_error_set(err, IAF_ERR_IO, r->file, 0, 0, "read failed while planning parts");
     int inq = pre.flip;
-    long long ln = r->data_line - 1 + pre.nl, rows = pre.rows_even;
-    cup p = r->bound[k] - 1, e = r->tok.end;
-    for (;;) {
-        if (inq) {
-            cup q = memchr(p, '"', (size_t)(e - p));
-            if (!q) {
-                p = e;
-                break;
+    long long ln = r->data_line - 1 + pre.nl;
+    uint64_t off = r->bound[k] - 1;
+    iaf_text_win w = {0};
+    iaf_status st = IAF_OK;
+    *pos = r->in.size;
+    while (off < r->in.size) {
+        st = iaf_text_win_load(&r->in, &w, off, 0, err);
+        if (st != IAF_OK) break;
+        cup p = w.p, e = w.p + w.len, found = NULL;
+        while (p < e && !found) {
+            if (inq) {
+                cup q = memchr(p, '"', (size_t)(e - p));
+                ln += count_lf(p, q ? q : e);
+                if (!q) break;
+                p = q + 1;
+                inq = 0;
+            } else {
+                cup q = p;
+                while (q < e && *q != '"' && *q != '\n') q++;
+                if (q >= e) break;
+                p = q + 1;
+                if (*q == '\n') {
+                    ln++;
+                    found = q;
+                } else {
+                    inq = 1;
+                }
             }
-            ln += count_lf(p, q);
-            p = q + 1;
-            inq = 0;
-        } else {
-            cup q = p;
-            while (q < e && *q != '"' && *q != '\n') q++;
-            if (q >= e) {
-                p = e;
-                break;
-            }
-            p = q + 1;
-            if (*q == '\n') {
-                ln++;
-                break;
-            }
-            inq = 1;
         }
+        if (found) {
+            *pos = w.off + (uint64_t)(found + 1 - w.p);
+            break;
+        }
+        off = w.off + w.len;
     }
-    *pp = p;
+    iaf_text_win_free(&w);
     *line = ln;
-    *row = rows;
+    *row = pre.rows_even;
+    return st;
 }
-
-typedef struct csv_work {
-    iaf_sv *colbuf; /* nuniq * batch_rows, column-major */
-    iaf_column *cols;
-    iaf_scratch sc;
-} csv_work;
 
 static iaf_status run_part(csv_reader *r, size_t part, iaf_emit_fn emit, void *user,
                            iaf_error *err, int *emit_failed)
 {
-    const csv_tok *t = &r->tok;
     size_t br = r->batch_rows;
-    csv_work w = {0};
+    iaf_sv *colbuf = NULL;
+    iaf_column *cols = NULL;
+    iaf_scratch sc = {0};
+    iaf_text_win w = {0};
     iaf_status st = IAF_OK;
     *emit_failed = 0;
     if (r->nuniq && br > SIZE_MAX / sizeof(iaf_sv) / r->nuniq)
         return iaf_error_set(err, IAF_ERR_LIMIT, r->file, 0, 0, "batch too large");
-    w.colbuf = iaf_malloc(r->nuniq * br * sizeof *w.colbuf);
-    w.cols = iaf_calloc(r->nproj, sizeof *w.cols);
-    if (!w.colbuf || !w.cols) {
+    colbuf = iaf_malloc(r->nuniq * br * sizeof *colbuf);
+    cols = iaf_calloc(r->nproj, sizeof *cols);
+    if (!colbuf || !cols) {
         st = iaf_error_set(err, IAF_ERR_NOMEM, r->file, 0, 0, "out of memory");
         goto cleanup;
     }
     for (size_t i = 0; i < r->nproj; i++) {
-        w.cols[i].kind = IAF_COL_STR;
-        w.cols[i].str = w.colbuf + r->proj_slot[i] * br;
+        cols[i].kind = IAF_COL_STR;
+        cols[i].str = colbuf + r->proj_slot[i] * br;
     }
-    cup p, e = t->end;
-    long long line, row;
+    uint64_t pos = 0, size = r->in.size;
+    long long line = 0, row = 0;
     if (part == 0) {
-        p = r->data_start;
+        pos = r->data_start;
         line = r->data_line;
         row = 0;
     } else {
-        part_start(r, part, &p, &line, &row);
+        st = part_start(r, part, &pos, &line, &row, err);
+        if (st != IAF_OK) goto cleanup;
     }
-    cup limit = part + 1 < r->nparts ? r->bound[part + 1] : e;
+    uint64_t limit = part + 1 < r->nparts ? r->bound[part + 1] : size;
     const size_t ncols = r->hdr.ncols;
-    row_out o = {w.colbuf, br, r->slot, NULL, &w.sc, 1};
-    iaf_batch b = {0, r->nproj, w.cols, r->file, 0, row};
+    row_out o = {colbuf, br, r->slot, NULL, &sc, 1};
+    iaf_batch b = {0, r->nproj, cols, r->file, 0, row};
+    csv_tok t;
+    st = iaf_text_win_load(&r->in, &w, pos, 0, err);
+    if (st != IAF_OK) goto cleanup;
+    tok_window(r, &t, &w);
+    size_t need = 0;
     for (;;) {
-        skip_blank(t, &p, &line);
-        int done = p >= e || (part + 1 < r->nparts && p >= limit);
-        if (b.nrows == br || (done && b.nrows)) {
+        cup p = w.p + (pos - w.off);
+        skip_blank(&t, &p, &line);
+        pos = w.off + (uint64_t)(p - w.p);
+        int done = pos >= size || pos >= limit;
+        int refill = !done && !w.eof && (p >= t.end || need);
+        /* Views point into the window: hand them over before it moves. */
+        if (b.nrows && (b.nrows == br || done || refill)) {
             if (emit) {
                 st = emit(user, &b, err);
                 if (st != IAF_OK) {
@@ -789,24 +888,38 @@ static iaf_status run_part(csv_reader *r, size_t part, iaf_emit_fn emit, void *u
                     goto cleanup;
                 }
             }
-            iaf_scratch_reset(&w.sc);
+            iaf_scratch_reset(&sc);
             b.first_row += (long long)b.nrows;
             b.nrows = 0;
         }
         if (done) break;
+        if (refill) {
+            st = iaf_text_win_load(&r->in, &w, pos, need, err);
+            if (st != IAF_OK) goto cleanup;
+            tok_window(r, &t, &w);
+            need = 0;
+            continue;
+        }
         if (b.nrows == 0) b.first_line = line;
-        o.out = w.colbuf + b.nrows;
+        o.out = colbuf + b.nrows;
         size_t nf;
         long long nl;
-        st = parse_row(t, &p, line, ncols, &o, &nf, &nl, err);
+        cup q = p;
+        st = parse_row(&t, &q, line, ncols, &o, &nf, &nl, err);
+        if (needs_more(&t, &w, st, q)) {
+            need = 2 * (size_t)(t.end - p) + 2;
+            continue;
+        }
         if (st != IAF_OK) goto cleanup;
+        pos = w.off + (uint64_t)(q - w.p);
         line += 1 + nl;
         b.nrows++;
     }
 cleanup:
-    free(w.colbuf);
-    free(w.cols);
-    iaf_scratch_free(&w.sc);
+    free(colbuf);
+    free(cols);
+    iaf_scratch_free(&sc);
+    iaf_text_win_free(&w);
     return st;
 }
 

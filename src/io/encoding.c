@@ -307,6 +307,7 @@ void iaf_text_parts_stats(iaf_text_parts *tp, size_t j, iaf_text_stats_fn fn, vo
 
 static void combine(iaf_text_stats *acc, const iaf_text_stats *r)
 {
+    acc->failed |= r->failed;
     acc->nl += r->nl;
     acc->rows_even += acc->flip ? r->rows_odd : r->rows_even;
     acc->flip ^= r->flip;
@@ -315,7 +316,7 @@ static void combine(iaf_text_stats *acc, const iaf_text_stats *r)
 void iaf_text_parts_prefix(iaf_text_parts *tp, size_t k, iaf_text_stats_fn fn, void *ctx,
                            iaf_text_stats *out)
 {
-    iaf_text_stats acc = {0, 0, 0, 0};
+    iaf_text_stats acc = {0, 0, 0, 0, 0};
     size_t j = k;
     /* the nearest part before k whose prefix is known */
     while (j > 0 &&
@@ -374,4 +375,68 @@ size_t iaf_text_part_bytes(void)
         if (*endp == '\0' && v >= 1) return (size_t)v;
     }
     return (size_t)32 << 20;
+}
+
+size_t iaf_text_window_bytes(void)
+{
+    const char *s = getenv("IAF_TEXT_WINDOW_BYTES");
+    if (s && *s) {
+        char *endp;
+        unsigned long long v = strtoull(s, &endp, 10);
+        if (*endp == '\0' && v >= 1) return (size_t)v;
+    }
+    return (size_t)1 << 20;
+}
+
+iaf_status iaf_text_win_load(const iaf_text_in *in, iaf_text_win *w, uint64_t from, size_t need,
+                             iaf_error *err)
+{
+    if (from > in->size) from = in->size;
+    if (in->mem) {
+        w->p = in->mem + from;
+        w->len = (size_t)(in->size - from);
+        w->off = from;
+        w->eof = 1;
+        return IAF_OK;
+    }
+    uint64_t avail = in->size - from;
+    size_t want = IAF_MAX(need, iaf_text_window_bytes());
+    if (want > avail) want = (size_t)avail;
+    size_t keep = 0;
+    if (w->len && from >= w->off && from < w->off + w->len) {
+        keep = (size_t)(w->off + w->len - from);
+        memmove(w->buf, w->p + (from - w->off), keep);
+        if (keep > want) want = keep;
+    }
+    if (want > w->cap || !w->buf) {
+        size_t ncap = IAF_MAX(want, w->cap * 2);
+        if (ncap > avail) ncap = (size_t)avail;
+        if (ncap < want || ncap == 0) ncap = IAF_MAX(want, 1);
+        if (ncap > IAF_ALLOC_CAP)
+            return iaf_error_set(err, IAF_ERR_LIMIT, iaf_file_name(in->f), 0, 0,
+                                 "a row longer than %zu bytes", (size_t)IAF_ALLOC_CAP);
+        unsigned char *nb = realloc(w->buf, ncap);
+        if (!nb)
+            return iaf_error_set(err, IAF_ERR_NOMEM, iaf_file_name(in->f), 0, 0,
+                                 "out of memory");
+        w->buf = nb;
+        w->cap = ncap;
+    }
+    w->p = w->buf;
+    w->len = keep;
+    w->off = from;
+    w->eof = 0;
+    if (want > keep) {
+        iaf_status st = iaf_file_pread(in->f, w->buf + keep, want - keep, from + keep, err);
+        if (st != IAF_OK) return st;
+    }
+    w->len = want;
+    w->eof = from + want == in->size;
+    return IAF_OK;
+}
+
+void iaf_text_win_free(iaf_text_win *w)
+{
+    free(w->buf);
+    memset(w, 0, sizeof *w);
 }

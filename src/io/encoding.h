@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "iaf/status.h"
+#include "io/file.h"
 
 /* Which decoding an encoding option asks for. */
 typedef enum iaf_text_encoding {
@@ -64,6 +65,7 @@ void iaf_scratch_free(iaf_scratch *s);
  * worker that fails re-validates earlier parts (once each, memoised) and
  * reports the first error of the file. */
 typedef struct iaf_text_stats {
+    int failed;          /* the range could not be read (I/O error) */
     long long nl;        /* LF bytes in the range */
     long long rows_even; /* rows starting in the range if it starts outside quotes */
     long long rows_odd;  /* ... if it starts inside a quoted field (CSV only) */
@@ -87,6 +89,38 @@ void iaf_text_parts_prefix(iaf_text_parts *tp, size_t k, iaf_text_stats_fn fn, v
 int iaf_text_parts_outcome(iaf_text_parts *tp, size_t part, iaf_error *err);
 void iaf_text_parts_set_clean(iaf_text_parts *tp, size_t part);
 void iaf_text_parts_set_failed(iaf_text_parts *tp, size_t part, const iaf_error *err);
+
+/* The input of a text reader: decoded text in memory, or a file read in
+ * windows with pread (on virtual machines, faulting in a large mapping page
+ * by page costs several times more than copying into a small buffer that
+ * stays in cache). */
+typedef struct iaf_text_in {
+    iaf_file *f;                /* read through windows when mem is NULL */
+    const unsigned char *mem;   /* whole text */
+    uint64_t size;
+} iaf_text_in;
+
+/* A window [off, off + len) of the input. For memory input it is the
+ * whole rest of the text; for files, a private buffer. */
+typedef struct iaf_text_win {
+    unsigned char *buf;
+    size_t cap;
+    const unsigned char *p; /* first byte of the window */
+    size_t len;
+    uint64_t off;
+    int eof; /* the window reaches the end of the input */
+} iaf_text_win;
+
+/* Move the window to start at `from` holding at least `need` bytes (fewer
+ * only at the end of the input) and, for files, about the configured window
+ * size. Bytes already in the window are kept, not read again. */
+iaf_status iaf_text_win_load(const iaf_text_in *in, iaf_text_win *w, uint64_t from, size_t need,
+                             iaf_error *err);
+void iaf_text_win_free(iaf_text_win *w);
+
+/* Bytes per window: IAF_TEXT_WINDOW_BYTES from the environment when set
+ * (tests use tiny values), else 1 MiB. */
+size_t iaf_text_window_bytes(void);
 
 /* Bytes per part for big text files: IAF_TEXT_PART_BYTES from the
  * environment when set (tests use small values), else 32 MiB. */

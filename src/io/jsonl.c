@@ -50,7 +50,8 @@ typedef struct jctx {
     cup le; /* its end: the LF or the end of the text */
     long long line;
     const char *file;
-    cup data; /* start of the text, for byte offsets */
+    cup data;     /* start of the text in memory (a window of the input) */
+    uint64_t off; /* input offset of data, for byte offsets in errors */
     iaf_scratch *sc;
     iaf_error *err;
 } jctx;
@@ -69,7 +70,7 @@ static iaf_status
     va_end(ap);
     iaf_error_set(c->err, IAF_ERR_PARSE, c->file, c->line, (long long)(pos - c->ls) + 1, "%s",
                   msg);
-    c->err->offset = (long long)(pos - c->data);
+    c->err->offset = (long long)(c->off + (uint64_t)(pos - c->data));
     return IAF_ERR_PARSE;
 }
 
@@ -385,10 +386,12 @@ static iaf_status read_value(const jctx *c, cup p, iaf_sv *out, cup *next)
 
 /* Remembers, per key position in an object, the key seen there last and its
  * slot: rows of one file nearly always list the same keys in the same order,
- * so a memcmp replaces a hash lookup. The cached key points into the text. */
+ * so a memcmp replaces a hash lookup. Keys are copied (the window moves);
+ * longer keys are not cached. */
+#define JSONL_KEY_CACHE_LEN 62
 typedef struct key_cache {
-    cup key;
-    size_t len;
+    unsigned char len; /* 0 = empty (the empty key is never cached) */
+    char key[JSONL_KEY_CACHE_LEN];
     int32_t slot;
 } key_cache;
 
@@ -422,7 +425,7 @@ static iaf_status parse_object(const jctx *c, cup p, const iaf_strmap *proj, key
             ke = ce;
             size_t klen = (size_t)(ke - ks);
             if (kf || (proj && proj->n)) {
-                if (!esc && !kf && ord < JSONL_KEY_CACHE && kc[ord].key && kc[ord].len == klen &&
+                if (!esc && !kf && ord < JSONL_KEY_CACHE && kc[ord].len == klen && klen &&
                     memcmp(kc[ord].key, ks, klen) == 0) {
                     slot = kc[ord].slot;
                 } else {
@@ -435,9 +438,9 @@ static iaf_status parse_object(const jctx *c, cup p, const iaf_strmap *proj, key
                     } else {
                         int64_t id = iaf_strmap_find(proj, k.ptr, k.len);
                         slot = id < 0 ? -1 : (int32_t)id;
-                        if (!esc && ord < JSONL_KEY_CACHE) {
-                            kc[ord].key = ks;
-                            kc[ord].len = klen;
+                        if (!esc && ord < JSONL_KEY_CACHE && klen <= JSONL_KEY_CACHE_LEN) {
+                            memcpy(kc[ord].key, ks, klen);
+                            kc[ord].len = (unsigned char)klen;
                             kc[ord].slot = slot;
                         }
                     }
@@ -494,14 +497,15 @@ struct jsonl_reader {
     iaf_file *f;
     const char *file;
     unsigned char *owned; /* decoded text when the input was not UTF-8 */
-    cup data, base, end;  /* base: after the BOM */
+    iaf_text_in in;
+    uint64_t base; /* offset after the byte-order mark */
     size_t batch_rows;
     iaf_strmap keys; /* keys of the first object, in order */
     iaf_strmap proj; /* projected names -> slot */
     size_t nproj;
     size_t *proj_slot;
     size_t nparts;
-    cup *bound;
+    uint64_t *bound; /* part k reads the lines that start in [bound[k], bound[k+1]) */
     iaf_text_parts *tp;
 };
 
@@ -528,27 +532,61 @@ static int32_t collect_key(void *ctx, iaf_sv key, iaf_status *st)
 static void jsonl_plan_parts(jsonl_reader *r)
 {
     r->nparts = 1;
-    size_t len = (size_t)(r->end - r->base);
-    size_t chunk = iaf_text_part_bytes();
+    uint64_t len = r->in.size - r->base;
+    uint64_t chunk = iaf_text_part_bytes();
     if (len / 2 < chunk) return;
-    size_t n = (len + chunk - 1) / chunk;
+    uint64_t n = (len + chunk - 1) / chunk;
     if (n > JSONL_MAX_PARTS) {
         n = JSONL_MAX_PARTS;
         chunk = (len + n - 1) / n;
         n = (len + chunk - 1) / chunk;
     }
-    cup *b = iaf_calloc(n + 1, sizeof *b);
-    iaf_text_parts *tp = iaf_text_parts_create(n);
+    uint64_t *b = iaf_calloc((size_t)n + 1, sizeof *b);
+    iaf_text_parts *tp = iaf_text_parts_create((size_t)n);
     if (!b || !tp) {
         free(b);
         iaf_text_parts_free(tp);
         return;
     }
-    for (size_t k = 0; k < n; k++) b[k] = r->base + k * chunk;
-    b[n] = r->end;
+    for (uint64_t k = 0; k < n; k++) b[k] = r->base + k * chunk;
+    b[n] = r->in.size;
     r->bound = b;
     r->tp = tp;
-    r->nparts = n;
+    r->nparts = (size_t)n;
+}
+
+/* The line starting at pos, when it is whole in the window. */
+static int line_in_window(const iaf_text_win *w, uint64_t pos, cup *ls, cup *le)
+{
+    if (!w->p || pos < w->off || pos >= w->off + w->len) return 0;
+    cup s = w->p + (pos - w->off), e = w->p + w->len;
+    cup q = memchr(s, '\n', (size_t)(e - s));
+    if (!q && !w->eof) return 0;
+    *ls = s;
+    *le = q ? q : e;
+    return 1;
+}
+
+/* Move the window so that the line starting at *pos is whole in it. On
+ * return [*ls, *le) is the line (without its LF). */
+static iaf_status load_line(const jsonl_reader *r, iaf_text_win *w, uint64_t pos, cup *ls,
+                            cup *le, iaf_error *err)
+{
+    size_t need = 0;
+    for (;;) {
+        if (pos < w->off || pos >= w->off + w->len || need) {
+            iaf_status st = iaf_text_win_load(&r->in, w, pos, need, err);
+            if (st != IAF_OK) return st;
+        }
+        cup s = w->p + (pos - w->off), e = w->p + w->len;
+        cup q = memchr(s, '\n', (size_t)(e - s));
+        if (q || w->eof) {
+            *ls = s;
+            *le = q ? q : e;
+            return IAF_OK;
+        }
+        need = 2 * (size_t)(e - s) + 2;
+    }
 }
 
 static iaf_status jsonl_open(iaf_file *f, const iaf_source_options *opt, void **rdp,
@@ -558,54 +596,59 @@ static iaf_status jsonl_open(iaf_file *f, const iaf_source_options *opt, void **
     const char *file = iaf_file_name(f);
     jsonl_reader *r = calloc(1, sizeof *r);
     if (!r) return iaf_error_set(err, IAF_ERR_NOMEM, file, 0, 0, "out of memory");
+    iaf_text_win w = {0};
+    iaf_scratch sc = {0};
     r->f = f;
     r->file = file;
     r->batch_rows = opt && opt->batch_rows ? opt->batch_rows : JSONL_DEFAULT_BATCH;
-    const unsigned char *data;
-    iaf_status st = iaf_file_map(f, &data, err);
-    if (st != IAF_OK) goto fail;
-    size_t n = (size_t)iaf_file_size(f);
     iaf_text_encoding enc;
-    st = iaf_text_encoding_parse(opt ? opt->encoding : NULL, &enc, file, err);
+    iaf_status st = iaf_text_encoding_parse(opt ? opt->encoding : NULL, &enc, file, err);
     if (st != IAF_OK) goto fail;
+    r->in.f = f;
+    r->in.size = iaf_file_size(f);
     if (enc != IAF_ENC_UTF8) {
+        const unsigned char *data;
         size_t outlen;
-        st = iaf_to_utf8(opt->encoding, data, n, &r->owned, &outlen, file, err);
+        st = iaf_file_map(f, &data, err);
         if (st != IAF_OK) goto fail;
-        data = r->owned;
-        n = outlen;
+        st = iaf_to_utf8(opt->encoding, data, (size_t)r->in.size, &r->owned, &outlen, file, err);
+        if (st != IAF_OK) goto fail;
+        r->in.mem = r->owned;
+        r->in.size = outlen;
     }
-    r->data = data;
-    r->base = data;
-    r->end = data + n;
-    if (n >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) r->base += 3;
+    st = iaf_text_win_load(&r->in, &w, 0, 3, err);
+    if (st != IAF_OK) goto fail;
+    if (w.len >= 3 && w.p[0] == 0xEF && w.p[1] == 0xBB && w.p[2] == 0xBF) r->base = 3;
 
     /* The keys of the first object name the columns. */
-    iaf_scratch sc = {0};
-    jctx c = {r->base, NULL, 1, file, r->data, &sc, err};
+    uint64_t pos = r->base;
+    jctx c = {NULL, NULL, 1, file, NULL, 0, &sc, err};
     for (;;) {
-        if (c.ls >= r->end) {
-            iaf_scratch_free(&sc);
-            st = iaf_error_set(err, IAF_ERR_PARSE, file, c.line, 1,
-                               "empty file: no JSON object");
+        if (pos >= r->in.size) {
+            st = iaf_error_set(err, IAF_ERR_PARSE, file, c.line, 1, "empty file: no JSON object");
             goto fail;
         }
-        cup q = memchr(c.ls, '\n', (size_t)(r->end - c.ls));
-        c.le = q ? q : r->end;
+        st = load_line(r, &w, pos, &c.ls, &c.le, err);
+        if (st != IAF_OK) goto fail;
         if (!line_blank(c.ls, c.le)) break;
-        c.ls = c.le + 1;
+        pos += (uint64_t)(c.le - c.ls) + 1;
         c.line++;
     }
+    c.data = w.p;
+    c.off = w.off;
     st = parse_line(&c, NULL, NULL, NULL, 0, collect_key, r);
-    iaf_scratch_free(&sc);
     if (st != IAF_OK) {
         if (st == IAF_ERR_NOMEM) iaf_error_set(err, st, file, c.line, 0, "out of memory");
         goto fail;
     }
+    iaf_scratch_free(&sc);
+    iaf_text_win_free(&w);
     jsonl_plan_parts(r);
     *rdp = r;
     return IAF_OK;
 fail:
+    iaf_scratch_free(&sc);
+    iaf_text_win_free(&w);
     jsonl_close(r);
     return st;
 }
@@ -653,7 +696,25 @@ static uint64_t jsonl_part_bytes(void *rd, size_t part)
 {
     jsonl_reader *r = rd;
     if (r->nparts == 1) return iaf_file_size(r->f);
-    return (uint64_t)(r->bound[part + 1] - r->bound[part]);
+    return r->bound[part + 1] - r->bound[part];
+}
+
+/* Is the line starting at offset pos blank (or absent)? */
+static int blank_at(const jsonl_reader *r, iaf_text_win *w, uint64_t pos, int *failed)
+{
+    for (;;) {
+        if (pos >= r->in.size) return 1;
+        if (pos < w->off || pos >= w->off + w->len) {
+            if (iaf_text_win_load(&r->in, w, pos, 0, NULL) != IAF_OK) {
+                *failed = 1;
+                return 1;
+            }
+        }
+        cup s = w->p + (pos - w->off), e = w->p + w->len;
+        cup t = skip_ws(s, e);
+        if (t < e) return *t == '\n';
+        pos += (uint64_t)(t - s);
+    }
 }
 
 /* Range j: LFs in [bound[j] - 1, bound[j+1] - 1) (from base for j == 0);
@@ -662,27 +723,37 @@ static uint64_t jsonl_part_bytes(void *rd, size_t part)
 static void jsonl_range_stats(void *ctx, size_t j, iaf_text_stats *st)
 {
     const jsonl_reader *r = ctx;
-    cup p = j ? r->bound[j] - 1 : r->base, b = r->bound[j + 1] - 1, e = r->end;
+    uint64_t off = j ? r->bound[j] - 1 : r->base, end = r->bound[j + 1] - 1;
+    iaf_text_win w = {0}, look = {0};
     long long nl = 0, rows = 0;
-    if (j == 0) {
-        cup q = memchr(r->base, '\n', (size_t)(e - r->base));
-        if (!line_blank(r->base, q ? q : e)) rows++;
-    }
-    while (p < b) {
-        cup q = memchr(p, '\n', (size_t)(b - p));
-        if (!q) break;
-        nl++;
-        cup s = q + 1;
-        if (s < e) {
-            cup t = skip_ws(s, e);
-            if (t < e && *t != '\n') rows++;
+    int failed = 0;
+    if (j == 0 && !blank_at(r, &look, r->base, &failed)) rows++;
+    while (off < end && !failed) {
+        if (iaf_text_win_load(&r->in, &w, off, 0, NULL) != IAF_OK) {
+            failed = 1;
+            break;
         }
-        p = q + 1;
+        cup p = w.p, b = w.p + (size_t)IAF_MIN((uint64_t)w.len, end - off);
+        while (p < b) {
+            cup q = memchr(p, '\n', (size_t)(b - p));
+            if (!q) break;
+            nl++;
+            uint64_t s = w.off + (uint64_t)(q + 1 - w.p);
+            /* most lines start with '{': no need to look further */
+            if (q + 1 < w.p + w.len ? q[1] == '{' : 0)
+                rows++;
+            else if (!blank_at(r, &look, s, &failed))
+                rows++;
+            p = q + 1;
+        }
+        off = w.off + (uint64_t)(b - w.p);
     }
+    iaf_text_win_free(&w);
+    iaf_text_win_free(&look);
+    memset(st, 0, sizeof *st);
+    st->failed = failed;
     st->nl = nl;
     st->rows_even = rows;
-    st->rows_odd = 0;
-    st->flip = 0;
 }
 
 static iaf_status run_part(jsonl_reader *r, size_t part, iaf_emit_fn emit, void *user,
@@ -695,6 +766,7 @@ static iaf_status run_part(jsonl_reader *r, size_t part, iaf_emit_fn emit, void 
     if (nuniq && br > SIZE_MAX / sizeof(iaf_sv) / nuniq)
         return iaf_error_set(err, IAF_ERR_LIMIT, r->file, 0, 0, "batch too large");
     iaf_scratch sc = {0};
+    iaf_text_win w = {0};
     iaf_sv *colbuf = iaf_malloc(nuniq * br * sizeof *colbuf);
     iaf_column *cols = iaf_calloc(r->nproj, sizeof *cols);
     key_cache *kc = iaf_calloc(JSONL_KEY_CACHE, sizeof *kc);
@@ -706,31 +778,40 @@ static iaf_status run_part(jsonl_reader *r, size_t part, iaf_emit_fn emit, void 
         cols[i].kind = IAF_COL_STR;
         cols[i].str = colbuf + r->proj_slot[i] * br;
     }
-    cup p = r->base, e = r->end;
+    uint64_t pos = r->base, size = r->in.size;
     long long line = 1, row = 0;
     if (part > 0) {
         iaf_text_stats pre;
         iaf_text_parts_prefix(r->tp, part, jsonl_range_stats, r, &pre);
-        line += pre.nl;
+        if (pre.failed) {
+            st = iaf_error_set(err, IAF_ERR_IO, r->file, 0, 0, "read failed while planning parts");
+            goto cleanup;
+        }
+        line += pre.nl + 1;
         row = pre.rows_even;
-        cup q = memchr(r->bound[part] - 1, '\n', (size_t)(e - (r->bound[part] - 1)));
-        p = q ? q + 1 : e;
-        line++;
+        /* the first line start after bound[part] - 1 */
+        pos = size;
+        for (uint64_t off = r->bound[part] - 1; off < size;) {
+            st = iaf_text_win_load(&r->in, &w, off, 0, err);
+            if (st != IAF_OK) goto cleanup;
+            cup q = memchr(w.p, '\n', w.len);
+            if (q) {
+                pos = w.off + (uint64_t)(q + 1 - w.p);
+                break;
+            }
+            off = w.off + w.len;
+        }
     }
-    cup limit = part + 1 < r->nparts ? r->bound[part + 1] : e;
-    jctx c = {p, NULL, line, r->file, r->data, &sc, err};
+    uint64_t limit = part + 1 < r->nparts ? r->bound[part + 1] : size;
+    jctx c = {NULL, NULL, line, r->file, NULL, 0, &sc, err};
     iaf_batch b = {0, r->nproj, cols, r->file, 0, row};
     for (;;) {
-        /* find the next non-blank line */
-        while (c.ls < e && c.ls < limit) {
-            cup q = memchr(c.ls, '\n', (size_t)(e - c.ls));
-            c.le = q ? q : e;
-            if (!line_blank(c.ls, c.le)) break;
-            c.ls = c.le + 1;
-            c.line++;
-        }
-        int done = c.ls >= e || c.ls >= limit;
-        if (b.nrows == br || (done && b.nrows)) {
+        int done = pos >= size || pos >= limit;
+        cup ls = NULL, le = NULL;
+        int have = !done && line_in_window(&w, pos, &ls, &le);
+        /* The batch's views point into the window: hand them over before
+         * the window moves. */
+        if (b.nrows && (b.nrows == br || done || !have)) {
             if (emit) {
                 st = emit(user, &b, err);
                 if (st != IAF_OK) {
@@ -743,13 +824,25 @@ static iaf_status run_part(jsonl_reader *r, size_t part, iaf_emit_fn emit, void 
             b.nrows = 0;
         }
         if (done) break;
+        if (!have) {
+            st = load_line(r, &w, pos, &ls, &le, err);
+            if (st != IAF_OK) goto cleanup;
+        }
+        pos += (uint64_t)(le - ls) + 1;
+        if (line_blank(ls, le)) {
+            c.line++;
+            continue;
+        }
+        c.ls = ls;
+        c.le = le;
+        c.data = w.p;
+        c.off = w.off;
         if (b.nrows == 0) b.first_line = c.line;
         iaf_sv *vals = colbuf + b.nrows;
         for (size_t s = 0; s < nuniq; s++) vals[s * br] = (iaf_sv){NULL, 0};
         st = parse_line(&c, &r->proj, kc, vals, br, NULL, NULL);
         if (st != IAF_OK) goto cleanup;
         b.nrows++;
-        c.ls = c.le + 1;
         c.line++;
     }
 cleanup:
@@ -757,6 +850,7 @@ cleanup:
     free(cols);
     free(kc);
     iaf_scratch_free(&sc);
+    iaf_text_win_free(&w);
     return st;
 }
 

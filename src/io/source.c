@@ -360,13 +360,18 @@ typedef struct scan_worker {
     scan_shared *sh;
     int id;
     void *state;
+    int cancelled; /* stopped because another worker failed: not an error of ours */
     pthread_t thread;
 } scan_worker;
 
 static iaf_status emit_batch(void *user, const iaf_batch *b, iaf_error *err)
 {
     scan_worker *w = user;
-    if (atomic_load(&w->sh->failed)) return IAF_ERR_INVALID; /* another worker failed: stop */
+    if (atomic_load(&w->sh->failed)) {
+        /* another worker failed: unwind this part without reporting anything */
+        w->cancelled = 1;
+        return IAF_ERR_INVALID;
+    }
     iaf_status st = w->sh->cons->on_batch(w->sh->cons->ctx, w->state, b, err);
     atomic_fetch_add(&w->sh->rows_done, b->nrows);
     return st;
@@ -383,17 +388,17 @@ static void *worker_main(void *arg)
         src_file *sf = &sh->src->files[un.file];
         iaf_error e;
         iaf_error_clear(&e);
+        w->cancelled = 0;
         iaf_status st = sh->src->vt->read_part(sf->rd, un.part, emit_batch, w, &e);
+        if (st != IAF_OK && w->cancelled) break;
         if (st != IAF_OK) {
             pthread_mutex_lock(&sh->lock);
             /* keep the error of the earliest unit, so that a multi-threaded run
              * reports the same error as a single-threaded one */
             if (sh->first_st == IAF_OK || u < sh->first_unit) {
-                if (!atomic_load(&sh->failed) || u < sh->first_unit) {
-                    sh->first_st = st;
-                    sh->first_err = e;
-                    sh->first_unit = u;
-                }
+                sh->first_st = st;
+                sh->first_err = e;
+                sh->first_unit = u;
             }
             atomic_store(&sh->failed, 1);
             pthread_mutex_unlock(&sh->lock);

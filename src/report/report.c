@@ -6,8 +6,24 @@
 
 #include "report/json.h"
 
-static const char *verdict_note =
-    "verdicts need bootstrap intervals, which this version does not compute yet";
+static const char *verdict_str(const iaf_check_result *r)
+{
+    const char *v = r->cmp ? iaf_verdict_name(r->cmp->verdict.verdict) : NULL;
+    return v;
+}
+
+static const iaf_screen *key_screen(const iaf_check_result *r)
+{
+    if (!r->cmp || r->cmp->verdict.nscreens == 0) return NULL;
+    /* the screen that decided the verdict: the worst one, first on ties */
+    const iaf_screen *best = &r->cmp->verdict.screens[0];
+    for (size_t i = 1; i < r->cmp->verdict.nscreens; i++) {
+        const iaf_screen *s = &r->cmp->verdict.screens[i];
+        if (s->verdict != IAF_VERDICT_NONE && (best->verdict == IAF_VERDICT_NONE || s->verdict > best->verdict))
+            best = s;
+    }
+    return best;
+}
 
 static void attrs_label(const iaf_spec_check *k, iaf_buf *b)
 {
@@ -127,8 +143,13 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
         iaf_json_knum(&j, "cond_tvd_y_given_x", r->cmp ? r->cmp->m.cond_tvd_y_given_x : NAN);
         iaf_json_knum(&j, "footprint", r->cmp ? r->cmp->m.footprint : NAN);
         iaf_json_knum(&j, "retention", r->cmp ? r->cmp->m.retention : NAN);
-        iaf_json_key(&j, "verdict");
-        iaf_json_null(&j);
+        iaf_json_kstr(&j, "verdict", verdict_str(r));
+        iaf_json_kstr(&j, "diagnosis", r->cmp ? r->cmp->verdict.diagnosis : NULL);
+        const iaf_screen *ks = key_screen(r);
+        iaf_json_kstr(&j, "key_metric", ks ? ks->metric : NULL);
+        iaf_json_knum(&j, "key_estimate", ks ? ks->estimate : NAN);
+        iaf_json_knum(&j, "key_lo", ks ? ks->lo : NAN);
+        iaf_json_knum(&j, "key_hi", ks ? ks->hi : NAN);
         iaf_json_end_object(&j);
         iaf_buf_free(&lab);
     }
@@ -180,8 +201,10 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
         iaf_json_key(&j, "synthetic_coverage");
         coverage_json(&j, r);
         iaf_json_key(&j, "verdict");
-        iaf_json_null(&j);
-        iaf_json_kstr(&j, "verdict_note", verdict_note);
+        if (r->cmp && r->cmp->has_boot)
+            iaf_verdict_json(&r->cmp->verdict, &j);
+        else
+            iaf_json_null(&j);
         iaf_json_end_object(&j);
     }
     iaf_json_end_array(&j);
@@ -281,10 +304,15 @@ int iaf_report_markdown(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *o
         fmt(out, "%.4f", r->cmp ? r->cmp->m.cond_tvd_y_given_x : NAN);
         iaf_buf_puts(out, " | ");
         fmt(out, "%.3f", r->cmp ? r->cmp->m.footprint : NAN);
-        iaf_buf_puts(out, " | pending |\n");
+        iaf_buf_printf(out, " | %s%s%s%s |\n", verdict_str(r) ? verdict_str(r) : "not screened",
+                       r->cmp && r->cmp->verdict.diagnosis ? " (" : "",
+                       r->cmp && r->cmp->verdict.diagnosis ? r->cmp->verdict.diagnosis : "",
+                       r->cmp && r->cmp->verdict.diagnosis ? ")" : "");
         iaf_buf_free(&lab);
     }
-    iaf_buf_printf(out, "\nVerdicts: pending (%s).\n", verdict_note);
+    iaf_buf_puts(out, "\nVerdicts rest on 95% basic bootstrap intervals against the thresholds of "
+                      "each check (FLAG: the whole interval on the failing side and the estimate "
+                      "above its noise floor; PASS: the whole interval on the passing side).\n");
     iaf_buf_puts(out, "\n### References\n\n");
     for (size_t i = 0; i < s->nreferences; i++) {
         const iaf_spec_source *r = &s->references[i];
@@ -329,7 +357,7 @@ int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
 {
     const iaf_spec *s = a->spec;
     iaf_buf_printf(out, "%-30s %-24s %-22s %8s %8s  %s\n", "attribute", "reference", "universe",
-                   "TVD", "floor", "verdict");
+                   "TVD", "floor", "key metric [95% interval] verdict");
     for (size_t i = 0; i < a->nresults; i++) {
         const iaf_check_result *r = &a->results[i];
         const iaf_spec_check *k = r->check;
@@ -340,7 +368,14 @@ int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
         fmt(out, "%8.4f", key_tvd(r));
         iaf_buf_puts(out, " ");
         fmt(out, "%8.4f", r->cmp ? r->cmp->m.noise_floor : NAN);
-        iaf_buf_puts(out, "  verdict-to-come\n");
+        const iaf_screen *ks = key_screen(r);
+        if (ks && !isnan(ks->lo))
+            iaf_buf_printf(out, "  %s [%.4f, %.4f] %s%s%s\n", ks->metric, ks->lo, ks->hi,
+                           verdict_str(r) ? verdict_str(r) : "-",
+                           r->cmp->verdict.diagnosis ? " " : "",
+                           r->cmp->verdict.diagnosis ? r->cmp->verdict.diagnosis : "");
+        else
+            iaf_buf_puts(out, "  not screened\n");
         iaf_buf_free(&lab);
     }
     return 0;

@@ -2,6 +2,7 @@
 #include "stats/bootstrap.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,8 +79,9 @@ static uint64_t sample_size(double n)
     return r < 1 ? 1 : (uint64_t)r;
 }
 
-/* One side of a check: how its replicate table is drawn. */
-typedef struct side {
+/* One side of a check: how its replicate table is drawn (shared, read-only
+ * once built) ... */
+typedef struct side_plan {
     size_t k;
     int mode; /* 0 fixed, 1 multinomial, 2 normal */
     uint64_t n;
@@ -87,50 +89,65 @@ typedef struct side {
     const double *p;  /* the observed table (counts or shares) */
     const double *se; /* mode 2: SEs of the shares */
     double inv;       /* mode 2: 1 / total of p */
-    uint64_t *counts; /* mode 1 workspace */
-    double *out;      /* the replicate table (modes 1 and 2), k doubles */
-} side;
+} side_plan;
 
-static void side_free(side *s)
+/* ... and the per-worker buffers a draw writes into. */
+typedef struct side_buf {
+    uint64_t *counts; /* mode 1 */
+    double *out;      /* modes 1 and 2: the replicate table, k doubles */
+} side_buf;
+
+static void side_plan_free(side_plan *s)
 {
     iaf_multinomial_free(&s->mn);
-    free(s->counts);
-    free(s->out);
 }
 
-static iaf_status side_init(side *s, const double *p, size_t k, int mode, double n,
-                            const double *se, iaf_error *err)
+static iaf_status side_plan_init(side_plan *s, const double *p, size_t k, int mode, double n,
+                                 const double *se, iaf_error *err)
 {
     memset(s, 0, sizeof *s);
     s->k = k;
     s->mode = mode;
     s->p = p;
     s->se = se;
-    if (mode == 0) return IAF_OK;
-    s->out = iaf_malloc(k * sizeof *s->out);
-    if (!s->out) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     if (mode == 1) {
         s->n = sample_size(n);
-        s->counts = iaf_malloc(k * sizeof *s->counts);
-        if (!s->counts) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         return iaf_multinomial_init(&s->mn, p, k, err);
     }
-    double t = 0;
-    for (size_t i = 0; i < k; i++)
-        t += p[i];
-    s->inv = 1 / t;
+    if (mode == 2) {
+        double t = 0;
+        for (size_t i = 0; i < k; i++)
+            t += p[i];
+        s->inv = 1 / t;
+    }
     return IAF_OK;
 }
 
+static int side_buf_init(side_buf *b, const side_plan *s)
+{
+    b->counts = NULL;
+    b->out = NULL;
+    if (s->mode == 0) return 0;
+    b->out = iaf_malloc(s->k * sizeof *b->out);
+    if (s->mode == 1) b->counts = iaf_malloc(s->k * sizeof *b->counts);
+    return !b->out || (s->mode == 1 && !b->counts) ? -1 : 0;
+}
+
+static void side_buf_free(side_buf *b)
+{
+    free(b->counts);
+    free(b->out);
+}
+
 /* Draw the replicate table; returns the table to use (the observed one when fixed). */
-static const double *side_draw(side *s, iaf_rng *rng)
+static const double *side_draw(const side_plan *s, side_buf *b, iaf_rng *rng)
 {
     if (s->mode == 0) return s->p;
     if (s->mode == 1) {
-        iaf_multinomial_sample(&s->mn, rng, s->n, s->counts);
+        iaf_multinomial_sample(&s->mn, rng, s->n, b->counts);
         for (size_t i = 0; i < s->k; i++)
-            s->out[i] = (double)s->counts[i];
-        return s->out;
+            b->out[i] = (double)b->counts[i];
+        return b->out;
     }
     /* Normal(r, se^2) per cell, clipped at 0; renormalised by the metrics.
      * A draw that clips every cell to 0 is redrawn. */
@@ -138,12 +155,68 @@ static const double *side_draw(side *s, iaf_rng *rng)
         double t = 0;
         for (size_t i = 0; i < s->k; i++) {
             double v = s->p[i] * s->inv + s->se[i] * iaf_rng_normal(rng);
-            s->out[i] = v > 0 ? v : 0;
-            t += s->out[i];
+            b->out[i] = v > 0 ? v : 0;
+            t += b->out[i];
         }
-        if (t > 0) return s->out;
+        if (t > 0) return b->out;
     }
 }
+
+/* Replicates [b0, b1) of a joint check, with their own workspace, so that
+ * ranges can run on separate threads. */
+typedef struct joint_job {
+    const iaf_joint_input *in;
+    const iaf_joint_metrics *point;
+    const side_plan *sp, *rp;
+    uint64_t seed;
+    size_t b0, b1;
+    double *reps;
+    iaf_status st;
+} joint_job;
+
+static void *joint_job_run(void *arg)
+{
+    joint_job *j = arg;
+    const iaf_joint_input *in = j->in;
+    side_buf sb = {NULL, NULL}, rb = {NULL, NULL};
+    iaf_jt s, r;
+    int have_s = 0, have_r = 0;
+    double *ratio = NULL;
+    j->st = IAF_ERR_NOMEM;
+    if (side_buf_init(&sb, j->sp) != 0 || side_buf_init(&rb, j->rp) != 0) goto done;
+    if (iaf_jt_init(&s, in->kx, in->ky) != IAF_OK) goto done;
+    have_s = 1;
+    if (iaf_jt_init(&r, in->kx, in->ky) != IAF_OK) goto done;
+    have_r = 1;
+    ratio = iaf_malloc(in->ky * sizeof *ratio);
+    if (!ratio) goto done;
+    /* Fixed sides are read once; a replicate only re-reads what it redraws. */
+    if (j->sp->mode == 0) iaf_jt_set(&s, in->s);
+    if (j->rp->mode == 0) iaf_jt_set(&r, in->r);
+    for (size_t b = j->b0; b < j->b1; b++) {
+        iaf_rng rng;
+        iaf_rng_seed_stream(&rng, j->seed, b);
+        iaf_joint_metrics m = *j->point;
+        if (j->sp->mode != 0) iaf_jt_set(&s, side_draw(j->sp, &sb, &rng));
+        if (j->rp->mode != 0) iaf_jt_set(&r, side_draw(j->rp, &rb, &rng));
+        /* Replicate mode keeps the point estimate's dependence decision. */
+        iaf_joint_metrics_fill(&s, &r, in->n_s, in->n_r, in->r_se, 1, ratio, &m);
+        if (!j->point->reference_dependent) m.retention = m.footprint = NAN;
+        for (int id = 0; id < IAF_JM_COUNT; id++)
+            j->reps[b * IAF_JM_COUNT + (size_t)id] =
+                iaf_joint_metric_value(&m, (iaf_joint_metric_id)id);
+    }
+    j->st = IAF_OK;
+done:
+    free(ratio);
+    if (have_s) iaf_jt_free(&s);
+    if (have_r) iaf_jt_free(&r);
+    side_buf_free(&sb);
+    side_buf_free(&rb);
+    return NULL;
+}
+
+#define MAX_THREADS 64
 
 iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options *opt,
                                iaf_joint_boot *out, iaf_error *err)
@@ -154,7 +227,7 @@ iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options
     options(opt, &B, &seed, &level);
     iaf_status st = iaf_joint_metrics_compute(in, &out->point, err);
     if (st != IAF_OK) return st;
-    size_t kx = in->kx, ky = in->ky, n = kx * ky;
+    size_t n = in->kx * in->ky;
     if (B > IAF_ALLOC_CAP / sizeof(double) / IAF_JM_COUNT)
         return iaf_error_set(err, IAF_ERR_LIMIT, NULL, 0, 0, "too many bootstrap replicates");
     out->b = B;
@@ -162,46 +235,52 @@ iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options
     out->r_mode = rmode == 1   ? IAF_BOOT_R_MULTINOMIAL
                   : rmode == 2 ? IAF_BOOT_R_NORMAL
                                : IAF_BOOT_R_FIXED;
+    size_t nt = opt && opt->threads > 1 ? opt->threads : 1;
+    if (nt > MAX_THREADS) nt = MAX_THREADS;
+    if (nt > B) nt = B;
 
-    side ss, rs;
-    iaf_jt s, r;
-    double *ratio = NULL, *reps = NULL;
-    int have_s = 0, have_r = 0, have_js = 0, have_jr = 0;
-    st = side_init(&ss, in->s, n, isfinite(in->n_s) ? 1 : 0, in->n_s, NULL, err);
+    side_plan sp, rp;
+    double *reps = NULL, *col = NULL;
+    int have_s = 0, have_r = 0;
+    st = side_plan_init(&sp, in->s, n, isfinite(in->n_s) ? 1 : 0, in->n_s, NULL, err);
     have_s = 1;
     if (st != IAF_OK) goto cleanup;
-    st = side_init(&rs, in->r, n, rmode, in->n_r, in->r_se, err);
+    st = side_plan_init(&rp, in->r, n, rmode, in->n_r, in->r_se, err);
     have_r = 1;
     if (st != IAF_OK) goto cleanup;
-    if ((st = iaf_jt_init(&s, kx, ky)) != IAF_OK) goto nomem;
-    have_js = 1;
-    if ((st = iaf_jt_init(&r, kx, ky)) != IAF_OK) goto nomem;
-    have_jr = 1;
-    ratio = iaf_malloc(ky * sizeof *ratio);
     reps = opt && opt->replicates ? opt->replicates : iaf_malloc(B * IAF_JM_COUNT * sizeof *reps);
-    if (!ratio || !reps) goto nomem;
+    col = iaf_malloc(B * sizeof *col);
+    if (!reps || !col) {
+        st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto cleanup;
+    }
 
-    /* Fixed sides are set once; a replicate only re-reads what it redraws. */
-    if (ss.mode == 0) iaf_jt_set(&s, in->s);
-    if (rs.mode == 0) iaf_jt_set(&r, in->r);
-    for (size_t b = 0; b < B; b++) {
-        iaf_rng rng;
-        iaf_rng_seed_stream(&rng, seed, b);
-        iaf_joint_metrics m = out->point;
-        if (ss.mode != 0) iaf_jt_set(&s, side_draw(&ss, &rng));
-        if (rs.mode != 0) iaf_jt_set(&r, side_draw(&rs, &rng));
-        /* Replicate mode keeps the point estimate's dependence decision. */
-        iaf_joint_metrics_fill(&s, &r, in->n_s, in->n_r, in->r_se, 1, ratio, &m);
-        if (!out->point.reference_dependent) m.retention = m.footprint = NAN;
-        for (int id = 0; id < IAF_JM_COUNT; id++)
-            reps[b * IAF_JM_COUNT + (size_t)id] =
-                iaf_joint_metric_value(&m, (iaf_joint_metric_id)id);
+    /* Replicate b uses stream (seed, b) wherever it runs, so the split into
+     * ranges does not change a bit of the result. */
+    joint_job jobs[MAX_THREADS];
+    pthread_t tid[MAX_THREADS];
+    int started[MAX_THREADS] = {0};
+    for (size_t t = 0; t < nt; t++) {
+        jobs[t] = (joint_job){in,         &out->point,      &sp,  &rp,   seed,
+                              B * t / nt, B * (t + 1) / nt, reps, IAF_OK};
+        if (t > 0) started[t] = pthread_create(&tid[t], NULL, joint_job_run, &jobs[t]) == 0;
+    }
+    joint_job_run(&jobs[0]);
+    for (size_t t = 1; t < nt; t++) {
+        if (started[t])
+            pthread_join(tid[t], NULL);
+        else
+            joint_job_run(&jobs[t]); /* no thread available: run the range here */
+    }
+    for (size_t t = 0; t < nt; t++) {
+        if (jobs[t].st != IAF_OK) {
+            st = iaf_error_set(err, jobs[t].st, NULL, 0, 0, "out of memory");
+            goto cleanup;
+        }
     }
 
     /* Summaries work on a copy per metric so the caller's replicates stay
      * in replicate order. */
-    double *col = iaf_malloc(B * sizeof *col);
-    if (!col) goto nomem;
     for (int id = 0; id < IAF_JM_COUNT; id++) {
         for (size_t b = 0; b < B; b++)
             col[b] = reps[b * IAF_JM_COUNT + (size_t)id];
@@ -210,18 +289,12 @@ iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options
         iaf_boot_interval_from(iaf_joint_metric_value(&out->point, (iaf_joint_metric_id)id), col, B,
                                level, lo, hi, &out->ci[id]);
     }
-    free(col);
     st = IAF_OK;
-    goto cleanup;
-nomem:
-    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 cleanup:
     if (!(opt && opt->replicates)) free(reps);
-    free(ratio);
-    if (have_js) iaf_jt_free(&s);
-    if (have_jr) iaf_jt_free(&r);
-    if (have_s) side_free(&ss);
-    if (have_r) side_free(&rs);
+    free(col);
+    if (have_s) side_plan_free(&sp);
+    if (have_r) side_plan_free(&rp);
     return st;
 }
 
@@ -298,7 +371,8 @@ iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double
     double *reps =
         opt && opt->replicates ? opt->replicates : iaf_malloc(B * IAF_FB_COUNT * sizeof *reps);
     double *col = iaf_malloc(B * sizeof *col);
-    side ss, rs;
+    side_plan ss, rs;
+    side_buf sb = {NULL, NULL}, rb = {NULL, NULL};
     int have_s = 0, have_r = 0;
     if (!sv || !rv || !dom || !reps || !col) {
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -309,17 +383,21 @@ iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double
     memcpy(rv, in->r_focal, k * sizeof *rv);
     memcpy(rv + k, in->r_other, k * sizeof *rv);
     iaf_flattening_eval(in, theta, NULL, &out->point, NULL, NULL, NULL, dom);
-    st = side_init(&ss, sv, 2 * k, isfinite(n_s) ? 1 : 0, n_s, NULL, err);
+    st = side_plan_init(&ss, sv, 2 * k, isfinite(n_s) ? 1 : 0, n_s, NULL, err);
     have_s = 1;
     if (st != IAF_OK) goto cleanup;
-    st = side_init(&rs, rv, 2 * k, isfinite(n_r) ? 1 : 0, n_r, NULL, err);
+    st = side_plan_init(&rs, rv, 2 * k, isfinite(n_r) ? 1 : 0, n_r, NULL, err);
     have_r = 1;
     if (st != IAF_OK) goto cleanup;
+    if (side_buf_init(&sb, &ss) != 0 || side_buf_init(&rb, &rs) != 0) {
+        st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto cleanup;
+    }
 
     for (size_t b = 0; b < B; b++) {
         iaf_rng rng;
         iaf_rng_seed_stream(&rng, seed, b);
-        const double *s1 = side_draw(&ss, &rng), *r1 = side_draw(&rs, &rng);
+        const double *s1 = side_draw(&ss, &sb, &rng), *r1 = side_draw(&rs, &rb, &rng);
         iaf_flat_input rep = {k, s1, s1 + k, r1, r1 + k, theta};
         iaf_flattening f;
         iaf_flattening_eval(&rep, theta, dom, &f, NULL, NULL, NULL, NULL);
@@ -335,8 +413,10 @@ iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double
     }
     st = IAF_OK;
 cleanup:
-    if (have_s) side_free(&ss);
-    if (have_r) side_free(&rs);
+    if (have_s) side_plan_free(&ss);
+    if (have_r) side_plan_free(&rs);
+    side_buf_free(&sb);
+    side_buf_free(&rb);
     if (!(opt && opt->replicates)) free(reps);
     free(col);
     free(sv);

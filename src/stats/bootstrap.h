@@ -10,7 +10,8 @@
  * Multinomial(n_r, r) when n_r is finite, else per-cell Normal(r, se^2)
  * clipped at 0 and renormalised when SEs are given, else r is fixed.
  * Replicate b draws from its own stream iaf_rng_seed_stream(seed, b), so the
- * results depend on the seed only (not on thread count or run order).
+ * results depend on the seed only (not on thread count or run order). The
+ * drivers never print and keep no state between calls.
  */
 #ifndef IAF_STATS_BOOTSTRAP_H
 #define IAF_STATS_BOOTSTRAP_H
@@ -52,6 +53,9 @@ typedef struct iaf_boot_options {
      * metric m at [i * n_metrics + m] (n_metrics = IAF_JM_COUNT or
      * IAF_FB_COUNT), for diagnostics and tests. */
     double *replicates;
+    /* Worker threads for the joint bootstrap; 0 or 1 = the calling thread
+     * only. The results are the same bits whatever the number. */
+    unsigned threads;
 } iaf_boot_options;
 
 typedef enum iaf_boot_r_mode {

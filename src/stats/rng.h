@@ -34,7 +34,7 @@ double iaf_rng_normal(iaf_rng *r);              /* standard normal (Marsaglia's 
 void iaf_rng_shuffle_u32(iaf_rng *r, uint32_t *a, size_t n); /* Fisher-Yates */
 
 /* Binomial(n, p), exact in distribution: inversion from 0 when
- * n min(p, 1-p) < 10, else Hoermann's BTRS (transformed rejection with
+ * n min(p, 1-p) < 30, else Hoermann's BTRS (transformed rejection with
  * squeeze), whose acceptance test uses the exact pmf ratio. */
 uint64_t iaf_rng_binomial(iaf_rng *r, uint64_t n, double p);
 

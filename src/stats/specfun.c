@@ -82,7 +82,7 @@ static double stirling_series(double x)
 {
     static const double c[] = {1.0 / 12,    -1.0 / 360,       1.0 / 1260,
                                -1.0 / 1680, 1.0 / 1188,       -691.0 / 360360,
-                               1.0 / 156,   -3617.0 / 122400, 0};
+                               1.0 / 156,   -3617.0 / 122400, 43867.0 / 244188};
     double ix2 = 1 / (x * x), pw = 1 / x, s = 0;
     for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
         double t = c[k] * pw;

@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             const char *x = iaf_table_attr(t, 0);
             const char *y = iaf_table_nattrs(t) == 2 ? iaf_table_attr(t, 1) : NULL;
             iaf_comparison *c = NULL;
-            iaf_compare_input in = {t, t, x, y, 100, 1e300};
+            iaf_compare_input in = {t, t, x, y, 100, 1e300, NULL, NULL};
             if (iaf_compare_tables(&in, &c, &err) == IAF_OK) iaf_comparison_free(c);
         }
         iaf_table_free(t);

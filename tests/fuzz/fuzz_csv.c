@@ -1,5 +1,6 @@
 /* libFuzzer target for the CSV tokenizer: the streaming reader (whole file
- * as one part, and cut into tiny parts) and the small-table API.
+ * as one part and one window, and cut into tiny parts read through tiny
+ * windows) and the small-table API.
  *
  * Besides memory errors it checks that the three agree: same success, same
  * cells (hashed), same rows, and on failure the same error position. The
@@ -53,8 +54,9 @@ static iaf_status on_batch(void *user, const iaf_batch *b, iaf_error *err)
     return IAF_OK;
 }
 
+/* part_bytes / window: NULL = the defaults (one part, one window). */
 static void run_reader(const uint8_t *data, size_t size, const char *part_bytes,
-                       const char *encoding, outcome *o)
+                       const char *window, const char *encoding, outcome *o)
 {
     memset(o, 0, sizeof *o);
     o->hash = 0xcbf29ce484222325ULL;
@@ -62,6 +64,10 @@ static void run_reader(const uint8_t *data, size_t size, const char *part_bytes,
         setenv("IAF_TEXT_PART_BYTES", part_bytes, 1);
     else
         unsetenv("IAF_TEXT_PART_BYTES");
+    if (window)
+        setenv("IAF_TEXT_WINDOW_BYTES", window, 1);
+    else
+        unsetenv("IAF_TEXT_WINDOW_BYTES");
     iaf_file *f;
     if (iaf_file_open_memory(data, size, "fuzz.csv", &f, &o->err) != IAF_OK) __builtin_trap();
     iaf_source_options opt = {0};
@@ -82,6 +88,7 @@ static void run_reader(const uint8_t *data, size_t size, const char *part_bytes,
     }
     iaf_file_close(f);
     unsetenv("IAF_TEXT_PART_BYTES");
+    unsetenv("IAF_TEXT_WINDOW_BYTES");
 }
 
 static void run_table(const uint8_t *data, size_t size, const iaf_csv_options *opt, outcome *o)
@@ -125,8 +132,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     outcome whole, parts, table;
-    run_reader(data, size, NULL, NULL, &whole);
-    run_reader(data, size, "3", NULL, &parts);
+    run_reader(data, size, NULL, NULL, NULL, &whole);
+    run_reader(data, size, "3", "4", NULL, &parts);
     run_table(data, size, NULL, &table);
     same(&whole, &parts);
     same(&whole, &table);
@@ -136,7 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     opt.skip_lines = 1;
     opt.delimiter = ';';
     run_table(data, size, &opt, &table);
-    if (size & 1) run_reader(data, size, NULL, "cp949", &whole);
+    if (size & 1) run_reader(data, size, NULL, NULL, "cp949", &whole);
     iaf_buf b = {0};
     if (iaf_csv_write_field(&b, (const char *)data, size) != 0) __builtin_trap();
     iaf_buf_free(&b);

@@ -1,5 +1,5 @@
-/* libFuzzer target for the JSONL reader: the whole file as one part, and
- * cut into tiny parts read forward. Both must agree on success, on the
+/* libFuzzer target for the JSONL reader: the whole file as one part and one
+ * window, and cut into tiny parts read forward through tiny windows. Both must agree on success, on the
  * values (hashed) and, on failure, on the error position. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* setenv */
@@ -48,8 +48,9 @@ static iaf_status on_batch(void *user, const iaf_batch *b, iaf_error *err)
     return IAF_OK;
 }
 
+/* part_bytes / window: NULL = the defaults (one part, one window). */
 static void run_reader(const uint8_t *data, size_t size, const char *part_bytes,
-                       const char *encoding, outcome *o)
+                       const char *window, const char *encoding, outcome *o)
 {
     memset(o, 0, sizeof *o);
     o->hash = 0xcbf29ce484222325ULL;
@@ -57,6 +58,10 @@ static void run_reader(const uint8_t *data, size_t size, const char *part_bytes,
         setenv("IAF_TEXT_PART_BYTES", part_bytes, 1);
     else
         unsetenv("IAF_TEXT_PART_BYTES");
+    if (window)
+        setenv("IAF_TEXT_WINDOW_BYTES", window, 1);
+    else
+        unsetenv("IAF_TEXT_WINDOW_BYTES");
     iaf_file *f;
     if (iaf_file_open_memory(data, size, "fuzz.jsonl", &f, &o->err) != IAF_OK) __builtin_trap();
     iaf_source_options opt = {0};
@@ -79,6 +84,7 @@ static void run_reader(const uint8_t *data, size_t size, const char *part_bytes,
     }
     iaf_file_close(f);
     unsetenv("IAF_TEXT_PART_BYTES");
+    unsetenv("IAF_TEXT_WINDOW_BYTES");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -86,8 +92,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     outcome whole, parts;
-    run_reader(data, size, NULL, NULL, &whole);
-    run_reader(data, size, "3", NULL, &parts);
+    run_reader(data, size, NULL, NULL, NULL, &whole);
+    run_reader(data, size, "3", "4", NULL, &parts);
     if (whole.st != parts.st) __builtin_trap();
     if (whole.st == IAF_OK && (whole.hash != parts.hash || whole.rows != parts.rows))
         __builtin_trap();
@@ -95,6 +101,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (whole.err.line != parts.err.line || whole.err.column != parts.err.column ||
          strcmp(whole.err.message, parts.err.message) != 0))
         __builtin_trap();
-    if (size & 1) run_reader(data, size, NULL, "cp949", &whole);
+    if (size & 1) run_reader(data, size, NULL, NULL, "cp949", &whole);
     return 0;
 }

@@ -140,8 +140,9 @@ static void test_binomial_exact(void **state)
     static const struct {
         uint64_t n;
         double p;
-    } cases[] = {{5, 0.3},  {30, 0.2},      {40, 0.26},         {100, 0.3},    {1000, 0.05},
-                 {20, 0.9}, {1000000, 0.5}, {1000000000, 1e-7}, {3000, 0.999}, {77, 0.5}};
+    } cases[] = {{5, 0.3},   {30, 0.2},      {40, 0.26},         {100, 0.3},    {1000, 0.05},
+                 {20, 0.9},  {1000000, 0.5}, {1000000000, 1e-7}, {3000, 0.999}, {77, 0.5},
+                 {200, 0.1}, {1000, 0.031},  {61, 0.5}};
     iaf_rng r;
     iaf_rng_seed(&r, 99);
     const int N = 100000;
@@ -286,9 +287,9 @@ static void test_multinomial_speed(void **state)
         check += x[17];
     }
     double dt = now() - t0;
+    /* Timing is reported, never asserted: speed belongs to `make bench`. */
     print_message("1000 multinomial draws, 2000 cells, n = 1e6: %.3f s\n", dt);
     assert_true(check > 0);
-    if (!SANITIZED) assert_true(dt < 1.0);
     iaf_multinomial_free(&m);
     free(p);
     free(x);
@@ -347,12 +348,20 @@ static void test_determinism(void **state)
     double *a = malloc(B * IAF_JM_COUNT * sizeof *a), *b = malloc(B * IAF_JM_COUNT * sizeof *b);
     assert_non_null(a);
     assert_non_null(b);
-    iaf_boot_options o1 = {B, 42, 0.95, a}, o2 = {B, 42, 0.95, b};
+    iaf_boot_options o1 = {B, 42, 0.95, a, 0}, o2 = {B, 42, 0.95, b, 0};
     iaf_joint_boot j1, j2;
     assert_int_equal(iaf_joint_bootstrap(&in, &o1, &j1, NULL), IAF_OK);
     assert_int_equal(iaf_joint_bootstrap(&in, &o2, &j2, NULL), IAF_OK);
     assert_memory_equal(a, b, B * IAF_JM_COUNT * sizeof *a);
     assert_memory_equal(&j1.ci, &j2.ci, sizeof j1.ci);
+    /* Threads change nothing: replicate b has stream (seed, b) wherever it runs. */
+    for (unsigned threads = 2; threads <= 5; threads += 3) {
+        memset(b, 0, B * IAF_JM_COUNT * sizeof *b);
+        iaf_boot_options o3 = {B, 42, 0.95, b, threads};
+        assert_int_equal(iaf_joint_bootstrap(&in, &o3, &j2, NULL), IAF_OK);
+        assert_memory_equal(a, b, B * IAF_JM_COUNT * sizeof *a);
+        assert_memory_equal(&j1.ci, &j2.ci, sizeof j1.ci);
+    }
     assert_true(j1.r_mode == IAF_BOOT_R_MULTINOMIAL && j1.b == B);
     o2.seed = 43;
     assert_int_equal(iaf_joint_bootstrap(&in, &o2, &j2, NULL), IAF_OK);
@@ -371,7 +380,7 @@ static void test_reference_modes(void **state)
     enum { B = 300 };
     double *rep = malloc(B * IAF_JM_COUNT * sizeof *rep);
     assert_non_null(rep);
-    iaf_boot_options o = {B, 1, 0.95, rep};
+    iaf_boot_options o = {B, 1, 0.95, rep, 0};
     iaf_joint_boot j;
     iaf_joint_input in = {2, 3, s, r, 100, INFINITY, NULL};
     assert_int_equal(iaf_joint_bootstrap(&in, &o, &j, NULL), IAF_OK);
@@ -398,7 +407,7 @@ static void test_reference_modes(void **state)
     /* No reference dependence: no retention / footprint intervals. */
     double ind[6] = {10, 20, 30, 20, 40, 60};
     iaf_joint_input in2 = {2, 3, s, ind, 100, INFINITY, NULL};
-    iaf_boot_options o2 = {100, 1, 0.95, NULL};
+    iaf_boot_options o2 = {100, 1, 0.95, NULL, 0};
     assert_int_equal(iaf_joint_bootstrap(&in2, &o2, &j, NULL), IAF_OK);
     assert_false(j.point.reference_dependent);
     assert_true(isnan(j.ci[IAF_JM_FOOTPRINT].lo) && isnan(j.ci[IAF_JM_RETENTION].hi));
@@ -487,7 +496,7 @@ static void test_coverage(void **state)
             r[i] = (double)cr[i];
         }
         iaf_joint_input in = {3, 4, s, r, 1e4, 2e4, NULL};
-        iaf_boot_options o = {400, (uint64_t)rep, 0.95, NULL};
+        iaf_boot_options o = {400, (uint64_t)rep, 0.95, NULL, 0};
         iaf_joint_boot jb;
         assert_int_equal(iaf_joint_bootstrap(&in, &o, &jb, NULL), IAF_OK);
         for (int k = 0; k < NID; k++) {
@@ -547,7 +556,7 @@ static void test_flattening_bootstrap(void **state)
             r[i] = (double)b[i];
         }
         iaf_flat_input in = {5, s, s + 5, r, r + 5, 0.25};
-        iaf_boot_options o = {300, (uint64_t)rep + 1000, 0.95, NULL};
+        iaf_boot_options o = {300, (uint64_t)rep + 1000, 0.95, NULL, 0};
         iaf_flat_boot fb;
         assert_int_equal(iaf_flattening_bootstrap(&in, 1e4, 2e4, &o, &fb, NULL), IAF_OK);
         assert_true(fb.point.n_dominated == truth.n_dominated);
@@ -570,7 +579,7 @@ static void test_flattening_bootstrap(void **state)
     iaf_flat_input in = {5, s, s + 5, q, q + 5, 0};
     enum { B = 100 };
     double ra[B * IAF_FB_COUNT], rb[B * IAF_FB_COUNT];
-    iaf_boot_options o1 = {B, 9, 0.9, ra}, o2 = {B, 9, 0.9, rb};
+    iaf_boot_options o1 = {B, 9, 0.9, ra, 0}, o2 = {B, 9, 0.9, rb, 0};
     iaf_flat_boot f1, f2;
     assert_int_equal(iaf_flattening_bootstrap(&in, 1000, INFINITY, &o1, &f1, NULL), IAF_OK);
     assert_int_equal(iaf_flattening_bootstrap(&in, 1000, INFINITY, &o2, &f2, NULL), IAF_OK);

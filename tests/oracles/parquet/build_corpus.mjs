@@ -305,6 +305,10 @@ function hyToText(c, v) {
 const inst = await DuckDBInstance.create(':memory:', { threads: '1' });
 const con = await inst.connect();
 
+// Start from empty origin folders so that a changed selection leaves no stale file behind
+// (interop/ and bad/ belong to other generators and are left alone).
+for (const o of ORIGINS) fs.rmSync(path.join(OUT, o.to), { recursive: true, force: true });
+
 const seen = new Map(); // sha256 -> corpus entry
 const entries = [];
 const skipped = []; // [upstream, reason]
@@ -389,6 +393,8 @@ for (const e of entries) {
         }
     });
     const duck = await duckValues(con, src, flat);
+    e.duckErrors = [...new Set(duck.filter((d) => d instanceof Error).map((d) =>
+        d.message.replace(/Failed to read file "[^"]*": /, '')))];
     const nrows = Number((await con.runAndReadAll(`select count(*) from read_parquet(${sqlStr(src)}, hive_partitioning = false)`)).getRows()[0][0]);
 
     let hy = null, hyLabel = 'hyparquet';
@@ -519,9 +525,18 @@ md.push('');
 md.push('| file | rows | flat columns (type → batch kind, oracle source) | nested (skipped) |');
 md.push('|---|---|---|---|');
 for (const e of manifestRows) {
-    const flat = e.flat.map((c) => `\`${esc(c.name)}\` ${esc(c.type)} → ${c.kind}, ${c.source}${c.check && !c.check.startsWith('hyparquet = DuckDB') ? ` (${esc(c.check)})` : ''}`).join('; ');
+    const flat = e.flat.map((c) => `\`${esc(c.name)}\` ${esc(c.type)} → ${c.kind}, ${c.check.startsWith('hyparquet = DuckDB') ? esc(c.check) : c.source + (c.check ? ` (${esc(c.check)})` : '')}`).join('; ');
     md.push(`| ${e.dest} | ${e.rows} | ${flat} | ${e.nested.map((n) => '`' + esc(n) + '`').join(', ')} |`);
 }
+md.push('');
+md.push('## Corpus files DuckDB cannot read (fully or some columns)');
+md.push('');
+md.push('Their oracle values come from the other sources named in the table above.');
+md.push('');
+md.push('| file | DuckDB 1.5 error |');
+md.push('|---|---|');
+for (const e of manifestRows.filter((x) => x.duckErrors.length))
+    md.push(`| ${e.dest} | ${esc(e.duckErrors.join('; '))} |`);
 md.push('');
 md.push('## Expected to fail with "unsupported: ..."');
 md.push('');

@@ -1,0 +1,99 @@
+/* src/audit/verdict.c - see verdict.h. */
+#include "audit/verdict.h"
+
+#include <math.h>
+#include <stdio.h>
+
+const char *iaf_verdict_name(iaf_verdict v)
+{
+    switch (v) {
+    case IAF_VERDICT_PASS: return "PASS";
+    case IAF_VERDICT_INCONCLUSIVE: return "INCONCLUSIVE";
+    case IAF_VERDICT_FLAG: return "FLAG";
+    case IAF_VERDICT_NONE: return NULL;
+    }
+    return NULL;
+}
+
+void iaf_screen_decide(iaf_screen *s)
+{
+    double t = s->threshold;
+    if (isnan(s->estimate) || isnan(s->lo) || isnan(s->hi) || isnan(t)) {
+        s->verdict = IAF_VERDICT_NONE;
+        snprintf(s->reason, sizeof s->reason, "no interval: not screened");
+        return;
+    }
+    int fail_side = s->fails_above ? s->lo > t : s->hi < t;
+    int pass_side = s->fails_above ? s->hi <= t : s->lo >= t;
+    const char *side = s->fails_above ? "above" : "below";
+    if (fail_side) {
+        if (!isnan(s->floor) && !(s->estimate > s->floor)) {
+            s->verdict = IAF_VERDICT_INCONCLUSIVE;
+            snprintf(s->reason, sizeof s->reason,
+                     "interval [%.4g, %.4g] %s %.4g but the estimate %.4g does not exceed its "
+                     "noise floor %.4g",
+                     s->lo, s->hi, side, t, s->estimate, s->floor);
+        } else {
+            s->verdict = IAF_VERDICT_FLAG;
+            snprintf(s->reason, sizeof s->reason, "interval [%.4g, %.4g] entirely %s %.4g%s",
+                     s->lo, s->hi, side, t,
+                     isnan(s->floor) ? "" : " and the estimate exceeds its noise floor");
+        }
+    } else if (pass_side) {
+        s->verdict = IAF_VERDICT_PASS;
+        snprintf(s->reason, sizeof s->reason, "interval [%.4g, %.4g] entirely on the passing side of %.4g",
+                 s->lo, s->hi, t);
+    } else {
+        s->verdict = IAF_VERDICT_INCONCLUSIVE;
+        snprintf(s->reason, sizeof s->reason, "interval [%.4g, %.4g] straddles %.4g", s->lo, s->hi, t);
+    }
+}
+
+void iaf_verdict_combine(iaf_check_verdict *v)
+{
+    iaf_verdict worst = IAF_VERDICT_NONE;
+    for (size_t i = 0; i < v->nscreens; i++) {
+        iaf_verdict s = v->screens[i].verdict;
+        if (s == IAF_VERDICT_NONE) continue;
+        if (worst == IAF_VERDICT_NONE || s > worst) worst = s;
+    }
+    v->verdict = worst;
+}
+
+const char *iaf_variant_agreement(const iaf_verdict *v, size_t n)
+{
+    if (n == 0) return NULL;
+    int all_flag = 1, all_same = 1;
+    for (size_t i = 0; i < n; i++) {
+        all_flag &= v[i] == IAF_VERDICT_FLAG;
+        all_same &= v[i] == v[0];
+    }
+    if (all_flag) return "strict";
+    return all_same ? "consistent" : "mapping-dependent";
+}
+
+void iaf_verdict_json(const iaf_check_verdict *v, iaf_json *j)
+{
+    iaf_json_begin_object(j);
+    iaf_json_kstr(j, "verdict", iaf_verdict_name(v->verdict));
+    iaf_json_kstr(j, "diagnosis", v->diagnosis);
+    iaf_json_kbool(j, "reference_dependent", v->reference_dependent);
+    iaf_json_key(j, "screens");
+    iaf_json_begin_array(j);
+    for (size_t i = 0; i < v->nscreens; i++) {
+        const iaf_screen *s = &v->screens[i];
+        iaf_json_begin_object(j);
+        iaf_json_kstr(j, "metric", s->metric);
+        iaf_json_knum(j, "threshold", s->threshold);
+        iaf_json_kstr(j, "fails", s->fails_above ? "above" : "below");
+        iaf_json_knum(j, "estimate", s->estimate);
+        iaf_json_knum(j, "lo", s->lo);
+        iaf_json_knum(j, "hi", s->hi);
+        iaf_json_knum(j, "floor", s->floor);
+        iaf_json_kstr(j, "verdict", iaf_verdict_name(s->verdict));
+        iaf_json_kstr(j, "reason", s->reason);
+        iaf_json_end_object(j);
+    }
+    iaf_json_end_array(j);
+    iaf_json_end_object(j);
+}
