@@ -74,7 +74,7 @@ static iaf_status open_source(const iaf_spec_source *s, const iaf_spec_check *k,
     return st;
 }
 
-static iaf_status copy_coverage(iaf_check_result *r, const iaf_derived *d)
+static iaf_status copy_coverage(iaf_variant_result *r, const iaf_derived *d)
 {
     r->ncoverage = d->nattrs;
     r->coverage = calloc(d->nattrs, sizeof *r->coverage);
@@ -94,6 +94,23 @@ static iaf_status copy_coverage(iaf_check_result *r, const iaf_derived *d)
     return IAF_OK;
 }
 
+static iaf_status copy_coverage(iaf_variant_result *r, const iaf_derived *d);
+
+/* Request ids per (check, variant): synthetic, reference, standard. */
+typedef struct req_ids {
+    int syn, ref, std;
+} req_ids;
+
+/* The columns the synthetic side of one variant needs. */
+static size_t variant_cols(const iaf_spec_check *k, const iaf_spec_variant *v, const char **cols)
+{
+    const char *acols[3];
+    size_t na = 0;
+    for (size_t i = 0; i < k->nattrs; i++) acols[na++] = v->attrs[i]->column;
+    if (v->attrs[2]) acols[na++] = v->attrs[2]->column;
+    return needed_cols(acols, na, k->universe, k, cols);
+}
+
 iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf_audit **out,
                          iaf_error *err)
 {
@@ -105,9 +122,9 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
     iaf_dataset *micro = NULL;
     iaf_dataset **tables = calloc(spec->ntables + 1, sizeof *tables);
     iaf_dataset **refs = calloc(spec->nreferences + 1, sizeof *refs);
-    int *syn_req = calloc(ncheck + 1, sizeof *syn_req), *syn_tab = calloc(ncheck + 1, sizeof *syn_tab);
-    int *ref_req = calloc(ncheck + 1, sizeof *ref_req);
-    if (!a || !tables || !refs || !syn_req || !syn_tab || !ref_req) goto oom;
+    int *syn_tab = calloc(ncheck + 1, sizeof *syn_tab);
+    req_ids *rq = calloc(ncheck * IAF_MAX_VARIANTS + 1, sizeof *rq);
+    if (!a || !tables || !refs || !syn_tab || !rq) goto oom;
     a->spec = spec;
     a->results = calloc(ncheck, sizeof *a->results);
     if (!a->results) goto oom;
@@ -139,14 +156,10 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
     /* Register every request before counting, so microdata is scanned once. */
     for (size_t c = 0; c < ncheck; c++) {
         const iaf_spec_check *k = &spec->checks[c];
-        const char *acols[2], *cols[IAF_MAX_CUBE_COLS];
-        for (size_t i = 0; i < k->nattrs; i++) acols[i] = k->attrs[i]->column;
-        size_t n = needed_cols(acols, k->nattrs, k->universe, k, cols);
-        iaf_dataset *d = NULL;
-        syn_tab[c] = -1;
-        if (k->synthetic >= 0) {
-            syn_tab[c] = k->synthetic;
-        } else if (!micro) {
+        const char *cols[IAF_MAX_CUBE_COLS];
+        syn_tab[c] = k->synthetic;
+        if (syn_tab[c] < 0 && !micro) {
+            size_t n = variant_cols(k, &k->variants[0], cols);
             for (size_t t = 0; t < spec->ntables && syn_tab[c] < 0; t++)
                 if (table_has(tables[t], cols, n)) syn_tab[c] = (int)t;
             if (syn_tab[c] < 0) {
@@ -155,21 +168,35 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                 goto done;
             }
         }
-        d = syn_tab[c] >= 0 ? tables[syn_tab[c]] : micro;
-        if ((syn_req[c] = iaf_dataset_add_request(d, cols, n, err)) < 0) {
-            st = iaf_error_prefix(err, "check '%s': ", k->id);
-            goto done;
-        }
-        const char *rcols[2];
-        for (size_t i = 0; i < k->nattrs; i++) rcols[i] = k->ref_cols[i];
-        n = 0;
-        for (size_t i = 0; i < k->nattrs; i++) cols[n++] = rcols[i];
-        for (size_t v = 0; k->reference_universe && v < iaf_expr_nvars(k->reference_universe); v++)
-            if (n < IAF_MAX_CUBE_COLS) cols[n++] = iaf_expr_var(k->reference_universe, v);
-        if ((ref_req[c] = iaf_dataset_add_request(refs[k->reference], cols, n, err)) < 0) {
-            st = iaf_error_prefix(err, "check '%s', reference '%s': ", k->id,
-                                  spec->references[k->reference].id);
-            goto done;
+        iaf_dataset *d = syn_tab[c] >= 0 ? tables[syn_tab[c]] : micro;
+        iaf_dataset *rd = refs[k->reference];
+        for (size_t v = 0; v < k->nvariants; v++) {
+            req_ids *r = &rq[c * IAF_MAX_VARIANTS + v];
+            size_t n = variant_cols(k, &k->variants[v], cols);
+            if ((r->syn = iaf_dataset_add_request(d, cols, n, err)) < 0) {
+                st = iaf_error_prefix(err, "check '%s': ", k->id);
+                goto done;
+            }
+            n = 0;
+            for (size_t i = 0; i < k->nattrs; i++) cols[n++] = k->ref_cols[i];
+            if (k->stratum && k->standard_ref < 0 && table_has(rd, (const char *const *)&k->stratum->name, 1))
+                cols[n++] = k->stratum->name;
+            for (size_t u = 0; k->reference_universe && u < iaf_expr_nvars(k->reference_universe); u++)
+                if (n < IAF_MAX_CUBE_COLS) cols[n++] = iaf_expr_var(k->reference_universe, u);
+            if ((r->ref = iaf_dataset_add_request(rd, cols, n, err)) < 0) {
+                st = iaf_error_prefix(err, "check '%s', reference '%s': ", k->id,
+                                      spec->references[k->reference].id);
+                goto done;
+            }
+            r->std = -1;
+            if (k->stratum && k->standard_ref >= 0) {
+                const char *sc = k->stratum->name;
+                if ((r->std = iaf_dataset_add_request(refs[k->standard_ref], &sc, 1, err)) < 0) {
+                    st = iaf_error_prefix(err, "check '%s', standard '%s': ", k->id,
+                                          spec->references[k->standard_ref].id);
+                    goto done;
+                }
+            }
         }
     }
     if (micro) {
@@ -181,9 +208,8 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
     for (size_t i = 0; i < spec->ntables; i++) {
         char role[300];
         snprintf(role, sizeof role, "table:%s", spec->tables[i].id);
-        if ((st = iaf_dataset_count(tables[i], NULL, err)) != IAF_OK ||
-            add_input(a, &icap, role, spec->tables[i].file) != 0)
-            goto done_or_oom;
+        if ((st = iaf_dataset_count(tables[i], NULL, err)) != IAF_OK) goto done;
+        if (add_input(a, &icap, role, spec->tables[i].file) != 0) goto oom;
     }
     for (size_t i = 0; i < spec->nreferences; i++) {
         char role[300];
@@ -198,68 +224,131 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
         const iaf_spec_source *rs = &spec->references[k->reference];
         iaf_check_result *r = &a->results[c];
         r->check = k;
+        r->variants = calloc(k->nvariants, sizeof *r->variants);
+        if (!r->variants) goto oom;
+        r->nvariants = k->nvariants;
         iaf_dataset *sd = syn_tab[c] >= 0 ? tables[syn_tab[c]] : micro;
+        iaf_dataset *rd = refs[k->reference];
         r->synthetic_source = syn_tab[c] >= 0 ? spec->tables[syn_tab[c]].file_as_written : "microdata";
-        iaf_derived *sdv = NULL, *rdv = NULL;
-        iaf_attr *rattrs[2] = {0};
-        iaf_attr *sattrs[2] = {k->attrs[0], k->nattrs > 1 ? k->attrs[1] : NULL};
-        st = iaf_dataset_derive(sd, syn_req[c], sattrs, k->nattrs, k->universe, &sdv, err);
-        for (size_t i = 0; st == IAF_OK && i < k->nattrs; i++)
-            if (!(rattrs[i] = iaf_attr_new_asis(k->attrs[i]->name, k->ref_cols[i])))
-                st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        if (st == IAF_OK)
-            st = iaf_dataset_derive(refs[k->reference], ref_req[c], rattrs, k->nattrs,
-                                    k->reference_universe, &rdv, err);
-        if (st == IAF_OK) {
-            double n_s = iaf_dataset_weighted(sd) ? iaf_table_n_eff(sdv->table) : iaf_table_n_obs(sdv->table);
-            double n_r;
-            const char *basis;
-            if (!iaf_dataset_is_counts(refs[k->reference])) {
-                n_r = iaf_dataset_weighted(refs[k->reference]) ? iaf_table_n_eff(rdv->table)
-                                                               : iaf_table_n_obs(rdv->table);
-                basis = iaf_dataset_weighted(refs[k->reference]) ? "microdata, Kish effective n"
-                                                                 : "microdata rows";
-            } else if (rs->full_count) {
-                n_r = INFINITY;
-                basis = "full count (census or register): fixed";
-            } else if (!isnan(rs->n_effective)) {
-                n_r = rs->n_effective;
-                basis = "effective n given by the spec";
-            } else {
-                n_r = INFINITY;
-                basis = "no sample size given: treated as fixed";
+        iaf_verdict vv[IAF_MAX_VARIANTS];
+        for (size_t v = 0; v < k->nvariants && st == IAF_OK; v++) {
+            const iaf_spec_variant *var = &k->variants[v];
+            const req_ids *ids = &rq[c * IAF_MAX_VARIANTS + v];
+            iaf_variant_result *vr = &r->variants[v];
+            vr->name = var->name;
+            iaf_derived *sdv = NULL, *rdv = NULL, *stdv = NULL;
+            iaf_attr *rattrs[3] = {0};
+            size_t nsa = k->nattrs + (var->attrs[2] ? 1 : 0);
+            iaf_attr *sattrs[3] = {var->attrs[0], var->attrs[1], var->attrs[2]};
+            if (k->nattrs == 1) sattrs[1] = var->attrs[2];
+            st = iaf_dataset_derive(sd, ids->syn, sattrs, nsa, k->universe, &sdv, err);
+            size_t nra = k->nattrs;
+            for (size_t i = 0; st == IAF_OK && i < k->nattrs; i++)
+                if (!(rattrs[i] = iaf_attr_new_asis(var->attrs[i]->name, k->ref_cols[i])))
+                    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            if (st == IAF_OK && k->stratum && k->standard_ref < 0 && table_has(rd, (const char *const *)&k->stratum->name, 1)) {
+                if (!(rattrs[nra] = iaf_attr_new_asis(k->stratum->name, k->stratum->name)))
+                    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                nra++;
             }
-            r->n_r_basis = iaf_strdup(basis);
-            r->reference_fixed = isinf(n_r);
-            r->universe_mass = sdv->universe_mass;
-            r->total_mass = sdv->total_mass;
-            iaf_thresholds th = iaf_thresholds_default();
-            double v;
-            if (!isnan(v = iaf_spec_threshold_for(spec, k, "tvd"))) th.tvd = v;
-            if (!isnan(v = iaf_spec_threshold_for(spec, k, "cond_tvd_y_given_x"))) th.cond_tvd = v;
-            if (!isnan(v = iaf_spec_threshold_for(spec, k, "footprint"))) th.footprint = v;
-            if (!isnan(v = iaf_spec_threshold_for(spec, k, "retention"))) th.retention = v;
-            iaf_boot_options bo = {0};
-            bo.b = opt && opt->bootstrap_b ? opt->bootstrap_b : IAF_BOOT_DEFAULT_B;
-            bo.seed = opt && opt->seed_set ? opt->seed : IAF_BOOT_DEFAULT_SEED;
-            bo.threads = (unsigned)(threads > 0 ? threads : 2);
-            iaf_compare_input in = {sdv->table, rdv->table, k->attrs[0]->name,
-                                    k->nattrs > 1 ? k->attrs[1]->name : NULL, n_s, n_r,
-                                    opt && opt->no_bootstrap ? NULL : &bo, &th};
-            st = iaf_compare_tables(&in, &r->cmp, err);
-            if (st == IAF_OK && copy_coverage(r, sdv) != IAF_OK)
-                st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            if (st == IAF_OK)
+                st = iaf_dataset_derive(rd, ids->ref, rattrs, nra, k->reference_universe, &rdv, err);
+            if (st == IAF_OK && ids->std >= 0) {
+                iaf_attr *sa = iaf_attr_new_asis(k->stratum->name, k->stratum->name);
+                if (!sa) st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                if (st == IAF_OK)
+                    st = iaf_dataset_derive(refs[k->standard_ref], ids->std, &sa, 1, NULL, &stdv, err);
+                iaf_attr_free(sa);
+            }
+            if (st == IAF_OK) {
+                double n_s = iaf_dataset_weighted(sd) ? iaf_table_n_eff(sdv->table) : iaf_table_n_obs(sdv->table);
+                double n_r;
+                const char *basis;
+                if (!iaf_dataset_is_counts(rd)) {
+                    n_r = iaf_dataset_weighted(rd) ? iaf_table_n_eff(rdv->table) : iaf_table_n_obs(rdv->table);
+                    basis = iaf_dataset_weighted(rd) ? "microdata, Kish effective n" : "microdata rows";
+                } else if (rs->full_count) {
+                    n_r = INFINITY;
+                    basis = "full count (census or register): fixed";
+                } else if (!isnan(rs->n_effective)) {
+                    n_r = rs->n_effective;
+                    basis = "effective n given by the spec";
+                } else {
+                    n_r = INFINITY;
+                    basis = "no sample size given: treated as fixed";
+                }
+                if (v == 0) {
+                    r->n_r_basis = iaf_strdup(basis);
+                    r->reference_fixed = isinf(n_r);
+                }
+                vr->universe_mass = sdv->universe_mass;
+                vr->total_mass = sdv->total_mass;
+                iaf_boot_options bo = {0};
+                bo.b = opt && opt->bootstrap_b ? opt->bootstrap_b : IAF_BOOT_DEFAULT_B;
+                bo.seed = opt && opt->seed_set ? opt->seed : IAF_BOOT_DEFAULT_SEED;
+                bo.threads = (unsigned)(threads > 0 ? threads : 2);
+                const iaf_boot_options *bop = opt && opt->no_bootstrap ? NULL : &bo;
+                if (k->kind == IAF_CHECK_FLATTENING) {
+                    iaf_flat_check_input fi;
+                    memset(&fi, 0, sizeof fi);
+                    fi.syn = sdv->table;
+                    fi.ref = rdv->table;
+                    fi.group = var->attrs[0]->name;
+                    fi.domain = var->attrs[1]->name;
+                    fi.focal = k->focal;
+                    fi.theta = k->theta;
+                    fi.n_s = n_s;
+                    fi.n_r = n_r;
+                    fi.boot = bop;
+                    fi.th_flattening = iaf_spec_threshold_for(spec, k, "flattening_pooled");
+                    fi.th_segregation = iaf_spec_threshold_for(spec, k, "segregation_retention");
+                    fi.stratum = k->stratum ? k->stratum->name : NULL;
+                    fi.standard = stdv ? stdv->table : NULL;
+                    st = iaf_flat_check(&fi, &vr->flat, err);
+                    if (st == IAF_OK) {
+                        vr->verdict = vr->flat->verdict.verdict;
+                        vr->diagnosis = vr->flat->verdict.diagnosis;
+                    }
+                } else {
+                    iaf_thresholds th = iaf_thresholds_default();
+                    double x;
+                    if (!isnan(x = iaf_spec_threshold_for(spec, k, "tvd"))) th.tvd = x;
+                    if (!isnan(x = iaf_spec_threshold_for(spec, k, "cond_tvd_y_given_x"))) th.cond_tvd = x;
+                    if (!isnan(x = iaf_spec_threshold_for(spec, k, "footprint"))) th.footprint = x;
+                    if (!isnan(x = iaf_spec_threshold_for(spec, k, "retention"))) th.retention = x;
+                    iaf_compare_input in = {sdv->table, rdv->table, var->attrs[0]->name,
+                                            k->nattrs > 1 ? var->attrs[1]->name : NULL, n_s, n_r,
+                                            bop, &th};
+                    st = iaf_compare_tables(&in, &vr->cmp, err);
+                    if (st == IAF_OK) {
+                        vr->verdict = vr->cmp->verdict.verdict;
+                        vr->diagnosis = vr->cmp->verdict.diagnosis;
+                    }
+                }
+                if (st == IAF_OK && copy_coverage(vr, sdv) != IAF_OK)
+                    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                vv[v] = vr->verdict;
+            }
+            if (st != IAF_OK && err && !strstr(err->message, k->id))
+                iaf_error_prefix(err, "check '%s'%s%s: ", k->id, var->name ? ", variant " : "",
+                                 var->name ? var->name : "");
+            iaf_derived_free(sdv);
+            iaf_derived_free(rdv);
+            iaf_derived_free(stdv);
+            for (int i = 0; i < 3; i++) iaf_attr_free(rattrs[i]);
         }
-        if (st != IAF_OK && err && !strstr(err->message, k->id)) iaf_error_prefix(err, "check '%s': ", k->id);
-        iaf_derived_free(sdv);
-        iaf_derived_free(rdv);
-        iaf_attr_free(rattrs[0]);
-        iaf_attr_free(rattrs[1]);
         if (st != IAF_OK) goto done;
+        /* across variants: the common verdict, or INCONCLUSIVE when they disagree */
+        r->verdict = vv[0];
+        r->diagnosis = r->variants[0].diagnosis;
+        if (k->nvariants > 1) {
+            r->mapping = iaf_variant_agreement(vv, k->nvariants);
+            if (r->mapping && !strcmp(r->mapping, "mapping-dependent")) {
+                r->verdict = IAF_VERDICT_INCONCLUSIVE;
+                r->diagnosis = "mapping-dependent";
+            }
+        }
     }
-    goto done;
-done_or_oom:
-    if (st == IAF_OK) goto oom;
     goto done;
 oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -267,7 +356,7 @@ done:
     iaf_dataset_free(micro);
     for (size_t i = 0; tables && i < spec->ntables; i++) iaf_dataset_free(tables[i]);
     for (size_t i = 0; refs && i < spec->nreferences; i++) iaf_dataset_free(refs[i]);
-    free(tables), free(refs), free(syn_req), free(syn_tab), free(ref_req);
+    free(tables), free(refs), free(syn_tab), free(rq);
     if (st != IAF_OK) {
         iaf_audit_free(a);
         return st;
@@ -281,13 +370,18 @@ void iaf_audit_free(iaf_audit *a)
     if (!a) return;
     for (size_t i = 0; a->results && i < a->nresults; i++) {
         iaf_check_result *r = &a->results[i];
-        iaf_comparison_free(r->cmp);
-        for (size_t k = 0; k < r->ncoverage; k++) {
-            free(r->coverage[k].attr);
-            for (size_t j = 0; j < r->coverage[k].nitems; j++) free(r->coverage[k].items[j].raw);
-            free(r->coverage[k].items);
+        for (size_t v = 0; r->variants && v < r->nvariants; v++) {
+            iaf_variant_result *vr = &r->variants[v];
+            iaf_comparison_free(vr->cmp);
+            iaf_flat_result_free(vr->flat);
+            for (size_t k = 0; k < vr->ncoverage; k++) {
+                free(vr->coverage[k].attr);
+                for (size_t j = 0; j < vr->coverage[k].nitems; j++) free(vr->coverage[k].items[j].raw);
+                free(vr->coverage[k].items);
+            }
+            free(vr->coverage);
         }
-        free(r->coverage);
+        free(r->variants);
         free(r->n_r_basis);
     }
     free(a->results);

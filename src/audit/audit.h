@@ -9,17 +9,34 @@
 #define IAF_AUDIT_AUDIT_H
 
 #include "audit/compare.h"
+#include "audit/flatcheck.h"
 #include "audit/spec.h"
+
+/* One variant of a check (a check without variants has exactly one). */
+typedef struct iaf_variant_result {
+    const char *name;        /* borrowed; NULL when the check has no variants */
+    iaf_comparison *cmp;     /* marginal and joint checks */
+    iaf_flat_result *flat;   /* flattening checks */
+    iaf_coverage *coverage;  /* per attribute, synthetic side (owned copy) */
+    size_t ncoverage;
+    double universe_mass, total_mass;
+    iaf_verdict verdict;     /* IAF_VERDICT_NONE without intervals */
+    const char *diagnosis;
+} iaf_variant_result;
 
 typedef struct iaf_check_result {
     const iaf_spec_check *check;
-    iaf_comparison *cmp;       /* NULL when the check failed to run */
-    iaf_coverage *coverage;    /* per attribute, synthetic side (owned copy) */
-    size_t ncoverage;
+    size_t nvariants;
+    iaf_variant_result *variants;
     const char *synthetic_source; /* file the synthetic counts came from (borrowed) */
-    double universe_mass, total_mass;
-    int reference_fixed;       /* n_r infinite */
-    char *n_r_basis;           /* how n_r was chosen, for the report */
+    int reference_fixed;          /* n_r infinite */
+    char *n_r_basis;              /* how n_r was chosen, for the report */
+    /* across variants (METHOD.md section 9): the common verdict, or
+     * INCONCLUSIVE when they disagree; mapping is "strict" (every variant
+     * flags), "mapping-dependent" or "consistent", NULL for one variant */
+    iaf_verdict verdict;
+    const char *diagnosis;
+    const char *mapping;
 } iaf_check_result;
 
 typedef struct iaf_input_file {

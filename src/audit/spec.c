@@ -411,7 +411,24 @@ static int parse_thresholds(ctx *c, struct fy_node *n, iaf_spec_threshold **out,
 
 static const char *const check_keys_allowed[] = {
     "id", "title", "kind", "attributes", "reference", "reference_columns", "synthetic", "universe",
-    "reference_universe", "disclosure", "thresholds", "note", NULL};
+    "reference_universe", "disclosure", "thresholds", "note", "variants", "focal", "theta",
+    "standardize", NULL};
+
+/* An attribute by name; an undeclared name is the column of that name, as is. */
+static iaf_attr *attr_or_column(ctx *c, iaf_spec *s, struct fy_node *n, const char *name)
+{
+    int ai = find_attr(s, name);
+    if (ai >= 0) return s->attrs[ai];
+    iaf_attr *a = iaf_attr_new_asis(name, name);
+    size_t cap = s->nattrs; /* the array is always exactly full: grow by one */
+    if (!a || IAF_GROW(s->attrs, cap, s->nattrs + 1) != 0) {
+        iaf_attr_free(a);
+        fail(c, n, "out of memory%s%s", NULL, NULL);
+        return NULL;
+    }
+    s->attrs[s->nattrs++] = a;
+    return a;
+}
 
 static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
 {
@@ -435,8 +452,40 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
         fail(c, get(n, "kind"), "check '%s': kind must be marginal, joint, flattening or rule (got '%s')", k->id, kind);
         goto done;
     }
-    if (k->kind == IAF_CHECK_FLATTENING || k->kind == IAF_CHECK_RULE) {
+    if (k->kind == IAF_CHECK_RULE) {
         fail(c, get(n, "kind"), "check '%s': kind '%s' is not available in this version of iaf", k->id, kind);
+        goto done;
+    }
+    k->theta = 0.25;
+    k->standard_ref = -1;
+    if (k->kind == IAF_CHECK_FLATTENING) {
+        if (get_str(c, n, "focal", &k->focal, 1, "flattening check") ||
+            get_num(c, n, "theta", &k->theta, "flattening check"))
+            goto done;
+        if (!(k->theta > 0 && k->theta < 1)) {
+            fail(c, get(n, "theta"), "check '%s': theta must be between 0 and 1%s", k->id, NULL);
+            goto done;
+        }
+        struct fy_node *sn = get(n, "standardize");
+        if (sn) {
+            static const char *const skeys[] = {"by", "standard", NULL};
+            char *by = NULL, *std = NULL;
+            if (check_keys(c, sn, "standardize", skeys) || get_str(c, sn, "by", &by, 1, "standardize") ||
+                get_str(c, sn, "standard", &std, 0, "standardize")) {
+                free(by), free(std);
+                goto done;
+            }
+            k->stratum = attr_or_column(c, s, sn, by);
+            if (std) {
+                for (size_t i = 0; i < s->nreferences; i++)
+                    if (!strcmp(s->references[i].id, std)) k->standard_ref = (int)i;
+                if (k->standard_ref < 0) fail(c, sn, "standardize: no reference with id '%s'%s", std, NULL);
+            }
+            free(by), free(std);
+            if (!k->stratum || k->standard_ref < -1 || c->st != IAF_OK) goto done;
+        }
+    } else if (get(n, "focal") || get(n, "theta") || get(n, "standardize")) {
+        fail(c, n, "check '%s': focal, theta and standardize belong to flattening checks%s", k->id, NULL);
         goto done;
     }
     size_t want = k->kind == IAF_CHECK_MARGINAL ? 1 : 2;
@@ -450,20 +499,48 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
     }
     k->nattrs = na;
     for (size_t i = 0; i < na; i++) {
-        int ai = find_attr(s, attrs[i]);
-        if (ai < 0) {
-            /* an undeclared attribute is the column of that name, as is */
-            iaf_attr *a = iaf_attr_new_asis(attrs[i], attrs[i]);
-            if (!a || IAF_GROW(s->attrs, (size_t){s->nattrs}, s->nattrs + 1) != 0) {
-                iaf_attr_free(a);
-                fail(c, n, "out of memory%s%s", NULL, NULL);
+        if (!(k->attrs[i] = attr_or_column(c, s, n, attrs[i]))) goto done;
+        k->ref_cols[i] = iaf_strdup(nrc ? rcols[i] : attrs[i]);
+    }
+    k->nvariants = 1;
+    k->variants[0].attrs[0] = k->attrs[0];
+    k->variants[0].attrs[1] = na > 1 ? k->attrs[1] : NULL;
+    k->variants[0].attrs[2] = k->stratum;
+    struct fy_node *vn = get(n, "variants");
+    if (vn) {
+        /* variants: [{name: A, attributes: [sex, occ_a]}, ...]; the first is the main one */
+        if (!fy_node_is_sequence(vn) || fy_node_sequence_item_count(vn) < 1 ||
+            fy_node_sequence_item_count(vn) > IAF_MAX_VARIANTS) {
+            fail(c, vn, "check '%s': variants must be a list of 1 to 8 variants%s", k->id, NULL);
+            goto done;
+        }
+        k->nvariants = 0;
+        void *it = NULL;
+        struct fy_node *item;
+        while ((item = fy_node_sequence_iterate(vn, &it)) != NULL) {
+            static const char *const vkeys[] = {"name", "attributes", NULL};
+            iaf_spec_variant *v = &k->variants[k->nvariants++];
+            char **va = NULL;
+            size_t nva = 0;
+            if (check_keys(c, item, "variant", vkeys) || get_str(c, item, "name", &v->name, 1, "variant") ||
+                get_list(c, item, "attributes", &va, &nva, "variant")) {
+                free_list(va, nva);
                 goto done;
             }
-            s->attrs[s->nattrs] = a;
-            ai = (int)s->nattrs++;
+            if (nva != na) {
+                free_list(va, nva);
+                fail(c, item, "variant '%s': give as many attributes as the check has%s", v->name, NULL);
+                goto done;
+            }
+            for (size_t i = 0; i < nva; i++)
+                if (!(v->attrs[i] = attr_or_column(c, s, item, va[i]))) {
+                    free_list(va, nva);
+                    goto done;
+                }
+            v->attrs[2] = k->stratum;
+            free_list(va, nva);
         }
-        k->attrs[i] = s->attrs[ai];
-        k->ref_cols[i] = iaf_strdup(nrc ? rcols[i] : attrs[i]);
+        for (size_t i = 0; i < na; i++) k->attrs[i] = k->variants[0].attrs[i];
     }
     if (!ref) {
         fail(c, n, "check '%s': 'reference' is required%s", k->id, NULL);
@@ -832,7 +909,8 @@ void iaf_spec_free(iaf_spec *s)
     for (size_t i = 0; i < s->nchecks; i++) {
         iaf_spec_check *k = &s->checks[i];
         free(k->id), free(k->title), free(k->universe_text), free(k->reference_universe_text);
-        free(k->note), free(k->ref_cols[0]), free(k->ref_cols[1]);
+        free(k->note), free(k->ref_cols[0]), free(k->ref_cols[1]), free(k->focal);
+        for (size_t v = 0; v < k->nvariants; v++) free(k->variants[v].name);
         iaf_expr_free(k->universe);
         iaf_expr_free(k->reference_universe);
         for (size_t t = 0; t < k->nthresholds; t++) free(k->thresholds[t].metric);

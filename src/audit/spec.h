@@ -52,13 +52,29 @@ typedef enum iaf_check_kind {
     IAF_CHECK_RULE
 } iaf_check_kind;
 
+#define IAF_MAX_VARIANTS 8
+
+/* One way of mapping a check's attributes (crosswalk sensitivity): the same
+ * check is run once per variant and the verdicts are compared. */
+typedef struct iaf_spec_variant {
+    char *name;
+    iaf_attr *attrs[3]; /* borrowed; [2] = stratum of a flattening check or NULL */
+} iaf_spec_variant;
+
 typedef struct iaf_spec_check {
     char *id;
     char *title;
     iaf_check_kind kind;
     size_t nattrs;
-    iaf_attr *attrs[2];      /* borrowed from the spec's attributes */
+    iaf_attr *attrs[2];      /* borrowed from the spec's attributes (the first variant's) */
     char *ref_cols[2];       /* reference column per attribute */
+    size_t nvariants;        /* >= 1; variants[0] uses attrs */
+    iaf_spec_variant variants[IAF_MAX_VARIANTS];
+    /* flattening */
+    char *focal;
+    double theta;
+    iaf_attr *stratum;       /* standardise by this attribute (synthetic side), or NULL */
+    int standard_ref;        /* reference giving the standard population, -1 = the check's */
     int reference;           /* index into references */
     int synthetic;           /* index into dataset tables, -1 = microdata */
     int disclosure;          /* index, -1 = none (exploratory) */

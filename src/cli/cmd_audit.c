@@ -147,7 +147,7 @@ int cmd_audit(int argc, char **argv)
     if (fail_on) {
         size_t flagged = 0;
         for (size_t i = 0; i < audit->nresults; i++)
-            if (audit->results[i].cmp && audit->results[i].cmp->verdict.verdict == IAF_VERDICT_FLAG)
+            if (audit->results[i].verdict == IAF_VERDICT_FLAG)
                 flagged++;
         if (flagged) {
             fprintf(stderr, "iaf: %zu check(s) FLAG (--fail-on flag)\n", flagged);

@@ -6,19 +6,33 @@
 
 #include "report/json.h"
 
+/* The main variant's comparison (marginal/joint) or NULL. */
+static const iaf_comparison *cmp_of(const iaf_check_result *r)
+{
+    return r->nvariants ? r->variants[0].cmp : NULL;
+}
+
+static const iaf_check_verdict *cv_of(const iaf_check_result *r)
+{
+    if (!r->nvariants) return NULL;
+    if (r->variants[0].cmp) return &r->variants[0].cmp->verdict;
+    if (r->variants[0].flat) return &r->variants[0].flat->verdict;
+    return NULL;
+}
+
 static const char *verdict_str(const iaf_check_result *r)
 {
-    const char *v = r->cmp ? iaf_verdict_name(r->cmp->verdict.verdict) : NULL;
-    return v;
+    return iaf_verdict_name(r->verdict);
 }
 
 static const iaf_screen *key_screen(const iaf_check_result *r)
 {
-    if (!r->cmp || r->cmp->verdict.nscreens == 0) return NULL;
+    const iaf_check_verdict *cv = cv_of(r);
+    if (!cv || cv->nscreens == 0) return NULL;
     /* the screen that decided the verdict: the worst one, first on ties */
-    const iaf_screen *best = &r->cmp->verdict.screens[0];
-    for (size_t i = 1; i < r->cmp->verdict.nscreens; i++) {
-        const iaf_screen *s = &r->cmp->verdict.screens[i];
+    const iaf_screen *best = &cv->screens[0];
+    for (size_t i = 1; i < cv->nscreens; i++) {
+        const iaf_screen *s = &cv->screens[i];
         if (s->verdict != IAF_VERDICT_NONE && (best->verdict == IAF_VERDICT_NONE || s->verdict > best->verdict))
             best = s;
     }
@@ -47,7 +61,7 @@ static const char *derivation_name(iaf_attr_kind k)
 /* The headline number of a check: TVD of the marginal, or of the joint. */
 static double key_tvd(const iaf_check_result *r)
 {
-    return r->cmp ? r->cmp->m.tvd_joint : NAN;
+    return cmp_of(r) ? cmp_of(r)->m.tvd_joint : NAN;
 }
 
 static void source_json(iaf_json *j, const iaf_spec_source *s)
@@ -69,7 +83,7 @@ static void source_json(iaf_json *j, const iaf_spec_source *s)
     iaf_json_end_object(j);
 }
 
-static void coverage_json(iaf_json *j, const iaf_check_result *r)
+static void coverage_json(iaf_json *j, const iaf_variant_result *r)
 {
     iaf_json_begin_array(j);
     for (size_t i = 0; i < r->ncoverage; i++) {
@@ -139,12 +153,14 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
         iaf_json_kstr(&j, "reference", s->references[k->reference].id);
         iaf_json_kstr(&j, "universe", k->universe_text);
         iaf_json_knum(&j, "tvd", key_tvd(r));
-        iaf_json_knum(&j, "noise_floor", r->cmp ? r->cmp->m.noise_floor : NAN);
-        iaf_json_knum(&j, "cond_tvd_y_given_x", r->cmp ? r->cmp->m.cond_tvd_y_given_x : NAN);
-        iaf_json_knum(&j, "footprint", r->cmp ? r->cmp->m.footprint : NAN);
-        iaf_json_knum(&j, "retention", r->cmp ? r->cmp->m.retention : NAN);
+        const iaf_comparison *cm = cmp_of(r);
+        iaf_json_knum(&j, "noise_floor", cm ? cm->m.noise_floor : NAN);
+        iaf_json_knum(&j, "cond_tvd_y_given_x", cm ? cm->m.cond_tvd_y_given_x : NAN);
+        iaf_json_knum(&j, "footprint", cm ? cm->m.footprint : NAN);
+        iaf_json_knum(&j, "retention", cm ? cm->m.retention : NAN);
         iaf_json_kstr(&j, "verdict", verdict_str(r));
-        iaf_json_kstr(&j, "diagnosis", r->cmp ? r->cmp->verdict.diagnosis : NULL);
+        iaf_json_kstr(&j, "diagnosis", r->diagnosis);
+        iaf_json_kstr(&j, "mapping", r->mapping);
         const iaf_screen *ks = key_screen(r);
         iaf_json_kstr(&j, "key_metric", ks ? ks->metric : NULL);
         iaf_json_knum(&j, "key_estimate", ks ? ks->estimate : NAN);
@@ -180,10 +196,12 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
         iaf_json_kstr(&j, "universe", k->universe_text);
         iaf_json_kstr(&j, "reference_universe", k->reference_universe_text);
         iaf_json_kstr(&j, "synthetic_source", r->synthetic_source);
-        iaf_json_knum(&j, "synthetic_mass_total", r->total_mass);
-        iaf_json_knum(&j, "synthetic_mass_in_universe", r->universe_mass);
         iaf_json_kstr(&j, "reference_n_basis", r->n_r_basis);
         iaf_json_kstr(&j, "note", k->note);
+        if (k->kind == IAF_CHECK_FLATTENING) {
+            iaf_json_kstr(&j, "focal", k->focal);
+            iaf_json_knum(&j, "theta", k->theta);
+        }
         iaf_json_key(&j, "thresholds");
         iaf_json_begin_object(&j);
         for (int t = 0; t < 3; t++) {
@@ -191,20 +209,47 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
             if (mname) iaf_json_knum(&j, mname, iaf_spec_threshold_for(s, k, mname));
         }
         iaf_json_end_object(&j);
-        iaf_json_key(&j, "metrics");
-        if (r->cmp)
-            iaf_comparison_json(r->cmp, &j);
-        else
-            iaf_json_null(&j);
-        iaf_json_knum(&j, "tvd_minus_floor",
-                      r->cmp ? r->cmp->m.tvd_joint - r->cmp->m.noise_floor : NAN);
-        iaf_json_key(&j, "synthetic_coverage");
-        coverage_json(&j, r);
-        iaf_json_key(&j, "verdict");
-        if (r->cmp && r->cmp->has_boot)
-            iaf_verdict_json(&r->cmp->verdict, &j);
-        else
-            iaf_json_null(&j);
+        iaf_json_kstr(&j, "verdict", verdict_str(r));
+        iaf_json_kstr(&j, "diagnosis", r->diagnosis);
+        iaf_json_kstr(&j, "mapping", r->mapping);
+        iaf_json_key(&j, "variants");
+        iaf_json_begin_array(&j);
+        for (size_t v = 0; v < r->nvariants; v++) {
+            const iaf_variant_result *vr = &r->variants[v];
+            iaf_json_begin_object(&j);
+            iaf_json_kstr(&j, "name", vr->name);
+            iaf_json_key(&j, "attributes");
+            iaf_json_begin_array(&j);
+            for (size_t t = 0; t < k->nattrs; t++) {
+                const iaf_attr *at = k->variants[v].attrs[t];
+                iaf_json_begin_object(&j);
+                iaf_json_kstr(&j, "name", at->name);
+                iaf_json_kstr(&j, "column", at->column);
+                iaf_json_kstr(&j, "derivation", derivation_name(at->kind));
+                iaf_json_kstr(&j, "reference_column", k->ref_cols[t]);
+                iaf_json_end_object(&j);
+            }
+            iaf_json_end_array(&j);
+            iaf_json_knum(&j, "synthetic_mass_total", vr->total_mass);
+            iaf_json_knum(&j, "synthetic_mass_in_universe", vr->universe_mass);
+            iaf_json_kstr(&j, "verdict", iaf_verdict_name(vr->verdict));
+            iaf_json_kstr(&j, "diagnosis", vr->diagnosis);
+            if (vr->cmp) {
+                iaf_json_key(&j, "metrics");
+                iaf_comparison_json(vr->cmp, &j);
+                iaf_json_knum(&j, "tvd_minus_floor", vr->cmp->m.tvd_joint - vr->cmp->m.noise_floor);
+            }
+            if (vr->flat) {
+                iaf_json_key(&j, "flattening");
+                iaf_flat_result_json(vr->flat, &j);
+                iaf_json_key(&j, "verdict_detail");
+                iaf_verdict_json(&vr->flat->verdict, &j);
+            }
+            iaf_json_key(&j, "synthetic_coverage");
+            coverage_json(&j, vr);
+            iaf_json_end_object(&j);
+        }
+        iaf_json_end_array(&j);
         iaf_json_end_object(&j);
     }
     iaf_json_end_array(&j);
@@ -281,7 +326,7 @@ int iaf_report_markdown(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *o
     if (s->dataset_url) iaf_buf_printf(out, " (<%s>)", s->dataset_url);
     iaf_buf_puts(out, ". Full report: [report.json](report.json).\n\n");
     iaf_buf_puts(out, "| check | kind | attributes | reference | universe | TVD | noise floor | "
-                      "cond. TVD | footprint | verdict |\n");
+                      "cond. TVD | footprint / flattening | verdict |\n");
     iaf_buf_puts(out, "|---|---|---|---|---|---:|---:|---:|---:|---|\n");
     for (size_t i = 0; i < a->nresults; i++) {
         const iaf_check_result *r = &a->results[i];
@@ -299,15 +344,16 @@ int iaf_report_markdown(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *o
         iaf_buf_puts(out, " | ");
         fmt(out, "%.4f", key_tvd(r));
         iaf_buf_puts(out, " | ");
-        fmt(out, "%.4f", r->cmp ? r->cmp->m.noise_floor : NAN);
+        fmt(out, "%.4f", cmp_of(r) ? cmp_of(r)->m.noise_floor : NAN);
         iaf_buf_puts(out, " | ");
-        fmt(out, "%.4f", r->cmp ? r->cmp->m.cond_tvd_y_given_x : NAN);
+        fmt(out, "%.4f", cmp_of(r) ? cmp_of(r)->m.cond_tvd_y_given_x : NAN);
         iaf_buf_puts(out, " | ");
-        fmt(out, "%.3f", r->cmp ? r->cmp->m.footprint : NAN);
+        fmt(out, "%.3f", cmp_of(r) ? cmp_of(r)->m.footprint
+                         : r->nvariants && r->variants[0].flat ? r->variants[0].flat->point.flattening_pooled
+                                                               : NAN);
         iaf_buf_printf(out, " | %s%s%s%s |\n", verdict_str(r) ? verdict_str(r) : "not screened",
-                       r->cmp && r->cmp->verdict.diagnosis ? " (" : "",
-                       r->cmp && r->cmp->verdict.diagnosis ? r->cmp->verdict.diagnosis : "",
-                       r->cmp && r->cmp->verdict.diagnosis ? ")" : "");
+                       r->diagnosis ? " (" : "", r->diagnosis ? r->diagnosis : "",
+                       r->diagnosis ? ")" : "");
         iaf_buf_free(&lab);
     }
     iaf_buf_puts(out, "\nVerdicts rest on 95% basic bootstrap intervals against the thresholds of "
@@ -367,13 +413,12 @@ int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
                        k->universe_text ? k->universe_text : "all");
         fmt(out, "%8.4f", key_tvd(r));
         iaf_buf_puts(out, " ");
-        fmt(out, "%8.4f", r->cmp ? r->cmp->m.noise_floor : NAN);
+        fmt(out, "%8.4f", cmp_of(r) ? cmp_of(r)->m.noise_floor : NAN);
         const iaf_screen *ks = key_screen(r);
         if (ks && !isnan(ks->lo))
-            iaf_buf_printf(out, "  %s [%.4f, %.4f] %s%s%s\n", ks->metric, ks->lo, ks->hi,
-                           verdict_str(r) ? verdict_str(r) : "-",
-                           r->cmp->verdict.diagnosis ? " " : "",
-                           r->cmp->verdict.diagnosis ? r->cmp->verdict.diagnosis : "");
+            iaf_buf_printf(out, "  %s %.4f [%.4f, %.4f] %s%s%s\n", ks->metric, ks->estimate,
+                           ks->lo, ks->hi, verdict_str(r) ? verdict_str(r) : "-",
+                           r->diagnosis ? " " : "", r->diagnosis ? r->diagnosis : "");
         else
             iaf_buf_puts(out, "  not screened\n");
         iaf_buf_free(&lab);

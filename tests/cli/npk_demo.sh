@@ -18,7 +18,7 @@ $PYTHON - "$work/a/report.json" "$IAF_SRC/tests/data/npk/npk_marginal_tvd.csv" <
 import csv, json, sys
 rep = json.load(open(sys.argv[1]))
 assert rep["schema"] == "iaf-report/1"
-got = {c["id"]: c["metrics"]["tvd_joint"] for c in rep["checks"]}
+got = {c["id"]: c["variants"][0]["metrics"]["tvd_joint"] for c in rep["checks"]}
 n = 0
 for row in csv.DictReader(open(sys.argv[2])):
     want = float(row["tvd"])
@@ -29,6 +29,16 @@ assert n == 4
 refs = {r["id"]: r for r in rep["references"]}
 assert refs["kosis_marital_status"]["caveat"], "caveat must be carried into the report"
 assert all(len(i["sha256"]) == 64 for i in rep["reproducibility"]["inputs"])
+# verdicts: marginals of sex and province align with the register (PASS with intervals)
+verdict = {c["id"]: c["verdict"] for c in rep["checks"]}
+for cid in ("sex_vs_register", "province_vs_register"):
+    assert verdict[cid] == "PASS", (cid, verdict[cid])
+for c in rep["checks"]:
+    m = c["variants"][0]["metrics"]
+    iv = m["intervals"]["tvd_joint"]
+    # the basic interval corrects the upward bias of distances, so it need not
+    # contain the plug-in estimate; it must be ordered and within [0, 1]
+    assert 0 <= iv["lo"] <= iv["hi"] <= 1, c["id"]
 print("oracle agreement: %d checks" % n)
 PY
 

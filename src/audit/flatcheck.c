@@ -1,0 +1,298 @@
+/* src/audit/flatcheck.c - see flatcheck.h. */
+#include "audit/flatcheck.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int is_label(iaf_sv v, const char *s)
+{
+    return v.len == strlen(s) && (v.len == 0 || memcmp(v.ptr, s, v.len) == 0);
+}
+
+static void screens(iaf_check_verdict *v, const iaf_flattening *p, const iaf_flat_boot *b,
+                    double th_f, double th_s)
+{
+    memset(v, 0, sizeof *v);
+    v->reference_dependent = 1;
+    iaf_screen *a = &v->screens[v->nscreens++];
+    a->metric = "flattening_pooled";
+    a->threshold = th_f;
+    a->fails_above = 1;
+    a->estimate = p->flattening_pooled;
+    a->lo = b ? b->ci[IAF_FB_FLATTENING_POOLED].lo : NAN;
+    a->hi = b ? b->ci[IAF_FB_FLATTENING_POOLED].hi : NAN;
+    a->floor = NAN;
+    iaf_screen_decide(a);
+    iaf_screen *c = &v->screens[v->nscreens++];
+    c->metric = "segregation_retention";
+    c->threshold = th_s;
+    c->fails_above = 0;
+    c->estimate = p->segregation_retention;
+    c->lo = b ? b->ci[IAF_FB_SEGREGATION_RETENTION].lo : NAN;
+    c->hi = b ? b->ci[IAF_FB_SEGREGATION_RETENTION].hi : NAN;
+    c->floor = NAN;
+    iaf_screen_decide(c);
+    iaf_verdict_combine(v);
+    if (v->verdict == IAF_VERDICT_PASS)
+        v->diagnosis = "faithful";
+    else if (v->verdict == IAF_VERDICT_FLAG)
+        v->diagnosis = a->verdict == IAF_VERDICT_FLAG ? "flattened" : "segregation lost";
+    else
+        v->diagnosis = NULL;
+}
+
+/* Standard weights over the stratum's categories of syn: from `standard`
+ * (one attribute) or the reference's stratum marginal. */
+static int standard_weights(const iaf_flat_check_input *in, int ss, double *w, size_t ka,
+                            char *note, size_t nn)
+{
+    const iaf_table *st = in->standard ? in->standard : in->ref;
+    int at = in->standard ? 0 : iaf_table_attr_index(in->ref, in->stratum);
+    if (at < 0) {
+        snprintf(note, nn,
+                 "the reference has no '%s' detail and no standard population was given", in->stratum);
+        return -1;
+    }
+    memset(w, 0, ka * sizeof *w);
+    double tot = 0;
+    for (size_t i = 0; i < iaf_table_ncells(st); i++) {
+        iaf_cell c = iaf_table_cell(st, i);
+        if (c.state != IAF_CELL_OK) continue;
+        iaf_sv lab = iaf_table_cat(st, (size_t)at, c.cat[at]);
+        int64_t a = iaf_table_find_cat(in->syn, (size_t)ss, lab);
+        if (a < 0) continue;
+        w[a] += c.value;
+        tot += c.value;
+    }
+    if (!(tot > 0)) {
+        snprintf(note, nn, "the standard population shares no '%s' category with the data", in->stratum);
+        return -1;
+    }
+    return 0;
+}
+
+iaf_status iaf_flat_check(const iaf_flat_check_input *in, iaf_flat_result **out, iaf_error *err)
+{
+    *out = NULL;
+    iaf_status st = IAF_OK;
+    const iaf_table *S = in->syn, *R = in->ref;
+    int sg = iaf_table_attr_index(S, in->group), sd = iaf_table_attr_index(S, in->domain);
+    int rg = iaf_table_attr_index(R, in->group), rd = iaf_table_attr_index(R, in->domain);
+    if (sg < 0 || sd < 0 || rg < 0 || rd < 0)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                             "both tables need the attributes %s and %s", in->group, in->domain);
+    if (iaf_table_find_cat(R, (size_t)rg, (iaf_sv){in->focal, strlen(in->focal)}) < 0)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                             "the reference has no '%s' category in '%s'", in->focal, in->group);
+    iaf_flat_result *r = calloc(1, sizeof *r);
+    double *num = NULL, *den = NULL, *w = NULL, *cov = NULL, *sf = NULL, *so = NULL;
+    if (!r) goto oom;
+    size_t k = r->k = iaf_table_ncats(R, (size_t)rd);
+    if (k == 0) {
+        st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "the reference has no domain categories");
+        goto done;
+    }
+    r->labels = calloc(k, sizeof *r->labels);
+    r->s_focal = calloc(k, sizeof(double));
+    r->s_other = calloc(k, sizeof(double));
+    r->r_focal = calloc(k, sizeof(double));
+    r->r_other = calloc(k, sizeof(double));
+    r->f_s = calloc(k, sizeof(double));
+    r->f_r = calloc(k, sizeof(double));
+    r->flat = calloc(k, sizeof(double));
+    r->dominated = calloc(k, 1);
+    if (!r->labels || !r->s_focal || !r->s_other || !r->r_focal || !r->r_other || !r->f_s ||
+        !r->f_r || !r->flat || !r->dominated)
+        goto oom;
+    for (size_t y = 0; y < k; y++) {
+        iaf_sv v = iaf_table_cat(R, (size_t)rd, y);
+        if (!(r->labels[y] = iaf_strndup(v.ptr, v.len))) goto oom;
+    }
+    for (size_t i = 0; i < iaf_table_ncells(R); i++) {
+        iaf_cell c = iaf_table_cell(R, i);
+        if (c.state != IAF_CELL_OK) continue;
+        iaf_sv g = iaf_table_cat(R, (size_t)rg, c.cat[rg]);
+        if (g.len == 0) continue;
+        if (is_label(g, in->focal))
+            r->r_focal[c.cat[rd]] += c.value;
+        else
+            r->r_other[c.cat[rd]] += c.value;
+    }
+    for (size_t i = 0; i < iaf_table_ncells(S); i++) {
+        iaf_cell c = iaf_table_cell(S, i);
+        if (c.state != IAF_CELL_OK) continue;
+        r->s_total += c.value;
+        iaf_sv g = iaf_table_cat(S, (size_t)sg, c.cat[sg]);
+        int64_t y = iaf_table_find_cat(R, (size_t)rd, iaf_table_cat(S, (size_t)sd, c.cat[sd]));
+        if (y < 0) {
+            r->s_off += c.value;
+        } else if (g.len == 0) {
+            r->s_missing_group += c.value;
+        } else if (is_label(g, in->focal)) {
+            r->s_focal[y] += c.value;
+        } else {
+            r->s_other[y] += c.value;
+        }
+    }
+    iaf_flat_input fi = {k, r->s_focal, r->s_other, r->r_focal, r->r_other, in->theta};
+    if ((st = iaf_flattening_compute(&fi, &r->point, r->f_s, r->f_r, r->flat, r->dominated, err)) != IAF_OK)
+        goto done;
+    double thf = isnan(in->th_flattening) ? 0.5 : in->th_flattening;
+    double ths = isnan(in->th_segregation) ? 0.5 : in->th_segregation;
+    if (in->boot) {
+        if ((st = iaf_flattening_bootstrap(&fi, in->n_s, in->n_r, in->boot, &r->boot, err)) != IAF_OK)
+            goto done;
+        r->has_boot = 1;
+    }
+    screens(&r->verdict, &r->point, r->has_boot ? &r->boot : NULL, thf, ths);
+
+    if (in->stratum) {
+        char note[256] = "";
+        int ss = iaf_table_attr_index(S, in->stratum);
+        if (!(r->stratum = iaf_strdup(in->stratum))) goto oom;
+        if (ss < 0) {
+            snprintf(note, sizeof note,
+                     "the synthetic counts have no '%s' detail for this pair: no standardisation",
+                     in->stratum);
+        } else {
+            size_t ka = iaf_table_ncats(S, (size_t)ss);
+            num = calloc(k * ka + 1, sizeof *num);
+            den = calloc(k * ka + 1, sizeof *den);
+            w = calloc(ka + 1, sizeof *w);
+            cov = calloc(k + 1, sizeof *cov);
+            sf = calloc(k + 1, sizeof *sf);
+            so = calloc(k + 1, sizeof *so);
+            r->f_s_std = calloc(k + 1, sizeof *r->f_s_std);
+            if (!num || !den || !w || !cov || !sf || !so || !r->f_s_std) goto oom;
+            for (size_t i = 0; i < iaf_table_ncells(S); i++) {
+                iaf_cell c = iaf_table_cell(S, i);
+                if (c.state != IAF_CELL_OK) continue;
+                iaf_sv g = iaf_table_cat(S, (size_t)sg, c.cat[sg]);
+                int64_t y = iaf_table_find_cat(R, (size_t)rd, iaf_table_cat(S, (size_t)sd, c.cat[sd]));
+                if (y < 0 || g.len == 0) continue;
+                size_t cell = (size_t)y * ka + c.cat[ss];
+                den[cell] += c.value;
+                if (is_label(g, in->focal)) num[cell] += c.value;
+            }
+            if (standard_weights(in, ss, w, ka, note, sizeof note) == 0) {
+                if ((st = iaf_direct_standardize(k, ka, num, den, w, r->f_s_std, cov, err)) != IAF_OK)
+                    goto done;
+                /* standardised counts: the domain's synthetic size split by DS(y) */
+                for (size_t y = 0; y < k; y++) {
+                    double ny = r->s_focal[y] + r->s_other[y];
+                    double ds = isnan(r->f_s_std[y]) ? (ny > 0 ? r->s_focal[y] / ny : 0) : r->f_s_std[y];
+                    sf[y] = ds * ny;
+                    so[y] = (1 - ds) * ny;
+                }
+                iaf_flat_input fs = {k, sf, so, r->r_focal, r->r_other, in->theta};
+                if ((st = iaf_flattening_compute(&fs, &r->std_point, NULL, NULL, NULL, NULL, err)) != IAF_OK)
+                    goto done;
+                if (in->boot) {
+                    if ((st = iaf_flattening_bootstrap(&fs, in->n_s, in->n_r, in->boot, &r->std_boot,
+                                                       err)) != IAF_OK)
+                        goto done;
+                }
+                screens(&r->std_verdict, &r->std_point, in->boot ? &r->std_boot : NULL, thf, ths);
+                r->has_std = 1;
+                r->age_agreement = r->std_verdict.verdict == r->verdict.verdict ? "age-robust"
+                                                                                 : "age-sensitive";
+            }
+        }
+        if (!r->has_std && !(r->std_note = iaf_strdup(note))) goto oom;
+    }
+    goto done;
+oom:
+    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+done:
+    free(num), free(den), free(w), free(cov), free(sf), free(so);
+    if (st != IAF_OK) {
+        iaf_flat_result_free(r);
+        return st;
+    }
+    *out = r;
+    return IAF_OK;
+}
+
+void iaf_flat_result_free(iaf_flat_result *r)
+{
+    if (!r) return;
+    for (size_t i = 0; r->labels && i < r->k; i++) free(r->labels[i]);
+    free(r->labels);
+    free(r->s_focal), free(r->s_other), free(r->r_focal), free(r->r_other);
+    free(r->f_s), free(r->f_r), free(r->flat), free(r->dominated), free(r->f_s_std);
+    free(r->stratum), free(r->std_note);
+    free(r);
+}
+
+static void interval(iaf_json *j, const char *key, const iaf_boot_interval *ci)
+{
+    iaf_json_key(j, key);
+    if (!ci) {
+        iaf_json_null(j);
+        return;
+    }
+    iaf_json_begin_object(j);
+    iaf_json_knum(j, "lo", ci->lo);
+    iaf_json_knum(j, "hi", ci->hi);
+    iaf_json_knum(j, "bias_corrected", ci->bias_corrected);
+    iaf_json_end_object(j);
+}
+
+static void summary(iaf_json *j, const iaf_flattening *p, const iaf_flat_boot *b)
+{
+    iaf_json_knum(j, "f_perp", p->f_perp);
+    iaf_json_knum(j, "f_perp_synthetic", p->f_perp_s);
+    iaf_json_kint(j, "n_dominated", (int64_t)p->n_dominated);
+    iaf_json_knum(j, "f_s_pooled", p->f_s_pooled);
+    iaf_json_knum(j, "f_r_pooled", p->f_r_pooled);
+    iaf_json_knum(j, "flattening_pooled", p->flattening_pooled);
+    interval(j, "flattening_pooled_interval", b ? &b->ci[IAF_FB_FLATTENING_POOLED] : NULL);
+    iaf_json_knum(j, "flattening_mean", p->flattening_mean);
+    interval(j, "flattening_mean_interval", b ? &b->ci[IAF_FB_FLATTENING_MEAN] : NULL);
+    iaf_json_knum(j, "duncan_s", p->duncan_s);
+    iaf_json_knum(j, "duncan_r", p->duncan_r);
+    iaf_json_knum(j, "segregation_retention", p->segregation_retention);
+    interval(j, "segregation_retention_interval", b ? &b->ci[IAF_FB_SEGREGATION_RETENTION] : NULL);
+}
+
+void iaf_flat_result_json(const iaf_flat_result *r, iaf_json *j)
+{
+    iaf_json_begin_object(j);
+    summary(j, &r->point, r->has_boot ? &r->boot : NULL);
+    iaf_json_knum(j, "synthetic_total", r->s_total);
+    iaf_json_knum(j, "synthetic_off_support", r->s_off);
+    iaf_json_knum(j, "synthetic_missing_group", r->s_missing_group);
+    iaf_json_key(j, "categories");
+    iaf_json_begin_array(j);
+    for (size_t y = 0; y < r->k; y++) {
+        iaf_json_begin_object(j);
+        iaf_json_kstr(j, "category", r->labels[y]);
+        iaf_json_kbool(j, "dominated", r->dominated[y]);
+        iaf_json_knum(j, "synthetic_focal", r->s_focal[y]);
+        iaf_json_knum(j, "synthetic_other", r->s_other[y]);
+        iaf_json_knum(j, "reference_focal", r->r_focal[y]);
+        iaf_json_knum(j, "reference_other", r->r_other[y]);
+        iaf_json_knum(j, "f_s", r->f_s[y]);
+        iaf_json_knum(j, "f_r", r->f_r[y]);
+        iaf_json_knum(j, "flattening", r->flat[y]);
+        if (r->has_std) iaf_json_knum(j, "f_s_standardised", r->f_s_std[y]);
+        iaf_json_end_object(j);
+    }
+    iaf_json_end_array(j);
+    iaf_json_key(j, "standardised");
+    if (r->has_std) {
+        iaf_json_begin_object(j);
+        iaf_json_kstr(j, "by", r->stratum);
+        summary(j, &r->std_point, r->has_boot ? &r->std_boot : NULL);
+        iaf_json_key(j, "verdict");
+        iaf_verdict_json(&r->std_verdict, j);
+        iaf_json_kstr(j, "age_agreement", r->age_agreement);
+        iaf_json_end_object(j);
+    } else {
+        iaf_json_null(j);
+    }
+    iaf_json_kstr(j, "standardisation_note", r->std_note);
+    iaf_json_end_object(j);
+}
