@@ -104,8 +104,12 @@ typedef struct req_ids {
 /* The columns the synthetic side of one variant needs. */
 static size_t variant_cols(const iaf_spec_check *k, const iaf_spec_variant *v, const char **cols)
 {
-    const char *acols[3];
+    const char *acols[16];
     size_t na = 0;
+    if (k->kind == IAF_CHECK_RULE) {
+        for (size_t i = 0; i < k->nrule_attrs; i++) acols[na++] = k->rule_attrs[i]->column;
+        return needed_cols(acols, na, k->universe, k, cols);
+    }
     for (size_t i = 0; i < k->nattrs; i++) acols[na++] = v->attrs[i]->column;
     if (v->attrs[2]) acols[na++] = v->attrs[2]->column;
     return needed_cols(acols, na, k->universe, k, cols);
@@ -169,7 +173,7 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
             }
         }
         iaf_dataset *d = syn_tab[c] >= 0 ? tables[syn_tab[c]] : micro;
-        iaf_dataset *rd = refs[k->reference];
+        iaf_dataset *rd = k->reference >= 0 ? refs[k->reference] : NULL;
         for (size_t v = 0; v < k->nvariants; v++) {
             req_ids *r = &rq[c * IAF_MAX_VARIANTS + v];
             size_t n = variant_cols(k, &k->variants[v], cols);
@@ -177,6 +181,8 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                 st = iaf_error_prefix(err, "check '%s': ", k->id);
                 goto done;
             }
+            r->ref = r->std = -1;
+            if (k->kind == IAF_CHECK_RULE) continue;
             n = 0;
             for (size_t i = 0; i < k->nattrs; i++) cols[n++] = k->ref_cols[i];
             if (k->stratum && k->standard_ref < 0 && table_has(rd, (const char *const *)&k->stratum->name, 1))
@@ -221,15 +227,43 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
 
     for (size_t c = 0; c < ncheck; c++) {
         const iaf_spec_check *k = &spec->checks[c];
-        const iaf_spec_source *rs = &spec->references[k->reference];
         iaf_check_result *r = &a->results[c];
         r->check = k;
         r->variants = calloc(k->nvariants, sizeof *r->variants);
         if (!r->variants) goto oom;
         r->nvariants = k->nvariants;
         iaf_dataset *sd = syn_tab[c] >= 0 ? tables[syn_tab[c]] : micro;
-        iaf_dataset *rd = refs[k->reference];
         r->synthetic_source = syn_tab[c] >= 0 ? spec->tables[syn_tab[c]].file_as_written : "microdata";
+        if (k->kind == IAF_CHECK_RULE) {
+            iaf_variant_result *vr = &r->variants[0];
+            iaf_derived *dv = NULL;
+            st = iaf_dataset_derive(sd, rq[c * IAF_MAX_VARIANTS].syn, (iaf_attr *const *)k->rule_attrs,
+                                    k->nrule_attrs, k->universe, &dv, err);
+            if (st == IAF_OK && !(vr->rule = calloc(1, sizeof *vr->rule)))
+                st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            if (st == IAF_OK)
+                st = k->rule ? iaf_rule_eval(dv->table, k->rule, k->tolerance, vr->rule, err)
+                             : iaf_expectation_eval(dv->table, k->share, k->given, k->expect_lo,
+                                                    k->expect_hi, vr->rule, err);
+            if (st == IAF_OK) {
+                vr->universe_mass = dv->universe_mass;
+                vr->total_mass = dv->total_mass;
+                vr->verdict = r->verdict = vr->rule->verdict;
+                r->diagnosis = vr->diagnosis = vr->rule->verdict == IAF_VERDICT_FLAG
+                                                   ? (k->rule ? "rule violated" : "outside expectation")
+                                                   : NULL;
+                if (copy_coverage(vr, dv) != IAF_OK)
+                    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            }
+            iaf_derived_free(dv);
+            if (st != IAF_OK) {
+                iaf_error_prefix(err, "check '%s': ", k->id);
+                goto done;
+            }
+            continue;
+        }
+        const iaf_spec_source *rs = &spec->references[k->reference];
+        iaf_dataset *rd = refs[k->reference];
         iaf_verdict vv[IAF_MAX_VARIANTS];
         for (size_t v = 0; v < k->nvariants && st == IAF_OK; v++) {
             const iaf_spec_variant *var = &k->variants[v];
@@ -374,6 +408,8 @@ void iaf_audit_free(iaf_audit *a)
             iaf_variant_result *vr = &r->variants[v];
             iaf_comparison_free(vr->cmp);
             iaf_flat_result_free(vr->flat);
+            iaf_rule_result_free(vr->rule);
+            free(vr->rule);
             for (size_t k = 0; k < vr->ncoverage; k++) {
                 free(vr->coverage[k].attr);
                 for (size_t j = 0; j < vr->coverage[k].nitems; j++) free(vr->coverage[k].items[j].raw);

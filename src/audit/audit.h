@@ -10,6 +10,7 @@
 
 #include "audit/compare.h"
 #include "audit/flatcheck.h"
+#include "audit/rulecheck.h"
 #include "audit/spec.h"
 
 /* One variant of a check (a check without variants has exactly one). */
@@ -17,6 +18,7 @@ typedef struct iaf_variant_result {
     const char *name;        /* borrowed; NULL when the check has no variants */
     iaf_comparison *cmp;     /* marginal and joint checks */
     iaf_flat_result *flat;   /* flattening checks */
+    iaf_rule_result *rule;   /* rule checks */
     iaf_coverage *coverage;  /* per attribute, synthetic side (owned copy) */
     size_t ncoverage;
     double universe_mass, total_mass;

@@ -412,7 +412,64 @@ static int parse_thresholds(ctx *c, struct fy_node *n, iaf_spec_threshold **out,
 static const char *const check_keys_allowed[] = {
     "id", "title", "kind", "attributes", "reference", "reference_columns", "synthetic", "universe",
     "reference_universe", "disclosure", "thresholds", "note", "variants", "focal", "theta",
-    "standardize", NULL};
+    "standardize", "rule", "expect", "citation", "tolerance", NULL};
+
+static iaf_attr *attr_or_column(ctx *c, iaf_spec *s, struct fy_node *n, const char *name);
+
+static int parse_rule(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
+{
+    char origin[1100];
+    if (get_str(c, n, "rule", &k->rule_text, 0, "rule check") ||
+        get_str(c, n, "citation", &k->citation, 1, "rule check") ||
+        get_num(c, n, "tolerance", &k->tolerance, "rule check"))
+        return -1;
+    struct fy_node *ex = get(n, "expect");
+    if (!!k->rule_text == !!ex)
+        return fail(c, n, "check '%s': a rule check has either 'rule' or 'expect'%s", k->id, NULL);
+    if (k->tolerance < 0 || k->tolerance > 1)
+        return fail(c, get(n, "tolerance"), "check '%s': tolerance is a share in [0, 1]%s", k->id, NULL);
+    if (k->rule_text) {
+        snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(n, "rule")));
+        if ((c->st = iaf_expr_parse(k->rule_text, origin, &k->rule, c->err)) != IAF_OK) return -1;
+        const iaf_expr *a, *b;
+        if (!iaf_expr_implication(k->rule, &a, &b))
+            return fail(c, get(n, "rule"), "check '%s': a rule is an implication 'A => B'%s", k->id, NULL);
+    } else {
+        static const char *const ekeys[] = {"share", "given", "interval", NULL};
+        char **iv = NULL;
+        size_t niv = 0;
+        if (check_keys(c, ex, "expect", ekeys) || get_str(c, ex, "share", &k->share_text, 1, "expect") ||
+            get_str(c, ex, "given", &k->given_text, 0, "expect") ||
+            get_list(c, ex, "interval", &iv, &niv, "expect")) {
+            free_list(iv, niv);
+            return -1;
+        }
+        int ok = niv == 2 && iaf_parse_double((iaf_sv){iv[0], strlen(iv[0])}, &k->expect_lo) &&
+                 iaf_parse_double((iaf_sv){iv[1], strlen(iv[1])}, &k->expect_hi) &&
+                 k->expect_lo >= 0 && k->expect_lo <= k->expect_hi && k->expect_hi <= 1;
+        free_list(iv, niv);
+        if (!ok) return fail(c, get(ex, "interval"), "check '%s': interval is [lo, hi] within [0, 1]%s", k->id, NULL);
+        snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(ex, "share")));
+        if ((c->st = iaf_expr_parse(k->share_text, origin, &k->share, c->err)) != IAF_OK) return -1;
+        if (k->given_text) {
+            snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(ex, "given")));
+            if ((c->st = iaf_expr_parse(k->given_text, origin, &k->given, c->err)) != IAF_OK) return -1;
+        }
+    }
+    /* the variables become the attributes of the check */
+    const iaf_expr *es[3] = {k->rule, k->share, k->given};
+    for (int e = 0; e < 3; e++)
+        for (size_t v = 0; es[e] && v < iaf_expr_nvars(es[e]); v++) {
+            const char *name = iaf_expr_var(es[e], v);
+            int dup = 0;
+            for (size_t i = 0; i < k->nrule_attrs; i++) dup |= !strcmp(k->rule_attrs[i]->name, name);
+            if (dup) continue;
+            if (k->nrule_attrs == 16) return fail(c, n, "check '%s': more than 16 variables%s", k->id, NULL);
+            if (!(k->rule_attrs[k->nrule_attrs] = attr_or_column(c, s, n, name))) return -1;
+            k->nrule_attrs++;
+        }
+    return 0;
+}
 
 /* An attribute by name; an undeclared name is the column of that name, as is. */
 static iaf_attr *attr_or_column(ctx *c, iaf_spec *s, struct fy_node *n, const char *name)
@@ -453,7 +510,24 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
         goto done;
     }
     if (k->kind == IAF_CHECK_RULE) {
-        fail(c, get(n, "kind"), "check '%s': kind '%s' is not available in this version of iaf", k->id, kind);
+        if (na || ref || get(n, "variants")) {
+            fail(c, n, "check '%s': a rule check takes its variables from the rule, and no reference%s",
+                 k->id, NULL);
+            goto done;
+        }
+        if (parse_rule(c, s, n, k)) goto done;
+        if (syn) {
+            for (size_t i = 0; i < s->ntables; i++)
+                if (!strcmp(s->tables[i].id, syn)) k->synthetic = (int)i;
+            if (k->synthetic < 0) {
+                fail(c, get(n, "synthetic"), "check '%s': no dataset table with id '%s'", k->id, syn);
+                goto done;
+            }
+        }
+        rc = 0;
+        goto universe;
+    } else if (get(n, "rule") || get(n, "expect") || get(n, "citation") || get(n, "tolerance")) {
+        fail(c, n, "check '%s': rule, expect, citation and tolerance belong to rule checks%s", k->id, NULL);
         goto done;
     }
     k->theta = 0.25;
@@ -560,6 +634,9 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
             goto done;
         }
     }
+    rc = 0;
+universe:
+    if (k->kind == IAF_CHECK_RULE) k->nvariants = 1;
     if (disc && strcmp(disc, "none") != 0) {
         for (size_t i = 0; i < s->ndisclosures; i++)
             if (!strcmp(s->disclosures[i].id, disc)) k->disclosure = (int)i;
@@ -579,8 +656,8 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
                                     c->err)) != IAF_OK)
             goto done;
     }
-    rc = 0;
 done:
+    if (c->st != IAF_OK) rc = -1;
     free(kind), free(ref), free(disc), free(syn);
     free_list(attrs, na);
     free_list(rcols, nrc);
@@ -910,6 +987,8 @@ void iaf_spec_free(iaf_spec *s)
         iaf_spec_check *k = &s->checks[i];
         free(k->id), free(k->title), free(k->universe_text), free(k->reference_universe_text);
         free(k->note), free(k->ref_cols[0]), free(k->ref_cols[1]), free(k->focal);
+        free(k->rule_text), free(k->share_text), free(k->given_text), free(k->citation);
+        iaf_expr_free(k->rule), iaf_expr_free(k->share), iaf_expr_free(k->given);
         for (size_t v = 0; v < k->nvariants; v++) free(k->variants[v].name);
         iaf_expr_free(k->universe);
         iaf_expr_free(k->reference_universe);

@@ -75,6 +75,12 @@ typedef struct iaf_spec_check {
     double theta;
     iaf_attr *stratum;       /* standardise by this attribute (synthetic side), or NULL */
     int standard_ref;        /* reference giving the standard population, -1 = the check's */
+    /* rule checks: a hard rule, or an expectation on a conditional share */
+    char *rule_text, *share_text, *given_text, *citation;
+    iaf_expr *rule, *share, *given;
+    double expect_lo, expect_hi, tolerance;
+    size_t nrule_attrs;
+    iaf_attr *rule_attrs[16]; /* the expressions' variables as attributes (borrowed) */
     int reference;           /* index into references */
     int synthetic;           /* index into dataset tables, -1 = microdata */
     int disclosure;          /* index, -1 = none (exploratory) */

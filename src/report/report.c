@@ -6,6 +6,11 @@
 
 #include "report/json.h"
 
+static const char *ref_id(const iaf_spec *s, const iaf_spec_check *k)
+{
+    return k->reference >= 0 ? s->references[k->reference].id : NULL;
+}
+
 /* The main variant's comparison (marginal/joint) or NULL. */
 static const iaf_comparison *cmp_of(const iaf_check_result *r)
 {
@@ -41,6 +46,11 @@ static const iaf_screen *key_screen(const iaf_check_result *r)
 
 static void attrs_label(const iaf_spec_check *k, iaf_buf *b)
 {
+    if (k->kind == IAF_CHECK_RULE) {
+        iaf_buf_puts(b, k->rule_text ? "rule: " : "expect: ");
+        iaf_buf_puts(b, k->rule_text ? k->rule_text : k->share_text);
+        return;
+    }
     for (size_t i = 0; i < k->nattrs; i++) {
         if (i) iaf_buf_puts(b, " x ");
         iaf_buf_puts(b, k->attrs[i]->name);
@@ -150,7 +160,7 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
         iaf_json_kstr(&j, "check", k->id);
         iaf_json_kstr(&j, "kind", iaf_check_kind_name(k->kind));
         iaf_json_kstr(&j, "attributes", lab.data);
-        iaf_json_kstr(&j, "reference", s->references[k->reference].id);
+        iaf_json_kstr(&j, "reference", ref_id(s, k));
         iaf_json_kstr(&j, "universe", k->universe_text);
         iaf_json_knum(&j, "tvd", key_tvd(r));
         const iaf_comparison *cm = cmp_of(r);
@@ -191,7 +201,7 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
             iaf_json_end_object(&j);
         }
         iaf_json_end_array(&j);
-        iaf_json_kstr(&j, "reference", s->references[k->reference].id);
+        iaf_json_kstr(&j, "reference", ref_id(s, k));
         iaf_json_kstr(&j, "disclosure", k->disclosure >= 0 ? s->disclosures[k->disclosure].id : NULL);
         iaf_json_kstr(&j, "universe", k->universe_text);
         iaf_json_kstr(&j, "reference_universe", k->reference_universe_text);
@@ -238,6 +248,16 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
                 iaf_json_key(&j, "metrics");
                 iaf_comparison_json(vr->cmp, &j);
                 iaf_json_knum(&j, "tvd_minus_floor", vr->cmp->m.tvd_joint - vr->cmp->m.noise_floor);
+            }
+            if (vr->rule) {
+                iaf_json_key(&j, vr->rule->is_expectation ? "expectation" : "rule");
+                iaf_json_begin_object(&j);
+                iaf_json_kstr(&j, "expression", k->rule_text ? k->rule_text : k->share_text);
+                iaf_json_kstr(&j, "given", k->given_text);
+                iaf_json_kstr(&j, "citation", k->citation);
+                iaf_json_key(&j, "result");
+                iaf_rule_result_json(vr->rule, &j);
+                iaf_json_end_object(&j);
             }
             if (vr->flat) {
                 iaf_json_key(&j, "flattening");
@@ -338,7 +358,7 @@ int iaf_report_markdown(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *o
         iaf_buf_printf(out, " | %s | ", iaf_check_kind_name(k->kind));
         md_cell(out, lab.data);
         iaf_buf_puts(out, " | ");
-        md_cell(out, s->references[k->reference].id);
+        md_cell(out, ref_id(s, k));
         iaf_buf_puts(out, " | ");
         md_cell(out, k->universe_text ? k->universe_text : "all");
         iaf_buf_puts(out, " | ");
@@ -409,13 +429,27 @@ int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
         const iaf_spec_check *k = r->check;
         iaf_buf lab = {0};
         attrs_label(k, &lab);
-        iaf_buf_printf(out, "%-30s %-24s %-22s ", lab.data, s->references[k->reference].id,
-                       k->universe_text ? k->universe_text : "all");
-        fmt(out, "%8.4f", key_tvd(r));
-        iaf_buf_puts(out, " ");
-        fmt(out, "%8.4f", cmp_of(r) ? cmp_of(r)->m.noise_floor : NAN);
+        if (k->kind == IAF_CHECK_RULE) {
+            /* a rule has no reference table: its citation stands in the reports */
+            iaf_buf_printf(out, "%-30s %-24s %-22s %8s %8s", k->id, "(rule)",
+                           k->universe_text ? k->universe_text : "all", "-", "-");
+        } else {
+            iaf_buf_printf(out, "%-30s %-24s %-22s ", lab.data ? lab.data : "", ref_id(s, k),
+                           k->universe_text ? k->universe_text : "all");
+            fmt(out, "%8.4f", key_tvd(r));
+            iaf_buf_puts(out, " ");
+            fmt(out, "%8.4f", cmp_of(r) ? cmp_of(r)->m.noise_floor : NAN);
+        }
         const iaf_screen *ks = key_screen(r);
-        if (ks && !isnan(ks->lo))
+        const iaf_rule_result *rr = r->nvariants ? r->variants[0].rule : NULL;
+        if (rr && rr->is_expectation)
+            iaf_buf_printf(out, "  share %.4f [%.4f, %.4f] vs [%.4g, %.4g] %s\n", rr->estimate,
+                           rr->ci_lo, rr->ci_hi, rr->expect_lo, rr->expect_hi,
+                           verdict_str(r) ? verdict_str(r) : "-");
+        else if (rr)
+            iaf_buf_printf(out, "  violations %.0f of %.0f %s\n", rr->violations, rr->antecedent,
+                           verdict_str(r) ? verdict_str(r) : "-");
+        else if (ks && !isnan(ks->lo))
             iaf_buf_printf(out, "  %s %.4f [%.4f, %.4f] %s%s%s\n", ks->metric, ks->estimate,
                            ks->lo, ks->hi, verdict_str(r) ? verdict_str(r) : "-",
                            r->diagnosis ? " " : "", r->diagnosis ? r->diagnosis : "");

@@ -1,0 +1,190 @@
+/* src/audit/rulecheck.c - see rulecheck.h. */
+#include "audit/rulecheck.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Map expression variables to table attributes. */
+static iaf_status bind(const iaf_table *t, const iaf_expr *e, int *idx, iaf_error *err)
+{
+    size_t nv = iaf_expr_nvars(e);
+    if (nv > 16) return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "too many variables");
+    for (size_t v = 0; v < nv; v++) {
+        idx[v] = iaf_table_attr_index(t, iaf_expr_var(e, v));
+        if (idx[v] < 0)
+            return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no attribute '%s' for the rule",
+                                 iaf_expr_var(e, v));
+    }
+    return IAF_OK;
+}
+
+static void values_of(const iaf_table *t, const iaf_cell *c, const iaf_expr *e, const int *idx,
+                      iaf_sv *vals)
+{
+    for (size_t v = 0; v < iaf_expr_nvars(e); v++) {
+        iaf_sv s = iaf_table_cat(t, (size_t)idx[v], c->cat[idx[v]]);
+        /* the empty label is the missing category: missing to the expression */
+        vals[v] = s.len ? s : (iaf_sv){NULL, 0};
+    }
+}
+
+static char *describe(const iaf_table *t, const iaf_cell *c)
+{
+    iaf_buf b = {0};
+    for (size_t a = 0; a < iaf_table_nattrs(t); a++) {
+        iaf_sv s = iaf_table_cat(t, a, c->cat[a]);
+        iaf_buf_printf(&b, "%s%s=%.*s", a ? ", " : "", iaf_table_attr(t, a), (int)s.len, s.ptr);
+    }
+    return b.data ? b.data : iaf_strdup("");
+}
+
+iaf_status iaf_rule_eval(const iaf_table *t, const iaf_expr *rule, double tolerance,
+                         iaf_rule_result *out, iaf_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->tolerance = tolerance;
+    const iaf_expr *ante = NULL, *cons = NULL;
+    if (!iaf_expr_implication(rule, &ante, &cons))
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                             "a hard rule is an implication 'A => B'");
+    int idx[16];
+    iaf_status st = bind(t, rule, idx, err);
+    if (st != IAF_OK) return st;
+    iaf_sv vals[16];
+    for (size_t i = 0; i < iaf_table_ncells(t); i++) {
+        iaf_cell c = iaf_table_cell(t, i);
+        if (c.state != IAF_CELL_OK || c.value == 0) continue;
+        values_of(t, &c, rule, idx, vals);
+        if (!iaf_expr_eval(ante, vals)) continue;
+        out->antecedent += c.value;
+        if (iaf_expr_eval(cons, vals)) continue;
+        out->violations += c.value;
+        /* keep the largest violating cells, ties in table (byte) order */
+        size_t pos = out->nexamples;
+        while (pos > 0 && out->examples[pos - 1].mass < c.value) pos--;
+        if (pos >= IAF_RULE_EXAMPLES) continue;
+        char *d = describe(t, &c);
+        if (!d) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        if (out->nexamples == IAF_RULE_EXAMPLES) free(out->examples[IAF_RULE_EXAMPLES - 1].cell);
+        else out->nexamples++;
+        memmove(&out->examples[pos + 1], &out->examples[pos],
+                (out->nexamples - 1 - pos) * sizeof out->examples[0]);
+        out->examples[pos] = (iaf_rule_example){d, c.value};
+    }
+    out->share = out->antecedent > 0 ? out->violations / out->antecedent : NAN;
+    if (out->antecedent == 0) {
+        out->verdict = IAF_VERDICT_INCONCLUSIVE;
+        snprintf(out->reason, sizeof out->reason, "no record satisfies the rule's condition");
+    } else if (out->violations > 0 && out->share > tolerance) {
+        out->verdict = IAF_VERDICT_FLAG;
+        snprintf(out->reason, sizeof out->reason,
+                 "%.0f violating records, %.4g%% of the %.0f the rule applies to (tolerance %.4g%%)",
+                 out->violations, 100 * out->share, out->antecedent, 100 * tolerance);
+    } else {
+        out->verdict = IAF_VERDICT_PASS;
+        snprintf(out->reason, sizeof out->reason, "%.0f violating records within tolerance %.4g%%",
+                 out->violations, 100 * tolerance);
+    }
+    return IAF_OK;
+}
+
+/* Wilson score interval for a proportion, 95%. */
+static void wilson(double k, double n, double *lo, double *hi)
+{
+    const double z = 1.959963984540054;
+    double p = k / n, z2 = z * z;
+    double den = 1 + z2 / n, mid = (p + z2 / (2 * n)) / den;
+    double half = z * sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / den;
+    *lo = fmax(0, mid - half);
+    *hi = fmin(1, mid + half);
+}
+
+iaf_status iaf_expectation_eval(const iaf_table *t, const iaf_expr *share, const iaf_expr *given,
+                                double lo, double hi, iaf_rule_result *out, iaf_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->is_expectation = 1;
+    out->expect_lo = lo;
+    out->expect_hi = hi;
+    int is[16], ig[16];
+    iaf_status st = bind(t, share, is, err);
+    if (st == IAF_OK && given) st = bind(t, given, ig, err);
+    if (st != IAF_OK) return st;
+    iaf_sv vs[16], vg[16];
+    double n = 0;
+    for (size_t i = 0; i < iaf_table_ncells(t); i++) {
+        iaf_cell c = iaf_table_cell(t, i);
+        if (c.state != IAF_CELL_OK) continue;
+        if (given) {
+            values_of(t, &c, given, ig, vg);
+            if (!iaf_expr_eval(given, vg)) continue;
+        }
+        out->given += c.value;
+        n += c.n >= 0 ? (double)c.n : c.value;
+        values_of(t, &c, share, is, vs);
+        if (iaf_expr_eval(share, vs)) out->hits += c.value;
+    }
+    out->n = n;
+    if (!(out->given > 0)) {
+        out->estimate = out->ci_lo = out->ci_hi = NAN;
+        out->verdict = IAF_VERDICT_INCONCLUSIVE;
+        snprintf(out->reason, sizeof out->reason, "no record satisfies the condition");
+        return IAF_OK;
+    }
+    out->estimate = out->hits / out->given;
+    wilson(out->estimate * n, n, &out->ci_lo, &out->ci_hi);
+    if (out->ci_hi < lo || out->ci_lo > hi) {
+        out->verdict = IAF_VERDICT_FLAG;
+        snprintf(out->reason, sizeof out->reason, "95%% interval [%.4g, %.4g] outside the expected [%.4g, %.4g]",
+                 out->ci_lo, out->ci_hi, lo, hi);
+    } else if (out->ci_lo >= lo && out->ci_hi <= hi) {
+        out->verdict = IAF_VERDICT_PASS;
+        snprintf(out->reason, sizeof out->reason, "95%% interval [%.4g, %.4g] inside the expected [%.4g, %.4g]",
+                 out->ci_lo, out->ci_hi, lo, hi);
+    } else {
+        out->verdict = IAF_VERDICT_INCONCLUSIVE;
+        snprintf(out->reason, sizeof out->reason, "95%% interval [%.4g, %.4g] overlaps the edge of [%.4g, %.4g]",
+                 out->ci_lo, out->ci_hi, lo, hi);
+    }
+    return IAF_OK;
+}
+
+void iaf_rule_result_free(iaf_rule_result *r)
+{
+    if (!r) return;
+    for (size_t i = 0; i < r->nexamples; i++) free(r->examples[i].cell);
+    r->nexamples = 0;
+}
+
+void iaf_rule_result_json(const iaf_rule_result *r, iaf_json *j)
+{
+    iaf_json_begin_object(j);
+    if (r->is_expectation) {
+        iaf_json_knum(j, "given", r->given);
+        iaf_json_knum(j, "hits", r->hits);
+        iaf_json_knum(j, "estimate", r->estimate);
+        iaf_json_knum(j, "ci_lo", r->ci_lo);
+        iaf_json_knum(j, "ci_hi", r->ci_hi);
+        iaf_json_knum(j, "expected_lo", r->expect_lo);
+        iaf_json_knum(j, "expected_hi", r->expect_hi);
+    } else {
+        iaf_json_knum(j, "antecedent", r->antecedent);
+        iaf_json_knum(j, "violations", r->violations);
+        iaf_json_knum(j, "share", r->share);
+        iaf_json_knum(j, "tolerance", r->tolerance);
+        iaf_json_key(j, "examples");
+        iaf_json_begin_array(j);
+        for (size_t i = 0; i < r->nexamples; i++) {
+            iaf_json_begin_object(j);
+            iaf_json_kstr(j, "cell", r->examples[i].cell);
+            iaf_json_knum(j, "mass", r->examples[i].mass);
+            iaf_json_end_object(j);
+        }
+        iaf_json_end_array(j);
+    }
+    iaf_json_kstr(j, "verdict", iaf_verdict_name(r->verdict));
+    iaf_json_kstr(j, "reason", r->reason);
+    iaf_json_end_object(j);
+}

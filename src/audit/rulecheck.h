@@ -1,0 +1,47 @@
+/* src/audit/rulecheck.h - rule-implied checks (METHOD.md section 6) when no
+ * joint reference table exists:
+ *  - hard rules "A => B" that every record (or count cell) must satisfy:
+ *    violating mass, its share of the antecedent, the largest violating
+ *    cells as examples; FLAG when the share exceeds the stated tolerance;
+ *  - institutional expectations: P(share | given) must lie in a cited
+ *    interval; a Wilson 95% interval of the synthetic estimate is compared
+ *    with it (FLAG when entirely outside, PASS when entirely inside).
+ * Both are evaluated on the cells of a table over the expression's
+ * variables, so they work on microdata and on count tables alike.
+ */
+#ifndef IAF_AUDIT_RULECHECK_H
+#define IAF_AUDIT_RULECHECK_H
+
+#include "audit/verdict.h"
+#include "core/expr.h"
+#include "iaf/table.h"
+
+#define IAF_RULE_EXAMPLES 5
+
+typedef struct iaf_rule_example {
+    char *cell; /* "var=value, var=value" */
+    double mass;
+} iaf_rule_example;
+
+typedef struct iaf_rule_result {
+    int is_expectation;
+    /* hard rule */
+    double antecedent, violations, share, tolerance;
+    size_t nexamples;
+    iaf_rule_example examples[IAF_RULE_EXAMPLES];
+    /* expectation */
+    double given, hits, estimate, ci_lo, ci_hi, expect_lo, expect_hi;
+    double n; /* rows behind `given` (for the interval) */
+    iaf_verdict verdict;
+    char reason[256];
+} iaf_rule_result;
+
+/* t's attributes must be named as the expression's variables (any order). */
+iaf_status iaf_rule_eval(const iaf_table *t, const iaf_expr *rule, double tolerance,
+                         iaf_rule_result *out, iaf_error *err);
+iaf_status iaf_expectation_eval(const iaf_table *t, const iaf_expr *share, const iaf_expr *given,
+                                double lo, double hi, iaf_rule_result *out, iaf_error *err);
+void iaf_rule_result_free(iaf_rule_result *r);
+void iaf_rule_result_json(const iaf_rule_result *r, iaf_json *j);
+
+#endif
