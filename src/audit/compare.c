@@ -68,9 +68,12 @@ static void decide(iaf_comparison *c, const iaf_thresholds *th)
     }
     fill_screen(&v->screens[v->nscreens++], "cond_tvd_y_given_x", th->cond_tvd, 1,
                 &ci[IAF_JM_COND_TVD_Y_GIVEN_X], c->m.cond_tvd_y_given_x, c->cond_floor);
+    /* footprint = cond_tvd / cond_tvd(s_perp, r): its noise floor is the
+     * conditional floor on the same scale */
+    double fp_floor = c->cond_floor / c->m.dep_tvd_r;
     if (c->m.reference_dependent)
         fill_screen(&v->screens[v->nscreens++], "footprint", th->footprint, 1,
-                    &ci[IAF_JM_FOOTPRINT], c->m.footprint, NAN);
+                    &ci[IAF_JM_FOOTPRINT], c->m.footprint, fp_floor);
     iaf_verdict_combine(v);
     const iaf_boot_interval *fp = &ci[IAF_JM_FOOTPRINT], *rt = &ci[IAF_JM_RETENTION];
     if (v->verdict == IAF_VERDICT_PASS) {

@@ -25,6 +25,16 @@ static void screens(iaf_check_verdict *v, const iaf_flattening *p, const iaf_fla
     a->hi = b ? b->ci[IAF_FB_FLATTENING_POOLED].hi : NAN;
     a->floor = NAN;
     iaf_screen_decide(a);
+    /* the other direction: segregation exaggerated beyond the reference */
+    iaf_screen *e = &v->screens[v->nscreens++];
+    e->metric = "flattening_pooled (exaggeration)";
+    e->threshold = -th_f;
+    e->fails_above = 0;
+    e->estimate = p->flattening_pooled;
+    e->lo = a->lo;
+    e->hi = a->hi;
+    e->floor = NAN;
+    iaf_screen_decide(e);
     iaf_screen *c = &v->screens[v->nscreens++];
     c->metric = "segregation_retention";
     c->threshold = th_s;
@@ -36,9 +46,14 @@ static void screens(iaf_check_verdict *v, const iaf_flattening *p, const iaf_fla
     iaf_screen_decide(c);
     iaf_verdict_combine(v);
     if (v->verdict == IAF_VERDICT_PASS)
-        v->diagnosis = "faithful";
+        /* within tolerance, but say which way the interval leans when it excludes 0 */
+        v->diagnosis = a->lo > 0   ? "faithful (flattened within tolerance)"
+                       : a->hi < 0 ? "faithful (segregation exaggerated within tolerance)"
+                                   : "faithful";
     else if (v->verdict == IAF_VERDICT_FLAG)
-        v->diagnosis = a->verdict == IAF_VERDICT_FLAG ? "flattened" : "segregation lost";
+        v->diagnosis = a->verdict == IAF_VERDICT_FLAG   ? "flattened"
+                       : e->verdict == IAF_VERDICT_FLAG ? "exaggerated"
+                                                        : "segregation lost";
     else
         v->diagnosis = NULL;
 }

@@ -77,13 +77,25 @@ static struct fy_node *get(struct fy_node *map, const char *key)
     return map ? fy_node_mapping_lookup_by_string(map, key, FY_NT) : NULL;
 }
 
-/* Optional string; *out NULL when absent. */
+/* A YAML null: `key:` with nothing, `null`, `~` (plain, not quoted). */
+static int is_null(struct fy_node *n)
+{
+    if (!fy_node_is_scalar(n)) return 0;
+    size_t len;
+    const char *s = fy_node_get_scalar(n, &len);
+    if (!s) return 1;
+    if (fy_node_get_style(n) != FYNS_PLAIN) return 0;
+    return len == 0 || (len == 1 && s[0] == '~') || (len == 4 && !memcmp(s, "null", 4)) ||
+           (len == 4 && !memcmp(s, "Null", 4)) || (len == 4 && !memcmp(s, "NULL", 4));
+}
+
+/* Optional string; *out NULL when absent or null. */
 static int get_str(ctx *c, struct fy_node *map, const char *key, char **out, int required,
                    const char *what)
 {
     *out = NULL;
     struct fy_node *n = get(map, key);
-    if (!n || (fy_node_is_scalar(n) && fy_node_get_scalar(n, &(size_t){0}) == NULL)) {
+    if (!n || is_null(n)) {
         if (required) return fail(c, map, "%s: '%s' is required", what, key);
         return 0;
     }
@@ -95,7 +107,7 @@ static int get_str(ctx *c, struct fy_node *map, const char *key, char **out, int
 static int get_num(ctx *c, struct fy_node *map, const char *key, double *out, const char *what)
 {
     struct fy_node *n = get(map, key);
-    if (!n) return 0;
+    if (!n || is_null(n)) return 0;
     size_t len;
     const char *s = fy_node_is_scalar(n) ? fy_node_get_scalar(n, &len) : NULL;
     if (!s) return fail(c, n, "%s: '%s' must be a number", what, key);
@@ -108,7 +120,7 @@ static int get_num(ctx *c, struct fy_node *map, const char *key, double *out, co
 static int get_bool(ctx *c, struct fy_node *map, const char *key, int *out, const char *what)
 {
     struct fy_node *n = get(map, key);
-    if (!n) return 0;
+    if (!n || is_null(n)) return 0;
     const char *s = fy_node_is_scalar(n) ? fy_node_get_scalar0(n) : NULL;
     if (s && (!strcmp(s, "true") || !strcmp(s, "yes"))) *out = 1;
     else if (s && (!strcmp(s, "false") || !strcmp(s, "no"))) *out = 0;
@@ -123,7 +135,7 @@ static int get_list(ctx *c, struct fy_node *map, const char *key, char ***out, s
     *out = NULL;
     *n = 0;
     struct fy_node *v = get(map, key);
-    if (!v) return 0;
+    if (!v || is_null(v)) return 0;
     size_t cap = 0;
     if (fy_node_is_scalar(v)) {
         if (IAF_GROW(*out, cap, 1) != 0 || !((*out)[0] = scalar_dup(v)))
@@ -563,6 +575,13 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
         goto done;
     }
     size_t want = k->kind == IAF_CHECK_MARGINAL ? 1 : 2;
+    if (na == 0 && get(n, "variants") && fy_node_is_sequence(get(n, "variants"))) {
+        /* with variants, the first variant's attributes are the check's */
+        void *it0 = NULL;
+        struct fy_node *v0 = fy_node_sequence_iterate(get(n, "variants"), &it0);
+        if (v0 && fy_node_is_mapping(v0) && get_list(c, v0, "attributes", &attrs, &na, "variant"))
+            goto done;
+    }
     if (na != want) {
         fail(c, n, "check '%s': a %s check takes exactly the attributes it compares", k->id, kind);
         goto done;

@@ -23,6 +23,17 @@ void iaf_screen_decide(iaf_screen *s)
         snprintf(s->reason, sizeof s->reason, "no interval: not screened");
         return;
     }
+    /* A distance whose noise floor reaches the threshold cannot be resolved
+     * at this sample size: its basic interval collapses towards zero near the
+     * boundary, so neither PASS nor FLAG would mean anything. */
+    if (!isnan(s->floor) && s->fails_above && s->floor >= t) {
+        s->verdict = IAF_VERDICT_INCONCLUSIVE;
+        snprintf(s->reason, sizeof s->reason,
+                 "the noise floor %.4g reaches the threshold %.4g: the sample is too small to "
+                 "decide",
+                 s->floor, t);
+        return;
+    }
     int fail_side = s->fails_above ? s->lo > t : s->hi < t;
     int pass_side = s->fails_above ? s->hi <= t : s->lo >= t;
     const char *side = s->fails_above ? "above" : "below";

@@ -20,6 +20,9 @@ static const command commands[] = {
     {"compare", cmd_compare, "one ad-hoc check: synthetic vs reference, every metric"},
     {"audit", cmd_audit, "run an audit spec (YAML), write report.json and report.md"},
     {"inspect", cmd_inspect, "show a Parquet file's schema, row groups and statistics"},
+    {"crosswalk", cmd_crosswalk, "build a crosswalk file from an official classification"},
+    {"scan", cmd_scan, "discovery: rank column pairs by dependence, flag independence"},
+    {"replicate", cmd_replicate, "run the same checks over several bundles, one summary"},
 };
 
 static void usage(FILE *f)

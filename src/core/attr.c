@@ -325,7 +325,8 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
                 w *= tw[i][idx[i]];
             }
             int whole = w == 1.0;
-            if ((st = iaf_table_add(d->table, labels, mass * w, whole ? cnt : -1, w2 * w * w, NAN,
+            double se = cube->var ? sqrt(cube->var[c]) * w : NAN;
+            if ((st = iaf_table_add(d->table, labels, mass * w, whole ? cnt : -1, w2 * w * w, se,
                                     IAF_CELL_OK, err)) != IAF_OK)
                 goto done;
             size_t i = 0;

@@ -31,6 +31,7 @@ typedef struct iaf_rawcube {
     int64_t *count;  /* rows per cell */
     double *wsum;    /* sum of weights per cell (== count when unweighted) */
     double *wsum2;   /* sum of squared weights per cell */
+    double *var;     /* count tables only: variance (SE^2) of each cell's value, or NULL */
 } iaf_rawcube;
 
 typedef struct iaf_rawcount {

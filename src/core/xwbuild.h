@@ -122,7 +122,9 @@ typedef struct iaf_xwb_options {
     /* Rule rows (borrowed, may be NULL), tried on labels no title matched. Each `to` is
      * resolved through the classification - a code, else an exact title, else a
      * normalised title - at the roll-up level or finer, then rolled up; an empty `to`
-     * drops the label. A `to` that resolves to nothing is an error. */
+     * drops the label. A `to` that resolves to nothing is an error. With a compose file,
+     * a `to` that is a code coarser than the roll-up level is allowed too (it goes to the
+     * compose file as it is), and so is a title at a coarser level. */
     iaf_crosswalk *rules;
     /* Compose (borrowed, may be NULL): rolled-up codes are mapped through this crosswalk,
      * trying the code itself and then its ancestors, coarsest last; the first one with a
@@ -135,6 +137,9 @@ typedef struct iaf_xwb_options {
     size_t nexclude;
     const char *const *exclude_regex;
     size_t nexclude_regex;
+    /* 1: the crosswalk file lists the excluded labels too, as empty-`to` rows, so that it
+     * drops them explicitly wherever it is applied (they stay "excluded" in the summary) */
+    int drop_excluded;
 } iaf_xwb_options;
 
 /* Defaults: exact and normalised matching, nothing else set. */
@@ -147,17 +152,17 @@ typedef struct iaf_xwb_target {
 
 typedef struct iaf_xwb_label {
     iaf_sv label;
-    double mass;              /* count (0 when the values have no counts) */
+    double mass; /* count (0 when the values have no counts) */
     iaf_xwb_how how;
-    int dropped;              /* a rule or the compose file sent it to an empty `to` */
-    int ambiguous;            /* its title is at several codes (most specific kept) */
-    int split;                /* ... and those codes roll up to different targets */
-    size_t ntargets;          /* 0 when unmatched, excluded or dropped */
-    iaf_xwb_target *targets;  /* sorted by `to` (byte order), weights sum to 1 */
-    size_t ncodes;            /* the matched classification codes, before roll-up */
-    iaf_sv *codes;            /* in classification order */
-    iaf_sv hint;              /* unmatched: "title of <level> <code>" when a coarser title
-                                 matched; otherwise empty */
+    int dropped;             /* a rule or the compose file sent it to an empty `to` */
+    int ambiguous;           /* its title is at several codes (most specific kept) */
+    int split;               /* ... and those codes roll up to different targets */
+    size_t ntargets;         /* 0 when unmatched, excluded or dropped */
+    iaf_xwb_target *targets; /* sorted by `to` (byte order), weights sum to 1 */
+    size_t ncodes;           /* the matched classification codes, before roll-up */
+    iaf_sv *codes;           /* in classification order */
+    iaf_sv hint;             /* unmatched: "title of <level> <code>" when a coarser title
+                                matched; otherwise empty */
 } iaf_xwb_label;
 
 typedef struct iaf_xwb_result {
@@ -171,6 +176,7 @@ typedef struct iaf_xwb_result {
     double mass_dropped, mass_ambiguous;
     double mass_mapped;     /* exact + normalized + rule, minus dropped */
     const char *level_name; /* borrowed from the classification */
+    int drop_excluded;      /* copied from the options */
     /* private storage follows */
 } iaf_xwb_result;
 
@@ -180,11 +186,17 @@ void iaf_xwb_result_free(iaf_xwb_result *r);
 
 /* The crosswalk file: preamble (copied verbatim; may be NULL; each of its lines must start
  * with '#', else IAF_ERR_INVALID), the header `from,to,weight,match,note`, then one row per
- * mapped target and one empty-`to` row per dropped label, in the order of the values.
+ * mapped target and one empty-`to` row per dropped label (and per excluded label with
+ * drop_excluded), in the order of the values.
  * `note` says how the row matched and at which codes ("exact 23213", "normalized 23213",
  * "rule A0200", "... ambiguous" when the title is at several codes). Appends to out. */
 iaf_status iaf_xwb_write_crosswalk(const iaf_xwb_result *r, const char *preamble, iaf_buf *out,
                                    iaf_error *err);
+
+/* Mass per target: `to,mass,labels` (weights applied; labels counts every label with a
+ * share in the target), in byte order of `to`; mass is empty when the values have no
+ * counts. Appends to out. */
+iaf_status iaf_xwb_write_targets(const iaf_xwb_result *r, iaf_buf *out, iaf_error *err);
 
 /* The report: `label,status,count,share,detail`, one row per label that is unmatched,
  * excluded, dropped or ambiguous, largest mass first (then byte order); count and share

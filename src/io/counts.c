@@ -49,7 +49,8 @@ static int parse_value(iaf_sv s, double *v)
         return 1;
     }
     if (iaf_sv_eq_str(t, "x") || iaf_sv_eq_str(t, "X") || iaf_sv_eq_str(t, "..") ||
-        iaf_sv_eq_str(t, "...") || iaf_sv_eq_str(t, "\xE2\x80\xA6"))
+        iaf_sv_eq_str(t, "...") || iaf_sv_eq_str(t, "\xE2\x80\xA6") || iaf_sv_eq_str(t, "NA") ||
+        iaf_sv_eq_str(t, "N/A"))
         return 2;
     if (iaf_parse_double(t, v)) return 1;
     /* thousands separators: 1,234,567(.89) */

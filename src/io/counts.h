@@ -12,8 +12,8 @@
  * first attribute's name.
  *
  * Value cells: numbers, optionally with thousands separators ("9,328,042");
- * "-" means zero (KOSIS convention); "x", "X", "..", "..." and "…" mean
- * suppressed. Anything else is an error naming file, line and column.
+ * "-" means zero (KOSIS convention); "x", "X", "..", "...", "…", "NA" and
+ * "N/A" mean suppressed (not available). Anything else is an error naming file, line and column.
  */
 #ifndef IAF_IO_COUNTS_H
 #define IAF_IO_COUNTS_H

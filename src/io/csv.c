@@ -1,12 +1,18 @@
 /* src/io/csv.c - the CSV tokenizer, the streaming CSV reader (iaf_csv_reader)
  * and the small-table API of io/csv.h.
  *
- * The whole (decoded) file is addressed in memory. Fields of columns that
- * are not projected are only delimited, never copied: a vector scan finds
- * the next delimiter, quote, CR, LF or NUL in unquoted text, and the next
- * quote or NUL inside quoted text (counting the LFs it passes, for line
- * numbers). A field view points into the file unless it held doubled
- * quotes, in which case the unescaped text goes to per-batch scratch memory.
+ * The streaming reader reads a file through windows of about 1 MiB (pread,
+ * not mmap: see encoding.h); a row cut by the end of a window is parsed
+ * again once the window has moved or grown, and the batch built so far is
+ * handed over first because its views point into the window. Decoded
+ * (CP949) text and the small tables are whole in memory.
+ *
+ * Fields of columns that are not projected are only delimited, never
+ * copied: a vector scan finds the next delimiter, quote, CR, LF or NUL in
+ * unquoted text, and the next quote or NUL inside quoted text (counting the
+ * LFs it passes, for line numbers). A field view points into the window
+ * unless it held doubled quotes, in which case the unescaped text goes to
+ * per-batch scratch memory.
  *
  * Big files are cut into parts read by separate workers. Part k reads the
  * rows that start in [B_k, B_k+1). In valid CSV, a position is inside a
@@ -45,7 +51,7 @@ typedef struct csv_tok {
     uint64_t off; /* input offset of data, for byte offsets in errors */
     cup base;     /* where columns count from: after any BOM, or a line start */
     cup end;
-    cup err_pos;  /* where the last error was found */
+    cup err_pos; /* how far the tokenizer had looked when it failed */
     const char *file;
     unsigned char delim;
     int comments;
@@ -55,7 +61,8 @@ typedef struct csv_tok {
 static iaf_status tok_init(csv_tok *t, cup data, size_t n, const char *file, char delim,
                            int comments, iaf_error *err)
 {
-    if (delim == '"' || delim == '\n' || delim == '\r' || delim == '\0' || delim == '#')
+    if (delim == '"' || delim == '\n' || delim == '\r' || delim == '\0' ||
+        (unsigned char)delim >= 0x80 || (comments && delim == '#'))
         return iaf_error_set(err, IAF_ERR_INVALID, file, 0, 0,
                              "invalid CSV delimiter (byte 0x%02x)", (unsigned char)delim);
     t->data = data;
@@ -137,7 +144,8 @@ static inline cup scan_plain(const csv_tok *t, cup p, cup e)
         }
     }
 #endif
-    while (p < e && !t->special[*p]) p++;
+    while (p < e && !t->special[*p])
+        p++;
     return p;
 }
 
@@ -205,8 +213,8 @@ static iaf_status
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 7)))
 #endif
-    tok_error(csv_tok *t, iaf_error *err, cup from, long long from_line, cup pos,
-              const char *fmt, ...)
+    tok_error(csv_tok *t, iaf_error *err, cup from, long long from_line, cup pos, const char *fmt,
+              ...)
 {
     t->err_pos = pos;
     if (!err) return IAF_ERR_PARSE;
@@ -228,7 +236,7 @@ static iaf_status
 
 /* Where one row's fields go. */
 typedef struct row_out {
-    iaf_sv *out;         /* field of column c goes to out[slot[c] * stride]; NULL = nowhere */
+    iaf_sv *out; /* field of column c goes to out[slot[c] * stride]; NULL = nowhere */
     size_t stride;
     const int32_t *slot; /* per column, -1 = skip; NULL = column c to slot c */
     cup *pos;            /* optional: raw start of each field (header checks) */
@@ -259,9 +267,8 @@ static char *unescape_quotes(iaf_scratch *sc, cup s, size_t n, size_t *outlen)
  * end). ncols == 0 counts fields without checking their number. On success
  * *pp is past the row's line end, *nfields holds the field count and
  * *nl_inside the LFs inside quoted fields. */
-static iaf_status parse_row(csv_tok *t, cup *pp, long long row_line, size_t ncols,
-                            const row_out *o, size_t *nfields, long long *nl_inside,
-                            iaf_error *err)
+static iaf_status parse_row(csv_tok *t, cup *pp, long long row_line, size_t ncols, const row_out *o,
+                            size_t *nfields, long long *nl_inside, iaf_error *err)
 {
     cup p = *pp;
     cup e = t->end;
@@ -419,19 +426,26 @@ static iaf_status parse_header(csv_tok *t, cup *pp, long long *line, iaf_arena *
     skip_blank(t, pp, line);
     if (*pp >= t->end) {
         t->err_pos = t->end;
-        return iaf_error_set(err, IAF_ERR_PARSE, t->file, *line, 1,
-                             "empty file: no header row");
+        return iaf_error_set(err, IAF_ERR_PARSE, t->file, *line, 1, "empty file: no header row");
     }
     cup p = *pp;
     size_t n = 0;
     long long nl = 0;
-    iaf_status st = parse_row(t, &p, *line, 0, NULL, &n, &nl, err);
-    if (st != IAF_OK) return st;
-    if (n > (size_t)INT32_MAX)
+    /* First count the fields, with every check of the second pass so that
+     * the first error in the text is the one reported. */
+    iaf_scratch sc = {0};
+    row_out count = {NULL, 1, NULL, NULL, &sc, 1};
+    iaf_status st = parse_row(t, &p, *line, 0, &count, &n, &nl, err);
+    if (st != IAF_OK) {
+        iaf_scratch_free(&sc);
+        return st;
+    }
+    if (n > (size_t)INT32_MAX) {
+        iaf_scratch_free(&sc);
         return iaf_error_set(err, IAF_ERR_LIMIT, t->file, *line, 1, "too many columns");
+    }
     iaf_sv *names = iaf_calloc(n, sizeof *names);
     cup *pos = iaf_calloc(n, sizeof *pos);
-    iaf_scratch sc = {0};
     h->names = iaf_calloc(n, sizeof *h->names);
     h->lens = iaf_calloc(n, sizeof *h->lens);
     if (!names || !pos || !h->names || !h->lens) {
@@ -457,8 +471,7 @@ static iaf_status parse_header(csv_tok *t, cup *pp, long long *line, iaf_arena *
         if (id < before) {
             st = tok_error(t, err, *pp, *line, pos[c],
                            "duplicate column name '%.*s' (columns %lld and %zu)",
-                           (int)IAF_MIN(names[c].len, 200), names[c].ptr, (long long)id + 1,
-                           c + 1);
+                           (int)IAF_MIN(names[c].len, 200), names[c].ptr, (long long)id + 1, c + 1);
             goto cleanup;
         }
         h->names[c] = iaf_arena_strndup(arena, names[c].ptr, names[c].len);
@@ -569,7 +582,8 @@ static void plan_parts(csv_reader *r, int header_has_lf)
         iaf_text_parts_free(tp);
         return;
     }
-    for (uint64_t k = 0; k < n; k++) b[k] = r->data_start + k * chunk;
+    for (uint64_t k = 0; k < n; k++)
+        b[k] = r->data_start + k * chunk;
     b[n] = r->in.size;
     r->bound = b;
     r->tp = tp;
@@ -601,8 +615,8 @@ static iaf_status csv_open(iaf_file *f, const iaf_source_options *opt, void **rd
         r->in.mem = r->owned;
         r->in.size = outlen;
     }
-    st = tok_init(&r->tok, (cup) "", 0, file, default_delim(file, opt ? opt->delimiter : 0), 0,
-                  err);
+    st =
+        tok_init(&r->tok, (cup) "", 0, file, default_delim(file, opt ? opt->delimiter : 0), 0, err);
     if (st != IAF_OK) goto fail;
     size_t need = 0;
     for (;;) {
@@ -631,7 +645,8 @@ static iaf_status csv_open(iaf_file *f, const iaf_source_options *opt, void **rd
         st = iaf_error_set(err, IAF_ERR_NOMEM, file, 0, 0, "out of memory");
         goto fail;
     }
-    for (size_t c = 0; c < r->hdr.ncols; c++) r->slot[c] = -1;
+    for (size_t c = 0; c < r->hdr.ncols; c++)
+        r->slot[c] = -1;
     *rdp = r;
     return IAF_OK;
 fail:
@@ -661,7 +676,8 @@ static iaf_status csv_project(void *rd, const char *const *names, size_t n, iaf_
         free(slot);
         return iaf_error_set(err, IAF_ERR_NOMEM, r->file, 0, 0, "out of memory");
     }
-    for (size_t c = 0; c < r->hdr.ncols; c++) slot[c] = -1;
+    for (size_t c = 0; c < r->hdr.ncols; c++)
+        slot[c] = -1;
     size_t nuniq = 0;
     for (size_t i = 0; i < n; i++) {
         int64_t c = iaf_strmap_find(&r->hdr.map, names[i], strlen(names[i]));
@@ -670,10 +686,9 @@ static iaf_status csv_project(void *rd, const char *const *names, size_t n, iaf_
             for (size_t k = 0; k < r->hdr.ncols && b.len < 600; k++)
                 iaf_buf_printf(&b, "%s'%s'", k ? ", " : "", r->hdr.names[k]);
             if (b.len >= 600) iaf_buf_puts(&b, ", ...");
-            iaf_status st =
-                iaf_error_set(err, IAF_ERR_INVALID, r->file, 0, 0,
-                              "no column '%s' in %s (its columns: %s)", names[i], r->file,
-                              b.data ? b.data : "");
+            iaf_status st = iaf_error_set(err, IAF_ERR_INVALID, r->file, 0, 0,
+                                          "no column '%s' in %s (its columns: %s)", names[i],
+                                          r->file, b.data ? b.data : "");
             iaf_buf_free(&b);
             free(ps);
             free(slot);
@@ -712,10 +727,10 @@ static void stats_block(cup p, cup b, cup e, unsigned *parity, iaf_text_stats *s
     const __m128i vq = _mm_set1_epi8('"'), vn = _mm_set1_epi8('\n');
     while (b - p >= 64) {
         __m128i x0 = load16(p), x1 = load16(p + 16), x2 = load16(p + 32), x3 = load16(p + 48);
-        uint64_t mq = mask4(_mm_cmpeq_epi8(x0, vq), _mm_cmpeq_epi8(x1, vq),
-                            _mm_cmpeq_epi8(x2, vq), _mm_cmpeq_epi8(x3, vq));
-        uint64_t mn = mask4(_mm_cmpeq_epi8(x0, vn), _mm_cmpeq_epi8(x1, vn),
-                            _mm_cmpeq_epi8(x2, vn), _mm_cmpeq_epi8(x3, vn));
+        uint64_t mq = mask4(_mm_cmpeq_epi8(x0, vq), _mm_cmpeq_epi8(x1, vq), _mm_cmpeq_epi8(x2, vq),
+                            _mm_cmpeq_epi8(x3, vq));
+        uint64_t mn = mask4(_mm_cmpeq_epi8(x0, vn), _mm_cmpeq_epi8(x1, vn), _mm_cmpeq_epi8(x2, vn),
+                            _mm_cmpeq_epi8(x3, vn));
         /* bit i of in: parity of the quotes at or before byte i */
         uint64_t in = mq;
         in ^= in << 1;
@@ -809,7 +824,8 @@ static iaf_status part_start(csv_reader *r, size_t k, uint64_t *pos, long long *
                 inq = 0;
             } else {
                 cup q = p;
-                while (q < e && *q != '"' && *q != '\n') q++;
+                while (q < e && *q != '"' && *q != '\n')
+                    q++;
                 if (q >= e) break;
                 p = q + 1;
                 if (*q == '\n') {
@@ -832,8 +848,8 @@ static iaf_status part_start(csv_reader *r, size_t k, uint64_t *pos, long long *
     return st;
 }
 
-static iaf_status run_part(csv_reader *r, size_t part, iaf_emit_fn emit, void *user,
-                           iaf_error *err, int *emit_failed)
+static iaf_status run_part(csv_reader *r, size_t part, iaf_emit_fn emit, void *user, iaf_error *err,
+                           int *emit_failed)
 {
     size_t br = r->batch_rows;
     iaf_sv *colbuf = NULL;
@@ -923,8 +939,7 @@ cleanup:
     return st;
 }
 
-static iaf_status csv_read_part(void *rd, size_t part, iaf_emit_fn emit, void *user,
-                                iaf_error *err)
+static iaf_status csv_read_part(void *rd, size_t part, iaf_emit_fn emit, void *user, iaf_error *err)
 {
     csv_reader *r = rd;
     if (part >= r->nparts)
@@ -965,8 +980,8 @@ static iaf_status csv_read_part(void *rd, size_t part, iaf_emit_fn emit, void *u
 }
 
 const iaf_reader_vtable iaf_csv_reader = {
-    "csv",         csv_open,       csv_ncols,     csv_colname, csv_project,
-    csv_nparts,    csv_part_bytes, csv_read_part, csv_close,
+    "csv",      csv_open,       csv_ncols,     csv_colname, csv_project,
+    csv_nparts, csv_part_bytes, csv_read_part, csv_close,
 };
 
 /* ------------------------------------------------------------------------
@@ -978,8 +993,8 @@ typedef struct csv_table_impl {
     unsigned char *data; /* owned copy of the text; fields point here, NUL-terminated */
     size_t len;
     char *file;
-    iaf_scratch sc;   /* unescaped fields */
-    iaf_arena arena;  /* header names */
+    iaf_scratch sc;  /* unescaped fields */
+    iaf_arena arena; /* header names */
 } csv_table_impl;
 
 void iaf_csv_table_free(iaf_csv_table *t)
@@ -1064,8 +1079,7 @@ static iaf_status table_parse(unsigned char *data, size_t n, const char *name,
     for (;;) {
         skip_blank(&t, &p, &line);
         if (p >= t.end) break;
-        if (IAF_GROW(ti->pub.line, line_cap, nrows + 1) != 0 ||
-            (nc && nrows + 1 > SIZE_MAX / nc) ||
+        if (IAF_GROW(ti->pub.line, line_cap, nrows + 1) != 0 || (nc && nrows + 1 > SIZE_MAX / nc) ||
             IAF_GROW(ti->pub.cells, cell_cap, (nrows + 1) * nc) != 0) {
             st = iaf_error_set(err, IAF_ERR_NOMEM, name, line, 0, "out of memory");
             goto fail;
@@ -1092,8 +1106,7 @@ fail:
 }
 
 static iaf_status table_from_bytes(const unsigned char *in, size_t n, const char *name,
-                                   const iaf_csv_options *opt, iaf_csv_table **out,
-                                   iaf_error *err)
+                                   const iaf_csv_options *opt, iaf_csv_table **out, iaf_error *err)
 {
     iaf_text_encoding enc;
     iaf_status st = iaf_text_encoding_parse(opt ? opt->encoding : NULL, &enc, name, err);
@@ -1120,8 +1133,8 @@ iaf_status iaf_csv_table_read_memory(const void *data, size_t n, const char *nam
                                      iaf_error *err)
 {
     *out = NULL;
-    return table_from_bytes(data ? data : (const void *)"", data ? n : 0,
-                            name ? name : "<memory>", opt, out, err);
+    return table_from_bytes(data ? data : (const void *)"", data ? n : 0, name ? name : "<memory>",
+                            opt, out, err);
 }
 
 iaf_status iaf_csv_table_read(const char *path, const iaf_csv_options *opt, iaf_csv_table **out,

@@ -7,10 +7,16 @@
  *     quoted fields may hold the delimiter, CR, LF and doubled quotes ("");
  *   - LF or CRLF line ends; a UTF-8 byte-order mark at the start is dropped;
  *     blank lines are skipped; the last line may lack its line end;
+ *   - a bare CR outside quotes, a quote inside an unquoted field, text
+ *     after a closing quote, a row with another number of fields than the
+ *     header, a duplicate or empty column name and a NUL byte are errors;
  *   - text must be valid UTF-8 after decoding (encoding "cp949"/"euc-kr"
- *     converts through iconv first); a NUL byte is an error;
- *   - errors carry the file, the 1-based line and the 1-based byte column
- *     (of the UTF-8 text, after decoding).
+ *     converts through iconv first). The table API checks every field; the
+ *     streaming reader checks the header and the projected columns only
+ *     (the long text columns it skips are never decoded);
+ *   - errors carry the file, the 1-based line (counted by LF) and the
+ *     1-based byte column, of the UTF-8 text after decoding, and the byte
+ *     offset (also after decoding).
  */
 #ifndef IAF_IO_CSV_H
 #define IAF_IO_CSV_H

@@ -92,19 +92,19 @@ static void locate(const unsigned char *in, size_t off, long long *line, long lo
     *col = (long long)(off - start) + 1;
 }
 
-static iaf_status bad_input(const unsigned char *in, size_t off, const char *file,
-                            const char *what, iaf_error *err)
+static iaf_status bad_input(const unsigned char *in, size_t off, const char *file, const char *what,
+                            iaf_error *err)
 {
     long long line, col;
     locate(in, off, &line, &col);
-    iaf_status st = iaf_error_set(err, IAF_ERR_PARSE, file, line, col,
-                                  "%s at byte offset %zu", what, off);
+    iaf_status st =
+        iaf_error_set(err, IAF_ERR_PARSE, file, line, col, "%s at byte offset %zu", what, off);
     if (err) err->offset = (long long)off;
     return st;
 }
 
-iaf_status iaf_to_utf8(const char *encoding, const unsigned char *in, size_t n,
-                       unsigned char **out, size_t *outlen, const char *file, iaf_error *err)
+iaf_status iaf_to_utf8(const char *encoding, const unsigned char *in, size_t n, unsigned char **out,
+                       size_t *outlen, const char *file, iaf_error *err)
 {
     *out = NULL;
     *outlen = 0;
@@ -115,7 +115,8 @@ iaf_status iaf_to_utf8(const char *encoding, const unsigned char *in, size_t n,
     if (enc == IAF_ENC_UTF8) {
         size_t ok = iaf_utf8_valid_prefix(in, n);
         if (ok != n) return bad_input(in, ok, file, "invalid UTF-8", err);
-        if (n > IAF_ALLOC_CAP) return iaf_error_set(err, IAF_ERR_LIMIT, file, 0, 0, "input too large");
+        if (n > IAF_ALLOC_CAP)
+            return iaf_error_set(err, IAF_ERR_LIMIT, file, 0, 0, "input too large");
         unsigned char *b = iaf_malloc(n + 1);
         if (!b) return iaf_error_set(err, IAF_ERR_NOMEM, file, 0, 0, "out of memory");
         if (n) memcpy(b, in, n);
@@ -127,7 +128,8 @@ iaf_status iaf_to_utf8(const char *encoding, const unsigned char *in, size_t n,
 
     /* CP949 maps one byte to one byte and two bytes to at most three, so
      * 1.5x is enough; growing on E2BIG covers anything unexpected. */
-    if (n > IAF_ALLOC_CAP / 2) return iaf_error_set(err, IAF_ERR_LIMIT, file, 0, 0, "input too large");
+    if (n > IAF_ALLOC_CAP / 2)
+        return iaf_error_set(err, IAF_ERR_LIMIT, file, 0, 0, "input too large");
     iconv_t cd = iconv_open("UTF-8", "CP949");
     if (cd == (iconv_t)-1)
         return iaf_error_set(err, IAF_ERR_UNSUPPORTED, file, 0, 0,
@@ -417,8 +419,7 @@ iaf_status iaf_text_win_load(const iaf_text_in *in, iaf_text_win *w, uint64_t fr
                                  "a row longer than %zu bytes", (size_t)IAF_ALLOC_CAP);
         unsigned char *nb = realloc(w->buf, ncap);
         if (!nb)
-            return iaf_error_set(err, IAF_ERR_NOMEM, iaf_file_name(in->f), 0, 0,
-                                 "out of memory");
+            return iaf_error_set(err, IAF_ERR_NOMEM, iaf_file_name(in->f), 0, 0, "out of memory");
         w->buf = nb;
         w->cap = ncap;
     }

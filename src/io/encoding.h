@@ -29,8 +29,8 @@ iaf_status iaf_text_encoding_parse(const char *name, iaf_text_encoding *enc, con
  * a NUL byte (not counted). An invalid or truncated sequence is
  * IAF_ERR_PARSE with its byte offset, line and column in the input. For a
  * UTF-8 encoding the input is copied after validation. */
-iaf_status iaf_to_utf8(const char *encoding, const unsigned char *in, size_t n,
-                       unsigned char **out, size_t *outlen, const char *file, iaf_error *err);
+iaf_status iaf_to_utf8(const char *encoding, const unsigned char *in, size_t n, unsigned char **out,
+                       size_t *outlen, const char *file, iaf_error *err);
 
 /* Length of the longest valid UTF-8 prefix of s[0..n): n when all is valid.
  * Overlong forms, surrogates and code points above U+10FFFF are invalid. */
@@ -95,8 +95,8 @@ void iaf_text_parts_set_failed(iaf_text_parts *tp, size_t part, const iaf_error 
  * by page costs several times more than copying into a small buffer that
  * stays in cache). */
 typedef struct iaf_text_in {
-    iaf_file *f;                /* read through windows when mem is NULL */
-    const unsigned char *mem;   /* whole text */
+    iaf_file *f;              /* read through windows when mem is NULL */
+    const unsigned char *mem; /* whole text */
     uint64_t size;
 } iaf_text_in;
 

@@ -17,6 +17,10 @@
  * Column names (ncols/colname) are the keys of the first object, in order;
  * projection accepts any key.
  *
+ * Files are read through windows (pread) of about 1 MiB that always hold
+ * whole lines; a window moves or grows when the next line does not fit, and
+ * the batch built so far is handed over first (its views point into it).
+ *
  * Validation: the structure of every line is checked in full (grammar,
  * escapes, no raw control characters in strings, depth). The UTF-8 of
  * projected strings and of the keys that are looked up is checked; strings
@@ -68,8 +72,7 @@ static iaf_status
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    iaf_error_set(c->err, IAF_ERR_PARSE, c->file, c->line, (long long)(pos - c->ls) + 1, "%s",
-                  msg);
+    iaf_error_set(c->err, IAF_ERR_PARSE, c->file, c->line, (long long)(pos - c->ls) + 1, "%s", msg);
     c->err->offset = (long long)(c->off + (uint64_t)(pos - c->data));
     return IAF_ERR_PARSE;
 }
@@ -81,7 +84,8 @@ static iaf_status jnomem(const jctx *c)
 
 static inline cup skip_ws(cup p, cup le)
 {
-    while (p < le && (*p == ' ' || *p == '\t' || *p == '\r')) p++;
+    while (p < le && (*p == ' ' || *p == '\t' || *p == '\r'))
+        p++;
     return p;
 }
 
@@ -121,7 +125,8 @@ static inline cup scan_str(cup p, cup e)
         p += 16;
     }
 #endif
-    while (p < e && *p != '"' && *p != '\\' && *p >= 0x20) p++;
+    while (p < e && *p != '"' && *p != '\\' && *p >= 0x20)
+        p++;
     return p;
 }
 
@@ -156,7 +161,9 @@ static iaf_status scan_string(const jctx *c, cup p, cup *cs, cup *ce, int *esc, 
     *esc = 0;
     for (;;) {
         cup q = scan_str(p, le);
-        if (q >= le) return jerr(c, open, "unterminated string (the quote opened here is never closed on this line)");
+        if (q >= le)
+            return jerr(c, open,
+                        "unterminated string (the quote opened here is never closed on this line)");
         if (*q == '"') {
             *ce = q;
             *next = q + 1;
@@ -164,7 +171,10 @@ static iaf_status scan_string(const jctx *c, cup p, cup *cs, cup *ce, int *esc, 
         }
         if (*q == '\\') {
             *esc = 1;
-            if (q + 1 >= le) return jerr(c, open, "unterminated string (the quote opened here is never closed on this line)");
+            if (q + 1 >= le)
+                return jerr(
+                    c, open,
+                    "unterminated string (the quote opened here is never closed on this line)");
             unsigned char e = q[1];
             if (e == 'u') {
                 unsigned v;
@@ -220,11 +230,21 @@ static iaf_status unescape(const jctx *c, cup s, cup e, iaf_sv *out)
         unsigned char k = q[1];
         s = q + 2;
         switch (k) {
-        case 'b': *d++ = '\b'; break;
-        case 'f': *d++ = '\f'; break;
-        case 'n': *d++ = '\n'; break;
-        case 'r': *d++ = '\r'; break;
-        case 't': *d++ = '\t'; break;
+        case 'b':
+            *d++ = '\b';
+            break;
+        case 'f':
+            *d++ = '\f';
+            break;
+        case 'n':
+            *d++ = '\n';
+            break;
+        case 'r':
+            *d++ = '\r';
+            break;
+        case 't':
+            *d++ = '\t';
+            break;
         case 'u': {
             unsigned cp = 0;
             hex4(q + 2, &cp);
@@ -235,15 +255,16 @@ static iaf_status unescape(const jctx *c, cup s, cup e, iaf_sv *out)
                 unsigned lo;
                 if (e - s < 6 || s[0] != '\\' || s[1] != 'u' || !hex4(s + 2, &lo) || lo < 0xDC00 ||
                     lo > 0xDFFF)
-                    return jerr(c, q, "high surrogate \\u%04X not followed by a low surrogate",
-                                cp);
+                    return jerr(c, q, "high surrogate \\u%04X not followed by a low surrogate", cp);
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                 s += 6;
             }
             d = put_utf8(d, cp);
             break;
         }
-        default: *d++ = (char)k; break; /* '"', '\\', '/' */
+        default:
+            *d++ = (char)k;
+            break; /* '"', '\\', '/' */
         }
     }
     *d = 0;
@@ -279,20 +300,23 @@ static iaf_status scan_number(const jctx *c, cup p, cup *next)
         if (p < le && *p >= '0' && *p <= '9')
             return jerr(c, s, "invalid number: leading zeros are not allowed");
     } else {
-        while (p < le && *p >= '0' && *p <= '9') p++;
+        while (p < le && *p >= '0' && *p <= '9')
+            p++;
     }
     if (p < le && *p == '.') {
         p++;
         if (p >= le || *p < '0' || *p > '9')
             return jerr(c, p, "invalid number: digits must follow the decimal point");
-        while (p < le && *p >= '0' && *p <= '9') p++;
+        while (p < le && *p >= '0' && *p <= '9')
+            p++;
     }
     if (p < le && (*p == 'e' || *p == 'E')) {
         p++;
         if (p < le && (*p == '+' || *p == '-')) p++;
         if (p >= le || *p < '0' || *p > '9')
             return jerr(c, p, "invalid number: digits must follow the exponent");
-        while (p < le && *p >= '0' && *p <= '9') p++;
+        while (p < le && *p >= '0' && *p <= '9')
+            p++;
     }
     *next = p;
     return IAF_OK;
@@ -358,9 +382,12 @@ static iaf_status skip_value(const jctx *c, cup p, int depth, cup *next)
             p = skip_ws(p + 1, le);
         }
     }
-    case 't': return scan_literal(c, p, "true", 4, next);
-    case 'f': return scan_literal(c, p, "false", 5, next);
-    case 'n': return scan_literal(c, p, "null", 4, next);
+    case 't':
+        return scan_literal(c, p, "true", 4, next);
+    case 'f':
+        return scan_literal(c, p, "false", 5, next);
+    case 'n':
+        return scan_literal(c, p, "null", 4, next);
     default:
         if (*p == '-' || (*p >= '0' && *p <= '9')) return scan_number(c, p, next);
         return jerr(c, p, "unexpected character '%c' where a value should start",
@@ -469,8 +496,7 @@ static iaf_status parse_object(const jctx *c, cup p, const iaf_strmap *proj, key
     }
 after:
     p = skip_ws(p, le);
-    if (p < le)
-        return jerr(c, p, "trailing characters after the object (one object per line)");
+    if (p < le) return jerr(c, p, "trailing characters after the object (one object per line)");
     return IAF_OK;
 }
 
@@ -548,7 +574,8 @@ static void jsonl_plan_parts(jsonl_reader *r)
         iaf_text_parts_free(tp);
         return;
     }
-    for (uint64_t k = 0; k < n; k++) b[k] = r->base + k * chunk;
+    for (uint64_t k = 0; k < n; k++)
+        b[k] = r->base + k * chunk;
     b[n] = r->in.size;
     r->bound = b;
     r->tp = tp;
@@ -569,8 +596,8 @@ static int line_in_window(const iaf_text_win *w, uint64_t pos, cup *ls, cup *le)
 
 /* Move the window so that the line starting at *pos is whole in it. On
  * return [*ls, *le) is the line (without its LF). */
-static iaf_status load_line(const jsonl_reader *r, iaf_text_win *w, uint64_t pos, cup *ls,
-                            cup *le, iaf_error *err)
+static iaf_status load_line(const jsonl_reader *r, iaf_text_win *w, uint64_t pos, cup *ls, cup *le,
+                            iaf_error *err)
 {
     size_t need = 0;
     for (;;) {
@@ -589,8 +616,7 @@ static iaf_status load_line(const jsonl_reader *r, iaf_text_win *w, uint64_t pos
     }
 }
 
-static iaf_status jsonl_open(iaf_file *f, const iaf_source_options *opt, void **rdp,
-                             iaf_error *err)
+static iaf_status jsonl_open(iaf_file *f, const iaf_source_options *opt, void **rdp, iaf_error *err)
 {
     *rdp = NULL;
     const char *file = iaf_file_name(f);
@@ -839,7 +865,8 @@ static iaf_status run_part(jsonl_reader *r, size_t part, iaf_emit_fn emit, void 
         c.off = w.off;
         if (b.nrows == 0) b.first_line = c.line;
         iaf_sv *vals = colbuf + b.nrows;
-        for (size_t s = 0; s < nuniq; s++) vals[s * br] = (iaf_sv){NULL, 0};
+        for (size_t s = 0; s < nuniq; s++)
+            vals[s * br] = (iaf_sv){NULL, 0};
         st = parse_line(&c, &r->proj, kc, vals, br, NULL, NULL);
         if (st != IAF_OK) goto cleanup;
         b.nrows++;
@@ -894,6 +921,6 @@ static iaf_status jsonl_read_part(void *rd, size_t part, iaf_emit_fn emit, void 
 }
 
 const iaf_reader_vtable iaf_jsonl_reader = {
-    "jsonl",         jsonl_open,       jsonl_ncols,     jsonl_colname, jsonl_project,
-    jsonl_nparts,    jsonl_part_bytes, jsonl_read_part, jsonl_close,
+    "jsonl",      jsonl_open,       jsonl_ncols,     jsonl_colname, jsonl_project,
+    jsonl_nparts, jsonl_part_bytes, jsonl_read_part, jsonl_close,
 };

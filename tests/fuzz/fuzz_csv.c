@@ -30,7 +30,8 @@ typedef struct outcome {
 static uint64_t mix(uint64_t h, const void *p, size_t n)
 {
     const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 0x100000001b3ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 0x100000001b3ULL;
     return h;
 }
 
@@ -55,8 +56,8 @@ static iaf_status on_batch(void *user, const iaf_batch *b, iaf_error *err)
 }
 
 /* part_bytes / window: NULL = the defaults (one part, one window). */
-static void run_reader(const uint8_t *data, size_t size, const char *part_bytes,
-                       const char *window, const char *encoding, outcome *o)
+static void run_reader(const uint8_t *data, size_t size, const char *part_bytes, const char *window,
+                       const char *encoding, outcome *o)
 {
     memset(o, 0, sizeof *o);
     o->hash = 0xcbf29ce484222325ULL;
@@ -78,7 +79,8 @@ static void run_reader(const uint8_t *data, size_t size, const char *part_bytes,
     if (o->st == IAF_OK) {
         size_t n = iaf_csv_reader.ncols(rd);
         const char **names = calloc(n + 1, sizeof *names);
-        for (size_t i = 0; i < n; i++) names[i] = iaf_csv_reader.colname(rd, i);
+        for (size_t i = 0; i < n; i++)
+            names[i] = iaf_csv_reader.colname(rd, i);
         o->st = iaf_csv_reader.project(rd, names, n, &o->err);
         free(names);
         size_t np = iaf_csv_reader.nparts(rd);

@@ -1,6 +1,6 @@
 /* libFuzzer target for the JSONL reader: the whole file as one part and one
- * window, and cut into tiny parts read forward through tiny windows. Both must agree on success, on the
- * values (hashed) and, on failure, on the error position. */
+ * window, and cut into tiny parts read forward through tiny windows. Both must agree on success, on
+ * the values (hashed) and, on failure, on the error position. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* setenv */
 #endif
@@ -22,7 +22,8 @@ typedef struct outcome {
 static uint64_t mix(uint64_t h, const void *p, size_t n)
 {
     const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 0x100000001b3ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 0x100000001b3ULL;
     return h;
 }
 
@@ -30,8 +31,7 @@ static iaf_status on_batch(void *user, const iaf_batch *b, iaf_error *err)
 {
     (void)err;
     outcome *o = user;
-    if (b->first_row != (long long)o->rows || b->nrows == 0 || b->first_line < 1)
-        __builtin_trap();
+    if (b->first_row != (long long)o->rows || b->nrows == 0 || b->first_line < 1) __builtin_trap();
     for (size_t r = 0; r < b->nrows; r++) {
         for (size_t k = 0; k < b->ncols; k++) {
             iaf_sv v = b->cols[k].str[r];
@@ -49,8 +49,8 @@ static iaf_status on_batch(void *user, const iaf_batch *b, iaf_error *err)
 }
 
 /* part_bytes / window: NULL = the defaults (one part, one window). */
-static void run_reader(const uint8_t *data, size_t size, const char *part_bytes,
-                       const char *window, const char *encoding, outcome *o)
+static void run_reader(const uint8_t *data, size_t size, const char *part_bytes, const char *window,
+                       const char *encoding, outcome *o)
 {
     memset(o, 0, sizeof *o);
     o->hash = 0xcbf29ce484222325ULL;
@@ -72,7 +72,8 @@ static void run_reader(const uint8_t *data, size_t size, const char *part_bytes,
     if (o->st == IAF_OK) {
         size_t n = iaf_jsonl_reader.ncols(rd);
         const char **names = calloc(n + 3, sizeof *names);
-        for (size_t i = 0; i < n; i++) names[i] = iaf_jsonl_reader.colname(rd, i);
+        for (size_t i = 0; i < n; i++)
+            names[i] = iaf_jsonl_reader.colname(rd, i);
         names[n] = "a";
         names[n + 1] = "b";
         o->st = iaf_jsonl_reader.project(rd, names, n + 2, &o->err);

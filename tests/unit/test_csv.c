@@ -44,7 +44,8 @@ static char *hex(const char *s, size_t n)
 {
     if (!s) return strdup("null");
     char *h = malloc(2 * n + 1);
-    for (size_t i = 0; i < n; i++) sprintf(h + 2 * i, "%02x", (unsigned char)s[i]);
+    for (size_t i = 0; i < n; i++)
+        sprintf(h + 2 * i, "%02x", (unsigned char)s[i]);
     h[2 * n] = 0;
     return h;
 }
@@ -108,7 +109,8 @@ static void collect_init(collect *c, size_t ncols, const void *lo, size_t n)
 
 static void collect_free(collect *c)
 {
-    for (size_t i = 0; i < c->nrows * c->ncols; i++) free(c->cells[i].hex);
+    for (size_t i = 0; i < c->nrows * c->ncols; i++)
+        free(c->cells[i].hex);
     free(c->cells);
     free(c->line);
     memset(c, 0, sizeof *c);
@@ -165,7 +167,8 @@ static void project_all(opened *o, size_t *ncols)
 {
     size_t n = o->vt->ncols(o->rd);
     const char **names = calloc(n + 1, sizeof *names);
-    for (size_t i = 0; i < n; i++) names[i] = o->vt->colname(o->rd, i);
+    for (size_t i = 0; i < n; i++)
+        names[i] = o->vt->colname(o->rd, i);
     iaf_error err;
     assert_int_equal(o->vt->project(o->rd, names, n, &err), IAF_OK);
     free(names);
@@ -240,15 +243,18 @@ static void load_oracle_cells(const char *path, oracle_cells *oc)
     assert_int_equal(oc->nrows * oc->ncols, ncells);
     oc->hex = hx;
     oc->line = malloc(oc->nrows * sizeof *oc->line);
-    for (size_t r = 0; r < oc->nrows; r++) oc->line[r] = lines[r * oc->ncols];
+    for (size_t r = 0; r < oc->nrows; r++)
+        oc->line[r] = lines[r * oc->ncols];
     free(lines);
     free(text);
 }
 
 static void free_oracle_cells(oracle_cells *oc)
 {
-    for (size_t i = 0; i < oc->ncols; i++) free(oc->names[i]);
-    for (size_t i = 0; i < oc->nrows * oc->ncols; i++) free(oc->hex[i]);
+    for (size_t i = 0; i < oc->ncols; i++)
+        free(oc->names[i]);
+    for (size_t i = 0; i < oc->nrows * oc->ncols; i++)
+        free(oc->hex[i]);
     free(oc->names);
     free(oc->hex);
     free(oc->line);
@@ -293,14 +299,14 @@ static void test_stress_cells(void **state)
         opt.batch_rows = batch_sizes[bi];
         opened o;
         iaf_error err;
-        assert_int_equal(open_mem(&iaf_csv_reader, data, n, "stress.csv", &opt, &o, &err),
-                         IAF_OK);
+        assert_int_equal(open_mem(&iaf_csv_reader, data, n, "stress.csv", &opt, &o, &err), IAF_OK);
         assert_int_equal(o.vt->nparts(o.rd), 1);
         assert_int_equal(o.vt->part_bytes(o.rd, 0), n);
         size_t ncols;
         project_all(&o, &ncols);
         assert_int_equal(ncols, oc.ncols);
-        for (size_t k = 0; k < ncols; k++) assert_string_equal(o.vt->colname(o.rd, k), oc.names[k]);
+        for (size_t k = 0; k < ncols; k++)
+            assert_string_equal(o.vt->colname(o.rd, k), oc.names[k]);
         collect c;
         assert_int_equal(read_all(&o, ncols, 0, data, n, &c, &err), IAF_OK);
         compare_with_oracle(&c, &oc, 1);
@@ -332,7 +338,8 @@ static void bump(iaf_strmap *m, long long **counts, size_t *cap, const char *s, 
     assert_true(id >= 0);
     if ((size_t)id >= *cap) {
         size_t nc = (*cap ? *cap * 2 : 64);
-        while (nc <= (size_t)id) nc *= 2;
+        while (nc <= (size_t)id)
+            nc *= 2;
         *counts = realloc(*counts, nc * sizeof **counts);
         memset(*counts + *cap, 0, (nc - *cap) * sizeof **counts);
         *cap = nc;
@@ -389,8 +396,8 @@ static void check_counts(const counter *c, const char *const *names, size_t nnam
             long long want = atoll(iaf_csv_cell(t, r, (size_t)ccount).ptr);
             long long got = lookup(&c->keys[k], c->counts[k], iaf_csv_cell(t, r, (size_t)chex).ptr);
             if (got != want)
-                fail_msg("%s = %s: count %lld, want %lld", col, iaf_csv_cell(t, r, (size_t)chex).ptr,
-                         got, want);
+                fail_msg("%s = %s: count %lld, want %lld", col,
+                         iaf_csv_cell(t, r, (size_t)chex).ptr, got, want);
             total[k] += want;
             checked++;
         }
@@ -398,7 +405,8 @@ static void check_counts(const counter *c, const char *const *names, size_t nnam
     /* every value we saw is in the oracle: totals agree */
     for (size_t k = 0; k < nnames; k++) {
         long long sum = 0;
-        for (size_t i = 0; i < iaf_strmap_size(&c->keys[k]); i++) sum += c->counts[k][i];
+        for (size_t i = 0; i < iaf_strmap_size(&c->keys[k]); i++)
+            sum += c->counts[k][i];
         assert_int_equal(sum, total[k]);
         assert_true(total[k] > 0);
     }
@@ -422,7 +430,8 @@ static void check_counts(const counter *c, const char *const *names, size_t nnam
         ptotal += want;
     }
     long long sum = 0;
-    for (size_t i = 0; i < iaf_strmap_size(&c->pairs); i++) sum += c->pair_counts[i];
+    for (size_t i = 0; i < iaf_strmap_size(&c->pairs); i++)
+        sum += c->pair_counts[i];
     assert_int_equal(sum, ptotal);
     iaf_csv_table_free(t);
 }
@@ -524,7 +533,8 @@ static void test_parts(void **state)
             assert_true(np > 1);
             assert_true(np >= (n - 200) / chunk);
             uint64_t total = 0;
-            for (size_t k = 0; k < np; k++) total += o.vt->part_bytes(o.rd, k);
+            for (size_t k = 0; k < np; k++)
+                total += o.vt->part_bytes(o.rd, k);
             assert_true(total <= n && total + 200 > n);
             size_t ncols;
             project_all(&o, &ncols);
@@ -533,11 +543,14 @@ static void test_parts(void **state)
                 assert_int_equal(read_all(&o, ncols, mode, data, n, &c, &err), IAF_OK);
             } else {
                 /* two threads take parts in order, as the source's pool does */
-                par_ctx p = {&o, calloc(np, sizeof(collect)), np, ncols, 0,
-                             PTHREAD_MUTEX_INITIALIZER, IAF_OK, data, n};
+                par_ctx p = {&o, calloc(np, sizeof(collect)), np,     ncols,
+                             0,  PTHREAD_MUTEX_INITIALIZER,   IAF_OK, data,
+                             n};
                 pthread_t th[2];
-                for (int i = 0; i < 2; i++) pthread_create(&th[i], NULL, par_worker, &p);
-                for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
+                for (int i = 0; i < 2; i++)
+                    pthread_create(&th[i], NULL, par_worker, &p);
+                for (int i = 0; i < 2; i++)
+                    pthread_join(th[i], NULL);
                 assert_int_equal(p.st, IAF_OK);
                 collect_init(&c, ncols, data, n);
                 long long rows = 0;
@@ -566,7 +579,8 @@ static void test_parts_first_error(void **state)
     (void)state;
     iaf_buf b = {0};
     iaf_buf_puts(&b, "a,b\n");
-    for (int i = 0; i < 200; i++) iaf_buf_printf(&b, "%d,\"x\"\"%d\n\"\n", i, i);
+    for (int i = 0; i < 200; i++)
+        iaf_buf_printf(&b, "%d,\"x\"\"%d\n\"\n", i, i);
     /* line of row i: 2 + 2i; a stray quote in row 10 (line 22) flips the
      * quote parity of everything after it */
     size_t at = (size_t)(strstr(b.data, "\n10,") - b.data) + 1;
@@ -618,10 +632,13 @@ static const bad_case bad_cases[] = {
     {"quote in unquoted field", "a,b\n1,x\"y\n", 0, NULL, IAF_ERR_PARSE, 2, 4, "quote inside"},
     {"garbage after closing quote", "a,b\n1,\"x\"y\n", 0, NULL, IAF_ERR_PARSE, 2, 6,
      "after the closing quote"},
-    {"too many fields", "a,b\n1,2\n1,2,3\n", 0, NULL, IAF_ERR_PARSE, 3, 5, "3 fields, the header has 2"},
-    {"too few fields", "a,b,c\r\n1,2\r\n", 0, NULL, IAF_ERR_PARSE, 2, 4, "2 fields, the header has 3"},
+    {"too many fields", "a,b\n1,2\n1,2,3\n", 0, NULL, IAF_ERR_PARSE, 3, 5,
+     "3 fields, the header has 2"},
+    {"too few fields", "a,b,c\r\n1,2\r\n", 0, NULL, IAF_ERR_PARSE, 2, 4,
+     "2 fields, the header has 3"},
     {"too few at EOF", "a,b,c\n1,2", 0, NULL, IAF_ERR_PARSE, 2, 4, "2 fields"},
-    {"duplicate header", "a,b,a\n1,2,3\n", 0, NULL, IAF_ERR_PARSE, 1, 5, "duplicate column name 'a'"},
+    {"duplicate header", "a,b,a\n1,2,3\n", 0, NULL, IAF_ERR_PARSE, 1, 5,
+     "duplicate column name 'a'"},
     {"empty header name", "a,,c\n", 0, NULL, IAF_ERR_PARSE, 1, 3, "empty column name"},
     {"empty quoted header name", "a,\"\"\n", 0, NULL, IAF_ERR_PARSE, 1, 3, "empty column name"},
     {"empty file", "", 0, NULL, IAF_ERR_PARSE, 1, 1, "empty file"},
@@ -633,7 +650,10 @@ static const bad_case bad_cases[] = {
     {"bare CR", "a,b\r1,2\n", 0, NULL, IAF_ERR_PARSE, 1, 4, "carriage return"},
     {"error after quoted newlines", "a,b\n\"x\ny\",1,2\n", 0, NULL, IAF_ERR_PARSE, 3, 6,
      "3 fields"},
-    {"BOM then bad quote", "\xEF\xBB\xBF" "a,b\n1,x\"\n", 0, NULL, IAF_ERR_PARSE, 2, 4, "quote"},
+    {"BOM then bad quote",
+     "\xEF\xBB\xBF"
+     "a,b\n1,x\"\n",
+     0, NULL, IAF_ERR_PARSE, 2, 4, "quote"},
     {"bad CP949", "a,b\n1,\xFF\xFF\n", 0, "cp949", IAF_ERR_PARSE, 2, 3, "CP949"},
     {"truncated CP949", "a,b\n1,\xB0", 0, "euc-kr", IAF_ERR_PARSE, 2, 3, "truncated"},
     {"unknown encoding", "a\n1\n", 0, "latin-9", IAF_ERR_INVALID, 0, 0, "unknown text encoding"},
@@ -669,8 +689,8 @@ static void test_bad_inputs(void **state)
         }
         if (st != bc->st || err.line != bc->line || err.column != bc->col ||
             !strstr(err.message, bc->msg))
-            fail_msg("case '%s' (reader, window %s): status %d line %lld col %lld: %s",
-                     bc->name, win ? win : "default", st, err.line, err.column, err.message);
+            fail_msg("case '%s' (reader, window %s): status %d line %lld col %lld: %s", bc->name,
+                     win ? win : "default", st, err.line, err.column, err.message);
         if (bc->st == IAF_ERR_PARSE) assert_string_equal(err.file, "bad.csv");
         /* the table API: same dialect, same error */
         iaf_csv_options topt = {0};
@@ -681,8 +701,8 @@ static void test_bad_inputs(void **state)
         assert_null(t);
         if (st != bc->st || err.line != bc->line || err.column != bc->col ||
             !strstr(err.message, bc->msg))
-            fail_msg("case '%s' (table): status %d line %lld col %lld: %s", bc->name, st,
-                     err.line, err.column, err.message);
+            fail_msg("case '%s' (table): status %d line %lld col %lld: %s", bc->name, st, err.line,
+                     err.column, err.message);
     }
     unsetenv("IAF_TEXT_WINDOW_BYTES");
 }
@@ -695,8 +715,8 @@ static void test_cp949_error_offset(void **state)
     unsigned char *out;
     size_t outlen;
     iaf_error err;
-    assert_int_equal(iaf_to_utf8("CP949", (const unsigned char *)text, strlen(text), &out,
-                                 &outlen, "k.csv", &err),
+    assert_int_equal(iaf_to_utf8("CP949", (const unsigned char *)text, strlen(text), &out, &outlen,
+                                 "k.csv", &err),
                      IAF_ERR_PARSE);
     assert_int_equal(err.offset, 7);
     assert_int_equal(err.line, 2);
@@ -771,18 +791,18 @@ static void test_utf8_validator(void **state)
         size_t valid;
     } cases[] = {
         {"plain ascii text that is long enough", 36},
-        {"\xEA\xB0\x80", 3},         /* U+AC00 */
-        {"\xF0\x9F\x99\x82", 4},     /* U+1F642 */
-        {"ab\xC0\xAF", 2},           /* overlong '/' */
-        {"\xE0\x80\xAF", 0},         /* overlong */
-        {"\xED\xA0\x80", 0},         /* surrogate */
-        {"\xF4\x90\x80\x80", 0},     /* > U+10FFFF */
-        {"\xF5\x80\x80\x80", 0},     /* invalid lead */
-        {"x\x80", 1},                /* stray continuation */
-        {"xyz\xEA\xB0", 3},          /* truncated */
+        {"\xEA\xB0\x80", 3},     /* U+AC00 */
+        {"\xF0\x9F\x99\x82", 4}, /* U+1F642 */
+        {"ab\xC0\xAF", 2},       /* overlong '/' */
+        {"\xE0\x80\xAF", 0},     /* overlong */
+        {"\xED\xA0\x80", 0},     /* surrogate */
+        {"\xF4\x90\x80\x80", 0}, /* > U+10FFFF */
+        {"\xF5\x80\x80\x80", 0}, /* invalid lead */
+        {"x\x80", 1},            /* stray continuation */
+        {"xyz\xEA\xB0", 3},      /* truncated */
         {"12345678\xEA\xB0\x80\xFF", 11},
-        {"\xEF\xBF\xBF", 3},         /* U+FFFF is a valid scalar */
-        {"\xF4\x8F\xBF\xBF", 4},     /* U+10FFFF */
+        {"\xEF\xBF\xBF", 3},     /* U+FFFF is a valid scalar */
+        {"\xF4\x8F\xBF\xBF", 4}, /* U+10FFFF */
     };
     for (size_t i = 0; i < IAF_ARRAY_LEN(cases); i++) {
         size_t got = iaf_utf8_valid_prefix((const unsigned char *)cases[i].s, strlen(cases[i].s));
@@ -879,16 +899,11 @@ static void test_write_field(void **state)
     static const struct {
         const char *in, *out;
     } cases[] = {
-        {"plain", "plain"},
-        {"", ""},
-        {"a,b", "\"a,b\""},
-        {"say \"hi\"", "\"say \"\"hi\"\"\""},
-        {"\"", "\"\"\"\""},
-        {"line\nbreak", "\"line\nbreak\""},
-        {"cr\r", "\"cr\r\""},
-        {" lead", "\" lead\""},
-        {"trail\t", "\"trail\t\""},
-        {"in side", "in side"},
+        {"plain", "plain"},         {"", ""},
+        {"a,b", "\"a,b\""},         {"say \"hi\"", "\"say \"\"hi\"\"\""},
+        {"\"", "\"\"\"\""},         {"line\nbreak", "\"line\nbreak\""},
+        {"cr\r", "\"cr\r\""},       {" lead", "\" lead\""},
+        {"trail\t", "\"trail\t\""}, {"in side", "in side"},
         {"한국어", "한국어"},
     };
     iaf_buf b = {0};
@@ -965,11 +980,16 @@ static void test_reader_interface(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_stress_cells),   cmocka_unit_test(test_stress_counts),
-        cmocka_unit_test(test_parts),          cmocka_unit_test(test_parts_first_error),
-        cmocka_unit_test(test_bad_inputs),     cmocka_unit_test(test_cp949_error_offset),
-        cmocka_unit_test(test_cp949),          cmocka_unit_test(test_utf8_validator),
-        cmocka_unit_test(test_table_basic),    cmocka_unit_test(test_write_field),
+        cmocka_unit_test(test_stress_cells),
+        cmocka_unit_test(test_stress_counts),
+        cmocka_unit_test(test_parts),
+        cmocka_unit_test(test_parts_first_error),
+        cmocka_unit_test(test_bad_inputs),
+        cmocka_unit_test(test_cp949_error_offset),
+        cmocka_unit_test(test_cp949),
+        cmocka_unit_test(test_utf8_validator),
+        cmocka_unit_test(test_table_basic),
+        cmocka_unit_test(test_write_field),
         cmocka_unit_test(test_reader_interface),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

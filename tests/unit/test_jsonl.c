@@ -43,7 +43,8 @@ static char *hex(const char *s, size_t n)
 {
     if (!s) return strdup("null");
     char *h = malloc(2 * n + 1);
-    for (size_t i = 0; i < n; i++) sprintf(h + 2 * i, "%02x", (unsigned char)s[i]);
+    for (size_t i = 0; i < n; i++)
+        sprintf(h + 2 * i, "%02x", (unsigned char)s[i]);
     h[2 * n] = 0;
     return h;
 }
@@ -107,7 +108,8 @@ static void collect_init(collect *c, size_t ncols, const void *lo, size_t n)
 
 static void collect_free(collect *c)
 {
-    for (size_t i = 0; i < c->nrows * c->ncols; i++) free(c->cells[i].hex);
+    for (size_t i = 0; i < c->nrows * c->ncols; i++)
+        free(c->cells[i].hex);
     free(c->cells);
     free(c->line);
     memset(c, 0, sizeof *c);
@@ -164,7 +166,8 @@ static void project_all(opened *o, size_t *ncols)
 {
     size_t n = o->vt->ncols(o->rd);
     const char **names = calloc(n + 1, sizeof *names);
-    for (size_t i = 0; i < n; i++) names[i] = o->vt->colname(o->rd, i);
+    for (size_t i = 0; i < n; i++)
+        names[i] = o->vt->colname(o->rd, i);
     iaf_error err;
     assert_int_equal(o->vt->project(o->rd, names, n, &err), IAF_OK);
     free(names);
@@ -239,15 +242,18 @@ static void load_oracle_cells(const char *path, oracle_cells *oc)
     assert_int_equal(oc->nrows * oc->ncols, ncells);
     oc->hex = hx;
     oc->line = malloc(oc->nrows * sizeof *oc->line);
-    for (size_t r = 0; r < oc->nrows; r++) oc->line[r] = lines[r * oc->ncols];
+    for (size_t r = 0; r < oc->nrows; r++)
+        oc->line[r] = lines[r * oc->ncols];
     free(lines);
     free(text);
 }
 
 static void free_oracle_cells(oracle_cells *oc)
 {
-    for (size_t i = 0; i < oc->ncols; i++) free(oc->names[i]);
-    for (size_t i = 0; i < oc->nrows * oc->ncols; i++) free(oc->hex[i]);
+    for (size_t i = 0; i < oc->ncols; i++)
+        free(oc->names[i]);
+    for (size_t i = 0; i < oc->nrows * oc->ncols; i++)
+        free(oc->hex[i]);
     free(oc->names);
     free(oc->hex);
     free(oc->line);
@@ -288,7 +294,8 @@ static void bump(iaf_strmap *m, long long **counts, size_t *cap, const char *s, 
     assert_true(id >= 0);
     if ((size_t)id >= *cap) {
         size_t nc = (*cap ? *cap * 2 : 64);
-        while (nc <= (size_t)id) nc *= 2;
+        while (nc <= (size_t)id)
+            nc *= 2;
         *counts = realloc(*counts, nc * sizeof **counts);
         memset(*counts + *cap, 0, (nc - *cap) * sizeof **counts);
         *cap = nc;
@@ -345,8 +352,8 @@ static void check_counts(const counter *c, const char *const *names, size_t nnam
             long long want = atoll(iaf_csv_cell(t, r, (size_t)ccount).ptr);
             long long got = lookup(&c->keys[k], c->counts[k], iaf_csv_cell(t, r, (size_t)chex).ptr);
             if (got != want)
-                fail_msg("%s = %s: count %lld, want %lld", col, iaf_csv_cell(t, r, (size_t)chex).ptr,
-                         got, want);
+                fail_msg("%s = %s: count %lld, want %lld", col,
+                         iaf_csv_cell(t, r, (size_t)chex).ptr, got, want);
             total[k] += want;
             checked++;
         }
@@ -354,7 +361,8 @@ static void check_counts(const counter *c, const char *const *names, size_t nnam
     /* every value we saw is in the oracle: totals agree */
     for (size_t k = 0; k < nnames; k++) {
         long long sum = 0;
-        for (size_t i = 0; i < iaf_strmap_size(&c->keys[k]); i++) sum += c->counts[k][i];
+        for (size_t i = 0; i < iaf_strmap_size(&c->keys[k]); i++)
+            sum += c->counts[k][i];
         assert_int_equal(sum, total[k]);
         assert_true(total[k] > 0);
     }
@@ -378,7 +386,8 @@ static void check_counts(const counter *c, const char *const *names, size_t nnam
         ptotal += want;
     }
     long long sum = 0;
-    for (size_t i = 0; i < iaf_strmap_size(&c->pairs); i++) sum += c->pair_counts[i];
+    for (size_t i = 0; i < iaf_strmap_size(&c->pairs); i++)
+        sum += c->pair_counts[i];
     assert_int_equal(sum, ptotal);
     iaf_csv_table_free(t);
 }
@@ -462,7 +471,8 @@ static void test_stress_cells(void **state)
         /* the first object's keys, in order; "extra" only appears later */
         size_t nk = o.vt->ncols(o.rd);
         assert_true(nk >= 8 && nk <= oc.ncols);
-        for (size_t k = 0; k < nk; k++) assert_string_equal(o.vt->colname(o.rd, k), oc.names[k]);
+        for (size_t k = 0; k < nk; k++)
+            assert_string_equal(o.vt->colname(o.rd, k), oc.names[k]);
         project_names(&o, &oc);
         collect c;
         assert_int_equal(read_all(&o, oc.ncols, 0, data, n, &c, &err), IAF_OK);
@@ -495,8 +505,7 @@ static void test_stress_counts(void **state)
         }
         assert_int_equal(iaf_jsonl_reader.read_part(rd, 0, count_emit, &c, &err), IAF_OK);
         check_counts(&c, names, 7, IAF_TESTDATA "/csv/stress_jsonl_oracle_counts.csv",
-                     IAF_TESTDATA "/csv/stress_jsonl_oracle_pairs.csv", pairs[pi][0],
-                     pairs[pi][1]);
+                     IAF_TESTDATA "/csv/stress_jsonl_oracle_pairs.csv", pairs[pi][0], pairs[pi][1]);
         counter_free(&c);
         iaf_jsonl_reader.close(rd);
         iaf_file_close(f);
@@ -527,18 +536,22 @@ static void test_parts(void **state)
             size_t np = o.vt->nparts(o.rd);
             assert_true(np > 1);
             uint64_t total = 0;
-            for (size_t k = 0; k < np; k++) total += o.vt->part_bytes(o.rd, k);
+            for (size_t k = 0; k < np; k++)
+                total += o.vt->part_bytes(o.rd, k);
             assert_true(total <= n && total + 3 >= n);
             project_names(&o, &oc);
             collect c;
             if (mode < 2) {
                 assert_int_equal(read_all(&o, oc.ncols, mode, data, n, &c, &err), IAF_OK);
             } else {
-                par_ctx p = {&o, calloc(np, sizeof(collect)), np, oc.ncols, 0,
-                             PTHREAD_MUTEX_INITIALIZER, IAF_OK, data, n};
+                par_ctx p = {&o, calloc(np, sizeof(collect)), np,     oc.ncols,
+                             0,  PTHREAD_MUTEX_INITIALIZER,   IAF_OK, data,
+                             n};
                 pthread_t th[2];
-                for (int i = 0; i < 2; i++) pthread_create(&th[i], NULL, par_worker, &p);
-                for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
+                for (int i = 0; i < 2; i++)
+                    pthread_create(&th[i], NULL, par_worker, &p);
+                for (int i = 0; i < 2; i++)
+                    pthread_join(th[i], NULL);
                 assert_int_equal(p.st, IAF_OK);
                 collect_init(&c, oc.ncols, data, n);
                 long long rows = 0;
@@ -574,8 +587,7 @@ static void test_parts_first_error(void **state)
     setenv("IAF_TEXT_PART_BYTES", "500", 1);
     opened o;
     iaf_error err;
-    assert_int_equal(open_mem(&iaf_jsonl_reader, b.data, b.len, "e.jsonl", NULL, &o, &err),
-                     IAF_OK);
+    assert_int_equal(open_mem(&iaf_jsonl_reader, b.data, b.len, "e.jsonl", NULL, &o, &err), IAF_OK);
     size_t np = o.vt->nparts(o.rd);
     assert_true(np > 8);
     const char *proj[] = {"a"};
@@ -616,7 +628,9 @@ static void test_values(void **state)
         "{\"s\": \"plain\", \"n\": -12.5e+3, \"b\": true, \"o\": {\"x\": [1, {\"y\": null}]}, "
         "\"s\": \"last wins\"}\r\n"
         "\n"
-        "  {\"n\":0,\"b\":false,\"o\":[],\"e\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\uD83D\\uDE42\\u0000.\"}  \r\n"
+        "  "
+        "{\"n\":0,\"b\":false,\"o\":[],\"e\":\"\\\"\\\\\\/"
+        "\\b\\f\\n\\r\\t\\u00e9\\uD83D\\uDE42\\u0000.\"}  \r\n"
         "{}\n"
         "{\"s\":null,\"n\":null,\"zz\":{\"deep\":\"skip me \\u1234\"},\"o\":\"str\"}";
     opened o;
@@ -664,6 +678,47 @@ static void test_values(void **state)
     assert_int_equal(c.line[3], 6);
     collect_free(&c);
     close_opened(&o);
+}
+
+/* \u escapes at the UTF-8 length boundaries and surrogate pairs at both
+ * ends of the supplementary planes (expected bytes from RFC 3629). */
+static void test_unicode_escapes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *esc, *utf8;
+    } cases[] = {
+        {"\\u007F", "\x7F"},
+        {"\\u0080", "\xC2\x80"},
+        {"\\u07FF", "\xDF\xBF"},
+        {"\\u0800", "\xE0\xA0\x80"},
+        {"\\uAC00", "\xEA\xB0\x80"},
+        {"\\uffff", "\xEF\xBF\xBF"},
+        {"\\uD800\\uDC00", "\xF0\x90\x80\x80"},
+        {"\\uDBFF\\uDFFF", "\xF4\x8F\xBF\xBF"},
+        {"\\ud83d\\ude42x", "\xF0\x9F\x99\x82x"},
+        {"a\\/b\\\\c", "a/b\\c"},
+    };
+    iaf_buf b = {0};
+    for (size_t i = 0; i < IAF_ARRAY_LEN(cases); i++)
+        iaf_buf_printf(&b, "{\"v\":\"%s\"}\n", cases[i].esc);
+    opened o;
+    iaf_error err;
+    assert_int_equal(open_mem(&iaf_jsonl_reader, b.data, b.len, "u.jsonl", NULL, &o, &err), IAF_OK);
+    const char *proj[] = {"v"};
+    assert_int_equal(o.vt->project(o.rd, proj, 1, &err), IAF_OK);
+    collect c;
+    assert_int_equal(read_all(&o, 1, 0, b.data, b.len, &c, &err), IAF_OK);
+    assert_int_equal(c.nrows, IAF_ARRAY_LEN(cases));
+    for (size_t i = 0; i < IAF_ARRAY_LEN(cases); i++) {
+        char *h = hex(cases[i].utf8, strlen(cases[i].utf8));
+        if (strcmp(h, c.cells[i].hex) != 0)
+            fail_msg("%s: got %s want %s", cases[i].esc, c.cells[i].hex, h);
+        free(h);
+    }
+    collect_free(&c);
+    close_opened(&o);
+    iaf_buf_free(&b);
 }
 
 /* Keys that change order or spelling between rows (the key cache must not
@@ -718,7 +773,8 @@ static void test_cp949(void **state)
     assert_int_equal(read_all(&b, n2, 0, NULL, 0, &cb, &err), IAF_OK);
     assert_int_equal(ca.nrows, 3);
     assert_int_equal(cb.nrows, 3);
-    for (size_t i = 0; i < 12; i++) assert_string_equal(ca.cells[i].hex, cb.cells[i].hex);
+    for (size_t i = 0; i < 12; i++)
+        assert_string_equal(ca.cells[i].hex, cb.cells[i].hex);
     collect_free(&ca);
     collect_free(&cb);
     close_opened(&a);
@@ -749,7 +805,8 @@ typedef struct bad_case {
 static const bad_case bad_cases[] = {
     {"not an object", "[1,2]\n", 0, IAF_ERR_PARSE, 1, 1, "not a JSON object"},
     {"not an object later", "{\"a\":1}\n  \"x\"\n", 0, IAF_ERR_PARSE, 2, 3, "not a JSON object"},
-    {"unterminated string", "{\"a\":\"xy\n{\"a\":1}\n", 0, IAF_ERR_PARSE, 1, 6, "unterminated string"},
+    {"unterminated string", "{\"a\":\"xy\n{\"a\":1}\n", 0, IAF_ERR_PARSE, 1, 6,
+     "unterminated string"},
     {"unterminated key", "{\"a\":1}\n{\"ab", 0, IAF_ERR_PARSE, 2, 2, "unterminated string"},
     {"bad escape", "{\"a\":\"x\\qy\"}", 0, IAF_ERR_PARSE, 1, 8, "bad escape"},
     {"bad \\u escape", "{\"a\":\"\\u12g4\"}", 0, IAF_ERR_PARSE, 1, 7, "four hex digits"},
@@ -764,7 +821,8 @@ static const bad_case bad_cases[] = {
     {"two objects", "{\"a\":1}{\"a\":2}", 0, IAF_ERR_PARSE, 1, 8, "trailing characters"},
     {"truncated line", "{\"a\":1", 0, IAF_ERR_PARSE, 1, 7, "truncated line"},
     {"truncated after comma", "{\"a\":1}\n{\"a\":1,\r\n", 0, IAF_ERR_PARSE, 2, 9, "truncated line"},
-    {"truncated nested", "{\"a\":1,\"b\":[1,{\"c\":2}\n", 0, IAF_ERR_PARSE, 1, 22, "truncated line"},
+    {"truncated nested", "{\"a\":1,\"b\":[1,{\"c\":2}\n", 0, IAF_ERR_PARSE, 1, 22,
+     "truncated line"},
     {"missing value", "{\"a\":}", 0, IAF_ERR_PARSE, 1, 6, "unexpected character '}'"},
     {"missing colon", "{\"a\" 1}", 0, IAF_ERR_PARSE, 1, 6, "expected ':'"},
     {"unquoted key", "{a:1}", 0, IAF_ERR_PARSE, 1, 2, "expected a string key"},
@@ -815,12 +873,15 @@ static void test_bad_inputs(void **state)
     }
     unsetenv("IAF_TEXT_WINDOW_BYTES");
     /* exactly 64 levels are fine */
-    const char *ok = "{\"a\":" DEEP64 "" "}";
+    const char *ok = "{\"a\":" DEEP64 ""
+                     "}";
     (void)ok;
     iaf_buf b = {0};
     iaf_buf_puts(&b, "{\"a\":");
-    for (int i = 0; i < 63; i++) iaf_buf_puts(&b, "[");
-    for (int i = 0; i < 63; i++) iaf_buf_puts(&b, "]");
+    for (int i = 0; i < 63; i++)
+        iaf_buf_puts(&b, "[");
+    for (int i = 0; i < 63; i++)
+        iaf_buf_puts(&b, "]");
     iaf_buf_puts(&b, "}");
     opened o;
     iaf_error err;
@@ -838,10 +899,11 @@ static void test_bad_inputs(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_stress_cells), cmocka_unit_test(test_stress_counts),
-        cmocka_unit_test(test_parts),        cmocka_unit_test(test_parts_first_error),
-        cmocka_unit_test(test_values),       cmocka_unit_test(test_key_cache),
-        cmocka_unit_test(test_cp949),        cmocka_unit_test(test_bad_inputs),
+        cmocka_unit_test(test_stress_cells),    cmocka_unit_test(test_stress_counts),
+        cmocka_unit_test(test_parts),           cmocka_unit_test(test_parts_first_error),
+        cmocka_unit_test(test_values),          cmocka_unit_test(test_key_cache),
+        cmocka_unit_test(test_unicode_escapes), cmocka_unit_test(test_cp949),
+        cmocka_unit_test(test_bad_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,340 @@
+/* src/cli/cmd_crosswalk.c - `iaf crosswalk build`: match a dataset's category labels to an
+ * official classification's titles and write the crosswalk file, the report of what did
+ * not map, and a summary (docs/crosswalks.md). */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "core/xwbuild.h"
+#include "io/file.h"
+#include "util/util.h"
+
+static void help(void)
+{
+    printf("Usage: iaf crosswalk build VALUES CLASSIFICATION --level LEVEL [options]\n\n"
+           "Match the category labels in VALUES (a marginal `label,count[,share]`, a long count\n"
+           "table, or a list of labels) to the titles of CLASSIFICATION (a CSV with code, title\n"
+           "and level columns; codes nest by prefix), roll the matched codes up to LEVEL, and\n"
+           "write a crosswalk file (from,to,weight,match,note) with one row per mapped label.\n"
+           "Titles are matched exactly, then normalised (NFKC for Korean text, the middle-dot\n"
+           "variants, spaces, ASCII case; see docs/crosswalks.md); rule rows apply to the rest.\n"
+           "A title listed at several codes splits the label equally over them.\n\n"
+           "Options:\n"
+           "  -l, --level NAME        level to roll up to (e.g. major, sub_major)\n"
+           "  -m, --match LIST        title matchers: exact,normalized (default both)\n"
+           "      --rules FILE        rule rows (crosswalk format, regex rows allowed) for labels\n"
+           "                          no title matched; each `to` is a code or a title\n"
+           "      --compose FILE      map the rolled-up codes through this crosswalk (the code,\n"
+           "                          else its nearest ancestor listed there)\n"
+           "      --to code|title     what `to` holds without --compose (default code)\n"
+           "      --exclude LABEL     a label outside the universe (repeatable)\n"
+           "      --exclude-regex RE  labels matching RE (POSIX ERE, whole label) likewise\n"
+           "      --drop-excluded     list the excluded labels in the crosswalk with an empty\n"
+           "                          `to`, so that it drops them explicitly\n"
+           "      --strict            a title at codes that roll up apart is an error\n"
+           "      --code-col C, --title-col C, --level-col C\n"
+           "                          CLASSIFICATION columns (default: code/title/level, or the\n"
+           "                          first column whose name contains code/title)\n"
+           "      --levels SPEC       level names and code lengths, e.g.\n"
+           "                          major=1,sub_major=2,minor=3,unit=4,detailed=5\n"
+           "      --label-col C       VALUES label column (default: the first non-count column)\n"
+           "      --count-col C       VALUES count column (default: count, when present)\n"
+           "      --no-header         VALUES is a bare list, one label per line\n"
+           "  -o, --output FILE       the crosswalk (default stdout)\n"
+           "      --report FILE       unmatched, excluded, dropped and ambiguous labels with\n"
+           "                          their mass, largest first\n"
+           "      --targets FILE      mass and label count per target (`to,mass,labels`)\n"
+           "      --preamble FILE     '#' comment lines to put at the top of the crosswalk\n"
+           "  -q, --quiet             no summary on stderr\n"
+           "  -h, --help              this text\n");
+}
+
+static int read_text(const char *path, char **out, iaf_error *err)
+{
+    *out = NULL;
+    iaf_file *f = NULL;
+    const unsigned char *data = NULL;
+    iaf_status st = iaf_file_open(path, &f, err);
+    if (st == IAF_OK && iaf_file_size(f) > 0) st = iaf_file_map(f, &data, err);
+    if (st == IAF_OK) {
+        size_t n = (size_t)iaf_file_size(f);
+        if (!(*out = iaf_strndup(data ? (const char *)data : "", n)))
+            st = iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+        else if (strlen(*out) != n)
+            st = iaf_error_set(err, IAF_ERR_PARSE, path, 0, 0, "NUL byte in the preamble");
+    }
+    iaf_file_close(f);
+    if (st != IAF_OK) {
+        free(*out);
+        *out = NULL;
+    }
+    return st == IAF_OK ? 0 : -1;
+}
+
+static int push(const char ***list, size_t *n, size_t *cap, const char *s)
+{
+    if (IAF_GROW(*list, *cap, *n + 1) != 0) return -1;
+    (*list)[(*n)++] = s;
+    return 0;
+}
+
+static int cmd_build(int argc, char **argv)
+{
+    enum {
+        O_RULES = 256,
+        O_COMPOSE,
+        O_TO,
+        O_EXCL,
+        O_EXCLRE,
+        O_STRICT,
+        O_CODE,
+        O_TITLE,
+        O_LEVELCOL,
+        O_LEVELS,
+        O_LABEL,
+        O_COUNT,
+        O_NOHEADER,
+        O_REPORT,
+        O_PREAMBLE,
+        O_DROPEXCL,
+        O_TARGETS
+    };
+    static const struct option longopts[] = {{"level", required_argument, NULL, 'l'},
+                                             {"match", required_argument, NULL, 'm'},
+                                             {"rules", required_argument, NULL, O_RULES},
+                                             {"compose", required_argument, NULL, O_COMPOSE},
+                                             {"to", required_argument, NULL, O_TO},
+                                             {"exclude", required_argument, NULL, O_EXCL},
+                                             {"exclude-regex", required_argument, NULL, O_EXCLRE},
+                                             {"strict", no_argument, NULL, O_STRICT},
+                                             {"drop-excluded", no_argument, NULL, O_DROPEXCL},
+                                             {"targets", required_argument, NULL, O_TARGETS},
+                                             {"code-col", required_argument, NULL, O_CODE},
+                                             {"title-col", required_argument, NULL, O_TITLE},
+                                             {"level-col", required_argument, NULL, O_LEVELCOL},
+                                             {"levels", required_argument, NULL, O_LEVELS},
+                                             {"label-col", required_argument, NULL, O_LABEL},
+                                             {"count-col", required_argument, NULL, O_COUNT},
+                                             {"no-header", no_argument, NULL, O_NOHEADER},
+                                             {"output", required_argument, NULL, 'o'},
+                                             {"report", required_argument, NULL, O_REPORT},
+                                             {"preamble", required_argument, NULL, O_PREAMBLE},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    iaf_xwb_options o;
+    iaf_xwb_options_init(&o);
+    iaf_xwb_class_options co;
+    memset(&co, 0, sizeof co);
+    iaf_xwb_values_options vo;
+    memset(&vo, 0, sizeof vo);
+    const char *match = NULL, *rules_path = NULL, *compose_path = NULL, *output = "-";
+    const char *report = NULL, *preamble_path = NULL, *targets = NULL;
+    const char **excl = NULL, **exclre = NULL;
+    size_t nexcl = 0, capexcl = 0, nexclre = 0, capexclre = 0;
+    int quiet = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "l:m:o:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'l':
+            o.level = optarg;
+            break;
+        case 'm':
+            match = optarg;
+            break;
+        case O_RULES:
+            rules_path = optarg;
+            break;
+        case O_COMPOSE:
+            compose_path = optarg;
+            break;
+        case O_TO:
+            if (strcmp(optarg, "code") && strcmp(optarg, "title")) {
+                free(excl);
+                free(exclre);
+                return cli_usage_error("crosswalk build", "--to takes code or title");
+            }
+            o.to_title = !strcmp(optarg, "title");
+            break;
+        case O_EXCL:
+        case O_EXCLRE:
+            if ((c == O_EXCL ? push(&excl, &nexcl, &capexcl, optarg)
+                             : push(&exclre, &nexclre, &capexclre, optarg)) != 0) {
+                free(excl);
+                free(exclre);
+                return EXIT_DATA;
+            }
+            break;
+        case O_STRICT:
+            o.strict = 1;
+            break;
+        case O_DROPEXCL:
+            o.drop_excluded = 1;
+            break;
+        case O_TARGETS:
+            targets = optarg;
+            break;
+        case O_CODE:
+            co.code_col = optarg;
+            break;
+        case O_TITLE:
+            co.title_col = optarg;
+            break;
+        case O_LEVELCOL:
+            co.level_col = optarg;
+            break;
+        case O_LEVELS:
+            co.levels = optarg;
+            break;
+        case O_LABEL:
+            vo.label_col = optarg;
+            break;
+        case O_COUNT:
+            vo.count_col = optarg;
+            break;
+        case O_NOHEADER:
+            vo.no_header = 1;
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case O_REPORT:
+            report = optarg;
+            break;
+        case O_PREAMBLE:
+            preamble_path = optarg;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            free(excl);
+            free(exclre);
+            help();
+            return EXIT_OK;
+        default:
+            free(excl);
+            free(exclre);
+            return cli_usage_error("crosswalk build", "bad option");
+        }
+    }
+    int rc = EXIT_DATA;
+    iaf_error err;
+    iaf_error_clear(&err);
+    char **methods = NULL;
+    char *preamble = NULL;
+    iaf_xwb_class *cls = NULL;
+    iaf_xwb_values *vals = NULL;
+    iaf_crosswalk *rules = NULL, *comp = NULL;
+    iaf_xwb_result *res = NULL;
+    iaf_buf cw = {0}, rep = {0}, sum = {0}, pre = {0}, tgt = {0};
+    if (argc - optind != 2) {
+        rc = cli_usage_error("crosswalk build", "expected VALUES and CLASSIFICATION");
+        goto done;
+    }
+    if (!o.level) {
+        rc = cli_usage_error("crosswalk build", "--level is required");
+        goto done;
+    }
+    if (match) {
+        int n = cli_split(match, &methods);
+        if (n < 0) goto done;
+        o.match_exact = o.match_normalized = 0;
+        for (int i = 0; i < n; i++) {
+            if (!strcmp(methods[i], "exact"))
+                o.match_exact = 1;
+            else if (!strcmp(methods[i], "normalized") || !strcmp(methods[i], "normalised"))
+                o.match_normalized = 1;
+            else {
+                rc = cli_usage_error("crosswalk build",
+                                     "--match takes exact and/or normalized, not '%s'", methods[i]);
+                goto done;
+            }
+        }
+    }
+    o.exclude = excl;
+    o.nexclude = nexcl;
+    o.exclude_regex = exclre;
+    o.nexclude_regex = nexclre;
+    const char *values_path = argv[optind], *class_path = argv[optind + 1];
+    if (iaf_xwb_values_load(values_path, &vo, &vals, &err) != IAF_OK ||
+        iaf_xwb_class_load(class_path, &co, &cls, &err) != IAF_OK ||
+        (rules_path && iaf_crosswalk_load(rules_path, &rules, &err) != IAF_OK) ||
+        (compose_path && iaf_crosswalk_load(compose_path, &comp, &err) != IAF_OK) ||
+        (preamble_path && read_text(preamble_path, &preamble, &err) != 0)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    o.rules = rules;
+    o.compose = comp;
+    if (iaf_xwb_build(cls, vals, &o, &res, &err) != IAF_OK) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    /* The provenance of a generated file: what it was built from, so it can be rebuilt. */
+    if (preamble) iaf_buf_puts(&pre, preamble);
+    if (pre.len && pre.data[pre.len - 1] != '\n') iaf_buf_puts(&pre, "\n");
+    iaf_buf_printf(&pre, "# Generated by `iaf crosswalk build %s %s --level %s", values_path,
+                   class_path, o.level);
+    if (match) iaf_buf_printf(&pre, " --match %s", match);
+    if (rules_path) iaf_buf_printf(&pre, " --rules %s", rules_path);
+    if (compose_path) iaf_buf_printf(&pre, " --compose %s", compose_path);
+    if (o.to_title) iaf_buf_puts(&pre, " --to title");
+    for (size_t i = 0; i < nexcl; i++)
+        iaf_buf_printf(&pre, " --exclude '%s'", excl[i]);
+    for (size_t i = 0; i < nexclre; i++)
+        iaf_buf_printf(&pre, " --exclude-regex '%s'", exclre[i]);
+    if (o.drop_excluded) iaf_buf_puts(&pre, " --drop-excluded");
+    iaf_buf_puts(&pre, "`.\n# Rows: exact = title as written, normalized = title after "
+                       "normalisation, rule = a rules row,\n# excluded = outside the universe; "
+                       "the note lists the matched classification codes.\n# Edit the rules, "
+                       "not this file.\n");
+    if (!pre.data || iaf_xwb_write_crosswalk(res, pre.data, &cw, &err) != IAF_OK ||
+        iaf_xwb_write_summary(res, &sum, &err) != IAF_OK ||
+        (report && iaf_xwb_write_report(res, &rep, &err) != IAF_OK) ||
+        (targets && iaf_xwb_write_targets(res, &tgt, &err) != IAF_OK)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    if (cli_write_file(output, cw.data, cw.len, &err) != 0 ||
+        (report && cli_write_file(report, rep.data ? rep.data : "", rep.len, &err) != 0) ||
+        (targets && cli_write_file(targets, tgt.data ? tgt.data : "", tgt.len, &err) != 0)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    if (!quiet) {
+        const char *dups = iaf_xwb_class_duplicates(cls);
+        if (*dups)
+            fprintf(stderr, "iaf crosswalk: note: codes listed twice in %s: %s\n", class_path,
+                    dups);
+        fputs(sum.data ? sum.data : "", stderr);
+    }
+    rc = EXIT_OK;
+done:
+    cli_free_list(methods);
+    free(preamble);
+    free(excl);
+    free(exclre);
+    iaf_buf_free(&cw);
+    iaf_buf_free(&rep);
+    iaf_buf_free(&sum);
+    iaf_buf_free(&pre);
+    iaf_buf_free(&tgt);
+    iaf_xwb_result_free(res);
+    iaf_crosswalk_free(rules);
+    iaf_crosswalk_free(comp);
+    iaf_xwb_values_free(vals);
+    iaf_xwb_class_free(cls);
+    return rc;
+}
+
+int cmd_crosswalk(int argc, char **argv)
+{
+    if (argc >= 2 && !strcmp(argv[1], "build")) return cmd_build(argc - 1, argv + 1);
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        help();
+        return EXIT_OK;
+    }
+    return cli_usage_error("crosswalk", "expected the subcommand `build`");
+}
