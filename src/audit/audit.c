@@ -242,16 +242,23 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
             if (st == IAF_OK && !(vr->rule = calloc(1, sizeof *vr->rule)))
                 st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
             if (st == IAF_OK)
-                st = k->rule ? iaf_rule_eval(dv->table, k->rule, k->tolerance, vr->rule, err)
-                             : iaf_expectation_eval(dv->table, k->share, k->given, k->expect_lo,
-                                                    k->expect_hi, vr->rule, err);
+                st = k->status ? iaf_profile_eval(dv->table, k->status, k->rule_attrs[0]->name,
+                                                  (const char *const *)k->window, k->nwindow,
+                                                  (const char *const *)k->expected_labels,
+                                                  k->expected_shares, k->nexpected, k->tolerance,
+                                                  vr->rule, err)
+                     : k->rule ? iaf_rule_eval(dv->table, k->rule, k->tolerance, vr->rule, err)
+                               : iaf_expectation_eval(dv->table, k->share, k->given, k->expect_lo,
+                                                      k->expect_hi, vr->rule, err);
             if (st == IAF_OK) {
                 vr->universe_mass = dv->universe_mass;
                 vr->total_mass = dv->total_mass;
                 vr->verdict = r->verdict = vr->rule->verdict;
-                r->diagnosis = vr->diagnosis = vr->rule->verdict == IAF_VERDICT_FLAG
-                                                   ? (k->rule ? "rule violated" : "outside expectation")
-                                                   : NULL;
+                r->diagnosis = vr->diagnosis =
+                    vr->rule->verdict != IAF_VERDICT_FLAG ? NULL
+                    : k->status                           ? "outside the institutional age window"
+                    : k->rule                             ? "rule violated"
+                                                          : "outside expectation";
                 if (copy_coverage(vr, dv) != IAF_OK)
                     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
             }

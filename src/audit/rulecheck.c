@@ -151,17 +151,112 @@ iaf_status iaf_expectation_eval(const iaf_table *t, const iaf_expr *share, const
     return IAF_OK;
 }
 
+iaf_status iaf_profile_eval(const iaf_table *t, const iaf_expr *status, const char *age,
+                            const char *const *window, size_t nwindow,
+                            const char *const *exp_labels, const double *exp_shares,
+                            size_t n_expected, double tolerance, iaf_rule_result *out,
+                            iaf_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->is_profile = 1;
+    out->tolerance = tolerance;
+    int is[16];
+    iaf_status st = bind(t, status, is, err);
+    if (st != IAF_OK) return st;
+    int ai = iaf_table_attr_index(t, age);
+    if (ai < 0) return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no attribute '%s'", age);
+    size_t ncat = iaf_table_ncats(t, (size_t)ai);
+    if (ncat > IAF_PROFILE_MAX)
+        return iaf_error_set(err, IAF_ERR_LIMIT, NULL, 0, 0, "an age profile takes at most %d categories",
+                             IAF_PROFILE_MAX);
+    double mass[IAF_PROFILE_MAX] = {0}, tot = 0, n = 0;
+    iaf_sv vs[16];
+    for (size_t i = 0; i < iaf_table_ncells(t); i++) {
+        iaf_cell c = iaf_table_cell(t, i);
+        if (c.state != IAF_CELL_OK) continue;
+        values_of(t, &c, status, is, vs);
+        if (!iaf_expr_eval(status, vs)) continue;
+        mass[c.cat[ai]] += c.value;
+        tot += c.value;
+        n += c.n >= 0 ? (double)c.n : c.value;
+    }
+    out->nprofile = ncat;
+    double outside = 0, tvd = 0, exp_tot = 0;
+    for (size_t k = 0; k < n_expected; k++) exp_tot += exp_shares[k];
+    for (size_t a = 0; a < ncat; a++) {
+        iaf_sv lab = iaf_table_cat(t, (size_t)ai, a);
+        if (!(out->profile_label[a] = iaf_strndup(lab.ptr, lab.len)))
+            return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        out->profile_share[a] = tot > 0 ? mass[a] / tot : NAN;
+        int in = 0;
+        for (size_t w = 0; w < nwindow; w++) in |= iaf_sv_eq_str(lab, window[w]);
+        out->profile_in_window[a] = in;
+        if (!in) outside += mass[a];
+        out->profile_expected[a] = n_expected ? 0 : NAN;
+        for (size_t k = 0; k < n_expected; k++)
+            if (iaf_sv_eq_str(lab, exp_labels[k])) out->profile_expected[a] = exp_shares[k] / exp_tot;
+        if (n_expected && tot > 0) tvd += fabs(out->profile_share[a] - out->profile_expected[a]);
+    }
+    out->profile_tvd = n_expected && tot > 0 ? tvd / 2 : NAN;
+    out->antecedent = tot;
+    out->n = n;
+    if (!(tot > 0)) {
+        out->outside = out->outside_lo = out->outside_hi = NAN;
+        out->verdict = IAF_VERDICT_INCONCLUSIVE;
+        snprintf(out->reason, sizeof out->reason, "no record has the status");
+        return IAF_OK;
+    }
+    out->outside = outside / tot;
+    wilson(out->outside * n, n, &out->outside_lo, &out->outside_hi);
+    if (out->outside_lo > tolerance) {
+        out->verdict = IAF_VERDICT_FLAG;
+        snprintf(out->reason, sizeof out->reason,
+                 "%.4g%% outside the institutional age window (95%% interval [%.4g%%, %.4g%%]), "
+                 "tolerance %.4g%%",
+                 100 * out->outside, 100 * out->outside_lo, 100 * out->outside_hi, 100 * tolerance);
+    } else if (out->outside_hi <= tolerance) {
+        out->verdict = IAF_VERDICT_PASS;
+        snprintf(out->reason, sizeof out->reason, "inside the institutional age window within tolerance");
+    } else {
+        out->verdict = IAF_VERDICT_INCONCLUSIVE;
+        snprintf(out->reason, sizeof out->reason,
+                 "share outside the window %.4g%% [%.4g%%, %.4g%%] straddles the tolerance %.4g%%",
+                 100 * out->outside, 100 * out->outside_lo, 100 * out->outside_hi, 100 * tolerance);
+    }
+    return IAF_OK;
+}
+
 void iaf_rule_result_free(iaf_rule_result *r)
 {
     if (!r) return;
     for (size_t i = 0; i < r->nexamples; i++) free(r->examples[i].cell);
     r->nexamples = 0;
+    for (size_t i = 0; i < r->nprofile; i++) free(r->profile_label[i]);
+    r->nprofile = 0;
 }
 
 void iaf_rule_result_json(const iaf_rule_result *r, iaf_json *j)
 {
     iaf_json_begin_object(j);
-    if (r->is_expectation) {
+    if (r->is_profile) {
+        iaf_json_knum(j, "status_mass", r->antecedent);
+        iaf_json_key(j, "profile");
+        iaf_json_begin_array(j);
+        for (size_t i = 0; i < r->nprofile; i++) {
+            iaf_json_begin_object(j);
+            iaf_json_kstr(j, "category", r->profile_label[i]);
+            iaf_json_knum(j, "share", r->profile_share[i]);
+            iaf_json_knum(j, "expected", r->profile_expected[i]);
+            iaf_json_kbool(j, "in_window", r->profile_in_window[i]);
+            iaf_json_end_object(j);
+        }
+        iaf_json_end_array(j);
+        iaf_json_knum(j, "outside_window", r->outside);
+        iaf_json_knum(j, "outside_lo", r->outside_lo);
+        iaf_json_knum(j, "outside_hi", r->outside_hi);
+        iaf_json_knum(j, "tolerance", r->tolerance);
+        iaf_json_knum(j, "tvd_to_expected", r->profile_tvd);
+    } else if (r->is_expectation) {
         iaf_json_knum(j, "given", r->given);
         iaf_json_knum(j, "hits", r->hits);
         iaf_json_knum(j, "estimate", r->estimate);

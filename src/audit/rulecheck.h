@@ -23,8 +23,19 @@ typedef struct iaf_rule_example {
     double mass;
 } iaf_rule_example;
 
+#define IAF_PROFILE_MAX 64
+
 typedef struct iaf_rule_result {
     int is_expectation;
+    int is_profile;
+    /* age profile: the status's distribution over the age attribute */
+    size_t nprofile;
+    char *profile_label[IAF_PROFILE_MAX];
+    double profile_share[IAF_PROFILE_MAX];
+    double profile_expected[IAF_PROFILE_MAX]; /* NAN when no expected profile */
+    int profile_in_window[IAF_PROFILE_MAX];
+    double outside, outside_lo, outside_hi; /* share outside the window, Wilson 95% */
+    double profile_tvd;                     /* against the expected profile, or NAN */
     /* hard rule */
     double antecedent, violations, share, tolerance;
     size_t nexamples;
@@ -41,6 +52,16 @@ iaf_status iaf_rule_eval(const iaf_table *t, const iaf_expr *rule, double tolera
                          iaf_rule_result *out, iaf_error *err);
 iaf_status iaf_expectation_eval(const iaf_table *t, const iaf_expr *share, const iaf_expr *given,
                                 double lo, double hi, iaf_rule_result *out, iaf_error *err);
+/* Age profile: among records satisfying `status`, the distribution over the
+ * attribute `age`; window lists the categories inside the institutional age
+ * window; expected (labels + shares, n_expected of them, may be 0) gives an
+ * institutional profile for a TVD. FLAG when the Wilson interval of the
+ * share outside the window lies above tolerance, PASS when at or below. */
+iaf_status iaf_profile_eval(const iaf_table *t, const iaf_expr *status, const char *age,
+                            const char *const *window, size_t nwindow,
+                            const char *const *exp_labels, const double *exp_shares,
+                            size_t n_expected, double tolerance, iaf_rule_result *out,
+                            iaf_error *err);
 void iaf_rule_result_free(iaf_rule_result *r);
 void iaf_rule_result_json(const iaf_rule_result *r, iaf_json *j);
 

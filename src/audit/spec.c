@@ -424,7 +424,7 @@ static int parse_thresholds(ctx *c, struct fy_node *n, iaf_spec_threshold **out,
 static const char *const check_keys_allowed[] = {
     "id", "title", "kind", "attributes", "reference", "reference_columns", "synthetic", "universe",
     "reference_universe", "disclosure", "thresholds", "note", "variants", "focal", "theta",
-    "standardize", "rule", "expect", "citation", "tolerance", NULL};
+    "standardize", "rule", "expect", "profile", "citation", "tolerance", NULL};
 
 static iaf_attr *attr_or_column(ctx *c, iaf_spec *s, struct fy_node *n, const char *name);
 
@@ -435,12 +435,44 @@ static int parse_rule(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
         get_str(c, n, "citation", &k->citation, 1, "rule check") ||
         get_num(c, n, "tolerance", &k->tolerance, "rule check"))
         return -1;
-    struct fy_node *ex = get(n, "expect");
-    if (!!k->rule_text == !!ex)
-        return fail(c, n, "check '%s': a rule check has either 'rule' or 'expect'%s", k->id, NULL);
+    struct fy_node *ex = get(n, "expect"), *pf = get(n, "profile");
+    if ((k->rule_text != NULL) + (ex != NULL) + (pf != NULL) != 1)
+        return fail(c, n, "check '%s': a rule check has one of 'rule', 'expect' or 'profile'%s", k->id, NULL);
     if (k->tolerance < 0 || k->tolerance > 1)
         return fail(c, get(n, "tolerance"), "check '%s': tolerance is a share in [0, 1]%s", k->id, NULL);
-    if (k->rule_text) {
+    if (pf) {
+        static const char *const pkeys[] = {"status", "age", "window", "expected", NULL};
+        if (check_keys(c, pf, "profile", pkeys) || get_str(c, pf, "status", &k->status_text, 1, "profile") ||
+            get_str(c, pf, "age", &k->profile_age, 1, "profile") ||
+            get_list(c, pf, "window", &k->window, &k->nwindow, "profile"))
+            return -1;
+        if (k->nwindow == 0) return fail(c, pf, "check '%s': profile needs a window of categories%s", k->id, NULL);
+        struct fy_node *en = get(pf, "expected");
+        if (en) {
+            if (!fy_node_is_mapping(en))
+                return fail(c, en, "check '%s': expected maps categories to shares%s", k->id, NULL);
+            size_t cnt = (size_t)fy_node_mapping_item_count(en);
+            k->expected_labels = calloc(cnt + 1, sizeof *k->expected_labels);
+            k->expected_shares = calloc(cnt + 1, sizeof *k->expected_shares);
+            if (!k->expected_labels || !k->expected_shares) return fail(c, en, "out of memory%s%s", NULL, NULL);
+            void *it = NULL;
+            struct fy_node_pair *pp;
+            while ((pp = fy_node_mapping_iterate(en, &it)) != NULL) {
+                struct fy_node *kk = fy_node_pair_key(pp), *vv = fy_node_pair_value(pp);
+                size_t len;
+                const char *sv = fy_node_is_scalar(vv) ? fy_node_get_scalar(vv, &len) : NULL;
+                k->expected_labels[k->nexpected] = fy_node_is_scalar(kk) ? scalar_dup(kk) : NULL;
+                double x;
+                if (!k->expected_labels[k->nexpected] || !sv || !iaf_parse_double((iaf_sv){sv, len}, &x) || x < 0) {
+                    k->nexpected++;
+                    return fail(c, vv, "check '%s': expected shares must be non-negative numbers%s", k->id, NULL);
+                }
+                k->expected_shares[k->nexpected++] = x;
+            }
+        }
+        snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(pf, "status")));
+        if ((c->st = iaf_expr_parse(k->status_text, origin, &k->status, c->err)) != IAF_OK) return -1;
+    } else if (k->rule_text) {
         snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(n, "rule")));
         if ((c->st = iaf_expr_parse(k->rule_text, origin, &k->rule, c->err)) != IAF_OK) return -1;
         const iaf_expr *a, *b;
@@ -469,8 +501,12 @@ static int parse_rule(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
         }
     }
     /* the variables become the attributes of the check */
-    const iaf_expr *es[3] = {k->rule, k->share, k->given};
-    for (int e = 0; e < 3; e++)
+    const iaf_expr *es[4] = {k->rule, k->share, k->given, k->status};
+    if (k->profile_age) {
+        if (!(k->rule_attrs[0] = attr_or_column(c, s, n, k->profile_age))) return -1;
+        k->nrule_attrs = 1;
+    }
+    for (int e = 0; e < 4; e++)
         for (size_t v = 0; es[e] && v < iaf_expr_nvars(es[e]); v++) {
             const char *name = iaf_expr_var(es[e], v);
             int dup = 0;
@@ -1008,6 +1044,12 @@ void iaf_spec_free(iaf_spec *s)
         free(k->note), free(k->ref_cols[0]), free(k->ref_cols[1]), free(k->focal);
         free(k->rule_text), free(k->share_text), free(k->given_text), free(k->citation);
         iaf_expr_free(k->rule), iaf_expr_free(k->share), iaf_expr_free(k->given);
+        free(k->status_text), free(k->profile_age);
+        iaf_expr_free(k->status);
+        for (size_t w = 0; w < k->nwindow; w++) free(k->window[w]);
+        free(k->window);
+        for (size_t w = 0; w < k->nexpected; w++) free(k->expected_labels[w]);
+        free(k->expected_labels), free(k->expected_shares);
         for (size_t v = 0; v < k->nvariants; v++) free(k->variants[v].name);
         iaf_expr_free(k->universe);
         iaf_expr_free(k->reference_universe);

@@ -81,6 +81,12 @@ typedef struct iaf_spec_check {
     double expect_lo, expect_hi, tolerance;
     size_t nrule_attrs;
     iaf_attr *rule_attrs[16]; /* the expressions' variables as attributes (borrowed) */
+    /* age profile: status expression, age attribute, window, expected profile */
+    char *status_text, *profile_age;
+    iaf_expr *status;
+    char **window, **expected_labels;
+    size_t nwindow, nexpected;
+    double *expected_shares;
     int reference;           /* index into references */
     int synthetic;           /* index into dataset tables, -1 = microdata */
     int disclosure;          /* index, -1 = none (exploratory) */

@@ -88,10 +88,11 @@ static void key_of(const iaf_check_result *r, keyvals *k)
             k->hi = v->flat->boot.ci[IAF_FB_FLATTENING_POOLED].hi;
         }
     } else if (v->rule) {
-        k->metric = v->rule->is_expectation ? "share" : "violation_share";
-        k->est = v->rule->is_expectation ? v->rule->estimate : v->rule->share;
-        k->lo = v->rule->is_expectation ? v->rule->ci_lo : NAN;
-        k->hi = v->rule->is_expectation ? v->rule->ci_hi : NAN;
+        const iaf_rule_result *rr = v->rule;
+        k->metric = rr->is_profile ? "outside_window" : rr->is_expectation ? "share" : "violation_share";
+        k->est = rr->is_profile ? rr->outside : rr->is_expectation ? rr->estimate : rr->share;
+        k->lo = rr->is_profile ? rr->outside_lo : rr->is_expectation ? rr->ci_lo : NAN;
+        k->hi = rr->is_profile ? rr->outside_hi : rr->is_expectation ? rr->ci_hi : NAN;
         k->n = v->rule->is_expectation ? v->rule->given : v->rule->antecedent;
     }
 }

@@ -47,8 +47,8 @@ static const iaf_screen *key_screen(const iaf_check_result *r)
 static void attrs_label(const iaf_spec_check *k, iaf_buf *b)
 {
     if (k->kind == IAF_CHECK_RULE) {
-        iaf_buf_puts(b, k->rule_text ? "rule: " : "expect: ");
-        iaf_buf_puts(b, k->rule_text ? k->rule_text : k->share_text);
+        iaf_buf_puts(b, k->status_text ? "age profile: " : k->rule_text ? "rule: " : "expect: ");
+        iaf_buf_puts(b, k->status_text ? k->status_text : k->rule_text ? k->rule_text : k->share_text);
         return;
     }
     for (size_t i = 0; i < k->nattrs; i++) {
@@ -250,9 +250,14 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
                 iaf_json_knum(&j, "tvd_minus_floor", vr->cmp->m.tvd_joint - vr->cmp->m.noise_floor);
             }
             if (vr->rule) {
-                iaf_json_key(&j, vr->rule->is_expectation ? "expectation" : "rule");
+                iaf_json_key(&j, vr->rule->is_profile       ? "age_profile"
+                                 : vr->rule->is_expectation ? "expectation"
+                                                            : "rule");
                 iaf_json_begin_object(&j);
-                iaf_json_kstr(&j, "expression", k->rule_text ? k->rule_text : k->share_text);
+                iaf_json_kstr(&j, "expression", k->status_text ? k->status_text
+                                                : k->rule_text ? k->rule_text
+                                                               : k->share_text);
+                if (k->profile_age) iaf_json_kstr(&j, "age", k->profile_age);
                 iaf_json_kstr(&j, "given", k->given_text);
                 iaf_json_kstr(&j, "citation", k->citation);
                 iaf_json_key(&j, "result");
@@ -442,7 +447,10 @@ int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
         }
         const iaf_screen *ks = key_screen(r);
         const iaf_rule_result *rr = r->nvariants ? r->variants[0].rule : NULL;
-        if (rr && rr->is_expectation)
+        if (rr && rr->is_profile)
+            iaf_buf_printf(out, "  outside window %.4f [%.4f, %.4f] %s\n", rr->outside,
+                           rr->outside_lo, rr->outside_hi, verdict_str(r) ? verdict_str(r) : "-");
+        else if (rr && rr->is_expectation)
             iaf_buf_printf(out, "  share %.4f [%.4f, %.4f] vs [%.4g, %.4g] %s\n", rr->estimate,
                            rr->ci_lo, rr->ci_hi, rr->expect_lo, rr->expect_hi,
                            verdict_str(r) ? verdict_str(r) : "-");

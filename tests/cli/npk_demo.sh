@@ -48,6 +48,8 @@ e = chk["enlisted_share_of_active_duty"]["variants"][0]["expectation"]["result"]
 assert abs(e["estimate"] - enl / tot) < 1e-12 and chk["enlisted_share_of_active_duty"]["verdict"] == "FLAG"
 o = chk["officers_above_colonel_age"]["variants"][0]["expectation"]["result"]
 assert abs(o["estimate"] - off_old / off) < 1e-12 and chk["officers_above_colonel_age"]["verdict"] == "FLAG"
+ap = chk["active_duty_age_profile"]["variants"][0]["age_profile"]["result"]
+assert abs(ap["outside_window"] - 651 / 5282) < 1e-12 and chk["active_duty_age_profile"]["verdict"] == "FLAG"
 # the joints the card admits: strict FLAGs across every crosswalk variant
 assert chk["field_x_occupation"]["verdict"] == "FLAG" and chk["field_x_occupation"]["mapping"] == "strict"
 assert len(chk["field_x_occupation"]["variants"]) == 3
