@@ -309,8 +309,11 @@ void iaf_comparison_json(const iaf_comparison *c, iaf_json *j)
     iaf_json_knum(j, "retention", m->retention);
     iaf_json_knum(j, "footprint", m->footprint);
     iaf_json_knum(j, "noise_floor", m->noise_floor);
-    iaf_json_knum(j, "cond_noise_floor", c->cond_floor);
+    /* Without a bootstrap the object has exactly the keys of the metric list
+     * (issue 2's contract); intervals, verdicts and the conditional floor
+     * that screens them come with --bootstrap. */
     if (c->has_boot) {
+        iaf_json_knum(j, "cond_noise_floor", c->cond_floor);
         static const char *const rename[IAF_JM_COUNT] = {
             [IAF_JM_DEP_TVD_S] = "dep_tvd_synthetic", [IAF_JM_DEP_TVD_R] = "dep_tvd_reference",
             [IAF_JM_CRAMERS_V_S] = "cramers_v_synthetic", [IAF_JM_CRAMERS_V_R] = "cramers_v_reference",
@@ -341,11 +344,10 @@ void iaf_comparison_json(const iaf_comparison *c, iaf_json *j)
         }
         iaf_json_end_object(j);
     }
-    iaf_json_key(j, "verdict");
-    if (c->verdict.verdict == IAF_VERDICT_NONE && !c->has_boot)
-        iaf_json_null(j);
-    else
+    if (c->has_boot) {
+        iaf_json_key(j, "verdict");
         iaf_verdict_json(&c->verdict, j);
+    }
     iaf_json_knum(j, "n_synthetic", c->n_s);
     iaf_json_knum(j, "n_reference", c->n_r); /* null when the reference is fixed */
     iaf_json_key(j, "cells");

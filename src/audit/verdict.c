@@ -27,11 +27,21 @@ void iaf_screen_decide(iaf_screen *s)
      * at this sample size: its basic interval collapses towards zero near the
      * boundary, so neither PASS nor FLAG would mean anything. */
     if (!isnan(s->floor) && s->fails_above && s->floor >= t) {
-        s->verdict = IAF_VERDICT_INCONCLUSIVE;
-        snprintf(s->reason, sizeof s->reason,
-                 "the noise floor %.4g reaches the threshold %.4g: the sample is too small to "
-                 "decide",
-                 s->floor, t);
+        /* It can still FLAG when the whole interval clears the floor as well:
+         * then the difference is larger than sampling noise explains. */
+        if (s->lo > t && s->lo > s->floor && s->estimate > s->floor) {
+            s->verdict = IAF_VERDICT_FLAG;
+            snprintf(s->reason, sizeof s->reason,
+                     "interval [%.4g, %.4g] entirely above both the threshold %.4g and the noise "
+                     "floor %.4g",
+                     s->lo, s->hi, t, s->floor);
+        } else {
+            s->verdict = IAF_VERDICT_INCONCLUSIVE;
+            snprintf(s->reason, sizeof s->reason,
+                     "the noise floor %.4g reaches the threshold %.4g: the sample is too small "
+                     "to decide",
+                     s->floor, t);
+        }
         return;
     }
     int fail_side = s->fails_above ? s->lo > t : s->hi < t;

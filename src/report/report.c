@@ -381,6 +381,33 @@ int iaf_report_markdown(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *o
                        r->diagnosis ? ")" : "");
         iaf_buf_free(&lab);
     }
+    /* the reasons behind every verdict that is not a PASS, screen by screen */
+    int any = 0;
+    for (size_t i = 0; i < a->nresults; i++) {
+        const iaf_check_result *r = &a->results[i];
+        if (r->verdict == IAF_VERDICT_PASS || r->verdict == IAF_VERDICT_NONE) continue;
+        for (size_t v = 0; v < r->nvariants; v++) {
+            const iaf_variant_result *vr = &r->variants[v];
+            const iaf_check_verdict *cv = vr->cmp ? &vr->cmp->verdict : vr->flat ? &vr->flat->verdict : NULL;
+            const char *vn = vr->name;
+            if (!any) iaf_buf_puts(out, "\n### Why not PASS\n\n");
+            any = 1;
+            if (vr->rule) {
+                iaf_buf_printf(out, "- %s: ", r->check->id);
+                md_cell(out, vr->rule->reason);
+                iaf_buf_puts(out, "\n");
+                continue;
+            }
+            for (size_t k = 0; cv && k < cv->nscreens; k++) {
+                const iaf_screen *sc = &cv->screens[k];
+                if (sc->verdict == IAF_VERDICT_PASS || sc->verdict == IAF_VERDICT_NONE) continue;
+                iaf_buf_printf(out, "- %s%s%s%s, %s: %s: ", r->check->id, vn ? " (" : "", vn ? vn : "",
+                               vn ? ")" : "", sc->metric, iaf_verdict_name(sc->verdict));
+                md_cell(out, sc->reason);
+                iaf_buf_puts(out, "\n");
+            }
+        }
+    }
     iaf_buf_puts(out, "\nVerdicts rest on 95% basic bootstrap intervals against the thresholds of "
                       "each check (FLAG: the whole interval on the failing side and the estimate "
                       "above its noise floor; PASS: the whole interval on the passing side).\n");

@@ -8,11 +8,11 @@ Outputs:
   data/reference/census2020_sex_decade_20plus.csv  the census 20+ by sex x the sample's age bands
       (20代以下 = 20-29, 30代, ..., 70代, 80歳以上): the engine reads references as they are,
       so the 5-year bands are summed here into the persona data's own labels.
-  data/reference/census2020_prefecture.csv  the 2020 rows of total_prefecture.csv: the original
-      holds every census since 1920 and its 1945 Okinawa cell is "NA" (no census there that
-      year), which a count table may not contain.
   data/personas/npj3000_sex.csv, npj3000_age_band.csv  the 3,000-row summary as counts
       (percentages x 3000, rounded; the summary publishes shares to 0.1 point only).
+The prefecture reference needs no derived table: audit.yaml reads data/census/
+total_prefecture.csv as published (its 1945 Okinawa "NA" is a suppressed cell) and selects
+2020 with reference_universe.
 
 Usage: make_tables.py [--out-root DIR]   (default: examples/jp itself)
 """
@@ -79,18 +79,6 @@ def census_decades(out):
           ["sex", "age_band", "count"], rows)
 
 
-def census_prefectures(out):
-    rows = []
-    with open(os.path.join(JP_DIR, "data", "census", "total_prefecture.csv"), newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            if row["時間軸(調査年)"] != "2020年":
-                continue
-            check(row["男女_時系列"] == "総数" and row["unit"] == "人", "unexpected row %r" % row)
-            rows.append([row["地域_時系列"], int(row["value"])])
-    check(len(rows) == 47 and len({r[0] for r in rows}) == 47, "expected 47 prefectures in 2020")
-    write(os.path.join(out, "data", "reference", "census2020_prefecture.csv"), ["prefecture", "count"], rows)
-
-
 def summary_3000(out):
     with open(os.path.join(JP_DIR, "data", "personas", "distribution_3000.json"), encoding="utf-8") as f:
         d = json.load(f)
@@ -108,12 +96,11 @@ def main():
     a = ap.parse_args()
     try:
         census_decades(a.out_root)
-        census_prefectures(a.out_root)
         summary_3000(a.out_root)
     except PrepareError as e:
         print("make_tables.py: %s" % e, file=sys.stderr)
         return 1
-    print("wrote 4 tables")
+    print("wrote 3 tables")
     return 0
 
 

@@ -89,8 +89,8 @@ dataset:
   licence: research data of the NIST CRC (the excerpt is US-government ACS public-use data)
   microdata: [data/synthetic/{folder}/{csv}]
   format: csv
-  # No weight, on purpose: the generator modelled the 27,253 records, not the population
-  # they represent (see docs/replication.md, "Weighted or not").
+  weight: null                  # on purpose: the generator modelled the 27,253 records, not the
+                                # population they represent (docs/replication.md, "Weighted or not")
 
 disclosures:
   # The submitter's description of the method (crc_labels.json of the CRC archive).
@@ -123,7 +123,7 @@ dataset:
   licence: "US-government public-use data; SDNist licence in data/excerpt/SDNIST_LICENSE.txt"
   microdata: [data/excerpt/national2019.csv]
   format: csv
-  # No weight: the same basis as the synthetic sets (examples/us/excerpt.yaml is weighted).
+  weight: null                  # the same basis as the synthetic sets (excerpt.yaml is weighted)
 
 disclosures:
   - id: method
@@ -186,6 +186,7 @@ references:
   - id: excerpt
     file: data/excerpt/national2019.csv
     form: microdata
+    weight: null                          # records, not the population estimate: n = 27,253
     publisher: "US Census Bureau (ACS 2019 PUMS), selected by NIST (SDNist Diverse Communities Data Excerpts)"
     table: "national2019: 27,253 person records from 20 PUMAs"
     year: "2019"
@@ -214,10 +215,13 @@ references:
     url: https://api.census.gov/data/2018/acs/acs1
     licence: "public domain (US Census Bureau)"
     notes: >-
-      One row per published cell with its 90% margin of error. National 2018 against the
-      excerpt's 20 PUMAs in 2019: the real excerpt's own distance to this table is the
-      yardstick (examples/us/excerpt_rows.yaml). ACS sampling error (about 3 million person
-      records a year) is negligible next to n = 27,253: treated as fixed.
+      One row per published cell with its 90% margin of error (`moe`): the engine takes
+      se = moe / 1.645 per cell, adds the variances of the cells a category sums, and carries
+      them into the noise floor and the bootstrap (each replicate draws the table from
+      Normal(count, se^2) per cell). ACS sampling error (about 3 million person records a
+      year) is small next to n = 27,253: it moves the noise floor by about half a percent.
+      National 2018 against the excerpt's 20 PUMAs in 2019: the real excerpt's own distance
+      to this table is the yardstick (examples/us/excerpt_rows.yaml).
   - id: acs_b15001
     file: data/reference/acs2018_b15001_sex_age_education.csv
     publisher: "US Census Bureau, American Community Survey"
@@ -226,7 +230,7 @@ references:
     universe: "population 18 years and over, United States"
     url: https://api.census.gov/data/2018/acs/acs1
     licence: "public domain (US Census Bureau)"
-    notes: "Summed over sex for the age band x education check. Treated as fixed (see acs_b15002)."
+    notes: "Summed over sex for the age band x education check (margins of error: see acs_b15002)."
   - id: acs_b12001
     file: data/reference/acs2018_b12001_sex_marital.csv
     publisher: "US Census Bureau, American Community Survey"
@@ -235,7 +239,7 @@ references:
     universe: "population 15 years and over, United States"
     url: https://api.census.gov/data/2018/acs/acs1
     licence: "public domain (US Census Bureau)"
-    notes: "Leaf cells only (the Now married subtotals are dropped). Treated as fixed."
+    notes: "Leaf cells only (the Now married subtotals are dropped); margins of error as acs_b15002."
   - id: acs_b01001
     file: data/reference/acs2018_b01001_sex_age.csv
     publisher: "US Census Bureau, American Community Survey"
@@ -244,7 +248,7 @@ references:
     universe: "total population, United States"
     url: https://api.census.gov/data/2018/acs/acs1
     licence: "public domain (US Census Bureau)"
-    notes: "Age cells rolled up to nine groups. The national total is controlled (no MOE). Treated as fixed."
+    notes: "Age cells rolled up to nine groups; margins of error as acs_b15002 (the national total is controlled and has none, but it is not a cell here)."
 
 thresholds:                               # METHOD.md section 9 defaults, stated explicitly
   marginal: {tvd: 0.05}

@@ -1,0 +1,47 @@
+#!/bin/bash
+# `iaf compare --json`: without --bootstrap, exactly the keys of issue 2's
+# contract; with it, intervals, the bootstrap settings and a verdict too.
+# Values are checked against numpy on the NPK sex x province table.
+set -euo pipefail
+: "${IAF:?}" "${IAF_SRC:?}"
+d="$IAF_SRC/examples/npk/data"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$IAF" compare "$d/npk/long/sex__province.csv" "$d/reference/mois_2025_province_sex_agebin_19plus.csv" \
+    --by sex,province --json > "$work/plain.json"
+"$IAF" compare "$d/npk/long/sex__province.csv" "$d/reference/mois_2025_province_sex_agebin_19plus.csv" \
+    --by sex,province --json --bootstrap 200 --seed 7 > "$work/boot.json"
+"$IAF" compare "$d/npk/long/sex__province.csv" "$d/reference/mois_2025_province_sex_agebin_19plus.csv" \
+    --by sex,province --json --bootstrap 200 --seed 7 > "$work/boot2.json"
+cmp "$work/boot.json" "$work/boot2.json"   # same seed, same bytes
+"$IAF" compare "$d/npk/long/sex__province.csv" "$d/reference/mois_2025_province_sex_agebin_19plus.csv" \
+    --by sex,province --bootstrap 200 | grep -q "^verdict"
+$PYTHON - "$work" "$d" <<'PY'
+import json, sys
+import numpy as np
+import pandas as pd
+w, d = sys.argv[1:3]
+plain = json.load(open(f"{w}/plain.json"))
+want = {"tvd_joint", "tvd_x", "tvd_y", "cond_tvd_y_given_x", "cond_tvd_x_given_y", "max_cell_pp",
+        "hellinger", "js_distance", "dep_tvd", "cramers_v", "nmi", "retention", "footprint",
+        "n_synthetic", "n_reference", "noise_floor", "cells", "coverage"}
+assert set(plain) == want, set(plain) ^ want
+boot = json.load(open(f"{w}/boot.json"))
+assert set(boot) == want | {"bootstrap", "intervals", "cond_noise_floor", "verdict"}
+assert boot["bootstrap"]["B"] == 200 and boot["bootstrap"]["seed"] == 7
+assert boot["verdict"]["verdict"] in ("PASS", "FLAG", "INCONCLUSIVE")
+# values: numpy on the same files (reference's categories define the support)
+s = pd.read_csv(f"{d}/npk/long/sex__province.csv").groupby(["sex", "province"])["count"].sum()
+r = pd.read_csv(f"{d}/reference/mois_2025_province_sex_agebin_19plus.csv").groupby(["sex", "province"])["count"].sum()
+s = s.reindex(r.index, fill_value=0)
+S = s.unstack().values.astype(float); S /= S.sum()
+R = r.unstack().values.astype(float); R /= R.sum()
+tvd = 0.5 * np.abs(S - R).sum()
+assert abs(plain["tvd_joint"] - tvd) < 1e-12, (plain["tvd_joint"], tvd)
+Sx = S.sum(1, keepdims=True); Rx = R.sum(1, keepdims=True)
+cond = (Rx[:, 0] * 0.5 * np.abs(S / Sx - R / Rx).sum(1)).sum()
+assert abs(plain["cond_tvd_y_given_x"] - cond) < 1e-12
+dep = lambda P: 0.5 * np.abs(P - P.sum(1, keepdims=True) * P.sum(0, keepdims=True)).sum()
+assert abs(plain["retention"] - dep(S) / dep(R)) < 1e-10
+print("compare json ok")
+PY
