@@ -451,46 +451,105 @@ int iaf_report_markdown(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *o
     return 0;
 }
 
-int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
+/* Display columns of a UTF-8 string: East Asian wide characters take two. */
+static size_t display_width(const char *s)
+{
+    size_t w = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned cp;
+        size_t n;
+        if (*p < 0x80) cp = *p, n = 1;
+        else if ((*p & 0xE0) == 0xC0) cp = *p & 0x1Fu, n = 2;
+        else if ((*p & 0xF0) == 0xE0) cp = *p & 0x0Fu, n = 3;
+        else cp = *p & 0x07u, n = 4;
+        for (size_t k = 1; k < n && p[k]; k++) cp = (cp << 6) | (p[k] & 0x3Fu);
+        for (size_t k = 0; k < n && *p; k++) p++;
+        int wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                   (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                   (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                   (cp >= 0xFFE0 && cp <= 0xFFE6);
+        w += wide ? 2 : 1;
+    }
+    return w;
+}
+
+static void pad(iaf_buf *out, const char *s, size_t width)
+{
+    iaf_buf_puts(out, s ? s : "");
+    for (size_t w = display_width(s ? s : ""); w < width; w++) iaf_buf_puts(out, " ");
+}
+
+static void headline_row(const iaf_audit *a, const iaf_check_result *r, iaf_buf *out)
 {
     const iaf_spec *s = a->spec;
-    iaf_buf_printf(out, "%-30s %-24s %-22s %8s %8s  %s\n", "attribute", "reference", "universe",
-                   "TVD", "floor", "key metric [95% interval] verdict");
+    const iaf_spec_check *k = r->check;
+    iaf_buf lab = {0};
+    attrs_label(k, &lab);
+    iaf_buf_puts(out, "  ");
+    pad(out, k->kind == IAF_CHECK_RULE ? k->id : lab.data, 34);
+    iaf_buf_puts(out, " ");
+    pad(out, k->kind == IAF_CHECK_RULE ? "(rule)" : ref_id(s, k), 38);
+    const iaf_screen *ks = key_screen(r);
+    const iaf_rule_result *rr = r->nvariants ? r->variants[0].rule : NULL;
+    const iaf_flat_result *fr = r->nvariants ? r->variants[0].flat : NULL;
+    if (rr && rr->is_profile)
+        iaf_buf_printf(out, " outside window %.4f [%.4f, %.4f] (tolerance %.3g)", rr->outside,
+                       rr->outside_lo, rr->outside_hi, rr->tolerance);
+    else if (rr && rr->is_expectation)
+        iaf_buf_printf(out, " share %.4f [%.4f, %.4f] vs expected [%.3g, %.3g]", rr->estimate,
+                       rr->ci_lo, rr->ci_hi, rr->expect_lo, rr->expect_hi);
+    else if (rr)
+        iaf_buf_printf(out, " violations %.0f of %.0f", rr->violations, rr->antecedent);
+    else if (fr && ks)
+        iaf_buf_printf(out, " flattening %.3f, segregation kept %.3f; %s [%.3f, %.3f]",
+                       fr->point.flattening_pooled, fr->point.segregation_retention, ks->metric,
+                       ks->lo, ks->hi);
+    else if (ks && !isnan(ks->lo))
+        iaf_buf_printf(out, " TVD %.4f (floor %.4f); %s %.4f [%.4f, %.4f]", key_tvd(r),
+                       cmp_of(r) ? cmp_of(r)->m.noise_floor : NAN, ks->metric, ks->estimate,
+                       ks->lo, ks->hi);
+    else
+        iaf_buf_printf(out, " TVD %.4f (floor %.4f)", key_tvd(r),
+                       cmp_of(r) ? cmp_of(r)->m.noise_floor : NAN);
+    iaf_buf_printf(out, "  %s", verdict_str(r) ? verdict_str(r) : "not screened");
+    if (r->diagnosis) iaf_buf_printf(out, " (%s)", r->diagnosis);
+    if (r->mapping) iaf_buf_printf(out, " [%s across %zu mappings]", r->mapping, r->nvariants);
+    if (k->universe_text) iaf_buf_printf(out, "  universe: %s", k->universe_text);
+    iaf_buf_puts(out, "\n");
+    iaf_buf_free(&lab);
+}
+
+int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
+{
+    static const char *const titles[4] = {
+        "Marginal alignment (what the dataset card claims)",
+        "Joint checks (where an independence assumption leaves its footprint)",
+        "Flattening toward parity",
+        "Rule-implied checks (institutional rules, no joint table)"};
+    size_t n[4] = {0}, flag[4] = {0}, pass[4] = {0};
     for (size_t i = 0; i < a->nresults; i++) {
         const iaf_check_result *r = &a->results[i];
-        const iaf_spec_check *k = r->check;
-        iaf_buf lab = {0};
-        attrs_label(k, &lab);
-        if (k->kind == IAF_CHECK_RULE) {
-            /* a rule has no reference table: its citation stands in the reports */
-            iaf_buf_printf(out, "%-30s %-24s %-22s %8s %8s", k->id, "(rule)",
-                           k->universe_text ? k->universe_text : "all", "-", "-");
-        } else {
-            iaf_buf_printf(out, "%-30s %-24s %-22s ", lab.data ? lab.data : "", ref_id(s, k),
-                           k->universe_text ? k->universe_text : "all");
-            fmt(out, "%8.4f", key_tvd(r));
-            iaf_buf_puts(out, " ");
-            fmt(out, "%8.4f", cmp_of(r) ? cmp_of(r)->m.noise_floor : NAN);
-        }
-        const iaf_screen *ks = key_screen(r);
-        const iaf_rule_result *rr = r->nvariants ? r->variants[0].rule : NULL;
-        if (rr && rr->is_profile)
-            iaf_buf_printf(out, "  outside window %.4f [%.4f, %.4f] %s\n", rr->outside,
-                           rr->outside_lo, rr->outside_hi, verdict_str(r) ? verdict_str(r) : "-");
-        else if (rr && rr->is_expectation)
-            iaf_buf_printf(out, "  share %.4f [%.4f, %.4f] vs [%.4g, %.4g] %s\n", rr->estimate,
-                           rr->ci_lo, rr->ci_hi, rr->expect_lo, rr->expect_hi,
-                           verdict_str(r) ? verdict_str(r) : "-");
-        else if (rr)
-            iaf_buf_printf(out, "  violations %.0f of %.0f %s\n", rr->violations, rr->antecedent,
-                           verdict_str(r) ? verdict_str(r) : "-");
-        else if (ks && !isnan(ks->lo))
-            iaf_buf_printf(out, "  %s %.4f [%.4f, %.4f] %s%s%s\n", ks->metric, ks->estimate,
-                           ks->lo, ks->hi, verdict_str(r) ? verdict_str(r) : "-",
-                           r->diagnosis ? " " : "", r->diagnosis ? r->diagnosis : "");
-        else
-            iaf_buf_puts(out, "  not screened\n");
-        iaf_buf_free(&lab);
+        n[r->check->kind]++;
+        flag[r->check->kind] += r->verdict == IAF_VERDICT_FLAG;
+        pass[r->check->kind] += r->verdict == IAF_VERDICT_PASS;
     }
+    for (int kind = 0; kind < 4; kind++) {
+        if (!n[kind]) continue;
+        iaf_buf_printf(out, "%s\n", titles[kind]);
+        for (size_t i = 0; i < a->nresults; i++)
+            if (a->results[i].check->kind == (iaf_check_kind)kind) headline_row(a, &a->results[i], out);
+        iaf_buf_puts(out, "\n");
+    }
+    iaf_buf_puts(out, "Summary:");
+    const char *sep = " ";
+    for (int kind = 0; kind < 4; kind++) {
+        if (!n[kind]) continue;
+        static const char *const what[4] = {"marginals", "joint checks", "flattening checks", "rule checks"};
+        iaf_buf_printf(out, "%s%zu of %zu %s PASS, %zu FLAG", sep, pass[kind], n[kind], what[kind],
+                       flag[kind]);
+        sep = "; ";
+    }
+    iaf_buf_puts(out, ".\n");
     return 0;
 }

@@ -8,7 +8,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 "$IAF" audit "$IAF_SRC/examples/npk/audit.yaml" -o "$work/a" > "$work/headline.txt"
-grep -q "verdict" "$work/headline.txt"
+grep -q "^Summary: " "$work/headline.txt"
 test -s "$work/a/report.json" && test -s "$work/a/report.md"
 if ls "$work/a" | grep -q '\.tmp\.'; then echo "temporary files left behind"; exit 1; fi
 
