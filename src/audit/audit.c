@@ -349,6 +349,7 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                     if (st == IAF_OK) {
                         vr->verdict = vr->flat->verdict.verdict;
                         vr->diagnosis = vr->flat->verdict.diagnosis;
+                        vr->age_agreement = vr->flat->age_agreement;
                     }
                 } else {
                     iaf_thresholds th = iaf_thresholds_default();
@@ -364,6 +365,27 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                     if (st == IAF_OK) {
                         vr->verdict = vr->cmp->verdict.verdict;
                         vr->diagnosis = vr->cmp->verdict.diagnosis;
+                    }
+                    if (st == IAF_OK && k->kind == IAF_CHECK_JOINT && k->stratum) {
+                        /* standard: a given reference, else the reference's own strata */
+                        const iaf_table *stdt = stdv ? stdv->table : rdv->table;
+                        char note[256] = "";
+                        iaf_table *sj = NULL;
+                        st = iaf_standardize_joint(sdv->table, var->attrs[0]->name,
+                                                   var->attrs[1]->name, k->stratum->name, stdt,
+                                                   k->stratum->name, &sj, note, sizeof note, err);
+                        if (st == IAF_OK && sj) {
+                            iaf_compare_input si = in;
+                            si.syn = sj;
+                            st = iaf_compare_tables(&si, &vr->cmp_std, err);
+                            if (st == IAF_OK)
+                                vr->age_agreement = vr->cmp_std->verdict.verdict == vr->verdict
+                                                        ? "age-robust"
+                                                        : "age-sensitive";
+                        } else if (st == IAF_OK && !(vr->std_note = iaf_strdup(note))) {
+                            st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                        }
+                        iaf_table_free(sj);
                     }
                 }
                 if (st == IAF_OK && copy_coverage(vr, sdv) != IAF_OK)
@@ -417,6 +439,8 @@ void iaf_audit_free(iaf_audit *a)
             iaf_flat_result_free(vr->flat);
             iaf_rule_result_free(vr->rule);
             free(vr->rule);
+            iaf_comparison_free(vr->cmp_std);
+            free(vr->std_note);
             for (size_t k = 0; k < vr->ncoverage; k++) {
                 free(vr->coverage[k].attr);
                 for (size_t j = 0; j < vr->coverage[k].nitems; j++) free(vr->coverage[k].items[j].raw);

@@ -19,6 +19,9 @@ typedef struct iaf_variant_result {
     iaf_comparison *cmp;     /* marginal and joint checks */
     iaf_flat_result *flat;   /* flattening checks */
     iaf_rule_result *rule;   /* rule checks */
+    iaf_comparison *cmp_std; /* joint checks with `standardize`: the standardised comparison */
+    const char *age_agreement; /* "age-robust" / "age-sensitive" (joint or flattening) */
+    char *std_note;          /* why no standardisation was possible */
     iaf_coverage *coverage;  /* per attribute, synthetic side (owned copy) */
     size_t ncoverage;
     double universe_mass, total_mass;

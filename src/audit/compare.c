@@ -2,6 +2,7 @@
 #include "audit/compare.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -391,4 +392,77 @@ void iaf_comparison_json(const iaf_comparison *c, iaf_json *j)
     iaf_json_end_array(j);
     iaf_json_end_object(j);
     iaf_json_end_object(j);
+}
+
+iaf_status iaf_standardize_joint(const iaf_table *syn, const char *x, const char *y, const char *a,
+                                 const iaf_table *std, const char *std_attr, iaf_table **out,
+                                 char *note, size_t note_size, iaf_error *err)
+{
+    *out = NULL;
+    int ix = iaf_table_attr_index(syn, x), iy = iaf_table_attr_index(syn, y);
+    int ia = iaf_table_attr_index(syn, a), is = std ? iaf_table_attr_index(std, std_attr) : -1;
+    if (ix < 0 || iy < 0 || ia < 0) {
+        snprintf(note, note_size, "the synthetic counts have no '%s' detail for this pair", a);
+        return IAF_OK;
+    }
+    if (is < 0) {
+        snprintf(note, note_size, "no standard population over '%s' (the reference has no such "
+                 "column and no standard was given)", a);
+        return IAF_OK;
+    }
+    size_t kx = iaf_table_ncats(syn, (size_t)ix), ky = iaf_table_ncats(syn, (size_t)iy);
+    size_t ka = iaf_table_ncats(syn, (size_t)ia);
+    iaf_status st = IAF_OK;
+    double *cnt = calloc(kx * ky * ka + 1, sizeof *cnt), *xa = calloc(kx * ka + 1, sizeof *xa);
+    double *w = calloc(ka + 1, sizeof *w), *nx = calloc(kx + 1, sizeof *nx);
+    const char *names[2] = {x, y};
+    iaf_table *t = NULL;
+    if (!cnt || !xa || !w || !nx) goto oom;
+    for (size_t i = 0; i < iaf_table_ncells(syn); i++) {
+        iaf_cell c = iaf_table_cell(syn, i);
+        if (c.state != IAF_CELL_OK) continue;
+        cnt[((size_t)c.cat[ix] * ky + c.cat[iy]) * ka + c.cat[ia]] += c.value;
+        xa[(size_t)c.cat[ix] * ka + c.cat[ia]] += c.value;
+        nx[c.cat[ix]] += c.value;
+    }
+    double wt = 0;
+    for (size_t i = 0; i < iaf_table_ncells(std); i++) {
+        iaf_cell c = iaf_table_cell(std, i);
+        if (c.state != IAF_CELL_OK) continue;
+        int64_t aa = iaf_table_find_cat(syn, (size_t)ia, iaf_table_cat(std, (size_t)is, c.cat[is]));
+        if (aa < 0) continue;
+        w[aa] += c.value;
+        wt += c.value;
+    }
+    if (!(wt > 0)) {
+        snprintf(note, note_size, "the standard population shares no '%s' category with the data", a);
+        goto done;
+    }
+    if (!(t = iaf_table_new(2, names, IAF_TABLE_COUNTS))) goto oom;
+    for (size_t xi = 0; xi < kx && st == IAF_OK; xi++) {
+        double wx = 0;
+        for (size_t ai = 0; ai < ka; ai++)
+            if (xa[xi * ka + ai] > 0) wx += w[ai];
+        for (size_t yi = 0; yi < ky && st == IAF_OK; yi++) {
+            double ds = 0;
+            for (size_t ai = 0; ai < ka && wx > 0; ai++)
+                if (xa[xi * ka + ai] > 0)
+                    ds += w[ai] / wx * cnt[(xi * ky + yi) * ka + ai] / xa[xi * ka + ai];
+            iaf_sv lab[2] = {iaf_table_cat(syn, (size_t)ix, xi), iaf_table_cat(syn, (size_t)iy, yi)};
+            st = iaf_table_add(t, lab, nx[xi] * ds, -1, 0, NAN, IAF_CELL_OK, err);
+        }
+    }
+    if (st == IAF_OK) st = iaf_table_finish(t, err);
+    if (st == IAF_OK) {
+        iaf_table_set_n(t, iaf_table_n_obs(syn), iaf_table_n_eff(syn), 0);
+        *out = t;
+        t = NULL;
+    }
+    goto done;
+oom:
+    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+done:
+    iaf_table_free(t);
+    free(cnt), free(xa), free(w), free(nx);
+    return st;
 }

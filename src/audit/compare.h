@@ -69,3 +69,13 @@ void iaf_comparison_free(iaf_comparison *c);
 void iaf_comparison_json(const iaf_comparison *c, iaf_json *j);
 
 #endif
+
+/* Direct standardisation of a joint (METHOD.md section 7) for joint checks:
+ * from synthetic counts over (x, y, a), the table n_x * sum_a w_a P(y | x, a)
+ * with w the standard distribution of the stratum a (the weights of strata
+ * where x has no mass are dropped and the rest renormalised, as
+ * survey::svystandardize does). The standard is the one-attribute table std
+ * (attribute std_attr). Returns a table over (x, y), or sets note (why not). */
+iaf_status iaf_standardize_joint(const iaf_table *syn, const char *x, const char *y, const char *a,
+                                 const iaf_table *std, const char *std_attr, iaf_table **out,
+                                 char *note, size_t note_size, iaf_error *err);

@@ -588,6 +588,8 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
             fail(c, get(n, "theta"), "check '%s': theta must be between 0 and 1%s", k->id, NULL);
             goto done;
         }
+    }
+    if (k->kind == IAF_CHECK_FLATTENING || k->kind == IAF_CHECK_JOINT) {
         struct fy_node *sn = get(n, "standardize");
         if (sn) {
             static const char *const skeys[] = {"by", "standard", NULL};
@@ -606,8 +608,13 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
             free(by), free(std);
             if (!k->stratum || k->standard_ref < -1 || c->st != IAF_OK) goto done;
         }
-    } else if (get(n, "focal") || get(n, "theta") || get(n, "standardize")) {
-        fail(c, n, "check '%s': focal, theta and standardize belong to flattening checks%s", k->id, NULL);
+    }
+    if (k->kind != IAF_CHECK_FLATTENING && (get(n, "focal") || get(n, "theta"))) {
+        fail(c, n, "check '%s': focal and theta belong to flattening checks%s", k->id, NULL);
+        goto done;
+    }
+    if (k->kind == IAF_CHECK_MARGINAL && get(n, "standardize")) {
+        fail(c, n, "check '%s': standardize belongs to joint and flattening checks%s", k->id, NULL);
         goto done;
     }
     size_t want = k->kind == IAF_CHECK_MARGINAL ? 1 : 2;

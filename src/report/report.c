@@ -249,6 +249,21 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
                 iaf_comparison_json(vr->cmp, &j);
                 iaf_json_knum(&j, "tvd_minus_floor", vr->cmp->m.tvd_joint - vr->cmp->m.noise_floor);
             }
+            if (k->kind == IAF_CHECK_JOINT && k->stratum) {
+                iaf_json_key(&j, "standardised");
+                iaf_json_begin_object(&j);
+                iaf_json_kstr(&j, "by", k->stratum->name);
+                iaf_json_kstr(&j, "verdict", vr->cmp_std ? iaf_verdict_name(vr->cmp_std->verdict.verdict) : NULL);
+                iaf_json_kstr(&j, "age_agreement", vr->age_agreement);
+                iaf_json_kstr(&j, "note", vr->std_note);
+                iaf_json_key(&j, "metrics");
+                if (vr->cmp_std)
+                    iaf_comparison_json(vr->cmp_std, &j);
+                else
+                    iaf_json_null(&j);
+                iaf_json_end_object(&j);
+            }
+            iaf_json_kstr(&j, "age_agreement", vr->age_agreement);
             if (vr->rule) {
                 iaf_json_key(&j, vr->rule->is_profile       ? "age_profile"
                                  : vr->rule->is_expectation ? "expectation"
@@ -515,6 +530,8 @@ static void headline_row(const iaf_audit *a, const iaf_check_result *r, iaf_buf 
     iaf_buf_printf(out, "  %s", verdict_str(r) ? verdict_str(r) : "not screened");
     if (r->diagnosis) iaf_buf_printf(out, " (%s)", r->diagnosis);
     if (r->mapping) iaf_buf_printf(out, " [%s across %zu mappings]", r->mapping, r->nvariants);
+    if (r->nvariants && r->variants[0].age_agreement)
+        iaf_buf_printf(out, " [%s]", r->variants[0].age_agreement);
     if (k->universe_text) iaf_buf_printf(out, "  universe: %s", k->universe_text);
     iaf_buf_puts(out, "\n");
     iaf_buf_free(&lab);
