@@ -10,12 +10,17 @@ JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 300
 IAF        := $(BUILD)/iaf
 
-.PHONY: all deps build asan demo test test-fast test-asan fuzz bench format clean
+.PHONY: all deps deps-browser build asan demo test test-fast test-asan fuzz bench format clean
 
 all: build
 
 deps:
 	@sh scripts/install-deps.sh
+
+# The tests also drive a real browser over the HTML report (Chromium, CJK fonts,
+# playwright-core and html-validate from npm).
+deps-browser:
+	@sh scripts/install-deps.sh --browser
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -39,7 +44,7 @@ test-asan: asan
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
 
-test: test-fast test-asan
+test: deps-browser test-fast test-asan
 
 # Long fuzzing in its own build tree, so the test build keeps its 10-second smoke.
 fuzz: deps

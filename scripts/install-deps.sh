@@ -2,7 +2,8 @@
 # Install the Debian 12 packages iaf needs, only those that are missing.
 # Idempotent; run as root (or with sudo available). Usage:
 #   scripts/install-deps.sh            build + test dependencies
-#   scripts/install-deps.sh --browser  also Chromium for the HTML report test
+#   scripts/install-deps.sh --browser  also Chromium, CJK fonts, node and the npm packages of
+#                                      the HTML report test (tests/cli/html_browser.sh)
 #   scripts/install-deps.sh --oracles  also R + survey, to regenerate oracle values
 set -eu
 
@@ -13,7 +14,14 @@ PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
 # The tests compare against committed oracle values; R is needed only to
 # regenerate them (tests/oracles/standardize.R).
 case "${1:-}" in
---browser) PKGS="$PKGS chromium" ;;
+--browser)
+    # fonts-noto-cjk: Hangul and kana in the screenshots. node >= 18.19 and npm
+    # for tests/browser; a node installed otherwise (e.g. NodeSource) is used as is.
+    PKGS="$PKGS chromium fonts-noto-cjk"
+    command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
+    command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
+    BROWSER=1
+    ;;
 --oracles) PKGS="$PKGS r-cran-survey" ;;
 esac
 
@@ -23,8 +31,7 @@ for p in $PKGS; do
         missing="$missing $p"
     fi
 done
-[ -z "$missing" ] && exit 0
-
+if [ -n "$missing" ]; then
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 echo "install-deps: installing$missing" >&2
@@ -32,3 +39,13 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+# The browser test's npm packages, pinned by tests/browser/package-lock.json.
+if [ "${BROWSER:-0}" = 1 ]; then
+    dir="$(dirname "$0")/../tests/browser"
+    if [ ! -d "$dir/node_modules/playwright-core" ] || [ ! -d "$dir/node_modules/html-validate" ]; then
+        echo "install-deps: npm ci in tests/browser" >&2
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+fi

@@ -8,6 +8,8 @@
 
 #include "audit/audit.h"
 #include "cli/commands.h"
+#include "cli/progress.h"
+#include "report/html.h"
 #include "report/report.h"
 
 #ifndef IAF_VERSION
@@ -18,16 +20,18 @@ static void help(void)
 {
     printf("Usage: iaf audit SPEC.yaml [options]\n\n"
            "Run the checks of an audit spec (docs/spec.md) and write report.json\n"
-           "(schema iaf-report/1, docs/report-schema.md) and report.md into DIR.\n"
+           "(schema iaf-report/1, docs/report-schema.md), report.md, report.html and\n"
+           "cells.csv (docs/report.md) into DIR.\n"
            "The headline table goes to stdout.\n\n"
            "Options:\n"
            "  -o, --output DIR     where to write the reports (default: iaf-report)\n"
+           "      --format LIST    which of json,md,html,csv to write (default: all)\n"
            "      --fail-on WHAT   exit 3 when a check's verdict is WHAT (flag); for CI\n"
            "  -t, --threads N      worker threads for microdata scans (default: all cores)\n"
            "      --bootstrap B    bootstrap replicates per check (default 1000)\n"
            "      --seed S         bootstrap seed (default 20260611); same seed, same bytes\n"
            "      --no-bootstrap   point estimates only: no intervals, no verdicts\n"
-           "  -q, --quiet          do not print the headline\n"
+           "  -q, --quiet          no headline, no progress line\n"
            "  -h, --help           this text\n");
 }
 
@@ -58,10 +62,11 @@ int cmd_audit(int argc, char **argv)
                                              {"bootstrap", required_argument, NULL, 'B'},
                                              {"seed", required_argument, NULL, 's'},
                                              {"no-bootstrap", no_argument, NULL, 'N'},
+                                             {"format", required_argument, NULL, 'f'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     const char *outdir = "iaf-report", *fail_on = NULL;
-    int threads = 0, quiet = 0, c;
+    int threads = 0, quiet = 0, c, formats = 15; /* json, md, html, csv */
     iaf_audit_options ao;
     memset(&ao, 0, sizeof ao);
     optind = 1;
@@ -95,6 +100,21 @@ int cmd_audit(int argc, char **argv)
             break;
         }
         case 'N': ao.no_bootstrap = 1; break;
+        case 'f': {
+            char **list = NULL;
+            int n = cli_split(optarg, &list);
+            formats = 0;
+            for (int i = 0; i < n; i++) {
+                static const char *const names[] = {"json", "md", "html", "csv"};
+                int k = 0;
+                while (k < 4 && strcmp(list[i], names[k]) != 0) k++;
+                formats |= k < 4 ? 1 << k : 16;
+            }
+            cli_free_list(list);
+            if (n < 1 || formats >= 16)
+                return cli_usage_error("audit", "--format takes a list of json, md, html, csv");
+            break;
+        }
         case 'h': help(); return EXIT_OK;
         default: return cli_usage_error("audit", "bad option");
         }
@@ -104,22 +124,25 @@ int cmd_audit(int argc, char **argv)
     iaf_error_clear(&err);
     iaf_spec *spec = NULL;
     iaf_audit *audit = NULL;
-    iaf_buf json = {0}, md = {0}, head = {0}, cmd = {0}, path = {0};
+    iaf_buf json = {0}, md = {0}, head = {0}, cmd = {0}, path = {0}, written = {0};
     int rc = EXIT_DATA;
+    cli_progress *prog = cli_progress_new(quiet);
     if (iaf_spec_load(argv[optind], &spec, &err) != IAF_OK) {
         rc = cli_fail(&err);
         goto done;
     }
     ao.threads = threads;
-    if (iaf_audit_run(spec, &ao, &audit, &err) != IAF_OK) {
+    ao.progress = cli_progress_consumer(prog);
+    iaf_status ast = iaf_audit_run(spec, &ao, &audit, &err);
+    cli_progress_done(prog);
+    if (ast != IAF_OK) {
         rc = cli_fail(&err);
         goto done;
     }
     iaf_buf_puts(&cmd, "iaf audit");
     for (int i = 1; i < argc; i++) iaf_buf_printf(&cmd, " %s", argv[i]);
     iaf_report_meta meta = {cmd.data, IAF_VERSION};
-    if (iaf_report_json(audit, &meta, &json) != 0 || iaf_report_markdown(audit, &meta, &md) != 0 ||
-        iaf_report_headline(audit, &head) != 0) {
+    if (iaf_report_json(audit, &meta, &json) != 0 || iaf_report_headline(audit, &head) != 0) {
         fprintf(stderr, "iaf: out of memory while writing the report\n");
         goto done;
     }
@@ -127,21 +150,35 @@ int cmd_audit(int argc, char **argv)
         fprintf(stderr, "iaf: %s: cannot create directory: %s\n", outdir, strerror(errno));
         goto done;
     }
-    /* Both files are complete in memory first; each is renamed into place. */
-    iaf_buf_printf(&path, "%s/report.json", outdir);
-    if (cli_write_file(path.data, json.data, json.len, &err) != 0) {
-        rc = cli_fail(&err);
-        goto done;
-    }
-    path.len = 0;
-    iaf_buf_printf(&path, "%s/report.md", outdir);
-    if (cli_write_file(path.data, md.data, md.len, &err) != 0) {
-        rc = cli_fail(&err);
-        goto done;
+    /* The other formats are rendered from report.json itself (report/html.h),
+     * so that `iaf report` gives the same bytes from a saved report. Each file
+     * is complete in memory first and renamed into place. */
+    static const struct {
+        const char *file;
+        iaf_status (*render)(const char *, size_t, iaf_buf *, iaf_error *);
+    } outs[] = {{"report.json", NULL},
+                {"report.md", iaf_report_md},
+                {"report.html", iaf_report_html},
+                {"cells.csv", iaf_report_cells_csv}};
+    for (int k = 0; k < 4; k++) {
+        if (!(formats & (1 << k))) continue;
+        md.len = 0;
+        if (outs[k].render && outs[k].render(json.data, json.len, &md, &err) != IAF_OK) {
+            rc = cli_fail(&err);
+            goto done;
+        }
+        const iaf_buf *data = outs[k].render ? &md : &json;
+        path.len = 0;
+        iaf_buf_printf(&path, "%s/%s", outdir, outs[k].file);
+        if (cli_write_file(path.data, data->data ? data->data : "", data->len, &err) != 0) {
+            rc = cli_fail(&err);
+            goto done;
+        }
+        iaf_buf_printf(&written, "%s%s", written.len ? ", " : "", path.data);
     }
     if (!quiet) {
         fwrite(head.data, 1, head.len, stdout);
-        printf("\nreports: %s/report.json, %s/report.md\n", outdir, outdir);
+        printf("\nreports: %s\n", written.data ? written.data : "(none)");
     }
     rc = EXIT_OK;
     if (fail_on) {
@@ -160,6 +197,8 @@ done:
     iaf_buf_free(&head);
     iaf_buf_free(&cmd);
     iaf_buf_free(&path);
+    iaf_buf_free(&written);
+    cli_progress_free(prog);
     iaf_audit_free(audit);
     iaf_spec_free(spec);
     return rc;

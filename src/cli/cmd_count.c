@@ -9,6 +9,7 @@
 #include "audit/dataset.h"
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/progress.h"
 #include "report/csvout.h"
 
 static void help(void)
@@ -29,6 +30,7 @@ static void help(void)
            "      --delimiter C      CSV delimiter (default ',', or tab for .tsv)\n"
            "  -t, --threads N        worker threads (default: all cores)\n"
            "  -o, --output FILE      write here (atomically) instead of stdout\n"
+           "  -q, --quiet            no progress line (shown on a terminal after 1 s)\n"
            "  -h, --help             this text\n");
 }
 
@@ -40,14 +42,15 @@ int cmd_count(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},  {"encoding", required_argument, NULL, 'E'},
         {"delimiter", required_argument, NULL, 'D'}, {"threads", required_argument, NULL, 't'},
         {"output", required_argument, NULL, 'o'},  {"help", no_argument, NULL, 'h'},
+        {"quiet", no_argument, NULL, 'q'},
         {NULL, 0, NULL, 0}};
     const char *by = NULL, *where = NULL, *output = "-", *na = NULL;
     iaf_dataset_options dopt;
     memset(&dopt, 0, sizeof dopt);
     dopt.form = IAF_DATA_MICRODATA;
-    int c;
+    int c, quiet = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "b:w:f:t:o:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "b:w:f:t:o:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'b': by = optarg; break;
         case 'w': where = optarg; break;
@@ -70,6 +73,7 @@ int cmd_count(int argc, char **argv)
                 return cli_usage_error("count", "--threads takes 1..64 or auto");
             break;
         case 'o': output = optarg; break;
+        case 'q': quiet = 1; break;
         case 'h': help(); return EXIT_OK;
         default: return cli_usage_error("count", "bad option");
         }
@@ -89,6 +93,7 @@ int cmd_count(int argc, char **argv)
     const char *cols[IAF_MAX_CUBE_COLS];
     size_t ncols = 0;
     iaf_buf out = {0};
+    cli_progress *prog = NULL;
     if (nby < 1 || nby > 16) {
         rc = cli_usage_error("count", "--by takes 1 to 16 columns");
         goto done;
@@ -116,14 +121,17 @@ int cmd_count(int argc, char **argv)
             }
             cols[ncols++] = name;
         }
+    prog = cli_progress_new(quiet);
     if (iaf_dataset_open((const char *const *)(argv + optind), (size_t)(argc - optind), &dopt, &ds,
                          &err) != IAF_OK ||
         iaf_dataset_add_request(ds, cols, ncols, &err) < 0 ||
-        iaf_dataset_count(ds, NULL, &err) != IAF_OK ||
+        iaf_dataset_count(ds, cli_progress_consumer(prog), &err) != IAF_OK ||
         iaf_dataset_derive(ds, 0, attrs, (size_t)nby, universe, &dv, &err) != IAF_OK) {
+        cli_progress_done(prog);
         rc = cli_fail(&err);
         goto done;
     }
+    cli_progress_done(prog); /* erased before any output */
     {
         const iaf_table *t = dv->table;
         for (int i = 0; i < nby; i++) {
@@ -151,6 +159,7 @@ int cmd_count(int argc, char **argv)
     }
     rc = EXIT_OK;
 done:
+    cli_progress_free(prog);
     iaf_buf_free(&out);
     for (int i = 0; i < 16; i++) iaf_attr_free(attrs[i]);
     iaf_derived_free(dv);

@@ -15,9 +15,10 @@ int cmd_count(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_crosswalk(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_replicate(int argc, char **argv);
-int cmd_crosswalk(int argc, char **argv);
 
 /* Print "iaf: <located error>" to stderr; returns EXIT_DATA (or EXIT_USAGE
  * for IAF_ERR_INVALID when usage is set). */

@@ -18,8 +18,9 @@ typedef struct command {
 static const command commands[] = {
     {"count", cmd_count, "count rows by attributes (long CSV out)"},
     {"compare", cmd_compare, "one ad-hoc check: synthetic vs reference, every metric"},
-    {"audit", cmd_audit, "run an audit spec (YAML), write report.json and report.md"},
+    {"audit", cmd_audit, "run an audit spec (YAML): report.json, .md, .html, cells.csv"},
     {"inspect", cmd_inspect, "show a Parquet file's schema, row groups and statistics"},
+    {"report", cmd_report, "render a saved report.json as HTML, Markdown or cells.csv"},
     {"crosswalk", cmd_crosswalk, "build a crosswalk file from an official classification"},
     {"scan", cmd_scan, "discovery: rank column pairs by dependence, flag independence"},
     {"replicate", cmd_replicate, "run the same checks over several bundles, one summary"},

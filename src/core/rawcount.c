@@ -15,12 +15,12 @@
 #define DENSE_MAX_CELLS ((size_t)1 << 17)
 
 typedef struct dense_acc {
-    uint32_t *n;                    /* rows per tuple; NULL = not in use */
+    uint32_t *n; /* rows per tuple; NULL = not in use */
     size_t ncells;
-    size_t dim[IAF_MAX_CUBE_COLS];  /* ids 0..dim-1 per cube column */
+    size_t dim[IAF_MAX_CUBE_COLS]; /* ids 0..dim-1 per cube column */
     size_t stride[IAF_MAX_CUBE_COLS];
-    uint64_t rows;                  /* rows since the last flush (uint32 overflow guard) */
-    int off;                        /* too many cells: hash path from now on */
+    uint64_t rows; /* rows since the last flush (uint32 overflow guard) */
+    int off;       /* too many cells: hash path from now on */
 } dense_acc;
 
 typedef struct cube_acc {
@@ -116,7 +116,8 @@ static int64_t cube_cell(cube_acc *c, const uint32_t *k)
                 /* keys are a few words: a loop beats a call to memcmp */
                 const uint32_t *ki = c->keys + i * nc;
                 size_t m = 0;
-                while (m < nc && ki[m] == k[m]) m++;
+                while (m < nc && ki[m] == k[m])
+                    m++;
                 if (m == nc) return (int64_t)i;
             }
             j = (j + 1) & (c->nslots - 1);
@@ -153,6 +154,34 @@ static int64_t cube_cell(cube_acc *c, const uint32_t *k)
     while (c->slots[j]) j = (j + 1) & (c->nslots - 1);
     c->slots[j] = (uint32_t)i + 1;
     return (int64_t)i;
+}
+
+/* Room for `need` cells, so that inserting them neither reallocates nor
+ * rehashes. -1 on OOM. */
+static int cube_reserve(cube_acc *c, size_t need)
+{
+    if (need > c->cap) {
+        uint32_t *keys = iaf_realloc_array(c->keys, need, (c->ncols ? c->ncols : 1) * sizeof *keys);
+        if (!keys) return -1;
+        c->keys = keys;
+        int64_t *cnt = iaf_realloc_array(c->count, need, sizeof *cnt);
+        if (!cnt) return -1;
+        c->count = cnt;
+        double *ws = iaf_realloc_array(c->wsum, need, sizeof *ws);
+        if (!ws) return -1;
+        c->wsum = ws;
+        double *ws2 = iaf_realloc_array(c->wsum2, need, sizeof *ws2);
+        if (!ws2) return -1;
+        c->wsum2 = ws2;
+        uint64_t *hs = iaf_realloc_array(c->hash, need, sizeof *hs);
+        if (!hs) return -1;
+        c->hash = hs;
+        c->cap = need;
+    }
+    size_t ns = c->nslots ? c->nslots : 256;
+    while (ns < need * 2)
+        ns *= 2;
+    return ns != c->nslots || !c->slots ? cube_rehash(c, ns) : 0;
 }
 
 static void cube_free(cube_acc *c)
@@ -208,7 +237,8 @@ static int dense_count(cube_acc *c, const col_state *cols, const size_t *cube_co
         for (size_t j = 0; j < kn; j++) {
             size_t need = iaf_strmap_size(&cols[cube_cols[j]].map) + 1;
             dim[j] = 4;
-            while (dim[j] < need) dim[j] *= 2;
+            while (dim[j] < need)
+                dim[j] *= 2;
             if (dim[j] > DENSE_MAX_CELLS || cells * dim[j] > DENSE_MAX_CELLS) {
                 free(d->n);
                 d->n = NULL;
@@ -224,17 +254,20 @@ static int dense_count(cube_acc *c, const col_state *cols, const size_t *cube_co
             d->ncells = cells;
         }
         memcpy(d->dim, dim, kn * sizeof *dim);
-        for (size_t j = kn; j-- > 0;) d->stride[j] = j + 1 < kn ? d->stride[j + 1] * dim[j + 1] : 1;
+        for (size_t j = kn; j-- > 0;)
+            d->stride[j] = j + 1 < kn ? d->stride[j + 1] * dim[j + 1] : 1;
     }
     uint32_t *acc = d->n;
     if (kn == 2) {
         const uint32_t *a = ids + cube_cols[0] * n, *b = ids + cube_cols[1] * n;
         size_t s0 = d->stride[0];
-        for (size_t i = 0; i < n; i++) acc[a[i] * s0 + b[i]]++;
+        for (size_t i = 0; i < n; i++)
+            acc[a[i] * s0 + b[i]]++;
     } else {
         for (size_t i = 0; i < n; i++) {
             size_t x = 0;
-            for (size_t j = 0; j < kn; j++) x += ids[cube_cols[j] * n + i] * d->stride[j];
+            for (size_t j = 0; j < kn; j++)
+                x += ids[cube_cols[j] * n + i] * d->stride[j];
             acc[x]++;
         }
     }
@@ -525,7 +558,37 @@ static iaf_status merge(run_ctx *ctx, iaf_rawcount *rc, iaf_error *err)
         memset(&g, 0, sizeof g);
         g.ncols = req->cube_ncols[k];
         uint32_t key[IAF_MAX_CUBE_COLS];
+        /* Start from the largest worker's cells: remapping ids is a bijection per
+         * column, so they stay distinct and only need new hashes; then merge in
+         * the others without growing (large cubes spent most of the merge
+         * re-inserting and reallocating). */
+        int base = 0;
+        size_t total = 0;
         for (int wi = 0; wi < ctx->nworkers; wi++) {
+            total += ctx->workers[wi].cubes[k].n;
+            if (ctx->workers[wi].cubes[k].n > ctx->workers[base].cubes[k].n) base = wi;
+        }
+        if (ctx->nworkers > 0) {
+            cube_acc *b = &ctx->workers[base].cubes[k];
+            g = *b;
+            memset(b, 0, sizeof *b);
+            b->ncols = g.ncols;
+            for (size_t i = 0; i < g.n; i++) {
+                uint32_t *ki = g.keys + i * g.ncols;
+                for (size_t j = 0; j < g.ncols; j++)
+                    ki[j] = remap[(size_t)base * req->ncols + req->cube_cols[k][j]][ki[j]];
+                g.hash[i] = key_hash(ki, g.ncols);
+            }
+            free(g.slots);
+            g.slots = NULL;
+            g.nslots = 0;
+            if (cube_reserve(&g, total) != 0) {
+                cube_free(&g);
+                goto oom;
+            }
+        }
+        for (int wi = 0; wi < ctx->nworkers; wi++) {
+            if (wi == base) continue;
             cube_acc *c = &ctx->workers[wi].cubes[k];
             for (size_t i = 0; i < c->n; i++) {
                 for (size_t j = 0; j < g.ncols; j++) {

@@ -2,10 +2,51 @@
 #include "report/rview.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "report/report.h"
+
+#define DASH "\xE2\x80\x93"
+
+static _Thread_local int oom;
+
+void iaf_rv_oom_reset(void)
+{
+    oom = 0;
+}
+
+int iaf_rv_oom_failed(void)
+{
+    return oom;
+}
+
+void iaf_rv_puts(iaf_buf *b, const char *s)
+{
+    if (iaf_buf_puts(b, s) != 0) oom = 1;
+}
+
+void iaf_rv_append(iaf_buf *b, const void *p, size_t n)
+{
+    if (iaf_buf_append(b, p, n) != 0) oom = 1;
+}
+
+void iaf_rv_printf(iaf_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (k < 0 || iaf_buf_reserve(b, (size_t)k) != 0) {
+        oom = 1;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)k + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)k;
+}
 
 iaf_status iaf_rv_load(const char *text, size_t n, json_t **out, iaf_error *err)
 {
@@ -15,16 +56,16 @@ iaf_status iaf_rv_load(const char *text, size_t n, json_t **out, iaf_error *err)
     json_t *doc = json_loadb(text, n, JSON_REJECT_DUPLICATES, &je);
     if (!doc)
         return iaf_error_set(err, IAF_ERR_PARSE, NULL, je.line > 0 ? je.line : 0,
-                             je.column > 0 ? je.column : 0, "report.json: %s", je.text);
+                             je.column > 0 ? je.column : 0, "invalid JSON: %s", je.text);
     if (!json_is_object(doc)) {
         json_decref(doc);
         return iaf_error_set(err, IAF_ERR_PARSE, NULL, 0, 0,
-                             "report.json: the document is not a JSON object");
+                             "not an iaf report: the document is not a JSON object");
     }
     const char *schema = iaf_rv_str(doc, "schema");
     if (!schema || strcmp(schema, IAF_REPORT_SCHEMA) != 0) {
         iaf_status st = iaf_error_set(err, IAF_ERR_UNSUPPORTED, NULL, 0, 0,
-                                      "report.json: schema is '%s', this iaf renders '%s'",
+                                      "not an iaf report: schema is '%s', this iaf renders '%s'",
                                       schema ? schema : "(none)", IAF_REPORT_SCHEMA);
         json_decref(doc);
         return st;
@@ -115,7 +156,7 @@ int iaf_rv_estimate(const json_t *o, const char *key, double *out)
 void iaf_rv_fixed(iaf_buf *b, double v, int digits)
 {
     if (!isfinite(v)) {
-        iaf_buf_puts(b, "\xE2\x80\x93");
+        iaf_rv_puts(b, "\xE2\x80\x93");
         return;
     }
     char tmp[64];
@@ -128,7 +169,7 @@ void iaf_rv_fixed(iaf_buf *b, double v, int digits)
             if (*q >= '1' && *q <= '9') zero = 0;
         if (zero) p++;
     }
-    iaf_buf_puts(b, p);
+    iaf_rv_puts(b, p);
 }
 
 void iaf_rv_signed(iaf_buf *b, double v, int digits)
@@ -139,7 +180,7 @@ void iaf_rv_signed(iaf_buf *b, double v, int digits)
         int nonzero = 0;
         for (const char *q = tmp; *q; q++)
             if (*q >= '1' && *q <= '9') nonzero = 1;
-        if (nonzero && v > 0) iaf_buf_puts(b, "+");
+        if (nonzero && v > 0) iaf_rv_puts(b, "+");
     }
     iaf_rv_fixed(b, v, digits);
 }
@@ -147,7 +188,7 @@ void iaf_rv_signed(iaf_buf *b, double v, int digits)
 void iaf_rv_count(iaf_buf *b, double v)
 {
     if (!isfinite(v)) {
-        iaf_buf_puts(b, "\xE2\x80\x93");
+        iaf_rv_puts(b, "\xE2\x80\x93");
         return;
     }
     if (v != floor(v) || fabs(v) >= 1e18) {
@@ -157,17 +198,17 @@ void iaf_rv_count(iaf_buf *b, double v)
     char digits[32];
     snprintf(digits, sizeof digits, "%.0f", fabs(v));
     size_t n = strlen(digits);
-    if (v < 0) iaf_buf_puts(b, "-");
+    if (v < 0) iaf_rv_puts(b, "-");
     for (size_t i = 0; i < n; i++) {
-        if (i && (n - i) % 3 == 0) iaf_buf_puts(b, ",");
-        iaf_buf_append(b, digits + i, 1);
+        if (i && (n - i) % 3 == 0) iaf_rv_puts(b, ",");
+        iaf_rv_append(b, digits + i, 1);
     }
 }
 
 void iaf_rv_pct(iaf_buf *b, double v)
 {
     iaf_rv_fixed(b, isfinite(v) ? v * 100.0 : v, 2);
-    if (isfinite(v)) iaf_buf_puts(b, "%");
+    if (isfinite(v)) iaf_rv_puts(b, "%");
 }
 
 int iaf_rv_metric_digits(const char *name)
@@ -181,7 +222,249 @@ int iaf_rv_metric_digits(const char *name)
     return 4;
 }
 
-void iaf_rv_metric(iaf_buf *b, double v)
+/* An id made of [A-Za-z0-9_.-]; when the source id had other characters
+ * a hash keeps distinct ids distinct. */
+void iaf_rv_anchor(iaf_buf *b, const char *prefix, const char *id)
 {
-    iaf_rv_fixed(b, v, isfinite(v) && fabs(v) >= 10 ? 2 : 4);
+    iaf_rv_puts(b, prefix);
+    if (!id || !*id) {
+        iaf_rv_puts(b, "unnamed");
+        return;
+    }
+    int changed = 0;
+    for (const char *p = id; *p; p++) {
+        char ch = *p;
+        int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                 ch == '_' || ch == '-' || ch == '.';
+        if (!ok) changed = 1;
+        iaf_rv_append(b, ok ? p : "_", 1);
+    }
+    if (changed) iaf_rv_printf(b, "-%08x", (unsigned)(iaf_hash(id, strlen(id)) & 0xffffffffu));
+}
+
+void iaf_rv_interval_text(iaf_buf *b, double lo, double hi, int digits)
+{
+    iaf_rv_puts(b, "[");
+    iaf_rv_fixed(b, lo, digits);
+    iaf_rv_puts(b, ", ");
+    iaf_rv_fixed(b, hi, digits);
+    iaf_rv_puts(b, "]");
+}
+
+const char *iaf_rv_metric_label(const char *m)
+{
+    static const char *const names[][2] = {
+        {"tvd", "TVD"},
+        {"tvd_joint", "TVD (joint)"},
+        {"tvd_x", "TVD of the first marginal"},
+        {"tvd_y", "TVD of the second marginal"},
+        {"cond_tvd_y_given_x", "conditional TVD"},
+        {"cond_tvd_x_given_y", "conditional TVD, reversed"},
+        {"max_cell_pp", "largest cell difference (pp)"},
+        {"hellinger", "Hellinger distance"},
+        {"js_distance", "Jensen-Shannon distance"},
+        {"retention", "retention"},
+        {"footprint", "footprint"},
+        {"noise_floor", "noise floor of the TVD"},
+        {"flattening_pooled", "pooled flattening"},
+        {"flattening_mean", "mean flattening"},
+        {"segregation_retention", "segregation retention"},
+        {"violations", "violations"},
+        {"share", "share"},
+        {"outside_window", "outside the age window"},
+    };
+    if (!m) return "";
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(m, names[i][0])) return names[i][1];
+    return m;
+}
+
+/* "conditional TVD (sex | age_bin)" when the attribute names are known. */
+void iaf_rv_metric_name(iaf_buf *b, const char *m, const char *ax, const char *ay)
+{
+    if (m && ax && ay && !strcmp(m, "cond_tvd_y_given_x")) {
+        iaf_rv_printf(b, "conditional TVD (%s | %s)", ay, ax);
+    } else if (m && ax && ay && !strcmp(m, "cond_tvd_x_given_y")) {
+        iaf_rv_printf(b, "conditional TVD (%s | %s)", ax, ay);
+    } else if (m && ax && !strcmp(m, "tvd_x")) {
+        iaf_rv_printf(b, "TVD of %s", ax);
+    } else if (m && ay && !strcmp(m, "tvd_y")) {
+        iaf_rv_printf(b, "TVD of %s", ay);
+    } else {
+        iaf_rv_puts(b, iaf_rv_metric_label(m));
+    }
+}
+
+const json_t *iaf_rv_find_check(const json_t *doc, const char *id)
+{
+    json_t *checks = iaf_rv_arr(doc, "checks");
+    size_t i;
+    json_t *k;
+    if (!id) return NULL;
+    json_array_foreach(checks, i, k)
+    {
+        const char *kid = iaf_rv_str(k, "id");
+        if (kid && !strcmp(kid, id)) return k;
+    }
+    return NULL;
+}
+
+const json_t *iaf_rv_find_by_id(const json_t *doc, const char *list, const char *id)
+{
+    json_t *a = iaf_rv_arr(doc, list);
+    size_t i;
+    json_t *k;
+    if (!id) return NULL;
+    json_array_foreach(a, i, k)
+    {
+        const char *kid = iaf_rv_str(k, "id");
+        if (kid && !strcmp(kid, id)) return k;
+    }
+    return NULL;
+}
+
+/* The names of a check's first two attributes. */
+void iaf_rv_attr_names(const json_t *chk, const char **ax, const char **ay)
+{
+    json_t *attrs = iaf_rv_arr(chk, "attributes");
+    *ax = iaf_rv_str(json_array_get(attrs, 0), "name");
+    *ay = iaf_rv_str(json_array_get(attrs, 1), "name");
+}
+
+/* The verdict of a check or variant: a string, or an object with a
+ * "verdict" member (the contract's verdict object). */
+const char *iaf_rv_verdict(const json_t *o, const json_t **vobj)
+{
+    json_t *v = json_is_object(o) ? json_object_get(o, "verdict") : NULL;
+    if (vobj) *vobj = json_is_object(v) ? v : NULL;
+    if (json_is_string(v)) return json_string_value(v);
+    if (json_is_object(v)) return iaf_rv_str(v, "verdict");
+    return NULL;
+}
+
+const char *iaf_rv_diagnosis(const json_t *o)
+{
+    const json_t *v;
+    const char *d = iaf_rv_str(o, "diagnosis");
+    if (d) return d;
+    iaf_rv_verdict(o, &v);
+    return v ? iaf_rv_str(v, "diagnosis") : NULL;
+}
+
+double iaf_rv_resnum(const json_t *o, const char *key)
+{
+    double v;
+    if (iaf_rv_num(o, key, &v)) return v;
+    return iaf_rv_numv(iaf_rv_obj(o, "result"), key);
+}
+
+/* Rule checks: the outcome of the first rule or expectation. */
+static void rule_key(const json_t *chk, iaf_rv_keynum *k)
+{
+    const json_t *v = json_array_get(iaf_rv_arr(chk, "variants"), 0);
+    if (!v) v = chk;
+    const json_t *r = iaf_rv_obj(v, "rule"), *e = iaf_rv_obj(v, "expectation"),
+                 *a = iaf_rv_obj(v, "age_profile");
+    if (a && !r && !e) {
+        k->metric = "outside_window";
+        k->est = iaf_rv_resnum(a, "outside_window");
+        k->lo = iaf_rv_resnum(a, "outside_lo");
+        k->hi = iaf_rv_resnum(a, "outside_hi");
+    } else if (r) {
+        k->metric = "violations";
+        k->est = iaf_rv_resnum(r, "violations");
+        k->of = iaf_rv_resnum(r, "antecedent");
+    } else if (e) {
+        k->metric = "share";
+        k->est = iaf_rv_resnum(e, "estimate");
+        k->lo = iaf_rv_resnum(e, "ci_lo");
+        k->hi = iaf_rv_resnum(e, "ci_hi");
+        k->exp_lo = iaf_rv_resnum(e, "expected_lo");
+        k->exp_hi = iaf_rv_resnum(e, "expected_hi");
+    }
+}
+
+void iaf_rv_key(const json_t *h, const json_t *chk, iaf_rv_keynum *k)
+{
+    const char *kind = iaf_rv_str(h, "kind");
+    json_t *m = iaf_rv_obj(chk, "metrics");
+    if (!m) m = iaf_rv_obj(json_array_get(iaf_rv_arr(chk, "variants"), 0), "metrics");
+    k->metric = iaf_rv_str(h, "key_metric");
+    k->est = iaf_rv_numv(h, "key_estimate");
+    k->lo = iaf_rv_numv(h, "key_lo");
+    k->hi = iaf_rv_numv(h, "key_hi");
+    k->floor = k->of = k->exp_lo = k->exp_hi = NAN;
+    if (!k->metric) {
+        if (kind && !strcmp(kind, "marginal"))
+            k->metric = "tvd";
+        else if (kind && !strcmp(kind, "joint"))
+            k->metric = "cond_tvd_y_given_x";
+        else if (kind && !strcmp(kind, "rule")) {
+            rule_key(chk, k);
+            return;
+        } else
+            return;
+    }
+    /* tvd is tvd_joint under another name (report-schema.md) */
+    const char *mname = !strcmp(k->metric, "tvd") ? "tvd_joint" : k->metric;
+    if (!isfinite(k->est)) {
+        if (!iaf_rv_num(h, k->metric, &k->est) && !iaf_rv_estimate(m, mname, &k->est)) k->est = NAN;
+    }
+    if (!isfinite(k->lo) || !isfinite(k->hi)) {
+        if (!iaf_rv_interval(m, mname, &k->lo, &k->hi)) k->lo = k->hi = NAN;
+    }
+    if (!strcmp(mname, "tvd_joint"))
+        k->floor = iaf_rv_numv(h, "noise_floor");
+    else if (!strncmp(mname, "cond_tvd", 8))
+        k->floor = iaf_rv_numv(m, "cond_noise_floor");
+}
+
+void iaf_rv_key_text(iaf_buf *b, const iaf_rv_keynum *k, const char *ax, const char *ay)
+{
+    if (!k->metric || !isfinite(k->est)) {
+        iaf_rv_puts(b, DASH);
+        return;
+    }
+    if (!strcmp(k->metric, "violations")) {
+        iaf_rv_puts(b, "violations ");
+        iaf_rv_count(b, k->est);
+        if (isfinite(k->of)) {
+            iaf_rv_puts(b, " of ");
+            iaf_rv_count(b, k->of);
+        }
+        return;
+    }
+    int d = iaf_rv_metric_digits(k->metric);
+    iaf_rv_metric_name(b, k->metric, ax, ay);
+    iaf_rv_puts(b, " ");
+    iaf_rv_fixed(b, k->est, d);
+    if (isfinite(k->lo) && isfinite(k->hi)) {
+        iaf_rv_puts(b, " ");
+        iaf_rv_interval_text(b, k->lo, k->hi, d);
+    }
+    if (isfinite(k->exp_lo) && isfinite(k->exp_hi)) {
+        iaf_rv_puts(b, ", expected ");
+        iaf_rv_interval_text(b, k->exp_lo, k->exp_hi, d);
+    }
+}
+
+static const char *const kind_order[] = {"marginal", "joint", "flattening", "rule"};
+
+const char *iaf_rv_kind_name(int rank)
+{
+    return rank >= 0 && rank < 4 ? kind_order[rank] : "other";
+}
+
+int iaf_rv_kind_rank(const char *k)
+{
+    for (int i = 0; i < 4; i++)
+        if (k && !strcmp(k, kind_order[i])) return i;
+    return 4;
+}
+
+const char *iaf_rv_kind_title(int rank)
+{
+    static const char *const t[] = {"Marginal checks", "Joint checks", "Flattening checks",
+                                    "Rule checks", "Other checks"};
+    return t[rank];
 }

@@ -14,6 +14,20 @@
 
 #include "util/util.h"
 
+/* Appending with a sticky failure flag. The renderers append thousands of
+ * small pieces; checking each would bury the layout, so a failed append (out
+ * of memory) is remembered for the calling thread and checked once at the
+ * end of a render. */
+void iaf_rv_oom_reset(void);
+int iaf_rv_oom_failed(void);
+void iaf_rv_puts(iaf_buf *b, const char *s);
+void iaf_rv_append(iaf_buf *b, const void *p, size_t n);
+void iaf_rv_printf(iaf_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
 /* Parse report.json text; a syntax error or a document that is not an
  * iaf-report/1 object becomes a located error. *out is owned by the caller
  * (json_decref). */
@@ -23,8 +37,8 @@ const char *iaf_rv_str(const json_t *o, const char *key); /* NULL unless a strin
 /* 1 and *out when o[key] is a finite number, else 0. */
 int iaf_rv_num(const json_t *o, const char *key, double *out);
 double iaf_rv_numv(const json_t *o, const char *key); /* NAN when absent */
-json_t *iaf_rv_obj(const json_t *o, const char *key);  /* NULL unless an object */
-json_t *iaf_rv_arr(const json_t *o, const char *key);  /* NULL unless an array */
+json_t *iaf_rv_obj(const json_t *o, const char *key); /* NULL unless an object */
+json_t *iaf_rv_arr(const json_t *o, const char *key); /* NULL unless an array */
 int iaf_rv_bool(const json_t *o, const char *key, int *out);
 
 /* An interval for the quantity `key` of o, in any of the shapes the
@@ -46,11 +60,53 @@ void iaf_rv_signed(iaf_buf *b, double v, int digits);
 void iaf_rv_count(iaf_buf *b, double v);
 /* A share in [0, 1] as a percentage with two decimals ("12.34%"). */
 void iaf_rv_pct(iaf_buf *b, double v);
-/* A metric value: four decimals below 10, else two. */
-void iaf_rv_metric(iaf_buf *b, double v);
 
 /* Digits used for a metric by name: retention and footprint get three,
  * *_pp two, everything else four. */
 int iaf_rv_metric_digits(const char *name);
+
+/* ----- the document: lookups shared by the HTML and Markdown renderers */
+
+/* o[key], or o.result[key] (rule checks keep their outcome in "result"). */
+double iaf_rv_resnum(const json_t *o, const char *key);
+
+/* The check, reference, disclosure... with this id in doc[list]. */
+const json_t *iaf_rv_find_check(const json_t *doc, const char *id);
+const json_t *iaf_rv_find_by_id(const json_t *doc, const char *list, const char *id);
+/* The names of a check's first two attributes (NULL when absent). */
+void iaf_rv_attr_names(const json_t *chk, const char **ax, const char **ay);
+/* The verdict of a check, headline row or variant: a string member, or the
+ * "verdict" of a verdict object (returned in *vobj when vobj is given). */
+const char *iaf_rv_verdict(const json_t *o, const json_t **vobj);
+const char *iaf_rv_diagnosis(const json_t *o);
+
+/* The number a headline row leads with: key_metric/key_estimate/key_lo/
+ * key_hi when the report has them, else the kind's first screening metric
+ * (tvd for marginal, cond_tvd_y_given_x for joint) with the interval from
+ * the check's metrics.intervals; floor is the metric's noise floor. Rule
+ * checks give "violations" (of the rows meeting the rule's condition) or
+ * "share" (an expectation: estimate, interval and expected interval). */
+typedef struct iaf_rv_keynum {
+    const char *metric;
+    double est, lo, hi, floor;
+    double of;             /* violations: of this many rows meeting the condition */
+    double exp_lo, exp_hi; /* share: the expected interval */
+} iaf_rv_keynum;
+void iaf_rv_key(const json_t *h, const json_t *chk, iaf_rv_keynum *k);
+/* "conditional TVD (sex | age_bin) 0.0123 [0.0100, 0.0150]" or an en dash. */
+void iaf_rv_key_text(iaf_buf *b, const iaf_rv_keynum *k, const char *ax, const char *ay);
+
+const char *iaf_rv_metric_label(const char *m);
+void iaf_rv_metric_name(iaf_buf *b, const char *m, const char *ax, const char *ay);
+void iaf_rv_interval_text(iaf_buf *b, double lo, double hi, int digits);
+/* An HTML id from prefix + id: [A-Za-z0-9_.-] kept, anything else
+ * replaced, plus a hash of the original when something was replaced. */
+void iaf_rv_anchor(iaf_buf *b, const char *prefix, const char *id);
+
+/* Kinds in headline order: 0 marginal, 1 joint, 2 flattening, 3 rule,
+ * 4 anything else. */
+int iaf_rv_kind_rank(const char *kind);
+const char *iaf_rv_kind_name(int rank);
+const char *iaf_rv_kind_title(int rank); /* "Marginal checks", ... */
 
 #endif

@@ -1,0 +1,2756 @@
+/* src/report/html.c - report.html from report.json; see html.h.
+ *
+ * The page follows the issue's order: headline (one table per kind of
+ * check, marginal before joint), one panel per check, provenance,
+ * reproducibility. Large taxonomies are folded to the categories that
+ * contribute most plus one "rest" row, so the page stays readable at
+ * 2,000+ categories; cells.csv keeps every cell. */
+#include "report/html.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/rview.h"
+#include "report/svg.h"
+
+#define P(s) iaf_rv_puts(c->out, (s))
+#define PF(...) iaf_rv_printf(c->out, __VA_ARGS__)
+#define DASH "\xE2\x80\x93"
+#define TIMES " \xC3\x97 "
+
+enum {
+    ROW_LIMIT = 40, /* heat-map rows shown in full up to this many categories */
+    ROW_KEEP = 30,  /* beyond it: this many by contribution, then "rest" */
+    COL_LIMIT = 24,
+    COL_KEEP = 16,
+    PROFILES = 3, /* conditional profiles drawn per joint check */
+    PROFILE_TABLE = 10,
+    PROFILE_LIMIT = 20,
+    PROFILE_KEEP = 15,
+    TOP_CELLS = 10,  /* largest differences listed per check */
+    FLAT_LIMIT = 40, /* dominated categories shown in full up to this many */
+    FLAT_KEEP = 30,
+    MARGINAL_TABLE = 40,
+    MAX_GRID = 4000000 /* cells; beyond this no heat map is drawn */
+};
+
+typedef struct hctx {
+    iaf_buf *out;
+    iaf_svg svg;
+    const json_t *doc;
+    int ivcols; /* the metrics table being written has interval columns */
+} hctx;
+
+/* ---------------------------------------------------------------- text */
+
+/* Which language a label is in, so that :lang() picks the right CJK font
+ * (Han characters differ between Korean and Japanese typefaces). */
+static const char *lang_of(const char *s)
+{
+    int ko = 0;
+    if (!s) return NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned cp = *p;
+        int n = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
+        if (n == 3 && p[1] && p[2])
+            cp = ((cp & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+        if ((cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x31F0 && cp <= 0x31FF) ||
+            (cp >= 0xFF66 && cp <= 0xFF9F))
+            return "ja";
+        if ((cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0x1100 && cp <= 0x11FF) ||
+            (cp >= 0x3130 && cp <= 0x318F))
+            ko = 1;
+        for (int i = 0; i < n && *p; i++)
+            p++;
+    }
+    return ko ? "ko" : NULL;
+}
+
+/* A caption as wide as the chart above it (at least 20em), so that charts
+ * side by side keep their own columns. */
+static void figcaption(hctx *c)
+{
+    /* widths in steps of 40 px: the page has no inline styles (CSS rules
+     * w8..w32 are in the style sheet) */
+    double w = c->svg.width;
+    int step = w > 0 && w < 1e6 ? (int)ceil(w / 40) : 8;
+    PF("<figcaption class=\"w%d\">", step < 8 ? 8 : step > 32 ? 32 : step);
+}
+
+/* s cut to at most max characters, with an ellipsis. Characters are
+ * counted as written, entities at their full length (validators measure
+ * the source text). */
+static void title_text(hctx *c, const char *s, size_t max)
+{
+    size_t cost = 0, i = 0, cut = 0, total = 0;
+    for (size_t k = 0; s[k]; k++) {
+        unsigned char ch = (unsigned char)s[k];
+        if ((ch & 0xC0) == 0x80) continue;
+        total += ch == '&' ? 5 : ch == '<' || ch == '>' ? 4 : ch == '"' ? 6 : ch == '\'' ? 5 : 1;
+    }
+    if (total <= max) {
+        iaf_svg_escape(c->out, s);
+        return;
+    }
+    for (; s[i]; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if ((ch & 0xC0) == 0x80) continue;
+        size_t w = ch == '&' ? 5 : ch == '<' || ch == '>' ? 4 : ch == '"' ? 6 : ch == '\'' ? 5 : 1;
+        if (cost + w > max - 1) break;
+        cost += w;
+        cut = i + 1;
+        while (s[cut] && ((unsigned char)s[cut] & 0xC0) == 0x80)
+            cut++;
+    }
+    iaf_svg_escape_n(c->out, s, cut);
+    P("\xE2\x80\xA6");
+}
+
+static void txt(hctx *c, const char *s)
+{
+    iaf_svg_escape(c->out, s);
+}
+
+static void ltxt(hctx *c, const char *s)
+{
+    const char *l = lang_of(s);
+    if (l) PF("<span lang=\"%s\">", l);
+    txt(c, s);
+    if (l) P("</span>");
+}
+
+/* Text or an en dash for NULL. */
+static void ltxt_or(hctx *c, const char *s, const char *none)
+{
+    if (s)
+        ltxt(c, s);
+    else
+        P(none);
+}
+
+static void href(hctx *c, const char *prefix, const char *id)
+{
+    P("<a href=\"#");
+    iaf_rv_anchor(c->out, prefix, id);
+    P("\">");
+    ltxt(c, id);
+    P("</a>");
+}
+
+/* External links are plain anchors: nothing is fetched when the page is
+ * opened, and the address stays visible when printed. */
+static void url_link(hctx *c, const char *url)
+{
+    if (!url) return;
+    int web = !strncmp(url, "https://", 8) || !strncmp(url, "http://", 7);
+    if (web) {
+        P("<a class=\"url\" href=\"");
+        txt(c, url);
+        P("\" rel=\"noreferrer\">");
+    }
+    txt(c, url);
+    if (web) P("</a>");
+}
+
+/* <td class="num" data-v="raw">formatted</td>; data-v lets the table sort by
+ * the number rather than its text. */
+static void td_num(hctx *c, double v, int digits)
+{
+    if (!isfinite(v)) {
+        P("<td class=\"num\">" DASH "</td>");
+        return;
+    }
+    char raw[40];
+    iaf_fmt_f64(raw, v);
+    PF("<td class=\"num\" data-v=\"%s\">", raw);
+    iaf_rv_fixed(c->out, v, digits);
+    P("</td>");
+}
+
+static void td_pct(hctx *c, double v)
+{
+    if (!isfinite(v)) {
+        P("<td class=\"num\">" DASH "</td>");
+        return;
+    }
+    char raw[40];
+    iaf_fmt_f64(raw, v);
+    PF("<td class=\"num\" data-v=\"%s\">", raw);
+    iaf_rv_pct(c->out, v);
+    P("</td>");
+}
+
+static void td_pp(hctx *c, double v)
+{
+    if (!isfinite(v)) {
+        P("<td class=\"num\">" DASH "</td>");
+        return;
+    }
+    char raw[40];
+    iaf_fmt_f64(raw, v);
+    PF("<td class=\"num\" data-v=\"%s\">", raw);
+    iaf_rv_signed(c->out, v, 2);
+    P("</td>");
+}
+
+static void td_count(hctx *c, double v)
+{
+    if (!isfinite(v)) {
+        P("<td class=\"num\">" DASH "</td>");
+        return;
+    }
+    char raw[40];
+    iaf_fmt_f64(raw, v);
+    PF("<td class=\"num\" data-v=\"%s\">", raw);
+    iaf_rv_count(c->out, v);
+    P("</td>");
+}
+
+static void td_text(hctx *c, const char *s)
+{
+    P("<td>");
+    ltxt_or(c, s, DASH);
+    P("</td>");
+}
+
+/* -------------------------------------------------------- metric names */
+
+/* --------------------------------------------------------- the document */
+
+static void badge(hctx *c, const char *v)
+{
+    const char *cls = !v                           ? "pending"
+                      : !strcmp(v, "PASS")         ? "pass"
+                      : !strcmp(v, "FLAG")         ? "flag"
+                      : !strcmp(v, "INCONCLUSIVE") ? "inconclusive"
+                                                   : "other";
+    PF("<span class=\"v v-%s\">", cls);
+    if (v)
+        txt(c, v);
+    else
+        P("pending");
+    P("</span>");
+}
+
+/* ------------------------------------------------------------ the cells */
+
+typedef struct grid {
+    size_t nx, ny;
+    const char **xl, **yl; /* borrowed from the document */
+    size_t capx, capy;
+    double *s, *r, *lo, *hi; /* nx * ny; NAN where the report has no cell */
+    const char **state;      /* NULL = compared */
+    int has_y;
+    iaf_strmap mx, my;
+} grid;
+
+static void grid_free(grid *g)
+{
+    free(g->xl);
+    free(g->yl);
+    free(g->s);
+    free(g->r);
+    free(g->lo);
+    free(g->hi);
+    free((void *)g->state);
+    iaf_strmap_free(&g->mx);
+    iaf_strmap_free(&g->my);
+    memset(g, 0, sizeof *g);
+}
+
+static const char *cell_label(const json_t *cell, const char *key)
+{
+    const char *s = iaf_rv_str(cell, key);
+    return s ? s : "(missing)";
+}
+
+static int intern(iaf_strmap *m, const char ***labels, size_t *cap, size_t *n, const char *s)
+{
+    size_t before = iaf_strmap_size(m);
+    int64_t id = iaf_strmap_intern(m, s, strlen(s));
+    if (id < 0) return -1;
+    if (iaf_strmap_size(m) > before) {
+        if (IAF_GROW(*labels, *cap, *n + 1) != 0) return -1;
+        (*labels)[(*n)++] = s;
+    }
+    return 0;
+}
+
+/* The difference interval of a cell in pp, if the report has one. */
+static int cell_interval(const json_t *cell, double *lo, double *hi)
+{
+    return iaf_rv_interval(cell, "diff_pp", lo, hi) || iaf_rv_interval(cell, "diff", lo, hi);
+}
+
+/* 0 ok, 1 nothing to show, -1 out of memory */
+static int grid_build(grid *g, const json_t *cells)
+{
+    memset(g, 0, sizeof *g);
+    size_t i;
+    json_t *cell;
+    if (!json_is_array(cells) || json_array_size(cells) == 0) return 1;
+    json_array_foreach(cells, i, cell)
+    {
+        if (intern(&g->mx, &g->xl, &g->capx, &g->nx, cell_label(cell, "x")) != 0) return -1;
+        if (json_object_get(cell, "y")) {
+            g->has_y = 1;
+            if (intern(&g->my, &g->yl, &g->capy, &g->ny, cell_label(cell, "y")) != 0) return -1;
+        }
+    }
+    if (!g->has_y) {
+        static const char *const one = "";
+        g->ny = 1;
+        g->yl = malloc(sizeof *g->yl);
+        if (!g->yl) return -1;
+        g->yl[0] = one;
+    }
+    if (g->nx > MAX_GRID / g->ny) return 1;
+    size_t n = g->nx * g->ny;
+    g->s = iaf_malloc(n * sizeof *g->s);
+    g->r = iaf_malloc(n * sizeof *g->r);
+    g->lo = iaf_malloc(n * sizeof *g->lo);
+    g->hi = iaf_malloc(n * sizeof *g->hi);
+    g->state = iaf_calloc(n, sizeof *g->state);
+    if (!g->s || !g->r || !g->lo || !g->hi || !g->state) return -1;
+    for (size_t k = 0; k < n; k++)
+        g->s[k] = g->r[k] = g->lo[k] = g->hi[k] = NAN;
+    json_array_foreach(cells, i, cell)
+    {
+        const char *xs = cell_label(cell, "x");
+        size_t x = (size_t)iaf_strmap_find(&g->mx, xs, strlen(xs)), y = 0;
+        if (g->has_y) {
+            if (!json_object_get(cell, "y")) continue;
+            const char *ys = cell_label(cell, "y");
+            y = (size_t)iaf_strmap_find(&g->my, ys, strlen(ys));
+        }
+        size_t k = x * g->ny + y;
+        g->s[k] = iaf_rv_numv(cell, "synthetic_share");
+        g->r[k] = iaf_rv_numv(cell, "reference_share");
+        const char *st = iaf_rv_str(cell, "state");
+        g->state[k] = st && strcmp(st, "ok") != 0 ? st : NULL;
+        double lo, hi;
+        if (cell_interval(cell, &lo, &hi)) {
+            g->lo[k] = lo;
+            g->hi[k] = hi;
+        }
+    }
+    return 0;
+}
+
+static int compared(const grid *g, size_t k)
+{
+    return !g->state[k] && isfinite(g->s[k]) && isfinite(g->r[k]);
+}
+
+/* Which categories to show: all when there are at most `limit`, else the
+ * `keep` with the largest contribution (ties: first in report order), in
+ * decreasing contribution, and a "rest" for the others. */
+typedef struct fold {
+    size_t n;     /* shown individually */
+    size_t *idx;  /* their original indices, in display order */
+    size_t nrest; /* folded into "rest" */
+    long *pos;    /* original index -> display index (n = rest) */
+    char *rest_label;
+} fold;
+
+typedef struct ranked {
+    double v;
+    size_t i;
+} ranked;
+
+static int ranked_cmp(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->v != y->v) return x->v > y->v ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static void fold_free(fold *f)
+{
+    free(f->idx);
+    free(f->pos);
+    free(f->rest_label);
+    memset(f, 0, sizeof *f);
+}
+
+static int fold_choose(const double *contrib, size_t n, size_t limit, size_t keep, fold *f)
+{
+    memset(f, 0, sizeof *f);
+    f->idx = iaf_malloc((n ? n : 1) * sizeof *f->idx);
+    f->pos = iaf_malloc((n ? n : 1) * sizeof *f->pos);
+    if (!f->idx || !f->pos) return -1;
+    if (n <= limit) {
+        for (size_t i = 0; i < n; i++)
+            f->idx[i] = i, f->pos[i] = (long)i;
+        f->n = n;
+        return 0;
+    }
+    ranked *rk = iaf_malloc(n * sizeof *rk);
+    if (!rk) return -1;
+    for (size_t i = 0; i < n; i++)
+        rk[i] = (ranked){isfinite(contrib[i]) ? contrib[i] : -1, i};
+    qsort(rk, n, sizeof *rk, ranked_cmp);
+    f->n = keep;
+    f->nrest = n - keep;
+    for (size_t i = 0; i < n; i++)
+        f->pos[i] = (long)keep;
+    for (size_t i = 0; i < keep; i++) {
+        f->idx[i] = rk[i].i;
+        f->pos[rk[i].i] = (long)i;
+    }
+    free(rk);
+    iaf_buf lab = {0};
+    iaf_rv_puts(&lab, "rest: ");
+    iaf_rv_count(&lab, (double)f->nrest);
+    iaf_rv_puts(&lab, " more categories");
+    f->rest_label = lab.data;
+    return lab.data ? 0 : -1;
+}
+
+/* Shares of the displayed (possibly folded) table; rows are x, or y when
+ * transposed. Folded cells sum the compared cells they hold. */
+typedef struct shown {
+    size_t nr, nc;
+    const char **rl, **cl;
+    double *s, *r;
+    const char **state;
+} shown;
+
+static void shown_free(shown *v)
+{
+    free(v->rl);
+    free(v->cl);
+    free(v->s);
+    free(v->r);
+    free((void *)v->state);
+    memset(v, 0, sizeof *v);
+}
+
+static int shown_build(const grid *g, int transpose, const fold *fr, const fold *fc, shown *v)
+{
+    memset(v, 0, sizeof *v);
+    v->nr = fr->n + (fr->nrest ? 1 : 0);
+    v->nc = fc->n + (fc->nrest ? 1 : 0);
+    v->rl = iaf_malloc(v->nr * sizeof *v->rl);
+    v->cl = iaf_malloc(v->nc * sizeof *v->cl);
+    v->s = iaf_calloc(v->nr * v->nc, sizeof *v->s);
+    v->r = iaf_calloc(v->nr * v->nc, sizeof *v->r);
+    v->state = iaf_calloc(v->nr * v->nc, sizeof *v->state);
+    size_t *cnt = iaf_calloc(v->nr * v->nc, sizeof *cnt);
+    if (!v->rl || !v->cl || !v->s || !v->r || !v->state || !cnt) {
+        free(cnt);
+        return -1;
+    }
+    const char **rows = transpose ? g->yl : g->xl, **cols = transpose ? g->xl : g->yl;
+    for (size_t i = 0; i < fr->n; i++)
+        v->rl[i] = rows[fr->idx[i]];
+    if (fr->nrest) v->rl[fr->n] = fr->rest_label;
+    for (size_t j = 0; j < fc->n; j++)
+        v->cl[j] = cols[fc->idx[j]];
+    if (fc->nrest) v->cl[fc->n] = fc->rest_label;
+    for (size_t x = 0; x < g->nx; x++)
+        for (size_t y = 0; y < g->ny; y++) {
+            size_t k = x * g->ny + y;
+            size_t i = (size_t)(transpose ? fr->pos[y] : fr->pos[x]);
+            size_t j = (size_t)(transpose ? fc->pos[x] : fc->pos[y]);
+            size_t d = i * v->nc + j;
+            int single = (i < fr->n) && (j < fc->n);
+            if (compared(g, k)) {
+                v->s[d] += g->s[k];
+                v->r[d] += g->r[k];
+                cnt[d]++;
+            } else if (single) {
+                v->state[d] = g->state[k] ? g->state[k] : "absent";
+            }
+        }
+    for (size_t d = 0; d < v->nr * v->nc; d++)
+        if (!cnt[d]) {
+            v->s[d] = v->r[d] = NAN;
+            if (!v->state[d]) v->state[d] = "absent";
+        }
+    free(cnt);
+    return 0;
+}
+
+/* ------------------------------------------------------------- the page */
+
+static const char css[] =
+    ":root{--fg:#1a202c;--muted:#4a5568;--line:#cbd5e0;--bg-soft:#f7fafc}\n"
+    "html{-webkit-text-size-adjust:100%}\n"
+    "body{margin:0 auto;max-width:1100px;padding:1.5rem 1.25rem 3rem;color:var(--fg);"
+    "background:#fff;line-height:1.45;font-size:15px;"
+    "font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,"
+    "\"Noto Sans\",\"Noto Sans CJK KR\",\"Noto Sans KR\",\"Apple SD Gothic Neo\",\"Malgun Gothic\","
+    "\"Noto Sans CJK JP\",\"Hiragino Sans\",\"Yu Gothic\",Meiryo,sans-serif}\n"
+    ":lang(ja){font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,\"Noto Sans\","
+    "\"Noto Sans CJK JP\",\"Noto Sans JP\",\"Hiragino Sans\",\"Yu Gothic\",Meiryo,"
+    "\"Noto Sans CJK KR\",sans-serif}\n"
+    "h1{font-size:1.6rem;margin:0 0 .3rem}h2{font-size:1.3rem;margin:2.2rem 0 .6rem;"
+    "border-bottom:2px solid var(--line);padding-bottom:.2rem}\n"
+    "h3{font-size:1.12rem;margin:0 0 .4rem}h4{font-size:.98rem;margin:1.2rem 0 .4rem}\n"
+    "p{margin:.4rem "
+    "0}.muted,.note{color:var(--muted)}small{font-weight:normal;color:var(--muted)}\n"
+    "a{color:#2b6cb0}code,.mono{font-family:ui-monospace,\"DejaVu Sans Mono\",Menlo,Consolas,"
+    "monospace;font-size:.88em}td.mono{word-break:break-all;min-width:12em}\n"
+    "pre{white-space:pre-wrap;word-break:break-all;background:var(--bg-soft);padding:.5rem .7rem;"
+    "border:1px solid var(--line)}\n"
+    "nav.toc{font-size:.9rem;background:var(--bg-soft);border:1px solid var(--line);"
+    "padding:.4rem .8rem;margin:1rem 0}nav.toc ol{margin:.2rem 0;padding-left:1.3rem;"
+    "columns:2 18rem}\n"
+    "table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.88rem}caption{text-align:left;"
+    "font-weight:600;padding:.2rem 0}\n"
+    "th,td{border-bottom:1px solid var(--line);padding:.25rem .5rem;text-align:left;"
+    "vertical-align:top}th{background:var(--bg-soft)}td.num,th.num{text-align:right;"
+    "font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+    "tfoot td{font-style:italic;color:var(--muted)}table.headline td{overflow-wrap:anywhere}\n"
+    "th button.sort{all:inherit;cursor:pointer;padding:0}th button.sort::after{content:\" \\2195\";"
+    "color:#a0aec0}\n"
+    "th[aria-sort=ascending] button.sort::after{content:\" \\2191\"}"
+    "th[aria-sort=descending] button.sort::after{content:\" \\2193\"}\n"
+    ".v{display:inline-block;padding:0 .45rem;border-radius:.25rem;font-weight:700;"
+    "font-size:.8rem;letter-spacing:.02em;border:1px solid}\n"
+    ".v-pass{background:#e6f4ea;color:#1e5631;border-color:#9ccfab}"
+    ".v-flag{background:#fde2e2;color:#8a1c1c;border-color:#f1a1a1}\n"
+    ".v-inconclusive{background:#fff4d6;color:#7a4d00;border-color:#f0c36d}"
+    ".v-pending,.v-other{background:#edf2f7;color:#4a5568;border-color:#cbd5e0}\n"
+    "section.check{border-top:1px solid var(--line);padding-top:1rem;margin-top:1.6rem}\n"
+    ".verdict{border-left:4px solid var(--line);background:var(--bg-soft);padding:.4rem .8rem;"
+    "margin:.6rem 0}\n"
+    "dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.5rem 0;"
+    "font-size:.92rem}dl.meta dt{color:var(--muted)}dl.meta dd{margin:0}\n"
+    "figure{margin:.6rem 0 1rem}figcaption{font-size:.85rem;color:var(--muted);max-width:60rem}\n"
+    "svg.chart{display:block;max-width:100%;height:auto;overflow:visible}\n"
+    "svg.chart text{fill:var(--fg)}svg.chart text.axis{font-weight:600}"
+    "svg.chart text.note{fill:var(--muted)}svg.chart text.region{fill:var(--muted);"
+    "font-style:italic}\n"
+    ".charts{display:flex;flex-wrap:wrap;gap:0 2.5rem;align-items:flex-start}"
+    ".charts>figure{flex:0 1 auto;min-width:0}\n"
+    "blockquote{margin:.4rem 0 .4rem 0;padding:.2rem .8rem;border-left:3px solid var(--line);"
+    "color:#2d3748}\n"
+    ".scroll{overflow-x:auto}\n"
+    "@page{size:A4;margin:14mm}\n"
+    "@media print{body{max-width:none;padding:0;font-size:10pt}nav.toc{display:none}"
+    "a{color:inherit;text-decoration:none}section.check{break-before:page;border-top:none}"
+    "figure,svg.chart,tr,.verdict{break-inside:avoid}th button.sort::after{content:none}"
+    "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}.scroll{overflow:visible}}\n";
+
+/* Sorting only: the page is complete without it. Buttons are added here so
+ * that a page without scripts has no dead controls. */
+static const char js[] =
+    "(function(){\n"
+    "function key(r,i){var c=r.cells[i];if(!c)return '';var v=c.getAttribute('data-v');"
+    "return v!==null&&v!==''?parseFloat(v):c.textContent;}\n"
+    "document.querySelectorAll('table.sortable').forEach(function(t){\n"
+    "var ths=t.querySelectorAll('thead th');\n"
+    "ths.forEach(function(th,i){var b=document.createElement('button');b.type='button';"
+    "b.className='sort';while(th.firstChild)b.appendChild(th.firstChild);th.appendChild(b);\n"
+    "b.addEventListener('click',function(){var body=t.tBodies[0];"
+    "var rows=Array.prototype.slice.call(body.rows);\n"
+    "var dir=th.getAttribute('aria-sort')==='ascending'?-1:1;\n"
+    "ths.forEach(function(h){h.removeAttribute('aria-sort');});"
+    "th.setAttribute('aria-sort',dir>0?'ascending':'descending');\n"
+    "rows.sort(function(a,b){var x=key(a,i),y=key(b,i);"
+    "if(typeof x==='number'&&typeof y==='number')return (x-y)*dir;"
+    "if(typeof x==='number')return -1;if(typeof y==='number')return 1;"
+    "return String(x).localeCompare(String(y))*dir;});\n"
+    "rows.forEach(function(r){body.appendChild(r);});});});});\n"
+    "})();\n";
+
+static void head_section(hctx *c)
+{
+    const json_t *doc = c->doc;
+    const char *name = iaf_rv_str(doc, "name");
+    const char *desc = iaf_rv_str(doc, "description");
+    json_t *ds = iaf_rv_obj(doc, "dataset");
+    P("<header>\n<p class=\"muted\">Independence-Assumption Footprint audit</p>\n<h1>");
+    ltxt_or(c, name, "IAF audit");
+    P("</h1>\n");
+    if (desc) {
+        P("<p>");
+        ltxt(c, desc);
+        P("</p>\n");
+    }
+    if (ds) {
+        const char *t = iaf_rv_str(ds, "title"), *u = iaf_rv_str(ds, "url"),
+                   *l = iaf_rv_str(ds, "licence");
+        double rows;
+        P("<p><strong>Dataset:</strong> ");
+        ltxt_or(c, t, "(untitled)");
+        if (u) {
+            P(" &lt;");
+            url_link(c, u);
+            P("&gt;");
+        }
+        if (l) {
+            P("; licence: ");
+            ltxt(c, l);
+        }
+        if (iaf_rv_num(ds, "microdata_rows", &rows) && rows > 0) {
+            P("; microdata rows: ");
+            iaf_rv_count(c->out, rows);
+        }
+        P(".</p>\n");
+    }
+    P("</header>\n");
+}
+
+static void toc(hctx *c)
+{
+    json_t *checks = iaf_rv_arr(c->doc, "checks");
+    size_t i;
+    json_t *k;
+    P("<nav class=\"toc\" aria-label=\"Contents\"><strong>Contents</strong>\n<ol>\n"
+      "<li><a href=\"#headline\">Headline</a></li>\n");
+    json_array_foreach(checks, i, k)
+    {
+        P("<li>");
+        href(c, "check-", iaf_rv_str(k, "id"));
+        const char *title = iaf_rv_str(k, "title");
+        if (title) {
+            P(" <small>");
+            ltxt(c, title);
+            P("</small>");
+        }
+        P("</li>\n");
+    }
+    P("<li><a href=\"#provenance\">Provenance</a></li>\n"
+      "<li><a href=\"#reproducibility\">Reproducibility</a></li>\n</ol>\n</nav>\n");
+}
+
+/* One sentence per kind: how many checks, their verdicts, and the range of
+ * the key number - the paper's point (marginals align, joints may not) is
+ * read from these lines. */
+static void headline_summary(hctx *c, int rank, const json_t *hl)
+{
+    size_t n = 0, npass = 0, nflag = 0, ninc = 0, npend = 0;
+    const char *diag_names[8];
+    size_t diag_n[8], ndiag = 0;
+    double kmin = INFINITY, kmax = -INFINITY;
+    const char *kmax_check = NULL, *kmetric = NULL;
+    iaf_rv_keynum kmax_k = {0};
+    size_t i;
+    json_t *h;
+    json_array_foreach(hl, i, h)
+    {
+        if (iaf_rv_kind_rank(iaf_rv_str(h, "kind")) != rank) continue;
+        n++;
+        const char *v = iaf_rv_verdict(h, NULL);
+        if (!v)
+            npend++;
+        else if (!strcmp(v, "PASS"))
+            npass++;
+        else if (!strcmp(v, "FLAG"))
+            nflag++;
+        else
+            ninc++;
+        const char *d = iaf_rv_diagnosis(h);
+        if (d && v && strcmp(v, "PASS") != 0) {
+            size_t k = 0;
+            while (k < ndiag && strcmp(diag_names[k], d) != 0)
+                k++;
+            if (k == ndiag && ndiag < 8) {
+                diag_names[ndiag] = d;
+                diag_n[ndiag++] = 0;
+            }
+            if (k < ndiag) diag_n[k]++;
+        }
+        iaf_rv_keynum kn;
+        iaf_rv_key(h, iaf_rv_find_check(c->doc, iaf_rv_str(h, "check")), &kn);
+        if (kn.metric && isfinite(kn.est)) {
+            if (!kmetric) kmetric = kn.metric;
+            if (!strcmp(kmetric, kn.metric)) {
+                kmin = fmin(kmin, kn.est);
+                if (kn.est > kmax) {
+                    kmax = kn.est;
+                    kmax_check = iaf_rv_str(h, "check");
+                    kmax_k = kn;
+                }
+            }
+        }
+    }
+    if (!n) return;
+    PF("<p class=\"summary\" data-kind=\"%s\"><strong>%s</strong> (%zu): ",
+       rank < 4 ? iaf_rv_kind_name(rank) : "other", iaf_rv_kind_title(rank), n);
+    int any = 0;
+    if (npass) PF("%s%zu PASS", any++ ? ", " : "", npass);
+    if (nflag) PF("%s%zu FLAG", any++ ? ", " : "", nflag);
+    if (ninc) PF("%s%zu INCONCLUSIVE", any++ ? ", " : "", ninc);
+    if (npend) PF("%s%zu without a verdict", any++ ? ", " : "", npend);
+    if (ndiag) {
+        P(" (");
+        for (size_t k = 0; k < ndiag; k++) {
+            if (k) P(", ");
+            PF("%zu ", diag_n[k]);
+            txt(c, diag_names[k]);
+        }
+        P(")");
+    }
+    /* a range says something only for a distance shared by the group */
+    if (kmetric && isfinite(kmax) &&
+        (!strcmp(kmetric, "tvd") || !strncmp(kmetric, "cond_tvd", 8))) {
+        int d = iaf_rv_metric_digits(kmetric);
+        P(". ");
+        P(!strcmp(kmetric, "tvd") ? "TVD" : "Conditional TVD");
+        if (kmin < kmax) {
+            P(" from ");
+            iaf_rv_fixed(c->out, kmin, d);
+            P(" to ");
+        } else {
+            P(" ");
+        }
+        iaf_rv_fixed(c->out, kmax, d);
+        if (isfinite(kmax_k.lo) && isfinite(kmax_k.hi)) {
+            P(" ");
+            iaf_rv_interval_text(c->out, kmax_k.lo, kmax_k.hi, d);
+        }
+        if (kmax_check && kmin < kmax) {
+            P(" (largest: ");
+            href(c, "check-", kmax_check);
+            P(")");
+        }
+    }
+    P(".</p>\n");
+}
+
+static void headline(hctx *c)
+{
+    json_t *hl = iaf_rv_arr(c->doc, "headline");
+    P("<section id=\"headline\">\n<h2>Headline</h2>\n");
+    if (!hl || !json_array_size(hl)) {
+        P("<p>The report has no checks.</p>\n</section>\n");
+        return;
+    }
+    for (int rank = 0; rank < 5; rank++)
+        headline_summary(c, rank, hl);
+    for (int rank = 0; rank < 5; rank++) {
+        size_t i, n = 0;
+        json_t *h;
+        json_array_foreach(hl, i, h) n += iaf_rv_kind_rank(iaf_rv_str(h, "kind")) == rank;
+        if (!n) continue;
+        PF("<div class=\"scroll\"><table class=\"headline sortable\" id=\"headline-%s\">\n"
+           "<caption>%s</caption>\n<thead><tr><th scope=\"col\">check</th>"
+           "<th scope=\"col\">attributes</th><th scope=\"col\">reference</th>"
+           "<th scope=\"col\">universe</th><th scope=\"col\">verdict</th>"
+           "<th scope=\"col\">diagnosis</th><th scope=\"col\">key number [95%% interval]</th>"
+           "<th scope=\"col\" class=\"num\">noise floor</th></tr></thead>\n<tbody>\n",
+           rank < 4 ? iaf_rv_kind_name(rank) : "other", iaf_rv_kind_title(rank));
+        json_array_foreach(hl, i, h)
+        {
+            if (iaf_rv_kind_rank(iaf_rv_str(h, "kind")) != rank) continue;
+            const char *id = iaf_rv_str(h, "check");
+            const json_t *chk = iaf_rv_find_check(c->doc, id);
+            const char *v = iaf_rv_verdict(h, NULL);
+            const char *ax, *ay;
+            iaf_rv_attr_names(chk, &ax, &ay);
+            P("<tr class=\"hl\" data-check=\"");
+            txt(c, id);
+            P("\" data-verdict=\"");
+            txt(c, v ? v : "pending");
+            P("\"><td>");
+            if (chk)
+                href(c, "check-", id);
+            else
+                ltxt_or(c, id, DASH);
+            P("</td>");
+            td_text(c, iaf_rv_str(h, "attributes"));
+            td_text(c, iaf_rv_str(h, "reference"));
+            td_text(c, iaf_rv_str(h, "universe") ? iaf_rv_str(h, "universe") : "all");
+            P("<td>");
+            badge(c, v);
+            P("</td>");
+            td_text(c, iaf_rv_diagnosis(h));
+            iaf_rv_keynum kn;
+            iaf_rv_key(h, chk, &kn);
+            P("<td>");
+            iaf_buf t = {0};
+            iaf_rv_key_text(&t, &kn, ax, ay);
+            ltxt(c, t.data);
+            iaf_buf_free(&t);
+            P("</td>");
+            td_num(c, kn.floor, 4);
+            P("</tr>\n");
+        }
+        P("</tbody>\n</table></div>\n");
+    }
+    P("<p class=\"note\">A verdict rests on the 95% interval of each screening metric against "
+      "its threshold: <strong>FLAG</strong> when the whole interval is on the failing side (and "
+      "a distance is above its noise floor), <strong>PASS</strong> when it is wholly on the "
+      "passing side, <strong>INCONCLUSIVE</strong> otherwise. Shares are compared over the "
+      "cells both sides can be compared on; differences are synthetic minus reference.</p>\n");
+    P("</section>\n");
+}
+
+/* --------------------------------------------------------- check panels */
+
+/* The verdict object of a comparison: the check's or variant's "verdict"
+ * when it is an object (the contract), else "verdict_detail", else the one
+ * inside its metrics. */
+static const json_t *verdict_obj(const json_t *o)
+{
+    const json_t *v;
+    iaf_rv_verdict(o, &v);
+    if (!v) v = iaf_rv_obj(o, "verdict_detail");
+    if (!v) v = iaf_rv_obj(iaf_rv_obj(o, "metrics"), "verdict");
+    return v;
+}
+
+static void screens_table(hctx *c, const json_t *vo)
+{
+    json_t *screens = vo ? iaf_rv_arr(vo, "screens") : NULL;
+    if (!screens || !json_array_size(screens)) return;
+    P("<table class=\"screens\"><caption>Screening metrics</caption>\n<thead><tr>"
+      "<th scope=\"col\">metric</th><th scope=\"col\">threshold</th>"
+      "<th scope=\"col\" class=\"num\">estimate</th><th scope=\"col\" class=\"num\">95% interval"
+      "</th><th scope=\"col\" class=\"num\">noise floor</th><th scope=\"col\">verdict</th>"
+      "<th scope=\"col\">reason</th></tr></thead>\n<tbody>\n");
+    size_t i;
+    json_t *s;
+    json_array_foreach(screens, i, s)
+    {
+        const char *m = iaf_rv_str(s, "metric");
+        int dg = iaf_rv_metric_digits(m);
+        P("<tr>");
+        td_text(c, m);
+        P("<td>");
+        const char *fails = iaf_rv_str(s, "fails");
+        if (fails) {
+            P("fails ");
+            txt(c, fails);
+            P(" ");
+        }
+        iaf_rv_fixed(c->out, iaf_rv_numv(s, "threshold"), dg);
+        P("</td>");
+        td_num(c, iaf_rv_numv(s, "estimate"), dg);
+        P("<td class=\"num\">");
+        double lo = iaf_rv_numv(s, "lo"), hi = iaf_rv_numv(s, "hi");
+        if (isfinite(lo) && isfinite(hi))
+            iaf_rv_interval_text(c->out, lo, hi, dg);
+        else
+            P(DASH);
+        P("</td>");
+        td_num(c, iaf_rv_numv(s, "floor"), dg);
+        P("<td>");
+        badge(c, iaf_rv_str(s, "verdict"));
+        P("</td>");
+        td_text(c, iaf_rv_str(s, "reason"));
+        P("</tr>\n");
+    }
+    P("</tbody>\n</table>\n");
+}
+
+static const char *mapping_of(const json_t *chk)
+{
+    const char *m = iaf_rv_str(chk, "mapping_verdict");
+    return m ? m : iaf_rv_str(chk, "mapping");
+}
+
+/* The verdict line of o (a check or one variant) and, when given, the
+ * screening table of the comparison behind it. */
+static void verdict_box(hctx *c, const json_t *o, const json_t *screens_of, int is_check)
+{
+    const char *v = iaf_rv_verdict(o, NULL);
+    const json_t *vo = screens_of ? verdict_obj(screens_of) : NULL;
+    if (!v && vo) v = iaf_rv_str(vo, "verdict");
+    P("<div class=\"verdict\"><p><strong>Verdict:</strong> ");
+    badge(c, v);
+    const char *d = iaf_rv_diagnosis(o);
+    if (!d && vo) d = iaf_rv_str(vo, "diagnosis");
+    if (d) {
+        P(" <strong>diagnosis:</strong> ");
+        txt(c, d);
+    }
+    const char *mp = is_check ? mapping_of(o) : NULL;
+    if (mp) {
+        P(" <strong>across crosswalk variants:</strong> ");
+        txt(c, mp);
+    }
+    int refdep;
+    if (vo && iaf_rv_bool(vo, "reference_dependent", &refdep) && !refdep)
+        P(" <span class=\"note\">(the reference shows no dependence: footprint and retention "
+          "do not screen)</span>");
+    P("</p>\n");
+    const char *note = iaf_rv_str(o, "verdict_note");
+    if (!v && note) {
+        P("<p class=\"note\">");
+        ltxt(c, note);
+        P("</p>\n");
+    }
+    screens_table(c, vo);
+    P("</div>\n");
+}
+
+static void meta_list(hctx *c, const json_t *chk, const json_t *comp)
+{
+    P("<dl class=\"meta\">\n");
+    json_t *attrs = iaf_rv_arr(chk, "attributes");
+    size_t i;
+    json_t *a;
+    if (attrs && json_array_size(attrs)) {
+        P("<dt>Attributes</dt><dd>");
+        json_array_foreach(attrs, i, a)
+        {
+            if (i) P("; ");
+            P("<strong>");
+            ltxt_or(c, iaf_rv_str(a, "name"), "?");
+            P("</strong>");
+            const char *col = iaf_rv_str(a, "column"), *der = iaf_rv_str(a, "derivation"),
+                       *rc = iaf_rv_str(a, "reference_column");
+            if (col || der || rc) {
+                P(" <small>(");
+                int k = 0;
+                if (col) {
+                    P("column ");
+                    ltxt(c, col);
+                    k++;
+                }
+                if (der) {
+                    P(k++ ? ", " : "");
+                    txt(c, der);
+                }
+                if (rc) {
+                    P(k++ ? ", " : "");
+                    P("reference column ");
+                    ltxt(c, rc);
+                }
+                P(")</small>");
+            }
+        }
+        P("</dd>\n");
+    }
+    const char *ref = iaf_rv_str(chk, "reference");
+    if (ref) {
+        const json_t *r = iaf_rv_find_by_id(c->doc, "references", ref);
+        P("<dt>Reference</dt><dd>");
+        href(c, "ref-", ref);
+        const char *pub = iaf_rv_str(r, "publisher"), *tab = iaf_rv_str(r, "table"),
+                   *yr = iaf_rv_str(r, "year");
+        if (pub || tab) {
+            P(": ");
+            ltxt_or(c, pub, "");
+            if (pub && tab) P(", ");
+            ltxt_or(c, tab, "");
+        }
+        if (yr) {
+            P(" (");
+            txt(c, yr);
+            P(")");
+        }
+        P("</dd>\n");
+    }
+    P("<dt>Disclosure</dt><dd>");
+    const char *disc = iaf_rv_str(chk, "disclosure");
+    if (disc && strcmp(disc, "none") != 0)
+        href(c, "disclosure-", disc);
+    else
+        P("none (exploratory: no statement of the card is tested)");
+    P("</dd>\n<dt>Universe</dt><dd>synthetic: ");
+    const char *u = iaf_rv_str(chk, "universe");
+    if (u) {
+        P("<code>");
+        ltxt(c, u);
+        P("</code>");
+    } else {
+        P("all rows");
+    }
+    const char *ru = iaf_rv_str(chk, "reference_universe");
+    if (ru) {
+        P("; reference: <code>");
+        ltxt(c, ru);
+        P("</code>");
+    }
+    P("</dd>\n");
+    const char *src = iaf_rv_str(chk, "synthetic_source");
+    double tot, inu;
+    int has_tot = iaf_rv_num(comp, "synthetic_mass_total", &tot),
+        has_inu = iaf_rv_num(comp, "synthetic_mass_in_universe", &inu);
+    if (src || has_tot) {
+        P("<dt>Synthetic data</dt><dd>");
+        if (src) {
+            P("<code>");
+            ltxt(c, src);
+            P("</code>");
+        }
+        if (has_inu) {
+            P(src ? "; " : "");
+            iaf_rv_count(c->out, inu);
+            P(" in the universe");
+            if (has_tot && tot != inu) {
+                P(" of ");
+                iaf_rv_count(c->out, tot);
+            }
+        }
+        P("</dd>\n");
+    }
+    json_t *m = iaf_rv_obj(comp, "metrics");
+    const char *basis = iaf_rv_str(chk, "reference_n_basis");
+    if (m || basis) {
+        double nr;
+        P("<dt>Reference sample size</dt><dd>");
+        if (iaf_rv_num(m, "n_reference", &nr))
+            iaf_rv_count(c->out, nr);
+        else
+            P("fixed (treated as exact)");
+        if (basis) {
+            P(" <small>(");
+            ltxt(c, basis);
+            P(")</small>");
+        }
+        P("</dd>\n");
+    }
+    json_t *boot = iaf_rv_obj(m, "bootstrap");
+    if (boot) {
+        double bb, seed, lvl;
+        P("<dt>Bootstrap</dt><dd>");
+        if (iaf_rv_num(boot, "B", &bb)) PF("B = %.0f", bb);
+        if (iaf_rv_num(boot, "seed", &seed)) PF(", seed %.0f", seed);
+        if (iaf_rv_num(boot, "level", &lvl)) {
+            P(", level ");
+            iaf_rv_fixed(c->out, lvl, 2);
+        }
+        const char *mode = iaf_rv_str(boot, "reference_mode");
+        if (mode) {
+            P(", reference ");
+            txt(c, mode);
+        }
+        P("</dd>\n");
+    }
+    const char *focal = iaf_rv_str(chk, "focal");
+    double theta;
+    if (focal || iaf_rv_num(chk, "theta", &theta)) {
+        P("<dt>Minority group</dt><dd>");
+        ltxt_or(c, focal, "not named");
+        if (iaf_rv_num(chk, "theta", &theta)) {
+            P("; dominated categories: its reference share below ");
+            iaf_rv_pct(c->out, theta);
+        }
+        P("</dd>\n");
+    }
+    const char *note = iaf_rv_str(chk, "note");
+    if (note) {
+        P("<dt>Note</dt><dd>");
+        ltxt(c, note);
+        P("</dd>\n");
+    }
+    P("</dl>\n");
+}
+
+/* One metrics-table row; the interval and bias-corrected value come from
+ * metrics.intervals[iname]. */
+static void metric_row(hctx *c, const json_t *m, const char *label, double est, const char *iname,
+                       int digits, double floor, const char *extra)
+{
+    json_t *iv = iname ? iaf_rv_obj(iaf_rv_obj(m, "intervals"), iname) : NULL;
+    P("<tr><th scope=\"row\">");
+    ltxt(c, label);
+    P("</th>");
+    td_num(c, est, digits);
+    if (c->ivcols) {
+        P("<td class=\"num\">");
+        double lo, hi;
+        if (iname && iaf_rv_interval(m, iname, &lo, &hi))
+            iaf_rv_interval_text(c->out, lo, hi, digits);
+        else
+            P(DASH);
+        P("</td>");
+        td_num(c, iaf_rv_numv(iv, "bias_corrected"), digits);
+    }
+    td_num(c, floor, digits);
+    P("<td>");
+    if (extra) ltxt(c, extra);
+    P("</td></tr>\n");
+}
+
+static void metrics_table(hctx *c, const json_t *chk, int joint)
+{
+    json_t *m = iaf_rv_obj(chk, "metrics");
+    if (!m) return;
+    const char *ax, *ay;
+    iaf_rv_attr_names(chk, &ax, &ay);
+    c->ivcols = iaf_rv_obj(m, "intervals") != NULL;
+    P("<div>\n<table class=\"metrics\"><caption>Metrics</caption>\n<thead><tr>"
+      "<th scope=\"col\">metric</th><th scope=\"col\" class=\"num\">estimate</th>");
+    if (c->ivcols)
+        P("<th scope=\"col\" class=\"num\">95% interval</th>"
+          "<th scope=\"col\" class=\"num\">bias-corr.</th>");
+    P("<th scope=\"col\" class=\"num\">floor</th><th scope=\"col\">note</th>"
+      "</tr></thead>\n<tbody>\n");
+    iaf_buf lab = {0};
+    double nf = iaf_rv_numv(m, "noise_floor");
+    metric_row(c, m, joint ? "TVD (joint)" : "TVD", iaf_rv_numv(m, "tvd_joint"), "tvd_joint", 4, nf,
+               NULL);
+    if (joint) {
+        static const char *const names[] = {"tvd_x", "tvd_y", "cond_tvd_y_given_x",
+                                            "cond_tvd_x_given_y"};
+        for (size_t i = 0; i < 4; i++) {
+            lab.len = 0;
+            iaf_rv_metric_name(&lab, names[i], ax, ay);
+            double fl =
+                !strcmp(names[i], "cond_tvd_y_given_x") ? iaf_rv_numv(m, "cond_noise_floor") : NAN;
+            metric_row(c, m, lab.data, iaf_rv_numv(m, names[i]), names[i], 4, fl, NULL);
+        }
+    }
+    json_t *mc = iaf_rv_obj(m, "max_cell_pp");
+    if (mc) {
+        lab.len = 0;
+        json_t *cell = iaf_rv_arr(mc, "cell");
+        size_t i;
+        json_t *v;
+        json_array_foreach(cell, i, v)
+        {
+            if (i) iaf_rv_puts(&lab, TIMES);
+            iaf_rv_puts(&lab, json_is_string(v) ? json_string_value(v) : "(missing)");
+        }
+        metric_row(c, m, "largest cell (pp)", iaf_rv_numv(mc, "value"), "max_cell_pp", 2, NAN,
+                   lab.len ? lab.data : NULL);
+    }
+    metric_row(c, m, "Hellinger", iaf_rv_numv(m, "hellinger"), "hellinger", 4, NAN, NULL);
+    metric_row(c, m, "Jensen-Shannon", iaf_rv_numv(m, "js_distance"), "js_distance", 4, NAN, NULL);
+    if (joint) {
+        static const char *const dep[][3] = {
+            {"dep_tvd", "dependence (dep_tvd)", "dep_tvd_"},
+            {"cramers_v", "Cram\xC3\xA9r's V", "cramers_v_"},
+            {"nmi", "NMI", "nmi_"},
+        };
+        for (size_t i = 0; i < 3; i++) {
+            json_t *o = iaf_rv_obj(m, dep[i][0]);
+            if (!o) continue;
+            for (int side = 0; side < 2; side++) {
+                const char *sname = side ? "reference" : "synthetic";
+                char iname[64];
+                snprintf(iname, sizeof iname, "%s%s", dep[i][2], sname);
+                lab.len = 0;
+                iaf_rv_printf(&lab, "%s, %s", dep[i][1], sname);
+                const char *extra = NULL;
+                char mm[96];
+                double bias;
+                if (!strcmp(dep[i][0], "nmi")) {
+                    char bk[64];
+                    snprintf(bk, sizeof bk, "miller_madow_bias_%s", sname);
+                    if (iaf_rv_num(o, bk, &bias)) {
+                        iaf_buf t = {0};
+                        iaf_rv_puts(&t, "bias ");
+                        iaf_rv_fixed(&t, bias, 6);
+                        snprintf(mm, sizeof mm, "%s", t.data ? t.data : "");
+                        iaf_buf_free(&t);
+                        extra = mm;
+                    }
+                }
+                metric_row(c, m, lab.data, iaf_rv_numv(o, sname), iname, 4, NAN, extra);
+            }
+        }
+        double ret = iaf_rv_numv(m, "retention"), fp = iaf_rv_numv(m, "footprint");
+        const char *undef = "undefined: no dependence in the reference";
+        metric_row(c, m, "retention", ret, "retention", 3, NAN, isfinite(ret) ? NULL : undef);
+        metric_row(c, m, "footprint", fp, "footprint", 3, NAN, isfinite(fp) ? NULL : undef);
+    }
+    P("</tbody>\n</table>\n");
+    double ns, nr;
+    int hs = iaf_rv_num(m, "n_synthetic", &ns), hr = iaf_rv_num(m, "n_reference", &nr);
+    if (hs || hr) {
+        P("<p class=\"note\">Sample sizes: synthetic ");
+        iaf_rv_count(c->out, hs ? ns : NAN);
+        P(", reference ");
+        if (hr)
+            iaf_rv_count(c->out, nr);
+        else
+            P("fixed");
+        P(".</p>\n");
+    }
+    P("</div>\n");
+    iaf_buf_free(&lab);
+}
+
+static double row_contrib(const grid *g, size_t x)
+{
+    double t = 0;
+    for (size_t y = 0; y < g->ny; y++) {
+        size_t k = x * g->ny + y;
+        if (compared(g, k)) t += fabs(g->s[k] - g->r[k]);
+    }
+    return t;
+}
+
+static double col_contrib(const grid *g, size_t y)
+{
+    double t = 0;
+    for (size_t x = 0; x < g->nx; x++) {
+        size_t k = x * g->ny + y;
+        if (compared(g, k)) t += fabs(g->s[k] - g->r[k]);
+    }
+    return t;
+}
+
+/* the cell where |s - r| is largest, for the chart descriptions */
+static void largest_cell(const grid *g, size_t *bx, size_t *by, double *bd)
+{
+    *bd = NAN;
+    *bx = *by = 0;
+    for (size_t x = 0; x < g->nx; x++)
+        for (size_t y = 0; y < g->ny; y++) {
+            size_t k = x * g->ny + y;
+            if (!compared(g, k)) continue;
+            double d = (g->s[k] - g->r[k]) * 100;
+            if (!isfinite(*bd) || fabs(d) > fabs(*bd)) {
+                *bd = d;
+                *bx = x;
+                *by = y;
+            }
+        }
+}
+
+static int heatmap_figure(hctx *c, const json_t *chk, const grid *g)
+{
+    const char *ax, *ay;
+    iaf_rv_attr_names(chk, &ax, &ay);
+    ax = ax ? ax : "first attribute";
+    ay = ay ? ay : "second attribute";
+    /* the longer taxonomy goes down the page, where it has room */
+    int transpose = g->ny > g->nx && g->ny > COL_LIMIT;
+    size_t nrow = transpose ? g->ny : g->nx, ncol = transpose ? g->nx : g->ny;
+    double *rc = iaf_malloc(nrow * sizeof *rc), *cc = iaf_malloc(ncol * sizeof *cc);
+    fold fr = {0}, fc = {0};
+    shown v = {0};
+    int rc_ = -1;
+    if (!rc || !cc) goto done;
+    for (size_t i = 0; i < nrow; i++)
+        rc[i] = transpose ? col_contrib(g, i) : row_contrib(g, i);
+    for (size_t j = 0; j < ncol; j++)
+        cc[j] = transpose ? row_contrib(g, j) : col_contrib(g, j);
+    if (fold_choose(rc, nrow, ROW_LIMIT, ROW_KEEP, &fr) != 0 ||
+        fold_choose(cc, ncol, COL_LIMIT, COL_KEEP, &fc) != 0 ||
+        shown_build(g, transpose, &fr, &fc, &v) != 0)
+        goto done;
+    const char *rattr = transpose ? ay : ax, *cattr = transpose ? ax : ay;
+    iaf_buf title = {0}, desc = {0};
+    iaf_rv_printf(&title, "Residual heat map: %s by %s", rattr, cattr);
+    size_t bx, by;
+    double bd;
+    largest_cell(g, &bx, &by, &bd);
+    iaf_rv_printf(&desc,
+                  "Synthetic minus reference share, in percentage points, for each cell of %s "
+                  "(%zu categories) by %s (%zu categories)",
+                  ax, g->nx, ay, g->ny);
+    if (fr.nrest || fc.nrest)
+        iaf_rv_puts(&desc, "; the categories contributing most are shown, the others summed "
+                           "into a rest row or column");
+    if (isfinite(bd)) {
+        iaf_rv_printf(&desc, ". Largest difference: %s" TIMES "%s, ", g->xl[bx], g->yl[by]);
+        iaf_rv_signed(&desc, bd, 2);
+        iaf_rv_puts(&desc, " pp");
+    }
+    iaf_rv_puts(&desc, ". Blue: synthetic share lower than the reference; red: higher.");
+    iaf_svg_heat h = {title.data, desc.data, rattr, cattr,   v.nr,         v.nc,        v.rl,
+                      v.cl,       v.s,       v.r,   v.state, fr.nrest > 0, fc.nrest > 0};
+    P("<figure class=\"heat\">\n");
+    iaf_svg_heatmap(&c->svg, &h);
+    figcaption(c);
+    txt(c, desc.data);
+    if (fr.nrest || fc.nrest) P(" Every cell is in cells.csv.");
+    P(" Hover a cell for both shares.</figcaption>\n</figure>\n");
+    iaf_buf_free(&title);
+    iaf_buf_free(&desc);
+    rc_ = 0;
+done:
+    shown_free(&v);
+    fold_free(&fr);
+    fold_free(&fc);
+    free(rc);
+    free(cc);
+    return rc_;
+}
+
+/* Marginal: one bar per category (folded when there are many). */
+static int bars_figure(hctx *c, const json_t *chk, const grid *g)
+{
+    const char *ax, *ay;
+    iaf_rv_attr_names(chk, &ax, &ay);
+    ax = ax ? ax : "attribute";
+    double *contrib = iaf_malloc(g->nx * sizeof *contrib);
+    fold f = {0}, none = {0};
+    shown v = {0};
+    double *lo = NULL, *hi = NULL;
+    int rc = -1;
+    if (!contrib) goto done;
+    for (size_t i = 0; i < g->nx; i++)
+        contrib[i] = row_contrib(g, i);
+    if (fold_choose(contrib, g->nx, ROW_LIMIT, ROW_KEEP, &f) != 0 ||
+        fold_choose(contrib, 1, 1, 1, &none) != 0 || shown_build(g, 0, &f, &none, &v) != 0)
+        goto done;
+    lo = iaf_malloc(v.nr * sizeof *lo);
+    hi = iaf_malloc(v.nr * sizeof *hi);
+    if (!lo || !hi) goto done;
+    int any = 0;
+    for (size_t i = 0; i < v.nr; i++) {
+        lo[i] = hi[i] = NAN;
+        if (i < f.n) {
+            lo[i] = g->lo[f.idx[i]];
+            hi[i] = g->hi[f.idx[i]];
+            any |= isfinite(lo[i]);
+        }
+    }
+    iaf_buf title = {0}, desc = {0};
+    iaf_rv_printf(&title, "Synthetic minus reference share by %s", ax);
+    iaf_rv_printf(&desc, "One bar per category of %s (%zu categories", ax, g->nx);
+    if (f.nrest) iaf_rv_printf(&desc, "; the %zu largest differences shown", f.n);
+    iaf_rv_puts(&desc, "): the difference between the synthetic and the reference share in "
+                       "percentage points; bars to the right mean the synthetic data has more.");
+    iaf_svg_bars b = {title.data,      desc.data,       ax,         v.nr, v.rl, v.s, v.r,
+                      any ? lo : NULL, any ? hi : NULL, f.nrest > 0};
+    P("<figure class=\"bars\">\n");
+    iaf_svg_diffbars(&c->svg, &b);
+    figcaption(c);
+    txt(c, desc.data);
+    P("</figcaption>\n</figure>\n");
+    iaf_buf_free(&title);
+    iaf_buf_free(&desc);
+    rc = 0;
+done:
+    free(lo);
+    free(hi);
+    shown_free(&v);
+    fold_free(&f);
+    fold_free(&none);
+    free(contrib);
+    return rc;
+}
+
+/* Rows of P(y | x) that contribute most to cond_tvd_y_given_x. */
+static int profiles(hctx *c, const json_t *chk, const grid *g)
+{
+    const char *ax, *ay;
+    iaf_rv_attr_names(chk, &ax, &ay);
+    ax = ax ? ax : "first attribute";
+    ay = ay ? ay : "second attribute";
+    double *rx = iaf_calloc(g->nx, sizeof *rx), *sx = iaf_calloc(g->nx, sizeof *sx);
+    double *con = iaf_malloc(g->nx * sizeof *con);
+    ranked *rk = iaf_malloc(g->nx * sizeof *rk);
+    double *a = iaf_malloc(g->ny * sizeof *a), *b = iaf_malloc(g->ny * sizeof *b);
+    double *d = iaf_malloc(g->ny * sizeof *d);
+    const char **lab = iaf_malloc((g->ny + 1) * sizeof *lab);
+    double *fa = iaf_malloc((g->ny + 1) * sizeof *fa), *fb = iaf_malloc((g->ny + 1) * sizeof *fb);
+    int rc = -1;
+    if (!rx || !sx || !con || !rk || !a || !b || !d || !lab || !fa || !fb) goto done;
+    double total = 0;
+    for (size_t x = 0; x < g->nx; x++) {
+        for (size_t y = 0; y < g->ny; y++) {
+            size_t k = x * g->ny + y;
+            if (!compared(g, k)) continue;
+            rx[x] += g->r[k];
+            sx[x] += g->s[k];
+        }
+        con[x] = 0;
+        if (rx[x] <= 0) continue;
+        if (sx[x] <= 0) {
+            con[x] = rx[x]; /* a reference row the synthetic data never produces */
+        } else {
+            double t = 0;
+            for (size_t y = 0; y < g->ny; y++) {
+                size_t k = x * g->ny + y;
+                if (compared(g, k)) t += fabs(g->s[k] / sx[x] - g->r[k] / rx[x]);
+            }
+            con[x] = rx[x] * 0.5 * t;
+        }
+        total += con[x];
+    }
+    for (size_t x = 0; x < g->nx; x++)
+        rk[x] = (ranked){con[x], x};
+    qsort(rk, g->nx, sizeof *rk, ranked_cmp);
+    if (!(total > 0)) {
+        P("<p class=\"note\">The conditional profiles of the two sides agree: no row contributes "
+          "to the conditional mismatch.</p>\n");
+        rc = 0;
+        goto done;
+    }
+    P("<h4>Conditional profiles</h4>\n");
+    iaf_buf t = {0};
+    iaf_rv_printf(&t,
+                  "The rows of %s that contribute most to the conditional TVD of %s given %s "
+                  "(reference-weighted: a row contributes its reference share times the TVD "
+                  "of its profile).",
+                  ax, ay, ax);
+    P("<p>");
+    ltxt(c, t.data);
+    P("</p>\n<table class=\"profiles sortable\"><thead><tr><th scope=\"col\">");
+    ltxt(c, ax);
+    P("</th><th scope=\"col\" class=\"num\">reference share</th>"
+      "<th scope=\"col\" class=\"num\">synthetic share</th>"
+      "<th scope=\"col\" class=\"num\">TVD of the profile</th>"
+      "<th scope=\"col\" class=\"num\">contribution</th>"
+      "<th scope=\"col\" class=\"num\">share of the total</th></tr></thead>\n<tbody>\n");
+    size_t nt = g->nx < PROFILE_TABLE ? g->nx : PROFILE_TABLE;
+    for (size_t i = 0; i < nt && rk[i].v > 0; i++) {
+        size_t x = rk[i].i;
+        P("<tr>");
+        td_text(c, g->xl[x]);
+        td_pct(c, rx[x]);
+        td_pct(c, sx[x]);
+        td_num(c, rx[x] > 0 ? con[x] / rx[x] : NAN, 4);
+        td_num(c, con[x], 4);
+        td_pct(c, con[x] / total);
+        P("</tr>\n");
+    }
+    P("</tbody>\n");
+    if (g->nx > nt) {
+        double rest = 0;
+        for (size_t i = nt; i < g->nx; i++)
+            rest += rk[i].v;
+        PF("<tfoot><tr><td colspan=\"4\">%zu other rows</td>", g->nx - nt);
+        td_num(c, rest, 4);
+        td_pct(c, rest / total);
+        P("</tr></tfoot>\n");
+    }
+    P("</table>\n<div class=\"charts\">\n");
+    size_t np = g->nx < PROFILES ? g->nx : PROFILES;
+    for (size_t i = 0; i < np && rk[i].v > 0; i++) {
+        size_t x = rk[i].i;
+        for (size_t y = 0; y < g->ny; y++) {
+            size_t k = x * g->ny + y;
+            int ok = compared(g, k);
+            a[y] = ok && sx[x] > 0 ? g->s[k] / sx[x] : NAN;
+            b[y] = ok ? g->r[k] / rx[x] : NAN;
+            d[y] = isfinite(a[y]) && isfinite(b[y]) ? fabs(a[y] - b[y]) : isfinite(b[y]) ? b[y] : 0;
+        }
+        fold f = {0};
+        if (fold_choose(d, g->ny, PROFILE_LIMIT, PROFILE_KEEP, &f) != 0) {
+            iaf_buf_free(&t);
+            goto done;
+        }
+        size_t n = 0;
+        for (size_t j = 0; j < f.n; j++) {
+            lab[n] = g->yl[f.idx[j]];
+            fa[n] = a[f.idx[j]];
+            fb[n] = b[f.idx[j]];
+            n++;
+        }
+        if (f.nrest) {
+            double sa = 0, sb = 0;
+            for (size_t y = 0; y < g->ny; y++)
+                if ((size_t)f.pos[y] == f.n) {
+                    if (isfinite(a[y])) sa += a[y];
+                    if (isfinite(b[y])) sb += b[y];
+                }
+            lab[n] = f.rest_label;
+            fa[n] = sa;
+            fb[n] = sb;
+            n++;
+        }
+        iaf_buf title = {0}, desc = {0};
+        iaf_rv_printf(&title, "Profile of %s given %s = %s", ay, ax, g->xl[x]);
+        iaf_rv_printf(&desc,
+                      "Share of each category of %s among the rows with %s = %s, synthetic and "
+                      "reference; this row contributes ",
+                      ay, ax, g->xl[x]);
+        iaf_rv_fixed(&desc, con[x], 4);
+        iaf_rv_puts(&desc, " to the conditional TVD");
+        if (f.nrest) iaf_rv_printf(&desc, " (the %zu largest differences shown)", f.n);
+        iaf_rv_puts(&desc, ".");
+        iaf_svg_pairs p = {title.data, desc.data, ay, "synthetic", "reference", n,
+                           lab,        fa,        fb, NULL,        f.nrest > 0};
+        P("<figure class=\"profile\">\n");
+        iaf_svg_pairs_chart(&c->svg, &p);
+        figcaption(c);
+        ltxt(c, title.data);
+        P("</figcaption>\n</figure>\n");
+        iaf_buf_free(&title);
+        iaf_buf_free(&desc);
+        fold_free(&f);
+    }
+    P("</div>\n");
+    iaf_buf_free(&t);
+    rc = 0;
+done:
+    free(rx);
+    free(sx);
+    free(con);
+    free(rk);
+    free(a);
+    free(b);
+    free(d);
+    free(lab);
+    free(fa);
+    free(fb);
+    return rc;
+}
+
+static void signature_figure(hctx *c, const json_t *chk, const json_t *comp)
+{
+    json_t *m = iaf_rv_obj(comp, "metrics");
+    json_t *th = iaf_rv_obj(chk, "thresholds");
+    double ret, fp;
+    if (!iaf_rv_num(m, "retention", &ret) || !iaf_rv_num(m, "footprint", &fp)) {
+        P("<p class=\"note\">No IAF signature: retention and footprint are undefined because "
+          "the reference shows no dependence between the attributes above its noise.</p>\n");
+        return;
+    }
+    iaf_svg_sig s = {NULL, NULL, ret, NAN, NAN, fp, NAN, NAN, NAN, NAN};
+    if (!iaf_rv_interval(m, "retention", &s.ret_lo, &s.ret_hi)) s.ret_lo = s.ret_hi = NAN;
+    if (!iaf_rv_interval(m, "footprint", &s.fp_lo, &s.fp_hi)) s.fp_lo = s.fp_hi = NAN;
+    if (!iaf_rv_num(th, "footprint", &s.fp_threshold)) s.fp_threshold = 0.5;
+    if (!iaf_rv_num(th, "retention", &s.ret_threshold)) s.ret_threshold = 0.5;
+    iaf_buf desc = {0};
+    iaf_rv_puts(&desc, "Retention ");
+    iaf_rv_fixed(&desc, ret, 3);
+    if (isfinite(s.ret_lo)) {
+        iaf_rv_puts(&desc, " ");
+        iaf_rv_interval_text(&desc, s.ret_lo, s.ret_hi, 3);
+    }
+    iaf_rv_puts(&desc, " and footprint ");
+    iaf_rv_fixed(&desc, fp, 3);
+    if (isfinite(s.fp_lo)) {
+        iaf_rv_puts(&desc, " ");
+        iaf_rv_interval_text(&desc, s.fp_lo, s.fp_hi, 3);
+    }
+    iaf_rv_puts(&desc, " on the regions of the IAF signature: faithful (footprint below ");
+    iaf_rv_fixed(&desc, s.fp_threshold, 2);
+    iaf_rv_puts(&desc, ", retention near 1), flattened (retention below ");
+    iaf_rv_fixed(&desc, s.ret_threshold, 2);
+    iaf_rv_puts(&desc, "), distorted (footprint above 1), exaggerated (retention above 1.5).");
+    s.title = "IAF signature: retention and footprint";
+    s.desc = desc.data;
+    P("<figure class=\"sig\">\n");
+    iaf_svg_signature(&c->svg, &s);
+    figcaption(c);
+    txt(c, desc.data);
+    P("</figcaption>\n</figure>\n");
+    iaf_buf_free(&desc);
+}
+
+typedef struct cellref {
+    double ad;
+    size_t k;
+} cellref;
+
+static int cellref_cmp(const void *pa, const void *pb)
+{
+    const cellref *x = pa, *y = pb;
+    if (x->ad != y->ad) return x->ad > y->ad ? -1 : 1;
+    return x->k < y->k ? -1 : x->k > y->k;
+}
+
+/* The cells that differ most (all of them for a short marginal). */
+static int cells_table(hctx *c, const json_t *chk, const grid *g)
+{
+    const char *ax, *ay;
+    iaf_rv_attr_names(chk, &ax, &ay);
+    size_t n = g->nx * g->ny, nc = 0, any_iv = 0;
+    cellref *cr = iaf_malloc((n ? n : 1) * sizeof *cr);
+    if (!cr) return -1;
+    for (size_t k = 0; k < n; k++)
+        if (compared(g, k)) {
+            cr[nc++] = (cellref){fabs(g->s[k] - g->r[k]), k};
+            any_iv |= isfinite(g->lo[k]);
+        }
+    int all = !g->has_y && nc <= MARGINAL_TABLE;
+    size_t shown_n = all ? nc : nc < TOP_CELLS ? nc : TOP_CELLS;
+    if (!all) qsort(cr, nc, sizeof *cr, cellref_cmp);
+    P("<div>\n");
+    if (all)
+        P("<table class=\"cells sortable\"><caption>Shares by category</caption>\n");
+    else
+        PF("<table class=\"cells sortable\"><caption>The %zu largest differences of %zu cells"
+           "</caption>\n",
+           shown_n, nc);
+    P("<thead><tr><th scope=\"col\">");
+    ltxt_or(c, ax, "x");
+    P("</th>");
+    if (g->has_y) {
+        P("<th scope=\"col\">");
+        ltxt_or(c, ay, "y");
+        P("</th>");
+    }
+    P("<th scope=\"col\" class=\"num\">synthetic</th><th scope=\"col\" class=\"num\">reference"
+      "</th><th scope=\"col\" class=\"num\">difference (pp)</th>");
+    if (any_iv) P("<th scope=\"col\" class=\"num\">95% interval (pp)</th>");
+    P("</tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < shown_n; i++) {
+        size_t k = cr[i].k, x = k / g->ny, y = k % g->ny;
+        P("<tr>");
+        td_text(c, g->xl[x]);
+        if (g->has_y) td_text(c, g->yl[y]);
+        td_pct(c, g->s[k]);
+        td_pct(c, g->r[k]);
+        td_pp(c, (g->s[k] - g->r[k]) * 100);
+        if (any_iv) {
+            P("<td class=\"num\">");
+            if (isfinite(g->lo[k]))
+                iaf_rv_interval_text(c->out, g->lo[k], g->hi[k], 2);
+            else
+                P(DASH);
+            P("</td>");
+        }
+        P("</tr>\n");
+    }
+    P("</tbody>\n</table>\n");
+    size_t nstate = 0;
+    for (size_t k = 0; k < n; k++)
+        nstate += g->state[k] != NULL;
+    if (nstate)
+        PF("<p class=\"note\">%zu cell%s not compared (suppressed or structural-zero reference "
+           "cells); see the coverage below.</p>\n",
+           nstate, nstate == 1 ? " was" : "s were");
+    P("</div>\n");
+    free(cr);
+    return 0;
+}
+
+/* Flattening toward parity: the dominated categories, raw and
+ * age-standardised. The member names follow the contract; alternatives
+ * are accepted so that the page survives small schema changes. */
+static const json_t *rows_of(const json_t *o)
+{
+    const json_t *r = iaf_rv_arr(o, "categories");
+    if (!r) r = iaf_rv_arr(o, "rows");
+    if (!r) r = iaf_rv_arr(o, "dominated");
+    return r;
+}
+
+static const char *row_label(const json_t *row)
+{
+    const char *s = iaf_rv_str(row, "category");
+    if (!s) s = iaf_rv_str(row, "y");
+    if (!s) s = iaf_rv_str(row, "label");
+    if (!s) s = iaf_rv_str(row, "value");
+    return s ? s : "(missing)";
+}
+
+/* The estimate and interval of `name` in o: o[name] as a number or as
+ * {estimate, lo, hi}, with o[name + "_lo"/"_hi"] or o.intervals[name]. */
+static void est_iv(const json_t *o, const char *name, double *est, double *lo, double *hi)
+{
+    *est = *lo = *hi = NAN;
+    if (!iaf_rv_estimate(o, name, est)) *est = NAN;
+    json_t *sub = iaf_rv_obj(o, name);
+    if (sub && iaf_rv_num(sub, "lo", lo) && iaf_rv_num(sub, "hi", hi)) return;
+    if (!iaf_rv_interval(o, name, lo, hi)) *lo = *hi = NAN;
+}
+
+/* One dot plot and table of the dominated categories. rows are the
+ * categories (a "dominated" member, when present, selects them); fs_key
+ * names the synthetic share to plot (f_s, or f_s_standardised); sum holds
+ * f_perp and the aggregates of this variant of the measure. */
+static void flat_block(hctx *c, const json_t *chk, const json_t *comp, const json_t *rows,
+                       const char *fs_key, const json_t *sum, const char *which)
+{
+    size_t nall = rows ? json_array_size(rows) : 0, n = 0, i;
+    json_t *row;
+    double fperp = iaf_rv_numv(sum, "f_perp");
+    double theta = iaf_rv_numv(chk, "theta");
+    if (!isfinite(theta)) theta = iaf_rv_numv(sum, "theta");
+    const char *focal = iaf_rv_str(chk, "focal");
+    if (!focal) focal = iaf_rv_str(sum, "focal");
+    const char *ax, *ay;
+    iaf_rv_attr_names(comp, &ax, &ay);
+    PF("<h4>Flattening, %s</h4>\n", which);
+    const json_t **sel = iaf_malloc((nall ? nall : 1) * sizeof *sel);
+    if (!sel) return;
+    json_array_foreach(rows, i, row)
+    {
+        int dom;
+        if (iaf_rv_bool(row, "dominated", &dom) && !dom) continue;
+        sel[n++] = row;
+    }
+    /* many dominated categories: those that move most mass toward parity */
+    size_t ndom = n;
+    if (n > FLAT_LIMIT) {
+        ranked *rk = iaf_malloc(n * sizeof *rk);
+        const json_t **top = iaf_malloc(FLAT_KEEP * sizeof *top);
+        if (!rk || !top) {
+            free(rk);
+            free(top);
+            free(sel);
+            return;
+        }
+        for (size_t k = 0; k < n; k++) {
+            double fs = iaf_rv_numv(sel[k], fs_key), fr = iaf_rv_numv(sel[k], "f_r");
+            double mass =
+                iaf_rv_numv(sel[k], "reference_focal") + iaf_rv_numv(sel[k], "reference_other");
+            double d = fabs(fs - fr) * (isfinite(mass) ? mass : 1);
+            rk[k] = (ranked){isfinite(d) ? d : -1, k};
+        }
+        qsort(rk, n, sizeof *rk, ranked_cmp);
+        for (size_t k = 0; k < FLAT_KEEP; k++)
+            top[k] = sel[rk[k].i];
+        memcpy(sel, top, FLAT_KEEP * sizeof *sel);
+        n = FLAT_KEEP;
+        free(rk);
+        free(top);
+    }
+    if (ndom > n)
+        PF("<p class=\"note\">%zu categories are dominated; shown are the %zu whose difference "
+           "weighs most (reference size times the difference of shares). All of them are in "
+           "cells.csv.</p>\n",
+           ndom, n);
+    if (n) {
+        const char **lab = iaf_malloc(n * sizeof *lab);
+        double *fr = iaf_malloc(n * sizeof *fr), *fs = iaf_malloc(n * sizeof *fs);
+        double *lo = iaf_malloc(n * sizeof *lo), *hi = iaf_malloc(n * sizeof *hi);
+        int anyiv = 0;
+        if (lab && fr && fs && lo && hi) {
+            for (size_t k = 0; k < n; k++) {
+                double e;
+                lab[k] = row_label(sel[k]);
+                fr[k] = iaf_rv_numv(sel[k], "f_r");
+                est_iv(sel[k], fs_key, &e, &lo[k], &hi[k]);
+                fs[k] = e;
+                anyiv |= isfinite(lo[k]);
+            }
+            iaf_buf title = {0}, desc = {0};
+            iaf_rv_printf(&title, "Share of %s in the dominated categories, %s",
+                          focal ? focal : "the minority group", which);
+            iaf_rv_printf(&desc,
+                          "For each of the %zu categories%s%s where the reference share of %s is "
+                          "below the threshold: the reference share (hollow) and the synthetic "
+                          "share (filled%s)",
+                          n, ay ? " of " : "", ay ? ay : "", focal ? focal : "the minority group",
+                          anyiv ? ", with its 95% interval" : "");
+            if (isfinite(fperp)) {
+                iaf_rv_puts(&desc, "; the dashed line is the share under independence (");
+                iaf_rv_pct(&desc, fperp);
+                iaf_rv_puts(&desc, ", the whole reference universe)");
+            }
+            iaf_rv_puts(&desc, ". Flattening moves the synthetic dots toward the line.");
+            iaf_svg_dots d = {
+                title.data,        desc.data,         ay,    "share",        n,    lab, fr, fs,
+                anyiv ? lo : NULL, anyiv ? hi : NULL, fperp, "independence", theta};
+            P("<figure class=\"flat\">\n");
+            iaf_svg_dotplot(&c->svg, &d);
+            figcaption(c);
+            ltxt(c, desc.data);
+            P("</figcaption>\n</figure>\n");
+            iaf_buf_free(&title);
+            iaf_buf_free(&desc);
+        }
+        free(lab);
+        free(fr);
+        free(fs);
+        free(lo);
+        free(hi);
+        P("<table class=\"flatrows sortable\"><thead><tr><th scope=\"col\">");
+        ltxt_or(c, ay, "category");
+        P("</th><th scope=\"col\" class=\"num\">reference share</th>"
+          "<th scope=\"col\" class=\"num\">synthetic share</th>"
+          "<th scope=\"col\" class=\"num\">flattening</th></tr></thead>\n<tbody>\n");
+        for (size_t k = 0; k < n; k++) {
+            double e, l, h;
+            P("<tr>");
+            td_text(c, row_label(sel[k]));
+            td_pct(c, iaf_rv_numv(sel[k], "f_r"));
+            est_iv(sel[k], fs_key, &e, &l, &h);
+            td_pct(c, e);
+            /* per-category flattening is of the raw shares */
+            est_iv(sel[k], !strcmp(fs_key, "f_s") ? "flattening" : "flattening_standardised", &e,
+                   &l, &h);
+            td_num(c, e, 3);
+            P("</tr>\n");
+        }
+        P("</tbody>\n</table>\n");
+    } else {
+        P("<p>No category is dominated in the reference: nothing to flatten.</p>\n");
+    }
+    free(sel);
+    static const char *const agg[][2] = {
+        {"flattening_pooled", "pooled flattening (0 = as the reference, 1 = independence)"},
+        {"flattening_mean", "reference-weighted mean flattening"},
+        {"segregation_retention", "segregation retention (Duncan's D, synthetic / reference)"},
+        {"duncan_s", "Duncan's D, synthetic"},
+        {"duncan_r", "Duncan's D, reference"},
+        {"f_s_pooled", "pooled synthetic share in the dominated categories"},
+        {"f_r_pooled", "pooled reference share in the dominated categories"},
+        {"f_perp", "share under independence (reference universe)"},
+        {"f_perp_synthetic", "the synthetic universe's own share"},
+    };
+    int any = 0;
+    for (size_t k = 0; k < sizeof agg / sizeof agg[0]; k++) {
+        double e, l, h;
+        est_iv(sum, agg[k][0], &e, &l, &h);
+        if (!isfinite(e) && !strcmp(agg[k][0], "flattening_pooled"))
+            est_iv(sum, "pooled", &e, &l, &h);
+        if (!isfinite(e) && !strcmp(agg[k][0], "flattening_mean")) est_iv(sum, "mean", &e, &l, &h);
+        if (!isfinite(e)) continue;
+        if (!any++)
+            P("<table class=\"flatagg\"><thead><tr><th scope=\"col\">measure</th>"
+              "<th scope=\"col\" class=\"num\">estimate</th>"
+              "<th scope=\"col\" class=\"num\">95% interval</th></tr></thead>\n<tbody>\n");
+        P("<tr><th scope=\"row\">");
+        txt(c, agg[k][1]);
+        P("</th>");
+        int pct = !strncmp(agg[k][0], "f_", 2);
+        if (pct)
+            td_pct(c, e);
+        else
+            td_num(c, e, 3);
+        P("<td class=\"num\">");
+        if (isfinite(l))
+            iaf_rv_interval_text(c->out, l, h, 3);
+        else
+            P(DASH);
+        P("</td></tr>\n");
+    }
+    if (any) P("</tbody>\n</table>\n");
+}
+
+static void flattening_panel(hctx *c, const json_t *chk, const json_t *comp)
+{
+    const json_t *fl = iaf_rv_obj(comp, "flattening");
+    if (!fl) return;
+    const json_t *rows = rows_of(fl);
+    flat_block(c, chk, comp, rows, "f_s", fl, "raw");
+    const json_t *st = iaf_rv_obj(fl, "standardised");
+    if (!st) st = iaf_rv_obj(fl, "standardized");
+    if (st) {
+        const json_t *srows = rows_of(st);
+        const char *by = iaf_rv_str(st, "by");
+        iaf_buf which = {0};
+        iaf_rv_puts(&which, "standardised");
+        if (by) iaf_rv_printf(&which, " by %s", by);
+        flat_block(c, chk, comp, srows ? srows : rows, srows ? "f_s" : "f_s_standardised", st,
+                   which.data);
+        iaf_buf_free(&which);
+        const json_t *sv = verdict_obj(st);
+        if (sv) {
+            P("<p><strong>Standardised verdict:</strong> ");
+            badge(c, iaf_rv_str(sv, "verdict"));
+            P("</p>\n");
+            screens_table(c, sv);
+        }
+    }
+    const char *agree = st ? iaf_rv_str(st, "age_agreement") : NULL;
+    int robust;
+    if (!agree && iaf_rv_bool(fl, "age_robust", &robust))
+        agree = robust ? "age-robust" : "age-sensitive";
+    if (agree) {
+        P("<p><strong>Raw against standardised:</strong> ");
+        txt(c, agree);
+        if (!strcmp(agree, "age-robust"))
+            P(" (the two verdicts agree).");
+        else if (!strcmp(agree, "age-sensitive"))
+            P(" (the two verdicts differ).");
+        P("</p>\n");
+    }
+    const char *note = iaf_rv_str(fl, "standardisation_note");
+    if (note) {
+        P("<p class=\"note\">");
+        ltxt(c, note);
+        P("</p>\n");
+    }
+}
+
+/* A list of objects as a table whose columns are the union of their keys
+ * in first-seen order (rule examples have the dataset's own columns). */
+static void object_table(hctx *c, const json_t *arr, const char *caption, size_t limit)
+{
+    const char *keys[32];
+    size_t nk = 0, i;
+    json_t *o;
+    json_array_foreach(arr, i, o)
+    {
+        const char *k;
+        json_t *v;
+        if (!json_is_object(o)) continue;
+        json_object_foreach((json_t *)o, k, v)
+        {
+            size_t j = 0;
+            while (j < nk && strcmp(keys[j], k) != 0)
+                j++;
+            if (j == nk && nk < 32) keys[nk++] = k;
+        }
+    }
+    if (!nk) return;
+    P("<div class=\"scroll\"><table class=\"objects\">");
+    if (caption) {
+        P("<caption>");
+        txt(c, caption);
+        P("</caption>");
+    }
+    P("\n<thead><tr>");
+    for (size_t j = 0; j < nk; j++) {
+        P("<th scope=\"col\">");
+        ltxt(c, keys[j]);
+        P("</th>");
+    }
+    P("</tr></thead>\n<tbody>\n");
+    json_array_foreach(arr, i, o)
+    {
+        if (i >= limit) break;
+        P("<tr>");
+        for (size_t j = 0; j < nk; j++) {
+            json_t *v = json_is_object(o) ? json_object_get(o, keys[j]) : NULL;
+            if (json_is_string(v))
+                td_text(c, json_string_value(v));
+            else if (json_is_integer(v))
+                td_count(c, (double)json_integer_value(v));
+            else if (json_is_number(v))
+                td_num(c, json_number_value(v), 4);
+            else if (json_is_true(v))
+                P("<td>true</td>");
+            else if (json_is_false(v))
+                P("<td>false</td>");
+            else
+                P("<td>" DASH "</td>");
+        }
+        P("</tr>\n");
+    }
+    P("</tbody>\n</table></div>\n");
+    if (json_array_size(arr) > limit)
+        PF("<p class=\"note\">%zu more rows in report.json.</p>\n", json_array_size(arr) - limit);
+}
+
+/* Each of rule / expectation / age_profile may be one object or a list. */
+static void for_each_obj(hctx *c, const json_t *chk, const char *key,
+                         void (*fn)(hctx *, const json_t *, const json_t *))
+{
+    json_t *v = json_is_object(chk) ? json_object_get(chk, key) : NULL;
+    if (json_is_object(v)) {
+        fn(c, chk, v);
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *o;
+        json_array_foreach(v, i, o) if (json_is_object(o)) fn(c, chk, o);
+    }
+}
+
+static void citation(hctx *c, const json_t *o)
+{
+    const char *cit = iaf_rv_str(o, "citation");
+    if (!cit) return;
+    P("<p class=\"note\">Source: ");
+    ltxt(c, cit);
+    P("</p>\n");
+}
+
+/* The condition and outcome lines shared by rules and expectations. */
+static void rule_head(hctx *c, const json_t *o, const char *what)
+{
+    const char *e = iaf_rv_str(o, "expression");
+    if (!e) e = iaf_rv_str(o, "description");
+    const char *given = iaf_rv_str(o, "given");
+    PF("<h4>%s</h4>\n", what);
+    if (e) {
+        P("<p><code>");
+        ltxt(c, e);
+        P("</code>");
+        if (given) {
+            P(" among rows with <code>");
+            ltxt(c, given);
+            P("</code>");
+        }
+        P("</p>\n");
+    }
+    citation(c, o);
+}
+
+static void rule_outcome(hctx *c, const json_t *o)
+{
+    const json_t *res = iaf_rv_obj(o, "result");
+    const char *v = iaf_rv_str(o, "verdict"), *why = iaf_rv_str(o, "reason");
+    if (!v) v = iaf_rv_str(res, "verdict");
+    if (!why) why = iaf_rv_str(res, "reason");
+    if (!v && !why) return;
+    P("<p>");
+    if (v) badge(c, v);
+    if (why) {
+        P(" ");
+        ltxt(c, why);
+    }
+    P("</p>\n");
+}
+
+static void rule_block(hctx *c, const json_t *chk, const json_t *r)
+{
+    (void)chk;
+    rule_head(c, r, "Hard rule");
+    P("<table class=\"rule\"><tbody>\n");
+    static const char *const rows[][3] = {{"violations", "violating rows", "n"},
+                                          {"antecedent", "rows meeting the condition", "n"},
+                                          {"share", "share violating", "%"},
+                                          {"tolerance", "tolerance", "%"}};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        double v = iaf_rv_resnum(r, rows[i][0]);
+        if (!isfinite(v)) continue;
+        PF("<tr><th scope=\"row\">%s</th>", rows[i][1]);
+        if (rows[i][2][0] == 'n')
+            td_count(c, v);
+        else
+            td_pct(c, v);
+        P("</tr>\n");
+    }
+    P("</tbody></table>\n");
+    rule_outcome(c, r);
+    json_t *ex = iaf_rv_arr(r, "examples");
+    if (!ex) ex = iaf_rv_arr(iaf_rv_obj(r, "result"), "examples");
+    if (ex && json_array_size(ex)) object_table(c, ex, "Examples of violating rows", 20);
+}
+
+static double pick(const json_t *o, const char *a, const char *b)
+{
+    double v = iaf_rv_resnum(o, a);
+    return isfinite(v) || !b ? v : iaf_rv_resnum(o, b);
+}
+
+static void expectation_block(hctx *c, const json_t *chk, const json_t *x)
+{
+    (void)chk;
+    rule_head(c, x, "Institutional expectation");
+    const char *e = iaf_rv_str(x, "expression");
+    iaf_svg_expect ex = {
+        "Estimate against the expected interval", NULL, e, NAN, NAN, NAN, NAN, NAN};
+    ex.exp_lo = pick(x, "expected_lo", NULL);
+    ex.exp_hi = pick(x, "expected_hi", NULL);
+    json_t *iv = json_is_object(x) ? json_object_get(x, "interval") : NULL;
+    if (!isfinite(ex.exp_lo) && json_is_array(iv) && json_array_size(iv) == 2) {
+        ex.exp_lo = json_number_value(json_array_get(iv, 0));
+        ex.exp_hi = json_number_value(json_array_get(iv, 1));
+    } else if (!isfinite(ex.exp_lo) && json_is_object(iv)) {
+        ex.exp_lo = iaf_rv_numv(iv, "lo");
+        ex.exp_hi = iaf_rv_numv(iv, "hi");
+    }
+    ex.est = pick(x, "estimate", NULL);
+    ex.lo = pick(x, "ci_lo", "lo");
+    ex.hi = pick(x, "ci_hi", "hi");
+    double given = pick(x, "given", NULL), hits = pick(x, "hits", NULL);
+    iaf_buf desc = {0};
+    iaf_rv_puts(&desc, "Synthetic estimate ");
+    iaf_rv_pct(&desc, ex.est);
+    if (isfinite(hits) && isfinite(given)) {
+        iaf_rv_puts(&desc, " (");
+        iaf_rv_count(&desc, hits);
+        iaf_rv_puts(&desc, " of ");
+        iaf_rv_count(&desc, given);
+        iaf_rv_puts(&desc, " rows)");
+    }
+    if (isfinite(ex.lo) && isfinite(ex.hi)) {
+        iaf_rv_puts(&desc, ", 95% interval ");
+        iaf_rv_pct(&desc, ex.lo);
+        iaf_rv_puts(&desc, " to ");
+        iaf_rv_pct(&desc, ex.hi);
+    }
+    iaf_rv_puts(&desc, ", against the expected interval ");
+    iaf_rv_pct(&desc, ex.exp_lo);
+    iaf_rv_puts(&desc, " to ");
+    iaf_rv_pct(&desc, ex.exp_hi);
+    iaf_rv_puts(&desc, ".");
+    ex.desc = desc.data;
+    P("<figure class=\"expect\">\n");
+    iaf_svg_expectation(&c->svg, &ex);
+    figcaption(c);
+    ltxt(c, desc.data);
+    P("</figcaption>\n</figure>\n");
+    iaf_buf_free(&desc);
+    rule_outcome(c, x);
+}
+
+/* An age profile: the age distribution of a status against the
+ * institutional window (and an expected profile, when there is one). Both
+ * the engine's shape (result.profile[] with category, share, expected,
+ * in_window) and a flat one (bins[] with age, synthetic, institutional and
+ * a numeric window) are read. */
+static void age_profile_block(hctx *c, const json_t *chk, const json_t *a)
+{
+    (void)chk;
+    const json_t *res = iaf_rv_obj(a, "result");
+    const json_t *rows = iaf_rv_arr(res, "profile");
+    int engine = rows != NULL;
+    if (!rows) rows = iaf_rv_arr(a, "bins");
+    if (!rows) rows = rows_of(a);
+    const char *status = iaf_rv_str(a, "status");
+    if (!status) status = iaf_rv_str(a, "expression");
+    P("<h4>Age profile");
+    if (status) {
+        P(" of <code>");
+        ltxt(c, status);
+        P("</code>");
+    }
+    P("</h4>\n");
+    const char *given = iaf_rv_str(a, "given");
+    if (given) {
+        P("<p>among rows with <code>");
+        ltxt(c, given);
+        P("</code></p>\n");
+    }
+    citation(c, a);
+    size_t n = rows ? json_array_size(rows) : 0;
+    double wlo = NAN, whi = NAN;
+    json_t *w = json_is_object(a) ? json_object_get(a, "window") : NULL;
+    if (json_is_array(w) && json_array_size(w) == 2) {
+        wlo = json_number_value(json_array_get(w, 0));
+        whi = json_number_value(json_array_get(w, 1));
+    } else if (json_is_object(w)) {
+        wlo = iaf_rv_numv(w, "lo");
+        whi = iaf_rv_numv(w, "hi");
+    }
+    if (n) {
+        const char **lab = iaf_malloc(n * sizeof *lab);
+        double *sa = iaf_malloc(n * sizeof *sa), *sb = iaf_malloc(n * sizeof *sb);
+        unsigned char *inw = iaf_calloc(n, 1);
+        char(*nums)[32] = iaf_malloc(n * sizeof *nums);
+        if (lab && sa && sb && inw && nums) {
+            size_t i;
+            json_t *row;
+            int anyb = 0, anyw = 0;
+            json_array_foreach(rows, i, row)
+            {
+                lab[i] = iaf_rv_str(row, "age");
+                if (!lab[i]) lab[i] = iaf_rv_str(row, "bin");
+                if (!lab[i]) {
+                    double v;
+                    if (iaf_rv_num(row, "age", &v)) {
+                        iaf_fmt_f64(nums[i], v);
+                        lab[i] = nums[i];
+                    } else {
+                        lab[i] = row_label(row);
+                    }
+                }
+                sa[i] = engine ? iaf_rv_numv(row, "share") : iaf_rv_numv(row, "synthetic");
+                sb[i] = engine ? iaf_rv_numv(row, "expected") : iaf_rv_numv(row, "institutional");
+                if (!isfinite(sb[i]) && !engine) sb[i] = iaf_rv_numv(row, "reference");
+                anyb |= isfinite(sb[i]);
+                int in;
+                if (iaf_rv_bool(row, "in_window", &in)) {
+                    inw[i] = (unsigned char)in;
+                    anyw = 1;
+                }
+            }
+            iaf_buf desc = {0};
+            iaf_rv_printf(&desc, "Age distribution of %s in the synthetic data%s over %zu age bins",
+                          status ? status : "the status",
+                          anyb ? " (solid) and the institutional profile (dashed)" : "", n);
+            if (anyw) {
+                iaf_rv_puts(&desc, "; the shaded bins are inside the institutional age window");
+            } else if (isfinite(wlo)) {
+                iaf_rv_puts(&desc, "; the shaded bins are the institutional window, ages ");
+                iaf_rv_fixed(&desc, wlo, 0);
+                iaf_rv_puts(&desc, " to ");
+                iaf_rv_fixed(&desc, whi, 0);
+            }
+            iaf_rv_puts(&desc, ".");
+            iaf_svg_steps s = {"Age profile",    desc.data, "age", "synthetic",
+                               "institutional",  n,         lab,   sa,
+                               anyb ? sb : NULL, wlo,       whi,   anyw ? inw : NULL};
+            P("<figure class=\"ageprofile\">\n");
+            iaf_svg_stepchart(&c->svg, &s);
+            figcaption(c);
+            ltxt(c, desc.data);
+            P("</figcaption>\n</figure>\n");
+            iaf_buf_free(&desc);
+        }
+        free(lab);
+        free(sa);
+        free(sb);
+        free(inw);
+        free(nums);
+    }
+    /* the aggregates, in either shape */
+    struct {
+        const char *label, *est, *lo, *hi;
+        int pct;
+    } agg[] = {{"share outside the window", "outside_window", "outside_lo", "outside_hi", 1},
+               {"share outside the window", "outside_window_share", NULL, NULL, 1},
+               {"tolerance", "tolerance", NULL, NULL, 1},
+               {"TVD to the expected profile", "tvd_to_expected", NULL, NULL, 0},
+               {"TVD between the profiles", "tvd", NULL, NULL, 0},
+               {"rows with the status", "status_mass", NULL, NULL, 2}};
+    int any = 0;
+    for (size_t i = 0; i < sizeof agg / sizeof agg[0]; i++) {
+        double e = iaf_rv_resnum(a, agg[i].est);
+        if (!isfinite(e)) continue;
+        double l = agg[i].lo ? iaf_rv_resnum(a, agg[i].lo) : NAN;
+        double h = agg[i].hi ? iaf_rv_resnum(a, agg[i].hi) : NAN;
+        if (!any++) P("<table class=\"ageagg\"><tbody>\n");
+        P("<tr><th scope=\"row\">");
+        txt(c, agg[i].label);
+        P("</th>");
+        if (agg[i].pct == 1)
+            td_pct(c, e);
+        else if (agg[i].pct == 2)
+            td_count(c, e);
+        else
+            td_num(c, e, 4);
+        P("<td class=\"num\">");
+        if (isfinite(l) && isfinite(h)) {
+            iaf_rv_pct(c->out, l);
+            P(" to ");
+            iaf_rv_pct(c->out, h);
+        } else {
+            P(DASH);
+        }
+        P("</td></tr>\n");
+    }
+    if (any) P("</tbody></table>\n");
+    rule_outcome(c, a);
+}
+
+static const json_t *screen_named(const json_t *vo, const char *metric)
+{
+    json_t *screens = iaf_rv_arr(vo, "screens");
+    size_t i;
+    json_t *sc;
+    json_array_foreach(screens, i, sc)
+    {
+        const char *m = iaf_rv_str(sc, "metric");
+        if (m && !strcmp(m, metric)) return sc;
+    }
+    return NULL;
+}
+
+/* One row per crosswalk variant: its verdict and each screening metric
+ * with its interval, so a mapping-dependent verdict shows where it flips. */
+static void variants_table(hctx *c, const json_t *chk, const json_t *vs)
+{
+    const char *metrics[8];
+    size_t nm = 0, i;
+    json_t *v;
+    json_array_foreach(vs, i, v)
+    {
+        json_t *screens = iaf_rv_arr(verdict_obj(v), "screens");
+        size_t k;
+        json_t *sc;
+        json_array_foreach(screens, k, sc)
+        {
+            const char *m = iaf_rv_str(sc, "metric");
+            size_t j = 0;
+            if (!m) continue;
+            while (j < nm && strcmp(metrics[j], m) != 0)
+                j++;
+            if (j == nm && nm < 8) metrics[nm++] = m;
+        }
+    }
+    P("<h4>Crosswalk variants</h4>\n");
+    const char *mv = mapping_of(chk);
+    if (mv) {
+        P("<p>Across the variants the verdict is <strong>");
+        txt(c, mv);
+        P("</strong>");
+        if (!strcmp(mv, "strict"))
+            P(": every variant flags.");
+        else if (!strcmp(mv, "consistent"))
+            P(": every variant gives the same verdict.");
+        else if (!strcmp(mv, "mapping-dependent"))
+            P(": the verdict depends on how the categories are mapped.");
+        P("</p>\n");
+    }
+    P("<div class=\"scroll\"><table class=\"variants sortable\"><thead><tr>"
+      "<th scope=\"col\">variant</th><th scope=\"col\">verdict</th>"
+      "<th scope=\"col\">diagnosis</th>");
+    for (size_t j = 0; j < nm; j++) {
+        P("<th scope=\"col\" class=\"num\">");
+        txt(c, iaf_rv_metric_label(metrics[j]));
+        P(" [95% interval]</th>");
+    }
+    P("<th scope=\"col\" class=\"num\">synthetic mass in universe</th></tr></thead>\n<tbody>\n");
+    json_array_foreach(vs, i, v)
+    {
+        const json_t *vo = verdict_obj(v);
+        const char *verdict = iaf_rv_verdict(v, NULL);
+        const char *diag = iaf_rv_diagnosis(v);
+        P("<tr>");
+        iaf_buf name = {0};
+        const char *nm_ = iaf_rv_str(v, "name");
+        if (nm_)
+            iaf_rv_puts(&name, nm_);
+        else
+            iaf_rv_printf(&name, "variant %zu", i + 1);
+        td_text(c, name.data);
+        iaf_buf_free(&name);
+        P("<td>");
+        badge(c, verdict ? verdict : iaf_rv_str(vo, "verdict"));
+        P("</td>");
+        td_text(c, diag ? diag : iaf_rv_str(vo, "diagnosis"));
+        for (size_t j = 0; j < nm; j++) {
+            const json_t *sc = screen_named(vo, metrics[j]);
+            double e = iaf_rv_numv(sc, "estimate"), lo = iaf_rv_numv(sc, "lo"),
+                   hi = iaf_rv_numv(sc, "hi");
+            int dg = iaf_rv_metric_digits(metrics[j]);
+            if (!isfinite(e)) {
+                P("<td class=\"num\">" DASH "</td>");
+                continue;
+            }
+            char raw[40];
+            iaf_fmt_f64(raw, e);
+            PF("<td class=\"num\" data-v=\"%s\">", raw);
+            iaf_rv_fixed(c->out, e, dg);
+            if (isfinite(lo) && isfinite(hi)) {
+                P(" ");
+                iaf_rv_interval_text(c->out, lo, hi, dg);
+            }
+            P("</td>");
+        }
+        td_count(c, iaf_rv_numv(v, "synthetic_mass_in_universe"));
+        P("</tr>\n");
+    }
+    P("</tbody>\n</table></div>\n");
+}
+
+static void coverage_panel(hctx *c, const json_t *comp)
+{
+    json_t *cov = iaf_rv_arr(comp, "synthetic_coverage");
+    json_t *mc = iaf_rv_obj(iaf_rv_obj(comp, "metrics"), "coverage");
+    if ((!cov || !json_array_size(cov)) && !mc) return;
+    P("<h4>Coverage</h4>\n");
+    if (cov && json_array_size(cov)) {
+        P("<table class=\"coverage\"><thead><tr><th scope=\"col\">attribute</th>"
+          "<th scope=\"col\" class=\"num\">mapped</th><th scope=\"col\" class=\"num\">unmapped"
+          "</th><th scope=\"col\" class=\"num\">dropped</th><th scope=\"col\" class=\"num\">"
+          "missing</th><th scope=\"col\" class=\"num\">unmapped share</th></tr></thead>\n"
+          "<tbody>\n");
+        size_t i;
+        json_t *a;
+        json_array_foreach(cov, i, a)
+        {
+            double m = iaf_rv_numv(a, "mapped"), u = iaf_rv_numv(a, "unmapped"),
+                   d = iaf_rv_numv(a, "dropped"), x = iaf_rv_numv(a, "missing");
+            double tot = (isfinite(m) ? m : 0) + (isfinite(u) ? u : 0) + (isfinite(d) ? d : 0) +
+                         (isfinite(x) ? x : 0);
+            P("<tr>");
+            td_text(c, iaf_rv_str(a, "attribute"));
+            td_count(c, m);
+            td_count(c, u);
+            td_count(c, d);
+            td_count(c, x);
+            td_pct(c, tot > 0 && isfinite(u) ? u / tot : NAN);
+            P("</tr>\n");
+        }
+        P("</tbody>\n</table>\n");
+        json_array_foreach(cov, i, a)
+        {
+            json_t *uv = iaf_rv_arr(a, "unmapped_values");
+            size_t n = uv ? json_array_size(uv) : 0;
+            if (!n) continue;
+            size_t shown_n = n < 15 ? n : 15;
+            const char **lab = iaf_malloc(shown_n * sizeof *lab);
+            double *mass = iaf_malloc(shown_n * sizeof *mass);
+            if (lab && mass) {
+                for (size_t k = 0; k < shown_n; k++) {
+                    json_t *it = json_array_get(uv, k);
+                    lab[k] = iaf_rv_str(it, "value");
+                    if (!lab[k]) lab[k] = "(missing)";
+                    mass[k] = iaf_rv_numv(it, "mass");
+                }
+                const char *an = iaf_rv_str(a, "attribute");
+                iaf_buf title = {0}, desc = {0};
+                iaf_rv_printf(&title, "Synthetic mass not mapped to the reference: %s",
+                              an ? an : "");
+                double total = iaf_rv_numv(a, "unmapped_values_total");
+                iaf_rv_printf(&desc,
+                              "Rows (or weight) of each synthetic value of %s that maps to no "
+                              "reference category, largest first; %zu shown",
+                              an ? an : "", shown_n);
+                if (isfinite(total)) {
+                    iaf_rv_puts(&desc, " of ");
+                    iaf_rv_count(&desc, total);
+                }
+                iaf_rv_puts(&desc, ".");
+                iaf_svg_pairs p = {title.data, desc.data, an,   "unmapped mass", NULL, shown_n,
+                                   lab,        mass,      NULL, "rows",          0};
+                P("<figure class=\"unmapped\">\n");
+                iaf_svg_pairs_chart(&c->svg, &p);
+                figcaption(c);
+                ltxt(c, desc.data);
+                P("</figcaption>\n</figure>\n");
+                iaf_buf_free(&title);
+                iaf_buf_free(&desc);
+            }
+            free(lab);
+            free(mass);
+        }
+    }
+    if (mc) {
+        double on = iaf_rv_numv(mc, "synthetic_on_support"),
+               tot = iaf_rv_numv(mc, "synthetic_total"),
+               sup = iaf_rv_numv(mc, "synthetic_on_suppressed"),
+               sz = iaf_rv_numv(mc, "synthetic_on_structural_zero"),
+               off = iaf_rv_numv(mc, "synthetic_off_support"),
+               rs = iaf_rv_numv(mc, "reference_suppressed");
+        P("<p>Comparable support: ");
+        iaf_rv_count(c->out, on);
+        P(" of ");
+        iaf_rv_count(c->out, tot);
+        P(" synthetic rows");
+        if (tot > 0 && isfinite(on)) {
+            P(" (");
+            iaf_rv_pct(c->out, on / tot);
+            P(")");
+        }
+        if (off > 0) {
+            P("; off the reference's support ");
+            iaf_rv_count(c->out, off);
+        }
+        if (sup > 0) {
+            P("; in suppressed reference cells ");
+            iaf_rv_count(c->out, sup);
+        }
+        if (sz > 0) {
+            P("; in structural-zero cells ");
+            iaf_rv_count(c->out, sz);
+            P(" (a rule violation, not a distance)");
+        }
+        if (rs > 0) {
+            P("; reference mass suppressed ");
+            iaf_rv_count(c->out, rs);
+        }
+        P(".</p>\n");
+        json_t *os = iaf_rv_arr(mc, "off_support");
+        if (os && json_array_size(os)) object_table(c, os, "Synthetic mass off the support", 20);
+    }
+}
+
+/* Everything computed for one comparison: the check itself, or one of its
+ * crosswalk variants. */
+static int comparison_body(hctx *c, const json_t *chk, const json_t *comp)
+{
+    const char *kind = iaf_rv_str(chk, "kind");
+    json_t *m = iaf_rv_obj(comp, "metrics");
+    int joint = kind && !strcmp(kind, "joint");
+    grid g;
+    int gs = grid_build(&g, iaf_rv_arr(m, "cells")), rc = 0;
+    if (gs < 0) goto fail;
+    double cond;
+    int has_sig = joint || (g.has_y && iaf_rv_num(m, "retention", &cond));
+    if (gs == 0 && g.has_y) {
+        P("<div class=\"charts\">\n");
+        rc |= heatmap_figure(c, comp, &g);
+        if (has_sig) signature_figure(c, chk, comp);
+        P("</div>\n");
+        if (joint || iaf_rv_num(m, "cond_tvd_y_given_x", &cond)) rc |= profiles(c, comp, &g);
+    } else if (gs == 0) {
+        rc |= bars_figure(c, comp, &g);
+    } else if (joint) {
+        signature_figure(c, chk, comp);
+    }
+    if (rc) goto fail;
+    flattening_panel(c, chk, comp);
+    const json_t *rsrc = comp;
+    if (!json_object_get(comp, "rule") && !json_object_get(comp, "expectation") &&
+        !json_object_get(comp, "age_profile"))
+        rsrc = chk;
+    for_each_obj(c, rsrc, "rule", rule_block);
+    for_each_obj(c, rsrc, "expectation", expectation_block);
+    for_each_obj(c, rsrc, "age_profile", age_profile_block);
+    /* the two tables side by side when the page is wide enough */
+    P("<div class=\"charts\">\n");
+    metrics_table(c, comp, g.has_y || joint);
+    if (gs == 0 && cells_table(c, comp, &g) != 0) goto fail;
+    P("</div>\n");
+    coverage_panel(c, comp);
+    grid_free(&g);
+    return 0;
+fail:
+    grid_free(&g);
+    return -1;
+}
+
+static int check_panel(hctx *c, const json_t *chk)
+{
+    const char *id = iaf_rv_str(chk, "id"), *kind = iaf_rv_str(chk, "kind");
+    const char *title = iaf_rv_str(chk, "title");
+    P("<section class=\"check\" id=\"");
+    iaf_rv_anchor(c->out, "check-", id);
+    P("\" data-kind=\"");
+    txt(c, kind ? kind : "");
+    P("\">\n<h3>");
+    ltxt_or(c, id, "(unnamed check)");
+    P(" <small>");
+    txt(c, kind ? kind : "");
+    P(" check</small></h3>\n");
+    if (title) {
+        P("<p>");
+        ltxt(c, title);
+        P("</p>\n");
+    }
+    /* the comparisons: every crosswalk variant, or the check itself */
+    json_t *vs = iaf_rv_arr(chk, "variants");
+    size_t nv = vs ? json_array_size(vs) : 0;
+    const json_t *first = nv ? json_array_get(vs, 0) : chk;
+    verdict_box(c, chk, nv == 1 ? first : nv ? NULL : chk, 1);
+    meta_list(c, chk, first);
+    if (nv > 1) variants_table(c, chk, vs);
+    if (nv <= 1) {
+        if (comparison_body(c, chk, first) != 0) return -1;
+    } else {
+        size_t i;
+        json_t *v;
+        json_array_foreach(vs, i, v)
+        {
+            const char *name = iaf_rv_str(v, "name");
+            P("<section class=\"variant\">\n<h4 class=\"variant\">Variant: ");
+            if (name)
+                ltxt(c, name);
+            else
+                PF("%zu", i + 1);
+            P("</h4>\n");
+            verdict_box(c, v, v, 0);
+            if (comparison_body(c, chk, v) != 0) return -1;
+            P("</section>\n");
+        }
+    }
+    P("</section>\n");
+    return 0;
+}
+
+/* ----------------------------------------------- provenance, reproduce */
+
+static void source_item(hctx *c, const json_t *r, const char *prefix)
+{
+    const char *id = iaf_rv_str(r, "id");
+    P("<div class=\"source\" id=\"");
+    iaf_rv_anchor(c->out, prefix, id);
+    P("\">\n<h4>");
+    ltxt_or(c, id, "(unnamed)");
+    const char *title = iaf_rv_str(r, "title");
+    if (title) {
+        P(" <small>");
+        ltxt(c, title);
+        P("</small>");
+    }
+    P("</h4>\n<dl class=\"meta\">\n");
+    static const char *const fields[][2] = {
+        {"publisher", "Publisher"},
+        {"table", "Table"},
+        {"year", "Year"},
+        {"universe", "Universe"},
+        {"licence", "Licence"},
+        {"file", "File"},
+        {"caveat", "Caveat (the source's words)"},
+        {"notes", "Notes"},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const char *v = iaf_rv_str(r, fields[i][0]);
+        if (!v) continue;
+        PF("<dt>%s</dt><dd>", fields[i][1]);
+        if (!strcmp(fields[i][0], "file")) P("<code>");
+        ltxt(c, v);
+        if (!strcmp(fields[i][0], "file")) P("</code>");
+        P("</dd>\n");
+    }
+    const char *url = iaf_rv_str(r, "url");
+    if (url) {
+        P("<dt>URL</dt><dd>");
+        url_link(c, url);
+        P("</dd>\n");
+    }
+    int full;
+    double ne;
+    if (iaf_rv_bool(r, "full_count", &full) || iaf_rv_num(r, "n_effective", &ne)) {
+        P("<dt>Sampling</dt><dd>");
+        if (iaf_rv_bool(r, "full_count", &full) && full)
+            P("full count (no sampling error)");
+        else if (iaf_rv_num(r, "n_effective", &ne)) {
+            P("effective sample size ");
+            iaf_rv_count(c->out, ne);
+        } else {
+            P("sample; no sample size given");
+        }
+        P("</dd>\n");
+    }
+    P("</dl>\n</div>\n");
+}
+
+static void provenance(hctx *c)
+{
+    P("<section id=\"provenance\">\n<h2>Provenance</h2>\n");
+    json_t *refs = iaf_rv_arr(c->doc, "references");
+    size_t i;
+    json_t *r;
+    P("<h3>References</h3>\n");
+    if (!refs || !json_array_size(refs)) P("<p>None.</p>\n");
+    json_array_foreach(refs, i, r) source_item(c, r, "ref-");
+    json_t *tabs = iaf_rv_arr(iaf_rv_obj(c->doc, "dataset"), "tables");
+    if (tabs && json_array_size(tabs)) {
+        P("<h3>Synthetic count tables</h3>\n<table class=\"tables\"><thead><tr>"
+          "<th scope=\"col\">id</th><th scope=\"col\">file</th></tr></thead>\n<tbody>\n");
+        json_array_foreach(tabs, i, r)
+        {
+            P("<tr>");
+            td_text(c, iaf_rv_str(r, "id"));
+            P("<td><code>");
+            ltxt_or(c, iaf_rv_str(r, "file"), DASH);
+            P("</code></td></tr>\n");
+        }
+        P("</tbody>\n</table>\n");
+    }
+    json_t *ds = iaf_rv_arr(c->doc, "disclosures");
+    P("<h3>Disclosures quoted from the dataset card</h3>\n");
+    if (!ds || !json_array_size(ds)) P("<p>None: every check is exploratory.</p>\n");
+    json_array_foreach(ds, i, r)
+    {
+        const char *id = iaf_rv_str(r, "id");
+        P("<div class=\"disclosure\" id=\"");
+        iaf_rv_anchor(c->out, "disclosure-", id);
+        P("\">\n<h4>");
+        ltxt_or(c, id, "(unnamed)");
+        P("</h4>\n<blockquote>");
+        ltxt_or(c, iaf_rv_str(r, "quote"), "");
+        P("</blockquote>\n<p class=\"note\">");
+        ltxt_or(c, iaf_rv_str(r, "file"), "");
+        const char *loc = iaf_rv_str(r, "locator");
+        if (loc) {
+            P(", ");
+            ltxt(c, loc);
+        }
+        const char *u = iaf_rv_str(r, "url");
+        if (u) {
+            P("; ");
+            url_link(c, u);
+        }
+        P("</p>\n</div>\n");
+    }
+    json_t *xw = iaf_rv_arr(c->doc, "crosswalks");
+    if (xw && json_array_size(xw)) {
+        P("<h3>Crosswalks</h3>\n<table class=\"crosswalks\"><thead><tr><th scope=\"col\">id</th>"
+          "<th scope=\"col\">file</th><th scope=\"col\">note</th></tr></thead>\n<tbody>\n");
+        json_array_foreach(xw, i, r)
+        {
+            P("<tr>");
+            td_text(c, iaf_rv_str(r, "id"));
+            P("<td><code>");
+            ltxt_or(c, iaf_rv_str(r, "file"), DASH);
+            P("</code></td>");
+            td_text(c, iaf_rv_str(r, "note"));
+            P("</tr>\n");
+        }
+        P("</tbody>\n</table>\n");
+    }
+    P("</section>\n");
+}
+
+static void reproducibility(hctx *c)
+{
+    json_t *rp = iaf_rv_obj(c->doc, "reproducibility");
+    P("<section id=\"reproducibility\">\n<h2>Reproducibility</h2>\n<dl class=\"meta\">\n");
+    const char *ver = iaf_rv_str(rp, "iaf_version"), *cmd = iaf_rv_str(rp, "command_line");
+    P("<dt>iaf version</dt><dd>");
+    ltxt_or(c, ver, "unknown");
+    P("</dd>\n<dt>Command line</dt><dd><code>");
+    ltxt_or(c, cmd, "unknown");
+    P("</code></dd>\n");
+    /* bootstrap settings: one line per distinct setting across checks */
+    json_t *checks = iaf_rv_arr(c->doc, "checks");
+    size_t i;
+    json_t *k;
+    iaf_buf seen = {0};
+    json_array_foreach(checks, i, k)
+    {
+        json_t *b = iaf_rv_obj(iaf_rv_obj(k, "metrics"), "bootstrap");
+        if (!b) continue;
+        iaf_buf line = {0};
+        double bb = iaf_rv_numv(b, "B"), seed = iaf_rv_numv(b, "seed"),
+               lvl = iaf_rv_numv(b, "level");
+        iaf_rv_puts(&line, "B = ");
+        iaf_rv_count(&line, bb);
+        iaf_rv_puts(&line, ", seed ");
+        iaf_rv_fixed(&line, seed, 0);
+        iaf_rv_puts(&line, ", level ");
+        iaf_rv_fixed(&line, lvl, 2);
+        iaf_rv_puts(&line, "\n");
+        if (line.data && (!seen.data || !strstr(seen.data, line.data))) {
+            iaf_rv_append(&seen, line.data, line.len);
+            P("<dt>Bootstrap</dt><dd>");
+            iaf_rv_append(c->out, line.data, line.len - 1);
+            P("</dd>\n");
+        }
+        iaf_buf_free(&line);
+    }
+    iaf_buf_free(&seen);
+    P("</dl>\n");
+    json_t *inputs = iaf_rv_arr(rp, "inputs");
+    if (inputs && json_array_size(inputs)) {
+        P("<div class=\"scroll\"><table class=\"inputs\"><caption>Inputs (SHA-256)</caption>\n"
+          "<thead><tr>"
+          "<th scope=\"col\">role</th><th scope=\"col\">path</th><th scope=\"col\">SHA-256</th>"
+          "</tr></thead>\n<tbody>\n");
+        json_t *in;
+        json_array_foreach(inputs, i, in)
+        {
+            P("<tr>");
+            td_text(c, iaf_rv_str(in, "role"));
+            P("<td><code>");
+            ltxt_or(c, iaf_rv_str(in, "path"), DASH);
+            P("</code></td><td class=\"mono\">");
+            txt(c, iaf_rv_str(in, "sha256") ? iaf_rv_str(in, "sha256") : DASH);
+            P("</td></tr>\n");
+        }
+        P("</tbody>\n</table></div>\n");
+    }
+    int any = 0;
+    json_array_foreach(checks, i, k)
+    {
+        json_t *th = iaf_rv_obj(k, "thresholds");
+        if (!th || !json_object_size(th)) continue;
+        if (!any++)
+            P("<table class=\"thresholds\"><caption>Thresholds</caption>\n<thead><tr>"
+              "<th scope=\"col\">check</th><th scope=\"col\">screening metrics</th></tr>"
+              "</thead>\n<tbody>\n");
+        P("<tr>");
+        td_text(c, iaf_rv_str(k, "id"));
+        P("<td>");
+        const char *key;
+        json_t *v;
+        int first = 1;
+        json_object_foreach(th, key, v)
+        {
+            if (!first) P(", ");
+            first = 0;
+            txt(c, key);
+            P(" = ");
+            if (json_is_number(v))
+                iaf_rv_fixed(c->out, json_number_value(v), 2);
+            else
+                P(DASH);
+        }
+        P("</td></tr>\n");
+    }
+    if (any) P("</tbody>\n</table>\n");
+    P("</section>\n");
+}
+
+iaf_status iaf_report_html(const char *report_json, size_t n, iaf_buf *out, iaf_error *err)
+{
+    json_t *doc = NULL;
+    iaf_status st = iaf_rv_load(report_json, n, &doc, err);
+    if (st != IAF_OK) return st;
+    iaf_rv_oom_reset();
+    hctx ctx = {out, {out, 0, 0}, doc, 0};
+    hctx *c = &ctx;
+    const char *name = iaf_rv_str(doc, "name");
+    P("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<meta name=\"generator\" content=\"iaf\">\n<title>IAF audit: ");
+    title_text(c, name ? name : "report", 70 - 11);
+    P("</title>\n<style>\n");
+    P(css);
+    for (int w = 8; w <= 32; w++)
+        PF(".w%d{max-width:%dpx}", w, w * 40);
+    P("\n");
+    P("</style>\n</head>\n<body>\n");
+    head_section(c);
+    toc(c);
+    P("<main>\n");
+    headline(c);
+    json_t *checks = iaf_rv_arr(doc, "checks");
+    size_t i;
+    json_t *k;
+    if (checks && json_array_size(checks)) P("<h2 id=\"checks\">Checks</h2>\n");
+    json_array_foreach(checks, i, k)
+    {
+        if (json_is_object(k) && check_panel(c, k) != 0) {
+            st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory rendering HTML");
+            goto done;
+        }
+    }
+    provenance(c);
+    reproducibility(c);
+    P("</main>\n<footer><p class=\"note\">Rendered by iaf ");
+    const char *ver = iaf_rv_str(iaf_rv_obj(doc, "reproducibility"), "iaf_version");
+    txt(c, ver ? ver : "");
+    P(" from report.json (schema iaf-report/1). The page is self-contained; cells.csv next to "
+      "it has every compared cell.</p></footer>\n<script>\n");
+    P(js);
+    P("</script>\n</body>\n</html>\n");
+    if (iaf_rv_oom_failed())
+        st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory rendering HTML");
+done:
+    json_decref(doc);
+    return st;
+}

@@ -1,0 +1,309 @@
+/* src/report/markdown.c - the Markdown section for dataset cards, from
+ * report.json; see html.h. It carries the headline (one summary line per
+ * kind, one table row per check with verdict, diagnosis and key number),
+ * the references and the quoted disclosures, and links each check to its
+ * panel in report.html. */
+#include <math.h>
+#include <string.h>
+
+#include "report/html.h"
+#include "report/rview.h"
+
+/* Text that must not end a table cell, open a link, an inline HTML tag or
+ * emphasis. Brackets alone are harmless (no link reference is defined), so
+ * "[0.01, 0.02]" stays readable; "](" is broken up instead. */
+static void md_text(iaf_buf *b, const char *s)
+{
+    if (!s) return;
+    for (const char *p = s; *p; p++) {
+        char ch = *p;
+        if (ch == '\n' || ch == '\r')
+            iaf_rv_puts(b, " ");
+        else if (strchr("\\`*<|", ch) || (ch == '>' && p == s) ||
+                 (ch == '(' && p > s && p[-1] == ']')) {
+            char e[3] = {'\\', ch, 0};
+            iaf_rv_puts(b, e);
+        } else
+            iaf_rv_append(b, p, 1);
+    }
+}
+
+static void md_link_check(iaf_buf *b, const char *id)
+{
+    iaf_rv_puts(b, "[");
+    md_text(b, id ? id : "(unnamed)");
+    iaf_rv_puts(b, "](report.html#");
+    iaf_rv_anchor(b, "check-", id);
+    iaf_rv_puts(b, ")");
+}
+
+static void summary(iaf_buf *b, const json_t *hl)
+{
+    int first = 1;
+    for (int rank = 0; rank < 5; rank++) {
+        size_t n = 0, np = 0, nf = 0, ni = 0, nw = 0, i;
+        json_t *h;
+        json_array_foreach(hl, i, h)
+        {
+            if (iaf_rv_kind_rank(iaf_rv_str(h, "kind")) != rank) continue;
+            n++;
+            const char *v = iaf_rv_verdict(h, NULL);
+            if (!v)
+                nw++;
+            else if (!strcmp(v, "PASS"))
+                np++;
+            else if (!strcmp(v, "FLAG"))
+                nf++;
+            else
+                ni++;
+        }
+        if (!n) continue;
+        iaf_rv_printf(b, "%s**%s** (%zu):", first ? "" : " ", iaf_rv_kind_title(rank), n);
+        first = 0;
+        int any = 0;
+        if (np) iaf_rv_printf(b, "%s %zu PASS", any++ ? "," : "", np);
+        if (nf) iaf_rv_printf(b, "%s %zu FLAG", any++ ? "," : "", nf);
+        if (ni) iaf_rv_printf(b, "%s %zu INCONCLUSIVE", any++ ? "," : "", ni);
+        if (nw) iaf_rv_printf(b, "%s %zu without a verdict", any++ ? "," : "", nw);
+        iaf_rv_puts(b, ".");
+    }
+    if (!first) iaf_rv_puts(b, "\n\n");
+}
+
+/* The verdict object behind a comparison (see html.c's verdict_obj). */
+static const json_t *verdict_obj(const json_t *o)
+{
+    const json_t *v;
+    iaf_rv_verdict(o, &v);
+    if (!v) v = iaf_rv_obj(o, "verdict_detail");
+    if (!v) v = iaf_rv_obj(iaf_rv_obj(o, "metrics"), "verdict");
+    return v;
+}
+
+/* One line per screen (or rule outcome) that keeps a check from PASS, so
+ * that the card says why, not only INCONCLUSIVE or FLAG. */
+static void why_not_pass(iaf_buf *b, const json_t *doc)
+{
+    int any = 0;
+    size_t i, j;
+    json_t *c, *v;
+    json_array_foreach(iaf_rv_arr(doc, "checks"), i, c)
+    {
+        const char *cv = iaf_rv_verdict(c, NULL), *id = iaf_rv_str(c, "id");
+        if (!cv || !strcmp(cv, "PASS")) continue;
+        json_t *vs = iaf_rv_arr(c, "variants");
+        size_t nv = vs ? json_array_size(vs) : 0;
+        for (j = 0; j < (nv ? nv : 1); j++) {
+            v = nv ? json_array_get(vs, j) : c;
+            const char *vn = nv > 1 ? iaf_rv_str(v, "name") : NULL;
+            static const char *const kinds[] = {"rule", "expectation", "age_profile"};
+            for (size_t k = 0; k < 3; k++) {
+                const json_t *r = iaf_rv_obj(v, kinds[k]);
+                const char *why = iaf_rv_str(iaf_rv_obj(r, "result"), "reason");
+                if (!why) why = iaf_rv_str(r, "reason");
+                if (!why) continue;
+                if (!any++) iaf_rv_puts(b, "\n### Why not PASS\n\n");
+                iaf_rv_puts(b, "- ");
+                md_text(b, id);
+                iaf_rv_puts(b, ": ");
+                md_text(b, why);
+                iaf_rv_puts(b, "\n");
+            }
+            size_t s;
+            json_t *sc;
+            json_array_foreach(iaf_rv_arr(verdict_obj(v), "screens"), s, sc)
+            {
+                const char *sv = iaf_rv_str(sc, "verdict");
+                if (!sv || !strcmp(sv, "PASS")) continue;
+                if (!any++) iaf_rv_puts(b, "\n### Why not PASS\n\n");
+                iaf_rv_puts(b, "- ");
+                md_text(b, id);
+                if (vn) {
+                    iaf_rv_puts(b, " (");
+                    md_text(b, vn);
+                    iaf_rv_puts(b, ")");
+                }
+                iaf_rv_puts(b, ", ");
+                md_text(b, iaf_rv_str(sc, "metric"));
+                iaf_rv_puts(b, ": ");
+                md_text(b, sv);
+                const char *why = iaf_rv_str(sc, "reason");
+                if (why) {
+                    iaf_rv_puts(b, ": ");
+                    md_text(b, why);
+                }
+                iaf_rv_puts(b, "\n");
+            }
+        }
+    }
+}
+
+iaf_status iaf_report_md(const char *report_json, size_t n, iaf_buf *out, iaf_error *err)
+{
+    json_t *doc = NULL;
+    iaf_status st = iaf_rv_load(report_json, n, &doc, err);
+    if (st != IAF_OK) return st;
+    iaf_rv_oom_reset();
+    iaf_buf *b = out;
+    const char *name = iaf_rv_str(doc, "name");
+    iaf_rv_puts(b, "## IAF audit: ");
+    md_text(b, name ? name : "report");
+    iaf_rv_puts(b, "\n\n");
+    json_t *ds = iaf_rv_obj(doc, "dataset");
+    const char *title = iaf_rv_str(ds, "title"), *url = iaf_rv_str(ds, "url");
+    if (title || url) {
+        iaf_rv_puts(b, "Dataset: ");
+        md_text(b, title ? title : "(untitled)");
+        if (url) {
+            iaf_rv_puts(b, " (<");
+            iaf_rv_puts(b, url);
+            iaf_rv_puts(b, ">)");
+        }
+        iaf_rv_puts(b, ". ");
+    }
+    iaf_rv_puts(b, "Full report: [report.html](report.html); data: [report.json](report.json), "
+                   "[cells.csv](cells.csv).\n\n");
+
+    json_t *hl = iaf_rv_arr(doc, "headline");
+    int pending = 0;
+    if (hl && json_array_size(hl)) {
+        summary(b, hl);
+        iaf_rv_puts(b, "| check | kind | attributes | reference | universe | verdict | diagnosis "
+                       "| key number [95% interval] |\n|---|---|---|---|---|---|---|---|\n");
+        size_t i;
+        json_t *h;
+        json_array_foreach(hl, i, h)
+        {
+            const char *id = iaf_rv_str(h, "check");
+            const json_t *chk = iaf_rv_find_check(doc, id);
+            const char *v = iaf_rv_verdict(h, NULL), *d = iaf_rv_diagnosis(h);
+            const char *u = iaf_rv_str(h, "universe");
+            const char *ax, *ay;
+            iaf_rv_attr_names(chk, &ax, &ay);
+            pending |= !v;
+            iaf_rv_puts(b, "| ");
+            md_link_check(b, id);
+            iaf_rv_puts(b, " | ");
+            md_text(b, iaf_rv_str(h, "kind"));
+            iaf_rv_puts(b, " | ");
+            md_text(b, iaf_rv_str(h, "attributes"));
+            iaf_rv_puts(b, " | ");
+            md_text(b, iaf_rv_str(h, "reference"));
+            iaf_rv_puts(b, " | ");
+            md_text(b, u ? u : "all");
+            iaf_rv_puts(b, " | ");
+            if (v) {
+                iaf_rv_puts(b, "**");
+                md_text(b, v);
+                iaf_rv_puts(b, "**");
+            } else {
+                iaf_rv_puts(b, "pending");
+            }
+            iaf_rv_puts(b, " | ");
+            md_text(b, d);
+            iaf_rv_puts(b, " | ");
+            iaf_rv_keynum k;
+            iaf_rv_key(h, chk, &k);
+            iaf_buf t = {0};
+            iaf_rv_key_text(&t, &k, ax, ay);
+            md_text(b, t.data);
+            iaf_buf_free(&t);
+            iaf_rv_puts(b, " |\n");
+        }
+        why_not_pass(b, doc);
+        iaf_rv_puts(b, "\nFLAG: the whole 95% interval of a screening metric is on the failing "
+                       "side of its threshold; PASS: wholly on the passing side; INCONCLUSIVE: "
+                       "otherwise.");
+        if (pending) {
+            const char *note = NULL;
+            json_t *checks = iaf_rv_arr(doc, "checks");
+            json_t *k;
+            json_array_foreach(checks, i, k) if (!note) note = iaf_rv_str(k, "verdict_note");
+            iaf_rv_puts(b, " Checks marked pending have no verdict");
+            if (note) {
+                iaf_rv_puts(b, ": ");
+                md_text(b, note);
+            }
+            iaf_rv_puts(b, ".");
+        }
+        iaf_rv_puts(b, "\n");
+    } else {
+        iaf_rv_puts(b, "The report has no checks.\n");
+    }
+
+    json_t *refs = iaf_rv_arr(doc, "references");
+    if (refs && json_array_size(refs)) {
+        iaf_rv_puts(b, "\n### References\n\n");
+        size_t i;
+        json_t *r;
+        json_array_foreach(refs, i, r)
+        {
+            const char *pub = iaf_rv_str(r, "publisher"), *tab = iaf_rv_str(r, "table"),
+                       *yr = iaf_rv_str(r, "year"), *uni = iaf_rv_str(r, "universe"),
+                       *u = iaf_rv_str(r, "url"), *lic = iaf_rv_str(r, "licence");
+            iaf_rv_puts(b, "- **");
+            md_text(b, iaf_rv_str(r, "id"));
+            iaf_rv_puts(b, "**: ");
+            md_text(b, pub ? pub : "publisher not given");
+            if (tab) {
+                iaf_rv_puts(b, ", ");
+                md_text(b, tab);
+            }
+            if (yr) {
+                iaf_rv_puts(b, " (");
+                md_text(b, yr);
+                iaf_rv_puts(b, ")");
+            }
+            if (uni) {
+                iaf_rv_puts(b, "; universe: ");
+                md_text(b, uni);
+            }
+            if (u) {
+                iaf_rv_puts(b, "; <");
+                iaf_rv_puts(b, u);
+                iaf_rv_puts(b, ">");
+            }
+            if (lic) {
+                iaf_rv_puts(b, "; licence: ");
+                md_text(b, lic);
+            }
+            iaf_rv_puts(b, ".");
+            const char *cav = iaf_rv_str(r, "caveat");
+            if (cav) {
+                iaf_rv_puts(b, " Caveat: ");
+                md_text(b, cav);
+            }
+            iaf_rv_puts(b, "\n");
+        }
+    }
+    json_t *dis = iaf_rv_arr(doc, "disclosures");
+    if (dis && json_array_size(dis)) {
+        iaf_rv_puts(b, "\n### Disclosures quoted from the dataset card\n\n");
+        size_t i;
+        json_t *d;
+        json_array_foreach(dis, i, d)
+        {
+            const char *file = iaf_rv_str(d, "file"), *loc = iaf_rv_str(d, "locator");
+            iaf_rv_puts(b, "> ");
+            md_text(b, iaf_rv_str(d, "quote"));
+            iaf_rv_puts(b, "\n>\n> (");
+            md_text(b, file ? file : "source not given");
+            if (loc) {
+                iaf_rv_puts(b, ", ");
+                md_text(b, loc);
+            }
+            iaf_rv_puts(b, ")\n\n");
+        }
+    } else {
+        iaf_rv_puts(b, "\n");
+    }
+    const char *ver = iaf_rv_str(iaf_rv_obj(doc, "reproducibility"), "iaf_version");
+    iaf_rv_puts(b, "_Generated by iaf ");
+    md_text(b, ver ? ver : "");
+    iaf_rv_puts(b, " from report.json (schema iaf-report/1); every input is fingerprinted "
+                   "(SHA-256) there._\n");
+    if (iaf_rv_oom_failed())
+        st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory rendering Markdown");
+    json_decref(doc);
+    return st;
+}
