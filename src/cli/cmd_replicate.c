@@ -27,7 +27,8 @@ static void help(void)
            "replication.md in DIR, the summary on stdout. Per check and bundle: K of each\n"
            "attribute (reference categories), n, the key metric with its 95%% interval, the\n"
            "noise floor, the floor-corrected value, the verdict; per bundle: flags, comparable\n"
-           "cells and flags per comparable cell.\n\n"
+           "cells and flags per comparable cell. replication.html holds the same tables,\n"
+           "self-contained.\n\n"
            "Options:\n"
            "  -o, --output DIR     default: iaf-replication\n"
            "      --bootstrap B    replicates per check (default 1000)\n"
@@ -113,6 +114,20 @@ static int mkdir_p(const char *dir)
     int rc = mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
     free(p);
     return rc;
+}
+
+/* HTML text: & < > " escaped. */
+static void esc(iaf_buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&': iaf_buf_puts(b, "&amp;"); break;
+        case '<': iaf_buf_puts(b, "&lt;"); break;
+        case '>': iaf_buf_puts(b, "&gt;"); break;
+        case '"': iaf_buf_puts(b, "&quot;"); break;
+        default: iaf_buf_append(b, s, 1);
+        }
+    }
 }
 
 static void num(iaf_buf *b, const char *f, double v)
@@ -285,21 +300,102 @@ int cmd_replicate(int argc, char **argv)
                                r->diagnosis ? " (" : "", r->diagnosis ? r->diagnosis : "",
                                r->diagnosis ? ")" : "");
             }
+    /* replication.html: the same two tables, self-contained (no script, no network) */
+    iaf_buf html = {0};
+    iaf_buf_puts(&html, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                        "<title>IAF replication</title>\n<style>\n"
+                        "body{font-family:system-ui,\"Noto Sans CJK KR\",\"Noto Sans CJK JP\",sans-serif;"
+                        "margin:2rem;color:#1a1a1a}table{border-collapse:collapse;margin:1rem 0}"
+                        "th,td{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left}"
+                        "td.n{text-align:right;font-variant-numeric:tabular-nums}"
+                        ".FLAG{color:#a40000;font-weight:600}.PASS{color:#1b6e20}"
+                        ".INCONCLUSIVE{color:#6b5900}@media print{body{margin:0}}\n"
+                        "</style>\n</head>\n<body>\n<h1>IAF replication</h1>\n"
+                        "<p>Raw flag counts grow with the number of categories; compare bundles per "
+                        "comparable cell and by floor-corrected metrics, not by raw counts.</p>\n"
+                        "<table>\n<caption>Bundles</caption>\n<thead><tr><th scope=\"col\">bundle</th>"
+                        "<th scope=\"col\">dataset</th><th scope=\"col\">checks</th><th scope=\"col\">"
+                        "flags</th><th scope=\"col\">comparable cells</th><th scope=\"col\">flags per "
+                        "comparable cell</th></tr></thead>\n<tbody>\n");
+    for (size_t b = 0; b < nb; b++) {
+        iaf_buf_puts(&html, "<tr><td>");
+        esc(&html, bs[b].path);
+        iaf_buf_puts(&html, "</td><td>");
+        esc(&html, bs[b].spec->dataset_title);
+        iaf_buf_printf(&html, "</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">",
+                       bs[b].audit->nresults, bs[b].flags, bs[b].cells);
+        num(&html, "%.5f", bs[b].cells ? (double)bs[b].flags / (double)bs[b].cells : NAN);
+        iaf_buf_puts(&html, "</td></tr>\n");
+    }
+    iaf_buf_puts(&html, "</tbody>\n</table>\n<table>\n<caption>Checks by bundle</caption>\n<thead><tr>"
+                        "<th scope=\"col\">check</th><th scope=\"col\">bundle</th><th scope=\"col\">K</th>"
+                        "<th scope=\"col\">n</th><th scope=\"col\">metric</th><th scope=\"col\">estimate "
+                        "[95% interval]</th><th scope=\"col\">floor</th><th scope=\"col\">estimate - "
+                        "floor</th><th scope=\"col\">verdict</th></tr></thead>\n<tbody>\n");
+    for (size_t k = 0; k < nids; k++)
+        for (size_t b = 0; b < nb; b++)
+            for (size_t i = 0; i < bs[b].audit->nresults; i++) {
+                const iaf_check_result *r = &bs[b].audit->results[i];
+                if (strcmp(r->check->id, ids[k])) continue;
+                keyvals kv;
+                key_of(r, &kv);
+                iaf_buf_puts(&html, "<tr><td>");
+                esc(&html, ids[k]);
+                iaf_buf_puts(&html, "</td><td>");
+                esc(&html, bs[b].path);
+                iaf_buf_printf(&html, "</td><td>%zu", kv.kx);
+                if (kv.ky) iaf_buf_printf(&html, " &times; %zu", kv.ky);
+                iaf_buf_puts(&html, "</td><td class=\"n\">");
+                num(&html, "%.0f", kv.n);
+                iaf_buf_puts(&html, "</td><td>");
+                esc(&html, kv.metric ? kv.metric : "-");
+                iaf_buf_puts(&html, "</td><td class=\"n\">");
+                num(&html, "%.4f", kv.est);
+                iaf_buf_puts(&html, " [");
+                num(&html, "%.4f", kv.lo);
+                iaf_buf_puts(&html, ", ");
+                num(&html, "%.4f", kv.hi);
+                iaf_buf_puts(&html, "]</td><td class=\"n\">");
+                num(&html, "%.4f", kv.floor);
+                iaf_buf_puts(&html, "</td><td class=\"n\">");
+                num(&html, "%.4f", isnan(kv.floor) ? NAN : kv.est - kv.floor);
+                const char *vn = iaf_verdict_name(r->verdict);
+                iaf_buf_printf(&html, "</td><td class=\"%s\">%s", vn ? vn : "none", vn ? vn : "not screened");
+                if (r->diagnosis) {
+                    iaf_buf_puts(&html, " (");
+                    esc(&html, r->diagnosis);
+                    iaf_buf_puts(&html, ")");
+                }
+                iaf_buf_puts(&html, "</td></tr>\n");
+            }
+    iaf_buf_printf(&html, "</tbody>\n</table>\n<p>iaf %s; schema of replication.json: "
+                          "iaf-replication/1.</p>\n</body>\n</html>\n", IAF_VERSION);
     if (mkdir_p(outdir) != 0) {
         fprintf(stderr, "iaf: %s: cannot create directory: %s\n", outdir, strerror(errno));
+        iaf_buf_free(&html);
         goto done;
     }
     iaf_buf_printf(&path, "%s/replication.json", outdir);
     if (cli_write_file(path.data, json.data, json.len, &err) != 0) {
+        iaf_buf_free(&html);
         rc = cli_fail(&err);
         goto done;
     }
     path.len = 0;
     iaf_buf_printf(&path, "%s/replication.md", outdir);
     if (cli_write_file(path.data, md.data, md.len, &err) != 0) {
+        iaf_buf_free(&html);
         rc = cli_fail(&err);
         goto done;
     }
+    path.len = 0;
+    iaf_buf_printf(&path, "%s/replication.html", outdir);
+    if (cli_write_file(path.data, html.data, html.len, &err) != 0) {
+        iaf_buf_free(&html);
+        rc = cli_fail(&err);
+        goto done;
+    }
+    iaf_buf_free(&html);
     if (!quiet) fwrite(md.data, 1, md.len, stdout);
     rc = EXIT_OK;
 done:

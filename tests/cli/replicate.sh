@@ -9,7 +9,26 @@ trap 'rm -rf "$work"' EXIT
 cd "$IAF_SRC/examples/us"
 "$IAF" replicate synthpop_cart.yaml sdv_ctgan.yaml mostlyai.yaml private_gsd.yaml \
     -o "$work" --bootstrap 200 -q
-test -s "$work/replication.md"
+test -s "$work/replication.md" && test -s "$work/replication.html"
+# the HTML is well formed, self-contained and holds every row
+$PYTHON - "$work/replication.html" <<'PY'
+import sys
+from html.parser import HTMLParser
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.stack = []; self.rows = 0; self.urls = []
+    def handle_starttag(self, tag, attrs):
+        if tag not in ("meta", "br"): self.stack.append(tag)
+        if tag == "tr": self.rows += 1
+        for k, v in attrs:
+            if k in ("src", "href") and v: self.urls.append(v)
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1] == tag, (tag, self.stack[-3:])
+        self.stack.pop()
+p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
+assert not p.stack and not p.urls, (p.stack, p.urls)
+assert p.rows == 2 + 4 + 15 * 4, p.rows   # two header rows, 4 bundles, 15 checks x 4 bundles
+PY
 $PYTHON - "$work/replication.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
