@@ -54,6 +54,7 @@ assert abs(ap["outside_window"] - 651 / 5282) < 1e-12 and chk["active_duty_age_p
 assert chk["field_x_occupation"]["verdict"] == "FLAG" and chk["field_x_occupation"]["mapping"] == "strict"
 assert len(chk["field_x_occupation"]["variants"]) == 3
 assert chk["female_share_male_dominated"]["verdict"] == "FLAG"
+assert chk["female_share_male_dominated_lalfs"]["verdict"] == "FLAG"   # same finding on LALFS
 for c in rep["checks"]:
     if "metrics" not in c["variants"][0]:
         continue
