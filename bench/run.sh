@@ -1,0 +1,170 @@
+#!/bin/sh
+# bench/run.sh IAF_BINARY - `make bench`: iaf count against DuckDB on the NPK-shaped dataset
+# (bench/npk_schema.md, bench/README.md). Generates the data once (cached in bench/data/), checks
+# that iaf and DuckDB produce the same counts for every pair, then times both, interleaved, on
+# warm caches. Results: bench/data/results/<stamp>/results.md (+ runs.tsv, machine.txt); the
+# committed bench/RESULTS.md is written from one such run.
+#
+# Environment (all optional):
+#   BENCH_DATA=DIR     data and results (default bench/data)
+#   BENCH_ROWS=N       rows of the CSV / JSONL file and of one Parquet shard (default 1000000)
+#   BENCH_SHARDS=K     Parquet shards of BENCH_ROWS rows in the big dataset (default 7)
+#   BENCH_RUNS=R       timed runs per measurement; the median is reported (default 3)
+#   BENCH_ONLY="..."   subset of: csv jsonl pq-snappy-1 pq-zstd-1 pq-snappy-K pq-zstd-K
+#   BENCH_PAIRS="a,b c,d ..."  the counted pairs (default: the four below)
+set -eu
+
+[ $# -ge 1 ] || { echo "usage: sh bench/run.sh IAF_BINARY" >&2; exit 2; }
+IAF=$(realpath "$1")
+[ -x "$IAF" ] || { echo "bench: $1 is not an executable" >&2; exit 2; }
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(dirname "$HERE")
+D=${BENCH_DATA:-$HERE/data}
+ROWS=${BENCH_ROWS:-1000000}
+SHARDS=${BENCH_SHARDS:-7}
+RUNS=${BENCH_RUNS:-3}
+TOTAL=$((ROWS * SHARDS))
+PAIRS=${BENCH_PAIRS:-"sex,occupation education_level,occupation age,military_status province,sex"}
+ONLY=${BENCH_ONLY:-"csv jsonl pq-snappy-1 pq-zstd-1 pq-snappy-$SHARDS pq-zstd-$SHARDS"}
+# the union of the pair columns, in first-seen order: iaf's one-scan count groups by all of them
+JOINT=$(echo "$PAIRS" | tr ' ' '\n' | tr ',' '\n' | awk 'NF && !seen[$0]++' | paste -sd, -)
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "bench: needs GNU time at /usr/bin/time (apt-get install time)" >&2; exit 2; }
+command -v node >/dev/null || { echo "bench: needs node and npm (apt-get install nodejs npm)" >&2; exit 2; }
+
+log() { printf '%s bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# ---- tools -----------------------------------------------------------------------------------
+if [ ! -f "$HERE/node_modules/@duckdb/node-api/package.json" ]; then
+    log "installing DuckDB (@duckdb/node-api) into bench/node_modules"
+    (cd "$HERE" && npm ci --no-audit --no-fund >&2)
+fi
+mkdir -p "$D"
+if [ ! -x "$D/gen_npk" ] || [ "$HERE/gen_npk.c" -nt "$D/gen_npk" ]; then
+    ${CC:-cc} -O2 -std=c11 -o "$D/gen_npk" "$HERE/gen_npk.c" -lm
+fi
+
+# ---- data (cached) ---------------------------------------------------------------------------
+CSV=$D/npk-$ROWS.csv
+JSONL=$D/npk-$ROWS.jsonl
+gen_text() { # format file
+    [ -f "$2" ] && return 0
+    log "generating $2"
+    "$D/gen_npk" --rows "$ROWS" --format "$1" --src "$HERE/data-src" -o "$2.tmp"
+    mv "$2.tmp" "$2"
+}
+gen_text csv "$CSV"
+gen_text jsonl "$JSONL"
+log "Parquet: $SHARDS shard(s) of $ROWS rows, snappy and zstd (existing shards are kept)"
+node "$HERE/gen_npk_parquet.mjs" --rows "$TOTAL" --shard "$ROWS" --codec snappy,zstd \
+    --out "$D" --csv0 "$CSV" >&2
+shard0=$(printf 'train-00000-of-%05d.parquet' "$SHARDS")
+
+# ---- machine ---------------------------------------------------------------------------------
+STAMP=$(date +%Y%m%d-%H%M%S)
+R=$D/results/$STAMP
+mkdir -p "$R/out"
+{
+    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "host: $(uname -srm)"
+    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+    echo "nproc: $(nproc)"
+    echo "ram: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+    echo "iaf: $IAF ($(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$REPO" && git diff --quiet HEAD -- src include 2>/dev/null || echo ' + uncommitted changes'))"
+    echo "duckdb: $(node -e "console.log(require('$HERE/node_modules/@duckdb/node-api/package.json').version)") (@duckdb/node-api, node $(node --version))"
+    echo "pairs: $PAIRS"
+    echo "runs: $RUNS (median reported), warm cache"
+} > "$R/machine.txt"
+cat "$R/machine.txt" >&2
+printf 'dataset\ttask\tengine\trun\tstep\twall_s\tmaxrss_kb\tuser_s\tsys_s\tload1\n' > "$R/runs.tsv"
+
+# timed DATASET TASK ENGINE RUN STEP CMD...: run CMD under GNU time, append a runs.tsv row
+timed() {
+    ds=$1 task=$2 eng=$3 run=$4 step=$5
+    shift 5
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    if ! "$TIME" -f '%e\t%M\t%U\t%S' -o "$R/time.tmp" "$@" 2> "$R/err.tmp"; then
+        cat "$R/err.tmp" >&2
+        log "FAILED: $*"
+        exit 1
+    fi
+    [ -s "$R/err.tmp" ] && sed "s|^|$ds $eng $run $step: |" "$R/err.tmp" >> "$R/stderr.log"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$ds" "$task" "$eng" "$run" "$step" \
+        "$(tail -n 1 "$R/time.tmp")" "$load" >> "$R/runs.tsv"
+}
+
+# one measurement round of everything on one dataset; outputs go to $R/out/<ds>.<run>.*
+round() { # dataset format run files...
+    ds=$1 fmt=$2 run=$3
+    shift 3
+    o=$R/out/$ds.$run
+    k=0
+    for p in $PAIRS; do
+        k=$((k + 1))
+        timed "$ds" pairs iaf "$run" "$p" "$IAF" count "$@" --by "$p" -o "$o.iaf.pair$k.csv"
+    done
+    timed "$ds" pairs duckdb "$run" all node "$HERE/duck.mjs" run --format "$fmt" --pairs "$PAIRS" \
+        --out "$o.duck" "$@"
+    timed "$ds" onescan iaf "$run" "$JOINT" "$IAF" count "$@" --by "$JOINT" -o "$o.iaf.joint.csv"
+    timed "$ds" onescan duckdb "$run" sets node "$HERE/duck.mjs" run --format "$fmt" --sets \
+        --pairs "$PAIRS" --out "$o.duck" "$@"
+}
+
+bench_dataset() { # dataset format files...
+    ds=$1 fmt=$2
+    shift 2
+    # shellcheck disable=SC2068 # the glob of a sharded dataset must expand here
+    printf '%s\t%s\t%s\n' "$ds" "$(du -cb $@ | tail -n 1 | cut -f1)" "$(ls $@ | wc -l)" >> "$R/sizes.tsv"
+    log "$ds: check round (also the cache warm-up)"
+    round "$ds" "$fmt" 0 "$@"
+    if ! node "$HERE/duck.mjs" check --pairs "$PAIRS" --duck "$R/out/$ds.0.duck" \
+        --iaf "$R/out/$ds.0.iaf" --joint "$R/out/$ds.0.iaf.joint.csv" 2> "$R/check-$ds.txt"; then
+        cat "$R/check-$ds.txt" >&2
+        log "$ds: iaf and DuckDB disagree: stopping before any timing"
+        exit 1
+    fi
+    log "$ds: counts agree ($(grep -c '^ok' "$R/check-$ds.txt") checks)"
+    run=1
+    while [ "$run" -le "$RUNS" ]; do
+        log "$ds: timed run $run of $RUNS"
+        round "$ds" "$fmt" "$run" "$@"
+        # every timed run must reproduce the checked output
+        for f in "$R/out/$ds.0."*.csv; do
+            g=$(echo "$f" | sed "s|/$ds\.0\.|/$ds.$run.|")
+            case $f in *.sets.csv) continue ;; esac # GROUPING SETS rows come unordered
+            cmp -s "$f" "$g" || { log "$ds: run $run output $g differs from the checked one"; exit 1; }
+        done
+        rm -f "$R/out/$ds.$run."*
+        run=$((run + 1))
+    done
+}
+
+log "DuckDB start-up cost (node + DuckDB, SELECT 1)"
+run=1
+while [ "$run" -le "$RUNS" ]; do
+    timed startup noop duckdb "$run" noop node "$HERE/duck.mjs" noop
+    run=$((run + 1))
+done
+
+for ds in $ONLY; do
+    case $ds in
+    csv) bench_dataset "csv-$ROWS" csv "$CSV" ;;
+    jsonl) bench_dataset "jsonl-$ROWS" jsonl "$JSONL" ;;
+    pq-snappy-1 | pq-zstd-1)
+        c=${ds#pq-}
+        c=${c%-1}
+        bench_dataset "parquet-$c-$ROWS" parquet "$D/npk-$TOTAL-$c/$shard0"
+        ;;
+    pq-snappy-* | pq-zstd-*)
+        c=${ds#pq-}
+        c=${c%-*}
+        bench_dataset "parquet-$c-$TOTAL" parquet "$D/npk-$TOTAL-$c/*.parquet"
+        ;;
+    *) log "unknown dataset '$ds' in BENCH_ONLY"; exit 2 ;;
+    esac
+done
+rm -f "$R/time.tmp" "$R/err.tmp"
+
+node "$HERE/report.mjs" "$R" > "$R/results.md"
+cat "$R/results.md"
+log "results in $R/results.md"
