@@ -4,6 +4,14 @@
  * has the columns of the first, and schedules (file, part) units on worker
  * threads. Units are handed out in file order; each worker owns one consumer
  * state, so no locking happens on the counting path.
+ *
+ * Text files (CSV, JSONL) are the exception to plain file order: a part
+ * after the first can only start once the earlier parts' line ends (and
+ * quotes) are counted, a pass that costs about as much as parsing them,
+ * unless the previous part was read to its end, which hands its end over. So
+ * a worker keeps reading the next part of its file, else starts a file no
+ * one has started, else takes the next unclaimed part. Each worker's units
+ * still increase, so its rows stay in file order.
  */
 #include "iaf/source.h"
 
@@ -347,6 +355,10 @@ typedef struct scan_shared {
     scan_unit *units;
     size_t nunits;
     atomic_size_t next;
+    /* text formats: claims per unit, and the unit index of each file's first part */
+    atomic_uchar *claimed;
+    size_t *file_start;
+    atomic_size_t next_file;
     atomic_int failed;
     atomic_uint_fast64_t bytes_done, rows_done;
     uint64_t bytes_total;
@@ -377,12 +389,51 @@ static iaf_status emit_batch(void *user, const iaf_batch *b, iaf_error *err)
     return st;
 }
 
+static int claim(scan_shared *sh, size_t u)
+{
+    return atomic_exchange(&sh->claimed[u], 1) == 0;
+}
+
+/* The next unit of a worker whose previous unit was prev (SIZE_MAX: none);
+ * nunits when there is nothing left for it. See the head of this file. */
+static size_t next_text_unit(scan_shared *sh, size_t prev)
+{
+    size_t n = sh->nunits, nf = sh->src->nfiles;
+    if (prev != SIZE_MAX && prev + 1 < n && sh->units[prev + 1].file == sh->units[prev].file &&
+        claim(sh, prev + 1))
+        return prev + 1;
+    /* files whose first part is claimed never become free again: skip them for good */
+    for (size_t f = atomic_load(&sh->next_file); f < nf; f++) {
+        size_t u = sh->file_start[f];
+        if (u >= n || (prev != SIZE_MAX && u <= prev)) continue;
+        if (claim(sh, u)) {
+            size_t seen = atomic_load(&sh->next_file);
+            while (seen < f + 1 && !atomic_compare_exchange_weak(&sh->next_file, &seen, f + 1)) {
+            }
+            return u;
+        }
+    }
+    size_t from = prev == SIZE_MAX ? 0 : prev + 1;
+    size_t lo = atomic_load(&sh->next);
+    for (size_t u = from > lo ? from : lo; u < n; u++)
+        if (claim(sh, u)) {
+            size_t seen = atomic_load(&sh->next);
+            /* every unit below the first one this scan could claim is taken */
+            while (from <= seen && seen < u && !atomic_compare_exchange_weak(&sh->next, &seen, u)) {
+            }
+            return u;
+        }
+    return n;
+}
+
 static void *worker_main(void *arg)
 {
     scan_worker *w = arg;
     scan_shared *sh = w->sh;
+    size_t prev = SIZE_MAX;
     for (;;) {
-        size_t u = atomic_fetch_add(&sh->next, 1);
+        size_t u = sh->claimed ? next_text_unit(sh, prev) : atomic_fetch_add(&sh->next, 1);
+        prev = u;
         if (u >= sh->nunits || atomic_load(&sh->failed)) break;
         scan_unit un = sh->units[u];
         src_file *sf = &sh->src->files[un.file];
@@ -446,6 +497,18 @@ iaf_status iaf_source_scan(iaf_source *s, const iaf_scan_consumer *cons, int *nw
     }
     int nt = s->opt.threads > 0 ? s->opt.threads : default_threads();
     if ((size_t)nt > sh.nunits) nt = sh.nunits ? (int)sh.nunits : 1;
+    if (nt > 1 && s->format != IAF_FORMAT_PARQUET) {
+        sh.claimed = calloc(sh.nunits, sizeof *sh.claimed);
+        sh.file_start = calloc(s->nfiles, sizeof *sh.file_start);
+        if (!sh.claimed || !sh.file_start) {
+            st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            goto cleanup;
+        }
+        for (size_t f = 0; f < s->nfiles; f++)
+            sh.file_start[f] = sh.nunits; /* a file without parts */
+        for (size_t u = sh.nunits; u-- > 0;)
+            sh.file_start[sh.units[u].file] = u;
+    }
     ws = calloc((size_t)nt, sizeof *ws);
     if (!ws) {
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -472,6 +535,8 @@ iaf_status iaf_source_scan(iaf_source *s, const iaf_scan_consumer *cons, int *nw
     }
 cleanup:
     pthread_mutex_destroy(&sh.lock);
+    free(sh.claimed);
+    free(sh.file_start);
     free(sh.units);
     free(ws);
     return st;
