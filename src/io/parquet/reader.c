@@ -83,6 +83,7 @@ typedef struct pq_col {
     int64_t *delta_i64;             /* DELTA_BINARY_PACKED values */
     size_t delta_n, delta_i;
     unsigned char *delta_buf; /* DELTA_BYTE_ARRAY reconstructed bytes */
+    unsigned char *lev_buf;   /* legacy BIT_PACKED levels re-encoded for c->def; page-lived */
 
     /* pages retired while their rows may still be in the batch */
     unsigned char **retired;
@@ -166,6 +167,9 @@ static void end_page(pq_col *c)
     if (retire(c, (unsigned char *)c->delta_sv)) {
     }
     c->delta_sv = NULL;
+    /* levels are decoded into c->lv before rows are emitted: nothing in the batch points here */
+    free(c->lev_buf);
+    c->lev_buf = NULL;
     free(c->delta_i64);
     c->delta_i64 = NULL;
     c->in_page = 0;
@@ -556,8 +560,10 @@ static iaf_status load_data(pq_col *c, page_in *pg, iaf_error *err)
 #endif
                 }
                 free(lv);
-                if (retire(c, lit))
-                    return col_err(c, err, IAF_ERR_NOMEM, c->page_hdr_off, "out of memory");
+                /* not retire(): the retired list is freed whenever the batch drains, which can
+                   happen mid-page, while c->def still reads this buffer */
+                free(c->lev_buf);
+                c->lev_buf = lit;
                 iaf_pq_rle_init(&c->def, lit, k + ngroups * 32, 32);
                 p += nb;
             } else {
