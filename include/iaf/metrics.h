@@ -122,12 +122,17 @@ typedef struct iaf_flattening {
     double f_perp;      /* focal share of the whole reference universe */
     double f_perp_s;    /* focal share of the whole synthetic universe (reported beside it) */
     size_t n_dominated; /* categories with f_r(y) < theta */
-    double f_s_pooled, f_r_pooled; /* focal shares over the pooled dominated domain */
+    size_t n_dominated_support;    /* of which in the common support (mass on both sides) */
+    double f_s_pooled, f_r_pooled; /* focal shares over the pooled dominated domain, within
+                                      the common support */
     double flattening_pooled;      /* (f_s_pooled - f_r_pooled) / (f_perp - f_r_pooled) */
     double flattening_mean;        /* reference-weighted mean of flattening(y) over the
-                                      dominated categories where it is defined */
-    double duncan_s, duncan_r;     /* Duncan's D = 1/2 sum_y |m_y/M - f_y/F| over all of Y */
+                                      dominated categories of the common support */
+    double duncan_s, duncan_r;     /* Duncan's D = 1/2 sum_y |m_y/M - f_y/F| over the categories
+                                      where both sides have mass (the common support) */
     double segregation_retention;  /* duncan_s / duncan_r */
+    size_t n_support;              /* categories in that common support */
+    double r_outside_support;      /* share of the reference's mass outside it */
 } iaf_flattening;
 
 /* Compute the section 5 measures. The per-category outputs are optional

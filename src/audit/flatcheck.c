@@ -260,6 +260,9 @@ static void summary(iaf_json *j, const iaf_flattening *p, const iaf_flat_boot *b
     iaf_json_knum(j, "f_perp", p->f_perp);
     iaf_json_knum(j, "f_perp_synthetic", p->f_perp_s);
     iaf_json_kint(j, "n_dominated", (int64_t)p->n_dominated);
+    iaf_json_kint(j, "n_dominated_in_support", (int64_t)p->n_dominated_support);
+    iaf_json_kint(j, "n_support", (int64_t)p->n_support);
+    iaf_json_knum(j, "reference_share_outside_support", p->r_outside_support);
     iaf_json_knum(j, "f_s_pooled", p->f_s_pooled);
     iaf_json_knum(j, "f_r_pooled", p->f_r_pooled);
     iaf_json_knum(j, "flattening_pooled", p->flattening_pooled);

@@ -41,42 +41,70 @@ static double flattening_of(double fs, double fr, double fperp)
     return (fs - fr) / den;
 }
 
-/* Duncan & Duncan (1955): D = 1/2 sum_y |o_y / O - f_y / F|. */
-static double duncan(const double *focal, const double *other, size_t k, double F, double O)
+/* Is y in Duncan's support: mass on both sides? A category the synthetic side
+ * never reaches (a truncated or partial crosswalk) says nothing about how either
+ * side segregates, so it must not count for one side only. */
+static int in_support(const iaf_flat_input *in, const unsigned char *fixed, size_t y)
 {
+    if (fixed) return (fixed[y] & IAF_FLAT_SUPPORT) != 0;
+    return in->s_focal[y] + in->s_other[y] > 0 && in->r_focal[y] + in->r_other[y] > 0;
+}
+
+/* Duncan & Duncan (1955): D = 1/2 sum_y |o_y / O - f_y / F|, over the support
+ * only (F and O are the sums there). */
+static double duncan(const iaf_flat_input *in, const unsigned char *fixed, const double *focal,
+                     const double *other)
+{
+    double F = 0, O = 0;
+    for (size_t y = 0; y < in->k; y++)
+        if (in_support(in, fixed, y)) {
+            F += focal[y];
+            O += other[y];
+        }
     if (!(F > 0) || !(O > 0)) return NAN;
     double s = 0, c = 0;
-    for (size_t i = 0; i < k; i++) {
-        double d = fabs(other[i] / O - focal[i] / F), t = s + d;
+    for (size_t y = 0; y < in->k; y++) {
+        if (!in_support(in, fixed, y)) continue;
+        double d = fabs(other[y] / O - focal[y] / F), t = s + d;
         c += fabs(s) >= d ? (s - t) + d : (d - t) + s;
         s = t;
     }
     return 0.5 * (s + c);
 }
 
-void iaf_flattening_eval(const iaf_flat_input *in, double theta, const unsigned char *dom_fixed,
+void iaf_flattening_eval(const iaf_flat_input *in, double theta, const unsigned char *fixed,
                          iaf_flattening *out, double *f_s, double *f_r, double *flattening,
-                         unsigned char *dominated)
+                         unsigned char *flags)
 {
     size_t k = in->k;
     double SF = sum(in->s_focal, k), SO = sum(in->s_other, k);
     double RF = sum(in->r_focal, k), RO = sum(in->r_other, k);
     out->f_perp = share(RF, RO);
     out->f_perp_s = share(SF, SO);
-    out->n_dominated = 0;
+    out->n_dominated = out->n_dominated_support = 0;
+    out->n_support = 0;
+    double r_in = 0; /* reference mass in Duncan's support */
     double dsf = 0, dst = 0, drf = 0, drt = 0; /* pooled focal and total mass over D */
     double wsum = 0, wflat = 0;
     for (size_t y = 0; y < k; y++) {
         double fs = share(in->s_focal[y], in->s_other[y]);
         double fr = share(in->r_focal[y], in->r_other[y]);
         double fl = flattening_of(fs, fr, out->f_perp);
-        int dom = dom_fixed ? dom_fixed[y] != 0 : !isnan(fr) && fr < theta;
+        int dom = fixed ? (fixed[y] & IAF_FLAT_DOMINATED) != 0 : !isnan(fr) && fr < theta;
+        int sup = in_support(in, fixed, y);
         if (f_s) f_s[y] = fs;
         if (f_r) f_r[y] = fr;
         if (flattening) flattening[y] = fl;
-        if (dominated) dominated[y] = (unsigned char)dom;
+        if (flags) flags[y] = (unsigned char)((dom ? IAF_FLAT_DOMINATED : 0) | (sup ? IAF_FLAT_SUPPORT : 0));
+        if (sup) {
+            out->n_support++;
+            r_in += in->r_focal[y] + in->r_other[y];
+        }
         if (!dom) continue;
         out->n_dominated++;
+        /* pooled over the dominated categories both sides reach, as Duncan's D */
+        if (!sup) continue;
+        out->n_dominated_support++;
         dsf += in->s_focal[y];
         dst += in->s_focal[y] + in->s_other[y];
         drf += in->r_focal[y];
@@ -87,7 +115,7 @@ void iaf_flattening_eval(const iaf_flat_input *in, double theta, const unsigned 
             wflat += w * fl;
         }
     }
-    if (out->n_dominated > 0) {
+    if (out->n_dominated_support > 0) {
         out->f_s_pooled = dst > 0 ? dsf / dst : NAN;
         out->f_r_pooled = drt > 0 ? drf / drt : NAN;
         out->flattening_pooled = flattening_of(out->f_s_pooled, out->f_r_pooled, out->f_perp);
@@ -96,8 +124,9 @@ void iaf_flattening_eval(const iaf_flat_input *in, double theta, const unsigned 
         out->f_s_pooled = out->f_r_pooled = NAN;
         out->flattening_pooled = out->flattening_mean = NAN;
     }
-    out->duncan_s = duncan(in->s_focal, in->s_other, k, SF, SO);
-    out->duncan_r = duncan(in->r_focal, in->r_other, k, RF, RO);
+    out->r_outside_support = RF + RO > 0 ? 1 - r_in / (RF + RO) : NAN;
+    out->duncan_s = duncan(in, fixed, in->s_focal, in->s_other);
+    out->duncan_r = duncan(in, fixed, in->r_focal, in->r_other);
     out->segregation_retention =
         out->duncan_r > 0 && !isnan(out->duncan_s) ? out->duncan_s / out->duncan_r : NAN;
 }
@@ -131,5 +160,8 @@ iaf_status iaf_flattening_compute(const iaf_flat_input *in, iaf_flattening *out,
     iaf_status st = iaf_flattening_check(in, &theta, err);
     if (st != IAF_OK) return st;
     iaf_flattening_eval(in, theta, NULL, out, f_s, f_r, flattening, dominated);
+    if (dominated)
+        for (size_t y = 0; y < in->k; y++)
+            dominated[y] &= IAF_FLAT_DOMINATED;
     return IAF_OK;
 }

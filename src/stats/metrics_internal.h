@@ -41,12 +41,15 @@ void iaf_joint_metrics_fill(const iaf_jt *s, const iaf_jt *r, double n_s, double
 
 /* Validate a flattening input; *theta receives the effective threshold. */
 iaf_status iaf_flattening_check(const iaf_flat_input *in, double *theta, iaf_error *err);
-/* The section 5 measures of a validated input. With dom_fixed (k flags) the
- * dominated set is taken as given instead of from theta (bootstrap
- * replicates keep the observed reference's set). Optional per-category
- * outputs as in iaf_flattening_compute. */
-void iaf_flattening_eval(const iaf_flat_input *in, double theta, const unsigned char *dom_fixed,
+/* Per-category flags of a flattening evaluation. */
+enum { IAF_FLAT_DOMINATED = 1, IAF_FLAT_SUPPORT = 2 };
+/* The section 5 measures of a validated input. With fixed (k flags) the
+ * dominated set and Duncan's support are taken as given instead of from theta
+ * and the masses (bootstrap replicates keep the observed data's sets).
+ * Optional per-category outputs as in iaf_flattening_compute, except that
+ * flags receives both flags. */
+void iaf_flattening_eval(const iaf_flat_input *in, double theta, const unsigned char *fixed,
                          iaf_flattening *out, double *f_s, double *f_r, double *flattening,
-                         unsigned char *dominated);
+                         unsigned char *flags);
 
 #endif

@@ -258,15 +258,23 @@ def flattening(sf, so, rf, ro, theta):
     for y in range(len(sf)):
         res["f_s.%d" % y], res["f_r.%d" % y] = fs[y], fr[y]
         res["flattening.%d" % y], res["dominated.%d" % y] = fl[y], int(dom[y])
+    # The common support: categories with mass on both sides. Duncan's D and the pooled
+    # measures use only these (a category one side never reaches says nothing about how
+    # either side segregates).
+    sup = (sf + so > 0) & (rf + ro > 0)
+    res["n_support"] = int(sup.sum())
+    res["r_outside_support"] = 1 - (rf + ro)[sup].sum() / (rf + ro).sum()
     res["n_dominated"] = int(dom.sum())
-    if dom.any():
-        tot_s = (sf + so)[dom].sum()
-        res["f_s_pooled"] = sf[dom].sum() / tot_s if tot_s > 0 else math.nan
-        res["f_r_pooled"] = rf[dom].sum() / (rf + ro)[dom].sum()
+    ds = dom & sup
+    res["n_dominated_support"] = int(ds.sum())
+    if ds.any():
+        tot_s = (sf + so)[ds].sum()
+        res["f_s_pooled"] = sf[ds].sum() / tot_s if tot_s > 0 else math.nan
+        res["f_r_pooled"] = rf[ds].sum() / (rf + ro)[ds].sum()
         d = fperp - res["f_r_pooled"]
         res["flattening_pooled"] = ((res["f_s_pooled"] - res["f_r_pooled"]) / d
                                     if d != 0 and not math.isnan(res["f_s_pooled"]) else math.nan)
-        ok = dom & ~np.isnan(fl)
+        ok = ds & ~np.isnan(fl)
         w = (rf + ro)[ok]
         res["flattening_mean"] = float(np.average(fl[ok], weights=w)) if w.sum() > 0 else math.nan
     else:
@@ -274,6 +282,7 @@ def flattening(sf, so, rf, ro, theta):
             res[f] = math.nan
 
     def duncan(f, o):
+        f, o = f[sup], o[sup]
         return 0.5 * np.abs(o / o.sum() - f / f.sum()).sum()
 
     res["duncan_s"], res["duncan_r"] = duncan(sf, so), duncan(rf, ro)

@@ -369,8 +369,11 @@ static double flat_field(const iaf_flattening *o, const double *fs, const double
         {"duncan_s", offsetof(iaf_flattening, duncan_s)},
         {"duncan_r", offsetof(iaf_flattening, duncan_r)},
         {"segregation_retention", offsetof(iaf_flattening, segregation_retention)},
+        {"r_outside_support", offsetof(iaf_flattening, r_outside_support)},
     };
     if (!strcmp(name, "n_dominated")) return (double)o->n_dominated;
+    if (!strcmp(name, "n_dominated_support")) return (double)o->n_dominated_support;
+    if (!strcmp(name, "n_support")) return (double)o->n_support;
     for (size_t i = 0; i < sizeof agg / sizeof agg[0]; i++)
         if (!strcmp(name, agg[i].name)) return *(const double *)((const char *)o + agg[i].off);
     *known = 0;
