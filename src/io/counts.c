@@ -117,7 +117,11 @@ static iaf_status read_long(const iaf_csv_table *t, const iaf_counts_options *o,
     } else {
         for (size_t c = 0; c < t->ncols; c++) {
             if ((int)c == vcol || is_meta(t->header[c])) continue;
-            if (na == 16) return iaf_error_set(err, IAF_ERR_INVALID, t->file, 1, 0, "too many attribute columns");
+            if (na == 16) {
+                st = iaf_error_set(err, IAF_ERR_INVALID, t->file, 1, 0,
+                                   "too many attribute columns (at most 16)");
+                goto done; /* frees the names taken so far */
+            }
             if (!(owned[na] = iaf_strndup(t->header[c].ptr, t->header[c].len))) goto oom;
             names[na] = owned[na];
             acols[na++] = (int)c;

@@ -72,6 +72,10 @@ printf 'sex,share,state\n남자,0.5,maybe\n' > c3.csv
 expect 1 "c3.csv:2: .*state must be" -- "$IAF" compare syn.csv c3.csv --by sex
 printf 'sex,count\n"남자,10\n' > c4.csv
 expect 1 "c4.csv:2" -- "$IAF" compare c4.csv ref.csv --by sex --synthetic-form counts
+# 17 attribute columns: one too many (the fuzzer found this path leaking the names)
+printf 'a1,a2,a3,a4,a5,a6,a7,a8,a9,a10,a11,a12,a13,a14,a15,a16,sex,count\n' > c5.csv
+printf '1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,남자,3\n' >> c5.csv
+expect 1 "c5.csv:1: .*too many attribute columns" -- "$IAF" compare c5.csv ref.csv --by sex --synthetic-form counts
 
 # --- crosswalks ---
 printf 'from,to,weight\n남자,M,0.5\n남자,X,0.4\n' > cw1.csv
