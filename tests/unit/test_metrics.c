@@ -84,7 +84,7 @@ static int load_cases(void **state)
     while (fgets(line, sizeof line, fc) && ncases < 64) {
         if (split(line, f, 8) < 7) continue;
         tcase *c = &cases[ncases++];
-        snprintf(c->name, sizeof c->name, "%s", f[0]);
+        snprintf(c->name, sizeof c->name, "%.*s", (int)sizeof c->name - 1, f[0]);
         c->kx = strtoull(f[1], NULL, 10);
         c->ky = strtoull(f[2], NULL, 10);
         c->n_s = strtod(f[3], NULL);
@@ -396,7 +396,7 @@ static void test_flattening_oracle(void **state)
             c++;
         if (c == nc) {
             assert_true(nc < 16);
-            snprintf(names[nc++], sizeof names[0], "%s", f[0]);
+            snprintf(names[nc++], sizeof names[0], "%.*s", (int)sizeof names[0] - 1, f[0]);
         }
         size_t y = k[c]++;
         assert_true(y < FLAT_MAX && strtoull(f[1], NULL, 10) == y);

@@ -25,7 +25,7 @@ static size_t cat_id(cats *c, const char *s)
     for (size_t i = 0; i < c->n; i++)
         if (!strcmp(c->name[i], s)) return i;
     assert_true(c->n < MAXCAT);
-    snprintf(c->name[c->n], sizeof c->name[0], "%s", s);
+    snprintf(c->name[c->n], sizeof c->name[0], "%.*s", (int)sizeof c->name[0] - 1, s);
     return c->n++;
 }
 
