@@ -1,17 +1,21 @@
 // DuckDB side of the benchmark (bench/run.sh): the same counts iaf makes, and the check that both
 // agree. DuckDB comes from bench/node_modules (`cd bench && npm ci`).
 //
-//   node bench/duck.mjs run --format csv|jsonl|parquet --pairs "a,b c,d ..." --out PREFIX [--sets] FILE...
-//       Without --sets: one GROUP BY per pair, one after the other in this process, each written
-//       with COPY to PREFIX.pairK.csv (K = 1..n; columns a,b,count sorted like iaf's output).
-//       With --sets: one scan, GROUP BY GROUPING SETS over all pairs, to PREFIX.sets.csv.
+//   node bench/duck.mjs run --format csv|jsonl|parquet --pairs "a,b c,d ..." --out PREFIX
+//        [--mode pairs|sets|joint] FILE...
+//       pairs (default): one GROUP BY per pair, one after the other in this process, each written
+//         with COPY to PREFIX.pairK.csv (K = 1..n; columns a,b,count sorted like iaf's output).
+//       sets: one scan, GROUP BY GROUPING SETS over all pairs, to PREFIX.sets.csv.
+//       joint: one GROUP BY over the union of the pair columns, to PREFIX.joint.csv.
 //       Prints one JSON line with the per-query wall times (inside DuckDB, without the start of
 //       node) to stderr.
-//   node bench/duck.mjs check --pairs "..." --duck PREFIX --iaf PREFIX [--joint FILE]
-//       Exits 1 unless, for every pair K, DuckDB's PREFIX.pairK.csv, the matching rows of
-//       PREFIX.sets.csv (if present) and iaf's PREFIX.pairK.csv hold the same (a, b, count) rows,
-//       and (with --joint) iaf's one-scan count over the union of the pair columns sums to the
-//       same pair counts.
+//   node bench/duck.mjs check --pairs "..." --duck PREFIX --iaf PREFIX [--iaf-onescan PREFIX]
+//        [--iaf-joint FILE]
+//       Exits 1 unless, for every pair K, DuckDB's PREFIX.pairK.csv and iaf's PREFIX.pairK.csv hold
+//       the same (a, b, count) rows; and, for whichever of these exist: the matching rows of
+//       DuckDB's PREFIX.sets.csv, iaf's one-scan tables (--iaf-onescan PREFIX.pairK.csv), iaf's
+//       joint table summed over the other columns, and DuckDB's PREFIX.joint.csv against iaf's
+//       joint table cell by cell.
 //   node bench/duck.mjs noop
 //       Loads DuckDB and runs SELECT 1: the fixed start-up cost (time, memory) of this harness.
 //
@@ -31,17 +35,18 @@ const die = (msg) => {
     process.exit(2);
 };
 const cmd = process.argv[2];
-const opt = { files: [], sets: false };
+const opt = { files: [], mode: 'pairs' };
 for (let i = 3; i < process.argv.length; i++) {
     const a = process.argv[i];
     const v = () => (i + 1 < process.argv.length ? process.argv[++i] : die(`${a} needs a value`));
     if (a === '--format') opt.format = v();
     else if (a === '--pairs') opt.pairs = v().trim().split(/\s+/).map((p) => p.split(','));
     else if (a === '--out') opt.out = v();
+    else if (a === '--mode') opt.mode = v();
     else if (a === '--duck') opt.duck = v();
     else if (a === '--iaf') opt.iaf = v();
-    else if (a === '--joint') opt.joint = v();
-    else if (a === '--sets') opt.sets = true;
+    else if (a === '--iaf-onescan') opt.iafOnescan = v();
+    else if (a === '--iaf-joint') opt.iafJoint = v();
     else if (a.startsWith('--')) die(`unknown option ${a}`);
     else opt.files.push(a);
 }
@@ -66,25 +71,29 @@ if (cmd === 'run') {
         parquet: `read_parquet(${list})`,
     }[opt.format];
     if (!from) die(`unknown --format ${opt.format}`);
+    const cols = [...new Set(opt.pairs.flat())].map(id).join(', ');
     const times = [];
-    if (!opt.sets) {
-        for (let k = 0; k < opt.pairs.length; k++) {
-            const [a, b] = opt.pairs[k].map(id);
-            const t = process.hrtime.bigint();
-            await con.run(`COPY (SELECT ${a}, ${b}, count(*) AS count FROM ${from}
-                GROUP BY ${a}, ${b} ORDER BY ${a}, ${b})
-                TO ${q(`${opt.out}.pair${k + 1}.csv`)} (HEADER, DELIMITER ',')`);
-            times.push(Number(process.hrtime.bigint() - t) / 1e9);
-        }
-    } else {
-        const cols = [...new Set(opt.pairs.flat())];
-        const sets = opt.pairs.map((p) => `(${p.map(id).join(', ')})`).join(', ');
+    const timed = async (sql) => {
         const t = process.hrtime.bigint();
-        await con.run(`COPY (SELECT ${cols.map(id).join(', ')}, count(*) AS count,
-            GROUPING(${cols.map(id).join(', ')}) AS grouping_id FROM ${from}
-            GROUP BY GROUPING SETS (${sets}))
-            TO ${q(`${opt.out}.sets.csv`)} (HEADER, DELIMITER ',')`);
+        await con.run(sql);
         times.push(Number(process.hrtime.bigint() - t) / 1e9);
+    };
+    if (opt.mode === 'pairs') {
+        for (let k = 0; k < opt.pairs.length; k++) {
+            const ab = opt.pairs[k].map(id).join(', ');
+            await timed(`COPY (SELECT ${ab}, count(*) AS count FROM ${from} GROUP BY ${ab} ORDER BY ${ab})
+                TO ${q(`${opt.out}.pair${k + 1}.csv`)} (HEADER, DELIMITER ',')`);
+        }
+    } else if (opt.mode === 'sets') {
+        const sets = opt.pairs.map((p) => `(${p.map(id).join(', ')})`).join(', ');
+        await timed(`COPY (SELECT ${cols}, count(*) AS count, GROUPING(${cols}) AS grouping_id
+            FROM ${from} GROUP BY GROUPING SETS (${sets}))
+            TO ${q(`${opt.out}.sets.csv`)} (HEADER, DELIMITER ',')`);
+    } else if (opt.mode === 'joint') {
+        await timed(`COPY (SELECT ${cols}, count(*) AS count FROM ${from} GROUP BY ${cols} ORDER BY ${cols})
+            TO ${q(`${opt.out}.joint.csv`)} (HEADER, DELIMITER ',')`);
+    } else {
+        die(`unknown --mode ${opt.mode}`);
     }
     console.error(JSON.stringify({ duckdb_query_seconds: times }));
     process.exit(0);
@@ -92,15 +101,19 @@ if (cmd === 'run') {
 
 if (cmd === 'check') {
     if (!opt.pairs || !opt.duck || !opt.iaf) die('check needs --pairs, --duck and --iaf');
-    // Everything as text: iaf writes missing values as an empty field, DuckDB as an empty
-    // field too (COPY's default NULL string), so NULL and '' compare equal on both sides.
+    // Everything as text: iaf writes missing values as an empty field, DuckDB as an empty field
+    // too (COPY's default NULL string), so NULL and '' compare equal on both sides.
     const rd = (f) => `read_csv(${q(f)}, header = true, all_varchar = true, delim = ',', quote = '"')`;
-    const tab = (f, a, b) =>
-        `(SELECT coalesce(${id(a)}, '') AS a, coalesce(${id(b)}, '') AS b, CAST(count AS BIGINT) AS n FROM ${rd(f)})`;
+    const keys = (cs) => cs.map((c, i) => `coalesce(${id(c)}, '') AS k${i}`).join(', ');
+    // a table of (k0..kn-1, n) from a file: `where` selects rows, `sum` adds up over other columns
+    const tab = (f, cs, where = 'true', sum = false) => sum
+        ? `(SELECT ${keys(cs)}, sum(CAST(count AS BIGINT)) AS n FROM ${rd(f)} WHERE ${where} GROUP BY ALL)`
+        : `(SELECT ${keys(cs)}, CAST(count AS BIGINT) AS n FROM ${rd(f)} WHERE ${where})`;
     let bad = 0;
-    const compare = async (label, x, y) => {
-        const rows = await all(`SELECT x.a, x.b, x.n, y.a, y.b, y.n FROM ${x} x FULL OUTER JOIN ${y} y
-            ON x.a = y.a AND x.b = y.b WHERE x.n IS DISTINCT FROM y.n LIMIT 5`);
+    const compare = async (label, cs, x, y) => {
+        const on = cs.map((_, i) => `x.k${i} = y.k${i}`).join(' AND ');
+        const rows = await all(`SELECT x.*, y.* FROM ${x} x FULL OUTER JOIN ${y} y ON ${on}
+            WHERE x.n IS DISTINCT FROM y.n LIMIT 5`);
         const [[nx, sx]] = await all(`SELECT count(*), coalesce(sum(n), 0) FROM ${x}`);
         const [[ny, sy]] = await all(`SELECT count(*), coalesce(sum(n), 0) FROM ${y}`);
         if (rows.length || nx !== ny || sx !== sy || Number(nx) === 0) {
@@ -111,26 +124,29 @@ if (cmd === 'check') {
             console.error(`ok ${label}: ${nx} cells, ${sx} rows`);
         }
     };
-    const setsFile = `${opt.duck}.sets.csv`;
     const cols = [...new Set(opt.pairs.flat())];
+    const setsFile = `${opt.duck}.sets.csv`, duckJoint = `${opt.duck}.joint.csv`;
     for (let k = 0; k < opt.pairs.length; k++) {
-        const [a, b] = opt.pairs[k];
-        const iafT = tab(`${opt.iaf}.pair${k + 1}.csv`, a, b);
-        await compare(`pair ${k + 1} (${a} x ${b}): DuckDB GROUP BY = iaf count`, tab(`${opt.duck}.pair${k + 1}.csv`, a, b), iafT);
+        const p = opt.pairs[k];
+        const name = `pair ${k + 1} (${p.join(' x ')})`;
+        const duckT = tab(`${opt.duck}.pair${k + 1}.csv`, p);
+        await compare(`${name}: iaf count = DuckDB GROUP BY`, p, tab(`${opt.iaf}.pair${k + 1}.csv`, p), duckT);
+        if (opt.iafOnescan)
+            await compare(`${name}: iaf count, one scan of all pairs = DuckDB GROUP BY`, p,
+                tab(`${opt.iafOnescan}.pair${k + 1}.csv`, p), duckT);
         if (fs.existsSync(setsFile)) {
             // GROUPING(c1..cn) sets bit n-1-i when column i is aggregated away (not in the set)
-            const mask = cols.reduce((m, c, i) => (c === a || c === b ? m : m | (1 << (cols.length - 1 - i))), 0);
-            const sel = `(SELECT coalesce(${id(a)}, '') AS a, coalesce(${id(b)}, '') AS b, CAST(count AS BIGINT) AS n
-                FROM ${rd(setsFile)} WHERE CAST(grouping_id AS INTEGER) = ${mask})`;
-            await compare(`pair ${k + 1} (${a} x ${b}): DuckDB GROUPING SETS = iaf count`, sel, iafT);
+            const mask = cols.reduce((m, c, i) => (p.includes(c) ? m : m | (1 << (cols.length - 1 - i))), 0);
+            await compare(`${name}: DuckDB GROUPING SETS = DuckDB GROUP BY`, p,
+                tab(setsFile, p, `CAST(grouping_id AS INTEGER) = ${mask}`), duckT);
         }
-        if (opt.joint) {
-            const marg = `(SELECT coalesce(${id(a)}, '') AS a, coalesce(${id(b)}, '') AS b, sum(CAST(count AS BIGINT)) AS n
-                FROM ${rd(opt.joint)} GROUP BY ALL)`;
-            await compare(`pair ${k + 1} (${a} x ${b}): iaf one-scan count, summed = DuckDB GROUP BY`, marg,
-                tab(`${opt.duck}.pair${k + 1}.csv`, a, b));
-        }
+        if (opt.iafJoint)
+            await compare(`${name}: iaf joint table, summed = DuckDB GROUP BY`, p,
+                tab(opt.iafJoint, p, 'true', true), duckT);
     }
+    if (opt.iafJoint && fs.existsSync(duckJoint))
+        await compare(`joint table (${cols.join(' x ')}): iaf count = DuckDB GROUP BY`, cols,
+            tab(opt.iafJoint, cols), tab(duckJoint, cols));
     process.exit(bad ? 1 : 0);
 }
 die('usage: node bench/duck.mjs run|check|noop ... (see the head of this file)');

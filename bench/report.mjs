@@ -31,7 +31,9 @@ if (fs.existsSync(errLog))
         const m = /^(\S+) duckdb (\d+) (\S+): (\{.*\})$/.exec(l);
         if (!m || m[2] === '0') continue;
         const secs = JSON.parse(m[4]).duckdb_query_seconds ?? [];
-        const key = `${m[1]}\t${m[3] === 'sets' ? 'onescan' : 'pairs'}`;
+        const task = { pairs: 'pairs', all: 'pairs', sets: 'onescan', joint: 'joint' }[m[3]];
+        if (!task) continue;
+        const key = `${m[1]}\t${task}`;
         if (!inQuery.has(key)) inQuery.set(key, new Map());
         inQuery.get(key).set(m[2], secs.reduce((a, b) => a + b, 0));
     }
@@ -80,9 +82,17 @@ if (start)
 out.push('| dataset | input | task | iaf wall s | DuckDB wall s | iaf / DuckDB wall | DuckDB in-query s | iaf / DuckDB in-query | iaf CPU s | DuckDB CPU s | iaf peak RSS MB | DuckDB peak RSS MB | load |',
     '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 const datasets = [...new Set(rows.map((r) => r.dataset))].filter((d) => d !== 'startup');
-const taskName = { pairs: '4 pairs, one scan per pair', onescan: '4 pairs, one scan' };
+// the pair count and the union of their columns, from the run's machine.txt
+const machine = fs.readFileSync(path.join(dir, 'machine.txt'), 'utf8');
+const pairList = (/^pairs: (.*)$/m.exec(machine)?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
+const np = pairList.length, nc = new Set(pairList.flatMap((p) => p.split(','))).size;
+const taskName = {
+    pairs: `${np} pairs, one scan each`,
+    onescan: `${np} pairs, one scan`,
+    joint: `joint table of the ${nc} columns`,
+};
 for (const ds of datasets)
-    for (const task of ['pairs', 'onescan']) {
+    for (const task of ['pairs', 'onescan', 'joint']) {
         const i = stat(`${ds}\t${task}\tiaf`), d = stat(`${ds}\t${task}\tduckdb`);
         if (!i || !d) continue;
         const sz = sizes.get(ds);
@@ -94,9 +104,12 @@ for (const ds of datasets)
             `${Number.isNaN(qm) ? '' : (i.wall / qm).toFixed(2)} | ${f1(i.cpu)} | ${f1(d.cpu)} | ` +
             `${f1(i.rss)} | ${f1(d.rss)} | ${i.load.toFixed(1)} |`);
     }
-out.push('', 'Wall and CPU: median over the timed runs of the sum over the steps (iaf: one `iaf count` ' +
-    'process per pair, or one process grouping by the union of the pair columns; DuckDB: one node ' +
-    'process running one GROUP BY per pair, or one GROUPING SETS query). Peak RSS: the largest ' +
+out.push('', `Tasks: *${taskName.pairs}*: one \`iaf count --by A,B\` process per pair, against one node ` +
+    `process running the ${np} GROUP BYs one after the other. *${taskName.onescan}*: one \`iaf count\` ` +
+    `with one \`--by\` per pair (one \`-o\` each), against one GROUP BY GROUPING SETS query. *joint table*: ` +
+    'one `iaf count --by` over the union of the pair columns, against one GROUP BY over the same ' +
+    'columns. Wall and CPU: median over the timed runs of the sum over the steps of a run. ' +
+    'Peak RSS: the largest ' +
     '"Maximum resident set size" of any step of any run. load: median 1-minute load average ' +
     'when the steps started (the machine has other users; 2.0 = both cores busy). DuckDB ' +
     'in-query: the median over the runs of the summed query times measured inside the DuckDB ' +

@@ -12,6 +12,7 @@
 #   BENCH_RUNS=R       timed runs per measurement; the median is reported (default 3)
 #   BENCH_ONLY="..."   subset of: csv jsonl pq-snappy-1 pq-zstd-1 pq-snappy-K pq-zstd-K
 #   BENCH_PAIRS="a,b c,d ..."  the counted pairs (default: the four below)
+#   BENCH_TASKS="..."  subset of: pairs onescan joint (default: all three; see README.md)
 set -eu
 
 [ $# -ge 1 ] || { echo "usage: sh bench/run.sh IAF_BINARY" >&2; exit 2; }
@@ -26,6 +27,8 @@ RUNS=${BENCH_RUNS:-3}
 TOTAL=$((ROWS * SHARDS))
 PAIRS=${BENCH_PAIRS:-"sex,occupation education_level,occupation age,military_status province,sex"}
 ONLY=${BENCH_ONLY:-"csv jsonl pq-snappy-1 pq-zstd-1 pq-snappy-$SHARDS pq-zstd-$SHARDS"}
+TASKS=${BENCH_TASKS:-"pairs onescan joint"}
+has_task() { case " $TASKS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 # the union of the pair columns, in first-seen order: iaf's one-scan count groups by all of them
 JOINT=$(echo "$PAIRS" | tr ' ' '\n' | tr ',' '\n' | awk 'NF && !seen[$0]++' | paste -sd, -)
 TIME=/usr/bin/time
@@ -40,7 +43,7 @@ if [ ! -f "$HERE/node_modules/@duckdb/node-api/package.json" ]; then
     (cd "$HERE" && npm ci --no-audit --no-fund >&2)
 fi
 mkdir -p "$D"
-if [ ! -x "$D/gen_npk" ] || [ "$HERE/gen_npk.c" -nt "$D/gen_npk" ]; then
+if [ ! -x "$D/gen_npk" ] || [ -n "$(find "$HERE/gen_npk.c" -newer "$D/gen_npk")" ]; then
     ${CC:-cc} -O2 -std=c11 -o "$D/gen_npk" "$HERE/gen_npk.c" -lm
 fi
 
@@ -73,6 +76,7 @@ mkdir -p "$R/out"
     echo "iaf: $IAF ($(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$REPO" && git diff --quiet HEAD -- src include 2>/dev/null || echo ' + uncommitted changes'))"
     echo "duckdb: $(node -e "console.log(require('$HERE/node_modules/@duckdb/node-api/package.json').version)") (@duckdb/node-api, node $(node --version))"
     echo "pairs: $PAIRS"
+    echo "tasks: $TASKS"
     echo "runs: $RUNS (median reported), warm cache"
 } > "$R/machine.txt"
 cat "$R/machine.txt" >&2
@@ -98,27 +102,53 @@ round() { # dataset format run files...
     ds=$1 fmt=$2 run=$3
     shift 3
     o=$R/out/$ds.$run
-    k=0
-    for p in $PAIRS; do
-        k=$((k + 1))
-        timed "$ds" pairs iaf "$run" "$p" "$IAF" count "$@" --by "$p" -o "$o.iaf.pair$k.csv"
-    done
-    timed "$ds" pairs duckdb "$run" all node "$HERE/duck.mjs" run --format "$fmt" --pairs "$PAIRS" \
-        --out "$o.duck" "$@"
-    timed "$ds" onescan iaf "$run" "$JOINT" "$IAF" count "$@" --by "$JOINT" -o "$o.iaf.joint.csv"
-    timed "$ds" onescan duckdb "$run" sets node "$HERE/duck.mjs" run --format "$fmt" --sets \
-        --pairs "$PAIRS" --out "$o.duck" "$@"
+    if has_task pairs; then
+        k=0
+        for p in $PAIRS; do
+            k=$((k + 1))
+            timed "$ds" pairs iaf "$run" "$p" "$IAF" count "$@" --by "$p" -o "$o.iaf.pair$k.csv"
+        done
+        timed "$ds" pairs duckdb "$run" pairs node "$HERE/duck.mjs" run --format "$fmt" \
+            --pairs "$PAIRS" --out "$o.duck" "$@"
+    fi
+    if has_task onescan; then
+        # one `iaf count` with one --by (and one -o) per pair: all tables from one scan
+        args="" # word-split below: the bench's paths have no spaces
+        k=0
+        for p in $PAIRS; do
+            k=$((k + 1))
+            args="$args --by $p -o $o.iaf1.pair$k.csv"
+        done
+        # shellcheck disable=SC2086 # word splitting of $args is intended
+        timed "$ds" onescan iaf "$run" all-pairs "$IAF" count "$@" $args
+        timed "$ds" onescan duckdb "$run" sets node "$HERE/duck.mjs" run --format "$fmt" \
+            --mode sets --pairs "$PAIRS" --out "$o.duck" "$@"
+    fi
+    if has_task joint; then
+        timed "$ds" joint iaf "$run" "$JOINT" "$IAF" count "$@" --by "$JOINT" -o "$o.iaf.joint.csv"
+        timed "$ds" joint duckdb "$run" joint node "$HERE/duck.mjs" run --format "$fmt" \
+            --mode joint --pairs "$PAIRS" --out "$o.duck" "$@"
+    fi
 }
 
-bench_dataset() { # dataset format files...
-    ds=$1 fmt=$2
-    shift 2
-    # shellcheck disable=SC2068 # the glob of a sharded dataset must expand here
-    printf '%s\t%s\t%s\n' "$ds" "$(du -cb $@ | tail -n 1 | cut -f1)" "$(ls $@ | wc -l)" >> "$R/sizes.tsv"
+bench_dataset() { # dataset format file (or a quoted glob, expanded by iaf and DuckDB)
+    ds=$1 fmt=$2 file=$3
+    # shellcheck disable=SC2086 # the glob of a sharded dataset must expand here
+    printf '%s\t%s\t%s\n' "$ds" "$(du -cb $file | tail -n 1 | cut -f1)" "$(set -- $file; echo $#)" \
+        >> "$R/sizes.tsv"
     log "$ds: check round (also the cache warm-up)"
-    round "$ds" "$fmt" 0 "$@"
-    if ! node "$HERE/duck.mjs" check --pairs "$PAIRS" --duck "$R/out/$ds.0.duck" \
-        --iaf "$R/out/$ds.0.iaf" --joint "$R/out/$ds.0.iaf.joint.csv" 2> "$R/check-$ds.txt"; then
+    round "$ds" "$fmt" 0 "$file"
+    set -- --pairs "$PAIRS" --duck "$R/out/$ds.0.duck"
+    if has_task pairs; then
+        set -- "$@" --iaf "$R/out/$ds.0.iaf"
+    else # without the per-pair task, the one-scan tables are the ones checked
+        node "$HERE/duck.mjs" run --format "$fmt" --pairs "$PAIRS" --out "$R/out/$ds.0.duck" \
+            "$file" 2>> "$R/stderr.log"
+        set -- "$@" --iaf "$R/out/$ds.0.iaf1"
+    fi
+    has_task onescan && set -- "$@" --iaf-onescan "$R/out/$ds.0.iaf1"
+    has_task joint && set -- "$@" --iaf-joint "$R/out/$ds.0.iaf.joint.csv"
+    if ! node "$HERE/duck.mjs" check "$@" 2> "$R/check-$ds.txt"; then
         cat "$R/check-$ds.txt" >&2
         log "$ds: iaf and DuckDB disagree: stopping before any timing"
         exit 1
@@ -127,7 +157,7 @@ bench_dataset() { # dataset format files...
     run=1
     while [ "$run" -le "$RUNS" ]; do
         log "$ds: timed run $run of $RUNS"
-        round "$ds" "$fmt" "$run" "$@"
+        round "$ds" "$fmt" "$run" "$file"
         # every timed run must reproduce the checked output
         for f in "$R/out/$ds.0."*.csv; do
             g=$(echo "$f" | sed "s|/$ds\.0\.|/$ds.$run.|")
