@@ -3,7 +3,12 @@
  * check x bundle with taxonomy sizes, n, metrics with intervals, noise
  * floors, floor-corrected values and verdicts. Flags are also counted per
  * comparable cell, because raw flag counts grow with the number of
- * categories; the summary never ranks bundles by raw counts. */
+ * categories; the summary never ranks bundles by raw counts.
+ *
+ * This file only runs the audits and writes replication.json; the Markdown
+ * and the HTML page are rendered from that document by the library
+ * (report/replication.h), so that `iaf report replication.json` gives the
+ * same bytes later. */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -13,6 +18,7 @@
 
 #include "audit/audit.h"
 #include "cli/commands.h"
+#include "report/replication.h"
 #include "report/report.h"
 
 #ifndef IAF_VERSION
@@ -23,12 +29,13 @@ static void help(void)
 {
     printf("Usage: iaf replicate BUNDLE.yaml... [options]\n\n"
            "Run the same checks (matched by check id) over several bundles - one audit spec\n"
-           "per locale or generator - and write one comparison: replication.json and\n"
-           "replication.md in DIR, the summary on stdout. Per check and bundle: K of each\n"
-           "attribute (reference categories), n, the key metric with its 95%% interval, the\n"
-           "noise floor, the floor-corrected value, the verdict; per bundle: flags, comparable\n"
-           "cells and flags per comparable cell. replication.html holds the same tables,\n"
-           "self-contained.\n\n"
+           "per locale or generator - and write one comparison: replication.json,\n"
+           "replication.md and replication.html in DIR, the summary on stdout. Per check and\n"
+           "bundle: K of each attribute (reference categories), n, the key metric with its\n"
+           "95%% interval, the noise floor, the floor-corrected value, the verdict; per\n"
+           "bundle: flags, comparable cells and flags per comparable cell. replication.html\n"
+           "(self-contained) adds a forest plot per check and the IAF signatures of the\n"
+           "joint checks; `iaf report DIR/replication.json` renders it again.\n\n"
            "Options:\n"
            "  -o, --output DIR     default: iaf-replication\n"
            "      --bootstrap B    replicates per check (default 1000)\n"
@@ -51,6 +58,7 @@ typedef struct keyvals {
     double est, lo, hi, floor;
     size_t kx, ky, cells;
     double n;
+    const iaf_screen *screen; /* the screen that decided, or NULL */
 } keyvals;
 
 static void key_of(const iaf_check_result *r, keyvals *k)
@@ -77,6 +85,7 @@ static void key_of(const iaf_check_result *r, keyvals *k)
         k->lo = s ? s->lo : NAN;
         k->hi = s ? s->hi : NAN;
         k->floor = s ? s->floor : NAN;
+        k->screen = s;
     } else if (v->flat) {
         k->kx = 2;
         k->ky = v->flat->k;
@@ -88,13 +97,116 @@ static void key_of(const iaf_check_result *r, keyvals *k)
             k->lo = v->flat->boot.ci[IAF_FB_FLATTENING_POOLED].lo;
             k->hi = v->flat->boot.ci[IAF_FB_FLATTENING_POOLED].hi;
         }
+        if (v->flat->verdict.nscreens) k->screen = &v->flat->verdict.screens[0];
     } else if (v->rule) {
         const iaf_rule_result *rr = v->rule;
-        k->metric = rr->is_profile ? "outside_window" : rr->is_expectation ? "share" : "violation_share";
+        k->metric = rr->is_profile       ? "outside_window"
+                    : rr->is_expectation ? "share"
+                                         : "violation_share";
         k->est = rr->is_profile ? rr->outside : rr->is_expectation ? rr->estimate : rr->share;
         k->lo = rr->is_profile ? rr->outside_lo : rr->is_expectation ? rr->ci_lo : NAN;
         k->hi = rr->is_profile ? rr->outside_hi : rr->is_expectation ? rr->ci_hi : NAN;
         k->n = v->rule->is_expectation ? v->rule->given : v->rule->antecedent;
+    }
+}
+
+/* A screen that could not decide because its noise floor reaches its
+ * threshold (verdict.c): the sample is too small, and its estimate is not
+ * worth drawing as a point. */
+static int too_small(const iaf_screen *s)
+{
+    return s && s->verdict == IAF_VERDICT_INCONCLUSIVE && s->fails_above && !isnan(s->floor) &&
+           !isnan(s->threshold) && s->floor >= s->threshold;
+}
+
+static void screen_json(iaf_json *j, const iaf_screen *s)
+{
+    iaf_json_begin_object(j);
+    iaf_json_kstr(j, "metric", s->metric);
+    iaf_json_knum(j, "threshold", s->threshold);
+    iaf_json_kstr(j, "fails", s->fails_above ? "above" : "below");
+    iaf_json_knum(j, "estimate", s->estimate);
+    iaf_json_knum(j, "lo", s->lo);
+    iaf_json_knum(j, "hi", s->hi);
+    iaf_json_knum(j, "floor", s->floor);
+    iaf_json_kstr(j, "verdict", iaf_verdict_name(s->verdict));
+    iaf_json_kstr(j, "reason", s->reason);
+    iaf_json_kbool(j, "too_small", too_small(s));
+    iaf_json_end_object(j);
+}
+
+/* What the charts of replication.html need beyond the key numbers: every
+ * screen of the first variant (one forest-plot facet per metric), the
+ * signature of a joint comparison, the rule's outcome as a screen. */
+static void row_extra_json(iaf_json *j, const iaf_spec *spec, const iaf_check_result *r,
+                           const keyvals *kv)
+{
+    const iaf_spec_check *k = r->check;
+    const iaf_variant_result *v = r->nvariants ? &r->variants[0] : NULL;
+    iaf_json_kstr(j, "title", k->title);
+    iaf_json_key(j, "attributes");
+    iaf_json_begin_array(j);
+    for (size_t a = 0; a < k->nattrs && a < 2; a++)
+        iaf_json_str(j, k->attrs[a] ? k->attrs[a]->name : NULL);
+    iaf_json_end_array(j);
+    iaf_json_kstr(j, "variant", v ? v->name : NULL);
+    iaf_json_kint(j, "variants", (int64_t)r->nvariants);
+    const iaf_screen *s = kv->screen;
+    const iaf_rule_result *rr = v ? v->rule : NULL;
+    double thr = s ? s->threshold : NAN;
+    const char *fails = s ? (s->fails_above ? "above" : "below") : NULL;
+    const char *reason = s ? s->reason : NULL;
+    if (rr && !rr->is_expectation) {
+        thr = rr->tolerance;
+        fails = "above";
+    }
+    if (rr) reason = rr->reason;
+    iaf_json_knum(j, "threshold", thr);
+    iaf_json_kstr(j, "fails", fails);
+    iaf_json_kstr(j, "reason", reason);
+    iaf_json_kbool(j, "too_small", too_small(s));
+    iaf_json_key(j, "screens");
+    iaf_json_begin_array(j);
+    const iaf_check_verdict *cv = v && v->cmp    ? &v->cmp->verdict
+                                  : v && v->flat ? &v->flat->verdict
+                                                 : NULL;
+    for (size_t i = 0; cv && i < cv->nscreens; i++)
+        screen_json(j, &cv->screens[i]);
+    if (rr) {
+        /* the rule's outcome in the shape of a screen */
+        iaf_json_begin_object(j);
+        iaf_json_kstr(j, "metric", kv->metric);
+        iaf_json_knum(j, "threshold", rr->is_expectation ? NAN : rr->tolerance);
+        iaf_json_kstr(j, "fails", rr->is_expectation ? NULL : "above");
+        iaf_json_knum(j, "estimate", kv->est);
+        iaf_json_knum(j, "lo", kv->lo);
+        iaf_json_knum(j, "hi", kv->hi);
+        iaf_json_knum(j, "floor", NAN);
+        if (rr->is_expectation) {
+            iaf_json_knum(j, "expected_lo", rr->expect_lo);
+            iaf_json_knum(j, "expected_hi", rr->expect_hi);
+        }
+        iaf_json_kstr(j, "verdict", iaf_verdict_name(rr->verdict));
+        iaf_json_kstr(j, "reason", rr->reason);
+        iaf_json_kbool(j, "too_small", 0);
+        iaf_json_end_object(j);
+    }
+    iaf_json_end_array(j);
+    const iaf_comparison *c = v ? v->cmp : NULL;
+    if (c && c->twod) {
+        const iaf_boot_interval *ri = c->has_boot ? &c->boot.ci[IAF_JM_RETENTION] : NULL;
+        const iaf_boot_interval *fi = c->has_boot ? &c->boot.ci[IAF_JM_FOOTPRINT] : NULL;
+        iaf_json_knum(j, "retention", c->m.retention);
+        iaf_json_knum(j, "retention_lo", ri ? ri->lo : NAN);
+        iaf_json_knum(j, "retention_hi", ri ? ri->hi : NAN);
+        iaf_json_knum(j, "footprint", c->m.footprint);
+        iaf_json_knum(j, "footprint_lo", fi ? fi->lo : NAN);
+        iaf_json_knum(j, "footprint_hi", fi ? fi->hi : NAN);
+        iaf_json_key(j, "signature_thresholds");
+        iaf_json_begin_object(j);
+        iaf_json_knum(j, "footprint", iaf_spec_threshold_for(spec, k, "footprint"));
+        iaf_json_knum(j, "retention", iaf_spec_threshold_for(spec, k, "retention"));
+        iaf_json_end_object(j);
     }
 }
 
@@ -116,26 +228,6 @@ static int mkdir_p(const char *dir)
     return rc;
 }
 
-/* HTML text: & < > " escaped. */
-static void esc(iaf_buf *b, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': iaf_buf_puts(b, "&amp;"); break;
-        case '<': iaf_buf_puts(b, "&lt;"); break;
-        case '>': iaf_buf_puts(b, "&gt;"); break;
-        case '"': iaf_buf_puts(b, "&quot;"); break;
-        default: iaf_buf_append(b, s, 1);
-        }
-    }
-}
-
-static void num(iaf_buf *b, const char *f, double v)
-{
-    if (isnan(v)) iaf_buf_puts(b, "-");
-    else iaf_buf_printf(b, f, v);
-}
-
 int cmd_replicate(int argc, char **argv)
 {
     static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
@@ -153,16 +245,20 @@ int cmd_replicate(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "o:t:qh", longopts, NULL)) != -1) {
         char *end;
         switch (c) {
-        case 'o': outdir = optarg; break;
+        case 'o':
+            outdir = optarg;
+            break;
         case 'B': {
             unsigned long long b = strtoull(optarg, &end, 10);
-            if (*end || b < 50 || b > 1000000) return cli_usage_error("replicate", "--bootstrap takes 50 to 1000000");
+            if (*end || b < 50 || b > 1000000)
+                return cli_usage_error("replicate", "--bootstrap takes 50 to 1000000");
             ao.bootstrap_b = (size_t)b;
             break;
         }
         case 's': {
             unsigned long long v = strtoull(optarg, &end, 10);
-            if (*end || !*optarg) return cli_usage_error("replicate", "--seed takes a non-negative integer");
+            if (*end || !*optarg)
+                return cli_usage_error("replicate", "--seed takes a non-negative integer");
             ao.seed = v;
             ao.seed_set = 1;
             break;
@@ -171,9 +267,14 @@ int cmd_replicate(int argc, char **argv)
             if (cli_parse_threads(optarg, &ao.threads) != 0)
                 return cli_usage_error("replicate", "--threads takes 1..64 or auto");
             break;
-        case 'q': quiet = 1; break;
-        case 'h': help(); return EXIT_OK;
-        default: return cli_usage_error("replicate", "bad option");
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            help();
+            return EXIT_OK;
+        default:
+            return cli_usage_error("replicate", "bad option");
         }
     }
     size_t nb = (size_t)(argc - optind);
@@ -182,10 +283,10 @@ int cmd_replicate(int argc, char **argv)
     iaf_error err;
     iaf_error_clear(&err);
     bundle *bs = calloc(nb, sizeof *bs);
-    iaf_buf json = {0}, md = {0}, path = {0};
+    iaf_buf json = {0}, md = {0}, html = {0}, path = {0}, cmd = {0};
     char **ids = NULL;
     size_t nids = 0, idcap = 0;
-    if (!bs) goto done;
+    if (!bs) goto oom;
     for (size_t b = 0; b < nb; b++) {
         bs[b].path = argv[optind + (int)b];
         if (iaf_spec_load(bs[b].path, &bs[b].spec, &err) != IAF_OK ||
@@ -201,19 +302,35 @@ int cmd_replicate(int argc, char **argv)
             if (r->verdict == IAF_VERDICT_FLAG) bs[b].flags++;
             if (r->verdict == IAF_VERDICT_FLAG || r->verdict == IAF_VERDICT_PASS) bs[b].decided++;
             int seen = 0;
-            for (size_t k = 0; k < nids; k++) seen |= !strcmp(ids[k], r->check->id);
+            for (size_t k = 0; k < nids; k++)
+                seen |= !strcmp(ids[k], r->check->id);
             if (!seen) {
-                if (IAF_GROW(ids, idcap, nids + 1) != 0) goto done;
+                if (IAF_GROW(ids, idcap, nids + 1) != 0) goto oom;
                 ids[nids++] = r->check->id;
             }
         }
     }
-    /* replication.json */
+    iaf_buf_puts(&cmd, "iaf replicate");
+    for (int i = 1; i < argc; i++)
+        iaf_buf_printf(&cmd, " %s", argv[i]);
+    /* replication.json (docs/replication.md lists its fields) */
     iaf_json j;
     iaf_json_init(&j, &json, 1);
     iaf_json_begin_object(&j);
     iaf_json_kstr(&j, "schema", "iaf-replication/1");
     iaf_json_kstr(&j, "iaf_version", IAF_VERSION);
+    iaf_json_kstr(&j, "command_line", cmd.data);
+    iaf_json_kint(&j, "bootstrap_b",
+                  (int64_t)(ao.bootstrap_b ? ao.bootstrap_b : IAF_BOOT_DEFAULT_B));
+    uint64_t seed = ao.seed_set ? ao.seed : IAF_BOOT_DEFAULT_SEED;
+    if (seed <= (uint64_t)INT64_MAX) {
+        iaf_json_kint(&j, "seed", (int64_t)seed);
+    } else {
+        /* beyond a JSON integer that every reader keeps exactly */
+        char sbuf[24];
+        snprintf(sbuf, sizeof sbuf, "%llu", (unsigned long long)seed);
+        iaf_json_kstr(&j, "seed", sbuf);
+    }
     iaf_json_key(&j, "bundles");
     iaf_json_begin_array(&j);
     for (size_t b = 0; b < nb; b++) {
@@ -226,6 +343,10 @@ int cmd_replicate(int argc, char **argv)
         iaf_json_kint(&j, "comparable_cells", (int64_t)bs[b].cells);
         iaf_json_knum(&j, "flags_per_comparable_cell",
                       bs[b].cells ? (double)bs[b].flags / (double)bs[b].cells : NAN);
+        const char *sha = NULL;
+        for (size_t i = 0; i < bs[b].audit->ninputs; i++)
+            if (!strcmp(bs[b].audit->inputs[i].role, "spec")) sha = bs[b].audit->inputs[i].sha256;
+        iaf_json_kstr(&j, "spec_sha256", sha);
         iaf_json_end_object(&j);
     }
     iaf_json_end_array(&j);
@@ -254,150 +375,39 @@ int cmd_replicate(int argc, char **argv)
                 iaf_json_knum(&j, "floor_corrected", isnan(kv.floor) ? NAN : kv.est - kv.floor);
                 iaf_json_kstr(&j, "verdict", iaf_verdict_name(r->verdict));
                 iaf_json_kstr(&j, "diagnosis", r->diagnosis);
+                row_extra_json(&j, bs[b].spec, r, &kv);
                 iaf_json_end_object(&j);
             }
     iaf_json_end_array(&j);
     iaf_json_end_object(&j);
-    iaf_buf_puts(&json, "\n");
+    if (j.failed || iaf_buf_puts(&json, "\n") != 0 || !cmd.data) goto oom;
 
-    /* replication.md (also the stdout summary) */
-    iaf_buf_puts(&md, "## IAF replication\n\n| bundle | dataset | checks | flags | comparable cells | "
-                      "flags per comparable cell |\n|---|---|---:|---:|---:|---:|\n");
-    for (size_t b = 0; b < nb; b++) {
-        iaf_buf_printf(&md, "| %s | %s | %zu | %zu | %zu | ", bs[b].path, bs[b].spec->dataset_title,
-                       bs[b].audit->nresults, bs[b].flags, bs[b].cells);
-        num(&md, "%.5f", bs[b].cells ? (double)bs[b].flags / (double)bs[b].cells : NAN);
-        iaf_buf_puts(&md, " |\n");
+    /* the Markdown (also the stdout summary) and the page, from the document */
+    if (iaf_replication_md(json.data, json.len, &md, &err) != IAF_OK ||
+        iaf_replication_html(json.data, json.len, &html, &err) != IAF_OK) {
+        rc = cli_fail(&err);
+        goto done;
     }
-    iaf_buf_puts(&md, "\nRaw flag counts grow with the number of categories (more cells that can fail, "
-                      "higher noise floors); compare bundles per comparable cell and by the "
-                      "floor-corrected metrics, not by raw counts.\n\n"
-                      "| check | bundle | K | n | metric | estimate [95% interval] | floor | "
-                      "estimate - floor | verdict |\n|---|---|---|---:|---|---|---:|---:|---|\n");
-    for (size_t k = 0; k < nids; k++)
-        for (size_t b = 0; b < nb; b++)
-            for (size_t i = 0; i < bs[b].audit->nresults; i++) {
-                const iaf_check_result *r = &bs[b].audit->results[i];
-                if (strcmp(r->check->id, ids[k])) continue;
-                keyvals kv;
-                key_of(r, &kv);
-                iaf_buf_printf(&md, "| %s | %s | %zu%s", ids[k], bs[b].path, kv.kx, kv.ky ? " x " : "");
-                if (kv.ky) iaf_buf_printf(&md, "%zu", kv.ky);
-                iaf_buf_puts(&md, " | ");
-                num(&md, "%.0f", kv.n);
-                iaf_buf_printf(&md, " | %s | ", kv.metric ? kv.metric : "-");
-                num(&md, "%.4f", kv.est);
-                iaf_buf_puts(&md, " [");
-                num(&md, "%.4f", kv.lo);
-                iaf_buf_puts(&md, ", ");
-                num(&md, "%.4f", kv.hi);
-                iaf_buf_puts(&md, "] | ");
-                num(&md, "%.4f", kv.floor);
-                iaf_buf_puts(&md, " | ");
-                num(&md, "%.4f", isnan(kv.floor) ? NAN : kv.est - kv.floor);
-                iaf_buf_printf(&md, " | %s%s%s%s |\n",
-                               iaf_verdict_name(r->verdict) ? iaf_verdict_name(r->verdict) : "not screened",
-                               r->diagnosis ? " (" : "", r->diagnosis ? r->diagnosis : "",
-                               r->diagnosis ? ")" : "");
-            }
-    /* replication.html: the same two tables, self-contained (no script, no network) */
-    iaf_buf html = {0};
-    iaf_buf_puts(&html, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                        "<title>IAF replication</title>\n<style>\n"
-                        "body{font-family:system-ui,\"Noto Sans CJK KR\",\"Noto Sans CJK JP\",sans-serif;"
-                        "margin:2rem;color:#1a1a1a}table{border-collapse:collapse;margin:1rem 0}"
-                        "th,td{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left}"
-                        "td.n{text-align:right;font-variant-numeric:tabular-nums}"
-                        ".FLAG{color:#a40000;font-weight:600}.PASS{color:#1b6e20}"
-                        ".INCONCLUSIVE{color:#6b5900}@media print{body{margin:0}}\n"
-                        "</style>\n</head>\n<body>\n<h1>IAF replication</h1>\n"
-                        "<p>Raw flag counts grow with the number of categories; compare bundles per "
-                        "comparable cell and by floor-corrected metrics, not by raw counts.</p>\n"
-                        "<table>\n<caption>Bundles</caption>\n<thead><tr><th scope=\"col\">bundle</th>"
-                        "<th scope=\"col\">dataset</th><th scope=\"col\">checks</th><th scope=\"col\">"
-                        "flags</th><th scope=\"col\">comparable cells</th><th scope=\"col\">flags per "
-                        "comparable cell</th></tr></thead>\n<tbody>\n");
-    for (size_t b = 0; b < nb; b++) {
-        iaf_buf_puts(&html, "<tr><td>");
-        esc(&html, bs[b].path);
-        iaf_buf_puts(&html, "</td><td>");
-        esc(&html, bs[b].spec->dataset_title);
-        iaf_buf_printf(&html, "</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">",
-                       bs[b].audit->nresults, bs[b].flags, bs[b].cells);
-        num(&html, "%.5f", bs[b].cells ? (double)bs[b].flags / (double)bs[b].cells : NAN);
-        iaf_buf_puts(&html, "</td></tr>\n");
-    }
-    iaf_buf_puts(&html, "</tbody>\n</table>\n<table>\n<caption>Checks by bundle</caption>\n<thead><tr>"
-                        "<th scope=\"col\">check</th><th scope=\"col\">bundle</th><th scope=\"col\">K</th>"
-                        "<th scope=\"col\">n</th><th scope=\"col\">metric</th><th scope=\"col\">estimate "
-                        "[95% interval]</th><th scope=\"col\">floor</th><th scope=\"col\">estimate - "
-                        "floor</th><th scope=\"col\">verdict</th></tr></thead>\n<tbody>\n");
-    for (size_t k = 0; k < nids; k++)
-        for (size_t b = 0; b < nb; b++)
-            for (size_t i = 0; i < bs[b].audit->nresults; i++) {
-                const iaf_check_result *r = &bs[b].audit->results[i];
-                if (strcmp(r->check->id, ids[k])) continue;
-                keyvals kv;
-                key_of(r, &kv);
-                iaf_buf_puts(&html, "<tr><td>");
-                esc(&html, ids[k]);
-                iaf_buf_puts(&html, "</td><td>");
-                esc(&html, bs[b].path);
-                iaf_buf_printf(&html, "</td><td>%zu", kv.kx);
-                if (kv.ky) iaf_buf_printf(&html, " &times; %zu", kv.ky);
-                iaf_buf_puts(&html, "</td><td class=\"n\">");
-                num(&html, "%.0f", kv.n);
-                iaf_buf_puts(&html, "</td><td>");
-                esc(&html, kv.metric ? kv.metric : "-");
-                iaf_buf_puts(&html, "</td><td class=\"n\">");
-                num(&html, "%.4f", kv.est);
-                iaf_buf_puts(&html, " [");
-                num(&html, "%.4f", kv.lo);
-                iaf_buf_puts(&html, ", ");
-                num(&html, "%.4f", kv.hi);
-                iaf_buf_puts(&html, "]</td><td class=\"n\">");
-                num(&html, "%.4f", kv.floor);
-                iaf_buf_puts(&html, "</td><td class=\"n\">");
-                num(&html, "%.4f", isnan(kv.floor) ? NAN : kv.est - kv.floor);
-                const char *vn = iaf_verdict_name(r->verdict);
-                iaf_buf_printf(&html, "</td><td class=\"%s\">%s", vn ? vn : "none", vn ? vn : "not screened");
-                if (r->diagnosis) {
-                    iaf_buf_puts(&html, " (");
-                    esc(&html, r->diagnosis);
-                    iaf_buf_puts(&html, ")");
-                }
-                iaf_buf_puts(&html, "</td></tr>\n");
-            }
-    iaf_buf_printf(&html, "</tbody>\n</table>\n<p>iaf %s; schema of replication.json: "
-                          "iaf-replication/1.</p>\n</body>\n</html>\n", IAF_VERSION);
     if (mkdir_p(outdir) != 0) {
         fprintf(stderr, "iaf: %s: cannot create directory: %s\n", outdir, strerror(errno));
-        iaf_buf_free(&html);
         goto done;
     }
-    iaf_buf_printf(&path, "%s/replication.json", outdir);
-    if (cli_write_file(path.data, json.data, json.len, &err) != 0) {
-        iaf_buf_free(&html);
-        rc = cli_fail(&err);
-        goto done;
+    static const char *const files[] = {"replication.json", "replication.md", "replication.html"};
+    const iaf_buf *bufs[] = {&json, &md, &html};
+    for (size_t f = 0; f < 3; f++) {
+        path.len = 0;
+        if (iaf_buf_printf(&path, "%s/%s", outdir, files[f]) < 0) goto oom;
+        if (cli_write_file(path.data, bufs[f]->data, bufs[f]->len, &err) != 0) {
+            rc = cli_fail(&err);
+            goto done;
+        }
     }
-    path.len = 0;
-    iaf_buf_printf(&path, "%s/replication.md", outdir);
-    if (cli_write_file(path.data, md.data, md.len, &err) != 0) {
-        iaf_buf_free(&html);
-        rc = cli_fail(&err);
-        goto done;
-    }
-    path.len = 0;
-    iaf_buf_printf(&path, "%s/replication.html", outdir);
-    if (cli_write_file(path.data, html.data, html.len, &err) != 0) {
-        iaf_buf_free(&html);
-        rc = cli_fail(&err);
-        goto done;
-    }
-    iaf_buf_free(&html);
     if (!quiet) fwrite(md.data, 1, md.len, stdout);
     rc = EXIT_OK;
+    goto done;
+oom:
+    fprintf(stderr, "iaf: out of memory\n");
+    rc = EXIT_DATA;
 done:
     for (size_t b = 0; bs && b < nb; b++) {
         iaf_audit_free(bs[b].audit);
@@ -407,6 +417,8 @@ done:
     free(ids);
     iaf_buf_free(&json);
     iaf_buf_free(&md);
+    iaf_buf_free(&html);
     iaf_buf_free(&path);
+    iaf_buf_free(&cmd);
     return rc;
 }

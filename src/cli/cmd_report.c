@@ -1,5 +1,7 @@
 /* src/cli/cmd_report.c - `iaf report REPORT.json`: render a saved report
- * again (HTML, Markdown, cells.csv) without the inputs it came from. */
+ * again (HTML, Markdown, cells.csv) without the inputs it came from; a
+ * replication.json (schema iaf-replication/1) renders as replication.html
+ * and replication.md. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -8,13 +10,16 @@
 
 #include "cli/commands.h"
 #include "report/html.h"
+#include "report/replication.h"
 
 static void help(void)
 {
     printf("Usage: iaf report REPORT.json [options]\n\n"
            "Render a saved report.json (schema iaf-report/1) as report.html (one\n"
            "self-contained page), report.md (a section for dataset cards) or cells.csv\n"
-           "(every compared cell). See docs/report.md.\n\n"
+           "(every compared cell). See docs/report.md. A replication.json written by\n"
+           "`iaf replicate` (schema iaf-replication/1) renders as replication.html and\n"
+           "replication.md instead (no csv).\n\n"
            "Options:\n"
            "      --format LIST    html, md, csv, or a comma list (default: html)\n"
            "  -o, --output FILE    where to write the one selected format; - = stdout\n"
@@ -145,14 +150,25 @@ int cmd_report(int argc, char **argv)
         iaf_buf_puts(&dirbuf, dir);
         if (dirbuf.len && dirbuf.data[dirbuf.len - 1] != '/') iaf_buf_puts(&dirbuf, "/");
     }
-    static const struct {
+    typedef struct {
         int flag;
         const char *file;
         iaf_status (*render)(const char *, size_t, iaf_buf *, iaf_error *);
-    } outs[] = {{F_HTML, "report.html", iaf_report_html},
-                {F_MD, "report.md", iaf_report_md},
-                {F_CSV, "cells.csv", iaf_report_cells_csv}};
-    for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++) {
+    } output_kind;
+    static const output_kind report_outs[] = {{F_HTML, "report.html", iaf_report_html},
+                                              {F_MD, "report.md", iaf_report_md},
+                                              {F_CSV, "cells.csv", iaf_report_cells_csv}};
+    static const output_kind repl_outs[] = {{F_HTML, "replication.html", iaf_replication_html},
+                                            {F_MD, "replication.md", iaf_replication_md}};
+    int repl = iaf_replication_is(json.data, json.len);
+    const output_kind *outs = repl ? repl_outs : report_outs;
+    size_t nouts =
+        repl ? sizeof repl_outs / sizeof repl_outs[0] : sizeof report_outs / sizeof report_outs[0];
+    if (repl && (formats & F_CSV)) {
+        rc = cli_usage_error("report", "a replication has no cells.csv: --format html or md");
+        goto done;
+    }
+    for (size_t i = 0; i < nouts; i++) {
         if (!(formats & outs[i].flag)) continue;
         out.len = 0;
         if (outs[i].render(json.data ? json.data : "", json.len, &out, &err) != IAF_OK) {

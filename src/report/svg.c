@@ -588,21 +588,29 @@ void iaf_svg_pairs_chart(iaf_svg *g, const iaf_svg_pairs *p)
     close_svg(g);
 }
 
-void iaf_svg_signature(iaf_svg *g, const iaf_svg_sig *s)
+/* The signature's plot area; the single- and multi-point charts share it. */
+#define SIG_LEFT 46.0
+#define SIG_TOP 12.0
+#define SIG_PW 300.0
+#define SIG_PH 220.0
+#define SX(v) (SIG_LEFT + clampd((v), 0, xmax) / xmax * SIG_PW)
+#define SY(v) (SIG_TOP + SIG_PH - clampd((v), 0, ymax) / ymax * SIG_PH)
+
+/* The axis range that shows v (and its interval end hi): at least lo_max,
+ * in steps of 0.5, at most 5 (beyond that points are clipped). */
+static double sig_range(double v, double hi, double lo_max)
+{
+    double m = fmax(v, isfinite(hi) ? hi : 0);
+    return isfinite(m) && m > lo_max ? fmin(ceil(m * 1.1 * 2) / 2, 5) : lo_max;
+}
+
+/* Everything but the points: regions, reference lines, axes. */
+static void sig_frame(iaf_svg *g, const char *title, const char *desc, double fthr, double rthr,
+                      double xmax, double ymax, double extra_h)
 {
     iaf_buf *b = g->out;
-    const double left = 46, top = 12, pw = 300, ph = 220;
-    double fthr = isfinite(s->fp_threshold) ? s->fp_threshold : 0.5;
-    double rthr = isfinite(s->ret_threshold) ? s->ret_threshold : 0.5;
-    double xmax = 2, ymax = 1.5;
-    double xv = fmax(s->retention, isfinite(s->ret_hi) ? s->ret_hi : 0);
-    double yv = fmax(s->footprint, isfinite(s->fp_hi) ? s->fp_hi : 0);
-    if (isfinite(xv) && xv > xmax) xmax = fmin(ceil(xv * 1.1 * 2) / 2, 5);
-    if (isfinite(yv) && yv > ymax) ymax = fmin(ceil(yv * 1.1 * 2) / 2, 5);
-    double W = left + pw + 16, H = top + ph + 40;
-#define SX(v) (left + clampd((v), 0, xmax) / xmax * pw)
-#define SY(v) (top + ph - clampd((v), 0, ymax) / ymax * ph)
-    open_svg(g, "signature", W, H, s->title, s->desc);
+    double W = SIG_LEFT + SIG_PW + 16, H = SIG_TOP + SIG_PH + 40 + extra_h;
+    open_svg(g, "signature", W, H, title, desc);
     struct {
         double x0, x1, y0, y1;
         const char *fill, *name;
@@ -620,26 +628,64 @@ void iaf_svg_signature(iaf_svg *g, const iaf_svg_sig *s)
         text_at(b, (SX(reg[i].x0) + SX(reg[i].x1)) / 2, SY(reg[i].y1) + 14, "middle", "region",
                 reg[i].name);
     }
-    line(b, SX(1), top, SX(1), top + ph, C_AXIS, "stroke-dasharray=\"3 3\"");
-    line(b, left, SY(1), left + pw, SY(1), C_AXIS, "stroke-dasharray=\"3 3\"");
-    x_ticks(b, left, left + pw, top + ph, 0, xmax, (int)lround(xmax * 2), 1, NULL, top + ph);
-    text_at(b, left + pw / 2, top + ph + 32, "middle", "axis",
+    line(b, SX(1), SIG_TOP, SX(1), SIG_TOP + SIG_PH, C_AXIS, "stroke-dasharray=\"3 3\"");
+    line(b, SIG_LEFT, SY(1), SIG_LEFT + SIG_PW, SY(1), C_AXIS, "stroke-dasharray=\"3 3\"");
+    x_ticks(b, SIG_LEFT, SIG_LEFT + SIG_PW, SIG_TOP + SIG_PH, 0, xmax, (int)lround(xmax * 2), 1,
+            NULL, SIG_TOP + SIG_PH);
+    text_at(b, SIG_LEFT + SIG_PW / 2, SIG_TOP + SIG_PH + 32, "middle", "axis",
             "retention (dependence kept: 1 = all, 0 = none)");
-    line(b, left, top, left, top + ph, C_AXIS, NULL);
+    line(b, SIG_LEFT, SIG_TOP, SIG_LEFT, SIG_TOP + SIG_PH, C_AXIS, NULL);
     int nt = (int)lround(ymax * 2);
     for (int i = 0; i <= nt; i++) {
         double v = ymax * i / nt;
-        line(b, left - 4, SY(v), left, SY(v), C_AXIS, NULL);
+        line(b, SIG_LEFT - 4, SY(v), SIG_LEFT, SY(v), C_AXIS, NULL);
         iaf_buf t = {0};
         iaf_rv_fixed(&t, v, 1);
-        text_at(b, left - 6, SY(v) + 4, "end", NULL, t.data);
+        text_at(b, SIG_LEFT - 6, SY(v) + 4, "end", NULL, t.data);
         iaf_buf_free(&t);
     }
     iaf_buf t = {0};
     iaf_rv_puts(&t, "transform=\"rotate(-90 12 ");
-    num(&t, top + ph / 2);
+    num(&t, SIG_TOP + SIG_PH / 2);
     iaf_rv_puts(&t, ")\" class=\"axis\"");
-    label_text(b, 12, top + ph / 2, "middle", "footprint (1 = independence)", ph, t.data);
+    label_text(b, 12, SIG_TOP + SIG_PH / 2, "middle", "footprint (1 = independence)", SIG_PH,
+               t.data);
+    iaf_buf_free(&t);
+}
+
+/* "retention 0.950 [0.900, 1.000], footprint 0.120 [0.050, 0.200]" */
+static void sig_point_text(iaf_buf *t, double ret, double rlo, double rhi, double fp, double flo,
+                           double fhi)
+{
+    iaf_rv_puts(t, "retention ");
+    iaf_rv_fixed(t, ret, 3);
+    if (isfinite(rlo) && isfinite(rhi)) {
+        iaf_rv_puts(t, " [");
+        iaf_rv_fixed(t, rlo, 3);
+        iaf_rv_puts(t, ", ");
+        iaf_rv_fixed(t, rhi, 3);
+        iaf_rv_puts(t, "]");
+    }
+    iaf_rv_puts(t, ", footprint ");
+    iaf_rv_fixed(t, fp, 3);
+    if (isfinite(flo) && isfinite(fhi)) {
+        iaf_rv_puts(t, " [");
+        iaf_rv_fixed(t, flo, 3);
+        iaf_rv_puts(t, ", ");
+        iaf_rv_fixed(t, fhi, 3);
+        iaf_rv_puts(t, "]");
+    }
+}
+
+void iaf_svg_signature(iaf_svg *g, const iaf_svg_sig *s)
+{
+    iaf_buf *b = g->out;
+    double fthr = isfinite(s->fp_threshold) ? s->fp_threshold : 0.5;
+    double rthr = isfinite(s->ret_threshold) ? s->ret_threshold : 0.5;
+    double xmax = sig_range(s->retention, s->ret_hi, 2);
+    double ymax = sig_range(s->footprint, s->fp_hi, 1.5);
+    sig_frame(g, s->title, s->desc, fthr, rthr, xmax, ymax, 0);
+    iaf_buf t = {0};
     if (isfinite(s->retention) && isfinite(s->footprint)) {
         double px = SX(s->retention), py = SY(s->footprint);
         if (isfinite(s->ret_lo) && isfinite(s->ret_hi))
@@ -651,33 +697,444 @@ void iaf_svg_signature(iaf_svg *g, const iaf_svg_sig *s)
         iaf_rv_puts(b, "\" cy=\"");
         num(b, py);
         iaf_rv_puts(b, "\" r=\"5\" fill=\"" C_SYN "\" stroke=\"#ffffff\"><title>");
-        t.len = 0;
-        iaf_rv_puts(&t, "retention ");
-        iaf_rv_fixed(&t, s->retention, 3);
-        if (isfinite(s->ret_lo) && isfinite(s->ret_hi)) {
-            iaf_rv_puts(&t, " [");
-            iaf_rv_fixed(&t, s->ret_lo, 3);
-            iaf_rv_puts(&t, ", ");
-            iaf_rv_fixed(&t, s->ret_hi, 3);
-            iaf_rv_puts(&t, "]");
-        }
-        iaf_rv_puts(&t, ", footprint ");
-        iaf_rv_fixed(&t, s->footprint, 3);
-        if (isfinite(s->fp_lo) && isfinite(s->fp_hi)) {
-            iaf_rv_puts(&t, " [");
-            iaf_rv_fixed(&t, s->fp_lo, 3);
-            iaf_rv_puts(&t, ", ");
-            iaf_rv_fixed(&t, s->fp_hi, 3);
-            iaf_rv_puts(&t, "]");
-        }
+        sig_point_text(&t, s->retention, s->ret_lo, s->ret_hi, s->footprint, s->fp_lo, s->fp_hi);
         iaf_svg_escape(b, t.data);
         iaf_rv_puts(b, "</title></circle>\n");
         if (s->retention > xmax || s->footprint > ymax)
             text_at(b, px - 8, py + 16, "end", "note", "(off the scale: clipped)");
     }
     iaf_buf_free(&t);
+    close_svg(g);
+}
+
+/* Marks coloured by verdict: the hues of report.html's badges, dark enough
+ * for white text on them. */
+static const char *verdict_fill(const char *v)
+{
+    if (!v) return "#718096";
+    if (!strcmp(v, "PASS")) return "#2f855a";
+    if (!strcmp(v, "FLAG")) return "#c53030";
+    if (!strcmp(v, "INCONCLUSIVE")) return "#b7791f";
+    return "#718096";
+}
+
+/* Text in the badge colours (contrast >= 4.5:1 on white). */
+static const char *verdict_ink(const char *v)
+{
+    if (!v) return "#4a5568";
+    if (!strcmp(v, "PASS")) return "#1e5631";
+    if (!strcmp(v, "FLAG")) return "#8a1c1c";
+    if (!strcmp(v, "INCONCLUSIVE")) return "#7a4d00";
+    return "#4a5568";
+}
+
+/* Where a point's number goes: the first place around the point that
+ * overlaps no other number and no other point. */
+typedef struct box {
+    double x0, y0, x1, y1;
+} box;
+
+static int box_hits(const box *a, const box *b)
+{
+    return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
+}
+
+void iaf_svg_signatures(iaf_svg *g, const iaf_svg_sigs *s)
+{
+    iaf_buf *b = g->out;
+    double fthr = isfinite(s->fp_threshold) ? s->fp_threshold : 0.5;
+    double rthr = isfinite(s->ret_threshold) ? s->ret_threshold : 0.5;
+    /* One far point must not squeeze the others into a corner: the axes
+     * stop at 3, and points beyond are drawn hollow at the edge. */
+    double xmax = 2, ymax = 1.5;
+    for (size_t i = 0; i < s->n; i++) {
+        xmax = fmax(xmax, fmin(sig_range(s->pts[i].retention, s->pts[i].ret_hi, 2), 3));
+        ymax = fmax(ymax, fmin(sig_range(s->pts[i].footprint, s->pts[i].fp_hi, 1.5), 3));
+    }
+    int clipped = 0;
+    for (size_t i = 0; i < s->n; i++)
+        clipped |= s->pts[i].retention > xmax || s->pts[i].footprint > ymax;
+    sig_frame(g, s->title, s->desc, fthr, rthr, xmax, ymax, clipped ? 16 : 0);
+    if (clipped)
+        text_at(b, SIG_LEFT, SIG_TOP + SIG_PH + 50, "start", "note",
+                "Hollow: off the scale, drawn at its edge (hover for the values).");
+    iaf_buf t = {0};
+    /* intervals first, so that no interval line crosses another point */
+    for (size_t i = 0; i < s->n; i++) {
+        const iaf_svg_sig_point *p = &s->pts[i];
+        if (!isfinite(p->retention) || !isfinite(p->footprint)) continue;
+        double px = SX(p->retention), py = SY(p->footprint);
+        const char *col = verdict_fill(p->verdict);
+        if (isfinite(p->ret_lo) && isfinite(p->ret_hi))
+            line(b, SX(p->ret_lo), py, SX(p->ret_hi), py, col,
+                 "stroke-width=\"1.5\" stroke-opacity=\"0.7\"");
+        if (isfinite(p->fp_lo) && isfinite(p->fp_hi))
+            line(b, px, SY(p->fp_lo), px, SY(p->fp_hi), col,
+                 "stroke-width=\"1.5\" stroke-opacity=\"0.7\"");
+    }
+    box *placed = calloc(2 * s->n + 1, sizeof *placed);
+    size_t np = 0;
+    for (size_t i = 0; placed && i < s->n; i++) {
+        const iaf_svg_sig_point *p = &s->pts[i];
+        if (!isfinite(p->retention) || !isfinite(p->footprint)) continue;
+        double px = SX(p->retention), py = SY(p->footprint);
+        placed[np++] = (box){px - 5, py - 5, px + 5, py + 5};
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        const iaf_svg_sig_point *p = &s->pts[i];
+        if (!isfinite(p->retention) || !isfinite(p->footprint)) continue;
+        double px = SX(p->retention), py = SY(p->footprint);
+        int off = p->retention > xmax || p->footprint > ymax;
+        const char *col = verdict_fill(p->verdict);
+        iaf_rv_puts(b, "<g class=\"mark\"");
+        if (p->verdict) {
+            iaf_rv_puts(b, " data-verdict=\"");
+            iaf_svg_escape(b, p->verdict);
+            iaf_rv_puts(b, "\"");
+        }
+        iaf_rv_puts(b, "><title>");
+        t.len = 0;
+        if (p->label) {
+            iaf_rv_puts(&t, p->label);
+            iaf_rv_puts(&t, ": ");
+        }
+        sig_point_text(&t, p->retention, p->ret_lo, p->ret_hi, p->footprint, p->fp_lo, p->fp_hi);
+        if (p->verdict) {
+            iaf_rv_puts(&t, "; ");
+            iaf_rv_puts(&t, p->verdict);
+        }
+        if (off) iaf_rv_puts(&t, " (off the scale)");
+        iaf_svg_escape(b, t.data);
+        iaf_rv_puts(b, "</title><circle cx=\"");
+        num(b, px);
+        iaf_rv_puts(b, "\" cy=\"");
+        num(b, py);
+        if (off)
+            iaf_rv_printf(b, "\" r=\"5\" fill=\"#ffffff\" stroke=\"%s\" stroke-width=\"2\"/>\n",
+                          col);
+        else
+            iaf_rv_printf(b, "\" r=\"5\" fill=\"%s\" stroke=\"#ffffff\"/>\n", col);
+        if (p->mark) {
+            static const struct {
+                double dx, dy;
+                const char *anchor;
+            } cand[] = {{8, 4, "start"},  {-8, 4, "end"},  {0, -8, "middle"},  {0, 16, "middle"},
+                        {8, -6, "start"}, {-8, -6, "end"}, {8, 14, "start"},   {-8, 14, "end"},
+                        {14, 4, "start"}, {-14, 4, "end"}, {0, -18, "middle"}, {0, 26, "middle"}};
+            double w = iaf_svg_text_width(p->mark, FS) + 2;
+            size_t pick = 0;
+            box bx = {0, 0, 0, 0};
+            for (size_t k = 0; k < sizeof cand / sizeof cand[0]; k++) {
+                double x = px + cand[k].dx, y = py + cand[k].dy;
+                double x0 = cand[k].anchor[0] == 's'   ? x
+                            : cand[k].anchor[0] == 'e' ? x - w
+                                                       : x - w / 2;
+                box c = {x0, y - 10, x0 + w, y + 1};
+                int hit = 0;
+                for (size_t q = 0; placed && q < np && !hit; q++)
+                    hit = box_hits(&c, &placed[q]);
+                if (!hit || k == 0) {
+                    pick = k;
+                    bx = c;
+                }
+                if (!hit) break;
+            }
+            if (placed) placed[np++] = bx;
+            iaf_rv_puts(b, "<text x=\"");
+            num(b, px + cand[pick].dx);
+            iaf_rv_puts(b, "\" y=\"");
+            num(b, py + cand[pick].dy);
+            iaf_rv_printf(
+                b,
+                "\" text-anchor=\"%s\" font-weight=\"700\" fill=\"%s\" stroke=\"#ffffff\" "
+                "stroke-width=\"3\" paint-order=\"stroke\" aria-hidden=\"true\">",
+                cand[pick].anchor, verdict_ink(p->verdict));
+            iaf_svg_escape(b, p->mark);
+            iaf_rv_puts(b, "</text>\n");
+        }
+        iaf_rv_puts(b, "</g>\n");
+    }
+    free(placed);
+    iaf_buf_free(&t);
+    close_svg(g);
+}
 #undef SX
 #undef SY
+
+static void widen(double v, double *lo, double *hi)
+{
+    if (!isfinite(v)) return;
+    *lo = fmin(*lo, v);
+    *hi = fmax(*hi, v);
+}
+
+/* An axis from a0 to a1 in about five nice steps that shows [lo, hi]. */
+static void forest_range(double lo, double hi, double *a0, double *a1, int *nt)
+{
+    if (!(hi > lo)) hi = lo + 1;
+    double step = nice_ceil((hi - lo) / 5);
+    *a0 = floor(lo / step + 1e-9) * step;
+    *a1 = ceil(hi / step - 1e-9) * step;
+    if (!(*a1 > *a0)) *a1 = *a0 + step;
+    *nt = (int)lround((*a1 - *a0) / step);
+    if (*nt < 1) *nt = 1;
+}
+
+void iaf_svg_forest(iaf_svg *g, const iaf_svg_forest_plot *f)
+{
+    iaf_buf *b = g->out;
+    const double pw = 340, rh = 34, fs2 = 10, vw = 96;
+    double lw = 0;
+    for (size_t k = 0; k < f->nfacets; k++)
+        for (size_t i = 0; i < f->facets[k].n; i++) {
+            const iaf_svg_forest_row *r = &f->facets[k].rows[i];
+            lw = fmax(lw, iaf_svg_text_width(r->label, FS));
+            lw = fmax(lw, iaf_svg_text_width(r->sublabel, fs2));
+        }
+    double left = fmin(lw, LABEL_MAX) + 16;
+    double H = 30;
+    for (size_t k = 0; k < f->nfacets; k++)
+        H += 46 + rh * (double)f->facets[k].n + 30;
+    double W = left + pw + 12 + vw;
+    /* the legend names only what the plot draws */
+    int has_iv = 0, has_floor = 0, has_exp = 0, has_thr = 0;
+    for (size_t k = 0; k < f->nfacets; k++) {
+        const iaf_svg_forest_facet *fc = &f->facets[k];
+        for (size_t j = 0; j < fc->nthr && j < 2; j++)
+            has_thr |= isfinite(fc->thr[j]);
+        for (size_t i = 0; i < fc->n; i++) {
+            const iaf_svg_forest_row *r = &fc->rows[i];
+            has_iv |= !r->note && isfinite(r->est) && isfinite(r->lo) && isfinite(r->hi);
+            has_floor |= isfinite(r->floor);
+            has_exp |= isfinite(r->exp_lo) && isfinite(r->exp_hi);
+        }
+    }
+    open_svg(g, "forest", W, H, f->title, f->desc);
+    double lx = left;
+    iaf_rv_puts(b, "<circle cx=\"");
+    num(b, lx + 5);
+    iaf_rv_printf(b, "\" cy=\"10\" r=\"4.5\" fill=\"%s\"/>\n", verdict_fill("PASS"));
+    text_at(b, lx + 13, 14, "start", NULL, "estimate");
+    lx += 70;
+    if (has_iv) {
+        line(b, lx, 10, lx + 22, 10, "#1a202c", "stroke-width=\"2\"");
+        text_at(b, lx + 26, 14, "start", NULL, "95% interval");
+        lx += 106;
+    }
+    if (has_floor) {
+        rect_open(b, lx, 4, 22, 12, "#e2e8f0");
+        iaf_rv_puts(b, "/>\n");
+        text_at(b, lx + 26, 14, "start", NULL, "up to the noise floor");
+        lx += 154;
+    }
+    if (has_exp) {
+        rect_open(b, lx, 4, 22, 12, "#d4f0dc");
+        iaf_rv_puts(b, "/>\n");
+        text_at(b, lx + 26, 14, "start", NULL, "expected");
+        lx += 90;
+    }
+    if (has_thr) {
+        line(b, lx, 3, lx, 17, "#c53030", "stroke-width=\"1.5\" stroke-dasharray=\"4 3\"");
+        text_at(b, lx + 4, 14, "start", NULL, "threshold");
+    }
+    double y0 = 30;
+    iaf_buf t = {0};
+    for (size_t k = 0; k < f->nfacets; k++) {
+        const iaf_svg_forest_facet *fc = &f->facets[k];
+        /* the scale: every estimate, interval end, floor, threshold and
+         * expected interval of the facet */
+        double lo = 0, hi = 0;
+        for (size_t j = 0; j < fc->nthr && j < 2; j++)
+            widen(fc->thr[j], &lo, &hi);
+        for (size_t i = 0; i < fc->n; i++) {
+            const iaf_svg_forest_row *r = &fc->rows[i];
+            widen(r->floor, &lo, &hi);
+            widen(r->exp_lo, &lo, &hi);
+            widen(r->exp_hi, &lo, &hi);
+            if (r->note) continue; /* no mark: its numbers do not set the scale */
+            widen(r->est, &lo, &hi);
+            widen(r->lo, &lo, &hi);
+            widen(r->hi, &lo, &hi);
+        }
+        double a0, a1;
+        int nt;
+        forest_range(lo, hi, &a0, &a1, &nt);
+#define FX(val) (left + (clampd((val), a0, a1) - a0) / (a1 - a0) * pw)
+        iaf_rv_puts(b, "<g class=\"facet\" data-metric=\"");
+        iaf_svg_escape(b, fc->metric ? fc->metric : "");
+        iaf_rv_puts(b, "\">\n");
+        text_at(b, left, y0 + 14, "start", "axis", fc->axis ? fc->axis : "");
+        double top = y0 + 40, bottom = top + rh * (double)fc->n;
+        for (size_t j = 0; j < fc->nthr && j < 2; j++) {
+            if (!isfinite(fc->thr[j])) continue;
+            double x = FX(fc->thr[j]);
+            line(b, x, top - 6, x, bottom + 2, "#c53030",
+                 "stroke-width=\"1.5\" stroke-dasharray=\"4 3\"");
+            t.len = 0;
+            iaf_rv_puts(&t, "threshold ");
+            char sh[40];
+            iaf_fmt_f64(sh, fabs(fc->thr[j]));
+            if (fc->thr[j] < 0) iaf_rv_puts(&t, MINUS);
+            iaf_rv_puts(&t, sh);
+            /* of two thresholds, the lower one's label runs left of its
+             * line and the upper one's right; one label is centred unless
+             * that would leave the plot */
+            int side = 0; /* -1 end, 0 middle, 1 start */
+            if (fc->nthr >= 2) side = fc->thr[j] > fc->thr[1 - j] ? 1 : -1;
+            if (side == 0 && x + 50 > left + pw) side = -1;
+            if (side == 0 && x - 50 < left) side = 1;
+            text_at(b, x, top - 10,
+                    side < 0   ? "end"
+                    : side > 0 ? "start"
+                               : "middle",
+                    "note", t.data);
+        }
+        for (size_t i = 0; i < fc->n; i++) {
+            const iaf_svg_forest_row *r = &fc->rows[i];
+            double y = top + rh * (double)i, yc = y + rh / 2;
+            iaf_rv_puts(b, "<g class=\"row\"");
+            if (r->label) {
+                iaf_rv_puts(b, " data-label=\"");
+                iaf_svg_escape(b, r->label);
+                iaf_rv_puts(b, "\"");
+            }
+            iaf_rv_puts(b, ">\n");
+            label_text(b, left - 8, yc - 2, "end", r->label, LABEL_MAX, NULL);
+            if (r->sublabel) {
+                int cut;
+                size_t nb = fit_len(r->sublabel, fs2, LABEL_MAX, &cut);
+                iaf_rv_puts(b, "<text x=\"");
+                num(b, left - 8);
+                iaf_rv_puts(b, "\" y=\"");
+                num(b, yc + 11);
+                iaf_rv_puts(b, "\" text-anchor=\"end\" font-size=\"10\" class=\"note\">");
+                iaf_svg_escape_n(b, r->sublabel, nb);
+                if (cut) iaf_rv_puts(b, ELLIPSIS);
+                iaf_rv_puts(b, "</text>\n");
+            }
+            line(b, left, yc, left + pw, yc, C_GRID, NULL);
+            if (isfinite(r->exp_lo) && isfinite(r->exp_hi)) {
+                rect_open(b, FX(r->exp_lo), yc - 9, FX(r->exp_hi) - FX(r->exp_lo), 18, "#d4f0dc");
+                iaf_rv_puts(b, "><title>expected interval ");
+                t.len = 0;
+                iaf_rv_fixed(&t, r->exp_lo, fc->digits);
+                iaf_rv_puts(&t, " to ");
+                iaf_rv_fixed(&t, r->exp_hi, fc->digits);
+                iaf_rv_append(b, t.data, t.len);
+                iaf_rv_puts(b, "</title></rect>\n");
+            }
+            if (isfinite(r->floor)) {
+                double x0 = FX(fmax(0, a0));
+                rect_open(b, x0, yc - 7, FX(r->floor) - x0, 14, "#e2e8f0");
+                iaf_rv_puts(b, "><title>noise floor ");
+                t.len = 0;
+                iaf_rv_fixed(&t, r->floor, fc->digits);
+                iaf_rv_append(b, t.data, t.len);
+                iaf_rv_puts(b, "</title></rect>\n");
+                line(b, FX(r->floor), yc - 7, FX(r->floor), yc + 7, "#718096",
+                     "stroke-width=\"1.5\"");
+            }
+            if (r->note) {
+                /* no estimate drawn: at this sample size it would be noise */
+                iaf_rv_puts(b, "<text x=\"");
+                num(b, left + 6);
+                iaf_rv_puts(b, "\" y=\"");
+                num(b, yc + 4);
+                iaf_rv_printf(b,
+                              "\" text-anchor=\"start\" class=\"nomark\" fill=\"%s\" "
+                              "font-style=\"italic\" stroke=\"#ffffff\" stroke-width=\"3\" "
+                              "paint-order=\"stroke\">",
+                              verdict_ink(r->verdict));
+                if (r->tip) {
+                    iaf_rv_puts(b, "<title>");
+                    iaf_svg_escape(b, r->tip);
+                    iaf_rv_puts(b, "</title>");
+                }
+                iaf_svg_escape(b, r->note);
+                iaf_rv_puts(b, "</text>\n");
+            } else if (isfinite(r->est)) {
+                if (isfinite(r->lo) && isfinite(r->hi))
+                    line(b, FX(r->lo), yc, FX(r->hi), yc, "#1a202c", "stroke-width=\"2\"");
+                iaf_rv_puts(b, "<circle class=\"mark\" cx=\"");
+                num(b, FX(r->est));
+                iaf_rv_puts(b, "\" cy=\"");
+                num(b, yc);
+                iaf_rv_printf(b, "\" r=\"5\" fill=\"%s\" stroke=\"#ffffff\"",
+                              verdict_fill(r->verdict));
+                if (r->verdict) {
+                    iaf_rv_puts(b, " data-verdict=\"");
+                    iaf_svg_escape(b, r->verdict);
+                    iaf_rv_puts(b, "\"");
+                }
+                iaf_rv_puts(b, "><title>");
+                if (r->tip) {
+                    iaf_svg_escape(b, r->tip);
+                } else {
+                    t.len = 0;
+                    iaf_rv_fixed(&t, r->est, fc->digits);
+                    if (isfinite(r->lo) && isfinite(r->hi)) {
+                        iaf_rv_puts(&t, " ");
+                        iaf_rv_interval_text(&t, r->lo, r->hi, fc->digits);
+                    }
+                    iaf_svg_escape(b, t.data);
+                }
+                iaf_rv_puts(b, "</title></circle>\n");
+                if (r->est < a0 || r->est > a1)
+                    text_at(b, FX(r->est), yc - 8, "middle", "note", "(clipped)");
+            }
+            if (r->vtext) {
+                iaf_rv_puts(b, "<text x=\"");
+                num(b, left + pw + 12);
+                iaf_rv_puts(b, "\" y=\"");
+                num(b, yc + 4);
+                iaf_rv_printf(b, "\" text-anchor=\"start\" font-weight=\"700\" fill=\"%s\">",
+                              verdict_ink(r->verdict));
+                iaf_svg_escape(b, r->vtext);
+                iaf_rv_puts(b, "</text>\n");
+            }
+            iaf_rv_puts(b, "</g>\n");
+        }
+        x_ticks(b, left, left + pw, bottom + 4, a0, a1, nt, 1, NULL, bottom + 4);
+        if (a0 < 0 && a1 > 0) line(b, FX(0), top - 2, FX(0), bottom + 4, C_AXIS, NULL);
+        iaf_rv_puts(b, "</g>\n");
+#undef FX
+        y0 = bottom + 30 + 6;
+    }
+    iaf_buf_free(&t);
+    close_svg(g);
+}
+
+void iaf_svg_valuebars(iaf_svg *g, const iaf_svg_vbars *p)
+{
+    iaf_buf *b = g->out;
+    const double pw = 300, rh = 22, top = 26;
+    double left = label_col_width(p->labels, p->n, FS) + 16;
+    double m = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (isfinite(p->v[i])) m = fmax(m, p->v[i]);
+    m = nice_ceil(m > 0 ? m : 1);
+    double W = left + pw + 90, H = top + rh * (double)p->n + 40;
+    open_svg(g, "valuebars", W, H, p->title, p->desc);
+    text_at(b, left, 14, "start", "axis", p->axis ? p->axis : "");
+    x_ticks(b, left, left + pw, top + rh * (double)p->n + 4, 0, m, 4, 1, NULL, top - 4);
+    iaf_buf t = {0};
+    for (size_t i = 0; i < p->n; i++) {
+        double y = top + rh * (double)i;
+        label_text(b, left - 8, y + rh / 2 + 4, "end", p->labels[i], LABEL_MAX, NULL);
+        t.len = 0;
+        iaf_rv_fixed(&t, p->v[i], p->digits);
+        if (isfinite(p->v[i])) {
+            rect_open(b, left, y + 4, clampd(p->v[i] / m, 0, 1) * pw, rh - 8, C_SYN);
+            iaf_rv_puts(b, "><title>");
+            iaf_svg_escape(b, p->labels[i]);
+            iaf_rv_puts(b, ": ");
+            iaf_rv_append(b, t.data, t.len);
+            iaf_rv_puts(b, "</title></rect>\n");
+        }
+        text_at(b, left + clampd(isfinite(p->v[i]) ? p->v[i] / m : 0, 0, 1) * pw + 6,
+                y + rh / 2 + 4, "start", NULL, t.data);
+    }
+    iaf_buf_free(&t);
     close_svg(g);
 }
 

@@ -121,4 +121,70 @@ typedef struct iaf_svg_expect {
 } iaf_svg_expect;
 void iaf_svg_expectation(iaf_svg *g, const iaf_svg_expect *e);
 
+/* ----- charts of a replication (several bundles side by side) */
+
+/* The IAF signature of one check in several bundles: one point per bundle,
+ * coloured by its verdict and marked with a short text (the bundle's
+ * number), over the same regions as iaf_svg_signature. Points with NAN
+ * retention or footprint are left out (the caller says why). */
+typedef struct iaf_svg_sig_point {
+    const char *label;   /* the bundle, in the point's <title> */
+    const char *mark;    /* drawn inside the point ("1", "2", ...); may be NULL */
+    const char *verdict; /* PASS / FLAG / INCONCLUSIVE, else grey */
+    double retention, ret_lo, ret_hi;
+    double footprint, fp_lo, fp_hi;
+} iaf_svg_sig_point;
+typedef struct iaf_svg_sigs {
+    const char *title, *desc;
+    size_t n;
+    const iaf_svg_sig_point *pts;
+    double fp_threshold, ret_threshold; /* NAN = 0.5 */
+} iaf_svg_sigs;
+void iaf_svg_signatures(iaf_svg *g, const iaf_svg_sigs *s);
+
+/* Forest plot: one facet per metric, one row per bundle with the estimate
+ * (a dot coloured by verdict) and its interval, the noise floor (a grey band
+ * from 0 up to it), an optional expected interval (green), and the facet's
+ * thresholds as dashed vertical lines. A row with a note gets no dot and no
+ * interval, only the note: the sample was too small for the estimate to
+ * mean anything, and a dot would suggest otherwise. Each row is a
+ * <g class="row">, each facet a <g class="facet" data-metric="...">. */
+typedef struct iaf_svg_forest_row {
+    const char *label;    /* the bundle */
+    const char *sublabel; /* smaller, under it (K and n) */
+    double est, lo, hi;   /* NAN ends: no interval */
+    double floor;         /* NAN = none */
+    double exp_lo, exp_hi;
+    const char *verdict; /* the dot's colour */
+    const char *vtext;   /* right of the plot, in the verdict's colour; may be NULL */
+    const char *note;    /* non-NULL: no dot, this text instead */
+    const char *tip;     /* hover text of the dot or note; NULL = the numbers */
+} iaf_svg_forest_row;
+typedef struct iaf_svg_forest_facet {
+    const char *metric; /* key, in data-metric */
+    const char *axis;   /* heading of the facet */
+    size_t n;
+    const iaf_svg_forest_row *rows;
+    size_t nthr; /* 0..2 */
+    double thr[2];
+    int digits; /* of the numbers printed */
+} iaf_svg_forest_facet;
+typedef struct iaf_svg_forest_plot {
+    const char *title, *desc;
+    size_t nfacets;
+    const iaf_svg_forest_facet *facets;
+} iaf_svg_forest_plot;
+void iaf_svg_forest(iaf_svg *g, const iaf_svg_forest_plot *f);
+
+/* Horizontal bars of non-negative values with the value printed beside
+ * each (digits decimals); NAN draws no bar and an en dash. */
+typedef struct iaf_svg_vbars {
+    const char *title, *desc, *axis;
+    size_t n;
+    const char *const *labels;
+    const double *v;
+    int digits;
+} iaf_svg_vbars;
+void iaf_svg_valuebars(iaf_svg *g, const iaf_svg_vbars *p);
+
 #endif

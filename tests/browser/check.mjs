@@ -12,6 +12,12 @@
 // with a CJK font (asked from Chromium through CSS.getPlatformFontsForNode); the
 // table-sorting script must work and the page must raise no script error. A
 // full-page PNG and a PDF (print rendering) of each page are written to DIR.
+// A replication.html (its JSON has schema iaf-replication/1) is checked
+// against replication.json instead: one row per bundle in the bundle table,
+// one panel per check id with one forest plot whose every metric block has
+// one row per bundle (a dot, or a note where the sample is too small), an IAF
+// signature in every joint panel that has a point to draw, one table row per
+// check x bundle.
 // Exit status 1 on any failure, with one line per failure.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -132,11 +138,50 @@ async function inBrowser(page) {
       tablesWithoutHeaders: [...document.querySelectorAll('table')].filter((t) => !t.querySelector('th')).length,
       verdicts: Object.fromEntries([...document.querySelectorAll('#headline tr.hl')]
         .map((r) => [r.dataset.check, r.dataset.verdict])),
+      // replication.html
+      bundleRows: document.querySelectorAll('table.bundles tr.bundle').length,
+      tableRows: document.querySelectorAll('table.rows tr.row').length,
+      replPanels: [...document.querySelectorAll('section.check[data-check]')].map((s) => ({
+        check: s.dataset.check,
+        bundles: Number(s.dataset.bundles),
+        forests: s.querySelectorAll('svg.forest').length,
+        facetRows: [...s.querySelectorAll('svg.forest g.facet')].map((f) => f.querySelectorAll('g.row').length),
+        rowsWithoutMark: [...s.querySelectorAll('svg.forest g.row')]
+          .filter((g) => g.querySelectorAll('circle.mark, text.nomark').length !== 1).length,
+        notes: s.querySelectorAll('svg.forest text.nomark').length,
+        signatures: s.querySelectorAll('svg.signature').length,
+        sigMarks: s.querySelectorAll('svg.signature g.mark').length,
+      })),
     };
   });
   for (const s of dom.svgProblems.slice(0, 20)) fail(page, s);
   if (dom.tablesWithoutHeaders) fail(page, `${dom.tablesWithoutHeaders} tables without header cells`);
-  if (doc) {
+  if (doc && doc.schema === 'iaf-replication/1') {
+    const ids = [...new Set(doc.rows.map((r) => r.check))];
+    if (dom.bundleRows !== doc.bundles.length)
+      fail(page, `${dom.bundleRows} bundle rows, replication.json has ${doc.bundles.length} bundles`);
+    if (dom.tableRows !== doc.rows.length)
+      fail(page, `${dom.tableRows} check x bundle rows, replication.json has ${doc.rows.length}`);
+    if (JSON.stringify(dom.replPanels.map((x) => x.check)) !== JSON.stringify(ids))
+      fail(page, `panels ${dom.replPanels.map((x) => x.check)} are not the check ids ${ids}`);
+    let notes = 0;
+    for (const x of dom.replPanels) {
+      const rows = doc.rows.filter((r) => r.check === x.check);
+      notes += x.notes;
+      if (x.bundles !== rows.length) fail(page, `${x.check}: panel says ${x.bundles} bundles, JSON ${rows.length}`);
+      if (x.forests !== 1) fail(page, `${x.check}: ${x.forests} forest plots`);
+      if (!x.facetRows.length || x.facetRows.some((n) => n !== rows.length))
+        fail(page, `${x.check}: forest blocks with ${x.facetRows} rows, ${rows.length} bundles ran it`);
+      if (x.rowsWithoutMark) fail(page, `${x.check}: ${x.rowsWithoutMark} forest rows without exactly one dot or note`);
+      const small = (r) => r.too_small || (r.screens || []).some((s) => s.too_small);
+      const sig = rows.filter((r) => r.kind === 'joint' && typeof r.retention === 'number' &&
+        typeof r.footprint === 'number' && !small(r));
+      if (sig.length && (x.signatures !== 1 || x.sigMarks !== sig.length))
+        fail(page, `${x.check}: ${x.signatures} signature charts with ${x.sigMarks} points, expected ${sig.length}`);
+    }
+    const smallRows = doc.rows.filter((r) => r.too_small).length;
+    if (notes < smallRows) fail(page, `${notes} too-small notes in the forest plots, ${smallRows} rows too small`);
+  } else if (doc) {
     if (dom.headlineRows !== doc.headline.length)
       fail(page, `${dom.headlineRows} headline rows, report.json has ${doc.headline.length}`);
     if (dom.checkPanels !== doc.checks.length)
@@ -197,7 +242,8 @@ async function inBrowser(page) {
   await p.pdf({ path: path.join(outDir, stem + '.pdf'), format: 'A4', printBackground: true });
   const pdfSize = fs.statSync(path.join(outDir, stem + '.pdf')).size;
   if (pdfSize < 1000) fail(page, `print rendering produced ${pdfSize} bytes`);
-  console.log(`${stem}: ${dom.headlineRows} headline rows, ${dom.checkPanels} panels, ${dom.svgs} charts, ` +
+  const head = doc && doc.schema === 'iaf-replication/1' ? `${dom.bundleRows} bundles` : `${dom.headlineRows} headline rows`;
+  console.log(`${stem}: ${head}, ${dom.checkPanels} panels, ${dom.svgs} charts, ` +
     `${requests.size} outside requests; screenshot ${path.join(outDir, stem + '.png')}`);
   // sorting: a click on a sortable header reorders the rows
   const sorted = await p.evaluate(() => {

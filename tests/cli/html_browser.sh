@@ -5,7 +5,10 @@
 # file:// and checks it (HTML5 validity, no request leaving the file, the DOM
 # against report.json, charts titled and rendered, Hangul drawn with a CJK
 # font, sorting) and keeps a full-page PNG and a PDF of each under
-# $IAF_BUILD/artifacts/html-report/ (CI uploads that folder).
+# $IAF_BUILD/artifacts/html-report/ (CI uploads that folder). The replication
+# report (iaf replicate over the four US generators and the 50 Japanese rows,
+# and the golden contract fixture) is loaded the same way and checked against
+# its replication.json.
 #
 # Installs nothing: scripts/install-deps.sh --browser provides chromium,
 # fonts-noto-cjk, node and tests/browser/node_modules. Skips (exit 77) only
@@ -58,5 +61,18 @@ cp tests/golden/html_occupation_2120/make_data.py tests/golden/html_occupation_2
 (cd "$work/occupation" && "$PYTHON" make_data.py &&
     "$IAF" audit audit.yaml -o out -q --bootstrap 200 --format json,html)
 pages+=("$work/occupation/out/report.html=$work/occupation/out/report.json=golden-occupation-2120")
+
+# the replication report: the US generators and the Japanese sample that is
+# too small to decide; and the renderers' contract fixture
+if ! "$IAF" replicate examples/us/synthpop_cart.yaml examples/us/sdv_ctgan.yaml examples/us/mostlyai.yaml \
+    examples/us/private_gsd.yaml examples/jp/audit.yaml -o "$work/replication" -q --bootstrap 100 \
+    2>"$work/replication.err"; then
+    echo "FAIL: iaf replicate failed:" >&2
+    cat "$work/replication.err" >&2
+    exit 1
+fi
+pages+=("$work/replication/replication.html=$work/replication/replication.json=replication")
+"$IAF" report tests/golden/html_replication/replication_contract.json -d "$work/replication-contract" --format html
+pages+=("$work/replication-contract/replication.html=$IAF_SRC/tests/golden/html_replication/replication_contract.json=golden-replication-contract")
 
 node "$browser/check.mjs" --out "$art" --chromium "$CHROMIUM" "${pages[@]}"
