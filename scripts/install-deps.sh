@@ -7,7 +7,7 @@
 #   scripts/install-deps.sh --oracles  also R + survey, to regenerate oracle values
 set -eu
 
-PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
+PKGS="build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
       libfyaml-dev libjansson-dev libcmocka-dev libxxhash-dev
       libzstd-dev libsnappy-dev zlib1g-dev liblz4-dev libbrotli-dev
       python3 python3-numpy python3-scipy python3-pandas"

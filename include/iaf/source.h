@@ -49,33 +49,33 @@ typedef enum iaf_col_kind {
 
 typedef struct iaf_column {
     iaf_col_kind kind;
-    const iaf_sv *str;     /* IAF_COL_STR: nrows values */
-    const iaf_sv *dict;    /* IAF_COL_DICT: ndict distinct values (never null entries) */
+    const iaf_sv *str;  /* IAF_COL_STR: nrows values */
+    const iaf_sv *dict; /* IAF_COL_DICT: ndict distinct values (never null entries) */
     size_t ndict;
-    uint64_t dict_id;      /* IAF_COL_DICT: same id => same dictionary as an earlier
-                              batch of this worker (consumers may cache translations);
-                              0 = no caching */
-    const uint32_t *idx;   /* IAF_COL_DICT: nrows indices < ndict or IAF_NULL_INDEX */
-    const int64_t *i64;    /* IAF_COL_I64 */
-    const double *f64;     /* IAF_COL_F64 */
-    const uint8_t *valid;  /* IAF_COL_I64/F64: NULL = no nulls, else 1 valid / 0 null */
+    uint64_t dict_id;     /* IAF_COL_DICT: same id => same dictionary as an earlier
+                             batch of this worker (consumers may cache translations);
+                             0 = no caching */
+    const uint32_t *idx;  /* IAF_COL_DICT: nrows indices < ndict or IAF_NULL_INDEX */
+    const int64_t *i64;   /* IAF_COL_I64 */
+    const double *f64;    /* IAF_COL_F64 */
+    const uint8_t *valid; /* IAF_COL_I64/F64: NULL = no nulls, else 1 valid / 0 null */
 } iaf_column;
 
 typedef struct iaf_batch {
     size_t nrows;
-    size_t ncols;              /* == number of projected columns */
-    const iaf_column *cols;    /* in projection order */
-    const char *file;          /* file the rows come from */
-    long long first_line;      /* text formats: line of the first row (1-based), else 0 */
-    long long first_row;       /* 0-based index of the first row within its file */
+    size_t ncols;           /* == number of projected columns */
+    const iaf_column *cols; /* in projection order */
+    const char *file;       /* file the rows come from */
+    long long first_line;   /* text formats: line of the first row (1-based), else 0 */
+    long long first_row;    /* 0-based index of the first row within its file */
 } iaf_batch;
 
 typedef struct iaf_source_options {
-    iaf_format format;      /* IAF_FORMAT_AUTO by default */
-    const char *encoding;   /* NULL or "utf-8"; "cp949" / "euc-kr" for text formats (iconv) */
-    char delimiter;         /* CSV field delimiter; 0 = ',' (or '\t' for .tsv) */
-    size_t batch_rows;      /* 0 = default (4096) */
-    int threads;            /* worker threads for scans; 0 = number of cores */
+    iaf_format format;    /* IAF_FORMAT_AUTO by default */
+    const char *encoding; /* NULL or "utf-8"; "cp949" / "euc-kr" for text formats (iconv) */
+    char delimiter;       /* CSV field delimiter; 0 = ',' (or '\t' for .tsv) */
+    size_t batch_rows;    /* 0 = default (4096) */
+    int threads;          /* worker threads for scans; 0 = number of cores */
 } iaf_source_options;
 
 typedef struct iaf_source iaf_source;
@@ -90,8 +90,7 @@ iaf_status iaf_source_open(const char *const *paths, size_t npaths, const iaf_so
 /* Open one in-memory buffer (tests, fuzzers). name is used in errors. The
  * buffer is borrowed and must outlive the source. */
 iaf_status iaf_source_open_memory(const void *data, size_t size, const char *name,
-                                  const iaf_source_options *opt, iaf_source **out,
-                                  iaf_error *err);
+                                  const iaf_source_options *opt, iaf_source **out, iaf_error *err);
 
 void iaf_source_free(iaf_source *src);
 
@@ -107,8 +106,7 @@ const char *iaf_source_colname(const iaf_source *src, size_t i);
 /* Select the columns to read, by name, in the order batches will hold them.
  * An unknown column is an error naming the file and the columns it has
  * (JSONL accepts any key: a key absent from a row is null). */
-iaf_status iaf_source_project(iaf_source *src, const char *const *names, size_t n,
-                              iaf_error *err);
+iaf_status iaf_source_project(iaf_source *src, const char *const *names, size_t n, iaf_error *err);
 
 typedef struct iaf_scan_consumer {
     void *ctx;

@@ -47,8 +47,8 @@ void iaf_table_free(iaf_table *t);
 
 /* Add to the cell with these labels (creating it and its categories). Values
  * of the same cell are summed; se adds in quadrature; a non-OK state wins. */
-iaf_status iaf_table_add(iaf_table *t, const iaf_sv *labels, double value, int64_t n,
-                         double wsum2, double se, iaf_cell_state state, iaf_error *err);
+iaf_status iaf_table_add(iaf_table *t, const iaf_sv *labels, double value, int64_t n, double wsum2,
+                         double se, iaf_cell_state state, iaf_error *err);
 /* Declare a category so that it exists even with no cell (e.g. a reference
  * category the synthetic data never uses). */
 iaf_status iaf_table_add_category(iaf_table *t, size_t attr, iaf_sv label, iaf_error *err);
@@ -61,7 +61,7 @@ const char *iaf_table_attr(const iaf_table *t, size_t i);
 int iaf_table_attr_index(const iaf_table *t, const char *name); /* -1 if absent */
 iaf_table_kind iaf_table_kind_of(const iaf_table *t);
 size_t iaf_table_ncats(const iaf_table *t, size_t attr);
-iaf_sv iaf_table_cat(const iaf_table *t, size_t attr, size_t id); /* borrowed */
+iaf_sv iaf_table_cat(const iaf_table *t, size_t attr, size_t id);          /* borrowed */
 int64_t iaf_table_find_cat(const iaf_table *t, size_t attr, iaf_sv label); /* -1 if absent */
 size_t iaf_table_ncells(const iaf_table *t);
 iaf_cell iaf_table_cell(const iaf_table *t, size_t i); /* borrowed */

@@ -27,14 +27,16 @@ static size_t needed_cols(const char *const *acols, size_t na, const iaf_expr *u
                           const iaf_spec_check *k, const char **out)
 {
     size_t n = 0;
-    for (size_t i = 0; i < na; i++) out[n++] = acols[i];
+    for (size_t i = 0; i < na; i++)
+        out[n++] = acols[i];
     for (size_t v = 0; u && v < iaf_expr_nvars(u) && n < IAF_MAX_CUBE_COLS; v++) {
         const char *name = iaf_expr_var(u, v);
         /* an attribute name stands for its column */
         for (size_t i = 0; i < k->nattrs; i++)
             if (!strcmp(k->attrs[i]->name, name)) name = k->attrs[i]->column;
         int dup = 0;
-        for (size_t j = 0; j < n; j++) dup |= !strcmp(out[j], name);
+        for (size_t j = 0; j < n; j++)
+            dup |= !strcmp(out[j], name);
         if (!dup) out[n++] = name;
     }
     return n;
@@ -64,13 +66,15 @@ static iaf_status open_source(const iaf_spec_source *s, const iaf_spec_check *k,
     /* wide tables are named by the spec's attributes, else by the check's */
     const char *names[2];
     if (!s->nattrs && k && o.counts.form == IAF_COUNTS_WIDE) {
-        for (size_t i = 0; i < k->nattrs; i++) names[i] = is_ref ? k->ref_cols[i] : k->attrs[i]->column;
+        for (size_t i = 0; i < k->nattrs; i++)
+            names[i] = is_ref ? k->ref_cols[i] : k->attrs[i]->column;
         o.counts.attrs = names;
         o.counts.nattrs = k->nattrs;
     }
     const char *paths[1] = {s->file};
     iaf_status st = iaf_dataset_open(paths, 1, &o, out, err);
-    if (st != IAF_OK) iaf_error_prefix(err, "%s '%s': ", is_ref ? "reference" : "dataset table", s->id);
+    if (st != IAF_OK)
+        iaf_error_prefix(err, "%s '%s': ", is_ref ? "reference" : "dataset table", s->id);
     return st;
 }
 
@@ -107,10 +111,12 @@ static size_t variant_cols(const iaf_spec_check *k, const iaf_spec_variant *v, c
     const char *acols[16];
     size_t na = 0;
     if (k->kind == IAF_CHECK_RULE) {
-        for (size_t i = 0; i < k->nrule_attrs; i++) acols[na++] = k->rule_attrs[i]->column;
+        for (size_t i = 0; i < k->nrule_attrs; i++)
+            acols[na++] = k->rule_attrs[i]->column;
         return needed_cols(acols, na, k->universe, k, cols);
     }
-    for (size_t i = 0; i < k->nattrs; i++) acols[na++] = v->attrs[i]->column;
+    for (size_t i = 0; i < k->nattrs; i++)
+        acols[na++] = v->attrs[i]->column;
     if (v->attrs[2]) acols[na++] = v->attrs[2]->column;
     return needed_cols(acols, na, k->universe, k, cols);
 }
@@ -143,18 +149,20 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
     if (spec->nmicrodata) {
         iaf_dataset_options mo = spec->micro_opt;
         mo.source.threads = threads;
-        if ((st = iaf_dataset_open((const char *const *)spec->microdata, spec->nmicrodata, &mo, &micro,
-                                   err)) != IAF_OK)
+        if ((st = iaf_dataset_open((const char *const *)spec->microdata, spec->nmicrodata, &mo,
+                                   &micro, err)) != IAF_OK)
             goto done;
     }
     for (size_t i = 0; i < spec->ntables; i++)
-        if ((st = open_source(&spec->tables[i], NULL, 0, &tables[i], threads, err)) != IAF_OK) goto done;
+        if ((st = open_source(&spec->tables[i], NULL, 0, &tables[i], threads, err)) != IAF_OK)
+            goto done;
     for (size_t i = 0; i < spec->nreferences; i++) {
         /* a wide reference is named by its first check's reference columns */
         const iaf_spec_check *k0 = NULL;
         for (size_t c = 0; c < ncheck && !k0; c++)
             if (spec->checks[c].reference == (int)i) k0 = &spec->checks[c];
-        if ((st = open_source(&spec->references[i], k0, 1, &refs[i], threads, err)) != IAF_OK) goto done;
+        if ((st = open_source(&spec->references[i], k0, 1, &refs[i], threads, err)) != IAF_OK)
+            goto done;
     }
 
     /* Register every request before counting, so microdata is scanned once. */
@@ -184,10 +192,13 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
             r->ref = r->std = -1;
             if (k->kind == IAF_CHECK_RULE) continue;
             n = 0;
-            for (size_t i = 0; i < k->nattrs; i++) cols[n++] = k->ref_cols[i];
-            if (k->stratum && k->standard_ref < 0 && table_has(rd, (const char *const *)&k->stratum->name, 1))
+            for (size_t i = 0; i < k->nattrs; i++)
+                cols[n++] = k->ref_cols[i];
+            if (k->stratum && k->standard_ref < 0 &&
+                table_has(rd, (const char *const *)&k->stratum->name, 1))
                 cols[n++] = k->stratum->name;
-            for (size_t u = 0; k->reference_universe && u < iaf_expr_nvars(k->reference_universe); u++)
+            for (size_t u = 0; k->reference_universe && u < iaf_expr_nvars(k->reference_universe);
+                 u++)
                 if (n < IAF_MAX_CUBE_COLS) cols[n++] = iaf_expr_var(k->reference_universe, u);
             if ((r->ref = iaf_dataset_add_request(rd, cols, n, err)) < 0) {
                 st = iaf_error_prefix(err, "check '%s', reference '%s': ", k->id,
@@ -233,12 +244,14 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
         if (!r->variants) goto oom;
         r->nvariants = k->nvariants;
         iaf_dataset *sd = syn_tab[c] >= 0 ? tables[syn_tab[c]] : micro;
-        r->synthetic_source = syn_tab[c] >= 0 ? spec->tables[syn_tab[c]].file_as_written : "microdata";
+        r->synthetic_source =
+            syn_tab[c] >= 0 ? spec->tables[syn_tab[c]].file_as_written : "microdata";
         if (k->kind == IAF_CHECK_RULE) {
             iaf_variant_result *vr = &r->variants[0];
             iaf_derived *dv = NULL;
-            st = iaf_dataset_derive(sd, rq[c * IAF_MAX_VARIANTS].syn, (iaf_attr *const *)k->rule_attrs,
-                                    k->nrule_attrs, k->universe, &dv, err);
+            st = iaf_dataset_derive(sd, rq[c * IAF_MAX_VARIANTS].syn,
+                                    (iaf_attr *const *)k->rule_attrs, k->nrule_attrs, k->universe,
+                                    &dv, err);
             if (st == IAF_OK && !(vr->rule = calloc(1, sizeof *vr->rule)))
                 st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
             if (st == IAF_OK)
@@ -254,11 +267,10 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                 vr->universe_mass = dv->universe_mass;
                 vr->total_mass = dv->total_mass;
                 vr->verdict = r->verdict = vr->rule->verdict;
-                r->diagnosis = vr->diagnosis =
-                    vr->rule->verdict != IAF_VERDICT_FLAG ? NULL
-                    : k->status                           ? "outside the institutional age window"
-                    : k->rule                             ? "rule violated"
-                                                          : "outside expectation";
+                r->diagnosis = vr->diagnosis = vr->rule->verdict != IAF_VERDICT_FLAG ? NULL
+                                               : k->status ? "outside the institutional age window"
+                                               : k->rule   ? "rule violated"
+                                                           : "outside expectation";
                 if (copy_coverage(vr, dv) != IAF_OK)
                     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
             }
@@ -287,27 +299,33 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
             for (size_t i = 0; st == IAF_OK && i < k->nattrs; i++)
                 if (!(rattrs[i] = iaf_attr_new_asis(var->attrs[i]->name, k->ref_cols[i])))
                     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            if (st == IAF_OK && k->stratum && k->standard_ref < 0 && table_has(rd, (const char *const *)&k->stratum->name, 1)) {
+            if (st == IAF_OK && k->stratum && k->standard_ref < 0 &&
+                table_has(rd, (const char *const *)&k->stratum->name, 1)) {
                 if (!(rattrs[nra] = iaf_attr_new_asis(k->stratum->name, k->stratum->name)))
                     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
                 nra++;
             }
             if (st == IAF_OK)
-                st = iaf_dataset_derive(rd, ids->ref, rattrs, nra, k->reference_universe, &rdv, err);
+                st =
+                    iaf_dataset_derive(rd, ids->ref, rattrs, nra, k->reference_universe, &rdv, err);
             if (st == IAF_OK && ids->std >= 0) {
                 iaf_attr *sa = iaf_attr_new_asis(k->stratum->name, k->stratum->name);
                 if (!sa) st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
                 if (st == IAF_OK)
-                    st = iaf_dataset_derive(refs[k->standard_ref], ids->std, &sa, 1, NULL, &stdv, err);
+                    st = iaf_dataset_derive(refs[k->standard_ref], ids->std, &sa, 1, NULL, &stdv,
+                                            err);
                 iaf_attr_free(sa);
             }
             if (st == IAF_OK) {
-                double n_s = iaf_dataset_weighted(sd) ? iaf_table_n_eff(sdv->table) : iaf_table_n_obs(sdv->table);
+                double n_s = iaf_dataset_weighted(sd) ? iaf_table_n_eff(sdv->table)
+                                                      : iaf_table_n_obs(sdv->table);
                 double n_r;
                 const char *basis;
                 if (!iaf_dataset_is_counts(rd)) {
-                    n_r = iaf_dataset_weighted(rd) ? iaf_table_n_eff(rdv->table) : iaf_table_n_obs(rdv->table);
-                    basis = iaf_dataset_weighted(rd) ? "microdata, Kish effective n" : "microdata rows";
+                    n_r = iaf_dataset_weighted(rd) ? iaf_table_n_eff(rdv->table)
+                                                   : iaf_table_n_obs(rdv->table);
+                    basis =
+                        iaf_dataset_weighted(rd) ? "microdata, Kish effective n" : "microdata rows";
                 } else if (rs->full_count) {
                     n_r = INFINITY;
                     basis = "full count (census or register): fixed";
@@ -355,12 +373,18 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                     iaf_thresholds th = iaf_thresholds_default();
                     double x;
                     if (!isnan(x = iaf_spec_threshold_for(spec, k, "tvd"))) th.tvd = x;
-                    if (!isnan(x = iaf_spec_threshold_for(spec, k, "cond_tvd_y_given_x"))) th.cond_tvd = x;
+                    if (!isnan(x = iaf_spec_threshold_for(spec, k, "cond_tvd_y_given_x")))
+                        th.cond_tvd = x;
                     if (!isnan(x = iaf_spec_threshold_for(spec, k, "footprint"))) th.footprint = x;
                     if (!isnan(x = iaf_spec_threshold_for(spec, k, "retention"))) th.retention = x;
-                    iaf_compare_input in = {sdv->table, rdv->table, var->attrs[0]->name,
-                                            k->nattrs > 1 ? var->attrs[1]->name : NULL, n_s, n_r,
-                                            bop, &th};
+                    iaf_compare_input in = {sdv->table,
+                                            rdv->table,
+                                            var->attrs[0]->name,
+                                            k->nattrs > 1 ? var->attrs[1]->name : NULL,
+                                            n_s,
+                                            n_r,
+                                            bop,
+                                            &th};
                     st = iaf_compare_tables(&in, &vr->cmp, err);
                     if (st == IAF_OK) {
                         vr->verdict = vr->cmp->verdict.verdict;
@@ -398,7 +422,8 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
             iaf_derived_free(sdv);
             iaf_derived_free(rdv);
             iaf_derived_free(stdv);
-            for (int i = 0; i < 3; i++) iaf_attr_free(rattrs[i]);
+            for (int i = 0; i < 3; i++)
+                iaf_attr_free(rattrs[i]);
         }
         if (st != IAF_OK) goto done;
         /* across variants: the common verdict, or INCONCLUSIVE when they disagree */
@@ -417,8 +442,10 @@ oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 done:
     iaf_dataset_free(micro);
-    for (size_t i = 0; tables && i < spec->ntables; i++) iaf_dataset_free(tables[i]);
-    for (size_t i = 0; refs && i < spec->nreferences; i++) iaf_dataset_free(refs[i]);
+    for (size_t i = 0; tables && i < spec->ntables; i++)
+        iaf_dataset_free(tables[i]);
+    for (size_t i = 0; refs && i < spec->nreferences; i++)
+        iaf_dataset_free(refs[i]);
     free(tables), free(refs), free(syn_tab), free(rq);
     if (st != IAF_OK) {
         iaf_audit_free(a);
@@ -443,7 +470,8 @@ void iaf_audit_free(iaf_audit *a)
             free(vr->std_note);
             for (size_t k = 0; k < vr->ncoverage; k++) {
                 free(vr->coverage[k].attr);
-                for (size_t j = 0; j < vr->coverage[k].nitems; j++) free(vr->coverage[k].items[j].raw);
+                for (size_t j = 0; j < vr->coverage[k].nitems; j++)
+                    free(vr->coverage[k].items[j].raw);
                 free(vr->coverage[k].items);
             }
             free(vr->coverage);

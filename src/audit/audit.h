@@ -15,17 +15,17 @@
 
 /* One variant of a check (a check without variants has exactly one). */
 typedef struct iaf_variant_result {
-    const char *name;        /* borrowed; NULL when the check has no variants */
-    iaf_comparison *cmp;     /* marginal and joint checks */
-    iaf_flat_result *flat;   /* flattening checks */
-    iaf_rule_result *rule;   /* rule checks */
-    iaf_comparison *cmp_std; /* joint checks with `standardize`: the standardised comparison */
+    const char *name;          /* borrowed; NULL when the check has no variants */
+    iaf_comparison *cmp;       /* marginal and joint checks */
+    iaf_flat_result *flat;     /* flattening checks */
+    iaf_rule_result *rule;     /* rule checks */
+    iaf_comparison *cmp_std;   /* joint checks with `standardize`: the standardised comparison */
     const char *age_agreement; /* "age-robust" / "age-sensitive" (joint or flattening) */
-    char *std_note;          /* why no standardisation was possible */
-    iaf_coverage *coverage;  /* per attribute, synthetic side (owned copy) */
+    char *std_note;            /* why no standardisation was possible */
+    iaf_coverage *coverage;    /* per attribute, synthetic side (owned copy) */
     size_t ncoverage;
     double universe_mass, total_mass;
-    iaf_verdict verdict;     /* IAF_VERDICT_NONE without intervals */
+    iaf_verdict verdict; /* IAF_VERDICT_NONE without intervals */
     const char *diagnosis;
 } iaf_variant_result;
 
@@ -65,7 +65,7 @@ typedef struct iaf_audit_options {
     size_t bootstrap_b;                /* 0 = IAF_BOOT_DEFAULT_B (1000) */
     uint64_t seed;                     /* used when seed_set */
     int seed_set;
-    int no_bootstrap;                  /* 1: point estimates only, no verdicts */
+    int no_bootstrap; /* 1: point estimates only, no verdicts */
 } iaf_audit_options;
 
 iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf_audit **out,

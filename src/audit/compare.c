@@ -18,12 +18,14 @@ iaf_thresholds iaf_thresholds_default(void)
 static double cond_noise_floor(const double *r, size_t kx, size_t ky, double n_s, double n_r)
 {
     double tot = 0;
-    for (size_t k = 0; k < kx * ky; k++) tot += r[k];
+    for (size_t k = 0; k < kx * ky; k++)
+        tot += r[k];
     if (!(tot > 0)) return NAN;
     double floor = 0;
     for (size_t x = 0; x < kx; x++) {
         double rx = 0;
-        for (size_t y = 0; y < ky; y++) rx += r[x * ky + y];
+        for (size_t y = 0; y < ky; y++)
+            rx += r[x * ky + y];
         if (!(rx > 0)) continue;
         double px = rx / tot;
         double v = 1 / (n_s * px) + (isinf(n_r) ? 0 : 1 / (n_r * px));
@@ -140,7 +142,8 @@ iaf_status iaf_compare_tables(const iaf_compare_input *in, iaf_comparison **out,
     for (size_t i = 0; i < c->kx; i++)
         if (!(c->xl[i] = sv_dup(iaf_table_cat(R, (size_t)rx, i)))) goto oom;
     for (size_t i = 0; i < c->ky; i++)
-        if (!(c->yl[i] = in->y ? sv_dup(iaf_table_cat(R, (size_t)ry, i)) : iaf_strdup(""))) goto oom;
+        if (!(c->yl[i] = in->y ? sv_dup(iaf_table_cat(R, (size_t)ry, i)) : iaf_strdup("")))
+            goto oom;
 
     /* Reference cells (summing over any attribute not compared). */
     double r_var = 0;
@@ -162,7 +165,8 @@ iaf_status iaf_compare_tables(const iaf_compare_input *in, iaf_comparison **out,
     (void)r_var;
     for (size_t k = 0; k < K; k++)
         if (c->state[k] != IAF_CELL_OK) c->r[k] = 0;
-    for (size_t k = 0; k < K; k++) c->r_support += c->r[k];
+    for (size_t k = 0; k < K; k++)
+        c->r_support += c->r[k];
     if (!(c->r_support > 0)) {
         st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
                            "the reference has no mass on its comparable support");
@@ -170,7 +174,8 @@ iaf_status iaf_compare_tables(const iaf_compare_input *in, iaf_comparison **out,
     }
     /* SEs are of values; metrics want SEs of shares. */
     if (any_se)
-        for (size_t k = 0; k < K; k++) c->r_se[k] /= c->r_support;
+        for (size_t k = 0; k < K; k++)
+            c->r_se[k] /= c->r_support;
     else {
         free(c->r_se);
         c->r_se = NULL;
@@ -192,8 +197,8 @@ iaf_status iaf_compare_tables(const iaf_compare_input *in, iaf_comparison **out,
             size_t f = 0;
             for (; f < c->noff; f++)
                 if (strlen(c->off[f].x) == xv.len && memcmp(c->off[f].x, xv.ptr, xv.len) == 0 &&
-                    (!in->y || (strlen(c->off[f].y) == yv.len &&
-                                memcmp(c->off[f].y, yv.ptr, yv.len) == 0)))
+                    (!in->y ||
+                     (strlen(c->off[f].y) == yv.len && memcmp(c->off[f].y, yv.ptr, yv.len) == 0)))
                     break;
             if (f == c->noff) {
                 if (IAF_GROW(c->off, offcap, c->noff + 1) != 0) goto oom;
@@ -252,8 +257,10 @@ done:
 void iaf_comparison_free(iaf_comparison *c)
 {
     if (!c) return;
-    for (size_t i = 0; c->xl && i < c->kx; i++) free(c->xl[i]);
-    for (size_t i = 0; c->yl && i < c->ky; i++) free(c->yl[i]);
+    for (size_t i = 0; c->xl && i < c->kx; i++)
+        free(c->xl[i]);
+    for (size_t i = 0; c->yl && i < c->ky; i++)
+        free(c->yl[i]);
     free(c->xl);
     free(c->yl);
     free(c->s);
@@ -316,23 +323,29 @@ void iaf_comparison_json(const iaf_comparison *c, iaf_json *j)
     if (c->has_boot) {
         iaf_json_knum(j, "cond_noise_floor", c->cond_floor);
         static const char *const rename[IAF_JM_COUNT] = {
-            [IAF_JM_DEP_TVD_S] = "dep_tvd_synthetic", [IAF_JM_DEP_TVD_R] = "dep_tvd_reference",
-            [IAF_JM_CRAMERS_V_S] = "cramers_v_synthetic", [IAF_JM_CRAMERS_V_R] = "cramers_v_reference",
-            [IAF_JM_NMI_S] = "nmi_synthetic", [IAF_JM_NMI_R] = "nmi_reference"};
+            [IAF_JM_DEP_TVD_S] = "dep_tvd_synthetic",
+            [IAF_JM_DEP_TVD_R] = "dep_tvd_reference",
+            [IAF_JM_CRAMERS_V_S] = "cramers_v_synthetic",
+            [IAF_JM_CRAMERS_V_R] = "cramers_v_reference",
+            [IAF_JM_NMI_S] = "nmi_synthetic",
+            [IAF_JM_NMI_R] = "nmi_reference"};
         iaf_json_key(j, "bootstrap");
         iaf_json_begin_object(j);
         iaf_json_kint(j, "B", (int64_t)c->boot.b);
         iaf_json_kint(j, "seed", (int64_t)c->boot_opt.seed);
-        iaf_json_knum(j, "level", c->boot_opt.level > 0 ? c->boot_opt.level : IAF_BOOT_DEFAULT_LEVEL);
-        iaf_json_kstr(j, "reference_mode", c->boot.r_mode == IAF_BOOT_R_FIXED         ? "fixed"
-                                           : c->boot.r_mode == IAF_BOOT_R_MULTINOMIAL ? "multinomial"
-                                                                                      : "normal");
+        iaf_json_knum(j, "level",
+                      c->boot_opt.level > 0 ? c->boot_opt.level : IAF_BOOT_DEFAULT_LEVEL);
+        iaf_json_kstr(j, "reference_mode",
+                      c->boot.r_mode == IAF_BOOT_R_FIXED         ? "fixed"
+                      : c->boot.r_mode == IAF_BOOT_R_MULTINOMIAL ? "multinomial"
+                                                                 : "normal");
         iaf_json_end_object(j);
         iaf_json_key(j, "intervals");
         iaf_json_begin_object(j);
         for (int id = 0; id < IAF_JM_COUNT; id++) {
             const iaf_boot_interval *ci = &c->boot.ci[id];
-            const char *name = rename[id] ? rename[id] : iaf_joint_metric_name((iaf_joint_metric_id)id);
+            const char *name =
+                rename[id] ? rename[id] : iaf_joint_metric_name((iaf_joint_metric_id)id);
             iaf_json_key(j, name);
             iaf_json_begin_object(j);
             iaf_json_knum(j, "lo", ci->lo);
@@ -354,7 +367,8 @@ void iaf_comparison_json(const iaf_comparison *c, iaf_json *j)
     iaf_json_key(j, "cells");
     iaf_json_begin_array(j);
     double st = 0, rt = 0;
-    for (size_t k = 0; k < c->kx * c->ky; k++) st += c->s[k], rt += c->r[k];
+    for (size_t k = 0; k < c->kx * c->ky; k++)
+        st += c->s[k], rt += c->r[k];
     for (size_t x = 0; x < c->kx; x++)
         for (size_t y = 0; y < c->ky; y++) {
             size_t k = x * c->ky + y;
@@ -364,9 +378,10 @@ void iaf_comparison_json(const iaf_comparison *c, iaf_json *j)
             iaf_json_knum(j, "synthetic_share", c->state[k] ? NAN : c->s[k] / st);
             iaf_json_knum(j, "reference_share", c->state[k] ? NAN : c->r[k] / rt);
             iaf_json_knum(j, "diff_pp", c->state[k] ? NAN : (c->s[k] / st - c->r[k] / rt) * 100);
-            iaf_json_kstr(j, "state", c->state[k] == IAF_CELL_SUPPRESSED       ? "suppressed"
-                                      : c->state[k] == IAF_CELL_STRUCTURAL_ZERO ? "structural_zero"
-                                                                                : "ok");
+            iaf_json_kstr(j, "state",
+                          c->state[k] == IAF_CELL_SUPPRESSED        ? "suppressed"
+                          : c->state[k] == IAF_CELL_STRUCTURAL_ZERO ? "structural_zero"
+                                                                    : "ok");
             iaf_json_end_object(j);
         }
     iaf_json_end_array(j);
@@ -406,8 +421,10 @@ iaf_status iaf_standardize_joint(const iaf_table *syn, const char *x, const char
         return IAF_OK;
     }
     if (is < 0) {
-        snprintf(note, note_size, "no standard population over '%s' (the reference has no such "
-                 "column and no standard was given)", a);
+        snprintf(note, note_size,
+                 "no standard population over '%s' (the reference has no such "
+                 "column and no standard was given)",
+                 a);
         return IAF_OK;
     }
     size_t kx = iaf_table_ncats(syn, (size_t)ix), ky = iaf_table_ncats(syn, (size_t)iy);
@@ -435,7 +452,8 @@ iaf_status iaf_standardize_joint(const iaf_table *syn, const char *x, const char
         wt += c.value;
     }
     if (!(wt > 0)) {
-        snprintf(note, note_size, "the standard population shares no '%s' category with the data", a);
+        snprintf(note, note_size, "the standard population shares no '%s' category with the data",
+                 a);
         goto done;
     }
     if (!(t = iaf_table_new(2, names, IAF_TABLE_COUNTS))) goto oom;
@@ -448,7 +466,8 @@ iaf_status iaf_standardize_joint(const iaf_table *syn, const char *x, const char
             for (size_t ai = 0; ai < ka && wx > 0; ai++)
                 if (xa[xi * ka + ai] > 0)
                     ds += w[ai] / wx * cnt[(xi * ky + yi) * ka + ai] / xa[xi * ka + ai];
-            iaf_sv lab[2] = {iaf_table_cat(syn, (size_t)ix, xi), iaf_table_cat(syn, (size_t)iy, yi)};
+            iaf_sv lab[2] = {iaf_table_cat(syn, (size_t)ix, xi),
+                             iaf_table_cat(syn, (size_t)iy, yi)};
             st = iaf_table_add(t, lab, nx[xi] * ds, -1, 0, NAN, IAF_CELL_OK, err);
         }
     }

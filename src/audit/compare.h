@@ -23,30 +23,30 @@ typedef struct iaf_thresholds {
 iaf_thresholds iaf_thresholds_default(void);
 
 typedef struct iaf_compare_input {
-    const iaf_table *syn; /* must have attributes x (and y) */
-    const iaf_table *ref; /* likewise; its categories define the support */
-    const char *x, *y;    /* y NULL for a 1-D (marginal) check */
-    double n_s;           /* synthetic sample size */
-    double n_r;           /* reference sample size, INFINITY when fixed */
+    const iaf_table *syn;         /* must have attributes x (and y) */
+    const iaf_table *ref;         /* likewise; its categories define the support */
+    const char *x, *y;            /* y NULL for a 1-D (marginal) check */
+    double n_s;                   /* synthetic sample size */
+    double n_r;                   /* reference sample size, INFINITY when fixed */
     const iaf_boot_options *boot; /* NULL: no intervals, no verdict */
     const iaf_thresholds *th;     /* NULL: the defaults */
 } iaf_compare_input;
 
 typedef struct iaf_offsupport {
-    char *x, *y;  /* synthetic labels (y NULL for 1-D); which one is off is flagged */
+    char *x, *y; /* synthetic labels (y NULL for 1-D); which one is off is flagged */
     int x_off, y_off;
     double mass;
 } iaf_offsupport;
 
 typedef struct iaf_comparison {
     size_t kx, ky;
-    char **xl, **yl;   /* support labels (reference categories, byte order) */
-    double *s, *r;     /* kx*ky masses on the support (excluded cells are 0) */
-    double *r_se;      /* kx*ky share SEs or NULL */
-    uint8_t *state;    /* kx*ky iaf_cell_state of the reference cell */
-    double s_total;    /* all synthetic mass given */
-    double s_support;  /* synthetic mass on comparable cells */
-    double s_off;      /* synthetic mass on categories the reference lacks */
+    char **xl, **yl;                   /* support labels (reference categories, byte order) */
+    double *s, *r;                     /* kx*ky masses on the support (excluded cells are 0) */
+    double *r_se;                      /* kx*ky share SEs or NULL */
+    uint8_t *state;                    /* kx*ky iaf_cell_state of the reference cell */
+    double s_total;                    /* all synthetic mass given */
+    double s_support;                  /* synthetic mass on comparable cells */
+    double s_off;                      /* synthetic mass on categories the reference lacks */
     double s_suppressed, s_structural; /* synthetic mass on excluded reference cells */
     double r_total, r_support, r_suppressed;
     size_t noff;
@@ -54,7 +54,7 @@ typedef struct iaf_comparison {
     double n_s, n_r;
     iaf_joint_metrics m;
     int twod;
-    double cond_floor;   /* noise floor of cond_tvd_y_given_x */
+    double cond_floor; /* noise floor of cond_tvd_y_given_x */
     int has_boot;
     iaf_joint_boot boot; /* intervals when has_boot */
     iaf_boot_options boot_opt;

@@ -12,8 +12,8 @@ typedef struct req {
 
 struct iaf_dataset {
     iaf_dataset_options opt;
-    iaf_source *src;     /* microdata */
-    iaf_table *table;    /* counts */
+    iaf_source *src;  /* microdata */
+    iaf_table *table; /* counts */
     char *counts_path;
     char **cols; /* distinct requested columns */
     size_t ncols, colcap;
@@ -58,7 +58,8 @@ iaf_status iaf_dataset_open(const char *const *paths, size_t npaths, const iaf_d
         if ((st = iaf_counts_read(paths[0], &co, &d->table, err)) != IAF_OK) goto fail;
         if (!(d->counts_path = iaf_strdup(paths[0]))) goto oom;
     } else {
-        if ((st = iaf_source_open(paths, npaths, &d->opt.source, &d->src, err)) != IAF_OK) goto fail;
+        if ((st = iaf_source_open(paths, npaths, &d->opt.source, &d->src, err)) != IAF_OK)
+            goto fail;
     }
     *out = d;
     return IAF_OK;
@@ -76,7 +77,8 @@ void iaf_dataset_free(iaf_dataset *d)
     iaf_rawcount_free(d->rc);
     iaf_table_free(d->table);
     free(d->counts_path);
-    for (size_t i = 0; i < d->ncols; i++) free(d->cols[i]);
+    for (size_t i = 0; i < d->ncols; i++)
+        free(d->cols[i]);
     free(d->cols);
     free(d->reqs);
     free(d);
@@ -119,7 +121,8 @@ int iaf_dataset_add_request(iaf_dataset *d, const char *const *cols, size_t ncol
         }
         /* a column listed twice in one request is counted once */
         int dup = 0;
-        for (size_t j = 0; j < r.ncols; j++) dup |= r.cols[j] == k;
+        for (size_t j = 0; j < r.ncols; j++)
+            dup |= r.cols[j] == k;
         if (!dup) r.cols[r.ncols++] = k;
     }
     /* identical requests share one cube */
@@ -151,8 +154,12 @@ iaf_status iaf_dataset_count(iaf_dataset *d, const iaf_scan_consumer *progress, 
             cc[q] = d->reqs[q].cols;
             cn[q] = d->reqs[q].ncols;
         }
-        iaf_rawcount_request rq = {(const char *const *)d->cols, d->ncols,
-                                   (const size_t *const *)cc, cn, d->nreqs, d->opt.weight};
+        iaf_rawcount_request rq = {(const char *const *)d->cols,
+                                   d->ncols,
+                                   (const size_t *const *)cc,
+                                   cn,
+                                   d->nreqs,
+                                   d->opt.weight};
         st = iaf_rawcount_run(d->src, &rq, progress, &d->rc, err);
         free(cc);
         free(cn);

@@ -12,17 +12,13 @@
 #include "core/rawcount.h"
 #include "io/counts.h"
 
-typedef enum iaf_data_form {
-    IAF_DATA_AUTO = 0,
-    IAF_DATA_MICRODATA,
-    IAF_DATA_COUNTS
-} iaf_data_form;
+typedef enum iaf_data_form { IAF_DATA_AUTO = 0, IAF_DATA_MICRODATA, IAF_DATA_COUNTS } iaf_data_form;
 
 typedef struct iaf_dataset_options {
     iaf_data_form form;
-    iaf_source_options source;   /* microdata reading */
-    iaf_counts_options counts;   /* count-table reading */
-    const char *weight;          /* microdata weight column or NULL */
+    iaf_source_options source; /* microdata reading */
+    iaf_counts_options counts; /* count-table reading */
+    const char *weight;        /* microdata weight column or NULL */
 } iaf_dataset_options;
 
 typedef struct iaf_dataset iaf_dataset;

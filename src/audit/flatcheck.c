@@ -66,8 +66,8 @@ static int standard_weights(const iaf_flat_check_input *in, int ss, double *w, s
     const iaf_table *st = in->standard ? in->standard : in->ref;
     int at = in->standard ? 0 : iaf_table_attr_index(in->ref, in->stratum);
     if (at < 0) {
-        snprintf(note, nn,
-                 "the reference has no '%s' detail and no standard population was given", in->stratum);
+        snprintf(note, nn, "the reference has no '%s' detail and no standard population was given",
+                 in->stratum);
         return -1;
     }
     memset(w, 0, ka * sizeof *w);
@@ -82,7 +82,8 @@ static int standard_weights(const iaf_flat_check_input *in, int ss, double *w, s
         tot += c.value;
     }
     if (!(tot > 0)) {
-        snprintf(note, nn, "the standard population shares no '%s' category with the data", in->stratum);
+        snprintf(note, nn, "the standard population shares no '%s' category with the data",
+                 in->stratum);
         return -1;
     }
     return 0;
@@ -106,7 +107,8 @@ iaf_status iaf_flat_check(const iaf_flat_check_input *in, iaf_flat_result **out,
     if (!r) goto oom;
     size_t k = r->k = iaf_table_ncats(R, (size_t)rd);
     if (k == 0) {
-        st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "the reference has no domain categories");
+        st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                           "the reference has no domain categories");
         goto done;
     }
     r->labels = calloc(k, sizeof *r->labels);
@@ -152,12 +154,14 @@ iaf_status iaf_flat_check(const iaf_flat_check_input *in, iaf_flat_result **out,
         }
     }
     iaf_flat_input fi = {k, r->s_focal, r->s_other, r->r_focal, r->r_other, in->theta};
-    if ((st = iaf_flattening_compute(&fi, &r->point, r->f_s, r->f_r, r->flat, r->dominated, err)) != IAF_OK)
+    if ((st = iaf_flattening_compute(&fi, &r->point, r->f_s, r->f_r, r->flat, r->dominated, err)) !=
+        IAF_OK)
         goto done;
     double thf = isnan(in->th_flattening) ? 0.5 : in->th_flattening;
     double ths = isnan(in->th_segregation) ? 0.5 : in->th_segregation;
     if (in->boot) {
-        if ((st = iaf_flattening_bootstrap(&fi, in->n_s, in->n_r, in->boot, &r->boot, err)) != IAF_OK)
+        if ((st = iaf_flattening_bootstrap(&fi, in->n_s, in->n_r, in->boot, &r->boot, err)) !=
+            IAF_OK)
             goto done;
         r->has_boot = 1;
     }
@@ -185,34 +189,38 @@ iaf_status iaf_flat_check(const iaf_flat_check_input *in, iaf_flat_result **out,
                 iaf_cell c = iaf_table_cell(S, i);
                 if (c.state != IAF_CELL_OK) continue;
                 iaf_sv g = iaf_table_cat(S, (size_t)sg, c.cat[sg]);
-                int64_t y = iaf_table_find_cat(R, (size_t)rd, iaf_table_cat(S, (size_t)sd, c.cat[sd]));
+                int64_t y =
+                    iaf_table_find_cat(R, (size_t)rd, iaf_table_cat(S, (size_t)sd, c.cat[sd]));
                 if (y < 0 || g.len == 0) continue;
                 size_t cell = (size_t)y * ka + c.cat[ss];
                 den[cell] += c.value;
                 if (is_label(g, in->focal)) num[cell] += c.value;
             }
             if (standard_weights(in, ss, w, ka, note, sizeof note) == 0) {
-                if ((st = iaf_direct_standardize(k, ka, num, den, w, r->f_s_std, cov, err)) != IAF_OK)
+                if ((st = iaf_direct_standardize(k, ka, num, den, w, r->f_s_std, cov, err)) !=
+                    IAF_OK)
                     goto done;
                 /* standardised counts: the domain's synthetic size split by DS(y) */
                 for (size_t y = 0; y < k; y++) {
                     double ny = r->s_focal[y] + r->s_other[y];
-                    double ds = isnan(r->f_s_std[y]) ? (ny > 0 ? r->s_focal[y] / ny : 0) : r->f_s_std[y];
+                    double ds =
+                        isnan(r->f_s_std[y]) ? (ny > 0 ? r->s_focal[y] / ny : 0) : r->f_s_std[y];
                     sf[y] = ds * ny;
                     so[y] = (1 - ds) * ny;
                 }
                 iaf_flat_input fs = {k, sf, so, r->r_focal, r->r_other, in->theta};
-                if ((st = iaf_flattening_compute(&fs, &r->std_point, NULL, NULL, NULL, NULL, err)) != IAF_OK)
+                if ((st = iaf_flattening_compute(&fs, &r->std_point, NULL, NULL, NULL, NULL,
+                                                 err)) != IAF_OK)
                     goto done;
                 if (in->boot) {
-                    if ((st = iaf_flattening_bootstrap(&fs, in->n_s, in->n_r, in->boot, &r->std_boot,
-                                                       err)) != IAF_OK)
+                    if ((st = iaf_flattening_bootstrap(&fs, in->n_s, in->n_r, in->boot,
+                                                       &r->std_boot, err)) != IAF_OK)
                         goto done;
                 }
                 screens(&r->std_verdict, &r->std_point, in->boot ? &r->std_boot : NULL, thf, ths);
                 r->has_std = 1;
-                r->age_agreement = r->std_verdict.verdict == r->verdict.verdict ? "age-robust"
-                                                                                 : "age-sensitive";
+                r->age_agreement =
+                    r->std_verdict.verdict == r->verdict.verdict ? "age-robust" : "age-sensitive";
             }
         }
         if (!r->has_std && !(r->std_note = iaf_strdup(note))) goto oom;
@@ -233,7 +241,8 @@ done:
 void iaf_flat_result_free(iaf_flat_result *r)
 {
     if (!r) return;
-    for (size_t i = 0; r->labels && i < r->k; i++) free(r->labels[i]);
+    for (size_t i = 0; r->labels && i < r->k; i++)
+        free(r->labels[i]);
     free(r->labels);
     free(r->s_focal), free(r->s_other), free(r->r_focal), free(r->r_other);
     free(r->f_s), free(r->f_r), free(r->flat), free(r->dominated), free(r->f_s_std);

@@ -13,8 +13,8 @@
 typedef struct iaf_flat_check_input {
     const iaf_table *syn, *ref; /* over (group, domain) or (group, domain, stratum) */
     const char *group, *domain;
-    const char *focal;  /* the group label whose share is studied (e.g. 여자) */
-    double theta;       /* dominated: reference focal share below theta (0 = 0.25) */
+    const char *focal; /* the group label whose share is studied (e.g. 여자) */
+    double theta;      /* dominated: reference focal share below theta (0 = 0.25) */
     double n_s, n_r;
     const iaf_boot_options *boot; /* NULL: no intervals */
     double th_flattening;         /* flattening_pooled threshold (fails above), NAN = 0.5 */
@@ -26,7 +26,7 @@ typedef struct iaf_flat_check_input {
 
 typedef struct iaf_flat_result {
     size_t k;
-    char **labels;     /* domain categories (the reference's) */
+    char **labels; /* domain categories (the reference's) */
     double *s_focal, *s_other, *r_focal, *r_other;
     double *f_s, *f_r, *flat;
     unsigned char *dominated;
@@ -34,12 +34,13 @@ typedef struct iaf_flat_result {
     int has_boot;
     iaf_flat_boot boot;
     iaf_check_verdict verdict;
-    double s_total, s_off; /* synthetic mass, and the part on domain categories the reference lacks */
+    double s_total,
+        s_off; /* synthetic mass, and the part on domain categories the reference lacks */
     double s_missing_group; /* synthetic mass whose group is missing */
     /* direct standardisation by the stratum */
     int has_std;
     char *stratum;
-    double *f_s_std;  /* standardised synthetic focal share per domain category */
+    double *f_s_std; /* standardised synthetic focal share per domain category */
     iaf_flattening std_point;
     iaf_flat_boot std_boot;
     iaf_check_verdict std_verdict;

@@ -63,12 +63,15 @@ iaf_status iaf_rule_eval(const iaf_table *t, const iaf_expr *rule, double tolera
         out->violations += c.value;
         /* keep the largest violating cells, ties in table (byte) order */
         size_t pos = out->nexamples;
-        while (pos > 0 && out->examples[pos - 1].mass < c.value) pos--;
+        while (pos > 0 && out->examples[pos - 1].mass < c.value)
+            pos--;
         if (pos >= IAF_RULE_EXAMPLES) continue;
         char *d = describe(t, &c);
         if (!d) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        if (out->nexamples == IAF_RULE_EXAMPLES) free(out->examples[IAF_RULE_EXAMPLES - 1].cell);
-        else out->nexamples++;
+        if (out->nexamples == IAF_RULE_EXAMPLES)
+            free(out->examples[IAF_RULE_EXAMPLES - 1].cell);
+        else
+            out->nexamples++;
         memmove(&out->examples[pos + 1], &out->examples[pos],
                 (out->nexamples - 1 - pos) * sizeof out->examples[0]);
         out->examples[pos] = (iaf_rule_example){d, c.value};
@@ -79,9 +82,10 @@ iaf_status iaf_rule_eval(const iaf_table *t, const iaf_expr *rule, double tolera
         snprintf(out->reason, sizeof out->reason, "no record satisfies the rule's condition");
     } else if (out->violations > 0 && out->share > tolerance) {
         out->verdict = IAF_VERDICT_FLAG;
-        snprintf(out->reason, sizeof out->reason,
-                 "%.0f violating records, %.4g%% of the %.0f the rule applies to (tolerance %.4g%%)",
-                 out->violations, 100 * out->share, out->antecedent, 100 * tolerance);
+        snprintf(
+            out->reason, sizeof out->reason,
+            "%.0f violating records, %.4g%% of the %.0f the rule applies to (tolerance %.4g%%)",
+            out->violations, 100 * out->share, out->antecedent, 100 * tolerance);
     } else {
         out->verdict = IAF_VERDICT_PASS;
         snprintf(out->reason, sizeof out->reason, "%.0f violating records within tolerance %.4g%%",
@@ -137,16 +141,19 @@ iaf_status iaf_expectation_eval(const iaf_table *t, const iaf_expr *share, const
     wilson(out->estimate * n, n, &out->ci_lo, &out->ci_hi);
     if (out->ci_hi < lo || out->ci_lo > hi) {
         out->verdict = IAF_VERDICT_FLAG;
-        snprintf(out->reason, sizeof out->reason, "95%% interval [%.4g, %.4g] outside the expected [%.4g, %.4g]",
-                 out->ci_lo, out->ci_hi, lo, hi);
+        snprintf(out->reason, sizeof out->reason,
+                 "95%% interval [%.4g, %.4g] outside the expected [%.4g, %.4g]", out->ci_lo,
+                 out->ci_hi, lo, hi);
     } else if (out->ci_lo >= lo && out->ci_hi <= hi) {
         out->verdict = IAF_VERDICT_PASS;
-        snprintf(out->reason, sizeof out->reason, "95%% interval [%.4g, %.4g] inside the expected [%.4g, %.4g]",
-                 out->ci_lo, out->ci_hi, lo, hi);
+        snprintf(out->reason, sizeof out->reason,
+                 "95%% interval [%.4g, %.4g] inside the expected [%.4g, %.4g]", out->ci_lo,
+                 out->ci_hi, lo, hi);
     } else {
         out->verdict = IAF_VERDICT_INCONCLUSIVE;
-        snprintf(out->reason, sizeof out->reason, "95%% interval [%.4g, %.4g] overlaps the edge of [%.4g, %.4g]",
-                 out->ci_lo, out->ci_hi, lo, hi);
+        snprintf(out->reason, sizeof out->reason,
+                 "95%% interval [%.4g, %.4g] overlaps the edge of [%.4g, %.4g]", out->ci_lo,
+                 out->ci_hi, lo, hi);
     }
     return IAF_OK;
 }
@@ -167,8 +174,8 @@ iaf_status iaf_profile_eval(const iaf_table *t, const iaf_expr *status, const ch
     if (ai < 0) return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no attribute '%s'", age);
     size_t ncat = iaf_table_ncats(t, (size_t)ai);
     if (ncat > IAF_PROFILE_MAX)
-        return iaf_error_set(err, IAF_ERR_LIMIT, NULL, 0, 0, "an age profile takes at most %d categories",
-                             IAF_PROFILE_MAX);
+        return iaf_error_set(err, IAF_ERR_LIMIT, NULL, 0, 0,
+                             "an age profile takes at most %d categories", IAF_PROFILE_MAX);
     double mass[IAF_PROFILE_MAX] = {0}, tot = 0, n = 0;
     iaf_sv vs[16];
     for (size_t i = 0; i < iaf_table_ncells(t); i++) {
@@ -182,19 +189,22 @@ iaf_status iaf_profile_eval(const iaf_table *t, const iaf_expr *status, const ch
     }
     out->nprofile = ncat;
     double outside = 0, tvd = 0, exp_tot = 0;
-    for (size_t k = 0; k < n_expected; k++) exp_tot += exp_shares[k];
+    for (size_t k = 0; k < n_expected; k++)
+        exp_tot += exp_shares[k];
     for (size_t a = 0; a < ncat; a++) {
         iaf_sv lab = iaf_table_cat(t, (size_t)ai, a);
         if (!(out->profile_label[a] = iaf_strndup(lab.ptr, lab.len)))
             return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         out->profile_share[a] = tot > 0 ? mass[a] / tot : NAN;
         int in = 0;
-        for (size_t w = 0; w < nwindow; w++) in |= iaf_sv_eq_str(lab, window[w]);
+        for (size_t w = 0; w < nwindow; w++)
+            in |= iaf_sv_eq_str(lab, window[w]);
         out->profile_in_window[a] = in;
         if (!in) outside += mass[a];
         out->profile_expected[a] = n_expected ? 0 : NAN;
         for (size_t k = 0; k < n_expected; k++)
-            if (iaf_sv_eq_str(lab, exp_labels[k])) out->profile_expected[a] = exp_shares[k] / exp_tot;
+            if (iaf_sv_eq_str(lab, exp_labels[k]))
+                out->profile_expected[a] = exp_shares[k] / exp_tot;
         if (n_expected && tot > 0) tvd += fabs(out->profile_share[a] - out->profile_expected[a]);
     }
     out->profile_tvd = n_expected && tot > 0 ? tvd / 2 : NAN;
@@ -216,7 +226,8 @@ iaf_status iaf_profile_eval(const iaf_table *t, const iaf_expr *status, const ch
                  100 * out->outside, 100 * out->outside_lo, 100 * out->outside_hi, 100 * tolerance);
     } else if (out->outside_hi <= tolerance) {
         out->verdict = IAF_VERDICT_PASS;
-        snprintf(out->reason, sizeof out->reason, "inside the institutional age window within tolerance");
+        snprintf(out->reason, sizeof out->reason,
+                 "inside the institutional age window within tolerance");
     } else {
         out->verdict = IAF_VERDICT_INCONCLUSIVE;
         snprintf(out->reason, sizeof out->reason,
@@ -229,9 +240,11 @@ iaf_status iaf_profile_eval(const iaf_table *t, const iaf_expr *status, const ch
 void iaf_rule_result_free(iaf_rule_result *r)
 {
     if (!r) return;
-    for (size_t i = 0; i < r->nexamples; i++) free(r->examples[i].cell);
+    for (size_t i = 0; i < r->nexamples; i++)
+        free(r->examples[i].cell);
     r->nexamples = 0;
-    for (size_t i = 0; i < r->nprofile; i++) free(r->profile_label[i]);
+    for (size_t i = 0; i < r->nprofile; i++)
+        free(r->profile_label[i]);
     r->nprofile = 0;
 }
 

@@ -36,8 +36,10 @@ static iaf_status dense(const iaf_table *t, double **out, size_t *kx, size_t *ky
         cy[c.cat[1]] += c.value;
     }
     size_t a = 0, b = 0;
-    for (size_t x = 0; x < nx; x++) mx[x] = rx[x] > 0 ? a++ : SIZE_MAX;
-    for (size_t y = 0; y < ny; y++) my[y] = cy[y] > 0 ? b++ : SIZE_MAX;
+    for (size_t x = 0; x < nx; x++)
+        mx[x] = rx[x] > 0 ? a++ : SIZE_MAX;
+    for (size_t y = 0; y < ny; y++)
+        my[y] = cy[y] > 0 ? b++ : SIZE_MAX;
     double *d = calloc(a * b + 1, sizeof *d);
     if (!d) {
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -73,7 +75,8 @@ iaf_status iaf_scan_pair_eval(const iaf_table *t, size_t b, uint64_t seed, iaf_s
     out->kx = kx;
     out->ky = ky;
     double n = 0;
-    for (size_t i = 0; i < kx * ky; i++) n += p[i];
+    for (size_t i = 0; i < kx * ky; i++)
+        n += p[i];
     out->n = n;
     out->dep_tvd = iaf_dep_tvd(p, kx, ky);
     out->cramers_v = iaf_cramers_v(p, kx, ky);
@@ -97,7 +100,8 @@ iaf_status iaf_scan_pair_eval(const iaf_table *t, size_t b, uint64_t seed, iaf_s
     if (!q || !nd || !nv || !nn) goto oom;
     /* counts must be whole for a permutation; weighted tables use the parametric null */
     int whole = n <= IAF_SCAN_PERMUTE_MAX;
-    for (size_t i = 0; whole && i < kx * ky; i++) whole = p[i] == floor(p[i]);
+    for (size_t i = 0; whole && i < kx * ky; i++)
+        whole = p[i] == floor(p[i]);
     out->permutation = whole;
     iaf_rng rng;
     if (whole) {
@@ -112,16 +116,19 @@ iaf_status iaf_scan_pair_eval(const iaf_table *t, size_t b, uint64_t seed, iaf_s
         size_t at = 0;
         for (size_t x = 0; x < kx; x++)
             for (size_t y = 0; y < ky; y++)
-                for (double c = 0; c < p[x * ky + y]; c++) ylab[at++] = (uint32_t)y;
+                for (double c = 0; c < p[x * ky + y]; c++)
+                    ylab[at++] = (uint32_t)y;
         for (size_t x = 0; x < kx; x++)
-            for (size_t y = 0; y < ky; y++) xsize[x] += (size_t)p[x * ky + y];
+            for (size_t y = 0; y < ky; y++)
+                xsize[x] += (size_t)p[x * ky + y];
         for (size_t r = 0; r < b; r++) {
             iaf_rng_seed_stream(&rng, seed, r);
             iaf_rng_shuffle_u32(&rng, ylab, N);
             memset(q, 0, kx * ky * sizeof *q);
             size_t i = 0;
             for (size_t x = 0; x < kx; x++)
-                for (size_t c = 0; c < xsize[x]; c++) q[x * ky + ylab[i++]] += 1;
+                for (size_t c = 0; c < xsize[x]; c++)
+                    q[x * ky + ylab[i++]] += 1;
             nd[r] = iaf_dep_tvd(q, kx, ky);
             nv[r] = iaf_cramers_v(q, kx, ky);
             nn[r] = iaf_nmi(q, kx, ky);
@@ -137,15 +144,18 @@ iaf_status iaf_scan_pair_eval(const iaf_table *t, size_t b, uint64_t seed, iaf_s
             goto oom;
         }
         for (size_t x = 0; x < kx; x++)
-            for (size_t y = 0; y < ky; y++) rx[x] += p[x * ky + y], cy[y] += p[x * ky + y];
+            for (size_t y = 0; y < ky; y++)
+                rx[x] += p[x * ky + y], cy[y] += p[x * ky + y];
         for (size_t x = 0; x < kx; x++)
-            for (size_t y = 0; y < ky; y++) px[x * ky + y] = rx[x] / n * cy[y] / n;
+            for (size_t y = 0; y < ky; y++)
+                px[x * ky + y] = rx[x] / n * cy[y] / n;
         free(rx), free(cy);
         if ((st = iaf_multinomial_init(&mult, px, kx * ky, err)) != IAF_OK) goto done;
         for (size_t r = 0; r < b; r++) {
             iaf_rng_seed_stream(&rng, seed, r);
             iaf_multinomial_sample(&mult, &rng, (uint64_t)llround(n), draw);
-            for (size_t i = 0; i < kx * ky; i++) q[i] = (double)draw[i];
+            for (size_t i = 0; i < kx * ky; i++)
+                q[i] = (double)draw[i];
             nd[r] = iaf_dep_tvd(q, kx, ky);
             nv[r] = iaf_cramers_v(q, kx, ky);
             nn[r] = iaf_nmi(q, kx, ky);
@@ -220,23 +230,26 @@ static int has(const char *s, size_t n, const char *needle)
 
 size_t iaf_card_disclosures(const char *text, size_t n, char ***out)
 {
-    static const char *const keys[] = {"independen", "not modeled", "not modelled",
-                                       "not be modeled", "no interaction", "interaction effects",
-                                       "독립", "반영되지 않", "교호작용", "고려하지 않"};
+    static const char *const keys[] = {
+        "independen",          "not modeled", "not modelled", "not be modeled", "no interaction",
+        "interaction effects", "독립",        "반영되지 않",  "교호작용",       "고려하지 않"};
     *out = NULL;
     size_t cnt = 0, cap = 0, start = 0;
     for (size_t i = 0; i <= n; i++) {
         int end = i == n || text[i] == '\n' || text[i] == '.' || text[i] == '!' || text[i] == '?';
         /* the Korean full stop 。 ends a sentence too */
-        if (!end && i + 2 < n && (unsigned char)text[i] == 0xE3 && (unsigned char)text[i + 1] == 0x80 &&
-            (unsigned char)text[i + 2] == 0x82)
+        if (!end && i + 2 < n && (unsigned char)text[i] == 0xE3 &&
+            (unsigned char)text[i + 1] == 0x80 && (unsigned char)text[i + 2] == 0x82)
             end = 1;
         if (!end) continue;
         size_t a = start, b = i;
-        while (a < b && (text[a] == ' ' || text[a] == '\t' || text[a] == '>' || text[a] == '*')) a++;
-        while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\r')) b--;
+        while (a < b && (text[a] == ' ' || text[a] == '\t' || text[a] == '>' || text[a] == '*'))
+            a++;
+        while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\r'))
+            b--;
         int hit = 0;
-        for (size_t k = 0; k < sizeof keys / sizeof keys[0] && !hit; k++) hit = has(text + a, b - a, keys[k]);
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0] && !hit; k++)
+            hit = has(text + a, b - a, keys[k]);
         if (hit && b > a && IAF_GROW(*out, cap, cnt + 1) == 0) {
             char *s = iaf_strndup(text + a, b - a);
             if (s) (*out)[cnt++] = s;

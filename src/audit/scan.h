@@ -24,10 +24,10 @@ typedef struct iaf_scan_pair {
     size_t kx, ky; /* categories with positive mass */
     double n;
     double dep_tvd, cramers_v, nmi, mm_bias;
-    double chi2_p;            /* asymptotic p-value of the chi-square test of independence */
+    double chi2_p; /* asymptotic p-value of the chi-square test of independence */
     double null_dep_tvd_p95, null_cramers_v_p95, null_nmi_p95;
-    int permutation;          /* 1: permutation null; 0: parametric */
-    int candidate;            /* dependence indistinguishable from the null */
+    int permutation; /* 1: permutation null; 0: parametric */
+    int candidate;   /* dependence indistinguishable from the null */
 } iaf_scan_pair;
 
 /* Scan one two-way table of counts (attributes 0 and 1). */

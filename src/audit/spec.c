@@ -62,7 +62,8 @@ static int check_keys(ctx *c, struct fy_node *n, const char *what, const char *c
         const char *s = fy_node_is_scalar(k) ? fy_node_get_scalar(k, &len) : NULL;
         if (!s) return fail(c, k, "%s: keys must be plain names", what, NULL);
         int ok = 0;
-        for (const char *const *a = allowed; *a && !ok; a++) ok = strlen(*a) == len && !memcmp(*a, s, len);
+        for (const char *const *a = allowed; *a && !ok; a++)
+            ok = strlen(*a) == len && !memcmp(*a, s, len);
         if (!ok) {
             char key[128];
             snprintf(key, sizeof key, "%.*s", (int)IAF_MIN(len, 100), s);
@@ -122,9 +123,12 @@ static int get_bool(ctx *c, struct fy_node *map, const char *key, int *out, cons
     struct fy_node *n = get(map, key);
     if (!n || is_null(n)) return 0;
     const char *s = fy_node_is_scalar(n) ? fy_node_get_scalar0(n) : NULL;
-    if (s && (!strcmp(s, "true") || !strcmp(s, "yes"))) *out = 1;
-    else if (s && (!strcmp(s, "false") || !strcmp(s, "no"))) *out = 0;
-    else return fail(c, n, "%s: '%s' must be true or false", what, key);
+    if (s && (!strcmp(s, "true") || !strcmp(s, "yes")))
+        *out = 1;
+    else if (s && (!strcmp(s, "false") || !strcmp(s, "no")))
+        *out = 0;
+    else
+        return fail(c, n, "%s: '%s' must be true or false", what, key);
     return 0;
 }
 
@@ -147,7 +151,8 @@ static int get_list(ctx *c, struct fy_node *map, const char *key, char ***out, s
     void *it = NULL;
     struct fy_node *item;
     while ((item = fy_node_sequence_iterate(v, &it)) != NULL) {
-        if (!fy_node_is_scalar(item)) return fail(c, item, "%s: '%s' items must be text", what, key);
+        if (!fy_node_is_scalar(item))
+            return fail(c, item, "%s: '%s' items must be text", what, key);
         if (IAF_GROW(*out, cap, *n + 1) != 0 || !((*out)[*n] = scalar_dup(item)))
             return fail(c, item, "out of memory%s%s", NULL, NULL);
         (*n)++;
@@ -158,7 +163,8 @@ static int get_list(ctx *c, struct fy_node *map, const char *key, char ***out, s
 static void free_list(char **l, size_t n)
 {
     if (!l) return;
-    for (size_t i = 0; i < n; i++) free(l[i]);
+    for (size_t i = 0; i < n; i++)
+        free(l[i]);
     free(l);
 }
 
@@ -197,8 +203,9 @@ static int parse_form(ctx *c, struct fy_node *map, iaf_data_form *form, iaf_coun
 }
 
 static const char *const source_keys[] = {
-    "id", "file", "form", "attributes", "value", "weight", "scale", "drop", "skip_lines",
-    "encoding", "title", "publisher", "table", "year", "universe", "url", "licence", "license",
+    "id",     "file",  "form",       "attributes",  "value",   "weight",
+    "scale",  "drop",  "skip_lines", "encoding",    "title",   "publisher",
+    "table",  "year",  "universe",   "url",         "licence", "license",
     "caveat", "notes", "full_count", "n_effective", NULL};
 
 static int parse_source(ctx *c, struct fy_node *n, iaf_spec_source *s, const char *what)
@@ -219,20 +226,25 @@ static int parse_source(ctx *c, struct fy_node *n, iaf_spec_source *s, const cha
     s->counts.shares = -1;
     double scale = 0, skip = 0;
     if (get_list(c, n, "attributes", &s->attrs, &s->nattrs, what) ||
-        get_str(c, n, "value", &s->value_col, 0, what) || get_str(c, n, "weight", &s->weight, 0, what) ||
-        get_num(c, n, "scale", &scale, what) || get_list(c, n, "drop", &s->drops, &s->ndrops, what) ||
-        get_num(c, n, "skip_lines", &skip, what) || get_str(c, n, "encoding", &s->encoding, 0, what) ||
-        get_str(c, n, "title", &s->title, 0, what) || get_str(c, n, "publisher", &s->publisher, 0, what) ||
+        get_str(c, n, "value", &s->value_col, 0, what) ||
+        get_str(c, n, "weight", &s->weight, 0, what) || get_num(c, n, "scale", &scale, what) ||
+        get_list(c, n, "drop", &s->drops, &s->ndrops, what) ||
+        get_num(c, n, "skip_lines", &skip, what) ||
+        get_str(c, n, "encoding", &s->encoding, 0, what) ||
+        get_str(c, n, "title", &s->title, 0, what) ||
+        get_str(c, n, "publisher", &s->publisher, 0, what) ||
         get_str(c, n, "table", &s->table, 0, what) || get_str(c, n, "year", &s->year, 0, what) ||
-        get_str(c, n, "universe", &s->universe, 0, what) || get_str(c, n, "url", &s->url, 0, what) ||
-        get_str(c, n, "licence", &s->licence, 0, what) || get_str(c, n, "caveat", &s->caveat, 0, what) ||
+        get_str(c, n, "universe", &s->universe, 0, what) ||
+        get_str(c, n, "url", &s->url, 0, what) || get_str(c, n, "licence", &s->licence, 0, what) ||
+        get_str(c, n, "caveat", &s->caveat, 0, what) ||
         get_str(c, n, "notes", &s->notes, 0, what) ||
         get_bool(c, n, "full_count", &s->full_count, what) ||
         get_num(c, n, "n_effective", &s->n_effective, what))
         return -1;
     if (!s->licence && get_str(c, n, "license", &s->licence, 0, what)) return -1;
     if (s->nattrs > 16) return fail(c, n, "%s: at most 16 attributes%s", what, NULL);
-    if (scale < 0 || skip < 0 || skip > 1000) return fail(c, n, "%s: bad scale or skip_lines%s", what, NULL);
+    if (scale < 0 || skip < 0 || skip > 1000)
+        return fail(c, n, "%s: bad scale or skip_lines%s", what, NULL);
     s->counts.attrs = (const char *const *)s->attrs;
     s->counts.nattrs = s->nattrs;
     s->counts.value_col = s->value_col;
@@ -254,8 +266,9 @@ static void free_source(iaf_spec_source *s)
     free_list(s->drops, s->ndrops);
 }
 
-static const char *const attr_keys[] = {"name", "column", "bins", "recode", "keep_other",
-                                        "crosswalk", "missing", "drop_missing", "description", NULL};
+static const char *const attr_keys[] = {"name",        "column",    "bins",    "recode",
+                                        "keep_other",  "crosswalk", "missing", "drop_missing",
+                                        "description", NULL};
 
 static int parse_bins(ctx *c, struct fy_node *b, iaf_attr *a)
 {
@@ -264,7 +277,8 @@ static int parse_bins(ctx *c, struct fy_node *b, iaf_attr *a)
     char **edges = NULL, **labels = NULL;
     size_t ne = 0, nl = 0;
     int rc = -1;
-    if (get_list(c, b, "edges", &edges, &ne, "bins") || get_list(c, b, "labels", &labels, &nl, "bins"))
+    if (get_list(c, b, "edges", &edges, &ne, "bins") ||
+        get_list(c, b, "labels", &labels, &nl, "bins"))
         goto done;
     if (ne < 2 || nl != ne - 1) {
         fail(c, b, "bins: need n+1 edges for n labels%s%s", NULL, NULL);
@@ -273,8 +287,10 @@ static int parse_bins(ctx *c, struct fy_node *b, iaf_attr *a)
     a->edges = calloc(ne, sizeof *a->edges);
     if (!a->edges) goto done;
     for (size_t i = 0; i < ne; i++) {
-        if (!strcmp(edges[i], "inf") || !strcmp(edges[i], ".inf")) a->edges[i] = INFINITY;
-        else if (!strcmp(edges[i], "-inf") || !strcmp(edges[i], "-.inf")) a->edges[i] = -INFINITY;
+        if (!strcmp(edges[i], "inf") || !strcmp(edges[i], ".inf"))
+            a->edges[i] = INFINITY;
+        else if (!strcmp(edges[i], "-inf") || !strcmp(edges[i], "-.inf"))
+            a->edges[i] = -INFINITY;
         else if (!iaf_parse_double((iaf_sv){edges[i], strlen(edges[i])}, &a->edges[i])) {
             fail(c, b, "bins: edge '%s' is not a number%s", edges[i], NULL);
             goto done;
@@ -298,7 +314,8 @@ done:
 
 static int parse_recode(ctx *c, struct fy_node *r, iaf_attr *a)
 {
-    if (!fy_node_is_mapping(r)) return fail(c, r, "recode must be a mapping from value to value%s%s", NULL, NULL);
+    if (!fy_node_is_mapping(r))
+        return fail(c, r, "recode must be a mapping from value to value%s%s", NULL, NULL);
     size_t n = (size_t)fy_node_mapping_item_count(r);
     a->from = calloc(n ? n : 1, sizeof *a->from);
     a->to = calloc(n ? n : 1, sizeof *a->to);
@@ -329,7 +346,8 @@ static int parse_attr(ctx *c, iaf_spec *s, struct fy_node *n, iaf_attr **out)
     char *name = NULL, *column = NULL, *cw = NULL;
     int rc = -1;
     iaf_attr *a = NULL;
-    if (get_str(c, n, "name", &name, 1, "attribute") || get_str(c, n, "column", &column, 0, "attribute") ||
+    if (get_str(c, n, "name", &name, 1, "attribute") ||
+        get_str(c, n, "column", &column, 0, "attribute") ||
         get_str(c, n, "crosswalk", &cw, 0, "attribute"))
         goto done;
     if (!(a = iaf_attr_new_asis(name, column ? column : name))) goto done;
@@ -397,11 +415,13 @@ static int parse_thresholds(ctx *c, struct fy_node *n, iaf_spec_threshold **out,
     *out = NULL;
     *nout = 0;
     if (!n) return 0;
-    if (!fy_node_is_mapping(n)) return fail(c, n, "thresholds must map metric names to numbers%s%s", NULL, NULL);
-    static const char *const metrics[] = {"tvd", "tvd_joint", "cond_tvd_y_given_x", "cond_tvd_x_given_y",
-                                          "footprint", "retention", "max_cell_pp", "hellinger",
-                                          "js_distance", "flattening_pooled",
-                                          "segregation_retention", "violations", NULL};
+    if (!fy_node_is_mapping(n))
+        return fail(c, n, "thresholds must map metric names to numbers%s%s", NULL, NULL);
+    static const char *const metrics[] = {
+        "tvd",         "tvd_joint",         "cond_tvd_y_given_x",    "cond_tvd_x_given_y",
+        "footprint",   "retention",         "max_cell_pp",           "hellinger",
+        "js_distance", "flattening_pooled", "segregation_retention", "violations",
+        NULL};
     if (check_keys(c, n, "thresholds", metrics)) return -1;
     size_t cnt = (size_t)fy_node_mapping_item_count(n);
     *out = calloc(cnt ? cnt : 1, sizeof **out);
@@ -421,10 +441,14 @@ static int parse_thresholds(ctx *c, struct fy_node *n, iaf_spec_threshold **out,
     return 0;
 }
 
-static const char *const check_keys_allowed[] = {
-    "id", "title", "kind", "attributes", "reference", "reference_columns", "synthetic", "universe",
-    "reference_universe", "disclosure", "thresholds", "note", "variants", "focal", "theta",
-    "standardize", "rule", "expect", "profile", "citation", "tolerance", NULL};
+static const char *const check_keys_allowed[] = {"id",          "title",      "kind",
+                                                 "attributes",  "reference",  "reference_columns",
+                                                 "synthetic",   "universe",   "reference_universe",
+                                                 "disclosure",  "thresholds", "note",
+                                                 "variants",    "focal",      "theta",
+                                                 "standardize", "rule",       "expect",
+                                                 "profile",     "citation",   "tolerance",
+                                                 NULL};
 
 static iaf_attr *attr_or_column(ctx *c, iaf_spec *s, struct fy_node *n, const char *name);
 
@@ -437,16 +461,20 @@ static int parse_rule(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
         return -1;
     struct fy_node *ex = get(n, "expect"), *pf = get(n, "profile");
     if ((k->rule_text != NULL) + (ex != NULL) + (pf != NULL) != 1)
-        return fail(c, n, "check '%s': a rule check has one of 'rule', 'expect' or 'profile'%s", k->id, NULL);
+        return fail(c, n, "check '%s': a rule check has one of 'rule', 'expect' or 'profile'%s",
+                    k->id, NULL);
     if (k->tolerance < 0 || k->tolerance > 1)
-        return fail(c, get(n, "tolerance"), "check '%s': tolerance is a share in [0, 1]%s", k->id, NULL);
+        return fail(c, get(n, "tolerance"), "check '%s': tolerance is a share in [0, 1]%s", k->id,
+                    NULL);
     if (pf) {
         static const char *const pkeys[] = {"status", "age", "window", "expected", NULL};
-        if (check_keys(c, pf, "profile", pkeys) || get_str(c, pf, "status", &k->status_text, 1, "profile") ||
+        if (check_keys(c, pf, "profile", pkeys) ||
+            get_str(c, pf, "status", &k->status_text, 1, "profile") ||
             get_str(c, pf, "age", &k->profile_age, 1, "profile") ||
             get_list(c, pf, "window", &k->window, &k->nwindow, "profile"))
             return -1;
-        if (k->nwindow == 0) return fail(c, pf, "check '%s': profile needs a window of categories%s", k->id, NULL);
+        if (k->nwindow == 0)
+            return fail(c, pf, "check '%s': profile needs a window of categories%s", k->id, NULL);
         struct fy_node *en = get(pf, "expected");
         if (en) {
             if (!fy_node_is_mapping(en))
@@ -454,7 +482,8 @@ static int parse_rule(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
             size_t cnt = (size_t)fy_node_mapping_item_count(en);
             k->expected_labels = calloc(cnt + 1, sizeof *k->expected_labels);
             k->expected_shares = calloc(cnt + 1, sizeof *k->expected_shares);
-            if (!k->expected_labels || !k->expected_shares) return fail(c, en, "out of memory%s%s", NULL, NULL);
+            if (!k->expected_labels || !k->expected_shares)
+                return fail(c, en, "out of memory%s%s", NULL, NULL);
             void *it = NULL;
             struct fy_node_pair *pp;
             while ((pp = fy_node_mapping_iterate(en, &it)) != NULL) {
@@ -463,26 +492,31 @@ static int parse_rule(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
                 const char *sv = fy_node_is_scalar(vv) ? fy_node_get_scalar(vv, &len) : NULL;
                 k->expected_labels[k->nexpected] = fy_node_is_scalar(kk) ? scalar_dup(kk) : NULL;
                 double x;
-                if (!k->expected_labels[k->nexpected] || !sv || !iaf_parse_double((iaf_sv){sv, len}, &x) || x < 0) {
+                if (!k->expected_labels[k->nexpected] || !sv ||
+                    !iaf_parse_double((iaf_sv){sv, len}, &x) || x < 0) {
                     k->nexpected++;
-                    return fail(c, vv, "check '%s': expected shares must be non-negative numbers%s", k->id, NULL);
+                    return fail(c, vv, "check '%s': expected shares must be non-negative numbers%s",
+                                k->id, NULL);
                 }
                 k->expected_shares[k->nexpected++] = x;
             }
         }
         snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(pf, "status")));
-        if ((c->st = iaf_expr_parse(k->status_text, origin, &k->status, c->err)) != IAF_OK) return -1;
+        if ((c->st = iaf_expr_parse(k->status_text, origin, &k->status, c->err)) != IAF_OK)
+            return -1;
     } else if (k->rule_text) {
         snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(n, "rule")));
         if ((c->st = iaf_expr_parse(k->rule_text, origin, &k->rule, c->err)) != IAF_OK) return -1;
         const iaf_expr *a, *b;
         if (!iaf_expr_implication(k->rule, &a, &b))
-            return fail(c, get(n, "rule"), "check '%s': a rule is an implication 'A => B'%s", k->id, NULL);
+            return fail(c, get(n, "rule"), "check '%s': a rule is an implication 'A => B'%s", k->id,
+                        NULL);
     } else {
         static const char *const ekeys[] = {"share", "given", "interval", NULL};
         char **iv = NULL;
         size_t niv = 0;
-        if (check_keys(c, ex, "expect", ekeys) || get_str(c, ex, "share", &k->share_text, 1, "expect") ||
+        if (check_keys(c, ex, "expect", ekeys) ||
+            get_str(c, ex, "share", &k->share_text, 1, "expect") ||
             get_str(c, ex, "given", &k->given_text, 0, "expect") ||
             get_list(c, ex, "interval", &iv, &niv, "expect")) {
             free_list(iv, niv);
@@ -492,12 +526,15 @@ static int parse_rule(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
                  iaf_parse_double((iaf_sv){iv[1], strlen(iv[1])}, &k->expect_hi) &&
                  k->expect_lo >= 0 && k->expect_lo <= k->expect_hi && k->expect_hi <= 1;
         free_list(iv, niv);
-        if (!ok) return fail(c, get(ex, "interval"), "check '%s': interval is [lo, hi] within [0, 1]%s", k->id, NULL);
+        if (!ok)
+            return fail(c, get(ex, "interval"), "check '%s': interval is [lo, hi] within [0, 1]%s",
+                        k->id, NULL);
         snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(ex, "share")));
         if ((c->st = iaf_expr_parse(k->share_text, origin, &k->share, c->err)) != IAF_OK) return -1;
         if (k->given_text) {
             snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(ex, "given")));
-            if ((c->st = iaf_expr_parse(k->given_text, origin, &k->given, c->err)) != IAF_OK) return -1;
+            if ((c->st = iaf_expr_parse(k->given_text, origin, &k->given, c->err)) != IAF_OK)
+                return -1;
         }
     }
     /* the variables become the attributes of the check */
@@ -510,9 +547,11 @@ static int parse_rule(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
         for (size_t v = 0; es[e] && v < iaf_expr_nvars(es[e]); v++) {
             const char *name = iaf_expr_var(es[e], v);
             int dup = 0;
-            for (size_t i = 0; i < k->nrule_attrs; i++) dup |= !strcmp(k->rule_attrs[i]->name, name);
+            for (size_t i = 0; i < k->nrule_attrs; i++)
+                dup |= !strcmp(k->rule_attrs[i]->name, name);
             if (dup) continue;
-            if (k->nrule_attrs == 16) return fail(c, n, "check '%s': more than 16 variables%s", k->id, NULL);
+            if (k->nrule_attrs == 16)
+                return fail(c, n, "check '%s': more than 16 variables%s", k->id, NULL);
             if (!(k->rule_attrs[k->nrule_attrs] = attr_or_column(c, s, n, name))) return -1;
             k->nrule_attrs++;
         }
@@ -544,22 +583,27 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
     size_t na = 0, nrc = 0;
     int rc = -1;
     if (get_str(c, n, "id", &k->id, 1, "check") || get_str(c, n, "title", &k->title, 0, "check") ||
-        get_str(c, n, "kind", &kind, 1, "check") || get_list(c, n, "attributes", &attrs, &na, "check") ||
+        get_str(c, n, "kind", &kind, 1, "check") ||
+        get_list(c, n, "attributes", &attrs, &na, "check") ||
         get_str(c, n, "reference", &ref, 0, "check") ||
         get_list(c, n, "reference_columns", &rcols, &nrc, "check") ||
-        get_str(c, n, "synthetic", &syn, 0, "check") || get_str(c, n, "disclosure", &disc, 0, "check") ||
+        get_str(c, n, "synthetic", &syn, 0, "check") ||
+        get_str(c, n, "disclosure", &disc, 0, "check") ||
         get_str(c, n, "universe", &k->universe_text, 0, "check") ||
         get_str(c, n, "reference_universe", &k->reference_universe_text, 0, "check") ||
         get_str(c, n, "note", &k->note, 0, "check") ||
         parse_thresholds(c, get(n, "thresholds"), &k->thresholds, &k->nthresholds))
         goto done;
     if (parse_kind(kind, &k->kind)) {
-        fail(c, get(n, "kind"), "check '%s': kind must be marginal, joint, flattening or rule (got '%s')", k->id, kind);
+        fail(c, get(n, "kind"),
+             "check '%s': kind must be marginal, joint, flattening or rule (got '%s')", k->id,
+             kind);
         goto done;
     }
     if (k->kind == IAF_CHECK_RULE) {
         if (na || ref || get(n, "variants")) {
-            fail(c, n, "check '%s': a rule check takes its variables from the rule, and no reference%s",
+            fail(c, n,
+                 "check '%s': a rule check takes its variables from the rule, and no reference%s",
                  k->id, NULL);
             goto done;
         }
@@ -568,14 +612,16 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
             for (size_t i = 0; i < s->ntables; i++)
                 if (!strcmp(s->tables[i].id, syn)) k->synthetic = (int)i;
             if (k->synthetic < 0) {
-                fail(c, get(n, "synthetic"), "check '%s': no dataset table with id '%s'", k->id, syn);
+                fail(c, get(n, "synthetic"), "check '%s': no dataset table with id '%s'", k->id,
+                     syn);
                 goto done;
             }
         }
         rc = 0;
         goto universe;
     } else if (get(n, "rule") || get(n, "expect") || get(n, "citation") || get(n, "tolerance")) {
-        fail(c, n, "check '%s': rule, expect, citation and tolerance belong to rule checks%s", k->id, NULL);
+        fail(c, n, "check '%s': rule, expect, citation and tolerance belong to rule checks%s",
+             k->id, NULL);
         goto done;
     }
     k->theta = 0.25;
@@ -594,7 +640,8 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
         if (sn) {
             static const char *const skeys[] = {"by", "standard", NULL};
             char *by = NULL, *std = NULL;
-            if (check_keys(c, sn, "standardize", skeys) || get_str(c, sn, "by", &by, 1, "standardize") ||
+            if (check_keys(c, sn, "standardize", skeys) ||
+                get_str(c, sn, "by", &by, 1, "standardize") ||
                 get_str(c, sn, "standard", &std, 0, "standardize")) {
                 free(by), free(std);
                 goto done;
@@ -603,7 +650,8 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
             if (std) {
                 for (size_t i = 0; i < s->nreferences; i++)
                     if (!strcmp(s->references[i].id, std)) k->standard_ref = (int)i;
-                if (k->standard_ref < 0) fail(c, sn, "standardize: no reference with id '%s'%s", std, NULL);
+                if (k->standard_ref < 0)
+                    fail(c, sn, "standardize: no reference with id '%s'%s", std, NULL);
             }
             free(by), free(std);
             if (!k->stratum || k->standard_ref < -1 || c->st != IAF_OK) goto done;
@@ -630,7 +678,8 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
         goto done;
     }
     if (nrc && nrc != na) {
-        fail(c, get(n, "reference_columns"), "check '%s': one reference column per attribute%s", k->id, NULL);
+        fail(c, get(n, "reference_columns"), "check '%s': one reference column per attribute%s",
+             k->id, NULL);
         goto done;
     }
     k->nattrs = na;
@@ -658,14 +707,16 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
             iaf_spec_variant *v = &k->variants[k->nvariants++];
             char **va = NULL;
             size_t nva = 0;
-            if (check_keys(c, item, "variant", vkeys) || get_str(c, item, "name", &v->name, 1, "variant") ||
+            if (check_keys(c, item, "variant", vkeys) ||
+                get_str(c, item, "name", &v->name, 1, "variant") ||
                 get_list(c, item, "attributes", &va, &nva, "variant")) {
                 free_list(va, nva);
                 goto done;
             }
             if (nva != na) {
                 free_list(va, nva);
-                fail(c, item, "variant '%s': give as many attributes as the check has%s", v->name, NULL);
+                fail(c, item, "variant '%s': give as many attributes as the check has%s", v->name,
+                     NULL);
                 goto done;
             }
             for (size_t i = 0; i < nva; i++)
@@ -676,7 +727,8 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
             v->attrs[2] = k->stratum;
             free_list(va, nva);
         }
-        for (size_t i = 0; i < na; i++) k->attrs[i] = k->variants[0].attrs[i];
+        for (size_t i = 0; i < na; i++)
+            k->attrs[i] = k->variants[0].attrs[i];
     }
     if (!ref) {
         fail(c, n, "check '%s': 'reference' is required%s", k->id, NULL);
@@ -710,7 +762,8 @@ universe:
     char origin[1100];
     if (k->universe_text) {
         snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(n, "universe")));
-        if ((c->st = iaf_expr_parse(k->universe_text, origin, &k->universe, c->err)) != IAF_OK) goto done;
+        if ((c->st = iaf_expr_parse(k->universe_text, origin, &k->universe, c->err)) != IAF_OK)
+            goto done;
     }
     if (k->reference_universe_text) {
         snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(n, "reference_universe")));
@@ -728,9 +781,8 @@ done:
 
 /* Iterate a top-level list section. */
 #define FOR_ITEMS(root, key, item)                                                                 \
-    for (void *it_##item = NULL, *sec_##item = get(root, key); sec_##item;                         \
-         sec_##item = NULL)                                                                        \
-        for (struct fy_node *item;                                                                 \
+    for (void *it_##item = NULL, *sec_##item = get(root, key); sec_##item; sec_##item = NULL)      \
+        for (struct fy_node * item;                                                                \
              (item = fy_node_sequence_iterate((struct fy_node *)sec_##item, &it_##item)) != NULL;)
 
 static int need_seq(ctx *c, struct fy_node *root, const char *key)
@@ -740,11 +792,11 @@ static int need_seq(ctx *c, struct fy_node *root, const char *key)
     return 0;
 }
 
-static const char *const top_keys[] = {"iaf", "name", "description", "dataset", "disclosures",
-                                       "crosswalks", "attributes", "references", "checks",
-                                       "thresholds", NULL};
-static const char *const dataset_keys[] = {"title", "url", "licence", "license", "microdata", "format",
-                                           "weight", "encoding", "tables", NULL};
+static const char *const top_keys[] = {"iaf",         "name",       "description", "dataset",
+                                       "disclosures", "crosswalks", "attributes",  "references",
+                                       "checks",      "thresholds", NULL};
+static const char *const dataset_keys[] = {"title",  "url",    "licence",  "license", "microdata",
+                                           "format", "weight", "encoding", "tables",  NULL};
 
 static int check_unique(ctx *c, struct fy_node *n, const char *what, const char *id,
                         const char *const *prev, size_t nprev, size_t stride)
@@ -758,7 +810,8 @@ static int check_unique(ctx *c, struct fy_node *n, const char *what, const char 
 
 static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
 {
-    if (!root || check_keys(c, root, "spec", top_keys)) return fail(c, root, "the spec must be a mapping%s%s", NULL, NULL);
+    if (!root || check_keys(c, root, "spec", top_keys))
+        return fail(c, root, "the spec must be a mapping%s%s", NULL, NULL);
     double ver = 0;
     if (get_num(c, root, "iaf", &ver, "spec")) return -1;
     if (ver != IAF_SPEC_VERSION)
@@ -785,9 +838,11 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
         free(fmt);
         return -1;
     }
-    if (!s->dataset_licence && get_str(c, ds, "license", &s->dataset_licence, 0, "dataset")) return -1;
+    if (!s->dataset_licence && get_str(c, ds, "license", &s->dataset_licence, 0, "dataset"))
+        return -1;
     s->microdata = calloc(nmicro ? nmicro : 1, sizeof *s->microdata);
-    for (size_t i = 0; s->microdata && i < nmicro; i++) s->microdata[i] = resolve(c, micro[i]);
+    for (size_t i = 0; s->microdata && i < nmicro; i++)
+        s->microdata[i] = resolve(c, micro[i]);
     s->nmicrodata = nmicro;
     free_list(micro, nmicro);
     s->micro_opt.form = IAF_DATA_MICRODATA;
@@ -795,28 +850,35 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
     s->micro_opt.source.encoding = s->micro_encoding;
     if (fmt) {
         iaf_format f = IAF_FORMAT_AUTO;
-        if (!strcmp(fmt, "csv")) f = IAF_FORMAT_CSV;
-        else if (!strcmp(fmt, "jsonl")) f = IAF_FORMAT_JSONL;
-        else if (!strcmp(fmt, "parquet")) f = IAF_FORMAT_PARQUET;
+        if (!strcmp(fmt, "csv"))
+            f = IAF_FORMAT_CSV;
+        else if (!strcmp(fmt, "jsonl"))
+            f = IAF_FORMAT_JSONL;
+        else if (!strcmp(fmt, "parquet"))
+            f = IAF_FORMAT_PARQUET;
         else if (strcmp(fmt, "auto") != 0) {
             free(fmt);
-            return fail(c, get(ds, "format"), "dataset: format must be auto, csv, jsonl or parquet%s%s", NULL, NULL);
+            return fail(c, get(ds, "format"),
+                        "dataset: format must be auto, csv, jsonl or parquet%s%s", NULL, NULL);
         }
         s->micro_opt.source.format = f;
         free(fmt);
     }
-    if (need_seq(c, ds, "tables") || need_seq(c, root, "disclosures") || need_seq(c, root, "crosswalks") ||
-        need_seq(c, root, "attributes") || need_seq(c, root, "references") || need_seq(c, root, "checks"))
+    if (need_seq(c, ds, "tables") || need_seq(c, root, "disclosures") ||
+        need_seq(c, root, "crosswalks") || need_seq(c, root, "attributes") ||
+        need_seq(c, root, "references") || need_seq(c, root, "checks"))
         return -1;
     size_t cap;
     cap = 0;
     FOR_ITEMS(ds, "tables", n)
     {
-        if (IAF_GROW(s->tables, cap, s->ntables + 1) != 0) return fail(c, n, "out of memory%s%s", NULL, NULL);
+        if (IAF_GROW(s->tables, cap, s->ntables + 1) != 0)
+            return fail(c, n, "out of memory%s%s", NULL, NULL);
         iaf_spec_source *t = &s->tables[s->ntables++];
         memset(t, 0, sizeof *t);
         if (parse_source(c, n, t, "dataset table") ||
-            check_unique(c, n, "table", t->id, (const char *const *)&s->tables[0].id, s->ntables - 1, sizeof *t))
+            check_unique(c, n, "table", t->id, (const char *const *)&s->tables[0].id,
+                         s->ntables - 1, sizeof *t))
             return -1;
     }
     if (s->nmicrodata == 0 && s->ntables == 0)
@@ -825,7 +887,8 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
     FOR_ITEMS(root, "disclosures", n)
     {
         static const char *const keys[] = {"id", "quote", "file", "locator", "url", NULL};
-        if (IAF_GROW(s->disclosures, cap, s->ndisclosures + 1) != 0) return fail(c, n, "out of memory%s%s", NULL, NULL);
+        if (IAF_GROW(s->disclosures, cap, s->ndisclosures + 1) != 0)
+            return fail(c, n, "out of memory%s%s", NULL, NULL);
         iaf_spec_disclosure *d = &s->disclosures[s->ndisclosures++];
         memset(d, 0, sizeof *d);
         d->line = node_line(n);
@@ -842,7 +905,8 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
     FOR_ITEMS(root, "crosswalks", n)
     {
         static const char *const keys[] = {"id", "file", "note", NULL};
-        if (IAF_GROW(s->crosswalks, cap, s->ncrosswalks + 1) != 0) return fail(c, n, "out of memory%s%s", NULL, NULL);
+        if (IAF_GROW(s->crosswalks, cap, s->ncrosswalks + 1) != 0)
+            return fail(c, n, "out of memory%s%s", NULL, NULL);
         iaf_spec_crosswalk *w = &s->crosswalks[s->ncrosswalks++];
         memset(w, 0, sizeof *w);
         w->line = node_line(n);
@@ -852,7 +916,8 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
             check_unique(c, n, "crosswalk", w->id, (const char *const *)&s->crosswalks[0].id,
                          s->ncrosswalks - 1, sizeof *w))
             return -1;
-        if (!(w->file = resolve(c, w->file_as_written))) return fail(c, n, "out of memory%s%s", NULL, NULL);
+        if (!(w->file = resolve(c, w->file_as_written)))
+            return fail(c, n, "out of memory%s%s", NULL, NULL);
         if (c->base && (c->st = iaf_crosswalk_load(w->file, &w->cw, c->err)) != IAF_OK) return -1;
     }
     cap = 0;
@@ -865,7 +930,8 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
             iaf_attr_free(a);
             return -1;
         }
-        if (a->kind == IAF_ATTR_CROSSWALK && !a->crosswalk) a->kind = IAF_ATTR_ASIS; /* fuzzing: no files */
+        if (a->kind == IAF_ATTR_CROSSWALK && !a->crosswalk)
+            a->kind = IAF_ATTR_ASIS; /* fuzzing: no files */
         if (IAF_GROW(s->attrs, cap, s->nattrs + 1) != 0) {
             iaf_attr_free(a);
             return fail(c, n, "out of memory%s%s", NULL, NULL);
@@ -875,7 +941,8 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
     cap = 0;
     FOR_ITEMS(root, "references", n)
     {
-        if (IAF_GROW(s->references, cap, s->nreferences + 1) != 0) return fail(c, n, "out of memory%s%s", NULL, NULL);
+        if (IAF_GROW(s->references, cap, s->nreferences + 1) != 0)
+            return fail(c, n, "out of memory%s%s", NULL, NULL);
         iaf_spec_source *r = &s->references[s->nreferences++];
         memset(r, 0, sizeof *r);
         if (parse_source(c, n, r, "reference") ||
@@ -888,7 +955,8 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
         static const char *const kinds[] = {"marginal", "joint", "flattening", "rule", NULL};
         if (check_keys(c, th, "thresholds", kinds)) return -1;
         for (int k = 0; k < 4; k++)
-            if (parse_thresholds(c, get(th, kinds[k]), &s->defaults[k], &s->ndefaults[k])) return -1;
+            if (parse_thresholds(c, get(th, kinds[k]), &s->defaults[k], &s->ndefaults[k]))
+                return -1;
     }
     cap = 0;
     /* attributes may grow while checks are parsed (undeclared = as-is) */
@@ -896,12 +964,13 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
     (void)acap;
     FOR_ITEMS(root, "checks", n)
     {
-        if (IAF_GROW(s->checks, cap, s->nchecks + 1) != 0) return fail(c, n, "out of memory%s%s", NULL, NULL);
+        if (IAF_GROW(s->checks, cap, s->nchecks + 1) != 0)
+            return fail(c, n, "out of memory%s%s", NULL, NULL);
         iaf_spec_check *k = &s->checks[s->nchecks++];
         memset(k, 0, sizeof *k);
         if (parse_check(c, s, n, k) ||
-            check_unique(c, n, "check", k->id, (const char *const *)&s->checks[0].id, s->nchecks - 1,
-                         sizeof *k))
+            check_unique(c, n, "check", k->id, (const char *const *)&s->checks[0].id,
+                         s->nchecks - 1, sizeof *k))
             return -1;
     }
     if (s->nchecks == 0) return fail(c, root, "the spec has no checks%s%s", NULL, NULL);
@@ -913,7 +982,8 @@ static void diag_out(struct fy_diag *d, void *user, const char *buf, size_t len)
     (void)d;
     ctx *c = user;
     if (c->diag[0]) return; /* keep the first message */
-    while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' ')) len--;
+    while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+        len--;
     snprintf(c->diag, sizeof c->diag, "%.*s", (int)IAF_MIN(len, sizeof c->diag - 1), buf);
 }
 
@@ -935,11 +1005,11 @@ static iaf_status load(const char *data, size_t n, const char *name, const char 
         }
         /* a line starts after LF, CR, NEL, LS, PS or a byte-order mark */
         const unsigned char *u = (const unsigned char *)data;
-        int at_line_start =
-            i == 0 || u[i - 1] == '\n' || u[i - 1] == '\r' ||
-            (i >= 2 && u[i - 2] == 0xC2 && u[i - 1] == 0x85) ||
-            (i >= 3 && u[i - 3] == 0xE2 && u[i - 2] == 0x80 && (u[i - 1] == 0xA8 || u[i - 1] == 0xA9)) ||
-            (i >= 3 && u[i - 3] == 0xEF && u[i - 2] == 0xBB && u[i - 1] == 0xBF);
+        int at_line_start = i == 0 || u[i - 1] == '\n' || u[i - 1] == '\r' ||
+                            (i >= 2 && u[i - 2] == 0xC2 && u[i - 1] == 0x85) ||
+                            (i >= 3 && u[i - 3] == 0xE2 && u[i - 2] == 0x80 &&
+                             (u[i - 1] == 0xA8 || u[i - 1] == 0xA9)) ||
+                            (i >= 3 && u[i - 3] == 0xEF && u[i - 2] == 0xBB && u[i - 1] == 0xBF);
         if (data[i] == '%' && at_line_start) {
             iaf_spec_free(s);
             return iaf_error_set(err, IAF_ERR_PARSE, name, (long long)line, 1,
@@ -1028,14 +1098,16 @@ void iaf_spec_free(iaf_spec *s)
     free(s->dataset_title), free(s->dataset_url), free(s->dataset_licence);
     free_list(s->microdata, s->nmicrodata);
     free(s->micro_weight), free(s->micro_encoding);
-    for (size_t i = 0; i < s->ntables; i++) free_source(&s->tables[i]);
+    for (size_t i = 0; i < s->ntables; i++)
+        free_source(&s->tables[i]);
     free(s->tables);
     for (size_t i = 0; i < s->ndisclosures; i++) {
         iaf_spec_disclosure *d = &s->disclosures[i];
         free(d->id), free(d->quote), free(d->file), free(d->locator), free(d->url);
     }
     free(s->disclosures);
-    for (size_t i = 0; i < s->nattrs; i++) iaf_attr_free(s->attrs[i]);
+    for (size_t i = 0; i < s->nattrs; i++)
+        iaf_attr_free(s->attrs[i]);
     free(s->attrs);
     for (size_t i = 0; i < s->ncrosswalks; i++) {
         iaf_spec_crosswalk *w = &s->crosswalks[i];
@@ -1043,7 +1115,8 @@ void iaf_spec_free(iaf_spec *s)
         iaf_crosswalk_free(w->cw);
     }
     free(s->crosswalks);
-    for (size_t i = 0; i < s->nreferences; i++) free_source(&s->references[i]);
+    for (size_t i = 0; i < s->nreferences; i++)
+        free_source(&s->references[i]);
     free(s->references);
     for (size_t i = 0; i < s->nchecks; i++) {
         iaf_spec_check *k = &s->checks[i];
@@ -1053,19 +1126,24 @@ void iaf_spec_free(iaf_spec *s)
         iaf_expr_free(k->rule), iaf_expr_free(k->share), iaf_expr_free(k->given);
         free(k->status_text), free(k->profile_age);
         iaf_expr_free(k->status);
-        for (size_t w = 0; w < k->nwindow; w++) free(k->window[w]);
+        for (size_t w = 0; w < k->nwindow; w++)
+            free(k->window[w]);
         free(k->window);
-        for (size_t w = 0; w < k->nexpected; w++) free(k->expected_labels[w]);
+        for (size_t w = 0; w < k->nexpected; w++)
+            free(k->expected_labels[w]);
         free(k->expected_labels), free(k->expected_shares);
-        for (size_t v = 0; v < k->nvariants; v++) free(k->variants[v].name);
+        for (size_t v = 0; v < k->nvariants; v++)
+            free(k->variants[v].name);
         iaf_expr_free(k->universe);
         iaf_expr_free(k->reference_universe);
-        for (size_t t = 0; t < k->nthresholds; t++) free(k->thresholds[t].metric);
+        for (size_t t = 0; t < k->nthresholds; t++)
+            free(k->thresholds[t].metric);
         free(k->thresholds);
     }
     free(s->checks);
     for (int k = 0; k < 4; k++) {
-        for (size_t t = 0; t < s->ndefaults[k]; t++) free(s->defaults[k][t].metric);
+        for (size_t t = 0; t < s->ndefaults[k]; t++)
+            free(s->defaults[k][t].metric);
         free(s->defaults[k]);
     }
     free(s);
@@ -1097,7 +1175,8 @@ double iaf_spec_threshold_for(const iaf_spec *s, const iaf_spec_check *c, const 
         if (!strcmp(metric, "flattening_pooled")) return 0.5;
         if (!strcmp(metric, "segregation_retention")) return 0.5;
         break;
-    case IAF_CHECK_RULE: break;
+    case IAF_CHECK_RULE:
+        break;
     }
     return NAN;
 }

@@ -21,13 +21,13 @@ typedef struct iaf_spec_source {
     char *file_as_written; /* for reports */
     iaf_data_form form;
     iaf_counts_options counts; /* attrs, value column, scale, drops, ... */
-    char **attrs;          /* storage behind counts.attrs */
+    char **attrs;              /* storage behind counts.attrs */
     size_t nattrs;
     char **drops;
     size_t ndrops;
     char *value_col;
     char *encoding;
-    char *weight;          /* microdata weight column */
+    char *weight; /* microdata weight column */
     /* provenance (references) */
     char *title, *publisher, *table, *year, *universe, *url, *licence, *caveat, *notes;
     int full_count;
@@ -66,15 +66,15 @@ typedef struct iaf_spec_check {
     char *title;
     iaf_check_kind kind;
     size_t nattrs;
-    iaf_attr *attrs[2];      /* borrowed from the spec's attributes (the first variant's) */
-    char *ref_cols[2];       /* reference column per attribute */
-    size_t nvariants;        /* >= 1; variants[0] uses attrs */
+    iaf_attr *attrs[2]; /* borrowed from the spec's attributes (the first variant's) */
+    char *ref_cols[2];  /* reference column per attribute */
+    size_t nvariants;   /* >= 1; variants[0] uses attrs */
     iaf_spec_variant variants[IAF_MAX_VARIANTS];
     /* flattening */
     char *focal;
     double theta;
-    iaf_attr *stratum;       /* standardise by this attribute (synthetic side), or NULL */
-    int standard_ref;        /* reference giving the standard population, -1 = the check's */
+    iaf_attr *stratum; /* standardise by this attribute (synthetic side), or NULL */
+    int standard_ref;  /* reference giving the standard population, -1 = the check's */
     /* rule checks: a hard rule, or an expectation on a conditional share */
     char *rule_text, *share_text, *given_text, *citation;
     iaf_expr *rule, *share, *given;
@@ -87,9 +87,9 @@ typedef struct iaf_spec_check {
     char **window, **expected_labels;
     size_t nwindow, nexpected;
     double *expected_shares;
-    int reference;           /* index into references */
-    int synthetic;           /* index into dataset tables, -1 = microdata */
-    int disclosure;          /* index, -1 = none (exploratory) */
+    int reference;  /* index into references */
+    int synthetic;  /* index into dataset tables, -1 = microdata */
+    int disclosure; /* index, -1 = none (exploratory) */
     char *universe_text, *reference_universe_text;
     iaf_expr *universe, *reference_universe;
     iaf_spec_threshold *thresholds;

@@ -7,10 +7,14 @@
 const char *iaf_verdict_name(iaf_verdict v)
 {
     switch (v) {
-    case IAF_VERDICT_PASS: return "PASS";
-    case IAF_VERDICT_INCONCLUSIVE: return "INCONCLUSIVE";
-    case IAF_VERDICT_FLAG: return "FLAG";
-    case IAF_VERDICT_NONE: return NULL;
+    case IAF_VERDICT_PASS:
+        return "PASS";
+    case IAF_VERDICT_INCONCLUSIVE:
+        return "INCONCLUSIVE";
+    case IAF_VERDICT_FLAG:
+        return "FLAG";
+    case IAF_VERDICT_NONE:
+        return NULL;
     }
     return NULL;
 }
@@ -56,17 +60,18 @@ void iaf_screen_decide(iaf_screen *s)
                      s->lo, s->hi, side, t, s->estimate, s->floor);
         } else {
             s->verdict = IAF_VERDICT_FLAG;
-            snprintf(s->reason, sizeof s->reason, "interval [%.4g, %.4g] entirely %s %.4g%s",
-                     s->lo, s->hi, side, t,
+            snprintf(s->reason, sizeof s->reason, "interval [%.4g, %.4g] entirely %s %.4g%s", s->lo,
+                     s->hi, side, t,
                      isnan(s->floor) ? "" : " and the estimate exceeds its noise floor");
         }
     } else if (pass_side) {
         s->verdict = IAF_VERDICT_PASS;
-        snprintf(s->reason, sizeof s->reason, "interval [%.4g, %.4g] entirely on the passing side of %.4g",
-                 s->lo, s->hi, t);
+        snprintf(s->reason, sizeof s->reason,
+                 "interval [%.4g, %.4g] entirely on the passing side of %.4g", s->lo, s->hi, t);
     } else {
         s->verdict = IAF_VERDICT_INCONCLUSIVE;
-        snprintf(s->reason, sizeof s->reason, "interval [%.4g, %.4g] straddles %.4g", s->lo, s->hi, t);
+        snprintf(s->reason, sizeof s->reason, "interval [%.4g, %.4g] straddles %.4g", s->lo, s->hi,
+                 t);
     }
 }
 

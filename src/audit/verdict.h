@@ -22,11 +22,11 @@ typedef enum iaf_verdict {
 } iaf_verdict;
 
 typedef struct iaf_screen {
-    const char *metric;  /* static name */
+    const char *metric; /* static name */
     double threshold;
-    int fails_above;     /* 1: larger is worse; 0: smaller is worse */
+    int fails_above; /* 1: larger is worse; 0: smaller is worse */
     double estimate, lo, hi;
-    double floor;        /* noise floor for distances, NAN otherwise */
+    double floor; /* noise floor for distances, NAN otherwise */
     iaf_verdict verdict;
     char reason[256];
 } iaf_screen;
@@ -35,7 +35,8 @@ typedef struct iaf_screen {
 
 typedef struct iaf_check_verdict {
     iaf_verdict verdict;
-    const char *diagnosis; /* static: faithful, flattened, distorted, exaggerated, mismatch; or NULL */
+    const char
+        *diagnosis; /* static: faithful, flattened, distorted, exaggerated, mismatch; or NULL */
     int reference_dependent;
     size_t nscreens;
     iaf_screen screens[IAF_MAX_SCREENS];

@@ -72,7 +72,9 @@ int cmd_audit(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:t:qh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'o': outdir = optarg; break;
+        case 'o':
+            outdir = optarg;
+            break;
         case 'F':
             if (strcmp(optarg, "flag") != 0)
                 return cli_usage_error("audit", "--fail-on takes 'flag'");
@@ -82,7 +84,9 @@ int cmd_audit(int argc, char **argv)
             if (cli_parse_threads(optarg, &threads) != 0)
                 return cli_usage_error("audit", "--threads takes 1..64 or auto");
             break;
-        case 'q': quiet = 1; break;
+        case 'q':
+            quiet = 1;
+            break;
         case 'B': {
             char *end;
             unsigned long long b = strtoull(optarg, &end, 10);
@@ -94,12 +98,15 @@ int cmd_audit(int argc, char **argv)
         case 's': {
             char *end;
             unsigned long long v = strtoull(optarg, &end, 10);
-            if (*end || !*optarg) return cli_usage_error("audit", "--seed takes a non-negative integer");
+            if (*end || !*optarg)
+                return cli_usage_error("audit", "--seed takes a non-negative integer");
             ao.seed = (uint64_t)v;
             ao.seed_set = 1;
             break;
         }
-        case 'N': ao.no_bootstrap = 1; break;
+        case 'N':
+            ao.no_bootstrap = 1;
+            break;
         case 'f': {
             char **list = NULL;
             int n = cli_split(optarg, &list);
@@ -107,7 +114,8 @@ int cmd_audit(int argc, char **argv)
             for (int i = 0; i < n; i++) {
                 static const char *const names[] = {"json", "md", "html", "csv"};
                 int k = 0;
-                while (k < 4 && strcmp(list[i], names[k]) != 0) k++;
+                while (k < 4 && strcmp(list[i], names[k]) != 0)
+                    k++;
                 formats |= k < 4 ? 1 << k : 16;
             }
             cli_free_list(list);
@@ -115,8 +123,11 @@ int cmd_audit(int argc, char **argv)
                 return cli_usage_error("audit", "--format takes a list of json, md, html, csv");
             break;
         }
-        case 'h': help(); return EXIT_OK;
-        default: return cli_usage_error("audit", "bad option");
+        case 'h':
+            help();
+            return EXIT_OK;
+        default:
+            return cli_usage_error("audit", "bad option");
         }
     }
     if (argc - optind != 1) return cli_usage_error("audit", "needs exactly one SPEC.yaml");
@@ -140,7 +151,8 @@ int cmd_audit(int argc, char **argv)
         goto done;
     }
     iaf_buf_puts(&cmd, "iaf audit");
-    for (int i = 1; i < argc; i++) iaf_buf_printf(&cmd, " %s", argv[i]);
+    for (int i = 1; i < argc; i++)
+        iaf_buf_printf(&cmd, " %s", argv[i]);
     iaf_report_meta meta = {cmd.data, IAF_VERSION};
     if (iaf_report_json(audit, &meta, &json) != 0 || iaf_report_headline(audit, &head) != 0) {
         fprintf(stderr, "iaf: out of memory while writing the report\n");
@@ -184,8 +196,7 @@ int cmd_audit(int argc, char **argv)
     if (fail_on) {
         size_t flagged = 0;
         for (size_t i = 0; i < audit->nresults; i++)
-            if (audit->results[i].verdict == IAF_VERDICT_FLAG)
-                flagged++;
+            if (audit->results[i].verdict == IAF_VERDICT_FLAG) flagged++;
         if (flagged) {
             fprintf(stderr, "iaf: %zu check(s) FLAG (--fail-on flag)\n", flagged);
             rc = EXIT_FAIL_ON;

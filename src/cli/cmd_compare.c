@@ -43,10 +43,14 @@ static void help(void)
 
 static int parse_form(const char *s, iaf_data_form *f)
 {
-    if (!strcmp(s, "auto")) *f = IAF_DATA_AUTO;
-    else if (!strcmp(s, "microdata")) *f = IAF_DATA_MICRODATA;
-    else if (!strcmp(s, "counts")) *f = IAF_DATA_COUNTS;
-    else return -1;
+    if (!strcmp(s, "auto"))
+        *f = IAF_DATA_AUTO;
+    else if (!strcmp(s, "microdata"))
+        *f = IAF_DATA_MICRODATA;
+    else if (!strcmp(s, "counts"))
+        *f = IAF_DATA_COUNTS;
+    else
+        return -1;
     return 0;
 }
 
@@ -77,7 +81,8 @@ static iaf_status load_side(side *sd, char **by, int nby, char **nas, int nna, i
         for (size_t v = 0; v < iaf_expr_nvars(sd->universe) && ncols < IAF_MAX_CUBE_COLS; v++) {
             const char *name = iaf_expr_var(sd->universe, v);
             int dup = 0;
-            for (size_t k = 0; k < ncols; k++) dup |= !strcmp(cols[k], name);
+            for (size_t k = 0; k < ncols; k++)
+                dup |= !strcmp(cols[k], name);
             if (!dup) cols[ncols++] = name;
         }
     sd->opt.counts.attrs = (const char *const *)by;
@@ -97,8 +102,7 @@ oom:
 done:
     iaf_attr_free(attrs[0]);
     iaf_attr_free(attrs[1]);
-    if (st != IAF_OK && err && err->file[0] == '\0')
-        iaf_error_prefix(err, "%s: ", sd->path);
+    if (st != IAF_OK && err && err->file[0] == '\0') iaf_error_prefix(err, "%s: ", sd->path);
     return st;
 }
 
@@ -169,24 +173,23 @@ static void print_readable(const iaf_comparison *c, char **by, int nby, const si
 
 int cmd_compare(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"by", required_argument, NULL, 'b'},
-        {"where", required_argument, NULL, 'w'},
-        {"reference-where", required_argument, NULL, 'R'},
-        {"weight", required_argument, NULL, 'W'},
-        {"reference-weight", required_argument, NULL, 'X'},
-        {"synthetic-form", required_argument, NULL, 'S'},
-        {"reference-form", required_argument, NULL, 'F'},
-        {"reference-n", required_argument, NULL, 'n'},
-        {"na", required_argument, NULL, 'N'},
-        {"encoding", required_argument, NULL, 'E'},
-        {"threads", required_argument, NULL, 't'},
-        {"json", no_argument, NULL, 'j'},
-        {"bootstrap", required_argument, NULL, 'B'},
-        {"seed", required_argument, NULL, 's'},
-        {"threshold", required_argument, NULL, 'T'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"by", required_argument, NULL, 'b'},
+                                             {"where", required_argument, NULL, 'w'},
+                                             {"reference-where", required_argument, NULL, 'R'},
+                                             {"weight", required_argument, NULL, 'W'},
+                                             {"reference-weight", required_argument, NULL, 'X'},
+                                             {"synthetic-form", required_argument, NULL, 'S'},
+                                             {"reference-form", required_argument, NULL, 'F'},
+                                             {"reference-n", required_argument, NULL, 'n'},
+                                             {"na", required_argument, NULL, 'N'},
+                                             {"encoding", required_argument, NULL, 'E'},
+                                             {"threads", required_argument, NULL, 't'},
+                                             {"json", no_argument, NULL, 'j'},
+                                             {"bootstrap", required_argument, NULL, 'B'},
+                                             {"seed", required_argument, NULL, 's'},
+                                             {"threshold", required_argument, NULL, 'T'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     side syn, ref;
     memset(&syn, 0, sizeof syn);
     memset(&ref, 0, sizeof ref);
@@ -199,11 +202,21 @@ int cmd_compare(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "b:w:t:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'b': by = optarg; break;
-        case 'w': syn.where = optarg; break;
-        case 'R': ref.where = optarg; break;
-        case 'W': syn.opt.weight = optarg; break;
-        case 'X': ref.opt.weight = optarg; break;
+        case 'b':
+            by = optarg;
+            break;
+        case 'w':
+            syn.where = optarg;
+            break;
+        case 'R':
+            ref.where = optarg;
+            break;
+        case 'W':
+            syn.opt.weight = optarg;
+            break;
+        case 'X':
+            ref.opt.weight = optarg;
+            break;
         case 'S':
             if (parse_form(optarg, &syn.opt.form) != 0)
                 return cli_usage_error("compare", "form is auto, microdata or counts");
@@ -215,10 +228,13 @@ int cmd_compare(int argc, char **argv)
         case 'n': {
             char *end;
             ref_n = strtod(optarg, &end);
-            if (*end || !(ref_n > 0)) return cli_usage_error("compare", "--reference-n takes a positive number");
+            if (*end || !(ref_n > 0))
+                return cli_usage_error("compare", "--reference-n takes a positive number");
             break;
         }
-        case 'N': na = optarg; break;
+        case 'N':
+            na = optarg;
+            break;
         case 'E':
             if (cli_parse_encoding(optarg, &syn.opt.source.encoding) != 0)
                 return cli_usage_error("compare", "unknown encoding '%s'", optarg);
@@ -230,19 +246,23 @@ int cmd_compare(int argc, char **argv)
                 return cli_usage_error("compare", "--threads takes 1..64 or auto");
             ref.opt.source.threads = syn.opt.source.threads;
             break;
-        case 'j': json = 1; break;
+        case 'j':
+            json = 1;
+            break;
         case 'B': {
             char *end;
             unsigned long long b = strtoull(optarg, &end, 10);
             if (*end || b < 50 || b > 1000000)
-                return cli_usage_error("compare", "--bootstrap takes a number of replicates, 50 to 1000000");
+                return cli_usage_error("compare",
+                                       "--bootstrap takes a number of replicates, 50 to 1000000");
             boot_b = (size_t)b;
             break;
         }
         case 's': {
             char *end;
             unsigned long long v = strtoull(optarg, &end, 10);
-            if (*end || !*optarg) return cli_usage_error("compare", "--seed takes a non-negative integer");
+            if (*end || !*optarg)
+                return cli_usage_error("compare", "--seed takes a non-negative integer");
             seed = (uint64_t)v;
             break;
         }
@@ -253,16 +273,25 @@ int cmd_compare(int argc, char **argv)
             if (!eq || *end || !(v >= 0))
                 return cli_usage_error("compare", "--threshold takes metric=value");
             size_t n = (size_t)(eq - optarg);
-            if (n == 3 && !strncmp(optarg, "tvd", n)) th.tvd = v;
-            else if (n == 18 && !strncmp(optarg, "cond_tvd_y_given_x", n)) th.cond_tvd = v;
-            else if (n == 9 && !strncmp(optarg, "footprint", n)) th.footprint = v;
-            else if (n == 9 && !strncmp(optarg, "retention", n)) th.retention = v;
+            if (n == 3 && !strncmp(optarg, "tvd", n))
+                th.tvd = v;
+            else if (n == 18 && !strncmp(optarg, "cond_tvd_y_given_x", n))
+                th.cond_tvd = v;
+            else if (n == 9 && !strncmp(optarg, "footprint", n))
+                th.footprint = v;
+            else if (n == 9 && !strncmp(optarg, "retention", n))
+                th.retention = v;
             else
-                return cli_usage_error("compare", "--threshold: metric is tvd, cond_tvd_y_given_x, footprint or retention");
+                return cli_usage_error(
+                    "compare",
+                    "--threshold: metric is tvd, cond_tvd_y_given_x, footprint or retention");
             break;
         }
-        case 'h': help(); return EXIT_OK;
-        default: return cli_usage_error("compare", "bad option");
+        case 'h':
+            help();
+            return EXIT_OK;
+        default:
+            return cli_usage_error("compare", "bad option");
         }
     }
     if (argc - optind != 2) return cli_usage_error("compare", "needs SYNTHETIC and REFERENCE");
@@ -301,8 +330,8 @@ int cmd_compare(int argc, char **argv)
         bo.b = boot_b;
         bo.seed = seed;
         bo.threads = (unsigned)(syn.opt.source.threads > 0 ? syn.opt.source.threads : 2);
-        iaf_compare_input in = {st, rt, bys[0], nby > 1 ? bys[1] : NULL, n_s, n_r,
-                                boot_b ? &bo : NULL, &th};
+        iaf_compare_input in = {
+            st, rt, bys[0], nby > 1 ? bys[1] : NULL, n_s, n_r, boot_b ? &bo : NULL, &th};
         if (iaf_compare_tables(&in, &cmp, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;

@@ -78,13 +78,12 @@ static void format_table(iaf_buf *out, const count_table *ct, int weighted)
 int cmd_count(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"by", required_argument, NULL, 'b'},      {"where", required_argument, NULL, 'w'},
-        {"weight", required_argument, NULL, 'W'},  {"na", required_argument, NULL, 'N'},
-        {"format", required_argument, NULL, 'f'},  {"encoding", required_argument, NULL, 'E'},
+        {"by", required_argument, NULL, 'b'},        {"where", required_argument, NULL, 'w'},
+        {"weight", required_argument, NULL, 'W'},    {"na", required_argument, NULL, 'N'},
+        {"format", required_argument, NULL, 'f'},    {"encoding", required_argument, NULL, 'E'},
         {"delimiter", required_argument, NULL, 'D'}, {"threads", required_argument, NULL, 't'},
-        {"output", required_argument, NULL, 'o'},  {"help", no_argument, NULL, 'h'},
-        {"quiet", no_argument, NULL, 'q'},
-        {NULL, 0, NULL, 0}};
+        {"output", required_argument, NULL, 'o'},    {"help", no_argument, NULL, 'h'},
+        {"quiet", no_argument, NULL, 'q'},           {NULL, 0, NULL, 0}};
     const char *by[COUNT_MAX_TABLES], *outputs[COUNT_MAX_TABLES], *where = NULL, *na = NULL;
     int nbyopt = 0, nout = 0;
     iaf_dataset_options dopt;
@@ -99,9 +98,15 @@ int cmd_count(int argc, char **argv)
                 return cli_usage_error("count", "at most %d --by options", COUNT_MAX_TABLES);
             by[nbyopt++] = optarg;
             break;
-        case 'w': where = optarg; break;
-        case 'W': dopt.weight = optarg; break;
-        case 'N': na = optarg; break;
+        case 'w':
+            where = optarg;
+            break;
+        case 'W':
+            dopt.weight = optarg;
+            break;
+        case 'N':
+            na = optarg;
+            break;
         case 'f':
             if (cli_parse_format(optarg, &dopt.source.format) != 0)
                 return cli_usage_error("count", "unknown format '%s'", optarg);
@@ -123,9 +128,14 @@ int cmd_count(int argc, char **argv)
                 return cli_usage_error("count", "at most %d --output options", COUNT_MAX_TABLES);
             outputs[nout++] = optarg;
             break;
-        case 'q': quiet = 1; break;
-        case 'h': help(); return EXIT_OK;
-        default: return cli_usage_error("count", "bad option");
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            help();
+            return EXIT_OK;
+        default:
+            return cli_usage_error("count", "bad option");
         }
     }
     if (optind >= argc) return cli_usage_error("count", "no input files");
@@ -170,7 +180,8 @@ int cmd_count(int argc, char **argv)
             for (size_t v = 0; v < iaf_expr_nvars(universe); v++) {
                 const char *name = iaf_expr_var(universe, v);
                 int dup = 0;
-                for (size_t j = 0; j < ct->ncols; j++) dup |= !strcmp(ct->cols[j], name);
+                for (size_t j = 0; j < ct->ncols; j++)
+                    dup |= !strcmp(ct->cols[j], name);
                 if (dup) continue;
                 if (ct->ncols == IAF_MAX_CUBE_COLS) {
                     rc = cli_usage_error("count", "too many columns in --by and --where");
@@ -207,7 +218,8 @@ done:
     cli_progress_free(prog);
     iaf_buf_free(&out);
     for (int k = 0; k < nbyopt; k++) {
-        for (int i = 0; i < 16; i++) iaf_attr_free(tabs[k].attrs[i]);
+        for (int i = 0; i < 16; i++)
+            iaf_attr_free(tabs[k].attrs[i]);
         iaf_derived_free(tabs[k].dv);
         cli_free_list(tabs[k].bys);
     }

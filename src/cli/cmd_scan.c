@@ -62,8 +62,10 @@ static iaf_status probe_batch(void *vctx, void *state, const iaf_batch *b, iaf_e
         for (size_t i = 0; i < b->nrows; i++) {
             char num[40];
             iaf_sv v = {NULL, 0};
-            if (col->kind == IAF_COL_STR) v = col->str[i];
-            else if (col->kind == IAF_COL_DICT && col->idx[i] < col->ndict) v = col->dict[col->idx[i]];
+            if (col->kind == IAF_COL_STR)
+                v = col->str[i];
+            else if (col->kind == IAF_COL_DICT && col->idx[i] < col->ndict)
+                v = col->dict[col->idx[i]];
             else if (col->kind == IAF_COL_I64 && (!col->valid || col->valid[i]))
                 v = (iaf_sv){num, iaf_fmt_i64(num, col->i64[i])};
             else if (col->kind == IAF_COL_F64 && (!col->valid || col->valid[i]))
@@ -106,25 +108,34 @@ int cmd_scan(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "c:w:f:t:h", longopts, NULL)) != -1) {
         char *end;
         switch (c) {
-        case 'c': columns = optarg; break;
+        case 'c':
+            columns = optarg;
+            break;
         case 'M':
             maxcat = strtol(optarg, &end, 10);
-            if (*end || maxcat < 2 || maxcat > 100000) return cli_usage_error("scan", "--max-categories takes 2..100000");
+            if (*end || maxcat < 2 || maxcat > 100000)
+                return cli_usage_error("scan", "--max-categories takes 2..100000");
             break;
-        case 'w': where = optarg; break;
+        case 'w':
+            where = optarg;
+            break;
         case 'B': {
             unsigned long long v = strtoull(optarg, &end, 10);
-            if (*end || v < 20 || v > 100000) return cli_usage_error("scan", "--permutations takes 20..100000");
+            if (*end || v < 20 || v > 100000)
+                return cli_usage_error("scan", "--permutations takes 20..100000");
             B = (size_t)v;
             break;
         }
         case 's': {
             unsigned long long v = strtoull(optarg, &end, 10);
-            if (*end || !*optarg) return cli_usage_error("scan", "--seed takes a non-negative integer");
+            if (*end || !*optarg)
+                return cli_usage_error("scan", "--seed takes a non-negative integer");
             seed = v;
             break;
         }
-        case 'C': card = optarg; break;
+        case 'C':
+            card = optarg;
+            break;
         case 'f':
             if (cli_parse_format(optarg, &dopt.source.format) != 0)
                 return cli_usage_error("scan", "unknown format '%s'", optarg);
@@ -137,9 +148,14 @@ int cmd_scan(int argc, char **argv)
             if (cli_parse_threads(optarg, &dopt.source.threads) != 0)
                 return cli_usage_error("scan", "--threads takes 1..64 or auto");
             break;
-        case 'j': json = 1; break;
-        case 'h': help(); return EXIT_OK;
-        default: return cli_usage_error("scan", "bad option");
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            help();
+            return EXIT_OK;
+        default:
+            return cli_usage_error("scan", "bad option");
         }
     }
     if (optind >= argc) return cli_usage_error("scan", "no input files");
@@ -175,7 +191,8 @@ int cmd_scan(int argc, char **argv)
     } else if (iaf_dataset_is_counts(ds)) {
         ncols = iaf_dataset_ncols(ds);
         cols = calloc(ncols + 1, sizeof *cols);
-        for (size_t i = 0; cols && i < ncols; i++) cols[i] = iaf_strdup(iaf_dataset_col(ds, i));
+        for (size_t i = 0; cols && i < ncols; i++)
+            cols[i] = iaf_strdup(iaf_dataset_col(ds, i));
     } else {
         /* probe the first rows for categorical columns */
         const char *paths0[1] = {argv[optind]};
@@ -189,9 +206,11 @@ int cmd_scan(int argc, char **argv)
         pr.limit = 20000;
         pr.maps = calloc(pr.ncols + 1, sizeof *pr.maps);
         const char **names = calloc(pr.ncols + 1, sizeof *names);
-        for (size_t i = 0; names && i < pr.ncols; i++) names[i] = iaf_source_colname(src, i);
+        for (size_t i = 0; names && i < pr.ncols; i++)
+            names[i] = iaf_source_colname(src, i);
         iaf_scan_consumer pc = {&pr, probe_begin, probe_batch, NULL};
-        iaf_status st = names && pr.maps ? iaf_source_project(src, names, pr.ncols, &err) : IAF_ERR_NOMEM;
+        iaf_status st =
+            names && pr.maps ? iaf_source_project(src, names, pr.ncols, &err) : IAF_ERR_NOMEM;
         if (st == IAF_OK) st = iaf_source_scan(src, &pc, NULL, &err);
         if (st == IAF_ERR_LIMIT && pr.rows >= pr.limit) st = IAF_OK;
         cols = calloc(pr.ncols + 1, sizeof *cols);
@@ -222,7 +241,8 @@ int cmd_scan(int argc, char **argv)
             size_t n = 0;
             rc2[n++] = cols[i];
             rc2[n++] = cols[j];
-            for (size_t v = 0; universe && v < iaf_expr_nvars(universe) && n < IAF_MAX_CUBE_COLS; v++) {
+            for (size_t v = 0; universe && v < iaf_expr_nvars(universe) && n < IAF_MAX_CUBE_COLS;
+                 v++) {
                 const char *name = iaf_expr_var(universe, v);
                 if (strcmp(name, cols[i]) && strcmp(name, cols[j])) rc2[n++] = name;
             }
@@ -237,10 +257,12 @@ int cmd_scan(int argc, char **argv)
     }
     for (size_t i = 0, p = 0; i < ncols; i++)
         for (size_t j = i + 1; j < ncols; j++, p++) {
-            iaf_attr *at[2] = {iaf_attr_new_asis(cols[i], cols[i]), iaf_attr_new_asis(cols[j], cols[j])};
+            iaf_attr *at[2] = {iaf_attr_new_asis(cols[i], cols[i]),
+                               iaf_attr_new_asis(cols[j], cols[j])};
             iaf_derived *dv = NULL;
-            iaf_status st = at[0] && at[1] ? iaf_dataset_derive(ds, req[p], at, 2, universe, &dv, &err)
-                                           : IAF_ERR_NOMEM;
+            iaf_status st = at[0] && at[1]
+                                ? iaf_dataset_derive(ds, req[p], at, 2, universe, &dv, &err)
+                                : IAF_ERR_NOMEM;
             if (st == IAF_OK) st = iaf_scan_pair_eval(dv->table, B, seed, &pairs[p], &err);
             iaf_derived_free(dv);
             iaf_attr_free(at[0]);
@@ -260,7 +282,8 @@ int cmd_scan(int argc, char **argv)
         iaf_buf cb = {0};
         char chunk[65536];
         size_t k;
-        while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) iaf_buf_append(&cb, chunk, k);
+        while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+            iaf_buf_append(&cb, chunk, k);
         fclose(f);
         ncard = iaf_card_disclosures(cb.data ? cb.data : "", cb.len, &card_sent);
         iaf_buf_free(&cb);
@@ -273,11 +296,13 @@ int cmd_scan(int argc, char **argv)
         iaf_json_kint(&j, "seed", (int64_t)seed);
         iaf_json_key(&j, "pairs");
         iaf_json_begin_array(&j);
-        for (size_t p = 0; p < npairs; p++) iaf_scan_pair_json(&pairs[p], &j);
+        for (size_t p = 0; p < npairs; p++)
+            iaf_scan_pair_json(&pairs[p], &j);
         iaf_json_end_array(&j);
         iaf_json_key(&j, "card_disclosures");
         iaf_json_begin_array(&j);
-        for (size_t i = 0; i < ncard; i++) iaf_json_str(&j, card_sent[i]);
+        for (size_t i = 0; i < ncard; i++)
+            iaf_json_str(&j, card_sent[i]);
         iaf_json_end_array(&j);
         iaf_json_end_object(&j);
         iaf_buf_puts(&out, "\n");
@@ -291,22 +316,27 @@ int cmd_scan(int argc, char **argv)
             printf("%-40s %5zu %5zu %9.5f %9.5f %9.5f %9.5f %9.2g  %s\n", name, pairs[p].kx,
                    pairs[p].ky, pairs[p].dep_tvd, pairs[p].null_dep_tvd_p95, pairs[p].cramers_v,
                    pairs[p].nmi, pairs[p].mm_bias,
-                   pairs[p].candidate ? "footprint candidate (indistinguishable from independence)" : "");
+                   pairs[p].candidate ? "footprint candidate (indistinguishable from independence)"
+                                      : "");
         }
         if (ncard) {
             printf("\ncard sentences stating independence or no interaction:\n");
-            for (size_t i = 0; i < ncard; i++) printf("  - %s\n", card_sent[i]);
+            for (size_t i = 0; i < ncard; i++)
+                printf("  - %s\n", card_sent[i]);
         }
     }
     rc = EXIT_OK;
 done:
     iaf_buf_free(&out);
-    for (size_t p = 0; pairs && p < npairs; p++) iaf_scan_pair_free(&pairs[p]);
+    for (size_t p = 0; pairs && p < npairs; p++)
+        iaf_scan_pair_free(&pairs[p]);
     free(pairs);
     free(req);
-    for (size_t i = 0; i < ncard; i++) free(card_sent[i]);
+    for (size_t i = 0; i < ncard; i++)
+        free(card_sent[i]);
     free(card_sent);
-    for (size_t i = 0; pr.maps && i < pr.ncols; i++) iaf_strmap_free(&pr.maps[i]);
+    for (size_t i = 0; pr.maps && i < pr.ncols; i++)
+        iaf_strmap_free(&pr.maps[i]);
     free(pr.maps);
     pthread_mutex_destroy(&pr.lock);
     cli_free_list(cols);

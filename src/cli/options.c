@@ -6,11 +6,16 @@
 
 int cli_parse_format(const char *s, iaf_format *out)
 {
-    if (!strcmp(s, "auto")) *out = IAF_FORMAT_AUTO;
-    else if (!strcmp(s, "csv")) *out = IAF_FORMAT_CSV;
-    else if (!strcmp(s, "jsonl")) *out = IAF_FORMAT_JSONL;
-    else if (!strcmp(s, "parquet")) *out = IAF_FORMAT_PARQUET;
-    else return -1;
+    if (!strcmp(s, "auto"))
+        *out = IAF_FORMAT_AUTO;
+    else if (!strcmp(s, "csv"))
+        *out = IAF_FORMAT_CSV;
+    else if (!strcmp(s, "jsonl"))
+        *out = IAF_FORMAT_JSONL;
+    else if (!strcmp(s, "parquet"))
+        *out = IAF_FORMAT_PARQUET;
+    else
+        return -1;
     return 0;
 }
 
@@ -27,8 +32,11 @@ int cli_parse_encoding(const char *s, const char **out)
 
 int cli_parse_delimiter(const char *s, char *out)
 {
-    if (!strcmp(s, "\\t") || !strcmp(s, "tab")) *out = '\t';
-    else if (strlen(s) == 1) *out = s[0];
-    else return -1;
+    if (!strcmp(s, "\\t") || !strcmp(s, "tab"))
+        *out = '\t';
+    else if (strlen(s) == 1)
+        *out = s[0];
+    else
+        return -1;
     return 0;
 }

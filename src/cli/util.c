@@ -39,8 +39,10 @@ int cli_split(const char *s, char ***out)
         const char *start = p;
         char q = 0;
         while (*p && (q || *p != ',')) {
-            if (!q && (*p == '`' || *p == '"')) q = *p;
-            else if (q && *p == q) q = 0;
+            if (!q && (*p == '`' || *p == '"'))
+                q = *p;
+            else if (q && *p == q)
+                q = 0;
             p++;
         }
         size_t len = (size_t)(p - start);
@@ -69,7 +71,8 @@ oom:
 void cli_free_list(char **list)
 {
     if (!list) return;
-    for (char **p = list; *p; p++) free(*p);
+    for (char **p = list; *p; p++)
+        free(*p);
     free(list);
 }
 
@@ -85,7 +88,8 @@ int cli_write_file(const char *path, const char *data, size_t n, iaf_error *err)
         return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
     int fd = mkstemp(tmp.data);
     if (fd < 0) {
-        iaf_status st = iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot create: %s", strerror(errno));
+        iaf_status st =
+            iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot create: %s", strerror(errno));
         iaf_buf_free(&tmp);
         return st;
     }

@@ -27,7 +27,8 @@ void iaf_attr_free(iaf_attr *a)
     free(a->name);
     free(a->column);
     free(a->edges);
-    for (size_t i = 0; i < a->nbins && a->labels; i++) free(a->labels[i]);
+    for (size_t i = 0; i < a->nbins && a->labels; i++)
+        free(a->labels[i]);
     free(a->labels);
     for (size_t i = 0; i < a->nrecode; i++) {
         free(a->from ? a->from[i] : NULL);
@@ -36,7 +37,8 @@ void iaf_attr_free(iaf_attr *a)
     free(a->from);
     free(a->to);
     iaf_strmap_free(&a->recode_index);
-    for (size_t i = 0; i < a->nmissing; i++) free(a->missing_tokens[i]);
+    for (size_t i = 0; i < a->nmissing; i++)
+        free(a->missing_tokens[i]);
     free(a->missing_tokens);
     free(a);
 }
@@ -47,11 +49,13 @@ int iaf_attr_set_missing(iaf_attr *a, const char *const *tokens, size_t n)
     if (!t) return -1;
     for (size_t i = 0; i < n; i++)
         if (!(t[i] = iaf_strdup(tokens[i]))) {
-            while (i--) free(t[i]);
+            while (i--)
+                free(t[i]);
             free(t);
             return -1;
         }
-    for (size_t i = 0; i < a->nmissing; i++) free(a->missing_tokens[i]);
+    for (size_t i = 0; i < a->nmissing; i++)
+        free(a->missing_tokens[i]);
     free(a->missing_tokens);
     a->missing_tokens = t;
     a->nmissing = n;
@@ -151,7 +155,8 @@ static int cov_add(cov_acc *c, iaf_sv raw, double mass, int64_t n, iaf_map_resul
         if (IAF_GROW(c->mass, c1, (size_t)id + 1) || IAF_GROW(c->n, c2, (size_t)id + 1) ||
             IAF_GROW(c->why, c3, (size_t)id + 1))
             return -1;
-        for (size_t i = c->cap; i < c1; i++) c->mass[i] = 0, c->n[i] = 0, c->why[i] = 0;
+        for (size_t i = c->cap; i < c1; i++)
+            c->mass[i] = 0, c->n[i] = 0, c->why[i] = 0;
         c->cap = c1;
     }
     c->mass[id] += mass;
@@ -209,8 +214,8 @@ static int find_cube_col(const iaf_rawcount *rc, const iaf_rawcube *cube, const 
     return -1;
 }
 
-iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *attrs,
-                      size_t nattrs, const iaf_expr *universe, iaf_derived **out, iaf_error *err)
+iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *attrs, size_t nattrs,
+                      const iaf_expr *universe, iaf_derived **out, iaf_error *err)
 {
     *out = NULL;
     iaf_status st = IAF_OK;
@@ -247,7 +252,8 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
                                  name);
     }
     const char *names[16];
-    for (size_t i = 0; i < nattrs; i++) names[i] = attrs[i]->name;
+    for (size_t i = 0; i < nattrs; i++)
+        names[i] = attrs[i]->name;
     d = calloc(1, sizeof *d);
     cov = calloc(nattrs, sizeof *cov);
     if (!d || !cov) goto oom;
@@ -314,7 +320,8 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
             }
         }
         if (lost) continue;
-        for (size_t i = 0; i < nattrs; i++) d->coverage[i].mapped += mass;
+        for (size_t i = 0; i < nattrs; i++)
+            d->coverage[i].mapped += mass;
         /* cartesian product of the targets of every attribute */
         size_t idx[16] = {0};
         for (;;) {
@@ -330,7 +337,8 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
                                     IAF_CELL_OK, err)) != IAF_OK)
                 goto done;
             size_t i = 0;
-            while (i < nattrs && ++idx[i] == tn[i]) idx[i++] = 0;
+            while (i < nattrs && ++idx[i] == tn[i])
+                idx[i++] = 0;
             if (i == nattrs) break;
         }
         mapped_n += (double)cnt;
@@ -347,7 +355,8 @@ oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 done:
     if (cov)
-        for (size_t i = 0; i < nattrs; i++) cov_free(&cov[i]);
+        for (size_t i = 0; i < nattrs; i++)
+            cov_free(&cov[i]);
     free(cov);
     if (st != IAF_OK) {
         iaf_derived_free(d);
@@ -364,7 +373,8 @@ void iaf_derived_free(iaf_derived *d)
     if (d->coverage)
         for (size_t i = 0; i < d->nattrs; i++) {
             free(d->coverage[i].attr);
-            for (size_t k = 0; k < d->coverage[i].nitems; k++) free(d->coverage[i].items[k].raw);
+            for (size_t k = 0; k < d->coverage[i].nitems; k++)
+                free(d->coverage[i].items[k].raw);
             free(d->coverage[i].items);
         }
     free(d->coverage);

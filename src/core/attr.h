@@ -70,9 +70,9 @@ iaf_map_result iaf_attr_map(iaf_attr *a, iaf_sv raw, iaf_sv *labels, double *wei
 
 /* Coverage of one attribute: mass that found no category, by raw value. */
 typedef struct iaf_coverage_item {
-    char *raw;     /* raw value ("" for empty; NULL for null) */
-    double mass;   /* weighted count */
-    int64_t n;     /* rows */
+    char *raw;   /* raw value ("" for empty; NULL for null) */
+    double mass; /* weighted count */
+    int64_t n;   /* rows */
     iaf_map_result why;
 } iaf_coverage_item;
 
@@ -85,7 +85,7 @@ typedef struct iaf_coverage {
 
 /* The result of deriving attributes from one raw cube. */
 typedef struct iaf_derived {
-    iaf_table *table;       /* counts over the attributes, universe applied */
+    iaf_table *table; /* counts over the attributes, universe applied */
     size_t nattrs;
     iaf_coverage *coverage; /* per attribute */
     double universe_mass;   /* weighted rows in universe (before unmapped loss) */

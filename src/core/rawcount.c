@@ -92,7 +92,8 @@ static int cube_rehash(cube_acc *c, size_t nslots)
     if (!s) return -1;
     for (size_t i = 0; i < c->n; i++) {
         size_t j = c->hash[i] & (nslots - 1);
-        while (s[j]) j = (j + 1) & (nslots - 1);
+        while (s[j])
+            j = (j + 1) & (nslots - 1);
         s[j] = (uint32_t)i + 1;
     }
     free(c->slots);
@@ -151,7 +152,8 @@ static int64_t cube_cell(cube_acc *c, const uint32_t *k)
     c->wsum[i] = c->wsum2[i] = 0;
     c->hash[i] = h;
     size_t j = h & (c->nslots - 1);
-    while (c->slots[j]) j = (j + 1) & (c->nslots - 1);
+    while (c->slots[j])
+        j = (j + 1) & (c->nslots - 1);
     c->slots[j] = (uint32_t)i + 1;
     return (int64_t)i;
 }
@@ -282,8 +284,10 @@ static iaf_status worker_begin(void *vctx, int id, void **state, iaf_error *err)
     const iaf_rawcount_request *req = ctx->req;
     w->cols = calloc(req->ncols ? req->ncols : 1, sizeof *w->cols);
     w->cubes = calloc(req->ncubes ? req->ncubes : 1, sizeof *w->cubes);
-    if (!w->cols || !w->cubes) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; i < req->ncubes; i++) w->cubes[i].ncols = req->cube_ncols[i];
+    if (!w->cols || !w->cubes)
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < req->ncubes; i++)
+        w->cubes[i].ncols = req->cube_ncols[i];
     if (id + 1 > ctx->nworkers) ctx->nworkers = id + 1;
     *state = w;
     return IAF_OK;
@@ -393,7 +397,9 @@ static iaf_status read_weights(const iaf_column *col, size_t nrows, double *w, c
         double v = NAN;
         int ok = 0;
         switch (col->kind) {
-        case IAF_COL_STR: ok = iaf_parse_double(col->str[i], &v); break;
+        case IAF_COL_STR:
+            ok = iaf_parse_double(col->str[i], &v);
+            break;
         case IAF_COL_DICT:
             if (col->idx[i] < col->ndict) ok = iaf_parse_double(col->dict[col->idx[i]], &v);
             break;
@@ -448,7 +454,8 @@ static iaf_status on_batch(void *vctx, void *state, const iaf_batch *b, iaf_erro
             if (dn) continue;
         }
         for (size_t i = 0; i < n; i++) {
-            for (size_t j = 0; j < kn; j++) key[j] = w->ids[cols[j] * n + i];
+            for (size_t j = 0; j < kn; j++)
+                key[j] = w->ids[cols[j] * n + i];
             int64_t cell = cube_cell(c, key);
             if (cell < 0) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
             c->count[cell]++;
@@ -531,7 +538,8 @@ static iaf_status merge(run_ctx *ctx, iaf_rawcount *rc, iaf_error *err)
         rank = calloc(ng + 1, sizeof *rank);
         rc->values[c] = iaf_calloc(ng + 1, sizeof **rc->values);
         if (!order || !rank || !rc->values[c]) goto oom;
-        for (size_t i = 0; i < ng; i++) order[i] = (uint32_t)i;
+        for (size_t i = 0; i < ng; i++)
+            order[i] = (uint32_t)i;
         sort_labels = global.keys;
         qsort(order, ng, sizeof *order, cmp_label_idx);
         for (size_t i = 0; i < ng; i++) {
@@ -546,7 +554,8 @@ static iaf_status merge(run_ctx *ctx, iaf_rawcount *rc, iaf_error *err)
         for (int wi = 0; wi < ctx->nworkers; wi++) {
             uint32_t *rm = remap[(size_t)wi * req->ncols + c];
             size_t nl = iaf_strmap_size(&ctx->workers[wi].cols[c].map);
-            for (size_t i = 1; i <= nl; i++) rm[i] = rank[rm[i]];
+            for (size_t i = 1; i <= nl; i++)
+                rm[i] = rank[rm[i]];
         }
         free(order);
         free(rank);
@@ -620,7 +629,8 @@ static iaf_status merge(run_ctx *ctx, iaf_rawcount *rc, iaf_error *err)
             cube_free(&g);
             goto oom;
         }
-        for (size_t i = 0; i < g.n; i++) perm[i] = (uint32_t)i;
+        for (size_t i = 0; i < g.n; i++)
+            perm[i] = (uint32_t)i;
         sort_keys = g.keys;
         sort_nk = g.ncols;
         if (g.ncols) qsort(perm, g.n, sizeof *perm, cmp_cell);
@@ -644,7 +654,8 @@ oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 cleanup:
     if (remap)
-        for (size_t i = 0; i < (size_t)ctx->nworkers * req->ncols; i++) free(remap[i]);
+        for (size_t i = 0; i < (size_t)ctx->nworkers * req->ncols; i++)
+            free(remap[i]);
     free(remap);
     free(order);
     free(rank);
@@ -718,7 +729,8 @@ done:
                     free(w->cols[c].nums);
                 }
             if (w->cubes)
-                for (size_t k = 0; k < req->ncubes; k++) cube_free(&w->cubes[k]);
+                for (size_t k = 0; k < req->ncubes; k++)
+                    cube_free(&w->cubes[k]);
             free(w->cols);
             free(w->cubes);
             free(w->ids);
@@ -778,13 +790,15 @@ iaf_status iaf_rawcount_from_table(const iaf_table *t, iaf_rawcount **out, iaf_e
         rc->values[a] = iaf_calloc(nc + 1, sizeof **rc->values);
         if (!rc->values[a]) goto oom;
         rc->values[a][0] = (iaf_sv){NULL, 0};
-        for (size_t i = 0; i < nc; i++) rc->values[a][i + 1] = iaf_table_cat(t, a, i);
+        for (size_t i = 0; i < nc; i++)
+            rc->values[a][i + 1] = iaf_table_cat(t, a, i);
         rc->nvalues[a] = nc + 1;
     }
     iaf_rawcube *cb = &rc->cubes[0];
     size_t n = iaf_table_ncells(t);
     cb->ncols = na;
-    for (size_t a = 0; a < na; a++) cb->cols[a] = a;
+    for (size_t a = 0; a < na; a++)
+        cb->cols[a] = a;
     cb->ncells = 0;
     cb->keys = iaf_calloc(n * na, sizeof *cb->keys);
     cb->count = iaf_calloc(n, sizeof *cb->count);
@@ -793,12 +807,14 @@ iaf_status iaf_rawcount_from_table(const iaf_table *t, iaf_rawcount **out, iaf_e
     if (!cb->keys || !cb->count || !cb->wsum || !cb->wsum2) goto oom;
     /* standard errors of reference cells travel with the counts */
     for (size_t i = 0; i < n && !cb->var; i++)
-        if (!isnan(iaf_table_cell(t, i).se) && !(cb->var = iaf_calloc(n, sizeof *cb->var))) goto oom;
+        if (!isnan(iaf_table_cell(t, i).se) && !(cb->var = iaf_calloc(n, sizeof *cb->var)))
+            goto oom;
     for (size_t i = 0; i < n; i++) {
         iaf_cell c = iaf_table_cell(t, i);
         if (c.state != IAF_CELL_OK) continue; /* excluded cells carry no usable mass */
         size_t k = cb->ncells++;
-        for (size_t a = 0; a < na; a++) cb->keys[k * na + a] = c.cat[a] + 1;
+        for (size_t a = 0; a < na; a++)
+            cb->keys[k * na + a] = c.cat[a] + 1;
         cb->count[k] = c.n >= 0 ? c.n : (int64_t)llround(c.value);
         cb->wsum[k] = c.value;
         cb->wsum2[k] = c.wsum2 > 0 ? c.wsum2 : c.value;

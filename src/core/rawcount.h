@@ -27,18 +27,18 @@ typedef struct iaf_rawcube {
     size_t ncols;
     size_t cols[IAF_MAX_CUBE_COLS]; /* indices into iaf_rawcount.cols */
     size_t ncells;
-    uint32_t *keys;  /* ncells * ncols value ids, cells sorted by key */
-    int64_t *count;  /* rows per cell */
-    double *wsum;    /* sum of weights per cell (== count when unweighted) */
-    double *wsum2;   /* sum of squared weights per cell */
-    double *var;     /* count tables only: variance (SE^2) of each cell's value, or NULL */
+    uint32_t *keys; /* ncells * ncols value ids, cells sorted by key */
+    int64_t *count; /* rows per cell */
+    double *wsum;   /* sum of weights per cell (== count when unweighted) */
+    double *wsum2;  /* sum of squared weights per cell */
+    double *var;    /* count tables only: variance (SE^2) of each cell's value, or NULL */
 } iaf_rawcube;
 
 typedef struct iaf_rawcount {
     size_t ncols;
     char **cols;
-    size_t *nvalues;   /* per column: number of ids including the null id 0 */
-    iaf_sv **values;   /* per column: values[c][id], values[c][0] = {NULL, 0} */
+    size_t *nvalues; /* per column: number of ids including the null id 0 */
+    iaf_sv **values; /* per column: values[c][id], values[c][0] = {NULL, 0} */
     size_t ncubes;
     iaf_rawcube *cubes;
     int64_t nrows;

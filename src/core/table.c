@@ -78,7 +78,8 @@ static int rehash(iaf_table *t, size_t nslots)
     if (!s) return -1;
     for (size_t i = 0; i < t->ncells; i++) {
         size_t j = t->hash[i] & (nslots - 1);
-        while (s[j]) j = (j + 1) & (nslots - 1);
+        while (s[j])
+            j = (j + 1) & (nslots - 1);
         s[j] = (uint32_t)i + 1;
     }
     free(t->slots);
@@ -143,7 +144,8 @@ static int insert_key(iaf_table *t, const uint32_t *k, int64_t *cell)
     t->state[c] = IAF_CELL_OK;
     t->hash[c] = h;
     size_t j = h & (t->nslots - 1);
-    while (t->slots[j]) j = (j + 1) & (t->nslots - 1);
+    while (t->slots[j])
+        j = (j + 1) & (t->nslots - 1);
     t->slots[j] = (uint32_t)c + 1;
     *cell = (int64_t)c;
     return 0;
@@ -151,14 +153,15 @@ static int insert_key(iaf_table *t, const uint32_t *k, int64_t *cell)
 
 iaf_status iaf_table_add_category(iaf_table *t, size_t attr, iaf_sv label, iaf_error *err)
 {
-    if (iaf_strmap_intern(&t->cats[attr], label.ptr ? label.ptr : "", label.ptr ? label.len : 0) < 0)
+    if (iaf_strmap_intern(&t->cats[attr], label.ptr ? label.ptr : "", label.ptr ? label.len : 0) <
+        0)
         return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     t->finished = 0;
     return IAF_OK;
 }
 
-iaf_status iaf_table_add(iaf_table *t, const iaf_sv *labels, double value, int64_t n,
-                         double wsum2, double se, iaf_cell_state state, iaf_error *err)
+iaf_status iaf_table_add(iaf_table *t, const iaf_sv *labels, double value, int64_t n, double wsum2,
+                         double se, iaf_cell_state state, iaf_error *err)
 {
     uint32_t k[MAX_ATTRS];
     for (size_t a = 0; a < t->nattrs; a++) {
@@ -168,7 +171,8 @@ iaf_status iaf_table_add(iaf_table *t, const iaf_sv *labels, double value, int64
         k[a] = (uint32_t)id;
     }
     int64_t c;
-    if (insert_key(t, k, &c) != 0) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if (insert_key(t, k, &c) != 0)
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     t->value[c] += value;
     if (n < 0 || t->n[c] < 0)
         t->n[c] = -1;
@@ -216,7 +220,8 @@ iaf_status iaf_table_finish(iaf_table *t, iaf_error *err)
             free(order);
             goto oom;
         }
-        for (size_t i = 0; i < nc; i++) order[i] = (uint32_t)i;
+        for (size_t i = 0; i < nc; i++)
+            order[i] = (uint32_t)i;
         sort_map = &t->cats[a];
         qsort(order, nc, sizeof *order, cmp_cat);
         iaf_strmap fresh;
@@ -241,7 +246,8 @@ iaf_status iaf_table_finish(iaf_table *t, iaf_error *err)
         }
     perm = iaf_calloc(t->ncells, sizeof *perm);
     if (!perm) goto oom;
-    for (size_t i = 0; i < t->ncells; i++) perm[i] = (uint32_t)i;
+    for (size_t i = 0; i < t->ncells; i++)
+        perm[i] = (uint32_t)i;
     sort_table = t;
     qsort(perm, t->ncells, sizeof *perm, cmp_cells);
     {
@@ -268,8 +274,8 @@ iaf_status iaf_table_finish(iaf_table *t, iaf_error *err)
         }
         free(t->keys), free(t->value), free(t->wsum2), free(t->se), free(t->n), free(t->state),
             free(t->hash);
-        t->keys = keys, t->value = value, t->wsum2 = wsum2, t->se = se, t->n = nn,
-        t->state = state, t->hash = hash;
+        t->keys = keys, t->value = value, t->wsum2 = wsum2, t->se = se, t->n = nn, t->state = state,
+        t->hash = hash;
         t->cap = n;
         if (n && rehash(t, t->nslots) != 0) goto oom;
     }
@@ -279,7 +285,8 @@ oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 cleanup:
     if (rank)
-        for (size_t a = 0; a < t->nattrs; a++) free(rank[a]);
+        for (size_t a = 0; a < t->nattrs; a++)
+            free(rank[a]);
     free(rank);
     free(perm);
     iaf_table_free(nt);
@@ -406,7 +413,8 @@ iaf_status iaf_table_marginal(const iaf_table *t, const char *const *names, size
             st = iaf_table_add_category(m, i, iaf_table_cat(t, idx[i], c), err);
     iaf_sv labels[MAX_ATTRS];
     for (size_t c = 0; c < t->ncells && st == IAF_OK; c++) {
-        for (size_t i = 0; i < n; i++) labels[i] = iaf_table_cat(t, idx[i], t->keys[c * t->nattrs + idx[i]]);
+        for (size_t i = 0; i < n; i++)
+            labels[i] = iaf_table_cat(t, idx[i], t->keys[c * t->nattrs + idx[i]]);
         st = iaf_table_add(m, labels, t->value[c], t->n[c], t->wsum2[c], t->se[c],
                            (iaf_cell_state)t->state[c], err);
     }

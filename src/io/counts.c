@@ -41,8 +41,10 @@ static int value_col_index(const iaf_csv_table *t, const iaf_counts_options *o)
 static int parse_value(iaf_sv s, double *v)
 {
     size_t i = 0, j = s.len;
-    while (i < j && isspace((unsigned char)s.ptr[i])) i++;
-    while (j > i && isspace((unsigned char)s.ptr[j - 1])) j--;
+    while (i < j && isspace((unsigned char)s.ptr[i]))
+        i++;
+    while (j > i && isspace((unsigned char)s.ptr[j - 1]))
+        j--;
     iaf_sv t = {s.ptr + i, j - i};
     if (t.len == 1 && t.ptr[0] == '-') {
         *v = 0;
@@ -61,14 +63,17 @@ static int parse_value(iaf_sv s, double *v)
         char c = t.ptr[k];
         if (n + 1 >= sizeof tmp) return 0;
         if (c == ',' && !in_frac) {
-            if ((seen_comma && digits_since != 3) || (!seen_comma && (digits_since == 0 || digits_since > 3)))
+            if ((seen_comma && digits_since != 3) ||
+                (!seen_comma && (digits_since == 0 || digits_since > 3)))
                 return 0;
             seen_comma = 1;
             digits_since = 0;
             continue;
         }
-        if (c == '.') in_frac = 1;
-        else if (isdigit((unsigned char)c) && !in_frac) digits_since++;
+        if (c == '.')
+            in_frac = 1;
+        else if (isdigit((unsigned char)c) && !in_frac)
+            digits_since++;
         tmp[n++] = c;
     }
     if (!seen_comma || digits_since != 3) {
@@ -105,7 +110,8 @@ static iaf_status read_long(const iaf_csv_table *t, const iaf_counts_options *o,
     iaf_table *tab = NULL;
     int secol = find_col(t, "se"), moecol = find_col(t, "moe"), stcol = find_col(t, "state");
     if (o && o->attrs && !o->long_all_columns) {
-        if (o->nattrs > 16) return iaf_error_set(err, IAF_ERR_INVALID, t->file, 0, 0, "too many attributes");
+        if (o->nattrs > 16)
+            return iaf_error_set(err, IAF_ERR_INVALID, t->file, 0, 0, "too many attributes");
         for (size_t i = 0; i < o->nattrs; i++) {
             acols[i] = find_col(t, o->attrs[i]);
             if (acols[i] < 0)
@@ -189,7 +195,8 @@ static iaf_status read_long(const iaf_csv_table *t, const iaf_counts_options *o,
 oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, t->file, 0, 0, "out of memory");
 done:
-    for (size_t i = 0; i < 16; i++) free(owned[i]);
+    for (size_t i = 0; i < 16; i++)
+        free(owned[i]);
     if (st != IAF_OK) {
         iaf_table_free(tab);
         return st;
@@ -206,8 +213,9 @@ static iaf_status read_wide(const iaf_csv_table *t, const iaf_counts_options *o,
     iaf_status st = IAF_OK;
     iaf_table *tab = NULL;
     if (t->ncols < 2)
-        return iaf_error_set(err, IAF_ERR_PARSE, t->file, 1, 0,
-                             "a wide count table needs a label column and at least one value column");
+        return iaf_error_set(
+            err, IAF_ERR_PARSE, t->file, 1, 0,
+            "a wide count table needs a label column and at least one value column");
     if (o && o->attrs && o->nattrs == 2) {
         names[0] = o->attrs[0];
         names[1] = o->attrs[1];
@@ -223,7 +231,8 @@ static iaf_status read_wide(const iaf_csv_table *t, const iaf_counts_options *o,
         goto oom;
     double scale = o && o->scale > 0 ? o->scale : 1;
     for (size_t c = 1; c < t->ncols; c++)
-        if (!dropped(o, t->header[c]) && (st = iaf_table_add_category(tab, 1, t->header[c], err)) != IAF_OK)
+        if (!dropped(o, t->header[c]) &&
+            (st = iaf_table_add_category(tab, 1, t->header[c], err)) != IAF_OK)
             goto done;
     for (size_t r = 0; r < t->nrows; r++) {
         iaf_sv rl = iaf_csv_cell(t, r, 0);
@@ -246,7 +255,8 @@ static iaf_status read_wide(const iaf_csv_table *t, const iaf_counts_options *o,
             iaf_sv labels[2] = {rl, t->header[c]};
             int64_t n = (int64_t)llround(v * scale);
             if (fabs(v * scale - (double)n) > 1e-9) n = -1;
-            if ((st = iaf_table_add(tab, labels, v * scale, n, 0, NAN, cs, err)) != IAF_OK) goto done;
+            if ((st = iaf_table_add(tab, labels, v * scale, n, 0, NAN, cs, err)) != IAF_OK)
+                goto done;
         }
     }
     st = iaf_table_finish(tab, err);
@@ -330,7 +340,8 @@ int iaf_counts_sniff(const char *path, const iaf_counts_options *o)
     fclose(f);
     if (!head) return 0;
     if (!whole) {
-        while (n > 0 && head[n - 1] != '\n') n--;
+        while (n > 0 && head[n - 1] != '\n')
+            n--;
     }
     iaf_status st = n ? iaf_csv_table_read_memory(head, n, path, &co, &t, NULL) : IAF_ERR_PARSE;
     if (st != IAF_OK) {

@@ -35,8 +35,8 @@ typedef struct iaf_counts_options {
     int shares;            /* -1 auto (by column name), 0 counts, 1 shares */
     const char *const *drop_labels; /* categories to drop (e.g. totals "계", "Total") */
     size_t ndrop;
-    double scale;        /* multiply values (e.g. 1000 for "thousand persons"); 0 = 1 */
-    size_t skip_lines;   /* title lines before the header */
+    double scale;         /* multiply values (e.g. 1000 for "thousand persons"); 0 = 1 */
+    size_t skip_lines;    /* title lines before the header */
     const char *encoding; /* NULL = UTF-8; "cp949" */
     char delimiter;
     int long_all_columns; /* long form: keep every attribute column even when attrs is set

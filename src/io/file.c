@@ -11,7 +11,7 @@
 
 struct iaf_file {
     char *name;
-    int fd;                    /* -1 for memory inputs */
+    int fd; /* -1 for memory inputs */
     uint64_t size;
     const unsigned char *data; /* memory input, or the mapping once made */
     int mapped;                /* data comes from mmap */
@@ -38,8 +38,7 @@ iaf_status iaf_file_open(const char *path, iaf_file **out, iaf_error *err)
         int e = errno;
         close(fd);
         return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "not a regular file%s%s",
-                             S_ISDIR(st.st_mode) ? " (a directory)" : "",
-                             e ? "" : "");
+                             S_ISDIR(st.st_mode) ? " (a directory)" : "", e ? "" : "");
     }
     iaf_file *f = calloc(1, sizeof *f);
     if (!f || !(f->name = dup_str(path))) {
@@ -94,8 +93,8 @@ iaf_status iaf_file_pread(iaf_file *f, void *buf, size_t n, uint64_t offset, iaf
 {
     if (offset > f->size || n > f->size - offset)
         return iaf_error_set_at(err, IAF_ERR_PARSE, f->name, (long long)offset, NULL,
-                                "read of %zu bytes runs past the end of the file (%llu bytes)",
-                                n, (unsigned long long)f->size);
+                                "read of %zu bytes runs past the end of the file (%llu bytes)", n,
+                                (unsigned long long)f->size);
     if (f->fd < 0) {
         memcpy(buf, f->data + offset, n);
         return IAF_OK;

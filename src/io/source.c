@@ -50,10 +50,14 @@ struct iaf_source {
 static const char *format_name(iaf_format f)
 {
     switch (f) {
-    case IAF_FORMAT_CSV: return "CSV";
-    case IAF_FORMAT_JSONL: return "JSONL";
-    case IAF_FORMAT_PARQUET: return "Parquet";
-    default: return "unknown";
+    case IAF_FORMAT_CSV:
+        return "CSV";
+    case IAF_FORMAT_JSONL:
+        return "JSONL";
+    case IAF_FORMAT_PARQUET:
+        return "Parquet";
+    default:
+        return "unknown";
     }
 }
 
@@ -84,7 +88,8 @@ static iaf_format format_from_content(iaf_file *f, iaf_error *err)
     if (n >= 4 && memcmp(head, "PAR1", 4) == 0) return IAF_FORMAT_PARQUET;
     size_t i = 0;
     if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF) i = 3;
-    while (i < n && isspace(head[i])) i++;
+    while (i < n && isspace(head[i]))
+        i++;
     if (i < n && head[i] == '{') return IAF_FORMAT_JSONL;
     return IAF_FORMAT_CSV;
 }
@@ -92,10 +97,14 @@ static iaf_format format_from_content(iaf_file *f, iaf_error *err)
 static const iaf_reader_vtable *vtable_for(iaf_format f)
 {
     switch (f) {
-    case IAF_FORMAT_CSV: return &iaf_csv_reader;
-    case IAF_FORMAT_JSONL: return &iaf_jsonl_reader;
-    case IAF_FORMAT_PARQUET: return &iaf_parquet_reader;
-    default: return NULL;
+    case IAF_FORMAT_CSV:
+        return &iaf_csv_reader;
+    case IAF_FORMAT_JSONL:
+        return &iaf_jsonl_reader;
+    case IAF_FORMAT_PARQUET:
+        return &iaf_parquet_reader;
+    default:
+        return NULL;
     }
 }
 
@@ -155,7 +164,8 @@ static iaf_status add_dir(iaf_source *s, const char *dir, int depth, iaf_error *
             st = iaf_error_set(err, IAF_ERR_NOMEM, dir, 0, 0, "out of memory");
         iaf_buf_free(&p);
     }
-    for (size_t i = 0; i < n; i++) free(names[i]);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
     free(names);
     return st;
 }
@@ -172,8 +182,9 @@ static iaf_status expand(iaf_source *s, const char *path, iaf_error *err)
                                      "directory holds no .parquet, .csv or .jsonl files");
             return st;
         }
-        return add_path(s, path) == 0 ? IAF_OK
-                                      : iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+        return add_path(s, path) == 0
+                   ? IAF_OK
+                   : iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
     }
     if (strpbrk(path, "*?[")) {
         glob_t g;
@@ -182,7 +193,8 @@ static iaf_status expand(iaf_source *s, const char *path, iaf_error *err)
             return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "pattern matches no file");
         if (rc != 0) return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot expand pattern");
         iaf_status st = IAF_OK;
-        for (size_t i = 0; i < g.gl_pathc && st == IAF_OK; i++) st = expand(s, g.gl_pathv[i], err);
+        for (size_t i = 0; i < g.gl_pathc && st == IAF_OK; i++)
+            st = expand(s, g.gl_pathv[i], err);
         globfree(&g);
         return st;
     }
@@ -224,7 +236,8 @@ static iaf_status init_format(iaf_source *s, iaf_error *err)
         }
     }
     s->vt = vtable_for(s->format);
-    return s->vt ? IAF_OK : iaf_error_set(err, IAF_ERR_UNSUPPORTED, NULL, 0, 0, "unsupported format");
+    return s->vt ? IAF_OK
+                 : iaf_error_set(err, IAF_ERR_UNSUPPORTED, NULL, 0, 0, "unsupported format");
 }
 
 iaf_status iaf_source_open(const char *const *paths, size_t npaths, const iaf_source_options *opt,
@@ -236,7 +249,8 @@ iaf_status iaf_source_open(const char *const *paths, size_t npaths, const iaf_so
     if (!s) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     if (opt) s->opt = *opt;
     iaf_status st = IAF_OK;
-    for (size_t i = 0; i < npaths && st == IAF_OK; i++) st = expand(s, paths[i], err);
+    for (size_t i = 0; i < npaths && st == IAF_OK; i++)
+        st = expand(s, paths[i], err);
     if (st == IAF_OK) st = init_format(s, err);
     if (st == IAF_OK) st = open_file(s, 0, err);
     if (st != IAF_OK) {
@@ -279,7 +293,8 @@ void iaf_source_free(iaf_source *s)
         free(s->files[i].path);
     }
     free(s->files);
-    for (size_t i = 0; i < s->nproj; i++) free(s->proj[i]);
+    for (size_t i = 0; i < s->nproj; i++)
+        free(s->proj[i]);
     free(s->proj);
     free(s);
 }
@@ -311,7 +326,8 @@ const char *iaf_source_colname(const iaf_source *s, size_t i)
 
 iaf_status iaf_source_project(iaf_source *s, const char *const *names, size_t n, iaf_error *err)
 {
-    for (size_t i = 0; i < s->nproj; i++) free(s->proj[i]);
+    for (size_t i = 0; i < s->nproj; i++)
+        free(s->proj[i]);
     free(s->proj);
     s->nproj = 0;
     s->proj = calloc(n ? n : 1, sizeof *s->proj);
@@ -525,7 +541,8 @@ iaf_status iaf_source_scan(iaf_source *s, const iaf_scan_consumer *cons, int *nw
         for (; started < nt; started++)
             if (pthread_create(&ws[started].thread, NULL, worker_main, &ws[started]) != 0) break;
         if (started == 0) worker_main(&ws[0]);
-        for (int i = 0; i < started; i++) pthread_join(ws[i].thread, NULL);
+        for (int i = 0; i < started; i++)
+            pthread_join(ws[i].thread, NULL);
     } else {
         worker_main(&ws[0]);
     }

@@ -20,7 +20,8 @@ static void indent(iaf_json *j)
 {
     if (!j->pretty) return;
     put(j, "\n", 1);
-    for (int i = 0; i < j->depth; i++) put(j, "  ", 2);
+    for (int i = 0; i < j->depth; i++)
+        put(j, "  ", 2);
 }
 
 /* Separator and indentation before a value (or a key). */
@@ -82,9 +83,15 @@ int iaf_json_quote(iaf_buf *b, const char *s, size_t n)
         } else if (c < 0x20) {
             char e[8];
             switch (c) {
-            case '\n': rc = iaf_buf_append(b, "\\n", 2); break;
-            case '\r': rc = iaf_buf_append(b, "\\r", 2); break;
-            case '\t': rc = iaf_buf_append(b, "\\t", 2); break;
+            case '\n':
+                rc = iaf_buf_append(b, "\\n", 2);
+                break;
+            case '\r':
+                rc = iaf_buf_append(b, "\\r", 2);
+                break;
+            case '\t':
+                rc = iaf_buf_append(b, "\\t", 2);
+                break;
             default:
                 snprintf(e, sizeof e, "\\u%04x", c);
                 rc = iaf_buf_append(b, e, 6);
@@ -97,7 +104,8 @@ int iaf_json_quote(iaf_buf *b, const char *s, size_t n)
             /* validate one UTF-8 sequence */
             size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
             int ok = len > 0 && i + len <= n;
-            for (size_t k = 1; ok && k < len; k++) ok = (p[i + k] & 0xC0) == 0x80;
+            for (size_t k = 1; ok && k < len; k++)
+                ok = (p[i + k] & 0xC0) == 0x80;
             if (ok && len == 3) {
                 unsigned cp = ((c & 0x0Fu) << 12) | ((p[i + 1] & 0x3Fu) << 6);
                 ok = cp >= 0x800 && !(cp >= 0xD800 && cp <= 0xDFFF);

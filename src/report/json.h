@@ -27,9 +27,9 @@ void iaf_json_end_object(iaf_json *j);
 void iaf_json_begin_array(iaf_json *j);
 void iaf_json_end_array(iaf_json *j);
 void iaf_json_key(iaf_json *j, const char *key);
-void iaf_json_str(iaf_json *j, const char *s);        /* NULL writes null */
+void iaf_json_str(iaf_json *j, const char *s); /* NULL writes null */
 void iaf_json_strn(iaf_json *j, const char *s, size_t n);
-void iaf_json_num(iaf_json *j, double v);              /* non-finite writes null */
+void iaf_json_num(iaf_json *j, double v); /* non-finite writes null */
 void iaf_json_int(iaf_json *j, int64_t v);
 void iaf_json_bool(iaf_json *j, int v);
 void iaf_json_null(iaf_json *j);

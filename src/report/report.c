@@ -38,7 +38,8 @@ static const iaf_screen *key_screen(const iaf_check_result *r)
     const iaf_screen *best = &cv->screens[0];
     for (size_t i = 1; i < cv->nscreens; i++) {
         const iaf_screen *s = &cv->screens[i];
-        if (s->verdict != IAF_VERDICT_NONE && (best->verdict == IAF_VERDICT_NONE || s->verdict > best->verdict))
+        if (s->verdict != IAF_VERDICT_NONE &&
+            (best->verdict == IAF_VERDICT_NONE || s->verdict > best->verdict))
             best = s;
     }
     return best;
@@ -48,7 +49,9 @@ static void attrs_label(const iaf_spec_check *k, iaf_buf *b)
 {
     if (k->kind == IAF_CHECK_RULE) {
         iaf_buf_puts(b, k->status_text ? "age profile: " : k->rule_text ? "rule: " : "expect: ");
-        iaf_buf_puts(b, k->status_text ? k->status_text : k->rule_text ? k->rule_text : k->share_text);
+        iaf_buf_puts(b, k->status_text ? k->status_text
+                        : k->rule_text ? k->rule_text
+                                       : k->share_text);
         return;
     }
     for (size_t i = 0; i < k->nattrs; i++) {
@@ -60,10 +63,14 @@ static void attrs_label(const iaf_spec_check *k, iaf_buf *b)
 static const char *derivation_name(iaf_attr_kind k)
 {
     switch (k) {
-    case IAF_ATTR_ASIS: return "as_is";
-    case IAF_ATTR_BIN: return "bins";
-    case IAF_ATTR_RECODE: return "recode";
-    case IAF_ATTR_CROSSWALK: return "crosswalk";
+    case IAF_ATTR_ASIS:
+        return "as_is";
+    case IAF_ATTR_BIN:
+        return "bins";
+    case IAF_ATTR_RECODE:
+        return "recode";
+    case IAF_ATTR_CROSSWALK:
+        return "crosswalk";
     }
     return "as_is";
 }
@@ -110,9 +117,10 @@ static void coverage_json(iaf_json *j, const iaf_variant_result *r)
             iaf_json_begin_object(j);
             iaf_json_kstr(j, "value", c->items[k].raw);
             iaf_json_knum(j, "mass", c->items[k].mass);
-            iaf_json_kstr(j, "why", c->items[k].why == IAF_MAP_DROPPED   ? "dropped"
-                                    : c->items[k].why == IAF_MAP_MISSING ? "missing"
-                                                                         : "unmapped");
+            iaf_json_kstr(j, "why",
+                          c->items[k].why == IAF_MAP_DROPPED   ? "dropped"
+                          : c->items[k].why == IAF_MAP_MISSING ? "missing"
+                                                               : "unmapped");
             iaf_json_end_object(j);
         }
         iaf_json_end_array(j);
@@ -145,7 +153,8 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
     iaf_json_kint(&j, "microdata_rows", a->microdata_rows);
     iaf_json_key(&j, "tables");
     iaf_json_begin_array(&j);
-    for (size_t i = 0; i < s->ntables; i++) source_json(&j, &s->tables[i]);
+    for (size_t i = 0; i < s->ntables; i++)
+        source_json(&j, &s->tables[i]);
     iaf_json_end_array(&j);
     iaf_json_end_object(&j);
 
@@ -202,7 +211,8 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
         }
         iaf_json_end_array(&j);
         iaf_json_kstr(&j, "reference", ref_id(s, k));
-        iaf_json_kstr(&j, "disclosure", k->disclosure >= 0 ? s->disclosures[k->disclosure].id : NULL);
+        iaf_json_kstr(&j, "disclosure",
+                      k->disclosure >= 0 ? s->disclosures[k->disclosure].id : NULL);
         iaf_json_kstr(&j, "universe", k->universe_text);
         iaf_json_kstr(&j, "reference_universe", k->reference_universe_text);
         iaf_json_kstr(&j, "synthetic_source", r->synthetic_source);
@@ -253,7 +263,8 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
                 iaf_json_key(&j, "standardised");
                 iaf_json_begin_object(&j);
                 iaf_json_kstr(&j, "by", k->stratum->name);
-                iaf_json_kstr(&j, "verdict", vr->cmp_std ? iaf_verdict_name(vr->cmp_std->verdict.verdict) : NULL);
+                iaf_json_kstr(&j, "verdict",
+                              vr->cmp_std ? iaf_verdict_name(vr->cmp_std->verdict.verdict) : NULL);
                 iaf_json_kstr(&j, "age_agreement", vr->age_agreement);
                 iaf_json_kstr(&j, "note", vr->std_note);
                 iaf_json_key(&j, "metrics");
@@ -269,9 +280,10 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
                                  : vr->rule->is_expectation ? "expectation"
                                                             : "rule");
                 iaf_json_begin_object(&j);
-                iaf_json_kstr(&j, "expression", k->status_text ? k->status_text
-                                                : k->rule_text ? k->rule_text
-                                                               : k->share_text);
+                iaf_json_kstr(&j, "expression",
+                              k->status_text ? k->status_text
+                              : k->rule_text ? k->rule_text
+                                             : k->share_text);
                 if (k->profile_age) iaf_json_kstr(&j, "age", k->profile_age);
                 iaf_json_kstr(&j, "given", k->given_text);
                 iaf_json_kstr(&j, "citation", k->citation);
@@ -296,7 +308,8 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
 
     iaf_json_key(&j, "references");
     iaf_json_begin_array(&j);
-    for (size_t i = 0; i < s->nreferences; i++) source_json(&j, &s->references[i]);
+    for (size_t i = 0; i < s->nreferences; i++)
+        source_json(&j, &s->references[i]);
     iaf_json_end_array(&j);
     iaf_json_key(&j, "disclosures");
     iaf_json_begin_array(&j);
@@ -349,12 +362,18 @@ static size_t display_width(const char *s)
     while (*p) {
         unsigned cp;
         size_t n;
-        if (*p < 0x80) cp = *p, n = 1;
-        else if ((*p & 0xE0) == 0xC0) cp = *p & 0x1Fu, n = 2;
-        else if ((*p & 0xF0) == 0xE0) cp = *p & 0x0Fu, n = 3;
-        else cp = *p & 0x07u, n = 4;
-        for (size_t k = 1; k < n && p[k]; k++) cp = (cp << 6) | (p[k] & 0x3Fu);
-        for (size_t k = 0; k < n && *p; k++) p++;
+        if (*p < 0x80)
+            cp = *p, n = 1;
+        else if ((*p & 0xE0) == 0xC0)
+            cp = *p & 0x1Fu, n = 2;
+        else if ((*p & 0xF0) == 0xE0)
+            cp = *p & 0x0Fu, n = 3;
+        else
+            cp = *p & 0x07u, n = 4;
+        for (size_t k = 1; k < n && p[k]; k++)
+            cp = (cp << 6) | (p[k] & 0x3Fu);
+        for (size_t k = 0; k < n && *p; k++)
+            p++;
         int wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
                    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
                    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
@@ -367,7 +386,8 @@ static size_t display_width(const char *s)
 static void pad(iaf_buf *out, const char *s, size_t width)
 {
     iaf_buf_puts(out, s ? s : "");
-    for (size_t w = display_width(s ? s : ""); w < width; w++) iaf_buf_puts(out, " ");
+    for (size_t w = display_width(s ? s : ""); w < width; w++)
+        iaf_buf_puts(out, " ");
 }
 
 static void headline_row(const iaf_audit *a, const iaf_check_result *r, iaf_buf *out)
@@ -397,8 +417,8 @@ static void headline_row(const iaf_audit *a, const iaf_check_result *r, iaf_buf 
                        ks->lo, ks->hi);
     else if (ks && !isnan(ks->lo))
         iaf_buf_printf(out, " TVD %.4f (floor %.4f); %s %.4f [%.4f, %.4f]", key_tvd(r),
-                       cmp_of(r) ? cmp_of(r)->m.noise_floor : NAN, ks->metric, ks->estimate,
-                       ks->lo, ks->hi);
+                       cmp_of(r) ? cmp_of(r)->m.noise_floor : NAN, ks->metric, ks->estimate, ks->lo,
+                       ks->hi);
     else
         iaf_buf_printf(out, " TVD %.4f (floor %.4f)", key_tvd(r),
                        cmp_of(r) ? cmp_of(r)->m.noise_floor : NAN);
@@ -417,8 +437,7 @@ int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
     static const char *const titles[4] = {
         "Marginal alignment (what the dataset card claims)",
         "Joint checks (where an independence assumption leaves its footprint)",
-        "Flattening toward parity",
-        "Rule-implied checks (institutional rules, no joint table)"};
+        "Flattening toward parity", "Rule-implied checks (institutional rules, no joint table)"};
     size_t n[4] = {0}, flag[4] = {0}, pass[4] = {0};
     for (size_t i = 0; i < a->nresults; i++) {
         const iaf_check_result *r = &a->results[i];
@@ -430,14 +449,16 @@ int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
         if (!n[kind]) continue;
         iaf_buf_printf(out, "%s\n", titles[kind]);
         for (size_t i = 0; i < a->nresults; i++)
-            if (a->results[i].check->kind == (iaf_check_kind)kind) headline_row(a, &a->results[i], out);
+            if (a->results[i].check->kind == (iaf_check_kind)kind)
+                headline_row(a, &a->results[i], out);
         iaf_buf_puts(out, "\n");
     }
     iaf_buf_puts(out, "Summary:");
     const char *sep = " ";
     for (int kind = 0; kind < 4; kind++) {
         if (!n[kind]) continue;
-        static const char *const what[4] = {"marginals", "joint checks", "flattening checks", "rule checks"};
+        static const char *const what[4] = {"marginals", "joint checks", "flattening checks",
+                                            "rule checks"};
         iaf_buf_printf(out, "%s%zu of %zu %s PASS, %zu FLAG", sep, pass[kind], n[kind], what[kind],
                        flag[kind]);
         sep = "; ";

@@ -83,7 +83,7 @@ void iaf_flattening_eval(const iaf_flat_input *in, double theta, const unsigned 
     out->f_perp_s = share(SF, SO);
     out->n_dominated = out->n_dominated_support = 0;
     out->n_support = 0;
-    double r_in = 0; /* reference mass in Duncan's support */
+    double r_in = 0;                           /* reference mass in Duncan's support */
     double dsf = 0, dst = 0, drf = 0, drt = 0; /* pooled focal and total mass over D */
     double wsum = 0, wflat = 0;
     for (size_t y = 0; y < k; y++) {
@@ -95,7 +95,9 @@ void iaf_flattening_eval(const iaf_flat_input *in, double theta, const unsigned 
         if (f_s) f_s[y] = fs;
         if (f_r) f_r[y] = fr;
         if (flattening) flattening[y] = fl;
-        if (flags) flags[y] = (unsigned char)((dom ? IAF_FLAT_DOMINATED : 0) | (sup ? IAF_FLAT_SUPPORT : 0));
+        if (flags)
+            flags[y] =
+                (unsigned char)((dom ? IAF_FLAT_DOMINATED : 0) | (sup ? IAF_FLAT_SUPPORT : 0));
         if (sup) {
             out->n_support++;
             r_in += in->r_focal[y] + in->r_other[y];

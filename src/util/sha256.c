@@ -19,8 +19,8 @@ static void block(iaf_sha256 *s, const unsigned char *p)
 {
     uint32_t w[64];
     for (int i = 0; i < 16; i++)
-        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 |
-               p[4 * i + 3];
+        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+               (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
     for (int i = 16; i < 64; i++) {
         uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
         uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
@@ -29,7 +29,8 @@ static void block(iaf_sha256 *s, const unsigned char *p)
     uint32_t a = s->h[0], b = s->h[1], c = s->h[2], d = s->h[3], e = s->h[4], f = s->h[5],
              g = s->h[6], h = s->h[7];
     for (int i = 0; i < 64; i++) {
-        uint32_t t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
+        uint32_t t1 =
+            h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
         uint32_t t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
         h = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
     }
@@ -68,9 +69,11 @@ void iaf_sha256_final(iaf_sha256 *s, unsigned char out[32])
     uint64_t bits = s->len * 8;
     unsigned char pad = 0x80, zero = 0;
     iaf_sha256_update(s, &pad, 1);
-    while (s->nbuf != 56) iaf_sha256_update(s, &zero, 1);
+    while (s->nbuf != 56)
+        iaf_sha256_update(s, &zero, 1);
     unsigned char l[8];
-    for (int i = 0; i < 8; i++) l[i] = (unsigned char)(bits >> (56 - 8 * i));
+    for (int i = 0; i < 8; i++)
+        l[i] = (unsigned char)(bits >> (56 - 8 * i));
     iaf_sha256_update(s, l, 8);
     for (int i = 0; i < 8; i++) {
         out[4 * i] = (unsigned char)(s->h[i] >> 24);
@@ -88,12 +91,14 @@ int iaf_sha256_file(const char *path, char hex[65])
     iaf_sha256_init(&s);
     unsigned char buf[1 << 16];
     size_t k;
-    while ((k = fread(buf, 1, sizeof buf, f)) > 0) iaf_sha256_update(&s, buf, k);
+    while ((k = fread(buf, 1, sizeof buf, f)) > 0)
+        iaf_sha256_update(&s, buf, k);
     int bad = ferror(f);
     fclose(f);
     if (bad) return -1;
     unsigned char d[32];
     iaf_sha256_final(&s, d);
-    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
     return 0;
 }

@@ -7,13 +7,20 @@
 const char *iaf_status_name(iaf_status st)
 {
     switch (st) {
-    case IAF_OK: return "ok";
-    case IAF_ERR_IO: return "io";
-    case IAF_ERR_PARSE: return "parse";
-    case IAF_ERR_UNSUPPORTED: return "unsupported";
-    case IAF_ERR_NOMEM: return "nomem";
-    case IAF_ERR_INVALID: return "invalid";
-    case IAF_ERR_LIMIT: return "limit";
+    case IAF_OK:
+        return "ok";
+    case IAF_ERR_IO:
+        return "io";
+    case IAF_ERR_PARSE:
+        return "parse";
+    case IAF_ERR_UNSUPPORTED:
+        return "unsupported";
+    case IAF_ERR_NOMEM:
+        return "nomem";
+    case IAF_ERR_INVALID:
+        return "invalid";
+    case IAF_ERR_LIMIT:
+        return "limit";
     }
     return "unknown";
 }

@@ -150,7 +150,8 @@ static int strmap_rehash(iaf_strmap *m, size_t nslots)
     if (!s) return -1;
     for (size_t id = 0; id < m->n; id++) {
         size_t i = m->hashes[id] & (nslots - 1);
-        while (s[i]) i = (i + 1) & (nslots - 1);
+        while (s[i])
+            i = (i + 1) & (nslots - 1);
         s[i] = (uint32_t)id + 1;
     }
     free(m->slots);
@@ -205,7 +206,8 @@ int64_t iaf_strmap_intern(iaf_strmap *m, const char *s, size_t len)
     m->keys[id] = (iaf_sv){copy, len};
     m->hashes[id] = h;
     size_t i = h & (m->nslots - 1);
-    while (m->slots[i]) i = (i + 1) & (m->nslots - 1);
+    while (m->slots[i])
+        i = (i + 1) & (m->nslots - 1);
     m->slots[i] = (uint32_t)id + 1;
     return (int64_t)id;
 }
@@ -238,8 +240,7 @@ size_t iaf_fmt_f64(char *buf, double v)
     if (isnan(v)) return (size_t)snprintf(buf, 32, "NaN");
     if (isinf(v)) return (size_t)snprintf(buf, 32, v > 0 ? "Infinity" : "-Infinity");
     if (v == 0) return (size_t)snprintf(buf, 32, "0");
-    if (fabs(v) < 9007199254740992.0 && v == floor(v))
-        return (size_t)snprintf(buf, 32, "%.0f", v);
+    if (fabs(v) < 9007199254740992.0 && v == floor(v)) return (size_t)snprintf(buf, 32, "%.0f", v);
     for (int prec = 15; prec <= 17; prec++) {
         int k = snprintf(buf, 32, "%.*g", prec, v);
         if (strtod(buf, NULL) == v) return (size_t)k;
@@ -251,8 +252,10 @@ int iaf_parse_double(iaf_sv s, double *out)
 {
     if (!s.ptr) return 0;
     size_t i = 0, j = s.len;
-    while (i < j && (s.ptr[i] == ' ' || s.ptr[i] == '\t')) i++;
-    while (j > i && (s.ptr[j - 1] == ' ' || s.ptr[j - 1] == '\t')) j--;
+    while (i < j && (s.ptr[i] == ' ' || s.ptr[i] == '\t'))
+        i++;
+    while (j > i && (s.ptr[j - 1] == ' ' || s.ptr[j - 1] == '\t'))
+        j--;
     if (i == j || j - i > 64) return 0;
     char tmp[72];
     memcpy(tmp, s.ptr + i, j - i);
