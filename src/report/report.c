@@ -390,16 +390,30 @@ static void pad(iaf_buf *out, const char *s, size_t width)
         iaf_buf_puts(out, " ");
 }
 
-static void headline_row(const iaf_audit *a, const iaf_check_result *r, iaf_buf *out)
+/* The first two columns of a headline row: the attributes (a rule's id) and the reference. */
+static void headline_cols(const iaf_audit *a, const iaf_check_result *r, iaf_buf *lab,
+                          const char **ref)
 {
-    const iaf_spec *s = a->spec;
+    const iaf_spec_check *k = r->check;
+    lab->len = 0;
+    if (k->kind == IAF_CHECK_RULE)
+        iaf_buf_puts(lab, k->id);
+    else
+        attrs_label(k, lab);
+    *ref = k->kind == IAF_CHECK_RULE ? "(rule)" : ref_id(a->spec, k);
+}
+
+static void headline_row(const iaf_audit *a, const iaf_check_result *r, size_t w1, size_t w2,
+                         iaf_buf *out)
+{
     const iaf_spec_check *k = r->check;
     iaf_buf lab = {0};
-    attrs_label(k, &lab);
+    const char *ref;
+    headline_cols(a, r, &lab, &ref);
     iaf_buf_puts(out, "  ");
-    pad(out, k->kind == IAF_CHECK_RULE ? k->id : lab.data, 34);
+    pad(out, lab.data, w1);
     iaf_buf_puts(out, " ");
-    pad(out, k->kind == IAF_CHECK_RULE ? "(rule)" : ref_id(s, k), 38);
+    pad(out, ref, w2);
     const iaf_screen *ks = key_screen(r);
     const iaf_rule_result *rr = r->nvariants ? r->variants[0].rule : NULL;
     const iaf_flat_result *fr = r->nvariants ? r->variants[0].flat : NULL;
@@ -439,8 +453,15 @@ int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
         "Joint checks (where an independence assumption leaves its footprint)",
         "Flattening toward parity", "Rule-implied checks (institutional rules, no joint table)"};
     size_t n[4] = {0}, flag[4] = {0}, pass[4] = {0};
+    size_t w1 = 34, w2 = 38; /* columns as wide as their widest entry, at least this */
+    iaf_buf lab = {0};
     for (size_t i = 0; i < a->nresults; i++) {
         const iaf_check_result *r = &a->results[i];
+        const char *ref;
+        headline_cols(a, r, &lab, &ref);
+        size_t d1 = display_width(lab.data ? lab.data : ""), d2 = display_width(ref ? ref : "");
+        w1 = d1 > w1 ? d1 : w1;
+        w2 = d2 > w2 ? d2 : w2;
         n[r->check->kind]++;
         flag[r->check->kind] += r->verdict == IAF_VERDICT_FLAG;
         pass[r->check->kind] += r->verdict == IAF_VERDICT_PASS;
@@ -450,7 +471,7 @@ int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
         iaf_buf_printf(out, "%s\n", titles[kind]);
         for (size_t i = 0; i < a->nresults; i++)
             if (a->results[i].check->kind == (iaf_check_kind)kind)
-                headline_row(a, &a->results[i], out);
+                headline_row(a, &a->results[i], w1, w2, out);
         iaf_buf_puts(out, "\n");
     }
     iaf_buf_puts(out, "Summary:");
@@ -464,5 +485,6 @@ int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
         sep = "; ";
     }
     iaf_buf_puts(out, ".\n");
+    iaf_buf_free(&lab);
     return 0;
 }
