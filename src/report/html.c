@@ -1646,12 +1646,25 @@ static void flat_block(hctx *c, const json_t *chk, const json_t *comp, const jso
     PF("<h4>Flattening, %s</h4>\n", which);
     const json_t **sel = iaf_malloc((nall ? nall : 1) * sizeof *sel);
     if (!sel) return;
+    size_t nout = 0; /* dominated, but without synthetic mass: outside the common support */
     json_array_foreach(rows, i, row)
     {
         int dom;
         if (iaf_rv_bool(row, "dominated", &dom) && !dom) continue;
+        double sf, so;
+        if (iaf_rv_num(row, "synthetic_focal", &sf) && iaf_rv_num(row, "synthetic_other", &so) &&
+            !(sf + so > 0)) {
+            nout++;
+            continue;
+        }
         sel[n++] = row;
     }
+    if (nout)
+        PF("<p class=\"note\">%zu dominated categor%s hold%s no synthetic mass (the synthetic "
+           "data never reach %s: outside the common support of the pooled measures) and %s not "
+           "drawn; cells.csv lists every category.</p>\n",
+           nout, nout == 1 ? "y" : "ies", nout == 1 ? "s" : "", nout == 1 ? "it" : "them",
+           nout == 1 ? "is" : "are");
     /* many dominated categories: those that move most mass toward parity */
     size_t ndom = n;
     if (n > FLAT_LIMIT) {
@@ -1679,9 +1692,9 @@ static void flat_block(hctx *c, const json_t *chk, const json_t *comp, const jso
         free(top);
     }
     if (ndom > n)
-        PF("<p class=\"note\">%zu categories are dominated; shown are the %zu whose difference "
-           "weighs most (reference size times the difference of shares). All of them are in "
-           "cells.csv.</p>\n",
+        PF("<p class=\"note\">%zu dominated categories hold synthetic mass; shown are the %zu "
+           "whose difference weighs most (reference size times the difference of shares). All "
+           "of them are in cells.csv.</p>\n",
            ndom, n);
     if (n) {
         const char **lab = iaf_malloc(n * sizeof *lab);
