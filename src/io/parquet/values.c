@@ -192,6 +192,14 @@ static int64_t floordiv(int64_t a, int64_t b)
     return q;
 }
 
+/* a mod b in [0, b) for b > 0. Not a - floordiv(a, b) * b: near INT64_MIN
+ * that product overflows (values are file data, any bit pattern). */
+static int64_t floormod(int64_t a, int64_t b)
+{
+    int64_t r = a % b;
+    return r < 0 ? r + b : r;
+}
+
 /* Gregorian date from days since 1970-01-01 (era-based civil calendar
  * arithmetic; valid over the whole int64 day range used here). */
 static void civil(int64_t days, int64_t *y, int *m, int *d)
@@ -256,7 +264,7 @@ static size_t put_timestamp(char *buf, int64_t v, int unit)
     int64_t per_sec = unit_per_sec(unit, &digits);
     int64_t per_day = per_sec * 86400;
     int64_t days = floordiv(v, per_day);
-    int64_t rest = v - days * per_day;
+    int64_t rest = floormod(v, per_day);
     size_t n = put_date(buf, days);
     buf[n++] = ' ';
     return n + put_time(buf + n, rest, per_sec, digits);
@@ -315,7 +323,7 @@ size_t iaf_pq_render(const iaf_pq_conv *c, int type, const unsigned char *p, siz
         int64_t per_sec = unit_per_sec(c->unit, &digits);
         int64_t v = type == PQ_INT32 && len >= 4 ? le32(p) : len >= 8 ? le64(p) : 0;
         int64_t per_day = per_sec * 86400;
-        int64_t rest = v - floordiv(v, per_day) * per_day;
+        int64_t rest = floormod(v, per_day);
         return put_time(buf, rest, per_sec, digits);
     }
     case PQ_CONV_TIMESTAMP:
@@ -329,12 +337,12 @@ size_t iaf_pq_render(const iaf_pq_conv *c, int type, const unsigned char *p, siz
                arithmetic (its writer relies on the wrap for years past 2262 or
                so), keeping the sub-microsecond nanoseconds */
             int64_t us_of_day = floordiv(nanos, 1000);
-            int64_t sub_ns = nanos - us_of_day * 1000;
+            int64_t sub_ns = floormod(nanos, 1000);
             uint64_t w = (uint64_t)(jd - 2440588) * UINT64_C(86400000000) + (uint64_t)us_of_day;
             int64_t micros = (int64_t)w;
             int64_t per_day = INT64_C(86400000000);
             int64_t days = floordiv(micros, per_day);
-            nanos = (micros - days * per_day) * 1000 + sub_ns;
+            nanos = floormod(micros, per_day) * 1000 + sub_ns;
             size_t n = put_date(buf, days);
             buf[n++] = ' ';
             return n + put_time(buf + n, nanos, 1000000000, 9);
