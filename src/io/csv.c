@@ -27,7 +27,6 @@
 #include "io/csv.h"
 
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -531,33 +530,7 @@ typedef struct csv_reader {
     size_t nparts;
     uint64_t *bound; /* nparts + 1 */
     iaf_text_parts *tp;
-    struct csv_handoff *hand; /* nparts: hand[k] = start of part k, once part k-1 is read */
 } csv_reader;
-
-typedef struct csv_handoff {
-    atomic_int state; /* 0 unknown, 1 being written, 2 ready */
-    uint64_t pos;
-    long long line, row;
-} csv_handoff;
-
-static void handoff_put(csv_handoff *h, uint64_t pos, long long line, long long row)
-{
-    int expect = 0;
-    if (!atomic_compare_exchange_strong(&h->state, &expect, 1)) return;
-    h->pos = pos;
-    h->line = line;
-    h->row = row;
-    atomic_store_explicit(&h->state, 2, memory_order_release);
-}
-
-static int handoff_get(csv_handoff *h, uint64_t *pos, long long *line, long long *row)
-{
-    if (atomic_load_explicit(&h->state, memory_order_acquire) != 2) return 0;
-    *pos = h->pos;
-    *line = h->line;
-    *row = h->row;
-    return 1;
-}
 
 static void csv_close(void *rd)
 {
@@ -570,7 +543,6 @@ static void csv_close(void *rd)
     free(r->proj_slot);
     free(r->bound);
     iaf_text_parts_free(r->tp);
-    free(r->hand);
     free(r);
 }
 
@@ -625,17 +597,12 @@ static void plan_parts(csv_reader *r, int header_has_lf)
     }
     uint64_t *b = iaf_calloc((size_t)n + 1, sizeof *b);
     iaf_text_parts *tp = iaf_text_parts_create((size_t)n);
-    csv_handoff *h = iaf_calloc((size_t)n, sizeof *h);
-    if (!b || !tp || !h) {
+    if (!b || !tp) {
         /* Without memory for the plan, one part still reads correctly. */
         free(b);
         iaf_text_parts_free(tp);
-        free(h);
         return;
     }
-    for (uint64_t k = 0; k < n; k++)
-        atomic_init(&h[k].state, 0);
-    r->hand = h;
     for (uint64_t k = 0; k < n; k++)
         b[k] = r->data_start + k * chunk;
     b[n] = r->in.size;
@@ -856,7 +823,7 @@ static void csv_range_stats(void *ctx, size_t j, iaf_text_stats *st)
 static iaf_status part_start(csv_reader *r, size_t k, uint64_t *pos, long long *line,
                              long long *row, iaf_error *err)
 {
-    if (handoff_get(&r->hand[k], pos, line, row)) return IAF_OK;
+    if (iaf_text_parts_handed(r->tp, k, pos, line, row)) return IAF_OK;
     iaf_text_stats pre;
     iaf_text_parts_prefix(r->tp, k, csv_range_stats, r, &pre);
     if (pre.failed)
@@ -988,7 +955,7 @@ static iaf_status run_part(csv_reader *r, size_t part, iaf_emit_fn emit, void *u
         b.nrows++;
     }
     /* pos is the first row at or after the limit, as part_start would find it */
-    if (part + 1 < r->nparts) handoff_put(&r->hand[part + 1], pos, line, b.first_row);
+    if (part + 1 < r->nparts) iaf_text_parts_hand_over(r->tp, part + 1, pos, line, b.first_row);
 cleanup:
     free(colbuf);
     free(cols);

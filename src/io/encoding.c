@@ -246,7 +246,10 @@ typedef struct text_part {
     atomic_int prefix_state;
     iaf_text_stats prefix; /* combined counts of the ranges before this part */
     atomic_int outcome;
-    iaf_error error; /* valid when outcome == 2; written under mu */
+    iaf_error error;       /* valid when outcome == 2; written under mu */
+    atomic_int hand_state; /* STATS_*: the start of this part, left by the part before */
+    uint64_t hand_pos;
+    long long hand_line, hand_row;
 } text_part;
 
 struct iaf_text_parts {
@@ -269,6 +272,7 @@ iaf_text_parts *iaf_text_parts_create(size_t nparts)
         atomic_init(&tp->p[i].stats_state, STATS_NONE);
         atomic_init(&tp->p[i].prefix_state, STATS_NONE);
         atomic_init(&tp->p[i].outcome, 0);
+        atomic_init(&tp->p[i].hand_state, STATS_NONE);
     }
     pthread_mutex_init(&tp->mu, NULL);
     return tp;
@@ -280,6 +284,31 @@ void iaf_text_parts_free(iaf_text_parts *tp)
     pthread_mutex_destroy(&tp->mu);
     free(tp->p);
     free(tp);
+}
+
+void iaf_text_parts_hand_over(iaf_text_parts *tp, size_t part, uint64_t pos, long long line,
+                              long long row)
+{
+    if (part >= tp->n) return;
+    text_part *p = &tp->p[part];
+    int expect = STATS_NONE;
+    if (!atomic_compare_exchange_strong(&p->hand_state, &expect, STATS_BUSY)) return;
+    p->hand_pos = pos;
+    p->hand_line = line;
+    p->hand_row = row;
+    atomic_store_explicit(&p->hand_state, STATS_READY, memory_order_release);
+}
+
+int iaf_text_parts_handed(iaf_text_parts *tp, size_t part, uint64_t *pos, long long *line,
+                          long long *row)
+{
+    if (part >= tp->n) return 0;
+    text_part *p = &tp->p[part];
+    if (atomic_load_explicit(&p->hand_state, memory_order_acquire) != STATS_READY) return 0;
+    *pos = p->hand_pos;
+    *line = p->hand_line;
+    *row = p->hand_row;
+    return 1;
 }
 
 void iaf_text_parts_stats(iaf_text_parts *tp, size_t j, iaf_text_stats_fn fn, void *ctx,

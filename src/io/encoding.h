@@ -85,6 +85,15 @@ void iaf_text_parts_stats(iaf_text_parts *tp, size_t j, iaf_text_stats_fn fn, vo
  * asking for parts in order costs one range each. */
 void iaf_text_parts_prefix(iaf_text_parts *tp, size_t k, iaf_text_stats_fn fn, void *ctx,
                            iaf_text_stats *out);
+/* Hand-off: a part read to its end knows where the next part starts (its
+ * first row's byte offset, line number and row index), which spares that
+ * part the counting pass over everything before it - a pass that costs as
+ * much as parsing. The first hand-over of a part wins; handed returns 1 and
+ * the start once one has been made. */
+void iaf_text_parts_hand_over(iaf_text_parts *tp, size_t part, uint64_t pos, long long line,
+                              long long row);
+int iaf_text_parts_handed(iaf_text_parts *tp, size_t part, uint64_t *pos, long long *line,
+                          long long *row);
 /* Part outcome memo: 0 unknown, 1 read without error, 2 failed (error kept). */
 int iaf_text_parts_outcome(iaf_text_parts *tp, size_t part, iaf_error *err);
 void iaf_text_parts_set_clean(iaf_text_parts *tp, size_t part);

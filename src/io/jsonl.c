@@ -28,7 +28,6 @@
  * keys when nothing is projected) goes unnoticed.
  */
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -534,37 +533,7 @@ struct jsonl_reader {
     size_t nparts;
     uint64_t *bound; /* part k reads the lines that start in [bound[k], bound[k+1]) */
     iaf_text_parts *tp;
-    struct jsonl_handoff *hand; /* nparts: hand[k] = start of part k, once part k-1 is read */
 };
-
-/* Part k's first line, line number and row index, left by part k-1 when it
- * was read without error: a worker that reads parts in order then skips the
- * counting pass over the earlier parts, which costs about as much as parsing
- * them (both are bound by copying the text from the page cache). */
-typedef struct jsonl_handoff {
-    atomic_int state; /* 0 unknown, 1 being written, 2 ready */
-    uint64_t pos;
-    long long line, row;
-} jsonl_handoff;
-
-static void handoff_put(jsonl_handoff *h, uint64_t pos, long long line, long long row)
-{
-    int expect = 0;
-    if (!atomic_compare_exchange_strong(&h->state, &expect, 1)) return;
-    h->pos = pos;
-    h->line = line;
-    h->row = row;
-    atomic_store_explicit(&h->state, 2, memory_order_release);
-}
-
-static int handoff_get(jsonl_handoff *h, uint64_t *pos, long long *line, long long *row)
-{
-    if (atomic_load_explicit(&h->state, memory_order_acquire) != 2) return 0;
-    *pos = h->pos;
-    *line = h->line;
-    *row = h->row;
-    return 1;
-}
 
 static void jsonl_close(void *rd)
 {
@@ -576,7 +545,6 @@ static void jsonl_close(void *rd)
     free(r->proj_slot);
     free(r->bound);
     iaf_text_parts_free(r->tp);
-    free(r->hand);
     free(r);
 }
 
@@ -601,16 +569,11 @@ static void jsonl_plan_parts(jsonl_reader *r)
     }
     uint64_t *b = iaf_calloc((size_t)n + 1, sizeof *b);
     iaf_text_parts *tp = iaf_text_parts_create((size_t)n);
-    jsonl_handoff *h = iaf_calloc((size_t)n, sizeof *h);
-    if (!b || !tp || !h) {
+    if (!b || !tp) {
         free(b);
         iaf_text_parts_free(tp);
-        free(h);
         return;
     }
-    for (uint64_t k = 0; k < n; k++)
-        atomic_init(&h[k].state, 0);
-    r->hand = h;
     for (uint64_t k = 0; k < n; k++)
         b[k] = r->base + k * chunk;
     b[n] = r->in.size;
@@ -843,7 +806,7 @@ static iaf_status run_part(jsonl_reader *r, size_t part, iaf_emit_fn emit, void 
     }
     uint64_t pos = r->base, size = r->in.size;
     long long line = 1, row = 0;
-    if (part > 0 && !handoff_get(&r->hand[part], &pos, &line, &row)) {
+    if (part > 0 && !iaf_text_parts_handed(r->tp, part, &pos, &line, &row)) {
         iaf_text_stats pre;
         iaf_text_parts_prefix(r->tp, part, jsonl_range_stats, r, &pre);
         if (pre.failed) {
@@ -910,7 +873,7 @@ static iaf_status run_part(jsonl_reader *r, size_t part, iaf_emit_fn emit, void 
         c.line++;
     }
     /* pos is the first line at or after the limit, as the counting pass would find it */
-    if (part + 1 < r->nparts) handoff_put(&r->hand[part + 1], pos, c.line, b.first_row);
+    if (part + 1 < r->nparts) iaf_text_parts_hand_over(r->tp, part + 1, pos, c.line, b.first_row);
 cleanup:
     free(colbuf);
     free(cols);
