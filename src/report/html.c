@@ -45,39 +45,11 @@ typedef struct hctx {
 
 /* ---------------------------------------------------------------- text */
 
-/* Which language a label is in, so that :lang() picks the right CJK font
- * (Han characters differ between Korean and Japanese typefaces). */
-static const char *lang_of(const char *s)
-{
-    int ko = 0;
-    if (!s) return NULL;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned cp = *p;
-        int n = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
-        if (n == 3 && p[1] && p[2])
-            cp = ((cp & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
-        if ((cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x31F0 && cp <= 0x31FF) ||
-            (cp >= 0xFF66 && cp <= 0xFF9F))
-            return "ja";
-        if ((cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0x1100 && cp <= 0x11FF) ||
-            (cp >= 0x3130 && cp <= 0x318F))
-            ko = 1;
-        for (int i = 0; i < n && *p; i++)
-            p++;
-    }
-    return ko ? "ko" : NULL;
-}
-
 /* A caption as wide as the chart above it (at least 20em), so that charts
  * side by side keep their own columns. */
 static void figcaption(hctx *c)
 {
-    /* widths in steps of 40 px: the page has no inline styles (CSS rules
-     * w8..w32 are in the style sheet) */
-    double w = c->svg.width;
-    int step = w > 0 && w < 1e6 ? (int)ceil(w / 40) : 8;
-    PF("<figcaption class=\"w%d\">", step < 8 ? 8 : step > 32 ? 32 : step);
+    iaf_rv_html_figcaption(c->out, c->svg.width);
 }
 
 /* s cut to at most max characters, with an ellipsis. Characters are
@@ -116,10 +88,7 @@ static void txt(hctx *c, const char *s)
 
 static void ltxt(hctx *c, const char *s)
 {
-    const char *l = lang_of(s);
-    if (l) PF("<span lang=\"%s\">", l);
-    txt(c, s);
-    if (l) P("</span>");
+    iaf_rv_html_text(c->out, s);
 }
 
 /* Text or an en dash for NULL. */
@@ -156,55 +125,44 @@ static void url_link(hctx *c, const char *url)
 }
 
 /* <td class="num" data-v="raw">formatted</td>; data-v lets the table sort by
- * the number rather than its text. */
-static void td_num(hctx *c, double v, int digits)
+ * the number rather than its text. Opens the cell and returns 1, or writes
+ * a dash cell for a missing number and returns 0. */
+static int td_open(hctx *c, double v)
 {
     if (!isfinite(v)) {
         P("<td class=\"num\">" DASH "</td>");
-        return;
+        return 0;
     }
     char raw[40];
     iaf_fmt_f64(raw, v);
     PF("<td class=\"num\" data-v=\"%s\">", raw);
+    return 1;
+}
+
+static void td_num(hctx *c, double v, int digits)
+{
+    if (!td_open(c, v)) return;
     iaf_rv_fixed(c->out, v, digits);
     P("</td>");
 }
 
 static void td_pct(hctx *c, double v)
 {
-    if (!isfinite(v)) {
-        P("<td class=\"num\">" DASH "</td>");
-        return;
-    }
-    char raw[40];
-    iaf_fmt_f64(raw, v);
-    PF("<td class=\"num\" data-v=\"%s\">", raw);
+    if (!td_open(c, v)) return;
     iaf_rv_pct(c->out, v);
     P("</td>");
 }
 
 static void td_pp(hctx *c, double v)
 {
-    if (!isfinite(v)) {
-        P("<td class=\"num\">" DASH "</td>");
-        return;
-    }
-    char raw[40];
-    iaf_fmt_f64(raw, v);
-    PF("<td class=\"num\" data-v=\"%s\">", raw);
+    if (!td_open(c, v)) return;
     iaf_rv_signed(c->out, v, 2);
     P("</td>");
 }
 
 static void td_count(hctx *c, double v)
 {
-    if (!isfinite(v)) {
-        P("<td class=\"num\">" DASH "</td>");
-        return;
-    }
-    char raw[40];
-    iaf_fmt_f64(raw, v);
-    PF("<td class=\"num\" data-v=\"%s\">", raw);
+    if (!td_open(c, v)) return;
     iaf_rv_count(c->out, v);
     P("</td>");
 }
@@ -222,17 +180,7 @@ static void td_text(hctx *c, const char *s)
 
 static void badge(hctx *c, const char *v)
 {
-    const char *cls = !v                           ? "pending"
-                      : !strcmp(v, "PASS")         ? "pass"
-                      : !strcmp(v, "FLAG")         ? "flag"
-                      : !strcmp(v, "INCONCLUSIVE") ? "inconclusive"
-                                                   : "other";
-    PF("<span class=\"v v-%s\">", cls);
-    if (v)
-        txt(c, v);
-    else
-        P("pending");
-    P("</span>");
+    iaf_rv_html_badge(c->out, v, "pending");
 }
 
 /* ------------------------------------------------------------ the cells */
@@ -785,18 +733,6 @@ static void headline(hctx *c)
 
 /* --------------------------------------------------------- check panels */
 
-/* The verdict object of a comparison: the check's or variant's "verdict"
- * when it is an object (the contract), else "verdict_detail", else the one
- * inside its metrics. */
-static const json_t *verdict_obj(const json_t *o)
-{
-    const json_t *v;
-    iaf_rv_verdict(o, &v);
-    if (!v) v = iaf_rv_obj(o, "verdict_detail");
-    if (!v) v = iaf_rv_obj(iaf_rv_obj(o, "metrics"), "verdict");
-    return v;
-}
-
 static void screens_table(hctx *c, const json_t *vo)
 {
     json_t *screens = vo ? iaf_rv_arr(vo, "screens") : NULL;
@@ -852,7 +788,7 @@ static const char *mapping_of(const json_t *chk)
 static void verdict_box(hctx *c, const json_t *o, const json_t *screens_of, int is_check)
 {
     const char *v = iaf_rv_verdict(o, NULL);
-    const json_t *vo = screens_of ? verdict_obj(screens_of) : NULL;
+    const json_t *vo = screens_of ? iaf_rv_verdict_obj(screens_of) : NULL;
     if (!v && vo) v = iaf_rv_str(vo, "verdict");
     P("<div class=\"verdict\"><p><strong>Verdict:</strong> ");
     badge(c, v);
@@ -1822,7 +1758,7 @@ static void flattening_panel(hctx *c, const json_t *chk, const json_t *comp)
         flat_block(c, chk, comp, srows ? srows : rows, srows ? "f_s" : "f_s_standardised", st,
                    which.data);
         iaf_buf_free(&which);
-        const json_t *sv = verdict_obj(st);
+        const json_t *sv = iaf_rv_verdict_obj(st);
         if (sv) {
             P("<p><strong>Standardised verdict:</strong> ");
             badge(c, iaf_rv_str(sv, "verdict"));
@@ -2217,7 +2153,7 @@ static void variants_table(hctx *c, const json_t *chk, const json_t *vs)
     json_t *v;
     json_array_foreach(vs, i, v)
     {
-        json_t *screens = iaf_rv_arr(verdict_obj(v), "screens");
+        json_t *screens = iaf_rv_arr(iaf_rv_verdict_obj(v), "screens");
         size_t k;
         json_t *sc;
         json_array_foreach(screens, k, sc)
@@ -2255,7 +2191,7 @@ static void variants_table(hctx *c, const json_t *chk, const json_t *vs)
     P("<th scope=\"col\" class=\"num\">synthetic mass in universe</th></tr></thead>\n<tbody>\n");
     json_array_foreach(vs, i, v)
     {
-        const json_t *vo = verdict_obj(v);
+        const json_t *vo = iaf_rv_verdict_obj(v);
         const char *verdict = iaf_rv_verdict(v, NULL);
         const char *diag = iaf_rv_diagnosis(v);
         P("<tr>");

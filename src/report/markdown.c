@@ -70,16 +70,6 @@ static void summary(iaf_buf *b, const json_t *hl)
     if (!first) iaf_rv_puts(b, "\n\n");
 }
 
-/* The verdict object behind a comparison (see html.c's verdict_obj). */
-static const json_t *verdict_obj(const json_t *o)
-{
-    const json_t *v;
-    iaf_rv_verdict(o, &v);
-    if (!v) v = iaf_rv_obj(o, "verdict_detail");
-    if (!v) v = iaf_rv_obj(iaf_rv_obj(o, "metrics"), "verdict");
-    return v;
-}
-
 /* One line per screen (or rule outcome) that keeps a check from PASS, so
  * that the card says why, not only INCONCLUSIVE or FLAG. */
 static void why_not_pass(iaf_buf *b, const json_t *doc)
@@ -111,7 +101,7 @@ static void why_not_pass(iaf_buf *b, const json_t *doc)
             }
             size_t s;
             json_t *sc;
-            json_array_foreach(iaf_rv_arr(verdict_obj(v), "screens"), s, sc)
+            json_array_foreach(iaf_rv_arr(iaf_rv_verdict_obj(v), "screens"), s, sc)
             {
                 const char *sv = iaf_rv_str(sc, "verdict");
                 if (!sv || !strcmp(sv, "PASS")) continue;

@@ -30,23 +30,7 @@
 
 static iaf_status load(const char *text, size_t n, json_t **out, iaf_error *err)
 {
-    *out = NULL;
-    json_error_t je;
-    json_t *doc = json_loadb(text ? text : "", n, JSON_REJECT_DUPLICATES, &je);
-    if (!doc)
-        return iaf_error_set(err, IAF_ERR_PARSE, NULL, je.line > 0 ? je.line : 0,
-                             je.column > 0 ? je.column : 0, "invalid JSON: %s", je.text);
-    const char *schema = iaf_rv_str(doc, "schema");
-    if (!schema || strcmp(schema, IAF_REPLICATION_SCHEMA) != 0) {
-        iaf_status st =
-            iaf_error_set(err, IAF_ERR_UNSUPPORTED, NULL, 0, 0,
-                          "not an iaf replication: schema is '%s', this iaf renders '%s'",
-                          schema ? schema : "(none)", IAF_REPLICATION_SCHEMA);
-        json_decref(doc);
-        return st;
-    }
-    *out = doc;
-    return IAF_OK;
+    return iaf_rv_load_schema(text, n, IAF_REPLICATION_SCHEMA, "an iaf replication", out, err);
 }
 
 int iaf_replication_is(const char *json, size_t n)
@@ -271,29 +255,6 @@ iaf_status iaf_replication_md(const char *json, size_t n, iaf_buf *out, iaf_erro
 
 /* ------------------------------------------------------------------- text */
 
-/* Which language a label is in, so that :lang() picks the right CJK font. */
-static const char *lang_of(const char *s)
-{
-    int ko = 0;
-    if (!s) return NULL;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned cp = *p;
-        int n = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
-        if (n == 3 && p[1] && p[2])
-            cp = ((cp & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
-        if ((cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x31F0 && cp <= 0x31FF) ||
-            (cp >= 0xFF66 && cp <= 0xFF9F))
-            return "ja";
-        if ((cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0x1100 && cp <= 0x11FF) ||
-            (cp >= 0x3130 && cp <= 0x318F))
-            ko = 1;
-        for (int i = 0; i < n && *p; i++)
-            p++;
-    }
-    return ko ? "ko" : NULL;
-}
-
 static void txt(rctx *c, const char *s)
 {
     iaf_svg_escape(c->out, s);
@@ -301,10 +262,7 @@ static void txt(rctx *c, const char *s)
 
 static void ltxt(rctx *c, const char *s)
 {
-    const char *l = lang_of(s);
-    if (l) PF("<span lang=\"%s\">", l);
-    txt(c, s ? s : DASH);
-    if (l) P("</span>");
+    iaf_rv_html_text(c->out, s ? s : DASH);
 }
 
 static void td_num(rctx *c, double v, const char *fmt)
@@ -327,14 +285,7 @@ static void td_count(rctx *c, double v)
 
 static void badge(rctx *c, const char *v)
 {
-    const char *cls = !v                           ? "pending"
-                      : !strcmp(v, "PASS")         ? "pass"
-                      : !strcmp(v, "FLAG")         ? "flag"
-                      : !strcmp(v, "INCONCLUSIVE") ? "inconclusive"
-                                                   : "other";
-    PF("<span class=\"v v-%s\">", cls);
-    txt(c, v ? v : "not screened");
-    P("</span>");
+    iaf_rv_html_badge(c->out, v, "not screened");
 }
 
 /* The verdict, its diagnosis, or why a sample was too small. */
@@ -373,9 +324,7 @@ static const char *keep(rctx *c, const iaf_buf *b)
 /* A caption as wide as the chart above it (classes w8..w32 in the CSS). */
 static void figcaption(rctx *c)
 {
-    double w = c->svg.width;
-    int step = w > 0 && w < 1e6 ? (int)ceil(w / 40) : 8;
-    PF("<figcaption class=\"w%d\">", step < 8 ? 8 : step > 32 ? 32 : step);
+    iaf_rv_html_figcaption(c->out, c->svg.width);
 }
 
 /* ------------------------------------------------------------------- page */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "report/report.h"
+#include "report/svg.h"
 
 #define DASH "\xE2\x80\x93"
 
@@ -48,30 +49,36 @@ void iaf_rv_printf(iaf_buf *b, const char *fmt, ...)
     b->len += (size_t)k;
 }
 
-iaf_status iaf_rv_load(const char *text, size_t n, json_t **out, iaf_error *err)
+iaf_status iaf_rv_load_schema(const char *text, size_t n, const char *schema_want, const char *what,
+                              json_t **out, iaf_error *err)
 {
     *out = NULL;
     json_error_t je;
     /* A report is a few MB at most; duplicates would mean a broken writer. */
-    json_t *doc = json_loadb(text, n, JSON_REJECT_DUPLICATES, &je);
+    json_t *doc = json_loadb(text ? text : "", n, JSON_REJECT_DUPLICATES, &je);
     if (!doc)
         return iaf_error_set(err, IAF_ERR_PARSE, NULL, je.line > 0 ? je.line : 0,
                              je.column > 0 ? je.column : 0, "invalid JSON: %s", je.text);
     if (!json_is_object(doc)) {
         json_decref(doc);
         return iaf_error_set(err, IAF_ERR_PARSE, NULL, 0, 0,
-                             "not an iaf report: the document is not a JSON object");
+                             "not %s: the document is not a JSON object", what);
     }
     const char *schema = iaf_rv_str(doc, "schema");
-    if (!schema || strcmp(schema, IAF_REPORT_SCHEMA) != 0) {
+    if (!schema || strcmp(schema, schema_want) != 0) {
         iaf_status st = iaf_error_set(err, IAF_ERR_UNSUPPORTED, NULL, 0, 0,
-                                      "not an iaf report: schema is '%s', this iaf renders '%s'",
-                                      schema ? schema : "(none)", IAF_REPORT_SCHEMA);
+                                      "not %s: schema is '%s', this iaf renders '%s'", what,
+                                      schema ? schema : "(none)", schema_want);
         json_decref(doc);
         return st;
     }
     *out = doc;
     return IAF_OK;
+}
+
+iaf_status iaf_rv_load(const char *text, size_t n, json_t **out, iaf_error *err)
+{
+    return iaf_rv_load_schema(text, n, IAF_REPORT_SCHEMA, "an iaf report", out, err);
 }
 
 const char *iaf_rv_str(const json_t *o, const char *key)
@@ -467,4 +474,61 @@ const char *iaf_rv_kind_title(int rank)
     static const char *const t[] = {"Marginal checks", "Joint checks", "Flattening checks",
                                     "Rule checks", "Other checks"};
     return t[rank];
+}
+
+const json_t *iaf_rv_verdict_obj(const json_t *o)
+{
+    const json_t *v;
+    iaf_rv_verdict(o, &v);
+    if (!v) v = iaf_rv_obj(o, "verdict_detail");
+    if (!v) v = iaf_rv_obj(iaf_rv_obj(o, "metrics"), "verdict");
+    return v;
+}
+
+const char *iaf_rv_lang(const char *s)
+{
+    int ko = 0;
+    if (!s) return NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned cp = *p;
+        int n = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
+        if (n == 3 && p[1] && p[2])
+            cp = ((cp & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+        if ((cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x31F0 && cp <= 0x31FF) ||
+            (cp >= 0xFF66 && cp <= 0xFF9F))
+            return "ja";
+        if ((cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0x1100 && cp <= 0x11FF) ||
+            (cp >= 0x3130 && cp <= 0x318F))
+            ko = 1;
+        for (int i = 0; i < n && *p; i++)
+            p++;
+    }
+    return ko ? "ko" : NULL;
+}
+
+void iaf_rv_html_text(iaf_buf *b, const char *s)
+{
+    const char *l = iaf_rv_lang(s);
+    if (l) iaf_rv_printf(b, "<span lang=\"%s\">", l);
+    iaf_svg_escape(b, s);
+    if (l) iaf_rv_puts(b, "</span>");
+}
+
+void iaf_rv_html_badge(iaf_buf *b, const char *v, const char *none)
+{
+    const char *cls = !v                           ? "pending"
+                      : !strcmp(v, "PASS")         ? "pass"
+                      : !strcmp(v, "FLAG")         ? "flag"
+                      : !strcmp(v, "INCONCLUSIVE") ? "inconclusive"
+                                                   : "other";
+    iaf_rv_printf(b, "<span class=\"v v-%s\">", cls);
+    iaf_svg_escape(b, v ? v : none);
+    iaf_rv_puts(b, "</span>");
+}
+
+void iaf_rv_html_figcaption(iaf_buf *b, double w)
+{
+    int step = w > 0 && w < 1e6 ? (int)ceil(w / 40) : 8;
+    iaf_rv_printf(b, "<figcaption class=\"w%d\">", step < 8 ? 8 : step > 32 ? 32 : step);
 }

@@ -32,6 +32,10 @@ void iaf_rv_printf(iaf_buf *b, const char *fmt, ...)
  * iaf-report/1 object becomes a located error. *out is owned by the caller
  * (json_decref). */
 iaf_status iaf_rv_load(const char *text, size_t n, json_t **out, iaf_error *err);
+/* The same for any document with a "schema" member: what names it in the
+ * errors ("an iaf replication"). */
+iaf_status iaf_rv_load_schema(const char *text, size_t n, const char *schema, const char *what,
+                              json_t **out, iaf_error *err);
 
 const char *iaf_rv_str(const json_t *o, const char *key); /* NULL unless a string */
 /* 1 and *out when o[key] is a finite number, else 0. */
@@ -102,6 +106,22 @@ void iaf_rv_interval_text(iaf_buf *b, double lo, double hi, int digits);
 /* An HTML id from prefix + id: [A-Za-z0-9_.-] kept, anything else
  * replaced, plus a hash of the original when something was replaced. */
 void iaf_rv_anchor(iaf_buf *b, const char *prefix, const char *id);
+
+/* The verdict object of a comparison: its "verdict" when that is an object
+ * (the contract), else "verdict_detail", else the one inside its metrics. */
+const json_t *iaf_rv_verdict_obj(const json_t *o);
+
+/* HTML pieces shared by the report and replication pages. */
+/* "ja" or "ko" when s holds kana or Hangul, else NULL: :lang() then picks
+ * the right CJK font (Han characters differ between the typefaces). */
+const char *iaf_rv_lang(const char *s);
+/* s escaped, inside <span lang="..."> when it is Korean or Japanese. */
+void iaf_rv_html_text(iaf_buf *b, const char *s);
+/* <span class="v v-pass">PASS</span>; none is written for a NULL verdict. */
+void iaf_rv_html_badge(iaf_buf *b, const char *verdict, const char *none);
+/* <figcaption> as wide as a chart of this width (CSS classes w8..w32, in
+ * steps of 40 px: the pages have no inline styles). */
+void iaf_rv_html_figcaption(iaf_buf *b, double chart_width);
 
 /* Kinds in headline order: 0 marginal, 1 joint, 2 flattening, 3 rule,
  * 4 anything else. */
