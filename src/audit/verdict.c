@@ -19,6 +19,31 @@ const char *iaf_verdict_name(iaf_verdict v)
     return NULL;
 }
 
+/* A distance whose noise floor reaches the threshold cannot be resolved at
+ * this sample size. */
+static int floor_reaches_threshold(const iaf_screen *s)
+{
+    return !isnan(s->floor) && s->fails_above && s->floor >= s->threshold;
+}
+
+int iaf_screen_too_small(const iaf_screen *s)
+{
+    return s && s->verdict == IAF_VERDICT_INCONCLUSIVE && floor_reaches_threshold(s);
+}
+
+const iaf_screen *iaf_verdict_key_screen(const iaf_check_verdict *v)
+{
+    if (!v || v->nscreens == 0) return NULL;
+    const iaf_screen *best = &v->screens[0];
+    for (size_t i = 1; i < v->nscreens; i++) {
+        const iaf_screen *s = &v->screens[i];
+        if (s->verdict != IAF_VERDICT_NONE &&
+            (best->verdict == IAF_VERDICT_NONE || s->verdict > best->verdict))
+            best = s;
+    }
+    return best;
+}
+
 void iaf_screen_decide(iaf_screen *s)
 {
     double t = s->threshold;
@@ -27,10 +52,10 @@ void iaf_screen_decide(iaf_screen *s)
         snprintf(s->reason, sizeof s->reason, "no interval: not screened");
         return;
     }
-    /* A distance whose noise floor reaches the threshold cannot be resolved
-     * at this sample size: its basic interval collapses towards zero near the
-     * boundary, so neither PASS nor FLAG would mean anything. */
-    if (!isnan(s->floor) && s->fails_above && s->floor >= t) {
+    /* A distance whose noise floor reaches the threshold: its basic interval
+     * collapses towards zero near the boundary, so neither PASS nor FLAG
+     * would mean anything. */
+    if (floor_reaches_threshold(s)) {
         /* It can still FLAG when the whole interval clears the floor as well:
          * then the difference is larger than sampling noise explains. */
         if (s->lo > t && s->lo > s->floor && s->estimate > s->floor) {
@@ -98,6 +123,19 @@ const char *iaf_variant_agreement(const iaf_verdict *v, size_t n)
     return all_same ? "consistent" : "mapping-dependent";
 }
 
+void iaf_screen_json_fields(const iaf_screen *s, iaf_json *j)
+{
+    iaf_json_kstr(j, "metric", s->metric);
+    iaf_json_knum(j, "threshold", s->threshold);
+    iaf_json_kstr(j, "fails", s->fails_above ? "above" : "below");
+    iaf_json_knum(j, "estimate", s->estimate);
+    iaf_json_knum(j, "lo", s->lo);
+    iaf_json_knum(j, "hi", s->hi);
+    iaf_json_knum(j, "floor", s->floor);
+    iaf_json_kstr(j, "verdict", iaf_verdict_name(s->verdict));
+    iaf_json_kstr(j, "reason", s->reason);
+}
+
 void iaf_verdict_json(const iaf_check_verdict *v, iaf_json *j)
 {
     iaf_json_begin_object(j);
@@ -107,17 +145,8 @@ void iaf_verdict_json(const iaf_check_verdict *v, iaf_json *j)
     iaf_json_key(j, "screens");
     iaf_json_begin_array(j);
     for (size_t i = 0; i < v->nscreens; i++) {
-        const iaf_screen *s = &v->screens[i];
         iaf_json_begin_object(j);
-        iaf_json_kstr(j, "metric", s->metric);
-        iaf_json_knum(j, "threshold", s->threshold);
-        iaf_json_kstr(j, "fails", s->fails_above ? "above" : "below");
-        iaf_json_knum(j, "estimate", s->estimate);
-        iaf_json_knum(j, "lo", s->lo);
-        iaf_json_knum(j, "hi", s->hi);
-        iaf_json_knum(j, "floor", s->floor);
-        iaf_json_kstr(j, "verdict", iaf_verdict_name(s->verdict));
-        iaf_json_kstr(j, "reason", s->reason);
+        iaf_screen_json_fields(&v->screens[i], j);
         iaf_json_end_object(j);
     }
     iaf_json_end_array(j);

@@ -46,12 +46,20 @@ const char *iaf_verdict_name(iaf_verdict v); /* "PASS", "FLAG", "INCONCLUSIVE", 
 
 /* Decide one screen in place (fills verdict and reason). */
 void iaf_screen_decide(iaf_screen *s);
+/* 1 when s is INCONCLUSIVE because its noise floor reaches its threshold:
+ * the sample is too small to decide. */
+int iaf_screen_too_small(const iaf_screen *s);
 /* Combine the screens into the check verdict (worst wins). */
 void iaf_verdict_combine(iaf_check_verdict *v);
+/* The screen that decided the verdict: the worst, the first on ties (the
+ * first screen when none decided); NULL without screens. */
+const iaf_screen *iaf_verdict_key_screen(const iaf_check_verdict *v);
 /* "strict" when every variant flags, "mapping-dependent" when variants
  * disagree, "consistent" when all agree on PASS or INCONCLUSIVE. */
 const char *iaf_variant_agreement(const iaf_verdict *v, size_t n);
 
 void iaf_verdict_json(const iaf_check_verdict *v, iaf_json *j);
+/* One screen's members (metric ... reason), inside an object the caller opened. */
+void iaf_screen_json_fields(const iaf_screen *s, iaf_json *j);
 
 #endif

@@ -4,7 +4,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "audit/audit.h"
 #include "cli/commands.h"
@@ -33,24 +32,6 @@ static void help(void)
            "      --no-bootstrap   point estimates only: no intervals, no verdicts\n"
            "  -q, --quiet          no headline, no progress line\n"
            "  -h, --help           this text\n");
-}
-
-static int mkdir_p(const char *dir)
-{
-    char *p = strdup(dir);
-    if (!p) return -1;
-    for (char *s = p + 1; *s; s++)
-        if (*s == '/') {
-            *s = '\0';
-            if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-                free(p);
-                return -1;
-            }
-            *s = '/';
-        }
-    int rc = mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
-    free(p);
-    return rc;
 }
 
 int cmd_audit(int argc, char **argv)
@@ -158,7 +139,7 @@ int cmd_audit(int argc, char **argv)
         fprintf(stderr, "iaf: out of memory while writing the report\n");
         goto done;
     }
-    if (mkdir_p(outdir) != 0) {
+    if (cli_mkdir_p(outdir) != 0) {
         fprintf(stderr, "iaf: %s: cannot create directory: %s\n", outdir, strerror(errno));
         goto done;
     }

@@ -14,7 +14,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "audit/audit.h"
 #include "cli/commands.h"
@@ -73,13 +72,7 @@ static void key_of(const iaf_check_result *r, keyvals *k)
         k->ky = c->twod ? c->ky : 0;
         k->cells = c->kx * c->ky;
         k->n = c->n_s;
-        const iaf_check_verdict *cv = &c->verdict;
-        /* the screen that decided the verdict: the worst, first on ties */
-        const iaf_screen *s = cv->nscreens ? &cv->screens[0] : NULL;
-        for (size_t i = 1; i < cv->nscreens; i++)
-            if (cv->screens[i].verdict != IAF_VERDICT_NONE &&
-                (s->verdict == IAF_VERDICT_NONE || cv->screens[i].verdict > s->verdict))
-                s = &cv->screens[i];
+        const iaf_screen *s = iaf_verdict_key_screen(&c->verdict);
         k->metric = s ? s->metric : (c->twod ? "cond_tvd_y_given_x" : "tvd");
         k->est = s ? s->estimate : (c->twod ? c->m.cond_tvd_y_given_x : c->m.tvd_joint);
         k->lo = s ? s->lo : NAN;
@@ -110,28 +103,11 @@ static void key_of(const iaf_check_result *r, keyvals *k)
     }
 }
 
-/* A screen that could not decide because its noise floor reaches its
- * threshold (verdict.c): the sample is too small, and its estimate is not
- * worth drawing as a point. */
-static int too_small(const iaf_screen *s)
-{
-    return s && s->verdict == IAF_VERDICT_INCONCLUSIVE && s->fails_above && !isnan(s->floor) &&
-           !isnan(s->threshold) && s->floor >= s->threshold;
-}
-
 static void screen_json(iaf_json *j, const iaf_screen *s)
 {
     iaf_json_begin_object(j);
-    iaf_json_kstr(j, "metric", s->metric);
-    iaf_json_knum(j, "threshold", s->threshold);
-    iaf_json_kstr(j, "fails", s->fails_above ? "above" : "below");
-    iaf_json_knum(j, "estimate", s->estimate);
-    iaf_json_knum(j, "lo", s->lo);
-    iaf_json_knum(j, "hi", s->hi);
-    iaf_json_knum(j, "floor", s->floor);
-    iaf_json_kstr(j, "verdict", iaf_verdict_name(s->verdict));
-    iaf_json_kstr(j, "reason", s->reason);
-    iaf_json_kbool(j, "too_small", too_small(s));
+    iaf_screen_json_fields(s, j);
+    iaf_json_kbool(j, "too_small", iaf_screen_too_small(s));
     iaf_json_end_object(j);
 }
 
@@ -164,7 +140,7 @@ static void row_extra_json(iaf_json *j, const iaf_spec *spec, const iaf_check_re
     iaf_json_knum(j, "threshold", thr);
     iaf_json_kstr(j, "fails", fails);
     iaf_json_kstr(j, "reason", reason);
-    iaf_json_kbool(j, "too_small", too_small(s));
+    iaf_json_kbool(j, "too_small", iaf_screen_too_small(s));
     iaf_json_key(j, "screens");
     iaf_json_begin_array(j);
     const iaf_check_verdict *cv = v && v->cmp    ? &v->cmp->verdict
@@ -208,24 +184,6 @@ static void row_extra_json(iaf_json *j, const iaf_spec *spec, const iaf_check_re
         iaf_json_knum(j, "retention", iaf_spec_threshold_for(spec, k, "retention"));
         iaf_json_end_object(j);
     }
-}
-
-static int mkdir_p(const char *dir)
-{
-    char *p = strdup(dir);
-    if (!p) return -1;
-    for (char *s = p + 1; *s; s++)
-        if (*s == '/') {
-            *s = '\0';
-            if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-                free(p);
-                return -1;
-            }
-            *s = '/';
-        }
-    int rc = mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
-    free(p);
-    return rc;
 }
 
 int cmd_replicate(int argc, char **argv)
@@ -388,7 +346,7 @@ int cmd_replicate(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    if (mkdir_p(outdir) != 0) {
+    if (cli_mkdir_p(outdir) != 0) {
         fprintf(stderr, "iaf: %s: cannot create directory: %s\n", outdir, strerror(errno));
         goto done;
     }

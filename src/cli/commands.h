@@ -36,6 +36,8 @@ void cli_free_list(char **list);
 /* Write data to path atomically (temp file in the same directory + rename);
  * "-" means stdout. */
 int cli_write_file(const char *path, const char *data, size_t n, iaf_error *err);
+/* mkdir -p: dir and its missing parents (0755); 0 or -1 with errno set. */
+int cli_mkdir_p(const char *dir);
 /* Threads option value: "N" or "auto"; returns 0 on success. */
 int cli_parse_threads(const char *s, int *out);
 

@@ -32,17 +32,7 @@ static const char *verdict_str(const iaf_check_result *r)
 
 static const iaf_screen *key_screen(const iaf_check_result *r)
 {
-    const iaf_check_verdict *cv = cv_of(r);
-    if (!cv || cv->nscreens == 0) return NULL;
-    /* the screen that decided the verdict: the worst one, first on ties */
-    const iaf_screen *best = &cv->screens[0];
-    for (size_t i = 1; i < cv->nscreens; i++) {
-        const iaf_screen *s = &cv->screens[i];
-        if (s->verdict != IAF_VERDICT_NONE &&
-            (best->verdict == IAF_VERDICT_NONE || s->verdict > best->verdict))
-            best = s;
-    }
-    return best;
+    return iaf_verdict_key_screen(cv_of(r));
 }
 
 static void attrs_label(const iaf_spec_check *k, iaf_buf *b)
