@@ -329,19 +329,7 @@ static void figcaption(rctx *c)
 
 /* ------------------------------------------------------------------- page */
 
-static const char css[] =
-    ":root{--fg:#1a202c;--muted:#4a5568;--line:#cbd5e0;--bg-soft:#f7fafc}\n"
-    "html{-webkit-text-size-adjust:100%}\n"
-    "body{margin:0 auto;max-width:1100px;padding:1.5rem 1.25rem 3rem;color:var(--fg);"
-    "background:#fff;line-height:1.45;font-size:15px;"
-    "font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,"
-    "\"Noto Sans\",\"Noto Sans CJK KR\",\"Noto Sans KR\",\"Apple SD Gothic Neo\",\"Malgun Gothic\","
-    "\"Noto Sans CJK JP\",\"Hiragino Sans\",\"Yu Gothic\",Meiryo,sans-serif}\n"
-    ":lang(ja){font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,\"Noto Sans\","
-    "\"Noto Sans CJK JP\",\"Noto Sans JP\",\"Hiragino Sans\",\"Yu Gothic\",Meiryo,"
-    "\"Noto Sans CJK KR\",sans-serif}\n"
-    "h1{font-size:1.6rem;margin:0 0 .3rem}h2{font-size:1.3rem;margin:2.2rem 0 .6rem;"
-    "border-bottom:2px solid var(--line);padding-bottom:.2rem}\n"
+static const char css[] = IAF_RV_CSS_BASE
     "h3{font-size:1.12rem;margin:0 0 .4rem}\n"
     "p{margin:.4rem 0}.muted,.note{color:var(--muted)}small{font-weight:normal;"
     "color:var(--muted)}\n"

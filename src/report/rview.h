@@ -119,6 +119,23 @@ const char *iaf_rv_lang(const char *s);
 void iaf_rv_html_text(iaf_buf *b, const char *s);
 /* <span class="v v-pass">PASS</span>; none is written for a NULL verdict. */
 void iaf_rv_html_badge(iaf_buf *b, const char *verdict, const char *none);
+/* The head of both pages' style sheets: colours, the font stacks that cover
+ * Korean and Japanese (with :lang(ja) preferring Japanese glyphs), h1, h2. */
+#define IAF_RV_CSS_BASE                                                                            \
+    ":root{--fg:#1a202c;--muted:#4a5568;--line:#cbd5e0;--bg-soft:#f7fafc}\n"                       \
+    "html{-webkit-text-size-adjust:100%}\n"                                                        \
+    "body{margin:0 auto;max-width:1100px;padding:1.5rem 1.25rem 3rem;color:var(--fg);"             \
+    "background:#fff;line-height:1.45;font-size:15px;"                                             \
+    "font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,"            \
+    "\"Noto Sans\",\"Noto Sans CJK KR\",\"Noto Sans KR\",\"Apple SD Gothic Neo\",\"Malgun "        \
+    "Gothic\","                                                                                    \
+    "\"Noto Sans CJK JP\",\"Hiragino Sans\",\"Yu Gothic\",Meiryo,sans-serif}\n"                    \
+    ":lang(ja){font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,\"Noto Sans\","             \
+    "\"Noto Sans CJK JP\",\"Noto Sans JP\",\"Hiragino Sans\",\"Yu Gothic\",Meiryo,"                \
+    "\"Noto Sans CJK KR\",sans-serif}\n"                                                           \
+    "h1{font-size:1.6rem;margin:0 0 .3rem}h2{font-size:1.3rem;margin:2.2rem 0 .6rem;"              \
+    "border-bottom:2px solid var(--line);padding-bottom:.2rem}\n"
+
 /* <figcaption> as wide as a chart of this width (CSS classes w8..w32, in
  * steps of 40 px: the pages have no inline styles). */
 void iaf_rv_html_figcaption(iaf_buf *b, double chart_width);
