@@ -312,6 +312,85 @@ int iaf_xwb_normalize(const char *s, size_t n, iaf_buf *out)
 }
 
 /* ======================================================================================
+ * Word forms
+ * ====================================================================================== */
+
+static int ends_with(const char *w, size_t n, const char *suf)
+{
+    size_t k = strlen(suf);
+    return n >= k && memcmp(w + n - k, suf, k) == 0;
+}
+
+/* Length of the word w[0..n) without a regular English plural ending. */
+static size_t singular_len(char *w, size_t n)
+{
+    if (n <= 3) return n;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)w[i] >= 0x80) return n;
+    if (ends_with(w, n, "ies")) {
+        w[n - 3] = 'y';
+        return n - 2;
+    }
+    if (ends_with(w, n, "sses") || ends_with(w, n, "shes") || ends_with(w, n, "ches") ||
+        ends_with(w, n, "xes") || ends_with(w, n, "zzes"))
+        return n - 2;
+    if (w[n - 1] == 's' && !ends_with(w, n, "ss") && !ends_with(w, n, "us") &&
+        !ends_with(w, n, "is"))
+        return n - 1;
+    return n;
+}
+
+static int ignored(const char *w, size_t n, const char *const *ignore, size_t nignore)
+{
+    for (size_t i = 0; i < nignore; i++) {
+        const char *g = ignore[i];
+        size_t k = 0;
+        while (k < n && g[k]) {
+            unsigned char a = (unsigned char)w[k], b = (unsigned char)g[k];
+            if (b >= 'A' && b <= 'Z') b = (unsigned char)(b + ('a' - 'A'));
+            if (a != b) break;
+            k++;
+        }
+        if (k == n && !g[k]) return 1;
+    }
+    return 0;
+}
+
+static int is_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+int iaf_xwb_word_form(const char *s, size_t n, const char *const *ignore, size_t nignore,
+                      iaf_buf *out)
+{
+    iaf_buf nb = {0};
+    if (iaf_xwb_normalize(s, n, &nb) != 0) {
+        iaf_buf_free(&nb);
+        return -1;
+    }
+    size_t start = out->len;
+    int rc = 0;
+    for (size_t i = 0; i < nb.len && rc == 0;) {
+        if (!is_word_byte((unsigned char)nb.data[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < nb.len && is_word_byte((unsigned char)nb.data[j]))
+            j++;
+        if (!ignored(nb.data + i, j - i, ignore, nignore)) {
+            size_t len = singular_len(nb.data + i, j - i);
+            if (out->len > start) rc = iaf_buf_puts(out, " ");
+            if (rc == 0) rc = iaf_buf_append(out, nb.data + i, len);
+        }
+        i = j;
+    }
+    iaf_buf_free(&nb);
+    return rc;
+}
+
+/* ======================================================================================
  * Classification
  * ====================================================================================== */
 
@@ -850,8 +929,8 @@ iaf_status iaf_xwb_values_load_memory(const void *data, size_t n, const char *na
  * Building
  * ====================================================================================== */
 
-static const char *const how_names[IAF_XWB_NHOW] = {"unmatched", "exact", "normalized", "rule",
-                                                    "excluded"};
+static const char *const how_names[IAF_XWB_NHOW] = {"unmatched", "exact", "normalized", "words",
+                                                    "head",      "rule",  "excluded"};
 
 const char *iaf_xwb_how_name(iaf_xwb_how how)
 {
@@ -899,10 +978,75 @@ static int pending_add(pending *p, iaf_sv to, double w)
     return 0;
 }
 
+/* Word forms of the titles (or of their heads) -> rows; one row may sit under several
+ * keys (a title has a head per comma), so the chains link entries, not rows. */
+typedef struct word_index {
+    iaf_strmap map;
+    size_t *head;          /* key id -> first entry */
+    size_t *row, *next;    /* entry -> row, next entry with the same key */
+    size_t n, cap, capkey; /* entries; capacities */
+} word_index;
+
+static void word_index_free(word_index *w)
+{
+    iaf_strmap_free(&w->map);
+    free(w->head);
+    free(w->row);
+    free(w->next);
+}
+
+static int word_index_add(word_index *w, const char *key, size_t len, size_t row)
+{
+    if (len == 0) return 0;
+    int64_t id = iaf_strmap_intern(&w->map, key, len);
+    if (id < 0) return -1;
+    if ((size_t)id + 1 > w->capkey) {
+        size_t old = w->capkey;
+        if (IAF_GROW(w->head, w->capkey, (size_t)id + 1) != 0) return -1;
+        for (size_t k = old; k < w->capkey; k++)
+            w->head[k] = NONE;
+    }
+    size_t cap2 = w->cap;
+    if (IAF_GROW(w->row, w->cap, w->n + 1) != 0 || IAF_GROW(w->next, cap2, w->n + 1) != 0)
+        return -1;
+    w->row[w->n] = row;
+    w->next[w->n] = NONE;
+    /* append at the end of the chain: rows stay in classification order */
+    size_t *link = &w->head[id];
+    while (*link != NONE)
+        link = &w->next[*link];
+    *link = w->n++;
+    return 0;
+}
+
+/* The word forms of every title (into words) and of each title cut before each of its
+ * commas (into heads). */
+static int word_indexes(const iaf_xwb_class *c, const iaf_xwb_options *o, word_index *words,
+                        word_index *heads)
+{
+    iaf_buf b = {0};
+    int rc = 0;
+    for (size_t r = 0; r < c->n && rc == 0; r++) {
+        iaf_sv t = c->codes[r].title;
+        b.len = 0;
+        rc = iaf_xwb_word_form(t.ptr, t.len, o->ignore_words, o->nignore_words, &b);
+        if (rc == 0 && o->match_words) rc = word_index_add(words, b.data, b.len, r);
+        for (size_t i = 0; i < t.len && rc == 0 && o->match_head; i++) {
+            if (t.ptr[i] != ',') continue;
+            b.len = 0;
+            rc = iaf_xwb_word_form(t.ptr, i, o->ignore_words, o->nignore_words, &b);
+            if (rc == 0) rc = word_index_add(heads, b.data, b.len, r);
+        }
+    }
+    iaf_buf_free(&b);
+    return rc;
+}
+
 typedef struct build_ctx {
     const iaf_xwb_class *c;
     const iaf_xwb_options *o;
     size_t level; /* roll-up level */
+    word_index words, heads;
     iaf_buf nbuf; /* normalised label */
     size_t *cand; /* candidate rows */
     size_t ncand, capcand;
@@ -919,6 +1063,24 @@ static int collect_titles(build_ctx *x, const title_index *ti, iaf_sv key, size_
     if (id < 0) return 0;
     for (size_t r = ti->head[id]; r != NONE; r = ti->next[r]) {
         if (x->c->codes[r].level < minlevel) {
+            if (coarser && *coarser == NONE) *coarser = r;
+            continue;
+        }
+        if (IAF_GROW(x->cand, x->capcand, x->ncand + 1) != 0) return -1;
+        x->cand[x->ncand++] = r;
+    }
+    return 0;
+}
+
+/* Like collect_titles, through a word index. */
+static int collect_words(build_ctx *x, const word_index *w, iaf_sv key, size_t *coarser)
+{
+    if (key.len == 0) return 0;
+    int64_t id = iaf_strmap_find(&w->map, key.ptr, key.len);
+    if (id < 0) return 0;
+    for (size_t e = w->head[id]; e != NONE; e = w->next[e]) {
+        size_t r = w->row[e];
+        if (x->c->codes[r].level < x->level) {
             if (coarser && *coarser == NONE) *coarser = r;
             continue;
         }
@@ -1143,6 +1305,21 @@ static iaf_status build_label(build_ctx *x, iaf_xwb_label *L, const iaf_strmap *
             goto oom;
         if (x->ncand) L->how = IAF_XWB_NORMALIZED;
     }
+    if (!x->ncand && (o->match_words || o->match_head)) {
+        x->nbuf.len = 0;
+        if (iaf_xwb_word_form(label.ptr, label.len, o->ignore_words, o->nignore_words, &x->nbuf) !=
+            0)
+            goto oom;
+        iaf_sv key = {x->nbuf.data ? x->nbuf.data : "", x->nbuf.len};
+        if (o->match_words) {
+            if (collect_words(x, &x->words, key, &coarser) != 0) goto oom;
+            if (x->ncand) L->how = IAF_XWB_WORDS;
+        }
+        if (!x->ncand && o->match_head) {
+            if (collect_words(x, &x->heads, key, &coarser) != 0) goto oom;
+            if (x->ncand) L->how = IAF_XWB_HEAD;
+        }
+    }
     if (x->ncand) {
         most_specific(x, 0);
         L->ambiguous = x->ncand > 1;
@@ -1241,7 +1418,7 @@ iaf_status iaf_xwb_build(const iaf_xwb_class *c, const iaf_xwb_values *v, const 
         return iaf_error_set(err, IAF_ERR_INVALID, c->file, 0, 0,
                              "no level '%s' in the classification (levels: %s)", o->level, names);
     }
-    if (!o->match_exact && !o->match_normalized && !o->rules)
+    if (!o->match_exact && !o->match_normalized && !o->match_words && !o->match_head && !o->rules)
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no matching method selected");
     xw_result *res = iaf_calloc(1, sizeof *res);
     if (!res) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -1263,8 +1440,13 @@ iaf_status iaf_xwb_build(const iaf_xwb_class *c, const iaf_xwb_values *v, const 
             goto done;
         }
     if ((st = exclusion_crosswalk(o, &excl_re, err)) != IAF_OK) goto done;
+    if ((o->match_words || o->match_head) && word_indexes(c, o, &x.words, &x.heads) != 0) {
+        st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
     r->level_name = c->level_name[level];
     r->drop_excluded = o->drop_excluded;
+    r->word_matchers = o->match_words || o->match_head;
     r->has_mass = v->has_mass;
     r->nlabels = iaf_xwb_values_count(v);
     r->labels = iaf_calloc(r->nlabels ? r->nlabels : 1, sizeof *r->labels);
@@ -1301,6 +1483,8 @@ done:
     iaf_strmap_free(&excl);
     iaf_crosswalk_free(excl_re);
     iaf_buf_free(&x.nbuf);
+    word_index_free(&x.words);
+    word_index_free(&x.heads);
     free(x.cand);
     if (st != IAF_OK) {
         iaf_xwb_result_free(r);
@@ -1515,10 +1699,13 @@ iaf_status iaf_xwb_write_summary(const iaf_xwb_result *r, iaf_buf *out, iaf_erro
     iaf_fmt_f64(num, r->total_mass);
     rc = iaf_buf_printf(out, "crosswalk to level %s: %zu labels%s%s\n", r->level_name, r->nlabels,
                         r->has_mass ? ", total mass " : "", r->has_mass ? num : "");
-    static const iaf_xwb_how order[] = {IAF_XWB_EXACT, IAF_XWB_NORMALIZED, IAF_XWB_RULE,
-                                        IAF_XWB_EXCLUDED, IAF_XWB_UNMATCHED};
+    static const iaf_xwb_how order[] = {IAF_XWB_EXACT,    IAF_XWB_NORMALIZED, IAF_XWB_WORDS,
+                                        IAF_XWB_HEAD,     IAF_XWB_RULE,       IAF_XWB_EXCLUDED,
+                                        IAF_XWB_UNMATCHED};
     for (size_t i = 0; i < IAF_ARRAY_LEN(order) && rc == 0; i++)
-        rc = summary_line(out, r, iaf_xwb_how_name(order[i]), r->n[order[i]], r->mass[order[i]]);
+        if (r->word_matchers || (order[i] != IAF_XWB_WORDS && order[i] != IAF_XWB_HEAD))
+            rc =
+                summary_line(out, r, iaf_xwb_how_name(order[i]), r->n[order[i]], r->mass[order[i]]);
     if (rc == 0) rc = summary_line(out, r, "dropped", r->n_dropped, r->mass_dropped);
     if (rc == 0)
         rc = iaf_buf_printf(out,
@@ -1538,8 +1725,8 @@ iaf_status iaf_xwb_write_summary(const iaf_xwb_result *r, iaf_buf *out, iaf_erro
                                 outside > 0 ? 100.0 * r->mass_mapped / outside : 0.0, num2);
     } else if (rc == 0) {
         rc = iaf_buf_printf(out, "mapped labels: %zu of %zu\n",
-                            r->n[IAF_XWB_EXACT] + r->n[IAF_XWB_NORMALIZED] + r->n[IAF_XWB_RULE] -
-                                r->n_dropped,
+                            r->n[IAF_XWB_EXACT] + r->n[IAF_XWB_NORMALIZED] + r->n[IAF_XWB_WORDS] +
+                                r->n[IAF_XWB_HEAD] + r->n[IAF_XWB_RULE] - r->n_dropped,
                             r->nlabels);
     }
     if (rc) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");

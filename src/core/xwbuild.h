@@ -42,6 +42,18 @@
  * when out of memory. */
 int iaf_xwb_normalize(const char *s, size_t n, iaf_buf *out);
 
+/* Append the word form of s[0..n) to out, for matching titles written as phrases
+ * ("Carpenters", "Fast food and counter workers") against labels written as identifiers
+ * ("carpenter", "fast_food_or_counter_worker"): iaf_xwb_normalize, then words = maximal runs
+ * of ASCII letters and digits and of non-ASCII bytes (every other byte separates words);
+ * words equal to one of ignore[0..nignore) (ASCII case-insensitive) are left out; every
+ * ASCII word longer than 3 bytes loses a regular English plural ending: "ies" -> "y",
+ * "sses"/"shes"/"ches"/"xes"/"zzes" -> without "es", else a final "s" unless the word ends
+ * in "ss", "us" or "is". The words are joined by one space. Returns 0, or -1 when out of
+ * memory. Irregular plurals ("midwives", "men") are not undone: they need a rule. */
+int iaf_xwb_word_form(const char *s, size_t n, const char *const *ignore, size_t nignore,
+                      iaf_buf *out);
+
 /* ---- classification ----------------------------------------------------------------- */
 
 typedef struct iaf_xwb_class iaf_xwb_class;
@@ -106,19 +118,29 @@ typedef enum iaf_xwb_how {
     IAF_XWB_UNMATCHED = 0, /* no title and no rule */
     IAF_XWB_EXACT,         /* a title, byte for byte */
     IAF_XWB_NORMALIZED,    /* a title after iaf_xwb_normalize on both sides */
+    IAF_XWB_WORDS,         /* a title with the same word form (iaf_xwb_word_form) */
+    IAF_XWB_HEAD,          /* a title's head: its word form up to one of its commas */
     IAF_XWB_RULE,          /* a row of the rules crosswalk */
     IAF_XWB_EXCLUDED,      /* named by an exclusion: outside the universe, not mapped */
     IAF_XWB_NHOW
 } iaf_xwb_how;
 
-/* Short name: "unmatched", "exact", "normalized", "rule", "excluded". */
+/* Short name: "unmatched", "exact", "normalized", "words", "head", "rule", "excluded". */
 const char *iaf_xwb_how_name(iaf_xwb_how how);
 
 typedef struct iaf_xwb_options {
     int match_exact, match_normalized; /* which title matchers run (exact always first) */
-    const char *level;                 /* roll-up level (a level name of the classification) */
-    int to_title;                      /* 1: `to` is the title of the rolled-up code */
-    int strict;                        /* 1: a title at codes that roll up apart is an error */
+    /* Word-form matchers, tried in this order after exact and normalised on the labels still
+     * unmatched: `words` compares iaf_xwb_word_form of label and title; `head` compares the
+     * label's word form with the word form of each title cut before one of its commas
+     * ("Packers and packagers, hand" -> "packer packager"; "Architects, except landscape
+     * and naval" -> "architect"), so that a title's trailing qualifier may be left out. */
+    int match_words, match_head;
+    const char *const *ignore_words; /* words both sides leave out (e.g. and, or, of) */
+    size_t nignore_words;
+    const char *level; /* roll-up level (a level name of the classification) */
+    int to_title;      /* 1: `to` is the title of the rolled-up code */
+    int strict;        /* 1: a title at codes that roll up apart is an error */
     /* Rule rows (borrowed, may be NULL), tried on labels no title matched. Each `to` is
      * resolved through the classification - a code, else an exact title, else a
      * normalised title - at the roll-up level or finer, then rolled up; an empty `to`
@@ -174,9 +196,10 @@ typedef struct iaf_xwb_result {
     double mass[IAF_XWB_NHOW];
     size_t n_dropped, n_ambiguous, n_split;
     double mass_dropped, mass_ambiguous;
-    double mass_mapped;     /* exact + normalized + rule, minus dropped */
+    double mass_mapped;     /* every matcher and rule, minus dropped */
     const char *level_name; /* borrowed from the classification */
     int drop_excluded;      /* copied from the options */
+    int word_matchers;      /* the words or head matcher ran (the summary lists them) */
     /* private storage follows */
 } iaf_xwb_result;
 

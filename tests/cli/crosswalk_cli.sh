@@ -29,7 +29,7 @@ expect 2 "expected the subcommand" -- "$IAF" crosswalk
 expect 2 "expected VALUES and CLASSIFICATION" -- "$IAF" crosswalk build --level major
 expect 2 "--level is required" -- "$IAF" crosswalk build "$d/mini_values.csv" "$d/mini_class.csv"
 expect 2 "--to takes code or title" -- "$IAF" crosswalk build a b --level major --to name
-expect 2 "--match takes exact and/or normalized, not 'fuzzy'" -- \
+expect 2 "--match takes exact, normalized, words and head, not 'fuzzy'" -- \
     "$IAF" crosswalk build "$d/mini_values.csv" "$d/mini_class.csv" --level major -m exact,fuzzy
 expect 0 "Usage: iaf crosswalk build" -- "$IAF" help crosswalk
 expect 0 "--exclude-regex" -- "$IAF" crosswalk build --help

@@ -787,6 +787,164 @@ static void test_writers_round_trip(void **state)
 
 /* Every committed NPK crosswalk (built or hand-written) loads with the crosswalk module
  * that audits use; the built ones map every employed label. */
+/* ---- word forms and the words / head matchers (English titles) --------------------- */
+
+static void expect_words(const char *in, const char *want)
+{
+    static const char *const ign[] = {"and", "OR", "of"};
+    iaf_buf b = {0};
+    assert_int_equal(iaf_xwb_word_form(in, strlen(in), ign, 3, &b), 0);
+    const char *got = b.data ? b.data : "";
+    if (strcmp(got, want) != 0) fail_msg("word_form('%s') = '%s', expected '%s'", in, got, want);
+    iaf_buf_free(&b);
+}
+
+static void test_word_form(void **state)
+{
+    (void)state;
+    expect_words("Fast food and counter workers", "fast food counter worker");
+    expect_words("fast_food_or_counter_worker", "fast food counter worker");
+    expect_words("First-line supervisors of retail sales workers",
+                 "first line supervisor retail sale worker");
+    expect_words("Secretaries", "secretary");                  /* ies -> y */
+    expect_words("Waiters and waitresses", "waiter waitress"); /* sses */
+    expect_words("Coaches, dishes, boxes, buzzes", "coach dish box buzz");
+    expect_words("Nurses", "nurse");                                /* a plain s */
+    expect_words("gas bus its", "gas bus its");                     /* 3 bytes or fewer stay */
+    expect_words("Census analysis glass", "census analysis glass"); /* us, is, ss stay */
+    expect_words("Nurse midwives", "nurse midwive");   /* irregular plurals stay wrong */
+    expect_words("  AND__Or--of  ", "");               /* only ignored words */
+    expect_words("Cafés workers", "cafés worker");     /* a non-ASCII word keeps its s */
+    expect_words("ＣＡＲＰＥＮＴＥＲＳ", "carpenter"); /* normalised first (full width) */
+    expect_words("R2-D2s", "r2 d2s");
+    /* no ignore list: every word counts */
+    iaf_buf b = {0};
+    assert_int_equal(iaf_xwb_word_form("Cooks and bakers", 16, NULL, 0, &b), 0);
+    assert_string_equal(b.data, "cook and baker");
+    iaf_buf_free(&b);
+}
+
+static const char en_class[] =
+    "code,title,level\n"
+    "1,Construction occupations,group\n"
+    "1001,Carpenters,line\n"
+    "1002,Construction laborers,line\n"
+    "1003,Other construction workers,line\n"
+    "2,Office occupations,group\n"
+    "2001,\"Secretaries and administrative assistants, except legal, medical, and "
+    "executive\",line\n"
+    "2002,Legal secretaries and administrative assistants,line\n"
+    "2003,\"Packers and packagers, hand\",line\n"
+    "2004,\"Sales representatives, wholesale and manufacturing\",line\n"
+    "2005,\"Sales representatives, services\",line\n";
+
+static const char en_values[] = "occupation,count\n"
+                                "carpenter,10\n"
+                                "Carpenters,1\n"
+                                "construction_laborer,20\n"
+                                "construction_worker,30\n"
+                                "secretary_or_administrative_assistant,40\n"
+                                "legal_secretary_or_administrative_assistant,5\n"
+                                "packer_or_packager,6\n"
+                                "sales_representative,8\n"
+                                "sales_representative_wholesale_or_manufacturing,7\n"
+                                "construction_occupation,2\n"
+                                "and_or,3\n";
+
+static void test_words_and_head(void **state)
+{
+    (void)state;
+    iaf_error err;
+    iaf_xwb_class *c = NULL;
+    iaf_xwb_values *v = NULL;
+    assert_int_equal(
+        iaf_xwb_class_load_memory(en_class, strlen(en_class), "en.csv", NULL, &c, &err), IAF_OK);
+    assert_int_equal(
+        iaf_xwb_values_load_memory(en_values, strlen(en_values), "v.csv", NULL, &v, &err), IAF_OK);
+    static const char *const ign[] = {"and", "or", "of", "other"};
+    iaf_xwb_options o;
+    iaf_xwb_options_init(&o);
+    o.level = "line";
+    o.to_title = 1;
+    o.match_words = o.match_head = 1;
+    o.ignore_words = ign;
+    o.nignore_words = 4;
+    iaf_xwb_result *r = build(c, v, &o);
+    expect_label(r, "Carpenters", IAF_XWB_EXACT, "1001", 1, "Carpenters", 1.0);
+    expect_label(r, "carpenter", IAF_XWB_WORDS, "1001", 1, "Carpenters", 1.0);
+    expect_label(r, "construction_laborer", IAF_XWB_WORDS, "1002", 1, "Construction laborers", 1.0);
+    /* "other" is ignored: the residual line */
+    expect_label(r, "construction_worker", IAF_XWB_WORDS, "1003", 1, "Other construction workers",
+                 1.0);
+    /* the qualifier after the comma is left out; the legal line keeps its own words */
+    expect_label(r, "secretary_or_administrative_assistant", IAF_XWB_HEAD, "2001", 1,
+                 "Secretaries and administrative assistants, except legal, medical, and "
+                 "executive",
+                 1.0);
+    expect_label(r, "legal_secretary_or_administrative_assistant", IAF_XWB_WORDS, "2002", 1,
+                 "Legal secretaries and administrative assistants", 1.0);
+    expect_label(r, "packer_or_packager", IAF_XWB_HEAD, "2003", 1, "Packers and packagers, hand",
+                 1.0);
+    /* the whole title wins over a head; a head of two titles splits and is ambiguous */
+    expect_label(r, "sales_representative_wholesale_or_manufacturing", IAF_XWB_WORDS, "2004", 1,
+                 "Sales representatives, wholesale and manufacturing", 1.0);
+    expect_label(r, "sales_representative", IAF_XWB_HEAD, "2004 2005", 2,
+                 "Sales representatives, services", 0.5,
+                 "Sales representatives, wholesale and manufacturing", 0.5);
+    assert_true(find(r, "sales_representative")->ambiguous);
+    /* a group title is coarser than the roll-up level: unmatched, with the hint */
+    expect_label(r, "construction_occupation", IAF_XWB_UNMATCHED, "", 0);
+    assert_true(iaf_sv_eq_str(find(r, "construction_occupation")->hint, "title of group 1"));
+    expect_label(r, "and_or", IAF_XWB_UNMATCHED, "", 0); /* no words left: never a match */
+    assert_int_equal(r->n[IAF_XWB_WORDS], 5);
+    assert_int_equal(r->n[IAF_XWB_HEAD], 3);
+    assert_float_equal(r->mass[IAF_XWB_WORDS], 72, 1e-9);
+    assert_float_equal(r->mass[IAF_XWB_HEAD], 54, 1e-9);
+    assert_float_equal(r->mass_mapped, 127, 1e-9);
+    iaf_buf b = {0};
+    assert_int_equal(iaf_xwb_write_crosswalk(r, NULL, &b, &err), IAF_OK);
+    assert_non_null(strstr(b.data, "\ncarpenter,Carpenters,1,exact,words 1001\n"));
+    assert_non_null(strstr(b.data, "\npacker_or_packager,\"Packers and packagers, hand\",1,exact,"
+                                   "head 2003\n"));
+    b.len = 0;
+    assert_int_equal(iaf_xwb_write_summary(r, &b, &err), IAF_OK);
+    assert_non_null(strstr(b.data, "  words             5 labels  mass 72 "));
+    assert_non_null(strstr(b.data, "  head              3 labels  mass 54 "));
+    iaf_buf_free(&b);
+    iaf_xwb_result_free(r);
+
+    /* rolled up to groups, the group title matches by words */
+    o.level = "group";
+    r = build(c, v, &o);
+    expect_label(r, "construction_occupation", IAF_XWB_WORDS, "1", 1, "Construction occupations",
+                 1.0);
+    expect_label(r, "sales_representative", IAF_XWB_HEAD, "2004 2005", 1, "Office occupations",
+                 1.0);
+    iaf_xwb_result_free(r);
+
+    /* words without head; and nothing ignored: "or" no longer matches "and" */
+    o.level = "line";
+    o.match_head = 0;
+    r = build(c, v, &o);
+    expect_label(r, "packer_or_packager", IAF_XWB_UNMATCHED, "", 0);
+    expect_label(r, "carpenter", IAF_XWB_WORDS, "1001", 1, "Carpenters", 1.0);
+    iaf_xwb_result_free(r);
+    o.nignore_words = 0;
+    r = build(c, v, &o);
+    expect_label(r, "construction_laborer", IAF_XWB_WORDS, "1002", 1, "Construction laborers", 1.0);
+    expect_label(r, "construction_worker", IAF_XWB_UNMATCHED, "", 0);
+    expect_label(r, "legal_secretary_or_administrative_assistant", IAF_XWB_UNMATCHED, "", 0);
+    iaf_xwb_result_free(r);
+    /* only the word matchers on: still a valid build */
+    o.match_exact = o.match_normalized = 0;
+    o.nignore_words = 4;
+    r = build(c, v, &o);
+    expect_label(r, "Carpenters", IAF_XWB_WORDS, "1001", 1, "Carpenters", 1.0);
+    iaf_xwb_result_free(r);
+    iaf_xwb_values_free(v);
+    iaf_xwb_class_free(c);
+}
+
 static void test_npk_crosswalks_load(void **state)
 {
     (void)state;
@@ -833,6 +991,8 @@ int main(void)
         cmocka_unit_test(test_rules_and_exclusions),
         cmocka_unit_test(test_compose),
         cmocka_unit_test(test_writers_round_trip),
+        cmocka_unit_test(test_word_form),
+        cmocka_unit_test(test_words_and_head),
         cmocka_unit_test(test_npk_crosswalks_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
