@@ -1,0 +1,77 @@
+#!/bin/bash
+# The Nemotron-Personas-USA audit (examples/usa-nemotron):
+#   1. prepare/ regenerates every derived reference table byte for byte from the copies of
+#      the BLS and ACS files, and prepare/rows.py keeps the rows as committed (its input,
+#      the full 12-column extract, is not in the repository: only the kept columns are
+#      compared, against the committed rows themselves);
+#   2. crosswalks/build.sh rebuilds the crosswalks and reports byte for byte;
+#   3. the audit runs and its numbers agree with the independent pandas oracle
+#      (tests/oracles/usa_nemotron.py): crosswalk coverage, per-line female shares, pooled
+#      flattening, Duncan's D on the comparable support, the marginal TVDs, the hand facts
+#      of the issue, and the two hard rules' verdicts (the only verdicts checked: the
+#      others follow the method's intervals, which are being revised);
+#   4. the oracle rejects a report with one number changed, and a crosswalk with one row
+#      changed.
+set -euo pipefail
+: "${IAF:?}" "${IAF_SRC:?}" "${PYTHON:=/usr/bin/python3}"
+ex=$IAF_SRC/examples/usa-nemotron
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+# 1. derived references
+mkdir -p "$work/prep/data/reference"
+cp -r "$ex/data/cps" "$ex/data/acs2018" "$work/prep/data/"
+"$PYTHON" "$ex/prepare/cps_tables.py" "$work/prep"
+"$PYTHON" "$ex/prepare/acs_tables.py" "$work/prep"
+for f in "$ex"/data/reference/*.csv; do
+    cmp -s "$f" "$work/prep/data/reference/${f##*/}" || fail "data/reference/${f##*/} differs (rerun prepare/)"
+done
+[ "$(ls "$work/prep/data/reference" | wc -l)" = "$(ls "$ex/data/reference" | wc -l)" ] ||
+    fail "prepare/ writes files that are not committed"
+"$PYTHON" "$ex/prepare/rows.py" <(sed 's/$/,x/; 1s/,x$/,country/; 2,$s/,x$/,USA/' \
+    "$ex/data/rows/nemotron_usa_first55k.csv") "$work/rows.csv"
+cmp -s "$work/rows.csv" "$ex/data/rows/nemotron_usa_first55k.csv" || fail "prepare/rows.py changes the rows"
+
+# 2. crosswalks
+sh "$ex/crosswalks/build.sh" "$IAF" "$work/xw"
+for f in "$ex"/crosswalks/*.csv "$ex"/crosswalks/reports/*; do
+    rel=${f#"$ex/crosswalks/"}
+    case $rel in rules_*) continue ;; esac
+    cmp -s "$f" "$work/xw/$rel" || fail "crosswalks/$rel differs from a rebuild (rerun build.sh)"
+done
+grep -q "^mapped mass 30209 = .*; 100.0000% of the 30209 outside the exclusions" \
+    "$ex/crosswalks/reports/usa_occupation_to_cps_line_A.summary.txt" || fail "variant A coverage"
+
+# 3. the audit against the oracle
+start=$(date +%s)
+"$IAF" audit "$ex/audit.yaml" -o "$work/a" --bootstrap 200 > "$work/headline.txt"
+[ $(($(date +%s) - start)) -le 60 ] || fail "the audit took more than a minute"
+grep -q "^Summary: " "$work/headline.txt"
+"$PYTHON" "$IAF_SRC/tests/oracles/usa_nemotron.py" "$ex" --report "$work/a/report.json" \
+    --json "$work/oracle.json"
+# the committed oracle values (tests/data/usa_nemotron/oracle_values.json) are current
+cmp -s "$work/oracle.json" "$IAF_SRC/tests/data/usa_nemotron/oracle_values.json" ||
+    fail "tests/data/usa_nemotron/oracle_values.json is stale (rerun the oracle with --json)"
+
+# 4. the oracle can fail
+"$PYTHON" - "$work/a/report.json" "$work/bad.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for c in r["checks"]:
+    if c["id"] == "female_share_male_dominated_cps2022":
+        c["variants"][0]["flattening"]["duncan_s"] += 1e-6
+json.dump(r, open(sys.argv[2], "w"))
+PY
+if "$PYTHON" "$IAF_SRC/tests/oracles/usa_nemotron.py" "$ex" --report "$work/bad.json" > "$work/bad.out"; then
+    fail "the oracle accepted a changed Duncan index"
+fi
+grep -q "MISMATCH: .*duncan_s" "$work/bad.out" || fail "the oracle did not name duncan_s"
+cp -r "$ex" "$work/ex"
+sed -i 's/^carpenter,Carpenters,/carpenter,Construction laborers,/' \
+    "$work/ex/crosswalks/usa_occupation_to_cps_line_A.csv"
+if "$PYTHON" "$IAF_SRC/tests/oracles/usa_nemotron.py" "$work/ex" > "$work/bad2.out"; then
+    fail "the oracle accepted a changed crosswalk row"
+fi
+grep -q "MISMATCH: crosswalk A differs" "$work/bad2.out" || fail "the oracle did not name the crosswalk"
+echo "usa_nemotron: ok"
