@@ -7,7 +7,8 @@
 #   2. crosswalks/build.sh rebuilds the crosswalks and reports byte for byte;
 #   3. the audit runs and its numbers agree with the independent pandas oracle
 #      (tests/oracles/usa_nemotron.py): crosswalk coverage, per-line female shares, pooled
-#      flattening, Duncan's D on the comparable support, the marginal TVDs, the hand facts
+#      flattening (raw and standardised by age), Duncan's D on the comparable support,
+#      the marginal TVDs, the hand facts
 #      of the issue, and the two hard rules' verdicts (the only verdicts checked: the
 #      others follow the method's intervals, which are being revised);
 #   4. the oracle rejects a report with one number changed, and a crosswalk with one row

@@ -5,11 +5,13 @@ Recomputes from the committed inputs - the rows, the BLS CSVs as published (not 
 tables of prepare/), the ACS extracts - without iaf's crosswalks or outputs:
 
   * its own mapping of the 549 occupation labels to CPS Table 11 detailed lines (a separate
-    implementation of the idea: compare bags of singular content words, let the title's
+    implementation of the idea: compare sequences of singular content words, let the title's
     trailing comma qualifier go), then compares it row by row with the built crosswalks;
   * crosswalk coverage (mapped / unmapped / off-support mass);
   * per-line female shares on both sides, the pooled flattening, Duncan's D on the
     comparable support and the segregation retention (METHOD.md section 5);
+  * the pooled flattening directly standardised by age (all employed as the standard,
+    as the audit does; and, reported only, each line's own CPS age mix);
   * the marginal TVDs;
   * the hand facts of issue 14 (carpenters, construction laborers, electricians).
 
@@ -225,6 +227,41 @@ def main():
         return out
 
     res["flat_2022_A"] = flat(c22, maps["A"])
+
+    # direct standardisation by age (METHOD 7): DS(y) = sum_a w_a f_s(y|a) / sum_a w_a over
+    # the age bands a where line y has synthetic personas; the pooled flattening then uses
+    # DS(y) x n_y women. Standard w: all employed (Table 11b's total line; what the audit
+    # uses), and - reported only - each line's own age mix (the like-with-like standard).
+    t25 = cps_table(os.path.join(ex, "data/cps/bls_cpsaat11b_2025.csv"))
+    bands = ["16-19", "20-24", "25-34", "35-44", "45-54", "55-64", "65+"]
+    age_mix = pd.DataFrame([[float(x) for x in t25.iloc[i, 2:9]] for i in leaf], columns=bands,
+                           index=c22.title)
+    w_all = pd.Series([float(x) for x in t25.iloc[0, 2:9]], index=bands)
+
+    def flat_std(own):
+        pub = c22[c22.pct.notna()].set_index("title")
+        rf = pub.total * pub.pct / 100
+        line = emp.occupation.map(maps["A"])
+        band = pd.cut(emp.age, [16, 20, 25, 35, 45, 55, 65, 200], right=False, labels=bands)
+        on = line.isin(pub.index)
+        d = pd.DataFrame({"line": line[on], "band": band[on].astype(str),
+                          "f": (emp.sex[on] == "Female").astype(float)})
+        g = d.groupby(["line", "band"]).f.agg(["sum", "count"]).reset_index()
+        sf, sm = {}, {}
+        for y, gy in g.groupby("line"):
+            w = (age_mix.loc[y] if own else w_all)[gy.band].values
+            rate = (gy["sum"] / gy["count"]).values
+            n = gy["count"].sum()
+            ds = (w * rate).sum() / w.sum() if w.sum() > 0 else gy["sum"].sum() / n
+            sf[y], sm[y] = ds * n, (1 - ds) * n
+        f = pd.Series(sf).reindex(pub.index, fill_value=0.0)
+        m = pd.Series(sm).reindex(pub.index, fill_value=0.0)
+        out = flattening(f, m, rf, pub.total - rf, rf, pub.total - rf)
+        return {k: out[k] for k in ("f_s_pooled", "flattening_pooled", "duncan_s",
+                                    "segregation_retention")}
+
+    res["flat_2022_A_std_all_employed"] = flat_std(False)
+    res["flat_2022_A_std_own_age_mix"] = flat_std(True)
     res["flat_2022_B"] = flat(c22, maps["B"])
     res["flat_2020_A"] = flat(c20, maps["A"])
 
@@ -331,6 +368,10 @@ def compare(rep, res):
         for m in ("f_perp", "f_s_pooled", "f_r_pooled", "flattening_pooled", "duncan_s",
                   "duncan_r", "segregation_retention"):
             close(f[m], o[m], "%s/%d %s" % (cid, k, m))
+        if key == "flat_2022_A":
+            for m in ("f_s_pooled", "flattening_pooled", "duncan_s", "segregation_retention"):
+                close(f["standardised"][m], res["flat_2022_A_std_all_employed"][m],
+                      "%s/%d standardised %s" % (cid, k, m))
         lines = {c["category"]: c for c in f["categories"]}
         for t, (fs, fr) in o["per_line"].items():
             close(lines[t]["f_s"], fs, "%s/%d f_s %s" % (cid, k, t))
