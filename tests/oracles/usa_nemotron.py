@@ -4,7 +4,7 @@
 Recomputes from the committed inputs - the rows, the BLS CSVs as published (not the derived
 tables of prepare/), the ACS extracts - without iaf's crosswalks or outputs:
 
-  * its own mapping of the 549 occupation labels to CPS Table 11 detailed lines (a separate
+  * its own mapping of the 547 occupation labels to CPS Table 11 detailed lines (a separate
     implementation of the idea: compare sequences of singular content words, let the title's
     trailing comma qualifier go), then compares it row by row with the built crosswalks;
   * crosswalk coverage (mapped / unmapped / off-support mass);

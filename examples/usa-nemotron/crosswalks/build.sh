@@ -27,7 +27,7 @@ ln -s "$here/rules_A.csv" "$tmp/x/crosswalks/rules_A.csv"
 cd "$tmp/x"
 
 # The labels with their mass in the audit's age universe (16+, as CPS): every one of the
-# 549 titles occurs there; not_in_workforce and no_occupation are outside the employed
+# 547 titles occurs there; not_in_workforce and no_occupation are outside the employed
 # universe and written with an empty `to` (--drop-excluded).
 occ=crosswalks/reports/occupation_16plus.csv
 "$iaf" count data/rows/nemotron_usa_first55k.csv --by occupation --where 'age >= 16' -t 1 -q \
@@ -45,7 +45,7 @@ build() {
         --targets "$out/reports/$name.targets.csv" 2> "$out/reports/$name.summary.txt"
 }
 
-build usa_occupation_to_cps_line_A "# Nemotron-Personas-USA occupation (549 Census titles in snake_case) -> CPS Table 11
+build usa_occupation_to_cps_line_A "# Nemotron-Personas-USA occupation (547 Census titles in snake_case) -> CPS Table 11
 # detailed line (565 lines, 2018 Census occupation codes). VARIANT A (every label): titles
 # matched by word form (case, plurals and the words and/or/of/for/other aside), then by a
 # title's head before a comma (the dataset leaves out qualifiers such as ', all other',
