@@ -48,6 +48,7 @@ static void help(void)
            "      --report FILE       unmatched, excluded, dropped and ambiguous labels with\n"
            "                          their mass, largest first\n"
            "      --targets FILE      mass and label count per target (`to,mass,labels`)\n"
+           "      --unreached FILE    the codes at LEVEL that no label reached (`code,title`)\n"
            "      --preamble FILE     '#' comment lines to put at the top of the crosswalk\n"
            "  -q, --quiet             no summary on stderr\n"
            "  -h, --help              this text\n");
@@ -102,7 +103,8 @@ static int cmd_build(int argc, char **argv)
         O_PREAMBLE,
         O_DROPEXCL,
         O_TARGETS,
-        O_IGNORE
+        O_IGNORE,
+        O_UNREACHED
     };
     static const struct option longopts[] = {{"level", required_argument, NULL, 'l'},
                                              {"match", required_argument, NULL, 'm'},
@@ -115,6 +117,7 @@ static int cmd_build(int argc, char **argv)
                                              {"drop-excluded", no_argument, NULL, O_DROPEXCL},
                                              {"targets", required_argument, NULL, O_TARGETS},
                                              {"ignore-words", required_argument, NULL, O_IGNORE},
+                                             {"unreached", required_argument, NULL, O_UNREACHED},
                                              {"code-col", required_argument, NULL, O_CODE},
                                              {"title-col", required_argument, NULL, O_TITLE},
                                              {"level-col", required_argument, NULL, O_LEVELCOL},
@@ -136,6 +139,7 @@ static int cmd_build(int argc, char **argv)
     memset(&vo, 0, sizeof vo);
     const char *match = NULL, *rules_path = NULL, *compose_path = NULL, *output = "-";
     const char *report = NULL, *preamble_path = NULL, *targets = NULL, *ignore = NULL;
+    const char *unreached = NULL;
     const char **excl = NULL, **exclre = NULL;
     size_t nexcl = 0, capexcl = 0, nexclre = 0, capexclre = 0;
     int quiet = 0, c;
@@ -182,6 +186,9 @@ static int cmd_build(int argc, char **argv)
             break;
         case O_IGNORE:
             ignore = optarg;
+            break;
+        case O_UNREACHED:
+            unreached = optarg;
             break;
         case O_CODE:
             co.code_col = optarg;
@@ -236,7 +243,7 @@ static int cmd_build(int argc, char **argv)
     iaf_xwb_values *vals = NULL;
     iaf_crosswalk *rules = NULL, *comp = NULL;
     iaf_xwb_result *res = NULL;
-    iaf_buf cw = {0}, rep = {0}, sum = {0}, pre = {0}, tgt = {0};
+    iaf_buf cw = {0}, rep = {0}, sum = {0}, pre = {0}, tgt = {0}, unr = {0};
     if (argc - optind != 2) {
         rc = cli_usage_error("crosswalk build", "expected VALUES and CLASSIFICATION");
         goto done;
@@ -317,13 +324,15 @@ static int cmd_build(int argc, char **argv)
     if (!pre.data || iaf_xwb_write_crosswalk(res, pre.data, &cw, &err) != IAF_OK ||
         iaf_xwb_write_summary(res, &sum, &err) != IAF_OK ||
         (report && iaf_xwb_write_report(res, &rep, &err) != IAF_OK) ||
-        (targets && iaf_xwb_write_targets(res, &tgt, &err) != IAF_OK)) {
+        (targets && iaf_xwb_write_targets(res, &tgt, &err) != IAF_OK) ||
+        (unreached && iaf_xwb_write_unreached(cls, res, &unr, &err) != IAF_OK)) {
         rc = cli_fail(&err);
         goto done;
     }
     if (cli_write_file(output, cw.data, cw.len, &err) != 0 ||
         (report && cli_write_file(report, rep.data ? rep.data : "", rep.len, &err) != 0) ||
-        (targets && cli_write_file(targets, tgt.data ? tgt.data : "", tgt.len, &err) != 0)) {
+        (targets && cli_write_file(targets, tgt.data ? tgt.data : "", tgt.len, &err) != 0) ||
+        (unreached && cli_write_file(unreached, unr.data ? unr.data : "", unr.len, &err) != 0)) {
         rc = cli_fail(&err);
         goto done;
     }
@@ -346,6 +355,7 @@ done:
     iaf_buf_free(&sum);
     iaf_buf_free(&pre);
     iaf_buf_free(&tgt);
+    iaf_buf_free(&unr);
     iaf_xwb_result_free(res);
     iaf_crosswalk_free(rules);
     iaf_crosswalk_free(comp);

@@ -1679,6 +1679,41 @@ iaf_status iaf_xwb_write_report(const iaf_xwb_result *r, iaf_buf *out, iaf_error
     return IAF_OK;
 }
 
+iaf_status iaf_xwb_write_unreached(const iaf_xwb_class *c, const iaf_xwb_result *r, iaf_buf *out,
+                                   iaf_error *err)
+{
+    int level = iaf_xwb_class_level(c, r->level_name);
+    if (level < 0)
+        return iaf_error_set(err, IAF_ERR_INVALID, c->file, 0, 0,
+                             "the result was not built from this classification");
+    size_t len = c->level_len[level];
+    iaf_strmap reached;
+    memset(&reached, 0, sizeof reached);
+    int rc = 0;
+    for (size_t i = 0; i < r->nlabels && rc == 0; i++) {
+        const iaf_xwb_label *L = &r->labels[i];
+        if (L->dropped) continue;
+        for (size_t k = 0; k < L->ncodes && rc == 0; k++)
+            if (L->codes[k].len >= len && iaf_strmap_intern(&reached, L->codes[k].ptr, len) < 0)
+                rc = -1;
+    }
+    if (rc == 0) rc = iaf_buf_puts(out, "code,title\n");
+    for (size_t i = 0; i < c->n && rc == 0; i++) {
+        const xw_code *x = &c->codes[i];
+        if (x->level != (size_t)level ||
+            c->code_row[iaf_strmap_find(&c->code_index, x->code.ptr, x->code.len)] != i)
+            continue; /* other levels, and a code's repeated rows */
+        if (iaf_strmap_find(&reached, x->code.ptr, x->code.len) >= 0) continue;
+        rc = iaf_csv_write_field(out, x->code.ptr, x->code.len);
+        rc = rc || iaf_buf_puts(out, ",");
+        rc = rc || iaf_csv_write_field(out, x->title.ptr, x->title.len);
+        rc = rc || iaf_buf_puts(out, "\n");
+    }
+    iaf_strmap_free(&reached);
+    if (rc) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    return IAF_OK;
+}
+
 static int summary_line(iaf_buf *b, const iaf_xwb_result *r, const char *name, size_t n, double m)
 {
     if (iaf_buf_printf(b, "  %-11s %7zu labels", name, n) != 0) return -1;

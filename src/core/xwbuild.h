@@ -226,6 +226,13 @@ iaf_status iaf_xwb_write_targets(const iaf_xwb_result *r, iaf_buf *out, iaf_erro
  * are empty when the values have no counts. Appends to out. */
 iaf_status iaf_xwb_write_report(const iaf_xwb_result *r, iaf_buf *out, iaf_error *err);
 
+/* The classification's codes at the roll-up level that no label reached (no matched code
+ * rolls up to them): `code,title`, in classification order - what the reference has that
+ * the dataset's labels never name. c must be the classification r was built from. Appends
+ * to out. */
+iaf_status iaf_xwb_write_unreached(const iaf_xwb_class *c, const iaf_xwb_result *r, iaf_buf *out,
+                                   iaf_error *err);
+
 /* A few lines of plain text: labels and mass by how they matched, and the mapped share
  * of all mass and of the mass outside the exclusions. Appends to out. */
 iaf_status iaf_xwb_write_summary(const iaf_xwb_result *r, iaf_buf *out, iaf_error *err);

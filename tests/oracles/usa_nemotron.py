@@ -188,6 +188,11 @@ def main():
               "crosswalk %s: the excluded labels must be dropped explicitly" % v)
         check(built == m, "crosswalk %s differs from the oracle's mapping: %s" % (
             v, sorted(set(built.items()) ^ set(m.items()))[:6]))
+        unr = pd.read_csv(os.path.join(
+            ex, "crosswalks/reports/usa_occupation_to_cps_line_%s.unreached.csv" % v))
+        check(set(unr.title) == set(titles) - set(m.values()),
+              "crosswalk %s: the unreached CPS lines differ from the oracle's" % v)
+        res["unreached_lines_%s" % v] = int(len(set(titles) - set(m.values())))
         mapped = emp.occupation.map(m)
         res["coverage_%s" % v] = {"mapped": int(mapped.notna().sum()),
                                   "unmapped": int(mapped.isna().sum()),

@@ -920,6 +920,10 @@ static void test_words_and_head(void **state)
                  1.0);
     expect_label(r, "sales_representative", IAF_XWB_HEAD, "2004 2005", 1, "Office occupations",
                  1.0);
+    iaf_buf u0 = {0};
+    assert_int_equal(iaf_xwb_write_unreached(c, r, &u0, &err), IAF_OK);
+    assert_string_equal(u0.data, "code,title\n"); /* both groups reached */
+    iaf_buf_free(&u0);
     iaf_xwb_result_free(r);
 
     /* words without head; and nothing ignored: "or" no longer matches "and" */
@@ -928,6 +932,15 @@ static void test_words_and_head(void **state)
     r = build(c, v, &o);
     expect_label(r, "packer_or_packager", IAF_XWB_UNMATCHED, "", 0);
     expect_label(r, "carpenter", IAF_XWB_WORDS, "1001", 1, "Carpenters", 1.0);
+    /* the lines no label reaches now: the three that only heads reached */
+    iaf_buf u = {0};
+    assert_int_equal(iaf_xwb_write_unreached(c, r, &u, &err), IAF_OK);
+    assert_string_equal(u.data, "code,title\n"
+                                "2001,\"Secretaries and administrative assistants, except legal, "
+                                "medical, and executive\"\n"
+                                "2003,\"Packers and packagers, hand\"\n"
+                                "2005,\"Sales representatives, services\"\n");
+    iaf_buf_free(&u);
     iaf_xwb_result_free(r);
     o.nignore_words = 0;
     r = build(c, v, &o);

@@ -42,7 +42,8 @@ build() {
     "$iaf" crosswalk build "$occ" "$cls" --to title --exclude not_in_workforce \
         --exclude no_occupation --drop-excluded "$@" --preamble "$tmp/preamble" \
         -o "$out/$name.csv" --report "$out/reports/$name.report.csv" \
-        --targets "$out/reports/$name.targets.csv" 2> "$out/reports/$name.summary.txt"
+        --targets "$out/reports/$name.targets.csv" --unreached "$out/reports/$name.unreached.csv" \
+        2> "$out/reports/$name.summary.txt"
 }
 
 build usa_occupation_to_cps_line_A "# Nemotron-Personas-USA occupation (547 Census titles in snake_case) -> CPS Table 11
