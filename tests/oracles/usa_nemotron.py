@@ -265,6 +265,52 @@ def main():
         return {k: out[k] for k in ("f_s_pooled", "flattening_pooled", "duncan_s",
                                     "segregation_retention")}
 
+    # the 22 groups: CPS 2022's group lines, and ACS 2018 C24010 read from its own cells
+    cg = read_crosswalk(os.path.join(ex, "crosswalks/usa_occupation_to_cps_group.csv"))
+    group_of_line = {}
+    t22 = female_by_line(ex, 2022)
+    lv = cps_table(os.path.join(ex, "data/cps/bls_cpsaat11_2020.csv"))[7].astype(float).tolist()
+    parent = {}
+    for i in leaf:
+        j = i - 1
+        while lv[j] >= lv[i]:
+            j -= 1
+        parent[i] = j
+    groups = sorted(set(parent.values()))
+    for i in leaf:
+        group_of_line[t22.title[i]] = t22.title[parent[i]]
+    gmap = {lab: group_of_line[line] for lab, line in maps["A"].items()}
+    built = {r["from"]: r["to"] for _, r in cg.iterrows() if r["to"] != ""}
+    check(built == gmap, "group crosswalk differs from the oracle's (line -> parent)")
+    gl = emp.occupation.map(gmap)
+    gtab = pd.crosstab(gl, emp.sex).astype(float)
+    cps_g = t22.iloc[groups].set_index("title")
+    rf = cps_g.total * pd.to_numeric(cps_g.pct) / 100
+    res["flat_2022_groups"] = flattening(gtab["Female"].reindex(rf.index, fill_value=0),
+                                         gtab["Male"].reindex(rf.index, fill_value=0), rf,
+                                         cps_g.total - rf, rf, cps_g.total - rf)
+    c24 = pd.read_csv(os.path.join(ex, "data/acs2018/acs1_2018_C24010_DATA.csv"))
+    l24 = pd.read_csv(os.path.join(ex, "data/acs2018/acs1_2018_C24010_LEGEND.csv"))
+    est = {l: float(c24[v][0]) for v, l in zip(l24.VARIABLE, l24.LABEL) if v.endswith("E")}
+    special = {"Education, training, and library occupations":
+               ["Educational instruction, and library occupations"],
+               "Transportation and material moving occupations":
+               ["Transportation occupations", "Material moving occupations"]}
+    acs = {}
+    for sx in ("Female", "Male"):
+        pre = "Estimate!!Total!!%s!!" % sx
+        vals = []
+        for g in rf.index:
+            want = special.get(g, [g])
+            hits = [v for l, v in est.items() if l.startswith(pre) and l.split("!!")[-1] in want]
+            check(len(hits) == len(want), "ACS cells for %s: %d" % (g, len(hits)))
+            vals.append(sum(hits))
+        acs[sx] = pd.Series(vals, index=rf.index)
+        check(abs(acs[sx].sum() - est["Estimate!!Total!!" + sx]) < 0.5, "ACS groups partition " + sx)
+    res["flat_acs2018_groups"] = flattening(gtab["Female"].reindex(rf.index, fill_value=0),
+                                            gtab["Male"].reindex(rf.index, fill_value=0),
+                                            acs["Female"], acs["Male"], acs["Female"], acs["Male"])
+
     res["flat_2022_A_std_all_employed"] = flat_std(False)
     res["flat_2022_A_std_own_age_mix"] = flat_std(True)
     res["flat_2022_B"] = flat(c22, maps["B"])
@@ -381,6 +427,14 @@ def compare(rep, res):
         for t, (fs, fr) in o["per_line"].items():
             close(lines[t]["f_s"], fs, "%s/%d f_s %s" % (cid, k, t))
             close(lines[t]["f_r"], fr, "%s/%d f_r %s" % (cid, k, t))
+    for cid, key in (("female_share_male_dominated_cps2022_groups", "flat_2022_groups"),
+                     ("female_share_male_dominated_acs2018_groups", "flat_acs2018_groups")):
+        f = variant(cid)["flattening"]
+        for m in ("n_dominated", "n_support"):
+            check(f[m] == res[key][m], "%s %s: iaf %s, oracle %s" % (cid, m, f[m], res[key][m]))
+        for m in ("f_perp", "f_s_pooled", "f_r_pooled", "flattening_pooled", "duncan_s",
+                  "duncan_r", "segregation_retention"):
+            close(f[m], res[key][m], "%s %s" % (cid, m))
     # the hard rules do not depend on METHOD's intervals
     r = variant("adults_only")["rule"]["result"]
     check(r["violations"] == res["under_18"] and r["antecedent"] == res["rows"],

@@ -10,6 +10,9 @@ sqrt(sum of squared MOEs)):
   acs2018_age_band.csv     age_band,count,moe     B01001 all ages, in the audit's 8 bands
   acs2018_education_25plus.csv education_level,count,moe  B15002 population 25+, in the
                            dataset's 7 education_level categories (mapping below)
+  acs2018_sex_by_group.csv occupation,sex,count,moe  C24010 (sex by occupation, civilian
+                           employed 16+), its cells summed into the 22 occupation groups of
+                           CPS Table 11, named as CPS names them (GROUPS below)
   acs2018_state.csv        state_code,count,moe   B01001_001 by state: 50 states, DC, PR
                            (not "state": a count table reads that column as the cell state)
 
@@ -39,6 +42,31 @@ EDUCATION = [  # the dataset's education_level: B15002 cells
     ("associates", ["Associate's degree"]),
     ("bachelors", ["Bachelor's degree"]),
     ("graduate", ["Master's degree", "Professional school degree", "Doctorate degree"]),
+]
+GROUPS = [  # CPS Table 11 group: the C24010 cells (the label after "Male!!"/"Female!!")
+    ("Management occupations", ["Management, business, science, and arts occupations!!Management, business, and financial occupations!!Management occupations"]),
+    ("Business and financial operations occupations", ["Management, business, science, and arts occupations!!Management, business, and financial occupations!!Business and financial operations occupations"]),
+    ("Computer and mathematical occupations", ["Management, business, science, and arts occupations!!Computer, engineering, and science occupations!!Computer and mathematical occupations"]),
+    ("Architecture and engineering occupations", ["Management, business, science, and arts occupations!!Computer, engineering, and science occupations!!Architecture and engineering occupations"]),
+    ("Life, physical, and social science occupations", ["Management, business, science, and arts occupations!!Computer, engineering, and science occupations!!Life, physical, and social science occupations"]),
+    ("Community and social service occupations", ["Management, business, science, and arts occupations!!Education, legal, community service, arts, and media occupations!!Community and social service occupations"]),
+    ("Legal occupations", ["Management, business, science, and arts occupations!!Education, legal, community service, arts, and media occupations!!Legal occupations"]),
+    ("Education, training, and library occupations", ["Management, business, science, and arts occupations!!Education, legal, community service, arts, and media occupations!!Educational instruction, and library occupations"]),
+    ("Arts, design, entertainment, sports, and media occupations", ["Management, business, science, and arts occupations!!Education, legal, community service, arts, and media occupations!!Arts, design, entertainment, sports, and media occupations"]),
+    ("Healthcare practitioners and technical occupations", ["Management, business, science, and arts occupations!!Healthcare practitioners and technical occupations"]),
+    ("Healthcare support occupations", ["Service occupations!!Healthcare support occupations"]),
+    ("Protective service occupations", ["Service occupations!!Protective service occupations"]),
+    ("Food preparation and serving related occupations", ["Service occupations!!Food preparation and serving related occupations"]),
+    ("Building and grounds cleaning and maintenance occupations", ["Service occupations!!Building and grounds cleaning and maintenance occupations"]),
+    ("Personal care and service occupations", ["Service occupations!!Personal care and service occupations"]),
+    ("Sales and related occupations", ["Sales and office occupations!!Sales and related occupations"]),
+    ("Office and administrative support occupations", ["Sales and office occupations!!Office and administrative support occupations"]),
+    ("Farming, fishing, and forestry occupations", ["Natural resources, construction, and maintenance occupations!!Farming, fishing, and forestry occupations"]),
+    ("Construction and extraction occupations", ["Natural resources, construction, and maintenance occupations!!Construction and extraction occupations"]),
+    ("Installation, maintenance, and repair occupations", ["Natural resources, construction, and maintenance occupations!!Installation, maintenance, and repair occupations"]),
+    ("Production occupations", ["Production, transportation, and material moving occupations!!Production occupations"]),
+    ("Transportation and material moving occupations", ["Production, transportation, and material moving occupations!!Transportation occupations",
+                                                        "Production, transportation, and material moving occupations!!Material moving occupations"]),
 ]
 FIPS = {"01": "AL", "02": "AK", "04": "AZ", "05": "AR", "06": "CA", "08": "CO", "09": "CT",
         "10": "DE", "11": "DC", "12": "FL", "13": "GA", "15": "HI", "16": "ID", "17": "IL",
@@ -116,6 +144,20 @@ def main():
         edu.append((cat, f[0] + m[0], math.hypot(f[1], m[1])))
     assert sum(e for _, e, _ in edu) == float(r15["B15002_001E"])
     write(os.path.join(out, "acs2018_education_25plus.csv"), "education_level", edu)
+
+    lg24 = legend(os.path.join(acs, "acs1_2018_C24010_LEGEND.csv"))
+    r24 = read_rows(os.path.join(acs, "acs1_2018_C24010_DATA.csv"))[0]
+    with open(os.path.join(out, "acs2018_sex_by_group.csv"), "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["occupation", "sex", "count", "moe"])
+        for sx in ("Female", "Male"):
+            tot = 0.0
+            for grp, cells in GROUPS:
+                e, m = summed(r24, lg24, "Estimate!!Total!!%s!!" % sx, cells)
+                tot += e
+                w.writerow([grp, sx, "%d" % e, "%.0f" % m])
+            # the 22 groups partition the employed of each sex
+            assert tot == float(r24[lg24["Estimate!!Total!!%s" % sx] + "E"]), sx
 
     st = []
     for r in read_rows(os.path.join(acs, "acs1_2018_B01001_bystate_DATA.csv")):
