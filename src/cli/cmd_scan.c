@@ -665,7 +665,9 @@ int cmd_scan(int argc, char **argv)
         iaf_json_kint(&j, "rows", nrows);
         iaf_json_kstr(&j, "weight", dopt.weight);
         iaf_json_kint(&j, "null_replicates", (int64_t)B);
-        iaf_json_kstr(&j, "null", "independence with both margins fixed, simulated on cells");
+        iaf_json_kstr(&j, "null",
+                      dopt.weight ? "independence, Multinomial(n_eff, p_x p_y) on cells"
+                                  : "independence with both margins fixed, simulated on cells");
         iaf_json_kint(&j, "seed", (int64_t)seed);
         iaf_json_kstr(&j, "reference", refpath);
         if (refpath) {
@@ -722,8 +724,10 @@ int cmd_scan(int argc, char **argv)
         fwrite(out.data, 1, out.len, stdout);
     } else {
         printf("scan: %lld rows%s; %zu columns paired (%zu pairs); null: %zu tables per pair "
-               "with both margins fixed, simulated on cells\n",
-               (long long)nrows, dopt.weight ? " (weighted)" : "", ncols, npairs, B);
+               "%s\n",
+               (long long)nrows, dopt.weight ? " (weighted)" : "", ncols, npairs, B,
+               dopt.weight ? "from Multinomial(n_eff, p_x p_y), simulated on cells"
+                           : "with both margins fixed, simulated on cells");
         if (refpath)
             printf("reference: %s (retention intervals, B = %zu; candidate below %.3g)\n", refpath,
                    boot_b, 1 - tau_ret);
@@ -756,9 +760,9 @@ int cmd_scan(int argc, char **argv)
             snprintf(name, sizeof name, "%s x %s%s", q->x, q->y, q->small_n ? "*" : "");
             if (refpath) {
                 if (!q->has_ref)
-                    snprintf(ret, sizeof ret, "  %-21s", "(not in reference)");
+                    snprintf(ret, sizeof ret, "  %-22s", "(not in reference)");
                 else if (!q->ref_dependent || isnan(q->retention))
-                    snprintf(ret, sizeof ret, "  %-21s", "(no ref. dependence)");
+                    snprintf(ret, sizeof ret, "  %-22s", "(no ref. dependence)");
                 else
                     snprintf(ret, sizeof ret, "  %5.2f [%5.2f, %5.2f]  ", q->retention,
                              q->retention_lo, q->retention_hi);
