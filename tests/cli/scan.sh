@@ -9,7 +9,8 @@
 #    about as a lumped category; a 200-row file warns of small n exactly where Cochran's rule
 #    (pandas) says so;
 #  * the card sentence naming a and c is quoted whole beside that pair;
-#  * --reference: retention = dep_tvd(s) / dep_tvd(r) as numpy computes it, and a pair flattened
+#  * --reference (microdata, and the same as a long count table): retention = dep_tvd(s) /
+#    dep_tvd(r) as numpy computes it, and a pair flattened
 #    against the reference (retention interval below 0.5) is a candidate;
 #  * results are the same on 1 and 2 threads.
 set -euo pipefail
@@ -51,6 +52,15 @@ cmp "$work/scan.json" "$work/scan2.json"
 "$IAF" scan "$work/small.csv" --json > "$work/small.json"
 "$IAF" scan "$work/weak.csv" --reference "$work/ref.csv" --columns a,b,c --bootstrap 200 --json > "$work/ref.json"
 "$IAF" scan "$work/weak.csv" --reference "$work/ref.csv" --columns a,b,c --bootstrap 200 > "$work/ref.txt"
+$PY - "$work" <<'PY'
+import sys
+import pandas as pd
+w = sys.argv[1]
+r = pd.read_csv(f"{w}/ref.csv", dtype=str)
+r.groupby(["a", "b", "c"]).size().rename("count").reset_index().to_csv(f"{w}/refc.csv", index=False)
+PY
+"$IAF" scan "$work/weak.csv" --reference "$work/refc.csv" --reference-n 4000 --columns a,b,c \
+    --bootstrap 200 --json > "$work/refc.json"
 $PY - "$work" <<'PY'
 import json, sys
 import numpy as np
@@ -147,6 +157,9 @@ assert lo <= ret <= hi and hi < 0.5 and ab["retention_candidate"], ab
 assert rp[("a", "b")]["footprint_candidate"]
 ac = rp[("a", "c")]["reference"]
 assert not ac["retention_candidate"]
+rc = {(p["x"], p["y"]): p for p in json.load(open(f"{w}/refc.json"))["pairs"]}
+assert abs(rc[("a", "b")]["reference"]["retention"] - ret) < 1e-12    # the same as a count table
+assert rc[("a", "b")]["reference"]["retention_candidate"]
 reftxt = open(f"{w}/ref.txt").read()
 assert "footprint candidate (flattened against the reference)" in reftxt, reftxt
 print("scan ok")
