@@ -63,6 +63,9 @@ static iaf_status open_source(const iaf_spec_source *s, const iaf_spec_check *k,
     o.weight = s->weight;
     o.source.threads = threads;
     o.source.encoding = s->encoding;
+    o.labels.missing = (const char *const *)s->missing;
+    o.labels.nmissing = s->nmissing;
+    o.labels.normalize = s->normalize;
     /* wide tables are named by the spec's attributes, else by the check's */
     const char *names[2];
     if (!s->nattrs && k && o.counts.form == IAF_COUNTS_WIDE) {
@@ -78,27 +81,63 @@ static iaf_status open_source(const iaf_spec_source *s, const iaf_spec_check *k,
     return st;
 }
 
-static iaf_status copy_coverage(iaf_variant_result *r, const iaf_derived *d)
+static iaf_coverage_item *copy_items(const iaf_coverage_item *s, size_t n)
 {
-    r->ncoverage = d->nattrs;
-    r->coverage = calloc(d->nattrs, sizeof *r->coverage);
-    if (!r->coverage) return IAF_ERR_NOMEM;
+    iaf_coverage_item *t = calloc(n ? n : 1, sizeof *t);
+    for (size_t k = 0; t && k < n; k++) {
+        t[k] = s[k];
+        t[k].raw = s[k].raw ? iaf_strdup(s[k].raw) : NULL;
+    }
+    return t;
+}
+
+/* An owned copy of d's coverage records (the reference side: side 1). */
+static iaf_status copy_coverage_side(iaf_variant_result *r, const iaf_derived *d, int side)
+{
+    iaf_coverage *c = calloc(d->nattrs, sizeof *c);
+    if (!c) return IAF_ERR_NOMEM;
+    if (side) {
+        r->ref_coverage = c;
+        r->nref_coverage = d->nattrs;
+    } else {
+        r->coverage = c;
+        r->ncoverage = d->nattrs;
+    }
     for (size_t i = 0; i < d->nattrs; i++) {
         const iaf_coverage *s = &d->coverage[i];
-        iaf_coverage *t = &r->coverage[i];
+        iaf_coverage *t = &c[i];
         *t = *s;
         t->attr = iaf_strdup(s->attr);
-        t->items = calloc(s->nitems ? s->nitems : 1, sizeof *t->items);
-        if (!t->attr || !t->items) return IAF_ERR_NOMEM;
-        for (size_t k = 0; k < s->nitems; k++) {
-            t->items[k] = s->items[k];
-            t->items[k].raw = s->items[k].raw ? iaf_strdup(s->items[k].raw) : NULL;
-        }
+        t->items = copy_items(s->items, s->nitems);
+        t->missing_items = copy_items(s->missing_items, s->nmissing_items);
+        if (!t->attr || !t->items || !t->missing_items) return IAF_ERR_NOMEM;
     }
     return IAF_OK;
 }
 
-static iaf_status copy_coverage(iaf_variant_result *r, const iaf_derived *d);
+static iaf_status copy_coverage(iaf_variant_result *r, const iaf_derived *d)
+{
+    return copy_coverage_side(r, d, 0);
+}
+
+/* The reference side of attribute i of a check's variant. A count table's
+ * columns are reference categories, read as they are (column ref_cols[i]).
+ * Microdata is derived exactly as the synthetic side: the same attribute,
+ * from the same column, or from reference_columns[i] when that names a
+ * column; when it names a declared attribute, that attribute is used
+ * instead (a reference in its own coding). The result is named like the
+ * synthetic attribute. Owned by the caller. */
+static iaf_attr *ref_attr(const iaf_spec *spec, const iaf_spec_check *k,
+                          const iaf_spec_variant *var, size_t i, int micro)
+{
+    const iaf_attr *sa = var->attrs[i];
+    const char *rc = k->ref_cols[i];
+    if (!micro) return iaf_attr_new_asis(sa->name, rc);
+    if (!strcmp(rc, k->attrs[i]->name)) return iaf_attr_copy(sa, NULL, NULL);
+    for (size_t a = 0; a < spec->nattrs; a++)
+        if (!strcmp(spec->attrs[a]->name, rc)) return iaf_attr_copy(spec->attrs[a], sa->name, NULL);
+    return iaf_attr_copy(sa, NULL, rc);
+}
 
 /* Request ids per (check, variant): synthetic, reference, standard. */
 typedef struct req_ids {
@@ -192,15 +231,33 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
             r->ref = r->std = -1;
             if (k->kind == IAF_CHECK_RULE) continue;
             n = 0;
-            for (size_t i = 0; i < k->nattrs; i++)
-                cols[n++] = k->ref_cols[i];
-            if (k->stratum && k->standard_ref < 0 &&
-                table_has(rd, (const char *const *)&k->stratum->name, 1))
-                cols[n++] = k->stratum->name;
+            int rmicro = !iaf_dataset_is_counts(rd);
+            iaf_attr *ra[3] = {0};
+            for (size_t i = 0; i < k->nattrs; i++) {
+                if (!(ra[i] = ref_attr(spec, k, &k->variants[v], i, rmicro))) {
+                    for (size_t j = 0; j < i; j++)
+                        iaf_attr_free(ra[j]);
+                    goto oom;
+                }
+                cols[n++] = ra[i]->column;
+            }
+            const char *scol = k->stratum ? (rmicro ? k->stratum->column : k->stratum->name) : NULL;
+            if (k->stratum && k->standard_ref < 0 && table_has(rd, &scol, 1)) cols[n++] = scol;
             for (size_t u = 0; k->reference_universe && u < iaf_expr_nvars(k->reference_universe);
-                 u++)
-                if (n < IAF_MAX_CUBE_COLS) cols[n++] = iaf_expr_var(k->reference_universe, u);
-            if ((r->ref = iaf_dataset_add_request(rd, cols, n, err)) < 0) {
+                 u++) {
+                /* an attribute's name stands for its column on microdata */
+                const char *name = iaf_expr_var(k->reference_universe, u);
+                for (size_t i = 0; rmicro && name && i < k->nattrs; i++)
+                    if (!strcmp(ra[i]->name, name)) name = NULL; /* its column is requested */
+                int dup = 0;
+                for (size_t j = 0; name && j < n; j++)
+                    dup |= !strcmp(cols[j], name);
+                if (name && !dup && n < IAF_MAX_CUBE_COLS) cols[n++] = name;
+            }
+            r->ref = iaf_dataset_add_request(rd, cols, n, err);
+            for (size_t i = 0; i < k->nattrs; i++)
+                iaf_attr_free(ra[i]);
+            if (r->ref < 0) {
                 st = iaf_error_prefix(err, "check '%s', reference '%s': ", k->id,
                                       spec->references[k->reference].id);
                 goto done;
@@ -296,12 +353,15 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
             if (k->nattrs == 1) sattrs[1] = var->attrs[2];
             st = iaf_dataset_derive(sd, ids->syn, sattrs, nsa, k->universe, &sdv, err);
             size_t nra = k->nattrs;
+            int rmicro = !iaf_dataset_is_counts(rd);
             for (size_t i = 0; st == IAF_OK && i < k->nattrs; i++)
-                if (!(rattrs[i] = iaf_attr_new_asis(var->attrs[i]->name, k->ref_cols[i])))
+                if (!(rattrs[i] = ref_attr(spec, k, var, i, rmicro)))
                     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            if (st == IAF_OK && k->stratum && k->standard_ref < 0 &&
-                table_has(rd, (const char *const *)&k->stratum->name, 1)) {
-                if (!(rattrs[nra] = iaf_attr_new_asis(k->stratum->name, k->stratum->name)))
+            const char *scol = k->stratum ? (rmicro ? k->stratum->column : k->stratum->name) : NULL;
+            if (st == IAF_OK && k->stratum && k->standard_ref < 0 && table_has(rd, &scol, 1)) {
+                rattrs[nra] = rmicro ? iaf_attr_copy(k->stratum, NULL, NULL)
+                                     : iaf_attr_new_asis(k->stratum->name, k->stratum->name);
+                if (!rattrs[nra])
                     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
                 nra++;
             }
@@ -412,7 +472,8 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                         iaf_table_free(sj);
                     }
                 }
-                if (st == IAF_OK && copy_coverage(vr, sdv) != IAF_OK)
+                if (st == IAF_OK &&
+                    (copy_coverage(vr, sdv) != IAF_OK || copy_coverage_side(vr, rdv, 1) != IAF_OK))
                     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
                 vv[v] = vr->verdict;
             }
@@ -468,13 +529,12 @@ void iaf_audit_free(iaf_audit *a)
             free(vr->rule);
             iaf_comparison_free(vr->cmp_std);
             free(vr->std_note);
-            for (size_t k = 0; k < vr->ncoverage; k++) {
-                free(vr->coverage[k].attr);
-                for (size_t j = 0; j < vr->coverage[k].nitems; j++)
-                    free(vr->coverage[k].items[j].raw);
-                free(vr->coverage[k].items);
-            }
+            for (size_t k = 0; k < vr->ncoverage; k++)
+                iaf_coverage_clear(&vr->coverage[k]);
             free(vr->coverage);
+            for (size_t k = 0; k < vr->nref_coverage; k++)
+                iaf_coverage_clear(&vr->ref_coverage[k]);
+            free(vr->ref_coverage);
         }
         free(r->variants);
         free(r->n_r_basis);

@@ -24,6 +24,8 @@ typedef struct iaf_variant_result {
     char *std_note;            /* why no standardisation was possible */
     iaf_coverage *coverage;    /* per attribute, synthetic side (owned copy) */
     size_t ncoverage;
+    iaf_coverage *ref_coverage; /* per attribute, reference side (owned copy; missing counts) */
+    size_t nref_coverage;
     double universe_mass, total_mass;
     iaf_verdict verdict; /* IAF_VERDICT_NONE without intervals */
     const char *diagnosis;

@@ -175,7 +175,7 @@ iaf_status iaf_dataset_derive(iaf_dataset *d, int rq, iaf_attr *const *attrs, si
     if (!d->counted) return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "dataset not counted");
     /* count tables: one cube over every attribute; microdata: the request's cube */
     size_t cube = d->table ? 0 : (size_t)rq;
-    return iaf_derive(d->rc, cube, attrs, nattrs, universe, out, err);
+    return iaf_derive(d->rc, cube, attrs, nattrs, universe, &d->opt.labels, out, err);
 }
 
 int64_t iaf_dataset_rows(const iaf_dataset *d)

@@ -19,6 +19,7 @@ typedef struct iaf_dataset_options {
     iaf_source_options source; /* microdata reading */
     iaf_counts_options counts; /* count-table reading */
     const char *weight;        /* microdata weight column or NULL */
+    iaf_label_rules labels;    /* declared missing tokens and normalisation (borrowed) */
 } iaf_dataset_options;
 
 typedef struct iaf_dataset iaf_dataset;

@@ -3,42 +3,70 @@
  * and a null distribution under independence, ranked, with the pairs that
  * cannot be told apart from independence marked as footprint candidates.
  *
- * The null keeps both margins: for tables over at most IAF_SCAN_PERMUTE_MAX
- * rows it is the permutation null (one attribute's values shuffled against
- * the other's, recounted); above that, where permuting every row would cost
- * too much and the two coincide to first order, the parametric null
- * Multinomial(n, p_x p_y) is used. The report says which.
+ * The null keeps both margins and is simulated on cells, never by permuting
+ * rows: a table with the observed row and column totals is drawn by
+ * sequential hypergeometric sampling (Patefield 1981), which is exactly the
+ * distribution the permutation null gives, at a cost of one pass over the
+ * cells per replicate whatever n is. A weighted table (non-whole counts)
+ * uses the parametric null Multinomial(n_eff, p_x p_y) with Kish's n. The
+ * chi-square and G-test p-values are the asymptotic ones.
+ *
+ * With a reference table over the same pair, a pair is also a candidate when
+ * its retention interval lies wholly below 1 - tau_ret.
  */
 #ifndef IAF_AUDIT_SCAN_H
 #define IAF_AUDIT_SCAN_H
 
 #include <stdint.h>
 
+#include "audit/compare.h"
 #include "iaf/table.h"
 #include "report/json.h"
 
-#define IAF_SCAN_PERMUTE_MAX 200000
+#define IAF_SCAN_TAU_RET 0.5
 
 typedef struct iaf_scan_pair {
     char *x, *y;
     size_t kx, ky; /* categories with positive mass */
-    double n;
+    double n;      /* mass (rows, or weight) */
     double dep_tvd, cramers_v, nmi, mm_bias;
     double chi2_p; /* asymptotic p-value of the chi-square test of independence */
+    double g_p;    /* asymptotic p-value of the G-test (2 n MI ~ chi2) */
     double null_dep_tvd_p95, null_cramers_v_p95, null_nmi_p95;
-    int permutation; /* 1: permutation null; 0: parametric */
+    int conditional; /* 1: margins fixed, simulated on cells; 0: parametric (weighted) */
     int candidate;   /* dependence indistinguishable from the null */
+    /* small n (Cochran 1954): expected counts n p_x p_y over the cells */
+    double expected_min, expected_below5; /* the smallest; the share of cells below 5 */
+    int small_n;                          /* more than 20% below 5, or any below 1 */
+    /* against a reference (has_ref) */
+    int has_ref;
+    double dep_tvd_ref, retention, retention_lo, retention_hi;
+    int ref_dependent; /* the reference shows dependence (retention defined) */
+    int ref_candidate; /* retention interval wholly below 1 - tau_ret */
+    char *ref_note;    /* why there is no retention, or NULL */
 } iaf_scan_pair;
 
-/* Scan one two-way table of counts (attributes 0 and 1). */
+/* Scan one two-way table of counts (attributes 0 and 1): b null replicates
+ * (0: none) from seed. The result does not depend on the thread count. */
 iaf_status iaf_scan_pair_eval(const iaf_table *t, size_t b, uint64_t seed, iaf_scan_pair *out,
                               iaf_error *err);
+/* Add the reference criterion: compare p's synthetic table syn with ref (same
+ * attribute names) and keep the retention interval (boot: B and seed). */
+iaf_status iaf_scan_pair_reference(iaf_scan_pair *p, const iaf_table *syn, const iaf_table *ref,
+                                   double n_s, double n_r, const iaf_boot_options *boot,
+                                   double tau_ret, iaf_error *err);
 void iaf_scan_pair_free(iaf_scan_pair *p);
 void iaf_scan_pair_json(const iaf_scan_pair *p, iaf_json *j);
 
+/* 1 when a category label reads like a lumped remainder ("기타", "그 외",
+ * "other", "rest", "etc.", "misc", ...; METHOD.md section 3.5). */
+int iaf_scan_is_lump_label(const char *s, size_t n);
+
 /* Sentences of a dataset card that state independence or "not modeled"
- * (English and Korean keywords). Returns the count; *out is an owned array
- * of owned strings. */
+ * (English and Korean keywords), each whole with its closing punctuation.
+ * Returns the count; *out is an owned array of owned strings. */
 size_t iaf_card_disclosures(const char *text, size_t n, char ***out);
+/* 1 when sentence names column `name` (case-insensitive, as a whole word). */
+int iaf_card_names(const char *sentence, const char *name);
 
 #endif

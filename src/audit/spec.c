@@ -202,11 +202,31 @@ static int parse_form(ctx *c, struct fy_node *map, iaf_data_form *form, iaf_coun
     return rc;
 }
 
+/* `normalize: [trim, nfkc, ...]` (or one name) -> IAF_NORM_* flags. */
+static int get_normalize(ctx *c, struct fy_node *map, unsigned *out, const char *what)
+{
+    char **l = NULL;
+    size_t n = 0;
+    *out = 0;
+    if (get_list(c, map, "normalize", &l, &n, what)) return -1;
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        unsigned f = iaf_label_norm_flag(l[i]);
+        if (!f)
+            rc = fail(c, get(map, "normalize"),
+                      "%s: normalize takes trim, nfc, nfkc, casefold and numeric (not '%s')", what,
+                      l[i]);
+        *out |= f;
+    }
+    free_list(l, n);
+    return rc;
+}
+
 static const char *const source_keys[] = {
-    "id",     "file",  "form",       "attributes",  "value",   "weight",
-    "scale",  "drop",  "skip_lines", "encoding",    "title",   "publisher",
-    "table",  "year",  "universe",   "url",         "licence", "license",
-    "caveat", "notes", "full_count", "n_effective", NULL};
+    "id",          "file",       "form",      "attributes", "value",     "weight", "scale",
+    "drop",        "skip_lines", "encoding",  "title",      "publisher", "table",  "year",
+    "universe",    "url",        "licence",   "license",    "caveat",    "notes",  "full_count",
+    "n_effective", "missing",    "normalize", NULL};
 
 static int parse_source(ctx *c, struct fy_node *n, iaf_spec_source *s, const char *what)
 {
@@ -239,7 +259,9 @@ static int parse_source(ctx *c, struct fy_node *n, iaf_spec_source *s, const cha
         get_str(c, n, "caveat", &s->caveat, 0, what) ||
         get_str(c, n, "notes", &s->notes, 0, what) ||
         get_bool(c, n, "full_count", &s->full_count, what) ||
-        get_num(c, n, "n_effective", &s->n_effective, what))
+        get_num(c, n, "n_effective", &s->n_effective, what) ||
+        get_list(c, n, "missing", &s->missing, &s->nmissing, what) ||
+        get_normalize(c, n, &s->normalize, what))
         return -1;
     if (!s->licence && get_str(c, n, "license", &s->licence, 0, what)) return -1;
     if (s->nattrs > 16) return fail(c, n, "%s: at most 16 attributes%s", what, NULL);
@@ -264,11 +286,12 @@ static void free_source(iaf_spec_source *s)
     free(s->universe), free(s->url), free(s->licence), free(s->caveat), free(s->notes);
     free_list(s->attrs, s->nattrs);
     free_list(s->drops, s->ndrops);
+    free_list(s->missing, s->nmissing);
 }
 
 static const char *const attr_keys[] = {"name",        "column",    "bins",    "recode",
                                         "keep_other",  "crosswalk", "missing", "drop_missing",
-                                        "description", NULL};
+                                        "description", "normalize", NULL};
 
 static int parse_bins(ctx *c, struct fy_node *b, iaf_attr *a)
 {
@@ -359,7 +382,8 @@ static int parse_attr(ctx *c, iaf_spec *s, struct fy_node *n, iaf_attr **out)
     if (get(n, "bins") && parse_bins(c, get(n, "bins"), a)) goto done;
     if (get(n, "recode") && parse_recode(c, get(n, "recode"), a)) goto done;
     if (get_bool(c, n, "keep_other", &a->keep_other, "attribute") ||
-        get_bool(c, n, "drop_missing", &a->drop_missing, "attribute"))
+        get_bool(c, n, "drop_missing", &a->drop_missing, "attribute") ||
+        get_normalize(c, n, &a->normalize, "attribute"))
         goto done;
     if (cw) {
         size_t i = 0;
@@ -795,8 +819,9 @@ static int need_seq(ctx *c, struct fy_node *root, const char *key)
 static const char *const top_keys[] = {"iaf",         "name",       "description", "dataset",
                                        "disclosures", "crosswalks", "attributes",  "references",
                                        "checks",      "thresholds", NULL};
-static const char *const dataset_keys[] = {"title",  "url",    "licence",  "license", "microdata",
-                                           "format", "weight", "encoding", "tables",  NULL};
+static const char *const dataset_keys[] = {"title",     "url",     "licence",   "license",
+                                           "microdata", "format",  "weight",    "encoding",
+                                           "tables",    "missing", "normalize", NULL};
 
 static int check_unique(ctx *c, struct fy_node *n, const char *what, const char *id,
                         const char *const *prev, size_t nprev, size_t stride)
@@ -833,7 +858,9 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
         get_list(c, ds, "microdata", &micro, &nmicro, "dataset") ||
         get_str(c, ds, "weight", &s->micro_weight, 0, "dataset") ||
         get_str(c, ds, "encoding", &s->micro_encoding, 0, "dataset") ||
-        get_str(c, ds, "format", &fmt, 0, "dataset")) {
+        get_str(c, ds, "format", &fmt, 0, "dataset") ||
+        get_list(c, ds, "missing", &s->micro_missing, &s->nmicro_missing, "dataset") ||
+        get_normalize(c, ds, &s->micro_opt.labels.normalize, "dataset")) {
         free_list(micro, nmicro);
         free(fmt);
         return -1;
@@ -848,6 +875,8 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
     s->micro_opt.form = IAF_DATA_MICRODATA;
     s->micro_opt.weight = s->micro_weight;
     s->micro_opt.source.encoding = s->micro_encoding;
+    s->micro_opt.labels.missing = (const char *const *)s->micro_missing;
+    s->micro_opt.labels.nmissing = s->nmicro_missing;
     if (fmt) {
         iaf_format f = IAF_FORMAT_AUTO;
         if (!strcmp(fmt, "csv"))
@@ -880,6 +909,15 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
             check_unique(c, n, "table", t->id, (const char *const *)&s->tables[0].id,
                          s->ntables - 1, sizeof *t))
             return -1;
+        /* the dataset's label rules hold for its tables too */
+        t->normalize |= s->micro_opt.labels.normalize;
+        for (size_t i = 0; i < s->nmicro_missing; i++) {
+            size_t mc = t->nmissing;
+            if (IAF_GROW(t->missing, mc, t->nmissing + 1) != 0 ||
+                !(t->missing[t->nmissing] = iaf_strdup(s->micro_missing[i])))
+                return fail(c, n, "out of memory%s%s", NULL, NULL);
+            t->nmissing++;
+        }
     }
     if (s->nmicrodata == 0 && s->ntables == 0)
         return fail(c, ds, "dataset: give 'microdata' files or aggregate 'tables'%s%s", NULL, NULL);
@@ -1098,6 +1136,7 @@ void iaf_spec_free(iaf_spec *s)
     free(s->dataset_title), free(s->dataset_url), free(s->dataset_licence);
     free_list(s->microdata, s->nmicrodata);
     free(s->micro_weight), free(s->micro_encoding);
+    free_list(s->micro_missing, s->nmicro_missing);
     for (size_t i = 0; i < s->ntables; i++)
         free_source(&s->tables[i]);
     free(s->tables);

@@ -27,7 +27,10 @@ typedef struct iaf_spec_source {
     size_t ndrops;
     char *value_col;
     char *encoding;
-    char *weight; /* microdata weight column */
+    char *weight;   /* microdata weight column */
+    char **missing; /* declared missing tokens (besides null and "") */
+    size_t nmissing;
+    unsigned normalize; /* IAF_NORM_* label normalisation */
     /* provenance (references) */
     char *title, *publisher, *table, *year, *universe, *url, *licence, *caveat, *notes;
     int full_count;
@@ -115,6 +118,8 @@ typedef struct iaf_spec {
     size_t nmicrodata;
     iaf_dataset_options micro_opt;
     char *micro_weight, *micro_encoding;
+    char **micro_missing; /* dataset-level missing tokens (micro_opt.labels points here) */
+    size_t nmicro_missing;
     iaf_spec_source *tables; /* synthetic aggregates */
     size_t ntables;
     iaf_spec_disclosure *disclosures;

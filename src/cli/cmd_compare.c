@@ -29,7 +29,19 @@ static void help(void)
            "      --reference-form F      auto (default), microdata or counts\n"
            "      --reference-n N         effective sample size of a survey reference table\n"
            "                              (default for count tables: fixed, no sampling noise)\n"
-           "      --na LIST               raw values meaning missing (default: ,NA,N)\n"
+           "      --recode X:A=B,C=D      recode column X before comparing (unlisted values\n"
+           "                              kept); repeatable, one per attribute\n"
+           "      --bin X:E0,E1,...,inf   bin a numeric column X into [E0,E1), [E1,E2), ...;\n"
+           "                              labels 18-24 for whole-number edges, 65+ for the\n"
+           "                              last band to inf, else [E0,E1); repeatable\n"
+           "                              (recodes and bins apply to the synthetic side and\n"
+           "                              to a microdata reference; a count-table reference\n"
+           "                              is already in the compared categories)\n"
+           "      --missing LIST          values that also mean missing on both sides, e.g.\n"
+           "                              NA,N (default: none; null and the empty string\n"
+           "                              always do); --na is an alias\n"
+           "      --normalize STEPS       label normalisation on both sides: trim, nfc, nfkc,\n"
+           "                              casefold, numeric (comma-separated; docs/spec.md)\n"
            "      --encoding ENC          text encoding of both inputs (utf-8, cp949, euc-kr)\n"
            "  -t, --threads N             worker threads (default: all cores)\n"
            "      --bootstrap B           B parametric bootstrap replicates (e.g. 1000): 95%%\n"
@@ -63,7 +75,109 @@ typedef struct side {
     iaf_derived *dv;
 } side;
 
-static iaf_status load_side(side *sd, char **by, int nby, char **nas, int nna, iaf_error *err)
+#define MAX_DEFS 16
+
+/* --recode X:A=B,C=D and --bin X:E0,E1,...: how attribute X is derived. */
+typedef struct attr_def {
+    const char *arg;
+    int bin;
+} attr_def;
+
+/* The name part of a definition ("X" of "X:..."); its length, 0 if malformed. */
+static size_t def_name(const char *arg)
+{
+    const char *colon = strchr(arg, ':');
+    return colon && colon > arg ? (size_t)(colon - arg) : 0;
+}
+
+static int whole(double x)
+{
+    return isfinite(x) && x == floor(x) && fabs(x) < 1e15;
+}
+
+/* Make a (as is) into the recode or bins of def; -1 with a message in msg. */
+static int apply_def(iaf_attr *a, const attr_def *def, char *msg, size_t msz)
+{
+    char **items = NULL;
+    int n = cli_split(def->arg + def_name(def->arg) + 1, &items), rc = -1;
+    if (n < 1) goto done;
+    if (!def->bin) {
+        a->from = calloc((size_t)n, sizeof *a->from);
+        a->to = calloc((size_t)n, sizeof *a->to);
+        if (!a->from || !a->to) goto done;
+        for (int i = 0; i < n; i++) {
+            const char *eq = strchr(items[i], '=');
+            if (!eq) {
+                snprintf(msg, msz, "--recode %s: '%s' is not FROM=TO", a->name, items[i]);
+                goto done;
+            }
+            a->from[a->nrecode] = iaf_strndup(items[i], (size_t)(eq - items[i]));
+            a->to[a->nrecode] = iaf_strdup(eq + 1);
+            if (!a->from[a->nrecode] || !a->to[a->nrecode]) goto done;
+            a->nrecode++;
+            size_t before = iaf_strmap_size(&a->recode_index);
+            int64_t id = iaf_strmap_intern(&a->recode_index, a->from[i], strlen(a->from[i]));
+            if (id < 0) goto done;
+            if ((size_t)id < before) {
+                snprintf(msg, msz, "--recode %s: '%s' is listed twice", a->name, a->from[i]);
+                goto done;
+            }
+        }
+        a->kind = IAF_ATTR_RECODE;
+        rc = 0;
+        goto done;
+    }
+    if (n < 2) {
+        snprintf(msg, msz, "--bin %s: give at least two edges", a->name);
+        goto done;
+    }
+    a->edges = calloc((size_t)n, sizeof *a->edges);
+    a->labels = calloc((size_t)n, sizeof *a->labels);
+    if (!a->edges || !a->labels) goto done;
+    for (int i = 0; i < n; i++) {
+        char *end;
+        const char *e = items[i];
+        if (!strcmp(e, "inf") || !strcmp(e, "+inf"))
+            a->edges[i] = INFINITY;
+        else if (!strcmp(e, "-inf"))
+            a->edges[i] = -INFINITY;
+        else if (!(a->edges[i] = strtod(e, &end), *e && !*end && isfinite(a->edges[i]))) {
+            snprintf(msg, msz, "--bin %s: edge '%s' is not a number", a->name, e);
+            goto done;
+        }
+        if (i && !(a->edges[i] > a->edges[i - 1])) {
+            snprintf(msg, msz, "--bin %s: edges must increase (at '%s')", a->name, e);
+            goto done;
+        }
+    }
+    for (int i = 0; i + 1 < n; i++) {
+        double lo = a->edges[i], hi = a->edges[i + 1];
+        char l[96], x[40], y[40];
+        iaf_fmt_f64(x, lo);
+        iaf_fmt_f64(y, hi - 1);
+        if (whole(lo) && isinf(hi))
+            snprintf(l, sizeof l, "%s+", x);
+        else if (whole(lo) && whole(hi))
+            snprintf(l, sizeof l, "%s-%s", x, y);
+        else {
+            iaf_fmt_f64(y, hi);
+            if (isinf(lo)) snprintf(x, sizeof x, "-inf");
+            if (isinf(hi)) snprintf(y, sizeof y, "inf");
+            snprintf(l, sizeof l, "[%s,%s)", x, y);
+        }
+        if (!(a->labels[i] = iaf_strdup(l))) goto done;
+        a->nbins++;
+    }
+    a->kind = IAF_ATTR_BIN;
+    rc = 0;
+done:
+    if (rc && !msg[0]) snprintf(msg, msz, "out of memory");
+    cli_free_list(items);
+    return rc;
+}
+
+static iaf_status load_side(side *sd, char **by, int nby, const attr_def *defs, size_t ndefs,
+                            int is_ref, iaf_error *err)
 {
     iaf_status st = IAF_OK;
     iaf_attr *attrs[2] = {0};
@@ -71,10 +185,23 @@ static iaf_status load_side(side *sd, char **by, int nby, char **nas, int nna, i
     size_t ncols = 0;
     if (sd->where && (st = iaf_expr_parse(sd->where, "--where", &sd->universe, err)) != IAF_OK)
         return st;
+    sd->opt.counts.attrs = (const char *const *)by;
+    sd->opt.counts.nattrs = (size_t)nby;
+    const char *paths[1] = {sd->path};
+    if ((st = iaf_dataset_open(paths, 1, &sd->opt, &sd->ds, err)) != IAF_OK) goto done;
+    /* a count-table reference is in the compared categories already */
+    int derive = !is_ref || !iaf_dataset_is_counts(sd->ds);
     for (int i = 0; i < nby; i++) {
         if (!(attrs[i] = iaf_attr_new_asis(by[i], by[i]))) goto oom;
-        if (nas && iaf_attr_set_missing(attrs[i], (const char *const *)nas, (size_t)nna) != 0)
-            goto oom;
+        for (size_t d = 0; derive && d < ndefs; d++) {
+            char msg[512] = "";
+            if (def_name(defs[d].arg) == strlen(by[i]) &&
+                !strncmp(defs[d].arg, by[i], strlen(by[i])) &&
+                apply_def(attrs[i], &defs[d], msg, sizeof msg) != 0) {
+                st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "%s", msg);
+                goto done;
+            }
+        }
         cols[ncols++] = by[i];
     }
     if (sd->universe)
@@ -85,10 +212,6 @@ static iaf_status load_side(side *sd, char **by, int nby, char **nas, int nna, i
                 dup |= !strcmp(cols[k], name);
             if (!dup) cols[ncols++] = name;
         }
-    sd->opt.counts.attrs = (const char *const *)by;
-    sd->opt.counts.nattrs = (size_t)nby;
-    const char *paths[1] = {sd->path};
-    if ((st = iaf_dataset_open(paths, 1, &sd->opt, &sd->ds, err)) != IAF_OK) goto done;
     int rq = iaf_dataset_add_request(sd->ds, cols, ncols, err);
     if (rq < 0) {
         st = (iaf_status)rq;
@@ -182,6 +305,10 @@ int cmd_compare(int argc, char **argv)
                                              {"reference-form", required_argument, NULL, 'F'},
                                              {"reference-n", required_argument, NULL, 'n'},
                                              {"na", required_argument, NULL, 'N'},
+                                             {"missing", required_argument, NULL, 'N'},
+                                             {"normalize", required_argument, NULL, 'Z'},
+                                             {"recode", required_argument, NULL, 'r'},
+                                             {"bin", required_argument, NULL, 'i'},
                                              {"encoding", required_argument, NULL, 'E'},
                                              {"threads", required_argument, NULL, 't'},
                                              {"json", no_argument, NULL, 'j'},
@@ -194,6 +321,8 @@ int cmd_compare(int argc, char **argv)
     memset(&syn, 0, sizeof syn);
     memset(&ref, 0, sizeof ref);
     const char *by = NULL, *na = NULL;
+    attr_def defs[MAX_DEFS];
+    size_t ndefs = 0;
     double ref_n = NAN;
     int json = 0, c;
     size_t boot_b = 0;
@@ -234,6 +363,23 @@ int cmd_compare(int argc, char **argv)
         }
         case 'N':
             na = optarg;
+            break;
+        case 'Z':
+            if (cli_parse_normalize(optarg, &syn.opt.labels.normalize) != 0)
+                return cli_usage_error("compare", "--normalize takes trim, nfc, nfkc, casefold, "
+                                                  "numeric (comma-separated)");
+            ref.opt.labels.normalize = syn.opt.labels.normalize;
+            break;
+        case 'r':
+        case 'i':
+            if (ndefs == MAX_DEFS)
+                return cli_usage_error("compare", "at most %d --recode and --bin", MAX_DEFS);
+            if (!def_name(optarg) || !optarg[def_name(optarg) + 1])
+                return cli_usage_error("compare", "--%s takes COLUMN:%s",
+                                       c == 'r' ? "recode" : "bin",
+                                       c == 'r' ? "FROM=TO,..." : "EDGE,EDGE,...");
+            defs[ndefs].arg = optarg;
+            defs[ndefs++].bin = c == 'i';
             break;
         case 'E':
             if (cli_parse_encoding(optarg, &syn.opt.source.encoding) != 0)
@@ -310,9 +456,29 @@ int cmd_compare(int argc, char **argv)
         rc = cli_usage_error("compare", "--by takes one or two attributes");
         goto done;
     }
+    for (size_t d = 0; d < ndefs; d++) {
+        int named = 0;
+        for (int i = 0; i < nby; i++)
+            named |= def_name(defs[d].arg) == strlen(bys[i]) &&
+                     !strncmp(defs[d].arg, bys[i], strlen(bys[i]));
+        for (size_t e = 0; e < d; e++)
+            if (def_name(defs[e].arg) == def_name(defs[d].arg) &&
+                !strncmp(defs[e].arg, defs[d].arg, def_name(defs[d].arg))) {
+                rc = cli_usage_error("compare", "one --recode or --bin per attribute");
+                goto done;
+            }
+        if (!named) {
+            rc = cli_usage_error("compare", "--%s %.*s: not an attribute of --by",
+                                 defs[d].bin ? "bin" : "recode", (int)def_name(defs[d].arg),
+                                 defs[d].arg);
+            goto done;
+        }
+    }
     if (na && (nna = cli_split(na, &nas)) < 0) goto done;
-    if (load_side(&syn, bys, nby, nas, nna, &err) != IAF_OK ||
-        load_side(&ref, bys, nby, nas, nna, &err) != IAF_OK) {
+    syn.opt.labels.missing = ref.opt.labels.missing = (const char *const *)nas;
+    syn.opt.labels.nmissing = ref.opt.labels.nmissing = nas ? (size_t)nna : 0;
+    if (load_side(&syn, bys, nby, defs, ndefs, 0, &err) != IAF_OK ||
+        load_side(&ref, bys, nby, defs, ndefs, 1, &err) != IAF_OK) {
         rc = cli_fail(&err);
         goto done;
     }

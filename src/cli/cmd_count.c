@@ -20,15 +20,18 @@ static void help(void)
            "Count rows of microdata (CSV, JSONL, Parquet; several files or a glob are one\n"
            "dataset) by the values of one or more columns. Output: a long CSV with the\n"
            "columns A,B,...,count; categories sorted by byte order; missing values (null,\n"
-           "empty, NA, N) form one category written as an empty field. Several --by\n"
+           "the empty string, and the tokens given to --missing) form one category written\n"
+           "as an empty field. Several --by\n"
            "options count several tables in one scan; then give one -o per --by (the\n"
            "first -o receives the first --by's table, and so on).\n\n"
            "Options:\n"
            "  -b, --by A[,B...]      columns to count by (1 to 16); repeatable (up to 64)\n"
            "  -w, --where EXPR       universe filter, e.g. 'age >= 25 and sex == \"여자\"'\n"
            "      --weight COL       sum this numeric column instead of counting rows\n"
-           "      --na LIST          raw values meaning missing (default: ,NA,N); '' = only\n"
-           "                         null and empty\n"
+           "      --missing LIST     values that also mean missing, e.g. NA,N (default: none;\n"
+           "                         null and the empty string always do); --na is an alias\n"
+           "      --normalize STEPS  label normalisation before counting: trim, nfc, nfkc,\n"
+           "                         casefold, numeric (comma-separated; docs/spec.md)\n"
            "  -f, --format FMT       auto (default), csv, jsonl, parquet\n"
            "      --encoding ENC     text input encoding: utf-8 (default), cp949, euc-kr\n"
            "      --delimiter C      CSV delimiter (default ',', or tab for .tsv)\n"
@@ -80,6 +83,7 @@ int cmd_count(int argc, char **argv)
     static const struct option longopts[] = {
         {"by", required_argument, NULL, 'b'},        {"where", required_argument, NULL, 'w'},
         {"weight", required_argument, NULL, 'W'},    {"na", required_argument, NULL, 'N'},
+        {"missing", required_argument, NULL, 'N'},   {"normalize", required_argument, NULL, 'Z'},
         {"format", required_argument, NULL, 'f'},    {"encoding", required_argument, NULL, 'E'},
         {"delimiter", required_argument, NULL, 'D'}, {"threads", required_argument, NULL, 't'},
         {"output", required_argument, NULL, 'o'},    {"help", no_argument, NULL, 'h'},
@@ -106,6 +110,11 @@ int cmd_count(int argc, char **argv)
             break;
         case 'N':
             na = optarg;
+            break;
+        case 'Z':
+            if (cli_parse_normalize(optarg, &dopt.labels.normalize) != 0)
+                return cli_usage_error("count", "--normalize takes trim, nfc, nfkc, casefold, "
+                                                "numeric (comma-separated)");
             break;
         case 'f':
             if (cli_parse_format(optarg, &dopt.source.format) != 0)
@@ -163,6 +172,8 @@ int cmd_count(int argc, char **argv)
         }
     }
     if (na && (nna = cli_split(na, &nas)) < 0) goto done;
+    dopt.labels.missing = (const char *const *)nas;
+    dopt.labels.nmissing = nas ? (size_t)nna : 0;
     if (where && iaf_expr_parse(where, "--where", &universe, &err) != IAF_OK) {
         rc = cli_fail(&err);
         goto done;
@@ -171,9 +182,6 @@ int cmd_count(int argc, char **argv)
         count_table *ct = &tabs[k];
         for (int i = 0; i < ct->nby; i++) {
             if (!(ct->attrs[i] = iaf_attr_new_asis(ct->bys[i], ct->bys[i]))) goto done;
-            if (nas &&
-                iaf_attr_set_missing(ct->attrs[i], (const char *const *)nas, (size_t)nna) != 0)
-                goto done;
             ct->cols[ct->ncols++] = ct->bys[i];
         }
         if (universe)

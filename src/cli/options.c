@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/labels.h"
+
 int cli_parse_format(const char *s, iaf_format *out)
 {
     if (!strcmp(s, "auto"))
@@ -38,5 +40,23 @@ int cli_parse_delimiter(const char *s, char *out)
         *out = s[0];
     else
         return -1;
+    return 0;
+}
+
+int cli_parse_normalize(const char *s, unsigned *out)
+{
+    *out = 0;
+    while (*s) {
+        size_t n = strcspn(s, ",");
+        char name[16];
+        if (n == 0 || n >= sizeof name) return -1;
+        memcpy(name, s, n);
+        name[n] = '\0';
+        unsigned f = iaf_label_norm_flag(name);
+        if (!f) return -1;
+        *out |= f;
+        s += n;
+        if (*s == ',') s++;
+    }
     return 0;
 }

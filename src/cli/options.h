@@ -7,5 +7,7 @@
 int cli_parse_format(const char *s, iaf_format *out);
 int cli_parse_encoding(const char *s, const char **out);
 int cli_parse_delimiter(const char *s, char *out);
+/* "trim,nfkc,casefold,numeric" -> IAF_NORM_* flags (core/labels.h); -1 on an unknown step. */
+int cli_parse_normalize(const char *s, unsigned *out);
 
 #endif

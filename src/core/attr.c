@@ -5,20 +5,63 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const default_missing[] = {"", "NA", "N"};
-
 iaf_attr *iaf_attr_new_asis(const char *name, const char *column)
 {
     iaf_attr *a = calloc(1, sizeof *a);
     if (!a) return NULL;
     a->kind = IAF_ATTR_ASIS;
     a->keep_other = 1;
-    if (!(a->name = iaf_strdup(name)) || !(a->column = iaf_strdup(column)) ||
-        iaf_attr_set_missing(a, default_missing, IAF_ARRAY_LEN(default_missing)) != 0) {
+    if (!(a->name = iaf_strdup(name)) || !(a->column = iaf_strdup(column))) {
         iaf_attr_free(a);
         return NULL;
     }
     return a;
+}
+
+static char **dup_list(char *const *l, size_t n)
+{
+    char **t = calloc(n ? n : 1, sizeof *t);
+    if (!t) return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!(t[i] = iaf_strdup(l[i]))) {
+            while (i--)
+                free(t[i]);
+            free(t);
+            return NULL;
+        }
+    return t;
+}
+
+iaf_attr *iaf_attr_copy(const iaf_attr *a, const char *name, const char *column)
+{
+    iaf_attr *c = iaf_attr_new_asis(name ? name : a->name, column ? column : a->column);
+    if (!c) return NULL;
+    c->kind = a->kind;
+    c->keep_other = a->keep_other;
+    c->right_closed_last = a->right_closed_last;
+    c->crosswalk = a->crosswalk;
+    c->drop_missing = a->drop_missing;
+    c->normalize = a->normalize;
+    if (a->nbins) {
+        if (!(c->edges = calloc(a->nbins + 1, sizeof *c->edges)) ||
+            !(c->labels = dup_list(a->labels, a->nbins)))
+            goto fail;
+        memcpy(c->edges, a->edges, (a->nbins + 1) * sizeof *c->edges);
+        c->nbins = a->nbins;
+    }
+    if (a->nrecode) {
+        if (!(c->from = dup_list(a->from, a->nrecode))) goto fail;
+        c->nrecode = a->nrecode;
+        if (!(c->to = dup_list(a->to, a->nrecode))) goto fail;
+        for (size_t i = 0; i < a->nrecode; i++)
+            if (iaf_strmap_intern(&c->recode_index, c->from[i], strlen(c->from[i])) < 0) goto fail;
+    }
+    if (iaf_attr_set_missing(c, (const char *const *)a->missing_tokens, a->nmissing) != 0)
+        goto fail;
+    return c;
+fail:
+    iaf_attr_free(c);
+    return NULL;
 }
 
 void iaf_attr_free(iaf_attr *a)
@@ -64,12 +107,68 @@ int iaf_attr_set_missing(iaf_attr *a, const char *const *tokens, size_t n)
 
 static int is_missing(const iaf_attr *a, iaf_sv raw)
 {
-    if (!raw.ptr) return 1;
+    if (!raw.ptr || raw.len == 0) return 1;
     for (size_t i = 0; i < a->nmissing; i++) {
         size_t n = strlen(a->missing_tokens[i]);
         if (raw.len == n && memcmp(raw.ptr, a->missing_tokens[i], n) == 0) return 1;
     }
     return 0;
+}
+
+/* Map a value that is not missing. v is the (normalised) value, raw the
+ * value as written; recode is the index recode keys are looked up in. A
+ * crosswalk is tried with v, then with raw when normalisation changed it. */
+static iaf_map_result map_value(iaf_attr *a, iaf_sv v, iaf_sv raw, const iaf_strmap *recode,
+                                const int64_t *recode_row, iaf_sv *labels, double *weights,
+                                size_t *n)
+{
+    *n = 0;
+    switch (a->kind) {
+    case IAF_ATTR_ASIS:
+        labels[0] = v;
+        weights[0] = 1;
+        *n = 1;
+        return IAF_MAP_OK;
+    case IAF_ATTR_BIN: {
+        double x;
+        if (!iaf_parse_double(v, &x)) return IAF_MAP_UNMAPPED;
+        for (size_t i = 0; i < a->nbins; i++) {
+            int last = i + 1 == a->nbins;
+            if (x >= a->edges[i] &&
+                (x < a->edges[i + 1] || (last && a->right_closed_last && x == a->edges[i + 1]))) {
+                labels[0] = (iaf_sv){a->labels[i], strlen(a->labels[i])};
+                weights[0] = 1;
+                *n = 1;
+                return IAF_MAP_OK;
+            }
+        }
+        return IAF_MAP_UNMAPPED;
+    }
+    case IAF_ATTR_RECODE: {
+        int64_t i = iaf_strmap_find(recode, v.ptr, v.len);
+        if (i >= 0 && recode_row) i = recode_row[i];
+        if (i >= 0) {
+            labels[0] = (iaf_sv){a->to[i], strlen(a->to[i])};
+        } else if (a->keep_other) {
+            labels[0] = v;
+        } else {
+            return IAF_MAP_UNMAPPED;
+        }
+        weights[0] = 1;
+        *n = 1;
+        return IAF_MAP_OK;
+    }
+    case IAF_ATTR_CROSSWALK: {
+        int dropped = 0;
+        size_t k = iaf_crosswalk_map(a->crosswalk, v, labels, weights, IAF_MAX_TARGETS, &dropped);
+        if (k == 0 && !dropped && (v.len != raw.len || memcmp(v.ptr, raw.ptr, v.len) != 0))
+            k = iaf_crosswalk_map(a->crosswalk, raw, labels, weights, IAF_MAX_TARGETS, &dropped);
+        if (k == 0) return dropped ? IAF_MAP_DROPPED : IAF_MAP_UNMAPPED;
+        *n = k;
+        return IAF_MAP_OK;
+    }
+    }
+    return IAF_MAP_UNMAPPED;
 }
 
 iaf_map_result iaf_attr_map(iaf_attr *a, iaf_sv raw, iaf_sv *labels, double *weights, size_t *n,
@@ -83,49 +182,112 @@ iaf_map_result iaf_attr_map(iaf_attr *a, iaf_sv raw, iaf_sv *labels, double *wei
         *n = 1;
         return IAF_MAP_MISSING;
     }
-    switch (a->kind) {
-    case IAF_ATTR_ASIS:
-        labels[0] = raw;
+    return map_value(a, raw, raw, &a->recode_index, NULL, labels, weights, n);
+}
+
+/* An attribute (or a raw universe column, a == NULL) prepared for one
+ * derivation: every value of its column normalised once, and whether it is
+ * missing. */
+typedef struct prep {
+    iaf_attr *a;
+    const iaf_sv *raw; /* the column's values by id */
+    size_t nvalues;
+    unsigned flags;
+    iaf_strmap store;  /* normalised values and tokens (stable views) */
+    iaf_sv *val;       /* per id: the normalised value ({NULL, 0} = null or missing) */
+    uint8_t *missing;  /* per id */
+    iaf_strmap recode; /* normalised recode keys (flags != 0) */
+    int64_t *recode_row;
+} prep;
+
+static void prep_free(prep *p)
+{
+    iaf_strmap_free(&p->store);
+    iaf_strmap_free(&p->recode);
+    free(p->val);
+    free(p->missing);
+    free(p->recode_row);
+}
+
+static int normalized(prep *p, iaf_buf *b, const char *s, size_t n, iaf_sv *out)
+{
+    b->len = 0;
+    if (iaf_label_normalize(s, n, p->flags, b) != 0) return -1;
+    int64_t id = iaf_strmap_intern(&p->store, b->data ? b->data : "", b->len);
+    if (id < 0) return -1;
+    *out = iaf_strmap_get(&p->store, (size_t)id);
+    return 0;
+}
+
+static int prep_init(prep *p, iaf_attr *a, const iaf_rawcount *rc, size_t col,
+                     const iaf_label_rules *rules)
+{
+    memset(p, 0, sizeof *p);
+    p->a = a;
+    p->raw = rc->values[col];
+    p->nvalues = rc->nvalues[col];
+    p->flags = (a ? a->normalize : 0) | (rules ? rules->normalize : 0);
+    iaf_strmap tokens = {0};
+    iaf_buf b = {0};
+    int rc_ = -1;
+    p->val = calloc(p->nvalues + 1, sizeof *p->val);
+    p->missing = calloc(p->nvalues + 1, 1);
+    if (!p->val || !p->missing) goto done;
+    /* declared tokens, normalised like the values */
+    size_t na = a ? a->nmissing : 0, nr = rules ? rules->nmissing : 0;
+    for (size_t i = 0; i < na + nr; i++) {
+        const char *t = i < na ? a->missing_tokens[i] : rules->missing[i - na];
+        iaf_sv v;
+        if (normalized(p, &b, t, strlen(t), &v) != 0 ||
+            iaf_strmap_intern(&tokens, v.ptr, v.len) < 0)
+            goto done;
+    }
+    for (size_t id = 0; id < p->nvalues; id++) {
+        iaf_sv r = p->raw[id], v = r;
+        if (!r.ptr) {
+            p->missing[id] = 1;
+            continue;
+        }
+        if (p->flags && normalized(p, &b, r.ptr, r.len, &v) != 0) goto done;
+        /* "" is missing for an attribute; a raw universe column keeps it */
+        if ((a && v.len == 0) || iaf_strmap_find(&tokens, v.ptr, v.len) >= 0) {
+            p->missing[id] = 1;
+            continue;
+        }
+        p->val[id] = v;
+    }
+    if (a && a->kind == IAF_ATTR_RECODE && p->flags) {
+        p->recode_row = calloc(a->nrecode + 1, sizeof *p->recode_row);
+        if (!p->recode_row) goto done;
+        for (size_t i = 0; i < a->nrecode; i++) {
+            iaf_sv v;
+            if (normalized(p, &b, a->from[i], strlen(a->from[i]), &v) != 0) goto done;
+            size_t before = iaf_strmap_size(&p->recode);
+            int64_t k = iaf_strmap_intern(&p->recode, v.ptr, v.len);
+            if (k < 0) goto done;
+            /* two keys that normalise alike: the first listed wins */
+            if ((size_t)k >= before) p->recode_row[k] = (int64_t)i;
+        }
+    }
+    rc_ = 0;
+done:
+    iaf_strmap_free(&tokens);
+    iaf_buf_free(&b);
+    return rc_;
+}
+
+/* Map value id of p's column. */
+static iaf_map_result prep_map(const prep *p, uint32_t id, iaf_sv *labels, double *weights,
+                               size_t *n)
+{
+    if (p->missing[id]) {
+        labels[0] = (iaf_sv){"", 0};
         weights[0] = 1;
         *n = 1;
-        return IAF_MAP_OK;
-    case IAF_ATTR_BIN: {
-        double v;
-        if (!iaf_parse_double(raw, &v)) return IAF_MAP_UNMAPPED;
-        for (size_t i = 0; i < a->nbins; i++) {
-            int last = i + 1 == a->nbins;
-            if (v >= a->edges[i] &&
-                (v < a->edges[i + 1] || (last && a->right_closed_last && v == a->edges[i + 1]))) {
-                labels[0] = (iaf_sv){a->labels[i], strlen(a->labels[i])};
-                weights[0] = 1;
-                *n = 1;
-                return IAF_MAP_OK;
-            }
-        }
-        return IAF_MAP_UNMAPPED;
+        return IAF_MAP_MISSING;
     }
-    case IAF_ATTR_RECODE: {
-        int64_t i = iaf_strmap_find(&a->recode_index, raw.ptr, raw.len);
-        if (i >= 0) {
-            labels[0] = (iaf_sv){a->to[i], strlen(a->to[i])};
-        } else if (a->keep_other) {
-            labels[0] = raw;
-        } else {
-            return IAF_MAP_UNMAPPED;
-        }
-        weights[0] = 1;
-        *n = 1;
-        return IAF_MAP_OK;
-    }
-    case IAF_ATTR_CROSSWALK: {
-        int dropped = 0;
-        size_t k = iaf_crosswalk_map(a->crosswalk, raw, labels, weights, IAF_MAX_TARGETS, &dropped);
-        if (k == 0) return dropped ? IAF_MAP_DROPPED : IAF_MAP_UNMAPPED;
-        *n = k;
-        return IAF_MAP_OK;
-    }
-    }
-    return IAF_MAP_UNMAPPED;
+    const iaf_strmap *rx = p->recode_row ? &p->recode : &p->a->recode_index;
+    return map_value(p->a, p->val[id], p->raw[id], rx, p->recode_row, labels, weights, n);
 }
 
 /* Accumulates unmapped mass by raw value for one attribute. */
@@ -215,15 +377,17 @@ static int find_cube_col(const iaf_rawcount *rc, const iaf_rawcube *cube, const 
 }
 
 iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *attrs, size_t nattrs,
-                      const iaf_expr *universe, iaf_derived **out, iaf_error *err)
+                      const iaf_expr *universe, const iaf_label_rules *rules, iaf_derived **out,
+                      iaf_error *err)
 {
     *out = NULL;
     iaf_status st = IAF_OK;
     const iaf_rawcube *cube = &rc->cubes[cube_i];
-    int acol[16], vsrc[64];
-    iaf_attr *vattr[64];
+    int acol[16], vsrc[64], vattr[64]; /* vattr: index into attrs, -1 = a raw column */
     size_t nvars = universe ? iaf_expr_nvars(universe) : 0;
-    cov_acc *cov = NULL;
+    cov_acc *cov = NULL, *mcov = NULL;
+    prep ap[16], vp[64]; /* per attribute; per raw universe column */
+    size_t nap = 0, nvp = 0;
     iaf_derived *d = NULL;
     if (nattrs == 0 || nattrs > 16)
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "a check needs 1 to 16 attributes");
@@ -240,10 +404,10 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
      * target only); otherwise the raw column. */
     for (size_t v = 0; v < nvars; v++) {
         const char *name = iaf_expr_var(universe, v);
-        vattr[v] = NULL;
+        vattr[v] = -1;
         for (size_t i = 0; i < nattrs; i++)
-            if (strcmp(attrs[i]->name, name) == 0) vattr[v] = attrs[i];
-        const char *col = vattr[v] ? vattr[v]->column : name;
+            if (strcmp(attrs[i]->name, name) == 0) vattr[v] = (int)i;
+        const char *col = vattr[v] >= 0 ? attrs[vattr[v]]->column : name;
         vsrc[v] = find_cube_col(rc, cube, col);
         if (vsrc[v] < 0)
             return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
@@ -256,7 +420,18 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
         names[i] = attrs[i]->name;
     d = calloc(1, sizeof *d);
     cov = calloc(nattrs, sizeof *cov);
-    if (!d || !cov) goto oom;
+    mcov = calloc(nattrs, sizeof *mcov);
+    if (!d || !cov || !mcov) goto oom;
+    for (; nap < nattrs; nap++)
+        if (prep_init(&ap[nap], attrs[nap], rc, cube->cols[acol[nap]], rules) != 0) {
+            nap++;
+            goto oom;
+        }
+    for (; nvp < nvars; nvp++)
+        if (vattr[nvp] < 0 && prep_init(&vp[nvp], NULL, rc, cube->cols[vsrc[nvp]], rules) != 0) {
+            nvp++;
+            goto oom;
+        }
     d->nattrs = nattrs;
     d->table = iaf_table_new(nattrs, names, IAF_TABLE_COUNTS);
     d->coverage = calloc(nattrs, sizeof *d->coverage);
@@ -267,7 +442,6 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
     iaf_sv tl[16][IAF_MAX_TARGETS];
     double tw[16][IAF_MAX_TARGETS];
     size_t tn[16];
-    char buf[16][64];
     iaf_sv vals[64];
     double mapped_n = 0, mapped_mass = 0, mapped_w2 = 0;
     for (size_t c = 0; c < cube->ncells; c++) {
@@ -278,21 +452,15 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
         d->total_n += cnt;
         if (universe) {
             for (size_t v = 0; v < nvars; v++) {
-                iaf_sv raw = rc->values[cube->cols[vsrc[v]]][key[vsrc[v]]];
-                if (vattr[v]) {
+                uint32_t id = key[vsrc[v]];
+                if (vattr[v] >= 0) {
                     iaf_sv l[IAF_MAX_TARGETS];
                     double w[IAF_MAX_TARGETS];
                     size_t k;
-                    char b[64];
-                    iaf_map_result r = iaf_attr_map(vattr[v], raw, l, w, &k, b);
-                    if (r == IAF_MAP_MISSING)
-                        vals[v] = (iaf_sv){NULL, 0};
-                    else if (r != IAF_MAP_OK || k != 1)
-                        vals[v] = (iaf_sv){NULL, 0};
-                    else
-                        vals[v] = l[0];
+                    iaf_map_result r = prep_map(&ap[vattr[v]], id, l, w, &k);
+                    vals[v] = r == IAF_MAP_OK && k == 1 ? l[0] : (iaf_sv){NULL, 0};
                 } else {
-                    vals[v] = raw;
+                    vals[v] = vp[v].missing[id] ? (iaf_sv){NULL, 0} : vp[v].val[id];
                 }
             }
             if (!iaf_expr_eval(universe, vals)) continue;
@@ -303,9 +471,11 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
         int lost = 0;
         for (size_t i = 0; i < nattrs; i++) {
             iaf_sv raw = rc->values[cube->cols[acol[i]]][key[acol[i]]];
-            iaf_map_result r = iaf_attr_map(attrs[i], raw, tl[i], tw[i], &tn[i], buf[i]);
+            iaf_map_result r = prep_map(&ap[i], key[acol[i]], tl[i], tw[i], &tn[i]);
             if (r == IAF_MAP_MISSING) {
                 d->coverage[i].missing += mass;
+                d->coverage[i].missing_n += cnt;
+                if (cov_add(&mcov[i], raw, mass, cnt, r) != 0) goto oom;
                 if (attrs[i]->drop_missing) {
                     lost = 1;
                     if (cov_add(&cov[i], raw, mass, cnt, r) != 0) goto oom;
@@ -345,8 +515,14 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
         mapped_mass += mass;
         mapped_w2 += w2;
     }
-    for (size_t i = 0; i < nattrs; i++)
+    for (size_t i = 0; i < nattrs; i++) {
         if (cov_finish(&cov[i], &d->coverage[i]) != 0) goto oom;
+        iaf_coverage m = {0};
+        int bad = cov_finish(&mcov[i], &m);
+        d->coverage[i].missing_items = m.items;
+        d->coverage[i].nmissing_items = m.nitems;
+        if (bad) goto oom;
+    }
     if ((st = iaf_table_finish(d->table, err)) != IAF_OK) goto done;
     iaf_table_set_n(d->table, mapped_n, mapped_w2 > 0 ? mapped_mass * mapped_mass / mapped_w2 : 0,
                     0);
@@ -357,7 +533,15 @@ done:
     if (cov)
         for (size_t i = 0; i < nattrs; i++)
             cov_free(&cov[i]);
+    if (mcov)
+        for (size_t i = 0; i < nattrs; i++)
+            cov_free(&mcov[i]);
     free(cov);
+    free(mcov);
+    for (size_t i = 0; i < nap; i++)
+        prep_free(&ap[i]);
+    for (size_t v = 0; v < nvp; v++)
+        if (vattr[v] < 0) prep_free(&vp[v]);
     if (st != IAF_OK) {
         iaf_derived_free(d);
         return st;
@@ -371,12 +555,21 @@ void iaf_derived_free(iaf_derived *d)
     if (!d) return;
     iaf_table_free(d->table);
     if (d->coverage)
-        for (size_t i = 0; i < d->nattrs; i++) {
-            free(d->coverage[i].attr);
-            for (size_t k = 0; k < d->coverage[i].nitems; k++)
-                free(d->coverage[i].items[k].raw);
-            free(d->coverage[i].items);
-        }
+        for (size_t i = 0; i < d->nattrs; i++)
+            iaf_coverage_clear(&d->coverage[i]);
     free(d->coverage);
     free(d);
+}
+
+void iaf_coverage_clear(iaf_coverage *c)
+{
+    if (!c) return;
+    free(c->attr);
+    for (size_t k = 0; k < c->nitems; k++)
+        free(c->items[k].raw);
+    free(c->items);
+    for (size_t k = 0; k < c->nmissing_items; k++)
+        free(c->missing_items[k].raw);
+    free(c->missing_items);
+    memset(c, 0, sizeof *c);
 }

@@ -4,14 +4,19 @@
  * An attribute is a categorical variable made from one column: the raw
  * value as is, a numeric value binned into labelled bands, a recode
  * (value -> value), or a crosswalk (many-to-one or weighted many-to-many).
- * Missing raw values (null, and by default "", "NA", "N") become the
- * missing category (the empty label) unless the attribute drops them.
+ * Missing raw values - null, the empty string, and the tokens an attribute
+ * or its dataset declares (METHOD.md section 3.7: nothing else by default,
+ * so a Y/N column's "N" is a category) - become the missing category (the
+ * empty label) unless the attribute drops them. Declared label
+ * normalisation (core/labels.h) runs on every raw value first, and on the
+ * missing tokens and recode keys it is compared with.
  */
 #ifndef IAF_CORE_ATTR_H
 #define IAF_CORE_ATTR_H
 
 #include "core/crosswalk.h"
 #include "core/expr.h"
+#include "core/labels.h"
 #include "core/rawcount.h"
 #include "iaf/table.h"
 
@@ -41,16 +46,28 @@ typedef struct iaf_attr {
     /* CROSSWALK (borrowed, owned by whoever loaded it) */
     iaf_crosswalk *crosswalk;
     /* missing handling */
-    char **missing_tokens; /* raw values that mean "missing" (null always does) */
+    char **missing_tokens; /* declared raw values that mean "missing" (null and "" always do) */
     size_t nmissing;
-    int drop_missing; /* 1: missing rows leave the universe instead of forming a category */
+    int drop_missing;   /* 1: missing rows leave the universe instead of forming a category */
+    unsigned normalize; /* IAF_NORM_* steps declared for this attribute */
 } iaf_attr;
 
-/* An attribute that passes the column through unchanged, with the default
- * missing tokens "", "NA" and "N". name and column are copied. */
+/* Label rules declared for a whole dataset or reference: missing tokens and
+ * normalisation steps added to those of every attribute derived from it. */
+typedef struct iaf_label_rules {
+    const char *const *missing;
+    size_t nmissing;
+    unsigned normalize;
+} iaf_label_rules;
+
+/* An attribute that passes the column through unchanged; missing values are
+ * null and "" only. name and column are copied. */
 iaf_attr *iaf_attr_new_asis(const char *name, const char *column);
+/* A deep copy of a (bins, recodes, missing tokens, normalisation; the
+ * crosswalk stays borrowed) named `name` and reading `column` (NULL: a's). */
+iaf_attr *iaf_attr_copy(const iaf_attr *a, const char *name, const char *column);
 void iaf_attr_free(iaf_attr *a);
-/* Replace the missing tokens (copied). */
+/* Replace the declared missing tokens (copied). */
 int iaf_attr_set_missing(iaf_attr *a, const char *const *tokens, size_t n);
 
 typedef enum iaf_map_result {
@@ -81,6 +98,9 @@ typedef struct iaf_coverage {
     double mapped, unmapped, dropped, missing; /* masses in universe */
     size_t nitems;
     iaf_coverage_item *items; /* unmapped/dropped values, largest mass first */
+    int64_t missing_n;        /* rows in universe whose value was treated as missing */
+    size_t nmissing_items;
+    iaf_coverage_item *missing_items; /* those values as written (raw NULL = null), largest first */
 } iaf_coverage;
 
 /* The result of deriving attributes from one raw cube. */
@@ -99,9 +119,14 @@ typedef struct iaf_derived {
  * NULL; its variables are attribute names first, then column names, all
  * of which must be in the cube), map each attribute, and add the weighted
  * cartesian product of targets to the table. attrs[i]->column must be in
- * the cube. */
+ * the cube. rules (may be NULL) are the dataset's declared label rules; they
+ * also apply to raw columns named in the universe (a declared missing token
+ * reads as null there). */
 iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube, iaf_attr *const *attrs, size_t nattrs,
-                      const iaf_expr *universe, iaf_derived **out, iaf_error *err);
+                      const iaf_expr *universe, const iaf_label_rules *rules, iaf_derived **out,
+                      iaf_error *err);
+/* Free what a coverage record owns (not the record). */
+void iaf_coverage_clear(iaf_coverage *c);
 void iaf_derived_free(iaf_derived *d);
 
 #endif

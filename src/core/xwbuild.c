@@ -15,77 +15,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
+#include "core/labels.h"
 #include "io/csv.h"
 #include "io/file.h"
 
 #define NONE SIZE_MAX
-#define MAX_EXPANSION 8 /* longest compatibility mapping used here (U+321D: 7 code points) */
 
 /* ======================================================================================
  * Normalisation
  * ====================================================================================== */
 
-/* Code points kept as 0x80000000 | byte stand for bytes that were not valid UTF-8. */
-#define RAW_BYTE 0x80000000u
-
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned char b = s[0];
-    if (b < 0x80) {
-        *cp = b;
-        return 1;
-    }
-    size_t len;
-    uint32_t v, min;
-    if ((b & 0xE0) == 0xC0) {
-        len = 2, v = b & 0x1F, min = 0x80;
-    } else if ((b & 0xF0) == 0xE0) {
-        len = 3, v = b & 0x0F, min = 0x800;
-    } else if ((b & 0xF8) == 0xF0) {
-        len = 4, v = b & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
-    *cp = v;
-    return len;
-}
-
-static int utf8_put(iaf_buf *b, uint32_t c)
-{
-    unsigned char t[4];
-    size_t n;
-    if (c & RAW_BYTE) {
-        t[0] = (unsigned char)(c & 0xFF);
-        n = 1;
-    } else if (c < 0x80) {
-        t[0] = (unsigned char)c;
-        n = 1;
-    } else if (c < 0x800) {
-        t[0] = (unsigned char)(0xC0 | (c >> 6));
-        t[1] = (unsigned char)(0x80 | (c & 0x3F));
-        n = 2;
-    } else if (c < 0x10000) {
-        t[0] = (unsigned char)(0xE0 | (c >> 12));
-        t[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-        t[2] = (unsigned char)(0x80 | (c & 0x3F));
-        n = 3;
-    } else {
-        t[0] = (unsigned char)(0xF0 | (c >> 18));
-        t[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
-        t[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-        t[3] = (unsigned char)(0x80 | (c & 0x3F));
-        n = 4;
-    }
-    return iaf_buf_append(b, t, n);
-}
-
-static int is_middle_dot(uint32_t c)
+static int is_middle_dot(utf8proc_int32_t c)
 {
     switch (c) {
     case 0x00B7: /* MIDDLE DOT */
@@ -102,152 +44,6 @@ static int is_middle_dot(uint32_t c)
     }
 }
 
-/* NFKC of U+3131..U+318E (Hangul compatibility jamo): conjoining jamo (Unicode data). */
-static const uint16_t compat_jamo[94] = {
-    0x1100, 0x1101, 0x11AA, 0x1102, 0x11AC, 0x11AD, 0x1103, 0x1104, 0x1105, 0x11B0, 0x11B1, 0x11B2,
-    0x11B3, 0x11B4, 0x11B5, 0x111A, 0x1106, 0x1107, 0x1108, 0x1121, 0x1109, 0x110A, 0x110B, 0x110C,
-    0x110D, 0x110E, 0x110F, 0x1110, 0x1111, 0x1112, 0x1161, 0x1162, 0x1163, 0x1164, 0x1165, 0x1166,
-    0x1167, 0x1168, 0x1169, 0x116A, 0x116B, 0x116C, 0x116D, 0x116E, 0x116F, 0x1170, 0x1171, 0x1172,
-    0x1173, 0x1174, 0x1175, 0x1160, 0x1114, 0x1115, 0x11C7, 0x11C8, 0x11CC, 0x11CE, 0x11D3, 0x11D7,
-    0x11D9, 0x111C, 0x11DD, 0x11DF, 0x111D, 0x111E, 0x1120, 0x1122, 0x1123, 0x1127, 0x1129, 0x112B,
-    0x112C, 0x112D, 0x112E, 0x112F, 0x1132, 0x1136, 0x1140, 0x1147, 0x114C, 0x11F1, 0x11F2, 0x1157,
-    0x1158, 0x1159, 0x1184, 0x1185, 0x1188, 0x1191, 0x1192, 0x1194, 0x119E, 0x11A1};
-
-/* The 14 basic consonants (choseong) of the parenthesised and circled Hangul blocks. */
-static const uint16_t basic_l[14] = {0x1100, 0x1102, 0x1103, 0x1105, 0x1106, 0x1107, 0x1109,
-                                     0x110B, 0x110C, 0x110E, 0x110F, 0x1110, 0x1111, 0x1112};
-
-/* Halfwidth Hangul U+FFA0..U+FFDC -> the compatibility jamo it stands for (0 = unassigned). */
-static uint32_t halfwidth_hangul(uint32_t c)
-{
-    if (c == 0xFFA0) return 0x3164;
-    if (c >= 0xFFA1 && c <= 0xFFBE) return c - 0xFFA1 + 0x3131;
-    if (c >= 0xFFC2 && c <= 0xFFC7) return c - 0xFFC2 + 0x314F;
-    if (c >= 0xFFCA && c <= 0xFFCF) return c - 0xFFCA + 0x3155;
-    if (c >= 0xFFD2 && c <= 0xFFD7) return c - 0xFFD2 + 0x315B;
-    if (c >= 0xFFDA && c <= 0xFFDC) return c - 0xFFDA + 0x3161;
-    return 0;
-}
-
-static size_t put_seq(uint32_t *out, const uint32_t *seq, size_t n)
-{
-    memcpy(out, seq, n * sizeof *seq);
-    return n;
-}
-
-/* The compatibility mapping of c restricted to the ranges documented in xwbuild.h, before
- * composition; returns how many code points it wrote to out (0: c maps to itself). */
-static size_t compat_map(uint32_t c, uint32_t *out)
-{
-    if (c == 0x00A0 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F || c == 0x3000) {
-        out[0] = 0x20;
-        return 1;
-    }
-    if (c >= 0xFF01 && c <= 0xFF5E) {
-        out[0] = c - 0xFF01 + 0x21;
-        return 1;
-    }
-    if (c >= 0xFF5F && c <= 0xFF64) {
-        static const uint16_t m[6] = {0x2985, 0x2986, 0x3002, 0x300C, 0x300D, 0x3001};
-        out[0] = m[c - 0xFF5F];
-        return 1;
-    }
-    if (c >= 0xFFA0 && c <= 0xFFDC) {
-        uint32_t j = halfwidth_hangul(c);
-        if (!j) return 0;
-        out[0] = compat_jamo[j - 0x3131];
-        return 1;
-    }
-    if (c >= 0x3131 && c <= 0x318E) {
-        out[0] = compat_jamo[c - 0x3131];
-        return 1;
-    }
-    if (c >= 0xFFE0 && c <= 0xFFEE && c != 0xFFE7) {
-        if (c == 0xFFE3) { /* FULLWIDTH MACRON: <compat> SPACE + COMBINING MACRON */
-            out[0] = 0x20;
-            out[1] = 0x0304;
-            return 2;
-        }
-        static const uint16_t m[15] = {0x00A2, 0x00A3, 0x00AC, 0,      0x00A6, 0x00A5, 0x20A9, 0,
-                                       0x2502, 0x2190, 0x2191, 0x2192, 0x2193, 0x25A0, 0x25CB};
-        out[0] = m[c - 0xFFE0];
-        return 1;
-    }
-    if (c >= 0x3200 && c <= 0x321E) {
-        size_t k = 0;
-        out[k++] = '(';
-        if (c <= 0x320D) {
-            out[k++] = basic_l[c - 0x3200];
-        } else if (c <= 0x321B) {
-            out[k++] = basic_l[c - 0x320E];
-            out[k++] = 0x1161;
-        } else if (c == 0x321C) { /* (주) */
-            static const uint32_t s[2] = {0x110C, 0x116E};
-            k += put_seq(out + k, s, 2);
-        } else if (c == 0x321D) { /* (오전) */
-            static const uint32_t s[5] = {0x110B, 0x1169, 0x110C, 0x1165, 0x11AB};
-            k += put_seq(out + k, s, 5);
-        } else { /* (오후) */
-            static const uint32_t s[4] = {0x110B, 0x1169, 0x1112, 0x116E};
-            k += put_seq(out + k, s, 4);
-        }
-        out[k++] = ')';
-        return k;
-    }
-    if (c >= 0x3260 && c <= 0x327E) {
-        if (c <= 0x326D) {
-            out[0] = basic_l[c - 0x3260];
-            return 1;
-        }
-        if (c <= 0x327B) {
-            out[0] = basic_l[c - 0x326E];
-            out[1] = 0x1161;
-            return 2;
-        }
-        if (c == 0x327C) { /* 참고 */
-            static const uint32_t s[5] = {0x110E, 0x1161, 0x11B7, 0x1100, 0x1169};
-            return put_seq(out, s, 5);
-        }
-        if (c == 0x327D) { /* 주의 */
-            static const uint32_t s[4] = {0x110C, 0x116E, 0x110B, 0x1174};
-            return put_seq(out, s, 4);
-        }
-        static const uint32_t s[2] = {0x110B, 0x116E}; /* 우 */
-        return put_seq(out, s, 2);
-    }
-    return 0;
-}
-
-enum {
-    S_BASE = 0xAC00,
-    L_BASE = 0x1100,
-    V_BASE = 0x1161,
-    T_BASE = 0x11A7,
-    L_COUNT = 19,
-    V_COUNT = 21,
-    T_COUNT = 28,
-    S_COUNT = L_COUNT * V_COUNT * T_COUNT
-};
-
-/* Canonical composition of Hangul (the only composition in the supported subset): L+V ->
- * LV syllable, LV+T -> LVT syllable, for adjacent code points. */
-static void compose_push(uint32_t *seq, size_t *n, uint32_t c)
-{
-    if (*n > 0) {
-        uint32_t last = seq[*n - 1];
-        if (last >= L_BASE && last < L_BASE + L_COUNT && c >= V_BASE && c < V_BASE + V_COUNT) {
-            seq[*n - 1] = S_BASE + ((last - L_BASE) * V_COUNT + (c - V_BASE)) * T_COUNT;
-            return;
-        }
-        if (last >= S_BASE && last < S_BASE + S_COUNT && (last - S_BASE) % T_COUNT == 0 &&
-            c > T_BASE && c < T_BASE + T_COUNT) {
-            seq[*n - 1] = last + (c - T_BASE);
-            return;
-        }
-    }
-    seq[(*n)++] = c;
-}
-
 static int is_ascii_space(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
@@ -255,49 +51,30 @@ static int is_ascii_space(unsigned char c)
 
 int iaf_xwb_normalize(const char *s, size_t n, iaf_buf *out)
 {
-    /* Each input byte yields at most MAX_EXPANSION code points (a 3-byte character maps to
-     * at most 7), so n * MAX_EXPANSION bounds the sequence. */
-    if (n > IAF_ALLOC_CAP / (MAX_EXPANSION * sizeof(uint32_t))) return -1;
-    uint32_t *seq = iaf_malloc((n + 1) * MAX_EXPANSION * sizeof *seq);
-    if (!seq) return -1;
-    size_t k = 0;
-    const unsigned char *p = (const unsigned char *)s;
+    /* (1) middle dots; bytes that are not valid UTF-8 are copied as they are */
+    iaf_buf dots = {0}, nf = {0};
+    int rc = -1;
+    if (iaf_buf_reserve(&dots, n + 1) != 0) goto done;
+    const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
     for (size_t i = 0; i < n;) {
-        uint32_t c;
-        size_t len = utf8_decode(p + i, n - i, &c);
-        if (len == 0) {
-            c = RAW_BYTE | p[i];
-            len = 1;
-        }
-        i += len;
-        if (!(c & RAW_BYTE) && is_middle_dot(c)) c = 0x00B7;
-        uint32_t m[MAX_EXPANSION];
-        size_t nm = (c & RAW_BYTE) ? 0 : compat_map(c, m);
-        if (nm == 0) {
-            compose_push(seq, &k, c);
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate(u + i, (utf8proc_ssize_t)(n - i), &c);
+        if (k > 0 && is_middle_dot(c)) {
+            if (iaf_buf_append(&dots, "\xC2\xB7", 2) != 0) goto done;
         } else {
-            for (size_t j = 0; j < nm; j++)
-                compose_push(seq, &k, m[j]);
+            size_t len = k > 0 ? (size_t)k : 1;
+            if (iaf_buf_append(&dots, s + i, len) != 0) goto done;
         }
+        i += k > 0 ? (size_t)k : 1;
     }
-    iaf_buf tmp = {0};
-    int rc = 0;
-    for (size_t i = 0; i < k && rc == 0; i++)
-        rc = utf8_put(&tmp, seq[i]);
-    free(seq);
-    if (rc != 0) {
-        iaf_buf_free(&tmp);
-        return -1;
-    }
-    /* whitespace collapse, trim, ASCII case fold */
+    /* (2) NFKC (utf8proc) */
+    if (iaf_label_normalize(dots.data, dots.len, IAF_NORM_NFKC, &nf) != 0) goto done;
+    /* (3) whitespace collapse and trim, (4) ASCII case fold */
     size_t start = out->len;
     int pending_space = 0;
-    if (iaf_buf_reserve(out, tmp.len + 1) != 0) {
-        iaf_buf_free(&tmp);
-        return -1;
-    }
-    for (size_t i = 0; i < tmp.len; i++) {
-        unsigned char c = (unsigned char)tmp.data[i];
+    if (iaf_buf_reserve(out, nf.len + 1) != 0) goto done;
+    for (size_t i = 0; i < nf.len; i++) {
+        unsigned char c = (unsigned char)nf.data[i];
         if (is_ascii_space(c)) {
             pending_space = out->len > start;
             continue;
@@ -307,8 +84,11 @@ int iaf_xwb_normalize(const char *s, size_t n, iaf_buf *out)
         out->data[out->len++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
     }
     out->data[out->len] = '\0';
-    iaf_buf_free(&tmp);
-    return 0;
+    rc = 0;
+done:
+    iaf_buf_free(&dots);
+    iaf_buf_free(&nf);
+    return rc;
 }
 
 /* ======================================================================================

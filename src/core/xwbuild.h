@@ -31,15 +31,11 @@
 /* ---- normalisation ------------------------------------------------------------------ */
 
 /* Append the normalised form of s[0..n) to out: (1) the middle-dot variants U+00B7,
- * U+0387, U+2219, U+2027, U+22C5, U+318D, U+30FB, U+FF65 become U+00B7; (2) NFKC,
- * restricted to the characters Korean text meets (full-width ASCII, the halfwidth and
- * fullwidth forms block except halfwidth katakana, Unicode spaces, compatibility and
- * halfwidth Hangul jamo, parenthesised and circled Hangul, and the composition of
- * conjoining jamo into syllables); every other character is kept as it is; (3) runs of
- * ASCII whitespace (space, TAB, LF, VT, FF, CR) become one space and the ends are
- * trimmed; (4) ASCII letters are lower-cased. docs/crosswalks.md lists exactly what
- * step 2 maps. Bytes that are not valid UTF-8 are copied unchanged. Returns 0, or -1
- * when out of memory. */
+ * U+0387, U+2219, U+2027, U+22C5, U+318D, U+30FB, U+FF65 become U+00B7; (2) Unicode NFKC
+ * (utf8proc, core/labels.h); (3) runs of ASCII whitespace (space, TAB, LF, VT, FF, CR)
+ * become one space and the ends are trimmed; (4) ASCII letters are lower-cased. A label
+ * that is not valid UTF-8 skips step 2 (docs/crosswalks.md). Returns 0, or -1 when out of
+ * memory. */
 int iaf_xwb_normalize(const char *s, size_t n, iaf_buf *out);
 
 /* Append the word form of s[0..n) to out, for matching titles written as phrases

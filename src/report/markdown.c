@@ -128,6 +128,82 @@ static void why_not_pass(iaf_buf *b, const json_t *doc)
     }
 }
 
+/* One side's values treated as missing (METHOD.md section 3.7): "EDU 1,234 rows (N 1,200,
+ * empty 34)"; returns the number of attributes written. */
+static int missing_side(iaf_buf *b, const json_t *cov, const char *side, int first)
+{
+    size_t i, k;
+    json_t *a, *it;
+    int n = 0;
+    json_array_foreach(cov, i, a)
+    {
+        double rows = iaf_rv_numv(a, "missing_rows");
+        if (!(rows > 0)) continue;
+        iaf_rv_puts(b, first && !n ? "" : "; ");
+        if (!n) {
+            iaf_rv_puts(b, side);
+            iaf_rv_puts(b, " ");
+        }
+        md_text(b, iaf_rv_str(a, "attribute"));
+        iaf_rv_puts(b, " ");
+        iaf_rv_count(b, rows);
+        iaf_rv_puts(b, " rows (");
+        json_array_foreach(iaf_rv_arr(a, "missing_values"), k, it)
+        {
+            const char *v = iaf_rv_str(it, "value");
+            if (k) iaf_rv_puts(b, ", ");
+            if (k == 5) {
+                iaf_rv_puts(b, "...");
+                break;
+            }
+            if (!v)
+                iaf_rv_puts(b, "null");
+            else if (!v[0])
+                iaf_rv_puts(b, "empty");
+            else {
+                iaf_rv_puts(b, "`");
+                md_text(b, v);
+                iaf_rv_puts(b, "`");
+            }
+            iaf_rv_puts(b, " ");
+            iaf_rv_count(b, iaf_rv_numv(it, "rows"));
+        }
+        iaf_rv_puts(b, ")");
+        n++;
+    }
+    return n;
+}
+
+/* Values treated as missing, per check and side (first variant), only where there are any. */
+static void missing_values(iaf_buf *b, const json_t *doc)
+{
+    int any = 0;
+    size_t i;
+    json_t *c;
+    json_array_foreach(iaf_rv_arr(doc, "checks"), i, c)
+    {
+        json_t *vs = iaf_rv_arr(c, "variants");
+        const json_t *v = vs && json_array_size(vs) ? json_array_get(vs, 0) : c;
+        const json_t *sc = iaf_rv_arr(v, "synthetic_coverage"),
+                     *rc = iaf_rv_arr(v, "reference_coverage");
+        iaf_buf line = {0};
+        int n = missing_side(&line, sc, "synthetic", 1);
+        n += missing_side(&line, rc, "reference", !n);
+        if (n) {
+            if (!any++)
+                iaf_rv_puts(b, "\n### Missing values\n\nValues treated as missing (null, empty, "
+                               "and the tokens the spec declares), in the universe of each "
+                               "check:\n\n");
+            iaf_rv_puts(b, "- ");
+            md_text(b, iaf_rv_str(c, "id"));
+            iaf_rv_puts(b, ": ");
+            iaf_rv_puts(b, line.data);
+            iaf_rv_puts(b, "\n");
+        }
+        iaf_buf_free(&line);
+    }
+}
+
 iaf_status iaf_report_md(const char *report_json, size_t n, iaf_buf *out, iaf_error *err)
 {
     json_t *doc = NULL;
@@ -217,6 +293,7 @@ iaf_status iaf_report_md(const char *report_json, size_t n, iaf_buf *out, iaf_er
             iaf_rv_puts(b, ".");
         }
         iaf_rv_puts(b, "\n");
+        missing_values(b, doc);
     } else {
         iaf_rv_puts(b, "The report has no checks.\n");
     }

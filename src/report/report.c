@@ -90,11 +90,11 @@ static void source_json(iaf_json *j, const iaf_spec_source *s)
     iaf_json_end_object(j);
 }
 
-static void coverage_json(iaf_json *j, const iaf_variant_result *r)
+static void coverage_json(iaf_json *j, const iaf_coverage *cov, size_t ncov)
 {
     iaf_json_begin_array(j);
-    for (size_t i = 0; i < r->ncoverage; i++) {
-        const iaf_coverage *c = &r->coverage[i];
+    for (size_t i = 0; i < ncov; i++) {
+        const iaf_coverage *c = &cov[i];
         iaf_json_begin_object(j);
         iaf_json_kstr(j, "attribute", c->attr);
         iaf_json_knum(j, "mapped", c->mapped);
@@ -115,6 +115,18 @@ static void coverage_json(iaf_json *j, const iaf_variant_result *r)
         }
         iaf_json_end_array(j);
         iaf_json_kint(j, "unmapped_values_total", (int64_t)c->nitems);
+        /* values treated as missing (METHOD.md section 3.7), as written; null is null */
+        iaf_json_kint(j, "missing_rows", c->missing_n);
+        iaf_json_key(j, "missing_values");
+        iaf_json_begin_array(j);
+        for (size_t k = 0; k < c->nmissing_items && k < 100; k++) {
+            iaf_json_begin_object(j);
+            iaf_json_kstr(j, "value", c->missing_items[k].raw);
+            iaf_json_kint(j, "rows", c->missing_items[k].n);
+            iaf_json_knum(j, "mass", c->missing_items[k].mass);
+            iaf_json_end_object(j);
+        }
+        iaf_json_end_array(j);
         iaf_json_end_object(j);
     }
     iaf_json_end_array(j);
@@ -288,7 +300,11 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
                 iaf_verdict_json(&vr->flat->verdict, &j);
             }
             iaf_json_key(&j, "synthetic_coverage");
-            coverage_json(&j, vr);
+            coverage_json(&j, vr->coverage, vr->ncoverage);
+            if (vr->nref_coverage) {
+                iaf_json_key(&j, "reference_coverage");
+                coverage_json(&j, vr->ref_coverage, vr->nref_coverage);
+            }
             iaf_json_end_object(&j);
         }
         iaf_json_end_array(&j);

@@ -38,8 +38,8 @@ with open(f"{d}/in.jsonl", "w", encoding="utf-8") as f:
         o["age"] = int(o["age"])
         f.write(json.dumps(o, ensure_ascii=False) + "\n")
 
-MISSING = {"", "NA", "N"}
-def table(cols, where=None):
+# Missing: null and "" by default; with --missing NA,N also those tokens.
+def table(cols, where=None, MISSING=frozenset({""})):
     counts = {}
     for r in rows:
         if where and not where(r):
@@ -53,8 +53,9 @@ def table(cols, where=None):
 specs = {"t1": ["sex", "occupation"], "t2": ["age"], "t3": ["province", "sex", "age"]}
 for name, cols in specs.items():
     for tag, where in (("all", None), ("old", lambda r: int(r["age"]) >= 65)):
-        with open(f"{d}/expect.{name}.{tag}.csv", "w", newline="", encoding="utf-8") as f:
-            csv.writer(f, lineterminator="\n").writerows(table(cols, where))
+        for mode, miss in (("default", {""}), ("declared", {"", "NA", "N"})):
+            with open(f"{d}/expect.{name}.{tag}.{mode}.csv", "w", newline="", encoding="utf-8") as f:
+                csv.writer(f, lineterminator="\n").writerows(table(cols, where, miss))
 EOF
 
 same_table() { # got expected label
@@ -68,26 +69,30 @@ EOF
     fi
 }
 
+# The literal NA and N of sex and province are categories by default (only null and "" are
+# missing); --missing NA,N declares them missing (1 thread: the default, 2 threads: declared).
 for in in in.csv in.jsonl; do
     for t in 1 2; do
+        mode=default miss=()
+        [ "$t" = 2 ] && mode=declared miss=(--missing NA,N)
         for tag in all old; do
             where=()
             [ "$tag" = old ] && where=(--where 'age >= 65')
-            if ! "$IAF" count "$TMP/$in" -t "$t" "${where[@]}" --by sex,occupation -o "$TMP/t1.csv" \
-                --by age -o "$TMP/t2.csv" --by province,sex,age -o "$TMP/t3.csv"; then
+            if ! "$IAF" count "$TMP/$in" -t "$t" "${where[@]}" "${miss[@]}" --by sex,occupation \
+                -o "$TMP/t1.csv" --by age -o "$TMP/t2.csv" --by province,sex,age -o "$TMP/t3.csv"; then
                 echo "FAIL: $in -t $t $tag: iaf count failed"
                 fail=1
                 continue
             fi
             for n in t1 t2 t3; do
-                same_table "$TMP/$n.csv" "$TMP/expect.$n.$tag.csv" "$in -t $t $tag: table $n"
+                same_table "$TMP/$n.csv" "$TMP/expect.$n.$tag.$mode.csv" "$in -t $t $tag $mode: table $n"
             done
         done
     done
 done
 
 # a single --by still writes to stdout
-"$IAF" count "$TMP/in.csv" --by age > "$TMP/one.csv" && same_table "$TMP/one.csv" "$TMP/expect.t2.all.csv" "single --by to stdout"
+"$IAF" count "$TMP/in.csv" --by age > "$TMP/one.csv" && same_table "$TMP/one.csv" "$TMP/expect.t2.all.default.csv" "single --by to stdout"
 
 usage() { # expected exit 2
     "$IAF" count "$TMP/in.csv" "$@" > /dev/null 2>&1

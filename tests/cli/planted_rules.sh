@@ -23,4 +23,4 @@ if table not in readme:
 PY
 "$PYTHON" "$P/rules_oracle.py" check
 "$PYTHON" "$P/rules_oracle.py" iaf "$IAF"
-"$PYTHON" "$P/rules_oracle.py" iaf "$IAF" --na ''
+"$PYTHON" "$P/rules_oracle.py" iaf "$IAF" --na NA

@@ -9,9 +9,8 @@ documented extra steps (docs/crosswalks.md):
   3. runs of ASCII whitespace (space, TAB, LF, VT, FF, CR) -> one space; trim both ends
   4. ASCII A-Z -> a-z (nothing else is case-folded)
 
-The C side implements NFKC only for the characters Korean text meets, so every case here
-uses only those characters plus ASCII, precomposed Hangul syllables and conjoining jamo
-(which NFKC composes). Usage: /usr/bin/python3 tests/oracles/xwalk_nfkc.py [OUT]
+The C side uses utf8proc's NFKC; the cases use the characters Korean text meets plus
+ASCII, precomposed Hangul syllables and conjoining jamo (which NFKC composes). Usage: /usr/bin/python3 tests/oracles/xwalk_nfkc.py [OUT]
 """
 import random
 import re

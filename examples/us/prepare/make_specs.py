@@ -89,6 +89,7 @@ dataset:
   licence: research data of the NIST CRC (the excerpt is US-government ACS public-use data)
   microdata: [data/synthetic/{folder}/{csv}]
   format: csv
+  missing: [N]                  # the excerpt's code for N/A in every column (data dictionary)
   weight: null                  # on purpose: the generator modelled the 27,253 records, not the
                                 # population they represent (docs/replication.md, "Weighted or not")
 
@@ -123,6 +124,7 @@ dataset:
   licence: "US-government public-use data; SDNist licence in data/excerpt/SDNIST_LICENSE.txt"
   microdata: [data/excerpt/national2019.csv]
   format: csv
+  missing: [N]                  # the excerpt's code for N/A in every column (data dictionary)
   weight: null                  # the same basis as the synthetic sets (excerpt.yaml is weighted)
 
 disclosures:
@@ -146,11 +148,12 @@ crosswalks:
 attributes:
   # Checks against the real excerpt use the raw columns SEX, EDU and INDP_CAT as they are
   # (declared here only to state the missing-value decision): the reference is the excerpt
-  # itself, read as is, so both sides must carry the same codes. The literal N of the excerpt (not
-  # applicable) is the engine's default missing token; it is KEPT as a category of its own
-  # (drop_missing: false, the default) because it is structural, not item non-response:
-  # EDU N = under 3 years old, INDP_CAT N = under 16 or not worked in the last 5 years.
-  # Reproducing who is N is part of reproducing the data.
+  # itself, read as is, so both sides must carry the same codes. The literal N of the excerpt
+  # means N/A in every column (data/excerpt/sdnist_data_dictionary.json), so the dataset and the
+  # excerpt reference declare `missing: [N]` (the engine's default is null and "" only). It is
+  # KEPT as a category of its own (drop_missing: false, the default) because it is structural,
+  # not item non-response: EDU N = under 3 years old, INDP_CAT N = under 16 or not worked in the
+  # last 5 years. Reproducing who is N is part of reproducing the data.
   - name: SEX
     column: SEX
   - name: EDU
@@ -187,6 +190,7 @@ references:
     file: data/excerpt/national2019.csv
     form: microdata
     weight: null                          # records, not the population estimate: n = 27,253
+    missing: [N]                          # N/A, as in the dataset
     publisher: "US Census Bureau (ACS 2019 PUMS), selected by NIST (SDNist Diverse Communities Data Excerpts)"
     table: "national2019: 27,253 person records from 20 PUMAs"
     year: "2019"
@@ -333,8 +337,8 @@ checks:
     disclosure: none
 
   # 3. The data's own structural rules (sdnist_data_dictionary.json defines N by age). No
-  #    tolerance: the real excerpt breaks none of them. N reads as missing (the default missing
-  #    tokens apply to every variable of a rule), hence `is missing`, never == "N".
+  #    tolerance: the real excerpt breaks none of them. N reads as missing (the dataset's
+  #    `missing: [N]` applies to every variable of a rule), hence `is missing`, never == "N".
   - id: edu_na_at_3plus
     kind: rule
     rule: AGEP >= 3 => EDU is not missing

@@ -141,8 +141,9 @@ async function pageTypes(file) {
 const csvField = (s) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 const fmtNum = (v) => (typeof v === 'bigint' ? v.toString() : fmtF64(v));
 async function counts(from, c) {
-    // `iaf count` treats null, "", "NA" and "N" as one missing category (its --na default)
-    const keys = c.by.map((b) => `CASE WHEN CAST(${b} AS VARCHAR) IN ('', 'NA', 'N') THEN NULL ELSE CAST(${b} AS VARCHAR) END`);
+    // `iaf count` treats null and "" as one missing category (its default: a literal NA or N,
+    // such as a Y/N flag's N, is a category of its own)
+    const keys = c.by.map((b) => `CASE WHEN CAST(${b} AS VARCHAR) IN ('') THEN NULL ELSE CAST(${b} AS VARCHAR) END`);
     const agg = c.weight ? `SUM(${c.weight})` : 'COUNT(*)';
     const r = await con.runAndReadAll(`SELECT ${keys.join(', ')}, ${agg} FROM ${from}
         ${c.where ? 'WHERE ' + c.where.sql : ''} GROUP BY ALL`);
