@@ -8,6 +8,7 @@
 #include "audit/dataset.h"
 #include "audit/scan.h"
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "cli/options.h"
 
 static void help(void)
@@ -306,7 +307,10 @@ int cmd_scan(int argc, char **argv)
         iaf_json_end_array(&j);
         iaf_json_end_object(&j);
         iaf_buf_puts(&out, "\n");
-        fwrite(out.data, 1, out.len, stdout);
+        if (cli_stdout_write(out.data, out.len, &err) != IAF_OK) {
+            rc = cli_fail(&err);
+            goto done;
+        }
     } else {
         printf("%-40s %5s %5s %9s %9s %9s %9s %9s  %s\n", "pair", "kx", "ky", "dep_tvd", "null p95",
                "V", "NMI", "MM bias", "");
