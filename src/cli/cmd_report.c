@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "io/file.h"
 #include "report/html.h"
 #include "report/replication.h"
 
@@ -32,8 +33,9 @@ static void help(void)
 /* The whole file in memory; a report is a few megabytes at most. */
 static int read_all(const char *path, iaf_buf *b, iaf_error *err)
 {
-    FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "rb");
-    if (!f) return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+    /* "-" is standard input by design; a named input must be a regular file */
+    FILE *f = !strcmp(path, "-") ? stdin : iaf_file_fopen(path, err);
+    if (!f) return err->status;
     char chunk[65536];
     size_t k;
     int rc = 0;

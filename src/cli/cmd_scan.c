@@ -9,6 +9,7 @@
 #include "audit/scan.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "io/file.h"
 #include "cli/options.h"
 
 static void help(void)
@@ -275,9 +276,9 @@ int cmd_scan(int argc, char **argv)
         }
     qsort(pairs, npairs, sizeof *pairs, cmp_pair);
     if (card) {
-        FILE *f = fopen(card, "rb");
+        FILE *f = iaf_file_fopen(card, &err); /* a regular file, not a FIFO or device */
         if (!f) {
-            fprintf(stderr, "iaf: %s: cannot open card\n", card);
+            rc = cli_fail(&err);
             goto done;
         }
         iaf_buf cb = {0};
