@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -224,6 +226,11 @@ typedef struct out_item {
     int done;   /* C_* while committing */
     char *data; /* K_STDOUT, K_DIRECT: a copy written at commit */
     size_t n;
+    /* which file: its device and inode, or for a new file its directory's
+     * and its name (base points into target) */
+    dev_t dev;
+    ino_t ino;
+    const char *base;
 } out_item;
 
 struct cli_outset {
@@ -320,6 +327,39 @@ static iaf_status resolve(const char *path, char **out, struct stat *st, int *ex
     }
     *out = cur;
     return IAF_OK;
+}
+
+static void identify(out_item *it, const struct stat *sb)
+{
+    it->base = NULL;
+    if (it->existed) {
+        /* devices and FIFOs may be named twice (-o /dev/null -o /dev/null) */
+        it->dev = S_ISREG(sb->st_mode) ? sb->st_dev : 0;
+        it->ino = S_ISREG(sb->st_mode) ? sb->st_ino : 0;
+        return;
+    }
+    const char *slash = strrchr(it->target, '/');
+    it->base = slash ? slash + 1 : it->target;
+    char *dir =
+        slash ? iaf_strndup(it->target, slash == it->target ? 1 : (size_t)(slash - it->target))
+              : iaf_strdup(".");
+    struct stat db;
+    if (dir && stat(dir, &db) == 0) {
+        it->dev = db.st_dev;
+        it->ino = db.st_ino;
+    } else {
+        it->base = NULL; /* unknown: reported when the temporary is made */
+        it->dev = 0;
+        it->ino = 0;
+    }
+    free(dir);
+}
+
+static int same_file(const out_item *a, const out_item *b)
+{
+    if (a->existed != b->existed || (a->existed && !a->ino)) return 0;
+    if (!a->existed && (!a->base || !b->base || strcmp(a->base, b->base) != 0)) return 0;
+    return a->dev == b->dev && a->ino == b->ino;
 }
 
 static char *copy_bytes(const char *data, size_t n)
@@ -436,8 +476,9 @@ iaf_status cli_outset_add(cli_outset *s, const char *path, const char *data, siz
     struct stat sb;
     int magic = 0;
     if ((st = resolve(path, &it->target, &sb, &it->existed, &magic, err)) != IAF_OK) goto fail;
+    identify(it, &sb);
     for (size_t i = 0; i < s->n; i++)
-        if (s->items[i].target && !strcmp(s->items[i].target, it->target)) {
+        if (s->items[i].kind != K_STDOUT && same_file(&s->items[i], it)) {
             st = iaf_error_set(err, IAF_ERR_INVALID, path, 0, 0,
                                "is also the output %s of this run", s->items[i].name);
             goto fail;
@@ -470,17 +511,6 @@ iaf_status cli_outset_add(cli_outset *s, const char *path, const char *data, siz
             s->n++;
             return IAF_OK;
         }
-        /* two names of one file in one set */
-        for (size_t i = 0; i < s->n; i++) {
-            struct stat ob;
-            if (s->items[i].kind == K_ATOMIC && s->items[i].existed &&
-                stat(s->items[i].target, &ob) == 0 && ob.st_dev == sb.st_dev &&
-                ob.st_ino == sb.st_ino) {
-                st = iaf_error_set(err, IAF_ERR_INVALID, path, 0, 0,
-                                   "is also the output %s of this run", s->items[i].name);
-                goto fail;
-            }
-        }
     }
     it->kind = K_ATOMIC;
     int fd = -1;
@@ -508,9 +538,33 @@ fail:
     return st;
 }
 
+/* A Unix-domain socket cannot be open()ed: connect to it as a stream. */
+static int connect_socket(const char *path)
+{
+    struct sockaddr_un sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof sa.sun_path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(sa.sun_path, path, strlen(path));
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    if (connect(fd, (const struct sockaddr *)&sa, sizeof sa) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
 static iaf_status write_direct(out_item *it, iaf_error *err)
 {
-    int fd = open(it->target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    struct stat sb;
+    int sock = stat(it->target, &sb) == 0 && S_ISSOCK(sb.st_mode);
+    int fd = sock ? connect_socket(it->target) : open(it->target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
         return iaf_error_set(err, IAF_ERR_IO, it->name, 0, 0, "cannot open: %s", strerror(errno));
     iaf_status st = write_all(fd, it->data, it->n, it->name, err);
