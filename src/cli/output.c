@@ -269,7 +269,7 @@ void cli_outset_free(cli_outset *s)
  * exist: a new file, or the target of a dangling link). st holds its lstat
  * when *exists. */
 static iaf_status resolve(const char *path, char **out, struct stat *st, int *exists, int *magic,
-                          iaf_error *err)
+                          int *fdno, iaf_error *err)
 {
     *magic = 0;
     char *cur = iaf_strdup(path);
@@ -277,6 +277,7 @@ static iaf_status resolve(const char *path, char **out, struct stat *st, int *ex
     *exists = 0;
     if (!cur) return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
     for (int hops = 0;; hops++) {
+        if ((*fdno = std_fd_of(cur)) >= 0) break; /* a link to /dev/stdout and the like */
         if (lstat(cur, st) != 0) {
             if (errno == ENOENT) break;
             iaf_status rc =
@@ -461,8 +462,13 @@ iaf_status cli_outset_add(cli_outset *s, const char *path, const char *data, siz
         st = iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
         goto fail;
     }
-    int fdno = std_fd_of(path);
+    struct stat sb;
+    int magic = 0, fdno = -1;
+    if ((st = resolve(path, &it->target, &sb, &it->existed, &magic, &fdno, err)) != IAF_OK)
+        goto fail;
     if (fdno >= 0) {
+        free(it->target);
+        it->target = NULL;
         it->kind = K_STDOUT;
         it->fd = fdno;
         if (!(it->data = copy_bytes(data, n))) {
@@ -473,9 +479,6 @@ iaf_status cli_outset_add(cli_outset *s, const char *path, const char *data, siz
         s->n++;
         return IAF_OK;
     }
-    struct stat sb;
-    int magic = 0;
-    if ((st = resolve(path, &it->target, &sb, &it->existed, &magic, err)) != IAF_OK) goto fail;
     identify(it, &sb);
     for (size_t i = 0; i < s->n; i++)
         if (s->items[i].kind != K_STDOUT && same_file(&s->items[i], it)) {

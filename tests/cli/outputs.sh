@@ -67,6 +67,15 @@ n=$((n + 1))
 [ "$(stat -c %i redir.txt)" = "$ino" ] || fail "-o /dev/stdout replaced the file stdout pointed to"
 printf 'before\nfirst line\n' | cat - want_a.csv | cmp -s - redir.txt ||
     fail "-o /dev/stdout into a file: got $(cat redir.txt)"
+# ... also through a link to /dev/stdout
+ln -s /dev/stdout to_stdout
+n=$((n + 1))
+{ echo "second"; "$IAF" count in.csv --by b -o to_stdout; } >>redir.txt 2>err.txt ||
+    fail "-o LINK-TO-/dev/stdout into a file: $(cat err.txt)"
+[ "$(stat -c %i redir.txt)" = "$ino" ] && [ -L to_stdout ] ||
+    fail "-o LINK-TO-/dev/stdout replaced the file stdout pointed to, or the link"
+printf 'before\nfirst line\n' | cat - want_a.csv <(echo second) want_b.csv | cmp -s - redir.txt ||
+    fail "-o LINK-TO-/dev/stdout into a file: got $(cat redir.txt)"
 expect 0 "" -- "$IAF" count in.csv --by a -o /dev/stderr
 cmp -s err.txt want_a.csv || fail "-o /dev/stderr: got $(cat err.txt)"
 
