@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/file.h"
+
 typedef struct ctx {
     const char *file;
     const char *base; /* NULL: do not touch the file system */
@@ -1103,8 +1105,12 @@ done:
 iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot open spec");
+    iaf_error oe;
+    FILE *f = iaf_file_fopen(path, &oe); /* a regular file: a FIFO would block */
+    if (!f) {
+        if (err) *err = oe;
+        return oe.status;
+    }
     iaf_buf b = {0};
     char chunk[65536];
     size_t k;

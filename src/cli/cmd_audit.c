@@ -7,6 +7,7 @@
 
 #include "audit/audit.h"
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "cli/progress.h"
 #include "report/html.h"
 #include "report/report.h"
@@ -118,6 +119,7 @@ int cmd_audit(int argc, char **argv)
     iaf_audit *audit = NULL;
     iaf_buf json = {0}, md = {0}, head = {0}, cmd = {0}, path = {0}, written = {0};
     int rc = EXIT_DATA;
+    cli_outset *outs = NULL;
     cli_progress *prog = cli_progress_new(quiet);
     if (iaf_spec_load(argv[optind], &spec, &err) != IAF_OK) {
         rc = cli_fail(&err);
@@ -144,30 +146,40 @@ int cmd_audit(int argc, char **argv)
         goto done;
     }
     /* The other formats are rendered from report.json itself (report/html.h),
-     * so that `iaf report` gives the same bytes from a saved report. Each file
-     * is complete in memory first and renamed into place. */
+     * so that `iaf report` gives the same bytes from a saved report. Every
+     * file is written to a temporary first and all are renamed together
+     * (cli/output.h): a failure leaves the previous reports as they were. No
+     * report may replace an input of the audit. */
+    if (cli_input_add(argv[optind]) != 0) goto oom;
+    for (size_t i = 0; i < audit->ninputs; i++)
+        if (cli_input_add(audit->inputs[i].path) != 0) goto oom;
+    if (!(outs = cli_outset_new())) goto oom;
     static const struct {
         const char *file;
         iaf_status (*render)(const char *, size_t, iaf_buf *, iaf_error *);
-    } outs[] = {{"report.json", NULL},
-                {"report.md", iaf_report_md},
-                {"report.html", iaf_report_html},
-                {"cells.csv", iaf_report_cells_csv}};
+    } kinds[] = {{"report.json", NULL},
+                 {"report.md", iaf_report_md},
+                 {"report.html", iaf_report_html},
+                 {"cells.csv", iaf_report_cells_csv}};
     for (int k = 0; k < 4; k++) {
         if (!(formats & (1 << k))) continue;
         md.len = 0;
-        if (outs[k].render && outs[k].render(json.data, json.len, &md, &err) != IAF_OK) {
+        if (kinds[k].render && kinds[k].render(json.data, json.len, &md, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;
         }
-        const iaf_buf *data = outs[k].render ? &md : &json;
+        const iaf_buf *data = kinds[k].render ? &md : &json;
         path.len = 0;
-        iaf_buf_printf(&path, "%s/%s", outdir, outs[k].file);
-        if (cli_write_file(path.data, data->data ? data->data : "", data->len, &err) != 0) {
+        if (iaf_buf_printf(&path, "%s/%s", outdir, kinds[k].file) != 0) goto oom;
+        if (cli_outset_add(outs, path.data, data->data, data->len, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;
         }
         iaf_buf_printf(&written, "%s%s", written.len ? ", " : "", path.data);
+    }
+    if (cli_outset_commit(outs, &err) != IAF_OK) {
+        rc = cli_fail(&err);
+        goto done;
     }
     if (!quiet) {
         fwrite(head.data, 1, head.len, stdout);
@@ -183,7 +195,12 @@ int cmd_audit(int argc, char **argv)
             rc = EXIT_FAIL_ON;
         }
     }
+    goto done;
+oom:
+    fprintf(stderr, "iaf: out of memory\n");
+    rc = EXIT_DATA;
 done:
+    cli_outset_free(outs);
     iaf_buf_free(&json);
     iaf_buf_free(&md);
     iaf_buf_free(&head);

@@ -8,6 +8,7 @@
 #include "audit/compare.h"
 #include "audit/dataset.h"
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "cli/options.h"
 
 static void help(void)
@@ -508,7 +509,10 @@ int cmd_compare(int argc, char **argv)
         iaf_json_init(&j, &out, 1);
         iaf_comparison_json(cmp, &j);
         iaf_buf_puts(&out, "\n");
-        fwrite(out.data, 1, out.len, stdout);
+        if (cli_stdout_write(out.data, out.len, &err) != IAF_OK) {
+            rc = cli_fail(&err);
+            goto done;
+        }
     } else {
         print_readable(cmp, bys, nby, &syn, &ref);
     }

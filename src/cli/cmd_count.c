@@ -10,6 +10,7 @@
 #include "audit/dataset.h"
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/output.h"
 #include "cli/progress.h"
 #include "report/csvout.h"
 
@@ -164,6 +165,7 @@ int cmd_count(int argc, char **argv)
     memset(tabs, 0, sizeof tabs);
     iaf_buf out = {0};
     cli_progress *prog = NULL;
+    cli_outset *outs = NULL;
     for (int k = 0; k < nbyopt; k++) {
         tabs[k].nby = cli_split(by[k], &tabs[k].bys);
         if (tabs[k].nby < 1 || tabs[k].nby > 16) {
@@ -212,17 +214,28 @@ int cmd_count(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
+    /* every table complete before any file is replaced; never over an input */
+    for (size_t i = 0; i < iaf_source_nfiles_of(ds); i++)
+        if (cli_input_add(iaf_dataset_file(ds, i)) != 0) goto oom;
+    if (!(outs = cli_outset_new())) goto oom;
     for (int k = 0; k < nbyopt; k++) {
         out.len = 0;
         format_table(&out, &tabs[k], dopt.weight != NULL);
-        if (cli_write_file(k < nout ? outputs[k] : "-", out.data ? out.data : "", out.len, &err) !=
-            0) {
+        if (cli_outset_add(outs, k < nout ? outputs[k] : "-", out.data, out.len, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;
         }
     }
+    if (cli_outset_commit(outs, &err) != IAF_OK) {
+        rc = cli_fail(&err);
+        goto done;
+    }
     rc = EXIT_OK;
+    goto done;
+oom:
+    fprintf(stderr, "iaf: out of memory\n");
 done:
+    cli_outset_free(outs);
     cli_progress_free(prog);
     iaf_buf_free(&out);
     for (int k = 0; k < nbyopt; k++) {

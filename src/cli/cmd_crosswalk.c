@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "core/xwbuild.h"
 #include "io/file.h"
 #include "util/util.h"
@@ -244,6 +245,7 @@ static int cmd_build(int argc, char **argv)
     iaf_crosswalk *rules = NULL, *comp = NULL;
     iaf_xwb_result *res = NULL;
     iaf_buf cw = {0}, rep = {0}, sum = {0}, pre = {0}, tgt = {0}, unr = {0};
+    cli_outset *outs = NULL;
     if (argc - optind != 2) {
         rc = cli_usage_error("crosswalk build", "expected VALUES and CLASSIFICATION");
         goto done;
@@ -329,10 +331,20 @@ static int cmd_build(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    if (cli_write_file(output, cw.data, cw.len, &err) != 0 ||
-        (report && cli_write_file(report, rep.data ? rep.data : "", rep.len, &err) != 0) ||
-        (targets && cli_write_file(targets, tgt.data ? tgt.data : "", tgt.len, &err) != 0) ||
-        (unreached && cli_write_file(unreached, unr.data ? unr.data : "", unr.len, &err) != 0)) {
+    /* the outputs together, never over an input of this build */
+    const char *ins[] = {values_path, class_path, rules_path, compose_path, preamble_path};
+    for (size_t i = 0; i < sizeof ins / sizeof ins[0]; i++)
+        if (cli_input_add(ins[i]) != 0) {
+            iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            rc = cli_fail(&err);
+            goto done;
+        }
+    if (!(outs = cli_outset_new()) || cli_outset_add(outs, output, cw.data, cw.len, &err) != 0 ||
+        (report && cli_outset_add(outs, report, rep.data, rep.len, &err) != 0) ||
+        (targets && cli_outset_add(outs, targets, tgt.data, tgt.len, &err) != 0) ||
+        (unreached && cli_outset_add(outs, unreached, unr.data, unr.len, &err) != 0) ||
+        cli_outset_commit(outs, &err) != 0) {
+        if (!outs) iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         rc = cli_fail(&err);
         goto done;
     }
@@ -345,6 +357,7 @@ static int cmd_build(int argc, char **argv)
     }
     rc = EXIT_OK;
 done:
+    cli_outset_free(outs);
     cli_free_list(methods);
     cli_free_list(ignore_list);
     free(preamble);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "io/file.h"
 #include "io/parquet/parquet.h"
 
@@ -330,8 +331,11 @@ int cmd_inspect(int argc, char **argv)
         print_text(m, stdout);
         if (verify && vst == IAF_OK) printf("verified: %zu flat columns decoded\n", checked);
     }
-    fflush(stdout);
-    if (vst != IAF_OK) rc = cli_fail(&err);
+    iaf_error werr; /* flushed before a verification error goes to stderr */
+    if (cli_stdout_write(NULL, 0, &werr) != IAF_OK)
+        rc = cli_fail(&werr);
+    else if (vst != IAF_OK)
+        rc = cli_fail(&err);
 cleanup:
     iaf_pq_meta_free(m);
     iaf_file_close(f);

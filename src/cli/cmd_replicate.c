@@ -17,6 +17,7 @@
 
 #include "audit/audit.h"
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "report/replication.h"
 #include "report/report.h"
 
@@ -244,6 +245,7 @@ int cmd_replicate(int argc, char **argv)
     iaf_buf json = {0}, md = {0}, html = {0}, path = {0}, cmd = {0};
     char **ids = NULL;
     size_t nids = 0, idcap = 0;
+    cli_outset *outs = NULL;
     if (!bs) goto oom;
     for (size_t b = 0; b < nb; b++) {
         bs[b].path = argv[optind + (int)b];
@@ -350,23 +352,35 @@ int cmd_replicate(int argc, char **argv)
         fprintf(stderr, "iaf: %s: cannot create directory: %s\n", outdir, strerror(errno));
         goto done;
     }
+    /* the three files together (cli/output.h), never over an input of a bundle */
+    for (size_t b = 0; b < nb; b++) {
+        if (cli_input_add(bs[b].path) != 0) goto oom;
+        for (size_t i = 0; i < bs[b].audit->ninputs; i++)
+            if (cli_input_add(bs[b].audit->inputs[i].path) != 0) goto oom;
+    }
+    if (!(outs = cli_outset_new())) goto oom;
     static const char *const files[] = {"replication.json", "replication.md", "replication.html"};
     const iaf_buf *bufs[] = {&json, &md, &html};
     for (size_t f = 0; f < 3; f++) {
         path.len = 0;
         if (iaf_buf_printf(&path, "%s/%s", outdir, files[f]) < 0) goto oom;
-        if (cli_write_file(path.data, bufs[f]->data, bufs[f]->len, &err) != 0) {
+        if (cli_outset_add(outs, path.data, bufs[f]->data, bufs[f]->len, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;
         }
     }
-    if (!quiet) fwrite(md.data, 1, md.len, stdout);
+    if (cli_outset_commit(outs, &err) != IAF_OK ||
+        (!quiet && cli_stdout_write(md.data, md.len, &err) != IAF_OK)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
     rc = EXIT_OK;
     goto done;
 oom:
     fprintf(stderr, "iaf: out of memory\n");
     rc = EXIT_DATA;
 done:
+    cli_outset_free(outs);
     for (size_t b = 0; bs && b < nb; b++) {
         iaf_audit_free(bs[b].audit);
         iaf_spec_free(bs[b].spec);

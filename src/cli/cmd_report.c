@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 
 #include "cli/commands.h"
+#include "cli/output.h"
+#include "io/file.h"
 #include "report/html.h"
 #include "report/replication.h"
 
@@ -31,8 +33,9 @@ static void help(void)
 /* The whole file in memory; a report is a few megabytes at most. */
 static int read_all(const char *path, iaf_buf *b, iaf_error *err)
 {
-    FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "rb");
-    if (!f) return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+    /* "-" is standard input by design; a named input must be a regular file */
+    FILE *f = !strcmp(path, "-") ? stdin : iaf_file_fopen(path, err);
+    if (!f) return err->status;
     char chunk[65536];
     size_t k;
     int rc = 0;
@@ -131,6 +134,7 @@ int cmd_report(int argc, char **argv)
     iaf_error_clear(&err);
     iaf_buf json = {0}, dirbuf = {0}, path = {0}, out = {0};
     int rc = EXIT_DATA;
+    cli_outset *outs = NULL;
     if (read_all(in, &json, &err) != 0) {
         rc = cli_fail(&err);
         goto done;
@@ -161,17 +165,24 @@ int cmd_report(int argc, char **argv)
     static const output_kind repl_outs[] = {{F_HTML, "replication.html", iaf_replication_html},
                                             {F_MD, "replication.md", iaf_replication_md}};
     int repl = iaf_replication_is(json.data, json.len);
-    const output_kind *outs = repl ? repl_outs : report_outs;
+    const output_kind *kinds = repl ? repl_outs : report_outs;
     size_t nouts =
         repl ? sizeof repl_outs / sizeof repl_outs[0] : sizeof report_outs / sizeof report_outs[0];
     if (repl && (formats & F_CSV)) {
         rc = cli_usage_error("report", "a replication has no cells.csv: --format html or md");
         goto done;
     }
+    /* every selected format rendered before any file is replaced; never
+     * over the report itself */
+    if (cli_input_add(in) != 0 || !(outs = cli_outset_new())) {
+        iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        rc = cli_fail(&err);
+        goto done;
+    }
     for (size_t i = 0; i < nouts; i++) {
-        if (!(formats & outs[i].flag)) continue;
+        if (!(formats & kinds[i].flag)) continue;
         out.len = 0;
-        if (outs[i].render(json.data ? json.data : "", json.len, &out, &err) != IAF_OK) {
+        if (kinds[i].render(json.data ? json.data : "", json.len, &out, &err) != IAF_OK) {
             if (!err.file[0]) snprintf(err.file, sizeof err.file, "%s", in);
             rc = cli_fail(&err);
             goto done;
@@ -180,14 +191,20 @@ int cmd_report(int argc, char **argv)
         if (output)
             iaf_buf_puts(&path, output);
         else
-            iaf_buf_printf(&path, "%s%s", dirbuf.data, outs[i].file);
-        if (!path.data || cli_write_file(path.data, out.data ? out.data : "", out.len, &err) != 0) {
+            iaf_buf_printf(&path, "%s%s", dirbuf.data, kinds[i].file);
+        if (!path.data) iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        if (!path.data || cli_outset_add(outs, path.data, out.data, out.len, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;
         }
     }
+    if (cli_outset_commit(outs, &err) != IAF_OK) {
+        rc = cli_fail(&err);
+        goto done;
+    }
     rc = EXIT_OK;
 done:
+    cli_outset_free(outs);
     iaf_buf_free(&json);
     iaf_buf_free(&dirbuf);
     iaf_buf_free(&path);

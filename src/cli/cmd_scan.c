@@ -9,6 +9,8 @@
 #include "audit/dataset.h"
 #include "audit/scan.h"
 #include "cli/commands.h"
+#include "cli/output.h"
+#include "io/file.h"
 #include "cli/options.h"
 
 static void help(void)
@@ -153,9 +155,9 @@ static int add_skip(skipped **sk, size_t *nsk, size_t *cap, const char *name, co
     return 0;
 }
 
-static char *read_card(const char *path)
+static char *read_card(const char *path, iaf_error *err)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = iaf_file_fopen(path, err); /* a regular file, not a FIFO or device */
     if (!f) return NULL;
     iaf_buf cb = {0};
     char chunk[65536];
@@ -648,8 +650,8 @@ int cmd_scan(int argc, char **argv)
     if (failed) goto done;
     qsort(pairs, npairs, sizeof *pairs, cmp_pair);
     if (card) {
-        if (!(card_text = read_card(card))) {
-            fprintf(stderr, "iaf: %s: cannot open card\n", card);
+        if (!(card_text = read_card(card, &err))) {
+            rc = cli_fail(&err);
             goto done;
         }
         ncard = iaf_card_disclosures(card_text, strlen(card_text), &card_sent);
@@ -721,7 +723,10 @@ int cmd_scan(int argc, char **argv)
         iaf_json_end_array(&j);
         iaf_json_end_object(&j);
         iaf_buf_puts(&out, "\n");
-        fwrite(out.data, 1, out.len, stdout);
+        if (cli_stdout_write(out.data, out.len, &err) != IAF_OK) {
+            rc = cli_fail(&err);
+            goto done;
+        }
     } else {
         printf("scan: %lld rows%s; %zu columns paired (%zu pairs); null: %zu tables per pair "
                "%s\n",

@@ -33,7 +33,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
  * backquotes or double quotes are kept); returns count or -1. */
 int cli_split(const char *s, char ***out);
 void cli_free_list(char **list);
-/* Write data to path atomically (temp file in the same directory + rename);
+/* Write one output by the rules of cli/output.h (an output set of one file):
  * "-" means stdout. */
 int cli_write_file(const char *path, const char *data, size_t n, iaf_error *err);
 /* mkdir -p: dir and its missing parents (0755); 0 or -1 with errno set. */

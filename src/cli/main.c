@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 
 #ifndef IAF_VERSION
 #define IAF_VERSION "dev"
@@ -38,7 +39,7 @@ static void usage(FILE *f)
     fprintf(f, "\nExit status: 0 ok, 1 data or I/O error, 2 usage error, 3 --fail-on met.\n");
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -66,4 +67,14 @@ int main(int argc, char **argv)
         if (!strcmp(name, commands[i].name)) return commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "iaf: no command '%s' (see `iaf help`)\n", name);
     return EXIT_USAGE;
+}
+
+/* Every command's standard output is checked once at the end: a full disk
+ * or a closed pipe is an error, also for --help. */
+int main(int argc, char **argv)
+{
+    cli_signals_install();
+    int rc = run(argc, argv);
+    if (cli_stdout_close() != EXIT_OK && (rc == EXIT_OK || rc == EXIT_FAIL_ON)) rc = EXIT_DATA;
+    return rc;
 }

@@ -76,43 +76,6 @@ void cli_free_list(char **list)
     free(list);
 }
 
-int cli_write_file(const char *path, const char *data, size_t n, iaf_error *err)
-{
-    if (!strcmp(path, "-")) {
-        if (fwrite(data, 1, n, stdout) != n || fflush(stdout) != 0)
-            return iaf_error_set(err, IAF_ERR_IO, "<stdout>", 0, 0, "write failed");
-        return 0;
-    }
-    iaf_buf tmp = {0};
-    if (iaf_buf_printf(&tmp, "%s.tmp.XXXXXX", path) != 0)
-        return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
-    int fd = mkstemp(tmp.data);
-    if (fd < 0) {
-        iaf_status st =
-            iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot create: %s", strerror(errno));
-        iaf_buf_free(&tmp);
-        return st;
-    }
-    size_t off = 0;
-    while (off < n) {
-        ssize_t k = write(fd, data + off, n - off);
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) break;
-        off += (size_t)k;
-    }
-    int ok = off == n && fsync(fd) == 0;
-    ok = close(fd) == 0 && ok;
-    if (!ok || rename(tmp.data, path) != 0) {
-        int e = errno;
-        unlink(tmp.data);
-        iaf_buf_free(&tmp);
-        return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot write: %s", strerror(e));
-    }
-    chmod(path, 0644);
-    iaf_buf_free(&tmp);
-    return 0;
-}
-
 int cli_parse_threads(const char *s, int *out)
 {
     if (!strcmp(s, "auto")) {

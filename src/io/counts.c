@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "io/csv.h"
+#include "io/file.h"
 #include "util/util.h"
 
 static const char *const value_names[] = {"count", "share", "n", "value", "weight", "freq"};
@@ -332,7 +333,7 @@ int iaf_counts_sniff(const char *path, const iaf_counts_options *o)
     iaf_csv_options co = csv_opts(o);
     iaf_csv_table *t = NULL;
     /* Only the head of the file: microdata may be gigabytes. */
-    FILE *f = fopen(path, "rb");
+    FILE *f = iaf_file_fopen(path, NULL); /* not a FIFO: open() would wait for a writer */
     if (!f) return 0;
     char *head = malloc(65536);
     size_t n = head ? fread(head, 1, 65536, f) : 0;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -27,19 +28,67 @@ static char *dup_str(const char *s)
     return d;
 }
 
+static const char *kind_of(mode_t m)
+{
+    return S_ISDIR(m)    ? "a directory"
+           : S_ISFIFO(m) ? "a FIFO"
+           : S_ISCHR(m)  ? "a character device"
+           : S_ISBLK(m)  ? "a block device"
+           : S_ISSOCK(m) ? "a socket"
+                         : "not a regular file";
+}
+
+/* Open a regular file for reading. O_NONBLOCK keeps open() from waiting for
+ * a FIFO's writer; the flag is cleared again (it means nothing for regular
+ * files). */
+static iaf_status open_regular(const char *path, int *fd_out, struct stat *st, iaf_error *err)
+{
+    *fd_out = -1;
+    struct stat pre;
+    if (stat(path, &pre) == 0 && !S_ISREG(pre.st_mode))
+        return iaf_error_set(err, IAF_ERR_IO, path, 0, 0,
+                             "is %s, not a regular file; iaf reads inputs from regular files",
+                             kind_of(pre.st_mode));
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+    if (fstat(fd, st) != 0) {
+        int e = errno;
+        close(fd);
+        return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot open: %s", strerror(e));
+    }
+    if (!S_ISREG(st->st_mode)) {
+        close(fd);
+        return iaf_error_set(err, IAF_ERR_IO, path, 0, 0,
+                             "is %s, not a regular file; iaf reads inputs from regular files",
+                             kind_of(st->st_mode));
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    *fd_out = fd;
+    return IAF_OK;
+}
+
+FILE *iaf_file_fopen(const char *path, iaf_error *err)
+{
+    int fd;
+    struct stat st;
+    if (open_regular(path, &fd, &st, err) != IAF_OK) return NULL;
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+        close(fd);
+    }
+    return f;
+}
+
 iaf_status iaf_file_open(const char *path, iaf_file **out, iaf_error *err)
 {
     *out = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+    int fd;
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        int e = errno;
-        close(fd);
-        return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "not a regular file%s%s",
-                             S_ISDIR(st.st_mode) ? " (a directory)" : "", e ? "" : "");
-    }
+    iaf_status rc = open_regular(path, &fd, &st, err);
+    if (rc != IAF_OK) return rc;
     iaf_file *f = calloc(1, sizeof *f);
     if (!f || !(f->name = dup_str(path))) {
         free(f);

@@ -10,12 +10,18 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "iaf/status.h"
 
 typedef struct iaf_file iaf_file;
 
+/* Inputs are regular files: a directory, FIFO, device or socket is refused
+ * with an error saying which it is (a FIFO without a writer does not block). */
 iaf_status iaf_file_open(const char *path, iaf_file **out, iaf_error *err);
+/* The same check for a sequential reader: a stdio stream ("rb") on a regular
+ * file, or NULL with err set. */
+FILE *iaf_file_fopen(const char *path, iaf_error *err);
 /* Wrap a borrowed buffer; name appears in errors. */
 iaf_status iaf_file_open_memory(const void *data, size_t size, const char *name, iaf_file **out,
                                 iaf_error *err);

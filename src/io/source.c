@@ -31,6 +31,7 @@
 
 typedef struct src_file {
     char *path;
+    size_t arg; /* index of the argument (path, glob, directory) it came from */
     iaf_file *file;
     void *rd; /* reader state, NULL until opened */
     size_t nparts;
@@ -108,11 +109,12 @@ static const iaf_reader_vtable *vtable_for(iaf_format f)
     }
 }
 
-static int add_path(iaf_source *s, const char *path)
+static int add_path(iaf_source *s, const char *path, size_t arg)
 {
     if (IAF_GROW(s->files, s->cap, s->nfiles + 1) != 0) return -1;
     src_file *sf = &s->files[s->nfiles];
     memset(sf, 0, sizeof *sf);
+    sf->arg = arg;
     if (!(sf->path = iaf_strdup(path))) return -1;
     s->nfiles++;
     return 0;
@@ -132,7 +134,7 @@ static int is_data_file(const char *name, iaf_format want)
 
 /* Collect data files below dir (recursively, so that a Hugging Face dataset
  * folder with data/train-0000X-of-0000N.parquet works), sorted by path. */
-static iaf_status add_dir(iaf_source *s, const char *dir, int depth, iaf_error *err)
+static iaf_status add_dir(iaf_source *s, const char *dir, size_t arg, int depth, iaf_error *err)
 {
     if (depth > 8) return IAF_OK;
     DIR *d = opendir(dir);
@@ -159,8 +161,8 @@ static iaf_status add_dir(iaf_source *s, const char *dir, int depth, iaf_error *
         }
         struct stat sb;
         if (stat(p.data, &sb) == 0 && S_ISDIR(sb.st_mode))
-            st = add_dir(s, p.data, depth + 1, err);
-        else if (is_data_file(names[i], s->opt.format) && add_path(s, p.data) != 0)
+            st = add_dir(s, p.data, arg, depth + 1, err);
+        else if (is_data_file(names[i], s->opt.format) && add_path(s, p.data, arg) != 0)
             st = iaf_error_set(err, IAF_ERR_NOMEM, dir, 0, 0, "out of memory");
         iaf_buf_free(&p);
     }
@@ -170,19 +172,19 @@ static iaf_status add_dir(iaf_source *s, const char *dir, int depth, iaf_error *
     return st;
 }
 
-static iaf_status expand(iaf_source *s, const char *path, iaf_error *err)
+static iaf_status expand(iaf_source *s, const char *path, size_t arg, iaf_error *err)
 {
     struct stat sb;
     if (stat(path, &sb) == 0) {
         if (S_ISDIR(sb.st_mode)) {
             size_t before = s->nfiles;
-            iaf_status st = add_dir(s, path, 0, err);
+            iaf_status st = add_dir(s, path, arg, 0, err);
             if (st == IAF_OK && s->nfiles == before)
                 return iaf_error_set(err, IAF_ERR_IO, path, 0, 0,
                                      "directory holds no .parquet, .csv or .jsonl files");
             return st;
         }
-        return add_path(s, path) == 0
+        return add_path(s, path, arg) == 0
                    ? IAF_OK
                    : iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
     }
@@ -194,11 +196,68 @@ static iaf_status expand(iaf_source *s, const char *path, iaf_error *err)
         if (rc != 0) return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot expand pattern");
         iaf_status st = IAF_OK;
         for (size_t i = 0; i < g.gl_pathc && st == IAF_OK; i++)
-            st = expand(s, g.gl_pathv[i], err);
+            st = expand(s, g.gl_pathv[i], arg, err);
         globfree(&g);
         return st;
     }
     return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "no such file");
+}
+
+typedef struct file_id {
+    dev_t dev;
+    ino_t ino;
+    size_t i;
+} file_id;
+
+static int cmp_file_id(const void *a, const void *b)
+{
+    const file_id *x = a, *y = b;
+    if (x->dev != y->dev) return x->dev < y->dev ? -1 : 1;
+    if (x->ino != y->ino) return x->ino < y->ino ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* One file reached twice (overlapping globs, a directory and a file in it,
+ * a link or a second name) would be counted twice: refuse, naming both
+ * arguments, rather than guess which of them the user meant. */
+static iaf_status check_duplicates(iaf_source *s, const char *const *args, iaf_error *err)
+{
+    if (s->nfiles < 2) return IAF_OK;
+    file_id *ids = iaf_malloc(s->nfiles * sizeof *ids);
+    if (!ids) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < s->nfiles; i++) {
+        struct stat sb;
+        if (stat(s->files[i].path, &sb) != 0) continue; /* reported when opened */
+        ids[n].dev = sb.st_dev;
+        ids[n].ino = sb.st_ino;
+        ids[n].i = i;
+        n++;
+    }
+    qsort(ids, n, sizeof *ids, cmp_file_id);
+    iaf_status st = IAF_OK;
+    for (size_t k = 1; k < n && st == IAF_OK; k++) {
+        if (ids[k].dev != ids[k - 1].dev || ids[k].ino != ids[k - 1].ino) continue;
+        const src_file *a = &s->files[ids[k - 1].i], *b = &s->files[ids[k].i];
+        const char *aa = args[a->arg], *ba = args[b->arg];
+        if (!strcmp(a->path, b->path))
+            st = iaf_error_set(err, IAF_ERR_INVALID, b->path, 0, 0,
+                               "given twice (by the arguments '%s' and '%s'); a dataset reads "
+                               "each file once, so name it once",
+                               aa, ba);
+        else if (a->arg == b->arg)
+            st = iaf_error_set(err, IAF_ERR_INVALID, b->path, 0, 0,
+                               "is the same file as %s (both from '%s'); a dataset reads each "
+                               "file once, so name it once",
+                               a->path, aa);
+        else
+            st = iaf_error_set(err, IAF_ERR_INVALID, b->path, 0, 0,
+                               "is the same file as %s (by the arguments '%s' and '%s'); a "
+                               "dataset reads each file once, so name it once",
+                               a->path, aa, ba);
+    }
+    free(ids);
+    return st;
 }
 
 static iaf_status open_file(iaf_source *s, size_t i, iaf_error *err)
@@ -250,7 +309,8 @@ iaf_status iaf_source_open(const char *const *paths, size_t npaths, const iaf_so
     if (opt) s->opt = *opt;
     iaf_status st = IAF_OK;
     for (size_t i = 0; i < npaths && st == IAF_OK; i++)
-        st = expand(s, paths[i], err);
+        st = expand(s, paths[i], i, err);
+    if (st == IAF_OK) st = check_duplicates(s, paths, err);
     if (st == IAF_OK) st = init_format(s, err);
     if (st == IAF_OK) st = open_file(s, 0, err);
     if (st != IAF_OK) {
@@ -270,7 +330,7 @@ iaf_status iaf_source_open_memory(const void *data, size_t size, const char *nam
     if (opt) s->opt = *opt;
     s->memory = 1;
     iaf_status st = IAF_OK;
-    if (add_path(s, name ? name : "<memory>") != 0)
+    if (add_path(s, name ? name : "<memory>", 0) != 0)
         st = iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
     if (st == IAF_OK)
         st = iaf_file_open_memory(data, size, s->files[0].path, &s->files[0].file, err);

@@ -1,0 +1,671 @@
+/* src/cli/output.c - output sets, the input registry and the signal
+ * handlers that keep interrupted runs from leaving temporaries behind.
+ * The rules are in output.h; docs/reliability.md lists how each is tested. */
+#include "cli/output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "util/util.h"
+
+/* ---- signals ----------------------------------------------------------
+ * The handler may run on any thread at any moment, so everything it touches
+ * is a lock-free atomic: a fixed table of temporary paths (a slot is filled
+ * before the file is created and cleared after it is renamed or removed)
+ * and a state word. State 0: running; 1: renaming a set into place (the
+ * signal is only recorded, and raised again once the set is complete);
+ * 2: the process is dying of a signal (the temporaries are being removed). */
+
+#define MAX_TEMPS 256
+
+static _Atomic(char *) temps[MAX_TEMPS];
+static atomic_int sig_state;
+static atomic_int sig_pending;
+
+static void remove_temps(void)
+{
+    for (int i = 0; i < MAX_TEMPS; i++) {
+        char *p = atomic_load(&temps[i]);
+        if (p) unlink(p);
+    }
+}
+
+static void die_of(int sig)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, NULL);
+    /* Delivered when the handler returns (or at once outside a handler):
+     * the process ends by the signal, so a shell sees 128 + sig. */
+    raise(sig);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+static void on_signal(int sig)
+{
+    int saved = errno;
+    atomic_store(&sig_pending, sig);
+    int expect = 0;
+    if (atomic_compare_exchange_strong(&sig_state, &expect, 2)) {
+        remove_temps();
+        die_of(sig);
+    }
+    /* committing: raised again when the set is complete; dying: another
+     * thread is already at it */
+    errno = saved;
+}
+
+void cli_signals_install(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction old, sa;
+        if (sigaction(sigs[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN) continue;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
+            sigaddset(&sa.sa_mask, sigs[k]);
+        sa.sa_flags = SA_RESTART;
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+static int temp_register(char *path)
+{
+    for (int i = 0; i < MAX_TEMPS; i++) {
+        char *expect = NULL;
+        if (atomic_compare_exchange_strong(&temps[i], &expect, path)) return i;
+    }
+    return -1;
+}
+
+static void temp_unregister(int slot)
+{
+    if (slot >= 0) atomic_store(&temps[slot], NULL);
+}
+
+/* Enter the renaming phase; if a signal is already killing the process,
+ * wait for it. */
+static void commit_begin(void)
+{
+    int expect = 0;
+    while (!atomic_compare_exchange_strong(&sig_state, &expect, 1)) {
+        if (expect == 2)
+            for (;;)
+                pause();
+        expect = 0;
+    }
+}
+
+static void commit_end(void)
+{
+    atomic_store(&sig_state, 0);
+    int sig = atomic_load(&sig_pending);
+    int expect = 0;
+    if (sig && atomic_compare_exchange_strong(&sig_state, &expect, 2)) {
+        remove_temps();
+        die_of(sig);
+    }
+}
+
+/* ---- inputs of this run --------------------------------------------- */
+
+typedef struct input_id {
+    dev_t dev;
+    ino_t ino;
+    char *name;
+} input_id;
+
+static input_id *inputs;
+static size_t ninputs, inputs_cap;
+
+int cli_input_add(const char *path)
+{
+    struct stat sb;
+    if (!path || !strcmp(path, "-") || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
+    for (size_t i = 0; i < ninputs; i++)
+        if (inputs[i].dev == sb.st_dev && inputs[i].ino == sb.st_ino) return 0;
+    if (IAF_GROW(inputs, inputs_cap, ninputs + 1) != 0) return -1;
+    if (!(inputs[ninputs].name = iaf_strdup(path))) return -1;
+    inputs[ninputs].dev = sb.st_dev;
+    inputs[ninputs].ino = sb.st_ino;
+    ninputs++;
+    return 0;
+}
+
+static const char *input_named(const struct stat *sb)
+{
+    for (size_t i = 0; i < ninputs; i++)
+        if (inputs[i].dev == sb->st_dev && inputs[i].ino == sb->st_ino) return inputs[i].name;
+    return NULL;
+}
+
+/* ---- standard output ---------------------------------------------- */
+
+static int stdout_reported;
+
+iaf_status cli_stdout_write(const char *data, size_t n, iaf_error *err)
+{
+    errno = 0;
+    if ((n && fwrite(data, 1, n, stdout) != n) || fflush(stdout) != 0 || ferror(stdout)) {
+        int e = errno;
+        stdout_reported = 1;
+        return iaf_error_set(err, IAF_ERR_IO, "<stdout>", 0, 0, "write failed%s%s", e ? ": " : "",
+                             e ? strerror(e) : "");
+    }
+    return IAF_OK;
+}
+
+int cli_stdout_close(void)
+{
+    errno = 0;
+    int bad = ferror(stdout);
+    if (fflush(stdout) != 0) bad = 1;
+    int e = errno;
+    if (fclose(stdout) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    if (!bad) return EXIT_OK;
+    if (!stdout_reported)
+        fprintf(stderr, "iaf: <stdout>: write failed%s%s\n", e ? ": " : "", e ? strerror(e) : "");
+    stdout_reported = 1;
+    return EXIT_DATA;
+}
+
+/* ---- output sets -------------------------------------------------- */
+
+enum { K_STDOUT, K_DIRECT, K_ATOMIC };
+
+/* "-", /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N name an open
+ * descriptor: written through it (as a shell does), never reopened or
+ * replaced (the link may lead to the very file a shell redirected to).
+ * Returns the descriptor, or -1 for other paths. */
+static int std_fd_of(const char *path)
+{
+    if (!strcmp(path, "-") || !strcmp(path, "/dev/stdout")) return 1;
+    if (!strcmp(path, "/dev/stderr")) return 2;
+    const char *p = !strncmp(path, "/dev/fd/", 8)          ? path + 8
+                    : !strncmp(path, "/proc/self/fd/", 14) ? path + 14
+                                                           : NULL;
+    if (!p || !*p || strlen(p) > 6) return -1;
+    long v = 0;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9') return -1;
+        v = v * 10 + (*p - '0');
+    }
+    return (int)v;
+}
+enum { C_STAGED, C_EXCHANGED, C_CREATED, C_REPLACED };
+
+typedef struct out_item {
+    char *name;   /* as given */
+    char *target; /* the final path after following links */
+    int kind;
+    int fd;    /* K_STDOUT: the descriptor (1 = through stdio) */
+    char *tmp; /* K_ATOMIC: the temporary, registered in slot */
+    int slot;
+    int existed;
+    int done;   /* C_* while committing */
+    char *data; /* K_STDOUT, K_DIRECT: a copy written at commit */
+    size_t n;
+    /* which file: its device and inode, or for a new file its directory's
+     * and its name (base points into target) */
+    dev_t dev;
+    ino_t ino;
+    const char *base;
+} out_item;
+
+struct cli_outset {
+    out_item *items;
+    size_t n, cap;
+};
+
+cli_outset *cli_outset_new(void)
+{
+    return iaf_calloc(1, sizeof(cli_outset));
+}
+
+static void item_clear(out_item *it)
+{
+    if (it->tmp) {
+        unlink(it->tmp);
+        temp_unregister(it->slot);
+        free(it->tmp);
+    }
+    free(it->name);
+    free(it->target);
+    free(it->data);
+    memset(it, 0, sizeof *it);
+}
+
+void cli_outset_free(cli_outset *s)
+{
+    if (!s) return;
+    for (size_t i = 0; i < s->n; i++)
+        item_clear(&s->items[i]);
+    free(s->items);
+    free(s);
+}
+
+/* Follow symbolic links from path to the file finally named (which may not
+ * exist: a new file, or the target of a dangling link). st holds its lstat
+ * when *exists. */
+static iaf_status resolve(const char *path, char **out, struct stat *st, int *exists, int *magic,
+                          int *fdno, iaf_error *err)
+{
+    *magic = 0;
+    char *cur = iaf_strdup(path);
+    *out = NULL;
+    *exists = 0;
+    if (!cur) return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+    for (int hops = 0;; hops++) {
+        if ((*fdno = std_fd_of(cur)) >= 0) break; /* a link to /dev/stdout and the like */
+        if (lstat(cur, st) != 0) {
+            if (errno == ENOENT) break;
+            iaf_status rc =
+                iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+            free(cur);
+            return rc;
+        }
+        if (!S_ISLNK(st->st_mode)) {
+            *exists = 1;
+            break;
+        }
+        if (!strncmp(cur, "/proc/", 6)) {
+            /* a magic link (/proc/PID/fd/N): what it names may have no path */
+            if (stat(cur, st) != 0) {
+                iaf_status rc =
+                    iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+                free(cur);
+                return rc;
+            }
+            *exists = 1;
+            *magic = 1;
+            break;
+        }
+        if (hops == 40) {
+            free(cur);
+            return iaf_error_set(err, IAF_ERR_IO, path, 0, 0,
+                                 "cannot write: too many levels of symbolic links");
+        }
+        size_t cap = (size_t)st->st_size + 2 > 256 ? (size_t)st->st_size + 2 : 256;
+        char *link = iaf_malloc(cap);
+        ssize_t k = link ? readlink(cur, link, cap - 1) : -1;
+        if (k < 0 || (size_t)k >= cap - 1) {
+            int e = link ? (k < 0 ? errno : ENAMETOOLONG) : ENOMEM;
+            free(link);
+            free(cur);
+            return iaf_error_set(err, e == ENOMEM ? IAF_ERR_NOMEM : IAF_ERR_IO, path, 0, 0,
+                                 "cannot follow the symbolic link: %s", strerror(e));
+        }
+        link[k] = '\0';
+        iaf_buf next = {0};
+        const char *slash = strrchr(cur, '/');
+        if (link[0] != '/' && slash) iaf_buf_append(&next, cur, (size_t)(slash - cur + 1));
+        iaf_buf_puts(&next, link);
+        free(link);
+        free(cur);
+        if (!next.data) return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+        cur = next.data;
+    }
+    *out = cur;
+    return IAF_OK;
+}
+
+static void identify(out_item *it, const struct stat *sb)
+{
+    it->base = NULL;
+    if (it->existed) {
+        /* devices and FIFOs may be named twice (-o /dev/null -o /dev/null) */
+        it->dev = S_ISREG(sb->st_mode) ? sb->st_dev : 0;
+        it->ino = S_ISREG(sb->st_mode) ? sb->st_ino : 0;
+        return;
+    }
+    const char *slash = strrchr(it->target, '/');
+    it->base = slash ? slash + 1 : it->target;
+    char *dir =
+        slash ? iaf_strndup(it->target, slash == it->target ? 1 : (size_t)(slash - it->target))
+              : iaf_strdup(".");
+    struct stat db;
+    if (dir && stat(dir, &db) == 0) {
+        it->dev = db.st_dev;
+        it->ino = db.st_ino;
+    } else {
+        it->base = NULL; /* unknown: reported when the temporary is made */
+        it->dev = 0;
+        it->ino = 0;
+    }
+    free(dir);
+}
+
+static int same_file(const out_item *a, const out_item *b)
+{
+    if (a->existed != b->existed || (a->existed && !a->ino)) return 0;
+    if (!a->existed && (!a->base || !b->base || strcmp(a->base, b->base) != 0)) return 0;
+    return a->dev == b->dev && a->ino == b->ino;
+}
+
+static char *copy_bytes(const char *data, size_t n)
+{
+    char *d = iaf_malloc(n ? n : 1);
+    if (d && n) memcpy(d, data, n);
+    return d;
+}
+
+static iaf_status write_all(int fd, const char *data, size_t n, const char *name, iaf_error *err)
+{
+    size_t off = 0;
+    while (off < n) {
+        size_t chunk = n - off > (1u << 30) ? (1u << 30) : n - off;
+        ssize_t k = write(fd, data + off, chunk);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) {
+            int e = k < 0 ? errno : EIO;
+            return iaf_error_set(err, IAF_ERR_IO, name, 0, 0, "write failed: %s", strerror(e));
+        }
+        off += (size_t)k;
+    }
+    return IAF_OK;
+}
+
+static mode_t new_file_mode(void)
+{
+    static mode_t mode = 01000; /* not yet known */
+    if (mode == 01000) {
+        mode_t mask = umask(0);
+        umask(mask);
+        mode = 0666 & ~mask;
+    }
+    return mode;
+}
+
+/* A fresh temporary next to target, registered for the signal handler
+ * before it exists. */
+static iaf_status make_temp(out_item *it, int *fd, iaf_error *err)
+{
+    static unsigned counter;
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^ ((uint64_t)getpid() << 16);
+    for (int attempt = 0; attempt < 100; attempt++) {
+        iaf_buf b = {0};
+        if (iaf_buf_printf(&b, "%s.tmp.", it->target) != 0)
+            return iaf_error_set(err, IAF_ERR_NOMEM, it->name, 0, 0, "out of memory");
+        x += 0x9E3779B97F4A7C15ull * (uint64_t)(++counter);
+        uint64_t z = x;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        z ^= z >> 31;
+        char suffix[7];
+        for (int i = 0; i < 6; i++, z /= 62)
+            suffix[i] = abc[z % 62];
+        suffix[6] = '\0';
+        iaf_buf_puts(&b, suffix);
+        if (!b.data) return iaf_error_set(err, IAF_ERR_NOMEM, it->name, 0, 0, "out of memory");
+        int slot = temp_register(b.data);
+        if (slot < 0) {
+            iaf_buf_free(&b);
+            return iaf_error_set(err, IAF_ERR_LIMIT, it->name, 0, 0,
+                                 "more than %d outputs in one run", MAX_TEMPS);
+        }
+        int f = open(b.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (f >= 0) {
+            it->tmp = b.data;
+            it->slot = slot;
+            *fd = f;
+            return IAF_OK;
+        }
+        int e = errno;
+        temp_unregister(slot);
+        iaf_buf_free(&b);
+        if (e != EEXIST)
+            return strcmp(it->name, it->target)
+                       ? iaf_error_set(err, IAF_ERR_IO, it->name, 0, 0,
+                                       "cannot write the link's target %s: %s", it->target,
+                                       strerror(e))
+                       : iaf_error_set(err, IAF_ERR_IO, it->name, 0, 0, "cannot write: %s",
+                                       strerror(e));
+    }
+    return iaf_error_set(err, IAF_ERR_IO, it->name, 0, 0, "cannot create a temporary file");
+}
+
+iaf_status cli_outset_add(cli_outset *s, const char *path, const char *data, size_t n,
+                          iaf_error *err)
+{
+    if (!data) data = "";
+    if (IAF_GROW(s->items, s->cap, s->n + 1) != 0)
+        return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+    out_item *it = &s->items[s->n];
+    memset(it, 0, sizeof *it);
+    it->slot = -1;
+    iaf_status st = IAF_OK;
+    if (!(it->name = iaf_strdup(path))) {
+        st = iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+        goto fail;
+    }
+    struct stat sb;
+    int magic = 0, fdno = -1;
+    if ((st = resolve(path, &it->target, &sb, &it->existed, &magic, &fdno, err)) != IAF_OK)
+        goto fail;
+    if (fdno >= 0) {
+        free(it->target);
+        it->target = NULL;
+        it->kind = K_STDOUT;
+        it->fd = fdno;
+        if (!(it->data = copy_bytes(data, n))) {
+            st = iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+            goto fail;
+        }
+        it->n = n;
+        s->n++;
+        return IAF_OK;
+    }
+    identify(it, &sb);
+    for (size_t i = 0; i < s->n; i++)
+        if (s->items[i].kind != K_STDOUT && same_file(&s->items[i], it)) {
+            st = iaf_error_set(err, IAF_ERR_INVALID, path, 0, 0,
+                               "is also the output %s of this run", s->items[i].name);
+            goto fail;
+        }
+    if (it->existed) {
+        const char *in = input_named(&sb);
+        if (in) {
+            st = iaf_error_set(err, IAF_ERR_INVALID, path, 0, 0,
+                               "is the input %s of this run; refusing to write over it", in);
+            goto fail;
+        }
+        if (S_ISDIR(sb.st_mode)) {
+            st = iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "is a directory");
+            goto fail;
+        }
+        if (S_ISBLK(sb.st_mode)) {
+            st = iaf_error_set(err, IAF_ERR_IO, path, 0, 0,
+                               "is a block device; refusing to write to it");
+            goto fail;
+        }
+        if (!S_ISREG(sb.st_mode) || magic) {
+            /* a character device, FIFO or socket (or a descriptor of another
+             * process): written through at commit */
+            it->kind = K_DIRECT;
+            if (!(it->data = copy_bytes(data, n))) {
+                st = iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+                goto fail;
+            }
+            it->n = n;
+            s->n++;
+            return IAF_OK;
+        }
+    }
+    it->kind = K_ATOMIC;
+    int fd = -1;
+    if ((st = make_temp(it, &fd, err)) != IAF_OK) goto fail;
+    s->n++; /* from here on, cli_outset_free removes the temporary */
+    if (it->existed) {
+        /* keep owner (where allowed) and permission bits; chown first, as it
+         * clears set-id bits */
+        if (sb.st_uid != geteuid() || sb.st_gid != getegid())
+            if (fchown(fd, sb.st_uid, sb.st_gid) != 0) { /* not ours to give: keep ours */
+            }
+    }
+    mode_t mode = it->existed ? (sb.st_mode & 07777) : new_file_mode();
+    st = write_all(fd, data, n, path, err);
+    if (st == IAF_OK && fchmod(fd, mode) != 0)
+        st = iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot set permissions: %s",
+                           strerror(errno));
+    if (st == IAF_OK && fsync(fd) != 0)
+        st = iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "write failed: %s", strerror(errno));
+    if (close(fd) != 0 && st == IAF_OK)
+        st = iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "write failed: %s", strerror(errno));
+    return st;
+fail:
+    item_clear(it);
+    return st;
+}
+
+/* A Unix-domain socket cannot be open()ed: connect to it as a stream. */
+static int connect_socket(const char *path)
+{
+    struct sockaddr_un sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof sa.sun_path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(sa.sun_path, path, strlen(path));
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    if (connect(fd, (const struct sockaddr *)&sa, sizeof sa) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+static iaf_status write_direct(out_item *it, iaf_error *err)
+{
+    struct stat sb;
+    int sock = stat(it->target, &sb) == 0 && S_ISSOCK(sb.st_mode);
+    int fd = sock ? connect_socket(it->target) : open(it->target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return iaf_error_set(err, IAF_ERR_IO, it->name, 0, 0, "cannot open: %s", strerror(errno));
+    iaf_status st = write_all(fd, it->data, it->n, it->name, err);
+    if (close(fd) != 0 && st == IAF_OK && errno != EINTR)
+        st = iaf_error_set(err, IAF_ERR_IO, it->name, 0, 0, "write failed: %s", strerror(errno));
+    return st;
+}
+
+static void sync_dir_of(const char *target)
+{
+    const char *slash = strrchr(target, '/');
+    char *dir = slash ? iaf_strndup(target, slash == target ? 1 : (size_t)(slash - target))
+                      : iaf_strdup(".");
+    if (!dir) return;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd); /* durability of the rename; a failure here changes nothing */
+        close(fd);
+    }
+    free(dir);
+}
+
+iaf_status cli_outset_commit(cli_outset *s, iaf_error *err)
+{
+    iaf_status st = IAF_OK;
+    /* standard output and devices first: a failure there leaves the files */
+    for (size_t i = 0; i < s->n && st == IAF_OK; i++) {
+        out_item *it = &s->items[i];
+        if (it->kind == K_STDOUT && it->fd == 1)
+            st = cli_stdout_write(it->data, it->n, err);
+        else if (it->kind == K_STDOUT)
+            st = write_all(it->fd, it->data, it->n, it->name, err);
+        else if (it->kind == K_DIRECT)
+            st = write_direct(it, err);
+    }
+    if (st != IAF_OK) return st;
+    commit_begin();
+    size_t i = 0;
+    for (; i < s->n; i++) {
+        out_item *it = &s->items[i];
+        if (it->kind != K_ATOMIC) continue;
+        if (it->existed) {
+            /* swap, so that the old file stays at the temporary's name
+             * until every file of the set is in place */
+            if (renameat2(AT_FDCWD, it->tmp, AT_FDCWD, it->target, RENAME_EXCHANGE) == 0) {
+                it->done = C_EXCHANGED;
+                continue;
+            }
+            if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) break;
+            if (rename(it->tmp, it->target) != 0) break;
+            it->done = C_REPLACED; /* cannot be undone */
+        } else {
+            if (renameat2(AT_FDCWD, it->tmp, AT_FDCWD, it->target, RENAME_NOREPLACE) == 0 ||
+                ((errno == EINVAL || errno == ENOSYS || errno == ENOTSUP) &&
+                 rename(it->tmp, it->target) == 0)) {
+                it->done = C_CREATED;
+                continue;
+            }
+            break;
+        }
+    }
+    if (i < s->n) {
+        int e = errno;
+        out_item *bad = &s->items[i];
+        int lost = 0;
+        for (size_t j = 0; j < i; j++) {
+            out_item *it = &s->items[j];
+            if (it->done == C_EXCHANGED)
+                lost |= renameat2(AT_FDCWD, it->tmp, AT_FDCWD, it->target, RENAME_EXCHANGE) != 0;
+            else if (it->done == C_CREATED)
+                lost |= unlink(it->target) != 0;
+            else if (it->done == C_REPLACED)
+                lost = 1;
+            it->done = C_STAGED;
+        }
+        st = iaf_error_set(err, IAF_ERR_IO, bad->name, 0, 0, "cannot write: %s%s", strerror(e),
+                           lost ? " (some other outputs of this run were already replaced)" : "");
+    } else {
+        for (size_t j = 0; j < s->n; j++) {
+            out_item *it = &s->items[j];
+            if (it->kind != K_ATOMIC) continue;
+            if (it->done == C_EXCHANGED) unlink(it->tmp); /* now the old file */
+            temp_unregister(it->slot);
+            free(it->tmp);
+            it->tmp = NULL;
+            sync_dir_of(it->target);
+        }
+    }
+    commit_end();
+    return st;
+}
+
+int cli_write_file(const char *path, const char *data, size_t n, iaf_error *err)
+{
+    cli_outset *s = cli_outset_new();
+    if (!s) return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+    iaf_status st = cli_outset_add(s, path, data, n, err);
+    if (st == IAF_OK) st = cli_outset_commit(s, err);
+    cli_outset_free(s);
+    return st;
+}
