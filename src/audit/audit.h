@@ -12,6 +12,7 @@
 #include "audit/flatcheck.h"
 #include "audit/rulecheck.h"
 #include "audit/spec.h"
+#include "audit/support.h"
 
 /* One variant of a check (a check without variants has exactly one). */
 typedef struct iaf_variant_result {
@@ -27,6 +28,11 @@ typedef struct iaf_variant_result {
     double universe_mass, total_mass;
     iaf_verdict verdict; /* IAF_VERDICT_NONE without intervals */
     const char *diagnosis;
+    /* METHOD.md sections 3.5-3.6: support figures and lump bounds */
+    int has_support;
+    iaf_support support;
+    iaf_lump_bounds lump;
+    char *lump_hint; /* a category that reads like an undeclared lump, or NULL */
 } iaf_variant_result;
 
 typedef struct iaf_check_result {
