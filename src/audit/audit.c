@@ -464,7 +464,7 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                         iaf_dataset_weighted(rd) ? "microdata, Kish effective n" : "microdata rows";
                 } else if (rs->full_count) {
                     n_r = INFINITY;
-                    basis = "full count (census or register): fixed";
+                    basis = "full count (census or register): exact";
                 } else if (!isnan(rs->n_effective)) {
                     n_r = rs->n_effective;
                     basis = "survey: effective n given by the spec";
@@ -477,10 +477,13 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                 } else if (table_has_se(rdv->table)) {
                     n_r = INFINITY;
                     basis = "survey: per-cell standard errors (normal resampling)";
+                } else if (rs->uncertainty) {
+                    n_r = INFINITY;
+                    basis = "treated as exact, for the reason the spec gives";
                 } else {
                     n_r = INFINITY;
                     basis = "no sample size, design effect or standard error given: treated "
-                            "as exact";
+                            "as exact (no reason given)";
                 }
                 if (v == 0) {
                     r->n_r_basis = iaf_strdup(basis);
