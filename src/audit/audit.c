@@ -321,8 +321,7 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
             n = 0;
             for (size_t i = 0; i < k->nattrs; i++)
                 cols[n++] = k->ref_cols[i];
-            if (k->stratum && k->standard_ref < 0 &&
-                table_has(rd, (const char *const *)&k->stratum->name, 1))
+            if (k->stratum && table_has(rd, (const char *const *)&k->stratum->name, 1))
                 cols[n++] = k->stratum->name;
             for (size_t u = 0; k->reference_universe && u < iaf_expr_nvars(k->reference_universe);
                  u++)
@@ -435,7 +434,7 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
             for (size_t i = 0; st == IAF_OK && i < k->nattrs; i++)
                 if (!(rattrs[i] = iaf_attr_new_asis(var->attrs[i]->name, k->ref_cols[i])))
                     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            if (st == IAF_OK && k->stratum && k->standard_ref < 0 &&
+            if (st == IAF_OK && k->stratum &&
                 table_has(rd, (const char *const *)&k->stratum->name, 1)) {
                 if (!(rattrs[nra] = iaf_attr_new_asis(k->stratum->name, k->stratum->name)))
                     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -513,6 +512,18 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                     fi.stratum = k->stratum ? k->stratum->name : NULL;
                     fi.standard = stdv ? stdv->table : NULL;
                     st = iaf_flat_check(&fi, &vr->flat, err);
+                    if (st == IAF_OK && k->stratum && !vr->flat->has_std) {
+                        /* asked for and impossible: a visible INCONCLUSIVE */
+                        char msg[320];
+                        snprintf(msg, sizeof msg, "standardisation impossible: %s",
+                                 vr->flat->std_note ? vr->flat->std_note : "no detail");
+                        if (!(vr->std_note = iaf_strdup(msg)))
+                            st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                        else if (vr->flat->verdict.verdict != IAF_VERDICT_NONE) {
+                            vr->flat->verdict.verdict = IAF_VERDICT_INCONCLUSIVE;
+                            vr->flat->verdict.diagnosis = vr->std_note;
+                        }
+                    }
                     if (st == IAF_OK) {
                         vr->verdict = vr->flat->verdict.verdict;
                         vr->diagnosis = vr->flat->verdict.diagnosis;
@@ -543,22 +554,38 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                         /* standard: a given reference, else the reference's own strata */
                         const iaf_table *stdt = stdv ? stdv->table : rdv->table;
                         char note[256] = "";
-                        iaf_table *sj = NULL;
-                        st = iaf_standardize_joint(sdv->table, var->attrs[0]->name,
+                        iaf_table *sj = NULL, *rj = NULL;
+                        st = iaf_standardize_joint(sdv->table, rdv->table, var->attrs[0]->name,
                                                    var->attrs[1]->name, k->stratum->name, stdt,
-                                                   k->stratum->name, &sj, note, sizeof note, err);
+                                                   k->stratum->name, &sj, &rj, note, sizeof note,
+                                                   err);
                         if (st == IAF_OK && sj) {
+                            /* like with like: both sides standardised with the same
+                             * weights, or (no age detail in the reference) the raw
+                             * reference, said so in the report */
                             iaf_compare_input si = in;
                             si.syn = sj;
+                            if (rj) si.ref = rj;
+                            vr->std_compare = rj ? "both sides standardised with the same weights"
+                                                 : "the reference has no stratum detail: the "
+                                                   "standardised synthetic table is compared with "
+                                                   "the raw reference";
                             st = iaf_compare_tables(&si, &vr->cmp_std, err);
-                            if (st == IAF_OK)
-                                vr->age_agreement = vr->cmp_std->verdict.verdict == vr->verdict
-                                                        ? "age-robust"
-                                                        : "age-sensitive";
-                        } else if (st == IAF_OK && !(vr->std_note = iaf_strdup(note))) {
-                            st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                        } else if (st == IAF_OK) {
+                            /* asked for and impossible: a visible INCONCLUSIVE */
+                            char msg[320];
+                            snprintf(msg, sizeof msg, "standardisation impossible: %s", note);
+                            if (!(vr->std_note = iaf_strdup(msg)))
+                                st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                            else if (vr->cmp->verdict.verdict != IAF_VERDICT_NONE) {
+                                vr->cmp->verdict.verdict = IAF_VERDICT_INCONCLUSIVE;
+                                vr->cmp->verdict.diagnosis = vr->std_note;
+                                vr->verdict = IAF_VERDICT_INCONCLUSIVE;
+                                vr->diagnosis = vr->std_note;
+                            }
                         }
                         iaf_table_free(sj);
+                        iaf_table_free(rj);
                     }
                 }
                 if (st == IAF_OK) {

@@ -23,6 +23,7 @@ typedef struct iaf_variant_result {
     iaf_comparison *cmp_std;   /* joint checks with `standardize`: the standardised comparison */
     const char *age_agreement; /* "age-robust" / "age-sensitive" (joint or flattening) */
     char *std_note;            /* why no standardisation was possible */
+    const char *std_compare;   /* static: what the standardised side is compared with */
     iaf_coverage *coverage;    /* per attribute, synthetic side (owned copy) */
     size_t ncoverage;
     double universe_mass, total_mass;

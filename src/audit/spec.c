@@ -1049,6 +1049,20 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
             check_unique(c, n, "check", k->id, (const char *const *)&s->checks[0].id,
                          s->nchecks - 1, sizeof *k))
             return -1;
+        /* standardisation the declared reference columns cannot give (METHOD.md
+         * section 7): an error now, not a silent skip later */
+        if (k->stratum && k->standard_ref < 0 && k->reference >= 0 &&
+            s->references[k->reference].nattrs > 0) {
+            const iaf_spec_source *r = &s->references[k->reference];
+            int has = 0;
+            for (size_t i = 0; i < r->nattrs; i++)
+                has |= !strcmp(r->attrs[i], k->stratum->name);
+            if (!has)
+                return fail(c, get(n, "standardize"),
+                            "check '%s': standardize by '%s', but the reference has no such "
+                            "column and no standard is given",
+                            k->id, k->stratum->name);
+        }
     }
     if (s->nchecks == 0) return fail(c, root, "the spec has no checks%s%s", NULL, NULL);
     return 0;

@@ -320,6 +320,7 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
                               vr->cmp_std ? iaf_verdict_name(vr->cmp_std->verdict.verdict) : NULL);
                 iaf_json_kstr(&j, "age_agreement", vr->age_agreement);
                 iaf_json_kstr(&j, "note", vr->std_note);
+                iaf_json_kstr(&j, "compared_with", vr->std_compare);
                 iaf_json_key(&j, "metrics");
                 if (vr->cmp_std)
                     iaf_comparison_json(vr->cmp_std, &j);
