@@ -68,6 +68,10 @@ for cat in fs["categories"]:
     assert abs(cat["f_s_standardised"] - ds) < 1e-12 and cat["f_s_standardised"] == cat["f_r_standardised"], cat
     assert abs(cat["standard_coverage"] - ww.sum() / w.sum()) < 1e-12, cat
 assert abs([c for c in fs["categories"] if c["category"] == "E"][0]["standard_coverage"] - 1 + w["60+"] / w.sum()) < 1e-12
+# ... and R's survey::svystandardize on the same table (tests/oracles/standardize.R)
+rds = pd.read_csv(f"{d}/self_ds_oracle.csv").set_index("occupation")["ds"]
+for cat in fs["categories"]:
+    assert abs(cat["f_s_standardised"] - rds[cat["category"]]) < 1e-12, (cat, rds[cat["category"]])
 fn = chk["flat_noage"]["variants"][0]["flattening"]
 assert fn["standardised"]["compared_with"].startswith("the reference has no stratum detail")
 for cat in fn["categories"]:
