@@ -216,11 +216,18 @@ static iaf_status support_and_lumps(const iaf_spec *spec, const iaf_spec_check *
         if (st != IAF_OK) goto done;
     }
     if (vr->flat) {
-        iaf_support_flat(vr->flat, sdv->universe_mass, &vr->lump, min_support, &vr->support);
+        double n_s =
+            iaf_dataset_weighted(sd) ? iaf_table_n_eff(sdv->table) : iaf_table_n_obs(sdv->table);
+        iaf_support_flat(vr->flat, sdv->universe_mass, n_s, &vr->lump, min_support, &vr->support);
         iaf_verdict_partial(&vr->flat->verdict, &vr->lump, 1);
         iaf_verdict_support(&vr->flat->verdict, &vr->support);
         if (vr->flat->has_std) {
-            iaf_verdict_partial(&vr->flat->std_verdict, &vr->lump, 1);
+            /* the bounds are of the raw shares: standardised, nothing is bounded */
+            iaf_lump_bounds unb = vr->lump;
+            unb.flattening_pooled_lo = unb.flattening_pooled_hi = NAN;
+            iaf_verdict_partial(&vr->flat->std_verdict, &unb, 1);
+            if (vr->flat->std_verdict.diagnosis == unb.reason)
+                vr->flat->std_verdict.diagnosis = vr->lump.reason; /* same text, lasting */
             iaf_verdict_support(&vr->flat->std_verdict, &vr->support);
         }
         vr->verdict = vr->flat->verdict.verdict;
@@ -230,7 +237,11 @@ static iaf_status support_and_lumps(const iaf_spec *spec, const iaf_spec_check *
         iaf_verdict_partial(&vr->cmp->verdict, &vr->lump, 0);
         iaf_verdict_support(&vr->cmp->verdict, &vr->support);
         if (vr->cmp_std) {
-            iaf_verdict_partial(&vr->cmp_std->verdict, &vr->lump, 0);
+            iaf_lump_bounds unb = vr->lump;
+            unb.has_cond = 0;
+            iaf_verdict_partial(&vr->cmp_std->verdict, &unb, 0);
+            if (vr->cmp_std->verdict.diagnosis == unb.reason)
+                vr->cmp_std->verdict.diagnosis = vr->lump.reason; /* same text, lasting */
             iaf_verdict_support(&vr->cmp_std->verdict, &vr->support);
         }
         vr->verdict = vr->cmp->verdict.verdict;

@@ -103,8 +103,8 @@ void iaf_support_compare(const iaf_comparison *c, double syn_mass, const iaf_lum
     finish_support(out, min_support);
 }
 
-void iaf_support_flat(const iaf_flat_result *f, double syn_mass, const iaf_lump_bounds *lump,
-                      double min_support, iaf_support *out)
+void iaf_support_flat(const iaf_flat_result *f, double syn_mass, double n_s,
+                      const iaf_lump_bounds *lump, double min_support, iaf_support *out)
 {
     memset(out, 0, sizeof *out);
     out->flattening = 1;
@@ -127,7 +127,7 @@ void iaf_support_flat(const iaf_flat_result *f, double syn_mass, const iaf_lump_
     out->syn_mass = syn_mass;
     out->syn_support_mass = syn_on + (lump && lump->present ? lump->lump_mass : 0);
     double named = f->s_total - f->s_off - f->s_missing_group;
-    out->n_eff = named; /* count tables and unweighted microdata: rows */
+    out->n_eff = f->s_total > 0 ? n_s * named / f->s_total : NAN;
     finish_support(out, min_support);
 }
 
@@ -341,7 +341,7 @@ static void bound_screen(iaf_screen *s, double blo, double bhi)
 
 void iaf_verdict_partial(iaf_check_verdict *v, const iaf_lump_bounds *b, int flattening)
 {
-    if (!b || !b->present) return;
+    if (!b || !b->present || !(b->lump_mass > 0)) return; /* an empty lump identifies all */
     for (size_t i = 0; i < v->nscreens; i++) {
         iaf_screen *s = &v->screens[i];
         if (s->verdict == IAF_VERDICT_NONE) continue;

@@ -75,8 +75,8 @@ int iaf_lump_like(const char *label, size_t len);
 void iaf_support_compare(const iaf_comparison *c, double syn_mass, const iaf_lump_bounds *lump,
                          double min_support, iaf_support *out);
 /* Support of a flattening check. */
-void iaf_support_flat(const iaf_flat_result *f, double syn_mass, const iaf_lump_bounds *lump,
-                      double min_support, iaf_support *out);
+void iaf_support_flat(const iaf_flat_result *f, double syn_mass, double n_s,
+                      const iaf_lump_bounds *lump, double min_support, iaf_support *out);
 
 /* Bounds of a joint (lump on y) or marginal (lump on x) comparison from the
  * lump table (attributes: x then the raw lumped column for a joint check;
