@@ -141,7 +141,7 @@ static iaf_attr *ref_attr(const iaf_spec *spec, const iaf_spec_check *k,
 
 /* Request ids per (check, variant): synthetic, reference, standard. */
 typedef struct req_ids {
-    int syn, ref, std;
+    int syn, ref, std, tot; /* tot: the lump's category totals, -1 none */
 } req_ids;
 
 /* The columns the synthetic side of one variant needs. */
@@ -158,6 +158,144 @@ static size_t variant_cols(const iaf_spec_check *k, const iaf_spec_variant *v, c
         acols[na++] = v->attrs[i]->column;
     if (v->attrs[2]) acols[na++] = v->attrs[2]->column;
     return needed_cols(acols, na, k->universe, k, cols);
+}
+
+static int table_has_se(const iaf_table *t)
+{
+    for (size_t i = 0; i < iaf_table_ncells(t); i++)
+        if (!isnan(iaf_table_cell(t, i).se)) return 1;
+    return 0;
+}
+
+/* The lump a variant carries: on the attribute of a marginal check, on the
+ * second (y / domain) attribute of a joint or flattening check. */
+static const iaf_spec_lump *lump_of(const iaf_spec *spec, const iaf_spec_check *k,
+                                    const iaf_spec_variant *v)
+{
+    if (k->kind == IAF_CHECK_RULE) return NULL;
+    return iaf_spec_lump_of(spec, v->attrs[k->nattrs > 1 ? 1 : 0]);
+}
+
+/* A category that reads like an undeclared lump (METHOD.md section 3.5): in
+ * the coverage (unmapped raw values) or among the derived categories. */
+static iaf_status lump_hint(const iaf_spec *spec, const iaf_spec_check *k,
+                            const iaf_spec_variant *v, const iaf_derived *d, iaf_variant_result *vr)
+{
+    for (size_t i = 0; i < k->nattrs && i < d->nattrs && !vr->lump_hint; i++) {
+        const iaf_attr *a = v->attrs[i];
+        if (iaf_spec_lump_of(spec, a)) continue;
+        const char *hit = NULL;
+        char buf[128];
+        for (size_t c = 0; c < d->coverage[i].nitems && !hit; c++) {
+            const char *raw = d->coverage[i].items[c].raw;
+            if (raw && iaf_lump_like(raw, strlen(raw))) hit = raw;
+        }
+        for (size_t c = 0; !hit && c < iaf_table_ncats(d->table, i); c++) {
+            iaf_sv l = iaf_table_cat(d->table, i, c);
+            if (iaf_lump_like(l.ptr, l.len)) {
+                snprintf(buf, sizeof buf, "%.*s", (int)IAF_MIN(l.len, sizeof buf - 1), l.ptr);
+                hit = buf;
+            }
+        }
+        if (!hit) continue;
+        char msg[512];
+        snprintf(msg, sizeof msg,
+                 "category '%s' of column '%s' reads like a lumped remainder (\"everything "
+                 "else\"): declare it with `lump:` on attribute '%s' so that the check reports "
+                 "bounds instead of dropping or renormalising it",
+                 hit, a->column, a->name);
+        if (!(vr->lump_hint = iaf_strdup(msg))) return IAF_ERR_NOMEM;
+    }
+    return IAF_OK;
+}
+
+/* Lump bounds, support figures and the verdict paths they force, on a
+ * decided variant (METHOD.md sections 3.5, 3.6, 9). */
+static iaf_status support_and_lumps(const iaf_spec *spec, const iaf_spec_check *k,
+                                    const iaf_spec_variant *var, iaf_dataset *sd, int cube,
+                                    const iaf_derived *sdv, iaf_dataset *td, int tot_req,
+                                    iaf_variant_result *vr, iaf_error *err)
+{
+    iaf_status st = IAF_OK;
+    const iaf_spec_lump *lp = lump_of(spec, k, var);
+    double min_support = iaf_spec_threshold_for(spec, k, "min_support");
+    iaf_derived *ldv = NULL, *tdv = NULL;
+    iaf_attr *raw = NULL;
+    if (lp && k->nattrs > 1 && iaf_spec_lump_of(spec, var->attrs[0]))
+        return iaf_error_set(err, IAF_ERR_INVALID, spec->path, k->line, 0,
+                             "check '%s': a lump is supported on the second attribute only", k->id);
+    if (lp) {
+        /* the lumped column as is, beside the other attribute mapped */
+        char name[300];
+        snprintf(name, sizeof name, "lump:%s", lp->attr->name);
+        if (!(raw = iaf_attr_new_asis(name, lp->attr->column))) goto oom;
+        iaf_attr *la[2] = {var->attrs[0], raw};
+        size_t nla = k->nattrs > 1 ? 2 : 1;
+        if (nla == 1) la[0] = raw;
+        if ((st = iaf_dataset_derive(sd, cube, la, nla, k->universe, &ldv, err)) != IAF_OK)
+            goto done;
+        if (td && tot_req >= 0) {
+            if (k->universe) {
+                st = iaf_error_set(err, IAF_ERR_INVALID, spec->path, k->line, 0,
+                                   "check '%s': lump_totals give the whole dataset's marginal, "
+                                   "which does not fit a check with a universe",
+                                   k->id);
+                goto done;
+            }
+            iaf_attr *ta = var->attrs[k->nattrs > 1 ? 1 : 0];
+            if ((st = iaf_dataset_derive(td, tot_req, &ta, 1, NULL, &tdv, err)) != IAF_OK)
+                goto done;
+        }
+        const char *const *labels = (const char *const *)lp->labels;
+        if (vr->flat)
+            st = iaf_lump_flat(vr->flat, k->focal, ldv->table, labels, lp->nlabels,
+                               tdv ? tdv->table : NULL, &vr->lump, err);
+        else if (vr->cmp)
+            st = iaf_lump_compare(vr->cmp, ldv->table, labels, lp->nlabels, &vr->lump, err);
+        if (st != IAF_OK) goto done;
+    }
+    if (vr->flat) {
+        double n_s =
+            iaf_dataset_weighted(sd) ? iaf_table_n_eff(sdv->table) : iaf_table_n_obs(sdv->table);
+        iaf_support_flat(vr->flat, sdv->universe_mass, n_s, &vr->lump, min_support, &vr->support);
+        iaf_verdict_partial(&vr->flat->verdict, &vr->lump, 1);
+        iaf_verdict_support(&vr->flat->verdict, &vr->support);
+        if (vr->flat->has_std) {
+            /* the bounds are of the raw shares: standardised, nothing is bounded */
+            iaf_lump_bounds unb = vr->lump;
+            unb.flattening_pooled_lo = unb.flattening_pooled_hi = NAN;
+            iaf_verdict_partial(&vr->flat->std_verdict, &unb, 1);
+            if (vr->flat->std_verdict.diagnosis == unb.reason)
+                vr->flat->std_verdict.diagnosis = vr->lump.reason; /* same text, lasting */
+            iaf_verdict_support(&vr->flat->std_verdict, &vr->support);
+        }
+        vr->verdict = vr->flat->verdict.verdict;
+        vr->diagnosis = vr->flat->verdict.diagnosis;
+    } else if (vr->cmp) {
+        iaf_support_compare(vr->cmp, sdv->universe_mass, &vr->lump, min_support, &vr->support);
+        iaf_verdict_partial(&vr->cmp->verdict, &vr->lump, 0);
+        iaf_verdict_support(&vr->cmp->verdict, &vr->support);
+        if (vr->cmp_std) {
+            iaf_lump_bounds unb = vr->lump;
+            unb.has_cond = 0;
+            iaf_verdict_partial(&vr->cmp_std->verdict, &unb, 0);
+            if (vr->cmp_std->verdict.diagnosis == unb.reason)
+                vr->cmp_std->verdict.diagnosis = vr->lump.reason; /* same text, lasting */
+            iaf_verdict_support(&vr->cmp_std->verdict, &vr->support);
+        }
+        vr->verdict = vr->cmp->verdict.verdict;
+        vr->diagnosis = vr->cmp->verdict.diagnosis;
+    }
+    vr->has_support = 1;
+    if ((st = lump_hint(spec, k, var, sdv, vr)) != IAF_OK) goto oom;
+    goto done;
+oom:
+    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+done:
+    iaf_derived_free(ldv);
+    iaf_derived_free(tdv);
+    iaf_attr_free(raw);
+    return st;
 }
 
 iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf_audit **out,
@@ -242,7 +380,7 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                 cols[n++] = ra[i]->column;
             }
             const char *scol = k->stratum ? (rmicro ? k->stratum->column : k->stratum->name) : NULL;
-            if (k->stratum && k->standard_ref < 0 && table_has(rd, &scol, 1)) cols[n++] = scol;
+            if (k->stratum && table_has(rd, &scol, 1)) cols[n++] = scol;
             for (size_t u = 0; k->reference_universe && u < iaf_expr_nvars(k->reference_universe);
                  u++) {
                 /* an attribute's name stands for its column on microdata */
@@ -262,7 +400,16 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                                       spec->references[k->reference].id);
                 goto done;
             }
-            r->std = -1;
+            r->std = r->tot = -1;
+            const iaf_spec_lump *lp = lump_of(spec, k, &k->variants[v]);
+            if (lp && lp->totals >= 0) {
+                const char *tc = lp->attr->column;
+                if ((r->tot = iaf_dataset_add_request(tables[lp->totals], &tc, 1, err)) < 0) {
+                    st = iaf_error_prefix(err, "check '%s', lump totals '%s': ", k->id,
+                                          spec->tables[lp->totals].id);
+                    goto done;
+                }
+            }
             if (k->stratum && k->standard_ref >= 0) {
                 const char *sc = k->stratum->name;
                 if ((r->std = iaf_dataset_add_request(refs[k->standard_ref], &sc, 1, err)) < 0) {
@@ -358,7 +505,7 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                 if (!(rattrs[i] = ref_attr(spec, k, var, i, rmicro)))
                     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
             const char *scol = k->stratum ? (rmicro ? k->stratum->column : k->stratum->name) : NULL;
-            if (st == IAF_OK && k->stratum && k->standard_ref < 0 && table_has(rd, &scol, 1)) {
+            if (st == IAF_OK && k->stratum && table_has(rd, &scol, 1)) {
                 rattrs[nra] = rmicro ? iaf_attr_copy(k->stratum, NULL, NULL)
                                      : iaf_attr_new_asis(k->stratum->name, k->stratum->name);
                 if (!rattrs[nra])
@@ -388,13 +535,26 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                         iaf_dataset_weighted(rd) ? "microdata, Kish effective n" : "microdata rows";
                 } else if (rs->full_count) {
                     n_r = INFINITY;
-                    basis = "full count (census or register): fixed";
+                    basis = "full count (census or register): exact";
                 } else if (!isnan(rs->n_effective)) {
                     n_r = rs->n_effective;
-                    basis = "effective n given by the spec";
+                    basis = "survey: effective n given by the spec";
+                } else if (!isnan(rs->sample_size)) {
+                    double deff = isnan(rs->design_effect) ? 1 : rs->design_effect;
+                    n_r = rs->sample_size / deff;
+                    basis = isnan(rs->design_effect)
+                                ? "survey: sample size given by the spec (design effect 1)"
+                                : "survey: sample size / design effect given by the spec";
+                } else if (table_has_se(rdv->table)) {
+                    n_r = INFINITY;
+                    basis = "survey: per-cell standard errors (normal resampling)";
+                } else if (rs->uncertainty) {
+                    n_r = INFINITY;
+                    basis = "treated as exact, for the reason the spec gives";
                 } else {
                     n_r = INFINITY;
-                    basis = "no sample size given: treated as fixed";
+                    basis = "no sample size, design effect or standard error given: treated "
+                            "as exact (no reason given)";
                 }
                 if (v == 0) {
                     r->n_r_basis = iaf_strdup(basis);
@@ -424,6 +584,18 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                     fi.stratum = k->stratum ? k->stratum->name : NULL;
                     fi.standard = stdv ? stdv->table : NULL;
                     st = iaf_flat_check(&fi, &vr->flat, err);
+                    if (st == IAF_OK && k->stratum && !vr->flat->has_std) {
+                        /* asked for and impossible: a visible INCONCLUSIVE */
+                        char msg[320];
+                        snprintf(msg, sizeof msg, "standardisation impossible: %s",
+                                 vr->flat->std_note ? vr->flat->std_note : "no detail");
+                        if (!(vr->std_note = iaf_strdup(msg)))
+                            st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                        else if (vr->flat->verdict.verdict != IAF_VERDICT_NONE) {
+                            vr->flat->verdict.verdict = IAF_VERDICT_INCONCLUSIVE;
+                            vr->flat->verdict.diagnosis = vr->std_note;
+                        }
+                    }
                     if (st == IAF_OK) {
                         vr->verdict = vr->flat->verdict.verdict;
                         vr->diagnosis = vr->flat->verdict.diagnosis;
@@ -454,24 +626,54 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                         /* standard: a given reference, else the reference's own strata */
                         const iaf_table *stdt = stdv ? stdv->table : rdv->table;
                         char note[256] = "";
-                        iaf_table *sj = NULL;
-                        st = iaf_standardize_joint(sdv->table, var->attrs[0]->name,
+                        iaf_table *sj = NULL, *rj = NULL;
+                        st = iaf_standardize_joint(sdv->table, rdv->table, var->attrs[0]->name,
                                                    var->attrs[1]->name, k->stratum->name, stdt,
-                                                   k->stratum->name, &sj, note, sizeof note, err);
+                                                   k->stratum->name, &sj, &rj, note, sizeof note,
+                                                   err);
                         if (st == IAF_OK && sj) {
+                            /* like with like: both sides standardised with the same
+                             * weights, or (no age detail in the reference) the raw
+                             * reference, said so in the report */
                             iaf_compare_input si = in;
                             si.syn = sj;
+                            if (rj) si.ref = rj;
+                            vr->std_compare = rj ? "both sides standardised with the same weights"
+                                                 : "the reference has no stratum detail: the "
+                                                   "standardised synthetic table is compared with "
+                                                   "the raw reference";
                             st = iaf_compare_tables(&si, &vr->cmp_std, err);
-                            if (st == IAF_OK)
-                                vr->age_agreement = vr->cmp_std->verdict.verdict == vr->verdict
-                                                        ? "age-robust"
-                                                        : "age-sensitive";
-                        } else if (st == IAF_OK && !(vr->std_note = iaf_strdup(note))) {
-                            st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                        } else if (st == IAF_OK) {
+                            /* asked for and impossible: a visible INCONCLUSIVE */
+                            char msg[320];
+                            snprintf(msg, sizeof msg, "standardisation impossible: %s", note);
+                            if (!(vr->std_note = iaf_strdup(msg)))
+                                st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                            else if (vr->cmp->verdict.verdict != IAF_VERDICT_NONE) {
+                                vr->cmp->verdict.verdict = IAF_VERDICT_INCONCLUSIVE;
+                                vr->cmp->verdict.diagnosis = vr->std_note;
+                                vr->verdict = IAF_VERDICT_INCONCLUSIVE;
+                                vr->diagnosis = vr->std_note;
+                            }
                         }
                         iaf_table_free(sj);
+                        iaf_table_free(rj);
                     }
                 }
+                if (st == IAF_OK) {
+                    const iaf_spec_lump *lp = lump_of(spec, k, var);
+                    st = support_and_lumps(spec, k, var, sd, ids->syn, sdv,
+                                           lp && lp->totals >= 0 ? tables[lp->totals] : NULL,
+                                           ids->tot, vr, err);
+                }
+                if (st == IAF_OK && vr->flat && vr->flat->has_std)
+                    vr->age_agreement = vr->flat->age_agreement = iaf_age_agreement(
+                        vr->flat->verdict.verdict, vr->flat->verdict.diagnosis,
+                        vr->flat->std_verdict.verdict, vr->flat->std_verdict.diagnosis);
+                if (st == IAF_OK && vr->cmp && vr->cmp_std)
+                    vr->age_agreement = iaf_age_agreement(
+                        vr->cmp->verdict.verdict, vr->cmp->verdict.diagnosis,
+                        vr->cmp_std->verdict.verdict, vr->cmp_std->verdict.diagnosis);
                 if (st == IAF_OK &&
                     (copy_coverage(vr, sdv) != IAF_OK || copy_coverage_side(vr, rdv, 1) != IAF_OK))
                     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -487,11 +689,15 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                 iaf_attr_free(rattrs[i]);
         }
         if (st != IAF_OK) goto done;
-        /* across variants: the common verdict, or INCONCLUSIVE when they disagree */
+        /* across variants (METHOD.md section 9): consistent only when verdict
+         * and diagnosis agree; otherwise mapping-dependent (INCONCLUSIVE) */
         r->verdict = vv[0];
         r->diagnosis = r->variants[0].diagnosis;
         if (k->nvariants > 1) {
-            r->mapping = iaf_variant_agreement(vv, k->nvariants);
+            const char *dd[IAF_MAX_VARIANTS];
+            for (size_t v = 0; v < k->nvariants; v++)
+                dd[v] = r->variants[v].diagnosis;
+            r->mapping = iaf_variant_agreement_diag(vv, dd, k->nvariants);
             if (r->mapping && !strcmp(r->mapping, "mapping-dependent")) {
                 r->verdict = IAF_VERDICT_INCONCLUSIVE;
                 r->diagnosis = "mapping-dependent";
@@ -535,6 +741,8 @@ void iaf_audit_free(iaf_audit *a)
             for (size_t k = 0; k < vr->nref_coverage; k++)
                 iaf_coverage_clear(&vr->ref_coverage[k]);
             free(vr->ref_coverage);
+            iaf_lump_bounds_clear(&vr->lump);
+            free(vr->lump_hint);
         }
         free(r->variants);
         free(r->n_r_basis);

@@ -12,6 +12,7 @@
 #include "audit/flatcheck.h"
 #include "audit/rulecheck.h"
 #include "audit/spec.h"
+#include "audit/support.h"
 
 /* One variant of a check (a check without variants has exactly one). */
 typedef struct iaf_variant_result {
@@ -22,6 +23,7 @@ typedef struct iaf_variant_result {
     iaf_comparison *cmp_std;   /* joint checks with `standardize`: the standardised comparison */
     const char *age_agreement; /* "age-robust" / "age-sensitive" (joint or flattening) */
     char *std_note;            /* why no standardisation was possible */
+    const char *std_compare;   /* static: what the standardised side is compared with */
     iaf_coverage *coverage;    /* per attribute, synthetic side (owned copy) */
     size_t ncoverage;
     iaf_coverage *ref_coverage; /* per attribute, reference side (owned copy; missing counts) */
@@ -29,6 +31,11 @@ typedef struct iaf_variant_result {
     double universe_mass, total_mass;
     iaf_verdict verdict; /* IAF_VERDICT_NONE without intervals */
     const char *diagnosis;
+    /* METHOD.md sections 3.5-3.6: support figures and lump bounds */
+    int has_support;
+    iaf_support support;
+    iaf_lump_bounds lump;
+    char *lump_hint; /* a category that reads like an undeclared lump, or NULL */
 } iaf_variant_result;
 
 typedef struct iaf_check_result {

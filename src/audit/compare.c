@@ -409,79 +409,148 @@ void iaf_comparison_json(const iaf_comparison *c, iaf_json *j)
     iaf_json_end_object(j);
 }
 
-iaf_status iaf_standardize_joint(const iaf_table *syn, const char *x, const char *y, const char *a,
-                                 const iaf_table *std, const char *std_attr, iaf_table **out,
-                                 char *note, size_t note_size, iaf_error *err)
+/* One side of a joint standardisation: counts over (x, y, a), the stratum
+ * margin per x, and the standard weight of each of its a categories. */
+typedef struct ds_side {
+    const iaf_table *t;
+    int ix, iy, ia;
+    size_t kx, ky, ka;
+    double *cnt, *xa, *nx, *w;
+} ds_side;
+
+static void ds_side_free(ds_side *d)
 {
-    *out = NULL;
-    int ix = iaf_table_attr_index(syn, x), iy = iaf_table_attr_index(syn, y);
-    int ia = iaf_table_attr_index(syn, a), is = std ? iaf_table_attr_index(std, std_attr) : -1;
-    if (ix < 0 || iy < 0 || ia < 0) {
-        snprintf(note, note_size, "the synthetic counts have no '%s' detail for this pair", a);
-        return IAF_OK;
-    }
-    if (is < 0) {
-        snprintf(note, note_size,
-                 "no standard population over '%s' (the reference has no such "
-                 "column and no standard was given)",
-                 a);
-        return IAF_OK;
-    }
-    size_t kx = iaf_table_ncats(syn, (size_t)ix), ky = iaf_table_ncats(syn, (size_t)iy);
-    size_t ka = iaf_table_ncats(syn, (size_t)ia);
-    iaf_status st = IAF_OK;
-    double *cnt = calloc(kx * ky * ka + 1, sizeof *cnt), *xa = calloc(kx * ka + 1, sizeof *xa);
-    double *w = calloc(ka + 1, sizeof *w), *nx = calloc(kx + 1, sizeof *nx);
-    const char *names[2] = {x, y};
-    iaf_table *t = NULL;
-    if (!cnt || !xa || !w || !nx) goto oom;
-    for (size_t i = 0; i < iaf_table_ncells(syn); i++) {
-        iaf_cell c = iaf_table_cell(syn, i);
+    free(d->cnt), free(d->xa), free(d->nx), free(d->w);
+}
+
+static int ds_side_fill(ds_side *d, const iaf_table *t, const char *x, const char *y, const char *a,
+                        const iaf_table *std, int is)
+{
+    memset(d, 0, sizeof *d);
+    d->t = t;
+    d->ix = iaf_table_attr_index(t, x), d->iy = iaf_table_attr_index(t, y);
+    d->ia = iaf_table_attr_index(t, a);
+    if (d->ix < 0 || d->iy < 0 || d->ia < 0) return 1;
+    d->kx = iaf_table_ncats(t, (size_t)d->ix), d->ky = iaf_table_ncats(t, (size_t)d->iy);
+    d->ka = iaf_table_ncats(t, (size_t)d->ia);
+    d->cnt = calloc(d->kx * d->ky * d->ka + 1, sizeof *d->cnt);
+    d->xa = calloc(d->kx * d->ka + 1, sizeof *d->xa);
+    d->nx = calloc(d->kx + 1, sizeof *d->nx);
+    d->w = calloc(d->ka + 1, sizeof *d->w);
+    if (!d->cnt || !d->xa || !d->nx || !d->w) return -1;
+    for (size_t i = 0; i < iaf_table_ncells(t); i++) {
+        iaf_cell c = iaf_table_cell(t, i);
         if (c.state != IAF_CELL_OK) continue;
-        cnt[((size_t)c.cat[ix] * ky + c.cat[iy]) * ka + c.cat[ia]] += c.value;
-        xa[(size_t)c.cat[ix] * ka + c.cat[ia]] += c.value;
-        nx[c.cat[ix]] += c.value;
+        d->cnt[((size_t)c.cat[d->ix] * d->ky + c.cat[d->iy]) * d->ka + c.cat[d->ia]] += c.value;
+        d->xa[(size_t)c.cat[d->ix] * d->ka + c.cat[d->ia]] += c.value;
+        d->nx[c.cat[d->ix]] += c.value;
     }
-    double wt = 0;
     for (size_t i = 0; i < iaf_table_ncells(std); i++) {
         iaf_cell c = iaf_table_cell(std, i);
         if (c.state != IAF_CELL_OK) continue;
-        int64_t aa = iaf_table_find_cat(syn, (size_t)ia, iaf_table_cat(std, (size_t)is, c.cat[is]));
-        if (aa < 0) continue;
-        w[aa] += c.value;
-        wt += c.value;
+        int64_t aa =
+            iaf_table_find_cat(t, (size_t)d->ia, iaf_table_cat(std, (size_t)is, c.cat[is]));
+        if (aa >= 0) d->w[aa] += c.value;
     }
+    return 0;
+}
+
+/* Is stratum a of row x of side d populated on the other side o (NULL: no
+ * other side; a row the other side lacks: only d's own strata count)? */
+static int ds_other_has(const ds_side *d, const ds_side *o, size_t x, size_t a)
+{
+    if (!o) return 1;
+    int64_t xo = iaf_table_find_cat(o->t, (size_t)o->ix, iaf_table_cat(d->t, (size_t)d->ix, x));
+    if (xo < 0) return 1;
+    int64_t ao = iaf_table_find_cat(o->t, (size_t)o->ia, iaf_table_cat(d->t, (size_t)d->ia, a));
+    return ao >= 0 && o->xa[(size_t)xo * o->ka + (size_t)ao] > 0;
+}
+
+/* n_x * sum_a w_a P(y | x, a) over the strata populated on both sides. */
+static iaf_status ds_side_table(const ds_side *d, const ds_side *o, const char *x, const char *y,
+                                iaf_table **out, iaf_error *err)
+{
+    const char *names[2] = {x, y};
+    iaf_status st = IAF_OK;
+    iaf_table *t = iaf_table_new(2, names, IAF_TABLE_COUNTS);
+    if (!t) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t xi = 0; xi < d->kx && st == IAF_OK; xi++) {
+        double wx = 0;
+        for (size_t ai = 0; ai < d->ka; ai++)
+            if (d->xa[xi * d->ka + ai] > 0 && ds_other_has(d, o, xi, ai)) wx += d->w[ai];
+        for (size_t yi = 0; yi < d->ky && st == IAF_OK; yi++) {
+            double ds = 0;
+            for (size_t ai = 0; ai < d->ka && wx > 0; ai++)
+                if (d->xa[xi * d->ka + ai] > 0 && ds_other_has(d, o, xi, ai))
+                    ds += d->w[ai] / wx * d->cnt[(xi * d->ky + yi) * d->ka + ai] /
+                          d->xa[xi * d->ka + ai];
+            iaf_sv lab[2] = {iaf_table_cat(d->t, (size_t)d->ix, xi),
+                             iaf_table_cat(d->t, (size_t)d->iy, yi)};
+            st = iaf_table_add(t, lab, d->nx[xi] * ds, -1, 0, NAN, IAF_CELL_OK, err);
+        }
+    }
+    if (st == IAF_OK) st = iaf_table_finish(t, err);
+    if (st != IAF_OK) {
+        iaf_table_free(t);
+        return st;
+    }
+    iaf_table_set_n(t, iaf_table_n_obs(d->t), iaf_table_n_eff(d->t), iaf_table_full_count(d->t));
+    *out = t;
+    return IAF_OK;
+}
+
+iaf_status iaf_standardize_joint(const iaf_table *syn, const iaf_table *ref, const char *x,
+                                 const char *y, const char *a, const iaf_table *std,
+                                 const char *std_attr, iaf_table **out_s, iaf_table **out_r,
+                                 char *note, size_t note_size, iaf_error *err)
+{
+    *out_s = NULL;
+    if (out_r) *out_r = NULL;
+    int is = std ? iaf_table_attr_index(std, std_attr) : -1;
+    iaf_status st = IAF_OK;
+    ds_side s, r;
+    int rs = 1, ss;
+    memset(&r, 0, sizeof r);
+    if (is < 0) {
+        snprintf(note, note_size,
+                 "no standard population over '%s' (the reference has no such column and no "
+                 "standard was given)",
+                 a);
+        return IAF_OK;
+    }
+    ss = ds_side_fill(&s, syn, x, y, a, std, is);
+    if (ss == 0 && ref) rs = ds_side_fill(&r, ref, x, y, a, std, is);
+    if (ss < 0 || rs < 0) goto oom;
+    if (ss > 0) {
+        snprintf(note, note_size, "the synthetic counts have no '%s' detail for this pair", a);
+        goto done;
+    }
+    double wt = 0;
+    for (size_t i = 0; i < s.ka; i++)
+        wt += s.w[i];
     if (!(wt > 0)) {
         snprintf(note, note_size, "the standard population shares no '%s' category with the data",
                  a);
         goto done;
     }
-    if (!(t = iaf_table_new(2, names, IAF_TABLE_COUNTS))) goto oom;
-    for (size_t xi = 0; xi < kx && st == IAF_OK; xi++) {
-        double wx = 0;
-        for (size_t ai = 0; ai < ka; ai++)
-            if (xa[xi * ka + ai] > 0) wx += w[ai];
-        for (size_t yi = 0; yi < ky && st == IAF_OK; yi++) {
-            double ds = 0;
-            for (size_t ai = 0; ai < ka && wx > 0; ai++)
-                if (xa[xi * ka + ai] > 0)
-                    ds += w[ai] / wx * cnt[(xi * ky + yi) * ka + ai] / xa[xi * ka + ai];
-            iaf_sv lab[2] = {iaf_table_cat(syn, (size_t)ix, xi),
-                             iaf_table_cat(syn, (size_t)iy, yi)};
-            st = iaf_table_add(t, lab, nx[xi] * ds, -1, 0, NAN, IAF_CELL_OK, err);
-        }
-    }
-    if (st == IAF_OK) st = iaf_table_finish(t, err);
-    if (st == IAF_OK) {
-        iaf_table_set_n(t, iaf_table_n_obs(syn), iaf_table_n_eff(syn), 0);
-        *out = t;
-        t = NULL;
-    }
+    /* like with like: the reference standardised with the same weights when
+     * it has the stratum, each row over the strata both sides populate */
+    const ds_side *other = rs == 0 ? &r : NULL;
+    if ((st = ds_side_table(&s, other, x, y, out_s, err)) != IAF_OK) goto done;
+    if (rs == 0 && out_r && (st = ds_side_table(&r, &s, x, y, out_r, err)) != IAF_OK) goto done;
     goto done;
 oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 done:
-    iaf_table_free(t);
-    free(cnt), free(xa), free(w), free(nx);
+    ds_side_free(&s);
+    ds_side_free(&r);
+    if (st != IAF_OK) {
+        iaf_table_free(*out_s);
+        *out_s = NULL;
+        if (out_r) {
+            iaf_table_free(*out_r);
+            *out_r = NULL;
+        }
+    }
     return st;
 }

@@ -71,11 +71,15 @@ void iaf_comparison_json(const iaf_comparison *c, iaf_json *j);
 #endif
 
 /* Direct standardisation of a joint (METHOD.md section 7) for joint checks:
- * from synthetic counts over (x, y, a), the table n_x * sum_a w_a P(y | x, a)
- * with w the standard distribution of the stratum a (the weights of strata
- * where x has no mass are dropped and the rest renormalised, as
- * survey::svystandardize does). The standard is the one-attribute table std
- * (attribute std_attr). Returns a table over (x, y), or sets note (why not). */
-iaf_status iaf_standardize_joint(const iaf_table *syn, const char *x, const char *y, const char *a,
-                                 const iaf_table *std, const char *std_attr, iaf_table **out,
+ * from counts over (x, y, a), the table n_x * sum_a w_a P(y | x, a) with w the
+ * standard distribution of the stratum a (the one-attribute table std, over
+ * std_attr). Like with like: when ref (may be NULL) also has a, it is
+ * standardised with the same weights into *out_r, and in every row x only
+ * the strata populated on both sides count (the rest of the weights are
+ * renormalised, as survey::svystandardize does); without it *out_r stays
+ * NULL and the synthetic side alone is standardised. Sets note (why not)
+ * and leaves *out_s NULL when standardisation is impossible. */
+iaf_status iaf_standardize_joint(const iaf_table *syn, const iaf_table *ref, const char *x,
+                                 const char *y, const char *a, const iaf_table *std,
+                                 const char *std_attr, iaf_table **out_s, iaf_table **out_r,
                                  char *note, size_t note_size, iaf_error *err);

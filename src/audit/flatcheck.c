@@ -104,6 +104,7 @@ iaf_status iaf_flat_check(const iaf_flat_check_input *in, iaf_flat_result **out,
                              "the reference has no '%s' category in '%s'", in->focal, in->group);
     iaf_flat_result *r = calloc(1, sizeof *r);
     double *num = NULL, *den = NULL, *w = NULL, *cov = NULL, *sf = NULL, *so = NULL;
+    double *rnum = NULL, *rden = NULL, *rf = NULL, *ro = NULL;
     if (!r) goto oom;
     size_t k = r->k = iaf_table_ncats(R, (size_t)rd);
     if (k == 0) {
@@ -183,8 +184,10 @@ iaf_status iaf_flat_check(const iaf_flat_check_input *in, iaf_flat_result **out,
             cov = calloc(k + 1, sizeof *cov);
             sf = calloc(k + 1, sizeof *sf);
             so = calloc(k + 1, sizeof *so);
+            rf = calloc(k + 1, sizeof *rf);
+            ro = calloc(k + 1, sizeof *ro);
             r->f_s_std = calloc(k + 1, sizeof *r->f_s_std);
-            if (!num || !den || !w || !cov || !sf || !so || !r->f_s_std) goto oom;
+            if (!num || !den || !w || !cov || !sf || !so || !rf || !ro || !r->f_s_std) goto oom;
             for (size_t i = 0; i < iaf_table_ncells(S); i++) {
                 iaf_cell c = iaf_table_cell(S, i);
                 if (c.state != IAF_CELL_OK) continue;
@@ -196,19 +199,63 @@ iaf_status iaf_flat_check(const iaf_flat_check_input *in, iaf_flat_result **out,
                 den[cell] += c.value;
                 if (is_label(g, in->focal)) num[cell] += c.value;
             }
+            /* like with like (METHOD.md section 7): the reference's rates by
+             * stratum when it has them, on the synthetic side's strata */
+            int rs = iaf_table_attr_index(R, in->stratum);
+            if (rs >= 0) {
+                rnum = calloc(k * ka + 1, sizeof *rnum);
+                rden = calloc(k * ka + 1, sizeof *rden);
+                if (!rnum || !rden) goto oom;
+                for (size_t i = 0; i < iaf_table_ncells(R); i++) {
+                    iaf_cell c = iaf_table_cell(R, i);
+                    if (c.state != IAF_CELL_OK) continue;
+                    iaf_sv g = iaf_table_cat(R, (size_t)rg, c.cat[rg]);
+                    int64_t a =
+                        iaf_table_find_cat(S, (size_t)ss, iaf_table_cat(R, (size_t)rs, c.cat[rs]));
+                    if (g.len == 0 || a < 0) continue; /* a stratum the synthetic side lacks */
+                    size_t cell = (size_t)c.cat[rd] * ka + (size_t)a;
+                    rden[cell] += c.value;
+                    if (is_label(g, in->focal)) rnum[cell] += c.value;
+                }
+                /* strata empty on one side leave that category's weights on both */
+                for (size_t cell = 0; cell < k * ka; cell++)
+                    if (!(den[cell] > 0) || !(rden[cell] > 0)) {
+                        den[cell] = num[cell] = 0;
+                        rden[cell] = rnum[cell] = 0;
+                    }
+            }
             if (standard_weights(in, ss, w, ka, note, sizeof note) == 0) {
-                if ((st = iaf_direct_standardize(k, ka, num, den, w, r->f_s_std, cov, err)) !=
-                    IAF_OK)
+                r->f_r_std = calloc(k + 1, sizeof *r->f_r_std);
+                r->std_coverage = calloc(k + 1, sizeof *r->std_coverage);
+                if (!r->f_r_std || !r->std_coverage) goto oom;
+                if ((st = iaf_direct_standardize(k, ka, num, den, w, r->f_s_std, r->std_coverage,
+                                                 err)) != IAF_OK)
                     goto done;
-                /* standardised counts: the domain's synthetic size split by DS(y) */
+                if (rs >= 0) {
+                    if ((st = iaf_direct_standardize(k, ka, rnum, rden, w, r->f_r_std, NULL,
+                                                     err)) != IAF_OK)
+                        goto done;
+                    r->std_compare = "both sides standardised with the same weights";
+                } else {
+                    for (size_t y = 0; y < k; y++)
+                        r->f_r_std[y] = r->f_r[y];
+                    r->std_compare = "the reference has no stratum detail: standardised synthetic "
+                                     "shares are compared with the raw reference shares";
+                }
+                /* standardised counts: each side's category size split by its DS(y);
+                 * a category without a common stratum keeps its raw shares */
                 for (size_t y = 0; y < k; y++) {
                     double ny = r->s_focal[y] + r->s_other[y];
-                    double ds =
-                        isnan(r->f_s_std[y]) ? (ny > 0 ? r->s_focal[y] / ny : 0) : r->f_s_std[y];
+                    double nr = r->r_focal[y] + r->r_other[y];
+                    int raw = isnan(r->f_s_std[y]) || isnan(r->f_r_std[y]);
+                    double ds = raw ? (ny > 0 ? r->s_focal[y] / ny : 0) : r->f_s_std[y];
+                    double dr = raw ? (nr > 0 ? r->r_focal[y] / nr : 0) : r->f_r_std[y];
                     sf[y] = ds * ny;
                     so[y] = (1 - ds) * ny;
+                    rf[y] = dr * nr;
+                    ro[y] = (1 - dr) * nr;
                 }
-                iaf_flat_input fs = {k, sf, so, r->r_focal, r->r_other, in->theta};
+                iaf_flat_input fs = {k, sf, so, rf, ro, in->theta};
                 if ((st = iaf_flattening_compute(&fs, &r->std_point, NULL, NULL, NULL, NULL,
                                                  err)) != IAF_OK)
                     goto done;
@@ -230,6 +277,7 @@ oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 done:
     free(num), free(den), free(w), free(cov), free(sf), free(so);
+    free(rnum), free(rden), free(rf), free(ro);
     if (st != IAF_OK) {
         iaf_flat_result_free(r);
         return st;
@@ -246,6 +294,7 @@ void iaf_flat_result_free(iaf_flat_result *r)
     free(r->labels);
     free(r->s_focal), free(r->s_other), free(r->r_focal), free(r->r_other);
     free(r->f_s), free(r->f_r), free(r->flat), free(r->dominated), free(r->f_s_std);
+    free(r->f_r_std), free(r->std_coverage);
     free(r->stratum), free(r->std_note);
     free(r);
 }
@@ -304,7 +353,11 @@ void iaf_flat_result_json(const iaf_flat_result *r, iaf_json *j)
         iaf_json_knum(j, "f_s", r->f_s[y]);
         iaf_json_knum(j, "f_r", r->f_r[y]);
         iaf_json_knum(j, "flattening", r->flat[y]);
-        if (r->has_std) iaf_json_knum(j, "f_s_standardised", r->f_s_std[y]);
+        if (r->has_std) {
+            iaf_json_knum(j, "f_s_standardised", r->f_s_std[y]);
+            iaf_json_knum(j, "f_r_standardised", r->f_r_std[y]);
+            iaf_json_knum(j, "standard_coverage", r->std_coverage[y]);
+        }
         iaf_json_end_object(j);
     }
     iaf_json_end_array(j);
@@ -312,6 +365,7 @@ void iaf_flat_result_json(const iaf_flat_result *r, iaf_json *j)
     if (r->has_std) {
         iaf_json_begin_object(j);
         iaf_json_kstr(j, "by", r->stratum);
+        iaf_json_kstr(j, "compared_with", r->std_compare);
         summary(j, &r->std_point, r->has_boot ? &r->std_boot : NULL);
         iaf_json_key(j, "verdict");
         iaf_verdict_json(&r->std_verdict, j);

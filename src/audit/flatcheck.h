@@ -40,7 +40,10 @@ typedef struct iaf_flat_result {
     /* direct standardisation by the stratum */
     int has_std;
     char *stratum;
-    double *f_s_std; /* standardised synthetic focal share per domain category */
+    double *f_s_std;         /* standardised synthetic focal share per domain category */
+    double *f_r_std;         /* the reference's, with the same weights (raw without detail) */
+    double *std_coverage;    /* used share of the standard per category */
+    const char *std_compare; /* static: what the standardised shares are compared with */
     iaf_flattening std_point;
     iaf_flat_boot std_boot;
     iaf_check_verdict std_verdict;

@@ -225,16 +225,17 @@ static int get_normalize(ctx *c, struct fy_node *map, unsigned *out, const char 
 }
 
 static const char *const source_keys[] = {
-    "id",          "file",       "form",      "attributes", "value",     "weight", "scale",
-    "drop",        "skip_lines", "encoding",  "title",      "publisher", "table",  "year",
-    "universe",    "url",        "licence",   "license",    "caveat",    "notes",  "full_count",
-    "n_effective", "missing",    "normalize", NULL};
+    "id",          "file",          "form",        "attributes",  "value",   "weight",
+    "scale",       "drop",          "skip_lines",  "encoding",    "title",   "publisher",
+    "table",       "year",          "universe",    "url",         "licence", "license",
+    "caveat",      "notes",         "full_count",  "n_effective", "missing", "normalize",
+    "sample_size", "design_effect", "uncertainty", NULL};
 
 static int parse_source(ctx *c, struct fy_node *n, iaf_spec_source *s, const char *what)
 {
     if (check_keys(c, n, what, source_keys)) return -1;
     s->line = node_line(n);
-    s->n_effective = NAN;
+    s->n_effective = s->sample_size = s->design_effect = NAN;
     char *file = NULL;
     if (get_str(c, n, "id", &s->id, 1, what) || get_str(c, n, "file", &file, 1, what)) {
         free(file);
@@ -263,8 +264,24 @@ static int parse_source(ctx *c, struct fy_node *n, iaf_spec_source *s, const cha
         get_bool(c, n, "full_count", &s->full_count, what) ||
         get_num(c, n, "n_effective", &s->n_effective, what) ||
         get_list(c, n, "missing", &s->missing, &s->nmissing, what) ||
-        get_normalize(c, n, &s->normalize, what))
+        get_normalize(c, n, &s->normalize, what) ||
+        get_num(c, n, "sample_size", &s->sample_size, what) ||
+        get_num(c, n, "design_effect", &s->design_effect, what) ||
+        get_str(c, n, "uncertainty", &s->uncertainty, 0, what))
         return -1;
+    if (!isnan(s->sample_size) && !(s->sample_size > 0))
+        return fail(c, get(n, "sample_size"), "%s '%s': sample_size must be positive", what, s->id);
+    if (!isnan(s->design_effect) && !(s->design_effect > 0))
+        return fail(c, get(n, "design_effect"), "%s '%s': design_effect must be positive", what,
+                    s->id);
+    if (!isnan(s->design_effect) && isnan(s->sample_size))
+        return fail(c, get(n, "design_effect"), "%s '%s': design_effect needs sample_size", what,
+                    s->id);
+    if ((!isnan(s->sample_size) || !isnan(s->n_effective)) && s->full_count)
+        return fail(c, n, "%s '%s': a full count has no sample size", what, s->id);
+    if (!isnan(s->sample_size) && !s->uncertainty)
+        return fail(c, get(n, "sample_size"),
+                    "%s '%s': sample_size needs its citation in 'uncertainty'", what, s->id);
     if (!s->licence && get_str(c, n, "license", &s->licence, 0, what)) return -1;
     if (s->nattrs > 16) return fail(c, n, "%s: at most 16 attributes%s", what, NULL);
     if (scale < 0 || skip < 0 || skip > 1000)
@@ -286,14 +303,15 @@ static void free_source(iaf_spec_source *s)
     free(s->id), free(s->file), free(s->file_as_written), free(s->value_col), free(s->encoding);
     free(s->weight), free(s->title), free(s->publisher), free(s->table), free(s->year);
     free(s->universe), free(s->url), free(s->licence), free(s->caveat), free(s->notes);
+    free(s->uncertainty);
     free_list(s->attrs, s->nattrs);
     free_list(s->drops, s->ndrops);
     free_list(s->missing, s->nmissing);
 }
 
-static const char *const attr_keys[] = {"name",        "column",    "bins",    "recode",
-                                        "keep_other",  "crosswalk", "missing", "drop_missing",
-                                        "description", "normalize", NULL};
+static const char *const attr_keys[] = {
+    "name",         "column",      "bins",      "recode", "keep_other",  "crosswalk", "missing",
+    "drop_missing", "description", "normalize", "lump",   "lump_totals", NULL};
 
 static int parse_bins(ctx *c, struct fy_node *b, iaf_attr *a)
 {
@@ -418,6 +436,55 @@ done:
     return rc;
 }
 
+/* `lump:` and `lump_totals:` of an attribute (METHOD.md section 3.5). */
+static int parse_lump(ctx *c, iaf_spec *s, struct fy_node *n, const iaf_attr *a)
+{
+    char **labels = NULL, *totals = NULL;
+    size_t nl = 0;
+    if (get_list(c, n, "lump", &labels, &nl, "attribute") ||
+        get_str(c, n, "lump_totals", &totals, 0, "attribute"))
+        goto fail;
+    if (!labels && !totals) return 0;
+    if (!nl) {
+        fail(c, n, "attribute '%s': lump_totals needs a 'lump' list%s", a->name, NULL);
+        goto fail;
+    }
+    int t = -1;
+    if (totals) {
+        for (size_t i = 0; i < s->ntables; i++)
+            if (!strcmp(s->tables[i].id, totals)) t = (int)i;
+        if (t < 0) {
+            fail(c, get(n, "lump_totals"), "attribute '%s': no dataset table with id '%s'", a->name,
+                 totals);
+            goto fail;
+        }
+    }
+    iaf_spec_lump *l = realloc(s->lumps, (s->nlumps + 1) * sizeof *l);
+    if (!l) {
+        fail(c, n, "out of memory%s%s", NULL, NULL);
+        goto fail;
+    }
+    s->lumps = l;
+    l = &s->lumps[s->nlumps++];
+    l->attr = a;
+    l->labels = labels;
+    l->nlabels = nl;
+    l->totals = t;
+    free(totals);
+    return 0;
+fail:
+    free_list(labels, nl);
+    free(totals);
+    return -1;
+}
+
+const iaf_spec_lump *iaf_spec_lump_of(const iaf_spec *s, const iaf_attr *a)
+{
+    for (size_t i = 0; s && a && i < s->nlumps; i++)
+        if (s->lumps[i].attr == a) return &s->lumps[i];
+    return NULL;
+}
+
 static int find_attr(const iaf_spec *s, const char *name)
 {
     for (size_t i = 0; i < s->nattrs; i++)
@@ -443,11 +510,20 @@ static int parse_thresholds(ctx *c, struct fy_node *n, iaf_spec_threshold **out,
     if (!n) return 0;
     if (!fy_node_is_mapping(n))
         return fail(c, n, "thresholds must map metric names to numbers%s%s", NULL, NULL);
-    static const char *const metrics[] = {
-        "tvd",         "tvd_joint",         "cond_tvd_y_given_x",    "cond_tvd_x_given_y",
-        "footprint",   "retention",         "max_cell_pp",           "hellinger",
-        "js_distance", "flattening_pooled", "segregation_retention", "violations",
-        NULL};
+    static const char *const metrics[] = {"tvd",
+                                          "tvd_joint",
+                                          "cond_tvd_y_given_x",
+                                          "cond_tvd_x_given_y",
+                                          "footprint",
+                                          "retention",
+                                          "max_cell_pp",
+                                          "hellinger",
+                                          "js_distance",
+                                          "flattening_pooled",
+                                          "segregation_retention",
+                                          "violations",
+                                          "min_support",
+                                          NULL};
     if (check_keys(c, n, "thresholds", metrics)) return -1;
     size_t cnt = (size_t)fy_node_mapping_item_count(n);
     *out = calloc(cnt ? cnt : 1, sizeof **out);
@@ -977,6 +1053,7 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
             return fail(c, n, "out of memory%s%s", NULL, NULL);
         }
         s->attrs[s->nattrs++] = a;
+        if (parse_lump(c, s, n, a)) return -1;
     }
     cap = 0;
     FOR_ITEMS(root, "references", n)
@@ -1012,6 +1089,20 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
             check_unique(c, n, "check", k->id, (const char *const *)&s->checks[0].id,
                          s->nchecks - 1, sizeof *k))
             return -1;
+        /* standardisation the declared reference columns cannot give (METHOD.md
+         * section 7): an error now, not a silent skip later */
+        if (k->stratum && k->standard_ref < 0 && k->reference >= 0 &&
+            s->references[k->reference].nattrs > 0) {
+            const iaf_spec_source *r = &s->references[k->reference];
+            int has = 0;
+            for (size_t i = 0; i < r->nattrs; i++)
+                has |= !strcmp(r->attrs[i], k->stratum->name);
+            if (!has)
+                return fail(c, get(n, "standardize"),
+                            "check '%s': standardize by '%s', but the reference has no such "
+                            "column and no standard is given",
+                            k->id, k->stratum->name);
+        }
     }
     if (s->nchecks == 0) return fail(c, root, "the spec has no checks%s%s", NULL, NULL);
     return 0;
@@ -1191,6 +1282,9 @@ void iaf_spec_free(iaf_spec *s)
             free(s->defaults[k][t].metric);
         free(s->defaults[k]);
     }
+    for (size_t i = 0; i < s->nlumps; i++)
+        free_list(s->lumps[i].labels, s->lumps[i].nlabels);
+    free(s->lumps);
     free(s);
 }
 
@@ -1223,5 +1317,6 @@ double iaf_spec_threshold_for(const iaf_spec *s, const iaf_spec_check *c, const 
     case IAF_CHECK_RULE:
         break;
     }
+    if (!strcmp(metric, "min_support") && c->kind != IAF_CHECK_RULE) return 0.5;
     return NAN;
 }

@@ -35,6 +35,10 @@ typedef struct iaf_spec_source {
     char *title, *publisher, *table, *year, *universe, *url, *licence, *caveat, *notes;
     int full_count;
     double n_effective; /* NAN when not given */
+    /* reference uncertainty (METHOD.md section 9): a survey's sample size and
+     * design effect (n_r = sample_size / design_effect), with a citation */
+    double sample_size, design_effect; /* NAN when not given */
+    char *uncertainty;                 /* citation for the figures above, or why exact */
     long line;
 } iaf_spec_source;
 
@@ -107,6 +111,17 @@ typedef struct iaf_spec_crosswalk {
     long line;
 } iaf_spec_crosswalk;
 
+/* A lumped remainder declared on an attribute (`lump:`, METHOD.md section
+ * 3.5): raw values of the attribute's column that stand for "everything
+ * else". totals is the dataset table holding the column's full marginal
+ * (`lump_totals:`), which bounds shares within categories; -1 without. */
+typedef struct iaf_spec_lump {
+    const iaf_attr *attr; /* borrowed */
+    char **labels;
+    size_t nlabels;
+    int totals;
+} iaf_spec_lump;
+
 typedef struct iaf_spec {
     char *path; /* the spec file */
     char *dir;  /* its directory, for relative paths */
@@ -134,6 +149,8 @@ typedef struct iaf_spec {
     size_t nchecks;
     iaf_spec_threshold *defaults[4]; /* per check kind */
     size_t ndefaults[4];
+    iaf_spec_lump *lumps;
+    size_t nlumps;
 } iaf_spec;
 
 iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err);
@@ -148,5 +165,8 @@ const char *iaf_check_kind_name(iaf_check_kind k);
  * from the spec, else the built-in default of METHOD.md section 9); NAN when
  * the metric does not screen this kind. */
 double iaf_spec_threshold_for(const iaf_spec *s, const iaf_spec_check *c, const char *metric);
+
+/* The lump declared on attribute a, or NULL. */
+const iaf_spec_lump *iaf_spec_lump_of(const iaf_spec *s, const iaf_attr *a);
 
 #endif

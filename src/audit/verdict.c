@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 const char *iaf_verdict_name(iaf_verdict v)
 {
@@ -121,6 +122,36 @@ const char *iaf_variant_agreement(const iaf_verdict *v, size_t n)
     }
     if (all_flag) return "strict";
     return all_same ? "consistent" : "mapping-dependent";
+}
+
+/* Diagnoses agree when equal; the two that carry figures ("insufficient
+ * support (...)", "partially identified: ...") agree on their kind. */
+static int same_diag(const char *a, const char *b)
+{
+    static const char *const kinds[] = {"insufficient support", "partially identified", NULL};
+    if (a == b) return 1;
+    if (!a || !b) return 0;
+    for (size_t i = 0; kinds[i]; i++) {
+        size_t n = strlen(kinds[i]);
+        if (!strncmp(a, kinds[i], n) && !strncmp(b, kinds[i], n)) return 1;
+    }
+    return !strcmp(a, b);
+}
+
+const char *iaf_variant_agreement_diag(const iaf_verdict *v, const char *const *diag, size_t n)
+{
+    if (n == 0) return NULL;
+    int all_same = 1;
+    for (size_t i = 0; i < n; i++)
+        all_same &= v[i] == v[0] && same_diag(diag[i], diag[0]);
+    if (!all_same) return "mapping-dependent";
+    return v[0] == IAF_VERDICT_FLAG ? "strict" : "consistent";
+}
+
+const char *iaf_age_agreement(iaf_verdict raw, const char *raw_diag, iaf_verdict std,
+                              const char *std_diag)
+{
+    return raw == std && same_diag(raw_diag, std_diag) ? "age-robust" : "age-sensitive";
 }
 
 void iaf_screen_json_fields(const iaf_screen *s, iaf_json *j)

@@ -58,6 +58,16 @@ const iaf_screen *iaf_verdict_key_screen(const iaf_check_verdict *v);
  * disagree, "consistent" when all agree on PASS or INCONCLUSIVE. */
 const char *iaf_variant_agreement(const iaf_verdict *v, size_t n);
 
+/* Across crosswalk variants, on verdict AND diagnosis (METHOD.md section 9):
+ * "strict" when every variant flags with the same diagnosis, "consistent"
+ * when every variant has the same verdict and diagnosis, else
+ * "mapping-dependent". diag may hold NULLs (equal to each other). */
+const char *iaf_variant_agreement_diag(const iaf_verdict *v, const char *const *diag, size_t n);
+/* Raw vs standardised: "age-robust" when verdict and diagnosis agree, else
+ * "age-sensitive". */
+const char *iaf_age_agreement(iaf_verdict raw, const char *raw_diag, iaf_verdict std,
+                              const char *std_diag);
+
 void iaf_verdict_json(const iaf_check_verdict *v, iaf_json *j);
 /* One screen's members (metric ... reason), inside an object the caller opened. */
 void iaf_screen_json_fields(const iaf_screen *s, iaf_json *j);

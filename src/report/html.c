@@ -806,6 +806,55 @@ static void verdict_box(hctx *c, const json_t *o, const json_t *screens_of, int 
     P("</div>\n");
 }
 
+/* What a variant reaches and, with a lumped remainder, its bounds
+ * (METHOD.md sections 3.5-3.6). */
+static void support_box(hctx *c, const json_t *v)
+{
+    const json_t *s = iaf_rv_obj(v, "support"), *l = iaf_rv_obj(v, "lump");
+    const char *hint = iaf_rv_str(v, "lump_hint");
+    if (!s && !l && !hint) return;
+    P("<p class=\"support\"><strong>Support:</strong> ");
+    if (s) {
+        PF("%.1f%% of the reference's mass reached, %.1f%% of the synthetic universe compared "
+           "(n_eff ",
+           100 * iaf_rv_numv(s, "support_ref"), 100 * iaf_rv_numv(s, "support_syn"));
+        iaf_rv_fixed(c->out, iaf_rv_numv(s, "n_eff"), 0);
+        P(")");
+        double dt = iaf_rv_numv(s, "dominated_total");
+        if (isfinite(dt))
+            PF("; %.0f of %.0f dominated categories, %.1f%% of their reference mass",
+               iaf_rv_numv(s, "dominated_reached"), dt,
+               100 * iaf_rv_numv(s, "dominated_reference_share_reached"));
+        PF("; minimum %.3g.", iaf_rv_numv(s, "min_support"));
+    }
+    if (l) {
+        PF(" <strong>Lumped remainder:</strong> %.1f%% of the compared mass",
+           100 * iaf_rv_numv(l, "lump_share"));
+        double lo = iaf_rv_numv(l, "cond_tvd_lower"), hi = iaf_rv_numv(l, "cond_tvd_upper");
+        double fl = iaf_rv_numv(l, "flattening_pooled_lower"),
+               fh = iaf_rv_numv(l, "flattening_pooled_upper");
+        if (isfinite(lo)) {
+            P("; conditional TVD bounds ");
+            iaf_rv_interval_text(c->out, lo, hi, 4);
+            P(", footprint bounds ");
+            iaf_rv_interval_text(c->out, iaf_rv_numv(l, "footprint_lower"),
+                                 iaf_rv_numv(l, "footprint_upper"), 3);
+        } else if (isfinite(fl)) {
+            P("; pooled flattening bounds ");
+            iaf_rv_interval_text(c->out, fl, fh, 3);
+        } else {
+            P("; unbounded without the categories' totals");
+        }
+        P(".");
+    }
+    if (hint) {
+        P(" <span class=\"note\">");
+        ltxt(c, hint);
+        P("</span>");
+    }
+    P("</p>\n");
+}
+
 static void meta_list(hctx *c, const json_t *chk, const json_t *comp)
 {
     P("<dl class=\"meta\">\n");
@@ -2161,9 +2210,9 @@ static void variants_table(hctx *c, const json_t *chk, const json_t *vs)
         txt(c, mv);
         P("</strong>");
         if (!strcmp(mv, "strict"))
-            P(": every variant flags.");
+            P(": every variant flags, with the same diagnosis.");
         else if (!strcmp(mv, "consistent"))
-            P(": every variant gives the same verdict.");
+            P(": every variant gives the same verdict and diagnosis.");
         else if (!strcmp(mv, "mapping-dependent"))
             P(": the verdict depends on how the categories are mapped.");
         P("</p>\n");
@@ -2444,6 +2493,7 @@ static int check_panel(hctx *c, const json_t *chk)
     size_t nv = vs ? json_array_size(vs) : 0;
     const json_t *first = nv ? json_array_get(vs, 0) : chk;
     verdict_box(c, chk, nv == 1 ? first : nv ? NULL : chk, 1);
+    if (nv == 1) support_box(c, first);
     meta_list(c, chk, first);
     if (nv > 1) variants_table(c, chk, vs);
     if (nv <= 1) {
@@ -2461,6 +2511,7 @@ static int check_panel(hctx *c, const json_t *chk)
                 PF("%zu", i + 1);
             P("</h4>\n");
             verdict_box(c, v, v, 0);
+            support_box(c, v);
             if (comparison_body(c, chk, v) != 0) return -1;
             P("</section>\n");
         }

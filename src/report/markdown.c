@@ -4,6 +4,7 @@
  * the references and the quoted disclosures, and links each check to its
  * panel in report.html. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "report/html.h"
@@ -204,6 +205,47 @@ static void missing_values(iaf_buf *b, const json_t *doc)
     }
 }
 
+/* Checks whose crosswalk variants disagree: each variant's verdict,
+ * diagnosis and key number (METHOD.md section 9). */
+static void mapping_dependent(iaf_buf *b, const json_t *doc)
+{
+    int any = 0;
+    size_t i, j;
+    json_t *c, *v;
+    json_array_foreach(iaf_rv_arr(doc, "checks"), i, c)
+    {
+        const char *m = iaf_rv_str(c, "mapping");
+        if (!m || strcmp(m, "mapping-dependent")) continue;
+        if (!any++) iaf_rv_puts(b, "\n### Mapping-dependent verdicts\n\n");
+        json_array_foreach(iaf_rv_arr(iaf_rv_obj(c, "mapping_detail"), "variants"), j, v)
+        {
+            const char *vv = iaf_rv_str(v, "verdict"), *d = iaf_rv_str(v, "diagnosis");
+            const char *km = iaf_rv_str(v, "key_metric");
+            iaf_rv_puts(b, "- ");
+            md_text(b, iaf_rv_str(c, "id"));
+            iaf_rv_puts(b, ", variant ");
+            md_text(b, iaf_rv_str(v, "name"));
+            iaf_rv_puts(b, ": ");
+            md_text(b, vv ? vv : "not screened");
+            if (d) {
+                iaf_rv_puts(b, " (");
+                md_text(b, d);
+                iaf_rv_puts(b, ")");
+            }
+            double e = iaf_rv_numv(v, "key_estimate");
+            if (km && !isnan(e)) {
+                char num[128];
+                snprintf(num, sizeof num, "; %.4g [%.4g, %.4g]", e, iaf_rv_numv(v, "key_lo"),
+                         iaf_rv_numv(v, "key_hi"));
+                iaf_rv_puts(b, "; ");
+                md_text(b, km);
+                iaf_rv_puts(b, num + 1);
+            }
+            iaf_rv_puts(b, "\n");
+        }
+    }
+}
+
 iaf_status iaf_report_md(const char *report_json, size_t n, iaf_buf *out, iaf_error *err)
 {
     json_t *doc = NULL;
@@ -277,6 +319,7 @@ iaf_status iaf_report_md(const char *report_json, size_t n, iaf_buf *out, iaf_er
             iaf_rv_puts(b, " |\n");
         }
         why_not_pass(b, doc);
+        mapping_dependent(b, doc);
         iaf_rv_puts(b, "\nFLAG: the whole 95% interval of a screening metric is on the failing "
                        "side of its threshold; PASS: wholly on the passing side; INCONCLUSIVE: "
                        "otherwise.");
@@ -339,6 +382,29 @@ iaf_status iaf_report_md(const char *report_json, size_t n, iaf_buf *out, iaf_er
             if (cav) {
                 iaf_rv_puts(b, " Caveat: ");
                 md_text(b, cav);
+            }
+            /* METHOD.md section 9: which references were resampled, which
+             * treated as exact, and why */
+            const char *unc = iaf_rv_str(r, "uncertainty");
+            double ss = iaf_rv_numv(r, "sample_size"), de = iaf_rv_numv(r, "design_effect");
+            double ne = iaf_rv_numv(r, "n_effective");
+            json_t *fc = json_object_get(r, "full_count");
+            if (!isnan(ss) || !isnan(ne)) {
+                char num[160];
+                if (!isnan(ss))
+                    snprintf(num, sizeof num, " Sampling: n = %.0f / design effect %g = %.0f.", ss,
+                             isnan(de) ? 1 : de, ss / (isnan(de) ? 1 : de));
+                else
+                    snprintf(num, sizeof num, " Sampling: effective n = %.0f.", ne);
+                iaf_rv_puts(b, num);
+            } else {
+                iaf_rv_puts(b, json_is_true(fc) ? " Treated as exact (full count)."
+                                                : " Treated as exact unless the table carries "
+                                                  "standard errors or margins of error.");
+            }
+            if (unc) {
+                iaf_rv_puts(b, " Basis: ");
+                md_text(b, unc);
             }
             iaf_rv_puts(b, "\n");
         }

@@ -25,6 +25,11 @@ static const iaf_check_verdict *cv_of(const iaf_check_result *r)
     return NULL;
 }
 
+static const iaf_screen *variant_key_screen(const iaf_variant_result *v)
+{
+    return iaf_verdict_key_screen(v->cmp ? &v->cmp->verdict : v->flat ? &v->flat->verdict : NULL);
+}
+
 static const char *verdict_str(const iaf_check_result *r)
 {
     return iaf_verdict_name(r->verdict);
@@ -87,6 +92,9 @@ static void source_json(iaf_json *j, const iaf_spec_source *s)
     iaf_json_kstr(j, "notes", s->notes);
     iaf_json_kbool(j, "full_count", s->full_count);
     iaf_json_knum(j, "n_effective", s->n_effective);
+    iaf_json_knum(j, "sample_size", s->sample_size);
+    iaf_json_knum(j, "design_effect", s->design_effect);
+    iaf_json_kstr(j, "uncertainty", s->uncertainty);
     iaf_json_end_object(j);
 }
 
@@ -219,6 +227,22 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
         iaf_json_kstr(&j, "reference_universe", k->reference_universe_text);
         iaf_json_kstr(&j, "synthetic_source", r->synthetic_source);
         iaf_json_kstr(&j, "reference_n_basis", r->n_r_basis);
+        if (k->reference >= 0) {
+            const iaf_spec_source *rs = &s->references[k->reference];
+            iaf_json_key(&j, "reference_uncertainty");
+            iaf_json_begin_object(&j);
+            iaf_json_kbool(&j, "treated_as_exact", r->reference_fixed);
+            iaf_json_kstr(&j, "basis", r->n_r_basis);
+            iaf_json_knum(&j, "sample_size", rs->sample_size);
+            iaf_json_knum(&j, "design_effect", rs->design_effect);
+            iaf_json_knum(&j, "n_effective",
+                          !isnan(rs->n_effective) ? rs->n_effective
+                          : !isnan(rs->sample_size)
+                              ? rs->sample_size / (isnan(rs->design_effect) ? 1 : rs->design_effect)
+                              : NAN);
+            iaf_json_kstr(&j, "citation", rs->uncertainty);
+            iaf_json_end_object(&j);
+        }
         iaf_json_kstr(&j, "note", k->note);
         if (k->kind == IAF_CHECK_FLATTENING) {
             iaf_json_kstr(&j, "focal", k->focal);
@@ -234,6 +258,38 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
         iaf_json_kstr(&j, "verdict", verdict_str(r));
         iaf_json_kstr(&j, "diagnosis", r->diagnosis);
         iaf_json_kstr(&j, "mapping", r->mapping);
+        if (r->nvariants > 1) {
+            /* each variant's verdict, diagnosis and key number, and their spread */
+            iaf_json_key(&j, "mapping_detail");
+            iaf_json_begin_object(&j);
+            double lo = INFINITY, hi = -INFINITY;
+            const char *metric = NULL;
+            iaf_json_key(&j, "variants");
+            iaf_json_begin_array(&j);
+            for (size_t v = 0; v < r->nvariants; v++) {
+                const iaf_variant_result *vr = &r->variants[v];
+                const iaf_screen *ks = variant_key_screen(vr);
+                iaf_json_begin_object(&j);
+                iaf_json_kstr(&j, "name", vr->name);
+                iaf_json_kstr(&j, "verdict", iaf_verdict_name(vr->verdict));
+                iaf_json_kstr(&j, "diagnosis", vr->diagnosis);
+                iaf_json_kstr(&j, "key_metric", ks ? ks->metric : NULL);
+                iaf_json_knum(&j, "key_estimate", ks ? ks->estimate : NAN);
+                iaf_json_knum(&j, "key_lo", ks ? ks->lo : NAN);
+                iaf_json_knum(&j, "key_hi", ks ? ks->hi : NAN);
+                iaf_json_end_object(&j);
+                if (ks && (!metric || !strcmp(metric, ks->metric)) && !isnan(ks->estimate)) {
+                    metric = ks->metric;
+                    lo = fmin(lo, ks->estimate);
+                    hi = fmax(hi, ks->estimate);
+                }
+            }
+            iaf_json_end_array(&j);
+            iaf_json_kstr(&j, "spread_metric", metric);
+            iaf_json_knum(&j, "spread_min", metric ? lo : NAN);
+            iaf_json_knum(&j, "spread_max", metric ? hi : NAN);
+            iaf_json_end_object(&j);
+        }
         iaf_json_key(&j, "variants");
         iaf_json_begin_array(&j);
         for (size_t v = 0; v < r->nvariants; v++) {
@@ -256,6 +312,13 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
             iaf_json_knum(&j, "synthetic_mass_in_universe", vr->universe_mass);
             iaf_json_kstr(&j, "verdict", iaf_verdict_name(vr->verdict));
             iaf_json_kstr(&j, "diagnosis", vr->diagnosis);
+            if (vr->has_support) {
+                iaf_json_key(&j, "support");
+                iaf_support_json(&vr->support, &j);
+                iaf_json_key(&j, "lump");
+                iaf_lump_bounds_json(&vr->lump, &j);
+            }
+            iaf_json_kstr(&j, "lump_hint", vr->lump_hint);
             if (vr->cmp) {
                 iaf_json_key(&j, "metrics");
                 iaf_comparison_json(vr->cmp, &j);
@@ -269,6 +332,7 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
                               vr->cmp_std ? iaf_verdict_name(vr->cmp_std->verdict.verdict) : NULL);
                 iaf_json_kstr(&j, "age_agreement", vr->age_agreement);
                 iaf_json_kstr(&j, "note", vr->std_note);
+                iaf_json_kstr(&j, "compared_with", vr->std_compare);
                 iaf_json_key(&j, "metrics");
                 if (vr->cmp_std)
                     iaf_comparison_json(vr->cmp_std, &j);
@@ -442,6 +506,22 @@ static void headline_row(const iaf_audit *a, const iaf_check_result *r, size_t w
     else
         iaf_buf_printf(out, " TVD %.4f (floor %.4f)", key_tvd(r),
                        cmp_of(r) ? cmp_of(r)->m.noise_floor : NAN);
+    const iaf_variant_result *v0 = r->nvariants ? &r->variants[0] : NULL;
+    if (v0 && v0->lump.present && v0->lump.has_cond)
+        iaf_buf_printf(out, "; bounds [%.4f, %.4f], lump %.1f%%", v0->lump.cond_lo,
+                       v0->lump.cond_hi, 100 * v0->lump.lump_share);
+    else if (v0 && v0->lump.present && v0->lump.has_totals)
+        iaf_buf_printf(out, "; flattening bounds [%.3f, %.3f], lump %.1f%%",
+                       v0->lump.flattening_pooled_lo, v0->lump.flattening_pooled_hi,
+                       100 * v0->lump.lump_share);
+    else if (v0 && v0->lump.present)
+        iaf_buf_printf(out, "; unbounded, lump %.1f%%", 100 * v0->lump.lump_share);
+    if (v0 && v0->has_support) {
+        iaf_buf_printf(out, "; support %.1f%%", 100 * v0->support.support_ref);
+        if (v0->support.flattening)
+            iaf_buf_printf(out, ", %zu of %zu dominated", v0->support.dom_reached,
+                           v0->support.dom_total);
+    }
     iaf_buf_printf(out, "  %s", verdict_str(r) ? verdict_str(r) : "not screened");
     if (r->diagnosis) iaf_buf_printf(out, " (%s)", r->diagnosis);
     if (r->mapping) iaf_buf_printf(out, " [%s across %zu mappings]", r->mapping, r->nvariants);
@@ -449,6 +529,19 @@ static void headline_row(const iaf_audit *a, const iaf_check_result *r, size_t w
         iaf_buf_printf(out, " [%s]", r->variants[0].age_agreement);
     if (k->universe_text) iaf_buf_printf(out, "  universe: %s", k->universe_text);
     iaf_buf_puts(out, "\n");
+    /* a mapping-dependent verdict lists what each variant says */
+    for (size_t v = 0; r->mapping && !strcmp(r->mapping, "mapping-dependent") && v < r->nvariants;
+         v++) {
+        const iaf_variant_result *vr = &r->variants[v];
+        const iaf_screen *vs = variant_key_screen(vr);
+        iaf_buf_printf(out, "      variant %s: %s", vr->name ? vr->name : "?",
+                       iaf_verdict_name(vr->verdict) ? iaf_verdict_name(vr->verdict)
+                                                     : "not screened");
+        if (vr->diagnosis) iaf_buf_printf(out, " (%s)", vr->diagnosis);
+        if (vs && !isnan(vs->estimate))
+            iaf_buf_printf(out, "; %s %.4g [%.4g, %.4g]", vs->metric, vs->estimate, vs->lo, vs->hi);
+        iaf_buf_puts(out, "\n");
+    }
     iaf_buf_free(&lab);
 }
 

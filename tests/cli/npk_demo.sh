@@ -50,17 +50,38 @@ o = chk["officers_above_colonel_age"]["variants"][0]["expectation"]["result"]
 assert abs(o["estimate"] - off_old / off) < 1e-12 and chk["officers_above_colonel_age"]["verdict"] == "FLAG"
 ap = chk["active_duty_age_profile"]["variants"][0]["age_profile"]["result"]
 assert abs(ap["outside_window"] - 651 / 5282) < 1e-12 and chk["active_duty_age_profile"]["verdict"] == "FLAG"
-# the joints the card admits: strict FLAGs across every crosswalk variant
-assert chk["field_x_occupation"]["verdict"] == "FLAG" and chk["field_x_occupation"]["mapping"] == "strict"
+# Lumps and support (METHOD.md 3.5-3.6, 9), against the independent pandas oracle
+# tests/oracles/npk_lump_bounds.py run afresh: the top-20 field x occupation table leaves
+# 74-83% of each field in the lump 기타, so cond_tvd is only bounded, [0.014, 0.705] for
+# variant A; the bounds straddle 0.10, so the check is INCONCLUSIVE (partially identified)
+# in every variant, not a FLAG
+import subprocess, tempfile
+tmp = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
+subprocess.run([sys.executable, os.path.join(os.environ["IAF_SRC"], "tests/oracles/npk_lump_bounds.py"), tmp], check=True)
+ora = json.load(open(tmp))
+os.unlink(tmp)
 assert len(chk["field_x_occupation"]["variants"]) == 3
+for cid, variants in ora.items():
+    for v, want in zip(chk[cid]["variants"], variants):
+        got = dict(v["lump"]); got.update(v["support"])
+        for key, w in want.items():
+            assert abs(got[key] - w) < 1e-9, (cid, v["name"], key, got[key], w)
+fa = chk["field_x_occupation"]["variants"][0]["lump"]
+assert round(fa["cond_tvd_lower"], 3) == 0.014 and round(fa["cond_tvd_upper"], 3) == 0.705, fa
+assert chk["field_x_occupation"]["verdict"] == "INCONCLUSIVE", chk["field_x_occupation"]["verdict"]
+assert chk["field_x_occupation"]["mapping"] == "consistent"
+for v in chk["field_x_occupation"]["variants"]:
+    assert v["diagnosis"].startswith("partially identified: the lump holds"), v["diagnosis"]
+    assert v["lump"]["cond_tvd_lower"] < 0.10 < v["lump"]["cond_tvd_upper"]
+    assert v["support"]["sufficient"]
 # sex x occupation on KSCO major groups: only group 8 (forklift operators) of the 3
-# male-dominated groups is reached by the top-20 titles; retention's interval straddles 0.5
+# male-dominated groups is reached by the top-20 titles: insufficient support (1 of 3
+# dominated categories), whatever the intervals say
 for cid in ("female_share_male_dominated", "female_share_male_dominated_lalfs"):
     f = chk[cid]["variants"][0]["flattening"]
     assert chk[cid]["verdict"] == "INCONCLUSIVE", (cid, chk[cid]["verdict"])
     assert f["n_dominated"] == 3 and f["n_dominated_in_support"] == 1 and f["n_support"] == 6, f
-    iv = f["segregation_retention_interval"]
-    assert iv["lo"] < 0.5 < iv["hi"], iv
+    assert chk[cid]["diagnosis"].startswith("insufficient support (") and "1 of 3 dominated" in chk[cid]["diagnosis"], chk[cid]["diagnosis"]
 # ... and on LALFS's industry x occupation cells (industry proxies): recomputed here from the
 # original LALFS rows and the pair table, through the hand-written crosswalks
 npk = os.path.join(os.environ["IAF_SRC"], "examples/npk")
@@ -88,7 +109,13 @@ for variant, name in ((0, "A"), (1, "B")):
     assert f["n_support"] == len(syn) and f["n_dominated_in_support"] == len(dom) == 3, (f, dom)
     assert abs(f["flattening_pooled"] - (fs - fr) / (fperp - fr)) < 1e-9, f["flattening_pooled"]
     assert abs(f["segregation_retention"] - duncan(syn) / duncan(lal)) < 1e-9
-assert chk["female_share_male_dominated_lalfs_industry"]["verdict"] == "PASS"
+    sup = chk["female_share_male_dominated_lalfs_industry"]["variants"][variant]["support"]
+    rmass = lambda c: lal[c]["여자"] + lal[c]["남자"]
+    assert abs(sup["support_ref"] - sum(rmass(c) for c in syn) / sum(rmass(c) for c in lal)) < 1e-12, sup
+    assert sup["dominated_reached"] == 3 and not sup["sufficient"], sup
+# 3 cells reached, holding a quarter of the reference: insufficient support, not PASS
+assert chk["female_share_male_dominated_lalfs_industry"]["verdict"] == "INCONCLUSIVE"
+assert chk["female_share_male_dominated_lalfs_industry"]["diagnosis"].startswith("insufficient support (2")
 assert chk["female_share_male_dominated_lalfs_industry"]["mapping"] == "consistent"
 for c in rep["checks"]:
     if "metrics" not in c["variants"][0]:

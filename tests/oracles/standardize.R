@@ -49,3 +49,22 @@ write.csv(data.frame(agegrp = ages, w = popage), file.path(dir, "standardize_wei
           row.names = FALSE, quote = FALSE)
 cat("popage:", popage, "\n")
 print(out)
+
+# Like with like (METHOD.md section 7): the self-audit fixture of tests/cli/standardize.sh
+# (tests/data/standardize/self_table.csv, sex x occupation x age counts), as a weighted
+# design with one record per cell. The female share of each occupation standardised to the
+# table's own age margin is DS_s = DS_r of the self-audit (occupation E has no one aged 60+).
+# Writes tests/data/standardize/self_ds_oracle.csv (occupation, ds).
+t <- read.csv(file.path("tests", "data", "standardize", "self_table.csv"),
+              fileEncoding = "UTF-8", stringsAsFactors = FALSE)
+t <- t[t$count > 0, ]
+ages <- c("19-39", "40-59", "60+")
+t$age <- factor(t$age, levels = ages)
+t$female <- as.integer(t$sex == "\uc5ec\uc790")
+margin <- tapply(t$count, t$age, sum)
+des <- svydesign(ids = ~1, weights = ~count, data = t)
+std <- svystandardize(des, by = ~age, over = ~occupation, population = as.numeric(margin))
+est <- svyby(~female, ~occupation, std, svymean)
+write.csv(data.frame(occupation = as.character(est$occupation), ds = sprintf("%.17g", est$female)),
+          file.path("tests", "data", "standardize", "self_ds_oracle.csv"), row.names = FALSE,
+          quote = FALSE)

@@ -210,6 +210,9 @@ references:
       The engine reads a reference as is, so the binned age of the excerpt is pre-counted
       with the same bins and crosswalk as the synthetic side. n is the record count.
     n_effective: 22062
+    uncertainty: >-
+      the 22,062 unweighted excerpt records aged 18+ (prepare/make_references.py): a sample of
+      the excerpt's population, so n = the record count (METHOD.md section 8)
   - id: acs_b15002
     file: data/reference/acs2018_b15002_sex_education.csv
     publisher: "US Census Bureau, American Community Survey"
@@ -226,6 +229,10 @@ references:
       year) is small next to n = 27,253: it moves the noise floor by about half a percent.
       National 2018 against the excerpt's 20 PUMAs in 2019: the real excerpt's own distance
       to this table is the yardstick (examples/us/excerpt_rows.yaml).
+    uncertainty: >-
+      a survey: the per-cell 90% margins of error published with the table (US Census Bureau,
+      ACS 2018 1-year detailed tables, the *_M columns of the Census API extract; se = moe /
+      1.645); resampled per cell as Normal(count, se^2)
   - id: acs_b15001
     file: data/reference/acs2018_b15001_sex_age_education.csv
     publisher: "US Census Bureau, American Community Survey"
@@ -235,6 +242,7 @@ references:
     url: https://api.census.gov/data/2018/acs/acs1
     licence: "public domain (US Census Bureau)"
     notes: "Summed over sex for the age band x education check (margins of error: see acs_b15002)."
+    uncertainty: "a survey: per-cell 90% margins of error as acs_b15002 (se = moe / 1.645)"
   - id: acs_b12001
     file: data/reference/acs2018_b12001_sex_marital.csv
     publisher: "US Census Bureau, American Community Survey"
@@ -244,6 +252,7 @@ references:
     url: https://api.census.gov/data/2018/acs/acs1
     licence: "public domain (US Census Bureau)"
     notes: "Leaf cells only (the Now married subtotals are dropped); margins of error as acs_b15002."
+    uncertainty: "a survey: per-cell 90% margins of error as acs_b15002 (se = moe / 1.645)"
   - id: acs_b01001
     file: data/reference/acs2018_b01001_sex_age.csv
     publisher: "US Census Bureau, American Community Survey"
@@ -253,6 +262,7 @@ references:
     url: https://api.census.gov/data/2018/acs/acs1
     licence: "public domain (US Census Bureau)"
     notes: "Age cells rolled up to nine groups; margins of error as acs_b15002 (the national total is controlled and has none, but it is not a cell here)."
+    uncertainty: "a survey: per-cell 90% margins of error as acs_b15002 (se = moe / 1.645)"
 
 thresholds:                               # METHOD.md section 9 defaults, stated explicitly
   marginal: {tvd: 0.05}
