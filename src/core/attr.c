@@ -345,6 +345,15 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
         mapped_mass += mass;
         mapped_w2 += w2;
     }
+    /* a crosswalk whose pattern hit a limit mapped nothing from then on: fail */
+    for (size_t i = 0; i < nattrs; i++)
+        if (attrs[i]->kind == IAF_ATTR_CROSSWALK &&
+            (st = iaf_crosswalk_status(attrs[i]->crosswalk, err)) != IAF_OK)
+            goto done;
+    for (size_t v = 0; v < nvars; v++)
+        if (vattr[v] && vattr[v]->kind == IAF_ATTR_CROSSWALK &&
+            (st = iaf_crosswalk_status(vattr[v]->crosswalk, err)) != IAF_OK)
+            goto done;
     for (size_t i = 0; i < nattrs; i++)
         if (cov_finish(&cov[i], &d->coverage[i]) != 0) goto oom;
     if ((st = iaf_table_finish(d->table, err)) != IAF_OK) goto done;

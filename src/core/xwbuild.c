@@ -1047,6 +1047,8 @@ static iaf_status compose(build_ctx *x, iaf_sv label, pending *p, int *all_dropp
             double w[IAF_CROSSWALK_MAX_TARGETS];
             int dr = 0;
             size_t k = iaf_crosswalk_map(x->o->compose, key, t, w, IAF_CROSSWALK_MAX_TARGETS, &dr);
+            iaf_status mst = iaf_crosswalk_status(x->o->compose, x->err);
+            if (mst != IAF_OK) return mst;
             if (dr) {
                 dropped += p->w[i];
                 done = 1;
@@ -1089,7 +1091,7 @@ static char *arena_sv(iaf_arena *a, iaf_sv s)
 }
 
 /* The regex exclusions as an in-memory crosswalk: the crosswalk module already matches
- * whole labels in C.UTF-8 and refuses the patterns whose cost can explode. */
+ * whole labels and bounds what a pattern may cost. */
 static iaf_status exclusion_crosswalk(const iaf_xwb_options *o, iaf_crosswalk **out, iaf_error *err)
 {
     *out = NULL;
@@ -1125,6 +1127,7 @@ static iaf_status build_label(build_ctx *x, iaf_xwb_label *L, const iaf_strmap *
     if (!excluded && excl_re) {
         iaf_sv t1;
         excluded = iaf_crosswalk_map(excl_re, label, &t1, NULL, 1, NULL) > 0;
+        if ((st = iaf_crosswalk_status(excl_re, x->err)) != IAF_OK) return st;
     }
     if (excluded) {
         L->how = IAF_XWB_EXCLUDED;
@@ -1158,6 +1161,7 @@ static iaf_status build_label(build_ctx *x, iaf_xwb_label *L, const iaf_strmap *
         double w[IAF_CROSSWALK_MAX_TARGETS];
         int dr = 0;
         size_t k = iaf_crosswalk_map(o->rules, label, t, w, IAF_CROSSWALK_MAX_TARGETS, &dr);
+        if ((st = iaf_crosswalk_status(o->rules, x->err)) != IAF_OK) return st;
         if (dr) {
             L->how = IAF_XWB_RULE;
             L->dropped = 1;
