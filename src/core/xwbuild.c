@@ -906,6 +906,9 @@ typedef struct build_ctx {
     iaf_buf nbuf; /* normalised label */
     size_t *cand; /* candidate rows */
     size_t ncand, capcand;
+    struct cand_key *keys; /* most_specific's scratch */
+    uint8_t *drop;
+    size_t capkeys, capdrop;
     iaf_arena *arena;
     iaf_error *err;
 } build_ctx;
@@ -928,24 +931,53 @@ static int collect_titles(build_ctx *x, const title_index *ti, iaf_sv key, size_
     return 0;
 }
 
+typedef struct cand_key {
+    iaf_sv code;
+    size_t pos; /* position in cand */
+} cand_key;
+
+static int cmp_cand_key(const void *a, const void *b)
+{
+    const cand_key *x = a, *y = b;
+    int c = iaf_sv_cmp(x->code, y->code);
+    return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
 /* Keep the most specific candidates: a code whose descendant is also a candidate (a unit
- * and its only detailed code often share a title) and repeats of one code go. */
-static void most_specific(build_ctx *x, size_t from)
+ * and its only detailed code often share a title) and repeats of one code go. Sorted by
+ * code, a code's repeats and then its descendants follow it directly, so this is
+ * O(k log k) for k candidates (a title shared by many codes must not cost k^2). Returns -1
+ * when out of memory. */
+static int most_specific(build_ctx *x, size_t from)
 {
     const xw_code *codes = x->c->codes;
-    size_t k = from;
-    for (size_t i = from; i < x->ncand; i++) {
-        iaf_sv a = codes[x->cand[i]].code;
-        int drop = 0;
-        for (size_t j = from; j < x->ncand && !drop; j++) {
-            if (j == i) continue;
-            iaf_sv b = codes[x->cand[j]].code;
-            if (b.len > a.len && memcmp(a.ptr, b.ptr, a.len) == 0) drop = 1;
-            if (b.len == a.len && j < i && memcmp(a.ptr, b.ptr, a.len) == 0) drop = 1;
-        }
-        if (!drop) x->cand[k++] = x->cand[i];
+    size_t k = x->ncand - from;
+    if (k < 2) return 0;
+    if (IAF_GROW(x->keys, x->capkeys, k) != 0 || IAF_GROW(x->drop, x->capdrop, k) != 0) return -1;
+    for (size_t i = 0; i < k; i++) {
+        x->keys[i] = (cand_key){codes[x->cand[from + i]].code, i};
+        x->drop[i] = 0;
     }
-    x->ncand = k;
+    qsort(x->keys, k, sizeof *x->keys, cmp_cand_key);
+    for (size_t i = 0; i < k; i++) {
+        iaf_sv a = x->keys[i].code;
+        if (i > 0 && iaf_sv_cmp(x->keys[i - 1].code, a) == 0) {
+            x->drop[x->keys[i].pos] = 1; /* a repeat: the first in candidate order stays */
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < k && iaf_sv_cmp(x->keys[j].code, a) == 0)
+            j++;
+        if (j < k) {
+            iaf_sv b = x->keys[j].code;
+            if (b.len > a.len && memcmp(a.ptr, b.ptr, a.len) == 0) x->drop[x->keys[i].pos] = 1;
+        }
+    }
+    size_t out = from;
+    for (size_t i = 0; i < k; i++)
+        if (!x->drop[i]) x->cand[out++] = x->cand[from + i];
+    x->ncand = out;
+    return 0;
 }
 
 /* The code of row r rolled up to the roll-up level, as a row of that level. */
@@ -1024,7 +1056,7 @@ static iaf_status resolve_rule_target(build_ctx *x, iaf_sv label, iaf_sv to, con
                              "title at level '%s' or finer in %s",
                              shown(to), to.ptr, shown(label), label.ptr, c->level_name[minlevel],
                              c->file);
-    most_specific(x, from);
+    if (most_specific(x, from) != 0) goto oom;
     return IAF_OK;
 oom:
     return iaf_error_set(x->err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -1147,7 +1179,7 @@ static iaf_status build_label(build_ctx *x, iaf_xwb_label *L, const iaf_strmap *
         if (x->ncand) L->how = IAF_XWB_NORMALIZED;
     }
     if (x->ncand) {
-        most_specific(x, 0);
+        if (most_specific(x, 0) != 0) goto oom;
         L->ambiguous = x->ncand > 1;
         if ((st = add_candidates(x, 0, 1.0, &p, &distinct)) != IAF_OK) return st;
         L->split = distinct > 1;
@@ -1306,6 +1338,8 @@ done:
     iaf_crosswalk_free(excl_re);
     iaf_buf_free(&x.nbuf);
     free(x.cand);
+    free(x.keys);
+    free(x.drop);
     if (st != IAF_OK) {
         iaf_xwb_result_free(r);
         return st;
