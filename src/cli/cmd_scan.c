@@ -176,6 +176,11 @@ int cmd_scan(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
+    /* the card first: a bad card must not cost a scan */
+    if (card && iaf_card_read(card, &card_sent, &ncard, &err) != IAF_OK) {
+        rc = cli_fail(&err);
+        goto done;
+    }
     if (iaf_dataset_open((const char *const *)(argv + optind), (size_t)(argc - optind), &dopt, &ds,
                          &err) != IAF_OK) {
         rc = cli_fail(&err);
@@ -273,21 +278,6 @@ int cmd_scan(int argc, char **argv)
             }
         }
     qsort(pairs, npairs, sizeof *pairs, cmp_pair);
-    if (card) {
-        FILE *f = fopen(card, "rb");
-        if (!f) {
-            fprintf(stderr, "iaf: %s: cannot open card\n", card);
-            goto done;
-        }
-        iaf_buf cb = {0};
-        char chunk[65536];
-        size_t k;
-        while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-            iaf_buf_append(&cb, chunk, k);
-        fclose(f);
-        ncard = iaf_card_disclosures(cb.data ? cb.data : "", cb.len, &card_sent);
-        iaf_buf_free(&cb);
-    }
     if (json) {
         iaf_json j;
         iaf_json_init(&j, &out, 1);

@@ -23,7 +23,8 @@ if [ -n "${IAF_BUILD:-}" ] && grep -q '^IAF_SANITIZE:BOOL=ON' "$IAF_BUILD/CMakeC
     sanitized=1
 fi
 
-# expect CODE SECONDS PATTERN -- command...: exit status, a pattern in stderr (or stdout),
+# expect CODE SECONDS PATTERN -- command...: exit status, a pattern in stderr (or stdout;
+# an empty pattern checks nothing),
 # within SECONDS of CPU time (four times that in a sanitizer build) and 1 GiB of address
 # space.
 expect() {
@@ -37,7 +38,7 @@ expect() {
         exec timeout $((secs * 10)) "$@"
     ) > out.txt 2> err.txt
     local rc=$?
-    if [ $rc -ne "$code" ] || ! cat out.txt err.txt | grep -Eq -- "$pat"; then
+    if [ $rc -ne "$code" ] || { [ -n "$pat" ] && ! cat out.txt err.txt | grep -Eq -- "$pat"; }; then
         echo "FAIL [$n]: $* -> rc=$rc (want $code), stderr: $(head -c 400 err.txt)"
         fails=$((fails + 1))
     fi
@@ -175,6 +176,40 @@ expect 1 5 "attrs.yaml:50009: duplicate attribute 'a77'" -- "$IAF" audit attrs.y
     printf '  - {id: c5, kind: marginal, attributes: [sex], reference: r}\n'
 } > checks.yaml
 expect 1 5 "checks.yaml:50009: duplicate check id 'c5'" -- "$IAF" audit checks.yaml -o o12
+
+# --- crosswalk build: a title shared by 100,000 codes (the most specific of them were found
+# by comparing every pair: over 20 s of CPU) ---
+{
+    printf 'code,title\n1,top\n'
+    for i in $(seq 100000 199999); do printf '%d,dup\n' "$i"; done
+} > shared_title.csv
+printf 'label,count\ndup,5\ntop,1\n' > shared_values.csv
+expect 0 5 "" -- "$IAF" crosswalk build shared_values.csv shared_title.csv --levels major=1,unit=6 \
+    --level major -q -o shared_out.csv
+grep -q '^dup,1,' shared_out.csv || { echo "FAIL: shared title not mapped"; fails=$((fails + 1)); }
+
+# --- size caps of the inputs read whole (the cap is in the message) ---
+printf 'sex,age\nM,1\nF,2\nM,3\n' > d.csv
+expect 1 10 "/dev/zero: not a regular file" -- "$IAF" scan d.csv --card /dev/zero
+mkfifo fifo.md
+expect 1 10 "fifo.md: not a regular file" -- "$IAF" scan d.csv --card fifo.md
+truncate -s 9M big_card.md
+expect 1 10 "big_card.md: larger than the limit of 8 MiB for a dataset card" -- \
+    "$IAF" scan d.csv --card big_card.md
+printf 'Sex and age are modeled as independent. Other.\n' > card.md
+expect 0 10 "Sex and age are modeled as independent" -- "$IAF" scan d.csv --card card.md
+truncate -s 129M big_report.json
+expect 1 10 "big_report.json: larger than the limit of 128 MiB for a report" -- \
+    "$IAF" report big_report.json -d rep_out
+truncate -s 1025M big_cw.csv
+sed 's/cw_mil.csv/big_cw.csv/' regex_ok.yaml > big_cw.yaml
+expect 1 10 "big_cw.csv: larger than the limit of 1024 MiB for a table read whole" -- \
+    "$IAF" audit big_cw.yaml -o out_big_cw
+truncate -s 2M big_pre.txt
+expect 1 10 "big_pre.txt: larger than the limit of 1 MiB for a preamble" -- \
+    "$IAF" crosswalk build values.csv class.csv --level major --preamble big_pre.txt
+truncate -s 65M big_spec.yaml
+expect 1 10 "big_spec.yaml.*64 MiB" -- "$IAF" audit big_spec.yaml -o out_big_spec
 
 echo "$n checks, $fails failures"
 [ $fails -eq 0 ]
