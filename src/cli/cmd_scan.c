@@ -28,6 +28,7 @@ static void help(void)
            "      --seed S             default 20260611\n"
            "      --card FILE          a dataset card: sentences stating independence or \"not\n"
            "                           modeled\" (English and Korean) are listed beside the pairs\n"
+           "                           (a regular file of at most 8 MiB)\n"
            "  -f, --format FMT         auto, csv, jsonl, parquet\n"
            "      --encoding ENC       utf-8, cp949, euc-kr\n"
            "  -t, --threads N          worker threads\n"
