@@ -1143,6 +1143,19 @@ static iaf_status exclusion_crosswalk(const iaf_xwb_options *o, iaf_crosswalk **
     return st;
 }
 
+/* An error of the exclusion crosswalk names a line of its generated text, whose line 1 is
+ * the header: say which --exclude-regex it was instead. */
+static iaf_status exclusion_error(iaf_error *err)
+{
+    if (!err) return IAF_ERR_INVALID;
+    if (err->line >= 2) {
+        long long k = err->line - 1;
+        err->line = 0;
+        iaf_error_prefix(err, "pattern %lld: ", k);
+    }
+    return err->status;
+}
+
 static iaf_status build_label(build_ctx *x, iaf_xwb_label *L, const iaf_strmap *excl,
                               iaf_crosswalk *excl_re)
 {
@@ -1159,7 +1172,7 @@ static iaf_status build_label(build_ctx *x, iaf_xwb_label *L, const iaf_strmap *
     if (!excluded && excl_re) {
         iaf_sv t1;
         excluded = iaf_crosswalk_map(excl_re, label, &t1, NULL, 1, NULL) > 0;
-        if ((st = iaf_crosswalk_status(excl_re, x->err)) != IAF_OK) return st;
+        if ((st = iaf_crosswalk_status(excl_re, x->err)) != IAF_OK) return exclusion_error(x->err);
     }
     if (excluded) {
         L->how = IAF_XWB_EXCLUDED;
@@ -1298,7 +1311,10 @@ iaf_status iaf_xwb_build(const iaf_xwb_class *c, const iaf_xwb_values *v, const 
             st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
             goto done;
         }
-    if ((st = exclusion_crosswalk(o, &excl_re, err)) != IAF_OK) goto done;
+    if ((st = exclusion_crosswalk(o, &excl_re, err)) != IAF_OK) {
+        exclusion_error(err);
+        goto done;
+    }
     r->level_name = c->level_name[level];
     r->drop_excluded = o->drop_excluded;
     r->has_mass = v->has_mass;
