@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "iaf/metrics.h"
+#include "io/file.h"
 #include "stats/bootstrap.h"
 #include "stats/rng.h"
 #include "stats/specfun.h"
@@ -461,12 +462,14 @@ static int has(const char *s, size_t n, const char *needle)
     return 0;
 }
 
-size_t iaf_card_disclosures(const char *text, size_t n, char ***out)
+iaf_status iaf_card_disclosures(const char *text, size_t n, char ***out, size_t *count)
 {
     static const char *const keys[] = {
         "independen",          "not modeled", "not modelled", "not be modeled", "no interaction",
         "interaction effects", "독립",        "반영되지 않",  "교호작용",       "고려하지 않"};
     *out = NULL;
+    *count = 0;
+    char **list = NULL;
     size_t cnt = 0, cap = 0, start = 0;
     for (size_t i = 0; i <= n; i++) {
         /* a sentence ends at a line end, or at . ! ? followed by white space or the end (so
@@ -490,9 +493,15 @@ size_t iaf_card_disclosures(const char *text, size_t n, char ***out)
         int hit = 0;
         for (size_t k = 0; k < sizeof keys / sizeof keys[0] && !hit; k++)
             hit = has(text + a, b - a, keys[k]);
-        if (hit && b > a && IAF_GROW(*out, cap, cnt + 1) == 0) {
-            char *sn = iaf_strndup(text + a, b - a);
-            if (sn) (*out)[cnt++] = sn;
+        if (hit && b > a) {
+            char *s = IAF_GROW(list, cap, cnt + 1) == 0 ? iaf_strndup(text + a, b - a) : NULL;
+            if (!s) {
+                for (size_t j = 0; j < cnt; j++)
+                    free(list[j]);
+                free(list);
+                return IAF_ERR_NOMEM;
+            }
+            list[cnt++] = s;
         }
         if (stop > i) {
             start = stop;
@@ -501,7 +510,21 @@ size_t iaf_card_disclosures(const char *text, size_t n, char ***out)
             start = i + 1;
         }
     }
-    return cnt;
+    *out = list;
+    *count = cnt;
+    return IAF_OK;
+}
+
+iaf_status iaf_card_read(const char *path, char ***out, size_t *count, iaf_error *err)
+{
+    *out = NULL;
+    *count = 0;
+    iaf_buf b = {0};
+    iaf_status st = iaf_file_read_all(path, IAF_CARD_MAX_BYTES, "a dataset card", &b, err);
+    if (st == IAF_OK && iaf_card_disclosures(b.data ? b.data : "", b.len, out, count) != IAF_OK)
+        st = iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+    iaf_buf_free(&b);
+    return st;
 }
 
 static int word_char(unsigned char c)

@@ -63,9 +63,16 @@ void iaf_scan_pair_json(const iaf_scan_pair *p, iaf_json *j);
 int iaf_scan_is_lump_label(const char *s, size_t n);
 
 /* Sentences of a dataset card that state independence or "not modeled"
- * (English and Korean keywords), each whole with its closing punctuation.
- * Returns the count; *out is an owned array of owned strings. */
-size_t iaf_card_disclosures(const char *text, size_t n, char ***out);
+ * (English and Korean keywords). On success *out is an owned array of *count
+ * owned strings (NULL when none); IAF_ERR_NOMEM leaves nothing. */
+iaf_status iaf_card_disclosures(const char *text, size_t n, char ***out, size_t *count);
+
+/* Largest dataset card `iaf scan --card` reads (a card is a README of a few KiB). */
+#define IAF_CARD_MAX_BYTES ((size_t)8 << 20)
+
+/* Read the card at path (a regular file of at most IAF_CARD_MAX_BYTES, else an error
+ * naming the limit) and extract its sentences as iaf_card_disclosures does. */
+iaf_status iaf_card_read(const char *path, char ***out, size_t *count, iaf_error *err);
 /* 1 when sentence names column `name` (case-insensitive, as a whole word). */
 int iaf_card_names(const char *sentence, const char *name);
 

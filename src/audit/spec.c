@@ -10,6 +10,10 @@
 #include <string.h>
 
 #include "io/file.h"
+/* The ids of each kind, interned in the order of their arrays in iaf_spec, so that an id's
+ * index is its position: duplicates and references by id cost one hash probe each, not a
+ * scan (a spec with many checks must not load in quadratic time). */
+enum { ID_TABLE, ID_DISCLOSURE, ID_CROSSWALK, ID_REFERENCE, ID_CHECK, ID_ATTR, ID_KINDS };
 
 typedef struct ctx {
     const char *file;
@@ -17,7 +21,15 @@ typedef struct ctx {
     iaf_error *err;
     iaf_status st;
     char diag[512];
+    iaf_strmap ids[ID_KINDS];
+    size_t attr_cap;
 } ctx;
+
+/* Index of id among the ids of a kind, or -1. */
+static int find_id(const ctx *c, int kind, const char *id)
+{
+    return id ? (int)iaf_strmap_find(&c->ids[kind], id, strlen(id)) : -1;
+}
 
 static long node_line(struct fy_node *n)
 {
@@ -406,10 +418,8 @@ static int parse_attr(ctx *c, iaf_spec *s, struct fy_node *n, iaf_attr **out)
         get_normalize(c, n, &a->normalize, "attribute"))
         goto done;
     if (cw) {
-        size_t i = 0;
-        for (; i < s->ncrosswalks; i++)
-            if (!strcmp(s->crosswalks[i].id, cw)) break;
-        if (i == s->ncrosswalks) {
+        int i = find_id(c, ID_CROSSWALK, cw);
+        if (i < 0) {
             fail(c, get(n, "crosswalk"), "attribute '%s': no crosswalk with id '%s'", name, cw);
             goto done;
         }
@@ -451,8 +461,7 @@ static int parse_lump(ctx *c, iaf_spec *s, struct fy_node *n, const iaf_attr *a)
     }
     int t = -1;
     if (totals) {
-        for (size_t i = 0; i < s->ntables; i++)
-            if (!strcmp(s->tables[i].id, totals)) t = (int)i;
+        t = find_id(c, ID_TABLE, totals);
         if (t < 0) {
             fail(c, get(n, "lump_totals"), "attribute '%s': no dataset table with id '%s'", a->name,
                  totals);
@@ -485,11 +494,23 @@ const iaf_spec_lump *iaf_spec_lump_of(const iaf_spec *s, const iaf_attr *a)
     return NULL;
 }
 
-static int find_attr(const iaf_spec *s, const char *name)
+/* Appends attribute a (owned by the spec from then on); -1 when out of memory (a is freed)
+ * or when the name is taken (*dup set, a not added). */
+static int add_attr(ctx *c, iaf_spec *s, iaf_attr *a, int *dup)
 {
-    for (size_t i = 0; i < s->nattrs; i++)
-        if (!strcmp(s->attrs[i]->name, name)) return (int)i;
-    return -1;
+    *dup = 0;
+    size_t before = iaf_strmap_size(&c->ids[ID_ATTR]);
+    int64_t id = iaf_strmap_intern(&c->ids[ID_ATTR], a->name, strlen(a->name));
+    if (id >= 0 && (size_t)id < before) {
+        *dup = 1;
+        return -1;
+    }
+    if (id < 0 || IAF_GROW(s->attrs, c->attr_cap, s->nattrs + 1) != 0) {
+        iaf_attr_free(a);
+        return -1;
+    }
+    s->attrs[s->nattrs++] = a;
+    return 0;
 }
 
 static int parse_kind(const char *k, iaf_check_kind *out)
@@ -663,16 +684,14 @@ static int parse_rule(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
 /* An attribute by name; an undeclared name is the column of that name, as is. */
 static iaf_attr *attr_or_column(ctx *c, iaf_spec *s, struct fy_node *n, const char *name)
 {
-    int ai = find_attr(s, name);
+    int ai = find_id(c, ID_ATTR, name);
     if (ai >= 0) return s->attrs[ai];
     iaf_attr *a = iaf_attr_new_asis(name, name);
-    size_t cap = s->nattrs; /* the array is always exactly full: grow by one */
-    if (!a || IAF_GROW(s->attrs, cap, s->nattrs + 1) != 0) {
-        iaf_attr_free(a);
+    int dup;
+    if (!a || add_attr(c, s, a, &dup) != 0) {
         fail(c, n, "out of memory%s%s", NULL, NULL);
         return NULL;
     }
-    s->attrs[s->nattrs++] = a;
     return a;
 }
 
@@ -711,8 +730,7 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
         }
         if (parse_rule(c, s, n, k)) goto done;
         if (syn) {
-            for (size_t i = 0; i < s->ntables; i++)
-                if (!strcmp(s->tables[i].id, syn)) k->synthetic = (int)i;
+            k->synthetic = find_id(c, ID_TABLE, syn);
             if (k->synthetic < 0) {
                 fail(c, get(n, "synthetic"), "check '%s': no dataset table with id '%s'", k->id,
                      syn);
@@ -750,8 +768,7 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
             }
             k->stratum = attr_or_column(c, s, sn, by);
             if (std) {
-                for (size_t i = 0; i < s->nreferences; i++)
-                    if (!strcmp(s->references[i].id, std)) k->standard_ref = (int)i;
+                k->standard_ref = find_id(c, ID_REFERENCE, std);
                 if (k->standard_ref < 0)
                     fail(c, sn, "standardize: no reference with id '%s'%s", std, NULL);
             }
@@ -836,15 +853,13 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
         fail(c, n, "check '%s': 'reference' is required%s", k->id, NULL);
         goto done;
     }
-    for (size_t i = 0; i < s->nreferences; i++)
-        if (!strcmp(s->references[i].id, ref)) k->reference = (int)i;
+    k->reference = find_id(c, ID_REFERENCE, ref);
     if (k->reference < 0) {
         fail(c, get(n, "reference"), "check '%s': no reference with id '%s'", k->id, ref);
         goto done;
     }
     if (syn) {
-        for (size_t i = 0; i < s->ntables; i++)
-            if (!strcmp(s->tables[i].id, syn)) k->synthetic = (int)i;
+        k->synthetic = find_id(c, ID_TABLE, syn);
         if (k->synthetic < 0) {
             fail(c, get(n, "synthetic"), "check '%s': no dataset table with id '%s'", k->id, syn);
             goto done;
@@ -854,8 +869,7 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
 universe:
     if (k->kind == IAF_CHECK_RULE) k->nvariants = 1;
     if (disc && strcmp(disc, "none") != 0) {
-        for (size_t i = 0; i < s->ndisclosures; i++)
-            if (!strcmp(s->disclosures[i].id, disc)) k->disclosure = (int)i;
+        k->disclosure = find_id(c, ID_DISCLOSURE, disc);
         if (k->disclosure < 0) {
             fail(c, get(n, "disclosure"), "check '%s': no disclosure with id '%s'", k->id, disc);
             goto done;
@@ -901,13 +915,16 @@ static const char *const dataset_keys[] = {"title",     "url",     "licence",   
                                            "microdata", "format",  "weight",    "encoding",
                                            "tables",    "missing", "normalize", NULL};
 
-static int check_unique(ctx *c, struct fy_node *n, const char *what, const char *id,
-                        const char *const *prev, size_t nprev, size_t stride)
+/* Registers the id of the item just appended to the array of its kind. */
+static int check_unique(ctx *c, struct fy_node *n, const char *what, int kind, const char *id)
 {
-    for (size_t i = 0; i < nprev; i++) {
-        const char *p = *(const char *const *)((const char *)prev + i * stride);
-        if (p && !strcmp(p, id)) return fail(c, n, "duplicate %s id '%s'", what, id);
-    }
+    /* a missing id (only possible while fuzzing) keeps its place with a key no name has */
+    const char *key = id ? id : "";
+    size_t len = id ? strlen(id) : 1;
+    size_t before = iaf_strmap_size(&c->ids[kind]);
+    int64_t i = iaf_strmap_intern(&c->ids[kind], key, len);
+    if (i < 0) return fail(c, n, "out of memory%s%s", NULL, NULL);
+    if ((size_t)i < before) return fail(c, n, "duplicate %s id '%s'", what, id);
     return 0;
 }
 
@@ -983,9 +1000,7 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
             return fail(c, n, "out of memory%s%s", NULL, NULL);
         iaf_spec_source *t = &s->tables[s->ntables++];
         memset(t, 0, sizeof *t);
-        if (parse_source(c, n, t, "dataset table") ||
-            check_unique(c, n, "table", t->id, (const char *const *)&s->tables[0].id,
-                         s->ntables - 1, sizeof *t))
+        if (parse_source(c, n, t, "dataset table") || check_unique(c, n, "table", ID_TABLE, t->id))
             return -1;
         /* the dataset's label rules hold for its tables too */
         t->normalize |= s->micro_opt.labels.normalize;
@@ -1013,8 +1028,7 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
             get_str(c, n, "file", &d->file, 1, "disclosure") ||
             get_str(c, n, "locator", &d->locator, 1, "disclosure") ||
             get_str(c, n, "url", &d->url, 0, "disclosure") ||
-            check_unique(c, n, "disclosure", d->id, (const char *const *)&s->disclosures[0].id,
-                         s->ndisclosures - 1, sizeof *d))
+            check_unique(c, n, "disclosure", ID_DISCLOSURE, d->id))
             return -1;
     }
     cap = 0;
@@ -1029,8 +1043,7 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
         if (check_keys(c, n, "crosswalk", keys) || get_str(c, n, "id", &w->id, 1, "crosswalk") ||
             get_str(c, n, "file", &w->file_as_written, 1, "crosswalk") ||
             get_str(c, n, "note", &w->note, 0, "crosswalk") ||
-            check_unique(c, n, "crosswalk", w->id, (const char *const *)&s->crosswalks[0].id,
-                         s->ncrosswalks - 1, sizeof *w))
+            check_unique(c, n, "crosswalk", ID_CROSSWALK, w->id))
             return -1;
         if (!(w->file = resolve(c, w->file_as_written)))
             return fail(c, n, "out of memory%s%s", NULL, NULL);
@@ -1041,18 +1054,15 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
     {
         iaf_attr *a;
         if (parse_attr(c, s, n, &a)) return -1;
-        if (find_attr(s, a->name) >= 0) {
+        if (a->kind == IAF_ATTR_CROSSWALK && !a->crosswalk)
+            a->kind = IAF_ATTR_ASIS; /* fuzzing: no files */
+        int dup;
+        if (add_attr(c, s, a, &dup) != 0) {
+            if (!dup) return fail(c, n, "out of memory%s%s", NULL, NULL);
             fail(c, n, "duplicate attribute '%s'%s", a->name, NULL);
             iaf_attr_free(a);
             return -1;
         }
-        if (a->kind == IAF_ATTR_CROSSWALK && !a->crosswalk)
-            a->kind = IAF_ATTR_ASIS; /* fuzzing: no files */
-        if (IAF_GROW(s->attrs, cap, s->nattrs + 1) != 0) {
-            iaf_attr_free(a);
-            return fail(c, n, "out of memory%s%s", NULL, NULL);
-        }
-        s->attrs[s->nattrs++] = a;
         if (parse_lump(c, s, n, a)) return -1;
     }
     cap = 0;
@@ -1063,8 +1073,7 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
         iaf_spec_source *r = &s->references[s->nreferences++];
         memset(r, 0, sizeof *r);
         if (parse_source(c, n, r, "reference") ||
-            check_unique(c, n, "reference", r->id, (const char *const *)&s->references[0].id,
-                         s->nreferences - 1, sizeof *r))
+            check_unique(c, n, "reference", ID_REFERENCE, r->id))
             return -1;
     }
     struct fy_node *th = get(root, "thresholds");
@@ -1085,10 +1094,7 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
             return fail(c, n, "out of memory%s%s", NULL, NULL);
         iaf_spec_check *k = &s->checks[s->nchecks++];
         memset(k, 0, sizeof *k);
-        if (parse_check(c, s, n, k) ||
-            check_unique(c, n, "check", k->id, (const char *const *)&s->checks[0].id,
-                         s->nchecks - 1, sizeof *k))
-            return -1;
+        if (parse_check(c, s, n, k) || check_unique(c, n, "check", ID_CHECK, k->id)) return -1;
         /* standardisation the declared reference columns cannot give (METHOD.md
          * section 7): an error now, not a silent skip later */
         if (k->stratum && k->standard_ref < 0 && k->reference >= 0 &&
@@ -1118,11 +1124,187 @@ static void diag_out(struct fy_diag *d, void *user, const char *buf, size_t len)
     snprintf(c->diag, sizeof c->diag, "%.*s", (int)IAF_MIN(len, sizeof c->diag - 1), buf);
 }
 
+/* What aliases may expand a spec to (docs/spec.md, "YAML"): a few kilobytes of YAML must
+ * not become gigabytes ("billion laughs"). */
+#define MAX_EXPANDED_NODES 1000000
+#define MAX_EXPANDED_NODES_TEXT "1,000,000 nodes"
+#define MAX_EXPANDED_BYTES (64u << 20)
+#define MAX_EXPANDED_BYTES_TEXT "64 MiB of text"
+#define MAX_ALIAS_DEPTH 1000
+#define MAX_ALIAS_DEPTH_TEXT "1,000 levels"
+
+/* The size of the document once its aliases are expanded, computed before libfyaml expands
+ * them: each anchored node is measured once (keyed by its address), so this is linear in
+ * the unexpanded document. Also refuses undefined and recursive aliases and merge keys. */
+typedef struct expand {
+    ctx *c;
+    iaf_strmap seen; /* anchored nodes measured or being measured */
+    uint64_t *nodes, *bytes;
+    uint8_t *done;
+    size_t cap;
+    int aliases;
+} expand;
+
+static int measure(expand *x, struct fy_node *n, int depth, uint64_t *nodes, uint64_t *bytes)
+{
+    *nodes = 0, *bytes = 0;
+    if (!n) return 0;
+    if (depth > MAX_ALIAS_DEPTH)
+        return fail(x->c, n, "aliases nest deeper than " MAX_ALIAS_DEPTH_TEXT "%s%s", NULL, NULL);
+    if (fy_node_is_alias(n)) {
+        x->aliases = 1;
+        size_t len;
+        const char *name = fy_node_get_scalar(n, &len);
+        char shown[128];
+        snprintf(shown, sizeof shown, "%.*s", (int)IAF_MIN(len, 100), name ? name : "");
+        struct fy_node *t = fy_node_dereference(n);
+        if (!t) return fail(x->c, n, "undefined alias '*%s'%s", shown, NULL);
+        return measure(x, t, depth + 1, nodes, bytes);
+    }
+    int64_t id = -1;
+    if (fy_node_get_anchor(n)) {
+        size_t before = iaf_strmap_size(&x->seen);
+        id = iaf_strmap_intern(&x->seen, (const char *)&n, sizeof n);
+        if (id < 0) return fail(x->c, n, "out of memory%s%s", NULL, NULL);
+        if ((size_t)id < before) {
+            if (!x->done[id])
+                return fail(x->c, n, "an alias refers to the node that contains it%s%s", NULL,
+                            NULL);
+            *nodes = x->nodes[id], *bytes = x->bytes[id];
+            return 0;
+        }
+        size_t c1 = x->cap, c2 = x->cap, c3 = x->cap;
+        if (IAF_GROW(x->nodes, c1, (size_t)id + 1) || IAF_GROW(x->bytes, c2, (size_t)id + 1) ||
+            IAF_GROW(x->done, c3, (size_t)id + 1))
+            return fail(x->c, n, "out of memory%s%s", NULL, NULL);
+        x->cap = IAF_MIN(c1, IAF_MIN(c2, c3));
+        x->done[id] = 0;
+    }
+    uint64_t nn = 1, nb = 0;
+    if (fy_node_is_scalar(n)) {
+        size_t len = 0;
+        fy_node_get_scalar(n, &len);
+        nb = len;
+    } else {
+        void *it = NULL;
+        struct fy_node *kids[2];
+        struct fy_node_pair *p = NULL;
+        for (;;) {
+            size_t nk = 0;
+            if (fy_node_is_mapping(n)) {
+                if (!(p = fy_node_mapping_iterate(n, &it))) break;
+                kids[nk++] = fy_node_pair_key(p);
+                kids[nk++] = fy_node_pair_value(p);
+                size_t len;
+                const char *k = fy_node_is_scalar(kids[0]) && !fy_node_is_alias(kids[0])
+                                    ? fy_node_get_scalar(kids[0], &len)
+                                    : NULL;
+                if (k && len == 2 && !memcmp(k, "<<", 2))
+                    return fail(x->c, kids[0],
+                                "merge keys ('<<') are not supported in specs (YAML 1.2 has none): "
+                                "write the keys out%s%s",
+                                NULL, NULL);
+            } else {
+                if (!(kids[0] = fy_node_sequence_iterate(n, &it))) break;
+                nk = 1;
+            }
+            for (size_t i = 0; i < nk; i++) {
+                uint64_t kn, kb;
+                if (measure(x, kids[i], depth + 1, &kn, &kb)) return -1;
+                nn += kn, nb += kb;
+                if (nn > MAX_EXPANDED_NODES || nb > MAX_EXPANDED_BYTES) break;
+            }
+            if (nn > MAX_EXPANDED_NODES || nb > MAX_EXPANDED_BYTES) break;
+        }
+    }
+    if (nn > MAX_EXPANDED_NODES)
+        return fail(x->c, n,
+                    "the spec expands (with its aliases) to more than " MAX_EXPANDED_NODES_TEXT
+                    "%s%s",
+                    NULL, NULL);
+    if (nb > MAX_EXPANDED_BYTES)
+        return fail(x->c, n,
+                    "the spec expands (with its aliases) to more than " MAX_EXPANDED_BYTES_TEXT
+                    "%s%s",
+                    NULL, NULL);
+    if (id >= 0) x->nodes[id] = nn, x->bytes[id] = nb, x->done[id] = 1;
+    *nodes = nn, *bytes = nb;
+    return 0;
+}
+
+/* Duplicate keys, found with one hash set per mapping (libfyaml's own check compares every
+ * pair of keys). keys/lines are scratch reused across mappings. */
+typedef struct dupcheck {
+    ctx *c;
+    struct fy_node **first; /* key node by id in the current mapping */
+    size_t cap;
+} dupcheck;
+
+static int check_dups(dupcheck *d, struct fy_node *n, int depth)
+{
+    if (!n || fy_node_is_scalar(n)) return 0;
+    if (depth > MAX_ALIAS_DEPTH)
+        return fail(d->c, n, "the spec nests deeper than " MAX_ALIAS_DEPTH_TEXT "%s%s", NULL, NULL);
+    void *it = NULL;
+    if (fy_node_is_sequence(n)) {
+        struct fy_node *e;
+        while ((e = fy_node_sequence_iterate(n, &it)) != NULL)
+            if (check_dups(d, e, depth + 1)) return -1;
+        return 0;
+    }
+    iaf_strmap keys;
+    memset(&keys, 0, sizeof keys);
+    struct fy_node_pair *p;
+    int rc = 0;
+    while (rc == 0 && (p = fy_node_mapping_iterate(n, &it)) != NULL) {
+        struct fy_node *k = fy_node_pair_key(p);
+        size_t len;
+        const char *text = fy_node_is_scalar(k) ? fy_node_get_scalar(k, &len) : NULL;
+        if (!text) continue; /* complex keys are refused where keys are read */
+        size_t before = iaf_strmap_size(&keys);
+        int64_t id = iaf_strmap_intern(&keys, text, len);
+        if (id < 0 || ((size_t)id == before && IAF_GROW(d->first, d->cap, before + 1) != 0)) {
+            rc = fail(d->c, k, "out of memory%s%s", NULL, NULL);
+        } else if ((size_t)id < before) {
+            char shown[128], first[32];
+            snprintf(shown, sizeof shown, "%.*s", (int)IAF_MIN(len, 100), text);
+            snprintf(first, sizeof first, "%ld", node_line(d->first[id]));
+            rc = fail(d->c, k, "duplicate key '%s' (first on line %s)", shown, first);
+        } else {
+            d->first[id] = k;
+        }
+    }
+    iaf_strmap_free(&keys);
+    it = NULL;
+    while (rc == 0 && (p = fy_node_mapping_iterate(n, &it)) != NULL)
+        if (check_dups(d, fy_node_pair_key(p), depth + 1) ||
+            check_dups(d, fy_node_pair_value(p), depth + 1))
+            rc = -1;
+    return rc;
+}
+
+/* Line of the start of the second document: its first node, else the last marker line. */
+static long second_doc_line(struct fy_document *doc, const char *data, size_t n)
+{
+    long line = node_line(fy_document_root(doc));
+    if (line > 0) return line;
+    long at = 1;
+    for (size_t i = 0; i < n; i++) {
+        if ((i == 0 || data[i - 1] == '\n') && n - i >= 3 && !memcmp(data + i, "---", 3)) line = at;
+        if (data[i] == '\n') at++;
+    }
+    return line;
+}
+
 static iaf_status load(const char *data, size_t n, const char *name, const char *base,
                        iaf_spec **out, iaf_error *err)
 {
     *out = NULL;
-    ctx c = {name, base, err, IAF_OK, {0}};
+    ctx c;
+    memset(&c, 0, sizeof c);
+    c.file = name, c.base = base, c.err = err, c.st = IAF_OK;
+    struct fy_parser *fyp = NULL;
+    struct fy_document *doc = NULL;
     iaf_spec *s = calloc(1, sizeof *s);
     if (!s) return iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
     /* Specs never need YAML directives, and libfyaml 0.7 can loop forever on
@@ -1159,9 +1341,27 @@ static iaf_status load(const char *data, size_t n, const char *name, const char 
     dcfg.show_type = false;
     dcfg.show_module = false;
     struct fy_diag *diag = fy_diag_create(&dcfg);
-    struct fy_parse_cfg pcfg = {NULL, FYPCF_QUIET | FYPCF_DISABLE_RECYCLING, NULL, diag};
-    struct fy_document *doc = diag ? fy_document_build_from_string(&pcfg, data, n) : NULL;
-    if (!doc) {
+    /* Duplicate keys are checked below in linear time; anchors are resolved only after their
+     * expansion has been measured. */
+    struct fy_parse_cfg pcfg = {
+        NULL, FYPCF_QUIET | FYPCF_DISABLE_RECYCLING | FYPCF_ALLOW_DUPLICATE_KEYS, NULL, diag};
+    fyp = diag ? fy_parser_create(&pcfg) : NULL;
+    if (!fyp || fy_parser_set_string(fyp, data, n) != 0) {
+        c.st = iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
+        goto done;
+    }
+    doc = fy_parse_load_document(fyp);
+    if (doc && !c.diag[0]) {
+        struct fy_document *more = fy_parse_load_document(fyp);
+        if (more) {
+            long line = second_doc_line(more, data, n);
+            fy_parse_document_destroy(fyp, more);
+            c.st =
+                iaf_error_set(err, IAF_ERR_PARSE, name, line, 0, "a spec holds one YAML document");
+            goto done;
+        }
+    }
+    if (c.diag[0]) {
         /* libfyaml writes "<input>:LINE:COL: error: TEXT"; keep LINE, COL and TEXT */
         long line = 0, col = 0;
         const char *text = c.diag;
@@ -1176,15 +1376,41 @@ static iaf_status load(const char *data, size_t n, const char *name, const char 
                              text[0] ? ": " : "", text);
         goto done;
     }
+    struct fy_node *root = doc ? fy_document_root(doc) : NULL;
+    if (root) {
+        expand x;
+        memset(&x, 0, sizeof x);
+        x.c = &c;
+        uint64_t nodes, bytes;
+        int bad = measure(&x, root, 0, &nodes, &bytes);
+        iaf_strmap_free(&x.seen);
+        free(x.nodes), free(x.bytes), free(x.done);
+        if (bad) goto done;
+        if (x.aliases) {
+            if (fy_document_resolve(doc) != 0) {
+                c.st = iaf_error_set(err, IAF_ERR_PARSE, name, 0, 0, "invalid YAML: %s",
+                                     c.diag[0] ? c.diag : "cannot resolve the aliases");
+                goto done;
+            }
+            root = fy_document_root(doc);
+        }
+        dupcheck d = {&c, NULL, 0};
+        bad = check_dups(&d, root, 0);
+        free(d.first);
+        if (bad) goto done;
+    }
     if (!(s->path = iaf_strdup(name)) || !(s->dir = iaf_strdup(base ? base : "."))) {
         c.st = iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
         goto done;
     }
-    if (load_root(&c, s, fy_document_root(doc)) != 0 && c.st == IAF_OK)
+    if (load_root(&c, s, root) != 0 && c.st == IAF_OK)
         c.st = iaf_error_set(err, IAF_ERR_INVALID, name, 0, 0, "invalid spec");
 done:
-    fy_document_destroy(doc);
+    if (doc) fy_parse_document_destroy(fyp, doc);
+    fy_parser_destroy(fyp);
     fy_diag_destroy(diag);
+    for (int k = 0; k < ID_KINDS; k++)
+        iaf_strmap_free(&c.ids[k]);
     if (c.st != IAF_OK) {
         iaf_spec_free(s);
         return c.st;

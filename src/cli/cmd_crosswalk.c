@@ -55,25 +55,19 @@ static void help(void)
            "  -h, --help              this text\n");
 }
 
+/* A --preamble file: a few comment lines, capped like every small input read whole. */
+#define PREAMBLE_MAX_BYTES ((size_t)1 << 20)
+
 static int read_text(const char *path, char **out, iaf_error *err)
 {
     *out = NULL;
-    iaf_file *f = NULL;
-    const unsigned char *data = NULL;
-    iaf_status st = iaf_file_open(path, &f, err);
-    if (st == IAF_OK && iaf_file_size(f) > 0) st = iaf_file_map(f, &data, err);
-    if (st == IAF_OK) {
-        size_t n = (size_t)iaf_file_size(f);
-        if (!(*out = iaf_strndup(data ? (const char *)data : "", n)))
-            st = iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
-        else if (strlen(*out) != n)
-            st = iaf_error_set(err, IAF_ERR_PARSE, path, 0, 0, "NUL byte in the preamble");
-    }
-    iaf_file_close(f);
-    if (st != IAF_OK) {
-        free(*out);
-        *out = NULL;
-    }
+    iaf_buf b = {0};
+    iaf_status st = iaf_file_read_all(path, PREAMBLE_MAX_BYTES, "a preamble", &b, err);
+    if (st == IAF_OK && b.data && strlen(b.data) != b.len)
+        st = iaf_error_set(err, IAF_ERR_PARSE, path, 0, 0, "NUL byte in the preamble");
+    if (st == IAF_OK && !(*out = iaf_strndup(b.data ? b.data : "", b.len)))
+        st = iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+    iaf_buf_free(&b);
     return st == IAF_OK ? 0 : -1;
 }
 

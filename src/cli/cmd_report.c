@@ -30,23 +30,15 @@ static void help(void)
            "  -h, --help           this text\n");
 }
 
-/* The whole file in memory; a report is a few megabytes at most. */
+/* The whole file in memory. A report is a few megabytes (25 MB for the largest taxonomies
+ * seen); the cap bounds what a hostile file can make jansson allocate. */
+#define REPORT_MAX_BYTES ((size_t)128 << 20)
+
 static int read_all(const char *path, iaf_buf *b, iaf_error *err)
 {
-    /* "-" is standard input by design; a named input must be a regular file */
-    FILE *f = !strcmp(path, "-") ? stdin : iaf_file_fopen(path, err);
-    if (!f) return err->status;
-    char chunk[65536];
-    size_t k;
-    int rc = 0;
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (iaf_buf_append(b, chunk, k) != 0) {
-            rc = iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
-            break;
-        }
-    if (!rc && ferror(f)) rc = iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "read failed");
-    if (f != stdin) fclose(f);
-    return rc;
+    if (!strcmp(path, "-"))
+        return iaf_fd_read_all(0, "<stdin>", REPORT_MAX_BYTES, "a report", b, err) != IAF_OK;
+    return iaf_file_read_all(path, REPORT_MAX_BYTES, "a report", b, err) != IAF_OK;
 }
 
 /* mkdir -p: every missing component of dir */

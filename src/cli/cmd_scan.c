@@ -50,7 +50,8 @@ static void help(void)
            "      --normalize STEPS    trim, nfc, nfkc, casefold, numeric (docs/spec.md)\n"
            "      --card FILE          a dataset card: sentences stating independence or \"not\n"
            "                           modeled\" (English and Korean), quoted whole beside the\n"
-           "                           pairs whose two columns they name\n"
+           "                           pairs whose two columns they name (a regular\n"
+           "                           file of at most 8 MiB)\n"
            "  -f, --format FMT         auto, csv, jsonl, parquet\n"
            "      --encoding ENC       utf-8, cp949, euc-kr\n"
            "  -t, --threads N          worker threads (results do not depend on it)\n"
@@ -153,20 +154,6 @@ static int add_skip(skipped **sk, size_t *nsk, size_t *cap, const char *name, co
     snprintf(k->why, sizeof k->why, fmt, a, b);
     (*nsk)++;
     return 0;
-}
-
-static char *read_card(const char *path, iaf_error *err)
-{
-    FILE *f = iaf_file_fopen(path, err); /* a regular file, not a FIFO or device */
-    if (!f) return NULL;
-    iaf_buf cb = {0};
-    char chunk[65536];
-    size_t k;
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (iaf_buf_append(&cb, chunk, k) != 0 || cb.len > (16u << 20)) break;
-    fclose(f);
-    if (!cb.data) iaf_buf_puts(&cb, "");
-    return cb.data;
 }
 
 /* Is col among the dataset's columns? */
@@ -405,7 +392,7 @@ int cmd_scan(int argc, char **argv)
     iaf_error_clear(&err);
     iaf_dataset *ds = NULL, *rds = NULL;
     iaf_expr *universe = NULL;
-    char **cols = NULL, **card_sent = NULL, **skips = NULL, **nas = NULL, *card_text = NULL;
+    char **cols = NULL, **card_sent = NULL, **skips = NULL, **nas = NULL;
     size_t ncols = 0, ncard = 0, npairs = 0, nsk = 0, skcap = 0, nlump = 0;
     skipped *sk = NULL;
     iaf_scan_pair *pairs = NULL;
@@ -420,6 +407,11 @@ int cmd_scan(int argc, char **argv)
     dopt.labels.missing = ropt.labels.missing = (const char *const *)nas;
     dopt.labels.nmissing = ropt.labels.nmissing = nas ? (size_t)nna : 0;
     if (where && iaf_expr_parse(where, "--where", &universe, &err) != IAF_OK) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    /* the card first: a bad card must not cost a scan */
+    if (card && iaf_card_read(card, &card_sent, &ncard, &err) != IAF_OK) {
         rc = cli_fail(&err);
         goto done;
     }
@@ -649,13 +641,6 @@ int cmd_scan(int argc, char **argv)
     pthread_mutex_destroy(&sc.lock);
     if (failed) goto done;
     qsort(pairs, npairs, sizeof *pairs, cmp_pair);
-    if (card) {
-        if (!(card_text = read_card(card, &err))) {
-            rc = cli_fail(&err);
-            goto done;
-        }
-        ncard = iaf_card_disclosures(card_text, strlen(card_text), &card_sent);
-    }
     int64_t nrows = iaf_dataset_rows(ds);
     size_t nsmall = 0, ncand = 0;
     for (size_t p = 0; p < npairs; p++)
@@ -805,7 +790,6 @@ done:
     for (size_t i = 0; i < ncard; i++)
         free(card_sent[i]);
     free(card_sent);
-    free(card_text);
     for (size_t i = 0; i < nsk; i++)
         free(sk[i].name);
     free(sk);

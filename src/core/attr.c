@@ -515,6 +515,12 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
         mapped_mass += mass;
         mapped_w2 += w2;
     }
+    /* a crosswalk whose pattern hit a limit mapped nothing from then on: fail */
+    for (size_t i = 0; i < nattrs; i++)
+        if (attrs[i]->kind == IAF_ATTR_CROSSWALK &&
+            (st = iaf_crosswalk_status(attrs[i]->crosswalk, err)) != IAF_OK)
+            goto done;
+    /* (a universe variable that names an attribute is one of attrs: checked above) */
     for (size_t i = 0; i < nattrs; i++) {
         if (cov_finish(&cov[i], &d->coverage[i]) != 0) goto oom;
         iaf_coverage m = {0};

@@ -7,9 +7,9 @@
  */
 #include "core/crosswalk.h"
 
-#include <locale.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include <math.h>
-#include <regex.h>
+#include <pcre2.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,10 +20,19 @@
 
 #define WEIGHT_TOLERANCE 1e-9
 #define MAX_GROUPS 10 /* \0..\9 */
+/* What one pattern may cost (docs/expressions.md, "Regex rows"); each message names its
+ * limit. The match limit counts pcre2_match's internal steps per label and pattern, the
+ * depth limit its nested backtracking points, the heap limit the memory they use. */
 #define MAX_PATTERN 1024
-#define MAX_REPEAT_PRODUCT 10000
-#define IAF_STR_(x) #x
-#define IAF_STR(x) IAF_STR_(x)
+#define MAX_PATTERN_TEXT "1,024 bytes"
+#define MAX_COMPILED (64 * 1024)
+#define MAX_COMPILED_TEXT "64 KiB"
+#define MATCH_LIMIT 1000000
+#define MATCH_LIMIT_TEXT "1,000,000 steps"
+#define DEPTH_LIMIT 100000
+#define DEPTH_LIMIT_TEXT "100,000 nested backtracking points"
+#define HEAP_LIMIT_KIB (32 * 1024)
+#define HEAP_LIMIT_TEXT "32 MiB"
 
 typedef struct cw_target {
     iaf_sv to;
@@ -37,8 +46,7 @@ typedef struct cw_group {
     long long line;  /* first row of the group */
     size_t first, n; /* slice of iaf_crosswalk.targets */
     int dropped;     /* the single row has an empty `to` */
-    int compiled;
-    regex_t re;
+    pcre2_code *re;
 } cw_group;
 
 struct iaf_crosswalk {
@@ -55,16 +63,27 @@ struct iaf_crosswalk {
     /* regex path: NUL-terminated copy of the label, substitution scratch, result cache */
     iaf_buf subject, scratch;
     iaf_strmap cache;
-    /* Regexes are compiled and run in C.UTF-8 so that `.` and bracket expressions see
-     * characters, not bytes, whatever locale the calling program set. */
-    locale_t loc;
+    /* PCRE2 state, created with the first regex row: allocations through iaf_malloc, the
+     * limits above, one match block reused for every label. */
+    pcre2_general_context *gctx;
+    pcre2_compile_context *cctx;
+    pcre2_match_context *mctx;
+    pcre2_match_data *md;
+    /* the first failure while mapping (a limit, out of memory); sticky, see
+     * iaf_crosswalk_status */
+    iaf_status map_status;
+    iaf_error map_err;
 };
 
 void iaf_crosswalk_free(iaf_crosswalk *cw)
 {
     if (!cw) return;
     for (size_t i = 0; i < cw->nregex; i++)
-        if (cw->regex[i].compiled) regfree(&cw->regex[i].re);
+        pcre2_code_free(cw->regex[i].re);
+    pcre2_match_data_free(cw->md);
+    pcre2_match_context_free(cw->mctx);
+    pcre2_compile_context_free(cw->cctx);
+    pcre2_general_context_free(cw->gctx);
     free(cw->regex);
     free(cw->exact);
     free(cw->targets);
@@ -74,7 +93,6 @@ void iaf_crosswalk_free(iaf_crosswalk *cw)
     iaf_buf_free(&cw->subject);
     iaf_buf_free(&cw->scratch);
     iaf_csv_table_free(cw->table);
-    if (cw->loc != (locale_t)0) freelocale(cw->loc);
     free(cw->file);
     free(cw);
 }
@@ -171,96 +189,91 @@ static iaf_status check_group(const iaf_crosswalk *cw, const cw_group *g, int re
     return IAF_OK;
 }
 
-/* Refuse the patterns whose cost in glibc's regcomp/regexec can explode: back-references
- * inside a pattern (exponential matching) and bounded repetitions whose bounds multiply
- * into a huge automaton (`((a{100}){100}){100}`). Crosswalk patterns never need either at
- * that scale. Returns NULL or the reason. */
-static const char *pattern_problem(iaf_sv p)
+static void *pcre_alloc(PCRE2_SIZE n, void *data)
 {
-    if (p.len > MAX_PATTERN) return "pattern longer than " IAF_STR(MAX_PATTERN) " bytes";
-    if (memchr(p.ptr, '\0', p.len)) return "NUL byte in a pattern";
-    double product = 1;
-    for (size_t i = 0; i < p.len; i++) {
-        if (p.ptr[i] == '\\' && i + 1 < p.len) {
-            if (p.ptr[i + 1] >= '1' && p.ptr[i + 1] <= '9')
-                return "back-references inside a pattern are not supported";
-            i++;
-            continue;
-        }
-        if (p.ptr[i] != '{') continue;
-        double lo = 0, hi = -1;
-        size_t j = i + 1;
-        while (j < p.len && p.ptr[j] >= '0' && p.ptr[j] <= '9' && lo < 1e6)
-            lo = lo * 10 + (p.ptr[j++] - '0');
-        if (j == i + 1) continue; /* not a bound: regcomp decides */
-        if (j < p.len && p.ptr[j] == ',') {
-            j++;
-            if (j < p.len && p.ptr[j] >= '0' && p.ptr[j] <= '9') {
-                hi = 0;
-                while (j < p.len && p.ptr[j] >= '0' && p.ptr[j] <= '9' && hi < 1e6)
-                    hi = hi * 10 + (p.ptr[j++] - '0');
-            } else {
-                hi = lo + 1; /* {n,}: n copies and a star */
-            }
-        }
-        product *= IAF_MAX(1.0, IAF_MAX(lo, hi));
-        if (product > MAX_REPEAT_PRODUCT)
-            return "bounded repetitions too large (their bounds multiply above " IAF_STR(
-                MAX_REPEAT_PRODUCT) ")";
-    }
-    return NULL;
+    (void)data;
+    return iaf_malloc(n);
 }
+
+static void pcre_free(void *p, void *data)
+{
+    (void)data;
+    free(p);
+}
+
+/* The PCRE2 contexts, created once per crosswalk before its first pattern. */
+static int pcre_setup(iaf_crosswalk *cw)
+{
+    if (cw->md) return 0;
+    if (!cw->gctx && !(cw->gctx = pcre2_general_context_create(pcre_alloc, pcre_free, NULL)))
+        return -1;
+    if (!cw->cctx && !(cw->cctx = pcre2_compile_context_create(cw->gctx))) return -1;
+    if (!cw->mctx && !(cw->mctx = pcre2_match_context_create(cw->gctx))) return -1;
+    pcre2_set_max_pattern_length(cw->cctx, MAX_PATTERN);
+    pcre2_set_match_limit(cw->mctx, MATCH_LIMIT);
+    pcre2_set_depth_limit(cw->mctx, DEPTH_LIMIT);
+    pcre2_set_heap_limit(cw->mctx, HEAP_LIMIT_KIB);
+    return (cw->md = pcre2_match_data_create(MAX_GROUPS + 1, cw->gctx)) ? 0 : -1;
+}
+
+/* Patterns are matched against the whole label (PCRE2_ANCHORED | PCRE2_ENDANCHORED, so
+ * `a|b` means the label a or the label b), see characters rather than bytes (UTF, with
+ * Unicode classes), let `.` match any character and `$` only the very end, as POSIX
+ * regexec did; a label that is not valid UTF-8 simply does not match. */
+#define COMPILE_OPTIONS                                                                            \
+    (PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF |        \
+     PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_BACKSLASH_C)
 
 static iaf_status compile_group(iaf_crosswalk *cw, cw_group *g, iaf_error *err)
 {
-    iaf_buf pat = {0};
-    iaf_status st = IAF_OK;
-    const char *problem = pattern_problem(g->key);
-    if (problem) {
-        st = iaf_error_set(err, IAF_ERR_PARSE, cw->file, g->line, 0, "bad regex '%.*s': %s",
-                           shown_len(g->key), g->key.ptr, problem);
-        goto cleanup;
+    if (g->key.len > MAX_PATTERN)
+        return iaf_error_set(err, IAF_ERR_LIMIT, cw->file, g->line, 0,
+                             "bad regex '%.*s': pattern longer than the limit of " MAX_PATTERN_TEXT,
+                             shown_len(g->key), g->key.ptr);
+    if (memchr(g->key.ptr, '\0', g->key.len))
+        return iaf_error_set(err, IAF_ERR_PARSE, cw->file, g->line, 0,
+                             "bad regex '%.*s': NUL byte in a pattern", shown_len(g->key),
+                             g->key.ptr);
+    if (pcre_setup(cw) != 0)
+        return iaf_error_set(err, IAF_ERR_NOMEM, cw->file, g->line, 0, "out of memory");
+    int code = 0;
+    PCRE2_SIZE at = 0;
+    g->re =
+        pcre2_compile((PCRE2_SPTR)g->key.ptr, g->key.len, COMPILE_OPTIONS, &code, &at, cw->cctx);
+    if (!g->re) {
+        if (code == PCRE2_ERROR_NOMEMORY)
+            return iaf_error_set(err, IAF_ERR_NOMEM, cw->file, g->line, 0, "out of memory");
+        PCRE2_UCHAR msg[256];
+        if (pcre2_get_error_message(code, msg, sizeof msg) < 0) strcpy((char *)msg, "error");
+        return iaf_error_set(err, IAF_ERR_PARSE, cw->file, g->line, 0,
+                             "bad regex '%.*s': %s (at byte %zu of the pattern)", shown_len(g->key),
+                             g->key.ptr, (const char *)msg, (size_t)at + 1);
     }
-    /* the group around the user's pattern makes `a|b` mean ^(a|b)$, not ^a|b$ */
-    if (iaf_buf_puts(&pat, "^(") != 0 || iaf_buf_append(&pat, g->key.ptr, g->key.len) != 0 ||
-        iaf_buf_puts(&pat, ")$") != 0) {
-        st = iaf_error_set(err, IAF_ERR_NOMEM, cw->file, g->line, 0, "out of memory");
-        goto cleanup;
-    }
-    locale_t old = (locale_t)0;
-    if (cw->loc != (locale_t)0) old = uselocale(cw->loc);
-    int rc = regcomp(&g->re, pat.data, REG_EXTENDED);
-    if (old != (locale_t)0) uselocale(old);
-    if (rc != 0) {
-        char msg[256];
-        regerror(rc, &g->re, msg, sizeof msg);
-        st = iaf_error_set(err, IAF_ERR_PARSE, cw->file, g->line, 0, "bad regex '%.*s': %s%s",
-                           shown_len(g->key), g->key.ptr, msg,
-                           rc == REG_ECOLLATE || rc == REG_ERANGE
-                               ? " (ranges of non-ASCII characters such as [가-힣] are not "
-                                 "supported: list the characters or use alternation)"
-                               : "");
-        goto cleanup;
-    }
-    g->compiled = 1;
-    /* re_nsub counts our wrapping group too */
-    int user_groups = (int)g->re.re_nsub - 1;
+    size_t size = 0;
+    uint32_t ncap = 0;
+    if (pcre2_pattern_info(g->re, PCRE2_INFO_SIZE, &size) != 0 ||
+        pcre2_pattern_info(g->re, PCRE2_INFO_CAPTURECOUNT, &ncap) != 0)
+        return iaf_error_set(err, IAF_ERR_PARSE, cw->file, g->line, 0, "bad regex '%.*s'",
+                             shown_len(g->key), g->key.ptr);
+    if (size > MAX_COMPILED)
+        return iaf_error_set(
+            err, IAF_ERR_LIMIT, cw->file, g->line, 0,
+            "bad regex '%.*s': compiles to %zu bytes, above the limit of " MAX_COMPILED_TEXT
+            " (bounded repetitions multiply the size)",
+            shown_len(g->key), g->key.ptr, size);
+    int user_groups = (int)ncap;
     for (size_t i = 0; i < g->n; i++) {
         cw_target *t = &cw->targets[g->first + i];
         int hi = max_backref(t->to);
         /* any backslash means the template must be expanded (`\\` too) */
         t->has_backref = t->to.len > 0 && memchr(t->to.ptr, '\\', t->to.len) != NULL;
-        if (hi > user_groups) {
-            st = iaf_error_set(err, IAF_ERR_PARSE, cw->file, t->line, 0,
-                               "`to` '%.*s' refers to group \\%d but pattern '%.*s' has %d",
-                               shown_len(t->to), t->to.ptr, hi, shown_len(g->key), g->key.ptr,
-                               user_groups);
-            goto cleanup;
-        }
+        if (hi > user_groups)
+            return iaf_error_set(err, IAF_ERR_PARSE, cw->file, t->line, 0,
+                                 "`to` '%.*s' refers to group \\%d but pattern '%.*s' has %d",
+                                 shown_len(t->to), t->to.ptr, hi, shown_len(g->key), g->key.ptr,
+                                 user_groups);
     }
-cleanup:
-    iaf_buf_free(&pat);
-    return st;
+    return IAF_OK;
 }
 
 static iaf_status build(iaf_crosswalk *cw, iaf_error *err)
@@ -388,7 +401,6 @@ static iaf_status finish_load(iaf_crosswalk *cw, iaf_csv_table *table, iaf_cross
                               iaf_error *err)
 {
     cw->table = table;
-    cw->loc = newlocale(LC_ALL_MASK, "C.UTF-8", (locale_t)0);
     iaf_status st = build(cw, err);
     if (st != IAF_OK) {
         iaf_crosswalk_free(cw);
@@ -448,7 +460,7 @@ iaf_status iaf_crosswalk_load_memory(const void *data, size_t n, const char *nam
 
 /* Expand a `to` template with the groups of the last match into cw->scratch; returns the
  * cached (stable) view, or a view with ptr NULL when out of memory. */
-static iaf_sv substitute(iaf_crosswalk *cw, iaf_sv to, const regmatch_t *m)
+static iaf_sv substitute(iaf_crosswalk *cw, iaf_sv to, const PCRE2_SIZE *ov, uint32_t nov)
 {
     iaf_buf *b = &cw->scratch;
     const char *subj = cw->subject.data;
@@ -458,10 +470,11 @@ static iaf_sv substitute(iaf_crosswalk *cw, iaf_sv to, const regmatch_t *m)
         if (to.ptr[i] == '\\' && i + 1 < to.len) {
             char c = to.ptr[++i];
             if (c >= '0' && c <= '9') {
-                /* our wrapping group is 1, so user group k is match k+1; \0 is the label */
-                const regmatch_t *g = &m[c == '0' ? 0 : c - '0' + 1];
-                ok = g->rm_so < 0 ||
-                     iaf_buf_append(b, subj + g->rm_so, (size_t)(g->rm_eo - g->rm_so)) == 0;
+                /* group k is pair k of the match; \0 is the label; a group that took no part
+                 * (or beyond the pairs filled) is empty */
+                uint32_t k = (uint32_t)(c - '0');
+                ok = k >= nov || ov[2 * k] == PCRE2_UNSET ||
+                     iaf_buf_append(b, subj + ov[2 * k], ov[2 * k + 1] - ov[2 * k]) == 0;
             } else {
                 ok = c == '\\' ? iaf_buf_append(b, "\\", 1) == 0
                                : iaf_buf_append(b, to.ptr + i - 1, 2) == 0;
@@ -500,28 +513,59 @@ size_t iaf_crosswalk_map(iaf_crosswalk *cw, iaf_sv label, iaf_sv *targets, doubl
     if (id >= 0) return emit(cw, &cw->exact[id], targets, weights, max, dropped);
     if (cw->nregex == 0 || memchr(label.ptr, '\0', label.len)) return 0;
 
+    if (cw->map_status != IAF_OK) return 0; /* a limit was hit: see iaf_crosswalk_status */
+
     cw->subject.len = 0;
-    if (iaf_buf_append(&cw->subject, label.ptr, label.len) != 0) return 0;
-    regmatch_t m[MAX_GROUPS + 1];
-    locale_t old = (locale_t)0;
-    if (cw->loc != (locale_t)0) old = uselocale(cw->loc);
+    if (iaf_buf_append(&cw->subject, label.ptr, label.len) != 0) goto oom;
     const cw_group *hit = NULL;
-    for (size_t g = 0; g < cw->nregex && !hit; g++)
-        if (regexec(&cw->regex[g].re, cw->subject.data, IAF_ARRAY_LEN(m), m, 0) == 0)
+    for (size_t g = 0; g < cw->nregex && !hit; g++) {
+        int rc = pcre2_match(cw->regex[g].re, (PCRE2_SPTR)cw->subject.data, label.len, 0, 0, cw->md,
+                             cw->mctx);
+        if (rc >= 0) {
             hit = &cw->regex[g];
-    if (old != (locale_t)0) uselocale(old);
+        } else if (rc != PCRE2_ERROR_NOMATCH) {
+            const char *limit =
+                rc == PCRE2_ERROR_MATCHLIMIT   ? "the match limit (" MATCH_LIMIT_TEXT ")"
+                : rc == PCRE2_ERROR_DEPTHLIMIT ? "the depth limit (" DEPTH_LIMIT_TEXT ")"
+                : rc == PCRE2_ERROR_HEAPLIMIT  ? "the heap limit (" HEAP_LIMIT_TEXT ")"
+                                               : NULL;
+            if (rc == PCRE2_ERROR_NOMEMORY) goto oom;
+            PCRE2_UCHAR msg[256];
+            if (!limit && pcre2_get_error_message(rc, msg, sizeof msg) < 0)
+                strcpy((char *)msg, "error");
+            cw->map_status =
+                iaf_error_set(&cw->map_err, IAF_ERR_LIMIT, cw->file, cw->regex[g].line, 0,
+                              "regex '%.*s' %s%s on label '%.*s' (%zu bytes)",
+                              shown_len(cw->regex[g].key), cw->regex[g].key.ptr,
+                              limit ? "exceeded " : "failed: ", limit ? limit : (const char *)msg,
+                              shown_len(label), label.ptr, label.len);
+            return 0;
+        }
+    }
     if (!hit) return 0;
     if (hit->dropped) {
         if (dropped) *dropped = 1;
         return 0;
     }
+    const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(cw->md);
+    uint32_t nov = pcre2_get_ovector_count(cw->md);
     size_t k = IAF_MIN(hit->n, max);
     for (size_t i = 0; i < k; i++) {
         const cw_target *t = &cw->targets[hit->first + i];
-        iaf_sv to = t->has_backref ? substitute(cw, t->to, m) : t->to;
-        if (!to.ptr) return 0; /* out of memory: report unmapped rather than half a split */
+        iaf_sv to = t->has_backref ? substitute(cw, t->to, ov, nov) : t->to;
+        if (!to.ptr) goto oom; /* report the failure rather than half a split */
         targets[i] = to;
         if (weights) weights[i] = t->weight;
     }
     return k;
+oom:
+    cw->map_status = iaf_error_set(&cw->map_err, IAF_ERR_NOMEM, cw->file, 0, 0, "out of memory");
+    return 0;
+}
+
+iaf_status iaf_crosswalk_status(const iaf_crosswalk *cw, iaf_error *err)
+{
+    if (!cw || cw->map_status == IAF_OK) return IAF_OK;
+    if (err) *err = cw->map_err;
+    return cw->map_status;
 }

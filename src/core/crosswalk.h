@@ -7,10 +7,11 @@
  *   - exact rows map one label; several rows with one `from` split it with weights that
  *     must lie in (0, 1] and sum to 1 (within 1e-9); a repeated (from, to) is an error;
  *   - an empty `to` drops the label explicitly (it must then be the only row of its from);
- *   - regex rows (POSIX ERE, anchored to the whole label, matched in the C.UTF-8 locale)
- *     are tried in file order after the exact rows, the first matching pattern wins; `to`
+ *   - regex rows (PCRE2 syntax, matched against the whole label, UTF-8 characters) are
+ *     tried in file order after the exact rows, the first matching pattern wins; `to`
  *     may use \1..\9 (groups) and \0 (the whole label); weights work as for exact rows,
- *     grouped by identical pattern text.
+ *     grouped by identical pattern text. A pattern's length, compiled size, and the steps,
+ *     depth and memory of one match are capped (docs/expressions.md).
  *
  * Thread safety: mapping a label that an exact row matches touches no shared state; the
  * regex path uses a scratch buffer and a result cache inside the crosswalk, so one
@@ -50,6 +51,12 @@ void iaf_crosswalk_free(iaf_crosswalk *cw);
  * IAF_CROSSWALK_MAX_TARGETS to never lose a target. weights may be NULL. */
 size_t iaf_crosswalk_map(iaf_crosswalk *cw, iaf_sv label, iaf_sv *targets, double *weights,
                          size_t max, int *dropped);
+
+/* IAF_OK, or the first failure of iaf_crosswalk_map, copied into err: a pattern that
+ * exceeded a matching limit on a label (IAF_ERR_LIMIT, located at the pattern's line and
+ * naming the limit and the label) or out of memory (IAF_ERR_NOMEM). After a failure every
+ * map returns 0 without matching, so a caller maps all its labels and checks once. */
+iaf_status iaf_crosswalk_status(const iaf_crosswalk *cw, iaf_error *err);
 
 /* Data rows in the file (comments and the header excluded). */
 size_t iaf_crosswalk_nrows(const iaf_crosswalk *cw);

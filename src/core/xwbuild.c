@@ -830,6 +830,9 @@ typedef struct build_ctx {
     iaf_buf nbuf; /* normalised label */
     size_t *cand; /* candidate rows */
     size_t ncand, capcand;
+    struct cand_key *keys; /* most_specific's scratch */
+    uint8_t *drop;
+    size_t capkeys, capdrop;
     iaf_arena *arena;
     iaf_error *err;
 } build_ctx;
@@ -870,24 +873,53 @@ static int collect_words(build_ctx *x, const word_index *w, iaf_sv key, size_t *
     return 0;
 }
 
+typedef struct cand_key {
+    iaf_sv code;
+    size_t pos; /* position in cand */
+} cand_key;
+
+static int cmp_cand_key(const void *a, const void *b)
+{
+    const cand_key *x = a, *y = b;
+    int c = iaf_sv_cmp(x->code, y->code);
+    return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
 /* Keep the most specific candidates: a code whose descendant is also a candidate (a unit
- * and its only detailed code often share a title) and repeats of one code go. */
-static void most_specific(build_ctx *x, size_t from)
+ * and its only detailed code often share a title) and repeats of one code go. Sorted by
+ * code, a code's repeats and then its descendants follow it directly, so this is
+ * O(k log k) for k candidates (a title shared by many codes must not cost k^2). Returns -1
+ * when out of memory. */
+static int most_specific(build_ctx *x, size_t from)
 {
     const xw_code *codes = x->c->codes;
-    size_t k = from;
-    for (size_t i = from; i < x->ncand; i++) {
-        iaf_sv a = codes[x->cand[i]].code;
-        int drop = 0;
-        for (size_t j = from; j < x->ncand && !drop; j++) {
-            if (j == i) continue;
-            iaf_sv b = codes[x->cand[j]].code;
-            if (b.len > a.len && memcmp(a.ptr, b.ptr, a.len) == 0) drop = 1;
-            if (b.len == a.len && j < i && memcmp(a.ptr, b.ptr, a.len) == 0) drop = 1;
-        }
-        if (!drop) x->cand[k++] = x->cand[i];
+    size_t k = x->ncand - from;
+    if (k < 2) return 0;
+    if (IAF_GROW(x->keys, x->capkeys, k) != 0 || IAF_GROW(x->drop, x->capdrop, k) != 0) return -1;
+    for (size_t i = 0; i < k; i++) {
+        x->keys[i] = (cand_key){codes[x->cand[from + i]].code, i};
+        x->drop[i] = 0;
     }
-    x->ncand = k;
+    qsort(x->keys, k, sizeof *x->keys, cmp_cand_key);
+    for (size_t i = 0; i < k; i++) {
+        iaf_sv a = x->keys[i].code;
+        if (i > 0 && iaf_sv_cmp(x->keys[i - 1].code, a) == 0) {
+            x->drop[x->keys[i].pos] = 1; /* a repeat: the first in candidate order stays */
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < k && iaf_sv_cmp(x->keys[j].code, a) == 0)
+            j++;
+        if (j < k) {
+            iaf_sv b = x->keys[j].code;
+            if (b.len > a.len && memcmp(a.ptr, b.ptr, a.len) == 0) x->drop[x->keys[i].pos] = 1;
+        }
+    }
+    size_t out = from;
+    for (size_t i = 0; i < k; i++)
+        if (!x->drop[i]) x->cand[out++] = x->cand[from + i];
+    x->ncand = out;
+    return 0;
 }
 
 /* The code of row r rolled up to the roll-up level, as a row of that level. */
@@ -966,7 +998,7 @@ static iaf_status resolve_rule_target(build_ctx *x, iaf_sv label, iaf_sv to, con
                              "title at level '%s' or finer in %s",
                              shown(to), to.ptr, shown(label), label.ptr, c->level_name[minlevel],
                              c->file);
-    most_specific(x, from);
+    if (most_specific(x, from) != 0) goto oom;
     return IAF_OK;
 oom:
     return iaf_error_set(x->err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -989,6 +1021,8 @@ static iaf_status compose(build_ctx *x, iaf_sv label, pending *p, int *all_dropp
             double w[IAF_CROSSWALK_MAX_TARGETS];
             int dr = 0;
             size_t k = iaf_crosswalk_map(x->o->compose, key, t, w, IAF_CROSSWALK_MAX_TARGETS, &dr);
+            iaf_status mst = iaf_crosswalk_status(x->o->compose, x->err);
+            if (mst != IAF_OK) return mst;
             if (dr) {
                 dropped += p->w[i];
                 done = 1;
@@ -1031,7 +1065,7 @@ static char *arena_sv(iaf_arena *a, iaf_sv s)
 }
 
 /* The regex exclusions as an in-memory crosswalk: the crosswalk module already matches
- * whole labels in C.UTF-8 and refuses the patterns whose cost can explode. */
+ * whole labels and bounds what a pattern may cost. */
 static iaf_status exclusion_crosswalk(const iaf_xwb_options *o, iaf_crosswalk **out, iaf_error *err)
 {
     *out = NULL;
@@ -1051,6 +1085,19 @@ static iaf_status exclusion_crosswalk(const iaf_xwb_options *o, iaf_crosswalk **
     return st;
 }
 
+/* An error of the exclusion crosswalk names a line of its generated text, whose line 1 is
+ * the header: say which --exclude-regex it was instead. */
+static iaf_status exclusion_error(iaf_error *err)
+{
+    if (!err) return IAF_ERR_INVALID;
+    if (err->line >= 2) {
+        long long k = err->line - 1;
+        err->line = 0;
+        iaf_error_prefix(err, "pattern %lld: ", k);
+    }
+    return err->status;
+}
+
 static iaf_status build_label(build_ctx *x, iaf_xwb_label *L, const iaf_strmap *excl,
                               iaf_crosswalk *excl_re)
 {
@@ -1067,6 +1114,7 @@ static iaf_status build_label(build_ctx *x, iaf_xwb_label *L, const iaf_strmap *
     if (!excluded && excl_re) {
         iaf_sv t1;
         excluded = iaf_crosswalk_map(excl_re, label, &t1, NULL, 1, NULL) > 0;
+        if ((st = iaf_crosswalk_status(excl_re, x->err)) != IAF_OK) return exclusion_error(x->err);
     }
     if (excluded) {
         L->how = IAF_XWB_EXCLUDED;
@@ -1101,7 +1149,7 @@ static iaf_status build_label(build_ctx *x, iaf_xwb_label *L, const iaf_strmap *
         }
     }
     if (x->ncand) {
-        most_specific(x, 0);
+        if (most_specific(x, 0) != 0) goto oom;
         L->ambiguous = x->ncand > 1;
         if ((st = add_candidates(x, 0, 1.0, &p, &distinct)) != IAF_OK) return st;
         L->split = distinct > 1;
@@ -1115,6 +1163,7 @@ static iaf_status build_label(build_ctx *x, iaf_xwb_label *L, const iaf_strmap *
         double w[IAF_CROSSWALK_MAX_TARGETS];
         int dr = 0;
         size_t k = iaf_crosswalk_map(o->rules, label, t, w, IAF_CROSSWALK_MAX_TARGETS, &dr);
+        if ((st = iaf_crosswalk_status(o->rules, x->err)) != IAF_OK) return st;
         if (dr) {
             L->how = IAF_XWB_RULE;
             L->dropped = 1;
@@ -1219,7 +1268,10 @@ iaf_status iaf_xwb_build(const iaf_xwb_class *c, const iaf_xwb_values *v, const 
             st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
             goto done;
         }
-    if ((st = exclusion_crosswalk(o, &excl_re, err)) != IAF_OK) goto done;
+    if ((st = exclusion_crosswalk(o, &excl_re, err)) != IAF_OK) {
+        exclusion_error(err);
+        goto done;
+    }
     if ((o->match_words || o->match_head) && word_indexes(c, o, &x.words, &x.heads) != 0) {
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
@@ -1266,6 +1318,8 @@ done:
     word_index_free(&x.words);
     word_index_free(&x.heads);
     free(x.cand);
+    free(x.keys);
+    free(x.drop);
     if (st != IAF_OK) {
         iaf_xwb_result_free(r);
         return st;

@@ -1104,7 +1104,12 @@ static iaf_status table_parse(unsigned char *data, size_t n, const char *name,
     for (;;) {
         skip_blank(&t, &p, &line);
         if (p >= t.end) break;
-        if (IAF_GROW(ti->pub.line, line_cap, nrows + 1) != 0 || (nc && nrows + 1 > SIZE_MAX / nc) ||
+        if (nc && nrows + 1 > IAF_CSV_TABLE_MAX_CELLS / nc) {
+            st = iaf_error_set(err, IAF_ERR_LIMIT, name, line, 0,
+                               "more than the limit of 67,108,864 cells for a table read whole");
+            goto fail;
+        }
+        if (IAF_GROW(ti->pub.line, line_cap, nrows + 1) != 0 ||
             IAF_GROW(ti->pub.cells, cell_cap, (nrows + 1) * nc) != 0) {
             st = iaf_error_set(err, IAF_ERR_NOMEM, name, line, 0, "out of memory");
             goto fail;
@@ -1130,20 +1135,26 @@ fail:
     return st;
 }
 
+static iaf_status table_too_large(const char *name, iaf_error *err)
+{
+    return iaf_error_set(err, IAF_ERR_LIMIT, name, 0, 0,
+                         "larger than the limit of 1024 MiB for a table read whole (count "
+                         "tables, crosswalks, classifications)");
+}
+
 static iaf_status table_from_bytes(const unsigned char *in, size_t n, const char *name,
                                    const iaf_csv_options *opt, iaf_csv_table **out, iaf_error *err)
 {
     iaf_text_encoding enc;
     iaf_status st = iaf_text_encoding_parse(opt ? opt->encoding : NULL, &enc, name, err);
     if (st != IAF_OK) return st;
+    if (n > IAF_CSV_TABLE_MAX_BYTES) return table_too_large(name, err);
     unsigned char *data;
     size_t len;
     if (enc != IAF_ENC_UTF8) {
         st = iaf_to_utf8(opt->encoding, in, n, &data, &len, name, err);
         if (st != IAF_OK) return st;
     } else {
-        if (n >= IAF_ALLOC_CAP)
-            return iaf_error_set(err, IAF_ERR_LIMIT, name, 0, 0, "input too large");
         data = iaf_malloc(n + 1);
         if (!data) return iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
         if (n) memcpy(data, in, n);
@@ -1170,7 +1181,10 @@ iaf_status iaf_csv_table_read(const char *path, const iaf_csv_options *opt, iaf_
     iaf_status st = iaf_file_open(path, &f, err);
     if (st != IAF_OK) return st;
     const unsigned char *data;
-    st = iaf_file_map(f, &data, err);
+    if (iaf_file_size(f) > IAF_CSV_TABLE_MAX_BYTES)
+        st = table_too_large(path, err); /* before mapping it */
+    else
+        st = iaf_file_map(f, &data, err);
     if (st == IAF_OK) st = table_from_bytes(data, (size_t)iaf_file_size(f), path, opt, out, err);
     iaf_file_close(f);
     return st;

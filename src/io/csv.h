@@ -43,6 +43,11 @@ typedef struct iaf_csv_table {
     /* private storage follows */
 } iaf_csv_table;
 
+/* What a table read whole may hold (its text is copied, its cells are views): the error
+ * names the limit. */
+#define IAF_CSV_TABLE_MAX_BYTES ((size_t)1 << 30)
+#define IAF_CSV_TABLE_MAX_CELLS ((size_t)1 << 26)
+
 /* Read a whole CSV file. opt may be NULL (defaults). On success *out is owned
  * by the caller (iaf_csv_table_free); every view in it stays valid until
  * then. Every string view is followed by a NUL byte, so ptr may be used as a

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/util.h"
+
 struct iaf_file {
     char *name;
     int fd; /* -1 for memory inputs */
@@ -198,4 +200,59 @@ iaf_status iaf_file_map(iaf_file *f, const unsigned char **data, iaf_error *err)
                              strerror(errno));
     *data = f->data;
     return IAF_OK;
+}
+
+/* "8 MiB", "512 KiB" or "1000 bytes" */
+static void cap_text(size_t cap, char *buf, size_t n)
+{
+    if (cap >= (1u << 20) && cap % (1u << 20) == 0)
+        snprintf(buf, n, "%zu MiB", cap >> 20);
+    else if (cap >= 1024 && cap % 1024 == 0)
+        snprintf(buf, n, "%zu KiB", cap >> 10);
+    else
+        snprintf(buf, n, "%zu bytes", cap);
+}
+
+static iaf_status too_large(const char *name, size_t cap, const char *what, iaf_error *err)
+{
+    char t[64];
+    cap_text(cap, t, sizeof t);
+    return iaf_error_set(err, IAF_ERR_LIMIT, name, 0, 0, "larger than the limit of %s for %s", t,
+                         what);
+}
+
+iaf_status iaf_fd_read_all(int fd, const char *name, size_t cap, const char *what, iaf_buf *out,
+                           iaf_error *err)
+{
+    size_t start = out->len;
+    for (;;) {
+        /* read one byte past the cap so that a file of exactly cap bytes passes */
+        size_t room = cap - (out->len - start) + 1;
+        if (iaf_buf_reserve(out, IAF_MIN(room, (size_t)65536) + 1) != 0)
+            return iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
+        ssize_t k = read(fd, out->data + out->len, IAF_MIN(room, (size_t)65536));
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0)
+            return iaf_error_set(err, IAF_ERR_IO, name, 0, 0, "read failed: %s", strerror(errno));
+        if (k == 0) break;
+        out->len += (size_t)k;
+        out->data[out->len] = '\0';
+        if (out->len - start > cap) return too_large(name, cap, what, err);
+    }
+    return IAF_OK;
+}
+
+iaf_status iaf_file_read_all(const char *path, size_t cap, const char *what, iaf_buf *out,
+                             iaf_error *err)
+{
+    int fd;
+    struct stat st;
+    iaf_status s = open_regular(path, &fd, &st, err);
+    if (s != IAF_OK) return s;
+    if ((uint64_t)st.st_size > cap)
+        s = too_large(path, cap, what, err);
+    else
+        s = iaf_fd_read_all(fd, path, cap, what, out, err);
+    close(fd);
+    return s;
 }

@@ -15,6 +15,7 @@
 #include "iaf/status.h"
 
 typedef struct iaf_file iaf_file;
+struct iaf_buf;
 
 /* Inputs are regular files: a directory, FIFO, device or socket is refused
  * with an error saying which it is (a FIFO without a writer does not block). */
@@ -37,5 +38,16 @@ iaf_status iaf_file_pread(iaf_file *f, void *buf, size_t n, uint64_t offset, iaf
 /* The whole content, read-only, valid until iaf_file_close. Maps lazily
  * (once); thread-safe after the first call returns. */
 iaf_status iaf_file_map(iaf_file *f, const unsigned char **data, iaf_error *err);
+
+/* Read a whole small input into out (appended; out->data stays NUL-terminated when
+ * non-empty): at most cap bytes, else IAF_ERR_LIMIT "larger than the limit of <cap> for
+ * <what>" (what: "a dataset card"). iaf_file_read_all opens path without blocking and refuses
+ * anything but a regular file (a FIFO or /dev/zero would never end); iaf_fd_read_all reads a
+ * descriptor the caller opened on purpose (standard input), name appearing in errors. Every
+ * read and every allocation is checked. */
+iaf_status iaf_file_read_all(const char *path, size_t cap, const char *what, struct iaf_buf *out,
+                             iaf_error *err);
+iaf_status iaf_fd_read_all(int fd, const char *name, size_t cap, const char *what,
+                           struct iaf_buf *out, iaf_error *err);
 
 #endif

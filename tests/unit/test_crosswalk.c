@@ -238,22 +238,76 @@ static void test_regex(void **state)
     expect_map(cw, "육 군", 0, 1, "군육 ", 1.0);
     expect_map(cw, "해병대", 0, 1, "대해병", 1.0);
     iaf_crosswalk_free(cw);
-    /* glibc cannot range over non-ASCII characters: refused with a hint, not misread */
-    expect_load_error("from,to,match\n[가-힣]+,x,regex\n", IAF_ERR_PARSE, 2, "list the characters");
+    /* ranges over non-ASCII characters are ranges of code points */
+    cw = load_mem("from,to,match\n[가-힣]+,hangul,regex\nend$,dollar,regex\n"
+                  "[[:alpha:]]+,alpha,regex\na.b,dot,regex\n");
+    expect_map(cw, "공군", 0, 1, "hangul", 1.0);
+    expect_map(cw, "Aé", 0, 1, "alpha", 1.0);
+    expect_map(cw, "a\nb", 0, 1, "dot", 1.0); /* `.` matches a newline, as in POSIX */
+    expect_map(cw, "end", 0, 1, "dollar", 1.0);
+    expect_map(cw, "end\n", 0, 0); /* `$` is the very end only */
+    /* a label that is not valid UTF-8 does not match (and is no error) */
+    expect_map(cw, "\xff\xfe", 0, 0);
+    iaf_error err;
+    assert_int_equal(iaf_crosswalk_status(cw, &err), IAF_OK);
+    iaf_crosswalk_free(cw);
 
     expect_load_error("from,to,match\na,x,exact\n(ab,x,regex\n", IAF_ERR_PARSE, 3, "bad regex");
     expect_load_error("from,to,match\n\"a{2,1}\",x,regex\n", IAF_ERR_PARSE, 2, "bad regex");
     expect_load_error("from,to,match\n(a)(b),\\3,regex\n", IAF_ERR_PARSE, 2, "group \\3");
     expect_load_error("from,to,match\nab,\\1,regex\n", IAF_ERR_PARSE, 2, "has 0");
-    /* patterns whose matching cost can explode are refused */
-    expect_load_error("from,to,match\n(a*)\\1,x,regex\n", IAF_ERR_PARSE, 2, "back-references");
-    expect_load_error("from,to,match\n\"((a{100}){100}){2,}\",x,regex\n", IAF_ERR_PARSE, 2,
-                      "bounded repetitions");
-    expect_load_error("from,to,match\na{99999999999},x,regex\n", IAF_ERR_PARSE, 2,
-                      "bounded repetitions");
+    expect_load_error("from,to,match\n(?<x>a,x,regex\n", IAF_ERR_PARSE, 2, "at byte");
     cw = load_mem("from,to,match\n\"[0-9]{2,3}\\{x\",\\0,regex\n");
     expect_map(cw, "123{x", 0, 1, "123{x", 1.0);
     expect_map(cw, "1{x", 0, 0);
+    iaf_crosswalk_free(cw);
+    /* a back-reference inside a pattern is bounded by the limits like anything else */
+    cw = load_mem("from,to,match\n(a+)-\\1,\\1,regex\n");
+    expect_map(cw, "aa-aa", 0, 1, "aa", 1.0);
+    expect_map(cw, "aa-a", 0, 0);
+    iaf_crosswalk_free(cw);
+}
+
+/* Patterns whose cost explodes with a backtracking or automaton engine: refused at load
+ * (length, compiled size) or stopped by a matching limit named in the error. */
+static void test_regex_limits(void **state)
+{
+    (void)state;
+    char big[1100];
+    memset(big, 'a', sizeof big);
+    memcpy(big, "from,to,match\n", 14);
+    memcpy(big + sizeof big - 9, ",x,regex\n", 9);
+    big[sizeof big - 1] = '\0';
+    expect_load_error(big, IAF_ERR_LIMIT, 2, "1,024 bytes");
+    expect_load_error("from,to,match\n\"(a*){9999}\",x,regex\n", IAF_ERR_PARSE, 2, "too large");
+    expect_load_error("from,to,match\na{99999999999},x,regex\n", IAF_ERR_PARSE, 2, "bad regex");
+
+    /* catastrophic backtracking on a 2,000-character label: stopped by the match limit */
+    iaf_crosswalk *cw = load_mem("from,to,match\nzz,exact,\n\"(a{1,100}){1,100}\",x,regex\n");
+    char label[2002];
+    memset(label, 'a', 2000);
+    label[2000] = '!';
+    label[2001] = '\0';
+    iaf_sv t[IAF_CROSSWALK_MAX_TARGETS];
+    assert_int_equal(
+        iaf_crosswalk_map(cw, (iaf_sv){label, 2001}, t, NULL, IAF_CROSSWALK_MAX_TARGETS, NULL), 0);
+    iaf_error err;
+    iaf_error_clear(&err);
+    assert_int_equal(iaf_crosswalk_status(cw, &err), IAF_ERR_LIMIT);
+    assert_string_equal(err.file, "mem.csv");
+    assert_int_equal(err.line, 3);
+    if (!strstr(err.message, "match limit (1,000,000 steps)") || !strstr(err.message, "aaaa"))
+        fail_msg("message: %s", err.message);
+    /* sticky: later labels report nothing, exact rows still answer */
+    assert_int_equal(iaf_crosswalk_map(cw, (iaf_sv){"ab", 2}, t, NULL, 1, NULL), 0);
+    assert_int_equal(iaf_crosswalk_map(cw, (iaf_sv){"zz", 2}, t, NULL, 1, NULL), 1);
+    assert_int_equal(iaf_crosswalk_status(cw, &err), IAF_ERR_LIMIT);
+    iaf_crosswalk_free(cw);
+
+    /* a fresh crosswalk matches the short label fine */
+    cw = load_mem("from,to,match\n\"(a{1,100}){1,100}\",x,regex\n");
+    expect_map(cw, "aaaa", 0, 1, "x", 1.0);
+    assert_int_equal(iaf_crosswalk_status(cw, NULL), IAF_OK);
     iaf_crosswalk_free(cw);
 }
 
@@ -350,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_bad_weights),
         cmocka_unit_test(test_duplicates_and_columns),
         cmocka_unit_test(test_regex),
+        cmocka_unit_test(test_regex_limits),
         cmocka_unit_test(test_precedence),
         cmocka_unit_test(test_empty_to),
         cmocka_unit_test(test_oracle),
