@@ -12,6 +12,7 @@
 
 #include "audit/dataset.h"
 #include "core/attr.h"
+#include "stats/bootstrap.h"
 
 #define IAF_SPEC_VERSION 1
 
@@ -129,6 +130,7 @@ typedef struct iaf_spec {
     size_t nchecks;
     iaf_spec_threshold *defaults[4]; /* per check kind */
     size_t ndefaults[4];
+    iaf_interval_method interval; /* `interval:` (calibrated, the default, or basic) */
 } iaf_spec;
 
 iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err);

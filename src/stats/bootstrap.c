@@ -4,7 +4,6 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "stats/metrics_internal.h"
@@ -595,14 +594,13 @@ static iaf_status cal_interval(cal_path *c, size_t m, int signed_d, double range
         }
         cal_truth(c, d[w], tv);
         v[w] = tv[m];
+        /* the start of an unsigned path is 0 up to rounding (r renormalised) */
+        if (!signed_d && fabs(v[w]) < 1e-12) v[w] = 0;
     }
     if (isnan(v[0]) || isnan(v[1]) || isnan(v[2])) {
         out->lo = out->hi = out->bias_corrected = NAN;
         return IAF_OK;
     }
-    if (getenv("IAF_CAL_DEBUG"))
-        fprintf(stderr, "m=%zu t=%g sg=%d d=[%g %g %g] v=[%g %g %g] npts=%zu\n", m, t, sg, d[0],
-                d[1], d[2], v[0], v[1], v[2], c->npts);
     out->bias_corrected = clip(v[1], range_lo, range_hi);
     out->lo = clip(fmin(fmin(v[0], v[2]), v[1]), range_lo, range_hi);
     out->hi = clip(fmax(fmax(v[0], v[2]), v[1]), range_lo, range_hi);
@@ -974,10 +972,6 @@ iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options
                        joint_on_path, tv, out->ci, err);
     for (int p = 0; p < 3; p++)
         out->evaluations += paths[p].evaluations;
-    if (getenv("IAF_CAL_DEBUG"))
-        fprintf(stderr, "joint %zux%zu n_s=%g evaluations %zu (%zu %zu %zu)\n", in->kx, in->ky,
-                in->n_s, out->evaluations, paths[0].evaluations, paths[1].evaluations,
-                paths[2].evaluations);
 cleanup:
     for (int p = 0; p < 3; p++)
         cal_path_clear(&paths[p]);
