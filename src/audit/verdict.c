@@ -44,7 +44,9 @@ const char *iaf_diagnose(const iaf_diag_facts *f)
                : f->verdict == IAF_VERDICT_FLAG ? "misaligned"
                                                 : NULL;
     case IAF_DIAG_JOINT:
-        if (f->verdict == IAF_VERDICT_NONE) return NULL;
+        /* only a decided check carries a diagnosis: an INCONCLUSIVE one (a sample
+         * too small, an interval straddling) says why in its screens instead */
+        if (f->verdict != IAF_VERDICT_PASS && f->verdict != IAF_VERDICT_FLAG) return NULL;
         if (!f->reference_dependent) return "reference shows no dependence";
         if (f->ret_hi < 1 - f->tau_ret) return "flattened";
         if (f->ret_lo > 1 + f->tau_ret) return "exaggerated";

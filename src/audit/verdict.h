@@ -78,7 +78,8 @@ typedef struct iaf_diag_facts {
 /* Facts with every interval NAN, verdict NONE, tau_ret 0.5, tau_marginal 0.05. */
 iaf_diag_facts iaf_diag_facts_init(iaf_diag_kind kind);
 /* The diagnosis (a static string), or NULL when none applies (an
- * INCONCLUSIVE check that no row names). Joint checks, first row that holds:
+ * INCONCLUSIVE check, unless `undecidable` says why). Joint checks that PASS
+ * or FLAG, the first row that holds:
  * "reference shows no dependence", "flattened" (retention interval below
  * 1 - tau_ret), "exaggerated" (above 1 + tau_ret), "distorted" (footprint_dep
  * interval above 1), "marginal error" (FLAG, footprint_dep PASSes, a marginal

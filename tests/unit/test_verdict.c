@@ -40,6 +40,9 @@ static void test_row1_no_dependence(void **state)
     f.verdict = IAF_VERDICT_FLAG;
     f.ret_lo = 0.1, f.ret_hi = 0.2;
     assert_string_equal(iaf_diagnose(&f), "reference shows no dependence");
+    /* an undecided check carries no diagnosis */
+    f.verdict = IAF_VERDICT_INCONCLUSIVE;
+    assert_null(iaf_diagnose(&f));
 }
 
 static void test_row2_flattened(void **state)
@@ -57,6 +60,12 @@ static void test_row2_flattened(void **state)
     f.tau_ret = 0.4;
     f.ret_hi = 0.59;
     assert_string_equal(iaf_diagnose(&f), "flattened");
+    /* a PASS can be flattened too (the rows hold on intervals, not on the verdict) */
+    f.verdict = IAF_VERDICT_PASS;
+    assert_string_equal(iaf_diagnose(&f), "flattened");
+    /* an INCONCLUSIVE one is not */
+    f.verdict = IAF_VERDICT_INCONCLUSIVE;
+    assert_null(iaf_diagnose(&f));
 }
 
 static void test_row3_exaggerated(void **state)
