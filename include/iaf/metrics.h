@@ -47,6 +47,12 @@ typedef struct iaf_joint_metrics {
     double nmi_bias_s, nmi_bias_r; /* Miller-Madow bias of I: (Kx-1)(Ky-1)/(2n) */
     double retention;              /* dep_tvd_s / dep_tvd_r, NAN when r shows no dependence */
     double footprint;              /* cond_tvd(s,r) / cond_tvd(r_x r_y, r), NAN likewise */
+    double footprint_dep;          /* cond_tvd(s_raked,r) / cond_tvd(r_x r_y, r), NAN likewise;
+                                      s_raked = s raked by IPF to r's margins (section 4.1) */
+    double footprint_marginal;     /* footprint - footprint_dep: what a marginal error explains */
+    int raking_converged;          /* 1 when IPF met IAF_RAKE_TOL within IAF_RAKE_MAX_ITER
+                                      (0 also for a 1-D check, where nothing is raked) */
+    size_t raking_iterations;      /* IPF sweeps used (row + column = one sweep) */
     double noise_floor;            /* expected tvd_joint between two samples of r (section 8) */
     double noise_floor_bound;      /* 1/2 sqrt(K (1/n_s + 1/n_r)), K = cells with r > 0 */
     double dep_floor_r;            /* noise floor of dep_tvd_r (decides "no dependence") */
@@ -67,6 +73,24 @@ double iaf_cramers_v(const double *p, size_t kx, size_t ky);
 double iaf_nmi(const double *p, size_t kx, size_t ky);
 /* cond_tvd_y_given_x(s, r), reference-weighted (METHOD.md section 4). */
 double iaf_cond_tvd(const double *s, const double *r, size_t kx, size_t ky);
+
+/* Raking (iterative proportional fitting, METHOD.md section 4.1): scale the
+ * rows and columns of the kx-by-ky table s (counts or shares) in turn until
+ * its margins are row[] and col[] (shares; each normalised here). Rows or
+ * columns where s has no mass cannot be raked: they stay 0 and the targets
+ * are taken from r restricted to the rows and columns where s has mass
+ * (here: the targets themselves restricted and renormalised), so an empty
+ * row still counts as a whole mismatch in cond_tvd. out (kx*ky) receives
+ * the raked shares (summing to 1). Stops when every row sum is within tol
+ * of its target after a column step, or after max_iter sweeps; *converged
+ * (optional) says which, *iterations (optional) the sweeps used.
+ * IAF_ERR_INVALID for invalid tables (as iaf_joint_metrics_compute),
+ * IAF_ERR_NOMEM. Raking keeps every odds ratio of s. */
+#define IAF_RAKE_TOL 1e-12
+#define IAF_RAKE_MAX_ITER 10000
+iaf_status iaf_rake(size_t kx, size_t ky, const double *s, const double *row, const double *col,
+                    double tol, size_t max_iter, double *out, size_t *iterations, int *converged,
+                    iaf_error *err);
 
 /* Noise floor of a TVD between two samples of p over k cells:
  * sum_k sqrt(p_k (1-p_k) (1/n_s + 1/n_r) / (2 pi)) plus the variance of
@@ -96,6 +120,7 @@ typedef enum iaf_joint_metric_id {
     IAF_JM_NMI_R,
     IAF_JM_RETENTION,
     IAF_JM_FOOTPRINT,
+    IAF_JM_FOOTPRINT_DEP,
     IAF_JM_COUNT
 } iaf_joint_metric_id;
 
@@ -104,7 +129,7 @@ const char *iaf_joint_metric_name(iaf_joint_metric_id id);
 double iaf_joint_metric_value(const iaf_joint_metrics *m, iaf_joint_metric_id id);
 /* The metric's range, used to clip intervals: [0, 1] for the TVDs, [0, 100]
  * for max_cell_pp, [0, sqrt(ln 2)] for js_distance, [0, INFINITY) for the
- * ratios retention and footprint. */
+ * ratios retention, footprint and footprint_dep. */
 void iaf_joint_metric_range(iaf_joint_metric_id id, double *lo, double *hi);
 
 /* ---- Flattening toward parity (METHOD.md section 5) -----------------------

@@ -9,6 +9,14 @@
 
 #include "util/sha256.h"
 
+/* 1 when check k sets its own threshold for metric. */
+static int has_threshold(const iaf_spec_check *k, const char *metric)
+{
+    for (size_t q = 0; q < k->nthresholds; q++)
+        if (!strcmp(k->thresholds[q].metric, metric)) return 1;
+    return 0;
+}
+
 static int add_input(iaf_audit *a, size_t *cap, const char *role, const char *path)
 {
     for (size_t i = 0; i < a->ninputs; i++)
@@ -565,6 +573,7 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                 iaf_boot_options bo = {0};
                 bo.b = opt && opt->bootstrap_b ? opt->bootstrap_b : IAF_BOOT_DEFAULT_B;
                 bo.seed = opt && opt->seed_set ? opt->seed : IAF_BOOT_DEFAULT_SEED;
+                bo.interval = opt && opt->interval_set ? opt->interval : spec->interval;
                 bo.threads = (unsigned)(threads > 0 ? threads : 2);
                 const iaf_boot_options *bop = opt && opt->no_bootstrap ? NULL : &bo;
                 if (k->kind == IAF_CHECK_FLATTENING) {
@@ -607,7 +616,16 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                     if (!isnan(x = iaf_spec_threshold_for(spec, k, "tvd"))) th.tvd = x;
                     if (!isnan(x = iaf_spec_threshold_for(spec, k, "cond_tvd_y_given_x")))
                         th.cond_tvd = x;
+                    /* footprint_dep screens; a threshold written for "footprint"
+                     * (specs before METHOD.md version 2) applies to it */
                     if (!isnan(x = iaf_spec_threshold_for(spec, k, "footprint"))) th.footprint = x;
+                    for (size_t q = 0; q < spec->ndefaults[k->kind]; q++)
+                        if (!strcmp(spec->defaults[k->kind][q].metric, "footprint_dep") &&
+                            !has_threshold(k, "footprint"))
+                            th.footprint = spec->defaults[k->kind][q].value;
+                    for (size_t q = 0; q < k->nthresholds; q++)
+                        if (!strcmp(k->thresholds[q].metric, "footprint_dep"))
+                            th.footprint = k->thresholds[q].value;
                     if (!isnan(x = iaf_spec_threshold_for(spec, k, "retention"))) th.retention = x;
                     iaf_compare_input in = {sdv->table,
                                             rdv->table,

@@ -74,7 +74,9 @@ typedef struct iaf_audit_options {
     size_t bootstrap_b;                /* 0 = IAF_BOOT_DEFAULT_B (1000) */
     uint64_t seed;                     /* used when seed_set */
     int seed_set;
-    int no_bootstrap; /* 1: point estimates only, no verdicts */
+    int no_bootstrap;             /* 1: point estimates only, no verdicts */
+    iaf_interval_method interval; /* used when interval_set; else the spec's `interval:` */
+    int interval_set;
 } iaf_audit_options;
 
 iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf_audit **out,

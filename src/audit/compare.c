@@ -45,13 +45,19 @@ static void fill_screen(iaf_screen *sc, const char *name, double th, int above,
     sc->metric = name;
     sc->threshold = th;
     sc->fails_above = above;
-    sc->estimate = est;
+    /* the headline is the interval's own estimate (bias-corrected, inside
+     * it); the plug-in stays beside it and meets the noise floor */
+    sc->plug_in = est;
+    sc->estimate = ci && !isnan(ci->bias_corrected) ? ci->bias_corrected : est;
     sc->lo = ci ? ci->lo : NAN;
     sc->hi = ci ? ci->hi : NAN;
     sc->floor = floor;
     iaf_screen_decide(sc);
 }
 
+/* Screens of METHOD.md section 9 (joint: cond_tvd_y_given_x and
+ * footprint_dep; the raw footprint and retention name the diagnosis), then
+ * the diagnosis of section 4.2 (iaf_diagnose). */
 static void decide(iaf_comparison *c, const iaf_thresholds *th)
 {
     iaf_check_verdict *v = &c->verdict;
@@ -64,33 +70,36 @@ static void decide(iaf_comparison *c, const iaf_thresholds *th)
         fill_screen(&v->screens[v->nscreens++], "tvd", th->tvd, 1, &ci[IAF_JM_TVD_JOINT],
                     c->m.tvd_joint, c->m.noise_floor);
         iaf_verdict_combine(v);
-        v->diagnosis = v->verdict == IAF_VERDICT_PASS   ? "aligned"
-                       : v->verdict == IAF_VERDICT_FLAG ? "misaligned"
-                                                        : NULL;
+        iaf_diag_facts f = iaf_diag_facts_init(IAF_DIAG_MARGINAL);
+        f.verdict = v->verdict;
+        v->diagnosis = iaf_diagnose(&f);
         return;
     }
     fill_screen(&v->screens[v->nscreens++], "cond_tvd_y_given_x", th->cond_tvd, 1,
                 &ci[IAF_JM_COND_TVD_Y_GIVEN_X], c->m.cond_tvd_y_given_x, c->cond_floor);
-    /* footprint = cond_tvd / cond_tvd(s_perp, r): its noise floor is the
-     * conditional floor on the same scale */
+    /* footprint_dep = cond_tvd(s_raked, r) / cond_tvd(s_perp, r): its noise
+     * floor is the conditional floor on the same scale */
     double fp_floor = c->cond_floor / c->m.dep_tvd_r;
-    if (c->m.reference_dependent)
-        fill_screen(&v->screens[v->nscreens++], "footprint", th->footprint, 1,
-                    &ci[IAF_JM_FOOTPRINT], c->m.footprint, fp_floor);
-    iaf_verdict_combine(v);
-    const iaf_boot_interval *fp = &ci[IAF_JM_FOOTPRINT], *rt = &ci[IAF_JM_RETENTION];
-    if (v->verdict == IAF_VERDICT_PASS) {
-        v->diagnosis = "faithful";
-    } else if (v->verdict == IAF_VERDICT_FLAG) {
-        if (c->m.reference_dependent && fp->lo > 1)
-            v->diagnosis = "distorted";
-        else if (c->m.reference_dependent && rt->hi < th->retention)
-            v->diagnosis = "flattened";
-        else if (c->m.reference_dependent && rt->lo > 1.5)
-            v->diagnosis = "exaggerated";
-        else
-            v->diagnosis = "mismatch";
+    iaf_screen *fpd = NULL;
+    if (c->m.reference_dependent) {
+        fpd = &v->screens[v->nscreens++];
+        fill_screen(fpd, "footprint_dep", th->footprint, 1, &ci[IAF_JM_FOOTPRINT_DEP],
+                    c->m.footprint_dep, fp_floor);
     }
+    iaf_verdict_combine(v);
+    iaf_diag_facts f = iaf_diag_facts_init(IAF_DIAG_JOINT);
+    f.verdict = v->verdict;
+    f.reference_dependent = c->m.reference_dependent;
+    f.tau_ret = th->retention;
+    f.ret_lo = ci[IAF_JM_RETENTION].lo;
+    f.ret_hi = ci[IAF_JM_RETENTION].hi;
+    f.fpd_lo = ci[IAF_JM_FOOTPRINT_DEP].lo;
+    f.fpd_hi = ci[IAF_JM_FOOTPRINT_DEP].hi;
+    f.fpd_verdict = fpd ? fpd->verdict : IAF_VERDICT_NONE;
+    f.tvd_x_lo = ci[IAF_JM_TVD_X].lo;
+    f.tvd_y_lo = ci[IAF_JM_TVD_Y].lo;
+    f.tau_marginal = th->tvd;
+    v->diagnosis = iaf_diagnose(&f);
 }
 
 static char *sv_dup(iaf_sv v)
@@ -316,6 +325,15 @@ void iaf_comparison_json(const iaf_comparison *c, iaf_json *j)
     iaf_json_end_object(j);
     iaf_json_knum(j, "retention", m->retention);
     iaf_json_knum(j, "footprint", m->footprint);
+    iaf_json_knum(j, "footprint_dep", m->footprint_dep);
+    iaf_json_knum(j, "footprint_marginal", m->footprint_marginal);
+    if (twod) {
+        iaf_json_key(j, "raking");
+        iaf_json_begin_object(j);
+        iaf_json_kbool(j, "converged", m->raking_converged);
+        iaf_json_kint(j, "iterations", (int64_t)m->raking_iterations);
+        iaf_json_end_object(j);
+    }
     iaf_json_knum(j, "noise_floor", m->noise_floor);
     /* Without a bootstrap the object has exactly the keys of the metric list
      * (issue 2's contract); intervals, verdicts and the conditional floor
@@ -339,6 +357,8 @@ void iaf_comparison_json(const iaf_comparison *c, iaf_json *j)
                       c->boot.r_mode == IAF_BOOT_R_FIXED         ? "fixed"
                       : c->boot.r_mode == IAF_BOOT_R_MULTINOMIAL ? "multinomial"
                                                                  : "normal");
+        iaf_json_kstr(j, "interval", iaf_interval_method_name(c->boot.method));
+        iaf_json_kint(j, "evaluations", (int64_t)c->boot.evaluations);
         iaf_json_end_object(j);
         iaf_json_key(j, "intervals");
         iaf_json_begin_object(j);
@@ -348,8 +368,12 @@ void iaf_comparison_json(const iaf_comparison *c, iaf_json *j)
                 rename[id] ? rename[id] : iaf_joint_metric_name((iaf_joint_metric_id)id);
             iaf_json_key(j, name);
             iaf_json_begin_object(j);
+            /* the headline estimate, inside [lo, hi]; the plug-in beside it */
+            iaf_json_knum(j, "estimate", ci->bias_corrected);
+            iaf_json_knum(j, "plug_in", ci->estimate);
             iaf_json_knum(j, "lo", ci->lo);
             iaf_json_knum(j, "hi", ci->hi);
+            iaf_json_kstr(j, "method", ci->calibrated ? "calibrated" : "basic");
             iaf_json_knum(j, "bias_corrected", ci->bias_corrected);
             iaf_json_knum(j, "percentile_lo", ci->pct_lo);
             iaf_json_knum(j, "percentile_hi", ci->pct_hi);

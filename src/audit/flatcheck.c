@@ -20,7 +20,10 @@ static void screens(iaf_check_verdict *v, const iaf_flattening *p, const iaf_fla
     a->metric = "flattening_pooled";
     a->threshold = th_f;
     a->fails_above = 1;
-    a->estimate = p->flattening_pooled;
+    a->plug_in = p->flattening_pooled;
+    a->estimate = b && !isnan(b->ci[IAF_FB_FLATTENING_POOLED].bias_corrected)
+                      ? b->ci[IAF_FB_FLATTENING_POOLED].bias_corrected
+                      : p->flattening_pooled;
     a->lo = b ? b->ci[IAF_FB_FLATTENING_POOLED].lo : NAN;
     a->hi = b ? b->ci[IAF_FB_FLATTENING_POOLED].hi : NAN;
     a->floor = NAN;
@@ -30,7 +33,8 @@ static void screens(iaf_check_verdict *v, const iaf_flattening *p, const iaf_fla
     e->metric = "flattening_pooled (exaggeration)";
     e->threshold = -th_f;
     e->fails_above = 0;
-    e->estimate = p->flattening_pooled;
+    e->estimate = a->estimate;
+    e->plug_in = a->plug_in;
     e->lo = a->lo;
     e->hi = a->hi;
     e->floor = NAN;
@@ -39,23 +43,24 @@ static void screens(iaf_check_verdict *v, const iaf_flattening *p, const iaf_fla
     c->metric = "segregation_retention";
     c->threshold = th_s;
     c->fails_above = 0;
-    c->estimate = p->segregation_retention;
+    c->plug_in = p->segregation_retention;
+    c->estimate = b && !isnan(b->ci[IAF_FB_SEGREGATION_RETENTION].bias_corrected)
+                      ? b->ci[IAF_FB_SEGREGATION_RETENTION].bias_corrected
+                      : p->segregation_retention;
     c->lo = b ? b->ci[IAF_FB_SEGREGATION_RETENTION].lo : NAN;
     c->hi = b ? b->ci[IAF_FB_SEGREGATION_RETENTION].hi : NAN;
     c->floor = NAN;
     iaf_screen_decide(c);
     iaf_verdict_combine(v);
-    if (v->verdict == IAF_VERDICT_PASS)
-        /* within tolerance, but say which way the interval leans when it excludes 0 */
-        v->diagnosis = a->lo > 0   ? "faithful (flattened within tolerance)"
-                       : a->hi < 0 ? "faithful (segregation exaggerated within tolerance)"
-                                   : "faithful";
-    else if (v->verdict == IAF_VERDICT_FLAG)
-        v->diagnosis = a->verdict == IAF_VERDICT_FLAG   ? "flattened"
-                       : e->verdict == IAF_VERDICT_FLAG ? "exaggerated"
-                                                        : "segregation lost";
-    else
-        v->diagnosis = NULL;
+    iaf_diag_facts f = iaf_diag_facts_init(IAF_DIAG_FLATTENING);
+    f.verdict = v->verdict;
+    f.flat_lo = a->lo;
+    f.flat_hi = a->hi;
+    f.flat_verdict = a->verdict;
+    f.exag_verdict = e->verdict;
+    f.ret_lo = c->lo;
+    f.ret_hi = c->hi;
+    v->diagnosis = iaf_diagnose(&f);
 }
 
 /* Standard weights over the stratum's categories of syn: from `standard`

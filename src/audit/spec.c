@@ -3,6 +3,8 @@
  * not silently change an audit), and every error names the line. */
 #include "audit/spec.h"
 
+#include "stats/bootstrap.h"
+
 #include <libfyaml.h>
 #include <libgen.h>
 #include <math.h>
@@ -536,6 +538,7 @@ static int parse_thresholds(ctx *c, struct fy_node *n, iaf_spec_threshold **out,
                                           "cond_tvd_y_given_x",
                                           "cond_tvd_x_given_y",
                                           "footprint",
+                                          "footprint_dep",
                                           "retention",
                                           "max_cell_pp",
                                           "hellinger",
@@ -910,7 +913,7 @@ static int need_seq(ctx *c, struct fy_node *root, const char *key)
 
 static const char *const top_keys[] = {"iaf",         "name",       "description", "dataset",
                                        "disclosures", "crosswalks", "attributes",  "references",
-                                       "checks",      "thresholds", NULL};
+                                       "checks",      "thresholds", "interval",    NULL};
 static const char *const dataset_keys[] = {"title",     "url",     "licence",   "license",
                                            "microdata", "format",  "weight",    "encoding",
                                            "tables",    "missing", "normalize", NULL};
@@ -941,6 +944,16 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
     if (get_str(c, root, "name", &s->name, 1, "spec") ||
         get_str(c, root, "description", &s->description, 0, "spec"))
         return -1;
+    {
+        /* interval: calibrated (default) | basic (METHOD.md section 8) */
+        char *iv = NULL;
+        if (get_str(c, root, "interval", &iv, 0, "spec")) return -1;
+        int bad = iv && iaf_interval_method_parse(iv, &s->interval) != 0;
+        free(iv);
+        if (bad)
+            return fail(c, get(root, "interval"), "interval must be calibrated or basic%s%s", NULL,
+                        NULL);
+    }
     struct fy_node *ds = get(root, "dataset");
     if (!ds) return fail(c, root, "'dataset' is required%s%s", NULL, NULL);
     if (check_keys(c, ds, "dataset", dataset_keys)) return -1;
@@ -1533,7 +1546,7 @@ double iaf_spec_threshold_for(const iaf_spec *s, const iaf_spec_check *c, const 
         break;
     case IAF_CHECK_JOINT:
         if (!strcmp(metric, "cond_tvd_y_given_x")) return 0.10;
-        if (!strcmp(metric, "footprint")) return 0.5;
+        if (!strcmp(metric, "footprint") || !strcmp(metric, "footprint_dep")) return 0.5;
         if (!strcmp(metric, "retention")) return 0.5;
         break;
     case IAF_CHECK_FLATTENING:

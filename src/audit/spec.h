@@ -12,6 +12,7 @@
 
 #include "audit/dataset.h"
 #include "core/attr.h"
+#include "stats/bootstrap.h"
 
 #define IAF_SPEC_VERSION 1
 
@@ -151,6 +152,7 @@ typedef struct iaf_spec {
     size_t ndefaults[4];
     iaf_spec_lump *lumps;
     size_t nlumps;
+    iaf_interval_method interval; /* `interval:` (calibrated, the default, or basic) */
 } iaf_spec;
 
 iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err);

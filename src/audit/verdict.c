@@ -20,6 +20,67 @@ const char *iaf_verdict_name(iaf_verdict v)
     return NULL;
 }
 
+iaf_diag_facts iaf_diag_facts_init(iaf_diag_kind kind)
+{
+    iaf_diag_facts f;
+    memset(&f, 0, sizeof f);
+    f.kind = kind;
+    f.verdict = IAF_VERDICT_NONE;
+    f.tau_ret = 0.5;
+    f.tau_marginal = 0.05;
+    f.ret_lo = f.ret_hi = f.fpd_lo = f.fpd_hi = NAN;
+    f.tvd_x_lo = f.tvd_y_lo = f.flat_lo = f.flat_hi = NAN;
+    f.fpd_verdict = f.flat_verdict = f.exag_verdict = IAF_VERDICT_NONE;
+    return f;
+}
+
+/* Comparisons with NAN are false, so an undefined interval never names a row. */
+const char *iaf_diagnose(const iaf_diag_facts *f)
+{
+    if (f->undecidable) return f->undecidable;
+    switch (f->kind) {
+    case IAF_DIAG_MARGINAL:
+        return f->verdict == IAF_VERDICT_PASS   ? "aligned"
+               : f->verdict == IAF_VERDICT_FLAG ? "misaligned"
+                                                : NULL;
+    case IAF_DIAG_JOINT:
+        /* only a decided check carries a diagnosis: an INCONCLUSIVE one (a sample
+         * too small, an interval straddling) says why in its screens instead */
+        if (f->verdict != IAF_VERDICT_PASS && f->verdict != IAF_VERDICT_FLAG) return NULL;
+        if (!f->reference_dependent) return "reference shows no dependence";
+        if (f->ret_hi < 1 - f->tau_ret) return "flattened";
+        if (f->ret_lo > 1 + f->tau_ret) return "exaggerated";
+        if (f->fpd_lo > 1) return "distorted";
+        if (f->verdict == IAF_VERDICT_FLAG) {
+            if (f->fpd_verdict == IAF_VERDICT_PASS &&
+                (f->tvd_x_lo > f->tau_marginal || f->tvd_y_lo > f->tau_marginal))
+                return "marginal error";
+            return "mismatch";
+        }
+        if (f->verdict == IAF_VERDICT_PASS) {
+            if (f->ret_hi < 1) return "weakened within tolerance";
+            if (f->ret_lo > 1) return "strengthened within tolerance";
+            return "faithful";
+        }
+        return NULL;
+    case IAF_DIAG_FLATTENING:
+        if (f->verdict == IAF_VERDICT_FLAG)
+            return f->flat_verdict == IAF_VERDICT_FLAG   ? "flattened"
+                   : f->exag_verdict == IAF_VERDICT_FLAG ? "exaggerated"
+                                                         : "segregation lost";
+        if (f->verdict == IAF_VERDICT_PASS) {
+            /* within tolerance, but say which way the intervals lean */
+            if (f->flat_lo > 0) return "flattened within tolerance";
+            if (f->flat_hi < 0) return "segregation exaggerated within tolerance";
+            if (f->ret_hi < 1) return "weakened within tolerance";
+            if (f->ret_lo > 1) return "strengthened within tolerance";
+            return "faithful";
+        }
+        return NULL;
+    }
+    return NULL;
+}
+
 /* A distance whose noise floor reaches the threshold cannot be resolved at
  * this sample size. */
 static int floor_reaches_threshold(const iaf_screen *s)
@@ -48,18 +109,20 @@ const iaf_screen *iaf_verdict_key_screen(const iaf_check_verdict *v)
 void iaf_screen_decide(iaf_screen *s)
 {
     double t = s->threshold;
+    /* the noise floor is the expected plug-in value under no difference */
+    double plug = isnan(s->plug_in) ? s->estimate : s->plug_in;
     if (isnan(s->estimate) || isnan(s->lo) || isnan(s->hi) || isnan(t)) {
         s->verdict = IAF_VERDICT_NONE;
         snprintf(s->reason, sizeof s->reason, "no interval: not screened");
         return;
     }
-    /* A distance whose noise floor reaches the threshold: its basic interval
-     * collapses towards zero near the boundary, so neither PASS nor FLAG
-     * would mean anything. */
+    /* A distance whose noise floor reaches the threshold: its interval is
+     * dominated by noise near the boundary, so neither PASS nor FLAG would
+     * mean anything. */
     if (floor_reaches_threshold(s)) {
         /* It can still FLAG when the whole interval clears the floor as well:
          * then the difference is larger than sampling noise explains. */
-        if (s->lo > t && s->lo > s->floor && s->estimate > s->floor) {
+        if (s->lo > t && s->lo > s->floor && plug > s->floor) {
             s->verdict = IAF_VERDICT_FLAG;
             snprintf(s->reason, sizeof s->reason,
                      "interval [%.4g, %.4g] entirely above both the threshold %.4g and the noise "
@@ -78,12 +141,12 @@ void iaf_screen_decide(iaf_screen *s)
     int pass_side = s->fails_above ? s->hi <= t : s->lo >= t;
     const char *side = s->fails_above ? "above" : "below";
     if (fail_side) {
-        if (!isnan(s->floor) && !(s->estimate > s->floor)) {
+        if (!isnan(s->floor) && !(plug > s->floor)) {
             s->verdict = IAF_VERDICT_INCONCLUSIVE;
             snprintf(s->reason, sizeof s->reason,
                      "interval [%.4g, %.4g] %s %.4g but the estimate %.4g does not exceed its "
                      "noise floor %.4g",
-                     s->lo, s->hi, side, t, s->estimate, s->floor);
+                     s->lo, s->hi, side, t, plug, s->floor);
         } else {
             s->verdict = IAF_VERDICT_FLAG;
             snprintf(s->reason, sizeof s->reason, "interval [%.4g, %.4g] entirely %s %.4g%s", s->lo,
@@ -160,6 +223,7 @@ void iaf_screen_json_fields(const iaf_screen *s, iaf_json *j)
     iaf_json_knum(j, "threshold", s->threshold);
     iaf_json_kstr(j, "fails", s->fails_above ? "above" : "below");
     iaf_json_knum(j, "estimate", s->estimate);
+    iaf_json_knum(j, "plug_in", isnan(s->plug_in) ? s->estimate : s->plug_in);
     iaf_json_knum(j, "lo", s->lo);
     iaf_json_knum(j, "hi", s->hi);
     iaf_json_knum(j, "floor", s->floor);

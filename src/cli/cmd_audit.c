@@ -30,6 +30,7 @@ static void help(void)
            "  -t, --threads N      worker threads for microdata scans (default: all cores)\n"
            "      --bootstrap B    bootstrap replicates per check (default 1000)\n"
            "      --seed S         bootstrap seed (default 20260611); same seed, same bytes\n"
+           "      --interval M     calibrated (default) or basic bootstrap intervals\n"
            "      --no-bootstrap   point estimates only: no intervals, no verdicts\n"
            "  -q, --quiet          no headline, no progress line\n"
            "  -h, --help           this text\n");
@@ -43,6 +44,7 @@ int cmd_audit(int argc, char **argv)
                                              {"quiet", no_argument, NULL, 'q'},
                                              {"bootstrap", required_argument, NULL, 'B'},
                                              {"seed", required_argument, NULL, 's'},
+                                             {"interval", required_argument, NULL, 'I'},
                                              {"no-bootstrap", no_argument, NULL, 'N'},
                                              {"format", required_argument, NULL, 'f'},
                                              {"help", no_argument, NULL, 'h'},
@@ -86,6 +88,11 @@ int cmd_audit(int argc, char **argv)
             ao.seed_set = 1;
             break;
         }
+        case 'I':
+            if (iaf_interval_method_parse(optarg, &ao.interval) != 0)
+                return cli_usage_error("audit", "--interval takes calibrated or basic");
+            ao.interval_set = 1;
+            break;
         case 'N':
             ao.no_bootstrap = 1;
             break;

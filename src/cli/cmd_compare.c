@@ -13,45 +13,48 @@
 
 static void help(void)
 {
-    printf("Usage: iaf compare SYNTHETIC REFERENCE --by X[,Y] [options]\n\n"
-           "Compare the synthetic joint (or marginal) distribution of X (and Y) with a\n"
-           "reference. Each side is microdata (CSV, JSONL, Parquet; a glob or directory is\n"
-           "one dataset) or a count table (long CSV with a count/share column, or a wide\n"
-           "table: row categories in the first column, column categories in the header).\n"
-           "The reference's categories define the comparable support; synthetic mass on\n"
-           "other categories is reported as coverage, never silently dropped.\n\n"
-           "Options:\n"
-           "  -b, --by X[,Y]              the attributes (column names on both sides)\n"
-           "  -w, --where EXPR            universe filter on the synthetic side\n"
-           "      --reference-where EXPR  universe filter on the reference side\n"
-           "      --weight COL            synthetic weight column\n"
-           "      --reference-weight COL  reference weight column (e.g. PWGTP)\n"
-           "      --synthetic-form F      auto (default), microdata or counts\n"
-           "      --reference-form F      auto (default), microdata or counts\n"
-           "      --reference-n N         effective sample size of a survey reference table\n"
-           "                              (default for count tables: fixed, no sampling noise)\n"
-           "      --recode X:A=B,C=D      recode column X before comparing (unlisted values\n"
-           "                              kept); repeatable, one per attribute\n"
-           "      --bin X:E0,E1,...,inf   bin a numeric column X into [E0,E1), [E1,E2), ...;\n"
-           "                              labels 18-24 for whole-number edges, 65+ for the\n"
-           "                              last band to inf, else [E0,E1); repeatable\n"
-           "                              (recodes and bins apply to the synthetic side and\n"
-           "                              to a microdata reference; a count-table reference\n"
-           "                              is already in the compared categories)\n"
-           "      --missing LIST          values that also mean missing on both sides, e.g.\n"
-           "                              NA,N (default: none; null and the empty string\n"
-           "                              always do); --na is an alias\n"
-           "      --normalize STEPS       label normalisation on both sides: trim, nfc, nfkc,\n"
-           "                              casefold, numeric (comma-separated; docs/spec.md)\n"
-           "      --encoding ENC          text encoding of both inputs (utf-8, cp949, euc-kr)\n"
-           "  -t, --threads N             worker threads (default: all cores)\n"
-           "      --bootstrap B           B parametric bootstrap replicates (e.g. 1000): 95%%\n"
-           "                              intervals and a PASS / FLAG / INCONCLUSIVE verdict\n"
-           "      --seed S                bootstrap seed (default 20260611)\n"
-           "      --threshold M=V         materiality threshold: tvd (0.05), cond_tvd_y_given_x\n"
-           "                              (0.10), footprint (0.5), retention (0.5); repeatable\n"
-           "      --json                  one JSON object with every metric\n"
-           "  -h, --help                  this text\n");
+    printf(
+        "Usage: iaf compare SYNTHETIC REFERENCE --by X[,Y] [options]\n\n"
+        "Compare the synthetic joint (or marginal) distribution of X (and Y) with a\n"
+        "reference. Each side is microdata (CSV, JSONL, Parquet; a glob or directory is\n"
+        "one dataset) or a count table (long CSV with a count/share column, or a wide\n"
+        "table: row categories in the first column, column categories in the header).\n"
+        "The reference's categories define the comparable support; synthetic mass on\n"
+        "other categories is reported as coverage, never silently dropped.\n\n"
+        "Options:\n"
+        "  -b, --by X[,Y]              the attributes (column names on both sides)\n"
+        "  -w, --where EXPR            universe filter on the synthetic side\n"
+        "      --reference-where EXPR  universe filter on the reference side\n"
+        "      --weight COL            synthetic weight column\n"
+        "      --reference-weight COL  reference weight column (e.g. PWGTP)\n"
+        "      --synthetic-form F      auto (default), microdata or counts\n"
+        "      --reference-form F      auto (default), microdata or counts\n"
+        "      --reference-n N         effective sample size of a survey reference table\n"
+        "                              (default for count tables: fixed, no sampling noise)\n"
+        "      --recode X:A=B,C=D      recode column X before comparing (unlisted values\n"
+        "                              kept); repeatable, one per attribute\n"
+        "      --bin X:E0,E1,...,inf   bin a numeric column X into [E0,E1), [E1,E2), ...;\n"
+        "                              labels 18-24 for whole-number edges, 65+ for the\n"
+        "                              last band to inf, else [E0,E1); repeatable\n"
+        "                              (recodes and bins apply to the synthetic side and\n"
+        "                              to a microdata reference; a count-table reference\n"
+        "                              is already in the compared categories)\n"
+        "      --missing LIST          values that also mean missing on both sides, e.g.\n"
+        "                              NA,N (default: none; null and the empty string\n"
+        "                              always do); --na is an alias\n"
+        "      --normalize STEPS       label normalisation on both sides: trim, nfc, nfkc,\n"
+        "                              casefold, numeric (comma-separated; docs/spec.md)\n"
+        "      --encoding ENC          text encoding of both inputs (utf-8, cp949, euc-kr)\n"
+        "  -t, --threads N             worker threads (default: all cores)\n"
+        "      --bootstrap B           B parametric bootstrap replicates (e.g. 1000): 95%%\n"
+        "                              intervals and a PASS / FLAG / INCONCLUSIVE verdict\n"
+        "      --seed S                bootstrap seed (default 20260611)\n"
+        "      --interval M            calibrated (default: test inversion, METHOD.md 8) or\n"
+        "                              basic (pivotal) bootstrap intervals\n"
+        "      --threshold M=V         materiality threshold: tvd (0.05), cond_tvd_y_given_x\n"
+        "                              (0.10), footprint_dep (0.5), retention (0.5); repeatable\n"
+        "      --json                  one JSON object with every metric\n"
+        "  -h, --help                  this text\n");
 }
 
 static int parse_form(const char *s, iaf_data_form *f)
@@ -271,17 +274,30 @@ static void print_readable(const iaf_comparison *c, char **by, int nby, const si
         print_num("nmi reference", m->nmi_r, "");
         print_num("retention", m->retention, "1 = dependence kept, 0 = flattened");
         print_num("footprint", m->footprint, "1 = as wrong as independence");
+        print_num("footprint_dep", m->footprint_dep, "the same for the dependence alone");
+        print_num("footprint_marginal", m->footprint_marginal, "what a marginal error explains");
         if (!m->reference_dependent)
             printf("  (the reference shows no dependence: retention and footprint undefined)\n");
     }
     if (c->has_boot) {
-        printf("\n95%% basic bootstrap intervals (B = %zu, seed %llu):\n", c->boot.b,
+        printf("\n95%% %s bootstrap intervals (B = %zu, seed %llu; estimate [interval], "
+               "plug-in):\n",
+               iaf_interval_method_name(c->boot.method), c->boot.b,
                (unsigned long long)c->boot_opt.seed);
         for (size_t i = 0; i < c->verdict.nscreens; i++) {
             const iaf_screen *sc = &c->verdict.screens[i];
-            printf("  %-22s %9.6f [%9.6f, %9.6f]  threshold %.3g  %s\n", sc->metric, sc->estimate,
-                   sc->lo, sc->hi, sc->threshold,
+            printf("  %-22s %9.6f [%9.6f, %9.6f]  plug-in %9.6f  threshold %.3g  %s\n", sc->metric,
+                   sc->estimate, sc->lo, sc->hi, sc->plug_in, sc->threshold,
                    iaf_verdict_name(sc->verdict) ? iaf_verdict_name(sc->verdict) : "-");
+        }
+        if (c->twod && c->m.reference_dependent) {
+            static const iaf_joint_metric_id shown[] = {IAF_JM_FOOTPRINT, IAF_JM_RETENTION};
+            for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+                const iaf_boot_interval *ci = &c->boot.ci[shown[i]];
+                printf("  %-22s %9.6f [%9.6f, %9.6f]  plug-in %9.6f  (names the diagnosis)\n",
+                       iaf_joint_metric_name(shown[i]), ci->bias_corrected, ci->lo, ci->hi,
+                       ci->estimate);
+            }
         }
         printf("verdict    %s%s%s\n",
                iaf_verdict_name(c->verdict.verdict) ? iaf_verdict_name(c->verdict.verdict) : "-",
@@ -315,6 +331,7 @@ int cmd_compare(int argc, char **argv)
                                              {"json", no_argument, NULL, 'j'},
                                              {"bootstrap", required_argument, NULL, 'B'},
                                              {"seed", required_argument, NULL, 's'},
+                                             {"interval", required_argument, NULL, 'I'},
                                              {"threshold", required_argument, NULL, 'T'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
@@ -327,6 +344,7 @@ int cmd_compare(int argc, char **argv)
     double ref_n = NAN;
     int json = 0, c;
     size_t boot_b = 0;
+    iaf_interval_method interval = IAF_INTERVAL_CALIBRATED;
     uint64_t seed = IAF_BOOT_DEFAULT_SEED;
     iaf_thresholds th = iaf_thresholds_default();
     optind = 1;
@@ -405,6 +423,10 @@ int cmd_compare(int argc, char **argv)
             boot_b = (size_t)b;
             break;
         }
+        case 'I':
+            if (iaf_interval_method_parse(optarg, &interval) != 0)
+                return cli_usage_error("compare", "--interval takes calibrated or basic");
+            break;
         case 's': {
             char *end;
             unsigned long long v = strtoull(optarg, &end, 10);
@@ -496,6 +518,7 @@ int cmd_compare(int argc, char **argv)
         iaf_boot_options bo = {0};
         bo.b = boot_b;
         bo.seed = seed;
+        bo.interval = interval;
         bo.threads = (unsigned)(syn.opt.source.threads > 0 ? syn.opt.source.threads : 2);
         iaf_compare_input in = {
             st, rt, bys[0], nby > 1 ? bys[1] : NULL, n_s, n_r, boot_b ? &bo : NULL, &th};

@@ -87,6 +87,7 @@ static void key_of(const iaf_check_result *r, keyvals *k)
         k->n = v->flat->s_total;
         k->metric = "flattening_pooled";
         k->est = v->flat->point.flattening_pooled;
+        if (v->flat->verdict.nscreens) k->est = v->flat->verdict.screens[0].estimate;
         if (v->flat->has_boot) {
             k->lo = v->flat->boot.ci[IAF_FB_FLATTENING_POOLED].lo;
             k->hi = v->flat->boot.ci[IAF_FB_FLATTENING_POOLED].hi;
@@ -173,12 +174,20 @@ static void row_extra_json(iaf_json *j, const iaf_spec *spec, const iaf_check_re
     if (c && c->twod) {
         const iaf_boot_interval *ri = c->has_boot ? &c->boot.ci[IAF_JM_RETENTION] : NULL;
         const iaf_boot_interval *fi = c->has_boot ? &c->boot.ci[IAF_JM_FOOTPRINT] : NULL;
-        iaf_json_knum(j, "retention", c->m.retention);
+        const iaf_boot_interval *di = c->has_boot ? &c->boot.ci[IAF_JM_FOOTPRINT_DEP] : NULL;
+        /* headline estimates (inside their intervals); the plug-ins beside them */
+        iaf_json_knum(j, "retention", ri ? ri->bias_corrected : c->m.retention);
+        iaf_json_knum(j, "retention_plug_in", c->m.retention);
         iaf_json_knum(j, "retention_lo", ri ? ri->lo : NAN);
         iaf_json_knum(j, "retention_hi", ri ? ri->hi : NAN);
-        iaf_json_knum(j, "footprint", c->m.footprint);
+        iaf_json_knum(j, "footprint", fi ? fi->bias_corrected : c->m.footprint);
+        iaf_json_knum(j, "footprint_plug_in", c->m.footprint);
         iaf_json_knum(j, "footprint_lo", fi ? fi->lo : NAN);
         iaf_json_knum(j, "footprint_hi", fi ? fi->hi : NAN);
+        iaf_json_knum(j, "footprint_dep", di ? di->bias_corrected : c->m.footprint_dep);
+        iaf_json_knum(j, "footprint_dep_plug_in", c->m.footprint_dep);
+        iaf_json_knum(j, "footprint_dep_lo", di ? di->lo : NAN);
+        iaf_json_knum(j, "footprint_dep_hi", di ? di->hi : NAN);
         iaf_json_key(j, "signature_thresholds");
         iaf_json_begin_object(j);
         iaf_json_knum(j, "footprint", iaf_spec_threshold_for(spec, k, "footprint"));

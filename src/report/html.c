@@ -1016,10 +1016,13 @@ static void metric_row(hctx *c, const json_t *m, const char *label, double est, 
                        int digits, double floor, const char *extra)
 {
     json_t *iv = iname ? iaf_rv_obj(iaf_rv_obj(m, "intervals"), iname) : NULL;
+    /* the headline is the interval's own estimate (inside it); the plug-in beside it */
+    double head;
+    if (!iaf_rv_num(iv, "estimate", &head)) head = est;
     P("<tr><th scope=\"row\">");
     ltxt(c, label);
     P("</th>");
-    td_num(c, est, digits);
+    td_num(c, c->ivcols ? head : est, digits);
     if (c->ivcols) {
         P("<td class=\"num\">");
         double lo, hi;
@@ -1028,7 +1031,7 @@ static void metric_row(hctx *c, const json_t *m, const char *label, double est, 
         else
             P(DASH);
         P("</td>");
-        td_num(c, iaf_rv_numv(iv, "bias_corrected"), digits);
+        td_num(c, est, digits);
     }
     td_num(c, floor, digits);
     P("<td>");
@@ -1047,7 +1050,7 @@ static void metrics_table(hctx *c, const json_t *chk, int joint)
       "<th scope=\"col\">metric</th><th scope=\"col\" class=\"num\">estimate</th>");
     if (c->ivcols)
         P("<th scope=\"col\" class=\"num\">95% interval</th>"
-          "<th scope=\"col\" class=\"num\">bias-corr.</th>");
+          "<th scope=\"col\" class=\"num\">plug-in</th>");
     P("<th scope=\"col\" class=\"num\">floor</th><th scope=\"col\">note</th>"
       "</tr></thead>\n<tbody>\n");
     iaf_buf lab = {0};
@@ -1118,6 +1121,16 @@ static void metrics_table(hctx *c, const json_t *chk, int joint)
         const char *undef = "undefined: no dependence in the reference";
         metric_row(c, m, "retention", ret, "retention", 3, NAN, isfinite(ret) ? NULL : undef);
         metric_row(c, m, "footprint", fp, "footprint", 3, NAN, isfinite(fp) ? NULL : undef);
+        double fpd = iaf_rv_numv(m, "footprint_dep"), fpm = iaf_rv_numv(m, "footprint_marginal");
+        if (json_object_get(m, "footprint_dep")) {
+            metric_row(c, m, "footprint_dep", fpd, "footprint_dep", 3, NAN,
+                       isfinite(fpd) ? "the footprint of the dependence alone (raked to the "
+                                       "reference margins)"
+                                     : undef);
+            metric_row(c, m, "footprint_marginal", fpm, NULL, 3, NAN,
+                       isfinite(fpm) ? "footprint - footprint_dep: what a marginal error explains"
+                                     : undef);
+        }
     }
     P("</tbody>\n</table>\n");
     double ns, nr;
@@ -1448,20 +1461,32 @@ done:
     return rc;
 }
 
+/* The headline of metric `name`: its interval's estimate when there is one,
+ * else the plug-in value. 0 when neither is a number. */
+static int headline_num(const json_t *m, const char *name, double *v)
+{
+    json_t *iv = iaf_rv_obj(iaf_rv_obj(m, "intervals"), name);
+    return iaf_rv_num(iv, "estimate", v) || iaf_rv_num(m, name, v);
+}
+
 static void signature_figure(hctx *c, const json_t *chk, const json_t *comp)
 {
     json_t *m = iaf_rv_obj(comp, "metrics");
     json_t *th = iaf_rv_obj(chk, "thresholds");
     double ret, fp;
-    if (!iaf_rv_num(m, "retention", &ret) || !iaf_rv_num(m, "footprint", &fp)) {
+    /* the IAF signature is (retention, footprint_dep); reports written before
+     * footprint_dep existed show the footprint */
+    const char *fname = json_object_get(m, "footprint_dep") ? "footprint_dep" : "footprint";
+    if (!headline_num(m, "retention", &ret) || !headline_num(m, fname, &fp)) {
         P("<p class=\"note\">No IAF signature: retention and footprint are undefined because "
           "the reference shows no dependence between the attributes above its noise.</p>\n");
         return;
     }
     iaf_svg_sig s = {NULL, NULL, ret, NAN, NAN, fp, NAN, NAN, NAN, NAN};
     if (!iaf_rv_interval(m, "retention", &s.ret_lo, &s.ret_hi)) s.ret_lo = s.ret_hi = NAN;
-    if (!iaf_rv_interval(m, "footprint", &s.fp_lo, &s.fp_hi)) s.fp_lo = s.fp_hi = NAN;
-    if (!iaf_rv_num(th, "footprint", &s.fp_threshold)) s.fp_threshold = 0.5;
+    if (!iaf_rv_interval(m, fname, &s.fp_lo, &s.fp_hi)) s.fp_lo = s.fp_hi = NAN;
+    if (!iaf_rv_num(th, fname, &s.fp_threshold) && !iaf_rv_num(th, "footprint", &s.fp_threshold))
+        s.fp_threshold = 0.5;
     if (!iaf_rv_num(th, "retention", &s.ret_threshold)) s.ret_threshold = 0.5;
     iaf_buf desc = {0};
     iaf_rv_puts(&desc, "Retention ");
@@ -1470,18 +1495,19 @@ static void signature_figure(hctx *c, const json_t *chk, const json_t *comp)
         iaf_rv_puts(&desc, " ");
         iaf_rv_interval_text(&desc, s.ret_lo, s.ret_hi, 3);
     }
-    iaf_rv_puts(&desc, " and footprint ");
+    iaf_rv_printf(&desc, " and %s ", fname);
     iaf_rv_fixed(&desc, fp, 3);
     if (isfinite(s.fp_lo)) {
         iaf_rv_puts(&desc, " ");
         iaf_rv_interval_text(&desc, s.fp_lo, s.fp_hi, 3);
     }
-    iaf_rv_puts(&desc, " on the regions of the IAF signature: faithful (footprint below ");
+    iaf_rv_printf(&desc, " on the regions of the IAF signature: faithful (%s below ", fname);
     iaf_rv_fixed(&desc, s.fp_threshold, 2);
     iaf_rv_puts(&desc, ", retention near 1), flattened (retention below ");
     iaf_rv_fixed(&desc, s.ret_threshold, 2);
-    iaf_rv_puts(&desc, "), distorted (footprint above 1), exaggerated (retention above 1.5).");
-    s.title = "IAF signature: retention and footprint";
+    iaf_rv_printf(&desc, "), distorted (%s above 1), exaggerated (retention above 1.5).", fname);
+    s.title = strcmp(fname, "footprint_dep") ? "IAF signature: retention and footprint"
+                                             : "IAF signature: retention and footprint_dep";
     s.desc = desc.data;
     P("<figure class=\"sig\">\n");
     iaf_svg_signature(&c->svg, &s);

@@ -810,7 +810,9 @@ static int signature_figure(rctx *c, const char *id, const json_t *const *rows, 
         size_t k;
         json_t *s;
         json_array_foreach(scr, k, s) small |= is_true(s, "too_small");
-        if (!iaf_rv_num(r, "retention", &ret) || !iaf_rv_num(r, "footprint", &fp) || small) {
+        /* the signature is (retention, footprint_dep); older files have footprint only */
+        const char *fk = json_object_get(r, "footprint_dep") ? "footprint_dep" : "footprint";
+        if (!iaf_rv_num(r, "retention", &ret) || !iaf_rv_num(r, fk, &fp) || small) {
             if (left.len) iaf_rv_puts(&left, "; ");
             iaf_rv_puts(&left, label);
             iaf_rv_puts(&left,
@@ -827,8 +829,8 @@ static int signature_figure(rctx *c, const char *id, const json_t *const *rows, 
         p->footprint = fp;
         p->ret_lo = iaf_rv_numv(r, "retention_lo");
         p->ret_hi = iaf_rv_numv(r, "retention_hi");
-        p->fp_lo = iaf_rv_numv(r, "footprint_lo");
-        p->fp_hi = iaf_rv_numv(r, "footprint_hi");
+        p->fp_lo = iaf_rv_numv(r, strcmp(fk, "footprint") ? "footprint_dep_lo" : "footprint_lo");
+        p->fp_hi = iaf_rv_numv(r, strcmp(fk, "footprint") ? "footprint_dep_hi" : "footprint_hi");
     }
     if (!np) {
         P("<p class=\"note\">No IAF signature drawn: ");

@@ -142,7 +142,7 @@ static void coverage_json(iaf_json *j, const iaf_coverage *cov, size_t ncov)
 
 static const char *const screen_metrics[4][3] = {
     {"tvd", NULL, NULL},
-    {"cond_tvd_y_given_x", "footprint", "retention"},
+    {"cond_tvd_y_given_x", "footprint_dep", "retention"},
     {"flattening_pooled", "segregation_retention", NULL},
     {"violations", NULL, NULL}};
 
@@ -186,6 +186,8 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
         iaf_json_knum(&j, "noise_floor", cm ? cm->m.noise_floor : NAN);
         iaf_json_knum(&j, "cond_tvd_y_given_x", cm ? cm->m.cond_tvd_y_given_x : NAN);
         iaf_json_knum(&j, "footprint", cm ? cm->m.footprint : NAN);
+        iaf_json_knum(&j, "footprint_dep", cm ? cm->m.footprint_dep : NAN);
+        iaf_json_knum(&j, "footprint_marginal", cm ? cm->m.footprint_marginal : NAN);
         iaf_json_knum(&j, "retention", cm ? cm->m.retention : NAN);
         iaf_json_kstr(&j, "verdict", verdict_str(r));
         iaf_json_kstr(&j, "diagnosis", r->diagnosis);
@@ -496,9 +498,10 @@ static void headline_row(const iaf_audit *a, const iaf_check_result *r, size_t w
     else if (rr)
         iaf_buf_printf(out, " violations %.0f of %.0f", rr->violations, rr->antecedent);
     else if (fr && ks)
-        iaf_buf_printf(out, " flattening %.3f, segregation kept %.3f; %s [%.3f, %.3f]",
+        iaf_buf_printf(out,
+                       " flattening %.3f, segregation kept %.3f (plug-in); %s %.3f [%.3f, %.3f]",
                        fr->point.flattening_pooled, fr->point.segregation_retention, ks->metric,
-                       ks->lo, ks->hi);
+                       ks->estimate, ks->lo, ks->hi);
     else if (ks && !isnan(ks->lo))
         iaf_buf_printf(out, " TVD %.4f (floor %.4f); %s %.4f [%.4f, %.4f]", key_tvd(r),
                        cmp_of(r) ? cmp_of(r)->m.noise_floor : NAN, ks->metric, ks->estimate, ks->lo,

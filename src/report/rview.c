@@ -221,7 +221,7 @@ void iaf_rv_pct(iaf_buf *b, double v)
 int iaf_rv_metric_digits(const char *name)
 {
     if (!name) return 4;
-    if (!strcmp(name, "retention") || !strcmp(name, "footprint") ||
+    if (!strcmp(name, "retention") || !strncmp(name, "footprint", 9) ||
         !strncmp(name, "flattening", 10) || !strcmp(name, "segregation_retention"))
         return 3;
     size_t n = strlen(name);
@@ -272,6 +272,7 @@ const char *iaf_rv_metric_label(const char *m)
         {"js_distance", "Jensen-Shannon distance"},
         {"retention", "retention"},
         {"footprint", "footprint"},
+        {"footprint_dep", "footprint of the dependence"},
         {"noise_floor", "noise floor of the TVD"},
         {"flattening_pooled", "pooled flattening"},
         {"flattening_mean", "mean flattening"},

@@ -648,12 +648,12 @@ static void sig_frame(iaf_svg *g, const char *title, const char *desc, double ft
     iaf_rv_puts(&t, "transform=\"rotate(-90 12 ");
     num(&t, SIG_TOP + SIG_PH / 2);
     iaf_rv_puts(&t, ")\" class=\"axis\"");
-    label_text(b, 12, SIG_TOP + SIG_PH / 2, "middle", "footprint (1 = independence)", SIG_PH,
+    label_text(b, 12, SIG_TOP + SIG_PH / 2, "middle", "footprint_dep (1 = independence)", SIG_PH,
                t.data);
     iaf_buf_free(&t);
 }
 
-/* "retention 0.950 [0.900, 1.000], footprint 0.120 [0.050, 0.200]" */
+/* "retention 0.950 [0.900, 1.000], footprint_dep 0.120 [0.050, 0.200]" */
 static void sig_point_text(iaf_buf *t, double ret, double rlo, double rhi, double fp, double flo,
                            double fhi)
 {
@@ -666,7 +666,7 @@ static void sig_point_text(iaf_buf *t, double ret, double rlo, double rhi, doubl
         iaf_rv_fixed(t, rhi, 3);
         iaf_rv_puts(t, "]");
     }
-    iaf_rv_puts(t, ", footprint ");
+    iaf_rv_puts(t, ", footprint_dep ");
     iaf_rv_fixed(t, fp, 3);
     if (isfinite(flo) && isfinite(fhi)) {
         iaf_rv_puts(t, " [");

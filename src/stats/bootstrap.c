@@ -41,6 +41,7 @@ void iaf_boot_interval_from(double t, double *reps, size_t b, double level, doub
         if (isfinite(reps[i])) reps[n++] = reps[i];
     out->estimate = t;
     out->n_valid = n;
+    out->calibrated = 0;
     if (isnan(t) || n == 0 || 2 * n < b) {
         out->lo = out->hi = out->pct_lo = out->pct_hi = NAN;
         out->bias_corrected = out->boot_mean = out->boot_se = NAN;
@@ -162,61 +163,716 @@ static const double *side_draw(const side_plan *s, side_buf *b, iaf_rng *rng)
     }
 }
 
-/* Replicates [b0, b1) of a joint check, with their own workspace, so that
- * ranges can run on separate threads. */
-typedef struct joint_job {
-    const iaf_joint_input *in;
-    const iaf_joint_metrics *point;
+/* ---- The simulation engine ---------------------------------------------
+ * One "evaluation" simulates B replicates of every metric of a check under
+ * a candidate truth (s_d, r_d). The ordinary bootstrap is the evaluation at
+ * d = 1 (the observed tables); calibrated intervals add evaluations along a
+ * path. Metrics come from a small table of operations so that joint and
+ * flattening checks share the engine. */
+
+typedef struct sim_ops {
+    size_t nm;     /* metrics per evaluation */
+    size_t ks, kr; /* cells of the synthetic and the reference side */
+    const void *ctx;
+    void *(*ws_new)(const void *ctx); /* per-worker workspace (NULL is a valid result
+                                          only when ws_needed is 0) */
+    void (*ws_free)(void *ws);
+    int ws_needed;
+    /* Every metric of (s, r) into vals[nm], replicate mode. */
+    void (*eval)(const void *ctx, void *ws, const double *s, const double *r, double *vals);
+} sim_ops;
+
+typedef struct sim_job {
+    const sim_ops *ops;
     const side_plan *sp, *rp;
     uint64_t seed;
     size_t b0, b1;
     double *reps;
     iaf_status st;
-} joint_job;
+} sim_job;
 
-static void *joint_job_run(void *arg)
+static void *sim_job_run(void *arg)
 {
-    joint_job *j = arg;
-    const iaf_joint_input *in = j->in;
+    sim_job *j = arg;
+    const sim_ops *ops = j->ops;
     side_buf sb = {NULL, NULL}, rb = {NULL, NULL};
-    iaf_jt s, r;
-    int have_s = 0, have_r = 0;
-    double *ratio = NULL;
+    void *ws = NULL;
     j->st = IAF_ERR_NOMEM;
     if (side_buf_init(&sb, j->sp) != 0 || side_buf_init(&rb, j->rp) != 0) goto done;
-    if (iaf_jt_init(&s, in->kx, in->ky) != IAF_OK) goto done;
-    have_s = 1;
-    if (iaf_jt_init(&r, in->kx, in->ky) != IAF_OK) goto done;
-    have_r = 1;
-    ratio = iaf_malloc(in->ky * sizeof *ratio);
-    if (!ratio) goto done;
-    /* Fixed sides are read once; a replicate only re-reads what it redraws. */
-    if (j->sp->mode == 0) iaf_jt_set(&s, in->s);
-    if (j->rp->mode == 0) iaf_jt_set(&r, in->r);
+    if (ops->ws_needed && !(ws = ops->ws_new(ops->ctx))) goto done;
     for (size_t b = j->b0; b < j->b1; b++) {
         iaf_rng rng;
         iaf_rng_seed_stream(&rng, j->seed, b);
-        iaf_joint_metrics m = *j->point;
-        if (j->sp->mode != 0) iaf_jt_set(&s, side_draw(j->sp, &sb, &rng));
-        if (j->rp->mode != 0) iaf_jt_set(&r, side_draw(j->rp, &rb, &rng));
-        /* Replicate mode keeps the point estimate's dependence decision. */
-        iaf_joint_metrics_fill(&s, &r, in->n_s, in->n_r, in->r_se, 1, ratio, &m);
-        if (!j->point->reference_dependent) m.retention = m.footprint = NAN;
-        for (int id = 0; id < IAF_JM_COUNT; id++)
-            j->reps[b * IAF_JM_COUNT + (size_t)id] =
-                iaf_joint_metric_value(&m, (iaf_joint_metric_id)id);
+        const double *s = side_draw(j->sp, &sb, &rng);
+        const double *r = side_draw(j->rp, &rb, &rng);
+        ops->eval(ops->ctx, ws, s, r, j->reps + b * ops->nm);
     }
     j->st = IAF_OK;
 done:
-    free(ratio);
-    if (have_s) iaf_jt_free(&s);
-    if (have_r) iaf_jt_free(&r);
+    if (ws) ops->ws_free(ws);
     side_buf_free(&sb);
     side_buf_free(&rb);
     return NULL;
 }
 
 #define MAX_THREADS 64
+
+/* Simulate B replicates under (s, r) into reps[B * nm]; s is drawn with
+ * s_mode / n_s, r with r_mode / n_r / r_se. The split into threads does not
+ * change a bit: replicate b uses stream (seed, b) wherever it runs. */
+static iaf_status simulate(const sim_ops *ops, const double *s, int s_mode, double n_s,
+                           const double *r, int r_mode, double n_r, const double *r_se, size_t B,
+                           uint64_t seed, size_t nt, double *reps, iaf_error *err)
+{
+    side_plan sp, rp;
+    iaf_status st = side_plan_init(&sp, s, ops->ks, s_mode, n_s, NULL, err);
+    if (st != IAF_OK) {
+        side_plan_free(&sp);
+        return st;
+    }
+    st = side_plan_init(&rp, r, ops->kr, r_mode, n_r, r_se, err);
+    if (st != IAF_OK) {
+        side_plan_free(&sp);
+        side_plan_free(&rp);
+        return st;
+    }
+    if (nt > MAX_THREADS) nt = MAX_THREADS;
+    if (nt > B) nt = B;
+    if (nt < 1) nt = 1;
+    sim_job jobs[MAX_THREADS];
+    pthread_t tid[MAX_THREADS];
+    int started[MAX_THREADS] = {0};
+    for (size_t t = 0; t < nt; t++) {
+        jobs[t] = (sim_job){ops, &sp, &rp, seed, B * t / nt, B * (t + 1) / nt, reps, IAF_OK};
+        if (t > 0) started[t] = pthread_create(&tid[t], NULL, sim_job_run, &jobs[t]) == 0;
+    }
+    sim_job_run(&jobs[0]);
+    for (size_t t = 1; t < nt; t++) {
+        if (started[t])
+            pthread_join(tid[t], NULL);
+        else
+            sim_job_run(&jobs[t]); /* no thread available: run the range here */
+    }
+    for (size_t t = 0; t < nt; t++)
+        if (jobs[t].st != IAF_OK) st = iaf_error_set(err, jobs[t].st, NULL, 0, 0, "out of memory");
+    side_plan_free(&sp);
+    side_plan_free(&rp);
+    return st;
+}
+
+/* ---- Calibration: test inversion along a path ----------------------------- */
+
+#define CAL_MAX_STEPS 12 /* refinement steps per root */
+#define CAL_DMAX 64.0    /* the path is followed up to d = 64 (a saturated bound stops there) */
+
+typedef struct cal_pt {
+    double d;
+    double *truth; /* nm: T(s_d, r_d) */
+    double *q;     /* 3 * nm: simulated quantiles a/2, 1/2, 1 - a/2 of each metric */
+} cal_pt;
+
+typedef struct cal_path {
+    const sim_ops *ops;
+    void *ws; /* the calling thread's workspace, for truths */
+    /* s_d = s0 + d (s1 - s0), r_d likewise (r0 NULL: r_d = r_obs); at d == 1
+     * exactly the observed tables are used as given */
+    const double *s_obs, *r_obs;
+    double *s0, *s1, *r0, *r1; /* shares (borrowed) */
+    int s_mode, r_mode;
+    double n_s, n_r;
+    const double *r_se;
+    size_t B, nt;
+    uint64_t seed;
+    double level;
+    double *reps, *col, *sd, *rd; /* workspace (borrowed) */
+    cal_pt *pts;                  /* cache, sorted by d */
+    size_t npts, cap;
+    size_t evaluations;
+    int seeded; /* reps holds the ordinary bootstrap (d = 1) until the first evaluation */
+    const unsigned char *active; /* nm flags: the metrics this path calibrates (NULL: all) */
+} cal_path;
+
+static void cal_path_clear(cal_path *c)
+{
+    for (size_t i = 0; i < c->npts; i++) {
+        free(c->pts[i].truth);
+        free(c->pts[i].q);
+    }
+    free(c->pts);
+    c->pts = NULL;
+    c->npts = c->cap = 0;
+}
+
+/* The tables at d, into sd / rd (clipped at 0); returns 0, or -1 when a side
+ * has no mass left. */
+static int cal_tables(cal_path *c, double d, const double **s, const double **r)
+{
+    if (d == 1) {
+        *s = c->s_obs;
+        *r = c->r_obs;
+        return 0;
+    }
+    double ts = 0, tr = 0;
+    for (size_t i = 0; i < c->ops->ks; i++) {
+        double v = c->s0[i] + d * (c->s1[i] - c->s0[i]);
+        c->sd[i] = v > 0 ? v : 0;
+        ts += c->sd[i];
+    }
+    *s = c->sd;
+    if (c->r0) {
+        for (size_t i = 0; i < c->ops->kr; i++) {
+            double v = c->r0[i] + d * (c->r1[i] - c->r0[i]);
+            c->rd[i] = v > 0 ? v : 0;
+            tr += c->rd[i];
+        }
+        *r = c->rd;
+    } else {
+        *r = c->r_obs;
+        tr = 1;
+    }
+    return ts > 0 && tr > 0 ? 0 : -1;
+}
+
+/* T(s_d, r_d) of every metric into vals. */
+static void cal_truth(cal_path *c, double d, double *vals)
+{
+    const double *s, *r;
+    if (cal_tables(c, d, &s, &r) != 0) {
+        for (size_t m = 0; m < c->ops->nm; m++)
+            vals[m] = NAN;
+        return;
+    }
+    c->ops->eval(c->ops->ctx, c->ws, s, r, vals);
+}
+
+#define SWAP_D(x, y)                                                                               \
+    do {                                                                                           \
+        double tmp_ = (x);                                                                         \
+        (x) = (y);                                                                                 \
+        (y) = tmp_;                                                                                \
+    } while (0)
+
+/* Place the k-th smallest of a[0..n-1] at a[k], smaller ones before it and
+ * larger ones after (Hoare selection, median-of-three pivots: deterministic). */
+static void select_kth(double *a, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (hi > lo) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < a[lo]) SWAP_D(a[mid], a[lo]);
+        if (a[hi] < a[lo]) SWAP_D(a[hi], a[lo]);
+        if (a[hi] < a[mid]) SWAP_D(a[hi], a[mid]);
+        double pv = a[mid];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (a[i] < pv)
+                i++;
+            while (a[j] > pv)
+                j--;
+            if (i <= j) {
+                SWAP_D(a[i], a[j]);
+                i++;
+                if (j == 0) break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return;
+    }
+}
+
+/* Type-7 quantile q of a[0..n-1] (reordered) by selection. */
+static double select_quantile(double *a, size_t n, double q)
+{
+    double h = (double)(n - 1) * q;
+    size_t i = (size_t)floor(h);
+    select_kth(a, n, i);
+    double lo = a[i];
+    if (i + 1 >= n) return lo;
+    double next = a[i + 1];
+    for (size_t j = i + 2; j < n; j++)
+        if (a[j] < next) next = a[j];
+    return lo + (h - (double)i) * (next - lo);
+}
+
+/* Quantiles of column m of reps (NAN when fewer than half are finite). */
+static void cal_quantiles(const cal_path *c, size_t m, double *q3)
+{
+    size_t n = 0, nm = c->ops->nm;
+    for (size_t b = 0; b < c->B; b++) {
+        double v = c->reps[b * nm + m];
+        if (isfinite(v)) c->col[n++] = v;
+    }
+    if (n == 0 || 2 * n < c->B) {
+        q3[0] = q3[1] = q3[2] = NAN;
+        return;
+    }
+    double a = (1 - c->level) / 2;
+    q3[0] = select_quantile(c->col, n, a);
+    q3[1] = select_quantile(c->col, n, 0.5);
+    q3[2] = select_quantile(c->col, n, 1 - a);
+}
+
+/* The cached point at d, evaluating it when missing; NULL on failure. */
+static const cal_pt *cal_at(cal_path *c, double d, iaf_status *st, iaf_error *err)
+{
+    size_t i = 0;
+    while (i < c->npts && c->pts[i].d < d)
+        i++;
+    if (i < c->npts && c->pts[i].d == d) return &c->pts[i];
+    size_t nm = c->ops->nm;
+    cal_pt p = {d, iaf_malloc(nm * sizeof(double)), iaf_malloc(3 * nm * sizeof(double))};
+    if (!p.truth || !p.q || IAF_GROW(c->pts, c->cap, c->npts + 1) != 0) {
+        free(p.truth), free(p.q);
+        *st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    const double *s, *r;
+    if (cal_tables(c, d, &s, &r) != 0) {
+        for (size_t m = 0; m < 3 * nm; m++)
+            p.q[m] = NAN;
+        for (size_t m = 0; m < nm; m++)
+            p.truth[m] = NAN;
+    } else {
+        c->ops->eval(c->ops->ctx, c->ws, s, r, p.truth);
+        /* a fixed side stays fixed; the s side of the reference path is s_hat */
+        if (!c->seeded || d != 1) {
+            *st = simulate(c->ops, s, c->s_mode, c->n_s, r, c->r_mode, c->n_r, c->r_se, c->B,
+                           c->seed, c->nt, c->reps, err);
+            if (*st != IAF_OK) {
+                free(p.truth), free(p.q);
+                return NULL;
+            }
+            c->evaluations++;
+        }
+        for (size_t m = 0; m < nm; m++) {
+            double q3[3] = {NAN, NAN, NAN};
+            if (!c->active || c->active[m] || (d == 1 && c->seeded)) cal_quantiles(c, m, q3);
+            p.q[m] = q3[0];
+            p.q[nm + m] = q3[1];
+            p.q[2 * nm + m] = q3[2];
+        }
+    }
+    c->seeded = 0;
+    memmove(c->pts + i + 1, c->pts + i, (c->npts - i) * sizeof *c->pts);
+    c->pts[i] = p;
+    c->npts++;
+    return &c->pts[i];
+}
+
+/* h(d) = (quantile `which` of U = sg T at d) - sg t, increasing in d. which:
+ * 0 = lower (a/2), 1 = median, 2 = upper (1 - a/2) quantile of U. */
+static double cal_h(const cal_path *c, const cal_pt *p, size_t m, int which, int sg, double t)
+{
+    size_t nm = c->ops->nm;
+    double q = sg > 0 ? p->q[(size_t)which * nm + m] : -p->q[(size_t)(2 - which) * nm + m];
+    return q - sg * t;
+}
+
+/* The root in d of h (see cal_h), increasing in d: the leftmost crossing
+ * among the cached points, bracketed first and then narrowed by safeguarded
+ * false position. The first try is a linear guess from the ordinary
+ * bootstrap (T is close to linear along the path), so that the shared cache
+ * fills up near the roots. NAN on failure (an error in *st) or when h is
+ * undefined. */
+static double cal_root(cal_path *c, size_t m, int which, int sg, double t, int signed_d,
+                       iaf_status *st, iaf_error *err)
+{
+    const cal_pt *p0 = cal_at(c, 0, st, err);
+    if (!p0) return NAN;
+    double u0 = sg * p0->truth[m];
+    const cal_pt *p1 = cal_at(c, 1, st, err);
+    if (!p1) return NAN;
+    double u1 = sg * p1->truth[m], h1 = cal_h(c, p1, m, which, sg, t);
+    if (isnan(h1)) return NAN;
+    double guess = u1 > u0 ? 1 - h1 / (u1 - u0) : NAN;
+    double dmin = signed_d ? -CAL_DMAX : 0;
+    if (isfinite(guess) && guess > dmin && guess < CAL_DMAX) {
+        /* not on top of a cached point: nudge away from 1 by a little */
+        if (fabs(guess - 1) < 1e-4) guess = 1 - (h1 >= 0 ? 1e-4 : -1e-4);
+        if (!cal_at(c, guess, st, err)) return NAN;
+    }
+    double a = NAN, b = NAN, ha = NAN, hb = NAN;
+    for (int step = 0; step < 64; step++) {
+        /* leftmost crossing among the cached points */
+        size_t j = 0, first = c->npts, prev = c->npts;
+        double hj = NAN;
+        for (j = 0; j < c->npts; j++) {
+            double h = cal_h(c, &c->pts[j], m, which, sg, t);
+            if (isnan(h)) continue;
+            if (first == c->npts) first = j;
+            if (h >= 0) {
+                hj = h;
+                break;
+            }
+            prev = j;
+        }
+        if (first == c->npts) return NAN;
+        if (j == c->npts) {
+            /* no crossing yet: go further along the path */
+            double last = c->pts[prev].d;
+            if (last >= CAL_DMAX) return CAL_DMAX;
+            double next = fmin(last < 1 ? 2 : 2 * last, CAL_DMAX);
+            if (!cal_at(c, next, st, err)) return NAN;
+            continue;
+        }
+        if (j == first) {
+            double d0 = c->pts[j].d;
+            if (d0 <= dmin || (!signed_d && d0 <= 0)) return d0 <= 0 && !signed_d ? 0 : dmin;
+            double next = signed_d ? (d0 > 0 ? 0 : d0 > -1 ? -1 : fmax(2 * d0, dmin)) : 0;
+            if (!cal_at(c, next, st, err)) return NAN;
+            continue;
+        }
+        a = c->pts[prev].d, ha = cal_h(c, &c->pts[prev], m, which, sg, t);
+        b = c->pts[j].d, hb = hj;
+        break;
+    }
+    if (isnan(a)) return NAN;
+    for (int step = 0;; step++) {
+        double w = b - a;
+        /* precise enough: the bracket is narrow in d, or h changes across it
+         * by less than 5% of the simulated central range (the interval's own
+         * scale; the root is then interpolated within the bracket) */
+        double spread = 0;
+        for (size_t i = 0; i < c->npts; i++)
+            if (c->pts[i].d == b) {
+                size_t nm = c->ops->nm;
+                spread = c->pts[i].q[2 * nm + m] - c->pts[i].q[m];
+            }
+        if (w <= 1e-4 * fmax(1, fmax(fabs(a), fabs(b))) || hb - ha <= 0.05 * spread ||
+            step >= CAL_MAX_STEPS)
+            break;
+        double next = 0.5 * (a + b);
+        if (step % 2 == 0 && hb > ha) {
+            /* false position, kept away from the ends so the bracket shrinks */
+            next = a + w * (-ha) / (hb - ha);
+            next = fmin(fmax(next, a + w / 16), b - w / 16);
+        }
+        const cal_pt *p = cal_at(c, next, st, err);
+        if (!p) return NAN;
+        double h = cal_h(c, p, m, which, sg, t);
+        if (isnan(h)) break;
+        if (h >= 0)
+            b = next, hb = h;
+        else
+            a = next, ha = h;
+    }
+    return hb > ha ? a + (b - a) * (-ha) / (hb - ha) : 0.5 * (a + b);
+}
+
+/* Calibrated interval of metric m on path c (t = the observed value). */
+static iaf_status cal_interval(cal_path *c, size_t m, int signed_d, double range_lo,
+                               double range_hi, double *tv, iaf_boot_interval *out, iaf_error *err)
+{
+    iaf_status st = IAF_OK;
+    double t = out->estimate;
+    if (isnan(t)) {
+        out->lo = out->hi = out->bias_corrected = NAN;
+        return IAF_OK;
+    }
+    const cal_pt *p0 = cal_at(c, 0, &st, err);
+    if (!p0) return st;
+    double t0 = p0->truth[m];
+    const cal_pt *p1 = cal_at(c, 1, &st, err);
+    if (!p1) return st;
+    int sg = !(p1->truth[m] < t0) ? 1 : -1;
+    double d[3];
+    for (int w = 0; w < 3; w++) {
+        d[w] = cal_root(c, m, 2 - w, sg, t, signed_d, &st, err);
+        if (st != IAF_OK) return st;
+    }
+    /* d[0]: U's lower bound (its upper quantile reaches t), d[1]: median, d[2]: upper */
+    double v[3];
+    for (int w = 0; w < 3; w++) {
+        if (isnan(d[w])) {
+            v[w] = NAN;
+            continue;
+        }
+        cal_truth(c, d[w], tv);
+        v[w] = tv[m];
+        /* the start of an unsigned path is 0 up to rounding (r renormalised) */
+        if (!signed_d && fabs(v[w]) < 1e-12) v[w] = 0;
+    }
+    if (isnan(v[0]) || isnan(v[1]) || isnan(v[2])) {
+        out->lo = out->hi = out->bias_corrected = NAN;
+        return IAF_OK;
+    }
+    out->bias_corrected = clip(v[1], range_lo, range_hi);
+    out->lo = clip(fmin(fmin(v[0], v[2]), v[1]), range_lo, range_hi);
+    out->hi = clip(fmax(fmax(v[0], v[2]), v[1]), range_lo, range_hi);
+    return IAF_OK;
+}
+
+/* Copy the cached point at d = 1 from one path to another (same tables). */
+static iaf_status cal_share_one(cal_path *to, const cal_path *from, iaf_error *err)
+{
+    const cal_pt *p = NULL;
+    for (size_t i = 0; i < from->npts; i++)
+        if (from->pts[i].d == 1) p = &from->pts[i];
+    if (!p) return IAF_OK;
+    size_t nm = from->ops->nm;
+    cal_pt q = {1, iaf_malloc(nm * sizeof(double)), iaf_malloc(3 * nm * sizeof(double))};
+    if (!q.truth || !q.q || IAF_GROW(to->pts, to->cap, to->npts + 1) != 0) {
+        free(q.truth), free(q.q);
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    memcpy(q.truth, p->truth, nm * sizeof(double));
+    memcpy(q.q, p->q, 3 * nm * sizeof(double));
+    size_t i = 0;
+    while (i < to->npts && to->pts[i].d < 1)
+        i++;
+    memmove(to->pts + i + 1, to->pts + i, (to->npts - i) * sizeof *to->pts);
+    to->pts[i] = q;
+    to->npts++;
+    return IAF_OK;
+}
+
+/* Normalised copy of v (k cells) into out. */
+static void shares(const double *v, size_t k, double *out)
+{
+    double t = 0;
+    for (size_t i = 0; i < k; i++)
+        t += v[i];
+    for (size_t i = 0; i < k; i++)
+        out[i] = t > 0 ? v[i] / t : 0;
+}
+
+/* The independence table p_x p_y of a kx-by-ky table of shares p into out. */
+static void indep_table(const double *p, size_t kx, size_t ky, double *out)
+{
+    /* column margins into out's first row... */
+    for (size_t y = 0; y < ky; y++) {
+        double cy = 0;
+        for (size_t x = 0; x < kx; x++)
+            cy += p[x * ky + y];
+        out[y] = cy;
+    }
+    /* ... then the rows from the last up, the first row last (it holds the margins) */
+    for (size_t x = kx; x-- > 0;) {
+        double rx = 0;
+        for (size_t y = 0; y < ky; y++)
+            rx += p[x * ky + y];
+        for (size_t y = 0; y < ky; y++)
+            out[x * ky + y] = rx * out[y];
+    }
+}
+
+/* The start of the distance path: r without the rows and columns that s_hat
+ * (a kx-by-ky table of shares) leaves empty, renormalised. The conditional
+ * distances count an empty synthetic row as a whole mismatch, so a path that
+ * put a little mass back into such a row would jump there; treating the
+ * synthetic data's empty rows and columns as structural keeps T continuous
+ * along the path (its start then shows that structural part, not 0). */
+static void distance_start(const double *r, const double *s, size_t kx, size_t ky, double *out)
+{
+    double t = 0;
+    for (size_t x = 0; x < kx; x++) {
+        double sx = 0;
+        for (size_t y = 0; y < ky; y++)
+            sx += s[x * ky + y];
+        for (size_t y = 0; y < ky; y++)
+            out[x * ky + y] = sx > 0 ? r[x * ky + y] : 0;
+    }
+    for (size_t y = 0; y < ky; y++) {
+        double sy = 0;
+        for (size_t x = 0; x < kx; x++)
+            sy += s[x * ky + y];
+        for (size_t x = 0; x < kx; x++) {
+            if (!(sy > 0)) out[x * ky + y] = 0;
+            t += out[x * ky + y];
+        }
+    }
+    if (!(t > 0)) {
+        memcpy(out, r, kx * ky * sizeof *out);
+        return;
+    }
+    for (size_t i = 0; i < kx * ky; i++)
+        out[i] /= t;
+}
+
+/* Summaries of the ordinary bootstrap (reps at d = 1) into ci[] (basic). */
+static void basic_summaries(const double *reps, size_t B, size_t nm, double *col,
+                            const double *point, void (*range)(int, double *, double *),
+                            double level, iaf_boot_interval *ci)
+{
+    for (size_t id = 0; id < nm; id++) {
+        for (size_t b = 0; b < B; b++)
+            col[b] = reps[b * nm + id];
+        double lo, hi;
+        range((int)id, &lo, &hi);
+        iaf_boot_interval_from(point[id], col, B, level, lo, hi, &ci[id]);
+        /* the headline estimate stays inside its interval */
+        if (!isnan(ci[id].bias_corrected))
+            ci[id].bias_corrected = fmin(fmax(ci[id].bias_corrected, ci[id].lo), ci[id].hi);
+    }
+}
+
+/* ---- Joint checks ---- */
+
+typedef struct joint_ctx {
+    size_t kx, ky;
+    double n_s, n_r;
+    const double *r_se;
+    int reference_dependent;
+    unsigned skip; /* IAF_FILL_* bits: what the current path does not need */
+} joint_ctx;
+
+typedef struct joint_ws {
+    iaf_jt s, r;
+    iaf_jm_ws m;
+    int have_s, have_r, have_m;
+} joint_ws;
+
+static void joint_ws_free(void *p)
+{
+    joint_ws *w = p;
+    if (!w) return;
+    if (w->have_s) iaf_jt_free(&w->s);
+    if (w->have_r) iaf_jt_free(&w->r);
+    if (w->have_m) iaf_jm_ws_free(&w->m);
+    free(w);
+}
+
+static void *joint_ws_new(const void *ctx)
+{
+    const joint_ctx *c = ctx;
+    joint_ws *w = iaf_calloc(1, sizeof *w);
+    if (!w) return NULL;
+    if (iaf_jt_init(&w->s, c->kx, c->ky) != IAF_OK) goto fail;
+    w->have_s = 1;
+    if (iaf_jt_init(&w->r, c->kx, c->ky) != IAF_OK) goto fail;
+    w->have_r = 1;
+    if (iaf_jm_ws_init(&w->m, c->kx, c->ky) != IAF_OK) goto fail;
+    w->have_m = 1;
+    return w;
+fail:
+    joint_ws_free(w);
+    return NULL;
+}
+
+static void joint_eval(const void *ctx, void *wsp, const double *s, const double *r, double *vals)
+{
+    const joint_ctx *c = ctx;
+    joint_ws *w = wsp;
+    if (iaf_jt_set(&w->s, s) != 0 || iaf_jt_set(&w->r, r) != 0) {
+        for (int id = 0; id < IAF_JM_COUNT; id++)
+            vals[id] = NAN;
+        return;
+    }
+    iaf_joint_metrics m;
+    memset(&m, 0, sizeof m);
+    m.reference_dependent = c->reference_dependent;
+    w->m.skip = c->skip;
+    iaf_joint_metrics_fill(&w->s, &w->r, c->n_s, c->n_r, c->r_se, 1, &w->m, &m);
+    /* Replicates keep the point estimate's dependence decision. */
+    if (!c->reference_dependent) m.retention = m.footprint = m.footprint_dep = NAN;
+    for (int id = 0; id < IAF_JM_COUNT; id++)
+        vals[id] = iaf_joint_metric_value(&m, (iaf_joint_metric_id)id);
+}
+
+static void joint_range(int id, double *lo, double *hi)
+{
+    iaf_joint_metric_range((iaf_joint_metric_id)id, lo, hi);
+}
+
+/* Which path calibrates each joint metric: 0 from r (the distances that
+ * screen or are named in METHOD.md section 8: every TVD, both conditional
+ * TVDs, footprint, footprint_dep), 1 from s_hat's independence table
+ * (retention, and dep_tvd_s whose ratio it is). The other measures
+ * (max_cell_pp, hellinger, js_distance, Cramer's V, NMI, the reference's
+ * dependence) keep the basic interval, with the estimate shown clamped
+ * into it: -1. */
+static int joint_path_of(int id)
+{
+    switch (id) {
+    case IAF_JM_TVD_JOINT:
+    case IAF_JM_TVD_X:
+    case IAF_JM_TVD_Y:
+    case IAF_JM_COND_TVD_Y_GIVEN_X:
+    case IAF_JM_COND_TVD_X_GIVEN_Y:
+    case IAF_JM_FOOTPRINT:
+    case IAF_JM_FOOTPRINT_DEP:
+        return 0;
+    case IAF_JM_DEP_TVD_S:
+    case IAF_JM_RETENTION:
+        return 1;
+    default:
+        return -1;
+    }
+}
+
+int iaf_joint_metric_calibrated(iaf_joint_metric_id id)
+{
+    return joint_path_of((int)id) >= 0;
+}
+
+const char *iaf_interval_method_name(iaf_interval_method m)
+{
+    return m == IAF_INTERVAL_CALIBRATED ? "calibrated" : m == IAF_INTERVAL_BASIC ? "basic" : NULL;
+}
+
+int iaf_interval_method_parse(const char *s, iaf_interval_method *out)
+{
+    if (!s) return -1;
+    if (!strcmp(s, "calibrated"))
+        *out = IAF_INTERVAL_CALIBRATED;
+    else if (!strcmp(s, "basic"))
+        *out = IAF_INTERVAL_BASIC;
+    else
+        return -1;
+    return 0;
+}
+
+/* Calibrate every metric whose path is `which` of nm metrics; paths[0..2]
+ * share the simulation at d = 1 through path 0. */
+static iaf_status calibrate_all(cal_path *paths, int npaths, size_t nm, int (*path_of)(int),
+                                int (*signed_of)(int), void (*range)(int, double *, double *),
+                                int r_random, void (*on_path)(const sim_ops *, int), double *tv,
+                                iaf_boot_interval *ci, iaf_error *err)
+{
+    iaf_status st = IAF_OK;
+    unsigned char active[64];
+    for (int p = 0; p < npaths; p++) {
+        if (on_path) on_path(paths[p].ops, p);
+        for (size_t id = 0; id < nm && id < sizeof active; id++)
+            active[id] = path_of((int)id) == p;
+        paths[p].active = nm <= sizeof active ? active : NULL;
+        if (p > 0 && (st = cal_share_one(&paths[p], &paths[0], err)) != IAF_OK) return st;
+        for (size_t id = 0; id < nm; id++) {
+            if (path_of((int)id) != p) continue;
+            if (p == 2 && !r_random) {
+                /* a fixed reference: its own measures carry no sampling noise */
+                ci[id].lo = ci[id].hi = ci[id].bias_corrected = ci[id].estimate;
+                continue;
+            }
+            ci[id].calibrated = 1;
+            double lo, hi;
+            range((int)id, &lo, &hi);
+            st = cal_interval(&paths[p], id, signed_of((int)id), lo, hi, tv, &ci[id], err);
+            if (st != IAF_OK) return st;
+        }
+    }
+    return IAF_OK;
+}
+
+/* What each path needs: the distances (and footprint_dep, so the raking)
+ * on path 0, the dependence measures on the others; p < 0: everything. */
+static void joint_on_path(const sim_ops *ops, int p)
+{
+    ((joint_ctx *)ops->ctx)->skip = p < 0    ? 0
+                                    : p == 0 ? IAF_FILL_NO_DEP
+                                             : IAF_FILL_NO_DIST | IAF_FILL_NO_RAKE;
+}
+
+static int never_signed(int id)
+{
+    (void)id;
+    return 0;
+}
 
 iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options *opt,
                                iaf_joint_boot *out, iaf_error *err)
@@ -235,69 +891,97 @@ iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options
     out->r_mode = rmode == 1   ? IAF_BOOT_R_MULTINOMIAL
                   : rmode == 2 ? IAF_BOOT_R_NORMAL
                                : IAF_BOOT_R_FIXED;
+    out->method = opt ? opt->interval : IAF_INTERVAL_CALIBRATED;
+    out->evaluations = 0;
+    memset(out->ci, 0, sizeof out->ci); /* padding too: results compare bytewise */
     size_t nt = opt && opt->threads > 1 ? opt->threads : 1;
-    if (nt > MAX_THREADS) nt = MAX_THREADS;
-    if (nt > B) nt = B;
+    int smode = isfinite(in->n_s) ? 1 : 0;
 
-    side_plan sp, rp;
-    double *reps = NULL, *col = NULL;
-    int have_s = 0, have_r = 0;
-    st = side_plan_init(&sp, in->s, n, isfinite(in->n_s) ? 1 : 0, in->n_s, NULL, err);
-    have_s = 1;
-    if (st != IAF_OK) goto cleanup;
-    st = side_plan_init(&rp, in->r, n, rmode, in->n_r, in->r_se, err);
-    have_r = 1;
-    if (st != IAF_OK) goto cleanup;
-    reps = opt && opt->replicates ? opt->replicates : iaf_malloc(B * IAF_JM_COUNT * sizeof *reps);
+    joint_ctx ctx = {in->kx, in->ky, in->n_s, in->n_r, in->r_se, out->point.reference_dependent, 0};
+    sim_ops ops = {IAF_JM_COUNT, n, n, &ctx, joint_ws_new, joint_ws_free, 1, joint_eval};
+    /* ctx.rake changes between paths (joint_on_path), never during a simulation */
+    cal_path paths[3];
+    memset(paths, 0, sizeof paths);
+    double *reps = NULL, *col = NULL, *buf = NULL, *tv = NULL;
+    void *ws = NULL;
+    reps = iaf_malloc(B * IAF_JM_COUNT * sizeof *reps);
     col = iaf_malloc(B * sizeof *col);
-    if (!reps || !col) {
+    buf = iaf_malloc(9 * n * sizeof *buf);
+    tv = iaf_malloc(IAF_JM_COUNT * sizeof *tv);
+    ws = joint_ws_new(&ctx);
+    if (!reps || !col || !buf || !tv || !ws) {
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto cleanup;
     }
+    /* The ordinary bootstrap (the evaluation at d = 1). */
+    st = simulate(&ops, in->s, smode, in->n_s, in->r, rmode, in->n_r, in->r_se, B, seed, nt, reps,
+                  err);
+    if (st != IAF_OK) goto cleanup;
+    out->evaluations = 1;
+    if (opt && opt->replicates) memcpy(opt->replicates, reps, B * IAF_JM_COUNT * sizeof *reps);
+    double point[IAF_JM_COUNT];
+    for (int id = 0; id < IAF_JM_COUNT; id++)
+        point[id] = iaf_joint_metric_value(&out->point, (iaf_joint_metric_id)id);
+    /* basic_summaries reorders nothing in reps: it copies each column first */
+    basic_summaries(reps, B, IAF_JM_COUNT, col, point, joint_range, level, out->ci);
+    if (out->method != IAF_INTERVAL_CALIBRATED) goto cleanup;
 
-    /* Replicate b uses stream (seed, b) wherever it runs, so the split into
-     * ranges does not change a bit of the result. */
-    joint_job jobs[MAX_THREADS];
-    pthread_t tid[MAX_THREADS];
-    int started[MAX_THREADS] = {0};
-    for (size_t t = 0; t < nt; t++) {
-        jobs[t] = (joint_job){in,         &out->point,      &sp,  &rp,   seed,
-                              B * t / nt, B * (t + 1) / nt, reps, IAF_OK};
-        if (t > 0) started[t] = pthread_create(&tid[t], NULL, joint_job_run, &jobs[t]) == 0;
+    /* Paths: shares of s and r, s_hat's and r's independence tables. */
+    double *s_sh = buf, *r_sh = buf + n, *s_perp = buf + 2 * n, *r_perp = buf + 3 * n;
+    double *r_start = buf + 8 * n;
+    shares(in->s, n, s_sh);
+    shares(in->r, n, r_sh);
+    indep_table(s_sh, in->kx, in->ky, s_perp);
+    indep_table(r_sh, in->kx, in->ky, r_perp);
+    distance_start(r_sh, s_sh, in->kx, in->ky, r_start);
+    for (int p = 0; p < 3; p++) {
+        cal_path *c = &paths[p];
+        c->ops = &ops;
+        c->ws = ws;
+        c->s_obs = in->s;
+        c->r_obs = in->r;
+        c->s0 = p == 0 ? r_start : p == 1 ? s_perp : s_sh;
+        c->s1 = s_sh;
+        c->r0 = p == 2 ? r_perp : NULL;
+        c->r1 = p == 2 ? r_sh : NULL;
+        c->s_mode = smode;
+        c->r_mode = rmode;
+        c->n_s = in->n_s;
+        c->n_r = in->n_r;
+        c->r_se = in->r_se;
+        c->B = B;
+        c->nt = nt;
+        c->seed = seed;
+        c->level = level;
+        c->reps = reps;
+        c->col = col;
+        c->sd = buf + (4 + (size_t)p) * n;
+        c->rd = buf + 7 * n;
     }
-    joint_job_run(&jobs[0]);
-    for (size_t t = 1; t < nt; t++) {
-        if (started[t])
-            pthread_join(tid[t], NULL);
-        else
-            joint_job_run(&jobs[t]); /* no thread available: run the range here */
-    }
-    for (size_t t = 0; t < nt; t++) {
-        if (jobs[t].st != IAF_OK) {
-            st = iaf_error_set(err, jobs[t].st, NULL, 0, 0, "out of memory");
+    /* the ordinary bootstrap is path 0's point at d = 1, with every metric */
+    paths[0].seeded = 1;
+    joint_on_path(&ops, -1);
+    {
+        iaf_status s2 = IAF_OK;
+        if (!cal_at(&paths[0], 1, &s2, err)) {
+            st = s2;
             goto cleanup;
         }
     }
-
-    /* Summaries work on a copy per metric so the caller's replicates stay
-     * in replicate order. */
-    for (int id = 0; id < IAF_JM_COUNT; id++) {
-        for (size_t b = 0; b < B; b++)
-            col[b] = reps[b * IAF_JM_COUNT + (size_t)id];
-        double lo, hi;
-        iaf_joint_metric_range((iaf_joint_metric_id)id, &lo, &hi);
-        iaf_boot_interval_from(iaf_joint_metric_value(&out->point, (iaf_joint_metric_id)id), col, B,
-                               level, lo, hi, &out->ci[id]);
-    }
-    st = IAF_OK;
+    st = calibrate_all(paths, 2, IAF_JM_COUNT, joint_path_of, never_signed, joint_range, rmode != 0,
+                       joint_on_path, tv, out->ci, err);
+    for (int p = 0; p < 3; p++)
+        out->evaluations += paths[p].evaluations;
 cleanup:
-    if (!(opt && opt->replicates)) free(reps);
+    for (int p = 0; p < 3; p++)
+        cal_path_clear(&paths[p]);
+    if (ws) joint_ws_free(ws);
+    free(reps);
     free(col);
-    if (have_s) side_plan_free(&sp);
-    if (have_r) side_plan_free(&rp);
+    free(buf);
+    free(tv);
     return st;
 }
-
 static const char *const flat_names[IAF_FB_COUNT] = {
     "flattening_pooled", "flattening_mean", "segregation_retention",
     "duncan_s",          "duncan_r",        "f_s_pooled",
@@ -347,6 +1031,44 @@ static void flat_range(int id, double *lo, double *hi)
     }
 }
 
+typedef struct flat_ctx {
+    size_t k;
+    double theta;
+    const unsigned char *fixed; /* the observed data's dominated set and support */
+} flat_ctx;
+
+static void flat_eval(const void *ctx, void *ws, const double *s, const double *r, double *vals)
+{
+    const flat_ctx *c = ctx;
+    (void)ws;
+    iaf_flat_input rep = {c->k, s, s + c->k, r, r + c->k, c->theta};
+    iaf_flattening f;
+    iaf_flattening_eval(&rep, c->theta, c->fixed, &f, NULL, NULL, NULL, NULL);
+    for (int id = 0; id < IAF_FB_COUNT; id++)
+        vals[id] = flat_value(&f, id);
+}
+
+/* Paths of the flattening measures: 0 from r (flattening and the pooled
+ * share, signed: exaggeration lies at d < 0), 1 from s_hat's group-domain
+ * independence table (segregation), 2 from r's (the reference's own D). */
+static int flat_path_of(int id)
+{
+    switch (id) {
+    case IAF_FB_SEGREGATION_RETENTION:
+    case IAF_FB_DUNCAN_S:
+        return 1;
+    case IAF_FB_DUNCAN_R:
+        return 2;
+    default:
+        return 0;
+    }
+}
+
+static int flat_signed(int id)
+{
+    return flat_path_of(id) == 0;
+}
+
 iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double n_r,
                                     const iaf_boot_options *opt, iaf_flat_boot *out, iaf_error *err)
 {
@@ -360,67 +1082,99 @@ iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
                              "sample sizes must be positive (n_s = %g, n_r = %g)", n_s, n_r);
     size_t k = in->k;
-    if (k > IAF_ALLOC_CAP / 2 / sizeof(double) || B > IAF_ALLOC_CAP / sizeof(double) / IAF_FB_COUNT)
+    if (k > IAF_ALLOC_CAP / 16 / sizeof(double) ||
+        B > IAF_ALLOC_CAP / sizeof(double) / IAF_FB_COUNT)
         return iaf_error_set(err, IAF_ERR_LIMIT, NULL, 0, 0, "flattening bootstrap too large");
     out->b = B;
     out->r_mode = isfinite(n_r) ? IAF_BOOT_R_MULTINOMIAL : IAF_BOOT_R_FIXED;
+    out->method = opt ? opt->interval : IAF_INTERVAL_CALIBRATED;
+    out->evaluations = 0;
+    memset(out->ci, 0, sizeof out->ci); /* padding too: results compare bytewise */
+    size_t nt = opt && opt->threads > 1 ? opt->threads : 1;
+    int smode = isfinite(n_s) ? 1 : 0, rmode = isfinite(n_r) ? 1 : 0;
 
-    /* Each side as one table of 2k cells: focal counts, then other counts. */
-    double *sv = iaf_malloc(2 * k * sizeof *sv), *rv = iaf_malloc(2 * k * sizeof *rv);
+    /* Each side as one table of 2k cells: focal counts, then other counts
+     * (a 2-by-k group x domain table, row-major). */
+    size_t n = 2 * k;
+    double *buf = iaf_malloc(11 * n * sizeof *buf);
     unsigned char *dom = iaf_malloc(k);
-    double *reps =
-        opt && opt->replicates ? opt->replicates : iaf_malloc(B * IAF_FB_COUNT * sizeof *reps);
+    double *reps = iaf_malloc(B * IAF_FB_COUNT * sizeof *reps);
     double *col = iaf_malloc(B * sizeof *col);
-    side_plan ss, rs;
-    side_buf sb = {NULL, NULL}, rb = {NULL, NULL};
-    int have_s = 0, have_r = 0;
-    if (!sv || !rv || !dom || !reps || !col) {
+    double tv[IAF_FB_COUNT];
+    cal_path paths[3];
+    memset(paths, 0, sizeof paths);
+    if (!buf || !dom || !reps || !col) {
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto cleanup;
     }
+    double *sv = buf, *rv = buf + n;
     memcpy(sv, in->s_focal, k * sizeof *sv);
     memcpy(sv + k, in->s_other, k * sizeof *sv);
     memcpy(rv, in->r_focal, k * sizeof *rv);
     memcpy(rv + k, in->r_other, k * sizeof *rv);
     iaf_flattening_eval(in, theta, NULL, &out->point, NULL, NULL, NULL, dom);
-    st = side_plan_init(&ss, sv, 2 * k, isfinite(n_s) ? 1 : 0, n_s, NULL, err);
-    have_s = 1;
-    if (st != IAF_OK) goto cleanup;
-    st = side_plan_init(&rs, rv, 2 * k, isfinite(n_r) ? 1 : 0, n_r, NULL, err);
-    have_r = 1;
-    if (st != IAF_OK) goto cleanup;
-    if (side_buf_init(&sb, &ss) != 0 || side_buf_init(&rb, &rs) != 0) {
-        st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        goto cleanup;
-    }
+    flat_ctx ctx = {k, theta, dom};
+    sim_ops ops = {IAF_FB_COUNT, n, n, &ctx, NULL, NULL, 0, flat_eval};
 
-    for (size_t b = 0; b < B; b++) {
-        iaf_rng rng;
-        iaf_rng_seed_stream(&rng, seed, b);
-        const double *s1 = side_draw(&ss, &sb, &rng), *r1 = side_draw(&rs, &rb, &rng);
-        iaf_flat_input rep = {k, s1, s1 + k, r1, r1 + k, theta};
-        iaf_flattening f;
-        iaf_flattening_eval(&rep, theta, dom, &f, NULL, NULL, NULL, NULL);
-        for (int id = 0; id < IAF_FB_COUNT; id++)
-            reps[b * IAF_FB_COUNT + (size_t)id] = flat_value(&f, id);
+    st = simulate(&ops, sv, smode, n_s, rv, rmode, n_r, NULL, B, seed, nt, reps, err);
+    if (st != IAF_OK) goto cleanup;
+    out->evaluations = 1;
+    if (opt && opt->replicates) memcpy(opt->replicates, reps, B * IAF_FB_COUNT * sizeof *reps);
+    double point[IAF_FB_COUNT];
+    for (int id = 0; id < IAF_FB_COUNT; id++)
+        point[id] = flat_value(&out->point, id);
+    basic_summaries(reps, B, IAF_FB_COUNT, col, point, flat_range, level, out->ci);
+    if (out->method != IAF_INTERVAL_CALIBRATED) goto cleanup;
+
+    double *s_sh = buf + 2 * n, *r_sh = buf + 3 * n, *s_perp = buf + 4 * n, *r_perp = buf + 5 * n;
+    double *r_start = buf + 10 * n;
+    shares(sv, n, s_sh);
+    shares(rv, n, r_sh);
+    indep_table(s_sh, 2, k, s_perp);
+    indep_table(r_sh, 2, k, r_perp);
+    distance_start(r_sh, s_sh, 2, k, r_start);
+    for (int p = 0; p < 3; p++) {
+        cal_path *c = &paths[p];
+        c->ops = &ops;
+        c->ws = NULL;
+        c->s_obs = sv;
+        c->r_obs = rv;
+        c->s0 = p == 0 ? r_start : p == 1 ? s_perp : s_sh;
+        c->s1 = s_sh;
+        c->r0 = p == 2 ? r_perp : NULL;
+        c->r1 = p == 2 ? r_sh : NULL;
+        c->s_mode = smode;
+        c->r_mode = rmode;
+        c->n_s = n_s;
+        c->n_r = n_r;
+        c->r_se = NULL;
+        c->B = B;
+        c->nt = nt;
+        c->seed = seed;
+        c->level = level;
+        c->reps = reps;
+        c->col = col;
+        c->sd = buf + (6 + (size_t)p) * n;
+        c->rd = buf + 9 * n;
     }
-    for (int id = 0; id < IAF_FB_COUNT; id++) {
-        for (size_t b = 0; b < B; b++)
-            col[b] = reps[b * IAF_FB_COUNT + (size_t)id];
-        double lo, hi;
-        flat_range(id, &lo, &hi);
-        iaf_boot_interval_from(flat_value(&out->point, id), col, B, level, lo, hi, &out->ci[id]);
+    paths[0].seeded = 1;
+    {
+        iaf_status s2 = IAF_OK;
+        if (!cal_at(&paths[0], 1, &s2, err)) {
+            st = s2;
+            goto cleanup;
+        }
     }
-    st = IAF_OK;
+    st = calibrate_all(paths, 3, IAF_FB_COUNT, flat_path_of, flat_signed, flat_range, rmode != 0,
+                       NULL, tv, out->ci, err);
+    for (int p = 0; p < 3; p++)
+        out->evaluations += paths[p].evaluations;
 cleanup:
-    if (have_s) side_plan_free(&ss);
-    if (have_r) side_plan_free(&rs);
-    side_buf_free(&sb);
-    side_buf_free(&rb);
-    if (!(opt && opt->replicates)) free(reps);
+    for (int p = 0; p < 3; p++)
+        cal_path_clear(&paths[p]);
+    free(reps);
     free(col);
-    free(sv);
-    free(rv);
+    free(buf);
     free(dom);
     return st;
 }

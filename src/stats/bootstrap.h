@@ -26,16 +26,33 @@
 #define IAF_BOOT_DEFAULT_SEED 20260611u
 #define IAF_BOOT_DEFAULT_LEVEL 0.95
 
+/* Which interval the drivers report in lo / hi and bias_corrected
+ * (docs/method.md, "Calibrated intervals"). */
+typedef enum iaf_interval_method {
+    IAF_INTERVAL_CALIBRATED = 0, /* default: test inversion along a path of candidate truths */
+    IAF_INTERVAL_BASIC = 1       /* the basic (pivotal) interval of the ordinary bootstrap */
+} iaf_interval_method;
+
+/* "calibrated" / "basic"; NULL when out of range. */
+const char *iaf_interval_method_name(iaf_interval_method m);
+/* Parse "calibrated" / "basic"; -1 otherwise. */
+int iaf_interval_method_parse(const char *s, iaf_interval_method *out);
+
 /* Type-7 quantile of sorted[0..n-1] at probability q in [0, 1]; NAN when n == 0. */
 double iaf_quantile_sorted(const double *sorted, size_t n, double q);
 
 typedef struct iaf_boot_interval {
     double estimate;           /* the plug-in t */
-    double lo, hi;             /* basic (pivotal) interval, clipped to the range */
-    double pct_lo, pct_hi;     /* percentile interval */
-    double bias_corrected;     /* 2t - mean(t*), clipped to the range */
+    double lo, hi;             /* the 95% interval, clipped to the range: basic (pivotal), or
+                                  calibrated (test inversion) when the driver was asked so */
+    double pct_lo, pct_hi;     /* percentile interval of the ordinary bootstrap */
+    double bias_corrected;     /* the headline estimate, always inside [lo, hi]: basic:
+                                  2t - mean(t*), clipped; calibrated: T(s_d) at the d whose
+                                  simulated median is t (0 / the path's start when t is
+                                  below the noise median) */
     double boot_mean, boot_se; /* mean and standard deviation of the finite replicates */
     size_t n_valid;            /* replicates with a finite value */
+    int calibrated;            /* 1 when lo / hi / bias_corrected come from the calibration */
 } iaf_boot_interval;
 
 /* Summarise replicates reps[0..b-1] of a statistic with plug-in value t and
@@ -56,6 +73,8 @@ typedef struct iaf_boot_options {
     /* Worker threads for the joint bootstrap; 0 or 1 = the calling thread
      * only. The results are the same bits whatever the number. */
     unsigned threads;
+    /* The interval (0 = calibrated). */
+    iaf_interval_method interval;
 } iaf_boot_options;
 
 typedef enum iaf_boot_r_mode {
@@ -69,7 +88,33 @@ typedef struct iaf_joint_boot {
     iaf_boot_interval ci[IAF_JM_COUNT];
     size_t b;
     iaf_boot_r_mode r_mode;
+    iaf_interval_method method;
+    size_t evaluations; /* simulated candidate truths (1 for the basic interval) */
 } iaf_joint_boot;
+
+/* Calibrated intervals (opt->interval == IAF_INTERVAL_CALIBRATED): for a
+ * metric T, candidate truths lie on a path s_d = s_0 + d (s_hat - s_0),
+ * d >= 0 (cells clipped at 0 beyond the last d where they all stay >= 0):
+ * from r (without the rows and columns s_hat leaves empty) for the
+ * distances (see iaf_joint_metric_calibrated), from s_hat's independence
+ * table s_x s_y for dep_tvd_s and retention (along it dep_tvd(s_d) =
+ * d dep_tvd(s_hat), so retention is linear in d); for flattening checks
+ * from r for the flattening measures (d < 0 allowed: exaggeration), from
+ * s_hat's group-independence table for segregation retention and D_s, and,
+ * when the reference is resampled, from r's towards r for D_r. At each d the
+ * B replicates draw s* from s_d (and r* as in the ordinary bootstrap, from
+ * r_d on the reference path), replicate b from stream (seed, b) whatever
+ * d is (common random numbers). The 95% interval is every T(s_d) whose
+ * simulated central 95% range contains the observed t; each bound, and the
+ * bias-corrected estimate (median = t), is a root in d found by bracketing
+ * and safeguarded false position (at most 12 steps), the simulations of
+ * one path shared by all its metrics. */
+
+/* 1 for the joint metrics that calibrated intervals cover: tvd_joint,
+ * tvd_x, tvd_y, both conditional TVDs, footprint, footprint_dep (from r),
+ * dep_tvd_s and retention (towards independence). The others keep the basic
+ * interval with the estimate clamped into it. */
+int iaf_joint_metric_calibrated(iaf_joint_metric_id id);
 
 /* Parametric bootstrap of every resampled metric of a joint check. n_s and a
  * finite n_r are rounded to the nearest integer (>= 1) as multinomial sizes
@@ -99,6 +144,8 @@ typedef struct iaf_flat_boot {
     iaf_boot_interval ci[IAF_FB_COUNT];
     size_t b;
     iaf_boot_r_mode r_mode;
+    iaf_interval_method method;
+    size_t evaluations;
 } iaf_flat_boot;
 
 /* Parametric bootstrap of the flattening measures: the 2k cells (focal and

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "stats/metrics_internal.h"
 #include "stats/specfun.h"
@@ -298,6 +299,103 @@ static double dep_floor(const iaf_jt *r, double n_r, const double *se)
     return kval(&acc);
 }
 
+iaf_status iaf_jm_ws_init(iaf_jm_ws *w, size_t kx, size_t ky)
+{
+    memset(w, 0, sizeof *w);
+    w->skip = 0;
+    w->ratio = iaf_calloc(ky, sizeof *w->ratio);
+    w->raked = iaf_calloc(kx * ky, sizeof *w->raked);
+    w->row = iaf_calloc(kx, sizeof *w->row);
+    w->col = iaf_calloc(ky, sizeof *w->col);
+    w->csum = iaf_calloc(ky, sizeof *w->csum);
+    if (!w->ratio || !w->raked || !w->row || !w->col || !w->csum ||
+        iaf_jt_init(&w->rk, kx, ky) != IAF_OK) {
+        free(w->ratio), free(w->raked), free(w->row), free(w->col), free(w->csum);
+        memset(w, 0, sizeof *w);
+        return IAF_ERR_NOMEM;
+    }
+    return IAF_OK;
+}
+
+void iaf_jm_ws_free(iaf_jm_ws *w)
+{
+    if (!w) return;
+    free(w->ratio), free(w->raked), free(w->row), free(w->col), free(w->csum);
+    iaf_jt_free(&w->rk);
+    memset(w, 0, sizeof *w);
+}
+
+void iaf_rake_jt(const iaf_jt *s, const double *row, const double *col, double tol, size_t max_iter,
+                 double *csum, double *out, size_t *iterations, int *converged)
+{
+    size_t kx = s->kx, ky = s->ky;
+    for (size_t i = 0; i < kx * ky; i++)
+        out[i] = s->v[i] * s->inv;
+    size_t it = 0;
+    int ok = 0;
+    for (;; it++) {
+        /* Row sums: test convergence (after at least one column step), then scale. */
+        double dev = 0;
+        for (size_t x = 0; x < kx; x++) {
+            ksum k = {0, 0};
+            double *o = out + x * ky;
+            for (size_t y = 0; y < ky; y++)
+                kadd(&k, o[y]);
+            double rs = kval(&k);
+            if (rs > 0 || row[x] > 0) dev = fmax(dev, fabs(rs - row[x]));
+            if (it < max_iter && rs > 0) {
+                double f = row[x] / rs;
+                for (size_t y = 0; y < ky; y++)
+                    o[y] *= f;
+            }
+        }
+        if (it > 0 && dev <= tol) {
+            ok = 1;
+            break;
+        }
+        if (it == max_iter) break;
+        for (size_t y = 0; y < ky; y++)
+            csum[y] = 0;
+        for (size_t x = 0; x < kx; x++)
+            for (size_t y = 0; y < ky; y++)
+                csum[y] += out[x * ky + y];
+        for (size_t y = 0; y < ky; y++)
+            csum[y] = csum[y] > 0 ? col[y] / csum[y] : 0;
+        for (size_t x = 0; x < kx; x++)
+            for (size_t y = 0; y < ky; y++)
+                out[x * ky + y] *= csum[y];
+    }
+    if (iterations) *iterations = it;
+    if (converged) *converged = ok;
+}
+
+/* Raking targets: r's margins on the rows and columns where s has mass
+ * (renormalised), so that they are consistent with s's zero pattern. */
+static void rake_targets(const iaf_jt *s, const iaf_jt *r, double *row, double *col)
+{
+    size_t kx = s->kx, ky = s->ky;
+    double t = 0;
+    for (size_t y = 0; y < ky; y++)
+        col[y] = 0;
+    for (size_t x = 0; x < kx; x++) {
+        row[x] = 0;
+        if (!(s->mx[x] > 0)) continue;
+        const double *rv = r->v + x * ky;
+        for (size_t y = 0; y < ky; y++) {
+            if (!(s->my[y] > 0)) continue;
+            double p = rv[y] * r->inv;
+            row[x] += p;
+            col[y] += p;
+        }
+        t += row[x];
+    }
+    if (!(t > 0)) return;
+    for (size_t x = 0; x < kx; x++)
+        row[x] /= t;
+    for (size_t y = 0; y < ky; y++)
+        col[y] /= t;
+}
+
 static double mm_bias(size_t kx, size_t ky, double n)
 {
     if (isinf(n)) return 0;
@@ -306,27 +404,34 @@ static double mm_bias(size_t kx, size_t ky, double n)
 }
 
 void iaf_joint_metrics_fill(const iaf_jt *s, const iaf_jt *r, double n_s, double n_r,
-                            const double *r_se, int replicate, double *ratio,
+                            const double *r_se, int replicate, iaf_jm_ws *ws,
                             iaf_joint_metrics *out)
 {
+    double *ratio = ws->ratio;
     size_t kx = s->kx, ky = s->ky, n = kx * ky;
     int one_d = ky == 1;
+    /* what a replicate may skip (ws->skip, IAF_FILL_*): never a point estimate */
+    unsigned skip = replicate ? ws->skip : 0;
 
     out->tvd_joint = tvd_vec(s->v, s->inv, r->v, r->inv, n);
-    double best = -1;
-    size_t bi = 0;
-    for (size_t i = 0; i < n; i++) {
-        double d = fabs(s->v[i] * s->inv - r->v[i] * r->inv);
-        if (d > best) {
-            best = d;
-            bi = i;
+    if (skip & IAF_FILL_NO_DIST) {
+        out->max_cell_pp = out->hellinger = out->js_distance = NAN;
+    } else {
+        double best = -1;
+        size_t bi = 0;
+        for (size_t i = 0; i < n; i++) {
+            double d = fabs(s->v[i] * s->inv - r->v[i] * r->inv);
+            if (d > best) {
+                best = d;
+                bi = i;
+            }
         }
+        out->max_cell_pp = best * 100;
+        out->max_cell_x = bi / ky;
+        out->max_cell_y = bi % ky;
+        out->hellinger = hellinger(s, r, n);
+        out->js_distance = fmin(sqrt(fmax(js_divergence(s, r, n), 0)), sqrt(LN2));
     }
-    out->max_cell_pp = best * 100;
-    out->max_cell_x = bi / ky;
-    out->max_cell_y = bi % ky;
-    out->hellinger = hellinger(s, r, n);
-    out->js_distance = fmin(sqrt(fmax(js_divergence(s, r, n), 0)), sqrt(LN2));
 
     if (!replicate) {
         out->noise_floor = noise_floor_scaled(r->v, r->inv, n, n_s, n_r, r_se);
@@ -344,6 +449,9 @@ void iaf_joint_metrics_fill(const iaf_jt *s, const iaf_jt *r, double n_s, double
         out->cramers_v_s = out->cramers_v_r = NAN;
         out->nmi_s = out->nmi_r = NAN;
         out->retention = out->footprint = NAN;
+        out->footprint_dep = out->footprint_marginal = NAN;
+        out->raking_converged = 0;
+        out->raking_iterations = 0;
         if (!replicate) {
             out->nmi_bias_s = out->nmi_bias_r = NAN;
             out->dep_floor_r = NAN;
@@ -355,13 +463,17 @@ void iaf_joint_metrics_fill(const iaf_jt *s, const iaf_jt *r, double n_s, double
     out->tvd_x = tvd_vec(s->mx, 1, r->mx, 1, kx);
     out->tvd_y = tvd_vec(s->my, 1, r->my, 1, ky);
     out->cond_tvd_y_given_x = cond_tvd_yx(s, r);
-    out->cond_tvd_x_given_y = cond_tvd_xy(s, r, ratio);
+    out->cond_tvd_x_given_y = skip & IAF_FILL_NO_DIST ? NAN : cond_tvd_xy(s, r, ratio);
     out->dep_tvd_s = dep_tvd(s);
     out->dep_tvd_r = dep_tvd(r);
-    out->cramers_v_s = cramers_v(s);
-    out->cramers_v_r = cramers_v(r);
-    out->nmi_s = nmi(s);
-    out->nmi_r = nmi(r);
+    if (skip & IAF_FILL_NO_DEP) {
+        out->cramers_v_s = out->cramers_v_r = out->nmi_s = out->nmi_r = NAN;
+    } else {
+        out->cramers_v_s = cramers_v(s);
+        out->cramers_v_r = cramers_v(r);
+        out->nmi_s = nmi(s);
+        out->nmi_r = nmi(r);
+    }
     if (!replicate) {
         out->nmi_bias_s = mm_bias(s->kx_pos, s->ky_pos, n_s);
         out->nmi_bias_r = mm_bias(r->kx_pos, r->ky_pos, n_r);
@@ -376,8 +488,27 @@ void iaf_joint_metrics_fill(const iaf_jt *s, const iaf_jt *r, double n_s, double
     if (ratios) {
         out->retention = out->dep_tvd_s / out->dep_tvd_r;
         out->footprint = out->cond_tvd_y_given_x / out->dep_tvd_r;
+        /* footprint_dep (section 4.1): the same ratio for s raked to r's margins */
+        if (skip & IAF_FILL_NO_RAKE) {
+            out->footprint_dep = out->footprint_marginal = NAN;
+            return;
+        }
+        rake_targets(s, r, ws->row, ws->col);
+        iaf_rake_jt(s, ws->row, ws->col, replicate ? IAF_RAKE_REP_TOL : IAF_RAKE_TOL,
+                    replicate ? IAF_RAKE_REP_ITER : IAF_RAKE_MAX_ITER, ws->csum, ws->raked,
+                    &out->raking_iterations, &out->raking_converged);
+        if (iaf_jt_set(&ws->rk, ws->raked) == 0) {
+            out->footprint_dep = cond_tvd_yx(&ws->rk, r) / out->dep_tvd_r;
+        } else {
+            /* nothing to rake onto: no row and column that both sides fill */
+            out->footprint_dep = NAN;
+        }
+        out->footprint_marginal = out->footprint - out->footprint_dep;
     } else {
         out->retention = out->footprint = NAN;
+        out->footprint_dep = out->footprint_marginal = NAN;
+        out->raking_converged = 0;
+        out->raking_iterations = 0;
     }
 }
 
@@ -413,26 +544,26 @@ iaf_status iaf_joint_metrics_compute(const iaf_joint_input *in, iaf_joint_metric
     iaf_status st = iaf_joint_input_check(in, err);
     if (st != IAF_OK) return st;
     iaf_jt s, r;
-    double *ratio = NULL;
+    iaf_jm_ws ws;
     st = iaf_jt_init(&s, in->kx, in->ky);
     if (st == IAF_OK) {
         st = iaf_jt_init(&r, in->kx, in->ky);
         if (st != IAF_OK) iaf_jt_free(&s);
     }
     if (st != IAF_OK) return iaf_error_set(err, st, NULL, 0, 0, "out of memory");
-    ratio = iaf_calloc(in->ky, sizeof *ratio);
-    if (!ratio) {
-        st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        goto cleanup;
+    if (iaf_jm_ws_init(&ws, in->kx, in->ky) != IAF_OK) {
+        iaf_jt_free(&s);
+        iaf_jt_free(&r);
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     if (iaf_jt_set(&s, in->s) != 0 || iaf_jt_set(&r, in->r) != 0) {
         /* checked above; only a total that overflows to infinity lands here */
         st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "table total is not finite");
         goto cleanup;
     }
-    iaf_joint_metrics_fill(&s, &r, in->n_s, in->n_r, in->r_se, 0, ratio, out);
+    iaf_joint_metrics_fill(&s, &r, in->n_s, in->n_r, in->r_se, 0, &ws, out);
 cleanup:
-    free(ratio);
+    iaf_jm_ws_free(&ws);
     iaf_jt_free(&s);
     iaf_jt_free(&r);
     return st;
@@ -519,6 +650,7 @@ static const char *const metric_names[IAF_JM_COUNT] = {
     "nmi_r",
     "retention",
     "footprint",
+    "footprint_dep",
 };
 
 const char *iaf_joint_metric_name(iaf_joint_metric_id id)
@@ -561,6 +693,8 @@ double iaf_joint_metric_value(const iaf_joint_metrics *m, iaf_joint_metric_id id
         return m->retention;
     case IAF_JM_FOOTPRINT:
         return m->footprint;
+    case IAF_JM_FOOTPRINT_DEP:
+        return m->footprint_dep;
     case IAF_JM_COUNT:
         break;
     }
@@ -579,10 +713,59 @@ void iaf_joint_metric_range(iaf_joint_metric_id id, double *lo, double *hi)
         break;
     case IAF_JM_RETENTION:
     case IAF_JM_FOOTPRINT:
+    case IAF_JM_FOOTPRINT_DEP:
         *hi = INFINITY;
         break;
     default:
         *hi = 1;
         break;
     }
+}
+
+iaf_status iaf_rake(size_t kx, size_t ky, const double *s, const double *row, const double *col,
+                    double tol, size_t max_iter, double *out, size_t *iterations, int *converged,
+                    iaf_error *err)
+{
+    if (!s || !row || !col || !out || kx == 0 || ky == 0 || kx > SIZE_MAX / ky ||
+        kx * ky > IAF_ALLOC_CAP / sizeof(double))
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "empty or too large table");
+    double tr = checked_total(row, kx), tc = checked_total(col, ky);
+    if (!(tr > 0) || !(tc > 0) || !isfinite(tr) || !isfinite(tc))
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                             "raking targets need non-negative cells and a positive total");
+    iaf_jt t;
+    iaf_status st = iaf_jt_init(&t, kx, ky);
+    if (st != IAF_OK) return iaf_error_set(err, st, NULL, 0, 0, "out of memory");
+    double *rw = iaf_malloc(kx * sizeof *rw), *cl = iaf_malloc(ky * sizeof *cl);
+    double *cs = iaf_malloc(ky * sizeof *cs);
+    if (!rw || !cl || !cs) {
+        st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto cleanup;
+    }
+    if (iaf_jt_set(&t, s) != 0) {
+        st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                           "table to rake has a negative or non-finite cell or a zero total");
+        goto cleanup;
+    }
+    /* rows and columns that s leaves empty cannot be raked: drop their
+     * targets and renormalise the rest */
+    double a = 0, b = 0;
+    for (size_t x = 0; x < kx; x++)
+        a += rw[x] = t.mx[x] > 0 ? row[x] : 0;
+    for (size_t y = 0; y < ky; y++)
+        b += cl[y] = t.my[y] > 0 ? col[y] : 0;
+    if (!(a > 0) || !(b > 0)) {
+        st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                           "the targets put no mass where the table has mass");
+        goto cleanup;
+    }
+    for (size_t x = 0; x < kx; x++)
+        rw[x] /= a;
+    for (size_t y = 0; y < ky; y++)
+        cl[y] /= b;
+    iaf_rake_jt(&t, rw, cl, tol, max_iter, cs, out, iterations, converged);
+cleanup:
+    free(rw), free(cl), free(cs);
+    iaf_jt_free(&t);
+    return st;
 }

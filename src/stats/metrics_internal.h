@@ -28,15 +28,45 @@ void iaf_jt_free(iaf_jt *t);
  * non-finite cell or a total that is not positive and finite. */
 int iaf_jt_set(iaf_jt *t, const double *v);
 
+/* Measures a replicate may skip (to save time where a search needs others). */
+enum {
+    IAF_FILL_NO_RAKE = 1, /* footprint_dep */
+    IAF_FILL_NO_DEP = 2,  /* cramers_v_*, nmi_* */
+    IAF_FILL_NO_DIST = 4  /* max_cell_pp, hellinger, js_distance, cond_tvd_x_given_y */
+};
+
+/* Workspace of iaf_joint_metrics_fill: ky ratios, and the raked table with
+ * its normalised view. */
+typedef struct iaf_jm_ws {
+    double *ratio;     /* ky */
+    double *raked;     /* kx*ky */
+    double *row, *col; /* kx, ky: raking targets */
+    double *csum;      /* ky: column sums during raking */
+    iaf_jt rk;
+    unsigned skip; /* replicates only: IAF_FILL_* bits of measures left NAN */
+} iaf_jm_ws;
+
+iaf_status iaf_jm_ws_init(iaf_jm_ws *w, size_t kx, size_t ky); /* IAF_ERR_NOMEM only */
+void iaf_jm_ws_free(iaf_jm_ws *w);
+
+/* IPF of s (shares v * inv) to the targets row/col (shares summing to 1
+ * each, restricted as iaf_rake describes by the caller); out gets shares. */
+void iaf_rake_jt(const iaf_jt *s, const double *row, const double *col, double tol, size_t max_iter,
+                 double *csum, double *out, size_t *iterations, int *converged);
+
 /* Validate an iaf_joint_input (shapes, cells, totals, sample sizes, SEs). */
 iaf_status iaf_joint_input_check(const iaf_joint_input *in, iaf_error *err);
 
 /* Fill every metric of out from s and r. replicate != 0 marks a bootstrap
  * replicate: the floors, bias terms and reference_dependent are left as they
- * are (they belong to the point estimate), and retention / footprint are
- * computed whenever dep_tvd_r > IAF_DEP_EPS. ratio: workspace of ky doubles. */
+ * are (they belong to the point estimate), and retention / footprint /
+ * footprint_dep are computed whenever dep_tvd_r > IAF_DEP_EPS. Replicates
+ * rake to IAF_RAKE_REP_TOL within IAF_RAKE_REP_ITER sweeps (far below any
+ * sampling noise); ws->skip leaves some measures NAN in replicates. */
+#define IAF_RAKE_REP_TOL 1e-9
+#define IAF_RAKE_REP_ITER 200
 void iaf_joint_metrics_fill(const iaf_jt *s, const iaf_jt *r, double n_s, double n_r,
-                            const double *r_se, int replicate, double *ratio,
+                            const double *r_se, int replicate, iaf_jm_ws *ws,
                             iaf_joint_metrics *out);
 
 /* Validate a flattening input; *theta receives the effective threshold. */

@@ -15,7 +15,26 @@ trap 'rm -rf "$work"' EXIT
     --by sex,province --json --bootstrap 200 --seed 7 > "$work/boot2.json"
 cmp "$work/boot.json" "$work/boot2.json"   # same seed, same bytes
 "$IAF" compare "$d/npk/long/sex__province.csv" "$d/reference/mois_2025_province_sex_agebin_19plus.csv" \
-    --by sex,province --bootstrap 200 | grep -q "^verdict"
+    --by sex,province --bootstrap 200 > "$work/boot.txt"
+grep -q "^verdict" "$work/boot.txt"
+grep -q "calibrated bootstrap intervals" "$work/boot.txt"
+"$IAF" compare "$d/npk/long/sex__province.csv" "$d/reference/mois_2025_province_sex_agebin_19plus.csv" \
+    --by sex,province --bootstrap 200 --interval basic > "$work/basic.txt"
+grep -q "basic bootstrap intervals" "$work/basic.txt"
+"$IAF" compare "$d/npk/long/sex__province.csv" "$d/reference/mois_2025_province_sex_agebin_19plus.csv" \
+    --by sex,province --json --bootstrap 200 --interval basic > "$work/basic.json"
+# every printed estimate lies inside its printed interval (METHOD.md section 8): the text
+# lines "metric estimate [lo, hi] plug-in ..." of both interval kinds
+for f in boot basic; do
+    awk '/\[ *[-0-9.]+, *[-0-9.]+\]/ {
+        line = $0; sub(/^ +/, "", line); n = split(line, w, /[][, ]+/)
+        est = w[2]; lo = w[3]; hi = w[4]
+        if (est + 0 < lo + 0 || est + 0 > hi + 0) { print "outside: " $0; bad = 1 }
+        seen++ }
+        END { if (bad || seen < 2) exit 1 }' "$work/$f.txt"
+done
+if "$IAF" compare a b --by x --interval pivotal 2> "$work/err"; then exit 1; fi
+grep -q "interval" "$work/err"
 $PYTHON - "$work" "$d" <<'PY'
 import json, sys
 import numpy as np
@@ -24,12 +43,28 @@ w, d = sys.argv[1:3]
 plain = json.load(open(f"{w}/plain.json"))
 want = {"tvd_joint", "tvd_x", "tvd_y", "cond_tvd_y_given_x", "cond_tvd_x_given_y", "max_cell_pp",
         "hellinger", "js_distance", "dep_tvd", "cramers_v", "nmi", "retention", "footprint",
+        "footprint_dep", "footprint_marginal", "raking",
         "n_synthetic", "n_reference", "noise_floor", "cells", "coverage"}
 assert set(plain) == want, set(plain) ^ want
 boot = json.load(open(f"{w}/boot.json"))
 assert set(boot) == want | {"bootstrap", "intervals", "cond_noise_floor", "verdict"}
 assert boot["bootstrap"]["B"] == 200 and boot["bootstrap"]["seed"] == 7
 assert boot["verdict"]["verdict"] in ("PASS", "FLAG", "INCONCLUSIVE")
+assert boot["bootstrap"]["interval"] == "calibrated"
+basic = json.load(open(f"{w}/basic.json"))
+assert basic["bootstrap"]["interval"] == "basic"
+# the headline estimate of every interval lies inside it, with either method; the
+# verdict's screens show the same estimate
+for doc in (boot, basic):
+    for name, iv in doc["intervals"].items():
+        if iv["lo"] is None:
+            continue
+        assert iv["lo"] <= iv["estimate"] <= iv["hi"], (name, iv)
+    for sc in doc["verdict"]["screens"]:
+        assert sc["lo"] <= sc["estimate"] <= sc["hi"], sc
+        assert sc["estimate"] == doc["intervals"][sc["metric"]]["estimate"], sc
+assert boot["intervals"]["footprint_dep"]["method"] == "calibrated"
+assert boot["raking"]["converged"] is True
 # values: numpy on the same files (reference's categories define the support)
 s = pd.read_csv(f"{d}/npk/long/sex__province.csv").groupby(["sex", "province"])["count"].sum()
 r = pd.read_csv(f"{d}/reference/mois_2025_province_sex_agebin_19plus.csv").groupby(["sex", "province"])["count"].sum()

@@ -9,6 +9,15 @@ trap 'rm -rf "$work"' EXIT
 
 "$IAF" audit "$IAF_SRC/examples/npk/audit.yaml" -o "$work/a" > "$work/headline.txt"
 grep -q "^Summary: " "$work/headline.txt"
+# the CLI headline: every "estimate [lo, hi]" it prints holds the estimate (the demo once
+# printed "0.0058 [0.0038, 0.0053]")
+awk '{ line = $0
+       while (match(line, /[-0-9.]+ \[[-0-9.]+, [-0-9.]+\]/)) {
+           s = substr(line, RSTART, RLENGTH); line = substr(line, RSTART + RLENGTH)
+           split(s, w, /[][, ]+/)
+           if (w[1] + 0 < w[2] + 0 || w[1] + 0 > w[3] + 0) { print "outside: " $0; bad = 1 }
+           n++ } }
+     END { if (bad || n < 10) exit 1 }' "$work/headline.txt"
 test -s "$work/a/report.json" && test -s "$work/a/report.md"
 if ls "$work/a" | grep -q '\.tmp\.'; then echo "temporary files left behind"; exit 1; fi
 
@@ -122,9 +131,23 @@ for c in rep["checks"]:
         continue
     m = c["variants"][0]["metrics"]
     iv = m["intervals"]["tvd_joint"]
-    # the basic interval corrects the upward bias of distances, so it need not
-    # contain the plug-in estimate; it must be ordered and within [0, 1]
-    assert 0 <= iv["lo"] <= iv["hi"] <= 1, c["id"]
+    # the interval corrects the upward bias of distances, so it need not contain the
+    # plug-in value; it must be ordered, within [0, 1], and hold its own estimate
+    assert 0 <= iv["lo"] <= iv["estimate"] <= iv["hi"] <= 1, c["id"]
+# every printed estimate lies inside its interval (METHOD.md section 8): every metric's
+# interval, every screen of every variant, the headline's key number
+for c in rep["checks"]:
+    for v in c["variants"]:
+        m = v.get("metrics") or {}
+        for name, iv in (m.get("intervals") or {}).items():
+            if iv["lo"] is not None:
+                assert iv["lo"] <= iv["estimate"] <= iv["hi"], (c["id"], name, iv)
+        for s in ((m.get("verdict") or {}).get("screens") or []):
+            if s["lo"] is not None:
+                assert s["lo"] <= s["estimate"] <= s["hi"], (c["id"], s)
+for h in rep["headline"]:
+    if h["key_lo"] is not None and h["key_estimate"] is not None:
+        assert h["key_lo"] <= h["key_estimate"] <= h["key_hi"], h
 print("oracle agreement: %d checks" % n)
 PY
 

@@ -9,7 +9,8 @@ set -euo pipefail
 export PYTHONDONTWRITEBYTECODE=1
 work=$(mktemp -d "$IAF_BUILD/planted-small-n.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-run() { "$PYTHON" "$IAF_SRC/tests/planted/run_planted.py" --work "$work" --via audit "$@"; }
+# B = 200: calibrated intervals (the default) cost tens of simulations each
+run() { "$PYTHON" "$IAF_SRC/tests/planted/run_planted.py" --work "$work" --via audit --B 200 "$@"; }
 reps=20
 if grep -q '^IAF_SANITIZE:BOOL=ON' "$IAF_BUILD/CMakeCache.txt" 2>/dev/null; then reps=4; fi
 status=0

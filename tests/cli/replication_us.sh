@@ -107,10 +107,10 @@ for row in csv.DictReader(open(oracle)):
         sc = screens(m["verdict"])
         close(sc["cond_tvd_y_given_x"]["floor"], row["cond_noise_floor"], what + " cond screen floor")
         if row["reference_dependent"] == "1":
-            # the footprint screen's floor: the conditional floor on the footprint's scale
-            close(sc["footprint"]["floor"], row["footprint_floor"], what + " footprint floor")
+            # the footprint_dep screen's floor: the conditional floor on the footprint's scale
+            close(sc["footprint_dep"]["floor"], row["footprint_floor"], what + " footprint floor")
         else:
-            assert "footprint" not in sc, what
+            assert "footprint_dep" not in sc, what
         if row["robust"] == "1":
             assert (v, c["diagnosis"]) == (row["verdict"], row["diagnosis"] or None), \
                 (what, v, c["diagnosis"], "oracle", row["verdict"], row["diagnosis"])
@@ -156,7 +156,7 @@ for s in r:
     for k in ("sex_x_edu__acs", "age_x_edu__acs", "sex_x_marital__acs"):
         assert verd(s, k) == "FLAG", (s, k)
     sc = screens(met(s, "sex_x_age__acs")["verdict"])
-    fp = sc["footprint"]
+    fp = sc["footprint_dep"]
     assert fp["verdict"] == "FLAG" and 0.5 <= fp["floor"] < 0.52, (s, fp)
     assert "above both the threshold" in fp["reason"] and fp["lo"] > 4 * fp["floor"], (s, fp)
     assert verd(s, "sex_x_age__acs") == "FLAG", s

@@ -130,7 +130,7 @@ def metrics(S, R, n_s, n_r, se):
     out["noise_floor_bound"] = 0.5 * math.sqrt((r > 0).sum() * (inv(n_s) + inv(n_r)))
     nan_fields = ["cond_tvd_y_given_x", "cond_tvd_x_given_y", "dep_tvd_s", "dep_tvd_r",
                   "cramers_v_s", "cramers_v_r", "nmi_s", "nmi_r", "nmi_bias_s", "nmi_bias_r",
-                  "retention", "footprint", "dep_floor_r"]
+                  "retention", "footprint", "footprint_dep", "dep_floor_r"]
     if ky == 1:
         out["tvd_x"] = out["tvd_joint"]
         out["tvd_y"] = 0.0
@@ -162,7 +162,35 @@ def metrics(S, R, n_s, n_r, se):
     denom = cond_tvd_vec(s_perp, r) if kx * ky > 100000 else cond_tvd(s_perp, r)
     out["retention"] = out["dep_tvd_s"] / out["dep_tvd_r"] if dep else math.nan
     out["footprint"] = out["cond_tvd_y_given_x"] / denom if dep else math.nan
+    if dep:
+        raked = ipf(s, r)
+        # raking keeps every odds ratio of s (checked on the cells both fill)
+        out["footprint_dep"] = (cond_tvd_vec(raked, r) if kx * ky > 100000
+                                else cond_tvd(raked, r)) / denom
+    else:
+        out["footprint_dep"] = math.nan
     return out
+
+
+def ipf(s, r, tol=1e-14, max_iter=100000):
+    """Raking of the shares s to r's margins (METHOD.md section 4.1), written
+    independently of src/stats/metrics.c: whole-array numpy steps, columns
+    first, to a tighter tolerance than iaf's 1e-12. Rows and columns that s
+    leaves empty stay 0; the targets are r's margins over the rows and
+    columns where s has mass, renormalised."""
+    rows, cols = s.sum(1) > 0, s.sum(0) > 0
+    rr = r * np.outer(rows, cols)
+    rr = rr / rr.sum()
+    tx, ty = rr.sum(1), rr.sum(0)
+    q = s / s.sum()
+    for _ in range(max_iter):
+        cs = q.sum(0)
+        q = q * np.divide(ty, cs, out=np.zeros_like(cs), where=cs > 0)[None, :]
+        rs = q.sum(1)
+        q = q * np.divide(tx, rs, out=np.zeros_like(rs), where=rs > 0)[:, None]
+        if np.abs(q.sum(0) - ty).max() < tol and np.abs(q.sum(1) - tx).max() < tol:
+            break
+    return q / q.sum()
 
 
 def case_list():

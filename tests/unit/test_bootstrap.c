@@ -348,7 +348,8 @@ static void test_determinism(void **state)
     double *a = malloc(B * IAF_JM_COUNT * sizeof *a), *b = malloc(B * IAF_JM_COUNT * sizeof *b);
     assert_non_null(a);
     assert_non_null(b);
-    iaf_boot_options o1 = {B, 42, 0.95, a, 0}, o2 = {B, 42, 0.95, b, 0};
+    iaf_boot_options o1 = {B, 42, 0.95, a, 0, IAF_INTERVAL_CALIBRATED},
+                     o2 = {B, 42, 0.95, b, 0, IAF_INTERVAL_CALIBRATED};
     iaf_joint_boot j1, j2;
     assert_int_equal(iaf_joint_bootstrap(&in, &o1, &j1, NULL), IAF_OK);
     assert_int_equal(iaf_joint_bootstrap(&in, &o2, &j2, NULL), IAF_OK);
@@ -357,7 +358,7 @@ static void test_determinism(void **state)
     /* Threads change nothing: replicate b has stream (seed, b) wherever it runs. */
     for (unsigned threads = 2; threads <= 5; threads += 3) {
         memset(b, 0, B * IAF_JM_COUNT * sizeof *b);
-        iaf_boot_options o3 = {B, 42, 0.95, b, threads};
+        iaf_boot_options o3 = {B, 42, 0.95, b, threads, IAF_INTERVAL_CALIBRATED};
         assert_int_equal(iaf_joint_bootstrap(&in, &o3, &j2, NULL), IAF_OK);
         assert_memory_equal(a, b, B * IAF_JM_COUNT * sizeof *a);
         assert_memory_equal(&j1.ci, &j2.ci, sizeof j1.ci);
@@ -380,7 +381,7 @@ static void test_reference_modes(void **state)
     enum { B = 300 };
     double *rep = malloc(B * IAF_JM_COUNT * sizeof *rep);
     assert_non_null(rep);
-    iaf_boot_options o = {B, 1, 0.95, rep, 0};
+    iaf_boot_options o = {B, 1, 0.95, rep, 0, IAF_INTERVAL_CALIBRATED};
     iaf_joint_boot j;
     iaf_joint_input in = {2, 3, s, r, 100, INFINITY, NULL};
     assert_int_equal(iaf_joint_bootstrap(&in, &o, &j, NULL), IAF_OK);
@@ -407,7 +408,7 @@ static void test_reference_modes(void **state)
     /* No reference dependence: no retention / footprint intervals. */
     double ind[6] = {10, 20, 30, 20, 40, 60};
     iaf_joint_input in2 = {2, 3, s, ind, 100, INFINITY, NULL};
-    iaf_boot_options o2 = {100, 1, 0.95, NULL, 0};
+    iaf_boot_options o2 = {100, 1, 0.95, NULL, 0, IAF_INTERVAL_CALIBRATED};
     assert_int_equal(iaf_joint_bootstrap(&in2, &o2, &j, NULL), IAF_OK);
     assert_false(j.point.reference_dependent);
     assert_true(isnan(j.ci[IAF_JM_FOOTPRINT].lo) && isnan(j.ci[IAF_JM_RETENTION].hi));
@@ -496,7 +497,7 @@ static void test_coverage(void **state)
             r[i] = (double)cr[i];
         }
         iaf_joint_input in = {3, 4, s, r, 1e4, 2e4, NULL};
-        iaf_boot_options o = {400, (uint64_t)rep, 0.95, NULL, 0};
+        iaf_boot_options o = {400, (uint64_t)rep, 0.95, NULL, 0, IAF_INTERVAL_BASIC};
         iaf_joint_boot jb;
         assert_int_equal(iaf_joint_bootstrap(&in, &o, &jb, NULL), IAF_OK);
         for (int k = 0; k < NID; k++) {
@@ -556,7 +557,7 @@ static void test_flattening_bootstrap(void **state)
             r[i] = (double)b[i];
         }
         iaf_flat_input in = {5, s, s + 5, r, r + 5, 0.25};
-        iaf_boot_options o = {300, (uint64_t)rep + 1000, 0.95, NULL, 0};
+        iaf_boot_options o = {300, (uint64_t)rep + 1000, 0.95, NULL, 0, IAF_INTERVAL_BASIC};
         iaf_flat_boot fb;
         assert_int_equal(iaf_flattening_bootstrap(&in, 1e4, 2e4, &o, &fb, NULL), IAF_OK);
         assert_true(fb.point.n_dominated == truth.n_dominated);
@@ -579,7 +580,8 @@ static void test_flattening_bootstrap(void **state)
     iaf_flat_input in = {5, s, s + 5, q, q + 5, 0};
     enum { B = 100 };
     double ra[B * IAF_FB_COUNT], rb[B * IAF_FB_COUNT];
-    iaf_boot_options o1 = {B, 9, 0.9, ra, 0}, o2 = {B, 9, 0.9, rb, 0};
+    iaf_boot_options o1 = {B, 9, 0.9, ra, 0, IAF_INTERVAL_CALIBRATED},
+                     o2 = {B, 9, 0.9, rb, 0, IAF_INTERVAL_CALIBRATED};
     iaf_flat_boot f1, f2;
     assert_int_equal(iaf_flattening_bootstrap(&in, 1000, INFINITY, &o1, &f1, NULL), IAF_OK);
     assert_int_equal(iaf_flattening_bootstrap(&in, 1000, INFINITY, &o2, &f2, NULL), IAF_OK);

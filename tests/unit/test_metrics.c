@@ -264,6 +264,67 @@ static void test_scale_invariance(void **state)
     free(r2);
 }
 
+/* METHOD.md section 4.1: an independence table rakes to r_x r_y exactly, so
+ * footprint_dep is 1; a faithful table with shifted margins (r's odds
+ * ratios, other margins) rakes back to r, so footprint_dep is about 0 while
+ * the raw footprint is large; raking keeps s's odds ratios. */
+static void test_raking(void **state)
+{
+    (void)state;
+    double r[12] = {40, 5, 1, 2, 3, 50, 7, 1, 2, 9, 60, 20};
+    double ax[3] = {0.2, 0.5, 0.3}, by[4] = {0.1, 0.4, 0.3, 0.2}, ind[12], shifted[12];
+    for (int x = 0; x < 3; x++)
+        for (int y = 0; y < 4; y++) {
+            ind[x * 4 + y] = 1000 * ax[x] * by[y];
+            /* r with every row and column scaled: the same odds ratios */
+            shifted[x * 4 + y] = r[x * 4 + y] * (1 + x) * (4 - y);
+        }
+    iaf_joint_metrics m;
+    iaf_joint_input in = {3, 4, ind, r, INFINITY, INFINITY, NULL};
+    assert_int_equal(iaf_joint_metrics_compute(&in, &m, NULL), IAF_OK);
+    assert_true(m.reference_dependent && m.raking_converged);
+    print_message("independence: footprint %.6f, footprint_dep %.17g (%zu sweeps)\n", m.footprint,
+                  m.footprint_dep, m.raking_iterations);
+    assert_true(fabs(m.footprint_dep - 1) <= 1e-12);
+    assert_true(fabs(m.footprint_marginal - (m.footprint - m.footprint_dep)) <= 1e-15);
+    in.s = shifted;
+    assert_int_equal(iaf_joint_metrics_compute(&in, &m, NULL), IAF_OK);
+    print_message("shifted margins: footprint %.6f, footprint_dep %.3g (%zu sweeps)\n", m.footprint,
+                  m.footprint_dep, m.raking_iterations);
+    assert_true(m.raking_converged && m.footprint > 0.1 && m.footprint_dep < 1e-10);
+
+    /* iaf_rake: margins met to 1e-12, odds ratios kept */
+    double rx[3] = {0, 0, 0}, ry[4] = {0, 0, 0, 0}, out[12];
+    for (int x = 0; x < 3; x++)
+        for (int y = 0; y < 4; y++) {
+            rx[x] += r[x * 4 + y];
+            ry[y] += r[x * 4 + y];
+        }
+    size_t it;
+    int conv;
+    assert_int_equal(
+        iaf_rake(3, 4, shifted, rx, ry, IAF_RAKE_TOL, IAF_RAKE_MAX_ITER, out, &it, &conv, NULL),
+        IAF_OK);
+    assert_true(conv);
+    for (int x = 0; x < 3; x++) {
+        double s = 0;
+        for (int y = 0; y < 4; y++)
+            s += out[x * 4 + y];
+        assert_true(fabs(s - rx[x] / 200) <= 1e-12);
+    }
+    double or_in = shifted[0] * shifted[5] / (shifted[1] * shifted[4]);
+    double or_out = out[0] * out[5] / (out[1] * out[4]);
+    assert_true(fabs(or_in / or_out - 1) <= 1e-12);
+    /* a cap too small to converge is reported */
+    assert_int_equal(iaf_rake(3, 4, shifted, rx, ry, 1e-15, 1, out, &it, &conv, NULL), IAF_OK);
+    assert_false(conv);
+    assert_int_equal(it, 1);
+    double zero[4] = {0, 0, 0, 0};
+    iaf_error err;
+    assert_int_equal(iaf_rake(3, 4, shifted, zero, ry, IAF_RAKE_TOL, 10, out, &it, &conv, &err),
+                     IAF_ERR_INVALID);
+}
+
 static void test_invalid(void **state)
 {
     (void)state;
@@ -471,9 +532,13 @@ static void test_flattening_invalid(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_against_oracle),    cmocka_unit_test(test_scale_invariance),
-        cmocka_unit_test(test_invalid),           cmocka_unit_test(test_metric_table),
-        cmocka_unit_test(test_flattening_oracle), cmocka_unit_test(test_flattening_invalid),
+        cmocka_unit_test(test_against_oracle),
+        cmocka_unit_test(test_scale_invariance),
+        cmocka_unit_test(test_raking),
+        cmocka_unit_test(test_invalid),
+        cmocka_unit_test(test_metric_table),
+        cmocka_unit_test(test_flattening_oracle),
+        cmocka_unit_test(test_flattening_invalid),
     };
     return cmocka_run_group_tests(tests, load_cases, free_cases);
 }

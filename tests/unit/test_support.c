@@ -70,23 +70,23 @@ static void joint_bounds(void **state)
     iaf_check_verdict v;
     memset(&v, 0, sizeof v);
     v.nscreens = 1;
-    v.screens[0] = (iaf_screen){"cond_tvd_y_given_x", 0.10, 1, 0.30, 0.28, 0.32, 0.01, 0, ""};
+    v.screens[0] = (iaf_screen){"cond_tvd_y_given_x", 0.10, 1, 0.30, 0.28, 0.32, NAN, 0.01, 0, ""};
     iaf_screen_decide(&v.screens[0]);
     iaf_verdict_combine(&v);
     iaf_verdict_partial(&v, &b, 0);
     assert_int_equal(v.verdict, IAF_VERDICT_FLAG); /* 0.16 - 0.02 > 0.10 */
     assert_true(fabs(v.screens[0].lo - 0.14) < 1e-15 && fabs(v.screens[0].hi - 0.50) < 1e-15);
-    v.screens[0] = (iaf_screen){"cond_tvd_y_given_x", 0.20, 1, 0.30, 0.28, 0.32, 0.01, 0, ""};
+    v.screens[0] = (iaf_screen){"cond_tvd_y_given_x", 0.20, 1, 0.30, 0.28, 0.32, NAN, 0.01, 0, ""};
     iaf_verdict_partial(&v, &b, 0);
     assert_int_equal(v.verdict, IAF_VERDICT_INCONCLUSIVE);
     assert_string_equal(v.diagnosis, "partially identified: the lump holds 33.3% of the mass");
-    v.screens[0] = (iaf_screen){"cond_tvd_y_given_x", 0.60, 1, 0.30, 0.28, 0.32, 0.01, 0, ""};
+    v.screens[0] = (iaf_screen){"cond_tvd_y_given_x", 0.60, 1, 0.30, 0.28, 0.32, NAN, 0.01, 0, ""};
     iaf_verdict_partial(&v, &b, 0);
     assert_int_equal(v.verdict, IAF_VERDICT_PASS); /* 0.48 + 0.02 <= 0.60 */
     /* a screen without bounds cannot decide */
     v.nscreens = 2;
-    v.screens[1] = (iaf_screen){"retention", 0.5, 0, 0.9, 0.8, 1.0, NAN, 0, ""};
-    v.screens[0] = (iaf_screen){"cond_tvd_y_given_x", 0.60, 1, 0.30, 0.28, 0.32, 0.01, 0, ""};
+    v.screens[1] = (iaf_screen){"retention", 0.5, 0, 0.9, 0.8, 1.0, NAN, NAN, 0, ""};
+    v.screens[0] = (iaf_screen){"cond_tvd_y_given_x", 0.60, 1, 0.30, 0.28, 0.32, NAN, 0.01, 0, ""};
     iaf_verdict_partial(&v, &b, 0);
     assert_int_equal(v.verdict, IAF_VERDICT_INCONCLUSIVE);
     /* support gate: below min_support nothing decides */
