@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/checked.h"
+
 typedef struct ctx {
     const char *file;
     const char *base; /* NULL: do not touch the file system */
@@ -245,6 +247,9 @@ static int parse_source(ctx *c, struct fy_node *n, iaf_spec_source *s, const cha
     if (s->nattrs > 16) return fail(c, n, "%s: at most 16 attributes%s", what, NULL);
     if (scale < 0 || skip < 0 || skip > 1000)
         return fail(c, n, "%s: bad scale or skip_lines%s", what, NULL);
+    if (!isnan(s->n_effective) && !(s->n_effective > 0 && s->n_effective <= IAF_MAX_COUNT))
+        return fail(c, get(n, "n_effective"), "%s: n_effective must be above 0 and at most %s",
+                    what, IAF_MAX_COUNT_TEXT);
     s->counts.attrs = (const char *const *)s->attrs;
     s->counts.nattrs = s->nattrs;
     s->counts.value_col = s->value_col;

@@ -7,6 +7,7 @@
 
 #include "audit/audit.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/progress.h"
 #include "report/html.h"
 #include "report/report.h"
@@ -68,23 +69,17 @@ int cmd_audit(int argc, char **argv)
         case 'q':
             quiet = 1;
             break;
-        case 'B': {
-            char *end;
-            unsigned long long b = strtoull(optarg, &end, 10);
-            if (*end || b < 50 || b > 1000000)
-                return cli_usage_error("audit", "--bootstrap takes 50 to 1000000 replicates");
-            ao.bootstrap_b = (size_t)b;
+        case 'B':
+            if (cli_parse_bootstrap(optarg, &ao.bootstrap_b) != 0)
+                return cli_usage_error("audit", "--bootstrap takes %d to %d replicates",
+                                       CLI_BOOT_MIN, CLI_BOOT_MAX);
             break;
-        }
-        case 's': {
-            char *end;
-            unsigned long long v = strtoull(optarg, &end, 10);
-            if (*end || !*optarg)
-                return cli_usage_error("audit", "--seed takes a non-negative integer");
-            ao.seed = (uint64_t)v;
+        case 's':
+            if (cli_parse_seed(optarg, &ao.seed) != 0)
+                return cli_usage_error("audit", "--seed takes an integer 0 to 2^64-1, not '%s'",
+                                       optarg);
             ao.seed_set = 1;
             break;
-        }
         case 'N':
             ao.no_bootstrap = 1;
             break;

@@ -106,33 +106,32 @@ int cmd_scan(int argc, char **argv)
     memset(&dopt, 0, sizeof dopt);
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:w:f:t:h", longopts, NULL)) != -1) {
-        char *end;
         switch (c) {
         case 'c':
             columns = optarg;
             break;
-        case 'M':
-            maxcat = strtol(optarg, &end, 10);
-            if (*end || maxcat < 2 || maxcat > 100000)
+        case 'M': {
+            uint64_t v;
+            if (cli_parse_u64(optarg, 2, 100000, &v) != 0)
                 return cli_usage_error("scan", "--max-categories takes 2..100000");
+            maxcat = (long)v;
             break;
+        }
         case 'w':
             where = optarg;
             break;
         case 'B': {
-            unsigned long long v = strtoull(optarg, &end, 10);
-            if (*end || v < 20 || v > 100000)
+            uint64_t v;
+            if (cli_parse_u64(optarg, 20, 100000, &v) != 0)
                 return cli_usage_error("scan", "--permutations takes 20..100000");
             B = (size_t)v;
             break;
         }
-        case 's': {
-            unsigned long long v = strtoull(optarg, &end, 10);
-            if (*end || !*optarg)
-                return cli_usage_error("scan", "--seed takes a non-negative integer");
-            seed = v;
+        case 's':
+            if (cli_parse_seed(optarg, &seed) != 0)
+                return cli_usage_error("scan", "--seed takes an integer 0 to 2^64-1, not '%s'",
+                                       optarg);
             break;
-        }
         case 'C':
             card = optarg;
             break;

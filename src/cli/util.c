@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "util/util.h"
 
 int cli_fail(const iaf_error *err)
@@ -119,9 +120,8 @@ int cli_parse_threads(const char *s, int *out)
         *out = 0;
         return 0;
     }
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*end || v < 1 || v > 64) return -1;
+    uint64_t v;
+    if (cli_parse_u64(s, 1, 64, &v) != 0) return -1;
     *out = (int)v;
     return 0;
 }

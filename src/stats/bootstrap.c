@@ -8,6 +8,7 @@
 
 #include "stats/metrics_internal.h"
 #include "stats/rng.h"
+#include "util/checked.h"
 #include "util/util.h"
 
 double iaf_quantile_sorted(const double *sorted, size_t n, double q)
@@ -72,11 +73,23 @@ static void options(const iaf_boot_options *opt, size_t *b, uint64_t *seed, doub
     *level = opt && opt->level > 0 ? opt->level : IAF_BOOT_DEFAULT_LEVEL;
 }
 
-/* Multinomial size from a (possibly Kish, non-integer) sample size. */
+/* Multinomial size from a (possibly Kish, non-integer) sample size, which
+ * the caller has checked with sample_size_ok. */
 static uint64_t sample_size(double n)
 {
     double r = floor(n + 0.5);
     return r < 1 ? 1 : (uint64_t)r;
+}
+
+/* A finite sample size must be positive and at most IAF_MAX_COUNT: a larger
+ * one is no sample size, and converting it to an integer would be undefined. */
+static iaf_status sample_size_ok(double n, const char *side, iaf_error *err)
+{
+    if (!isfinite(n)) return IAF_OK; /* a fixed side */
+    if (!(n > 0) || n > IAF_MAX_COUNT)
+        return iaf_error_set(err, IAF_ERR_LIMIT, NULL, 0, 0,
+                             "%s sample size %g is not in (0, " IAF_MAX_COUNT_TEXT "]", side, n);
+    return IAF_OK;
 }
 
 /* One side of a check: how its replicate table is drawn (shared, read-only
@@ -172,6 +185,7 @@ typedef struct joint_job {
     size_t b0, b1;
     double *reps;
     iaf_status st;
+    const char *why; /* what failed when st != IAF_OK */
 } joint_job;
 
 static void *joint_job_run(void *arg)
@@ -183,6 +197,7 @@ static void *joint_job_run(void *arg)
     int have_s = 0, have_r = 0;
     double *ratio = NULL;
     j->st = IAF_ERR_NOMEM;
+    j->why = "out of memory";
     if (side_buf_init(&sb, j->sp) != 0 || side_buf_init(&rb, j->rp) != 0) goto done;
     if (iaf_jt_init(&s, in->kx, in->ky) != IAF_OK) goto done;
     have_s = 1;
@@ -190,15 +205,19 @@ static void *joint_job_run(void *arg)
     have_r = 1;
     ratio = iaf_malloc(in->ky * sizeof *ratio);
     if (!ratio) goto done;
-    /* Fixed sides are read once; a replicate only re-reads what it redraws. */
-    if (j->sp->mode == 0) iaf_jt_set(&s, in->s);
-    if (j->rp->mode == 0) iaf_jt_set(&r, in->r);
+    /* Fixed sides are read once; a replicate only re-reads what it redraws.
+     * A table without a positive finite total would leave the side without
+     * a table: an error, never a replicate computed on nothing. */
+    j->st = IAF_ERR_INVALID;
+    j->why = "a bootstrap replicate table has no positive finite total";
+    if (j->sp->mode == 0 && iaf_jt_set(&s, in->s) != 0) goto done;
+    if (j->rp->mode == 0 && iaf_jt_set(&r, in->r) != 0) goto done;
     for (size_t b = j->b0; b < j->b1; b++) {
         iaf_rng rng;
         iaf_rng_seed_stream(&rng, j->seed, b);
         iaf_joint_metrics m = *j->point;
-        if (j->sp->mode != 0) iaf_jt_set(&s, side_draw(j->sp, &sb, &rng));
-        if (j->rp->mode != 0) iaf_jt_set(&r, side_draw(j->rp, &rb, &rng));
+        if (j->sp->mode != 0 && iaf_jt_set(&s, side_draw(j->sp, &sb, &rng)) != 0) goto done;
+        if (j->rp->mode != 0 && iaf_jt_set(&r, side_draw(j->rp, &rb, &rng)) != 0) goto done;
         /* Replicate mode keeps the point estimate's dependence decision. */
         iaf_joint_metrics_fill(&s, &r, in->n_s, in->n_r, in->r_se, 1, ratio, &m);
         if (!j->point->reference_dependent) m.retention = m.footprint = NAN;
@@ -207,6 +226,7 @@ static void *joint_job_run(void *arg)
                 iaf_joint_metric_value(&m, (iaf_joint_metric_id)id);
     }
     j->st = IAF_OK;
+    j->why = NULL;
 done:
     free(ratio);
     if (have_s) iaf_jt_free(&s);
@@ -225,8 +245,11 @@ iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options
     uint64_t seed;
     double level;
     options(opt, &B, &seed, &level);
-    iaf_status st = iaf_joint_metrics_compute(in, &out->point, err);
-    if (st != IAF_OK) return st;
+    iaf_status st;
+    if ((st = sample_size_ok(in->n_s, "synthetic", err)) != IAF_OK ||
+        (st = sample_size_ok(in->n_r, "reference", err)) != IAF_OK)
+        return st;
+    if ((st = iaf_joint_metrics_compute(in, &out->point, err)) != IAF_OK) return st;
     size_t n = in->kx * in->ky;
     if (B > IAF_ALLOC_CAP / sizeof(double) / IAF_JM_COUNT)
         return iaf_error_set(err, IAF_ERR_LIMIT, NULL, 0, 0, "too many bootstrap replicates");
@@ -261,8 +284,8 @@ iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options
     pthread_t tid[MAX_THREADS];
     int started[MAX_THREADS] = {0};
     for (size_t t = 0; t < nt; t++) {
-        jobs[t] = (joint_job){in,         &out->point,      &sp,  &rp,   seed,
-                              B * t / nt, B * (t + 1) / nt, reps, IAF_OK};
+        jobs[t] = (joint_job){in,         &out->point,      &sp,  &rp,    seed,
+                              B * t / nt, B * (t + 1) / nt, reps, IAF_OK, NULL};
         if (t > 0) started[t] = pthread_create(&tid[t], NULL, joint_job_run, &jobs[t]) == 0;
     }
     joint_job_run(&jobs[0]);
@@ -274,7 +297,7 @@ iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options
     }
     for (size_t t = 0; t < nt; t++) {
         if (jobs[t].st != IAF_OK) {
-            st = iaf_error_set(err, jobs[t].st, NULL, 0, 0, "out of memory");
+            st = iaf_error_set(err, jobs[t].st, NULL, 0, 0, "%s", jobs[t].why);
             goto cleanup;
         }
     }
@@ -359,6 +382,9 @@ iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double
     if (!(n_s > 0) || !(n_r > 0))
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
                              "sample sizes must be positive (n_s = %g, n_r = %g)", n_s, n_r);
+    if ((st = sample_size_ok(n_s, "synthetic", err)) != IAF_OK ||
+        (st = sample_size_ok(n_r, "reference", err)) != IAF_OK)
+        return st;
     size_t k = in->k;
     if (k > IAF_ALLOC_CAP / 2 / sizeof(double) || B > IAF_ALLOC_CAP / sizeof(double) / IAF_FB_COUNT)
         return iaf_error_set(err, IAF_ERR_LIMIT, NULL, 0, 0, "flattening bootstrap too large");

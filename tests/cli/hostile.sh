@@ -1,0 +1,97 @@
+#!/bin/bash
+# Hostile inputs through the CLI, each built here from a small crafted input:
+# huge sample sizes, overflowing counts, option values out of range, markup
+# in titles and labels, control bytes in labels, quadratic-time shapes and
+# misleading messages. Every case must end with the documented exit code and
+# message, and never with a crash (exit >= 128).
+set -uo pipefail
+: "${IAF:?}"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+fails=0 n=0
+
+fail() {
+    echo "FAIL [$n]: $*"
+    fails=$((fails + 1))
+}
+
+# expect CODE PATTERN -- command...: exit code CODE and stderr matching PATTERN
+expect() {
+    local code=$1 pat=$2
+    shift 3
+    n=$((n + 1))
+    "$@" >out.txt 2>err.txt
+    local rc=$?
+    if [ $rc -ne "$code" ] || { [ -n "$pat" ] && ! grep -Eq -- "$pat" err.txt; }; then
+        fail "$* -> rc=$rc (want $code), stderr: $(head -c 300 err.txt)"
+    fi
+    if [ $rc -ge 128 ]; then fail "CRASH: $*"; fi
+}
+
+printf 'sex,count\nM,10\nF,12\n' > syn.csv
+printf 'sex,share\nM,0.5\nF,0.5\n' > ref.csv
+
+spec() { # spec NAME REFERENCE-EXTRA: a valid spec; EXTRA goes into the reference's mapping
+    cat > "$1" <<Y
+iaf: 1
+name: t
+dataset:
+  title: t
+  tables: [{id: s, file: ${3:-syn.csv}}]
+references:
+  - {id: r, file: ${4:-ref.csv}$2}
+checks:
+  - {id: a, kind: marginal, attributes: [sex], reference: r}
+Y
+}
+
+# --- 1. sample sizes: above 2^53 is no sample size (was SIGSEGV in the
+# bootstrap worker from 1.845e19 on) ---
+for v in 1e20 1.845e19 1e300 9007199254740994 0 -1 nan inf 1e999; do
+    expect 2 "reference-n takes a sample size above 0 and at most 2\^53" -- \
+        "$IAF" compare syn.csv ref.csv --by sex --bootstrap 50 --reference-n "$v"
+done
+expect 0 "" -- "$IAF" compare syn.csv ref.csv --by sex --bootstrap 50 --reference-n 9007199254740992
+for v in 1e300 1e20 0 -5; do
+    spec "ne$v.yaml" ", n_effective: $v"
+    expect 1 "ne$v.yaml:7: reference: n_effective must be above 0 and at most 2\^53" -- \
+        "$IAF" audit "ne$v.yaml" -o "out-ne$v" --bootstrap 50
+done
+spec ne_ok.yaml ", n_effective: 9e15"
+expect 0 "" -- "$IAF" audit ne_ok.yaml -o out-ne-ok --bootstrap 50 -q
+
+# --- 6. numeric options: one strict parser for every command ---
+for s in -1 18446744073709551616 99999999999999999999 +5 " 5" 5x "" 0x10 1e3; do
+    expect 2 "--seed takes an integer 0 to 2\^64-1" -- \
+        "$IAF" compare syn.csv ref.csv --by sex --bootstrap 50 --seed "$s"
+done
+for cmd in audit replicate; do
+    expect 2 "--seed takes an integer 0 to 2\^64-1" -- "$IAF" $cmd ne_ok.yaml -o x --seed -1
+    expect 2 "--bootstrap takes" -- "$IAF" $cmd ne_ok.yaml -o x --bootstrap 1e3
+done
+expect 2 "--seed takes an integer 0 to 2\^64-1" -- "$IAF" scan syn.csv --seed 18446744073709551616
+expect 2 "--permutations takes" -- "$IAF" scan syn.csv --permutations -20
+expect 2 "--max-categories takes" -- "$IAF" scan syn.csv --max-categories 4294967298
+# the largest seed is a seed, and two spellings of one seed agree
+"$IAF" compare syn.csv ref.csv --by sex --bootstrap 50 --seed 18446744073709551615 --json > a.json
+"$IAF" compare syn.csv ref.csv --by sex --bootstrap 50 --seed 018446744073709551615 --json > b.json
+n=$((n + 1))
+cmp -s a.json b.json && grep -q '"tvd"' a.json || fail "seed 2^64-1 not accepted alike"
+for t in tvd=1e999 tvd=nan tvd=inf tvd=-0.1 tvd=1.5 tvd= tvd=0x1p-3 "tvd= 0.1" footprint=1e999 \
+    retention=nan cond_tvd_y_given_x=2; do
+    expect 2 "--threshold .* takes a number" -- \
+        "$IAF" compare syn.csv ref.csv --by sex --threshold "$t"
+done
+expect 0 "" -- "$IAF" compare syn.csv ref.csv --by sex --threshold tvd=0.1 --threshold retention=2
+for t in 0 65 -1 +2 2x 99999999999999999999; do
+    for cmd in "count syn.csv --by sex" "compare syn.csv ref.csv --by sex" "scan syn.csv"; do
+        expect 2 "--threads takes 1..64 or auto" -- "$IAF" $cmd --threads "$t"
+    done
+done
+for b in 49 1000001 -50 1e3 50.0 18446744073709551666; do
+    expect 2 "--bootstrap takes" -- "$IAF" compare syn.csv ref.csv --by sex --bootstrap "$b"
+done
+
+echo "$((n - fails)) passed, $fails failed"
+[ $fails -eq 0 ]
