@@ -93,5 +93,42 @@ for b in 49 1000001 -50 1e3 50.0 18446744073709551666; do
     expect 2 "--bootstrap takes" -- "$IAF" compare syn.csv ref.csv --by sex --bootstrap "$b"
 done
 
+# --- 2. counts and sizes are range-checked before they are converted or
+# summed: 9e18 + 9e18 overflowed a signed 64-bit sum, 1e19 became INT64_MIN,
+# scale 1e308 gave "zero total" ---
+printf 'sex,count\nM,9e18\nF,9e18\n' > big_sum.csv
+expect 1 "big_sum.csv:2: column 2 \('count'\): value above 2\^53" -- \
+    "$IAF" compare big_sum.csv ref.csv --by sex
+printf 'sex,count\nM,12\nF,1e19\n' > big_one.csv
+expect 1 "big_one.csv:3: column 2 \('count'\): value above 2\^53.*'1e19'" -- \
+    "$IAF" compare big_one.csv ref.csv --by sex --bootstrap 50
+expect 1 "big_one.csv:3: .*value above 2\^53" -- "$IAF" compare syn.csv big_one.csv --by sex
+# every cell fits but the total passes 2^53: the error names the cell where it does
+{ echo sex,count; for i in 1 2 3; do echo "c$i,4503599627370497"; done; } > big_total.csv
+expect 1 "big_total.csv:3: .*the table's total passes 2\^53" -- \
+    "$IAF" compare big_total.csv ref.csv --by sex
+# wide tables too
+printf 'sex,a,b\nM,1,2\nF,3,1e19\n' > big_wide.csv
+expect 1 "big_wide.csv:3: column 3 \('b'\): value above 2\^53" -- \
+    "$IAF" compare big_wide.csv big_wide.csv --by sex,column
+# a scale that pushes a value past 2^53
+printf 'sex,count\nM,5\nF,5\n' > ref5.csv
+spec scale.yaml ", scale: 1e308" syn.csv ref5.csv
+expect 1 "ref5.csv:2: .*value times the scale is above 2\^53" -- "$IAF" audit scale.yaml -o out-scale
+# 2^53 itself is a count
+printf 'sex,count\nM,9007199254740990\nF,2\n' > max.csv
+expect 0 "" -- "$IAF" compare max.csv ref.csv --by sex
+n=$((n + 1))
+grep -q "n = 9007199254740992" out.txt || fail "2^53 total not reported exactly: $(head -3 out.txt)"
+# weights: at most 2^53, so squares and sums stay finite
+printf 'sex,w\nM,1\nF,1e300\n' > wbig.csv
+expect 1 "wbig.csv.*data row 2: weight column 'w' is above 2\^53" -- \
+    "$IAF" count wbig.csv --by sex --weight w
+# crosswalk build value counts
+printf 'occupation,count\na,1e308\nb,1e308\n' > xw_values.csv
+printf 'code,level,title\n1,major,a\n' > xw_class.csv
+expect 1 "xw_values.csv:2: count '1e308': the count is above 2\^53" -- \
+    "$IAF" crosswalk build xw_values.csv xw_class.csv --level major
+
 echo "$((n - fails)) passed, $fails failed"
 [ $fails -eq 0 ]
