@@ -307,6 +307,10 @@ int cmd_compare(int argc, char **argv)
         rc = cli_usage_error("compare", "--by takes one or two attributes");
         goto done;
     }
+    if (cli_find_repeat(bys, (size_t)nby)) {
+        rc = cli_usage_error("compare", "--by names '%s' twice", bys[0]);
+        goto done;
+    }
     if (na && (nna = cli_split(na, &nas)) < 0) goto done;
     if (load_side(&syn, bys, nby, nas, nna, &err) != IAF_OK ||
         load_side(&ref, bys, nby, nas, nna, &err) != IAF_OK) {

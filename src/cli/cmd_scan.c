@@ -187,6 +187,11 @@ int cmd_scan(int argc, char **argv)
             goto done;
         }
         ncols = (size_t)n;
+        const char *rep = cli_find_repeat(cols, ncols);
+        if (rep) {
+            rc = cli_usage_error("scan", "--columns names '%s' more than once", rep);
+            goto done;
+        }
     } else if (iaf_dataset_is_counts(ds)) {
         ncols = iaf_dataset_ncols(ds);
         cols = calloc(ncols + 1, sizeof *cols);

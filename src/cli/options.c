@@ -85,3 +85,22 @@ int cli_parse_bootstrap(const char *s, size_t *out)
     *out = (size_t)v;
     return 0;
 }
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char *cli_find_repeat(char *const *list, size_t n)
+{
+    if (n < 2) return NULL;
+    const char **v = malloc(n * sizeof *v);
+    if (!v) return NULL;
+    memcpy(v, list, n * sizeof *v);
+    qsort(v, n, sizeof *v, cmp_name);
+    const char *rep = NULL;
+    for (size_t i = 1; i < n && !rep; i++)
+        if (!strcmp(v[i - 1], v[i])) rep = v[i];
+    free(v);
+    return rep;
+}
