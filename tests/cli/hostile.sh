@@ -156,5 +156,69 @@ expect 2 "--columns names 'sex' more than once" -- timeout 20 "$IAF" scan syn.cs
 expect 2 "--by names 'sex' more than once" -- "$IAF" count syn.csv --by sex,sex
 expect 2 "--by names 'sex' twice" -- "$IAF" compare syn.csv ref.csv --by sex,sex
 
+# --- 3. Markdown injection: titles, ids, labels, URLs and citation fields of a
+# spec reach report.md and replication.md as text, never as HTML or links.
+# The oracle is cmark-gfm (GitHub's CommonMark renderer) in its unsafe mode:
+# whatever it turns into a tag or a link, a Markdown viewer would too. ---
+mkdir -p md && cd md
+printf 'sex,count\nM,10\nF,12\n' > syn.csv
+printf 'sex,share\nM,0.5\nF,0.5\n' > ref.csv
+cat > inj.yaml <<'Y'
+iaf: 1
+name: "<iframe src=javascript:alert(1)></iframe> & &lt;b&gt; **bold** [x](javascript:alert(2))"
+dataset:
+  title: "<script>alert(3)</script> `code` | pipe ~~strike~~ _em_"
+  url: "javascript:alert(4)"
+  tables: [{id: s, file: syn.csv}]
+disclosures:
+  - id: d1
+    quote: "[ref]: javascript:alert(5)\n# heading\n- item <img src=x onerror=alert(6)>"
+    file: "<javascript:alert(7)>"
+    locator: "![img](javascript:alert(8))"
+references:
+  - id: "r<b>1</b>"
+    file: ref.csv
+    publisher: "<a href=javascript:alert(9)>pub</a>"
+    table: "[t][ref]"
+    year: "<javascript:alert(10)>"
+    universe: "\\<u>\\"
+    url: "https://example.org/a?b=1&c=<2>"
+    licence: "<http://evil.example/>"
+    caveat: "line one\nline two  \n<style>body{}</style>"
+checks:
+  - {id: "c]([x](javascript:alert(11))", kind: marginal, attributes: [sex], reference: "r<b>1</b>"}
+Y
+n=$((n + 1))
+"$IAF" audit inj.yaml -o rep --bootstrap 50 -q 2>err.txt || fail "audit of the injection spec: $(cat err.txt)"
+cp inj.yaml '<img src=x onerror=alert(12)>.yaml'
+"$IAF" replicate inj.yaml '<img src=x onerror=alert(12)>.yaml' -o repl --bootstrap 50 -q \
+    2>err.txt || fail "replicate of the injection spec: $(cat err.txt)"
+for md in rep/report.md repl/replication.md; do
+    n=$((n + 1))
+    [ -s "$md" ] || { fail "$md missing"; continue; }
+    cmark-gfm --unsafe -e table -e autolink -e strikethrough "$md" > "$md.html"
+    # the only tags: the structure iaf writes itself
+    bad=$(grep -oE '<[a-zA-Z/][^>]*>' "$md.html" | sort -u |
+        grep -vE '^</?(p|h2|h3|table|thead|tbody|tr|th|td|ul|li|strong|em|blockquote|a)( align="(left|right|center)")?>$' |
+        grep -vE '^<a href="(report\.html#check-[A-Za-z0-9_.-]+|report\.html|report\.json|cells\.csv|replication\.html|replication\.json|https://example\.org/a\?b=1&amp;c=)">$')
+    [ -z "$bad" ] || fail "$md renders tags or links it must not: $bad"
+    n=$((n + 1))
+    ! grep -qiE 'href="javascript|<iframe|<script|<img|<style|<del>|<code>' "$md.html" ||
+        fail "$md renders an injected element"
+done
+# the payloads are still there, as text
+n=$((n + 1))
+grep -q '&lt;iframe src=javascript:alert(1)&gt;&lt;/iframe&gt; &amp; &amp;lt;b&amp;gt; \*\*bold\*\*' rep/report.md.html ||
+    fail "report.md lost the title's text: $(grep -m1 'IAF audit' rep/report.md.html)"
+n=$((n + 1))
+grep -q 'javascript:alert(4)' rep/report.md.html && grep -q 'line one line two' rep/report.md.html ||
+    fail "report.md lost the URL or caveat text"
+# the HTML report stays escaped: no injected element
+n=$((n + 1))
+! grep -qiE '<iframe|<script>alert|<img src=x|<a href="?javascript|<style>body' rep/report.html ||
+    fail "report.html lets a payload through"
+! grep -qiE '<img src=x|<iframe' repl/replication.html || fail "replication.html lets a payload through"
+cd ..
+
 echo "$((n - fails)) passed, $fails failed"
 [ $fails -eq 0 ]
