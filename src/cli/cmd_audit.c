@@ -165,6 +165,7 @@ int cmd_audit(int argc, char **argv)
         iaf_buf_printf(&written, "%s%s", written.len ? ", " : "", path.data);
     }
     if (!quiet) {
+        cli_escape_stdout(); /* check ids, labels and titles are data */
         fwrite(head.data, 1, head.len, stdout);
         printf("\nreports: %s\n", written.data ? written.data : "(none)");
     }

@@ -345,6 +345,7 @@ int cmd_compare(int argc, char **argv)
         iaf_buf_puts(&out, "\n");
         fwrite(out.data, 1, out.len, stdout);
     } else {
+        cli_escape_stdout(); /* labels are data: no control byte to the terminal */
         print_readable(cmp, bys, nby, &syn, &ref);
     }
     rc = EXIT_OK;

@@ -356,7 +356,10 @@ int cmd_replicate(int argc, char **argv)
             goto done;
         }
     }
-    if (!quiet) fwrite(md.data, 1, md.len, stdout);
+    if (!quiet) {
+        cli_escape_stdout();
+        fwrite(md.data, 1, md.len, stdout);
+    }
     rc = EXIT_OK;
     goto done;
 oom:

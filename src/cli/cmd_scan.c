@@ -312,6 +312,7 @@ int cmd_scan(int argc, char **argv)
         iaf_buf_puts(&out, "\n");
         fwrite(out.data, 1, out.len, stdout);
     } else {
+        cli_escape_stdout(); /* column names and card sentences are data */
         printf("%-40s %5s %5s %9s %9s %9s %9s %9s  %s\n", "pair", "kx", "ky", "dep_tvd", "null p95",
                "V", "NMI", "MM bias", "");
         for (size_t p = 0; p < npairs; p++) {

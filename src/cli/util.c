@@ -15,17 +15,22 @@ int cli_fail(const iaf_error *err)
 {
     char buf[2048];
     iaf_error_format(err, buf, sizeof buf);
-    fprintf(stderr, "iaf: %s\n", buf);
+    /* messages quote labels and cells: no control byte reaches the terminal */
+    fputs("iaf: ", stderr);
+    cli_puts_escaped(stderr, buf);
+    fputs("\n", stderr);
     return EXIT_DATA;
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
+    char buf[2048];
     fprintf(stderr, "iaf %s: ", cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    cli_puts_escaped(stderr, buf); /* option values are quoted back */
     fprintf(stderr, "\n(see `iaf %s --help`)\n", cmd);
     return EXIT_USAGE;
 }

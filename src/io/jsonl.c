@@ -249,6 +249,9 @@ static iaf_status unescape(const jctx *c, cup s, cup e, iaf_sv *out)
             unsigned cp = 0;
             hex4(q + 2, &cp);
             s = q + 6;
+            /* a NUL would end the label in C strings and corrupt a CSV */
+            if (cp == 0)
+                return jerr(c, q, "\\u0000 (a NUL character) in a value: labels cannot hold NUL");
             if (cp >= 0xDC00 && cp <= 0xDFFF)
                 return jerr(c, q, "lone low surrogate \\u%04X in string", cp);
             if (cp >= 0xD800 && cp <= 0xDBFF) {

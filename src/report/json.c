@@ -97,9 +97,17 @@ int iaf_json_quote(iaf_buf *b, const char *s, size_t n)
                 rc = iaf_buf_append(b, e, 6);
             }
             i++;
+        } else if (c == 0x7F) {
+            rc = iaf_buf_append(b, "\\u007f", 6); /* DEL: same text, nothing for a terminal */
+            i++;
         } else if (c < 0x80) {
             rc = iaf_buf_append(b, s + i, 1);
             i++;
+        } else if (c == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F) {
+            char e[8]; /* C1 controls (U+0080..U+009F): escaped like C0 */
+            snprintf(e, sizeof e, "\\u%04x", p[i + 1]);
+            rc = iaf_buf_append(b, e, 6);
+            i += 2;
         } else {
             /* validate one UTF-8 sequence */
             size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;

@@ -220,5 +220,46 @@ n=$((n + 1))
 ! grep -qiE '<img src=x|<iframe' repl/replication.html || fail "replication.html lets a payload through"
 cd ..
 
+# --- 5. labels: a JSON \u0000 was written raw into count CSV; ESC sequences
+# in labels were echoed to the terminal ---
+printf '{"sex":"M\\u0000X"}\n{"sex":"F"}\n' > nul.jsonl
+expect 1 'nul.jsonl:1:10: .*\\u0000 \(a NUL character\) in a value: labels cannot hold NUL' -- \
+    "$IAF" count nul.jsonl --by sex
+printf 'sex,count\n\033[31mRED\033]0;pwned\007,5\nM\302\233x,3\nF,4\n' > esc.csv
+n=$((n + 1))
+"$IAF" compare esc.csv ref.csv --by sex > esc.txt
+if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' esc.txt || LC_ALL=C grep -q $'\xc2[\x80-\x9f]' esc.txt; then
+    fail "compare echoes control bytes: $(od -c esc.txt | grep -m3 '033\|302')"
+fi
+n=$((n + 1))
+grep -qF '\x1b[31mRED\x1b]0;pwned\x07' esc.txt && grep -qF 'M\u009Bx' esc.txt ||
+    fail "compare does not show the escaped label"
+for cmd in "scan esc.csv --columns sex,count" "audit esc_spec.yaml -o out-esc --bootstrap 50"; do
+    spec esc_spec.yaml "" esc.csv
+    n=$((n + 1))
+    "$IAF" $cmd > esc2.txt 2> esc2.err
+    ! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' esc2.txt esc2.err || fail "$cmd echoes control bytes"
+done
+# data outputs keep the exact bytes: count CSV as read, JSON with escapes
+n=$((n + 1))
+"$IAF" count esc.csv --by sex --weight count > esc.count.csv
+LC_ALL=C grep -q $'^\x1b\\[31mRED\x1b]0;pwned\x07,' esc.count.csv && LC_ALL=C grep -q $'^M\xc2\x9bx,' esc.count.csv ||
+    fail "count CSV does not keep the label's bytes: $(od -c esc.count.csv | head -3)"
+n=$((n + 1))
+"$IAF" compare esc.csv ref.csv --by sex --json > esc.json
+$PYTHON - <<'PY' || fail "compare --json does not carry the labels exactly"
+import json
+d = json.load(open("esc.json", encoding="utf-8"))
+xs = {o["x"] for o in d["coverage"]["off_support"]}
+assert "\x1b[31mRED\x1b]0;pwned\x07" in xs and "M\x9bx" in xs, xs
+raw = open("esc.json", "rb").read()
+assert b"\x1b" not in raw and b"\xc2\x9b" not in raw
+PY
+# error messages quote cells: escaped too
+printf 'sex,count\nM,\033[2J\n' > esc_bad.csv
+expect 1 "esc_bad.csv:2: .*not a number: '\\\\x1b\\[2J'" -- "$IAF" compare esc_bad.csv ref.csv --by sex
+n=$((n + 1))
+! LC_ALL=C grep -q $'\x1b' err.txt || fail "an error message echoes ESC"
+
 echo "$((n - fails)) passed, $fails failed"
 [ $fails -eq 0 ]
