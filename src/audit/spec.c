@@ -4,11 +4,14 @@
 #include "audit/spec.h"
 
 #include <libfyaml.h>
+#include <errno.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "io/encoding.h"
 #include "util/checked.h"
 
 typedef struct ctx {
@@ -999,6 +1002,28 @@ static iaf_status load(const char *data, size_t n, const char *name, const char 
     ctx c = {name, base, err, IAF_OK, {0}};
     iaf_spec *s = calloc(1, sizeof *s);
     if (!s) return iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
+    /* an empty spec (blank lines and comments only) is said so, not left to
+     * libfyaml's "fy_parse_load_document() failed" */
+    size_t blank = 0;
+    while (blank < n && data[blank]) {
+        if (data[blank] == '#')
+            while (blank < n && data[blank] && data[blank] != '\n')
+                blank++;
+        else if (strchr(" \t\r\n", data[blank]))
+            blank++;
+        else
+            break;
+    }
+    if (blank == n) {
+        iaf_spec_free(s);
+        return iaf_error_set(err, IAF_ERR_PARSE, name, 0, 0, "empty spec");
+    }
+    const char *wide = iaf_wide_encoding((const unsigned char *)data, n);
+    if (wide) {
+        iaf_spec_free(s);
+        return iaf_error_set(err, IAF_ERR_PARSE, name, 0, 0,
+                             "looks like %s, not UTF-8: " IAF_WIDE_ENCODING_HINT, wide, wide);
+    }
     /* Specs never need YAML directives, and libfyaml 0.7 can loop forever on
      * malformed ones ("%" at a line start): refuse them before parsing. Also
      * refuse NUL bytes, which YAML does not allow in a document. */
@@ -1072,6 +1097,11 @@ iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err)
     *out = NULL;
     FILE *f = fopen(path, "rb");
     if (!f) return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot open spec");
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "is a directory, not a spec file");
+    }
     iaf_buf b = {0};
     char chunk[65536];
     size_t k;
@@ -1081,6 +1111,12 @@ iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err)
             iaf_buf_free(&b);
             return iaf_error_set(err, IAF_ERR_LIMIT, path, 0, 0, "spec larger than 64 MiB");
         }
+    if (ferror(f)) {
+        int e = errno;
+        fclose(f);
+        iaf_buf_free(&b);
+        return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot read spec: %s", strerror(e));
+    }
     fclose(f);
     char *dup = iaf_strdup(path);
     const char *dir = dup ? dirname(dup) : ".";

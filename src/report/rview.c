@@ -57,6 +57,10 @@ iaf_status iaf_rv_load_schema(const char *text, size_t n, const char *schema_wan
     json_error_t je;
     /* A report is a few MB at most; duplicates would mean a broken writer. */
     json_t *doc = json_loadb(text ? text : "", n, JSON_REJECT_DUPLICATES, &je);
+    /* jansson reports most failed allocations with no text at all (a failed
+     * array or object insert); every syntax error has a text */
+    if (!doc && (json_error_code(&je) == json_error_out_of_memory || !je.text[0]))
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory reading JSON");
     if (!doc)
         return iaf_error_set(err, IAF_ERR_PARSE, NULL, je.line > 0 ? je.line : 0,
                              je.column > 0 ? je.column : 0, "invalid JSON: %s", je.text);

@@ -261,5 +261,34 @@ expect 1 "esc_bad.csv:2: .*not a number: '\\\\x1b\\[2J'" -- "$IAF" compare esc_b
 n=$((n + 1))
 ! LC_ALL=C grep -q $'\x1b' err.txt || fail "an error message echoes ESC"
 
+# --- 7. messages that say what is wrong ---
+mkdir -p specdir
+expect 1 "specdir: is a directory, not a spec file" -- "$IAF" audit specdir -o out-dir
+: > empty.yaml
+expect 1 "empty.yaml: empty spec" -- "$IAF" audit empty.yaml -o out-empty
+printf '# nothing but a comment\n\n   \n' > comment.yaml
+expect 1 "comment.yaml: empty spec" -- "$IAF" audit comment.yaml -o out-comment
+printf 'iaf: 1\nname: t\n' | iconv -f UTF-8 -t UTF-16 > u16.yaml
+expect 1 "u16.yaml: looks like UTF-16LE, not UTF-8: convert it to UTF-8 \(e.g. iconv -f UTF-16LE" -- \
+    "$IAF" audit u16.yaml -o out-u16
+printf 'sex,count\nM,1\n' | iconv -f UTF-8 -t UTF-16 > u16.csv
+expect 1 "u16.csv: looks like UTF-16LE" -- "$IAF" compare u16.csv ref.csv --by sex
+expect 1 "u16.csv: looks like UTF-16LE" -- "$IAF" count u16.csv --by sex
+printf 'sex,count\nM,1\n' | iconv -f UTF-8 -t UTF-16BE > u16be.csv
+expect 1 "u16be.csv: looks like UTF-16BE" -- "$IAF" count u16be.csv --by sex
+printf '{"sex":"M"}\n' | iconv -f UTF-8 -t UTF-32 > u32.jsonl
+expect 1 "u32.jsonl: looks like UTF-32LE" -- "$IAF" count u32.jsonl --by sex
+# jansson fails allocations mostly without a text: that is out of memory,
+# not "invalid JSON: "
+$PYTHON -c '
+with open("bigrep.json", "w") as f:
+    f.write("{\"schema\": \"iaf-report/1\", \"x\": [" + ",".join(["0"] * 6000000) + "]}")'
+n=$((n + 1))
+(ulimit -v 150000; "$IAF" report bigrep.json -o - --format md >/dev/null 2>err.txt)
+rc=$?
+[ $rc -eq 1 ] && grep -q "bigrep.json: out of memory reading JSON" err.txt ||
+    fail "jansson out of memory: rc=$rc $(cat err.txt)"
+rm -f bigrep.json
+
 echo "$((n - fails)) passed, $fails failed"
 [ $fails -eq 0 ]
