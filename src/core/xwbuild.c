@@ -444,8 +444,8 @@ static iaf_status parse_levels(iaf_xwb_class *c, const char *spec, iaf_error *er
             return iaf_error_set(err, IAF_ERR_INVALID, "--levels", 0, 0,
                                  "'%.*s': expected NAME=LENGTH", (int)len, p);
         char *stop;
-        long v = strtol(eq + 1, &stop, 10);
-        if (stop != p + len || v < 1 || v > 64)
+        long v = strtol(eq + 1, &stop, 10); /* digits only: no sign or space */
+        if (eq[1] < '0' || eq[1] > '9' || stop != p + len || v < 1 || v > 64)
             return iaf_error_set(err, IAF_ERR_INVALID, "--levels", 0, 0,
                                  "'%.*s': the code length must be 1..64", (int)len, p);
         if (c->nlevels == IAF_XWB_MAX_LEVELS)
