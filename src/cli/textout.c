@@ -11,6 +11,7 @@
 
 typedef struct tout {
     int fd;
+    int closed;
     iaf_textesc st;
 } tout;
 
@@ -44,22 +45,30 @@ static int tout_close(void *cookie)
     int rc = iaf_textesc_finish(&t->st, &b);
     if (rc == 0 && b.len) rc = write_all(t->fd, b.data, b.len);
     iaf_buf_free(&b);
-    free(t);
+    t->closed = 1;
     return rc;
+}
+
+/* One escaped stdout per process; closed at exit unless the command closed
+ * it first (so that a UTF-8 sequence cut at the very end is still written). */
+static tout the_tout;
+static FILE *the_file;
+
+static void close_at_exit(void)
+{
+    if (the_file && !the_tout.closed) fclose(the_file);
 }
 
 int cli_escape_stdout(void)
 {
+    if (the_file) return 0;
     if (fflush(stdout) != 0) return -1;
-    tout *t = calloc(1, sizeof *t);
-    if (!t) return -1;
-    t->fd = fileno(stdout);
+    the_tout.fd = fileno(stdout);
     cookie_io_functions_t fns = {NULL, tout_write, NULL, tout_close};
-    FILE *f = fopencookie(t, "w", fns);
-    if (!f) {
-        free(t);
-        return -1;
-    }
+    FILE *f = fopencookie(&the_tout, "w", fns);
+    if (!f) return -1;
+    the_file = f;
+    atexit(close_at_exit);
     stdout = f;
     return 0;
 }

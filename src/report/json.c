@@ -11,9 +11,12 @@ void iaf_json_init(iaf_json *j, iaf_buf *out, int pretty)
     j->first[0] = 1;
 }
 
+/* After a failed append the document is lost: stop growing the buffer, or
+ * every later value retries a large allocation that fails again (minutes
+ * near a memory limit, for a report with many cells). */
 static void put(iaf_json *j, const char *s, size_t n)
 {
-    if (iaf_buf_append(j->out, s, n) != 0) j->failed = 1;
+    if (!j->failed && iaf_buf_append(j->out, s, n) != 0) j->failed = 1;
 }
 
 static void indent(iaf_json *j)
@@ -138,7 +141,7 @@ int iaf_json_quote(iaf_buf *b, const char *s, size_t n)
 void iaf_json_key(iaf_json *j, const char *key)
 {
     before_value(j);
-    if (iaf_json_quote(j->out, key, strlen(key)) != 0) j->failed = 1;
+    if (!j->failed && iaf_json_quote(j->out, key, strlen(key)) != 0) j->failed = 1;
     put(j, j->pretty ? ": " : ":", j->pretty ? 2 : 1);
     j->after_key = 1;
 }
@@ -150,7 +153,7 @@ void iaf_json_strn(iaf_json *j, const char *s, size_t n)
         put(j, "null", 4);
         return;
     }
-    if (iaf_json_quote(j->out, s, n) != 0) j->failed = 1;
+    if (!j->failed && iaf_json_quote(j->out, s, n) != 0) j->failed = 1;
 }
 
 void iaf_json_str(iaf_json *j, const char *s)
