@@ -131,6 +131,8 @@ iaf_status iaf_compare_tables(const iaf_compare_input *in, iaf_comparison **out,
     iaf_comparison *c = calloc(1, sizeof *c);
     size_t offcap = 0;
     int any_se = 0;
+    iaf_strmap offmap;
+    memset(&offmap, 0, sizeof offmap);
     if (!c) goto oom;
     c->kx = iaf_table_ncats(R, (size_t)rx);
     c->ky = in->y ? iaf_table_ncats(R, (size_t)ry) : 1;
@@ -190,7 +192,11 @@ iaf_status iaf_compare_tables(const iaf_compare_input *in, iaf_comparison **out,
         c->r_se = NULL;
     }
 
-    /* Synthetic cells: on the support, on an excluded cell, or off support. */
+    /* Synthetic cells: on the support, on an excluded cell, or off support.
+     * Off-support entries are keyed by the synthetic category ids of x and y
+     * (unique per label within the table), so merging the cells that differ
+     * only in attributes not compared is one hash lookup, not a scan of the
+     * entries so far (100k distinct off-support labels took 22 s). */
     for (size_t i = 0; i < iaf_table_ncells(S); i++) {
         iaf_cell cl = iaf_table_cell(S, i);
         if (cl.state != IAF_CELL_OK) continue;
@@ -202,13 +208,12 @@ iaf_status iaf_compare_tables(const iaf_compare_input *in, iaf_comparison **out,
         if (xi < 0 || yi < 0) {
             c->s_off += cl.value;
             if (cl.value == 0) continue;
-            /* merge with an existing entry for the same labels */
-            size_t f = 0;
-            for (; f < c->noff; f++)
-                if (strlen(c->off[f].x) == xv.len && memcmp(c->off[f].x, xv.ptr, xv.len) == 0 &&
-                    (!in->y ||
-                     (strlen(c->off[f].y) == yv.len && memcmp(c->off[f].y, yv.ptr, yv.len) == 0)))
-                    break;
+            /* merge with an existing entry for the same labels: ids in the
+             * map are dense in insertion order, as are the entries */
+            uint32_t key[2] = {cl.cat[sx], in->y ? cl.cat[sy] : 0};
+            int64_t id = iaf_strmap_intern(&offmap, (const char *)key, sizeof key);
+            if (id < 0) goto oom;
+            size_t f = (size_t)id;
             if (f == c->noff) {
                 if (IAF_GROW(c->off, offcap, c->noff + 1) != 0) goto oom;
                 iaf_offsupport *o = &c->off[c->noff++];
@@ -255,6 +260,7 @@ iaf_status iaf_compare_tables(const iaf_compare_input *in, iaf_comparison **out,
 oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 done:
+    iaf_strmap_free(&offmap);
     if (st != IAF_OK) {
         iaf_comparison_free(c);
         return st;

@@ -6,10 +6,15 @@
 #include "stats/bootstrap.h"
 
 #include <libfyaml.h>
+#include <errno.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "io/encoding.h"
+#include "util/checked.h"
 
 #include "io/file.h"
 /* The ids of each kind, interned in the order of their arrays in iaf_spec, so that an id's
@@ -300,6 +305,9 @@ static int parse_source(ctx *c, struct fy_node *n, iaf_spec_source *s, const cha
     if (s->nattrs > 16) return fail(c, n, "%s: at most 16 attributes%s", what, NULL);
     if (scale < 0 || skip < 0 || skip > 1000)
         return fail(c, n, "%s: bad scale or skip_lines%s", what, NULL);
+    if (!isnan(s->n_effective) && !(s->n_effective > 0 && s->n_effective <= IAF_MAX_COUNT))
+        return fail(c, get(n, "n_effective"), "%s: n_effective must be above 0 and at most %s",
+                    what, IAF_MAX_COUNT_TEXT);
     s->counts.attrs = (const char *const *)s->attrs;
     s->counts.nattrs = s->nattrs;
     s->counts.value_col = s->value_col;
@@ -1320,6 +1328,28 @@ static iaf_status load(const char *data, size_t n, const char *name, const char 
     struct fy_document *doc = NULL;
     iaf_spec *s = calloc(1, sizeof *s);
     if (!s) return iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
+    /* an empty spec (blank lines and comments only) is said so, not left to
+     * libfyaml's "fy_parse_load_document() failed" */
+    size_t blank = 0;
+    while (blank < n && data[blank]) {
+        if (data[blank] == '#')
+            while (blank < n && data[blank] && data[blank] != '\n')
+                blank++;
+        else if (strchr(" \t\r\n", data[blank]))
+            blank++;
+        else
+            break;
+    }
+    if (blank == n) {
+        iaf_spec_free(s);
+        return iaf_error_set(err, IAF_ERR_PARSE, name, 0, 0, "empty spec");
+    }
+    const char *wide = iaf_wide_encoding((const unsigned char *)data, n);
+    if (wide) {
+        iaf_spec_free(s);
+        return iaf_error_set(err, IAF_ERR_PARSE, name, 0, 0,
+                             "looks like %s, not UTF-8: " IAF_WIDE_ENCODING_HINT, wide, wide);
+    }
     /* Specs never need YAML directives, and libfyaml 0.7 can loop forever on
      * malformed ones ("%" at a line start): refuse them before parsing. Also
      * refuse NUL bytes, which YAML does not allow in a document. */
@@ -1450,6 +1480,12 @@ iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err)
             iaf_buf_free(&b);
             return iaf_error_set(err, IAF_ERR_LIMIT, path, 0, 0, "spec larger than 64 MiB");
         }
+    if (ferror(f)) {
+        int e = errno;
+        fclose(f);
+        iaf_buf_free(&b);
+        return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot read spec: %s", strerror(e));
+    }
     fclose(f);
     char *dup = iaf_strdup(path);
     const char *dir = dup ? dirname(dup) : ".";

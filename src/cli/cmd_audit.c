@@ -8,6 +8,7 @@
 #include "audit/audit.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/options.h"
 #include "cli/progress.h"
 #include "report/html.h"
 #include "report/report.h"
@@ -71,23 +72,17 @@ int cmd_audit(int argc, char **argv)
         case 'q':
             quiet = 1;
             break;
-        case 'B': {
-            char *end;
-            unsigned long long b = strtoull(optarg, &end, 10);
-            if (*end || b < 50 || b > 1000000)
-                return cli_usage_error("audit", "--bootstrap takes 50 to 1000000 replicates");
-            ao.bootstrap_b = (size_t)b;
+        case 'B':
+            if (cli_parse_bootstrap(optarg, &ao.bootstrap_b) != 0)
+                return cli_usage_error("audit", "--bootstrap takes %d to %d replicates",
+                                       CLI_BOOT_MIN, CLI_BOOT_MAX);
             break;
-        }
-        case 's': {
-            char *end;
-            unsigned long long v = strtoull(optarg, &end, 10);
-            if (*end || !*optarg)
-                return cli_usage_error("audit", "--seed takes a non-negative integer");
-            ao.seed = (uint64_t)v;
+        case 's':
+            if (cli_parse_seed(optarg, &ao.seed) != 0)
+                return cli_usage_error("audit", "--seed takes an integer 0 to 2^64-1, not '%s'",
+                                       optarg);
             ao.seed_set = 1;
             break;
-        }
         case 'I':
             if (iaf_interval_method_parse(optarg, &ao.interval) != 0)
                 return cli_usage_error("audit", "--interval takes calibrated or basic");
@@ -189,6 +184,7 @@ int cmd_audit(int argc, char **argv)
         goto done;
     }
     if (!quiet) {
+        cli_escape_stdout(); /* check ids, labels and titles are data */
         fwrite(head.data, 1, head.len, stdout);
         printf("\nreports: %s\n", written.data ? written.data : "(none)");
     }

@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/options.h"
+#include "util/checked.h"
 
 static void help(void)
 {
@@ -373,13 +374,13 @@ int cmd_compare(int argc, char **argv)
             if (parse_form(optarg, &ref.opt.form) != 0)
                 return cli_usage_error("compare", "form is auto, microdata or counts");
             break;
-        case 'n': {
-            char *end;
-            ref_n = strtod(optarg, &end);
-            if (*end || !(ref_n > 0))
-                return cli_usage_error("compare", "--reference-n takes a positive number");
+        case 'n':
+            if (cli_parse_f64(optarg, 0, 1, IAF_MAX_COUNT, &ref_n) != 0)
+                return cli_usage_error("compare",
+                                       "--reference-n takes a sample size above 0 and at most "
+                                       "%s, not '%s'",
+                                       IAF_MAX_COUNT_TEXT, optarg);
             break;
-        }
         case 'N':
             na = optarg;
             break;
@@ -414,46 +415,42 @@ int cmd_compare(int argc, char **argv)
         case 'j':
             json = 1;
             break;
-        case 'B': {
-            char *end;
-            unsigned long long b = strtoull(optarg, &end, 10);
-            if (*end || b < 50 || b > 1000000)
+        case 'B':
+            if (cli_parse_bootstrap(optarg, &boot_b) != 0)
                 return cli_usage_error("compare",
-                                       "--bootstrap takes a number of replicates, 50 to 1000000");
-            boot_b = (size_t)b;
+                                       "--bootstrap takes a number of replicates, %d to %d",
+                                       CLI_BOOT_MIN, CLI_BOOT_MAX);
             break;
-        }
         case 'I':
             if (iaf_interval_method_parse(optarg, &interval) != 0)
                 return cli_usage_error("compare", "--interval takes calibrated or basic");
             break;
-        case 's': {
-            char *end;
-            unsigned long long v = strtoull(optarg, &end, 10);
-            if (*end || !*optarg)
-                return cli_usage_error("compare", "--seed takes a non-negative integer");
-            seed = (uint64_t)v;
+        case 's':
+            if (cli_parse_seed(optarg, &seed) != 0)
+                return cli_usage_error("compare", "--seed takes an integer 0 to 2^64-1, not '%s'",
+                                       optarg);
             break;
-        }
         case 'T': {
             const char *eq = strchr(optarg, '=');
-            char *end;
-            double v = eq ? strtod(eq + 1, &end) : NAN;
-            if (!eq || *end || !(v >= 0))
-                return cli_usage_error("compare", "--threshold takes metric=value");
+            if (!eq) return cli_usage_error("compare", "--threshold takes metric=value");
             size_t n = (size_t)(eq - optarg);
+            double *slot = NULL, hi = 1;
             if (n == 3 && !strncmp(optarg, "tvd", n))
-                th.tvd = v;
+                slot = &th.tvd;
             else if (n == 18 && !strncmp(optarg, "cond_tvd_y_given_x", n))
-                th.cond_tvd = v;
+                slot = &th.cond_tvd;
             else if (n == 9 && !strncmp(optarg, "footprint", n))
-                th.footprint = v;
+                slot = &th.footprint, hi = 1e6;
             else if (n == 9 && !strncmp(optarg, "retention", n))
-                th.retention = v;
+                slot = &th.retention, hi = 1e6;
             else
                 return cli_usage_error(
                     "compare",
                     "--threshold: metric is tvd, cond_tvd_y_given_x, footprint or retention");
+            if (cli_parse_f64(eq + 1, 0, 0, hi, slot) != 0)
+                return cli_usage_error("compare",
+                                       "--threshold %.*s takes a number 0 to %g, not '%s'", (int)n,
+                                       optarg, hi, eq + 1);
             break;
         }
         case 'h':
@@ -497,6 +494,11 @@ int cmd_compare(int argc, char **argv)
             goto done;
         }
     }
+    const char *rep_by = cli_find_repeat(bys, (size_t)nby);
+    if (rep_by) {
+        rc = cli_usage_error("compare", "--by names '%s' twice", rep_by);
+        goto done;
+    }
     if (na && (nna = cli_split(na, &nas)) < 0) goto done;
     syn.opt.labels.missing = ref.opt.labels.missing = (const char *const *)nas;
     syn.opt.labels.nmissing = ref.opt.labels.nmissing = nas ? (size_t)nna : 0;
@@ -537,6 +539,7 @@ int cmd_compare(int argc, char **argv)
             goto done;
         }
     } else {
+        cli_escape_stdout(); /* labels are data: no control byte to the terminal */
         print_readable(cmp, bys, nby, &syn, &ref);
     }
     rc = EXIT_OK;

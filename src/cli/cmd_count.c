@@ -172,6 +172,11 @@ int cmd_count(int argc, char **argv)
             rc = cli_usage_error("count", "--by takes 1 to 16 columns");
             goto done;
         }
+        const char *rep = cli_find_repeat(tabs[k].bys, (size_t)tabs[k].nby);
+        if (rep) {
+            rc = cli_usage_error("count", "--by names '%s' more than once", rep);
+            goto done;
+        }
     }
     if (na && (nna = cli_split(na, &nas)) < 0) goto done;
     dopt.labels.missing = (const char *const *)nas;

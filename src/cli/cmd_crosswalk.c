@@ -347,7 +347,7 @@ static int cmd_build(int argc, char **argv)
         if (*dups)
             fprintf(stderr, "iaf crosswalk: note: codes listed twice in %s: %s\n", class_path,
                     dups);
-        fputs(sum.data ? sum.data : "", stderr);
+        cli_puts_escaped(stderr, sum.data ? sum.data : ""); /* it quotes labels */
     }
     rc = EXIT_OK;
 done:

@@ -328,6 +328,7 @@ int cmd_inspect(int argc, char **argv)
         free(s);
         json_decref(j);
     } else {
+        cli_escape_stdout(); /* names and statistics come from the file */
         print_text(m, stdout);
         if (verify && vst == IAF_OK) printf("verified: %zu flat columns decoded\n", checked);
     }

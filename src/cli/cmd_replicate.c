@@ -17,6 +17,7 @@
 
 #include "audit/audit.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/output.h"
 #include "report/replication.h"
 #include "report/report.h"
@@ -211,26 +212,21 @@ int cmd_replicate(int argc, char **argv)
     memset(&ao, 0, sizeof ao);
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:t:qh", longopts, NULL)) != -1) {
-        char *end;
         switch (c) {
         case 'o':
             outdir = optarg;
             break;
-        case 'B': {
-            unsigned long long b = strtoull(optarg, &end, 10);
-            if (*end || b < 50 || b > 1000000)
-                return cli_usage_error("replicate", "--bootstrap takes 50 to 1000000");
-            ao.bootstrap_b = (size_t)b;
+        case 'B':
+            if (cli_parse_bootstrap(optarg, &ao.bootstrap_b) != 0)
+                return cli_usage_error("replicate", "--bootstrap takes %d to %d", CLI_BOOT_MIN,
+                                       CLI_BOOT_MAX);
             break;
-        }
-        case 's': {
-            unsigned long long v = strtoull(optarg, &end, 10);
-            if (*end || !*optarg)
-                return cli_usage_error("replicate", "--seed takes a non-negative integer");
-            ao.seed = v;
+        case 's':
+            if (cli_parse_seed(optarg, &ao.seed) != 0)
+                return cli_usage_error("replicate", "--seed takes an integer 0 to 2^64-1, not '%s'",
+                                       optarg);
             ao.seed_set = 1;
             break;
-        }
         case 't':
             if (cli_parse_threads(optarg, &ao.threads) != 0)
                 return cli_usage_error("replicate", "--threads takes 1..64 or auto");
@@ -378,8 +374,11 @@ int cmd_replicate(int argc, char **argv)
             goto done;
         }
     }
-    if (cli_outset_commit(outs, &err) != IAF_OK ||
-        (!quiet && cli_stdout_write(md.data, md.len, &err) != IAF_OK)) {
+    if (cli_outset_commit(outs, &err) != IAF_OK) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    if (!quiet && (cli_escape_stdout(), cli_stdout_write(md.data, md.len, &err) != IAF_OK)) {
         rc = cli_fail(&err);
         goto done;
     }

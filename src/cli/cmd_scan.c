@@ -281,49 +281,46 @@ int cmd_scan(int argc, char **argv)
     memset(&ropt, 0, sizeof ropt);
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:w:f:t:h", longopts, NULL)) != -1) {
-        char *end;
         switch (c) {
         case 'c':
             columns = optarg;
             break;
-        case 'M':
-            maxcat = strtol(optarg, &end, 10);
-            if (*end || maxcat < 2 || maxcat > 100000)
+        case 'M': {
+            uint64_t v;
+            if (cli_parse_u64(optarg, 2, 100000, &v) != 0)
                 return cli_usage_error("scan", "--max-categories takes 2..100000");
+            maxcat = (long)v;
             break;
+        }
         case 'w':
             where = optarg;
             break;
         case 'B': {
-            unsigned long long v = strtoull(optarg, &end, 10);
-            if (*end || v < 20 || v > 100000)
+            uint64_t v;
+            if (cli_parse_u64(optarg, 20, 100000, &v) != 0)
                 return cli_usage_error("scan", "--null takes 20..100000 replicates");
             B = (size_t)v;
             break;
         }
         case 'b': {
-            unsigned long long v = strtoull(optarg, &end, 10);
-            if (*end || v < 50 || v > 100000)
+            uint64_t v;
+            if (cli_parse_u64(optarg, 50, 100000, &v) != 0)
                 return cli_usage_error("scan", "--bootstrap takes 50..100000 replicates");
             boot_b = (size_t)v;
             break;
         }
-        case 's': {
-            unsigned long long v = strtoull(optarg, &end, 10);
-            if (*end || !*optarg)
-                return cli_usage_error("scan", "--seed takes a non-negative integer");
-            seed = v;
+        case 's':
+            if (cli_parse_seed(optarg, &seed) != 0)
+                return cli_usage_error("scan", "--seed takes an integer 0 to 2^64-1, not '%s'",
+                                       optarg);
             break;
-        }
         case 'T':
-            tau_ret = strtod(optarg, &end);
-            if (*end || !(tau_ret > 0 && tau_ret < 1))
+            if (cli_parse_f64(optarg, 0, 1, 1, &tau_ret) != 0 || !(tau_ret < 1))
                 return cli_usage_error("scan", "--tau-ret takes a number in (0, 1)");
             break;
         case 'n':
-            ref_n = strtod(optarg, &end);
-            if (*end || !(ref_n > 0))
-                return cli_usage_error("scan", "--reference-n takes a positive number");
+            if (cli_parse_f64(optarg, 0, 1, 9007199254740992.0, &ref_n) != 0)
+                return cli_usage_error("scan", "--reference-n takes a positive number up to 2^53");
             break;
         case 'C':
             card = optarg;
@@ -427,6 +424,11 @@ int cmd_scan(int argc, char **argv)
             goto done;
         }
         ncols = (size_t)n;
+        const char *rep = cli_find_repeat(cols, ncols);
+        if (rep) {
+            rc = cli_usage_error("scan", "--columns names '%s' more than once", rep);
+            goto done;
+        }
         /* declared skips and the weight still leave the list */
         size_t k = 0;
         for (size_t i = 0; i < ncols; i++) {
@@ -713,6 +715,7 @@ int cmd_scan(int argc, char **argv)
             goto done;
         }
     } else {
+        cli_escape_stdout(); /* column names, labels and card sentences are data */
         printf("scan: %lld rows%s; %zu columns paired (%zu pairs); null: %zu tables per pair "
                "%s\n",
                (long long)nrows, dopt.weight ? " (weighted)" : "", ncols, npairs, B,

@@ -38,6 +38,14 @@ void cli_free_list(char **list);
 int cli_write_file(const char *path, const char *data, size_t n, iaf_error *err);
 /* mkdir -p: dir and its missing parents (0755); 0 or -1 with errno set. */
 int cli_mkdir_p(const char *dir);
+/* From here on, standard output is text for a person: control bytes in
+ * labels (ESC and the rest of C0 but LF and TAB, DEL, C1, invalid UTF-8)
+ * are written as \xNN or \u00NN (util/textesc.h), so a label cannot drive
+ * the terminal. Not for data outputs (CSV, JSON, Markdown, HTML), which keep
+ * their bytes. Returns 0, or -1 leaving stdout as it was. */
+int cli_escape_stdout(void);
+/* fputs with the same escaping (messages that quote data). */
+void cli_puts_escaped(FILE *f, const char *s);
 /* Threads option value: "N" or "auto"; returns 0 on success. */
 int cli_parse_threads(const char *s, int *out);
 

@@ -1,6 +1,8 @@
 /* src/cli/options.c - options shared by the commands that read data. */
 #include "cli/options.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,4 +61,65 @@ int cli_parse_normalize(const char *s, unsigned *out)
         if (*s == ',') s++;
     }
     return 0;
+}
+int cli_parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    if (!s || !*s) return -1;
+    uint64_t v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9') return -1;
+        if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, *p - '0', &v)) return -1;
+    }
+    if (v < lo || v > hi) return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_parse_f64(const char *s, double lo, int lo_open, double hi, double *out)
+{
+    if (!s || !*s || strlen(s) > 64) return -1;
+    /* digits, sign, point and exponent only: strtod would also take "inf",
+     * "nan", hex floats and leading spaces */
+    for (const char *p = s; *p; p++)
+        if (!strchr("0123456789+-.eE", *p)) return -1;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (*end || end == s || !isfinite(v)) return -1;
+    if (errno == ERANGE && v != 0) return -1;
+    if (v > hi || v < lo || (lo_open && v == lo)) return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_parse_seed(const char *s, uint64_t *out)
+{
+    return cli_parse_u64(s, 0, UINT64_MAX, out);
+}
+
+int cli_parse_bootstrap(const char *s, size_t *out)
+{
+    uint64_t v;
+    if (cli_parse_u64(s, CLI_BOOT_MIN, CLI_BOOT_MAX, &v) != 0) return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char *cli_find_repeat(char *const *list, size_t n)
+{
+    if (n < 2) return NULL;
+    const char **v = malloc(n * sizeof *v);
+    if (!v) return NULL;
+    memcpy(v, list, n * sizeof *v);
+    qsort(v, n, sizeof *v, cmp_name);
+    const char *rep = NULL;
+    for (size_t i = 1; i < n && !rep; i++)
+        if (!strcmp(v[i - 1], v[i])) rep = v[i];
+    free(v);
+    return rep;
 }

@@ -8,23 +8,29 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "util/util.h"
 
 int cli_fail(const iaf_error *err)
 {
     char buf[2048];
     iaf_error_format(err, buf, sizeof buf);
-    fprintf(stderr, "iaf: %s\n", buf);
+    /* messages quote labels and cells: no control byte reaches the terminal */
+    fputs("iaf: ", stderr);
+    cli_puts_escaped(stderr, buf);
+    fputs("\n", stderr);
     return EXIT_DATA;
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
+    char buf[2048];
     fprintf(stderr, "iaf %s: ", cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    cli_puts_escaped(stderr, buf); /* option values are quoted back */
     fprintf(stderr, "\n(see `iaf %s --help`)\n", cmd);
     return EXIT_USAGE;
 }
@@ -82,9 +88,8 @@ int cli_parse_threads(const char *s, int *out)
         *out = 0;
         return 0;
     }
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*end || v < 1 || v > 64) return -1;
+    uint64_t v;
+    if (cli_parse_u64(s, 1, 64, &v) != 0) return -1;
     *out = (int)v;
     return 0;
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/checked.h"
+
 /* Unweighted counts of a cube whose columns have few distinct values go to a
  * dense array indexed by the tuple of local ids: one multiply-add and one
  * increment per row instead of hashing the tuple (the hash path was about half
@@ -412,11 +414,14 @@ static iaf_status read_weights(const iaf_column *col, size_t nrows, double *w, c
             v = col->f64[i];
             break;
         }
-        if (!ok || v < 0) {
+        /* at most 2^53: then squares and sums of weights stay finite */
+        if (!ok || !iaf_count_ok(v)) {
             long long row = b->first_row + (long long)i + 1;
             return iaf_error_set(err, IAF_ERR_PARSE, b->file, 0, 0,
                                  "data row %lld: weight column '%s' is %s", row, name,
-                                 ok ? "negative" : "missing or not a number");
+                                 !ok     ? "missing or not a number"
+                                 : v < 0 ? "negative"
+                                         : "above " IAF_MAX_COUNT_TEXT);
         }
         w[i] = v;
     }
@@ -609,7 +614,12 @@ static iaf_status merge(run_ctx *ctx, iaf_rawcount *rc, iaf_error *err)
                     cube_free(&g);
                     goto oom;
                 }
-                g.count[cell] += c->count[i];
+                if (iaf_add_i64(g.count[cell], c->count[i], &g.count[cell]) != 0) {
+                    cube_free(&g);
+                    st = iaf_error_set(err, IAF_ERR_LIMIT, NULL, 0, 0,
+                                       "a cell count overflows 64 bits");
+                    goto cleanup;
+                }
                 g.wsum[cell] += c->wsum[i];
                 g.wsum2[cell] += c->wsum2[i];
             }
@@ -819,7 +829,12 @@ iaf_status iaf_rawcount_from_table(const iaf_table *t, iaf_rawcount **out, iaf_e
         cb->wsum[k] = c.value;
         cb->wsum2[k] = c.wsum2 > 0 ? c.wsum2 : c.value;
         if (cb->var) cb->var[k] = isnan(c.se) ? 0 : c.se * c.se;
-        rc->nrows += cb->count[k];
+        /* the readers bound a table's total; this is the backstop */
+        if (iaf_add_i64(rc->nrows, cb->count[k], &rc->nrows) != 0) {
+            iaf_rawcount_free(rc);
+            return iaf_error_set(err, IAF_ERR_LIMIT, NULL, 0, 0,
+                                 "the count table's total overflows 64 bits");
+        }
         rc->wtotal += c.value;
     }
     *out = rc;

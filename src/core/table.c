@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/checked.h"
 #include "util/util.h"
 
 #define MAX_ATTRS 16
@@ -176,8 +177,8 @@ iaf_status iaf_table_add(iaf_table *t, const iaf_sv *labels, double value, int64
     t->value[c] += value;
     if (n < 0 || t->n[c] < 0)
         t->n[c] = -1;
-    else
-        t->n[c] += n;
+    else if (iaf_add_i64(t->n[c], n, &t->n[c]) != 0)
+        return iaf_error_set(err, IAF_ERR_LIMIT, NULL, 0, 0, "a cell count overflows 64 bits");
     t->wsum2[c] += wsum2;
     if (!isnan(se)) t->se[c] = isnan(t->se[c]) ? se : sqrt(t->se[c] * t->se[c] + se * se);
     if (state != IAF_CELL_OK) t->state[c] = (uint8_t)state;
@@ -363,8 +364,7 @@ int64_t iaf_table_total_n(const iaf_table *t)
 {
     int64_t s = 0;
     for (size_t i = 0; i < t->ncells; i++) {
-        if (t->n[i] < 0) return -1;
-        s += t->n[i];
+        if (t->n[i] < 0 || iaf_add_i64(s, t->n[i], &s) != 0) return -1;
     }
     return s;
 }

@@ -20,6 +20,7 @@
 #include "core/labels.h"
 #include "io/csv.h"
 #include "io/file.h"
+#include "util/checked.h"
 
 #define NONE SIZE_MAX
 
@@ -302,8 +303,8 @@ static iaf_status parse_levels(iaf_xwb_class *c, const char *spec, iaf_error *er
             return iaf_error_set(err, IAF_ERR_INVALID, "--levels", 0, 0,
                                  "'%.*s': expected NAME=LENGTH", (int)len, p);
         char *stop;
-        long v = strtol(eq + 1, &stop, 10);
-        if (stop != p + len || v < 1 || v > 64)
+        long v = strtol(eq + 1, &stop, 10); /* digits only: no sign or space */
+        if (eq[1] < '0' || eq[1] > '9' || stop != p + len || v < 1 || v > 64)
             return iaf_error_set(err, IAF_ERR_INVALID, "--levels", 0, 0,
                                  "'%.*s': the code length must be 1..64", (int)len, p);
         if (c->nlevels == IAF_XWB_MAX_LEVELS)
@@ -621,6 +622,7 @@ static iaf_status values_from_table(iaf_xwb_values *v, const iaf_csv_table *t,
                                  "no label column (every column is count or share)");
     }
     v->has_mass = ccount >= 0;
+    double total = 0;
     for (size_t r = 0; r < t->nrows; r++) {
         iaf_sv label = iaf_csv_cell(t, r, (size_t)clabel);
         double m = 0;
@@ -629,6 +631,12 @@ static iaf_status values_from_table(iaf_xwb_values *v, const iaf_csv_table *t,
             if (!iaf_parse_double(cs, &m) || !(m >= 0))
                 return iaf_error_set(err, IAF_ERR_PARSE, t->file, t->line[r] - line_shift, 0,
                                      "count '%.*s' is not a number >= 0", shown(cs), cs.ptr);
+            /* bounded like count tables, so that shares of the total exist */
+            total += m;
+            if (!iaf_count_ok(m) || !(total <= IAF_MAX_COUNT))
+                return iaf_error_set(err, IAF_ERR_PARSE, t->file, t->line[r] - line_shift, 0,
+                                     "count '%.*s': %s above " IAF_MAX_COUNT_TEXT, shown(cs),
+                                     cs.ptr, iaf_count_ok(m) ? "the total passes" : "the count is");
         }
         size_t before = iaf_strmap_size(&v->labels);
         int64_t id = iaf_strmap_intern(&v->labels, label.ptr, label.len);

@@ -9,6 +9,7 @@
 
 #include "io/csv.h"
 #include "io/file.h"
+#include "util/checked.h"
 #include "util/util.h"
 
 static const char *const value_names[] = {"count", "share", "n", "value", "weight", "freq"};
@@ -100,6 +101,24 @@ static iaf_status bad_cell(const iaf_csv_table *t, size_t row, size_t col, const
                          t->header[col].ptr, what, (int)IAF_MIN(v.len, 60), v.ptr);
 }
 
+/* A cell's value times the scale must be a count iaf accepts (at most
+ * IAF_MAX_COUNT), and so must the running total of the table: then no sum
+ * of cells downstream can overflow or lose integers. *total accumulates. */
+static iaf_status check_value(const iaf_csv_table *t, size_t row, size_t col, double v,
+                              double scale, double *total, iaf_error *err)
+{
+    double x = v * scale;
+    if (!iaf_count_ok(x))
+        return bad_cell(t, row, col,
+                        scale != 1 ? "value times the scale is above " IAF_MAX_COUNT_TEXT
+                                   : "value above " IAF_MAX_COUNT_TEXT,
+                        err);
+    *total += x;
+    if (!(*total <= IAF_MAX_COUNT))
+        return bad_cell(t, row, col, "the table's total passes " IAF_MAX_COUNT_TEXT " here", err);
+    return IAF_OK;
+}
+
 static iaf_status read_long(const iaf_csv_table *t, const iaf_counts_options *o, int vcol,
                             iaf_table **out, iaf_error *err)
 {
@@ -141,7 +160,7 @@ static iaf_status read_long(const iaf_csv_table *t, const iaf_counts_options *o,
     }
     int shares = o && o->shares >= 0 ? o->shares : iaf_sv_eq_str(t->header[vcol], "share");
     if (!(tab = iaf_table_new(na, names, shares ? IAF_TABLE_SHARES : IAF_TABLE_COUNTS))) goto oom;
-    double scale = o && o->scale > 0 ? o->scale : 1;
+    double scale = o && o->scale > 0 ? o->scale : 1, total = 0;
     iaf_sv labels[16];
     for (size_t r = 0; r < t->nrows; r++) {
         int skip = 0;
@@ -162,6 +181,7 @@ static iaf_status read_long(const iaf_csv_table *t, const iaf_counts_options *o,
             st = bad_cell(t, r, (size_t)vcol, "negative value", err);
             goto done;
         }
+        if ((st = check_value(t, r, (size_t)vcol, v, scale, &total, err)) != IAF_OK) goto done;
         if (secol >= 0 || moecol >= 0) {
             int c = secol >= 0 ? secol : moecol;
             iaf_sv s = iaf_csv_cell(t, r, (size_t)c);
@@ -169,6 +189,10 @@ static iaf_status read_long(const iaf_csv_table *t, const iaf_counts_options *o,
                 double x;
                 if (parse_value(s, &x) != 1 || x < 0) {
                     st = bad_cell(t, r, (size_t)c, "not a non-negative number", err);
+                    goto done;
+                }
+                if (!iaf_count_ok(x * scale)) {
+                    st = bad_cell(t, r, (size_t)c, "above " IAF_MAX_COUNT_TEXT, err);
                     goto done;
                 }
                 se = (secol >= 0 ? x : x / 1.645) * scale;
@@ -187,8 +211,9 @@ static iaf_status read_long(const iaf_csv_table *t, const iaf_counts_options *o,
                 goto done;
             }
         }
-        int64_t n = shares ? -1 : (int64_t)llround(v * scale);
-        if (!shares && fabs(v * scale - (double)n) > 1e-9) n = -1;
+        int64_t n = -1;
+        if (!shares && (iaf_count_to_i64(v * scale, &n) != 0 || fabs(v * scale - (double)n) > 1e-9))
+            n = -1;
         if ((st = iaf_table_add(tab, labels, v * scale, n, 0, se, cs, err)) != IAF_OK) goto done;
     }
     st = iaf_table_finish(tab, err);
@@ -230,7 +255,7 @@ static iaf_status read_wide(const iaf_csv_table *t, const iaf_counts_options *o,
     }
     if (!(tab = iaf_table_new(2, names, o && o->shares == 1 ? IAF_TABLE_SHARES : IAF_TABLE_COUNTS)))
         goto oom;
-    double scale = o && o->scale > 0 ? o->scale : 1;
+    double scale = o && o->scale > 0 ? o->scale : 1, total = 0;
     for (size_t c = 1; c < t->ncols; c++)
         if (!dropped(o, t->header[c]) &&
             (st = iaf_table_add_category(tab, 1, t->header[c], err)) != IAF_OK)
@@ -253,9 +278,10 @@ static iaf_status read_wide(const iaf_csv_table *t, const iaf_counts_options *o,
                 st = bad_cell(t, r, c, "negative value", err);
                 goto done;
             }
+            if ((st = check_value(t, r, c, v, scale, &total, err)) != IAF_OK) goto done;
             iaf_sv labels[2] = {rl, t->header[c]};
-            int64_t n = (int64_t)llround(v * scale);
-            if (fabs(v * scale - (double)n) > 1e-9) n = -1;
+            int64_t n = -1;
+            if (iaf_count_to_i64(v * scale, &n) != 0 || fabs(v * scale - (double)n) > 1e-9) n = -1;
             if ((st = iaf_table_add(tab, labels, v * scale, n, 0, NAN, cs, err)) != IAF_OK)
                 goto done;
         }

@@ -70,6 +70,10 @@ static iaf_status tok_init(csv_tok *t, cup data, size_t n, const char *file, cha
         (unsigned char)delim >= 0x80 || (comments && delim == '#'))
         return iaf_error_set(err, IAF_ERR_INVALID, file, 0, 0,
                              "invalid CSV delimiter (byte 0x%02x)", (unsigned char)delim);
+    const char *wide = iaf_wide_encoding(data, n);
+    if (wide)
+        return iaf_error_set(err, IAF_ERR_PARSE, file, 0, 0,
+                             "looks like %s, not UTF-8: " IAF_WIDE_ENCODING_HINT, wide, wide);
     t->data = data;
     t->off = 0;
     t->err_pos = NULL;
@@ -643,6 +647,12 @@ static iaf_status csv_open(iaf_file *f, const iaf_source_options *opt, void **rd
     for (;;) {
         st = iaf_text_win_load(&r->in, &w, 0, need, err);
         if (st != IAF_OK) goto fail;
+        const char *wide = iaf_wide_encoding(w.p, w.len);
+        if (wide) {
+            st = iaf_error_set(err, IAF_ERR_PARSE, file, 0, 0,
+                               "looks like %s, not UTF-8: " IAF_WIDE_ENCODING_HINT, wide, wide);
+            goto fail;
+        }
         r->bom = w.len >= 3 && w.p[0] == 0xEF && w.p[1] == 0xBB && w.p[2] == 0xBF ? 3 : 0;
         csv_tok t;
         tok_window(r, &t, &w);

@@ -470,3 +470,17 @@ void iaf_text_win_free(iaf_text_win *w)
     free(w->buf);
     memset(w, 0, sizeof *w);
 }
+
+const char *iaf_wide_encoding(const unsigned char *p, size_t n)
+{
+    if (n >= 4 && p[0] == 0 && p[1] == 0 && p[2] == 0xFE && p[3] == 0xFF) return "UTF-32BE";
+    if (n >= 4 && p[0] == 0xFF && p[1] == 0xFE && p[2] == 0 && p[3] == 0) return "UTF-32LE";
+    if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE) return "UTF-16LE";
+    if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF) return "UTF-16BE";
+    if (n < 4) return NULL;
+    if (p[0] && !p[1] && !p[2] && !p[3]) return "UTF-32LE";
+    if (!p[0] && !p[1] && !p[2] && p[3]) return "UTF-32BE";
+    if (p[0] && !p[1] && p[2] && !p[3]) return "UTF-16LE";
+    if (!p[0] && p[1] && !p[2] && p[3]) return "UTF-16BE";
+    return NULL;
+}

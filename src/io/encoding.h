@@ -36,6 +36,13 @@ iaf_status iaf_to_utf8(const char *encoding, const unsigned char *in, size_t n, 
  * Overlong forms, surrogates and code points above U+10FFFF are invalid. */
 size_t iaf_utf8_valid_prefix(const unsigned char *s, size_t n);
 
+/* "UTF-16LE", "UTF-16BE", "UTF-32LE" or "UTF-32BE" when the head of a text
+ * file (its first bytes) has that byte-order mark, or the NUL pattern of
+ * ASCII text in that encoding; NULL otherwise. Readers say so instead of
+ * reporting the first NUL byte. */
+const char *iaf_wide_encoding(const unsigned char *head, size_t n);
+#define IAF_WIDE_ENCODING_HINT "convert it to UTF-8 (e.g. iconv -f %s -t UTF-8)"
+
 static inline int iaf_utf8_valid(const unsigned char *s, size_t n)
 {
     return iaf_utf8_valid_prefix(s, n) == n;

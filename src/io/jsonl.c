@@ -249,6 +249,9 @@ static iaf_status unescape(const jctx *c, cup s, cup e, iaf_sv *out)
             unsigned cp = 0;
             hex4(q + 2, &cp);
             s = q + 6;
+            /* a NUL would end the label in C strings and corrupt a CSV */
+            if (cp == 0)
+                return jerr(c, q, "\\u0000 (a NUL character) in a value: labels cannot hold NUL");
             if (cp >= 0xDC00 && cp <= 0xDFFF)
                 return jerr(c, q, "lone low surrogate \\u%04X in string", cp);
             if (cp >= 0xD800 && cp <= 0xDBFF) {
@@ -644,6 +647,12 @@ static iaf_status jsonl_open(iaf_file *f, const iaf_source_options *opt, void **
     }
     st = iaf_text_win_load(&r->in, &w, 0, 3, err);
     if (st != IAF_OK) goto fail;
+    const char *wide = iaf_wide_encoding(w.p, w.len);
+    if (wide) {
+        st = iaf_error_set(err, IAF_ERR_PARSE, file, 0, 0,
+                           "looks like %s, not UTF-8: " IAF_WIDE_ENCODING_HINT, wide, wide);
+        goto fail;
+    }
     if (w.len >= 3 && w.p[0] == 0xEF && w.p[1] == 0xBB && w.p[2] == 0xBF) r->base = 3;
 
     /* The keys of the first object name the columns. */

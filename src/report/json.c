@@ -11,9 +11,12 @@ void iaf_json_init(iaf_json *j, iaf_buf *out, int pretty)
     j->first[0] = 1;
 }
 
+/* After a failed append the document is lost: stop growing the buffer, or
+ * every later value retries a large allocation that fails again (minutes
+ * near a memory limit, for a report with many cells). */
 static void put(iaf_json *j, const char *s, size_t n)
 {
-    if (iaf_buf_append(j->out, s, n) != 0) j->failed = 1;
+    if (!j->failed && iaf_buf_append(j->out, s, n) != 0) j->failed = 1;
 }
 
 static void indent(iaf_json *j)
@@ -97,9 +100,17 @@ int iaf_json_quote(iaf_buf *b, const char *s, size_t n)
                 rc = iaf_buf_append(b, e, 6);
             }
             i++;
+        } else if (c == 0x7F) {
+            rc = iaf_buf_append(b, "\\u007f", 6); /* DEL: same text, nothing for a terminal */
+            i++;
         } else if (c < 0x80) {
             rc = iaf_buf_append(b, s + i, 1);
             i++;
+        } else if (c == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F) {
+            char e[8]; /* C1 controls (U+0080..U+009F): escaped like C0 */
+            snprintf(e, sizeof e, "\\u%04x", p[i + 1]);
+            rc = iaf_buf_append(b, e, 6);
+            i += 2;
         } else {
             /* validate one UTF-8 sequence */
             size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
@@ -130,7 +141,7 @@ int iaf_json_quote(iaf_buf *b, const char *s, size_t n)
 void iaf_json_key(iaf_json *j, const char *key)
 {
     before_value(j);
-    if (iaf_json_quote(j->out, key, strlen(key)) != 0) j->failed = 1;
+    if (!j->failed && iaf_json_quote(j->out, key, strlen(key)) != 0) j->failed = 1;
     put(j, j->pretty ? ": " : ":", j->pretty ? 2 : 1);
     j->after_key = 1;
 }
@@ -142,7 +153,7 @@ void iaf_json_strn(iaf_json *j, const char *s, size_t n)
         put(j, "null", 4);
         return;
     }
-    if (iaf_json_quote(j->out, s, n) != 0) j->failed = 1;
+    if (!j->failed && iaf_json_quote(j->out, s, n) != 0) j->failed = 1;
 }
 
 void iaf_json_str(iaf_json *j, const char *s)

@@ -10,29 +10,18 @@
 #include "report/html.h"
 #include "report/rview.h"
 
-/* Text that must not end a table cell, open a link, an inline HTML tag or
- * emphasis. Brackets alone are harmless (no link reference is defined), so
- * "[0.01, 0.02]" stays readable; "](" is broken up instead. */
+/* Text from data or a spec: see iaf_rv_md_text. */
 static void md_text(iaf_buf *b, const char *s)
 {
-    if (!s) return;
-    for (const char *p = s; *p; p++) {
-        char ch = *p;
-        if (ch == '\n' || ch == '\r')
-            iaf_rv_puts(b, " ");
-        else if (strchr("\\`*<|", ch) || (ch == '>' && p == s) ||
-                 (ch == '(' && p > s && p[-1] == ']')) {
-            char e[3] = {'\\', ch, 0};
-            iaf_rv_puts(b, e);
-        } else
-            iaf_rv_append(b, p, 1);
-    }
+    iaf_rv_md_text(b, s);
 }
 
+/* [id](report.html#check-id): inside link text every bracket is escaped, so
+ * an id can neither close the link early nor nest another one. */
 static void md_link_check(iaf_buf *b, const char *id)
 {
     iaf_rv_puts(b, "[");
-    md_text(b, id ? id : "(unnamed)");
+    iaf_rv_md_link_text(b, id ? id : "(unnamed)");
     iaf_rv_puts(b, "](report.html#");
     iaf_rv_anchor(b, "check-", id);
     iaf_rv_puts(b, ")");
@@ -263,9 +252,9 @@ iaf_status iaf_report_md(const char *report_json, size_t n, iaf_buf *out, iaf_er
         iaf_rv_puts(b, "Dataset: ");
         md_text(b, title ? title : "(untitled)");
         if (url) {
-            iaf_rv_puts(b, " (<");
-            iaf_rv_puts(b, url);
-            iaf_rv_puts(b, ">)");
+            iaf_rv_puts(b, " (");
+            iaf_rv_md_url(b, url);
+            iaf_rv_puts(b, ")");
         }
         iaf_rv_puts(b, ". ");
     }
@@ -369,9 +358,8 @@ iaf_status iaf_report_md(const char *report_json, size_t n, iaf_buf *out, iaf_er
                 md_text(b, uni);
             }
             if (u) {
-                iaf_rv_puts(b, "; <");
-                iaf_rv_puts(b, u);
-                iaf_rv_puts(b, ">");
+                iaf_rv_puts(b, "; ");
+                iaf_rv_md_url(b, u);
             }
             if (lic) {
                 iaf_rv_puts(b, "; licence: ");

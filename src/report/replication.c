@@ -142,20 +142,15 @@ static void short_num(iaf_buf *b, double v)
 
 /* --------------------------------------------------------------- Markdown */
 
+/* A table cell of text from a spec or data (titles, ids, labels): escaped
+ * like every such string in Markdown output (iaf_rv_md_text). */
 static void md_cell(iaf_buf *b, const char *s)
 {
     if (!s) {
         iaf_rv_puts(b, "-");
         return;
     }
-    for (; *s; s++) {
-        if (*s == '|')
-            iaf_rv_puts(b, "\\|");
-        else if (*s == '\n' || *s == '\r')
-            iaf_rv_puts(b, " ");
-        else
-            iaf_rv_append(b, s, 1);
-    }
+    iaf_rv_md_text(b, s);
 }
 
 static void md_num(iaf_buf *b, const char *fmt, double v)
@@ -234,7 +229,10 @@ iaf_status iaf_replication_md(const char *json, size_t n, iaf_buf *out, iaf_erro
         md_num(out, "%.4f", floor_corrected(o));
         iaf_rv_puts(out, " | ");
         const char *v = iaf_rv_str(o, "verdict"), *d = iaf_rv_str(o, "diagnosis");
-        iaf_rv_puts(out, v ? v : "not screened");
+        if (v)
+            iaf_rv_md_text(out, v);
+        else
+            iaf_rv_puts(out, "not screened");
         if (d) {
             iaf_rv_puts(out, " (");
             md_cell(out, d);

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "report/report.h"
 #include "report/svg.h"
@@ -56,6 +57,10 @@ iaf_status iaf_rv_load_schema(const char *text, size_t n, const char *schema_wan
     json_error_t je;
     /* A report is a few MB at most; duplicates would mean a broken writer. */
     json_t *doc = json_loadb(text ? text : "", n, JSON_REJECT_DUPLICATES, &je);
+    /* jansson reports most failed allocations with no text at all (a failed
+     * array or object insert); every syntax error has a text */
+    if (!doc && (json_error_code(&je) == json_error_out_of_memory || !je.text[0]))
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory reading JSON");
     if (!doc)
         return iaf_error_set(err, IAF_ERR_PARSE, NULL, je.line > 0 ? je.line : 0,
                              je.column > 0 ? je.column : 0, "invalid JSON: %s", je.text);
@@ -532,4 +537,71 @@ void iaf_rv_html_figcaption(iaf_buf *b, double w)
 {
     int step = w > 0 && w < 1e6 ? (int)ceil(w / 40) : 8;
     iaf_rv_printf(b, "<figcaption class=\"w%d\">", step < 8 ? 8 : step > 32 ? 32 : step);
+}
+
+static int md_word(unsigned char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           ch >= 0x80;
+}
+
+static void md_escape(iaf_buf *b, const char *s, int link_text)
+{
+    if (!s) return;
+    for (const char *p = s; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        int esc = 0;
+        if (ch == '\n' || ch == '\r' || ch == '\t') {
+            iaf_rv_puts(b, " ");
+            continue;
+        }
+        if (ch < 0x20 || ch == 0x7f) {
+            iaf_rv_puts(b, "\xEF\xBF\xBD"); /* U+FFFD */
+            continue;
+        }
+        if (strchr("\\`*<>&|~", ch))
+            esc = 1;
+        else if (p == s && (ch == '#' || ((ch == '+' || ch == '-') && (p[1] == ' ' || !p[1]))))
+            esc = 1; /* a heading or list item where the text starts a line */
+        else if (ch == '_') {
+            /* a run of '_' inside a word opens no emphasis (CommonMark's
+             * flanking rules), so sex__census stays as it is */
+            const char *a = p, *z = p;
+            while (a > s && a[-1] == '_')
+                a--;
+            while (z[1] == '_')
+                z++;
+            esc = !(a > s && md_word((unsigned char)a[-1]) && md_word((unsigned char)z[1]));
+        } else if (ch == ']' && (p[1] == '(' || p[1] == '[' || p[1] == ':'))
+            esc = 1; /* inline link, full reference, link reference definition */
+        else if (link_text && (ch == '[' || ch == ']'))
+            esc = 1;
+        if (esc) iaf_rv_puts(b, "\\");
+        iaf_rv_append(b, p, 1);
+    }
+}
+
+void iaf_rv_md_text(iaf_buf *b, const char *s)
+{
+    md_escape(b, s, 0);
+}
+
+void iaf_rv_md_link_text(iaf_buf *b, const char *s)
+{
+    md_escape(b, s, 1);
+}
+
+void iaf_rv_md_url(iaf_buf *b, const char *url)
+{
+    if (!url) return;
+    int ok = !strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8);
+    for (const unsigned char *p = (const unsigned char *)url; ok && *p; p++)
+        if (*p <= 0x20 || *p == 0x7f || *p == '<' || *p == '>') ok = 0;
+    if (!ok) {
+        iaf_rv_md_text(b, url);
+        return;
+    }
+    iaf_rv_puts(b, "<");
+    iaf_rv_puts(b, url);
+    iaf_rv_puts(b, ">");
 }

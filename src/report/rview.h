@@ -140,6 +140,26 @@ void iaf_rv_html_badge(iaf_buf *b, const char *verdict, const char *none);
  * steps of 40 px: the pages have no inline styles). */
 void iaf_rv_html_figcaption(iaf_buf *b, double chart_width);
 
+/* Markdown (CommonMark and GitHub's extensions) of text from data or a spec,
+ * for inline use in a paragraph, list item, quote or table cell: nothing in
+ * it can open raw HTML, an autolink, a link, an image or a link reference
+ * definition, emphasis, code, strikethrough, an entity, a table cell, a line
+ * break or a block (heading, list, quote) at its start. Escaped with a
+ * backslash: \ ` * < > & | ~, a leading '#', a leading '+' or '-' before a
+ * space; '_' unless its run is between two letters or digits (sex_age stays);
+ * ']' before '(', '[' or ':'.
+ * Line ends become spaces and other control bytes U+FFFD. NULL writes
+ * nothing. */
+void iaf_rv_md_text(iaf_buf *b, const char *s);
+/* The same for the text of a link [TEXT](...) the caller writes: every
+ * bracket is escaped too, so the text can neither close the link early nor
+ * hold another one. */
+void iaf_rv_md_link_text(iaf_buf *b, const char *s);
+/* A URL from a spec: an autolink <URL> when it is http:// or https:// and
+ * holds no space, control byte, '<' or '>'; any other text is written with
+ * iaf_rv_md_text, so that "javascript:..." never becomes a link. */
+void iaf_rv_md_url(iaf_buf *b, const char *url);
+
 /* Kinds in headline order: 0 marginal, 1 joint, 2 flattening, 3 rule,
  * 4 anything else. */
 int iaf_rv_kind_rank(const char *kind);

@@ -8,6 +8,7 @@
 
 #include "stats/metrics_internal.h"
 #include "stats/rng.h"
+#include "util/checked.h"
 #include "util/util.h"
 
 double iaf_quantile_sorted(const double *sorted, size_t n, double q)
@@ -73,11 +74,23 @@ static void options(const iaf_boot_options *opt, size_t *b, uint64_t *seed, doub
     *level = opt && opt->level > 0 ? opt->level : IAF_BOOT_DEFAULT_LEVEL;
 }
 
-/* Multinomial size from a (possibly Kish, non-integer) sample size. */
+/* Multinomial size from a (possibly Kish, non-integer) sample size, which
+ * the caller has checked with sample_size_ok. */
 static uint64_t sample_size(double n)
 {
     double r = floor(n + 0.5);
     return r < 1 ? 1 : (uint64_t)r;
+}
+
+/* A finite sample size must be positive and at most IAF_MAX_COUNT: a larger
+ * one is no sample size, and converting it to an integer would be undefined. */
+static iaf_status sample_size_ok(double n, const char *side, iaf_error *err)
+{
+    if (!isfinite(n)) return IAF_OK; /* a fixed side */
+    if (!(n > 0) || n > IAF_MAX_COUNT)
+        return iaf_error_set(err, IAF_ERR_LIMIT, NULL, 0, 0,
+                             "%s sample size %g is not in (0, " IAF_MAX_COUNT_TEXT "]", side, n);
+    return IAF_OK;
 }
 
 /* One side of a check: how its replicate table is drawn (shared, read-only
@@ -881,8 +894,11 @@ iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options
     uint64_t seed;
     double level;
     options(opt, &B, &seed, &level);
-    iaf_status st = iaf_joint_metrics_compute(in, &out->point, err);
-    if (st != IAF_OK) return st;
+    iaf_status st;
+    if ((st = sample_size_ok(in->n_s, "synthetic", err)) != IAF_OK ||
+        (st = sample_size_ok(in->n_r, "reference", err)) != IAF_OK)
+        return st;
+    if ((st = iaf_joint_metrics_compute(in, &out->point, err)) != IAF_OK) return st;
     size_t n = in->kx * in->ky;
     if (B > IAF_ALLOC_CAP / sizeof(double) / IAF_JM_COUNT)
         return iaf_error_set(err, IAF_ERR_LIMIT, NULL, 0, 0, "too many bootstrap replicates");
@@ -1081,6 +1097,9 @@ iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double
     if (!(n_s > 0) || !(n_r > 0))
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
                              "sample sizes must be positive (n_s = %g, n_r = %g)", n_s, n_r);
+    if ((st = sample_size_ok(n_s, "synthetic", err)) != IAF_OK ||
+        (st = sample_size_ok(n_r, "reference", err)) != IAF_OK)
+        return st;
     size_t k = in->k;
     if (k > IAF_ALLOC_CAP / 16 / sizeof(double) ||
         B > IAF_ALLOC_CAP / sizeof(double) / IAF_FB_COUNT)

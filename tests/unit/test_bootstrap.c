@@ -420,6 +420,42 @@ static void test_reference_modes(void **state)
     assert_int_equal(iaf_joint_bootstrap(&bad, &o2, &j, &err), IAF_ERR_INVALID);
 }
 
+/* Sample sizes beyond 2^53 are no sample sizes: converting 1e20 to an
+ * integer multinomial size was undefined (a zero-size draw then left a
+ * replicate without a table, and the worker dereferenced NULL). Each side,
+ * both drivers, every thread count: a located limit error, never a crash. */
+static void test_huge_sample_sizes(void **state)
+{
+    (void)state;
+    double s[4] = {10, 12, 9, 11}, r[4] = {0.25, 0.25, 0.25, 0.25};
+    iaf_joint_boot j;
+    iaf_error err;
+    const double bad[] = {1.845e19, 1e20, 1e300, 9007199254740994.0, -1, 0};
+    for (unsigned threads = 1; threads <= 3; threads++) {
+        iaf_boot_options o = {50, 1, 0.95, NULL, threads, IAF_INTERVAL_BASIC};
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+            iaf_joint_input in = {2, 2, s, r, 42, bad[i], NULL};
+            iaf_error_clear(&err);
+            assert_int_equal(iaf_joint_bootstrap(&in, &o, &j, &err), IAF_ERR_LIMIT);
+            assert_non_null(strstr(err.message, "reference sample size"));
+            iaf_joint_input in2 = {2, 2, s, r, bad[i], 100, NULL};
+            assert_int_equal(iaf_joint_bootstrap(&in2, &o, &j, &err), IAF_ERR_LIMIT);
+            assert_non_null(strstr(err.message, "synthetic sample size"));
+        }
+        /* 2^53 itself is accepted, and so is a fixed (infinite) reference */
+        iaf_joint_input ok = {2, 2, s, r, 42, 9007199254740992.0, NULL};
+        assert_int_equal(iaf_joint_bootstrap(&ok, &o, &j, &err), IAF_OK);
+        ok.n_r = INFINITY;
+        assert_int_equal(iaf_joint_bootstrap(&ok, &o, &j, &err), IAF_OK);
+    }
+    static const double f1[2] = {3, 4}, o1[2] = {5, 6}, f2[2] = {2, 5}, o2[2] = {6, 5};
+    iaf_flat_input fi = {2, f1, o1, f2, o2, 0.25};
+    iaf_flat_boot fb;
+    iaf_boot_options o = {50, 1, 0.95, NULL, 1, IAF_INTERVAL_BASIC};
+    assert_int_equal(iaf_flattening_bootstrap(&fi, 18, 1e20, &o, &fb, &err), IAF_ERR_LIMIT);
+    assert_int_equal(iaf_flattening_bootstrap(&fi, 1e300, 18, &o, &fb, &err), IAF_ERR_LIMIT);
+}
+
 /* The noise floors of section 8 against simulation: the mean TVD between two
  * samples of one distribution, and the mean dep_tvd of a sample from an
  * independent table. The floors are first-order approximations; at these
@@ -610,6 +646,7 @@ int main(void)
         cmocka_unit_test(test_floors_by_simulation),
         cmocka_unit_test(test_coverage),
         cmocka_unit_test(test_flattening_bootstrap),
+        cmocka_unit_test(test_huge_sample_sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -630,7 +630,7 @@ static void test_values(void **state)
         "\n"
         "  "
         "{\"n\":0,\"b\":false,\"o\":[],\"e\":\"\\\"\\\\\\/"
-        "\\b\\f\\n\\r\\t\\u00e9\\uD83D\\uDE42\\u0000.\"}  \r\n"
+        "\\b\\f\\n\\r\\t\\u00e9\\uD83D\\uDE42\\u0001.\"}  \r\n"
         "{}\n"
         "{\"s\":null,\"n\":null,\"zz\":{\"deep\":\"skip me \\u1234\"},\"o\":\"str\"}";
     opened o;
@@ -647,7 +647,7 @@ static void test_values(void **state)
     collect c;
     assert_int_equal(read_all(&o, 6, 0, text, strlen(text), &c, &err), IAF_OK);
     assert_int_equal(c.nrows, 4);
-    static const char e_dec[] = "\"\\/\b\f\n\r\t\xC3\xA9\xF0\x9F\x99\x82\0.";
+    static const char e_dec[] = "\"\\/\b\f\n\r\t\xC3\xA9\xF0\x9F\x99\x82\x01.";
     const want_row want[4] = {
         {{"last wins", "-12.5e+3", "true", "{\"x\": [1, {\"y\": null}]}", NULL, NULL}, {0}},
         {{NULL, "0", "false", "[]", e_dec, NULL}, {0, 0, 0, 0, sizeof e_dec - 1, 0}},
@@ -814,6 +814,9 @@ static const bad_case bad_cases[] = {
      "bad escape"},
     {"lone high surrogate", "{\"a\":\"\\ud800x\"}", 0, IAF_ERR_PARSE, 1, 7, "surrogate"},
     {"lone low surrogate", "{\"a\":\"ok \\uDC00\"}", 0, IAF_ERR_PARSE, 1, 10, "surrogate"},
+    /* a NUL would end the label in C and corrupt a count CSV */
+    {"NUL escape", "{\"a\":\"ok\"}\n{\"a\":\"M\\u0000X\"}", 0, IAF_ERR_PARSE, 2, 8,
+     "labels cannot hold NUL"},
     {"invalid UTF-8", "{\"a\":\"ok\"}\r\n{\"a\":\"\xE2\x82\"}", 0, IAF_ERR_PARSE, 2, 7,
      "invalid UTF-8"},
     {"invalid UTF-8 in key", "{\"a\xFF\":1}", 0, IAF_ERR_PARSE, 1, 4, "invalid UTF-8"},
