@@ -1,5 +1,6 @@
 /* src/audit/compare.c - see compare.h. */
 #include "audit/compare.h"
+#include "util/util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -119,7 +120,7 @@ iaf_status iaf_compare_tables(const iaf_compare_input *in, iaf_comparison **out,
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
                              "both tables need the attributes %s%s%s", in->x, in->y ? " and " : "",
                              in->y ? in->y : "");
-    iaf_comparison *c = calloc(1, sizeof *c);
+    iaf_comparison *c = iaf_calloc(1, sizeof *c);
     size_t offcap = 0;
     int any_se = 0;
     if (!c) goto oom;
@@ -132,12 +133,12 @@ iaf_status iaf_compare_tables(const iaf_compare_input *in, iaf_comparison **out,
         st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "the reference has no categories");
         goto done;
     }
-    c->xl = calloc(c->kx, sizeof *c->xl);
-    c->yl = calloc(c->ky, sizeof *c->yl);
-    c->s = calloc(K, sizeof *c->s);
-    c->r = calloc(K, sizeof *c->r);
-    c->r_se = calloc(K, sizeof *c->r_se);
-    c->state = calloc(K, 1);
+    c->xl = iaf_calloc(c->kx, sizeof *c->xl);
+    c->yl = iaf_calloc(c->ky, sizeof *c->yl);
+    c->s = iaf_calloc(K, sizeof *c->s);
+    c->r = iaf_calloc(K, sizeof *c->r);
+    c->r_se = iaf_calloc(K, sizeof *c->r_se);
+    c->state = iaf_calloc(K, 1);
     if (!c->xl || !c->yl || !c->s || !c->r || !c->r_se || !c->state) goto oom;
     for (size_t i = 0; i < c->kx; i++)
         if (!(c->xl[i] = sv_dup(iaf_table_cat(R, (size_t)rx, i)))) goto oom;
@@ -177,7 +178,7 @@ iaf_status iaf_compare_tables(const iaf_compare_input *in, iaf_comparison **out,
         for (size_t k = 0; k < K; k++)
             c->r_se[k] /= c->r_support;
     else {
-        free(c->r_se);
+        iaf_free(c->r_se);
         c->r_se = NULL;
     }
 
@@ -258,21 +259,21 @@ void iaf_comparison_free(iaf_comparison *c)
 {
     if (!c) return;
     for (size_t i = 0; c->xl && i < c->kx; i++)
-        free(c->xl[i]);
+        iaf_free(c->xl[i]);
     for (size_t i = 0; c->yl && i < c->ky; i++)
-        free(c->yl[i]);
-    free(c->xl);
-    free(c->yl);
-    free(c->s);
-    free(c->r);
-    free(c->r_se);
-    free(c->state);
+        iaf_free(c->yl[i]);
+    iaf_free(c->xl);
+    iaf_free(c->yl);
+    iaf_free(c->s);
+    iaf_free(c->r);
+    iaf_free(c->r_se);
+    iaf_free(c->state);
     for (size_t i = 0; i < c->noff; i++) {
-        free(c->off[i].x);
-        free(c->off[i].y);
+        iaf_free(c->off[i].x);
+        iaf_free(c->off[i].y);
     }
-    free(c->off);
-    free(c);
+    iaf_free(c->off);
+    iaf_free(c);
 }
 
 static void pair(iaf_json *j, const char *key, double s, double r)
@@ -430,8 +431,9 @@ iaf_status iaf_standardize_joint(const iaf_table *syn, const char *x, const char
     size_t kx = iaf_table_ncats(syn, (size_t)ix), ky = iaf_table_ncats(syn, (size_t)iy);
     size_t ka = iaf_table_ncats(syn, (size_t)ia);
     iaf_status st = IAF_OK;
-    double *cnt = calloc(kx * ky * ka + 1, sizeof *cnt), *xa = calloc(kx * ka + 1, sizeof *xa);
-    double *w = calloc(ka + 1, sizeof *w), *nx = calloc(kx + 1, sizeof *nx);
+    double *cnt = iaf_calloc(kx * ky * ka + 1, sizeof *cnt),
+           *xa = iaf_calloc(kx * ka + 1, sizeof *xa);
+    double *w = iaf_calloc(ka + 1, sizeof *w), *nx = iaf_calloc(kx + 1, sizeof *nx);
     const char *names[2] = {x, y};
     iaf_table *t = NULL;
     if (!cnt || !xa || !w || !nx) goto oom;
@@ -482,6 +484,6 @@ oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 done:
     iaf_table_free(t);
-    free(cnt), free(xa), free(w), free(nx);
+    iaf_free(cnt), iaf_free(xa), iaf_free(w), iaf_free(nx);
     return st;
 }

@@ -20,9 +20,9 @@ static int cmp_double(const void *a, const void *b)
 static iaf_status dense(const iaf_table *t, double **out, size_t *kx, size_t *ky, iaf_error *err)
 {
     size_t nx = iaf_table_ncats(t, 0), ny = iaf_table_ncats(t, 1);
-    double *full = calloc(nx * ny + 1, sizeof *full), *rx = calloc(nx + 1, sizeof *rx),
-           *cy = calloc(ny + 1, sizeof *cy);
-    size_t *mx = calloc(nx + 1, sizeof *mx), *my = calloc(ny + 1, sizeof *my);
+    double *full = iaf_calloc(nx * ny + 1, sizeof *full), *rx = iaf_calloc(nx + 1, sizeof *rx),
+           *cy = iaf_calloc(ny + 1, sizeof *cy);
+    size_t *mx = iaf_calloc(nx + 1, sizeof *mx), *my = iaf_calloc(ny + 1, sizeof *my);
     iaf_status st = IAF_OK;
     if (!full || !rx || !cy || !mx || !my) {
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -40,7 +40,7 @@ static iaf_status dense(const iaf_table *t, double **out, size_t *kx, size_t *ky
         mx[x] = rx[x] > 0 ? a++ : SIZE_MAX;
     for (size_t y = 0; y < ny; y++)
         my[y] = cy[y] > 0 ? b++ : SIZE_MAX;
-    double *d = calloc(a * b + 1, sizeof *d);
+    double *d = iaf_calloc(a * b + 1, sizeof *d);
     if (!d) {
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
@@ -52,7 +52,7 @@ static iaf_status dense(const iaf_table *t, double **out, size_t *kx, size_t *ky
     *kx = a;
     *ky = b;
 done:
-    free(full), free(rx), free(cy), free(mx), free(my);
+    iaf_free(full), iaf_free(rx), iaf_free(cy), iaf_free(mx), iaf_free(my);
     return st;
 }
 
@@ -93,10 +93,10 @@ iaf_status iaf_scan_pair_eval(const iaf_table *t, size_t b, uint64_t seed, iaf_s
         out->candidate = 0;
         goto done;
     }
-    q = calloc(kx * ky, sizeof *q);
-    nd = calloc(b, sizeof *nd);
-    nv = calloc(b, sizeof *nv);
-    nn = calloc(b, sizeof *nn);
+    q = iaf_calloc(kx * ky, sizeof *q);
+    nd = iaf_calloc(b, sizeof *nd);
+    nv = iaf_calloc(b, sizeof *nv);
+    nn = iaf_calloc(b, sizeof *nn);
     if (!q || !nd || !nv || !nn) goto oom;
     /* counts must be whole for a permutation; weighted tables use the parametric null */
     int whole = n <= IAF_SCAN_PERMUTE_MAX;
@@ -107,10 +107,10 @@ iaf_status iaf_scan_pair_eval(const iaf_table *t, size_t b, uint64_t seed, iaf_s
     if (whole) {
         /* y labels in x order; shuffling them keeps both margins */
         size_t N = (size_t)n;
-        ylab = calloc(N + 1, sizeof *ylab);
-        size_t *xsize = calloc(kx, sizeof *xsize);
+        ylab = iaf_calloc(N + 1, sizeof *ylab);
+        size_t *xsize = iaf_calloc(kx, sizeof *xsize);
         if (!ylab || !xsize) {
-            free(xsize);
+            iaf_free(xsize);
             goto oom;
         }
         size_t at = 0;
@@ -133,14 +133,14 @@ iaf_status iaf_scan_pair_eval(const iaf_table *t, size_t b, uint64_t seed, iaf_s
             nv[r] = iaf_cramers_v(q, kx, ky);
             nn[r] = iaf_nmi(q, kx, ky);
         }
-        free(xsize);
+        iaf_free(xsize);
     } else {
-        px = calloc(kx * ky, sizeof *px);
-        draw = calloc(kx * ky, sizeof *draw);
+        px = iaf_calloc(kx * ky, sizeof *px);
+        draw = iaf_calloc(kx * ky, sizeof *draw);
         if (!px || !draw) goto oom;
-        double *rx = calloc(kx, sizeof *rx), *cy = calloc(ky, sizeof *cy);
+        double *rx = iaf_calloc(kx, sizeof *rx), *cy = iaf_calloc(ky, sizeof *cy);
         if (!rx || !cy) {
-            free(rx), free(cy);
+            iaf_free(rx), iaf_free(cy);
             goto oom;
         }
         for (size_t x = 0; x < kx; x++)
@@ -149,7 +149,7 @@ iaf_status iaf_scan_pair_eval(const iaf_table *t, size_t b, uint64_t seed, iaf_s
         for (size_t x = 0; x < kx; x++)
             for (size_t y = 0; y < ky; y++)
                 px[x * ky + y] = rx[x] / n * cy[y] / n;
-        free(rx), free(cy);
+        iaf_free(rx), iaf_free(cy);
         if ((st = iaf_multinomial_init(&mult, px, kx * ky, err)) != IAF_OK) goto done;
         for (size_t r = 0; r < b; r++) {
             iaf_rng_seed_stream(&rng, seed, r);
@@ -180,15 +180,16 @@ oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 done:
     iaf_multinomial_free(&mult);
-    free(p), free(q), free(nd), free(nv), free(nn), free(px), free(ylab), free(draw);
+    iaf_free(p), iaf_free(q), iaf_free(nd), iaf_free(nv), iaf_free(nn), iaf_free(px),
+        iaf_free(ylab), iaf_free(draw);
     return st;
 }
 
 void iaf_scan_pair_free(iaf_scan_pair *p)
 {
     if (!p) return;
-    free(p->x);
-    free(p->y);
+    iaf_free(p->x);
+    iaf_free(p->y);
 }
 
 void iaf_scan_pair_json(const iaf_scan_pair *p, iaf_json *j)

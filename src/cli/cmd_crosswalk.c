@@ -66,7 +66,7 @@ static int read_text(const char *path, char **out, iaf_error *err)
     }
     iaf_file_close(f);
     if (st != IAF_OK) {
-        free(*out);
+        iaf_free(*out);
         *out = NULL;
     }
     return st == IAF_OK ? 0 : -1;
@@ -151,8 +151,8 @@ static int cmd_build(int argc, char **argv)
             break;
         case O_TO:
             if (strcmp(optarg, "code") && strcmp(optarg, "title")) {
-                free(excl);
-                free(exclre);
+                iaf_free(excl);
+                iaf_free(exclre);
                 return cli_usage_error("crosswalk build", "--to takes code or title");
             }
             o.to_title = !strcmp(optarg, "title");
@@ -161,8 +161,8 @@ static int cmd_build(int argc, char **argv)
         case O_EXCLRE:
             if ((c == O_EXCL ? push(&excl, &nexcl, &capexcl, optarg)
                              : push(&exclre, &nexclre, &capexclre, optarg)) != 0) {
-                free(excl);
-                free(exclre);
+                iaf_free(excl);
+                iaf_free(exclre);
                 return EXIT_DATA;
             }
             break;
@@ -209,13 +209,13 @@ static int cmd_build(int argc, char **argv)
             quiet = 1;
             break;
         case 'h':
-            free(excl);
-            free(exclre);
+            iaf_free(excl);
+            iaf_free(exclre);
             help();
             return EXIT_OK;
         default:
-            free(excl);
-            free(exclre);
+            iaf_free(excl);
+            iaf_free(exclre);
             return cli_usage_error("crosswalk build", "bad option");
         }
     }
@@ -313,9 +313,9 @@ static int cmd_build(int argc, char **argv)
     rc = EXIT_OK;
 done:
     cli_free_list(methods);
-    free(preamble);
-    free(excl);
-    free(exclre);
+    iaf_free(preamble);
+    iaf_free(excl);
+    iaf_free(exclre);
     iaf_buf_free(&cw);
     iaf_buf_free(&rep);
     iaf_buf_free(&sum);

@@ -9,6 +9,7 @@
 #include "audit/scan.h"
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "util/util.h"
 
 static void help(void)
 {
@@ -190,7 +191,7 @@ int cmd_scan(int argc, char **argv)
         ncols = (size_t)n;
     } else if (iaf_dataset_is_counts(ds)) {
         ncols = iaf_dataset_ncols(ds);
-        cols = calloc(ncols + 1, sizeof *cols);
+        cols = iaf_calloc(ncols + 1, sizeof *cols);
         for (size_t i = 0; cols && i < ncols; i++)
             cols[i] = iaf_strdup(iaf_dataset_col(ds, i));
     } else {
@@ -204,8 +205,8 @@ int cmd_scan(int argc, char **argv)
         }
         pr.ncols = iaf_source_ncols(src);
         pr.limit = 20000;
-        pr.maps = calloc(pr.ncols + 1, sizeof *pr.maps);
-        const char **names = calloc(pr.ncols + 1, sizeof *names);
+        pr.maps = iaf_calloc(pr.ncols + 1, sizeof *pr.maps);
+        const char **names = iaf_calloc(pr.ncols + 1, sizeof *names);
         for (size_t i = 0; names && i < pr.ncols; i++)
             names[i] = iaf_source_colname(src, i);
         iaf_scan_consumer pc = {&pr, probe_begin, probe_batch, NULL};
@@ -213,14 +214,14 @@ int cmd_scan(int argc, char **argv)
             names && pr.maps ? iaf_source_project(src, names, pr.ncols, &err) : IAF_ERR_NOMEM;
         if (st == IAF_OK) st = iaf_source_scan(src, &pc, NULL, &err);
         if (st == IAF_ERR_LIMIT && pr.rows >= pr.limit) st = IAF_OK;
-        cols = calloc(pr.ncols + 1, sizeof *cols);
+        cols = iaf_calloc(pr.ncols + 1, sizeof *cols);
         for (size_t i = 0; st == IAF_OK && cols && i < pr.ncols; i++) {
             size_t d = iaf_strmap_size(&pr.maps[i]);
             /* categorical: few values, and not an identifier */
             if (d >= 2 && d <= (size_t)maxcat && (double)d < 0.5 * (double)pr.rows + 2)
                 cols[ncols++] = iaf_strdup(names[i]);
         }
-        free(names);
+        iaf_free(names);
         iaf_source_free(src);
         if (st != IAF_OK) {
             rc = cli_fail(&err);
@@ -232,8 +233,8 @@ int cmd_scan(int argc, char **argv)
         }
     }
     npairs = ncols * (ncols - 1) / 2;
-    pairs = calloc(npairs + 1, sizeof *pairs);
-    req = calloc(npairs + 1, sizeof *req);
+    pairs = iaf_calloc(npairs + 1, sizeof *pairs);
+    req = iaf_calloc(npairs + 1, sizeof *req);
     if (!pairs || !req) goto done;
     for (size_t i = 0, p = 0; i < ncols; i++)
         for (size_t j = i + 1; j < ncols; j++, p++) {
@@ -330,14 +331,14 @@ done:
     iaf_buf_free(&out);
     for (size_t p = 0; pairs && p < npairs; p++)
         iaf_scan_pair_free(&pairs[p]);
-    free(pairs);
-    free(req);
+    iaf_free(pairs);
+    iaf_free(req);
     for (size_t i = 0; i < ncard; i++)
-        free(card_sent[i]);
-    free(card_sent);
+        iaf_free(card_sent[i]);
+    iaf_free(card_sent);
     for (size_t i = 0; pr.maps && i < pr.ncols; i++)
         iaf_strmap_free(&pr.maps[i]);
-    free(pr.maps);
+    iaf_free(pr.maps);
     pthread_mutex_destroy(&pr.lock);
     cli_free_list(cols);
     iaf_expr_free(universe);

@@ -1,5 +1,6 @@
 /* src/core/attr.c - attribute mapping and derivation, see attr.h. */
 #include "core/attr.h"
+#include "util/util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -9,7 +10,7 @@ static const char *const default_missing[] = {"", "NA", "N"};
 
 iaf_attr *iaf_attr_new_asis(const char *name, const char *column)
 {
-    iaf_attr *a = calloc(1, sizeof *a);
+    iaf_attr *a = iaf_calloc(1, sizeof *a);
     if (!a) return NULL;
     a->kind = IAF_ATTR_ASIS;
     a->keep_other = 1;
@@ -24,39 +25,39 @@ iaf_attr *iaf_attr_new_asis(const char *name, const char *column)
 void iaf_attr_free(iaf_attr *a)
 {
     if (!a) return;
-    free(a->name);
-    free(a->column);
-    free(a->edges);
+    iaf_free(a->name);
+    iaf_free(a->column);
+    iaf_free(a->edges);
     for (size_t i = 0; i < a->nbins && a->labels; i++)
-        free(a->labels[i]);
-    free(a->labels);
+        iaf_free(a->labels[i]);
+    iaf_free(a->labels);
     for (size_t i = 0; i < a->nrecode; i++) {
-        free(a->from ? a->from[i] : NULL);
-        free(a->to ? a->to[i] : NULL);
+        iaf_free(a->from ? a->from[i] : NULL);
+        iaf_free(a->to ? a->to[i] : NULL);
     }
-    free(a->from);
-    free(a->to);
+    iaf_free(a->from);
+    iaf_free(a->to);
     iaf_strmap_free(&a->recode_index);
     for (size_t i = 0; i < a->nmissing; i++)
-        free(a->missing_tokens[i]);
-    free(a->missing_tokens);
-    free(a);
+        iaf_free(a->missing_tokens[i]);
+    iaf_free(a->missing_tokens);
+    iaf_free(a);
 }
 
 int iaf_attr_set_missing(iaf_attr *a, const char *const *tokens, size_t n)
 {
-    char **t = calloc(n ? n : 1, sizeof *t);
+    char **t = iaf_calloc(n ? n : 1, sizeof *t);
     if (!t) return -1;
     for (size_t i = 0; i < n; i++)
         if (!(t[i] = iaf_strdup(tokens[i]))) {
             while (i--)
-                free(t[i]);
-            free(t);
+                iaf_free(t[i]);
+            iaf_free(t);
             return -1;
         }
     for (size_t i = 0; i < a->nmissing; i++)
-        free(a->missing_tokens[i]);
-    free(a->missing_tokens);
+        iaf_free(a->missing_tokens[i]);
+    iaf_free(a->missing_tokens);
     a->missing_tokens = t;
     a->nmissing = n;
     return 0;
@@ -176,7 +177,7 @@ static int cmp_cov(const void *a, const void *b)
 static int cov_finish(cov_acc *c, iaf_coverage *out)
 {
     size_t n = iaf_strmap_size(&c->raws) + (c->null_n > 0 || c->null_mass > 0);
-    out->items = calloc(n ? n : 1, sizeof *out->items);
+    out->items = iaf_calloc(n ? n : 1, sizeof *out->items);
     if (!out->items) return -1;
     size_t k = 0;
     for (size_t i = 0; i < iaf_strmap_size(&c->raws); i++) {
@@ -202,9 +203,9 @@ static int cov_finish(cov_acc *c, iaf_coverage *out)
 static void cov_free(cov_acc *c)
 {
     iaf_strmap_free(&c->raws);
-    free(c->mass);
-    free(c->n);
-    free(c->why);
+    iaf_free(c->mass);
+    iaf_free(c->n);
+    iaf_free(c->why);
 }
 
 static int find_cube_col(const iaf_rawcount *rc, const iaf_rawcube *cube, const char *name)
@@ -254,12 +255,12 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
     const char *names[16];
     for (size_t i = 0; i < nattrs; i++)
         names[i] = attrs[i]->name;
-    d = calloc(1, sizeof *d);
-    cov = calloc(nattrs, sizeof *cov);
+    d = iaf_calloc(1, sizeof *d);
+    cov = iaf_calloc(nattrs, sizeof *cov);
     if (!d || !cov) goto oom;
     d->nattrs = nattrs;
     d->table = iaf_table_new(nattrs, names, IAF_TABLE_COUNTS);
-    d->coverage = calloc(nattrs, sizeof *d->coverage);
+    d->coverage = iaf_calloc(nattrs, sizeof *d->coverage);
     if (!d->table || !d->coverage) goto oom;
     for (size_t i = 0; i < nattrs; i++)
         if (!(d->coverage[i].attr = iaf_strdup(attrs[i]->name))) goto oom;
@@ -357,7 +358,7 @@ done:
     if (cov)
         for (size_t i = 0; i < nattrs; i++)
             cov_free(&cov[i]);
-    free(cov);
+    iaf_free(cov);
     if (st != IAF_OK) {
         iaf_derived_free(d);
         return st;
@@ -372,11 +373,11 @@ void iaf_derived_free(iaf_derived *d)
     iaf_table_free(d->table);
     if (d->coverage)
         for (size_t i = 0; i < d->nattrs; i++) {
-            free(d->coverage[i].attr);
+            iaf_free(d->coverage[i].attr);
             for (size_t k = 0; k < d->coverage[i].nitems; k++)
-                free(d->coverage[i].items[k].raw);
-            free(d->coverage[i].items);
+                iaf_free(d->coverage[i].items[k].raw);
+            iaf_free(d->coverage[i].items);
         }
-    free(d->coverage);
-    free(d);
+    iaf_free(d->coverage);
+    iaf_free(d);
 }

@@ -17,6 +17,7 @@
 
 #include "io/csv.h"
 #include "io/file.h"
+#include "util/util.h"
 
 #define NONE SIZE_MAX
 #define MAX_EXPANSION 8 /* longest compatibility mapping used here (U+321D: 7 code points) */
@@ -284,7 +285,7 @@ int iaf_xwb_normalize(const char *s, size_t n, iaf_buf *out)
     int rc = 0;
     for (size_t i = 0; i < k && rc == 0; i++)
         rc = utf8_put(&tmp, seq[i]);
-    free(seq);
+    iaf_free(seq);
     if (rc != 0) {
         iaf_buf_free(&tmp);
         return -1;
@@ -344,24 +345,24 @@ struct iaf_xwb_class {
 static void title_index_free(title_index *t)
 {
     iaf_strmap_free(&t->map);
-    free(t->head);
-    free(t->next);
+    iaf_free(t->head);
+    iaf_free(t->next);
 }
 
 void iaf_xwb_class_free(iaf_xwb_class *c)
 {
     if (!c) return;
-    free(c->file);
+    iaf_free(c->file);
     iaf_csv_table_free(c->table);
-    free(c->codes);
+    iaf_free(c->codes);
     for (size_t i = 0; i < c->nlevels; i++)
-        free(c->level_name[i]);
+        iaf_free(c->level_name[i]);
     iaf_strmap_free(&c->code_index);
-    free(c->code_row);
+    iaf_free(c->code_row);
     title_index_free(&c->exact);
     title_index_free(&c->norm);
     iaf_buf_free(&c->dups);
-    free(c);
+    iaf_free(c);
 }
 
 size_t iaf_xwb_class_ncodes(const iaf_xwb_class *c)
@@ -456,7 +457,7 @@ static iaf_status parse_levels(iaf_xwb_class *c, const char *spec, iaf_error *er
             if (!strcmp(c->level_name[i], name) || c->level_len[i] == (size_t)v) {
                 iaf_status st = iaf_error_set(err, IAF_ERR_INVALID, "--levels", 0, 0,
                                               "level '%s' repeats a name or a code length", name);
-                free(name);
+                iaf_free(name);
                 return st;
             }
         c->level_name[c->nlevels] = name;
@@ -526,11 +527,11 @@ static iaf_status index_titles(iaf_xwb_class *c, title_index *ti, int normalized
             ti->next[tail[id]] = r;
         tail[id] = r;
     }
-    free(tail);
+    iaf_free(tail);
     iaf_buf_free(&nb);
     return IAF_OK;
 oom_tail:
-    free(tail);
+    iaf_free(tail);
 oom:
     iaf_buf_free(&nb);
     return iaf_error_set(err, IAF_ERR_NOMEM, c->file, 0, 0, "out of memory");
@@ -676,7 +677,7 @@ static iaf_xwb_class *class_new(const char *name)
 {
     iaf_xwb_class *c = iaf_calloc(1, sizeof *c);
     if (c && !(c->file = iaf_strdup(name))) {
-        free(c);
+        iaf_free(c);
         c = NULL;
     }
     return c;
@@ -727,8 +728,8 @@ void iaf_xwb_values_free(iaf_xwb_values *v)
 {
     if (!v) return;
     iaf_strmap_free(&v->labels);
-    free(v->mass);
-    free(v);
+    iaf_free(v->mass);
+    iaf_free(v);
 }
 
 size_t iaf_xwb_values_count(const iaf_xwb_values *v)
@@ -874,9 +875,9 @@ void iaf_xwb_result_free(iaf_xwb_result *r)
 {
     if (!r) return;
     xw_result *x = (xw_result *)r;
-    free(r->labels);
+    iaf_free(r->labels);
     iaf_arena_free(&x->arena);
-    free(x);
+    iaf_free(x);
 }
 
 /* A (to, weight) list being accumulated for one label. */
@@ -1301,7 +1302,7 @@ done:
     iaf_strmap_free(&excl);
     iaf_crosswalk_free(excl_re);
     iaf_buf_free(&x.nbuf);
-    free(x.cand);
+    iaf_free(x.cand);
     if (st != IAF_OK) {
         iaf_xwb_result_free(r);
         return st;
@@ -1423,9 +1424,9 @@ iaf_status iaf_xwb_write_targets(const iaf_xwb_result *r, iaf_buf *out, iaf_erro
         if (r->has_mass) rc = rc || put_num(out, mass[id]);
         rc = rc || iaf_buf_printf(out, ",%zu\n", labels[id]);
     }
-    free(order);
-    free(mass);
-    free(labels);
+    iaf_free(order);
+    iaf_free(mass);
+    iaf_free(labels);
     iaf_strmap_free(&ids);
     if (rc) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     return IAF_OK;
@@ -1490,7 +1491,7 @@ iaf_status iaf_xwb_write_report(const iaf_xwb_result *r, iaf_buf *out, iaf_error
         rc = rc || iaf_buf_puts(out, "\n");
     }
     iaf_buf_free(&d);
-    free(idx);
+    iaf_free(idx);
     if (rc) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     return IAF_OK;
 }

@@ -135,8 +135,8 @@ static int side_buf_init(side_buf *b, const side_plan *s)
 
 static void side_buf_free(side_buf *b)
 {
-    free(b->counts);
-    free(b->out);
+    iaf_free(b->counts);
+    iaf_free(b->out);
 }
 
 /* Draw the replicate table; returns the table to use (the observed one when fixed). */
@@ -208,7 +208,7 @@ static void *joint_job_run(void *arg)
     }
     j->st = IAF_OK;
 done:
-    free(ratio);
+    iaf_free(ratio);
     if (have_s) iaf_jt_free(&s);
     if (have_r) iaf_jt_free(&r);
     side_buf_free(&sb);
@@ -291,8 +291,8 @@ iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options
     }
     st = IAF_OK;
 cleanup:
-    if (!(opt && opt->replicates)) free(reps);
-    free(col);
+    if (!(opt && opt->replicates)) iaf_free(reps);
+    iaf_free(col);
     if (have_s) side_plan_free(&sp);
     if (have_r) side_plan_free(&rp);
     return st;
@@ -417,10 +417,10 @@ cleanup:
     if (have_r) side_plan_free(&rs);
     side_buf_free(&sb);
     side_buf_free(&rb);
-    if (!(opt && opt->replicates)) free(reps);
-    free(col);
-    free(sv);
-    free(rv);
-    free(dom);
+    if (!(opt && opt->replicates)) iaf_free(reps);
+    iaf_free(col);
+    iaf_free(sv);
+    iaf_free(rv);
+    iaf_free(dom);
     return st;
 }

@@ -64,9 +64,9 @@ iaf_status iaf_jt_init(iaf_jt *t, size_t kx, size_t ky)
 void iaf_jt_free(iaf_jt *t)
 {
     if (!t) return;
-    free(t->mx);
-    free(t->my);
-    free(t->comp);
+    iaf_free(t->mx);
+    iaf_free(t->my);
+    iaf_free(t->comp);
     t->mx = t->my = t->comp = NULL;
 }
 
@@ -432,7 +432,7 @@ iaf_status iaf_joint_metrics_compute(const iaf_joint_input *in, iaf_joint_metric
     }
     iaf_joint_metrics_fill(&s, &r, in->n_s, in->n_r, in->r_se, 0, ratio, out);
 cleanup:
-    free(ratio);
+    iaf_free(ratio);
     iaf_jt_free(&s);
     iaf_jt_free(&r);
     return st;
