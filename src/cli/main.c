@@ -38,7 +38,7 @@ static void usage(FILE *f)
     fprintf(f, "\nExit status: 0 ok, 1 data or I/O error, 2 usage error, 3 --fail-on met.\n");
 }
 
-int main(int argc, char **argv)
+int iaf_cli_main(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "util/sysio.h"
 #include "util/util.h"
 
 int cli_fail(const iaf_error *err)
@@ -86,7 +87,7 @@ int cli_write_file(const char *path, const char *data, size_t n, iaf_error *err)
     iaf_buf tmp = {0};
     if (iaf_buf_printf(&tmp, "%s.tmp.XXXXXX", path) != 0)
         return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
-    int fd = mkstemp(tmp.data);
+    int fd = iaf_sys.mkstemp_fn(tmp.data);
     if (fd < 0) {
         iaf_status st =
             iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot create: %s", strerror(errno));
@@ -94,16 +95,20 @@ int cli_write_file(const char *path, const char *data, size_t n, iaf_error *err)
         return st;
     }
     size_t off = 0;
+    int e = 0; /* the first failure's errno */
     while (off < n) {
-        ssize_t k = write(fd, data + off, n - off);
+        ssize_t k = iaf_sys.write_fn(fd, data + off, n - off);
         if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) break;
+        if (k <= 0) {
+            e = k < 0 ? errno : EIO;
+            break;
+        }
         off += (size_t)k;
     }
-    int ok = off == n && fsync(fd) == 0;
-    ok = close(fd) == 0 && ok;
-    if (!ok || rename(tmp.data, path) != 0) {
-        int e = errno;
+    if (!e && iaf_sys.fsync_fn(fd) != 0) e = errno;
+    if (iaf_sys.close_fn(fd) != 0 && !e) e = errno;
+    if (!e && iaf_sys.rename_fn(tmp.data, path) != 0) e = errno;
+    if (e) {
         unlink(tmp.data);
         iaf_buf_free(&tmp);
         return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot write: %s", strerror(e));

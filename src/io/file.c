@@ -1,4 +1,5 @@
 #include "io/file.h"
+#include "util/sysio.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -18,6 +19,7 @@ struct iaf_file {
     int mapped;                /* data comes from mmap */
     pthread_once_t once;
     iaf_status map_status;
+    int map_errno;
 };
 
 static char *dup_str(const char *s)
@@ -31,20 +33,20 @@ static char *dup_str(const char *s)
 iaf_status iaf_file_open(const char *path, iaf_file **out, iaf_error *err)
 {
     *out = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = iaf_sys.open_fn(path, O_RDONLY | O_CLOEXEC, 0);
     if (fd < 0)
         return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         int e = errno;
-        close(fd);
+        iaf_sys.close_fn(fd);
         return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "not a regular file%s%s",
                              S_ISDIR(st.st_mode) ? " (a directory)" : "", e ? "" : "");
     }
     iaf_file *f = iaf_calloc(1, sizeof *f);
     if (!f || !(f->name = dup_str(path))) {
         iaf_free(f);
-        close(fd);
+        iaf_sys.close_fn(fd);
         return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
     }
     f->fd = fd;
@@ -75,7 +77,7 @@ void iaf_file_close(iaf_file *f)
 {
     if (!f) return;
     if (f->mapped && f->size > 0) munmap((void *)f->data, f->size);
-    if (f->fd >= 0) close(f->fd);
+    if (f->fd >= 0) iaf_sys.close_fn(f->fd);
     iaf_free(f->name);
     iaf_free(f);
 }
@@ -102,7 +104,7 @@ iaf_status iaf_file_pread(iaf_file *f, void *buf, size_t n, uint64_t offset, iaf
     }
     unsigned char *p = buf;
     while (n > 0) {
-        ssize_t k = pread(f->fd, p, n, (off_t)offset);
+        ssize_t k = iaf_sys.pread_fn(f->fd, p, n, (off_t)offset);
         if (k < 0 && errno == EINTR) continue;
         if (k <= 0)
             return iaf_error_set_at(err, IAF_ERR_IO, f->name, (long long)offset, NULL,
@@ -124,8 +126,9 @@ static void do_map(void)
         f->map_status = IAF_OK;
         return;
     }
-    void *p = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, f->fd, 0);
+    void *p = iaf_sys.mmap_fn(NULL, f->size, PROT_READ, MAP_PRIVATE, f->fd, 0);
     if (p == MAP_FAILED) {
+        f->map_errno = errno;
         f->map_status = IAF_ERR_IO;
         return;
     }
@@ -147,7 +150,7 @@ iaf_status iaf_file_map(iaf_file *f, const unsigned char **data, iaf_error *err)
     pthread_once(&f->once, do_map);
     if (f->map_status != IAF_OK)
         return iaf_error_set(err, IAF_ERR_IO, f->name, 0, 0, "cannot map file: %s",
-                             strerror(errno));
+                             strerror(f->map_errno));
     *data = f->data;
     return IAF_OK;
 }
