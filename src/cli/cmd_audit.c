@@ -4,6 +4,8 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "audit/audit.h"
 #include "cli/commands.h"
@@ -116,7 +118,7 @@ int cmd_audit(int argc, char **argv)
     iaf_error_clear(&err);
     iaf_spec *spec = NULL;
     iaf_audit *audit = NULL;
-    iaf_buf json = {0}, md = {0}, head = {0}, cmd = {0}, path = {0}, written = {0};
+    iaf_buf json = {0}, head = {0}, cmd = {0}, written = {0}, rendered[4] = {{0}}, opath[4] = {{0}};
     int rc = EXIT_DATA;
     cli_progress *prog = cli_progress_new(quiet);
     if (iaf_spec_load(argv[optind], &spec, &err) != IAF_OK) {
@@ -131,21 +133,19 @@ int cmd_audit(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    iaf_buf_puts(&cmd, "iaf audit");
+    int bad = iaf_buf_puts(&cmd, "iaf audit");
     for (int i = 1; i < argc; i++)
-        iaf_buf_printf(&cmd, " %s", argv[i]);
+        bad |= iaf_buf_printf(&cmd, " %s", argv[i]);
     iaf_report_meta meta = {cmd.data, IAF_VERSION};
-    if (iaf_report_json(audit, &meta, &json) != 0 || iaf_report_headline(audit, &head) != 0) {
+    if (bad || iaf_report_json(audit, &meta, &json) != 0 ||
+        iaf_report_headline(audit, &head) != 0) {
         fprintf(stderr, "iaf: out of memory while writing the report\n");
         goto done;
     }
-    if (cli_mkdir_p(outdir) != 0) {
-        fprintf(stderr, "iaf: %s: cannot create directory: %s\n", outdir, strerror(errno));
-        goto done;
-    }
     /* The other formats are rendered from report.json itself (report/html.h),
-     * so that `iaf report` gives the same bytes from a saved report. Each file
-     * is complete in memory first and renamed into place. */
+     * so that `iaf report` gives the same bytes from a saved report. Every
+     * file is complete in memory first; then all are written as one
+     * (cli_write_files), so a failure leaves the directory as it was. */
     static const struct {
         const char *file;
         iaf_status (*render)(const char *, size_t, iaf_buf *, iaf_error *);
@@ -153,21 +153,33 @@ int cmd_audit(int argc, char **argv)
                 {"report.md", iaf_report_md},
                 {"report.html", iaf_report_html},
                 {"cells.csv", iaf_report_cells_csv}};
+    const char *paths[4];
+    const iaf_buf *datas[4];
+    size_t nfiles = 0;
     for (int k = 0; k < 4; k++) {
         if (!(formats & (1 << k))) continue;
-        md.len = 0;
-        if (outs[k].render && outs[k].render(json.data, json.len, &md, &err) != IAF_OK) {
+        if (outs[k].render && outs[k].render(json.data, json.len, &rendered[k], &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;
         }
-        const iaf_buf *data = outs[k].render ? &md : &json;
-        path.len = 0;
-        iaf_buf_printf(&path, "%s/%s", outdir, outs[k].file);
-        if (cli_write_file(path.data, data->data ? data->data : "", data->len, &err) != 0) {
-            rc = cli_fail(&err);
+        datas[nfiles] = outs[k].render ? &rendered[k] : &json;
+        if (iaf_buf_printf(&opath[k], "%s/%s", outdir, outs[k].file) != 0 ||
+            iaf_buf_printf(&written, "%s%s", written.len ? ", " : "", opath[k].data) != 0) {
+            rc = cli_oom();
             goto done;
         }
-        iaf_buf_printf(&written, "%s%s", written.len ? ", " : "", path.data);
+        paths[nfiles++] = opath[k].data;
+    }
+    struct stat dst;
+    int existed = stat(outdir, &dst) == 0;
+    if (cli_mkdir_p(outdir) != 0) {
+        fprintf(stderr, "iaf: %s: cannot create directory: %s\n", outdir, strerror(errno));
+        goto done;
+    }
+    if (cli_write_files(nfiles, paths, datas, &err) != 0) {
+        if (!existed) rmdir(outdir); /* made for this run, and empty again */
+        rc = cli_fail(&err);
+        goto done;
     }
     if (!quiet) {
         fwrite(head.data, 1, head.len, stdout);
@@ -185,10 +197,12 @@ int cmd_audit(int argc, char **argv)
     }
 done:
     iaf_buf_free(&json);
-    iaf_buf_free(&md);
+    for (int k = 0; k < 4; k++) {
+        iaf_buf_free(&rendered[k]);
+        iaf_buf_free(&opath[k]);
+    }
     iaf_buf_free(&head);
     iaf_buf_free(&cmd);
-    iaf_buf_free(&path);
     iaf_buf_free(&written);
     cli_progress_free(prog);
     iaf_audit_free(audit);

@@ -71,7 +71,10 @@ static iaf_status probe_batch(void *vctx, void *state, const iaf_batch *b, iaf_e
                 v = (iaf_sv){num, iaf_fmt_i64(num, col->i64[i])};
             else if (col->kind == IAF_COL_F64 && (!col->valid || col->valid[i]))
                 v = (iaf_sv){num, iaf_fmt_f64(num, col->f64[i])};
-            if (v.ptr) iaf_strmap_intern(&p->maps[c], v.ptr, v.len);
+            if (v.ptr && iaf_strmap_intern(&p->maps[c], v.ptr, v.len) < 0) {
+                pthread_mutex_unlock(&p->lock);
+                return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            }
         }
     }
     p->rows += (long long)b->nrows;
@@ -184,6 +187,10 @@ int cmd_scan(int argc, char **argv)
     }
     if (columns) {
         int n = cli_split(columns, &cols);
+        if (n < 0) {
+            rc = cli_oom();
+            goto done;
+        }
         if (n < 2) {
             rc = cli_usage_error("scan", "--columns needs at least two columns");
             goto done;
@@ -193,7 +200,14 @@ int cmd_scan(int argc, char **argv)
         ncols = iaf_dataset_ncols(ds);
         cols = iaf_calloc(ncols + 1, sizeof *cols);
         for (size_t i = 0; cols && i < ncols; i++)
-            cols[i] = iaf_strdup(iaf_dataset_col(ds, i));
+            if (!(cols[i] = iaf_strdup(iaf_dataset_col(ds, i)))) {
+                rc = cli_oom();
+                goto done;
+            }
+        if (!cols) {
+            rc = cli_oom();
+            goto done;
+        }
     } else {
         /* probe the first rows for categorical columns */
         const char *paths0[1] = {argv[optind]};
@@ -210,16 +224,19 @@ int cmd_scan(int argc, char **argv)
         for (size_t i = 0; names && i < pr.ncols; i++)
             names[i] = iaf_source_colname(src, i);
         iaf_scan_consumer pc = {&pr, probe_begin, probe_batch, NULL};
-        iaf_status st =
-            names && pr.maps ? iaf_source_project(src, names, pr.ncols, &err) : IAF_ERR_NOMEM;
+        iaf_status st = names && pr.maps
+                            ? iaf_source_project(src, names, pr.ncols, &err)
+                            : iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         if (st == IAF_OK) st = iaf_source_scan(src, &pc, NULL, &err);
         if (st == IAF_ERR_LIMIT && pr.rows >= pr.limit) st = IAF_OK;
-        cols = iaf_calloc(pr.ncols + 1, sizeof *cols);
-        for (size_t i = 0; st == IAF_OK && cols && i < pr.ncols; i++) {
+        if (st == IAF_OK && !(cols = iaf_calloc(pr.ncols + 1, sizeof *cols)))
+            st = iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        for (size_t i = 0; st == IAF_OK && i < pr.ncols; i++) {
             size_t d = iaf_strmap_size(&pr.maps[i]);
             /* categorical: few values, and not an identifier */
-            if (d >= 2 && d <= (size_t)maxcat && (double)d < 0.5 * (double)pr.rows + 2)
-                cols[ncols++] = iaf_strdup(names[i]);
+            if (d >= 2 && d <= (size_t)maxcat && (double)d < 0.5 * (double)pr.rows + 2 &&
+                !(cols[ncols++] = iaf_strdup(names[i])))
+                st = iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         }
         iaf_free(names);
         iaf_source_free(src);
@@ -235,7 +252,10 @@ int cmd_scan(int argc, char **argv)
     npairs = ncols * (ncols - 1) / 2;
     pairs = iaf_calloc(npairs + 1, sizeof *pairs);
     req = iaf_calloc(npairs + 1, sizeof *req);
-    if (!pairs || !req) goto done;
+    if (!pairs || !req) {
+        rc = cli_oom();
+        goto done;
+    }
     for (size_t i = 0, p = 0; i < ncols; i++)
         for (size_t j = i + 1; j < ncols; j++, p++) {
             const char *rc2[IAF_MAX_CUBE_COLS];
@@ -263,7 +283,7 @@ int cmd_scan(int argc, char **argv)
             iaf_derived *dv = NULL;
             iaf_status st = at[0] && at[1]
                                 ? iaf_dataset_derive(ds, req[p], at, 2, universe, &dv, &err)
-                                : IAF_ERR_NOMEM;
+                                : iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
             if (st == IAF_OK) st = iaf_scan_pair_eval(dv->table, B, seed, &pairs[p], &err);
             iaf_derived_free(dv);
             iaf_attr_free(at[0]);
@@ -306,7 +326,10 @@ int cmd_scan(int argc, char **argv)
             iaf_json_str(&j, card_sent[i]);
         iaf_json_end_array(&j);
         iaf_json_end_object(&j);
-        iaf_buf_puts(&out, "\n");
+        if (j.failed || iaf_buf_puts(&out, "\n") != 0) {
+            rc = cli_oom();
+            goto done;
+        }
         fwrite(out.data, 1, out.len, stdout);
     } else {
         printf("%-40s %5s %5s %9s %9s %9s %9s %9s  %s\n", "pair", "kx", "ky", "dep_tvd", "null p95",

@@ -28,6 +28,8 @@ int cmd_replicate(int argc, char **argv);
 /* Print "iaf: <located error>" to stderr; returns EXIT_DATA (or EXIT_USAGE
  * for IAF_ERR_INVALID when usage is set). */
 int cli_fail(const iaf_error *err);
+/* Print "iaf: out of memory" to stderr; returns EXIT_DATA. */
+int cli_oom(void);
 /* Print "iaf COMMAND: message" and a hint to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -41,6 +43,12 @@ void cli_free_list(char **list);
 /* Write data to path atomically (temp file in the same directory + rename);
  * "-" means stdout. */
 int cli_write_file(const char *path, const char *data, size_t n, iaf_error *err);
+/* Write n files as one: every content goes to a synced temporary file
+ * first, and only when all are written are they renamed into place; a
+ * failure leaves every path as it was (a rename failing half-way puts the
+ * renamed ones back). For the several outputs of one command. */
+typedef struct iaf_buf iaf_buf;
+int cli_write_files(size_t n, const char *const *paths, const iaf_buf *const *data, iaf_error *err);
 /* mkdir -p: dir and its missing parents (0755); 0 or -1 with errno set. */
 int cli_mkdir_p(const char *dir);
 /* Threads option value: "N" or "auto"; returns 0 on success. */

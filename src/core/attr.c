@@ -121,7 +121,8 @@ iaf_map_result iaf_attr_map(iaf_attr *a, iaf_sv raw, iaf_sv *labels, double *wei
     case IAF_ATTR_CROSSWALK: {
         int dropped = 0;
         size_t k = iaf_crosswalk_map(a->crosswalk, raw, labels, weights, IAF_MAX_TARGETS, &dropped);
-        if (k == 0) return dropped ? IAF_MAP_DROPPED : IAF_MAP_UNMAPPED;
+        if (k == 0)
+            return dropped < 0 ? IAF_MAP_NOMEM : dropped ? IAF_MAP_DROPPED : IAF_MAP_UNMAPPED;
         *n = k;
         return IAF_MAP_OK;
     }
@@ -286,6 +287,7 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
                     size_t k;
                     char b[64];
                     iaf_map_result r = iaf_attr_map(vattr[v], raw, l, w, &k, b);
+                    if (r == IAF_MAP_NOMEM) goto oom;
                     if (r == IAF_MAP_MISSING)
                         vals[v] = (iaf_sv){NULL, 0};
                     else if (r != IAF_MAP_OK || k != 1)
@@ -305,6 +307,7 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
         for (size_t i = 0; i < nattrs; i++) {
             iaf_sv raw = rc->values[cube->cols[acol[i]]][key[acol[i]]];
             iaf_map_result r = iaf_attr_map(attrs[i], raw, tl[i], tw[i], &tn[i], buf[i]);
+            if (r == IAF_MAP_NOMEM) goto oom;
             if (r == IAF_MAP_MISSING) {
                 d->coverage[i].missing += mass;
                 if (attrs[i]->drop_missing) {

@@ -57,7 +57,8 @@ typedef enum iaf_map_result {
     IAF_MAP_OK = 0,   /* targets filled */
     IAF_MAP_MISSING,  /* raw value is missing; target is the missing category unless dropped */
     IAF_MAP_UNMAPPED, /* no category: counted in coverage */
-    IAF_MAP_DROPPED   /* explicitly dropped by a crosswalk row with empty `to` */
+    IAF_MAP_DROPPED,  /* explicitly dropped by a crosswalk row with empty `to` */
+    IAF_MAP_NOMEM     /* out of memory */
 } iaf_map_result;
 
 #define IAF_MAX_TARGETS 64

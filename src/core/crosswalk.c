@@ -501,7 +501,10 @@ size_t iaf_crosswalk_map(iaf_crosswalk *cw, iaf_sv label, iaf_sv *targets, doubl
     if (cw->nregex == 0 || memchr(label.ptr, '\0', label.len)) return 0;
 
     cw->subject.len = 0;
-    if (iaf_buf_append(&cw->subject, label.ptr, label.len) != 0) return 0;
+    if (iaf_buf_append(&cw->subject, label.ptr, label.len) != 0) {
+        if (dropped) *dropped = -1;
+        return 0;
+    }
     regmatch_t m[MAX_GROUPS + 1];
     locale_t old = (locale_t)0;
     if (cw->loc != (locale_t)0) old = uselocale(cw->loc);
@@ -519,7 +522,10 @@ size_t iaf_crosswalk_map(iaf_crosswalk *cw, iaf_sv label, iaf_sv *targets, doubl
     for (size_t i = 0; i < k; i++) {
         const cw_target *t = &cw->targets[hit->first + i];
         iaf_sv to = t->has_backref ? substitute(cw, t->to, m) : t->to;
-        if (!to.ptr) return 0; /* out of memory: report unmapped rather than half a split */
+        if (!to.ptr) { /* out of memory: say so rather than half a split */
+            if (dropped) *dropped = -1;
+            return 0;
+        }
         targets[i] = to;
         if (weights) weights[i] = t->weight;
     }

@@ -44,7 +44,8 @@ void iaf_crosswalk_free(iaf_crosswalk *cw);
 
 /* Map one label (ptr NULL = missing: never mapped). Fills up to max (target, weight) pairs
  * in file order and returns how many it filled; 0 means unmapped, and then *dropped (if
- * dropped is non-NULL) is 1 when a row with an empty `to` matched, 0 when no row did.
+ * dropped is non-NULL) is 1 when a row with an empty `to` matched, 0 when no row did,
+ * and -1 when the label could not be mapped for want of memory.
  * Target views are owned by cw (exact rows, literal `to`) or by a cache inside cw (regex
  * substitutions) and stay valid until iaf_crosswalk_free. Pass max >=
  * IAF_CROSSWALK_MAX_TARGETS to never lose a target. weights may be NULL. */

@@ -1048,6 +1048,7 @@ static iaf_status compose(build_ctx *x, iaf_sv label, pending *p, int *all_dropp
             double w[IAF_CROSSWALK_MAX_TARGETS];
             int dr = 0;
             size_t k = iaf_crosswalk_map(x->o->compose, key, t, w, IAF_CROSSWALK_MAX_TARGETS, &dr);
+            if (dr < 0) return iaf_error_set(x->err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
             if (dr) {
                 dropped += p->w[i];
                 done = 1;
@@ -1125,7 +1126,9 @@ static iaf_status build_label(build_ctx *x, iaf_xwb_label *L, const iaf_strmap *
     int excluded = iaf_strmap_find(excl, label.ptr, label.len) >= 0;
     if (!excluded && excl_re) {
         iaf_sv t1;
-        excluded = iaf_crosswalk_map(excl_re, label, &t1, NULL, 1, NULL) > 0;
+        int dr = 0;
+        excluded = iaf_crosswalk_map(excl_re, label, &t1, NULL, 1, &dr) > 0;
+        if (dr < 0) goto oom;
     }
     if (excluded) {
         L->how = IAF_XWB_EXCLUDED;
@@ -1159,6 +1162,7 @@ static iaf_status build_label(build_ctx *x, iaf_xwb_label *L, const iaf_strmap *
         double w[IAF_CROSSWALK_MAX_TARGETS];
         int dr = 0;
         size_t k = iaf_crosswalk_map(o->rules, label, t, w, IAF_CROSSWALK_MAX_TARGETS, &dr);
+        if (dr < 0) goto oom;
         if (dr) {
             L->how = IAF_XWB_RULE;
             L->dropped = 1;
