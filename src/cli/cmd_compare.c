@@ -306,11 +306,18 @@ int cmd_compare(int argc, char **argv)
     int nby = cli_split(by, &bys), nna = 0;
     iaf_comparison *cmp = NULL;
     iaf_buf out = {0};
+    if (nby < 0) {
+        rc = cli_oom();
+        goto done;
+    }
     if (nby < 1 || nby > 2) {
         rc = cli_usage_error("compare", "--by takes one or two attributes");
         goto done;
     }
-    if (na && (nna = cli_split(na, &nas)) < 0) goto done;
+    if (na && (nna = cli_split(na, &nas)) < 0) {
+        rc = cli_oom();
+        goto done;
+    }
     if (load_side(&syn, bys, nby, nas, nna, &err) != IAF_OK ||
         load_side(&ref, bys, nby, nas, nna, &err) != IAF_OK) {
         rc = cli_fail(&err);
@@ -341,7 +348,10 @@ int cmd_compare(int argc, char **argv)
         iaf_json j;
         iaf_json_init(&j, &out, 1);
         iaf_comparison_json(cmp, &j);
-        iaf_buf_puts(&out, "\n");
+        if (j.failed || iaf_buf_puts(&out, "\n") != 0) {
+            rc = cli_oom();
+            goto done;
+        }
         fwrite(out.data, 1, out.len, stdout);
     } else {
         print_readable(cmp, bys, nby, &syn, &ref);

@@ -55,7 +55,13 @@ iaf_status iaf_rv_load_schema(const char *text, size_t n, const char *schema_wan
     *out = NULL;
     json_error_t je;
     /* A report is a few MB at most; duplicates would mean a broken writer. */
+    iaf_json_prepare();
     json_t *doc = json_loadb(text ? text : "", n, JSON_REJECT_DUPLICATES, &je);
+    if (iaf_json_alloc_failed() || (!doc && json_error_code(&je) == json_error_out_of_memory)) {
+        /* even with a document: jansson may have dropped what it could not store */
+        json_decref(doc);
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
     if (!doc)
         return iaf_error_set(err, IAF_ERR_PARSE, NULL, je.line > 0 ? je.line : 0,
                              je.column > 0 ? je.column : 0, "invalid JSON: %s", je.text);
