@@ -2,6 +2,7 @@
  * docs/spec.md). The loader is strict: unknown keys are errors (a typo must
  * not silently change an audit), and every error names the line. */
 #include "audit/spec.h"
+#include "io/file.h"
 #include "util/util.h"
 
 #include <libfyaml.h>
@@ -1074,20 +1075,12 @@ done:
 iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot open spec");
     iaf_buf b = {0};
-    char chunk[65536];
-    size_t k;
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (iaf_buf_append(&b, chunk, k) != 0 || b.len > (64u << 20)) {
-            int big = b.len > (64u << 20); /* else out of memory */
-            fclose(f);
-            iaf_buf_free(&b);
-            return big ? iaf_error_set(err, IAF_ERR_LIMIT, path, 0, 0, "spec larger than 64 MiB")
-                       : iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
-        }
-    fclose(f);
+    iaf_status rst = iaf_file_read_all(path, 64u << 20, "spec", &b, err);
+    if (rst != IAF_OK) {
+        iaf_buf_free(&b);
+        return rst;
+    }
     char *dup = iaf_strdup(path);
     if (!dup) {
         iaf_buf_free(&b);

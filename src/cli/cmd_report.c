@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "cli/commands.h"
+#include "io/file.h"
 #include "report/html.h"
 #include "report/replication.h"
 
@@ -31,7 +32,9 @@ static void help(void)
 /* The whole file in memory; a report is a few megabytes at most. */
 static int read_all(const char *path, iaf_buf *b, iaf_error *err)
 {
-    FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "rb");
+    if (strcmp(path, "-") != 0) /* through the file layer (src/util/sysio.h) */
+        return iaf_file_read_all(path, (size_t)1 << 30, "report", b, err) != IAF_OK ? -1 : 0;
+    FILE *f = stdin;
     if (!f) return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
     char chunk[65536];
     size_t k;

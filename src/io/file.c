@@ -154,3 +154,35 @@ iaf_status iaf_file_map(iaf_file *f, const unsigned char **data, iaf_error *err)
     *data = f->data;
     return IAF_OK;
 }
+
+iaf_status iaf_file_read_all(const char *path, size_t cap, const char *what, iaf_buf *out,
+                             iaf_error *err)
+{
+    int fd = iaf_sys.open_fn(path, O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0)
+        return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+    iaf_status st = IAF_OK;
+    size_t start = out->len;
+    for (;;) {
+        if (iaf_buf_reserve(out, 65536) != 0) {
+            st = iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+            break;
+        }
+        ssize_t k = iaf_sys.read_fn(fd, out->data + out->len, 65536);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) {
+            st = iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "read failed: %s", strerror(errno));
+            break;
+        }
+        if (k == 0) break;
+        out->len += (size_t)k;
+        out->data[out->len] = '\0';
+        if (out->len - start > cap) {
+            st = iaf_error_set(err, IAF_ERR_LIMIT, path, 0, 0, "%s larger than %zu MiB", what,
+                               cap >> 20);
+            break;
+        }
+    }
+    iaf_sys.close_fn(fd);
+    return st;
+}

@@ -28,6 +28,13 @@ uint64_t iaf_file_size(const iaf_file *f);
  * naming the file and offset. Thread-safe. */
 iaf_status iaf_file_pread(iaf_file *f, void *buf, size_t n, uint64_t offset, iaf_error *err);
 
+/* Read the whole file at path into out (appended; NUL-terminated) through
+ * the file layer, refusing more than cap bytes (IAF_ERR_LIMIT, naming
+ * what). For small whole-file inputs: specs, saved reports. */
+typedef struct iaf_buf iaf_buf;
+iaf_status iaf_file_read_all(const char *path, size_t cap, const char *what, iaf_buf *out,
+                             iaf_error *err);
+
 /* The whole content, read-only, valid until iaf_file_close. Maps lazily
  * (once); thread-safe after the first call returns. */
 iaf_status iaf_file_map(iaf_file *f, const unsigned char **data, iaf_error *err);
