@@ -33,12 +33,18 @@ for s in $specs; do
     test -s "$work/$s/report.json" && test -s "$work/$s/report.md"
 done
 
-# 3. Numbers and verdicts against the oracle.
+# 3. Numbers, intervals and verdicts against the oracle. Point metrics agree to 1e-12. The
+#    oracle's calibrated intervals come from its own random numbers (numpy, B = 1000), so an
+#    interval end must agree with iaf's within its Monte Carlo tolerance (the *_tol columns:
+#    0.75 ordinary-bootstrap SDs of the metric, over 3 standard errors of the difference of two
+#    B = 1000 quantile searches; the derivation is in the oracle). Verdicts and diagnoses must
+#    agree exactly unless the decision is borderline (robust = 0: a deciding interval end within
+#    that tolerance of its threshold, or a floor tie); those are counted and skipped.
 "$PYTHON" - "$work" "$IAF_TESTDATA/replication/us_checks.csv" <<'PY'
 import csv, json, math, sys
 work, oracle = sys.argv[1], sys.argv[2]
 
-def close(a, b, what):
+def close(a, b, what, tol=1e-12):
     if b == "":
         assert a is None, (what, a, "expected null")
         return
@@ -46,7 +52,15 @@ def close(a, b, what):
     if math.isinf(b):
         assert a is None, (what, a, "expected null (fixed reference)")
         return
-    assert a is not None and abs(a - b) <= 1e-9 * max(1.0, abs(b)), (what, a, b)
+    assert a is not None and abs(a - b) <= tol * max(1.0, abs(b)), (what, a, b)
+
+def within(iv, row, lo, hi, tol, what):
+    """iaf's interval iv = {"lo", "hi"} against the oracle's ends, within the MC tolerance."""
+    if row[lo] == "":
+        return
+    t = float(row[tol])
+    for end, col in (("lo", lo), ("hi", hi)):
+        assert abs(iv[end] - float(row[col])) <= t + 1e-12, (what, end, iv[end], float(row[col]), t)
 
 reports = {}
 def report(spec):
@@ -58,7 +72,7 @@ def report(spec):
 def screens(v):
     return {s["metric"]: s for s in v["screens"]}
 
-n = robust = 0
+n = robust = borderline = intervals = 0
 seen = set()
 for row in csv.DictReader(open(oracle)):
     spec, check = row["spec"], row["check"]
@@ -81,29 +95,47 @@ for row in csv.DictReader(open(oracle)):
         ex = sc["flattening_pooled (exaggeration)"]
         assert ex["threshold"] == -0.5 and ex["fails"] == "below", (what, ex)
         assert (ex["lo"], ex["hi"]) == (sc["flattening_pooled"]["lo"], sc["flattening_pooled"]["hi"])
+        within(f["flattening_pooled_interval"], row, "key_lo", "key_hi", "key_tol", what + " flattening")
+        within(f["segregation_retention_interval"], row, "retention_lo", "retention_hi",
+               "retention_tol", what + " segregation_retention")
+        intervals += 2
         assert c["verdict"] in ("PASS", "FLAG", "INCONCLUSIVE"), what
         if row["robust"] == "1":
             assert (c["verdict"], c["diagnosis"]) == (row["verdict"], row["diagnosis"] or None), \
                 (what, c["verdict"], c["diagnosis"], "oracle", row["verdict"], row["diagnosis"])
             robust += 1
+        else:
+            borderline += 1
         continue
     m = c["variants"][0]["metrics"]
     close(m["tvd_joint"], row["tvd"], what + " tvd")
     close(m["noise_floor"], row["noise_floor"], what + " noise_floor")
     close(m["cond_tvd_y_given_x"], row["cond_tvd"], what + " cond_tvd")
+    close(m["tvd_x"], row["tvd_x"], what + " tvd_x")
+    close(m["tvd_y"], row["tvd_y"], what + " tvd_y")
     close(m["cond_noise_floor"], row["cond_noise_floor"], what + " cond_noise_floor")
     close(m["dep_tvd"]["synthetic"], row["dep_tvd_s"], what + " dep_tvd_s")
     close(m["dep_tvd"]["reference"], row["dep_tvd_r"], what + " dep_tvd_r")
     close(m["retention"], row["retention"], what + " retention")
     close(m["footprint"], row["footprint"], what + " footprint")
+    close(m["footprint_dep"], row["footprint_dep"], what + " footprint_dep")
     close(m["n_synthetic"], row["n_s"], what + " n_s")
     close(m["n_reference"], row["n_r"], what + " n_r")
+    close(c["variants"][0]["support"]["support_ref"], row["support_ref"], what + " support_ref")
     if row["verdict"]:
         v = c["verdict"]
         assert v in ("PASS", "FLAG", "INCONCLUSIVE") and m["verdict"]["verdict"] == v, (what, v)
         # the reference is drawn as the oracle draws it: multinomially from the excerpt,
         # per cell from Normal(count, se^2) for the ACS tables (their margins of error)
         assert m["bootstrap"]["reference_mode"] == row["reference_mode"], (what, m["bootstrap"])
+        iv = m["intervals"]
+        assert iv["cond_tvd_y_given_x"]["method"] == "calibrated", what
+        within(iv["cond_tvd_y_given_x"], row, "key_lo", "key_hi", "key_tol", what + " cond_tvd")
+        within(iv["footprint_dep"], row, "footprint_dep_lo", "footprint_dep_hi",
+               "footprint_dep_tol", what + " footprint_dep")
+        within(iv["retention"], row, "retention_lo", "retention_hi", "retention_tol",
+               what + " retention")
+        intervals += 1 + 2 * (row["footprint_dep_lo"] != "")
         sc = screens(m["verdict"])
         close(sc["cond_tvd_y_given_x"]["floor"], row["cond_noise_floor"], what + " cond screen floor")
         if row["reference_dependent"] == "1":
@@ -115,11 +147,15 @@ for row in csv.DictReader(open(oracle)):
             assert (v, c["diagnosis"]) == (row["verdict"], row["diagnosis"] or None), \
                 (what, v, c["diagnosis"], "oracle", row["verdict"], row["diagnosis"])
             robust += 1
+        else:
+            borderline += 1
 # every check of every spec has an oracle row
 for spec in reports:
     assert set(reports[spec]) == {k for s, k in seen if s == spec}, spec
 assert n == 57, n
-assert robust >= 40, robust   # the oracle's verdict is robust for all but a few checks
+assert robust >= 35, robust   # the oracle's verdict is robust for all but a few checks
+print("us replication: %d checks agree with the oracle (%d intervals within their Monte Carlo "
+      "tolerance); %d verdicts asserted, %d borderline skipped" % (n, intervals, robust, borderline))
 
 # The replication's headline, stated outright (METHOD.md section 10; docs/replication.md):
 r = {s: report(s) for s in ("synthpop_cart", "sdv_ctgan", "mostlyai", "private_gsd", "excerpt_rows")}
@@ -134,8 +170,10 @@ for k in excerpt_checks:
     assert verd("excerpt_rows", k) == "PASS", k
     assert verd("synthpop_cart", k) == "PASS", k                        # CART: faithful
     assert verd("private_gsd", k) == "PASS", k                          # GSD: low-order marginals kept
-    assert verd("sdv_ctgan", k) == "FLAG", k                            # CTGAN: distorted
-    assert r["sdv_ctgan"][k]["diagnosis"] in ("distorted", "mismatch"), k
+    assert verd("sdv_ctgan", k) == "FLAG", k                            # CTGAN: wrong joints
+    # retention comes first in METHOD 4.2: on sex x edu and sex x industry CTGAN's dependence
+    # is over three times the excerpt's (exaggerated); elsewhere a wrong pattern (mismatch)
+    assert r["sdv_ctgan"][k]["diagnosis"] in ("exaggerated", "mismatch"), k
 assert verd("mostlyai", "sex_x_edu__excerpt") == "INCONCLUSIVE"
 assert all(verd("mostlyai", k) != "FLAG" for k in excerpt_checks)
 # Against the national tables a generator's excess over the excerpt's own distance is what it
@@ -147,19 +185,28 @@ for k in acs_checks:
     assert tvd("sdv_ctgan", k) - base > 0.05, k
     # the ACS margins of error reach the floor (the oracle's floors, asserted above, carry them)
     assert met("excerpt_rows", k)["bootstrap"]["reference_mode"] == "normal", k
-# Every set FLAGs against the nation on education and marital status, the real excerpt
-# included: the 20 PUMAs are not the nation. On sex x age group too: the nation's sex x age
-# dependence is weak (dep_tvd 0.018), so the footprint's noise floor (0.51) reaches its
-# threshold 0.5 and the footprint cannot PASS; but the footprints (2.8-3.2) have intervals
-# entirely above the floor as well, so the screen FLAGs.
+# Against the nation, every set FLAGs on education (sex x edu, age x edu), the real excerpt
+# included: the 20 PUMAs are not the nation. On marital status only CTGAN FLAGs: the raw
+# footprint (1.3-1.8) is mostly the marital margin of the 20 PUMAs; raked to the nation's
+# margins (footprint_dep 0.07-0.33) the dependence is the nation's, and the conditional TVD
+# stays below 0.10. On sex x age group the nation's dependence is weak (dep_tvd 0.018), so the
+# footprint_dep screen's noise floor (0.51) reaches its threshold 0.5: it cannot PASS, and only
+# CTGAN's footprint_dep (interval above 3) clears the floor; the other sets are INCONCLUSIVE,
+# "too small to decide" (the v1 raw footprint, 2.8-3.2, was the age margin of the excerpt).
 for s in r:
-    for k in ("sex_x_edu__acs", "age_x_edu__acs", "sex_x_marital__acs"):
+    for k in ("sex_x_edu__acs", "age_x_edu__acs"):
         assert verd(s, k) == "FLAG", (s, k)
+    assert verd(s, "sex_x_marital__acs") == ("FLAG" if s == "sdv_ctgan" else "PASS"), s
     sc = screens(met(s, "sex_x_age__acs")["verdict"])
     fp = sc["footprint_dep"]
-    assert fp["verdict"] == "FLAG" and 0.5 <= fp["floor"] < 0.52, (s, fp)
-    assert "above both the threshold" in fp["reason"] and fp["lo"] > 4 * fp["floor"], (s, fp)
-    assert verd(s, "sex_x_age__acs") == "FLAG", s
+    assert 0.5 <= fp["floor"] < 0.52, (s, fp)
+    if s == "sdv_ctgan":
+        assert fp["verdict"] == "FLAG" and fp["lo"] > 4 * fp["floor"], (s, fp)
+        assert verd(s, "sex_x_age__acs") == "FLAG", s
+    else:
+        assert fp["verdict"] == "INCONCLUSIVE" and "too small to decide" in fp["reason"], (s, fp)
+        assert verd(s, "sex_x_age__acs") == "INCONCLUSIVE", s
+        assert met(s, "sex_x_age__acs")["footprint"] > 2.5 > 1 > met(s, "sex_x_age__acs")["footprint_dep"], s
     assert sc["cond_tvd_y_given_x"]["verdict"] == ("FLAG" if s == "sdv_ctgan" else "PASS"), s
 # Flattening of women's share in the male-dominated industries (construction, mining, ...):
 # CART keeps it; MOSTLY AI and GSD move it part of the way toward parity; CTGAN the other way,
@@ -172,14 +219,15 @@ assert 0.1 < flat("mostlyai") < 0.3 and 0.1 < flat("private_gsd") < 0.3
 assert flat("sdv_ctgan") < -0.2
 ex = screens(fl("sdv_ctgan")["verdict_detail"])["flattening_pooled (exaggeration)"]
 assert -0.5 < ex["lo"] < ex["hi"] < 0 and ex["verdict"] == "PASS", ex
-lean = {"synthpop_cart": "faithful", "excerpt_rows": "faithful",
-        "mostlyai": "faithful (flattened within tolerance)",
-        "private_gsd": "faithful (flattened within tolerance)",
-        "sdv_ctgan": "faithful (segregation exaggerated within tolerance)"}
-for s in r:
+# CART's segregation retention interval ends just below 1 (about 0.998: borderline, the oracle
+# skips it above), so its lean is not asserted here.
+lean = {"excerpt_rows": "faithful",
+        "mostlyai": "flattened within tolerance",
+        "private_gsd": "flattened within tolerance",
+        "sdv_ctgan": "segregation exaggerated within tolerance"}
+for s in lean:
     c = r[s]["female_share_in_male_dominated__excerpt"]
     assert (c["verdict"], c["diagnosis"]) == ("PASS", lean[s]), (s, c["verdict"], c["diagnosis"])
-print("us replication: %d checks agree with the oracle, %d verdicts asserted" % (n, robust))
 PY
 
 # 4. The structural rules (N defined by age in the data dictionary) count exactly the

@@ -8,9 +8,10 @@ the 2020 census files and the persona sample. Category correspondences are writt
 from the data dictionary and the table legends; no iaf code, crosswalk file or prepared table
 is read.
 
-Per check it writes the metrics of docs/method.md (TVD, conditional TVD, dependence TVDs,
-retention, footprint, the noise floors, n) and a verdict with its diagnosis from its own
-parametric bootstrap (METHOD.md sections 8-9, B = 2000, numpy's generator):
+Per check it writes the metrics of docs/method.md (TVD, its margins, conditional TVD, dependence
+TVDs, retention, footprint, footprint_dep, the noise floors, support_ref, n) and a verdict with
+its diagnosis, following METHOD.md version 2 (sections 4.1, 4.2, 8, 9) with its own parametric
+bootstrap (B = 1000, numpy's generator):
 
 * reference standard errors: an ACS cell's SE is its 90% margin of error / 1.645; cells that
   one category sums are added in quadrature; as a share, SE / the reference total on the
@@ -18,26 +19,44 @@ parametric bootstrap (METHOD.md sections 8-9, B = 2000, numpy's generator):
   dependence floor (not in the conditional floor), and the bootstrap draws such a reference
   per cell from Normal(r_k, se_k^2), clipped at 0 and renormalised (a finite n_r is drawn
   multinomially instead; a full count without SEs stays fixed);
-* screens (basic intervals): a distance screen (tvd, cond_tvd, footprint) whose noise floor
-  reaches its threshold is INCONCLUSIVE whatever its interval; otherwise FLAG when the whole
-  interval is on the failing side and the estimate exceeds its floor, PASS when it is all on
-  the passing side, else INCONCLUSIVE. The footprint's floor is the conditional floor over
-  dep_tvd(r). Flattening checks screen flattening_pooled above 0.5, the same interval below
-  -0.5 (exaggerated segregation) and segregation retention below 0.5;
-* the check's verdict is the worst screen's; the diagnosis follows docs/method.md (a PASSing
-  flattening check says which way it leans when its flattening interval excludes 0).
+* footprint_dep: s raked by IPF (columns then rows, to 1e-14; replicates to 1e-9) to r's
+  margins over the rows and columns where s has mass (empty ones stay 0 and count as mismatch),
+  its conditional TVD over dep_tvd(r);
+* calibrated intervals by test inversion, along the paths docs/method.md section 6.2 gives:
+  s_d = r + d (s_hat - r) for the distances (cond_tvd, tvd_x, tvd_y, footprint_dep, tvd; rows
+  and columns s_hat leaves empty are left out of r there), s_d = indep(s_hat) + d (s_hat -
+  indep(s_hat)) for retention and segregation retention, r + d (s_hat - r) with d < 0 allowed
+  for the flattening. At each d, B replicates S* ~ Multinomial(n_s, s_d) (the same seed at every
+  d: common random numbers) against one set of reference replicates; an end is T(s_d) at the
+  root of q_97.5(d) = t (lower) or q_2.5(d) = t (upper), found by doubling and bisection;
+* screens (METHOD 9): joint checks screen cond_tvd_y_given_x (0.10) and footprint_dep (0.5, only
+  when the reference shows dependence; its floor is the conditional floor over dep_tvd(r)); a
+  distance screen whose floor reaches its threshold cannot PASS and FLAGs only when its whole
+  interval clears both; otherwise FLAG when the whole interval is on the failing side and the
+  plug-in exceeds its floor, PASS when it is all on the passing side, else INCONCLUSIVE.
+  Flattening checks screen flattening_pooled above 0.5, the same interval below -0.5 and
+  segregation retention below 0.5. support_ref (flattening: the dominated categories reached)
+  below min_support 0.5 makes a check INCONCLUSIVE;
+* the check's verdict is the worst screen's; only PASS and FLAG carry a diagnosis, the first of
+  METHOD 4.2's rows that holds: no dependence in the reference, flattened (retention hi < 0.5),
+  exaggerated (lo > 1.5), distorted (footprint_dep lo > 1), marginal error (FLAG, footprint_dep
+  PASSes, tvd_x or tvd_y lo > 0.05), mismatch, weakened / strengthened within tolerance
+  (retention interval below / above 1), faithful. A PASSing flattening check says which way it
+  leans (flattening interval excluding 0, else segregation retention excluding 1).
 
-`robust` = 1 when every combination of the deciding interval bounds moved by 15% of what they
-are compared with (the threshold; 1 and 1.5 for the diagnosis bounds; a quarter of the
-interval's half-width for the flattening bounds' comparison with 0) gives the same verdict and
-diagnosis, and the floor comparisons (exact numbers, asserted to 1e-9) are not ties: a
-different bootstrap (iaf's own RNG and B) must then reach the same verdict. The test asserts
-iaf's verdicts and diagnoses where robust = 1.
+Monte Carlo tolerance: our intervals cannot match iaf's bits (other random numbers). Each end
+gets a tolerance (the *_tol columns; end_tol below derives it): how far the end moves when its
+quantile is off by 0.5 replicate SDs, over 3 standard errors of the difference between two
+B = 1000 quantile searches. The test compares iaf's ends with ours within it. `robust` = 0 marks
+a borderline decision: moving the deciding ends by their tolerances (every combination) changes
+the verdict or the diagnosis, or a floor comparison (exact numbers) is a tie. The test asserts
+iaf's verdicts and diagnoses where robust = 1 and counts the rest.
 
 Outputs: tests/data/replication/us_checks.csv, jp_checks.csv, us_coherence.csv, and with
 --calibration jp_calibration.csv (how often the rules call faithful and grossly distorted
-samples of the census PASS / INCONCLUSIVE / FLAG, by n).
-Re-run: /usr/bin/python3 tests/oracles/replication_oracle.py --calibration
+samples of the census PASS / INCONCLUSIVE / FLAG, by n; the committed file is from version 1's
+basic intervals and was not re-run with the calibrated ones, which would take hours here).
+Re-run: /usr/bin/python3 tests/oracles/replication_oracle.py (about 5 minutes)
 """
 import json
 import math
@@ -52,7 +71,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 US = os.path.join(ROOT, "examples", "us", "data")
 JP = os.path.join(ROOT, "examples", "jp", "data")
 OUT = os.path.join(ROOT, "tests", "data", "replication")
-B = 2000
+B = 1000
 SEED = 12345
 
 # ---------------------------------------------------------------------------------------
@@ -218,21 +237,61 @@ def metrics(a):
         return m
     m["cond_noise_floor"] = cond_floor
     m["cond_tvd"] = cond_tvd(a.s, a.r)
+    m["tvd_x"], m["tvd_y"] = marg_tvd(a.s, a.r, -1), marg_tvd(a.s, a.r, -2)
+    # support_ref: the reference's mass on the cells whose row and column the synthetic side
+    # reaches (docs/method.md section 9.1)
+    reached = np.outer(a.s.sum(1) > 0, a.s.sum(0) > 0)
+    m["support_ref"] = float(a.r[reached].sum())
     m["dep_tvd_s"], m["dep_tvd_r"] = dep_tvd(a.s), dep_tvd(a.r)
     m["reference_dependent"] = int(m["dep_tvd_r"] > max(dep_floor, 1e-12))
     if m["reference_dependent"]:
         m["retention"] = m["dep_tvd_s"] / m["dep_tvd_r"]
         m["footprint"] = m["cond_tvd"] / m["dep_tvd_r"]
+        m["footprint_dep"] = fp_dep(a.s, a.r)
         # footprint = cond_tvd / dep_tvd(r): the conditional floor on the footprint's scale
         m["footprint_floor"] = cond_floor / m["dep_tvd_r"]
     return m
 
 
 # ---------------------------------------------------------------------------------------
-# Verdicts: parametric bootstrap, basic intervals (METHOD.md sections 8-9)
+# Raking (METHOD.md section 4.1; docs/method.md section 2.1), own numpy IPF
 
-TH = {"tvd": 0.05, "cond_tvd": 0.10, "footprint": 0.5, "retention": 0.5,
-      "flattening": 0.5, "segregation": 0.5}
+def rake(s, r, tol=1e-14, sweeps=10000):
+    """s raked to r's margins by IPF, columns then rows; s: (..., X, Y). Rows and columns that
+    s leaves empty stay 0, and the targets are r's margins over the rows and columns where s
+    has mass, renormalised."""
+    s = np.array(s, dtype=float)
+    rows = s.sum(-1) > 0
+    cols = s.sum(-2) > 0
+    rx = np.where(rows, r.sum(-1), 0.0)
+    ry = np.where(cols, r.sum(-2), 0.0)
+    rx = rx / rx.sum(-1, keepdims=True)
+    ry = ry / ry.sum(-1, keepdims=True)
+    for _ in range(sweeps):
+        cs = s.sum(-2, keepdims=True)
+        s = s * np.where(cs > 0, ry[..., None, :] / np.where(cs > 0, cs, 1), 0)
+        rs = s.sum(-1, keepdims=True)
+        if np.all(np.abs(rs[..., 0] - rx) <= tol):
+            break
+        s = s * np.where(rs > 0, rx[..., :, None] / np.where(rs > 0, rs, 1), 0)
+    return s
+
+
+def fp_dep(s, r):
+    """footprint_dep = cond_tvd(s raked to r's margins, r) / dep_tvd(r)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return cond_tvd(rake(s, r, tol=1e-9, sweeps=200) if s.ndim == 3 else rake(s, r), r) / dep_tvd(r)
+
+
+def marg_tvd(s, r, axis):
+    return 0.5 * np.abs(s.sum(axis) - r.sum(axis)).sum(-1)
+
+
+# ---------------------------------------------------------------------------------------
+# Verdicts: parametric bootstrap, calibrated intervals by test inversion (METHOD.md 8-9)
+
+TH = {"tvd": 0.05, "cond_tvd": 0.10, "footprint_dep": 0.5, "retention": 0.5,
+      "flattening": 0.5, "segregation": 0.5, "min_support": 0.5}
 RANK = {"PASS": 0, "INCONCLUSIVE": 1, "FLAG": 2}
 
 
@@ -256,31 +315,119 @@ def reference_mode(a):
     return "multinomial" if not math.isinf(a.n_r) else "normal" if a.rse is not None else "fixed"
 
 
-def basic(t, reps, hi_clip=None, lo_clip=0.0):
-    """Basic bootstrap interval (type-7 quantiles), clipped to the metric's range; None
-    when fewer than half the replicates are finite."""
-    n = len(reps)
-    reps = reps[np.isfinite(reps)]
-    if 2 * len(reps) < n or not np.isfinite(t):
+class Path:
+    """Candidate truths s_d = s0 + d (s_hat - s0), clipped at 0 and renormalised; at each d, B
+    replicates S* ~ Multinomial(n_s, s_d) (common random numbers: the same seed at every d)
+    against fixed reference replicates R*. stats(S*, R*) -> {metric: array}; cached per d."""
+
+    def __init__(self, s0, s_hat, n_s, R, seed, stats):
+        self.s0, self.s_hat, self.n_s, self.R, self.seed, self.stats = s0, s_hat, n_s, R, seed, stats
+        self.cache = {}
+        self.tol = {}
+
+    def at(self, d):
+        p = np.maximum(self.s0 + d * (self.s_hat - self.s0), 0.0)
+        return p / p.sum()
+
+    def sim(self, d):
+        if d not in self.cache:
+            S = draw(self.at(d), self.n_s, np.random.default_rng(self.seed))
+            S /= S.sum(axis=tuple(range(1, S.ndim)), keepdims=True)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                self.cache[d] = self.stats(S, self.R)
+        return self.cache[d]
+
+    def q(self, d, metric, p):
+        x = self.sim(d)[metric]
+        x = x[np.isfinite(x)]
+        return np.quantile(x, p) if 2 * len(x) >= B else np.nan
+
+
+def root(f, sign=1.0, signed=False):
+    """The d where f crosses 0, f increasing along sign * d: d >= 0 (0 when f(0) >= 0), or
+    any d for a signed metric (flattening: d < 0 allowed); brackets by doubling to 64, then 24
+    bisection steps; None when no crossing."""
+    if not f(0.0) < 0:
+        if not signed:
+            return 0.0
+        hi, lo = 0.0, -1.0
+        while not f(sign * lo) < 0:
+            hi, lo = lo, 2 * lo
+            if lo < -64:
+                return None
+        for _ in range(18):
+            mid = 0.5 * (lo + hi)
+            if f(sign * mid) < 0:
+                lo = mid
+            else:
+                hi = mid
+        return sign * 0.5 * (lo + hi)
+    lo, hi = 0.0, 1.0
+    while f(sign * hi) < 0:
+        lo, hi = hi, 2 * hi
+        if hi > 64:
+            return None
+    for _ in range(18):
+        mid = 0.5 * (lo + hi)
+        if f(sign * mid) < 0:
+            lo = mid
+        else:
+            hi = mid
+    return sign * 0.5 * (lo + hi)
+
+
+def calibrated(path, metric, t, T, sign=1.0, signed=False):
+    """95% interval of the metric: every T(s_d) whose simulated central range contains t.
+    T(s_d) is taken to increase along sign * d. Ends: T at the d where q_97.5 = t (lower) and
+    where q_2.5 = t (upper); (None, None) without an interval."""
+    if not np.isfinite(t):
         return None, None
-    q_lo, q_hi = np.quantile(reps, [0.025, 0.975])
-    lo, hi = 2 * t - q_hi, 2 * t - q_lo
-    if lo_clip is not None:
-        lo, hi = max(lo, lo_clip), max(hi, lo_clip)
-    if hi_clip is not None:
-        lo, hi = min(lo, hi_clip), min(hi, hi_clip)
-    return lo, hi
+    if np.array_equal(path.s_hat, path.s0):      # a degenerate path: s_hat is its own start
+        path.tol[metric] = 1e-12                   # (rounding only)
+        return T(path.s0), T(path.s0)
+    d_lo = root(lambda d: path.q(d, metric, 0.975) - t, sign, signed)
+    d_hi = root(lambda d: path.q(d, metric, 0.025) - t, sign, signed)
+    if d_lo is None or d_hi is None:
+        return None, None
+    lo, hi = T(path.at(d_lo)), T(path.at(d_hi))
+    path.tol[metric] = max(end_tol(path, metric, t, T, d_lo, 0.975, sign, signed),
+                           end_tol(path, metric, t, T, d_hi, 0.025, sign, signed))
+    return min(lo, hi), max(lo, hi)
+
+
+def end_tol(path, metric, t, T, d, p, sign, signed):
+    """Monte Carlo tolerance of an interval end T(s_d), d the root of q_p(d) = t. The quantile
+    q_p of B draws has standard error sqrt(p (1 - p) / B) / density(q_p), for a roughly normal
+    replicate distribution with SD sigma at p = 0.025 or 0.975: 0.085 sigma at B = 1000. iaf's
+    end (B = 1000, its own RNG; its root search stops once the quantile changes by less than 5%
+    of the central range across the bracket, then interpolates: up to ~0.1 sigma) and ours
+    (B = 1000, numpy, bisection) differ in q by two independent errors plus that slack:
+    3 standard errors of the difference, 3 sqrt(2) 0.085 sigma, plus 0.1 sigma, is 0.46 sigma;
+    we take 0.5 sigma (sigma: the replicates' SD at the root). The tolerance of the end is how
+    far it moves when the quantile is off by that much either way: T at the roots of
+    q_p(d) = t -+ 0.5 sigma. Near the faithful end of the path, where the replicates' noise
+    hides the signal, a small error in q moves the end a lot, and the tolerance says so; an end
+    pinned at the path's start (q_p(0) above t by more than 0.5 sigma) is exact."""
+    x = path.sim(d)[metric]
+    half = 0.5 * float(np.std(x[np.isfinite(x)]))
+    e = T(path.at(d))
+    out = 0.0
+    for shift in (-half, half):
+        dd = root(lambda z: path.q(z, metric, p) - (t + shift), sign, signed)
+        if dd is None:
+            return math.inf
+        out = max(out, abs(T(path.at(dd)) - e))
+    return out
 
 
 def screen(est, lo, hi, th, floor=None, above=True):
-    """One screen (METHOD.md section 9 as docs/method.md states it for iaf): None when there
-    is no interval; a distance whose floor reaches the threshold cannot PASS (too small a
-    sample to decide) and FLAGs only when its whole interval lies above the floor as well; FLAG needs the whole interval on the failing side and, for a
-    distance, the estimate above its floor; PASS the whole interval on the passing side."""
+    """One screen (docs/method.md section 9): a distance whose floor reaches its threshold
+    cannot PASS and FLAGs only when its whole interval lies above both; FLAG needs the whole
+    interval on the failing side and, for a distance, the plug-in above its floor; PASS the
+    whole interval on the passing side; else INCONCLUSIVE."""
     if lo is None or hi is None or not np.isfinite(est):
         return None
     if floor is not None and above and floor >= th:
-        # too small to PASS; still FLAG when the whole interval clears the floor too
         return "FLAG" if lo > th and lo > floor and est > floor else "INCONCLUSIVE"
     fail = lo > th if above else hi < th
     passing = hi <= th if above else lo >= th
@@ -304,26 +451,39 @@ def perturbations(bounds):
 
 
 def joint_decision(m, b):
-    """(verdict, diagnosis) of a joint or marginal check from its bounds b."""
+    """(verdict, diagnosis) of a joint or marginal check from its interval bounds b: screens
+    of METHOD 9, diagnoses in the order of METHOD 4.2; only PASS and FLAG carry one."""
     if "cond_tvd" not in m:
         v = screen(m["tvd"], b["lo"], b["hi"], TH["tvd"], m["noise_floor"])
         return v, {"PASS": "aligned", "FLAG": "misaligned"}.get(v)
-    vs = [screen(m["cond_tvd"], b["lo"], b["hi"], TH["cond_tvd"], m["cond_noise_floor"])]
+    c = screen(m["cond_tvd"], b["lo"], b["hi"], TH["cond_tvd"], m["cond_noise_floor"])
     dep = m["reference_dependent"]
-    if dep:
-        vs.append(screen(m["footprint"], b["fp_lo"], b["fp_hi"], TH["footprint"], m["footprint_floor"]))
-    v = worst(vs)
-    if v == "PASS":
-        return v, "faithful"
-    if v != "FLAG":
+    f = screen(m["footprint_dep"], b["fd_lo"], b["fd_hi"], TH["footprint_dep"],
+               m["footprint_floor"]) if dep else None
+    v = worst([c, f])
+    if m["support_ref"] < TH["min_support"]:
+        return "INCONCLUSIVE", "insufficient support"
+    if v not in ("PASS", "FLAG"):
         return v, None
-    if dep and b["fp_lo"] is not None and b["fp_lo"] > 1:
-        return v, "distorted"
-    if dep and b["rt_hi"] is not None and b["rt_hi"] < TH["retention"]:
+    if not dep:
+        return v, "reference shows no dependence"
+    tr = TH["retention"]
+    if b["rt_hi"] is not None and b["rt_hi"] < 1 - tr:
         return v, "flattened"
-    if dep and b["rt_lo"] is not None and b["rt_lo"] > 1.5:
+    if b["rt_lo"] is not None and b["rt_lo"] > 1 + tr:
         return v, "exaggerated"
-    return v, "mismatch"
+    if b["fd_lo"] is not None and b["fd_lo"] > 1:
+        return v, "distorted"
+    if v == "FLAG":
+        if f == "PASS" and ((b["tx_lo"] is not None and b["tx_lo"] > TH["tvd"]) or
+                            (b["ty_lo"] is not None and b["ty_lo"] > TH["tvd"])):
+            return v, "marginal error"
+        return v, "mismatch"
+    if b["rt_hi"] is not None and b["rt_hi"] < 1:
+        return v, "weakened within tolerance"
+    if b["rt_lo"] is not None and b["rt_lo"] > 1:
+        return v, "strengthened within tolerance"
+    return v, "faithful"
 
 
 def floor_ties(m):
@@ -334,48 +494,74 @@ def floor_ties(m):
     else:
         pairs += [(m["cond_noise_floor"], TH["cond_tvd"]), (m["cond_tvd"], m["cond_noise_floor"])]
         if m["reference_dependent"]:
-            pairs += [(m["footprint_floor"], TH["footprint"]), (m["footprint"], m["footprint_floor"])]
+            pairs += [(m["footprint_floor"], TH["footprint_dep"]),
+                      (m["footprint_dep"], m["footprint_floor"])]
     return any(abs(x - y) <= 1e-7 * max(1.0, abs(y)) for x, y in pairs)
 
 
-def verdict(a, m, rng):
-    S = draw(a.s, a.n_s, rng)
-    S /= S.sum(axis=(1, 2), keepdims=True)
+def reference_draws(a, rng):
     mode = reference_mode(a)
     if mode == "multinomial":
         R = draw(a.r, a.n_r, rng)
-        R /= R.sum(axis=(1, 2), keepdims=True)
-    elif mode == "normal":
-        R = draw_normal(a.r, a.rse, rng)
-    else:
-        R = np.broadcast_to(a.r, S.shape)
-    out = {"reference_mode": mode}
-    b = {}
+        return R / R.sum(axis=(1, 2), keepdims=True)
+    if mode == "normal":
+        return draw_normal(a.r, a.rse, rng)
+    return np.broadcast_to(a.r, (B,) + a.r.shape)
+
+
+def verdict(a, m, rng):
+    seed = int(rng.integers(2**63))
+    R = reference_draws(a, np.random.default_rng(seed + 1))
+    out = {"reference_mode": reference_mode(a)}
+    b, tol = {}, {}
+    # distances: the path from r (rows and columns s_hat leaves empty left out of it)
+    s0 = a.r.copy()
+    s0[a.s.sum(1) == 0, :] = 0
+    s0[:, a.s.sum(0) == 0] = 0
+    s0 /= s0.sum()
     if a.oned:
-        b["lo"], b["hi"] = basic(m["tvd"], tvd(S, R), 1.0)
+        P = Path(s0, a.s, a.n_s, R, seed, lambda S, Rb: {"tvd": tvd(S, Rb)})
+        b["lo"], b["hi"] = calibrated(P, "tvd", m["tvd"], lambda p: tvd(p, a.r))
+        tol["lo"] = tol["hi"] = P.tol.get("tvd", 0.0)
         margins = {"lo": TH["tvd"], "hi": TH["tvd"]}
     else:
-        b["lo"], b["hi"] = basic(m["cond_tvd"], cond_tvd(S, R), 1.0)
+        dep = m["reference_dependent"]
+        def stats(S, Rb):
+            o = {"cond_tvd": cond_tvd(S, Rb), "tx": marg_tvd(S, Rb, -1), "ty": marg_tvd(S, Rb, -2)}
+            if dep:
+                o["fd"] = fp_dep(S, Rb)
+            return o
+        P = Path(s0, a.s, a.n_s, R, seed, stats)
+        b["lo"], b["hi"] = calibrated(P, "cond_tvd", m["cond_tvd"], lambda p: cond_tvd(p, a.r))
+        tol["lo"] = tol["hi"] = P.tol.get("cond_tvd", 0.0)
         margins = {"lo": TH["cond_tvd"], "hi": TH["cond_tvd"]}
-        b["fp_lo"] = b["fp_hi"] = b["rt_lo"] = b["rt_hi"] = None
-        if m["reference_dependent"]:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                dr = dep_tvd(R)
-                ok = dr > 1e-12
-                fp = np.where(ok, cond_tvd(S, R) / np.where(ok, dr, 1), np.nan)
-                rt = np.where(ok, dep_tvd(S) / np.where(ok, dr, 1), np.nan)
-            b["fp_lo"], b["fp_hi"] = basic(m["footprint"], fp, None)
-            b["rt_lo"], b["rt_hi"] = basic(m["retention"], rt, None)
-            # the footprint's lower bound also decides "distorted" (> 1), retention's bounds
-            # "flattened" (< 0.5) and "exaggerated" (> 1.5)
-            margins.update(fp_lo=1.0, fp_hi=TH["footprint"], rt_lo=1.5, rt_hi=TH["retention"])
-            out["footprint_lo"], out["footprint_hi"] = b["fp_lo"], b["fp_hi"]
+        b["tx_lo"], _ = calibrated(P, "tx", m["tvd_x"], lambda p: marg_tvd(p, a.r, -1))
+        b["ty_lo"], _ = calibrated(P, "ty", m["tvd_y"], lambda p: marg_tvd(p, a.r, -2))
+        tol["tx_lo"] = P.tol.get("tx", 0.0)
+        tol["ty_lo"] = P.tol.get("ty", 0.0)
+        margins.update(tx_lo=TH["tvd"], ty_lo=TH["tvd"])
+        b["fd_lo"] = b["fd_hi"] = b["rt_lo"] = b["rt_hi"] = None
+        if dep:
+            b["fd_lo"], b["fd_hi"] = calibrated(P, "fd", m["footprint_dep"], lambda p: fp_dep(p, a.r))
+            tol["fd_lo"] = tol["fd_hi"] = P.tol.get("fd", 0.0)
+            # retention: the path from s_hat's own independence table (linear in d)
+            indep = np.outer(a.s.sum(1), a.s.sum(0))
+            def rstats(S, Rb):
+                dr = dep_tvd(Rb)
+                return {"rt": np.where(dr > 0, dep_tvd(S) / np.where(dr > 0, dr, 1), np.nan)}
+            Q = Path(indep, a.s, a.n_s, R, seed, rstats)
+            b["rt_lo"], b["rt_hi"] = calibrated(Q, "rt", m["retention"], lambda p: dep_tvd(p) / m["dep_tvd_r"])
+            tol["rt_lo"] = tol["rt_hi"] = Q.tol.get("rt", 0.0)
+            # the footprint_dep bounds also decide "distorted" (> 1), retention's "flattened"
+            # (< 0.5), "exaggerated" (> 1.5) and "weakened/strengthened" (excluding 1)
+            margins.update(fd_lo=1.0, fd_hi=TH["footprint_dep"], rt_lo=1.0, rt_hi=1.0)
+            out["footprint_dep_lo"], out["footprint_dep_hi"] = b["fd_lo"], b["fd_hi"]
             out["retention_lo"], out["retention_hi"] = b["rt_lo"], b["rt_hi"]
+            out["footprint_dep_tol"], out["retention_tol"] = tol["fd_lo"], tol["rt_lo"]
     out["verdict"], out["diagnosis"] = joint_decision(m, b)
-    outcomes = {joint_decision(m, pb) for pb in
-                perturbations({k: (b[k], 0.15 * margins[k]) for k in margins})}
-    out["robust"] = int(len(outcomes) == 1 and not floor_ties(m))
-    out["key_lo"], out["key_hi"] = b["lo"], b["hi"]
+    out["robust"] = int(not floor_ties(m) and len({joint_decision(m, pb) for pb in perturbations(
+        {k: (b[k], tol[k]) for k in margins})}) == 1)
+    out["key_lo"], out["key_hi"], out["key_tol"] = b["lo"], b["hi"], tol["lo"]
     return out
 
 
@@ -413,10 +599,13 @@ def flat_decision(flat, b):
     e = screen(flat, b["f_lo"], b["f_hi"], -th_f, above=False)         # exaggerated
     c = screen(b["ret"], b["r_lo"], b["r_hi"], th_s, above=False)      # segregation lost
     v = worst([a, e, c])
-    if v == "PASS":   # within tolerance; which way it leans when the interval excludes 0
-        return v, ("faithful (flattened within tolerance)" if b["f_lo"] > 0 else
-                   "faithful (segregation exaggerated within tolerance)" if b["f_hi"] < 0 else
-                   "faithful")
+    if not b["support_ok"]:
+        return "INCONCLUSIVE", "insufficient support"
+    if v == "PASS":   # which way it leans (docs/method.md section 9)
+        return v, ("flattened within tolerance" if b["f_lo"] > 0 else
+                   "segregation exaggerated within tolerance" if b["f_hi"] < 0 else
+                   "weakened within tolerance" if b["r_hi"] < 1 else
+                   "strengthened within tolerance" if b["r_lo"] > 1 else "faithful")
     if v == "FLAG":
         return v, "flattened" if a == "FLAG" else "exaggerated" if e == "FLAG" else "segregation lost"
     return v, None
@@ -429,24 +618,34 @@ def flattening(sc, n_s, rc, n_r, rng, focal, theta=0.25):
     m = dict(n_s=n_s, n_r=n_r, f_perp=f_perp, n_dominated=int(dom.sum()), f_s_pooled=fs,
              f_r_pooled=fr, flattening_pooled=flat, duncan_s=ds, duncan_r=dr,
              segregation_retention=ret)
-    Sb = draw(S / S.sum(), n_s, rng)
-    Rb = draw(R / R.sum(), n_r, rng)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        fb, rb = flat_eval(Sb, Rb, dom)[:2]
-    b = {"ret": ret}
-    b["f_lo"], b["f_hi"] = basic(flat, fb, None, None)
-    b["r_lo"], b["r_hi"] = basic(ret, rb, None)
+    s, r = S / S.sum(), R / R.sum()
+    reached = (S.sum(0) > 0) & (R.sum(0) > 0)
+    m["dominated_reached"] = int((dom & reached).sum())
+    support_ok = (m["dominated_reached"] >= 3 and
+                  R[:, dom & reached].sum() >= TH["min_support"] * R[:, dom].sum())
+    seed = int(rng.integers(2**63))
+    Rb = draw(r, n_r, np.random.default_rng(seed + 1))
+    def stats(Sb, Rr):
+        f, t = flat_eval(Sb, Rr, dom)[:2]
+        return {"flat": f, "ret": t}
+    P = Path(r, s, n_s, Rb, seed, stats)           # flattening: from r, d < 0 allowed
+    sign = 1.0 if flat >= 0 else -1.0
+    b = {"ret": ret, "support_ok": support_ok}
+    b["f_lo"], b["f_hi"] = calibrated(P, "flat", flat, lambda p: flat_eval(p, R, dom)[0], sign, True)
+    indep = np.outer(s.sum(1), s.sum(0))           # segregation retention: from s_hat's own
+    Q = Path(indep, s, n_s, Rb, seed, stats)       # group-independence table (D_s linear)
+    b["r_lo"], b["r_hi"] = calibrated(Q, "ret", ret, lambda p: flat_eval(p, R, dom)[1])
+    tf, tr = P.tol.get("flat", 0.0), Q.tol.get("ret", 0.0)
     m["verdict"], m["diagnosis"] = flat_decision(flat, b)
-    margin = {"f_lo": TH["flattening"], "f_hi": TH["flattening"], "r_lo": TH["segregation"],
-              "r_hi": TH["segregation"]}
-    outcomes = {flat_decision(flat, dict(pb, ret=ret))[0] for pb in
-                perturbations({k: (b[k], 0.15 * margin[k]) for k in margin})}
-    # the lean of a PASS compares the flattening bounds with 0: robust when neither is within
-    # a quarter of the interval's half-width of it (Monte Carlo error of a bound: ~5%)
-    lean_ok = min(abs(b["f_lo"]), abs(b["f_hi"])) > 0.125 * (b["f_hi"] - b["f_lo"])
-    m["robust"] = int(len(outcomes) == 1 and (m["verdict"] != "PASS" or lean_ok))
-    m["key_lo"], m["key_hi"] = b["f_lo"], b["f_hi"]
-    m["retention_lo"], m["retention_hi"] = b["r_lo"], b["r_hi"]
+    # the screens compare the flattening ends with +-0.5, the lean with 0 and retention's with
+    # 0.5 and 1: every move of the ends by the Monte Carlo tolerance must keep the decision
+    pert = {"f_lo": (b["f_lo"], tf), "f_hi": (b["f_hi"], tf), "r_lo": (b["r_lo"], tr),
+            "r_hi": (b["r_hi"], tr)}
+    outcomes = {flat_decision(flat, dict(pb, ret=ret, support_ok=support_ok))
+                for pb in perturbations(pert)}
+    m["robust"] = int(len(outcomes) == 1)
+    m["key_lo"], m["key_hi"], m["key_tol"] = b["f_lo"], b["f_hi"], tf
+    m["retention_lo"], m["retention_hi"], m["retention_tol"] = b["r_lo"], b["r_hi"], tr
     return m
 
 
@@ -665,9 +864,12 @@ def calibration(rng, sims=200):
     return rows
 
 
-COLS = ["spec", "check", "n_s", "n_r", "reference_se", "reference_mode", "tvd", "noise_floor",
-        "cond_tvd", "cond_noise_floor", "dep_tvd_s", "dep_tvd_r", "reference_dependent", "retention",
-        "footprint", "footprint_floor", "verdict", "diagnosis", "robust", "key_lo", "key_hi", "footprint_lo", "footprint_hi", "retention_lo", "retention_hi",
+COLS = ["spec", "check", "n_s", "n_r", "reference_se", "reference_mode", "support_ref", "tvd",
+        "noise_floor", "tvd_x", "tvd_y", "cond_tvd", "cond_noise_floor", "dep_tvd_s", "dep_tvd_r",
+        "reference_dependent", "retention", "footprint", "footprint_dep", "footprint_floor",
+        "verdict", "diagnosis", "robust", "key_lo", "key_hi", "key_tol", "footprint_dep_lo",
+        "footprint_dep_hi", "footprint_dep_tol", "retention_lo", "retention_hi", "retention_tol",
+        "dominated_reached",
         "f_perp", "n_dominated", "f_s_pooled", "f_r_pooled", "flattening_pooled", "duncan_s",
         "duncan_r", "segregation_retention"]
 
