@@ -69,7 +69,17 @@ static void test_coverage_planted(void **state)
     static pair pairs[NPAIR];
     assert_int_equal(load(pairs), NPAIR);
     static const double lambdas[3] = {0, 0.3, 0.7};
+    /* A sanitizer build runs the same code on 3 samples per cell (memory and UB checks, and
+     * the estimate-inside-interval invariant); the coverage figures, which need the 20
+     * samples, are asserted by the normal build: the statistics do not change with the build,
+     * the time does (about 20x under ASan). */
+#ifdef IAF_TEST_SANITIZED
+    enum { REPS = 3, B = 100 };
+    const int check_coverage = 0;
+#else
     enum { REPS = 20, B = 100 };
+    const int check_coverage = 1;
+#endif
     const double n = 5000;
     int cov[3][2] = {{0}}, tot[3] = {0}, cov_basic[3][2] = {{0}};
     iaf_rng rng;
@@ -128,7 +138,7 @@ static void test_coverage_planted(void **state)
                           "(basic %2d)\n",
                           P->name, lam, c[0], REPS, cb[0], c[1], REPS, cb[1]);
             for (int m = 0; m < 2; m++) {
-                assert_true(c[m] >= 0.8 * REPS);
+                if (check_coverage) assert_true(c[m] >= 0.8 * REPS);
                 cov[li][m] += c[m];
                 cov_basic[li][m] += cb[m];
             }
@@ -142,8 +152,10 @@ static void test_coverage_planted(void **state)
                       "%.3f)\n",
                       lambdas[li], cov[li][0] / (double)tot[li], cov_basic[li][0] / (double)tot[li],
                       cov[li][1] / (double)tot[li], cov_basic[li][1] / (double)tot[li]);
-        assert_true(cov[li][0] >= 0.9 * tot[li]);
-        assert_true(cov[li][1] >= 0.9 * tot[li]);
+        if (check_coverage) {
+            assert_true(cov[li][0] >= 0.9 * tot[li]);
+            assert_true(cov[li][1] >= 0.9 * tot[li]);
+        }
     }
 }
 
