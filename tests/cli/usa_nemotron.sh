@@ -45,9 +45,8 @@ grep -q "^mapped mass 30209 = .*; 100.0000% of the 30209 outside the exclusions"
     "$ex/crosswalks/reports/usa_occupation_to_cps_line_A.summary.txt" || fail "variant A coverage"
 
 # 3. the audit against the oracle
-start=$(date +%s)
+# (its run time belongs to the benchmark, not to a test: no wall-clock assertion here)
 "$IAF" audit "$ex/audit.yaml" -o "$work/a" --bootstrap 200 > "$work/headline.txt"
-[ $(($(date +%s) - start)) -le 60 ] || fail "the audit took more than a minute"
 grep -q "^Summary: " "$work/headline.txt"
 "$PYTHON" "$IAF_SRC/tests/oracles/usa_nemotron.py" "$ex" --report "$work/a/report.json" \
     --json "$work/oracle.json"
