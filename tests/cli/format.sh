@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Every C source and header is clang-formatted with the committed .clang-format (STYLE.md):
-# `make format` fixes what this test finds. Skips (77) only without clang-format.
+# `make format` fixes what this test finds. Without clang-format it fails: `make test` installs it.
 set -euo pipefail
 : "${IAF_SRC:?}"
-command -v clang-format >/dev/null || { echo "SKIP: clang-format is missing"; exit 77; }
+command -v clang-format >/dev/null || { echo "FAIL: clang-format is missing (scripts/install-deps.sh installs it)"; exit 1; }
 cd "$IAF_SRC"
 bad=0
 while IFS= read -r -d '' f; do

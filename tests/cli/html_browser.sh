@@ -11,15 +11,15 @@
 # its replication.json.
 #
 # Installs nothing: scripts/install-deps.sh --browser provides chromium,
-# fonts-noto-cjk, node and tests/browser/node_modules. Skips (exit 77) only
-# when /usr/bin/chromium is missing.
+# fonts-noto-cjk, node and tests/browser/node_modules. A missing Chromium is a
+# failure, not a skip: `make test` installs it, so its absence is a broken install step.
 set -euo pipefail
 : "${IAF:?}" "${IAF_SRC:?}" "${IAF_BUILD:?}"
 PYTHON=${PYTHON:-/usr/bin/python3}
 CHROMIUM=${IAF_CHROMIUM:-/usr/bin/chromium}
 if [ ! -x "$CHROMIUM" ]; then
-    echo "SKIP: $CHROMIUM is missing (scripts/install-deps.sh --browser installs it)"
-    exit 77
+    echo "FAIL: $CHROMIUM is missing (scripts/install-deps.sh --browser installs it)"
+    exit 1
 fi
 browser="$IAF_SRC/tests/browser"
 if ! command -v node >/dev/null || [ ! -d "$browser/node_modules/playwright-core" ] ||
