@@ -840,6 +840,60 @@ int iaf_interval_method_parse(const char *s, iaf_interval_method *out)
     return 0;
 }
 
+/* The three calibration paths of one table of kx x ky cells (METHOD
+ * section 5): path 0 moves s from the start nearest r to the observed
+ * shares, path 1 from s's independence table to s, path 2 moves r from its
+ * independence table to r. `work` holds 9 kx ky doubles (shares, start
+ * tables and each path's scratch); reps and col are the ordinary bootstrap's.
+ * Path 0 starts seeded with the ordinary bootstrap at d = 1, which is
+ * evaluated (with every metric, when `on_path` is given) before returning. */
+static iaf_status cal_paths_init(cal_path *paths, const sim_ops *ops, void *ws, const double *s_obs,
+                                 const double *r_obs, size_t kx, size_t ky, int s_mode, int r_mode,
+                                 double n_s, double n_r, const double *r_se, size_t B, size_t nt,
+                                 uint64_t seed, double level, double *reps, double *col,
+                                 double *work, void (*on_path)(const sim_ops *, int),
+                                 iaf_error *err)
+{
+    size_t n = kx * ky;
+    double *s_sh = work, *r_sh = work + n, *s_perp = work + 2 * n, *r_perp = work + 3 * n;
+    double *r_start = work + 8 * n;
+    shares(s_obs, n, s_sh);
+    shares(r_obs, n, r_sh);
+    indep_table(s_sh, kx, ky, s_perp);
+    indep_table(r_sh, kx, ky, r_perp);
+    distance_start(r_sh, s_sh, kx, ky, r_start);
+    for (int p = 0; p < 3; p++) {
+        cal_path *c = &paths[p];
+        c->ops = ops;
+        c->ws = ws;
+        c->s_obs = s_obs;
+        c->r_obs = r_obs;
+        c->s0 = p == 0 ? r_start : p == 1 ? s_perp : s_sh;
+        c->s1 = s_sh;
+        c->r0 = p == 2 ? r_perp : NULL;
+        c->r1 = p == 2 ? r_sh : NULL;
+        c->s_mode = s_mode;
+        c->r_mode = r_mode;
+        c->n_s = n_s;
+        c->n_r = n_r;
+        c->r_se = r_se;
+        c->B = B;
+        c->nt = nt;
+        c->seed = seed;
+        c->level = level;
+        c->reps = reps;
+        c->col = col;
+        c->sd = work + (4 + (size_t)p) * n;
+        c->rd = work + 7 * n;
+    }
+    /* the ordinary bootstrap is path 0's point at d = 1 */
+    paths[0].seeded = 1;
+    if (on_path) on_path(ops, -1);
+    iaf_status st = IAF_OK;
+    cal_at(&paths[0], 1, &st, err);
+    return st;
+}
+
 /* Calibrate every metric whose path is `which` of nm metrics; paths[0..2]
  * share the simulation at d = 1 through path 0. */
 static iaf_status calibrate_all(cal_path *paths, int npaths, size_t nm, int (*path_of)(int),
@@ -915,7 +969,6 @@ iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options
 
     joint_ctx ctx = {in->kx, in->ky, in->n_s, in->n_r, in->r_se, out->point.reference_dependent, 0};
     sim_ops ops = {IAF_JM_COUNT, n, n, &ctx, joint_ws_new, joint_ws_free, 1, joint_eval};
-    /* ctx.rake changes between paths (joint_on_path), never during a simulation */
     cal_path paths[3];
     memset(paths, 0, sizeof paths);
     double *reps = NULL, *col = NULL, *buf = NULL, *tv = NULL;
@@ -942,48 +995,10 @@ iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options
     basic_summaries(reps, B, IAF_JM_COUNT, col, point, joint_range, level, out->ci);
     if (out->method != IAF_INTERVAL_CALIBRATED) goto cleanup;
 
-    /* Paths: shares of s and r, s_hat's and r's independence tables. */
-    double *s_sh = buf, *r_sh = buf + n, *s_perp = buf + 2 * n, *r_perp = buf + 3 * n;
-    double *r_start = buf + 8 * n;
-    shares(in->s, n, s_sh);
-    shares(in->r, n, r_sh);
-    indep_table(s_sh, in->kx, in->ky, s_perp);
-    indep_table(r_sh, in->kx, in->ky, r_perp);
-    distance_start(r_sh, s_sh, in->kx, in->ky, r_start);
-    for (int p = 0; p < 3; p++) {
-        cal_path *c = &paths[p];
-        c->ops = &ops;
-        c->ws = ws;
-        c->s_obs = in->s;
-        c->r_obs = in->r;
-        c->s0 = p == 0 ? r_start : p == 1 ? s_perp : s_sh;
-        c->s1 = s_sh;
-        c->r0 = p == 2 ? r_perp : NULL;
-        c->r1 = p == 2 ? r_sh : NULL;
-        c->s_mode = smode;
-        c->r_mode = rmode;
-        c->n_s = in->n_s;
-        c->n_r = in->n_r;
-        c->r_se = in->r_se;
-        c->B = B;
-        c->nt = nt;
-        c->seed = seed;
-        c->level = level;
-        c->reps = reps;
-        c->col = col;
-        c->sd = buf + (4 + (size_t)p) * n;
-        c->rd = buf + 7 * n;
-    }
-    /* the ordinary bootstrap is path 0's point at d = 1, with every metric */
-    paths[0].seeded = 1;
-    joint_on_path(&ops, -1);
-    {
-        iaf_status s2 = IAF_OK;
-        if (!cal_at(&paths[0], 1, &s2, err)) {
-            st = s2;
-            goto cleanup;
-        }
-    }
+    /* ctx.rake changes between paths (joint_on_path), never during a simulation */
+    st = cal_paths_init(paths, &ops, ws, in->s, in->r, in->kx, in->ky, smode, rmode, in->n_s,
+                        in->n_r, in->r_se, B, nt, seed, level, reps, col, buf, joint_on_path, err);
+    if (st != IAF_OK) goto cleanup;
     st = calibrate_all(paths, 2, IAF_JM_COUNT, joint_path_of, never_signed, joint_range, rmode != 0,
                        joint_on_path, tv, out->ci, err);
     for (int p = 0; p < 3; p++)
@@ -1145,45 +1160,9 @@ iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double
     basic_summaries(reps, B, IAF_FB_COUNT, col, point, flat_range, level, out->ci);
     if (out->method != IAF_INTERVAL_CALIBRATED) goto cleanup;
 
-    double *s_sh = buf + 2 * n, *r_sh = buf + 3 * n, *s_perp = buf + 4 * n, *r_perp = buf + 5 * n;
-    double *r_start = buf + 10 * n;
-    shares(sv, n, s_sh);
-    shares(rv, n, r_sh);
-    indep_table(s_sh, 2, k, s_perp);
-    indep_table(r_sh, 2, k, r_perp);
-    distance_start(r_sh, s_sh, 2, k, r_start);
-    for (int p = 0; p < 3; p++) {
-        cal_path *c = &paths[p];
-        c->ops = &ops;
-        c->ws = NULL;
-        c->s_obs = sv;
-        c->r_obs = rv;
-        c->s0 = p == 0 ? r_start : p == 1 ? s_perp : s_sh;
-        c->s1 = s_sh;
-        c->r0 = p == 2 ? r_perp : NULL;
-        c->r1 = p == 2 ? r_sh : NULL;
-        c->s_mode = smode;
-        c->r_mode = rmode;
-        c->n_s = n_s;
-        c->n_r = n_r;
-        c->r_se = NULL;
-        c->B = B;
-        c->nt = nt;
-        c->seed = seed;
-        c->level = level;
-        c->reps = reps;
-        c->col = col;
-        c->sd = buf + (6 + (size_t)p) * n;
-        c->rd = buf + 9 * n;
-    }
-    paths[0].seeded = 1;
-    {
-        iaf_status s2 = IAF_OK;
-        if (!cal_at(&paths[0], 1, &s2, err)) {
-            st = s2;
-            goto cleanup;
-        }
-    }
+    st = cal_paths_init(paths, &ops, NULL, sv, rv, 2, k, smode, rmode, n_s, n_r, NULL, B, nt, seed,
+                        level, reps, col, buf + 2 * n, NULL, err);
+    if (st != IAF_OK) goto cleanup;
     st = calibrate_all(paths, 3, IAF_FB_COUNT, flat_path_of, flat_signed, flat_range, rmode != 0,
                        NULL, tv, out->ci, err);
     for (int p = 0; p < 3; p++)
