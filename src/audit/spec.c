@@ -601,14 +601,23 @@ static int parse_rule(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
         return fail(c, get(n, "tolerance"), "check '%s': tolerance is a share in [0, 1]%s", k->id,
                     NULL);
     if (pf) {
-        static const char *const pkeys[] = {"status", "age", "window", "expected", NULL};
+        static const char *const pkeys[] = {"status", "age", "window", "expected", "max_tvd", NULL};
+        k->max_tvd = NAN;
         if (check_keys(c, pf, "profile", pkeys) ||
+            get_num(c, pf, "max_tvd", &k->max_tvd, "profile") ||
             get_str(c, pf, "status", &k->status_text, 1, "profile") ||
             get_str(c, pf, "age", &k->profile_age, 1, "profile") ||
             get_list(c, pf, "window", &k->window, &k->nwindow, "profile"))
             return -1;
         if (k->nwindow == 0)
             return fail(c, pf, "check '%s': profile needs a window of categories%s", k->id, NULL);
+        if (!isnan(k->max_tvd) && !(k->max_tvd >= 0 && k->max_tvd <= 1))
+            return fail(c, get(pf, "max_tvd"), "check '%s': max_tvd is a TVD in [0, 1]%s", k->id,
+                        NULL);
+        if (!isnan(k->max_tvd) && !get(pf, "expected"))
+            return fail(c, get(pf, "max_tvd"),
+                        "check '%s': max_tvd needs an expected profile to measure against%s", k->id,
+                        NULL);
         struct fy_node *en = get(pf, "expected");
         if (en) {
             if (!fy_node_is_mapping(en))
@@ -616,23 +625,39 @@ static int parse_rule(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
             size_t cnt = (size_t)fy_node_mapping_item_count(en);
             k->expected_labels = calloc(cnt + 1, sizeof *k->expected_labels);
             k->expected_shares = calloc(cnt + 1, sizeof *k->expected_shares);
-            if (!k->expected_labels || !k->expected_shares)
+            k->expected_hi = calloc(cnt + 1, sizeof *k->expected_hi);
+            if (!k->expected_labels || !k->expected_shares || !k->expected_hi)
                 return fail(c, en, "out of memory%s%s", NULL, NULL);
             void *it = NULL;
             struct fy_node_pair *pp;
             while ((pp = fy_node_mapping_iterate(en, &it)) != NULL) {
                 struct fy_node *kk = fy_node_pair_key(pp), *vv = fy_node_pair_value(pp);
-                size_t len;
-                const char *sv = fy_node_is_scalar(vv) ? fy_node_get_scalar(vv, &len) : NULL;
+                /* a share, or [lo, hi] bounds on it */
+                struct fy_node *bv[2] = {vv, vv};
+                if (fy_node_is_sequence(vv) && fy_node_sequence_item_count(vv) == 2) {
+                    void *bi = NULL;
+                    bv[0] = fy_node_sequence_iterate(vv, &bi);
+                    bv[1] = fy_node_sequence_iterate(vv, &bi);
+                }
+                double x[2];
+                int ok = 1;
+                for (int b = 0; b < 2; b++) {
+                    size_t len;
+                    const char *sv =
+                        fy_node_is_scalar(bv[b]) ? fy_node_get_scalar(bv[b], &len) : NULL;
+                    ok = ok && sv && iaf_parse_double((iaf_sv){sv, len}, &x[b]) && x[b] >= 0;
+                }
                 k->expected_labels[k->nexpected] = fy_node_is_scalar(kk) ? scalar_dup(kk) : NULL;
-                double x;
-                if (!k->expected_labels[k->nexpected] || !sv ||
-                    !iaf_parse_double((iaf_sv){sv, len}, &x) || x < 0) {
+                if (!k->expected_labels[k->nexpected] || !ok || x[0] > x[1] ||
+                    (bv[0] != vv && x[1] > 1)) {
                     k->nexpected++;
-                    return fail(c, vv, "check '%s': expected shares must be non-negative numbers%s",
+                    return fail(c, vv,
+                                "check '%s': an expected share is a non-negative number or "
+                                "[lo, hi] with 0 <= lo <= hi <= 1%s",
                                 k->id, NULL);
                 }
-                k->expected_shares[k->nexpected++] = x;
+                k->expected_hi[k->nexpected] = x[1];
+                k->expected_shares[k->nexpected++] = x[0];
             }
         }
         snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(pf, "status")));
@@ -1542,7 +1567,7 @@ void iaf_spec_free(iaf_spec *s)
         free(k->window);
         for (size_t w = 0; w < k->nexpected; w++)
             free(k->expected_labels[w]);
-        free(k->expected_labels), free(k->expected_shares);
+        free(k->expected_labels), free(k->expected_shares), free(k->expected_hi);
         for (size_t v = 0; v < k->nvariants; v++)
             free(k->variants[v].name);
         iaf_expr_free(k->universe);

@@ -94,10 +94,12 @@ typedef struct iaf_spec_check {
     iaf_expr *status;
     char **window, **expected_labels;
     size_t nwindow, nexpected;
-    double *expected_shares;
-    int reference;  /* index into references */
-    int synthetic;  /* index into dataset tables, -1 = microdata */
-    int disclosure; /* index, -1 = none (exploratory) */
+    double *expected_shares; /* a point share, or the lower bound of [lo, hi] */
+    double *expected_hi;     /* the upper bound (= expected_shares for a point) */
+    double max_tvd;          /* profile TVD threshold (`max_tvd:`), NAN when not given */
+    int reference;           /* index into references */
+    int synthetic;           /* index into dataset tables, -1 = microdata */
+    int disclosure;          /* index, -1 = none (exploratory) */
     char *universe_text, *reference_universe_text;
     iaf_expr *universe, *reference_universe;
     iaf_spec_threshold *thresholds;

@@ -489,10 +489,13 @@ static void headline_row(const iaf_audit *a, const iaf_check_result *r, size_t w
     const iaf_screen *ks = key_screen(r);
     const iaf_rule_result *rr = r->nvariants ? r->variants[0].rule : NULL;
     const iaf_flat_result *fr = r->nvariants ? r->variants[0].flat : NULL;
-    if (rr && rr->is_profile)
+    if (rr && rr->is_profile) {
         iaf_buf_printf(out, " outside window %.4f [%.4f, %.4f] (tolerance %.3g)", rr->outside,
                        rr->outside_lo, rr->outside_hi, rr->tolerance);
-    else if (rr && rr->is_expectation)
+        if (!isnan(rr->max_tvd) && !isnan(rr->profile_tvd))
+            iaf_buf_printf(out, "; TVD to the institutional profile %.4f [%.4f, %.4f] (max %.3g)",
+                           rr->profile_tvd, rr->profile_tvd_lo, rr->profile_tvd_hi, rr->max_tvd);
+    } else if (rr && rr->is_expectation)
         iaf_buf_printf(out, " share %.4f [%.4f, %.4f] vs expected [%.3g, %.3g]", rr->estimate,
                        rr->ci_lo, rr->ci_hi, rr->expect_lo, rr->expect_hi);
     else if (rr)
