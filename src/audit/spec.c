@@ -944,9 +944,9 @@ static int need_seq(ctx *c, struct fy_node *root, const char *key)
     return 0;
 }
 
-static const char *const top_keys[] = {"iaf",         "name",       "description", "dataset",
-                                       "disclosures", "crosswalks", "attributes",  "references",
-                                       "checks",      "thresholds", "interval",    NULL};
+static const char *const top_keys[] = {
+    "iaf",        "name",   "description", "dataset",  "disclosures", "crosswalks", "attributes",
+    "references", "checks", "thresholds",  "interval", "claims",      NULL};
 static const char *const dataset_keys[] = {"title",     "url",     "licence",   "license",
                                            "microdata", "format",  "weight",    "encoding",
                                            "tables",    "missing", "normalize", NULL};
@@ -962,6 +962,71 @@ static int check_unique(ctx *c, struct fy_node *n, const char *what, int kind, c
     if (i < 0) return fail(c, n, "out of memory%s%s", NULL, NULL);
     if ((size_t)i < before) return fail(c, n, "duplicate %s id '%s'", what, id);
     return 0;
+}
+
+/* `claims:` (claims.h): each claim names the checks that decide it and a rule. */
+static int parse_claims(ctx *c, iaf_spec *s, struct fy_node *root)
+{
+    static const char *const keys[] = {"id",     "claim",   "source",    "note", "checks",
+                                       "expect", "require", "diagnosis", NULL};
+    if (need_seq(c, root, "claims")) return -1;
+    size_t cap = 0;
+    iaf_strmap seen = {0};
+    int rc = 0;
+    FOR_ITEMS(root, "claims", n)
+    {
+        if (IAF_GROW(s->claims, cap, s->nclaims + 1) != 0) {
+            rc = fail(c, n, "out of memory%s%s", NULL, NULL);
+            break;
+        }
+        iaf_spec_claim *k = &s->claims[s->nclaims++];
+        memset(k, 0, sizeof *k);
+        k->line = node_line(n);
+        char *expect = NULL, *require = NULL;
+        if (check_keys(c, n, "claim", keys) || get_str(c, n, "id", &k->id, 1, "claim") ||
+            get_str(c, n, "claim", &k->claim, 1, "claim") ||
+            get_str(c, n, "source", &k->source, 0, "claim") ||
+            get_str(c, n, "note", &k->note, 0, "claim") ||
+            get_list(c, n, "checks", &k->checks, &k->nchecks, "claim") ||
+            get_str(c, n, "expect", &expect, 1, "claim") ||
+            get_str(c, n, "require", &require, 0, "claim") ||
+            get_str(c, n, "diagnosis", &k->diagnosis, 0, "claim"))
+            rc = -1;
+        else if (iaf_claim_expect_parse(expect, &k->expect))
+            rc = fail(c, get(n, "expect"),
+                      "claim '%s': expect is flag, pass, mapping-dependent or age-robust (got "
+                      "'%s')",
+                      k->id, expect);
+        else if (require && strcmp(require, "all") && strcmp(require, "any"))
+            rc = fail(c, get(n, "require"), "claim '%s': require is all or any (got '%s')", k->id,
+                      require);
+        else if (k->diagnosis && k->expect != IAF_CLAIM_EXPECT_FLAG)
+            rc = fail(c, get(n, "diagnosis"), "claim '%s': a diagnosis goes with expect: flag%s",
+                      k->id, NULL);
+        else if (k->nchecks == 0 || k->nchecks > 64)
+            rc = fail(c, n, "claim '%s': name 1 to 64 checks that decide it%s", k->id, NULL);
+        k->require_any = require && !strcmp(require, "any");
+        free(expect), free(require);
+        if (rc) break;
+        size_t before = iaf_strmap_size(&seen);
+        int64_t id = iaf_strmap_intern(&seen, k->id, strlen(k->id));
+        if (id < 0 || (size_t)id < before) {
+            rc = id < 0 ? fail(c, n, "out of memory%s%s", NULL, NULL)
+                        : fail(c, n, "duplicate claim id '%s'%s", k->id, NULL);
+            break;
+        }
+        if (!(k->check_idx = calloc(k->nchecks, sizeof *k->check_idx))) {
+            rc = fail(c, n, "out of memory%s%s", NULL, NULL);
+            break;
+        }
+        for (size_t i = 0; i < k->nchecks && !rc; i++)
+            if ((k->check_idx[i] = find_id(c, ID_CHECK, k->checks[i])) < 0)
+                rc = fail(c, get(n, "checks"), "claim '%s': no check with id '%s'", k->id,
+                          k->checks[i]);
+        if (rc) break;
+    }
+    iaf_strmap_free(&seen);
+    return rc;
 }
 
 static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
@@ -1157,7 +1222,7 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
         }
     }
     if (s->nchecks == 0) return fail(c, root, "the spec has no checks%s%s", NULL, NULL);
-    return 0;
+    return parse_claims(c, s, root);
 }
 
 static void diag_out(struct fy_diag *d, void *user, const char *buf, size_t len)
@@ -1577,6 +1642,13 @@ void iaf_spec_free(iaf_spec *s)
         free(k->thresholds);
     }
     free(s->checks);
+    for (size_t i = 0; i < s->nclaims; i++) {
+        iaf_spec_claim *k = &s->claims[i];
+        free(k->id), free(k->claim), free(k->source), free(k->note), free(k->diagnosis);
+        free_list(k->checks, k->nchecks);
+        free(k->check_idx);
+    }
+    free(s->claims);
     for (int k = 0; k < 4; k++) {
         for (size_t t = 0; t < s->ndefaults[k]; t++)
             free(s->defaults[k][t].metric);

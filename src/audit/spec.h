@@ -10,6 +10,7 @@
 #ifndef IAF_AUDIT_SPEC_H
 #define IAF_AUDIT_SPEC_H
 
+#include "audit/claims.h"
 #include "audit/dataset.h"
 #include "core/attr.h"
 #include "stats/bootstrap.h"
@@ -155,6 +156,8 @@ typedef struct iaf_spec {
     iaf_spec_lump *lumps;
     size_t nlumps;
     iaf_interval_method interval; /* `interval:` (calibrated, the default, or basic) */
+    iaf_spec_claim *claims;       /* `claims:` (claims.h), in spec order */
+    size_t nclaims;
 } iaf_spec;
 
 iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err);

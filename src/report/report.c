@@ -201,6 +201,10 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
         iaf_buf_free(&lab);
     }
     iaf_json_end_array(&j);
+    if (a->nclaims) {
+        iaf_json_key(&j, "claims");
+        iaf_claims_json(a, &j);
+    }
 
     iaf_json_key(&j, "checks");
     iaf_json_begin_array(&j);
@@ -590,6 +594,7 @@ int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
         sep = "; ";
     }
     iaf_buf_puts(out, ".\n");
+    iaf_claims_headline(a, out);
     iaf_buf_free(&lab);
     return 0;
 }
