@@ -659,6 +659,18 @@ static int parse_rule(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
                 k->expected_hi[k->nexpected] = x[1];
                 k->expected_shares[k->nexpected++] = x[0];
             }
+            /* bounds no profile can meet (a category not listed is expected at 0) */
+            double slo = 0, shi = 0;
+            int bounds = 0;
+            for (size_t i = 0; i < k->nexpected; i++) {
+                slo += k->expected_shares[i], shi += k->expected_hi[i];
+                bounds |= k->expected_shares[i] != k->expected_hi[i];
+            }
+            if (bounds && (slo > 1 + 1e-12 || shi < 1 - 1e-12))
+                return fail(c, en,
+                            "check '%s': no profile fits the expected bounds (lower shares must "
+                            "sum to at most 1, upper shares to at least 1)%s",
+                            k->id, NULL);
         }
         snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(pf, "status")));
         if ((c->st = iaf_expr_parse(k->status_text, origin, &k->status, c->err)) != IAF_OK)
