@@ -194,6 +194,10 @@ assert "partially identified" in cl["major_occupation_mismatch"]["reason"]
 assert "not standardised by age" in cl["flattening_age_robust"]["reason"]
 print("oracle agreement: %d checks" % n)
 PY
+# the headline says what each verdict rests on: the key screen's threshold, support and n_eff
+# (the flattening check rests on 184,164 rows of sex x occupation, not on 1,000,000)
+grep -Eq '^  sex x occupation_major_A +eaps_2025.*\(threshold 0\.5\); .*support 86\.1%, n_eff 184164, 1 of 3 dominated' "$work/headline.txt"
+grep -Eq '^  education_level .*\(threshold 0\.05\); support 100\.0%, n_eff 914921 ' "$work/headline.txt"
 # make demo prints one answer per claim
 for id in marginals_align major_occupation_mismatch military_age_profile_inconsistent \
     flattening_toward_parity strict_verdict_mapping_dependent flattening_age_robust; do
