@@ -470,8 +470,8 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                 st = k->status ? iaf_profile_eval(dv->table, k->status, k->rule_attrs[0]->name,
                                                   (const char *const *)k->window, k->nwindow,
                                                   (const char *const *)k->expected_labels,
-                                                  k->expected_shares, k->nexpected, k->tolerance,
-                                                  vr->rule, err)
+                                                  k->expected_shares, k->expected_hi, k->nexpected,
+                                                  k->tolerance, k->max_tvd, vr->rule, err)
                      : k->rule ? iaf_rule_eval(dv->table, k->rule, k->tolerance, vr->rule, err)
                                : iaf_expectation_eval(dv->table, k->share, k->given, k->expect_lo,
                                                       k->expect_hi, vr->rule, err);
@@ -722,6 +722,7 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
             }
         }
     }
+    st = iaf_audit_claims(a, err); /* the spec's claims, from the verdicts above */
     goto done;
 oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -766,6 +767,7 @@ void iaf_audit_free(iaf_audit *a)
         free(r->n_r_basis);
     }
     free(a->results);
+    free(a->claims);
     for (size_t i = 0; i < a->ninputs; i++) {
         free(a->inputs[i].role);
         free(a->inputs[i].path);

@@ -8,6 +8,7 @@
 #ifndef IAF_AUDIT_AUDIT_H
 #define IAF_AUDIT_AUDIT_H
 
+#include "audit/claims.h"
 #include "audit/compare.h"
 #include "audit/flatcheck.h"
 #include "audit/rulecheck.h"
@@ -66,6 +67,8 @@ typedef struct iaf_audit {
     iaf_input_file *inputs;
     size_t ninputs;
     int64_t microdata_rows;
+    iaf_claim_result *claims; /* one per spec claim, in spec order (claims.c) */
+    size_t nclaims;
 } iaf_audit;
 
 typedef struct iaf_audit_options {
@@ -82,5 +85,12 @@ typedef struct iaf_audit_options {
 iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf_audit **out,
                          iaf_error *err);
 void iaf_audit_free(iaf_audit *a);
+
+/* Answer the spec's claims from the check results (src/audit/claims.c). */
+iaf_status iaf_audit_claims(iaf_audit *a, iaf_error *err);
+/* The claims as a report.json array, and as the headline's closing section
+ * (one line per claim; nothing without claims). */
+void iaf_claims_json(const iaf_audit *a, iaf_json *j);
+void iaf_claims_headline(const iaf_audit *a, iaf_buf *out);
 
 #endif

@@ -158,15 +158,34 @@ iaf_status iaf_expectation_eval(const iaf_table *t, const iaf_expr *share, const
     return IAF_OK;
 }
 
+/* Half-width of the simultaneous 95% interval of the TVD between an empirical
+ * distribution over k categories from n rows and its truth (Weissman et al.
+ * 2003: P(L1 >= e) <= (2^k - 2) exp(-n e^2 / 2)); 0 when k < 2. */
+static double tvd_halfwidth(size_t k, double n)
+{
+    if (k < 2 || !(n > 0)) return k < 2 ? 0 : NAN;
+    /* ln(2^k - 2) without overflow: k ln 2 + ln(1 - 2^(1-k)) */
+    double ln_m = (double)k * log(2.0) + log1p(-ldexp(1.0, 1 - (int)k));
+    return sqrt(2 * (ln_m - log(0.05)) / n) / 2;
+}
+
+/* Verdict of one screen "interval [lo, hi] against threshold tau" (FLAG when
+ * wholly above, PASS when wholly at or below). */
+static iaf_verdict above(double lo, double hi, double tau)
+{
+    return lo > tau ? IAF_VERDICT_FLAG : hi <= tau ? IAF_VERDICT_PASS : IAF_VERDICT_INCONCLUSIVE;
+}
+
 iaf_status iaf_profile_eval(const iaf_table *t, const iaf_expr *status, const char *age,
                             const char *const *window, size_t nwindow,
-                            const char *const *exp_labels, const double *exp_shares,
-                            size_t n_expected, double tolerance, iaf_rule_result *out,
-                            iaf_error *err)
+                            const char *const *exp_labels, const double *exp_lo,
+                            const double *exp_hi, size_t n_expected, double tolerance,
+                            double max_tvd, iaf_rule_result *out, iaf_error *err)
 {
     memset(out, 0, sizeof *out);
     out->is_profile = 1;
     out->tolerance = tolerance;
+    out->max_tvd = max_tvd;
     int is[16];
     iaf_status st = bind(t, status, is, err);
     if (st != IAF_OK) return st;
@@ -188,9 +207,13 @@ iaf_status iaf_profile_eval(const iaf_table *t, const iaf_expr *status, const ch
         n += c.n >= 0 ? (double)c.n : c.value;
     }
     out->nprofile = ncat;
-    double outside = 0, tvd = 0, exp_tot = 0;
-    for (size_t k = 0; k < n_expected; k++)
-        exp_tot += exp_shares[k];
+    /* a point profile is normalised (as before); bounds are taken as written */
+    double exp_tot = 0, sum_lo = 0, sum_hi = 0;
+    for (size_t k = 0; k < n_expected; k++) {
+        exp_tot += exp_lo[k];
+        out->profile_bounds |= exp_lo[k] != exp_hi[k];
+    }
+    double outside = 0, deficit = 0, excess = 0;
     for (size_t a = 0; a < ncat; a++) {
         iaf_sv lab = iaf_table_cat(t, (size_t)ai, a);
         if (!(out->profile_label[a] = iaf_strndup(lab.ptr, lab.len)))
@@ -201,38 +224,74 @@ iaf_status iaf_profile_eval(const iaf_table *t, const iaf_expr *status, const ch
             in |= iaf_sv_eq_str(lab, window[w]);
         out->profile_in_window[a] = in;
         if (!in) outside += mass[a];
-        out->profile_expected[a] = n_expected ? 0 : NAN;
+        double lo = n_expected ? 0 : NAN, hi = lo;
         for (size_t k = 0; k < n_expected; k++)
-            if (iaf_sv_eq_str(lab, exp_labels[k]))
-                out->profile_expected[a] = exp_shares[k] / exp_tot;
-        if (n_expected && tot > 0) tvd += fabs(out->profile_share[a] - out->profile_expected[a]);
+            if (iaf_sv_eq_str(lab, exp_labels[k])) {
+                lo = out->profile_bounds ? exp_lo[k] : exp_lo[k] / exp_tot;
+                hi = out->profile_bounds ? exp_hi[k] : lo;
+            }
+        out->profile_expected_lo[a] = lo;
+        out->profile_expected_hi[a] = hi;
+        out->profile_expected[a] = out->profile_bounds ? NAN : lo;
+        sum_lo += lo, sum_hi += hi;
+        if (n_expected && tot > 0) {
+            deficit += fmax(0, lo - out->profile_share[a]);
+            excess += fmax(0, out->profile_share[a] - hi);
+        }
     }
-    out->profile_tvd = n_expected && tot > 0 ? tvd / 2 : NAN;
+    if (out->profile_bounds && (sum_lo > 1 + 1e-12 || sum_hi < 1 - 1e-12))
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                             "no age profile fits the expected bounds over the categories present "
+                             "(their lower shares sum to %.4g, their upper shares to %.4g)",
+                             sum_lo, sum_hi);
+    /* the nearest profile within the bounds must take up every deficit and
+     * shed every excess: max of the two (equal, the TVD, for a point) */
+    out->profile_tvd = n_expected && tot > 0 ? fmax(deficit, excess) : NAN;
+    double h = tvd_halfwidth(ncat, n);
+    out->profile_tvd_lo = fmax(0, out->profile_tvd - h);
+    out->profile_tvd_hi = fmin(1, out->profile_tvd + h);
     out->antecedent = tot;
     out->n = n;
     if (!(tot > 0)) {
         out->outside = out->outside_lo = out->outside_hi = NAN;
+        out->profile_tvd_lo = out->profile_tvd_hi = NAN;
         out->verdict = IAF_VERDICT_INCONCLUSIVE;
         snprintf(out->reason, sizeof out->reason, "no record has the status");
         return IAF_OK;
     }
     out->outside = outside / tot;
     wilson(out->outside * n, n, &out->outside_lo, &out->outside_hi);
-    if (out->outside_lo > tolerance) {
-        out->verdict = IAF_VERDICT_FLAG;
-        snprintf(out->reason, sizeof out->reason,
-                 "%.4g%% outside the institutional age window (95%% interval [%.4g%%, %.4g%%]), "
-                 "tolerance %.4g%%",
-                 100 * out->outside, 100 * out->outside_lo, 100 * out->outside_hi, 100 * tolerance);
-    } else if (out->outside_hi <= tolerance) {
-        out->verdict = IAF_VERDICT_PASS;
-        snprintf(out->reason, sizeof out->reason,
-                 "inside the institutional age window within tolerance");
-    } else {
-        out->verdict = IAF_VERDICT_INCONCLUSIVE;
-        snprintf(out->reason, sizeof out->reason,
-                 "share outside the window %.4g%% [%.4g%%, %.4g%%] straddles the tolerance %.4g%%",
-                 100 * out->outside, 100 * out->outside_lo, 100 * out->outside_hi, 100 * tolerance);
+    iaf_verdict vw = above(out->outside_lo, out->outside_hi, tolerance);
+    iaf_verdict vt = isnan(max_tvd) || isnan(out->profile_tvd)
+                         ? IAF_VERDICT_PASS
+                         : above(out->profile_tvd_lo, out->profile_tvd_hi, max_tvd);
+    out->verdict = vw == IAF_VERDICT_FLAG || vt == IAF_VERDICT_FLAG   ? IAF_VERDICT_FLAG
+                   : vw == IAF_VERDICT_PASS && vt == IAF_VERDICT_PASS ? IAF_VERDICT_PASS
+                                                                      : IAF_VERDICT_INCONCLUSIVE;
+    int len;
+    if (vw == IAF_VERDICT_FLAG)
+        len = snprintf(out->reason, sizeof out->reason,
+                       "%.4g%% outside the institutional age window (95%% interval [%.4g%%, "
+                       "%.4g%%]), tolerance %.4g%%",
+                       100 * out->outside, 100 * out->outside_lo, 100 * out->outside_hi,
+                       100 * tolerance);
+    else if (vw == IAF_VERDICT_PASS)
+        len = snprintf(out->reason, sizeof out->reason,
+                       "inside the institutional age window within tolerance");
+    else
+        len = snprintf(out->reason, sizeof out->reason,
+                       "share outside the window %.4g%% [%.4g%%, %.4g%%] straddles the tolerance "
+                       "%.4g%%",
+                       100 * out->outside, 100 * out->outside_lo, 100 * out->outside_hi,
+                       100 * tolerance);
+    if (!isnan(max_tvd) && !isnan(out->profile_tvd) && len > 0 &&
+        (size_t)len < sizeof out->reason) {
+        static const char *const word[] = {"at or below", "above", "straddles"};
+        int it = vt == IAF_VERDICT_PASS ? 0 : vt == IAF_VERDICT_FLAG ? 1 : 2;
+        snprintf(out->reason + len, sizeof out->reason - (size_t)len,
+                 "; TVD to the %s profile %.4g (95%% interval [%.4g, %.4g]) %s the threshold %.4g",
+                 out->profile_bounds ? "nearest institutional" : "institutional", out->profile_tvd,
+                 out->profile_tvd_lo, out->profile_tvd_hi, word[it], max_tvd);
     }
     return IAF_OK;
 }
@@ -260,6 +319,10 @@ void iaf_rule_result_json(const iaf_rule_result *r, iaf_json *j)
             iaf_json_kstr(j, "category", r->profile_label[i]);
             iaf_json_knum(j, "share", r->profile_share[i]);
             iaf_json_knum(j, "expected", r->profile_expected[i]);
+            if (r->profile_bounds) {
+                iaf_json_knum(j, "expected_lo", r->profile_expected_lo[i]);
+                iaf_json_knum(j, "expected_hi", r->profile_expected_hi[i]);
+            }
             iaf_json_kbool(j, "in_window", r->profile_in_window[i]);
             iaf_json_end_object(j);
         }
@@ -269,6 +332,14 @@ void iaf_rule_result_json(const iaf_rule_result *r, iaf_json *j)
         iaf_json_knum(j, "outside_hi", r->outside_hi);
         iaf_json_knum(j, "tolerance", r->tolerance);
         iaf_json_knum(j, "tvd_to_expected", r->profile_tvd);
+        if (!isnan(r->profile_tvd)) {
+            iaf_json_knum(j, "tvd_lo", r->profile_tvd_lo);
+            iaf_json_knum(j, "tvd_hi", r->profile_tvd_hi);
+            iaf_json_kstr(j, "tvd_to",
+                          r->profile_bounds ? "the nearest profile within the bounds"
+                                            : "the expected profile");
+        }
+        if (!isnan(r->max_tvd)) iaf_json_knum(j, "max_tvd", r->max_tvd);
     } else if (r->is_expectation) {
         iaf_json_knum(j, "given", r->given);
         iaf_json_knum(j, "hits", r->hits);

@@ -601,14 +601,23 @@ static int parse_rule(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
         return fail(c, get(n, "tolerance"), "check '%s': tolerance is a share in [0, 1]%s", k->id,
                     NULL);
     if (pf) {
-        static const char *const pkeys[] = {"status", "age", "window", "expected", NULL};
+        static const char *const pkeys[] = {"status", "age", "window", "expected", "max_tvd", NULL};
+        k->max_tvd = NAN;
         if (check_keys(c, pf, "profile", pkeys) ||
+            get_num(c, pf, "max_tvd", &k->max_tvd, "profile") ||
             get_str(c, pf, "status", &k->status_text, 1, "profile") ||
             get_str(c, pf, "age", &k->profile_age, 1, "profile") ||
             get_list(c, pf, "window", &k->window, &k->nwindow, "profile"))
             return -1;
         if (k->nwindow == 0)
             return fail(c, pf, "check '%s': profile needs a window of categories%s", k->id, NULL);
+        if (!isnan(k->max_tvd) && !(k->max_tvd >= 0 && k->max_tvd <= 1))
+            return fail(c, get(pf, "max_tvd"), "check '%s': max_tvd is a TVD in [0, 1]%s", k->id,
+                        NULL);
+        if (!isnan(k->max_tvd) && !get(pf, "expected"))
+            return fail(c, get(pf, "max_tvd"),
+                        "check '%s': max_tvd needs an expected profile to measure against%s", k->id,
+                        NULL);
         struct fy_node *en = get(pf, "expected");
         if (en) {
             if (!fy_node_is_mapping(en))
@@ -616,24 +625,52 @@ static int parse_rule(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
             size_t cnt = (size_t)fy_node_mapping_item_count(en);
             k->expected_labels = calloc(cnt + 1, sizeof *k->expected_labels);
             k->expected_shares = calloc(cnt + 1, sizeof *k->expected_shares);
-            if (!k->expected_labels || !k->expected_shares)
+            k->expected_hi = calloc(cnt + 1, sizeof *k->expected_hi);
+            if (!k->expected_labels || !k->expected_shares || !k->expected_hi)
                 return fail(c, en, "out of memory%s%s", NULL, NULL);
             void *it = NULL;
             struct fy_node_pair *pp;
             while ((pp = fy_node_mapping_iterate(en, &it)) != NULL) {
                 struct fy_node *kk = fy_node_pair_key(pp), *vv = fy_node_pair_value(pp);
-                size_t len;
-                const char *sv = fy_node_is_scalar(vv) ? fy_node_get_scalar(vv, &len) : NULL;
+                /* a share, or [lo, hi] bounds on it */
+                struct fy_node *bv[2] = {vv, vv};
+                if (fy_node_is_sequence(vv) && fy_node_sequence_item_count(vv) == 2) {
+                    void *bi = NULL;
+                    bv[0] = fy_node_sequence_iterate(vv, &bi);
+                    bv[1] = fy_node_sequence_iterate(vv, &bi);
+                }
+                double x[2];
+                int ok = 1;
+                for (int b = 0; b < 2; b++) {
+                    size_t len;
+                    const char *sv =
+                        fy_node_is_scalar(bv[b]) ? fy_node_get_scalar(bv[b], &len) : NULL;
+                    ok = ok && sv && iaf_parse_double((iaf_sv){sv, len}, &x[b]) && x[b] >= 0;
+                }
                 k->expected_labels[k->nexpected] = fy_node_is_scalar(kk) ? scalar_dup(kk) : NULL;
-                double x;
-                if (!k->expected_labels[k->nexpected] || !sv ||
-                    !iaf_parse_double((iaf_sv){sv, len}, &x) || x < 0) {
+                if (!k->expected_labels[k->nexpected] || !ok || x[0] > x[1] ||
+                    (bv[0] != vv && x[1] > 1)) {
                     k->nexpected++;
-                    return fail(c, vv, "check '%s': expected shares must be non-negative numbers%s",
+                    return fail(c, vv,
+                                "check '%s': an expected share is a non-negative number or "
+                                "[lo, hi] with 0 <= lo <= hi <= 1%s",
                                 k->id, NULL);
                 }
-                k->expected_shares[k->nexpected++] = x;
+                k->expected_hi[k->nexpected] = x[1];
+                k->expected_shares[k->nexpected++] = x[0];
             }
+            /* bounds no profile can meet (a category not listed is expected at 0) */
+            double slo = 0, shi = 0;
+            int bounds = 0;
+            for (size_t i = 0; i < k->nexpected; i++) {
+                slo += k->expected_shares[i], shi += k->expected_hi[i];
+                bounds |= k->expected_shares[i] != k->expected_hi[i];
+            }
+            if (bounds && (slo > 1 + 1e-12 || shi < 1 - 1e-12))
+                return fail(c, en,
+                            "check '%s': no profile fits the expected bounds (lower shares must "
+                            "sum to at most 1, upper shares to at least 1)%s",
+                            k->id, NULL);
         }
         snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(pf, "status")));
         if ((c->st = iaf_expr_parse(k->status_text, origin, &k->status, c->err)) != IAF_OK)
@@ -919,9 +956,9 @@ static int need_seq(ctx *c, struct fy_node *root, const char *key)
     return 0;
 }
 
-static const char *const top_keys[] = {"iaf",         "name",       "description", "dataset",
-                                       "disclosures", "crosswalks", "attributes",  "references",
-                                       "checks",      "thresholds", "interval",    NULL};
+static const char *const top_keys[] = {
+    "iaf",        "name",   "description", "dataset",  "disclosures", "crosswalks", "attributes",
+    "references", "checks", "thresholds",  "interval", "claims",      NULL};
 static const char *const dataset_keys[] = {"title",     "url",     "licence",   "license",
                                            "microdata", "format",  "weight",    "encoding",
                                            "tables",    "missing", "normalize", NULL};
@@ -937,6 +974,71 @@ static int check_unique(ctx *c, struct fy_node *n, const char *what, int kind, c
     if (i < 0) return fail(c, n, "out of memory%s%s", NULL, NULL);
     if ((size_t)i < before) return fail(c, n, "duplicate %s id '%s'", what, id);
     return 0;
+}
+
+/* `claims:` (claims.h): each claim names the checks that decide it and a rule. */
+static int parse_claims(ctx *c, iaf_spec *s, struct fy_node *root)
+{
+    static const char *const keys[] = {"id",     "claim",   "source",    "note", "checks",
+                                       "expect", "require", "diagnosis", NULL};
+    if (need_seq(c, root, "claims")) return -1;
+    size_t cap = 0;
+    iaf_strmap seen = {0};
+    int rc = 0;
+    FOR_ITEMS(root, "claims", n)
+    {
+        if (IAF_GROW(s->claims, cap, s->nclaims + 1) != 0) {
+            rc = fail(c, n, "out of memory%s%s", NULL, NULL);
+            break;
+        }
+        iaf_spec_claim *k = &s->claims[s->nclaims++];
+        memset(k, 0, sizeof *k);
+        k->line = node_line(n);
+        char *expect = NULL, *require = NULL;
+        if (check_keys(c, n, "claim", keys) || get_str(c, n, "id", &k->id, 1, "claim") ||
+            get_str(c, n, "claim", &k->claim, 1, "claim") ||
+            get_str(c, n, "source", &k->source, 0, "claim") ||
+            get_str(c, n, "note", &k->note, 0, "claim") ||
+            get_list(c, n, "checks", &k->checks, &k->nchecks, "claim") ||
+            get_str(c, n, "expect", &expect, 1, "claim") ||
+            get_str(c, n, "require", &require, 0, "claim") ||
+            get_str(c, n, "diagnosis", &k->diagnosis, 0, "claim"))
+            rc = -1;
+        else if (iaf_claim_expect_parse(expect, &k->expect))
+            rc = fail(c, get(n, "expect"),
+                      "claim '%s': expect is flag, pass, mapping-dependent or age-robust (got "
+                      "'%s')",
+                      k->id, expect);
+        else if (require && strcmp(require, "all") && strcmp(require, "any"))
+            rc = fail(c, get(n, "require"), "claim '%s': require is all or any (got '%s')", k->id,
+                      require);
+        else if (k->diagnosis && k->expect != IAF_CLAIM_EXPECT_FLAG)
+            rc = fail(c, get(n, "diagnosis"), "claim '%s': a diagnosis goes with expect: flag%s",
+                      k->id, NULL);
+        else if (k->nchecks == 0 || k->nchecks > 64)
+            rc = fail(c, n, "claim '%s': name 1 to 64 checks that decide it%s", k->id, NULL);
+        k->require_any = require && !strcmp(require, "any");
+        free(expect), free(require);
+        if (rc) break;
+        size_t before = iaf_strmap_size(&seen);
+        int64_t id = iaf_strmap_intern(&seen, k->id, strlen(k->id));
+        if (id < 0 || (size_t)id < before) {
+            rc = id < 0 ? fail(c, n, "out of memory%s%s", NULL, NULL)
+                        : fail(c, n, "duplicate claim id '%s'%s", k->id, NULL);
+            break;
+        }
+        if (!(k->check_idx = calloc(k->nchecks, sizeof *k->check_idx))) {
+            rc = fail(c, n, "out of memory%s%s", NULL, NULL);
+            break;
+        }
+        for (size_t i = 0; i < k->nchecks && !rc; i++)
+            if ((k->check_idx[i] = find_id(c, ID_CHECK, k->checks[i])) < 0)
+                rc = fail(c, get(n, "checks"), "claim '%s': no check with id '%s'", k->id,
+                          k->checks[i]);
+        if (rc) break;
+    }
+    iaf_strmap_free(&seen);
+    return rc;
 }
 
 static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
@@ -1132,7 +1234,7 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
         }
     }
     if (s->nchecks == 0) return fail(c, root, "the spec has no checks%s%s", NULL, NULL);
-    return 0;
+    return parse_claims(c, s, root);
 }
 
 static void diag_out(struct fy_diag *d, void *user, const char *buf, size_t len)
@@ -1542,7 +1644,7 @@ void iaf_spec_free(iaf_spec *s)
         free(k->window);
         for (size_t w = 0; w < k->nexpected; w++)
             free(k->expected_labels[w]);
-        free(k->expected_labels), free(k->expected_shares);
+        free(k->expected_labels), free(k->expected_shares), free(k->expected_hi);
         for (size_t v = 0; v < k->nvariants; v++)
             free(k->variants[v].name);
         iaf_expr_free(k->universe);
@@ -1552,6 +1654,13 @@ void iaf_spec_free(iaf_spec *s)
         free(k->thresholds);
     }
     free(s->checks);
+    for (size_t i = 0; i < s->nclaims; i++) {
+        iaf_spec_claim *k = &s->claims[i];
+        free(k->id), free(k->claim), free(k->source), free(k->note), free(k->diagnosis);
+        free_list(k->checks, k->nchecks);
+        free(k->check_idx);
+    }
+    free(s->claims);
     for (int k = 0; k < 4; k++) {
         for (size_t t = 0; t < s->ndefaults[k]; t++)
             free(s->defaults[k][t].metric);

@@ -10,6 +10,7 @@
 #ifndef IAF_AUDIT_SPEC_H
 #define IAF_AUDIT_SPEC_H
 
+#include "audit/claims.h"
 #include "audit/dataset.h"
 #include "core/attr.h"
 #include "stats/bootstrap.h"
@@ -94,10 +95,12 @@ typedef struct iaf_spec_check {
     iaf_expr *status;
     char **window, **expected_labels;
     size_t nwindow, nexpected;
-    double *expected_shares;
-    int reference;  /* index into references */
-    int synthetic;  /* index into dataset tables, -1 = microdata */
-    int disclosure; /* index, -1 = none (exploratory) */
+    double *expected_shares; /* a point share, or the lower bound of [lo, hi] */
+    double *expected_hi;     /* the upper bound (= expected_shares for a point) */
+    double max_tvd;          /* profile TVD threshold (`max_tvd:`), NAN when not given */
+    int reference;           /* index into references */
+    int synthetic;           /* index into dataset tables, -1 = microdata */
+    int disclosure;          /* index, -1 = none (exploratory) */
     char *universe_text, *reference_universe_text;
     iaf_expr *universe, *reference_universe;
     iaf_spec_threshold *thresholds;
@@ -153,6 +156,8 @@ typedef struct iaf_spec {
     iaf_spec_lump *lumps;
     size_t nlumps;
     iaf_interval_method interval; /* `interval:` (calibrated, the default, or basic) */
+    iaf_spec_claim *claims;       /* `claims:` (claims.h), in spec order */
+    size_t nclaims;
 } iaf_spec;
 
 iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err);

@@ -235,6 +235,44 @@ static void mapping_dependent(iaf_buf *b, const json_t *doc)
     }
 }
 
+/* The claims (report.json "claims"): one row per claim with its answer, the
+ * reason, and the checks that decide it. */
+static void claims(iaf_buf *b, const json_t *doc)
+{
+    json_t *cl = iaf_rv_arr(doc, "claims"), *c, *k;
+    size_t i, j;
+    if (!cl || !json_array_size(cl)) return;
+    iaf_rv_puts(b, "### Claims\n\n| claim | answer | reason | checks |\n|---|---|---|---|\n");
+    json_array_foreach(cl, i, c)
+    {
+        iaf_rv_puts(b, "| ");
+        md_text(b, iaf_rv_str(c, "claim"));
+        const char *src = iaf_rv_str(c, "source");
+        if (src) {
+            iaf_rv_puts(b, " (");
+            md_text(b, src);
+            iaf_rv_puts(b, ")");
+        }
+        iaf_rv_puts(b, " | **");
+        md_text(b, iaf_rv_str(c, "outcome"));
+        iaf_rv_puts(b, "** | ");
+        md_text(b, iaf_rv_str(c, "reason"));
+        const char *note = iaf_rv_str(c, "note");
+        if (note) {
+            iaf_rv_puts(b, " Note: ");
+            md_text(b, note);
+        }
+        iaf_rv_puts(b, " | ");
+        json_array_foreach(iaf_rv_arr(c, "checks"), j, k)
+        {
+            if (j) iaf_rv_puts(b, ", ");
+            md_link_check(b, json_string_value(k));
+        }
+        iaf_rv_puts(b, " |\n");
+    }
+    iaf_rv_puts(b, "\n");
+}
+
 iaf_status iaf_report_md(const char *report_json, size_t n, iaf_buf *out, iaf_error *err)
 {
     json_t *doc = NULL;
@@ -265,6 +303,7 @@ iaf_status iaf_report_md(const char *report_json, size_t n, iaf_buf *out, iaf_er
     int pending = 0;
     if (hl && json_array_size(hl)) {
         summary(b, hl);
+        claims(b, doc);
         iaf_rv_puts(b, "| check | kind | attributes | reference | universe | verdict | diagnosis "
                        "| key number [95% interval] |\n|---|---|---|---|---|---|---|---|\n");
         size_t i;

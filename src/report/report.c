@@ -201,6 +201,10 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
         iaf_buf_free(&lab);
     }
     iaf_json_end_array(&j);
+    if (a->nclaims) {
+        iaf_json_key(&j, "claims");
+        iaf_claims_json(a, &j);
+    }
 
     iaf_json_key(&j, "checks");
     iaf_json_begin_array(&j);
@@ -489,10 +493,13 @@ static void headline_row(const iaf_audit *a, const iaf_check_result *r, size_t w
     const iaf_screen *ks = key_screen(r);
     const iaf_rule_result *rr = r->nvariants ? r->variants[0].rule : NULL;
     const iaf_flat_result *fr = r->nvariants ? r->variants[0].flat : NULL;
-    if (rr && rr->is_profile)
+    if (rr && rr->is_profile) {
         iaf_buf_printf(out, " outside window %.4f [%.4f, %.4f] (tolerance %.3g)", rr->outside,
                        rr->outside_lo, rr->outside_hi, rr->tolerance);
-    else if (rr && rr->is_expectation)
+        if (!isnan(rr->max_tvd) && !isnan(rr->profile_tvd))
+            iaf_buf_printf(out, "; TVD to the institutional profile %.4f [%.4f, %.4f] (max %.3g)",
+                           rr->profile_tvd, rr->profile_tvd_lo, rr->profile_tvd_hi, rr->max_tvd);
+    } else if (rr && rr->is_expectation)
         iaf_buf_printf(out, " share %.4f [%.4f, %.4f] vs expected [%.3g, %.3g]", rr->estimate,
                        rr->ci_lo, rr->ci_hi, rr->expect_lo, rr->expect_hi);
     else if (rr)
@@ -509,6 +516,7 @@ static void headline_row(const iaf_audit *a, const iaf_check_result *r, size_t w
     else
         iaf_buf_printf(out, " TVD %.4f (floor %.4f)", key_tvd(r),
                        cmp_of(r) ? cmp_of(r)->m.noise_floor : NAN);
+    if (ks && !rr && !isnan(ks->threshold)) iaf_buf_printf(out, " (threshold %.3g)", ks->threshold);
     const iaf_variant_result *v0 = r->nvariants ? &r->variants[0] : NULL;
     if (v0 && v0->lump.present && v0->lump.has_cond)
         iaf_buf_printf(out, "; bounds [%.4f, %.4f], lump %.1f%%", v0->lump.cond_lo,
@@ -520,7 +528,9 @@ static void headline_row(const iaf_audit *a, const iaf_check_result *r, size_t w
     else if (v0 && v0->lump.present)
         iaf_buf_printf(out, "; unbounded, lump %.1f%%", 100 * v0->lump.lump_share);
     if (v0 && v0->has_support) {
-        iaf_buf_printf(out, "; support %.1f%%", 100 * v0->support.support_ref);
+        /* what the verdict rests on: the reference reached and the synthetic rows behind it */
+        iaf_buf_printf(out, "; support %.1f%%, n_eff %.0f", 100 * v0->support.support_ref,
+                       v0->support.n_eff);
         if (v0->support.flattening)
             iaf_buf_printf(out, ", %zu of %zu dominated", v0->support.dom_reached,
                            v0->support.dom_total);
@@ -587,6 +597,7 @@ int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
         sep = "; ";
     }
     iaf_buf_puts(out, ".\n");
+    iaf_claims_headline(a, out);
     iaf_buf_free(&lab);
     return 0;
 }
