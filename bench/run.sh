@@ -195,6 +195,7 @@ for ds in $ONLY; do
 done
 rm -f "$R/time.tmp" "$R/err.tmp"
 
+[ "${BENCH_MICRO:-1}" = 0 ] || sh "$HERE/micro.sh" "$IAF" # the microdata audit (micro.sh)
 node "$HERE/report.mjs" "$R" > "$R/results.md"
 cat "$R/results.md"
 log "results in $R/results.md"

@@ -12,6 +12,7 @@
 #include "cli/progress.h"
 #include "report/html.h"
 #include "report/report.h"
+#include "util/util.h"
 
 #ifndef IAF_VERSION
 #define IAF_VERSION "dev"
@@ -26,6 +27,8 @@ static void help(void)
            "The headline table goes to stdout.\n\n"
            "Options:\n"
            "  -o, --output DIR     where to write the reports (default: iaf-report)\n"
+           "  -m, --microdata PATH read the microdata from PATH (a file, glob or directory;\n"
+           "                       repeatable) instead of the spec's dataset.microdata\n"
            "      --format LIST    which of json,md,html,csv to write (default: all)\n"
            "      --fail-on WHAT   exit 3 when a check's verdict is WHAT (flag); for CI\n"
            "  -t, --threads N      worker threads for microdata scans (default: all cores)\n"
@@ -35,6 +38,27 @@ static void help(void)
            "      --no-bootstrap   point estimates only: no intervals, no verdicts\n"
            "  -q, --quiet          no headline, no progress line\n"
            "  -h, --help           this text\n");
+}
+
+/* --microdata: the user's paths (relative to the working directory) replace the
+ * spec's dataset.microdata, so one spec runs on a download wherever it lies. */
+static int override_microdata(iaf_spec *spec, const char *const *paths, size_t n)
+{
+    char **list = calloc(n, sizeof *list);
+    if (!list) return -1;
+    for (size_t i = 0; i < n; i++)
+        if (!(list[i] = iaf_strdup(paths[i]))) {
+            while (i--)
+                free(list[i]);
+            free(list);
+            return -1;
+        }
+    for (size_t i = 0; i < spec->nmicrodata; i++)
+        free(spec->microdata[i]);
+    free(spec->microdata);
+    spec->microdata = list;
+    spec->nmicrodata = n;
+    return 0;
 }
 
 int cmd_audit(int argc, char **argv)
@@ -48,17 +72,25 @@ int cmd_audit(int argc, char **argv)
                                              {"interval", required_argument, NULL, 'I'},
                                              {"no-bootstrap", no_argument, NULL, 'N'},
                                              {"format", required_argument, NULL, 'f'},
+                                             {"microdata", required_argument, NULL, 'm'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     const char *outdir = "iaf-report", *fail_on = NULL;
+    const char *micro[64];
+    size_t nmicro = 0;
     int threads = 0, quiet = 0, c, formats = 15; /* json, md, html, csv */
     iaf_audit_options ao;
     memset(&ao, 0, sizeof ao);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:t:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:m:t:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
             outdir = optarg;
+            break;
+        case 'm':
+            if (nmicro == sizeof micro / sizeof *micro)
+                return cli_usage_error("audit", "at most 64 --microdata paths");
+            micro[nmicro++] = optarg;
             break;
         case 'F':
             if (strcmp(optarg, "flag") != 0)
@@ -127,6 +159,11 @@ int cmd_audit(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
+    if (nmicro && spec->nmicrodata == 0) {
+        rc = cli_usage_error("audit", "--microdata: the spec reads no microdata");
+        goto done;
+    }
+    if (nmicro && override_microdata(spec, micro, nmicro) != 0) goto oom;
     ao.threads = threads;
     ao.progress = cli_progress_consumer(prog);
     iaf_status ast = iaf_audit_run(spec, &ao, &audit, &err);

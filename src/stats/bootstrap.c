@@ -916,11 +916,22 @@ static iaf_status calibrate_all(cal_path *paths, int npaths, size_t nm, int (*pa
                 ci[id].lo = ci[id].hi = ci[id].bias_corrected = ci[id].estimate;
                 continue;
             }
+            iaf_boot_interval basic = ci[id];
             ci[id].calibrated = 1;
             double lo, hi;
             range((int)id, &lo, &hi);
             st = cal_interval(&paths[p], id, signed_of((int)id), lo, hi, tv, &ci[id], err);
             if (st != IAF_OK) return st;
+            /* A signed measure (flattening) has no boundary that biases its plug-in, so its
+             * interval must hold it. When it does not, the path failed: its direction
+             * s_hat - r barely moves the measure (a flattening near 0 with category sizes
+             * that differ from the reference's), so the search ran far along it, into
+             * clipped tables where the measure jumps. Keep the basic interval then. */
+            if (signed_of((int)id) && !isnan(basic.lo) &&
+                !(ci[id].lo <= ci[id].estimate && ci[id].estimate <= ci[id].hi)) {
+                ci[id] = basic;
+                ci[id].calibrated = 0;
+            }
         }
     }
     return IAF_OK;

@@ -84,4 +84,11 @@ sed -i 's/^EAPS,2025,annual,남자,8,\(.*\),2648,/EAPS,2025,annual,남자,8,\1,2
 expect_fail "EAPS groups that miss the published total" eaps_ksco.py \
     reference/original/eaps_employed_by_sex_occupation_major.csv "groups sum to"
 
+fresh_copy
+# LALFS age bands that no longer add up to the published total of the employed
+sed -i '/^LALFS,2024.1\/2,T,계,age_band,30~39세,/s/,5444,/,5944,/' \
+    "$tmp/bad/data/reference/original/lalfs_employed_by_occupation_submajor_age_education.csv"
+expect_fail "LALFS age bands off their total" lalfs_age.py \
+    reference/original/lalfs_employed_by_occupation_submajor_age_education.csv "bands sum to"
+
 echo "npk_data: ok"

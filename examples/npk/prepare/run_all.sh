@@ -9,7 +9,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 PY=${PYTHON:-/usr/bin/python3}
 OUT=${1:-}
 [ $# -gt 0 ] && shift
-for script in npk_long kosis_refs mois_agebin eaps_ksco lalfs_cells register_marital; do
+for script in npk_long kosis_refs mois_agebin eaps_ksco lalfs_cells lalfs_age register_marital; do
     if [ -n "$OUT" ]; then
         "$PY" "$HERE/$script.py" --out-root "$OUT" "$@"
     else
