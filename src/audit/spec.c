@@ -555,6 +555,7 @@ static int parse_thresholds(ctx *c, struct fy_node *n, iaf_spec_threshold **out,
                                           "segregation_retention",
                                           "violations",
                                           "min_support",
+                                          "min_standard_coverage",
                                           NULL};
     if (check_keys(c, n, "thresholds", metrics)) return -1;
     size_t cnt = (size_t)fy_node_mapping_item_count(n);
@@ -769,11 +770,12 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
     if (k->kind == IAF_CHECK_FLATTENING || k->kind == IAF_CHECK_JOINT) {
         struct fy_node *sn = get(n, "standardize");
         if (sn) {
-            static const char *const skeys[] = {"by", "standard", NULL};
+            static const char *const skeys[] = {"by", "standard", "per_category", NULL};
             char *by = NULL, *std = NULL;
             if (check_keys(c, sn, "standardize", skeys) ||
                 get_str(c, sn, "by", &by, 1, "standardize") ||
-                get_str(c, sn, "standard", &std, 0, "standardize")) {
+                get_str(c, sn, "standard", &std, 0, "standardize") ||
+                get_bool(c, sn, "per_category", &k->standard_per_category, "standardize")) {
                 free(by), free(std);
                 goto done;
             }
@@ -785,6 +787,11 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
             }
             free(by), free(std);
             if (!k->stratum || k->standard_ref < -1 || c->st != IAF_OK) goto done;
+            if (k->standard_per_category && k->standard_ref < 0) {
+                /* the reference's own strata are already per category */
+                fail(c, sn, "standardize: per_category needs a standard reference%s%s", NULL, NULL);
+                goto done;
+            }
         }
     }
     if (k->kind != IAF_CHECK_FLATTENING && (get(n, "focal") || get(n, "theta"))) {
@@ -1593,5 +1600,7 @@ double iaf_spec_threshold_for(const iaf_spec *s, const iaf_spec_check *c, const 
         break;
     }
     if (!strcmp(metric, "min_support") && c->kind != IAF_CHECK_RULE) return 0.5;
+    /* docs/method.md 5.3: the standard's weight the data reach */
+    if (!strcmp(metric, "min_standard_coverage") && c->kind != IAF_CHECK_RULE) return 0.8;
     return NAN;
 }

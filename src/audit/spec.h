@@ -81,8 +81,11 @@ typedef struct iaf_spec_check {
     /* flattening */
     char *focal;
     double theta;
-    iaf_attr *stratum; /* standardise by this attribute (synthetic side), or NULL */
-    int standard_ref;  /* reference giving the standard population, -1 = the check's */
+    iaf_attr *stratum;         /* standardise by this attribute (synthetic side), or NULL */
+    int standard_ref;          /* reference giving the standard population, -1 = the check's */
+    int standard_per_category; /* the standard holds one stratum distribution per category
+                                  of the standardised attribute (flattening: the domain;
+                                  joint: x), in the reference's column for it */
     /* rule checks: a hard rule, or an expectation on a conditional share */
     char *rule_text, *share_text, *given_text, *citation;
     iaf_expr *rule, *share, *given;
