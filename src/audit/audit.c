@@ -266,7 +266,8 @@ static iaf_status support_and_lumps(const iaf_spec *spec, const iaf_spec_check *
             st = iaf_lump_flat(vr->flat, k->focal, ldv->table, labels, lp->nlabels,
                                tdv ? tdv->table : NULL, &vr->lump, err);
         else if (vr->cmp)
-            st = iaf_lump_compare(vr->cmp, ldv->table, labels, lp->nlabels, &vr->lump, err);
+            st = iaf_lump_compare_totals(vr->cmp, ldv->table, labels, lp->nlabels,
+                                         tdv ? tdv->table : NULL, &vr->lump, err);
         if (st != IAF_OK) goto done;
     }
     if (vr->flat) {
