@@ -93,7 +93,13 @@ static void key_of(const iaf_check_result *r, keyvals *k)
             k->lo = v->flat->boot.ci[IAF_FB_FLATTENING_POOLED].lo;
             k->hi = v->flat->boot.ci[IAF_FB_FLATTENING_POOLED].hi;
         }
-        if (v->flat->verdict.nscreens) k->screen = &v->flat->verdict.screens[0];
+        if (v->flat->verdict.nscreens) {
+            /* the screen's interval goes with its estimate (with a lump: the
+             * bounds widened by the sampling half-widths, not the plug-in's) */
+            k->screen = &v->flat->verdict.screens[0];
+            k->lo = k->screen->lo;
+            k->hi = k->screen->hi;
+        }
     } else if (v->rule) {
         const iaf_rule_result *rr = v->rule;
         k->metric = rr->is_profile       ? "outside_window"
