@@ -926,9 +926,9 @@ static int need_seq(ctx *c, struct fy_node *root, const char *key)
     return 0;
 }
 
-static const char *const top_keys[] = {"iaf",         "name",       "description", "dataset",
-                                       "disclosures", "crosswalks", "attributes",  "references",
-                                       "checks",      "thresholds", "interval",    NULL};
+static const char *const top_keys[] = {
+    "iaf",        "name",   "description", "dataset",  "disclosures", "crosswalks", "attributes",
+    "references", "checks", "thresholds",  "interval", "family",      NULL};
 static const char *const dataset_keys[] = {"title",     "url",     "licence",   "license",
                                            "microdata", "format",  "weight",    "encoding",
                                            "tables",    "missing", "normalize", NULL};
@@ -957,7 +957,8 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
                     "spec must start with 'iaf: 1' (the spec format version)%s%s", NULL, NULL);
     s->version = (int)ver;
     if (get_str(c, root, "name", &s->name, 1, "spec") ||
-        get_str(c, root, "description", &s->description, 0, "spec"))
+        get_str(c, root, "description", &s->description, 0, "spec") ||
+        get_str(c, root, "family", &s->family, 0, "spec"))
         return -1;
     {
         /* interval: calibrated (default) | basic (METHOD.md section 8) */
@@ -1511,7 +1512,7 @@ iaf_status iaf_spec_load_memory(const char *data, size_t n, const char *name, co
 void iaf_spec_free(iaf_spec *s)
 {
     if (!s) return;
-    free(s->path), free(s->dir), free(s->name), free(s->description);
+    free(s->path), free(s->dir), free(s->name), free(s->description), free(s->family);
     free(s->dataset_title), free(s->dataset_url), free(s->dataset_licence);
     free_list(s->microdata, s->nmicrodata);
     free(s->micro_weight), free(s->micro_encoding);

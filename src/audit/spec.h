@@ -131,6 +131,7 @@ typedef struct iaf_spec {
     char *dir;  /* its directory, for relative paths */
     int version;
     char *name, *description;
+    char *family; /* replication: the bundle family (a locale series, a generator family) or NULL */
     /* dataset */
     char *dataset_title, *dataset_url, *dataset_licence;
     char **microdata; /* resolved paths/globs */

@@ -309,6 +309,7 @@ int cmd_replicate(int argc, char **argv)
         iaf_json_kstr(&j, "spec", bs[b].path);
         iaf_json_kstr(&j, "name", bs[b].spec->name);
         iaf_json_kstr(&j, "dataset", bs[b].spec->dataset_title);
+        if (bs[b].spec->family) iaf_json_kstr(&j, "family", bs[b].spec->family);
         iaf_json_kint(&j, "checks", (int64_t)bs[b].audit->nresults);
         iaf_json_kint(&j, "flags", (int64_t)bs[b].flags);
         iaf_json_kint(&j, "comparable_cells", (int64_t)bs[b].cells);
