@@ -928,7 +928,7 @@ static int need_seq(ctx *c, struct fy_node *root, const char *key)
 
 static const char *const top_keys[] = {
     "iaf",        "name",   "description", "dataset",  "disclosures", "crosswalks", "attributes",
-    "references", "checks", "thresholds",  "interval", "family",      NULL};
+    "references", "checks", "thresholds",  "interval", "family",      "lead",       NULL};
 static const char *const dataset_keys[] = {"title",     "url",     "licence",   "license",
                                            "microdata", "format",  "weight",    "encoding",
                                            "tables",    "missing", "normalize", NULL};
@@ -1140,6 +1140,26 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
         }
     }
     if (s->nchecks == 0) return fail(c, root, "the spec has no checks%s%s", NULL, NULL);
+    /* lead: {question: ..., check: ID}: the audit's question and the check
+     * whose verdict answers it; reports open with it */
+    s->lead_check = -1;
+    struct fy_node *ld = get(root, "lead");
+    if (ld) {
+        static const char *const lkeys[] = {"question", "check", NULL};
+        char *lc = NULL;
+        if (check_keys(c, ld, "lead", lkeys) ||
+            get_str(c, ld, "question", &s->lead_question, 1, "lead") ||
+            get_str(c, ld, "check", &lc, 1, "lead")) {
+            free(lc);
+            return -1;
+        }
+        for (size_t i = 0; i < s->nchecks; i++)
+            if (!strcmp(s->checks[i].id, lc)) s->lead_check = (int)i;
+        int bad = s->lead_check < 0;
+        if (bad) fail(c, ld, "lead: no check with id '%s'%s", lc, NULL);
+        free(lc);
+        if (bad) return -1;
+    }
     return 0;
 }
 
@@ -1513,6 +1533,7 @@ void iaf_spec_free(iaf_spec *s)
 {
     if (!s) return;
     free(s->path), free(s->dir), free(s->name), free(s->description), free(s->family);
+    free(s->lead_question);
     free(s->dataset_title), free(s->dataset_url), free(s->dataset_licence);
     free_list(s->microdata, s->nmicrodata);
     free(s->micro_weight), free(s->micro_encoding);

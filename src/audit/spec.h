@@ -132,6 +132,8 @@ typedef struct iaf_spec {
     int version;
     char *name, *description;
     char *family; /* replication: the bundle family (a locale series, a generator family) or NULL */
+    char *lead_question; /* lead: the audit's question, or NULL */
+    int lead_check;      /* lead: index of the check whose verdict answers it, -1 = none */
     /* dataset */
     char *dataset_title, *dataset_url, *dataset_licence;
     char **microdata; /* resolved paths/globs */
