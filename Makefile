@@ -1,5 +1,6 @@
 # Thin front end over CMake/CTest. The two quick-start commands:
-#   make demo   install what is missing, build, run the NPK audit example
+#   make demo   install what is missing, build, run the NPK audit example (and name the
+#               second, the Nemotron-USA audit on real rows, with its command)
 #   make test   install, build, run every test (normal build, then ASan+UBSan
 #               with the fuzz smoke); the last lines are CTest's summary
 # Also: make build, make asan, make fuzz (FUZZ_SECONDS=300), make bench, make format.
@@ -36,6 +37,13 @@ asan: deps $(ASAN_BUILD)/CMakeCache.txt
 
 demo: build
 	@sh examples/npk/run.sh $(IAF) out/npk
+	@echo
+	@echo "Second audit, on real rows (Nemotron-Personas-USA against the BLS CPS and ACS;"
+	@echo "results in docs/replication.md, section 6):"
+	@echo "    sh examples/usa-nemotron/run.sh $(IAF) out/usa"
+	@echo "All locales and generators side by side (docs/replication.md, section 7):"
+	@echo "    cd examples && ../$(IAF) replicate npk/audit.yaml jp/audit.yaml usa-nemotron/audit.yaml \\"
+	@echo "        us/synthpop_cart.yaml us/sdv_ctgan.yaml us/mostlyai.yaml us/private_gsd.yaml -o ../out/replication"
 
 test-fast: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -147,6 +147,13 @@ static iaf_attr *ref_attr(const iaf_spec *spec, const iaf_spec_check *k,
     return iaf_attr_copy(sa, NULL, rc);
 }
 
+/* The standard's column for the standardised attribute of a per-category
+ * standard (flattening: the domain; joint: x): the reference's column. */
+static const char *std_cat_col(const iaf_spec_check *k)
+{
+    return k->ref_cols[k->kind == IAF_CHECK_FLATTENING ? 1 : 0];
+}
+
 /* Request ids per (check, variant): synthetic, reference, standard. */
 typedef struct req_ids {
     int syn, ref, std, tot; /* tot: the lump's category totals, -1 none */
@@ -259,7 +266,8 @@ static iaf_status support_and_lumps(const iaf_spec *spec, const iaf_spec_check *
             st = iaf_lump_flat(vr->flat, k->focal, ldv->table, labels, lp->nlabels,
                                tdv ? tdv->table : NULL, &vr->lump, err);
         else if (vr->cmp)
-            st = iaf_lump_compare(vr->cmp, ldv->table, labels, lp->nlabels, &vr->lump, err);
+            st = iaf_lump_compare_totals(vr->cmp, ldv->table, labels, lp->nlabels,
+                                         tdv ? tdv->table : NULL, &vr->lump, err);
         if (st != IAF_OK) goto done;
     }
     if (vr->flat) {
@@ -419,8 +427,10 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                 }
             }
             if (k->stratum && k->standard_ref >= 0) {
-                const char *sc = k->stratum->name;
-                if ((r->std = iaf_dataset_add_request(refs[k->standard_ref], &sc, 1, err)) < 0) {
+                /* per category: the standardised attribute's reference column too */
+                const char *sc[2] = {k->stratum->name, std_cat_col(k)};
+                if ((r->std = iaf_dataset_add_request(refs[k->standard_ref], sc,
+                                                      k->standard_per_category ? 2 : 1, err)) < 0) {
                     st = iaf_error_prefix(err, "check '%s', standard '%s': ", k->id,
                                           spec->references[k->standard_ref].id);
                     goto done;
@@ -524,12 +534,21 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                 st =
                     iaf_dataset_derive(rd, ids->ref, rattrs, nra, k->reference_universe, &rdv, err);
             if (st == IAF_OK && ids->std >= 0) {
-                iaf_attr *sa = iaf_attr_new_asis(k->stratum->name, k->stratum->name);
-                if (!sa) st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                /* per category: (stratum, the standardised attribute named as on the
+                 * synthetic side) */
+                size_t ci = k->kind == IAF_CHECK_FLATTENING ? 1 : 0;
+                iaf_attr *sa[2] = {iaf_attr_new_asis(k->stratum->name, k->stratum->name),
+                                   k->standard_per_category
+                                       ? iaf_attr_new_asis(var->attrs[ci]->name, std_cat_col(k))
+                                       : NULL};
+                size_t nsa2 = k->standard_per_category ? 2 : 1;
+                if (!sa[0] || (nsa2 == 2 && !sa[1]))
+                    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
                 if (st == IAF_OK)
-                    st = iaf_dataset_derive(refs[k->standard_ref], ids->std, &sa, 1, NULL, &stdv,
+                    st = iaf_dataset_derive(refs[k->standard_ref], ids->std, sa, nsa2, NULL, &stdv,
                                             err);
-                iaf_attr_free(sa);
+                iaf_attr_free(sa[0]);
+                iaf_attr_free(sa[1]);
             }
             if (st == IAF_OK) {
                 double n_s = iaf_dataset_weighted(sd) ? iaf_table_n_eff(sdv->table)
@@ -592,6 +611,8 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                     fi.th_segregation = iaf_spec_threshold_for(spec, k, "segregation_retention");
                     fi.stratum = k->stratum ? k->stratum->name : NULL;
                     fi.standard = stdv ? stdv->table : NULL;
+                    fi.standard_by = stdv && k->standard_per_category ? var->attrs[1]->name : NULL;
+                    fi.min_coverage = iaf_spec_threshold_for(spec, k, "min_standard_coverage");
                     st = iaf_flat_check(&fi, &vr->flat, err);
                     if (st == IAF_OK && k->stratum && !vr->flat->has_std) {
                         /* asked for and impossible: a visible INCONCLUSIVE */
@@ -645,10 +666,12 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                         const iaf_table *stdt = stdv ? stdv->table : rdv->table;
                         char note[256] = "";
                         iaf_table *sj = NULL, *rj = NULL;
-                        st = iaf_standardize_joint(sdv->table, rdv->table, var->attrs[0]->name,
-                                                   var->attrs[1]->name, k->stratum->name, stdt,
-                                                   k->stratum->name, &sj, &rj, note, sizeof note,
-                                                   err);
+                        iaf_std_coverage *scov = NULL;
+                        st = iaf_standardize_joint_cov(
+                            sdv->table, rdv->table, var->attrs[0]->name, var->attrs[1]->name,
+                            k->stratum->name, stdt, k->stratum->name,
+                            stdv && k->standard_per_category ? var->attrs[0]->name : NULL, &sj, &rj,
+                            &scov, note, sizeof note, err);
                         if (st == IAF_OK && sj) {
                             /* like with like: both sides standardised with the same
                              * weights, or (no age detail in the reference) the raw
@@ -661,6 +684,12 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                                                    "standardised synthetic table is compared with "
                                                    "the raw reference";
                             st = iaf_compare_tables(&si, &vr->cmp_std, err);
+                            if (st == IAF_OK) {
+                                st = iaf_std_coverage_gate(
+                                    vr->cmp_std, scov,
+                                    iaf_spec_threshold_for(spec, k, "min_standard_coverage"), err);
+                                scov = NULL; /* owned by cmp_std now */
+                            }
                         } else if (st == IAF_OK) {
                             /* asked for and impossible: a visible INCONCLUSIVE */
                             char msg[320];
@@ -674,6 +703,7 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                                 vr->diagnosis = vr->std_note;
                             }
                         }
+                        iaf_std_coverage_free(scov);
                         iaf_table_free(sj);
                         iaf_table_free(rj);
                     }
@@ -685,10 +715,16 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                                            ids->tot, vr, err);
                 }
                 if (st == IAF_OK && vr->flat && vr->flat->has_std)
-                    vr->age_agreement = vr->flat->age_agreement = iaf_age_agreement(
-                        vr->flat->verdict.verdict, vr->flat->verdict.diagnosis,
-                        vr->flat->std_verdict.verdict, vr->flat->std_verdict.diagnosis);
-                if (st == IAF_OK && vr->cmp && vr->cmp_std)
+                    vr->age_agreement = vr->flat->age_agreement =
+                        vr->flat->std_coverage_note
+                            ? "age-undecided" /* too little of the standard reached */
+                            : iaf_age_agreement(
+                                  vr->flat->verdict.verdict, vr->flat->verdict.diagnosis,
+                                  vr->flat->std_verdict.verdict, vr->flat->std_verdict.diagnosis);
+                if (st == IAF_OK && vr->cmp && vr->cmp_std && vr->cmp_std->std_cov &&
+                    vr->cmp_std->std_cov->note)
+                    vr->age_agreement = "age-undecided"; /* too little of the standard reached */
+                else if (st == IAF_OK && vr->cmp && vr->cmp_std)
                     vr->age_agreement = iaf_age_agreement(
                         vr->cmp->verdict.verdict, vr->cmp->verdict.diagnosis,
                         vr->cmp_std->verdict.verdict, vr->cmp_std->verdict.diagnosis);

@@ -287,7 +287,47 @@ void iaf_comparison_free(iaf_comparison *c)
         free(c->off[i].y);
     }
     free(c->off);
+    iaf_std_coverage_free(c->std_cov);
     free(c);
+}
+
+void iaf_std_coverage_free(iaf_std_coverage *c)
+{
+    if (!c) return;
+    for (size_t i = 0; c->labels && i < c->k; i++)
+        free(c->labels[i]);
+    free(c->labels), free(c->coverage), free(c->mass), free(c->note);
+    free(c);
+}
+
+iaf_status iaf_std_coverage_gate(iaf_comparison *c, iaf_std_coverage *cov, double min,
+                                 iaf_error *err)
+{
+    if (!cov) return IAF_OK;
+    iaf_std_coverage_free(c->std_cov);
+    c->std_cov = cov;
+    cov->min = isnan(min) ? 0.8 : min;
+    cov->nlow = 0;
+    double a = 0, n = 0;
+    for (size_t i = 0; i < cov->k; i++) {
+        if (!(cov->mass[i] > 0)) continue;
+        a += cov->mass[i] * cov->coverage[i], n += cov->mass[i];
+        if (cov->coverage[i] < cov->min) cov->nlow++;
+    }
+    cov->pooled = n > 0 ? a / n : NAN;
+    if (cov->pooled >= cov->min) return IAF_OK;
+    char msg[320];
+    snprintf(msg, sizeof msg,
+             "standardisation coverage too low: the strata the data reach hold %.1f%% of the "
+             "standard's weight (minimum %.0f%%; %zu of %zu categories below it)",
+             100 * cov->pooled, 100 * cov->min, cov->nlow, cov->k);
+    if (!(cov->note = iaf_strdup(msg)))
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if (c->verdict.verdict != IAF_VERDICT_NONE) {
+        c->verdict.verdict = IAF_VERDICT_INCONCLUSIVE;
+        c->verdict.diagnosis = cov->note;
+    }
+    return IAF_OK;
 }
 
 static void pair(iaf_json *j, const char *key, double s, double r)
@@ -436,6 +476,27 @@ void iaf_comparison_json(const iaf_comparison *c, iaf_json *j)
     }
     iaf_json_end_array(j);
     iaf_json_end_object(j);
+    if (c->std_cov) {
+        const iaf_std_coverage *sc = c->std_cov;
+        iaf_json_key(j, "standard_coverage");
+        iaf_json_begin_object(j);
+        iaf_json_kbool(j, "per_category", sc->per_category);
+        iaf_json_knum(j, "pooled", sc->pooled);
+        iaf_json_knum(j, "min_standard_coverage", sc->min);
+        iaf_json_kint(j, "categories_below_min_coverage", (int64_t)sc->nlow);
+        iaf_json_kstr(j, "note", sc->note);
+        iaf_json_key(j, "categories");
+        iaf_json_begin_array(j);
+        for (size_t i = 0; i < sc->k; i++) {
+            iaf_json_begin_object(j);
+            iaf_json_kstr(j, "category", sc->labels[i]);
+            iaf_json_knum(j, "standard_coverage", sc->coverage[i]);
+            iaf_json_knum(j, "synthetic_mass", sc->mass[i]);
+            iaf_json_end_object(j);
+        }
+        iaf_json_end_array(j);
+        iaf_json_end_object(j);
+    }
     iaf_json_end_object(j);
 }
 
@@ -445,16 +506,20 @@ typedef struct ds_side {
     const iaf_table *t;
     int ix, iy, ia;
     size_t kx, ky, ka;
-    double *cnt, *xa, *nx, *w;
+    double *cnt, *xa, *nx;
+    double *w;    /* kx * ka: the standard weight of each stratum, per row */
+    double *wall; /* kx: the row's whole standard, strata t lacks included */
 } ds_side;
 
 static void ds_side_free(ds_side *d)
 {
-    free(d->cnt), free(d->xa), free(d->nx), free(d->w);
+    free(d->cnt), free(d->xa), free(d->nx), free(d->w), free(d->wall);
 }
 
+/* is: the standard's stratum attribute; ib: its attribute holding x's
+ * categories (a per-category standard), -1 = one standard for every row. */
 static int ds_side_fill(ds_side *d, const iaf_table *t, const char *x, const char *y, const char *a,
-                        const iaf_table *std, int is)
+                        const iaf_table *std, int is, int ib)
 {
     memset(d, 0, sizeof *d);
     d->t = t;
@@ -466,8 +531,9 @@ static int ds_side_fill(ds_side *d, const iaf_table *t, const char *x, const cha
     d->cnt = calloc(d->kx * d->ky * d->ka + 1, sizeof *d->cnt);
     d->xa = calloc(d->kx * d->ka + 1, sizeof *d->xa);
     d->nx = calloc(d->kx + 1, sizeof *d->nx);
-    d->w = calloc(d->ka + 1, sizeof *d->w);
-    if (!d->cnt || !d->xa || !d->nx || !d->w) return -1;
+    d->w = calloc(d->kx * d->ka + 1, sizeof *d->w);
+    d->wall = calloc(d->kx + 1, sizeof *d->wall);
+    if (!d->cnt || !d->xa || !d->nx || !d->w || !d->wall) return -1;
     for (size_t i = 0; i < iaf_table_ncells(t); i++) {
         iaf_cell c = iaf_table_cell(t, i);
         if (c.state != IAF_CELL_OK) continue;
@@ -480,7 +546,18 @@ static int ds_side_fill(ds_side *d, const iaf_table *t, const char *x, const cha
         if (c.state != IAF_CELL_OK) continue;
         int64_t aa =
             iaf_table_find_cat(t, (size_t)d->ia, iaf_table_cat(std, (size_t)is, c.cat[is]));
-        if (aa >= 0) d->w[aa] += c.value;
+        if (ib >= 0) {
+            int64_t xx =
+                iaf_table_find_cat(t, (size_t)d->ix, iaf_table_cat(std, (size_t)ib, c.cat[ib]));
+            if (xx < 0) continue;
+            d->wall[xx] += c.value;
+            if (aa >= 0) d->w[(size_t)xx * d->ka + (size_t)aa] += c.value;
+        } else {
+            for (size_t xi = 0; xi < d->kx; xi++) {
+                d->wall[xi] += c.value;
+                if (aa >= 0) d->w[xi * d->ka + (size_t)aa] += c.value;
+            }
+        }
     }
     return 0;
 }
@@ -507,12 +584,13 @@ static iaf_status ds_side_table(const ds_side *d, const ds_side *o, const char *
     for (size_t xi = 0; xi < d->kx && st == IAF_OK; xi++) {
         double wx = 0;
         for (size_t ai = 0; ai < d->ka; ai++)
-            if (d->xa[xi * d->ka + ai] > 0 && ds_other_has(d, o, xi, ai)) wx += d->w[ai];
+            if (d->xa[xi * d->ka + ai] > 0 && ds_other_has(d, o, xi, ai))
+                wx += d->w[xi * d->ka + ai];
         for (size_t yi = 0; yi < d->ky && st == IAF_OK; yi++) {
             double ds = 0;
             for (size_t ai = 0; ai < d->ka && wx > 0; ai++)
                 if (d->xa[xi * d->ka + ai] > 0 && ds_other_has(d, o, xi, ai))
-                    ds += d->w[ai] / wx * d->cnt[(xi * d->ky + yi) * d->ka + ai] /
+                    ds += d->w[xi * d->ka + ai] / wx * d->cnt[(xi * d->ky + yi) * d->ka + ai] /
                           d->xa[xi * d->ka + ai];
             iaf_sv lab[2] = {iaf_table_cat(d->t, (size_t)d->ix, xi),
                              iaf_table_cat(d->t, (size_t)d->iy, yi)};
@@ -529,14 +607,56 @@ static iaf_status ds_side_table(const ds_side *d, const ds_side *o, const char *
     return IAF_OK;
 }
 
+/* The coverage of side d's standard per row x: the weight of the strata
+ * populated on both sides over the row's whole standard. */
+static iaf_std_coverage *ds_coverage(const ds_side *d, const ds_side *o, int per_category)
+{
+    iaf_std_coverage *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->k = d->kx;
+    c->per_category = per_category;
+    c->labels = calloc(d->kx + 1, sizeof *c->labels);
+    c->coverage = calloc(d->kx + 1, sizeof *c->coverage);
+    c->mass = calloc(d->kx + 1, sizeof *c->mass);
+    if (!c->labels || !c->coverage || !c->mass) goto oom;
+    for (size_t xi = 0; xi < d->kx; xi++) {
+        iaf_sv l = iaf_table_cat(d->t, (size_t)d->ix, xi);
+        if (!(c->labels[xi] = iaf_strndup(l.ptr, l.len))) goto oom;
+        double wx = 0;
+        for (size_t ai = 0; ai < d->ka; ai++)
+            if (d->xa[xi * d->ka + ai] > 0 && ds_other_has(d, o, xi, ai))
+                wx += d->w[xi * d->ka + ai];
+        c->coverage[xi] = d->wall[xi] > 0 ? wx / d->wall[xi] : 0;
+        /* a row the other side lacks is outside the comparison */
+        int reached = !o || iaf_table_find_cat(o->t, (size_t)o->ix, l) >= 0;
+        c->mass[xi] = reached ? d->nx[xi] : 0;
+    }
+    return c;
+oom:
+    iaf_std_coverage_free(c);
+    return NULL;
+}
+
 iaf_status iaf_standardize_joint(const iaf_table *syn, const iaf_table *ref, const char *x,
                                  const char *y, const char *a, const iaf_table *std,
                                  const char *std_attr, iaf_table **out_s, iaf_table **out_r,
                                  char *note, size_t note_size, iaf_error *err)
 {
+    return iaf_standardize_joint_cov(syn, ref, x, y, a, std, std_attr, NULL, out_s, out_r, NULL,
+                                     note, note_size, err);
+}
+
+iaf_status iaf_standardize_joint_cov(const iaf_table *syn, const iaf_table *ref, const char *x,
+                                     const char *y, const char *a, const iaf_table *std,
+                                     const char *std_attr, const char *std_by, iaf_table **out_s,
+                                     iaf_table **out_r, iaf_std_coverage **cov, char *note,
+                                     size_t note_size, iaf_error *err)
+{
     *out_s = NULL;
     if (out_r) *out_r = NULL;
+    if (cov) *cov = NULL;
     int is = std ? iaf_table_attr_index(std, std_attr) : -1;
+    int ib = std && std_by ? iaf_table_attr_index(std, std_by) : -1;
     iaf_status st = IAF_OK;
     ds_side s, r;
     int rs = 1, ss;
@@ -548,15 +668,19 @@ iaf_status iaf_standardize_joint(const iaf_table *syn, const iaf_table *ref, con
                  a);
         return IAF_OK;
     }
-    ss = ds_side_fill(&s, syn, x, y, a, std, is);
-    if (ss == 0 && ref) rs = ds_side_fill(&r, ref, x, y, a, std, is);
+    if (std_by && ib < 0) {
+        snprintf(note, note_size, "the standard population has no '%s' detail", std_by);
+        return IAF_OK;
+    }
+    ss = ds_side_fill(&s, syn, x, y, a, std, is, ib);
+    if (ss == 0 && ref) rs = ds_side_fill(&r, ref, x, y, a, std, is, ib);
     if (ss < 0 || rs < 0) goto oom;
     if (ss > 0) {
         snprintf(note, note_size, "the synthetic counts have no '%s' detail for this pair", a);
         goto done;
     }
     double wt = 0;
-    for (size_t i = 0; i < s.ka; i++)
+    for (size_t i = 0; i < s.kx * s.ka; i++)
         wt += s.w[i];
     if (!(wt > 0)) {
         snprintf(note, note_size, "the standard population shares no '%s' category with the data",
@@ -568,6 +692,7 @@ iaf_status iaf_standardize_joint(const iaf_table *syn, const iaf_table *ref, con
     const ds_side *other = rs == 0 ? &r : NULL;
     if ((st = ds_side_table(&s, other, x, y, out_s, err)) != IAF_OK) goto done;
     if (rs == 0 && out_r && (st = ds_side_table(&r, &s, x, y, out_r, err)) != IAF_OK) goto done;
+    if (cov && !(*cov = ds_coverage(&s, other, ib >= 0))) goto oom;
     goto done;
 oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -580,6 +705,10 @@ done:
         if (out_r) {
             iaf_table_free(*out_r);
             *out_r = NULL;
+        }
+        if (cov) {
+            iaf_std_coverage_free(*cov);
+            *cov = NULL;
         }
     }
     return st;

@@ -38,6 +38,24 @@ typedef struct iaf_offsupport {
     double mass;
 } iaf_offsupport;
 
+/* The standard's coverage in a standardised joint (METHOD.md section 7;
+ * docs/method.md 5.3): per category x of the standardised attribute, the
+ * share of x's standard that the strata populated on both sides hold, and
+ * its synthetic mass; pooled = their mass-weighted mean over the rows the
+ * comparison reaches. Below min the standardised verdict is INCONCLUSIVE
+ * (note). */
+typedef struct iaf_std_coverage {
+    size_t k;
+    char **labels;
+    double *coverage, *mass;
+    double pooled, min;
+    size_t nlow;      /* categories reached below min */
+    int per_category; /* one standard per category */
+    char *note;       /* the INCONCLUSIVE reason, or NULL */
+} iaf_std_coverage;
+
+void iaf_std_coverage_free(iaf_std_coverage *c);
+
 typedef struct iaf_comparison {
     size_t kx, ky;
     char **xl, **yl;                   /* support labels (reference categories, byte order) */
@@ -59,6 +77,7 @@ typedef struct iaf_comparison {
     iaf_joint_boot boot; /* intervals when has_boot */
     iaf_boot_options boot_opt;
     iaf_check_verdict verdict; /* IAF_VERDICT_NONE without intervals */
+    iaf_std_coverage *std_cov; /* a standardised comparison's coverage (owned), or NULL */
 } iaf_comparison;
 
 iaf_status iaf_compare_tables(const iaf_compare_input *in, iaf_comparison **out, iaf_error *err);
@@ -83,3 +102,20 @@ iaf_status iaf_standardize_joint(const iaf_table *syn, const iaf_table *ref, con
                                  const char *y, const char *a, const iaf_table *std,
                                  const char *std_attr, iaf_table **out_s, iaf_table **out_r,
                                  char *note, size_t note_size, iaf_error *err);
+
+/* The same with a per-category standard and coverage: std_by (may be NULL)
+ * names the attribute of std holding x's categories, so that each row x is
+ * standardised to its own stratum mix (a row the standard lacks keeps no
+ * cells); *cov (may be NULL) receives the coverage of the synthetic side's
+ * standard per x (owned by the caller). */
+iaf_status iaf_standardize_joint_cov(const iaf_table *syn, const iaf_table *ref, const char *x,
+                                     const char *y, const char *a, const iaf_table *std,
+                                     const char *std_attr, const char *std_by, iaf_table **out_s,
+                                     iaf_table **out_r, iaf_std_coverage **cov, char *note,
+                                     size_t note_size, iaf_error *err);
+
+/* Attach cov to the standardised comparison c (taking ownership) and apply
+ * the coverage rule: pooled coverage below min (NAN: 0.8) makes c's verdict
+ * INCONCLUSIVE "standardisation coverage too low (...)". */
+iaf_status iaf_std_coverage_gate(iaf_comparison *c, iaf_std_coverage *cov, double min,
+                                 iaf_error *err);

@@ -63,33 +63,97 @@ static void screens(iaf_check_verdict *v, const iaf_flattening *p, const iaf_fla
     v->diagnosis = iaf_diagnose(&f);
 }
 
-/* Standard weights over the stratum's categories of syn: from `standard`
- * (one attribute) or the reference's stratum marginal. */
-static int standard_weights(const iaf_flat_check_input *in, int ss, double *w, size_t ka,
-                            char *note, size_t nn)
+/* Standard weights w[y * ka + a] over the stratum's categories of syn, per
+ * domain category y of the reference (rd): from `standard` (one attribute:
+ * the same weights for every y; with standard_by, each category's own row,
+ * a category it lacks gets none) or the reference's stratum marginal. */
+static int standard_weights(const iaf_flat_check_input *in, int ss, int rd, double *w, double *wall,
+                            size_t ka, size_t k, char *note, size_t nn)
 {
     const iaf_table *st = in->standard ? in->standard : in->ref;
-    int at = in->standard ? 0 : iaf_table_attr_index(in->ref, in->stratum);
+    int at = in->standard ? iaf_table_attr_index(st, in->stratum)
+                          : iaf_table_attr_index(in->ref, in->stratum);
+    if (in->standard && at < 0) at = 0;
+    int by = in->standard && in->standard_by ? iaf_table_attr_index(st, in->standard_by) : -1;
     if (at < 0) {
         snprintf(note, nn, "the reference has no '%s' detail and no standard population was given",
                  in->stratum);
         return -1;
     }
-    memset(w, 0, ka * sizeof *w);
+    if (in->standard && in->standard_by && by < 0) {
+        snprintf(note, nn, "the standard population has no '%s' detail", in->standard_by);
+        return -1;
+    }
+    memset(w, 0, k * ka * sizeof *w);
+    memset(wall, 0, k * sizeof *wall);
     double tot = 0;
     for (size_t i = 0; i < iaf_table_ncells(st); i++) {
         iaf_cell c = iaf_table_cell(st, i);
         if (c.state != IAF_CELL_OK) continue;
         iaf_sv lab = iaf_table_cat(st, (size_t)at, c.cat[at]);
+        /* a stratum the synthetic side lacks altogether still counts in
+         * the category's whole standard (wall): it is weight not reached */
         int64_t a = iaf_table_find_cat(in->syn, (size_t)ss, lab);
+        int64_t y0 = -1;
+        if (by >= 0) {
+            y0 = iaf_table_find_cat(in->ref, (size_t)rd, iaf_table_cat(st, (size_t)by, c.cat[by]));
+            if (y0 < 0) continue;
+            wall[y0] += c.value;
+        } else {
+            for (size_t y = 0; y < k; y++)
+                wall[y] += c.value;
+        }
         if (a < 0) continue;
-        w[a] += c.value;
+        if (by >= 0) {
+            w[(size_t)y0 * ka + (size_t)a] += c.value;
+        } else {
+            for (size_t y = 0; y < k; y++)
+                w[y * ka + (size_t)a] += c.value;
+        }
         tot += c.value;
     }
     if (!(tot > 0)) {
         snprintf(note, nn, "the standard population shares no '%s' category with the data",
                  in->stratum);
         return -1;
+    }
+    return 0;
+}
+
+/* Coverage of the standard (docs/method.md 5.3): weighted by each category's
+ * synthetic mass, over the dominated categories of the common support and
+ * over the whole support; below min_coverage the standardised shares stand
+ * for a part of the standard only and the standardised verdict cannot be
+ * decided. Returns -1 when out of memory. */
+static int std_coverage_gate(iaf_flat_result *r, const iaf_flat_check_input *in)
+{
+    double mc = isnan(in->min_coverage) ? 0.8 : in->min_coverage;
+    double cd = 0, nd = 0, ca = 0, na = 0;
+    r->std_min_coverage = mc;
+    r->std_low_coverage = 0;
+    for (size_t y = 0; y < r->k; y++) {
+        double ny = r->s_focal[y] + r->s_other[y];
+        double nr = r->r_focal[y] + r->r_other[y];
+        if (!(ny > 0) || !(nr > 0)) continue; /* outside the common support */
+        ca += ny * r->std_coverage[y], na += ny;
+        if (r->dominated[y]) cd += ny * r->std_coverage[y], nd += ny;
+        if (r->std_coverage[y] < mc) r->std_low_coverage++;
+    }
+    r->std_coverage_support = na > 0 ? ca / na : NAN;
+    r->std_coverage_dominated = nd > 0 ? cd / nd : NAN;
+    int low = !(r->std_coverage_support >= mc) || (nd > 0 && !(r->std_coverage_dominated >= mc));
+    if (!low) return 0;
+    char msg[400];
+    snprintf(msg, sizeof msg,
+             "standardisation coverage too low: the strata the data reach hold %.1f%% of the "
+             "standard's weight over the dominated categories and %.1f%% over the support "
+             "(minimum %.0f%%; %zu categories below it)",
+             100 * r->std_coverage_dominated, 100 * r->std_coverage_support, 100 * mc,
+             r->std_low_coverage);
+    if (!(r->std_coverage_note = iaf_strdup(msg))) return -1;
+    if (r->std_verdict.verdict != IAF_VERDICT_NONE) {
+        r->std_verdict.verdict = IAF_VERDICT_INCONCLUSIVE;
+        r->std_verdict.diagnosis = r->std_coverage_note;
     }
     return 0;
 }
@@ -108,7 +172,7 @@ iaf_status iaf_flat_check(const iaf_flat_check_input *in, iaf_flat_result **out,
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
                              "the reference has no '%s' category in '%s'", in->focal, in->group);
     iaf_flat_result *r = calloc(1, sizeof *r);
-    double *num = NULL, *den = NULL, *w = NULL, *cov = NULL, *sf = NULL, *so = NULL;
+    double *num = NULL, *den = NULL, *w = NULL, *wall = NULL, *cov = NULL, *sf = NULL, *so = NULL;
     double *rnum = NULL, *rden = NULL, *rf = NULL, *ro = NULL;
     if (!r) goto oom;
     size_t k = r->k = iaf_table_ncats(R, (size_t)rd);
@@ -185,7 +249,7 @@ iaf_status iaf_flat_check(const iaf_flat_check_input *in, iaf_flat_result **out,
             size_t ka = iaf_table_ncats(S, (size_t)ss);
             num = calloc(k * ka + 1, sizeof *num);
             den = calloc(k * ka + 1, sizeof *den);
-            w = calloc(ka + 1, sizeof *w);
+            w = calloc(k * ka + 1, sizeof *w);
             cov = calloc(k + 1, sizeof *cov);
             sf = calloc(k + 1, sizeof *sf);
             so = calloc(k + 1, sizeof *so);
@@ -229,23 +293,45 @@ iaf_status iaf_flat_check(const iaf_flat_check_input *in, iaf_flat_result **out,
                         rden[cell] = rnum[cell] = 0;
                     }
             }
-            if (standard_weights(in, ss, w, ka, note, sizeof note) == 0) {
+            wall = calloc(k + 1, sizeof *wall);
+            if (!wall) goto oom;
+            if (standard_weights(in, ss, rd, w, wall, ka, k, note, sizeof note) == 0) {
                 r->f_r_std = calloc(k + 1, sizeof *r->f_r_std);
                 r->std_coverage = calloc(k + 1, sizeof *r->std_coverage);
                 if (!r->f_r_std || !r->std_coverage) goto oom;
-                if ((st = iaf_direct_standardize(k, ka, num, den, w, r->f_s_std, r->std_coverage,
-                                                 err)) != IAF_OK)
-                    goto done;
+                /* one category at a time: its own standard row (a category the
+                 * standard lacks has no standardised share and coverage 0) */
+                for (size_t y = 0; y < k && st == IAF_OK; y++) {
+                    double wy = 0;
+                    for (size_t a = 0; a < ka; a++)
+                        wy += w[y * ka + a];
+                    if (!(wy > 0)) {
+                        r->f_s_std[y] = r->f_r_std[y] = NAN;
+                        r->std_coverage[y] = 0;
+                        continue;
+                    }
+                    st = iaf_direct_standardize(1, ka, num + y * ka, den + y * ka, w + y * ka,
+                                                r->f_s_std + y, r->std_coverage + y, err);
+                    /* coverage of the category's whole standard */
+                    r->std_coverage[y] *= wy / wall[y];
+                    if (st == IAF_OK && rs >= 0)
+                        st = iaf_direct_standardize(1, ka, rnum + y * ka, rden + y * ka, w + y * ka,
+                                                    r->f_r_std + y, NULL, err);
+                }
+                if (st != IAF_OK) goto done;
                 if (rs >= 0) {
-                    if ((st = iaf_direct_standardize(k, ka, rnum, rden, w, r->f_r_std, NULL,
-                                                     err)) != IAF_OK)
-                        goto done;
                     r->std_compare = "both sides standardised with the same weights";
                 } else {
                     for (size_t y = 0; y < k; y++)
                         r->f_r_std[y] = r->f_r[y];
-                    r->std_compare = "the reference has no stratum detail: standardised synthetic "
-                                     "shares are compared with the raw reference shares";
+                    r->std_compare =
+                        in->standard_by
+                            ? "each category's synthetic share standardised to that category's own "
+                              "stratum mix in the standard, against the reference's raw share "
+                              "(which carries the reference population's own mix): like with like "
+                              "when the standard describes the reference population"
+                            : "the reference has no stratum detail: standardised synthetic "
+                              "shares are compared with the raw reference shares";
                 }
                 /* standardised counts: each side's category size split by its DS(y);
                  * a category without a common stratum keeps its raw shares */
@@ -271,8 +357,11 @@ iaf_status iaf_flat_check(const iaf_flat_check_input *in, iaf_flat_result **out,
                 }
                 screens(&r->std_verdict, &r->std_point, in->boot ? &r->std_boot : NULL, thf, ths);
                 r->has_std = 1;
-                r->age_agreement =
-                    r->std_verdict.verdict == r->verdict.verdict ? "age-robust" : "age-sensitive";
+                r->std_per_category = in->standard_by != NULL;
+                if (std_coverage_gate(r, in) != 0) goto oom;
+                r->age_agreement = r->std_coverage_note                           ? "age-undecided"
+                                   : r->std_verdict.verdict == r->verdict.verdict ? "age-robust"
+                                                                                  : "age-sensitive";
             }
         }
         if (!r->has_std && !(r->std_note = iaf_strdup(note))) goto oom;
@@ -281,7 +370,7 @@ iaf_status iaf_flat_check(const iaf_flat_check_input *in, iaf_flat_result **out,
 oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 done:
-    free(num), free(den), free(w), free(cov), free(sf), free(so);
+    free(num), free(den), free(w), free(wall), free(cov), free(sf), free(so);
     free(rnum), free(rden), free(rf), free(ro);
     if (st != IAF_OK) {
         iaf_flat_result_free(r);
@@ -300,7 +389,7 @@ void iaf_flat_result_free(iaf_flat_result *r)
     free(r->s_focal), free(r->s_other), free(r->r_focal), free(r->r_other);
     free(r->f_s), free(r->f_r), free(r->flat), free(r->dominated), free(r->f_s_std);
     free(r->f_r_std), free(r->std_coverage);
-    free(r->stratum), free(r->std_note);
+    free(r->stratum), free(r->std_note), free(r->std_coverage_note);
     free(r);
 }
 
@@ -371,6 +460,11 @@ void iaf_flat_result_json(const iaf_flat_result *r, iaf_json *j)
         iaf_json_begin_object(j);
         iaf_json_kstr(j, "by", r->stratum);
         iaf_json_kstr(j, "compared_with", r->std_compare);
+        iaf_json_kbool(j, "standard_per_category", r->std_per_category);
+        iaf_json_knum(j, "standard_coverage_dominated", r->std_coverage_dominated);
+        iaf_json_knum(j, "standard_coverage_support", r->std_coverage_support);
+        iaf_json_knum(j, "min_standard_coverage", r->std_min_coverage);
+        iaf_json_kint(j, "categories_below_min_coverage", (int64_t)r->std_low_coverage);
         summary(j, &r->std_point, r->has_boot ? &r->std_boot : NULL);
         iaf_json_key(j, "verdict");
         iaf_verdict_json(&r->std_verdict, j);

@@ -22,6 +22,11 @@ typedef struct iaf_flat_check_input {
     const char *stratum;          /* optional stratifier attribute in syn (e.g. age band) */
     const iaf_table *standard;    /* standard distribution over the stratum; NULL = the
                                      reference's own (which then needs the stratum) */
+    const char *standard_by;      /* attribute of `standard` holding the domain categories:
+                                     one standard per category (that category's own stratum
+                                     mix); NULL = one standard for every category */
+    double min_coverage;          /* min_standard_coverage (NAN = 0.8): below it, the
+                                     standardised verdict is INCONCLUSIVE */
 } iaf_flat_check_input;
 
 typedef struct iaf_flat_result {
@@ -40,9 +45,17 @@ typedef struct iaf_flat_result {
     /* direct standardisation by the stratum */
     int has_std;
     char *stratum;
-    double *f_s_std;         /* standardised synthetic focal share per domain category */
-    double *f_r_std;         /* the reference's, with the same weights (raw without detail) */
-    double *std_coverage;    /* used share of the standard per category */
+    double *f_s_std;      /* standardised synthetic focal share per domain category */
+    double *f_r_std;      /* the reference's, with the same weights (raw without detail) */
+    double *std_coverage; /* used share of the standard per category */
+    /* the standard's weight reached, weighted by each category's synthetic
+     * mass: over the dominated categories of the support (what the pooled
+     * flattening uses) and over the whole support (Duncan's D) */
+    double std_coverage_dominated, std_coverage_support;
+    size_t std_low_coverage; /* categories of the support below min_coverage */
+    double std_min_coverage;
+    int std_per_category;    /* one standard per domain category */
+    char *std_coverage_note; /* the INCONCLUSIVE reason when coverage is too low, or NULL */
     const char *std_compare; /* static: what the standardised shares are compared with */
     iaf_flattening std_point;
     iaf_flat_boot std_boot;

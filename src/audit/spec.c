@@ -555,6 +555,7 @@ static int parse_thresholds(ctx *c, struct fy_node *n, iaf_spec_threshold **out,
                                           "segregation_retention",
                                           "violations",
                                           "min_support",
+                                          "min_standard_coverage",
                                           NULL};
     if (check_keys(c, n, "thresholds", metrics)) return -1;
     size_t cnt = (size_t)fy_node_mapping_item_count(n);
@@ -806,11 +807,12 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
     if (k->kind == IAF_CHECK_FLATTENING || k->kind == IAF_CHECK_JOINT) {
         struct fy_node *sn = get(n, "standardize");
         if (sn) {
-            static const char *const skeys[] = {"by", "standard", NULL};
+            static const char *const skeys[] = {"by", "standard", "per_category", NULL};
             char *by = NULL, *std = NULL;
             if (check_keys(c, sn, "standardize", skeys) ||
                 get_str(c, sn, "by", &by, 1, "standardize") ||
-                get_str(c, sn, "standard", &std, 0, "standardize")) {
+                get_str(c, sn, "standard", &std, 0, "standardize") ||
+                get_bool(c, sn, "per_category", &k->standard_per_category, "standardize")) {
                 free(by), free(std);
                 goto done;
             }
@@ -822,6 +824,11 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
             }
             free(by), free(std);
             if (!k->stratum || k->standard_ref < -1 || c->st != IAF_OK) goto done;
+            if (k->standard_per_category && k->standard_ref < 0) {
+                /* the reference's own strata are already per category */
+                fail(c, sn, "standardize: per_category needs a standard reference%s%s", NULL, NULL);
+                goto done;
+            }
         }
     }
     if (k->kind != IAF_CHECK_FLATTENING && (get(n, "focal") || get(n, "theta"))) {
@@ -956,9 +963,10 @@ static int need_seq(ctx *c, struct fy_node *root, const char *key)
     return 0;
 }
 
-static const char *const top_keys[] = {
-    "iaf",        "name",   "description", "dataset",  "disclosures", "crosswalks", "attributes",
-    "references", "checks", "thresholds",  "interval", "claims",      NULL};
+static const char *const top_keys[] = {"iaf",         "name",       "description", "dataset",
+                                       "disclosures", "crosswalks", "attributes",  "references",
+                                       "checks",      "thresholds", "interval",    "claims",
+                                       "family",      "lead",       NULL};
 static const char *const dataset_keys[] = {"title",     "url",     "licence",   "license",
                                            "microdata", "format",  "weight",    "encoding",
                                            "tables",    "missing", "normalize", NULL};
@@ -1052,7 +1060,8 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
                     "spec must start with 'iaf: 1' (the spec format version)%s%s", NULL, NULL);
     s->version = (int)ver;
     if (get_str(c, root, "name", &s->name, 1, "spec") ||
-        get_str(c, root, "description", &s->description, 0, "spec"))
+        get_str(c, root, "description", &s->description, 0, "spec") ||
+        get_str(c, root, "family", &s->family, 0, "spec"))
         return -1;
     {
         /* interval: calibrated (default) | basic (METHOD.md section 8) */
@@ -1234,6 +1243,26 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
         }
     }
     if (s->nchecks == 0) return fail(c, root, "the spec has no checks%s%s", NULL, NULL);
+    /* lead: {question: ..., check: ID}: the audit's question and the check
+     * whose verdict answers it; reports open with it */
+    s->lead_check = -1;
+    struct fy_node *ld = get(root, "lead");
+    if (ld) {
+        static const char *const lkeys[] = {"question", "check", NULL};
+        char *lc = NULL;
+        if (check_keys(c, ld, "lead", lkeys) ||
+            get_str(c, ld, "question", &s->lead_question, 1, "lead") ||
+            get_str(c, ld, "check", &lc, 1, "lead")) {
+            free(lc);
+            return -1;
+        }
+        for (size_t i = 0; i < s->nchecks; i++)
+            if (!strcmp(s->checks[i].id, lc)) s->lead_check = (int)i;
+        int bad = s->lead_check < 0;
+        if (bad) fail(c, ld, "lead: no check with id '%s'%s", lc, NULL);
+        free(lc);
+        if (bad) return -1;
+    }
     return parse_claims(c, s, root);
 }
 
@@ -1606,7 +1635,8 @@ iaf_status iaf_spec_load_memory(const char *data, size_t n, const char *name, co
 void iaf_spec_free(iaf_spec *s)
 {
     if (!s) return;
-    free(s->path), free(s->dir), free(s->name), free(s->description);
+    free(s->path), free(s->dir), free(s->name), free(s->description), free(s->family);
+    free(s->lead_question);
     free(s->dataset_title), free(s->dataset_url), free(s->dataset_licence);
     free_list(s->microdata, s->nmicrodata);
     free(s->micro_weight), free(s->micro_encoding);
@@ -1702,5 +1732,7 @@ double iaf_spec_threshold_for(const iaf_spec *s, const iaf_spec_check *c, const 
         break;
     }
     if (!strcmp(metric, "min_support") && c->kind != IAF_CHECK_RULE) return 0.5;
+    /* docs/method.md 5.3: the standard's weight the data reach */
+    if (!strcmp(metric, "min_standard_coverage") && c->kind != IAF_CHECK_RULE) return 0.8;
     return NAN;
 }

@@ -82,8 +82,11 @@ typedef struct iaf_spec_check {
     /* flattening */
     char *focal;
     double theta;
-    iaf_attr *stratum; /* standardise by this attribute (synthetic side), or NULL */
-    int standard_ref;  /* reference giving the standard population, -1 = the check's */
+    iaf_attr *stratum;         /* standardise by this attribute (synthetic side), or NULL */
+    int standard_ref;          /* reference giving the standard population, -1 = the check's */
+    int standard_per_category; /* the standard holds one stratum distribution per category
+                                  of the standardised attribute (flattening: the domain;
+                                  joint: x), in the reference's column for it */
     /* rule checks: a hard rule, or an expectation on a conditional share */
     char *rule_text, *share_text, *given_text, *citation;
     iaf_expr *rule, *share, *given;
@@ -131,6 +134,9 @@ typedef struct iaf_spec {
     char *dir;  /* its directory, for relative paths */
     int version;
     char *name, *description;
+    char *family; /* replication: the bundle family (a locale series, a generator family) or NULL */
+    char *lead_question; /* lead: the audit's question, or NULL */
+    int lead_check;      /* lead: index of the check whose verdict answers it, -1 = none */
     /* dataset */
     char *dataset_title, *dataset_url, *dataset_licence;
     char **microdata; /* resolved paths/globs */

@@ -148,6 +148,52 @@ iaf_status iaf_lump_compare(const iaf_comparison *c, const iaf_table *lump,
                             const char *const *labels, size_t nlabels, iaf_lump_bounds *b,
                             iaf_error *err)
 {
+    return iaf_lump_compare_totals(c, lump, labels, nlabels, NULL, b, err);
+}
+
+/* The lump's capacity per lumped category (docs/method.md 9.2): with the
+ * category totals T_y known, at most U_y = T_y - (named mass in y) of the
+ * lump belongs to y, whatever row it sits in. NULL (no capacities) when the
+ * totals are absent or cannot hold the lump (inconsistent totals). */
+static double *lump_capacity(const iaf_comparison *c, const iaf_table *totals, double lump_mass,
+                             int *oom)
+{
+    *oom = 0;
+    if (!totals) return NULL;
+    int twod = c->twod;
+    size_t kc = twod ? c->ky : c->kx, kr = twod ? c->kx : 1;
+    char *const *cl = twod ? c->yl : c->xl;
+    double *u = calloc(kc + 1, sizeof *u);
+    if (!u) {
+        *oom = 1;
+        return NULL;
+    }
+    for (size_t i = 0; i < iaf_table_ncells(totals); i++) {
+        iaf_cell t = iaf_table_cell(totals, i);
+        if (t.state != IAF_CELL_OK) continue;
+        long y = find_label(cl, kc, iaf_table_cat(totals, 0, t.cat[0]));
+        if (y >= 0) u[y] += t.value;
+    }
+    double cap = 0;
+    for (size_t y = 0; y < kc; y++) {
+        /* named mass on the comparable support only: U_y is then an upper
+         * bound of the lump's part, so the bounds stay valid */
+        for (size_t x = 0; x < kr; x++)
+            u[y] -= c->s[x * kc + y];
+        u[y] = fmax(0, u[y]);
+        cap += u[y];
+    }
+    if (!(cap >= lump_mass * (1 - 1e-9))) {
+        free(u);
+        return NULL;
+    }
+    return u;
+}
+
+iaf_status iaf_lump_compare_totals(const iaf_comparison *c, const iaf_table *lump,
+                                   const char *const *labels, size_t nlabels,
+                                   const iaf_table *totals, iaf_lump_bounds *b, iaf_error *err)
+{
     memset(b, 0, sizeof *b);
     size_t kx = c->kx, ky = c->ky;
     int twod = c->twod;
@@ -180,6 +226,13 @@ iaf_status iaf_lump_compare(const iaf_comparison *c, const iaf_table *lump,
     for (size_t k = 0; k < kx * ky; k++)
         rt += c->r[k];
     size_t rows = twod ? kx : 1, cols = twod ? ky : kx;
+    int oom;
+    double *cap = lump_capacity(c, totals, b->lump_mass, &oom);
+    if (oom) {
+        free(lx);
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    b->has_totals = cap != NULL;
     for (size_t x = 0; x < rows; x++) {
         double rx = 0, sx = 0, l = twod ? lx[x] : b->lump_mass;
         for (size_t y = 0; y < cols; y++) {
@@ -192,20 +245,36 @@ iaf_status iaf_lump_compare(const iaf_comparison *c, const iaf_table *lump,
             continue;
         }
         double P = 0, amax = -INFINITY, ls = l / (sx + l);
+        double fill = 0,
+               gain = 0; /* with capacities: deficits the lump can fill, excess it can add */
         for (size_t y = 0; y < cols; y++) {
             double a = c->s[x * cols + y] / (sx + l) - c->r[x * cols + y] / rx;
             P += fmax(0, a);
             amax = fmax(amax, a);
+            if (cap) {
+                double cy = fmin(l, cap[y]) / (sx + l); /* the row's lump in y, at most */
+                fill += fmin(fmax(0, -a), cy);
+                gain += fmax(0, cy - fmax(0, -a));
+            }
         }
         /* METHOD.md 3.5 adds the lump's share to P; that is the sharp bound
          * whenever some category is at or above the reference (a* >= 0), and
          * a valid, slightly wider one otherwise (P - max(0, a*) + max(0, a* +
          * l_x) is sharp). The documented bound is reported. */
         (void)amax;
+        double lo = P, hi = P + ls;
+        if (cap) {
+            /* the lump fills at most `fill` of the deficits (sum ls + P), so
+             * ls - min(ls, fill) of them stay; and adds at most min(ls, gain)
+             * excess beyond P (docs/method.md 9.2) */
+            lo = P + (ls - fmin(ls, fill));
+            hi = P + fmin(ls, gain);
+        }
         double w = rx / rt;
-        b->cond_lo += w * P;
-        b->cond_hi += w * fmin(1, P + ls);
+        b->cond_lo += w * lo;
+        b->cond_hi += w * fmin(1, hi);
     }
+    free(cap);
     /* the footprint's denominator cond_tvd(s_perp, r) = dep_tvd(r) is the
      * reference's own */
     if (twod) {
@@ -415,6 +484,7 @@ void iaf_lump_bounds_json(const iaf_lump_bounds *b, iaf_json *j)
         iaf_json_knum(j, "footprint_lower", b->footprint_lo);
         iaf_json_knum(j, "footprint_upper", b->footprint_hi);
         iaf_json_knum(j, "reference_share_unreached", b->unreached_ref);
+        if (b->has_totals) iaf_json_kbool(j, "category_totals", 1);
     } else {
         iaf_json_knum(j, "lump_focal", b->lump_focal);
         iaf_json_knum(j, "lump_other", b->lump_other);

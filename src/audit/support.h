@@ -84,6 +84,14 @@ void iaf_support_flat(const iaf_flat_result *f, double syn_mass, double n_s,
 iaf_status iaf_lump_compare(const iaf_comparison *c, const iaf_table *lump,
                             const char *const *labels, size_t nlabels, iaf_lump_bounds *b,
                             iaf_error *err);
+/* The same, tightened by the lumped attribute's category totals (totals:
+ * NULL, or a one-attribute table of its full synthetic marginal on the
+ * reference's categories, as `lump_totals:` gives): the lump holds at most
+ * U_y = T_y - named mass of category y, in every row (a relaxation of the
+ * allocation's column constraints, so the bounds stay valid). */
+iaf_status iaf_lump_compare_totals(const iaf_comparison *c, const iaf_table *lump,
+                                   const char *const *labels, size_t nlabels,
+                                   const iaf_table *totals, iaf_lump_bounds *b, iaf_error *err);
 /* Bounds of a flattening check: lump table over (group, raw domain column);
  * totals: NULL, or a one-attribute table of the domain's full synthetic
  * marginal on the reference's categories. */

@@ -93,7 +93,13 @@ static void key_of(const iaf_check_result *r, keyvals *k)
             k->lo = v->flat->boot.ci[IAF_FB_FLATTENING_POOLED].lo;
             k->hi = v->flat->boot.ci[IAF_FB_FLATTENING_POOLED].hi;
         }
-        if (v->flat->verdict.nscreens) k->screen = &v->flat->verdict.screens[0];
+        if (v->flat->verdict.nscreens) {
+            /* the screen's interval goes with its estimate (with a lump: the
+             * bounds widened by the sampling half-widths, not the plug-in's) */
+            k->screen = &v->flat->verdict.screens[0];
+            k->lo = k->screen->lo;
+            k->hi = k->screen->hi;
+        }
     } else if (v->rule) {
         const iaf_rule_result *rr = v->rule;
         k->metric = rr->is_profile       ? "outside_window"
@@ -303,6 +309,7 @@ int cmd_replicate(int argc, char **argv)
         iaf_json_kstr(&j, "spec", bs[b].path);
         iaf_json_kstr(&j, "name", bs[b].spec->name);
         iaf_json_kstr(&j, "dataset", bs[b].spec->dataset_title);
+        if (bs[b].spec->family) iaf_json_kstr(&j, "family", bs[b].spec->family);
         iaf_json_kint(&j, "checks", (int64_t)bs[b].audit->nresults);
         iaf_json_kint(&j, "flags", (int64_t)bs[b].flags);
         iaf_json_kint(&j, "comparable_cells", (int64_t)bs[b].cells);

@@ -298,6 +298,17 @@ iaf_status iaf_report_md(const char *report_json, size_t n, iaf_buf *out, iaf_er
     }
     iaf_rv_puts(b, "Full report: [report.html](report.html); data: [report.json](report.json), "
                    "[cells.csv](cells.csv).\n\n");
+    json_t *lead = iaf_rv_obj(doc, "lead");
+    if (lead && iaf_rv_str(lead, "answer")) {
+        /* the answer first (the spec's `lead:`) */
+        iaf_rv_puts(b, "**Question:** ");
+        md_text(b, iaf_rv_str(lead, "question") ? iaf_rv_str(lead, "question") : "");
+        iaf_rv_puts(b, "\n\n**Answer:** ");
+        md_text(b, iaf_rv_str(lead, "answer"));
+        iaf_rv_puts(b, " (");
+        md_link_check(b, iaf_rv_str(lead, "check"));
+        iaf_rv_puts(b, ")\n\n");
+    }
 
     json_t *hl = iaf_rv_arr(doc, "headline");
     int pending = 0;

@@ -169,6 +169,56 @@ static double floor_corrected(const json_t *r)
     return isnan(f) ? NAN : e - f;
 }
 
+/* Bundles declaring a `family` (a locale series, a generator family): one row
+ * per family in order of first appearance, flags per comparable cell pooled
+ * over its bundles, and the spread of the bundles' own rates. Nothing when no
+ * bundle declares one. */
+static void families_md(json_t *bundles, iaf_buf *out)
+{
+    size_t i, j;
+    json_t *o, *p;
+    int any = 0;
+    json_array_foreach(bundles, i, o) any |= iaf_rv_str(o, "family") != NULL;
+    if (!any) return;
+    iaf_rv_puts(out, "\n| family | bundles | flags | comparable cells | flags per comparable cell "
+                     "(pooled) | range over its bundles |\n|---|---:|---:|---:|---:|---|\n");
+    json_array_foreach(bundles, i, o)
+    {
+        const char *f = iaf_rv_str(o, "family");
+        int seen = 0;
+        for (j = 0; f && j < i; j++) {
+            const char *g = iaf_rv_str(json_array_get(bundles, j), "family");
+            seen |= g && !strcmp(f, g);
+        }
+        if (!f || seen) continue;
+        double flags = 0, cells = 0, lo = INFINITY, hi = -INFINITY;
+        size_t nb = 0;
+        json_array_foreach(bundles, j, p)
+        {
+            const char *g = iaf_rv_str(p, "family");
+            if (!g || strcmp(f, g)) continue;
+            double r = iaf_rv_numv(p, "flags_per_comparable_cell");
+            flags += iaf_rv_numv(p, "flags"), cells += iaf_rv_numv(p, "comparable_cells");
+            lo = fmin(lo, r), hi = fmax(hi, r), nb++;
+        }
+        iaf_rv_puts(out, "| ");
+        md_cell(out, f);
+        iaf_rv_puts(out, " | ");
+        md_num(out, "%.0f", (double)nb);
+        iaf_rv_puts(out, " | ");
+        md_num(out, "%.0f", flags);
+        iaf_rv_puts(out, " | ");
+        md_num(out, "%.0f", cells);
+        iaf_rv_puts(out, " | ");
+        md_num(out, "%.5f", cells > 0 ? flags / cells : NAN);
+        iaf_rv_puts(out, " | ");
+        md_num(out, "%.5f", lo);
+        iaf_rv_puts(out, " - ");
+        md_num(out, "%.5f", hi);
+        iaf_rv_puts(out, " |\n");
+    }
+}
+
 iaf_status iaf_replication_md(const char *json, size_t n, iaf_buf *out, iaf_error *err)
 {
     json_t *doc = NULL;
@@ -197,6 +247,7 @@ iaf_status iaf_replication_md(const char *json, size_t n, iaf_buf *out, iaf_erro
         md_num(out, "%.5f", iaf_rv_numv(o, "flags_per_comparable_cell"));
         iaf_rv_puts(out, " |\n");
     }
+    families_md(bundles, out);
     iaf_rv_puts(out,
                 "\nRaw flag counts grow with the number of categories (more cells that can fail, "
                 "higher noise floors); compare bundles per comparable cell and by the "

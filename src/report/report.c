@@ -70,6 +70,27 @@ static const char *derivation_name(iaf_attr_kind k)
     return "as_is";
 }
 
+/* The answer of the spec's lead check (`lead:`), one sentence computed here
+ * for the headline and report.json (report.md prints report.json's): verdict
+ * and diagnosis, agreement across mappings and with standardisation, and the
+ * deciding number with its interval. Empty without a lead. */
+static void lead_answer(const iaf_audit *a, iaf_buf *out)
+{
+    const iaf_spec *s = a->spec;
+    if (s->lead_check < 0 || (size_t)s->lead_check >= a->nresults) return;
+    const iaf_check_result *r = &a->results[s->lead_check];
+    const char *v = verdict_str(r);
+    iaf_buf_printf(out, "%s", v ? v : "not screened");
+    if (r->diagnosis) iaf_buf_printf(out, " (%s)", r->diagnosis);
+    if (r->mapping) iaf_buf_printf(out, ", %s across %zu mappings", r->mapping, r->nvariants);
+    if (r->nvariants && r->variants[0].age_agreement)
+        iaf_buf_printf(out, ", %s", r->variants[0].age_agreement);
+    const iaf_screen *ks = key_screen(r);
+    if (ks && !isnan(ks->estimate))
+        iaf_buf_printf(out, ": %s %.3f [%.3f, %.3f]", ks->metric, ks->estimate, ks->lo, ks->hi);
+    iaf_buf_printf(out, " - %s", r->check->title ? r->check->title : r->check->id);
+}
+
 /* The headline number of a check: TVD of the marginal, or of the joint. */
 static double key_tvd(const iaf_check_result *r)
 {
@@ -168,6 +189,17 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
     iaf_json_end_array(&j);
     iaf_json_end_object(&j);
 
+    if (s->lead_check >= 0) {
+        iaf_buf ans = {0};
+        lead_answer(a, &ans);
+        iaf_json_key(&j, "lead");
+        iaf_json_begin_object(&j);
+        iaf_json_kstr(&j, "question", s->lead_question);
+        iaf_json_kstr(&j, "check", s->checks[s->lead_check].id);
+        iaf_json_kstr(&j, "answer", ans.data);
+        iaf_json_end_object(&j);
+        iaf_buf_free(&ans);
+    }
     iaf_json_key(&j, "headline");
     iaf_json_begin_array(&j);
     for (size_t i = 0; i < a->nresults; i++) {
@@ -577,6 +609,12 @@ int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
         n[r->check->kind]++;
         flag[r->check->kind] += r->verdict == IAF_VERDICT_FLAG;
         pass[r->check->kind] += r->verdict == IAF_VERDICT_PASS;
+    }
+    if (a->spec->lead_check >= 0) {
+        /* the answer first */
+        iaf_buf_printf(out, "Question: %s\nAnswer: ", a->spec->lead_question);
+        lead_answer(a, out);
+        iaf_buf_puts(out, "\n\n");
     }
     for (int kind = 0; kind < 4; kind++) {
         if (!n[kind]) continue;

@@ -90,6 +90,27 @@ for c in ("sex__census__n3000", "age_band__census__n3000"):
 print("replicate json ok: %d US checks x 4 bundles, 6 Japanese checks" % len(checks))
 PY
 
+# bundle families (the spec's `family:`): one row per family, flags per comparable cell pooled
+# over its bundles and their range, recomputed from replication.json
+$PYTHON - "$work/replication.json" "$work/replication.md" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+md = open(sys.argv[2]).read()
+fam = {}
+for b in r["bundles"]:
+    fam.setdefault(b["family"], []).append(b)
+assert list(fam) == ["NIST CRC 2023 generators (one dataset, four synthesizers)",
+                     "Nemotron-Personas locales"], list(fam)
+for f, bs in fam.items():
+    flags = sum(b["flags"] for b in bs)
+    cells = sum(b["comparable_cells"] for b in bs)
+    rates = [b["flags_per_comparable_cell"] for b in bs]
+    line = "| %s | %d | %d | %d | %.5f | %.5f - %.5f |" % (f, len(bs), flags, cells, flags / cells,
+                                                         min(rates), max(rates))
+    assert line in md.splitlines(), (line, md[:2000])
+print("replicate families ok")
+PY
+
 grep -q '^| sex__census | jp/audit.yaml | 2 | 50 | tvd | .* | INCONCLUSIVE (too small to decide) |$' "$work/replication.md"
 grep -q '^| sex_x_edu__excerpt | us/sdv_ctgan.yaml | 2 x 13 | 27253 | cond_tvd_y_given_x | .* | FLAG (exaggerated) |$' "$work/replication.md"
 

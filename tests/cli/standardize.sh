@@ -80,6 +80,74 @@ jn = chk["joint_noage"]
 assert jn["verdict"] == "INCONCLUSIVE" and jn["diagnosis"].startswith("standardisation impossible: "), jn["diagnosis"]
 print("standardisation like with like: self-audit exactly 0; DS and coverage match pandas")
 PY
+# Per-category standard (docs/method.md 5.3): each occupation standardised to its own age mix
+# (percat_std.csv); DS, the coverage per category (a stratum missing in one category, and one
+# the synthetic side lacks altogether, are weight not reached), the pooled coverage and the
+# coverage rule, for flattening and joint checks, against pandas.
+"$IAF" audit "$IAF_TESTDATA/standardize/percat.yaml" -o "$work/percat" --bootstrap 100 -q
+$PYTHON - "$work/percat/report.json" "$IAF_TESTDATA/standardize" <<'PY'
+import json, sys
+import numpy as np
+import pandas as pd
+rep = json.load(open(sys.argv[1]))
+d = sys.argv[2]
+chk = {c["id"]: c for c in rep["checks"]}
+syn = pd.read_csv(f"{d}/percat_syn.csv")
+ref = pd.read_csv(f"{d}/percat_ref.csv")
+std = pd.read_csv(f"{d}/percat_std.csv")
+W = std.pivot(index="occupation", columns="age", values="count").fillna(0)
+n_oa = syn.groupby(["occupation", "age"])["count"].sum()
+f_oa = syn[syn.sex == "여자"].groupby(["occupation", "age"])["count"].sum()
+ds, cov, n = {}, {}, syn.groupby("occupation")["count"].sum()
+for o in W.index:
+    bands = [a for a in W.columns if n_oa.get((o, a), 0) > 0]
+    w = W.loc[o, bands]
+    ds[o] = float((w * np.array([f_oa.get((o, a), 0) / n_oa[(o, a)] for a in bands])).sum() / w.sum())
+    cov[o] = float(w.sum() / W.loc[o].sum())
+assert cov["E"] < cov["A"] < 1  # E lacks 60+; every occupation lacks 15-18
+fr = ref[ref.sex == "여자"].set_index("occupation")["count"] / ref.groupby("occupation")["count"].sum()
+dom = [o for o in fr.index if fr[o] < 0.25]
+assert len(dom) == 3, dom
+pooled = lambda ys: sum(n[o] * cov[o] for o in ys) / sum(n[o] for o in ys)
+for cid, mc in (("flat_percat", 0.8), ("flat_percat_strict", 0.99)):
+    fl = chk[cid]["variants"][0]["flattening"]
+    st = fl["standardised"]
+    assert st["standard_per_category"] is True
+    assert st["compared_with"].startswith("each category's synthetic share standardised"), st["compared_with"]
+    for c in fl["categories"]:
+        o = c["category"]
+        assert abs(c["f_s_standardised"] - ds[o]) < 1e-12, (o, c["f_s_standardised"], ds[o])
+        assert abs(c["standard_coverage"] - cov[o]) < 1e-12, (o, c["standard_coverage"], cov[o])
+        assert c["f_r_standardised"] == c["f_r"]
+    assert abs(st["standard_coverage_dominated"] - pooled(dom)) < 1e-12
+    assert abs(st["standard_coverage_support"] - pooled(list(W.index))) < 1e-12
+    assert st["categories_below_min_coverage"] == sum(cov[o] < mc for o in W.index)
+    low = min(pooled(dom), pooled(list(W.index))) < mc
+    diag = st["verdict"]["diagnosis"] or ""
+    assert low == (cid == "flat_percat_strict"), (cid, low)
+    assert diag.startswith("standardisation coverage too low") == low, diag
+    assert (chk[cid]["variants"][0]["age_agreement"] == "age-undecided") == low
+# joint: the rows (occupations) standardised to their own age mix, both with the same weights
+# against a reference without age: n_x * DS(y | x) cells, coverage per row, the rule at 0.97
+js = chk["joint_percat"]["variants"][0]["standardised"]
+m = js["metrics"]
+sc = m["standard_coverage"]
+assert sc["per_category"] is True
+for c in sc["categories"]:
+    assert abs(c["standard_coverage"] - cov[c["category"]]) < 1e-12, c
+    assert c["synthetic_mass"] == n[c["category"]]
+assert abs(sc["pooled"] - pooled(list(W.index))) < 1e-12
+cells = {(c["x"], c["y"]): c["synthetic_share"] for c in m["cells"]}
+tot = n.sum()
+for o in W.index:
+    assert abs(cells[(o, "여자")] - n[o] * ds[o] / tot) < 1e-12, o
+low = sc["pooled"] < 0.97
+assert low and m["verdict"]["verdict"] == "INCONCLUSIVE"
+assert m["verdict"]["diagnosis"].startswith("standardisation coverage too low"), m["verdict"]
+assert js["verdict"] == "INCONCLUSIVE" and chk["joint_percat"]["variants"][0]["age_agreement"] == "age-undecided"
+print("per-category standardisation: DS, coverage and the coverage rule match pandas")
+PY
+
 cat > "$work/bad.yaml" <<'YAML'
 iaf: 1
 name: standardize without the stratum
@@ -95,3 +163,11 @@ rc=$?
 set -e
 test "$rc" = 1 && grep -q "standardize by 'age', but the reference has no such column" "$work/bad.err"
 echo "standardize without the stratum: error at load"
+# per_category needs a standard reference (the reference's own strata are per category already)
+sed 's/standardize: {by: age}/standardize: {by: age, per_category: true}/' "$work/bad.yaml" > "$work/bad2.yaml"
+set +e
+"$IAF" audit "$work/bad2.yaml" -o "$work/bad2" 2> "$work/bad2.err"
+rc=$?
+set -e
+test "$rc" = 1 && grep -q "per_category needs a standard reference" "$work/bad2.err"
+echo "per_category without a standard: error at load"

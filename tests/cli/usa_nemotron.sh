@@ -48,6 +48,17 @@ grep -q "^mapped mass 30209 = .*; 100.0000% of the 30209 outside the exclusions"
 # (its run time belongs to the benchmark, not to a test: no wall-clock assertion here)
 "$IAF" audit "$ex/audit.yaml" -o "$work/a" --bootstrap 200 > "$work/headline.txt"
 grep -q "^Summary: " "$work/headline.txt"
+# the headline and report.md open with the answer (the spec's lead check), in its own words
+head -1 "$work/headline.txt" | grep -q "^Question: Do the personas keep"
+sed -n 2p "$work/headline.txt" | grep -q "^Answer: FLAG (flattened), strict across 2 mappings, age-robust: flattening_pooled 0\.7[0-9]* \[0\.[67][0-9]*, 0\.7[0-9]*\] - Women in male-dominated occupations"
+grep -q '^\*\*Answer:\*\* FLAG (flattened), strict across 2 mappings, age-robust' "$work/a/report.md"
+"$PYTHON" - "$work/a/report.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+lead = r["lead"]
+c = {c["id"]: c for c in r["checks"]}[lead["check"]]
+assert lead["answer"].startswith("%s (%s)" % (c["verdict"], c["diagnosis"])), lead
+PY
 "$PYTHON" "$IAF_SRC/tests/oracles/usa_nemotron.py" "$ex" --report "$work/a/report.json" \
     --json "$work/oracle.json"
 # the committed oracle values (tests/data/usa_nemotron/oracle_values.json) are current

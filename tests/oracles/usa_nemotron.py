@@ -10,8 +10,10 @@ tables of prepare/), the ACS extracts - without iaf's crosswalks or outputs:
   * crosswalk coverage (mapped / unmapped / off-support mass);
   * per-line female shares on both sides, the pooled flattening, Duncan's D on the
     comparable support and the segregation retention (METHOD.md section 5);
-  * the pooled flattening directly standardised by age (all employed as the standard,
-    as the audit does; and, reported only, each line's own CPS age mix);
+  * the pooled flattening directly standardised by age with each line's own CPS age mix
+    (Table 11b; the like-with-like standard the audit uses, METHOD 7), per crosswalk variant,
+    with the standard's coverage per line and pooled (synthetic-mass weighted over the
+    dominated lines and over the support); and, reported only, all employed as the standard;
   * the marginal TVDs;
   * the hand facts of issue 14 (carpenters, construction laborers, electricians).
 
@@ -243,27 +245,47 @@ def main():
                            index=c22.title)
     w_all = pd.Series([float(x) for x in t25.iloc[0, 2:9]], index=bands)
 
-    def flat_std(own):
-        pub = c22[c22.pct.notna()].set_index("title")
+    def flat_std(own, mapping=None):
+        mapping = mapping or maps["A"]
+        allpub = c22[c22.pct.notna()].set_index("title")
+        all_f = allpub.total * allpub.pct / 100
+        # the comparable support, as in flat(): the published lines the crosswalk reaches
+        pub = allpub[allpub.index.isin(set(mapping.values()))]
         rf = pub.total * pub.pct / 100
-        line = emp.occupation.map(maps["A"])
+        line = emp.occupation.map(mapping)
         band = pd.cut(emp.age, [16, 20, 25, 35, 45, 55, 65, 200], right=False, labels=bands)
         on = line.isin(pub.index)
         d = pd.DataFrame({"line": line[on], "band": band[on].astype(str),
                           "f": (emp.sex[on] == "Female").astype(float)})
         g = d.groupby(["line", "band"]).f.agg(["sum", "count"]).reset_index()
-        sf, sm = {}, {}
+        sf, sm, cov, ny, ds_line = {}, {}, {}, {}, {}
         for y, gy in g.groupby("line"):
-            w = (age_mix.loc[y] if own else w_all)[gy.band].values
+            gy = gy[gy["count"] > 0]
+            wfull = age_mix.loc[y] if own else w_all
+            w = wfull[gy.band].values
             rate = (gy["sum"] / gy["count"]).values
             n = gy["count"].sum()
             ds = (w * rate).sum() / w.sum() if w.sum() > 0 else gy["sum"].sum() / n
+            if w.sum() > 0:
+                ds_line[y] = float(ds)
+            cov[y] = float(w.sum() / wfull.sum()) if wfull.sum() > 0 else 0.0
+            ny[y] = float(n)
             sf[y], sm[y] = ds * n, (1 - ds) * n
         f = pd.Series(sf).reindex(pub.index, fill_value=0.0)
         m = pd.Series(sm).reindex(pub.index, fill_value=0.0)
-        out = flattening(f, m, rf, pub.total - rf, rf, pub.total - rf)
-        return {k: out[k] for k in ("f_s_pooled", "flattening_pooled", "duncan_s",
+        out = flattening(f, m, rf, pub.total - rf, all_f, allpub.total - all_f)
+        res_ = {k: out[k] for k in ("f_s_pooled", "flattening_pooled", "duncan_s",
                                     "segregation_retention")}
+        # coverage of the standard on the common support, weighted by synthetic mass
+        frl = rf / pub.total
+        sup = [y for y in ny if y in pub.index]
+        dom = [y for y in sup if frl[y] < 0.25]
+        wsum = lambda ys: sum(ny[y] * cov[y] for y in ys) / sum(ny[y] for y in ys)
+        res_["standard_coverage_support"] = wsum(sup)
+        res_["standard_coverage_dominated"] = wsum(dom)
+        res_["categories_below_min_coverage"] = int(sum(cov[y] < 0.8 for y in sup))
+        res_["per_line"] = {y: [ds_line.get(y), cov[y]] for y in sup}
+        return res_
 
     # the 22 groups: CPS 2022's group lines, and ACS 2018 C24010 read from its own cells
     cg = read_crosswalk(os.path.join(ex, "crosswalks/usa_occupation_to_cps_group.csv"))
@@ -313,6 +335,7 @@ def main():
 
     res["flat_2022_A_std_all_employed"] = flat_std(False)
     res["flat_2022_A_std_own_age_mix"] = flat_std(True)
+    res["flat_2022_B_std_own_age_mix"] = flat_std(True, maps["B"])
     res["flat_2022_B"] = flat(c22, maps["B"])
     res["flat_2020_A"] = flat(c20, maps["A"])
 
@@ -419,11 +442,28 @@ def compare(rep, res):
         for m in ("f_perp", "f_s_pooled", "f_r_pooled", "flattening_pooled", "duncan_s",
                   "duncan_r", "segregation_retention"):
             close(f[m], o[m], "%s/%d %s" % (cid, k, m))
-        if key == "flat_2022_A":
-            for m in ("f_s_pooled", "flattening_pooled", "duncan_s", "segregation_retention"):
-                close(f["standardised"][m], res["flat_2022_A_std_all_employed"][m],
-                      "%s/%d standardised %s" % (cid, k, m))
         lines = {c["category"]: c for c in f["categories"]}
+        if key in ("flat_2022_A", "flat_2022_B"):
+            # standardised by each line's own CPS age mix (like with like), with coverage
+            so = res[key + "_std_own_age_mix"]
+            fs = f["standardised"]
+            check(fs["standard_per_category"] is True, "%s/%d: per-category standard" % (cid, k))
+            for m in ("f_s_pooled", "flattening_pooled", "duncan_s", "segregation_retention",
+                      "standard_coverage_support", "standard_coverage_dominated"):
+                close(fs[m], so[m], "%s/%d standardised %s" % (cid, k, m))
+            check(fs["categories_below_min_coverage"] == so["categories_below_min_coverage"],
+                  "%s/%d categories below the minimum coverage: iaf %s, oracle %s" % (
+                      cid, k, fs["categories_below_min_coverage"],
+                      so["categories_below_min_coverage"]))
+            for t, (ds, cv) in so["per_line"].items():
+                close(lines[t]["standard_coverage"], cv, "%s/%d coverage %s" % (cid, k, t))
+                if ds is not None:
+                    close(lines[t]["f_s_standardised"], ds, "%s/%d f_s_standardised %s" % (
+                        cid, k, t))
+            # the coverage verdict: above the minimum, the standardised check is decided
+            low = min(so["standard_coverage_support"], so["standard_coverage_dominated"]) < 0.8
+            check(("standardisation coverage too low" in (fs["verdict"]["diagnosis"] or ""))
+                  == low, "%s/%d coverage verdict" % (cid, k))
         for t, (fs, fr) in o["per_line"].items():
             close(lines[t]["f_s"], fs, "%s/%d f_s %s" % (cid, k, t))
             close(lines[t]["f_r"], fr, "%s/%d f_r %s" % (cid, k, t))

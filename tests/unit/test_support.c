@@ -103,6 +103,52 @@ static void joint_bounds(void **state)
 /* A row the synthetic side never reaches (neither named nor lump mass) is
  * outside the support: r_c = 0.5 here, so support_ref = 0.5 and
  * reference_share_unreached = 0.5; min_support 0.6 makes it insufficient. */
+/* The same tables with the lumped attribute's category totals (lump_totals):
+ * T_u = 55, T_v = 35, so the lump (30) holds at most U_u = 55 - 50 = 5 of u and
+ * U_v = 35 - 10 = 25 of v, in any row.
+ * Row a (N 40, lump 20, a_y = (-0.25, -0.25), P = 0): at most 5 of its lump in
+ * u, so 15..20 in v: TVD from 0.125 (5 in u) to 0.25 (0 in u).
+ * Row b (N 50, lump 10, a_y = (4/15, -7/15)): 0..5 in u: 4/15 .. 4/15 + 0.1.
+ * cond_tvd in [0.4 * 0.125 + 0.6 * 4/15, 0.4 * 0.25 + 0.6 * 11/30] = [0.21, 0.32]
+ * (sharp here: with both rows sharing U_u = 5 the exact range is the same),
+ * footprint [1.05, 1.6]; without totals [0.16, 0.48]. */
+static void joint_bounds_totals(void **state)
+{
+    (void)state;
+    static const char *const rc[][2] = {{"a", "u"}, {"a", "v"}, {"b", "u"}, {"b", "v"}};
+    static const double rv[] = {30, 10, 20, 40};
+    static const char *const sc[][2] = {{"a", "u"}, {"b", "u"}, {"b", "v"}};
+    static const double sv[] = {20, 30, 10};
+    static const char *const lc[][2] = {{"a", "기타"}, {"b", "기타"}, {"b", "u"}};
+    static const double lv[] = {20, 10, 30};
+    static const char *const tc[][2] = {{"u", NULL}, {"v", NULL}};
+    static const double tv[] = {55, 35};
+    iaf_table *R = table2("x", "y", rc, rv, 4), *S = table2("x", "y", sc, sv, 3);
+    iaf_table *L = table2("x", "lump:y", lc, lv, 3), *T = table2("y", NULL, tc, tv, 2);
+    iaf_compare_input in = {S, R, "x", "y", 60, INFINITY, NULL, NULL};
+    iaf_comparison *c = NULL;
+    assert_int_equal(iaf_compare_tables(&in, &c, NULL), IAF_OK);
+    const char *labels[] = {"기타"};
+    iaf_lump_bounds b;
+    assert_int_equal(iaf_lump_compare_totals(c, L, labels, 1, T, &b, NULL), IAF_OK);
+    assert_true(b.present && b.has_cond && b.has_totals);
+    assert_true(fabs(b.cond_lo - 0.21) < 1e-15);
+    assert_true(fabs(b.cond_hi - 0.32) < 1e-15);
+    assert_true(fabs(b.footprint_lo - 1.05) < 1e-14);
+    assert_true(fabs(b.footprint_hi - 1.6) < 1e-14);
+    iaf_lump_bounds_clear(&b);
+    /* totals that cannot hold the lump (U_u + U_v = 0 + 5 < 30): ignored */
+    static const double tbad[] = {50, 15};
+    iaf_table *T2 = table2("y", NULL, tc, tbad, 2);
+    assert_int_equal(iaf_lump_compare_totals(c, L, labels, 1, T2, &b, NULL), IAF_OK);
+    assert_true(!b.has_totals);
+    assert_true(fabs(b.cond_lo - 0.16) < 1e-15 && fabs(b.cond_hi - 0.48) < 1e-15);
+    iaf_lump_bounds_clear(&b);
+    iaf_comparison_free(c);
+    iaf_table_free(R), iaf_table_free(S), iaf_table_free(L), iaf_table_free(T);
+    iaf_table_free(T2);
+}
+
 static void unreached_row(void **state)
 {
     (void)state;
@@ -197,9 +243,9 @@ static void agreement(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(joint_bounds),    cmocka_unit_test(unreached_row),
-        cmocka_unit_test(marginal_bounds), cmocka_unit_test(lump_names),
-        cmocka_unit_test(agreement),
+        cmocka_unit_test(joint_bounds),  cmocka_unit_test(joint_bounds_totals),
+        cmocka_unit_test(unreached_row), cmocka_unit_test(marginal_bounds),
+        cmocka_unit_test(lump_names),    cmocka_unit_test(agreement),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

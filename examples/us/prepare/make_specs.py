@@ -77,6 +77,7 @@ HEADER = """\
 
 iaf: 1
 name: "USA - {label} synthetic national2019 vs the real excerpt and ACS 2018"
+family: NIST CRC 2023 generators (one dataset, four synthesizers)
 description: >-
   A synthetic version of the NIST ACS 2019 national excerpt (27,253 person records from 20
   PUMAs) made by {label} for the NIST Collaborative Research Cycle, audited against the real
@@ -113,6 +114,7 @@ IDENTITY_HEADER = """\
 
 iaf: 1
 name: "USA - the real national2019 excerpt, unweighted records, through the generator template"
+family: NIST CRC 2023 control (the real excerpt)
 description: >-
   The control row of the US replication. Against the excerpt itself every distance is 0; against
   the ACS 2018 national tables the distances measure how far 20 diverse PUMAs (2019) are from
