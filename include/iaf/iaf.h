@@ -22,5 +22,7 @@
 #include "iaf/source.h"
 #include "iaf/table.h"
 #include "iaf/metrics.h"
+#include "iaf/buffer.h"
+#include "iaf/count.h"
 
 #endif
