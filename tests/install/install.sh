@@ -35,7 +35,7 @@ export PKG_CONFIG_PATH=$libdir/pkgconfig
 # every public header stands alone, and iaf.h includes them all
 for h in "$prefix"/include/iaf/*.h; do
     name=iaf/$(basename "$h")
-    echo "#include <$name>" | $CC -std=c11 -Wall -Wextra -Wpedantic -Werror -fsyntax-only \
+    printf "#include <%s>\nint iaf_test_unit;\n" "$name" | $CC -std=c11 -Wall -Wextra -Wpedantic -Werror -fsyntax-only \
         -I"$prefix/include" -x c - || { echo "$name does not compile alone"; exit 1; }
     [ "$name" = iaf/iaf.h ] || grep -q "^#include \"$name\"" "$prefix/include/iaf/iaf.h" ||
         { echo "iaf/iaf.h does not include $name"; exit 1; }
