@@ -24,5 +24,6 @@
 #include "iaf/metrics.h"
 #include "iaf/buffer.h"
 #include "iaf/count.h"
+#include "iaf/inspect.h"
 
 #endif
