@@ -25,5 +25,6 @@
 #include "iaf/buffer.h"
 #include "iaf/count.h"
 #include "iaf/inspect.h"
+#include "iaf/text.h"
 
 #endif
