@@ -26,5 +26,6 @@
 #include "iaf/count.h"
 #include "iaf/inspect.h"
 #include "iaf/text.h"
+#include "iaf/xwbuild.h"
 
 #endif
