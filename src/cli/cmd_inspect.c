@@ -76,9 +76,8 @@ int cmd_inspect(int argc, char **argv)
         goto cleanup;
     }
     if (!as_json) cli_escape_stdout(); /* names and statistics come from the file */
-    fwrite(iaf_buffer_data(out), 1, iaf_buffer_len(out), stdout);
-    iaf_error werr; /* flushed before a verification error goes to stderr */
-    if (cli_stdout_write(NULL, 0, &werr) != IAF_OK)
+    iaf_error werr;                    /* flushed before a verification error goes to stderr */
+    if (cli_stdout_write(iaf_buffer_data(out), iaf_buffer_len(out), &werr) != IAF_OK)
         rc = cli_fail(&werr);
     else if (vst != IAF_OK)
         rc = cli_fail(&err);
