@@ -3,15 +3,17 @@
 #               second, the Nemotron-USA audit on real rows, with its command)
 #   make test   install, build, run every test (normal build, then ASan+UBSan
 #               with the fuzz smoke); the last lines are CTest's summary
-# Also: make build, make asan, make fuzz (FUZZ_SECONDS=300), make bench, make format.
+# Also: make build, make asan, make fuzz (FUZZ_SECONDS=300), make bench, make format,
+#       make install PREFIX=/usr/local (DESTDIR is honoured; no package is installed).
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 300
 IAF        := $(BUILD)/iaf
+PREFIX     ?= /usr/local
 
-.PHONY: all deps deps-browser build asan demo test test-fast test-asan fuzz bench format clean
+.PHONY: all deps deps-browser build asan demo test test-fast test-asan fuzz bench format clean install
 
 all: build
 
@@ -34,6 +36,12 @@ $(ASAN_BUILD)/CMakeCache.txt:
 
 asan: deps $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+# The tool, libiaf.a and libiaf.so.N, the headers, iaf.1, iaf.pc and the CMake package
+# under PREFIX (iaf.pc and the CMake package find the rest relative to themselves).
+install: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 demo: build
 	@sh examples/npk/run.sh $(IAF) out/npk

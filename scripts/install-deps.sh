@@ -10,8 +10,9 @@ set -eu
 PKGS="build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
       libfyaml-dev libjansson-dev libcmocka-dev libxxhash-dev libutf8proc-dev libpcre2-dev
       libzstd-dev libsnappy-dev zlib1g-dev liblz4-dev libbrotli-dev
-      python3 python3-numpy python3-scipy python3-pandas cmark-gfm"
-# cmark-gfm: the CommonMark oracle of tests/cli/hostile.sh (a tool, not linked).
+      python3 python3-numpy python3-scipy python3-pandas cmark-gfm groff-base"
+# cmark-gfm: the CommonMark oracle of tests/cli/hostile.sh; groff-base: tests/cli/manpage.sh
+# formats docs/iaf.1 (tools, not linked).
 # The tests compare against committed oracle values; R is needed only to
 # regenerate them (tests/oracles/standardize.R).
 case "${1:-}" in

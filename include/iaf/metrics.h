@@ -1,4 +1,4 @@
-/* iaf/metrics.h - distances and dependence measures of METHOD.md section 4.
+/* iaf/metrics.h - distances and dependence measures of docs/method.md §4.
  *
  * Inputs are two aligned kx-by-ky tables over the comparable support
  * (row-major, cell (x, y) at index x * ky + y): the synthetic table s and the
@@ -8,9 +8,10 @@
  *
  * Undefined values are NAN (serialised as JSON null), never a number.
  * Formulas, conventions (zero cells, empty rows, the dependence floor) and
- * their numerical evaluation are in docs/method.md. Bootstrap intervals for
- * these metrics: src/stats/bootstrap.h. Every function here is pure and
- * thread-safe.
+ * their numerical evaluation are in docs/method.md (installed with the
+ * documentation), whose headings carry the method's section numbers (§4 ...)
+ * cited here. Bootstrap intervals for these metrics are what `iaf compare`
+ * and `iaf audit` add. Every function here is pure and thread-safe.
  */
 #ifndef IAF_METRICS_H
 #define IAF_METRICS_H
@@ -63,18 +64,18 @@ typedef struct iaf_joint_metrics {
  * or non-finite cells, a zero total on either side, n_s or n_r not > 0 (NAN
  * included), negative or non-finite SEs; IAF_ERR_LIMIT for a table too large
  * to allocate; IAF_ERR_NOMEM. */
-iaf_status iaf_joint_metrics_compute(const iaf_joint_input *in, iaf_joint_metrics *out,
-                                     iaf_error *err);
+IAF_API iaf_status iaf_joint_metrics_compute(const iaf_joint_input *in, iaf_joint_metrics *out,
+                                             iaf_error *err);
 
 /* Single measures on one table p (counts or shares, kx*ky). */
-double iaf_tvd(const double *p, const double *q, size_t n); /* both normalised inside */
-double iaf_dep_tvd(const double *p, size_t kx, size_t ky);
-double iaf_cramers_v(const double *p, size_t kx, size_t ky);
-double iaf_nmi(const double *p, size_t kx, size_t ky);
-/* cond_tvd_y_given_x(s, r), reference-weighted (METHOD.md section 4). */
-double iaf_cond_tvd(const double *s, const double *r, size_t kx, size_t ky);
+IAF_API double iaf_tvd(const double *p, const double *q, size_t n); /* both normalised inside */
+IAF_API double iaf_dep_tvd(const double *p, size_t kx, size_t ky);
+IAF_API double iaf_cramers_v(const double *p, size_t kx, size_t ky);
+IAF_API double iaf_nmi(const double *p, size_t kx, size_t ky);
+/* cond_tvd_y_given_x(s, r), reference-weighted (docs/method.md §4). */
+IAF_API double iaf_cond_tvd(const double *s, const double *r, size_t kx, size_t ky);
 
-/* Raking (iterative proportional fitting, METHOD.md section 4.1): scale the
+/* Raking (iterative proportional fitting, docs/method.md §4.1): scale the
  * rows and columns of the kx-by-ky table s (counts or shares) in turn until
  * its margins are row[] and col[] (shares; each normalised here). Rows or
  * columns where s has no mass cannot be raked: they stay 0 and the targets
@@ -88,14 +89,15 @@ double iaf_cond_tvd(const double *s, const double *r, size_t kx, size_t ky);
  * IAF_ERR_NOMEM. Raking keeps every odds ratio of s. */
 #define IAF_RAKE_TOL 1e-12
 #define IAF_RAKE_MAX_ITER 10000
-iaf_status iaf_rake(size_t kx, size_t ky, const double *s, const double *row, const double *col,
-                    double tol, size_t max_iter, double *out, size_t *iterations, int *converged,
-                    iaf_error *err);
+IAF_API iaf_status iaf_rake(size_t kx, size_t ky, const double *s, const double *row,
+                            const double *col, double tol, size_t max_iter, double *out,
+                            size_t *iterations, int *converged, iaf_error *err);
 
 /* Noise floor of a TVD between two samples of p over k cells:
  * sum_k sqrt(p_k (1-p_k) (1/n_s + 1/n_r) / (2 pi)) plus the variance of
  * given per-cell SEs (se may be NULL). n_r may be INFINITY. */
-double iaf_tvd_noise_floor(const double *p, size_t k, double n_s, double n_r, const double *se);
+IAF_API double iaf_tvd_noise_floor(const double *p, size_t k, double n_s, double n_r,
+                                   const double *se);
 
 /* The single measures above return NAN for invalid input (a negative or
  * non-finite cell, a zero total) and when out of memory. */
@@ -125,14 +127,14 @@ typedef enum iaf_joint_metric_id {
 } iaf_joint_metric_id;
 
 /* "tvd_joint", "cond_tvd_y_given_x", ... (the field names); NULL when out of range. */
-const char *iaf_joint_metric_name(iaf_joint_metric_id id);
-double iaf_joint_metric_value(const iaf_joint_metrics *m, iaf_joint_metric_id id);
+IAF_API const char *iaf_joint_metric_name(iaf_joint_metric_id id);
+IAF_API double iaf_joint_metric_value(const iaf_joint_metrics *m, iaf_joint_metric_id id);
 /* The metric's range, used to clip intervals: [0, 1] for the TVDs, [0, 100]
  * for max_cell_pp, [0, sqrt(ln 2)] for js_distance, [0, INFINITY) for the
  * ratios retention, footprint and footprint_dep. */
-void iaf_joint_metric_range(iaf_joint_metric_id id, double *lo, double *hi);
+IAF_API void iaf_joint_metric_range(iaf_joint_metric_id id, double *lo, double *hi);
 
-/* ---- Flattening toward parity (METHOD.md section 5) -----------------------
+/* ---- Flattening toward parity (docs/method.md §5) -----------------------
  * A binary group G (focal = the minority group, e.g. women) over a domain Y
  * of k categories. Counts (or weights, or shares) per category for each side. */
 typedef struct iaf_flat_input {
@@ -167,11 +169,11 @@ typedef struct iaf_flattening {
  * (no dominated category, a side without focal or other mass, D_r == 0).
  * IAF_ERR_INVALID for negative or non-finite counts, k == 0, theta outside
  * [0, 1], or a zero total on a side. */
-iaf_status iaf_flattening_compute(const iaf_flat_input *in, iaf_flattening *out, double *f_s,
-                                  double *f_r, double *flattening, unsigned char *dominated,
-                                  iaf_error *err);
+IAF_API iaf_status iaf_flattening_compute(const iaf_flat_input *in, iaf_flattening *out,
+                                          double *f_s, double *f_r, double *flattening,
+                                          unsigned char *dominated, iaf_error *err);
 
-/* ---- Direct standardisation (METHOD.md section 7) -------------------------
+/* ---- Direct standardisation (docs/method.md §7) -------------------------
  * DS(y) = sum_a w_a rate(y | a), rate(y | a) = num[y, a] / den[y, a] (e.g. the
  * focal group's weighted count over everyone's, in domain category y and age
  * band a), w the standard age distribution (counts or shares, normalised
@@ -182,8 +184,9 @@ iaf_status iaf_flattening_compute(const iaf_flat_input *in, iaf_flattening *out,
  * does, whose post-stratification drops empty cells), and coverage(y) reports
  * the standard weight that was available (1 = every band). DS(y) is NAN when
  * no band with positive weight has a rate. */
-iaf_status iaf_direct_standardize(size_t ky, size_t ka, const double *num, const double *den,
-                                  const double *w, double *ds, double *coverage, iaf_error *err);
+IAF_API iaf_status iaf_direct_standardize(size_t ky, size_t ka, const double *num,
+                                          const double *den, const double *w, double *ds,
+                                          double *coverage, iaf_error *err);
 
 #ifdef __cplusplus
 }

@@ -84,35 +84,42 @@ typedef struct iaf_source iaf_source;
  * (a directory means its *.parquet / *.csv / *.jsonl files, sorted). Files
  * are opened lazily except the first, whose schema is read at once.
  * On success *out is owned by the caller (iaf_source_free). */
-iaf_status iaf_source_open(const char *const *paths, size_t npaths, const iaf_source_options *opt,
-                           iaf_source **out, iaf_error *err);
+IAF_API iaf_status iaf_source_open(const char *const *paths, size_t npaths,
+                                   const iaf_source_options *opt, iaf_source **out, iaf_error *err);
 
 /* Open one in-memory buffer (tests, fuzzers). name is used in errors. The
  * buffer is borrowed and must outlive the source. */
-iaf_status iaf_source_open_memory(const void *data, size_t size, const char *name,
-                                  const iaf_source_options *opt, iaf_source **out, iaf_error *err);
+IAF_API iaf_status iaf_source_open_memory(const void *data, size_t size, const char *name,
+                                          const iaf_source_options *opt, iaf_source **out,
+                                          iaf_error *err);
 
-void iaf_source_free(iaf_source *src);
+IAF_API void iaf_source_free(iaf_source *src);
 
-iaf_format iaf_source_format(const iaf_source *src);
-size_t iaf_source_nfiles(const iaf_source *src);
-const char *iaf_source_file(const iaf_source *src, size_t i);
+IAF_API iaf_format iaf_source_format(const iaf_source *src);
+IAF_API size_t iaf_source_nfiles(const iaf_source *src);
+IAF_API const char *iaf_source_file(const iaf_source *src, size_t i);
 
 /* Columns of the first file (for JSONL: the keys of its first object). The
  * returned name is borrowed, valid until iaf_source_free. */
-size_t iaf_source_ncols(const iaf_source *src);
-const char *iaf_source_colname(const iaf_source *src, size_t i);
+IAF_API size_t iaf_source_ncols(const iaf_source *src);
+IAF_API const char *iaf_source_colname(const iaf_source *src, size_t i);
 
 /* Select the columns to read, by name, in the order batches will hold them.
  * An unknown column is an error naming the file and the columns it has
  * (JSONL accepts any key: a key absent from a row is null). */
-iaf_status iaf_source_project(iaf_source *src, const char *const *names, size_t n, iaf_error *err);
+IAF_API iaf_status iaf_source_project(iaf_source *src, const char *const *names, size_t n,
+                                      iaf_error *err);
 
 typedef struct iaf_scan_consumer {
     void *ctx;
-    /* Called once per worker before its first batch; *state is the worker's. */
+    /* Called once per worker before its first batch; *state is the worker's
+     * (owned by the consumer, which frees it after the scan). */
     iaf_status (*worker_begin)(void *ctx, int worker, void **state, iaf_error *err);
-    /* Called for every batch. Returning an error stops the scan. */
+    /* Called for every batch. Returning IAF_STOP ends the scan early: the
+     * other workers stop after their current batch and iaf_source_scan
+     * returns IAF_STOP with no error. Returning a failure stops the scan with
+     * that status and the error the callback filled (if it filled none, one
+     * naming the callback, the file and the batch's first line). */
     iaf_status (*on_batch)(void *ctx, void *state, const iaf_batch *batch, iaf_error *err);
     /* Optional progress report: bytes of input consumed so far (all workers),
      * total bytes (0 if unknown), rows so far. Called from any worker, at most
@@ -122,9 +129,11 @@ typedef struct iaf_scan_consumer {
 
 /* Read every projected column of every row, in file order within a worker.
  * Calls worker_begin for workers 0..nworkers-1 (nworkers <= threads) and
- * then on_batch concurrently from those workers. Returns the first error. */
-iaf_status iaf_source_scan(iaf_source *src, const iaf_scan_consumer *consumer, int *nworkers,
-                           iaf_error *err);
+ * then on_batch concurrently from those workers. Returns IAF_OK, IAF_STOP
+ * (a callback asked to stop) or the error of the earliest part that failed,
+ * so the error does not depend on the number of threads. */
+IAF_API iaf_status iaf_source_scan(iaf_source *src, const iaf_scan_consumer *consumer,
+                                   int *nworkers, iaf_error *err);
 
 #ifdef __cplusplus
 }

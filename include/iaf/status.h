@@ -11,11 +11,15 @@
 
 #include <stddef.h>
 
+#include "iaf/defs.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 typedef enum iaf_status {
+    IAF_STOP = 1, /* not a failure: a callback returns it to end a scan early, and the
+                     scan then returns it too, with no error filled */
     IAF_OK = 0,
     IAF_ERR_IO = -1,          /* a file could not be opened, read or written */
     IAF_ERR_PARSE = -2,       /* malformed input: the error says file and place */
@@ -35,40 +39,29 @@ typedef struct iaf_error {
     char message[1024]; /* what went wrong, one sentence, no trailing newline */
 } iaf_error;
 
-/* Short stable name of a status: "ok", "io", "parse", ... */
-const char *iaf_status_name(iaf_status st);
+/* Short stable name of a status: "ok", "stop", "io", "parse", ... */
+IAF_API const char *iaf_status_name(iaf_status st);
 
 /* Reset an error to "no error". Accepts NULL. */
-void iaf_error_clear(iaf_error *err);
+IAF_API void iaf_error_clear(iaf_error *err);
 
 /* Fill err (if non-NULL) and return st. file may be NULL; line/column 0 and
  * offset -1 mean "not applicable". The message is printf-formatted. */
-iaf_status iaf_error_set(iaf_error *err, iaf_status st, const char *file, long long line,
-                         long long column, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 6, 7)))
-#endif
-    ;
+IAF_API iaf_status iaf_error_set(iaf_error *err, iaf_status st, const char *file, long long line,
+                                 long long column, const char *fmt, ...) IAF_PRINTF(6, 7);
 
 /* Like iaf_error_set for binary inputs: a byte offset and a "where" text. */
-iaf_status iaf_error_set_at(iaf_error *err, iaf_status st, const char *file, long long offset,
-                            const char *where, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 6, 7)))
-#endif
-    ;
+IAF_API iaf_status iaf_error_set_at(iaf_error *err, iaf_status st, const char *file,
+                                    long long offset, const char *where, const char *fmt, ...)
+    IAF_PRINTF(6, 7);
 
 /* Prefix the message with context ("reading reference 'eaps': ") keeping
  * the location. Returns err->status. */
-iaf_status iaf_error_prefix(iaf_error *err, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+IAF_API iaf_status iaf_error_prefix(iaf_error *err, const char *fmt, ...) IAF_PRINTF(2, 3);
 
 /* Human-readable one-line form: "FILE:LINE:COL: MESSAGE" or
  * "FILE: WHERE, byte OFFSET: MESSAGE". Always NUL-terminates buf. */
-void iaf_error_format(const iaf_error *err, char *buf, size_t size);
+IAF_API void iaf_error_format(const iaf_error *err, char *buf, size_t size);
 
 #ifdef __cplusplus
 }

@@ -3,16 +3,16 @@
  * and that merges across shards (sum the counts of equal keys). Several
  * --by options count several tables in one scan of the data. */
 #include <getopt.h>
-#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/dataset.h"
+#include <iaf/count.h>
+
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/output.h"
 #include "cli/progress.h"
-#include "report/csvout.h"
 
 static void help(void)
 {
@@ -42,100 +42,48 @@ static void help(void)
            "  -h, --help             this text\n");
 }
 
-#define COUNT_MAX_TABLES 64
-
-/* One --by: its columns, the columns read for it (with --where's), its
- * request in the dataset and its table. */
-typedef struct count_table {
-    char **bys;
-    int nby;
-    iaf_attr *attrs[16];
-    const char *cols[IAF_MAX_CUBE_COLS];
-    size_t ncols;
-    int req;
-    iaf_derived *dv;
-} count_table;
-
-static void format_table(iaf_buf *out, const count_table *ct, int weighted)
-{
-    const iaf_table *t = ct->dv->table;
-    for (int i = 0; i < ct->nby; i++) {
-        if (i) iaf_buf_append(out, ",", 1);
-        iaf_csv_put(out, ct->bys[i], strlen(ct->bys[i]));
-    }
-    iaf_buf_puts(out, ",count\n");
-    for (size_t i = 0; i < iaf_table_ncells(t); i++) {
-        iaf_cell cl = iaf_table_cell(t, i);
-        for (int a = 0; a < ct->nby; a++) {
-            if (a) iaf_buf_append(out, ",", 1);
-            iaf_sv v = iaf_table_cat(t, (size_t)a, cl.cat[a]);
-            iaf_csv_put(out, v.ptr, v.len);
-        }
-        char num[40];
-        size_t n = weighted ? iaf_fmt_f64(num, cl.value) : iaf_fmt_i64(num, cl.n);
-        iaf_buf_append(out, ",", 1);
-        iaf_buf_append(out, num, n);
-        iaf_buf_append(out, "\n", 1);
-    }
-}
-
 int cmd_count(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"by", required_argument, NULL, 'b'},        {"where", required_argument, NULL, 'w'},
-        {"weight", required_argument, NULL, 'W'},    {"na", required_argument, NULL, 'N'},
-        {"missing", required_argument, NULL, 'N'},   {"normalize", required_argument, NULL, 'Z'},
-        {"format", required_argument, NULL, 'f'},    {"encoding", required_argument, NULL, 'E'},
-        {"delimiter", required_argument, NULL, 'D'}, {"threads", required_argument, NULL, 't'},
-        {"output", required_argument, NULL, 'o'},    {"help", no_argument, NULL, 'h'},
-        {"quiet", no_argument, NULL, 'q'},           {NULL, 0, NULL, 0}};
-    const char *by[COUNT_MAX_TABLES], *outputs[COUNT_MAX_TABLES], *where = NULL, *na = NULL;
+        {"by", required_argument, NULL, 'b'},
+        {"where", required_argument, NULL, CLI_OPT_WHERE},
+        {"weight", required_argument, NULL, 'W'},
+        {"na", required_argument, NULL, CLI_OPT_MISSING},
+        {"missing", required_argument, NULL, CLI_OPT_MISSING},
+        {"normalize", required_argument, NULL, CLI_OPT_NORMALIZE},
+        {"format", required_argument, NULL, CLI_OPT_FORMAT},
+        {"encoding", required_argument, NULL, CLI_OPT_ENCODING},
+        {"delimiter", required_argument, NULL, CLI_OPT_DELIMITER},
+        {"threads", required_argument, NULL, CLI_OPT_THREADS},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {"quiet", no_argument, NULL, 'q'},
+        {NULL, 0, NULL, 0}};
+    const char *by[IAF_COUNT_MAX_TABLES], *outputs[IAF_COUNT_MAX_TABLES];
     int nbyopt = 0, nout = 0;
-    iaf_dataset_options dopt;
-    memset(&dopt, 0, sizeof dopt);
-    dopt.form = IAF_DATA_MICRODATA;
+    cli_common co;
+    cli_common_init(&co);
+    iaf_count_options opt;
+    memset(&opt, 0, sizeof opt);
     int c, quiet = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "b:w:f:t:o:qh", longopts, NULL)) != -1) {
+        int rc = cli_common_option(&co, "count", c, optarg);
+        if (rc == 0) continue;
+        if (rc > 0) return rc;
         switch (c) {
         case 'b':
-            if (nbyopt == COUNT_MAX_TABLES)
-                return cli_usage_error("count", "at most %d --by options", COUNT_MAX_TABLES);
+            if (nbyopt == IAF_COUNT_MAX_TABLES)
+                return cli_usage_error("count", "at most %d --by options", IAF_COUNT_MAX_TABLES);
             by[nbyopt++] = optarg;
             break;
-        case 'w':
-            where = optarg;
-            break;
         case 'W':
-            dopt.weight = optarg;
-            break;
-        case 'N':
-            na = optarg;
-            break;
-        case 'Z':
-            if (cli_parse_normalize(optarg, &dopt.labels.normalize) != 0)
-                return cli_usage_error("count", "--normalize takes trim, nfc, nfkc, casefold, "
-                                                "numeric (comma-separated)");
-            break;
-        case 'f':
-            if (cli_parse_format(optarg, &dopt.source.format) != 0)
-                return cli_usage_error("count", "unknown format '%s'", optarg);
-            break;
-        case 'E':
-            if (cli_parse_encoding(optarg, &dopt.source.encoding) != 0)
-                return cli_usage_error("count", "unknown encoding '%s'", optarg);
-            break;
-        case 'D':
-            if (cli_parse_delimiter(optarg, &dopt.source.delimiter) != 0)
-                return cli_usage_error("count", "bad delimiter '%s'", optarg);
-            break;
-        case 't':
-            if (cli_parse_threads(optarg, &dopt.source.threads) != 0)
-                return cli_usage_error("count", "--threads takes 1..64 or auto");
+            opt.weight = optarg;
             break;
         case 'o':
-            if (nout == COUNT_MAX_TABLES)
-                return cli_usage_error("count", "at most %d --output options", COUNT_MAX_TABLES);
+            if (nout == IAF_COUNT_MAX_TABLES)
+                return cli_usage_error("count", "at most %d --output options",
+                                       IAF_COUNT_MAX_TABLES);
             outputs[nout++] = optarg;
             break;
         case 'q':
@@ -157,76 +105,69 @@ int cmd_count(int argc, char **argv)
     int rc = EXIT_DATA;
     iaf_error err;
     iaf_error_clear(&err);
+    char **bys[IAF_COUNT_MAX_TABLES] = {NULL};
+    int nbys[IAF_COUNT_MAX_TABLES] = {0};
     char **nas = NULL;
-    int nna = 0;
-    iaf_expr *universe = NULL;
-    iaf_dataset *ds = NULL;
-    count_table tabs[COUNT_MAX_TABLES];
-    memset(tabs, 0, sizeof tabs);
-    iaf_buf out = {0};
+    iaf_counter *counter = NULL;
+    iaf_buffer *out = NULL;
     cli_progress *prog = NULL;
     cli_outset *outs = NULL;
     for (int k = 0; k < nbyopt; k++) {
-        tabs[k].nby = cli_split(by[k], &tabs[k].bys);
-        if (tabs[k].nby < 1 || tabs[k].nby > 16) {
-            rc = cli_usage_error("count", "--by takes 1 to 16 columns");
+        nbys[k] = cli_split(by[k], &bys[k]);
+        if (nbys[k] < 1 || nbys[k] > IAF_COUNT_MAX_COLUMNS) {
+            rc = cli_usage_error("count", "--by takes 1 to %d columns", IAF_COUNT_MAX_COLUMNS);
             goto done;
         }
-        const char *rep = cli_find_repeat(tabs[k].bys, (size_t)tabs[k].nby);
+        const char *rep = cli_find_repeat(bys[k], (size_t)nbys[k]);
         if (rep) {
             rc = cli_usage_error("count", "--by names '%s' more than once", rep);
             goto done;
         }
     }
-    if (na && (nna = cli_split(na, &nas)) < 0) goto done;
-    dopt.labels.missing = (const char *const *)nas;
-    dopt.labels.nmissing = nas ? (size_t)nna : 0;
-    if (where && iaf_expr_parse(where, "--where", &universe, &err) != IAF_OK) {
+    int nna = 0;
+    if (co.missing && (nna = cli_split(co.missing, &nas)) < 0) goto oom;
+    opt.missing = (const char *const *)nas;
+    opt.nmissing = nas ? (size_t)nna : 0;
+    cli_common_source(&co, &opt.source);
+    opt.where = co.where;
+    opt.where_name = "--where";
+    opt.normalize = co.normalize;
+    prog = cli_progress_new(quiet);
+    const iaf_scan_consumer *pc = cli_progress_consumer(prog);
+    if (pc) {
+        opt.progress = pc->progress;
+        opt.progress_ctx = pc->ctx;
+    }
+    if (iaf_counter_open((const char *const *)(argv + optind), (size_t)(argc - optind), &opt,
+                         &counter, &err) != IAF_OK) {
+        cli_progress_done(prog);
         rc = cli_fail(&err);
         goto done;
     }
-    for (int k = 0; k < nbyopt; k++) {
-        count_table *ct = &tabs[k];
-        for (int i = 0; i < ct->nby; i++) {
-            if (!(ct->attrs[i] = iaf_attr_new_asis(ct->bys[i], ct->bys[i]))) goto done;
-            ct->cols[ct->ncols++] = ct->bys[i];
+    for (int k = 0; k < nbyopt; k++)
+        if (iaf_counter_add(counter, (const char *const *)bys[k], (size_t)nbys[k], NULL, &err) !=
+            IAF_OK) {
+            /* too many columns with the filter's: the arguments' fault */
+            rc = err.status == IAF_ERR_INVALID ? cli_usage_error("count", "%s", err.message)
+                                               : cli_fail(&err);
+            goto done;
         }
-        if (universe)
-            for (size_t v = 0; v < iaf_expr_nvars(universe); v++) {
-                const char *name = iaf_expr_var(universe, v);
-                int dup = 0;
-                for (size_t j = 0; j < ct->ncols; j++)
-                    dup |= !strcmp(ct->cols[j], name);
-                if (dup) continue;
-                if (ct->ncols == IAF_MAX_CUBE_COLS) {
-                    rc = cli_usage_error("count", "too many columns in --by and --where");
-                    goto done;
-                }
-                ct->cols[ct->ncols++] = name;
-            }
-    }
-    prog = cli_progress_new(quiet);
-    int ok = iaf_dataset_open((const char *const *)(argv + optind), (size_t)(argc - optind), &dopt,
-                              &ds, &err) == IAF_OK;
-    for (int k = 0; k < nbyopt && ok; k++)
-        ok = (tabs[k].req = iaf_dataset_add_request(ds, tabs[k].cols, tabs[k].ncols, &err)) >= 0;
-    ok = ok && iaf_dataset_count(ds, cli_progress_consumer(prog), &err) == IAF_OK;
-    for (int k = 0; k < nbyopt && ok; k++)
-        ok = iaf_dataset_derive(ds, tabs[k].req, tabs[k].attrs, (size_t)tabs[k].nby, universe,
-                                &tabs[k].dv, &err) == IAF_OK;
+    iaf_status st = iaf_counter_run(counter, &err);
     cli_progress_done(prog); /* erased before any output */
-    if (!ok) {
+    if (st != IAF_OK) {
         rc = cli_fail(&err);
         goto done;
     }
     /* every table complete before any file is replaced; never over an input */
-    for (size_t i = 0; i < iaf_source_nfiles_of(ds); i++)
-        if (cli_input_add(iaf_dataset_file(ds, i)) != 0) goto oom;
-    if (!(outs = cli_outset_new())) goto oom;
+    for (size_t i = 0; i < iaf_counter_nfiles(counter); i++)
+        if (cli_input_add(iaf_counter_file(counter, i)) != 0) goto oom;
+    if (!(outs = cli_outset_new()) || !(out = iaf_buffer_new())) goto oom;
     for (int k = 0; k < nbyopt; k++) {
-        out.len = 0;
-        format_table(&out, &tabs[k], dopt.weight != NULL);
-        if (cli_outset_add(outs, k < nout ? outputs[k] : "-", out.data, out.len, &err) != IAF_OK) {
+        iaf_buffer_clear(out);
+        if (iaf_table_write_counts_csv(iaf_counter_table(counter, (size_t)k), opt.weight != NULL,
+                                       out, &err) != IAF_OK ||
+            cli_outset_add(outs, k < nout ? outputs[k] : "-", iaf_buffer_data(out),
+                           iaf_buffer_len(out), &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;
         }
@@ -242,15 +183,10 @@ oom:
 done:
     cli_outset_free(outs);
     cli_progress_free(prog);
-    iaf_buf_free(&out);
-    for (int k = 0; k < nbyopt; k++) {
-        for (int i = 0; i < 16; i++)
-            iaf_attr_free(tabs[k].attrs[i]);
-        iaf_derived_free(tabs[k].dv);
-        cli_free_list(tabs[k].bys);
-    }
-    iaf_dataset_free(ds);
-    iaf_expr_free(universe);
+    iaf_buffer_free(out);
+    iaf_counter_free(counter);
+    for (int k = 0; k < nbyopt; k++)
+        cli_free_list(bys[k]);
     cli_free_list(nas);
     return rc;
 }

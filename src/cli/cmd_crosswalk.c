@@ -5,11 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <iaf/xwbuild.h>
+
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "core/xwbuild.h"
-#include "io/file.h"
-#include "util/util.h"
 
 static void help(void)
 {
@@ -56,24 +55,15 @@ static void help(void)
 }
 
 /* A --preamble file: a few comment lines, capped like every small input read whole. */
-#define PREAMBLE_MAX_BYTES ((size_t)1 << 20)
-
-static int read_text(const char *path, char **out, iaf_error *err)
-{
-    *out = NULL;
-    iaf_buf b = {0};
-    iaf_status st = iaf_file_read_all(path, PREAMBLE_MAX_BYTES, "a preamble", &b, err);
-    if (st == IAF_OK && b.data && strlen(b.data) != b.len)
-        st = iaf_error_set(err, IAF_ERR_PARSE, path, 0, 0, "NUL byte in the preamble");
-    if (st == IAF_OK && !(*out = iaf_strndup(b.data ? b.data : "", b.len)))
-        st = iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
-    iaf_buf_free(&b);
-    return st == IAF_OK ? 0 : -1;
-}
-
 static int push(const char ***list, size_t *n, size_t *cap, const char *s)
 {
-    if (IAF_GROW(*list, *cap, *n + 1) != 0) return -1;
+    if (*n == *cap) {
+        size_t nc = *cap ? 2 * *cap : 8;
+        const char **p = realloc(*list, nc * sizeof *p);
+        if (!p) return -1;
+        *list = p;
+        *cap = nc;
+    }
     (*list)[(*n)++] = s;
     return 0;
 }
@@ -126,12 +116,8 @@ static int cmd_build(int argc, char **argv)
                                              {"quiet", no_argument, NULL, 'q'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    iaf_xwb_options o;
-    iaf_xwb_options_init(&o);
-    iaf_xwb_class_options co;
-    memset(&co, 0, sizeof co);
-    iaf_xwb_values_options vo;
-    memset(&vo, 0, sizeof vo);
+    iaf_xwbuild_options o;
+    iaf_xwbuild_options_init(&o);
     const char *match = NULL, *rules_path = NULL, *compose_path = NULL, *output = "-";
     const char *report = NULL, *preamble_path = NULL, *targets = NULL, *ignore = NULL;
     const char *unreached = NULL;
@@ -186,25 +172,25 @@ static int cmd_build(int argc, char **argv)
             unreached = optarg;
             break;
         case O_CODE:
-            co.code_col = optarg;
+            o.code_col = optarg;
             break;
         case O_TITLE:
-            co.title_col = optarg;
+            o.title_col = optarg;
             break;
         case O_LEVELCOL:
-            co.level_col = optarg;
+            o.level_col = optarg;
             break;
         case O_LEVELS:
-            co.levels = optarg;
+            o.levels = optarg;
             break;
         case O_LABEL:
-            vo.label_col = optarg;
+            o.label_col = optarg;
             break;
         case O_COUNT:
-            vo.count_col = optarg;
+            o.count_col = optarg;
             break;
         case O_NOHEADER:
-            vo.no_header = 1;
+            o.no_header = 1;
             break;
         case 'o':
             output = optarg;
@@ -233,13 +219,17 @@ static int cmd_build(int argc, char **argv)
     iaf_error err;
     iaf_error_clear(&err);
     char **methods = NULL, **ignore_list = NULL;
-    char *preamble = NULL;
-    iaf_xwb_class *cls = NULL;
-    iaf_xwb_values *vals = NULL;
-    iaf_crosswalk *rules = NULL, *comp = NULL;
-    iaf_xwb_result *res = NULL;
-    iaf_buf cw = {0}, rep = {0}, sum = {0}, pre = {0}, tgt = {0}, unr = {0};
+    char *command = NULL;
+    size_t command_len = 0;
+    FILE *cmdf = NULL;
+    iaf_xwbuild *xb = NULL;
+    iaf_buffer *cw = iaf_buffer_new(), *rep = iaf_buffer_new(), *sum = iaf_buffer_new();
+    iaf_buffer *tgt = iaf_buffer_new(), *unr = iaf_buffer_new();
     cli_outset *outs = NULL;
+    if (!cw || !rep || !sum || !tgt || !unr) {
+        fprintf(stderr, "iaf: out of memory\n");
+        goto done;
+    }
     if (argc - optind != 2) {
         rc = cli_usage_error("crosswalk build", "expected VALUES and CLASSIFICATION");
         goto done;
@@ -279,95 +269,81 @@ static int cmd_build(int argc, char **argv)
     o.nexclude = nexcl;
     o.exclude_regex = exclre;
     o.nexclude_regex = nexclre;
+    o.rules_path = rules_path;
+    o.compose_path = compose_path;
+    o.preamble_path = preamble_path;
     const char *values_path = argv[optind], *class_path = argv[optind + 1];
-    if (iaf_xwb_values_load(values_path, &vo, &vals, &err) != IAF_OK ||
-        iaf_xwb_class_load(class_path, &co, &cls, &err) != IAF_OK ||
-        (rules_path && iaf_crosswalk_load(rules_path, &rules, &err) != IAF_OK) ||
-        (compose_path && iaf_crosswalk_load(compose_path, &comp, &err) != IAF_OK) ||
-        (preamble_path && read_text(preamble_path, &preamble, &err) != 0)) {
-        rc = cli_fail(&err);
-        goto done;
-    }
-    o.rules = rules;
-    o.compose = comp;
-    if (iaf_xwb_build(cls, vals, &o, &res, &err) != IAF_OK) {
-        rc = cli_fail(&err);
-        goto done;
-    }
-    /* The provenance of a generated file: what it was built from, so it can be rebuilt. */
-    if (preamble) iaf_buf_puts(&pre, preamble);
-    if (pre.len && pre.data[pre.len - 1] != '\n') iaf_buf_puts(&pre, "\n");
-    iaf_buf_printf(&pre, "# Generated by `iaf crosswalk build %s %s --level %s", values_path,
-                   class_path, o.level);
-    if (match) iaf_buf_printf(&pre, " --match %s", match);
-    if (ignore) iaf_buf_printf(&pre, " --ignore-words %s", ignore);
-    if (rules_path) iaf_buf_printf(&pre, " --rules %s", rules_path);
-    if (compose_path) iaf_buf_printf(&pre, " --compose %s", compose_path);
-    if (o.to_title) iaf_buf_puts(&pre, " --to title");
+    /* how to rebuild the file, written into its preamble */
+    if (!(cmdf = open_memstream(&command, &command_len))) goto oom;
+    fprintf(cmdf, "iaf crosswalk build %s %s --level %s", values_path, class_path, o.level);
+    if (match) fprintf(cmdf, " --match %s", match);
+    if (ignore) fprintf(cmdf, " --ignore-words %s", ignore);
+    if (rules_path) fprintf(cmdf, " --rules %s", rules_path);
+    if (compose_path) fprintf(cmdf, " --compose %s", compose_path);
+    if (o.to_title) fputs(" --to title", cmdf);
     for (size_t i = 0; i < nexcl; i++)
-        iaf_buf_printf(&pre, " --exclude '%s'", excl[i]);
+        fprintf(cmdf, " --exclude '%s'", excl[i]);
     for (size_t i = 0; i < nexclre; i++)
-        iaf_buf_printf(&pre, " --exclude-regex '%s'", exclre[i]);
-    if (o.drop_excluded) iaf_buf_puts(&pre, " --drop-excluded");
-    iaf_buf_puts(&pre, "`.\n# Rows: exact = title as written, normalized = title after "
-                       "normalisation, rule = a rules row,\n# excluded = outside the universe; "
-                       "the note lists the matched classification codes.\n# Edit the rules, "
-                       "not this file.\n");
-    if (o.match_words || o.match_head)
-        iaf_buf_puts(&pre, "# words = a title with the same word form (case, plurals and the "
-                           "ignored words aside),\n# head = the words of a title up to one of "
-                           "its commas (a qualifier left out).\n");
-    if (!pre.data || iaf_xwb_write_crosswalk(res, pre.data, &cw, &err) != IAF_OK ||
-        iaf_xwb_write_summary(res, &sum, &err) != IAF_OK ||
-        (report && iaf_xwb_write_report(res, &rep, &err) != IAF_OK) ||
-        (targets && iaf_xwb_write_targets(res, &tgt, &err) != IAF_OK) ||
-        (unreached && iaf_xwb_write_unreached(cls, res, &unr, &err) != IAF_OK)) {
+        fprintf(cmdf, " --exclude-regex '%s'", exclre[i]);
+    if (o.drop_excluded) fputs(" --drop-excluded", cmdf);
+    if (fclose(cmdf) != 0) {
+        cmdf = NULL;
+        goto oom;
+    }
+    cmdf = NULL;
+    o.command = command;
+    if (iaf_xwbuild_run(values_path, class_path, &o, &xb, &err) != IAF_OK ||
+        iaf_xwbuild_write(xb, IAF_XWBUILD_CROSSWALK, cw, &err) != IAF_OK ||
+        iaf_xwbuild_write(xb, IAF_XWBUILD_SUMMARY, sum, &err) != IAF_OK ||
+        (report && iaf_xwbuild_write(xb, IAF_XWBUILD_REPORT, rep, &err) != IAF_OK) ||
+        (targets && iaf_xwbuild_write(xb, IAF_XWBUILD_TARGETS, tgt, &err) != IAF_OK) ||
+        (unreached && iaf_xwbuild_write(xb, IAF_XWBUILD_UNREACHED, unr, &err) != IAF_OK)) {
         rc = cli_fail(&err);
         goto done;
     }
     /* the outputs together, never over an input of this build */
     const char *ins[] = {values_path, class_path, rules_path, compose_path, preamble_path};
     for (size_t i = 0; i < sizeof ins / sizeof ins[0]; i++)
-        if (cli_input_add(ins[i]) != 0) {
-            iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            rc = cli_fail(&err);
-            goto done;
-        }
-    if (!(outs = cli_outset_new()) || cli_outset_add(outs, output, cw.data, cw.len, &err) != 0 ||
-        (report && cli_outset_add(outs, report, rep.data, rep.len, &err) != 0) ||
-        (targets && cli_outset_add(outs, targets, tgt.data, tgt.len, &err) != 0) ||
-        (unreached && cli_outset_add(outs, unreached, unr.data, unr.len, &err) != 0) ||
+        if (cli_input_add(ins[i]) != 0) goto oom;
+    if (!(outs = cli_outset_new()) ||
+        cli_outset_add(outs, output, iaf_buffer_data(cw), iaf_buffer_len(cw), &err) != 0 ||
+        (report &&
+         cli_outset_add(outs, report, iaf_buffer_data(rep), iaf_buffer_len(rep), &err) != 0) ||
+        (targets &&
+         cli_outset_add(outs, targets, iaf_buffer_data(tgt), iaf_buffer_len(tgt), &err) != 0) ||
+        (unreached &&
+         cli_outset_add(outs, unreached, iaf_buffer_data(unr), iaf_buffer_len(unr), &err) != 0) ||
         cli_outset_commit(outs, &err) != 0) {
         if (!outs) iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         rc = cli_fail(&err);
         goto done;
     }
     if (!quiet) {
-        const char *dups = iaf_xwb_class_duplicates(cls);
+        const char *dups = iaf_xwbuild_duplicates(xb);
         if (*dups)
             fprintf(stderr, "iaf crosswalk: note: codes listed twice in %s: %s\n", class_path,
                     dups);
-        cli_puts_escaped(stderr, sum.data ? sum.data : ""); /* it quotes labels */
+        cli_puts_escaped(stderr, iaf_buffer_data(sum)); /* it quotes labels */
     }
     rc = EXIT_OK;
+    goto done;
+oom:
+    iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    rc = cli_fail(&err);
 done:
+    if (cmdf) fclose(cmdf);
+    free(command);
     cli_outset_free(outs);
     cli_free_list(methods);
     cli_free_list(ignore_list);
-    free(preamble);
     free(excl);
     free(exclre);
-    iaf_buf_free(&cw);
-    iaf_buf_free(&rep);
-    iaf_buf_free(&sum);
-    iaf_buf_free(&pre);
-    iaf_buf_free(&tgt);
-    iaf_buf_free(&unr);
-    iaf_xwb_result_free(res);
-    iaf_crosswalk_free(rules);
-    iaf_crosswalk_free(comp);
-    iaf_xwb_values_free(vals);
-    iaf_xwb_class_free(cls);
+    iaf_buffer_free(cw);
+    iaf_buffer_free(rep);
+    iaf_buffer_free(sum);
+    iaf_buffer_free(tgt);
+    iaf_buffer_free(unr);
+    iaf_xwbuild_free(xb);
     return rc;
 }
 

@@ -99,8 +99,7 @@ static iaf_status probe_batch(void *vctx, void *state, const iaf_batch *b, iaf_e
     p->rows += (long long)b->nrows;
     int stop = p->rows >= p->limit;
     pthread_mutex_unlock(&p->lock);
-    /* enough rows seen: stop the scan (the caller treats this as success) */
-    return stop ? iaf_error_set(err, IAF_ERR_LIMIT, NULL, 0, 0, "probe done") : IAF_OK;
+    return stop ? IAF_STOP : IAF_OK; /* enough rows seen */
 }
 
 static int cmp_pair(const void *a, const void *b)
@@ -474,7 +473,7 @@ int cmd_scan(int argc, char **argv)
         iaf_status st =
             names && pr.maps ? iaf_source_project(src, names, pr.ncols, &err) : IAF_ERR_NOMEM;
         if (st == IAF_OK) st = iaf_source_scan(src, &pc, NULL, &err);
-        if (st == IAF_ERR_LIMIT && pr.rows >= pr.limit) st = IAF_OK;
+        if (st == IAF_STOP) st = IAF_OK;
         cols = calloc(pr.ncols + 1, sizeof *cols);
         for (size_t i = 0; st == IAF_OK && cols && i < pr.ncols; i++) {
             size_t d = iaf_strmap_size(&pr.maps[i]);

@@ -3,12 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <iaf/version.h>
+
 #include "cli/commands.h"
 #include "cli/output.h"
-
-#ifndef IAF_VERSION
-#define IAF_VERSION "dev"
-#endif
 
 typedef struct command {
     const char *name;
@@ -30,7 +28,7 @@ static const command commands[] = {
 static void usage(FILE *f)
 {
     fprintf(f, "iaf %s - Independence-Assumption Footprint audits of synthetic persona data\n\n",
-            IAF_VERSION);
+            iaf_version());
     fprintf(f, "Usage: iaf <command> [options]\n\nCommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
@@ -60,7 +58,7 @@ static int run(int argc, char **argv)
         return EXIT_OK;
     }
     if (!strcmp(name, "version") || !strcmp(name, "--version")) {
-        printf("iaf %s\n", IAF_VERSION);
+        printf("iaf %s\n", iaf_version());
         return EXIT_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <iaf/count.h>
+
+#include "cli/commands.h"
 #include "core/labels.h"
 
 int cli_parse_format(const char *s, iaf_format *out)
@@ -122,4 +125,64 @@ const char *cli_find_repeat(char *const *list, size_t n)
         if (!strcmp(v[i - 1], v[i])) rep = v[i];
     free(v);
     return rep;
+}
+
+void cli_common_init(cli_common *co)
+{
+    memset(co, 0, sizeof *co);
+    co->format = IAF_FORMAT_AUTO;
+    co->seed = CLI_DEFAULT_SEED;
+}
+
+int cli_common_option(cli_common *co, const char *cmd, int c, const char *arg)
+{
+    switch (c) {
+    case CLI_OPT_WHERE:
+        co->where = arg;
+        return 0;
+    case CLI_OPT_MISSING:
+        co->missing = arg;
+        return 0;
+    case CLI_OPT_NORMALIZE:
+        if (iaf_normalize_check(arg, NULL) != IAF_OK)
+            return cli_usage_error(cmd, "--normalize takes trim, nfc, nfkc, casefold, numeric "
+                                        "(comma-separated)");
+        co->normalize = arg;
+        return 0;
+    case CLI_OPT_FORMAT:
+        if (cli_parse_format(arg, &co->format) != 0)
+            return cli_usage_error(cmd, "unknown format '%s'", arg);
+        return 0;
+    case CLI_OPT_ENCODING:
+        if (cli_parse_encoding(arg, &co->encoding) != 0)
+            return cli_usage_error(cmd, "unknown encoding '%s'", arg);
+        return 0;
+    case CLI_OPT_DELIMITER:
+        if (cli_parse_delimiter(arg, &co->delimiter) != 0)
+            return cli_usage_error(cmd, "bad delimiter '%s'", arg);
+        return 0;
+    case CLI_OPT_THREADS:
+        if (cli_parse_threads(arg, &co->threads) != 0)
+            return cli_usage_error(cmd, "--threads takes 1..64 or auto");
+        return 0;
+    case CLI_OPT_SEED:
+        if (cli_parse_seed(arg, &co->seed) != 0)
+            return cli_usage_error(cmd, "--seed takes an integer 0 to 2^64-1, not '%s'", arg);
+        return 0;
+    case CLI_OPT_BOOTSTRAP:
+        if (cli_parse_bootstrap(arg, &co->bootstrap) != 0)
+            return cli_usage_error(cmd, "--bootstrap takes a number of replicates, %d to %d",
+                                   CLI_BOOT_MIN, CLI_BOOT_MAX);
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+void cli_common_source(const cli_common *co, iaf_source_options *src)
+{
+    src->format = co->format;
+    src->encoding = co->encoding;
+    src->delimiter = co->delimiter;
+    src->threads = co->threads;
 }

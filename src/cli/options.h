@@ -29,6 +29,45 @@ int cli_parse_seed(const char *s, uint64_t *out);
 #define CLI_BOOT_MAX 1000000
 int cli_parse_bootstrap(const char *s, size_t *out);
 
+/* ---- The options several commands share, parsed by one function ----------
+ * A command lists the ones it takes in its getopt_long table with these
+ * codes (short letters where the command has them), and hands every code
+ * getopt returns to cli_common_option first. The value rules and the usage
+ * messages are then the same in every command. */
+enum {
+    CLI_OPT_WHERE = 'w',
+    CLI_OPT_FORMAT = 'f',
+    CLI_OPT_THREADS = 't',
+    CLI_OPT_MISSING = 0x1001, /* --missing, alias --na */
+    CLI_OPT_NORMALIZE,
+    CLI_OPT_ENCODING,
+    CLI_OPT_DELIMITER,
+    CLI_OPT_SEED,
+    CLI_OPT_BOOTSTRAP
+};
+
+#define CLI_DEFAULT_SEED 20260611u
+
+typedef struct cli_common {
+    const char *where;     /* universe filter text, or NULL */
+    const char *missing;   /* comma list as given (cli_split), or NULL */
+    const char *normalize; /* steps as given, already checked, or NULL */
+    iaf_format format;
+    const char *encoding; /* canonical name, or NULL */
+    char delimiter;       /* 0 = the reader's default */
+    int threads;          /* 0 = every core */
+    uint64_t seed;        /* CLI_DEFAULT_SEED unless given */
+    size_t bootstrap;     /* 0 unless given */
+} cli_common;
+
+void cli_common_init(cli_common *co);
+/* 0 when c is a common option and its value was stored, -1 when c is not a
+ * common option (the command handles it), else the exit code of a usage
+ * error already printed (EXIT_USAGE). */
+int cli_common_option(cli_common *co, const char *cmd, int c, const char *arg);
+/* Copy format, encoding, delimiter and threads into a source's options. */
+void cli_common_source(const cli_common *co, iaf_source_options *src);
+
 /* The first name (in sort order) that list[0..n-1] holds more than once, or
  * NULL (also when out of memory: the caller then meets the repeat later, at
  * worst slowly). Sorting, so n log n: a list repeating one column 2,000

@@ -1,18 +1,19 @@
 /* src/cli/textout.c - standard output for a person: control bytes from data
- * escaped (util/textesc.h). */
+ * escaped (iaf/text.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <iaf/text.h>
+
 #include "cli/commands.h"
-#include "util/textesc.h"
 
 typedef struct tout {
     int fd;
     int closed;
-    iaf_textesc st;
+    iaf_text_escaper st;
 } tout;
 
 static int write_all(int fd, const char *p, size_t n)
@@ -30,21 +31,21 @@ static int write_all(int fd, const char *p, size_t n)
 static ssize_t tout_write(void *cookie, const char *buf, size_t n)
 {
     tout *t = cookie;
-    iaf_buf b = {0};
-    int rc = iaf_textesc_append(&t->st, &b, buf, n);
+    iaf_buffer *b = iaf_buffer_new();
+    int rc = b && iaf_text_escape(&t->st, buf, n, b) == IAF_OK ? 0 : -1;
     if (rc != 0) errno = ENOMEM;
-    if (rc == 0 && b.len) rc = write_all(t->fd, b.data, b.len);
-    iaf_buf_free(&b);
+    if (rc == 0 && iaf_buffer_len(b)) rc = write_all(t->fd, iaf_buffer_data(b), iaf_buffer_len(b));
+    iaf_buffer_free(b);
     return rc == 0 ? (ssize_t)n : -1;
 }
 
 static int tout_close(void *cookie)
 {
     tout *t = cookie;
-    iaf_buf b = {0};
-    int rc = iaf_textesc_finish(&t->st, &b);
-    if (rc == 0 && b.len) rc = write_all(t->fd, b.data, b.len);
-    iaf_buf_free(&b);
+    iaf_buffer *b = iaf_buffer_new();
+    int rc = b && iaf_text_escape_finish(&t->st, b) == IAF_OK ? 0 : -1;
+    if (rc == 0 && iaf_buffer_len(b)) rc = write_all(t->fd, iaf_buffer_data(b), iaf_buffer_len(b));
+    iaf_buffer_free(b);
     t->closed = 1;
     return rc;
 }
@@ -75,10 +76,10 @@ int cli_escape_stdout(void)
 
 void cli_puts_escaped(FILE *f, const char *s)
 {
-    iaf_buf b = {0};
-    if (iaf_textesc_append(NULL, &b, s, strlen(s)) == 0 && b.data)
-        fputs(b.data, f);
+    iaf_buffer *b = iaf_buffer_new();
+    if (b && iaf_text_escape(NULL, s, strlen(s), b) == IAF_OK)
+        fputs(iaf_buffer_data(b), f);
     else
         fputs(s, f);
-    iaf_buf_free(&b);
+    iaf_buffer_free(b);
 }

@@ -452,6 +452,20 @@ typedef struct scan_worker {
     pthread_t thread;
 } scan_worker;
 
+/* A consumer that fails without filling the error still yields a located
+ * one: a message reading "ok" helps nobody. */
+static iaf_status consumer_error(iaf_error *err, iaf_status st, const char *file, long long line,
+                                 const char *callback)
+{
+    if (err && err->status == IAF_OK && !err->message[0])
+        iaf_error_set(err, st, file, line, 0,
+                      "the scan's %s callback failed (%s) without saying why", callback,
+                      iaf_status_name(st));
+    else if (err && err->status == IAF_OK)
+        err->status = st;
+    return st;
+}
+
 static iaf_status emit_batch(void *user, const iaf_batch *b, iaf_error *err)
 {
     scan_worker *w = user;
@@ -462,7 +476,12 @@ static iaf_status emit_batch(void *user, const iaf_batch *b, iaf_error *err)
     }
     iaf_status st = w->sh->cons->on_batch(w->sh->cons->ctx, w->state, b, err);
     atomic_fetch_add(&w->sh->rows_done, b->nrows);
-    return st;
+    if (st == IAF_STOP) {
+        /* the consumer's wish, not an error: nothing to report */
+        iaf_error_clear(err);
+        return st;
+    }
+    return st == IAF_OK ? st : consumer_error(err, st, b->file, b->first_line, "on_batch");
 }
 
 static int claim(scan_shared *sh, size_t u)
@@ -553,6 +572,7 @@ iaf_status iaf_source_scan(iaf_source *s, const iaf_scan_consumer *cons, int *nw
     memset(&sh, 0, sizeof sh);
     scan_worker *ws = NULL;
     size_t cap = 0;
+    iaf_error_clear(err);
     sh.src = s;
     sh.cons = cons;
     pthread_mutex_init(&sh.lock, NULL);
@@ -593,7 +613,13 @@ iaf_status iaf_source_scan(iaf_source *s, const iaf_scan_consumer *cons, int *nw
     for (int i = 0; i < nt; i++) {
         ws[i].sh = &sh;
         ws[i].id = i;
-        if ((st = cons->worker_begin(cons->ctx, i, &ws[i].state, err)) != IAF_OK) goto cleanup;
+        if ((st = cons->worker_begin(cons->ctx, i, &ws[i].state, err)) != IAF_OK) {
+            if (st == IAF_STOP)
+                iaf_error_clear(err);
+            else
+                consumer_error(err, st, NULL, 0, "worker_begin");
+            goto cleanup;
+        }
     }
     if (nworkers) *nworkers = nt;
     int started = 0;

@@ -9,6 +9,8 @@ const char *iaf_status_name(iaf_status st)
     switch (st) {
     case IAF_OK:
         return "ok";
+    case IAF_STOP:
+        return "stop";
     case IAF_ERR_IO:
         return "io";
     case IAF_ERR_PARSE:

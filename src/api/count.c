@@ -1,0 +1,263 @@
+/* src/api/count.c - iaf/count.h: counting tables over the dataset layer
+ * (src/audit/dataset.c), which scans microdata once for every request and
+ * derives each table (missing tokens, normalisation, universe). */
+#include "iaf/count.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "audit/dataset.h"
+#include "core/expr.h"
+#include "core/labels.h"
+#include "report/csvout.h"
+
+typedef struct counter_table {
+    char **by; /* owned names */
+    size_t nby;
+    iaf_attr *attrs[IAF_COUNT_MAX_COLUMNS];
+    int req;
+    iaf_derived *dv;
+} counter_table;
+
+struct iaf_counter {
+    iaf_dataset *ds;
+    iaf_expr *universe;
+    char *weight;
+    char **missing; /* owned copies: the dataset borrows them */
+    size_t nmissing;
+    iaf_scan_consumer progress;
+    counter_table tabs[IAF_COUNT_MAX_TABLES];
+    size_t ntabs;
+    int ran;
+};
+
+iaf_status iaf_normalize_check(const char *steps, iaf_error *err)
+{
+    if (!steps) return IAF_OK;
+    const char *s = steps;
+    while (*s) {
+        size_t n = strcspn(s, ",");
+        char name[16];
+        if (n == 0 || n >= sizeof name) goto bad;
+        memcpy(name, s, n);
+        name[n] = '\0';
+        if (!iaf_label_norm_flag(name)) goto bad;
+        s += n;
+        if (*s == ',' && !*++s) goto bad;
+    }
+    return IAF_OK;
+bad:
+    return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                         "normalisation '%s': the steps are trim, nfc, nfkc, casefold, numeric "
+                         "(comma-separated)",
+                         steps);
+}
+
+static unsigned normalize_flags(const char *steps)
+{
+    unsigned f = 0;
+    for (const char *s = steps; s && *s;) {
+        size_t n = strcspn(s, ",");
+        char name[16];
+        if (n < sizeof name) {
+            memcpy(name, s, n);
+            name[n] = '\0';
+            f |= iaf_label_norm_flag(name);
+        }
+        s += n;
+        if (*s == ',') s++;
+    }
+    return f;
+}
+
+static void free_strings(char **v, size_t n)
+{
+    if (!v) return;
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static char **copy_strings(const char *const *v, size_t n)
+{
+    char **c = calloc(n ? n : 1, sizeof *c);
+    if (!c) return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!(c[i] = strdup(v[i]))) {
+            free_strings(c, i);
+            return NULL;
+        }
+    return c;
+}
+
+void iaf_counter_free(iaf_counter *c)
+{
+    if (!c) return;
+    for (size_t k = 0; k < c->ntabs; k++) {
+        counter_table *t = &c->tabs[k];
+        for (size_t i = 0; i < t->nby; i++)
+            iaf_attr_free(t->attrs[i]);
+        iaf_derived_free(t->dv);
+        free_strings(t->by, t->nby);
+    }
+    iaf_dataset_free(c->ds);
+    iaf_expr_free(c->universe);
+    free(c->weight);
+    free_strings(c->missing, c->nmissing);
+    free(c);
+}
+
+iaf_status iaf_counter_open(const char *const *paths, size_t npaths, const iaf_count_options *opt,
+                            iaf_counter **out, iaf_error *err)
+{
+    static const iaf_count_options defaults;
+    if (!opt) opt = &defaults;
+    *out = NULL;
+    iaf_status st = iaf_normalize_check(opt->normalize, err);
+    if (st != IAF_OK) return st;
+    iaf_counter *c = calloc(1, sizeof *c);
+    if (!c) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if ((opt->weight && !(c->weight = strdup(opt->weight))) ||
+        (opt->nmissing && !(c->missing = copy_strings(opt->missing, opt->nmissing)))) {
+        st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto cleanup;
+    }
+    c->nmissing = opt->nmissing;
+    if (opt->where && (st = iaf_expr_parse(opt->where, opt->where_name ? opt->where_name : "where",
+                                           &c->universe, err)) != IAF_OK)
+        goto cleanup;
+    iaf_dataset_options dopt;
+    memset(&dopt, 0, sizeof dopt);
+    dopt.form = IAF_DATA_MICRODATA;
+    dopt.source = opt->source;
+    dopt.weight = c->weight;
+    dopt.labels.missing = (const char *const *)c->missing;
+    dopt.labels.nmissing = c->nmissing;
+    dopt.labels.normalize = normalize_flags(opt->normalize);
+    if ((st = iaf_dataset_open(paths, npaths, &dopt, &c->ds, err)) != IAF_OK) goto cleanup;
+    c->progress.ctx = opt->progress_ctx;
+    c->progress.progress = opt->progress;
+    *out = c;
+    return IAF_OK;
+cleanup:
+    iaf_counter_free(c);
+    return st;
+}
+
+iaf_status iaf_counter_add(iaf_counter *c, const char *const *by, size_t nby, size_t *index,
+                           iaf_error *err)
+{
+    if (c->ran)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "the counter has already run");
+    if (c->ntabs == IAF_COUNT_MAX_TABLES)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "at most %d tables per scan",
+                             IAF_COUNT_MAX_TABLES);
+    if (nby < 1 || nby > IAF_COUNT_MAX_COLUMNS)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "a table has 1 to %d columns",
+                             IAF_COUNT_MAX_COLUMNS);
+    for (size_t i = 0; i < nby; i++)
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(by[i], by[j]))
+                return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                                     "column '%s' named more than once", by[i]);
+    /* the table's columns, then the filter's (each once) */
+    const char *cols[IAF_MAX_CUBE_COLS];
+    size_t ncols = 0;
+    for (size_t i = 0; i < nby; i++)
+        cols[ncols++] = by[i];
+    for (size_t v = 0; c->universe && v < iaf_expr_nvars(c->universe); v++) {
+        const char *name = iaf_expr_var(c->universe, v);
+        int dup = 0;
+        for (size_t j = 0; j < ncols; j++)
+            dup |= !strcmp(cols[j], name);
+        if (dup) continue;
+        if (ncols == IAF_MAX_CUBE_COLS)
+            return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                                 "too many columns in the table and the filter");
+        cols[ncols++] = name;
+    }
+    counter_table *t = &c->tabs[c->ntabs];
+    memset(t, 0, sizeof *t);
+    if (!(t->by = copy_strings(by, nby)))
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    t->nby = nby;
+    c->ntabs++; /* owned by the counter from here on */
+    for (size_t i = 0; i < nby; i++)
+        if (!(t->attrs[i] = iaf_attr_new_asis(t->by[i], t->by[i])))
+            return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if ((t->req = iaf_dataset_add_request(c->ds, cols, ncols, err)) < 0) return (iaf_status)t->req;
+    if (index) *index = c->ntabs - 1;
+    return IAF_OK;
+}
+
+iaf_status iaf_counter_run(iaf_counter *c, iaf_error *err)
+{
+    if (c->ran)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "the counter has already run");
+    c->ran = 1;
+    iaf_status st = iaf_dataset_count(c->ds, &c->progress, err);
+    for (size_t k = 0; k < c->ntabs && st == IAF_OK; k++)
+        st = iaf_dataset_derive(c->ds, c->tabs[k].req, c->tabs[k].attrs, c->tabs[k].nby,
+                                c->universe, &c->tabs[k].dv, err);
+    return st;
+}
+
+const iaf_table *iaf_counter_table(const iaf_counter *c, size_t i)
+{
+    return i < c->ntabs && c->tabs[i].dv ? c->tabs[i].dv->table : NULL;
+}
+
+size_t iaf_counter_nfiles(const iaf_counter *c)
+{
+    return iaf_source_nfiles_of(c->ds);
+}
+
+const char *iaf_counter_file(const iaf_counter *c, size_t i)
+{
+    return iaf_dataset_file(c->ds, i);
+}
+
+iaf_status iaf_count(const char *const *paths, size_t npaths, const char *const *by, size_t nby,
+                     const iaf_count_options *opt, iaf_table **out, iaf_error *err)
+{
+    *out = NULL;
+    iaf_counter *c = NULL;
+    iaf_status st = iaf_counter_open(paths, npaths, opt, &c, err);
+    if (st == IAF_OK) st = iaf_counter_add(c, by, nby, NULL, err);
+    if (st == IAF_OK) st = iaf_counter_run(c, err);
+    if (st == IAF_OK) {
+        *out = c->tabs[0].dv->table; /* the caller's from here on */
+        c->tabs[0].dv->table = NULL;
+    }
+    iaf_counter_free(c);
+    return st;
+}
+
+iaf_status iaf_table_write_counts_csv(const iaf_table *t, int weighted, iaf_buffer *out,
+                                      iaf_error *err)
+{
+    iaf_buf *b = iaf_buffer_raw(out);
+    int rc = 0;
+    size_t na = iaf_table_nattrs(t);
+    for (size_t i = 0; i < na; i++) {
+        if (i) rc |= iaf_buf_append(b, ",", 1);
+        const char *name = iaf_table_attr(t, i);
+        rc |= iaf_csv_put(b, name, strlen(name));
+    }
+    rc |= iaf_buf_puts(b, ",count\n");
+    for (size_t i = 0; i < iaf_table_ncells(t) && rc == 0; i++) {
+        iaf_cell cl = iaf_table_cell(t, i);
+        for (size_t a = 0; a < na; a++) {
+            if (a) rc |= iaf_buf_append(b, ",", 1);
+            iaf_sv v = iaf_table_cat(t, a, cl.cat[a]);
+            rc |= iaf_csv_put(b, v.ptr, v.len);
+        }
+        char num[40];
+        size_t n = weighted ? iaf_fmt_f64(num, cl.value) : iaf_fmt_i64(num, cl.n);
+        rc |= iaf_buf_append(b, ",", 1);
+        rc |= iaf_buf_append(b, num, n);
+        rc |= iaf_buf_append(b, "\n", 1);
+    }
+    return rc ? iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory") : IAF_OK;
+}
