@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "report/json.h"
+#include "util/json.h"
 
 static const char *ref_id(const iaf_spec *s, const iaf_spec_check *k)
 {

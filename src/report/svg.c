@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "report/rview.h"
+#include "report/rtext.h"
 
 #define FS 11.0         /* label font size */
 #define LABEL_MAX 230.0 /* longest label drawn in full; longer ones are cut with an ellipsis */
