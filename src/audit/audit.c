@@ -1,6 +1,7 @@
 /* src/audit/audit.c - see audit.h. */
 #include "audit/audit.h"
 
+#include <assert.h>
 #include <glob.h>
 #include <math.h>
 #include <stdio.h>
@@ -772,4 +773,38 @@ void iaf_audit_free(iaf_audit *a)
     }
     free(a->inputs);
     free(a);
+}
+
+size_t iaf_audit_nchecks(const iaf_audit *a)
+{
+    return a ? a->nresults : 0;
+}
+
+const char *iaf_audit_check_id(const iaf_audit *a, size_t i)
+{
+    assert(a && i < a->nresults);
+    return a->results[i].check->id;
+}
+
+const char *iaf_audit_check_kind(const iaf_audit *a, size_t i)
+{
+    assert(a && i < a->nresults);
+    return iaf_check_kind_name(a->results[i].check->kind);
+}
+
+const char *iaf_audit_check_verdict(const iaf_audit *a, size_t i)
+{
+    assert(a && i < a->nresults);
+    return iaf_verdict_name(a->results[i].verdict);
+}
+
+size_t iaf_audit_ninputs(const iaf_audit *a)
+{
+    return a ? a->ninputs : 0;
+}
+
+const char *iaf_audit_input_path(const iaf_audit *a, size_t i)
+{
+    assert(a && i < a->ninputs);
+    return a->inputs[i].path;
 }

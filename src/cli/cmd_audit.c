@@ -5,13 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/audit.h"
 #include "cli/commands.h"
-#include "cli/output.h"
 #include "cli/options.h"
+#include "cli/output.h"
 #include "cli/progress.h"
-#include "report/html.h"
-#include "report/report.h"
+#include "iaf/audit.h"
+#include "iaf/report.h"
 
 #ifndef IAF_VERSION
 #define IAF_VERSION "dev"
@@ -35,6 +34,17 @@ static void help(void)
            "      --no-bootstrap   point estimates only: no intervals, no verdicts\n"
            "  -q, --quiet          no headline, no progress line\n"
            "  -h, --help           this text\n");
+}
+
+/* *s += t (a NULL *s is empty); -1 when out of memory, *s unchanged. */
+static int append(char **s, const char *t)
+{
+    size_t n = *s ? strlen(*s) : 0, k = strlen(t);
+    char *r = realloc(*s, n + k + 1);
+    if (!r) return -1;
+    memcpy(r + n, t, k + 1);
+    *s = r;
+    return 0;
 }
 
 int cmd_audit(int argc, char **argv)
@@ -119,7 +129,9 @@ int cmd_audit(int argc, char **argv)
     iaf_error_clear(&err);
     iaf_spec *spec = NULL;
     iaf_audit *audit = NULL;
-    iaf_buf json = {0}, md = {0}, head = {0}, cmd = {0}, path = {0}, written = {0};
+    iaf_report *report = NULL;
+    char *text = NULL, *head = NULL, *path = NULL, *cmd = NULL, *written = NULL;
+    size_t ntext = 0;
     int rc = EXIT_DATA;
     cli_outset *outs = NULL;
     cli_progress *prog = cli_progress_new(quiet);
@@ -135,49 +147,54 @@ int cmd_audit(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    iaf_buf_puts(&cmd, "iaf audit");
+    if (append(&cmd, "iaf audit") != 0) goto oom;
     for (int i = 1; i < argc; i++)
-        iaf_buf_printf(&cmd, " %s", argv[i]);
-    iaf_report_meta meta = {cmd.data, IAF_VERSION};
-    if (iaf_report_json(audit, &meta, &json) != 0 || iaf_report_headline(audit, &head) != 0) {
-        fprintf(stderr, "iaf: out of memory while writing the report\n");
+        if (append(&cmd, " ") != 0 || append(&cmd, argv[i]) != 0) goto oom;
+    iaf_report_meta meta = {cmd, IAF_VERSION};
+    if (iaf_report_from_audit(audit, &meta, &report, &err) != IAF_OK ||
+        iaf_report_render(report, IAF_REPORT_FORMAT_HEADLINE, &head, NULL, &err) != IAF_OK) {
+        rc = cli_fail(&err);
         goto done;
     }
     if (cli_mkdir_p(outdir) != 0) {
         fprintf(stderr, "iaf: %s: cannot create directory: %s\n", outdir, strerror(errno));
         goto done;
     }
-    /* The other formats are rendered from report.json itself (report/html.h),
-     * so that `iaf report` gives the same bytes from a saved report. Every
+    /* Every format is rendered from the report model, which is report.json
+     * loaded back, so that `iaf report` gives the same bytes from a saved
+     * report. Every
      * file is written to a temporary first and all are renamed together
      * (cli/output.h): a failure leaves the previous reports as they were. No
      * report may replace an input of the audit. */
     if (cli_input_add(argv[optind]) != 0) goto oom;
-    for (size_t i = 0; i < audit->ninputs; i++)
-        if (cli_input_add(audit->inputs[i].path) != 0) goto oom;
+    for (size_t i = 0; i < iaf_audit_ninputs(audit); i++)
+        if (cli_input_add(iaf_audit_input_path(audit, i)) != 0) goto oom;
     if (!(outs = cli_outset_new())) goto oom;
     static const struct {
         const char *file;
-        iaf_status (*render)(const char *, size_t, iaf_buf *, iaf_error *);
-    } kinds[] = {{"report.json", NULL},
-                 {"report.md", iaf_report_md},
-                 {"report.html", iaf_report_html},
-                 {"cells.csv", iaf_report_cells_csv}};
+        iaf_report_format format;
+    } kinds[] = {{"report.json", IAF_REPORT_FORMAT_JSON},
+                 {"report.md", IAF_REPORT_FORMAT_MD},
+                 {"report.html", IAF_REPORT_FORMAT_HTML},
+                 {"cells.csv", IAF_REPORT_FORMAT_CELLS}};
     for (int k = 0; k < 4; k++) {
         if (!(formats & (1 << k))) continue;
-        md.len = 0;
-        if (kinds[k].render && kinds[k].render(json.data, json.len, &md, &err) != IAF_OK) {
+        free(text);
+        text = NULL;
+        if (iaf_report_render(report, kinds[k].format, &text, &ntext, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;
         }
-        const iaf_buf *data = kinds[k].render ? &md : &json;
-        path.len = 0;
-        if (iaf_buf_printf(&path, "%s/%s", outdir, kinds[k].file) != 0) goto oom;
-        if (cli_outset_add(outs, path.data, data->data, data->len, &err) != IAF_OK) {
+        free(path);
+        path = NULL;
+        if (append(&path, outdir) != 0 || append(&path, "/") != 0 ||
+            append(&path, kinds[k].file) != 0)
+            goto oom;
+        if (cli_outset_add(outs, path, text, ntext, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;
         }
-        iaf_buf_printf(&written, "%s%s", written.len ? ", " : "", path.data);
+        if ((written && append(&written, ", ") != 0) || append(&written, path) != 0) goto oom;
     }
     if (cli_outset_commit(outs, &err) != IAF_OK) {
         rc = cli_fail(&err);
@@ -185,14 +202,16 @@ int cmd_audit(int argc, char **argv)
     }
     if (!quiet) {
         cli_escape_stdout(); /* check ids, labels and titles are data */
-        fwrite(head.data, 1, head.len, stdout);
-        printf("\nreports: %s\n", written.data ? written.data : "(none)");
+        fputs(head, stdout);
+        printf("\nreports: %s\n", written ? written : "(none)");
     }
     rc = EXIT_OK;
     if (fail_on) {
         size_t flagged = 0;
-        for (size_t i = 0; i < audit->nresults; i++)
-            if (audit->results[i].verdict == IAF_VERDICT_FLAG) flagged++;
+        for (size_t i = 0; i < iaf_audit_nchecks(audit); i++) {
+            const char *v = iaf_audit_check_verdict(audit, i);
+            flagged += v && !strcmp(v, "FLAG");
+        }
         if (flagged) {
             fprintf(stderr, "iaf: %zu check(s) FLAG (--fail-on flag)\n", flagged);
             rc = EXIT_FAIL_ON;
@@ -204,12 +223,12 @@ oom:
     rc = EXIT_DATA;
 done:
     cli_outset_free(outs);
-    iaf_buf_free(&json);
-    iaf_buf_free(&md);
-    iaf_buf_free(&head);
-    iaf_buf_free(&cmd);
-    iaf_buf_free(&path);
-    iaf_buf_free(&written);
+    iaf_report_free(report);
+    free(text);
+    free(head);
+    free(cmd);
+    free(path);
+    free(written);
     cli_progress_free(prog);
     iaf_audit_free(audit);
     iaf_spec_free(spec);

@@ -40,6 +40,7 @@ typedef struct hctx {
     iaf_buf *out;
     iaf_svg svg;
     const json_t *doc;
+    const iaf_report_model *model;
     int ivcols; /* the metrics table being written has interval columns */
 } hctx;
 
@@ -559,30 +560,20 @@ static void toc(hctx *c)
 /* One sentence per kind: how many checks, their verdicts, and the range of
  * the key number - the paper's point (marginals align, joints may not) is
  * read from these lines. */
-static void headline_summary(hctx *c, int rank, const json_t *hl)
+static void headline_summary(hctx *c, int rank)
 {
-    size_t n = 0, npass = 0, nflag = 0, ninc = 0, npend = 0;
+    const iaf_rm_tally *t = &c->model->tally[rank];
+    size_t n = t->n, npass = t->pass, nflag = t->flag, ninc = t->inconclusive, npend = t->pending;
     const char *diag_names[8];
     size_t diag_n[8], ndiag = 0;
     double kmin = INFINITY, kmax = -INFINITY;
     const char *kmax_check = NULL, *kmetric = NULL;
     iaf_rv_keynum kmax_k = {0};
-    size_t i;
-    json_t *h;
-    json_array_foreach(hl, i, h)
-    {
-        if (iaf_rv_kind_rank(iaf_rv_str(h, "kind")) != rank) continue;
-        n++;
-        const char *v = iaf_rv_verdict(h, NULL);
-        if (!v)
-            npend++;
-        else if (!strcmp(v, "PASS"))
-            npass++;
-        else if (!strcmp(v, "FLAG"))
-            nflag++;
-        else
-            ninc++;
-        const char *d = iaf_rv_diagnosis(h);
+    for (size_t i = 0; i < c->model->nrows; i++) {
+        const iaf_rm_row *h = &c->model->rows[i];
+        if (h->rank != rank) continue;
+        const char *v = h->verdict;
+        const char *d = h->diagnosis;
         if (d && v && strcmp(v, "PASS") != 0) {
             size_t k = 0;
             while (k < ndiag && strcmp(diag_names[k], d) != 0)
@@ -593,15 +584,14 @@ static void headline_summary(hctx *c, int rank, const json_t *hl)
             }
             if (k < ndiag) diag_n[k]++;
         }
-        iaf_rv_keynum kn;
-        iaf_rv_key(h, iaf_rv_find_check(c->doc, iaf_rv_str(h, "check")), &kn);
+        const iaf_rv_keynum kn = h->key;
         if (kn.metric && isfinite(kn.est)) {
             if (!kmetric) kmetric = kn.metric;
             if (!strcmp(kmetric, kn.metric)) {
                 kmin = fmin(kmin, kn.est);
                 if (kn.est > kmax) {
                     kmax = kn.est;
-                    kmax_check = iaf_rv_str(h, "check");
+                    kmax_check = h->check_id;
                     kmax_k = kn;
                 }
             }
@@ -653,19 +643,16 @@ static void headline_summary(hctx *c, int rank, const json_t *hl)
 
 static void headline(hctx *c)
 {
-    json_t *hl = iaf_rv_arr(c->doc, "headline");
+    const iaf_report_model *m = c->model;
     P("<section id=\"headline\">\n<h2>Headline</h2>\n");
-    if (!hl || !json_array_size(hl)) {
+    if (!m->nrows) {
         P("<p>The report has no checks.</p>\n</section>\n");
         return;
     }
-    for (int rank = 0; rank < 5; rank++)
-        headline_summary(c, rank, hl);
-    for (int rank = 0; rank < 5; rank++) {
-        size_t i, n = 0;
-        json_t *h;
-        json_array_foreach(hl, i, h) n += iaf_rv_kind_rank(iaf_rv_str(h, "kind")) == rank;
-        if (!n) continue;
+    for (int rank = 0; rank < IAF_RM_NKINDS; rank++)
+        headline_summary(c, rank);
+    for (int rank = 0; rank < IAF_RM_NKINDS; rank++) {
+        if (!m->tally[rank].n) continue;
         PF("<div class=\"scroll\"><table class=\"headline sortable\" id=\"headline-%s\">\n"
            "<caption>%s</caption>\n<thead><tr><th scope=\"col\">check</th>"
            "<th scope=\"col\">attributes</th><th scope=\"col\">reference</th>"
@@ -673,40 +660,35 @@ static void headline(hctx *c)
            "<th scope=\"col\">diagnosis</th><th scope=\"col\">key number [95%% interval]</th>"
            "<th scope=\"col\" class=\"num\">noise floor</th></tr></thead>\n<tbody>\n",
            rank < 4 ? iaf_rv_kind_name(rank) : "other", iaf_rv_kind_title(rank));
-        json_array_foreach(hl, i, h)
-        {
-            if (iaf_rv_kind_rank(iaf_rv_str(h, "kind")) != rank) continue;
-            const char *id = iaf_rv_str(h, "check");
-            const json_t *chk = iaf_rv_find_check(c->doc, id);
-            const char *v = iaf_rv_verdict(h, NULL);
-            const char *ax, *ay;
-            iaf_rv_attr_names(chk, &ax, &ay);
+        for (size_t i = 0; i < m->nrows; i++) {
+            const iaf_rm_row *h = &m->rows[i];
+            if (h->rank != rank) continue;
+            const char *id = h->check_id;
+            const char *v = h->verdict;
             P("<tr class=\"hl\" data-check=\"");
             txt(c, id);
             P("\" data-verdict=\"");
             txt(c, v ? v : "pending");
             P("\"><td>");
-            if (chk)
+            if (h->check)
                 href(c, "check-", id);
             else
                 ltxt_or(c, id, DASH);
             P("</td>");
-            td_text(c, iaf_rv_str(h, "attributes"));
-            td_text(c, iaf_rv_str(h, "reference"));
-            td_text(c, iaf_rv_str(h, "universe") ? iaf_rv_str(h, "universe") : "all");
+            td_text(c, h->attributes);
+            td_text(c, h->reference);
+            td_text(c, h->universe ? h->universe : "all");
             P("<td>");
             badge(c, v);
             P("</td>");
-            td_text(c, iaf_rv_diagnosis(h));
-            iaf_rv_keynum kn;
-            iaf_rv_key(h, chk, &kn);
+            td_text(c, h->diagnosis);
             P("<td>");
             iaf_buf t = {0};
-            iaf_rv_key_text(&t, &kn, ax, ay);
+            iaf_rv_key_text(&t, &h->key, h->ax, h->ay);
             ltxt(c, t.data);
             iaf_buf_free(&t);
             P("</td>");
-            td_num(c, kn.floor, 4);
+            td_num(c, h->key.floor, 4);
             P("</tr>\n");
         }
         P("</tbody>\n</table></div>\n");
@@ -2762,15 +2744,14 @@ static void reproducibility(hctx *c)
     P("</section>\n");
 }
 
-iaf_status iaf_report_html(const char *report_json, size_t n, iaf_buf *out, iaf_error *err)
+iaf_status iaf_report_html(const iaf_report_model *m, iaf_buf *out, iaf_error *err)
 {
-    json_t *doc = NULL;
-    iaf_status st = iaf_rv_load(report_json, n, &doc, err);
-    if (st != IAF_OK) return st;
+    const json_t *doc = m->doc;
+    iaf_status st = IAF_OK;
     iaf_rv_oom_reset();
-    hctx ctx = {out, {out, 0, 0}, doc, 0};
+    hctx ctx = {out, {out, 0, 0}, doc, m, 0};
     hctx *c = &ctx;
-    const char *name = iaf_rv_str(doc, "name");
+    const char *name = m->name;
     P("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<meta name=\"generator\" content=\"iaf\">\n<title>IAF audit: ");
@@ -2785,13 +2766,9 @@ iaf_status iaf_report_html(const char *report_json, size_t n, iaf_buf *out, iaf_
     toc(c);
     P("<main>\n");
     headline(c);
-    json_t *checks = iaf_rv_arr(doc, "checks");
-    size_t i;
-    json_t *k;
-    if (checks && json_array_size(checks)) P("<h2 id=\"checks\">Checks</h2>\n");
-    json_array_foreach(checks, i, k)
-    {
-        if (json_is_object(k) && check_panel(c, k) != 0) {
+    if (m->nchecks) P("<h2 id=\"checks\">Checks</h2>\n");
+    for (size_t i = 0; i < m->nchecks; i++) {
+        if (check_panel(c, m->checks[i]) != 0) {
             st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory rendering HTML");
             goto done;
         }
@@ -2808,6 +2785,5 @@ iaf_status iaf_report_html(const char *report_json, size_t n, iaf_buf *out, iaf_
     if (iaf_rv_oom_failed())
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory rendering HTML");
 done:
-    json_decref(doc);
     return st;
 }

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "report/model.h"
 #include "util/json.h"
 
 static const char *ref_id(const iaf_spec *s, const iaf_spec_check *k)
@@ -589,4 +590,26 @@ int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
     iaf_buf_puts(out, ".\n");
     iaf_buf_free(&lab);
     return 0;
+}
+
+iaf_status iaf_report_model_from_audit(const iaf_audit *a, const iaf_report_meta *m,
+                                       iaf_report_model **out, iaf_error *err)
+{
+    iaf_buf json = {0};
+    *out = NULL;
+    if (iaf_report_json(a, m, &json) != 0) {
+        iaf_buf_free(&json);
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory writing the report");
+    }
+    iaf_status st = iaf_report_model_load(json.data, json.len, out, err);
+    iaf_buf_free(&json);
+    if (st == IAF_OK) {
+        if (iaf_report_headline(a, &(*out)->headline) != 0) {
+            iaf_report_model_free(*out);
+            *out = NULL;
+            return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        (*out)->has_headline = 1;
+    }
+    return st;
 }

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "report/report.h"
 #include "report/svg.h"
 
 #define DASH "\xE2\x80\x93"
@@ -41,11 +40,6 @@ iaf_status iaf_rv_load_schema(const char *text, size_t n, const char *schema_wan
     }
     *out = doc;
     return IAF_OK;
-}
-
-iaf_status iaf_rv_load(const char *text, size_t n, json_t **out, iaf_error *err)
-{
-    return iaf_rv_load_schema(text, n, IAF_REPORT_SCHEMA, "an iaf report", out, err);
 }
 
 const char *iaf_rv_str(const json_t *o, const char *key)
@@ -201,20 +195,6 @@ void iaf_rv_metric_name(iaf_buf *b, const char *m, const char *ax, const char *a
     } else {
         iaf_rv_puts(b, iaf_rv_metric_label(m));
     }
-}
-
-const json_t *iaf_rv_find_check(const json_t *doc, const char *id)
-{
-    json_t *checks = iaf_rv_arr(doc, "checks");
-    size_t i;
-    json_t *k;
-    if (!id) return NULL;
-    json_array_foreach(checks, i, k)
-    {
-        const char *kid = iaf_rv_str(k, "id");
-        if (kid && !strcmp(kid, id)) return k;
-    }
-    return NULL;
 }
 
 const json_t *iaf_rv_find_by_id(const json_t *doc, const char *list, const char *id)

@@ -15,12 +15,10 @@
 #include "report/rtext.h"
 #include "util/util.h"
 
-/* Parse report.json text; a syntax error or a document that is not an
- * iaf-report/1 object becomes a located error. *out is owned by the caller
- * (json_decref). */
-iaf_status iaf_rv_load(const char *text, size_t n, json_t **out, iaf_error *err);
-/* The same for any document with a "schema" member: what names it in the
- * errors ("an iaf replication"). */
+/* Parse a JSON document whose "schema" is `schema`; what names it in the
+ * errors ("an iaf replication"). A syntax error or another schema becomes
+ * a located error. *out is owned by the caller (json_decref). Reports
+ * (iaf-report/1) are loaded by the report model (model.h). */
 iaf_status iaf_rv_load_schema(const char *text, size_t n, const char *schema, const char *what,
                               json_t **out, iaf_error *err);
 
@@ -50,8 +48,8 @@ int iaf_rv_metric_digits(const char *name);
 /* o[key], or o.result[key] (rule checks keep their outcome in "result"). */
 double iaf_rv_resnum(const json_t *o, const char *key);
 
-/* The check, reference, disclosure... with this id in doc[list]. */
-const json_t *iaf_rv_find_check(const json_t *doc, const char *id);
+/* The reference, disclosure... with this id in doc[list] (checks: the
+ * report model, model.h). */
 const json_t *iaf_rv_find_by_id(const json_t *doc, const char *list, const char *id);
 /* The names of a check's first two attributes (NULL when absent). */
 void iaf_rv_attr_names(const json_t *chk, const char **ax, const char **ay);

@@ -1,0 +1,104 @@
+/* iaf/report.h - the report model of an audit and its renderers.
+ *
+ * A report is made from an audit result (iaf_report_from_audit) or from a
+ * saved report.json (iaf_report_load, schema iaf-report/1,
+ * docs/report-schema.md). Both go through one strict loader, so an audit
+ * and its saved report.json render to the same bytes. The loader refuses
+ * another schema version, and members of the wrong shape, with an error
+ * that names the member ("checks[2].id: expected a string, found a
+ * number"); JSON syntax errors carry the line and column.
+ *
+ * Renderers write report.json, report.md (a section for dataset cards),
+ * report.html (one self-contained page) and cells.csv (every compared
+ * cell) deterministically: same report, same bytes.
+ *
+ * Ownership: a report owns everything it needs (it does not borrow the
+ * audit it was made from); free it with iaf_report_free (NULL is a no-op).
+ * Strings returned by accessors are borrowed from the report and stay valid
+ * until it is freed. Text returned by iaf_report_render is owned by the
+ * caller and released with free().
+ */
+#ifndef IAF_REPORT_H
+#define IAF_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "iaf/audit.h"
+#include "iaf/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct iaf_report_model iaf_report;
+
+/* Written into report.json's reproducibility section. */
+typedef struct iaf_report_meta {
+    const char *command_line; /* as invoked */
+    const char *version;      /* of the program that ran the audit */
+} iaf_report_meta;
+
+iaf_status iaf_report_from_audit(const iaf_audit *a, const iaf_report_meta *meta, iaf_report **out,
+                                 iaf_error *err);
+/* text: n bytes of report.json (copied). */
+iaf_status iaf_report_load(const char *text, size_t n, iaf_report **out, iaf_error *err);
+void iaf_report_free(iaf_report *r);
+
+/* Read a saved report (report.json or replication.json) whole; "-" reads
+ * standard input. At most 128 MB. *text (NUL-terminated, *n bytes without
+ * the NUL) is owned by the caller: free(). */
+iaf_status iaf_report_read_file(const char *path, char **text, size_t *n, iaf_error *err);
+
+typedef enum iaf_report_format {
+    IAF_REPORT_FORMAT_JSON = 0, /* report.json */
+    IAF_REPORT_FORMAT_MD,       /* report.md */
+    IAF_REPORT_FORMAT_HTML,     /* report.html */
+    IAF_REPORT_FORMAT_CELLS,    /* cells.csv */
+    IAF_REPORT_FORMAT_HEADLINE  /* the plain-text headline the CLI prints; only for a report
+                                   made from an audit (IAF_ERR_UNSUPPORTED otherwise) */
+} iaf_report_format;
+
+/* Render into a new buffer: *out (NUL-terminated, *n bytes without the NUL)
+ * is owned by the caller (free()). On failure *out is NULL. */
+iaf_status iaf_report_render(const iaf_report *r, iaf_report_format f, char **out, size_t *n,
+                             iaf_error *err);
+/* Render to a stream; an error writing it is IAF_ERR_IO. */
+iaf_status iaf_report_write(const iaf_report *r, iaf_report_format f, FILE *fp, iaf_error *err);
+
+/* ----- what the report holds */
+
+int iaf_report_version(const iaf_report *r);      /* of the schema: 1 */
+const char *iaf_report_name(const iaf_report *r); /* the spec's name, or NULL */
+
+/* The headline rows, in report order. i < iaf_report_nrows(r). */
+size_t iaf_report_nrows(const iaf_report *r);
+const char *iaf_report_row_check(const iaf_report *r, size_t i);   /* the check's id */
+const char *iaf_report_row_kind(const iaf_report *r, size_t i);    /* "marginal", ... */
+const char *iaf_report_row_verdict(const iaf_report *r, size_t i); /* NULL: no verdict */
+const char *iaf_report_row_diagnosis(const iaf_report *r, size_t i);
+/* The number the row leads with (the deciding screen's metric, or the
+ * kind's first screening metric): its name (NULL when none), estimate and
+ * 95% interval (NAN when absent). */
+const char *iaf_report_row_key(const iaf_report *r, size_t i, double *est, double *lo, double *hi);
+
+/* Verdict tallies over the rows of one kind (NULL = every row). */
+typedef struct iaf_report_tally {
+    size_t n, pass, flag, inconclusive, pending;
+} iaf_report_tally;
+void iaf_report_tally_of(const iaf_report *r, const char *kind, iaf_report_tally *out);
+
+/* ----- a replication (schema iaf-replication/1, written by `iaf replicate`) */
+
+/* 1 when text is a JSON object whose "schema" is iaf-replication/1. */
+int iaf_replication_is(const char *text, size_t n);
+/* Render replication.md (IAF_REPORT_FORMAT_MD) or replication.html
+ * (IAF_REPORT_FORMAT_HTML) from the document text, as iaf_report_render. */
+iaf_status iaf_replication_render(const char *text, size_t n, iaf_report_format f, char **out,
+                                  size_t *outn, iaf_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
