@@ -88,14 +88,36 @@ typedef struct iaf_report_tally {
 } iaf_report_tally;
 void iaf_report_tally_of(const iaf_report *r, const char *kind, iaf_report_tally *out);
 
-/* ----- a replication (schema iaf-replication/1, written by `iaf replicate`) */
+/* ----- a replication: the same checks over several bundles, one audit
+ * spec per locale or generator (METHOD.md section 10; replication.json is
+ * schema iaf-replication/1, docs/replication.md) */
+
+typedef struct iaf_replication iaf_replication;
+
+/* Load and run each bundle spec (paths[0..n-1]) with opt (NULL: defaults);
+ * meta's command line and version go into replication.json. The error of a
+ * bundle that fails names its spec. */
+iaf_status iaf_replicate(const char *const *paths, size_t n, const iaf_audit_options *opt,
+                         const iaf_report_meta *meta, iaf_replication **out, iaf_error *err);
+void iaf_replication_free(iaf_replication *r);
+
+/* The files the bundles read: each bundle's spec, then the files its audit
+ * read. */
+size_t iaf_replication_ninputs(const iaf_replication *r);
+const char *iaf_replication_input_path(const iaf_replication *r, size_t i);
+
+/* replication.json (IAF_REPORT_FORMAT_JSON), replication.md (_MD, also the
+ * summary `iaf replicate` prints) or replication.html (_HTML), as
+ * iaf_report_render. */
+iaf_status iaf_replication_render(const iaf_replication *r, iaf_report_format f, char **out,
+                                  size_t *n, iaf_error *err);
 
 /* 1 when text is a JSON object whose "schema" is iaf-replication/1. */
 int iaf_replication_is(const char *text, size_t n);
-/* Render replication.md (IAF_REPORT_FORMAT_MD) or replication.html
- * (IAF_REPORT_FORMAT_HTML) from the document text, as iaf_report_render. */
-iaf_status iaf_replication_render(const char *text, size_t n, iaf_report_format f, char **out,
-                                  size_t *outn, iaf_error *err);
+/* Render replication.md or replication.html from a saved replication.json
+ * (text, n bytes). */
+iaf_status iaf_replication_render_json(const char *text, size_t n, iaf_report_format f, char **out,
+                                       size_t *outn, iaf_error *err);
 
 #ifdef __cplusplus
 }

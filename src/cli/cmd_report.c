@@ -174,7 +174,7 @@ int cmd_report(int argc, char **argv)
         free(out);
         out = NULL;
         iaf_status st =
-            repl ? iaf_replication_render(json, njson, kinds[i].format, &out, &nout, &err)
+            repl ? iaf_replication_render_json(json, njson, kinds[i].format, &out, &nout, &err)
                  : iaf_report_render(report, kinds[i].format, &out, &nout, &err);
         if (st != IAF_OK) {
             if (!err.file[0]) snprintf(err.file, sizeof err.file, "%s", in);

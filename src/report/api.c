@@ -177,8 +177,8 @@ void iaf_report_tally_of(const iaf_report *r, const char *kind, iaf_report_tally
     out->pending = t.pending;
 }
 
-iaf_status iaf_replication_render(const char *text, size_t n, iaf_report_format f, char **out,
-                                  size_t *outn, iaf_error *err)
+iaf_status iaf_replication_render_json(const char *text, size_t n, iaf_report_format f, char **out,
+                                       size_t *outn, iaf_error *err)
 {
     iaf_buf b = {0};
     iaf_status st;

@@ -17,9 +17,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n = 0;
     iaf_error err;
     if (iaf_replication_is(text, size)) {
-        (void)iaf_replication_render(text, size, IAF_REPORT_FORMAT_HTML, &out, &n, &err);
+        (void)iaf_replication_render_json(text, size, IAF_REPORT_FORMAT_HTML, &out, &n, &err);
         free(out);
-        (void)iaf_replication_render(text, size, IAF_REPORT_FORMAT_MD, &out, &n, &err);
+        (void)iaf_replication_render_json(text, size, IAF_REPORT_FORMAT_MD, &out, &n, &err);
         free(out);
         return 0;
     }
