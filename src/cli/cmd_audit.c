@@ -47,7 +47,15 @@ static int append(char **s, const char *t)
     return 0;
 }
 
-int cmd_audit(int argc, char **argv)
+/* What the command line asks for. */
+typedef struct audit_args {
+    const char *outdir, *fail_on;
+    int threads, quiet, formats; /* formats: bits json, md, html, csv */
+    iaf_audit_options ao;
+} audit_args;
+
+/* The options; 0 to go on, -1 after --help, else the usage error's exit code. */
+static int parse_args(int argc, char **argv, audit_args *o)
 {
     static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
                                              {"fail-on", required_argument, NULL, 'F'},
@@ -60,70 +68,81 @@ int cmd_audit(int argc, char **argv)
                                              {"format", required_argument, NULL, 'f'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    const char *outdir = "iaf-report", *fail_on = NULL;
-    int threads = 0, quiet = 0, c, formats = 15; /* json, md, html, csv */
-    iaf_audit_options ao;
-    memset(&ao, 0, sizeof ao);
+    int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:t:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
-            outdir = optarg;
+            o->outdir = optarg;
             break;
         case 'F':
             if (strcmp(optarg, "flag") != 0)
                 return cli_usage_error("audit", "--fail-on takes 'flag'");
-            fail_on = optarg;
+            o->fail_on = optarg;
             break;
         case 't':
-            if (cli_parse_threads(optarg, &threads) != 0)
+            if (cli_parse_threads(optarg, &o->threads) != 0)
                 return cli_usage_error("audit", "--threads takes 1..64 or auto");
             break;
         case 'q':
-            quiet = 1;
+            o->quiet = 1;
             break;
         case 'B':
-            if (cli_parse_bootstrap(optarg, &ao.bootstrap_b) != 0)
+            if (cli_parse_bootstrap(optarg, &o->ao.bootstrap_b) != 0)
                 return cli_usage_error("audit", "--bootstrap takes %d to %d replicates",
                                        CLI_BOOT_MIN, CLI_BOOT_MAX);
             break;
         case 's':
-            if (cli_parse_seed(optarg, &ao.seed) != 0)
+            if (cli_parse_seed(optarg, &o->ao.seed) != 0)
                 return cli_usage_error("audit", "--seed takes an integer 0 to 2^64-1, not '%s'",
                                        optarg);
-            ao.seed_set = 1;
+            o->ao.seed_set = 1;
             break;
         case 'I':
-            if (iaf_interval_method_parse(optarg, &ao.interval) != 0)
+            if (iaf_interval_method_parse(optarg, &o->ao.interval) != 0)
                 return cli_usage_error("audit", "--interval takes calibrated or basic");
-            ao.interval_set = 1;
+            o->ao.interval_set = 1;
             break;
         case 'N':
-            ao.no_bootstrap = 1;
+            o->ao.no_bootstrap = 1;
             break;
         case 'f': {
             char **list = NULL;
             int n = cli_split(optarg, &list);
-            formats = 0;
+            o->formats = 0;
             for (int i = 0; i < n; i++) {
                 static const char *const names[] = {"json", "md", "html", "csv"};
                 int k = 0;
                 while (k < 4 && strcmp(list[i], names[k]) != 0)
                     k++;
-                formats |= k < 4 ? 1 << k : 16;
+                o->formats |= k < 4 ? 1 << k : 16;
             }
             cli_free_list(list);
-            if (n < 1 || formats >= 16)
+            if (n < 1 || o->formats >= 16)
                 return cli_usage_error("audit", "--format takes a list of json, md, html, csv");
             break;
         }
         case 'h':
             help();
-            return EXIT_OK;
+            return -1;
         default:
             return cli_usage_error("audit", "bad option");
         }
     }
+    return 0;
+}
+
+int cmd_audit(int argc, char **argv)
+{
+    audit_args o;
+    memset(&o, 0, sizeof o);
+    o.outdir = "iaf-report";
+    o.formats = 15;
+    int prc = parse_args(argc, argv, &o);
+    if (prc) return prc < 0 ? EXIT_OK : prc;
+    const char *outdir = o.outdir, *fail_on = o.fail_on;
+    int threads = o.threads, quiet = o.quiet, formats = o.formats;
+    iaf_audit_options ao = o.ao;
     if (argc - optind != 1) return cli_usage_error("audit", "needs exactly one SPEC.yaml");
     iaf_error err;
     iaf_error_clear(&err);

@@ -837,6 +837,8 @@ static void support_box(hctx *c, const json_t *v)
     P("</p>\n");
 }
 
+/* Longer than 150 lines: one <dl> of a check's facts, each a few lines, in the order the
+ * page shows them; splitting it would scatter that order. */
 static void meta_list(hctx *c, const json_t *chk, const json_t *comp)
 {
     P("<dl class=\"meta\">\n");
@@ -1285,7 +1287,8 @@ done:
     return rc;
 }
 
-/* Rows of P(y | x) that contribute most to cond_tvd_y_given_x. */
+/* Rows of P(y | x) that contribute most to cond_tvd_y_given_x. Longer than 150
+ * lines: the chart and its table share the folding of the rows and columns. */
 static int profiles(hctx *c, const json_t *chk, const grid *g)
 {
     const char *ax, *ay;
@@ -1608,7 +1611,8 @@ static void est_iv(const json_t *o, const char *name, double *est, double *lo, d
     if (!iaf_rv_interval(o, name, lo, hi)) *lo = *hi = NAN;
 }
 
-/* One dot plot and table of the dominated categories. rows are the
+/* Longer than 150 lines: the dot plot and the table share one pass over the rows.
+ * One dot plot and table of the dominated categories. rows are the
  * categories (a "dominated" member, when present, selects them); fs_key
  * names the synthetic share to plot (f_s, or f_s_standardised); sum holds
  * f_perp and the aggregates of this variant of the measure. */

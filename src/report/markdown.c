@@ -221,31 +221,11 @@ static void mapping_dependent(iaf_buf *b, const json_t *doc)
     }
 }
 
-iaf_status iaf_report_md(const iaf_report_model *m, iaf_buf *out, iaf_error *err)
+/* The headline: a summary line per kind, one table row per check, why each
+ * non-PASS is not a PASS, mapping-dependent verdicts, missing values. */
+static void md_headline(iaf_buf *b, const iaf_report_model *m)
 {
     const json_t *doc = m->doc;
-    iaf_status st = IAF_OK;
-    iaf_rv_oom_reset();
-    iaf_buf *b = out;
-    const char *name = m->name;
-    iaf_rv_puts(b, "## IAF audit: ");
-    md_text(b, name ? name : "report");
-    iaf_rv_puts(b, "\n\n");
-    json_t *ds = iaf_rv_obj(doc, "dataset");
-    const char *title = iaf_rv_str(ds, "title"), *url = iaf_rv_str(ds, "url");
-    if (title || url) {
-        iaf_rv_puts(b, "Dataset: ");
-        md_text(b, title ? title : "(untitled)");
-        if (url) {
-            iaf_rv_puts(b, " (");
-            iaf_rv_md_url(b, url);
-            iaf_rv_puts(b, ")");
-        }
-        iaf_rv_puts(b, ". ");
-    }
-    iaf_rv_puts(b, "Full report: [report.html](report.html); data: [report.json](report.json), "
-                   "[cells.csv](cells.csv).\n\n");
-
     int pending = 0;
     if (m->nrows) {
         summary(b, m);
@@ -307,6 +287,34 @@ iaf_status iaf_report_md(const iaf_report_model *m, iaf_buf *out, iaf_error *err
     } else {
         iaf_rv_puts(b, "The report has no checks.\n");
     }
+}
+
+iaf_status iaf_report_md(const iaf_report_model *m, iaf_buf *out, iaf_error *err)
+{
+    const json_t *doc = m->doc;
+    iaf_status st = IAF_OK;
+    iaf_rv_oom_reset();
+    iaf_buf *b = out;
+    const char *name = m->name;
+    iaf_rv_puts(b, "## IAF audit: ");
+    md_text(b, name ? name : "report");
+    iaf_rv_puts(b, "\n\n");
+    json_t *ds = iaf_rv_obj(doc, "dataset");
+    const char *title = iaf_rv_str(ds, "title"), *url = iaf_rv_str(ds, "url");
+    if (title || url) {
+        iaf_rv_puts(b, "Dataset: ");
+        md_text(b, title ? title : "(untitled)");
+        if (url) {
+            iaf_rv_puts(b, " (");
+            iaf_rv_md_url(b, url);
+            iaf_rv_puts(b, ")");
+        }
+        iaf_rv_puts(b, ". ");
+    }
+    iaf_rv_puts(b, "Full report: [report.html](report.html); data: [report.json](report.json), "
+                   "[cells.csv](cells.csv).\n\n");
+
+    md_headline(b, m);
 
     json_t *refs = iaf_rv_arr(doc, "references");
     if (refs && json_array_size(refs)) {
