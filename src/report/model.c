@@ -1,6 +1,7 @@
 /* src/report/model.c - see model.h. */
 #include "report/model.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +179,18 @@ const json_t *iaf_report_model_check(const iaf_report_model *m, const char *id)
     return i < 0 ? NULL : m->checks[i];
 }
 
+/* Support, n_eff and the key metric's threshold of a row (see model.h). */
+static void row_basis(iaf_rm_row *r)
+{
+    const json_t *vs = iaf_rv_arr(r->check, "variants");
+    const json_t *sup = iaf_rv_obj(json_array_get(vs, 0), "support");
+    if (!sup) sup = iaf_rv_obj(r->check, "support");
+    r->support_ref = iaf_rv_numv(sup, "support_ref");
+    r->n_eff = iaf_rv_numv(sup, "n_eff");
+    r->threshold =
+        r->key.metric ? iaf_rv_numv(iaf_rv_obj(r->check, "thresholds"), r->key.metric) : NAN;
+}
+
 static iaf_status build(iaf_report_model *m, iaf_error *err)
 {
     json_t *hl, *checks;
@@ -211,6 +224,7 @@ static iaf_status build(iaf_report_model *m, iaf_error *err)
         r->check = iaf_report_model_check(m, r->check_id);
         iaf_rv_attr_names(r->check, &r->ax, &r->ay);
         iaf_rv_key(h, r->check, &r->key);
+        row_basis(r);
         iaf_rm_tally_add(&m->tally[r->rank], r->verdict);
         iaf_rm_tally_add(&m->total, r->verdict);
     }

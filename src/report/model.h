@@ -54,6 +54,10 @@ typedef struct iaf_rm_row {
     const char *diagnosis;
     const char *ax, *ay; /* the check's first two attribute names, or NULL */
     iaf_rv_keynum key;   /* the number the row leads with */
+    /* what the key number rests on (NAN when the report does not say): the
+     * share of the reference reached and n_eff of the check's first variant
+     * (METHOD.md section 3.6), and the threshold of the key metric */
+    double support_ref, n_eff, threshold;
     const json_t *json;  /* the headline row */
     const json_t *check; /* the checks[] entry with this id, or NULL */
 } iaf_rm_row;

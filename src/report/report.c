@@ -528,6 +528,7 @@ static void headline_row(const iaf_audit *a, const iaf_check_result *r, size_t w
     else
         iaf_buf_printf(out, " TVD %.4f (floor %.4f)", key_tvd(r),
                        cmp_of(r) ? cmp_of(r)->m.noise_floor : NAN);
+    if (ks && !rr && !isnan(ks->lo)) iaf_buf_printf(out, " (threshold %.3g)", ks->threshold);
     const iaf_variant_result *v0 = r->nvariants ? &r->variants[0] : NULL;
     if (v0 && v0->lump.present && v0->lump.has_cond)
         iaf_buf_printf(out, "; bounds [%.4f, %.4f], lump %.1f%%", v0->lump.cond_lo,
@@ -539,7 +540,8 @@ static void headline_row(const iaf_audit *a, const iaf_check_result *r, size_t w
     else if (v0 && v0->lump.present)
         iaf_buf_printf(out, "; unbounded, lump %.1f%%", 100 * v0->lump.lump_share);
     if (v0 && v0->has_support) {
-        iaf_buf_printf(out, "; support %.1f%%", 100 * v0->support.support_ref);
+        iaf_buf_printf(out, "; support %.1f%%, n_eff %.0f", 100 * v0->support.support_ref,
+                       v0->support.n_eff);
         if (v0->support.flattening)
             iaf_buf_printf(out, ", %zu of %zu dominated", v0->support.dom_reached,
                            v0->support.dom_total);
