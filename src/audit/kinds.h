@@ -10,8 +10,9 @@
  *   rule             kind_rule.c        hard rules, expectations, age profiles (rulecheck.c)
  *
  * A new kind is a new file with its run function plus a line in the table
- * of kinds.c (and its spec keys in spec.c and its panel in html.c, which
- * are not behind this table yet).
+ * of kinds.c, and its report.html panel a new src/report/panel_*.c plus a
+ * line in html.c's table of kind panels. Its spec keys (spec.c) and its
+ * report.json members (report.c) are not behind a table yet.
  */
 #ifndef IAF_AUDIT_KINDS_H
 #define IAF_AUDIT_KINDS_H
