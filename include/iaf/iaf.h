@@ -27,5 +27,7 @@
 #include "iaf/inspect.h"
 #include "iaf/text.h"
 #include "iaf/xwbuild.h"
+#include "iaf/audit.h"
+#include "iaf/report.h"
 
 #endif

@@ -1,21 +1,15 @@
 /* src/audit/audit.c - see audit.h. */
 #include "audit/audit.h"
 
+#include <assert.h>
 #include <glob.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/kinds.h"
 #include "util/sha256.h"
-
-/* 1 when check k sets its own threshold for metric. */
-static int has_threshold(const iaf_spec_check *k, const char *metric)
-{
-    for (size_t q = 0; q < k->nthresholds; q++)
-        if (!strcmp(k->thresholds[q].metric, metric)) return 1;
-    return 0;
-}
 
 static int add_input(iaf_audit *a, size_t *cap, const char *role, const char *path)
 {
@@ -314,50 +308,65 @@ done:
     return st;
 }
 
-iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf_audit **out,
-                         iaf_error *err)
-{
-    *out = NULL;
-    iaf_status st = IAF_OK;
-    int threads = opt ? opt->threads : 0;
-    size_t ncheck = spec->nchecks, icap = 0;
-    iaf_audit *a = calloc(1, sizeof *a);
-    iaf_dataset *micro = NULL;
-    iaf_dataset **tables = calloc(spec->ntables + 1, sizeof *tables);
-    iaf_dataset **refs = calloc(spec->nreferences + 1, sizeof *refs);
-    int *syn_tab = calloc(ncheck + 1, sizeof *syn_tab);
-    req_ids *rq = calloc(ncheck * IAF_MAX_VARIANTS + 1, sizeof *rq);
-    if (!a || !tables || !refs || !syn_tab || !rq) goto oom;
-    a->spec = spec;
-    a->results = calloc(ncheck, sizeof *a->results);
-    if (!a->results) goto oom;
-    a->nresults = ncheck;
+/* The state of one run, shared by its phases. */
+typedef struct run_state {
+    const iaf_spec *spec;
+    const iaf_audit_options *opt;
+    int threads;
+    iaf_audit *a;
+    size_t icap;
+    iaf_dataset *micro;
+    iaf_dataset **tables, **refs;
+    int *syn_tab; /* per check: the dataset table of its synthetic side, -1 microdata */
+    req_ids *rq;  /* per check and variant */
+} run_state;
 
-    if (add_input(a, &icap, "spec", spec->path) != 0) goto oom;
+/* Every input opened once; the spec and crosswalks fingerprinted. */
+static iaf_status open_inputs(run_state *s, iaf_error *err)
+{
+    const iaf_spec *spec = s->spec;
+    iaf_audit *a = s->a;
+    size_t ncheck = spec->nchecks;
+    int threads = s->threads;
+    iaf_status st = IAF_OK;
+    if (add_input(a, &s->icap, "spec", spec->path) != 0) goto oom;
     for (size_t i = 0; i < spec->ncrosswalks; i++) {
         char role[300];
         snprintf(role, sizeof role, "crosswalk:%s", spec->crosswalks[i].id);
-        if (add_input(a, &icap, role, spec->crosswalks[i].file) != 0) goto oom;
+        if (add_input(a, &s->icap, role, spec->crosswalks[i].file) != 0) goto oom;
     }
     if (spec->nmicrodata) {
         iaf_dataset_options mo = spec->micro_opt;
         mo.source.threads = threads;
         if ((st = iaf_dataset_open((const char *const *)spec->microdata, spec->nmicrodata, &mo,
-                                   &micro, err)) != IAF_OK)
-            goto done;
+                                   &s->micro, err)) != IAF_OK)
+            return st;
     }
     for (size_t i = 0; i < spec->ntables; i++)
-        if ((st = open_source(&spec->tables[i], NULL, 0, &tables[i], threads, err)) != IAF_OK)
-            goto done;
+        if ((st = open_source(&spec->tables[i], NULL, 0, &s->tables[i], threads, err)) != IAF_OK)
+            return st;
     for (size_t i = 0; i < spec->nreferences; i++) {
         /* a wide reference is named by its first check's reference columns */
         const iaf_spec_check *k0 = NULL;
         for (size_t c = 0; c < ncheck && !k0; c++)
             if (spec->checks[c].reference == (int)i) k0 = &spec->checks[c];
-        if ((st = open_source(&spec->references[i], k0, 1, &refs[i], threads, err)) != IAF_OK)
-            goto done;
+        if ((st = open_source(&spec->references[i], k0, 1, &s->refs[i], threads, err)) != IAF_OK)
+            return st;
     }
 
+    return IAF_OK;
+oom:
+    return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+}
+
+static iaf_status register_requests(run_state *s, iaf_error *err)
+{
+    const iaf_spec *spec = s->spec;
+    size_t ncheck = spec->nchecks;
+    iaf_dataset *micro = s->micro, **tables = s->tables, **refs = s->refs;
+    int *syn_tab = s->syn_tab;
+    req_ids *rq = s->rq;
+    iaf_status st = IAF_OK;
     /* Register every request before counting, so microdata is scanned once. */
     for (size_t c = 0; c < ncheck; c++) {
         const iaf_spec_check *k = &spec->checks[c];
@@ -370,7 +379,7 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
             if (syn_tab[c] < 0) {
                 st = iaf_error_set(err, IAF_ERR_INVALID, spec->path, k->line, 0,
                                    "check '%s': no dataset table has the columns it needs", k->id);
-                goto done;
+                return st;
             }
         }
         iaf_dataset *d = syn_tab[c] >= 0 ? tables[syn_tab[c]] : micro;
@@ -380,7 +389,7 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
             size_t n = variant_cols(k, &k->variants[v], cols);
             if ((r->syn = iaf_dataset_add_request(d, cols, n, err)) < 0) {
                 st = iaf_error_prefix(err, "check '%s': ", k->id);
-                goto done;
+                return st;
             }
             r->ref = r->std = -1;
             if (k->kind == IAF_CHECK_RULE) continue;
@@ -414,7 +423,7 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
             if (r->ref < 0) {
                 st = iaf_error_prefix(err, "check '%s', reference '%s': ", k->id,
                                       spec->references[k->reference].id);
-                goto done;
+                return st;
             }
             r->std = r->tot = -1;
             const iaf_spec_lump *lp = lump_of(spec, k, &k->variants[v]);
@@ -423,7 +432,7 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                 if ((r->tot = iaf_dataset_add_request(tables[lp->totals], &tc, 1, err)) < 0) {
                     st = iaf_error_prefix(err, "check '%s', lump totals '%s': ", k->id,
                                           spec->tables[lp->totals].id);
-                    goto done;
+                    return st;
                 }
             }
             if (k->stratum && k->standard_ref >= 0) {
@@ -433,342 +442,289 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
                                                       k->standard_per_category ? 2 : 1, err)) < 0) {
                     st = iaf_error_prefix(err, "check '%s', standard '%s': ", k->id,
                                           spec->references[k->standard_ref].id);
-                    goto done;
+                    return st;
                 }
             }
         }
     }
+    return IAF_OK;
+oom:
+    return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+}
+
+static iaf_status count_inputs(run_state *s, iaf_error *err)
+{
+    const iaf_spec *spec = s->spec;
+    const iaf_audit_options *opt = s->opt;
+    iaf_audit *a = s->a;
+    iaf_dataset *micro = s->micro, **tables = s->tables, **refs = s->refs;
+    iaf_status st = IAF_OK;
     if (micro) {
-        if ((st = iaf_dataset_count(micro, opt ? opt->progress : NULL, err)) != IAF_OK) goto done;
+        if ((st = iaf_dataset_count(micro, opt ? opt->progress : NULL, err)) != IAF_OK) return st;
         a->microdata_rows = iaf_dataset_rows(micro);
         for (size_t i = 0; i < iaf_source_nfiles_of(micro); i++)
-            if (add_input(a, &icap, "microdata", iaf_dataset_file(micro, i)) != 0) goto oom;
+            if (add_input(a, &s->icap, "microdata", iaf_dataset_file(micro, i)) != 0) goto oom;
     }
     for (size_t i = 0; i < spec->ntables; i++) {
         char role[300];
         snprintf(role, sizeof role, "table:%s", spec->tables[i].id);
-        if ((st = iaf_dataset_count(tables[i], NULL, err)) != IAF_OK) goto done;
-        if (add_input(a, &icap, role, spec->tables[i].file) != 0) goto oom;
+        if ((st = iaf_dataset_count(tables[i], NULL, err)) != IAF_OK) return st;
+        if (add_input(a, &s->icap, role, spec->tables[i].file) != 0) goto oom;
     }
     for (size_t i = 0; i < spec->nreferences; i++) {
         char role[300];
         snprintf(role, sizeof role, "reference:%s", spec->references[i].id);
-        if ((st = iaf_dataset_count(refs[i], NULL, err)) != IAF_OK) goto done;
+        if ((st = iaf_dataset_count(refs[i], NULL, err)) != IAF_OK) return st;
         for (size_t f = 0; f < iaf_source_nfiles_of(refs[i]); f++)
-            if (add_input(a, &icap, role, iaf_dataset_file(refs[i], f)) != 0) goto oom;
+            if (add_input(a, &s->icap, role, iaf_dataset_file(refs[i], f)) != 0) goto oom;
     }
 
-    for (size_t c = 0; c < ncheck; c++) {
-        const iaf_spec_check *k = &spec->checks[c];
-        iaf_check_result *r = &a->results[c];
-        r->check = k;
-        r->variants = calloc(k->nvariants, sizeof *r->variants);
-        if (!r->variants) goto oom;
-        r->nvariants = k->nvariants;
-        iaf_dataset *sd = syn_tab[c] >= 0 ? tables[syn_tab[c]] : micro;
-        r->synthetic_source =
-            syn_tab[c] >= 0 ? spec->tables[syn_tab[c]].file_as_written : "microdata";
-        if (k->kind == IAF_CHECK_RULE) {
-            iaf_variant_result *vr = &r->variants[0];
-            iaf_derived *dv = NULL;
-            st = iaf_dataset_derive(sd, rq[c * IAF_MAX_VARIANTS].syn,
-                                    (iaf_attr *const *)k->rule_attrs, k->nrule_attrs, k->universe,
-                                    &dv, err);
-            if (st == IAF_OK && !(vr->rule = calloc(1, sizeof *vr->rule)))
-                st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            if (st == IAF_OK)
-                st = k->status ? iaf_profile_eval(dv->table, k->status, k->rule_attrs[0]->name,
-                                                  (const char *const *)k->window, k->nwindow,
-                                                  (const char *const *)k->expected_labels,
-                                                  k->expected_shares, k->expected_hi, k->nexpected,
-                                                  k->tolerance, k->max_tvd, vr->rule, err)
-                     : k->rule ? iaf_rule_eval(dv->table, k->rule, k->tolerance, vr->rule, err)
-                               : iaf_expectation_eval(dv->table, k->share, k->given, k->expect_lo,
-                                                      k->expect_hi, vr->rule, err);
-            if (st == IAF_OK) {
-                vr->universe_mass = dv->universe_mass;
-                vr->total_mass = dv->total_mass;
-                vr->verdict = r->verdict = vr->rule->verdict;
-                r->diagnosis = vr->diagnosis = vr->rule->verdict != IAF_VERDICT_FLAG ? NULL
-                                               : k->status ? "outside the institutional age window"
-                                               : k->rule   ? "rule violated"
-                                                           : "outside expectation";
-                if (copy_coverage(vr, dv) != IAF_OK)
-                    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            }
-            iaf_derived_free(dv);
-            if (st != IAF_OK) {
-                iaf_error_prefix(err, "check '%s': ", k->id);
-                goto done;
-            }
-            continue;
+    return IAF_OK;
+oom:
+    return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+}
+
+/* n_r of a reference and how it was chosen, for the report. */
+static void reference_n(const iaf_spec_source *rs, const iaf_dataset *rd, const iaf_derived *rdv,
+                        double *n_r_out, const char **basis_out)
+{
+    double n_r;
+    const char *basis;
+    if (!iaf_dataset_is_counts(rd)) {
+        n_r = iaf_dataset_weighted(rd) ? iaf_table_n_eff(rdv->table) : iaf_table_n_obs(rdv->table);
+        basis = iaf_dataset_weighted(rd) ? "microdata, Kish effective n" : "microdata rows";
+    } else if (rs->full_count) {
+        n_r = INFINITY;
+        basis = "full count (census or register): exact";
+    } else if (!isnan(rs->n_effective)) {
+        n_r = rs->n_effective;
+        basis = "survey: effective n given by the spec";
+    } else if (!isnan(rs->sample_size)) {
+        double deff = isnan(rs->design_effect) ? 1 : rs->design_effect;
+        n_r = rs->sample_size / deff;
+        basis = isnan(rs->design_effect) ? "survey: sample size given by the spec (design effect 1)"
+                                         : "survey: sample size / design effect given by the spec";
+    } else if (table_has_se(rdv->table)) {
+        n_r = INFINITY;
+        basis = "survey: per-cell standard errors (normal resampling)";
+    } else if (rs->uncertainty) {
+        n_r = INFINITY;
+        basis = "treated as exact, for the reason the spec gives";
+    } else {
+        n_r = INFINITY;
+        basis = "no sample size, design effect or standard error given: treated "
+                "as exact (no reason given)";
+    }
+    *n_r_out = n_r;
+    *basis_out = basis;
+}
+
+static iaf_status run_rule(run_state *s, size_t c, iaf_error *err)
+{
+    const iaf_spec_check *k = &s->spec->checks[c];
+    iaf_check_result *r = &s->a->results[c];
+    iaf_dataset *sd = s->syn_tab[c] >= 0 ? s->tables[s->syn_tab[c]] : s->micro;
+    iaf_variant_result *vr = &r->variants[0];
+    iaf_derived *dv = NULL;
+    iaf_status st =
+        iaf_dataset_derive(sd, s->rq[c * IAF_MAX_VARIANTS].syn, (iaf_attr *const *)k->rule_attrs,
+                           k->nrule_attrs, k->universe, &dv, err);
+    iaf_kind_input in = {s->spec, k, &k->variants[0], dv, NULL, NULL, NAN, NAN, NULL};
+    if (st == IAF_OK) st = iaf_check_ops_of(k->kind)->run(&in, vr, err);
+    if (st == IAF_OK) {
+        r->verdict = vr->verdict;
+        r->diagnosis = vr->diagnosis;
+        if (copy_coverage(vr, dv) != IAF_OK)
+            st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    iaf_derived_free(dv);
+    if (st != IAF_OK) iaf_error_prefix(err, "check '%s': ", k->id);
+    return st;
+}
+
+/* One variant of a marginal, joint or flattening check: derive both sides,
+ * run the kind, then support, lump bounds, agreement and coverage. */
+static iaf_status run_variant(run_state *s, size_t c, size_t v, iaf_verdict *vv, iaf_error *err)
+{
+    const iaf_spec *spec = s->spec;
+    const iaf_audit_options *opt = s->opt;
+    int threads = s->threads;
+    const iaf_spec_check *k = &spec->checks[c];
+    iaf_check_result *r = &s->a->results[c];
+    iaf_dataset **tables = s->tables, **refs = s->refs;
+    iaf_dataset *sd = s->syn_tab[c] >= 0 ? tables[s->syn_tab[c]] : s->micro;
+    const iaf_spec_source *rs = &spec->references[k->reference];
+    iaf_dataset *rd = refs[k->reference];
+    const req_ids *rq = s->rq;
+    iaf_status st = IAF_OK;
+    const iaf_spec_variant *var = &k->variants[v];
+    const req_ids *ids = &rq[c * IAF_MAX_VARIANTS + v];
+    iaf_variant_result *vr = &r->variants[v];
+    vr->name = var->name;
+    iaf_derived *sdv = NULL, *rdv = NULL, *stdv = NULL;
+    iaf_attr *rattrs[3] = {0};
+    size_t nsa = k->nattrs + (var->attrs[2] ? 1 : 0);
+    iaf_attr *sattrs[3] = {var->attrs[0], var->attrs[1], var->attrs[2]};
+    if (k->nattrs == 1) sattrs[1] = var->attrs[2];
+    st = iaf_dataset_derive(sd, ids->syn, sattrs, nsa, k->universe, &sdv, err);
+    size_t nra = k->nattrs;
+    int rmicro = !iaf_dataset_is_counts(rd);
+    for (size_t i = 0; st == IAF_OK && i < k->nattrs; i++)
+        if (!(rattrs[i] = ref_attr(spec, k, var, i, rmicro)))
+            st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    const char *scol = k->stratum ? (rmicro ? k->stratum->column : k->stratum->name) : NULL;
+    if (st == IAF_OK && k->stratum && table_has(rd, &scol, 1)) {
+        rattrs[nra] = rmicro ? iaf_attr_copy(k->stratum, NULL, NULL)
+                             : iaf_attr_new_asis(k->stratum->name, k->stratum->name);
+        if (!rattrs[nra]) st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        nra++;
+    }
+    if (st == IAF_OK)
+        st = iaf_dataset_derive(rd, ids->ref, rattrs, nra, k->reference_universe, &rdv, err);
+    if (st == IAF_OK && ids->std >= 0) {
+        /* per category: (stratum, the standardised attribute named as on the
+         * synthetic side) */
+        size_t ci = k->kind == IAF_CHECK_FLATTENING ? 1 : 0;
+        iaf_attr *sa[2] = {iaf_attr_new_asis(k->stratum->name, k->stratum->name),
+                           k->standard_per_category
+                               ? iaf_attr_new_asis(var->attrs[ci]->name, std_cat_col(k))
+                               : NULL};
+        size_t nsa2 = k->standard_per_category ? 2 : 1;
+        if (!sa[0] || (nsa2 == 2 && !sa[1]))
+            st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        if (st == IAF_OK)
+            st = iaf_dataset_derive(refs[k->standard_ref], ids->std, sa, nsa2, NULL, &stdv, err);
+        iaf_attr_free(sa[0]);
+        iaf_attr_free(sa[1]);
+    }
+    if (st == IAF_OK) {
+        double n_s =
+            iaf_dataset_weighted(sd) ? iaf_table_n_eff(sdv->table) : iaf_table_n_obs(sdv->table);
+        double n_r;
+        const char *basis;
+        reference_n(rs, rd, rdv, &n_r, &basis);
+        if (v == 0) {
+            r->n_r_basis = iaf_strdup(basis);
+            r->reference_fixed = isinf(n_r);
         }
-        const iaf_spec_source *rs = &spec->references[k->reference];
-        iaf_dataset *rd = refs[k->reference];
-        iaf_verdict vv[IAF_MAX_VARIANTS];
-        for (size_t v = 0; v < k->nvariants && st == IAF_OK; v++) {
-            const iaf_spec_variant *var = &k->variants[v];
-            const req_ids *ids = &rq[c * IAF_MAX_VARIANTS + v];
-            iaf_variant_result *vr = &r->variants[v];
-            vr->name = var->name;
-            iaf_derived *sdv = NULL, *rdv = NULL, *stdv = NULL;
-            iaf_attr *rattrs[3] = {0};
-            size_t nsa = k->nattrs + (var->attrs[2] ? 1 : 0);
-            iaf_attr *sattrs[3] = {var->attrs[0], var->attrs[1], var->attrs[2]};
-            if (k->nattrs == 1) sattrs[1] = var->attrs[2];
-            st = iaf_dataset_derive(sd, ids->syn, sattrs, nsa, k->universe, &sdv, err);
-            size_t nra = k->nattrs;
-            int rmicro = !iaf_dataset_is_counts(rd);
-            for (size_t i = 0; st == IAF_OK && i < k->nattrs; i++)
-                if (!(rattrs[i] = ref_attr(spec, k, var, i, rmicro)))
-                    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            const char *scol = k->stratum ? (rmicro ? k->stratum->column : k->stratum->name) : NULL;
-            if (st == IAF_OK && k->stratum && table_has(rd, &scol, 1)) {
-                rattrs[nra] = rmicro ? iaf_attr_copy(k->stratum, NULL, NULL)
-                                     : iaf_attr_new_asis(k->stratum->name, k->stratum->name);
-                if (!rattrs[nra])
-                    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-                nra++;
-            }
-            if (st == IAF_OK)
-                st =
-                    iaf_dataset_derive(rd, ids->ref, rattrs, nra, k->reference_universe, &rdv, err);
-            if (st == IAF_OK && ids->std >= 0) {
-                /* per category: (stratum, the standardised attribute named as on the
-                 * synthetic side) */
-                size_t ci = k->kind == IAF_CHECK_FLATTENING ? 1 : 0;
-                iaf_attr *sa[2] = {iaf_attr_new_asis(k->stratum->name, k->stratum->name),
-                                   k->standard_per_category
-                                       ? iaf_attr_new_asis(var->attrs[ci]->name, std_cat_col(k))
-                                       : NULL};
-                size_t nsa2 = k->standard_per_category ? 2 : 1;
-                if (!sa[0] || (nsa2 == 2 && !sa[1]))
-                    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-                if (st == IAF_OK)
-                    st = iaf_dataset_derive(refs[k->standard_ref], ids->std, sa, nsa2, NULL, &stdv,
-                                            err);
-                iaf_attr_free(sa[0]);
-                iaf_attr_free(sa[1]);
-            }
-            if (st == IAF_OK) {
-                double n_s = iaf_dataset_weighted(sd) ? iaf_table_n_eff(sdv->table)
-                                                      : iaf_table_n_obs(sdv->table);
-                double n_r;
-                const char *basis;
-                if (!iaf_dataset_is_counts(rd)) {
-                    n_r = iaf_dataset_weighted(rd) ? iaf_table_n_eff(rdv->table)
-                                                   : iaf_table_n_obs(rdv->table);
-                    basis =
-                        iaf_dataset_weighted(rd) ? "microdata, Kish effective n" : "microdata rows";
-                } else if (rs->full_count) {
-                    n_r = INFINITY;
-                    basis = "full count (census or register): exact";
-                } else if (!isnan(rs->n_effective)) {
-                    n_r = rs->n_effective;
-                    basis = "survey: effective n given by the spec";
-                } else if (!isnan(rs->sample_size)) {
-                    double deff = isnan(rs->design_effect) ? 1 : rs->design_effect;
-                    n_r = rs->sample_size / deff;
-                    basis = isnan(rs->design_effect)
-                                ? "survey: sample size given by the spec (design effect 1)"
-                                : "survey: sample size / design effect given by the spec";
-                } else if (table_has_se(rdv->table)) {
-                    n_r = INFINITY;
-                    basis = "survey: per-cell standard errors (normal resampling)";
-                } else if (rs->uncertainty) {
-                    n_r = INFINITY;
-                    basis = "treated as exact, for the reason the spec gives";
-                } else {
-                    n_r = INFINITY;
-                    basis = "no sample size, design effect or standard error given: treated "
-                            "as exact (no reason given)";
-                }
-                if (v == 0) {
-                    r->n_r_basis = iaf_strdup(basis);
-                    r->reference_fixed = isinf(n_r);
-                }
-                vr->universe_mass = sdv->universe_mass;
-                vr->total_mass = sdv->total_mass;
-                iaf_boot_options bo = {0};
-                bo.b = opt && opt->bootstrap_b ? opt->bootstrap_b : IAF_BOOT_DEFAULT_B;
-                bo.seed = opt && opt->seed_set ? opt->seed : IAF_BOOT_DEFAULT_SEED;
-                bo.interval = opt && opt->interval_set ? opt->interval : spec->interval;
-                bo.threads = (unsigned)(threads > 0 ? threads : 2);
-                const iaf_boot_options *bop = opt && opt->no_bootstrap ? NULL : &bo;
-                if (k->kind == IAF_CHECK_FLATTENING) {
-                    iaf_flat_check_input fi;
-                    memset(&fi, 0, sizeof fi);
-                    fi.syn = sdv->table;
-                    fi.ref = rdv->table;
-                    fi.group = var->attrs[0]->name;
-                    fi.domain = var->attrs[1]->name;
-                    fi.focal = k->focal;
-                    fi.theta = k->theta;
-                    fi.n_s = n_s;
-                    fi.n_r = n_r;
-                    fi.boot = bop;
-                    fi.th_flattening = iaf_spec_threshold_for(spec, k, "flattening_pooled");
-                    fi.th_segregation = iaf_spec_threshold_for(spec, k, "segregation_retention");
-                    fi.stratum = k->stratum ? k->stratum->name : NULL;
-                    fi.standard = stdv ? stdv->table : NULL;
-                    fi.standard_by = stdv && k->standard_per_category ? var->attrs[1]->name : NULL;
-                    fi.min_coverage = iaf_spec_threshold_for(spec, k, "min_standard_coverage");
-                    st = iaf_flat_check(&fi, &vr->flat, err);
-                    if (st == IAF_OK && k->stratum && !vr->flat->has_std) {
-                        /* asked for and impossible: a visible INCONCLUSIVE */
-                        char msg[320];
-                        snprintf(msg, sizeof msg, "standardisation impossible: %s",
-                                 vr->flat->std_note ? vr->flat->std_note : "no detail");
-                        if (!(vr->std_note = iaf_strdup(msg)))
-                            st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-                        else if (vr->flat->verdict.verdict != IAF_VERDICT_NONE) {
-                            vr->flat->verdict.verdict = IAF_VERDICT_INCONCLUSIVE;
-                            vr->flat->verdict.diagnosis = vr->std_note;
-                        }
-                    }
-                    if (st == IAF_OK) {
-                        vr->verdict = vr->flat->verdict.verdict;
-                        vr->diagnosis = vr->flat->verdict.diagnosis;
-                        vr->age_agreement = vr->flat->age_agreement;
-                    }
-                } else {
-                    iaf_thresholds th = iaf_thresholds_default();
-                    double x;
-                    if (!isnan(x = iaf_spec_threshold_for(spec, k, "tvd"))) th.tvd = x;
-                    if (!isnan(x = iaf_spec_threshold_for(spec, k, "cond_tvd_y_given_x")))
-                        th.cond_tvd = x;
-                    /* footprint_dep screens; a threshold written for "footprint"
-                     * (specs before METHOD.md version 2) applies to it */
-                    if (!isnan(x = iaf_spec_threshold_for(spec, k, "footprint"))) th.footprint = x;
-                    for (size_t q = 0; q < spec->ndefaults[k->kind]; q++)
-                        if (!strcmp(spec->defaults[k->kind][q].metric, "footprint_dep") &&
-                            !has_threshold(k, "footprint"))
-                            th.footprint = spec->defaults[k->kind][q].value;
-                    for (size_t q = 0; q < k->nthresholds; q++)
-                        if (!strcmp(k->thresholds[q].metric, "footprint_dep"))
-                            th.footprint = k->thresholds[q].value;
-                    if (!isnan(x = iaf_spec_threshold_for(spec, k, "retention"))) th.retention = x;
-                    iaf_compare_input in = {sdv->table,
-                                            rdv->table,
-                                            var->attrs[0]->name,
-                                            k->nattrs > 1 ? var->attrs[1]->name : NULL,
-                                            n_s,
-                                            n_r,
-                                            bop,
-                                            &th};
-                    st = iaf_compare_tables(&in, &vr->cmp, err);
-                    if (st == IAF_OK) {
-                        vr->verdict = vr->cmp->verdict.verdict;
-                        vr->diagnosis = vr->cmp->verdict.diagnosis;
-                    }
-                    if (st == IAF_OK && k->kind == IAF_CHECK_JOINT && k->stratum) {
-                        /* standard: a given reference, else the reference's own strata */
-                        const iaf_table *stdt = stdv ? stdv->table : rdv->table;
-                        char note[256] = "";
-                        iaf_table *sj = NULL, *rj = NULL;
-                        iaf_std_coverage *scov = NULL;
-                        st = iaf_standardize_joint_cov(
-                            sdv->table, rdv->table, var->attrs[0]->name, var->attrs[1]->name,
-                            k->stratum->name, stdt, k->stratum->name,
-                            stdv && k->standard_per_category ? var->attrs[0]->name : NULL, &sj, &rj,
-                            &scov, note, sizeof note, err);
-                        if (st == IAF_OK && sj) {
-                            /* like with like: both sides standardised with the same
-                             * weights, or (no age detail in the reference) the raw
-                             * reference, said so in the report */
-                            iaf_compare_input si = in;
-                            si.syn = sj;
-                            if (rj) si.ref = rj;
-                            vr->std_compare = rj ? "both sides standardised with the same weights"
-                                                 : "the reference has no stratum detail: the "
-                                                   "standardised synthetic table is compared with "
-                                                   "the raw reference";
-                            st = iaf_compare_tables(&si, &vr->cmp_std, err);
-                            if (st == IAF_OK) {
-                                st = iaf_std_coverage_gate(
-                                    vr->cmp_std, scov,
-                                    iaf_spec_threshold_for(spec, k, "min_standard_coverage"), err);
-                                scov = NULL; /* owned by cmp_std now */
-                            }
-                        } else if (st == IAF_OK) {
-                            /* asked for and impossible: a visible INCONCLUSIVE */
-                            char msg[320];
-                            snprintf(msg, sizeof msg, "standardisation impossible: %s", note);
-                            if (!(vr->std_note = iaf_strdup(msg)))
-                                st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-                            else if (vr->cmp->verdict.verdict != IAF_VERDICT_NONE) {
-                                vr->cmp->verdict.verdict = IAF_VERDICT_INCONCLUSIVE;
-                                vr->cmp->verdict.diagnosis = vr->std_note;
-                                vr->verdict = IAF_VERDICT_INCONCLUSIVE;
-                                vr->diagnosis = vr->std_note;
-                            }
-                        }
-                        iaf_std_coverage_free(scov);
-                        iaf_table_free(sj);
-                        iaf_table_free(rj);
-                    }
-                }
-                if (st == IAF_OK) {
-                    const iaf_spec_lump *lp = lump_of(spec, k, var);
-                    st = support_and_lumps(spec, k, var, sd, ids->syn, sdv,
-                                           lp && lp->totals >= 0 ? tables[lp->totals] : NULL,
-                                           ids->tot, vr, err);
-                }
-                if (st == IAF_OK && vr->flat && vr->flat->has_std)
-                    vr->age_agreement = vr->flat->age_agreement =
-                        vr->flat->std_coverage_note
-                            ? "age-undecided" /* too little of the standard reached */
-                            : iaf_age_agreement(
-                                  vr->flat->verdict.verdict, vr->flat->verdict.diagnosis,
-                                  vr->flat->std_verdict.verdict, vr->flat->std_verdict.diagnosis);
-                if (st == IAF_OK && vr->cmp && vr->cmp_std && vr->cmp_std->std_cov &&
-                    vr->cmp_std->std_cov->note)
-                    vr->age_agreement = "age-undecided"; /* too little of the standard reached */
-                else if (st == IAF_OK && vr->cmp && vr->cmp_std)
-                    vr->age_agreement = iaf_age_agreement(
-                        vr->cmp->verdict.verdict, vr->cmp->verdict.diagnosis,
-                        vr->cmp_std->verdict.verdict, vr->cmp_std->verdict.diagnosis);
-                if (st == IAF_OK &&
-                    (copy_coverage(vr, sdv) != IAF_OK || copy_coverage_side(vr, rdv, 1) != IAF_OK))
-                    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-                vv[v] = vr->verdict;
-            }
-            if (st != IAF_OK && err && !strstr(err->message, k->id))
-                iaf_error_prefix(err, "check '%s'%s%s: ", k->id, var->name ? ", variant " : "",
-                                 var->name ? var->name : "");
-            iaf_derived_free(sdv);
-            iaf_derived_free(rdv);
-            iaf_derived_free(stdv);
-            for (int i = 0; i < 3; i++)
-                iaf_attr_free(rattrs[i]);
+        vr->universe_mass = sdv->universe_mass;
+        vr->total_mass = sdv->total_mass;
+        iaf_boot_options bo = {0};
+        bo.b = opt && opt->bootstrap_b ? opt->bootstrap_b : IAF_BOOT_DEFAULT_B;
+        bo.seed = opt && opt->seed_set ? opt->seed : IAF_BOOT_DEFAULT_SEED;
+        bo.interval = opt && opt->interval_set ? opt->interval : spec->interval;
+        bo.threads = (unsigned)(threads > 0 ? threads : 2);
+        const iaf_boot_options *bop = opt && opt->no_bootstrap ? NULL : &bo;
+        iaf_kind_input in = {spec, k, var, sdv, rdv, stdv, n_s, n_r, bop};
+        st = iaf_check_ops_of(k->kind)->run(&in, vr, err);
+        if (st == IAF_OK) {
+            const iaf_spec_lump *lp = lump_of(spec, k, var);
+            st = support_and_lumps(spec, k, var, sd, ids->syn, sdv,
+                                   lp && lp->totals >= 0 ? tables[lp->totals] : NULL, ids->tot, vr,
+                                   err);
         }
-        if (st != IAF_OK) goto done;
-        /* across variants (METHOD.md section 9): consistent only when verdict
-         * and diagnosis agree; otherwise mapping-dependent (INCONCLUSIVE) */
-        r->verdict = vv[0];
-        r->diagnosis = r->variants[0].diagnosis;
-        if (k->nvariants > 1) {
-            const char *dd[IAF_MAX_VARIANTS];
-            for (size_t v = 0; v < k->nvariants; v++)
-                dd[v] = r->variants[v].diagnosis;
-            r->mapping = iaf_variant_agreement_diag(vv, dd, k->nvariants);
-            if (r->mapping && !strcmp(r->mapping, "mapping-dependent")) {
-                r->verdict = IAF_VERDICT_INCONCLUSIVE;
-                r->diagnosis = "mapping-dependent";
-            }
+        if (st == IAF_OK && vr->flat && vr->flat->has_std)
+            vr->age_agreement = vr->flat->age_agreement =
+                vr->flat->std_coverage_note
+                    ? "age-undecided" /* too little of the standard reached */
+                    : iaf_age_agreement(vr->flat->verdict.verdict, vr->flat->verdict.diagnosis,
+                                        vr->flat->std_verdict.verdict,
+                                        vr->flat->std_verdict.diagnosis);
+        if (st == IAF_OK && vr->cmp && vr->cmp_std && vr->cmp_std->std_cov &&
+            vr->cmp_std->std_cov->note)
+            vr->age_agreement = "age-undecided"; /* too little of the standard reached */
+        else if (st == IAF_OK && vr->cmp && vr->cmp_std)
+            vr->age_agreement =
+                iaf_age_agreement(vr->cmp->verdict.verdict, vr->cmp->verdict.diagnosis,
+                                  vr->cmp_std->verdict.verdict, vr->cmp_std->verdict.diagnosis);
+        if (st == IAF_OK &&
+            (copy_coverage(vr, sdv) != IAF_OK || copy_coverage_side(vr, rdv, 1) != IAF_OK))
+            st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        *vv = vr->verdict;
+    }
+    if (st != IAF_OK && err && !strstr(err->message, k->id))
+        iaf_error_prefix(err, "check '%s'%s%s: ", k->id, var->name ? ", variant " : "",
+                         var->name ? var->name : "");
+    iaf_derived_free(sdv);
+    iaf_derived_free(rdv);
+    iaf_derived_free(stdv);
+    for (int i = 0; i < 3; i++)
+        iaf_attr_free(rattrs[i]);
+    return st;
+}
+
+static iaf_status run_check(run_state *s, size_t c, iaf_error *err)
+{
+    const iaf_spec *spec = s->spec;
+    const iaf_spec_check *k = &spec->checks[c];
+    iaf_check_result *r = &s->a->results[c];
+    iaf_status st = IAF_OK;
+    r->check = k;
+    r->variants = calloc(k->nvariants, sizeof *r->variants);
+    if (!r->variants) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    r->nvariants = k->nvariants;
+    r->synthetic_source =
+        s->syn_tab[c] >= 0 ? spec->tables[s->syn_tab[c]].file_as_written : "microdata";
+    if (k->kind == IAF_CHECK_RULE) return run_rule(s, c, err);
+    iaf_verdict vv[IAF_MAX_VARIANTS];
+    for (size_t v = 0; v < k->nvariants && st == IAF_OK; v++)
+        st = run_variant(s, c, v, &vv[v], err);
+    if (st != IAF_OK) return st;
+    /* across variants (METHOD.md section 9): consistent only when verdict
+     * and diagnosis agree; otherwise mapping-dependent (INCONCLUSIVE) */
+    r->verdict = vv[0];
+    r->diagnosis = r->variants[0].diagnosis;
+    if (k->nvariants > 1) {
+        const char *dd[IAF_MAX_VARIANTS];
+        for (size_t v = 0; v < k->nvariants; v++)
+            dd[v] = r->variants[v].diagnosis;
+        r->mapping = iaf_variant_agreement_diag(vv, dd, k->nvariants);
+        if (r->mapping && !strcmp(r->mapping, "mapping-dependent")) {
+            r->verdict = IAF_VERDICT_INCONCLUSIVE;
+            r->diagnosis = "mapping-dependent";
         }
     }
-    st = iaf_audit_claims(a, err); /* the spec's claims, from the verdicts above */
+    return IAF_OK;
+}
+
+iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf_audit **out,
+                         iaf_error *err)
+{
+    *out = NULL;
+    iaf_status st = IAF_OK;
+    size_t ncheck = spec->nchecks;
+    run_state s;
+    memset(&s, 0, sizeof s);
+    s.spec = spec;
+    s.opt = opt;
+    s.threads = opt ? opt->threads : 0;
+    iaf_audit *a = s.a = calloc(1, sizeof *a);
+    s.tables = calloc(spec->ntables + 1, sizeof *s.tables);
+    s.refs = calloc(spec->nreferences + 1, sizeof *s.refs);
+    s.syn_tab = calloc(ncheck + 1, sizeof *s.syn_tab);
+    s.rq = calloc(ncheck * IAF_MAX_VARIANTS + 1, sizeof *s.rq);
+    if (!a || !s.tables || !s.refs || !s.syn_tab || !s.rq) goto oom;
+    a->spec = spec;
+    a->results = calloc(ncheck, sizeof *a->results);
+    if (!a->results) goto oom;
+    a->nresults = ncheck;
+    if ((st = open_inputs(&s, err)) != IAF_OK) goto done;
+    /* Register every request before counting, so microdata is scanned once. */
+    if ((st = register_requests(&s, err)) != IAF_OK) goto done;
+    if ((st = count_inputs(&s, err)) != IAF_OK) goto done;
+    for (size_t c = 0; c < ncheck && st == IAF_OK; c++)
+        st = run_check(&s, c, err);
+    if (st == IAF_OK) st = iaf_audit_claims(a, err); /* the spec's claims, from the verdicts */
     goto done;
 oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 done:
-    iaf_dataset_free(micro);
-    for (size_t i = 0; tables && i < spec->ntables; i++)
-        iaf_dataset_free(tables[i]);
-    for (size_t i = 0; refs && i < spec->nreferences; i++)
-        iaf_dataset_free(refs[i]);
-    free(tables), free(refs), free(syn_tab), free(rq);
+    iaf_dataset_free(s.micro);
+    for (size_t i = 0; s.tables && i < spec->ntables; i++)
+        iaf_dataset_free(s.tables[i]);
+    for (size_t i = 0; s.refs && i < spec->nreferences; i++)
+        iaf_dataset_free(s.refs[i]);
+    free(s.tables), free(s.refs), free(s.syn_tab), free(s.rq);
     if (st != IAF_OK) {
         iaf_audit_free(a);
         return st;
@@ -810,4 +766,38 @@ void iaf_audit_free(iaf_audit *a)
     }
     free(a->inputs);
     free(a);
+}
+
+size_t iaf_audit_nchecks(const iaf_audit *a)
+{
+    return a ? a->nresults : 0;
+}
+
+const char *iaf_audit_check_id(const iaf_audit *a, size_t i)
+{
+    assert(a && i < a->nresults);
+    return a->results[i].check->id;
+}
+
+const char *iaf_audit_check_kind(const iaf_audit *a, size_t i)
+{
+    assert(a && i < a->nresults);
+    return iaf_check_kind_name(a->results[i].check->kind);
+}
+
+const char *iaf_audit_check_verdict(const iaf_audit *a, size_t i)
+{
+    assert(a && i < a->nresults);
+    return iaf_verdict_name(a->results[i].verdict);
+}
+
+size_t iaf_audit_ninputs(const iaf_audit *a)
+{
+    return a ? a->ninputs : 0;
+}
+
+const char *iaf_audit_input_path(const iaf_audit *a, size_t i)
+{
+    assert(a && i < a->ninputs);
+    return a->inputs[i].path;
 }

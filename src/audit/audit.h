@@ -9,6 +9,8 @@
 #define IAF_AUDIT_AUDIT_H
 
 #include "audit/claims.h"
+#include "iaf/audit.h"
+
 #include "audit/compare.h"
 #include "audit/flatcheck.h"
 #include "audit/rulecheck.h"
@@ -71,20 +73,7 @@ typedef struct iaf_audit {
     size_t nclaims;
 } iaf_audit;
 
-typedef struct iaf_audit_options {
-    const iaf_scan_consumer *progress; /* may be NULL */
-    int threads;                       /* 0 = all cores */
-    size_t bootstrap_b;                /* 0 = IAF_BOOT_DEFAULT_B (1000) */
-    uint64_t seed;                     /* used when seed_set */
-    int seed_set;
-    int no_bootstrap;             /* 1: point estimates only, no verdicts */
-    iaf_interval_method interval; /* used when interval_set; else the spec's `interval:` */
-    int interval_set;
-} iaf_audit_options;
-
-iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf_audit **out,
-                         iaf_error *err);
-void iaf_audit_free(iaf_audit *a);
+/* iaf_audit_options, iaf_audit_run, iaf_audit_free and the accessors: iaf/audit.h */
 
 /* Answer the spec's claims from the check results (src/audit/claims.c). */
 iaf_status iaf_audit_claims(iaf_audit *a, iaf_error *err);

@@ -8,7 +8,7 @@
 #include "audit/verdict.h"
 #include "iaf/metrics.h"
 #include "iaf/table.h"
-#include "report/json.h"
+#include "util/json.h"
 #include "stats/bootstrap.h"
 
 /* Materiality thresholds of a check (METHOD.md section 9). */

@@ -21,7 +21,7 @@
 
 #include "audit/compare.h"
 #include "iaf/table.h"
-#include "report/json.h"
+#include "util/json.h"
 
 #define IAF_SCAN_TAU_RET 0.5
 

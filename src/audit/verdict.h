@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "report/json.h"
+#include "util/json.h"
 
 typedef enum iaf_verdict {
     IAF_VERDICT_PASS = 0,

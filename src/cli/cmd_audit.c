@@ -5,18 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/audit.h"
 #include "cli/commands.h"
-#include "cli/output.h"
 #include "cli/options.h"
+#include "cli/output.h"
 #include "cli/progress.h"
-#include "report/html.h"
-#include "report/report.h"
-#include "util/util.h"
-
-#ifndef IAF_VERSION
-#define IAF_VERSION "dev"
-#endif
+#include "iaf/audit.h"
+#include "iaf/version.h"
+#include "iaf/report.h"
 
 static void help(void)
 {
@@ -40,28 +35,28 @@ static void help(void)
            "  -h, --help           this text\n");
 }
 
-/* --microdata: the user's paths (relative to the working directory) replace the
- * spec's dataset.microdata, so one spec runs on a download wherever it lies. */
-static int override_microdata(iaf_spec *spec, const char *const *paths, size_t n)
+/* *s += t (a NULL *s is empty); -1 when out of memory, *s unchanged. */
+static int append(char **s, const char *t)
 {
-    char **list = calloc(n, sizeof *list);
-    if (!list) return -1;
-    for (size_t i = 0; i < n; i++)
-        if (!(list[i] = iaf_strdup(paths[i]))) {
-            while (i--)
-                free(list[i]);
-            free(list);
-            return -1;
-        }
-    for (size_t i = 0; i < spec->nmicrodata; i++)
-        free(spec->microdata[i]);
-    free(spec->microdata);
-    spec->microdata = list;
-    spec->nmicrodata = n;
+    size_t n = *s ? strlen(*s) : 0, k = strlen(t);
+    char *r = realloc(*s, n + k + 1);
+    if (!r) return -1;
+    memcpy(r + n, t, k + 1);
+    *s = r;
     return 0;
 }
 
-int cmd_audit(int argc, char **argv)
+/* What the command line asks for. */
+typedef struct audit_args {
+    const char *outdir, *fail_on;
+    int threads, quiet, formats; /* formats: bits json, md, html, csv */
+    iaf_audit_options ao;
+    const char *micro[64]; /* --microdata paths */
+    size_t nmicro;
+} audit_args;
+
+/* The options; 0 to go on, -1 after --help, else the usage error's exit code. */
+static int parse_args(int argc, char **argv, audit_args *o)
 {
     static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
                                              {"fail-on", required_argument, NULL, 'F'},
@@ -75,83 +70,94 @@ int cmd_audit(int argc, char **argv)
                                              {"microdata", required_argument, NULL, 'm'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    const char *outdir = "iaf-report", *fail_on = NULL;
-    const char *micro[64];
-    size_t nmicro = 0;
-    int threads = 0, quiet = 0, c, formats = 15; /* json, md, html, csv */
-    iaf_audit_options ao;
-    memset(&ao, 0, sizeof ao);
+    int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:m:t:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
-            outdir = optarg;
+            o->outdir = optarg;
             break;
         case 'm':
-            if (nmicro == sizeof micro / sizeof *micro)
+            if (o->nmicro == sizeof o->micro / sizeof *o->micro)
                 return cli_usage_error("audit", "at most 64 --microdata paths");
-            micro[nmicro++] = optarg;
+            o->micro[o->nmicro++] = optarg;
             break;
         case 'F':
             if (strcmp(optarg, "flag") != 0)
                 return cli_usage_error("audit", "--fail-on takes 'flag'");
-            fail_on = optarg;
+            o->fail_on = optarg;
             break;
         case 't':
-            if (cli_parse_threads(optarg, &threads) != 0)
+            if (cli_parse_threads(optarg, &o->threads) != 0)
                 return cli_usage_error("audit", "--threads takes 1..64 or auto");
             break;
         case 'q':
-            quiet = 1;
+            o->quiet = 1;
             break;
         case 'B':
-            if (cli_parse_bootstrap(optarg, &ao.bootstrap_b) != 0)
+            if (cli_parse_bootstrap(optarg, &o->ao.bootstrap_b) != 0)
                 return cli_usage_error("audit", "--bootstrap takes %d to %d replicates",
                                        CLI_BOOT_MIN, CLI_BOOT_MAX);
             break;
         case 's':
-            if (cli_parse_seed(optarg, &ao.seed) != 0)
+            if (cli_parse_seed(optarg, &o->ao.seed) != 0)
                 return cli_usage_error("audit", "--seed takes an integer 0 to 2^64-1, not '%s'",
                                        optarg);
-            ao.seed_set = 1;
+            o->ao.seed_set = 1;
             break;
         case 'I':
-            if (iaf_interval_method_parse(optarg, &ao.interval) != 0)
+            if (iaf_interval_method_parse(optarg, &o->ao.interval) != 0)
                 return cli_usage_error("audit", "--interval takes calibrated or basic");
-            ao.interval_set = 1;
+            o->ao.interval_set = 1;
             break;
         case 'N':
-            ao.no_bootstrap = 1;
+            o->ao.no_bootstrap = 1;
             break;
         case 'f': {
             char **list = NULL;
             int n = cli_split(optarg, &list);
-            formats = 0;
+            o->formats = 0;
             for (int i = 0; i < n; i++) {
                 static const char *const names[] = {"json", "md", "html", "csv"};
                 int k = 0;
                 while (k < 4 && strcmp(list[i], names[k]) != 0)
                     k++;
-                formats |= k < 4 ? 1 << k : 16;
+                o->formats |= k < 4 ? 1 << k : 16;
             }
             cli_free_list(list);
-            if (n < 1 || formats >= 16)
+            if (n < 1 || o->formats >= 16)
                 return cli_usage_error("audit", "--format takes a list of json, md, html, csv");
             break;
         }
         case 'h':
             help();
-            return EXIT_OK;
+            return -1;
         default:
             return cli_usage_error("audit", "bad option");
         }
     }
+    return 0;
+}
+
+int cmd_audit(int argc, char **argv)
+{
+    audit_args o;
+    memset(&o, 0, sizeof o);
+    o.outdir = "iaf-report";
+    o.formats = 15;
+    int prc = parse_args(argc, argv, &o);
+    if (prc) return prc < 0 ? EXIT_OK : prc;
+    const char *outdir = o.outdir, *fail_on = o.fail_on;
+    int threads = o.threads, quiet = o.quiet, formats = o.formats;
+    iaf_audit_options ao = o.ao;
     if (argc - optind != 1) return cli_usage_error("audit", "needs exactly one SPEC.yaml");
     iaf_error err;
     iaf_error_clear(&err);
     iaf_spec *spec = NULL;
     iaf_audit *audit = NULL;
-    iaf_buf json = {0}, md = {0}, head = {0}, cmd = {0}, path = {0}, written = {0};
+    iaf_report *report = NULL;
+    char *text = NULL, *head = NULL, *path = NULL, *cmd = NULL, *written = NULL;
+    size_t ntext = 0;
     int rc = EXIT_DATA;
     cli_outset *outs = NULL;
     cli_progress *prog = cli_progress_new(quiet);
@@ -159,11 +165,11 @@ int cmd_audit(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    if (nmicro && spec->nmicrodata == 0) {
-        rc = cli_usage_error("audit", "--microdata: the spec reads no microdata");
+    if (o.nmicro && iaf_spec_set_microdata(spec, o.micro, o.nmicro, &err) != IAF_OK) {
+        rc = err.status == IAF_ERR_NOMEM ? cli_fail(&err)
+                                         : cli_usage_error("audit", "--microdata: %s", err.message);
         goto done;
     }
-    if (nmicro && override_microdata(spec, micro, nmicro) != 0) goto oom;
     ao.threads = threads;
     ao.progress = cli_progress_consumer(prog);
     iaf_status ast = iaf_audit_run(spec, &ao, &audit, &err);
@@ -172,49 +178,54 @@ int cmd_audit(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    iaf_buf_puts(&cmd, "iaf audit");
+    if (append(&cmd, "iaf audit") != 0) goto oom;
     for (int i = 1; i < argc; i++)
-        iaf_buf_printf(&cmd, " %s", argv[i]);
-    iaf_report_meta meta = {cmd.data, IAF_VERSION};
-    if (iaf_report_json(audit, &meta, &json) != 0 || iaf_report_headline(audit, &head) != 0) {
-        fprintf(stderr, "iaf: out of memory while writing the report\n");
+        if (append(&cmd, " ") != 0 || append(&cmd, argv[i]) != 0) goto oom;
+    iaf_report_meta meta = {cmd, iaf_version()};
+    if (iaf_report_from_audit(audit, &meta, &report, &err) != IAF_OK ||
+        iaf_report_render(report, IAF_REPORT_FORMAT_HEADLINE, &head, NULL, &err) != IAF_OK) {
+        rc = cli_fail(&err);
         goto done;
     }
     if (cli_mkdir_p(outdir) != 0) {
         fprintf(stderr, "iaf: %s: cannot create directory: %s\n", outdir, strerror(errno));
         goto done;
     }
-    /* The other formats are rendered from report.json itself (report/html.h),
-     * so that `iaf report` gives the same bytes from a saved report. Every
+    /* Every format is rendered from the report model, which is report.json
+     * loaded back, so that `iaf report` gives the same bytes from a saved
+     * report. Every
      * file is written to a temporary first and all are renamed together
      * (cli/output.h): a failure leaves the previous reports as they were. No
      * report may replace an input of the audit. */
     if (cli_input_add(argv[optind]) != 0) goto oom;
-    for (size_t i = 0; i < audit->ninputs; i++)
-        if (cli_input_add(audit->inputs[i].path) != 0) goto oom;
+    for (size_t i = 0; i < iaf_audit_ninputs(audit); i++)
+        if (cli_input_add(iaf_audit_input_path(audit, i)) != 0) goto oom;
     if (!(outs = cli_outset_new())) goto oom;
     static const struct {
         const char *file;
-        iaf_status (*render)(const char *, size_t, iaf_buf *, iaf_error *);
-    } kinds[] = {{"report.json", NULL},
-                 {"report.md", iaf_report_md},
-                 {"report.html", iaf_report_html},
-                 {"cells.csv", iaf_report_cells_csv}};
+        iaf_report_format format;
+    } kinds[] = {{"report.json", IAF_REPORT_FORMAT_JSON},
+                 {"report.md", IAF_REPORT_FORMAT_MD},
+                 {"report.html", IAF_REPORT_FORMAT_HTML},
+                 {"cells.csv", IAF_REPORT_FORMAT_CELLS}};
     for (int k = 0; k < 4; k++) {
         if (!(formats & (1 << k))) continue;
-        md.len = 0;
-        if (kinds[k].render && kinds[k].render(json.data, json.len, &md, &err) != IAF_OK) {
+        free(text);
+        text = NULL;
+        if (iaf_report_render(report, kinds[k].format, &text, &ntext, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;
         }
-        const iaf_buf *data = kinds[k].render ? &md : &json;
-        path.len = 0;
-        if (iaf_buf_printf(&path, "%s/%s", outdir, kinds[k].file) != 0) goto oom;
-        if (cli_outset_add(outs, path.data, data->data, data->len, &err) != IAF_OK) {
+        free(path);
+        path = NULL;
+        if (append(&path, outdir) != 0 || append(&path, "/") != 0 ||
+            append(&path, kinds[k].file) != 0)
+            goto oom;
+        if (cli_outset_add(outs, path, text, ntext, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;
         }
-        iaf_buf_printf(&written, "%s%s", written.len ? ", " : "", path.data);
+        if ((written && append(&written, ", ") != 0) || append(&written, path) != 0) goto oom;
     }
     if (cli_outset_commit(outs, &err) != IAF_OK) {
         rc = cli_fail(&err);
@@ -222,14 +233,16 @@ int cmd_audit(int argc, char **argv)
     }
     if (!quiet) {
         cli_escape_stdout(); /* check ids, labels and titles are data */
-        fwrite(head.data, 1, head.len, stdout);
-        printf("\nreports: %s\n", written.data ? written.data : "(none)");
+        fputs(head, stdout);
+        printf("\nreports: %s\n", written ? written : "(none)");
     }
     rc = EXIT_OK;
     if (fail_on) {
         size_t flagged = 0;
-        for (size_t i = 0; i < audit->nresults; i++)
-            if (audit->results[i].verdict == IAF_VERDICT_FLAG) flagged++;
+        for (size_t i = 0; i < iaf_audit_nchecks(audit); i++) {
+            const char *v = iaf_audit_check_verdict(audit, i);
+            flagged += v && !strcmp(v, "FLAG");
+        }
         if (flagged) {
             fprintf(stderr, "iaf: %zu check(s) FLAG (--fail-on flag)\n", flagged);
             rc = EXIT_FAIL_ON;
@@ -241,12 +254,12 @@ oom:
     rc = EXIT_DATA;
 done:
     cli_outset_free(outs);
-    iaf_buf_free(&json);
-    iaf_buf_free(&md);
-    iaf_buf_free(&head);
-    iaf_buf_free(&cmd);
-    iaf_buf_free(&path);
-    iaf_buf_free(&written);
+    iaf_report_free(report);
+    free(text);
+    free(head);
+    free(cmd);
+    free(path);
+    free(written);
     cli_progress_free(prog);
     iaf_audit_free(audit);
     iaf_spec_free(spec);

@@ -10,9 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "io/file.h"
-#include "report/html.h"
-#include "report/replication.h"
+#include "iaf/report.h"
 
 static void help(void)
 {
@@ -30,34 +28,24 @@ static void help(void)
            "  -h, --help           this text\n");
 }
 
-/* The whole file in memory. A report is a few megabytes (25 MB for the largest taxonomies
- * seen); the cap bounds what a hostile file can make jansson allocate. */
-#define REPORT_MAX_BYTES ((size_t)128 << 20)
-
-static int read_all(const char *path, iaf_buf *b, iaf_error *err)
-{
-    if (!strcmp(path, "-"))
-        return iaf_fd_read_all(0, "<stdin>", REPORT_MAX_BYTES, "a report", b, err) != IAF_OK;
-    return iaf_file_read_all(path, REPORT_MAX_BYTES, "a report", b, err) != IAF_OK;
-}
-
 /* mkdir -p: every missing component of dir */
 static int make_dirs(const char *dir, iaf_error *err)
 {
-    iaf_buf p = {0};
+    size_t len = strlen(dir);
+    char *p = malloc(len + 1);
     int rc = 0;
-    if (iaf_buf_puts(&p, dir) != 0)
-        return iaf_error_set(err, IAF_ERR_NOMEM, dir, 0, 0, "out of memory");
-    for (size_t i = 1; i <= p.len && !rc; i++) {
-        if (i < p.len && p.data[i] != '/') continue;
-        char keep = p.data[i];
-        p.data[i] = '\0';
-        if (mkdir(p.data, 0755) != 0 && errno != EEXIST)
-            rc = iaf_error_set(err, IAF_ERR_IO, p.data, 0, 0, "cannot create directory: %s",
+    if (!p) return iaf_error_set(err, IAF_ERR_NOMEM, dir, 0, 0, "out of memory");
+    memcpy(p, dir, len + 1);
+    for (size_t i = 1; i <= len && !rc; i++) {
+        if (i < len && p[i] != '/') continue;
+        char keep = p[i];
+        p[i] = '\0';
+        if (mkdir(p, 0755) != 0 && errno != EEXIST)
+            rc = iaf_error_set(err, IAF_ERR_IO, p, 0, 0, "cannot create directory: %s",
                                strerror(errno));
-        p.data[i] = keep;
+        p[i] = keep;
     }
-    iaf_buf_free(&p);
+    free(p);
     return rc;
 }
 
@@ -124,44 +112,54 @@ int cmd_report(int argc, char **argv)
     const char *in = argv[optind];
     iaf_error err;
     iaf_error_clear(&err);
-    iaf_buf json = {0}, dirbuf = {0}, path = {0}, out = {0};
-    int rc = EXIT_DATA;
+    char *json = NULL, *out = NULL, *path = NULL;
+    size_t njson = 0, nout = 0;
+    const char *dirpart = "./";
+    int ndir = 2, rc = EXIT_DATA;
+    iaf_report *report = NULL;
     cli_outset *outs = NULL;
-    if (read_all(in, &json, &err) != 0) {
+    if (iaf_report_read_file(in, &json, &njson, &err) != IAF_OK) {
         rc = cli_fail(&err);
         goto done;
     }
     if (!dir) {
         /* next to the report, as `iaf audit` writes them */
         const char *slash = strrchr(in, '/');
-        if (slash && strcmp(in, "-") != 0)
-            iaf_buf_append(&dirbuf, in, (size_t)(slash - in + 1));
-        else
-            iaf_buf_puts(&dirbuf, "./");
+        if (slash && strcmp(in, "-") != 0) {
+            dirpart = in;
+            ndir = (int)(slash - in + 1);
+        }
     } else {
         if (make_dirs(dir, &err) != 0) {
             rc = cli_fail(&err);
             goto done;
         }
-        iaf_buf_puts(&dirbuf, dir);
-        if (dirbuf.len && dirbuf.data[dirbuf.len - 1] != '/') iaf_buf_puts(&dirbuf, "/");
+        dirpart = dir;
+        ndir = (int)strlen(dir);
     }
+    const char *sep = ndir && dirpart[ndir - 1] != '/' ? "/" : "";
     typedef struct {
         int flag;
         const char *file;
-        iaf_status (*render)(const char *, size_t, iaf_buf *, iaf_error *);
+        iaf_report_format format;
     } output_kind;
-    static const output_kind report_outs[] = {{F_HTML, "report.html", iaf_report_html},
-                                              {F_MD, "report.md", iaf_report_md},
-                                              {F_CSV, "cells.csv", iaf_report_cells_csv}};
-    static const output_kind repl_outs[] = {{F_HTML, "replication.html", iaf_replication_html},
-                                            {F_MD, "replication.md", iaf_replication_md}};
-    int repl = iaf_replication_is(json.data, json.len);
+    static const output_kind report_outs[] = {{F_HTML, "report.html", IAF_REPORT_FORMAT_HTML},
+                                              {F_MD, "report.md", IAF_REPORT_FORMAT_MD},
+                                              {F_CSV, "cells.csv", IAF_REPORT_FORMAT_CELLS}};
+    static const output_kind repl_outs[] = {{F_HTML, "replication.html", IAF_REPORT_FORMAT_HTML},
+                                            {F_MD, "replication.md", IAF_REPORT_FORMAT_MD}};
+    int repl = iaf_replication_is(json, njson);
     const output_kind *kinds = repl ? repl_outs : report_outs;
     size_t nouts =
         repl ? sizeof repl_outs / sizeof repl_outs[0] : sizeof report_outs / sizeof report_outs[0];
     if (repl && (formats & F_CSV)) {
         rc = cli_usage_error("report", "a replication has no cells.csv: --format html or md");
+        goto done;
+    }
+    /* a report is loaded once, by the one strict loader, for every format */
+    if (!repl && iaf_report_load(json, njson, &report, &err) != IAF_OK) {
+        if (!err.file[0]) snprintf(err.file, sizeof err.file, "%s", in);
+        rc = cli_fail(&err);
         goto done;
     }
     /* every selected format rendered before any file is replaced; never
@@ -173,19 +171,28 @@ int cmd_report(int argc, char **argv)
     }
     for (size_t i = 0; i < nouts; i++) {
         if (!(formats & kinds[i].flag)) continue;
-        out.len = 0;
-        if (kinds[i].render(json.data ? json.data : "", json.len, &out, &err) != IAF_OK) {
+        free(out);
+        out = NULL;
+        iaf_status st =
+            repl ? iaf_replication_render_json(json, njson, kinds[i].format, &out, &nout, &err)
+                 : iaf_report_render(report, kinds[i].format, &out, &nout, &err);
+        if (st != IAF_OK) {
             if (!err.file[0]) snprintf(err.file, sizeof err.file, "%s", in);
             rc = cli_fail(&err);
             goto done;
         }
-        path.len = 0;
+        free(path);
+        size_t np = output ? strlen(output) + 1 : (size_t)ndir + 2 + strlen(kinds[i].file);
+        if (!(path = malloc(np))) {
+            iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            rc = cli_fail(&err);
+            goto done;
+        }
         if (output)
-            iaf_buf_puts(&path, output);
+            snprintf(path, np, "%s", output);
         else
-            iaf_buf_printf(&path, "%s%s", dirbuf.data, kinds[i].file);
-        if (!path.data) iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        if (!path.data || cli_outset_add(outs, path.data, out.data, out.len, &err) != IAF_OK) {
+            snprintf(path, np, "%.*s%s%s", ndir, dirpart, sep, kinds[i].file);
+        if (cli_outset_add(outs, path, out, nout, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;
         }
@@ -197,9 +204,9 @@ int cmd_report(int argc, char **argv)
     rc = EXIT_OK;
 done:
     cli_outset_free(outs);
-    iaf_buf_free(&json);
-    iaf_buf_free(&dirbuf);
-    iaf_buf_free(&path);
-    iaf_buf_free(&out);
+    iaf_report_free(report);
+    free(json);
+    free(path);
+    free(out);
     return rc;
 }

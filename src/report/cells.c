@@ -114,20 +114,15 @@ static void flat_rows(iaf_buf *b, const json_t *chk, const json_t *comp, const c
     }
 }
 
-iaf_status iaf_report_cells_csv(const char *report_json, size_t n, iaf_buf *out, iaf_error *err)
+iaf_status iaf_report_cells_csv(const iaf_report_model *m, iaf_buf *out, iaf_error *err)
 {
-    json_t *doc = NULL;
-    iaf_status st = iaf_rv_load(report_json, n, &doc, err);
-    if (st != IAF_OK) return st;
+    iaf_status st = IAF_OK;
     iaf_rv_oom_reset();
     int oom = 0;
     iaf_rv_puts(out, "check,kind,variant,x_attribute,x,y_attribute,y,state,synthetic_share,"
                      "reference_share,diff_pp,diff_pp_lo,diff_pp_hi\n");
-    json_t *checks = iaf_rv_arr(doc, "checks");
-    size_t i;
-    json_t *chk;
-    json_array_foreach(checks, i, chk)
-    {
+    for (size_t i = 0; i < m->nchecks; i++) {
+        const json_t *chk = m->checks[i];
         json_t *cells = iaf_rv_arr(iaf_rv_obj(chk, "metrics"), "cells");
         if (cells) cells_rows(out, chk, chk, NULL, cells, &oom);
         /* variants that carry their own comparison */
@@ -150,6 +145,5 @@ iaf_status iaf_report_cells_csv(const char *report_json, size_t n, iaf_buf *out,
     }
     if (oom || iaf_rv_oom_failed())
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory writing cells.csv");
-    json_decref(doc);
     return st;
 }

@@ -12,45 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/html_int.h"
 #include "report/rview.h"
 #include "report/svg.h"
-
-#define P(s) iaf_rv_puts(c->out, (s))
-#define PF(...) iaf_rv_printf(c->out, __VA_ARGS__)
-#define DASH "\xE2\x80\x93"
-#define TIMES " \xC3\x97 "
-
-enum {
-    ROW_LIMIT = 40, /* heat-map rows shown in full up to this many categories */
-    ROW_KEEP = 30,  /* beyond it: this many by contribution, then "rest" */
-    COL_LIMIT = 24,
-    COL_KEEP = 16,
-    PROFILES = 3, /* conditional profiles drawn per joint check */
-    PROFILE_TABLE = 10,
-    PROFILE_LIMIT = 20,
-    PROFILE_KEEP = 15,
-    TOP_CELLS = 10,  /* largest differences listed per check */
-    FLAT_LIMIT = 40, /* dominated categories shown in full up to this many */
-    FLAT_KEEP = 30,
-    MARGINAL_TABLE = 40,
-    MAX_GRID = 4000000 /* cells; beyond this no heat map is drawn */
-};
-
-typedef struct hctx {
-    iaf_buf *out;
-    iaf_svg svg;
-    const json_t *doc;
-    int ivcols; /* the metrics table being written has interval columns */
-} hctx;
-
-/* ---------------------------------------------------------------- text */
-
-/* A caption as wide as the chart above it (at least 20em), so that charts
- * side by side keep their own columns. */
-static void figcaption(hctx *c)
-{
-    iaf_rv_html_figcaption(c->out, c->svg.width);
-}
 
 /* s cut to at most max characters, with an ellipsis. Characters are
  * counted as written, entities at their full length (validators measure
@@ -79,108 +43,6 @@ static void title_text(hctx *c, const char *s, size_t max)
     }
     iaf_svg_escape_n(c->out, s, cut);
     P("\xE2\x80\xA6");
-}
-
-static void txt(hctx *c, const char *s)
-{
-    iaf_svg_escape(c->out, s);
-}
-
-static void ltxt(hctx *c, const char *s)
-{
-    iaf_rv_html_text(c->out, s);
-}
-
-/* Text or an en dash for NULL. */
-static void ltxt_or(hctx *c, const char *s, const char *none)
-{
-    if (s)
-        ltxt(c, s);
-    else
-        P(none);
-}
-
-static void href(hctx *c, const char *prefix, const char *id)
-{
-    P("<a href=\"#");
-    iaf_rv_anchor(c->out, prefix, id);
-    P("\">");
-    ltxt(c, id);
-    P("</a>");
-}
-
-/* External links are plain anchors: nothing is fetched when the page is
- * opened, and the address stays visible when printed. */
-static void url_link(hctx *c, const char *url)
-{
-    if (!url) return;
-    int web = !strncmp(url, "https://", 8) || !strncmp(url, "http://", 7);
-    if (web) {
-        P("<a class=\"url\" href=\"");
-        txt(c, url);
-        P("\" rel=\"noreferrer\">");
-    }
-    txt(c, url);
-    if (web) P("</a>");
-}
-
-/* <td class="num" data-v="raw">formatted</td>; data-v lets the table sort by
- * the number rather than its text. Opens the cell and returns 1, or writes
- * a dash cell for a missing number and returns 0. */
-static int td_open(hctx *c, double v)
-{
-    if (!isfinite(v)) {
-        P("<td class=\"num\">" DASH "</td>");
-        return 0;
-    }
-    char raw[40];
-    iaf_fmt_f64(raw, v);
-    PF("<td class=\"num\" data-v=\"%s\">", raw);
-    return 1;
-}
-
-static void td_num(hctx *c, double v, int digits)
-{
-    if (!td_open(c, v)) return;
-    iaf_rv_fixed(c->out, v, digits);
-    P("</td>");
-}
-
-static void td_pct(hctx *c, double v)
-{
-    if (!td_open(c, v)) return;
-    iaf_rv_pct(c->out, v);
-    P("</td>");
-}
-
-static void td_pp(hctx *c, double v)
-{
-    if (!td_open(c, v)) return;
-    iaf_rv_signed(c->out, v, 2);
-    P("</td>");
-}
-
-static void td_count(hctx *c, double v)
-{
-    if (!td_open(c, v)) return;
-    iaf_rv_count(c->out, v);
-    P("</td>");
-}
-
-static void td_text(hctx *c, const char *s)
-{
-    P("<td>");
-    ltxt_or(c, s, DASH);
-    P("</td>");
-}
-
-/* -------------------------------------------------------- metric names */
-
-/* --------------------------------------------------------- the document */
-
-static void badge(hctx *c, const char *v)
-{
-    iaf_rv_html_badge(c->out, v, "pending");
 }
 
 /* ------------------------------------------------------------ the cells */
@@ -303,18 +165,6 @@ typedef struct fold {
     long *pos;    /* original index -> display index (n = rest) */
     char *rest_label;
 } fold;
-
-typedef struct ranked {
-    double v;
-    size_t i;
-} ranked;
-
-static int ranked_cmp(const void *a, const void *b)
-{
-    const ranked *x = a, *y = b;
-    if (x->v != y->v) return x->v > y->v ? -1 : 1;
-    return x->i < y->i ? -1 : x->i > y->i;
-}
 
 static void fold_free(fold *f)
 {
@@ -559,30 +409,20 @@ static void toc(hctx *c)
 /* One sentence per kind: how many checks, their verdicts, and the range of
  * the key number - the paper's point (marginals align, joints may not) is
  * read from these lines. */
-static void headline_summary(hctx *c, int rank, const json_t *hl)
+static void headline_summary(hctx *c, int rank)
 {
-    size_t n = 0, npass = 0, nflag = 0, ninc = 0, npend = 0;
+    const iaf_rm_tally *t = &c->model->tally[rank];
+    size_t n = t->n, npass = t->pass, nflag = t->flag, ninc = t->inconclusive, npend = t->pending;
     const char *diag_names[8];
     size_t diag_n[8], ndiag = 0;
     double kmin = INFINITY, kmax = -INFINITY;
     const char *kmax_check = NULL, *kmetric = NULL;
     iaf_rv_keynum kmax_k = {0};
-    size_t i;
-    json_t *h;
-    json_array_foreach(hl, i, h)
-    {
-        if (iaf_rv_kind_rank(iaf_rv_str(h, "kind")) != rank) continue;
-        n++;
-        const char *v = iaf_rv_verdict(h, NULL);
-        if (!v)
-            npend++;
-        else if (!strcmp(v, "PASS"))
-            npass++;
-        else if (!strcmp(v, "FLAG"))
-            nflag++;
-        else
-            ninc++;
-        const char *d = iaf_rv_diagnosis(h);
+    for (size_t i = 0; i < c->model->nrows; i++) {
+        const iaf_rm_row *h = &c->model->rows[i];
+        if (h->rank != rank) continue;
+        const char *v = h->verdict;
+        const char *d = h->diagnosis;
         if (d && v && strcmp(v, "PASS") != 0) {
             size_t k = 0;
             while (k < ndiag && strcmp(diag_names[k], d) != 0)
@@ -593,15 +433,14 @@ static void headline_summary(hctx *c, int rank, const json_t *hl)
             }
             if (k < ndiag) diag_n[k]++;
         }
-        iaf_rv_keynum kn;
-        iaf_rv_key(h, iaf_rv_find_check(c->doc, iaf_rv_str(h, "check")), &kn);
+        const iaf_rv_keynum kn = h->key;
         if (kn.metric && isfinite(kn.est)) {
             if (!kmetric) kmetric = kn.metric;
             if (!strcmp(kmetric, kn.metric)) {
                 kmin = fmin(kmin, kn.est);
                 if (kn.est > kmax) {
                     kmax = kn.est;
-                    kmax_check = iaf_rv_str(h, "check");
+                    kmax_check = h->check_id;
                     kmax_k = kn;
                 }
             }
@@ -653,19 +492,16 @@ static void headline_summary(hctx *c, int rank, const json_t *hl)
 
 static void headline(hctx *c)
 {
-    json_t *hl = iaf_rv_arr(c->doc, "headline");
+    const iaf_report_model *m = c->model;
     P("<section id=\"headline\">\n<h2>Headline</h2>\n");
-    if (!hl || !json_array_size(hl)) {
+    if (!m->nrows) {
         P("<p>The report has no checks.</p>\n</section>\n");
         return;
     }
-    for (int rank = 0; rank < 5; rank++)
-        headline_summary(c, rank, hl);
-    for (int rank = 0; rank < 5; rank++) {
-        size_t i, n = 0;
-        json_t *h;
-        json_array_foreach(hl, i, h) n += iaf_rv_kind_rank(iaf_rv_str(h, "kind")) == rank;
-        if (!n) continue;
+    for (int rank = 0; rank < IAF_RM_NKINDS; rank++)
+        headline_summary(c, rank);
+    for (int rank = 0; rank < IAF_RM_NKINDS; rank++) {
+        if (!m->tally[rank].n) continue;
         PF("<div class=\"scroll\"><table class=\"headline sortable\" id=\"headline-%s\">\n"
            "<caption>%s</caption>\n<thead><tr><th scope=\"col\">check</th>"
            "<th scope=\"col\">attributes</th><th scope=\"col\">reference</th>"
@@ -673,40 +509,35 @@ static void headline(hctx *c)
            "<th scope=\"col\">diagnosis</th><th scope=\"col\">key number [95%% interval]</th>"
            "<th scope=\"col\" class=\"num\">noise floor</th></tr></thead>\n<tbody>\n",
            rank < 4 ? iaf_rv_kind_name(rank) : "other", iaf_rv_kind_title(rank));
-        json_array_foreach(hl, i, h)
-        {
-            if (iaf_rv_kind_rank(iaf_rv_str(h, "kind")) != rank) continue;
-            const char *id = iaf_rv_str(h, "check");
-            const json_t *chk = iaf_rv_find_check(c->doc, id);
-            const char *v = iaf_rv_verdict(h, NULL);
-            const char *ax, *ay;
-            iaf_rv_attr_names(chk, &ax, &ay);
+        for (size_t i = 0; i < m->nrows; i++) {
+            const iaf_rm_row *h = &m->rows[i];
+            if (h->rank != rank) continue;
+            const char *id = h->check_id;
+            const char *v = h->verdict;
             P("<tr class=\"hl\" data-check=\"");
             txt(c, id);
             P("\" data-verdict=\"");
             txt(c, v ? v : "pending");
             P("\"><td>");
-            if (chk)
+            if (h->check)
                 href(c, "check-", id);
             else
                 ltxt_or(c, id, DASH);
             P("</td>");
-            td_text(c, iaf_rv_str(h, "attributes"));
-            td_text(c, iaf_rv_str(h, "reference"));
-            td_text(c, iaf_rv_str(h, "universe") ? iaf_rv_str(h, "universe") : "all");
+            td_text(c, h->attributes);
+            td_text(c, h->reference);
+            td_text(c, h->universe ? h->universe : "all");
             P("<td>");
             badge(c, v);
             P("</td>");
-            td_text(c, iaf_rv_diagnosis(h));
-            iaf_rv_keynum kn;
-            iaf_rv_key(h, chk, &kn);
+            td_text(c, h->diagnosis);
             P("<td>");
             iaf_buf t = {0};
-            iaf_rv_key_text(&t, &kn, ax, ay);
+            iaf_rv_key_text(&t, &h->key, h->ax, h->ay);
             ltxt(c, t.data);
             iaf_buf_free(&t);
             P("</td>");
-            td_num(c, kn.floor, 4);
+            td_num(c, h->key.floor, 4);
             P("</tr>\n");
         }
         P("</tbody>\n</table></div>\n");
@@ -721,7 +552,7 @@ static void headline(hctx *c)
 
 /* --------------------------------------------------------- check panels */
 
-static void screens_table(hctx *c, const json_t *vo)
+void iaf_html_screens_table(hctx *c, const json_t *vo)
 {
     json_t *screens = vo ? iaf_rv_arr(vo, "screens") : NULL;
     if (!screens || !json_array_size(screens)) return;
@@ -802,7 +633,7 @@ static void verdict_box(hctx *c, const json_t *o, const json_t *screens_of, int 
         ltxt(c, note);
         P("</p>\n");
     }
-    screens_table(c, vo);
+    iaf_html_screens_table(c, vo);
     P("</div>\n");
 }
 
@@ -855,6 +686,8 @@ static void support_box(hctx *c, const json_t *v)
     P("</p>\n");
 }
 
+/* Longer than 150 lines: one <dl> of a check's facts, each a few lines, in the order the
+ * page shows them; splitting it would scatter that order. */
 static void meta_list(hctx *c, const json_t *chk, const json_t *comp)
 {
     P("<dl class=\"meta\">\n");
@@ -1303,7 +1136,8 @@ done:
     return rc;
 }
 
-/* Rows of P(y | x) that contribute most to cond_tvd_y_given_x. */
+/* Rows of P(y | x) that contribute most to cond_tvd_y_given_x. Longer than 150
+ * lines: the chart and its table share the folding of the rows and columns. */
 static int profiles(hctx *c, const json_t *chk, const grid *g)
 {
     const char *ax, *ay;
@@ -1595,264 +1429,9 @@ static int cells_table(hctx *c, const json_t *chk, const grid *g)
     return 0;
 }
 
-/* Flattening toward parity: the dominated categories, raw and
- * age-standardised. The member names follow the contract; alternatives
- * are accepted so that the page survives small schema changes. */
-static const json_t *rows_of(const json_t *o)
-{
-    const json_t *r = iaf_rv_arr(o, "categories");
-    if (!r) r = iaf_rv_arr(o, "rows");
-    if (!r) r = iaf_rv_arr(o, "dominated");
-    return r;
-}
-
-static const char *row_label(const json_t *row)
-{
-    const char *s = iaf_rv_str(row, "category");
-    if (!s) s = iaf_rv_str(row, "y");
-    if (!s) s = iaf_rv_str(row, "label");
-    if (!s) s = iaf_rv_str(row, "value");
-    return s ? s : "(missing)";
-}
-
-/* The estimate and interval of `name` in o: o[name] as a number or as
- * {estimate, lo, hi}, with o[name + "_lo"/"_hi"] or o.intervals[name]. */
-static void est_iv(const json_t *o, const char *name, double *est, double *lo, double *hi)
-{
-    *est = *lo = *hi = NAN;
-    if (!iaf_rv_estimate(o, name, est)) *est = NAN;
-    json_t *sub = iaf_rv_obj(o, name);
-    if (sub && iaf_rv_num(sub, "lo", lo) && iaf_rv_num(sub, "hi", hi)) return;
-    if (!iaf_rv_interval(o, name, lo, hi)) *lo = *hi = NAN;
-}
-
-/* One dot plot and table of the dominated categories. rows are the
- * categories (a "dominated" member, when present, selects them); fs_key
- * names the synthetic share to plot (f_s, or f_s_standardised); sum holds
- * f_perp and the aggregates of this variant of the measure. */
-static void flat_block(hctx *c, const json_t *chk, const json_t *comp, const json_t *rows,
-                       const char *fs_key, const json_t *sum, const char *which)
-{
-    size_t nall = rows ? json_array_size(rows) : 0, n = 0, i;
-    json_t *row;
-    double fperp = iaf_rv_numv(sum, "f_perp");
-    double theta = iaf_rv_numv(chk, "theta");
-    if (!isfinite(theta)) theta = iaf_rv_numv(sum, "theta");
-    const char *focal = iaf_rv_str(chk, "focal");
-    if (!focal) focal = iaf_rv_str(sum, "focal");
-    const char *ax, *ay;
-    iaf_rv_attr_names(comp, &ax, &ay);
-    PF("<h4>Flattening, %s</h4>\n", which);
-    const json_t **sel = iaf_malloc((nall ? nall : 1) * sizeof *sel);
-    if (!sel) return;
-    size_t nout = 0; /* dominated, but without synthetic mass: outside the common support */
-    json_array_foreach(rows, i, row)
-    {
-        int dom;
-        if (iaf_rv_bool(row, "dominated", &dom) && !dom) continue;
-        double sf, so;
-        if (iaf_rv_num(row, "synthetic_focal", &sf) && iaf_rv_num(row, "synthetic_other", &so) &&
-            !(sf + so > 0)) {
-            nout++;
-            continue;
-        }
-        sel[n++] = row;
-    }
-    if (nout)
-        PF("<p class=\"note\">%zu dominated categor%s hold%s no synthetic mass (the synthetic "
-           "data never reach %s: outside the common support of the pooled measures) and %s not "
-           "drawn; cells.csv lists every category.</p>\n",
-           nout, nout == 1 ? "y" : "ies", nout == 1 ? "s" : "", nout == 1 ? "it" : "them",
-           nout == 1 ? "is" : "are");
-    /* many dominated categories: those that move most mass toward parity */
-    size_t ndom = n;
-    if (n > FLAT_LIMIT) {
-        ranked *rk = iaf_malloc(n * sizeof *rk);
-        const json_t **top = iaf_malloc(FLAT_KEEP * sizeof *top);
-        if (!rk || !top) {
-            free(rk);
-            free(top);
-            free(sel);
-            return;
-        }
-        for (size_t k = 0; k < n; k++) {
-            double fs = iaf_rv_numv(sel[k], fs_key), fr = iaf_rv_numv(sel[k], "f_r");
-            double mass =
-                iaf_rv_numv(sel[k], "reference_focal") + iaf_rv_numv(sel[k], "reference_other");
-            double d = fabs(fs - fr) * (isfinite(mass) ? mass : 1);
-            rk[k] = (ranked){isfinite(d) ? d : -1, k};
-        }
-        qsort(rk, n, sizeof *rk, ranked_cmp);
-        for (size_t k = 0; k < FLAT_KEEP; k++)
-            top[k] = sel[rk[k].i];
-        memcpy(sel, top, FLAT_KEEP * sizeof *sel);
-        n = FLAT_KEEP;
-        free(rk);
-        free(top);
-    }
-    if (ndom > n)
-        PF("<p class=\"note\">%zu dominated categories hold synthetic mass; shown are the %zu "
-           "whose difference weighs most (reference size times the difference of shares). All "
-           "of them are in cells.csv.</p>\n",
-           ndom, n);
-    if (n) {
-        const char **lab = iaf_malloc(n * sizeof *lab);
-        double *fr = iaf_malloc(n * sizeof *fr), *fs = iaf_malloc(n * sizeof *fs);
-        double *lo = iaf_malloc(n * sizeof *lo), *hi = iaf_malloc(n * sizeof *hi);
-        int anyiv = 0;
-        if (lab && fr && fs && lo && hi) {
-            for (size_t k = 0; k < n; k++) {
-                double e;
-                lab[k] = row_label(sel[k]);
-                fr[k] = iaf_rv_numv(sel[k], "f_r");
-                est_iv(sel[k], fs_key, &e, &lo[k], &hi[k]);
-                fs[k] = e;
-                anyiv |= isfinite(lo[k]);
-            }
-            iaf_buf title = {0}, desc = {0};
-            iaf_rv_printf(&title, "Share of %s in the dominated categories, %s",
-                          focal ? focal : "the minority group", which);
-            iaf_rv_printf(&desc,
-                          "For each of the %zu categories%s%s where the reference share of %s is "
-                          "below the threshold: the reference share (hollow) and the synthetic "
-                          "share (filled%s)",
-                          n, ay ? " of " : "", ay ? ay : "", focal ? focal : "the minority group",
-                          anyiv ? ", with its 95% interval" : "");
-            if (isfinite(fperp)) {
-                iaf_rv_puts(&desc, "; the dashed line is the share under independence (");
-                iaf_rv_pct(&desc, fperp);
-                iaf_rv_puts(&desc, ", the whole reference universe)");
-            }
-            iaf_rv_puts(&desc, ". Flattening moves the synthetic dots toward the line.");
-            iaf_svg_dots d = {
-                title.data,        desc.data,         ay,    "share",        n,    lab, fr, fs,
-                anyiv ? lo : NULL, anyiv ? hi : NULL, fperp, "independence", theta};
-            P("<figure class=\"flat\">\n");
-            iaf_svg_dotplot(&c->svg, &d);
-            figcaption(c);
-            ltxt(c, desc.data);
-            P("</figcaption>\n</figure>\n");
-            iaf_buf_free(&title);
-            iaf_buf_free(&desc);
-        }
-        free(lab);
-        free(fr);
-        free(fs);
-        free(lo);
-        free(hi);
-        P("<table class=\"flatrows sortable\"><thead><tr><th scope=\"col\">");
-        ltxt_or(c, ay, "category");
-        P("</th><th scope=\"col\" class=\"num\">reference share</th>"
-          "<th scope=\"col\" class=\"num\">synthetic share</th>"
-          "<th scope=\"col\" class=\"num\">flattening</th></tr></thead>\n<tbody>\n");
-        for (size_t k = 0; k < n; k++) {
-            double e, l, h;
-            P("<tr>");
-            td_text(c, row_label(sel[k]));
-            td_pct(c, iaf_rv_numv(sel[k], "f_r"));
-            est_iv(sel[k], fs_key, &e, &l, &h);
-            td_pct(c, e);
-            /* per-category flattening is of the raw shares */
-            est_iv(sel[k], !strcmp(fs_key, "f_s") ? "flattening" : "flattening_standardised", &e,
-                   &l, &h);
-            td_num(c, e, 3);
-            P("</tr>\n");
-        }
-        P("</tbody>\n</table>\n");
-    } else {
-        P("<p>No category is dominated in the reference: nothing to flatten.</p>\n");
-    }
-    free(sel);
-    static const char *const agg[][2] = {
-        {"flattening_pooled", "pooled flattening (0 = as the reference, 1 = independence)"},
-        {"flattening_mean", "reference-weighted mean flattening"},
-        {"segregation_retention", "segregation retention (Duncan's D, synthetic / reference)"},
-        {"duncan_s", "Duncan's D, synthetic"},
-        {"duncan_r", "Duncan's D, reference"},
-        {"f_s_pooled", "pooled synthetic share in the dominated categories"},
-        {"f_r_pooled", "pooled reference share in the dominated categories"},
-        {"f_perp", "share under independence (reference universe)"},
-        {"f_perp_synthetic", "the synthetic universe's own share"},
-    };
-    int any = 0;
-    for (size_t k = 0; k < sizeof agg / sizeof agg[0]; k++) {
-        double e, l, h;
-        est_iv(sum, agg[k][0], &e, &l, &h);
-        if (!isfinite(e) && !strcmp(agg[k][0], "flattening_pooled"))
-            est_iv(sum, "pooled", &e, &l, &h);
-        if (!isfinite(e) && !strcmp(agg[k][0], "flattening_mean")) est_iv(sum, "mean", &e, &l, &h);
-        if (!isfinite(e)) continue;
-        if (!any++)
-            P("<table class=\"flatagg\"><thead><tr><th scope=\"col\">measure</th>"
-              "<th scope=\"col\" class=\"num\">estimate</th>"
-              "<th scope=\"col\" class=\"num\">95% interval</th></tr></thead>\n<tbody>\n");
-        P("<tr><th scope=\"row\">");
-        txt(c, agg[k][1]);
-        P("</th>");
-        int pct = !strncmp(agg[k][0], "f_", 2);
-        if (pct)
-            td_pct(c, e);
-        else
-            td_num(c, e, 3);
-        P("<td class=\"num\">");
-        if (isfinite(l))
-            iaf_rv_interval_text(c->out, l, h, 3);
-        else
-            P(DASH);
-        P("</td></tr>\n");
-    }
-    if (any) P("</tbody>\n</table>\n");
-}
-
-static void flattening_panel(hctx *c, const json_t *chk, const json_t *comp)
-{
-    const json_t *fl = iaf_rv_obj(comp, "flattening");
-    if (!fl) return;
-    const json_t *rows = rows_of(fl);
-    flat_block(c, chk, comp, rows, "f_s", fl, "raw");
-    const json_t *st = iaf_rv_obj(fl, "standardised");
-    if (!st) st = iaf_rv_obj(fl, "standardized");
-    if (st) {
-        const json_t *srows = rows_of(st);
-        const char *by = iaf_rv_str(st, "by");
-        iaf_buf which = {0};
-        iaf_rv_puts(&which, "standardised");
-        if (by) iaf_rv_printf(&which, " by %s", by);
-        flat_block(c, chk, comp, srows ? srows : rows, srows ? "f_s" : "f_s_standardised", st,
-                   which.data);
-        iaf_buf_free(&which);
-        const json_t *sv = iaf_rv_verdict_obj(st);
-        if (sv) {
-            P("<p><strong>Standardised verdict:</strong> ");
-            badge(c, iaf_rv_str(sv, "verdict"));
-            P("</p>\n");
-            screens_table(c, sv);
-        }
-    }
-    const char *agree = st ? iaf_rv_str(st, "age_agreement") : NULL;
-    int robust;
-    if (!agree && iaf_rv_bool(fl, "age_robust", &robust))
-        agree = robust ? "age-robust" : "age-sensitive";
-    if (agree) {
-        P("<p><strong>Raw against standardised:</strong> ");
-        txt(c, agree);
-        if (!strcmp(agree, "age-robust"))
-            P(" (the two verdicts agree).");
-        else if (!strcmp(agree, "age-sensitive"))
-            P(" (the two verdicts differ).");
-        P("</p>\n");
-    }
-    const char *note = iaf_rv_str(fl, "standardisation_note");
-    if (note) {
-        P("<p class=\"note\">");
-        ltxt(c, note);
-        P("</p>\n");
-    }
-}
-
 /* A list of objects as a table whose columns are the union of their keys
  * in first-seen order (rule examples have the dataset's own columns). */
-static void object_table(hctx *c, const json_t *arr, const char *caption, size_t limit)
+void iaf_html_object_table(hctx *c, const json_t *arr, const char *caption, size_t limit)
 {
     const char *keys[32];
     size_t nk = 0, i;
@@ -1908,290 +1487,6 @@ static void object_table(hctx *c, const json_t *arr, const char *caption, size_t
     P("</tbody>\n</table></div>\n");
     if (json_array_size(arr) > limit)
         PF("<p class=\"note\">%zu more rows in report.json.</p>\n", json_array_size(arr) - limit);
-}
-
-/* Each of rule / expectation / age_profile may be one object or a list. */
-static void for_each_obj(hctx *c, const json_t *chk, const char *key,
-                         void (*fn)(hctx *, const json_t *, const json_t *))
-{
-    json_t *v = json_is_object(chk) ? json_object_get(chk, key) : NULL;
-    if (json_is_object(v)) {
-        fn(c, chk, v);
-    } else if (json_is_array(v)) {
-        size_t i;
-        json_t *o;
-        json_array_foreach(v, i, o) if (json_is_object(o)) fn(c, chk, o);
-    }
-}
-
-static void citation(hctx *c, const json_t *o)
-{
-    const char *cit = iaf_rv_str(o, "citation");
-    if (!cit) return;
-    P("<p class=\"note\">Source: ");
-    ltxt(c, cit);
-    P("</p>\n");
-}
-
-/* The condition and outcome lines shared by rules and expectations. */
-static void rule_head(hctx *c, const json_t *o, const char *what)
-{
-    const char *e = iaf_rv_str(o, "expression");
-    if (!e) e = iaf_rv_str(o, "description");
-    const char *given = iaf_rv_str(o, "given");
-    PF("<h4>%s</h4>\n", what);
-    if (e) {
-        P("<p><code>");
-        ltxt(c, e);
-        P("</code>");
-        if (given) {
-            P(" among rows with <code>");
-            ltxt(c, given);
-            P("</code>");
-        }
-        P("</p>\n");
-    }
-    citation(c, o);
-}
-
-static void rule_outcome(hctx *c, const json_t *o)
-{
-    const json_t *res = iaf_rv_obj(o, "result");
-    const char *v = iaf_rv_str(o, "verdict"), *why = iaf_rv_str(o, "reason");
-    if (!v) v = iaf_rv_str(res, "verdict");
-    if (!why) why = iaf_rv_str(res, "reason");
-    if (!v && !why) return;
-    P("<p>");
-    if (v) badge(c, v);
-    if (why) {
-        P(" ");
-        ltxt(c, why);
-    }
-    P("</p>\n");
-}
-
-static void rule_block(hctx *c, const json_t *chk, const json_t *r)
-{
-    (void)chk;
-    rule_head(c, r, "Hard rule");
-    P("<table class=\"rule\"><tbody>\n");
-    static const char *const rows[][3] = {{"violations", "violating rows", "n"},
-                                          {"antecedent", "rows meeting the condition", "n"},
-                                          {"share", "share violating", "%"},
-                                          {"tolerance", "tolerance", "%"}};
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        double v = iaf_rv_resnum(r, rows[i][0]);
-        if (!isfinite(v)) continue;
-        PF("<tr><th scope=\"row\">%s</th>", rows[i][1]);
-        if (rows[i][2][0] == 'n')
-            td_count(c, v);
-        else
-            td_pct(c, v);
-        P("</tr>\n");
-    }
-    P("</tbody></table>\n");
-    rule_outcome(c, r);
-    json_t *ex = iaf_rv_arr(r, "examples");
-    if (!ex) ex = iaf_rv_arr(iaf_rv_obj(r, "result"), "examples");
-    if (ex && json_array_size(ex)) object_table(c, ex, "Examples of violating rows", 20);
-}
-
-static double pick(const json_t *o, const char *a, const char *b)
-{
-    double v = iaf_rv_resnum(o, a);
-    return isfinite(v) || !b ? v : iaf_rv_resnum(o, b);
-}
-
-static void expectation_block(hctx *c, const json_t *chk, const json_t *x)
-{
-    (void)chk;
-    rule_head(c, x, "Institutional expectation");
-    const char *e = iaf_rv_str(x, "expression");
-    iaf_svg_expect ex = {
-        "Estimate against the expected interval", NULL, e, NAN, NAN, NAN, NAN, NAN};
-    ex.exp_lo = pick(x, "expected_lo", NULL);
-    ex.exp_hi = pick(x, "expected_hi", NULL);
-    json_t *iv = json_is_object(x) ? json_object_get(x, "interval") : NULL;
-    if (!isfinite(ex.exp_lo) && json_is_array(iv) && json_array_size(iv) == 2) {
-        ex.exp_lo = json_number_value(json_array_get(iv, 0));
-        ex.exp_hi = json_number_value(json_array_get(iv, 1));
-    } else if (!isfinite(ex.exp_lo) && json_is_object(iv)) {
-        ex.exp_lo = iaf_rv_numv(iv, "lo");
-        ex.exp_hi = iaf_rv_numv(iv, "hi");
-    }
-    ex.est = pick(x, "estimate", NULL);
-    ex.lo = pick(x, "ci_lo", "lo");
-    ex.hi = pick(x, "ci_hi", "hi");
-    double given = pick(x, "given", NULL), hits = pick(x, "hits", NULL);
-    iaf_buf desc = {0};
-    iaf_rv_puts(&desc, "Synthetic estimate ");
-    iaf_rv_pct(&desc, ex.est);
-    if (isfinite(hits) && isfinite(given)) {
-        iaf_rv_puts(&desc, " (");
-        iaf_rv_count(&desc, hits);
-        iaf_rv_puts(&desc, " of ");
-        iaf_rv_count(&desc, given);
-        iaf_rv_puts(&desc, " rows)");
-    }
-    if (isfinite(ex.lo) && isfinite(ex.hi)) {
-        iaf_rv_puts(&desc, ", 95% interval ");
-        iaf_rv_pct(&desc, ex.lo);
-        iaf_rv_puts(&desc, " to ");
-        iaf_rv_pct(&desc, ex.hi);
-    }
-    iaf_rv_puts(&desc, ", against the expected interval ");
-    iaf_rv_pct(&desc, ex.exp_lo);
-    iaf_rv_puts(&desc, " to ");
-    iaf_rv_pct(&desc, ex.exp_hi);
-    iaf_rv_puts(&desc, ".");
-    ex.desc = desc.data;
-    P("<figure class=\"expect\">\n");
-    iaf_svg_expectation(&c->svg, &ex);
-    figcaption(c);
-    ltxt(c, desc.data);
-    P("</figcaption>\n</figure>\n");
-    iaf_buf_free(&desc);
-    rule_outcome(c, x);
-}
-
-/* An age profile: the age distribution of a status against the
- * institutional window (and an expected profile, when there is one). Both
- * the engine's shape (result.profile[] with category, share, expected,
- * in_window) and a flat one (bins[] with age, synthetic, institutional and
- * a numeric window) are read. */
-static void age_profile_block(hctx *c, const json_t *chk, const json_t *a)
-{
-    (void)chk;
-    const json_t *res = iaf_rv_obj(a, "result");
-    const json_t *rows = iaf_rv_arr(res, "profile");
-    int engine = rows != NULL;
-    if (!rows) rows = iaf_rv_arr(a, "bins");
-    if (!rows) rows = rows_of(a);
-    const char *status = iaf_rv_str(a, "status");
-    if (!status) status = iaf_rv_str(a, "expression");
-    P("<h4>Age profile");
-    if (status) {
-        P(" of <code>");
-        ltxt(c, status);
-        P("</code>");
-    }
-    P("</h4>\n");
-    const char *given = iaf_rv_str(a, "given");
-    if (given) {
-        P("<p>among rows with <code>");
-        ltxt(c, given);
-        P("</code></p>\n");
-    }
-    citation(c, a);
-    size_t n = rows ? json_array_size(rows) : 0;
-    double wlo = NAN, whi = NAN;
-    json_t *w = json_is_object(a) ? json_object_get(a, "window") : NULL;
-    if (json_is_array(w) && json_array_size(w) == 2) {
-        wlo = json_number_value(json_array_get(w, 0));
-        whi = json_number_value(json_array_get(w, 1));
-    } else if (json_is_object(w)) {
-        wlo = iaf_rv_numv(w, "lo");
-        whi = iaf_rv_numv(w, "hi");
-    }
-    if (n) {
-        const char **lab = iaf_malloc(n * sizeof *lab);
-        double *sa = iaf_malloc(n * sizeof *sa), *sb = iaf_malloc(n * sizeof *sb);
-        unsigned char *inw = iaf_calloc(n, 1);
-        char(*nums)[32] = iaf_malloc(n * sizeof *nums);
-        if (lab && sa && sb && inw && nums) {
-            size_t i;
-            json_t *row;
-            int anyb = 0, anyw = 0;
-            json_array_foreach(rows, i, row)
-            {
-                lab[i] = iaf_rv_str(row, "age");
-                if (!lab[i]) lab[i] = iaf_rv_str(row, "bin");
-                if (!lab[i]) {
-                    double v;
-                    if (iaf_rv_num(row, "age", &v)) {
-                        iaf_fmt_f64(nums[i], v);
-                        lab[i] = nums[i];
-                    } else {
-                        lab[i] = row_label(row);
-                    }
-                }
-                sa[i] = engine ? iaf_rv_numv(row, "share") : iaf_rv_numv(row, "synthetic");
-                sb[i] = engine ? iaf_rv_numv(row, "expected") : iaf_rv_numv(row, "institutional");
-                if (!isfinite(sb[i]) && !engine) sb[i] = iaf_rv_numv(row, "reference");
-                anyb |= isfinite(sb[i]);
-                int in;
-                if (iaf_rv_bool(row, "in_window", &in)) {
-                    inw[i] = (unsigned char)in;
-                    anyw = 1;
-                }
-            }
-            iaf_buf desc = {0};
-            iaf_rv_printf(&desc, "Age distribution of %s in the synthetic data%s over %zu age bins",
-                          status ? status : "the status",
-                          anyb ? " (solid) and the institutional profile (dashed)" : "", n);
-            if (anyw) {
-                iaf_rv_puts(&desc, "; the shaded bins are inside the institutional age window");
-            } else if (isfinite(wlo)) {
-                iaf_rv_puts(&desc, "; the shaded bins are the institutional window, ages ");
-                iaf_rv_fixed(&desc, wlo, 0);
-                iaf_rv_puts(&desc, " to ");
-                iaf_rv_fixed(&desc, whi, 0);
-            }
-            iaf_rv_puts(&desc, ".");
-            iaf_svg_steps s = {"Age profile",    desc.data, "age", "synthetic",
-                               "institutional",  n,         lab,   sa,
-                               anyb ? sb : NULL, wlo,       whi,   anyw ? inw : NULL};
-            P("<figure class=\"ageprofile\">\n");
-            iaf_svg_stepchart(&c->svg, &s);
-            figcaption(c);
-            ltxt(c, desc.data);
-            P("</figcaption>\n</figure>\n");
-            iaf_buf_free(&desc);
-        }
-        free(lab);
-        free(sa);
-        free(sb);
-        free(inw);
-        free(nums);
-    }
-    /* the aggregates, in either shape */
-    struct {
-        const char *label, *est, *lo, *hi;
-        int pct;
-    } agg[] = {{"share outside the window", "outside_window", "outside_lo", "outside_hi", 1},
-               {"share outside the window", "outside_window_share", NULL, NULL, 1},
-               {"tolerance", "tolerance", NULL, NULL, 1},
-               {"TVD to the expected profile", "tvd_to_expected", NULL, NULL, 0},
-               {"TVD between the profiles", "tvd", NULL, NULL, 0},
-               {"rows with the status", "status_mass", NULL, NULL, 2}};
-    int any = 0;
-    for (size_t i = 0; i < sizeof agg / sizeof agg[0]; i++) {
-        double e = iaf_rv_resnum(a, agg[i].est);
-        if (!isfinite(e)) continue;
-        double l = agg[i].lo ? iaf_rv_resnum(a, agg[i].lo) : NAN;
-        double h = agg[i].hi ? iaf_rv_resnum(a, agg[i].hi) : NAN;
-        if (!any++) P("<table class=\"ageagg\"><tbody>\n");
-        P("<tr><th scope=\"row\">");
-        txt(c, agg[i].label);
-        P("</th>");
-        if (agg[i].pct == 1)
-            td_pct(c, e);
-        else if (agg[i].pct == 2)
-            td_count(c, e);
-        else
-            td_num(c, e, 4);
-        P("<td class=\"num\">");
-        if (isfinite(l) && isfinite(h)) {
-            iaf_rv_pct(c->out, l);
-            P(" to ");
-            iaf_rv_pct(c->out, h);
-        } else {
-            P(DASH);
-        }
-        P("</td></tr>\n");
-    }
-    if (any) P("</tbody></table>\n");
-    rule_outcome(c, a);
 }
 
 static const json_t *screen_named(const json_t *vo, const char *metric)
@@ -2447,12 +1742,20 @@ static void coverage_panel(hctx *c, const json_t *comp)
         }
         P(".</p>\n");
         json_t *os = iaf_rv_arr(mc, "off_support");
-        if (os && json_array_size(os)) object_table(c, os, "Synthetic mass off the support", 20);
+        if (os && json_array_size(os))
+            iaf_html_object_table(c, os, "Synthetic mass off the support", 20);
     }
 }
 
 /* Everything computed for one comparison: the check itself, or one of its
  * crosswalk variants. */
+/* The panels of check kinds, in page order: a new kind's panel is a new
+ * file (panel_*.c) and a line here. */
+static void (*const kind_panels[])(hctx *, const json_t *, const json_t *) = {
+    iaf_html_flattening_panel, /* panel_flattening.c */
+    iaf_html_rule_panels,      /* panel_rule.c: rules, expectations, age profiles */
+};
+
 static int comparison_body(hctx *c, const json_t *chk, const json_t *comp)
 {
     const char *kind = iaf_rv_str(chk, "kind");
@@ -2475,14 +1778,10 @@ static int comparison_body(hctx *c, const json_t *chk, const json_t *comp)
         signature_figure(c, chk, comp);
     }
     if (rc) goto fail;
-    flattening_panel(c, chk, comp);
-    const json_t *rsrc = comp;
-    if (!json_object_get(comp, "rule") && !json_object_get(comp, "expectation") &&
-        !json_object_get(comp, "age_profile"))
-        rsrc = chk;
-    for_each_obj(c, rsrc, "rule", rule_block);
-    for_each_obj(c, rsrc, "expectation", expectation_block);
-    for_each_obj(c, rsrc, "age_profile", age_profile_block);
+    /* the panels of the kinds that have their own (html_int.h), each drawn
+     * when the comparison carries its members */
+    for (size_t i = 0; i < sizeof kind_panels / sizeof kind_panels[0]; i++)
+        kind_panels[i](c, chk, comp);
     /* the two tables side by side when the page is wide enough */
     P("<div class=\"charts\">\n");
     metrics_table(c, comp, g.has_y || joint);
@@ -2762,15 +2061,14 @@ static void reproducibility(hctx *c)
     P("</section>\n");
 }
 
-iaf_status iaf_report_html(const char *report_json, size_t n, iaf_buf *out, iaf_error *err)
+iaf_status iaf_report_html(const iaf_report_model *m, iaf_buf *out, iaf_error *err)
 {
-    json_t *doc = NULL;
-    iaf_status st = iaf_rv_load(report_json, n, &doc, err);
-    if (st != IAF_OK) return st;
+    const json_t *doc = m->doc;
+    iaf_status st = IAF_OK;
     iaf_rv_oom_reset();
-    hctx ctx = {out, {out, 0, 0}, doc, 0};
+    hctx ctx = {out, {out, 0, 0}, doc, m, 0};
     hctx *c = &ctx;
-    const char *name = iaf_rv_str(doc, "name");
+    const char *name = m->name;
     P("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<meta name=\"generator\" content=\"iaf\">\n<title>IAF audit: ");
@@ -2785,13 +2083,9 @@ iaf_status iaf_report_html(const char *report_json, size_t n, iaf_buf *out, iaf_
     toc(c);
     P("<main>\n");
     headline(c);
-    json_t *checks = iaf_rv_arr(doc, "checks");
-    size_t i;
-    json_t *k;
-    if (checks && json_array_size(checks)) P("<h2 id=\"checks\">Checks</h2>\n");
-    json_array_foreach(checks, i, k)
-    {
-        if (json_is_object(k) && check_panel(c, k) != 0) {
+    if (m->nchecks) P("<h2 id=\"checks\">Checks</h2>\n");
+    for (size_t i = 0; i < m->nchecks; i++) {
+        if (check_panel(c, m->checks[i]) != 0) {
             st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory rendering HTML");
             goto done;
         }
@@ -2808,6 +2102,5 @@ iaf_status iaf_report_html(const char *report_json, size_t n, iaf_buf *out, iaf_
     if (iaf_rv_oom_failed())
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory rendering HTML");
 done:
-    json_decref(doc);
     return st;
 }

@@ -673,7 +673,8 @@ static void sublabel(iaf_buf *t, const json_t *r)
     iaf_rv_count(t, n);
 }
 
-/* 0 ok, -1 out of memory */
+/* 0 ok, -1 out of memory. Longer than 150 lines: the facets and their rows are built
+ * in one pass over the bundles; not split in this pass. */
 static int forest_figure(rctx *c, const char *id, const json_t *const *rows, size_t nr)
 {
     facet *fs = NULL;

@@ -4,7 +4,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "report/json.h"
+#include "report/model.h"
+#include "util/json.h"
 
 static const char *ref_id(const iaf_spec *s, const iaf_spec_check *k)
 {
@@ -167,6 +168,227 @@ static const char *const screen_metrics[4][3] = {
     {"flattening_pooled", "segregation_retention", NULL},
     {"violations", NULL, NULL}};
 
+/* The headline rows: one per check with its key number. */
+static void headline_json(iaf_json *j, const iaf_audit *a)
+{
+    const iaf_spec *s = a->spec;
+    iaf_json_key(j, "headline");
+    iaf_json_begin_array(j);
+    for (size_t i = 0; i < a->nresults; i++) {
+        const iaf_check_result *r = &a->results[i];
+        const iaf_spec_check *k = r->check;
+        iaf_buf lab = {0};
+        attrs_label(k, &lab);
+        iaf_json_begin_object(j);
+        iaf_json_kstr(j, "check", k->id);
+        iaf_json_kstr(j, "kind", iaf_check_kind_name(k->kind));
+        iaf_json_kstr(j, "attributes", lab.data);
+        iaf_json_kstr(j, "reference", ref_id(s, k));
+        iaf_json_kstr(j, "universe", k->universe_text);
+        iaf_json_knum(j, "tvd", key_tvd(r));
+        const iaf_comparison *cm = cmp_of(r);
+        iaf_json_knum(j, "noise_floor", cm ? cm->m.noise_floor : NAN);
+        iaf_json_knum(j, "cond_tvd_y_given_x", cm ? cm->m.cond_tvd_y_given_x : NAN);
+        iaf_json_knum(j, "footprint", cm ? cm->m.footprint : NAN);
+        iaf_json_knum(j, "footprint_dep", cm ? cm->m.footprint_dep : NAN);
+        iaf_json_knum(j, "footprint_marginal", cm ? cm->m.footprint_marginal : NAN);
+        iaf_json_knum(j, "retention", cm ? cm->m.retention : NAN);
+        iaf_json_kstr(j, "verdict", verdict_str(r));
+        iaf_json_kstr(j, "diagnosis", r->diagnosis);
+        iaf_json_kstr(j, "mapping", r->mapping);
+        const iaf_screen *ks = key_screen(r);
+        iaf_json_kstr(j, "key_metric", ks ? ks->metric : NULL);
+        iaf_json_knum(j, "key_estimate", ks ? ks->estimate : NAN);
+        iaf_json_knum(j, "key_lo", ks ? ks->lo : NAN);
+        iaf_json_knum(j, "key_hi", ks ? ks->hi : NAN);
+        iaf_json_end_object(j);
+        iaf_buf_free(&lab);
+    }
+    iaf_json_end_array(j);
+}
+
+/* One variant of a check: its comparison, flattening or rule result,
+ * verdict, support, lump bounds and coverage. */
+static void variant_json(iaf_json *j, const iaf_check_result *r, size_t v)
+{
+    const iaf_spec_check *k = r->check;
+    const iaf_variant_result *vr = &r->variants[v];
+    iaf_json_begin_object(j);
+    iaf_json_kstr(j, "name", vr->name);
+    iaf_json_key(j, "attributes");
+    iaf_json_begin_array(j);
+    for (size_t t = 0; t < k->nattrs; t++) {
+        const iaf_attr *at = k->variants[v].attrs[t];
+        iaf_json_begin_object(j);
+        iaf_json_kstr(j, "name", at->name);
+        iaf_json_kstr(j, "column", at->column);
+        iaf_json_kstr(j, "derivation", derivation_name(at->kind));
+        iaf_json_kstr(j, "reference_column", k->ref_cols[t]);
+        iaf_json_end_object(j);
+    }
+    iaf_json_end_array(j);
+    iaf_json_knum(j, "synthetic_mass_total", vr->total_mass);
+    iaf_json_knum(j, "synthetic_mass_in_universe", vr->universe_mass);
+    iaf_json_kstr(j, "verdict", iaf_verdict_name(vr->verdict));
+    iaf_json_kstr(j, "diagnosis", vr->diagnosis);
+    if (vr->has_support) {
+        iaf_json_key(j, "support");
+        iaf_support_json(&vr->support, j);
+        iaf_json_key(j, "lump");
+        iaf_lump_bounds_json(&vr->lump, j);
+    }
+    iaf_json_kstr(j, "lump_hint", vr->lump_hint);
+    if (vr->cmp) {
+        iaf_json_key(j, "metrics");
+        iaf_comparison_json(vr->cmp, j);
+        iaf_json_knum(j, "tvd_minus_floor", vr->cmp->m.tvd_joint - vr->cmp->m.noise_floor);
+    }
+    if (k->kind == IAF_CHECK_JOINT && k->stratum) {
+        iaf_json_key(j, "standardised");
+        iaf_json_begin_object(j);
+        iaf_json_kstr(j, "by", k->stratum->name);
+        iaf_json_kstr(j, "verdict",
+                      vr->cmp_std ? iaf_verdict_name(vr->cmp_std->verdict.verdict) : NULL);
+        iaf_json_kstr(j, "age_agreement", vr->age_agreement);
+        iaf_json_kstr(j, "note", vr->std_note);
+        iaf_json_kstr(j, "compared_with", vr->std_compare);
+        iaf_json_key(j, "metrics");
+        if (vr->cmp_std)
+            iaf_comparison_json(vr->cmp_std, j);
+        else
+            iaf_json_null(j);
+        iaf_json_end_object(j);
+    }
+    iaf_json_kstr(j, "age_agreement", vr->age_agreement);
+    if (vr->rule) {
+        iaf_json_key(j, vr->rule->is_profile       ? "age_profile"
+                        : vr->rule->is_expectation ? "expectation"
+                                                   : "rule");
+        iaf_json_begin_object(j);
+        iaf_json_kstr(j, "expression",
+                      k->status_text ? k->status_text
+                      : k->rule_text ? k->rule_text
+                                     : k->share_text);
+        if (k->profile_age) iaf_json_kstr(j, "age", k->profile_age);
+        iaf_json_kstr(j, "given", k->given_text);
+        iaf_json_kstr(j, "citation", k->citation);
+        iaf_json_key(j, "result");
+        iaf_rule_result_json(vr->rule, j);
+        iaf_json_end_object(j);
+    }
+    if (vr->flat) {
+        iaf_json_key(j, "flattening");
+        iaf_flat_result_json(vr->flat, j);
+        iaf_json_key(j, "verdict_detail");
+        iaf_verdict_json(&vr->flat->verdict, j);
+    }
+    iaf_json_key(j, "synthetic_coverage");
+    coverage_json(j, vr->coverage, vr->ncoverage);
+    if (vr->nref_coverage) {
+        iaf_json_key(j, "reference_coverage");
+        coverage_json(j, vr->ref_coverage, vr->nref_coverage);
+    }
+    iaf_json_end_object(j);
+}
+
+/* One check: what it compares, its reference's uncertainty, thresholds,
+ * verdicts across variants, then each variant. */
+static void check_json(iaf_json *j, const iaf_audit *a, const iaf_check_result *r)
+{
+    const iaf_spec *s = a->spec;
+    const iaf_spec_check *k = r->check;
+    iaf_json_begin_object(j);
+    iaf_json_kstr(j, "id", k->id);
+    iaf_json_kstr(j, "title", k->title);
+    iaf_json_kstr(j, "kind", iaf_check_kind_name(k->kind));
+    iaf_json_key(j, "attributes");
+    iaf_json_begin_array(j);
+    for (size_t t = 0; t < k->nattrs; t++) {
+        iaf_json_begin_object(j);
+        iaf_json_kstr(j, "name", k->attrs[t]->name);
+        iaf_json_kstr(j, "column", k->attrs[t]->column);
+        iaf_json_kstr(j, "derivation", derivation_name(k->attrs[t]->kind));
+        iaf_json_kstr(j, "reference_column", k->ref_cols[t]);
+        iaf_json_end_object(j);
+    }
+    iaf_json_end_array(j);
+    iaf_json_kstr(j, "reference", ref_id(s, k));
+    iaf_json_kstr(j, "disclosure", k->disclosure >= 0 ? s->disclosures[k->disclosure].id : NULL);
+    iaf_json_kstr(j, "universe", k->universe_text);
+    iaf_json_kstr(j, "reference_universe", k->reference_universe_text);
+    iaf_json_kstr(j, "synthetic_source", r->synthetic_source);
+    iaf_json_kstr(j, "reference_n_basis", r->n_r_basis);
+    if (k->reference >= 0) {
+        const iaf_spec_source *rs = &s->references[k->reference];
+        iaf_json_key(j, "reference_uncertainty");
+        iaf_json_begin_object(j);
+        iaf_json_kbool(j, "treated_as_exact", r->reference_fixed);
+        iaf_json_kstr(j, "basis", r->n_r_basis);
+        iaf_json_knum(j, "sample_size", rs->sample_size);
+        iaf_json_knum(j, "design_effect", rs->design_effect);
+        iaf_json_knum(j, "n_effective",
+                      !isnan(rs->n_effective) ? rs->n_effective
+                      : !isnan(rs->sample_size)
+                          ? rs->sample_size / (isnan(rs->design_effect) ? 1 : rs->design_effect)
+                          : NAN);
+        iaf_json_kstr(j, "citation", rs->uncertainty);
+        iaf_json_end_object(j);
+    }
+    iaf_json_kstr(j, "note", k->note);
+    if (k->kind == IAF_CHECK_FLATTENING) {
+        iaf_json_kstr(j, "focal", k->focal);
+        iaf_json_knum(j, "theta", k->theta);
+    }
+    iaf_json_key(j, "thresholds");
+    iaf_json_begin_object(j);
+    for (int t = 0; t < 3; t++) {
+        const char *mname = screen_metrics[k->kind][t];
+        if (mname) iaf_json_knum(j, mname, iaf_spec_threshold_for(s, k, mname));
+    }
+    iaf_json_end_object(j);
+    iaf_json_kstr(j, "verdict", verdict_str(r));
+    iaf_json_kstr(j, "diagnosis", r->diagnosis);
+    iaf_json_kstr(j, "mapping", r->mapping);
+    if (r->nvariants > 1) {
+        /* each variant's verdict, diagnosis and key number, and their spread */
+        iaf_json_key(j, "mapping_detail");
+        iaf_json_begin_object(j);
+        double lo = INFINITY, hi = -INFINITY;
+        const char *metric = NULL;
+        iaf_json_key(j, "variants");
+        iaf_json_begin_array(j);
+        for (size_t v = 0; v < r->nvariants; v++) {
+            const iaf_variant_result *vr = &r->variants[v];
+            const iaf_screen *ks = variant_key_screen(vr);
+            iaf_json_begin_object(j);
+            iaf_json_kstr(j, "name", vr->name);
+            iaf_json_kstr(j, "verdict", iaf_verdict_name(vr->verdict));
+            iaf_json_kstr(j, "diagnosis", vr->diagnosis);
+            iaf_json_kstr(j, "key_metric", ks ? ks->metric : NULL);
+            iaf_json_knum(j, "key_estimate", ks ? ks->estimate : NAN);
+            iaf_json_knum(j, "key_lo", ks ? ks->lo : NAN);
+            iaf_json_knum(j, "key_hi", ks ? ks->hi : NAN);
+            iaf_json_end_object(j);
+            if (ks && (!metric || !strcmp(metric, ks->metric)) && !isnan(ks->estimate)) {
+                metric = ks->metric;
+                lo = fmin(lo, ks->estimate);
+                hi = fmax(hi, ks->estimate);
+            }
+        }
+        iaf_json_end_array(j);
+        iaf_json_kstr(j, "spread_metric", metric);
+        iaf_json_knum(j, "spread_min", metric ? lo : NAN);
+        iaf_json_knum(j, "spread_max", metric ? hi : NAN);
+        iaf_json_end_object(j);
+    }
+    iaf_json_key(j, "variants");
+    iaf_json_begin_array(j);
+    for (size_t v = 0; v < r->nvariants; v++)
+        variant_json(j, r, v);
+    iaf_json_end_array(j);
+    iaf_json_end_object(j);
+}
+
 int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
 {
     const iaf_spec *s = a->spec;
@@ -200,218 +422,15 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
         iaf_json_end_object(&j);
         iaf_buf_free(&ans);
     }
-    iaf_json_key(&j, "headline");
-    iaf_json_begin_array(&j);
-    for (size_t i = 0; i < a->nresults; i++) {
-        const iaf_check_result *r = &a->results[i];
-        const iaf_spec_check *k = r->check;
-        iaf_buf lab = {0};
-        attrs_label(k, &lab);
-        iaf_json_begin_object(&j);
-        iaf_json_kstr(&j, "check", k->id);
-        iaf_json_kstr(&j, "kind", iaf_check_kind_name(k->kind));
-        iaf_json_kstr(&j, "attributes", lab.data);
-        iaf_json_kstr(&j, "reference", ref_id(s, k));
-        iaf_json_kstr(&j, "universe", k->universe_text);
-        iaf_json_knum(&j, "tvd", key_tvd(r));
-        const iaf_comparison *cm = cmp_of(r);
-        iaf_json_knum(&j, "noise_floor", cm ? cm->m.noise_floor : NAN);
-        iaf_json_knum(&j, "cond_tvd_y_given_x", cm ? cm->m.cond_tvd_y_given_x : NAN);
-        iaf_json_knum(&j, "footprint", cm ? cm->m.footprint : NAN);
-        iaf_json_knum(&j, "footprint_dep", cm ? cm->m.footprint_dep : NAN);
-        iaf_json_knum(&j, "footprint_marginal", cm ? cm->m.footprint_marginal : NAN);
-        iaf_json_knum(&j, "retention", cm ? cm->m.retention : NAN);
-        iaf_json_kstr(&j, "verdict", verdict_str(r));
-        iaf_json_kstr(&j, "diagnosis", r->diagnosis);
-        iaf_json_kstr(&j, "mapping", r->mapping);
-        const iaf_screen *ks = key_screen(r);
-        iaf_json_kstr(&j, "key_metric", ks ? ks->metric : NULL);
-        iaf_json_knum(&j, "key_estimate", ks ? ks->estimate : NAN);
-        iaf_json_knum(&j, "key_lo", ks ? ks->lo : NAN);
-        iaf_json_knum(&j, "key_hi", ks ? ks->hi : NAN);
-        iaf_json_end_object(&j);
-        iaf_buf_free(&lab);
-    }
-    iaf_json_end_array(&j);
+    headline_json(&j, a);
     if (a->nclaims) {
         iaf_json_key(&j, "claims");
         iaf_claims_json(a, &j);
     }
-
     iaf_json_key(&j, "checks");
     iaf_json_begin_array(&j);
-    for (size_t i = 0; i < a->nresults; i++) {
-        const iaf_check_result *r = &a->results[i];
-        const iaf_spec_check *k = r->check;
-        iaf_json_begin_object(&j);
-        iaf_json_kstr(&j, "id", k->id);
-        iaf_json_kstr(&j, "title", k->title);
-        iaf_json_kstr(&j, "kind", iaf_check_kind_name(k->kind));
-        iaf_json_key(&j, "attributes");
-        iaf_json_begin_array(&j);
-        for (size_t t = 0; t < k->nattrs; t++) {
-            iaf_json_begin_object(&j);
-            iaf_json_kstr(&j, "name", k->attrs[t]->name);
-            iaf_json_kstr(&j, "column", k->attrs[t]->column);
-            iaf_json_kstr(&j, "derivation", derivation_name(k->attrs[t]->kind));
-            iaf_json_kstr(&j, "reference_column", k->ref_cols[t]);
-            iaf_json_end_object(&j);
-        }
-        iaf_json_end_array(&j);
-        iaf_json_kstr(&j, "reference", ref_id(s, k));
-        iaf_json_kstr(&j, "disclosure",
-                      k->disclosure >= 0 ? s->disclosures[k->disclosure].id : NULL);
-        iaf_json_kstr(&j, "universe", k->universe_text);
-        iaf_json_kstr(&j, "reference_universe", k->reference_universe_text);
-        iaf_json_kstr(&j, "synthetic_source", r->synthetic_source);
-        iaf_json_kstr(&j, "reference_n_basis", r->n_r_basis);
-        if (k->reference >= 0) {
-            const iaf_spec_source *rs = &s->references[k->reference];
-            iaf_json_key(&j, "reference_uncertainty");
-            iaf_json_begin_object(&j);
-            iaf_json_kbool(&j, "treated_as_exact", r->reference_fixed);
-            iaf_json_kstr(&j, "basis", r->n_r_basis);
-            iaf_json_knum(&j, "sample_size", rs->sample_size);
-            iaf_json_knum(&j, "design_effect", rs->design_effect);
-            iaf_json_knum(&j, "n_effective",
-                          !isnan(rs->n_effective) ? rs->n_effective
-                          : !isnan(rs->sample_size)
-                              ? rs->sample_size / (isnan(rs->design_effect) ? 1 : rs->design_effect)
-                              : NAN);
-            iaf_json_kstr(&j, "citation", rs->uncertainty);
-            iaf_json_end_object(&j);
-        }
-        iaf_json_kstr(&j, "note", k->note);
-        if (k->kind == IAF_CHECK_FLATTENING) {
-            iaf_json_kstr(&j, "focal", k->focal);
-            iaf_json_knum(&j, "theta", k->theta);
-        }
-        iaf_json_key(&j, "thresholds");
-        iaf_json_begin_object(&j);
-        for (int t = 0; t < 3; t++) {
-            const char *mname = screen_metrics[k->kind][t];
-            if (mname) iaf_json_knum(&j, mname, iaf_spec_threshold_for(s, k, mname));
-        }
-        iaf_json_end_object(&j);
-        iaf_json_kstr(&j, "verdict", verdict_str(r));
-        iaf_json_kstr(&j, "diagnosis", r->diagnosis);
-        iaf_json_kstr(&j, "mapping", r->mapping);
-        if (r->nvariants > 1) {
-            /* each variant's verdict, diagnosis and key number, and their spread */
-            iaf_json_key(&j, "mapping_detail");
-            iaf_json_begin_object(&j);
-            double lo = INFINITY, hi = -INFINITY;
-            const char *metric = NULL;
-            iaf_json_key(&j, "variants");
-            iaf_json_begin_array(&j);
-            for (size_t v = 0; v < r->nvariants; v++) {
-                const iaf_variant_result *vr = &r->variants[v];
-                const iaf_screen *ks = variant_key_screen(vr);
-                iaf_json_begin_object(&j);
-                iaf_json_kstr(&j, "name", vr->name);
-                iaf_json_kstr(&j, "verdict", iaf_verdict_name(vr->verdict));
-                iaf_json_kstr(&j, "diagnosis", vr->diagnosis);
-                iaf_json_kstr(&j, "key_metric", ks ? ks->metric : NULL);
-                iaf_json_knum(&j, "key_estimate", ks ? ks->estimate : NAN);
-                iaf_json_knum(&j, "key_lo", ks ? ks->lo : NAN);
-                iaf_json_knum(&j, "key_hi", ks ? ks->hi : NAN);
-                iaf_json_end_object(&j);
-                if (ks && (!metric || !strcmp(metric, ks->metric)) && !isnan(ks->estimate)) {
-                    metric = ks->metric;
-                    lo = fmin(lo, ks->estimate);
-                    hi = fmax(hi, ks->estimate);
-                }
-            }
-            iaf_json_end_array(&j);
-            iaf_json_kstr(&j, "spread_metric", metric);
-            iaf_json_knum(&j, "spread_min", metric ? lo : NAN);
-            iaf_json_knum(&j, "spread_max", metric ? hi : NAN);
-            iaf_json_end_object(&j);
-        }
-        iaf_json_key(&j, "variants");
-        iaf_json_begin_array(&j);
-        for (size_t v = 0; v < r->nvariants; v++) {
-            const iaf_variant_result *vr = &r->variants[v];
-            iaf_json_begin_object(&j);
-            iaf_json_kstr(&j, "name", vr->name);
-            iaf_json_key(&j, "attributes");
-            iaf_json_begin_array(&j);
-            for (size_t t = 0; t < k->nattrs; t++) {
-                const iaf_attr *at = k->variants[v].attrs[t];
-                iaf_json_begin_object(&j);
-                iaf_json_kstr(&j, "name", at->name);
-                iaf_json_kstr(&j, "column", at->column);
-                iaf_json_kstr(&j, "derivation", derivation_name(at->kind));
-                iaf_json_kstr(&j, "reference_column", k->ref_cols[t]);
-                iaf_json_end_object(&j);
-            }
-            iaf_json_end_array(&j);
-            iaf_json_knum(&j, "synthetic_mass_total", vr->total_mass);
-            iaf_json_knum(&j, "synthetic_mass_in_universe", vr->universe_mass);
-            iaf_json_kstr(&j, "verdict", iaf_verdict_name(vr->verdict));
-            iaf_json_kstr(&j, "diagnosis", vr->diagnosis);
-            if (vr->has_support) {
-                iaf_json_key(&j, "support");
-                iaf_support_json(&vr->support, &j);
-                iaf_json_key(&j, "lump");
-                iaf_lump_bounds_json(&vr->lump, &j);
-            }
-            iaf_json_kstr(&j, "lump_hint", vr->lump_hint);
-            if (vr->cmp) {
-                iaf_json_key(&j, "metrics");
-                iaf_comparison_json(vr->cmp, &j);
-                iaf_json_knum(&j, "tvd_minus_floor", vr->cmp->m.tvd_joint - vr->cmp->m.noise_floor);
-            }
-            if (k->kind == IAF_CHECK_JOINT && k->stratum) {
-                iaf_json_key(&j, "standardised");
-                iaf_json_begin_object(&j);
-                iaf_json_kstr(&j, "by", k->stratum->name);
-                iaf_json_kstr(&j, "verdict",
-                              vr->cmp_std ? iaf_verdict_name(vr->cmp_std->verdict.verdict) : NULL);
-                iaf_json_kstr(&j, "age_agreement", vr->age_agreement);
-                iaf_json_kstr(&j, "note", vr->std_note);
-                iaf_json_kstr(&j, "compared_with", vr->std_compare);
-                iaf_json_key(&j, "metrics");
-                if (vr->cmp_std)
-                    iaf_comparison_json(vr->cmp_std, &j);
-                else
-                    iaf_json_null(&j);
-                iaf_json_end_object(&j);
-            }
-            iaf_json_kstr(&j, "age_agreement", vr->age_agreement);
-            if (vr->rule) {
-                iaf_json_key(&j, vr->rule->is_profile       ? "age_profile"
-                                 : vr->rule->is_expectation ? "expectation"
-                                                            : "rule");
-                iaf_json_begin_object(&j);
-                iaf_json_kstr(&j, "expression",
-                              k->status_text ? k->status_text
-                              : k->rule_text ? k->rule_text
-                                             : k->share_text);
-                if (k->profile_age) iaf_json_kstr(&j, "age", k->profile_age);
-                iaf_json_kstr(&j, "given", k->given_text);
-                iaf_json_kstr(&j, "citation", k->citation);
-                iaf_json_key(&j, "result");
-                iaf_rule_result_json(vr->rule, &j);
-                iaf_json_end_object(&j);
-            }
-            if (vr->flat) {
-                iaf_json_key(&j, "flattening");
-                iaf_flat_result_json(vr->flat, &j);
-                iaf_json_key(&j, "verdict_detail");
-                iaf_verdict_json(&vr->flat->verdict, &j);
-            }
-            iaf_json_key(&j, "synthetic_coverage");
-            coverage_json(&j, vr->coverage, vr->ncoverage);
-            if (vr->nref_coverage) {
-                iaf_json_key(&j, "reference_coverage");
-                coverage_json(&j, vr->ref_coverage, vr->nref_coverage);
-            }
-            iaf_json_end_object(&j);
-        }
-        iaf_json_end_array(&j);
-        iaf_json_end_object(&j);
-    }
+    for (size_t i = 0; i < a->nresults; i++)
+        check_json(&j, a, &a->results[i]);
     iaf_json_end_array(&j);
 
     iaf_json_key(&j, "references");
@@ -548,7 +567,7 @@ static void headline_row(const iaf_audit *a, const iaf_check_result *r, size_t w
     else
         iaf_buf_printf(out, " TVD %.4f (floor %.4f)", key_tvd(r),
                        cmp_of(r) ? cmp_of(r)->m.noise_floor : NAN);
-    if (ks && !rr && !isnan(ks->threshold)) iaf_buf_printf(out, " (threshold %.3g)", ks->threshold);
+    if (ks && !rr && !isnan(ks->lo)) iaf_buf_printf(out, " (threshold %.3g)", ks->threshold);
     const iaf_variant_result *v0 = r->nvariants ? &r->variants[0] : NULL;
     if (v0 && v0->lump.present && v0->lump.has_cond)
         iaf_buf_printf(out, "; bounds [%.4f, %.4f], lump %.1f%%", v0->lump.cond_lo,
@@ -560,7 +579,6 @@ static void headline_row(const iaf_audit *a, const iaf_check_result *r, size_t w
     else if (v0 && v0->lump.present)
         iaf_buf_printf(out, "; unbounded, lump %.1f%%", 100 * v0->lump.lump_share);
     if (v0 && v0->has_support) {
-        /* what the verdict rests on: the reference reached and the synthetic rows behind it */
         iaf_buf_printf(out, "; support %.1f%%, n_eff %.0f", 100 * v0->support.support_ref,
                        v0->support.n_eff);
         if (v0->support.flattening)
@@ -638,4 +656,26 @@ int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
     iaf_claims_headline(a, out);
     iaf_buf_free(&lab);
     return 0;
+}
+
+iaf_status iaf_report_model_from_audit(const iaf_audit *a, const iaf_report_meta *m,
+                                       iaf_report_model **out, iaf_error *err)
+{
+    iaf_buf json = {0};
+    *out = NULL;
+    if (iaf_report_json(a, m, &json) != 0) {
+        iaf_buf_free(&json);
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory writing the report");
+    }
+    iaf_status st = iaf_report_model_load(json.data, json.len, out, err);
+    iaf_buf_free(&json);
+    if (st == IAF_OK) {
+        if (iaf_report_headline(a, &(*out)->headline) != 0) {
+            iaf_report_model_free(*out);
+            *out = NULL;
+            return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        (*out)->has_headline = 1;
+    }
+    return st;
 }

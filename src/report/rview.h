@@ -12,28 +12,13 @@
 
 #include <jansson.h>
 
+#include "report/rtext.h"
 #include "util/util.h"
 
-/* Appending with a sticky failure flag. The renderers append thousands of
- * small pieces; checking each would bury the layout, so a failed append (out
- * of memory) is remembered for the calling thread and checked once at the
- * end of a render. */
-void iaf_rv_oom_reset(void);
-int iaf_rv_oom_failed(void);
-void iaf_rv_puts(iaf_buf *b, const char *s);
-void iaf_rv_append(iaf_buf *b, const void *p, size_t n);
-void iaf_rv_printf(iaf_buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-/* Parse report.json text; a syntax error or a document that is not an
- * iaf-report/1 object becomes a located error. *out is owned by the caller
- * (json_decref). */
-iaf_status iaf_rv_load(const char *text, size_t n, json_t **out, iaf_error *err);
-/* The same for any document with a "schema" member: what names it in the
- * errors ("an iaf replication"). */
+/* Parse a JSON document whose "schema" is `schema`; what names it in the
+ * errors ("an iaf replication"). A syntax error or another schema becomes
+ * a located error. *out is owned by the caller (json_decref). Reports
+ * (iaf-report/1) are loaded by the report model (model.h). */
 iaf_status iaf_rv_load_schema(const char *text, size_t n, const char *schema, const char *what,
                               json_t **out, iaf_error *err);
 
@@ -54,17 +39,6 @@ int iaf_rv_interval(const json_t *o, const char *key, double *lo, double *hi);
 /* The estimate of key: a number at o[key], or o[key].estimate / .value. */
 int iaf_rv_estimate(const json_t *o, const char *key, double *out);
 
-/* Fixed-point text with `digits` decimals; never "-0.00"; "–" (en dash)
- * for NAN. */
-void iaf_rv_fixed(iaf_buf *b, double v, int digits);
-/* As iaf_rv_fixed with an explicit "+" for positive values. */
-void iaf_rv_signed(iaf_buf *b, double v, int digits);
-/* Counts: integral values with thousands separators ("1,000,000"), other
- * values with two decimals; "–" for NAN. */
-void iaf_rv_count(iaf_buf *b, double v);
-/* A share in [0, 1] as a percentage with two decimals ("12.34%"). */
-void iaf_rv_pct(iaf_buf *b, double v);
-
 /* Digits used for a metric by name: retention and footprint get three,
  * *_pp two, everything else four. */
 int iaf_rv_metric_digits(const char *name);
@@ -74,8 +48,8 @@ int iaf_rv_metric_digits(const char *name);
 /* o[key], or o.result[key] (rule checks keep their outcome in "result"). */
 double iaf_rv_resnum(const json_t *o, const char *key);
 
-/* The check, reference, disclosure... with this id in doc[list]. */
-const json_t *iaf_rv_find_check(const json_t *doc, const char *id);
+/* The reference, disclosure... with this id in doc[list] (checks: the
+ * report model, model.h). */
 const json_t *iaf_rv_find_by_id(const json_t *doc, const char *list, const char *id);
 /* The names of a check's first two attributes (NULL when absent). */
 void iaf_rv_attr_names(const json_t *chk, const char **ax, const char **ay);
@@ -102,7 +76,6 @@ void iaf_rv_key_text(iaf_buf *b, const iaf_rv_keynum *k, const char *ax, const c
 
 const char *iaf_rv_metric_label(const char *m);
 void iaf_rv_metric_name(iaf_buf *b, const char *m, const char *ax, const char *ay);
-void iaf_rv_interval_text(iaf_buf *b, double lo, double hi, int digits);
 /* An HTML id from prefix + id: [A-Za-z0-9_.-] kept, anything else
  * replaced, plus a hash of the original when something was replaced. */
 void iaf_rv_anchor(iaf_buf *b, const char *prefix, const char *id);

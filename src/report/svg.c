@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "report/rview.h"
+#include "report/rtext.h"
 
 #define FS 11.0         /* label font size */
 #define LABEL_MAX 230.0 /* longest label drawn in full; longer ones are cut with an ellipsis */
@@ -880,6 +880,8 @@ static void forest_range(double lo, double hi, double *a0, double *a1, int *nt)
     if (*nt < 1) *nt = 1;
 }
 
+/* Longer than 150 lines: the layout of the facets and rows is computed and drawn in one
+ * pass; not split in this pass. */
 void iaf_svg_forest(iaf_svg *g, const iaf_svg_forest_plot *f)
 {
     iaf_buf *b = g->out;

@@ -26,17 +26,9 @@
 #define IAF_BOOT_DEFAULT_SEED 20260611u
 #define IAF_BOOT_DEFAULT_LEVEL 0.95
 
-/* Which interval the drivers report in lo / hi and bias_corrected
- * (docs/method.md, "Calibrated intervals"). */
-typedef enum iaf_interval_method {
-    IAF_INTERVAL_CALIBRATED = 0, /* default: test inversion along a path of candidate truths */
-    IAF_INTERVAL_BASIC = 1       /* the basic (pivotal) interval of the ordinary bootstrap */
-} iaf_interval_method;
-
-/* "calibrated" / "basic"; NULL when out of range. */
-const char *iaf_interval_method_name(iaf_interval_method m);
-/* Parse "calibrated" / "basic"; -1 otherwise. */
-int iaf_interval_method_parse(const char *s, iaf_interval_method *out);
+/* iaf_interval_method (which interval the drivers report in lo / hi and
+ * bias_corrected) is public: an audit option. */
+#include "iaf/audit.h"
 
 /* Type-7 quantile of sorted[0..n-1] at probability q in [0, 1]; NAN when n == 0. */
 double iaf_quantile_sorted(const double *sorted, size_t n, double q);

@@ -5,8 +5,8 @@
 # purpose; a listed file that no longer does must leave the list (so it only shrinks).
 set -euo pipefail
 : "${IAF_SRC:?}"
-# Being converted with the public audit and report API (report model):
-allowed_model="cmd_audit.c cmd_report.c cmd_replicate.c"
+# (audit, report and replicate are on the public audit and report API)
+allowed_model=""
 # Still to convert (their library entry points are not public yet):
 #   cmd_compare.c, cmd_scan.c   compare and the pairwise scan
 #   options.c                   normalisation flags for compare and scan (core/labels.h)

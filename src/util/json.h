@@ -1,12 +1,12 @@
-/* src/report/json.h - a streaming JSON writer into a growable buffer.
+/* src/util/json.h - a streaming JSON writer into a growable buffer.
  *
  * Deterministic by construction: keys are written in the order the caller
  * gives them, numbers with one rule (iaf_fmt_f64: shortest round-trip
  * text; integral values without a decimal point), and NaN/infinite values
  * as null - so "undefined" metrics are null, never a number.
  */
-#ifndef IAF_REPORT_JSON_H
-#define IAF_REPORT_JSON_H
+#ifndef IAF_UTIL_JSON_H
+#define IAF_UTIL_JSON_H
 
 #include <stdint.h>
 

@@ -1,0 +1,89 @@
+/* iaf/audit.h - running an audit spec (docs/spec.md).
+ *
+ * A spec is loaded once (iaf_spec_load) and run (iaf_audit_run): every
+ * input is read once, microdata in a single scan for all checks. The
+ * result is an opaque iaf_audit; render it through the report model of
+ * iaf/report.h, or read its verdicts with the accessors below.
+ *
+ * Ownership: objects returned through `out` parameters are owned by the
+ * caller and released with their _free function (which accepts NULL).
+ * Strings returned by accessors are borrowed from the object and stay
+ * valid until it is freed. An audit borrows its spec: free the audit
+ * first.
+ */
+#ifndef IAF_AUDIT_H
+#define IAF_AUDIT_H
+
+#include "iaf/defs.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "iaf/source.h"
+#include "iaf/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct iaf_spec iaf_spec;
+typedef struct iaf_audit iaf_audit;
+
+/* Load and validate a spec (YAML); errors carry the spec's line and column.
+ * Paths in the spec are relative to the spec's directory. */
+IAF_API iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err);
+IAF_API void iaf_spec_free(iaf_spec *s);
+/* Replace the spec's dataset.microdata with `paths` (files, globs or
+ * directories, relative to the working directory), so one spec runs on a
+ * download wherever it lies. IAF_ERR_INVALID when the spec reads no
+ * microdata (its checks are on count tables). */
+IAF_API iaf_status iaf_spec_set_microdata(iaf_spec *s, const char *const *paths, size_t n,
+                                          iaf_error *err);
+
+/* Which bootstrap interval the checks report (docs/method.md, "Calibrated
+ * intervals"). */
+typedef enum iaf_interval_method {
+    IAF_INTERVAL_CALIBRATED = 0, /* default: test inversion along a path of candidate truths */
+    IAF_INTERVAL_BASIC = 1       /* the basic (pivotal) interval of the ordinary bootstrap */
+} iaf_interval_method;
+
+/* "calibrated" / "basic"; NULL when out of range. */
+IAF_API const char *iaf_interval_method_name(iaf_interval_method m);
+/* Parse "calibrated" / "basic"; -1 otherwise. */
+IAF_API int iaf_interval_method_parse(const char *s, iaf_interval_method *out);
+
+/* Zero-initialise, then set what differs from the defaults. */
+typedef struct iaf_audit_options {
+    const iaf_scan_consumer *progress; /* may be NULL: only its progress member is used */
+    int threads;                       /* 0 = all cores */
+    size_t bootstrap_b;                /* 0 = 1000 replicates */
+    uint64_t seed;                     /* used when seed_set; else 20260611 */
+    int seed_set;
+    int no_bootstrap;             /* 1: point estimates only, no verdicts */
+    iaf_interval_method interval; /* used when interval_set; else the spec's `interval:` */
+    int interval_set;
+} iaf_audit_options;
+
+/* Run every check of spec. opt may be NULL (defaults). */
+IAF_API iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt,
+                                 iaf_audit **out, iaf_error *err);
+IAF_API void iaf_audit_free(iaf_audit *a);
+
+/* The checks in spec order: id, kind ("marginal", "joint", "flattening",
+ * "rule") and verdict across variants ("PASS", "FLAG", "INCONCLUSIVE"; NULL
+ * when the check was not screened). i < iaf_audit_nchecks(a). */
+IAF_API size_t iaf_audit_nchecks(const iaf_audit *a);
+IAF_API const char *iaf_audit_check_id(const iaf_audit *a, size_t i);
+IAF_API const char *iaf_audit_check_kind(const iaf_audit *a, size_t i);
+IAF_API const char *iaf_audit_check_verdict(const iaf_audit *a, size_t i);
+
+/* The files the audit read (spec, microdata, tables, references,
+ * crosswalks), as the spec names them after glob expansion. */
+IAF_API size_t iaf_audit_ninputs(const iaf_audit *a);
+IAF_API const char *iaf_audit_input_path(const iaf_audit *a, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

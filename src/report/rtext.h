@@ -1,0 +1,38 @@
+/* src/report/rtext.h - the text primitives every renderer and chart shares:
+ * appending with a sticky out-of-memory flag and the fixed number formats.
+ * They sit below both rview.h (the report document) and svg.h (charts), so
+ * neither of those needs the other for them. */
+#ifndef IAF_REPORT_RTEXT_H
+#define IAF_REPORT_RTEXT_H
+
+#include "util/util.h"
+
+/* Appending with a sticky failure flag. The renderers append thousands of
+ * small pieces; checking each would bury the layout, so a failed append (out
+ * of memory) is remembered for the calling thread and checked once at the
+ * end of a render. */
+void iaf_rv_oom_reset(void);
+int iaf_rv_oom_failed(void);
+void iaf_rv_puts(iaf_buf *b, const char *s);
+void iaf_rv_append(iaf_buf *b, const void *p, size_t n);
+void iaf_rv_printf(iaf_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Fixed-point text with `digits` decimals; never "-0.00"; "–" (en dash)
+ * for NAN. */
+void iaf_rv_fixed(iaf_buf *b, double v, int digits);
+/* As iaf_rv_fixed with an explicit "+" for positive values. */
+void iaf_rv_signed(iaf_buf *b, double v, int digits);
+/* Counts: integral values with thousands separators ("1,000,000"), other
+ * values with two decimals; "–" for NAN. */
+void iaf_rv_count(iaf_buf *b, double v);
+/* A share in [0, 1] as a percentage with two decimals ("12.34%"). */
+void iaf_rv_pct(iaf_buf *b, double v);
+
+/* "[lo, hi]" with `digits` decimals (en dashes for NAN ends). */
+void iaf_rv_interval_text(iaf_buf *b, double lo, double hi, int digits);
+
+#endif
