@@ -14,12 +14,13 @@
 
 #include <stddef.h>
 
+#include "iaf/defs.h"
 #include "util/util.h"
 
 #define IAF_REPLICATION_SCHEMA "iaf-replication/1"
 
 /* 1 when text is a JSON object whose "schema" is iaf-replication/1. */
-int iaf_replication_is(const char *json, size_t n);
+IAF_API int iaf_replication_is(const char *json, size_t n);
 
 /* One self-contained HTML5 page (inline CSS and SVG, no script, nothing
  * fetched): the bundles with their flags per comparable cell, one panel
