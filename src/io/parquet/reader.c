@@ -18,7 +18,6 @@
 
 /* Caps on sizes read from the file, beyond "fits in the file". */
 #define PAGE_CAP ((size_t)1 << 30) /* one decompressed page */
-#define DELTA_RATIO 64             /* delta-encoded values per page byte */
 
 static atomic_uint_fast64_t next_dict_id = 1;
 
@@ -650,8 +649,7 @@ static iaf_status start_values(pq_col *c, int enc, size_t nvmax, iaf_error *err)
                            "DELTA_BINARY_PACKED for %s values", iaf_pq_type_name(c->type));
         uint64_t n;
         size_t used;
-        if (iaf_pq_delta_count(c->vp, len, &n) || n > (uint64_t)len * DELTA_RATIO + 4096 ||
-            n > nvmax)
+        if (iaf_pq_delta_count(c->vp, len, &n) || n > nvmax)
             return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off,
                            "bad DELTA_BINARY_PACKED header");
         c->delta_i64 = iaf_calloc(n ? (size_t)n : 1, sizeof *c->delta_i64);
@@ -673,7 +671,7 @@ static iaf_status start_values(pq_col *c, int enc, size_t nvmax, iaf_error *err)
         size_t used;
         int64_t *prefix = NULL, *lens = NULL;
         iaf_status st = IAF_OK;
-        if (iaf_pq_delta_count(p, len, &n) || n > (uint64_t)len * DELTA_RATIO + 4096 || n > nvmax)
+        if (iaf_pq_delta_count(p, len, &n) || n > nvmax)
             return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off, "bad %s header",
                            iaf_pq_encoding_name(enc));
         size_t nn = (size_t)n;
