@@ -77,19 +77,21 @@ const out = [];
 out.push('```', fs.readFileSync(path.join(dir, 'machine.txt'), 'utf8').trim(), '```', '');
 const start = stat('startup\tnoop\tduckdb');
 if (start)
-    out.push(`DuckDB harness start-up (node + DuckDB + SELECT 1, included in every DuckDB time ` +
-        `below): ${f1(start.wall)} s wall, ${f1(start.rss)} MB peak RSS.`, '');
-out.push('| dataset | input | task | iaf wall s | DuckDB wall s | iaf / DuckDB wall | DuckDB in-query s | iaf / DuckDB in-query | iaf CPU s | DuckDB CPU s | iaf peak RSS MB | DuckDB peak RSS MB | load |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    out.push(`DuckDB harness start-up (node + DuckDB + SELECT 1, included in DuckDB's process time ` +
+        `and peak RSS, not in its in-query time): ${f1(start.wall)} s wall, ${f1(start.rss)} MB peak RSS.`, '');
+out.push('| dataset | input | task | iaf s | DuckDB in-query s | **iaf / DuckDB in-query** | ratio min-max | DuckDB process s | iaf peak RSS MB | DuckDB peak RSS MB | iaf CPU s | load |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 const datasets = [...new Set(rows.map((r) => r.dataset))].filter((d) => d !== 'startup');
-// the pair count and the union of their columns, from the run's machine.txt
+// the pair count and the joint's columns, from the run's machine.txt
 const machine = fs.readFileSync(path.join(dir, 'machine.txt'), 'utf8');
 const pairList = (/^pairs: (.*)$/m.exec(machine)?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
-const np = pairList.length, nc = new Set(pairList.flatMap((p) => p.split(','))).size;
+const jointCols = (/^joint: (.*)$/m.exec(machine)?.[1] ?? '').trim().split(',').filter(Boolean);
+const np = pairList.length;
+const nc = jointCols.length || new Set(pairList.flatMap((p) => p.split(','))).size;
 const taskName = {
     pairs: `${np} pairs, one scan each`,
     onescan: `${np} pairs, one scan`,
-    joint: `joint table of the ${nc} columns`,
+    joint: `joint table of ${nc} columns`,
 };
 for (const ds of datasets)
     for (const task of ['pairs', 'onescan', 'joint']) {
@@ -97,24 +99,30 @@ for (const ds of datasets)
         if (!i || !d) continue;
         const sz = sizes.get(ds);
         const input = sz ? `${gb(sz.bytes)}${sz.files > 1 ? ` in ${sz.files} files` : ''}` : '';
-        const q = inQuery.get(`${ds}\t${task}`);
-        const qm = q && q.size ? median([...q.values()]) : NaN;
-        out.push(`| ${ds} | ${input} | ${taskName[task]} | ${f1(i.wall)} | ${f1(d.wall)} | ` +
-            `**${(i.wall / d.wall).toFixed(2)}** | ${Number.isNaN(qm) ? '' : f1(qm)} | ` +
-            `${Number.isNaN(qm) ? '' : (i.wall / qm).toFixed(2)} | ${f1(i.cpu)} | ${f1(d.cpu)} | ` +
-            `${f1(i.rss)} | ${f1(d.rss)} | ${i.load.toFixed(1)} |`);
+        const q = inQuery.get(`${ds}\t${task}`) ?? new Map();
+        const qm = q.size ? median([...q.values()]) : NaN;
+        // the ratio of each round (iaf and DuckDB ran one after the other), then their median
+        const iruns = agg.get(`${ds}\t${task}\tiaf`);
+        const ratios = [...q.entries()].filter(([run]) => iruns.has(run))
+            .map(([run, sec]) => iruns.get(run).wall / sec);
+        const rm = ratios.length ? median(ratios) : NaN;
+        const rr = ratios.length ? `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}` : '';
+        out.push(`| ${ds} | ${input} | ${taskName[task]} | ${f1(i.wall)} | ${Number.isNaN(qm) ? '' : f1(qm)} | ` +
+            `**${Number.isNaN(rm) ? '' : rm.toFixed(2)}** | ${rr} | ${f1(d.wall)} | ` +
+            `${f1(i.rss)} | ${f1(d.rss)} | ${f1(i.cpu)} | ${i.load.toFixed(1)} |`);
     }
 out.push('', `Tasks: *${taskName.pairs}*: one \`iaf count --by A,B\` process per pair, against one node ` +
     `process running the ${np} GROUP BYs one after the other. *${taskName.onescan}*: one \`iaf count\` ` +
     `with one \`--by\` per pair (one \`-o\` each), against one GROUP BY GROUPING SETS query. *joint table*: ` +
-    'one `iaf count --by` over the union of the pair columns, against one GROUP BY over the same ' +
-    'columns. Wall and CPU: median over the timed runs of the sum over the steps of a run. ' +
-    'Peak RSS: the largest ' +
-    '"Maximum resident set size" of any step of any run. load: median 1-minute load average ' +
-    'when the steps started (the machine has other users; 2.0 = both cores busy). DuckDB ' +
-    'in-query: the median over the runs of the summed query times measured inside the DuckDB ' +
-    'process, i.e. without starting node and DuckDB; iaf has no such split, its wall time ' +
-    'includes everything.', '');
+    `one \`iaf count --by\` over the ${nc} columns (${jointCols.join(', ')}), against one GROUP BY ALL over ` +
+    'the same columns (unordered; iaf sorts its output). Both write their results to CSV files. ' +
+    '*iaf s*: the whole iaf process (start, read, count, write, exit), median over the timed runs. ' +
+    '*DuckDB in-query s*: the time of the COPY statement measured inside the node process, i.e. ' +
+    'without starting node and DuckDB, median over the runs. *iaf / DuckDB in-query*: the median over ' +
+    'the runs of the ratio within each run (iaf and DuckDB alternate, so both see the same load). ' +
+    '*DuckDB process s*: the whole node process, for reference. Peak RSS: the largest ' +
+    '"Maximum resident set size" of any run (DuckDB\'s includes node, see the start-up line). ' +
+    'load: median 1-minute load average when the steps started (2.0 = both cores busy).', '');
 out.push('Individual runs (wall s):', '');
 for (const [key, runs] of agg) {
     if (key.startsWith('startup')) continue;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "util/hugepage.h"
 #include "audit/dataset.h"
 #include "core/expr.h"
 #include "core/labels.h"
@@ -246,6 +247,16 @@ iaf_status iaf_table_write_counts_csv(const iaf_table *t, int weighted, iaf_buff
         rc |= iaf_csv_put(b, name, strlen(name));
     }
     rc |= iaf_buf_puts(b, ",count\n");
+    /* the whole text in one allocation (quoting aside): growing a buffer of tens
+     * of MB by doubling copied it over and over */
+    size_t need = 0;
+    for (size_t i = 0; i < iaf_table_ncells(t); i++) {
+        iaf_cell cl = iaf_table_cell(t, i);
+        for (size_t a = 0; a < na; a++)
+            need += iaf_table_cat(t, a, cl.cat[a]).len + 1;
+        need += 24;
+    }
+    if (rc == 0 && iaf_buf_reserve(b, need) == 0) iaf_advise_huge(b->data + b->len, need);
     for (size_t i = 0; i < iaf_table_ncells(t) && rc == 0; i++) {
         iaf_cell cl = iaf_table_cell(t, i);
         for (size_t a = 0; a < na; a++) {

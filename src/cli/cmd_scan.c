@@ -459,6 +459,10 @@ int cmd_scan(int argc, char **argv)
         const char *paths0[1] = {argv[optind]};
         iaf_source *src = NULL;
         iaf_source_options so = dopt.source;
+        /* one worker: a Parquet unit is a whole row group of every column (with long
+         * text, hundreds of MB decoded); a second worker only decoded another one
+         * that the probe never needed */
+        so.threads = 1;
         if (iaf_source_open(paths0, 1, &so, &src, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;

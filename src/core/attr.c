@@ -1,5 +1,6 @@
 /* src/core/attr.c - attribute mapping and derivation, see attr.h. */
 #include "core/attr.h"
+#include "core/table_ids.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -386,6 +387,10 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
     int acol[16], vsrc[64], vattr[64]; /* vattr: index into attrs, -1 = a raw column */
     size_t nvars = universe ? iaf_expr_nvars(universe) : 0;
     cov_acc *cov = NULL, *mcov = NULL;
+    uint8_t *one1[16] = {0};
+    uint32_t *cat1[16] = {0};
+    double *w1[16] = {0};
+    iaf_sv *lab1[16] = {0};
     prep ap[16], vp[64]; /* per attribute; per raw universe column */
     size_t nap = 0, nvp = 0;
     iaf_derived *d = NULL;
@@ -439,9 +444,35 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
     for (size_t i = 0; i < nattrs; i++)
         if (!(d->coverage[i].attr = iaf_strdup(attrs[i]->name))) goto oom;
 
+    /* Each distinct raw value is mapped once: a value with one target remembers
+     * its table category id and weight (one1 = 1), so that a cell of such values
+     * goes to the table by ids, with no label interned per cell (the 7-column
+     * joint table has about 600k cells of 7 labels each). one1 = 2: map per cell. */
+    /* every cube column is one attribute's: no other column (a universe's) to sum over */
+    int asis = nattrs == cube->ncols;
+    for (size_t i = 0; i < nattrs; i++)
+        for (size_t j = 0; j < i; j++)
+            asis &= acol[i] != acol[j];
+    for (size_t i = 0; i < nattrs; i++) {
+        size_t nv = rc->nvalues[cube->cols[acol[i]]];
+        one1[i] = calloc(nv ? nv : 1, 1);
+        cat1[i] = calloc(nv ? nv : 1, sizeof *cat1[i]);
+        w1[i] = calloc(nv ? nv : 1, sizeof *w1[i]);
+        lab1[i] = calloc(nv ? nv : 1, sizeof *lab1[i]);
+        if (!one1[i] || !cat1[i] || !w1[i] || !lab1[i]) goto oom;
+        asis &= attrs[i]->kind == IAF_ATTR_ASIS;
+    }
+    /* as is, a cube's cells stay distinct: room for all of them at once; without
+     * normalisation a value's label is the value itself, so two cells of mapped
+     * values never meet in the table and are appended without a lookup */
+    if (asis && iaf_table_reserve(d->table, cube->ncells) != 0) goto oom;
+    int inj = asis;
+    for (size_t i = 0; i < nattrs; i++)
+        inj &= ap[i].flags == 0;
     iaf_sv tl[16][IAF_MAX_TARGETS];
     double tw[16][IAF_MAX_TARGETS];
     size_t tn[16];
+    uint32_t cid[16];
     iaf_sv vals[64];
     double mapped_n = 0, mapped_mass = 0, mapped_w2 = 0;
     for (size_t c = 0; c < cube->ncells; c++) {
@@ -468,10 +499,33 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
         d->universe_mass += mass;
         d->universe_n += cnt;
         d->universe_wsum2 += w2;
-        int lost = 0;
+        int lost = 0, by_id = 1;
+        double wid = 1;
         for (size_t i = 0; i < nattrs; i++) {
-            iaf_sv raw = rc->values[cube->cols[acol[i]]][key[acol[i]]];
-            iaf_map_result r = prep_map(&ap[i], key[acol[i]], tl[i], tw[i], &tn[i]);
+            uint32_t id = key[acol[i]];
+            if (!one1[i][id]) {
+                iaf_map_result r1 = prep_map(&ap[i], id, tl[i], tw[i], &tn[i]);
+                one1[i][id] = 2;
+                if (r1 == IAF_MAP_OK && tn[i] == 1) {
+                    int64_t k = iaf_table_category_id(d->table, i, tl[i][0]);
+                    if (k < 0) goto oom;
+                    one1[i][id] = 1;
+                    cat1[i][id] = (uint32_t)k;
+                    w1[i][id] = tw[i][0];
+                    lab1[i][id] = tl[i][0];
+                }
+            }
+            if (one1[i][id] == 1) {
+                cid[i] = cat1[i][id];
+                wid *= w1[i][id];
+                tl[i][0] = lab1[i][id];
+                tw[i][0] = w1[i][id];
+                tn[i] = 1;
+                continue;
+            }
+            by_id = 0;
+            iaf_sv raw = rc->values[cube->cols[acol[i]]][id];
+            iaf_map_result r = prep_map(&ap[i], id, tl[i], tw[i], &tn[i]);
             if (r == IAF_MAP_MISSING) {
                 d->coverage[i].missing += mass;
                 d->coverage[i].missing_n += cnt;
@@ -494,7 +548,18 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
             d->coverage[i].mapped += mass;
         /* cartesian product of the targets of every attribute */
         size_t idx[16] = {0};
-        for (;;) {
+        if (by_id) {
+            /* one target each: the same cell as the loop below would add */
+            double se = cube->var ? sqrt(cube->var[c]) * wid : NAN;
+            if (inj)
+                st = iaf_table_append_ids(d->table, cid, mass * wid, wid == 1.0 ? cnt : -1,
+                                          w2 * wid * wid, se, err);
+            else
+                st = iaf_table_add_ids(d->table, cid, mass * wid, wid == 1.0 ? cnt : -1,
+                                       w2 * wid * wid, se, IAF_CELL_OK, err);
+            if (st != IAF_OK) goto done;
+        }
+        while (!by_id) {
             iaf_sv labels[16];
             double w = 1;
             for (size_t i = 0; i < nattrs; i++) {
@@ -544,6 +609,12 @@ done:
             cov_free(&mcov[i]);
     free(cov);
     free(mcov);
+    for (size_t i = 0; i < 16; i++) {
+        free(one1[i]);
+        free(cat1[i]);
+        free(w1[i]);
+        free(lab1[i]);
+    }
     for (size_t i = 0; i < nap; i++)
         prep_free(&ap[i]);
     for (size_t v = 0; v < nvp; v++)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/checked.h"
+#include "util/hugepage.h"
 
 /* Unweighted counts of a cube whose columns have few distinct values go to a
  * dense array indexed by the tuple of local ids: one multiply-add and one
@@ -25,6 +26,28 @@ typedef struct dense_acc {
     int off;       /* too many cells: hash path from now on */
 } dense_acc;
 
+/* Unweighted cubes too large for the dense array keep each cell's tuple of
+ * local ids packed into one 64-bit word (column 0 in the high bits, each
+ * column as wide as its dictionary needs): a row costs a shift-or per column,
+ * one multiplicative hash and a probe that compares the words stored in the
+ * slot array itself, so a lookup touches one cache line instead of the slot,
+ * the cell's hash and the cell's key (three misses per row made hashing the
+ * 7-column joint table the largest cost of the count). Widths grow with the
+ * dictionaries (the cells are re-packed); a tuple wider than 62 bits and
+ * weighted counts use the generic path. */
+#define PACKED_MAX_BITS 62
+
+typedef struct packed_acc {
+    int on;                           /* cells live in key[] and count[] */
+    unsigned bits[IAF_MAX_CUBE_COLS]; /* per cube column */
+    uint64_t *key;                    /* per cell */
+    uint64_t *skey;                   /* per slot: packed key + 1, 0 = empty */
+    uint32_t *scell;                  /* per slot: cell index */
+    size_t nslots;
+    uint64_t *buf; /* a batch's packed keys */
+    size_t buf_cap;
+} packed_acc;
+
 typedef struct cube_acc {
     size_t ncols;
     uint32_t *keys;
@@ -35,6 +58,7 @@ typedef struct cube_acc {
     uint32_t *slots; /* cell index + 1, 0 = empty */
     size_t nslots;
     dense_acc dense;
+    packed_acc pk;
 } cube_acc;
 
 /* Numbers become categories through their canonical text; formatting and
@@ -188,8 +212,21 @@ static int cube_reserve(cube_acc *c, size_t need)
     return ns != c->nslots || !c->slots ? cube_rehash(c, ns) : 0;
 }
 
+static void packed_free(packed_acc *pk)
+{
+    free(pk->key);
+    free(pk->skey);
+    free(pk->scell);
+    free(pk->buf);
+    pk->key = pk->skey = pk->buf = NULL;
+    pk->scell = NULL;
+    pk->nslots = pk->buf_cap = 0;
+    pk->on = 0;
+}
+
 static void cube_free(cube_acc *c)
 {
+    packed_free(&c->pk);
     free(c->dense.n);
     free(c->keys);
     free(c->count);
@@ -197,6 +234,172 @@ static void cube_free(cube_acc *c)
     free(c->wsum2);
     free(c->hash);
     free(c->slots);
+}
+
+static inline uint64_t packed_hash(uint64_t k)
+{
+    k ^= k >> 31;
+    k *= 0x9E3779B97F4A7C15ull;
+    return k ^ (k >> 29);
+}
+
+static int packed_rehash(packed_acc *pk, size_t n, size_t nslots)
+{
+    uint64_t *sk = calloc(nslots, sizeof *sk);
+    uint32_t *sc = malloc(nslots * sizeof *sc);
+    if (!sk || !sc) {
+        free(sk);
+        free(sc);
+        return -1;
+    }
+    iaf_advise_huge(sk, nslots * sizeof *sk);
+    iaf_advise_huge(sc, nslots * sizeof *sc);
+    for (size_t i = 0; i < n; i++) {
+        size_t j = packed_hash(pk->key[i]) & (nslots - 1);
+        while (sk[j])
+            j = (j + 1) & (nslots - 1);
+        sk[j] = pk->key[i] + 1;
+        sc[j] = (uint32_t)i;
+    }
+    free(pk->skey);
+    free(pk->scell);
+    pk->skey = sk;
+    pk->scell = sc;
+    pk->nslots = nslots;
+    return 0;
+}
+
+/* Find or insert the cell of packed key k; its index, or -1 on OOM. */
+static inline int64_t packed_cell(cube_acc *c, uint64_t k)
+{
+    packed_acc *pk = &c->pk;
+    size_t mask = pk->nslots - 1, j = packed_hash(k) & mask;
+    for (;;) {
+        uint64_t v = pk->skey[j];
+        if (v == k + 1) return pk->scell[j];
+        if (!v) break;
+        j = (j + 1) & mask;
+    }
+    if (c->n >= UINT32_MAX - 1) return -1;
+    if (c->n == c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 256;
+        uint64_t *key = iaf_realloc_array(pk->key, ncap, sizeof *key);
+        if (!key) return -1;
+        pk->key = key;
+        int64_t *cnt = iaf_realloc_array(c->count, ncap, sizeof *cnt);
+        if (!cnt) return -1;
+        c->count = cnt;
+        iaf_advise_huge(key, ncap * sizeof *key);
+        iaf_advise_huge(cnt, ncap * sizeof *cnt);
+        c->cap = ncap;
+    }
+    size_t i = c->n++;
+    pk->key[i] = k;
+    c->count[i] = 0;
+    if (c->n * 2 > pk->nslots) {
+        /* fourfold while small: fewer re-insertions of a growing table */
+        if (packed_rehash(pk, c->n, pk->nslots * (pk->nslots < ((size_t)1 << 20) ? 4 : 2)) != 0)
+            return -1;
+        return (int64_t)i;
+    }
+    pk->skey[j] = k + 1;
+    pk->scell[j] = (uint32_t)i;
+    return (int64_t)i;
+}
+
+static void packed_unpack(const packed_acc *pk, size_t ncols, uint64_t k, uint32_t *out)
+{
+    for (size_t j = ncols; j-- > 0;) {
+        out[j] = (uint32_t)(k & (((uint64_t)1 << pk->bits[j]) - 1));
+        k >>= pk->bits[j];
+    }
+}
+
+/* Leave the packed form: cells to the generic arrays (keys, weights, hashes;
+ * slots too when hashing goes on). -1 on OOM. */
+static int packed_to_generic(cube_acc *c, int with_slots)
+{
+    packed_acc *pk = &c->pk;
+    if (!pk->on) return 0;
+    size_t n = c->n, cap = c->cap ? c->cap : 1, nc = c->ncols ? c->ncols : 1;
+    c->keys = iaf_realloc_array(NULL, cap, nc * sizeof *c->keys);
+    c->wsum = iaf_realloc_array(NULL, cap, sizeof *c->wsum);
+    c->wsum2 = iaf_realloc_array(NULL, cap, sizeof *c->wsum2);
+    c->hash = iaf_realloc_array(NULL, cap, sizeof *c->hash);
+    if (!c->keys || !c->wsum || !c->wsum2 || !c->hash) return -1;
+    for (size_t i = 0; i < n; i++) {
+        packed_unpack(pk, c->ncols, pk->key[i], c->keys + i * c->ncols);
+        c->wsum[i] = c->wsum2[i] = (double)c->count[i];
+        c->hash[i] = key_hash(c->keys + i * c->ncols, c->ncols);
+    }
+    packed_free(pk);
+    if (with_slots) {
+        size_t ns = 256;
+        while (ns < (n + 1) * 2)
+            ns *= 2;
+        if (cube_rehash(c, ns) != 0) return -1;
+    }
+    return 0;
+}
+
+/* Make every column's current dictionary fit its width, re-packing the cells
+ * when one has grown; leaves the packed form when the tuple gets too wide.
+ * -1 on OOM. */
+static int packed_fit(cube_acc *c, const col_state *cols, const size_t *cube_cols)
+{
+    packed_acc *pk = &c->pk;
+    if (!pk->on) return 0;
+    int grow = pk->nslots == 0;
+    for (size_t j = 0; j < c->ncols && !grow; j++)
+        grow = (iaf_strmap_size(&cols[cube_cols[j]].map) >> pk->bits[j]) != 0;
+    if (!grow) return 0;
+    unsigned bits[IAF_MAX_CUBE_COLS], total = 0;
+    for (size_t j = 0; j < c->ncols; j++) {
+        /* ids 0..size; one spare bit so that a growing dictionary rarely re-packs */
+        size_t need = iaf_strmap_size(&cols[cube_cols[j]].map) * 2 + 1;
+        unsigned b = 0;
+        while (b < 63 && (need >> b) != 0)
+            b++;
+        bits[j] = b;
+        total += b;
+    }
+    if (total > PACKED_MAX_BITS) return packed_to_generic(c, 1);
+    for (size_t i = 0; i < c->n; i++) {
+        uint32_t k[IAF_MAX_CUBE_COLS];
+        packed_unpack(pk, c->ncols, pk->key[i], k);
+        uint64_t x = 0;
+        for (size_t j = 0; j < c->ncols; j++)
+            x = (x << bits[j]) | k[j];
+        pk->key[i] = x;
+    }
+    memcpy(pk->bits, bits, sizeof bits);
+    size_t ns = pk->nslots ? pk->nslots : 1024;
+    while (ns < (c->n + 1) * 2)
+        ns *= 2;
+    return packed_rehash(pk, c->n, ns);
+}
+
+/* Count a batch's rows into the packed cells. -1 on OOM. */
+static int packed_count(cube_acc *c, const size_t *cube_cols, const uint32_t *ids, size_t n)
+{
+    packed_acc *pk = &c->pk;
+    if (IAF_GROW(pk->buf, pk->buf_cap, n) != 0) return -1;
+    uint64_t *kb = pk->buf;
+    const uint32_t *a = ids + cube_cols[0] * n;
+    for (size_t i = 0; i < n; i++)
+        kb[i] = a[i];
+    for (size_t j = 1; j < c->ncols; j++) {
+        const uint32_t *col = ids + cube_cols[j] * n;
+        unsigned b = pk->bits[j];
+        for (size_t i = 0; i < n; i++)
+            kb[i] = (kb[i] << b) | col[i];
+    }
+    for (size_t i = 0; i < n; i++) {
+        int64_t cell = packed_cell(c, kb[i]);
+        if (cell < 0) return -1;
+        c->count[cell]++;
+    }
+    return 0;
 }
 
 /* Move the dense counts into hash cells and empty the array. -1 on OOM. */
@@ -212,11 +415,20 @@ static int dense_flush(cube_acc *c)
             key[j] = (uint32_t)(r / d->stride[j]);
             r %= d->stride[j];
         }
-        int64_t cell = cube_cell(c, key);
-        if (cell < 0) return -1;
-        c->count[cell] += v;
-        c->wsum[cell] += v; /* unweighted: every row weighs 1 */
-        c->wsum2[cell] += v;
+        if (c->pk.on) {
+            uint64_t k = 0;
+            for (size_t j = 0; j < c->ncols; j++)
+                k = (k << c->pk.bits[j]) | key[j];
+            int64_t cell = packed_cell(c, k);
+            if (cell < 0) return -1;
+            c->count[cell] += v;
+        } else {
+            int64_t cell = cube_cell(c, key);
+            if (cell < 0) return -1;
+            c->count[cell] += v;
+            c->wsum[cell] += v; /* unweighted: every row weighs 1 */
+            c->wsum2[cell] += v;
+        }
         d->n[x] = 0;
     }
     d->rows = 0;
@@ -235,7 +447,7 @@ static int dense_count(cube_acc *c, const col_state *cols, const size_t *cube_co
     for (size_t j = 0; j < kn && fits; j++)
         fits = iaf_strmap_size(&cols[cube_cols[j]].map) + 1 <= d->dim[j];
     if (!fits) {
-        if (d->n && dense_flush(c) != 0) return -1;
+        if (d->n && (packed_fit(c, cols, cube_cols) != 0 || dense_flush(c) != 0)) return -1;
         /* powers of two leave room for values still to come */
         size_t dim[IAF_MAX_CUBE_COLS], cells = 1;
         for (size_t j = 0; j < kn; j++) {
@@ -288,8 +500,10 @@ static iaf_status worker_begin(void *vctx, int id, void **state, iaf_error *err)
     w->cubes = calloc(req->ncubes ? req->ncubes : 1, sizeof *w->cubes);
     if (!w->cols || !w->cubes)
         return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; i < req->ncubes; i++)
+    for (size_t i = 0; i < req->ncubes; i++) {
         w->cubes[i].ncols = req->cube_ncols[i];
+        w->cubes[i].pk.on = !req->weight && req->cube_ncols[i] > 0;
+    }
     if (id + 1 > ctx->nworkers) ctx->nworkers = id + 1;
     *state = w;
     return IAF_OK;
@@ -457,6 +671,15 @@ static iaf_status on_batch(void *vctx, void *state, const iaf_batch *b, iaf_erro
             int dn = dense_count(c, w->cols, cols, w->ids, n);
             if (dn < 0) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
             if (dn) continue;
+            if (packed_fit(c, w->cols, cols) != 0)
+                return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            if (c->pk.on) {
+                if (packed_count(c, cols, w->ids, n) != 0)
+                    return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                continue;
+            }
+        } else if (c->pk.on && packed_to_generic(c, 1) != 0) {
+            return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         }
         for (size_t i = 0; i < n; i++) {
             for (size_t j = 0; j < kn; j++)
@@ -511,6 +734,145 @@ static int cmp_cell(const void *a, const void *b)
     for (size_t i = 0; i < sort_nk; i++)
         if (ka[i] != kb[i]) return ka[i] < kb[i] ? -1 : 1;
     return 0;
+}
+
+/* One cell of a worker on its way into the merged cube. */
+typedef struct merge_rec {
+    uint64_t key; /* global ids packed, column 0 in the high bits: sorts like the key */
+    uint32_t worker, cell;
+} merge_rec;
+
+/* Stable LSD radix sort of n records by key, 8 bits a pass, skipping the
+ * passes whose byte is the same in every key. Returns the sorted array (a or
+ * tmp). */
+static merge_rec *radix_sort(merge_rec *a, merge_rec *tmp, size_t n, unsigned bits)
+{
+    size_t cnt[256];
+    for (unsigned shift = 0; shift < bits; shift += 8) {
+        memset(cnt, 0, sizeof cnt);
+        for (size_t i = 0; i < n; i++)
+            cnt[(a[i].key >> shift) & 255]++;
+        if (n == 0 || cnt[(a[0].key >> shift) & 255] == n) continue;
+        size_t sum = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t c = cnt[b];
+            cnt[b] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[cnt[(a[i].key >> shift) & 255]++] = a[i];
+        merge_rec *t = a;
+        a = tmp;
+        tmp = t;
+    }
+    return a;
+}
+
+/* The merge of cube k when its global ids fit one 64-bit word: every worker
+ * cell packed with global ids, radix-sorted, equal keys summed in worker
+ * order. No hashing, and the output comes sorted. 1 = done, 0 = too wide (the
+ * caller merges by hashing), -1 = OOM, -2 = a count overflows. */
+static int merge_sorted(run_ctx *ctx, iaf_rawcount *rc, size_t k, uint32_t *const *remap)
+{
+    const iaf_rawcount_request *req = ctx->req;
+    size_t nc = req->cube_ncols[k];
+    unsigned gbits[IAF_MAX_CUBE_COLS], total = 0;
+    for (size_t j = 0; j < nc; j++) {
+        size_t maxid = rc->nvalues[req->cube_cols[k][j]] - 1;
+        unsigned b = 0;
+        while ((maxid >> b) != 0)
+            b++;
+        gbits[j] = b;
+        total += b;
+    }
+    if (nc == 0 || total > 64) return 0;
+    size_t n = 0;
+    for (int wi = 0; wi < ctx->nworkers; wi++)
+        n += ctx->workers[wi].cubes[k].n;
+    merge_rec *a = iaf_calloc(n ? n : 1, sizeof *a), *tmp = iaf_calloc(n ? n : 1, sizeof *tmp);
+    iaf_rawcube *out = &rc->cubes[k];
+    int ret = -1;
+    if (!a || !tmp) goto done;
+    iaf_advise_huge(a, n * sizeof *a);
+    iaf_advise_huge(tmp, n * sizeof *tmp);
+    size_t r = 0;
+    for (int wi = 0; wi < ctx->nworkers; wi++) {
+        cube_acc *c = &ctx->workers[wi].cubes[k];
+        for (size_t i = 0; i < c->n; i++) {
+            uint32_t lk[IAF_MAX_CUBE_COLS];
+            const uint32_t *key = lk;
+            if (c->pk.on)
+                packed_unpack(&c->pk, nc, c->pk.key[i], lk);
+            else
+                key = c->keys + i * nc;
+            uint64_t x = 0;
+            for (size_t j = 0; j < nc; j++) {
+                uint64_t g = remap[(size_t)wi * req->ncols + req->cube_cols[k][j]][key[j]];
+                x = (x << gbits[j]) | g;
+            }
+            a[r].key = x;
+            a[r].worker = (uint32_t)wi;
+            a[r].cell = (uint32_t)i;
+            r++;
+        }
+        /* the packed keys are no longer needed: give their memory back early */
+        if (c->pk.on) {
+            free(c->pk.key);
+            c->pk.key = NULL;
+            free(c->pk.skey);
+            c->pk.skey = NULL;
+            free(c->pk.scell);
+            c->pk.scell = NULL;
+        }
+    }
+    merge_rec *sorted = radix_sort(a, tmp, n, total);
+    free(sorted == a ? tmp : a);
+    a = sorted;
+    tmp = NULL;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += i == 0 || a[i].key != a[i - 1].key;
+    out->ncols = nc;
+    memcpy(out->cols, req->cube_cols[k], nc * sizeof *out->cols);
+    out->keys = iaf_calloc(m ? m * nc : 1, sizeof *out->keys);
+    out->count = iaf_calloc(m ? m : 1, sizeof *out->count);
+    out->wsum = iaf_calloc(m ? m : 1, sizeof *out->wsum);
+    out->wsum2 = iaf_calloc(m ? m : 1, sizeof *out->wsum2);
+    if (!out->keys || !out->count || !out->wsum || !out->wsum2) goto done;
+    iaf_advise_huge(out->keys, m * nc * sizeof *out->keys);
+    size_t o = (size_t)-1;
+    for (size_t i = 0; i < n; i++) {
+        const cube_acc *c = &ctx->workers[a[i].worker].cubes[k];
+        size_t ci = a[i].cell;
+        int64_t cnt = c->count[ci];
+        double ws = c->pk.on ? (double)cnt : c->wsum[ci],
+               ws2 = c->pk.on ? (double)cnt : c->wsum2[ci];
+        if (i == 0 || a[i].key != a[i - 1].key) {
+            o++;
+            uint64_t x = a[i].key;
+            for (size_t j = nc; j-- > 0;) {
+                /* ids are 32-bit: every width is below 64 */
+                out->keys[o * nc + j] = (uint32_t)(x & (((uint64_t)1 << gbits[j]) - 1));
+                x >>= gbits[j];
+            }
+            out->count[o] = cnt;
+            out->wsum[o] = ws;
+            out->wsum2[o] = ws2;
+        } else {
+            if (iaf_add_i64(out->count[o], cnt, &out->count[o]) != 0) {
+                ret = -2;
+                goto done;
+            }
+            out->wsum[o] += ws;
+            out->wsum2[o] += ws2;
+        }
+    }
+    out->ncells = m;
+    ret = 1;
+done:
+    free(a);
+    free(tmp);
+    return ret;
 }
 
 /* Merge worker dictionaries into one sorted global dictionary per column and
@@ -568,6 +930,15 @@ static iaf_status merge(run_ctx *ctx, iaf_rawcount *rc, iaf_error *err)
         iaf_strmap_free(&global);
     }
     for (size_t k = 0; k < req->ncubes; k++) {
+        int done = merge_sorted(ctx, rc, k, remap);
+        if (done == -1) goto oom;
+        if (done == -2) {
+            st = iaf_error_set(err, IAF_ERR_LIMIT, NULL, 0, 0, "a cell count overflows 64 bits");
+            goto cleanup;
+        }
+        if (done == 1) continue;
+        for (int wi = 0; wi < ctx->nworkers; wi++)
+            if (packed_to_generic(&ctx->workers[wi].cubes[k], 0) != 0) goto oom;
         cube_acc g;
         memset(&g, 0, sizeof g);
         g.ncols = req->cube_ncols[k];
@@ -721,9 +1092,13 @@ iaf_status iaf_rawcount_run(iaf_source *src, const iaf_rawcount_request *req,
     st = iaf_source_scan(src, &cons, &nw, err);
     rc->nworkers = nw;
     for (int wi = 0; wi < ctx.nworkers && st == IAF_OK; wi++)
-        for (size_t k = 0; k < req->ncubes && st == IAF_OK; k++)
-            if (ctx.workers[wi].cubes[k].dense.n && dense_flush(&ctx.workers[wi].cubes[k]) != 0)
+        for (size_t k = 0; k < req->ncubes && st == IAF_OK; k++) {
+            worker *w = &ctx.workers[wi];
+            cube_acc *c = &w->cubes[k];
+            if (c->dense.n &&
+                (packed_fit(c, w->cols, req->cube_cols[k]) != 0 || dense_flush(c) != 0))
                 st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
     if (st == IAF_OK) st = merge(&ctx, rc, err);
     goto done;
 oom:

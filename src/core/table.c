@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/table_ids.h"
 #include "util/checked.h"
+#include "util/hugepage.h"
 #include "util/util.h"
 
 #define MAX_ATTRS 16
@@ -77,6 +79,7 @@ static int rehash(iaf_table *t, size_t nslots)
 {
     uint32_t *s = calloc(nslots, sizeof *s);
     if (!s) return -1;
+    iaf_advise_huge(s, nslots * sizeof *s);
     for (size_t i = 0; i < t->ncells; i++) {
         size_t j = t->hash[i] & (nslots - 1);
         while (s[j])
@@ -103,10 +106,8 @@ static int64_t find_cell(const iaf_table *t, const uint32_t *k, uint64_t h)
     }
 }
 
-static int grow_cells(iaf_table *t)
+static int grow_to(iaf_table *t, size_t nc)
 {
-    if (t->ncells < t->cap) return 0;
-    size_t nc = t->cap ? t->cap * 2 : 64;
 #define RE(ptr, sz)                                                                                \
     do {                                                                                           \
         void *q_ = iaf_realloc_array(ptr, nc, sz);                                                 \
@@ -121,8 +122,16 @@ static int grow_cells(iaf_table *t)
     RE(t->state, sizeof *t->state);
     RE(t->hash, sizeof *t->hash);
 #undef RE
+    iaf_advise_huge(t->keys, nc * t->nattrs * sizeof *t->keys);
+    iaf_advise_huge(t->hash, nc * sizeof *t->hash);
     t->cap = nc;
     return 0;
+}
+
+static int grow_cells(iaf_table *t)
+{
+    if (t->ncells < t->cap) return 0;
+    return grow_to(t, t->cap ? t->cap * 2 : 64);
 }
 
 static int insert_key(iaf_table *t, const uint32_t *k, int64_t *cell)
@@ -171,6 +180,46 @@ iaf_status iaf_table_add(iaf_table *t, const iaf_sv *labels, double value, int64
         if (id < 0) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         k[a] = (uint32_t)id;
     }
+    return iaf_table_add_ids(t, k, value, n, wsum2, se, state, err);
+}
+
+int64_t iaf_table_category_id(iaf_table *t, size_t attr, iaf_sv label)
+{
+    t->finished = 0;
+    return iaf_strmap_intern(&t->cats[attr], label.ptr ? label.ptr : "", label.ptr ? label.len : 0);
+}
+
+int iaf_table_reserve(iaf_table *t, size_t ncells)
+{
+    if (ncells > t->cap && grow_to(t, ncells) != 0) return -1;
+    size_t ns = t->nslots ? t->nslots : 64;
+    while (ns < (ncells + 1) * 2)
+        ns *= 2;
+    return ns != t->nslots ? rehash(t, ns) : 0;
+}
+
+iaf_status iaf_table_append_ids(iaf_table *t, const uint32_t *k, double value, int64_t n,
+                                double wsum2, double se, iaf_error *err)
+{
+    if ((t->ncells + 1) * 2 > t->nslots && rehash(t, t->nslots ? t->nslots * 2 : 64) != 0)
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if (grow_cells(t) != 0) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    size_t c = t->ncells++;
+    memcpy(t->keys + c * t->nattrs, k, t->nattrs * sizeof *k);
+    t->value[c] = value;
+    t->wsum2[c] = wsum2;
+    t->se[c] = se;
+    t->n[c] = n;
+    t->state[c] = IAF_CELL_OK;
+    t->hash[c] = key_hash(k, t->nattrs);
+    t->finished = 0;
+    /* not in the slots: no later add may look for this key (the caller's promise) */
+    return IAF_OK;
+}
+
+iaf_status iaf_table_add_ids(iaf_table *t, const uint32_t *k, double value, int64_t n, double wsum2,
+                             double se, iaf_cell_state state, iaf_error *err)
+{
     int64_t c;
     if (insert_key(t, k, &c) != 0)
         return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -250,8 +299,17 @@ iaf_status iaf_table_finish(iaf_table *t, iaf_error *err)
     for (size_t i = 0; i < t->ncells; i++)
         perm[i] = (uint32_t)i;
     sort_table = t;
-    qsort(perm, t->ncells, sizeof *perm, cmp_cells);
-    {
+    /* cells added in key order (a count's cube, as is) need no sort */
+    int sorted = 1;
+    for (size_t i = 1; i < t->ncells && sorted; i++)
+        sorted = cmp_cells(&perm[i - 1], &perm[i]) < 0;
+    if (!sorted) qsort(perm, t->ncells, sizeof *perm, cmp_cells);
+    if (sorted) {
+        /* in place: only the hashes follow the new category ids */
+        for (size_t i = 0; i < t->ncells; i++)
+            t->hash[i] = key_hash(t->keys + i * t->nattrs, t->nattrs);
+        if (t->ncells && rehash(t, t->nslots) != 0) goto oom;
+    } else {
         size_t n = t->ncells, na = t->nattrs;
         uint32_t *keys = iaf_calloc(n * na, sizeof *keys);
         double *value = iaf_calloc(n, sizeof *value), *wsum2 = iaf_calloc(n, sizeof *wsum2),

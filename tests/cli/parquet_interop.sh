@@ -94,5 +94,35 @@ check province_sex "$DIR/expected/province_sex.csv" "" "hf shards listed" -- \
 check province_sex "$DIR/expected/province_sex.csv" "" "hf glob" -- "$DIR/hf/data/train-*.parquet" \
     --by province,sex
 
+# Two columns of one name (dup-names.parquet: column, column_1, column; one row a, b, c):
+# the name alone is ambiguous (exit 1, both positions named), a position picks one, inspect
+# lists all three
+DUP="$DIR/dup-names.parquet"
+"$IAF" count "$DUP" --by column -o "$TMP/dup.csv" 2>"$TMP/err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q "column name 'column' is ambiguous: 2 columns have it (1, 3)" "$TMP/err" &&
+    [ ! -e "$TMP/dup.csv" ]; then
+    pass=$((pass + 1))
+else
+    echo "FAIL dup-names: --by column gave exit $rc: $(head -c 300 "$TMP/err")"
+    fail=$((fail + 1))
+fi
+for spec in '#1:a' '#3:c' '#3,column_1:c,b'; do
+    by=${spec%%:*} want=${spec#*:}
+    if "$IAF" count "$DUP" --by "$by" -o "$TMP/dup.csv" 2>"$TMP/err" &&
+        [ "$(cat "$TMP/dup.csv")" = "$(printf '%s,count\n%s,1' "$by" "$want")" ]; then
+        pass=$((pass + 1))
+    else
+        echo "FAIL dup-names: --by $by: $(cat "$TMP/dup.csv" "$TMP/err" 2>/dev/null | head -c 300)"
+        fail=$((fail + 1))
+    fi
+done
+if [ "$("$IAF" inspect "$DUP" | grep -cE '^    column(_1)?: BYTE_ARRAY')" -eq 3 ]; then
+    pass=$((pass + 1))
+else
+    echo "FAIL dup-names: inspect does not list the three columns"
+    fail=$((fail + 1))
+fi
+
 echo "interop: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

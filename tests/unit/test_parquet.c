@@ -83,6 +83,59 @@ static void test_delta_spec_example(void **state)
     assert_int_equal(iaf_pq_delta_count(bad, sizeof bad, &n), -1);
 }
 
+/* A page the format allows but a fixed values-per-byte bound refused (DuckDB
+ * writes sequences so): 122,880 values in blocks of 128 whose miniblocks all
+ * have bit width 0, 5 bytes a block. Short of one block, or announcing more
+ * values than the blocks hold, the count is refused before any allocation. */
+static void test_delta_width0_sequence(void **state)
+{
+    (void)state;
+    enum { N = 122880, BLOCKS = (N - 1 + 127) / 128 };
+    static unsigned char in[16 + BLOCKS * 5];
+    size_t len = 0;
+    in[len++] = 0x80; /* block size 128 */
+    in[len++] = 0x01;
+    in[len++] = 0x04; /* 4 miniblocks */
+    in[len++] = 0x80; /* 122880 values */
+    in[len++] = 0xC0;
+    in[len++] = 0x07;
+    in[len++] = 0x00; /* first value 0 */
+    for (int b = 0; b < BLOCKS; b++) {
+        in[len++] = 0x02; /* min delta 1 (zigzag) */
+        for (int m = 0; m < 4; m++)
+            in[len++] = 0; /* bit width 0 */
+    }
+    uint64_t n = 0;
+    assert_int_equal(iaf_pq_delta_count(in, len, &n), 0);
+    assert_int_equal(n, N);
+    int64_t *out = malloc(N * sizeof *out);
+    assert_non_null(out);
+    size_t used = 0;
+    assert_int_equal(iaf_pq_delta_decode(in, len, out, N, &used), 0);
+    assert_int_equal(used, len);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(out[i], i);
+    free(out);
+    /* one block short */
+    assert_int_equal(iaf_pq_delta_count(in, len - 5, &n), -1);
+    /* a hostile count: 2^40 values announced over four blocks */
+    unsigned char big[16 + 5 * 4];
+    size_t bl = 0;
+    big[bl++] = 0x80;
+    big[bl++] = 0x01;
+    big[bl++] = 0x04;
+    for (int i = 0; i < 5; i++) /* varint 2^40: five empty groups, then 0x20 << 35 */
+        big[bl++] = 0x80;
+    big[bl++] = 0x20;
+    big[bl++] = 0x00;
+    for (int b = 0; b < 4; b++) {
+        big[bl++] = 0x02;
+        for (int m = 0; m < 4; m++)
+            big[bl++] = 0;
+    }
+    assert_int_equal(iaf_pq_delta_count(big, bl, &n), -1);
+}
+
 static void test_decimal_text(void **state)
 {
     (void)state;
@@ -271,7 +324,7 @@ static void test_bad_files(void **state)
         nfiles++;
     }
     fclose(fp);
-    assert_int_equal(nfiles, 11);
+    assert_int_equal(nfiles, 12);
 }
 
 /* Truncating a good file anywhere must give an error, never a crash. */
@@ -310,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_rle_runs),
         cmocka_unit_test(test_bitpacked_msb),
         cmocka_unit_test(test_delta_spec_example),
+        cmocka_unit_test(test_delta_width0_sequence),
         cmocka_unit_test(test_decimal_text),
         cmocka_unit_test(test_date_timestamp_text),
         cmocka_unit_test(test_projection_errors),

@@ -248,7 +248,8 @@ int iaf_pq_bitpacked_msb_decode(const unsigned char *p, size_t len, int width, u
 /* DELTA_BINARY_PACKED: decode up to n values (exactly n required); *used gets the bytes consumed.
  */
 int iaf_pq_delta_decode(const unsigned char *p, size_t len, int64_t *out, size_t n, size_t *used);
-/* Number of values announced in a DELTA_BINARY_PACKED header. */
+/* Number of values announced in a DELTA_BINARY_PACKED header; -1 unless the
+ * block headers and bit widths that follow can hold that many values. */
 int iaf_pq_delta_count(const unsigned char *p, size_t len, uint64_t *count);
 
 /* ---- text rendering of typed values (values.c) */

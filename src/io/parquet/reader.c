@@ -18,7 +18,6 @@
 
 /* Caps on sizes read from the file, beyond "fits in the file". */
 #define PAGE_CAP ((size_t)1 << 30) /* one decompressed page */
-#define DELTA_RATIO 64             /* delta-encoded values per page byte */
 
 static atomic_uint_fast64_t next_dict_id = 1;
 
@@ -650,8 +649,7 @@ static iaf_status start_values(pq_col *c, int enc, size_t nvmax, iaf_error *err)
                            "DELTA_BINARY_PACKED for %s values", iaf_pq_type_name(c->type));
         uint64_t n;
         size_t used;
-        if (iaf_pq_delta_count(c->vp, len, &n) || n > (uint64_t)len * DELTA_RATIO + 4096 ||
-            n > nvmax)
+        if (iaf_pq_delta_count(c->vp, len, &n) || n > nvmax)
             return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off,
                            "bad DELTA_BINARY_PACKED header");
         c->delta_i64 = iaf_calloc(n ? (size_t)n : 1, sizeof *c->delta_i64);
@@ -673,7 +671,7 @@ static iaf_status start_values(pq_col *c, int enc, size_t nvmax, iaf_error *err)
         size_t used;
         int64_t *prefix = NULL, *lens = NULL;
         iaf_status st = IAF_OK;
-        if (iaf_pq_delta_count(p, len, &n) || n > (uint64_t)len * DELTA_RATIO + 4096 || n > nvmax)
+        if (iaf_pq_delta_count(p, len, &n) || n > nvmax)
             return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off, "bad %s header",
                            iaf_pq_encoding_name(enc));
         size_t nn = (size_t)n;
@@ -1266,6 +1264,35 @@ static const char *pq_colname(void *rdv, size_t i)
     return i < r->m->ntop ? r->m->schema[r->m->top[i]].name : NULL;
 }
 
+#define PQ_AMBIGUOUS ((size_t)-1)
+
+/* The top-level column called name: "#N" is the N-th column (from 1), any
+ * other name must be unique. m->ntop when absent, PQ_AMBIGUOUS when several
+ * columns have the name (a file may: nothing in the format forbids it, and
+ * taking the first silently counted the wrong column). */
+static size_t pq_find_top(const iaf_pq_meta *m, const char *name)
+{
+    if (name[0] == '#' && name[1] >= '1' && name[1] <= '9') {
+        size_t pos = 0;
+        const char *p = name + 1;
+        while (*p >= '0' && *p <= '9' && pos <= m->ntop)
+            pos = pos * 10 + (size_t)(*p++ - '0');
+        /* a real column called "#3" still wins over the position */
+        size_t found = m->ntop;
+        for (size_t t = 0; t < m->ntop && found == m->ntop; t++)
+            if (strcmp(m->schema[m->top[t]].name, name) == 0) found = t;
+        if (found < m->ntop) return found;
+        return *p == 0 && pos >= 1 && pos <= m->ntop ? pos - 1 : m->ntop;
+    }
+    size_t found = m->ntop;
+    for (size_t t = 0; t < m->ntop; t++)
+        if (strcmp(m->schema[m->top[t]].name, name) == 0) {
+            if (found < m->ntop) return PQ_AMBIGUOUS;
+            found = t;
+        }
+    return found;
+}
+
 static iaf_status pq_project(void *rdv, const char *const *names, size_t n, iaf_error *err)
 {
     pq_reader *r = rdv;
@@ -1279,10 +1306,25 @@ static iaf_status pq_project(void *rdv, const char *const *names, size_t n, iaf_
     }
     for (size_t k = 0; k < n; k++) {
         const char *name = names[k];
-        size_t t;
-        for (t = 0; t < m->ntop; t++)
-            if (strcmp(m->schema[m->top[t]].name, name) == 0) break;
+        size_t t = pq_find_top(m, name);
         iaf_status st = IAF_OK;
+        if (t == PQ_AMBIGUOUS) {
+            size_t first = 0, second = 0, count = 0;
+            for (size_t u = 0; u < m->ntop; u++)
+                if (strcmp(m->schema[m->top[u]].name, name) == 0) {
+                    count++;
+                    if (!first)
+                        first = u + 1;
+                    else if (!second)
+                        second = u + 1;
+                }
+            free(proj);
+            free(conv);
+            return iaf_error_set_at(err, IAF_ERR_INVALID, r->fname, -1, "",
+                                    "column name '%s' is ambiguous: %zu columns have it (%zu, "
+                                    "%zu%s); name one by its position, e.g. #%zu",
+                                    name, count, first, second, count > 2 ? ", ..." : "", second);
+        }
         if (t < m->ntop) {
             const iaf_pq_schema *s = &m->schema[m->top[t]];
             size_t li;

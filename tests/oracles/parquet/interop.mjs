@@ -39,6 +39,9 @@ const CASES = [
     { name: 'v2pages_page_index', file: 'hyparquet/page_index.parquet', by: ['category'] },
     { name: 'v2pages_rle_dict', file: 'parquet-testing/rle-dict-snappy-checksum.parquet',
         by: ['binary_field'] },
+    // written by delta_seq.mjs (run it first): one DELTA_BINARY_PACKED page of 122,880 values
+    { name: 'delta_seq_g', file: 'interop/delta-seq.parquet', by: ['g'],
+        where: { iaf: 'id >= 100000', sql: 'id >= 100000' } },
 ];
 
 // Seeded PRNG (mulberry32): the corpus is the same on every run.
