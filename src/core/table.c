@@ -1,6 +1,7 @@
 /* src/core/table.c - see include/iaf/table.h. */
 #include "iaf/table.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,7 @@ static int insert_key(iaf_table *t, const uint32_t *k, int64_t *cell)
     if ((t->ncells + 1) * 2 > t->nslots && rehash(t, t->nslots ? t->nslots * 2 : 64) != 0)
         return -1;
     if (grow_cells(t) != 0) return -1;
+    assert(t->ncells < t->cap && (t->ncells + 1) * 2 <= t->nslots);
     size_t c = t->ncells++;
     memcpy(t->keys + c * t->nattrs, k, t->nattrs * sizeof *k);
     t->value[c] = 0;
@@ -154,6 +156,7 @@ static int insert_key(iaf_table *t, const uint32_t *k, int64_t *cell)
 
 iaf_status iaf_table_add_category(iaf_table *t, size_t attr, iaf_sv label, iaf_error *err)
 {
+    assert(attr < t->nattrs);
     if (iaf_strmap_intern(&t->cats[attr], label.ptr ? label.ptr : "", label.ptr ? label.len : 0) <
         0)
         return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
