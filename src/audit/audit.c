@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/sha256.h"
+#include "util/util.h"
 
 /* 1 when check k sets its own threshold for metric. */
 static int has_threshold(const iaf_spec_check *k, const char *metric)
@@ -91,7 +92,7 @@ static iaf_status open_source(const iaf_spec_source *s, const iaf_spec_check *k,
 
 static iaf_coverage_item *copy_items(const iaf_coverage_item *s, size_t n)
 {
-    iaf_coverage_item *t = calloc(n ? n : 1, sizeof *t);
+    iaf_coverage_item *t = iaf_calloc(n ? n : 1, sizeof *t);
     for (size_t k = 0; t && k < n; k++) {
         t[k] = s[k];
         t[k].raw = s[k].raw ? iaf_strdup(s[k].raw) : NULL;
@@ -102,7 +103,7 @@ static iaf_coverage_item *copy_items(const iaf_coverage_item *s, size_t n)
 /* An owned copy of d's coverage records (the reference side: side 1). */
 static iaf_status copy_coverage_side(iaf_variant_result *r, const iaf_derived *d, int side)
 {
-    iaf_coverage *c = calloc(d->nattrs, sizeof *c);
+    iaf_coverage *c = iaf_calloc(d->nattrs, sizeof *c);
     if (!c) return IAF_ERR_NOMEM;
     if (side) {
         r->ref_coverage = c;
@@ -313,15 +314,15 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
     iaf_status st = IAF_OK;
     int threads = opt ? opt->threads : 0;
     size_t ncheck = spec->nchecks, icap = 0;
-    iaf_audit *a = calloc(1, sizeof *a);
+    iaf_audit *a = iaf_calloc(1, sizeof *a);
     iaf_dataset *micro = NULL;
-    iaf_dataset **tables = calloc(spec->ntables + 1, sizeof *tables);
-    iaf_dataset **refs = calloc(spec->nreferences + 1, sizeof *refs);
-    int *syn_tab = calloc(ncheck + 1, sizeof *syn_tab);
-    req_ids *rq = calloc(ncheck * IAF_MAX_VARIANTS + 1, sizeof *rq);
+    iaf_dataset **tables = iaf_calloc(spec->ntables + 1, sizeof *tables);
+    iaf_dataset **refs = iaf_calloc(spec->nreferences + 1, sizeof *refs);
+    int *syn_tab = iaf_calloc(ncheck + 1, sizeof *syn_tab);
+    req_ids *rq = iaf_calloc(ncheck * IAF_MAX_VARIANTS + 1, sizeof *rq);
     if (!a || !tables || !refs || !syn_tab || !rq) goto oom;
     a->spec = spec;
-    a->results = calloc(ncheck, sizeof *a->results);
+    a->results = iaf_calloc(ncheck, sizeof *a->results);
     if (!a->results) goto oom;
     a->nresults = ncheck;
 
@@ -452,7 +453,7 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
         const iaf_spec_check *k = &spec->checks[c];
         iaf_check_result *r = &a->results[c];
         r->check = k;
-        r->variants = calloc(k->nvariants, sizeof *r->variants);
+        r->variants = iaf_calloc(k->nvariants, sizeof *r->variants);
         if (!r->variants) goto oom;
         r->nvariants = k->nvariants;
         iaf_dataset *sd = syn_tab[c] >= 0 ? tables[syn_tab[c]] : micro;
@@ -464,7 +465,7 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
             st = iaf_dataset_derive(sd, rq[c * IAF_MAX_VARIANTS].syn,
                                     (iaf_attr *const *)k->rule_attrs, k->nrule_attrs, k->universe,
                                     &dv, err);
-            if (st == IAF_OK && !(vr->rule = calloc(1, sizeof *vr->rule)))
+            if (st == IAF_OK && !(vr->rule = iaf_calloc(1, sizeof *vr->rule)))
                 st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
             if (st == IAF_OK)
                 st = k->status ? iaf_profile_eval(dv->table, k->status, k->rule_attrs[0]->name,
@@ -731,7 +732,7 @@ done:
         iaf_dataset_free(tables[i]);
     for (size_t i = 0; refs && i < spec->nreferences; i++)
         iaf_dataset_free(refs[i]);
-    free(tables), free(refs), free(syn_tab), free(rq);
+    iaf_free(tables), iaf_free(refs), iaf_free(syn_tab), iaf_free(rq);
     if (st != IAF_OK) {
         iaf_audit_free(a);
         return st;
@@ -750,26 +751,26 @@ void iaf_audit_free(iaf_audit *a)
             iaf_comparison_free(vr->cmp);
             iaf_flat_result_free(vr->flat);
             iaf_rule_result_free(vr->rule);
-            free(vr->rule);
+            iaf_free(vr->rule);
             iaf_comparison_free(vr->cmp_std);
-            free(vr->std_note);
+            iaf_free(vr->std_note);
             for (size_t k = 0; k < vr->ncoverage; k++)
                 iaf_coverage_clear(&vr->coverage[k]);
-            free(vr->coverage);
+            iaf_free(vr->coverage);
             for (size_t k = 0; k < vr->nref_coverage; k++)
                 iaf_coverage_clear(&vr->ref_coverage[k]);
-            free(vr->ref_coverage);
+            iaf_free(vr->ref_coverage);
             iaf_lump_bounds_clear(&vr->lump);
-            free(vr->lump_hint);
+            iaf_free(vr->lump_hint);
         }
-        free(r->variants);
-        free(r->n_r_basis);
+        iaf_free(r->variants);
+        iaf_free(r->n_r_basis);
     }
-    free(a->results);
+    iaf_free(a->results);
     for (size_t i = 0; i < a->ninputs; i++) {
-        free(a->inputs[i].role);
-        free(a->inputs[i].path);
+        iaf_free(a->inputs[i].role);
+        iaf_free(a->inputs[i].path);
     }
-    free(a->inputs);
-    free(a);
+    iaf_free(a->inputs);
+    iaf_free(a);
 }

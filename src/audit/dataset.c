@@ -1,5 +1,6 @@
 /* src/audit/dataset.c - see dataset.h. */
 #include "audit/dataset.h"
+#include "util/util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -32,7 +33,7 @@ iaf_status iaf_dataset_open(const char *const *paths, size_t npaths, const iaf_d
                             iaf_dataset **out, iaf_error *err)
 {
     *out = NULL;
-    iaf_dataset *d = calloc(1, sizeof *d);
+    iaf_dataset *d = iaf_calloc(1, sizeof *d);
     if (!d) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     if (opt) d->opt = *opt;
     iaf_status st = IAF_OK;
@@ -76,12 +77,12 @@ void iaf_dataset_free(iaf_dataset *d)
     iaf_source_free(d->src);
     iaf_rawcount_free(d->rc);
     iaf_table_free(d->table);
-    free(d->counts_path);
+    iaf_free(d->counts_path);
     for (size_t i = 0; i < d->ncols; i++)
-        free(d->cols[i]);
-    free(d->cols);
-    free(d->reqs);
-    free(d);
+        iaf_free(d->cols[i]);
+    iaf_free(d->cols);
+    iaf_free(d->reqs);
+    iaf_free(d);
 }
 
 int iaf_dataset_is_counts(const iaf_dataset *d)
@@ -143,11 +144,11 @@ iaf_status iaf_dataset_count(iaf_dataset *d, const iaf_scan_consumer *progress, 
     if (d->table) {
         st = iaf_rawcount_from_table(d->table, &d->rc, err);
     } else {
-        const size_t **cc = calloc(d->nreqs ? d->nreqs : 1, sizeof *cc);
-        size_t *cn = calloc(d->nreqs ? d->nreqs : 1, sizeof *cn);
+        const size_t **cc = iaf_calloc(d->nreqs ? d->nreqs : 1, sizeof *cc);
+        size_t *cn = iaf_calloc(d->nreqs ? d->nreqs : 1, sizeof *cn);
         if (!cc || !cn) {
-            free(cc);
-            free(cn);
+            iaf_free(cc);
+            iaf_free(cn);
             return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         }
         for (size_t q = 0; q < d->nreqs; q++) {
@@ -161,8 +162,8 @@ iaf_status iaf_dataset_count(iaf_dataset *d, const iaf_scan_consumer *progress, 
                                    d->nreqs,
                                    d->opt.weight};
         st = iaf_rawcount_run(d->src, &rq, progress, &d->rc, err);
-        free(cc);
-        free(cn);
+        iaf_free(cc);
+        iaf_free(cn);
     }
     if (st == IAF_OK) d->counted = 1;
     return st;

@@ -1,5 +1,6 @@
 /* src/audit/support.c - see support.h. */
 #include "audit/support.h"
+#include "util/util.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -71,9 +72,9 @@ void iaf_support_compare(const iaf_comparison *c, double syn_mass, const iaf_lum
     int has_lump = lump && lump->present;
     /* a category is reached when the synthetic side has mass there, or when
      * its attribute carries a lump (which may feed any category) */
-    unsigned char *rx = calloc(kx + 1, 1), *ry = calloc(ky + 1, 1);
+    unsigned char *rx = iaf_calloc(kx + 1, 1), *ry = iaf_calloc(ky + 1, 1);
     if (!rx || !ry) {
-        free(rx), free(ry);
+        iaf_free(rx), iaf_free(ry);
         out->support_ref = out->support_syn = NAN;
         return;
     }
@@ -99,7 +100,7 @@ void iaf_support_compare(const iaf_comparison *c, double syn_mass, const iaf_lum
     out->syn_mass = syn_mass;
     out->syn_support_mass = c->s_support + (has_lump ? lump->lump_mass : 0);
     out->n_eff = c->s_total > 0 ? c->n_s * c->s_support / c->s_total : NAN;
-    free(rx), free(ry);
+    iaf_free(rx), iaf_free(ry);
     finish_support(out, min_support);
 }
 
@@ -134,7 +135,7 @@ void iaf_support_flat(const iaf_flat_result *f, double syn_mass, double n_s,
 void iaf_lump_bounds_clear(iaf_lump_bounds *b)
 {
     if (!b) return;
-    free(b->f_s_lo), free(b->f_s_hi), free(b->total);
+    iaf_free(b->f_s_lo), iaf_free(b->f_s_hi), iaf_free(b->total);
     memset(b, 0, sizeof *b);
 }
 
@@ -152,7 +153,7 @@ iaf_status iaf_lump_compare(const iaf_comparison *c, const iaf_table *lump,
     size_t kx = c->kx, ky = c->ky;
     int twod = c->twod;
     int lc = (int)iaf_table_nattrs(lump) - 1; /* the raw lumped column is last */
-    double *lx = calloc(kx + 1, sizeof *lx);
+    double *lx = iaf_calloc(kx + 1, sizeof *lx);
     if (!lx) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < iaf_table_ncells(lump); i++) {
         iaf_cell cl = iaf_table_cell(lump, i);
@@ -209,9 +210,9 @@ iaf_status iaf_lump_compare(const iaf_comparison *c, const iaf_table *lump,
     /* the footprint's denominator cond_tvd(s_perp, r) = dep_tvd(r) is the
      * reference's own */
     if (twod) {
-        double *cy = calloc(ky + 1, sizeof *cy);
+        double *cy = iaf_calloc(ky + 1, sizeof *cy);
         if (!cy) {
-            free(lx);
+            iaf_free(lx);
             return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         }
         for (size_t x = 0; x < kx; x++)
@@ -224,13 +225,13 @@ iaf_status iaf_lump_compare(const iaf_comparison *c, const iaf_table *lump,
             for (size_t y = 0; y < ky; y++)
                 dep += 0.5 * fabs(px * cy[y] - c->r[x * ky + y] / rt);
         }
-        free(cy);
+        iaf_free(cy);
     }
     b->has_cond = 1;
     b->unreached_ref = rt > 0 ? unreached / rt : NAN;
     b->footprint_lo = dep > 0 ? b->cond_lo / dep : NAN;
     b->footprint_hi = dep > 0 ? b->cond_hi / dep : NAN;
-    free(lx);
+    iaf_free(lx);
     lump_reason(b);
     return IAF_OK;
 }
@@ -262,9 +263,9 @@ iaf_status iaf_lump_flat(const iaf_flat_result *f, const char *focal, const iaf_
     b->lump_share = named + b->lump_mass > 0 ? b->lump_mass / (named + b->lump_mass) : NAN;
     size_t k = b->k = f->k;
     b->cat_labels = f->labels;
-    b->f_s_lo = calloc(k + 1, sizeof *b->f_s_lo);
-    b->f_s_hi = calloc(k + 1, sizeof *b->f_s_hi);
-    b->total = calloc(k + 1, sizeof *b->total);
+    b->f_s_lo = iaf_calloc(k + 1, sizeof *b->f_s_lo);
+    b->f_s_hi = iaf_calloc(k + 1, sizeof *b->f_s_hi);
+    b->total = iaf_calloc(k + 1, sizeof *b->total);
     if (!b->f_s_lo || !b->f_s_hi || !b->total)
         return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     b->f_s_pooled_lo = b->f_s_pooled_hi = NAN;

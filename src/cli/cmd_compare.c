@@ -11,6 +11,7 @@
 #include "cli/output.h"
 #include "cli/options.h"
 #include "util/checked.h"
+#include "util/util.h"
 
 static void help(void)
 {
@@ -107,8 +108,8 @@ static int apply_def(iaf_attr *a, const attr_def *def, char *msg, size_t msz)
     int n = cli_split(def->arg + def_name(def->arg) + 1, &items), rc = -1;
     if (n < 1) goto done;
     if (!def->bin) {
-        a->from = calloc((size_t)n, sizeof *a->from);
-        a->to = calloc((size_t)n, sizeof *a->to);
+        a->from = iaf_calloc((size_t)n, sizeof *a->from);
+        a->to = iaf_calloc((size_t)n, sizeof *a->to);
         if (!a->from || !a->to) goto done;
         for (int i = 0; i < n; i++) {
             const char *eq = strchr(items[i], '=');
@@ -136,8 +137,8 @@ static int apply_def(iaf_attr *a, const attr_def *def, char *msg, size_t msz)
         snprintf(msg, msz, "--bin %s: give at least two edges", a->name);
         goto done;
     }
-    a->edges = calloc((size_t)n, sizeof *a->edges);
-    a->labels = calloc((size_t)n, sizeof *a->labels);
+    a->edges = iaf_calloc((size_t)n, sizeof *a->edges);
+    a->labels = iaf_calloc((size_t)n, sizeof *a->labels);
     if (!a->edges || !a->labels) goto done;
     for (int i = 0; i < n; i++) {
         char *end;

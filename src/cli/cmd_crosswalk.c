@@ -155,8 +155,8 @@ static int cmd_build(int argc, char **argv)
             break;
         case O_TO:
             if (strcmp(optarg, "code") && strcmp(optarg, "title")) {
-                free(excl);
-                free(exclre);
+                iaf_free(excl);
+                iaf_free(exclre);
                 return cli_usage_error("crosswalk build", "--to takes code or title");
             }
             o.to_title = !strcmp(optarg, "title");
@@ -165,8 +165,8 @@ static int cmd_build(int argc, char **argv)
         case O_EXCLRE:
             if ((c == O_EXCL ? push(&excl, &nexcl, &capexcl, optarg)
                              : push(&exclre, &nexclre, &capexclre, optarg)) != 0) {
-                free(excl);
-                free(exclre);
+                iaf_free(excl);
+                iaf_free(exclre);
                 return EXIT_DATA;
             }
             break;
@@ -219,13 +219,13 @@ static int cmd_build(int argc, char **argv)
             quiet = 1;
             break;
         case 'h':
-            free(excl);
-            free(exclre);
+            iaf_free(excl);
+            iaf_free(exclre);
             help();
             return EXIT_OK;
         default:
-            free(excl);
-            free(exclre);
+            iaf_free(excl);
+            iaf_free(exclre);
             return cli_usage_error("crosswalk build", "bad option");
         }
     }
@@ -354,9 +354,9 @@ done:
     cli_outset_free(outs);
     cli_free_list(methods);
     cli_free_list(ignore_list);
-    free(preamble);
-    free(excl);
-    free(exclre);
+    iaf_free(preamble);
+    iaf_free(excl);
+    iaf_free(exclre);
     iaf_buf_free(&cw);
     iaf_buf_free(&rep);
     iaf_buf_free(&sum);

@@ -11,6 +11,7 @@
 #include "cli/output.h"
 #include "io/file.h"
 #include "io/parquet/parquet.h"
+#include "util/util.h"
 
 static void usage(FILE *out)
 {
@@ -175,12 +176,12 @@ static void print_text(const iaf_pq_meta *m, FILE *o)
             if (st->has_min) {
                 char *t = stat_text(m, c, st->min);
                 fprintf(o, ", min %s", t ? t : "?");
-                free(t);
+                iaf_free(t);
             }
             if (st->has_max) {
                 char *t = stat_text(m, c, st->max);
                 fprintf(o, ", max %s", t ? t : "?");
-                free(t);
+                iaf_free(t);
             }
             fputc('\n', o);
         }
@@ -262,12 +263,12 @@ static json_t *to_json(const iaf_pq_meta *m)
             if (st->has_min) {
                 char *t = stat_text(m, c, st->min);
                 json_object_set_new(jc, "min", jstr(t));
-                free(t);
+                iaf_free(t);
             }
             if (st->has_max) {
                 char *t = stat_text(m, c, st->max);
                 json_object_set_new(jc, "max", jstr(t));
-                free(t);
+                iaf_free(t);
             }
             json_array_append_new(cols, jc);
         }
@@ -325,7 +326,7 @@ int cmd_inspect(int argc, char **argv)
             fputs(s, stdout);
             fputc('\n', stdout);
         }
-        free(s);
+        iaf_free(s);
         json_decref(j);
     } else {
         cli_escape_stdout(); /* names and statistics come from the file */

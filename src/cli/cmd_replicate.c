@@ -21,6 +21,7 @@
 #include "cli/output.h"
 #include "report/replication.h"
 #include "report/report.h"
+#include "util/util.h"
 
 #ifndef IAF_VERSION
 #define IAF_VERSION "dev"
@@ -246,7 +247,7 @@ int cmd_replicate(int argc, char **argv)
     int rc = EXIT_DATA;
     iaf_error err;
     iaf_error_clear(&err);
-    bundle *bs = calloc(nb, sizeof *bs);
+    bundle *bs = iaf_calloc(nb, sizeof *bs);
     iaf_buf json = {0}, md = {0}, html = {0}, path = {0}, cmd = {0};
     char **ids = NULL;
     size_t nids = 0, idcap = 0;
@@ -393,8 +394,8 @@ done:
         iaf_audit_free(bs[b].audit);
         iaf_spec_free(bs[b].spec);
     }
-    free(bs);
-    free(ids);
+    iaf_free(bs);
+    iaf_free(ids);
     iaf_buf_free(&json);
     iaf_buf_free(&md);
     iaf_buf_free(&html);

@@ -12,6 +12,7 @@
 #include "cli/output.h"
 #include "io/file.h"
 #include "cli/options.h"
+#include "util/util.h"
 
 static void help(void)
 {
@@ -437,7 +438,7 @@ int cmd_scan(int argc, char **argv)
                 if (add_skip(&sk, &nsk, &skcap, cols[i],
                              w ? "weight (declared)" : "declared with --skip", 0, 0) != 0)
                     goto done;
-                free(cols[i]);
+                iaf_free(cols[i]);
             } else {
                 cols[k++] = cols[i];
             }
@@ -446,7 +447,7 @@ int cmd_scan(int argc, char **argv)
         ncols = k;
     } else if (iaf_dataset_is_counts(ds)) {
         ncols = 0;
-        cols = calloc(iaf_dataset_ncols(ds) + 1, sizeof *cols);
+        cols = iaf_calloc(iaf_dataset_ncols(ds) + 1, sizeof *cols);
         for (size_t i = 0; cols && i < iaf_dataset_ncols(ds); i++) {
             const char *name = iaf_dataset_col(ds, i);
             if (in_list(skips, name)) {
@@ -466,8 +467,8 @@ int cmd_scan(int argc, char **argv)
         }
         pr.ncols = iaf_source_ncols(src);
         pr.limit = 20000;
-        pr.maps = calloc(pr.ncols + 1, sizeof *pr.maps);
-        const char **names = calloc(pr.ncols + 1, sizeof *names);
+        pr.maps = iaf_calloc(pr.ncols + 1, sizeof *pr.maps);
+        const char **names = iaf_calloc(pr.ncols + 1, sizeof *names);
         for (size_t i = 0; names && i < pr.ncols; i++)
             names[i] = iaf_source_colname(src, i);
         iaf_scan_consumer pc = {&pr, probe_begin, probe_batch, NULL};
@@ -475,7 +476,7 @@ int cmd_scan(int argc, char **argv)
             names && pr.maps ? iaf_source_project(src, names, pr.ncols, &err) : IAF_ERR_NOMEM;
         if (st == IAF_OK) st = iaf_source_scan(src, &pc, NULL, &err);
         if (st == IAF_ERR_LIMIT && pr.rows >= pr.limit) st = IAF_OK;
-        cols = calloc(pr.ncols + 1, sizeof *cols);
+        cols = iaf_calloc(pr.ncols + 1, sizeof *cols);
         for (size_t i = 0; st == IAF_OK && cols && i < pr.ncols; i++) {
             size_t d = iaf_strmap_size(&pr.maps[i]);
             double rows = (double)pr.rows;
@@ -502,7 +503,7 @@ int cmd_scan(int argc, char **argv)
                 cols[ncols++] = iaf_strdup(names[i]);
             if (bad) st = IAF_ERR_NOMEM;
         }
-        free(names);
+        iaf_free(names);
         iaf_source_free(src);
         if (st != IAF_OK) {
             rc = st == IAF_ERR_NOMEM ? EXIT_DATA : cli_fail(&err);
@@ -523,9 +524,9 @@ int cmd_scan(int argc, char **argv)
         }
     }
     npairs = ncols * (ncols - 1) / 2;
-    pairs = calloc(npairs + 1, sizeof *pairs);
-    req = calloc(npairs + 1, sizeof *req);
-    rreq = calloc(npairs + 1, sizeof *rreq);
+    pairs = iaf_calloc(npairs + 1, sizeof *pairs);
+    req = iaf_calloc(npairs + 1, sizeof *req);
+    rreq = iaf_calloc(npairs + 1, sizeof *rreq);
     if (!pairs || !req || !rreq) goto done;
     for (size_t i = 0, p = 0; i < ncols; i++)
         for (size_t j = i + 1; j < ncols; j++, p++) {
@@ -578,11 +579,11 @@ int cmd_scan(int argc, char **argv)
                    NULL,
                    0,
                    PTHREAD_MUTEX_INITIALIZER};
-    sc.pi = calloc(npairs + 1, sizeof *sc.pi);
-    sc.pj = calloc(npairs + 1, sizeof *sc.pj);
-    sc.errs = calloc(npairs + 1, sizeof *sc.errs);
+    sc.pi = iaf_calloc(npairs + 1, sizeof *sc.pi);
+    sc.pj = iaf_calloc(npairs + 1, sizeof *sc.pj);
+    sc.errs = iaf_calloc(npairs + 1, sizeof *sc.errs);
     if (!sc.pi || !sc.pj || !sc.errs) {
-        free(sc.pi), free(sc.pj), free(sc.errs);
+        iaf_free(sc.pi), iaf_free(sc.pj), iaf_free(sc.errs);
         goto done;
     }
     for (size_t i = 0, p = 0; i < ncols; i++)
@@ -639,7 +640,7 @@ int cmd_scan(int argc, char **argv)
         iaf_attr_free(at[0]);
         iaf_attr_free(at[1]);
     }
-    free(sc.pi), free(sc.pj), free(sc.errs);
+    iaf_free(sc.pi), iaf_free(sc.pj), iaf_free(sc.errs);
     pthread_mutex_destroy(&sc.lock);
     if (failed) goto done;
     qsort(pairs, npairs, sizeof *pairs, cmp_pair);
@@ -787,21 +788,21 @@ done:
     iaf_buf_free(&out);
     for (size_t p = 0; pairs && p < npairs; p++)
         iaf_scan_pair_free(&pairs[p]);
-    free(pairs);
-    free(req);
-    free(rreq);
+    iaf_free(pairs);
+    iaf_free(req);
+    iaf_free(rreq);
     for (size_t i = 0; i < ncard; i++)
-        free(card_sent[i]);
-    free(card_sent);
+        iaf_free(card_sent[i]);
+    iaf_free(card_sent);
     for (size_t i = 0; i < nsk; i++)
-        free(sk[i].name);
-    free(sk);
+        iaf_free(sk[i].name);
+    iaf_free(sk);
     for (size_t i = 0; i < nlump; i++)
-        free(lumps[i]);
-    free(lumps);
+        iaf_free(lumps[i]);
+    iaf_free(lumps);
     for (size_t i = 0; pr.maps && i < pr.ncols; i++)
         iaf_strmap_free(&pr.maps[i]);
-    free(pr.maps);
+    iaf_free(pr.maps);
     pthread_mutex_destroy(&pr.lock);
     cli_free_list(cols);
     cli_free_list(skips);

@@ -248,11 +248,11 @@ static void item_clear(out_item *it)
     if (it->tmp) {
         unlink(it->tmp);
         temp_unregister(it->slot);
-        free(it->tmp);
+        iaf_free(it->tmp);
     }
-    free(it->name);
-    free(it->target);
-    free(it->data);
+    iaf_free(it->name);
+    iaf_free(it->target);
+    iaf_free(it->data);
     memset(it, 0, sizeof *it);
 }
 
@@ -261,8 +261,8 @@ void cli_outset_free(cli_outset *s)
     if (!s) return;
     for (size_t i = 0; i < s->n; i++)
         item_clear(&s->items[i]);
-    free(s->items);
-    free(s);
+    iaf_free(s->items);
+    iaf_free(s);
 }
 
 /* Follow symbolic links from path to the file finally named (which may not
@@ -282,7 +282,7 @@ static iaf_status resolve(const char *path, char **out, struct stat *st, int *ex
             if (errno == ENOENT) break;
             iaf_status rc =
                 iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
-            free(cur);
+            iaf_free(cur);
             return rc;
         }
         if (!S_ISLNK(st->st_mode)) {
@@ -294,7 +294,7 @@ static iaf_status resolve(const char *path, char **out, struct stat *st, int *ex
             if (stat(cur, st) != 0) {
                 iaf_status rc =
                     iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
-                free(cur);
+                iaf_free(cur);
                 return rc;
             }
             *exists = 1;
@@ -302,7 +302,7 @@ static iaf_status resolve(const char *path, char **out, struct stat *st, int *ex
             break;
         }
         if (hops == 40) {
-            free(cur);
+            iaf_free(cur);
             return iaf_error_set(err, IAF_ERR_IO, path, 0, 0,
                                  "cannot write: too many levels of symbolic links");
         }
@@ -311,8 +311,8 @@ static iaf_status resolve(const char *path, char **out, struct stat *st, int *ex
         ssize_t k = link ? readlink(cur, link, cap - 1) : -1;
         if (k < 0 || (size_t)k >= cap - 1) {
             int e = link ? (k < 0 ? errno : ENAMETOOLONG) : ENOMEM;
-            free(link);
-            free(cur);
+            iaf_free(link);
+            iaf_free(cur);
             return iaf_error_set(err, e == ENOMEM ? IAF_ERR_NOMEM : IAF_ERR_IO, path, 0, 0,
                                  "cannot follow the symbolic link: %s", strerror(e));
         }
@@ -321,8 +321,8 @@ static iaf_status resolve(const char *path, char **out, struct stat *st, int *ex
         const char *slash = strrchr(cur, '/');
         if (link[0] != '/' && slash) iaf_buf_append(&next, cur, (size_t)(slash - cur + 1));
         iaf_buf_puts(&next, link);
-        free(link);
-        free(cur);
+        iaf_free(link);
+        iaf_free(cur);
         if (!next.data) return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
         cur = next.data;
     }
@@ -353,7 +353,7 @@ static void identify(out_item *it, const struct stat *sb)
         it->dev = 0;
         it->ino = 0;
     }
-    free(dir);
+    iaf_free(dir);
 }
 
 static int same_file(const out_item *a, const out_item *b)
@@ -467,7 +467,7 @@ iaf_status cli_outset_add(cli_outset *s, const char *path, const char *data, siz
     if ((st = resolve(path, &it->target, &sb, &it->existed, &magic, &fdno, err)) != IAF_OK)
         goto fail;
     if (fdno >= 0) {
-        free(it->target);
+        iaf_free(it->target);
         it->target = NULL;
         it->kind = K_STDOUT;
         it->fd = fdno;
@@ -587,7 +587,7 @@ static void sync_dir_of(const char *target)
         fsync(fd); /* durability of the rename; a failure here changes nothing */
         close(fd);
     }
-    free(dir);
+    iaf_free(dir);
 }
 
 iaf_status cli_outset_commit(cli_outset *s, iaf_error *err)
@@ -651,7 +651,7 @@ iaf_status cli_outset_commit(cli_outset *s, iaf_error *err)
             if (it->kind != K_ATOMIC) continue;
             if (it->done == C_EXCHANGED) unlink(it->tmp); /* now the old file */
             temp_unregister(it->slot);
-            free(it->tmp);
+            iaf_free(it->tmp);
             it->tmp = NULL;
             sync_dir_of(it->target);
         }

@@ -78,8 +78,8 @@ void cli_free_list(char **list)
 {
     if (!list) return;
     for (char **p = list; *p; p++)
-        free(*p);
-    free(list);
+        iaf_free(*p);
+    iaf_free(list);
 }
 
 int cli_parse_threads(const char *s, int *out)
@@ -96,18 +96,18 @@ int cli_parse_threads(const char *s, int *out)
 
 int cli_mkdir_p(const char *dir)
 {
-    char *p = strdup(dir);
+    char *p = iaf_strdup(dir);
     if (!p) return -1;
     for (char *s = p + 1; *s; s++)
         if (*s == '/') {
             *s = '\0';
             if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-                free(p);
+                iaf_free(p);
                 return -1;
             }
             *s = '/';
         }
     int rc = mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
-    free(p);
+    iaf_free(p);
     return rc;
 }

@@ -222,7 +222,7 @@ oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, t->file, 0, 0, "out of memory");
 done:
     for (size_t i = 0; i < 16; i++)
-        free(owned[i]);
+        iaf_free(owned[i]);
     if (st != IAF_OK) {
         iaf_table_free(tab);
         return st;
@@ -291,7 +291,7 @@ static iaf_status read_wide(const iaf_csv_table *t, const iaf_counts_options *o,
 oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, t->file, 0, 0, "out of memory");
 done:
-    free(n0);
+    iaf_free(n0);
     if (st != IAF_OK) {
         iaf_table_free(tab);
         return st;
@@ -361,7 +361,7 @@ int iaf_counts_sniff(const char *path, const iaf_counts_options *o)
     /* Only the head of the file: microdata may be gigabytes. */
     FILE *f = iaf_file_fopen(path, NULL); /* not a FIFO: open() would wait for a writer */
     if (!f) return 0;
-    char *head = malloc(65536);
+    char *head = iaf_malloc(65536);
     size_t n = head ? fread(head, 1, 65536, f) : 0;
     int whole = head && feof(f);
     fclose(f);
@@ -372,7 +372,7 @@ int iaf_counts_sniff(const char *path, const iaf_counts_options *o)
     }
     iaf_status st = n ? iaf_csv_table_read_memory(head, n, path, &co, &t, NULL) : IAF_ERR_PARSE;
     if (st != IAF_OK) {
-        free(head);
+        iaf_free(head);
         return 0;
     }
     int yes = 0;
@@ -394,6 +394,6 @@ int iaf_counts_sniff(const char *path, const iaf_counts_options *o)
             if (find_col(t, o->attrs[i]) >= 0 && i > 0) yes = 0;
     }
     iaf_csv_table_free(t);
-    free(head);
+    iaf_free(head);
     return yes;
 }

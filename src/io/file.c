@@ -25,7 +25,7 @@ struct iaf_file {
 static char *dup_str(const char *s)
 {
     size_t n = strlen(s) + 1;
-    char *d = malloc(n);
+    char *d = iaf_malloc(n);
     if (d) memcpy(d, s, n);
     return d;
 }
@@ -91,9 +91,9 @@ iaf_status iaf_file_open(const char *path, iaf_file **out, iaf_error *err)
     struct stat st;
     iaf_status rc = open_regular(path, &fd, &st, err);
     if (rc != IAF_OK) return rc;
-    iaf_file *f = calloc(1, sizeof *f);
+    iaf_file *f = iaf_calloc(1, sizeof *f);
     if (!f || !(f->name = dup_str(path))) {
-        free(f);
+        iaf_free(f);
         close(fd);
         return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
     }
@@ -108,9 +108,9 @@ iaf_status iaf_file_open_memory(const void *data, size_t size, const char *name,
                                 iaf_error *err)
 {
     *out = NULL;
-    iaf_file *f = calloc(1, sizeof *f);
+    iaf_file *f = iaf_calloc(1, sizeof *f);
     if (!f || !(f->name = dup_str(name ? name : "<memory>"))) {
-        free(f);
+        iaf_free(f);
         return iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
     }
     f->fd = -1;
@@ -126,8 +126,8 @@ void iaf_file_close(iaf_file *f)
     if (!f) return;
     if (f->mapped && f->size > 0) munmap((void *)f->data, f->size);
     if (f->fd >= 0) close(f->fd);
-    free(f->name);
-    free(f);
+    iaf_free(f->name);
+    iaf_free(f);
 }
 
 const char *iaf_file_name(const iaf_file *f)

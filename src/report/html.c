@@ -14,6 +14,7 @@
 
 #include "report/rview.h"
 #include "report/svg.h"
+#include "util/util.h"
 
 #define P(s) iaf_rv_puts(c->out, (s))
 #define PF(...) iaf_rv_printf(c->out, __VA_ARGS__)
@@ -197,13 +198,13 @@ typedef struct grid {
 
 static void grid_free(grid *g)
 {
-    free(g->xl);
-    free(g->yl);
-    free(g->s);
-    free(g->r);
-    free(g->lo);
-    free(g->hi);
-    free((void *)g->state);
+    iaf_free(g->xl);
+    iaf_free(g->yl);
+    iaf_free(g->s);
+    iaf_free(g->r);
+    iaf_free(g->lo);
+    iaf_free(g->hi);
+    iaf_free((void *)g->state);
     iaf_strmap_free(&g->mx);
     iaf_strmap_free(&g->my);
     memset(g, 0, sizeof *g);
@@ -251,7 +252,7 @@ static int grid_build(grid *g, const json_t *cells)
     if (!g->has_y) {
         static const char *const one = "";
         g->ny = 1;
-        g->yl = malloc(sizeof *g->yl);
+        g->yl = iaf_malloc(sizeof *g->yl);
         if (!g->yl) return -1;
         g->yl[0] = one;
     }
@@ -318,9 +319,9 @@ static int ranked_cmp(const void *a, const void *b)
 
 static void fold_free(fold *f)
 {
-    free(f->idx);
-    free(f->pos);
-    free(f->rest_label);
+    iaf_free(f->idx);
+    iaf_free(f->pos);
+    iaf_free(f->rest_label);
     memset(f, 0, sizeof *f);
 }
 
@@ -349,7 +350,7 @@ static int fold_choose(const double *contrib, size_t n, size_t limit, size_t kee
         f->idx[i] = rk[i].i;
         f->pos[rk[i].i] = (long)i;
     }
-    free(rk);
+    iaf_free(rk);
     iaf_buf lab = {0};
     iaf_rv_puts(&lab, "rest: ");
     iaf_rv_count(&lab, (double)f->nrest);
@@ -369,11 +370,11 @@ typedef struct shown {
 
 static void shown_free(shown *v)
 {
-    free(v->rl);
-    free(v->cl);
-    free(v->s);
-    free(v->r);
-    free((void *)v->state);
+    iaf_free(v->rl);
+    iaf_free(v->cl);
+    iaf_free(v->s);
+    iaf_free(v->r);
+    iaf_free((void *)v->state);
     memset(v, 0, sizeof *v);
 }
 
@@ -389,7 +390,7 @@ static int shown_build(const grid *g, int transpose, const fold *fr, const fold 
     v->state = iaf_calloc(v->nr * v->nc, sizeof *v->state);
     size_t *cnt = iaf_calloc(v->nr * v->nc, sizeof *cnt);
     if (!v->rl || !v->cl || !v->s || !v->r || !v->state || !cnt) {
-        free(cnt);
+        iaf_free(cnt);
         return -1;
     }
     const char **rows = transpose ? g->yl : g->xl, **cols = transpose ? g->xl : g->yl;
@@ -419,7 +420,7 @@ static int shown_build(const grid *g, int transpose, const fold *fr, const fold 
             v->s[d] = v->r[d] = NAN;
             if (!v->state[d]) v->state[d] = "absent";
         }
-    free(cnt);
+    iaf_free(cnt);
     return 0;
 }
 
@@ -1243,8 +1244,8 @@ done:
     shown_free(&v);
     fold_free(&fr);
     fold_free(&fc);
-    free(rc);
-    free(cc);
+    iaf_free(rc);
+    iaf_free(cc);
     return rc_;
 }
 
@@ -1294,12 +1295,12 @@ static int bars_figure(hctx *c, const json_t *chk, const grid *g)
     iaf_buf_free(&desc);
     rc = 0;
 done:
-    free(lo);
-    free(hi);
+    iaf_free(lo);
+    iaf_free(hi);
     shown_free(&v);
     fold_free(&f);
     fold_free(&none);
-    free(contrib);
+    iaf_free(contrib);
     return rc;
 }
 
@@ -1448,16 +1449,16 @@ static int profiles(hctx *c, const json_t *chk, const grid *g)
     iaf_buf_free(&t);
     rc = 0;
 done:
-    free(rx);
-    free(sx);
-    free(con);
-    free(rk);
-    free(a);
-    free(b);
-    free(d);
-    free(lab);
-    free(fa);
-    free(fb);
+    iaf_free(rx);
+    iaf_free(sx);
+    iaf_free(con);
+    iaf_free(rk);
+    iaf_free(a);
+    iaf_free(b);
+    iaf_free(d);
+    iaf_free(lab);
+    iaf_free(fa);
+    iaf_free(fb);
     return rc;
 }
 
@@ -1591,7 +1592,7 @@ static int cells_table(hctx *c, const json_t *chk, const grid *g)
            "cells); see the coverage below.</p>\n",
            nstate, nstate == 1 ? " was" : "s were");
     P("</div>\n");
-    free(cr);
+    iaf_free(cr);
     return 0;
 }
 
@@ -1670,9 +1671,9 @@ static void flat_block(hctx *c, const json_t *chk, const json_t *comp, const jso
         ranked *rk = iaf_malloc(n * sizeof *rk);
         const json_t **top = iaf_malloc(FLAT_KEEP * sizeof *top);
         if (!rk || !top) {
-            free(rk);
-            free(top);
-            free(sel);
+            iaf_free(rk);
+            iaf_free(top);
+            iaf_free(sel);
             return;
         }
         for (size_t k = 0; k < n; k++) {
@@ -1687,8 +1688,8 @@ static void flat_block(hctx *c, const json_t *chk, const json_t *comp, const jso
             top[k] = sel[rk[k].i];
         memcpy(sel, top, FLAT_KEEP * sizeof *sel);
         n = FLAT_KEEP;
-        free(rk);
-        free(top);
+        iaf_free(rk);
+        iaf_free(top);
     }
     if (ndom > n)
         PF("<p class=\"note\">%zu dominated categories hold synthetic mass; shown are the %zu "
@@ -1735,11 +1736,11 @@ static void flat_block(hctx *c, const json_t *chk, const json_t *comp, const jso
             iaf_buf_free(&title);
             iaf_buf_free(&desc);
         }
-        free(lab);
-        free(fr);
-        free(fs);
-        free(lo);
-        free(hi);
+        iaf_free(lab);
+        iaf_free(fr);
+        iaf_free(fs);
+        iaf_free(lo);
+        iaf_free(hi);
         P("<table class=\"flatrows sortable\"><thead><tr><th scope=\"col\">");
         ltxt_or(c, ay, "category");
         P("</th><th scope=\"col\" class=\"num\">reference share</th>"
@@ -1762,7 +1763,7 @@ static void flat_block(hctx *c, const json_t *chk, const json_t *comp, const jso
     } else {
         P("<p>No category is dominated in the reference: nothing to flatten.</p>\n");
     }
-    free(sel);
+    iaf_free(sel);
     static const char *const agg[][2] = {
         {"flattening_pooled", "pooled flattening (0 = as the reference, 1 = independence)"},
         {"flattening_mean", "reference-weighted mean flattening"},
@@ -2148,11 +2149,11 @@ static void age_profile_block(hctx *c, const json_t *chk, const json_t *a)
             P("</figcaption>\n</figure>\n");
             iaf_buf_free(&desc);
         }
-        free(lab);
-        free(sa);
-        free(sb);
-        free(inw);
-        free(nums);
+        iaf_free(lab);
+        iaf_free(sa);
+        iaf_free(sb);
+        iaf_free(inw);
+        iaf_free(nums);
     }
     /* the aggregates, in either shape */
     struct {
@@ -2407,8 +2408,8 @@ static void coverage_panel(hctx *c, const json_t *comp)
                 iaf_buf_free(&title);
                 iaf_buf_free(&desc);
             }
-            free(lab);
-            free(mass);
+            iaf_free(lab);
+            iaf_free(mass);
         }
     }
     if (mc) {
