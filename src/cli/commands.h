@@ -11,6 +11,11 @@
 
 enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_FAIL_ON = 3 };
 
+/* The whole tool (main.c): `iaf ARGS`, returning the exit status. main()
+ * is only this (entry.c), so tests/faults can run the very same code with
+ * a failing allocator or file layer installed. */
+int iaf_cli_main(int argc, char **argv);
+
 int cmd_count(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_audit(int argc, char **argv);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "util/sysio.h"
 #include "util/util.h"
 
 /* ---- signals ----------------------------------------------------------
@@ -375,7 +376,7 @@ static iaf_status write_all(int fd, const char *data, size_t n, const char *name
     size_t off = 0;
     while (off < n) {
         size_t chunk = n - off > (1u << 30) ? (1u << 30) : n - off;
-        ssize_t k = write(fd, data + off, chunk);
+        ssize_t k = iaf_sys.write_fn(fd, data + off, chunk);
         if (k < 0 && errno == EINTR) continue;
         if (k <= 0) {
             int e = k < 0 ? errno : EIO;
@@ -427,7 +428,7 @@ static iaf_status make_temp(out_item *it, int *fd, iaf_error *err)
             return iaf_error_set(err, IAF_ERR_LIMIT, it->name, 0, 0,
                                  "more than %d outputs in one run", MAX_TEMPS);
         }
-        int f = open(b.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        int f = iaf_sys.open_fn(b.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (f >= 0) {
             it->tmp = b.data;
             it->slot = slot;
@@ -531,9 +532,9 @@ iaf_status cli_outset_add(cli_outset *s, const char *path, const char *data, siz
     if (st == IAF_OK && fchmod(fd, mode) != 0)
         st = iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot set permissions: %s",
                            strerror(errno));
-    if (st == IAF_OK && fsync(fd) != 0)
+    if (st == IAF_OK && iaf_sys.fsync_fn(fd) != 0)
         st = iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "write failed: %s", strerror(errno));
-    if (close(fd) != 0 && st == IAF_OK)
+    if (iaf_sys.close_fn(fd) != 0 && st == IAF_OK)
         st = iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "write failed: %s", strerror(errno));
     return st;
 fail:
@@ -567,11 +568,12 @@ static iaf_status write_direct(out_item *it, iaf_error *err)
 {
     struct stat sb;
     int sock = stat(it->target, &sb) == 0 && S_ISSOCK(sb.st_mode);
-    int fd = sock ? connect_socket(it->target) : open(it->target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    int fd = sock ? connect_socket(it->target)
+                  : iaf_sys.open_fn(it->target, O_WRONLY | O_NOCTTY | O_CLOEXEC, 0);
     if (fd < 0)
         return iaf_error_set(err, IAF_ERR_IO, it->name, 0, 0, "cannot open: %s", strerror(errno));
     iaf_status st = write_all(fd, it->data, it->n, it->name, err);
-    if (close(fd) != 0 && st == IAF_OK && errno != EINTR)
+    if (iaf_sys.close_fn(fd) != 0 && st == IAF_OK && errno != EINTR)
         st = iaf_error_set(err, IAF_ERR_IO, it->name, 0, 0, "write failed: %s", strerror(errno));
     return st;
 }
@@ -612,17 +614,17 @@ iaf_status cli_outset_commit(cli_outset *s, iaf_error *err)
         if (it->existed) {
             /* swap, so that the old file stays at the temporary's name
              * until every file of the set is in place */
-            if (renameat2(AT_FDCWD, it->tmp, AT_FDCWD, it->target, RENAME_EXCHANGE) == 0) {
+            if (iaf_sys.rename2_fn(it->tmp, it->target, RENAME_EXCHANGE) == 0) {
                 it->done = C_EXCHANGED;
                 continue;
             }
             if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) break;
-            if (rename(it->tmp, it->target) != 0) break;
+            if (iaf_sys.rename_fn(it->tmp, it->target) != 0) break;
             it->done = C_REPLACED; /* cannot be undone */
         } else {
-            if (renameat2(AT_FDCWD, it->tmp, AT_FDCWD, it->target, RENAME_NOREPLACE) == 0 ||
+            if (iaf_sys.rename2_fn(it->tmp, it->target, RENAME_NOREPLACE) == 0 ||
                 ((errno == EINVAL || errno == ENOSYS || errno == ENOTSUP) &&
-                 rename(it->tmp, it->target) == 0)) {
+                 iaf_sys.rename_fn(it->tmp, it->target) == 0)) {
                 it->done = C_CREATED;
                 continue;
             }
@@ -636,7 +638,7 @@ iaf_status cli_outset_commit(cli_outset *s, iaf_error *err)
         for (size_t j = 0; j < i; j++) {
             out_item *it = &s->items[j];
             if (it->done == C_EXCHANGED)
-                lost |= renameat2(AT_FDCWD, it->tmp, AT_FDCWD, it->target, RENAME_EXCHANGE) != 0;
+                lost |= iaf_sys.rename2_fn(it->tmp, it->target, RENAME_EXCHANGE) != 0;
             else if (it->done == C_CREATED)
                 lost |= unlink(it->target) != 0;
             else if (it->done == C_REPLACED)
