@@ -45,7 +45,12 @@ iaf_status iaf_dataset_open(const char *const *paths, size_t npaths, const iaf_d
             size_t n = strlen(paths[0]);
             int csvish = n > 4 && (strcasecmp(paths[0] + n - 4, ".csv") == 0 ||
                                    strcasecmp(paths[0] + n - 4, ".tsv") == 0);
-            if (csvish && is_count_file(paths[0], &d->opt)) form = IAF_DATA_COUNTS;
+            int cf = csvish ? is_count_file(paths[0], &d->opt) : 0;
+            if (cf < 0) {
+                st = iaf_error_set(err, IAF_ERR_NOMEM, paths[0], 0, 0, "out of memory");
+                goto fail;
+            }
+            if (cf) form = IAF_DATA_COUNTS;
         }
     }
     if (form == IAF_DATA_COUNTS) {

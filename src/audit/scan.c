@@ -216,6 +216,7 @@ iaf_status iaf_scan_pair_eval(const iaf_table *t, size_t b, uint64_t seed, iaf_s
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "a scan pair needs two attributes");
     out->x = iaf_strdup(iaf_table_attr(t, 0));
     out->y = iaf_strdup(iaf_table_attr(t, 1));
+    if (!out->x || !out->y) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     out->retention = out->retention_lo = out->retention_hi = out->dep_tvd_ref = NAN;
     double *p = NULL, *q = NULL, *nd = NULL, *nv = NULL, *nn = NULL, *px = NULL, *lft = NULL,
            *mg = NULL;

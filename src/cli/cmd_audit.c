@@ -4,6 +4,8 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "audit/audit.h"
 #include "cli/commands.h"
@@ -120,7 +122,7 @@ int cmd_audit(int argc, char **argv)
     iaf_spec *spec = NULL;
     iaf_audit *audit = NULL;
     iaf_buf json = {0}, md = {0}, head = {0}, cmd = {0}, path = {0}, written = {0};
-    int rc = EXIT_DATA;
+    int rc = EXIT_DATA, made_dir = 0;
     cli_outset *outs = NULL;
     cli_progress *prog = cli_progress_new(quiet);
     if (iaf_spec_load(argv[optind], &spec, &err) != IAF_OK) {
@@ -143,6 +145,8 @@ int cmd_audit(int argc, char **argv)
         fprintf(stderr, "iaf: out of memory while writing the report\n");
         goto done;
     }
+    struct stat dst;
+    made_dir = stat(outdir, &dst) != 0;
     if (cli_mkdir_p(outdir) != 0) {
         fprintf(stderr, "iaf: %s: cannot create directory: %s\n", outdir, strerror(errno));
         goto done;
@@ -177,7 +181,7 @@ int cmd_audit(int argc, char **argv)
             rc = cli_fail(&err);
             goto done;
         }
-        iaf_buf_printf(&written, "%s%s", written.len ? ", " : "", path.data);
+        if (iaf_buf_printf(&written, "%s%s", written.len ? ", " : "", path.data) != 0) goto oom;
     }
     if (cli_outset_commit(outs, &err) != IAF_OK) {
         rc = cli_fail(&err);
@@ -204,6 +208,8 @@ oom:
     rc = EXIT_DATA;
 done:
     cli_outset_free(outs);
+    /* a directory made for this run and empty again goes too */
+    if (made_dir && rc != EXIT_OK && rc != EXIT_FAIL_ON) rmdir(outdir);
     iaf_buf_free(&json);
     iaf_buf_free(&md);
     iaf_buf_free(&head);

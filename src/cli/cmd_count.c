@@ -56,27 +56,30 @@ typedef struct count_table {
     iaf_derived *dv;
 } count_table;
 
-static void format_table(iaf_buf *out, const count_table *ct, int weighted)
+/* Returns 0, or -1 when out of memory. */
+static int format_table(iaf_buf *out, const count_table *ct, int weighted)
 {
+    int bad = 0;
     const iaf_table *t = ct->dv->table;
     for (int i = 0; i < ct->nby; i++) {
-        if (i) iaf_buf_append(out, ",", 1);
-        iaf_csv_put(out, ct->bys[i], strlen(ct->bys[i]));
+        if (i) bad |= iaf_buf_append(out, ",", 1);
+        bad |= iaf_csv_put(out, ct->bys[i], strlen(ct->bys[i]));
     }
-    iaf_buf_puts(out, ",count\n");
+    bad |= iaf_buf_puts(out, ",count\n");
     for (size_t i = 0; i < iaf_table_ncells(t); i++) {
         iaf_cell cl = iaf_table_cell(t, i);
         for (int a = 0; a < ct->nby; a++) {
-            if (a) iaf_buf_append(out, ",", 1);
+            if (a) bad |= iaf_buf_append(out, ",", 1);
             iaf_sv v = iaf_table_cat(t, (size_t)a, cl.cat[a]);
-            iaf_csv_put(out, v.ptr, v.len);
+            bad |= iaf_csv_put(out, v.ptr, v.len);
         }
         char num[40];
         size_t n = weighted ? iaf_fmt_f64(num, cl.value) : iaf_fmt_i64(num, cl.n);
-        iaf_buf_append(out, ",", 1);
-        iaf_buf_append(out, num, n);
-        iaf_buf_append(out, "\n", 1);
+        bad |= iaf_buf_append(out, ",", 1);
+        bad |= iaf_buf_append(out, num, n);
+        bad |= iaf_buf_append(out, "\n", 1);
     }
+    return bad ? -1 : 0;
 }
 
 int cmd_count(int argc, char **argv)
@@ -168,6 +171,10 @@ int cmd_count(int argc, char **argv)
     cli_outset *outs = NULL;
     for (int k = 0; k < nbyopt; k++) {
         tabs[k].nby = cli_split(by[k], &tabs[k].bys);
+        if (tabs[k].nby < 0) {
+            rc = cli_oom();
+            goto done;
+        }
         if (tabs[k].nby < 1 || tabs[k].nby > 16) {
             rc = cli_usage_error("count", "--by takes 1 to 16 columns");
             goto done;
@@ -178,7 +185,10 @@ int cmd_count(int argc, char **argv)
             goto done;
         }
     }
-    if (na && (nna = cli_split(na, &nas)) < 0) goto done;
+    if (na && (nna = cli_split(na, &nas)) < 0) {
+        rc = cli_oom();
+        goto done;
+    }
     dopt.labels.missing = (const char *const *)nas;
     dopt.labels.nmissing = nas ? (size_t)nna : 0;
     if (where && iaf_expr_parse(where, "--where", &universe, &err) != IAF_OK) {
@@ -188,7 +198,10 @@ int cmd_count(int argc, char **argv)
     for (int k = 0; k < nbyopt; k++) {
         count_table *ct = &tabs[k];
         for (int i = 0; i < ct->nby; i++) {
-            if (!(ct->attrs[i] = iaf_attr_new_asis(ct->bys[i], ct->bys[i]))) goto done;
+            if (!(ct->attrs[i] = iaf_attr_new_asis(ct->bys[i], ct->bys[i]))) {
+                rc = cli_oom();
+                goto done;
+            }
             ct->cols[ct->ncols++] = ct->bys[i];
         }
         if (universe)
@@ -225,7 +238,7 @@ int cmd_count(int argc, char **argv)
     if (!(outs = cli_outset_new())) goto oom;
     for (int k = 0; k < nbyopt; k++) {
         out.len = 0;
-        format_table(&out, &tabs[k], dopt.weight != NULL);
+        if (format_table(&out, &tabs[k], dopt.weight != NULL) != 0) goto oom;
         if (cli_outset_add(outs, k < nout ? outputs[k] : "-", out.data, out.len, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;

@@ -94,7 +94,10 @@ static iaf_status probe_batch(void *vctx, void *state, const iaf_batch *b, iaf_e
                 v = (iaf_sv){num, iaf_fmt_i64(num, col->i64[i])};
             else if (col->kind == IAF_COL_F64 && (!col->valid || col->valid[i]))
                 v = (iaf_sv){num, iaf_fmt_f64(num, col->f64[i])};
-            if (v.ptr) iaf_strmap_intern(&p->maps[c], v.ptr, v.len);
+            if (v.ptr && iaf_strmap_intern(&p->maps[c], v.ptr, v.len) < 0) {
+                pthread_mutex_unlock(&p->lock);
+                return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            }
         }
     }
     p->rows += (long long)b->nrows;
@@ -420,6 +423,10 @@ int cmd_scan(int argc, char **argv)
     }
     if (columns) {
         int n = cli_split(columns, &cols);
+        if (n < 0) {
+            rc = cli_oom();
+            goto done;
+        }
         if (n < 2) {
             rc = cli_usage_error("scan", "--columns needs at least two columns");
             goto done;
@@ -448,12 +455,20 @@ int cmd_scan(int argc, char **argv)
     } else if (iaf_dataset_is_counts(ds)) {
         ncols = 0;
         cols = iaf_calloc(iaf_dataset_ncols(ds) + 1, sizeof *cols);
-        for (size_t i = 0; cols && i < iaf_dataset_ncols(ds); i++) {
+        if (!cols) {
+            rc = cli_oom();
+            goto done;
+        }
+        for (size_t i = 0; i < iaf_dataset_ncols(ds); i++) {
             const char *name = iaf_dataset_col(ds, i);
             if (in_list(skips, name)) {
-                if (add_skip(&sk, &nsk, &skcap, name, "declared with --skip", 0, 0) != 0) goto done;
-            } else {
-                cols[ncols++] = iaf_strdup(name);
+                if (add_skip(&sk, &nsk, &skcap, name, "declared with --skip", 0, 0) != 0) {
+                    rc = cli_oom();
+                    goto done;
+                }
+            } else if (!(cols[ncols++] = iaf_strdup(name))) {
+                rc = cli_oom();
+                goto done;
             }
         }
     } else {
@@ -472,12 +487,14 @@ int cmd_scan(int argc, char **argv)
         for (size_t i = 0; names && i < pr.ncols; i++)
             names[i] = iaf_source_colname(src, i);
         iaf_scan_consumer pc = {&pr, probe_begin, probe_batch, NULL};
-        iaf_status st =
-            names && pr.maps ? iaf_source_project(src, names, pr.ncols, &err) : IAF_ERR_NOMEM;
+        iaf_status st = names && pr.maps
+                            ? iaf_source_project(src, names, pr.ncols, &err)
+                            : iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         if (st == IAF_OK) st = iaf_source_scan(src, &pc, NULL, &err);
         if (st == IAF_ERR_LIMIT && pr.rows >= pr.limit) st = IAF_OK;
-        cols = iaf_calloc(pr.ncols + 1, sizeof *cols);
-        for (size_t i = 0; st == IAF_OK && cols && i < pr.ncols; i++) {
+        if (st == IAF_OK && !(cols = iaf_calloc(pr.ncols + 1, sizeof *cols)))
+            st = iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        for (size_t i = 0; st == IAF_OK && i < pr.ncols; i++) {
             size_t d = iaf_strmap_size(&pr.maps[i]);
             double rows = (double)pr.rows;
             const char *why = by_name(names[i]);
@@ -499,9 +516,9 @@ int cmd_scan(int argc, char **argv)
                                d > 5000 ? "more than %.0f values (continuous or free text)"
                                         : "%.0f values, more than --max-categories",
                                d > 5000 ? 5000.0 : (double)d, 0);
-            else
-                cols[ncols++] = iaf_strdup(names[i]);
-            if (bad) st = IAF_ERR_NOMEM;
+            else if (!(cols[ncols++] = iaf_strdup(names[i])))
+                bad = 1;
+            if (bad) st = iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         }
         iaf_free(names);
         iaf_source_free(src);
@@ -527,7 +544,10 @@ int cmd_scan(int argc, char **argv)
     pairs = iaf_calloc(npairs + 1, sizeof *pairs);
     req = iaf_calloc(npairs + 1, sizeof *req);
     rreq = iaf_calloc(npairs + 1, sizeof *rreq);
-    if (!pairs || !req || !rreq) goto done;
+    if (!pairs || !req || !rreq) {
+        rc = cli_oom();
+        goto done;
+    }
     for (size_t i = 0, p = 0; i < ncols; i++)
         for (size_t j = i + 1; j < ncols; j++, p++) {
             const char *rc2[IAF_MAX_CUBE_COLS];
@@ -710,7 +730,10 @@ int cmd_scan(int argc, char **argv)
         }
         iaf_json_end_array(&j);
         iaf_json_end_object(&j);
-        iaf_buf_puts(&out, "\n");
+        if (j.failed || iaf_buf_puts(&out, "\n") != 0) {
+            rc = cli_oom();
+            goto done;
+        }
         if (cli_stdout_write(out.data, out.len, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;

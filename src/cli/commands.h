@@ -28,6 +28,8 @@ int cmd_replicate(int argc, char **argv);
 /* Print "iaf: <located error>" to stderr; returns EXIT_DATA (or EXIT_USAGE
  * for IAF_ERR_INVALID when usage is set). */
 int cli_fail(const iaf_error *err);
+/* Print "iaf: out of memory" to stderr; returns EXIT_DATA. */
+int cli_oom(void);
 /* Print "iaf COMMAND: message" and a hint to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 #if defined(__GNUC__)

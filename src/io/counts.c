@@ -365,7 +365,7 @@ int iaf_counts_sniff(const char *path, const iaf_counts_options *o)
     size_t n = head ? fread(head, 1, 65536, f) : 0;
     int whole = head && feof(f);
     fclose(f);
-    if (!head) return 0;
+    if (!head) return -1;
     if (!whole) {
         while (n > 0 && head[n - 1] != '\n')
             n--;
@@ -373,7 +373,7 @@ int iaf_counts_sniff(const char *path, const iaf_counts_options *o)
     iaf_status st = n ? iaf_csv_table_read_memory(head, n, path, &co, &t, NULL) : IAF_ERR_PARSE;
     if (st != IAF_OK) {
         iaf_free(head);
-        return 0;
+        return st == IAF_ERR_NOMEM ? -1 : 0;
     }
     int yes = 0;
     int vcol = value_col_index(t, o);

@@ -52,6 +52,13 @@ iaf_status iaf_jt_init(iaf_jt *t, size_t kx, size_t ky)
     t->ky = ky;
     t->v = NULL;
     t->inv = 0;
+    if (ky <= IAF_JT_SMALL / 3 && kx <= IAF_JT_SMALL - 2 * ky) {
+        t->mx = t->small;
+        t->my = t->small + kx;
+        t->comp = t->my + ky;
+        memset(t->small, 0, (kx + 2 * ky) * sizeof *t->small);
+        return IAF_OK;
+    }
     t->mx = iaf_calloc(kx, sizeof *t->mx);
     t->my = iaf_calloc(ky, sizeof *t->my);
     t->comp = iaf_calloc(ky, sizeof *t->comp);
@@ -65,9 +72,11 @@ iaf_status iaf_jt_init(iaf_jt *t, size_t kx, size_t ky)
 void iaf_jt_free(iaf_jt *t)
 {
     if (!t) return;
-    iaf_free(t->mx);
-    iaf_free(t->my);
-    iaf_free(t->comp);
+    if (t->mx != t->small) {
+        iaf_free(t->mx);
+        iaf_free(t->my);
+        iaf_free(t->comp);
+    }
     t->mx = t->my = t->comp = NULL;
 }
 

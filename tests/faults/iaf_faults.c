@@ -32,6 +32,7 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <execinfo.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -76,11 +77,19 @@ static char hit_path[PATH_MAX];    /* the file the fault was about */
 static char *fd_path[4096];        /* path of each open fd (libc memory: ours, not iaf's) */
 static unsigned char fd_out[4096]; /* fd is an output (opened for writing) */
 
+static int trace; /* IAF_FAULTS_TRACE=1: the stack of each fault on stderr */
+
 static int fire(void)
 {
     long k = atomic_fetch_add(&counter, 1) + 1;
     if (k != fail_at) return 0;
     atomic_store(&hit, 1);
+    if (trace) {
+        void *pcs[32];
+        int n = backtrace(pcs, 32);
+        fprintf(stderr, "iaf_faults: fault %ld at\n", k);
+        backtrace_symbols_fd(pcs, n, 2);
+    }
     return 1;
 }
 
@@ -482,13 +491,15 @@ static int exit_code(int status)
 static void tail(const char *s)
 {
     size_t n = strlen(s);
-    const char *p = n > 1500 ? s + n - 1500 : s;
+    size_t keep = trace ? 6000 : 1500;
+    const char *p = n > keep ? s + n - keep : s;
     fprintf(stderr, "    stderr: %s%s", p, n && s[n - 1] == '\n' ? "" : "\n");
 }
 
 int main(int argc, char **argv)
 {
     const char *work = NULL, *label = "run";
+    trace = getenv("IAF_FAULTS_TRACE") && !strcmp(getenv("IAF_FAULTS_TRACE"), "1");
     long first = 1, last = LONG_MAX, stride = 1, max_fail = 5, budget = 0;
     int i = 1;
     if (argc < 2) goto usage;

@@ -62,7 +62,7 @@ for c in "${cases[@]}"; do
       [ -n "${err:-}" ] && opt+=(--errno "$err")
     fi
     # shellcheck disable=SC2086
-    if ! "$IAF_FAULTS" "$kind" --work "$work" --label "$name" --budget "$budget" "${opt[@]}" \
+    if ! "$IAF_FAULTS" "$kind" --work "$work" --label "$name" --budget "$budget" --max-fail "${IAF_FAULTS_MAX_FAIL:-5}" "${opt[@]}" \
          $outs -- $args; then
       fails=$((fails + 1))
     fi

@@ -138,14 +138,14 @@ static int bit_width(int v)
     return w;
 }
 
-static int retire(pq_col *c, unsigned char *buf)
+/* Keep a page's buffer alive until the batch is consumed; out of memory
+ * leaves it where it is (col_free frees it) and returns -1. */
+static int retire(pq_col *c, void **buf)
 {
-    if (!buf) return 0;
-    if (IAF_GROW(c->retired, c->cap_retired, c->nretired + 1)) {
-        iaf_free(buf);
-        return -1;
-    }
-    c->retired[c->nretired++] = buf;
+    if (!*buf) return 0;
+    if (IAF_GROW(c->retired, c->cap_retired, c->nretired + 1)) return -1;
+    c->retired[c->nretired++] = *buf;
+    *buf = NULL;
     return 0;
 }
 
@@ -156,29 +156,35 @@ static void free_retired(pq_col *c)
     c->nretired = 0;
 }
 
-static void end_page(pq_col *c)
+static int end_page(pq_col *c)
 {
     /* the page's bytes may still be referenced by rows waiting in the batch */
-    if (retire(c, c->page_buf)) { /* out of memory: freed already; rows referencing it are gone */
-    }
-    c->page_buf = NULL;
-    if (retire(c, c->delta_buf)) {
-    }
-    c->delta_buf = NULL;
-    if (retire(c, (unsigned char *)c->delta_sv)) {
-    }
-    c->delta_sv = NULL;
+    void *pb = c->page_buf, *db = c->delta_buf, *ds = c->delta_sv;
+    int rc = retire(c, &pb) || retire(c, &db) || retire(c, &ds) ? -1 : 0;
+    c->page_buf = pb;
+    c->delta_buf = db;
+    c->delta_sv = ds;
+    if (rc) return -1;
     /* levels are decoded into c->lv before rows are emitted: nothing in the batch points here */
     iaf_free(c->lev_buf);
     c->lev_buf = NULL;
     iaf_free(c->delta_i64);
     c->delta_i64 = NULL;
     c->in_page = 0;
+    return 0;
 }
 
 static void col_free(pq_col *c)
 {
-    end_page(c);
+    /* nothing reads the page any more: free it without retiring (which allocates) */
+    iaf_free(c->page_buf);
+    iaf_free(c->delta_buf);
+    iaf_free(c->delta_sv);
+    iaf_free(c->lev_buf);
+    iaf_free(c->delta_i64);
+    c->page_buf = c->delta_buf = c->lev_buf = NULL;
+    c->delta_sv = NULL;
+    c->delta_i64 = NULL;
     free_retired(c);
     iaf_free(c->retired);
     iaf_free(c->chunk);
@@ -775,7 +781,8 @@ static iaf_status start_values(pq_col *c, int enc, size_t nvmax, iaf_error *err)
 static iaf_status ensure_page(pq_col *c, iaf_error *err)
 {
     while (!c->in_page || c->page_left == 0) {
-        if (c->in_page) end_page(c);
+        if (c->in_page && end_page(c) != 0)
+            return col_err(c, err, IAF_ERR_NOMEM, c->page_hdr_off, "out of memory");
         if (c->rows_done >= c->rg_rows) return IAF_OK;
         if (c->pos >= c->chunk_len)
             return col_err(c, err, IAF_ERR_PARSE, c->chunk_off + c->chunk_len,
