@@ -96,6 +96,7 @@ int cmd_audit(int argc, char **argv)
         case 'f': {
             char **list = NULL;
             int n = cli_split(optarg, &list);
+            if (n < 0) return cli_oom();
             formats = 0;
             for (int i = 0; i < n; i++) {
                 static const char *const names[] = {"json", "md", "html", "csv"};

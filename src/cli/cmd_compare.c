@@ -473,6 +473,10 @@ int cmd_compare(int argc, char **argv)
     int nby = cli_split(by, &bys), nna = 0;
     iaf_comparison *cmp = NULL;
     iaf_buf out = {0};
+    if (nby < 0) {
+        rc = cli_oom();
+        goto done;
+    }
     if (nby < 1 || nby > 2) {
         rc = cli_usage_error("compare", "--by takes one or two attributes");
         goto done;
@@ -500,7 +504,10 @@ int cmd_compare(int argc, char **argv)
         rc = cli_usage_error("compare", "--by names '%s' twice", rep_by);
         goto done;
     }
-    if (na && (nna = cli_split(na, &nas)) < 0) goto done;
+    if (na && (nna = cli_split(na, &nas)) < 0) {
+        rc = cli_oom();
+        goto done;
+    }
     syn.opt.labels.missing = ref.opt.labels.missing = (const char *const *)nas;
     syn.opt.labels.nmissing = ref.opt.labels.nmissing = nas ? (size_t)nna : 0;
     if (load_side(&syn, bys, nby, defs, ndefs, 0, &err) != IAF_OK ||
@@ -534,7 +541,10 @@ int cmd_compare(int argc, char **argv)
         iaf_json j;
         iaf_json_init(&j, &out, 1);
         iaf_comparison_json(cmp, &j);
-        iaf_buf_puts(&out, "\n");
+        if (j.failed || iaf_buf_puts(&out, "\n") != 0) {
+            rc = cli_oom();
+            goto done;
+        }
         if (cli_stdout_write(out.data, out.len, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;

@@ -63,10 +63,12 @@ static int make_dirs(const char *dir, iaf_error *err)
 
 enum { F_HTML = 1, F_MD = 2, F_CSV = 4 };
 
+/* 0 ok, -1 a bad list, -2 out of memory */
 static int parse_formats(const char *s, int *out)
 {
     char **list = NULL;
     int n = cli_split(s, &list), f = 0;
+    if (n < 0) return -2;
     if (n < 1) {
         cli_free_list(list);
         return -1;
@@ -101,8 +103,8 @@ int cmd_report(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "o:d:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'F':
-            if (parse_formats(optarg, &formats) != 0)
-                return cli_usage_error("report", "--format takes html, md, csv or a list");
+            if ((c = parse_formats(optarg, &formats)) == -2) return cli_oom();
+            if (c != 0) return cli_usage_error("report", "--format takes html, md, csv or a list");
             break;
         case 'o':
             output = optarg;
@@ -131,20 +133,21 @@ int cmd_report(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
+    int dbad = 0;
     if (!dir) {
         /* next to the report, as `iaf audit` writes them */
         const char *slash = strrchr(in, '/');
         if (slash && strcmp(in, "-") != 0)
-            iaf_buf_append(&dirbuf, in, (size_t)(slash - in + 1));
+            dbad |= iaf_buf_append(&dirbuf, in, (size_t)(slash - in + 1));
         else
-            iaf_buf_puts(&dirbuf, "./");
+            dbad |= iaf_buf_puts(&dirbuf, "./");
     } else {
         if (make_dirs(dir, &err) != 0) {
             rc = cli_fail(&err);
             goto done;
         }
-        iaf_buf_puts(&dirbuf, dir);
-        if (dirbuf.len && dirbuf.data[dirbuf.len - 1] != '/') iaf_buf_puts(&dirbuf, "/");
+        dbad |= iaf_buf_puts(&dirbuf, dir);
+        if (dirbuf.len && dirbuf.data[dirbuf.len - 1] != '/') dbad |= iaf_buf_puts(&dirbuf, "/");
     }
     typedef struct {
         int flag;
@@ -157,6 +160,10 @@ int cmd_report(int argc, char **argv)
     static const output_kind repl_outs[] = {{F_HTML, "replication.html", iaf_replication_html},
                                             {F_MD, "replication.md", iaf_replication_md}};
     int repl = iaf_replication_is(json.data, json.len);
+    if (repl < 0 || dbad) {
+        rc = cli_oom();
+        goto done;
+    }
     const output_kind *kinds = repl ? repl_outs : report_outs;
     size_t nouts =
         repl ? sizeof repl_outs / sizeof repl_outs[0] : sizeof report_outs / sizeof report_outs[0];
@@ -180,12 +187,12 @@ int cmd_report(int argc, char **argv)
             goto done;
         }
         path.len = 0;
-        if (output)
-            iaf_buf_puts(&path, output);
-        else
-            iaf_buf_printf(&path, "%s%s", dirbuf.data, kinds[i].file);
-        if (!path.data) iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        if (!path.data || cli_outset_add(outs, path.data, out.data, out.len, &err) != IAF_OK) {
+        if (output ? iaf_buf_puts(&path, output) != 0
+                   : iaf_buf_printf(&path, "%s%s", dirbuf.data, kinds[i].file) != 0) {
+            rc = cli_oom();
+            goto done;
+        }
+        if (cli_outset_add(outs, path.data, out.data, out.len, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;
         }

@@ -37,7 +37,8 @@ static iaf_status load(const char *text, size_t n, json_t **out, iaf_error *err)
 int iaf_replication_is(const char *json, size_t n)
 {
     json_t *doc = NULL;
-    if (load(json, n, &doc, NULL) != IAF_OK) return 0;
+    iaf_status st = load(json, n, &doc, NULL);
+    if (st != IAF_OK) return st == IAF_ERR_NOMEM ? -1 : 0;
     json_decref(doc);
     return 1;
 }

@@ -3,6 +3,7 @@
 #include <assert.h>
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,10 +42,16 @@ static void libc_free(void *p, void *user)
 static const iaf_alloc_funcs libc_funcs = {libc_malloc, libc_calloc, libc_realloc, libc_free, NULL};
 static iaf_alloc_funcs alloc_funcs = {libc_malloc, libc_calloc, libc_realloc, libc_free, NULL};
 
-/* jansson's hooks take no user pointer: they go through ours. */
+/* jansson's hooks take no user pointer: they go through ours. jansson
+ * reports a failed allocation inside its parser as a syntax error, so the
+ * hook remembers it (per thread) for iaf_json_alloc_failed. */
+static _Thread_local int json_alloc_failed;
+
 static void *json_malloc_hook(size_t n)
 {
-    return iaf_malloc(n);
+    void *p = iaf_malloc(n);
+    if (!p) json_alloc_failed = 1;
+    return p;
 }
 
 static void json_free_hook(void *p)
@@ -52,12 +59,30 @@ static void json_free_hook(void *p)
     iaf_free(p);
 }
 
+static pthread_once_t json_once = PTHREAD_ONCE_INIT;
+
+static void json_install(void)
+{
+    json_set_alloc_funcs(json_malloc_hook, json_free_hook);
+}
+
+void iaf_json_prepare(void)
+{
+    pthread_once(&json_once, json_install);
+    json_alloc_failed = 0;
+}
+
+int iaf_json_alloc_failed(void)
+{
+    return json_alloc_failed;
+}
+
 iaf_status iaf_set_alloc_funcs(const iaf_alloc_funcs *funcs)
 {
     if (funcs && (!funcs->malloc_fn || !funcs->realloc_fn || !funcs->free_fn))
         return IAF_ERR_INVALID;
     alloc_funcs = funcs ? *funcs : libc_funcs;
-    json_set_alloc_funcs(json_malloc_hook, json_free_hook);
+    json_install();
     return IAF_OK;
 }
 

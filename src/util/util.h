@@ -38,6 +38,14 @@ void *iaf_realloc_array(void *p, size_t n, size_t size);
 char *iaf_strdup(const char *s);
 char *iaf_strndup(const char *s, size_t n);
 
+/* Point jansson at the allocator (once; harmless to jansson objects made
+ * before, since the default allocator is the C library's) and clear this
+ * thread's failure flag: call before a jansson parse. iaf_json_alloc_failed
+ * then tells whether an allocation inside jansson failed, which jansson
+ * itself reports as a syntax error. */
+void iaf_json_prepare(void);
+int iaf_json_alloc_failed(void);
+
 /* Grow *p (an array of elem-sized items with capacity *cap) to hold at least
  * need items. Returns 0 on success, -1 when out of memory (p unchanged). */
 int iaf_grow(void **p, size_t *cap, size_t need, size_t elem);

@@ -37,7 +37,7 @@ cases=(
   "count-csv|--out $o/c.csv|count $work/in/korean_utf8.csv --by 시도,성별 -t 1 -q -o $o/c.csv"
   "count-jsonl|--out $o/c.csv|count $work/in/korean_utf8.jsonl --by 시도,성별 -t 1 -q -o $o/c.csv"
   "count-parquet|--out $o/c.csv|count $work/in/codec-zstd-v2.parquet --by sex,province -t 1 -q -o $o/c.csv"
-  "compare||compare $npk/data/npk/long/sex__province.csv $npk/data/reference/mois_2025_province_sex_agebin_19plus.csv --by sex,province --bootstrap 20 -t 1 --json"
+  "compare||compare $npk/data/npk/long/sex__province.csv $npk/data/reference/mois_2025_province_sex_agebin_19plus.csv --by sex,province --bootstrap 50 -t 1 --json"
   "audit-npk|--out-dir $o/r|audit $npk/audit.yaml -o $o/r --bootstrap 50 -t 1 -q"
   "audit-us|--out-dir $o/r|audit $us/spec.yaml -o $o/r --bootstrap 50 -t 1 -q"
   "report|--out $o/r.html|report $work/in/npk/report.json --format html -o $o/r.html"
