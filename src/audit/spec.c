@@ -988,10 +988,15 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
     if (!s->dataset_licence && get_str(c, ds, "license", &s->dataset_licence, 0, "dataset"))
         return -1;
     s->microdata = iaf_calloc(nmicro ? nmicro : 1, sizeof *s->microdata);
+    int lost = !s->microdata;
     for (size_t i = 0; s->microdata && i < nmicro; i++)
-        s->microdata[i] = resolve(c, micro[i]);
-    s->nmicrodata = nmicro;
+        lost |= !(s->microdata[i] = resolve(c, micro[i]));
+    s->nmicrodata = s->microdata ? nmicro : 0;
     free_list(micro, nmicro);
+    if (lost) {
+        iaf_free(fmt);
+        return fail(c, ds, "out of memory%s%s", NULL, NULL);
+    }
     s->micro_opt.form = IAF_DATA_MICRODATA;
     s->micro_opt.weight = s->micro_weight;
     s->micro_opt.source.encoding = s->micro_encoding;
@@ -1480,9 +1485,11 @@ iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err)
     size_t k;
     while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
         if (iaf_buf_append(&b, chunk, k) != 0 || b.len > (64u << 20)) {
+            int big = b.len > (64u << 20); /* else out of memory */
             fclose(f);
             iaf_buf_free(&b);
-            return iaf_error_set(err, IAF_ERR_LIMIT, path, 0, 0, "spec larger than 64 MiB");
+            return big ? iaf_error_set(err, IAF_ERR_LIMIT, path, 0, 0, "spec larger than 64 MiB")
+                       : iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
         }
     if (ferror(f)) {
         int e = errno;
@@ -1492,7 +1499,11 @@ iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err)
     }
     fclose(f);
     char *dup = iaf_strdup(path);
-    const char *dir = dup ? dirname(dup) : ".";
+    if (!dup) {
+        iaf_buf_free(&b);
+        return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    const char *dir = dirname(dup);
     iaf_status st = load(b.data ? b.data : "", b.len, path, dir, out, err);
     iaf_free(dup);
     iaf_buf_free(&b);
