@@ -2,7 +2,8 @@
 #   make demo   install what is missing, build, run the NPK audit example
 #   make test   install, build, run every test (normal build, then ASan+UBSan
 #               with the fuzz smoke); the last lines are CTest's summary
-# Also: make build, make asan, make fuzz (FUZZ_SECONDS=300), make bench, make format.
+# Also: make build, make asan, make fuzz (FUZZ_SECONDS=300), make faults (every injection
+# point, hours), make bench, make format.
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -10,7 +11,7 @@ JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 300
 IAF        := $(BUILD)/iaf
 
-.PHONY: all deps deps-browser build asan demo test test-fast test-asan fuzz bench format clean
+.PHONY: all deps deps-browser build asan demo test test-fast test-asan fuzz faults bench format clean
 
 all: build
 
@@ -61,3 +62,13 @@ format:
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
+
+# Every fault-injection point (tests/faults/sweep.sh): each allocation and each
+# file-layer system call of every command's run failed in turn, in the ASan+UBSan
+# build. Hours, not minutes: CTest (faults.*) runs a sample of the same sweeps.
+faults: asan
+	for kind in oom io; do \
+	  IAF=$(CURDIR)/$(ASAN_BUILD)/iaf IAF_SRC=$(CURDIR) IAF_FAULTS=$(CURDIR)/$(ASAN_BUILD)/tests/iaf_faults \
+	  IAF_FAULTS_FULL=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 bash tests/faults/sweep.sh $$kind || exit 1; \
+	done

@@ -550,7 +550,11 @@ int main(int argc, char **argv)
     int niargs = argc - i - 1;
     int benign = mode == M_IO && (fclass == C_SHORT_READ || fclass == C_SHORT_WRITE);
     const char *what = mode == M_OOM ? "oom" : class_names[fclass];
-    const char *ename = mode == M_OOM ? "" : ferrno == ENOSPC ? "ENOSPC" : "EIO";
+    const char *ename = mode == M_OOM || benign ? ""
+                        : fclass == C_MMAP      ? "ENOMEM"
+                        : fclass == C_OPEN      ? "EACCES"
+                        : ferrno == ENOSPC      ? "ENOSPC"
+                                                : "EIO";
     const char *expect = mode == M_OOM      ? "out of memory"
                          : fclass == C_MMAP ? strerror(ENOMEM)
                          : fclass == C_OPEN ? strerror(EACCES)
