@@ -1,6 +1,7 @@
 /* src/audit/audit.c - see audit.h. */
 #include "audit/audit.h"
 
+#include <errno.h>
 #include <glob.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,17 +19,29 @@ static int has_threshold(const iaf_spec_check *k, const char *metric)
     return 0;
 }
 
-static int add_input(iaf_audit *a, size_t *cap, const char *role, const char *path)
+static iaf_status add_input(iaf_audit *a, size_t *cap, const char *role, const char *path,
+                            iaf_error *err)
 {
     for (size_t i = 0; i < a->ninputs; i++)
-        if (!strcmp(a->inputs[i].path, path) && !strcmp(a->inputs[i].role, role)) return 0;
-    if (IAF_GROW(a->inputs, *cap, a->ninputs + 1) != 0) return -1;
+        if (!strcmp(a->inputs[i].path, path) && !strcmp(a->inputs[i].role, role)) return IAF_OK;
+    if (IAF_GROW(a->inputs, *cap, a->ninputs + 1) != 0)
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     iaf_input_file *f = &a->inputs[a->ninputs];
     memset(f, 0, sizeof *f);
-    if (!(f->role = iaf_strdup(role)) || !(f->path = iaf_strdup(path))) return -1;
-    if (iaf_sha256_file(path, f->sha256) != 0) strcpy(f->sha256, "unreadable");
+    if (!(f->role = iaf_strdup(role)) || !(f->path = iaf_strdup(path))) {
+        iaf_free(f->role);
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    /* a report must not fingerprint what it could not read */
+    if (iaf_sha256_file(path, f->sha256) != 0) {
+        iaf_status st =
+            iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "read failed: %s", strerror(errno));
+        iaf_free(f->role);
+        iaf_free(f->path);
+        return st;
+    }
     a->ninputs++;
-    return 0;
+    return IAF_OK;
 }
 
 /* Columns a side of a check needs: its attribute columns, then universe variables. */
@@ -326,11 +339,11 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
     if (!a->results) goto oom;
     a->nresults = ncheck;
 
-    if (add_input(a, &icap, "spec", spec->path) != 0) goto oom;
+    if ((st = add_input(a, &icap, "spec", spec->path, err)) != IAF_OK) goto done;
     for (size_t i = 0; i < spec->ncrosswalks; i++) {
         char role[300];
         snprintf(role, sizeof role, "crosswalk:%s", spec->crosswalks[i].id);
-        if (add_input(a, &icap, role, spec->crosswalks[i].file) != 0) goto oom;
+        if ((st = add_input(a, &icap, role, spec->crosswalks[i].file, err)) != IAF_OK) goto done;
     }
     if (spec->nmicrodata) {
         iaf_dataset_options mo = spec->micro_opt;
@@ -433,20 +446,22 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
         if ((st = iaf_dataset_count(micro, opt ? opt->progress : NULL, err)) != IAF_OK) goto done;
         a->microdata_rows = iaf_dataset_rows(micro);
         for (size_t i = 0; i < iaf_source_nfiles_of(micro); i++)
-            if (add_input(a, &icap, "microdata", iaf_dataset_file(micro, i)) != 0) goto oom;
+            if ((st = add_input(a, &icap, "microdata", iaf_dataset_file(micro, i), err)) != IAF_OK)
+                goto done;
     }
     for (size_t i = 0; i < spec->ntables; i++) {
         char role[300];
         snprintf(role, sizeof role, "table:%s", spec->tables[i].id);
         if ((st = iaf_dataset_count(tables[i], NULL, err)) != IAF_OK) goto done;
-        if (add_input(a, &icap, role, spec->tables[i].file) != 0) goto oom;
+        if ((st = add_input(a, &icap, role, spec->tables[i].file, err)) != IAF_OK) goto done;
     }
     for (size_t i = 0; i < spec->nreferences; i++) {
         char role[300];
         snprintf(role, sizeof role, "reference:%s", spec->references[i].id);
         if ((st = iaf_dataset_count(refs[i], NULL, err)) != IAF_OK) goto done;
         for (size_t f = 0; f < iaf_source_nfiles_of(refs[i]); f++)
-            if (add_input(a, &icap, role, iaf_dataset_file(refs[i], f)) != 0) goto oom;
+            if ((st = add_input(a, &icap, role, iaf_dataset_file(refs[i], f), err)) != IAF_OK)
+                goto done;
     }
 
     for (size_t c = 0; c < ncheck; c++) {

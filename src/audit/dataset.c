@@ -24,9 +24,9 @@ struct iaf_dataset {
     int counted;
 };
 
-static int is_count_file(const char *path, const iaf_dataset_options *o)
+static int is_count_file(const char *path, const iaf_dataset_options *o, iaf_error *err)
 {
-    return iaf_counts_sniff(path, &o->counts);
+    return iaf_counts_sniff(path, &o->counts, err);
 }
 
 iaf_status iaf_dataset_open(const char *const *paths, size_t npaths, const iaf_dataset_options *opt,
@@ -45,9 +45,9 @@ iaf_status iaf_dataset_open(const char *const *paths, size_t npaths, const iaf_d
             size_t n = strlen(paths[0]);
             int csvish = n > 4 && (strcasecmp(paths[0] + n - 4, ".csv") == 0 ||
                                    strcasecmp(paths[0] + n - 4, ".tsv") == 0);
-            int cf = csvish ? is_count_file(paths[0], &d->opt) : 0;
+            int cf = csvish ? is_count_file(paths[0], &d->opt, err) : 0;
             if (cf < 0) {
-                st = iaf_error_set(err, IAF_ERR_NOMEM, paths[0], 0, 0, "out of memory");
+                st = err ? err->status : IAF_ERR_NOMEM;
                 goto fail;
             }
             if (cf) form = IAF_DATA_COUNTS;

@@ -3,7 +3,9 @@
  * not silently change an audit), and every error names the line. */
 #include "audit/spec.h"
 
+#include "io/file.h"
 #include "stats/bootstrap.h"
+#include "util/util.h"
 
 #include <libfyaml.h>
 #include <errno.h>
@@ -1474,30 +1476,16 @@ done:
 iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err)
 {
     *out = NULL;
-    iaf_error oe;
-    FILE *f = iaf_file_fopen(path, &oe); /* a regular file: a FIFO would block */
-    if (!f) {
-        if (err) *err = oe;
-        return oe.status;
-    }
     iaf_buf b = {0};
-    char chunk[65536];
-    size_t k;
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (iaf_buf_append(&b, chunk, k) != 0 || b.len > (64u << 20)) {
-            int big = b.len > (64u << 20); /* else out of memory */
-            fclose(f);
-            iaf_buf_free(&b);
-            return big ? iaf_error_set(err, IAF_ERR_LIMIT, path, 0, 0, "spec larger than 64 MiB")
-                       : iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
-        }
-    if (ferror(f)) {
-        int e = errno;
-        fclose(f);
+    /* through the file layer (util/sysio.h): a regular file only, so a FIFO
+     * cannot block */
+    iaf_status rst = iaf_file_read_all(path, 64u << 20, "a spec", &b, err);
+    if (rst != IAF_OK) {
         iaf_buf_free(&b);
-        return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot read spec: %s", strerror(e));
+        return rst == IAF_ERR_LIMIT
+                   ? iaf_error_set(err, IAF_ERR_LIMIT, path, 0, 0, "spec larger than 64 MiB")
+                   : rst;
     }
-    fclose(f);
     char *dup = iaf_strdup(path);
     if (!dup) {
         iaf_buf_free(&b);

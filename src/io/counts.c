@@ -354,18 +354,23 @@ iaf_status iaf_counts_read_memory(const void *data, size_t n, const char *name,
     return st;
 }
 
-int iaf_counts_sniff(const char *path, const iaf_counts_options *o)
+int iaf_counts_sniff(const char *path, const iaf_counts_options *o, iaf_error *err)
 {
     iaf_csv_options co = csv_opts(o);
     iaf_csv_table *t = NULL;
     /* Only the head of the file: microdata may be gigabytes. */
-    FILE *f = iaf_file_fopen(path, NULL); /* not a FIFO: open() would wait for a writer */
-    if (!f) return 0;
-    char *head = iaf_malloc(65536);
-    size_t n = head ? fread(head, 1, 65536, f) : 0;
-    int whole = head && feof(f);
-    fclose(f);
-    if (!head) return -1;
+    iaf_file *f = NULL;
+    if (iaf_file_open(path, &f, NULL) != IAF_OK) return 0;
+    size_t n = (size_t)IAF_MIN(iaf_file_size(f), 65536);
+    int whole = n == iaf_file_size(f);
+    char *head = iaf_malloc(n + 1);
+    iaf_status rst = head ? iaf_file_pread(f, head, n, 0, err)
+                          : iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+    iaf_file_close(f);
+    if (rst != IAF_OK) {
+        iaf_free(head);
+        return -1;
+    }
     if (!whole) {
         while (n > 0 && head[n - 1] != '\n')
             n--;
@@ -373,6 +378,7 @@ int iaf_counts_sniff(const char *path, const iaf_counts_options *o)
     iaf_status st = n ? iaf_csv_table_read_memory(head, n, path, &co, &t, NULL) : IAF_ERR_PARSE;
     if (st != IAF_OK) {
         iaf_free(head);
+        if (st == IAF_ERR_NOMEM) iaf_error_set(err, st, path, 0, 0, "out of memory");
         return st == IAF_ERR_NOMEM ? -1 : 0;
     }
     int yes = 0;
