@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "io/csv.h"
 #include "io/file.h"
@@ -360,7 +361,11 @@ int iaf_counts_sniff(const char *path, const iaf_counts_options *o, iaf_error *e
     iaf_csv_table *t = NULL;
     /* Only the head of the file: microdata may be gigabytes. */
     iaf_file *f = NULL;
-    if (iaf_file_open(path, &f, NULL) != IAF_OK) return 0;
+    struct stat sb;
+    /* not a file (a glob, a directory): the source layer says what it is */
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
+    /* a file that cannot be opened now must not be taken for microdata */
+    if (iaf_file_open(path, &f, err) != IAF_OK) return -1;
     size_t n = (size_t)IAF_MIN(iaf_file_size(f), 65536);
     int whole = n == iaf_file_size(f);
     char *head = iaf_malloc(n + 1);

@@ -50,8 +50,8 @@ iaf_status iaf_counts_read_memory(const void *data, size_t n, const char *name,
 
 /* Does this file look like a count table (long with a value column, or
  * wide with numeric cells) rather than microdata? Reads the first lines.
- * 1 yes, 0 no (also when it cannot be opened: the reader says why), -1 no
- * answer: out of memory or a read error, in err. */
+ * 1 yes, 0 no (also when path is no regular file: the reader says what it
+ * is), -1 no answer: it cannot be opened or read, or out of memory (err). */
 int iaf_counts_sniff(const char *path, const iaf_counts_options *opt, iaf_error *err);
 
 #endif
