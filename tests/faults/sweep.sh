@@ -6,14 +6,14 @@
 #        fsync, close and rename (EIO, ENOSPC) of the file layer fails
 # Each failing run must exit 1 with a clear message, no sanitizer report, no
 # leak, and leave outputs (present with known content, or absent) as they were.
-# CTest runs a sample of the points (IAF_FAULTS_BUDGET per case and class, 120
-# by default: every k up to 60, then a stride); IAF_FAULTS_FULL=1 (`make
+# CTest runs a sample of the points (IAF_FAULTS_BUDGET per case and class, 80
+# by default: every k up to 40, then a stride); IAF_FAULTS_FULL=1 (`make
 # faults`) runs every point. One summary line per case and class.
 set -euo pipefail
 : "${IAF:?}" "${IAF_SRC:?}" "${IAF_FAULTS:?}"
 kind=${1:?oom or io}
 shift
-budget=${IAF_FAULTS_BUDGET:-120}
+budget=${IAF_FAULTS_BUDGET:-80}
 [ "${IAF_FAULTS_FULL:-0}" = 1 ] && budget=0
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
