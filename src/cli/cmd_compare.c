@@ -500,6 +500,10 @@ int cmd_compare(int argc, char **argv)
         }
     }
     const char *rep_by = cli_find_repeat(bys, (size_t)nby);
+    if (rep_by == cli_repeat_nomem) {
+        rc = cli_oom();
+        goto done;
+    }
     if (rep_by) {
         rc = cli_usage_error("compare", "--by names '%s' twice", rep_by);
         goto done;

@@ -180,6 +180,10 @@ int cmd_count(int argc, char **argv)
             goto done;
         }
         const char *rep = cli_find_repeat(tabs[k].bys, (size_t)tabs[k].nby);
+        if (rep == cli_repeat_nomem) {
+            rc = cli_oom();
+            goto done;
+        }
         if (rep) {
             rc = cli_usage_error("count", "--by names '%s' more than once", rep);
             goto done;

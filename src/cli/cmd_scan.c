@@ -433,6 +433,10 @@ int cmd_scan(int argc, char **argv)
         }
         ncols = (size_t)n;
         const char *rep = cli_find_repeat(cols, ncols);
+        if (rep == cli_repeat_nomem) {
+            rc = cli_oom();
+            goto done;
+        }
         if (rep) {
             rc = cli_usage_error("scan", "--columns names '%s' more than once", rep);
             goto done;
@@ -642,19 +646,22 @@ int cmd_scan(int argc, char **argv)
                            iaf_attr_new_asis(cols[sc.pj[p]], cols[sc.pj[p]])};
         iaf_derived *dv = NULL;
         if (!at[0] || !at[1] || iaf_dataset_derive(ds, req[p], at, 2, universe, &dv, &err)) {
-            rc = at[0] && at[1] ? cli_fail(&err) : EXIT_DATA;
+            rc = at[0] && at[1] ? cli_fail(&err) : cli_oom();
             failed = 1;
         }
         for (size_t k = 0; dv && k < iaf_table_ncats(dv->table, a); k++) {
             iaf_sv l = iaf_table_cat(dv->table, a, k);
             if (!iaf_scan_is_lump_label(l.ptr, l.len)) continue;
             iaf_buf lb = {0};
-            iaf_buf_printf(&lb, "%s: '%.*s'", cols[ci], (int)l.len, l.ptr);
             size_t cap = nlump;
-            if (lb.data && IAF_GROW(lumps, cap, nlump + 1) == 0)
-                lumps[nlump++] = lb.data;
-            else
+            if (iaf_buf_printf(&lb, "%s: '%.*s'", cols[ci], (int)l.len, l.ptr) != 0 ||
+                IAF_GROW(lumps, cap, nlump + 1) != 0) {
                 iaf_buf_free(&lb);
+                rc = cli_oom();
+                failed = 1;
+                break;
+            }
+            lumps[nlump++] = lb.data;
         }
         iaf_derived_free(dv);
         iaf_attr_free(at[0]);

@@ -111,11 +111,13 @@ static int cmp_name(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+const char cli_repeat_nomem[] = "";
+
 const char *cli_find_repeat(char *const *list, size_t n)
 {
     if (n < 2) return NULL;
     const char **v = iaf_malloc(n * sizeof *v);
-    if (!v) return NULL;
+    if (!v) return cli_repeat_nomem;
     memcpy(v, list, n * sizeof *v);
     qsort(v, n, sizeof *v, cmp_name);
     const char *rep = NULL;

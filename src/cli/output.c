@@ -169,7 +169,9 @@ iaf_status cli_stdout_write(const char *data, size_t n, iaf_error *err)
         int e = errno;
         stdout_reported = 1;
         return iaf_error_set(err, IAF_ERR_IO, "<stdout>", 0, 0, "write failed%s%s", e ? ": " : "",
-                             e ? strerror(e) : "");
+                             e == ENOMEM ? "out of memory"
+                             : e         ? strerror(e)
+                                         : "");
     }
     return IAF_OK;
 }
@@ -186,7 +188,10 @@ int cli_stdout_close(void)
     }
     if (!bad) return EXIT_OK;
     if (!stdout_reported)
-        fprintf(stderr, "iaf: <stdout>: write failed%s%s\n", e ? ": " : "", e ? strerror(e) : "");
+        fprintf(stderr, "iaf: <stdout>: write failed%s%s\n", e ? ": " : "",
+                e == ENOMEM ? "out of memory"
+                : e         ? strerror(e)
+                            : "");
     stdout_reported = 1;
     return EXIT_DATA;
 }
@@ -578,18 +583,22 @@ static iaf_status write_direct(out_item *it, iaf_error *err)
     return st;
 }
 
+/* Best effort, and without allocating: the set is already in place. */
 static void sync_dir_of(const char *target)
 {
     const char *slash = strrchr(target, '/');
-    char *dir = slash ? iaf_strndup(target, slash == target ? 1 : (size_t)(slash - target))
-                      : iaf_strdup(".");
-    if (!dir) return;
+    char dir[4096] = ".";
+    if (slash) {
+        size_t n = slash == target ? 1 : (size_t)(slash - target);
+        if (n >= sizeof dir) return;
+        memcpy(dir, target, n);
+        dir[n] = '\0';
+    }
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
         fsync(fd); /* durability of the rename; a failure here changes nothing */
         close(fd);
     }
-    iaf_free(dir);
 }
 
 iaf_status cli_outset_commit(cli_outset *s, iaf_error *err)

@@ -241,7 +241,7 @@ static iaf_status compile_group(iaf_crosswalk *cw, cw_group *g, iaf_error *err)
     g->re =
         pcre2_compile((PCRE2_SPTR)g->key.ptr, g->key.len, COMPILE_OPTIONS, &code, &at, cw->cctx);
     if (!g->re) {
-        if (code == PCRE2_ERROR_NOMEMORY)
+        if (code == PCRE2_ERROR_NOMEMORY || code == PCRE2_ERROR_HEAP_FAILED)
             return iaf_error_set(err, IAF_ERR_NOMEM, cw->file, g->line, 0, "out of memory");
         PCRE2_UCHAR msg[256];
         if (pcre2_get_error_message(code, msg, sizeof msg) < 0) strcpy((char *)msg, "error");
