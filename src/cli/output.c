@@ -347,11 +347,20 @@ static void identify(out_item *it, const struct stat *sb)
     }
     const char *slash = strrchr(it->target, '/');
     it->base = slash ? slash + 1 : it->target;
-    char *dir =
-        slash ? iaf_strndup(it->target, slash == it->target ? 1 : (size_t)(slash - it->target))
-              : iaf_strdup(".");
+    /* on the stack: a failed allocation here would hide a repeated output */
+    char dir[4096] = ".";
+    int ok = 1;
+    if (slash) {
+        size_t n = slash == it->target ? 1 : (size_t)(slash - it->target);
+        if (n < sizeof dir) {
+            memcpy(dir, it->target, n);
+            dir[n] = '\0';
+        } else {
+            ok = 0; /* longer than PATH_MAX: cannot be created anyway */
+        }
+    }
     struct stat db;
-    if (dir && stat(dir, &db) == 0) {
+    if (ok && stat(dir, &db) == 0) {
         it->dev = db.st_dev;
         it->ino = db.st_ino;
     } else {
@@ -359,7 +368,6 @@ static void identify(out_item *it, const struct stat *sb)
         it->dev = 0;
         it->ino = 0;
     }
-    iaf_free(dir);
 }
 
 static int same_file(const out_item *a, const out_item *b)
