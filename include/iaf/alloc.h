@@ -7,10 +7,11 @@
  * to prove that every out-of-memory path is clean.
  *
  * iaf also points jansson at these functions (json_set_alloc_funcs), so
- * strings jansson returns inside iaf are freed with iaf_free. Allocations
- * made inside other libraries are not hooked: libfyaml (the spec parser;
- * its 0.7/0.8 API has no allocator), glob, regcomp, iconv, the Parquet
- * codecs' internal state, and the threads library (docs/reliability.md).
+ * strings jansson returns inside iaf are freed with iaf_free, and PCRE2
+ * (through a general context). Allocations made inside other libraries
+ * are not hooked: libfyaml (the spec parser; its 0.7/0.8 API has no
+ * allocator), glob, utf8proc, iconv, the Parquet codecs' internal state,
+ * and the threads library (docs/reliability.md).
  */
 #ifndef IAF_ALLOC_H
 #define IAF_ALLOC_H
