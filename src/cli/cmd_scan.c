@@ -527,7 +527,7 @@ int cmd_scan(int argc, char **argv)
         iaf_free(names);
         iaf_source_free(src);
         if (st != IAF_OK) {
-            rc = st == IAF_ERR_NOMEM ? EXIT_DATA : cli_fail(&err);
+            rc = cli_fail(&err); /* every failure above sets err, out of memory too */
             goto done;
         }
     }
