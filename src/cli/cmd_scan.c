@@ -608,6 +608,7 @@ int cmd_scan(int argc, char **argv)
     sc.errs = iaf_calloc(npairs + 1, sizeof *sc.errs);
     if (!sc.pi || !sc.pj || !sc.errs) {
         iaf_free(sc.pi), iaf_free(sc.pj), iaf_free(sc.errs);
+        rc = cli_oom();
         goto done;
     }
     for (size_t i = 0, p = 0; i < ncols; i++)
