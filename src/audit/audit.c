@@ -294,7 +294,9 @@ static iaf_status support_and_lumps(const iaf_spec *spec, const iaf_spec_check *
         vr->verdict = vr->flat->verdict.verdict;
         vr->diagnosis = vr->flat->verdict.diagnosis;
     } else if (vr->cmp) {
-        iaf_support_compare(vr->cmp, sdv->universe_mass, &vr->lump, min_support, &vr->support);
+        if (iaf_support_compare(vr->cmp, sdv->universe_mass, &vr->lump, min_support,
+                                &vr->support) != 0)
+            goto oom;
         iaf_verdict_partial(&vr->cmp->verdict, &vr->lump, 0);
         iaf_verdict_support(&vr->cmp->verdict, &vr->support);
         if (vr->cmp_std) {

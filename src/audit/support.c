@@ -64,8 +64,8 @@ static void finish_support(iaf_support *s, double min_support)
                  100 * s->support_ref);
 }
 
-void iaf_support_compare(const iaf_comparison *c, double syn_mass, const iaf_lump_bounds *lump,
-                         double min_support, iaf_support *out)
+int iaf_support_compare(const iaf_comparison *c, double syn_mass, const iaf_lump_bounds *lump,
+                        double min_support, iaf_support *out)
 {
     memset(out, 0, sizeof *out);
     size_t kx = c->kx, ky = c->ky;
@@ -76,7 +76,7 @@ void iaf_support_compare(const iaf_comparison *c, double syn_mass, const iaf_lum
     if (!rx || !ry) {
         iaf_free(rx), iaf_free(ry);
         out->support_ref = out->support_syn = NAN;
-        return;
+        return -1;
     }
     for (size_t x = 0; x < kx; x++)
         for (size_t y = 0; y < ky; y++)
@@ -102,6 +102,7 @@ void iaf_support_compare(const iaf_comparison *c, double syn_mass, const iaf_lum
     out->n_eff = c->s_total > 0 ? c->n_s * c->s_support / c->s_total : NAN;
     iaf_free(rx), iaf_free(ry);
     finish_support(out, min_support);
+    return 0;
 }
 
 void iaf_support_flat(const iaf_flat_result *f, double syn_mass, double n_s,
