@@ -160,7 +160,13 @@ int cmd_report(int argc, char **argv)
     static const output_kind repl_outs[] = {{F_HTML, "replication.html", iaf_replication_html},
                                             {F_MD, "replication.md", iaf_replication_md}};
     int repl = iaf_replication_is(json.data, json.len);
-    if (repl < 0 || dbad) {
+    if (repl < 0) { /* the document could not be parsed for want of memory */
+        iaf_error_set(&err, IAF_ERR_NOMEM, strcmp(in, "-") ? in : "<stdin>", 0, 0,
+                      "out of memory reading JSON");
+        rc = cli_fail(&err);
+        goto done;
+    }
+    if (dbad) {
         rc = cli_oom();
         goto done;
     }
