@@ -3,7 +3,8 @@
 #               second, the Nemotron-USA audit on real rows, with its command)
 #   make test   install, build, run every test (normal build, then ASan+UBSan
 #               with the fuzz smoke); the last lines are CTest's summary
-# Also: make build, make asan, make fuzz (FUZZ_SECONDS=300), make bench, make format,
+# Also: make build, make asan, make fuzz (FUZZ_SECONDS=300), make faults (every injection
+#       point, hours), make bench, make format,
 #       make install PREFIX=/usr/local (DESTDIR is honoured; no package is installed).
 
 BUILD      ?= build
@@ -13,7 +14,7 @@ FUZZ_SECONDS ?= 300
 IAF        := $(BUILD)/iaf
 PREFIX     ?= /usr/local
 
-.PHONY: all deps deps-browser build asan demo test test-fast test-asan fuzz bench format clean install
+.PHONY: all deps deps-browser build asan demo test test-fast test-asan fuzz faults bench format clean install
 
 all: build
 
@@ -77,3 +78,13 @@ format:
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
+
+# Every fault-injection point (tests/faults/sweep.sh): each allocation and each
+# file-layer system call of every command's run failed in turn, in the ASan+UBSan
+# build. Hours, not minutes: CTest (faults.*) runs a sample of the same sweeps.
+faults: asan
+	for kind in oom io; do \
+	  IAF=$(CURDIR)/$(ASAN_BUILD)/iaf IAF_SRC=$(CURDIR) IAF_FAULTS=$(CURDIR)/$(ASAN_BUILD)/tests/iaf_faults \
+	  IAF_FAULTS_FULL=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 bash tests/faults/sweep.sh $$kind || exit 1; \
+	done

@@ -19,6 +19,7 @@
 #include "iaf/defs.h"
 #include "iaf/version.h"
 #include "iaf/status.h"
+#include "iaf/alloc.h"
 #include "iaf/source.h"
 #include "iaf/table.h"
 #include "iaf/metrics.h"

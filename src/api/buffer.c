@@ -12,14 +12,14 @@ struct iaf_buffer {
 
 iaf_buffer *iaf_buffer_new(void)
 {
-    return calloc(1, sizeof(iaf_buffer));
+    return iaf_calloc(1, sizeof(iaf_buffer));
 }
 
 void iaf_buffer_free(iaf_buffer *b)
 {
     if (!b) return;
     iaf_buf_free(&b->b);
-    free(b);
+    iaf_free(b);
 }
 
 void iaf_buffer_clear(iaf_buffer *b)

@@ -12,6 +12,7 @@
 #include "core/expr.h"
 #include "core/labels.h"
 #include "report/csvout.h"
+#include "util/util.h"
 
 typedef struct counter_table {
     char **by; /* owned names */
@@ -76,16 +77,16 @@ static void free_strings(char **v, size_t n)
 {
     if (!v) return;
     for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
+        iaf_free(v[i]);
+    iaf_free(v);
 }
 
 static char **copy_strings(const char *const *v, size_t n)
 {
-    char **c = calloc(n ? n : 1, sizeof *c);
+    char **c = iaf_calloc(n ? n : 1, sizeof *c);
     if (!c) return NULL;
     for (size_t i = 0; i < n; i++)
-        if (!(c[i] = strdup(v[i]))) {
+        if (!(c[i] = iaf_strdup(v[i]))) {
             free_strings(c, i);
             return NULL;
         }
@@ -104,9 +105,9 @@ void iaf_counter_free(iaf_counter *c)
     }
     iaf_dataset_free(c->ds);
     iaf_expr_free(c->universe);
-    free(c->weight);
+    iaf_free(c->weight);
     free_strings(c->missing, c->nmissing);
-    free(c);
+    iaf_free(c);
 }
 
 iaf_status iaf_counter_open(const char *const *paths, size_t npaths, const iaf_count_options *opt,
@@ -117,9 +118,9 @@ iaf_status iaf_counter_open(const char *const *paths, size_t npaths, const iaf_c
     *out = NULL;
     iaf_status st = iaf_normalize_check(opt->normalize, err);
     if (st != IAF_OK) return st;
-    iaf_counter *c = calloc(1, sizeof *c);
+    iaf_counter *c = iaf_calloc(1, sizeof *c);
     if (!c) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    if ((opt->weight && !(c->weight = strdup(opt->weight))) ||
+    if ((opt->weight && !(c->weight = iaf_strdup(opt->weight))) ||
         (opt->nmissing && !(c->missing = copy_strings(opt->missing, opt->nmissing)))) {
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto cleanup;

@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "io/file.h"
 #include "io/parquet/parquet.h"
+#include "util/util.h"
 
 struct iaf_inspection {
     iaf_file *file;
@@ -170,12 +171,12 @@ static int print_text(const iaf_pq_meta *m, iaf_buf *o)
             if (st->has_min) {
                 char *t = stat_text(m, c, st->min);
                 rc |= iaf_buf_printf(o, ", min %s", t ? t : "?");
-                free(t);
+                iaf_free(t);
             }
             if (st->has_max) {
                 char *t = stat_text(m, c, st->max);
                 rc |= iaf_buf_printf(o, ", max %s", t ? t : "?");
-                free(t);
+                iaf_free(t);
             }
             rc |= iaf_buf_puts(o, "\n");
         }
@@ -258,12 +259,12 @@ static json_t *to_json(const iaf_pq_meta *m)
             if (st->has_min) {
                 char *t = stat_text(m, c, st->min);
                 json_object_set_new(jc, "min", jstr(t));
-                free(t);
+                iaf_free(t);
             }
             if (st->has_max) {
                 char *t = stat_text(m, c, st->max);
                 json_object_set_new(jc, "max", jstr(t));
-                free(t);
+                iaf_free(t);
             }
             json_array_append_new(cols, jc);
         }
@@ -277,7 +278,7 @@ static json_t *to_json(const iaf_pq_meta *m)
 iaf_status iaf_inspect_open(const char *path, iaf_inspection **out, iaf_error *err)
 {
     *out = NULL;
-    iaf_inspection *in = calloc(1, sizeof *in);
+    iaf_inspection *in = iaf_calloc(1, sizeof *in);
     if (!in) return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
     iaf_status st = iaf_file_open(path, &in->file, err);
     if (st == IAF_OK) st = iaf_pq_meta_read(in->file, &in->meta, err);
@@ -318,7 +319,7 @@ iaf_status iaf_inspect_write_json(const iaf_inspection *in, iaf_buffer *out, iaf
     json_decref(j);
     iaf_buf *b = iaf_buffer_raw(out);
     int rc = !s || iaf_buf_puts(b, s) != 0 || iaf_buf_puts(b, "\n") != 0;
-    free(s);
+    iaf_free(s);
     return rc ? iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory") : IAF_OK;
 }
 
@@ -327,5 +328,5 @@ void iaf_inspect_free(iaf_inspection *in)
     if (!in) return;
     iaf_pq_meta_free(in->meta);
     iaf_file_close(in->file);
-    free(in);
+    iaf_free(in);
 }

@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "core/xwbuild.h"
 #include "io/file.h"
+#include "util/util.h"
 
 #define PREAMBLE_MAX_BYTES ((size_t)1 << 20)
 
@@ -35,7 +36,7 @@ void iaf_xwbuild_free(iaf_xwbuild *b)
     iaf_xwb_values_free(b->vals);
     iaf_xwb_class_free(b->cls);
     iaf_buf_free(&b->preamble);
-    free(b);
+    iaf_free(b);
 }
 
 /* The provenance of a generated file: what it was built from, so it can be rebuilt. */
@@ -70,7 +71,7 @@ iaf_status iaf_xwbuild_run(const char *values_path, const char *class_path,
     *out = NULL;
     if (!opt || !opt->level)
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no level to roll up to");
-    iaf_xwbuild *b = calloc(1, sizeof *b);
+    iaf_xwbuild *b = iaf_calloc(1, sizeof *b);
     if (!b) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     iaf_xwb_values_options vo = {opt->label_col, opt->count_col, opt->no_header};
     iaf_xwb_class_options co = {opt->code_col, opt->title_col, opt->level_col, opt->levels};

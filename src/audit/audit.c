@@ -2,6 +2,7 @@
 #include "audit/audit.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <glob.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,18 +11,31 @@
 
 #include "audit/kinds.h"
 #include "util/sha256.h"
+#include "util/util.h"
 
-static int add_input(iaf_audit *a, size_t *cap, const char *role, const char *path)
+static iaf_status add_input(iaf_audit *a, size_t *cap, const char *role, const char *path,
+                            iaf_error *err)
 {
     for (size_t i = 0; i < a->ninputs; i++)
-        if (!strcmp(a->inputs[i].path, path) && !strcmp(a->inputs[i].role, role)) return 0;
-    if (IAF_GROW(a->inputs, *cap, a->ninputs + 1) != 0) return -1;
+        if (!strcmp(a->inputs[i].path, path) && !strcmp(a->inputs[i].role, role)) return IAF_OK;
+    if (IAF_GROW(a->inputs, *cap, a->ninputs + 1) != 0)
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     iaf_input_file *f = &a->inputs[a->ninputs];
     memset(f, 0, sizeof *f);
-    if (!(f->role = iaf_strdup(role)) || !(f->path = iaf_strdup(path))) return -1;
-    if (iaf_sha256_file(path, f->sha256) != 0) strcpy(f->sha256, "unreadable");
+    if (!(f->role = iaf_strdup(role)) || !(f->path = iaf_strdup(path))) {
+        iaf_free(f->role);
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    /* a report must not fingerprint what it could not read */
+    if (iaf_sha256_file(path, f->sha256) != 0) {
+        iaf_status st =
+            iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "read failed: %s", strerror(errno));
+        iaf_free(f->role);
+        iaf_free(f->path);
+        return st;
+    }
     a->ninputs++;
-    return 0;
+    return IAF_OK;
 }
 
 /* Columns a side of a check needs: its attribute columns, then universe variables. */
@@ -85,7 +99,7 @@ static iaf_status open_source(const iaf_spec_source *s, const iaf_spec_check *k,
 
 static iaf_coverage_item *copy_items(const iaf_coverage_item *s, size_t n)
 {
-    iaf_coverage_item *t = calloc(n ? n : 1, sizeof *t);
+    iaf_coverage_item *t = iaf_calloc(n ? n : 1, sizeof *t);
     for (size_t k = 0; t && k < n; k++) {
         t[k] = s[k];
         t[k].raw = s[k].raw ? iaf_strdup(s[k].raw) : NULL;
@@ -96,7 +110,7 @@ static iaf_coverage_item *copy_items(const iaf_coverage_item *s, size_t n)
 /* An owned copy of d's coverage records (the reference side: side 1). */
 static iaf_status copy_coverage_side(iaf_variant_result *r, const iaf_derived *d, int side)
 {
-    iaf_coverage *c = calloc(d->nattrs, sizeof *c);
+    iaf_coverage *c = iaf_calloc(d->nattrs, sizeof *c);
     if (!c) return IAF_ERR_NOMEM;
     if (side) {
         r->ref_coverage = c;
@@ -282,7 +296,9 @@ static iaf_status support_and_lumps(const iaf_spec *spec, const iaf_spec_check *
         vr->verdict = vr->flat->verdict.verdict;
         vr->diagnosis = vr->flat->verdict.diagnosis;
     } else if (vr->cmp) {
-        iaf_support_compare(vr->cmp, sdv->universe_mass, &vr->lump, min_support, &vr->support);
+        if (iaf_support_compare(vr->cmp, sdv->universe_mass, &vr->lump, min_support,
+                                &vr->support) != 0)
+            goto oom;
         iaf_verdict_partial(&vr->cmp->verdict, &vr->lump, 0);
         iaf_verdict_support(&vr->cmp->verdict, &vr->support);
         if (vr->cmp_std) {
@@ -329,11 +345,11 @@ static iaf_status open_inputs(run_state *s, iaf_error *err)
     size_t ncheck = spec->nchecks;
     int threads = s->threads;
     iaf_status st = IAF_OK;
-    if (add_input(a, &s->icap, "spec", spec->path) != 0) goto oom;
+    if ((st = add_input(a, &s->icap, "spec", spec->path, err)) != IAF_OK) return st;
     for (size_t i = 0; i < spec->ncrosswalks; i++) {
         char role[300];
         snprintf(role, sizeof role, "crosswalk:%s", spec->crosswalks[i].id);
-        if (add_input(a, &s->icap, role, spec->crosswalks[i].file) != 0) goto oom;
+        if ((st = add_input(a, &s->icap, role, spec->crosswalks[i].file, err)) != IAF_OK) return st;
     }
     if (spec->nmicrodata) {
         iaf_dataset_options mo = spec->micro_opt;
@@ -355,8 +371,6 @@ static iaf_status open_inputs(run_state *s, iaf_error *err)
     }
 
     return IAF_OK;
-oom:
-    return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 }
 
 static iaf_status register_requests(run_state *s, iaf_error *err)
@@ -463,25 +477,25 @@ static iaf_status count_inputs(run_state *s, iaf_error *err)
         if ((st = iaf_dataset_count(micro, opt ? opt->progress : NULL, err)) != IAF_OK) return st;
         a->microdata_rows = iaf_dataset_rows(micro);
         for (size_t i = 0; i < iaf_source_nfiles_of(micro); i++)
-            if (add_input(a, &s->icap, "microdata", iaf_dataset_file(micro, i)) != 0) goto oom;
+            if ((st = add_input(a, &s->icap, "microdata", iaf_dataset_file(micro, i), err)) !=
+                IAF_OK)
+                return st;
     }
     for (size_t i = 0; i < spec->ntables; i++) {
         char role[300];
         snprintf(role, sizeof role, "table:%s", spec->tables[i].id);
         if ((st = iaf_dataset_count(tables[i], NULL, err)) != IAF_OK) return st;
-        if (add_input(a, &s->icap, role, spec->tables[i].file) != 0) goto oom;
+        if ((st = add_input(a, &s->icap, role, spec->tables[i].file, err)) != IAF_OK) return st;
     }
     for (size_t i = 0; i < spec->nreferences; i++) {
         char role[300];
         snprintf(role, sizeof role, "reference:%s", spec->references[i].id);
         if ((st = iaf_dataset_count(refs[i], NULL, err)) != IAF_OK) return st;
         for (size_t f = 0; f < iaf_source_nfiles_of(refs[i]); f++)
-            if (add_input(a, &s->icap, role, iaf_dataset_file(refs[i], f)) != 0) goto oom;
+            if ((st = add_input(a, &s->icap, role, iaf_dataset_file(refs[i], f), err)) != IAF_OK)
+                return st;
     }
-
     return IAF_OK;
-oom:
-    return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 }
 
 /* n_r of a reference and how it was chosen, for the report. */
@@ -660,7 +674,7 @@ static iaf_status run_check(run_state *s, size_t c, iaf_error *err)
     iaf_check_result *r = &s->a->results[c];
     iaf_status st = IAF_OK;
     r->check = k;
-    r->variants = calloc(k->nvariants, sizeof *r->variants);
+    r->variants = iaf_calloc(k->nvariants, sizeof *r->variants);
     if (!r->variants) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     r->nvariants = k->nvariants;
     r->synthetic_source =
@@ -698,14 +712,14 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
     s.spec = spec;
     s.opt = opt;
     s.threads = opt ? opt->threads : 0;
-    iaf_audit *a = s.a = calloc(1, sizeof *a);
-    s.tables = calloc(spec->ntables + 1, sizeof *s.tables);
-    s.refs = calloc(spec->nreferences + 1, sizeof *s.refs);
-    s.syn_tab = calloc(ncheck + 1, sizeof *s.syn_tab);
-    s.rq = calloc(ncheck * IAF_MAX_VARIANTS + 1, sizeof *s.rq);
+    iaf_audit *a = s.a = iaf_calloc(1, sizeof *a);
+    s.tables = iaf_calloc(spec->ntables + 1, sizeof *s.tables);
+    s.refs = iaf_calloc(spec->nreferences + 1, sizeof *s.refs);
+    s.syn_tab = iaf_calloc(ncheck + 1, sizeof *s.syn_tab);
+    s.rq = iaf_calloc(ncheck * IAF_MAX_VARIANTS + 1, sizeof *s.rq);
     if (!a || !s.tables || !s.refs || !s.syn_tab || !s.rq) goto oom;
     a->spec = spec;
-    a->results = calloc(ncheck, sizeof *a->results);
+    a->results = iaf_calloc(ncheck, sizeof *a->results);
     if (!a->results) goto oom;
     a->nresults = ncheck;
     if ((st = open_inputs(&s, err)) != IAF_OK) goto done;
@@ -724,7 +738,7 @@ done:
         iaf_dataset_free(s.tables[i]);
     for (size_t i = 0; s.refs && i < spec->nreferences; i++)
         iaf_dataset_free(s.refs[i]);
-    free(s.tables), free(s.refs), free(s.syn_tab), free(s.rq);
+    iaf_free(s.tables), iaf_free(s.refs), iaf_free(s.syn_tab), iaf_free(s.rq);
     if (st != IAF_OK) {
         iaf_audit_free(a);
         return st;
@@ -743,29 +757,29 @@ void iaf_audit_free(iaf_audit *a)
             iaf_comparison_free(vr->cmp);
             iaf_flat_result_free(vr->flat);
             iaf_rule_result_free(vr->rule);
-            free(vr->rule);
+            iaf_free(vr->rule);
             iaf_comparison_free(vr->cmp_std);
-            free(vr->std_note);
+            iaf_free(vr->std_note);
             for (size_t k = 0; k < vr->ncoverage; k++)
                 iaf_coverage_clear(&vr->coverage[k]);
-            free(vr->coverage);
+            iaf_free(vr->coverage);
             for (size_t k = 0; k < vr->nref_coverage; k++)
                 iaf_coverage_clear(&vr->ref_coverage[k]);
-            free(vr->ref_coverage);
+            iaf_free(vr->ref_coverage);
             iaf_lump_bounds_clear(&vr->lump);
-            free(vr->lump_hint);
+            iaf_free(vr->lump_hint);
         }
-        free(r->variants);
-        free(r->n_r_basis);
+        iaf_free(r->variants);
+        iaf_free(r->n_r_basis);
     }
-    free(a->results);
-    free(a->claims);
+    iaf_free(a->results);
+    iaf_free(a->claims);
     for (size_t i = 0; i < a->ninputs; i++) {
-        free(a->inputs[i].role);
-        free(a->inputs[i].path);
+        iaf_free(a->inputs[i].role);
+        iaf_free(a->inputs[i].path);
     }
-    free(a->inputs);
-    free(a);
+    iaf_free(a->inputs);
+    iaf_free(a);
 }
 
 size_t iaf_audit_nchecks(const iaf_audit *a)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "util/util.h"
 
 static const char *const expect_names[] = {"flag", "pass", "mapping-dependent", "age-robust"};
 
@@ -132,7 +133,7 @@ void iaf_claim_decide(const iaf_spec_claim *c, const iaf_claim_check *checks, ia
     iaf_claim_outcome o[64];
     enum { DETAIL = 1024 };
     size_t nk = c->nchecks < 64 ? c->nchecks : 64;
-    char *detail = nk ? malloc(nk * DETAIL) : NULL;
+    char *detail = nk ? iaf_malloc(nk * DETAIL) : NULL;
     if (!detail) {
         out->outcome = IAF_CLAIM_UNDECIDABLE;
         snprintf(out->reason, sizeof out->reason,
@@ -159,7 +160,7 @@ void iaf_claim_decide(const iaf_spec_claim *c, const iaf_claim_check *checks, ia
         len += (size_t)w;
     }
     if (len >= sizeof out->reason - 1) memcpy(out->reason + sizeof out->reason - 4, "...", 4);
-    free(detail);
+    iaf_free(detail);
 }
 
 /* The reason behind a check's verdict: the INCONCLUSIVE reason (support,
@@ -200,10 +201,10 @@ iaf_status iaf_audit_claims(iaf_audit *a, iaf_error *err)
 {
     const iaf_spec *s = a->spec;
     if (!s->nclaims) return IAF_OK;
-    a->claims = calloc(s->nclaims, sizeof *a->claims);
-    iaf_claim_check *ks = calloc(64, sizeof *ks);
+    a->claims = iaf_calloc(s->nclaims, sizeof *a->claims);
+    iaf_claim_check *ks = iaf_calloc(64, sizeof *ks);
     if (!a->claims || !ks) {
-        free(ks);
+        iaf_free(ks);
         return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     for (size_t i = 0; i < s->nclaims; i++) {
@@ -213,7 +214,7 @@ iaf_status iaf_audit_claims(iaf_audit *a, iaf_error *err)
         iaf_claim_decide(c, ks, &a->claims[i]);
     }
     a->nclaims = s->nclaims;
-    free(ks);
+    iaf_free(ks);
     return IAF_OK;
 }
 

@@ -1,5 +1,6 @@
 /* src/audit/compare.c - see compare.h. */
 #include "audit/compare.h"
+#include "util/util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -130,7 +131,7 @@ iaf_status iaf_compare_tables(const iaf_compare_input *in, iaf_comparison **out,
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
                              "both tables need the attributes %s%s%s", in->x, in->y ? " and " : "",
                              in->y ? in->y : "");
-    iaf_comparison *c = calloc(1, sizeof *c);
+    iaf_comparison *c = iaf_calloc(1, sizeof *c);
     size_t offcap = 0;
     int any_se = 0;
     iaf_strmap offmap;
@@ -145,12 +146,12 @@ iaf_status iaf_compare_tables(const iaf_compare_input *in, iaf_comparison **out,
         st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "the reference has no categories");
         goto done;
     }
-    c->xl = calloc(c->kx, sizeof *c->xl);
-    c->yl = calloc(c->ky, sizeof *c->yl);
-    c->s = calloc(K, sizeof *c->s);
-    c->r = calloc(K, sizeof *c->r);
-    c->r_se = calloc(K, sizeof *c->r_se);
-    c->state = calloc(K, 1);
+    c->xl = iaf_calloc(c->kx, sizeof *c->xl);
+    c->yl = iaf_calloc(c->ky, sizeof *c->yl);
+    c->s = iaf_calloc(K, sizeof *c->s);
+    c->r = iaf_calloc(K, sizeof *c->r);
+    c->r_se = iaf_calloc(K, sizeof *c->r_se);
+    c->state = iaf_calloc(K, 1);
     if (!c->xl || !c->yl || !c->s || !c->r || !c->r_se || !c->state) goto oom;
     for (size_t i = 0; i < c->kx; i++)
         if (!(c->xl[i] = sv_dup(iaf_table_cat(R, (size_t)rx, i)))) goto oom;
@@ -190,7 +191,7 @@ iaf_status iaf_compare_tables(const iaf_compare_input *in, iaf_comparison **out,
         for (size_t k = 0; k < K; k++)
             c->r_se[k] /= c->r_support;
     else {
-        free(c->r_se);
+        iaf_free(c->r_se);
         c->r_se = NULL;
     }
 
@@ -275,31 +276,31 @@ void iaf_comparison_free(iaf_comparison *c)
 {
     if (!c) return;
     for (size_t i = 0; c->xl && i < c->kx; i++)
-        free(c->xl[i]);
+        iaf_free(c->xl[i]);
     for (size_t i = 0; c->yl && i < c->ky; i++)
-        free(c->yl[i]);
-    free(c->xl);
-    free(c->yl);
-    free(c->s);
-    free(c->r);
-    free(c->r_se);
-    free(c->state);
+        iaf_free(c->yl[i]);
+    iaf_free(c->xl);
+    iaf_free(c->yl);
+    iaf_free(c->s);
+    iaf_free(c->r);
+    iaf_free(c->r_se);
+    iaf_free(c->state);
     for (size_t i = 0; i < c->noff; i++) {
-        free(c->off[i].x);
-        free(c->off[i].y);
+        iaf_free(c->off[i].x);
+        iaf_free(c->off[i].y);
     }
-    free(c->off);
+    iaf_free(c->off);
     iaf_std_coverage_free(c->std_cov);
-    free(c);
+    iaf_free(c);
 }
 
 void iaf_std_coverage_free(iaf_std_coverage *c)
 {
     if (!c) return;
     for (size_t i = 0; c->labels && i < c->k; i++)
-        free(c->labels[i]);
-    free(c->labels), free(c->coverage), free(c->mass), free(c->note);
-    free(c);
+        iaf_free(c->labels[i]);
+    iaf_free(c->labels), iaf_free(c->coverage), iaf_free(c->mass), iaf_free(c->note);
+    iaf_free(c);
 }
 
 iaf_status iaf_std_coverage_gate(iaf_comparison *c, iaf_std_coverage *cov, double min,
@@ -515,7 +516,7 @@ typedef struct ds_side {
 
 static void ds_side_free(ds_side *d)
 {
-    free(d->cnt), free(d->xa), free(d->nx), free(d->w), free(d->wall);
+    iaf_free(d->cnt), iaf_free(d->xa), iaf_free(d->nx), iaf_free(d->w), iaf_free(d->wall);
 }
 
 /* is: the standard's stratum attribute; ib: its attribute holding x's
@@ -530,11 +531,11 @@ static int ds_side_fill(ds_side *d, const iaf_table *t, const char *x, const cha
     if (d->ix < 0 || d->iy < 0 || d->ia < 0) return 1;
     d->kx = iaf_table_ncats(t, (size_t)d->ix), d->ky = iaf_table_ncats(t, (size_t)d->iy);
     d->ka = iaf_table_ncats(t, (size_t)d->ia);
-    d->cnt = calloc(d->kx * d->ky * d->ka + 1, sizeof *d->cnt);
-    d->xa = calloc(d->kx * d->ka + 1, sizeof *d->xa);
-    d->nx = calloc(d->kx + 1, sizeof *d->nx);
-    d->w = calloc(d->kx * d->ka + 1, sizeof *d->w);
-    d->wall = calloc(d->kx + 1, sizeof *d->wall);
+    d->cnt = iaf_calloc(d->kx * d->ky * d->ka + 1, sizeof *d->cnt);
+    d->xa = iaf_calloc(d->kx * d->ka + 1, sizeof *d->xa);
+    d->nx = iaf_calloc(d->kx + 1, sizeof *d->nx);
+    d->w = iaf_calloc(d->kx * d->ka + 1, sizeof *d->w);
+    d->wall = iaf_calloc(d->kx + 1, sizeof *d->wall);
     if (!d->cnt || !d->xa || !d->nx || !d->w || !d->wall) return -1;
     for (size_t i = 0; i < iaf_table_ncells(t); i++) {
         iaf_cell c = iaf_table_cell(t, i);
@@ -613,13 +614,13 @@ static iaf_status ds_side_table(const ds_side *d, const ds_side *o, const char *
  * populated on both sides over the row's whole standard. */
 static iaf_std_coverage *ds_coverage(const ds_side *d, const ds_side *o, int per_category)
 {
-    iaf_std_coverage *c = calloc(1, sizeof *c);
+    iaf_std_coverage *c = iaf_calloc(1, sizeof *c);
     if (!c) return NULL;
     c->k = d->kx;
     c->per_category = per_category;
-    c->labels = calloc(d->kx + 1, sizeof *c->labels);
-    c->coverage = calloc(d->kx + 1, sizeof *c->coverage);
-    c->mass = calloc(d->kx + 1, sizeof *c->mass);
+    c->labels = iaf_calloc(d->kx + 1, sizeof *c->labels);
+    c->coverage = iaf_calloc(d->kx + 1, sizeof *c->coverage);
+    c->mass = iaf_calloc(d->kx + 1, sizeof *c->mass);
     if (!c->labels || !c->coverage || !c->mass) goto oom;
     for (size_t xi = 0; xi < d->kx; xi++) {
         iaf_sv l = iaf_table_cat(d->t, (size_t)d->ix, xi);

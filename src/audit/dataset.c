@@ -1,5 +1,6 @@
 /* src/audit/dataset.c - see dataset.h. */
 #include "audit/dataset.h"
+#include "util/util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -23,16 +24,16 @@ struct iaf_dataset {
     int counted;
 };
 
-static int is_count_file(const char *path, const iaf_dataset_options *o)
+static int is_count_file(const char *path, const iaf_dataset_options *o, iaf_error *err)
 {
-    return iaf_counts_sniff(path, &o->counts);
+    return iaf_counts_sniff(path, &o->counts, err);
 }
 
 iaf_status iaf_dataset_open(const char *const *paths, size_t npaths, const iaf_dataset_options *opt,
                             iaf_dataset **out, iaf_error *err)
 {
     *out = NULL;
-    iaf_dataset *d = calloc(1, sizeof *d);
+    iaf_dataset *d = iaf_calloc(1, sizeof *d);
     if (!d) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     if (opt) d->opt = *opt;
     iaf_status st = IAF_OK;
@@ -44,7 +45,12 @@ iaf_status iaf_dataset_open(const char *const *paths, size_t npaths, const iaf_d
             size_t n = strlen(paths[0]);
             int csvish = n > 4 && (strcasecmp(paths[0] + n - 4, ".csv") == 0 ||
                                    strcasecmp(paths[0] + n - 4, ".tsv") == 0);
-            if (csvish && is_count_file(paths[0], &d->opt)) form = IAF_DATA_COUNTS;
+            int cf = csvish ? is_count_file(paths[0], &d->opt, err) : 0;
+            if (cf < 0) {
+                st = err ? err->status : IAF_ERR_NOMEM;
+                goto fail;
+            }
+            if (cf) form = IAF_DATA_COUNTS;
         }
     }
     if (form == IAF_DATA_COUNTS) {
@@ -76,12 +82,12 @@ void iaf_dataset_free(iaf_dataset *d)
     iaf_source_free(d->src);
     iaf_rawcount_free(d->rc);
     iaf_table_free(d->table);
-    free(d->counts_path);
+    iaf_free(d->counts_path);
     for (size_t i = 0; i < d->ncols; i++)
-        free(d->cols[i]);
-    free(d->cols);
-    free(d->reqs);
-    free(d);
+        iaf_free(d->cols[i]);
+    iaf_free(d->cols);
+    iaf_free(d->reqs);
+    iaf_free(d);
 }
 
 int iaf_dataset_is_counts(const iaf_dataset *d)
@@ -143,11 +149,11 @@ iaf_status iaf_dataset_count(iaf_dataset *d, const iaf_scan_consumer *progress, 
     if (d->table) {
         st = iaf_rawcount_from_table(d->table, &d->rc, err);
     } else {
-        const size_t **cc = calloc(d->nreqs ? d->nreqs : 1, sizeof *cc);
-        size_t *cn = calloc(d->nreqs ? d->nreqs : 1, sizeof *cn);
+        const size_t **cc = iaf_calloc(d->nreqs ? d->nreqs : 1, sizeof *cc);
+        size_t *cn = iaf_calloc(d->nreqs ? d->nreqs : 1, sizeof *cn);
         if (!cc || !cn) {
-            free(cc);
-            free(cn);
+            iaf_free(cc);
+            iaf_free(cn);
             return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         }
         for (size_t q = 0; q < d->nreqs; q++) {
@@ -161,8 +167,8 @@ iaf_status iaf_dataset_count(iaf_dataset *d, const iaf_scan_consumer *progress, 
                                    d->nreqs,
                                    d->opt.weight};
         st = iaf_rawcount_run(d->src, &rq, progress, &d->rc, err);
-        free(cc);
-        free(cn);
+        iaf_free(cc);
+        iaf_free(cn);
     }
     if (st == IAF_OK) d->counted = 1;
     return st;

@@ -1,5 +1,6 @@
 /* src/audit/flatcheck.c - see flatcheck.h. */
 #include "audit/flatcheck.h"
+#include "util/util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -173,7 +174,7 @@ iaf_status iaf_flat_check(const iaf_flat_check_input *in, iaf_flat_result **out,
     if (iaf_table_find_cat(R, (size_t)rg, (iaf_sv){in->focal, strlen(in->focal)}) < 0)
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
                              "the reference has no '%s' category in '%s'", in->focal, in->group);
-    iaf_flat_result *r = calloc(1, sizeof *r);
+    iaf_flat_result *r = iaf_calloc(1, sizeof *r);
     double *num = NULL, *den = NULL, *w = NULL, *wall = NULL, *cov = NULL, *sf = NULL, *so = NULL;
     double *rnum = NULL, *rden = NULL, *rf = NULL, *ro = NULL;
     if (!r) goto oom;
@@ -183,15 +184,15 @@ iaf_status iaf_flat_check(const iaf_flat_check_input *in, iaf_flat_result **out,
                            "the reference has no domain categories");
         goto done;
     }
-    r->labels = calloc(k, sizeof *r->labels);
-    r->s_focal = calloc(k, sizeof(double));
-    r->s_other = calloc(k, sizeof(double));
-    r->r_focal = calloc(k, sizeof(double));
-    r->r_other = calloc(k, sizeof(double));
-    r->f_s = calloc(k, sizeof(double));
-    r->f_r = calloc(k, sizeof(double));
-    r->flat = calloc(k, sizeof(double));
-    r->dominated = calloc(k, 1);
+    r->labels = iaf_calloc(k, sizeof *r->labels);
+    r->s_focal = iaf_calloc(k, sizeof(double));
+    r->s_other = iaf_calloc(k, sizeof(double));
+    r->r_focal = iaf_calloc(k, sizeof(double));
+    r->r_other = iaf_calloc(k, sizeof(double));
+    r->f_s = iaf_calloc(k, sizeof(double));
+    r->f_r = iaf_calloc(k, sizeof(double));
+    r->flat = iaf_calloc(k, sizeof(double));
+    r->dominated = iaf_calloc(k, 1);
     if (!r->labels || !r->s_focal || !r->s_other || !r->r_focal || !r->r_other || !r->f_s ||
         !r->f_r || !r->flat || !r->dominated)
         goto oom;
@@ -249,15 +250,15 @@ iaf_status iaf_flat_check(const iaf_flat_check_input *in, iaf_flat_result **out,
                      in->stratum);
         } else {
             size_t ka = iaf_table_ncats(S, (size_t)ss);
-            num = calloc(k * ka + 1, sizeof *num);
-            den = calloc(k * ka + 1, sizeof *den);
-            w = calloc(k * ka + 1, sizeof *w);
-            cov = calloc(k + 1, sizeof *cov);
-            sf = calloc(k + 1, sizeof *sf);
-            so = calloc(k + 1, sizeof *so);
-            rf = calloc(k + 1, sizeof *rf);
-            ro = calloc(k + 1, sizeof *ro);
-            r->f_s_std = calloc(k + 1, sizeof *r->f_s_std);
+            num = iaf_calloc(k * ka + 1, sizeof *num);
+            den = iaf_calloc(k * ka + 1, sizeof *den);
+            w = iaf_calloc(k * ka + 1, sizeof *w);
+            cov = iaf_calloc(k + 1, sizeof *cov);
+            sf = iaf_calloc(k + 1, sizeof *sf);
+            so = iaf_calloc(k + 1, sizeof *so);
+            rf = iaf_calloc(k + 1, sizeof *rf);
+            ro = iaf_calloc(k + 1, sizeof *ro);
+            r->f_s_std = iaf_calloc(k + 1, sizeof *r->f_s_std);
             if (!num || !den || !w || !cov || !sf || !so || !rf || !ro || !r->f_s_std) goto oom;
             for (size_t i = 0; i < iaf_table_ncells(S); i++) {
                 iaf_cell c = iaf_table_cell(S, i);
@@ -274,8 +275,8 @@ iaf_status iaf_flat_check(const iaf_flat_check_input *in, iaf_flat_result **out,
              * stratum when it has them, on the synthetic side's strata */
             int rs = iaf_table_attr_index(R, in->stratum);
             if (rs >= 0) {
-                rnum = calloc(k * ka + 1, sizeof *rnum);
-                rden = calloc(k * ka + 1, sizeof *rden);
+                rnum = iaf_calloc(k * ka + 1, sizeof *rnum);
+                rden = iaf_calloc(k * ka + 1, sizeof *rden);
                 if (!rnum || !rden) goto oom;
                 for (size_t i = 0; i < iaf_table_ncells(R); i++) {
                     iaf_cell c = iaf_table_cell(R, i);
@@ -295,11 +296,11 @@ iaf_status iaf_flat_check(const iaf_flat_check_input *in, iaf_flat_result **out,
                         rden[cell] = rnum[cell] = 0;
                     }
             }
-            wall = calloc(k + 1, sizeof *wall);
+            wall = iaf_calloc(k + 1, sizeof *wall);
             if (!wall) goto oom;
             if (standard_weights(in, ss, rd, w, wall, ka, k, note, sizeof note) == 0) {
-                r->f_r_std = calloc(k + 1, sizeof *r->f_r_std);
-                r->std_coverage = calloc(k + 1, sizeof *r->std_coverage);
+                r->f_r_std = iaf_calloc(k + 1, sizeof *r->f_r_std);
+                r->std_coverage = iaf_calloc(k + 1, sizeof *r->std_coverage);
                 if (!r->f_r_std || !r->std_coverage) goto oom;
                 /* one category at a time: its own standard row (a category the
                  * standard lacks has no standardised share and coverage 0) */
@@ -372,8 +373,9 @@ iaf_status iaf_flat_check(const iaf_flat_check_input *in, iaf_flat_result **out,
 oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 done:
-    free(num), free(den), free(w), free(wall), free(cov), free(sf), free(so);
-    free(rnum), free(rden), free(rf), free(ro);
+    iaf_free(num), iaf_free(den), iaf_free(w), iaf_free(wall), iaf_free(cov), iaf_free(sf),
+        iaf_free(so);
+    iaf_free(rnum), iaf_free(rden), iaf_free(rf), iaf_free(ro);
     if (st != IAF_OK) {
         iaf_flat_result_free(r);
         return st;
@@ -386,13 +388,14 @@ void iaf_flat_result_free(iaf_flat_result *r)
 {
     if (!r) return;
     for (size_t i = 0; r->labels && i < r->k; i++)
-        free(r->labels[i]);
-    free(r->labels);
-    free(r->s_focal), free(r->s_other), free(r->r_focal), free(r->r_other);
-    free(r->f_s), free(r->f_r), free(r->flat), free(r->dominated), free(r->f_s_std);
-    free(r->f_r_std), free(r->std_coverage);
-    free(r->stratum), free(r->std_note), free(r->std_coverage_note);
-    free(r);
+        iaf_free(r->labels[i]);
+    iaf_free(r->labels);
+    iaf_free(r->s_focal), iaf_free(r->s_other), iaf_free(r->r_focal), iaf_free(r->r_other);
+    iaf_free(r->f_s), iaf_free(r->f_r), iaf_free(r->flat), iaf_free(r->dominated),
+        iaf_free(r->f_s_std);
+    iaf_free(r->f_r_std), iaf_free(r->std_coverage);
+    iaf_free(r->stratum), iaf_free(r->std_note), iaf_free(r->std_coverage_note);
+    iaf_free(r);
 }
 
 static void interval(iaf_json *j, const char *key, const iaf_boot_interval *ci)

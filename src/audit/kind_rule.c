@@ -5,13 +5,14 @@
 #include <stdlib.h>
 
 #include "audit/kinds.h"
+#include "util/util.h"
 
 iaf_status iaf_kind_rule_run(const iaf_kind_input *in, iaf_variant_result *vr, iaf_error *err)
 {
     const iaf_spec_check *k = in->k;
     const iaf_derived *dv = in->sdv;
     iaf_status st = IAF_OK;
-    if (!(vr->rule = calloc(1, sizeof *vr->rule)))
+    if (!(vr->rule = iaf_calloc(1, sizeof *vr->rule)))
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     if (st == IAF_OK)
         st = k->status ? iaf_profile_eval(dv->table, k->status, k->rule_attrs[0]->name,

@@ -1,5 +1,6 @@
 /* src/audit/rulecheck.c - see rulecheck.h. */
 #include "audit/rulecheck.h"
+#include "util/util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -69,7 +70,7 @@ iaf_status iaf_rule_eval(const iaf_table *t, const iaf_expr *rule, double tolera
         char *d = describe(t, &c);
         if (!d) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         if (out->nexamples == IAF_RULE_EXAMPLES)
-            free(out->examples[IAF_RULE_EXAMPLES - 1].cell);
+            iaf_free(out->examples[IAF_RULE_EXAMPLES - 1].cell);
         else
             out->nexamples++;
         memmove(&out->examples[pos + 1], &out->examples[pos],
@@ -300,10 +301,10 @@ void iaf_rule_result_free(iaf_rule_result *r)
 {
     if (!r) return;
     for (size_t i = 0; i < r->nexamples; i++)
-        free(r->examples[i].cell);
+        iaf_free(r->examples[i].cell);
     r->nexamples = 0;
     for (size_t i = 0; i < r->nprofile; i++)
-        free(r->profile_label[i]);
+        iaf_free(r->profile_label[i]);
     r->nprofile = 0;
 }
 

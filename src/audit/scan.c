@@ -22,9 +22,9 @@ static int cmp_double(const void *a, const void *b)
 static iaf_status dense(const iaf_table *t, double **out, size_t *kx, size_t *ky, iaf_error *err)
 {
     size_t nx = iaf_table_ncats(t, 0), ny = iaf_table_ncats(t, 1);
-    double *full = calloc(nx * ny + 1, sizeof *full), *rx = calloc(nx + 1, sizeof *rx),
-           *cy = calloc(ny + 1, sizeof *cy);
-    size_t *mx = calloc(nx + 1, sizeof *mx), *my = calloc(ny + 1, sizeof *my);
+    double *full = iaf_calloc(nx * ny + 1, sizeof *full), *rx = iaf_calloc(nx + 1, sizeof *rx),
+           *cy = iaf_calloc(ny + 1, sizeof *cy);
+    size_t *mx = iaf_calloc(nx + 1, sizeof *mx), *my = iaf_calloc(ny + 1, sizeof *my);
     iaf_status st = IAF_OK;
     if (!full || !rx || !cy || !mx || !my) {
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -42,7 +42,7 @@ static iaf_status dense(const iaf_table *t, double **out, size_t *kx, size_t *ky
         mx[x] = rx[x] > 0 ? a++ : SIZE_MAX;
     for (size_t y = 0; y < ny; y++)
         my[y] = cy[y] > 0 ? b++ : SIZE_MAX;
-    double *d = calloc(a * b + 1, sizeof *d);
+    double *d = iaf_calloc(a * b + 1, sizeof *d);
     if (!d) {
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
@@ -54,7 +54,7 @@ static iaf_status dense(const iaf_table *t, double **out, size_t *kx, size_t *ky
     *kx = a;
     *ky = b;
 done:
-    free(full), free(rx), free(cy), free(mx), free(my);
+    iaf_free(full), iaf_free(rx), iaf_free(cy), iaf_free(mx), iaf_free(my);
     return st;
 }
 
@@ -191,9 +191,9 @@ static void margins(const double *q, size_t kx, size_t ky, double *rx, double *c
 static double mutual_information(const double *p, size_t kx, size_t ky)
 {
     double n = 0, mi = 0;
-    double *rx = calloc(kx, sizeof *rx), *cy = calloc(ky, sizeof *cy);
+    double *rx = iaf_calloc(kx, sizeof *rx), *cy = iaf_calloc(ky, sizeof *cy);
     if (!rx || !cy) {
-        free(rx), free(cy);
+        iaf_free(rx), iaf_free(cy);
         return NAN;
     }
     for (size_t x = 0; x < kx; x++)
@@ -204,7 +204,7 @@ static double mutual_information(const double *p, size_t kx, size_t ky)
             double v = p[x * ky + y];
             if (v > 0) mi += v / n * log(v * n / (rx[x] * cy[y]));
         }
-    free(rx), free(cy);
+    iaf_free(rx), iaf_free(cy);
     return mi;
 }
 
@@ -216,6 +216,7 @@ iaf_status iaf_scan_pair_eval(const iaf_table *t, size_t b, uint64_t seed, iaf_s
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "a scan pair needs two attributes");
     out->x = iaf_strdup(iaf_table_attr(t, 0));
     out->y = iaf_strdup(iaf_table_attr(t, 1));
+    if (!out->x || !out->y) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     out->retention = out->retention_lo = out->retention_hi = out->dep_tvd_ref = NAN;
     double *p = NULL, *q = NULL, *nd = NULL, *nv = NULL, *nn = NULL, *px = NULL, *lft = NULL,
            *mg = NULL;
@@ -274,14 +275,14 @@ iaf_status iaf_scan_pair_eval(const iaf_table *t, size_t b, uint64_t seed, iaf_s
         out->candidate = 0;
         goto done;
     }
-    q = calloc(kx * ky, sizeof *q);
-    nd = calloc(b, sizeof *nd);
-    nv = calloc(b, sizeof *nv);
-    nn = calloc(b, sizeof *nn);
-    rt = calloc(kx, sizeof *rt);
-    ct = calloc(ky, sizeof *ct);
-    colrem = calloc(ky, sizeof *colrem);
-    mg = calloc(2 * (kx + ky), sizeof *mg);
+    q = iaf_calloc(kx * ky, sizeof *q);
+    nd = iaf_calloc(b, sizeof *nd);
+    nv = iaf_calloc(b, sizeof *nv);
+    nn = iaf_calloc(b, sizeof *nn);
+    rt = iaf_calloc(kx, sizeof *rt);
+    ct = iaf_calloc(ky, sizeof *ct);
+    colrem = iaf_calloc(ky, sizeof *colrem);
+    mg = iaf_calloc(2 * (kx + ky), sizeof *mg);
     if (!q || !nd || !nv || !nn || !rt || !ct || !colrem || !mg) goto oom;
     double *mrx = mg, *mcy = mg + kx, *lrx = mg + kx + ky, *lcy = mg + 2 * kx + ky;
     for (size_t x = 0; x < kx; x++)
@@ -291,7 +292,7 @@ iaf_status iaf_scan_pair_eval(const iaf_table *t, size_t b, uint64_t seed, iaf_s
     if (whole) {
         /* log k! by cumulative sums, for every count the pair can hold (up to 50M rows) */
         logfact lf = {NULL, 0};
-        if (n <= 5e7 && (lft = malloc(((size_t)n + 1) * sizeof *lft)) != NULL) {
+        if (n <= 5e7 && (lft = iaf_malloc(((size_t)n + 1) * sizeof *lft)) != NULL) {
             lft[0] = 0;
             for (size_t k = 1; k <= (size_t)n; k++)
                 lft[k] = lft[k - 1] + log((double)k);
@@ -306,12 +307,12 @@ iaf_status iaf_scan_pair_eval(const iaf_table *t, size_t b, uint64_t seed, iaf_s
             null_stats(q, kx, ky, tn, mrx, mcy, lrx, lcy, hxy, &nd[r], &nv[r], &nn[r]);
         }
     } else {
-        px = calloc(kx * ky, sizeof *px);
-        draw = calloc(kx * ky, sizeof *draw);
+        px = iaf_calloc(kx * ky, sizeof *px);
+        draw = iaf_calloc(kx * ky, sizeof *draw);
         if (!px || !draw) goto oom;
-        double *rx = calloc(kx, sizeof *rx), *cy = calloc(ky, sizeof *cy);
+        double *rx = iaf_calloc(kx, sizeof *rx), *cy = iaf_calloc(ky, sizeof *cy);
         if (!rx || !cy) {
-            free(rx), free(cy);
+            iaf_free(rx), iaf_free(cy);
             goto oom;
         }
         for (size_t x = 0; x < kx; x++)
@@ -320,7 +321,7 @@ iaf_status iaf_scan_pair_eval(const iaf_table *t, size_t b, uint64_t seed, iaf_s
         for (size_t x = 0; x < kx; x++)
             for (size_t y = 0; y < ky; y++)
                 px[x * ky + y] = rx[x] / n * cy[y] / n;
-        free(rx), free(cy);
+        iaf_free(rx), iaf_free(cy);
         if ((st = iaf_multinomial_init(&mult, px, kx * ky, err)) != IAF_OK) goto done;
         uint64_t size = (uint64_t)llround(n_eff < 1 ? 1 : n_eff);
         for (size_t r = 0; r < b; r++) {
@@ -346,8 +347,9 @@ oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 done:
     iaf_multinomial_free(&mult);
-    free(p), free(q), free(nd), free(nv), free(nn), free(px), free(draw);
-    free(rt), free(ct), free(colrem), free(lft), free(mg);
+    iaf_free(p), iaf_free(q), iaf_free(nd), iaf_free(nv), iaf_free(nn), iaf_free(px),
+        iaf_free(draw);
+    iaf_free(rt), iaf_free(ct), iaf_free(colrem), iaf_free(lft), iaf_free(mg);
     return st;
 }
 
@@ -379,9 +381,9 @@ iaf_status iaf_scan_pair_reference(iaf_scan_pair *p, const iaf_table *syn, const
 void iaf_scan_pair_free(iaf_scan_pair *p)
 {
     if (!p) return;
-    free(p->x);
-    free(p->y);
-    free(p->ref_note);
+    iaf_free(p->x);
+    iaf_free(p->y);
+    iaf_free(p->ref_note);
 }
 
 void iaf_scan_pair_json(const iaf_scan_pair *p, iaf_json *j)
@@ -497,8 +499,8 @@ iaf_status iaf_card_disclosures(const char *text, size_t n, char ***out, size_t 
             char *s = IAF_GROW(list, cap, cnt + 1) == 0 ? iaf_strndup(text + a, b - a) : NULL;
             if (!s) {
                 for (size_t j = 0; j < cnt; j++)
-                    free(list[j]);
-                free(list);
+                    iaf_free(list[j]);
+                iaf_free(list);
                 return IAF_ERR_NOMEM;
             }
             list[cnt++] = s;

@@ -3,7 +3,9 @@
  * not silently change an audit), and every error names the line. */
 #include "audit/spec.h"
 
+#include "io/file.h"
 #include "stats/bootstrap.h"
+#include "util/util.h"
 
 #include <libfyaml.h>
 #include <errno.h>
@@ -17,6 +19,7 @@
 #include "util/checked.h"
 
 #include "io/file.h"
+#include "util/util.h"
 /* The ids of each kind, interned in the order of their arrays in iaf_spec, so that an id's
  * index is its position: duplicates and references by id cost one hash probe each, not a
  * scan (a spec with many checks must not load in quadratic time). */
@@ -185,8 +188,8 @@ static void free_list(char **l, size_t n)
 {
     if (!l) return;
     for (size_t i = 0; i < n; i++)
-        free(l[i]);
-    free(l);
+        iaf_free(l[i]);
+    iaf_free(l);
 }
 
 static char *resolve(ctx *c, const char *p)
@@ -219,7 +222,7 @@ static int parse_form(ctx *c, struct fy_node *map, iaf_data_form *form, iaf_coun
         rc = fail(c, get(map, "form"), "%s: form must be auto, microdata, counts, long or wide%s",
                   what, NULL);
     }
-    free(f);
+    iaf_free(f);
     return rc;
 }
 
@@ -257,7 +260,7 @@ static int parse_source(ctx *c, struct fy_node *n, iaf_spec_source *s, const cha
     s->n_effective = s->sample_size = s->design_effect = NAN;
     char *file = NULL;
     if (get_str(c, n, "id", &s->id, 1, what) || get_str(c, n, "file", &file, 1, what)) {
-        free(file);
+        iaf_free(file);
         return -1;
     }
     s->file_as_written = file;
@@ -322,10 +325,13 @@ static int parse_source(ctx *c, struct fy_node *n, iaf_spec_source *s, const cha
 
 static void free_source(iaf_spec_source *s)
 {
-    free(s->id), free(s->file), free(s->file_as_written), free(s->value_col), free(s->encoding);
-    free(s->weight), free(s->title), free(s->publisher), free(s->table), free(s->year);
-    free(s->universe), free(s->url), free(s->licence), free(s->caveat), free(s->notes);
-    free(s->uncertainty);
+    iaf_free(s->id), iaf_free(s->file), iaf_free(s->file_as_written), iaf_free(s->value_col),
+        iaf_free(s->encoding);
+    iaf_free(s->weight), iaf_free(s->title), iaf_free(s->publisher), iaf_free(s->table),
+        iaf_free(s->year);
+    iaf_free(s->universe), iaf_free(s->url), iaf_free(s->licence), iaf_free(s->caveat),
+        iaf_free(s->notes);
+    iaf_free(s->uncertainty);
     free_list(s->attrs, s->nattrs);
     free_list(s->drops, s->ndrops);
     free_list(s->missing, s->nmissing);
@@ -349,7 +355,7 @@ static int parse_bins(ctx *c, struct fy_node *b, iaf_attr *a)
         fail(c, b, "bins: need n+1 edges for n labels%s%s", NULL, NULL);
         goto done;
     }
-    a->edges = calloc(ne, sizeof *a->edges);
+    a->edges = iaf_calloc(ne, sizeof *a->edges);
     if (!a->edges) goto done;
     for (size_t i = 0; i < ne; i++) {
         if (!strcmp(edges[i], "inf") || !strcmp(edges[i], ".inf"))
@@ -382,8 +388,8 @@ static int parse_recode(ctx *c, struct fy_node *r, iaf_attr *a)
     if (!fy_node_is_mapping(r))
         return fail(c, r, "recode must be a mapping from value to value%s%s", NULL, NULL);
     size_t n = (size_t)fy_node_mapping_item_count(r);
-    a->from = calloc(n ? n : 1, sizeof *a->from);
-    a->to = calloc(n ? n : 1, sizeof *a->to);
+    a->from = iaf_calloc(n ? n : 1, sizeof *a->from);
+    a->to = iaf_calloc(n ? n : 1, sizeof *a->to);
     if (!a->from || !a->to) return fail(c, r, "out of memory%s%s", NULL, NULL);
     void *it = NULL;
     struct fy_node_pair *p;
@@ -450,9 +456,9 @@ static int parse_attr(ctx *c, iaf_spec *s, struct fy_node *n, iaf_attr **out)
 done:
     if (rc && c->st == IAF_OK) fail(c, n, "out of memory%s%s", NULL, NULL);
     iaf_attr_free(a);
-    free(name);
-    free(column);
-    free(cw);
+    iaf_free(name);
+    iaf_free(column);
+    iaf_free(cw);
     return rc;
 }
 
@@ -478,7 +484,7 @@ static int parse_lump(ctx *c, iaf_spec *s, struct fy_node *n, const iaf_attr *a)
             goto fail;
         }
     }
-    iaf_spec_lump *l = realloc(s->lumps, (s->nlumps + 1) * sizeof *l);
+    iaf_spec_lump *l = iaf_realloc(s->lumps, (s->nlumps + 1) * sizeof *l);
     if (!l) {
         fail(c, n, "out of memory%s%s", NULL, NULL);
         goto fail;
@@ -489,11 +495,11 @@ static int parse_lump(ctx *c, iaf_spec *s, struct fy_node *n, const iaf_attr *a)
     l->labels = labels;
     l->nlabels = nl;
     l->totals = t;
-    free(totals);
+    iaf_free(totals);
     return 0;
 fail:
     free_list(labels, nl);
-    free(totals);
+    iaf_free(totals);
     return -1;
 }
 
@@ -559,7 +565,7 @@ static int parse_thresholds(ctx *c, struct fy_node *n, iaf_spec_threshold **out,
                                           NULL};
     if (check_keys(c, n, "thresholds", metrics)) return -1;
     size_t cnt = (size_t)fy_node_mapping_item_count(n);
-    *out = calloc(cnt ? cnt : 1, sizeof **out);
+    *out = iaf_calloc(cnt ? cnt : 1, sizeof **out);
     if (!*out) return fail(c, n, "out of memory%s%s", NULL, NULL);
     void *it = NULL;
     struct fy_node_pair *p;
@@ -624,9 +630,9 @@ static int parse_rule(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
             if (!fy_node_is_mapping(en))
                 return fail(c, en, "check '%s': expected maps categories to shares%s", k->id, NULL);
             size_t cnt = (size_t)fy_node_mapping_item_count(en);
-            k->expected_labels = calloc(cnt + 1, sizeof *k->expected_labels);
-            k->expected_shares = calloc(cnt + 1, sizeof *k->expected_shares);
-            k->expected_hi = calloc(cnt + 1, sizeof *k->expected_hi);
+            k->expected_labels = iaf_calloc(cnt + 1, sizeof *k->expected_labels);
+            k->expected_shares = iaf_calloc(cnt + 1, sizeof *k->expected_shares);
+            k->expected_hi = iaf_calloc(cnt + 1, sizeof *k->expected_hi);
             if (!k->expected_labels || !k->expected_shares || !k->expected_hi)
                 return fail(c, en, "out of memory%s%s", NULL, NULL);
             void *it = NULL;
@@ -816,7 +822,7 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
                 get_str(c, sn, "by", &by, 1, "standardize") ||
                 get_str(c, sn, "standard", &std, 0, "standardize") ||
                 get_bool(c, sn, "per_category", &k->standard_per_category, "standardize")) {
-                free(by), free(std);
+                iaf_free(by), iaf_free(std);
                 goto done;
             }
             k->stratum = attr_or_column(c, s, sn, by);
@@ -825,7 +831,7 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
                 if (k->standard_ref < 0)
                     fail(c, sn, "standardize: no reference with id '%s'%s", std, NULL);
             }
-            free(by), free(std);
+            iaf_free(by), iaf_free(std);
             if (!k->stratum || k->standard_ref < -1 || c->st != IAF_OK) goto done;
             if (k->standard_per_category && k->standard_ref < 0) {
                 /* the reference's own strata are already per category */
@@ -947,7 +953,7 @@ universe:
     }
 done:
     if (c->st != IAF_OK) rc = -1;
-    free(kind), free(ref), free(disc), free(syn);
+    iaf_free(kind), iaf_free(ref), iaf_free(disc), iaf_free(syn);
     free_list(attrs, na);
     free_list(rcols, nrc);
     return rc;
@@ -1029,7 +1035,7 @@ static int parse_claims(ctx *c, iaf_spec *s, struct fy_node *root)
         else if (k->nchecks == 0 || k->nchecks > 64)
             rc = fail(c, n, "claim '%s': name 1 to 64 checks that decide it%s", k->id, NULL);
         k->require_any = require && !strcmp(require, "any");
-        free(expect), free(require);
+        iaf_free(expect), iaf_free(require);
         if (rc) break;
         size_t before = iaf_strmap_size(&seen);
         int64_t id = iaf_strmap_intern(&seen, k->id, strlen(k->id));
@@ -1038,7 +1044,7 @@ static int parse_claims(ctx *c, iaf_spec *s, struct fy_node *root)
                         : fail(c, n, "duplicate claim id '%s'%s", k->id, NULL);
             break;
         }
-        if (!(k->check_idx = calloc(k->nchecks, sizeof *k->check_idx))) {
+        if (!(k->check_idx = iaf_calloc(k->nchecks, sizeof *k->check_idx))) {
             rc = fail(c, n, "out of memory%s%s", NULL, NULL);
             break;
         }
@@ -1073,7 +1079,7 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
         char *iv = NULL;
         if (get_str(c, root, "interval", &iv, 0, "spec")) return -1;
         int bad = iv && iaf_interval_method_parse(iv, &s->interval) != 0;
-        free(iv);
+        iaf_free(iv);
         if (bad)
             return fail(c, get(root, "interval"), "interval must be calibrated or basic%s%s", NULL,
                         NULL);
@@ -1094,16 +1100,21 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
         get_list(c, ds, "missing", &s->micro_missing, &s->nmicro_missing, "dataset") ||
         get_normalize(c, ds, &s->micro_opt.labels.normalize, "dataset")) {
         free_list(micro, nmicro);
-        free(fmt);
+        iaf_free(fmt);
         return -1;
     }
     if (!s->dataset_licence && get_str(c, ds, "license", &s->dataset_licence, 0, "dataset"))
         return -1;
-    s->microdata = calloc(nmicro ? nmicro : 1, sizeof *s->microdata);
+    s->microdata = iaf_calloc(nmicro ? nmicro : 1, sizeof *s->microdata);
+    int lost = !s->microdata;
     for (size_t i = 0; s->microdata && i < nmicro; i++)
-        s->microdata[i] = resolve(c, micro[i]);
-    s->nmicrodata = nmicro;
+        lost |= !(s->microdata[i] = resolve(c, micro[i]));
+    s->nmicrodata = s->microdata ? nmicro : 0;
     free_list(micro, nmicro);
+    if (lost) {
+        iaf_free(fmt);
+        return fail(c, ds, "out of memory%s%s", NULL, NULL);
+    }
     s->micro_opt.form = IAF_DATA_MICRODATA;
     s->micro_opt.weight = s->micro_weight;
     s->micro_opt.source.encoding = s->micro_encoding;
@@ -1118,12 +1129,12 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
         else if (!strcmp(fmt, "parquet"))
             f = IAF_FORMAT_PARQUET;
         else if (strcmp(fmt, "auto") != 0) {
-            free(fmt);
+            iaf_free(fmt);
             return fail(c, get(ds, "format"),
                         "dataset: format must be auto, csv, jsonl or parquet%s%s", NULL, NULL);
         }
         s->micro_opt.source.format = f;
-        free(fmt);
+        iaf_free(fmt);
     }
     if (need_seq(c, ds, "tables") || need_seq(c, root, "disclosures") ||
         need_seq(c, root, "crosswalks") || need_seq(c, root, "attributes") ||
@@ -1258,14 +1269,14 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
         if (check_keys(c, ld, "lead", lkeys) ||
             get_str(c, ld, "question", &s->lead_question, 1, "lead") ||
             get_str(c, ld, "check", &lc, 1, "lead")) {
-            free(lc);
+            iaf_free(lc);
             return -1;
         }
         for (size_t i = 0; i < s->nchecks; i++)
             if (!strcmp(s->checks[i].id, lc)) s->lead_check = (int)i;
         int bad = s->lead_check < 0;
         if (bad) fail(c, ld, "lead: no check with id '%s'%s", lc, NULL);
-        free(lc);
+        iaf_free(lc);
         if (bad) return -1;
     }
     return parse_claims(c, s, root);
@@ -1462,7 +1473,7 @@ static iaf_status load(const char *data, size_t n, const char *name, const char 
     c.file = name, c.base = base, c.err = err, c.st = IAF_OK;
     struct fy_parser *fyp = NULL;
     struct fy_document *doc = NULL;
-    iaf_spec *s = calloc(1, sizeof *s);
+    iaf_spec *s = iaf_calloc(1, sizeof *s);
     if (!s) return iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
     /* an empty spec (blank lines and comments only) is said so, not left to
      * libfyaml's "fy_parse_load_document() failed" */
@@ -1563,7 +1574,7 @@ static iaf_status load(const char *data, size_t n, const char *name, const char 
         uint64_t nodes, bytes;
         int bad = measure(&x, root, 0, &nodes, &bytes);
         iaf_strmap_free(&x.seen);
-        free(x.nodes), free(x.bytes), free(x.done);
+        iaf_free(x.nodes), iaf_free(x.bytes), iaf_free(x.done);
         if (bad) goto done;
         if (x.aliases) {
             if (fy_document_resolve(doc) != 0) {
@@ -1575,7 +1586,7 @@ static iaf_status load(const char *data, size_t n, const char *name, const char 
         }
         dupcheck d = {&c, NULL, 0};
         bad = check_dups(&d, root, 0);
-        free(d.first);
+        iaf_free(d.first);
         if (bad) goto done;
     }
     if (!(s->path = iaf_strdup(name)) || !(s->dir = iaf_strdup(base ? base : "."))) {
@@ -1601,32 +1612,24 @@ done:
 iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err)
 {
     *out = NULL;
-    iaf_error oe;
-    FILE *f = iaf_file_fopen(path, &oe); /* a regular file: a FIFO would block */
-    if (!f) {
-        if (err) *err = oe;
-        return oe.status;
-    }
     iaf_buf b = {0};
-    char chunk[65536];
-    size_t k;
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (iaf_buf_append(&b, chunk, k) != 0 || b.len > (64u << 20)) {
-            fclose(f);
-            iaf_buf_free(&b);
-            return iaf_error_set(err, IAF_ERR_LIMIT, path, 0, 0, "spec larger than 64 MiB");
-        }
-    if (ferror(f)) {
-        int e = errno;
-        fclose(f);
+    /* through the file layer (util/sysio.h): a regular file only, so a FIFO
+     * cannot block */
+    iaf_status rst = iaf_file_read_all(path, 64u << 20, "a spec", &b, err);
+    if (rst != IAF_OK) {
         iaf_buf_free(&b);
-        return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot read spec: %s", strerror(e));
+        return rst == IAF_ERR_LIMIT
+                   ? iaf_error_set(err, IAF_ERR_LIMIT, path, 0, 0, "spec larger than 64 MiB")
+                   : rst;
     }
-    fclose(f);
     char *dup = iaf_strdup(path);
-    const char *dir = dup ? dirname(dup) : ".";
+    if (!dup) {
+        iaf_buf_free(&b);
+        return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    const char *dir = dirname(dup);
     iaf_status st = load(b.data ? b.data : "", b.len, path, dir, out, err);
-    free(dup);
+    iaf_free(dup);
     iaf_buf_free(&b);
     return st;
 }
@@ -1640,71 +1643,76 @@ iaf_status iaf_spec_load_memory(const char *data, size_t n, const char *name, co
 void iaf_spec_free(iaf_spec *s)
 {
     if (!s) return;
-    free(s->path), free(s->dir), free(s->name), free(s->description), free(s->family);
-    free(s->lead_question);
-    free(s->dataset_title), free(s->dataset_url), free(s->dataset_licence);
+    iaf_free(s->path), iaf_free(s->dir), iaf_free(s->name), iaf_free(s->description),
+        iaf_free(s->family);
+    iaf_free(s->lead_question);
+    iaf_free(s->dataset_title), iaf_free(s->dataset_url), iaf_free(s->dataset_licence);
     free_list(s->microdata, s->nmicrodata);
-    free(s->micro_weight), free(s->micro_encoding);
+    iaf_free(s->micro_weight), iaf_free(s->micro_encoding);
     free_list(s->micro_missing, s->nmicro_missing);
     for (size_t i = 0; i < s->ntables; i++)
         free_source(&s->tables[i]);
-    free(s->tables);
+    iaf_free(s->tables);
     for (size_t i = 0; i < s->ndisclosures; i++) {
         iaf_spec_disclosure *d = &s->disclosures[i];
-        free(d->id), free(d->quote), free(d->file), free(d->locator), free(d->url);
+        iaf_free(d->id), iaf_free(d->quote), iaf_free(d->file), iaf_free(d->locator),
+            iaf_free(d->url);
     }
-    free(s->disclosures);
+    iaf_free(s->disclosures);
     for (size_t i = 0; i < s->nattrs; i++)
         iaf_attr_free(s->attrs[i]);
-    free(s->attrs);
+    iaf_free(s->attrs);
     for (size_t i = 0; i < s->ncrosswalks; i++) {
         iaf_spec_crosswalk *w = &s->crosswalks[i];
-        free(w->id), free(w->file), free(w->file_as_written), free(w->note);
+        iaf_free(w->id), iaf_free(w->file), iaf_free(w->file_as_written), iaf_free(w->note);
         iaf_crosswalk_free(w->cw);
     }
-    free(s->crosswalks);
+    iaf_free(s->crosswalks);
     for (size_t i = 0; i < s->nreferences; i++)
         free_source(&s->references[i]);
-    free(s->references);
+    iaf_free(s->references);
     for (size_t i = 0; i < s->nchecks; i++) {
         iaf_spec_check *k = &s->checks[i];
-        free(k->id), free(k->title), free(k->universe_text), free(k->reference_universe_text);
-        free(k->note), free(k->ref_cols[0]), free(k->ref_cols[1]), free(k->focal);
-        free(k->rule_text), free(k->share_text), free(k->given_text), free(k->citation);
+        iaf_free(k->id), iaf_free(k->title), iaf_free(k->universe_text),
+            iaf_free(k->reference_universe_text);
+        iaf_free(k->note), iaf_free(k->ref_cols[0]), iaf_free(k->ref_cols[1]), iaf_free(k->focal);
+        iaf_free(k->rule_text), iaf_free(k->share_text), iaf_free(k->given_text),
+            iaf_free(k->citation);
         iaf_expr_free(k->rule), iaf_expr_free(k->share), iaf_expr_free(k->given);
-        free(k->status_text), free(k->profile_age);
+        iaf_free(k->status_text), iaf_free(k->profile_age);
         iaf_expr_free(k->status);
         for (size_t w = 0; w < k->nwindow; w++)
-            free(k->window[w]);
-        free(k->window);
+            iaf_free(k->window[w]);
+        iaf_free(k->window);
         for (size_t w = 0; w < k->nexpected; w++)
-            free(k->expected_labels[w]);
-        free(k->expected_labels), free(k->expected_shares), free(k->expected_hi);
+            iaf_free(k->expected_labels[w]);
+        iaf_free(k->expected_labels), iaf_free(k->expected_shares), iaf_free(k->expected_hi);
         for (size_t v = 0; v < k->nvariants; v++)
-            free(k->variants[v].name);
+            iaf_free(k->variants[v].name);
         iaf_expr_free(k->universe);
         iaf_expr_free(k->reference_universe);
         for (size_t t = 0; t < k->nthresholds; t++)
-            free(k->thresholds[t].metric);
-        free(k->thresholds);
+            iaf_free(k->thresholds[t].metric);
+        iaf_free(k->thresholds);
     }
-    free(s->checks);
+    iaf_free(s->checks);
     for (size_t i = 0; i < s->nclaims; i++) {
         iaf_spec_claim *k = &s->claims[i];
-        free(k->id), free(k->claim), free(k->source), free(k->note), free(k->diagnosis);
+        iaf_free(k->id), iaf_free(k->claim), iaf_free(k->source), iaf_free(k->note),
+            iaf_free(k->diagnosis);
         free_list(k->checks, k->nchecks);
-        free(k->check_idx);
+        iaf_free(k->check_idx);
     }
-    free(s->claims);
+    iaf_free(s->claims);
     for (int k = 0; k < 4; k++) {
         for (size_t t = 0; t < s->ndefaults[k]; t++)
-            free(s->defaults[k][t].metric);
-        free(s->defaults[k]);
+            iaf_free(s->defaults[k][t].metric);
+        iaf_free(s->defaults[k]);
     }
     for (size_t i = 0; i < s->nlumps; i++)
         free_list(s->lumps[i].labels, s->lumps[i].nlabels);
-    free(s->lumps);
-    free(s);
+    iaf_free(s->lumps);
+    iaf_free(s);
 }
 
 const char *iaf_check_kind_name(iaf_check_kind k)
@@ -1748,18 +1756,18 @@ iaf_status iaf_spec_set_microdata(iaf_spec *s, const char *const *paths, size_t 
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
                              "the spec reads no microdata (its checks are on count tables)");
     if (n == 0) return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no microdata path given");
-    char **list = calloc(n, sizeof *list);
+    char **list = iaf_calloc(n, sizeof *list);
     if (!list) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < n; i++)
         if (!(list[i] = iaf_strdup(paths[i]))) {
             while (i--)
-                free(list[i]);
-            free(list);
+                iaf_free(list[i]);
+            iaf_free(list);
             return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         }
     for (size_t i = 0; i < s->nmicrodata; i++)
-        free(s->microdata[i]);
-    free(s->microdata);
+        iaf_free(s->microdata[i]);
+    iaf_free(s->microdata);
     s->microdata = list;
     s->nmicrodata = n;
     return IAF_OK;

@@ -1,5 +1,6 @@
 /* src/audit/support.c - see support.h. */
 #include "audit/support.h"
+#include "util/util.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -63,19 +64,19 @@ static void finish_support(iaf_support *s, double min_support)
                  100 * s->support_ref);
 }
 
-void iaf_support_compare(const iaf_comparison *c, double syn_mass, const iaf_lump_bounds *lump,
-                         double min_support, iaf_support *out)
+int iaf_support_compare(const iaf_comparison *c, double syn_mass, const iaf_lump_bounds *lump,
+                        double min_support, iaf_support *out)
 {
     memset(out, 0, sizeof *out);
     size_t kx = c->kx, ky = c->ky;
     int has_lump = lump && lump->present;
     /* a category is reached when the synthetic side has mass there, or when
      * its attribute carries a lump (which may feed any category) */
-    unsigned char *rx = calloc(kx + 1, 1), *ry = calloc(ky + 1, 1);
+    unsigned char *rx = iaf_calloc(kx + 1, 1), *ry = iaf_calloc(ky + 1, 1);
     if (!rx || !ry) {
-        free(rx), free(ry);
+        iaf_free(rx), iaf_free(ry);
         out->support_ref = out->support_syn = NAN;
-        return;
+        return -1;
     }
     for (size_t x = 0; x < kx; x++)
         for (size_t y = 0; y < ky; y++)
@@ -99,8 +100,9 @@ void iaf_support_compare(const iaf_comparison *c, double syn_mass, const iaf_lum
     out->syn_mass = syn_mass;
     out->syn_support_mass = c->s_support + (has_lump ? lump->lump_mass : 0);
     out->n_eff = c->s_total > 0 ? c->n_s * c->s_support / c->s_total : NAN;
-    free(rx), free(ry);
+    iaf_free(rx), iaf_free(ry);
     finish_support(out, min_support);
+    return 0;
 }
 
 void iaf_support_flat(const iaf_flat_result *f, double syn_mass, double n_s,
@@ -134,7 +136,7 @@ void iaf_support_flat(const iaf_flat_result *f, double syn_mass, double n_s,
 void iaf_lump_bounds_clear(iaf_lump_bounds *b)
 {
     if (!b) return;
-    free(b->f_s_lo), free(b->f_s_hi), free(b->total);
+    iaf_free(b->f_s_lo), iaf_free(b->f_s_hi), iaf_free(b->total);
     memset(b, 0, sizeof *b);
 }
 
@@ -163,7 +165,7 @@ static double *lump_capacity(const iaf_comparison *c, const iaf_table *totals, d
     int twod = c->twod;
     size_t kc = twod ? c->ky : c->kx, kr = twod ? c->kx : 1;
     char *const *cl = twod ? c->yl : c->xl;
-    double *u = calloc(kc + 1, sizeof *u);
+    double *u = iaf_calloc(kc + 1, sizeof *u);
     if (!u) {
         *oom = 1;
         return NULL;
@@ -184,7 +186,7 @@ static double *lump_capacity(const iaf_comparison *c, const iaf_table *totals, d
         cap += u[y];
     }
     if (!(cap >= lump_mass * (1 - 1e-9))) {
-        free(u);
+        iaf_free(u);
         return NULL;
     }
     return u;
@@ -198,7 +200,7 @@ iaf_status iaf_lump_compare_totals(const iaf_comparison *c, const iaf_table *lum
     size_t kx = c->kx, ky = c->ky;
     int twod = c->twod;
     int lc = (int)iaf_table_nattrs(lump) - 1; /* the raw lumped column is last */
-    double *lx = calloc(kx + 1, sizeof *lx);
+    double *lx = iaf_calloc(kx + 1, sizeof *lx);
     if (!lx) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < iaf_table_ncells(lump); i++) {
         iaf_cell cl = iaf_table_cell(lump, i);
@@ -229,7 +231,7 @@ iaf_status iaf_lump_compare_totals(const iaf_comparison *c, const iaf_table *lum
     int oom;
     double *cap = lump_capacity(c, totals, b->lump_mass, &oom);
     if (oom) {
-        free(lx);
+        iaf_free(lx);
         return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     b->has_totals = cap != NULL;
@@ -274,13 +276,13 @@ iaf_status iaf_lump_compare_totals(const iaf_comparison *c, const iaf_table *lum
         b->cond_lo += w * lo;
         b->cond_hi += w * fmin(1, hi);
     }
-    free(cap);
+    iaf_free(cap);
     /* the footprint's denominator cond_tvd(s_perp, r) = dep_tvd(r) is the
      * reference's own */
     if (twod) {
-        double *cy = calloc(ky + 1, sizeof *cy);
+        double *cy = iaf_calloc(ky + 1, sizeof *cy);
         if (!cy) {
-            free(lx);
+            iaf_free(lx);
             return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         }
         for (size_t x = 0; x < kx; x++)
@@ -293,13 +295,13 @@ iaf_status iaf_lump_compare_totals(const iaf_comparison *c, const iaf_table *lum
             for (size_t y = 0; y < ky; y++)
                 dep += 0.5 * fabs(px * cy[y] - c->r[x * ky + y] / rt);
         }
-        free(cy);
+        iaf_free(cy);
     }
     b->has_cond = 1;
     b->unreached_ref = rt > 0 ? unreached / rt : NAN;
     b->footprint_lo = dep > 0 ? b->cond_lo / dep : NAN;
     b->footprint_hi = dep > 0 ? b->cond_hi / dep : NAN;
-    free(lx);
+    iaf_free(lx);
     lump_reason(b);
     return IAF_OK;
 }
@@ -331,9 +333,9 @@ iaf_status iaf_lump_flat(const iaf_flat_result *f, const char *focal, const iaf_
     b->lump_share = named + b->lump_mass > 0 ? b->lump_mass / (named + b->lump_mass) : NAN;
     size_t k = b->k = f->k;
     b->cat_labels = f->labels;
-    b->f_s_lo = calloc(k + 1, sizeof *b->f_s_lo);
-    b->f_s_hi = calloc(k + 1, sizeof *b->f_s_hi);
-    b->total = calloc(k + 1, sizeof *b->total);
+    b->f_s_lo = iaf_calloc(k + 1, sizeof *b->f_s_lo);
+    b->f_s_hi = iaf_calloc(k + 1, sizeof *b->f_s_hi);
+    b->total = iaf_calloc(k + 1, sizeof *b->total);
     if (!b->f_s_lo || !b->f_s_hi || !b->total)
         return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     b->f_s_pooled_lo = b->f_s_pooled_hi = NAN;

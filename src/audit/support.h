@@ -71,9 +71,10 @@ int iaf_lump_like(const char *label, size_t len);
 
 /* Support of a joint or marginal comparison. syn_mass: the synthetic universe
  * mass; lump: NULL or the check's lump bounds (its mass counts as reached
- * support, and a lump reaches every category of its attribute). */
-void iaf_support_compare(const iaf_comparison *c, double syn_mass, const iaf_lump_bounds *lump,
-                         double min_support, iaf_support *out);
+ * support, and a lump reaches every category of its attribute). Returns 0,
+ * or -1 when out of memory (out then holds NaN). */
+int iaf_support_compare(const iaf_comparison *c, double syn_mass, const iaf_lump_bounds *lump,
+                        double min_support, iaf_support *out);
 /* Support of a flattening check. */
 void iaf_support_flat(const iaf_flat_result *f, double syn_mass, double n_s,
                       const iaf_lump_bounds *lump, double min_support, iaf_support *out);

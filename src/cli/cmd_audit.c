@@ -4,6 +4,8 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/options.h"
@@ -12,6 +14,7 @@
 #include "iaf/audit.h"
 #include "iaf/version.h"
 #include "iaf/report.h"
+#include "iaf/alloc.h"
 
 static void help(void)
 {
@@ -39,7 +42,7 @@ static void help(void)
 static int append(char **s, const char *t)
 {
     size_t n = *s ? strlen(*s) : 0, k = strlen(t);
-    char *r = realloc(*s, n + k + 1);
+    char *r = iaf_realloc(*s, n + k + 1);
     if (!r) return -1;
     memcpy(r + n, t, k + 1);
     *s = r;
@@ -116,6 +119,7 @@ static int parse_args(int argc, char **argv, audit_args *o)
         case 'f': {
             char **list = NULL;
             int n = cli_split(optarg, &list);
+            if (n < 0) return cli_oom();
             o->formats = 0;
             for (int i = 0; i < n; i++) {
                 static const char *const names[] = {"json", "md", "html", "csv"};
@@ -158,7 +162,7 @@ int cmd_audit(int argc, char **argv)
     iaf_report *report = NULL;
     char *text = NULL, *head = NULL, *path = NULL, *cmd = NULL, *written = NULL;
     size_t ntext = 0;
-    int rc = EXIT_DATA;
+    int rc = EXIT_DATA, made_dir = 0;
     cli_outset *outs = NULL;
     cli_progress *prog = cli_progress_new(quiet);
     if (iaf_spec_load(argv[optind], &spec, &err) != IAF_OK) {
@@ -187,6 +191,8 @@ int cmd_audit(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
+    struct stat dst;
+    made_dir = stat(outdir, &dst) != 0;
     if (cli_mkdir_p(outdir) != 0) {
         fprintf(stderr, "iaf: %s: cannot create directory: %s\n", outdir, strerror(errno));
         goto done;
@@ -210,13 +216,13 @@ int cmd_audit(int argc, char **argv)
                  {"cells.csv", IAF_REPORT_FORMAT_CELLS}};
     for (int k = 0; k < 4; k++) {
         if (!(formats & (1 << k))) continue;
-        free(text);
+        iaf_free(text);
         text = NULL;
         if (iaf_report_render(report, kinds[k].format, &text, &ntext, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;
         }
-        free(path);
+        iaf_free(path);
         path = NULL;
         if (append(&path, outdir) != 0 || append(&path, "/") != 0 ||
             append(&path, kinds[k].file) != 0)
@@ -255,11 +261,13 @@ oom:
 done:
     cli_outset_free(outs);
     iaf_report_free(report);
-    free(text);
-    free(head);
-    free(cmd);
-    free(path);
-    free(written);
+    /* a directory made for this run and empty again goes too */
+    if (made_dir && rc != EXIT_OK && rc != EXIT_FAIL_ON) rmdir(outdir);
+    iaf_free(text);
+    iaf_free(head);
+    iaf_free(cmd);
+    iaf_free(path);
+    iaf_free(written);
     cli_progress_free(prog);
     iaf_audit_free(audit);
     iaf_spec_free(spec);

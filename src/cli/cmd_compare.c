@@ -11,6 +11,7 @@
 #include "cli/output.h"
 #include "cli/options.h"
 #include "util/checked.h"
+#include "util/util.h"
 
 static void help(void)
 {
@@ -107,8 +108,8 @@ static int apply_def(iaf_attr *a, const attr_def *def, char *msg, size_t msz)
     int n = cli_split(def->arg + def_name(def->arg) + 1, &items), rc = -1;
     if (n < 1) goto done;
     if (!def->bin) {
-        a->from = calloc((size_t)n, sizeof *a->from);
-        a->to = calloc((size_t)n, sizeof *a->to);
+        a->from = iaf_calloc((size_t)n, sizeof *a->from);
+        a->to = iaf_calloc((size_t)n, sizeof *a->to);
         if (!a->from || !a->to) goto done;
         for (int i = 0; i < n; i++) {
             const char *eq = strchr(items[i], '=');
@@ -136,8 +137,8 @@ static int apply_def(iaf_attr *a, const attr_def *def, char *msg, size_t msz)
         snprintf(msg, msz, "--bin %s: give at least two edges", a->name);
         goto done;
     }
-    a->edges = calloc((size_t)n, sizeof *a->edges);
-    a->labels = calloc((size_t)n, sizeof *a->labels);
+    a->edges = iaf_calloc((size_t)n, sizeof *a->edges);
+    a->labels = iaf_calloc((size_t)n, sizeof *a->labels);
     if (!a->edges || !a->labels) goto done;
     for (int i = 0; i < n; i++) {
         char *end;
@@ -472,6 +473,10 @@ int cmd_compare(int argc, char **argv)
     int nby = cli_split(by, &bys), nna = 0;
     iaf_comparison *cmp = NULL;
     iaf_buf out = {0};
+    if (nby < 0) {
+        rc = cli_oom();
+        goto done;
+    }
     if (nby < 1 || nby > 2) {
         rc = cli_usage_error("compare", "--by takes one or two attributes");
         goto done;
@@ -495,11 +500,18 @@ int cmd_compare(int argc, char **argv)
         }
     }
     const char *rep_by = cli_find_repeat(bys, (size_t)nby);
+    if (rep_by == cli_repeat_nomem) {
+        rc = cli_oom();
+        goto done;
+    }
     if (rep_by) {
         rc = cli_usage_error("compare", "--by names '%s' twice", rep_by);
         goto done;
     }
-    if (na && (nna = cli_split(na, &nas)) < 0) goto done;
+    if (na && (nna = cli_split(na, &nas)) < 0) {
+        rc = cli_oom();
+        goto done;
+    }
     syn.opt.labels.missing = ref.opt.labels.missing = (const char *const *)nas;
     syn.opt.labels.nmissing = ref.opt.labels.nmissing = nas ? (size_t)nna : 0;
     if (load_side(&syn, bys, nby, defs, ndefs, 0, &err) != IAF_OK ||
@@ -533,7 +545,10 @@ int cmd_compare(int argc, char **argv)
         iaf_json j;
         iaf_json_init(&j, &out, 1);
         iaf_comparison_json(cmp, &j);
-        iaf_buf_puts(&out, "\n");
+        if (j.failed || iaf_buf_puts(&out, "\n") != 0) {
+            rc = cli_oom();
+            goto done;
+        }
         if (cli_stdout_write(out.data, out.len, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;

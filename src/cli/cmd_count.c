@@ -114,11 +114,19 @@ int cmd_count(int argc, char **argv)
     cli_outset *outs = NULL;
     for (int k = 0; k < nbyopt; k++) {
         nbys[k] = cli_split(by[k], &bys[k]);
+        if (nbys[k] < 0) {
+            rc = cli_oom();
+            goto done;
+        }
         if (nbys[k] < 1 || nbys[k] > IAF_COUNT_MAX_COLUMNS) {
             rc = cli_usage_error("count", "--by takes 1 to %d columns", IAF_COUNT_MAX_COLUMNS);
             goto done;
         }
         const char *rep = cli_find_repeat(bys[k], (size_t)nbys[k]);
+        if (rep == cli_repeat_nomem) {
+            rc = cli_oom();
+            goto done;
+        }
         if (rep) {
             rc = cli_usage_error("count", "--by names '%s' more than once", rep);
             goto done;

@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "iaf/alloc.h"
 
 static void help(void)
 {
@@ -59,7 +60,7 @@ static int push(const char ***list, size_t *n, size_t *cap, const char *s)
 {
     if (*n == *cap) {
         size_t nc = *cap ? 2 * *cap : 8;
-        const char **p = realloc(*list, nc * sizeof *p);
+        const char **p = iaf_realloc(*list, nc * sizeof *p);
         if (!p) return -1;
         *list = p;
         *cap = nc;
@@ -141,8 +142,8 @@ static int cmd_build(int argc, char **argv)
             break;
         case O_TO:
             if (strcmp(optarg, "code") && strcmp(optarg, "title")) {
-                free(excl);
-                free(exclre);
+                iaf_free(excl);
+                iaf_free(exclre);
                 return cli_usage_error("crosswalk build", "--to takes code or title");
             }
             o.to_title = !strcmp(optarg, "title");
@@ -151,9 +152,9 @@ static int cmd_build(int argc, char **argv)
         case O_EXCLRE:
             if ((c == O_EXCL ? push(&excl, &nexcl, &capexcl, optarg)
                              : push(&exclre, &nexclre, &capexclre, optarg)) != 0) {
-                free(excl);
-                free(exclre);
-                return EXIT_DATA;
+                iaf_free(excl);
+                iaf_free(exclre);
+                return cli_oom();
             }
             break;
         case O_STRICT:
@@ -205,13 +206,13 @@ static int cmd_build(int argc, char **argv)
             quiet = 1;
             break;
         case 'h':
-            free(excl);
-            free(exclre);
+            iaf_free(excl);
+            iaf_free(exclre);
             help();
             return EXIT_OK;
         default:
-            free(excl);
-            free(exclre);
+            iaf_free(excl);
+            iaf_free(exclre);
             return cli_usage_error("crosswalk build", "bad option");
         }
     }
@@ -332,12 +333,12 @@ oom:
     rc = cli_fail(&err);
 done:
     if (cmdf) fclose(cmdf);
-    free(command);
+    iaf_free(command);
     cli_outset_free(outs);
     cli_free_list(methods);
     cli_free_list(ignore_list);
-    free(excl);
-    free(exclre);
+    iaf_free(excl);
+    iaf_free(exclre);
     iaf_buffer_free(cw);
     iaf_buffer_free(rep);
     iaf_buffer_free(sum);

@@ -20,6 +20,7 @@
 #include "iaf/audit.h"
 #include "iaf/version.h"
 #include "iaf/report.h"
+#include "iaf/alloc.h"
 
 static void help(void)
 {
@@ -45,7 +46,7 @@ static void help(void)
 static int append(char **s, const char *t)
 {
     size_t n = *s ? strlen(*s) : 0, k = strlen(t);
-    char *r = realloc(*s, n + k + 1);
+    char *r = iaf_realloc(*s, n + k + 1);
     if (!r) return -1;
     memcpy(r + n, t, k + 1);
     *s = r;
@@ -131,7 +132,7 @@ int cmd_replicate(int argc, char **argv)
     if (!(outs = cli_outset_new())) goto oom;
     static const char *const files[] = {"replication.json", "replication.md", "replication.html"};
     for (size_t f = 0; f < 3; f++) {
-        free(path);
+        iaf_free(path);
         path = NULL;
         if (append(&path, outdir) != 0 || append(&path, "/") != 0 || append(&path, files[f]) != 0)
             goto oom;
@@ -157,8 +158,8 @@ done:
     cli_outset_free(outs);
     iaf_replication_free(rep);
     for (size_t f = 0; f < 3; f++)
-        free(text[f]);
-    free(path);
-    free(cmd);
+        iaf_free(text[f]);
+    iaf_free(path);
+    iaf_free(cmd);
     return rc;
 }

@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "iaf/report.h"
+#include "iaf/alloc.h"
 
 static void help(void)
 {
@@ -32,7 +33,7 @@ static void help(void)
 static int make_dirs(const char *dir, iaf_error *err)
 {
     size_t len = strlen(dir);
-    char *p = malloc(len + 1);
+    char *p = iaf_malloc(len + 1);
     int rc = 0;
     if (!p) return iaf_error_set(err, IAF_ERR_NOMEM, dir, 0, 0, "out of memory");
     memcpy(p, dir, len + 1);
@@ -45,16 +46,18 @@ static int make_dirs(const char *dir, iaf_error *err)
                                strerror(errno));
         p[i] = keep;
     }
-    free(p);
+    iaf_free(p);
     return rc;
 }
 
 enum { F_HTML = 1, F_MD = 2, F_CSV = 4 };
 
+/* 0 ok, -1 a bad list, -2 out of memory */
 static int parse_formats(const char *s, int *out)
 {
     char **list = NULL;
     int n = cli_split(s, &list), f = 0;
+    if (n < 0) return -2;
     if (n < 1) {
         cli_free_list(list);
         return -1;
@@ -89,8 +92,8 @@ int cmd_report(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "o:d:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'F':
-            if (parse_formats(optarg, &formats) != 0)
-                return cli_usage_error("report", "--format takes html, md, csv or a list");
+            if ((c = parse_formats(optarg, &formats)) == -2) return cli_oom();
+            if (c != 0) return cli_usage_error("report", "--format takes html, md, csv or a list");
             break;
         case 'o':
             output = optarg;
@@ -149,6 +152,12 @@ int cmd_report(int argc, char **argv)
     static const output_kind repl_outs[] = {{F_HTML, "replication.html", IAF_REPORT_FORMAT_HTML},
                                             {F_MD, "replication.md", IAF_REPORT_FORMAT_MD}};
     int repl = iaf_replication_is(json, njson);
+    if (repl < 0) { /* the document could not be parsed for want of memory */
+        iaf_error_set(&err, IAF_ERR_NOMEM, strcmp(in, "-") ? in : "<stdin>", 0, 0,
+                      "out of memory reading JSON");
+        rc = cli_fail(&err);
+        goto done;
+    }
     const output_kind *kinds = repl ? repl_outs : report_outs;
     size_t nouts =
         repl ? sizeof repl_outs / sizeof repl_outs[0] : sizeof report_outs / sizeof report_outs[0];
@@ -171,7 +180,7 @@ int cmd_report(int argc, char **argv)
     }
     for (size_t i = 0; i < nouts; i++) {
         if (!(formats & kinds[i].flag)) continue;
-        free(out);
+        iaf_free(out);
         out = NULL;
         iaf_status st =
             repl ? iaf_replication_render_json(json, njson, kinds[i].format, &out, &nout, &err)
@@ -181,9 +190,9 @@ int cmd_report(int argc, char **argv)
             rc = cli_fail(&err);
             goto done;
         }
-        free(path);
+        iaf_free(path);
         size_t np = output ? strlen(output) + 1 : (size_t)ndir + 2 + strlen(kinds[i].file);
-        if (!(path = malloc(np))) {
+        if (!(path = iaf_malloc(np))) {
             iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
             rc = cli_fail(&err);
             goto done;
@@ -205,8 +214,8 @@ int cmd_report(int argc, char **argv)
 done:
     cli_outset_free(outs);
     iaf_report_free(report);
-    free(json);
-    free(path);
-    free(out);
+    iaf_free(json);
+    iaf_free(path);
+    iaf_free(out);
     return rc;
 }

@@ -12,6 +12,7 @@
 #include "cli/output.h"
 #include "io/file.h"
 #include "cli/options.h"
+#include "util/util.h"
 
 static void help(void)
 {
@@ -93,7 +94,10 @@ static iaf_status probe_batch(void *vctx, void *state, const iaf_batch *b, iaf_e
                 v = (iaf_sv){num, iaf_fmt_i64(num, col->i64[i])};
             else if (col->kind == IAF_COL_F64 && (!col->valid || col->valid[i]))
                 v = (iaf_sv){num, iaf_fmt_f64(num, col->f64[i])};
-            if (v.ptr) iaf_strmap_intern(&p->maps[c], v.ptr, v.len);
+            if (v.ptr && iaf_strmap_intern(&p->maps[c], v.ptr, v.len) < 0) {
+                pthread_mutex_unlock(&p->lock);
+                return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            }
         }
     }
     p->rows += (long long)b->nrows;
@@ -418,12 +422,20 @@ int cmd_scan(int argc, char **argv)
     }
     if (columns) {
         int n = cli_split(columns, &cols);
+        if (n < 0) {
+            rc = cli_oom();
+            goto done;
+        }
         if (n < 2) {
             rc = cli_usage_error("scan", "--columns needs at least two columns");
             goto done;
         }
         ncols = (size_t)n;
         const char *rep = cli_find_repeat(cols, ncols);
+        if (rep == cli_repeat_nomem) {
+            rc = cli_oom();
+            goto done;
+        }
         if (rep) {
             rc = cli_usage_error("scan", "--columns names '%s' more than once", rep);
             goto done;
@@ -436,7 +448,7 @@ int cmd_scan(int argc, char **argv)
                 if (add_skip(&sk, &nsk, &skcap, cols[i],
                              w ? "weight (declared)" : "declared with --skip", 0, 0) != 0)
                     goto done;
-                free(cols[i]);
+                iaf_free(cols[i]);
             } else {
                 cols[k++] = cols[i];
             }
@@ -445,13 +457,21 @@ int cmd_scan(int argc, char **argv)
         ncols = k;
     } else if (iaf_dataset_is_counts(ds)) {
         ncols = 0;
-        cols = calloc(iaf_dataset_ncols(ds) + 1, sizeof *cols);
-        for (size_t i = 0; cols && i < iaf_dataset_ncols(ds); i++) {
+        cols = iaf_calloc(iaf_dataset_ncols(ds) + 1, sizeof *cols);
+        if (!cols) {
+            rc = cli_oom();
+            goto done;
+        }
+        for (size_t i = 0; i < iaf_dataset_ncols(ds); i++) {
             const char *name = iaf_dataset_col(ds, i);
             if (in_list(skips, name)) {
-                if (add_skip(&sk, &nsk, &skcap, name, "declared with --skip", 0, 0) != 0) goto done;
-            } else {
-                cols[ncols++] = iaf_strdup(name);
+                if (add_skip(&sk, &nsk, &skcap, name, "declared with --skip", 0, 0) != 0) {
+                    rc = cli_oom();
+                    goto done;
+                }
+            } else if (!(cols[ncols++] = iaf_strdup(name))) {
+                rc = cli_oom();
+                goto done;
             }
         }
     } else {
@@ -469,17 +489,19 @@ int cmd_scan(int argc, char **argv)
         }
         pr.ncols = iaf_source_ncols(src);
         pr.limit = 20000;
-        pr.maps = calloc(pr.ncols + 1, sizeof *pr.maps);
-        const char **names = calloc(pr.ncols + 1, sizeof *names);
+        pr.maps = iaf_calloc(pr.ncols + 1, sizeof *pr.maps);
+        const char **names = iaf_calloc(pr.ncols + 1, sizeof *names);
         for (size_t i = 0; names && i < pr.ncols; i++)
             names[i] = iaf_source_colname(src, i);
         iaf_scan_consumer pc = {&pr, probe_begin, probe_batch, NULL};
-        iaf_status st =
-            names && pr.maps ? iaf_source_project(src, names, pr.ncols, &err) : IAF_ERR_NOMEM;
+        iaf_status st = names && pr.maps
+                            ? iaf_source_project(src, names, pr.ncols, &err)
+                            : iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         if (st == IAF_OK) st = iaf_source_scan(src, &pc, NULL, &err);
         if (st == IAF_STOP) st = IAF_OK;
-        cols = calloc(pr.ncols + 1, sizeof *cols);
-        for (size_t i = 0; st == IAF_OK && cols && i < pr.ncols; i++) {
+        if (st == IAF_OK && !(cols = iaf_calloc(pr.ncols + 1, sizeof *cols)))
+            st = iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        for (size_t i = 0; st == IAF_OK && i < pr.ncols; i++) {
             size_t d = iaf_strmap_size(&pr.maps[i]);
             double rows = (double)pr.rows;
             const char *why = by_name(names[i]);
@@ -501,14 +523,14 @@ int cmd_scan(int argc, char **argv)
                                d > 5000 ? "more than %.0f values (continuous or free text)"
                                         : "%.0f values, more than --max-categories",
                                d > 5000 ? 5000.0 : (double)d, 0);
-            else
-                cols[ncols++] = iaf_strdup(names[i]);
-            if (bad) st = IAF_ERR_NOMEM;
+            else if (!(cols[ncols++] = iaf_strdup(names[i])))
+                bad = 1;
+            if (bad) st = iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         }
-        free(names);
+        iaf_free(names);
         iaf_source_free(src);
         if (st != IAF_OK) {
-            rc = st == IAF_ERR_NOMEM ? EXIT_DATA : cli_fail(&err);
+            rc = cli_fail(&err); /* every failure above sets err, out of memory too */
             goto done;
         }
     }
@@ -526,10 +548,13 @@ int cmd_scan(int argc, char **argv)
         }
     }
     npairs = ncols * (ncols - 1) / 2;
-    pairs = calloc(npairs + 1, sizeof *pairs);
-    req = calloc(npairs + 1, sizeof *req);
-    rreq = calloc(npairs + 1, sizeof *rreq);
-    if (!pairs || !req || !rreq) goto done;
+    pairs = iaf_calloc(npairs + 1, sizeof *pairs);
+    req = iaf_calloc(npairs + 1, sizeof *req);
+    rreq = iaf_calloc(npairs + 1, sizeof *rreq);
+    if (!pairs || !req || !rreq) {
+        rc = cli_oom();
+        goto done;
+    }
     for (size_t i = 0, p = 0; i < ncols; i++)
         for (size_t j = i + 1; j < ncols; j++, p++) {
             const char *rc2[IAF_MAX_CUBE_COLS];
@@ -581,11 +606,12 @@ int cmd_scan(int argc, char **argv)
                    NULL,
                    0,
                    PTHREAD_MUTEX_INITIALIZER};
-    sc.pi = calloc(npairs + 1, sizeof *sc.pi);
-    sc.pj = calloc(npairs + 1, sizeof *sc.pj);
-    sc.errs = calloc(npairs + 1, sizeof *sc.errs);
+    sc.pi = iaf_calloc(npairs + 1, sizeof *sc.pi);
+    sc.pj = iaf_calloc(npairs + 1, sizeof *sc.pj);
+    sc.errs = iaf_calloc(npairs + 1, sizeof *sc.errs);
     if (!sc.pi || !sc.pj || !sc.errs) {
-        free(sc.pi), free(sc.pj), free(sc.errs);
+        iaf_free(sc.pi), iaf_free(sc.pj), iaf_free(sc.errs);
+        rc = cli_oom();
         goto done;
     }
     for (size_t i = 0, p = 0; i < ncols; i++)
@@ -624,25 +650,28 @@ int cmd_scan(int argc, char **argv)
                            iaf_attr_new_asis(cols[sc.pj[p]], cols[sc.pj[p]])};
         iaf_derived *dv = NULL;
         if (!at[0] || !at[1] || iaf_dataset_derive(ds, req[p], at, 2, universe, &dv, &err)) {
-            rc = at[0] && at[1] ? cli_fail(&err) : EXIT_DATA;
+            rc = at[0] && at[1] ? cli_fail(&err) : cli_oom();
             failed = 1;
         }
         for (size_t k = 0; dv && k < iaf_table_ncats(dv->table, a); k++) {
             iaf_sv l = iaf_table_cat(dv->table, a, k);
             if (!iaf_scan_is_lump_label(l.ptr, l.len)) continue;
             iaf_buf lb = {0};
-            iaf_buf_printf(&lb, "%s: '%.*s'", cols[ci], (int)l.len, l.ptr);
             size_t cap = nlump;
-            if (lb.data && IAF_GROW(lumps, cap, nlump + 1) == 0)
-                lumps[nlump++] = lb.data;
-            else
+            if (iaf_buf_printf(&lb, "%s: '%.*s'", cols[ci], (int)l.len, l.ptr) != 0 ||
+                IAF_GROW(lumps, cap, nlump + 1) != 0) {
                 iaf_buf_free(&lb);
+                rc = cli_oom();
+                failed = 1;
+                break;
+            }
+            lumps[nlump++] = lb.data;
         }
         iaf_derived_free(dv);
         iaf_attr_free(at[0]);
         iaf_attr_free(at[1]);
     }
-    free(sc.pi), free(sc.pj), free(sc.errs);
+    iaf_free(sc.pi), iaf_free(sc.pj), iaf_free(sc.errs);
     pthread_mutex_destroy(&sc.lock);
     if (failed) goto done;
     qsort(pairs, npairs, sizeof *pairs, cmp_pair);
@@ -712,7 +741,10 @@ int cmd_scan(int argc, char **argv)
         }
         iaf_json_end_array(&j);
         iaf_json_end_object(&j);
-        iaf_buf_puts(&out, "\n");
+        if (j.failed || iaf_buf_puts(&out, "\n") != 0) {
+            rc = cli_oom();
+            goto done;
+        }
         if (cli_stdout_write(out.data, out.len, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;
@@ -790,21 +822,21 @@ done:
     iaf_buf_free(&out);
     for (size_t p = 0; pairs && p < npairs; p++)
         iaf_scan_pair_free(&pairs[p]);
-    free(pairs);
-    free(req);
-    free(rreq);
+    iaf_free(pairs);
+    iaf_free(req);
+    iaf_free(rreq);
     for (size_t i = 0; i < ncard; i++)
-        free(card_sent[i]);
-    free(card_sent);
+        iaf_free(card_sent[i]);
+    iaf_free(card_sent);
     for (size_t i = 0; i < nsk; i++)
-        free(sk[i].name);
-    free(sk);
+        iaf_free(sk[i].name);
+    iaf_free(sk);
     for (size_t i = 0; i < nlump; i++)
-        free(lumps[i]);
-    free(lumps);
+        iaf_free(lumps[i]);
+    iaf_free(lumps);
     for (size_t i = 0; pr.maps && i < pr.ncols; i++)
         iaf_strmap_free(&pr.maps[i]);
-    free(pr.maps);
+    iaf_free(pr.maps);
     pthread_mutex_destroy(&pr.lock);
     cli_free_list(cols);
     cli_free_list(skips);

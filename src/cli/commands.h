@@ -11,6 +11,11 @@
 
 enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_FAIL_ON = 3 };
 
+/* The whole tool (main.c): `iaf ARGS`, returning the exit status. main()
+ * is only this (entry.c), so tests/faults can run the very same code with
+ * a failing allocator or file layer installed. */
+int iaf_cli_main(int argc, char **argv);
+
 int cmd_count(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
@@ -23,6 +28,8 @@ int cmd_replicate(int argc, char **argv);
 /* Print "iaf: <located error>" to stderr; returns EXIT_DATA (or EXIT_USAGE
  * for IAF_ERR_INVALID when usage is set). */
 int cli_fail(const iaf_error *err);
+/* Print "iaf: out of memory" to stderr; returns EXIT_DATA. */
+int cli_oom(void);
 /* Print "iaf COMMAND: message" and a hint to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -68,8 +68,9 @@ static int run(int argc, char **argv)
 }
 
 /* Every command's standard output is checked once at the end: a full disk
- * or a closed pipe is an error, also for --help. */
-int main(int argc, char **argv)
+ * or a closed pipe is an error, also for --help. main() is only this
+ * (entry.c), so tests/faults runs the very same code. */
+int iaf_cli_main(int argc, char **argv)
 {
     cli_signals_install();
     int rc = run(argc, argv);

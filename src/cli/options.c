@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "core/labels.h"
+#include "util/util.h"
 
 int cli_parse_format(const char *s, iaf_format *out)
 {
@@ -113,17 +114,19 @@ static int cmp_name(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+const char cli_repeat_nomem[] = "";
+
 const char *cli_find_repeat(char *const *list, size_t n)
 {
     if (n < 2) return NULL;
-    const char **v = malloc(n * sizeof *v);
-    if (!v) return NULL;
+    const char **v = iaf_malloc(n * sizeof *v);
+    if (!v) return cli_repeat_nomem;
     memcpy(v, list, n * sizeof *v);
     qsort(v, n, sizeof *v, cmp_name);
     const char *rep = NULL;
     for (size_t i = 1; i < n && !rep; i++)
         if (!strcmp(v[i - 1], v[i])) rep = v[i];
-    free(v);
+    iaf_free(v);
     return rep;
 }
 

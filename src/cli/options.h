@@ -68,10 +68,11 @@ int cli_common_option(cli_common *co, const char *cmd, int c, const char *arg);
 /* Copy format, encoding, delimiter and threads into a source's options. */
 void cli_common_source(const cli_common *co, iaf_source_options *src);
 
-/* The first name (in sort order) that list[0..n-1] holds more than once, or
- * NULL (also when out of memory: the caller then meets the repeat later, at
- * worst slowly). Sorting, so n log n: a list repeating one column 2,000
- * times must be refused at once, not scanned pair by pair. */
+/* The first name (in sort order) that list[0..n-1] holds more than once,
+ * NULL when none does, or cli_repeat_nomem (compare the pointer) when out of
+ * memory. Sorting, so n log n: a list repeating one column 2,000 times must
+ * be refused at once, not scanned pair by pair. */
+extern const char cli_repeat_nomem[];
 const char *cli_find_repeat(char *const *list, size_t n);
 
 #endif

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "util/sysio.h"
 #include "util/util.h"
 
 /* ---- signals ----------------------------------------------------------
@@ -168,7 +169,9 @@ iaf_status cli_stdout_write(const char *data, size_t n, iaf_error *err)
         int e = errno;
         stdout_reported = 1;
         return iaf_error_set(err, IAF_ERR_IO, "<stdout>", 0, 0, "write failed%s%s", e ? ": " : "",
-                             e ? strerror(e) : "");
+                             e == ENOMEM ? "out of memory"
+                             : e         ? strerror(e)
+                                         : "");
     }
     return IAF_OK;
 }
@@ -185,7 +188,10 @@ int cli_stdout_close(void)
     }
     if (!bad) return EXIT_OK;
     if (!stdout_reported)
-        fprintf(stderr, "iaf: <stdout>: write failed%s%s\n", e ? ": " : "", e ? strerror(e) : "");
+        fprintf(stderr, "iaf: <stdout>: write failed%s%s\n", e ? ": " : "",
+                e == ENOMEM ? "out of memory"
+                : e         ? strerror(e)
+                            : "");
     stdout_reported = 1;
     return EXIT_DATA;
 }
@@ -248,11 +254,11 @@ static void item_clear(out_item *it)
     if (it->tmp) {
         unlink(it->tmp);
         temp_unregister(it->slot);
-        free(it->tmp);
+        iaf_free(it->tmp);
     }
-    free(it->name);
-    free(it->target);
-    free(it->data);
+    iaf_free(it->name);
+    iaf_free(it->target);
+    iaf_free(it->data);
     memset(it, 0, sizeof *it);
 }
 
@@ -261,8 +267,8 @@ void cli_outset_free(cli_outset *s)
     if (!s) return;
     for (size_t i = 0; i < s->n; i++)
         item_clear(&s->items[i]);
-    free(s->items);
-    free(s);
+    iaf_free(s->items);
+    iaf_free(s);
 }
 
 /* Follow symbolic links from path to the file finally named (which may not
@@ -282,7 +288,7 @@ static iaf_status resolve(const char *path, char **out, struct stat *st, int *ex
             if (errno == ENOENT) break;
             iaf_status rc =
                 iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
-            free(cur);
+            iaf_free(cur);
             return rc;
         }
         if (!S_ISLNK(st->st_mode)) {
@@ -294,7 +300,7 @@ static iaf_status resolve(const char *path, char **out, struct stat *st, int *ex
             if (stat(cur, st) != 0) {
                 iaf_status rc =
                     iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
-                free(cur);
+                iaf_free(cur);
                 return rc;
             }
             *exists = 1;
@@ -302,7 +308,7 @@ static iaf_status resolve(const char *path, char **out, struct stat *st, int *ex
             break;
         }
         if (hops == 40) {
-            free(cur);
+            iaf_free(cur);
             return iaf_error_set(err, IAF_ERR_IO, path, 0, 0,
                                  "cannot write: too many levels of symbolic links");
         }
@@ -311,8 +317,8 @@ static iaf_status resolve(const char *path, char **out, struct stat *st, int *ex
         ssize_t k = link ? readlink(cur, link, cap - 1) : -1;
         if (k < 0 || (size_t)k >= cap - 1) {
             int e = link ? (k < 0 ? errno : ENAMETOOLONG) : ENOMEM;
-            free(link);
-            free(cur);
+            iaf_free(link);
+            iaf_free(cur);
             return iaf_error_set(err, e == ENOMEM ? IAF_ERR_NOMEM : IAF_ERR_IO, path, 0, 0,
                                  "cannot follow the symbolic link: %s", strerror(e));
         }
@@ -321,8 +327,8 @@ static iaf_status resolve(const char *path, char **out, struct stat *st, int *ex
         const char *slash = strrchr(cur, '/');
         if (link[0] != '/' && slash) iaf_buf_append(&next, cur, (size_t)(slash - cur + 1));
         iaf_buf_puts(&next, link);
-        free(link);
-        free(cur);
+        iaf_free(link);
+        iaf_free(cur);
         if (!next.data) return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
         cur = next.data;
     }
@@ -341,11 +347,20 @@ static void identify(out_item *it, const struct stat *sb)
     }
     const char *slash = strrchr(it->target, '/');
     it->base = slash ? slash + 1 : it->target;
-    char *dir =
-        slash ? iaf_strndup(it->target, slash == it->target ? 1 : (size_t)(slash - it->target))
-              : iaf_strdup(".");
+    /* on the stack: a failed allocation here would hide a repeated output */
+    char dir[4096] = ".";
+    int ok = 1;
+    if (slash) {
+        size_t n = slash == it->target ? 1 : (size_t)(slash - it->target);
+        if (n < sizeof dir) {
+            memcpy(dir, it->target, n);
+            dir[n] = '\0';
+        } else {
+            ok = 0; /* longer than PATH_MAX: cannot be created anyway */
+        }
+    }
     struct stat db;
-    if (dir && stat(dir, &db) == 0) {
+    if (ok && stat(dir, &db) == 0) {
         it->dev = db.st_dev;
         it->ino = db.st_ino;
     } else {
@@ -353,7 +368,6 @@ static void identify(out_item *it, const struct stat *sb)
         it->dev = 0;
         it->ino = 0;
     }
-    free(dir);
 }
 
 static int same_file(const out_item *a, const out_item *b)
@@ -375,7 +389,7 @@ static iaf_status write_all(int fd, const char *data, size_t n, const char *name
     size_t off = 0;
     while (off < n) {
         size_t chunk = n - off > (1u << 30) ? (1u << 30) : n - off;
-        ssize_t k = write(fd, data + off, chunk);
+        ssize_t k = iaf_sys.write_fn(fd, data + off, chunk);
         if (k < 0 && errno == EINTR) continue;
         if (k <= 0) {
             int e = k < 0 ? errno : EIO;
@@ -427,7 +441,7 @@ static iaf_status make_temp(out_item *it, int *fd, iaf_error *err)
             return iaf_error_set(err, IAF_ERR_LIMIT, it->name, 0, 0,
                                  "more than %d outputs in one run", MAX_TEMPS);
         }
-        int f = open(b.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        int f = iaf_sys.open_fn(b.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (f >= 0) {
             it->tmp = b.data;
             it->slot = slot;
@@ -467,7 +481,7 @@ iaf_status cli_outset_add(cli_outset *s, const char *path, const char *data, siz
     if ((st = resolve(path, &it->target, &sb, &it->existed, &magic, &fdno, err)) != IAF_OK)
         goto fail;
     if (fdno >= 0) {
-        free(it->target);
+        iaf_free(it->target);
         it->target = NULL;
         it->kind = K_STDOUT;
         it->fd = fdno;
@@ -531,9 +545,9 @@ iaf_status cli_outset_add(cli_outset *s, const char *path, const char *data, siz
     if (st == IAF_OK && fchmod(fd, mode) != 0)
         st = iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot set permissions: %s",
                            strerror(errno));
-    if (st == IAF_OK && fsync(fd) != 0)
+    if (st == IAF_OK && iaf_sys.fsync_fn(fd) != 0)
         st = iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "write failed: %s", strerror(errno));
-    if (close(fd) != 0 && st == IAF_OK)
+    if (iaf_sys.close_fn(fd) != 0 && st == IAF_OK)
         st = iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "write failed: %s", strerror(errno));
     return st;
 fail:
@@ -567,27 +581,32 @@ static iaf_status write_direct(out_item *it, iaf_error *err)
 {
     struct stat sb;
     int sock = stat(it->target, &sb) == 0 && S_ISSOCK(sb.st_mode);
-    int fd = sock ? connect_socket(it->target) : open(it->target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    int fd = sock ? connect_socket(it->target)
+                  : iaf_sys.open_fn(it->target, O_WRONLY | O_NOCTTY | O_CLOEXEC, 0);
     if (fd < 0)
         return iaf_error_set(err, IAF_ERR_IO, it->name, 0, 0, "cannot open: %s", strerror(errno));
     iaf_status st = write_all(fd, it->data, it->n, it->name, err);
-    if (close(fd) != 0 && st == IAF_OK && errno != EINTR)
+    if (iaf_sys.close_fn(fd) != 0 && st == IAF_OK && errno != EINTR)
         st = iaf_error_set(err, IAF_ERR_IO, it->name, 0, 0, "write failed: %s", strerror(errno));
     return st;
 }
 
+/* Best effort, and without allocating: the set is already in place. */
 static void sync_dir_of(const char *target)
 {
     const char *slash = strrchr(target, '/');
-    char *dir = slash ? iaf_strndup(target, slash == target ? 1 : (size_t)(slash - target))
-                      : iaf_strdup(".");
-    if (!dir) return;
+    char dir[4096] = ".";
+    if (slash) {
+        size_t n = slash == target ? 1 : (size_t)(slash - target);
+        if (n >= sizeof dir) return;
+        memcpy(dir, target, n);
+        dir[n] = '\0';
+    }
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
         fsync(fd); /* durability of the rename; a failure here changes nothing */
         close(fd);
     }
-    free(dir);
 }
 
 iaf_status cli_outset_commit(cli_outset *s, iaf_error *err)
@@ -612,17 +631,17 @@ iaf_status cli_outset_commit(cli_outset *s, iaf_error *err)
         if (it->existed) {
             /* swap, so that the old file stays at the temporary's name
              * until every file of the set is in place */
-            if (renameat2(AT_FDCWD, it->tmp, AT_FDCWD, it->target, RENAME_EXCHANGE) == 0) {
+            if (iaf_sys.rename2_fn(it->tmp, it->target, RENAME_EXCHANGE) == 0) {
                 it->done = C_EXCHANGED;
                 continue;
             }
             if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) break;
-            if (rename(it->tmp, it->target) != 0) break;
+            if (iaf_sys.rename_fn(it->tmp, it->target) != 0) break;
             it->done = C_REPLACED; /* cannot be undone */
         } else {
-            if (renameat2(AT_FDCWD, it->tmp, AT_FDCWD, it->target, RENAME_NOREPLACE) == 0 ||
+            if (iaf_sys.rename2_fn(it->tmp, it->target, RENAME_NOREPLACE) == 0 ||
                 ((errno == EINVAL || errno == ENOSYS || errno == ENOTSUP) &&
-                 rename(it->tmp, it->target) == 0)) {
+                 iaf_sys.rename_fn(it->tmp, it->target) == 0)) {
                 it->done = C_CREATED;
                 continue;
             }
@@ -636,7 +655,7 @@ iaf_status cli_outset_commit(cli_outset *s, iaf_error *err)
         for (size_t j = 0; j < i; j++) {
             out_item *it = &s->items[j];
             if (it->done == C_EXCHANGED)
-                lost |= renameat2(AT_FDCWD, it->tmp, AT_FDCWD, it->target, RENAME_EXCHANGE) != 0;
+                lost |= iaf_sys.rename2_fn(it->tmp, it->target, RENAME_EXCHANGE) != 0;
             else if (it->done == C_CREATED)
                 lost |= unlink(it->target) != 0;
             else if (it->done == C_REPLACED)
@@ -651,7 +670,7 @@ iaf_status cli_outset_commit(cli_outset *s, iaf_error *err)
             if (it->kind != K_ATOMIC) continue;
             if (it->done == C_EXCHANGED) unlink(it->tmp); /* now the old file */
             temp_unregister(it->slot);
-            free(it->tmp);
+            iaf_free(it->tmp);
             it->tmp = NULL;
             sync_dir_of(it->target);
         }

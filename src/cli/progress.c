@@ -1,5 +1,6 @@
 /* src/cli/progress.c - see progress.h. */
 #include "cli/progress.h"
+#include "iaf/alloc.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -97,10 +98,10 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total, uint64_t rows)
 cli_progress *cli_progress_new(int quiet)
 {
     if (quiet || !isatty(STDERR_FILENO)) return NULL;
-    cli_progress *p = calloc(1, sizeof *p);
+    cli_progress *p = iaf_calloc(1, sizeof *p);
     if (!p) return NULL; /* progress is optional: the scan runs without it */
     if (pthread_mutex_init(&p->lock, NULL) != 0) {
-        free(p);
+        iaf_free(p);
         return NULL;
     }
     p->delay = 1.0;
@@ -140,5 +141,5 @@ void cli_progress_free(cli_progress *p)
     if (!p) return;
     cli_progress_done(p);
     pthread_mutex_destroy(&p->lock);
-    free(p);
+    iaf_free(p);
 }

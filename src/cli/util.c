@@ -22,6 +22,12 @@ int cli_fail(const iaf_error *err)
     return EXIT_DATA;
 }
 
+int cli_oom(void)
+{
+    fprintf(stderr, "iaf: out of memory\n");
+    return EXIT_DATA;
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
@@ -78,8 +84,8 @@ void cli_free_list(char **list)
 {
     if (!list) return;
     for (char **p = list; *p; p++)
-        free(*p);
-    free(list);
+        iaf_free(*p);
+    iaf_free(list);
 }
 
 int cli_parse_threads(const char *s, int *out)
@@ -96,18 +102,18 @@ int cli_parse_threads(const char *s, int *out)
 
 int cli_mkdir_p(const char *dir)
 {
-    char *p = strdup(dir);
-    if (!p) return -1;
+    char p[4096]; /* no allocation: nothing here can run out of memory */
+    size_t n = strlen(dir);
+    if (n >= sizeof p) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(p, dir, n + 1);
     for (char *s = p + 1; *s; s++)
         if (*s == '/') {
             *s = '\0';
-            if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-                free(p);
-                return -1;
-            }
+            if (mkdir(p, 0755) != 0 && errno != EEXIST) return -1;
             *s = '/';
         }
-    int rc = mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
-    free(p);
-    return rc;
+    return mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }

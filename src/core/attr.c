@@ -1,6 +1,7 @@
 /* src/core/attr.c - attribute mapping and derivation, see attr.h. */
 #include "core/attr.h"
 #include "core/table_ids.h"
+#include "util/util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -8,7 +9,7 @@
 
 iaf_attr *iaf_attr_new_asis(const char *name, const char *column)
 {
-    iaf_attr *a = calloc(1, sizeof *a);
+    iaf_attr *a = iaf_calloc(1, sizeof *a);
     if (!a) return NULL;
     a->kind = IAF_ATTR_ASIS;
     a->keep_other = 1;
@@ -21,13 +22,13 @@ iaf_attr *iaf_attr_new_asis(const char *name, const char *column)
 
 static char **dup_list(char *const *l, size_t n)
 {
-    char **t = calloc(n ? n : 1, sizeof *t);
+    char **t = iaf_calloc(n ? n : 1, sizeof *t);
     if (!t) return NULL;
     for (size_t i = 0; i < n; i++)
         if (!(t[i] = iaf_strdup(l[i]))) {
             while (i--)
-                free(t[i]);
-            free(t);
+                iaf_free(t[i]);
+            iaf_free(t);
             return NULL;
         }
     return t;
@@ -44,7 +45,7 @@ iaf_attr *iaf_attr_copy(const iaf_attr *a, const char *name, const char *column)
     c->drop_missing = a->drop_missing;
     c->normalize = a->normalize;
     if (a->nbins) {
-        if (!(c->edges = calloc(a->nbins + 1, sizeof *c->edges)) ||
+        if (!(c->edges = iaf_calloc(a->nbins + 1, sizeof *c->edges)) ||
             !(c->labels = dup_list(a->labels, a->nbins)))
             goto fail;
         memcpy(c->edges, a->edges, (a->nbins + 1) * sizeof *c->edges);
@@ -68,39 +69,39 @@ fail:
 void iaf_attr_free(iaf_attr *a)
 {
     if (!a) return;
-    free(a->name);
-    free(a->column);
-    free(a->edges);
+    iaf_free(a->name);
+    iaf_free(a->column);
+    iaf_free(a->edges);
     for (size_t i = 0; i < a->nbins && a->labels; i++)
-        free(a->labels[i]);
-    free(a->labels);
+        iaf_free(a->labels[i]);
+    iaf_free(a->labels);
     for (size_t i = 0; i < a->nrecode; i++) {
-        free(a->from ? a->from[i] : NULL);
-        free(a->to ? a->to[i] : NULL);
+        iaf_free(a->from ? a->from[i] : NULL);
+        iaf_free(a->to ? a->to[i] : NULL);
     }
-    free(a->from);
-    free(a->to);
+    iaf_free(a->from);
+    iaf_free(a->to);
     iaf_strmap_free(&a->recode_index);
     for (size_t i = 0; i < a->nmissing; i++)
-        free(a->missing_tokens[i]);
-    free(a->missing_tokens);
-    free(a);
+        iaf_free(a->missing_tokens[i]);
+    iaf_free(a->missing_tokens);
+    iaf_free(a);
 }
 
 int iaf_attr_set_missing(iaf_attr *a, const char *const *tokens, size_t n)
 {
-    char **t = calloc(n ? n : 1, sizeof *t);
+    char **t = iaf_calloc(n ? n : 1, sizeof *t);
     if (!t) return -1;
     for (size_t i = 0; i < n; i++)
         if (!(t[i] = iaf_strdup(tokens[i]))) {
             while (i--)
-                free(t[i]);
-            free(t);
+                iaf_free(t[i]);
+            iaf_free(t);
             return -1;
         }
     for (size_t i = 0; i < a->nmissing; i++)
-        free(a->missing_tokens[i]);
-    free(a->missing_tokens);
+        iaf_free(a->missing_tokens[i]);
+    iaf_free(a->missing_tokens);
     a->missing_tokens = t;
     a->nmissing = n;
     return 0;
@@ -205,9 +206,9 @@ static void prep_free(prep *p)
 {
     iaf_strmap_free(&p->store);
     iaf_strmap_free(&p->recode);
-    free(p->val);
-    free(p->missing);
-    free(p->recode_row);
+    iaf_free(p->val);
+    iaf_free(p->missing);
+    iaf_free(p->recode_row);
 }
 
 static int normalized(prep *p, iaf_buf *b, const char *s, size_t n, iaf_sv *out)
@@ -231,8 +232,8 @@ static int prep_init(prep *p, iaf_attr *a, const iaf_rawcount *rc, size_t col,
     iaf_strmap tokens = {0};
     iaf_buf b = {0};
     int rc_ = -1;
-    p->val = calloc(p->nvalues + 1, sizeof *p->val);
-    p->missing = calloc(p->nvalues + 1, 1);
+    p->val = iaf_calloc(p->nvalues + 1, sizeof *p->val);
+    p->missing = iaf_calloc(p->nvalues + 1, 1);
     if (!p->val || !p->missing) goto done;
     /* declared tokens, normalised like the values */
     size_t na = a ? a->nmissing : 0, nr = rules ? rules->nmissing : 0;
@@ -258,7 +259,7 @@ static int prep_init(prep *p, iaf_attr *a, const iaf_rawcount *rc, size_t col,
         p->val[id] = v;
     }
     if (a && a->kind == IAF_ATTR_RECODE && p->flags) {
-        p->recode_row = calloc(a->nrecode + 1, sizeof *p->recode_row);
+        p->recode_row = iaf_calloc(a->nrecode + 1, sizeof *p->recode_row);
         if (!p->recode_row) goto done;
         for (size_t i = 0; i < a->nrecode; i++) {
             iaf_sv v;
@@ -339,7 +340,7 @@ static int cmp_cov(const void *a, const void *b)
 static int cov_finish(cov_acc *c, iaf_coverage *out)
 {
     size_t n = iaf_strmap_size(&c->raws) + (c->null_n > 0 || c->null_mass > 0);
-    out->items = calloc(n ? n : 1, sizeof *out->items);
+    out->items = iaf_calloc(n ? n : 1, sizeof *out->items);
     if (!out->items) return -1;
     size_t k = 0;
     for (size_t i = 0; i < iaf_strmap_size(&c->raws); i++) {
@@ -365,9 +366,9 @@ static int cov_finish(cov_acc *c, iaf_coverage *out)
 static void cov_free(cov_acc *c)
 {
     iaf_strmap_free(&c->raws);
-    free(c->mass);
-    free(c->n);
-    free(c->why);
+    iaf_free(c->mass);
+    iaf_free(c->n);
+    iaf_free(c->why);
 }
 
 static int find_cube_col(const iaf_rawcount *rc, const iaf_rawcube *cube, const char *name)
@@ -423,9 +424,9 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
     const char *names[16];
     for (size_t i = 0; i < nattrs; i++)
         names[i] = attrs[i]->name;
-    d = calloc(1, sizeof *d);
-    cov = calloc(nattrs, sizeof *cov);
-    mcov = calloc(nattrs, sizeof *mcov);
+    d = iaf_calloc(1, sizeof *d);
+    cov = iaf_calloc(nattrs, sizeof *cov);
+    mcov = iaf_calloc(nattrs, sizeof *mcov);
     if (!d || !cov || !mcov) goto oom;
     for (; nap < nattrs; nap++)
         if (prep_init(&ap[nap], attrs[nap], rc, cube->cols[acol[nap]], rules) != 0) {
@@ -439,7 +440,7 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
         }
     d->nattrs = nattrs;
     d->table = iaf_table_new(nattrs, names, IAF_TABLE_COUNTS);
-    d->coverage = calloc(nattrs, sizeof *d->coverage);
+    d->coverage = iaf_calloc(nattrs, sizeof *d->coverage);
     if (!d->table || !d->coverage) goto oom;
     for (size_t i = 0; i < nattrs; i++)
         if (!(d->coverage[i].attr = iaf_strdup(attrs[i]->name))) goto oom;
@@ -455,10 +456,10 @@ iaf_status iaf_derive(const iaf_rawcount *rc, size_t cube_i, iaf_attr *const *at
             asis &= acol[i] != acol[j];
     for (size_t i = 0; i < nattrs; i++) {
         size_t nv = rc->nvalues[cube->cols[acol[i]]];
-        one1[i] = calloc(nv ? nv : 1, 1);
-        cat1[i] = calloc(nv ? nv : 1, sizeof *cat1[i]);
-        w1[i] = calloc(nv ? nv : 1, sizeof *w1[i]);
-        lab1[i] = calloc(nv ? nv : 1, sizeof *lab1[i]);
+        one1[i] = iaf_calloc(nv ? nv : 1, 1);
+        cat1[i] = iaf_calloc(nv ? nv : 1, sizeof *cat1[i]);
+        w1[i] = iaf_calloc(nv ? nv : 1, sizeof *w1[i]);
+        lab1[i] = iaf_calloc(nv ? nv : 1, sizeof *lab1[i]);
         if (!one1[i] || !cat1[i] || !w1[i] || !lab1[i]) goto oom;
         asis &= attrs[i]->kind == IAF_ATTR_ASIS;
     }
@@ -607,13 +608,13 @@ done:
     if (mcov)
         for (size_t i = 0; i < nattrs; i++)
             cov_free(&mcov[i]);
-    free(cov);
-    free(mcov);
+    iaf_free(cov);
+    iaf_free(mcov);
     for (size_t i = 0; i < 16; i++) {
-        free(one1[i]);
-        free(cat1[i]);
-        free(w1[i]);
-        free(lab1[i]);
+        iaf_free(one1[i]);
+        iaf_free(cat1[i]);
+        iaf_free(w1[i]);
+        iaf_free(lab1[i]);
     }
     for (size_t i = 0; i < nap; i++)
         prep_free(&ap[i]);
@@ -634,19 +635,19 @@ void iaf_derived_free(iaf_derived *d)
     if (d->coverage)
         for (size_t i = 0; i < d->nattrs; i++)
             iaf_coverage_clear(&d->coverage[i]);
-    free(d->coverage);
-    free(d);
+    iaf_free(d->coverage);
+    iaf_free(d);
 }
 
 void iaf_coverage_clear(iaf_coverage *c)
 {
     if (!c) return;
-    free(c->attr);
+    iaf_free(c->attr);
     for (size_t k = 0; k < c->nitems; k++)
-        free(c->items[k].raw);
-    free(c->items);
+        iaf_free(c->items[k].raw);
+    iaf_free(c->items);
     for (size_t k = 0; k < c->nmissing_items; k++)
-        free(c->missing_items[k].raw);
-    free(c->missing_items);
+        iaf_free(c->missing_items[k].raw);
+    iaf_free(c->missing_items);
     memset(c, 0, sizeof *c);
 }

@@ -84,17 +84,17 @@ void iaf_crosswalk_free(iaf_crosswalk *cw)
     pcre2_match_context_free(cw->mctx);
     pcre2_compile_context_free(cw->cctx);
     pcre2_general_context_free(cw->gctx);
-    free(cw->regex);
-    free(cw->exact);
-    free(cw->targets);
+    iaf_free(cw->regex);
+    iaf_free(cw->exact);
+    iaf_free(cw->targets);
     iaf_strmap_free(&cw->exact_index);
     iaf_strmap_free(&cw->regex_index);
     iaf_strmap_free(&cw->cache);
     iaf_buf_free(&cw->subject);
     iaf_buf_free(&cw->scratch);
     iaf_csv_table_free(cw->table);
-    free(cw->file);
-    free(cw);
+    iaf_free(cw->file);
+    iaf_free(cw);
 }
 
 size_t iaf_crosswalk_nrows(const iaf_crosswalk *cw)
@@ -198,7 +198,7 @@ static void *pcre_alloc(PCRE2_SIZE n, void *data)
 static void pcre_free(void *p, void *data)
 {
     (void)data;
-    free(p);
+    iaf_free(p);
 }
 
 /* The PCRE2 contexts, created once per crosswalk before its first pattern. */
@@ -241,7 +241,7 @@ static iaf_status compile_group(iaf_crosswalk *cw, cw_group *g, iaf_error *err)
     g->re =
         pcre2_compile((PCRE2_SPTR)g->key.ptr, g->key.len, COMPILE_OPTIONS, &code, &at, cw->cctx);
     if (!g->re) {
-        if (code == PCRE2_ERROR_NOMEMORY)
+        if (code == PCRE2_ERROR_NOMEMORY || code == PCRE2_ERROR_HEAP_FAILED)
             return iaf_error_set(err, IAF_ERR_NOMEM, cw->file, g->line, 0, "out of memory");
         PCRE2_UCHAR msg[256];
         if (pcre2_get_error_message(code, msg, sizeof msg) < 0) strcpy((char *)msg, "error");
@@ -389,11 +389,11 @@ static iaf_status build(iaf_crosswalk *cw, iaf_error *err)
         g->dropped = g->n == 1 && cw->targets[g->first].to.len == 0;
     }
 cleanup:
-    free(gid);
-    free(is_regex);
-    free(weight);
-    free(fill_exact);
-    free(fill_regex);
+    iaf_free(gid);
+    iaf_free(is_regex);
+    iaf_free(weight);
+    iaf_free(fill_exact);
+    iaf_free(fill_regex);
     return st;
 }
 
@@ -412,11 +412,11 @@ static iaf_status finish_load(iaf_crosswalk *cw, iaf_csv_table *table, iaf_cross
 
 static iaf_crosswalk *new_crosswalk(const char *name)
 {
-    iaf_crosswalk *cw = calloc(1, sizeof *cw);
+    iaf_crosswalk *cw = iaf_calloc(1, sizeof *cw);
     if (!cw) return NULL;
     cw->file = iaf_strdup(name);
     if (!cw->file) {
-        free(cw);
+        iaf_free(cw);
         return NULL;
     }
     return cw;

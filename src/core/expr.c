@@ -8,6 +8,7 @@
  * chained `=>`) counts against IAF_EXPR_MAX_DEPTH, which bounds every recursion here.
  */
 #include "core/expr.h"
+#include "util/util.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -822,11 +823,11 @@ static iaf_status parse_implies(parser *p, uint32_t *out)
 static void store_free(store *st)
 {
     if (!st) return;
-    free(st->nodes);
-    free(st->lits);
+    iaf_free(st->nodes);
+    iaf_free(st->lits);
     iaf_buf_free(&st->text);
     iaf_strmap_free(&st->vars);
-    free(st);
+    iaf_free(st);
 }
 
 void iaf_expr_free(iaf_expr *e)
@@ -834,14 +835,14 @@ void iaf_expr_free(iaf_expr *e)
     if (!e || !e->owner) return;
     store_free(e->st);
     iaf_expr *v = e->cons;
-    free(e->ante);
+    iaf_free(e->ante);
     while (v) {
         iaf_expr *next = v->cons;
-        free(v->ante);
-        free(v);
+        iaf_free(v->ante);
+        iaf_free(v);
         v = next;
     }
-    free(e);
+    iaf_free(e);
 }
 
 iaf_status iaf_expr_parse(const char *text, const char *origin, iaf_expr **out, iaf_error *err)
@@ -862,7 +863,7 @@ iaf_status iaf_expr_parse(const char *text, const char *origin, iaf_expr **out, 
         st = fail(&p, IAF_ERR_LIMIT, 0, "expression longer than %u bytes", NONE / 2);
         goto cleanup;
     }
-    p.st = calloc(1, sizeof *p.st);
+    p.st = iaf_calloc(1, sizeof *p.st);
     if (!p.st) {
         st = fail(&p, IAF_ERR_NOMEM, 0, "out of memory");
         goto cleanup;
@@ -889,7 +890,7 @@ iaf_status iaf_expr_parse(const char *text, const char *origin, iaf_expr **out, 
     for (size_t i = 0; i < p.st->nlits; i++)
         p.st->lits[i].ptr = p.st->text.data + p.st->lits[i].off;
 
-    e = calloc(1, sizeof *e);
+    e = iaf_calloc(1, sizeof *e);
     if (!e) {
         st = fail(&p, IAF_ERR_NOMEM, 0, "out of memory");
         goto cleanup;
@@ -901,8 +902,8 @@ iaf_status iaf_expr_parse(const char *text, const char *origin, iaf_expr **out, 
     /* Views for each link of an implication chain, so iaf_expr_implication never allocates. */
     for (iaf_expr *h = e; e->st->nodes[h->root].kind == N_IMPLIES; h = h->cons) {
         uint32_t lhs = e->st->nodes[h->root].child;
-        h->ante = calloc(1, sizeof *h->ante);
-        h->cons = calloc(1, sizeof *h->cons);
+        h->ante = iaf_calloc(1, sizeof *h->ante);
+        h->cons = iaf_calloc(1, sizeof *h->cons);
         if (!h->ante || !h->cons) {
             st = fail(&p, IAF_ERR_NOMEM, 0, "out of memory");
             goto cleanup;

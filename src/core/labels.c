@@ -139,6 +139,6 @@ int iaf_label_normalize(const char *s, size_t n, unsigned flags, iaf_buf *out)
     out->data[out->len] = '\0';
     rc = 0;
 done:
-    free(mapped);
+    free(mapped); /* libc-owned: utf8proc_map allocates with malloc */
     return rc;
 }

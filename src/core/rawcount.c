@@ -8,6 +8,7 @@
 
 #include "util/checked.h"
 #include "util/hugepage.h"
+#include "util/util.h"
 
 /* Unweighted counts of a cube whose columns have few distinct values go to a
  * dense array indexed by the tuple of local ids: one multiply-add and one
@@ -114,7 +115,7 @@ static uint64_t key_hash(const uint32_t *k, size_t n)
 
 static int cube_rehash(cube_acc *c, size_t nslots)
 {
-    uint32_t *s = calloc(nslots, sizeof *s);
+    uint32_t *s = iaf_calloc(nslots, sizeof *s);
     if (!s) return -1;
     for (size_t i = 0; i < c->n; i++) {
         size_t j = c->hash[i] & (nslots - 1);
@@ -122,7 +123,7 @@ static int cube_rehash(cube_acc *c, size_t nslots)
             j = (j + 1) & (nslots - 1);
         s[j] = (uint32_t)i + 1;
     }
-    free(c->slots);
+    iaf_free(c->slots);
     c->slots = s;
     c->nslots = nslots;
     return 0;
@@ -214,10 +215,10 @@ static int cube_reserve(cube_acc *c, size_t need)
 
 static void packed_free(packed_acc *pk)
 {
-    free(pk->key);
-    free(pk->skey);
-    free(pk->scell);
-    free(pk->buf);
+    iaf_free(pk->key);
+    iaf_free(pk->skey);
+    iaf_free(pk->scell);
+    iaf_free(pk->buf);
     pk->key = pk->skey = pk->buf = NULL;
     pk->scell = NULL;
     pk->nslots = pk->buf_cap = 0;
@@ -227,13 +228,13 @@ static void packed_free(packed_acc *pk)
 static void cube_free(cube_acc *c)
 {
     packed_free(&c->pk);
-    free(c->dense.n);
-    free(c->keys);
-    free(c->count);
-    free(c->wsum);
-    free(c->wsum2);
-    free(c->hash);
-    free(c->slots);
+    iaf_free(c->dense.n);
+    iaf_free(c->keys);
+    iaf_free(c->count);
+    iaf_free(c->wsum);
+    iaf_free(c->wsum2);
+    iaf_free(c->hash);
+    iaf_free(c->slots);
 }
 
 static inline uint64_t packed_hash(uint64_t k)
@@ -245,11 +246,11 @@ static inline uint64_t packed_hash(uint64_t k)
 
 static int packed_rehash(packed_acc *pk, size_t n, size_t nslots)
 {
-    uint64_t *sk = calloc(nslots, sizeof *sk);
-    uint32_t *sc = malloc(nslots * sizeof *sc);
+    uint64_t *sk = iaf_calloc(nslots, sizeof *sk);
+    uint32_t *sc = iaf_malloc(nslots * sizeof *sc);
     if (!sk || !sc) {
-        free(sk);
-        free(sc);
+        iaf_free(sk);
+        iaf_free(sc);
         return -1;
     }
     iaf_advise_huge(sk, nslots * sizeof *sk);
@@ -261,8 +262,8 @@ static int packed_rehash(packed_acc *pk, size_t n, size_t nslots)
         sk[j] = pk->key[i] + 1;
         sc[j] = (uint32_t)i;
     }
-    free(pk->skey);
-    free(pk->scell);
+    iaf_free(pk->skey);
+    iaf_free(pk->scell);
     pk->skey = sk;
     pk->scell = sc;
     pk->nslots = nslots;
@@ -456,7 +457,7 @@ static int dense_count(cube_acc *c, const col_state *cols, const size_t *cube_co
             while (dim[j] < need)
                 dim[j] *= 2;
             if (dim[j] > DENSE_MAX_CELLS || cells * dim[j] > DENSE_MAX_CELLS) {
-                free(d->n);
+                iaf_free(d->n);
                 d->n = NULL;
                 d->off = 1;
                 return 0;
@@ -464,9 +465,9 @@ static int dense_count(cube_acc *c, const col_state *cols, const size_t *cube_co
             cells *= dim[j];
         }
         if (cells != d->ncells) {
-            free(d->n);
+            iaf_free(d->n);
             d->ncells = 0;
-            if (!(d->n = calloc(cells, sizeof *d->n))) return -1;
+            if (!(d->n = iaf_calloc(cells, sizeof *d->n))) return -1;
             d->ncells = cells;
         }
         memcpy(d->dim, dim, kn * sizeof *dim);
@@ -496,8 +497,8 @@ static iaf_status worker_begin(void *vctx, int id, void **state, iaf_error *err)
     run_ctx *ctx = vctx;
     worker *w = &ctx->workers[id];
     const iaf_rawcount_request *req = ctx->req;
-    w->cols = calloc(req->ncols ? req->ncols : 1, sizeof *w->cols);
-    w->cubes = calloc(req->ncubes ? req->ncubes : 1, sizeof *w->cubes);
+    w->cols = iaf_calloc(req->ncols ? req->ncols : 1, sizeof *w->cols);
+    w->cubes = iaf_calloc(req->ncubes ? req->ncubes : 1, sizeof *w->cubes);
     if (!w->cols || !w->cubes)
         return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < req->ncubes; i++) {
@@ -573,7 +574,7 @@ static iaf_status translate_column(col_state *cs, const iaf_column *col, size_t 
     case IAF_COL_I64:
     case IAF_COL_F64: {
         int is_int = col->kind == IAF_COL_I64;
-        if (!cs->nums && !(cs->nums = calloc(1, sizeof *cs->nums))) goto oom;
+        if (!cs->nums && !(cs->nums = iaf_calloc(1, sizeof *cs->nums))) goto oom;
         num_cache *nc = cs->nums;
         for (size_t i = 0; i < nrows; i++) {
             if (col->valid && !col->valid[i]) {
@@ -817,16 +818,16 @@ static int merge_sorted(run_ctx *ctx, iaf_rawcount *rc, size_t k, uint32_t *cons
         }
         /* the packed keys are no longer needed: give their memory back early */
         if (c->pk.on) {
-            free(c->pk.key);
+            iaf_free(c->pk.key);
             c->pk.key = NULL;
-            free(c->pk.skey);
+            iaf_free(c->pk.skey);
             c->pk.skey = NULL;
-            free(c->pk.scell);
+            iaf_free(c->pk.scell);
             c->pk.scell = NULL;
         }
     }
     merge_rec *sorted = radix_sort(a, tmp, n, total);
-    free(sorted == a ? tmp : a);
+    iaf_free(sorted == a ? tmp : a);
     a = sorted;
     tmp = NULL;
     size_t m = 0;
@@ -870,8 +871,8 @@ static int merge_sorted(run_ctx *ctx, iaf_rawcount *rc, size_t k, uint32_t *cons
     out->ncells = m;
     ret = 1;
 done:
-    free(a);
-    free(tmp);
+    iaf_free(a);
+    iaf_free(tmp);
     return ret;
 }
 
@@ -881,7 +882,8 @@ static iaf_status merge(run_ctx *ctx, iaf_rawcount *rc, iaf_error *err)
 {
     const iaf_rawcount_request *req = ctx->req;
     iaf_status st = IAF_OK;
-    uint32_t **remap = calloc((size_t)ctx->nworkers * (req->ncols ? req->ncols : 1), sizeof *remap);
+    uint32_t **remap =
+        iaf_calloc((size_t)ctx->nworkers * (req->ncols ? req->ncols : 1), sizeof *remap);
     iaf_strmap global;
     memset(&global, 0, sizeof global);
     uint32_t *order = NULL, *rank = NULL;
@@ -890,7 +892,7 @@ static iaf_status merge(run_ctx *ctx, iaf_rawcount *rc, iaf_error *err)
         memset(&global, 0, sizeof global);
         for (int wi = 0; wi < ctx->nworkers; wi++) {
             iaf_strmap *m = &ctx->workers[wi].cols[c].map;
-            uint32_t *rm = calloc(iaf_strmap_size(m) + 1, sizeof *rm);
+            uint32_t *rm = iaf_calloc(iaf_strmap_size(m) + 1, sizeof *rm);
             if (!rm) goto oom;
             remap[(size_t)wi * req->ncols + c] = rm;
             for (size_t i = 0; i < iaf_strmap_size(m); i++) {
@@ -901,8 +903,8 @@ static iaf_status merge(run_ctx *ctx, iaf_rawcount *rc, iaf_error *err)
             }
         }
         size_t ng = iaf_strmap_size(&global);
-        order = calloc(ng + 1, sizeof *order);
-        rank = calloc(ng + 1, sizeof *rank);
+        order = iaf_calloc(ng + 1, sizeof *order);
+        rank = iaf_calloc(ng + 1, sizeof *rank);
         rc->values[c] = iaf_calloc(ng + 1, sizeof **rc->values);
         if (!order || !rank || !rc->values[c]) goto oom;
         for (size_t i = 0; i < ng; i++)
@@ -924,8 +926,8 @@ static iaf_status merge(run_ctx *ctx, iaf_rawcount *rc, iaf_error *err)
             for (size_t i = 1; i <= nl; i++)
                 rm[i] = rank[rm[i]];
         }
-        free(order);
-        free(rank);
+        iaf_free(order);
+        iaf_free(rank);
         order = rank = NULL;
         iaf_strmap_free(&global);
     }
@@ -964,7 +966,7 @@ static iaf_status merge(run_ctx *ctx, iaf_rawcount *rc, iaf_error *err)
                     ki[j] = remap[(size_t)base * req->ncols + req->cube_cols[k][j]][ki[j]];
                 g.hash[i] = key_hash(ki, g.ncols);
             }
-            free(g.slots);
+            iaf_free(g.slots);
             g.slots = NULL;
             g.nslots = 0;
             if (cube_reserve(&g, total) != 0) {
@@ -1006,7 +1008,7 @@ static iaf_status merge(run_ctx *ctx, iaf_rawcount *rc, iaf_error *err)
         out->wsum = iaf_calloc(g.n, sizeof *out->wsum);
         out->wsum2 = iaf_calloc(g.n, sizeof *out->wsum2);
         if (!perm || !out->keys || !out->count || !out->wsum || !out->wsum2) {
-            free(perm);
+            iaf_free(perm);
             cube_free(&g);
             goto oom;
         }
@@ -1022,7 +1024,7 @@ static iaf_status merge(run_ctx *ctx, iaf_rawcount *rc, iaf_error *err)
             out->wsum[i] = g.wsum[p];
             out->wsum2[i] = g.wsum2[p];
         }
-        free(perm);
+        iaf_free(perm);
         cube_free(&g);
     }
     for (int wi = 0; wi < ctx->nworkers; wi++) {
@@ -1036,10 +1038,10 @@ oom:
 cleanup:
     if (remap)
         for (size_t i = 0; i < (size_t)ctx->nworkers * req->ncols; i++)
-            free(remap[i]);
-    free(remap);
-    free(order);
-    free(rank);
+            iaf_free(remap[i]);
+    iaf_free(remap);
+    iaf_free(order);
+    iaf_free(rank);
     iaf_strmap_free(&global);
     return st;
 }
@@ -1054,7 +1056,7 @@ iaf_status iaf_rawcount_run(iaf_source *src, const iaf_rawcount_request *req,
     ctx.req = req;
     ctx.progress = progress;
     const char **proj = NULL;
-    iaf_rawcount *rc = calloc(1, sizeof *rc);
+    iaf_rawcount *rc = iaf_calloc(1, sizeof *rc);
     if (!rc) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     for (size_t k = 0; k < req->ncubes; k++) {
         if (req->cube_ncols[k] > IAF_MAX_CUBE_COLS) {
@@ -1072,11 +1074,11 @@ iaf_status iaf_rawcount_run(iaf_source *src, const iaf_rawcount_request *req,
     rc->ncols = req->ncols;
     rc->ncubes = req->ncubes;
     rc->weighted = req->weight != NULL;
-    rc->cols = calloc(req->ncols ? req->ncols : 1, sizeof *rc->cols);
-    rc->nvalues = calloc(req->ncols ? req->ncols : 1, sizeof *rc->nvalues);
-    rc->values = calloc(req->ncols ? req->ncols : 1, sizeof *rc->values);
-    rc->cubes = calloc(req->ncubes ? req->ncubes : 1, sizeof *rc->cubes);
-    proj = calloc(req->ncols + 1, sizeof *proj);
+    rc->cols = iaf_calloc(req->ncols ? req->ncols : 1, sizeof *rc->cols);
+    rc->nvalues = iaf_calloc(req->ncols ? req->ncols : 1, sizeof *rc->nvalues);
+    rc->values = iaf_calloc(req->ncols ? req->ncols : 1, sizeof *rc->values);
+    rc->cubes = iaf_calloc(req->ncubes ? req->ncubes : 1, sizeof *rc->cubes);
+    proj = iaf_calloc(req->ncols + 1, sizeof *proj);
     if (!rc->cols || !rc->nvalues || !rc->values || !rc->cubes || !proj) goto oom;
     for (size_t c = 0; c < req->ncols; c++) {
         if (!(rc->cols[c] = iaf_strdup(req->cols[c]))) goto oom;
@@ -1085,7 +1087,7 @@ iaf_status iaf_rawcount_run(iaf_source *src, const iaf_rawcount_request *req,
     if (req->weight) proj[req->ncols] = req->weight;
     if ((st = iaf_source_project(src, proj, req->ncols + (req->weight ? 1 : 0), err)) != IAF_OK)
         goto done;
-    ctx.workers = calloc(64, sizeof *ctx.workers);
+    ctx.workers = iaf_calloc(64, sizeof *ctx.workers);
     if (!ctx.workers) goto oom;
     iaf_scan_consumer cons = {&ctx, worker_begin, on_batch, progress ? progress_cb : NULL};
     int nw = 0;
@@ -1110,20 +1112,20 @@ done:
             if (w->cols)
                 for (size_t c = 0; c < req->ncols; c++) {
                     iaf_strmap_free(&w->cols[c].map);
-                    free(w->cols[c].trans);
-                    free(w->cols[c].nums);
+                    iaf_free(w->cols[c].trans);
+                    iaf_free(w->cols[c].nums);
                 }
             if (w->cubes)
                 for (size_t k = 0; k < req->ncubes; k++)
                     cube_free(&w->cubes[k]);
-            free(w->cols);
-            free(w->cubes);
-            free(w->ids);
-            free(w->w);
+            iaf_free(w->cols);
+            iaf_free(w->cubes);
+            iaf_free(w->ids);
+            iaf_free(w->w);
         }
-        free(ctx.workers);
+        iaf_free(ctx.workers);
     }
-    free(proj);
+    iaf_free(proj);
     if (st != IAF_OK) {
         iaf_rawcount_free(rc);
         return st;
@@ -1136,22 +1138,22 @@ void iaf_rawcount_free(iaf_rawcount *rc)
 {
     if (!rc) return;
     for (size_t c = 0; c < rc->ncols; c++) {
-        free(rc->cols ? rc->cols[c] : NULL);
-        free(rc->values ? rc->values[c] : NULL);
+        iaf_free(rc->cols ? rc->cols[c] : NULL);
+        iaf_free(rc->values ? rc->values[c] : NULL);
     }
     for (size_t k = 0; k < rc->ncubes && rc->cubes; k++) {
-        free(rc->cubes[k].keys);
-        free(rc->cubes[k].count);
-        free(rc->cubes[k].wsum);
-        free(rc->cubes[k].wsum2);
-        free(rc->cubes[k].var);
+        iaf_free(rc->cubes[k].keys);
+        iaf_free(rc->cubes[k].count);
+        iaf_free(rc->cubes[k].wsum);
+        iaf_free(rc->cubes[k].wsum2);
+        iaf_free(rc->cubes[k].var);
     }
-    free(rc->cols);
-    free(rc->values);
-    free(rc->nvalues);
-    free(rc->cubes);
+    iaf_free(rc->cols);
+    iaf_free(rc->values);
+    iaf_free(rc->nvalues);
+    iaf_free(rc->cubes);
     iaf_arena_free(&rc->arena);
-    free(rc);
+    iaf_free(rc);
 }
 
 iaf_status iaf_rawcount_from_table(const iaf_table *t, iaf_rawcount **out, iaf_error *err)
@@ -1160,14 +1162,14 @@ iaf_status iaf_rawcount_from_table(const iaf_table *t, iaf_rawcount **out, iaf_e
     size_t na = iaf_table_nattrs(t);
     if (na > IAF_MAX_CUBE_COLS)
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "too many attributes");
-    iaf_rawcount *rc = calloc(1, sizeof *rc);
+    iaf_rawcount *rc = iaf_calloc(1, sizeof *rc);
     if (!rc) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     rc->ncols = na;
     rc->ncubes = 1;
-    rc->cols = calloc(na, sizeof *rc->cols);
-    rc->nvalues = calloc(na, sizeof *rc->nvalues);
-    rc->values = calloc(na, sizeof *rc->values);
-    rc->cubes = calloc(1, sizeof *rc->cubes);
+    rc->cols = iaf_calloc(na, sizeof *rc->cols);
+    rc->nvalues = iaf_calloc(na, sizeof *rc->nvalues);
+    rc->values = iaf_calloc(na, sizeof *rc->values);
+    rc->cubes = iaf_calloc(1, sizeof *rc->cubes);
     if (!rc->cols || !rc->nvalues || !rc->values || !rc->cubes) goto oom;
     for (size_t a = 0; a < na; a++) {
         if (!(rc->cols[a] = iaf_strdup(iaf_table_attr(t, a)))) goto oom;

@@ -1,6 +1,7 @@
 /* src/core/table.c - see include/iaf/table.h. */
 #include "iaf/table.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,13 +35,13 @@ struct iaf_table {
 iaf_table *iaf_table_new(size_t nattrs, const char *const *names, iaf_table_kind kind)
 {
     if (nattrs == 0 || nattrs > MAX_ATTRS) return NULL;
-    iaf_table *t = calloc(1, sizeof *t);
+    iaf_table *t = iaf_calloc(1, sizeof *t);
     if (!t) return NULL;
     t->nattrs = nattrs;
     t->kind = kind;
     t->n_obs = t->n_eff = NAN;
-    t->names = calloc(nattrs, sizeof *t->names);
-    t->cats = calloc(nattrs, sizeof *t->cats);
+    t->names = iaf_calloc(nattrs, sizeof *t->names);
+    t->cats = iaf_calloc(nattrs, sizeof *t->cats);
     if (!t->names || !t->cats) goto fail;
     for (size_t i = 0; i < nattrs; i++)
         if (!(t->names[i] = iaf_strdup(names[i]))) goto fail;
@@ -54,20 +55,20 @@ void iaf_table_free(iaf_table *t)
 {
     if (!t) return;
     for (size_t i = 0; i < t->nattrs; i++) {
-        if (t->names) free(t->names[i]);
+        if (t->names) iaf_free(t->names[i]);
         if (t->cats) iaf_strmap_free(&t->cats[i]);
     }
-    free(t->names);
-    free(t->cats);
-    free(t->keys);
-    free(t->value);
-    free(t->wsum2);
-    free(t->se);
-    free(t->n);
-    free(t->state);
-    free(t->hash);
-    free(t->slots);
-    free(t);
+    iaf_free(t->names);
+    iaf_free(t->cats);
+    iaf_free(t->keys);
+    iaf_free(t->value);
+    iaf_free(t->wsum2);
+    iaf_free(t->se);
+    iaf_free(t->n);
+    iaf_free(t->state);
+    iaf_free(t->hash);
+    iaf_free(t->slots);
+    iaf_free(t);
 }
 
 static uint64_t key_hash(const uint32_t *k, size_t n)
@@ -77,7 +78,7 @@ static uint64_t key_hash(const uint32_t *k, size_t n)
 
 static int rehash(iaf_table *t, size_t nslots)
 {
-    uint32_t *s = calloc(nslots, sizeof *s);
+    uint32_t *s = iaf_calloc(nslots, sizeof *s);
     if (!s) return -1;
     iaf_advise_huge(s, nslots * sizeof *s);
     for (size_t i = 0; i < t->ncells; i++) {
@@ -86,7 +87,7 @@ static int rehash(iaf_table *t, size_t nslots)
             j = (j + 1) & (nslots - 1);
         s[j] = (uint32_t)i + 1;
     }
-    free(t->slots);
+    iaf_free(t->slots);
     t->slots = s;
     t->nslots = nslots;
     return 0;
@@ -145,6 +146,7 @@ static int insert_key(iaf_table *t, const uint32_t *k, int64_t *cell)
     if ((t->ncells + 1) * 2 > t->nslots && rehash(t, t->nslots ? t->nslots * 2 : 64) != 0)
         return -1;
     if (grow_cells(t) != 0) return -1;
+    assert(t->ncells < t->cap && (t->ncells + 1) * 2 <= t->nslots);
     size_t c = t->ncells++;
     memcpy(t->keys + c * t->nattrs, k, t->nattrs * sizeof *k);
     t->value[c] = 0;
@@ -163,6 +165,7 @@ static int insert_key(iaf_table *t, const uint32_t *k, int64_t *cell)
 
 iaf_status iaf_table_add_category(iaf_table *t, size_t attr, iaf_sv label, iaf_error *err)
 {
+    assert(attr < t->nattrs);
     if (iaf_strmap_intern(&t->cats[attr], label.ptr ? label.ptr : "", label.ptr ? label.len : 0) <
         0)
         return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -257,7 +260,7 @@ iaf_status iaf_table_finish(iaf_table *t, iaf_error *err)
 {
     if (t->finished) return IAF_OK;
     iaf_status st = IAF_OK;
-    uint32_t **rank = calloc(t->nattrs, sizeof *rank);
+    uint32_t **rank = iaf_calloc(t->nattrs, sizeof *rank);
     uint32_t *perm = NULL;
     iaf_table *nt = NULL;
     if (!rank) goto oom;
@@ -267,7 +270,7 @@ iaf_status iaf_table_finish(iaf_table *t, iaf_error *err)
         uint32_t *order = iaf_calloc(nc, sizeof *order);
         rank[a] = iaf_calloc(nc, sizeof *rank[a]);
         if (!order || !rank[a]) {
-            free(order);
+            iaf_free(order);
             goto oom;
         }
         for (size_t i = 0; i < nc; i++)
@@ -280,12 +283,12 @@ iaf_status iaf_table_finish(iaf_table *t, iaf_error *err)
             iaf_sv v = iaf_strmap_get(&t->cats[a], order[i]);
             if (iaf_strmap_intern(&fresh, v.ptr, v.len) < 0) {
                 iaf_strmap_free(&fresh);
-                free(order);
+                iaf_free(order);
                 goto oom;
             }
             rank[a][order[i]] = (uint32_t)i;
         }
-        free(order);
+        iaf_free(order);
         iaf_strmap_free(&t->cats[a]);
         t->cats[a] = fresh;
     }
@@ -318,7 +321,8 @@ iaf_status iaf_table_finish(iaf_table *t, iaf_error *err)
         uint8_t *state = iaf_calloc(n, 1);
         uint64_t *hash = iaf_calloc(n, sizeof *hash);
         if (!keys || !value || !wsum2 || !se || !nn || !state || !hash) {
-            free(keys), free(value), free(wsum2), free(se), free(nn), free(state), free(hash);
+            iaf_free(keys), iaf_free(value), iaf_free(wsum2), iaf_free(se), iaf_free(nn),
+                iaf_free(state), iaf_free(hash);
             goto oom;
         }
         for (size_t i = 0; i < n; i++) {
@@ -331,8 +335,8 @@ iaf_status iaf_table_finish(iaf_table *t, iaf_error *err)
             state[i] = t->state[p];
             hash[i] = key_hash(keys + i * na, na);
         }
-        free(t->keys), free(t->value), free(t->wsum2), free(t->se), free(t->n), free(t->state),
-            free(t->hash);
+        iaf_free(t->keys), iaf_free(t->value), iaf_free(t->wsum2), iaf_free(t->se), iaf_free(t->n),
+            iaf_free(t->state), iaf_free(t->hash);
         t->keys = keys, t->value = value, t->wsum2 = wsum2, t->se = se, t->n = nn, t->state = state,
         t->hash = hash;
         t->cap = n;
@@ -345,9 +349,9 @@ oom:
 cleanup:
     if (rank)
         for (size_t a = 0; a < t->nattrs; a++)
-            free(rank[a]);
-    free(rank);
-    free(perm);
+            iaf_free(rank[a]);
+    iaf_free(rank);
+    iaf_free(perm);
     iaf_table_free(nt);
     return st;
 }

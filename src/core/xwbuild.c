@@ -21,6 +21,7 @@
 #include "io/csv.h"
 #include "io/file.h"
 #include "util/checked.h"
+#include "util/util.h"
 
 #define NONE SIZE_MAX
 
@@ -204,24 +205,24 @@ struct iaf_xwb_class {
 static void title_index_free(title_index *t)
 {
     iaf_strmap_free(&t->map);
-    free(t->head);
-    free(t->next);
+    iaf_free(t->head);
+    iaf_free(t->next);
 }
 
 void iaf_xwb_class_free(iaf_xwb_class *c)
 {
     if (!c) return;
-    free(c->file);
+    iaf_free(c->file);
     iaf_csv_table_free(c->table);
-    free(c->codes);
+    iaf_free(c->codes);
     for (size_t i = 0; i < c->nlevels; i++)
-        free(c->level_name[i]);
+        iaf_free(c->level_name[i]);
     iaf_strmap_free(&c->code_index);
-    free(c->code_row);
+    iaf_free(c->code_row);
     title_index_free(&c->exact);
     title_index_free(&c->norm);
     iaf_buf_free(&c->dups);
-    free(c);
+    iaf_free(c);
 }
 
 size_t iaf_xwb_class_ncodes(const iaf_xwb_class *c)
@@ -316,7 +317,7 @@ static iaf_status parse_levels(iaf_xwb_class *c, const char *spec, iaf_error *er
             if (!strcmp(c->level_name[i], name) || c->level_len[i] == (size_t)v) {
                 iaf_status st = iaf_error_set(err, IAF_ERR_INVALID, "--levels", 0, 0,
                                               "level '%s' repeats a name or a code length", name);
-                free(name);
+                iaf_free(name);
                 return st;
             }
         c->level_name[c->nlevels] = name;
@@ -386,11 +387,11 @@ static iaf_status index_titles(iaf_xwb_class *c, title_index *ti, int normalized
             ti->next[tail[id]] = r;
         tail[id] = r;
     }
-    free(tail);
+    iaf_free(tail);
     iaf_buf_free(&nb);
     return IAF_OK;
 oom_tail:
-    free(tail);
+    iaf_free(tail);
 oom:
     iaf_buf_free(&nb);
     return iaf_error_set(err, IAF_ERR_NOMEM, c->file, 0, 0, "out of memory");
@@ -536,7 +537,7 @@ static iaf_xwb_class *class_new(const char *name)
 {
     iaf_xwb_class *c = iaf_calloc(1, sizeof *c);
     if (c && !(c->file = iaf_strdup(name))) {
-        free(c);
+        iaf_free(c);
         c = NULL;
     }
     return c;
@@ -587,8 +588,8 @@ void iaf_xwb_values_free(iaf_xwb_values *v)
 {
     if (!v) return;
     iaf_strmap_free(&v->labels);
-    free(v->mass);
-    free(v);
+    iaf_free(v->mass);
+    iaf_free(v);
 }
 
 size_t iaf_xwb_values_count(const iaf_xwb_values *v)
@@ -741,9 +742,9 @@ void iaf_xwb_result_free(iaf_xwb_result *r)
 {
     if (!r) return;
     xw_result *x = (xw_result *)r;
-    free(r->labels);
+    iaf_free(r->labels);
     iaf_arena_free(&x->arena);
-    free(x);
+    iaf_free(x);
 }
 
 /* A (to, weight) list being accumulated for one label. */
@@ -778,9 +779,9 @@ typedef struct word_index {
 static void word_index_free(word_index *w)
 {
     iaf_strmap_free(&w->map);
-    free(w->head);
-    free(w->row);
-    free(w->next);
+    iaf_free(w->head);
+    iaf_free(w->row);
+    iaf_free(w->next);
 }
 
 static int word_index_add(word_index *w, const char *key, size_t len, size_t row)
@@ -1325,9 +1326,9 @@ done:
     iaf_buf_free(&x.nbuf);
     word_index_free(&x.words);
     word_index_free(&x.heads);
-    free(x.cand);
-    free(x.keys);
-    free(x.drop);
+    iaf_free(x.cand);
+    iaf_free(x.keys);
+    iaf_free(x.drop);
     if (st != IAF_OK) {
         iaf_xwb_result_free(r);
         return st;
@@ -1449,9 +1450,9 @@ iaf_status iaf_xwb_write_targets(const iaf_xwb_result *r, iaf_buf *out, iaf_erro
         if (r->has_mass) rc = rc || put_num(out, mass[id]);
         rc = rc || iaf_buf_printf(out, ",%zu\n", labels[id]);
     }
-    free(order);
-    free(mass);
-    free(labels);
+    iaf_free(order);
+    iaf_free(mass);
+    iaf_free(labels);
     iaf_strmap_free(&ids);
     if (rc) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     return IAF_OK;
@@ -1516,7 +1517,7 @@ iaf_status iaf_xwb_write_report(const iaf_xwb_result *r, iaf_buf *out, iaf_error
         rc = rc || iaf_buf_puts(out, "\n");
     }
     iaf_buf_free(&d);
-    free(idx);
+    iaf_free(idx);
     if (rc) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     return IAF_OK;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "io/csv.h"
 #include "io/file.h"
@@ -222,7 +223,7 @@ oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, t->file, 0, 0, "out of memory");
 done:
     for (size_t i = 0; i < 16; i++)
-        free(owned[i]);
+        iaf_free(owned[i]);
     if (st != IAF_OK) {
         iaf_table_free(tab);
         return st;
@@ -291,7 +292,7 @@ static iaf_status read_wide(const iaf_csv_table *t, const iaf_counts_options *o,
 oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, t->file, 0, 0, "out of memory");
 done:
-    free(n0);
+    iaf_free(n0);
     if (st != IAF_OK) {
         iaf_table_free(tab);
         return st;
@@ -354,26 +355,36 @@ iaf_status iaf_counts_read_memory(const void *data, size_t n, const char *name,
     return st;
 }
 
-int iaf_counts_sniff(const char *path, const iaf_counts_options *o)
+int iaf_counts_sniff(const char *path, const iaf_counts_options *o, iaf_error *err)
 {
     iaf_csv_options co = csv_opts(o);
     iaf_csv_table *t = NULL;
     /* Only the head of the file: microdata may be gigabytes. */
-    FILE *f = iaf_file_fopen(path, NULL); /* not a FIFO: open() would wait for a writer */
-    if (!f) return 0;
-    char *head = malloc(65536);
-    size_t n = head ? fread(head, 1, 65536, f) : 0;
-    int whole = head && feof(f);
-    fclose(f);
-    if (!head) return 0;
+    iaf_file *f = NULL;
+    struct stat sb;
+    /* not a file (a glob, a directory): the source layer says what it is */
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
+    /* a file that cannot be opened now must not be taken for microdata */
+    if (iaf_file_open(path, &f, err) != IAF_OK) return -1;
+    size_t n = (size_t)IAF_MIN(iaf_file_size(f), 65536);
+    int whole = n == iaf_file_size(f);
+    char *head = iaf_malloc(n + 1);
+    iaf_status rst = head ? iaf_file_pread(f, head, n, 0, err)
+                          : iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+    iaf_file_close(f);
+    if (rst != IAF_OK) {
+        iaf_free(head);
+        return -1;
+    }
     if (!whole) {
         while (n > 0 && head[n - 1] != '\n')
             n--;
     }
     iaf_status st = n ? iaf_csv_table_read_memory(head, n, path, &co, &t, NULL) : IAF_ERR_PARSE;
     if (st != IAF_OK) {
-        free(head);
-        return 0;
+        iaf_free(head);
+        if (st == IAF_ERR_NOMEM) iaf_error_set(err, st, path, 0, 0, "out of memory");
+        return st == IAF_ERR_NOMEM ? -1 : 0;
     }
     int yes = 0;
     int vcol = value_col_index(t, o);
@@ -394,6 +405,6 @@ int iaf_counts_sniff(const char *path, const iaf_counts_options *o)
             if (find_col(t, o->attrs[i]) >= 0 && i > 0) yes = 0;
     }
     iaf_csv_table_free(t);
-    free(head);
+    iaf_free(head);
     return yes;
 }

@@ -49,7 +49,9 @@ iaf_status iaf_counts_read_memory(const void *data, size_t n, const char *name,
                                   const iaf_counts_options *opt, iaf_table **out, iaf_error *err);
 
 /* Does this file look like a count table (long with a value column, or
- * wide with numeric cells) rather than microdata? Reads the first lines. */
-int iaf_counts_sniff(const char *path, const iaf_counts_options *opt);
+ * wide with numeric cells) rather than microdata? Reads the first lines.
+ * 1 yes, 0 no (also when path is no regular file: the reader says what it
+ * is), -1 no answer: it cannot be opened or read, or out of memory (err). */
+int iaf_counts_sniff(const char *path, const iaf_counts_options *opt, iaf_error *err);
 
 #endif

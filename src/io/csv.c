@@ -422,8 +422,8 @@ typedef struct csv_header {
 
 static void header_free(csv_header *h)
 {
-    free(h->names);
-    free(h->lens);
+    iaf_free(h->names);
+    iaf_free(h->lens);
     iaf_strmap_free(&h->map);
     memset(h, 0, sizeof *h);
 }
@@ -495,8 +495,8 @@ static iaf_status parse_header(csv_tok *t, cup *pp, long long *line, iaf_arena *
     *line += 1 + nl;
 cleanup:
     if (st == IAF_ERR_PARSE && t->err_pos && t->err_pos < p) t->err_pos = p;
-    free(names);
-    free(pos);
+    iaf_free(names);
+    iaf_free(pos);
     iaf_scratch_free(&sc);
     if (st != IAF_OK) header_free(h);
     return st;
@@ -540,14 +540,14 @@ static void csv_close(void *rd)
 {
     csv_reader *r = rd;
     if (!r) return;
-    free(r->owned);
+    iaf_free(r->owned);
     iaf_arena_free(&r->arena);
     header_free(&r->hdr);
-    free(r->slot);
-    free(r->proj_slot);
-    free(r->bound);
+    iaf_free(r->slot);
+    iaf_free(r->proj_slot);
+    iaf_free(r->bound);
     iaf_text_parts_free(r->tp);
-    free(r);
+    iaf_free(r);
 }
 
 static void tok_window(const csv_reader *r, csv_tok *t, const iaf_text_win *w)
@@ -603,7 +603,7 @@ static void plan_parts(csv_reader *r, int header_has_lf)
     iaf_text_parts *tp = iaf_text_parts_create((size_t)n);
     if (!b || !tp) {
         /* Without memory for the plan, one part still reads correctly. */
-        free(b);
+        iaf_free(b);
         iaf_text_parts_free(tp);
         return;
     }
@@ -619,7 +619,7 @@ static iaf_status csv_open(iaf_file *f, const iaf_source_options *opt, void **rd
 {
     *rdp = NULL;
     const char *file = iaf_file_name(f);
-    csv_reader *r = calloc(1, sizeof *r);
+    csv_reader *r = iaf_calloc(1, sizeof *r);
     if (!r) return iaf_error_set(err, IAF_ERR_NOMEM, file, 0, 0, "out of memory");
     iaf_text_win w = {0};
     r->f = f;
@@ -704,8 +704,8 @@ static iaf_status csv_project(void *rd, const char *const *names, size_t n, iaf_
     size_t *ps = iaf_malloc(n * sizeof *ps);
     int32_t *slot = iaf_malloc(r->hdr.ncols * sizeof *slot);
     if (!ps || !slot) {
-        free(ps);
-        free(slot);
+        iaf_free(ps);
+        iaf_free(slot);
         return iaf_error_set(err, IAF_ERR_NOMEM, r->file, 0, 0, "out of memory");
     }
     for (size_t c = 0; c < r->hdr.ncols; c++)
@@ -722,15 +722,15 @@ static iaf_status csv_project(void *rd, const char *const *names, size_t n, iaf_
                                           "no column '%s' in %s (its columns: %s)", names[i],
                                           r->file, b.data ? b.data : "");
             iaf_buf_free(&b);
-            free(ps);
-            free(slot);
+            iaf_free(ps);
+            iaf_free(slot);
             return st;
         }
         if (slot[c] < 0) slot[c] = (int32_t)nuniq++;
         ps[i] = (size_t)slot[c];
     }
-    free(r->proj_slot);
-    free(r->slot);
+    iaf_free(r->proj_slot);
+    iaf_free(r->slot);
     r->proj_slot = ps;
     r->slot = slot;
     r->nproj = n;
@@ -967,8 +967,8 @@ static iaf_status run_part(csv_reader *r, size_t part, iaf_emit_fn emit, void *u
     /* pos is the first row at or after the limit, as part_start would find it */
     if (part + 1 < r->nparts) iaf_text_parts_hand_over(r->tp, part + 1, pos, line, b.first_row);
 cleanup:
-    free(colbuf);
-    free(cols);
+    iaf_free(colbuf);
+    iaf_free(cols);
     iaf_scratch_free(&sc);
     iaf_text_win_free(&w);
     return st;
@@ -1036,14 +1036,14 @@ void iaf_csv_table_free(iaf_csv_table *t)
 {
     if (!t) return;
     csv_table_impl *ti = (csv_table_impl *)t;
-    free(ti->data);
-    free(ti->file);
-    free(t->header);
-    free(t->cells);
-    free(t->line);
+    iaf_free(ti->data);
+    iaf_free(ti->file);
+    iaf_free(t->header);
+    iaf_free(t->cells);
+    iaf_free(t->line);
     iaf_scratch_free(&ti->sc);
     iaf_arena_free(&ti->arena);
-    free(ti);
+    iaf_free(ti);
 }
 
 int iaf_csv_table_col(const iaf_csv_table *t, const char *name)
@@ -1072,9 +1072,9 @@ static iaf_status table_parse(unsigned char *data, size_t n, const char *name,
     *out = NULL;
     iaf_status st;
     csv_header h = {0};
-    csv_table_impl *ti = calloc(1, sizeof *ti);
+    csv_table_impl *ti = iaf_calloc(1, sizeof *ti);
     if (!ti) {
-        free(data);
+        iaf_free(data);
         return iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
     }
     ti->data = data;

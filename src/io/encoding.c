@@ -153,7 +153,7 @@ iaf_status iaf_to_utf8(const char *encoding, const unsigned char *in, size_t n, 
         size_t off = (size_t)((const unsigned char *)ip - in);
         if (errno == E2BIG) {
             size_t ncap = cap * 2;
-            unsigned char *nb = ncap > IAF_ALLOC_CAP ? NULL : realloc(buf, ncap);
+            unsigned char *nb = ncap > IAF_ALLOC_CAP ? NULL : iaf_realloc(buf, ncap);
             if (!nb) {
                 st = iaf_error_set(err, IAF_ERR_NOMEM, file, 0, 0, "out of memory");
                 break;
@@ -170,7 +170,7 @@ iaf_status iaf_to_utf8(const char *encoding, const unsigned char *in, size_t n, 
     }
     iconv_close(cd);
     if (st != IAF_OK) {
-        free(buf);
+        iaf_free(buf);
         return st;
     }
     /* CP949 has no code for NUL other than the byte itself; the readers
@@ -198,7 +198,7 @@ char *iaf_scratch_alloc(iaf_scratch *s, size_t n)
     if (sz > ((size_t)16 << 20)) sz = (size_t)16 << 20;
     if (sz < n) sz = n;
     if (sz > SIZE_MAX - sizeof(iaf_scratch_chunk)) return NULL;
-    iaf_scratch_chunk *c = malloc(sizeof *c + sz);
+    iaf_scratch_chunk *c = iaf_malloc(sizeof *c + sz);
     if (!c) return NULL;
     c->size = sz;
     c->next = s->head;
@@ -214,10 +214,10 @@ void iaf_scratch_reset(iaf_scratch *s)
     while (c) {
         iaf_scratch_chunk *next = c->next;
         if (!keep || c->size > keep->size) {
-            free(keep);
+            iaf_free(keep);
             keep = c;
         } else {
-            free(c);
+            iaf_free(c);
         }
         c = next;
     }
@@ -231,7 +231,7 @@ void iaf_scratch_free(iaf_scratch *s)
     iaf_scratch_chunk *c = s->head;
     while (c) {
         iaf_scratch_chunk *next = c->next;
-        free(c);
+        iaf_free(c);
         c = next;
     }
     s->head = NULL;
@@ -260,11 +260,11 @@ struct iaf_text_parts {
 
 iaf_text_parts *iaf_text_parts_create(size_t nparts)
 {
-    iaf_text_parts *tp = calloc(1, sizeof *tp);
+    iaf_text_parts *tp = iaf_calloc(1, sizeof *tp);
     if (!tp) return NULL;
     tp->p = iaf_calloc(nparts, sizeof *tp->p);
     if (!tp->p) {
-        free(tp);
+        iaf_free(tp);
         return NULL;
     }
     tp->n = nparts;
@@ -282,8 +282,8 @@ void iaf_text_parts_free(iaf_text_parts *tp)
 {
     if (!tp) return;
     pthread_mutex_destroy(&tp->mu);
-    free(tp->p);
-    free(tp);
+    iaf_free(tp->p);
+    iaf_free(tp);
 }
 
 void iaf_text_parts_hand_over(iaf_text_parts *tp, size_t part, uint64_t pos, long long line,
@@ -446,7 +446,7 @@ iaf_status iaf_text_win_load(const iaf_text_in *in, iaf_text_win *w, uint64_t fr
         if (ncap > IAF_ALLOC_CAP)
             return iaf_error_set(err, IAF_ERR_LIMIT, iaf_file_name(in->f), 0, 0,
                                  "a row longer than %zu bytes", (size_t)IAF_ALLOC_CAP);
-        unsigned char *nb = realloc(w->buf, ncap);
+        unsigned char *nb = iaf_realloc(w->buf, ncap);
         if (!nb)
             return iaf_error_set(err, IAF_ERR_NOMEM, iaf_file_name(in->f), 0, 0, "out of memory");
         w->buf = nb;
@@ -467,7 +467,7 @@ iaf_status iaf_text_win_load(const iaf_text_in *in, iaf_text_win *w, uint64_t fr
 
 void iaf_text_win_free(iaf_text_win *w)
 {
-    free(w->buf);
+    iaf_free(w->buf);
     memset(w, 0, sizeof *w);
 }
 

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/sysio.h"
 #include "util/util.h"
 
 struct iaf_file {
@@ -20,12 +21,13 @@ struct iaf_file {
     int mapped;                /* data comes from mmap */
     pthread_once_t once;
     iaf_status map_status;
+    int map_errno;
 };
 
 static char *dup_str(const char *s)
 {
     size_t n = strlen(s) + 1;
-    char *d = malloc(n);
+    char *d = iaf_malloc(n);
     if (d) memcpy(d, s, n);
     return d;
 }
@@ -51,16 +53,16 @@ static iaf_status open_regular(const char *path, int *fd_out, struct stat *st, i
         return iaf_error_set(err, IAF_ERR_IO, path, 0, 0,
                              "is %s, not a regular file; iaf reads inputs from regular files",
                              kind_of(pre.st_mode));
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    int fd = iaf_sys.open_fn(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
     if (fd < 0)
         return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
     if (fstat(fd, st) != 0) {
         int e = errno;
-        close(fd);
+        iaf_sys.close_fn(fd);
         return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot open: %s", strerror(e));
     }
     if (!S_ISREG(st->st_mode)) {
-        close(fd);
+        iaf_sys.close_fn(fd);
         return iaf_error_set(err, IAF_ERR_IO, path, 0, 0,
                              "is %s, not a regular file; iaf reads inputs from regular files",
                              kind_of(st->st_mode));
@@ -79,7 +81,7 @@ FILE *iaf_file_fopen(const char *path, iaf_error *err)
     FILE *f = fdopen(fd, "rb");
     if (!f) {
         iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
-        close(fd);
+        iaf_sys.close_fn(fd);
     }
     return f;
 }
@@ -91,10 +93,10 @@ iaf_status iaf_file_open(const char *path, iaf_file **out, iaf_error *err)
     struct stat st;
     iaf_status rc = open_regular(path, &fd, &st, err);
     if (rc != IAF_OK) return rc;
-    iaf_file *f = calloc(1, sizeof *f);
+    iaf_file *f = iaf_calloc(1, sizeof *f);
     if (!f || !(f->name = dup_str(path))) {
-        free(f);
-        close(fd);
+        iaf_free(f);
+        iaf_sys.close_fn(fd);
         return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
     }
     f->fd = fd;
@@ -108,9 +110,9 @@ iaf_status iaf_file_open_memory(const void *data, size_t size, const char *name,
                                 iaf_error *err)
 {
     *out = NULL;
-    iaf_file *f = calloc(1, sizeof *f);
+    iaf_file *f = iaf_calloc(1, sizeof *f);
     if (!f || !(f->name = dup_str(name ? name : "<memory>"))) {
-        free(f);
+        iaf_free(f);
         return iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
     }
     f->fd = -1;
@@ -125,9 +127,9 @@ void iaf_file_close(iaf_file *f)
 {
     if (!f) return;
     if (f->mapped && f->size > 0) munmap((void *)f->data, f->size);
-    if (f->fd >= 0) close(f->fd);
-    free(f->name);
-    free(f);
+    if (f->fd >= 0) iaf_sys.close_fn(f->fd);
+    iaf_free(f->name);
+    iaf_free(f);
 }
 
 const char *iaf_file_name(const iaf_file *f)
@@ -152,7 +154,7 @@ iaf_status iaf_file_pread(iaf_file *f, void *buf, size_t n, uint64_t offset, iaf
     }
     unsigned char *p = buf;
     while (n > 0) {
-        ssize_t k = pread(f->fd, p, n, (off_t)offset);
+        ssize_t k = iaf_sys.pread_fn(f->fd, p, n, (off_t)offset);
         if (k < 0 && errno == EINTR) continue;
         if (k <= 0)
             return iaf_error_set_at(err, IAF_ERR_IO, f->name, (long long)offset, NULL,
@@ -174,8 +176,9 @@ static void do_map(void)
         f->map_status = IAF_OK;
         return;
     }
-    void *p = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, f->fd, 0);
+    void *p = iaf_sys.mmap_fn(NULL, f->size, PROT_READ, MAP_PRIVATE, f->fd, 0);
     if (p == MAP_FAILED) {
+        f->map_errno = errno;
         f->map_status = IAF_ERR_IO;
         return;
     }
@@ -197,7 +200,7 @@ iaf_status iaf_file_map(iaf_file *f, const unsigned char **data, iaf_error *err)
     pthread_once(&f->once, do_map);
     if (f->map_status != IAF_OK)
         return iaf_error_set(err, IAF_ERR_IO, f->name, 0, 0, "cannot map file: %s",
-                             strerror(errno));
+                             strerror(f->map_errno));
     *data = f->data;
     return IAF_OK;
 }
@@ -230,7 +233,7 @@ iaf_status iaf_fd_read_all(int fd, const char *name, size_t cap, const char *wha
         size_t room = cap - (out->len - start) + 1;
         if (iaf_buf_reserve(out, IAF_MIN(room, (size_t)65536) + 1) != 0)
             return iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
-        ssize_t k = read(fd, out->data + out->len, IAF_MIN(room, (size_t)65536));
+        ssize_t k = iaf_sys.read_fn(fd, out->data + out->len, IAF_MIN(room, (size_t)65536));
         if (k < 0 && errno == EINTR) continue;
         if (k < 0)
             return iaf_error_set(err, IAF_ERR_IO, name, 0, 0, "read failed: %s", strerror(errno));
@@ -253,6 +256,6 @@ iaf_status iaf_file_read_all(const char *path, size_t cap, const char *what, iaf
         s = too_large(path, cap, what, err);
     else
         s = iaf_fd_read_all(fd, path, cap, what, out, err);
-    close(fd);
+    iaf_sys.close_fn(fd);
     return s;
 }

@@ -542,13 +542,13 @@ static void jsonl_close(void *rd)
 {
     jsonl_reader *r = rd;
     if (!r) return;
-    free(r->owned);
+    iaf_free(r->owned);
     iaf_strmap_free(&r->keys);
     iaf_strmap_free(&r->proj);
-    free(r->proj_slot);
-    free(r->bound);
+    iaf_free(r->proj_slot);
+    iaf_free(r->bound);
     iaf_text_parts_free(r->tp);
-    free(r);
+    iaf_free(r);
 }
 
 static int32_t collect_key(void *ctx, iaf_sv key, iaf_status *st)
@@ -573,7 +573,7 @@ static void jsonl_plan_parts(jsonl_reader *r)
     uint64_t *b = iaf_calloc((size_t)n + 1, sizeof *b);
     iaf_text_parts *tp = iaf_text_parts_create((size_t)n);
     if (!b || !tp) {
-        free(b);
+        iaf_free(b);
         iaf_text_parts_free(tp);
         return;
     }
@@ -623,7 +623,7 @@ static iaf_status jsonl_open(iaf_file *f, const iaf_source_options *opt, void **
 {
     *rdp = NULL;
     const char *file = iaf_file_name(f);
-    jsonl_reader *r = calloc(1, sizeof *r);
+    jsonl_reader *r = iaf_calloc(1, sizeof *r);
     if (!r) return iaf_error_set(err, IAF_ERR_NOMEM, file, 0, 0, "out of memory");
     iaf_text_win w = {0};
     iaf_scratch sc = {0};
@@ -708,14 +708,14 @@ static iaf_status jsonl_project(void *rd, const char *const *names, size_t n, ia
     for (size_t i = 0; i < n; i++) {
         int64_t id = iaf_strmap_intern(&m, names[i], strlen(names[i]));
         if (id < 0) {
-            free(ps);
+            iaf_free(ps);
             iaf_strmap_free(&m);
             return iaf_error_set(err, IAF_ERR_NOMEM, r->file, 0, 0, "out of memory");
         }
         ps[i] = (size_t)id;
     }
     iaf_strmap_free(&r->proj);
-    free(r->proj_slot);
+    iaf_free(r->proj_slot);
     r->proj = m;
     r->proj_slot = ps;
     r->nproj = n;
@@ -884,9 +884,9 @@ static iaf_status run_part(jsonl_reader *r, size_t part, iaf_emit_fn emit, void 
     /* pos is the first line at or after the limit, as the counting pass would find it */
     if (part + 1 < r->nparts) iaf_text_parts_hand_over(r->tp, part + 1, pos, c.line, b.first_row);
 cleanup:
-    free(colbuf);
-    free(cols);
-    free(kc);
+    iaf_free(colbuf);
+    iaf_free(cols);
+    iaf_free(kc);
     iaf_scratch_free(&sc);
     iaf_text_win_free(&w);
     return st;

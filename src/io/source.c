@@ -167,8 +167,8 @@ static iaf_status add_dir(iaf_source *s, const char *dir, size_t arg, int depth,
         iaf_buf_free(&p);
     }
     for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+        iaf_free(names[i]);
+    iaf_free(names);
     return st;
 }
 
@@ -256,7 +256,7 @@ static iaf_status check_duplicates(iaf_source *s, const char *const *args, iaf_e
                                "dataset reads each file once, so name it once",
                                a->path, aa, ba);
     }
-    free(ids);
+    iaf_free(ids);
     return st;
 }
 
@@ -304,7 +304,7 @@ iaf_status iaf_source_open(const char *const *paths, size_t npaths, const iaf_so
 {
     *out = NULL;
     if (npaths == 0) return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no input files");
-    iaf_source *s = calloc(1, sizeof *s);
+    iaf_source *s = iaf_calloc(1, sizeof *s);
     if (!s) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     if (opt) s->opt = *opt;
     iaf_status st = IAF_OK;
@@ -325,7 +325,7 @@ iaf_status iaf_source_open_memory(const void *data, size_t size, const char *nam
                                   const iaf_source_options *opt, iaf_source **out, iaf_error *err)
 {
     *out = NULL;
-    iaf_source *s = calloc(1, sizeof *s);
+    iaf_source *s = iaf_calloc(1, sizeof *s);
     if (!s) return iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
     if (opt) s->opt = *opt;
     s->memory = 1;
@@ -350,13 +350,13 @@ void iaf_source_free(iaf_source *s)
     for (size_t i = 0; i < s->nfiles; i++) {
         if (s->files[i].rd) s->vt->close(s->files[i].rd);
         iaf_file_close(s->files[i].file);
-        free(s->files[i].path);
+        iaf_free(s->files[i].path);
     }
-    free(s->files);
+    iaf_free(s->files);
     for (size_t i = 0; i < s->nproj; i++)
-        free(s->proj[i]);
-    free(s->proj);
-    free(s);
+        iaf_free(s->proj[i]);
+    iaf_free(s->proj);
+    iaf_free(s);
 }
 
 iaf_format iaf_source_format(const iaf_source *s)
@@ -387,10 +387,10 @@ const char *iaf_source_colname(const iaf_source *s, size_t i)
 iaf_status iaf_source_project(iaf_source *s, const char *const *names, size_t n, iaf_error *err)
 {
     for (size_t i = 0; i < s->nproj; i++)
-        free(s->proj[i]);
-    free(s->proj);
+        iaf_free(s->proj[i]);
+    iaf_free(s->proj);
     s->nproj = 0;
-    s->proj = calloc(n ? n : 1, sizeof *s->proj);
+    s->proj = iaf_calloc(n ? n : 1, sizeof *s->proj);
     if (!s->proj) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < n; i++) {
         if (!(s->proj[i] = iaf_strdup(names[i])))
@@ -594,8 +594,8 @@ iaf_status iaf_source_scan(iaf_source *s, const iaf_scan_consumer *cons, int *nw
     int nt = s->opt.threads > 0 ? s->opt.threads : default_threads();
     if ((size_t)nt > sh.nunits) nt = sh.nunits ? (int)sh.nunits : 1;
     if (nt > 1 && s->format != IAF_FORMAT_PARQUET) {
-        sh.claimed = calloc(sh.nunits, sizeof *sh.claimed);
-        sh.file_start = calloc(s->nfiles, sizeof *sh.file_start);
+        sh.claimed = iaf_calloc(sh.nunits, sizeof *sh.claimed);
+        sh.file_start = iaf_calloc(s->nfiles, sizeof *sh.file_start);
         if (!sh.claimed || !sh.file_start) {
             st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
             goto cleanup;
@@ -605,7 +605,7 @@ iaf_status iaf_source_scan(iaf_source *s, const iaf_scan_consumer *cons, int *nw
         for (size_t u = sh.nunits; u-- > 0;)
             sh.file_start[sh.units[u].file] = u;
     }
-    ws = calloc((size_t)nt, sizeof *ws);
+    ws = iaf_calloc((size_t)nt, sizeof *ws);
     if (!ws) {
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto cleanup;
@@ -638,9 +638,9 @@ iaf_status iaf_source_scan(iaf_source *s, const iaf_scan_consumer *cons, int *nw
     }
 cleanup:
     pthread_mutex_destroy(&sh.lock);
-    free(sh.claimed);
-    free(sh.file_start);
-    free(sh.units);
-    free(ws);
+    iaf_free(sh.claimed);
+    iaf_free(sh.file_start);
+    iaf_free(sh.units);
+    iaf_free(ws);
     return st;
 }

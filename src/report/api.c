@@ -12,6 +12,7 @@
 #include "report/model.h"
 #include "report/replication.h"
 #include "report/report.h"
+#include "util/util.h"
 
 /* The whole file in memory. A report is a few megabytes (25 MB for the largest taxonomies
  * seen); the cap bounds what a hostile file can make jansson allocate. */
@@ -108,7 +109,7 @@ iaf_status iaf_report_write(const iaf_report *r, iaf_report_format f, FILE *fp, 
     iaf_status st = iaf_report_render(r, f, &text, &n, err);
     if (st == IAF_OK && fwrite(text, 1, n, fp) != n)
         st = iaf_error_set(err, IAF_ERR_IO, NULL, 0, 0, "cannot write the report");
-    free(text);
+    iaf_free(text);
     return st;
 }
 

@@ -15,6 +15,7 @@
 #include "report/html_int.h"
 #include "report/rview.h"
 #include "report/svg.h"
+#include "util/util.h"
 
 /* s cut to at most max characters, with an ellipsis. Characters are
  * counted as written, entities at their full length (validators measure
@@ -59,13 +60,13 @@ typedef struct grid {
 
 static void grid_free(grid *g)
 {
-    free(g->xl);
-    free(g->yl);
-    free(g->s);
-    free(g->r);
-    free(g->lo);
-    free(g->hi);
-    free((void *)g->state);
+    iaf_free(g->xl);
+    iaf_free(g->yl);
+    iaf_free(g->s);
+    iaf_free(g->r);
+    iaf_free(g->lo);
+    iaf_free(g->hi);
+    iaf_free((void *)g->state);
     iaf_strmap_free(&g->mx);
     iaf_strmap_free(&g->my);
     memset(g, 0, sizeof *g);
@@ -113,7 +114,7 @@ static int grid_build(grid *g, const json_t *cells)
     if (!g->has_y) {
         static const char *const one = "";
         g->ny = 1;
-        g->yl = malloc(sizeof *g->yl);
+        g->yl = iaf_malloc(sizeof *g->yl);
         if (!g->yl) return -1;
         g->yl[0] = one;
     }
@@ -168,9 +169,9 @@ typedef struct fold {
 
 static void fold_free(fold *f)
 {
-    free(f->idx);
-    free(f->pos);
-    free(f->rest_label);
+    iaf_free(f->idx);
+    iaf_free(f->pos);
+    iaf_free(f->rest_label);
     memset(f, 0, sizeof *f);
 }
 
@@ -199,7 +200,7 @@ static int fold_choose(const double *contrib, size_t n, size_t limit, size_t kee
         f->idx[i] = rk[i].i;
         f->pos[rk[i].i] = (long)i;
     }
-    free(rk);
+    iaf_free(rk);
     iaf_buf lab = {0};
     iaf_rv_puts(&lab, "rest: ");
     iaf_rv_count(&lab, (double)f->nrest);
@@ -219,11 +220,11 @@ typedef struct shown {
 
 static void shown_free(shown *v)
 {
-    free(v->rl);
-    free(v->cl);
-    free(v->s);
-    free(v->r);
-    free((void *)v->state);
+    iaf_free(v->rl);
+    iaf_free(v->cl);
+    iaf_free(v->s);
+    iaf_free(v->r);
+    iaf_free((void *)v->state);
     memset(v, 0, sizeof *v);
 }
 
@@ -239,7 +240,7 @@ static int shown_build(const grid *g, int transpose, const fold *fr, const fold 
     v->state = iaf_calloc(v->nr * v->nc, sizeof *v->state);
     size_t *cnt = iaf_calloc(v->nr * v->nc, sizeof *cnt);
     if (!v->rl || !v->cl || !v->s || !v->r || !v->state || !cnt) {
-        free(cnt);
+        iaf_free(cnt);
         return -1;
     }
     const char **rows = transpose ? g->yl : g->xl, **cols = transpose ? g->xl : g->yl;
@@ -269,7 +270,7 @@ static int shown_build(const grid *g, int transpose, const fold *fr, const fold 
             v->s[d] = v->r[d] = NAN;
             if (!v->state[d]) v->state[d] = "absent";
         }
-    free(cnt);
+    iaf_free(cnt);
     return 0;
 }
 
@@ -1076,8 +1077,8 @@ done:
     shown_free(&v);
     fold_free(&fr);
     fold_free(&fc);
-    free(rc);
-    free(cc);
+    iaf_free(rc);
+    iaf_free(cc);
     return rc_;
 }
 
@@ -1127,12 +1128,12 @@ static int bars_figure(hctx *c, const json_t *chk, const grid *g)
     iaf_buf_free(&desc);
     rc = 0;
 done:
-    free(lo);
-    free(hi);
+    iaf_free(lo);
+    iaf_free(hi);
     shown_free(&v);
     fold_free(&f);
     fold_free(&none);
-    free(contrib);
+    iaf_free(contrib);
     return rc;
 }
 
@@ -1282,16 +1283,16 @@ static int profiles(hctx *c, const json_t *chk, const grid *g)
     iaf_buf_free(&t);
     rc = 0;
 done:
-    free(rx);
-    free(sx);
-    free(con);
-    free(rk);
-    free(a);
-    free(b);
-    free(d);
-    free(lab);
-    free(fa);
-    free(fb);
+    iaf_free(rx);
+    iaf_free(sx);
+    iaf_free(con);
+    iaf_free(rk);
+    iaf_free(a);
+    iaf_free(b);
+    iaf_free(d);
+    iaf_free(lab);
+    iaf_free(fa);
+    iaf_free(fb);
     return rc;
 }
 
@@ -1425,7 +1426,7 @@ static int cells_table(hctx *c, const json_t *chk, const grid *g)
            "cells); see the coverage below.</p>\n",
            nstate, nstate == 1 ? " was" : "s were");
     P("</div>\n");
-    free(cr);
+    iaf_free(cr);
     return 0;
 }
 
@@ -1702,8 +1703,8 @@ static void coverage_panel(hctx *c, const json_t *comp)
                 iaf_buf_free(&title);
                 iaf_buf_free(&desc);
             }
-            free(lab);
-            free(mass);
+            iaf_free(lab);
+            iaf_free(mass);
         }
     }
     if (mc) {

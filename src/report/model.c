@@ -1,5 +1,6 @@
 /* src/report/model.c - see model.h. */
 #include "report/model.h"
+#include "util/util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -204,8 +205,8 @@ static iaf_status build(iaf_report_model *m, iaf_error *err)
     m->name = iaf_rv_str(m->doc, "name");
     m->nchecks = checks ? json_array_size(checks) : 0;
     m->nrows = hl ? json_array_size(hl) : 0;
-    if ((m->nchecks && !(m->checks = calloc(m->nchecks, sizeof *m->checks))) ||
-        (m->nrows && !(m->rows = calloc(m->nrows, sizeof *m->rows))))
+    if ((m->nchecks && !(m->checks = iaf_calloc(m->nchecks, sizeof *m->checks))) ||
+        (m->nrows && !(m->rows = iaf_calloc(m->nrows, sizeof *m->rows))))
         return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory reading a report");
     for (size_t i = 0; i < m->nchecks; i++)
         m->checks[i] = json_array_get(checks, i);
@@ -234,9 +235,9 @@ static iaf_status build(iaf_report_model *m, iaf_error *err)
 iaf_status iaf_report_model_load(const char *text, size_t n, iaf_report_model **out, iaf_error *err)
 {
     *out = NULL;
-    iaf_report_model *m = calloc(1, sizeof *m);
+    iaf_report_model *m = iaf_calloc(1, sizeof *m);
     if (!m || iaf_buf_append(&m->text, text ? text : "", n) != 0) {
-        free(m);
+        iaf_free(m);
         return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory reading a report");
     }
     json_error_t je;
@@ -270,7 +271,7 @@ void iaf_report_model_free(iaf_report_model *m)
     iaf_buf_free(&m->text);
     iaf_buf_free(&m->headline);
     iaf_strmap_free(&m->ids);
-    free(m->rows);
-    free(m->checks);
-    free(m);
+    iaf_free(m->rows);
+    iaf_free(m->checks);
+    iaf_free(m);
 }

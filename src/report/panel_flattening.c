@@ -2,6 +2,7 @@
  * report.html (html_int.h): the dominated categories, raw and
  * age-standardised, as dot plots and tables. Moved as is from html.c. */
 #include "report/html_int.h"
+#include "util/util.h"
 
 /* The estimate and interval of `name` in o: o[name] as a number or as
  * {estimate, lo, hi}, with o[name + "_lo"/"_hi"] or o.intervals[name]. */
@@ -59,9 +60,9 @@ static void flat_block(hctx *c, const json_t *chk, const json_t *comp, const jso
         ranked *rk = iaf_malloc(n * sizeof *rk);
         const json_t **top = iaf_malloc(FLAT_KEEP * sizeof *top);
         if (!rk || !top) {
-            free(rk);
-            free(top);
-            free(sel);
+            iaf_free(rk);
+            iaf_free(top);
+            iaf_free(sel);
             return;
         }
         for (size_t k = 0; k < n; k++) {
@@ -76,8 +77,8 @@ static void flat_block(hctx *c, const json_t *chk, const json_t *comp, const jso
             top[k] = sel[rk[k].i];
         memcpy(sel, top, FLAT_KEEP * sizeof *sel);
         n = FLAT_KEEP;
-        free(rk);
-        free(top);
+        iaf_free(rk);
+        iaf_free(top);
     }
     if (ndom > n)
         PF("<p class=\"note\">%zu dominated categories hold synthetic mass; shown are the %zu "
@@ -124,11 +125,11 @@ static void flat_block(hctx *c, const json_t *chk, const json_t *comp, const jso
             iaf_buf_free(&title);
             iaf_buf_free(&desc);
         }
-        free(lab);
-        free(fr);
-        free(fs);
-        free(lo);
-        free(hi);
+        iaf_free(lab);
+        iaf_free(fr);
+        iaf_free(fs);
+        iaf_free(lo);
+        iaf_free(hi);
         P("<table class=\"flatrows sortable\"><thead><tr><th scope=\"col\">");
         ltxt_or(c, ay, "category");
         P("</th><th scope=\"col\" class=\"num\">reference share</th>"
@@ -151,7 +152,7 @@ static void flat_block(hctx *c, const json_t *chk, const json_t *comp, const jso
     } else {
         P("<p>No category is dominated in the reference: nothing to flatten.</p>\n");
     }
-    free(sel);
+    iaf_free(sel);
     static const char *const agg[][2] = {
         {"flattening_pooled", "pooled flattening (0 = as the reference, 1 = independence)"},
         {"flattening_mean", "reference-weighted mean flattening"},

@@ -3,6 +3,7 @@
  * expectations against their cited interval, age profiles against their
  * window. Moved as is from html.c. */
 #include "report/html_int.h"
+#include "util/util.h"
 
 /* Each of rule / expectation / age_profile may be one object or a list. */
 static void for_each_obj(hctx *c, const json_t *chk, const char *key,
@@ -242,11 +243,11 @@ static void age_profile_block(hctx *c, const json_t *chk, const json_t *a)
             P("</figcaption>\n</figure>\n");
             iaf_buf_free(&desc);
         }
-        free(lab);
-        free(sa);
-        free(sb);
-        free(inw);
-        free(nums);
+        iaf_free(lab);
+        iaf_free(sa);
+        iaf_free(sb);
+        iaf_free(inw);
+        iaf_free(nums);
     }
     /* the aggregates, in either shape */
     struct {

@@ -18,6 +18,7 @@
 #include "report/replication.h"
 #include "stats/bootstrap.h"
 #include "util/json.h"
+#include "util/util.h"
 
 typedef struct bundle {
     const char *path;
@@ -191,10 +192,10 @@ void iaf_replication_free(iaf_replication *r)
         iaf_audit_free(r->bs[b].audit);
         iaf_spec_free(r->bs[b].spec);
     }
-    free(r->bs);
-    free(r->inputs);
+    iaf_free(r->bs);
+    iaf_free(r->inputs);
     iaf_buf_free(&r->json);
-    free(r);
+    iaf_free(r);
 }
 
 /* Written as one function so that the moved code stays as it was in the
@@ -210,13 +211,13 @@ iaf_status iaf_replicate(const char *const *paths, size_t nb, const iaf_audit_op
         memset(&opt, 0, sizeof opt);
     *out = NULL;
     iaf_status st = IAF_ERR_NOMEM;
-    iaf_replication *rep = calloc(1, sizeof *rep);
-    bundle *bs = calloc(nb ? nb : 1, sizeof *bs);
+    iaf_replication *rep = iaf_calloc(1, sizeof *rep);
+    bundle *bs = iaf_calloc(nb ? nb : 1, sizeof *bs);
     char **ids = NULL;
     size_t nids = 0, idcap = 0;
     if (!rep || !bs) {
-        free(rep);
-        free(bs);
+        iaf_free(rep);
+        iaf_free(bs);
         return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     rep->bs = bs;
@@ -319,13 +320,13 @@ iaf_status iaf_replicate(const char *const *paths, size_t nb, const iaf_audit_op
         for (size_t i = 0; i < bs[b].audit->ninputs; i++)
             rep->inputs[rep->ninputs++] = bs[b].audit->inputs[i].path;
     }
-    free(ids);
+    iaf_free(ids);
     *out = rep;
     return IAF_OK;
 oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 done:
-    free(ids);
+    iaf_free(ids);
     iaf_replication_free(rep);
     return st;
 }
@@ -344,7 +345,7 @@ iaf_status iaf_replication_render(const iaf_replication *r, iaf_report_format f,
                                   size_t *n, iaf_error *err)
 {
     if (f == IAF_REPORT_FORMAT_JSON) {
-        *out = malloc(r->json.len + 1);
+        *out = iaf_malloc(r->json.len + 1);
         if (!*out) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         memcpy(*out, r->json.data, r->json.len);
         (*out)[r->json.len] = '\0';

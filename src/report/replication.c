@@ -18,6 +18,7 @@
 
 #include "report/rview.h"
 #include "report/svg.h"
+#include "util/util.h"
 
 #define P(s) iaf_rv_puts(c->out, (s))
 #define PF(...) iaf_rv_printf(c->out, __VA_ARGS__)
@@ -36,7 +37,8 @@ static iaf_status load(const char *text, size_t n, json_t **out, iaf_error *err)
 int iaf_replication_is(const char *json, size_t n)
 {
     json_t *doc = NULL;
-    if (load(json, n, &doc, NULL) != IAF_OK) return 0;
+    iaf_status st = load(json, n, &doc, NULL);
+    if (st != IAF_OK) return st == IAF_ERR_NOMEM ? -1 : 0;
     json_decref(doc);
     return 1;
 }
@@ -480,13 +482,13 @@ static void bundles_section(rctx *c)
         P("<p>No bundles.</p>\n</section>\n");
         return;
     }
-    const char **labels = calloc(nb, sizeof *labels);
-    double *v = calloc(nb, sizeof *v);
+    const char **labels = iaf_calloc(nb, sizeof *labels);
+    double *v = iaf_calloc(nb, sizeof *v);
     iaf_buf t = {0}, desc = {0};
     if (!labels || !v) {
         c->oom = 1;
-        free(labels);
-        free(v);
+        iaf_free(labels);
+        iaf_free(v);
         P("</section>\n");
         return;
     }
@@ -519,8 +521,8 @@ static void bundles_section(rctx *c)
     P("Flags per comparable cell (flags / cells that the bundle's checks compare), in the order "
       "the bundles were given: a rough rate, not a ranking. Compare bundles check by check "
       "below, by the floor-corrected metrics.</figcaption>\n</figure>\n</section>\n");
-    free(labels);
-    free(v);
+    iaf_free(labels);
+    iaf_free(v);
     iaf_buf_free(&t);
     iaf_buf_free(&desc);
 }
@@ -594,7 +596,7 @@ static size_t build_facets(const json_t *const *rows, size_t nr, facet **out)
                 memset(&fs[nf], 0, sizeof fs[nf]);
                 fs[nf].metric = m;
                 fs[nf].baselen = bl;
-                fs[nf].rows = calloc(nr, sizeof(frow));
+                fs[nf].rows = iaf_calloc(nr, sizeof(frow));
                 if (!fs[nf].rows) goto oom;
                 nf++;
             }
@@ -639,8 +641,8 @@ static size_t build_facets(const json_t *const *rows, size_t nr, facet **out)
     return nf;
 oom:
     for (size_t f = 0; f < nf; f++)
-        free(fs[f].rows);
-    free(fs);
+        iaf_free(fs[f].rows);
+    iaf_free(fs);
     *out = NULL;
     return (size_t)-1;
 }
@@ -648,8 +650,8 @@ oom:
 static void free_facets(facet *fs, size_t nf)
 {
     for (size_t f = 0; f < nf; f++)
-        free(fs[f].rows);
-    free(fs);
+        iaf_free(fs[f].rows);
+    iaf_free(fs);
 }
 
 static void attr_names(const json_t *r, const char **ax, const char **ay)
@@ -686,8 +688,8 @@ static int forest_figure(rctx *c, const char *id, const json_t *const *rows, siz
     }
     const char *ax, *ay;
     attr_names(rows[0], &ax, &ay);
-    iaf_svg_forest_facet *ff = calloc(nf, sizeof *ff);
-    iaf_svg_forest_row *fr = calloc(nf * nr, sizeof *fr);
+    iaf_svg_forest_facet *ff = iaf_calloc(nf, sizeof *ff);
+    iaf_svg_forest_row *fr = iaf_calloc(nf * nr, sizeof *fr);
     iaf_buf t = {0}, desc = {0};
     int rc = 0, any_small = 0, any_differ = 0;
     if (!ff || !fr) {
@@ -828,8 +830,8 @@ static int forest_figure(rctx *c, const char *id, const json_t *const *rows, siz
           "hover text).");
     P("</figcaption>\n</figure>\n");
 done:
-    free(ff);
-    free(fr);
+    iaf_free(ff);
+    iaf_free(fr);
     free_facets(fs, nf);
     iaf_buf_free(&t);
     iaf_buf_free(&desc);
@@ -840,7 +842,7 @@ done:
  * samples are named instead of drawn. 0 ok, -1 out of memory. */
 static int signature_figure(rctx *c, const char *id, const json_t *const *rows, size_t nr)
 {
-    iaf_svg_sig_point *pts = calloc(nr, sizeof *pts);
+    iaf_svg_sig_point *pts = iaf_calloc(nr, sizeof *pts);
     iaf_buf t = {0}, desc = {0}, left = {0};
     size_t np = 0;
     double fthr = NAN, rthr = NAN;
@@ -924,7 +926,7 @@ static int signature_figure(rctx *c, const char *id, const json_t *const *rows, 
     }
     P("</figcaption>\n</figure>\n");
 done:
-    free(pts);
+    iaf_free(pts);
     iaf_buf_free(&t);
     iaf_buf_free(&desc);
     iaf_buf_free(&left);
@@ -934,7 +936,7 @@ done:
 static int check_panel(rctx *c, const char *id)
 {
     size_t nrows = json_array_size(c->rows), nr = 0, i;
-    const json_t **rows = calloc(nrows ? nrows : 1, sizeof *rows);
+    const json_t **rows = iaf_calloc(nrows ? nrows : 1, sizeof *rows);
     json_t *r;
     if (!rows) return -1;
     json_array_foreach(c->rows, i, r)
@@ -943,7 +945,7 @@ static int check_panel(rctx *c, const char *id)
         if (k && !strcmp(k, id)) rows[nr++] = r;
     }
     if (!nr) {
-        free(rows);
+        iaf_free(rows);
         return 0;
     }
     const json_t *first = rows[0];
@@ -1013,7 +1015,7 @@ static int check_panel(rctx *c, const char *id)
     int rc = forest_figure(c, id, rows, nr);
     if (!rc && kind && !strcmp(kind, "joint")) rc = signature_figure(c, id, rows, nr);
     P("</div>\n</section>\n");
-    free(rows);
+    iaf_free(rows);
     iaf_arena_free(&c->arena);
     return rc;
 }
@@ -1219,7 +1221,7 @@ iaf_status iaf_replication_html(const char *json, size_t n, iaf_buf *out, iaf_er
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory rendering HTML");
 done:
     iaf_arena_free(&ctx.arena);
-    free(ctx.ids);
+    iaf_free(ctx.ids);
     json_decref(empty);
     json_decref(doc);
     return st;

@@ -19,7 +19,8 @@
 
 #define IAF_REPLICATION_SCHEMA "iaf-replication/1"
 
-/* 1 when text is a JSON object whose "schema" is iaf-replication/1. */
+/* 1 when text is a JSON object whose "schema" is iaf-replication/1, 0 when
+ * not, -1 when out of memory (no answer). */
 IAF_API int iaf_replication_is(const char *json, size_t n);
 
 /* One self-contained HTML5 page (inline CSS and SVG, no script, nothing

@@ -17,11 +17,17 @@ iaf_status iaf_rv_load_schema(const char *text, size_t n, const char *schema_wan
     *out = NULL;
     json_error_t je;
     /* A report is a few MB at most; duplicates would mean a broken writer. */
+    iaf_json_prepare();
     json_t *doc = json_loadb(text ? text : "", n, JSON_REJECT_DUPLICATES, &je);
     /* jansson reports most failed allocations with no text at all (a failed
-     * array or object insert); every syntax error has a text */
-    if (!doc && (json_error_code(&je) == json_error_out_of_memory || !je.text[0]))
+     * array or object insert), and some as a syntax error: the allocator
+     * hook notes them (iaf_json_alloc_failed) */
+    if (iaf_json_alloc_failed() ||
+        (!doc && (json_error_code(&je) == json_error_out_of_memory || !je.text[0]))) {
+        /* even with a document: jansson may have dropped what it could not store */
+        json_decref(doc);
         return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory reading JSON");
+    }
     if (!doc)
         return iaf_error_set(err, IAF_ERR_PARSE, NULL, je.line > 0 ? je.line : 0,
                              je.column > 0 ? je.column : 0, "invalid JSON: %s", je.text);

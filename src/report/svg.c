@@ -10,6 +10,8 @@
 #include <stdlib.h>
 
 #include "report/rtext.h"
+#include "report/rview.h"
+#include "util/util.h"
 
 #define FS 11.0         /* label font size */
 #define LABEL_MAX 230.0 /* longest label drawn in full; longer ones are cut with an ellipsis */
@@ -772,7 +774,7 @@ void iaf_svg_signatures(iaf_svg *g, const iaf_svg_sigs *s)
             line(b, px, SY(p->fp_lo), px, SY(p->fp_hi), col,
                  "stroke-width=\"1.5\" stroke-opacity=\"0.7\"");
     }
-    box *placed = calloc(2 * s->n + 1, sizeof *placed);
+    box *placed = iaf_calloc(2 * s->n + 1, sizeof *placed);
     size_t np = 0;
     for (size_t i = 0; placed && i < s->n; i++) {
         const iaf_svg_sig_point *p = &s->pts[i];
@@ -854,7 +856,7 @@ void iaf_svg_signatures(iaf_svg *g, const iaf_svg_sigs *s)
         }
         iaf_rv_puts(b, "</g>\n");
     }
-    free(placed);
+    iaf_free(placed);
     iaf_buf_free(&t);
     close_svg(g);
 }

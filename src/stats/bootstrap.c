@@ -149,8 +149,8 @@ static int side_buf_init(side_buf *b, const side_plan *s)
 
 static void side_buf_free(side_buf *b)
 {
-    free(b->counts);
-    free(b->out);
+    iaf_free(b->counts);
+    iaf_free(b->out);
 }
 
 /* Draw the replicate table; returns the table to use (the observed one when fixed). */
@@ -308,10 +308,10 @@ typedef struct cal_path {
 static void cal_path_clear(cal_path *c)
 {
     for (size_t i = 0; i < c->npts; i++) {
-        free(c->pts[i].truth);
-        free(c->pts[i].q);
+        iaf_free(c->pts[i].truth);
+        iaf_free(c->pts[i].q);
     }
-    free(c->pts);
+    iaf_free(c->pts);
     c->pts = NULL;
     c->npts = c->cap = 0;
 }
@@ -440,7 +440,7 @@ static const cal_pt *cal_at(cal_path *c, double d, iaf_status *st, iaf_error *er
     size_t nm = c->ops->nm;
     cal_pt p = {d, iaf_malloc(nm * sizeof(double)), iaf_malloc(3 * nm * sizeof(double))};
     if (!p.truth || !p.q || IAF_GROW(c->pts, c->cap, c->npts + 1) != 0) {
-        free(p.truth), free(p.q);
+        iaf_free(p.truth), iaf_free(p.q);
         *st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         return NULL;
     }
@@ -457,7 +457,7 @@ static const cal_pt *cal_at(cal_path *c, double d, iaf_status *st, iaf_error *er
             *st = simulate(c->ops, s, c->s_mode, c->n_s, r, c->r_mode, c->n_r, c->r_se, c->B,
                            c->seed, c->nt, c->reps, err);
             if (*st != IAF_OK) {
-                free(p.truth), free(p.q);
+                iaf_free(p.truth), iaf_free(p.q);
                 return NULL;
             }
             c->evaluations++;
@@ -630,7 +630,7 @@ static iaf_status cal_share_one(cal_path *to, const cal_path *from, iaf_error *e
     size_t nm = from->ops->nm;
     cal_pt q = {1, iaf_malloc(nm * sizeof(double)), iaf_malloc(3 * nm * sizeof(double))};
     if (!q.truth || !q.q || IAF_GROW(to->pts, to->cap, to->npts + 1) != 0) {
-        free(q.truth), free(q.q);
+        iaf_free(q.truth), iaf_free(q.q);
         return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     memcpy(q.truth, p->truth, nm * sizeof(double));
@@ -747,7 +747,7 @@ static void joint_ws_free(void *p)
     if (w->have_s) iaf_jt_free(&w->s);
     if (w->have_r) iaf_jt_free(&w->r);
     if (w->have_m) iaf_jm_ws_free(&w->m);
-    free(w);
+    iaf_free(w);
 }
 
 static void *joint_ws_new(const void *ctx)
@@ -1018,10 +1018,10 @@ cleanup:
     for (int p = 0; p < 3; p++)
         cal_path_clear(&paths[p]);
     if (ws) joint_ws_free(ws);
-    free(reps);
-    free(col);
-    free(buf);
-    free(tv);
+    iaf_free(reps);
+    iaf_free(col);
+    iaf_free(buf);
+    iaf_free(tv);
     return st;
 }
 static const char *const flat_names[IAF_FB_COUNT] = {
@@ -1181,9 +1181,9 @@ iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double
 cleanup:
     for (int p = 0; p < 3; p++)
         cal_path_clear(&paths[p]);
-    free(reps);
-    free(col);
-    free(buf);
-    free(dom);
+    iaf_free(reps);
+    iaf_free(col);
+    iaf_free(buf);
+    iaf_free(dom);
     return st;
 }

@@ -52,6 +52,13 @@ iaf_status iaf_jt_init(iaf_jt *t, size_t kx, size_t ky)
     t->ky = ky;
     t->v = NULL;
     t->inv = 0;
+    if (ky <= IAF_JT_SMALL / 3 && kx <= IAF_JT_SMALL - 2 * ky) {
+        t->mx = t->small;
+        t->my = t->small + kx;
+        t->comp = t->my + ky;
+        memset(t->small, 0, (kx + 2 * ky) * sizeof *t->small);
+        return IAF_OK;
+    }
     t->mx = iaf_calloc(kx, sizeof *t->mx);
     t->my = iaf_calloc(ky, sizeof *t->my);
     t->comp = iaf_calloc(ky, sizeof *t->comp);
@@ -65,9 +72,11 @@ iaf_status iaf_jt_init(iaf_jt *t, size_t kx, size_t ky)
 void iaf_jt_free(iaf_jt *t)
 {
     if (!t) return;
-    free(t->mx);
-    free(t->my);
-    free(t->comp);
+    if (t->mx != t->small) {
+        iaf_free(t->mx);
+        iaf_free(t->my);
+        iaf_free(t->comp);
+    }
     t->mx = t->my = t->comp = NULL;
 }
 
@@ -310,7 +319,8 @@ iaf_status iaf_jm_ws_init(iaf_jm_ws *w, size_t kx, size_t ky)
     w->csum = iaf_calloc(ky, sizeof *w->csum);
     if (!w->ratio || !w->raked || !w->row || !w->col || !w->csum ||
         iaf_jt_init(&w->rk, kx, ky) != IAF_OK) {
-        free(w->ratio), free(w->raked), free(w->row), free(w->col), free(w->csum);
+        iaf_free(w->ratio), iaf_free(w->raked), iaf_free(w->row), iaf_free(w->col),
+            iaf_free(w->csum);
         memset(w, 0, sizeof *w);
         return IAF_ERR_NOMEM;
     }
@@ -320,7 +330,7 @@ iaf_status iaf_jm_ws_init(iaf_jm_ws *w, size_t kx, size_t ky)
 void iaf_jm_ws_free(iaf_jm_ws *w)
 {
     if (!w) return;
-    free(w->ratio), free(w->raked), free(w->row), free(w->col), free(w->csum);
+    iaf_free(w->ratio), iaf_free(w->raked), iaf_free(w->row), iaf_free(w->col), iaf_free(w->csum);
     iaf_jt_free(&w->rk);
     memset(w, 0, sizeof *w);
 }
@@ -765,7 +775,7 @@ iaf_status iaf_rake(size_t kx, size_t ky, const double *s, const double *row, co
         cl[y] /= b;
     iaf_rake_jt(&t, rw, cl, tol, max_iter, cs, out, iterations, converged);
 cleanup:
-    free(rw), free(cl), free(cs);
+    iaf_free(rw), iaf_free(cl), iaf_free(cs);
     iaf_jt_free(&t);
     return st;
 }

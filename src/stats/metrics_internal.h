@@ -14,12 +14,17 @@
 
 /* A kx-by-ky table v (borrowed), read as shares v[i] * inv, with its
  * marginals and the number of positive marginal categories. */
+#define IAF_JT_SMALL 384
 typedef struct iaf_jt {
     size_t kx, ky;
     const double *v;
     double inv;
-    double *mx, *my, *comp; /* owned: kx, ky, ky (compensation workspace) */
+    double *mx, *my, *comp; /* kx, ky, ky (compensation workspace): in small, or owned */
     size_t kx_pos, ky_pos;
+    /* Tables with kx + 2 ky <= IAF_JT_SMALL need no allocation, so the
+     * metrics of such a table cannot fail for want of memory (the metric
+     * functions return NaN when they do). */
+    double small[IAF_JT_SMALL];
 } iaf_jt;
 
 iaf_status iaf_jt_init(iaf_jt *t, size_t kx, size_t ky); /* IAF_ERR_NOMEM only */

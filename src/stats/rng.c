@@ -219,7 +219,7 @@ iaf_status iaf_multinomial_init(iaf_multinomial *m, const double *p, size_t k, i
         }
     }
     if (!any) {
-        free(m->cond);
+        iaf_free(m->cond);
         m->cond = NULL;
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "probabilities sum to zero");
     }
@@ -241,6 +241,6 @@ void iaf_multinomial_sample(const iaf_multinomial *m, iaf_rng *r, uint64_t n, ui
 void iaf_multinomial_free(iaf_multinomial *m)
 {
     if (!m) return;
-    free(m->cond);
+    iaf_free(m->cond);
     m->cond = NULL;
 }

@@ -1,7 +1,11 @@
 #include "util/sha256.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "util/sysio.h"
 
 static const uint32_t K[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -85,17 +89,23 @@ void iaf_sha256_final(iaf_sha256 *s, unsigned char out[32])
 
 int iaf_sha256_file(const char *path, char hex[65])
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return -1;
+    int fd = iaf_sys.open_fn(path, O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0) return -1;
     iaf_sha256 s;
     iaf_sha256_init(&s);
     unsigned char buf[1 << 16];
-    size_t k;
-    while ((k = fread(buf, 1, sizeof buf, f)) > 0)
-        iaf_sha256_update(&s, buf, k);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) return -1;
+    ssize_t k;
+    while ((k = iaf_sys.read_fn(fd, buf, sizeof buf)) != 0) {
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) break;
+        iaf_sha256_update(&s, buf, (size_t)k);
+    }
+    int e = errno;
+    iaf_sys.close_fn(fd);
+    if (k < 0) {
+        errno = e;
+        return -1;
+    }
     unsigned char d[32];
     iaf_sha256_final(&s, d);
     for (int i = 0; i < 32; i++)

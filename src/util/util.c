@@ -1,26 +1,128 @@
 #include "util/util.h"
 
+#include <assert.h>
+#include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <xxhash.h>
 
+#include "iaf/alloc.h"
+
+/* The one allocator (iaf/alloc.h). These adapters are the only calls of
+ * the C library's allocator in the library; everything else goes through
+ * iaf_malloc and friends, which scripts/route-allocations.py --check
+ * enforces. */
+static void *libc_malloc(size_t n, void *user)
+{
+    (void)user;
+    return malloc(n);
+}
+
+static void *libc_calloc(size_t n, size_t size, void *user)
+{
+    (void)user;
+    return calloc(n, size);
+}
+
+static void *libc_realloc(void *p, size_t n, void *user)
+{
+    (void)user;
+    return realloc(p, n);
+}
+
+static void libc_free(void *p, void *user)
+{
+    (void)user;
+    free(p);
+}
+
+static const iaf_alloc_funcs libc_funcs = {libc_malloc, libc_calloc, libc_realloc, libc_free, NULL};
+static iaf_alloc_funcs alloc_funcs = {libc_malloc, libc_calloc, libc_realloc, libc_free, NULL};
+
+/* jansson's hooks take no user pointer: they go through ours. jansson
+ * reports a failed allocation inside its parser as a syntax error, so the
+ * hook remembers it (per thread) for iaf_json_alloc_failed. */
+static _Thread_local int json_alloc_failed;
+
+static void *json_malloc_hook(size_t n)
+{
+    void *p = iaf_malloc(n);
+    if (!p) json_alloc_failed = 1;
+    return p;
+}
+
+static void json_free_hook(void *p)
+{
+    iaf_free(p);
+}
+
+static pthread_once_t json_once = PTHREAD_ONCE_INIT;
+
+static void json_install(void)
+{
+    json_set_alloc_funcs(json_malloc_hook, json_free_hook);
+}
+
+void iaf_json_prepare(void)
+{
+    pthread_once(&json_once, json_install);
+    json_alloc_failed = 0;
+}
+
+int iaf_json_alloc_failed(void)
+{
+    return json_alloc_failed;
+}
+
+iaf_status iaf_set_alloc_funcs(const iaf_alloc_funcs *funcs)
+{
+    if (funcs && (!funcs->malloc_fn || !funcs->realloc_fn || !funcs->free_fn))
+        return IAF_ERR_INVALID;
+    alloc_funcs = funcs ? *funcs : libc_funcs;
+    json_install();
+    return IAF_OK;
+}
+
+void iaf_get_alloc_funcs(iaf_alloc_funcs *out)
+{
+    *out = alloc_funcs;
+}
+
 void *iaf_malloc(size_t n)
 {
-    return malloc(n ? n : 1);
+    if (n > IAF_ALLOC_CAP) return NULL;
+    return alloc_funcs.malloc_fn(n ? n : 1, alloc_funcs.user);
 }
 
 void *iaf_calloc(size_t n, size_t size)
 {
-    return calloc(n ? n : 1, size ? size : 1);
+    if (!n) n = 1;
+    if (!size) size = 1;
+    if (n > IAF_ALLOC_CAP / size) return NULL;
+    if (alloc_funcs.calloc_fn) return alloc_funcs.calloc_fn(n, size, alloc_funcs.user);
+    void *p = alloc_funcs.malloc_fn(n * size, alloc_funcs.user);
+    if (p) memset(p, 0, n * size);
+    return p;
+}
+
+void *iaf_realloc(void *p, size_t n)
+{
+    if (n > IAF_ALLOC_CAP) return NULL;
+    return alloc_funcs.realloc_fn(p, n ? n : 1, alloc_funcs.user);
 }
 
 void *iaf_realloc_array(void *p, size_t n, size_t size)
 {
     if (size && n > SIZE_MAX / size) return NULL;
-    size_t bytes = n * size;
-    return realloc(p, bytes ? bytes : 1);
+    return iaf_realloc(p, n * size);
+}
+
+void iaf_free(void *p)
+{
+    if (p) alloc_funcs.free_fn(p, alloc_funcs.user);
 }
 
 char *iaf_strdup(const char *s)
@@ -30,7 +132,9 @@ char *iaf_strdup(const char *s)
 
 char *iaf_strndup(const char *s, size_t n)
 {
-    char *d = malloc(n + 1);
+    /* n bytes exactly (views may hold NULs), unlike the C library's */
+    if (n == SIZE_MAX) return NULL;
+    char *d = iaf_malloc(n + 1);
     if (!d) return NULL;
     memcpy(d, s, n);
     d[n] = '\0';
@@ -39,6 +143,7 @@ char *iaf_strndup(const char *s, size_t n)
 
 int iaf_grow(void **p, size_t *cap, size_t need, size_t elem)
 {
+    assert(elem > 0 && (*p != NULL || *cap == 0));
     if (need <= *cap) return 0;
     size_t nc = *cap ? *cap : 8;
     while (nc < need) {
@@ -54,6 +159,7 @@ int iaf_grow(void **p, size_t *cap, size_t need, size_t elem)
 
 int iaf_buf_reserve(iaf_buf *b, size_t extra)
 {
+    assert(b->data ? b->len < b->cap : b->len == 0 && b->cap == 0);
     if (extra > SIZE_MAX - b->len - 1) return -1;
     return iaf_grow((void **)&b->data, &b->cap, b->len + extra + 1, 1);
 }
@@ -88,7 +194,7 @@ int iaf_buf_printf(iaf_buf *b, const char *fmt, ...)
 
 void iaf_buf_free(iaf_buf *b)
 {
-    free(b->data);
+    iaf_free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
 }
@@ -101,12 +207,15 @@ struct iaf_arena_block {
 
 void *iaf_arena_alloc(iaf_arena *a, size_t n)
 {
+    assert(a->used <= a->size && (a->head != NULL || a->size == 0));
+    if (n > SIZE_MAX - 7) return NULL;
     n = (n + 7) & ~(size_t)7;
     if (!a->head || a->size - a->used < n) {
         size_t sz = a->size ? a->size * 2 : 64 * 1024;
         if (sz > 16u << 20) sz = 16u << 20;
         if (sz < n) sz = n;
-        iaf_arena_block *blk = malloc(sizeof *blk + sz);
+        if (sz > SIZE_MAX - sizeof(iaf_arena_block)) return NULL;
+        iaf_arena_block *blk = iaf_malloc(sizeof *blk + sz);
         if (!blk) return NULL;
         blk->next = a->head;
         a->head = blk;
@@ -132,7 +241,7 @@ void iaf_arena_free(iaf_arena *a)
     iaf_arena_block *b = a->head;
     while (b) {
         iaf_arena_block *n = b->next;
-        free(b);
+        iaf_free(b);
         b = n;
     }
     a->head = NULL;
@@ -146,7 +255,8 @@ uint64_t iaf_hash(const void *p, size_t n)
 
 static int strmap_rehash(iaf_strmap *m, size_t nslots)
 {
-    uint32_t *s = calloc(nslots, sizeof *s);
+    assert(nslots && (nslots & (nslots - 1)) == 0 && m->n < nslots);
+    uint32_t *s = iaf_calloc(nslots, sizeof *s);
     if (!s) return -1;
     for (size_t id = 0; id < m->n; id++) {
         size_t i = m->hashes[id] & (nslots - 1);
@@ -154,7 +264,7 @@ static int strmap_rehash(iaf_strmap *m, size_t nslots)
             i = (i + 1) & (nslots - 1);
         s[i] = (uint32_t)id + 1;
     }
-    free(m->slots);
+    iaf_free(m->slots);
     m->slots = s;
     m->nslots = nslots;
     return 0;
@@ -203,6 +313,7 @@ int64_t iaf_strmap_intern(iaf_strmap *m, const char *s, size_t len)
     char *copy = iaf_arena_strndup(&m->arena, s, len);
     if (!copy) return -1;
     size_t id = m->n++;
+    assert(m->n <= m->cap && m->n * 2 <= m->nslots);
     m->keys[id] = (iaf_sv){copy, len};
     m->hashes[id] = h;
     size_t i = h & (m->nslots - 1);
@@ -214,9 +325,9 @@ int64_t iaf_strmap_intern(iaf_strmap *m, const char *s, size_t len)
 
 void iaf_strmap_free(iaf_strmap *m)
 {
-    free(m->slots);
-    free(m->keys);
-    free(m->hashes);
+    iaf_free(m->slots);
+    iaf_free(m->keys);
+    iaf_free(m->hashes);
     iaf_arena_free(&m->arena);
     memset(m, 0, sizeof *m);
 }

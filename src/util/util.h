@@ -5,10 +5,12 @@
 #ifndef IAF_UTIL_H
 #define IAF_UTIL_H
 
+#include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "iaf/alloc.h"
 #include "iaf/source.h"
 #include "iaf/status.h"
 
@@ -20,12 +22,29 @@
  * Readers check sizes against the file size first; this is the backstop. */
 #define IAF_ALLOC_CAP ((size_t)1 << 32)
 
-/* Allocation helpers: return NULL on failure or overflow (never abort). */
+/* Allocation helpers over the installed allocator (iaf/alloc.h): return
+ * NULL on failure, overflow or a request over IAF_ALLOC_CAP (never abort);
+ * a request for 0 bytes gets 1. Free everything with iaf_free. They are
+ * the only way the library allocates: scripts/route-allocations.py rewrites
+ * raw malloc/calloc/realloc/strdup/free calls to them, and its --check
+ * (the CTest cli.alloc_lint) fails on any left outside this file. Memory
+ * that another library owns is freed its own way on a line marked
+ * libc-owned. */
 void *iaf_malloc(size_t n);
 void *iaf_calloc(size_t n, size_t size);
+void *iaf_realloc(void *p, size_t n);
 void *iaf_realloc_array(void *p, size_t n, size_t size);
+/* iaf_strndup copies exactly n bytes (a view may hold NULs) and adds a NUL. */
 char *iaf_strdup(const char *s);
 char *iaf_strndup(const char *s, size_t n);
+
+/* Point jansson at the allocator (once; harmless to jansson objects made
+ * before, since the default allocator is the C library's) and clear this
+ * thread's failure flag: call before a jansson parse. iaf_json_alloc_failed
+ * then tells whether an allocation inside jansson failed, which jansson
+ * itself reports as a syntax error. */
+void iaf_json_prepare(void);
+int iaf_json_alloc_failed(void);
 
 /* Grow *p (an array of elem-sized items with capacity *cap) to hold at least
  * need items. Returns 0 on success, -1 when out of memory (p unchanged). */
@@ -80,6 +99,7 @@ static inline size_t iaf_strmap_size(const iaf_strmap *m)
 }
 static inline iaf_sv iaf_strmap_get(const iaf_strmap *m, size_t id)
 {
+    assert(id < m->n);
     return m->keys[id];
 }
 void iaf_strmap_free(iaf_strmap *m);

@@ -15,6 +15,7 @@
 
 #include "io/parquet/parquet.h"
 #include "io/reader.h"
+#include "util/util.h"
 
 /* Caps on sizes read from the file, beyond "fits in the file". */
 #define PAGE_CAP ((size_t)1 << 30) /* one decompressed page */
@@ -136,65 +137,71 @@ static int bit_width(int v)
     return w;
 }
 
-static int retire(pq_col *c, unsigned char *buf)
+/* Keep a page's buffer alive until the batch is consumed; out of memory
+ * leaves it where it is (col_free frees it) and returns -1. */
+static int retire(pq_col *c, void **buf)
 {
-    if (!buf) return 0;
-    if (IAF_GROW(c->retired, c->cap_retired, c->nretired + 1)) {
-        free(buf);
-        return -1;
-    }
-    c->retired[c->nretired++] = buf;
+    if (!*buf) return 0;
+    if (IAF_GROW(c->retired, c->cap_retired, c->nretired + 1)) return -1;
+    c->retired[c->nretired++] = *buf;
+    *buf = NULL;
     return 0;
 }
 
 static void free_retired(pq_col *c)
 {
     for (size_t i = 0; i < c->nretired; i++)
-        free(c->retired[i]);
+        iaf_free(c->retired[i]);
     c->nretired = 0;
 }
 
-static void end_page(pq_col *c)
+static int end_page(pq_col *c)
 {
     /* the page's bytes may still be referenced by rows waiting in the batch */
-    if (retire(c, c->page_buf)) { /* out of memory: freed already; rows referencing it are gone */
-    }
-    c->page_buf = NULL;
-    if (retire(c, c->delta_buf)) {
-    }
-    c->delta_buf = NULL;
-    if (retire(c, (unsigned char *)c->delta_sv)) {
-    }
-    c->delta_sv = NULL;
+    void *pb = c->page_buf, *db = c->delta_buf, *ds = c->delta_sv;
+    int rc = retire(c, &pb) || retire(c, &db) || retire(c, &ds) ? -1 : 0;
+    c->page_buf = pb;
+    c->delta_buf = db;
+    c->delta_sv = ds;
+    if (rc) return -1;
     /* levels are decoded into c->lv before rows are emitted: nothing in the batch points here */
-    free(c->lev_buf);
+    iaf_free(c->lev_buf);
     c->lev_buf = NULL;
-    free(c->delta_i64);
+    iaf_free(c->delta_i64);
     c->delta_i64 = NULL;
     c->in_page = 0;
+    return 0;
 }
 
 static void col_free(pq_col *c)
 {
-    end_page(c);
+    /* nothing reads the page any more: free it without retiring (which allocates) */
+    iaf_free(c->page_buf);
+    iaf_free(c->delta_buf);
+    iaf_free(c->delta_sv);
+    iaf_free(c->lev_buf);
+    iaf_free(c->delta_i64);
+    c->page_buf = c->delta_buf = c->lev_buf = NULL;
+    c->delta_sv = NULL;
+    c->delta_i64 = NULL;
     free_retired(c);
-    free(c->retired);
-    free(c->chunk);
+    iaf_free(c->retired);
+    iaf_free(c->chunk);
     for (size_t i = 0; i < c->nold; i++)
-        free(c->old_chunks[i]);
-    free(c->old_chunks);
-    free(c->dict_page);
-    free(c->dict_sv);
-    free(c->dict_i64);
-    free(c->dict_f64);
+        iaf_free(c->old_chunks[i]);
+    iaf_free(c->old_chunks);
+    iaf_free(c->dict_page);
+    iaf_free(c->dict_sv);
+    iaf_free(c->dict_i64);
+    iaf_free(c->dict_f64);
     iaf_arena_free(&c->dict_arena);
-    free(c->idx);
-    free(c->str);
-    free(c->i64);
-    free(c->f64);
-    free(c->valid);
-    free(c->lv);
-    free(c->tmp);
+    iaf_free(c->idx);
+    iaf_free(c->str);
+    iaf_free(c->i64);
+    iaf_free(c->f64);
+    iaf_free(c->valid);
+    iaf_free(c->lv);
+    iaf_free(c->tmp);
     iaf_arena_free(&c->text);
 }
 
@@ -305,16 +312,16 @@ static int extend_chunk(pq_col *c, size_t want)
     if (c->chunk_off >= limit) return -1;
     if (want > limit - c->chunk_off) want = (size_t)(limit - c->chunk_off);
     if (want <= c->chunk_len || want > IAF_ALLOC_CAP) return -1;
-    unsigned char *nb = malloc(want);
+    unsigned char *nb = iaf_malloc(want);
     if (!nb) return -1;
     memcpy(nb, c->chunk, c->chunk_len);
     if (iaf_file_pread(c->r->f, nb + c->chunk_len, want - c->chunk_len, c->chunk_off + c->chunk_len,
                        NULL)) {
-        free(nb);
+        iaf_free(nb);
         return -1;
     }
     if (IAF_GROW(c->old_chunks, c->cap_old, c->nold + 1)) {
-        free(nb);
+        iaf_free(nb);
         return -1;
     }
     c->old_chunks[c->nold++] = c->chunk;
@@ -369,7 +376,7 @@ static iaf_status page_body(pq_col *c, const unsigned char *src, size_t len, siz
         *out = src;
         return IAF_OK;
     }
-    unsigned char *buf = malloc(ulen ? ulen : 1);
+    unsigned char *buf = iaf_malloc(ulen ? ulen : 1);
     if (!buf) return col_err(c, err, IAF_ERR_NOMEM, c->page_hdr_off, "out of memory");
     if (ulen == 0 && len == 0) {
         *owned = buf;
@@ -379,7 +386,7 @@ static iaf_status page_body(pq_col *c, const unsigned char *src, size_t len, siz
     char msg[256];
     iaf_status st = iaf_pq_decompress(c->ch->codec, src, len, buf, ulen, msg, sizeof msg);
     if (st) {
-        free(buf);
+        iaf_free(buf);
         return col_err(c, err, st, c->page_hdr_off, "%s", msg);
     }
     *owned = buf;
@@ -464,7 +471,7 @@ static iaf_status load_dict(pq_col *c, page_in *pg, iaf_error *err)
     }
     if (c->dict_page && c->cv->conv != PQ_CONV_RAW) {
         /* rendered text lives in dict_arena; the raw page is no longer needed */
-        free(c->dict_page);
+        iaf_free(c->dict_page);
         c->dict_page = NULL;
     }
     return IAF_OK;
@@ -534,9 +541,9 @@ static iaf_status load_data(pq_col *c, page_in *pg, iaf_error *err)
                 /* re-encode as a single bit-packed stream is overkill: keep as
                    8-bit RLE input by building an RLE-free literal stream */
                 size_t ngroups = (nv + 7) / 8;
-                unsigned char *lit = malloc(10 + ngroups * 32 + 8);
+                unsigned char *lit = iaf_malloc(10 + ngroups * 32 + 8);
                 if (!lit) {
-                    free(lv);
+                    iaf_free(lv);
                     return col_err(c, err, IAF_ERR_NOMEM, c->page_hdr_off, "out of memory");
                 }
                 /* header: bit-packed run of ngroups groups of width 32 */
@@ -558,10 +565,10 @@ static iaf_status load_data(pq_col *c, page_in *pg, iaf_error *err)
                     lit[k + i * 4 + 3] = v >> 24;
 #endif
                 }
-                free(lv);
+                iaf_free(lv);
                 /* not retire(): the retired list is freed whenever the batch drains, which can
                    happen mid-page, while c->def still reads this buffer */
-                free(c->lev_buf);
+                iaf_free(c->lev_buf);
                 c->lev_buf = lit;
                 iaf_pq_rle_init(&c->def, lit, k + ngroups * 32, 32);
                 p += nb;
@@ -679,13 +686,13 @@ static iaf_status start_values(pq_col *c, int enc, size_t nvmax, iaf_error *err)
             prefix = iaf_calloc(nn ? nn : 1, sizeof *prefix);
             if (!prefix) return col_err(c, err, IAF_ERR_NOMEM, c->page_hdr_off, "out of memory");
             if (iaf_pq_delta_decode(p, (size_t)(end - p), prefix, nn, &used)) {
-                free(prefix);
+                iaf_free(prefix);
                 return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off,
                                "corrupt DELTA_BYTE_ARRAY prefix lengths");
             }
             p += used;
             if (iaf_pq_delta_count(p, (size_t)(end - p), &n2) || n2 != n) {
-                free(prefix);
+                iaf_free(prefix);
                 return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off,
                                "DELTA_BYTE_ARRAY prefix and suffix counts differ");
             }
@@ -730,7 +737,7 @@ static iaf_status start_values(pq_col *c, int enc, size_t nvmax, iaf_error *err)
                     goto dl_done;
                 }
             }
-            c->delta_buf = malloc(total ? (size_t)total : 1);
+            c->delta_buf = iaf_malloc(total ? (size_t)total : 1);
             if (!c->delta_buf) {
                 st = col_err(c, err, IAF_ERR_NOMEM, c->page_hdr_off, "out of memory");
                 goto dl_done;
@@ -756,8 +763,8 @@ static iaf_status start_values(pq_col *c, int enc, size_t nvmax, iaf_error *err)
         c->delta_n = nn;
         c->delta_i = 0;
     dl_done:
-        free(prefix);
-        free(lens);
+        iaf_free(prefix);
+        iaf_free(lens);
         return st;
     }
     default:
@@ -772,7 +779,8 @@ static iaf_status start_values(pq_col *c, int enc, size_t nvmax, iaf_error *err)
 static iaf_status ensure_page(pq_col *c, iaf_error *err)
 {
     while (!c->in_page || c->page_left == 0) {
-        if (c->in_page) end_page(c);
+        if (c->in_page && end_page(c) != 0)
+            return col_err(c, err, IAF_ERR_NOMEM, c->page_hdr_off, "out of memory");
         if (c->rows_done >= c->rg_rows) return IAF_OK;
         if (c->pos >= c->chunk_len)
             return col_err(c, err, IAF_ERR_PARSE, c->chunk_off + c->chunk_len,
@@ -1079,7 +1087,7 @@ static iaf_status col_open(pq_reader *r, size_t rg, size_t j, pq_col *c, iaf_err
         return col_err(c, err, IAF_ERR_LIMIT, (uint64_t)start, "column chunk exceeds the size cap");
     c->chunk_off = (uint64_t)start;
     c->chunk_len = (size_t)len;
-    c->chunk = malloc(c->chunk_len ? c->chunk_len : 1);
+    c->chunk = iaf_malloc(c->chunk_len ? c->chunk_len : 1);
     size_t br = r->batch_rows;
     int pres = c->cv->pres;
     if (pres == PQ_PRES_I64)
@@ -1207,8 +1215,8 @@ cleanup:
     if (cols)
         for (size_t j = 0; j < opened; j++)
             col_free(&cols[j]);
-    free(cols);
-    free(bc);
+    iaf_free(cols);
+    iaf_free(bc);
     return st;
 }
 
@@ -1217,7 +1225,7 @@ cleanup:
 static iaf_status pq_open(iaf_file *f, const iaf_source_options *opt, void **out, iaf_error *err)
 {
     *out = NULL;
-    pq_reader *r = calloc(1, sizeof *r);
+    pq_reader *r = iaf_calloc(1, sizeof *r);
     if (!r) return iaf_error_set_at(err, IAF_ERR_NOMEM, iaf_file_name(f), -1, "", "out of memory");
     r->f = f;
     r->fname = iaf_file_name(f);
@@ -1225,13 +1233,13 @@ static iaf_status pq_open(iaf_file *f, const iaf_source_options *opt, void **out
     if (r->batch_rows > ((size_t)1 << 24)) r->batch_rows = (size_t)1 << 24;
     iaf_status st = iaf_pq_meta_read(f, &r->m, err);
     if (st) {
-        free(r);
+        iaf_free(r);
         return st;
     }
     r->rg_first_row = iaf_calloc(r->m->nrgs ? r->m->nrgs : 1, sizeof *r->rg_first_row);
     if (!r->rg_first_row) {
         iaf_pq_meta_free(r->m);
-        free(r);
+        iaf_free(r);
         return iaf_error_set_at(err, IAF_ERR_NOMEM, iaf_file_name(f), -1, "", "out of memory");
     }
     int64_t acc = 0;
@@ -1242,9 +1250,9 @@ static iaf_status pq_open(iaf_file *f, const iaf_source_options *opt, void **out
             snprintf(where, sizeof where, "row group %zu", i);
             iaf_error_set_at(err, IAF_ERR_PARSE, r->fname, (long long)r->m->footer_offset, where,
                              "row counts overflow");
-            free(r->rg_first_row);
+            iaf_free(r->rg_first_row);
             iaf_pq_meta_free(r->m);
-            free(r);
+            iaf_free(r);
             return IAF_ERR_PARSE;
         }
         acc += r->m->rgs[i].num_rows;
@@ -1300,8 +1308,8 @@ static iaf_status pq_project(void *rdv, const char *const *names, size_t n, iaf_
     size_t *proj = iaf_calloc(n ? n : 1, sizeof *proj);
     iaf_pq_conv *conv = iaf_calloc(n ? n : 1, sizeof *conv);
     if (!proj || !conv) {
-        free(proj);
-        free(conv);
+        iaf_free(proj);
+        iaf_free(conv);
         return iaf_error_set_at(err, IAF_ERR_NOMEM, r->fname, -1, "", "out of memory");
     }
     for (size_t k = 0; k < n; k++) {
@@ -1318,8 +1326,8 @@ static iaf_status pq_project(void *rdv, const char *const *names, size_t n, iaf_
                     else if (!second)
                         second = u + 1;
                 }
-            free(proj);
-            free(conv);
+            iaf_free(proj);
+            iaf_free(conv);
             return iaf_error_set_at(err, IAF_ERR_INVALID, r->fname, -1, "",
                                     "column name '%s' is ambiguous: %zu columns have it (%zu, "
                                     "%zu%s); name one by its position, e.g. #%zu",
@@ -1368,13 +1376,13 @@ static iaf_status pq_project(void *rdv, const char *const *names, size_t n, iaf_
             }
         }
         if (st) {
-            free(proj);
-            free(conv);
+            iaf_free(proj);
+            iaf_free(conv);
             return st;
         }
     }
-    free(r->proj);
-    free(r->conv);
+    iaf_free(r->proj);
+    iaf_free(r->conv);
     r->proj = proj;
     r->conv = conv;
     r->nproj = n;
@@ -1403,10 +1411,10 @@ static void pq_close(void *rdv)
     pq_reader *r = rdv;
     if (!r) return;
     iaf_pq_meta_free(r->m);
-    free(r->proj);
-    free(r->conv);
-    free(r->rg_first_row);
-    free(r);
+    iaf_free(r->proj);
+    iaf_free(r->conv);
+    iaf_free(r->rg_first_row);
+    iaf_free(r);
 }
 
 const iaf_reader_vtable iaf_parquet_reader = {
@@ -1445,7 +1453,7 @@ iaf_status iaf_pq_verify(iaf_file *f, size_t *ncols_checked, iaf_error *err)
     for (size_t p = 0; st == IAF_OK && p < m->nrgs; p++)
         st = pq_read_part(r, p, verify_emit, NULL, err);
     if (st == IAF_OK) *ncols_checked = n;
-    free(names);
+    iaf_free(names);
     pq_close(r);
     return st;
 }

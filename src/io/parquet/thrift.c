@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "io/parquet/parquet.h"
+#include "util/util.h"
 
 enum {
     CT_STOP = 0,
@@ -781,11 +782,11 @@ iaf_status iaf_pq_meta_parse(const unsigned char *buf, size_t len, uint64_t foot
                              const char *fname, iaf_pq_meta **out, iaf_error *err)
 {
     *out = NULL;
-    iaf_pq_meta *m = calloc(1, sizeof *m);
+    iaf_pq_meta *m = iaf_calloc(1, sizeof *m);
     if (!m) return iaf_error_set_at(err, IAF_ERR_NOMEM, fname, -1, "footer", "out of memory");
-    m->footer = malloc(len ? len : 1);
+    m->footer = iaf_malloc(len ? len : 1);
     if (!m->footer) {
-        free(m);
+        iaf_free(m);
         return iaf_error_set_at(err, IAF_ERR_NOMEM, fname, -1, "footer", "out of memory");
     }
     memcpy(m->footer, buf, len);
@@ -838,8 +839,8 @@ void iaf_pq_meta_free(iaf_pq_meta *m)
 {
     if (!m) return;
     iaf_arena_free(&m->arena);
-    free(m->footer);
-    free(m);
+    iaf_free(m->footer);
+    iaf_free(m);
 }
 
 /* Footers larger than this are refused: real footers are kilobytes to a few MB. */
@@ -878,11 +879,11 @@ iaf_status iaf_pq_meta_read(iaf_file *f, iaf_pq_meta **out, iaf_error *err)
         return iaf_error_set_at(err, IAF_ERR_LIMIT, fname, (long long)(size - 8), "footer",
                                 "footer length %llu exceeds the cap", (unsigned long long)flen);
     uint64_t foff = size - 8 - flen;
-    unsigned char *buf = malloc(flen ? (size_t)flen : 1);
+    unsigned char *buf = iaf_malloc(flen ? (size_t)flen : 1);
     if (!buf) return iaf_error_set_at(err, IAF_ERR_NOMEM, fname, -1, "footer", "out of memory");
     st = iaf_file_pread(f, buf, (size_t)flen, foff, err);
     if (st == IAF_OK) st = iaf_pq_meta_parse(buf, (size_t)flen, foff, fname, out, err);
-    free(buf);
+    iaf_free(buf);
     return st;
 }
 

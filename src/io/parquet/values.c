@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "io/parquet/parquet.h"
+#include "util/util.h"
 
 /* Decimal digits are computed by long division; longer unscaled values are
  * delivered as raw bytes (no writer produces them: precision tops out at 76). */
@@ -472,7 +473,7 @@ int iaf_pq_render_stat(const iaf_pq_schema *s, iaf_sv v, iaf_buf *out)
     }
     if (want && len != want) return iaf_buf_puts(out, "(invalid)");
     if (c.conv == PQ_CONV_NULL) return iaf_buf_puts(out, "null");
-    char *buf = malloc(iaf_pq_text_max(len));
+    char *buf = iaf_malloc(iaf_pq_text_max(len));
     if (!buf) return -1;
     size_t n = iaf_pq_render(&c, s->type, p, len, buf);
     int rc;
@@ -483,6 +484,6 @@ int iaf_pq_render_stat(const iaf_pq_schema *s, iaf_sv v, iaf_buf *out)
         for (size_t i = 0; i < n && rc == 0; i++)
             rc = iaf_buf_printf(out, "%02x", (unsigned char)buf[i]);
     }
-    free(buf);
+    iaf_free(buf);
     return rc;
 }
