@@ -188,13 +188,14 @@ static void margins(const double *q, size_t kx, size_t ky, double *rx, double *c
     *hxy = h;
 }
 
-static double mutual_information(const double *p, size_t kx, size_t ky)
+/* The mutual information of table p in *mi; -1 when out of memory. */
+static int mutual_information(const double *p, size_t kx, size_t ky, double *mi_out)
 {
     double n = 0, mi = 0;
     double *rx = iaf_calloc(kx, sizeof *rx), *cy = iaf_calloc(ky, sizeof *cy);
     if (!rx || !cy) {
         iaf_free(rx), iaf_free(cy);
-        return NAN;
+        return -1;
     }
     for (size_t x = 0; x < kx; x++)
         for (size_t y = 0; y < ky; y++)
@@ -205,7 +206,8 @@ static double mutual_information(const double *p, size_t kx, size_t ky)
             if (v > 0) mi += v / n * log(v * n / (rx[x] * cy[y]));
         }
     iaf_free(rx), iaf_free(cy);
-    return mi;
+    *mi_out = mi;
+    return 0;
 }
 
 iaf_status iaf_scan_pair_eval(const iaf_table *t, size_t b, uint64_t seed, iaf_scan_pair *out,
@@ -247,7 +249,15 @@ iaf_status iaf_scan_pair_eval(const iaf_table *t, size_t b, uint64_t seed, iaf_s
     out->chi2_p = df > 0 && !isnan(out->cramers_v)
                       ? iaf_chi2_sf(n_eff * out->cramers_v * out->cramers_v * m, df)
                       : NAN;
-    out->g_p = df > 0 ? iaf_chi2_sf(2 * n_eff * mutual_information(p, kx, ky), df) : NAN;
+    out->g_p = NAN;
+    if (df > 0) {
+        double mi;
+        if (mutual_information(p, kx, ky, &mi) != 0) {
+            st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            goto done;
+        }
+        out->g_p = iaf_chi2_sf(2 * n_eff * mi, df);
+    }
     /* expected counts under independence, Cochran's rule */
     out->expected_min = NAN;
     if (kx > 0 && ky > 0 && n > 0) {
@@ -292,7 +302,9 @@ iaf_status iaf_scan_pair_eval(const iaf_table *t, size_t b, uint64_t seed, iaf_s
     if (whole) {
         /* log k! by cumulative sums, for every count the pair can hold (up to 50M rows) */
         logfact lf = {NULL, 0};
-        if (n <= 5e7 && (lft = iaf_malloc(((size_t)n + 1) * sizeof *lft)) != NULL) {
+        if (n <= 5e7 && !(lft = iaf_malloc(((size_t)n + 1) * sizeof *lft)) && n < (1 << 21))
+            goto oom; /* a small table refused: memory is exhausted (a large one falls back) */
+        if (lft) {
             lft[0] = 0;
             for (size_t k = 1; k <= (size_t)n; k++)
                 lft[k] = lft[k - 1] + log((double)k);

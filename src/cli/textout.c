@@ -44,6 +44,7 @@ static int tout_close(void *cookie)
     tout *t = cookie;
     iaf_buffer *b = iaf_buffer_new();
     int rc = b && iaf_text_escape_finish(&t->st, b) == IAF_OK ? 0 : -1;
+    if (rc != 0) errno = ENOMEM;
     if (rc == 0 && iaf_buffer_len(b)) rc = write_all(t->fd, iaf_buffer_data(b), iaf_buffer_len(b));
     iaf_buffer_free(b);
     t->closed = 1;

@@ -242,11 +242,15 @@ iaf_status iaf_report_model_load(const char *text, size_t n, iaf_report_model **
     }
     json_error_t je;
     /* A report is a few MB at most; duplicates would mean a broken writer. */
+    iaf_json_prepare();
     m->doc = json_loadb(m->text.data ? m->text.data : "", n, JSON_REJECT_DUPLICATES, &je);
     iaf_status st = IAF_OK;
     /* jansson reports most failed allocations with no text at all (a failed
-     * array or object insert); every syntax error has a text */
-    if (!m->doc && (json_error_code(&je) == json_error_out_of_memory || !je.text[0]))
+     * array or object insert), and some as a syntax error: the allocator
+     * hook notes them (iaf_json_alloc_failed); even with a document, jansson
+     * may have dropped what it could not store */
+    if (iaf_json_alloc_failed() ||
+        (!m->doc && (json_error_code(&je) == json_error_out_of_memory || !je.text[0])))
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory reading JSON");
     else if (!m->doc)
         st = iaf_error_set(err, IAF_ERR_PARSE, NULL, je.line > 0 ? je.line : 0,
