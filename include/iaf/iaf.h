@@ -32,5 +32,6 @@
 #include "iaf/report.h"
 #include "iaf/compare.h"
 #include "iaf/scan.h"
+#include "iaf/sysio.h"
 
 #endif

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/commands.h"
-#include "cli/output.h"
-#include "cli/options.h"
+#include "commands.h"
+#include "output.h"
+#include "options.h"
 #include "iaf/buffer.h"
 #include "iaf/count.h"
 #include "iaf/scan.h"

@@ -10,8 +10,8 @@
 int cli_parse_format(const char *s, iaf_format *out);
 int cli_parse_encoding(const char *s, const char **out);
 int cli_parse_delimiter(const char *s, char *out);
-/* "trim,nfkc,casefold,numeric" -> IAF_NORM_* flags (core/labels.h); -1 on an unknown step. */
-int cli_parse_normalize(const char *s, unsigned *out);
+/* Threads option value: "N" (1..64) or "auto" (0); returns 0 on success. */
+int cli_parse_threads(const char *s, int *out);
 
 /* Numeric option values, one strict rule for every command: the whole text
  * must be the number (no spaces, no trailing junk, no empty text).
