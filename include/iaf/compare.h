@@ -75,8 +75,8 @@ typedef struct iaf_compare_derive {
     /* Or bins (nrecode 0): nedges >= 2 strictly increasing edges (-INFINITY
      * first and INFINITY last allowed), category i = [edges[i], edges[i+1]),
      * labelled "18-24" for whole-number edges, "65+" for a last band to
-     * INFINITY, else "[a,b)". Values outside every bin are out of the
-     * universe; text that is not a number is missing. */
+     * INFINITY, else "[a,b)". Values outside every bin, and text that is not
+     * a number, fall in no category and are left out of the comparison. */
     const double *edges;
     size_t nedges;
 } iaf_compare_derive;
