@@ -30,5 +30,8 @@
 #include "iaf/xwbuild.h"
 #include "iaf/audit.h"
 #include "iaf/report.h"
+#include "iaf/compare.h"
+#include "iaf/scan.h"
+#include "iaf/sysio.h"
 
 #endif

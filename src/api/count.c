@@ -56,7 +56,7 @@ bad:
                          steps);
 }
 
-static unsigned normalize_flags(const char *steps)
+unsigned iaf_api_normalize_flags(const char *steps)
 {
     unsigned f = 0;
     for (const char *s = steps; s && *s;) {
@@ -136,7 +136,7 @@ iaf_status iaf_counter_open(const char *const *paths, size_t npaths, const iaf_c
     dopt.weight = c->weight;
     dopt.labels.missing = (const char *const *)c->missing;
     dopt.labels.nmissing = c->nmissing;
-    dopt.labels.normalize = normalize_flags(opt->normalize);
+    dopt.labels.normalize = iaf_api_normalize_flags(opt->normalize);
     if ((st = iaf_dataset_open(paths, npaths, &dopt, &c->ds, err)) != IAF_OK) goto cleanup;
     c->progress.ctx = opt->progress_ctx;
     c->progress.progress = opt->progress;

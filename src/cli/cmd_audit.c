@@ -7,10 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli/commands.h"
-#include "cli/options.h"
-#include "cli/output.h"
-#include "cli/progress.h"
+#include "commands.h"
+#include "options.h"
+#include "output.h"
+#include "progress.h"
 #include "iaf/audit.h"
 #include "iaf/version.h"
 #include "iaf/report.h"

@@ -9,10 +9,10 @@
 
 #include <iaf/count.h>
 
-#include "cli/commands.h"
-#include "cli/options.h"
-#include "cli/output.h"
-#include "cli/progress.h"
+#include "commands.h"
+#include "options.h"
+#include "output.h"
+#include "progress.h"
 
 static void help(void)
 {

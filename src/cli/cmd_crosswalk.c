@@ -7,8 +7,8 @@
 
 #include <iaf/xwbuild.h>
 
-#include "cli/commands.h"
-#include "cli/output.h"
+#include "commands.h"
+#include "output.h"
 #include "iaf/alloc.h"
 
 static void help(void)

@@ -8,8 +8,8 @@
 
 #include <iaf/inspect.h>
 
-#include "cli/commands.h"
-#include "cli/output.h"
+#include "commands.h"
+#include "output.h"
 
 static void usage(FILE *out)
 {

@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/commands.h"
-#include "cli/options.h"
-#include "cli/output.h"
+#include "commands.h"
+#include "options.h"
+#include "output.h"
 #include "iaf/audit.h"
 #include "iaf/version.h"
 #include "iaf/report.h"

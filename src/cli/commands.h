@@ -53,7 +53,11 @@ int cli_mkdir_p(const char *dir);
 int cli_escape_stdout(void);
 /* fputs with the same escaping (messages that quote data). */
 void cli_puts_escaped(FILE *f, const char *s);
-/* Threads option value: "N" or "auto"; returns 0 on success. */
-int cli_parse_threads(const char *s, int *out);
+/* The first n bytes of s as a new string (iaf_free), NULL when out of memory. */
+char *cli_strndup(const char *s, size_t n);
+/* Make *arr (elements of elem bytes, *cap of them) hold at least need,
+ * doubling; 0, or -1 when out of memory (*arr unchanged). */
+int cli_grow(void **arr, size_t *cap, size_t need, size_t elem);
+#define CLI_GROW(arr, cap, need) cli_grow((void **)&(arr), &(cap), (need), sizeof *(arr))
 
 #endif

@@ -1,5 +1,5 @@
 /* src/cli/entry.c - main(): the tool is iaf_cli_main (main.c). */
-#include "cli/commands.h"
+#include "commands.h"
 
 int main(int argc, char **argv)
 {

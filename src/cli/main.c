@@ -5,8 +5,8 @@
 
 #include <iaf/version.h>
 
-#include "cli/commands.h"
-#include "cli/output.h"
+#include "commands.h"
+#include "output.h"
 
 typedef struct command {
     const char *name;

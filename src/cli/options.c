@@ -1,5 +1,5 @@
 /* src/cli/options.c - options shared by the commands that read data. */
-#include "cli/options.h"
+#include "options.h"
 
 #include <errno.h>
 #include <math.h>
@@ -8,9 +8,8 @@
 
 #include <iaf/count.h>
 
-#include "cli/commands.h"
-#include "core/labels.h"
-#include "util/util.h"
+#include "commands.h"
+#include "iaf/alloc.h"
 
 int cli_parse_format(const char *s, iaf_format *out)
 {
@@ -49,23 +48,18 @@ int cli_parse_delimiter(const char *s, char *out)
     return 0;
 }
 
-int cli_parse_normalize(const char *s, unsigned *out)
+int cli_parse_threads(const char *s, int *out)
 {
-    *out = 0;
-    while (*s) {
-        size_t n = strcspn(s, ",");
-        char name[16];
-        if (n == 0 || n >= sizeof name) return -1;
-        memcpy(name, s, n);
-        name[n] = '\0';
-        unsigned f = iaf_label_norm_flag(name);
-        if (!f) return -1;
-        *out |= f;
-        s += n;
-        if (*s == ',') s++;
+    if (!strcmp(s, "auto")) {
+        *out = 0;
+        return 0;
     }
+    uint64_t v;
+    if (cli_parse_u64(s, 1, 64, &v) != 0) return -1;
+    *out = (int)v;
     return 0;
 }
+
 int cli_parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 {
     if (!s || !*s) return -1;

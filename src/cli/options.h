@@ -10,8 +10,8 @@
 int cli_parse_format(const char *s, iaf_format *out);
 int cli_parse_encoding(const char *s, const char **out);
 int cli_parse_delimiter(const char *s, char *out);
-/* "trim,nfkc,casefold,numeric" -> IAF_NORM_* flags (core/labels.h); -1 on an unknown step. */
-int cli_parse_normalize(const char *s, unsigned *out);
+/* Threads option value: "N" (1..64) or "auto" (0); returns 0 on success. */
+int cli_parse_threads(const char *s, int *out);
 
 /* Numeric option values, one strict rule for every command: the whole text
  * must be the number (no spaces, no trailing junk, no empty text).
@@ -24,6 +24,10 @@ int cli_parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 int cli_parse_f64(const char *s, double lo, int lo_open, double hi, double *out);
 /* A random seed: any unsigned 64-bit decimal, 0 to 18446744073709551615. */
 int cli_parse_seed(const char *s, uint64_t *out);
+/* The largest count, weight or sample size the library accepts (2^53, the
+ * last integer a double holds exactly). */
+#define CLI_MAX_COUNT 9007199254740992.0
+#define CLI_MAX_COUNT_TEXT "2^53 (9007199254740992)"
 /* Bootstrap replicates: 50 to 1000000. */
 #define CLI_BOOT_MIN 50
 #define CLI_BOOT_MAX 1000000

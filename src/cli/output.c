@@ -1,12 +1,13 @@
 /* src/cli/output.c - output sets, the input registry and the signal
  * handlers that keep interrupted runs from leaving temporaries behind.
  * The rules are in output.h; docs/reliability.md lists how each is tested. */
-#include "cli/output.h"
+#include "output.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/commands.h"
-#include "util/sysio.h"
-#include "util/util.h"
+#include "commands.h"
+#include "iaf/alloc.h"
+#include "iaf/sysio.h"
 
 /* ---- signals ----------------------------------------------------------
  * The handler may run on any thread at any moment, so everything it touches
@@ -143,7 +144,7 @@ int cli_input_add(const char *path)
     if (!path || !strcmp(path, "-") || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
     for (size_t i = 0; i < ninputs; i++)
         if (inputs[i].dev == sb.st_dev && inputs[i].ino == sb.st_ino) return 0;
-    if (IAF_GROW(inputs, inputs_cap, ninputs + 1) != 0) return -1;
+    if (CLI_GROW(inputs, inputs_cap, ninputs + 1) != 0) return -1;
     if (!(inputs[ninputs].name = iaf_strdup(path))) return -1;
     inputs[ninputs].dev = sb.st_dev;
     inputs[ninputs].ino = sb.st_ino;
@@ -271,6 +272,19 @@ void cli_outset_free(cli_outset *s)
     iaf_free(s);
 }
 
+/* The first an bytes of a, then the string b, as a new string (iaf_free);
+ * NULL when out of memory. */
+static char *concat(const char *a, size_t an, const char *b)
+{
+    size_t bn = strlen(b);
+    if (an > SIZE_MAX - bn - 1) return NULL;
+    char *s = iaf_malloc(an + bn + 1);
+    if (!s) return NULL;
+    memcpy(s, a, an);
+    memcpy(s + an, b, bn + 1);
+    return s;
+}
+
 /* Follow symbolic links from path to the file finally named (which may not
  * exist: a new file, or the target of a dangling link). st holds its lstat
  * when *exists. */
@@ -323,14 +337,13 @@ static iaf_status resolve(const char *path, char **out, struct stat *st, int *ex
                                  "cannot follow the symbolic link: %s", strerror(e));
         }
         link[k] = '\0';
-        iaf_buf next = {0};
+        /* a relative link is read from the link's own directory */
         const char *slash = strrchr(cur, '/');
-        if (link[0] != '/' && slash) iaf_buf_append(&next, cur, (size_t)(slash - cur + 1));
-        iaf_buf_puts(&next, link);
+        char *next = concat(cur, link[0] != '/' && slash ? (size_t)(slash - cur + 1) : 0, link);
         iaf_free(link);
         iaf_free(cur);
-        if (!next.data) return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
-        cur = next.data;
+        if (!next) return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+        cur = next;
     }
     *out = cur;
     return IAF_OK;
@@ -389,7 +402,7 @@ static iaf_status write_all(int fd, const char *data, size_t n, const char *name
     size_t off = 0;
     while (off < n) {
         size_t chunk = n - off > (1u << 30) ? (1u << 30) : n - off;
-        ssize_t k = iaf_sys.write_fn(fd, data + off, chunk);
+        ssize_t k = iaf_get_sysio()->write_fn(fd, data + off, chunk);
         if (k < 0 && errno == EINTR) continue;
         if (k <= 0) {
             int e = k < 0 ? errno : EIO;
@@ -421,36 +434,34 @@ static iaf_status make_temp(out_item *it, int *fd, iaf_error *err)
     clock_gettime(CLOCK_REALTIME, &ts);
     uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^ ((uint64_t)getpid() << 16);
     for (int attempt = 0; attempt < 100; attempt++) {
-        iaf_buf b = {0};
-        if (iaf_buf_printf(&b, "%s.tmp.", it->target) != 0)
-            return iaf_error_set(err, IAF_ERR_NOMEM, it->name, 0, 0, "out of memory");
         x += 0x9E3779B97F4A7C15ull * (uint64_t)(++counter);
         uint64_t z = x;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
         z ^= z >> 31;
-        char suffix[7];
+        char suffix[12] = ".tmp.";
         for (int i = 0; i < 6; i++, z /= 62)
-            suffix[i] = abc[z % 62];
-        suffix[6] = '\0';
-        iaf_buf_puts(&b, suffix);
-        if (!b.data) return iaf_error_set(err, IAF_ERR_NOMEM, it->name, 0, 0, "out of memory");
-        int slot = temp_register(b.data);
+            suffix[5 + i] = abc[z % 62];
+        suffix[11] = '\0';
+        char *tmp = concat(it->target, strlen(it->target), suffix);
+        if (!tmp) return iaf_error_set(err, IAF_ERR_NOMEM, it->name, 0, 0, "out of memory");
+        int slot = temp_register(tmp);
         if (slot < 0) {
-            iaf_buf_free(&b);
+            iaf_free(tmp);
             return iaf_error_set(err, IAF_ERR_LIMIT, it->name, 0, 0,
                                  "more than %d outputs in one run", MAX_TEMPS);
         }
-        int f = iaf_sys.open_fn(b.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        int f = iaf_get_sysio()->open_fn(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+                                         0600);
         if (f >= 0) {
-            it->tmp = b.data;
+            it->tmp = tmp;
             it->slot = slot;
             *fd = f;
             return IAF_OK;
         }
         int e = errno;
         temp_unregister(slot);
-        iaf_buf_free(&b);
+        iaf_free(tmp);
         if (e != EEXIST)
             return strcmp(it->name, it->target)
                        ? iaf_error_set(err, IAF_ERR_IO, it->name, 0, 0,
@@ -466,7 +477,7 @@ iaf_status cli_outset_add(cli_outset *s, const char *path, const char *data, siz
                           iaf_error *err)
 {
     if (!data) data = "";
-    if (IAF_GROW(s->items, s->cap, s->n + 1) != 0)
+    if (CLI_GROW(s->items, s->cap, s->n + 1) != 0)
         return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
     out_item *it = &s->items[s->n];
     memset(it, 0, sizeof *it);
@@ -545,9 +556,9 @@ iaf_status cli_outset_add(cli_outset *s, const char *path, const char *data, siz
     if (st == IAF_OK && fchmod(fd, mode) != 0)
         st = iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot set permissions: %s",
                            strerror(errno));
-    if (st == IAF_OK && iaf_sys.fsync_fn(fd) != 0)
+    if (st == IAF_OK && iaf_get_sysio()->fsync_fn(fd) != 0)
         st = iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "write failed: %s", strerror(errno));
-    if (iaf_sys.close_fn(fd) != 0 && st == IAF_OK)
+    if (iaf_get_sysio()->close_fn(fd) != 0 && st == IAF_OK)
         st = iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "write failed: %s", strerror(errno));
     return st;
 fail:
@@ -582,11 +593,11 @@ static iaf_status write_direct(out_item *it, iaf_error *err)
     struct stat sb;
     int sock = stat(it->target, &sb) == 0 && S_ISSOCK(sb.st_mode);
     int fd = sock ? connect_socket(it->target)
-                  : iaf_sys.open_fn(it->target, O_WRONLY | O_NOCTTY | O_CLOEXEC, 0);
+                  : iaf_get_sysio()->open_fn(it->target, O_WRONLY | O_NOCTTY | O_CLOEXEC, 0);
     if (fd < 0)
         return iaf_error_set(err, IAF_ERR_IO, it->name, 0, 0, "cannot open: %s", strerror(errno));
     iaf_status st = write_all(fd, it->data, it->n, it->name, err);
-    if (iaf_sys.close_fn(fd) != 0 && st == IAF_OK && errno != EINTR)
+    if (iaf_get_sysio()->close_fn(fd) != 0 && st == IAF_OK && errno != EINTR)
         st = iaf_error_set(err, IAF_ERR_IO, it->name, 0, 0, "write failed: %s", strerror(errno));
     return st;
 }
@@ -631,17 +642,17 @@ iaf_status cli_outset_commit(cli_outset *s, iaf_error *err)
         if (it->existed) {
             /* swap, so that the old file stays at the temporary's name
              * until every file of the set is in place */
-            if (iaf_sys.rename2_fn(it->tmp, it->target, RENAME_EXCHANGE) == 0) {
+            if (iaf_get_sysio()->rename2_fn(it->tmp, it->target, RENAME_EXCHANGE) == 0) {
                 it->done = C_EXCHANGED;
                 continue;
             }
             if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) break;
-            if (iaf_sys.rename_fn(it->tmp, it->target) != 0) break;
+            if (iaf_get_sysio()->rename_fn(it->tmp, it->target) != 0) break;
             it->done = C_REPLACED; /* cannot be undone */
         } else {
-            if (iaf_sys.rename2_fn(it->tmp, it->target, RENAME_NOREPLACE) == 0 ||
+            if (iaf_get_sysio()->rename2_fn(it->tmp, it->target, RENAME_NOREPLACE) == 0 ||
                 ((errno == EINVAL || errno == ENOSYS || errno == ENOTSUP) &&
-                 iaf_sys.rename_fn(it->tmp, it->target) == 0)) {
+                 iaf_get_sysio()->rename_fn(it->tmp, it->target) == 0)) {
                 it->done = C_CREATED;
                 continue;
             }
@@ -655,7 +666,7 @@ iaf_status cli_outset_commit(cli_outset *s, iaf_error *err)
         for (size_t j = 0; j < i; j++) {
             out_item *it = &s->items[j];
             if (it->done == C_EXCHANGED)
-                lost |= iaf_sys.rename2_fn(it->tmp, it->target, RENAME_EXCHANGE) != 0;
+                lost |= iaf_get_sysio()->rename2_fn(it->tmp, it->target, RENAME_EXCHANGE) != 0;
             else if (it->done == C_CREATED)
                 lost |= unlink(it->target) != 0;
             else if (it->done == C_REPLACED)

@@ -1,5 +1,5 @@
 /* src/cli/progress.c - see progress.h. */
-#include "cli/progress.h"
+#include "progress.h"
 #include "iaf/alloc.h"
 
 #include <pthread.h>

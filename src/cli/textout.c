@@ -8,7 +8,7 @@
 
 #include <iaf/text.h>
 
-#include "cli/commands.h"
+#include "commands.h"
 
 typedef struct tout {
     int fd;

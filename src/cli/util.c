@@ -2,14 +2,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli/commands.h"
-#include "cli/options.h"
-#include "util/util.h"
+#include "commands.h"
+#include "iaf/alloc.h"
 
 int cli_fail(const iaf_error *err)
 {
@@ -41,6 +41,31 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+char *cli_strndup(const char *s, size_t n)
+{
+    char *d = iaf_malloc(n + 1);
+    if (!d) return NULL;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+int cli_grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) return 0;
+    size_t nc = *cap ? *cap : 8;
+    while (nc < need) {
+        if (nc > SIZE_MAX / 2) return -1;
+        nc *= 2;
+    }
+    if (nc > SIZE_MAX / elem) return -1;
+    void *q = iaf_realloc(*arr, nc * elem);
+    if (!q) return -1;
+    *arr = q;
+    *cap = nc;
+    return 0;
+}
+
 int cli_split(const char *s, char ***out)
 {
     *out = NULL;
@@ -63,8 +88,8 @@ int cli_split(const char *s, char ***out)
             start++;
             len -= 2;
         }
-        if (IAF_GROW(v, cap, n + 2) != 0) goto oom;
-        if (!(v[n] = iaf_strndup(start, len))) goto oom;
+        if (CLI_GROW(v, cap, n + 2) != 0) goto oom;
+        if (!(v[n] = cli_strndup(start, len))) goto oom;
         n++;
         if (!*p) break;
         p++;
@@ -86,18 +111,6 @@ void cli_free_list(char **list)
     for (char **p = list; *p; p++)
         iaf_free(*p);
     iaf_free(list);
-}
-
-int cli_parse_threads(const char *s, int *out)
-{
-    if (!strcmp(s, "auto")) {
-        *out = 0;
-        return 0;
-    }
-    uint64_t v;
-    if (cli_parse_u64(s, 1, 64, &v) != 0) return -1;
-    *out = (int)v;
-    return 0;
 }
 
 int cli_mkdir_p(const char *dir)

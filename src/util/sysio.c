@@ -21,3 +21,18 @@ const iaf_sysio iaf_sysio_libc = {sys_open, read,  pread,  mmap,       write,
                                   fsync,    close, rename, sys_rename2};
 
 iaf_sysio iaf_sys = {sys_open, read, pread, mmap, write, fsync, close, rename, sys_rename2};
+
+void iaf_set_sysio(const iaf_sysio *table)
+{
+    iaf_sys = table ? *table : iaf_sysio_libc;
+}
+
+const iaf_sysio *iaf_get_sysio(void)
+{
+    return &iaf_sys;
+}
+
+const iaf_sysio *iaf_sysio_default(void)
+{
+    return &iaf_sysio_libc;
+}

@@ -6,28 +6,14 @@
  * calls the kernel through iaf_sys, never directly, so the fault-injection
  * tests (tests/faults/) can make the k-th read, write, fsync, close or
  * rename fail, or come back short, without #ifdefs in the code under test.
- * The default table holds the C library's functions. Not public API;
- * swapped only by tests, before any file is opened.
+ * The default table holds the C library's functions. The library calls
+ * through the variables below; programs (the tool, tests) reach them through
+ * iaf/sysio.h.
  */
 #ifndef IAF_UTIL_SYSIO_H
 #define IAF_UTIL_SYSIO_H
 
-#include <stddef.h>
-#include <sys/types.h>
-
-typedef struct iaf_sysio {
-    int (*open_fn)(const char *path, int flags, mode_t mode);
-    ssize_t (*read_fn)(int fd, void *buf, size_t n);
-    ssize_t (*pread_fn)(int fd, void *buf, size_t n, off_t offset);
-    void *(*mmap_fn)(void *addr, size_t n, int prot, int flags, int fd, off_t offset);
-    ssize_t (*write_fn)(int fd, const void *buf, size_t n);
-    int (*fsync_fn)(int fd);
-    int (*close_fn)(int fd);
-    int (*rename_fn)(const char *from, const char *to);
-    /* renameat2(AT_FDCWD, from, AT_FDCWD, to, flags): RENAME_EXCHANGE and
-     * RENAME_NOREPLACE */
-    int (*rename2_fn)(const char *from, const char *to, unsigned flags);
-} iaf_sysio;
+#include "iaf/sysio.h" /* iaf_sysio, and setting the table from outside */
 
 /* The table in use. */
 extern iaf_sysio iaf_sys;

@@ -47,9 +47,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli/commands.h"
+#include "commands.h" /* the tool, run in-process */
 #include "iaf/alloc.h"
-#include "util/sysio.h"
+#include "iaf/sysio.h"
 
 /* ---- the faults, as seen by the child ---------------------------------- */
 
@@ -141,7 +141,7 @@ static int f_open(const char *path, int flags, mode_t m)
         errno = EACCES;
         return -1;
     }
-    int fd = iaf_sysio_libc.open_fn(path, flags, m);
+    int fd = iaf_sysio_default()->open_fn(path, flags, m);
     int out = (flags & O_ACCMODE) != O_RDONLY;
     track(fd, path, out);
     if (out && fd >= 0 && fd < 4096) {
@@ -159,7 +159,7 @@ static ssize_t f_read(int fd, void *b, size_t n)
         return -1;
     }
     if (fclass == C_SHORT_READ && n > 1 && fire()) n /= 2;
-    return iaf_sysio_libc.read_fn(fd, b, n);
+    return iaf_sysio_default()->read_fn(fd, b, n);
 }
 
 static ssize_t f_pread(int fd, void *b, size_t n, off_t off)
@@ -170,7 +170,7 @@ static ssize_t f_pread(int fd, void *b, size_t n, off_t off)
         return -1;
     }
     if (fclass == C_SHORT_READ && n > 1 && fire()) n /= 2;
-    return iaf_sysio_libc.pread_fn(fd, b, n, off);
+    return iaf_sysio_default()->pread_fn(fd, b, n, off);
 }
 
 static void *f_mmap(void *a, size_t n, int prot, int flags, int fd, off_t off)
@@ -180,7 +180,7 @@ static void *f_mmap(void *a, size_t n, int prot, int flags, int fd, off_t off)
         errno = ENOMEM;
         return MAP_FAILED;
     }
-    return iaf_sysio_libc.mmap_fn(a, n, prot, flags, fd, off);
+    return iaf_sysio_default()->mmap_fn(a, n, prot, flags, fd, off);
 }
 
 static ssize_t f_write(int fd, const void *b, size_t n)
@@ -191,7 +191,7 @@ static ssize_t f_write(int fd, const void *b, size_t n)
         return -1;
     }
     if (fclass == C_SHORT_WRITE && n > 1 && fire()) n /= 2;
-    return iaf_sysio_libc.write_fn(fd, b, n);
+    return iaf_sysio_default()->write_fn(fd, b, n);
 }
 
 static int f_fsync(int fd)
@@ -201,7 +201,7 @@ static int f_fsync(int fd)
         errno = ferrno;
         return -1;
     }
-    return iaf_sysio_libc.fsync_fn(fd);
+    return iaf_sysio_default()->fsync_fn(fd);
 }
 
 static int f_close(int fd)
@@ -209,11 +209,11 @@ static int f_close(int fd)
     int out = fd >= 0 && fd < 4096 && fd_out[fd];
     if (fclass == C_CLOSE && out && fire()) {
         note_path(fd);
-        iaf_sysio_libc.close_fn(fd); /* the descriptor is gone either way, as in Linux */
+        iaf_sysio_default()->close_fn(fd); /* the descriptor is gone either way, as in Linux */
         errno = ferrno;
         return -1;
     }
-    return iaf_sysio_libc.close_fn(fd);
+    return iaf_sysio_default()->close_fn(fd);
 }
 
 static int f_rename(const char *from, const char *to)
@@ -223,7 +223,7 @@ static int f_rename(const char *from, const char *to)
         errno = ferrno;
         return -1;
     }
-    return iaf_sysio_libc.rename_fn(from, to);
+    return iaf_sysio_default()->rename_fn(from, to);
 }
 
 static int f_rename2(const char *from, const char *to, unsigned flags)
@@ -233,7 +233,7 @@ static int f_rename2(const char *from, const char *to, unsigned flags)
         errno = ferrno;
         return -1;
     }
-    return iaf_sysio_libc.rename2_fn(from, to, flags);
+    return iaf_sysio_default()->rename2_fn(from, to, flags);
 }
 
 /* ---- the work directory's state ---------------------------------------- */
@@ -410,8 +410,9 @@ static void run(char **argv, int argc, long k, result *r)
             iaf_alloc_funcs af = {f_malloc, f_calloc, f_realloc, f_free, NULL};
             iaf_set_alloc_funcs(&af);
         } else {
-            iaf_sys = (iaf_sysio){f_open,  f_read,  f_pread,  f_mmap,   f_write,
-                                  f_fsync, f_close, f_rename, f_rename2};
+            iaf_sysio io = {f_open,  f_read,  f_pread,  f_mmap,   f_write,
+                            f_fsync, f_close, f_rename, f_rename2};
+            iaf_set_sysio(&io);
         }
         char **args = calloc((size_t)argc + 2, sizeof *args);
         args[0] = "iaf";
