@@ -102,7 +102,8 @@ printf 'sex\n남자\n' > m3.csv
 expect 1 "m3.csv.*no column 'age'|m3.csv.*'age'" -- "$IAF" count m3.csv --by age
 printf 'sex,w\n남자,1\n여자,x\n' > m4.csv
 expect 1 "m4.csv.*weight" -- "$IAF" count m4.csv --by sex --weight w
-expect 1 "--where" -- "$IAF" count syn.csv --by sex --where 'sex == ('
+# an unparsable --where is a usage error (exit 2), located in the option
+expect 2 "--where:1:8:" -- "$IAF" count syn.csv --by sex --where 'sex == ('
 
 # --- usage errors exit 2, help exits 0 on stdout ---
 expect 2 "needs SYNTHETIC and REFERENCE" -- "$IAF" compare syn.csv --by sex
