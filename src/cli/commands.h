@@ -26,7 +26,7 @@ int cmd_scan(int argc, char **argv);
 int cmd_replicate(int argc, char **argv);
 
 /* Print "iaf: <located error>" to stderr; returns EXIT_DATA, or EXIT_USAGE
- * when the error is located in an option's value (its file is "--where"). */
+ * for a parse error located in an option's value (its file is "--where"). */
 int cli_fail(const iaf_error *err);
 /* Print "iaf: out of memory" to stderr; returns EXIT_DATA. */
 int cli_oom(void);
