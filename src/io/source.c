@@ -91,7 +91,8 @@ static iaf_format format_from_content(iaf_file *f, iaf_error *err)
     if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF) i = 3;
     while (i < n && isspace(head[i]))
         i++;
-    if (i < n && head[i] == '{') return IAF_FORMAT_JSONL;
+    /* JSON Lines, or a JSON array of objects (read alike) */
+    if (i < n && (head[i] == '{' || head[i] == '[')) return IAF_FORMAT_JSONL;
     return IAF_FORMAT_CSV;
 }
 
