@@ -63,7 +63,9 @@ int cmd_inspect(int argc, char **argv)
     if (argc - optind < 1) return cli_usage_error("inspect", "expected a Parquet file or dataset");
     /* one regular file: its inspection alone, as ever; else the dataset's files */
     struct stat sb;
-    int single = argc - optind == 1 && stat(argv[optind], &sb) == 0 && !S_ISDIR(sb.st_mode);
+    int single =
+        argc - optind == 1 &&
+        (stat(argv[optind], &sb) == 0 ? !S_ISDIR(sb.st_mode) : !strpbrk(argv[optind], "*?["));
     iaf_error err;
     iaf_error_clear(&err);
     iaf_source *src = NULL;
