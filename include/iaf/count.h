@@ -52,6 +52,12 @@ typedef struct iaf_count_options {
  * casefold, numeric (docs/spec.md); else IAF_ERR_INVALID naming the step. */
 IAF_API iaf_status iaf_normalize_check(const char *steps, iaf_error *err);
 
+/* IAF_OK when expr is a valid filter expression (docs/expressions.md); else
+ * IAF_ERR_PARSE located as NAME:1:COL (name NULL = "where"), so a tool can
+ * refuse an unparsable --where before it opens any data. Column names are
+ * not checked: that needs the data. */
+IAF_API iaf_status iaf_where_check(const char *expr, const char *name, iaf_error *err);
+
 typedef struct iaf_counter iaf_counter;
 
 /* Open the dataset (files, globs, directories: iaf_source_open) and parse

@@ -56,6 +56,23 @@ bad:
                          steps);
 }
 
+iaf_status iaf_where_check(const char *expr, const char *name, iaf_error *err)
+{
+    iaf_expr *e = NULL;
+    iaf_error e2;
+    iaf_error_clear(&e2);
+    iaf_status st = iaf_expr_parse(expr ? expr : "", name ? name : "where", &e, &e2);
+    iaf_expr_free(e);
+    if (st == IAF_OK) return IAF_OK;
+    /* one line of text: NAME:1:COL, like any other located error */
+    if (e2.column > 0 && e2.line == 0) {
+        e2.line = 1;
+        e2.where[0] = '\0';
+    }
+    if (err) *err = e2;
+    return st;
+}
+
 unsigned iaf_api_normalize_flags(const char *steps)
 {
     unsigned f = 0;

@@ -373,6 +373,21 @@ static iaf_status open_inputs(run_state *s, iaf_error *err)
     return IAF_OK;
 }
 
+/* An input's error found while a check's requests are registered (a column it
+ * lacks) is located at the check in the spec, naming the input once:
+ * "SPEC:LINE:COL: check 'id', reference 'r': FILE: no column 'x'; did you mean...". */
+static iaf_status at_check(const iaf_spec *spec, const iaf_spec_check *k, const char *role,
+                           const char *role_id, iaf_error *err)
+{
+    if (!err) return IAF_ERR_INVALID;
+    if (err->status == IAF_ERR_NOMEM) return err->status;
+    iaf_error e = *err;
+    char r[300] = "";
+    if (role) snprintf(r, sizeof r, ", %s '%s'", role, role_id);
+    return iaf_error_set(err, e.status, spec->path, k->line, k->col, "check '%s'%s: %s%s%s", k->id,
+                         r, e.file, e.file[0] ? ": " : "", e.message);
+}
+
 static iaf_status register_requests(run_state *s, iaf_error *err)
 {
     const iaf_spec *spec = s->spec;
@@ -401,6 +416,8 @@ static iaf_status register_requests(run_state *s, iaf_error *err)
         for (size_t v = 0; v < k->nvariants; v++) {
             req_ids *r = &rq[c * IAF_MAX_VARIANTS + v];
             size_t n = variant_cols(k, &k->variants[v], cols);
+            if (iaf_dataset_check_columns(d, cols, n, err) != IAF_OK)
+                return at_check(spec, k, NULL, NULL, err);
             if ((r->syn = iaf_dataset_add_request(d, cols, n, err)) < 0) {
                 st = iaf_error_prefix(err, "check '%s': ", k->id);
                 return st;
@@ -431,33 +448,25 @@ static iaf_status register_requests(run_state *s, iaf_error *err)
                     dup |= !strcmp(cols[j], name);
                 if (name && !dup && n < IAF_MAX_CUBE_COLS) cols[n++] = name;
             }
-            r->ref = iaf_dataset_add_request(rd, cols, n, err);
+            st = iaf_dataset_check_columns(rd, cols, n, err);
+            r->ref = st == IAF_OK ? iaf_dataset_add_request(rd, cols, n, err) : -1;
             for (size_t i = 0; i < k->nattrs; i++)
                 iaf_attr_free(ra[i]);
-            if (r->ref < 0) {
-                st = iaf_error_prefix(err, "check '%s', reference '%s': ", k->id,
-                                      spec->references[k->reference].id);
-                return st;
-            }
+            if (r->ref < 0)
+                return at_check(spec, k, "reference", spec->references[k->reference].id, err);
             r->std = r->tot = -1;
             const iaf_spec_lump *lp = lump_of(spec, k, &k->variants[v]);
             if (lp && lp->totals >= 0) {
                 const char *tc = lp->attr->column;
-                if ((r->tot = iaf_dataset_add_request(tables[lp->totals], &tc, 1, err)) < 0) {
-                    st = iaf_error_prefix(err, "check '%s', lump totals '%s': ", k->id,
-                                          spec->tables[lp->totals].id);
-                    return st;
-                }
+                if ((r->tot = iaf_dataset_add_request(tables[lp->totals], &tc, 1, err)) < 0)
+                    return at_check(spec, k, "lump totals", spec->tables[lp->totals].id, err);
             }
             if (k->stratum && k->standard_ref >= 0) {
                 /* per category: the standardised attribute's reference column too */
                 const char *sc[2] = {k->stratum->name, std_cat_col(k)};
                 if ((r->std = iaf_dataset_add_request(refs[k->standard_ref], sc,
-                                                      k->standard_per_category ? 2 : 1, err)) < 0) {
-                    st = iaf_error_prefix(err, "check '%s', standard '%s': ", k->id,
-                                          spec->references[k->standard_ref].id);
-                    return st;
-                }
+                                                      k->standard_per_category ? 2 : 1, err)) < 0)
+                    return at_check(spec, k, "standard", spec->references[k->standard_ref].id, err);
             }
         }
     }

@@ -1,5 +1,6 @@
 /* src/audit/dataset.c - see dataset.h. */
 #include "audit/dataset.h"
+#include "util/suggest.h"
 #include "util/util.h"
 
 #include <math.h>
@@ -105,6 +106,43 @@ const char *iaf_dataset_col(const iaf_dataset *d, size_t i)
     return d->table ? iaf_table_attr(d->table, i) : iaf_source_colname(d->src, i);
 }
 
+/* The error for a column d does not have, with the closest name when one is
+ * close ("did you mean 'occupation'?") and the columns it has. */
+static iaf_status no_column(const iaf_dataset *d, const char *name, iaf_error *err)
+{
+    size_t na = iaf_dataset_ncols(d);
+    const char *near = NULL;
+    iaf_buf b = {0};
+    for (size_t j = 0; j < na; j++) {
+        const char *cand = iaf_dataset_col(d, j), *best = near;
+        const char *two[2] = {near, cand};
+        if (!(near = iaf_suggest(name, best ? two : two + 1, best ? 2 : 1))) near = best;
+        if (b.len < 600) iaf_buf_printf(&b, "%s'%s'", j ? ", " : "", cand);
+    }
+    if (b.len >= 600) iaf_buf_puts(&b, ", ...");
+    iaf_status st =
+        iaf_error_set(err, IAF_ERR_INVALID, d->table ? d->counts_path : iaf_dataset_file(d, 0), 0,
+                      0, "%sno column '%s'%s%s%s (its columns: %s)",
+                      d->table ? "count table has " : "", name, near ? "; did you mean '" : "",
+                      near ? near : "", near ? "'?" : "", b.data ? b.data : "none");
+    iaf_buf_free(&b);
+    return st;
+}
+
+iaf_status iaf_dataset_check_columns(const iaf_dataset *d, const char *const *cols, size_t n,
+                                     iaf_error *err)
+{
+    /* JSON Lines has no header: a key may first appear on any line */
+    if (!d->table && iaf_source_format(d->src) == IAF_FORMAT_JSONL) return IAF_OK;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = 0, na = iaf_dataset_ncols(d);
+        while (j < na && strcmp(iaf_dataset_col(d, j), cols[i]) != 0)
+            j++;
+        if (j == na) return no_column(d, cols[i], err);
+    }
+    return IAF_OK;
+}
+
 int iaf_dataset_add_request(iaf_dataset *d, const char *const *cols, size_t ncols, iaf_error *err)
 {
     if (ncols == 0 || ncols > IAF_MAX_CUBE_COLS)
@@ -118,8 +156,7 @@ int iaf_dataset_add_request(iaf_dataset *d, const char *const *cols, size_t ncol
             if (strcmp(d->cols[k], cols[i]) == 0) break;
         if (k == d->ncols) {
             if (d->table && iaf_table_attr_index(d->table, cols[i]) < 0)
-                return iaf_error_set(err, IAF_ERR_INVALID, d->counts_path, 0, 0,
-                                     "count table has no column '%s'", cols[i]);
+                return no_column(d, cols[i], err);
             if (IAF_GROW(d->cols, d->colcap, d->ncols + 1) != 0 ||
                 !(d->cols[d->ncols] = iaf_strdup(cols[i])))
                 return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");

@@ -40,6 +40,11 @@ const char *iaf_dataset_col(const iaf_dataset *d, size_t i);
 
 /* Register what will be counted; returns the request index (>= 0) or a
  * negative status. Must be called before iaf_dataset_count. */
+/* IAF_OK when d has every column of cols, known before any row is read (count
+ * tables, CSV, Parquet; JSON Lines always passes); else IAF_ERR_INVALID located
+ * at d's file, with the closest column name when one is close. */
+iaf_status iaf_dataset_check_columns(const iaf_dataset *d, const char *const *cols, size_t n,
+                                     iaf_error *err);
 int iaf_dataset_add_request(iaf_dataset *d, const char *const *cols, size_t ncols, iaf_error *err);
 /* Scan once (microdata) or convert (counts). progress may be NULL. */
 iaf_status iaf_dataset_count(iaf_dataset *d, const iaf_scan_consumer *progress, iaf_error *err);

@@ -58,12 +58,55 @@ static long node_line(struct fy_node *n)
     return 0;
 }
 
+/* The 1-based column where node n starts (its first key for a mapping), 0 if unknown. */
+static long node_col(struct fy_node *n)
+{
+    if (!n) return 0;
+    if (fy_node_is_scalar(n)) {
+        struct fy_token *t = fy_node_get_scalar_token(n);
+        const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+        return m ? m->column + 1 : 0;
+    }
+    void *it = NULL;
+    if (fy_node_is_mapping(n)) {
+        struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
+        return p ? node_col(fy_node_pair_key(p)) : 0;
+    }
+    if (fy_node_is_sequence(n)) return node_col(fy_node_sequence_iterate(n, &it));
+    return 0;
+}
+
 static int fail(ctx *c, struct fy_node *n, const char *fmt, const char *a, const char *b)
 {
     if (c->st != IAF_OK) return -1;
     char msg[768];
     snprintf(msg, sizeof msg, fmt, a ? a : "", b ? b : "");
-    c->st = iaf_error_set(c->err, IAF_ERR_INVALID, c->file, node_line(n), 0, "%s", msg);
+    c->st = iaf_error_set(c->err, IAF_ERR_INVALID, c->file, node_line(n), node_col(n), "%s", msg);
+    return -1;
+}
+
+/* Parse the expression text of scalar n, a key of check id. An error is located in
+ * the spec as FILE:LINE:COL, the column of the offending character when the scalar
+ * is on one line (plain or quoted; escapes or wide characters before it may shift
+ * the count), else of the scalar, and names the check. */
+static int parse_expr(ctx *c, struct fy_node *n, const char *text, const char *id, iaf_expr **out)
+{
+    iaf_error e;
+    iaf_error_clear(&e);
+    if ((c->st = iaf_expr_parse(text, c->file, out, &e)) == IAF_OK) return 0;
+    if (e.status == IAF_ERR_NOMEM) {
+        if (c->err) *c->err = e;
+        return -1;
+    }
+    long line = node_line(n), col = node_col(n);
+    struct fy_token *t = n && fy_node_is_scalar(n) ? fy_node_get_scalar_token(n) : NULL;
+    const struct fy_mark *m0 = t ? fy_token_start_mark(t) : NULL,
+                         *m1 = t ? fy_token_end_mark(t) : NULL;
+    enum fy_node_style st = n ? fy_node_get_style(n) : FYNS_ANY;
+    if (col > 0 && e.column > 0 && m0 && m1 && m0->line == m1->line &&
+        (st == FYNS_PLAIN || st == FYNS_SINGLE_QUOTED || st == FYNS_DOUBLE_QUOTED))
+        col += (long)e.column - 1; /* a quoted scalar's mark is past its quote */
+    iaf_error_set(c->err, c->st, c->file, line, col, "check '%s': %s", id ? id : "?", e.message);
     return -1;
 }
 
@@ -595,7 +638,6 @@ static iaf_attr *attr_or_column(ctx *c, iaf_spec *s, struct fy_node *n, const ch
 
 static int parse_rule(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
 {
-    char origin[1100];
     if (get_str(c, n, "rule", &k->rule_text, 0, "rule check") ||
         get_str(c, n, "citation", &k->citation, 1, "rule check") ||
         get_num(c, n, "tolerance", &k->tolerance, "rule check"))
@@ -679,12 +721,9 @@ static int parse_rule(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
                             "sum to at most 1, upper shares to at least 1)%s",
                             k->id, NULL);
         }
-        snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(pf, "status")));
-        if ((c->st = iaf_expr_parse(k->status_text, origin, &k->status, c->err)) != IAF_OK)
-            return -1;
+        if (parse_expr(c, get(pf, "status"), k->status_text, k->id, &k->status)) return -1;
     } else if (k->rule_text) {
-        snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(n, "rule")));
-        if ((c->st = iaf_expr_parse(k->rule_text, origin, &k->rule, c->err)) != IAF_OK) return -1;
+        if (parse_expr(c, get(n, "rule"), k->rule_text, k->id, &k->rule)) return -1;
         const iaf_expr *a, *b;
         if (!iaf_expr_implication(k->rule, &a, &b))
             return fail(c, get(n, "rule"), "check '%s': a rule is an implication 'A => B'%s", k->id,
@@ -707,13 +746,9 @@ static int parse_rule(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
         if (!ok)
             return fail(c, get(ex, "interval"), "check '%s': interval is [lo, hi] within [0, 1]%s",
                         k->id, NULL);
-        snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(ex, "share")));
-        if ((c->st = iaf_expr_parse(k->share_text, origin, &k->share, c->err)) != IAF_OK) return -1;
-        if (k->given_text) {
-            snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(ex, "given")));
-            if ((c->st = iaf_expr_parse(k->given_text, origin, &k->given, c->err)) != IAF_OK)
-                return -1;
-        }
+        if (parse_expr(c, get(ex, "share"), k->share_text, k->id, &k->share)) return -1;
+        if (k->given_text && parse_expr(c, get(ex, "given"), k->given_text, k->id, &k->given))
+            return -1;
     }
     /* the variables become the attributes of the check */
     const iaf_expr *es[4] = {k->rule, k->share, k->given, k->status};
@@ -757,6 +792,7 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
 {
     if (check_keys(c, n, "check", check_keys_allowed)) return -1;
     k->line = node_line(n);
+    k->col = node_col(n);
     k->reference = k->synthetic = k->disclosure = -1;
     char *kind = NULL, *ref = NULL, *disc = NULL, *syn = NULL, **attrs = NULL, **rcols = NULL;
     size_t na = 0, nrc = 0;
@@ -939,18 +975,13 @@ universe:
             goto done;
         }
     }
-    char origin[1100];
-    if (k->universe_text) {
-        snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(n, "universe")));
-        if ((c->st = iaf_expr_parse(k->universe_text, origin, &k->universe, c->err)) != IAF_OK)
-            goto done;
-    }
-    if (k->reference_universe_text) {
-        snprintf(origin, sizeof origin, "%s:%ld", c->file, node_line(get(n, "reference_universe")));
-        if ((c->st = iaf_expr_parse(k->reference_universe_text, origin, &k->reference_universe,
-                                    c->err)) != IAF_OK)
-            goto done;
-    }
+    if (k->universe_text &&
+        parse_expr(c, get(n, "universe"), k->universe_text, k->id, &k->universe))
+        goto done;
+    if (k->reference_universe_text &&
+        parse_expr(c, get(n, "reference_universe"), k->reference_universe_text, k->id,
+                   &k->reference_universe))
+        goto done;
 done:
     if (c->st != IAF_OK) rc = -1;
     iaf_free(kind), iaf_free(ref), iaf_free(disc), iaf_free(syn);

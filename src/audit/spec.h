@@ -109,7 +109,7 @@ typedef struct iaf_spec_check {
     iaf_spec_threshold *thresholds;
     size_t nthresholds;
     char *note;
-    long line;
+    long line, col; /* where the check's mapping starts in the spec */
 } iaf_spec_check;
 
 typedef struct iaf_spec_crosswalk {

@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,7 +29,7 @@ static void help(void)
            "  -m, --microdata PATH read the microdata from PATH (a file, glob or directory;\n"
            "                       repeatable) instead of the spec's dataset.microdata\n"
            "      --format LIST    which of json,md,html,csv to write (default: all)\n"
-           "      --fail-on WHAT   exit 3 when a check's verdict is WHAT (flag); for CI\n"
+           "      --fail-on WHAT   exit 3 when a check's verdict is WHAT (flag, any case); CI\n"
            "  -t, --threads N      worker threads for microdata scans (default: all cores)\n"
            "      --bootstrap B    bootstrap replicates per check (default 1000)\n"
            "      --seed S         bootstrap seed (default 20260611); same seed, same bytes\n"
@@ -86,8 +87,9 @@ static int parse_args(int argc, char **argv, audit_args *o)
             o->micro[o->nmicro++] = optarg;
             break;
         case 'F':
-            if (strcmp(optarg, "flag") != 0)
-                return cli_usage_error("audit", "--fail-on takes 'flag'");
+            if (strcasecmp(optarg, "flag") != 0)
+                return cli_usage_error("audit", "--fail-on takes 'flag' (any case), not '%s'",
+                                       optarg);
             o->fail_on = optarg;
             break;
         case 't':

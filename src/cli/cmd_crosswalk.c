@@ -22,7 +22,8 @@ static void help(void)
            "variants, spaces, ASCII case; see docs/crosswalks.md); rule rows apply to the rest.\n"
            "A title listed at several codes splits the label equally over them.\n\n"
            "Options:\n"
-           "  -l, --level NAME        level to roll up to (e.g. major, sub_major)\n"
+           "  -l, --level NAME        required: the level to roll up to (e.g. major,\n"
+           "                          sub_major)\n"
            "  -m, --match LIST        title matchers: exact,normalized (default both), and\n"
            "                          words (same words, plurals and case aside), head (a\n"
            "                          title's words up to one of its commas), tried in order\n"
@@ -355,5 +356,8 @@ int cmd_crosswalk(int argc, char **argv)
         help();
         return EXIT_OK;
     }
+    if (argc >= 2 && argv[1][0] == '-')
+        return cli_usage_error("crosswalk", "unknown option '%s': expected the subcommand `build`",
+                               argv[1]);
     return cli_usage_error("crosswalk", "expected the subcommand `build`");
 }

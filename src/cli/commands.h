@@ -25,8 +25,8 @@ int cmd_crosswalk(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_replicate(int argc, char **argv);
 
-/* Print "iaf: <located error>" to stderr; returns EXIT_DATA (or EXIT_USAGE
- * for IAF_ERR_INVALID when usage is set). */
+/* Print "iaf: <located error>" to stderr; returns EXIT_DATA, or EXIT_USAGE
+ * for a parse error located in an option's value (its file is "--where"). */
 int cli_fail(const iaf_error *err);
 /* Print "iaf: out of memory" to stderr; returns EXIT_DATA. */
 int cli_oom(void);

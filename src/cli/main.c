@@ -46,6 +46,13 @@ static int run(int argc, char **argv)
     const char *name = argv[1];
     if (!strcmp(name, "help") || !strcmp(name, "--help") || !strcmp(name, "-h")) {
         if (argc > 2) {
+            if (!strcmp(argv[2], "version") || !strcmp(argv[2], "help")) {
+                printf(!strcmp(argv[2], "version")
+                           ? "Usage: iaf version (or iaf --version)\n\nPrint the version of iaf.\n"
+                           : "Usage: iaf help [COMMAND]\n\nList the commands, or show a "
+                             "command's options.\n");
+                return EXIT_OK;
+            }
             for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
                 if (!strcmp(argv[2], commands[i].name)) {
                     char *args[] = {argv[2], "--help", NULL};

@@ -134,9 +134,19 @@ void cli_common_init(cli_common *co)
 int cli_common_option(cli_common *co, const char *cmd, int c, const char *arg)
 {
     switch (c) {
-    case CLI_OPT_WHERE:
+    case CLI_OPT_WHERE: {
+        /* an expression given on the command line that does not parse is a
+         * usage error, found before any data is opened */
+        iaf_error err;
+        if (iaf_where_check(arg, "--where", &err) != IAF_OK) {
+            if (err.status == IAF_ERR_NOMEM) return cli_fail(&err);
+            char buf[1400];
+            iaf_error_format(&err, buf, sizeof buf);
+            return cli_usage_error(cmd, "%s", buf);
+        }
         co->where = arg;
         return 0;
+    }
     case CLI_OPT_MISSING:
         co->missing = arg;
         return 0;

@@ -66,8 +66,9 @@ typedef struct cli_common {
 
 void cli_common_init(cli_common *co);
 /* 0 when c is a common option and its value was stored, -1 when c is not a
- * common option (the command handles it), else the exit code of a usage
- * error already printed (EXIT_USAGE). */
+ * common option (the command handles it), else the exit code of an error
+ * already printed (EXIT_USAGE; EXIT_DATA when out of memory). A --where is
+ * parsed here, so an expression that does not parse is a usage error. */
 int cli_common_option(cli_common *co, const char *cmd, int c, const char *arg);
 /* Copy format, encoding, delimiter and threads into a source's options. */
 void cli_common_source(const cli_common *co, iaf_source_options *src);

@@ -19,6 +19,10 @@ int cli_fail(const iaf_error *err)
     fputs("iaf: ", stderr);
     cli_puts_escaped(stderr, buf);
     fputs("\n", stderr);
+    /* an option's value that does not parse ("--where:1:6: ...", a bad
+     * --exclude-regex) is about the command line, not the data: a usage
+     * error wherever it is found */
+    if (err && !strncmp(err->file, "--", 2) && err->status == IAF_ERR_PARSE) return EXIT_USAGE;
     return EXIT_DATA;
 }
 

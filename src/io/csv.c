@@ -35,6 +35,7 @@
 
 #include "io/encoding.h"
 #include "io/reader.h"
+#include "util/suggest.h"
 #include "util/util.h"
 
 #if defined(__SSE2__)
@@ -718,9 +719,12 @@ static iaf_status csv_project(void *rd, const char *const *names, size_t n, iaf_
             for (size_t k = 0; k < r->hdr.ncols && b.len < 600; k++)
                 iaf_buf_printf(&b, "%s'%s'", k ? ", " : "", r->hdr.names[k]);
             if (b.len >= 600) iaf_buf_puts(&b, ", ...");
+            const char *near =
+                iaf_suggest(names[i], (const char *const *)r->hdr.names, r->hdr.ncols);
             iaf_status st = iaf_error_set(err, IAF_ERR_INVALID, r->file, 0, 0,
-                                          "no column '%s' in %s (its columns: %s)", names[i],
-                                          r->file, b.data ? b.data : "");
+                                          "no column '%s'%s%s%s (its columns: %s)", names[i],
+                                          near ? "; did you mean '" : "", near ? near : "",
+                                          near ? "'?" : "", b.data ? b.data : "");
             iaf_buf_free(&b);
             iaf_free(ps);
             iaf_free(slot);

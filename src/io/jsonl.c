@@ -1,7 +1,11 @@
 /* src/io/jsonl.c - the streaming JSON Lines reader (iaf_jsonl_reader).
  *
  * One JSON object per line; blank lines are skipped, CRLF is accepted and a
- * UTF-8 byte-order mark at the start is dropped. The scanner is hand-written
+ * UTF-8 byte-order mark at the start is dropped. A file whose first character
+ * is '[' is read as a JSON array of objects instead ("array mode", as the
+ * pandas `orient="records"` files and many dataset samples are): the same
+ * rows, objects may span lines, still streamed through windows (one part);
+ * errors are located at the line and column in the file. The scanner is hand-written
  * and never builds a tree: values of keys that are not projected are only
  * delimited (strings are scanned for their closing quote with a vector loop,
  * escapes are checked, nested containers are matched up to depth 64).
@@ -58,6 +62,7 @@ typedef struct jctx {
     uint64_t off; /* input offset of data, for byte offsets in errors */
     iaf_scratch *sc;
     iaf_error *err;
+    long long lscol; /* column of ls in its line (array mode), 0 = ls starts a line */
 } jctx;
 
 static iaf_status
@@ -72,7 +77,14 @@ static iaf_status
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    iaf_error_set(c->err, IAF_ERR_PARSE, c->file, c->line, (long long)(pos - c->ls) + 1, "%s", msg);
+    /* an object of a JSON array may span lines: count them up to pos */
+    long long line = c->line, col = (c->lscol ? c->lscol : 1) + (long long)(pos - c->ls);
+    for (cup q = c->ls; q < pos; q++)
+        if (*q == '\n') {
+            line++;
+            col = (long long)(pos - q);
+        }
+    iaf_error_set(c->err, IAF_ERR_PARSE, c->file, line, col, "%s", msg);
     c->err->offset = (long long)(c->off + (uint64_t)(pos - c->data));
     return IAF_ERR_PARSE;
 }
@@ -82,9 +94,11 @@ static iaf_status jnomem(const jctx *c)
     return iaf_error_set(c->err, IAF_ERR_NOMEM, c->file, c->line, 0, "out of memory");
 }
 
+/* JSON whitespace. A line of JSON Lines holds no LF, so skipping LF as well
+ * only matters to the objects of a JSON array, which may span lines. */
 static inline cup skip_ws(cup p, cup le)
 {
-    while (p < le && (*p == ' ' || *p == '\t' || *p == '\r'))
+    while (p < le && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
         p++;
     return p;
 }
@@ -536,6 +550,10 @@ struct jsonl_reader {
     size_t nparts;
     uint64_t *bound; /* part k reads the lines that start in [bound[k], bound[k+1]) */
     iaf_text_parts *tp;
+    int array;           /* a JSON array of objects, not JSON Lines */
+    uint64_t arr_start;  /* array mode: the offset after its '[' */
+    long long arr_line;  /* the line of the '[' */
+    uint64_t arr_lstart; /* the offset where that line starts */
 };
 
 static void jsonl_close(void *rd)
@@ -619,6 +637,147 @@ static iaf_status load_line(const jsonl_reader *r, iaf_text_win *w, uint64_t pos
     }
 }
 
+/* ------------------------------------------------------------------------
+ * Array mode: `[ {...}, {...} ]`, objects possibly spanning lines
+ * ------------------------------------------------------------------------ */
+
+/* One past the bracket that closes the object opening at p, or NULL when
+ * [p, e) ends first. Strings (escapes included) are stepped over; a bracket
+ * of the wrong kind closes it too and is left to the parser to refuse. */
+static cup value_end(cup p, cup e)
+{
+    size_t depth = 0;
+    while (p < e) {
+        unsigned char ch = *p;
+        if (ch == '"') {
+            for (p++;;) {
+                p = scan_str(p, e);
+                if (p >= e) return NULL;
+                if (*p == '"') break;
+                if (*p == '\\') {
+                    if (e - p < 2) return NULL;
+                    p += 2;
+                } else {
+                    p++; /* a control byte: the parser says so */
+                }
+            }
+        } else if (ch == '{' || ch == '[') {
+            depth++;
+        } else if ((ch == '}' || ch == ']') && --depth == 0) {
+            return p + 1;
+        }
+        p++;
+    }
+    return NULL;
+}
+
+/* Where the array scan is between elements. */
+typedef struct arr_pos {
+    uint64_t pos;    /* the next byte to look at */
+    uint64_t lstart; /* the offset where the line of pos starts */
+    long long line;  /* the line of pos */
+    int after;       /* 0 after '[', 1 after an element, 2 after ',' */
+} arr_pos;
+
+/* Called before the window moves (the batch's views point into it). */
+typedef iaf_status (*flush_fn)(void *ctx);
+
+/* Make [pos, pos + need) (at least one byte) whole in the window, or as much
+ * of it as the input holds. */
+static iaf_status arr_load(const jsonl_reader *r, iaf_text_win *w, uint64_t pos, size_t need,
+                           flush_fn flush, void *fctx, iaf_error *err)
+{
+    if (w->p && pos >= w->off && pos - w->off <= w->len &&
+        (pos - w->off + (need ? need : 1) <= w->len || w->eof))
+        return IAF_OK;
+    iaf_status st = flush ? flush(fctx) : IAF_OK;
+    return st == IAF_OK ? iaf_text_win_load(&r->in, w, pos, need, err) : st;
+}
+
+/* The next element: *got = 1 and [*ls, *le) its text, whole in the window
+ * (a->line and *lscol: where it starts), or *got = 0 after the closing ']'
+ * and the whitespace after it. */
+static iaf_status arr_next(const jsonl_reader *r, iaf_text_win *w, arr_pos *a, cup *ls, cup *le,
+                           long long *lscol, int *got, flush_fn flush, void *fctx, iaf_error *err)
+{
+    jctx c = {NULL, NULL, 0, r->file, NULL, 0, NULL, err, 0};
+    iaf_status st;
+    *got = 0;
+    for (int closed = 0;;) {
+        cup s = NULL, e = NULL;
+        while (a->pos < r->in.size) {
+            if ((st = arr_load(r, w, a->pos, 0, flush, fctx, err)) != IAF_OK) return st;
+            s = w->p + (a->pos - w->off);
+            e = w->p + w->len;
+            while (s < e && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) {
+                if (*s == '\n') {
+                    a->line++;
+                    a->lstart = w->off + (uint64_t)(s - w->p) + 1;
+                }
+                s++;
+            }
+            a->pos = w->off + (uint64_t)(s - w->p);
+            if (s < e || w->eof) break;
+        }
+        if (a->pos >= r->in.size) {
+            if (closed) return IAF_OK;
+            return iaf_error_set(err, IAF_ERR_PARSE, r->file, a->line,
+                                 (long long)(a->pos - a->lstart) + 1,
+                                 "truncated JSON array: no closing ']'");
+        }
+        c.ls = s;
+        c.le = e;
+        c.line = a->line;
+        c.data = w->p;
+        c.off = w->off;
+        c.lscol = (long long)(a->pos - a->lstart) + 1;
+        if (closed) return jerr(&c, s, "characters after the closing ']' of the JSON array");
+        if (a->after == 1) {
+            if (*s != ',' && *s != ']')
+                return jerr(&c, s, "expected ',' or ']' after an element of the JSON array");
+            closed = *s == ']';
+            a->after = 2;
+            a->pos++;
+            continue;
+        }
+        if (*s == ']' && a->after == 0) {
+            closed = 1;
+            a->pos++;
+            continue;
+        }
+        if (*s != '{')
+            return jerr(&c, s,
+                        *s == ']' ? "a ',' before the closing ']' of the JSON array"
+                                  : "not a JSON object: each element of the array must be one");
+        for (size_t need = 0;;) {
+            if ((st = arr_load(r, w, a->pos, need, flush, fctx, err)) != IAF_OK) return st;
+            s = w->p + (a->pos - w->off);
+            e = w->p + w->len;
+            cup ve = value_end(s, e);
+            if (ve || w->eof) {
+                *ls = s;
+                *le = ve ? ve : e; /* unclosed: the parser says where */
+                break;
+            }
+            need = 2 * (size_t)(e - s) + 2;
+        }
+        *lscol = (long long)(a->pos - a->lstart) + 1;
+        *got = 1;
+        return IAF_OK;
+    }
+}
+
+/* Past the element [ls, le): count its lines. */
+static void arr_advance(arr_pos *a, const iaf_text_win *w, cup ls, cup le)
+{
+    for (cup q = ls; (q = memchr(q, '\n', (size_t)(le - q))) != NULL; q++) {
+        a->line++;
+        a->lstart = w->off + (uint64_t)(q + 1 - w->p);
+    }
+    a->pos = w->off + (uint64_t)(le - w->p);
+    a->after = 1;
+}
+
 static iaf_status jsonl_open(iaf_file *f, const iaf_source_options *opt, void **rdp, iaf_error *err)
 {
     *rdp = NULL;
@@ -655,9 +814,54 @@ static iaf_status jsonl_open(iaf_file *f, const iaf_source_options *opt, void **
     }
     if (w.len >= 3 && w.p[0] == 0xEF && w.p[1] == 0xBB && w.p[2] == 0xBF) r->base = 3;
 
+    /* A JSON array when the first character is '[' */
+    arr_pos a = {r->base, r->base, 1, 0};
+    while (a.pos < r->in.size) {
+        if ((st = iaf_text_win_load(&r->in, &w, a.pos, 0, err)) != IAF_OK) goto fail;
+        cup q = w.p + (a.pos - w.off), e = w.p + w.len;
+        while (q < e && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n')) {
+            if (*q == '\n') {
+                a.line++;
+                a.lstart = w.off + (uint64_t)(q - w.p) + 1;
+            }
+            q++;
+        }
+        a.pos = w.off + (uint64_t)(q - w.p);
+        if (q < e) {
+            r->array = *q == '[';
+            break;
+        }
+    }
+    if (r->array) {
+        r->arr_start = ++a.pos;
+        r->arr_line = a.line;
+        r->arr_lstart = a.lstart;
+        cup ls, le;
+        long long lscol;
+        int got;
+        if ((st = arr_next(r, &w, &a, &ls, &le, &lscol, &got, NULL, NULL, err)) != IAF_OK)
+            goto fail;
+        if (!got) {
+            st = iaf_error_set(err, IAF_ERR_PARSE, file, r->arr_line, 0,
+                               "empty JSON array: no JSON object");
+            goto fail;
+        }
+        jctx c = {ls, le, a.line, file, w.p, w.off, &sc, err, lscol};
+        st = parse_line(&c, NULL, NULL, NULL, 0, collect_key, r);
+        if (st != IAF_OK) {
+            if (st == IAF_ERR_NOMEM) iaf_error_set(err, st, file, c.line, 0, "out of memory");
+            goto fail;
+        }
+        r->nparts = 1; /* one part: an element's start cannot be found mid-file */
+        iaf_scratch_free(&sc);
+        iaf_text_win_free(&w);
+        *rdp = r;
+        return IAF_OK;
+    }
+
     /* The keys of the first object name the columns. */
     uint64_t pos = r->base;
-    jctx c = {NULL, NULL, 1, file, NULL, 0, &sc, err};
+    jctx c = {NULL, NULL, 1, file, NULL, 0, &sc, err, 0};
     for (;;) {
         if (pos >= r->in.size) {
             st = iaf_error_set(err, IAF_ERR_PARSE, file, c.line, 1, "empty file: no JSON object");
@@ -745,8 +949,9 @@ static int blank_at(const jsonl_reader *r, iaf_text_win *w, uint64_t pos, int *f
                 return 1;
             }
         }
-        cup s = w->p + (pos - w->off), e = w->p + w->len;
-        cup t = skip_ws(s, e);
+        cup s = w->p + (pos - w->off), e = w->p + w->len, t = s;
+        while (t < e && (*t == ' ' || *t == '\t' || *t == '\r'))
+            t++;
         if (t < e) return *t == '\n';
         pos += (uint64_t)(t - s);
     }
@@ -791,6 +996,69 @@ static void jsonl_range_stats(void *ctx, size_t j, iaf_text_stats *st)
     st->rows_even = rows;
 }
 
+/* Hands the batch built so far to the consumer (array mode). */
+typedef struct arr_flush {
+    iaf_batch *b;
+    iaf_emit_fn emit;
+    void *user;
+    iaf_error *err;
+    iaf_scratch *sc;
+    int *emit_failed;
+} arr_flush;
+
+static iaf_status arr_flush_batch(void *ctx)
+{
+    arr_flush *f = ctx;
+    if (!f->b->nrows) return IAF_OK;
+    if (f->emit) {
+        iaf_status st = f->emit(f->user, f->b, f->err);
+        if (st != IAF_OK) {
+            *f->emit_failed = 1;
+            return st;
+        }
+    }
+    iaf_scratch_reset(f->sc);
+    f->b->first_row += (long long)f->b->nrows;
+    f->b->nrows = 0;
+    return IAF_OK;
+}
+
+/* The rows of a JSON array, in one pass through windows. */
+static iaf_status run_array(jsonl_reader *r, iaf_emit_fn emit, void *user, iaf_error *err,
+                            int *emit_failed, iaf_sv *colbuf, iaf_column *cols, key_cache *kc,
+                            iaf_scratch *sc, iaf_text_win *w)
+{
+    size_t br = r->batch_rows, nuniq = iaf_strmap_size(&r->proj);
+    arr_pos a = {r->arr_start, r->arr_lstart, r->arr_line, 0};
+    iaf_batch b = {0, r->nproj, cols, r->file, 0, 0};
+    arr_flush fl = {&b, emit, user, err, sc, emit_failed};
+    jctx c = {NULL, NULL, 0, r->file, NULL, 0, sc, err, 0};
+    for (;;) {
+        cup ls, le;
+        long long lscol;
+        int got;
+        iaf_status st = arr_next(r, w, &a, &ls, &le, &lscol, &got, arr_flush_batch, &fl, err);
+        if (st != IAF_OK) return st;
+        if (!got) break;
+        /* the element stays where it is in the window: the batch can go first */
+        if (b.nrows == br && (st = arr_flush_batch(&fl)) != IAF_OK) return st;
+        c.ls = ls;
+        c.le = le;
+        c.line = a.line;
+        c.lscol = lscol;
+        c.data = w->p;
+        c.off = w->off;
+        if (b.nrows == 0) b.first_line = a.line;
+        iaf_sv *vals = colbuf + b.nrows;
+        for (size_t s = 0; s < nuniq; s++)
+            vals[s * br] = (iaf_sv){NULL, 0};
+        if ((st = parse_line(&c, &r->proj, kc, vals, br, NULL, NULL)) != IAF_OK) return st;
+        b.nrows++;
+        arr_advance(&a, w, ls, le);
+    }
+    return arr_flush_batch(&fl);
+}
+
 static iaf_status run_part(jsonl_reader *r, size_t part, iaf_emit_fn emit, void *user,
                            iaf_error *err, int *emit_failed)
 {
@@ -812,6 +1080,10 @@ static iaf_status run_part(jsonl_reader *r, size_t part, iaf_emit_fn emit, void 
     for (size_t i = 0; i < r->nproj; i++) {
         cols[i].kind = IAF_COL_STR;
         cols[i].str = colbuf + r->proj_slot[i] * br;
+    }
+    if (r->array) {
+        st = run_array(r, emit, user, err, emit_failed, colbuf, cols, kc, &sc, &w);
+        goto cleanup;
     }
     uint64_t pos = r->base, size = r->in.size;
     long long line = 1, row = 0;
@@ -838,7 +1110,7 @@ static iaf_status run_part(jsonl_reader *r, size_t part, iaf_emit_fn emit, void 
         }
     }
     uint64_t limit = part + 1 < r->nparts ? r->bound[part + 1] : size;
-    jctx c = {NULL, NULL, line, r->file, NULL, 0, &sc, err};
+    jctx c = {NULL, NULL, line, r->file, NULL, 0, &sc, err, 0};
     iaf_batch b = {0, r->nproj, cols, r->file, 0, row};
     for (;;) {
         int done = pos >= size || pos >= limit;

@@ -5,6 +5,12 @@
  * threads. Units are handed out in file order; each worker owns one consumer
  * state, so no locking happens on the counting path.
  *
+ * Hive partitions: a directory named `key=value` above a file makes `key` a
+ * string column of that file's rows holding `value` (%XX decoded; a missing
+ * key or __HIVE_DEFAULT_PARTITION__ is null), unless the files have a column
+ * of that name. The readers never see these columns: the projection is split
+ * and each batch gets them as one-entry dictionary columns.
+ *
  * Text files (CSV, JSONL) are the exception to plain file order: a part
  * after the first can only start once the earlier parts' line ends (and
  * quotes) are counted, a pass that costs about as much as parsing them,
@@ -35,7 +41,10 @@ typedef struct src_file {
     iaf_file *file;
     void *rd; /* reader state, NULL until opened */
     size_t nparts;
+    iaf_sv *part_val; /* per Hive key of the source: its value here (ptr NULL: null) */
 } src_file;
+
+#define SRC_MAX_HIVE 32
 
 struct iaf_source {
     iaf_source_options opt;
@@ -46,6 +55,16 @@ struct iaf_source {
     char **proj; /* projected names */
     size_t nproj;
     int memory; /* opened from a buffer */
+    /* Hive partition keys (see the head of this file), in order of appearance */
+    char *hive[SRC_MAX_HIVE];
+    size_t nhive;
+    size_t nfilecols; /* columns of the first file, before the Hive keys */
+    /* the projection as the readers see it: the names that are file columns,
+     * and per projected name its reader column (>= 0) or -1 - Hive key */
+    char **rproj;
+    size_t nrproj;
+    long *pmap;
+    int split; /* some projected name is a Hive key */
 };
 
 static const char *format_name(iaf_format f)
@@ -91,7 +110,8 @@ static iaf_format format_from_content(iaf_file *f, iaf_error *err)
     if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF) i = 3;
     while (i < n && isspace(head[i]))
         i++;
-    if (i < n && head[i] == '{') return IAF_FORMAT_JSONL;
+    /* JSON Lines, or a JSON array of objects (read alike) */
+    if (i < n && (head[i] == '{' || head[i] == '[')) return IAF_FORMAT_JSONL;
     return IAF_FORMAT_CSV;
 }
 
@@ -299,6 +319,101 @@ static iaf_status init_format(iaf_source *s, iaf_error *err)
                  : iaf_error_set(err, IAF_ERR_UNSUPPORTED, NULL, 0, 0, "unsupported format");
 }
 
+static int hexdig(char c)
+{
+    return c >= '0' && c <= '9'                     ? c - '0'
+           : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
+                                                    : -1;
+}
+
+/* The `key=value` directories of each file's path. */
+static iaf_status parse_hive(iaf_source *s, iaf_error *err)
+{
+    for (size_t i = 0; i < s->nfiles; i++) {
+        const char *p = s->files[i].path, *slash;
+        while ((slash = strchr(p, '/')) != NULL) {
+            const char *eq = memchr(p, '=', (size_t)(slash - p));
+            if (eq && eq > p) {
+                size_t k = 0, klen = (size_t)(eq - p);
+                while (k < s->nhive && (strlen(s->hive[k]) != klen || memcmp(s->hive[k], p, klen)))
+                    k++;
+                if (k == s->nhive) {
+                    if (k == SRC_MAX_HIVE)
+                        return iaf_error_set(err, IAF_ERR_LIMIT, s->files[i].path, 0, 0,
+                                             "more than %d Hive partition keys", SRC_MAX_HIVE);
+                    if (!(s->hive[k] = iaf_strndup(p, klen))) goto oom;
+                    s->nhive++;
+                }
+            }
+            p = slash + 1;
+        }
+    }
+    if (!s->nhive) return IAF_OK;
+    for (size_t i = 0; i < s->nfiles; i++) {
+        src_file *sf = &s->files[i];
+        if (!(sf->part_val = iaf_calloc(s->nhive, sizeof *sf->part_val))) goto oom;
+        const char *p = sf->path, *slash;
+        while ((slash = strchr(p, '/')) != NULL) {
+            const char *eq = memchr(p, '=', (size_t)(slash - p));
+            if (eq && eq > p) {
+                size_t k = 0, klen = (size_t)(eq - p);
+                while (strlen(s->hive[k]) != klen || memcmp(s->hive[k], p, klen))
+                    k++;
+                /* the value, %XX decoded as Hive writes it; the deepest directory wins */
+                size_t vlen = (size_t)(slash - eq - 1), n = 0;
+                char *v = iaf_malloc(vlen + 1);
+                if (!v) goto oom;
+                for (size_t j = 0; j < vlen; j++) {
+                    const char *c = eq + 1 + j;
+                    int h, l;
+                    if (*c == '%' && j + 2 < vlen && (h = hexdig(c[1])) >= 0 &&
+                        (l = hexdig(c[2])) >= 0) {
+                        v[n++] = (char)(h * 16 + l);
+                        j += 2;
+                    } else {
+                        v[n++] = *c;
+                    }
+                }
+                v[n] = '\0';
+                iaf_free((void *)sf->part_val[k].ptr);
+                if (!strcmp(v, "__HIVE_DEFAULT_PARTITION__") || memchr(v, '\0', n)) {
+                    iaf_free(v);
+                    sf->part_val[k] = (iaf_sv){NULL, 0};
+                } else {
+                    sf->part_val[k] = (iaf_sv){v, n};
+                }
+            }
+            p = slash + 1;
+        }
+    }
+    return IAF_OK;
+oom:
+    return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+}
+
+/* After the first file is open: its columns, and which Hive keys name none. */
+static void settle_hive(iaf_source *s)
+{
+    s->nfilecols = s->vt->ncols(s->files[0].rd);
+    size_t keep = 0;
+    for (size_t k = 0; k < s->nhive; k++) {
+        int dup = 0;
+        for (size_t c = 0; c < s->nfilecols && !dup; c++)
+            dup = !strcmp(s->vt->colname(s->files[0].rd, c), s->hive[k]);
+        if (dup) { /* the file's own column wins */
+            iaf_free(s->hive[k]);
+            for (size_t i = 0; i < s->nfiles; i++)
+                iaf_free((void *)s->files[i].part_val[k].ptr);
+            continue;
+        }
+        s->hive[keep] = s->hive[k];
+        for (size_t i = 0; i < s->nfiles; i++)
+            s->files[i].part_val[keep] = s->files[i].part_val[k];
+        keep++;
+    }
+    s->nhive = keep;
+}
+
 iaf_status iaf_source_open(const char *const *paths, size_t npaths, const iaf_source_options *opt,
                            iaf_source **out, iaf_error *err)
 {
@@ -311,8 +426,10 @@ iaf_status iaf_source_open(const char *const *paths, size_t npaths, const iaf_so
     for (size_t i = 0; i < npaths && st == IAF_OK; i++)
         st = expand(s, paths[i], i, err);
     if (st == IAF_OK) st = check_duplicates(s, paths, err);
+    if (st == IAF_OK) st = parse_hive(s, err);
     if (st == IAF_OK) st = init_format(s, err);
     if (st == IAF_OK) st = open_file(s, 0, err);
+    if (st == IAF_OK && s->nhive) settle_hive(s);
     if (st != IAF_OK) {
         iaf_source_free(s);
         return st;
@@ -351,11 +468,18 @@ void iaf_source_free(iaf_source *s)
         if (s->files[i].rd) s->vt->close(s->files[i].rd);
         iaf_file_close(s->files[i].file);
         iaf_free(s->files[i].path);
+        for (size_t k = 0; s->files[i].part_val && k < s->nhive; k++)
+            iaf_free((void *)s->files[i].part_val[k].ptr);
+        iaf_free(s->files[i].part_val);
     }
     iaf_free(s->files);
     for (size_t i = 0; i < s->nproj; i++)
         iaf_free(s->proj[i]);
     iaf_free(s->proj);
+    for (size_t k = 0; k < s->nhive; k++)
+        iaf_free(s->hive[k]);
+    iaf_free(s->rproj); /* its names are borrowed from proj */
+    iaf_free(s->pmap);
     iaf_free(s);
 }
 
@@ -376,12 +500,13 @@ const char *iaf_source_file(const iaf_source *s, size_t i)
 
 size_t iaf_source_ncols(const iaf_source *s)
 {
-    return s->vt->ncols(s->files[0].rd);
+    return s->vt->ncols(s->files[0].rd) + s->nhive;
 }
 
 const char *iaf_source_colname(const iaf_source *s, size_t i)
 {
-    return s->vt->colname(s->files[0].rd, i);
+    size_t n = s->vt->ncols(s->files[0].rd);
+    return i < n ? s->vt->colname(s->files[0].rd, i) : i - n < s->nhive ? s->hive[i - n] : NULL;
 }
 
 iaf_status iaf_source_project(iaf_source *s, const char *const *names, size_t n, iaf_error *err)
@@ -397,7 +522,44 @@ iaf_status iaf_source_project(iaf_source *s, const char *const *names, size_t n,
             return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         s->nproj++;
     }
-    return s->vt->project(s->files[0].rd, names, n, err);
+    /* Hive keys are not the readers' to find: split them out */
+    iaf_free(s->rproj);
+    iaf_free(s->pmap);
+    s->rproj = NULL;
+    s->pmap = NULL;
+    s->nrproj = 0;
+    s->split = 0;
+    if (s->nhive) {
+        s->rproj = iaf_calloc(n ? n : 1, sizeof *s->rproj);
+        s->pmap = iaf_calloc(n ? n : 1, sizeof *s->pmap);
+        if (!s->rproj || !s->pmap)
+            return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        for (size_t i = 0; i < n; i++) {
+            size_t k = 0;
+            while (k < s->nhive && strcmp(s->hive[k], names[i]) != 0)
+                k++;
+            if (k < s->nhive) {
+                s->pmap[i] = -1 - (long)k;
+                s->split = 1;
+            } else {
+                s->pmap[i] = (long)s->nrproj;
+                s->rproj[s->nrproj++] = s->proj[i];
+            }
+        }
+    }
+    iaf_status st =
+        s->split ? s->vt->project(s->files[0].rd, (const char *const *)s->rproj, s->nrproj, err)
+                 : s->vt->project(s->files[0].rd, names, n, err);
+    if (st == IAF_ERR_INVALID && s->nhive && err) {
+        /* the reader lists the file's columns: the partition keys are columns too */
+        iaf_buf b = {0};
+        for (size_t k = 0; k < s->nhive; k++)
+            iaf_buf_printf(&b, "%s'%s'", k ? ", " : "; partition keys: ", s->hive[k]);
+        size_t used = strlen(err->message), room = sizeof err->message - 1 - used;
+        if (b.data) strncat(err->message, b.data, room);
+        iaf_buf_free(&b);
+    }
+    return st;
 }
 
 /* Files after the first must offer the projected columns; for fixed-schema
@@ -418,6 +580,7 @@ static iaf_status check_schema(iaf_source *s, size_t i, iaf_error *err)
                                      a ? "'" : "", b ? "'" : "", b ? b : "absent", b ? "'" : "");
         }
     }
+    if (s->split) return s->vt->project(ri, (const char *const *)s->rproj, s->nrproj, err);
     return s->vt->project(ri, (const char *const *)s->proj, s->nproj, err);
 }
 
@@ -450,7 +613,52 @@ typedef struct scan_worker {
     void *state;
     int cancelled; /* stopped because another worker failed: not an error of ours */
     pthread_t thread;
+    size_t file;       /* the file of the unit being read (for its Hive values) */
+    iaf_column *hcols; /* the batch with Hive columns: nproj columns */
+    uint32_t *zeros;   /* nrows zero indices (every row: the one value) */
+    iaf_sv *nulls;     /* nrows nulls (a file without the key) */
+    size_t zcap;
 } scan_worker;
+
+/* The reader's batch b with the Hive columns put in: each a one-entry
+ * dictionary (or nulls) in its projected place. */
+static iaf_status with_hive(scan_worker *w, const iaf_batch *b, iaf_batch *out, iaf_error *err)
+{
+    const iaf_source *s = w->sh->src;
+    if (b->nrows > w->zcap) {
+        iaf_free(w->zeros);
+        iaf_free(w->nulls);
+        w->zeros = iaf_calloc(b->nrows, sizeof *w->zeros);
+        w->nulls = iaf_calloc(b->nrows, sizeof *w->nulls);
+        w->zcap = w->zeros && w->nulls ? b->nrows : 0;
+        if (!w->zcap) return iaf_error_set(err, IAF_ERR_NOMEM, b->file, 0, 0, "out of memory");
+    }
+    if (!w->hcols && !(w->hcols = iaf_calloc(s->nproj, sizeof *w->hcols)))
+        return iaf_error_set(err, IAF_ERR_NOMEM, b->file, 0, 0, "out of memory");
+    const src_file *sf = &s->files[w->file];
+    for (size_t i = 0; i < s->nproj; i++) {
+        iaf_column *c = &w->hcols[i];
+        if (s->pmap[i] >= 0) {
+            *c = b->cols[s->pmap[i]];
+            continue;
+        }
+        const iaf_sv *v = &sf->part_val[-1 - s->pmap[i]];
+        memset(c, 0, sizeof *c);
+        if (v->ptr) {
+            c->kind = IAF_COL_DICT;
+            c->dict = v;
+            c->ndict = 1;
+            c->idx = w->zeros;
+        } else {
+            c->kind = IAF_COL_STR;
+            c->str = w->nulls;
+        }
+    }
+    *out = *b;
+    out->ncols = s->nproj;
+    out->cols = w->hcols;
+    return IAF_OK;
+}
 
 /* A consumer that fails without filling the error still yields a located
  * one: a message reading "ok" helps nobody. */
@@ -473,6 +681,12 @@ static iaf_status emit_batch(void *user, const iaf_batch *b, iaf_error *err)
         /* another worker failed: unwind this part without reporting anything */
         w->cancelled = 1;
         return IAF_ERR_INVALID;
+    }
+    iaf_batch hb;
+    if (w->sh->src->split) {
+        iaf_status hst = with_hive(w, b, &hb, err);
+        if (hst != IAF_OK) return hst;
+        b = &hb;
     }
     iaf_status st = w->sh->cons->on_batch(w->sh->cons->ctx, w->state, b, err);
     atomic_fetch_add(&w->sh->rows_done, b->nrows);
@@ -535,6 +749,7 @@ static void *worker_main(void *arg)
         iaf_error e;
         iaf_error_clear(&e);
         w->cancelled = 0;
+        w->file = un.file;
         iaf_status st = sh->src->vt->read_part(sf->rd, un.part, emit_batch, w, &e);
         if (st != IAF_OK && w->cancelled) break;
         if (st != IAF_OK) {
@@ -572,6 +787,7 @@ iaf_status iaf_source_scan(iaf_source *s, const iaf_scan_consumer *cons, int *nw
     memset(&sh, 0, sizeof sh);
     scan_worker *ws = NULL;
     size_t cap = 0;
+    int nt_alloc = 0;
     iaf_error_clear(err);
     sh.src = s;
     sh.cons = cons;
@@ -606,6 +822,7 @@ iaf_status iaf_source_scan(iaf_source *s, const iaf_scan_consumer *cons, int *nw
             sh.file_start[sh.units[u].file] = u;
     }
     ws = iaf_calloc((size_t)nt, sizeof *ws);
+    nt_alloc = ws ? nt : 0;
     if (!ws) {
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto cleanup;
@@ -638,6 +855,11 @@ iaf_status iaf_source_scan(iaf_source *s, const iaf_scan_consumer *cons, int *nw
     }
 cleanup:
     pthread_mutex_destroy(&sh.lock);
+    for (int i = 0; ws && i < nt_alloc; i++) {
+        iaf_free(ws[i].hcols);
+        iaf_free(ws[i].zeros);
+        iaf_free(ws[i].nulls);
+    }
     iaf_free(sh.claimed);
     iaf_free(sh.file_start);
     iaf_free(sh.units);

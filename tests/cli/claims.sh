@@ -121,7 +121,7 @@ bad() {
     rc=$?
     set -e
     [ "$rc" -eq 1 ] || { echo "exit $rc for: $1"; cat "$tmp/err.txt"; exit 1; }
-    grep -q "bad.yaml:[0-9][0-9]*: .*$2" "$tmp/err.txt" || { echo "want '$2'"; cat "$tmp/err.txt"; exit 1; }
+    grep -q "bad.yaml:[0-9][0-9]*:[0-9][0-9]*: .*$2" "$tmp/err.txt" || { echo "want '$2'"; cat "$tmp/err.txt"; exit 1; }
 }
 bad '  - {id: a, claim: x, checks: [nope], expect: flag}' "claim 'a': no check with id 'nope'"
 bad '  - {id: a, claim: x, checks: [R6_enlisted_tolerant], expect: flagged}' "expect is flag, pass"

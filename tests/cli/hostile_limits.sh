@@ -63,7 +63,8 @@ long=$(printf 'a%.0s' $(seq 2000))
 printf 'code,level,title\n1,major,관리자\n' > class.csv
 printf 'occupation,count\n관리자,3\n%s!,2\n' "$long" > values.csv
 # glibc's regcomp grew to 7 GB on this one; PCRE2 refuses it at compile time
-expect 1 10 "--exclude-regex: pattern 1: bad regex '\(a\*\)\{9999\}': regular expression is too large" -- \
+# a pattern given on the command line that does not compile is a usage error
+expect 2 10 "--exclude-regex: pattern 1: bad regex '\(a\*\)\{9999\}': regular expression is too large" -- \
     "$IAF" crosswalk build values.csv class.csv --level major --exclude-regex '(a*){9999}'
 # 12-21 s and 1.5 GB with glibc on one 2,000-character label; now the match limit
 expect 1 10 "--exclude-regex: pattern 1: regex '\(a\{1,100\}\)\{1,100\}' exceeded the match limit \(1,000,000 steps\) on label 'aaaa" -- \
@@ -111,15 +112,15 @@ grep -q '"name": "t"' out_alias/report.json || {
 # an alias to a whole check is the check again: a duplicate id, not a silent copy
 printf '%schecks:\n  - &c {id: a, kind: marginal, attributes: [sex], reference: r}\n  - *c\n' \
     "$skeleton" > alias_check.yaml
-expect 1 10 "alias_check.yaml:[0-9]+: duplicate check id 'a'" -- "$IAF" audit alias_check.yaml -o o1
+expect 1 10 "alias_check.yaml:[0-9]+:[0-9]+: duplicate check id 'a'" -- "$IAF" audit alias_check.yaml -o o1
 printf '%s%s' "$skeleton" "$check" | sed 's/title: t/title: *nope/' > undef.yaml
-expect 1 10 "undef.yaml:4: undefined alias '\*nope'" -- "$IAF" audit undef.yaml -o o2
+expect 1 10 "undef.yaml:4:[0-9]+: undefined alias '\*nope'" -- "$IAF" audit undef.yaml -o o2
 printf 'iaf: 1\nname: &a [x, *a]\n' > recursive.yaml
-expect 1 10 "recursive.yaml:2: (an alias refers to the node that contains it|undefined alias)" -- \
+expect 1 10 "recursive.yaml:2:[0-9]+: (an alias refers to the node that contains it|undefined alias)" -- \
     "$IAF" audit recursive.yaml -o o3
 printf '%sx: &x {kind: marginal}\nchecks:\n  - {<<: *x, id: a, attributes: [sex], reference: r}\n' \
     "$skeleton" > merge.yaml
-expect 1 10 "merge.yaml:10: merge keys \('<<'\) are not supported" -- "$IAF" audit merge.yaml -o o4
+expect 1 10 "merge.yaml:10:[0-9]+: merge keys \('<<'\) are not supported" -- "$IAF" audit merge.yaml -o o4
 {
     printf 'iaf: 1\nname: t\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n'
     for i in 1 2 3 4 5 6 7 8 9; do
@@ -128,20 +129,20 @@ expect 1 10 "merge.yaml:10: merge keys \('<<'\) are not supported" -- "$IAF" aud
         printf '*l%d]\n' $((i - 1))
     done
 } > laughs.yaml
-expect 1 10 "laughs.yaml:[0-9]+: the spec expands \(with its aliases\) to more than 1,000,000 nodes" -- \
+expect 1 10 "laughs.yaml:[0-9]+:[0-9]+: the spec expands \(with its aliases\) to more than 1,000,000 nodes" -- \
     "$IAF" audit laughs.yaml -o o5
 {
     printf 'iaf: 1\nname: t\nbig: &b "%s"\n' "$(head -c 1000000 /dev/zero | tr '\0' x)"
     printf 'l: [%s*b]\n' "$(for i in $(seq 99); do printf '*b, '; done)"
 } > long_laughs.yaml
-expect 1 10 "long_laughs.yaml:[0-9]+: the spec expands \(with its aliases\) to more than 64 MiB of text" -- \
+expect 1 10 "long_laughs.yaml:[0-9]+:[0-9]+: the spec expands \(with its aliases\) to more than 64 MiB of text" -- \
     "$IAF" audit long_laughs.yaml -o o6
 printf '%s%s---\niaf: 1\n' "$skeleton" "$check" > multi.yaml
 expect 1 10 "multi.yaml:11: a spec holds one YAML document" -- "$IAF" audit multi.yaml -o o7
 printf '%s%s---\n' "$skeleton" "$check" > multi_empty.yaml
 expect 1 10 "multi_empty.yaml:10: a spec holds one YAML document" -- "$IAF" audit multi_empty.yaml -o o8
 printf '%s%s' "$skeleton" "$check" | sed 's/^name: t/name: t\nname: u/' > dup.yaml
-expect 1 10 "dup.yaml:3: duplicate key 'name' \(first on line 2\)" -- "$IAF" audit dup.yaml -o o9
+expect 1 10 "dup.yaml:3:[0-9]+: duplicate key 'name' \(first on line 2\)" -- "$IAF" audit dup.yaml -o o9
 
 # 40,000 keys in one mapping (a recode): libfyaml's duplicate check took over a minute
 {
@@ -160,7 +161,7 @@ awk -v t="$cpu" -v l=$limit 'BEGIN { exit !(t < l) }' || {
 }
 # ... and a duplicate among them is still found, with both lines
 sed 's/^      k39999: v39999$/      k17: again/' keys.yaml > keys_dup.yaml
-expect 1 20 "keys_dup.yaml:40010: duplicate key 'k17' \(first on line 28\)" -- \
+expect 1 20 "keys_dup.yaml:40010:[0-9]+: duplicate key 'k17' \(first on line 28\)" -- \
     "$IAF" audit keys_dup.yaml -o o10
 # 50,000 attributes and 50,000 checks: ids are found by hash, not by a scan of the earlier
 # ones (the scan took 15 s of CPU for the checks)
@@ -169,13 +170,13 @@ expect 1 20 "keys_dup.yaml:40010: duplicate key 'k17' \(first on line 28\)" -- \
     for i in $(seq 50000); do printf '  - {name: a%d}\n' "$i"; done
     printf '  - {name: a77}\n'
 } > attrs.yaml
-expect 1 5 "attrs.yaml:50009: duplicate attribute 'a77'" -- "$IAF" audit attrs.yaml -o o11
+expect 1 5 "attrs.yaml:50009:[0-9]+: duplicate attribute 'a77'" -- "$IAF" audit attrs.yaml -o o11
 {
     printf '%schecks:\n' "$skeleton"
     for i in $(seq 50000); do printf '  - {id: c%d, kind: marginal, attributes: [sex], reference: r}\n' "$i"; done
     printf '  - {id: c5, kind: marginal, attributes: [sex], reference: r}\n'
 } > checks.yaml
-expect 1 5 "checks.yaml:50009: duplicate check id 'c5'" -- "$IAF" audit checks.yaml -o o12
+expect 1 5 "checks.yaml:50009:[0-9]+: duplicate check id 'c5'" -- "$IAF" audit checks.yaml -o o12
 
 # --- crosswalk build: a title shared by 100,000 codes (the most specific of them were found
 # by comparing every pair: over 20 s of CPU) ---

@@ -803,7 +803,24 @@ typedef struct bad_case {
 #define DEEP64C "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
 
 static const bad_case bad_cases[] = {
-    {"not an object", "[1,2]\n", 0, IAF_ERR_PARSE, 1, 1, "not a JSON object"},
+    /* a file starting with '[' is a JSON array: its elements must be objects */
+    {"not an object", "[1,2]\n", 0, IAF_ERR_PARSE, 1, 2, "not a JSON object"},
+    {"array: trailing comma", "[{\"a\":1},]", 0, IAF_ERR_PARSE, 1, 10,
+     "a ',' before the closing ']'"},
+    {"array: no comma", "[\n {\"a\":1}\n {\"a\":2}]", 0, IAF_ERR_PARSE, 3, 2,
+     "expected ',' or ']' after an element"},
+    {"array: trailing data", "[{\"a\":1}]\n\n x", 0, IAF_ERR_PARSE, 3, 2,
+     "characters after the closing ']'"},
+    {"array: not closed", "[{\"a\":1},\n  ", 0, IAF_ERR_PARSE, 2, 3, "no closing ']'"},
+    {"array: object not closed", "[{\"a\":1},\n {\"a\":\n  2", 0, IAF_ERR_PARSE, 3, 4,
+     "object not closed"},
+    {"array: error inside a multi-line object", "[\n {\"a\":\n  \"x\",\n  \"b\": tru}\n]", 0,
+     IAF_ERR_PARSE, 4, 8, "invalid literal"},
+    {"array: raw LF in a string", "[{\"a\":1}, {\"a\":\"x\ny\"}]", 0, IAF_ERR_PARSE, 1, 18,
+     "control character"},
+    {"array: element not an object", "[{\"a\":1},\n \"x\"]", 0, IAF_ERR_PARSE, 2, 2,
+     "not a JSON object"},
+    {"array: empty", " \n [ \n ] \n", 0, IAF_ERR_PARSE, 2, 0, "empty JSON array"},
     {"not an object later", "{\"a\":1}\n  \"x\"\n", 0, IAF_ERR_PARSE, 2, 3, "not a JSON object"},
     {"unterminated string", "{\"a\":\"xy\n{\"a\":1}\n", 0, IAF_ERR_PARSE, 1, 6,
      "unterminated string"},
@@ -841,6 +858,73 @@ static const bad_case bad_cases[] = {
     {"blank lines only", "\xEF\xBB\xBF \n\t\r\n", 0, IAF_ERR_PARSE, 3, 1, "empty file"},
     {"NUL byte", "{\"a\":1}\n{\"a\":\0}", 15, IAF_ERR_PARSE, 2, 6, "unexpected character"},
 };
+
+/* A JSON array of objects reads as the same rows as JSON Lines, whatever the
+ * window size (objects spanning lines and windows, nested values, escapes,
+ * several objects on one line), and each batch's first line is the line its
+ * first object starts on. */
+static void test_json_array(void **state)
+{
+    (void)state;
+    static const char lines[] = "{\"a\":\"x\",\"b\":1}\n"
+                                "{\"a\":\"y\\n\\u00e9\",\"b\":[1,{\"c\":\"]}\"}]}\n"
+                                "{\"b\":null,\"a\":\"\xea\xb0\x80\"}\n"
+                                "{\"a\":\"z\"}\n"
+                                "{\"a\":\"w\",\"b\":true}\n";
+    static const char array[] =
+        "\xEF\xBB\xBF  \n[\n"
+        "  {\"a\": \"x\", \"b\": 1},\n"
+        "  {\n    \"a\": \"y\\n\\u00e9\",\n    \"b\": [1,{\"c\":\"]}\"}]\n  },\n"
+        "  {\"b\": null,\r\n \"a\": \"\xea\xb0\x80\"},{\"a\":\"z\"} ,\n"
+        "  {\"a\":\"w\",\"b\":true}\n]\n\n";
+    static const long long want_line[] = {3, 4, 8, 9, 10};
+    const char *windows[] = {NULL, "1", "2", "3", "7", "16"};
+    const char *proj[] = {"a", "b"};
+    for (size_t w = 0; w < IAF_ARRAY_LEN(windows); w++) {
+        if (windows[w])
+            setenv("IAF_TEXT_WINDOW_BYTES", windows[w], 1);
+        else
+            unsetenv("IAF_TEXT_WINDOW_BYTES");
+        for (size_t batch = 1; batch <= 5; batch += 4) {
+            opened o1, o2;
+            iaf_error err;
+            iaf_source_options opt = {0};
+            opt.batch_rows = batch;
+            assert_int_equal(
+                open_mem(&iaf_jsonl_reader, lines, sizeof lines - 1, "l.jsonl", &opt, &o1, &err),
+                IAF_OK);
+            assert_int_equal(
+                open_mem(&iaf_jsonl_reader, array, sizeof array - 1, "a.json", &opt, &o2, &err),
+                IAF_OK);
+            assert_int_equal(o2.vt->nparts(o2.rd), 1);
+            assert_int_equal(o2.vt->ncols(o2.rd), 2);
+            assert_string_equal(o2.vt->colname(o2.rd, 0), "a");
+            assert_int_equal(o1.vt->project(o1.rd, proj, 2, &err), IAF_OK);
+            assert_int_equal(o2.vt->project(o2.rd, proj, 2, &err), IAF_OK);
+            collect c1, c2;
+            assert_int_equal(read_all(&o1, 2, 0, lines, sizeof lines - 1, &c1, &err), IAF_OK);
+            if (read_all(&o2, 2, 0, array, sizeof array - 1, &c2, &err) != IAF_OK)
+                fail_msg("window %s: %lld:%lld: %s", windows[w] ? windows[w] : "default", err.line,
+                         err.column, err.message);
+            assert_int_equal(c2.nrows, 5);
+            assert_int_equal(c1.nrows, c2.nrows);
+            for (size_t i = 0; i < c1.nrows * 2; i++)
+                if (strcmp(c1.cells[i].hex, c2.cells[i].hex) != 0)
+                    fail_msg("window %s, cell %zu: %s in JSON Lines, %s in the array",
+                             windows[w] ? windows[w] : "default", i, c1.cells[i].hex,
+                             c2.cells[i].hex);
+            for (size_t r = 0; r < c2.nrows; r++)
+                if (c2.line[r] >= 0 && c2.line[r] != want_line[r])
+                    fail_msg("window %s: row %zu starts a batch on line %lld, want %lld",
+                             windows[w] ? windows[w] : "default", r, c2.line[r], want_line[r]);
+            collect_free(&c1);
+            collect_free(&c2);
+            close_opened(&o1);
+            close_opened(&o2);
+        }
+    }
+    unsetenv("IAF_TEXT_WINDOW_BYTES");
+}
 
 static void test_bad_inputs(void **state)
 {
@@ -906,7 +990,7 @@ int main(void)
         cmocka_unit_test(test_parts),           cmocka_unit_test(test_parts_first_error),
         cmocka_unit_test(test_values),          cmocka_unit_test(test_key_cache),
         cmocka_unit_test(test_unicode_escapes), cmocka_unit_test(test_cp949),
-        cmocka_unit_test(test_bad_inputs),
+        cmocka_unit_test(test_bad_inputs),      cmocka_unit_test(test_json_array),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

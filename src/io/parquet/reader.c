@@ -15,6 +15,7 @@
 
 #include "io/parquet/parquet.h"
 #include "io/reader.h"
+#include "util/suggest.h"
 #include "util/util.h"
 
 /* Caps on sizes read from the file, beyond "fits in the file". */
@@ -1367,11 +1368,20 @@ static iaf_status pq_project(void *rdv, const char *const *names, size_t n, iaf_
                                       name);
             } else {
                 iaf_buf b = {0};
-                for (size_t i = 0; i < m->ntop; i++)
-                    iaf_buf_printf(&b, "%s'%s'", i ? ", " : "", m->schema[m->top[i]].name);
+                const char *near = NULL;
+                for (size_t i = 0; i < m->ntop; i++) {
+                    const char *cand = m->schema[m->top[i]].name;
+                    iaf_buf_printf(&b, "%s'%s'", i ? ", " : "", cand);
+                    /* one candidate at a time: no list to allocate */
+                    const char *best = near;
+                    const char *two[2] = {near, cand};
+                    near = iaf_suggest(name, best ? two : two + 1, best ? 2 : 1);
+                    if (!near) near = best;
+                }
                 st = iaf_error_set_at(err, IAF_ERR_INVALID, r->fname, -1, "",
-                                      "unknown column '%s'; the file has %s", name,
-                                      b.data ? b.data : "no columns");
+                                      "unknown column '%s'%s%s%s (the file has %s)", name,
+                                      near ? "; did you mean '" : "", near ? near : "",
+                                      near ? "'?" : "", b.data ? b.data : "no columns");
                 iaf_buf_free(&b);
             }
         }
