@@ -389,8 +389,11 @@ static void toc(hctx *c)
     json_t *checks = iaf_rv_arr(c->doc, "checks");
     size_t i;
     json_t *k;
-    P("<nav class=\"toc\" aria-label=\"Contents\"><strong>Contents</strong>\n<ol>\n"
-      "<li><a href=\"#headline\">Headline</a></li>\n");
+    P("<nav class=\"toc\" aria-label=\"Contents\"><strong>Contents</strong>\n<ol>\n");
+    if (c->model->nanswers) P("<li><a href=\"#answer\">The answer</a></li>\n");
+    if (json_array_size(iaf_rv_arr(c->doc, "claims")))
+        P("<li><a href=\"#claims\">Claims</a></li>\n");
+    P("<li><a href=\"#headline\">Headline</a></li>\n");
     json_array_foreach(checks, i, k)
     {
         P("<li>");
@@ -405,6 +408,88 @@ static void toc(hctx *c)
     }
     P("<li><a href=\"#provenance\">Provenance</a></li>\n"
       "<li><a href=\"#reproducibility\">Reproducibility</a></li>\n</ol>\n</nav>\n");
+}
+
+/* The first screen: the spec's question and the model's answer sentences
+ * (answer.c), each linked to its check. */
+static void answer_section(hctx *c)
+{
+    const iaf_report_model *m = c->model;
+    if (!m->nanswers) return;
+    P("<section id=\"answer\">\n<h2>The answer</h2>\n");
+    if (m->question) {
+        P("<p class=\"question\"><strong>Question:</strong> ");
+        ltxt(c, m->question);
+        P("</p>\n");
+    }
+    P("<ul class=\"answers\">\n");
+    for (size_t i = 0; i < m->nanswers; i++) {
+        const iaf_rm_answer *a = &m->answers[i];
+        P("<li class=\"answer\"");
+        if (a->check_id) {
+            P(" data-check=\"");
+            txt(c, a->check_id);
+            P("\"");
+        }
+        P(">");
+        if (a->check_id) {
+            badge(c, a->verdict);
+            P(" ");
+        }
+        ltxt(c, a->text);
+        if (a->check_id && a->has_check) {
+            P(" <a class=\"more\" href=\"#");
+            iaf_rv_anchor(c->out, "check-", a->check_id);
+            P("\">details</a>");
+        }
+        P("</li>\n");
+    }
+    P("</ul>\n</section>\n");
+}
+
+/* The spec's claims (a paper's findings) with their answers on these data
+ * (claims.c): report.json's "claims", near the top of the page. */
+static void claims_section(hctx *c)
+{
+    const json_t *claims = iaf_rv_arr(c->doc, "claims");
+    if (!claims || !json_array_size(claims)) return;
+    P("<section id=\"claims\">\n<h2>Claims</h2>\n<div class=\"scroll\"><table class=\"claims\">"
+      "\n<thead><tr><th scope=\"col\">claim</th><th scope=\"col\">answer on these data</th>"
+      "<th scope=\"col\">reason</th><th scope=\"col\">checks</th></tr></thead>\n<tbody>\n");
+    size_t i, j;
+    json_t *cl, *id;
+    json_array_foreach(claims, i, cl)
+    {
+        const char *outcome = iaf_rv_str(cl, "outcome"), *src = iaf_rv_str(cl, "source"),
+                   *note = iaf_rv_str(cl, "note");
+        P("<tr data-claim=\"");
+        txt(c, iaf_rv_str(cl, "id") ? iaf_rv_str(cl, "id") : "");
+        P("\"><td>");
+        ltxt_or(c, iaf_rv_str(cl, "claim"), DASH);
+        if (src) {
+            P(" <small>(");
+            ltxt(c, src);
+            P(")</small>");
+        }
+        P("</td><td><strong class=\"outcome\">");
+        ltxt_or(c, outcome, DASH);
+        P("</strong></td><td>");
+        ltxt_or(c, iaf_rv_str(cl, "reason"), DASH);
+        if (note) {
+            P("<br><small>");
+            ltxt(c, note);
+            P("</small>");
+        }
+        P("</td><td>");
+        json_array_foreach(iaf_rv_arr(cl, "checks"), j, id)
+        {
+            if (!json_is_string(id)) continue;
+            if (j) P(", ");
+            href(c, "check-", json_string_value(id));
+        }
+        P("</td></tr>\n");
+    }
+    P("</tbody>\n</table></div>\n</section>\n");
 }
 
 /* One sentence per kind: how many checks, their verdicts, and the range of
@@ -2081,8 +2166,10 @@ iaf_status iaf_report_html(const iaf_report_model *m, iaf_buf *out, iaf_error *e
     P("\n");
     P("</style>\n</head>\n<body>\n");
     head_section(c);
-    toc(c);
     P("<main>\n");
+    answer_section(c);
+    claims_section(c);
+    toc(c);
     headline(c);
     if (m->nchecks) P("<h2 id=\"checks\">Checks</h2>\n");
     for (size_t i = 0; i < m->nchecks; i++) {

@@ -93,9 +93,18 @@ got = {c["id"]: c["outcome"] for c in rep["claims"]}
 assert got == want, got
 for c in rep["claims"]:
     assert outcome(c) == c["outcome"], (c["id"], outcome(c), c["outcome"])
-    # one headline line per claim, with its answer and reason; one Markdown row
-    line = next(l for l in head.splitlines() if l.strip().startswith(c["id"] + " "))
-    assert (c["outcome"] + ": " + c["reason"]) in line, line
+    # one headline entry per claim (wrapped at 100 columns), with its answer and reason;
+    # one Markdown row
+    lines = head.splitlines()
+    i = next(i for i, l in enumerate(lines) if l.strip().startswith(c["id"] + " "))
+    block = lines[i]
+    for l in lines[i + 1:]:
+        if not l.startswith("      "):
+            break
+        block += " " + l.strip()
+    block = " ".join(block.split())
+    assert max(len(l) for l in lines) <= 100
+    assert (c["outcome"] + ": " + c["reason"].split(" (")[0]) in block, block
     assert "| **" + c["outcome"] + "** | " in md
 r = {c["id"]: c for c in rep["claims"]}
 assert r["c_all_pass"]["reason"] == "R1_enlisted_male_young FLAG (rule violated)", r["c_all_pass"]
