@@ -1,7 +1,9 @@
 /* src/report/report.c - see report.h. */
 #include "report/report.h"
 
+#include <limits.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/model.h"
@@ -389,6 +391,104 @@ static void check_json(iaf_json *j, const iaf_audit *a, const iaf_check_result *
     iaf_json_end_object(j);
 }
 
+/* ----- portable paths: report.json names no directory of the machine that
+ * wrote it (docs/report-schema.md, "reproducibility") */
+
+/* The directory of the spec, resolved (realpath), into dir; 0 when it cannot
+ * be resolved. */
+static int spec_dir(const char *spec, char dir[PATH_MAX])
+{
+    char d[PATH_MAX];
+    const char *slash = strrchr(spec, '/');
+    size_t n = slash ? (size_t)(slash - spec) : 0;
+    if (slash && n == 0) n = 1; /* "/x.yaml" */
+    if (n >= sizeof d) return 0;
+    if (slash)
+        memcpy(d, spec, n), d[n] = 0;
+    else
+        strcpy(d, ".");
+    return realpath(d, dir) != NULL;
+}
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s && s[1] ? s + 1 : p;
+}
+
+/* An input's path relative to the spec's directory (both resolved); when
+ * that cannot be worked out, a relative path as given and an absolute one
+ * by its file name. */
+static void portable_path(const char *sdir, const char *path, iaf_buf *out)
+{
+    char rp[PATH_MAX];
+    if (!sdir || !realpath(path, rp)) {
+        iaf_buf_puts(out, path[0] == '/' ? base_name(path) : path);
+        return;
+    }
+    /* common leading components */
+    size_t i = 0, last = 0;
+    while (sdir[i] && sdir[i] == rp[i]) {
+        if (sdir[i] == '/') last = i;
+        i++;
+    }
+    if (!sdir[i] && (rp[i] == '/' || !rp[i]))
+        last = i;
+    else if (!strcmp(sdir, "/"))
+        last = 0;
+    /* one ".." per component of sdir after the common part */
+    for (const char *p = sdir + last; *p; p++)
+        if (*p == '/' && p[1]) iaf_buf_puts(out, "../");
+    const char *rest = rp + last;
+    while (*rest == '/')
+        rest++;
+    iaf_buf_puts(out, rest);
+}
+
+/* The command line with every absolute path (a word, or the value after
+ * '=') made relative to the spec's directory when it lies below it, else cut
+ * to its last component. Only the text is used, so the result does not
+ * depend on which files exist. */
+static void portable_command(const char *sdir, const char *spec, const char *cmd, iaf_buf *out)
+{
+    char given[PATH_MAX] = "";
+    const char *slash = strrchr(spec, '/');
+    if (spec[0] == '/' && slash && (size_t)(slash - spec) < sizeof given)
+        memcpy(given, spec, (size_t)(slash - spec)), given[slash - spec] = 0;
+    const char *p = cmd;
+    while (*p) {
+        size_t sp = strspn(p, " ");
+        iaf_buf_append(out, p, sp);
+        p += sp;
+        size_t n = strcspn(p, " ");
+        const char *eq = memchr(p, '=', n);
+        const char *path = p[0] == '/' ? p : eq && eq[1] == '/' ? eq + 1 : NULL;
+        if (!path) {
+            iaf_buf_append(out, p, n);
+            p += n;
+            continue;
+        }
+        iaf_buf_append(out, p, (size_t)(path - p));
+        size_t pn = (size_t)(p + n - path);
+        const char *dirs[2] = {given[0] ? given : NULL, sdir};
+        int done = 0;
+        for (int k = 0; k < 2 && !done; k++) {
+            size_t dl = dirs[k] ? strlen(dirs[k]) : 0;
+            if (dl > 1 && pn > dl + 1 && !strncmp(path, dirs[k], dl) && path[dl] == '/') {
+                iaf_buf_append(out, path + dl + 1, pn - dl - 1);
+                done = 1;
+            }
+        }
+        if (!done) {
+            const char *b = path;
+            for (const char *q = path; q < path + pn; q++)
+                if (*q == '/' && q + 1 < path + pn) b = q + 1;
+            iaf_buf_append(out, b, (size_t)(path + pn - b));
+        }
+        p += n;
+    }
+}
+
 int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
 {
     const iaf_spec *s = a->spec;
@@ -464,17 +564,24 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
     iaf_json_key(&j, "reproducibility");
     iaf_json_begin_object(&j);
     iaf_json_kstr(&j, "iaf_version", m ? m->version : NULL);
-    iaf_json_kstr(&j, "command_line", m ? m->command_line : NULL);
+    char sdir_buf[PATH_MAX];
+    const char *sdir = s->path && spec_dir(s->path, sdir_buf) ? sdir_buf : NULL;
+    iaf_buf pb = {0};
+    if (m && m->command_line) portable_command(sdir, s->path ? s->path : "", m->command_line, &pb);
+    iaf_json_kstr(&j, "command_line", m && m->command_line ? (pb.data ? pb.data : "") : NULL);
     iaf_json_key(&j, "inputs");
     iaf_json_begin_array(&j);
     for (size_t i = 0; i < a->ninputs; i++) {
         iaf_json_begin_object(&j);
         iaf_json_kstr(&j, "role", a->inputs[i].role);
-        iaf_json_kstr(&j, "path", a->inputs[i].path);
+        pb.len = 0;
+        portable_path(sdir, a->inputs[i].path, &pb);
+        iaf_json_kstr(&j, "path", pb.data ? pb.data : "");
         iaf_json_kstr(&j, "sha256", a->inputs[i].sha256);
         iaf_json_end_object(&j);
     }
     iaf_json_end_array(&j);
+    iaf_buf_free(&pb);
     iaf_json_end_object(&j);
     iaf_json_end_object(&j);
     iaf_buf_puts(out, "\n");
