@@ -162,7 +162,7 @@ int cmd_audit(int argc, char **argv)
     iaf_spec *spec = NULL;
     iaf_audit *audit = NULL;
     iaf_report *report = NULL;
-    char *text = NULL, *head = NULL, *path = NULL, *cmd = NULL, *written = NULL;
+    char *text = NULL, *head = NULL, *path = NULL, *cmd = NULL, *names = NULL;
     size_t ntext = 0;
     int rc = EXIT_DATA, made_dir = 0;
     cli_outset *outs = NULL;
@@ -233,7 +233,7 @@ int cmd_audit(int argc, char **argv)
             rc = cli_fail(&err);
             goto done;
         }
-        if ((written && append(&written, ", ") != 0) || append(&written, path) != 0) goto oom;
+        if ((names && append(&names, ", ") != 0) || append(&names, kinds[k].file) != 0) goto oom;
     }
     if (cli_outset_commit(outs, &err) != IAF_OK) {
         rc = cli_fail(&err);
@@ -242,7 +242,7 @@ int cmd_audit(int argc, char **argv)
     if (!quiet) {
         cli_escape_stdout(); /* check ids, labels and titles are data */
         fputs(head, stdout);
-        printf("\nreports: %s\n", written ? written : "(none)");
+        printf("\nreports in %s: %s\n", outdir, names ? names : "(none)");
     }
     rc = EXIT_OK;
     if (fail_on) {
@@ -269,7 +269,7 @@ done:
     iaf_free(head);
     iaf_free(cmd);
     iaf_free(path);
-    iaf_free(written);
+    iaf_free(names);
     cli_progress_free(prog);
     iaf_audit_free(audit);
     iaf_spec_free(spec);

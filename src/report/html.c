@@ -292,12 +292,13 @@ static const char css[] = IAF_RV_CSS_BASE
     "th,td{border-bottom:1px solid var(--line);padding:.25rem .5rem;text-align:left;"
     "vertical-align:top}th{background:var(--bg-soft)}td.num,th.num{text-align:right;"
     "font-variant-numeric:tabular-nums;white-space:nowrap}\n"
-    "tfoot td{font-style:italic;color:var(--muted)}table.headline td{overflow-wrap:anywhere}\n"
+    "tfoot td{font-style:italic;color:var(--muted)}\n"
     "th button.sort{all:inherit;cursor:pointer;padding:0}th button.sort::after{content:\" \\2195\";"
     "color:#a0aec0}\n"
     "th[aria-sort=ascending] button.sort::after{content:\" \\2191\"}"
     "th[aria-sort=descending] button.sort::after{content:\" \\2193\"}\n"
-    ".v{display:inline-block;padding:0 .45rem;border-radius:.25rem;font-weight:700;"
+    ".v{display:inline-block;white-space:nowrap;padding:0 "
+    ".45rem;border-radius:.25rem;font-weight:700;"
     "font-size:.8rem;letter-spacing:.02em;border:1px solid}\n"
     ".v-pass{background:#e6f4ea;color:#1e5631;border-color:#9ccfab}"
     ".v-flag{background:#fde2e2;color:#8a1c1c;border-color:#f1a1a1}\n"
@@ -324,6 +325,26 @@ static const char css[] = IAF_RV_CSS_BASE
     "figure,svg.chart,tr,.verdict{break-inside:avoid}th button.sort::after{content:none}"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}.scroll{overflow:visible}}\n";
 
+/* Layout: the page as wide as the window up to a readable maximum, nothing
+ * wider than the window (a wide table scrolls inside its own box), ids and
+ * badges never broken, large sections folded (printed open). After the base
+ * sheet, so that its narrow-screen rules win. */
+static const char css_layout[] =
+    /* nothing wider than the window: a wide table scrolls inside its own box */
+    "main table{display:block;overflow-x:auto;max-width:100%}main p,.answers li{max-width:100ch}\n"
+    "dd{min-width:0;overflow-wrap:anywhere}\n"
+    "table.headline td:first-child{white-space:nowrap}.answers{padding-left:1.2rem}.answers "
+    "li{margin:.35rem 0}a.more{white-space:nowrap}\n"
+    "details.more{margin:.5rem 0}details.more>summary{cursor:pointer;color:#2b6cb0;"
+    "font-weight:600;padding:.2rem 0}\n"
+    "svg.overview{display:block;overflow:visible}svg.overview text{fill:var(--fg)}"
+    "svg.overview text.axis{font-weight:600}svg.overview text.note{fill:var(--muted)}"
+    "svg.overview a text{fill:#2b6cb0}figure.overview figcaption{max-width:none}\n"
+    "@media (max-width:640px){body{padding:1rem .75rem 2rem;font-size:14px}"
+    "dl.meta{grid-template-columns:minmax(0,1fr)}h3{font-size:1rem}}\n"
+    "@media print{main table{display:table;overflow:visible}details.more>summary{display:none}"
+    "details::details-content{content-visibility:visible;display:block}}\n";
+
 /* Sorting only: the page is complete without it. Buttons are added here so
  * that a page without scripts has no dead controls. */
 static const char js[] =
@@ -344,6 +365,8 @@ static const char js[] =
     "if(typeof x==='number')return -1;if(typeof y==='number')return 1;"
     "return String(x).localeCompare(String(y))*dir;});\n"
     "rows.forEach(function(r){body.appendChild(r);});});});});\n"
+    "window.addEventListener('beforeprint',function(){"
+    "document.querySelectorAll('details').forEach(function(d){d.open=true;});});\n"
     "})();\n";
 
 static void head_section(hctx *c)
@@ -389,8 +412,11 @@ static void toc(hctx *c)
     json_t *checks = iaf_rv_arr(c->doc, "checks");
     size_t i;
     json_t *k;
-    P("<nav class=\"toc\" aria-label=\"Contents\"><strong>Contents</strong>\n<ol>\n"
-      "<li><a href=\"#headline\">Headline</a></li>\n");
+    P("<nav class=\"toc\" aria-label=\"Contents\"><strong>Contents</strong>\n<ol>\n");
+    if (c->model->nanswers) P("<li><a href=\"#answer\">The answer</a></li>\n");
+    if (json_array_size(iaf_rv_arr(c->doc, "claims")))
+        P("<li><a href=\"#claims\">Claims</a></li>\n");
+    P("<li><a href=\"#headline\">Headline</a></li>\n");
     json_array_foreach(checks, i, k)
     {
         P("<li>");
@@ -405,6 +431,88 @@ static void toc(hctx *c)
     }
     P("<li><a href=\"#provenance\">Provenance</a></li>\n"
       "<li><a href=\"#reproducibility\">Reproducibility</a></li>\n</ol>\n</nav>\n");
+}
+
+/* The first screen: the spec's question and the model's answer sentences
+ * (answer.c), each linked to its check. */
+static void answer_section(hctx *c)
+{
+    const iaf_report_model *m = c->model;
+    if (!m->nanswers) return;
+    P("<section id=\"answer\">\n<h2>The answer</h2>\n");
+    if (m->question) {
+        P("<p class=\"question\"><strong>Question:</strong> ");
+        ltxt(c, m->question);
+        P("</p>\n");
+    }
+    P("<ul class=\"answers\">\n");
+    for (size_t i = 0; i < m->nanswers; i++) {
+        const iaf_rm_answer *a = &m->answers[i];
+        P("<li class=\"answer\"");
+        if (a->check_id) {
+            P(" data-check=\"");
+            txt(c, a->check_id);
+            P("\"");
+        }
+        P(">");
+        if (a->check_id) {
+            badge(c, a->verdict);
+            P(" ");
+        }
+        ltxt(c, a->text);
+        if (a->check_id && a->has_check) {
+            P(" <a class=\"more\" href=\"#");
+            iaf_rv_anchor(c->out, "check-", a->check_id);
+            P("\">details</a>");
+        }
+        P("</li>\n");
+    }
+    P("</ul>\n</section>\n");
+}
+
+/* The spec's claims (a paper's findings) with their answers on these data
+ * (claims.c): report.json's "claims", near the top of the page. */
+static void claims_section(hctx *c)
+{
+    const json_t *claims = iaf_rv_arr(c->doc, "claims");
+    if (!claims || !json_array_size(claims)) return;
+    P("<section id=\"claims\">\n<h2>Claims</h2>\n<div class=\"scroll\"><table class=\"claims\">"
+      "\n<thead><tr><th scope=\"col\">claim</th><th scope=\"col\">answer on these data</th>"
+      "<th scope=\"col\">reason</th><th scope=\"col\">checks</th></tr></thead>\n<tbody>\n");
+    size_t i, j;
+    json_t *cl, *id;
+    json_array_foreach(claims, i, cl)
+    {
+        const char *outcome = iaf_rv_str(cl, "outcome"), *src = iaf_rv_str(cl, "source"),
+                   *note = iaf_rv_str(cl, "note");
+        P("<tr data-claim=\"");
+        txt(c, iaf_rv_str(cl, "id") ? iaf_rv_str(cl, "id") : "");
+        P("\"><td>");
+        ltxt_or(c, iaf_rv_str(cl, "claim"), DASH);
+        if (src) {
+            P(" <small>(");
+            ltxt(c, src);
+            P(")</small>");
+        }
+        P("</td><td><strong class=\"outcome\">");
+        ltxt_or(c, outcome, DASH);
+        P("</strong></td><td>");
+        ltxt_or(c, iaf_rv_str(cl, "reason"), DASH);
+        if (note) {
+            P("<br><small>");
+            ltxt(c, note);
+            P("</small>");
+        }
+        P("</td><td>");
+        json_array_foreach(iaf_rv_arr(cl, "checks"), j, id)
+        {
+            if (!json_is_string(id)) continue;
+            if (j) P(", ");
+            href(c, "check-", json_string_value(id));
+        }
+        P("</td></tr>\n");
+    }
+    P("</tbody>\n</table></div>\n</section>\n");
 }
 
 /* One sentence per kind: how many checks, their verdicts, and the range of
@@ -470,22 +578,30 @@ static void headline_summary(hctx *c, int rank)
         int d = iaf_rv_metric_digits(kmetric);
         P(". ");
         P(!strcmp(kmetric, "tvd") ? "TVD" : "Conditional TVD");
+        /* a range has no interval; the largest value gets its own */
         if (kmin < kmax) {
             P(" from ");
             iaf_rv_fixed(c->out, kmin, d);
             P(" to ");
+            iaf_rv_fixed(c->out, kmax, d);
+            if (kmax_check) {
+                P(" (largest: ");
+                href(c, "check-", kmax_check);
+                if (isfinite(kmax_k.lo) && isfinite(kmax_k.hi)) {
+                    P(", ");
+                    iaf_rv_fixed(c->out, kmax, d);
+                    P(" ");
+                    iaf_rv_interval_text(c->out, kmax_k.lo, kmax_k.hi, d);
+                }
+                P(")");
+            }
         } else {
             P(" ");
-        }
-        iaf_rv_fixed(c->out, kmax, d);
-        if (isfinite(kmax_k.lo) && isfinite(kmax_k.hi)) {
-            P(" ");
-            iaf_rv_interval_text(c->out, kmax_k.lo, kmax_k.hi, d);
-        }
-        if (kmax_check && kmin < kmax) {
-            P(" (largest: ");
-            href(c, "check-", kmax_check);
-            P(")");
+            iaf_rv_fixed(c->out, kmax, d);
+            if (isfinite(kmax_k.lo) && isfinite(kmax_k.hi)) {
+                P(" ");
+                iaf_rv_interval_text(c->out, kmax_k.lo, kmax_k.hi, d);
+            }
         }
     }
     P(".</p>\n");
@@ -1820,6 +1936,10 @@ static int check_panel(hctx *c, const json_t *chk)
     const json_t *first = nv ? json_array_get(vs, 0) : chk;
     verdict_box(c, chk, nv == 1 ? first : nv ? NULL : chk, 1);
     if (nv == 1) support_box(c, first);
+    /* the rest folded: the verdict and its support stay in view, the tall part
+     * (metrics, charts, cells) opens on demand */
+    P("<details class=\"more\"><summary>Details: what was compared, metrics, charts and "
+      "cells</summary>\n");
     meta_list(c, chk, first);
     if (nv > 1) variants_table(c, chk, vs);
     if (nv <= 1) {
@@ -1842,7 +1962,7 @@ static int check_panel(hctx *c, const json_t *chk)
             P("</section>\n");
         }
     }
-    P("</section>\n");
+    P("</details>\n</section>\n");
     return 0;
 }
 
@@ -1906,7 +2026,8 @@ static void source_item(hctx *c, const json_t *r, const char *prefix)
 
 static void provenance(hctx *c)
 {
-    P("<section id=\"provenance\">\n<h2>Provenance</h2>\n");
+    P("<section id=\"provenance\">\n<h2>Provenance</h2>\n<details class=\"more\"><summary>"
+      "References, dataset tables, disclosures and crosswalks</summary>\n");
     json_t *refs = iaf_rv_arr(c->doc, "references");
     size_t i;
     json_t *r;
@@ -1969,7 +2090,7 @@ static void provenance(hctx *c)
         }
         P("</tbody>\n</table>\n");
     }
-    P("</section>\n");
+    P("</details>\n</section>\n");
 }
 
 static void reproducibility(hctx *c)
@@ -2076,13 +2197,17 @@ iaf_status iaf_report_html(const iaf_report_model *m, iaf_buf *out, iaf_error *e
     title_text(c, name ? name : "report", 70 - 11);
     P("</title>\n<style>\n");
     P(css);
+    P(css_layout);
     for (int w = 8; w <= 32; w++)
         PF(".w%d{max-width:%dpx}", w, w * 40);
     P("\n");
     P("</style>\n</head>\n<body>\n");
     head_section(c);
-    toc(c);
     P("<main>\n");
+    answer_section(c);
+    iaf_html_overview(c);
+    claims_section(c);
+    toc(c);
     headline(c);
     if (m->nchecks) P("<h2 id=\"checks\">Checks</h2>\n");
     for (size_t i = 0; i < m->nchecks; i++) {

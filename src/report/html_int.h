@@ -191,6 +191,8 @@ static inline int ranked_cmp(const void *a, const void *b)
 /* In html.c: the table of a verdict's screens; a table of JSON objects
  * (at most limit rows, columns in first-seen order). */
 void iaf_html_screens_table(hctx *c, const json_t *vo);
+/* The overview chart at the top of the page (overview.c). */
+void iaf_html_overview(hctx *c);
 void iaf_html_object_table(hctx *c, const json_t *arr, const char *caption, size_t limit);
 
 /* The panels of the kinds (chk: the check, comp: the check itself or one

@@ -27,6 +27,31 @@ static void md_link_check(iaf_buf *b, const char *id)
     iaf_rv_puts(b, ")");
 }
 
+/* The first screen: the spec's question and the answer sentences of the
+ * model (answer.c), each linked to its check. */
+static void md_answers(iaf_buf *b, const iaf_report_model *m)
+{
+    if (!m->nanswers) return;
+    if (m->question) {
+        iaf_rv_puts(b, "**Question:** ");
+        md_text(b, m->question);
+        iaf_rv_puts(b, "\n\n");
+    }
+    iaf_rv_puts(b, "### The answer\n\n");
+    for (size_t i = 0; i < m->nanswers; i++) {
+        const iaf_rm_answer *a = &m->answers[i];
+        iaf_rv_puts(b, "- ");
+        md_text(b, a->text);
+        if (a->check_id && a->has_check) {
+            iaf_rv_puts(b, " (");
+            md_link_check(b, a->check_id);
+            iaf_rv_puts(b, ")");
+        }
+        iaf_rv_puts(b, "\n");
+    }
+    iaf_rv_puts(b, "\n");
+}
+
 static void summary(iaf_buf *b, const iaf_report_model *m)
 {
     int first = 1;
@@ -360,17 +385,7 @@ iaf_status iaf_report_md(const iaf_report_model *m, iaf_buf *out, iaf_error *err
     }
     iaf_rv_puts(b, "Full report: [report.html](report.html); data: [report.json](report.json), "
                    "[cells.csv](cells.csv).\n\n");
-    json_t *lead = iaf_rv_obj(doc, "lead");
-    if (lead && iaf_rv_str(lead, "answer")) {
-        /* the answer first (the spec's `lead:`) */
-        iaf_rv_puts(b, "**Question:** ");
-        md_text(b, iaf_rv_str(lead, "question") ? iaf_rv_str(lead, "question") : "");
-        iaf_rv_puts(b, "\n\n**Answer:** ");
-        md_text(b, iaf_rv_str(lead, "answer"));
-        iaf_rv_puts(b, " (");
-        md_link_check(b, iaf_rv_str(lead, "check"));
-        iaf_rv_puts(b, ")\n\n");
-    }
+    md_answers(b, m);
 
     md_headline(b, m);
 

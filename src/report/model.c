@@ -229,6 +229,8 @@ static iaf_status build(iaf_report_model *m, iaf_error *err)
         iaf_rm_tally_add(&m->tally[r->rank], r->verdict);
         iaf_rm_tally_add(&m->total, r->verdict);
     }
+    if (iaf_rm_answers_build(m) != IAF_OK)
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory reading a report");
     return IAF_OK;
 }
 
@@ -275,6 +277,7 @@ void iaf_report_model_free(iaf_report_model *m)
     iaf_buf_free(&m->text);
     iaf_buf_free(&m->headline);
     iaf_strmap_free(&m->ids);
+    iaf_rm_answers_free(m);
     iaf_free(m->rows);
     iaf_free(m->checks);
     iaf_free(m);

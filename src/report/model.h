@@ -62,6 +62,16 @@ typedef struct iaf_rm_row {
     const json_t *check; /* the checks[] entry with this id, or NULL */
 } iaf_rm_row;
 
+/* One answer sentence (answer.c): plain UTF-8 text that the renderers
+ * escape for their format. */
+typedef struct iaf_rm_answer {
+    const char *check_id; /* the check it is about; NULL for a group of checks */
+    const char *verdict;  /* that check's verdict (NULL: pending, or a group) */
+    int rank;             /* kind rank of the check or group */
+    int has_check;        /* the report has a checks[] entry (a panel to link) */
+    char *text;           /* owned */
+} iaf_rm_answer;
+
 typedef struct iaf_report_model {
     json_t *doc;      /* owned */
     iaf_buf text;     /* the report.json text the model was loaded from (owned) */
@@ -76,6 +86,13 @@ typedef struct iaf_report_model {
     iaf_strmap ids;                    /* check id -> index in checks */
     iaf_rm_tally tally[IAF_RM_NKINDS]; /* per kind rank */
     iaf_rm_tally total;
+    /* The first screen: the spec's lead question (or NULL) and the answer
+     * sentences, the lead's first, then one per joint or flattening check,
+     * then one per group of marginal and rule checks (answer.c). The same
+     * sentences open report.md, report.html and the CLI headline. */
+    const char *question;
+    iaf_rm_answer *answers;
+    size_t nanswers;
 } iaf_report_model;
 
 /* Load report.json text (n bytes; the text is copied). Syntax errors carry
@@ -87,6 +104,16 @@ void iaf_report_model_free(iaf_report_model *m); /* NULL is a no-op */
 
 /* The checks[] entry with this id, or NULL. */
 const json_t *iaf_report_model_check(const iaf_report_model *m, const char *id);
+
+/* The answer sentences of a loaded model (m->answers); called by the
+ * loader. iaf_rm_answers_free releases them. */
+iaf_status iaf_rm_answers_build(iaf_report_model *m);
+void iaf_rm_answers_free(iaf_report_model *m);
+
+/* The plain-text headline `iaf audit` prints (headline.c): the question,
+ * the answer sentences, one row per check by kind, the claims; lines of at
+ * most 100 display columns. Appended to out. */
+iaf_status iaf_rm_headline(const iaf_report_model *m, iaf_buf *out);
 
 /* Count a verdict ("PASS", "FLAG", anything else inconclusive, NULL
  * pending) into t. */

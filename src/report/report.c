@@ -1,7 +1,9 @@
 /* src/report/report.c - see report.h. */
 #include "report/report.h"
 
+#include <limits.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/model.h"
@@ -389,6 +391,104 @@ static void check_json(iaf_json *j, const iaf_audit *a, const iaf_check_result *
     iaf_json_end_object(j);
 }
 
+/* ----- portable paths: report.json names no directory of the machine that
+ * wrote it (docs/report-schema.md, "reproducibility") */
+
+/* The directory of the spec, resolved (realpath), into dir; 0 when it cannot
+ * be resolved. */
+static int spec_dir(const char *spec, char dir[PATH_MAX])
+{
+    char d[PATH_MAX];
+    const char *slash = strrchr(spec, '/');
+    size_t n = slash ? (size_t)(slash - spec) : 0;
+    if (slash && n == 0) n = 1; /* "/x.yaml" */
+    if (n >= sizeof d) return 0;
+    if (slash)
+        memcpy(d, spec, n), d[n] = 0;
+    else
+        strcpy(d, ".");
+    return realpath(d, dir) != NULL;
+}
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s && s[1] ? s + 1 : p;
+}
+
+/* An input's path relative to the spec's directory (both resolved); when
+ * that cannot be worked out, a relative path as given and an absolute one
+ * by its file name. */
+static void portable_path(const char *sdir, const char *path, iaf_buf *out)
+{
+    char rp[PATH_MAX];
+    if (!sdir || !realpath(path, rp)) {
+        iaf_buf_puts(out, path[0] == '/' ? base_name(path) : path);
+        return;
+    }
+    /* common leading components */
+    size_t i = 0, last = 0;
+    while (sdir[i] && sdir[i] == rp[i]) {
+        if (sdir[i] == '/') last = i;
+        i++;
+    }
+    if (!sdir[i] && (rp[i] == '/' || !rp[i]))
+        last = i;
+    else if (!strcmp(sdir, "/"))
+        last = 0;
+    /* one ".." per component of sdir after the common part */
+    for (const char *p = sdir + last; *p; p++)
+        if (*p == '/' && p[1]) iaf_buf_puts(out, "../");
+    const char *rest = rp + last;
+    while (*rest == '/')
+        rest++;
+    iaf_buf_puts(out, rest);
+}
+
+/* The command line with every absolute path (a word, or the value after
+ * '=') made relative to the spec's directory when it lies below it, else cut
+ * to its last component. Only the text is used, so the result does not
+ * depend on which files exist. */
+static void portable_command(const char *sdir, const char *spec, const char *cmd, iaf_buf *out)
+{
+    char given[PATH_MAX] = "";
+    const char *slash = strrchr(spec, '/');
+    if (spec[0] == '/' && slash && (size_t)(slash - spec) < sizeof given)
+        memcpy(given, spec, (size_t)(slash - spec)), given[slash - spec] = 0;
+    const char *p = cmd;
+    while (*p) {
+        size_t sp = strspn(p, " ");
+        iaf_buf_append(out, p, sp);
+        p += sp;
+        size_t n = strcspn(p, " ");
+        const char *eq = memchr(p, '=', n);
+        const char *path = p[0] == '/' ? p : eq && eq[1] == '/' ? eq + 1 : NULL;
+        if (!path) {
+            iaf_buf_append(out, p, n);
+            p += n;
+            continue;
+        }
+        iaf_buf_append(out, p, (size_t)(path - p));
+        size_t pn = (size_t)(p + n - path);
+        const char *dirs[2] = {given[0] ? given : NULL, sdir};
+        int done = 0;
+        for (int k = 0; k < 2 && !done; k++) {
+            size_t dl = dirs[k] ? strlen(dirs[k]) : 0;
+            if (dl > 1 && pn > dl + 1 && !strncmp(path, dirs[k], dl) && path[dl] == '/') {
+                iaf_buf_append(out, path + dl + 1, pn - dl - 1);
+                done = 1;
+            }
+        }
+        if (!done) {
+            const char *b = path;
+            for (const char *q = path; q < path + pn; q++)
+                if (*q == '/' && q + 1 < path + pn) b = q + 1;
+            iaf_buf_append(out, b, (size_t)(path + pn - b));
+        }
+        p += n;
+    }
+}
+
 int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
 {
     const iaf_spec *s = a->spec;
@@ -464,198 +564,28 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
     iaf_json_key(&j, "reproducibility");
     iaf_json_begin_object(&j);
     iaf_json_kstr(&j, "iaf_version", m ? m->version : NULL);
-    iaf_json_kstr(&j, "command_line", m ? m->command_line : NULL);
+    char sdir_buf[PATH_MAX];
+    const char *sdir = s->path && spec_dir(s->path, sdir_buf) ? sdir_buf : NULL;
+    iaf_buf pb = {0};
+    if (m && m->command_line) portable_command(sdir, s->path ? s->path : "", m->command_line, &pb);
+    iaf_json_kstr(&j, "command_line", m && m->command_line ? (pb.data ? pb.data : "") : NULL);
     iaf_json_key(&j, "inputs");
     iaf_json_begin_array(&j);
     for (size_t i = 0; i < a->ninputs; i++) {
         iaf_json_begin_object(&j);
         iaf_json_kstr(&j, "role", a->inputs[i].role);
-        iaf_json_kstr(&j, "path", a->inputs[i].path);
+        pb.len = 0;
+        portable_path(sdir, a->inputs[i].path, &pb);
+        iaf_json_kstr(&j, "path", pb.data ? pb.data : "");
         iaf_json_kstr(&j, "sha256", a->inputs[i].sha256);
         iaf_json_end_object(&j);
     }
     iaf_json_end_array(&j);
+    iaf_buf_free(&pb);
     iaf_json_end_object(&j);
     iaf_json_end_object(&j);
     iaf_buf_puts(out, "\n");
     return j.failed ? -1 : 0;
-}
-
-/* Display columns of a UTF-8 string: East Asian wide characters take two. */
-static size_t display_width(const char *s)
-{
-    size_t w = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned cp;
-        size_t n;
-        if (*p < 0x80)
-            cp = *p, n = 1;
-        else if ((*p & 0xE0) == 0xC0)
-            cp = *p & 0x1Fu, n = 2;
-        else if ((*p & 0xF0) == 0xE0)
-            cp = *p & 0x0Fu, n = 3;
-        else
-            cp = *p & 0x07u, n = 4;
-        for (size_t k = 1; k < n && p[k]; k++)
-            cp = (cp << 6) | (p[k] & 0x3Fu);
-        for (size_t k = 0; k < n && *p; k++)
-            p++;
-        int wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                   (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                   (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                   (cp >= 0xFFE0 && cp <= 0xFFE6);
-        w += wide ? 2 : 1;
-    }
-    return w;
-}
-
-static void pad(iaf_buf *out, const char *s, size_t width)
-{
-    iaf_buf_puts(out, s ? s : "");
-    for (size_t w = display_width(s ? s : ""); w < width; w++)
-        iaf_buf_puts(out, " ");
-}
-
-/* The first two columns of a headline row: the attributes (a rule's id) and the reference. */
-static void headline_cols(const iaf_audit *a, const iaf_check_result *r, iaf_buf *lab,
-                          const char **ref)
-{
-    const iaf_spec_check *k = r->check;
-    lab->len = 0;
-    if (k->kind == IAF_CHECK_RULE)
-        iaf_buf_puts(lab, k->id);
-    else
-        attrs_label(k, lab);
-    *ref = k->kind == IAF_CHECK_RULE ? "(rule)" : ref_id(a->spec, k);
-}
-
-static void headline_row(const iaf_audit *a, const iaf_check_result *r, size_t w1, size_t w2,
-                         iaf_buf *out)
-{
-    const iaf_spec_check *k = r->check;
-    iaf_buf lab = {0};
-    const char *ref;
-    headline_cols(a, r, &lab, &ref);
-    iaf_buf_puts(out, "  ");
-    pad(out, lab.data, w1);
-    iaf_buf_puts(out, " ");
-    pad(out, ref, w2);
-    const iaf_screen *ks = key_screen(r);
-    const iaf_rule_result *rr = r->nvariants ? r->variants[0].rule : NULL;
-    const iaf_flat_result *fr = r->nvariants ? r->variants[0].flat : NULL;
-    if (rr && rr->is_profile) {
-        iaf_buf_printf(out, " outside window %.4f [%.4f, %.4f] (tolerance %.3g)", rr->outside,
-                       rr->outside_lo, rr->outside_hi, rr->tolerance);
-        if (!isnan(rr->max_tvd) && !isnan(rr->profile_tvd))
-            iaf_buf_printf(out, "; TVD to the institutional profile %.4f [%.4f, %.4f] (max %.3g)",
-                           rr->profile_tvd, rr->profile_tvd_lo, rr->profile_tvd_hi, rr->max_tvd);
-    } else if (rr && rr->is_expectation)
-        iaf_buf_printf(out, " share %.4f [%.4f, %.4f] vs expected [%.3g, %.3g]", rr->estimate,
-                       rr->ci_lo, rr->ci_hi, rr->expect_lo, rr->expect_hi);
-    else if (rr)
-        iaf_buf_printf(out, " violations %.0f of %.0f", rr->violations, rr->antecedent);
-    else if (fr && ks)
-        iaf_buf_printf(out,
-                       " flattening %.3f, segregation kept %.3f (plug-in); %s %.3f [%.3f, %.3f]",
-                       fr->point.flattening_pooled, fr->point.segregation_retention, ks->metric,
-                       ks->estimate, ks->lo, ks->hi);
-    else if (ks && !isnan(ks->lo))
-        iaf_buf_printf(out, " TVD %.4f (floor %.4f); %s %.4f [%.4f, %.4f]", key_tvd(r),
-                       cmp_of(r) ? cmp_of(r)->m.noise_floor : NAN, ks->metric, ks->estimate, ks->lo,
-                       ks->hi);
-    else
-        iaf_buf_printf(out, " TVD %.4f (floor %.4f)", key_tvd(r),
-                       cmp_of(r) ? cmp_of(r)->m.noise_floor : NAN);
-    if (ks && !rr && !isnan(ks->lo)) iaf_buf_printf(out, " (threshold %.3g)", ks->threshold);
-    const iaf_variant_result *v0 = r->nvariants ? &r->variants[0] : NULL;
-    if (v0 && v0->lump.present && v0->lump.has_cond)
-        iaf_buf_printf(out, "; bounds [%.4f, %.4f], lump %.1f%%", v0->lump.cond_lo,
-                       v0->lump.cond_hi, 100 * v0->lump.lump_share);
-    else if (v0 && v0->lump.present && v0->lump.has_totals)
-        iaf_buf_printf(out, "; flattening bounds [%.3f, %.3f], lump %.1f%%",
-                       v0->lump.flattening_pooled_lo, v0->lump.flattening_pooled_hi,
-                       100 * v0->lump.lump_share);
-    else if (v0 && v0->lump.present)
-        iaf_buf_printf(out, "; unbounded, lump %.1f%%", 100 * v0->lump.lump_share);
-    if (v0 && v0->has_support) {
-        iaf_buf_printf(out, "; support %.1f%%, n_eff %.0f", 100 * v0->support.support_ref,
-                       v0->support.n_eff);
-        if (v0->support.flattening)
-            iaf_buf_printf(out, ", %zu of %zu dominated", v0->support.dom_reached,
-                           v0->support.dom_total);
-    }
-    iaf_buf_printf(out, "  %s", verdict_str(r) ? verdict_str(r) : "not screened");
-    if (r->diagnosis) iaf_buf_printf(out, " (%s)", r->diagnosis);
-    if (r->mapping) iaf_buf_printf(out, " [%s across %zu mappings]", r->mapping, r->nvariants);
-    if (r->nvariants && r->variants[0].age_agreement)
-        iaf_buf_printf(out, " [%s]", r->variants[0].age_agreement);
-    if (k->universe_text) iaf_buf_printf(out, "  universe: %s", k->universe_text);
-    iaf_buf_puts(out, "\n");
-    /* a mapping-dependent verdict lists what each variant says */
-    for (size_t v = 0; r->mapping && !strcmp(r->mapping, "mapping-dependent") && v < r->nvariants;
-         v++) {
-        const iaf_variant_result *vr = &r->variants[v];
-        const iaf_screen *vs = variant_key_screen(vr);
-        iaf_buf_printf(out, "      variant %s: %s", vr->name ? vr->name : "?",
-                       iaf_verdict_name(vr->verdict) ? iaf_verdict_name(vr->verdict)
-                                                     : "not screened");
-        if (vr->diagnosis) iaf_buf_printf(out, " (%s)", vr->diagnosis);
-        if (vs && !isnan(vs->estimate))
-            iaf_buf_printf(out, "; %s %.4g [%.4g, %.4g]", vs->metric, vs->estimate, vs->lo, vs->hi);
-        iaf_buf_puts(out, "\n");
-    }
-    iaf_buf_free(&lab);
-}
-
-int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
-{
-    static const char *const titles[4] = {
-        "Marginal alignment (what the dataset card claims)",
-        "Joint checks (where an independence assumption leaves its footprint)",
-        "Flattening toward parity", "Rule-implied checks (institutional rules, no joint table)"};
-    size_t n[4] = {0}, flag[4] = {0}, pass[4] = {0};
-    size_t w1 = 34, w2 = 38; /* columns as wide as their widest entry, at least this */
-    iaf_buf lab = {0};
-    for (size_t i = 0; i < a->nresults; i++) {
-        const iaf_check_result *r = &a->results[i];
-        const char *ref;
-        headline_cols(a, r, &lab, &ref);
-        size_t d1 = display_width(lab.data ? lab.data : ""), d2 = display_width(ref ? ref : "");
-        w1 = d1 > w1 ? d1 : w1;
-        w2 = d2 > w2 ? d2 : w2;
-        n[r->check->kind]++;
-        flag[r->check->kind] += r->verdict == IAF_VERDICT_FLAG;
-        pass[r->check->kind] += r->verdict == IAF_VERDICT_PASS;
-    }
-    if (a->spec->lead_check >= 0) {
-        /* the answer first */
-        iaf_buf_printf(out, "Question: %s\nAnswer: ", a->spec->lead_question);
-        lead_answer(a, out);
-        iaf_buf_puts(out, "\n\n");
-    }
-    for (int kind = 0; kind < 4; kind++) {
-        if (!n[kind]) continue;
-        iaf_buf_printf(out, "%s\n", titles[kind]);
-        for (size_t i = 0; i < a->nresults; i++)
-            if (a->results[i].check->kind == (iaf_check_kind)kind)
-                headline_row(a, &a->results[i], w1, w2, out);
-        iaf_buf_puts(out, "\n");
-    }
-    iaf_buf_puts(out, "Summary:");
-    const char *sep = " ";
-    for (int kind = 0; kind < 4; kind++) {
-        if (!n[kind]) continue;
-        static const char *const what[4] = {"marginals", "joint checks", "flattening checks",
-                                            "rule checks"};
-        iaf_buf_printf(out, "%s%zu of %zu %s PASS, %zu FLAG", sep, pass[kind], n[kind], what[kind],
-                       flag[kind]);
-        sep = "; ";
-    }
-    iaf_buf_puts(out, ".\n");
-    iaf_claims_headline(a, out);
-    iaf_buf_free(&lab);
-    return 0;
 }
 
 iaf_status iaf_report_model_from_audit(const iaf_audit *a, const iaf_report_meta *m,
@@ -670,7 +600,7 @@ iaf_status iaf_report_model_from_audit(const iaf_audit *a, const iaf_report_meta
     iaf_status st = iaf_report_model_load(json.data, json.len, out, err);
     iaf_buf_free(&json);
     if (st == IAF_OK) {
-        if (iaf_report_headline(a, &(*out)->headline) != 0) {
+        if (iaf_rm_headline(*out, &(*out)->headline) != IAF_OK) {
             iaf_report_model_free(*out);
             *out = NULL;
             return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");

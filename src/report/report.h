@@ -18,8 +18,5 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out);
  * model. *out is owned by the caller (iaf_report_model_free). */
 iaf_status iaf_report_model_from_audit(const iaf_audit *a, const iaf_report_meta *m,
                                        iaf_report_model **out, iaf_error *err);
-/* Plain-text headline: one line per check (attribute, reference, universe,
- * TVD, noise floor, verdict). */
-int iaf_report_headline(const iaf_audit *a, iaf_buf *out);
 
 #endif

@@ -97,7 +97,7 @@ void iaf_rv_html_badge(iaf_buf *b, const char *verdict, const char *none);
 #define IAF_RV_CSS_BASE                                                                            \
     ":root{--fg:#1a202c;--muted:#4a5568;--line:#cbd5e0;--bg-soft:#f7fafc}\n"                       \
     "html{-webkit-text-size-adjust:100%}\n"                                                        \
-    "body{margin:0 auto;max-width:1100px;padding:1.5rem 1.25rem 3rem;color:var(--fg);"             \
+    "body{margin:0 auto;max-width:1320px;padding:1.5rem 1.25rem 3rem;color:var(--fg);"             \
     "background:#fff;line-height:1.45;font-size:15px;"                                             \
     "font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,"            \
     "\"Noto Sans\",\"Noto Sans CJK KR\",\"Noto Sans KR\",\"Apple SD Gothic Neo\",\"Malgun "        \

@@ -116,6 +116,83 @@ async function inBrowser(page) {
   for (const r of requests) fail(page, `request left the file: ${r}`);
   for (const e of errors) fail(page, `script error: ${e}`);
 
+  // ---- geometry at a wide and a narrow window (issue 15): nothing wider than the
+  // window, the answer sentences on the first screen, no id or badge broken across
+  // lines, large sections folded and opening on click; a screenshot of each width
+  const isReport = doc && doc.schema !== 'iaf-replication/1';
+  for (const width of [1400, 420]) {
+    await p.setViewportSize({ width, height: 900 });
+    const g = await p.evaluate(() => {
+      const vw = window.innerWidth;
+      const scrollable = (e) => {
+        for (let a = e.parentElement; a; a = a.parentElement) {
+          const o = getComputedStyle(a).overflowX;
+          if (o === 'auto' || o === 'scroll' || o === 'hidden') return true;
+        }
+        return false;
+      };
+      const wide = [...document.body.querySelectorAll('*')].filter((e) => {
+        const r = e.getBoundingClientRect();
+        return r.width > 0 && r.right > vw + 1 && !scrollable(e);
+      }).slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${e.className.baseVal ?? e.className} (right ${Math.round(e.getBoundingClientRect().right)})`);
+      const broken = [...document.querySelectorAll('.v, #headline a[href^="#check-"], nav.toc a, section.check > h3')]
+        .filter((e) => e.getBoundingClientRect().width > 0 && e.getClientRects().length > 1 &&
+          !e.matches('section.check > h3'))
+        .map((e) => e.textContent).slice(0, 5);
+      const idsBroken = [...document.querySelectorAll('.v, #headline a[href^="#check-"]')].filter((e) => {
+        // one line: its height is one line box
+        const r = e.getBoundingClientRect();
+        const lh = parseFloat(getComputedStyle(e).lineHeight) || parseFloat(getComputedStyle(e).fontSize) * 1.6;
+        return r.height > lh * 1.6;
+      }).map((e) => e.textContent).slice(0, 5);
+      const answer = document.querySelector('#answer');
+      const details = [...document.querySelectorAll('details.more')];
+      return {
+        scrollWidth: document.documentElement.scrollWidth, vw, wide, broken, idsBroken,
+        bodyWidth: document.body.getBoundingClientRect().width,
+        answers: [...document.querySelectorAll('#answer li.answer')].map((li) => li.textContent),
+        answerTop: answer ? answer.getBoundingClientRect().top + window.scrollY : null,
+        folded: details.length, openAtLoad: details.filter((d) => d.open).length,
+      };
+    });
+    if (g.scrollWidth > g.vw + 1)
+      fail(page, `at ${width} px the page is ${g.scrollWidth} px wide: ${g.wide.join(', ')}`);
+    for (const b of [...g.broken, ...g.idsBroken]) fail(page, `at ${width} px "${b}" breaks across lines`);
+    if (isReport) {
+      if (width === 1400 && g.bodyWidth < 1300) fail(page, `at 1400 px the page uses only ${g.bodyWidth} px`);
+      const groups = ['marginal', 'rule'].filter((k) => doc.headline.some((h) => h.kind === k)).length +
+        (doc.headline.some((h) => !['marginal', 'joint', 'flattening', 'rule'].includes(h.kind)) ? 1 : 0);
+      const combos = doc.headline.filter((h) => h.kind === 'joint' || h.kind === 'flattening').length;
+      if (g.answers.length !== combos + groups)
+        fail(page, `at ${width} px ${g.answers.length} answer sentences, expected ${combos + groups}`);
+      if (g.answerTop === null || g.answerTop > 900)
+        fail(page, `at ${width} px the answer starts at ${g.answerTop} px, not on the first screen`);
+      for (const h of doc.headline.filter((x) => x.kind === 'joint' || x.kind === 'flattening'))
+        if (!g.answers.some((a) => a.includes((h.attributes || h.check) + (h.attributes ? ' vs ' : ':'))))
+          fail(page, `at ${width} px no answer sentence names ${h.attributes || h.check}`);
+      if (doc.checks.length && g.folded < doc.checks.length)
+        fail(page, `${g.folded} folded sections for ${doc.checks.length} checks`);
+      if (g.openAtLoad) fail(page, `${g.openAtLoad} folded sections open at load`);
+    }
+    await p.screenshot({ path: path.join(outDir, `${page.name}-${width}.png`), fullPage: false });
+  }
+  if (isReport && doc.checks.length) {
+    // a click on a summary opens its section and shows what it held
+    const opened = await p.evaluate(() => {
+      const d = document.querySelector('details.more');
+      const before = d.querySelector(':scope > :not(summary)');
+      const v0 = before ? before.checkVisibility() : null;
+      d.querySelector('summary').click();
+      const v1 = before ? before.checkVisibility() : null;
+      return { open: d.open, v0, v1, h1: before ? before.getBoundingClientRect().height : 0 };
+    });
+    if (!opened.open || opened.v0 !== false || opened.v1 !== true || !(opened.h1 > 0))
+      fail(page, `a click on a folded section's summary did not open it (${JSON.stringify(opened)})`);
+  }
+  // the remaining checks see every section open, at the usual width
+  await p.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+  await p.setViewportSize({ width: 1200, height: 900 });
+
   const dom = await p.evaluate(() => {
     const svgs = [...document.querySelectorAll('svg')];
     return {

@@ -93,9 +93,18 @@ got = {c["id"]: c["outcome"] for c in rep["claims"]}
 assert got == want, got
 for c in rep["claims"]:
     assert outcome(c) == c["outcome"], (c["id"], outcome(c), c["outcome"])
-    # one headline line per claim, with its answer and reason; one Markdown row
-    line = next(l for l in head.splitlines() if l.strip().startswith(c["id"] + " "))
-    assert (c["outcome"] + ": " + c["reason"]) in line, line
+    # one headline entry per claim (wrapped at 100 columns), with its answer and reason;
+    # one Markdown row
+    lines = head.splitlines()
+    i = next(i for i, l in enumerate(lines) if l.strip().startswith(c["id"] + " "))
+    block = lines[i]
+    for l in lines[i + 1:]:
+        if not l.startswith("      "):
+            break
+        block += " " + l.strip()
+    block = " ".join(block.split())
+    assert max(len(l) for l in lines) <= 100
+    assert (c["outcome"] + ": " + c["reason"].split(" (")[0]) in block, block
     assert "| **" + c["outcome"] + "** | " in md
 r = {c["id"]: c for c in rep["claims"]}
 assert r["c_all_pass"]["reason"] == "R1_enlisted_male_young FLAG (rule violated)", r["c_all_pass"]
@@ -104,6 +113,19 @@ assert r["c_undecided"]["reason"].startswith("E1_active_share_young_men INCONCLU
 assert r["c_age"]["reason"] == "R1_enlisted_male_young: the check is not standardised by age"
 assert r["c_age"]["source"] == "a paper" and r["c_flag"]["require"] == "all"
 assert "### Claims" in md
+# report.html shows the claims near the top (after the answer, before the checks): one row
+# per claim with its answer, reason and links to its checks
+import html, os, re
+page = open(os.path.join(os.path.dirname(sys.argv[1]), "report.html"), encoding="utf-8").read()
+assert page.index('id="claims"') < page.index('id="headline"') < page.index('id="checks"')
+sec = page[page.index('id="claims"'):page.index("</section>", page.index('id="claims"'))]
+rows = re.findall(r'<tr data-claim="([^"]*)">(.*?)</tr>', sec, re.S)
+assert [r[0] for r in rows] == [c["id"] for c in rep["claims"]], rows
+for (cid, row), c in zip(rows, rep["claims"]):
+    text = html.unescape(re.sub(r"<[^>]+>", "", row))
+    assert c["outcome"] in text and c["reason"] in text, (cid, text)
+    for k in c["checks"]:
+        assert 'href="#check-%s"' % k in row, (cid, k)
 PY
 
 # a spec without claims has no claims section anywhere

@@ -47,11 +47,17 @@ grep -q "^mapped mass 30209 = .*; 100.0000% of the 30209 outside the exclusions"
 # 3. the audit against the oracle
 # (its run time belongs to the benchmark, not to a test: no wall-clock assertion here)
 "$IAF" audit "$ex/audit.yaml" -o "$work/a" --bootstrap 200 > "$work/headline.txt"
-grep -q "^Summary: " "$work/headline.txt"
-# the headline and report.md open with the answer (the spec's lead check), in its own words
+# the headline and report.md open with the question and the answer sentences, the lead's first
 head -1 "$work/headline.txt" | grep -q "^Question: Do the personas keep"
-sed -n 2p "$work/headline.txt" | grep -q "^Answer: FLAG (flattened), strict across 2 mappings, age-robust: flattening_pooled 0\.7[0-9]* \[0\.[67][0-9]*, 0\.7[0-9]*\] - Women in male-dominated occupations"
-grep -q '^\*\*Answer:\*\* FLAG (flattened), strict across 2 mappings, age-robust' "$work/a/report.md"
+awk '/^The answer$/ { on = 1; next } on && /^$/ { exit } on' "$work/headline.txt" | tr '\n' ' ' |
+    tr -s ' ' > "$work/answer.txt"
+grep -q "^- Women in male-dominated occupations (CPS 2022 detailed lines), sex x occupation_line_A vs cps2022_sex_by_line: the data keep [0-9]*% \[" "$work/answer.txt" ||
+    fail "the answer does not open with the lead check"
+grep -q "of the way to parity (threshold 50%), measured on [0-9]* of [0-9]* dominated groups ([0-9]*% of their reference mass): FLAG (flattened), strict across 2 mappings, age-robust\. - " "$work/answer.txt" ||
+    fail "the lead sentence lacks its verdict"
+grep -q '^\*\*Question:\*\* Do the personas keep' "$work/a/report.md"
+grep -q '^- Women in male-dominated occupations (CPS 2022 detailed lines), sex x occupation_line_A vs cps2022_sex_by_line: .*FLAG (flattened), strict across 2 mappings, age-robust\.' "$work/a/report.md" ||
+    fail "report.md does not open with the lead sentence"
 "$PYTHON" - "$work/a/report.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
