@@ -1107,9 +1107,9 @@ static iaf_status cube_files(const char *dir, const char *file, char ***out, siz
     DIR *dh = stat(base, &sb) == 0 && S_ISDIR(sb.st_mode) ? opendir(base) : NULL;
     if (!dh) {
         st = iaf_error_set(err, IAF_ERR_IO, base, 0, 0,
-                           "no engine output: expected %s.parquet, %s.csv or a directory of "
-                           "part files",
-                           file, file);
+                           "the cube's counts are missing (a file %s, %s.parquet or %s.csv, or "
+                           "a directory of part files)",
+                           file, file, file);
         iaf_free(base);
         return st;
     }
