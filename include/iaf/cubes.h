@@ -65,7 +65,7 @@ IAF_API iaf_status iaf_cubes_merge(iaf_cubes *into, const iaf_cubes *add, iaf_er
  * ("duckdb", "postgres", "spark", "trino", "bigquery") over `table`
  * (written as given; NULL for DuckDB reads the spec's microdata files).
  * out_dir is the directory the engine writes its results to, as the
- * plan's script names them (NULL: "."). IAF_ERR_INVALID for an unknown
+ * plan's script names them (NULL: the bare file names). IAF_ERR_INVALID for an unknown
  * dialect or a missing table. */
 IAF_API iaf_status iaf_cubes_plan(const iaf_spec *spec, const char *dialect, const char *table,
                                   const char *out_dir, iaf_cubes **out, iaf_error *err);

@@ -564,16 +564,19 @@ iaf_status iaf_cubes_render_file(const iaf_cubes *c, size_t i, iaf_buffer *out, 
 
 typedef struct dialect {
     const char *name;
-    char quote;       /* identifier quote */
-    int backslash;    /* string and identifier escapes are backslashes (BigQuery, Spark) */
-    const char *text; /* text type */
-    const char *dbl;  /* double type */
+    char quote;        /* identifier quote */
+    int id_backslash;  /* identifiers escape with a backslash (BigQuery), else doubling */
+    int str_backslash; /* string literals escape with a backslash (BigQuery, Spark) */
+    const char *text;  /* text type */
+    const char *dbl;   /* double type */
 } dialect;
 
 static const dialect dialects[] = {
-    {"duckdb", '"', 0, "VARCHAR", "DOUBLE"},   {"postgres", '"', 0, "TEXT", "DOUBLE PRECISION"},
-    {"spark", '`', 1, "STRING", "DOUBLE"},     {"trino", '"', 0, "VARCHAR", "DOUBLE"},
-    {"bigquery", '`', 1, "STRING", "FLOAT64"},
+    {"duckdb", '"', 0, 0, "VARCHAR", "DOUBLE"},
+    {"postgres", '"', 0, 0, "TEXT", "DOUBLE PRECISION"},
+    {"spark", '`', 0, 1, "STRING", "DOUBLE"},
+    {"trino", '"', 0, 0, "VARCHAR", "DOUBLE"},
+    {"bigquery", '`', 1, 1, "STRING", "FLOAT64"},
 };
 
 static const char *const dialect_names[] = {"duckdb", "postgres", "spark",
@@ -595,8 +598,8 @@ static int sql_ident(iaf_buf *b, const dialect *d, const char *s)
 {
     int r = iaf_buf_append(b, &d->quote, 1);
     for (; *s; s++) {
-        if (*s == d->quote || (d->backslash && *s == '\\'))
-            r |= iaf_buf_append(b, d->backslash ? "\\" : &d->quote, 1);
+        if (*s == d->quote || (d->id_backslash && *s == '\\'))
+            r |= iaf_buf_append(b, d->id_backslash ? "\\" : &d->quote, 1);
         r |= iaf_buf_append(b, s, 1);
     }
     return r | iaf_buf_append(b, &d->quote, 1);
@@ -606,8 +609,8 @@ static int sql_string(iaf_buf *b, const dialect *d, const char *s)
 {
     int r = iaf_buf_puts(b, "'");
     for (; *s; s++) {
-        if (*s == '\'' || (d->backslash && *s == '\\'))
-            r |= iaf_buf_puts(b, d->backslash ? "\\" : "'");
+        if (*s == '\'' || (d->str_backslash && *s == '\\'))
+            r |= iaf_buf_puts(b, d->str_backslash ? "\\" : "'");
         r |= iaf_buf_append(b, s, 1);
     }
     return r | iaf_buf_puts(b, "'");
@@ -683,8 +686,9 @@ static int out_path(iaf_buf *b, const iaf_cubes *c, size_t k, const char *ext)
 {
     char stem[32];
     cube_stem(stem, sizeof stem, k);
-    const char *dir = c->out_dir ? c->out_dir : ".";
-    return iaf_buf_printf(b, "%s%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", stem, ext);
+    const char *dir = c->out_dir ? c->out_dir : "";
+    size_t n = strlen(dir);
+    return iaf_buf_printf(b, "%s%s%s%s", dir, n && dir[n - 1] != '/' ? "/" : "", stem, ext);
 }
 
 static int render_sql(const iaf_cubes *c, size_t k, int script, iaf_buf *b)
@@ -698,9 +702,13 @@ static int render_sql(const iaf_cubes *c, size_t k, int script, iaf_buf *b)
     const iaf_rawcube *cube = &c->rc->cubes[k];
     if (!script) {
         r |= iaf_buf_printf(b, "-- %s: the raw cube over", stem);
-        for (size_t j = 0; j < cube->ncols; j++)
-            r |= iaf_buf_printf(b, " %s%s", c->rc->cols[cube->cols[j]],
-                                j + 1 < cube->ncols ? "," : "");
+        for (size_t j = 0; j < cube->ncols; j++) {
+            /* a line end in a column's name must not end the comment */
+            r |= iaf_buf_puts(b, " ");
+            for (const char *p = c->rc->cols[cube->cols[j]]; *p; p++)
+                r |= iaf_buf_append(b, (unsigned char)*p < 0x20 ? "?" : p, 1);
+            if (j + 1 < cube->ncols) r |= iaf_buf_puts(b, ",");
+        }
         r |= iaf_buf_printf(b, " (iaf plan, %s, fingerprint %.16s)\n", d->name, c->fingerprint);
         r |= sql_select(b, c, d, k, "\n");
         return r | iaf_buf_puts(b, ";\n");

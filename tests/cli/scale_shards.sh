@@ -16,31 +16,7 @@ fail=0
 us_spec="$IAF_SRC/examples/usa-nemotron/audit.yaml"
 npk_spec="$IAF_SRC/examples/npk/microdata.yaml"
 
-# report.json without the members that may differ (provenance, command_line)
-norm() {
-    "$PYTHON" - "$1" "$2" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-d.pop("provenance", None)
-d["reproducibility"].pop("command_line")
-open(sys.argv[2], "w").write(json.dumps(d, indent=1, ensure_ascii=False))
-PY
-}
-same_report() { # name scan_dir counts_dir
-    norm "$2/report.json" "$work/$1.a.json"
-    norm "$3/report.json" "$work/$1.b.json"
-    if cmp -s "$work/$1.a.json" "$work/$1.b.json"; then
-        echo "ok $1: report.json equals the scan's (provenance aside)"
-    else
-        echo "FAIL $1: report.json differs from the scan's"
-        diff "$work/$1.a.json" "$work/$1.b.json" | head -20
-        fail=1
-    fi
-    for f in cells.csv; do
-        [ -f "$2/$f" ] || continue
-        cmp -s "$2/$f" "$3/$f" || { echo "FAIL $1: $f differs"; fail=1; }
-    done
-}
+. "$IAF_SRC/tests/engines/common.sh"
 
 # --- the US excerpt, CSV in four parts ---
 mkdir -p "$work/us"
