@@ -72,6 +72,28 @@ done
 same_report npk "$work/npk.scan" "$work/npk.fromc"
 grep -q '"verdict": "FLAG"' "$work/npk.fromc/report.json" || { echo "FAIL: no verdicts in the NPK report"; fail=1; }
 
+# --- labels that need quoting, NULL beside the empty string, weights (JSON Lines, 2 files) ---
+cp -r "$IAF_SRC/tests/golden/sql_plans" "$work/q" && rm -rf "$work/q/expected"
+"$PYTHON" - "$work/q" <<'PY'
+import json, sys
+labels = ['a,"b"\nc', "", None, "plain", " x ", "a", "\u00e9\u0301", "ctl\u0001"]
+groups = ["g1", None, "", "g,2"]
+for part in range(2):
+    with open(f"{sys.argv[1]}/rows-{part}.jsonl", "w", encoding="utf-8") as f:
+        for i in range(400):
+            k = part * 400 + i
+            row = {"id": k, 'job "title"': labels[k % len(labels)],
+                   "gr`oup\\x": groups[(k // 3) % len(groups)], "w'1": 0.5 * (1 + k % 5)}
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+PY
+(cd "$work/q" && "$IAF" audit quirky.yaml --microdata rows-0.jsonl --microdata rows-1.jsonl -o scan --no-bootstrap -q &&
+    "$IAF" audit quirky.yaml --microdata rows-0.jsonl --counts-only -o c0 -q &&
+    "$IAF" audit quirky.yaml --microdata rows-1.jsonl --counts-only -o c1 -q &&
+    "$IAF" merge c0 c1 -o m -q && "$IAF" audit quirky.yaml --counts m -o fromc --no-bootstrap -q)
+same_report quoted-nulls-weights "$work/q/scan" "$work/q/fromc"
+grep -q '^"a,""b""$' "$work/q/m/cube-00.csv" && grep -q '^"",' "$work/q/m/cube-00.csv" &&
+    grep -q '^,' "$work/q/m/cube-00.csv" || { echo "FAIL: quoting or NULL in cube-00.csv"; fail=1; }
+
 # --- refusals ---
 expect() { # exit-code pattern command...
     local want=$1 pat=$2
