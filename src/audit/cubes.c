@@ -1114,10 +1114,13 @@ static iaf_status cube_files(const char *dir, const char *file, char ***out, siz
     iaf_status st = IAF_OK;
     DIR *dh = stat(base, &sb) == 0 && S_ISDIR(sb.st_mode) ? opendir(base) : NULL;
     if (!dh) {
-        st = iaf_error_set(err, IAF_ERR_IO, base, 0, 0,
-                           "the cube's counts are missing (a file %s, %s.parquet or %s.csv, or "
-                           "a directory of part files)",
-                           file, file, file);
+        if (ends_with(file, ".csv") || ends_with(file, ".parquet"))
+            st = iaf_error_set(err, IAF_ERR_IO, base, 0, 0, "the cube's counts are missing");
+        else
+            st = iaf_error_set(err, IAF_ERR_IO, base, 0, 0,
+                               "the cube's counts are missing (a file %s, %s.parquet or %s.csv, "
+                               "or a directory of part files)",
+                               file, file, file);
         iaf_free(base);
         return st;
     }

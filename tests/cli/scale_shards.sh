@@ -132,6 +132,20 @@ expect 1 "fingerprint does not match" "$IAF" merge "$work/us.edit" -o "$work/bad
 cp -r "$work/us.c1" "$work/us.cell"
 sed -i '2s/,\([0-9]*\)$/,999999/' "$work/us.cell/cube-03.csv"
 expect 1 "same rows" "$IAF" audit "$us_spec" --counts "$work/us.cell" -o "$work/bad" -q
+# plans: usage errors, a spec without microdata, a plan not run yet
+expect 2 "--sql takes" "$IAF" plan "$us_spec" --sql oracle --table t
+expect 2 "needs --table" "$IAF" plan "$us_spec" --sql postgres
+expect 1 "reads no microdata" "$IAF" plan "$IAF_SRC/examples/npk/audit.yaml" --sql duckdb
+"$IAF" plan "$us_spec" --sql trino --table t -o "$work/plan.unrun"
+expect 1 "counts are missing" "$IAF" audit "$us_spec" --counts "$work/plan.unrun" -o "$work/bad" -q
+# counts need no rows: the audit runs where the microdata is not
+mkdir "$work/q/away" && mv "$work"/q/rows-*.jsonl "$work/q/away/"
+if (cd "$work/q" && "$IAF" audit quirky.yaml --counts m -o fromc2 --no-bootstrap -q); then
+    same_report rows-away "$work/q/fromc" "$work/q/fromc2"
+else
+    echo "FAIL: --counts needs the rows"
+    fail=1
+fi
 expect 2 "exclude each other" "$IAF" audit "$us_spec" --counts "$work/us.c0" --counts-only
 expect 2 "needs -o" "$IAF" merge "$work/us.c0"
 exit $fail
