@@ -14,7 +14,7 @@ FUZZ_SECONDS ?= 300
 IAF        := $(BUILD)/iaf
 PREFIX     ?= /usr/local
 
-.PHONY: all deps deps-browser build asan demo test test-fast test-asan fuzz faults bench format clean install
+.PHONY: all deps deps-browser build asan demo test test-fast test-asan fuzz faults bench bench-scale format clean install
 
 all: build
 
@@ -72,6 +72,10 @@ fuzz: deps
 
 bench: build
 	sh bench/run.sh $(IAF)
+
+# docs/scale.md's three routes (one scan, Dask shards, DuckDB plan); 50M rows by default
+bench-scale: build
+	sh bench/scale.sh $(IAF)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

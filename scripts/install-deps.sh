@@ -10,9 +10,12 @@ set -eu
 PKGS="build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
       libfyaml-dev libjansson-dev libcmocka-dev libxxhash-dev libutf8proc-dev libpcre2-dev
       libzstd-dev libsnappy-dev zlib1g-dev liblz4-dev libbrotli-dev
-      python3 python3-numpy python3-scipy python3-pandas cmark-gfm groff-base"
+      python3 python3-numpy python3-scipy python3-pandas cmark-gfm groff-base
+      postgresql-15 python3-distributed nodejs npm"
 # cmark-gfm: the CommonMark oracle of tests/cli/hostile.sh; groff-base: tests/cli/manpage.sh
-# formats docs/iaf.1 (tools, not linked).
+# formats docs/iaf.1 (tools, not linked). postgresql-15, python3-distributed (Dask) and node
+# with the npm package @duckdb/node-api (tests/engines) are the engines of the docs/scale.md
+# tests (tests/cli/scale_*.sh), started and stopped by the tests; none is linked.
 # The tests compare against committed oracle values; R is needed only to
 # regenerate them (tests/oracles/standardize.R).
 case "${1:-}" in
@@ -20,13 +23,14 @@ case "${1:-}" in
     # fonts-noto-cjk: Hangul and kana in the screenshots. node >= 18.19 and npm
     # for tests/browser; a node installed otherwise (e.g. NodeSource) is used as is.
     PKGS="$PKGS chromium fonts-noto-cjk"
-    command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
-    command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
     BROWSER=1
     ;;
 --oracles) PKGS="$PKGS r-cran-survey" ;;
 esac
 
+# a node installed otherwise (e.g. NodeSource, with its own npm) is used as is
+command -v node >/dev/null 2>&1 && PKGS=$(echo "$PKGS" | sed 's/ nodejs//')
+command -v npm >/dev/null 2>&1 && PKGS=$(echo "$PKGS" | sed 's/ npm"*$//; s/ npm / /')
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -41,6 +45,13 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+# DuckDB for the engine tests, pinned by tests/engines/package-lock.json.
+dir="$(dirname "$0")/../tests/engines"
+if [ ! -f "$dir/node_modules/@duckdb/node-api/package.json" ]; then
+    echo "install-deps: npm ci in tests/engines" >&2
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 # The browser test's npm packages, pinned by tests/browser/package-lock.json.

@@ -33,5 +33,6 @@
 #include "iaf/compare.h"
 #include "iaf/scan.h"
 #include "iaf/sysio.h"
+#include "iaf/cubes.h"
 
 #endif

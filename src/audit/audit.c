@@ -9,12 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/cubes.h"
 #include "audit/kinds.h"
 #include "util/sha256.h"
 #include "util/util.h"
 
-static iaf_status add_input(iaf_audit *a, size_t *cap, const char *role, const char *path,
-                            iaf_error *err)
+static iaf_status add_input_sha(iaf_audit *a, size_t *cap, const char *role, const char *path,
+                                const char *sha, iaf_error *err)
 {
     for (size_t i = 0; i < a->ninputs; i++)
         if (!strcmp(a->inputs[i].path, path) && !strcmp(a->inputs[i].role, role)) return IAF_OK;
@@ -27,7 +28,9 @@ static iaf_status add_input(iaf_audit *a, size_t *cap, const char *role, const c
         return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     /* a report must not fingerprint what it could not read */
-    if (iaf_sha256_file(path, f->sha256) != 0) {
+    if (sha) {
+        snprintf(f->sha256, sizeof f->sha256, "%s", sha);
+    } else if (iaf_sha256_file(path, f->sha256) != 0) {
         iaf_status st =
             iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "read failed: %s", strerror(errno));
         iaf_free(f->role);
@@ -36,6 +39,12 @@ static iaf_status add_input(iaf_audit *a, size_t *cap, const char *role, const c
     }
     a->ninputs++;
     return IAF_OK;
+}
+
+static iaf_status add_input(iaf_audit *a, size_t *cap, const char *role, const char *path,
+                            iaf_error *err)
+{
+    return add_input_sha(a, cap, role, path, NULL, err);
 }
 
 /* Columns a side of a check needs: its attribute columns, then universe variables. */
@@ -335,6 +344,8 @@ typedef struct run_state {
     iaf_dataset **tables, **refs;
     int *syn_tab; /* per check: the dataset table of its synthetic side, -1 microdata */
     req_ids *rq;  /* per check and variant */
+    iaf_run_mode mode;
+    const iaf_cubes *cubes_in; /* IAF_RUN_CUBES */
 } run_state;
 
 /* Every input opened once; the spec and crosswalks fingerprinted. */
@@ -354,9 +365,22 @@ static iaf_status open_inputs(run_state *s, iaf_error *err)
     if (spec->nmicrodata) {
         iaf_dataset_options mo = spec->micro_opt;
         mo.source.threads = threads;
-        if ((st = iaf_dataset_open((const char *const *)spec->microdata, spec->nmicrodata, &mo,
-                                   &s->micro, err)) != IAF_OK)
-            return st;
+        if (s->mode == IAF_RUN_CUBES) {
+            st = iaf_dataset_open_cubes(s->cubes_in->rc, &mo, &s->micro, err);
+        } else {
+            st = iaf_dataset_open((const char *const *)spec->microdata, spec->nmicrodata, &mo,
+                                  &s->micro, err);
+            /* a plan for a warehouse table needs no local rows */
+            if (st != IAF_OK && s->mode == IAF_RUN_PLAN && st != IAF_ERR_NOMEM) {
+                if (err) iaf_error_clear(err);
+                st = iaf_dataset_open_cubes(NULL, &mo, &s->micro, err);
+            }
+        }
+        if (st != IAF_OK) return st;
+    } else if (s->mode != IAF_RUN_AUDIT) {
+        return iaf_error_set(err, IAF_ERR_INVALID, spec->path, 0, 0,
+                             "the spec reads no microdata (dataset.microdata): there is "
+                             "nothing to count elsewhere");
     }
     for (size_t i = 0; i < spec->ntables; i++)
         if ((st = open_source(&spec->tables[i], NULL, 0, &s->tables[i], threads, err)) != IAF_OK)
@@ -482,8 +506,19 @@ static iaf_status count_inputs(run_state *s, iaf_error *err)
     iaf_audit *a = s->a;
     iaf_dataset *micro = s->micro, **tables = s->tables, **refs = s->refs;
     iaf_status st = IAF_OK;
-    if (micro) {
-        if ((st = iaf_dataset_count(micro, opt ? opt->progress : NULL, err)) != IAF_OK) return st;
+    if (micro && s->mode == IAF_RUN_CUBES) {
+        /* the files the counts were made from, as their manifest fingerprints them */
+        if ((st = iaf_dataset_count(micro, NULL, err)) != IAF_OK) return st;
+        a->microdata_rows = iaf_dataset_rows(micro);
+        const iaf_cubes *in = s->cubes_in;
+        for (size_t i = 0; i < in->ninputs; i++)
+            if ((st = add_input_sha(a, &s->icap, "microdata", in->in_path[i], in->in_sha[i],
+                                    err)) != IAF_OK)
+                return st;
+    } else if (micro) {
+        if (s->mode != IAF_RUN_PLAN &&
+            (st = iaf_dataset_count(micro, opt ? opt->progress : NULL, err)) != IAF_OK)
+            return st;
         a->microdata_rows = iaf_dataset_rows(micro);
         for (size_t i = 0; i < iaf_source_nfiles_of(micro); i++)
             if ((st = add_input(a, &s->icap, "microdata", iaf_dataset_file(micro, i), err)) !=
@@ -710,16 +745,109 @@ static iaf_status run_check(run_state *s, size_t c, iaf_error *err)
     return IAF_OK;
 }
 
+/* Where the counts of an audit from cubes came from, for the report; the
+ * cubes must be of the spec's weight. */
+static iaf_status provenance(run_state *s, iaf_error *err)
+{
+    const iaf_cubes *c = s->cubes_in;
+    iaf_audit *a = s->a;
+    const char *w = s->spec->micro_weight;
+    if ((w == NULL) != (c->weight == NULL) || (w && strcmp(w, c->weight) != 0))
+        return iaf_error_set(err, IAF_ERR_INVALID, c->dir, 0, 0,
+                             "the counts are %s%s%s but the spec's microdata is %s%s%s",
+                             c->weight ? "weighted by '" : "unweighted", c->weight ? c->weight : "",
+                             c->weight ? "'" : "", w ? "weighted by '" : "unweighted", w ? w : "",
+                             w ? "'" : "");
+    a->from_cubes = 1;
+    memcpy(a->prov_fingerprint, c->fingerprint, sizeof a->prov_fingerprint);
+    a->prov_shards = c->nshards;
+    a->prov_spec_same = a->ninputs > 0 && !strcmp(a->inputs[0].sha256, c->spec_sha);
+    if ((c->dir && !(a->prov_dir = iaf_strdup(c->dir))) ||
+        (c->origin && !(a->prov_origin = iaf_strdup(c->origin))) ||
+        (c->dialect && !(a->prov_dialect = iaf_strdup(c->dialect))) ||
+        (c->table && !(a->prov_table = iaf_strdup(c->table))))
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    return IAF_OK;
+}
+
+static const char *format_name(iaf_format f)
+{
+    switch (f) {
+    case IAF_FORMAT_CSV:
+        return "csv";
+    case IAF_FORMAT_JSONL:
+        return "jsonl";
+    case IAF_FORMAT_PARQUET:
+        return "parquet";
+    default:
+        return NULL;
+    }
+}
+
+/* The microdata's cubes (counted, or their definitions for a plan), the
+ * inputs they came from and the fingerprint. */
+static iaf_status make_cubes(run_state *s, iaf_cubes **out, iaf_error *err)
+{
+    iaf_cubes *c = iaf_cubes_new();
+    iaf_status st = IAF_OK;
+    if (!c) goto oom;
+    if (s->mode == IAF_RUN_COUNT) {
+        c->rc = iaf_dataset_take_rawcount(s->micro);
+        c->rows = c->rc ? c->rc->nrows : 0;
+        c->nshards = 1;
+        if (!(c->origin = iaf_strdup("scan"))) goto oom;
+    } else {
+        if ((st = iaf_dataset_defs(s->micro, &c->rc, err)) != IAF_OK) goto fail;
+        c->rows = -1;
+        if (!(c->origin = iaf_strdup("plan"))) goto oom;
+    }
+    if (!c->rc) goto oom;
+    if (s->spec->micro_weight && !(c->weight = iaf_strdup(s->spec->micro_weight))) goto oom;
+    iaf_source *src = iaf_dataset_source(s->micro);
+    if (src) {
+        const char *fn = format_name(iaf_source_format(src));
+        if (fn && !(c->format = iaf_strdup(fn))) goto oom;
+        c->nschema = iaf_source_ncols(src);
+        if (!(c->schema = iaf_calloc(c->nschema ? c->nschema : 1, sizeof *c->schema))) goto oom;
+        for (size_t i = 0; i < c->nschema; i++)
+            if (!(c->schema[i] = iaf_strdup(iaf_source_colname(src, i)))) goto oom;
+    }
+    for (size_t i = 0; i < s->a->ninputs; i++) {
+        const iaf_input_file *f = &s->a->inputs[i];
+        if (!strcmp(f->role, "spec")) memcpy(c->spec_sha, f->sha256, sizeof c->spec_sha);
+        if (!strcmp(f->role, "microdata") && iaf_cubes_add_input(c, f->path, f->sha256) != 0)
+            goto oom;
+    }
+    iaf_cubes_set_fingerprint(c);
+    *out = c;
+    return IAF_OK;
+oom:
+    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+fail:
+    iaf_cubes_free(c);
+    return st;
+}
+
 iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf_audit **out,
                          iaf_error *err)
 {
-    *out = NULL;
+    return iaf_audit_run_mode(spec, opt, IAF_RUN_AUDIT, NULL, out, NULL, err);
+}
+
+iaf_status iaf_audit_run_mode(const iaf_spec *spec, const iaf_audit_options *opt, iaf_run_mode mode,
+                              const iaf_cubes *cubes_in, iaf_audit **out, iaf_cubes **cubes_out,
+                              iaf_error *err)
+{
+    if (out) *out = NULL;
+    if (cubes_out) *cubes_out = NULL;
     iaf_status st = IAF_OK;
     size_t ncheck = spec->nchecks;
     run_state s;
     memset(&s, 0, sizeof s);
     s.spec = spec;
     s.opt = opt;
+    s.mode = mode;
+    s.cubes_in = cubes_in;
     s.threads = opt ? opt->threads : 0;
     iaf_audit *a = s.a = iaf_calloc(1, sizeof *a);
     s.tables = iaf_calloc(spec->ntables + 1, sizeof *s.tables);
@@ -735,6 +863,11 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
     /* Register every request before counting, so microdata is scanned once. */
     if ((st = register_requests(&s, err)) != IAF_OK) goto done;
     if ((st = count_inputs(&s, err)) != IAF_OK) goto done;
+    if (mode == IAF_RUN_COUNT || mode == IAF_RUN_PLAN) {
+        st = make_cubes(&s, cubes_out, err);
+        goto done;
+    }
+    if (mode == IAF_RUN_CUBES && (st = provenance(&s, err)) != IAF_OK) goto done;
     for (size_t c = 0; c < ncheck && st == IAF_OK; c++)
         st = run_check(&s, c, err);
     if (st == IAF_OK) st = iaf_audit_claims(a, err); /* the spec's claims, from the verdicts */
@@ -748,7 +881,7 @@ done:
     for (size_t i = 0; s.refs && i < spec->nreferences; i++)
         iaf_dataset_free(s.refs[i]);
     iaf_free(s.tables), iaf_free(s.refs), iaf_free(s.syn_tab), iaf_free(s.rq);
-    if (st != IAF_OK) {
+    if (st != IAF_OK || !out) {
         iaf_audit_free(a);
         return st;
     }
@@ -783,6 +916,10 @@ void iaf_audit_free(iaf_audit *a)
     }
     iaf_free(a->results);
     iaf_free(a->claims);
+    iaf_free(a->prov_dir);
+    iaf_free(a->prov_origin);
+    iaf_free(a->prov_dialect);
+    iaf_free(a->prov_table);
     for (size_t i = 0; i < a->ninputs; i++) {
         iaf_free(a->inputs[i].role);
         iaf_free(a->inputs[i].path);

@@ -71,6 +71,12 @@ typedef struct iaf_audit {
     int64_t microdata_rows;
     iaf_claim_result *claims; /* one per spec claim, in spec order (claims.c) */
     size_t nclaims;
+    /* counts made elsewhere (iaf_audit_run_cubes): where they came from */
+    int from_cubes;
+    char *prov_dir, *prov_origin, *prov_dialect, *prov_table;
+    char prov_fingerprint[65];
+    size_t prov_shards;
+    int prov_spec_same; /* counted for this very spec file (same SHA-256) */
 } iaf_audit;
 
 /* iaf_audit_options, iaf_audit_run, iaf_audit_free and the accessors: iaf/audit.h */

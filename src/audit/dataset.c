@@ -22,6 +22,7 @@ struct iaf_dataset {
     req *reqs;
     size_t nreqs, reqcap;
     iaf_rawcount *rc;
+    const iaf_rawcount *given; /* counts made elsewhere (iaf_dataset_open_cubes) */
     int counted;
 };
 
@@ -91,6 +92,194 @@ void iaf_dataset_free(iaf_dataset *d)
     iaf_free(d);
 }
 
+iaf_status iaf_dataset_open_cubes(const iaf_rawcount *given, const iaf_dataset_options *opt,
+                                  iaf_dataset **out, iaf_error *err)
+{
+    *out = iaf_calloc(1, sizeof **out);
+    if (!*out) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if (opt) (*out)->opt = *opt;
+    (*out)->given = given;
+    return IAF_OK;
+}
+
+iaf_source *iaf_dataset_source(const iaf_dataset *d)
+{
+    return d->src;
+}
+
+iaf_rawcount *iaf_dataset_take_rawcount(iaf_dataset *d)
+{
+    iaf_rawcount *rc = d->rc;
+    d->rc = NULL;
+    d->counted = 0;
+    return rc;
+}
+
+/* A raw count with d's columns and one cube per request; no values, no cells. */
+static iaf_rawcount *defs_new(const iaf_dataset *d)
+{
+    iaf_rawcount *rc = iaf_calloc(1, sizeof *rc);
+    if (!rc) return NULL;
+    rc->cols = iaf_calloc(d->ncols ? d->ncols : 1, sizeof *rc->cols);
+    rc->nvalues = iaf_calloc(d->ncols ? d->ncols : 1, sizeof *rc->nvalues);
+    rc->values = iaf_calloc(d->ncols ? d->ncols : 1, sizeof *rc->values);
+    rc->cubes = iaf_calloc(d->nreqs ? d->nreqs : 1, sizeof *rc->cubes);
+    if (!rc->cols || !rc->nvalues || !rc->values || !rc->cubes) goto oom;
+    rc->ncols = d->ncols;
+    for (size_t c = 0; c < d->ncols; c++) {
+        if (!(rc->cols[c] = iaf_strdup(d->cols[c]))) goto oom;
+        if (!(rc->values[c] = iaf_calloc(1, sizeof *rc->values[c]))) goto oom;
+        rc->nvalues[c] = 1;
+    }
+    rc->ncubes = d->nreqs;
+    for (size_t q = 0; q < d->nreqs; q++) {
+        rc->cubes[q].ncols = d->reqs[q].ncols;
+        memcpy(rc->cubes[q].cols, d->reqs[q].cols, d->reqs[q].ncols * sizeof d->reqs[q].cols[0]);
+    }
+    rc->weighted = d->opt.weight != NULL;
+    return rc;
+oom:
+    iaf_rawcount_free(rc);
+    return NULL;
+}
+
+iaf_status iaf_dataset_defs(const iaf_dataset *d, iaf_rawcount **out, iaf_error *err)
+{
+    if (!(*out = defs_new(d)))
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    return IAF_OK;
+}
+
+static _Thread_local const uint32_t *perm_keys;
+static _Thread_local size_t perm_nk;
+
+static int cmp_perm_cell(const void *a, const void *b)
+{
+    const uint32_t *x = perm_keys + (size_t) * (const uint32_t *)a * perm_nk,
+                   *y = perm_keys + (size_t) * (const uint32_t *)b * perm_nk;
+    for (size_t j = 0; j < perm_nk; j++)
+        if (x[j] != y[j]) return x[j] < y[j] ? -1 : 1;
+    return 0;
+}
+
+/* The cells of request q from the given cube over the same column set (its
+ * columns possibly in another order: keys are permuted and cells sorted
+ * again, so the cube is the one a scan would have made). */
+static iaf_status project_cube(iaf_dataset *d, iaf_rawcount *rc, size_t q, iaf_error *err)
+{
+    const iaf_rawcount *g = d->given;
+    const req *r = &d->reqs[q];
+    size_t perm[IAF_MAX_CUBE_COLS];
+    const iaf_rawcube *gc = NULL;
+    for (size_t k = 0; k < g->ncubes && !gc; k++) {
+        const iaf_rawcube *c = &g->cubes[k];
+        if (c->ncols != r->ncols) continue;
+        size_t found = 0;
+        for (size_t j = 0; j < r->ncols; j++)
+            for (size_t p = 0; p < c->ncols; p++)
+                if (!strcmp(g->cols[c->cols[p]], d->cols[r->cols[j]])) {
+                    perm[j] = p;
+                    found++;
+                    break;
+                }
+        if (found == r->ncols) gc = c;
+    }
+    if (!gc) {
+        iaf_buf b = {0};
+        for (size_t j = 0; j < r->ncols; j++)
+            iaf_buf_printf(&b, "%s%s", j ? ", " : "", d->cols[r->cols[j]]);
+        iaf_status st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                                      "the counts have no cube over (%s): they were made for "
+                                      "another spec",
+                                      b.data ? b.data : "");
+        iaf_buf_free(&b);
+        return st;
+    }
+    iaf_rawcube *out = &rc->cubes[q];
+    size_t n = gc->ncells, nk = r->ncols;
+    out->ncols = nk;
+    memcpy(out->cols, r->cols, nk * sizeof r->cols[0]);
+    out->ncells = n;
+    uint32_t *keys = iaf_calloc(n * nk + 1, sizeof *keys);
+    uint32_t *order = iaf_calloc(n ? n : 1, sizeof *order);
+    out->keys = iaf_calloc(n * nk + 1, sizeof *out->keys);
+    out->count = iaf_calloc(n ? n : 1, sizeof *out->count);
+    out->wsum = iaf_calloc(n ? n : 1, sizeof *out->wsum);
+    out->wsum2 = iaf_calloc(n ? n : 1, sizeof *out->wsum2);
+    if (!keys || !order || !out->keys || !out->count || !out->wsum || !out->wsum2) {
+        iaf_free(keys);
+        iaf_free(order);
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    int same = 1;
+    for (size_t j = 0; j < nk; j++)
+        same &= perm[j] == j;
+    for (size_t i = 0; i < n; i++) {
+        order[i] = (uint32_t)i;
+        for (size_t j = 0; j < nk; j++)
+            keys[i * nk + j] = gc->keys[i * nk + perm[j]];
+    }
+    if (!same) {
+        perm_keys = keys;
+        perm_nk = nk;
+        qsort(order, n, sizeof *order, cmp_perm_cell);
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t o = order[i];
+        memcpy(out->keys + i * nk, keys + o * nk, nk * sizeof *keys);
+        out->count[i] = gc->count[o];
+        out->wsum[i] = gc->wsum[o];
+        out->wsum2[i] = gc->wsum2[o];
+    }
+    iaf_free(keys);
+    iaf_free(order);
+    return IAF_OK;
+}
+
+/* Requests answered from the given counts: d's columns take the given
+ * dictionaries (the same ids), each request its cube. */
+static iaf_status count_given(iaf_dataset *d, iaf_error *err)
+{
+    const iaf_rawcount *g = d->given;
+    if (!g) return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "a plan has no counts");
+    iaf_rawcount *rc = defs_new(d);
+    if (!rc) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    iaf_status st = IAF_OK;
+    for (size_t c = 0; c < d->ncols && st == IAF_OK; c++) {
+        size_t gc = 0;
+        while (gc < g->ncols && strcmp(g->cols[gc], d->cols[c]) != 0)
+            gc++;
+        if (gc == g->ncols) {
+            st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                               "the counts have no column '%s': they were made for another spec",
+                               d->cols[c]);
+            break;
+        }
+        iaf_sv *v = iaf_calloc(g->nvalues[gc], sizeof *v);
+        if (!v) {
+            st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
+        memcpy(v, g->values[gc], g->nvalues[gc] * sizeof *v);
+        iaf_free(rc->values[c]);
+        rc->values[c] = v;
+        rc->nvalues[c] = g->nvalues[gc];
+    }
+    for (size_t q = 0; q < d->nreqs && st == IAF_OK; q++)
+        st = project_cube(d, rc, q, err);
+    if (st != IAF_OK) {
+        iaf_rawcount_free(rc);
+        return st;
+    }
+    rc->nrows = g->nrows;
+    rc->wtotal = g->wtotal;
+    rc->wtotal2 = g->wtotal2;
+    rc->weighted = g->weighted;
+    rc->nworkers = 1;
+    d->rc = rc;
+    return IAF_OK;
+}
+
 int iaf_dataset_is_counts(const iaf_dataset *d)
 {
     return d->table != NULL;
@@ -98,12 +287,14 @@ int iaf_dataset_is_counts(const iaf_dataset *d)
 
 size_t iaf_dataset_ncols(const iaf_dataset *d)
 {
-    return d->table ? iaf_table_nattrs(d->table) : iaf_source_ncols(d->src);
+    return d->table ? iaf_table_nattrs(d->table) : d->src ? iaf_source_ncols(d->src) : d->ncols;
 }
 
 const char *iaf_dataset_col(const iaf_dataset *d, size_t i)
 {
-    return d->table ? iaf_table_attr(d->table, i) : iaf_source_colname(d->src, i);
+    return d->table ? iaf_table_attr(d->table, i)
+           : d->src ? iaf_source_colname(d->src, i)
+                    : d->cols[i];
 }
 
 /* The error for a column d does not have, with the closest name when one is
@@ -185,6 +376,8 @@ iaf_status iaf_dataset_count(iaf_dataset *d, const iaf_scan_consumer *progress, 
     iaf_status st;
     if (d->table) {
         st = iaf_rawcount_from_table(d->table, &d->rc, err);
+    } else if (!d->src) {
+        st = count_given(d, err);
     } else {
         const size_t **cc = iaf_calloc(d->nreqs ? d->nreqs : 1, sizeof *cc);
         size_t *cn = iaf_calloc(d->nreqs ? d->nreqs : 1, sizeof *cn);
@@ -238,7 +431,7 @@ const iaf_table *iaf_dataset_table(const iaf_dataset *d)
 
 size_t iaf_source_nfiles_of(const iaf_dataset *d)
 {
-    return d->table ? 1 : iaf_source_nfiles(d->src);
+    return d->table ? 1 : d->src ? iaf_source_nfiles(d->src) : 0;
 }
 
 const char *iaf_dataset_file(const iaf_dataset *d, size_t i)

@@ -32,6 +32,18 @@ typedef struct iaf_dataset_request {
 
 iaf_status iaf_dataset_open(const char *const *paths, size_t npaths, const iaf_dataset_options *opt,
                             iaf_dataset **out, iaf_error *err);
+/* Microdata whose counts were made elsewhere (iaf/cubes.h): requests are
+ * registered as usual and iaf_dataset_count takes each one's cells from the
+ * cube of `given` over the same columns (borrowed; must outlive d). With
+ * given NULL the dataset only collects requests (a plan). */
+iaf_status iaf_dataset_open_cubes(const iaf_rawcount *given, const iaf_dataset_options *opt,
+                                  iaf_dataset **out, iaf_error *err);
+/* The requests as a raw count without cells (cube definitions only), and
+ * the counted raw count handed over (the dataset keeps none). */
+iaf_status iaf_dataset_defs(const iaf_dataset *d, iaf_rawcount **out, iaf_error *err);
+iaf_rawcount *iaf_dataset_take_rawcount(iaf_dataset *d);
+/* Microdata read from files: the source (else NULL). */
+iaf_source *iaf_dataset_source(const iaf_dataset *d);
 void iaf_dataset_free(iaf_dataset *d);
 int iaf_dataset_is_counts(const iaf_dataset *d);
 /* Columns available (microdata: the first file's; counts: its attributes). */

@@ -13,6 +13,7 @@
 #include "output.h"
 #include "progress.h"
 #include "iaf/audit.h"
+#include "iaf/cubes.h"
 #include "iaf/version.h"
 #include "iaf/report.h"
 #include "iaf/alloc.h"
@@ -25,7 +26,8 @@ static void help(void)
            "cells.csv (docs/report.md) into DIR.\n"
            "The headline table goes to stdout.\n\n"
            "Options:\n"
-           "  -o, --output DIR     where to write the reports (default: iaf-report)\n"
+           "  -o, --output DIR     where to write the reports (default: iaf-report;\n"
+           "                       with --counts-only: iaf-counts)\n"
            "  -m, --microdata PATH read the microdata from PATH (a file, glob or directory;\n"
            "                       repeatable) instead of the spec's dataset.microdata\n"
            "      --format LIST    which of json,md,html,csv to write (default: all)\n"
@@ -35,6 +37,11 @@ static void help(void)
            "      --seed S         bootstrap seed (default 20260611); same seed, same bytes\n"
            "      --interval M     calibrated (default) or basic bootstrap intervals\n"
            "      --no-bootstrap   point estimates only: no intervals, no verdicts\n"
+           "      --counts-only    count the raw cubes only and write them into DIR (a\n"
+           "                       count directory; docs/scale.md); no check is run\n"
+           "      --counts DIR     audit from the count directory DIR (shards merged by\n"
+           "                       `iaf merge`, or an engine's results of `iaf plan`)\n"
+           "                       instead of scanning the microdata\n"
            "  -q, --quiet          no headline, no progress line\n"
            "  -h, --help           this text\n");
 }
@@ -57,6 +64,8 @@ typedef struct audit_args {
     iaf_audit_options ao;
     const char *micro[64]; /* --microdata paths */
     size_t nmicro;
+    int counts_only;
+    const char *counts; /* --counts DIR */
 } audit_args;
 
 /* The options; 0 to go on, -1 after --help, else the usage error's exit code. */
@@ -72,6 +81,8 @@ static int parse_args(int argc, char **argv, audit_args *o)
                                              {"no-bootstrap", no_argument, NULL, 'N'},
                                              {"format", required_argument, NULL, 'f'},
                                              {"microdata", required_argument, NULL, 'm'},
+                                             {"counts-only", no_argument, NULL, 'C'},
+                                             {"counts", required_argument, NULL, 'K'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     int c;
@@ -118,6 +129,12 @@ static int parse_args(int argc, char **argv, audit_args *o)
         case 'N':
             o->ao.no_bootstrap = 1;
             break;
+        case 'C':
+            o->counts_only = 1;
+            break;
+        case 'K':
+            o->counts = optarg;
+            break;
         case 'f': {
             char **list = NULL;
             int n = cli_split(optarg, &list);
@@ -145,18 +162,69 @@ static int parse_args(int argc, char **argv, audit_args *o)
     return 0;
 }
 
+/* --counts-only: the raw cubes of this run into a count directory. */
+static int counts_only(const audit_args *o, const char *spec_path)
+{
+    iaf_error err;
+    iaf_error_clear(&err);
+    iaf_spec *spec = NULL;
+    iaf_cubes *cubes = NULL;
+    int rc = EXIT_DATA;
+    const char *outdir = o->outdir;
+    cli_progress *prog = cli_progress_new(o->quiet);
+    if (iaf_spec_load(spec_path, &spec, &err) != IAF_OK) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    if (o->nmicro && iaf_spec_set_microdata(spec, o->micro, o->nmicro, &err) != IAF_OK) {
+        rc = err.status == IAF_ERR_NOMEM ? cli_fail(&err)
+                                         : cli_usage_error("audit", "--microdata: %s", err.message);
+        goto done;
+    }
+    iaf_audit_options ao = o->ao;
+    ao.threads = o->threads;
+    ao.progress = cli_progress_consumer(prog);
+    iaf_status st = iaf_cubes_count(spec, &ao, &cubes, &err);
+    cli_progress_done(prog);
+    if (st != IAF_OK) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    if (cli_input_add(spec_path) != 0) goto oom;
+    for (size_t i = 0; i < iaf_cubes_ninputs(cubes); i++)
+        if (cli_input_add(iaf_cubes_input_path(cubes, i)) != 0) goto oom;
+    if ((rc = cli_write_cubes(cubes, outdir)) != EXIT_OK) goto done;
+    if (!o->quiet)
+        printf("counted %lld rows into %zu cubes, fingerprint %.16s: %s\n",
+               (long long)iaf_cubes_rows(cubes), iaf_cubes_ncubes(cubes),
+               iaf_cubes_fingerprint(cubes), outdir);
+    goto done;
+oom:
+    rc = cli_oom();
+done:
+    cli_progress_free(prog);
+    iaf_cubes_free(cubes);
+    iaf_spec_free(spec);
+    return rc;
+}
+
 int cmd_audit(int argc, char **argv)
 {
     audit_args o;
     memset(&o, 0, sizeof o);
-    o.outdir = "iaf-report";
     o.formats = 15;
     int prc = parse_args(argc, argv, &o);
     if (prc) return prc < 0 ? EXIT_OK : prc;
+    if (!o.outdir) o.outdir = o.counts_only ? "iaf-counts" : "iaf-report";
     const char *outdir = o.outdir, *fail_on = o.fail_on;
     int threads = o.threads, quiet = o.quiet, formats = o.formats;
     iaf_audit_options ao = o.ao;
     if (argc - optind != 1) return cli_usage_error("audit", "needs exactly one SPEC.yaml");
+    if (o.counts_only && o.counts)
+        return cli_usage_error("audit", "--counts-only and --counts exclude each other");
+    if (o.counts && o.nmicro)
+        return cli_usage_error("audit", "--counts reads no microdata: drop --microdata");
+    if (o.counts_only) return counts_only(&o, argv[optind]);
     iaf_error err;
     iaf_error_clear(&err);
     iaf_spec *spec = NULL;
@@ -178,7 +246,15 @@ int cmd_audit(int argc, char **argv)
     }
     ao.threads = threads;
     ao.progress = cli_progress_consumer(prog);
-    iaf_status ast = iaf_audit_run(spec, &ao, &audit, &err);
+    iaf_status ast;
+    if (o.counts) {
+        iaf_cubes *cubes = NULL;
+        ast = iaf_cubes_load(o.counts, &cubes, &err);
+        if (ast == IAF_OK) ast = iaf_audit_run_cubes(spec, &ao, cubes, &audit, &err);
+        iaf_cubes_free(cubes);
+    } else {
+        ast = iaf_audit_run(spec, &ao, &audit, &err);
+    }
     cli_progress_done(prog);
     if (ast != IAF_OK) {
         rc = cli_fail(&err);

@@ -24,6 +24,13 @@ int cmd_report(int argc, char **argv);
 int cmd_crosswalk(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_replicate(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+
+/* Write a count directory or a plan (iaf/cubes.h) into dir, every file
+ * through one output set; returns the exit code. */
+struct iaf_cubes;
+int cli_write_cubes(const struct iaf_cubes *c, const char *dir);
 
 /* Print "iaf: <located error>" to stderr; returns EXIT_DATA, or EXIT_USAGE
  * for a parse error located in an option's value (its file is "--where"). */

@@ -23,6 +23,8 @@ static const command commands[] = {
     {"crosswalk", cmd_crosswalk, "build a crosswalk file from an official classification"},
     {"scan", cmd_scan, "discovery: rank column pairs by dependence, flag independence"},
     {"replicate", cmd_replicate, "run the same checks over several bundles, one summary"},
+    {"plan", cmd_plan, "the SQL that counts an audit's cubes on an engine (duckdb, ...)"},
+    {"merge", cmd_merge, "add up count directories (shards of audit --counts-only)"},
 };
 
 static void usage(FILE *f)

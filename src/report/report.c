@@ -583,6 +583,19 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
     iaf_json_end_array(&j);
     iaf_buf_free(&pb);
     iaf_json_end_object(&j);
+    if (a->from_cubes) {
+        /* counts made elsewhere (docs/scale.md): everything above is as a scan gives it */
+        iaf_json_key(&j, "provenance");
+        iaf_json_begin_object(&j);
+        iaf_json_kstr(&j, "counts", a->prov_dir);
+        iaf_json_kstr(&j, "origin", a->prov_origin);
+        iaf_json_kstr(&j, "fingerprint", a->prov_fingerprint);
+        iaf_json_kint(&j, "shards", (int64_t)a->prov_shards);
+        if (a->prov_dialect) iaf_json_kstr(&j, "dialect", a->prov_dialect);
+        if (a->prov_table) iaf_json_kstr(&j, "table", a->prov_table);
+        iaf_json_kbool(&j, "same_spec", a->prov_spec_same);
+        iaf_json_end_object(&j);
+    }
     iaf_json_end_object(&j);
     iaf_buf_puts(out, "\n");
     return j.failed ? -1 : 0;

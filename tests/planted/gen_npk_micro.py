@@ -186,6 +186,8 @@ def main(argv=None):
     ap.add_argument("--out", required=True, help="directory; the shards go to OUT/data/")
     ap.add_argument("--truth", help="write the planted law and its population metrics (JSON)")
     ap.add_argument("--sidecar", help="write sex, age, occupation, education, field as CSV")
+    ap.add_argument("--csv", help="write the same rows as one CSV: uuid, age and every "
+                    "categorical column (no placeholder text), for SQL engines (docs/scale.md)")
     a = ap.parse_args(argv)
     n = a.rows
     if n < 1 or a.shards < 1 or a.row_group < 1:
@@ -290,6 +292,7 @@ def main(argv=None):
     cols["occupation"] = (occ_labels, occ.astype(np.uint32))
     cols["country"] = (["대한민국"], np.zeros(n, dtype=np.uint32))
 
+    categorical = [c for c in COLUMNS if c in cols]
     # placeholder text (never audited): a small pool per column, uuid from its own stream
     with open(os.path.join(SRC, "npk_names.txt"), encoding="utf-8") as fh:
         names = [x.strip() for x in fh if x.strip()]
@@ -333,6 +336,14 @@ def main(argv=None):
         parquet_min.write(path + ".tmp", spec, e - s, a.row_group)
         os.replace(path + ".tmp", path)
 
+    if a.csv:
+        with open(a.csv, "w", encoding="utf-8", newline="") as fh:
+            wr = csv.writer(fh, lineterminator="\n")
+            wr.writerow(["uuid", "age"] + categorical)
+            labs = [(cols[c][0], cols[c][1]) for c in categorical]
+            for i in range(n):
+                wr.writerow([uuid[i].tobytes().decode(), int(age[i])] +
+                            [lab[codes[i]] for lab, codes in labs])
     if a.sidecar:
         with open(a.sidecar, "w", encoding="utf-8", newline="") as fh:
             wr = csv.writer(fh, lineterminator="\n")

@@ -1,0 +1,142 @@
+/* src/cli/cmd_merge.c - `iaf merge DIR... -o DIR`: add up count directories
+ * (shards of `iaf audit --counts-only`), refusing counts made for another
+ * spec; and the writer of count directories and plans the commands share. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "commands.h"
+#include "output.h"
+#include "iaf/alloc.h"
+#include "iaf/buffer.h"
+#include "iaf/cubes.h"
+
+int cli_write_cubes(const iaf_cubes *c, const char *dir)
+{
+    iaf_error err;
+    iaf_error_clear(&err);
+    if (cli_mkdir_p(dir) != 0) {
+        fprintf(stderr, "iaf: %s: cannot create directory: %s\n", dir, strerror(errno));
+        return EXIT_DATA;
+    }
+    int rc = EXIT_DATA;
+    cli_outset *outs = cli_outset_new();
+    iaf_buffer *b = iaf_buffer_new();
+    char *path = NULL;
+    if (!outs || !b) goto oom;
+    for (size_t i = 0; i < iaf_cubes_nfiles(c); i++) {
+        const char *name = iaf_cubes_file_name(c, i);
+        size_t n = strlen(dir) + strlen(name) + 2;
+        iaf_free(path);
+        if (!(path = iaf_malloc(n))) goto oom;
+        snprintf(path, n, "%s/%s", dir, name);
+        iaf_buffer_clear(b);
+        if (iaf_cubes_render_file(c, i, b, &err) != IAF_OK ||
+            cli_outset_add(outs, path, iaf_buffer_data(b), iaf_buffer_len(b), &err) != IAF_OK) {
+            rc = cli_fail(&err);
+            goto done;
+        }
+    }
+    if (cli_outset_commit(outs, &err) != IAF_OK) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    rc = EXIT_OK;
+    goto done;
+oom:
+    rc = cli_oom();
+done:
+    iaf_free(path);
+    iaf_buffer_free(b);
+    cli_outset_free(outs);
+    return rc;
+}
+
+static void help(void)
+{
+    printf("Usage: iaf merge DIR... -o DIR\n\n"
+           "Add up count directories (the shards of `iaf audit SPEC --counts-only -o DIR`)\n"
+           "into one (docs/scale.md). Cell counts are summed exactly; directories whose\n"
+           "fingerprints differ (another spec, other cubes, inputs of another schema) are\n"
+           "refused. The merged directory lists the input files of every shard in order;\n"
+           "run the audit on it with `iaf audit SPEC --counts DIR`.\n\n"
+           "Options:\n"
+           "  -o, --output DIR  the merged count directory (required)\n"
+           "  -q, --quiet       no summary line\n"
+           "  -h, --help        this text\n");
+}
+
+int cmd_merge(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    const char *outdir = NULL;
+    int quiet = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            outdir = optarg;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            help();
+            return EXIT_OK;
+        default:
+            return cli_usage_error("merge", "bad option");
+        }
+    }
+    if (!outdir) return cli_usage_error("merge", "needs -o DIR");
+    if (argc - optind < 1) return cli_usage_error("merge", "needs at least one count directory");
+    iaf_error err;
+    iaf_error_clear(&err);
+    iaf_cubes *acc = NULL;
+    int rc = EXIT_DATA;
+    for (int i = optind; i < argc; i++) {
+        iaf_cubes *one = NULL;
+        if (iaf_cubes_load(argv[i], &one, &err) != IAF_OK) {
+            rc = cli_fail(&err);
+            goto done;
+        }
+        if (!acc) {
+            acc = one;
+            continue;
+        }
+        iaf_status st = iaf_cubes_merge(acc, one, &err);
+        iaf_cubes_free(one);
+        if (st != IAF_OK) {
+            rc = cli_fail(&err);
+            goto done;
+        }
+    }
+    /* a merged manifest must not replace the files it was read from */
+    for (int i = optind; i < argc; i++) {
+        size_t n = strlen(argv[i]) + 16;
+        char *p = iaf_malloc(n);
+        if (!p) {
+            rc = cli_oom();
+            goto done;
+        }
+        snprintf(p, n, "%s/manifest.json", argv[i]);
+        int bad = cli_input_add(p);
+        iaf_free(p);
+        if (bad) {
+            rc = cli_oom();
+            goto done;
+        }
+    }
+    if ((rc = cli_write_cubes(acc, outdir)) != EXIT_OK) goto done;
+    if (!quiet)
+        printf("merged %d count directories: %lld rows in %zu cubes, fingerprint %.16s: %s\n",
+               argc - optind, (long long)iaf_cubes_rows(acc), iaf_cubes_ncubes(acc),
+               iaf_cubes_fingerprint(acc), outdir);
+done:
+    iaf_cubes_free(acc);
+    return rc;
+}

@@ -1,0 +1,8 @@
+COPY (SELECT COALESCE(CAST("job ""title""" AS VARCHAR), '') AS "job ""title""", count(*) AS iaf_n, sum(CAST("w'1" AS DOUBLE)) AS iaf_w, sum(CAST("w'1" AS DOUBLE) * CAST("w'1" AS DOUBLE)) AS iaf_w2
+FROM read_csv(['./rows.csv'], header = true, all_varchar = true)
+GROUP BY COALESCE(CAST("job ""title""" AS VARCHAR), ''))
+TO 'plan-duckdb/cube-00.parquet' (FORMAT parquet);
+COPY (SELECT COALESCE(CAST("job ""title""" AS VARCHAR), '') AS "job ""title""", COALESCE(CAST("gr`oup\x" AS VARCHAR), '') AS "gr`oup\x", count(*) AS iaf_n, sum(CAST("w'1" AS DOUBLE)) AS iaf_w, sum(CAST("w'1" AS DOUBLE) * CAST("w'1" AS DOUBLE)) AS iaf_w2
+FROM read_csv(['./rows.csv'], header = true, all_varchar = true)
+GROUP BY COALESCE(CAST("job ""title""" AS VARCHAR), ''), COALESCE(CAST("gr`oup\x" AS VARCHAR), ''))
+TO 'plan-duckdb/cube-01.parquet' (FORMAT parquet);
