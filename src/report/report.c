@@ -654,11 +654,12 @@ static void headline_row(const iaf_audit *a, const iaf_check_result *r, size_t w
 
 int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
 {
-    static const char *const titles[4] = {
+    static const char *const titles[IAF_CHECK_NKINDS] = {
         "Marginal alignment (what the dataset card claims)",
         "Joint checks (where an independence assumption leaves its footprint)",
-        "Flattening toward parity", "Rule-implied checks (institutional rules, no joint table)"};
-    size_t n[4] = {0}, flag[4] = {0}, pass[4] = {0};
+        "Flattening toward parity", "Rule-implied checks (institutional rules, no joint table)",
+        "Conditional independence (the card's own words, tested on the data)"};
+    size_t n[IAF_CHECK_NKINDS] = {0}, flag[IAF_CHECK_NKINDS] = {0}, pass[IAF_CHECK_NKINDS] = {0};
     size_t w1 = 34, w2 = 38; /* columns as wide as their widest entry, at least this */
     iaf_buf lab = {0};
     for (size_t i = 0; i < a->nresults; i++) {
@@ -678,7 +679,7 @@ int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
         lead_answer(a, out);
         iaf_buf_puts(out, "\n\n");
     }
-    for (int kind = 0; kind < 4; kind++) {
+    for (int kind = 0; kind < IAF_CHECK_NKINDS; kind++) {
         if (!n[kind]) continue;
         iaf_buf_printf(out, "%s\n", titles[kind]);
         for (size_t i = 0; i < a->nresults; i++)
@@ -688,10 +689,11 @@ int iaf_report_headline(const iaf_audit *a, iaf_buf *out)
     }
     iaf_buf_puts(out, "Summary:");
     const char *sep = " ";
-    for (int kind = 0; kind < 4; kind++) {
+    for (int kind = 0; kind < IAF_CHECK_NKINDS; kind++) {
         if (!n[kind]) continue;
-        static const char *const what[4] = {"marginals", "joint checks", "flattening checks",
-                                            "rule checks"};
+        static const char *const what[IAF_CHECK_NKINDS] = {"marginals", "joint checks",
+                                                           "flattening checks", "rule checks",
+                                                           "conditional-independence checks"};
         iaf_buf_printf(out, "%s%zu of %zu %s PASS, %zu FLAG", sep, pass[kind], n[kind], what[kind],
                        flag[kind]);
         sep = "; ";
