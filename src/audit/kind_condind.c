@@ -12,6 +12,8 @@
 
 #define CI_ALPHA 0.05
 #define CI_TAU_RET 0.5 /* docs/method.md 4.2: retention below 1 - tau_ret is flattened */
+#define CI_POWER 0.8   /* "within the null" decides only with this power */
+#define CI_POWER_B 200 /* replicates of the alternative */
 
 static int cmp_u64(const void *x, const void *y)
 {
@@ -141,11 +143,18 @@ static void decide(iaf_ci_check *c, int screened)
             c->verdict = IAF_VERDICT_PASS;
             c->diagnosis = "assumption not visible in the data";
         }
-    } else if (!(s->band < c->detectable)) {
-        snprintf(msg, sizeof msg,
-                 "the synthetic conditional dependence is within its null (p %.3g), but so would "
-                 "be a dependence of %.4f: the null's noise band is %.4f at these cell sizes",
-                 p_of(s), c->detectable, s->band);
+    } else if (!isnan(s->power) ? !(s->power >= CI_POWER) : !(s->band < c->detectable)) {
+        if (!isnan(s->power))
+            snprintf(msg, sizeof msg,
+                     "the synthetic conditional dependence is within its null (p %.3g), but a "
+                     "dependence of %.4f would stand out only %.0f%% of the time at these cell "
+                     "sizes (power below %.0f%%)",
+                     p_of(s), s->power_tau, 100 * s->power, 100 * CI_POWER);
+        else
+            snprintf(msg, sizeof msg,
+                     "the synthetic conditional dependence is within its null (p %.3g), but so "
+                     "would be a dependence of %.4f: the null's noise band is %.4f",
+                     p_of(s), c->detectable, s->band);
         c->finding = "cannot be decided";
         c->verdict = IAF_VERDICT_INCONCLUSIVE;
         c->diagnosis = "too little data to see the assumption";
@@ -167,8 +176,9 @@ static void decide(iaf_ci_check *c, int screened)
         else
             snprintf(msg, sizeof msg,
                      "the synthetic conditional dependence (%.4f) is within its null (mean %.4f, "
-                     "95th percentile %.4f, p %.3g); a dependence of %.4f would stand out",
-                     s->cdep_tvd, s->null_mean, s->null_q95, p_of(s), c->detectable);
+                     "95th percentile %.4f, p %.3g); a dependence of %.4f would stand out %.0f%% "
+                     "of the time",
+                     s->cdep_tvd, s->null_mean, s->null_q95, p_of(s), s->power_tau, 100 * s->power);
         c->finding = "assumption visible in the data";
         c->verdict = IAF_VERDICT_FLAG;
         c->diagnosis = c->ref_dependent ? "flattened" : "assumption visible in the data";
@@ -192,11 +202,17 @@ iaf_status iaf_kind_condind_run(const iaf_kind_input *in, iaf_variant_result *vr
     o.min_cell_n = minc > 0 ? (uint64_t)minc : 0;
     o.b = in->bop ? (in->bop->b ? in->bop->b : IAF_BOOT_DEFAULT_B) : 0;
     o.seed = in->bop ? in->bop->seed : IAF_BOOT_DEFAULT_SEED;
-    iaf_status st = ci_side(in->sdv->table, k->nrule_attrs, &o, &c->syn, &c->rounded, err);
-    if (st == IAF_OK && in->rdv) {
+    iaf_status st = IAF_OK;
+    if (in->rdv) {
+        /* the reference first: its dependence is the size the synthetic test must see */
         c->has_ref = 1;
         st = ci_side(in->rdv->table, k->nrule_attrs, &o, &c->ref, &c->rounded, err);
     }
+    int ref_dep = c->has_ref && c->ref.support >= c->min_support && p_of(&c->ref) < CI_ALPHA &&
+                  c->ref.excess > 0;
+    o.power_tau = ref_dep ? c->ref.excess : c->tau;
+    o.power_b = o.b ? CI_POWER_B : 0;
+    if (st == IAF_OK) st = ci_side(in->sdv->table, k->nrule_attrs, &o, &c->syn, &c->rounded, err);
     if (st != IAF_OK) return st;
     decide(c, in->bop != NULL);
     if (!c->reason) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -250,6 +266,9 @@ static void side_json(const iaf_ci_result *r, iaf_json *j)
     iaf_json_knum(j, "cmi_p_sim", r->cmi_p_sim);
     iaf_json_knum(j, "cdep_excess", r->excess);
     iaf_json_knum(j, "noise_band", r->band);
+    iaf_json_knum(j, "power", r->power);
+    iaf_json_knum(j, "power_against", r->power_tau);
+    iaf_json_kint(j, "power_replicates", (int64_t)r->power_b);
     iaf_json_end_object(j);
 }
 

@@ -37,10 +37,9 @@ static double quantile(const double *v, size_t n, double q)
 /* dep_tvd and mutual information of one cell's rows (local labels al, bl),
  * counted in cnt (ka*kb zeros on entry and on exit). Only cells with rows
  * are visited: a zero cell contributes its expected count to sum |o - e|. */
-static void cell_stats(const uint32_t *al, const uint32_t *bl, const ci_cell *cc, const double *m,
-                       double *cnt, double *dep, double *mi)
+static void cell_stats_m(const uint32_t *al, const uint32_t *bl, const ci_cell *cc,
+                         const double *ra, const double *cb, double *cnt, double *dep, double *mi)
 {
-    const double *ra = m + cc->moff, *cb = m + cc->moff + cc->ka;
     double n = (double)cc->n, absdev = 0, esum = 0, info = 0;
     for (size_t i = 0; i < cc->n; i++)
         cnt[(size_t)al[i] * cc->kb + bl[i]] += 1;
@@ -59,6 +58,46 @@ static void cell_stats(const uint32_t *al, const uint32_t *bl, const ci_cell *cc
     *mi = info / n;
 }
 
+static void cell_stats(const uint32_t *al, const uint32_t *bl, const ci_cell *cc, const double *m,
+                       double *cnt, double *dep, double *mi)
+{
+    cell_stats_m(al, bl, cc, m + cc->moff, m + cc->moff + cc->ka, cnt, dep, mi);
+}
+
+/* The first index i with u < cum[i] (cum increasing, cum[k-1] = 1). */
+static uint32_t inv_cdf(const double *cum, size_t k, double u)
+{
+    size_t lo = 0, hi = k - 1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (u < cum[mid])
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return (uint32_t)lo;
+}
+
+/* dep_tvd of the comonotone (north-west corner) coupling of margins pa, pb:
+ * the most dependent table with these margins in this order of categories. */
+static double nw_dep(const double *pa, size_t ka, const double *pb, size_t kb)
+{
+    double absdev = 0, esum = 0;
+    size_t a = 0, b = 0;
+    double ra = pa[0], rb = pb[0];
+    while (a < ka && b < kb) {
+        double mass = ra < rb ? ra : rb, e = pa[a] * pb[b];
+        absdev += fabs(mass - e);
+        esum += e;
+        ra -= mass, rb -= mass;
+        if (ra <= 1e-15 && ++a < ka) ra = pa[a];
+        if (rb <= 1e-15 && ++b < kb) rb = pb[b];
+        if (a >= ka || b >= kb) break;
+    }
+    double d = (absdev + (1 - esum)) / 2;
+    return d > 0 ? d : 0;
+}
+
 iaf_status iaf_ci_test(const iaf_ci_cell *cells, size_t ncells, uint32_t nc, uint32_t na,
                        uint32_t nb, const iaf_ci_options *opt, iaf_ci_result *out, iaf_error *err)
 {
@@ -66,6 +105,7 @@ iaf_status iaf_ci_test(const iaf_ci_cell *cells, size_t ncells, uint32_t nc, uin
     out->null_mean = out->null_q95 = out->null_sd = out->p_sim = NAN;
     out->cmi_null_mean = out->cmi_null_q95 = out->cmi_p_sim = NAN;
     out->excess = out->band = out->p_analytic = NAN;
+    out->power = out->power_tau = NAN;
     out->cmi = out->cmi_mm = out->mm_bias = out->cdep_tvd = out->g = NAN;
     iaf_status st = IAF_OK;
     double *atot = iaf_calloc((size_t)na + 1, sizeof *atot),
@@ -78,7 +118,7 @@ iaf_status iaf_ci_test(const iaf_ci_cell *cells, size_t ncells, uint32_t nc, uin
     uint32_t *aloc = iaf_calloc((size_t)na + 2, sizeof *aloc),
              *bloc = iaf_calloc((size_t)nb + 2, sizeof *bloc);
     ci_cell *cc = iaf_calloc((size_t)nc + 1, sizeof *cc);
-    uint32_t *al = NULL, *bl = NULL, *bp = NULL;
+    uint32_t *al = NULL, *bl = NULL, *bp = NULL, *alt_b = NULL;
     double *m = NULL, *cnt = NULL, *nd = NULL, *nm = NULL;
     if (!atot || !btot || !amap || !bmap || !cstart || !order || !ctot || !aloc || !bloc || !cc)
         goto oom;
@@ -171,9 +211,10 @@ iaf_status iaf_ci_test(const iaf_ci_cell *cells, size_t ncells, uint32_t nc, uin
     al = iaf_calloc(nrows + 1, sizeof *al);
     bl = iaf_calloc(nrows + 1, sizeof *bl);
     bp = iaf_calloc(nrows + 1, sizeof *bp);
+    alt_b = iaf_calloc(nrows + 1, sizeof *alt_b);
     m = iaf_calloc(nm_total + 1, sizeof *m);
     cnt = iaf_calloc(maxkk + 1, sizeof *cnt);
-    if (!al || !bl || !bp || !m || !cnt) goto oom;
+    if (!al || !bl || !bp || !alt_b || !m || !cnt) goto oom;
     /* expand the rows of the tested cells, in the same order as above */
     {
         size_t ti = 0;
@@ -275,13 +316,68 @@ iaf_status iaf_ci_test(const iaf_ci_cell *cells, size_t ncells, uint32_t nc, uin
     out->b = opt->b;
     out->excess = dep - out->null_mean;
     out->band = out->null_q95 - out->null_mean;
+    if (opt->power_tau > 0 && opt->power_b > 0) {
+        /* power: rows drawn from (1 - lam_c) p_a p_b + lam_c NW(p_a, p_b) in every cell, with
+         * the cell's observed margins and lam_c = tau / dep_tvd(NW) (at most 1), so that the
+         * alternative's conditional dependence TVD is tau (less where lam_c is capped) */
+        double *fa = iaf_calloc(nm_total + 1, sizeof *fa), *lam = iaf_calloc(ntest, sizeof *lam);
+        double *mr = iaf_calloc(nm_total + 1, sizeof *mr);
+        if (!fa || !lam || !mr) {
+            iaf_free(fa), iaf_free(lam), iaf_free(mr);
+            goto oom;
+        }
+        double alt_dep = 0;
+        for (size_t t = 0; t < ntest; t++) {
+            double *qa = fa + cc[t].moff, *qb = qa + cc[t].ka, nn = (double)cc[t].n;
+            for (size_t x = 0; x < cc[t].ka + cc[t].kb; x++)
+                qa[x] = m[cc[t].moff + x] / nn;
+            double dmax = nw_dep(qa, cc[t].ka, qb, cc[t].kb);
+            lam[t] = dmax > 0 ? fmin(1, opt->power_tau / dmax) : 0;
+            alt_dep += nn / out->n_tested * lam[t] * dmax;
+            for (size_t x = 1; x < cc[t].ka; x++) /* cumulative, for inversion */
+                qa[x] += qa[x - 1];
+            for (size_t y = 1; y < cc[t].kb; y++)
+                qb[y] += qb[y - 1];
+            qa[cc[t].ka - 1] = qb[cc[t].kb - 1] = 1;
+        }
+        size_t hit = 0;
+        for (size_t r = 0; r < opt->power_b; r++) {
+            iaf_rng rng;
+            iaf_rng_seed_stream(&rng, opt->seed ^ 0x9e3779b97f4a7c15ull, r);
+            double d0 = 0;
+            for (size_t t = 0; t < ntest; t++) {
+                const double *ca = fa + cc[t].moff, *cbm = ca + cc[t].ka;
+                uint32_t *xa = bp + cc[t].off; /* the null's scratch labels hold A's */
+                double *ra = mr + cc[t].moff, *cb = ra + cc[t].ka;
+                memset(ra, 0, (cc[t].ka + cc[t].kb) * sizeof *ra);
+                for (size_t i = 0; i < cc[t].n; i++) {
+                    double u = iaf_rng_uniform(&rng);
+                    uint32_t a = inv_cdf(ca, cc[t].ka, u);
+                    double v = iaf_rng_uniform(&rng) < lam[t] ? u : iaf_rng_uniform(&rng);
+                    uint32_t b = inv_cdf(cbm, cc[t].kb, v);
+                    xa[i] = a;
+                    alt_b[cc[t].off + i] = b;
+                    ra[a] += 1, cb[b] += 1;
+                }
+                double d, i0;
+                cell_stats_m(xa, alt_b + cc[t].off, &cc[t], ra, cb, cnt, &d, &i0);
+                d0 += (double)cc[t].n / out->n_tested * d;
+            }
+            hit += d0 > out->null_q95;
+        }
+        out->power = (double)hit / (double)opt->power_b;
+        out->power_tau = alt_dep;
+        out->power_b = opt->power_b;
+        iaf_free(fa), iaf_free(lam), iaf_free(mr);
+    }
     goto done;
 oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 done:
     iaf_free(atot), iaf_free(btot), iaf_free(amap), iaf_free(bmap), iaf_free(cstart);
     iaf_free(order), iaf_free(ctot), iaf_free(aloc), iaf_free(bloc), iaf_free(cc);
-    iaf_free(al), iaf_free(bl), iaf_free(bp), iaf_free(m), iaf_free(cnt), iaf_free(nd);
+    iaf_free(al), iaf_free(bl), iaf_free(bp), iaf_free(alt_b), iaf_free(m), iaf_free(cnt),
+        iaf_free(nd);
     iaf_free(nm);
     return st;
 }

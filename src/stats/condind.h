@@ -19,7 +19,14 @@
  * costs power only. Conditioning cells are never merged (merging strata can
  * create or hide dependence: Simpson); a cell with fewer than min_cell_n
  * rows, or with one category of A or of B only (no dependence can show
- * there), is left out of the test and its rows are reported. */
+ * there), is left out of the test and its rows are reported.
+ *
+ * Power: in sparse tables the plug-in statistic is far from its population
+ * value (under the null and under an alternative alike), so "within the
+ * null" says nothing unless a dependence that matters would have left it.
+ * The alternative keeps every cell's observed margins and mixes in their
+ * comonotone coupling: (1 - lam) p_a p_b + lam NW(p_a, p_b), whose dep_tvd
+ * is lam dep_tvd(NW), with lam chosen per cell to give power_tau. */
 #ifndef IAF_STATS_CONDIND_H
 #define IAF_STATS_CONDIND_H
 
@@ -38,6 +45,8 @@ typedef struct iaf_ci_options {
     uint64_t min_cell_n; /* conditioning cells with fewer rows are not tested */
     size_t b;            /* null replicates (0: no simulated null) */
     uint64_t seed;
+    double power_tau; /* power against a conditional dependence TVD of this size (0: none) */
+    size_t power_b;   /* replicates of the alternative */
 } iaf_ci_options;
 
 typedef struct iaf_ci_result {
@@ -64,6 +73,11 @@ typedef struct iaf_ci_result {
     double cmi_null_mean, cmi_null_q95, cmi_p_sim; /* of cmi */
     double excess;                                 /* cdep_tvd - null_mean */
     double band;                                   /* null_q95 - null_mean */
+    /* power: the share of draws from an alternative with the observed margins and
+     * conditional dependence TVD power_tau (each cell mixed with the comonotone coupling
+     * of its margins) whose statistic exceeds null_q95 (NAN when not asked) */
+    double power, power_tau;
+    size_t power_b;
 } iaf_ci_result;
 
 /* cells: ncells cells with c < nc, a < na, b < nb (zero counts allowed). */

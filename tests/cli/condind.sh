@@ -64,6 +64,8 @@ for v in ["ci", "dep", "sparse"]:
 ck = checks("ci")
 want = {("ci", "card_only"): ("FLAG", "assumption visible in the data"),
         ("ci", "against_reference"): ("FLAG", "flattened"),
+        ("ci", "card_small_tau"): ("INCONCLUSIVE", "too little data to see the assumption"),
+        ("dep", "card_small_tau"): ("PASS", "assumption not visible in the data"),
         ("dep", "card_only"): ("PASS", "assumption not visible in the data"),
         ("dep", "against_reference"): ("PASS", "assumption not visible in the data"),
         ("sparse", "card_only"): ("FLAG", "assumption visible in the data")}
@@ -78,6 +80,10 @@ if abs(dep["synthetic"]["cdep_tvd"] - truth["dep"]) > 0.015:
     bad.append(f"dep cdep_tvd {dep['synthetic']['cdep_tvd']} far from the planted {truth['dep']}")
 if abs(ck["against_reference"]["variants"][0]["conditional_independence"]["retention"]) > 0.1:
     bad.append("ci retention not about 0")
+for cid, lo, hi in [("card_only", 0.8, 1.0), ("card_small_tau", 0.0, 0.5)]:
+    pw = ck[cid]["variants"][0]["conditional_independence"]["synthetic"]["power"]
+    if not lo <= pw <= hi:
+        bad.append(f"ci/{cid}: power {pw} not in [{lo}, {hi}]")
 sp = checks("sparse")["card_only"]["variants"][0]["conditional_independence"]["synthetic"]
 if (sp["pooled_a"], sp["cells_sparse"]) != (6, 4):
     bad.append(f"sparse: pooled_a {sp['pooled_a']}, cells_sparse {sp['cells_sparse']}")
