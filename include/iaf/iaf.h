@@ -30,5 +30,6 @@
 #include "iaf/xwbuild.h"
 #include "iaf/audit.h"
 #include "iaf/report.h"
+#include "iaf/card.h"
 
 #endif

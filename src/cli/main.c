@@ -23,6 +23,7 @@ static const command commands[] = {
     {"crosswalk", cmd_crosswalk, "build a crosswalk file from an official classification"},
     {"scan", cmd_scan, "discovery: rank column pairs by dependence, flag independence"},
     {"replicate", cmd_replicate, "run the same checks over several bundles, one summary"},
+    {"card", cmd_card, "propose a card's independence statements and a draft spec"},
 };
 
 static void usage(FILE *f)

@@ -340,31 +340,49 @@ iaf_status iaf_ci_test(const iaf_ci_cell *cells, size_t ncells, uint32_t nc, uin
                 qb[y] += qb[y - 1];
             qa[cc[t].ka - 1] = qb[cc[t].kb - 1] = 1;
         }
-        size_t hit = 0;
+        /* the alternative against the same draw with lam = 0 (common random numbers): both
+         * with random margins, unlike the permutation null, which keeps the observed ones */
+        double *alt = iaf_calloc(opt->power_b, sizeof *alt),
+               *base = iaf_calloc(opt->power_b, sizeof *base),
+               *mb = iaf_calloc(nm_total + 1, sizeof *mb);
+        if (!alt || !base || !mb) {
+            iaf_free(fa), iaf_free(lam), iaf_free(mr), iaf_free(alt), iaf_free(base), iaf_free(mb);
+            goto oom;
+        }
         for (size_t r = 0; r < opt->power_b; r++) {
             iaf_rng rng;
             iaf_rng_seed_stream(&rng, opt->seed ^ 0x9e3779b97f4a7c15ull, r);
-            double d0 = 0;
+            double d0 = 0, d1 = 0;
             for (size_t t = 0; t < ntest; t++) {
                 const double *ca = fa + cc[t].moff, *cbm = ca + cc[t].ka;
-                uint32_t *xa = bp + cc[t].off; /* the null's scratch labels hold A's */
-                double *ra = mr + cc[t].moff, *cb = ra + cc[t].ka;
+                /* the observed labels are no longer needed: al holds A, alt_b and bl B */
+                uint32_t *xa = al + cc[t].off, *xb = alt_b + cc[t].off, *yb = bl + cc[t].off;
+                double *ra = mr + cc[t].moff, *cb = ra + cc[t].ka, *cb0 = mb + cc[t].moff;
                 memset(ra, 0, (cc[t].ka + cc[t].kb) * sizeof *ra);
+                memset(cb0, 0, cc[t].kb * sizeof *cb0);
                 for (size_t i = 0; i < cc[t].n; i++) {
-                    double u = iaf_rng_uniform(&rng);
-                    uint32_t a = inv_cdf(ca, cc[t].ka, u);
-                    double v = iaf_rng_uniform(&rng) < lam[t] ? u : iaf_rng_uniform(&rng);
-                    uint32_t b = inv_cdf(cbm, cc[t].kb, v);
-                    xa[i] = a;
-                    alt_b[cc[t].off + i] = b;
-                    ra[a] += 1, cb[b] += 1;
+                    double u = iaf_rng_uniform(&rng), coin = iaf_rng_uniform(&rng),
+                           v = iaf_rng_uniform(&rng);
+                    xa[i] = inv_cdf(ca, cc[t].ka, u);
+                    xb[i] = inv_cdf(cbm, cc[t].kb, coin < lam[t] ? u : v);
+                    yb[i] = inv_cdf(cbm, cc[t].kb, v);
+                    ra[xa[i]] += 1, cb[xb[i]] += 1, cb0[yb[i]] += 1;
                 }
-                double d, i0;
-                cell_stats_m(xa, alt_b + cc[t].off, &cc[t], ra, cb, cnt, &d, &i0);
-                d0 += (double)cc[t].n / out->n_tested * d;
+                double d, i0, w = (double)cc[t].n / out->n_tested;
+                cell_stats_m(xa, xb, &cc[t], ra, cb, cnt, &d, &i0);
+                d0 += w * d;
+                cell_stats_m(xa, yb, &cc[t], ra, cb0, cnt, &d, &i0);
+                d1 += w * d;
             }
-            hit += d0 > out->null_q95;
+            alt[r] = d0;
+            base[r] = d1;
         }
+        qsort(base, opt->power_b, sizeof *base, cmp_double);
+        double q = quantile(base, opt->power_b, 0.95);
+        size_t hit = 0;
+        for (size_t r = 0; r < opt->power_b; r++)
+            hit += alt[r] > q;
+        iaf_free(alt), iaf_free(base), iaf_free(mb);
         out->power = (double)hit / (double)opt->power_b;
         out->power_tau = alt_dep;
         out->power_b = opt->power_b;
