@@ -135,6 +135,13 @@ static void decide(iaf_ci_check *c, int screened)
                      p_of(s), c->retention, s->excess, r->excess);
             c->verdict = IAF_VERDICT_FLAG;
             c->diagnosis = "flattened";
+        } else if (c->ref_dependent && c->retention > 1 + CI_TAU_RET) {
+            snprintf(msg, sizeof msg,
+                     "the synthetic conditional dependence stands out of its null (p %.3g) and "
+                     "is %.2f times the reference's (excess %.4f vs %.4f)",
+                     p_of(s), c->retention, s->excess, r->excess);
+            c->verdict = IAF_VERDICT_FLAG;
+            c->diagnosis = "exaggerated";
         } else {
             snprintf(msg, sizeof msg,
                      "the synthetic conditional dependence (%.4f, null %.4f, 95th percentile "
