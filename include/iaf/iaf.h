@@ -34,5 +34,6 @@
 #include "iaf/scan.h"
 #include "iaf/sysio.h"
 #include "iaf/cubes.h"
+#include "iaf/card.h"
 
 #endif

@@ -181,7 +181,7 @@ static size_t variant_cols(const iaf_spec_check *k, const iaf_spec_variant *v, c
 {
     const char *acols[16];
     size_t na = 0;
-    if (k->kind == IAF_CHECK_RULE) {
+    if (k->kind == IAF_CHECK_RULE || k->kind == IAF_CHECK_CONDIND) {
         for (size_t i = 0; i < k->nrule_attrs; i++)
             acols[na++] = k->rule_attrs[i]->column;
         return needed_cols(acols, na, k->universe, k, cols);
@@ -204,7 +204,7 @@ static int table_has_se(const iaf_table *t)
 static const iaf_spec_lump *lump_of(const iaf_spec *spec, const iaf_spec_check *k,
                                     const iaf_spec_variant *v)
 {
-    if (k->kind == IAF_CHECK_RULE) return NULL;
+    if (k->kind == IAF_CHECK_RULE || k->kind == IAF_CHECK_CONDIND) return NULL;
     return iaf_spec_lump_of(spec, v->attrs[k->nattrs > 1 ? 1 : 0]);
 }
 
@@ -412,6 +412,50 @@ static iaf_status at_check(const iaf_spec *spec, const iaf_spec_check *k, const 
                          r, e.file, e.file[0] ? ": " : "", e.message);
 }
 
+/* The reference side of a conditional_independence check's attribute i: a
+ * count table's column named like the attribute, or on microdata the same
+ * derivation as the synthetic side. Owned by the caller. */
+static iaf_attr *condind_ref_attr(const iaf_spec_check *k, size_t i, int micro)
+{
+    const iaf_attr *a = k->rule_attrs[i];
+    return micro ? iaf_attr_copy(a, NULL, NULL) : iaf_attr_new_asis(a->name, a->name);
+}
+
+static iaf_status condind_ref_request(const iaf_spec *spec, const iaf_spec_check *k,
+                                      iaf_dataset *rd, req_ids *r, iaf_error *err)
+{
+    const char *cols[IAF_MAX_CUBE_COLS];
+    iaf_attr *ra[16] = {0};
+    int rmicro = !iaf_dataset_is_counts(rd);
+    size_t n = 0;
+    iaf_status st = IAF_OK;
+    for (size_t i = 0; i < k->nrule_attrs; i++) {
+        if (!(ra[i] = condind_ref_attr(k, i, rmicro))) {
+            st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            goto done;
+        }
+        int dup = 0;
+        for (size_t j = 0; j < n; j++)
+            dup |= !strcmp(cols[j], ra[i]->column);
+        if (!dup && n < IAF_MAX_CUBE_COLS) cols[n++] = ra[i]->column;
+    }
+    for (size_t u = 0; k->reference_universe && u < iaf_expr_nvars(k->reference_universe); u++) {
+        const char *name = iaf_expr_var(k->reference_universe, u);
+        int dup = 0;
+        for (size_t j = 0; j < n; j++)
+            dup |= !strcmp(cols[j], name);
+        if (!dup && n < IAF_MAX_CUBE_COLS) cols[n++] = name;
+    }
+    r->tot = -1;
+    if ((r->ref = iaf_dataset_add_request(rd, cols, n, err)) < 0)
+        st = iaf_error_prefix(err, "check '%s', reference '%s': ", k->id,
+                              spec->references[k->reference].id);
+done:
+    for (size_t i = 0; i < k->nrule_attrs; i++)
+        iaf_attr_free(ra[i]);
+    return st;
+}
+
 static iaf_status register_requests(run_state *s, iaf_error *err)
 {
     const iaf_spec *spec = s->spec;
@@ -448,6 +492,10 @@ static iaf_status register_requests(run_state *s, iaf_error *err)
             }
             r->ref = r->std = -1;
             if (k->kind == IAF_CHECK_RULE) continue;
+            if (k->kind == IAF_CHECK_CONDIND) {
+                if (rd && (st = condind_ref_request(spec, k, rd, r, err)) != IAF_OK) return st;
+                continue;
+            }
             n = 0;
             int rmicro = !iaf_dataset_is_counts(rd);
             iaf_attr *ra[3] = {0};
@@ -600,6 +648,50 @@ static iaf_status run_rule(run_state *s, size_t c, iaf_error *err)
     return st;
 }
 
+/* A conditional_independence check: the synthetic table over (A, B, given),
+ * and the reference's over the same attributes when the check names one. */
+static iaf_status run_condind(run_state *s, size_t c, iaf_error *err)
+{
+    const iaf_spec_check *k = &s->spec->checks[c];
+    iaf_check_result *r = &s->a->results[c];
+    iaf_dataset *sd = s->syn_tab[c] >= 0 ? s->tables[s->syn_tab[c]] : s->micro;
+    const req_ids *ids = &s->rq[c * IAF_MAX_VARIANTS];
+    iaf_variant_result *vr = &r->variants[0];
+    iaf_derived *dv = NULL, *rdv = NULL;
+    iaf_attr *ra[16] = {0};
+    iaf_status st = iaf_dataset_derive(sd, ids->syn, (iaf_attr *const *)k->rule_attrs,
+                                       k->nrule_attrs, k->universe, &dv, err);
+    if (st == IAF_OK && k->reference >= 0) {
+        iaf_dataset *rd = s->refs[k->reference];
+        int rmicro = !iaf_dataset_is_counts(rd);
+        for (size_t i = 0; st == IAF_OK && i < k->nrule_attrs; i++)
+            if (!(ra[i] = condind_ref_attr(k, i, rmicro)))
+                st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        if (st == IAF_OK)
+            st = iaf_dataset_derive(rd, ids->ref, ra, k->nrule_attrs, k->reference_universe, &rdv,
+                                    err);
+    }
+    iaf_boot_options bo = {0};
+    bo.b = s->opt && s->opt->bootstrap_b ? s->opt->bootstrap_b : IAF_BOOT_DEFAULT_B;
+    bo.seed = s->opt && s->opt->seed_set ? s->opt->seed : IAF_BOOT_DEFAULT_SEED;
+    const iaf_boot_options *bop = s->opt && s->opt->no_bootstrap ? NULL : &bo;
+    iaf_kind_input in = {s->spec, k, &k->variants[0], dv, rdv, NULL, NAN, NAN, bop};
+    if (st == IAF_OK) st = iaf_check_ops_of(k->kind)->run(&in, vr, err);
+    if (st == IAF_OK) {
+        r->verdict = vr->verdict;
+        r->diagnosis = vr->diagnosis;
+        if (copy_coverage(vr, dv) != IAF_OK || (rdv && copy_coverage_side(vr, rdv, 1) != IAF_OK))
+            st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    iaf_derived_free(dv);
+    iaf_derived_free(rdv);
+    for (size_t i = 0; i < k->nrule_attrs; i++)
+        iaf_attr_free(ra[i]);
+    if (st != IAF_OK && err && !strstr(err->message, k->id))
+        iaf_error_prefix(err, "check '%s': ", k->id);
+    return st;
+}
+
 /* One variant of a marginal, joint or flattening check: derive both sides,
  * run the kind, then support, lump bounds, agreement and coverage. */
 static iaf_status run_variant(run_state *s, size_t c, size_t v, iaf_verdict *vv, iaf_error *err)
@@ -724,6 +816,7 @@ static iaf_status run_check(run_state *s, size_t c, iaf_error *err)
     r->synthetic_source =
         s->syn_tab[c] >= 0 ? spec->tables[s->syn_tab[c]].file_as_written : "microdata";
     if (k->kind == IAF_CHECK_RULE) return run_rule(s, c, err);
+    if (k->kind == IAF_CHECK_CONDIND) return run_condind(s, c, err);
     iaf_verdict vv[IAF_MAX_VARIANTS];
     for (size_t v = 0; v < k->nvariants && st == IAF_OK; v++)
         st = run_variant(s, c, v, &vv[v], err);
@@ -900,6 +993,7 @@ void iaf_audit_free(iaf_audit *a)
             iaf_flat_result_free(vr->flat);
             iaf_rule_result_free(vr->rule);
             iaf_free(vr->rule);
+            iaf_ci_check_free(vr->ci);
             iaf_comparison_free(vr->cmp_std);
             iaf_free(vr->std_note);
             for (size_t k = 0; k < vr->ncoverage; k++)

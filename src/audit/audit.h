@@ -12,6 +12,7 @@
 #include "iaf/audit.h"
 
 #include "audit/compare.h"
+#include "audit/condcheck.h"
 #include "audit/flatcheck.h"
 #include "audit/rulecheck.h"
 #include "audit/spec.h"
@@ -23,6 +24,7 @@ typedef struct iaf_variant_result {
     iaf_comparison *cmp;       /* marginal and joint checks */
     iaf_flat_result *flat;     /* flattening checks */
     iaf_rule_result *rule;     /* rule checks */
+    iaf_ci_check *ci;          /* conditional_independence checks */
     iaf_comparison *cmp_std;   /* joint checks with `standardize`: the standardised comparison */
     const char *age_agreement; /* "age-robust" / "age-sensitive" (joint or flattening) */
     char *std_note;            /* why no standardisation was possible */

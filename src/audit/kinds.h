@@ -8,6 +8,8 @@
  *                                       joint check with `standardize` the standardised one
  *   flattening       kind_flattening.c  flattening check (flatcheck.c), optional standardisation
  *   rule             kind_rule.c        hard rules, expectations, age profiles (rulecheck.c)
+ *   conditional_independence
+ *                    kind_condind.c     A independent of B given C (stats/condind.c)
  *
  * A new kind is a new file with its run function plus a line in the table
  * of kinds.c, and its report.html panel a new src/report/panel_*.c plus a
@@ -22,7 +24,8 @@
 #include "stats/bootstrap.h"
 
 /* What a kind's run gets: one variant of one check with both sides
- * derived. Rule checks have no reference side (rdv, stdv NULL; n_r NAN). */
+ * derived. Rule checks have no reference side (rdv, stdv NULL; n_r NAN); a
+ * conditional_independence check has one only when it names a reference. */
 typedef struct iaf_kind_input {
     const iaf_spec *spec;
     const iaf_spec_check *k;
@@ -48,5 +51,6 @@ iaf_status iaf_kind_compare_run(const iaf_kind_input *in, iaf_variant_result *vr
 iaf_status iaf_kind_flattening_run(const iaf_kind_input *in, iaf_variant_result *vr,
                                    iaf_error *err);
 iaf_status iaf_kind_rule_run(const iaf_kind_input *in, iaf_variant_result *vr, iaf_error *err);
+iaf_status iaf_kind_condind_run(const iaf_kind_input *in, iaf_variant_result *vr, iaf_error *err);
 
 #endif

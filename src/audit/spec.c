@@ -574,8 +574,9 @@ static int add_attr(ctx *c, iaf_spec *s, iaf_attr *a, int *dup)
 
 static int parse_kind(const char *k, iaf_check_kind *out)
 {
-    static const char *const names[] = {"marginal", "joint", "flattening", "rule"};
-    for (int i = 0; i < 4; i++)
+    static const char *const names[] = {"marginal", "joint", "flattening", "rule",
+                                        "conditional_independence"};
+    for (int i = 0; i < IAF_CHECK_NKINDS; i++)
         if (!strcmp(k, names[i])) {
             *out = (iaf_check_kind)i;
             return 0;
@@ -605,6 +606,9 @@ static int parse_thresholds(ctx *c, struct fy_node *n, iaf_spec_threshold **out,
                                           "violations",
                                           "min_support",
                                           "min_standard_coverage",
+                                          "cdep_excess",
+                                          "min_cell_n",
+                                          "pool_below",
                                           NULL};
     if (check_keys(c, n, "thresholds", metrics)) return -1;
     size_t cnt = (size_t)fy_node_mapping_item_count(n);
@@ -632,7 +636,7 @@ static const char *const check_keys_allowed[] = {"id",          "title",      "k
                                                  "variants",    "focal",      "theta",
                                                  "standardize", "rule",       "expect",
                                                  "profile",     "citation",   "tolerance",
-                                                 NULL};
+                                                 "independent", "given",      NULL};
 
 static iaf_attr *attr_or_column(ctx *c, iaf_spec *s, struct fy_node *n, const char *name);
 
@@ -785,6 +789,69 @@ static iaf_attr *attr_or_column(ctx *c, iaf_spec *s, struct fy_node *n, const ch
     return a;
 }
 
+/* A conditional_independence check: `independent: [A, B]` and `given: [C, ...]`,
+ * on the check or stated by its disclosure; the variables become rule_attrs (A, B,
+ * then the given ones), the reference (optional) must have the same columns. */
+static int parse_condind(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k,
+                         const char *disc)
+{
+    char **ind = NULL, **giv = NULL;
+    size_t nind = 0, ngiv = 0;
+    int rc = -1;
+    if (get_list(c, n, "independent", &ind, &nind, "check") ||
+        get_list(c, n, "given", &giv, &ngiv, "check"))
+        goto done;
+    if (!nind && !ngiv && disc && strcmp(disc, "none") != 0) {
+        int di = find_id(c, ID_DISCLOSURE, disc);
+        const iaf_spec_disclosure *d = di >= 0 ? &s->disclosures[di] : NULL;
+        if (d && d->nindependent) {
+            /* the disclosure's statement is the check's */
+            ind = iaf_calloc(d->nindependent, sizeof *ind);
+            giv = iaf_calloc(d->ngiven + 1, sizeof *giv);
+            if (!ind || !giv) {
+                fail(c, n, "out of memory%s%s", NULL, NULL);
+                goto done;
+            }
+            for (size_t i = 0; i < d->nindependent; i++, nind++)
+                if (!(ind[i] = iaf_strdup(d->independent[i]))) {
+                    fail(c, n, "out of memory%s%s", NULL, NULL);
+                    goto done;
+                }
+            for (size_t i = 0; i < d->ngiven; i++, ngiv++)
+                if (!(giv[i] = iaf_strdup(d->given[i]))) {
+                    fail(c, n, "out of memory%s%s", NULL, NULL);
+                    goto done;
+                }
+        }
+    }
+    if (nind != 2) {
+        fail(c, n,
+             "check '%s': a conditional_independence check names two attributes as "
+             "'independent' (on the check or its disclosure)%s",
+             k->id, NULL);
+        goto done;
+    }
+    if (2 + ngiv > 16) {
+        fail(c, get(n, "given"), "check '%s': more than 14 'given' attributes%s", k->id, NULL);
+        goto done;
+    }
+    for (size_t i = 0; i < 2 + ngiv; i++) {
+        const char *name = i < 2 ? ind[i] : giv[i - 2];
+        for (size_t j = 0; j < k->nrule_attrs; j++)
+            if (!strcmp(k->rule_attrs[j]->name, name)) {
+                fail(c, n, "check '%s': attribute '%s' named twice", k->id, name);
+                goto done;
+            }
+        if (!(k->rule_attrs[k->nrule_attrs] = attr_or_column(c, s, n, name))) goto done;
+        k->nrule_attrs++;
+    }
+    rc = 0;
+done:
+    free_list(ind, nind);
+    free_list(giv, ngiv);
+    return rc;
+}
+
 /* Longer than 150 lines: one strict pass over a check's keys, every kind's keys in one
  * list so that an unknown key is found at once; the keys move to the kinds (kinds.h)
  * when the table of kinds takes over spec parsing. */
@@ -811,8 +878,35 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
         goto done;
     if (parse_kind(kind, &k->kind)) {
         fail(c, get(n, "kind"),
-             "check '%s': kind must be marginal, joint, flattening or rule (got '%s')", k->id,
-             kind);
+             "check '%s': kind must be marginal, joint, flattening, rule or "
+             "conditional_independence (got '%s')",
+             k->id, kind);
+        goto done;
+    }
+    if (k->kind == IAF_CHECK_CONDIND) {
+        if (na || nrc || get(n, "variants") || get(n, "standardize") || get(n, "focal") ||
+            get(n, "theta") || get(n, "rule") || get(n, "expect") || get(n, "profile") ||
+            get(n, "citation") || get(n, "tolerance")) {
+            fail(c, n,
+                 "check '%s': a conditional_independence check takes 'independent', 'given', "
+                 "an optional reference with the same columns, and no other check keys%s",
+                 k->id, NULL);
+            goto done;
+        }
+        if (parse_condind(c, s, n, k, disc)) goto done;
+        if (ref && (k->reference = find_id(c, ID_REFERENCE, ref)) < 0) {
+            fail(c, get(n, "reference"), "check '%s': no reference with id '%s'", k->id, ref);
+            goto done;
+        }
+        if (syn && (k->synthetic = find_id(c, ID_TABLE, syn)) < 0) {
+            fail(c, get(n, "synthetic"), "check '%s': no dataset table with id '%s'", k->id, syn);
+            goto done;
+        }
+        rc = 0;
+        goto universe;
+    } else if (get(n, "independent") || get(n, "given")) {
+        fail(c, n, "check '%s': independent and given belong to conditional_independence checks%s",
+             k->id, NULL);
         goto done;
     }
     if (k->kind == IAF_CHECK_RULE) {
@@ -967,7 +1061,7 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
     }
     rc = 0;
 universe:
-    if (k->kind == IAF_CHECK_RULE) k->nvariants = 1;
+    if (k->kind == IAF_CHECK_RULE || k->kind == IAF_CHECK_CONDIND) k->nvariants = 1;
     if (disc && strcmp(disc, "none") != 0) {
         k->disclosure = find_id(c, ID_DISCLOSURE, disc);
         if (k->disclosure < 0) {
@@ -1196,7 +1290,8 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
     cap = 0;
     FOR_ITEMS(root, "disclosures", n)
     {
-        static const char *const keys[] = {"id", "quote", "file", "locator", "url", NULL};
+        static const char *const keys[] = {"id",  "quote",       "file",  "locator",
+                                           "url", "independent", "given", NULL};
         if (IAF_GROW(s->disclosures, cap, s->ndisclosures + 1) != 0)
             return fail(c, n, "out of memory%s%s", NULL, NULL);
         iaf_spec_disclosure *d = &s->disclosures[s->ndisclosures++];
@@ -1207,8 +1302,18 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
             get_str(c, n, "file", &d->file, 1, "disclosure") ||
             get_str(c, n, "locator", &d->locator, 1, "disclosure") ||
             get_str(c, n, "url", &d->url, 0, "disclosure") ||
+            get_list(c, n, "independent", &d->independent, &d->nindependent, "disclosure") ||
+            get_list(c, n, "given", &d->given, &d->ngiven, "disclosure") ||
             check_unique(c, n, "disclosure", ID_DISCLOSURE, d->id))
             return -1;
+        if (d->ngiven && !d->nindependent)
+            return fail(c, get(n, "given"),
+                        "disclosure '%s': 'given' needs the attributes stated 'independent'%s",
+                        d->id, NULL);
+        if (d->nindependent == 1)
+            return fail(c, get(n, "independent"),
+                        "disclosure '%s': 'independent' names two or more attributes%s", d->id,
+                        NULL);
     }
     cap = 0;
     FOR_ITEMS(root, "crosswalks", n)
@@ -1257,9 +1362,10 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
     }
     struct fy_node *th = get(root, "thresholds");
     if (th) {
-        static const char *const kinds[] = {"marginal", "joint", "flattening", "rule", NULL};
+        static const char *const kinds[] = {
+            "marginal", "joint", "flattening", "rule", "conditional_independence", NULL};
         if (check_keys(c, th, "thresholds", kinds)) return -1;
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < IAF_CHECK_NKINDS; k++)
             if (parse_thresholds(c, get(th, kinds[k]), &s->defaults[k], &s->ndefaults[k]))
                 return -1;
     }
@@ -1688,6 +1794,8 @@ void iaf_spec_free(iaf_spec *s)
         iaf_spec_disclosure *d = &s->disclosures[i];
         iaf_free(d->id), iaf_free(d->quote), iaf_free(d->file), iaf_free(d->locator),
             iaf_free(d->url);
+        free_list(d->independent, d->nindependent);
+        free_list(d->given, d->ngiven);
     }
     iaf_free(s->disclosures);
     for (size_t i = 0; i < s->nattrs; i++)
@@ -1735,7 +1843,7 @@ void iaf_spec_free(iaf_spec *s)
         iaf_free(k->check_idx);
     }
     iaf_free(s->claims);
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < IAF_CHECK_NKINDS; k++) {
         for (size_t t = 0; t < s->ndefaults[k]; t++)
             iaf_free(s->defaults[k][t].metric);
         iaf_free(s->defaults[k]);
@@ -1748,8 +1856,9 @@ void iaf_spec_free(iaf_spec *s)
 
 const char *iaf_check_kind_name(iaf_check_kind k)
 {
-    static const char *const names[] = {"marginal", "joint", "flattening", "rule"};
-    return (unsigned)k < 4 ? names[k] : "unknown";
+    static const char *const names[] = {"marginal", "joint", "flattening", "rule",
+                                        "conditional_independence"};
+    return (unsigned)k < IAF_CHECK_NKINDS ? names[k] : "unknown";
 }
 
 double iaf_spec_threshold_for(const iaf_spec *s, const iaf_spec_check *c, const char *metric)
@@ -1774,10 +1883,17 @@ double iaf_spec_threshold_for(const iaf_spec *s, const iaf_spec_check *c, const 
         break;
     case IAF_CHECK_RULE:
         break;
+    case IAF_CHECK_CONDIND: /* docs/method.md, conditional independence */
+        if (!strcmp(metric, "cdep_excess")) return 0.02;
+        if (!strcmp(metric, "min_cell_n")) return 10;
+        if (!strcmp(metric, "pool_below")) return 10;
+        break;
     }
     if (!strcmp(metric, "min_support") && c->kind != IAF_CHECK_RULE) return 0.5;
     /* docs/method.md 5.3: the standard's weight the data reach */
-    if (!strcmp(metric, "min_standard_coverage") && c->kind != IAF_CHECK_RULE) return 0.8;
+    if (!strcmp(metric, "min_standard_coverage") && c->kind != IAF_CHECK_RULE &&
+        c->kind != IAF_CHECK_CONDIND)
+        return 0.8;
     return NAN;
 }
 

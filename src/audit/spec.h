@@ -46,6 +46,10 @@ typedef struct iaf_spec_source {
 
 typedef struct iaf_spec_disclosure {
     char *id, *quote, *file, *locator, *url;
+    /* the assumption stated structurally (`independent: [A, B]`, `given:
+     * [C, ...]`): names as in the spec's attributes; none when nindependent 0 */
+    char **independent, **given;
+    size_t nindependent, ngiven;
     long line;
 } iaf_spec_disclosure;
 
@@ -58,8 +62,11 @@ typedef enum iaf_check_kind {
     IAF_CHECK_MARGINAL = 0,
     IAF_CHECK_JOINT,
     IAF_CHECK_FLATTENING,
-    IAF_CHECK_RULE
+    IAF_CHECK_RULE,
+    IAF_CHECK_CONDIND /* conditional_independence */
 } iaf_check_kind;
+
+#define IAF_CHECK_NKINDS 5
 
 #define IAF_MAX_VARIANTS 8
 
@@ -92,7 +99,8 @@ typedef struct iaf_spec_check {
     iaf_expr *rule, *share, *given;
     double expect_lo, expect_hi, tolerance;
     size_t nrule_attrs;
-    iaf_attr *rule_attrs[16]; /* the expressions' variables as attributes (borrowed) */
+    iaf_attr *rule_attrs[16]; /* the expressions' variables as attributes (borrowed); for a
+                                 conditional_independence check A, B, then the given ones */
     /* age profile: status expression, age attribute, window, expected profile */
     char *status_text, *profile_age;
     iaf_expr *status;
@@ -157,8 +165,8 @@ typedef struct iaf_spec {
     size_t nreferences;
     iaf_spec_check *checks;
     size_t nchecks;
-    iaf_spec_threshold *defaults[4]; /* per check kind */
-    size_t ndefaults[4];
+    iaf_spec_threshold *defaults[IAF_CHECK_NKINDS]; /* per check kind */
+    size_t ndefaults[IAF_CHECK_NKINDS];
     iaf_spec_lump *lumps;
     size_t nlumps;
     iaf_interval_method interval; /* `interval:` (calibrated, the default, or basic) */

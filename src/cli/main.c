@@ -25,6 +25,7 @@ static const command commands[] = {
     {"replicate", cmd_replicate, "run the same checks over several bundles, one summary"},
     {"plan", cmd_plan, "the SQL that counts an audit's cubes on an engine (duckdb, ...)"},
     {"merge", cmd_merge, "add up count directories (shards of audit --counts-only)"},
+    {"card", cmd_card, "propose a card's independence statements and a draft spec"},
 };
 
 static void usage(FILE *f)

@@ -557,7 +557,7 @@ static void headline_summary(hctx *c, int rank)
     }
     if (!n) return;
     PF("<p class=\"summary\" data-kind=\"%s\"><strong>%s</strong> (%zu): ",
-       rank < 4 ? iaf_rv_kind_name(rank) : "other", iaf_rv_kind_title(rank), n);
+       rank < IAF_RM_NKINDS - 1 ? iaf_rv_kind_name(rank) : "other", iaf_rv_kind_title(rank), n);
     int any = 0;
     if (npass) PF("%s%zu PASS", any++ ? ", " : "", npass);
     if (nflag) PF("%s%zu FLAG", any++ ? ", " : "", nflag);
@@ -625,7 +625,7 @@ static void headline(hctx *c)
            "<th scope=\"col\">universe</th><th scope=\"col\">verdict</th>"
            "<th scope=\"col\">diagnosis</th><th scope=\"col\">key number [95%% interval]</th>"
            "<th scope=\"col\" class=\"num\">noise floor</th></tr></thead>\n<tbody>\n",
-           rank < 4 ? iaf_rv_kind_name(rank) : "other", iaf_rv_kind_title(rank));
+           rank < IAF_RM_NKINDS - 1 ? iaf_rv_kind_name(rank) : "other", iaf_rv_kind_title(rank));
         for (size_t i = 0; i < m->nrows; i++) {
             const iaf_rm_row *h = &m->rows[i];
             if (h->rank != rank) continue;
@@ -1871,6 +1871,7 @@ static void coverage_panel(hctx *c, const json_t *comp)
 static void (*const kind_panels[])(hctx *, const json_t *, const json_t *) = {
     iaf_html_flattening_panel, /* panel_flattening.c */
     iaf_html_rule_panels,      /* panel_rule.c: rules, expectations, age profiles */
+    iaf_html_condind_panel,    /* panel_condind.c: conditional independence */
 };
 
 static int comparison_body(hctx *c, const json_t *chk, const json_t *comp)

@@ -199,5 +199,6 @@ void iaf_html_object_table(hctx *c, const json_t *arr, const char *caption, size
  * of its variants); each draws nothing when comp lacks its members. */
 void iaf_html_flattening_panel(hctx *c, const json_t *chk, const json_t *comp);
 void iaf_html_rule_panels(hctx *c, const json_t *chk, const json_t *comp);
+void iaf_html_condind_panel(hctx *c, const json_t *chk, const json_t *comp);
 
 #endif

@@ -87,8 +87,9 @@ static void why_not_pass(iaf_buf *b, const json_t *doc)
         for (j = 0; j < (nv ? nv : 1); j++) {
             v = nv ? json_array_get(vs, j) : c;
             const char *vn = nv > 1 ? iaf_rv_str(v, "name") : NULL;
-            static const char *const kinds[] = {"rule", "expectation", "age_profile"};
-            for (size_t k = 0; k < 3; k++) {
+            static const char *const kinds[] = {"rule", "expectation", "age_profile",
+                                                "conditional_independence"};
+            for (size_t k = 0; k < 4; k++) {
                 const json_t *r = iaf_rv_obj(v, kinds[k]);
                 const char *why = iaf_rv_str(iaf_rv_obj(r, "result"), "reason");
                 if (!why) why = iaf_rv_str(r, "reason");

@@ -35,8 +35,8 @@
 #define IAF_REPORT_VERSION 1
 
 /* Kinds in headline order (iaf_rv_kind_rank): marginal, joint, flattening,
- * rule, anything else. */
-#define IAF_RM_NKINDS 5
+ * rule, conditional_independence, anything else. */
+#define IAF_RM_NKINDS 6
 
 /* Verdict tallies of a set of headline rows. */
 typedef struct iaf_rm_tally {

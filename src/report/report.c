@@ -45,6 +45,12 @@ static const iaf_screen *key_screen(const iaf_check_result *r)
 
 static void attrs_label(const iaf_spec_check *k, iaf_buf *b)
 {
+    if (k->kind == IAF_CHECK_CONDIND) {
+        iaf_buf_printf(b, "%s _||_ %s", k->rule_attrs[0]->name, k->rule_attrs[1]->name);
+        for (size_t i = 2; i < k->nrule_attrs; i++)
+            iaf_buf_printf(b, "%s%s", i == 2 ? " | " : ", ", k->rule_attrs[i]->name);
+        return;
+    }
     if (k->kind == IAF_CHECK_RULE) {
         iaf_buf_puts(b, k->status_text ? "age profile: " : k->rule_text ? "rule: " : "expect: ");
         iaf_buf_puts(b, k->status_text ? k->status_text
@@ -164,11 +170,12 @@ static void coverage_json(iaf_json *j, const iaf_coverage *cov, size_t ncov)
     iaf_json_end_array(j);
 }
 
-static const char *const screen_metrics[4][3] = {
+static const char *const screen_metrics[IAF_CHECK_NKINDS][3] = {
     {"tvd", NULL, NULL},
     {"cond_tvd_y_given_x", "footprint_dep", "retention"},
     {"flattening_pooled", "segregation_retention", NULL},
-    {"violations", NULL, NULL}};
+    {"violations", NULL, NULL},
+    {"cdep_excess", "min_cell_n", "pool_below"}};
 
 /* The headline rows: one per check with its key number. */
 static void headline_json(iaf_json *j, const iaf_audit *a)
@@ -278,6 +285,10 @@ static void variant_json(iaf_json *j, const iaf_check_result *r, size_t v)
         iaf_rule_result_json(vr->rule, j);
         iaf_json_end_object(j);
     }
+    if (vr->ci) {
+        iaf_json_key(j, "conditional_independence");
+        iaf_ci_check_json(vr->ci, j);
+    }
     if (vr->flat) {
         iaf_json_key(j, "flattening");
         iaf_flat_result_json(vr->flat, j);
@@ -314,6 +325,18 @@ static void check_json(iaf_json *j, const iaf_audit *a, const iaf_check_result *
         iaf_json_end_object(j);
     }
     iaf_json_end_array(j);
+    if (k->kind == IAF_CHECK_CONDIND) {
+        iaf_json_key(j, "independent");
+        iaf_json_begin_array(j);
+        iaf_json_str(j, k->rule_attrs[0]->name);
+        iaf_json_str(j, k->rule_attrs[1]->name);
+        iaf_json_end_array(j);
+        iaf_json_key(j, "given");
+        iaf_json_begin_array(j);
+        for (size_t i = 2; i < k->nrule_attrs; i++)
+            iaf_json_str(j, k->rule_attrs[i]->name);
+        iaf_json_end_array(j);
+    }
     iaf_json_kstr(j, "reference", ref_id(s, k));
     iaf_json_kstr(j, "disclosure", k->disclosure >= 0 ? s->disclosures[k->disclosure].id : NULL);
     iaf_json_kstr(j, "universe", k->universe_text);
@@ -548,6 +571,18 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
         iaf_json_kstr(&j, "file", d->file);
         iaf_json_kstr(&j, "locator", d->locator);
         iaf_json_kstr(&j, "url", d->url);
+        if (d->nindependent) {
+            iaf_json_key(&j, "independent");
+            iaf_json_begin_array(&j);
+            for (size_t t = 0; t < d->nindependent; t++)
+                iaf_json_str(&j, d->independent[t]);
+            iaf_json_end_array(&j);
+            iaf_json_key(&j, "given");
+            iaf_json_begin_array(&j);
+            for (size_t t = 0; t < d->ngiven; t++)
+                iaf_json_str(&j, d->given[t]);
+            iaf_json_end_array(&j);
+        }
         iaf_json_end_object(&j);
     }
     iaf_json_end_array(&j);

@@ -342,24 +342,27 @@ void iaf_rv_key_text(iaf_buf *b, const iaf_rv_keynum *k, const char *ax, const c
     }
 }
 
-static const char *const kind_order[] = {"marginal", "joint", "flattening", "rule"};
+static const char *const kind_order[] = {"marginal", "joint", "flattening", "rule",
+                                         "conditional_independence"};
+#define NKIND_ORDER ((int)(sizeof kind_order / sizeof kind_order[0]))
 
 const char *iaf_rv_kind_name(int rank)
 {
-    return rank >= 0 && rank < 4 ? kind_order[rank] : "other";
+    return rank >= 0 && rank < NKIND_ORDER ? kind_order[rank] : "other";
 }
 
 int iaf_rv_kind_rank(const char *k)
 {
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < NKIND_ORDER; i++)
         if (k && !strcmp(k, kind_order[i])) return i;
-    return 4;
+    return NKIND_ORDER;
 }
 
 const char *iaf_rv_kind_title(int rank)
 {
-    static const char *const t[] = {"Marginal checks", "Joint checks", "Flattening checks",
-                                    "Rule checks", "Other checks"};
+    static const char *const t[] = {"Marginal checks",          "Joint checks",
+                                    "Flattening checks",        "Rule checks",
+                                    "Conditional independence", "Other checks"};
     return t[rank];
 }
 

@@ -71,6 +71,35 @@ PY
 cmp -s "$work/oracle.json" "$IAF_SRC/tests/data/usa_nemotron/oracle_values.json" ||
     fail "tests/data/usa_nemotron/oracle_values.json is stale (rerun the oracle with --json)"
 
+# the card's sentence as a check: occupation and state given education, age band and sex, its
+# support, pooling and left-out cells recounted with pandas; the verdicts of docs/method.md
+"$PYTHON" - "$work/a/report.json" "$ex/data/rows/nemotron_usa_first55k.csv" <<'PY'
+import json, sys
+import pandas as pd
+r = json.load(open(sys.argv[1]))
+c = {c["id"]: c for c in r["checks"]}
+d = pd.read_csv(sys.argv[2], dtype=str, keep_default_na=False)
+d = d[(d.age.astype(int) >= 16) & ~d.occupation.isin(["not_in_workforce", "no_occupation"])].copy()
+d["age_band"] = pd.cut(d.age.astype(int), [16, 20, 25, 35, 45, 55, 65, float("inf")], right=False)
+cells = d.groupby(["education_level", "age_band", "sex"], observed=True).size()
+vc = d.occupation.value_counts()
+want = {"rows": len(d), "cells": len(cells), "cells_sparse": int((cells < 10).sum()),
+        "rows_sparse": int(cells[cells < 10].sum()), "pooled_a": int((vc < 10).sum()),
+        "pooled_a_rows": int(vc[vc < 10].sum()), "categories_a": len(vc),
+        "categories_b": d.state.nunique()}
+k = c["occupation_state_given_education_age_sex"]
+s = k["variants"][0]["conditional_independence"]["synthetic"]
+for key, v in want.items():
+    assert s[key] == v, (key, s[key], v)
+assert k["disclosure"] == "usa-occupation-model" and k["independent"] == ["occupation", "state"]
+assert k["given"] == ["education_level", "age_band", "sex"], k["given"]
+assert (k["verdict"], k["diagnosis"]) == ("INCONCLUSIVE", "too little data to see the assumption")
+g = c["occupation_group_state_given_education_age_sex"]
+assert (g["verdict"], g["diagnosis"]) == ("FLAG", "assumption visible in the data"), g["diagnosis"]
+gs = g["variants"][0]["conditional_independence"]["synthetic"]
+assert gs["power"] >= 0.8 and gs["p_sim"] >= 0.05, gs
+PY
+
 # 4. the oracle can fail
 "$PYTHON" - "$work/a/report.json" "$work/bad.json" <<'PY'
 import json, sys

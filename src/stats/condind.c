@@ -1,0 +1,401 @@
+/* stats/condind.c - see condind.h. */
+#include "stats/condind.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats/rng.h"
+#include "stats/specfun.h"
+#include "util/util.h"
+
+/* Rows expanded for the simulated null are capped; beyond it only the
+ * analytic null is given. */
+#define CI_MAX_ROWS 50000000ull
+
+typedef struct ci_cell {
+    size_t off, n; /* rows [off, off + n) of the label arrays */
+    size_t ka, kb;
+    size_t moff; /* margins: ra at m[moff], cb at m[moff + ka] */
+} ci_cell;
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* numpy's default (linear) quantile of sorted v */
+static double quantile(const double *v, size_t n, double q)
+{
+    double h = (double)(n - 1) * q;
+    size_t lo = (size_t)floor(h);
+    if (lo + 1 >= n) return v[n - 1];
+    return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
+}
+
+/* dep_tvd and mutual information of one cell's rows (local labels al, bl),
+ * counted in cnt (ka*kb zeros on entry and on exit). Only cells with rows
+ * are visited: a zero cell contributes its expected count to sum |o - e|. */
+static void cell_stats_m(const uint32_t *al, const uint32_t *bl, const ci_cell *cc,
+                         const double *ra, const double *cb, double *cnt, double *dep, double *mi)
+{
+    double n = (double)cc->n, absdev = 0, esum = 0, info = 0;
+    for (size_t i = 0; i < cc->n; i++)
+        cnt[(size_t)al[i] * cc->kb + bl[i]] += 1;
+    for (size_t i = 0; i < cc->n; i++) {
+        size_t k = (size_t)al[i] * cc->kb + bl[i];
+        double o = cnt[k];
+        if (o == 0) continue;
+        double e = ra[al[i]] * cb[bl[i]] / n;
+        absdev += fabs(o - e);
+        esum += e;
+        info += o * log(o * n / (ra[al[i]] * cb[bl[i]]));
+        cnt[k] = 0;
+    }
+    *dep = (absdev + (n - esum)) / (2 * n);
+    if (*dep < 0) *dep = 0;
+    *mi = info / n;
+}
+
+static void cell_stats(const uint32_t *al, const uint32_t *bl, const ci_cell *cc, const double *m,
+                       double *cnt, double *dep, double *mi)
+{
+    cell_stats_m(al, bl, cc, m + cc->moff, m + cc->moff + cc->ka, cnt, dep, mi);
+}
+
+/* The first index i with u < cum[i] (cum increasing, cum[k-1] = 1). */
+static uint32_t inv_cdf(const double *cum, size_t k, double u)
+{
+    size_t lo = 0, hi = k - 1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (u < cum[mid])
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return (uint32_t)lo;
+}
+
+/* dep_tvd of the comonotone (north-west corner) coupling of margins pa, pb:
+ * the most dependent table with these margins in this order of categories. */
+static double nw_dep(const double *pa, size_t ka, const double *pb, size_t kb)
+{
+    double absdev = 0, esum = 0;
+    size_t a = 0, b = 0;
+    double ra = pa[0], rb = pb[0];
+    while (a < ka && b < kb) {
+        double mass = ra < rb ? ra : rb, e = pa[a] * pb[b];
+        absdev += fabs(mass - e);
+        esum += e;
+        ra -= mass, rb -= mass;
+        if (ra <= 1e-15 && ++a < ka) ra = pa[a];
+        if (rb <= 1e-15 && ++b < kb) rb = pb[b];
+        if (a >= ka || b >= kb) break;
+    }
+    double d = (absdev + (1 - esum)) / 2;
+    return d > 0 ? d : 0;
+}
+
+iaf_status iaf_ci_test(const iaf_ci_cell *cells, size_t ncells, uint32_t nc, uint32_t na,
+                       uint32_t nb, const iaf_ci_options *opt, iaf_ci_result *out, iaf_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->null_mean = out->null_q95 = out->null_sd = out->p_sim = NAN;
+    out->cmi_null_mean = out->cmi_null_q95 = out->cmi_p_sim = NAN;
+    out->excess = out->band = out->p_analytic = NAN;
+    out->power = out->power_tau = NAN;
+    out->cmi = out->cmi_mm = out->mm_bias = out->cdep_tvd = out->g = NAN;
+    iaf_status st = IAF_OK;
+    double *atot = iaf_calloc((size_t)na + 1, sizeof *atot),
+           *btot = iaf_calloc((size_t)nb + 1, sizeof *btot);
+    uint32_t *amap = iaf_calloc((size_t)na + 1, sizeof *amap),
+             *bmap = iaf_calloc((size_t)nb + 1, sizeof *bmap);
+    size_t *cstart = iaf_calloc((size_t)nc + 2, sizeof *cstart);
+    size_t *order = iaf_calloc(ncells + 1, sizeof *order);
+    double *ctot = iaf_calloc((size_t)nc + 1, sizeof *ctot);
+    uint32_t *aloc = iaf_calloc((size_t)na + 2, sizeof *aloc),
+             *bloc = iaf_calloc((size_t)nb + 2, sizeof *bloc);
+    ci_cell *cc = iaf_calloc((size_t)nc + 1, sizeof *cc);
+    uint32_t *al = NULL, *bl = NULL, *bp = NULL, *alt_b = NULL;
+    double *m = NULL, *cnt = NULL, *nd = NULL, *nm = NULL;
+    if (!atot || !btot || !amap || !bmap || !cstart || !order || !ctot || !aloc || !bloc || !cc)
+        goto oom;
+    for (size_t i = 0; i < ncells; i++)
+        if (cells[i].c >= nc || cells[i].a >= na || cells[i].b >= nb) {
+            st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                               "conditional independence: category id out of range");
+            goto done;
+        }
+    for (size_t i = 0; i < ncells; i++) {
+        atot[cells[i].a] += (double)cells[i].n;
+        btot[cells[i].b] += (double)cells[i].n;
+        ctot[cells[i].c] += (double)cells[i].n;
+        out->n += (double)cells[i].n;
+    }
+    /* pooling: sparse categories merged into id na (nb) when there are two or more */
+    size_t pa = 0, pb = 0;
+    for (uint32_t a = 0; a < na; a++) {
+        out->ka += atot[a] > 0;
+        pa += atot[a] > 0 && atot[a] < (double)opt->pool_below;
+    }
+    for (uint32_t b = 0; b < nb; b++) {
+        out->kb += btot[b] > 0;
+        pb += btot[b] > 0 && btot[b] < (double)opt->pool_below;
+    }
+    for (uint32_t a = 0; a < na; a++) {
+        int pool = pa >= 2 && atot[a] > 0 && atot[a] < (double)opt->pool_below;
+        amap[a] = pool ? na : a;
+        if (pool) out->n_a_pooled += atot[a];
+    }
+    for (uint32_t b = 0; b < nb; b++) {
+        int pool = pb >= 2 && btot[b] > 0 && btot[b] < (double)opt->pool_below;
+        bmap[b] = pool ? nb : b;
+        if (pool) out->n_b_pooled += btot[b];
+    }
+    out->ka_pooled = pa >= 2 ? pa : 0;
+    out->kb_pooled = pb >= 2 ? pb : 0;
+    /* cells grouped by conditioning cell (counting sort, stable) */
+    for (size_t i = 0; i < ncells; i++)
+        cstart[cells[i].c + 1]++;
+    for (uint32_t c = 0; c < nc; c++)
+        cstart[c + 1] += cstart[c];
+    {
+        size_t *fill = iaf_calloc((size_t)nc + 1, sizeof *fill);
+        if (!fill) goto oom;
+        memcpy(fill, cstart, (size_t)nc * sizeof *fill);
+        for (size_t i = 0; i < ncells; i++)
+            order[fill[cells[i].c]++] = i;
+        iaf_free(fill);
+    }
+    /* which cells are tested; their rows and local margins */
+    size_t nrows = 0, nm_total = 0, ntest = 0, maxkk = 1;
+    for (uint32_t c = 0; c < nc; c++) {
+        if (ctot[c] <= 0) continue;
+        out->ncells++;
+        size_t ka = 0, kb = 0;
+        for (size_t j = cstart[c]; j < cstart[c + 1]; j++) {
+            const iaf_ci_cell *x = &cells[order[j]];
+            if (!x->n) continue;
+            uint32_t a = amap[x->a], b = bmap[x->b];
+            if (!aloc[a]) aloc[a] = (uint32_t)++ka;
+            if (!bloc[b]) bloc[b] = (uint32_t)++kb;
+        }
+        for (size_t j = cstart[c]; j < cstart[c + 1]; j++)
+            aloc[amap[cells[order[j]].a]] = 0, bloc[bmap[cells[order[j]].b]] = 0;
+        if (ctot[c] < (double)opt->min_cell_n) {
+            out->ncells_sparse++;
+            out->n_sparse += ctot[c];
+            continue;
+        }
+        if (ka < 2 || kb < 2) {
+            out->ncells_single++;
+            out->n_single += ctot[c];
+            continue;
+        }
+        ci_cell *t = &cc[ntest++];
+        t->n = (size_t)ctot[c];
+        t->off = nrows;
+        t->ka = ka, t->kb = kb;
+        t->moff = nm_total;
+        nrows += t->n;
+        nm_total += ka + kb;
+        if (ka * kb > maxkk) maxkk = ka * kb;
+    }
+    out->ncells_tested = ntest;
+    out->n_tested = (double)nrows;
+    out->support = out->n > 0 ? out->n_tested / out->n : 0;
+    if (ntest == 0) goto done;
+    int simulate = opt->b > 0 && nrows <= CI_MAX_ROWS;
+    al = iaf_calloc(nrows + 1, sizeof *al);
+    bl = iaf_calloc(nrows + 1, sizeof *bl);
+    bp = iaf_calloc(nrows + 1, sizeof *bp);
+    alt_b = iaf_calloc(nrows + 1, sizeof *alt_b);
+    m = iaf_calloc(nm_total + 1, sizeof *m);
+    cnt = iaf_calloc(maxkk + 1, sizeof *cnt);
+    if (!al || !bl || !bp || !alt_b || !m || !cnt) goto oom;
+    /* expand the rows of the tested cells, in the same order as above */
+    {
+        size_t ti = 0;
+        for (uint32_t c = 0; c < nc && ti < ntest; c++) {
+            if (ctot[c] <= 0 || ctot[c] < (double)opt->min_cell_n) continue;
+            size_t ka = 0, kb = 0;
+            for (size_t j = cstart[c]; j < cstart[c + 1]; j++) {
+                const iaf_ci_cell *x = &cells[order[j]];
+                if (!x->n) continue;
+                uint32_t a = amap[x->a], b = bmap[x->b];
+                if (!aloc[a]) aloc[a] = (uint32_t)++ka;
+                if (!bloc[b]) bloc[b] = (uint32_t)++kb;
+            }
+            if (ka < 2 || kb < 2) {
+                for (size_t j = cstart[c]; j < cstart[c + 1]; j++)
+                    aloc[amap[cells[order[j]].a]] = 0, bloc[bmap[cells[order[j]].b]] = 0;
+                continue;
+            }
+            ci_cell *t = &cc[ti++];
+            size_t r = t->off;
+            for (size_t j = cstart[c]; j < cstart[c + 1]; j++) {
+                const iaf_ci_cell *x = &cells[order[j]];
+                uint32_t la = aloc[amap[x->a]] - 1, lb = bloc[bmap[x->b]] - 1;
+                m[t->moff + la] += (double)x->n;
+                m[t->moff + t->ka + lb] += (double)x->n;
+                for (uint64_t q = 0; q < x->n; q++, r++)
+                    al[r] = la, bl[r] = lb;
+            }
+            for (size_t j = cstart[c]; j < cstart[c + 1]; j++)
+                aloc[amap[cells[order[j]].a]] = 0, bloc[bmap[cells[order[j]].b]] = 0;
+        }
+    }
+    /* observed statistics, Miller-Madow, the analytic null */
+    double dep = 0, mi = 0, df = 0, bias = 0, big = 0, all = 0;
+    for (size_t t = 0; t < ntest; t++) {
+        double d, i;
+        cell_stats(al + cc[t].off, bl + cc[t].off, &cc[t], m, cnt, &d, &i);
+        double w = (double)cc[t].n / out->n_tested;
+        dep += w * d;
+        mi += w * i;
+        double dft = (double)(cc[t].ka - 1) * (double)(cc[t].kb - 1);
+        df += dft;
+        const double *ra = m + cc[t].moff, *cb = ra + cc[t].ka;
+        for (size_t x = 0; x < cc[t].ka; x++)
+            for (size_t y = 0; y < cc[t].kb; y++)
+                big += ra[x] * cb[y] / (double)cc[t].n >= 5;
+        all += (double)cc[t].ka * (double)cc[t].kb;
+    }
+    bias = df / (2 * out->n_tested);
+    out->cdep_tvd = dep;
+    out->cmi = mi;
+    out->mm_bias = bias;
+    out->cmi_mm = mi - bias;
+    out->g = 2 * out->n_tested * mi;
+    out->df = df;
+    out->p_analytic = iaf_chi2_sf(out->g, df);
+    out->cochran_ok = big >= 0.8 * all;
+    if (!simulate) goto done;
+    nd = iaf_calloc(opt->b, sizeof *nd);
+    nm = iaf_calloc(opt->b, sizeof *nm);
+    if (!nd || !nm) goto oom;
+    size_t ge = 0, gem = 0;
+    for (size_t r = 0; r < opt->b; r++) {
+        iaf_rng rng;
+        iaf_rng_seed_stream(&rng, opt->seed, r);
+        memcpy(bp, bl, nrows * sizeof *bp);
+        double d0 = 0, i0 = 0;
+        for (size_t t = 0; t < ntest; t++) {
+            double d, i;
+            iaf_rng_shuffle_u32(&rng, bp + cc[t].off, cc[t].n);
+            cell_stats(al + cc[t].off, bp + cc[t].off, &cc[t], m, cnt, &d, &i);
+            double w = (double)cc[t].n / out->n_tested;
+            d0 += w * d;
+            i0 += w * i;
+        }
+        nd[r] = d0;
+        nm[r] = i0;
+        /* ties (a few tables are possible in small cells) count against the data */
+        ge += d0 >= dep - 1e-12;
+        gem += i0 >= mi - 1e-12;
+    }
+    double s = 0, ss = 0;
+    for (size_t r = 0; r < opt->b; r++)
+        s += nd[r];
+    out->null_mean = s / (double)opt->b;
+    for (size_t r = 0; r < opt->b; r++)
+        ss += (nd[r] - out->null_mean) * (nd[r] - out->null_mean);
+    out->null_sd = opt->b > 1 ? sqrt(ss / (double)(opt->b - 1)) : 0;
+    s = 0;
+    for (size_t r = 0; r < opt->b; r++)
+        s += nm[r];
+    out->cmi_null_mean = s / (double)opt->b;
+    qsort(nd, opt->b, sizeof *nd, cmp_double);
+    qsort(nm, opt->b, sizeof *nm, cmp_double);
+    out->null_q95 = quantile(nd, opt->b, 0.95);
+    out->cmi_null_q95 = quantile(nm, opt->b, 0.95);
+    out->p_sim = (double)(ge + 1) / (double)(opt->b + 1);
+    out->cmi_p_sim = (double)(gem + 1) / (double)(opt->b + 1);
+    out->b = opt->b;
+    out->excess = dep - out->null_mean;
+    out->band = out->null_q95 - out->null_mean;
+    if (opt->power_tau > 0 && opt->power_b > 0) {
+        /* power: rows drawn from (1 - lam_c) p_a p_b + lam_c NW(p_a, p_b) in every cell, with
+         * the cell's observed margins and lam_c = tau / dep_tvd(NW) (at most 1), so that the
+         * alternative's conditional dependence TVD is tau (less where lam_c is capped) */
+        double *fa = iaf_calloc(nm_total + 1, sizeof *fa), *lam = iaf_calloc(ntest, sizeof *lam);
+        double *mr = iaf_calloc(nm_total + 1, sizeof *mr);
+        if (!fa || !lam || !mr) {
+            iaf_free(fa), iaf_free(lam), iaf_free(mr);
+            goto oom;
+        }
+        double alt_dep = 0;
+        for (size_t t = 0; t < ntest; t++) {
+            double *qa = fa + cc[t].moff, *qb = qa + cc[t].ka, nn = (double)cc[t].n;
+            for (size_t x = 0; x < cc[t].ka + cc[t].kb; x++)
+                qa[x] = m[cc[t].moff + x] / nn;
+            double dmax = nw_dep(qa, cc[t].ka, qb, cc[t].kb);
+            lam[t] = dmax > 0 ? fmin(1, opt->power_tau / dmax) : 0;
+            alt_dep += nn / out->n_tested * lam[t] * dmax;
+            for (size_t x = 1; x < cc[t].ka; x++) /* cumulative, for inversion */
+                qa[x] += qa[x - 1];
+            for (size_t y = 1; y < cc[t].kb; y++)
+                qb[y] += qb[y - 1];
+            qa[cc[t].ka - 1] = qb[cc[t].kb - 1] = 1;
+        }
+        /* the alternative against the same draw with lam = 0 (common random numbers): both
+         * with random margins, unlike the permutation null, which keeps the observed ones */
+        double *alt = iaf_calloc(opt->power_b, sizeof *alt),
+               *base = iaf_calloc(opt->power_b, sizeof *base),
+               *mb = iaf_calloc(nm_total + 1, sizeof *mb);
+        if (!alt || !base || !mb) {
+            iaf_free(fa), iaf_free(lam), iaf_free(mr), iaf_free(alt), iaf_free(base), iaf_free(mb);
+            goto oom;
+        }
+        for (size_t r = 0; r < opt->power_b; r++) {
+            iaf_rng rng;
+            iaf_rng_seed_stream(&rng, opt->seed ^ 0x9e3779b97f4a7c15ull, r);
+            double d0 = 0, d1 = 0;
+            for (size_t t = 0; t < ntest; t++) {
+                const double *ca = fa + cc[t].moff, *cbm = ca + cc[t].ka;
+                /* the observed labels are no longer needed: al holds A, alt_b and bl B */
+                uint32_t *xa = al + cc[t].off, *xb = alt_b + cc[t].off, *yb = bl + cc[t].off;
+                double *ra = mr + cc[t].moff, *cb = ra + cc[t].ka, *cb0 = mb + cc[t].moff;
+                memset(ra, 0, (cc[t].ka + cc[t].kb) * sizeof *ra);
+                memset(cb0, 0, cc[t].kb * sizeof *cb0);
+                for (size_t i = 0; i < cc[t].n; i++) {
+                    double u = iaf_rng_uniform(&rng), coin = iaf_rng_uniform(&rng),
+                           v = iaf_rng_uniform(&rng);
+                    xa[i] = inv_cdf(ca, cc[t].ka, u);
+                    xb[i] = inv_cdf(cbm, cc[t].kb, coin < lam[t] ? u : v);
+                    yb[i] = inv_cdf(cbm, cc[t].kb, v);
+                    ra[xa[i]] += 1, cb[xb[i]] += 1, cb0[yb[i]] += 1;
+                }
+                double d, i0, w = (double)cc[t].n / out->n_tested;
+                cell_stats_m(xa, xb, &cc[t], ra, cb, cnt, &d, &i0);
+                d0 += w * d;
+                cell_stats_m(xa, yb, &cc[t], ra, cb0, cnt, &d, &i0);
+                d1 += w * d;
+            }
+            alt[r] = d0;
+            base[r] = d1;
+        }
+        qsort(base, opt->power_b, sizeof *base, cmp_double);
+        double q = quantile(base, opt->power_b, 0.95);
+        size_t hit = 0;
+        for (size_t r = 0; r < opt->power_b; r++)
+            hit += alt[r] > q;
+        iaf_free(alt), iaf_free(base), iaf_free(mb);
+        out->power = (double)hit / (double)opt->power_b;
+        out->power_tau = alt_dep;
+        out->power_b = opt->power_b;
+        iaf_free(fa), iaf_free(lam), iaf_free(mr);
+    }
+    goto done;
+oom:
+    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+done:
+    iaf_free(atot), iaf_free(btot), iaf_free(amap), iaf_free(bmap), iaf_free(cstart);
+    iaf_free(order), iaf_free(ctot), iaf_free(aloc), iaf_free(bloc), iaf_free(cc);
+    iaf_free(al), iaf_free(bl), iaf_free(bp), iaf_free(alt_b), iaf_free(m), iaf_free(cnt),
+        iaf_free(nd);
+    iaf_free(nm);
+    return st;
+}
