@@ -109,6 +109,30 @@ static const char *short_metric(const char *m)
 static void key_text(iaf_buf *b, const iaf_rm_row *r, const json_t *v0)
 {
     const iaf_rv_keynum *k = &r->key;
+    const json_t *ci = iaf_rv_obj(v0, "conditional_independence");
+    if (ci) {
+        /* "a _||_ b | c: cond. dep. 0.0227 vs null 0.0232 (q95 0.0276)" */
+        const json_t *syn = iaf_rv_obj(ci, "synthetic");
+        double dep = iaf_rv_numv(syn, "cdep_tvd"), null = iaf_rv_numv(syn, "null_mean"),
+               q95 = iaf_rv_numv(syn, "null_q95");
+        if (r->attributes) iaf_rv_printf(b, "%s: ", r->attributes);
+        if (!isfinite(dep)) {
+            iaf_rv_puts(b, "no conditional dependence measured");
+            return;
+        }
+        iaf_rv_puts(b, "cond. dep. ");
+        num(b, dep, 4);
+        if (isfinite(null)) {
+            iaf_rv_puts(b, " vs null ");
+            num(b, null, 4);
+            if (isfinite(q95)) {
+                iaf_rv_puts(b, " (q95 ");
+                num(b, q95, 4);
+                iaf_rv_puts(b, ")");
+            }
+        }
+        return;
+    }
     const json_t *lump = iaf_rv_obj(v0, "lump");
     double ls = iaf_rv_numv(lump, "lump_share");
     int lumped = isfinite(ls) && ls > 0;
@@ -190,6 +214,24 @@ static void verdict_text(iaf_buf *b, const char *v, const char *diag)
 static void details(iaf_buf *b, const iaf_rm_row *r, const json_t *v0)
 {
     const char *sep = "";
+    const json_t *ci = iaf_rv_obj(v0, "conditional_independence");
+    if (ci) {
+        /* what the conditional test rests on: the share of rows in tested cells,
+         * and the retention of the reference's conditional dependence */
+        double sup = iaf_rv_numv(iaf_rv_obj(ci, "synthetic"), "support");
+        double ret = iaf_rv_numv(ci, "retention");
+        if (isfinite(sup)) {
+            iaf_rv_puts(b, "support ");
+            iaf_rv_fixed(b, 100 * sup, 1);
+            iaf_rv_puts(b, "% of rows in tested cells");
+            sep = "; ";
+        }
+        if (isfinite(ret)) {
+            iaf_rv_printf(b, "%sretention of the reference's conditional dependence ", sep);
+            num(b, ret, 3);
+        }
+        return;
+    }
     const json_t *sup = iaf_rv_obj(v0, "support");
     /* an "insufficient support (...)" diagnosis has given the support already */
     int said = r->diagnosis && !strncmp(r->diagnosis, "insufficient support", 20);
