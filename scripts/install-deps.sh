@@ -24,7 +24,7 @@ case "${1:-}" in
     command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
     BROWSER=1
     ;;
---oracles) PKGS="$PKGS r-cran-survey" ;;
+--oracles) PKGS="$PKGS r-cran-survey r-cran-mass" ;;
 esac
 
 missing=""
