@@ -38,6 +38,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "iaf/audit.h"
+#include "iaf/buffer.h"
 #include "iaf/defs.h"
 #include "iaf/status.h"
 
@@ -122,6 +124,46 @@ typedef struct iaf_weight_summary {
 } iaf_weight_summary;
 IAF_API iaf_status iaf_weight_summarize(size_t n, const double *w, const double *mult,
                                         iaf_weight_summary *out, iaf_error *err);
+
+/* `iaf calibrate`: calibrate a spec's synthetic microdata to the references of the
+ * marginal and joint checks named in `checks`, as the audit harmonises them (the
+ * first crosswalk variant). Units are the distinct combinations of the columns
+ * those checks read (attribute and universe columns): the calibration factor g
+ * depends on a row only through them. Targets: each check's reference shares over
+ * the cells the synthetic data reach, times the synthetic mass in those cells; a reference cell
+ * never reached is unrepairable (reported, not forced), a synthetic cell the reference lacks is
+ * left free. A row in two cells of one check (a weighted many-to-many crosswalk) is an error. */
+typedef struct iaf_calib_spec_options {
+    const char *const *checks; /* check ids */
+    size_t nchecks;
+    iaf_calib_options calib;
+    int threads; /* 0 = all cores */
+} iaf_calib_spec_options;
+
+typedef struct iaf_calib_run iaf_calib_run;
+
+/* Whether the selection can be calibrated (check ids exist, once each, marginal or
+ * joint on the microdata), before anything is read: IAF_ERR_INVALID otherwise. */
+IAF_API iaf_status iaf_calibrate_spec_validate(const iaf_spec *spec,
+                                               const iaf_calib_spec_options *opt, iaf_error *err);
+/* On success or non-convergence (IAF_ERR_INVALID, located) *out is set (owned). */
+IAF_API iaf_status iaf_calibrate_spec(const iaf_spec *spec, const iaf_calib_spec_options *opt,
+                                      iaf_calib_run **out, iaf_error *err);
+IAF_API void iaf_calib_run_free(iaf_calib_run *r);
+IAF_API const iaf_calib_result *iaf_calib_run_result(const iaf_calib_run *r);
+/* The files read (spec, data, references, crosswalks), so that no output replaces one. */
+IAF_API size_t iaf_calib_run_ninputs(const iaf_calib_run *r);
+IAF_API const char *iaf_calib_run_input(const iaf_calib_run *r, size_t i);
+/* The weights as CSV: one row per unit, its column values (missing = empty), the
+ * rows it holds, their mass (weighted rows) and g; a row's calibrated weight is its
+ * weight (1 unweighted) times g. */
+IAF_API iaf_status iaf_calib_run_write_weights(const iaf_calib_run *r, iaf_buffer *out,
+                                               iaf_error *err);
+/* The convergence report: per margin the criterion and the unrepairable cells, the
+ * distribution of g over the rows and Kish's effective n. *neff_low (may be NULL)
+ * is set when n_eff / rows < min_neff. */
+IAF_API iaf_status iaf_calib_run_write_report(const iaf_calib_run *r, double min_neff,
+                                              iaf_buffer *out, int *neff_low, iaf_error *err);
 
 #ifdef __cplusplus
 }

@@ -24,6 +24,7 @@ int cmd_report(int argc, char **argv);
 int cmd_crosswalk(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_replicate(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
 
 /* Print "iaf: <located error>" to stderr; returns EXIT_DATA (or EXIT_USAGE
  * for IAF_ERR_INVALID when usage is set). */

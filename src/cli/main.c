@@ -23,6 +23,7 @@ static const command commands[] = {
     {"crosswalk", cmd_crosswalk, "build a crosswalk file from an official classification"},
     {"scan", cmd_scan, "discovery: rank column pairs by dependence, flag independence"},
     {"replicate", cmd_replicate, "run the same checks over several bundles, one summary"},
+    {"calibrate", cmd_calibrate, "calibration weights to the references of chosen checks"},
 };
 
 static void usage(FILE *f)

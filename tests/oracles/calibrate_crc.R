@@ -8,9 +8,10 @@
 #             (check age_x_edu__excerpt: age bands [18,25,35,45,65,inf), EDU through
 #             crosswalks/edu_to_b15001.csv; rows with EDU N are outside the margin).
 # Target rule (what `iaf calibrate` does): each margin's reference shares over the categories
-# the synthetic data reach, times the synthetic row count of the margin's universe; a reference
-# category the synthetic data never reach is unrepairable and left out (the remaining shares
-# renormalised), a synthetic category the reference does not have is left unconstrained.
+# the synthetic data reach, times the synthetic rows in those categories; a reference category
+# the synthetic data never reach is unrepairable and left out (the remaining shares
+# renormalised), and rows in a category the reference does not have (here: EDU N at 18+) are
+# left unconstrained by that margin.
 # Usage (from the repository root): Rscript tests/oracles/calibrate_crc.R
 # Writes tests/data/calibrate/crc_targets.csv and tests/data/calibrate/crc_weights.csv (one row
 # per distinct pair of categories: every row of the file with that pair gets that weight).
@@ -41,11 +42,11 @@ ref_si <- table(paste(exc$SEX, exc$INDP_CAT, sep = "|"))
 ref_ae <- setNames(ae_ref$count, paste(ae_ref$age_band, ae_ref$education, sep = "|"))
 
 targets_for <- function(name, ref, unit_key) {
-  inside <- unit_key != ""
-  reached <- names(ref)[names(ref) %in% unit_key[inside] & ref > 0]
+  reached <- names(ref)[names(ref) %in% unit_key & ref > 0]
   share <- ref[reached] / sum(ref[reached])
+  # the mass the reference describes: rows in the reached categories
   data.frame(margin = name, category = reached,
-             target = as.numeric(share) * sum(inside))
+             target = as.numeric(share) * sum(unit_key %in% reached))
 }
 tg <- rbind(targets_for("sex_indp", ref_si, syn_si), targets_for("age_edu", ref_ae, syn_ae))
 
