@@ -160,7 +160,10 @@ IAF_API const char *iaf_calib_run_input(const iaf_calib_run *r, size_t i);
 IAF_API iaf_status iaf_calib_run_write_weights(const iaf_calib_run *r, iaf_buffer *out,
                                                iaf_error *err);
 /* The convergence report: per margin the criterion and the unrepairable cells, the
- * distribution of g over the rows and Kish's effective n. *neff_low (may be NULL)
+ * distribution of g over the rows and Kish's effective n, and a re-audit of every
+ * marginal and joint check of the spec on the microdata (calibrated or not): its
+ * tvd_joint and cond_tvd_y_given_x against the reference, unweighted and with the
+ * weights, marked WORSE when a check that was not calibrated moved away. *neff_low (may be NULL)
  * is set when n_eff / rows < min_neff. */
 IAF_API iaf_status iaf_calib_run_write_report(const iaf_calib_run *r, double min_neff,
                                               iaf_buffer *out, int *neff_low, iaf_error *err);

@@ -19,6 +19,7 @@
 #include "audit/spec.h"
 #include "io/csv.h"
 #include "iaf/calibrate.h"
+#include "iaf/metrics.h"
 #include "util/util.h"
 
 #define KEY_SEP '\x1f'
@@ -33,6 +34,14 @@ typedef struct {
     size_t offsupport_units; /* units whose cell the reference does not have */
 } calib_margin;
 
+typedef struct {
+    const iaf_spec_check *check;
+    const iaf_comparison *cmp; /* borrowed until the run's checks are re-audited */
+    int req;
+    int calibrated;
+    double tvd[2], cond[2]; /* unweighted, calibrated; cond NAN for one attribute */
+} reaudit;
+
 struct iaf_calib_run {
     size_t ncols;
     char *cols[IAF_MAX_CUBE_COLS];
@@ -46,6 +55,8 @@ struct iaf_calib_run {
     iaf_calib_result *res;
     size_t ninputs;
     char **inputs; /* the files the audit read */
+    size_t nre;
+    reaudit *re; /* every marginal and joint check on the microdata, before and after */
 };
 
 void iaf_calib_run_free(iaf_calib_run *r)
@@ -70,6 +81,7 @@ void iaf_calib_run_free(iaf_calib_run *r)
     for (size_t i = 0; i < r->ninputs; i++)
         iaf_free(r->inputs[i]);
     iaf_free(r->inputs);
+    iaf_free(r->re);
     iaf_calib_result_free(r->res);
     iaf_free(r);
 }
@@ -115,6 +127,70 @@ static int cell_key(iaf_buf *b, const iaf_table *t, iaf_cell cl, size_t first, s
         if (iaf_buf_append(b, v.ptr, v.len) || iaf_buf_append(b, "\x1f", 1)) return -1;
     }
     return 0;
+}
+
+/* Each re-audited check derived with the units' columns carried: its cells on the
+ * reference's support, unweighted and with every unit's g. */
+static iaf_status reaudit_all(iaf_calib_run *r, iaf_dataset *ds, const iaf_strmap *keys,
+                              iaf_attr *const *carry, size_t ncarry, iaf_buf *key, iaf_error *err)
+{
+    const double *g = iaf_calib_result_g(r->res);
+    for (size_t q = 0; q < r->nre; q++) {
+        reaudit *ra = &r->re[q];
+        const iaf_spec_check *ck = ra->check;
+        const iaf_comparison *c = ra->cmp;
+        const size_t K = c->kx * c->ky;
+        iaf_attr *attrs[2 + IAF_MAX_CUBE_COLS];
+        size_t na = 0;
+        for (size_t a = 0; a < ck->nattrs; a++)
+            attrs[na++] = ck->attrs[a];
+        for (size_t j = 0; j < ncarry; j++)
+            attrs[na++] = carry[j];
+        iaf_derived *dv = NULL;
+        iaf_status st = iaf_dataset_derive(ds, ra->req, attrs, na, ck->universe, &dv, err);
+        if (st != IAF_OK) return iaf_error_prefix(err, "check '%s': ", ck->id);
+        double *sb = iaf_calloc(K, sizeof *sb), *sa = iaf_calloc(K, sizeof *sa);
+        double *rr = iaf_calloc(K, sizeof *rr);
+        if (!sb || !sa || !rr) {
+            iaf_free(sb);
+            iaf_free(sa);
+            iaf_free(rr);
+            iaf_derived_free(dv);
+            return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        const iaf_table *t = dv->table;
+        for (size_t i = 0; i < iaf_table_ncells(t); i++) {
+            iaf_cell cl = iaf_table_cell(t, i);
+            if (cell_key(key, t, cl, ck->nattrs, r->ncols)) {
+                st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+            int64_t u = iaf_strmap_find(keys, key->data, key->len);
+            int xi = find_label(c->xl, c->kx, iaf_table_cat(t, 0, cl.cat[0]));
+            int yi = ck->nattrs > 1 ? find_label(c->yl, c->ky, iaf_table_cat(t, 1, cl.cat[1])) : 0;
+            if (u < 0 || xi < 0 || yi < 0) continue;
+            size_t j = (size_t)xi * c->ky + (size_t)yi;
+            if (c->state[j] != IAF_CELL_OK) continue;
+            sb[j] += cl.value;
+            sa[j] += cl.value * g[u];
+        }
+        iaf_derived_free(dv);
+        for (size_t j = 0; j < K; j++)
+            rr[j] = c->state[j] == IAF_CELL_OK ? c->r[j] : 0;
+        ra->tvd[0] = iaf_tvd(sb, rr, K);
+        ra->tvd[1] = iaf_tvd(sa, rr, K);
+        ra->cond[0] = ra->cond[1] = NAN;
+        if (ck->nattrs > 1) {
+            ra->cond[0] = iaf_cond_tvd(sb, rr, c->kx, c->ky);
+            ra->cond[1] = iaf_cond_tvd(sa, rr, c->kx, c->ky);
+        }
+        ra->cmp = NULL; /* the audit is freed after this */
+        iaf_free(sb);
+        iaf_free(sa);
+        iaf_free(rr);
+        if (st != IAF_OK) return st;
+    }
+    return IAF_OK;
 }
 
 static const iaf_spec_check *find_check(const iaf_spec *spec, const char *id)
@@ -229,6 +305,55 @@ iaf_status iaf_calibrate_spec(const iaf_spec *spec, const iaf_calib_spec_options
     if (req < 0) {
         st = (iaf_status)req;
         goto done;
+    }
+    /* Every marginal and joint check on the microdata, to be re-audited with the
+     * weights: its columns and the units' columns in one request. */
+    r->re = iaf_calloc(spec->nchecks + 1, sizeof *r->re);
+    if (!r->re) goto oom;
+    for (size_t c = 0; c < audit->nresults; c++) {
+        const iaf_check_result *cr = &audit->results[c];
+        const iaf_spec_check *ck = cr->check;
+        if ((ck->kind != IAF_CHECK_MARGINAL && ck->kind != IAF_CHECK_JOINT) || ck->synthetic >= 0 ||
+            cr->nvariants == 0 || !cr->variants[0].cmp)
+            continue;
+        const char *cols[IAF_MAX_CUBE_COLS];
+        size_t nc = 0;
+        int fits = 1;
+        for (size_t j = 0; j < r->ncols; j++)
+            cols[nc++] = r->cols[j];
+        for (size_t a = 0; a < ck->nattrs + (ck->universe ? iaf_expr_nvars(ck->universe) : 0);
+             a++) {
+            const char *name;
+            if (a < ck->nattrs)
+                name = ck->attrs[a]->column;
+            else {
+                name = iaf_expr_var(ck->universe, a - ck->nattrs);
+                for (size_t b = 0; b < ck->nattrs; b++)
+                    if (!strcmp(ck->attrs[b]->name, name)) name = ck->attrs[b]->column;
+                for (size_t b = 0; b < spec->nattrs; b++)
+                    if (!strcmp(spec->attrs[b]->name, name)) name = spec->attrs[b]->column;
+            }
+            int dup = 0;
+            for (size_t j = 0; j < nc; j++)
+                dup |= !strcmp(cols[j], name);
+            if (dup) continue;
+            if (nc == IAF_MAX_CUBE_COLS) {
+                fits = 0;
+                break;
+            }
+            cols[nc++] = name;
+        }
+        if (!fits) continue;
+        reaudit *ra = &r->re[r->nre];
+        ra->check = ck;
+        ra->cmp = cr->variants[0].cmp;
+        for (size_t k = 0; k < r->nmargins; k++)
+            ra->calibrated |= r->m[k].check == ck;
+        if ((ra->req = iaf_dataset_add_request(ds, cols, nc, err)) < 0) {
+            st = (iaf_status)ra->req;
+            goto done;
+        }
+        r->nre++;
     }
     if ((st = iaf_dataset_count(ds, NULL, err)) != IAF_OK) goto done;
     for (size_t j = 0; j < r->ncols; j++) {
@@ -353,6 +478,13 @@ iaf_status iaf_calibrate_spec(const iaf_spec *spec, const iaf_calib_spec_options
         cm[k] = (iaf_calib_margin){r->m[k].check->id, r->m[k].ncat, r->m[k].category,
                                    r->m[k].target, (const char *const *)r->m[k].labels};
     st = iaf_calibrate(r->nunits, r->mass, cm, r->nmargins, &r->opt, &r->res, err);
+    if (st == IAF_OK) {
+        iaf_status rs = reaudit_all(r, ds, &keys, carry, ncarry, &key, err);
+        if (rs != IAF_OK) {
+            st = rs;
+            goto done;
+        }
+    }
     if (st != IAF_OK && r->res && err && !err->file[0]) {
         /* located at the check whose margin fits worst */
         size_t worst = 0;
@@ -487,5 +619,20 @@ iaf_status iaf_calib_run_write_report(const iaf_calib_run *r, double min_neff, i
     bad |= iaf_buf_printf(b, "effective n (Kish): %.1f of %.0f rows (%.1f%%)\n", ws.n_eff, ws.rows,
                           100 * frac);
     if (neff_low) *neff_low = min_neff > 0 && frac < min_neff;
+    if (r->nre) {
+        bad |= iaf_buf_puts(b, "re-audit, unweighted -> calibrated (tvd_joint; cond_tvd_y_given_x "
+                               "for joints), every marginal and joint check on the microdata:\n");
+        for (size_t q = 0; q < r->nre; q++) {
+            const reaudit *ra = &r->re[q];
+            bad |= iaf_buf_printf(b, "  %s%s: tvd %.4f -> %.4f", ra->check->id,
+                                  ra->calibrated ? " (calibrated)" : "", ra->tvd[0], ra->tvd[1]);
+            if (!isnan(ra->cond[0]))
+                bad |= iaf_buf_printf(b, ", cond_tvd %.4f -> %.4f", ra->cond[0], ra->cond[1]);
+            const double worse =
+                !isnan(ra->cond[0]) ? ra->cond[1] - ra->cond[0] : ra->tvd[1] - ra->tvd[0];
+            if (!ra->calibrated && worse > 1e-4) bad |= iaf_buf_puts(b, "  WORSE");
+            bad |= iaf_buf_puts(b, "\n");
+        }
+    }
     return bad ? iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory") : IAF_OK;
 }

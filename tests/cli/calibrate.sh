@@ -63,6 +63,33 @@ grep -q '^effective n (Kish): 26629.3 of 27253 rows' "$tmp/raking.txt"
 grep -q '^effective n (Kish): 26628.5 of 27253 rows' "$tmp/logit.txt"
 head -1 "$tmp/raking.csv" | grep -qx 'SEX,INDP_CAT,AGEP,EDU,rows,mass,g'
 
+# the re-audit: every marginal and joint check, calibrated ones at 0 afterwards, and the
+# unweighted values equal to the audit's own metrics (report.json, variants[0].metrics)
+"$IAF" audit "$spec" --no-bootstrap -q -t 1 -o "$tmp/audit" > /dev/null
+"$py" - "$tmp/audit/report.json" "$tmp/raking.txt" <<'PY'
+import json, re, sys
+rep = json.load(open(sys.argv[1]))
+lines = [l for l in open(sys.argv[2]) if l.startswith('  ') and ': tvd ' in l]
+got = {}
+for l in lines:
+    m = re.match(r'  (\S+)( \(calibrated\))?: tvd ([0-9.]+) -> ([0-9.]+)(?:, cond_tvd ([0-9.]+) -> ([0-9.]+))?', l)
+    got[m.group(1)] = (bool(m.group(2)), float(m.group(3)), float(m.group(4)),
+                       m.group(5) and float(m.group(5)), m.group(6) and float(m.group(6)))
+want = [c for c in rep['checks'] if c['kind'] in ('marginal', 'joint')]
+assert sorted(got) == sorted(c['id'] for c in want), (sorted(got), [c['id'] for c in want])
+for c in want:
+    cal, tb, ta, cb, ca = got[c['id']]
+    m = c['variants'][0]['metrics']
+    assert abs(tb - m['tvd_joint']) <= 5e-5, (c['id'], tb, m['tvd_joint'])
+    assert abs(cb - m['cond_tvd_y_given_x']) <= 5e-5, (c['id'], cb, m['cond_tvd_y_given_x'])
+    if cal:
+        assert ta == 0 and ca == 0, c['id']
+assert sum(g[0] for g in got.values()) == 2
+# calibrating to the excerpt moves the national ACS checks away: shown, not hidden
+assert got['sex_x_age__acs'][2] > got['sex_x_age__acs'][1]
+PY
+grep -q '^  sex_x_age__acs: tvd .* WORSE$' "$tmp/raking.txt"
+
 # the effective-n warning
 "$IAF" calibrate "$spec" --to "$to" --min-neff 0.99 -o "$tmp/w.csv" > /dev/null 2> "$tmp/err"
 grep -q 'warning: the effective n is below 0.99' "$tmp/err"
