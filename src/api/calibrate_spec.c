@@ -56,7 +56,8 @@ struct iaf_calib_run {
     size_t ninputs;
     char **inputs; /* the files the audit read */
     size_t nre;
-    reaudit *re; /* every marginal and joint check on the microdata, before and after */
+    reaudit *re;   /* every marginal and joint check on the microdata, before and after */
+    int reaudited; /* computed (only when calibration converged) */
 };
 
 void iaf_calib_run_free(iaf_calib_run *r)
@@ -484,6 +485,7 @@ iaf_status iaf_calibrate_spec(const iaf_spec *spec, const iaf_calib_spec_options
             st = rs;
             goto done;
         }
+        r->reaudited = 1;
     }
     if (st != IAF_OK && r->res && err && !err->file[0]) {
         /* located at the check whose margin fits worst */
@@ -619,7 +621,7 @@ iaf_status iaf_calib_run_write_report(const iaf_calib_run *r, double min_neff, i
     bad |= iaf_buf_printf(b, "effective n (Kish): %.1f of %.0f rows (%.1f%%)\n", ws.n_eff, ws.rows,
                           100 * frac);
     if (neff_low) *neff_low = min_neff > 0 && frac < min_neff;
-    if (r->nre) {
+    if (r->nre && r->reaudited) {
         bad |= iaf_buf_puts(b, "re-audit, unweighted -> calibrated (tvd_joint; cond_tvd_y_given_x "
                                "for joints), every marginal and joint check on the microdata:\n");
         for (size_t q = 0; q < r->nre; q++) {
