@@ -105,7 +105,7 @@ set -e
 [ "$rc" = 1 ] || { echo "non-convergence: exit $rc"; exit 1; }
 grep -q "mostlyai.yaml:[0-9]*: calibration did not converge after 100 iterations: margin 'sex_x_indp__excerpt'" "$tmp/err"
 grep -q 'DID NOT CONVERGE' "$tmp/out"
-! grep -q '^re-audit' "$tmp/out" # no weights, no re-audit
+if grep -q '^re-audit' "$tmp/out"; then echo 're-audit printed for failed weights'; exit 1; fi
 [ ! -e "$tmp/none.csv" ]
 
 # usage errors
