@@ -159,6 +159,12 @@ IAF_API const char *iaf_calib_run_input(const iaf_calib_run *r, size_t i);
  * weight (1 unweighted) times g. */
 IAF_API iaf_status iaf_calib_run_write_weights(const iaf_calib_run *r, iaf_buffer *out,
                                                iaf_error *err);
+/* The weights per row as CSV: file, row (1-based within its file, data rows) and
+ * weight (g: the data are unweighted), in file order. The spec must be the one the
+ * run was made from. Unweighted microdata without declared normalisation only
+ * (IAF_ERR_UNSUPPORTED otherwise); a row that reaches no unit is an error. */
+IAF_API iaf_status iaf_calib_run_write_rows(const iaf_calib_run *r, const iaf_spec *spec,
+                                            iaf_buffer *out, iaf_error *err);
 /* The convergence report: per margin the criterion and the unrepairable cells, the
  * distribution of g over the rows and Kish's effective n, and a re-audit of every
  * marginal and joint check of the spec on the microdata (calibrated or not): its

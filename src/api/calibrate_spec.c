@@ -638,3 +638,135 @@ iaf_status iaf_calib_run_write_report(const iaf_calib_run *r, double min_neff, i
     }
     return bad ? iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory") : IAF_OK;
 }
+
+typedef struct {
+    const iaf_calib_run *r;
+    const iaf_strmap *keys;
+    const char *const *missing;
+    size_t nmissing;
+    iaf_buf *out;
+    iaf_buf key;
+    const double *g;
+    int64_t matched;
+} rows_ctx;
+
+static iaf_status rows_begin(void *ctx, int worker, void **state, iaf_error *err)
+{
+    (void)ctx;
+    (void)worker;
+    (void)err;
+    *state = NULL;
+    return IAF_OK;
+}
+
+/* The label the audit gives a raw value of a column read as is: a null, an empty
+ * string or a declared missing token is the missing category (""). */
+static iaf_sv row_label(const rows_ctx *x, const iaf_column *col, size_t i, char num[64])
+{
+    iaf_sv v = {NULL, 0};
+    switch (col->kind) {
+    case IAF_COL_STR:
+        v = col->str[i];
+        break;
+    case IAF_COL_DICT:
+        if (col->idx[i] != IAF_NULL_INDEX && col->idx[i] < col->ndict) v = col->dict[col->idx[i]];
+        break;
+    case IAF_COL_I64:
+        if (!col->valid || col->valid[i]) v = (iaf_sv){num, iaf_fmt_i64(num, col->i64[i])};
+        break;
+    case IAF_COL_F64:
+        if (!col->valid || col->valid[i]) v = (iaf_sv){num, iaf_fmt_f64(num, col->f64[i])};
+        break;
+    }
+    if (!v.ptr) return (iaf_sv){"", 0};
+    for (size_t t = 0; t < x->nmissing; t++)
+        if (strlen(x->missing[t]) == v.len && memcmp(x->missing[t], v.ptr, v.len) == 0)
+            return (iaf_sv){"", 0};
+    return v;
+}
+
+static iaf_status rows_batch(void *ctx, void *state, const iaf_batch *b, iaf_error *err)
+{
+    (void)state;
+    rows_ctx *x = ctx;
+    int bad = 0;
+    for (size_t i = 0; i < b->nrows; i++) {
+        x->key.len = 0;
+        for (size_t j = 0; j < b->ncols; j++) {
+            char num[64];
+            iaf_sv v = row_label(x, &b->cols[j], i, num);
+            bad |= iaf_buf_append(&x->key, v.ptr, v.len) || iaf_buf_append(&x->key, "\x1f", 1);
+        }
+        if (bad) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        int64_t u = iaf_strmap_find(x->keys, x->key.data, x->key.len);
+        if (u < 0)
+            return iaf_error_set(err, IAF_ERR_INVALID, b->file, 0, 0,
+                                 "row %lld: its values are not among the calibrated units",
+                                 b->first_row + (long long)i + 1);
+        x->matched++;
+        bad |= iaf_csv_write_field(x->out, b->file, strlen(b->file));
+        bad |= iaf_buf_printf(x->out, ",%lld,", b->first_row + (long long)i + 1);
+        bad |= fmt(x->out, x->g[u]);
+        bad |= iaf_buf_puts(x->out, "\n");
+    }
+    return bad ? iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory") : IAF_OK;
+}
+
+iaf_status iaf_calib_run_write_rows(const iaf_calib_run *r, const iaf_spec *spec, iaf_buffer *out,
+                                    iaf_error *err)
+{
+    if (!r || !spec || !out || !r->res)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no calibration");
+    if (spec->micro_opt.weight || spec->micro_opt.labels.normalize)
+        return iaf_error_set(err, IAF_ERR_UNSUPPORTED, spec->path, 0, 0,
+                             "per-row weights are not written for weighted microdata or declared "
+                             "label normalisation yet; use the weights by combination");
+    iaf_strmap keys;
+    memset(&keys, 0, sizeof keys);
+    rows_ctx x;
+    memset(&x, 0, sizeof x);
+    iaf_source *src = NULL;
+    iaf_status st = IAF_OK;
+    iaf_buf kb;
+    memset(&kb, 0, sizeof kb);
+    for (size_t i = 0; i < r->nunits; i++) {
+        kb.len = 0;
+        for (size_t j = 0; j < r->ncols; j++) {
+            const char *l = r->unit_labels[i * r->ncols + j];
+            if (iaf_buf_puts(&kb, l) || iaf_buf_append(&kb, "\x1f", 1)) goto oom;
+        }
+        if (iaf_strmap_intern(&keys, kb.data, kb.len) != (int64_t)i) goto oom;
+    }
+    iaf_source_options so = spec->micro_opt.source;
+    so.threads = 1; /* rows in file order */
+    if ((st = iaf_source_open((const char *const *)spec->microdata, spec->nmicrodata, &so, &src,
+                              err)) != IAF_OK ||
+        (st = iaf_source_project(src, (const char *const *)r->cols, r->ncols, err)) != IAF_OK)
+        goto done;
+    x.r = r;
+    x.keys = &keys;
+    x.missing = spec->micro_opt.labels.missing;
+    x.nmissing = spec->micro_opt.labels.nmissing;
+    x.out = iaf_buffer_raw(out);
+    x.g = iaf_calib_result_g(r->res);
+    if (iaf_buf_puts(x.out, "file,row,weight\n")) goto oom;
+    iaf_scan_consumer c = {&x, rows_begin, rows_batch, NULL};
+    int nw = 0;
+    if ((st = iaf_source_scan(src, &c, &nw, err)) != IAF_OK) goto done;
+    int64_t total = 0;
+    for (size_t i = 0; i < r->nunits; i++)
+        total += r->rows[i];
+    if (x.matched != total)
+        st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                           "per-row weights: %lld rows read, %lld calibrated", (long long)x.matched,
+                           (long long)total);
+    goto done;
+oom:
+    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+done:
+    iaf_free(kb.data);
+    iaf_free(x.key.data);
+    iaf_strmap_free(&keys);
+    iaf_source_free(src);
+    return st;
+}

@@ -32,19 +32,25 @@ static void help(void)
            "      --max-iter N       Newton iterations (default 100)\n"
            "      --min-neff F       warn when effective n / rows < F (0 < F <= 1)\n"
            "  -o, --output FILE      weights CSV (default weights.csv; - = stdout)\n"
+           "      --rows FILE        also the weight of every row: file,row,weight\n"
            "  -t, --threads N|auto   worker threads (default: all cores)\n"
            "  -h, --help             this text\n");
 }
 
 int cmd_calibrate(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"to", required_argument, NULL, 'T'},       {"method", required_argument, NULL, 'M'},
-        {"bounds", required_argument, NULL, 'B'},   {"epsilon", required_argument, NULL, 'E'},
-        {"max-iter", required_argument, NULL, 'I'}, {"min-neff", required_argument, NULL, 'N'},
-        {"output", required_argument, NULL, 'o'},   {"threads", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
-    const char *to = NULL, *output = "weights.csv";
+    static const struct option longopts[] = {{"to", required_argument, NULL, 'T'},
+                                             {"method", required_argument, NULL, 'M'},
+                                             {"bounds", required_argument, NULL, 'B'},
+                                             {"epsilon", required_argument, NULL, 'E'},
+                                             {"max-iter", required_argument, NULL, 'I'},
+                                             {"min-neff", required_argument, NULL, 'N'},
+                                             {"output", required_argument, NULL, 'o'},
+                                             {"threads", required_argument, NULL, 't'},
+                                             {"rows", required_argument, NULL, 'R'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    const char *to = NULL, *output = "weights.csv", *rows = NULL;
     double min_neff = 0;
     int threads = 0;
     iaf_calib_spec_options so;
@@ -98,6 +104,9 @@ int cmd_calibrate(int argc, char **argv)
         case 'o':
             output = optarg;
             break;
+        case 'R':
+            rows = optarg;
+            break;
         case 't':
             if (cli_parse_threads(optarg, &threads) != 0)
                 return cli_usage_error("calibrate", "--threads: expected a number or auto");
@@ -126,7 +135,7 @@ int cmd_calibrate(int argc, char **argv)
     iaf_error_clear(&err);
     iaf_spec *spec = NULL;
     iaf_calib_run *run = NULL;
-    iaf_buffer *weights = NULL, *report = NULL;
+    iaf_buffer *weights = NULL, *report = NULL, *perrow = NULL;
     cli_outset *outs = NULL;
     int rc = EXIT_DATA, low = 0;
     if (iaf_spec_load(argv[optind], &spec, &err) != IAF_OK) {
@@ -162,12 +171,21 @@ int cmd_calibrate(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
+    if (rows) {
+        if (!(perrow = iaf_buffer_new())) goto oom;
+        if (iaf_calib_run_write_rows(run, spec, perrow, &err) != IAF_OK) {
+            rc = cli_fail(&err);
+            goto done;
+        }
+    }
     if (cli_input_add(argv[optind]) != 0) goto oom;
     for (size_t i = 0; i < iaf_calib_run_ninputs(run); i++)
         if (cli_input_add(iaf_calib_run_input(run, i)) != 0) goto oom;
     if (!(outs = cli_outset_new())) goto oom;
     if (cli_outset_add(outs, output, iaf_buffer_data(weights), iaf_buffer_len(weights), &err) !=
             IAF_OK ||
+        (rows && cli_outset_add(outs, rows, iaf_buffer_data(perrow), iaf_buffer_len(perrow),
+                                &err) != IAF_OK) ||
         cli_outset_commit(outs, &err) != IAF_OK) {
         rc = cli_fail(&err);
         goto done;
@@ -180,6 +198,7 @@ done:
     cli_outset_free(outs);
     iaf_buffer_free(weights);
     iaf_buffer_free(report);
+    iaf_buffer_free(perrow);
     iaf_calib_run_free(run);
     iaf_spec_free(spec);
     cli_free_list(checks);

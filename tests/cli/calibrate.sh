@@ -15,7 +15,7 @@ to=sex_x_indp__excerpt,age_x_edu__excerpt
 
 "$IAF" calibrate "$spec" --to "$to" --epsilon 1e-12 -t 1 -o "$tmp/raking.csv" > "$tmp/raking.txt"
 "$IAF" calibrate "$spec" --to "$to" --epsilon 1e-12 -t 1 --method logit --bounds 0.4,2.5 \
-    -o "$tmp/logit.csv" > "$tmp/logit.txt"
+    -o "$tmp/logit.csv" --rows "$tmp/logit_rows.csv" > "$tmp/logit.txt"
 
 check_r() { # weights.csv column-of-R
     "$py" - "$IAF_SRC" "$1" "$2" <<'PY'
@@ -52,6 +52,36 @@ PY
 }
 check_r "$tmp/raking.csv" raking
 check_r "$tmp/logit.csv" logit
+# --rows: every row of the synthetic file, in order, with R's weight for its categories
+"$py" - "$IAF_SRC" "$tmp/logit_rows.csv" <<'PY'
+import csv, sys
+src, path = sys.argv[1:]
+xw = {}
+with open(src + '/examples/us/crosswalks/edu_to_b15001.csv') as f:
+    for r in csv.DictReader(l for l in f if not l.startswith('#')):
+        xw[r['from']] = r['to']
+R = {(r['sex_indp'], r['age_edu']): float(r['logit'])
+     for r in csv.DictReader(open(src + '/tests/data/calibrate/crc_weights.csv'))}
+def band(a):
+    a = float(a)
+    if a < 18:
+        return None
+    for e, l in ((25, '18-24'), (35, '25-34'), (45, '35-44'), (65, '45-64')):
+        if a < e:
+            return l
+    return '65+'
+syn = list(csv.DictReader(open(src + '/examples/us/data/synthetic/mostlyai/mostlyai_sd_platform_PaulTiwald_1.csv')))
+got = list(csv.DictReader(open(path)))
+assert len(got) == len(syn) == 27253, (len(got), len(syn))
+worst = 0.0
+for i, (s, g) in enumerate(zip(syn, got)):
+    assert int(g['row']) == i + 1 and g['file'].endswith('mostlyai_sd_platform_PaulTiwald_1.csv')
+    b, e = band(s['AGEP']), xw.get(s['EDU'])
+    key = (s['SEX'] + '|' + s['INDP_CAT'], b + '|' + e if b and e else '')
+    worst = max(worst, abs(float(g['weight']) - R[key]))
+assert worst <= 1e-9, worst
+print(f'rows: {len(got)} rows in file order, max |iaf - R| = {worst:.3g}')
+PY
 
 grep -q '^calibration: raking; converged after [0-9]* iterations' "$tmp/raking.txt"
 grep -q '^calibration: logit with bounds \[0.4, 2.5\]; converged' "$tmp/logit.txt"
