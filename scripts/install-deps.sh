@@ -25,7 +25,7 @@ case "${1:-}" in
     PKGS="$PKGS chromium fonts-noto-cjk"
     BROWSER=1
     ;;
---oracles) PKGS="$PKGS r-cran-survey" ;;
+--oracles) PKGS="$PKGS r-cran-survey r-cran-mass" ;;
 esac
 
 # a node installed otherwise (e.g. NodeSource, with its own npm) is used as is

@@ -23,6 +23,7 @@
 #include "iaf/source.h"
 #include "iaf/table.h"
 #include "iaf/metrics.h"
+#include "iaf/calibrate.h"
 #include "iaf/buffer.h"
 #include "iaf/count.h"
 #include "iaf/inspect.h"

@@ -27,6 +27,7 @@ int cmd_replicate(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_card(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
 
 /* Write a count directory or a plan (iaf/cubes.h) into dir, every file
  * through one output set; returns the exit code. */

@@ -26,6 +26,7 @@ static const command commands[] = {
     {"plan", cmd_plan, "the SQL that counts an audit's cubes on an engine (duckdb, ...)"},
     {"merge", cmd_merge, "add up count directories (shards of audit --counts-only)"},
     {"card", cmd_card, "propose a card's independence statements and a draft spec"},
+    {"calibrate", cmd_calibrate, "calibration weights to the references of chosen checks"},
 };
 
 static void usage(FILE *f)

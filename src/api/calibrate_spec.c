@@ -1,0 +1,772 @@
+/* api/calibrate_spec.c - `iaf calibrate`: calibration weights for a spec's synthetic
+ * microdata to the references of the checks a user selects (include/iaf/calibrate.h).
+ *
+ * The references come from the audit's comparisons (the support and the reference
+ * mass per cell, after harmonisation). The units are the distinct combinations of
+ * the columns the selected checks read (their attribute and universe columns): a
+ * calibration weight depends on a row only through those columns, so every row of
+ * a unit gets the same factor g. Each check is derived once more with those columns
+ * carried as they are, which places every unit in the check's cell (or outside its
+ * universe). Targets: the reference's shares over the cells the synthetic data
+ * reach, times the synthetic mass in those cells (the mass the reference describes). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "audit/audit.h"
+#include "audit/dataset.h"
+#include "audit/spec.h"
+#include "io/csv.h"
+#include "iaf/calibrate.h"
+#include "iaf/metrics.h"
+#include "util/util.h"
+
+#define KEY_SEP '\x1f'
+
+typedef struct {
+    const iaf_spec_check *check;
+    const iaf_comparison *cmp;
+    int32_t *category; /* per unit */
+    double *target;    /* per support cell */
+    char **labels;     /* per support cell: "x | y" */
+    size_t ncat;
+    size_t offsupport_units; /* units whose cell the reference does not have */
+} calib_margin;
+
+typedef struct {
+    const iaf_spec_check *check;
+    const iaf_comparison *cmp; /* borrowed until the run's checks are re-audited */
+    int req;
+    int calibrated;
+    double tvd[2], cond[2]; /* unweighted, calibrated; cond NAN for one attribute */
+} reaudit;
+
+struct iaf_calib_run {
+    size_t ncols;
+    char *cols[IAF_MAX_CUBE_COLS];
+    size_t nunits;
+    char **unit_labels; /* nunits * ncols */
+    double *mass;       /* per unit: design mass (weighted rows) */
+    int64_t *rows;      /* per unit: rows */
+    size_t nmargins;
+    calib_margin *m;
+    iaf_calib_options opt;
+    iaf_calib_result *res;
+    size_t ninputs;
+    char **inputs; /* the files the audit read */
+    size_t nre;
+    reaudit *re;   /* every marginal and joint check on the microdata, before and after */
+    int reaudited; /* computed (only when calibration converged) */
+};
+
+void iaf_calib_run_free(iaf_calib_run *r)
+{
+    if (!r) return;
+    for (size_t i = 0; i < r->ncols; i++)
+        iaf_free(r->cols[i]);
+    if (r->unit_labels)
+        for (size_t i = 0; i < r->nunits * r->ncols; i++)
+            iaf_free(r->unit_labels[i]);
+    iaf_free(r->unit_labels);
+    iaf_free(r->mass);
+    iaf_free(r->rows);
+    for (size_t k = 0; r->m && k < r->nmargins; k++) {
+        iaf_free(r->m[k].category);
+        iaf_free(r->m[k].target);
+        for (size_t c = 0; r->m[k].labels && c < r->m[k].ncat; c++)
+            iaf_free(r->m[k].labels[c]);
+        iaf_free(r->m[k].labels);
+    }
+    iaf_free(r->m);
+    for (size_t i = 0; i < r->ninputs; i++)
+        iaf_free(r->inputs[i]);
+    iaf_free(r->inputs);
+    iaf_free(r->re);
+    iaf_calib_result_free(r->res);
+    iaf_free(r);
+}
+
+const iaf_calib_result *iaf_calib_run_result(const iaf_calib_run *r)
+{
+    return r ? r->res : NULL;
+}
+
+size_t iaf_calib_run_ninputs(const iaf_calib_run *r)
+{
+    return r ? r->ninputs : 0;
+}
+
+const char *iaf_calib_run_input(const iaf_calib_run *r, size_t i)
+{
+    return r && i < r->ninputs ? r->inputs[i] : NULL;
+}
+
+static int add_col(iaf_calib_run *r, const char *name)
+{
+    for (size_t i = 0; i < r->ncols; i++)
+        if (!strcmp(r->cols[i], name)) return 0;
+    if (r->ncols == IAF_MAX_CUBE_COLS) return -2;
+    if (!(r->cols[r->ncols] = iaf_strdup(name))) return -1;
+    r->ncols++;
+    return 0;
+}
+
+static int find_label(char *const *l, size_t n, iaf_sv v)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(l[i]) == v.len && memcmp(l[i], v.ptr, v.len) == 0) return (int)i;
+    return -1;
+}
+
+/* The key of a derived cell's carried columns (attributes first .. first + ncols). */
+static int cell_key(iaf_buf *b, const iaf_table *t, iaf_cell cl, size_t first, size_t ncols)
+{
+    b->len = 0;
+    for (size_t j = 0; j < ncols; j++) {
+        iaf_sv v = iaf_table_cat(t, first + j, cl.cat[first + j]);
+        if (iaf_buf_append(b, v.ptr, v.len) || iaf_buf_append(b, "\x1f", 1)) return -1;
+    }
+    return 0;
+}
+
+/* Each re-audited check derived with the units' columns carried: its cells on the
+ * reference's support, unweighted and with every unit's g. */
+static iaf_status reaudit_all(iaf_calib_run *r, iaf_dataset *ds, const iaf_strmap *keys,
+                              iaf_attr *const *carry, size_t ncarry, iaf_buf *key, iaf_error *err)
+{
+    const double *g = iaf_calib_result_g(r->res);
+    for (size_t q = 0; q < r->nre; q++) {
+        reaudit *ra = &r->re[q];
+        const iaf_spec_check *ck = ra->check;
+        const iaf_comparison *c = ra->cmp;
+        const size_t K = c->kx * c->ky;
+        iaf_attr *attrs[2 + IAF_MAX_CUBE_COLS];
+        size_t na = 0;
+        for (size_t a = 0; a < ck->nattrs; a++)
+            attrs[na++] = ck->attrs[a];
+        for (size_t j = 0; j < ncarry; j++)
+            attrs[na++] = carry[j];
+        iaf_derived *dv = NULL;
+        iaf_status st = iaf_dataset_derive(ds, ra->req, attrs, na, ck->universe, &dv, err);
+        if (st != IAF_OK) return iaf_error_prefix(err, "check '%s': ", ck->id);
+        double *sb = iaf_calloc(K, sizeof *sb), *sa = iaf_calloc(K, sizeof *sa);
+        double *rr = iaf_calloc(K, sizeof *rr);
+        if (!sb || !sa || !rr) {
+            iaf_free(sb);
+            iaf_free(sa);
+            iaf_free(rr);
+            iaf_derived_free(dv);
+            return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        const iaf_table *t = dv->table;
+        for (size_t i = 0; i < iaf_table_ncells(t); i++) {
+            iaf_cell cl = iaf_table_cell(t, i);
+            if (cell_key(key, t, cl, ck->nattrs, r->ncols)) {
+                st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+            int64_t u = iaf_strmap_find(keys, key->data, key->len);
+            int xi = find_label(c->xl, c->kx, iaf_table_cat(t, 0, cl.cat[0]));
+            int yi = ck->nattrs > 1 ? find_label(c->yl, c->ky, iaf_table_cat(t, 1, cl.cat[1])) : 0;
+            if (u < 0 || xi < 0 || yi < 0) continue;
+            size_t j = (size_t)xi * c->ky + (size_t)yi;
+            if (c->state[j] != IAF_CELL_OK) continue;
+            sb[j] += cl.value;
+            sa[j] += cl.value * g[u];
+        }
+        iaf_derived_free(dv);
+        for (size_t j = 0; j < K; j++)
+            rr[j] = c->state[j] == IAF_CELL_OK ? c->r[j] : 0;
+        ra->tvd[0] = iaf_tvd(sb, rr, K);
+        ra->tvd[1] = iaf_tvd(sa, rr, K);
+        ra->cond[0] = ra->cond[1] = NAN;
+        if (ck->nattrs > 1) {
+            ra->cond[0] = iaf_cond_tvd(sb, rr, c->kx, c->ky);
+            ra->cond[1] = iaf_cond_tvd(sa, rr, c->kx, c->ky);
+        }
+        ra->cmp = NULL; /* the audit is freed after this */
+        iaf_free(sb);
+        iaf_free(sa);
+        iaf_free(rr);
+        if (st != IAF_OK) return st;
+    }
+    return IAF_OK;
+}
+
+static const iaf_spec_check *find_check(const iaf_spec *spec, const char *id)
+{
+    for (size_t c = 0; c < spec->nchecks; c++)
+        if (!strcmp(spec->checks[c].id, id)) return &spec->checks[c];
+    return NULL;
+}
+
+iaf_status iaf_calibrate_spec_validate(const iaf_spec *spec, const iaf_calib_spec_options *opt,
+                                       iaf_error *err)
+{
+    if (!spec || !opt || opt->nchecks == 0 || !opt->checks)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                             "calibration needs a spec and at least one check");
+    if (spec->nmicrodata == 0)
+        return iaf_error_set(err, IAF_ERR_INVALID, spec->path, 0, 0,
+                             "calibration needs the spec's microdata (dataset: microdata)");
+    for (size_t k = 0; k < opt->nchecks; k++) {
+        const iaf_spec_check *ck = find_check(spec, opt->checks[k]);
+        if (!ck)
+            return iaf_error_set(err, IAF_ERR_INVALID, spec->path, 0, 0,
+                                 "no check '%s' in the spec", opt->checks[k]);
+        for (size_t j = 0; j < k; j++)
+            if (!strcmp(opt->checks[j], opt->checks[k]))
+                return iaf_error_set(err, IAF_ERR_INVALID, spec->path, ck->line, 0,
+                                     "check '%s' is selected twice", ck->id);
+        if ((ck->kind != IAF_CHECK_MARGINAL && ck->kind != IAF_CHECK_JOINT) || ck->synthetic >= 0)
+            return iaf_error_set(err, IAF_ERR_INVALID, spec->path, ck->line, 0,
+                                 "check '%s': calibration takes marginal and joint checks on the "
+                                 "microdata",
+                                 ck->id);
+    }
+    return IAF_OK;
+}
+
+iaf_status iaf_calibrate_spec(const iaf_spec *spec, const iaf_calib_spec_options *opt,
+                              iaf_calib_run **out, iaf_error *err)
+{
+    if (!out) return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "calibration: no result");
+    *out = NULL;
+    iaf_status st = iaf_calibrate_spec_validate(spec, opt, err);
+    if (st != IAF_OK) return st;
+    iaf_calib_run *r = iaf_calloc(1, sizeof *r);
+    iaf_audit *audit = NULL;
+    iaf_dataset *ds = NULL;
+    iaf_derived *udv = NULL;
+    iaf_attr *carry[IAF_MAX_CUBE_COLS];
+    size_t ncarry = 0;
+    iaf_strmap keys;
+    memset(&keys, 0, sizeof keys);
+    iaf_buf key;
+    memset(&key, 0, sizeof key);
+    iaf_calib_margin *cm = NULL;
+    if (!r) goto oom;
+    r->opt = opt->calib;
+    r->nmargins = opt->nchecks;
+    r->m = iaf_calloc(opt->nchecks, sizeof *r->m);
+    if (!r->m) goto oom;
+
+    /* The checks, and the columns they read. */
+    for (size_t k = 0; k < opt->nchecks; k++) {
+        const iaf_spec_check *ck = find_check(spec, opt->checks[k]);
+        r->m[k].check = ck;
+        int rc = 0;
+        for (size_t a = 0; a < ck->nattrs && !rc; a++)
+            rc = add_col(r, ck->attrs[a]->column);
+        for (size_t v = 0; ck->universe && v < iaf_expr_nvars(ck->universe) && !rc; v++) {
+            const char *name = iaf_expr_var(ck->universe, v);
+            for (size_t a = 0; a < ck->nattrs; a++)
+                if (!strcmp(ck->attrs[a]->name, name)) name = ck->attrs[a]->column;
+            for (size_t a = 0; a < spec->nattrs; a++)
+                if (!strcmp(spec->attrs[a]->name, name)) name = spec->attrs[a]->column;
+            rc = add_col(r, name);
+        }
+        if (rc == -1) goto oom;
+        if (rc == -2) {
+            st = iaf_error_set(err, IAF_ERR_LIMIT, spec->path, ck->line, 0,
+                               "the selected checks read more than %d columns", IAF_MAX_CUBE_COLS);
+            goto done;
+        }
+    }
+
+    /* The references, harmonised, from the audit (point estimates only). */
+    iaf_audit_options ao;
+    memset(&ao, 0, sizeof ao);
+    ao.threads = opt->threads;
+    ao.no_bootstrap = 1;
+    if ((st = iaf_audit_run(spec, &ao, &audit, err)) != IAF_OK) goto done;
+    r->inputs = iaf_calloc(audit->ninputs + 1, sizeof *r->inputs);
+    if (!r->inputs) goto oom;
+    for (size_t i = 0; i < audit->ninputs; i++, r->ninputs++)
+        if (!(r->inputs[i] = iaf_strdup(audit->inputs[i].path))) goto oom;
+    for (size_t k = 0; k < r->nmargins; k++) {
+        for (size_t c = 0; c < audit->nresults; c++)
+            if (audit->results[c].check == r->m[k].check && audit->results[c].nvariants > 0)
+                r->m[k].cmp = audit->results[c].variants[0].cmp;
+        if (!r->m[k].cmp) {
+            st = iaf_error_set(err, IAF_ERR_INVALID, spec->path, r->m[k].check->line, 0,
+                               "check '%s': no comparison to calibrate to", r->m[k].check->id);
+            goto done;
+        }
+    }
+
+    /* The units: distinct combinations of the columns, with their mass. */
+    iaf_dataset_options mo = spec->micro_opt;
+    mo.source.threads = opt->threads;
+    if ((st = iaf_dataset_open((const char *const *)spec->microdata, spec->nmicrodata, &mo, &ds,
+                               err)) != IAF_OK)
+        goto done;
+    int req = iaf_dataset_add_request(ds, (const char *const *)r->cols, r->ncols, err);
+    if (req < 0) {
+        st = (iaf_status)req;
+        goto done;
+    }
+    /* Every marginal and joint check on the microdata, to be re-audited with the
+     * weights: its columns and the units' columns in one request. */
+    r->re = iaf_calloc(spec->nchecks + 1, sizeof *r->re);
+    if (!r->re) goto oom;
+    for (size_t c = 0; c < audit->nresults; c++) {
+        const iaf_check_result *cr = &audit->results[c];
+        const iaf_spec_check *ck = cr->check;
+        if ((ck->kind != IAF_CHECK_MARGINAL && ck->kind != IAF_CHECK_JOINT) || ck->synthetic >= 0 ||
+            cr->nvariants == 0 || !cr->variants[0].cmp)
+            continue;
+        const char *cols[IAF_MAX_CUBE_COLS];
+        size_t nc = 0;
+        int fits = 1;
+        for (size_t j = 0; j < r->ncols; j++)
+            cols[nc++] = r->cols[j];
+        for (size_t a = 0; a < ck->nattrs + (ck->universe ? iaf_expr_nvars(ck->universe) : 0);
+             a++) {
+            const char *name;
+            if (a < ck->nattrs)
+                name = ck->attrs[a]->column;
+            else {
+                name = iaf_expr_var(ck->universe, a - ck->nattrs);
+                for (size_t b = 0; b < ck->nattrs; b++)
+                    if (!strcmp(ck->attrs[b]->name, name)) name = ck->attrs[b]->column;
+                for (size_t b = 0; b < spec->nattrs; b++)
+                    if (!strcmp(spec->attrs[b]->name, name)) name = spec->attrs[b]->column;
+            }
+            int dup = 0;
+            for (size_t j = 0; j < nc; j++)
+                dup |= !strcmp(cols[j], name);
+            if (dup) continue;
+            if (nc == IAF_MAX_CUBE_COLS) {
+                fits = 0;
+                break;
+            }
+            cols[nc++] = name;
+        }
+        if (!fits) continue;
+        reaudit *ra = &r->re[r->nre];
+        ra->check = ck;
+        ra->cmp = cr->variants[0].cmp;
+        for (size_t k = 0; k < r->nmargins; k++)
+            ra->calibrated |= r->m[k].check == ck;
+        if ((ra->req = iaf_dataset_add_request(ds, cols, nc, err)) < 0) {
+            st = (iaf_status)ra->req;
+            goto done;
+        }
+        r->nre++;
+    }
+    if ((st = iaf_dataset_count(ds, NULL, err)) != IAF_OK) goto done;
+    for (size_t j = 0; j < r->ncols; j++) {
+        char name[300];
+        snprintf(name, sizeof name, "\x1f%s", r->cols[j]);
+        if (!(carry[j] = iaf_attr_new_asis(name, r->cols[j]))) goto oom;
+        ncarry++;
+    }
+    if ((st = iaf_dataset_derive(ds, req, carry, ncarry, NULL, &udv, err)) != IAF_OK) goto done;
+    const iaf_table *ut = udv->table;
+    r->nunits = iaf_table_ncells(ut);
+    r->unit_labels = iaf_calloc(r->nunits * r->ncols + 1, sizeof *r->unit_labels);
+    r->mass = iaf_calloc(r->nunits + 1, sizeof *r->mass);
+    r->rows = iaf_calloc(r->nunits + 1, sizeof *r->rows);
+    if (!r->unit_labels || !r->mass || !r->rows) goto oom;
+    for (size_t i = 0; i < r->nunits; i++) {
+        iaf_cell cl = iaf_table_cell(ut, i);
+        if (cell_key(&key, ut, cl, 0, r->ncols)) goto oom;
+        if (iaf_strmap_intern(&keys, key.data, key.len) != (int64_t)i) goto oom;
+        r->mass[i] = cl.value;
+        r->rows[i] = cl.n;
+        for (size_t j = 0; j < r->ncols; j++) {
+            iaf_sv v = iaf_table_cat(ut, j, cl.cat[j]);
+            if (!(r->unit_labels[i * r->ncols + j] = iaf_strndup(v.ptr, v.len))) goto oom;
+        }
+    }
+
+    /* Each check: every unit's cell on the reference's support, and the targets. */
+    for (size_t k = 0; k < r->nmargins; k++) {
+        calib_margin *m = &r->m[k];
+        const iaf_spec_check *ck = m->check;
+        const iaf_comparison *c = m->cmp;
+        iaf_attr *attrs[2 + IAF_MAX_CUBE_COLS];
+        size_t na = 0;
+        for (size_t a = 0; a < ck->nattrs; a++)
+            attrs[na++] = ck->attrs[a];
+        for (size_t j = 0; j < ncarry; j++)
+            attrs[na++] = carry[j];
+        iaf_derived *dv = NULL;
+        if ((st = iaf_dataset_derive(ds, req, attrs, na, ck->universe, &dv, err)) != IAF_OK) {
+            iaf_error_prefix(err, "check '%s': ", ck->id);
+            goto done;
+        }
+        m->ncat = c->kx * c->ky;
+        m->category = iaf_malloc((r->nunits + 1) * sizeof *m->category);
+        m->target = iaf_calloc(m->ncat, sizeof *m->target);
+        m->labels = iaf_calloc(m->ncat, sizeof *m->labels);
+        double *smass = iaf_calloc(m->ncat, sizeof *smass);
+        if (!m->category || !m->target || !m->labels || !smass) {
+            iaf_free(smass);
+            iaf_derived_free(dv);
+            goto oom;
+        }
+        for (size_t i = 0; i < r->nunits; i++)
+            m->category[i] = IAF_CALIB_NONE;
+        double inside = 0;
+        const iaf_table *t = dv->table;
+        for (size_t i = 0; i < iaf_table_ncells(t); i++) {
+            iaf_cell cl = iaf_table_cell(t, i);
+            if (cell_key(&key, t, cl, ck->nattrs, r->ncols)) {
+                iaf_free(smass);
+                iaf_derived_free(dv);
+                goto oom;
+            }
+            int64_t u = iaf_strmap_find(&keys, key.data, key.len);
+            if (u < 0) continue; /* cannot happen: the same columns */
+            int xi = find_label(c->xl, c->kx, iaf_table_cat(t, 0, cl.cat[0]));
+            int yi = ck->nattrs > 1 ? find_label(c->yl, c->ky, iaf_table_cat(t, 1, cl.cat[1])) : 0;
+            int32_t cat = (xi >= 0 && yi >= 0) ? (int32_t)((size_t)xi * c->ky + (size_t)yi) : -2;
+            if (m->category[u] != IAF_CALIB_NONE ||
+                fabs(cl.value - r->mass[u]) > 1e-9 * (1 + r->mass[u])) {
+                st = iaf_error_set(err, IAF_ERR_INVALID, spec->path, ck->line, 0,
+                                   "check '%s': a weighted many-to-many mapping splits rows "
+                                   "between categories; calibration needs each row in one",
+                                   ck->id);
+                iaf_free(smass);
+                iaf_derived_free(dv);
+                goto done;
+            }
+            inside += cl.value;
+            if (cat >= 0 && c->state[cat] == IAF_CELL_OK) {
+                m->category[u] = cat;
+                smass[cat] += cl.value;
+            } else {
+                m->category[u] = IAF_CALIB_NONE;
+                m->offsupport_units++;
+            }
+        }
+        iaf_derived_free(dv);
+        /* the mass the reference describes: units in its cells of positive mass (units
+         * off its support or in its zero cells are left free, outside the total) */
+        double rsum = 0;
+        inside = 0;
+        for (size_t j = 0; j < m->ncat; j++)
+            if (c->r[j] > 0 && smass[j] > 0) {
+                rsum += c->r[j];
+                inside += smass[j];
+            }
+        for (size_t j = 0; j < m->ncat; j++) {
+            /* reached cells share the universe's mass; an unreached one keeps its share
+             * of the whole as its (unrepairable) target, for the report */
+            m->target[j] = smass[j] > 0 ? (rsum > 0 ? c->r[j] / rsum * inside : 0)
+                                        : c->r[j] / c->r_support * inside;
+            iaf_buf lb;
+            memset(&lb, 0, sizeof lb);
+            if (iaf_buf_puts(&lb, c->xl[j / c->ky]) ||
+                (ck->nattrs > 1 &&
+                 (iaf_buf_puts(&lb, " | ") || iaf_buf_puts(&lb, c->yl[j % c->ky]))) ||
+                iaf_buf_append(&lb, "", 1)) {
+                iaf_free(lb.data);
+                iaf_free(smass);
+                goto oom;
+            }
+            m->labels[j] = lb.data;
+        }
+        iaf_free(smass);
+    }
+
+    cm = iaf_calloc(r->nmargins, sizeof *cm);
+    if (!cm) goto oom;
+    for (size_t k = 0; k < r->nmargins; k++)
+        cm[k] = (iaf_calib_margin){r->m[k].check->id, r->m[k].ncat, r->m[k].category,
+                                   r->m[k].target, (const char *const *)r->m[k].labels};
+    st = iaf_calibrate(r->nunits, r->mass, cm, r->nmargins, &r->opt, &r->res, err);
+    if (st == IAF_OK) {
+        iaf_status rs = reaudit_all(r, ds, &keys, carry, ncarry, &key, err);
+        if (rs != IAF_OK) {
+            st = rs;
+            goto done;
+        }
+        r->reaudited = 1;
+    }
+    if (st != IAF_OK && r->res && err && !err->file[0]) {
+        /* located at the check whose margin fits worst */
+        size_t worst = 0;
+        for (size_t k = 1; k < r->nmargins; k++)
+            if (iaf_calib_result_margin_criterion(r->res, k) >
+                iaf_calib_result_margin_criterion(r->res, worst))
+                worst = k;
+        snprintf(err->file, sizeof err->file, "%s", spec->path);
+        err->line = r->m[worst].check->line;
+        err->column = 0;
+    }
+    if (r->res) {
+        *out = r;
+        r = NULL;
+    }
+    goto done;
+oom:
+    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+done:
+    iaf_free(cm);
+    iaf_free(key.data);
+    iaf_strmap_free(&keys);
+    for (size_t j = 0; j < ncarry; j++)
+        iaf_attr_free(carry[j]);
+    iaf_derived_free(udv);
+    iaf_dataset_free(ds);
+    iaf_audit_free(audit);
+    iaf_calib_run_free(r);
+    return st;
+}
+
+static int fmt(iaf_buf *b, double v)
+{
+    char num[40];
+    iaf_fmt_f64(num, v);
+    return iaf_buf_puts(b, num);
+}
+
+iaf_status iaf_calib_run_write_weights(const iaf_calib_run *r, iaf_buffer *out, iaf_error *err)
+{
+    if (!r || !out) return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no calibration");
+    iaf_buf *b = iaf_buffer_raw(out);
+    int bad = 0;
+    const double *g = iaf_calib_result_g(r->res);
+    for (size_t j = 0; j < r->ncols; j++) {
+        bad |= iaf_csv_write_field(b, r->cols[j], strlen(r->cols[j]));
+        bad |= iaf_buf_puts(b, ",");
+    }
+    bad |= iaf_buf_puts(b, "rows,mass,g\n");
+    for (size_t i = 0; i < r->nunits; i++) {
+        for (size_t j = 0; j < r->ncols; j++) {
+            const char *l = r->unit_labels[i * r->ncols + j];
+            bad |= iaf_csv_write_field(b, l, strlen(l));
+            bad |= iaf_buf_puts(b, ",");
+        }
+        bad |= iaf_buf_printf(b, "%lld,", (long long)r->rows[i]);
+        bad |= fmt(b, r->mass[i]);
+        bad |= iaf_buf_puts(b, ",");
+        bad |= fmt(b, g[i]);
+        bad |= iaf_buf_puts(b, "\n");
+    }
+    return bad ? iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory") : IAF_OK;
+}
+
+static const char *state_name(iaf_calib_state s)
+{
+    return s == IAF_CALIB_UNREACHABLE   ? "unrepairable: the synthetic data never reach it"
+           : s == IAF_CALIB_ZERO_TARGET ? "unrepairable: zero in the reference"
+                                        : "ok";
+}
+
+iaf_status iaf_calib_run_write_report(const iaf_calib_run *r, double min_neff, iaf_buffer *out,
+                                      int *neff_low, iaf_error *err)
+{
+    if (!r || !out) return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no calibration");
+    iaf_buf *b = iaf_buffer_raw(out);
+    int bad = 0;
+    const iaf_calib_result *res = r->res;
+    bad |= iaf_buf_printf(b, "calibration: %s",
+                          r->opt.method == IAF_CALIB_RAKING ? "raking" : "logit");
+    if (r->opt.method == IAF_CALIB_LOGIT) {
+        bad |= iaf_buf_puts(b, " with bounds [");
+        bad |= fmt(b, r->opt.lower);
+        bad |= iaf_buf_puts(b, ", ");
+        bad |= fmt(b, r->opt.upper);
+        bad |= iaf_buf_puts(b, "]");
+    }
+    bad |= iaf_buf_printf(b, "; %s after %d iterations (criterion %.3g, epsilon %.3g)\n",
+                          iaf_calib_result_converged(res) ? "converged" : "DID NOT CONVERGE",
+                          iaf_calib_result_iterations(res), iaf_calib_result_criterion(res),
+                          r->opt.epsilon);
+    bad |= iaf_buf_printf(b, "units: %zu distinct combinations of", r->nunits);
+    for (size_t j = 0; j < r->ncols; j++)
+        bad |= iaf_buf_printf(b, " %s", r->cols[j]);
+    bad |= iaf_buf_puts(b, "\n");
+    for (size_t k = 0; k < r->nmargins; k++) {
+        const calib_margin *m = &r->m[k];
+        size_t nunrep = 0;
+        bad |= iaf_buf_printf(b, "margin %s: %zu cells, max |residual| / (1 + target) %.3g\n",
+                              m->check->id, m->ncat, iaf_calib_result_margin_criterion(res, k));
+        for (size_t c = 0; c < m->ncat; c++) {
+            iaf_calib_cell cl;
+            iaf_calib_result_cell(res, k, c, &cl);
+            if (cl.state != IAF_CALIB_OK) {
+                nunrep++;
+                bad |= iaf_buf_printf(b, "  %s: target %.1f, synthetic %.1f: %s\n", m->labels[c],
+                                      cl.target, cl.before, state_name(cl.state));
+            }
+        }
+        if (m->offsupport_units)
+            bad |= iaf_buf_printf(
+                b, "  %zu units sit in cells the reference does not have: left free\n",
+                m->offsupport_units);
+        if (!nunrep) iaf_buf_puts(b, "  every reference cell is reached\n");
+    }
+    iaf_weight_summary ws;
+    double *mult = iaf_malloc((r->nunits + 1) * sizeof *mult);
+    if (!mult) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < r->nunits; i++)
+        mult[i] = (double)r->rows[i];
+    iaf_status st = iaf_weight_summarize(r->nunits, iaf_calib_result_g(res), mult, &ws, err);
+    iaf_free(mult);
+    if (st != IAF_OK) return st;
+    bad |= iaf_buf_puts(b, "weights g (per row): min ");
+    bad |= fmt(b, ws.min);
+    bad |= iaf_buf_printf(
+        b, ", 1%% %.4g, 5%% %.4g, 25%% %.4g, median %.4g, 75%% %.4g, 95%% %.4g, 99%% %.4g, max ",
+        ws.q01, ws.q05, ws.q25, ws.q50, ws.q75, ws.q95, ws.q99);
+    bad |= fmt(b, ws.max);
+    bad |= iaf_buf_puts(b, "\n");
+    const double frac = ws.rows > 0 ? ws.n_eff / ws.rows : 0;
+    bad |= iaf_buf_printf(b, "effective n (Kish): %.1f of %.0f rows (%.1f%%)\n", ws.n_eff, ws.rows,
+                          100 * frac);
+    if (neff_low) *neff_low = min_neff > 0 && frac < min_neff;
+    if (r->nre && r->reaudited) {
+        bad |= iaf_buf_puts(b, "re-audit, unweighted -> calibrated (tvd_joint; cond_tvd_y_given_x "
+                               "for joints), every marginal and joint check on the microdata:\n");
+        for (size_t q = 0; q < r->nre; q++) {
+            const reaudit *ra = &r->re[q];
+            bad |= iaf_buf_printf(b, "  %s%s: tvd %.4f -> %.4f", ra->check->id,
+                                  ra->calibrated ? " (calibrated)" : "", ra->tvd[0], ra->tvd[1]);
+            if (!isnan(ra->cond[0]))
+                bad |= iaf_buf_printf(b, ", cond_tvd %.4f -> %.4f", ra->cond[0], ra->cond[1]);
+            const double worse =
+                !isnan(ra->cond[0]) ? ra->cond[1] - ra->cond[0] : ra->tvd[1] - ra->tvd[0];
+            if (!ra->calibrated && worse > 1e-4) bad |= iaf_buf_puts(b, "  WORSE");
+            bad |= iaf_buf_puts(b, "\n");
+        }
+    }
+    return bad ? iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory") : IAF_OK;
+}
+
+typedef struct {
+    const iaf_calib_run *r;
+    const iaf_strmap *keys;
+    const char *const *missing;
+    size_t nmissing;
+    iaf_buf *out;
+    iaf_buf key;
+    const double *g;
+    int64_t matched;
+} rows_ctx;
+
+static iaf_status rows_begin(void *ctx, int worker, void **state, iaf_error *err)
+{
+    (void)ctx;
+    (void)worker;
+    (void)err;
+    *state = NULL;
+    return IAF_OK;
+}
+
+/* The label the audit gives a raw value of a column read as is: a null, an empty
+ * string or a declared missing token is the missing category (""). */
+static iaf_sv row_label(const rows_ctx *x, const iaf_column *col, size_t i, char num[64])
+{
+    iaf_sv v = {NULL, 0};
+    switch (col->kind) {
+    case IAF_COL_STR:
+        v = col->str[i];
+        break;
+    case IAF_COL_DICT:
+        if (col->idx[i] != IAF_NULL_INDEX && col->idx[i] < col->ndict) v = col->dict[col->idx[i]];
+        break;
+    case IAF_COL_I64:
+        if (!col->valid || col->valid[i]) v = (iaf_sv){num, iaf_fmt_i64(num, col->i64[i])};
+        break;
+    case IAF_COL_F64:
+        if (!col->valid || col->valid[i]) v = (iaf_sv){num, iaf_fmt_f64(num, col->f64[i])};
+        break;
+    }
+    if (!v.ptr) return (iaf_sv){"", 0};
+    for (size_t t = 0; t < x->nmissing; t++)
+        if (strlen(x->missing[t]) == v.len && memcmp(x->missing[t], v.ptr, v.len) == 0)
+            return (iaf_sv){"", 0};
+    return v;
+}
+
+static iaf_status rows_batch(void *ctx, void *state, const iaf_batch *b, iaf_error *err)
+{
+    (void)state;
+    rows_ctx *x = ctx;
+    int bad = 0;
+    for (size_t i = 0; i < b->nrows; i++) {
+        x->key.len = 0;
+        for (size_t j = 0; j < b->ncols; j++) {
+            char num[64];
+            iaf_sv v = row_label(x, &b->cols[j], i, num);
+            bad |= iaf_buf_append(&x->key, v.ptr, v.len) || iaf_buf_append(&x->key, "\x1f", 1);
+        }
+        if (bad) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        int64_t u = iaf_strmap_find(x->keys, x->key.data, x->key.len);
+        if (u < 0)
+            return iaf_error_set(err, IAF_ERR_INVALID, b->file, 0, 0,
+                                 "row %lld: its values are not among the calibrated units",
+                                 b->first_row + (long long)i + 1);
+        x->matched++;
+        bad |= iaf_csv_write_field(x->out, b->file, strlen(b->file));
+        bad |= iaf_buf_printf(x->out, ",%lld,", b->first_row + (long long)i + 1);
+        bad |= fmt(x->out, x->g[u]);
+        bad |= iaf_buf_puts(x->out, "\n");
+    }
+    return bad ? iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory") : IAF_OK;
+}
+
+iaf_status iaf_calib_run_write_rows(const iaf_calib_run *r, const iaf_spec *spec, iaf_buffer *out,
+                                    iaf_error *err)
+{
+    if (!r || !spec || !out || !r->res)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no calibration");
+    if (spec->micro_opt.weight || spec->micro_opt.labels.normalize)
+        return iaf_error_set(err, IAF_ERR_UNSUPPORTED, spec->path, 0, 0,
+                             "per-row weights are not written for weighted microdata or declared "
+                             "label normalisation yet; use the weights by combination");
+    iaf_strmap keys;
+    memset(&keys, 0, sizeof keys);
+    rows_ctx x;
+    memset(&x, 0, sizeof x);
+    iaf_source *src = NULL;
+    iaf_status st = IAF_OK;
+    iaf_buf kb;
+    memset(&kb, 0, sizeof kb);
+    for (size_t i = 0; i < r->nunits; i++) {
+        kb.len = 0;
+        for (size_t j = 0; j < r->ncols; j++) {
+            const char *l = r->unit_labels[i * r->ncols + j];
+            if (iaf_buf_puts(&kb, l) || iaf_buf_append(&kb, "\x1f", 1)) goto oom;
+        }
+        if (iaf_strmap_intern(&keys, kb.data, kb.len) != (int64_t)i) goto oom;
+    }
+    iaf_source_options so = spec->micro_opt.source;
+    so.threads = 1; /* rows in file order */
+    if ((st = iaf_source_open((const char *const *)spec->microdata, spec->nmicrodata, &so, &src,
+                              err)) != IAF_OK ||
+        (st = iaf_source_project(src, (const char *const *)r->cols, r->ncols, err)) != IAF_OK)
+        goto done;
+    x.r = r;
+    x.keys = &keys;
+    x.missing = spec->micro_opt.labels.missing;
+    x.nmissing = spec->micro_opt.labels.nmissing;
+    x.out = iaf_buffer_raw(out);
+    x.g = iaf_calib_result_g(r->res);
+    if (iaf_buf_puts(x.out, "file,row,weight\n")) goto oom;
+    iaf_scan_consumer c = {&x, rows_begin, rows_batch, NULL};
+    int nw = 0;
+    if ((st = iaf_source_scan(src, &c, &nw, err)) != IAF_OK) goto done;
+    int64_t total = 0;
+    for (size_t i = 0; i < r->nunits; i++)
+        total += r->rows[i];
+    if (x.matched != total)
+        st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                           "per-row weights: %lld rows read, %lld calibrated", (long long)x.matched,
+                           (long long)total);
+    goto done;
+oom:
+    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+done:
+    iaf_free(kb.data);
+    iaf_free(x.key.data);
+    iaf_strmap_free(&keys);
+    iaf_source_free(src);
+    return st;
+}

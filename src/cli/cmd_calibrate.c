@@ -1,0 +1,206 @@
+/* src/cli/cmd_calibrate.c - `iaf calibrate SPEC.yaml --to CHECKS -o weights.csv`:
+ * calibration weights that make the spec's synthetic microdata match the references
+ * of the selected checks at once (include/iaf/calibrate.h), with the convergence
+ * report, the unrepairable cells and the effective-n cost on standard output. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "options.h"
+#include "output.h"
+#include "iaf/alloc.h"
+#include "iaf/audit.h"
+#include "iaf/buffer.h"
+#include "iaf/calibrate.h"
+
+static void help(void)
+{
+    printf("Usage: iaf calibrate SPEC.yaml --to CHECK_ID,... [options]\n\n"
+           "Calibration weights (Deville and Sarndal 1992; R survey::calibrate) that make the\n"
+           "spec's synthetic microdata match the references of the named marginal and joint\n"
+           "checks at once. Writes one row per distinct combination of the columns those\n"
+           "checks read, with its rows, mass and factor g (a row's weight is its own weight,\n"
+           "1 when unweighted, times g), and prints the convergence report, the cells\n"
+           "calibration cannot repair, the weight distribution and Kish's effective n.\n\n"
+           "Options:\n"
+           "      --to LIST          check ids to calibrate to (required)\n"
+           "      --method M         raking (default) or logit\n"
+           "      --bounds L,U       logit bounds on g, 0 <= L < 1 < U (default 0.5,2)\n"
+           "      --epsilon E        convergence: max |residual| / (1 + target) < E (1e-10)\n"
+           "      --max-iter N       Newton iterations (default 100)\n"
+           "      --min-neff F       warn when effective n / rows < F (0 < F <= 1)\n"
+           "  -o, --output FILE      weights CSV (default weights.csv; - = stdout)\n"
+           "      --rows FILE        also the weight of every row: file,row,weight\n"
+           "  -t, --threads N|auto   worker threads (default: all cores)\n"
+           "  -h, --help             this text\n");
+}
+
+int cmd_calibrate(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"to", required_argument, NULL, 'T'},
+                                             {"method", required_argument, NULL, 'M'},
+                                             {"bounds", required_argument, NULL, 'B'},
+                                             {"epsilon", required_argument, NULL, 'E'},
+                                             {"max-iter", required_argument, NULL, 'I'},
+                                             {"min-neff", required_argument, NULL, 'N'},
+                                             {"output", required_argument, NULL, 'o'},
+                                             {"threads", required_argument, NULL, 't'},
+                                             {"rows", required_argument, NULL, 'R'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    const char *to = NULL, *output = "weights.csv", *rows = NULL;
+    double min_neff = 0;
+    int threads = 0;
+    iaf_calib_spec_options so;
+    memset(&so, 0, sizeof so);
+    iaf_calib_options_init(&so.calib);
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:t:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'T':
+            to = optarg;
+            break;
+        case 'M':
+            if (!strcmp(optarg, "raking"))
+                so.calib.method = IAF_CALIB_RAKING;
+            else if (!strcmp(optarg, "logit"))
+                so.calib.method = IAF_CALIB_LOGIT;
+            else
+                return cli_usage_error("calibrate", "--method: expected raking or logit, got '%s'",
+                                       optarg);
+            break;
+        case 'B': {
+            const char *comma = strchr(optarg, ',');
+            char lo[64];
+            if (!comma || (size_t)(comma - optarg) >= sizeof lo)
+                return cli_usage_error("calibrate", "--bounds: expected L,U, got '%s'", optarg);
+            memcpy(lo, optarg, (size_t)(comma - optarg));
+            lo[comma - optarg] = '\0';
+            if (cli_parse_f64(lo, 0, 0, 1, &so.calib.lower) != 0 ||
+                cli_parse_f64(comma + 1, 1, 1, 1e300, &so.calib.upper) != 0 ||
+                !(so.calib.lower < 1))
+                return cli_usage_error("calibrate", "--bounds: expected 0 <= L < 1 < U, got '%s'",
+                                       optarg);
+            break;
+        }
+        case 'E':
+            if (cli_parse_f64(optarg, 0, 1, 1, &so.calib.epsilon) != 0)
+                return cli_usage_error("calibrate", "--epsilon: expected a number in (0, 1]");
+            break;
+        case 'I': {
+            uint64_t v;
+            if (cli_parse_u64(optarg, 1, 100000, &v) != 0)
+                return cli_usage_error("calibrate", "--max-iter: expected 1 to 100000");
+            so.calib.max_iter = (int)v;
+            break;
+        }
+        case 'N':
+            if (cli_parse_f64(optarg, 0, 1, 1, &min_neff) != 0)
+                return cli_usage_error("calibrate", "--min-neff: expected a fraction in (0, 1]");
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case 'R':
+            rows = optarg;
+            break;
+        case 't':
+            if (cli_parse_threads(optarg, &threads) != 0)
+                return cli_usage_error("calibrate", "--threads: expected a number or auto");
+            break;
+        case 'h':
+            help();
+            return EXIT_OK;
+        default:
+            return cli_usage_error("calibrate", "unknown option");
+        }
+    }
+    if (optind + 1 != argc) return cli_usage_error("calibrate", "expected one SPEC.yaml");
+    if (!to) return cli_usage_error("calibrate", "--to: name the checks to calibrate to");
+    char **checks = NULL;
+    int n = cli_split(to, &checks);
+    if (n < 0) return cli_oom();
+    if (n == 0) {
+        cli_free_list(checks);
+        return cli_usage_error("calibrate", "--to: name the checks to calibrate to");
+    }
+    so.checks = (const char *const *)checks;
+    so.nchecks = (size_t)n;
+    so.threads = threads;
+
+    iaf_error err;
+    iaf_error_clear(&err);
+    iaf_spec *spec = NULL;
+    iaf_calib_run *run = NULL;
+    iaf_buffer *weights = NULL, *report = NULL, *perrow = NULL;
+    cli_outset *outs = NULL;
+    int rc = EXIT_DATA, low = 0;
+    if (iaf_spec_load(argv[optind], &spec, &err) != IAF_OK) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    if (iaf_calibrate_spec_validate(spec, &so, &err) != IAF_OK) {
+        rc = err.status == IAF_ERR_NOMEM ? cli_fail(&err)
+                                         : cli_usage_error("calibrate", "--to: %s", err.message);
+        goto done;
+    }
+    iaf_status st = iaf_calibrate_spec(spec, &so, &run, &err);
+    iaf_error cerr = err;
+    if (!(report = iaf_buffer_new())) goto oom;
+    if (run) {
+        iaf_error rerr;
+        if (iaf_calib_run_write_report(run, min_neff, report, &low, &rerr) != IAF_OK) {
+            rc = cli_fail(&rerr);
+            goto done;
+        }
+        cli_escape_stdout(); /* labels are data */
+        fwrite(iaf_buffer_data(report), 1, iaf_buffer_len(report), stdout);
+    }
+    if (st != IAF_OK) {
+        rc = cli_fail(&cerr);
+        goto done;
+    }
+    if (low)
+        fprintf(stderr, "iaf calibrate: warning: the effective n is below %g of the rows\n",
+                min_neff);
+    if (!(weights = iaf_buffer_new())) goto oom;
+    if (iaf_calib_run_write_weights(run, weights, &err) != IAF_OK) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    if (rows) {
+        if (!(perrow = iaf_buffer_new())) goto oom;
+        if (iaf_calib_run_write_rows(run, spec, perrow, &err) != IAF_OK) {
+            rc = cli_fail(&err);
+            goto done;
+        }
+    }
+    if (cli_input_add(argv[optind]) != 0) goto oom;
+    for (size_t i = 0; i < iaf_calib_run_ninputs(run); i++)
+        if (cli_input_add(iaf_calib_run_input(run, i)) != 0) goto oom;
+    if (!(outs = cli_outset_new())) goto oom;
+    if (cli_outset_add(outs, output, iaf_buffer_data(weights), iaf_buffer_len(weights), &err) !=
+            IAF_OK ||
+        (rows && cli_outset_add(outs, rows, iaf_buffer_data(perrow), iaf_buffer_len(perrow),
+                                &err) != IAF_OK) ||
+        cli_outset_commit(outs, &err) != IAF_OK) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    rc = EXIT_OK;
+    goto done;
+oom:
+    rc = cli_oom();
+done:
+    cli_outset_free(outs);
+    iaf_buffer_free(weights);
+    iaf_buffer_free(report);
+    iaf_buffer_free(perrow);
+    iaf_calib_run_free(run);
+    iaf_spec_free(spec);
+    cli_free_list(checks);
+    return rc;
+}
