@@ -58,12 +58,12 @@ typedef struct cli_common {
     const char *missing;   /* comma list as given (cli_split), or NULL */
     const char *normalize; /* steps as given, already checked, or NULL */
     iaf_format format;
-    const char *encoding; /* canonical name, or NULL */
+    const char *encoding;                                /* canonical name, or NULL */
     const char *encoding_synthetic, *encoding_reference; /* per side, or NULL */
-    char delimiter;       /* 0 = the reader's default */
-    int threads;          /* 0 = every core */
-    uint64_t seed;        /* CLI_DEFAULT_SEED unless given */
-    size_t bootstrap;     /* 0 unless given */
+    char delimiter;                                      /* 0 = the reader's default */
+    int threads;                                         /* 0 = every core */
+    uint64_t seed;                                       /* CLI_DEFAULT_SEED unless given */
+    size_t bootstrap;                                    /* 0 unless given */
 } cli_common;
 
 void cli_common_init(cli_common *co);
