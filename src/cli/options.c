@@ -164,6 +164,16 @@ int cli_common_option(cli_common *co, const char *cmd, int c, const char *arg)
         if (cli_parse_encoding(arg, &co->encoding) != 0)
             return cli_usage_error(cmd, "unknown encoding '%s'", arg);
         return 0;
+    case CLI_OPT_ENCODING_SYNTHETIC:
+    case CLI_OPT_ENCODING_REFERENCE:
+        if (cli_parse_encoding(arg, c == CLI_OPT_ENCODING_SYNTHETIC ? &co->encoding_synthetic
+                                                                    : &co->encoding_reference) != 0)
+            return cli_usage_error(cmd,
+                                   "--encoding-%s: unknown encoding '%s' (utf-8, cp949, "
+                                   "euc-kr)",
+                                   c == CLI_OPT_ENCODING_SYNTHETIC ? "synthetic" : "reference",
+                                   arg);
+        return 0;
     case CLI_OPT_DELIMITER:
         if (cli_parse_delimiter(arg, &co->delimiter) != 0)
             return cli_usage_error(cmd, "bad delimiter '%s'", arg);
@@ -184,6 +194,12 @@ int cli_common_option(cli_common *co, const char *cmd, int c, const char *arg)
     default:
         return -1;
     }
+}
+
+const char *cli_common_encoding(const cli_common *co, int reference)
+{
+    const char *side = reference ? co->encoding_reference : co->encoding_synthetic;
+    return side ? side : co->encoding;
 }
 
 void cli_common_source(const cli_common *co, iaf_source_options *src)

@@ -47,7 +47,12 @@ enum {
     CLI_OPT_ENCODING,
     CLI_OPT_DELIMITER,
     CLI_OPT_SEED,
-    CLI_OPT_BOOTSTRAP
+    CLI_OPT_BOOTSTRAP,
+    /* commands that read two sides (compare, scan --reference): one side's
+     * text encoding, over --encoding (KOSIS and MOIS files are CP949, the
+     * datasets UTF-8) */
+    CLI_OPT_ENCODING_SYNTHETIC,
+    CLI_OPT_ENCODING_REFERENCE
 };
 
 #define CLI_DEFAULT_SEED 20260611u
@@ -57,11 +62,12 @@ typedef struct cli_common {
     const char *missing;   /* comma list as given (cli_split), or NULL */
     const char *normalize; /* steps as given, already checked, or NULL */
     iaf_format format;
-    const char *encoding; /* canonical name, or NULL */
-    char delimiter;       /* 0 = the reader's default */
-    int threads;          /* 0 = every core */
-    uint64_t seed;        /* CLI_DEFAULT_SEED unless given */
-    size_t bootstrap;     /* 0 unless given */
+    const char *encoding;                                /* canonical name, or NULL */
+    const char *encoding_synthetic, *encoding_reference; /* per side, or NULL */
+    char delimiter;                                      /* 0 = the reader's default */
+    int threads;                                         /* 0 = every core */
+    uint64_t seed;                                       /* CLI_DEFAULT_SEED unless given */
+    size_t bootstrap;                                    /* 0 unless given */
 } cli_common;
 
 void cli_common_init(cli_common *co);
@@ -72,6 +78,9 @@ void cli_common_init(cli_common *co);
 int cli_common_option(cli_common *co, const char *cmd, int c, const char *arg);
 /* Copy format, encoding, delimiter and threads into a source's options. */
 void cli_common_source(const cli_common *co, iaf_source_options *src);
+/* The encoding of one side: --encoding-synthetic (reference = 0) or
+ * --encoding-reference (1) when given, else --encoding; NULL for UTF-8. */
+const char *cli_common_encoding(const cli_common *co, int reference);
 
 /* The first name (in sort order) that list[0..n-1] holds more than once,
  * NULL when none does, or cli_repeat_nomem (compare the pointer) when out of

@@ -342,8 +342,18 @@ static iaf_status parse_row(csv_tok *t, cup *pp, long long row_line, size_t ncol
                 if (o->check_utf8) {
                     size_t ok = iaf_utf8_valid_prefix(fs, flen);
                     if (ok != flen) {
-                        iaf_status st = tok_error(t, err, row_start, row_line, fs + ok,
-                                                  "invalid UTF-8 in field %zu", col + 1);
+                        /* a CP949 / EUC-KR double byte (KOSIS and MOIS downloads):
+                         * lead 0x81-0xFE, trail 0x41-0xFE */
+                        const unsigned char *u = (const unsigned char *)fs + ok;
+                        int cp949 = ok + 1 < flen && u[0] >= 0x81 && u[0] <= 0xFE && u[1] >= 0x41 &&
+                                    u[1] <= 0xFE;
+                        iaf_status st = tok_error(
+                            t, err, row_start, row_line, fs + ok, "invalid UTF-8 in field %zu%s",
+                            col + 1,
+                            cp949 ? " (it reads as CP949/EUC-KR, as KOSIS and MOIS files are: give "
+                                    "the file's encoding, --encoding cp949 or `encoding: cp949` "
+                                    "in a spec)"
+                                  : "");
                         t->err_pos = fs + flen; /* a sequence cut by the end is no error */
                         return st;
                     }

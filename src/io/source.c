@@ -5,7 +5,9 @@
  * threads. Units are handed out in file order; each worker owns one consumer
  * state, so no locking happens on the counting path.
  *
- * Hive partitions: a directory named `key=value` above a file makes `key` a
+ * Hive partitions: a directory named `key=value` above a file, below the
+ * argument that found it (a directory, or a glob from its first wildcard
+ * component on; a file named as such has none), makes `key` a
  * string column of that file's rows holding `value` (%XX decoded; a missing
  * key or __HIVE_DEFAULT_PARTITION__ is null), unless the files have a column
  * of that name. The readers never see these columns: the projection is split
@@ -42,6 +44,7 @@ typedef struct src_file {
     void *rd; /* reader state, NULL until opened */
     size_t nparts;
     iaf_sv *part_val; /* per Hive key of the source: its value here (ptr NULL: null) */
+    size_t hive_from; /* the path's directories from here on are below its argument */
 } src_file;
 
 #define SRC_MAX_HIVE 32
@@ -129,12 +132,13 @@ static const iaf_reader_vtable *vtable_for(iaf_format f)
     }
 }
 
-static int add_path(iaf_source *s, const char *path, size_t arg)
+static int add_path(iaf_source *s, const char *path, size_t arg, size_t from)
 {
     if (IAF_GROW(s->files, s->cap, s->nfiles + 1) != 0) return -1;
     src_file *sf = &s->files[s->nfiles];
     memset(sf, 0, sizeof *sf);
     sf->arg = arg;
+    sf->hive_from = from;
     if (!(sf->path = iaf_strdup(path))) return -1;
     s->nfiles++;
     return 0;
@@ -154,7 +158,8 @@ static int is_data_file(const char *name, iaf_format want)
 
 /* Collect data files below dir (recursively, so that a Hugging Face dataset
  * folder with data/train-0000X-of-0000N.parquet works), sorted by path. */
-static iaf_status add_dir(iaf_source *s, const char *dir, size_t arg, int depth, iaf_error *err)
+static iaf_status add_dir(iaf_source *s, const char *dir, size_t arg, int depth, size_t from,
+                          iaf_error *err)
 {
     if (depth > 8) return IAF_OK;
     DIR *d = opendir(dir);
@@ -181,8 +186,8 @@ static iaf_status add_dir(iaf_source *s, const char *dir, size_t arg, int depth,
         }
         struct stat sb;
         if (stat(p.data, &sb) == 0 && S_ISDIR(sb.st_mode))
-            st = add_dir(s, p.data, arg, depth + 1, err);
-        else if (is_data_file(names[i], s->opt.format) && add_path(s, p.data, arg) != 0)
+            st = add_dir(s, p.data, arg, depth + 1, from, err);
+        else if (is_data_file(names[i], s->opt.format) && add_path(s, p.data, arg, from) != 0)
             st = iaf_error_set(err, IAF_ERR_NOMEM, dir, 0, 0, "out of memory");
         iaf_buf_free(&p);
     }
@@ -192,19 +197,23 @@ static iaf_status add_dir(iaf_source *s, const char *dir, size_t arg, int depth,
     return st;
 }
 
-static iaf_status expand(iaf_source *s, const char *path, size_t arg, iaf_error *err)
+/* from: where Hive directories may start in the paths found (SIZE_MAX at the
+ * top: below a directory argument, at a glob's first wildcard component,
+ * none in a file named as such). */
+static iaf_status expand(iaf_source *s, const char *path, size_t arg, size_t from, iaf_error *err)
 {
     struct stat sb;
     if (stat(path, &sb) == 0) {
+        if (from == SIZE_MAX) from = strlen(path);
         if (S_ISDIR(sb.st_mode)) {
             size_t before = s->nfiles;
-            iaf_status st = add_dir(s, path, arg, 0, err);
+            iaf_status st = add_dir(s, path, arg, 0, from, err);
             if (st == IAF_OK && s->nfiles == before)
                 return iaf_error_set(err, IAF_ERR_IO, path, 0, 0,
                                      "directory holds no .parquet, .csv or .jsonl files");
             return st;
         }
-        return add_path(s, path, arg) == 0
+        return add_path(s, path, arg, from) == 0
                    ? IAF_OK
                    : iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
     }
@@ -214,9 +223,15 @@ static iaf_status expand(iaf_source *s, const char *path, size_t arg, iaf_error 
         if (rc == GLOB_NOMATCH)
             return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "pattern matches no file");
         if (rc != 0) return iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot expand pattern");
+        if (from == SIZE_MAX) {
+            const char *w = strpbrk(path, "*?["), *c = w;
+            while (c > path && c[-1] != '/')
+                c--;
+            from = (size_t)(c - path);
+        }
         iaf_status st = IAF_OK;
         for (size_t i = 0; i < g.gl_pathc && st == IAF_OK; i++)
-            st = expand(s, g.gl_pathv[i], arg, err);
+            st = expand(s, g.gl_pathv[i], arg, from, err);
         globfree(&g);
         return st;
     }
@@ -326,11 +341,18 @@ static int hexdig(char c)
                                                     : -1;
 }
 
-/* The `key=value` directories of each file's path. */
+/* Where a file's Hive directories may start: below the argument it came from. */
+static const char *hive_start(const src_file *sf)
+{
+    size_t n = strlen(sf->path);
+    return sf->path + (sf->hive_from < n ? sf->hive_from : n);
+}
+
+/* The `key=value` directories of each file's path below its argument. */
 static iaf_status parse_hive(iaf_source *s, iaf_error *err)
 {
     for (size_t i = 0; i < s->nfiles; i++) {
-        const char *p = s->files[i].path, *slash;
+        const char *p = hive_start(&s->files[i]), *slash;
         while ((slash = strchr(p, '/')) != NULL) {
             const char *eq = memchr(p, '=', (size_t)(slash - p));
             if (eq && eq > p) {
@@ -352,7 +374,7 @@ static iaf_status parse_hive(iaf_source *s, iaf_error *err)
     for (size_t i = 0; i < s->nfiles; i++) {
         src_file *sf = &s->files[i];
         if (!(sf->part_val = iaf_calloc(s->nhive, sizeof *sf->part_val))) goto oom;
-        const char *p = sf->path, *slash;
+        const char *p = hive_start(sf), *slash;
         while ((slash = strchr(p, '/')) != NULL) {
             const char *eq = memchr(p, '=', (size_t)(slash - p));
             if (eq && eq > p) {
@@ -424,7 +446,7 @@ iaf_status iaf_source_open(const char *const *paths, size_t npaths, const iaf_so
     if (opt) s->opt = *opt;
     iaf_status st = IAF_OK;
     for (size_t i = 0; i < npaths && st == IAF_OK; i++)
-        st = expand(s, paths[i], i, err);
+        st = expand(s, paths[i], i, SIZE_MAX, err);
     if (st == IAF_OK) st = check_duplicates(s, paths, err);
     if (st == IAF_OK) st = parse_hive(s, err);
     if (st == IAF_OK) st = init_format(s, err);
@@ -447,7 +469,7 @@ iaf_status iaf_source_open_memory(const void *data, size_t size, const char *nam
     if (opt) s->opt = *opt;
     s->memory = 1;
     iaf_status st = IAF_OK;
-    if (add_path(s, name ? name : "<memory>", 0) != 0)
+    if (add_path(s, name ? name : "<memory>", 0, SIZE_MAX) != 0)
         st = iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
     if (st == IAF_OK)
         st = iaf_file_open_memory(data, size, s->files[0].path, &s->files[0].file, err);
