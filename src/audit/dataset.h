@@ -20,6 +20,8 @@ typedef struct iaf_dataset_options {
     iaf_counts_options counts; /* count-table reading */
     const char *weight;        /* microdata weight column or NULL */
     iaf_label_rules labels;    /* declared missing tokens and normalisation (borrowed) */
+    int (*cancel)(void *ctx);  /* optional: non-zero stops the scan (IAF_STOP) */
+    void *cancel_ctx;
 } iaf_dataset_options;
 
 typedef struct iaf_dataset iaf_dataset;
@@ -33,6 +35,10 @@ typedef struct iaf_dataset_request {
 
 iaf_status iaf_dataset_open(const char *const *paths, size_t npaths, const iaf_dataset_options *opt,
                             iaf_dataset **out, iaf_error *err);
+/* Microdata from a source the caller opened; the dataset takes src over,
+ * also on failure. */
+iaf_status iaf_dataset_open_source(iaf_source *src, const iaf_dataset_options *opt,
+                                   iaf_dataset **out, iaf_error *err);
 void iaf_dataset_free(iaf_dataset *d);
 int iaf_dataset_is_counts(const iaf_dataset *d);
 /* Columns available (microdata: the first file's; counts: its attributes). */
