@@ -1,0 +1,397 @@
+"""iaf: audit synthetic tabular data against official statistics.
+
+The Python face of libiaf (the C library behind the ``iaf`` tool), for
+pandas users and notebooks:
+
+* :func:`count` - rows (or a weight) per combination of values of columns,
+  from files (CSV, JSONL, Parquet; a path, a list of paths, a glob or a
+  directory), a pandas DataFrame, or anything that exports an Arrow stream
+  (``__arrow_c_stream__``: polars, pyarrow, DuckDB, pandas >= 2.2);
+* :func:`audit` - run an audit spec (a YAML path or a dict) and get a
+  :class:`Report` (checks as a DataFrame, report.json, the HTML report
+  inline in Jupyter).
+
+The same numbers as the ``iaf`` tool on the same inputs: both run the same
+library. Scans release the GIL and run on worker threads; Ctrl-C stops a
+count. Errors are :class:`Error` exceptions carrying the file and the
+place (``e.file``, ``e.line``, ``e.column``, ``e.where``).
+"""
+
+import html as _html
+import io as _io
+import json as _json
+import os as _os
+import signal as _signal
+import tempfile as _tempfile
+import threading as _threading
+
+import numpy as _np
+import pandas as _pd
+
+from ._errors import (Error, InvalidError, IOError_, LimitError, ParseError,  # noqa: F401
+                      UnsupportedError)
+from . import _iaf
+
+__all__ = ["count", "audit", "load_report", "Report", "Error", "ParseError", "InvalidError",
+           "UnsupportedError", "LimitError", "IOError_", "version", "__version__"]
+
+__version__ = _iaf.version()
+
+_FORMATS = {None: _iaf.FORMAT_AUTO, "auto": _iaf.FORMAT_AUTO, "csv": _iaf.FORMAT_CSV,
+            "jsonl": _iaf.FORMAT_JSONL, "parquet": _iaf.FORMAT_PARQUET}
+
+
+def version():
+    """The version of the libiaf the module runs (e.g. "0.1.0")."""
+    return _iaf.version()
+
+
+def _interruptible():
+    # Ctrl-C can be caught only where Python handles SIGINT: the main thread,
+    # with a Python-level handler installed (the default raises KeyboardInterrupt).
+    if _threading.current_thread() is not _threading.main_thread():
+        return False
+    h = _signal.getsignal(_signal.SIGINT)
+    return h not in (_signal.SIG_IGN, _signal.SIG_DFL, None)
+
+
+def _names(x, what):
+    if isinstance(x, str):
+        return [x]
+    try:
+        out = list(x)
+    except TypeError:
+        raise TypeError("%s: a column name or a list of names" % what) from None
+    for v in out:
+        if not isinstance(v, str):
+            raise TypeError("%s: column names are str, not %s" % (what, type(v).__name__))
+    return out
+
+
+def _paths(data):
+    if isinstance(data, (str, bytes, _os.PathLike)):
+        return [_os.fsdecode(data)]
+    if isinstance(data, (list, tuple)) and data and all(
+            isinstance(p, (str, bytes, _os.PathLike)) for p in data):
+        return [_os.fsdecode(p) for p in data]
+    return None
+
+
+def _label(x):
+    """The text of a non-string category, as iaf writes numbers."""
+    if isinstance(x, (bool, _np.bool_)):
+        return "true" if x else "false"
+    if isinstance(x, (float, _np.floating)) and float(x).is_integer():
+        return str(int(x))
+    return str(x)
+
+
+def _frame_column(name, s):
+    """How one pandas column is handed to the extension (see count_frame in _iaf.c)."""
+    dt = s.dtype
+    if isinstance(dt, _pd.CategoricalDtype):
+        codes = _np.ascontiguousarray(s.cat.codes.to_numpy())  # int8/16/32: no copy
+        cats = [c if isinstance(c, (str, bytes)) else _label(c) for c in dt.categories]
+        return ("codes", name, codes, cats, None)
+    if _pd.api.types.is_bool_dtype(dt):
+        if isinstance(dt, _np.dtype):
+            codes = _np.ascontiguousarray(s.to_numpy()).view(_np.int8)
+        else:  # nullable "boolean"
+            codes = _np.where(s.isna().to_numpy(), -1,
+                              s.fillna(False).to_numpy(dtype=bool)).astype(_np.int8)
+        return ("codes", name, codes, ["false", "true"], None)
+    if _pd.api.types.is_integer_dtype(dt) or _pd.api.types.is_float_dtype(dt):
+        if isinstance(dt, _np.dtype):
+            return ("numbers", name, _np.ascontiguousarray(s.to_numpy()), None, None)
+        # nullable Int64, Float64, ...: values and a validity mask
+        na = s.isna().to_numpy()
+        npdt = _np.float64 if _pd.api.types.is_float_dtype(dt) else dt.numpy_dtype
+        vals = _np.ascontiguousarray(s.to_numpy(dtype=npdt, na_value=0))
+        return ("numbers", name, vals, (~na).astype(_np.uint8), None)
+    # str, object, string, dates, ...: the values' text (str() of non-strings)
+    vals = s.to_numpy(dtype=object)
+    if any(isinstance(v, float) for v in vals[:1000]) or not _pd.api.types.is_object_dtype(dt):
+        vals = _np.array([v if isinstance(v, (str, bytes)) or v is None else _label(v)
+                          for v in vals], dtype=object)
+    na = _np.ascontiguousarray(s.isna().to_numpy(), dtype=bool).view(_np.uint8)
+    return ("objects", name, vals, na, None)
+
+
+def _frame_args(df, by, where, weight):
+    if not all(isinstance(c, str) for c in df.columns):
+        df = df.rename(columns=str)
+    if df.columns.duplicated().any():
+        dup = df.columns[df.columns.duplicated()][0]
+        raise InvalidError("<DataFrame>: column '%s' appears more than once" % dup,
+                           file="<DataFrame>", message="column '%s' appears more than once" % dup)
+    # only the columns the count reads: by, the weight, and those the filter may name
+    need = set(by) | ({weight} if weight else set())
+    for c in by + ([weight] if weight else []):
+        if c not in df.columns:
+            have = ", ".join("'%s'" % x for x in list(df.columns)[:50])
+            msg = "no column '%s' (columns: %s)" % (c, have or "none")
+            raise InvalidError("<DataFrame>: " + msg, file="<DataFrame>", message=msg)
+    cols = [c for c in df.columns if c in need or (where and c in where)]
+    return len(df), [_frame_column(c, df[c]) for c in cols]
+
+
+def _to_frame(res, weighted):
+    names, cats, codes, values, ns = res
+    data = {}
+    for name, c, cd in zip(names, cats, codes):
+        data[name] = _pd.Categorical.from_codes(_np.frombuffer(cd, dtype=_np.int32).copy(),
+                                                categories=_pd.Index(c, dtype=object))
+    counts = _np.frombuffer(values if weighted else ns,
+                            dtype=_np.float64 if weighted else _np.int64).copy()
+    key = "count"
+    while key in data:
+        key = "_" + key
+    data[key] = counts
+    return _pd.DataFrame(data)
+
+
+def count(data, by, where=None, weight=None, *, missing=None, normalize=None, threads=0,
+          format=None, encoding=None, delimiter=None):
+    """Count rows by the values of one or more columns.
+
+    Parameters
+    ----------
+    data : path, list of paths, DataFrame or Arrow stream
+        A CSV, JSONL or Parquet file, a glob, a directory (its data files,
+        recursively), a list of these (one dataset, one format); a pandas
+        DataFrame (categorical columns are read by their codes, not copied;
+        object, string, integer, float and boolean columns are read too);
+        or any object with ``__arrow_c_stream__`` (the Arrow PyCapsule
+        protocol: polars, pyarrow, DuckDB, pandas >= 2.2), read through the
+        Arrow C stream interface (strings, large strings, dictionary-encoded
+        strings, integers, floats, booleans).
+    by : str or list of str
+        1 to 16 columns.
+    where : str, optional
+        A filter in iaf's expression language (docs/expressions.md), e.g.
+        ``'age >= 15 and sex == "F"'``: only rows where it is true count.
+    weight : str, optional
+        A numeric column to sum instead of counting rows.
+    missing : list of str, optional
+        Values that also mean missing (besides null and the empty string).
+    normalize : str, optional
+        Label normalisation steps, comma-separated: trim, nfc, nfkc,
+        casefold, numeric.
+    threads : int
+        Worker threads (0: every core).
+    format, encoding, delimiter :
+        For files: "csv", "jsonl" or "parquet" (default: from the name);
+        "cp949" or "euc-kr" for Korean text files; the CSV delimiter.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per combination of values present, sorted by the values'
+        bytes: the ``by`` columns as categoricals (missing values, which
+        iaf counts as one category, are NaN), then ``count`` (int64 rows,
+        or the float64 sum of the weight). The same table as
+        ``iaf count --by ...``.
+
+    Raises
+    ------
+    iaf.Error
+        With ``file``, ``line``, ``column`` and ``where`` of the problem.
+    KeyboardInterrupt
+        On Ctrl-C during the scan.
+    """
+    by = _names(by, "by")
+    if missing is not None:
+        missing = _names(missing, "missing")
+    if format not in _FORMATS:
+        raise ValueError("format: one of 'csv', 'jsonl', 'parquet'")
+    if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
+        raise ValueError("delimiter: one character")
+    opts = dict(where=where, weight=weight, missing=missing, normalize=normalize,
+                threads=int(threads), interruptible=_interruptible())
+    if isinstance(data, _pd.Series):
+        data = data.to_frame()
+    if isinstance(data, _pd.DataFrame):
+        nrows, cols = _frame_args(data, by, where, weight)
+        res = _iaf.count_frame(nrows, cols, by, **opts)
+    elif hasattr(data, "__arrow_c_stream__"):
+        res = _iaf.count_arrow(data.__arrow_c_stream__(), by, **opts)
+    elif type(data).__name__ == "PyCapsule":
+        res = _iaf.count_arrow(data, by, **opts)
+    else:
+        paths = _paths(data)
+        if paths is None:
+            raise TypeError("data: a path, a list of paths, a pandas DataFrame or an object "
+                            "with __arrow_c_stream__, not %s" % type(data).__name__)
+        res = _iaf.count_paths(paths, by, format=_FORMATS[format], encoding=encoding,
+                               delimiter=delimiter, **opts)
+    return _to_frame(res, weight is not None)
+
+
+class Report:
+    """The report of an audit (the model behind report.json).
+
+    Made by :func:`audit` or :func:`load_report`. Renders report.json,
+    report.md, report.html and cells.csv byte for byte as the ``iaf`` tool
+    does; in Jupyter it shows the HTML report inline.
+    """
+
+    _FILES = (("report.json", _iaf.REPORT_JSON), ("report.md", _iaf.REPORT_MD),
+              ("report.html", _iaf.REPORT_HTML), ("cells.csv", _iaf.REPORT_CELLS))
+
+    def __init__(self, handle, from_audit):
+        self._h = handle
+        self._from_audit = from_audit
+        self._name, self._rows = _iaf.report_rows(handle)
+
+    def _render(self, fmt):
+        return _iaf.report_render(self._h, fmt).decode("utf-8", "surrogateescape")
+
+    @property
+    def name(self):
+        """The spec's name, or None."""
+        return self._name
+
+    @property
+    def checks(self):
+        """One row per check of the headline: check, kind, verdict (PASS,
+        FLAG, INCONCLUSIVE; None when not screened), diagnosis, the key
+        metric's name, its estimate and 95% interval (lo, hi)."""
+        cols = ["check", "kind", "verdict", "diagnosis", "metric", "estimate", "lo", "hi"]
+        return _pd.DataFrame.from_records(self._rows, columns=cols)
+
+    @property
+    def cells(self):
+        """Every compared cell (cells.csv) as a DataFrame."""
+        return _pd.read_csv(_io.StringIO(self._render(_iaf.REPORT_CELLS)), keep_default_na=False,
+                            na_values=[""])
+
+    @property
+    def headline(self):
+        """The plain-text headline the ``iaf audit`` command prints."""
+        if not self._from_audit:
+            raise UnsupportedError("a loaded report has no headline", status="unsupported")
+        return self._render(_iaf.REPORT_HEADLINE)
+
+    def to_json(self):
+        """report.json (schema iaf-report/1) as text."""
+        return self._render(_iaf.REPORT_JSON)
+
+    def to_dict(self):
+        """report.json as Python objects."""
+        return _json.loads(self.to_json())
+
+    def to_markdown(self):
+        """report.md: the section for dataset cards."""
+        return self._render(_iaf.REPORT_MD)
+
+    def to_html(self):
+        """report.html: one self-contained page (inline CSS and script, no network)."""
+        return self._render(_iaf.REPORT_HTML)
+
+    def save(self, directory):
+        """Write report.json, report.md, report.html and cells.csv into
+        directory (created if needed); returns the paths written."""
+        _os.makedirs(directory, exist_ok=True)
+        out = []
+        for name, fmt in self._FILES:
+            path = _os.path.join(directory, name)
+            data = _iaf.report_render(self._h, fmt)
+            fd, tmp = _tempfile.mkstemp(prefix="." + name + ".", dir=directory)
+            try:
+                with _os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                _os.replace(tmp, path)
+            except BaseException:
+                if _os.path.exists(tmp):
+                    _os.unlink(tmp)
+                raise
+            out.append(path)
+        return out
+
+    def _repr_html_(self):
+        # The page has its own styles and script: in an iframe they neither leak into
+        # the notebook nor depend on it. srcdoc keeps it one self-contained element.
+        return ('<iframe title="iaf report" style="width:100%;height:640px;border:0" '
+                'sandbox="allow-scripts" srcdoc="{}"></iframe>'.format(
+                    _html.escape(self.to_html(), quote=True)))
+
+    def __repr__(self):
+        n = len(self._rows)
+        tally = {}
+        for r in self._rows:
+            tally[r[2] or "pending"] = tally.get(r[2] or "pending", 0) + 1
+        parts = ", ".join("%d %s" % (v, k) for k, v in sorted(tally.items()))
+        return "<iaf.Report %r: %d checks (%s)>" % (self._name, n, parts)
+
+
+def load_report(path):
+    """A saved report.json (or its text as bytes/str) as a :class:`Report`."""
+    if isinstance(path, bytes) or (isinstance(path, str) and path.lstrip().startswith("{")):
+        text = path.encode("utf-8") if isinstance(path, str) else path
+    else:
+        with open(path, "rb") as f:
+            text = f.read()
+    return Report(_iaf.report_load(text), False)
+
+
+def audit(spec, out=None, *, microdata=None, threads=0, bootstrap=None, seed=None,
+          interval=None, no_bootstrap=False, base=None):
+    """Run an audit spec (docs/spec.md) and return its :class:`Report`.
+
+    Parameters
+    ----------
+    spec : path or dict
+        A spec file (YAML; its relative paths are relative to its
+        directory), or the same structure as a dict (its relative paths are
+        relative to ``base``, by default the working directory).
+    out : path, optional
+        Also write report.json, report.md, report.html and cells.csv here.
+    microdata : path or list of paths, optional
+        Read the microdata from here instead of the spec's
+        ``dataset.microdata`` (as ``iaf audit --microdata``).
+    threads, bootstrap, seed, interval, no_bootstrap :
+        As the options of ``iaf audit``: worker threads (0: every core),
+        bootstrap replicates (default 1000), the seed (same seed, same
+        bytes), "calibrated" or "basic" intervals, point estimates only.
+
+    The audit runs without the GIL. The same spec and options give the same
+    report as ``iaf audit`` (report.json differs only in the command line
+    it records).
+    """
+    micro = None
+    if microdata is not None:
+        micro = _paths(microdata)
+        if micro is None:
+            raise TypeError("microdata: a path or a list of paths")
+    if bootstrap is not None and (int(bootstrap) < 1):
+        raise ValueError("bootstrap: at least 1 replicate")
+    if isinstance(spec, dict):
+        d = _os.path.abspath(base if base is not None else _os.getcwd())
+        # JSON is YAML: the spec loader reads the dict as written, with lines to point at
+        fd, tmp = _tempfile.mkstemp(prefix=".iaf-spec-", suffix=".yaml", dir=d)
+        try:
+            with _os.fdopen(fd, "w", encoding="utf-8") as f:
+                _json.dump(spec, f, indent=2, ensure_ascii=False)
+            try:
+                rep = _run_audit(tmp, micro, threads, bootstrap, seed, interval, no_bootstrap,
+                                 "iaf.audit(<dict>)")
+            except Error as e:
+                if e.file == tmp:
+                    e.file = "<spec dict>"
+                    e.args = (str(e).replace(tmp, "<spec dict>"),)
+                raise
+        finally:
+            _os.unlink(tmp)
+    else:
+        path = _os.fsdecode(spec)
+        rep = _run_audit(path, micro, threads, bootstrap, seed, interval, no_bootstrap,
+                         "iaf.audit(%r)" % path)
+    if out is not None:
+        rep.save(out)
+    return rep
+
+
+def _run_audit(path, micro, threads, bootstrap, seed, interval, no_bootstrap, cmd):
+    h = _iaf.audit(path, micro, int(threads), int(bootstrap or 0), seed, interval,
+                   bool(no_bootstrap), cmd, _interruptible())
+    return Report(h, True)
