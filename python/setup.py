@@ -3,7 +3,7 @@
 The module links libiaf.a from the project's CMake build (position-independent,
 every symbol but the public API hidden), so it uses exactly the library the
 tool and the tests use. The build directory is $IAF_BUILD_DIR, else the
-repository's build/ (what `make demo`, `make build` and `make test` make); if
+repository's build/ ($IAF_SOURCE_DIR, else the parent of this directory) (what `make demo`, `make build` and `make test` make); if
 libiaf.a is not there yet it is built with CMake first. The libraries libiaf
 depends on are the ones its iaf.pc names, found with pkg-config.
 """
@@ -16,7 +16,8 @@ import sys
 from setuptools import Extension, setup
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+# the repository: python/ is one of its directories, unless the package was copied
+ROOT = os.path.abspath(os.environ.get("IAF_SOURCE_DIR") or os.path.dirname(HERE))
 
 
 def build_dir():

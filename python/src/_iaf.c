@@ -612,7 +612,11 @@ static PyObject *py_count_arrow(PyObject *self, PyObject *args, PyObject *kw)
     }
     res = run_count(NULL, src, &a);
 done:
+    /* release callbacks may be Python code: not with an exception pending */
+    PyObject *et, *ev, *tb;
+    PyErr_Fetch(&et, &ev, &tb);
     xarrays_release(&keep);
+    PyErr_Restore(et, ev, tb);
     xs_clear(&s);
     Py_DECREF(rest);
     return res;
