@@ -30,5 +30,7 @@
 #include "iaf/xwbuild.h"
 #include "iaf/audit.h"
 #include "iaf/report.h"
+#include "iaf/compare.h"
+#include "iaf/scan.h"
 
 #endif

@@ -9,4 +9,8 @@
 /* The internal buffer behind a public one (writers append to it). */
 iaf_buf *iaf_buffer_raw(iaf_buffer *b);
 
+/* IAF_NORM_* flags of "trim,nfkc,..." (steps already checked by
+ * iaf_normalize_check; unknown steps are ignored). */
+unsigned iaf_api_normalize_flags(const char *steps);
+
 #endif

@@ -56,7 +56,7 @@ bad:
                          steps);
 }
 
-static unsigned normalize_flags(const char *steps)
+unsigned iaf_api_normalize_flags(const char *steps)
 {
     unsigned f = 0;
     for (const char *s = steps; s && *s;) {
@@ -134,7 +134,7 @@ static iaf_status counter_new(const iaf_count_options *opt, iaf_counter **out,
     dopt->weight = c->weight;
     dopt->labels.missing = (const char *const *)c->missing;
     dopt->labels.nmissing = c->nmissing;
-    dopt->labels.normalize = normalize_flags(opt->normalize);
+    dopt->labels.normalize = iaf_api_normalize_flags(opt->normalize);
     dopt->cancel = opt->cancel;
     dopt->cancel_ctx = opt->progress_ctx;
     c->progress.ctx = opt->progress_ctx;

@@ -291,7 +291,23 @@ void iaf_comparison_free(iaf_comparison *c)
     }
     iaf_free(c->off);
     iaf_std_coverage_free(c->std_cov);
+    iaf_compare_inputs_free(c->inputs);
     iaf_free(c);
+}
+
+void iaf_compare_inputs_free(iaf_compare_inputs *in)
+{
+    if (!in) return;
+    for (size_t i = 0; i < in->nby; i++)
+        iaf_free(in->by[i]);
+    for (int s = 0; s < 2; s++) {
+        for (size_t i = 0; i < in->side[s].nfiles; i++)
+            iaf_free(in->side[s].files[i]);
+        iaf_free(in->side[s].files);
+        iaf_free(in->side[s].where);
+        iaf_free(in->side[s].weight);
+    }
+    iaf_free(in);
 }
 
 void iaf_std_coverage_free(iaf_std_coverage *c)
@@ -344,9 +360,15 @@ static void pair(iaf_json *j, const char *key, double s, double r)
 
 void iaf_comparison_json(const iaf_comparison *c, iaf_json *j)
 {
+    iaf_json_begin_object(j);
+    iaf_comparison_json_members(c, j);
+    iaf_json_end_object(j);
+}
+
+void iaf_comparison_json_members(const iaf_comparison *c, iaf_json *j)
+{
     const iaf_joint_metrics *m = &c->m;
     int twod = c->ky > 1 || (c->yl && c->yl[0] && c->yl[0][0]);
-    iaf_json_begin_object(j);
     iaf_json_knum(j, "tvd_joint", m->tvd_joint);
     iaf_json_knum(j, "tvd_x", m->tvd_x);
     iaf_json_knum(j, "tvd_y", m->tvd_y);
@@ -500,7 +522,6 @@ void iaf_comparison_json(const iaf_comparison *c, iaf_json *j)
         iaf_json_end_array(j);
         iaf_json_end_object(j);
     }
-    iaf_json_end_object(j);
 }
 
 /* One side of a joint standardisation: counts over (x, y, a), the stratum

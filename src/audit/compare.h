@@ -6,21 +6,11 @@
 #define IAF_AUDIT_COMPARE_H
 
 #include "audit/verdict.h"
+#include "iaf/compare.h" /* iaf_thresholds, the public face of iaf_comparison */
 #include "iaf/metrics.h"
 #include "iaf/table.h"
 #include "util/json.h"
 #include "stats/bootstrap.h"
-
-/* Materiality thresholds of a check (METHOD.md section 9). */
-typedef struct iaf_thresholds {
-    double tvd;       /* marginal checks: tvd_joint (default 0.05) */
-    double cond_tvd;  /* joint: cond_tvd_y_given_x (0.10) */
-    double footprint; /* joint: footprint (0.5) */
-    double retention; /* joint: names the diagnosis only (0.5) */
-} iaf_thresholds;
-
-/* The defaults of METHOD.md section 9. */
-iaf_thresholds iaf_thresholds_default(void);
 
 typedef struct iaf_compare_input {
     const iaf_table *syn;         /* must have attributes x (and y) */
@@ -56,7 +46,22 @@ typedef struct iaf_std_coverage {
 
 void iaf_std_coverage_free(iaf_std_coverage *c);
 
-typedef struct iaf_comparison {
+/* What `iaf compare` read (iaf_compare_run): owned copies, for the accessors
+ * and the JSON; NULL in the comparisons of an audit. */
+typedef struct iaf_compare_inputs {
+    char *by[2];
+    size_t nby;
+    struct {
+        char **files;
+        size_t nfiles;
+        char *where, *weight;
+        int counts; /* read as a count table */
+    } side[2];
+} iaf_compare_inputs;
+
+void iaf_compare_inputs_free(iaf_compare_inputs *in);
+
+struct iaf_comparison {
     size_t kx, ky;
     char **xl, **yl;                   /* support labels (reference categories, byte order) */
     double *s, *r;                     /* kx*ky masses on the support (excluded cells are 0) */
@@ -76,16 +81,19 @@ typedef struct iaf_comparison {
     int has_boot;
     iaf_joint_boot boot; /* intervals when has_boot */
     iaf_boot_options boot_opt;
-    iaf_check_verdict verdict; /* IAF_VERDICT_NONE without intervals */
-    iaf_std_coverage *std_cov; /* a standardised comparison's coverage (owned), or NULL */
-} iaf_comparison;
+    iaf_check_verdict verdict;  /* IAF_VERDICT_NONE without intervals */
+    iaf_std_coverage *std_cov;  /* a standardised comparison's coverage (owned), or NULL */
+    iaf_compare_inputs *inputs; /* owned, or NULL */
+};
 
 iaf_status iaf_compare_tables(const iaf_compare_input *in, iaf_comparison **out, iaf_error *err);
-void iaf_comparison_free(iaf_comparison *c);
+/* iaf_comparison_free is public (iaf/compare.h). */
 
 /* The `iaf compare --json` object: the metric keys of METHOD.md section 4,
  * n_synthetic, n_reference, noise_floor, cells and coverage. */
 void iaf_comparison_json(const iaf_comparison *c, iaf_json *j);
+/* Its members only, for an object that adds its own (iaf_comparison_write_json). */
+void iaf_comparison_json_members(const iaf_comparison *c, iaf_json *j);
 
 #endif
 

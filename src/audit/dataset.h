@@ -9,10 +9,9 @@
 #define IAF_AUDIT_DATASET_H
 
 #include "core/attr.h"
+#include "iaf/compare.h" /* iaf_data_form */
 #include "core/rawcount.h"
 #include "io/counts.h"
-
-typedef enum iaf_data_form { IAF_DATA_AUTO = 0, IAF_DATA_MICRODATA, IAF_DATA_COUNTS } iaf_data_form;
 
 typedef struct iaf_dataset_options {
     iaf_data_form form;

@@ -393,9 +393,9 @@ iaf_status iaf_scan_pair_reference(iaf_scan_pair *p, const iaf_table *syn, const
 void iaf_scan_pair_free(iaf_scan_pair *p)
 {
     if (!p) return;
-    iaf_free(p->x);
-    iaf_free(p->y);
-    iaf_free(p->ref_note);
+    iaf_free((void *)p->x); /* const in the public struct: read-only to callers */
+    iaf_free((void *)p->y);
+    iaf_free((void *)p->ref_note);
 }
 
 void iaf_scan_pair_json(const iaf_scan_pair *p, iaf_json *j)

@@ -20,31 +20,11 @@
 #include <stdint.h>
 
 #include "audit/compare.h"
+#include "iaf/scan.h"
 #include "iaf/table.h"
 #include "util/json.h"
 
-#define IAF_SCAN_TAU_RET 0.5
-
-typedef struct iaf_scan_pair {
-    char *x, *y;
-    size_t kx, ky; /* categories with positive mass */
-    double n;      /* mass (rows, or weight) */
-    double dep_tvd, cramers_v, nmi, mm_bias;
-    double chi2_p; /* asymptotic p-value of the chi-square test of independence */
-    double g_p;    /* asymptotic p-value of the G-test (2 n MI ~ chi2) */
-    double null_dep_tvd_p95, null_cramers_v_p95, null_nmi_p95;
-    int conditional; /* 1: margins fixed, simulated on cells; 0: parametric (weighted) */
-    int candidate;   /* dependence indistinguishable from the null */
-    /* small n (Cochran 1954): expected counts n p_x p_y over the cells */
-    double expected_min, expected_below5; /* the smallest; the share of cells below 5 */
-    int small_n;                          /* more than 20% below 5, or any below 1 */
-    /* against a reference (has_ref) */
-    int has_ref;
-    double dep_tvd_ref, retention, retention_lo, retention_hi;
-    int ref_dependent; /* the reference shows dependence (retention defined) */
-    int ref_candidate; /* retention interval wholly below 1 - tau_ret */
-    char *ref_note;    /* why there is no retention, or NULL */
-} iaf_scan_pair;
+/* IAF_SCAN_TAU_RET and iaf_scan_pair are public (iaf/scan.h). */
 
 /* Scan one two-way table of counts (attributes 0 and 1): b null replicates
  * (0: none) from seed. The result does not depend on the thread count. */

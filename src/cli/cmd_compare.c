@@ -1,17 +1,18 @@
 /* src/cli/cmd_compare.c - `iaf compare`: one ad-hoc check of a synthetic
  * dataset against a reference on one or two attributes. */
+#include <float.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/compare.h"
-#include "audit/dataset.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/options.h"
-#include "util/checked.h"
-#include "util/util.h"
+#include "iaf/alloc.h"
+#include "iaf/buffer.h"
+#include "iaf/compare.h"
+#include "iaf/count.h"
 
 static void help(void)
 {
@@ -72,15 +73,6 @@ static int parse_form(const char *s, iaf_data_form *f)
     return 0;
 }
 
-typedef struct side {
-    const char *path;
-    iaf_dataset_options opt;
-    const char *where;
-    iaf_expr *universe;
-    iaf_dataset *ds;
-    iaf_derived *dv;
-} side;
-
 #define MAX_DEFS 16
 
 /* --recode X:A=B,C=D and --bin X:E0,E1,...: how attribute X is derived. */
@@ -96,143 +88,82 @@ static size_t def_name(const char *arg)
     return colon && colon > arg ? (size_t)(colon - arg) : 0;
 }
 
-static int whole(double x)
+/* A definition's parsed parts (owned): the name, and the recode pairs or the edges. */
+typedef struct parsed_def {
+    char *attr;
+    char **items; /* cli_split of the part after ':' */
+    const char **from, **to;
+    double *edges;
+} parsed_def;
+
+static void parsed_def_free(parsed_def *p)
 {
-    return isfinite(x) && x == floor(x) && fabs(x) < 1e15;
+    iaf_free(p->attr);
+    cli_free_list(p->items);
+    iaf_free(p->from);
+    iaf_free(p->to);
+    iaf_free(p->edges);
 }
 
-/* Make a (as is) into the recode or bins of def; -1 with a message in msg. */
-static int apply_def(iaf_attr *a, const attr_def *def, char *msg, size_t msz)
+/* Parse def into p and out (borrowing p's storage): 0, -1 for out of memory,
+ * or EXIT_USAGE with the message printed. */
+static int parse_def(const attr_def *def, parsed_def *p, iaf_compare_derive *out)
 {
-    char **items = NULL;
-    int n = cli_split(def->arg + def_name(def->arg) + 1, &items), rc = -1;
-    if (n < 1) goto done;
+    size_t nl = def_name(def->arg);
+    const char *opt = def->bin ? "--bin" : "--recode";
+    if (!(p->attr = iaf_malloc(nl + 1))) return -1;
+    memcpy(p->attr, def->arg, nl);
+    p->attr[nl] = '\0';
+    int n = cli_split(def->arg + nl + 1, &p->items);
+    if (n < 0) return -1;
+    memset(out, 0, sizeof *out);
+    out->attr = p->attr;
+    if (n < 1) return cli_usage_error("compare", "%s %s: nothing after ':'", opt, p->attr);
     if (!def->bin) {
-        a->from = iaf_calloc((size_t)n, sizeof *a->from);
-        a->to = iaf_calloc((size_t)n, sizeof *a->to);
-        if (!a->from || !a->to) goto done;
+        p->from = iaf_calloc((size_t)n, sizeof *p->from);
+        p->to = iaf_calloc((size_t)n, sizeof *p->to);
+        if (!p->from || !p->to) return -1;
         for (int i = 0; i < n; i++) {
-            const char *eq = strchr(items[i], '=');
-            if (!eq) {
-                snprintf(msg, msz, "--recode %s: '%s' is not FROM=TO", a->name, items[i]);
-                goto done;
-            }
-            a->from[a->nrecode] = iaf_strndup(items[i], (size_t)(eq - items[i]));
-            a->to[a->nrecode] = iaf_strdup(eq + 1);
-            if (!a->from[a->nrecode] || !a->to[a->nrecode]) goto done;
-            a->nrecode++;
-            size_t before = iaf_strmap_size(&a->recode_index);
-            int64_t id = iaf_strmap_intern(&a->recode_index, a->from[i], strlen(a->from[i]));
-            if (id < 0) goto done;
-            if ((size_t)id < before) {
-                snprintf(msg, msz, "--recode %s: '%s' is listed twice", a->name, a->from[i]);
-                goto done;
-            }
+            char *eq = strchr(p->items[i], '=');
+            if (!eq)
+                return cli_usage_error("compare", "--recode %s: '%s' is not FROM=TO", p->attr,
+                                       p->items[i]);
+            *eq = '\0';
+            p->from[i] = p->items[i];
+            p->to[i] = eq + 1;
+            for (int k = 0; k < i; k++)
+                if (!strcmp(p->from[k], p->from[i]))
+                    return cli_usage_error("compare", "--recode %s: '%s' is listed twice", p->attr,
+                                           p->from[i]);
         }
-        a->kind = IAF_ATTR_RECODE;
-        rc = 0;
-        goto done;
+        out->from = p->from;
+        out->to = p->to;
+        out->nrecode = (size_t)n;
+        return 0;
     }
-    if (n < 2) {
-        snprintf(msg, msz, "--bin %s: give at least two edges", a->name);
-        goto done;
-    }
-    a->edges = iaf_calloc((size_t)n, sizeof *a->edges);
-    a->labels = iaf_calloc((size_t)n, sizeof *a->labels);
-    if (!a->edges || !a->labels) goto done;
+    if (n < 2) return cli_usage_error("compare", "--bin %s: give at least two edges", p->attr);
+    if (!(p->edges = iaf_calloc((size_t)n, sizeof *p->edges))) return -1;
     for (int i = 0; i < n; i++) {
-        char *end;
-        const char *e = items[i];
+        const char *e = p->items[i];
         if (!strcmp(e, "inf") || !strcmp(e, "+inf"))
-            a->edges[i] = INFINITY;
+            p->edges[i] = INFINITY;
         else if (!strcmp(e, "-inf"))
-            a->edges[i] = -INFINITY;
-        else if (!(a->edges[i] = strtod(e, &end), *e && !*end && isfinite(a->edges[i]))) {
-            snprintf(msg, msz, "--bin %s: edge '%s' is not a number", a->name, e);
-            goto done;
-        }
-        if (i && !(a->edges[i] > a->edges[i - 1])) {
-            snprintf(msg, msz, "--bin %s: edges must increase (at '%s')", a->name, e);
-            goto done;
-        }
+            p->edges[i] = -INFINITY;
+        else if (cli_parse_f64(e, -DBL_MAX, 0, DBL_MAX, &p->edges[i]) != 0)
+            return cli_usage_error("compare", "--bin %s: edge '%s' is not a number", p->attr, e);
+        if (i && !(p->edges[i] > p->edges[i - 1]))
+            return cli_usage_error("compare", "--bin %s: edges must increase (at '%s')", p->attr,
+                                   e);
     }
-    for (int i = 0; i + 1 < n; i++) {
-        double lo = a->edges[i], hi = a->edges[i + 1];
-        char l[96], x[40], y[40];
-        iaf_fmt_f64(x, lo);
-        iaf_fmt_f64(y, hi - 1);
-        if (whole(lo) && isinf(hi))
-            snprintf(l, sizeof l, "%s+", x);
-        else if (whole(lo) && whole(hi))
-            snprintf(l, sizeof l, "%s-%s", x, y);
-        else {
-            iaf_fmt_f64(y, hi);
-            if (isinf(lo)) snprintf(x, sizeof x, "-inf");
-            if (isinf(hi)) snprintf(y, sizeof y, "inf");
-            snprintf(l, sizeof l, "[%s,%s)", x, y);
-        }
-        if (!(a->labels[i] = iaf_strdup(l))) goto done;
-        a->nbins++;
-    }
-    a->kind = IAF_ATTR_BIN;
-    rc = 0;
-done:
-    if (rc && !msg[0]) snprintf(msg, msz, "out of memory");
-    cli_free_list(items);
-    return rc;
+    out->edges = p->edges;
+    out->nedges = (size_t)n;
+    return 0;
 }
 
-static iaf_status load_side(side *sd, char **by, int nby, const attr_def *defs, size_t ndefs,
-                            int is_ref, iaf_error *err)
+/* A category label as a person reads it: the missing category is "(missing)". */
+static const char *shown(const char *label)
 {
-    iaf_status st = IAF_OK;
-    iaf_attr *attrs[2] = {0};
-    const char *cols[IAF_MAX_CUBE_COLS];
-    size_t ncols = 0;
-    if (sd->where && (st = iaf_expr_parse(sd->where, "--where", &sd->universe, err)) != IAF_OK)
-        return st;
-    sd->opt.counts.attrs = (const char *const *)by;
-    sd->opt.counts.nattrs = (size_t)nby;
-    const char *paths[1] = {sd->path};
-    if ((st = iaf_dataset_open(paths, 1, &sd->opt, &sd->ds, err)) != IAF_OK) goto done;
-    /* a count-table reference is in the compared categories already */
-    int derive = !is_ref || !iaf_dataset_is_counts(sd->ds);
-    for (int i = 0; i < nby; i++) {
-        if (!(attrs[i] = iaf_attr_new_asis(by[i], by[i]))) goto oom;
-        for (size_t d = 0; derive && d < ndefs; d++) {
-            char msg[512] = "";
-            if (def_name(defs[d].arg) == strlen(by[i]) &&
-                !strncmp(defs[d].arg, by[i], strlen(by[i])) &&
-                apply_def(attrs[i], &defs[d], msg, sizeof msg) != 0) {
-                st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "%s", msg);
-                goto done;
-            }
-        }
-        cols[ncols++] = by[i];
-    }
-    if (sd->universe)
-        for (size_t v = 0; v < iaf_expr_nvars(sd->universe) && ncols < IAF_MAX_CUBE_COLS; v++) {
-            const char *name = iaf_expr_var(sd->universe, v);
-            int dup = 0;
-            for (size_t k = 0; k < ncols; k++)
-                dup |= !strcmp(cols[k], name);
-            if (!dup) cols[ncols++] = name;
-        }
-    int rq = iaf_dataset_add_request(sd->ds, cols, ncols, err);
-    if (rq < 0) {
-        st = (iaf_status)rq;
-        goto done;
-    }
-    if ((st = iaf_dataset_count(sd->ds, NULL, err)) != IAF_OK) goto done;
-    st = iaf_dataset_derive(sd->ds, rq, attrs, (size_t)nby, sd->universe, &sd->dv, err);
-    goto done;
-oom:
-    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-done:
-    iaf_attr_free(attrs[0]);
-    iaf_attr_free(attrs[1]);
-    if (st != IAF_OK && err && err->file[0] == '\0') iaf_error_prefix(err, "%s: ", sd->path);
-    return st;
+    return label && label[0] ? label : "(missing)";
 }
 
 static void print_num(const char *name, double v, const char *note)
@@ -243,31 +174,46 @@ static void print_num(const char *name, double v, const char *note)
         printf("  %-22s %12.6f  %s\n", name, v, note);
 }
 
-static void print_readable(const iaf_comparison *c, char **by, int nby, const side *s,
-                           const side *r)
+static void print_side(const char *what, const iaf_comparison *c, iaf_compare_side_id side,
+                       const char *path, const char *where)
 {
-    const iaf_joint_metrics *m = &c->m;
-    printf("check      %s%s%s\n", by[0], nby > 1 ? " x " : "", nby > 1 ? by[1] : "");
-    printf("synthetic  %s  (n = %.0f%s)\n", s->path, c->n_s, s->where ? ", universe applied" : "");
-    if (isfinite(c->n_r))
-        printf("reference  %s  (n = %.0f)\n", r->path, c->n_r);
+    double n = iaf_comparison_n(c, side);
+    size_t nf = iaf_comparison_nfiles(c, side);
+    char files[64] = "";
+    if (nf > 1) snprintf(files, sizeof files, "%zu files, ", nf);
+    if (isfinite(n))
+        printf("%-10s %s  (%sn = %.0f%s)\n", what, path, files, n,
+               where ? ", universe applied" : "");
     else
-        printf("reference  %s  (fixed: no sampling noise assumed)\n", r->path);
-    printf("support    %zu x %zu cells; synthetic mass off support %.4f%%\n\n", c->kx, c->ky,
-           c->s_total > 0 ? 100 * c->s_off / c->s_total : 0.0);
+        printf("%-10s %s  (%sfixed: no sampling noise assumed%s)\n", what, path, files,
+               where ? ", universe applied" : "");
+}
+
+static void print_readable(const iaf_comparison *c, const iaf_compare_options *o)
+{
+    const iaf_joint_metrics *m = iaf_comparison_metrics(c);
+    int two = iaf_comparison_nattrs(c) > 1;
+    iaf_compare_coverage cov = iaf_comparison_coverage(c);
+    printf("check      %s%s%s\n", o->by[0], two ? " x " : "", two ? o->by[1] : "");
+    print_side("synthetic", c, IAF_SIDE_SYNTHETIC, o->synthetic.paths[0], o->synthetic.where);
+    print_side("reference", c, IAF_SIDE_REFERENCE, o->reference.paths[0], o->reference.where);
+    printf("support    %zu x %zu cells; synthetic mass off support %.4f%%\n\n",
+           iaf_comparison_ncats(c, 0), iaf_comparison_ncats(c, 1),
+           cov.synthetic_total > 0 ? 100 * cov.synthetic_off_support / cov.synthetic_total : 0.0);
     print_num("tvd_joint", m->tvd_joint, "share of mass that must move");
     print_num("noise_floor", m->noise_floor, "expected tvd between two samples of the reference");
     print_num("tvd_x", m->tvd_x, "");
-    if (nby > 1) {
+    if (two) {
         print_num("tvd_y", m->tvd_y, "");
         print_num("cond_tvd_y_given_x", m->cond_tvd_y_given_x, "conditional mismatch");
         print_num("cond_tvd_x_given_y", m->cond_tvd_x_given_y, "");
     }
-    printf("  %-22s %12.6f  at %s%s%s\n", "max_cell_pp", m->max_cell_pp, c->xl[m->max_cell_x],
-           nby > 1 ? " / " : "", nby > 1 ? c->yl[m->max_cell_y] : "");
+    printf("  %-22s %12.6f  at %s%s%s\n", "max_cell_pp", m->max_cell_pp,
+           shown(iaf_comparison_cat(c, 0, m->max_cell_x)), two ? " / " : "",
+           two ? shown(iaf_comparison_cat(c, 1, m->max_cell_y)) : "");
     print_num("hellinger", m->hellinger, "");
     print_num("js_distance", m->js_distance, "");
-    if (nby > 1) {
+    if (two) {
         print_num("dep_tvd synthetic", m->dep_tvd_s, "");
         print_num("dep_tvd reference", m->dep_tvd_r, "");
         print_num("cramers_v synthetic", m->cramers_v_s, "");
@@ -281,35 +227,41 @@ static void print_readable(const iaf_comparison *c, char **by, int nby, const si
         if (!m->reference_dependent)
             printf("  (the reference shows no dependence: retention and footprint undefined)\n");
     }
-    if (c->has_boot) {
+    if (iaf_comparison_bootstrap_b(c)) {
         printf("\n95%% %s bootstrap intervals (B = %zu, seed %llu; estimate [interval], "
                "plug-in):\n",
-               iaf_interval_method_name(c->boot.method), c->boot.b,
-               (unsigned long long)c->boot_opt.seed);
-        for (size_t i = 0; i < c->verdict.nscreens; i++) {
-            const iaf_screen *sc = &c->verdict.screens[i];
-            printf("  %-22s %9.6f [%9.6f, %9.6f]  plug-in %9.6f  threshold %.3g  %s\n", sc->metric,
-                   sc->estimate, sc->lo, sc->hi, sc->plug_in, sc->threshold,
-                   iaf_verdict_name(sc->verdict) ? iaf_verdict_name(sc->verdict) : "-");
+               iaf_interval_method_name(iaf_comparison_interval_method(c)),
+               iaf_comparison_bootstrap_b(c), (unsigned long long)iaf_comparison_seed(c));
+        for (size_t i = 0; i < iaf_comparison_nscreens(c); i++) {
+            iaf_compare_screen sc = iaf_comparison_screen(c, i);
+            printf("  %-22s %9.6f [%9.6f, %9.6f]  plug-in %9.6f  threshold %.3g  %s\n", sc.metric,
+                   sc.estimate, sc.lo, sc.hi, sc.plug_in, sc.threshold,
+                   sc.verdict ? sc.verdict : "-");
         }
-        if (c->twod && c->m.reference_dependent) {
-            static const iaf_joint_metric_id shown[] = {IAF_JM_FOOTPRINT, IAF_JM_RETENTION};
-            for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
-                const iaf_boot_interval *ci = &c->boot.ci[shown[i]];
+        if (two && m->reference_dependent) {
+            static const iaf_joint_metric_id diag[] = {IAF_JM_FOOTPRINT, IAF_JM_RETENTION};
+            for (size_t i = 0; i < sizeof diag / sizeof diag[0]; i++) {
+                iaf_compare_interval ci;
+                if (iaf_comparison_interval(c, diag[i], &ci, NULL) != IAF_OK) continue;
                 printf("  %-22s %9.6f [%9.6f, %9.6f]  plug-in %9.6f  (names the diagnosis)\n",
-                       iaf_joint_metric_name(shown[i]), ci->bias_corrected, ci->lo, ci->hi,
-                       ci->estimate);
+                       iaf_joint_metric_name(diag[i]), ci.estimate, ci.lo, ci.hi, ci.plug_in);
             }
         }
-        printf("verdict    %s%s%s\n",
-               iaf_verdict_name(c->verdict.verdict) ? iaf_verdict_name(c->verdict.verdict) : "-",
-               c->verdict.diagnosis ? " - " : "", c->verdict.diagnosis ? c->verdict.diagnosis : "");
     }
-    if (c->noff) {
+    const char *verdict = iaf_comparison_verdict(c), *diag = iaf_comparison_diagnosis(c);
+    if (verdict)
+        printf("verdict    %s%s%s\n", verdict, diag ? " - " : "", diag ? diag : "");
+    else
+        printf("%sverdict    none: %s%s\n", iaf_comparison_bootstrap_b(c) ? "" : "\n",
+               iaf_comparison_no_verdict(c),
+               iaf_comparison_bootstrap_b(c) ? "" : "\n           (--bootstrap 1000 gives them)");
+    if (iaf_comparison_noff(c)) {
         printf("\nsynthetic categories absent from the reference (largest first):\n");
-        for (size_t i = 0; i < c->noff && i < 10; i++)
-            printf("  %-40s %.4f%%\n", c->off[i].x_off || nby < 2 ? c->off[i].x : c->off[i].y,
-                   100 * c->off[i].mass / c->s_total);
+        for (size_t i = 0; i < iaf_comparison_noff(c) && i < 10; i++) {
+            iaf_compare_offsupport off = iaf_comparison_off(c, i);
+            printf("  %-40s %.4f%%\n", shown(off.x_off || !two ? off.x : off.y),
+                   100 * off.mass / cov.synthetic_total);
+        }
     }
 }
 
@@ -337,17 +289,13 @@ int cmd_compare(int argc, char **argv)
                                              {"threshold", required_argument, NULL, 'T'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    side syn, ref;
-    memset(&syn, 0, sizeof syn);
-    memset(&ref, 0, sizeof ref);
-    const char *by = NULL, *na = NULL;
+    iaf_compare_options o;
+    memset(&o, 0, sizeof o);
+    const char *by = NULL, *na = NULL, *normalize = NULL;
     attr_def defs[MAX_DEFS];
     size_t ndefs = 0;
-    double ref_n = NAN;
+    double ref_n = 0;
     int json = 0, c;
-    size_t boot_b = 0;
-    iaf_interval_method interval = IAF_INTERVAL_CALIBRATED;
-    uint64_t seed = IAF_BOOT_DEFAULT_SEED;
     iaf_thresholds th = iaf_thresholds_default();
     optind = 1;
     while ((c = getopt_long(argc, argv, "b:w:t:h", longopts, NULL)) != -1) {
@@ -356,40 +304,40 @@ int cmd_compare(int argc, char **argv)
             by = optarg;
             break;
         case 'w':
-            syn.where = optarg;
+            o.synthetic.where = optarg;
             break;
         case 'R':
-            ref.where = optarg;
+            o.reference.where = optarg;
             break;
         case 'W':
-            syn.opt.weight = optarg;
+            o.synthetic.weight = optarg;
             break;
         case 'X':
-            ref.opt.weight = optarg;
+            o.reference.weight = optarg;
             break;
         case 'S':
-            if (parse_form(optarg, &syn.opt.form) != 0)
+            if (parse_form(optarg, &o.synthetic.form) != 0)
                 return cli_usage_error("compare", "form is auto, microdata or counts");
             break;
         case 'F':
-            if (parse_form(optarg, &ref.opt.form) != 0)
+            if (parse_form(optarg, &o.reference.form) != 0)
                 return cli_usage_error("compare", "form is auto, microdata or counts");
             break;
         case 'n':
-            if (cli_parse_f64(optarg, 0, 1, IAF_MAX_COUNT, &ref_n) != 0)
+            if (cli_parse_f64(optarg, 0, 1, CLI_MAX_COUNT, &ref_n) != 0)
                 return cli_usage_error("compare",
                                        "--reference-n takes a sample size above 0 and at most "
                                        "%s, not '%s'",
-                                       IAF_MAX_COUNT_TEXT, optarg);
+                                       CLI_MAX_COUNT_TEXT, optarg);
             break;
         case 'N':
             na = optarg;
             break;
         case 'Z':
-            if (cli_parse_normalize(optarg, &syn.opt.labels.normalize) != 0)
+            if (iaf_normalize_check(optarg, NULL) != IAF_OK)
                 return cli_usage_error("compare", "--normalize takes trim, nfc, nfkc, casefold, "
                                                   "numeric (comma-separated)");
-            ref.opt.labels.normalize = syn.opt.labels.normalize;
+            normalize = optarg;
             break;
         case 'r':
         case 'i':
@@ -403,33 +351,32 @@ int cmd_compare(int argc, char **argv)
             defs[ndefs++].bin = c == 'i';
             break;
         case 'E':
-            if (cli_parse_encoding(optarg, &syn.opt.source.encoding) != 0)
+            if (cli_parse_encoding(optarg, &o.synthetic.source.encoding) != 0)
                 return cli_usage_error("compare", "unknown encoding '%s'", optarg);
-            ref.opt.source.encoding = syn.opt.source.encoding;
-            syn.opt.counts.encoding = ref.opt.counts.encoding = syn.opt.source.encoding;
+            o.reference.source.encoding = o.synthetic.source.encoding;
             break;
         case 't':
-            if (cli_parse_threads(optarg, &syn.opt.source.threads) != 0)
+            if (cli_parse_threads(optarg, &o.threads) != 0)
                 return cli_usage_error("compare", "--threads takes 1..64 or auto");
-            ref.opt.source.threads = syn.opt.source.threads;
             break;
         case 'j':
             json = 1;
             break;
         case 'B':
-            if (cli_parse_bootstrap(optarg, &boot_b) != 0)
+            if (cli_parse_bootstrap(optarg, &o.bootstrap_b) != 0)
                 return cli_usage_error("compare",
                                        "--bootstrap takes a number of replicates, %d to %d",
                                        CLI_BOOT_MIN, CLI_BOOT_MAX);
             break;
         case 'I':
-            if (iaf_interval_method_parse(optarg, &interval) != 0)
+            if (iaf_interval_method_parse(optarg, &o.interval) != 0)
                 return cli_usage_error("compare", "--interval takes calibrated or basic");
             break;
         case 's':
-            if (cli_parse_seed(optarg, &seed) != 0)
+            if (cli_parse_seed(optarg, &o.seed) != 0)
                 return cli_usage_error("compare", "--seed takes an integer 0 to 2^64-1, not '%s'",
                                        optarg);
+            o.seed_set = 1;
             break;
         case 'T': {
             const char *eq = strchr(optarg, '=');
@@ -463,8 +410,13 @@ int cmd_compare(int argc, char **argv)
     }
     if (argc - optind != 2) return cli_usage_error("compare", "needs SYNTHETIC and REFERENCE");
     if (!by) return cli_usage_error("compare", "--by is required");
-    syn.path = argv[optind];
-    ref.path = argv[optind + 1];
+    const char *syn_path[1] = {argv[optind]}, *ref_path[1] = {argv[optind + 1]};
+    o.synthetic.paths = syn_path;
+    o.reference.paths = ref_path;
+    o.synthetic.npaths = o.reference.npaths = 1;
+    o.reference.n = ref_n;
+    o.thresholds = &th;
+    o.normalize = normalize;
 
     int rc = EXIT_DATA;
     iaf_error err;
@@ -472,7 +424,10 @@ int cmd_compare(int argc, char **argv)
     char **bys = NULL, **nas = NULL;
     int nby = cli_split(by, &bys), nna = 0;
     iaf_comparison *cmp = NULL;
-    iaf_buf out = {0};
+    iaf_buffer *out = NULL;
+    parsed_def pd[MAX_DEFS];
+    iaf_compare_derive derive[MAX_DEFS];
+    memset(pd, 0, sizeof pd);
     if (nby < 0) {
         rc = cli_oom();
         goto done;
@@ -498,7 +453,14 @@ int cmd_compare(int argc, char **argv)
                                  defs[d].arg);
             goto done;
         }
+        int r = parse_def(&defs[d], &pd[d], &derive[d]);
+        if (r != 0) {
+            rc = r < 0 ? cli_oom() : r;
+            goto done;
+        }
     }
+    o.derive = derive;
+    o.nderive = ndefs;
     const char *rep_by = cli_find_repeat(bys, (size_t)nby);
     if (rep_by == cli_repeat_nomem) {
         rc = cli_oom();
@@ -512,61 +474,35 @@ int cmd_compare(int argc, char **argv)
         rc = cli_oom();
         goto done;
     }
-    syn.opt.labels.missing = ref.opt.labels.missing = (const char *const *)nas;
-    syn.opt.labels.nmissing = ref.opt.labels.nmissing = nas ? (size_t)nna : 0;
-    if (load_side(&syn, bys, nby, defs, ndefs, 0, &err) != IAF_OK ||
-        load_side(&ref, bys, nby, defs, ndefs, 1, &err) != IAF_OK) {
+    o.by = (const char *const *)bys;
+    o.nby = (size_t)nby;
+    o.missing = (const char *const *)nas;
+    o.nmissing = nas ? (size_t)nna : 0;
+    if (iaf_compare_run(&o, &cmp, &err) != IAF_OK) {
         rc = cli_fail(&err);
         goto done;
     }
-    {
-        const iaf_table *st = syn.dv->table, *rt = ref.dv->table;
-        double n_s = syn.opt.weight ? iaf_table_n_eff(st) : iaf_table_n_obs(st);
-        double n_r;
-        if (!isnan(ref_n))
-            n_r = ref_n;
-        else if (iaf_dataset_is_counts(ref.ds))
-            n_r = INFINITY;
-        else
-            n_r = ref.opt.weight ? iaf_table_n_eff(rt) : iaf_table_n_obs(rt);
-        iaf_boot_options bo = {0};
-        bo.b = boot_b;
-        bo.seed = seed;
-        bo.interval = interval;
-        bo.threads = (unsigned)(syn.opt.source.threads > 0 ? syn.opt.source.threads : 2);
-        iaf_compare_input in = {
-            st, rt, bys[0], nby > 1 ? bys[1] : NULL, n_s, n_r, boot_b ? &bo : NULL, &th};
-        if (iaf_compare_tables(&in, &cmp, &err) != IAF_OK) {
-            rc = cli_fail(&err);
-            goto done;
-        }
-    }
     if (json) {
-        iaf_json j;
-        iaf_json_init(&j, &out, 1);
-        iaf_comparison_json(cmp, &j);
-        if (j.failed || iaf_buf_puts(&out, "\n") != 0) {
+        if (!(out = iaf_buffer_new())) {
             rc = cli_oom();
             goto done;
         }
-        if (cli_stdout_write(out.data, out.len, &err) != IAF_OK) {
+        if (iaf_comparison_write_json(cmp, out, &err) != IAF_OK ||
+            cli_stdout_write(iaf_buffer_data(out), iaf_buffer_len(out), &err) != IAF_OK ||
+            cli_stdout_write("\n", 1, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;
         }
     } else {
         cli_escape_stdout(); /* labels are data: no control byte to the terminal */
-        print_readable(cmp, bys, nby, &syn, &ref);
+        print_readable(cmp, &o);
     }
     rc = EXIT_OK;
 done:
-    iaf_buf_free(&out);
+    iaf_buffer_free(out);
     iaf_comparison_free(cmp);
-    iaf_derived_free(syn.dv);
-    iaf_derived_free(ref.dv);
-    iaf_dataset_free(syn.ds);
-    iaf_dataset_free(ref.ds);
-    iaf_expr_free(syn.universe);
-    iaf_expr_free(ref.universe);
+    for (size_t d = 0; d < ndefs; d++)
+        parsed_def_free(&pd[d]);
     cli_free_list(bys);
     cli_free_list(nas);
     return rc;

@@ -24,6 +24,10 @@ int cli_parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 int cli_parse_f64(const char *s, double lo, int lo_open, double hi, double *out);
 /* A random seed: any unsigned 64-bit decimal, 0 to 18446744073709551615. */
 int cli_parse_seed(const char *s, uint64_t *out);
+/* The largest count, weight or sample size the library accepts (2^53, the
+ * last integer a double holds exactly). */
+#define CLI_MAX_COUNT 9007199254740992.0
+#define CLI_MAX_COUNT_TEXT "2^53 (9007199254740992)"
 /* Bootstrap replicates: 50 to 1000000. */
 #define CLI_BOOT_MIN 50
 #define CLI_BOOT_MAX 1000000

@@ -1,6 +1,8 @@
 #!/bin/bash
 # `iaf compare --json`: without --bootstrap, exactly the keys of issue 2's
-# contract; with it, intervals, the bootstrap settings and a verdict too.
+# contract, the inputs and --by, and why there is no verdict; with it, intervals,
+# the bootstrap settings and a verdict too. The text without --bootstrap says
+# that no verdict is given and why; a missing category reads "(missing)".
 # Values are checked against numpy on the NPK sex x province table.
 set -euo pipefail
 : "${IAF:?}" "${IAF_SRC:?}"
@@ -33,6 +35,19 @@ for f in boot basic; do
         seen++ }
         END { if (bad || seen < 2) exit 1 }' "$work/$f.txt"
 done
+grep -q "^verdict    none: no bootstrap replicates were asked for, and a verdict needs 95% intervals" \
+    <("$IAF" compare "$d/npk/long/sex__province.csv" \
+        "$d/reference/mois_2025_province_sex_agebin_19plus.csv" --by sex,province)
+# the missing category (an empty value) is named, in the text only; the JSON keeps the data
+printf 'sex,city\nM,a\n,b\n,c\nF,d\n' > "$work/syn.csv"
+printf 'sex,count\nM,10\nF,12\n' > "$work/ref.csv"
+"$IAF" compare "$work/syn.csv" "$work/ref.csv" --by sex > "$work/miss.txt"
+grep -q "^  (missing) *50.0000%$" "$work/miss.txt"
+printf 'sex,count\nM,10\n,3\nF,12\n' > "$work/ref2.csv"
+printf 'sex\nM\n\n\n\n\nF\n' > "$work/syn2.csv"
+"$IAF" compare "$work/syn2.csv" "$work/ref2.csv" --by sex > "$work/miss2.txt"
+grep -q "max_cell_pp .* at (missing)$" "$work/miss2.txt"
+"$IAF" compare "$work/syn.csv" "$work/ref.csv" --by sex --json > "$work/miss.json"
 if "$IAF" compare a b --by x --interval pivotal 2> "$work/err"; then exit 1; fi
 grep -q "interval" "$work/err"
 $PYTHON - "$work" "$d" <<'PY'
@@ -44,10 +59,20 @@ plain = json.load(open(f"{w}/plain.json"))
 want = {"tvd_joint", "tvd_x", "tvd_y", "cond_tvd_y_given_x", "cond_tvd_x_given_y", "max_cell_pp",
         "hellinger", "js_distance", "dep_tvd", "cramers_v", "nmi", "retention", "footprint",
         "footprint_dep", "footprint_marginal", "raking",
-        "n_synthetic", "n_reference", "noise_floor", "cells", "coverage"}
-assert set(plain) == want, set(plain) ^ want
+        "n_synthetic", "n_reference", "noise_floor", "cells", "coverage", "by", "inputs"}
+assert set(plain) == want | {"no_verdict"}, set(plain) ^ want
+assert "no bootstrap" in plain["no_verdict"], plain["no_verdict"]
+assert plain["by"] == ["sex", "province"], plain["by"]
+assert plain["inputs"]["synthetic"]["files"] == [f"{d}/npk/long/sex__province.csv"]
+assert plain["inputs"]["reference"]["files"] == [
+    f"{d}/reference/mois_2025_province_sex_agebin_19plus.csv"]
+assert plain["inputs"]["synthetic"]["form"] == "counts"
+assert plain["inputs"]["reference"]["where"] is None
+miss = json.load(open(f"{w}/miss.json"))
+assert miss["by"] == ["sex"] and miss["inputs"]["synthetic"]["form"] == "microdata", miss
+assert miss["coverage"]["off_support"][0]["x"] == "", miss["coverage"]["off_support"]
 boot = json.load(open(f"{w}/boot.json"))
-assert set(boot) == want | {"bootstrap", "intervals", "cond_noise_floor", "verdict"}
+assert set(boot) == want | {"bootstrap", "intervals", "cond_noise_floor", "verdict"}, set(boot) ^ want
 assert boot["bootstrap"]["B"] == 200 and boot["bootstrap"]["seed"] == 7
 assert boot["verdict"]["verdict"] in ("PASS", "FLAG", "INCONCLUSIVE")
 assert boot["bootstrap"]["interval"] == "calibrated"
