@@ -7,6 +7,9 @@ pandas users and notebooks:
   from files (CSV, JSONL, Parquet; a path, a list of paths, a glob or a
   directory), a pandas DataFrame, or anything that exports an Arrow stream
   (``__arrow_c_stream__``: polars, pyarrow, DuckDB, pandas >= 2.2);
+* :func:`compare` - one synthetic distribution (one or two attributes)
+  against a reference: metrics, bootstrap intervals, a PASS / FLAG /
+  INCONCLUSIVE verdict and its diagnosis, as a :class:`Comparison`;
 * :func:`audit` - run an audit spec (a YAML path or a dict) and get a
   :class:`Report` (checks as a DataFrame, report.json, the HTML report
   inline in Jupyter).
@@ -32,7 +35,7 @@ from ._errors import (Error, InvalidError, IOError_, LimitError, ParseError,  # 
                       UnsupportedError)
 from . import _iaf
 
-__all__ = ["count", "audit", "load_report", "Report", "Error", "ParseError", "InvalidError",
+__all__ = ["count", "compare", "Comparison", "audit", "load_report", "Report", "Error", "ParseError", "InvalidError",
            "UnsupportedError", "LimitError", "IOError_", "version", "__version__"]
 
 __version__ = _iaf.version()
@@ -208,23 +211,215 @@ def count(data, by, where=None, weight=None, *, missing=None, normalize=None, th
         raise ValueError("delimiter: one character")
     opts = dict(where=where, weight=weight, missing=missing, normalize=normalize,
                 threads=int(threads), interruptible=_interruptible())
+    res = _count(data, by, opts, format, encoding, delimiter)
+    return _to_frame(res, weight is not None)
+
+
+def _in_memory(data):
+    return (isinstance(data, (_pd.DataFrame, _pd.Series)) or hasattr(data, "__arrow_c_stream__")
+            or type(data).__name__ == "PyCapsule")
+
+
+def _count(data, by, opts, format=None, encoding=None, delimiter=None):
+    """The extension's count of data (any input count() takes) with opts."""
     if isinstance(data, _pd.Series):
         data = data.to_frame()
     if isinstance(data, _pd.DataFrame):
-        nrows, cols = _frame_args(data, by, where, weight)
-        res = _iaf.count_frame(nrows, cols, by, **opts)
-    elif hasattr(data, "__arrow_c_stream__"):
-        res = _iaf.count_arrow(data.__arrow_c_stream__(), by, **opts)
-    elif type(data).__name__ == "PyCapsule":
-        res = _iaf.count_arrow(data, by, **opts)
+        nrows, cols = _frame_args(data, by, opts.get("where"), opts.get("weight"))
+        return _iaf.count_frame(nrows, cols, by, **opts)
+    if hasattr(data, "__arrow_c_stream__"):
+        return _iaf.count_arrow(data.__arrow_c_stream__(), by, **opts)
+    if type(data).__name__ == "PyCapsule":
+        return _iaf.count_arrow(data, by, **opts)
+    paths = _paths(data)
+    if paths is None:
+        raise TypeError("data: a path, a list of paths, a pandas DataFrame or an object "
+                        "with __arrow_c_stream__, not %s" % type(data).__name__)
+    return _iaf.count_paths(paths, by, format=_FORMATS[format], encoding=encoding,
+                            delimiter=delimiter, **opts)
+
+
+_FORMS = {None: _iaf.DATA_AUTO, "auto": _iaf.DATA_AUTO, "microdata": _iaf.DATA_MICRODATA,
+          "counts": _iaf.DATA_COUNTS}
+_THRESHOLDS = {"tvd": "tvd", "tvd_joint": "tvd", "cond_tvd": "cond_tvd",
+               "cond_tvd_y_given_x": "cond_tvd", "footprint": "footprint",
+               "footprint_dep": "footprint", "retention": "retention"}
+
+
+def compare(synthetic, reference, by, bootstrap=1000, seed=None, thresholds=None, *,
+            where=None, weight=None, reference_where=None, reference_weight=None,
+            n=None, reference_n=None, form=None, reference_form=None, missing=None,
+            normalize=None, interval=None, encoding=None, threads=0):
+    """Compare the synthetic distribution of one or two attributes with a reference.
+
+    As ``iaf compare``: both sides are counted by ``by``, harmonised on the
+    reference's categories (synthetic mass elsewhere is reported as
+    coverage, never dropped), and compared with the metrics of METHOD.md
+    section 4; with ``bootstrap`` replicates (parametric, seeded) every
+    metric gets a 95% interval and the check a PASS / FLAG / INCONCLUSIVE
+    verdict with its diagnosis (``bootstrap=0``: point estimates only).
+
+    Parameters
+    ----------
+    synthetic, reference :
+        Anything :func:`count` reads (paths, DataFrames, Arrow streams).
+        When both are paths, a side may also be a count table (a long CSV
+        with a count or share column, or a wide table: ``form="counts"``
+        or detected); in-memory sides are microdata.
+    by : str or list of 1 or 2 str
+        The attributes (x, or x and y), named alike on both sides.
+    bootstrap : int
+        Replicates for the intervals and the verdict (default 1000).
+    seed : int, optional
+        The bootstrap seed (default 20260611): same seed, same numbers.
+    thresholds : dict, optional
+        Materiality thresholds: ``tvd`` (0.05), ``cond_tvd`` (0.10),
+        ``footprint`` (0.5), ``retention`` (0.5).
+    where, weight, reference_where, reference_weight :
+        Universe filters and weight columns of each side.
+    n, reference_n :
+        Sample sizes (default: rows in the universe, Kish's n when weighted;
+        a count-table reference is fixed unless reference_n is given).
+    missing, normalize, interval, encoding, threads :
+        As for :func:`count` and ``iaf compare`` ("calibrated" or "basic"
+        intervals).
+
+    Returns
+    -------
+    Comparison
+    """
+    by = _names(by, "by")
+    if missing is not None:
+        missing = _names(missing, "missing")
+    th = {}
+    for k, v in (thresholds or {}).items():
+        if k not in _THRESHOLDS:
+            raise ValueError("thresholds: tvd, cond_tvd, footprint or retention, not %r" % k)
+        if not float(v) > 0:
+            raise ValueError("thresholds: %s must be positive" % k)
+        th[_THRESHOLDS[k]] = float(v)
+    if form not in _FORMS or reference_form not in _FORMS:
+        raise ValueError("form: 'microdata', 'counts' or None")
+    if int(bootstrap) < 0:
+        raise ValueError("bootstrap: 0 or more replicates")
+    kw = dict(where=where, weight=weight, reference_where=reference_where,
+              reference_weight=reference_weight, missing=missing, normalize=normalize,
+              encoding=encoding, seed=seed, interval=interval, n=float(n or 0),
+              reference_n=float(reference_n or 0), bootstrap=int(bootstrap),
+              threads=int(threads), interruptible=_interruptible(), **th)
+    sp, rp = _paths(synthetic), _paths(reference)
+    if sp is not None and rp is not None:
+        text = _iaf.compare_paths(sp, rp, by, form=_FORMS[form],
+                                  reference_form=_FORMS[reference_form], **kw)
     else:
-        paths = _paths(data)
-        if paths is None:
-            raise TypeError("data: a path, a list of paths, a pandas DataFrame or an object "
-                            "with __arrow_c_stream__, not %s" % type(data).__name__)
-        res = _iaf.count_paths(paths, by, format=_FORMATS[format], encoding=encoding,
-                               delimiter=delimiter, **opts)
-    return _to_frame(res, weight is not None)
+        for side, d, f in (("synthetic", synthetic, form), ("reference", reference,
+                                                             reference_form)):
+            if f == "counts":
+                raise ValueError("%s: a count table is read from a file; with an in-memory "
+                                 "side both sides are counted as microdata" % side)
+            if not _in_memory(d) and _paths(d) is None:
+                raise TypeError("%s: a path, a list of paths, a pandas DataFrame or an object "
+                                "with __arrow_c_stream__, not %s" % (side, type(d).__name__))
+        common = dict(missing=missing, normalize=normalize, threads=int(threads),
+                      interruptible=kw["interruptible"], as_table=True)
+        st = _count(synthetic, by, dict(common, where=where, weight=weight),
+                    encoding=encoding)
+        rt = _count(reference, by, dict(common, where=reference_where, weight=reference_weight),
+                    encoding=encoding)
+        text = _iaf.compare_tables(st, rt, by, **kw)
+    return Comparison(_json.loads(text))
+
+
+_METRICS = ("tvd_joint", "tvd_x", "tvd_y", "cond_tvd_y_given_x", "cond_tvd_x_given_y",
+            "hellinger", "js_distance", "retention", "footprint", "footprint_dep",
+            "footprint_marginal", "noise_floor", "cond_noise_floor")
+
+
+class Comparison:
+    """The result of :func:`compare` (the ``iaf compare --json`` object).
+
+    Attributes: ``by``, ``metrics`` (dict: every metric of METHOD.md
+    section 4, NaN where undefined; dependence measures per side as
+    ``dep_tvd_synthetic``, ...), ``intervals`` (DataFrame: metric,
+    estimate, plug_in, lo, hi, se, method; empty without a bootstrap),
+    ``verdict`` ("PASS", "FLAG", "INCONCLUSIVE" or None), ``diagnosis``,
+    ``no_verdict`` (why there is none), ``screens`` (DataFrame of the
+    screens that decide the verdict), ``cells`` (DataFrame: the compared
+    cells with both shares), ``coverage`` (dict), ``n_synthetic``,
+    ``n_reference`` (inf for a fixed reference). ``to_dict()`` is the JSON object.
+    """
+
+    def __init__(self, d):
+        self._d = d
+        self.by = list(d["by"])
+        m = {}
+        for k in _METRICS:
+            if k in d:
+                m[k] = _nan(d[k])
+        mc = d.get("max_cell_pp")
+        if isinstance(mc, dict):
+            m["max_cell_pp"] = _nan(mc.get("value"))
+        for k in ("dep_tvd", "cramers_v", "nmi"):
+            for side in ("synthetic", "reference"):
+                if isinstance(d.get(k), dict) and side in d[k]:
+                    m["%s_%s" % (k, side)] = _nan(d[k][side])
+        self.metrics = m
+        self.n_synthetic = _nan(d.get("n_synthetic"))
+        # null in the JSON: a fixed reference (a full count), no sampling noise
+        nr = d.get("n_reference")
+        self.n_reference = float("inf") if nr is None else nr
+        v = d.get("verdict") if isinstance(d.get("verdict"), dict) else {}
+        self.verdict = v.get("verdict")
+        self.diagnosis = v.get("diagnosis")
+        self.no_verdict = d.get("no_verdict")
+        self.coverage = d.get("coverage", {})
+        rows = [dict(metric=k, **{f: _nan(iv.get(f)) for f in ("estimate", "plug_in", "lo",
+                                                               "hi", "se")},
+                     method=iv.get("method")) for k, iv in (d.get("intervals") or {}).items()]
+        self.intervals = _pd.DataFrame(rows, columns=["metric", "estimate", "plug_in", "lo",
+                                                      "hi", "se", "method"])
+        self.screens = _pd.DataFrame(v.get("screens") or [],
+                                     columns=["metric", "threshold", "fails", "estimate",
+                                              "plug_in", "lo", "hi", "floor", "verdict",
+                                              "reason"])
+        self.cells = _pd.DataFrame(d.get("cells") or [])
+
+    def to_dict(self):
+        """The ``iaf compare --json`` object."""
+        return _json.loads(_json.dumps(self._d))
+
+    def __repr__(self):
+        what = " x ".join(self.by)
+        if self.verdict:
+            return "<iaf.Comparison %s: %s (%s), tvd_joint %.4g>" % (
+                what, self.verdict, self.diagnosis, self.metrics.get("tvd_joint", float("nan")))
+        return "<iaf.Comparison %s: no verdict, tvd_joint %.4g>" % (
+            what, self.metrics.get("tvd_joint", float("nan")))
+
+    def _repr_html_(self):
+        e = _html.escape
+        head = "<strong>%s</strong>" % e(" &times; ".join(self.by)).replace("&amp;times;",
+                                                                              "&times;")
+        if self.verdict:
+            head += " &mdash; <strong>%s</strong> (%s)" % (e(self.verdict),
+                                                           e(self.diagnosis or ""))
+        else:
+            head += " &mdash; no verdict: %s" % e(self.no_verdict or "")
+        rows = []
+        iv = {r.metric: r for r in self.intervals.itertuples()}
+        for k, v in self.metrics.items():
+            ci = ""
+            if k in iv:
+                ci = "[%.4g, %.4g]" % (iv[k].lo, iv[k].hi)
+            rows.append("<tr><td>%s</td><td>%.4g</td><td>%s</td></tr>" % (e(k), v, ci))
+        return ("<div class=\"iaf-comparison\"><p>%s; n<sub>s</sub> = %.6g, n<sub>r</sub> = "
+                "%.6g</p><table><thead><tr><th>metric</th><th>value</th><th>95%% interval</th>"
+                "</tr></thead><tbody>%s</tbody></table></div>" % (
+                    head, self.n_synthetic, self.n_reference, "".join(rows)))
+
+
+def _nan(v):
+    return float("nan") if v is None else v
 
 
 class Report:

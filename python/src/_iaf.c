@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <iaf/compare.h>
 #include <iaf/iaf.h>
 
 #include "arrow.h"
@@ -159,7 +160,7 @@ fail:
 
 typedef struct count_args {
     PyObject *by, *where, *weight, *missing, *normalize, *encoding, *delimiter;
-    int threads, format, interruptible;
+    int threads, format, interruptible, as_table;
 } count_args;
 
 static const char *opt_str(PyObject *o)
@@ -237,6 +238,11 @@ fail:
     return res;
 }
 
+static void counter_destructor(PyObject *cap)
+{
+    iaf_counter_free(PyCapsule_GetPointer(cap, "iaf.counter"));
+}
+
 /* Count one table: over paths when src is NULL, else over src (taken over). */
 static PyObject *run_count(const strlist *paths, iaf_source *src, const count_args *a)
 {
@@ -287,7 +293,11 @@ static PyObject *run_count(const strlist *paths, iaf_source *src, const count_ar
         raise_iaf(st, &err);
         goto done;
     }
-    res = table_result(iaf_counter_table(c, 0));
+    if (a->as_table) {
+        if ((res = PyCapsule_New(c, "iaf.counter", counter_destructor))) c = NULL;
+    } else {
+        res = table_result(iaf_counter_table(c, 0));
+    }
 done:
     iaf_source_free(src);
     iaf_counter_free(c);
@@ -296,17 +306,18 @@ done:
     return res;
 }
 
-static char *count_kw[] = {"by",        "where",         "weight", "missing",
-                           "normalize", "threads",       "format", "encoding",
-                           "delimiter", "interruptible", NULL};
+static char *count_kw[] = {"by",        "where",         "weight",   "missing",
+                           "normalize", "threads",       "format",   "encoding",
+                           "delimiter", "interruptible", "as_table", NULL};
 
 static int parse_count_args(PyObject *args, PyObject *kw, count_args *a)
 {
     memset(a, 0, sizeof *a);
     a->where = a->weight = a->missing = a->normalize = a->encoding = a->delimiter = Py_None;
-    return PyArg_ParseTupleAndKeywords(args, kw, "O|OOOOiiOOp", count_kw, &a->by, &a->where,
+    return PyArg_ParseTupleAndKeywords(args, kw, "O|OOOOiiOOpp", count_kw, &a->by, &a->where,
                                        &a->weight, &a->missing, &a->normalize, &a->threads,
-                                       &a->format, &a->encoding, &a->delimiter, &a->interruptible)
+                                       &a->format, &a->encoding, &a->delimiter, &a->interruptible,
+                                       &a->as_table)
                ? 0
                : -1;
 }
@@ -622,6 +633,199 @@ done:
     return res;
 }
 
+/* ----- comparisons */
+
+static iaf_status compare_progress(void *ctx, size_t done, size_t total)
+{
+    (void)done;
+    (void)total;
+    return cancel_cb(ctx) ? IAF_STOP : IAF_OK;
+}
+
+typedef struct compare_args {
+    PyObject *by, *syn_where, *syn_weight, *ref_where, *ref_weight, *missing, *normalize, *encoding,
+        *seed, *interval;
+    double syn_n, ref_n, th_tvd, th_cond, th_fp, th_ret;
+    Py_ssize_t bootstrap;
+    int threads, syn_form, ref_form, interruptible;
+} compare_args;
+
+static char *compare_kw[] = {"by",
+                             "where",
+                             "weight",
+                             "reference_where",
+                             "reference_weight",
+                             "missing",
+                             "normalize",
+                             "encoding",
+                             "seed",
+                             "interval",
+                             "n",
+                             "reference_n",
+                             "tvd",
+                             "cond_tvd",
+                             "footprint",
+                             "retention",
+                             "bootstrap",
+                             "threads",
+                             "form",
+                             "reference_form",
+                             "interruptible",
+                             NULL};
+
+static int parse_compare_args(PyObject *args, PyObject *kw, compare_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->syn_where = a->syn_weight = a->ref_where = a->ref_weight = a->missing = a->normalize =
+        a->encoding = a->seed = a->interval = Py_None;
+    return PyArg_ParseTupleAndKeywords(args, kw, "O|OOOOOOOOOddddddniiip", compare_kw, &a->by,
+                                       &a->syn_where, &a->syn_weight, &a->ref_where, &a->ref_weight,
+                                       &a->missing, &a->normalize, &a->encoding, &a->seed,
+                                       &a->interval, &a->syn_n, &a->ref_n, &a->th_tvd, &a->th_cond,
+                                       &a->th_fp, &a->th_ret, &a->bootstrap, &a->threads,
+                                       &a->syn_form, &a->ref_form, &a->interruptible)
+               ? 0
+               : -1;
+}
+
+/* One comparison: over paths (tables NULL) or over two counted tables. The
+ * result is the `iaf compare --json` object, as bytes. */
+static PyObject *run_compare(const strlist *sp, const strlist *rp, const iaf_table *st_,
+                             const iaf_table *rt, const compare_args *a)
+{
+    strlist by = {0}, missing = {0};
+    PyObject *res = NULL;
+    iaf_comparison *c = NULL;
+    iaf_buffer *buf = NULL;
+    iaf_error err;
+    iaf_error_clear(&err);
+    iaf_compare_options o;
+    memset(&o, 0, sizeof o);
+    iaf_thresholds th = iaf_thresholds_default();
+    if (strlist_from(a->by, &by, "by") != 0 || strlist_from(a->missing, &missing, "missing") != 0)
+        goto done;
+    o.by = by.v;
+    o.nby = by.n;
+    if (sp) {
+        o.synthetic.paths = sp->v;
+        o.synthetic.npaths = sp->n;
+        o.reference.paths = rp->v;
+        o.reference.npaths = rp->n;
+    }
+    o.synthetic.form = (iaf_data_form)a->syn_form;
+    o.reference.form = (iaf_data_form)a->ref_form;
+    o.synthetic.where = opt_str(a->syn_where);
+    o.synthetic.weight = opt_str(a->syn_weight);
+    o.reference.where = opt_str(a->ref_where);
+    o.reference.weight = opt_str(a->ref_weight);
+    o.synthetic.source.encoding = o.reference.source.encoding = opt_str(a->encoding);
+    o.synthetic.n = a->syn_n;
+    o.reference.n = a->ref_n;
+    o.missing = missing.v;
+    o.nmissing = missing.n;
+    o.normalize = opt_str(a->normalize);
+    o.bootstrap_b = a->bootstrap > 0 ? (size_t)a->bootstrap : 0;
+    o.threads = a->threads;
+    if (a->th_tvd > 0) th.tvd = a->th_tvd;
+    if (a->th_cond > 0) th.cond_tvd = a->th_cond;
+    if (a->th_fp > 0) th.footprint = a->th_fp;
+    if (a->th_ret > 0) th.retention = a->th_ret;
+    o.thresholds = &th;
+    if (a->seed != Py_None) {
+        o.seed = PyLong_AsUnsignedLongLong(a->seed);
+        o.seed_set = 1;
+    }
+    if (a->interval != Py_None) {
+        const char *m = opt_str(a->interval);
+        if (m && iaf_interval_method_parse(m, &o.interval) != 0) {
+            PyErr_Format(PyExc_ValueError, "interval: 'calibrated' or 'basic', not '%s'", m);
+            goto done;
+        }
+    }
+    o.progress = compare_progress;
+    if (PyErr_Occurred()) goto done;
+    if (!(buf = iaf_buffer_new())) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    iaf_status st;
+    sigguard g;
+    guard_begin(&g, a->interruptible);
+    Py_BEGIN_ALLOW_THREADS if (sp) st = iaf_compare_run(&o, &c, &err);
+    else st = iaf_compare_run_tables(st_, rt, &o, &c, &err);
+    if (st == IAF_OK) st = iaf_comparison_write_json(c, buf, &err);
+    Py_END_ALLOW_THREADS if (guard_end(&g) < 0) goto done;
+    if (st == IAF_STOP) {
+        PyErr_SetString(PyExc_KeyboardInterrupt, "the comparison was interrupted");
+        goto done;
+    }
+    if (st != IAF_OK) {
+        raise_iaf(st, &err);
+        goto done;
+    }
+    res = PyBytes_FromStringAndSize(iaf_buffer_data(buf), (Py_ssize_t)iaf_buffer_len(buf));
+done:
+    iaf_buffer_free(buf);
+    iaf_comparison_free(c);
+    strlist_clear(&by);
+    strlist_clear(&missing);
+    return res;
+}
+
+/* compare_paths(synthetic_paths, reference_paths, by, ...) */
+static PyObject *py_compare_paths(PyObject *self, PyObject *args, PyObject *kw)
+{
+    Py_ssize_t n = PyTuple_Size(args);
+    if (n < 2) {
+        PyErr_SetString(PyExc_TypeError, "compare_paths(synthetic, reference, by, ...)");
+        return NULL;
+    }
+    PyObject *rest = PyTuple_GetSlice(args, 2, n);
+    if (!rest) return NULL;
+    compare_args a;
+    strlist sp = {0}, rp = {0};
+    PyObject *res = NULL;
+    if (parse_compare_args(rest, kw, &a) == 0 &&
+        strlist_from(PyTuple_GetItem(args, 0), &sp, "synthetic") == 0 &&
+        strlist_from(PyTuple_GetItem(args, 1), &rp, "reference") == 0)
+        res = run_compare(&sp, &rp, NULL, NULL, &a);
+    strlist_clear(&sp);
+    strlist_clear(&rp);
+    Py_DECREF(rest);
+    return res;
+}
+
+/* compare_tables(synthetic_counter, reference_counter, by, ...): the counters
+ * of count_*(..., as_table=True); each side's n defaults to its rows in the
+ * universe (Kish's n when weighted), as for microdata read from files. */
+static PyObject *py_compare_tables(PyObject *self, PyObject *args, PyObject *kw)
+{
+    Py_ssize_t n = PyTuple_Size(args);
+    if (n < 2) {
+        PyErr_SetString(PyExc_TypeError, "compare_tables(synthetic, reference, by, ...)");
+        return NULL;
+    }
+    iaf_counter *sc = PyCapsule_GetPointer(PyTuple_GetItem(args, 0), "iaf.counter");
+    if (!sc) return NULL;
+    iaf_counter *rc = PyCapsule_GetPointer(PyTuple_GetItem(args, 1), "iaf.counter");
+    if (!rc) return NULL;
+    PyObject *rest = PyTuple_GetSlice(args, 2, n);
+    if (!rest) return NULL;
+    compare_args a;
+    PyObject *res = NULL;
+    if (parse_compare_args(rest, kw, &a) == 0) {
+        const iaf_table *t[2] = {iaf_counter_table(sc, 0), iaf_counter_table(rc, 0)};
+        PyObject *w[2] = {a.syn_weight, a.ref_weight};
+        double *nn[2] = {&a.syn_n, &a.ref_n};
+        for (int s = 0; s < 2; s++)
+            if (!(*nn[s] > 0))
+                *nn[s] = w[s] != Py_None ? iaf_table_n_eff(t[s]) : iaf_table_n_obs(t[s]);
+        res = run_compare(NULL, NULL, t[0], t[1], &a);
+    }
+    Py_DECREF(rest);
+    return res;
+}
+
 /* ----- audits and reports */
 
 static void report_destructor(PyObject *cap)
@@ -778,6 +982,10 @@ static PyMethodDef methods[] = {
      "count_frame(nrows, columns, by, ...)"},
     {"count_arrow", (PyCFunction)(void (*)(void))py_count_arrow, METH_VARARGS | METH_KEYWORDS,
      "count_arrow(capsule, by, ...)"},
+    {"compare_paths", (PyCFunction)(void (*)(void))py_compare_paths, METH_VARARGS | METH_KEYWORDS,
+     "compare_paths(synthetic, reference, by, ...) -> JSON bytes"},
+    {"compare_tables", (PyCFunction)(void (*)(void))py_compare_tables, METH_VARARGS | METH_KEYWORDS,
+     "compare_tables(synthetic_counter, reference_counter, by, ...) -> JSON bytes"},
     {"audit", py_audit, METH_VARARGS,
      "audit(spec, microdata, threads, bootstrap, seed, interval, no_bootstrap, command_line, "
      "interruptible)"},
@@ -805,6 +1013,9 @@ PyMODINIT_FUNC PyInit__iaf(void)
         PyModule_AddIntConstant(m, "FORMAT_CSV", IAF_FORMAT_CSV) < 0 ||
         PyModule_AddIntConstant(m, "FORMAT_JSONL", IAF_FORMAT_JSONL) < 0 ||
         PyModule_AddIntConstant(m, "FORMAT_PARQUET", IAF_FORMAT_PARQUET) < 0 ||
+        PyModule_AddIntConstant(m, "DATA_AUTO", IAF_DATA_AUTO) < 0 ||
+        PyModule_AddIntConstant(m, "DATA_MICRODATA", IAF_DATA_MICRODATA) < 0 ||
+        PyModule_AddIntConstant(m, "DATA_COUNTS", IAF_DATA_COUNTS) < 0 ||
         PyModule_AddIntConstant(m, "REPORT_JSON", IAF_REPORT_FORMAT_JSON) < 0 ||
         PyModule_AddIntConstant(m, "REPORT_MD", IAF_REPORT_FORMAT_MD) < 0 ||
         PyModule_AddIntConstant(m, "REPORT_HTML", IAF_REPORT_FORMAT_HTML) < 0 ||

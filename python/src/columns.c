@@ -88,11 +88,11 @@ static inline int64_t get_int(const void *p, int w, int uns, int64_t i, int *too
 {
     switch (w) {
     case 1:
-        return uns ? ((const uint8_t *)p)[i] : ((const int8_t *)p)[i];
+        return uns ? (int64_t)((const uint8_t *)p)[i] : (int64_t)((const int8_t *)p)[i];
     case 2:
-        return uns ? ((const uint16_t *)p)[i] : ((const int16_t *)p)[i];
+        return uns ? (int64_t)((const uint16_t *)p)[i] : (int64_t)((const int16_t *)p)[i];
     case 4:
-        return uns ? ((const uint32_t *)p)[i] : ((const int32_t *)p)[i];
+        return uns ? (int64_t)((const uint32_t *)p)[i] : (int64_t)((const int32_t *)p)[i];
     default:
         if (uns) {
             uint64_t v = ((const uint64_t *)p)[i];
