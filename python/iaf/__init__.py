@@ -314,19 +314,61 @@ def compare(synthetic, reference, by, bootstrap=1000, seed=None, thresholds=None
     else:
         for side, d, f in (("synthetic", synthetic, form), ("reference", reference,
                                                              reference_form)):
-            if f == "counts":
-                raise ValueError("%s: a count table is read from a file; with an in-memory "
-                                 "side both sides are counted as microdata" % side)
+            if _in_memory(d) and f == "counts":
+                raise ValueError("%s: an in-memory side is microdata; a count table is "
+                                 "read from a file" % side)
             if not _in_memory(d) and _paths(d) is None:
                 raise TypeError("%s: a path, a list of paths, a pandas DataFrame or an object "
                                 "with __arrow_c_stream__, not %s" % (side, type(d).__name__))
         common = dict(missing=missing, normalize=normalize, threads=int(threads),
                       interruptible=kw["interruptible"], as_table=True)
-        st = _count(synthetic, by, dict(common, where=where, weight=weight),
-                    encoding=encoding)
-        rt = _count(reference, by, dict(common, where=reference_where, weight=reference_weight),
-                    encoding=encoding)
-        text = _iaf.compare_tables(st, rt, by, **kw)
+        if sp is None and rp is None:
+            st = _count(synthetic, by, dict(common, where=where, weight=weight),
+                        encoding=encoding)
+            rt = _count(reference, by, dict(common, where=reference_where,
+                                            weight=reference_weight), encoding=encoding)
+            text = _iaf.compare_tables(st, rt, by, **kw)
+        else:
+            text = _compare_mixed(synthetic, reference, by, sp, rp, form, reference_form,
+                                  common, kw)
+    return Comparison(_json.loads(text))
+
+
+def _compare_mixed(synthetic, reference, by, sp, rp, form, reference_form, common, kw):
+    """One side in memory, the other a file: the in-memory side is counted (its filter
+    and weight applied) and given to the library as the count table `iaf count` would
+    write, with its own sample size (rows in the universe, Kish's n when weighted), so
+    the file side is read as the tool reads it (microdata or a count table)."""
+    mem_is_syn = sp is None
+    data = synthetic if mem_is_syn else reference
+    where = kw["where"] if mem_is_syn else kw["reference_where"]
+    weight = kw["weight"] if mem_is_syn else kw["reference_weight"]
+    given_n = kw["n"] if mem_is_syn else kw["reference_n"]
+    cap = _count(data, by, dict(common, where=where, weight=weight), encoding=kw["encoding"])
+    csv, n_obs, n_eff = _iaf.counter_table(cap, weight is not None)
+    n = given_n or (n_eff if weight is not None else n_obs)
+    d = _tempfile.mkdtemp(prefix="iaf-compare-")
+    path = _os.path.join(d, "counts.csv")
+    try:
+        with open(path, "wb") as f:
+            f.write(csv)
+        kw = dict(kw)
+        side = "" if mem_is_syn else "reference_"
+        kw.update({side + "where": None, side + "weight": None, side + "n": float(n)})
+        forms = {"form": _FORMS[form], "reference_form": _FORMS[reference_form]}
+        forms[side + "form"] = _iaf.DATA_COUNTS
+        text = _iaf.compare_paths([path] if mem_is_syn else sp, rp if mem_is_syn else [path],
+                                  by, **forms, **kw)
+    finally:
+        _os.unlink(path)
+        _os.rmdir(d)
+    out = _json.loads(text)
+    # the inputs as the caller gave them, not the temporary table
+    name = "<DataFrame>" if isinstance(data, (_pd.DataFrame, _pd.Series)) else "<Arrow stream>"
+    inp = out.get("inputs", {}).get("synthetic" if mem_is_syn else "reference")
+    if isinstance(inp, dict):
+        inp.update(files=[name], form="microdata", where=where, weight=weight)
+    return _json.dumps(out)
     return Comparison(_json.loads(text))
 
 

@@ -772,6 +772,30 @@ done:
     return res;
 }
 
+/* counter_table(counter, weighted) -> (long CSV bytes, n_obs, n_eff): the
+ * table of count_*(..., as_table=True) as `iaf count` writes it (weights by
+ * the shortest text that reads back as the same double) and its sample sizes. */
+static PyObject *py_counter_table(PyObject *self, PyObject *args)
+{
+    PyObject *cap;
+    int weighted;
+    if (!PyArg_ParseTuple(args, "Op", &cap, &weighted)) return NULL;
+    iaf_counter *c = PyCapsule_GetPointer(cap, "iaf.counter");
+    if (!c) return NULL;
+    const iaf_table *t = iaf_counter_table(c, 0);
+    iaf_buffer *b = iaf_buffer_new();
+    if (!b) return PyErr_NoMemory();
+    iaf_error err;
+    iaf_error_clear(&err);
+    iaf_status st = iaf_table_write_counts_csv(t, weighted, b, &err);
+    PyObject *res = st != IAF_OK
+                        ? raise_iaf(st, &err)
+                        : Py_BuildValue("(y#dd)", iaf_buffer_data(b), (Py_ssize_t)iaf_buffer_len(b),
+                                        iaf_table_n_obs(t), iaf_table_n_eff(t));
+    iaf_buffer_free(b);
+    return res;
+}
+
 /* compare_paths(synthetic_paths, reference_paths, by, ...) */
 static PyObject *py_compare_paths(PyObject *self, PyObject *args, PyObject *kw)
 {
@@ -986,6 +1010,8 @@ static PyMethodDef methods[] = {
      "compare_paths(synthetic, reference, by, ...) -> JSON bytes"},
     {"compare_tables", (PyCFunction)(void (*)(void))py_compare_tables, METH_VARARGS | METH_KEYWORDS,
      "compare_tables(synthetic_counter, reference_counter, by, ...) -> JSON bytes"},
+    {"counter_table", py_counter_table, METH_VARARGS,
+     "counter_table(counter, weighted) -> (csv bytes, n_obs, n_eff)"},
     {"audit", py_audit, METH_VARARGS,
      "audit(spec, microdata, threads, bootstrap, seed, interval, no_bootstrap, command_line, "
      "interruptible)"},

@@ -48,6 +48,19 @@ def test_count_table_reference_and_thresholds_are_the_tool():
                      "--threshold", "tvd=0.001")
     assert got.to_dict() == want
     assert want["n_reference"] is None and got.n_reference == float("inf")  # a full count
+    # the rows as a DataFrame or an Arrow stream against the same count table
+    df = pd.read_csv(ROWS, dtype={"sex": "category", "state": "category"})
+    arrow = Table({"sex": Column.dictionary(list(df.sex.astype(str)), np.int8),
+                   "state": Column.utf8(list(df.state.astype(str)))}, batch_rows=10000)
+    for rows in (df, arrow):
+        kw = dict(where='state != "PR"', bootstrap=200, seed=5)
+        mem = iaf.compare(rows, ref, "sex", **kw).to_dict()
+        fil = iaf.compare(ROWS, ref, "sex", **kw).to_dict()
+        assert mem["inputs"]["synthetic"]["files"] in (["<DataFrame>"], ["<Arrow stream>"])
+        assert mem["inputs"]["synthetic"]["where"] == 'state != "PR"'
+        mem.pop("inputs")
+        fil.pop("inputs")
+        assert mem == fil
     nob = iaf.compare(ROWS, ref, "sex", bootstrap=0)
     assert nob.verdict is None and "bootstrap" in nob.no_verdict
     assert nob.intervals.empty
@@ -82,4 +95,4 @@ def test_compare_errors(people, people_files):
     with pytest.raises(ValueError, match="thresholds"):
         iaf.compare(f, f, "sex", thresholds={"nope": 1})
     with pytest.raises(ValueError, match="count table"):
-        iaf.compare(people, f, "sex", reference_form="counts")
+        iaf.compare(people, f, "sex", form="counts")
