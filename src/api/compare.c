@@ -256,8 +256,8 @@ static char *dup_or_null(const char *s, int *bad)
 }
 
 /* What the comparison read, kept for the accessors and the JSON. */
-static iaf_status record_inputs(iaf_comparison *c, const iaf_compare_options *o, const side_data *sd,
-                                iaf_error *err)
+static iaf_status record_inputs(iaf_comparison *c, const iaf_compare_options *o,
+                                const side_data *sd, iaf_error *err)
 {
     iaf_compare_inputs *in = iaf_calloc(1, sizeof *in);
     if (!in) return oom(err);
