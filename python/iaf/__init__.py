@@ -10,6 +10,8 @@ pandas users and notebooks:
 * :func:`compare` - one synthetic distribution (one or two attributes)
   against a reference: metrics, bootstrap intervals, a PASS / FLAG /
   INCONCLUSIVE verdict and its diagnosis, as a :class:`Comparison`;
+* :func:`scan` - every pair of categorical columns ranked by dependence,
+  against a null of independence: where a generator may have assumed it;
 * :func:`audit` - run an audit spec (a YAML path or a dict) and get a
   :class:`Report` (checks as a DataFrame, report.json, the HTML report
   inline in Jupyter).
@@ -35,7 +37,7 @@ from ._errors import (Error, InvalidError, IOError_, LimitError, ParseError,  # 
                       UnsupportedError)
 from . import _iaf
 
-__all__ = ["count", "compare", "Comparison", "audit", "load_report", "Report", "Error", "ParseError", "InvalidError",
+__all__ = ["count", "compare", "Comparison", "scan", "audit", "load_report", "Report", "Error", "ParseError", "InvalidError",
            "UnsupportedError", "LimitError", "IOError_", "version", "__version__"]
 
 __version__ = _iaf.version()
@@ -462,6 +464,101 @@ class Comparison:
 
 def _nan(v):
     return float("nan") if v is None else v
+
+
+def _text_column(s):
+    """A pandas column as the text iaf reads from a CSV ("" for missing)."""
+    na = s.isna().to_numpy()
+    if isinstance(s.dtype, _pd.CategoricalDtype) or _pd.api.types.is_object_dtype(s.dtype) or \
+            _pd.api.types.is_string_dtype(s.dtype):
+        vals = s.astype(object).to_numpy()
+    else:
+        vals = s.to_numpy(dtype=object)
+    return ["" if m else v if isinstance(v, str) else v.decode("utf-8", "surrogateescape")
+            if isinstance(v, bytes) else _label(v) for v, m in zip(vals, na)]
+
+
+def _frame_to_csv(df, path):
+    import csv
+    with open(path, "w", encoding="utf-8", newline="", errors="surrogateescape") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow([str(c) for c in df.columns])
+        cols = [_text_column(df[c]) for c in df.columns]
+        w.writerows(zip(*cols))
+
+
+def scan(data, reference=None, card=None, *, columns=None, skip=None, weight=None,
+         max_categories=100, where=None, null=200, seed=None, reference_form=None,
+         reference_weight=None, reference_n=None, bootstrap=200, tau_ret=0.5, missing=None,
+         normalize=None, threads=0, format=None, encoding=None, delimiter=None):
+    """Rank every pair of categorical columns by dependence (``iaf scan``).
+
+    Each pair's dependence (dep_tvd, Cramer's V, NMI; chi-square and G-test
+    p-values) is set against a null of independence with both margins kept,
+    simulated on the cells (``null`` replicates, seeded). Pairs within the
+    null's 95th percentile are footprint candidates: places where a
+    generator may have assumed independence. With a ``reference`` over the
+    same columns, a pair whose retention interval lies below 1 - tau_ret is
+    a candidate too; ``card`` (a dataset card's path) adds the card's
+    sentences that state independence, beside the pairs they name.
+
+    data, reference : paths or DataFrames (a DataFrame is read through the
+        text iaf would read from its CSV). Arrow streams are not scanned yet.
+    columns : the columns to pair (default: every column that probes as
+        categorical; identifiers, weights, near-unique and one-valued columns
+        are skipped and listed).
+
+    Returns a DataFrame, one row per pair, strongest dependence first (the
+    pairs of ``iaf scan --json``); ``df.attrs`` holds rows, weight, seed,
+    columns, skipped, lumped_categories, card_disclosures and the rest of
+    the JSON object.
+    """
+    if format not in _FORMATS or reference_form not in _FORMS:
+        raise ValueError("format / reference_form")
+    if not 0 < float(tau_ret) < 1:
+        raise ValueError("tau_ret: in (0, 1)")
+    tmp = None
+    try:
+        def as_paths(d, what):
+            nonlocal tmp
+            if d is None:
+                return None
+            if isinstance(d, _pd.Series):
+                d = d.to_frame()
+            if isinstance(d, _pd.DataFrame):
+                if tmp is None:
+                    tmp = _tempfile.mkdtemp(prefix="iaf-scan-")
+                p = _os.path.join(tmp, what + ".csv")
+                _frame_to_csv(d, p)
+                return [p]
+            p = _paths(d)
+            if p is None:
+                raise TypeError("%s: a path, a list of paths or a pandas DataFrame, not %s"
+                                % (what, type(d).__name__))
+            return p
+        dp = as_paths(data, "data")
+        rp = as_paths(reference, "reference")
+        fmt = _FORMATS[format]
+        if tmp is not None and isinstance(data, (_pd.DataFrame, _pd.Series)):
+            fmt, delimiter = _iaf.FORMAT_CSV, None
+        text = _iaf.scan_paths(
+            dp, None if columns is None else _names(columns, "columns"),
+            None if skip is None else _names(skip, "skip"), weight, int(max_categories), where,
+            int(null), seed, rp, _FORMS[reference_form], reference_weight,
+            float(reference_n or 0), int(bootstrap), float(tau_ret),
+            None if missing is None else _names(missing, "missing"), normalize,
+            None if card is None else _os.fsdecode(card), int(threads), fmt, encoding,
+            delimiter, _interruptible())
+    finally:
+        if tmp is not None:
+            for f in _os.listdir(tmp):
+                _os.unlink(_os.path.join(tmp, f))
+            _os.rmdir(tmp)
+    d = _json.loads(text)
+    pairs = d.pop("pairs")
+    df = _pd.DataFrame(pairs)
+    df.attrs.update(d)
+    return df
 
 
 class Report:

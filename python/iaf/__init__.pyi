@@ -86,6 +86,31 @@ def compare(
     threads: int = ...,
 ) -> Comparison: ...
 
+def scan(
+    data: Union[_Path, Sequence[_Path], pd.DataFrame, pd.Series],
+    reference: Union[_Path, Sequence[_Path], pd.DataFrame, None] = ...,
+    card: _Path | None = ...,
+    *,
+    columns: Iterable[str] | None = ...,
+    skip: Iterable[str] | None = ...,
+    weight: str | None = ...,
+    max_categories: int = ...,
+    where: str | None = ...,
+    null: int = ...,
+    seed: int | None = ...,
+    reference_form: Literal["auto", "microdata", "counts"] | None = ...,
+    reference_weight: str | None = ...,
+    reference_n: float | None = ...,
+    bootstrap: int = ...,
+    tau_ret: float = ...,
+    missing: Iterable[str] | None = ...,
+    normalize: str | None = ...,
+    threads: int = ...,
+    format: Literal["auto", "csv", "jsonl", "parquet"] | None = ...,
+    encoding: str | None = ...,
+    delimiter: str | None = ...,
+) -> pd.DataFrame: ...
+
 class Report:
     @property
     def name(self) -> str | None: ...

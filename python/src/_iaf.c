@@ -18,6 +18,7 @@
 
 #include <iaf/compare.h>
 #include <iaf/iaf.h>
+#include <iaf/scan.h>
 
 #include "arrow.h"
 #include "columns.h"
@@ -850,6 +851,103 @@ static PyObject *py_compare_tables(PyObject *self, PyObject *args, PyObject *kw)
     return res;
 }
 
+/* ----- the discovery scan */
+
+static iaf_status scan_progress(void *ctx, size_t done, size_t total)
+{
+    (void)done;
+    (void)total;
+    return cancel_cb(ctx) ? IAF_STOP : IAF_OK;
+}
+
+/* scan_paths(paths, columns, skip, weight, max_categories, where, null_b, seed,
+ *            reference, reference_form, reference_weight, reference_n, bootstrap,
+ *            tau_ret, missing, normalize, card, threads, format, encoding,
+ *            delimiter, interruptible) -> the `iaf scan --json` object (bytes) */
+static PyObject *py_scan_paths(PyObject *self, PyObject *args)
+{
+    PyObject *paths, *columns, *skip, *weight, *where, *seed, *refs, *ref_weight, *missing,
+        *normalize, *card, *encoding, *delimiter;
+    Py_ssize_t maxcat, null_b, boot;
+    int ref_form, threads, format, interruptible;
+    double ref_n, tau;
+    if (!PyArg_ParseTuple(args, "OOOOnOnOOiOdndOOOiiOOp", &paths, &columns, &skip, &weight, &maxcat,
+                          &where, &null_b, &seed, &refs, &ref_form, &ref_weight, &ref_n, &boot,
+                          &tau, &missing, &normalize, &card, &threads, &format, &encoding,
+                          &delimiter, &interruptible))
+        return NULL;
+    strlist pl = {0}, cl = {0}, sl = {0}, rl = {0}, ml = {0};
+    iaf_scan_result *r = NULL;
+    iaf_buffer *buf = NULL;
+    PyObject *res = NULL;
+    iaf_error err;
+    iaf_error_clear(&err);
+    iaf_scan_options o;
+    memset(&o, 0, sizeof o);
+    if (strlist_from(paths, &pl, "data") != 0 || strlist_from(columns, &cl, "columns") != 0 ||
+        strlist_from(skip, &sl, "skip") != 0 || strlist_from(refs, &rl, "reference") != 0 ||
+        strlist_from(missing, &ml, "missing") != 0)
+        goto done;
+    o.source.format = (iaf_format)format;
+    o.source.encoding = opt_str(encoding);
+    const char *delim = opt_str(delimiter);
+    o.source.delimiter = delim ? delim[0] : 0;
+    o.columns = cl.n ? cl.v : NULL;
+    o.ncolumns = cl.n;
+    o.skip = sl.v;
+    o.nskip = sl.n;
+    o.weight = opt_str(weight);
+    o.max_categories = maxcat > 0 ? (size_t)maxcat : 0;
+    o.where = opt_str(where);
+    o.null_b = null_b > 0 ? (size_t)null_b : 0;
+    if (seed != Py_None) {
+        o.seed = PyLong_AsUnsignedLongLong(seed);
+        o.seed_set = 1;
+    }
+    o.reference_paths = rl.n ? rl.v : NULL;
+    o.nreference_paths = rl.n;
+    o.reference_form = (iaf_data_form)ref_form;
+    o.reference_weight = opt_str(ref_weight);
+    o.reference_n = ref_n;
+    o.bootstrap_b = boot > 0 ? (size_t)boot : 0;
+    o.tau_ret = tau;
+    o.missing = ml.v;
+    o.nmissing = ml.n;
+    o.normalize = opt_str(normalize);
+    o.card = opt_str(card);
+    o.threads = threads;
+    o.progress = scan_progress;
+    if (PyErr_Occurred()) goto done;
+    if (!(buf = iaf_buffer_new())) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    iaf_status st;
+    sigguard g;
+    guard_begin(&g, interruptible);
+    Py_BEGIN_ALLOW_THREADS st = iaf_scan_run(pl.v, pl.n, &o, &r, &err);
+    if (st == IAF_OK) st = iaf_scan_result_write_json(r, buf, &err);
+    Py_END_ALLOW_THREADS if (guard_end(&g) < 0) goto done;
+    if (st == IAF_STOP) {
+        PyErr_SetString(PyExc_KeyboardInterrupt, "the scan was interrupted");
+        goto done;
+    }
+    if (st != IAF_OK) {
+        raise_iaf(st, &err);
+        goto done;
+    }
+    res = PyBytes_FromStringAndSize(iaf_buffer_data(buf), (Py_ssize_t)iaf_buffer_len(buf));
+done:
+    iaf_buffer_free(buf);
+    iaf_scan_result_free(r);
+    strlist_clear(&pl);
+    strlist_clear(&cl);
+    strlist_clear(&sl);
+    strlist_clear(&rl);
+    strlist_clear(&ml);
+    return res;
+}
+
 /* ----- audits and reports */
 
 static void report_destructor(PyObject *cap)
@@ -1012,6 +1110,7 @@ static PyMethodDef methods[] = {
      "compare_tables(synthetic_counter, reference_counter, by, ...) -> JSON bytes"},
     {"counter_table", py_counter_table, METH_VARARGS,
      "counter_table(counter, weighted) -> (csv bytes, n_obs, n_eff)"},
+    {"scan_paths", py_scan_paths, METH_VARARGS, "scan_paths(paths, ...) -> JSON bytes"},
     {"audit", py_audit, METH_VARARGS,
      "audit(spec, microdata, threads, bootstrap, seed, interval, no_bootstrap, command_line, "
      "interruptible)"},
