@@ -69,11 +69,13 @@ typedef struct sigguard {
     struct sigaction old;
 } sigguard;
 
+/* Only a run on the main thread catches SIGINT (Python's own handler runs
+ * there); at most one such run is under way at a time. */
 static void guard_begin(sigguard *g, int interruptible)
 {
-    interrupted = 0;
     g->installed = 0;
     if (!interruptible) return;
+    interrupted = 0;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
@@ -85,7 +87,8 @@ static void guard_begin(sigguard *g, int interruptible)
  * whatever the Python handler raises) set when SIGINT arrived. */
 static int guard_end(sigguard *g)
 {
-    if (g->installed) sigaction(SIGINT, &g->old, NULL);
+    if (!g->installed) return 0;
+    sigaction(SIGINT, &g->old, NULL);
     g->installed = 0;
     if (!interrupted) return 0;
     interrupted = 0;
@@ -94,9 +97,11 @@ static int guard_end(sigguard *g)
     return 0;
 }
 
+/* ctx: the run's `interruptible` flag; a run off the main thread is never
+ * cancelled by a SIGINT meant for the main thread's run. */
 static int cancel_cb(void *ctx)
 {
-    (void)ctx;
+    if (!ctx || !*(const int *)ctx) return 0;
     int k = atomic_load(&test_sigint_after);
     if (k >= 0 && atomic_fetch_sub(&test_sigint_after, 1) == 0) raise(SIGINT);
     return interrupted != 0;
@@ -268,6 +273,7 @@ static PyObject *run_count(const strlist *paths, iaf_source *src, const count_ar
     const char *delim = opt_str(a->delimiter);
     opt.source.delimiter = delim ? delim[0] : 0;
     opt.cancel = cancel_cb;
+    opt.progress_ctx = (void *)&a->interruptible;
     if (PyErr_Occurred()) goto done;
     iaf_status st;
     if (src) {
@@ -417,6 +423,8 @@ static iaf_sv *views_of(xsource *s, pyhold *h, PyObject *seq, const uint8_t *nul
         return NULL;
     }
     for (Py_ssize_t i = 0; i < nrows; i++) {
+        /* a long conversion holds the GIL: let Ctrl-C through */
+        if ((i & 0xFFFF) == 0xFFFF && PyErr_CheckSignals() < 0) return NULL;
         if (nullmask && nullmask[i]) continue;
         PyObject *o = PySequence_GetItem(seq, i); /* new reference */
         if (!o) return NULL;
@@ -744,6 +752,7 @@ static PyObject *run_compare(const strlist *sp, const strlist *rp, const iaf_tab
         }
     }
     o.progress = compare_progress;
+    o.progress_ctx = (void *)&a->interruptible;
     if (PyErr_Occurred()) goto done;
     if (!(buf = iaf_buffer_new())) {
         PyErr_NoMemory();
@@ -917,6 +926,7 @@ static PyObject *py_scan_paths(PyObject *self, PyObject *args)
     o.card = opt_str(card);
     o.threads = threads;
     o.progress = scan_progress;
+    o.progress_ctx = &interruptible;
     if (PyErr_Occurred()) goto done;
     if (!(buf = iaf_buffer_new())) {
         PyErr_NoMemory();

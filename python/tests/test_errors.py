@@ -105,3 +105,17 @@ def test_scans_release_the_gil():
     th.join()
     # the main thread kept running while the other thread counted
     assert len(ticks) >= 5, ticks
+
+
+def test_a_count_off_the_main_thread_is_not_interrupted():
+    """Only the main thread's run takes SIGINT for itself; another thread's count runs on."""
+    df = big_frame(300_000)
+    out = {}
+    _iaf._set_test_interrupt(0)  # would raise SIGINT at the first check of a main-thread run
+    try:
+        th = threading.Thread(target=lambda: out.update(n=iaf.count(df, "a")["count"].sum()))
+        th.start()
+        th.join()
+    finally:
+        _iaf._set_test_interrupt(-1)
+    assert out["n"] == len(df)
