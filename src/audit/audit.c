@@ -354,6 +354,10 @@ static iaf_status open_inputs(run_state *s, iaf_error *err)
     if (spec->nmicrodata) {
         iaf_dataset_options mo = spec->micro_opt;
         mo.source.threads = threads;
+        if (s->opt) {
+            mo.cancel = s->opt->cancel;
+            mo.cancel_ctx = s->opt->cancel_ctx;
+        }
         if ((st = iaf_dataset_open((const char *const *)spec->microdata, spec->nmicrodata, &mo,
                                    &s->micro, err)) != IAF_OK)
             return st;
@@ -727,7 +731,7 @@ iaf_status iaf_audit_run(const iaf_spec *spec, const iaf_audit_options *opt, iaf
     if ((st = register_requests(&s, err)) != IAF_OK) goto done;
     if ((st = count_inputs(&s, err)) != IAF_OK) goto done;
     for (size_t c = 0; c < ncheck && st == IAF_OK; c++)
-        st = run_check(&s, c, err);
+        st = opt && opt->cancel && opt->cancel(opt->cancel_ctx) ? IAF_STOP : run_check(&s, c, err);
     if (st == IAF_OK) st = iaf_audit_claims(a, err); /* the spec's claims, from the verdicts */
     goto done;
 oom:
