@@ -995,6 +995,8 @@ static PyObject *py_audit(PyObject *self, PyObject *args)
     ao.threads = threads;
     ao.bootstrap_b = boot > 0 ? (size_t)boot : 0;
     ao.no_bootstrap = no_boot;
+    ao.cancel = cancel_cb;
+    ao.cancel_ctx = &interruptible;
     if (seed != Py_None) {
         unsigned long long s = PyLong_AsUnsignedLongLong(seed);
         if (PyErr_Occurred()) return NULL;
@@ -1023,6 +1025,10 @@ static PyObject *py_audit(PyObject *self, PyObject *args)
         st = iaf_report_from_audit(audit, &meta, &rep, &err);
     }
     Py_END_ALLOW_THREADS if (guard_end(&g) < 0) goto done;
+    if (st == IAF_STOP) {
+        PyErr_SetString(PyExc_KeyboardInterrupt, "the audit was interrupted");
+        goto done;
+    }
     if (st != IAF_OK) {
         raise_iaf(st, &err);
         goto done;

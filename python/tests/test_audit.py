@@ -152,3 +152,17 @@ def test_spec_errors_are_located(src, tmp_path):
     assert e.value.file == str(bad) and e.value.line >= 2
     with pytest.raises(iaf.IOError_):
         iaf.audit(str(tmp_path / "none.yaml"))
+
+
+def test_ctrl_c_stops_an_audit(src, monkeypatch):
+    from iaf import _iaf
+    import time
+    monkeypatch.chdir(src)
+    _iaf._set_test_interrupt(3)  # SIGINT at the fourth question: between checks
+    t0 = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            iaf.audit("examples/npk/audit.yaml", seed=SEED, bootstrap=B)
+    finally:
+        _iaf._set_test_interrupt(-1)
+    assert time.monotonic() - t0 < 5
