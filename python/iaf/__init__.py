@@ -630,9 +630,11 @@ class Report:
         for name, fmt in self._FILES:
             path = _os.path.join(directory, name)
             data = _iaf.report_render(self._h, fmt)
-            fd, tmp = _tempfile.mkstemp(prefix="." + name + ".", dir=directory)
+            # a new file next to the target (the umask's mode, as any file the user
+            # writes), renamed into place: never a half-written report
+            tmp = "%s.tmp.%d.%s" % (path, _os.getpid(), _os.urandom(4).hex())
             try:
-                with _os.fdopen(fd, "wb") as f:
+                with open(tmp, "xb") as f:
                     f.write(data)
                 _os.replace(tmp, path)
             except BaseException:

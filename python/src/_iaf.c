@@ -185,14 +185,14 @@ static PyObject *table_result(const iaf_table *t)
              *codes = PyList_New((Py_ssize_t)na);
     PyObject *values = NULL, *ns = NULL, *res = NULL;
     int32_t **cmap = calloc(na ? na : 1, sizeof *cmap);
-    if (!names || !cats || !codes || !cmap) goto fail;
+    if (!names || !cats || !codes || !cmap) goto cleanup;
     for (size_t a = 0; a < na; a++) {
         PyObject *s = PyUnicode_FromString(iaf_table_attr(t, a));
-        if (!s) goto fail;
+        if (!s) goto cleanup;
         PyList_SetItem(names, (Py_ssize_t)a, s);
         size_t k = iaf_table_ncats(t, a);
         PyObject *l = PyList_New(0);
-        if (!l) goto fail;
+        if (!l) goto cleanup;
         PyList_SetItem(cats, (Py_ssize_t)a, l);
         if (!(cmap[a] = calloc(k ? k : 1, sizeof *cmap[a]))) goto nomem;
         int32_t next = 0;
@@ -203,19 +203,19 @@ static PyObject *table_result(const iaf_table *t)
                 continue;
             }
             PyObject *u = PyUnicode_DecodeUTF8(v.ptr, (Py_ssize_t)v.len, "surrogateescape");
-            if (!u) goto fail;
+            if (!u) goto cleanup;
             int rc = PyList_Append(l, u);
             Py_DECREF(u);
-            if (rc < 0) goto fail;
+            if (rc < 0) goto cleanup;
             cmap[a][id] = next++;
         }
         PyObject *b = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(nc * sizeof(int32_t)));
-        if (!b) goto fail;
+        if (!b) goto cleanup;
         PyList_SetItem(codes, (Py_ssize_t)a, b);
     }
     values = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(nc * sizeof(double)));
     ns = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(nc * sizeof(int64_t)));
-    if (!values || !ns) goto fail;
+    if (!values || !ns) goto cleanup;
     double *vp = (double *)PyBytes_AsString(values);
     int64_t *np = (int64_t *)PyBytes_AsString(ns);
     for (size_t a = 0; a < na; a++) {
@@ -229,10 +229,10 @@ static PyObject *table_result(const iaf_table *t)
         np[i] = c.n;
     }
     res = Py_BuildValue("(OOOOO)", names, cats, codes, values, ns);
-    goto fail; /* release the references either way */
+    goto cleanup; /* release the references either way */
 nomem:
     PyErr_NoMemory();
-fail:
+cleanup:
     for (size_t a = 0; cmap && a < na; a++)
         free(cmap[a]);
     free(cmap);

@@ -160,7 +160,8 @@ def _column_array(col, lo, hi, offset):
         bits = np.packbits(np.array([False] * offset + [bool(v) for v in values]),
                            bitorder="little")
         return _array(n, nulls, offset, [bm, bits])
-    dt = {"l": np.int64, "i": np.int32, "g": np.float64}[col.fmt]
+    # date32 ("tdD") is laid out as int32 days
+    dt = {"l": np.int64, "i": np.int32, "g": np.float64, "tdD": np.int32}[col.fmt]
     arr = np.array([0] * offset + [v if v is not None else 0 for v in values], dtype=dt)
     return _array(n, nulls, offset, [bm, arr])
 

@@ -52,6 +52,12 @@ def test_npk_same_report_as_the_tool(npk):
     d = rep.to_dict()
     assert d["reproducibility"]["command_line"] == "iaf.audit('examples/npk/audit.yaml')"
     assert rep.to_json().encode() == open(os.path.join(py_out, "report.json"), "rb").read()
+    # files as the user's other files (the umask's mode), and no temporary left behind
+    mask = os.umask(0)
+    os.umask(mask)
+    assert sorted(os.listdir(py_out)) == ["cells.csv", "report.html", "report.json", "report.md"]
+    for name in os.listdir(py_out):
+        assert os.stat(os.path.join(py_out, name)).st_mode & 0o777 == 0o666 & ~mask
 
 
 def test_checks_frame_is_the_headline(npk):

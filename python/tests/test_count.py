@@ -165,3 +165,8 @@ def test_arrow_nulls_booleans_and_errors():
     assert e.value.file == "<Arrow stream>" and "data row 2" in str(e.value)
     with pytest.raises(iaf.InvalidError, match="no column 'x'"):
         iaf.count(Table({"s": Column.utf8(["a"])}), "x")
+    # a type iaf does not count is an error only where it is read
+    t = {"day": Column("tdD", [1, 2]), "s": Column.utf8(["a", "b"])}
+    assert iaf.count(Table(t), "s")["count"].tolist() == [1, 1]
+    with pytest.raises(iaf.UnsupportedError, match="column 'day': Arrow type 'tdD'"):
+        iaf.count(Table(t), "day")
