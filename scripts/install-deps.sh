@@ -11,11 +11,14 @@ PKGS="build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
       libfyaml-dev libjansson-dev libcmocka-dev libxxhash-dev libutf8proc-dev libpcre2-dev
       libzstd-dev libsnappy-dev zlib1g-dev liblz4-dev libbrotli-dev
       python3 python3-numpy python3-scipy python3-pandas cmark-gfm groff-base
-      postgresql-15 python3-distributed nodejs npm"
+      postgresql-15 python3-distributed nodejs npm
+      python3-dev python3-setuptools python3-wheel python3-venv python3-pytest"
 # cmark-gfm: the CommonMark oracle of tests/cli/hostile.sh; groff-base: tests/cli/manpage.sh
 # formats docs/iaf.1 (tools, not linked). postgresql-15, python3-distributed (Dask) and node
 # with the npm package @duckdb/node-api (tests/engines) are the engines of the docs/scale.md
 # tests (tests/cli/scale_*.sh), started and stopped by the tests; none is linked.
+# python3-dev ... python3-pytest: the Python package (python/, built with Debian's setuptools
+# into a venv) and its tests.
 # The tests compare against committed oracle values; R is needed only to
 # regenerate them (tests/oracles/standardize.R).
 case "${1:-}" in

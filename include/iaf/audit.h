@@ -62,6 +62,12 @@ typedef struct iaf_audit_options {
     int no_bootstrap;             /* 1: point estimates only, no verdicts */
     iaf_interval_method interval; /* used when interval_set; else the spec's `interval:` */
     int interval_set;
+    /* Optional: asked before every batch of the microdata scan (from its worker
+     * threads: thread-safe and quick) and before every check, with cancel_ctx.
+     * A non-zero answer stops the audit: iaf_audit_run returns IAF_STOP, with
+     * no audit and no error. For a host that must stop on an interrupt. */
+    int (*cancel)(void *ctx);
+    void *cancel_ctx;
 } iaf_audit_options;
 
 /* Run every check of spec. opt may be NULL (defaults). */

@@ -46,6 +46,11 @@ typedef struct iaf_count_options {
      * few times per second at most). */
     void (*progress)(void *ctx, uint64_t bytes_done, uint64_t bytes_total, uint64_t rows_done);
     void *progress_ctx;
+    /* Optional: asked between batches, from any worker thread (so it must be
+     * thread-safe and quick), with progress_ctx. A non-zero answer ends the
+     * scan: iaf_counter_run and iaf_count then return IAF_STOP with no
+     * tables and no error. For a host that must stop on an interrupt. */
+    int (*cancel)(void *ctx);
 } iaf_count_options;
 
 /* IAF_OK when steps is NULL or a comma-separated list of trim, nfc, nfkc,
@@ -66,6 +71,12 @@ typedef struct iaf_counter iaf_counter;
 IAF_API iaf_status iaf_counter_open(const char *const *paths, size_t npaths,
                                     const iaf_count_options *opt, iaf_counter **out,
                                     iaf_error *err);
+/* As iaf_counter_open, over a source the caller opened (files or columns
+ * the caller holds: iaf_source_open_callbacks). The counter takes src over
+ * whether it succeeds or not (iaf_counter_free frees it); opt->source is
+ * not used. */
+IAF_API iaf_status iaf_counter_open_source(iaf_source *src, const iaf_count_options *opt,
+                                           iaf_counter **out, iaf_error *err);
 /* Ask for one more table, by 1..IAF_COUNT_MAX_COLUMNS column names (each at
  * most once); *index (optional) receives its position for iaf_counter_table.
  * Before iaf_counter_run only. */

@@ -34,7 +34,8 @@ typedef enum iaf_format {
     IAF_FORMAT_AUTO = 0, /* from the file name (.csv .tsv .jsonl .ndjson .parquet), then content */
     IAF_FORMAT_CSV,
     IAF_FORMAT_JSONL,
-    IAF_FORMAT_PARQUET
+    IAF_FORMAT_PARQUET,
+    IAF_FORMAT_MEMORY /* columns held by the caller (iaf_source_open_callbacks) */
 } iaf_format;
 
 /* How one projected column is represented in a batch. */
@@ -92,6 +93,38 @@ IAF_API iaf_status iaf_source_open(const char *const *paths, size_t npaths,
 IAF_API iaf_status iaf_source_open_memory(const void *data, size_t size, const char *name,
                                           const iaf_source_options *opt, iaf_source **out,
                                           iaf_error *err);
+
+/* Columns held by the caller (a data frame, Arrow record batches): the data
+ * is cut into nparts independent parts, which workers read concurrently,
+ * each by one read_part call that hands its rows over as batches. */
+typedef iaf_status (*iaf_emit_batch_fn)(void *emit_ctx, const iaf_batch *batch, iaf_error *err);
+typedef struct iaf_source_callbacks {
+    void *ctx;
+    size_t nparts;
+    /* Read part `part`: call emit(emit_ctx, batch, err) for each batch of its
+     * rows, in order, and return the first failure (emit's included; IAF_STOP
+     * from emit must be returned as is). A batch holds the projected columns,
+     * proj[0..nproj-1] (indices into the names given to
+     * iaf_source_open_callbacks), in that order; its rows are borrowed only
+     * during the emit call, so buffers may be reused. batch->file may be NULL
+     * (the source's name is used); first_row counts from the start of the
+     * whole dataset. Called from worker threads: concurrent calls are for
+     * different parts. */
+    iaf_status (*read_part)(void *ctx, size_t part, const size_t *proj, size_t nproj,
+                            iaf_emit_batch_fn emit, void *emit_ctx, iaf_error *err);
+    /* Optional: the bytes of part `part`, for progress; NULL = unknown. */
+    uint64_t (*part_bytes)(void *ctx, size_t part);
+} iaf_source_callbacks;
+
+/* A source over columns the caller holds: ncols column names (copied) and
+ * the callbacks (copied; cb->ctx is borrowed and must outlive the source).
+ * name (copied; NULL = "<memory>") stands for the file in errors. Its
+ * format is IAF_FORMAT_MEMORY; opt's format, encoding and delimiter are
+ * ignored. On success *out is owned by the caller (iaf_source_free). */
+IAF_API iaf_status iaf_source_open_callbacks(const char *name, const char *const *columns,
+                                             size_t ncols, const iaf_source_callbacks *cb,
+                                             const iaf_source_options *opt, iaf_source **out,
+                                             iaf_error *err);
 
 IAF_API void iaf_source_free(iaf_source *src);
 

@@ -127,11 +127,10 @@ void iaf_counter_free(iaf_counter *c)
     iaf_free(c);
 }
 
-iaf_status iaf_counter_open(const char *const *paths, size_t npaths, const iaf_count_options *opt,
-                            iaf_counter **out, iaf_error *err)
+/* The counter's own state from the options; the dataset is opened by the caller. */
+static iaf_status counter_new(const iaf_count_options *opt, iaf_counter **out,
+                              iaf_dataset_options *dopt, iaf_error *err)
 {
-    static const iaf_count_options defaults;
-    if (!opt) opt = &defaults;
     *out = NULL;
     iaf_status st = iaf_normalize_check(opt->normalize, err);
     if (st != IAF_OK) return st;
@@ -146,21 +145,54 @@ iaf_status iaf_counter_open(const char *const *paths, size_t npaths, const iaf_c
     if (opt->where && (st = iaf_expr_parse(opt->where, opt->where_name ? opt->where_name : "where",
                                            &c->universe, err)) != IAF_OK)
         goto cleanup;
-    iaf_dataset_options dopt;
-    memset(&dopt, 0, sizeof dopt);
-    dopt.form = IAF_DATA_MICRODATA;
-    dopt.source = opt->source;
-    dopt.weight = c->weight;
-    dopt.labels.missing = (const char *const *)c->missing;
-    dopt.labels.nmissing = c->nmissing;
-    dopt.labels.normalize = iaf_api_normalize_flags(opt->normalize);
-    if ((st = iaf_dataset_open(paths, npaths, &dopt, &c->ds, err)) != IAF_OK) goto cleanup;
+    memset(dopt, 0, sizeof *dopt);
+    dopt->form = IAF_DATA_MICRODATA;
+    dopt->source = opt->source;
+    dopt->weight = c->weight;
+    dopt->labels.missing = (const char *const *)c->missing;
+    dopt->labels.nmissing = c->nmissing;
+    dopt->labels.normalize = iaf_api_normalize_flags(opt->normalize);
+    dopt->cancel = opt->cancel;
+    dopt->cancel_ctx = opt->progress_ctx;
     c->progress.ctx = opt->progress_ctx;
     c->progress.progress = opt->progress;
     *out = c;
     return IAF_OK;
 cleanup:
     iaf_counter_free(c);
+    return st;
+}
+
+iaf_status iaf_counter_open(const char *const *paths, size_t npaths, const iaf_count_options *opt,
+                            iaf_counter **out, iaf_error *err)
+{
+    static const iaf_count_options defaults;
+    if (!opt) opt = &defaults;
+    iaf_dataset_options dopt;
+    iaf_status st = counter_new(opt, out, &dopt, err);
+    if (st != IAF_OK) return st;
+    if ((st = iaf_dataset_open(paths, npaths, &dopt, &(*out)->ds, err)) != IAF_OK) {
+        iaf_counter_free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+iaf_status iaf_counter_open_source(iaf_source *src, const iaf_count_options *opt, iaf_counter **out,
+                                   iaf_error *err)
+{
+    static const iaf_count_options defaults;
+    if (!opt) opt = &defaults;
+    iaf_dataset_options dopt;
+    iaf_status st = counter_new(opt, out, &dopt, err);
+    if (st != IAF_OK) {
+        iaf_source_free(src);
+        return st;
+    }
+    if ((st = iaf_dataset_open_source(src, &dopt, &(*out)->ds, err)) != IAF_OK) {
+        iaf_counter_free(*out);
+        *out = NULL;
+    }
     return st;
 }
 

@@ -365,6 +365,10 @@ static iaf_status open_inputs(run_state *s, iaf_error *err)
     if (spec->nmicrodata) {
         iaf_dataset_options mo = spec->micro_opt;
         mo.source.threads = threads;
+        if (s->opt) {
+            mo.cancel = s->opt->cancel;
+            mo.cancel_ctx = s->opt->cancel_ctx;
+        }
         if (s->mode == IAF_RUN_CUBES) {
             st = iaf_dataset_open_cubes(s->cubes_in->rc, &mo, &s->micro, err);
         } else {
@@ -962,7 +966,7 @@ iaf_status iaf_audit_run_mode(const iaf_spec *spec, const iaf_audit_options *opt
     }
     if (mode == IAF_RUN_CUBES && (st = provenance(&s, err)) != IAF_OK) goto done;
     for (size_t c = 0; c < ncheck && st == IAF_OK; c++)
-        st = run_check(&s, c, err);
+        st = opt && opt->cancel && opt->cancel(opt->cancel_ctx) ? IAF_STOP : run_check(&s, c, err);
     if (st == IAF_OK) st = iaf_audit_claims(a, err); /* the spec's claims, from the verdicts */
     goto done;
 oom:

@@ -78,6 +78,22 @@ fail:
     return st;
 }
 
+iaf_status iaf_dataset_open_source(iaf_source *src, const iaf_dataset_options *opt,
+                                   iaf_dataset **out, iaf_error *err)
+{
+    *out = NULL;
+    iaf_dataset *d = iaf_calloc(1, sizeof *d);
+    if (!d) {
+        iaf_source_free(src);
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (opt) d->opt = *opt;
+    d->opt.form = IAF_DATA_MICRODATA;
+    d->src = src;
+    *out = d;
+    return IAF_OK;
+}
+
 void iaf_dataset_free(iaf_dataset *d)
 {
     if (!d) return;
@@ -395,7 +411,9 @@ iaf_status iaf_dataset_count(iaf_dataset *d, const iaf_scan_consumer *progress, 
                                    (const size_t *const *)cc,
                                    cn,
                                    d->nreqs,
-                                   d->opt.weight};
+                                   d->opt.weight,
+                                   d->opt.cancel,
+                                   d->opt.cancel_ctx};
         st = iaf_rawcount_run(d->src, &rq, progress, &d->rc, err);
         iaf_free(cc);
         iaf_free(cn);

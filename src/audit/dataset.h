@@ -19,6 +19,8 @@ typedef struct iaf_dataset_options {
     iaf_counts_options counts; /* count-table reading */
     const char *weight;        /* microdata weight column or NULL */
     iaf_label_rules labels;    /* declared missing tokens and normalisation (borrowed) */
+    int (*cancel)(void *ctx);  /* optional: non-zero stops the scan (IAF_STOP) */
+    void *cancel_ctx;
 } iaf_dataset_options;
 
 typedef struct iaf_dataset iaf_dataset;
@@ -44,6 +46,10 @@ iaf_status iaf_dataset_defs(const iaf_dataset *d, iaf_rawcount **out, iaf_error 
 iaf_rawcount *iaf_dataset_take_rawcount(iaf_dataset *d);
 /* Microdata read from files: the source (else NULL). */
 iaf_source *iaf_dataset_source(const iaf_dataset *d);
+/* Microdata from a source the caller opened; the dataset takes src over,
+ * also on failure. */
+iaf_status iaf_dataset_open_source(iaf_source *src, const iaf_dataset_options *opt,
+                                   iaf_dataset **out, iaf_error *err);
 void iaf_dataset_free(iaf_dataset *d);
 int iaf_dataset_is_counts(const iaf_dataset *d);
 /* Columns available (microdata: the first file's; counts: its attributes). */

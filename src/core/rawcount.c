@@ -649,6 +649,7 @@ static iaf_status on_batch(void *vctx, void *state, const iaf_batch *b, iaf_erro
     worker *w = state;
     const iaf_rawcount_request *req = ctx->req;
     size_t n = b->nrows, nc = req->ncols;
+    if (req->cancel && req->cancel(req->cancel_ctx)) return IAF_STOP;
     if (n == 0) return IAF_OK;
     if (IAF_GROW(w->ids, w->ids_cap, (nc ? nc : 1) * n) != 0)
         return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");

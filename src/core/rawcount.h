@@ -55,6 +55,9 @@ typedef struct iaf_rawcount_request {
     const size_t *cube_ncols;
     size_t ncubes;
     const char *weight; /* weight column or NULL; must not be in cols */
+    /* Optional: asked before each batch; non-zero stops the scan (IAF_STOP). */
+    int (*cancel)(void *ctx);
+    void *cancel_ctx;
 } iaf_rawcount_request;
 
 iaf_status iaf_rawcount_run(iaf_source *src, const iaf_rawcount_request *req,

@@ -79,6 +79,8 @@ static const char *format_name(iaf_format f)
         return "JSONL";
     case IAF_FORMAT_PARQUET:
         return "Parquet";
+    case IAF_FORMAT_MEMORY:
+        return "in-memory columns";
     default:
         return "unknown";
     }
@@ -483,6 +485,144 @@ iaf_status iaf_source_open_memory(const void *data, size_t size, const char *nam
     return IAF_OK;
 }
 
+/* ----- columns held by the caller: a reader whose parts are the caller's */
+
+typedef struct mem_reader {
+    iaf_source_callbacks cb;
+    const char *name; /* the source's file name (owned by the source) */
+    char **cols;
+    size_t ncols;
+    size_t *proj;
+    size_t nproj;
+} mem_reader;
+
+typedef struct mem_emit {
+    iaf_emit_fn emit;
+    void *user;
+    const char *name;
+    size_t nproj;
+} mem_emit;
+
+static size_t mem_ncols(void *rd)
+{
+    return ((mem_reader *)rd)->ncols;
+}
+
+static const char *mem_colname(void *rd, size_t i)
+{
+    mem_reader *m = rd;
+    return i < m->ncols ? m->cols[i] : NULL;
+}
+
+static iaf_status mem_project(void *rd, const char *const *names, size_t n, iaf_error *err)
+{
+    mem_reader *m = rd;
+    size_t *p = iaf_calloc(n ? n : 1, sizeof *p);
+    if (!p) return iaf_error_set(err, IAF_ERR_NOMEM, m->name, 0, 0, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        size_t c = 0;
+        while (c < m->ncols && strcmp(m->cols[c], names[i]) != 0)
+            c++;
+        if (c == m->ncols) {
+            iaf_buf have = {0};
+            for (size_t k = 0; k < m->ncols && k < 50; k++)
+                iaf_buf_printf(&have, "%s'%s'", k ? ", " : "", m->cols[k]);
+            iaf_status st = iaf_error_set(
+                err, IAF_ERR_INVALID, m->name, 0, 0, "no column '%s' (columns: %s%s)", names[i],
+                have.data ? have.data : "none", m->ncols > 50 ? ", ..." : "");
+            iaf_buf_free(&have);
+            iaf_free(p);
+            return st;
+        }
+        p[i] = c;
+    }
+    iaf_free(m->proj);
+    m->proj = p;
+    m->nproj = n;
+    return IAF_OK;
+}
+
+static size_t mem_nparts(void *rd)
+{
+    return ((mem_reader *)rd)->cb.nparts;
+}
+
+static uint64_t mem_part_bytes(void *rd, size_t part)
+{
+    mem_reader *m = rd;
+    return m->cb.part_bytes ? m->cb.part_bytes(m->cb.ctx, part) : 0;
+}
+
+static iaf_status mem_emit_batch(void *user, const iaf_batch *b, iaf_error *err)
+{
+    mem_emit *e = user;
+    if (b->ncols != e->nproj)
+        return iaf_error_set(err, IAF_ERR_INVALID, e->name, 0, 0,
+                             "a batch of %zu columns where %zu were asked for", b->ncols, e->nproj);
+    if (b->file) return e->emit(e->user, b, err);
+    iaf_batch named = *b;
+    named.file = e->name;
+    return e->emit(e->user, &named, err);
+}
+
+static iaf_status mem_read_part(void *rd, size_t part, iaf_emit_fn emit, void *user, iaf_error *err)
+{
+    mem_reader *m = rd;
+    mem_emit e = {emit, user, m->name, m->nproj};
+    return m->cb.read_part(m->cb.ctx, part, m->proj, m->nproj, mem_emit_batch, &e, err);
+}
+
+static void mem_close(void *rd)
+{
+    mem_reader *m = rd;
+    if (!m) return;
+    for (size_t i = 0; i < m->ncols; i++)
+        iaf_free(m->cols[i]);
+    iaf_free(m->cols);
+    iaf_free(m->proj);
+    iaf_free(m);
+}
+
+static const iaf_reader_vtable mem_vtable = {"memory",       NULL,          mem_ncols,
+                                             mem_colname,    mem_project,   mem_nparts,
+                                             mem_part_bytes, mem_read_part, mem_close};
+
+iaf_status iaf_source_open_callbacks(const char *name, const char *const *columns, size_t ncols,
+                                     const iaf_source_callbacks *cb, const iaf_source_options *opt,
+                                     iaf_source **out, iaf_error *err)
+{
+    *out = NULL;
+    if (!name) name = "<memory>";
+    if (!cb || !cb->read_part)
+        return iaf_error_set(err, IAF_ERR_INVALID, name, 0, 0, "no read_part callback");
+    if (ncols == 0) return iaf_error_set(err, IAF_ERR_INVALID, name, 0, 0, "no columns");
+    for (size_t i = 0; i < ncols; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(columns[i], columns[j]) == 0)
+                return iaf_error_set(err, IAF_ERR_INVALID, name, 0, 0,
+                                     "column '%s' named more than once", columns[i]);
+    iaf_source *s = iaf_calloc(1, sizeof *s);
+    mem_reader *m = iaf_calloc(1, sizeof *m);
+    if (!s || !m || add_path(s, name, 0, SIZE_MAX) != 0 || !(m->cols = iaf_calloc(ncols, sizeof *m->cols)))
+        goto oom;
+    if (opt) s->opt = *opt;
+    s->opt.format = IAF_FORMAT_MEMORY;
+    s->format = IAF_FORMAT_MEMORY;
+    s->vt = &mem_vtable;
+    s->memory = 1;
+    m->cb = *cb;
+    m->name = s->files[0].path;
+    for (; m->ncols < ncols; m->ncols++)
+        if (!(m->cols[m->ncols] = iaf_strdup(columns[m->ncols]))) goto oom;
+    s->files[0].rd = m;
+    *out = s;
+    return IAF_OK;
+oom:
+    mem_close(m);
+    iaf_source_free(s);
+    return iaf_error_set(err, IAF_ERR_NOMEM, name, 0, 0, "out of memory");
+}
+
 void iaf_source_free(iaf_source *s)
 {
     if (!s) return;
@@ -831,7 +971,7 @@ iaf_status iaf_source_scan(iaf_source *s, const iaf_scan_consumer *cons, int *nw
     }
     int nt = s->opt.threads > 0 ? s->opt.threads : default_threads();
     if ((size_t)nt > sh.nunits) nt = sh.nunits ? (int)sh.nunits : 1;
-    if (nt > 1 && s->format != IAF_FORMAT_PARQUET) {
+    if (nt > 1 && (s->format == IAF_FORMAT_CSV || s->format == IAF_FORMAT_JSONL)) {
         sh.claimed = iaf_calloc(sh.nunits, sizeof *sh.claimed);
         sh.file_start = iaf_calloc(s->nfiles, sizeof *sh.file_start);
         if (!sh.claimed || !sh.file_start) {
