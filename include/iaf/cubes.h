@@ -75,7 +75,8 @@ IAF_API const char *const *iaf_cubes_dialects(void);
 
 /* The files of a count directory or a plan: manifest.json first, then one
  * file per cube (a plan: cube-NN.sql and plan.sql, the script that writes
- * every result). Rendered into a caller-owned buffer (appended). */
+ * every result). Rendered into a caller-owned buffer (appended). The name
+ * of iaf_cubes_file_name is valid until the next call on the same thread. */
 IAF_API size_t iaf_cubes_nfiles(const iaf_cubes *c);
 IAF_API const char *iaf_cubes_file_name(const iaf_cubes *c, size_t i);
 IAF_API iaf_status iaf_cubes_render_file(const iaf_cubes *c, size_t i, iaf_buffer *out,

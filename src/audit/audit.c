@@ -904,8 +904,8 @@ static iaf_status make_cubes(run_state *s, iaf_cubes **out, iaf_error *err)
     if (src) {
         const char *fn = format_name(iaf_source_format(src));
         if (fn && !(c->format = iaf_strdup(fn))) goto oom;
+        if (!(c->schema = iaf_calloc(iaf_source_ncols(src) + 1, sizeof *c->schema))) goto oom;
         c->nschema = iaf_source_ncols(src);
-        if (!(c->schema = iaf_calloc(c->nschema ? c->nschema : 1, sizeof *c->schema))) goto oom;
         for (size_t i = 0; i < c->nschema; i++)
             if (!(c->schema[i] = iaf_strdup(iaf_source_colname(src, i)))) goto oom;
     }

@@ -37,7 +37,7 @@ void iaf_cubes_free(iaf_cubes *c)
     iaf_rawcount_free(c->rc);
     iaf_free(c->weight);
     iaf_free(c->format);
-    for (size_t i = 0; i < c->nschema; i++)
+    for (size_t i = 0; c->schema && i < c->nschema; i++)
         iaf_free(c->schema[i]);
     iaf_free(c->schema);
     for (size_t i = 0; i < c->ninputs; i++)
@@ -477,7 +477,7 @@ const char *iaf_cubes_file_name(const iaf_cubes *c, size_t i)
     return NULL;
 }
 
-static void render_manifest(const iaf_cubes *c, iaf_buf *b)
+static int render_manifest(const iaf_cubes *c, iaf_buf *b)
 {
     iaf_json j;
     iaf_json_init(&j, b, 1);
@@ -533,7 +533,7 @@ static void render_manifest(const iaf_cubes *c, iaf_buf *b)
     }
     iaf_json_end_array(&j);
     iaf_json_end_object(&j);
-    iaf_buf_puts(b, "\n");
+    return j.failed || iaf_buf_puts(b, "\n") != 0 ? -1 : 0;
 }
 
 /* SQL texts (below). */
@@ -543,10 +543,9 @@ iaf_status iaf_cubes_render_file(const iaf_cubes *c, size_t i, iaf_buffer *out, 
 {
     iaf_buf *b = iaf_buffer_raw(out);
     size_t k = c->rc ? c->rc->ncubes : 0;
-    size_t before = b->len;
     int rcode = 0;
     if (i == 0) {
-        render_manifest(c, b);
+        rcode = render_manifest(c, b);
     } else if (i - 1 < k) {
         rcode = is_plan(c) ? render_sql(c, i - 1, 0, b) : render_cube_csv(c->rc, i - 1, b);
     } else if (is_plan(c) && i == k + 1) {
@@ -555,8 +554,8 @@ iaf_status iaf_cubes_render_file(const iaf_cubes *c, size_t i, iaf_buffer *out, 
     } else {
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no file %zu", i);
     }
-    if (rcode || (b->len == before && i == 0))
-        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+
+    if (rcode) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     return IAF_OK;
 }
 
@@ -1095,13 +1094,17 @@ static iaf_status cube_files(const char *dir, const char *file, char ***out, siz
     for (int e = 0; e < 3; e++) {
         size_t n = strlen(base) + strlen(exts[e]) + 1;
         char *p = iaf_malloc(n);
-        if (!p) break;
+        if (!p) {
+            iaf_free(base);
+            return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
         snprintf(p, n, "%s%s", base, exts[e]);
         if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode)) {
             *out = iaf_calloc(1, sizeof **out);
             if (!*out) {
                 iaf_free(p);
-                break;
+                iaf_free(base);
+                return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
             }
             (*out)[0] = p;
             *nout = 1;
@@ -1242,7 +1245,12 @@ iaf_status iaf_cubes_load(const char *dir, iaf_cubes **out, iaf_error *err)
     if ((st = iaf_file_read_all(mpath, (size_t)1 << 26, "a count manifest", &text, err)) != IAF_OK)
         goto fail;
     json_error_t je;
+    iaf_json_prepare();
     doc = json_loadb(text.data ? text.data : "", text.len, JSON_REJECT_DUPLICATES, &je);
+    /* jansson reports some failed allocations as syntax errors (report/model.c) */
+    if (iaf_json_alloc_failed() ||
+        (!doc && (json_error_code(&je) == json_error_out_of_memory || !je.text[0])))
+        goto oom;
     if (!doc || !json_is_object(doc)) {
         st = iaf_error_set(err, IAF_ERR_PARSE, mpath, doc ? 1 : je.line, doc ? 1 : je.column, "%s",
                            doc ? "expected an object" : je.text);
@@ -1268,8 +1276,8 @@ iaf_status iaf_cubes_load(const char *dir, iaf_cubes **out, iaf_error *err)
         dupstr(&c->format, jstr(doc, "format")) || dupstr(&c->origin, jstr(doc, "origin")) ||
         dupstr(&c->dialect, jstr(doc, "dialect")) || dupstr(&c->table, jstr(doc, "table")))
         goto oom;
+    if (!(c->schema = iaf_calloc(json_array_size(cols) + 1, sizeof *c->schema))) goto oom;
     c->nschema = json_array_size(cols);
-    if (!(c->schema = iaf_calloc(c->nschema ? c->nschema : 1, sizeof *c->schema))) goto oom;
     for (size_t i = 0; i < c->nschema; i++) {
         const char *s = json_string_value(json_array_get(cols, i));
         if (!s) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "output.h"
@@ -17,6 +18,8 @@ int cli_write_cubes(const iaf_cubes *c, const char *dir)
 {
     iaf_error err;
     iaf_error_clear(&err);
+    struct stat st;
+    int made_dir = stat(dir, &st) != 0;
     if (cli_mkdir_p(dir) != 0) {
         fprintf(stderr, "iaf: %s: cannot create directory: %s\n", dir, strerror(errno));
         return EXIT_DATA;
@@ -51,6 +54,8 @@ done:
     iaf_free(path);
     iaf_buffer_free(b);
     cli_outset_free(outs);
+    /* a directory made for this run and empty again goes too */
+    if (made_dir && rc != EXIT_OK) rmdir(dir);
     return rc;
 }
 

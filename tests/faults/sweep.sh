@@ -32,6 +32,7 @@ cp "$t/csv/korean_utf8.csv" "$t/jsonl/korean_utf8.jsonl" "$t/csv/stress.csv" \
 npk=$src/examples/npk
 "$IAF" audit "$npk/audit.yaml" -o "$work/in/npk" --bootstrap 50 -t 1 -q >/dev/null
 us=$src/tests/faults/us
+"$IAF" audit "$us/spec.yaml" --counts-only -o "$work/in/usc" -t 1 -q >/dev/null
 o=$work/out
 
 # name | outputs (--out F / --out-dir D) | iaf arguments
@@ -44,6 +45,9 @@ cases=(
   "compare||compare $npk/data/npk/long/sex__province.csv $npk/data/reference/mois_2025_province_sex_agebin_19plus.csv --by sex,province --bootstrap 50 -t 1 --json"
   "audit-npk|--out-dir $o/r|audit $npk/audit.yaml -o $o/r --bootstrap 50 -t 1 -q"
   "audit-us|--out-dir $o/r|audit $us/spec.yaml -o $o/r --bootstrap 50 -t 1 -q"
+  "counts-only|--out-dir $o/k|audit $us/spec.yaml --counts-only -o $o/k -t 1 -q"
+  "merge|--out-dir $o/m|merge $work/in/usc $work/in/usc -o $o/m -q"
+  "audit-counts|--out-dir $o/r|audit $us/spec.yaml --counts $work/in/usc -o $o/r --bootstrap 50 -t 1 -q"
   "report|--out $o/r.html|report $work/in/npk/report.json --format html -o $o/r.html"
   "crosswalk|--out $o/cw.csv --out $o/rep.csv|crosswalk build $work/in/mini_values.csv $work/in/mini_class.csv --level major --rules $work/in/mini_rules.csv --exclude 무직 --exclude-regex 전직.* -q -o $o/cw.csv --report $o/rep.csv"
   "scan||scan $work/in/stress.csv --permutations 20 -t 1"
