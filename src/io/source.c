@@ -603,7 +603,8 @@ iaf_status iaf_source_open_callbacks(const char *name, const char *const *column
                                      "column '%s' named more than once", columns[i]);
     iaf_source *s = iaf_calloc(1, sizeof *s);
     mem_reader *m = iaf_calloc(1, sizeof *m);
-    if (!s || !m || add_path(s, name, 0, SIZE_MAX) != 0 || !(m->cols = iaf_calloc(ncols, sizeof *m->cols)))
+    if (!s || !m || add_path(s, name, 0, SIZE_MAX) != 0 ||
+        !(m->cols = iaf_calloc(ncols, sizeof *m->cols)))
         goto oom;
     if (opt) s->opt = *opt;
     s->opt.format = IAF_FORMAT_MEMORY;

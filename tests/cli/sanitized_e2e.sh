@@ -2,9 +2,10 @@
 # The end-to-end paths of the long statistical tests, for the sanitizer build.
 #
 # The tests listed in IAF_SANITIZER_HEAVY (tests/CMakeLists.txt) check numbers that need
-# B = 1000 calibrated bootstraps, browsers or many thread counts; under ASan+UBSan they took
-# 35 minutes and checked the same code paths over and over. The sanitizer build runs this
-# test instead: every example spec, the planted NPK microdata, `replicate` and `report` on
+# B = 1000 calibrated bootstraps, browsers, many thread counts or database engines; under
+# ASan+UBSan they took over half an hour and checked the same code paths over and over. The
+# sanitizer build runs this test instead: every example spec (conditional independence on the
+# CRC files included), the planted NPK microdata, `replicate` and `report` on
 # their outputs, through the same code paths with few replicates (basic intervals, and one
 # calibrated run per kind of check), so that every memory or undefined-behaviour error on
 # those paths still fails. The point metrics do not depend on the replicates: they must
@@ -21,7 +22,8 @@ fast=(--bootstrap 50 --interval basic -q)
 
 # 1. Every example spec, all formats.
 for s in npk/audit.yaml usa-nemotron/audit.yaml jp/audit.yaml us/synthpop_cart.yaml \
-    us/sdv_ctgan.yaml us/mostlyai.yaml us/private_gsd.yaml us/excerpt_rows.yaml us/excerpt.yaml; do
+    us/sdv_ctgan.yaml us/mostlyai.yaml us/private_gsd.yaml us/excerpt_rows.yaml us/excerpt.yaml \
+    us/conditional_independence.yaml; do
     name=${s%.yaml}
     name=${name//\//_}
     "$IAF" audit "$ex/$s" -o "$work/$name" "${fast[@]}"
