@@ -80,7 +80,7 @@ def test_checks_frame_is_the_headline(npk):
     assert len(cells) == len(pd.read_csv(os.path.join(cli_out, "cells.csv")))
     assert "PASS" in repr(rep) or "FLAG" in repr(rep)
     # the headline the command prints (before it names the files it wrote)
-    assert head.startswith(rep.headline) and "\nreports: " in head[len(rep.headline):]
+    assert head.startswith(rep.headline) and "\nreports in " in head[len(rep.headline):]
 
 
 def test_repr_html_is_a_self_contained_page(npk):

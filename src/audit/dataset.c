@@ -339,8 +339,9 @@ static iaf_status no_column(const iaf_dataset *d, const char *name, iaf_error *e
 iaf_status iaf_dataset_check_columns(const iaf_dataset *d, const char *const *cols, size_t n,
                                      iaf_error *err)
 {
-    /* JSON Lines has no header: a key may first appear on any line */
-    if (!d->table && iaf_source_format(d->src) == IAF_FORMAT_JSONL) return IAF_OK;
+    /* JSON Lines has no header: a key may first appear on any line; counts
+     * made elsewhere (no source) say which cubes they hold when one is asked */
+    if (!d->table && (!d->src || iaf_source_format(d->src) == IAF_FORMAT_JSONL)) return IAF_OK;
     for (size_t i = 0; i < n; i++) {
         size_t j = 0, na = iaf_dataset_ncols(d);
         while (j < na && strcmp(iaf_dataset_col(d, j), cols[i]) != 0)

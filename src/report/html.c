@@ -332,7 +332,11 @@ static const char css[] = IAF_RV_CSS_BASE
 static const char css_layout[] =
     /* nothing wider than the window: a wide table scrolls inside its own box */
     "main table{display:block;overflow-x:auto;max-width:100%}main p,.answers li{max-width:100ch}\n"
-    "dd{min-width:0;overflow-wrap:anywhere}\n"
+    "dd{min-width:0;overflow-wrap:anywhere}a.url{overflow-wrap:anywhere;word-break:break-all}\n"
+    /* a flex item is as wide as its content unless allowed to shrink */
+    ".charts>div{flex:0 1 auto;min-width:0;max-width:100%}\n"
+    /* a check id longer than a narrow window wraps in its heading, nowhere else */
+    "section.check>h3{overflow-wrap:anywhere}\n"
     "table.headline td:first-child{white-space:nowrap}.answers{padding-left:1.2rem}.answers "
     "li{margin:.35rem 0}a.more{white-space:nowrap}\n"
     "details.more{margin:.5rem 0}details.more>summary{cursor:pointer;color:#2b6cb0;"

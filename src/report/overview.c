@@ -149,7 +149,8 @@ void iaf_html_overview(hctx *c)
     for (int k = 0; k < IAF_RM_NKINDS; k++) {
         const iaf_rm_tally *t = &m->tally[k];
         if (!t->n) continue;
-        PF("<text x=\"0\" y=\"%.0f\" class=\"axis\">%s: %zu PASS, %zu FLAG, %zu "
+        /* 11 px: the longest kind's tally fits a 420 px window */
+        PF("<text x=\"0\" y=\"%.0f\" class=\"axis\" font-size=\"11\">%s: %zu PASS, %zu FLAG, %zu "
            "INCONCLUSIVE</text>\n",
            y + 12, iaf_rv_kind_title(k), t->pass, t->flag, t->inconclusive);
         y += HEAD_H;

@@ -111,7 +111,7 @@ void iaf_html_condind_panel(hctx *c, const json_t *chk, const json_t *comp)
     if (isfinite(ret)) PF(" Retention of the reference's conditional dependence: %.3f.", ret);
     P("</p>\n");
     const json_t *s = iaf_rv_obj(ci, "synthetic"), *r = iaf_rv_obj(ci, "reference");
-    P("<table class=\"condind\"><thead><tr><th></th><th scope=\"col\">synthetic</th>");
+    P("<table class=\"condind\"><thead><tr><td></td><th scope=\"col\">synthetic</th>");
     if (r) P("<th scope=\"col\">reference</th>");
     P("</tr></thead><tbody>\n");
     stat_rows(c, s, r);

@@ -71,7 +71,7 @@ def check_page(rep, page, what):
     rank = lambda k: order.index(k) if k in order else 4
     want = [h for _, h in sorted(enumerate(rep["headline"]), key=lambda x: (rank(x[1]["kind"]), x[0]))]
     assert [html.unescape(r[0]) for r in rows] == [h["check"] for h in want], (what, [r[0] for r in rows])
-    heads = re.findall(r'<text x="0" y="\d+" class="axis">([^<]*)</text>', fig)
+    heads = re.findall(r'<text x="0" y="\d+" class="axis"(?: font-size="11")?>([^<]*)</text>', fig)
     kinds = [k for k in order if any(h["kind"] == k for h in rep["headline"])]
     for k, t in zip(kinds, heads):
         hs = [h for h in rep["headline"] if h["kind"] == k]

@@ -83,7 +83,7 @@ bad() {
     rc=$?
     set -e
     [ "$rc" -eq 1 ] || { echo "exit $rc for: $1 $2"; cat "$tmp/err.txt"; exit 1; }
-    grep -q "bad.yaml:[0-9][0-9]*: .*$3" "$tmp/err.txt" || { echo "want '$3'"; cat "$tmp/err.txt"; exit 1; }
+    grep -Eq "bad.yaml:[0-9]+(:[0-9]+)?: .*$3" "$tmp/err.txt" || { echo "want '$3'"; cat "$tmp/err.txt"; exit 1; }
 }
 bad '{"병": [0.6, 0.5]}' '' "an expected share is a non-negative number or"
 bad '{"병": [0.6, 1.5]}' '' "an expected share is a non-negative number or"
