@@ -828,7 +828,10 @@ static iaf_status read_csv(const char *path, record_fn fn, void *ctx, iaf_error 
 {
     iaf_buf text = {0}, field = {0};
     iaf_status st = iaf_file_read_all(path, CUBE_FILE_CAP, "a count file", &text, err);
-    if (st != IAF_OK) return st;
+    if (st != IAF_OK) {
+        iaf_buf_free(&text); /* what was read before the failure */
+        return st;
+    }
     const char *p = text.data ? text.data : "", *end = p + text.len;
     if (end - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) p += 3;
     /* fields point into one arena per record: offsets into `field` */
@@ -1179,6 +1182,16 @@ static int dupstr(char **dst, const char *s)
 }
 
 /* The manifest's cube definitions as a raw count without cells. */
+/* What defs_from_manifest had made when it fails: the caller gets nothing. */
+static void defs_fail(iaf_rawcount *rc, char ***files, size_t ncubes)
+{
+    iaf_rawcount_free(rc);
+    for (size_t k = 0; *files && k < ncubes; k++)
+        iaf_free((*files)[k]);
+    iaf_free(*files);
+    *files = NULL;
+}
+
 static iaf_status defs_from_manifest(json_t *cubes, const char *mpath, iaf_rawcount **out,
                                      char ***files, iaf_error *err)
 {
@@ -1194,7 +1207,7 @@ static iaf_status defs_from_manifest(json_t *cubes, const char *mpath, iaf_rawco
         size_t nc = json_array_size(cols);
         if (!file || !json_is_array(cols) || nc == 0 || nc > IAF_MAX_CUBE_COLS ||
             strchr(file, '/')) {
-            iaf_rawcount_free(rc);
+            defs_fail(rc, files, ncubes);
             return iaf_error_set(err, IAF_ERR_PARSE, mpath, 0, 0,
                                  "cubes[%zu]: needs a file (a name in this directory) and 1 to %d "
                                  "columns",
@@ -1205,7 +1218,7 @@ static iaf_status defs_from_manifest(json_t *cubes, const char *mpath, iaf_rawco
         for (size_t j = 0; j < nc; j++) {
             const char *name = json_string_value(json_array_get(cols, j));
             if (!name) {
-                iaf_rawcount_free(rc);
+                defs_fail(rc, files, ncubes);
                 return iaf_error_set(err, IAF_ERR_PARSE, mpath, 0, 0,
                                      "cubes[%zu].columns[%zu]: expected a string", k, j);
             }
@@ -1226,7 +1239,7 @@ static iaf_status defs_from_manifest(json_t *cubes, const char *mpath, iaf_rawco
     *out = rc;
     return IAF_OK;
 oom:
-    iaf_rawcount_free(rc);
+    defs_fail(rc, files, ncubes);
     return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 }
 
