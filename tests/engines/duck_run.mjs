@@ -9,6 +9,9 @@
 //       part-0000K-*.snappy.parquet files, _SUCCESS and .crc files beside them).
 //
 // Runs in the working directory the plan was made in (its paths are relative to it).
+// With DUCK_TIME_FILE set, `script` writes there the seconds DuckDB spent inside the plan's
+// statements (each a COPY that writes its result to a file), without node's start-up or
+// DuckDB's: what bench/scale.sh compares.
 import fs from 'fs';
 import path from 'path';
 import { createRequire } from 'module';
@@ -30,7 +33,10 @@ const inst = await DuckDBInstance.create(':memory:');
 const con = await inst.connect();
 try {
     if (cmd === 'script') {
+        const t = process.hrtime.bigint();
         await con.run(sql);
+        const secs = Number(process.hrtime.bigint() - t) / 1e9;
+        if (process.env.DUCK_TIME_FILE) fs.writeFileSync(process.env.DUCK_TIME_FILE, `${secs}\n`);
     } else if (cmd === 'select') {
         const sel = sql.replace(/^--.*\n/gm, '').trim().replace(/;$/, '');
         if (fmt === 'csv') {
