@@ -92,6 +92,15 @@ typedef struct iaf_compare_side {
     double n;                  /* sample size; 0 = from the data: rows in the universe
                                   (Kish's n when weighted); a count-table reference is
                                   fixed (INFINITY: no sampling noise) */
+    /* Instead of paths (then NULL), data the caller holds: */
+    iaf_source *src;        /* microdata in a source the caller opened (iaf_source_open_callbacks,
+                               ...); borrowed: the caller frees it after the call */
+    const void *counts_csv; /* or a count table as the bytes of its CSV (long or wide),
+                               read as a count-table file is (form is then counts);
+                               borrowed */
+    size_t counts_csv_size;
+    const char *counts_name; /* stands for counts_csv's file in errors and the inputs;
+                                NULL = "<memory>" */
 } iaf_compare_side;
 
 /* Zero-initialise, then set what differs from the defaults. */
@@ -124,8 +133,8 @@ typedef struct iaf_compare_options {
 
 typedef struct iaf_comparison iaf_comparison;
 
-/* Read both sides and compare them. On success *out is owned by the caller.
- * Errors: IAF_ERR_INVALID for bad options (nby not 1 or 2, a derive for an
+/* Read both sides (each from its paths, src or counts_csv) and compare them. On success *out is
+ * owned by the caller. Errors: IAF_ERR_INVALID for bad options (nby not 1 or 2, a derive for an
  * attribute not in by or given twice, bad edges, a malformed where), a
  * column missing on a side, or no synthetic mass on the reference's
  * categories; reading errors as iaf_source_open and the readers report them,

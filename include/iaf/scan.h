@@ -109,6 +109,18 @@ typedef struct iaf_scan_result iaf_scan_result;
  * 8 MiB; IAF_ERR_NOMEM. */
 IAF_API iaf_status iaf_scan_run(const char *const *paths, size_t npaths,
                                 const iaf_scan_options *opt, iaf_scan_result **out, iaf_error *err);
+/* The same scan of data held in sources the caller opened (iaf_source_open,
+ * iaf_source_open_callbacks for columns in memory, ...): data's microdata,
+ * against reference (microdata; NULL: opt's reference_paths, or none).
+ * Both sources are taken over, also on failure. opt's source options are
+ * not used (each source has its own); everything else is as for
+ * iaf_scan_run, whose results equal these on the same rows. Errors as
+ * iaf_scan_run's, and IAF_ERR_INVALID for no data, both a reference source
+ * and reference paths, or a reference source with reference_form
+ * IAF_DATA_COUNTS. */
+IAF_API iaf_status iaf_scan_run_sources(iaf_source *data, iaf_source *reference,
+                                        const iaf_scan_options *opt, iaf_scan_result **out,
+                                        iaf_error *err);
 IAF_API void iaf_scan_result_free(iaf_scan_result *r);
 
 /* Rows scanned (in the universe), and 1 when a weight was used. */

@@ -162,10 +162,20 @@ static iaf_status load_side(const iaf_compare_options *o, const iaf_compare_side
     iaf_attr *attrs[2] = {0};
     const char *cols[IAF_MAX_CUBE_COLS];
     size_t ncols = 0;
-    if (!in->paths || !in->npaths) {
-        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no %s files given",
+    int given = (in->paths && in->npaths) + (in->src != NULL) + (in->counts_csv != NULL);
+    if (given != 1)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                             given ? "the %s side: give one of paths, a source or a count table"
+                                   : "no %s files given",
                              is_ref ? "reference" : "synthetic");
-    }
+    if (in->src && in->form == IAF_DATA_COUNTS)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                             "the %s side: a source is microdata, not a count table",
+                             is_ref ? "reference" : "synthetic");
+    if (in->counts_csv && in->form == IAF_DATA_MICRODATA)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                             "the %s side: a count table in memory is not microdata",
+                             is_ref ? "reference" : "synthetic");
     if (in->where && (st = iaf_expr_parse(in->where, is_ref ? "--reference-where" : "--where",
                                           &sd->universe, err)) != IAF_OK)
         return st;
@@ -181,7 +191,14 @@ static iaf_status load_side(const iaf_compare_options *o, const iaf_compare_side
     dopt.labels.missing = o->missing;
     dopt.labels.nmissing = o->missing ? o->nmissing : 0;
     dopt.labels.normalize = iaf_api_normalize_flags(o->normalize);
-    if ((st = iaf_dataset_open(in->paths, in->npaths, &dopt, &sd->ds, err)) != IAF_OK) goto done;
+    if (in->src)
+        st = iaf_dataset_open_source_borrowed(in->src, &dopt, &sd->ds, err);
+    else if (in->counts_csv)
+        st = iaf_dataset_open_counts_memory(in->counts_csv, in->counts_csv_size, in->counts_name,
+                                            &dopt, &sd->ds, err);
+    else
+        st = iaf_dataset_open(in->paths, in->npaths, &dopt, &sd->ds, err);
+    if (st != IAF_OK) goto done;
     /* a count-table reference is in the compared categories already */
     int derive = !is_ref || !iaf_dataset_is_counts(sd->ds);
     for (size_t i = 0; i < o->nby; i++) {
@@ -218,7 +235,12 @@ static iaf_status load_side(const iaf_compare_options *o, const iaf_compare_side
 done:
     iaf_attr_free(attrs[0]);
     iaf_attr_free(attrs[1]);
-    if (st != IAF_OK && err && err->file[0] == '\0') iaf_error_prefix(err, "%s: ", in->paths[0]);
+    if (st != IAF_OK && err && err->file[0] == '\0')
+        iaf_error_prefix(err, "%s: ",
+                         in->src          ? iaf_source_file(in->src, 0)
+                         : in->counts_csv ? (in->counts_name ? in->counts_name : "<memory>")
+                         : in->paths      ? in->paths[0]
+                                          : "");
     return st;
 }
 

@@ -20,6 +20,7 @@
 #include "audit/scan.h"
 #include "core/expr.h"
 #include "iaf/count.h"
+#include "io/reader.h"
 #include "util/json.h"
 #include "util/util.h"
 
@@ -168,10 +169,13 @@ static iaf_status probe_batch(void *vctx, void *state, const iaf_batch *b, iaf_e
 {
     (void)state;
     probe *p = vctx;
+    /* exactly the first `limit` rows, however the input is cut into batches */
+    size_t nrows =
+        (long long)b->nrows < p->limit - p->rows ? b->nrows : (size_t)(p->limit - p->rows);
     for (size_t c = 0; c < b->ncols && c < p->ncols; c++) {
         const iaf_column *col = &b->cols[c];
         if (iaf_strmap_size(&p->maps[c]) > PROBE_MAX_VALUES) continue;
-        for (size_t i = 0; i < b->nrows; i++) {
+        for (size_t i = 0; i < nrows; i++) {
             char num[40];
             iaf_sv v = {NULL, 0};
             if (col->kind == IAF_COL_STR)
@@ -185,26 +189,18 @@ static iaf_status probe_batch(void *vctx, void *state, const iaf_batch *b, iaf_e
             if (v.ptr && iaf_strmap_intern(&p->maps[c], v.ptr, v.len) < 0) return oom(err);
         }
     }
-    p->rows += (long long)b->nrows;
+    p->rows += (long long)nrows;
     return p->rows >= p->limit ? IAF_STOP : IAF_OK; /* enough rows seen */
 }
 
-/* Probe the first file's first rows and keep the columns that can be categorical. */
-static iaf_status probe_columns(const char *path, const iaf_scan_options *o, size_t maxcat,
+/* Probe the dataset's first rows and keep the columns that can be categorical. */
+static iaf_status probe_columns(iaf_source *src, const iaf_scan_options *o, size_t maxcat,
                                 iaf_scan_result *r, iaf_error *err)
 {
-    iaf_source *src = NULL;
-    iaf_source_options so = o->source;
-    /* one worker: a Parquet unit is a whole row group of every column (with long
-     * text, hundreds of MB decoded); a second worker only decoded another one
-     * that the probe never needed */
-    so.threads = 1;
-    const char *paths0[1] = {path};
     probe pr;
     memset(&pr, 0, sizeof pr);
     const char **names = NULL;
-    iaf_status st = iaf_source_open(paths0, 1, &so, &src, err);
-    if (st != IAF_OK) return st;
+    iaf_status st = IAF_OK;
     pr.ncols = iaf_source_ncols(src);
     pr.limit = PROBE_ROWS;
     pr.maps = iaf_calloc(pr.ncols + 1, sizeof *pr.maps);
@@ -217,7 +213,12 @@ static iaf_status probe_columns(const char *path, const iaf_scan_options *o, siz
         names[i] = iaf_source_colname(src, i);
     iaf_scan_consumer pc = {&pr, probe_begin, probe_batch, NULL};
     if ((st = iaf_source_project(src, names, pr.ncols, err)) != IAF_OK) goto done;
+    /* one worker: the first rows in order, whatever the thread count (and a Parquet
+     * unit is a whole row group of every column, with long text hundreds of MB
+     * decoded: a second worker only decoded another one that the probe never needed) */
+    int threads = iaf_source_set_threads(src, 1);
     st = iaf_source_scan(src, &pc, NULL, err);
+    iaf_source_set_threads(src, threads);
     if (st == IAF_STOP) st = IAF_OK;
     for (size_t i = 0; st == IAF_OK && i < pr.ncols; i++) {
         size_t d = iaf_strmap_size(&pr.maps[i]);
@@ -249,13 +250,12 @@ done:
         iaf_strmap_free(&pr.maps[i]);
     iaf_free(pr.maps);
     iaf_free(names);
-    iaf_source_free(src);
     return st;
 }
 
 /* The columns to pair: given, every attribute of a count table, or probed. */
-static iaf_status choose_columns(const char *const *paths, const iaf_scan_options *o,
-                                 const iaf_dataset *ds, iaf_scan_result *r, iaf_error *err)
+static iaf_status choose_columns(const iaf_scan_options *o, const iaf_dataset *ds,
+                                 iaf_scan_result *r, iaf_error *err)
 {
     size_t nskip = o->skip ? o->nskip : 0;
     size_t maxcat = o->max_categories ? o->max_categories : 100;
@@ -282,7 +282,7 @@ static iaf_status choose_columns(const char *const *paths, const iaf_scan_option
         }
         return IAF_OK;
     }
-    return probe_columns(paths[0], o, maxcat, r, err);
+    return probe_columns(iaf_dataset_source(ds), o, maxcat, r, err);
 }
 
 /* ---- the pairs ------------------------------------------------------------- */
@@ -435,10 +435,18 @@ static int has_col(const iaf_dataset *d, const char *col)
     return 0;
 }
 
-static iaf_status check_options(const char *const *paths, size_t npaths, const iaf_scan_options *o,
-                                iaf_error *err)
+/* paths (npaths) or src: the data; rsrc: a reference source, or NULL. */
+static iaf_status check_options(const char *const *paths, size_t npaths, const iaf_source *src,
+                                const iaf_source *rsrc, const iaf_scan_options *o, iaf_error *err)
 {
-    if (!paths || !npaths) return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no input files");
+    if (!src && (!paths || !npaths))
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no input files");
+    if (rsrc && o->reference_paths)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                             "a reference source and reference paths: give one");
+    if (rsrc && o->reference_form == IAF_DATA_COUNTS)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                             "a reference source is microdata, not a count table");
     if (o->columns) {
         if (o->ncolumns < 2)
             return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
@@ -455,16 +463,17 @@ static iaf_status check_options(const char *const *paths, size_t npaths, const i
     if (!(o->reference_n >= 0) || o->reference_n > 9007199254740992.0)
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
                              "the reference's n is a positive number up to 2^53 (0: fixed)");
-    if (!o->reference_paths &&
+    if (!o->reference_paths && !rsrc &&
         (o->reference_weight || o->reference_n > 0 || o->reference_form != IAF_DATA_AUTO))
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
                              "reference options without a reference");
     return iaf_normalize_check(o->normalize, err);
 }
 
-/* The scan after the options are checked and r holds the settings. */
-static iaf_status scan(const char *const *paths, size_t npaths, const iaf_scan_options *o,
-                       iaf_scan_result *r, iaf_error *err)
+/* The scan after the options are checked and r holds the settings: of the paths or of src,
+ * against the reference paths of o or rsrc; src and rsrc are taken over. */
+static iaf_status scan(const char *const *paths, size_t npaths, iaf_source *src, iaf_source *rsrc,
+                       const iaf_scan_options *o, iaf_scan_result *r, iaf_error *err)
 {
     iaf_dataset *ds = NULL, *rds = NULL;
     iaf_expr *universe = NULL;
@@ -490,17 +499,23 @@ static iaf_status scan(const char *const *paths, size_t npaths, const iaf_scan_o
     ropt.weight = o->reference_weight;
     ropt.labels = dopt.labels;
     iaf_status st = IAF_OK;
+    /* the sources go to their datasets at once (which free them, also on failure) */
+    if (src && (st = iaf_dataset_open_source(src, &dopt, &ds, err)) != IAF_OK) {
+        iaf_source_free(rsrc);
+        goto done;
+    }
+    if (rsrc && (st = iaf_dataset_open_source(rsrc, &ropt, &rds, err)) != IAF_OK) goto done;
     if (o->where && (st = iaf_expr_parse(o->where, "--where", &universe, err)) != IAF_OK) goto done;
     /* the card first: a bad card must not cost a scan */
     if (o->card && (st = iaf_card_read(o->card, &r->card, &r->ncard, err)) != IAF_OK) goto done;
-    if ((st = iaf_dataset_open(paths, npaths, &dopt, &ds, err)) != IAF_OK) goto done;
-    if ((st = choose_columns(paths, o, ds, r, err)) != IAF_OK) goto done;
+    if (!ds && (st = iaf_dataset_open(paths, npaths, &dopt, &ds, err)) != IAF_OK) goto done;
+    if ((st = choose_columns(o, ds, r, err)) != IAF_OK) goto done;
     if (r->ncols < 2) {
         st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
                            "fewer than two categorical columns to pair (use --columns)");
         goto done;
     }
-    if (o->reference_paths) {
+    if (o->reference_paths && !rds) {
         if ((st = iaf_dataset_open(o->reference_paths, o->nreference_paths, &ropt, &rds, err)) !=
             IAF_OK) {
             iaf_error_prefix(err, "reference: ");
@@ -585,25 +600,34 @@ done:
     return st;
 }
 
-iaf_status iaf_scan_run(const char *const *paths, size_t npaths, const iaf_scan_options *opt,
-                        iaf_scan_result **out, iaf_error *err)
+/* The scan of paths or src (see scan); src and rsrc are taken over. */
+static iaf_status run(const char *const *paths, size_t npaths, iaf_source *src, iaf_source *rsrc,
+                      const iaf_scan_options *opt, iaf_scan_result **out, iaf_error *err)
 {
     static const iaf_scan_options defaults;
     if (!opt) opt = &defaults;
     *out = NULL;
-    iaf_status st = check_options(paths, npaths, opt, err);
-    if (st != IAF_OK) return st;
-    iaf_scan_result *r = iaf_calloc(1, sizeof *r);
-    if (!r) return oom(err);
+    iaf_status st = check_options(paths, npaths, src, rsrc, opt, err);
+    iaf_scan_result *r = st == IAF_OK ? iaf_calloc(1, sizeof *r) : NULL;
+    if (st == IAF_OK && !r) st = oom(err);
+    if (st != IAF_OK) {
+        iaf_source_free(src);
+        iaf_source_free(rsrc);
+        return st;
+    }
     r->weighted = opt->weight != NULL;
     r->null_b = opt->null_b ? opt->null_b : 200;
     r->boot_b = opt->bootstrap_b ? opt->bootstrap_b : 200;
     r->seed = opt->seed_set ? opt->seed : 20260611u;
     r->tau_ret = opt->tau_ret > 0 ? opt->tau_ret : IAF_SCAN_TAU_RET;
     if ((opt->weight && !(r->weight = iaf_strdup(opt->weight))) ||
-        (opt->reference_paths && !(r->reference = iaf_strdup(opt->reference_paths[0]))))
+        (opt->reference_paths && !(r->reference = iaf_strdup(opt->reference_paths[0]))) ||
+        (rsrc && !(r->reference = iaf_strdup(iaf_source_file(rsrc, 0)))))
         st = oom(err);
-    if (st == IAF_OK) st = scan(paths, npaths, opt, r, err);
+    if (st == IAF_OK)
+        st = scan(paths, npaths, src, rsrc, opt, r, err);
+    else
+        iaf_source_free(src), iaf_source_free(rsrc);
     if (st != IAF_OK) {
         iaf_scan_result_free(r);
         if (st == IAF_STOP) iaf_error_clear(err);
@@ -611,6 +635,23 @@ iaf_status iaf_scan_run(const char *const *paths, size_t npaths, const iaf_scan_
     }
     *out = r;
     return IAF_OK;
+}
+
+iaf_status iaf_scan_run(const char *const *paths, size_t npaths, const iaf_scan_options *opt,
+                        iaf_scan_result **out, iaf_error *err)
+{
+    return run(paths, npaths, NULL, NULL, opt, out, err);
+}
+
+iaf_status iaf_scan_run_sources(iaf_source *data, iaf_source *reference,
+                                const iaf_scan_options *opt, iaf_scan_result **out, iaf_error *err)
+{
+    if (!data) {
+        *out = NULL;
+        iaf_source_free(reference);
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no data source");
+    }
+    return run(NULL, 0, data, reference, opt, out, err);
 }
 
 /* ---- accessors ------------------------------------------------------------ */

@@ -15,6 +15,7 @@ typedef struct req {
 struct iaf_dataset {
     iaf_dataset_options opt;
     iaf_source *src;  /* microdata */
+    int src_borrowed; /* src is the caller's (iaf_dataset_open_source_borrowed) */
     iaf_table *table; /* counts */
     char *counts_path;
     char **cols; /* distinct requested columns */
@@ -94,10 +95,47 @@ iaf_status iaf_dataset_open_source(iaf_source *src, const iaf_dataset_options *o
     return IAF_OK;
 }
 
+iaf_status iaf_dataset_open_source_borrowed(iaf_source *src, const iaf_dataset_options *opt,
+                                            iaf_dataset **out, iaf_error *err)
+{
+    *out = NULL;
+    iaf_dataset *d = iaf_calloc(1, sizeof *d);
+    if (!d) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if (opt) d->opt = *opt;
+    d->opt.form = IAF_DATA_MICRODATA;
+    d->src = src;
+    d->src_borrowed = 1;
+    *out = d;
+    return IAF_OK;
+}
+
+iaf_status iaf_dataset_open_counts_memory(const void *data, size_t n, const char *name,
+                                          const iaf_dataset_options *opt, iaf_dataset **out,
+                                          iaf_error *err)
+{
+    *out = NULL;
+    iaf_dataset *d = iaf_calloc(1, sizeof *d);
+    if (!d) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if (opt) d->opt = *opt;
+    d->opt.form = IAF_DATA_COUNTS;
+    if (!name) name = "<memory>";
+    iaf_counts_options co = d->opt.counts;
+    co.long_all_columns = 1; /* as iaf_dataset_open: requests select among them */
+    iaf_status st = iaf_counts_read_memory(data, n, name, &co, &d->table, err);
+    if (st == IAF_OK && !(d->counts_path = iaf_strdup(name)))
+        st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if (st != IAF_OK) {
+        iaf_dataset_free(d);
+        return st;
+    }
+    *out = d;
+    return IAF_OK;
+}
+
 void iaf_dataset_free(iaf_dataset *d)
 {
     if (!d) return;
-    iaf_source_free(d->src);
+    if (!d->src_borrowed) iaf_source_free(d->src);
     iaf_rawcount_free(d->rc);
     iaf_table_free(d->table);
     iaf_free(d->counts_path);

@@ -50,6 +50,14 @@ iaf_source *iaf_dataset_source(const iaf_dataset *d);
  * also on failure. */
 iaf_status iaf_dataset_open_source(iaf_source *src, const iaf_dataset_options *opt,
                                    iaf_dataset **out, iaf_error *err);
+/* The same over a source the caller keeps (and frees after the dataset). */
+iaf_status iaf_dataset_open_source_borrowed(iaf_source *src, const iaf_dataset_options *opt,
+                                            iaf_dataset **out, iaf_error *err);
+/* A count table held in memory as CSV bytes (borrowed for the call); name
+ * stands for its file (NULL: "<memory>"). */
+iaf_status iaf_dataset_open_counts_memory(const void *data, size_t n, const char *name,
+                                          const iaf_dataset_options *opt, iaf_dataset **out,
+                                          iaf_error *err);
 void iaf_dataset_free(iaf_dataset *d);
 int iaf_dataset_is_counts(const iaf_dataset *d);
 /* Columns available (microdata: the first file's; counts: its attributes). */

@@ -30,6 +30,9 @@ typedef struct iaf_reader_vtable {
     void (*close)(void *rd);
 } iaf_reader_vtable;
 
+/* The worker threads of a source's next scans (0 = every core); the previous value. */
+int iaf_source_set_threads(iaf_source *src, int threads);
+
 extern const iaf_reader_vtable iaf_csv_reader;
 extern const iaf_reader_vtable iaf_jsonl_reader;
 extern const iaf_reader_vtable iaf_parquet_reader;

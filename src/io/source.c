@@ -646,6 +646,13 @@ void iaf_source_free(iaf_source *s)
     iaf_free(s);
 }
 
+int iaf_source_set_threads(iaf_source *s, int threads)
+{
+    int old = s->opt.threads;
+    s->opt.threads = threads;
+    return old;
+}
+
 iaf_format iaf_source_format(const iaf_source *s)
 {
     return s->format;

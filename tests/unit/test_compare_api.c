@@ -4,7 +4,9 @@
  * intervals with one, the JSON's inputs), iaf_compare_run_tables, the
  * cancellation of both by a progress callback returning IAF_STOP (no error
  * filled, nothing returned), iaf_scan_run (the probe's skipped columns, the
- * ranking) and iaf_set_sysio.
+ * ranking), iaf_scan_run_sources and the compare sides held in memory (a
+ * source, a count table's text: the numbers of the same files) and
+ * iaf_set_sysio.
  *
  * Expected values are counted by hand from the literal inputs below.
  */
@@ -341,6 +343,218 @@ static void test_scan(void **st)
     assert_null(r);
 }
 
+/* The scan's rows as columns the caller holds: id as integers, a b c as text
+ * (a as a dictionary), in parts of 70 rows, each emitted in batches of 32. */
+typedef struct scan_cols {
+    int64_t id[300];
+    char text[3][300][8];
+    iaf_sv sv[3][300];
+    iaf_sv adict[3];
+    uint32_t aidx[300];
+    char adict_text[3][4];
+} scan_cols;
+
+static iaf_status scan_read_part(void *ctx, size_t part, const size_t *proj, size_t nproj,
+                                 iaf_emit_batch_fn emit, void *emit_ctx, iaf_error *err)
+{
+    scan_cols *sc = ctx;
+    size_t lo = part * 70, hi = lo + 70 < 300 ? lo + 70 : 300;
+    for (size_t b = lo; b < hi; b += 32) {
+        size_t n = hi - b < 32 ? hi - b : 32;
+        iaf_column cols[4];
+        memset(cols, 0, sizeof cols);
+        for (size_t j = 0; j < nproj; j++) {
+            if (proj[j] == 0) {
+                cols[j].kind = IAF_COL_I64;
+                cols[j].i64 = sc->id + b;
+            } else if (proj[j] == 1) {
+                cols[j].kind = IAF_COL_DICT;
+                cols[j].dict = sc->adict;
+                cols[j].ndict = 3;
+                cols[j].idx = sc->aidx + b;
+            } else {
+                cols[j].kind = IAF_COL_STR;
+                cols[j].str = sc->sv[proj[j] - 1] + b;
+            }
+        }
+        iaf_batch batch = {n, nproj, cols, NULL, 0, (long long)b};
+        iaf_status st = emit(emit_ctx, &batch, err);
+        if (st != IAF_OK) return st;
+    }
+    return IAF_OK;
+}
+
+static iaf_source *scan_source(scan_cols *sc, const char *name)
+{
+    static const char *names[] = {"id", "a", "b", "c"};
+    for (int i = 0; i < 3; i++)
+        snprintf(sc->adict_text[i], sizeof sc->adict_text[i], "a%d", i),
+            sc->adict[i] = (iaf_sv){sc->adict_text[i], 2};
+    for (int i = 0; i < 300; i++) {
+        sc->id[i] = i;
+        sc->aidx[i] = (uint32_t)(i % 3);
+        int v[3] = {i % 3, i % 3, (i / 3) % 2};
+        for (int k = 0; k < 3; k++) {
+            int len = snprintf(sc->text[k][i], sizeof sc->text[k][i], "%c%d", 'a' + k, v[k]);
+            sc->sv[k][i] = (iaf_sv){sc->text[k][i], (size_t)len};
+        }
+    }
+    iaf_source_callbacks cb = {sc, 5, scan_read_part, NULL};
+    iaf_source_options so;
+    memset(&so, 0, sizeof so);
+    so.threads = 3;
+    iaf_source *src = NULL;
+    assert_int_equal(iaf_source_open_callbacks(name, names, 4, &cb, &so, &src, NULL), IAF_OK);
+    return src;
+}
+
+/* The `iaf scan --json` text of the scan that returned st and *rp (freed). */
+static char *scan_json(iaf_status st, iaf_scan_result **rp)
+{
+    assert_int_equal(st, IAF_OK);
+    iaf_scan_result *r = *rp;
+    *rp = NULL;
+    iaf_buffer *b = iaf_buffer_new();
+    assert_int_equal(iaf_scan_result_write_json(r, b, NULL), IAF_OK);
+    char *s = strdup(iaf_buffer_data(b));
+    iaf_buffer_free(b);
+    iaf_scan_result_free(r);
+    return s;
+}
+
+static void test_scan_sources(void **st)
+{
+    const char *paths[1] = {scan_path};
+    iaf_scan_options o;
+    memset(&o, 0, sizeof o);
+    o.null_b = 50;
+    o.threads = 2;
+    iaf_scan_result *r = NULL;
+    iaf_error err;
+    char *want = scan_json(iaf_scan_run(paths, 1, &o, &r, &err), &r);
+    /* the file as a source, and the same rows held in memory: the same JSON */
+    iaf_source *src = NULL;
+    assert_int_equal(iaf_source_open(paths, 1, NULL, &src, &err), IAF_OK);
+    char *got = scan_json(iaf_scan_run_sources(src, NULL, &o, &r, &err), &r);
+    assert_string_equal(got, want);
+    free(got);
+    scan_cols *sc = calloc(2, sizeof *sc);
+    assert_non_null(sc);
+    got = scan_json(iaf_scan_run_sources(scan_source(&sc[0], "cols"), NULL, &o, &r, &err), &r);
+    assert_string_equal(got, want);
+    free(got);
+    free(want);
+    /* against a reference: the file, or the rows in memory (named by the source) */
+    o.reference_paths = paths;
+    o.nreference_paths = 1;
+    o.bootstrap_b = 50;
+    want = scan_json(iaf_scan_run(paths, 1, &o, &r, &err), &r);
+    got = scan_json(iaf_scan_run_sources(scan_source(&sc[0], "cols"), NULL, &o, &r, &err), &r);
+    assert_string_equal(got, want);
+    free(got);
+    o.reference_paths = NULL;
+    o.nreference_paths = 0;
+    got = scan_json(
+        iaf_scan_run_sources(scan_source(&sc[0], "cols"), scan_source(&sc[1], "ref"), &o, &r, &err),
+        &r);
+    char *at = strstr(want, scan_path);
+    assert_non_null(at);
+    memmove(at + 3, at + strlen(scan_path), strlen(at + strlen(scan_path)) + 1);
+    memcpy(at, "ref", 3);
+    assert_string_equal(got, want);
+    free(got);
+    free(want);
+    /* errors: the sources are freed all the same (the sanitizer build checks) */
+    assert_int_equal(iaf_scan_run_sources(NULL, scan_source(&sc[1], "ref"), &o, &r, &err),
+                     IAF_ERR_INVALID);
+    assert_null(r);
+    o.reference_paths = paths;
+    o.nreference_paths = 1;
+    assert_int_equal(
+        iaf_scan_run_sources(scan_source(&sc[0], "cols"), scan_source(&sc[1], "ref"), &o, &r, &err),
+        IAF_ERR_INVALID);
+    assert_non_null(strstr(err.message, "give one"));
+    o.reference_paths = NULL;
+    o.nreference_paths = 0;
+    o.reference_form = IAF_DATA_COUNTS;
+    assert_int_equal(
+        iaf_scan_run_sources(scan_source(&sc[0], "cols"), scan_source(&sc[1], "ref"), &o, &r, &err),
+        IAF_ERR_INVALID);
+    o.reference_form = IAF_DATA_AUTO;
+    const char *cols[] = {"a", "nope"};
+    o.columns = cols;
+    o.ncolumns = 2;
+    assert_int_equal(iaf_scan_run_sources(scan_source(&sc[0], "cols"), NULL, &o, &r, &err),
+                     IAF_ERR_INVALID);
+    assert_string_equal(err.file, "cols");
+    assert_null(r);
+    free(sc);
+}
+
+/* A compare side from a source the caller keeps, or from a count table's CSV
+ * text in memory: the numbers of the same data read from files. */
+static void test_compare_memory_sides(void **st)
+{
+    iaf_compare_options o;
+    options(&o);
+    iaf_comparison *c = NULL;
+    iaf_error err;
+    iaf_buffer *want = iaf_buffer_new(), *got = iaf_buffer_new();
+    assert_int_equal(iaf_compare_run(&o, &c, &err), IAF_OK);
+    assert_int_equal(iaf_comparison_write_json(c, want, &err), IAF_OK);
+    iaf_comparison_free(c);
+    iaf_source *src = NULL;
+    const char *sp[1] = {syn_path};
+    assert_int_equal(iaf_source_open(sp, 1, NULL, &src, &err), IAF_OK);
+    o.synthetic.paths = NULL;
+    o.synthetic.npaths = 0;
+    o.synthetic.src = src;
+    o.reference.paths = NULL;
+    o.reference.npaths = 0;
+    o.reference.form = IAF_DATA_AUTO;
+    o.reference.counts_csv = ref_csv;
+    o.reference.counts_csv_size = strlen(ref_csv);
+    o.reference.counts_name = ref_path;
+    assert_int_equal(iaf_compare_run(&o, &c, &err), IAF_OK);
+    assert_int_equal(iaf_comparison_write_json(c, got, &err), IAF_OK);
+    assert_string_equal(iaf_buffer_data(got), iaf_buffer_data(want));
+    assert_true(isinf(iaf_comparison_n(c, IAF_SIDE_REFERENCE))); /* a count table: fixed */
+    iaf_comparison_free(c);
+    /* the source is the caller's: it can be read again, with a recode */
+    const char *from[] = {"c"}, *to[] = {"b"};
+    iaf_compare_derive d = {"x", from, to, 1, NULL, 0};
+    o.derive = &d;
+    o.nderive = 1;
+    assert_int_equal(iaf_compare_run(&o, &c, &err), IAF_OK);
+    assert_true(iaf_comparison_masses(c, IAF_SIDE_SYNTHETIC)[1] == 2);
+    iaf_comparison_free(c);
+    /* one input per side; a source is microdata, a count table in memory is not */
+    o.reference.paths = ref_paths;
+    o.reference.npaths = 1;
+    assert_int_equal(iaf_compare_run(&o, &c, &err), IAF_ERR_INVALID);
+    assert_non_null(strstr(err.message, "give one of"));
+    o.reference.paths = NULL;
+    o.reference.npaths = 0;
+    o.reference.form = IAF_DATA_MICRODATA;
+    assert_int_equal(iaf_compare_run(&o, &c, &err), IAF_ERR_INVALID);
+    o.reference.form = IAF_DATA_AUTO;
+    o.synthetic.form = IAF_DATA_COUNTS;
+    assert_int_equal(iaf_compare_run(&o, &c, &err), IAF_ERR_INVALID);
+    o.synthetic.form = IAF_DATA_MICRODATA;
+    /* a malformed table in memory is located under its name */
+    static const char bad[] = "x,count\na,50\nb,lots\n";
+    o.reference.counts_csv = bad;
+    o.reference.counts_csv_size = strlen(bad);
+    o.reference.counts_name = "<table>";
+    assert_int_equal(iaf_compare_run(&o, &c, &err), IAF_ERR_PARSE);
+    assert_string_equal(err.file, "<table>");
+    assert_int_equal(err.line, 3);
+    assert_null(c);
+    iaf_source_free(src);
+    iaf_buffer_free(want);
+    iaf_buffer_free(got);
+}
+
 static int opens;
 static int count_open(const char *path, int flags, mode_t mode)
 {
@@ -372,6 +586,8 @@ int main(void)
         cmocka_unit_test(test_compare_bootstrap),
         cmocka_unit_test(test_compare_tables_and_cancel),
         cmocka_unit_test(test_scan),
+        cmocka_unit_test(test_scan_sources),
+        cmocka_unit_test(test_compare_memory_sides),
         cmocka_unit_test(test_sysio),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
