@@ -122,22 +122,42 @@ def _frame_column(name, s):
     return ("objects", name, vals, na, None)
 
 
-def _frame_args(df, by, where, weight):
+def _frame_input(df, need=None, where=None):
+    """A DataFrame as the extension's ("frame", ...) input: the columns in need (with
+    those the filter may name), or every column when need is None."""
+    if isinstance(df, _pd.Series):
+        df = df.to_frame()
     if not all(isinstance(c, str) for c in df.columns):
         df = df.rename(columns=str)
     if df.columns.duplicated().any():
         dup = df.columns[df.columns.duplicated()][0]
         raise InvalidError("<DataFrame>: column '%s' appears more than once" % dup,
                            file="<DataFrame>", message="column '%s' appears more than once" % dup)
-    # only the columns the count reads: by, the weight, and those the filter may name
-    need = set(by) | ({weight} if weight else set())
-    for c in by + ([weight] if weight else []):
-        if c not in df.columns:
-            have = ", ".join("'%s'" % x for x in list(df.columns)[:50])
-            msg = "no column '%s' (columns: %s)" % (c, have or "none")
-            raise InvalidError("<DataFrame>: " + msg, file="<DataFrame>", message=msg)
-    cols = [c for c in df.columns if c in need or (where and c in where)]
-    return len(df), [_frame_column(c, df[c]) for c in cols]
+    if need is None:
+        cols = list(df.columns)
+    else:
+        for c in need:
+            if c not in df.columns:
+                have = ", ".join("'%s'" % x for x in list(df.columns)[:50])
+                msg = "no column '%s' (columns: %s)" % (c, have or "none")
+                raise InvalidError("<DataFrame>: " + msg, file="<DataFrame>", message=msg)
+        cols = [c for c in df.columns if c in need or (where and c in where)]
+    return ("frame", "<DataFrame>", len(df), [_frame_column(c, df[c]) for c in cols])
+
+
+def _input(data, what="data", need=None, where=None):
+    """Any input of count() as the extension takes it (see input_open in _iaf.c)."""
+    if isinstance(data, (_pd.DataFrame, _pd.Series)):
+        return _frame_input(data, need, where)
+    if hasattr(data, "__arrow_c_stream__"):
+        return ("arrow", "<Arrow stream>", data.__arrow_c_stream__())
+    if type(data).__name__ == "PyCapsule":
+        return ("arrow", "<Arrow stream>", data)
+    paths = _paths(data)
+    if paths is None:
+        raise TypeError("%s: a path, a list of paths, a pandas DataFrame or an object "
+                        "with __arrow_c_stream__, not %s" % (what, type(data).__name__))
+    return ("paths", paths)
 
 
 def _to_frame(res, weighted):
@@ -217,28 +237,12 @@ def count(data, by, where=None, weight=None, *, missing=None, normalize=None, th
     return _to_frame(res, weight is not None)
 
 
-def _in_memory(data):
-    return (isinstance(data, (_pd.DataFrame, _pd.Series)) or hasattr(data, "__arrow_c_stream__")
-            or type(data).__name__ == "PyCapsule")
-
-
 def _count(data, by, opts, format=None, encoding=None, delimiter=None):
     """The extension's count of data (any input count() takes) with opts."""
-    if isinstance(data, _pd.Series):
-        data = data.to_frame()
-    if isinstance(data, _pd.DataFrame):
-        nrows, cols = _frame_args(data, by, opts.get("where"), opts.get("weight"))
-        return _iaf.count_frame(nrows, cols, by, **opts)
-    if hasattr(data, "__arrow_c_stream__"):
-        return _iaf.count_arrow(data.__arrow_c_stream__(), by, **opts)
-    if type(data).__name__ == "PyCapsule":
-        return _iaf.count_arrow(data, by, **opts)
-    paths = _paths(data)
-    if paths is None:
-        raise TypeError("data: a path, a list of paths, a pandas DataFrame or an object "
-                        "with __arrow_c_stream__, not %s" % type(data).__name__)
-    return _iaf.count_paths(paths, by, format=_FORMATS[format], encoding=encoding,
-                            delimiter=delimiter, **opts)
+    weight = opts.get("weight")
+    inp = _input(data, need=by + ([weight] if weight else []), where=opts.get("where"))
+    return _iaf.count(inp, by, format=_FORMATS[format], encoding=encoding, delimiter=delimiter,
+                      **opts)
 
 
 _FORMS = {None: _iaf.DATA_AUTO, "auto": _iaf.DATA_AUTO, "microdata": _iaf.DATA_MICRODATA,
@@ -250,8 +254,9 @@ _THRESHOLDS = {"tvd": "tvd", "tvd_joint": "tvd", "cond_tvd": "cond_tvd",
 
 def compare(synthetic, reference, by, bootstrap=1000, seed=None, thresholds=None, *,
             where=None, weight=None, reference_where=None, reference_weight=None,
-            n=None, reference_n=None, form=None, reference_form=None, missing=None,
-            normalize=None, interval=None, encoding=None, threads=0):
+            n=None, reference_n=None, form=None, reference_form=None, recode=None, bins=None,
+            counts=None, reference_counts=None, missing=None, normalize=None, interval=None,
+            encoding=None, threads=0):
     """Compare the synthetic distribution of one or two attributes with a reference.
 
     As ``iaf compare``: both sides are counted by ``by``, harmonised on the
@@ -264,10 +269,11 @@ def compare(synthetic, reference, by, bootstrap=1000, seed=None, thresholds=None
     Parameters
     ----------
     synthetic, reference :
-        Anything :func:`count` reads (paths, DataFrames, Arrow streams).
-        When both are paths, a side may also be a count table (a long CSV
-        with a count or share column, or a wide table: ``form="counts"``
-        or detected); in-memory sides are microdata.
+        Anything :func:`count` reads (paths, DataFrames, Arrow streams):
+        microdata, or a count table. A file is a count table when it looks
+        like one (a long CSV with a count, share, n or value column, or a
+        wide table) or with ``form="counts"``; a DataFrame is one when
+        ``counts`` (``reference_counts``) names its count column.
     by : str or list of 1 or 2 str
         The attributes (x, or x and y), named alike on both sides.
     bootstrap : int
@@ -282,6 +288,27 @@ def compare(synthetic, reference, by, bootstrap=1000, seed=None, thresholds=None
     n, reference_n :
         Sample sizes (default: rows in the universe, Kish's n when weighted;
         a count-table reference is fixed unless reference_n is given).
+    form, reference_form : "microdata", "counts" or None (detected)
+    recode : dict, optional
+        ``{attribute: {value: new_value, ...}}``: values of an attribute
+        of ``by`` renamed before comparing, unlisted values kept (``iaf
+        compare --recode``). Non-string values are written as iaf writes
+        them (``1`` is ``"1"``).
+    bins : dict, optional
+        ``{attribute: [e0, e1, ..., float("inf")]}``: a numeric attribute
+        binned into [e0, e1), [e1, e2), ... labelled ``"18-24"`` for
+        whole-number edges, ``"65+"`` for a last band to infinity, else
+        ``"[a,b)"`` (``iaf compare --bin``); values outside every bin, and
+        text that is no number, are left out. One recode or bins per
+        attribute; both apply to the synthetic side and to a microdata
+        reference (a count-table reference is in the compared categories
+        already).
+    counts, reference_counts : str, optional
+        The side is an aggregated DataFrame (a count table: its category
+        columns and this column of counts, like the output of
+        :func:`count` or a statistics office's table), read as ``iaf``
+        reads the same table written as CSV: columns other than ``by``
+        are summed over, a missing label is the missing category.
     missing, normalize, interval, encoding, threads :
         As for :func:`count` and ``iaf compare`` ("calibrated" or "basic"
         intervals).
@@ -304,74 +331,92 @@ def compare(synthetic, reference, by, bootstrap=1000, seed=None, thresholds=None
         raise ValueError("form: 'microdata', 'counts' or None")
     if int(bootstrap) < 0:
         raise ValueError("bootstrap: 0 or more replicates")
-    kw = dict(where=where, weight=weight, reference_where=reference_where,
-              reference_weight=reference_weight, missing=missing, normalize=normalize,
-              encoding=encoding, seed=seed, interval=interval, n=float(n or 0),
-              reference_n=float(reference_n or 0), bootstrap=int(bootstrap),
-              threads=int(threads), interruptible=_interruptible(), **th)
-    sp, rp = _paths(synthetic), _paths(reference)
-    if sp is not None and rp is not None:
-        text = _iaf.compare_paths(sp, rp, by, form=_FORMS[form],
-                                  reference_form=_FORMS[reference_form], **kw)
-    else:
-        for side, d, f in (("synthetic", synthetic, form), ("reference", reference,
-                                                             reference_form)):
-            if _in_memory(d) and f == "counts":
-                raise ValueError("%s: an in-memory side is microdata; a count table is "
-                                 "read from a file" % side)
-            if not _in_memory(d) and _paths(d) is None:
-                raise TypeError("%s: a path, a list of paths, a pandas DataFrame or an object "
-                                "with __arrow_c_stream__, not %s" % (side, type(d).__name__))
-        common = dict(missing=missing, normalize=normalize, threads=int(threads),
-                      interruptible=kw["interruptible"], as_table=True)
-        if sp is None and rp is None:
-            st = _count(synthetic, by, dict(common, where=where, weight=weight),
-                        encoding=encoding)
-            rt = _count(reference, by, dict(common, where=reference_where,
-                                            weight=reference_weight), encoding=encoding)
-            text = _iaf.compare_tables(st, rt, by, **kw)
-        else:
-            text = _compare_mixed(synthetic, reference, by, sp, rp, form, reference_form,
-                                  common, kw)
+    rec, bn = _derives(recode, bins)
+    inputs, forms = [], []
+    for side, d, f, w, wh, cnt in (("synthetic", synthetic, form, weight, where, counts),
+                                   ("reference", reference, reference_form, reference_weight,
+                                    reference_where, reference_counts)):
+        if cnt is not None:
+            if f == "microdata":
+                raise ValueError("%s: a count table (counts=%r) is not microdata" % (side, cnt))
+            inputs.append(_counts_input(d, cnt, side))
+            forms.append(_iaf.DATA_COUNTS)
+            continue
+        inp = _input(d, side, need=by + ([w] if w else []), where=wh)
+        if inp[0] != "paths" and f == "counts":
+            raise ValueError("%s: a DataFrame or an Arrow stream is microdata; for a count "
+                             "table name its count column (%scounts=...)"
+                             % (side, "" if side == "synthetic" else "reference_"))
+        inputs.append(inp)
+        forms.append(_FORMS[f])
+    text = _iaf.compare(inputs[0], inputs[1], by, where=where, weight=weight,
+                        reference_where=reference_where, reference_weight=reference_weight,
+                        missing=missing, normalize=normalize, encoding=encoding, seed=seed,
+                        interval=interval, n=float(n or 0), reference_n=float(reference_n or 0),
+                        bootstrap=int(bootstrap), threads=int(threads), form=forms[0],
+                        reference_form=forms[1], recode=rec, bins=bn,
+                        interruptible=_interruptible(), **th)
     return Comparison(_json.loads(text))
 
 
-def _compare_mixed(synthetic, reference, by, sp, rp, form, reference_form, common, kw):
-    """One side in memory, the other a file: the in-memory side is counted (its filter
-    and weight applied) and given to the library as the count table `iaf count` would
-    write, with its own sample size (rows in the universe, Kish's n when weighted), so
-    the file side is read as the tool reads it (microdata or a count table)."""
-    mem_is_syn = sp is None
-    data = synthetic if mem_is_syn else reference
-    where = kw["where"] if mem_is_syn else kw["reference_where"]
-    weight = kw["weight"] if mem_is_syn else kw["reference_weight"]
-    given_n = kw["n"] if mem_is_syn else kw["reference_n"]
-    cap = _count(data, by, dict(common, where=where, weight=weight), encoding=kw["encoding"])
-    csv, n_obs, n_eff = _iaf.counter_table(cap, weight is not None)
-    n = given_n or (n_eff if weight is not None else n_obs)
-    d = _tempfile.mkdtemp(prefix="iaf-compare-")
-    path = _os.path.join(d, "counts.csv")
-    try:
-        with open(path, "wb") as f:
-            f.write(csv)
-        kw = dict(kw)
-        side = "" if mem_is_syn else "reference_"
-        kw.update({side + "where": None, side + "weight": None, side + "n": float(n)})
-        forms = {"form": _FORMS[form], "reference_form": _FORMS[reference_form]}
-        forms[side + "form"] = _iaf.DATA_COUNTS
-        text = _iaf.compare_paths([path] if mem_is_syn else sp, rp if mem_is_syn else [path],
-                                  by, **forms, **kw)
-    finally:
-        _os.unlink(path)
-        _os.rmdir(d)
-    out = _json.loads(text)
-    # the inputs as the caller gave them, not the temporary table
-    name = "<DataFrame>" if isinstance(data, (_pd.DataFrame, _pd.Series)) else "<Arrow stream>"
-    inp = out.get("inputs", {}).get("synthetic" if mem_is_syn else "reference")
-    if isinstance(inp, dict):
-        inp.update(files=[name], form="microdata", where=where, weight=weight)
-    return _json.dumps(out)
-    return Comparison(_json.loads(text))
+def _derives(recode, bins):
+    """recode= and bins= of compare() as the extension takes them (see derives_from)."""
+    rec, bn = [], []
+    for kw, d in (("recode", recode), ("bins", bins)):
+        if d is None:
+            continue
+        if not isinstance(d, dict):
+            raise TypeError("%s: a dict {attribute: %s}" % (
+                kw, "{value: new_value}" if kw == "recode" else "[edges]"))
+        for attr, spec in d.items():
+            if not isinstance(attr, str):
+                raise TypeError("%s: attribute names are str, not %s" % (kw,
+                                                                         type(attr).__name__))
+            if kw == "recode":
+                if not isinstance(spec, dict):
+                    raise TypeError("recode of %s: a dict {value: new_value}" % attr)
+                rec.append((attr, [(f if isinstance(f, str) else _label(f),
+                                    t if isinstance(t, str) else _label(t))
+                                   for f, t in spec.items()]))
+            else:
+                if isinstance(spec, (str, bytes)) or not hasattr(spec, "__iter__"):
+                    raise TypeError("bins of %s: a list of edges" % attr)
+                edges = []
+                for e in spec:
+                    try:
+                        edges.append(float(e))
+                    except (TypeError, ValueError):
+                        raise ValueError("bins of %s: edge %r is not a number" % (attr, e)) \
+                            from None
+                bn.append((attr, edges))
+    return rec, bn
+
+
+def _counts_input(data, column, side):
+    """An aggregated DataFrame as the extension's ("counts", ...) input: the text of the
+    CSV `iaf` would read for it, its count column named count."""
+    if isinstance(data, _pd.Series):
+        data = data.to_frame()
+    if not isinstance(data, _pd.DataFrame):
+        raise TypeError("%s: a count table in memory is a pandas DataFrame, not %s"
+                        % (side, type(data).__name__))
+    df = data.rename(columns=str) if not all(isinstance(c, str) for c in data.columns) \
+        else data
+    if column not in df.columns:
+        have = ", ".join("'%s'" % x for x in list(df.columns)[:50])
+        msg = "no count column '%s' (columns: %s)" % (column, have or "none")
+        raise InvalidError("<DataFrame>: " + msg, file="<DataFrame>", message=msg)
+    if not (_pd.api.types.is_numeric_dtype(df[column].dtype)
+            and not _pd.api.types.is_bool_dtype(df[column].dtype)):
+        raise InvalidError("<DataFrame>: the count column '%s' is not numeric" % column,
+                           file="<DataFrame>",
+                           message="the count column '%s' is not numeric" % column)
+    if column != "count" and "count" in df.columns:
+        msg = "a column 'count' besides the count column '%s'" % column
+        raise InvalidError("<DataFrame>: " + msg, file="<DataFrame>", message=msg)
+    buf = _io.StringIO()
+    _write_csv(df.rename(columns={column: "count"}), buf)
+    return ("counts", "<DataFrame>", buf.getvalue().encode("utf-8", "surrogateescape"))
 
 
 _METRICS = ("tvd_joint", "tvd_x", "tvd_y", "cond_tvd_y_given_x", "cond_tvd_x_given_y",
@@ -478,13 +523,13 @@ def _text_column(s):
             if isinstance(v, bytes) else _label(v) for v, m in zip(vals, na)]
 
 
-def _frame_to_csv(df, path):
+def _write_csv(df, f):
+    """df as the CSV text iaf reads back as the same labels and numbers."""
     import csv
-    with open(path, "w", encoding="utf-8", newline="", errors="surrogateescape") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow([str(c) for c in df.columns])
-        cols = [_text_column(df[c]) for c in df.columns]
-        w.writerows(zip(*cols))
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow([str(c) for c in df.columns])
+    cols = [_text_column(df[c]) for c in df.columns]
+    w.writerows(zip(*cols))
 
 
 def scan(data, reference=None, card=None, *, columns=None, skip=None, weight=None,
@@ -502,8 +547,9 @@ def scan(data, reference=None, card=None, *, columns=None, skip=None, weight=Non
     a candidate too; ``card`` (a dataset card's path) adds the card's
     sentences that state independence, beside the pairs they name.
 
-    data, reference : paths or DataFrames (a DataFrame is read through the
-        text iaf would read from its CSV). Arrow streams are not scanned yet.
+    data, reference : anything :func:`count` reads (paths, DataFrames, Arrow
+        streams); a file may be one long count table. In-memory columns are
+        read where they are, as :func:`count` reads them.
     columns : the columns to pair (default: every column that probes as
         categorical; identifiers, weights, near-unique and one-valued columns
         are skipped and listed).
@@ -517,43 +563,19 @@ def scan(data, reference=None, card=None, *, columns=None, skip=None, weight=Non
         raise ValueError("format / reference_form")
     if not 0 < float(tau_ret) < 1:
         raise ValueError("tau_ret: in (0, 1)")
-    tmp = None
-    try:
-        def as_paths(d, what):
-            nonlocal tmp
-            if d is None:
-                return None
-            if isinstance(d, _pd.Series):
-                d = d.to_frame()
-            if isinstance(d, _pd.DataFrame):
-                if tmp is None:
-                    tmp = _tempfile.mkdtemp(prefix="iaf-scan-")
-                p = _os.path.join(tmp, what + ".csv")
-                _frame_to_csv(d, p)
-                return [p]
-            p = _paths(d)
-            if p is None:
-                raise TypeError("%s: a path, a list of paths or a pandas DataFrame, not %s"
-                                % (what, type(d).__name__))
-            return p
-        dp = as_paths(data, "data")
-        rp = as_paths(reference, "reference")
-        fmt = _FORMATS[format]
-        if tmp is not None and isinstance(data, (_pd.DataFrame, _pd.Series)):
-            fmt, delimiter = _iaf.FORMAT_CSV, None
-        text = _iaf.scan_paths(
-            dp, None if columns is None else _names(columns, "columns"),
-            None if skip is None else _names(skip, "skip"), weight, int(max_categories), where,
-            int(null), seed, rp, _FORMS[reference_form], reference_weight,
-            float(reference_n or 0), int(bootstrap), float(tau_ret),
-            None if missing is None else _names(missing, "missing"), normalize,
-            None if card is None else _os.fsdecode(card), int(threads), fmt, encoding,
-            delimiter, _interruptible())
-    finally:
-        if tmp is not None:
-            for f in _os.listdir(tmp):
-                _os.unlink(_os.path.join(tmp, f))
-            _os.rmdir(tmp)
+    # every column: the probe looks at all of them, and skipped ones are listed
+    inp = _input(data, "data")
+    rinp = None if reference is None else _input(reference, "reference")
+    if rinp is not None and rinp[0] != "paths" and reference_form == "counts":
+        raise ValueError("reference: a DataFrame or an Arrow stream is microdata")
+    text = _iaf.scan(
+        inp, rinp, None if columns is None else _names(columns, "columns"),
+        None if skip is None else _names(skip, "skip"), weight, int(max_categories), where,
+        int(null), seed, _FORMS[reference_form], reference_weight,
+        float(reference_n or 0), int(bootstrap), float(tau_ret),
+        None if missing is None else _names(missing, "missing"), normalize,
+        None if card is None else _os.fsdecode(card), int(threads), _FORMATS[format], encoding,
+        delimiter, _interruptible())
     d = _json.loads(text)
     pairs = d.pop("pairs")
     df = _pd.DataFrame(pairs)
@@ -679,7 +701,13 @@ def audit(spec, out=None, *, microdata=None, threads=0, bootstrap=None, seed=Non
     spec : path or dict
         A spec file (YAML; its relative paths are relative to its
         directory), or the same structure as a dict (its relative paths are
-        relative to ``base``, by default the working directory).
+        relative to ``base``, by default the working directory). In a dict,
+        the ``file`` of a reference or of a dataset table may be a pandas
+        DataFrame holding the count table (category columns and a count
+        column: ``count``, ``share``, ``n``, ``value`` or the one ``value:``
+        names): it is read as the same table written as CSV (it is written
+        as one, for the run, beside the spec dict's own file), and errors
+        in it name ``<DataFrame reference 'id'>``.
     out : path, optional
         Also write report.json, report.md, report.html and cells.csv here.
     microdata : path or list of paths, optional
@@ -703,21 +731,41 @@ def audit(spec, out=None, *, microdata=None, threads=0, bootstrap=None, seed=Non
         raise ValueError("bootstrap: at least 1 replicate")
     if isinstance(spec, dict):
         d = _os.path.abspath(base if base is not None else _os.getcwd())
-        # JSON is YAML: the spec loader reads the dict as written, with lines to point at
+        tables = _frame_tables(spec)
+        tdir = _tempfile.mkdtemp(prefix=".iaf-tables-", dir=d) if tables else None
+        names = {}
         fd, tmp = _tempfile.mkstemp(prefix=".iaf-spec-", suffix=".yaml", dir=d)
         try:
+            spec = dict(spec)
+            for where, (key, i, df) in tables.items():
+                # a count table in memory: the CSV text iaf reads back as the same table
+                path = _os.path.join(tdir, "%s-%d.csv" % (key, i))
+                with open(path, "w", encoding="utf-8", newline="",
+                          errors="surrogateescape") as f:
+                    _write_csv(df, f)
+                names[path] = "<DataFrame %s>" % where
+                _set_table_file(spec, key, i, path)
+            # JSON is YAML: the spec loader reads the dict as written, with lines to point at
             with _os.fdopen(fd, "w", encoding="utf-8") as f:
                 _json.dump(spec, f, indent=2, ensure_ascii=False)
+            names[tmp] = "<spec dict>"
             try:
                 rep = _run_audit(tmp, micro, threads, bootstrap, seed, interval, no_bootstrap,
                                  "iaf.audit(<dict>)")
             except Error as e:
-                if e.file == tmp:
-                    e.file = "<spec dict>"
-                    e.args = (str(e).replace(tmp, "<spec dict>"),)
+                text = str(e)
+                for path, name in names.items():
+                    if e.file == path:
+                        e.file = name
+                    text = text.replace(path, name)
+                e.args = (text,)
                 raise
         finally:
             _os.unlink(tmp)
+            if tdir is not None:
+                for f in _os.listdir(tdir):
+                    _os.unlink(_os.path.join(tdir, f))
+                _os.rmdir(tdir)
     else:
         path = _os.fsdecode(spec)
         rep = _run_audit(path, micro, threads, bootstrap, seed, interval, no_bootstrap,
@@ -725,6 +773,39 @@ def audit(spec, out=None, *, microdata=None, threads=0, bootstrap=None, seed=Non
     if out is not None:
         rep.save(out)
     return rep
+
+
+def _frame_tables(spec):
+    """The count tables of a spec dict given as DataFrames: {where: (key, index, frame)}
+    for references[i].file and dataset.tables[i].file."""
+    out = {}
+    refs = spec.get("references")
+    ds = spec.get("dataset")
+    lists = (("references", refs if isinstance(refs, list) else []),
+             ("tables", ds.get("tables") if isinstance(ds, dict) and
+              isinstance(ds.get("tables"), list) else []))
+    for key, items in lists:
+        for i, item in enumerate(items):
+            if isinstance(item, dict) and isinstance(item.get("file"), (_pd.DataFrame,
+                                                                       _pd.Series)):
+                df = item["file"]
+                df = df.to_frame() if isinstance(df, _pd.Series) else df
+                where = "%s '%s'" % ("reference" if key == "references" else "dataset table",
+                                     item.get("id", i))
+                out[where] = (key, i, df)
+    return out
+
+
+def _set_table_file(spec, key, i, path):
+    """spec (a shallow copy) with the file of references[i] or dataset.tables[i] set to path,
+    copying only what it changes."""
+    if key == "references":
+        spec["references"] = list(spec["references"])
+        spec["references"][i] = dict(spec["references"][i], file=path)
+    else:
+        spec["dataset"] = dict(spec["dataset"])
+        spec["dataset"]["tables"] = list(spec["dataset"]["tables"])
+        spec["dataset"]["tables"][i] = dict(spec["dataset"]["tables"][i], file=path)
 
 
 def _run_audit(path, micro, threads, bootstrap, seed, interval, no_bootstrap, cmd):

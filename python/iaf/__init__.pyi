@@ -79,6 +79,10 @@ def compare(
     reference_n: float | None = ...,
     form: Literal["auto", "microdata", "counts"] | None = ...,
     reference_form: Literal["auto", "microdata", "counts"] | None = ...,
+    recode: Mapping[str, Mapping[Any, Any]] | None = ...,
+    bins: Mapping[str, Sequence[float]] | None = ...,
+    counts: str | None = ...,
+    reference_counts: str | None = ...,
     missing: Iterable[str] | None = ...,
     normalize: str | None = ...,
     interval: Literal["calibrated", "basic"] | None = ...,
@@ -87,8 +91,8 @@ def compare(
 ) -> Comparison: ...
 
 def scan(
-    data: Union[_Path, Sequence[_Path], pd.DataFrame, pd.Series],
-    reference: Union[_Path, Sequence[_Path], pd.DataFrame, None] = ...,
+    data: Data,
+    reference: Data | None = ...,
     card: _Path | None = ...,
     *,
     columns: Iterable[str] | None = ...,

@@ -3,9 +3,11 @@
  * Built against the Limited API of Python 3.11 (one abi3 module) and the
  * public C API of libiaf (include/iaf/) only. The Python layer
  * (iaf/__init__.py) turns user inputs into the plain arguments these
- * functions take; here the GIL is released around every scan and audit,
- * iaf errors become iaf.Error exceptions with the file and the place, and
- * SIGINT (Ctrl-C) stops a count through the counter's cancel callback.
+ * functions take (an input: paths, a frame's columns, an Arrow stream or a
+ * count table's CSV text; see input_open); here the GIL is released around
+ * every scan and audit, iaf errors become iaf.Error exceptions with the
+ * file and the place, and SIGINT (Ctrl-C) stops a run through its cancel
+ * or progress callback.
  */
 #define Py_LIMITED_API 0x030B0000
 #define PY_SSIZE_T_CLEAN
@@ -162,16 +164,64 @@ fail:
     return -1;
 }
 
-/* ----- counting */
+/* ----- argument conversion: one table of (keyword, object, destination) per call */
 
-typedef struct count_args {
-    PyObject *by, *where, *weight, *missing, *normalize, *encoding, *delimiter;
-    int threads, format, interruptible, as_table;
-} count_args;
+typedef struct conv {
+    const char *name; /* the keyword, in errors */
+    PyObject *obj;    /* None or str (str_out), None or a sequence of str (list_out) */
+    const char **str_out;
+    strlist *list_out;
+} conv;
 
-static const char *opt_str(PyObject *o)
+static void conv_clear(conv *c, size_t n)
 {
-    return o == Py_None ? NULL : PyUnicode_AsUTF8AndSize(o, NULL);
+    for (size_t i = 0; i < n; i++)
+        if (c[i].list_out) strlist_clear(c[i].list_out);
+}
+
+/* Convert every entry (borrowed UTF-8, valid while the objects live); -1
+ * with a Python exception set, nothing left allocated. */
+static int conv_run(conv *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (c[i].list_out) {
+            if (strlist_from(c[i].obj, c[i].list_out, c[i].name) != 0) goto fail;
+            continue;
+        }
+        *c[i].str_out = NULL;
+        if (c[i].obj == Py_None) continue;
+        if (!PyUnicode_Check(c[i].obj)) {
+            PyErr_Format(PyExc_TypeError, "%s: expected str or None", c[i].name);
+            goto fail;
+        }
+        if (!(*c[i].str_out = PyUnicode_AsUTF8AndSize(c[i].obj, NULL))) goto fail;
+    }
+    return 0;
+fail:
+    conv_clear(c, n);
+    return -1;
+}
+
+#define CONV_STR(kw, o, dst)                                                                       \
+    {                                                                                              \
+        kw, o, dst, NULL                                                                           \
+    }
+#define CONV_LIST(kw, o, dst)                                                                      \
+    {                                                                                              \
+        kw, o, NULL, dst                                                                           \
+    }
+#define NCONV(c) (sizeof(c) / sizeof((c)[0]))
+
+/* Raise err's exception unless st is IAF_OK or IAF_STOP (what: "count",
+ * "scan", ... in the KeyboardInterrupt of IAF_STOP); -1 when raised. */
+static int check_status(iaf_status st, const iaf_error *err, const char *what)
+{
+    if (st == IAF_OK) return 0;
+    if (st == IAF_STOP) /* stopped by a signal whose Python handler did not raise */
+        PyErr_Format(PyExc_KeyboardInterrupt, "the %s was interrupted", what);
+    else
+        raise_iaf(st, err);
+    return -1;
 }
 
 /* The table as (names, categories, codes, values, n): categories per
@@ -243,113 +293,6 @@ cleanup:
     Py_XDECREF(ns);
     return res;
 }
-
-static void counter_destructor(PyObject *cap)
-{
-    iaf_counter_free(PyCapsule_GetPointer(cap, "iaf.counter"));
-}
-
-/* Count one table: over paths when src is NULL, else over src (taken over). */
-static PyObject *run_count(const strlist *paths, iaf_source *src, const count_args *a)
-{
-    strlist by = {0}, missing = {0};
-    iaf_counter *c = NULL;
-    PyObject *res = NULL;
-    iaf_error err;
-    iaf_error_clear(&err);
-    iaf_count_options opt;
-    memset(&opt, 0, sizeof opt);
-    if (strlist_from(a->by, &by, "by") != 0 || strlist_from(a->missing, &missing, "missing") != 0)
-        goto done;
-    opt.where = opt_str(a->where);
-    opt.where_name = "where";
-    opt.weight = opt_str(a->weight);
-    opt.normalize = opt_str(a->normalize);
-    opt.missing = missing.v;
-    opt.nmissing = missing.n;
-    opt.source.threads = a->threads;
-    opt.source.format = (iaf_format)a->format;
-    opt.source.encoding = opt_str(a->encoding);
-    const char *delim = opt_str(a->delimiter);
-    opt.source.delimiter = delim ? delim[0] : 0;
-    opt.cancel = cancel_cb;
-    opt.progress_ctx = (void *)&a->interruptible;
-    if (PyErr_Occurred()) goto done;
-    iaf_status st;
-    if (src) {
-        st = iaf_counter_open_source(src, &opt, &c, &err);
-        src = NULL;
-    } else {
-        st = iaf_counter_open(paths->v, paths->n, &opt, &c, &err);
-    }
-    if (st == IAF_OK) st = iaf_counter_add(c, by.v, by.n, NULL, &err);
-    if (st != IAF_OK) {
-        raise_iaf(st, &err);
-        goto done;
-    }
-    sigguard g;
-    guard_begin(&g, a->interruptible);
-    Py_BEGIN_ALLOW_THREADS st = iaf_counter_run(c, &err);
-    Py_END_ALLOW_THREADS if (guard_end(&g) < 0) goto done;
-    if (st == IAF_STOP) {
-        /* stopped by a signal whose Python handler did not raise */
-        PyErr_SetString(PyExc_KeyboardInterrupt, "the count was interrupted");
-        goto done;
-    }
-    if (st != IAF_OK) {
-        raise_iaf(st, &err);
-        goto done;
-    }
-    if (a->as_table) {
-        if ((res = PyCapsule_New(c, "iaf.counter", counter_destructor))) c = NULL;
-    } else {
-        res = table_result(iaf_counter_table(c, 0));
-    }
-done:
-    iaf_source_free(src);
-    iaf_counter_free(c);
-    strlist_clear(&by);
-    strlist_clear(&missing);
-    return res;
-}
-
-static char *count_kw[] = {"by",        "where",         "weight",   "missing",
-                           "normalize", "threads",       "format",   "encoding",
-                           "delimiter", "interruptible", "as_table", NULL};
-
-static int parse_count_args(PyObject *args, PyObject *kw, count_args *a)
-{
-    memset(a, 0, sizeof *a);
-    a->where = a->weight = a->missing = a->normalize = a->encoding = a->delimiter = Py_None;
-    return PyArg_ParseTupleAndKeywords(args, kw, "O|OOOOiiOOpp", count_kw, &a->by, &a->where,
-                                       &a->weight, &a->missing, &a->normalize, &a->threads,
-                                       &a->format, &a->encoding, &a->delimiter, &a->interruptible,
-                                       &a->as_table)
-               ? 0
-               : -1;
-}
-
-/* count_paths(paths, by, ...) */
-static PyObject *py_count_paths(PyObject *self, PyObject *args, PyObject *kw)
-{
-    Py_ssize_t n = PyTuple_Size(args);
-    if (n < 1) {
-        PyErr_SetString(PyExc_TypeError, "count_paths(paths, by, ...)");
-        return NULL;
-    }
-    PyObject *paths = PyTuple_GetItem(args, 0), *rest = PyTuple_GetSlice(args, 1, n);
-    if (!rest) return NULL;
-    count_args a;
-    strlist pl = {0};
-    PyObject *res = NULL;
-    if (parse_count_args(rest, kw, &a) == 0 && strlist_from(paths, &pl, "paths") == 0)
-        res = run_count(&pl, NULL, &a);
-    strlist_clear(&pl);
-    Py_DECREF(rest);
-    return res;
-}
-
-/* ----- in-memory columns */
 
 typedef struct pyhold {
     Py_buffer *views;
@@ -461,205 +404,381 @@ static iaf_sv *views_of(xsource *s, pyhold *h, PyObject *seq, const uint8_t *nul
     return sv;
 }
 
-/* count_frame(nrows, columns, by, ...): columns is a list of tuples
- *   ("codes", name, codes, categories, None)   pandas Categorical codes (-1 null)
- *   ("objects", name, list, nullmask, None)    str/bytes/other objects; nullmask 1 = null
- *   ("numbers", name, values, validmask, None) integers or floats; validmask 1 = valid
- */
-static PyObject *py_count_frame(PyObject *self, PyObject *args, PyObject *kw)
+/* ----- inputs: what the Python layer hands over for one dataset
+ *
+ *   ("paths", [path, ...])                 files, globs, directories
+ *   ("frame", name, nrows, columns)        pandas columns, each a tuple
+ *       ("codes", name, codes, categories, None)   Categorical codes (-1 null)
+ *       ("objects", name, list, nullmask, None)    str/bytes/other objects; 1 = null
+ *       ("numbers", name, values, validmask, None) integers or floats; 1 = valid
+ *   ("arrow", name, capsule)               an "arrow_array_stream" PyCapsule
+ *   ("counts", name, csv_bytes)            a count table as the text of its CSV
+ *
+ * A frame or a stream becomes an iaf_source over the caller's memory
+ * (iaf_source_open_callbacks), whose columns stay where they are. */
+
+typedef struct input {
+    strlist paths;
+    xsource xs;
+    pyhold hold;
+    xarrays keep;
+    iaf_source *src; /* frames and streams; NULL once handed over */
+    const char *counts;
+    Py_ssize_t ncounts;
+    const char *name;
+} input;
+
+static void input_clear(input *in)
 {
-    Py_ssize_t n = PyTuple_Size(args);
-    if (n < 2) {
-        PyErr_SetString(PyExc_TypeError, "count_frame(nrows, columns, by, ...)");
-        return NULL;
-    }
-    Py_ssize_t nrows = PyLong_AsSsize_t(PyTuple_GetItem(args, 0));
-    if (nrows < 0) return PyErr_Occurred() ? NULL : PyErr_Format(PyExc_ValueError, "nrows < 0");
-    PyObject *cols = PyTuple_GetItem(args, 1), *rest = PyTuple_GetSlice(args, 2, n);
-    if (!rest) return NULL;
-    count_args a;
-    xsource s;
-    memset(&s, 0, sizeof s);
-    pyhold h;
-    memset(&h, 0, sizeof h);
-    iaf_source *src = NULL;
-    PyObject *res = NULL;
-    iaf_error err;
-    iaf_error_clear(&err);
-    if (parse_count_args(rest, kw, &a) != 0) goto done;
-    if (!(h.refs = PyList_New(0))) goto done;
+    iaf_source_free(in->src);
+    in->src = NULL;
+    strlist_clear(&in->paths);
+    /* release callbacks may be Python code: not with an exception pending */
+    PyObject *et, *ev, *tb;
+    PyErr_Fetch(&et, &ev, &tb);
+    xarrays_release(&in->keep);
+    PyErr_Restore(et, ev, tb);
+    hold_release(&in->hold);
+    xs_clear(&in->xs);
+}
+
+/* The columns of a frame into in->xs; -1 with an exception set. */
+static int frame_columns(input *in, Py_ssize_t nrows, PyObject *cols)
+{
+    xsource *s = &in->xs;
+    pyhold *h = &in->hold;
     Py_ssize_t nc = PySequence_Size(cols);
-    if (nc < 0) goto done;
-    s.name = "<DataFrame>";
-    s.ncols = (size_t)nc;
-    if (!(s.names = xs_alloc(&s, s.ncols, sizeof *s.names))) goto nomem;
-    xchunk *ch = xs_add_chunk(&s);
-    if (!ch) goto nomem;
+    if (nc < 0) return -1;
+    s->ncols = (size_t)nc;
+    xchunk *ch = NULL;
+    if (!(s->names = xs_alloc(s, s->ncols, sizeof *s->names)) || !(ch = xs_add_chunk(s))) {
+        PyErr_NoMemory();
+        return -1;
+    }
     ch->nrows = nrows;
     for (Py_ssize_t j = 0; j < nc; j++) {
         PyObject *t = PySequence_GetItem(cols, j);
-        if (!t) goto done;
+        if (!t) return -1;
         const char *kind, *name;
         PyObject *x, *y, *z;
         int ok = PyArg_ParseTuple(t, "ssOOO", &kind, &name, &x, &y, &z);
         Py_DECREF(t);
-        if (!ok) goto done;
-        if (!(s.names[j] = xs_strdup(&s, name))) goto nomem;
+        if (!ok) return -1;
+        if (!(s->names[j] = xs_strdup(s, name))) {
+            PyErr_NoMemory();
+            return -1;
+        }
         xcol *c = &ch->cols[j];
         if (!strcmp(kind, "codes")) {
-            Py_buffer *b = hold_buffer(&h, x);
+            Py_buffer *b = hold_buffer(h, x);
             int isf, uns;
-            if (!b) goto done;
+            if (!b) return -1;
             if (buffer_kind(b, &isf, &uns) != 0 || isf || b->len != nrows * b->itemsize) {
                 PyErr_Format(PyExc_ValueError, "column '%s': codes of %zd integers expected", name,
                              nrows);
-                goto done;
+                return -1;
             }
             Py_ssize_t k = PySequence_Size(y);
-            if (k < 0) goto done;
+            if (k < 0) return -1;
             c->kind = XK_CODES;
             c->data = b->buf;
             c->width = (int)b->itemsize;
             c->is_unsigned = uns;
             c->ndict = (size_t)k;
             c->dict_id = xs_dict_id();
-            if (!(c->dict = views_of(&s, &h, y, NULL, k))) goto done;
+            if (!(c->dict = views_of(s, h, y, NULL, k))) return -1;
             for (Py_ssize_t i = 0; i < k; i++)
                 if (!c->dict[i].ptr) ((iaf_sv *)c->dict)[i] = (iaf_sv){"", 0};
         } else if (!strcmp(kind, "objects")) {
             const uint8_t *nullmask;
-            if (mask_of(&h, y, nrows, &nullmask) != 0) goto done;
+            if (mask_of(h, y, nrows, &nullmask) != 0) return -1;
             if (PySequence_Size(x) != nrows) {
                 PyErr_Format(PyExc_ValueError, "column '%s': %zd values expected", name, nrows);
-                goto done;
+                return -1;
             }
             c->kind = XK_SV;
-            if (!(c->sv = views_of(&s, &h, x, nullmask, nrows))) goto done;
+            if (!(c->sv = views_of(s, h, x, nullmask, nrows))) return -1;
         } else if (!strcmp(kind, "numbers")) {
-            Py_buffer *b = hold_buffer(&h, x);
+            Py_buffer *b = hold_buffer(h, x);
             int isf, uns;
-            if (!b) goto done;
+            if (!b) return -1;
             if (buffer_kind(b, &isf, &uns) != 0 || b->len != nrows * b->itemsize ||
                 (isf && b->itemsize < 4)) {
                 PyErr_Format(PyExc_ValueError, "column '%s': %zd numbers expected", name, nrows);
-                goto done;
+                return -1;
             }
             c->kind = isf ? XK_FLOAT : XK_INT;
             c->data = b->buf;
             c->width = (int)b->itemsize;
             c->is_unsigned = uns;
-            if (mask_of(&h, y, nrows, &c->validb) != 0) goto done;
+            if (mask_of(h, y, nrows, &c->validb) != 0) return -1;
         } else {
             PyErr_Format(PyExc_ValueError, "unknown column kind '%s'", kind);
-            goto done;
+            return -1;
         }
     }
-    if (xs_make_parts(&s, PART_ROWS) != 0) goto nomem;
-    iaf_source_callbacks cb = {&s, s.nparts, xs_read_part, NULL};
-    iaf_source_options so;
-    memset(&so, 0, sizeof so);
-    so.threads = a.threads;
-    iaf_status st = iaf_source_open_callbacks(s.name, (const char *const *)s.names, s.ncols, &cb,
-                                              &so, &src, &err);
-    if (st != IAF_OK) {
-        raise_iaf(st, &err);
-        goto done;
-    }
-    res = run_count(NULL, src, &a); /* takes src over */
-    goto done;
-nomem:
-    PyErr_NoMemory();
-done:
-    hold_release(&h);
-    xs_clear(&s);
-    Py_DECREF(rest);
-    return res;
+    return 0;
 }
 
-/* count_arrow(capsule, by, ...): an "arrow_array_stream" PyCapsule. */
-static PyObject *py_count_arrow(PyObject *self, PyObject *args, PyObject *kw)
+/* The columns of an Arrow stream into in->xs; the stream is consumed. */
+static int arrow_columns(input *in, PyObject *cap)
 {
-    Py_ssize_t n = PyTuple_Size(args);
-    if (n < 1) {
-        PyErr_SetString(PyExc_TypeError, "count_arrow(capsule, by, ...)");
-        return NULL;
-    }
-    PyObject *cap = PyTuple_GetItem(args, 0), *rest = PyTuple_GetSlice(args, 1, n);
-    if (!rest) return NULL;
-    count_args a;
-    xsource s;
-    memset(&s, 0, sizeof s);
-    xarrays keep;
-    memset(&keep, 0, sizeof keep);
-    iaf_source *src = NULL;
-    PyObject *res = NULL;
-    iaf_error err;
-    iaf_error_clear(&err);
-    if (parse_count_args(rest, kw, &a) != 0) goto done;
     struct ArrowArrayStream *stream = PyCapsule_GetPointer(cap, "arrow_array_stream");
-    if (!stream) goto done;
+    if (!stream) return -1;
     if (!stream->release) {
         PyErr_SetString(PyExc_ValueError, "the Arrow stream was already consumed");
-        goto done;
+        return -1;
     }
-    s.name = "<Arrow stream>";
     char msg[512];
-    int rc = xs_from_arrow_stream(&s, stream, &keep, msg, sizeof msg);
+    int rc = xs_from_arrow_stream(&in->xs, stream, &in->keep, msg, sizeof msg);
     /* the stream is consumed: release it now, as the PyCapsule protocol asks */
     stream->release(stream);
     stream->release = NULL;
     if (rc != 0) {
-        raise_msg(IAF_ERR_INVALID, s.name, msg);
-        goto done;
+        raise_msg(IAF_ERR_INVALID, in->xs.name, msg);
+        return -1;
     }
-    if (s.ncols == 0) {
-        raise_msg(IAF_ERR_INVALID, s.name, "the Arrow stream has no columns");
-        goto done;
+    if (in->xs.ncols == 0) {
+        raise_msg(IAF_ERR_INVALID, in->xs.name, "the Arrow stream has no columns");
+        return -1;
     }
-    if (xs_make_parts(&s, PART_ROWS) != 0) {
+    return 0;
+}
+
+/* Open one input (see above); threads for the workers of a source. -1 with
+ * an exception set (input_clear frees what was made either way). */
+static int input_open(PyObject *spec, int threads, input *in)
+{
+    memset(in, 0, sizeof *in);
+    const char *kind;
+    PyObject *a, *b = NULL, *c = NULL;
+    if (!PyArg_ParseTuple(spec, "sO|OO", &kind, &a, &b, &c)) return -1;
+    if (!strcmp(kind, "paths")) return strlist_from(a, &in->paths, "data");
+    if (!PyUnicode_Check(a) || !(in->name = PyUnicode_AsUTF8AndSize(a, NULL))) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "an input's name is a str");
+        return -1;
+    }
+    if (!strcmp(kind, "counts")) {
+        char *p;
+        if (!b || PyBytes_AsStringAndSize(b, &p, &in->ncounts) != 0) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "counts: (name, bytes)");
+            return -1;
+        }
+        in->counts = p;
+        return 0;
+    }
+    in->xs.name = in->name;
+    if (!(in->hold.refs = PyList_New(0))) return -1;
+    if (!strcmp(kind, "frame")) {
+        Py_ssize_t nrows = b ? PyLong_AsSsize_t(b) : -1;
+        if (nrows < 0 || !c) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "frame: (name, nrows, columns)");
+            return -1;
+        }
+        if (frame_columns(in, nrows, c) != 0) return -1;
+    } else if (!strcmp(kind, "arrow")) {
+        if (!b || arrow_columns(in, b) != 0) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "arrow: (name, capsule)");
+            return -1;
+        }
+    } else {
+        PyErr_Format(PyExc_ValueError, "unknown input kind '%s'", kind);
+        return -1;
+    }
+    if (xs_make_parts(&in->xs, PART_ROWS) != 0) {
         PyErr_NoMemory();
-        goto done;
+        return -1;
     }
-    iaf_source_callbacks cb = {&s, s.nparts, xs_read_part, NULL};
+    iaf_source_callbacks cb = {&in->xs, in->xs.nparts, xs_read_part, NULL};
     iaf_source_options so;
     memset(&so, 0, sizeof so);
-    so.threads = a.threads;
-    iaf_status st = iaf_source_open_callbacks(s.name, (const char *const *)s.names, s.ncols, &cb,
-                                              &so, &src, &err);
-    if (st != IAF_OK) {
-        raise_iaf(st, &err);
-        goto done;
-    }
-    res = run_count(NULL, src, &a);
+    so.threads = threads;
+    iaf_error err;
+    iaf_error_clear(&err);
+    iaf_status st = iaf_source_open_callbacks(in->name, (const char *const *)in->xs.names,
+                                              in->xs.ncols, &cb, &so, &in->src, &err);
+    return check_status(st, &err, "read");
+}
+
+/* Take the source of an input over (the library frees it). */
+static iaf_source *input_take(input *in)
+{
+    iaf_source *s = in->src;
+    in->src = NULL;
+    return s;
+}
+
+/* ----- counting */
+
+/* count(input, by, where, weight, missing, normalize, threads, format, encoding, delimiter,
+ *       interruptible) -> (names, categories, codes, values, n); see table_result */
+static PyObject *py_count(PyObject *self, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"input",    "by",        "where",         "weight",
+                             "missing",  "normalize", "threads",       "format",
+                             "encoding", "delimiter", "interruptible", NULL};
+    PyObject *spec, *by_o, *where_o = Py_None, *weight_o = Py_None, *missing_o = Py_None,
+                           *normalize_o = Py_None, *encoding_o = Py_None, *delim_o = Py_None;
+    int threads = 0, format = 0, interruptible = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|OOOOiiOOp", kwlist, &spec, &by_o, &where_o,
+                                     &weight_o, &missing_o, &normalize_o, &threads, &format,
+                                     &encoding_o, &delim_o, &interruptible))
+        return NULL;
+    strlist by = {0}, missing = {0};
+    const char *delim = NULL;
+    iaf_count_options opt;
+    memset(&opt, 0, sizeof opt);
+    conv cv[] = {CONV_LIST("by", by_o, &by),
+                 CONV_LIST("missing", missing_o, &missing),
+                 CONV_STR("where", where_o, &opt.where),
+                 CONV_STR("weight", weight_o, &opt.weight),
+                 CONV_STR("normalize", normalize_o, &opt.normalize),
+                 CONV_STR("encoding", encoding_o, &opt.source.encoding),
+                 CONV_STR("delimiter", delim_o, &delim)};
+    if (conv_run(cv, NCONV(cv)) != 0) return NULL;
+    input in;
+    iaf_counter *c = NULL;
+    PyObject *res = NULL;
+    iaf_error err;
+    iaf_error_clear(&err);
+    if (input_open(spec, threads, &in) != 0) goto done;
+    opt.where_name = "where";
+    opt.missing = missing.v;
+    opt.nmissing = missing.n;
+    opt.source.threads = threads;
+    opt.source.format = (iaf_format)format;
+    opt.source.delimiter = delim ? delim[0] : 0;
+    opt.cancel = cancel_cb;
+    opt.progress_ctx = &interruptible;
+    iaf_status st = in.src ? iaf_counter_open_source(input_take(&in), &opt, &c, &err)
+                           : iaf_counter_open(in.paths.v, in.paths.n, &opt, &c, &err);
+    if (st == IAF_OK) st = iaf_counter_add(c, by.v, by.n, NULL, &err);
+    if (check_status(st, &err, "count") != 0) goto done;
+    sigguard g;
+    guard_begin(&g, interruptible);
+    Py_BEGIN_ALLOW_THREADS st = iaf_counter_run(c, &err);
+    Py_END_ALLOW_THREADS if (guard_end(&g) < 0) goto done;
+    if (check_status(st, &err, "count") != 0) goto done;
+    res = table_result(iaf_counter_table(c, 0));
 done:
-    /* release callbacks may be Python code: not with an exception pending */
-    PyObject *et, *ev, *tb;
-    PyErr_Fetch(&et, &ev, &tb);
-    xarrays_release(&keep);
-    PyErr_Restore(et, ev, tb);
-    xs_clear(&s);
-    Py_DECREF(rest);
+    iaf_counter_free(c);
+    input_clear(&in);
+    conv_clear(cv, NCONV(cv));
     return res;
 }
 
 /* ----- comparisons */
 
-static iaf_status compare_progress(void *ctx, size_t done, size_t total)
+static iaf_status step_progress(void *ctx, size_t done, size_t total)
 {
     (void)done;
     (void)total;
     return cancel_cb(ctx) ? IAF_STOP : IAF_OK;
 }
 
-typedef struct compare_args {
-    PyObject *by, *syn_where, *syn_weight, *ref_where, *ref_weight, *missing, *normalize, *encoding,
-        *seed, *interval;
-    double syn_n, ref_n, th_tvd, th_cond, th_fp, th_ret;
-    Py_ssize_t bootstrap;
-    int threads, syn_form, ref_form, interruptible;
-} compare_args;
+/* The derivations of compare: recodes [(attr, [(from, to), ...]), ...] and
+ * bins [(attr, [edge, ...]), ...] (checked in Python; the library checks
+ * again). Borrowed strings, owned arrays. */
+typedef struct derives {
+    iaf_compare_derive d[16];
+    size_t n;
+    void *owned[48];
+    size_t nowned;
+} derives;
 
-static char *compare_kw[] = {"by",
+static void derives_clear(derives *dv)
+{
+    for (size_t i = 0; i < dv->nowned; i++)
+        free(dv->owned[i]);
+    memset(dv, 0, sizeof *dv);
+}
+
+static void *derives_alloc(derives *dv, size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    dv->owned[dv->nowned++] = p;
+    return p;
+}
+
+static int derives_from(PyObject *recode, PyObject *bins, derives *dv)
+{
+    memset(dv, 0, sizeof *dv);
+    PyObject *lists[2] = {recode, bins};
+    for (int b = 0; b < 2; b++) {
+        if (lists[b] == Py_None) continue;
+        Py_ssize_t n = PySequence_Size(lists[b]);
+        if (n < 0) return -1;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (dv->n == 16) {
+                PyErr_SetString(PyExc_ValueError, "at most 16 recodes and bins");
+                return -1;
+            }
+            PyObject *item = PySequence_GetItem(lists[b], i), *attr, *vals;
+            if (!item) return -1;
+            int ok = PyArg_ParseTuple(item, "OO", &attr, &vals);
+            Py_DECREF(item); /* attr and vals stay alive in the caller's lists */
+            if (!ok) return -1;
+            iaf_compare_derive *d = &dv->d[dv->n];
+            if (!(d->attr = PyUnicode_AsUTF8AndSize(attr, NULL))) return -1;
+            Py_ssize_t k = PySequence_Size(vals);
+            if (k < 0) return -1;
+            if (!b) {
+                const char **from = derives_alloc(dv, (size_t)k, sizeof *from);
+                const char **to = from ? derives_alloc(dv, (size_t)k, sizeof *to) : NULL;
+                if (!to) return -1;
+                for (Py_ssize_t j = 0; j < k; j++) {
+                    PyObject *pair = PySequence_GetItem(vals, j), *f, *t;
+                    if (!pair) return -1;
+                    ok = PyArg_ParseTuple(pair, "UU", &f, &t);
+                    Py_DECREF(pair);
+                    if (!ok || !(from[j] = PyUnicode_AsUTF8AndSize(f, NULL)) ||
+                        !(to[j] = PyUnicode_AsUTF8AndSize(t, NULL)))
+                        return -1;
+                }
+                d->from = from;
+                d->to = to;
+                d->nrecode = (size_t)k;
+            } else {
+                double *e = derives_alloc(dv, (size_t)k, sizeof *e);
+                if (!e) return -1;
+                for (Py_ssize_t j = 0; j < k; j++) {
+                    PyObject *x = PySequence_GetItem(vals, j);
+                    if (!x) return -1;
+                    e[j] = PyFloat_AsDouble(x);
+                    Py_DECREF(x);
+                    if (PyErr_Occurred()) return -1;
+                }
+                d->edges = e;
+                d->nedges = (size_t)k;
+            }
+            dv->n++;
+        }
+    }
+    return 0;
+}
+
+/* Point one side of a comparison at its input. */
+static void side_input(iaf_compare_side *sd, const input *in)
+{
+    sd->paths = in->paths.n ? in->paths.v : NULL;
+    sd->npaths = in->paths.n;
+    sd->src = in->src; /* borrowed by the comparison */
+    sd->counts_csv = in->counts;
+    sd->counts_csv_size = (size_t)in->ncounts;
+    sd->counts_name = in->counts ? in->name : NULL;
+}
+
+/* compare(synthetic_input, reference_input, by, ...) -> `iaf compare --json` bytes */
+static PyObject *py_compare(PyObject *self, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"synthetic",
+                             "reference",
+                             "by",
                              "where",
                              "weight",
                              "reference_where",
@@ -679,255 +798,81 @@ static char *compare_kw[] = {"by",
                              "threads",
                              "form",
                              "reference_form",
+                             "recode",
+                             "bins",
                              "interruptible",
                              NULL};
-
-static int parse_compare_args(PyObject *args, PyObject *kw, compare_args *a)
-{
-    memset(a, 0, sizeof *a);
-    a->syn_where = a->syn_weight = a->ref_where = a->ref_weight = a->missing = a->normalize =
-        a->encoding = a->seed = a->interval = Py_None;
-    return PyArg_ParseTupleAndKeywords(args, kw, "O|OOOOOOOOOddddddniiip", compare_kw, &a->by,
-                                       &a->syn_where, &a->syn_weight, &a->ref_where, &a->ref_weight,
-                                       &a->missing, &a->normalize, &a->encoding, &a->seed,
-                                       &a->interval, &a->syn_n, &a->ref_n, &a->th_tvd, &a->th_cond,
-                                       &a->th_fp, &a->th_ret, &a->bootstrap, &a->threads,
-                                       &a->syn_form, &a->ref_form, &a->interruptible)
-               ? 0
-               : -1;
-}
-
-/* One comparison: over paths (tables NULL) or over two counted tables. The
- * result is the `iaf compare --json` object, as bytes. */
-static PyObject *run_compare(const strlist *sp, const strlist *rp, const iaf_table *st_,
-                             const iaf_table *rt, const compare_args *a)
-{
+    PyObject *sspec, *rspec, *by_o,
+        *where_o = Py_None, *weight_o = Py_None, *rwhere_o = Py_None, *rweight_o = Py_None,
+        *missing_o = Py_None, *normalize_o = Py_None, *encoding_o = Py_None, *seed_o = Py_None,
+        *interval_o = Py_None, *recode_o = Py_None, *bins_o = Py_None;
+    double syn_n = 0, ref_n = 0, th_tvd = 0, th_cond = 0, th_fp = 0, th_ret = 0;
+    Py_ssize_t boot = 0;
+    int threads = 0, syn_form = 0, ref_form = 0, interruptible = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOO|OOOOOOOOOddddddniiiOOp", kwlist, &sspec, &rspec,
+                                     &by_o, &where_o, &weight_o, &rwhere_o, &rweight_o, &missing_o,
+                                     &normalize_o, &encoding_o, &seed_o, &interval_o, &syn_n,
+                                     &ref_n, &th_tvd, &th_cond, &th_fp, &th_ret, &boot, &threads,
+                                     &syn_form, &ref_form, &recode_o, &bins_o, &interruptible))
+        return NULL;
     strlist by = {0}, missing = {0};
+    const char *interval = NULL;
+    iaf_compare_options o;
+    memset(&o, 0, sizeof o);
+    conv cv[] = {CONV_LIST("by", by_o, &by),
+                 CONV_LIST("missing", missing_o, &missing),
+                 CONV_STR("where", where_o, &o.synthetic.where),
+                 CONV_STR("weight", weight_o, &o.synthetic.weight),
+                 CONV_STR("reference_where", rwhere_o, &o.reference.where),
+                 CONV_STR("reference_weight", rweight_o, &o.reference.weight),
+                 CONV_STR("normalize", normalize_o, &o.normalize),
+                 CONV_STR("encoding", encoding_o, &o.synthetic.source.encoding),
+                 CONV_STR("interval", interval_o, &interval)};
+    if (conv_run(cv, NCONV(cv)) != 0) return NULL;
+    input in[2];
+    memset(in, 0, sizeof in);
+    derives dv;
+    memset(&dv, 0, sizeof dv);
     PyObject *res = NULL;
     iaf_comparison *c = NULL;
     iaf_buffer *buf = NULL;
     iaf_error err;
     iaf_error_clear(&err);
-    iaf_compare_options o;
-    memset(&o, 0, sizeof o);
     iaf_thresholds th = iaf_thresholds_default();
-    if (strlist_from(a->by, &by, "by") != 0 || strlist_from(a->missing, &missing, "missing") != 0)
+    if (input_open(sspec, threads, &in[0]) != 0 || input_open(rspec, threads, &in[1]) != 0 ||
+        derives_from(recode_o, bins_o, &dv) != 0)
         goto done;
     o.by = by.v;
     o.nby = by.n;
-    if (sp) {
-        o.synthetic.paths = sp->v;
-        o.synthetic.npaths = sp->n;
-        o.reference.paths = rp->v;
-        o.reference.npaths = rp->n;
-    }
-    o.synthetic.form = (iaf_data_form)a->syn_form;
-    o.reference.form = (iaf_data_form)a->ref_form;
-    o.synthetic.where = opt_str(a->syn_where);
-    o.synthetic.weight = opt_str(a->syn_weight);
-    o.reference.where = opt_str(a->ref_where);
-    o.reference.weight = opt_str(a->ref_weight);
-    o.synthetic.source.encoding = o.reference.source.encoding = opt_str(a->encoding);
-    o.synthetic.n = a->syn_n;
-    o.reference.n = a->ref_n;
+    side_input(&o.synthetic, &in[0]);
+    side_input(&o.reference, &in[1]);
+    o.synthetic.form = (iaf_data_form)syn_form;
+    o.reference.form = (iaf_data_form)ref_form;
+    o.reference.source.encoding = o.synthetic.source.encoding;
+    o.synthetic.n = syn_n;
+    o.reference.n = ref_n;
+    o.derive = dv.d;
+    o.nderive = dv.n;
     o.missing = missing.v;
     o.nmissing = missing.n;
-    o.normalize = opt_str(a->normalize);
-    o.bootstrap_b = a->bootstrap > 0 ? (size_t)a->bootstrap : 0;
-    o.threads = a->threads;
-    if (a->th_tvd > 0) th.tvd = a->th_tvd;
-    if (a->th_cond > 0) th.cond_tvd = a->th_cond;
-    if (a->th_fp > 0) th.footprint = a->th_fp;
-    if (a->th_ret > 0) th.retention = a->th_ret;
-    o.thresholds = &th;
-    if (a->seed != Py_None) {
-        o.seed = PyLong_AsUnsignedLongLong(a->seed);
-        o.seed_set = 1;
-    }
-    if (a->interval != Py_None) {
-        const char *m = opt_str(a->interval);
-        if (m && iaf_interval_method_parse(m, &o.interval) != 0) {
-            PyErr_Format(PyExc_ValueError, "interval: 'calibrated' or 'basic', not '%s'", m);
-            goto done;
-        }
-    }
-    o.progress = compare_progress;
-    o.progress_ctx = (void *)&a->interruptible;
-    if (PyErr_Occurred()) goto done;
-    if (!(buf = iaf_buffer_new())) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    iaf_status st;
-    sigguard g;
-    guard_begin(&g, a->interruptible);
-    Py_BEGIN_ALLOW_THREADS if (sp) st = iaf_compare_run(&o, &c, &err);
-    else st = iaf_compare_run_tables(st_, rt, &o, &c, &err);
-    if (st == IAF_OK) st = iaf_comparison_write_json(c, buf, &err);
-    Py_END_ALLOW_THREADS if (guard_end(&g) < 0) goto done;
-    if (st == IAF_STOP) {
-        PyErr_SetString(PyExc_KeyboardInterrupt, "the comparison was interrupted");
-        goto done;
-    }
-    if (st != IAF_OK) {
-        raise_iaf(st, &err);
-        goto done;
-    }
-    res = PyBytes_FromStringAndSize(iaf_buffer_data(buf), (Py_ssize_t)iaf_buffer_len(buf));
-done:
-    iaf_buffer_free(buf);
-    iaf_comparison_free(c);
-    strlist_clear(&by);
-    strlist_clear(&missing);
-    return res;
-}
-
-/* counter_table(counter, weighted) -> (long CSV bytes, n_obs, n_eff): the
- * table of count_*(..., as_table=True) as `iaf count` writes it (weights by
- * the shortest text that reads back as the same double) and its sample sizes. */
-static PyObject *py_counter_table(PyObject *self, PyObject *args)
-{
-    PyObject *cap;
-    int weighted;
-    if (!PyArg_ParseTuple(args, "Op", &cap, &weighted)) return NULL;
-    iaf_counter *c = PyCapsule_GetPointer(cap, "iaf.counter");
-    if (!c) return NULL;
-    const iaf_table *t = iaf_counter_table(c, 0);
-    iaf_buffer *b = iaf_buffer_new();
-    if (!b) return PyErr_NoMemory();
-    iaf_error err;
-    iaf_error_clear(&err);
-    iaf_status st = iaf_table_write_counts_csv(t, weighted, b, &err);
-    PyObject *res = st != IAF_OK
-                        ? raise_iaf(st, &err)
-                        : Py_BuildValue("(y#dd)", iaf_buffer_data(b), (Py_ssize_t)iaf_buffer_len(b),
-                                        iaf_table_n_obs(t), iaf_table_n_eff(t));
-    iaf_buffer_free(b);
-    return res;
-}
-
-/* compare_paths(synthetic_paths, reference_paths, by, ...) */
-static PyObject *py_compare_paths(PyObject *self, PyObject *args, PyObject *kw)
-{
-    Py_ssize_t n = PyTuple_Size(args);
-    if (n < 2) {
-        PyErr_SetString(PyExc_TypeError, "compare_paths(synthetic, reference, by, ...)");
-        return NULL;
-    }
-    PyObject *rest = PyTuple_GetSlice(args, 2, n);
-    if (!rest) return NULL;
-    compare_args a;
-    strlist sp = {0}, rp = {0};
-    PyObject *res = NULL;
-    if (parse_compare_args(rest, kw, &a) == 0 &&
-        strlist_from(PyTuple_GetItem(args, 0), &sp, "synthetic") == 0 &&
-        strlist_from(PyTuple_GetItem(args, 1), &rp, "reference") == 0)
-        res = run_compare(&sp, &rp, NULL, NULL, &a);
-    strlist_clear(&sp);
-    strlist_clear(&rp);
-    Py_DECREF(rest);
-    return res;
-}
-
-/* compare_tables(synthetic_counter, reference_counter, by, ...): the counters
- * of count_*(..., as_table=True); each side's n defaults to its rows in the
- * universe (Kish's n when weighted), as for microdata read from files. */
-static PyObject *py_compare_tables(PyObject *self, PyObject *args, PyObject *kw)
-{
-    Py_ssize_t n = PyTuple_Size(args);
-    if (n < 2) {
-        PyErr_SetString(PyExc_TypeError, "compare_tables(synthetic, reference, by, ...)");
-        return NULL;
-    }
-    iaf_counter *sc = PyCapsule_GetPointer(PyTuple_GetItem(args, 0), "iaf.counter");
-    if (!sc) return NULL;
-    iaf_counter *rc = PyCapsule_GetPointer(PyTuple_GetItem(args, 1), "iaf.counter");
-    if (!rc) return NULL;
-    PyObject *rest = PyTuple_GetSlice(args, 2, n);
-    if (!rest) return NULL;
-    compare_args a;
-    PyObject *res = NULL;
-    if (parse_compare_args(rest, kw, &a) == 0) {
-        const iaf_table *t[2] = {iaf_counter_table(sc, 0), iaf_counter_table(rc, 0)};
-        PyObject *w[2] = {a.syn_weight, a.ref_weight};
-        double *nn[2] = {&a.syn_n, &a.ref_n};
-        for (int s = 0; s < 2; s++)
-            if (!(*nn[s] > 0))
-                *nn[s] = w[s] != Py_None ? iaf_table_n_eff(t[s]) : iaf_table_n_obs(t[s]);
-        res = run_compare(NULL, NULL, t[0], t[1], &a);
-    }
-    Py_DECREF(rest);
-    return res;
-}
-
-/* ----- the discovery scan */
-
-static iaf_status scan_progress(void *ctx, size_t done, size_t total)
-{
-    (void)done;
-    (void)total;
-    return cancel_cb(ctx) ? IAF_STOP : IAF_OK;
-}
-
-/* scan_paths(paths, columns, skip, weight, max_categories, where, null_b, seed,
- *            reference, reference_form, reference_weight, reference_n, bootstrap,
- *            tau_ret, missing, normalize, card, threads, format, encoding,
- *            delimiter, interruptible) -> the `iaf scan --json` object (bytes) */
-static PyObject *py_scan_paths(PyObject *self, PyObject *args)
-{
-    PyObject *paths, *columns, *skip, *weight, *where, *seed, *refs, *ref_weight, *missing,
-        *normalize, *card, *encoding, *delimiter;
-    Py_ssize_t maxcat, null_b, boot;
-    int ref_form, threads, format, interruptible;
-    double ref_n, tau;
-    if (!PyArg_ParseTuple(args, "OOOOnOnOOiOdndOOOiiOOp", &paths, &columns, &skip, &weight, &maxcat,
-                          &where, &null_b, &seed, &refs, &ref_form, &ref_weight, &ref_n, &boot,
-                          &tau, &missing, &normalize, &card, &threads, &format, &encoding,
-                          &delimiter, &interruptible))
-        return NULL;
-    strlist pl = {0}, cl = {0}, sl = {0}, rl = {0}, ml = {0};
-    iaf_scan_result *r = NULL;
-    iaf_buffer *buf = NULL;
-    PyObject *res = NULL;
-    iaf_error err;
-    iaf_error_clear(&err);
-    iaf_scan_options o;
-    memset(&o, 0, sizeof o);
-    if (strlist_from(paths, &pl, "data") != 0 || strlist_from(columns, &cl, "columns") != 0 ||
-        strlist_from(skip, &sl, "skip") != 0 || strlist_from(refs, &rl, "reference") != 0 ||
-        strlist_from(missing, &ml, "missing") != 0)
-        goto done;
-    o.source.format = (iaf_format)format;
-    o.source.encoding = opt_str(encoding);
-    const char *delim = opt_str(delimiter);
-    o.source.delimiter = delim ? delim[0] : 0;
-    o.columns = cl.n ? cl.v : NULL;
-    o.ncolumns = cl.n;
-    o.skip = sl.v;
-    o.nskip = sl.n;
-    o.weight = opt_str(weight);
-    o.max_categories = maxcat > 0 ? (size_t)maxcat : 0;
-    o.where = opt_str(where);
-    o.null_b = null_b > 0 ? (size_t)null_b : 0;
-    if (seed != Py_None) {
-        o.seed = PyLong_AsUnsignedLongLong(seed);
-        o.seed_set = 1;
-    }
-    o.reference_paths = rl.n ? rl.v : NULL;
-    o.nreference_paths = rl.n;
-    o.reference_form = (iaf_data_form)ref_form;
-    o.reference_weight = opt_str(ref_weight);
-    o.reference_n = ref_n;
     o.bootstrap_b = boot > 0 ? (size_t)boot : 0;
-    o.tau_ret = tau;
-    o.missing = ml.v;
-    o.nmissing = ml.n;
-    o.normalize = opt_str(normalize);
-    o.card = opt_str(card);
     o.threads = threads;
-    o.progress = scan_progress;
+    if (th_tvd > 0) th.tvd = th_tvd;
+    if (th_cond > 0) th.cond_tvd = th_cond;
+    if (th_fp > 0) th.footprint = th_fp;
+    if (th_ret > 0) th.retention = th_ret;
+    o.thresholds = &th;
+    if (seed_o != Py_None) {
+        o.seed = PyLong_AsUnsignedLongLong(seed_o);
+        o.seed_set = 1;
+        if (PyErr_Occurred()) goto done;
+    }
+    if (interval && iaf_interval_method_parse(interval, &o.interval) != 0) {
+        PyErr_Format(PyExc_ValueError, "interval: 'calibrated' or 'basic', not '%s'", interval);
+        goto done;
+    }
+    o.progress = step_progress;
     o.progress_ctx = &interruptible;
-    if (PyErr_Occurred()) goto done;
     if (!(buf = iaf_buffer_new())) {
         PyErr_NoMemory();
         goto done;
@@ -935,26 +880,121 @@ static PyObject *py_scan_paths(PyObject *self, PyObject *args)
     iaf_status st;
     sigguard g;
     guard_begin(&g, interruptible);
-    Py_BEGIN_ALLOW_THREADS st = iaf_scan_run(pl.v, pl.n, &o, &r, &err);
+    Py_BEGIN_ALLOW_THREADS st = iaf_compare_run(&o, &c, &err);
+    if (st == IAF_OK) st = iaf_comparison_write_json(c, buf, &err);
+    Py_END_ALLOW_THREADS if (guard_end(&g) < 0) goto done;
+    if (check_status(st, &err, "comparison") != 0) goto done;
+    res = PyBytes_FromStringAndSize(iaf_buffer_data(buf), (Py_ssize_t)iaf_buffer_len(buf));
+done:
+    iaf_buffer_free(buf);
+    iaf_comparison_free(c);
+    input_clear(&in[0]);
+    input_clear(&in[1]);
+    derives_clear(&dv);
+    conv_clear(cv, NCONV(cv));
+    return res;
+}
+
+/* ----- the discovery scan */
+
+/* scan(input, reference_input or None, columns, skip, weight, max_categories, where, null_b,
+ *      seed, reference_form, reference_weight, reference_n, bootstrap, tau_ret, missing,
+ *      normalize, card, threads, format, encoding, delimiter, interruptible)
+ *   -> the `iaf scan --json` object (bytes) */
+static PyObject *py_scan(PyObject *self, PyObject *args)
+{
+    PyObject *spec, *rspec, *columns_o, *skip_o, *weight_o, *where_o, *seed_o, *rweight_o,
+        *missing_o, *normalize_o, *card_o, *encoding_o, *delim_o;
+    Py_ssize_t maxcat, null_b, boot;
+    int ref_form, threads, format, interruptible;
+    double ref_n, tau;
+    if (!PyArg_ParseTuple(args, "OOOOOnOnOiOdndOOOiiOOp", &spec, &rspec, &columns_o, &skip_o,
+                          &weight_o, &maxcat, &where_o, &null_b, &seed_o, &ref_form, &rweight_o,
+                          &ref_n, &boot, &tau, &missing_o, &normalize_o, &card_o, &threads, &format,
+                          &encoding_o, &delim_o, &interruptible))
+        return NULL;
+    strlist cl = {0}, sl = {0}, ml = {0};
+    const char *delim = NULL;
+    iaf_scan_options o;
+    memset(&o, 0, sizeof o);
+    conv cv[] = {CONV_LIST("columns", columns_o, &cl),
+                 CONV_LIST("skip", skip_o, &sl),
+                 CONV_LIST("missing", missing_o, &ml),
+                 CONV_STR("weight", weight_o, &o.weight),
+                 CONV_STR("where", where_o, &o.where),
+                 CONV_STR("reference_weight", rweight_o, &o.reference_weight),
+                 CONV_STR("normalize", normalize_o, &o.normalize),
+                 CONV_STR("card", card_o, &o.card),
+                 CONV_STR("encoding", encoding_o, &o.source.encoding),
+                 CONV_STR("delimiter", delim_o, &delim)};
+    if (conv_run(cv, NCONV(cv)) != 0) return NULL;
+    input in[2];
+    memset(in, 0, sizeof in);
+    iaf_scan_result *r = NULL;
+    iaf_buffer *buf = NULL;
+    PyObject *res = NULL;
+    iaf_error err;
+    iaf_error_clear(&err);
+    if (input_open(spec, threads, &in[0]) != 0 ||
+        (rspec != Py_None && input_open(rspec, threads, &in[1]) != 0))
+        goto done;
+    o.source.format = (iaf_format)format;
+    o.source.delimiter = delim ? delim[0] : 0;
+    o.source.threads = threads;
+    o.columns = cl.n ? cl.v : NULL;
+    o.ncolumns = cl.n;
+    o.skip = sl.v;
+    o.nskip = sl.n;
+    o.max_categories = maxcat > 0 ? (size_t)maxcat : 0;
+    o.null_b = null_b > 0 ? (size_t)null_b : 0;
+    if (seed_o != Py_None) {
+        o.seed = PyLong_AsUnsignedLongLong(seed_o);
+        o.seed_set = 1;
+        if (PyErr_Occurred()) goto done;
+    }
+    o.reference_paths = in[1].paths.n ? in[1].paths.v : NULL;
+    o.nreference_paths = in[1].paths.n;
+    o.reference_form = (iaf_data_form)ref_form;
+    o.reference_source.encoding = o.source.encoding; /* as the tool: --encoding is both's */
+    o.reference_n = ref_n;
+    o.bootstrap_b = boot > 0 ? (size_t)boot : 0;
+    o.tau_ret = tau;
+    o.missing = ml.v;
+    o.nmissing = ml.n;
+    o.threads = threads;
+    o.progress = step_progress;
+    o.progress_ctx = &interruptible;
+    if (!(buf = iaf_buffer_new())) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    iaf_source *ds = NULL, *rs = input_take(&in[1]);
+    iaf_error oerr;
+    iaf_error_clear(&oerr);
+    iaf_status st = IAF_OK;
+    if (in[0].src)
+        ds = input_take(&in[0]);
+    else if (rs && (st = iaf_source_open(in[0].paths.v, in[0].paths.n, &o.source, &ds, &oerr)) !=
+                       IAF_OK) {
+        /* files against an in-memory reference: the files as a source too */
+        iaf_source_free(rs);
+        check_status(st, &oerr, "scan");
+        goto done;
+    }
+    sigguard g;
+    guard_begin(&g, interruptible);
+    Py_BEGIN_ALLOW_THREADS st = ds ? iaf_scan_run_sources(ds, rs, &o, &r, &err)
+                                   : iaf_scan_run(in[0].paths.v, in[0].paths.n, &o, &r, &err);
     if (st == IAF_OK) st = iaf_scan_result_write_json(r, buf, &err);
     Py_END_ALLOW_THREADS if (guard_end(&g) < 0) goto done;
-    if (st == IAF_STOP) {
-        PyErr_SetString(PyExc_KeyboardInterrupt, "the scan was interrupted");
-        goto done;
-    }
-    if (st != IAF_OK) {
-        raise_iaf(st, &err);
-        goto done;
-    }
+    if (check_status(st, &err, "scan") != 0) goto done;
     res = PyBytes_FromStringAndSize(iaf_buffer_data(buf), (Py_ssize_t)iaf_buffer_len(buf));
 done:
     iaf_buffer_free(buf);
     iaf_scan_result_free(r);
-    strlist_clear(&pl);
-    strlist_clear(&cl);
-    strlist_clear(&sl);
-    strlist_clear(&rl);
-    strlist_clear(&ml);
+    input_clear(&in[0]);
+    input_clear(&in[1]);
+    conv_clear(cv, NCONV(cv));
     return res;
 }
 
@@ -1113,20 +1153,12 @@ static PyObject *py_version(PyObject *self, PyObject *noargs)
 }
 
 static PyMethodDef methods[] = {
-    {"count_paths", (PyCFunction)(void (*)(void))py_count_paths, METH_VARARGS | METH_KEYWORDS,
-     "count_paths(paths, by, where, weight, missing, normalize, threads, format, encoding, "
-     "delimiter, interruptible)"},
-    {"count_frame", (PyCFunction)(void (*)(void))py_count_frame, METH_VARARGS | METH_KEYWORDS,
-     "count_frame(nrows, columns, by, ...)"},
-    {"count_arrow", (PyCFunction)(void (*)(void))py_count_arrow, METH_VARARGS | METH_KEYWORDS,
-     "count_arrow(capsule, by, ...)"},
-    {"compare_paths", (PyCFunction)(void (*)(void))py_compare_paths, METH_VARARGS | METH_KEYWORDS,
-     "compare_paths(synthetic, reference, by, ...) -> JSON bytes"},
-    {"compare_tables", (PyCFunction)(void (*)(void))py_compare_tables, METH_VARARGS | METH_KEYWORDS,
-     "compare_tables(synthetic_counter, reference_counter, by, ...) -> JSON bytes"},
-    {"counter_table", py_counter_table, METH_VARARGS,
-     "counter_table(counter, weighted) -> (csv bytes, n_obs, n_eff)"},
-    {"scan_paths", py_scan_paths, METH_VARARGS, "scan_paths(paths, ...) -> JSON bytes"},
+    {"count", (PyCFunction)(void (*)(void))py_count, METH_VARARGS | METH_KEYWORDS,
+     "count(input, by, where, weight, missing, normalize, threads, format, encoding, "
+     "delimiter, interruptible) -> (names, categories, codes, values, n)"},
+    {"compare", (PyCFunction)(void (*)(void))py_compare, METH_VARARGS | METH_KEYWORDS,
+     "compare(synthetic_input, reference_input, by, ...) -> JSON bytes"},
+    {"scan", py_scan, METH_VARARGS, "scan(input, reference_input, ...) -> JSON bytes"},
     {"audit", py_audit, METH_VARARGS,
      "audit(spec, microdata, threads, bootstrap, seed, interval, no_bootstrap, command_line, "
      "interruptible)"},
