@@ -404,6 +404,17 @@ static iaf_sv *views_of(xsource *s, pyhold *h, PyObject *seq, const uint8_t *nul
     return sv;
 }
 
+/* A seed: None (not set) or an int; -1 with an exception set. */
+static int seed_of(PyObject *o, uint64_t *seed, int *set)
+{
+    if (o == Py_None) return 0;
+    unsigned long long v = PyLong_AsUnsignedLongLong(o);
+    if (PyErr_Occurred()) return -1;
+    *seed = v;
+    *set = 1;
+    return 0;
+}
+
 /* ----- inputs: what the Python layer hands over for one dataset
  *
  *   ("paths", [path, ...])                 files, globs, directories
@@ -862,11 +873,7 @@ static PyObject *py_compare(PyObject *self, PyObject *args, PyObject *kw)
     if (th_fp > 0) th.footprint = th_fp;
     if (th_ret > 0) th.retention = th_ret;
     o.thresholds = &th;
-    if (seed_o != Py_None) {
-        o.seed = PyLong_AsUnsignedLongLong(seed_o);
-        o.seed_set = 1;
-        if (PyErr_Occurred()) goto done;
-    }
+    if (seed_of(seed_o, &o.seed, &o.seed_set) != 0) goto done;
     if (interval && iaf_interval_method_parse(interval, &o.interval) != 0) {
         PyErr_Format(PyExc_ValueError, "interval: 'calibrated' or 'basic', not '%s'", interval);
         goto done;
@@ -947,11 +954,7 @@ static PyObject *py_scan(PyObject *self, PyObject *args)
     o.nskip = sl.n;
     o.max_categories = maxcat > 0 ? (size_t)maxcat : 0;
     o.null_b = null_b > 0 ? (size_t)null_b : 0;
-    if (seed_o != Py_None) {
-        o.seed = PyLong_AsUnsignedLongLong(seed_o);
-        o.seed_set = 1;
-        if (PyErr_Occurred()) goto done;
-    }
+    if (seed_of(seed_o, &o.seed, &o.seed_set) != 0) goto done;
     o.reference_paths = in[1].paths.n ? in[1].paths.v : NULL;
     o.nreference_paths = in[1].paths.n;
     o.reference_form = (iaf_data_form)ref_form;
@@ -1024,6 +1027,8 @@ static PyObject *py_audit(PyObject *self, PyObject *args)
                           &no_boot, &cmd, &interruptible))
         return NULL;
     strlist ml = {0};
+    const char *m = NULL;
+    conv cv[] = {CONV_LIST("microdata", micro, &ml), CONV_STR("interval", interval, &m)};
     iaf_spec *spec = NULL;
     iaf_audit *audit = NULL;
     iaf_report *rep = NULL;
@@ -1037,26 +1042,15 @@ static PyObject *py_audit(PyObject *self, PyObject *args)
     ao.no_bootstrap = no_boot;
     ao.cancel = cancel_cb;
     ao.cancel_ctx = &interruptible;
-    if (seed != Py_None) {
-        unsigned long long s = PyLong_AsUnsignedLongLong(seed);
-        if (PyErr_Occurred()) return NULL;
-        ao.seed = s;
-        ao.seed_set = 1;
-    }
-    if (interval != Py_None) {
-        const char *m = PyUnicode_AsUTF8AndSize(interval, NULL);
-        if (!m) return NULL;
-        if (iaf_interval_method_parse(m, &ao.interval) != 0)
-            return PyErr_Format(PyExc_ValueError, "interval: 'calibrated' or 'basic', not '%s'", m);
-        ao.interval_set = 1;
-    }
-    if (strlist_from(micro, &ml, "microdata") != 0) return NULL;
-    iaf_status st = iaf_spec_load(path, &spec, &err);
-    if (st == IAF_OK && ml.n) st = iaf_spec_set_microdata(spec, ml.v, ml.n, &err);
-    if (st != IAF_OK) {
-        raise_iaf(st, &err);
+    if (seed_of(seed, &ao.seed, &ao.seed_set) != 0 || conv_run(cv, NCONV(cv)) != 0) return NULL;
+    if (m && iaf_interval_method_parse(m, &ao.interval) != 0) {
+        PyErr_Format(PyExc_ValueError, "interval: 'calibrated' or 'basic', not '%s'", m);
         goto done;
     }
+    ao.interval_set = m != NULL;
+    iaf_status st = iaf_spec_load(path, &spec, &err);
+    if (st == IAF_OK && ml.n) st = iaf_spec_set_microdata(spec, ml.v, ml.n, &err);
+    if (check_status(st, &err, "audit") != 0) goto done;
     sigguard g;
     guard_begin(&g, interruptible);
     Py_BEGIN_ALLOW_THREADS st = iaf_audit_run(spec, &ao, &audit, &err);
@@ -1065,21 +1059,14 @@ static PyObject *py_audit(PyObject *self, PyObject *args)
         st = iaf_report_from_audit(audit, &meta, &rep, &err);
     }
     Py_END_ALLOW_THREADS if (guard_end(&g) < 0) goto done;
-    if (st == IAF_STOP) {
-        PyErr_SetString(PyExc_KeyboardInterrupt, "the audit was interrupted");
-        goto done;
-    }
-    if (st != IAF_OK) {
-        raise_iaf(st, &err);
-        goto done;
-    }
+    if (check_status(st, &err, "audit") != 0) goto done;
     res = wrap_report(rep);
     rep = NULL;
 done:
     iaf_report_free(rep);
     iaf_audit_free(audit);
     iaf_spec_free(spec);
-    strlist_clear(&ml);
+    conv_clear(cv, NCONV(cv));
     return res;
 }
 

@@ -64,6 +64,22 @@ def test_scan_interrupt_and_errors(people_files):
         iaf.scan(object())
 
 
+def assert_close(got, want, what, rel=1e-9):
+    """Equal structures, floats within a relative tolerance."""
+    if isinstance(want, dict):
+        assert isinstance(got, dict) and sorted(got) == sorted(want), what
+        for k in want:
+            assert_close(got[k], want[k], (what, k), rel)
+    elif isinstance(want, list):
+        assert isinstance(got, list) and len(got) == len(want), what
+        for g, w in zip(got, want):
+            assert_close(g, w, what, rel)
+    elif isinstance(want, float) and not isinstance(want, bool):
+        assert got == pytest.approx(want, rel=rel, abs=1e-12, nan_ok=True), what
+    else:
+        assert got == want, what
+
+
 def _people_arrow(people, batch_rows):
     # dictionary-encoded and large strings, integers and floats, cut into batches
     return Table({"region": Column.dictionary(list(people.region), np.int8),
@@ -94,7 +110,9 @@ def test_scan_of_a_file_a_dataframe_and_an_arrow_stream_agree(people, people_fil
     for data, ref in ((people, f), (f, people), (_people_arrow(people, batch_rows),
                                                  _people_arrow(people, 3001))):
         got = iaf.scan(data, reference=ref, **args)
-        assert got.to_dict("records") == want["pairs"], (type(data), type(ref))
+        # weights are summed in the order the input's parts are read: the last bits of a
+        # weighted sum may differ between a file and batches in memory
+        assert_close(got.to_dict("records"), want["pairs"], (type(data), type(ref)))
         ref_name = got.attrs.pop("reference")
         assert ref_name == (f if isinstance(ref, str) else
                             "<DataFrame>" if isinstance(ref, pd.DataFrame) else "<Arrow stream>")
