@@ -40,6 +40,16 @@ IAF_API void iaf_spec_free(iaf_spec *s);
 IAF_API iaf_status iaf_spec_set_microdata(iaf_spec *s, const char *const *paths, size_t n,
                                           iaf_error *err);
 
+/* Read the count table of reference or dataset table `id` from csv (size
+ * bytes: the text of the CSV file it stands for, long or wide, read with the
+ * spec's options for it) instead of its file. csv is borrowed and must
+ * outlive the audits run on s. name (copied; NULL: the spec's file) stands
+ * for the file in errors and in the report's inputs, whose SHA-256 is that
+ * of csv. IAF_ERR_INVALID when the spec has no such table, or when it is a
+ * microdata reference. */
+IAF_API iaf_status iaf_spec_set_table(iaf_spec *s, const char *id, const void *csv, size_t size,
+                                      const char *name, iaf_error *err);
+
 /* Which bootstrap interval the checks report (docs/method.md, "Calibrated
  * intervals"). */
 typedef enum iaf_interval_method {

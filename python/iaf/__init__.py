@@ -692,7 +692,7 @@ def load_report(path):
     return Report(_iaf.report_load(text), False)
 
 
-def audit(spec, out=None, *, microdata=None, threads=0, bootstrap=None, seed=None,
+def audit(spec, out=None, *, microdata=None, tables=None, threads=0, bootstrap=None, seed=None,
           interval=None, no_bootstrap=False, base=None):
     """Run an audit spec (docs/spec.md) and return its :class:`Report`.
 
@@ -705,14 +705,17 @@ def audit(spec, out=None, *, microdata=None, threads=0, bootstrap=None, seed=Non
         the ``file`` of a reference or of a dataset table may be a pandas
         DataFrame holding the count table (category columns and a count
         column: ``count``, ``share``, ``n``, ``value`` or the one ``value:``
-        names): it is read as the same table written as CSV (it is written
-        as one, for the run, beside the spec dict's own file), and errors
-        in it name ``<DataFrame reference 'id'>``.
+        names): it is read in memory as the same table written as CSV, and
+        errors in it and the report's inputs name it ``<DataFrame id>``.
     out : path, optional
         Also write report.json, report.md, report.html and cells.csv here.
     microdata : path or list of paths, optional
         Read the microdata from here instead of the spec's
         ``dataset.microdata`` (as ``iaf audit --microdata``).
+    tables : dict, optional
+        ``{id: DataFrame}``: count tables read instead of the files of the
+        spec's references or dataset tables with these ids (as in a dict
+        spec; the spec's options for each table apply).
     threads, bootstrap, seed, interval, no_bootstrap :
         As the options of ``iaf audit``: worker threads (0: every core),
         bootstrap replicates (default 1000), the seed (same seed, same
@@ -729,56 +732,44 @@ def audit(spec, out=None, *, microdata=None, threads=0, bootstrap=None, seed=Non
             raise TypeError("microdata: a path or a list of paths")
     if bootstrap is not None and (int(bootstrap) < 1):
         raise ValueError("bootstrap: at least 1 replicate")
+    mem = []
+    for tid, df in (tables or {}).items():
+        mem.append(_table_text(tid, df, "<DataFrame %s>" % tid))
     if isinstance(spec, dict):
         d = _os.path.abspath(base if base is not None else _os.getcwd())
-        tables = _frame_tables(spec)
-        tdir = _tempfile.mkdtemp(prefix=".iaf-tables-", dir=d) if tables else None
-        names = {}
+        spec = dict(spec)
+        for key, i, tid, df in _frame_tables(spec):
+            name = "<DataFrame %s>" % tid
+            _set_table_file(spec, key, i, name)  # what the spec's loader reads; never opened
+            mem.append(_table_text(tid, df, name))
         fd, tmp = _tempfile.mkstemp(prefix=".iaf-spec-", suffix=".yaml", dir=d)
         try:
-            spec = dict(spec)
-            for where, (key, i, df) in tables.items():
-                # a count table in memory: the CSV text iaf reads back as the same table
-                path = _os.path.join(tdir, "%s-%d.csv" % (key, i))
-                with open(path, "w", encoding="utf-8", newline="",
-                          errors="surrogateescape") as f:
-                    _write_csv(df, f)
-                names[path] = "<DataFrame %s>" % where
-                _set_table_file(spec, key, i, path)
             # JSON is YAML: the spec loader reads the dict as written, with lines to point at
             with _os.fdopen(fd, "w", encoding="utf-8") as f:
                 _json.dump(spec, f, indent=2, ensure_ascii=False)
-            names[tmp] = "<spec dict>"
             try:
                 rep = _run_audit(tmp, micro, threads, bootstrap, seed, interval, no_bootstrap,
-                                 "iaf.audit(<dict>)")
+                                 "iaf.audit(<dict>)", mem)
             except Error as e:
-                text = str(e)
-                for path, name in names.items():
-                    if e.file == path:
-                        e.file = name
-                    text = text.replace(path, name)
-                e.args = (text,)
+                if e.file == tmp:
+                    e.file = "<spec dict>"
+                    e.args = (str(e).replace(tmp, "<spec dict>"),)
                 raise
         finally:
             _os.unlink(tmp)
-            if tdir is not None:
-                for f in _os.listdir(tdir):
-                    _os.unlink(_os.path.join(tdir, f))
-                _os.rmdir(tdir)
     else:
         path = _os.fsdecode(spec)
         rep = _run_audit(path, micro, threads, bootstrap, seed, interval, no_bootstrap,
-                         "iaf.audit(%r)" % path)
+                         "iaf.audit(%r)" % path, mem)
     if out is not None:
         rep.save(out)
     return rep
 
 
 def _frame_tables(spec):
-    """The count tables of a spec dict given as DataFrames: {where: (key, index, frame)}
-    for references[i].file and dataset.tables[i].file."""
-    out = {}
+    """The count tables of a spec dict given as DataFrames: (key, index, id, frame) for
+    references[i].file and dataset.tables[i].file."""
+    out = []
     refs = spec.get("references")
     ds = spec.get("dataset")
     lists = (("references", refs if isinstance(refs, list) else []),
@@ -788,11 +779,10 @@ def _frame_tables(spec):
         for i, item in enumerate(items):
             if isinstance(item, dict) and isinstance(item.get("file"), (_pd.DataFrame,
                                                                        _pd.Series)):
-                df = item["file"]
-                df = df.to_frame() if isinstance(df, _pd.Series) else df
-                where = "%s '%s'" % ("reference" if key == "references" else "dataset table",
-                                     item.get("id", i))
-                out[where] = (key, i, df)
+                if not isinstance(item.get("id"), str):
+                    raise ValueError("%s[%d]: a table given as a DataFrame needs an id"
+                                     % (key, i))
+                out.append((key, i, item["id"], item["file"]))
     return out
 
 
@@ -808,7 +798,20 @@ def _set_table_file(spec, key, i, path):
         spec["dataset"]["tables"][i] = dict(spec["dataset"]["tables"][i], file=path)
 
 
-def _run_audit(path, micro, threads, bootstrap, seed, interval, no_bootstrap, cmd):
+def _table_text(tid, df, name):
+    """(id, CSV text, name): a DataFrame count table as the extension's audit takes it."""
+    if not isinstance(tid, str):
+        raise TypeError("tables: ids are str, not %s" % type(tid).__name__)
+    if isinstance(df, _pd.Series):
+        df = df.to_frame()
+    if not isinstance(df, _pd.DataFrame):
+        raise TypeError("tables: '%s' is a pandas DataFrame, not %s" % (tid, type(df).__name__))
+    buf = _io.StringIO()
+    _write_csv(df, buf)
+    return (tid, buf.getvalue().encode("utf-8", "surrogateescape"), name)
+
+
+def _run_audit(path, micro, threads, bootstrap, seed, interval, no_bootstrap, cmd, tables):
     h = _iaf.audit(path, micro, int(threads), int(bootstrap or 0), seed, interval,
-                   bool(no_bootstrap), cmd, _interruptible())
+                   bool(no_bootstrap), cmd, _interruptible(), tables or None)
     return Report(h, True)

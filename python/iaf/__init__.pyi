@@ -138,6 +138,7 @@ def audit(
     out: _Path | None = ...,
     *,
     microdata: Union[_Path, Sequence[_Path], None] = ...,
+    tables: Mapping[str, pd.DataFrame] | None = ...,
     threads: int = ...,
     bootstrap: int | None = ...,
     seed: int | None = ...,

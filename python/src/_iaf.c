@@ -1016,15 +1016,17 @@ static PyObject *wrap_report(iaf_report *r)
 }
 
 /* audit(spec_path, microdata, threads, bootstrap, seed, interval, no_bootstrap,
- *       command_line, interruptible) -> report capsule */
+ *       command_line, interruptible, tables) -> report capsule; tables: None or
+ *       [(id, csv_bytes, name)], count tables read instead of their files */
 static PyObject *py_audit(PyObject *self, PyObject *args)
 {
     const char *path, *cmd;
     PyObject *micro, *seed, *interval;
     int threads, no_boot, interruptible;
     Py_ssize_t boot;
-    if (!PyArg_ParseTuple(args, "sOinOOpsp", &path, &micro, &threads, &boot, &seed, &interval,
-                          &no_boot, &cmd, &interruptible))
+    PyObject *tables;
+    if (!PyArg_ParseTuple(args, "sOinOOpspO", &path, &micro, &threads, &boot, &seed, &interval,
+                          &no_boot, &cmd, &interruptible, &tables))
         return NULL;
     strlist ml = {0};
     const char *m = NULL;
@@ -1050,7 +1052,18 @@ static PyObject *py_audit(PyObject *self, PyObject *args)
     ao.interval_set = m != NULL;
     iaf_status st = iaf_spec_load(path, &spec, &err);
     if (st == IAF_OK && ml.n) st = iaf_spec_set_microdata(spec, ml.v, ml.n, &err);
-    if (check_status(st, &err, "audit") != 0) goto done;
+    /* count tables held in memory: (id, csv bytes, name), borrowed from `tables` */
+    Py_ssize_t nt = st == IAF_OK && tables != Py_None ? PySequence_Size(tables) : 0;
+    for (Py_ssize_t i = 0; st == IAF_OK && i < nt; i++) {
+        PyObject *t = PySequence_GetItem(tables, i);
+        const char *id, *text, *name;
+        Py_ssize_t n;
+        int ok = t && PyArg_ParseTuple(t, "sy#s", &id, &text, &n, &name);
+        Py_XDECREF(t); /* its items live in `tables` */
+        if (!ok) goto done;
+        st = iaf_spec_set_table(spec, id, text, (size_t)n, name, &err);
+    }
+    if (nt < 0 || check_status(st, &err, "audit") != 0) goto done;
     sigguard g;
     guard_begin(&g, interruptible);
     Py_BEGIN_ALLOW_THREADS st = iaf_audit_run(spec, &ao, &audit, &err);
@@ -1148,7 +1161,7 @@ static PyMethodDef methods[] = {
     {"scan", py_scan, METH_VARARGS, "scan(input, reference_input, ...) -> JSON bytes"},
     {"audit", py_audit, METH_VARARGS,
      "audit(spec, microdata, threads, bootstrap, seed, interval, no_bootstrap, command_line, "
-     "interruptible)"},
+     "interruptible, tables)"},
     {"report_load", py_report_load, METH_VARARGS, "report_load(json_bytes)"},
     {"report_render", py_report_render, METH_VARARGS, "report_render(report, format)"},
     {"report_rows", py_report_rows, METH_VARARGS, "report_rows(report)"},

@@ -161,8 +161,28 @@ def test_audit_spec_dict_with_dataframe_tables(src, monkeypatch, tmp_path):
         tool_checks = json.load(f)["checks"]
     assert [c["verdict"] for c in rep.to_dict()["checks"]] == [c["verdict"] for c in tool_checks]
     assert not [n for n in os.listdir(".") if n.startswith(".iaf-")]  # nothing left behind
+    assert "<DataFrame acs>" in [i["path"] for i in rep.to_dict()["reproducibility"]["inputs"]]
     bad = table.copy()
     bad.loc[0, "count"] = -1
     with pytest.raises(iaf.ParseError) as e:
         iaf.audit(spec(bad), seed=4, bootstrap=200)
-    assert e.value.file == "<DataFrame reference 'acs'>" and "negative" in str(e.value)
+    assert e.value.file == "<DataFrame acs>" and e.value.line == 2 and "negative" in str(e.value)
+
+
+def test_audit_spec_file_with_tables_in_memory(src):
+    # the golden small audit, its share table given as a DataFrame instead of its file
+    d = os.path.join(src, "tests", "golden", "html_audit_small")
+    spec = os.path.join(d, "audit.yaml")
+    want = iaf.audit(spec, seed=2, bootstrap=100)
+    table = pd.read_csv(os.path.join(d, "ref_sex.csv"))
+    got = iaf.audit(spec, tables={"ref_sex": table}, seed=2, bootstrap=100)
+    pd.testing.assert_frame_equal(got.checks, want.checks)
+    pd.testing.assert_frame_equal(got.cells, want.cells)
+    # a different table gives different numbers: it is read, not the file
+    other = table.assign(share=table.share[::-1].to_numpy())
+    changed = iaf.audit(spec, tables={"ref_sex": other}, seed=2, bootstrap=100)
+    assert not changed.cells.equals(want.cells)
+    with pytest.raises(iaf.InvalidError, match="no reference or dataset table 'nope'"):
+        iaf.audit(spec, tables={"nope": table})
+    with pytest.raises(TypeError):
+        iaf.audit(spec, tables={"ref_sex": [1, 2]})

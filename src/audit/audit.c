@@ -100,7 +100,8 @@ static iaf_status open_source(const iaf_spec_source *s, const iaf_spec_check *k,
         o.counts.nattrs = k->nattrs;
     }
     const char *paths[1] = {s->file};
-    iaf_status st = iaf_dataset_open(paths, 1, &o, out, err);
+    iaf_status st = s->mem ? iaf_dataset_open_counts_memory(s->mem, s->nmem, s->file, &o, out, err)
+                           : iaf_dataset_open(paths, 1, &o, out, err);
     if (st != IAF_OK)
         iaf_error_prefix(err, "%s '%s': ", is_ref ? "reference" : "dataset table", s->id);
     return st;
@@ -581,14 +582,19 @@ static iaf_status count_inputs(run_state *s, iaf_error *err)
         char role[300];
         snprintf(role, sizeof role, "table:%s", spec->tables[i].id);
         if ((st = iaf_dataset_count(tables[i], NULL, err)) != IAF_OK) return st;
-        if ((st = add_input(a, &s->icap, role, spec->tables[i].file, err)) != IAF_OK) return st;
+        if ((st = add_input_sha(a, &s->icap, role, spec->tables[i].file,
+                                spec->tables[i].mem ? spec->tables[i].mem_sha : NULL, err)) !=
+            IAF_OK)
+            return st;
     }
     for (size_t i = 0; i < spec->nreferences; i++) {
         char role[300];
         snprintf(role, sizeof role, "reference:%s", spec->references[i].id);
         if ((st = iaf_dataset_count(refs[i], NULL, err)) != IAF_OK) return st;
         for (size_t f = 0; f < iaf_source_nfiles_of(refs[i]); f++)
-            if ((st = add_input(a, &s->icap, role, iaf_dataset_file(refs[i], f), err)) != IAF_OK)
+            if ((st = add_input_sha(a, &s->icap, role, iaf_dataset_file(refs[i], f),
+                                    spec->references[i].mem ? spec->references[i].mem_sha : NULL,
+                                    err)) != IAF_OK)
                 return st;
     }
     return IAF_OK;

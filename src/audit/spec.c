@@ -5,6 +5,7 @@
 
 #include "io/file.h"
 #include "stats/bootstrap.h"
+#include "util/sha256.h"
 #include "util/util.h"
 
 #include <libfyaml.h>
@@ -1895,6 +1896,43 @@ double iaf_spec_threshold_for(const iaf_spec *s, const iaf_spec_check *c, const 
         c->kind != IAF_CHECK_CONDIND)
         return 0.8;
     return NAN;
+}
+
+iaf_status iaf_spec_set_table(iaf_spec *s, const char *id, const void *csv, size_t size,
+                              const char *name, iaf_error *err)
+{
+    iaf_spec_source *src = NULL;
+    for (size_t i = 0; id && i < s->nreferences && !src; i++)
+        if (!strcmp(s->references[i].id, id)) src = &s->references[i];
+    for (size_t i = 0; id && i < s->ntables && !src; i++)
+        if (!strcmp(s->tables[i].id, id)) src = &s->tables[i];
+    if (!src)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                             "the spec has no reference or dataset table '%s'", id ? id : "");
+    if (src->form == IAF_DATA_MICRODATA)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                             "reference '%s' is microdata, not a count table", id);
+    if (!csv && size) return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no table text");
+    if (name) {
+        char *f = iaf_strdup(name), *w = iaf_strdup(name);
+        if (!f || !w) {
+            iaf_free(f), iaf_free(w);
+            return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        iaf_free(src->file), iaf_free(src->file_as_written);
+        src->file = f;
+        src->file_as_written = w;
+    }
+    src->mem = csv ? csv : "";
+    src->nmem = size;
+    iaf_sha256 h;
+    unsigned char d[32];
+    iaf_sha256_init(&h);
+    iaf_sha256_update(&h, src->mem, size);
+    iaf_sha256_final(&h, d);
+    for (int i = 0; i < 32; i++)
+        snprintf(src->mem_sha + 2 * i, 3, "%02x", d[i]);
+    return IAF_OK;
 }
 
 iaf_status iaf_spec_set_microdata(iaf_spec *s, const char *const *paths, size_t n, iaf_error *err)

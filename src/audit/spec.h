@@ -42,6 +42,11 @@ typedef struct iaf_spec_source {
     double sample_size, design_effect; /* NAN when not given */
     char *uncertainty;                 /* citation for the figures above, or why exact */
     long line;
+    /* a count table held in memory (iaf_spec_set_table), read instead of file: its CSV
+     * text (borrowed) and its SHA-256 for the report's inputs */
+    const void *mem;
+    size_t nmem;
+    char mem_sha[65];
 } iaf_spec_source;
 
 typedef struct iaf_spec_disclosure {

@@ -1,7 +1,9 @@
 /* Unit test of stopping an audit on request (iaf_audit_options.cancel),
  * through <iaf/iaf.h> only, on the small microdata audit of the golden case
  * html_audit_small: stopped during the microdata scan, between checks, or
- * never (then the same checks as an audit without the callback).
+ * never (then the same checks as an audit without the callback). Also a
+ * reference table held in memory (iaf_spec_set_table): the checks of its
+ * file, its name among the inputs, its errors located under that name.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -84,8 +86,67 @@ static void test_cancel(void **state)
     iaf_spec_free(spec);
 }
 
+/* The text of the golden case's file `name` (malloc'd), its size in *n. */
+static char *golden_file(const char *name, size_t *n)
+{
+    const char *src = getenv("IAF_SRC");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/golden/html_audit_small/%s", src ? src : IAF_SRC, name);
+    FILE *f = fopen(path, "rb");
+    if (!f) fail_msg("%s: cannot open", path);
+    char *buf = calloc(1, 1 << 20);
+    assert_non_null(buf);
+    *n = fread(buf, 1, (1 << 20) - 1, f);
+    fclose(f);
+    return buf;
+}
+
+static void test_table_in_memory(void **state)
+{
+    iaf_spec *spec = load();
+    iaf_audit_options o;
+    memset(&o, 0, sizeof o);
+    o.bootstrap_b = 50;
+    o.threads = 2;
+    iaf_audit *plain = NULL, *a = NULL;
+    iaf_error err;
+    assert_int_equal(iaf_audit_run(spec, &o, &plain, &err), IAF_OK);
+    size_t n;
+    char *text = golden_file("ref_sex.csv", &n);
+    assert_int_equal(iaf_spec_set_table(spec, "ref_sex", text, n, "<ref_sex in memory>", &err),
+                     IAF_OK);
+    assert_int_equal(iaf_audit_run(spec, &o, &a, &err), IAF_OK);
+    assert_int_equal(iaf_audit_nchecks(a), iaf_audit_nchecks(plain));
+    for (size_t i = 0; i < iaf_audit_nchecks(a); i++) {
+        const char *v = iaf_audit_check_verdict(a, i), *w = iaf_audit_check_verdict(plain, i);
+        assert_true((v == NULL) == (w == NULL));
+        if (v) assert_string_equal(v, w);
+    }
+    int named = 0;
+    for (size_t i = 0; i < iaf_audit_ninputs(a); i++)
+        named += !strcmp(iaf_audit_input_path(a, i), "<ref_sex in memory>");
+    assert_int_equal(named, 1);
+    iaf_audit_free(a);
+    /* a malformed table: located in the table, under its name */
+    static const char bad[] = "sex,count\nF,10\nM,ten\n";
+    assert_int_equal(iaf_spec_set_table(spec, "ref_sex", bad, strlen(bad), NULL, &err), IAF_OK);
+    a = NULL;
+    assert_int_equal(iaf_audit_run(spec, &o, &a, &err), IAF_ERR_PARSE);
+    assert_null(a);
+    assert_string_equal(err.file, "<ref_sex in memory>");
+    assert_int_equal(err.line, 3);
+    /* no such table */
+    assert_int_equal(iaf_spec_set_table(spec, "nope", bad, strlen(bad), NULL, &err),
+                     IAF_ERR_INVALID);
+    assert_non_null(strstr(err.message, "'nope'"));
+    iaf_audit_free(plain);
+    iaf_spec_free(spec);
+    free(text);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_cancel)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_cancel),
+                                       cmocka_unit_test(test_table_in_memory)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
