@@ -165,6 +165,18 @@ IAF_API iaf_status iaf_calib_run_write_weights(const iaf_calib_run *r, iaf_buffe
  * (IAF_ERR_UNSUPPORTED otherwise); a row that reaches no unit is an error. */
 IAF_API iaf_status iaf_calib_run_write_rows(const iaf_calib_run *r, const iaf_spec *spec,
                                             iaf_buffer *out, iaf_error *err);
+/* The file format of iaf_calib_run_write_row_weights. */
+typedef enum iaf_calib_format { IAF_CALIB_CSV = 0, IAF_CALIB_PARQUET = 1 } iaf_calib_format;
+/* Every row's calibrated weight (its own weight, 1 unweighted, times its unit's g), in
+ * file order, keyed by `id_column` when given (columns: the id, then `weight`, or
+ * `calibrated_weight` when the id column is called weight) or else by file and row
+ * (`file,row,weight`, rows 1-based within each file). An empty or repeated id is a
+ * data error located at its row. CSV, or Parquet (one row group, PLAIN, uncompressed;
+ * the id as a UTF-8 string, row as INT64, the weight as DOUBLE). The spec must be the
+ * one the run was made from; declared label normalisation is IAF_ERR_UNSUPPORTED. */
+IAF_API iaf_status iaf_calib_run_write_row_weights(const iaf_calib_run *r, const iaf_spec *spec,
+                                                   const char *id_column, iaf_calib_format format,
+                                                   iaf_buffer *out, iaf_error *err);
 /* The convergence report: per margin the criterion and the unrepairable cells, the
  * distribution of g over the rows and Kish's effective n, and a re-audit of every
  * marginal and joint check of the spec on the microdata (calibrated or not): its

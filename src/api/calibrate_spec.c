@@ -18,8 +18,10 @@
 #include "audit/dataset.h"
 #include "audit/spec.h"
 #include "io/csv.h"
+#include "io/parquet/writer.h"
 #include "iaf/calibrate.h"
 #include "iaf/metrics.h"
+#include "util/checked.h"
 #include "util/util.h"
 
 #define KEY_SEP '\x1f'
@@ -639,15 +641,23 @@ iaf_status iaf_calib_run_write_report(const iaf_calib_run *r, double min_neff, i
     return bad ? iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory") : IAF_OK;
 }
 
+/* The per-row pass: every row's unit looked up by its values (as the audit labels
+ * them), its weight (own weight times the unit's g) and its key: the id column's
+ * value, or its file and row number. */
 typedef struct {
     const iaf_calib_run *r;
     const iaf_strmap *keys;
     const char *const *missing;
     size_t nmissing;
-    iaf_buf *out;
+    const char *id_column, *weight_column;
     iaf_buf key;
     const double *g;
-    int64_t matched;
+    iaf_strmap ids;   /* id values, in row order (id i is row i) */
+    iaf_strmap files; /* file names, in order */
+    uint32_t *file;   /* per row, without an id column */
+    int64_t *rowno;   /* per row (1-based within its file), without an id column */
+    double *w;        /* per row */
+    size_t n, cap, wcap, fcap;
 } rows_ctx;
 
 static iaf_status rows_begin(void *ctx, int worker, void **state, iaf_error *err)
@@ -659,9 +669,8 @@ static iaf_status rows_begin(void *ctx, int worker, void **state, iaf_error *err
     return IAF_OK;
 }
 
-/* The label the audit gives a raw value of a column read as is: a null, an empty
- * string or a declared missing token is the missing category (""). */
-static iaf_sv row_label(const rows_ctx *x, const iaf_column *col, size_t i, char num[64])
+/* A raw value as text ({NULL, 0} for a null). */
+static iaf_sv raw_value(const iaf_column *col, size_t i, char num[64])
 {
     iaf_sv v = {NULL, 0};
     switch (col->kind) {
@@ -678,6 +687,14 @@ static iaf_sv row_label(const rows_ctx *x, const iaf_column *col, size_t i, char
         if (!col->valid || col->valid[i]) v = (iaf_sv){num, iaf_fmt_f64(num, col->f64[i])};
         break;
     }
+    return v;
+}
+
+/* The label the audit gives a raw value of a column read as is: a null, an empty
+ * string or a declared missing token is the missing category (""). */
+static iaf_sv row_label(const rows_ctx *x, const iaf_column *col, size_t i, char num[64])
+{
+    iaf_sv v = raw_value(col, i, num);
     if (!v.ptr) return (iaf_sv){"", 0};
     for (size_t t = 0; t < x->nmissing; t++)
         if (strlen(x->missing[t]) == v.len && memcmp(x->missing[t], v.ptr, v.len) == 0)
@@ -689,10 +706,12 @@ static iaf_status rows_batch(void *ctx, void *state, const iaf_batch *b, iaf_err
 {
     (void)state;
     rows_ctx *x = ctx;
+    const size_t nc = x->r->ncols;
     int bad = 0;
     for (size_t i = 0; i < b->nrows; i++) {
+        const long long row = b->first_row + (long long)i + 1;
         x->key.len = 0;
-        for (size_t j = 0; j < b->ncols; j++) {
+        for (size_t j = 0; j < nc; j++) {
             char num[64];
             iaf_sv v = row_label(x, &b->cols[j], i, num);
             bad |= iaf_buf_append(&x->key, v.ptr, v.len) || iaf_buf_append(&x->key, "\x1f", 1);
@@ -701,26 +720,119 @@ static iaf_status rows_batch(void *ctx, void *state, const iaf_batch *b, iaf_err
         int64_t u = iaf_strmap_find(x->keys, x->key.data, x->key.len);
         if (u < 0)
             return iaf_error_set(err, IAF_ERR_INVALID, b->file, 0, 0,
-                                 "row %lld: its values are not among the calibrated units",
-                                 b->first_row + (long long)i + 1);
-        x->matched++;
-        bad |= iaf_csv_write_field(x->out, b->file, strlen(b->file));
-        bad |= iaf_buf_printf(x->out, ",%lld,", b->first_row + (long long)i + 1);
-        bad |= fmt(x->out, x->g[u]);
-        bad |= iaf_buf_puts(x->out, "\n");
+                                 "data row %lld: its values are not among the calibrated units",
+                                 row);
+        double own = 1;
+        size_t at = nc;
+        if (x->weight_column) {
+            char num[64];
+            iaf_sv v = raw_value(&b->cols[at++], i, num);
+            if (!v.ptr || !iaf_parse_double(v, &own) || !iaf_count_ok(own))
+                return iaf_error_set(err, IAF_ERR_PARSE, b->file, 0, 0,
+                                     "data row %lld: weight column '%s' is missing, negative or "
+                                     "not a number",
+                                     row, x->weight_column);
+        }
+        if (IAF_GROW(x->w, x->wcap, x->n + 1) ||
+            (!x->id_column &&
+             (IAF_GROW(x->file, x->fcap, x->n + 1) || IAF_GROW(x->rowno, x->cap, x->n + 1))))
+            return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        if (x->id_column) {
+            char num[64];
+            iaf_sv v = raw_value(&b->cols[at], i, num);
+            if (!v.ptr || v.len == 0)
+                return iaf_error_set(err, IAF_ERR_INVALID, b->file, 0, 0,
+                                     "data row %lld: the id column '%s' is empty", row,
+                                     x->id_column);
+            int64_t id = iaf_strmap_intern(&x->ids, v.ptr, v.len);
+            if (id < 0) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            if ((size_t)id != x->n)
+                return iaf_error_set(err, IAF_ERR_INVALID, b->file, 0, 0,
+                                     "data row %lld: id '%.*s' of column '%s' repeats an "
+                                     "earlier row's; weights keyed by it would be ambiguous",
+                                     row, (int)(v.len > 200 ? 200 : v.len), v.ptr, x->id_column);
+        } else {
+            int64_t f = iaf_strmap_intern(&x->files, b->file, strlen(b->file));
+            if (f < 0) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            x->file[x->n] = (uint32_t)f;
+            x->rowno[x->n] = row;
+        }
+        x->w[x->n++] = own * x->g[u];
+    }
+    return IAF_OK;
+}
+
+static const char *weight_name(const char *id_column)
+{
+    /* an id column called "weight" keeps its name; the weights are then "calibrated_weight" */
+    return id_column && !strcmp(id_column, "weight") ? "calibrated_weight" : "weight";
+}
+
+static iaf_status rows_render(const rows_ctx *x, iaf_calib_format format, iaf_buf *out,
+                              iaf_error *err)
+{
+    const char *wname = weight_name(x->id_column);
+    if (format == IAF_CALIB_PARQUET) {
+        iaf_sv *str = NULL;
+        iaf_status st;
+        iaf_pqw_column cols[3];
+        size_t nc = 0;
+        if (x->id_column) {
+            cols[nc++] = (iaf_pqw_column){x->id_column, IAF_PQW_STRING, x->ids.keys, NULL, NULL};
+        } else {
+            if (!(str = iaf_malloc((x->n + 1) * sizeof *str)))
+                return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            for (size_t i = 0; i < x->n; i++)
+                str[i] = iaf_strmap_get(&x->files, x->file[i]);
+            cols[nc++] = (iaf_pqw_column){"file", IAF_PQW_STRING, str, NULL, NULL};
+            cols[nc++] = (iaf_pqw_column){"row", IAF_PQW_INT64, NULL, x->rowno, NULL};
+        }
+        cols[nc++] = (iaf_pqw_column){wname, IAF_PQW_DOUBLE, NULL, NULL, x->w};
+        st = iaf_parquet_write_table(out, cols, nc, x->n, err);
+        iaf_free(str);
+        return st;
+    }
+    int bad = 0;
+    if (x->id_column) {
+        bad |= iaf_csv_write_field(out, x->id_column, strlen(x->id_column));
+        bad |= iaf_buf_printf(out, ",%s\n", wname);
+    } else {
+        bad |= iaf_buf_puts(out, "file,row,weight\n");
+    }
+    for (size_t i = 0; i < x->n && !bad; i++) {
+        if (x->id_column) {
+            iaf_sv v = iaf_strmap_get(&x->ids, i);
+            bad |= iaf_csv_write_field(out, v.ptr, v.len);
+            bad |= iaf_buf_puts(out, ",");
+        } else {
+            iaf_sv f = iaf_strmap_get(&x->files, x->file[i]);
+            bad |= iaf_csv_write_field(out, f.ptr, f.len);
+            bad |= iaf_buf_printf(out, ",%lld,", (long long)x->rowno[i]);
+        }
+        bad |= fmt(out, x->w[i]);
+        bad |= iaf_buf_puts(out, "\n");
     }
     return bad ? iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory") : IAF_OK;
 }
 
-iaf_status iaf_calib_run_write_rows(const iaf_calib_run *r, const iaf_spec *spec, iaf_buffer *out,
-                                    iaf_error *err)
+iaf_status iaf_calib_run_write_row_weights(const iaf_calib_run *r, const iaf_spec *spec,
+                                           const char *id_column, iaf_calib_format format,
+                                           iaf_buffer *out, iaf_error *err)
 {
     if (!r || !spec || !out || !r->res)
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no calibration");
-    if (spec->micro_opt.weight || spec->micro_opt.labels.normalize)
+    if (format != IAF_CALIB_CSV && format != IAF_CALIB_PARQUET)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "unknown weights format");
+    if (spec->micro_opt.labels.normalize)
         return iaf_error_set(err, IAF_ERR_UNSUPPORTED, spec->path, 0, 0,
-                             "per-row weights are not written for weighted microdata or declared "
-                             "label normalisation yet; use the weights by combination");
+                             "per-row weights are not written for declared label normalisation "
+                             "yet; use the weights by combination (--units)");
+    if (id_column && !*id_column)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "the id column has no name");
+    const char *wcol = spec->micro_opt.weight;
+    if (id_column && wcol && !strcmp(id_column, wcol))
+        return iaf_error_set(err, IAF_ERR_INVALID, spec->path, 0, 0,
+                             "the id column '%s' is the weight column", id_column);
     iaf_strmap keys;
     memset(&keys, 0, sizeof keys);
     rows_ctx x;
@@ -729,6 +841,8 @@ iaf_status iaf_calib_run_write_rows(const iaf_calib_run *r, const iaf_spec *spec
     iaf_status st = IAF_OK;
     iaf_buf kb;
     memset(&kb, 0, sizeof kb);
+    const char *proj[IAF_MAX_CUBE_COLS + 2];
+    size_t np = 0;
     for (size_t i = 0; i < r->nunits; i++) {
         kb.len = 0;
         for (size_t j = 0; j < r->ncols; j++) {
@@ -737,36 +851,54 @@ iaf_status iaf_calib_run_write_rows(const iaf_calib_run *r, const iaf_spec *spec
         }
         if (iaf_strmap_intern(&keys, kb.data, kb.len) != (int64_t)i) goto oom;
     }
+    for (size_t j = 0; j < r->ncols; j++)
+        proj[np++] = r->cols[j];
+    if (wcol) proj[np++] = wcol;
+    if (id_column) proj[np++] = id_column;
     iaf_source_options so = spec->micro_opt.source;
     so.threads = 1; /* rows in file order */
     if ((st = iaf_source_open((const char *const *)spec->microdata, spec->nmicrodata, &so, &src,
                               err)) != IAF_OK ||
-        (st = iaf_source_project(src, (const char *const *)r->cols, r->ncols, err)) != IAF_OK)
+        (st = iaf_source_project(src, proj, np, err)) != IAF_OK)
         goto done;
     x.r = r;
     x.keys = &keys;
     x.missing = spec->micro_opt.labels.missing;
     x.nmissing = spec->micro_opt.labels.nmissing;
-    x.out = iaf_buffer_raw(out);
+    x.id_column = id_column;
+    x.weight_column = wcol;
     x.g = iaf_calib_result_g(r->res);
-    if (iaf_buf_puts(x.out, "file,row,weight\n")) goto oom;
     iaf_scan_consumer c = {&x, rows_begin, rows_batch, NULL};
     int nw = 0;
     if ((st = iaf_source_scan(src, &c, &nw, err)) != IAF_OK) goto done;
     int64_t total = 0;
     for (size_t i = 0; i < r->nunits; i++)
         total += r->rows[i];
-    if (x.matched != total)
+    if ((int64_t)x.n != total) {
         st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
-                           "per-row weights: %lld rows read, %lld calibrated", (long long)x.matched,
+                           "per-row weights: %lld rows read, %lld calibrated", (long long)x.n,
                            (long long)total);
+        goto done;
+    }
+    st = rows_render(&x, format, iaf_buffer_raw(out), err);
     goto done;
 oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 done:
     iaf_free(kb.data);
     iaf_free(x.key.data);
+    iaf_strmap_free(&x.ids);
+    iaf_strmap_free(&x.files);
+    iaf_free(x.file);
+    iaf_free(x.rowno);
+    iaf_free(x.w);
     iaf_strmap_free(&keys);
     iaf_source_free(src);
     return st;
+}
+
+iaf_status iaf_calib_run_write_rows(const iaf_calib_run *r, const iaf_spec *spec, iaf_buffer *out,
+                                    iaf_error *err)
+{
+    return iaf_calib_run_write_row_weights(r, spec, NULL, IAF_CALIB_CSV, out, err);
 }

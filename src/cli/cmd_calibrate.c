@@ -1,7 +1,8 @@
-/* src/cli/cmd_calibrate.c - `iaf calibrate SPEC.yaml --to CHECKS -o weights.csv`:
+/* src/cli/cmd_calibrate.c - `iaf calibrate SPEC.yaml --to CHECKS -o weights.{csv,parquet}`:
  * calibration weights that make the spec's synthetic microdata match the references
- * of the selected checks at once (include/iaf/calibrate.h), with the convergence
- * report, the unrepairable cells and the effective-n cost on standard output. */
+ * of the selected checks at once (include/iaf/calibrate.h): every row's weight keyed by
+ * an id column or by file and row, the weights by combination (--units), and the
+ * convergence report, the unrepairable cells and the effective-n cost on standard output. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,10 +21,10 @@ static void help(void)
     printf("Usage: iaf calibrate SPEC.yaml --to CHECK_ID,... [options]\n\n"
            "Calibration weights (Deville and Sarndal 1992; R survey::calibrate) that make the\n"
            "spec's synthetic microdata match the references of the named marginal and joint\n"
-           "checks at once. Writes one row per distinct combination of the columns those\n"
-           "checks read, with its rows, mass and factor g (a row's weight is its own weight,\n"
-           "1 when unweighted, times g), and prints the convergence report, the cells\n"
-           "calibration cannot repair, the weight distribution and Kish's effective n.\n\n"
+           "checks at once. Writes every row's weight (its own weight, 1 when unweighted,\n"
+           "times the factor g of its combination of the columns those checks read), keyed by\n"
+           "--id or by file and row, and prints the convergence report, the cells calibration\n"
+           "cannot repair, the weight distribution and Kish's effective n.\n\n"
            "Options:\n"
            "      --to LIST          check ids to calibrate to (required)\n"
            "      --method M         raking (default) or logit\n"
@@ -31,26 +32,25 @@ static void help(void)
            "      --epsilon E        convergence: max |residual| / (1 + target) < E (1e-10)\n"
            "      --max-iter N       Newton iterations (default 100)\n"
            "      --min-neff F       warn when effective n / rows < F (0 < F <= 1)\n"
-           "  -o, --output FILE      weights CSV (default weights.csv; - = stdout)\n"
-           "      --rows FILE        also the weight of every row: file,row,weight\n"
+           "  -o, --output FILE      every row's weight: ID,weight or file,row,weight; Parquet\n"
+           "                         when FILE ends in .parquet, else CSV (default\n"
+           "                         weights.csv; - = stdout)\n"
+           "      --id COL           key the rows by this column (unique per row), e.g. uuid\n"
+           "      --units FILE       also the weights by combination: the columns, rows, mass, g\n"
            "  -t, --threads N|auto   worker threads (default: all cores)\n"
            "  -h, --help             this text\n");
 }
 
 int cmd_calibrate(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"to", required_argument, NULL, 'T'},
-                                             {"method", required_argument, NULL, 'M'},
-                                             {"bounds", required_argument, NULL, 'B'},
-                                             {"epsilon", required_argument, NULL, 'E'},
-                                             {"max-iter", required_argument, NULL, 'I'},
-                                             {"min-neff", required_argument, NULL, 'N'},
-                                             {"output", required_argument, NULL, 'o'},
-                                             {"threads", required_argument, NULL, 't'},
-                                             {"rows", required_argument, NULL, 'R'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    const char *to = NULL, *output = "weights.csv", *rows = NULL;
+    static const struct option longopts[] = {
+        {"to", required_argument, NULL, 'T'},       {"method", required_argument, NULL, 'M'},
+        {"bounds", required_argument, NULL, 'B'},   {"epsilon", required_argument, NULL, 'E'},
+        {"max-iter", required_argument, NULL, 'I'}, {"min-neff", required_argument, NULL, 'N'},
+        {"output", required_argument, NULL, 'o'},   {"threads", required_argument, NULL, 't'},
+        {"units", required_argument, NULL, 'U'},    {"id", required_argument, NULL, 'D'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+    const char *to = NULL, *output = "weights.csv", *units = NULL, *id = NULL;
     double min_neff = 0;
     int threads = 0;
     iaf_calib_spec_options so;
@@ -104,8 +104,12 @@ int cmd_calibrate(int argc, char **argv)
         case 'o':
             output = optarg;
             break;
-        case 'R':
-            rows = optarg;
+        case 'U':
+            units = optarg;
+            break;
+        case 'D':
+            if (!*optarg) return cli_usage_error("calibrate", "--id: expected a column name");
+            id = optarg;
             break;
         case 't':
             if (cli_parse_threads(optarg, &threads) != 0)
@@ -135,7 +139,7 @@ int cmd_calibrate(int argc, char **argv)
     iaf_error_clear(&err);
     iaf_spec *spec = NULL;
     iaf_calib_run *run = NULL;
-    iaf_buffer *weights = NULL, *report = NULL, *perrow = NULL;
+    iaf_buffer *weights = NULL, *report = NULL, *perunit = NULL;
     cli_outset *outs = NULL;
     int rc = EXIT_DATA, low = 0;
     if (iaf_spec_load(argv[optind], &spec, &err) != IAF_OK) {
@@ -166,14 +170,17 @@ int cmd_calibrate(int argc, char **argv)
     if (low)
         fprintf(stderr, "iaf calibrate: warning: the effective n is below %g of the rows\n",
                 min_neff);
+    const size_t olen = strlen(output);
+    const iaf_calib_format format =
+        olen >= 8 && !strcmp(output + olen - 8, ".parquet") ? IAF_CALIB_PARQUET : IAF_CALIB_CSV;
     if (!(weights = iaf_buffer_new())) goto oom;
-    if (iaf_calib_run_write_weights(run, weights, &err) != IAF_OK) {
+    if (iaf_calib_run_write_row_weights(run, spec, id, format, weights, &err) != IAF_OK) {
         rc = cli_fail(&err);
         goto done;
     }
-    if (rows) {
-        if (!(perrow = iaf_buffer_new())) goto oom;
-        if (iaf_calib_run_write_rows(run, spec, perrow, &err) != IAF_OK) {
+    if (units) {
+        if (!(perunit = iaf_buffer_new())) goto oom;
+        if (iaf_calib_run_write_weights(run, perunit, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;
         }
@@ -184,8 +191,8 @@ int cmd_calibrate(int argc, char **argv)
     if (!(outs = cli_outset_new())) goto oom;
     if (cli_outset_add(outs, output, iaf_buffer_data(weights), iaf_buffer_len(weights), &err) !=
             IAF_OK ||
-        (rows && cli_outset_add(outs, rows, iaf_buffer_data(perrow), iaf_buffer_len(perrow),
-                                &err) != IAF_OK) ||
+        (units && cli_outset_add(outs, units, iaf_buffer_data(perunit), iaf_buffer_len(perunit),
+                                 &err) != IAF_OK) ||
         cli_outset_commit(outs, &err) != IAF_OK) {
         rc = cli_fail(&err);
         goto done;
@@ -198,7 +205,7 @@ done:
     cli_outset_free(outs);
     iaf_buffer_free(weights);
     iaf_buffer_free(report);
-    iaf_buffer_free(perrow);
+    iaf_buffer_free(perunit);
     iaf_calib_run_free(run);
     iaf_spec_free(spec);
     cli_free_list(checks);
