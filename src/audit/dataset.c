@@ -152,7 +152,7 @@ static iaf_rawcount *defs_new(const iaf_dataset *d)
         rc->cubes[q].ncols = d->reqs[q].ncols;
         memcpy(rc->cubes[q].cols, d->reqs[q].cols, d->reqs[q].ncols * sizeof d->reqs[q].cols[0]);
     }
-    rc->weighted = d->opt.weight != NULL;
+    rc->weighted = d->opt.weight != NULL || d->opt.row_weights != NULL;
     return rc;
 oom:
     iaf_rawcount_free(rc);
@@ -413,6 +413,7 @@ iaf_status iaf_dataset_count(iaf_dataset *d, const iaf_scan_consumer *progress, 
                                    cn,
                                    d->nreqs,
                                    d->opt.weight,
+                                   d->opt.row_weights,
                                    d->opt.cancel,
                                    d->opt.cancel_ctx};
         st = iaf_rawcount_run(d->src, &rq, progress, &d->rc, err);
@@ -440,7 +441,7 @@ int64_t iaf_dataset_rows(const iaf_dataset *d)
 
 int iaf_dataset_weighted(const iaf_dataset *d)
 {
-    return d->opt.weight != NULL;
+    return d->opt.weight != NULL || d->opt.row_weights != NULL;
 }
 
 const iaf_table *iaf_dataset_table(const iaf_dataset *d)

@@ -21,6 +21,8 @@ typedef struct iaf_dataset_options {
     iaf_label_rules labels;    /* declared missing tokens and normalisation (borrowed) */
     int (*cancel)(void *ctx);  /* optional: non-zero stops the scan (IAF_STOP) */
     void *cancel_ctx;
+    /* weights from a file, joined by id or by file and row (borrowed; instead of weight) */
+    struct iaf_rowweights *row_weights;
 } iaf_dataset_options;
 
 typedef struct iaf_dataset iaf_dataset;

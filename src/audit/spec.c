@@ -2,6 +2,7 @@
  * docs/spec.md). The loader is strict: unknown keys are errors (a typo must
  * not silently change an audit), and every error names the line. */
 #include "audit/spec.h"
+#include "core/rowweights.h"
 
 #include "io/file.h"
 #include "stats/bootstrap.h"
@@ -1785,6 +1786,7 @@ void iaf_spec_free(iaf_spec *s)
     iaf_free(s->lead_question);
     iaf_free(s->dataset_title), iaf_free(s->dataset_url), iaf_free(s->dataset_licence);
     free_list(s->microdata, s->nmicrodata);
+    iaf_rowweights_free(s->row_weights);
     iaf_free(s->micro_weight), iaf_free(s->micro_encoding);
     free_list(s->micro_missing, s->nmicro_missing);
     for (size_t i = 0; i < s->ntables; i++)

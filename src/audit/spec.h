@@ -172,6 +172,7 @@ typedef struct iaf_spec {
     iaf_interval_method interval; /* `interval:` (calibrated, the default, or basic) */
     iaf_spec_claim *claims;       /* `claims:` (claims.h), in spec order */
     size_t nclaims;
+    struct iaf_rowweights *row_weights; /* iaf_spec_set_weights (owned; micro_opt borrows it) */
 } iaf_spec;
 
 iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err);
