@@ -439,6 +439,12 @@ int64_t iaf_dataset_rows(const iaf_dataset *d)
     return d->rc ? d->rc->nrows : 0;
 }
 
+void iaf_dataset_set_row_weights(iaf_dataset *d, struct iaf_rowweights *rw)
+{
+    d->opt.row_weights = rw;
+    if (rw) d->opt.weight = NULL;
+}
+
 int iaf_dataset_weighted(const iaf_dataset *d)
 {
     return d->opt.weight != NULL || d->opt.row_weights != NULL;

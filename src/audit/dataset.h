@@ -74,6 +74,8 @@ iaf_status iaf_dataset_derive(iaf_dataset *d, int req, iaf_attr *const *attrs, s
 /* Rows scanned and whether a weight was used. */
 int64_t iaf_dataset_rows(const iaf_dataset *d);
 int iaf_dataset_weighted(const iaf_dataset *d);
+/* Weight the rows by a weights file from now on (borrowed; before iaf_dataset_count). */
+void iaf_dataset_set_row_weights(iaf_dataset *d, struct iaf_rowweights *rw);
 const iaf_table *iaf_dataset_table(const iaf_dataset *d); /* counts form only */
 /* Files behind the dataset (one for a count table). Borrowed. */
 size_t iaf_source_nfiles_of(const iaf_dataset *d);

@@ -37,19 +37,27 @@ static void help(void)
            "                         weights.csv; - = stdout)\n"
            "      --id COL           key the rows by this column (unique per row), e.g. uuid\n"
            "      --units FILE       also the weights by combination: the columns, rows, mass, g\n"
+           "  -m, --microdata PATH   read the microdata from PATH (a file, glob or directory;\n"
+           "                         repeatable) instead of the spec's dataset.microdata\n"
            "  -t, --threads N|auto   worker threads (default: all cores)\n"
            "  -h, --help             this text\n");
 }
 
 int cmd_calibrate(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"to", required_argument, NULL, 'T'},       {"method", required_argument, NULL, 'M'},
-        {"bounds", required_argument, NULL, 'B'},   {"epsilon", required_argument, NULL, 'E'},
-        {"max-iter", required_argument, NULL, 'I'}, {"min-neff", required_argument, NULL, 'N'},
-        {"output", required_argument, NULL, 'o'},   {"threads", required_argument, NULL, 't'},
-        {"units", required_argument, NULL, 'U'},    {"id", required_argument, NULL, 'D'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"to", required_argument, NULL, 'T'},
+                                             {"method", required_argument, NULL, 'M'},
+                                             {"bounds", required_argument, NULL, 'B'},
+                                             {"epsilon", required_argument, NULL, 'E'},
+                                             {"max-iter", required_argument, NULL, 'I'},
+                                             {"min-neff", required_argument, NULL, 'N'},
+                                             {"output", required_argument, NULL, 'o'},
+                                             {"threads", required_argument, NULL, 't'},
+                                             {"units", required_argument, NULL, 'U'},
+                                             {"id", required_argument, NULL, 'D'},
+                                             {"microdata", required_argument, NULL, 'm'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     const char *to = NULL, *output = "weights.csv", *units = NULL, *id = NULL;
     double min_neff = 0;
     int threads = 0;
@@ -58,7 +66,9 @@ int cmd_calibrate(int argc, char **argv)
     iaf_calib_options_init(&so.calib);
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:t:h", longopts, NULL)) != -1) {
+    const char *micro[64];
+    size_t nmicro = 0;
+    while ((c = getopt_long(argc, argv, "o:m:t:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'T':
             to = optarg;
@@ -107,6 +117,11 @@ int cmd_calibrate(int argc, char **argv)
         case 'U':
             units = optarg;
             break;
+        case 'm':
+            if (nmicro == sizeof micro / sizeof *micro)
+                return cli_usage_error("calibrate", "at most 64 --microdata paths");
+            micro[nmicro++] = optarg;
+            break;
         case 'D':
             if (!*optarg) return cli_usage_error("calibrate", "--id: expected a column name");
             id = optarg;
@@ -144,6 +159,12 @@ int cmd_calibrate(int argc, char **argv)
     int rc = EXIT_DATA, low = 0;
     if (iaf_spec_load(argv[optind], &spec, &err) != IAF_OK) {
         rc = cli_fail(&err);
+        goto done;
+    }
+    if (nmicro && iaf_spec_set_microdata(spec, micro, nmicro, &err) != IAF_OK) {
+        rc = err.status == IAF_ERR_NOMEM
+                 ? cli_fail(&err)
+                 : cli_usage_error("calibrate", "--microdata: %s", err.message);
         goto done;
     }
     if (iaf_calibrate_spec_validate(spec, &so, &err) != IAF_OK) {
