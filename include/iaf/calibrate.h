@@ -126,7 +126,8 @@ IAF_API iaf_status iaf_weight_summarize(size_t n, const double *w, const double 
                                         iaf_weight_summary *out, iaf_error *err);
 
 /* `iaf calibrate`: calibrate a spec's synthetic microdata to the references of the
- * marginal and joint checks named in `checks`, as the audit harmonises them (the
+ * marginal and joint checks named in `checks` (and of the margins of the spec's
+ * `calibrate:` block named there: a reference's table over any number of attributes), as the audit harmonises them (the
  * first crosswalk variant). Units are the distinct combinations of the columns
  * those checks read (attribute and universe columns): the calibration factor g
  * depends on a row only through them. Targets: each check's reference shares over
@@ -142,6 +143,14 @@ typedef struct iaf_calib_spec_options {
 
 typedef struct iaf_calib_run iaf_calib_run;
 
+/* What the spec's `calibrate:` block states (docs/calibration.md): its method, bounds,
+ * epsilon and max_iter into opt->calib, its min_neff and id column (borrowed from the
+ * spec) into *min_neff and *id_column; what it does not state is left as it is (each
+ * pointer may be NULL). A tool applies its own options after this, so they win. With
+ * opt->nchecks 0, iaf_calibrate_spec takes the block's targets: its `to:` (check and
+ * margin ids), else every margin it defines. */
+IAF_API void iaf_calibrate_spec_defaults(const iaf_spec *spec, iaf_calib_spec_options *opt,
+                                         double *min_neff, const char **id_column);
 /* Whether the selection can be calibrated (check ids exist, once each, marginal or
  * joint on the microdata), before anything is read: IAF_ERR_INVALID otherwise. */
 IAF_API iaf_status iaf_calibrate_spec_validate(const iaf_spec *spec,

@@ -18,7 +18,7 @@
 
 static void help(void)
 {
-    printf("Usage: iaf calibrate SPEC.yaml --to CHECK_ID,... [options]\n\n"
+    printf("Usage: iaf calibrate SPEC.yaml [--to ID,...] [options]\n\n"
            "Calibration weights (Deville and Sarndal 1992; R survey::calibrate) that make the\n"
            "spec's synthetic microdata match the references of the named marginal and joint\n"
            "checks at once. Writes every row's weight (its own weight, 1 when unweighted,\n"
@@ -26,7 +26,8 @@ static void help(void)
            "--id or by file and row, and prints the convergence report, the cells calibration\n"
            "cannot repair, the weight distribution and Kish's effective n.\n\n"
            "Options:\n"
-           "      --to LIST          check ids to calibrate to (required)\n"
+           "      --to LIST          check ids (marginal, joint) and margin ids of the spec's\n"
+           "                         calibrate: block to calibrate to (default: the block's)\n"
            "      --method M         raking (default) or logit\n"
            "      --bounds L,U       logit bounds on g, 0 <= L < 1 < U (default 0.5,2)\n"
            "      --epsilon E        convergence: max |residual| / (1 + target) < E (1e-10)\n"
@@ -60,10 +61,12 @@ int cmd_calibrate(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     const char *to = NULL, *output = "weights.csv", *units = NULL, *id = NULL;
     double min_neff = 0;
-    int threads = 0;
+    int threads = 0, given = 0; /* which of the calibrate: block's settings the options override */
+    enum { G_METHOD = 1, G_BOUNDS = 2, G_EPS = 4, G_ITER = 8, G_NEFF = 16 };
     iaf_calib_spec_options so;
     memset(&so, 0, sizeof so);
     iaf_calib_options_init(&so.calib);
+    iaf_calib_options cli = so.calib;
     int c;
     optind = 1;
     const char *micro[64];
@@ -75,12 +78,13 @@ int cmd_calibrate(int argc, char **argv)
             break;
         case 'M':
             if (!strcmp(optarg, "raking"))
-                so.calib.method = IAF_CALIB_RAKING;
+                cli.method = IAF_CALIB_RAKING;
             else if (!strcmp(optarg, "logit"))
-                so.calib.method = IAF_CALIB_LOGIT;
+                cli.method = IAF_CALIB_LOGIT;
             else
                 return cli_usage_error("calibrate", "--method: expected raking or logit, got '%s'",
                                        optarg);
+            given |= G_METHOD;
             break;
         case 'B': {
             const char *comma = strchr(optarg, ',');
@@ -89,27 +93,30 @@ int cmd_calibrate(int argc, char **argv)
                 return cli_usage_error("calibrate", "--bounds: expected L,U, got '%s'", optarg);
             memcpy(lo, optarg, (size_t)(comma - optarg));
             lo[comma - optarg] = '\0';
-            if (cli_parse_f64(lo, 0, 0, 1, &so.calib.lower) != 0 ||
-                cli_parse_f64(comma + 1, 1, 1, 1e300, &so.calib.upper) != 0 ||
-                !(so.calib.lower < 1))
+            if (cli_parse_f64(lo, 0, 0, 1, &cli.lower) != 0 ||
+                cli_parse_f64(comma + 1, 1, 1, 1e300, &cli.upper) != 0 || !(cli.lower < 1))
                 return cli_usage_error("calibrate", "--bounds: expected 0 <= L < 1 < U, got '%s'",
                                        optarg);
+            given |= G_BOUNDS;
             break;
         }
         case 'E':
-            if (cli_parse_f64(optarg, 0, 1, 1, &so.calib.epsilon) != 0)
+            if (cli_parse_f64(optarg, 0, 1, 1, &cli.epsilon) != 0)
                 return cli_usage_error("calibrate", "--epsilon: expected a number in (0, 1]");
+            given |= G_EPS;
             break;
         case 'I': {
             uint64_t v;
             if (cli_parse_u64(optarg, 1, 100000, &v) != 0)
                 return cli_usage_error("calibrate", "--max-iter: expected 1 to 100000");
-            so.calib.max_iter = (int)v;
+            cli.max_iter = (int)v;
+            given |= G_ITER;
             break;
         }
         case 'N':
             if (cli_parse_f64(optarg, 0, 1, 1, &min_neff) != 0)
                 return cli_usage_error("calibrate", "--min-neff: expected a fraction in (0, 1]");
+            given |= G_NEFF;
             break;
         case 'o':
             output = optarg;
@@ -138,11 +145,10 @@ int cmd_calibrate(int argc, char **argv)
         }
     }
     if (optind + 1 != argc) return cli_usage_error("calibrate", "expected one SPEC.yaml");
-    if (!to) return cli_usage_error("calibrate", "--to: name the checks to calibrate to");
     char **checks = NULL;
-    int n = cli_split(to, &checks);
+    int n = to ? cli_split(to, &checks) : 0;
     if (n < 0) return cli_oom();
-    if (n == 0) {
+    if (to && n == 0) {
         cli_free_list(checks);
         return cli_usage_error("calibrate", "--to: name the checks to calibrate to");
     }
@@ -167,6 +173,16 @@ int cmd_calibrate(int argc, char **argv)
                  : cli_usage_error("calibrate", "--microdata: %s", err.message);
         goto done;
     }
+    /* the spec's calibrate: block, then the options given here */
+    const double neff_cli = min_neff;
+    const char *id_spec = NULL;
+    iaf_calibrate_spec_defaults(spec, &so, &min_neff, &id_spec);
+    if (given & G_METHOD) so.calib.method = cli.method;
+    if (given & G_BOUNDS) so.calib.lower = cli.lower, so.calib.upper = cli.upper;
+    if (given & G_EPS) so.calib.epsilon = cli.epsilon;
+    if (given & G_ITER) so.calib.max_iter = cli.max_iter;
+    if (given & G_NEFF) min_neff = neff_cli;
+    if (!id) id = id_spec;
     if (iaf_calibrate_spec_validate(spec, &so, &err) != IAF_OK) {
         rc = err.status == IAF_ERR_NOMEM ? cli_fail(&err)
                                          : cli_usage_error("calibrate", "--to: %s", err.message);
