@@ -49,6 +49,10 @@ IAF_API iaf_status iaf_spec_set_microdata(iaf_spec *s, const char *const *paths,
  * without a weight, or whose id another row shares, fails the scan located at that row.
  * IAF_ERR_INVALID when the spec reads no microdata. */
 IAF_API iaf_status iaf_spec_set_weights(iaf_spec *s, const char *path, iaf_error *err);
+/* The same from a weights file's size bytes in memory (read during the call only); name
+ * (ending in .csv or .parquet) stands for the file in errors and in the report. */
+IAF_API iaf_status iaf_spec_set_weights_memory(iaf_spec *s, const void *data, size_t size,
+                                               const char *name, iaf_error *err);
 
 /* Which bootstrap interval the checks report (docs/method.md, "Calibrated
  * intervals"). */

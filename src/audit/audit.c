@@ -578,8 +578,8 @@ static iaf_status count_inputs(run_state *s, iaf_error *err)
                 IAF_OK)
                 return st;
         if (spec->row_weights &&
-            (st = add_input(a, &s->icap, "weights", iaf_rowweights_path(spec->row_weights), err)) !=
-                IAF_OK)
+            (st = add_input_sha(a, &s->icap, "weights", iaf_rowweights_path(spec->row_weights),
+                                iaf_rowweights_sha256(spec->row_weights), err)) != IAF_OK)
             return st;
     }
     for (size_t i = 0; i < spec->ntables; i++) {

@@ -4,7 +4,7 @@
 #include "core/rowweights.h"
 #include "iaf/audit.h"
 
-iaf_status iaf_spec_set_weights(iaf_spec *s, const char *path, iaf_error *err)
+static iaf_status set(iaf_spec *s, const char *path, const void *data, size_t size, iaf_error *err)
 {
     if (!s || !path || !*path)
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no weights file given");
@@ -12,11 +12,24 @@ iaf_status iaf_spec_set_weights(iaf_spec *s, const char *path, iaf_error *err)
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
                              "the spec reads no microdata (its checks are on count tables)");
     iaf_rowweights *rw = NULL;
-    iaf_status st = iaf_rowweights_load(path, &rw, err);
+    iaf_status st = data ? iaf_rowweights_load_memory(data, size, path, &rw, err)
+                         : iaf_rowweights_load(path, &rw, err);
     if (st != IAF_OK) return st;
     iaf_rowweights_free(s->row_weights);
     s->row_weights = rw;
     s->micro_opt.row_weights = rw;
     s->micro_opt.weight = NULL; /* the file's weights replace a weight column's */
     return IAF_OK;
+}
+
+iaf_status iaf_spec_set_weights(iaf_spec *s, const char *path, iaf_error *err)
+{
+    return set(s, path, NULL, 0, err);
+}
+
+iaf_status iaf_spec_set_weights_memory(iaf_spec *s, const void *data, size_t size, const char *name,
+                                       iaf_error *err)
+{
+    if (!data) return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no weights given");
+    return set(s, name, data, size, err);
 }

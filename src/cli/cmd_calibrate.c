@@ -4,6 +4,7 @@
  * an id column or by file and row, the weights by combination (--units), and the
  * convergence report, the unrepairable cells and the effective-n cost on standard output. */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 #include "iaf/audit.h"
 #include "iaf/buffer.h"
 #include "iaf/calibrate.h"
+#include "iaf/report.h"
+#include "iaf/version.h"
 
 static void help(void)
 {
@@ -40,8 +43,71 @@ static void help(void)
            "      --units FILE       also the weights by combination: the columns, rows, mass, g\n"
            "  -m, --microdata PATH   read the microdata from PATH (a file, glob or directory;\n"
            "                         repeatable) instead of the spec's dataset.microdata\n"
+           "      --audit            also audit the spec before and after weighting: every\n"
+           "                         check's verdict and key number, side by side\n"
+           "      --bootstrap B      bootstrap replicates of that audit (default 1000)\n"
+           "      --seed S           its bootstrap seed (default 20260611)\n"
            "  -t, --threads N|auto   worker threads (default: all cores)\n"
            "  -h, --help             this text\n");
+}
+
+/* The key number of a report row as text ("-" when none). */
+static void key_text(const iaf_report *r, size_t i, char *out, size_t n, const char **name)
+{
+    double est = NAN, lo = NAN, hi = NAN;
+    *name = iaf_report_row_key(r, i, &est, &lo, &hi);
+    if (!*name || isnan(est))
+        snprintf(out, n, "-");
+    else if (!isnan(lo) && !isnan(hi))
+        snprintf(out, n, "%.4f [%.4f, %.4f]", est, lo, hi);
+    else
+        snprintf(out, n, "%.4f", est);
+}
+
+/* --audit: the spec audited as it is and with the weights just computed (from memory,
+ * before anything is written), every check's verdict and key number side by side. */
+static int before_after(iaf_spec *spec, const iaf_audit_options *ao, const char *output,
+                        const iaf_buffer *weights)
+{
+    iaf_error err;
+    iaf_error_clear(&err);
+    iaf_audit *a0 = NULL, *a1 = NULL;
+    iaf_report *r0 = NULL, *r1 = NULL;
+    int rc = EXIT_DATA;
+    iaf_report_meta meta = {"iaf calibrate --audit", iaf_version()};
+    if (iaf_audit_run(spec, ao, &a0, &err) != IAF_OK ||
+        iaf_report_from_audit(a0, &meta, &r0, &err) != IAF_OK ||
+        iaf_spec_set_weights_memory(spec, iaf_buffer_data(weights), iaf_buffer_len(weights), output,
+                                    &err) != IAF_OK ||
+        iaf_audit_run(spec, ao, &a1, &err) != IAF_OK ||
+        iaf_report_from_audit(a1, &meta, &r1, &err) != IAF_OK) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    printf("audit before -> after weighting (every check; the weighted sample sizes are Kish's "
+           "effective n):\n");
+    for (size_t i = 0; i < iaf_report_nrows(r0); i++) {
+        const char *id = iaf_report_row_check(r0, i);
+        size_t j = 0;
+        while (j < iaf_report_nrows(r1) && strcmp(iaf_report_row_check(r1, j), id))
+            j++;
+        if (j == iaf_report_nrows(r1)) continue;
+        char k0[96], k1[96];
+        const char *n0, *n1;
+        key_text(r0, i, k0, sizeof k0, &n0);
+        key_text(r1, j, k1, sizeof k1, &n1);
+        const char *v0 = iaf_report_row_verdict(r0, i), *v1 = iaf_report_row_verdict(r1, j);
+        printf("  %s (%s) %s: %s %s -> %s %s%s\n", id, iaf_report_row_kind(r0, i), n0 ? n0 : "key",
+               k0, v0 ? v0 : "no verdict", k1, v1 ? v1 : "no verdict",
+               v0 && v1 && strcmp(v0, v1) ? "  CHANGED" : "");
+    }
+    rc = EXIT_OK;
+done:
+    iaf_report_free(r0);
+    iaf_report_free(r1);
+    iaf_audit_free(a0);
+    iaf_audit_free(a1);
+    return rc;
 }
 
 int cmd_calibrate(int argc, char **argv)
@@ -57,6 +123,9 @@ int cmd_calibrate(int argc, char **argv)
                                              {"units", required_argument, NULL, 'U'},
                                              {"id", required_argument, NULL, 'D'},
                                              {"microdata", required_argument, NULL, 'm'},
+                                             {"audit", no_argument, NULL, 'A'},
+                                             {"bootstrap", required_argument, NULL, 'b'},
+                                             {"seed", required_argument, NULL, 's'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     const char *to = NULL, *output = "weights.csv", *units = NULL, *id = NULL;
@@ -67,6 +136,9 @@ int cmd_calibrate(int argc, char **argv)
     memset(&so, 0, sizeof so);
     iaf_calib_options_init(&so.calib);
     iaf_calib_options cli = so.calib;
+    int audit = 0;
+    iaf_audit_options ao;
+    memset(&ao, 0, sizeof ao);
     int c;
     optind = 1;
     const char *micro[64];
@@ -124,6 +196,20 @@ int cmd_calibrate(int argc, char **argv)
         case 'U':
             units = optarg;
             break;
+        case 'A':
+            audit = 1;
+            break;
+        case 'b':
+            if (cli_parse_bootstrap(optarg, &ao.bootstrap_b) != 0)
+                return cli_usage_error("calibrate", "--bootstrap takes %d to %d replicates",
+                                       CLI_BOOT_MIN, CLI_BOOT_MAX);
+            break;
+        case 's':
+            if (cli_parse_seed(optarg, &ao.seed) != 0)
+                return cli_usage_error("calibrate", "--seed takes an integer 0 to 2^64-1, not '%s'",
+                                       optarg);
+            ao.seed_set = 1;
+            break;
         case 'm':
             if (nmicro == sizeof micro / sizeof *micro)
                 return cli_usage_error("calibrate", "at most 64 --microdata paths");
@@ -145,6 +231,8 @@ int cmd_calibrate(int argc, char **argv)
         }
     }
     if (optind + 1 != argc) return cli_usage_error("calibrate", "expected one SPEC.yaml");
+    if (!audit && (ao.bootstrap_b || ao.seed_set))
+        return cli_usage_error("calibrate", "--bootstrap and --seed belong to --audit");
     char **checks = NULL;
     int n = to ? cli_split(to, &checks) : 0;
     if (n < 0) return cli_oom();
@@ -221,6 +309,11 @@ int cmd_calibrate(int argc, char **argv)
             rc = cli_fail(&err);
             goto done;
         }
+    }
+    if (audit) {
+        ao.threads = threads;
+        if ((rc = before_after(spec, &ao, output, weights)) != EXIT_OK) goto done;
+        rc = EXIT_DATA;
     }
     if (cli_input_add(argv[optind]) != 0) goto oom;
     for (size_t i = 0; i < iaf_calib_run_ninputs(run); i++)

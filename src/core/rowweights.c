@@ -4,10 +4,12 @@
 #include <limits.h>
 #include <math.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/checked.h"
+#include "util/sha256.h"
 #include "util/util.h"
 
 typedef struct {
@@ -17,7 +19,8 @@ typedef struct {
 
 struct iaf_rowweights {
     char *path;
-    char *id; /* NULL: keyed by file and row */
+    char sha256[65]; /* of the bytes, when loaded from memory; "" for a file */
+    char *id;        /* NULL: keyed by file and row */
     /* by id */
     iaf_strmap ids;
     double *w;
@@ -52,6 +55,11 @@ void iaf_rowweights_free(iaf_rowweights *rw)
 const char *iaf_rowweights_path(const iaf_rowweights *rw)
 {
     return rw ? rw->path : NULL;
+}
+
+const char *iaf_rowweights_sha256(const iaf_rowweights *rw)
+{
+    return rw && rw->sha256[0] ? rw->sha256 : NULL;
 }
 
 const char *iaf_rowweights_id(const iaf_rowweights *rw)
@@ -211,7 +219,8 @@ static iaf_status place(load_ctx *x, iaf_error *err)
     return st;
 }
 
-iaf_status iaf_rowweights_load(const char *path, iaf_rowweights **out, iaf_error *err)
+static iaf_status load(const char *path, const void *data, size_t size, iaf_rowweights **out,
+                       iaf_error *err)
 {
     *out = NULL;
     iaf_rowweights *rw = iaf_calloc(1, sizeof *rw);
@@ -226,7 +235,18 @@ iaf_status iaf_rowweights_load(const char *path, iaf_rowweights **out, iaf_error
     iaf_source_options so;
     memset(&so, 0, sizeof so);
     so.threads = 1; /* rows in file order: errors name the first bad one */
-    if ((st = iaf_source_open(&path, 1, &so, &src, err)) != IAF_OK) goto done;
+    if (data) {
+        iaf_sha256 h;
+        unsigned char d[32];
+        iaf_sha256_init(&h);
+        iaf_sha256_update(&h, data, size);
+        iaf_sha256_final(&h, d);
+        for (int i = 0; i < 32; i++)
+            snprintf(rw->sha256 + 2 * i, 3, "%02x", d[i]);
+    }
+    if ((st = data ? iaf_source_open_memory(data, size, path, &so, &src, err)
+                   : iaf_source_open(&path, 1, &so, &src, err)) != IAF_OK)
+        goto done;
     const size_t nc = iaf_source_ncols(src);
     int has_file = 0, has_row = 0, has_w = 0, has_cw = 0;
     for (size_t c = 0; c < nc; c++) {
@@ -386,4 +406,19 @@ iaf_status iaf_rowweights_fill(iaf_rowweights *rw, const iaf_batch *b, const iaf
         w[i] = rw->w[id];
     }
     return IAF_OK;
+}
+
+iaf_status iaf_rowweights_load(const char *path, iaf_rowweights **out, iaf_error *err)
+{
+    return load(path, NULL, 0, out, err);
+}
+
+iaf_status iaf_rowweights_load_memory(const void *data, size_t size, const char *name,
+                                      iaf_rowweights **out, iaf_error *err)
+{
+    if (!data) {
+        *out = NULL;
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no weights given");
+    }
+    return load(name, data, size, out, err);
 }

@@ -20,10 +20,16 @@
 typedef struct iaf_rowweights iaf_rowweights;
 
 iaf_status iaf_rowweights_load(const char *path, iaf_rowweights **out, iaf_error *err);
+/* The same from size bytes in memory (borrowed for the call only); name (with its
+ * extension: .csv, .parquet) is used in errors and for format detection. */
+iaf_status iaf_rowweights_load_memory(const void *data, size_t size, const char *name,
+                                      iaf_rowweights **out, iaf_error *err);
 void iaf_rowweights_free(iaf_rowweights *rw);
 /* The path it was loaded from; the id column (NULL: keyed by file and row). */
 const char *iaf_rowweights_path(const iaf_rowweights *rw);
 const char *iaf_rowweights_id(const iaf_rowweights *rw);
+/* The SHA-256 (hex) of weights loaded from memory; NULL for a file (read it). */
+const char *iaf_rowweights_sha256(const iaf_rowweights *rw);
 /* Before a scan of src: map its files to the weights file's (by name as written, else
  * by the resolved path, else by base name when that is unique), and clear the marks. */
 iaf_status iaf_rowweights_bind(iaf_rowweights *rw, const iaf_source *src, iaf_error *err);
