@@ -56,6 +56,9 @@ static void key_text(const iaf_report *r, size_t i, char *out, size_t n, const c
 {
     double est = NAN, lo = NAN, hi = NAN;
     *name = iaf_report_row_key(r, i, &est, &lo, &hi);
+    /* four decimals, and no "-0.0000" for a value that rounds to zero */
+    est = round(est * 1e4) / 1e4 + 0.0, lo = round(lo * 1e4) / 1e4 + 0.0,
+    hi = round(hi * 1e4) / 1e4 + 0.0;
     if (!*name || isnan(est))
         snprintf(out, n, "-");
     else if (!isnan(lo) && !isnan(hi))
