@@ -127,8 +127,8 @@ IAF_API iaf_status iaf_weight_summarize(size_t n, const double *w, const double 
 
 /* `iaf calibrate`: calibrate a spec's synthetic microdata to the references of the
  * marginal and joint checks named in `checks` (and of the margins of the spec's
- * `calibrate:` block named there: a reference's table over any number of attributes), as the audit harmonises them (the
- * first crosswalk variant). Units are the distinct combinations of the columns
+ * `calibrate:` block named there: a reference's table over any number of attributes), as the audit
+ * harmonises them (the first crosswalk variant). Units are the distinct combinations of the columns
  * those checks read (attribute and universe columns): the calibration factor g
  * depends on a row only through them. Targets: each check's reference shares over
  * the cells the synthetic data reach, times the synthetic mass in those cells; a reference cell
