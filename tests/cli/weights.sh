@@ -3,8 +3,9 @@
 # id column; CSV or Parquet), `iaf count --weights` and `iaf audit --weights` read them back.
 # Oracles: pandas computes every weighted table and Kish's n from the rows and the weights
 # joined independently (by row number, by uuid), DuckDB joins the Parquet data and weights by
-# uuid in SQL. Then the located errors: a missing, repeated or non-positive weight, a data
-# row without one, a shared id, and the usage errors.
+# uuid in SQL. The spec's calibrate: block and the options that override it. Then the located
+# errors: a missing, repeated or non-positive weight, a data row without one, a shared id,
+# the calibrate: block's mistakes, and the usage errors.
 set -euo pipefail
 : "${IAF:?}" "${IAF_SRC:?}"
 py=${PYTHON:-/usr/bin/python3}
@@ -28,8 +29,8 @@ cp "$data" "$tmp/crc.csv"
 cmp -s "$tmp/c_csv.csv" "$tmp/c_pq.csv"
 "$IAF" audit "$spec" --weights "$tmp/rows.parquet" --no-bootstrap -q -t 2 -o "$tmp/aw" \
     --format json,csv
-"$IAF" audit "$spec" --weights "$tmp/rows.csv" --bootstrap 200 -q -o "$tmp/awb" --format json
-"$IAF" audit "$spec" --bootstrap 200 -q -o "$tmp/aub" --format json
+"$IAF" audit "$spec" --weights "$tmp/rows.csv" --bootstrap 100 -q -o "$tmp/awb" --format json
+"$IAF" audit "$spec" --bootstrap 100 -q -o "$tmp/aub" --format json
 "$py" - "$data" "$tmp" <<'PY'
 import json, sys
 import numpy as np
@@ -113,6 +114,42 @@ assert len(c) == 34 and d <= 1e-12, (len(c), d)
 print(f'npk: weighted sex x province agrees with pandas and DuckDB; calibrated cells within {d:.2g}')
 PY
 
+# --- the calibrate: block (examples/npk/calibrate.yaml) and the options that override it ---
+cspec=$IAF_SRC/examples/npk/calibrate.yaml
+"$IAF" calibrate "$cspec" --microdata "$tmp/npk/data" --to sex_x_occupation --epsilon 1e-8 \
+    -o "$tmp/block.csv" > "$tmp/block.txt"
+grep -q '^calibration: raking; converged after [0-9]* iterations (criterion .*, epsilon 1e-08)' \
+    "$tmp/block.txt"
+grep -q '^margin sex_x_occupation: 18 cells' "$tmp/block.txt"
+if grep -q '^margin register_sex_province_age' "$tmp/block.txt"; then
+    echo '--to did not replace the block targets'; exit 1
+fi
+head -1 "$tmp/block.csv" | grep -qx 'uuid,weight' # the block's id
+# the block's own targets: on these 20,000 rows the three-way margin and the occupation margin
+# cannot both be met with positive weights (sparse cells): a located failure, the report
+# (with the cell no row reaches), and no weights file
+set +e
+"$IAF" calibrate "$cspec" --microdata "$tmp/npk/data" -o "$tmp/block2.csv" > "$tmp/block2.txt" \
+    2> "$tmp/block2.err"
+rc=$?
+set -e
+[ "$rc" = 1 ] || { echo "block targets: exit $rc"; exit 1; }
+grep -q "calibrate.yaml:[0-9]*: calibration did not converge after 100 iterations: margin 'register_sex_province_age'" \
+    "$tmp/block2.err"
+grep -q '^margin register_sex_province_age: 272 cells' "$tmp/block2.txt"
+grep -q '^  남자 | 세종 | 85+: target .*unrepairable: the synthetic data never reach it' \
+    "$tmp/block2.txt"
+[ ! -e "$tmp/block2.csv" ]
+# errors in the block, located at their line and column
+mkdir "$tmp/spec"
+ln -s "$IAF_SRC/examples/npk/crosswalks" "$tmp/spec/crosswalks"
+ln -s "$IAF_SRC/examples/npk/data" "$tmp/spec/data"
+bad_block() { # sed-expression expected-message
+    sed "$1" "$cspec" > "$tmp/spec/c.yaml"
+    cmp -s "$cspec" "$tmp/spec/c.yaml" && { echo "no change: $1"; exit 1; }
+    fail1 "$2" "$IAF" calibrate "$tmp/spec/c.yaml" -o "$tmp/spec/w.csv"
+}
+
 # --- located errors ------------------------------------------------------------------------
 fail1() { # expect exit 1 and a message matching $1 from the rest of the command
     local pat=$1
@@ -183,4 +220,14 @@ fail2 "$IAF" calibrate "$spec" --to "$to" --id ""
 # the weights file is an input: no output may replace it
 fail1 'refusing to write over it' "$IAF" count "$data" --by SEX --weights "$tmp/rows.csv" \
     -o "$tmp/rows.csv"
+bad_block 's/  method: raking/  method: ipf/' "c.yaml:[0-9]*:11: calibrate: method is raking or logit (got 'ipf')"
+bad_block 's/      attributes: \[sex, province, age_bin\]/      attributes: [sex, sex]/' \
+    "c.yaml:[0-9]*:20: calibration margin 'register_sex_province_age': attribute 'sex' named twice"
+bad_block 's/  to: \[sex_x_occupation, register_sex_province_age\]/  to: [nope]/' \
+    "c.yaml:[0-9]*:8: calibrate: no check or margin with id 'nope'"
+bad_block 's/  min_neff: 0.5/  min_neff: 2/' "calibrate: min_neff is a fraction in (0, 1\]"
+bad_block 's/      reference: mois_2025_province_sex_agebin_19plus$/      reference: nope/' \
+    "calibration margin 'register_sex_province_age': no reference with id 'nope'"
+bad_block 's/  min_neff: 0.5/  bounds: [1, 2]/' "calibrate: bounds are \[L, U\] with 0 <= L < 1 < U"
+bad_block 's/  min_neff: 0.5/  colour: red/' "c.yaml:[0-9]*:3: calibrate: unknown key 'colour'"
 echo "weights: ok"
