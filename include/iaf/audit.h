@@ -39,6 +39,20 @@ IAF_API void iaf_spec_free(iaf_spec *s);
  * microdata (its checks are on count tables). */
 IAF_API iaf_status iaf_spec_set_microdata(iaf_spec *s, const char *const *paths, size_t n,
                                           iaf_error *err);
+/* Weight the spec's microdata by a weights file (CSV, JSONL or Parquet) as `iaf calibrate
+ * -o` writes it: `ID,weight` joined on the data's column ID, or `file,row,weight` joined
+ * on each data file's row numbers (1-based; a file is matched by its name as written,
+ * else its resolved path, else a unique base name). The weights replace the spec's
+ * weight column; every count of the audit is then weighted and its sample size is
+ * Kish's effective n (docs/method.md). A weight that is missing, not a number or not
+ * positive, and a key given twice, are errors located in the weights file; a data row
+ * without a weight, or whose id another row shares, fails the scan located at that row.
+ * IAF_ERR_INVALID when the spec reads no microdata. */
+IAF_API iaf_status iaf_spec_set_weights(iaf_spec *s, const char *path, iaf_error *err);
+/* The same from a weights file's size bytes in memory (read during the call only); name
+ * (ending in .csv or .parquet) stands for the file in errors and in the report. */
+IAF_API iaf_status iaf_spec_set_weights_memory(iaf_spec *s, const void *data, size_t size,
+                                               const char *name, iaf_error *err);
 
 /* Read the count table of reference or dataset table `id` from csv (size
  * bytes: the text of the CSV file it stands for, long or wide, read with the

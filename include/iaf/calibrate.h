@@ -126,8 +126,9 @@ IAF_API iaf_status iaf_weight_summarize(size_t n, const double *w, const double 
                                         iaf_weight_summary *out, iaf_error *err);
 
 /* `iaf calibrate`: calibrate a spec's synthetic microdata to the references of the
- * marginal and joint checks named in `checks`, as the audit harmonises them (the
- * first crosswalk variant). Units are the distinct combinations of the columns
+ * marginal and joint checks named in `checks` (and of the margins of the spec's
+ * `calibrate:` block named there: a reference's table over any number of attributes), as the audit
+ * harmonises them (the first crosswalk variant). Units are the distinct combinations of the columns
  * those checks read (attribute and universe columns): the calibration factor g
  * depends on a row only through them. Targets: each check's reference shares over
  * the cells the synthetic data reach, times the synthetic mass in those cells; a reference cell
@@ -142,6 +143,14 @@ typedef struct iaf_calib_spec_options {
 
 typedef struct iaf_calib_run iaf_calib_run;
 
+/* What the spec's `calibrate:` block states (docs/calibration.md): its method, bounds,
+ * epsilon and max_iter into opt->calib, its min_neff and id column (borrowed from the
+ * spec) into *min_neff and *id_column; what it does not state is left as it is (each
+ * pointer may be NULL). A tool applies its own options after this, so they win. With
+ * opt->nchecks 0, iaf_calibrate_spec takes the block's targets: its `to:` (check and
+ * margin ids), else every margin it defines. */
+IAF_API void iaf_calibrate_spec_defaults(const iaf_spec *spec, iaf_calib_spec_options *opt,
+                                         double *min_neff, const char **id_column);
 /* Whether the selection can be calibrated (check ids exist, once each, marginal or
  * joint on the microdata), before anything is read: IAF_ERR_INVALID otherwise. */
 IAF_API iaf_status iaf_calibrate_spec_validate(const iaf_spec *spec,
@@ -165,6 +174,18 @@ IAF_API iaf_status iaf_calib_run_write_weights(const iaf_calib_run *r, iaf_buffe
  * (IAF_ERR_UNSUPPORTED otherwise); a row that reaches no unit is an error. */
 IAF_API iaf_status iaf_calib_run_write_rows(const iaf_calib_run *r, const iaf_spec *spec,
                                             iaf_buffer *out, iaf_error *err);
+/* The file format of iaf_calib_run_write_row_weights. */
+typedef enum iaf_calib_format { IAF_CALIB_CSV = 0, IAF_CALIB_PARQUET = 1 } iaf_calib_format;
+/* Every row's calibrated weight (its own weight, 1 unweighted, times its unit's g), in
+ * file order, keyed by `id_column` when given (columns: the id, then `weight`, or
+ * `calibrated_weight` when the id column is called weight) or else by file and row
+ * (`file,row,weight`, rows 1-based within each file). An empty or repeated id is a
+ * data error located at its row. CSV, or Parquet (one row group, PLAIN, uncompressed;
+ * the id as a UTF-8 string, row as INT64, the weight as DOUBLE). The spec must be the
+ * one the run was made from; declared label normalisation is IAF_ERR_UNSUPPORTED. */
+IAF_API iaf_status iaf_calib_run_write_row_weights(const iaf_calib_run *r, const iaf_spec *spec,
+                                                   const char *id_column, iaf_calib_format format,
+                                                   iaf_buffer *out, iaf_error *err);
 /* The convergence report: per margin the criterion and the unrepairable cells, the
  * distribution of g over the rows and Kish's effective n, and a re-audit of every
  * marginal and joint check of the spec on the microdata (calibrated or not): its

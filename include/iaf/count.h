@@ -82,6 +82,11 @@ IAF_API iaf_status iaf_counter_open_source(iaf_source *src, const iaf_count_opti
  * Before iaf_counter_run only. */
 IAF_API iaf_status iaf_counter_add(iaf_counter *c, const char *const *by, size_t nby, size_t *index,
                                    iaf_error *err);
+/* Weight every row by a weights file instead of counting it (CSV, JSONL or Parquet:
+ * ID,weight joined on the data's column ID, or file,row,weight; see
+ * iaf_spec_set_weights for the rules and errors). Before iaf_counter_run, and not with
+ * opt->weight. The tables are then weighted, as with a weight column. */
+IAF_API iaf_status iaf_counter_set_weights(iaf_counter *c, const char *path, iaf_error *err);
 /* Scan the data once and build every table. */
 IAF_API iaf_status iaf_counter_run(iaf_counter *c, iaf_error *err);
 /* Table i after a successful run (NULL before, or when i is out of range).

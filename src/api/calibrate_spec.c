@@ -18,14 +18,19 @@
 #include "audit/dataset.h"
 #include "audit/spec.h"
 #include "io/csv.h"
+#include "io/parquet/writer.h"
 #include "iaf/calibrate.h"
 #include "iaf/metrics.h"
+#include "util/checked.h"
 #include "util/util.h"
 
 #define KEY_SEP '\x1f'
 
 typedef struct {
-    const iaf_spec_check *check;
+    const iaf_spec_check *check;     /* a check's reference, or */
+    const iaf_spec_calib_margin *bm; /* a margin of the spec's calibrate: block */
+    const char *name;
+    long line;
     const iaf_comparison *cmp;
     int32_t *category; /* per unit */
     double *target;    /* per support cell */
@@ -201,31 +206,269 @@ static const iaf_spec_check *find_check(const iaf_spec *spec, const char *id)
     return NULL;
 }
 
+void iaf_calibrate_spec_defaults(const iaf_spec *spec, iaf_calib_spec_options *opt,
+                                 double *min_neff, const char **id_column)
+{
+    if (!spec || !spec->calibrate.present) return;
+    const iaf_spec_calibrate *cb = &spec->calibrate;
+    if (opt) {
+        if (cb->method >= 0) opt->calib.method = (iaf_calib_method)cb->method;
+        if (!isnan(cb->lower)) opt->calib.lower = cb->lower;
+        if (!isnan(cb->upper)) opt->calib.upper = cb->upper;
+        if (!isnan(cb->epsilon)) opt->calib.epsilon = cb->epsilon;
+        if (cb->max_iter) opt->calib.max_iter = cb->max_iter;
+    }
+    if (min_neff && !isnan(cb->min_neff)) *min_neff = cb->min_neff;
+    if (id_column && cb->id) *id_column = cb->id;
+}
+
+static const iaf_spec_calib_margin *find_margin(const iaf_spec *spec, const char *id)
+{
+    for (size_t i = 0; i < spec->calibrate.nmargins; i++)
+        if (!strcmp(spec->calibrate.margins[i].id, id)) return &spec->calibrate.margins[i];
+    return NULL;
+}
+
+/* The selected targets: the options' ids, else the spec's calibrate: block (its `to:`,
+ * else every margin). An owned array of borrowed names; NULL when out of memory. */
+static const char **selection(const iaf_spec *spec, const iaf_calib_spec_options *opt, size_t *n)
+{
+    const iaf_spec_calibrate *cb = &spec->calibrate;
+    *n = opt->nchecks ? opt->nchecks : cb->nto ? cb->nto : cb->nmargins;
+    const char **l = iaf_malloc((*n + 1) * sizeof *l);
+    for (size_t i = 0; l && i < *n; i++)
+        l[i] = opt->nchecks ? opt->checks[i] : cb->nto ? cb->to[i] : cb->margins[i].id;
+    return l;
+}
+
 iaf_status iaf_calibrate_spec_validate(const iaf_spec *spec, const iaf_calib_spec_options *opt,
                                        iaf_error *err)
 {
-    if (!spec || !opt || opt->nchecks == 0 || !opt->checks)
-        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
-                             "calibration needs a spec and at least one check");
+    if (!spec || !opt || (opt->nchecks && !opt->checks))
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "calibration needs a spec");
+    if (opt->nchecks == 0 && !spec->calibrate.present)
+        return iaf_error_set(err, IAF_ERR_INVALID, spec->path, 0, 0,
+                             "name the checks to calibrate to (the spec has no calibrate: block)");
     if (spec->nmicrodata == 0)
         return iaf_error_set(err, IAF_ERR_INVALID, spec->path, 0, 0,
                              "calibration needs the spec's microdata (dataset: microdata)");
-    for (size_t k = 0; k < opt->nchecks; k++) {
-        const iaf_spec_check *ck = find_check(spec, opt->checks[k]);
-        if (!ck)
-            return iaf_error_set(err, IAF_ERR_INVALID, spec->path, 0, 0,
-                                 "no check '%s' in the spec", opt->checks[k]);
-        for (size_t j = 0; j < k; j++)
-            if (!strcmp(opt->checks[j], opt->checks[k]))
-                return iaf_error_set(err, IAF_ERR_INVALID, spec->path, ck->line, 0,
-                                     "check '%s' is selected twice", ck->id);
-        if ((ck->kind != IAF_CHECK_MARGINAL && ck->kind != IAF_CHECK_JOINT) || ck->synthetic >= 0)
-            return iaf_error_set(err, IAF_ERR_INVALID, spec->path, ck->line, 0,
-                                 "check '%s': calibration takes marginal and joint checks on the "
-                                 "microdata",
-                                 ck->id);
+    size_t n = 0;
+    const char **names = selection(spec, opt, &n);
+    if (!names) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    iaf_status st = IAF_OK;
+    for (size_t k = 0; k < n && st == IAF_OK; k++) {
+        const iaf_spec_check *ck = find_check(spec, names[k]);
+        const iaf_spec_calib_margin *bm = ck ? NULL : find_margin(spec, names[k]);
+        long line = ck ? ck->line : bm ? bm->line : 0;
+        if (!ck && !bm)
+            st = iaf_error_set(err, IAF_ERR_INVALID, spec->path, 0, 0,
+                               "no check or calibration margin '%s' in the spec", names[k]);
+        for (size_t j = 0; j < k && st == IAF_OK; j++)
+            if (!strcmp(names[j], names[k]))
+                st = iaf_error_set(err, IAF_ERR_INVALID, spec->path, line, 0,
+                                   "'%s' is selected twice", names[k]);
+        if (st == IAF_OK && ck &&
+            ((ck->kind != IAF_CHECK_MARGINAL && ck->kind != IAF_CHECK_JOINT) || ck->synthetic >= 0))
+            st = iaf_error_set(err, IAF_ERR_INVALID, spec->path, ck->line, 0,
+                               "check '%s': calibration takes marginal and joint checks on the "
+                               "microdata",
+                               ck->id);
     }
-    return IAF_OK;
+    iaf_free(names);
+    return st;
+}
+
+/* The universe columns of an expression whose variables are attribute names (of
+ * attrs, else of the spec) or columns. */
+static int add_universe_cols(iaf_calib_run *r, const iaf_spec *spec, const iaf_expr *u,
+                             iaf_attr *const *attrs, size_t nattrs)
+{
+    int rc = 0;
+    for (size_t v = 0; u && v < iaf_expr_nvars(u) && !rc; v++) {
+        const char *name = iaf_expr_var(u, v);
+        for (size_t a = 0; a < nattrs; a++)
+            if (!strcmp(attrs[a]->name, name)) name = attrs[a]->column;
+        for (size_t a = 0; a < spec->nattrs; a++)
+            if (!strcmp(spec->attrs[a]->name, name)) name = spec->attrs[a]->column;
+        rc = add_col(r, name);
+    }
+    return rc;
+}
+
+/* A margin of the calibrate: block: the reference's table over its attributes (any
+ * arity), harmonised by the attributes' labels; every unit placed in its cell. */
+static iaf_status block_margin(iaf_calib_run *r, const iaf_spec *spec, calib_margin *m,
+                               iaf_dataset *ds, int req, iaf_attr *const *carry, size_t ncarry,
+                               const iaf_strmap *keys, iaf_buf *key, int threads, iaf_error *err)
+{
+    const iaf_spec_calib_margin *bm = m->bm;
+    const iaf_spec_source *rs = &spec->references[bm->reference];
+    const size_t na = bm->nattrs;
+    iaf_dataset *rd = NULL;
+    iaf_derived *rdv = NULL, *dv = NULL;
+    iaf_attr *ra[IAF_SPEC_CALIB_MAX_ATTRS] = {0};
+    iaf_strmap cells;
+    memset(&cells, 0, sizeof cells);
+    double *rmass = NULL, *smass = NULL;
+    iaf_status st = IAF_OK;
+    iaf_dataset_options o;
+    memset(&o, 0, sizeof o);
+    o.form = rs->form;
+    o.counts = rs->counts;
+    o.weight = rs->weight;
+    o.source.threads = threads;
+    o.source.encoding = rs->encoding;
+    o.labels.missing = (const char *const *)rs->missing;
+    o.labels.nmissing = rs->nmissing;
+    o.labels.normalize = rs->normalize;
+    const char *names[IAF_SPEC_CALIB_MAX_ATTRS];
+    if (!rs->nattrs && o.counts.form == IAF_COUNTS_WIDE) {
+        for (size_t i = 0; i < na; i++)
+            names[i] = bm->ref_cols[i];
+        o.counts.attrs = names;
+        o.counts.nattrs = na;
+    }
+    const char *paths[1] = {rs->file};
+    if ((st = iaf_dataset_open(paths, 1, &o, &rd, err)) != IAF_OK) goto located;
+    const int rmicro = !iaf_dataset_is_counts(rd);
+    const char *cols[IAF_MAX_CUBE_COLS];
+    size_t nc = 0;
+    for (size_t i = 0; i < na; i++) {
+        const iaf_attr *sa = bm->attrs[i];
+        const char *rc = bm->ref_cols[i];
+        /* as the audit: a count table's column as is, microdata derived as the synthetic side */
+        ra[i] = !rmicro                 ? iaf_attr_new_asis(sa->name, rc)
+                : !strcmp(rc, sa->name) ? iaf_attr_copy(sa, NULL, NULL)
+                                        : iaf_attr_copy(sa, NULL, rc);
+        if (!ra[i]) goto oom;
+        cols[nc++] = ra[i]->column;
+    }
+    for (size_t u = 0; bm->reference_universe && u < iaf_expr_nvars(bm->reference_universe); u++) {
+        const char *name = iaf_expr_var(bm->reference_universe, u);
+        for (size_t i = 0; rmicro && name && i < na; i++)
+            if (!strcmp(ra[i]->name, name)) name = NULL;
+        int dup = 0;
+        for (size_t j = 0; name && j < nc; j++)
+            dup |= !strcmp(cols[j], name);
+        if (name && !dup && nc < IAF_MAX_CUBE_COLS) cols[nc++] = name;
+    }
+    int rq = iaf_dataset_add_request(rd, cols, nc, err);
+    if (rq < 0) {
+        st = (iaf_status)rq;
+        goto located;
+    }
+    if ((st = iaf_dataset_count(rd, NULL, err)) != IAF_OK ||
+        (st = iaf_dataset_derive(rd, rq, ra, na, bm->reference_universe, &rdv, err)) != IAF_OK)
+        goto located;
+    /* the reference's cells (published, non-negative) by their labels */
+    const iaf_table *rt = rdv->table;
+    if (!(rmass = iaf_calloc(iaf_table_ncells(rt) + 1, sizeof *rmass))) goto oom;
+    for (size_t i = 0; i < iaf_table_ncells(rt); i++) {
+        iaf_cell cl = iaf_table_cell(rt, i);
+        if (cl.state != IAF_CELL_OK || !(cl.value >= 0)) continue;
+        if (cell_key(key, rt, cl, 0, na)) goto oom;
+        size_t before = iaf_strmap_size(&cells);
+        int64_t j = iaf_strmap_intern(&cells, key->data, key->len);
+        if (j < 0) goto oom;
+        if ((size_t)j == before) rmass[j] = 0;
+        rmass[j] += cl.value;
+    }
+    m->ncat = iaf_strmap_size(&cells);
+    if (m->ncat == 0) {
+        st = iaf_error_set(err, IAF_ERR_INVALID, spec->path, bm->line, 0,
+                           "calibration margin '%s': the reference has no cells", bm->id);
+        goto done;
+    }
+    /* the synthetic side with the units' columns carried */
+    iaf_attr *attrs[IAF_SPEC_CALIB_MAX_ATTRS + IAF_MAX_CUBE_COLS];
+    size_t nat = 0;
+    for (size_t a = 0; a < na; a++)
+        attrs[nat++] = bm->attrs[a];
+    for (size_t j = 0; j < ncarry; j++)
+        attrs[nat++] = carry[j];
+    if ((st = iaf_dataset_derive(ds, req, attrs, nat, bm->universe, &dv, err)) != IAF_OK)
+        goto located;
+    m->category = iaf_malloc((r->nunits + 1) * sizeof *m->category);
+    m->target = iaf_calloc(m->ncat, sizeof *m->target);
+    m->labels = iaf_calloc(m->ncat, sizeof *m->labels);
+    smass = iaf_calloc(m->ncat, sizeof *smass);
+    if (!m->category || !m->target || !m->labels || !smass) goto oom;
+    for (size_t i = 0; i < r->nunits; i++)
+        m->category[i] = IAF_CALIB_NONE;
+    const iaf_table *t = dv->table;
+    for (size_t i = 0; i < iaf_table_ncells(t); i++) {
+        iaf_cell cl = iaf_table_cell(t, i);
+        if (cell_key(key, t, cl, na, r->ncols)) goto oom;
+        int64_t u = iaf_strmap_find(keys, key->data, key->len);
+        if (u < 0) continue; /* cannot happen: the same columns */
+        if (cell_key(key, t, cl, 0, na)) goto oom;
+        int64_t j = iaf_strmap_find(&cells, key->data, key->len);
+        if (m->category[u] != IAF_CALIB_NONE ||
+            fabs(cl.value - r->mass[u]) > 1e-9 * (1 + r->mass[u])) {
+            st = iaf_error_set(err, IAF_ERR_INVALID, spec->path, bm->line, 0,
+                               "calibration margin '%s': a weighted many-to-many mapping splits "
+                               "rows between categories; calibration needs each row in one",
+                               bm->id);
+            goto done;
+        }
+        if (j >= 0 && rmass[j] > 0) {
+            m->category[u] = (int32_t)j;
+            smass[j] += cl.value;
+        } else {
+            m->category[u] = IAF_CALIB_NONE;
+            m->offsupport_units++;
+        }
+    }
+    /* targets as for a check: the reference's shares over the reached cells, times the
+     * synthetic mass there; an unreached cell keeps its share of the whole, for the report */
+    double rsum = 0, rall = 0, inside = 0;
+    for (size_t j = 0; j < m->ncat; j++) {
+        rall += rmass[j];
+        if (rmass[j] > 0 && smass[j] > 0) {
+            rsum += rmass[j];
+            inside += smass[j];
+        }
+    }
+    for (size_t j = 0; j < m->ncat; j++) {
+        m->target[j] = smass[j] > 0 ? (rsum > 0 ? rmass[j] / rsum * inside : 0)
+                                    : (rall > 0 ? rmass[j] / rall * inside : 0);
+        iaf_sv k = iaf_strmap_get(&cells, j);
+        iaf_buf lb;
+        memset(&lb, 0, sizeof lb);
+        for (size_t p = 0, a = 0; p < k.len; p++) {
+            if (k.ptr[p] == KEY_SEP) {
+                if (++a < na && iaf_buf_puts(&lb, " | ")) goto lboom;
+            } else if (iaf_buf_append(&lb, &k.ptr[p], 1)) {
+                goto lboom;
+            }
+        }
+        if (iaf_buf_append(&lb, "", 1)) goto lboom;
+        m->labels[j] = lb.data;
+        continue;
+    lboom:
+        iaf_free(lb.data);
+        goto oom;
+    }
+    goto done;
+located:
+    if (err && !err->file[0]) {
+        snprintf(err->file, sizeof err->file, "%s", spec->path);
+        err->line = bm->line;
+    }
+    iaf_error_prefix(err, "calibration margin '%s': ", bm->id);
+    goto done;
+oom:
+    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+done:
+    for (size_t i = 0; i < na; i++)
+        iaf_attr_free(ra[i]);
+    iaf_free(rmass);
+    iaf_free(smass);
+    iaf_strmap_free(&cells);
+    iaf_derived_free(rdv);
+    iaf_derived_free(dv);
+    iaf_dataset_free(rd);
+    return st;
 }
 
 iaf_status iaf_calibrate_spec(const iaf_spec *spec, const iaf_calib_spec_options *opt,
@@ -246,16 +489,36 @@ iaf_status iaf_calibrate_spec(const iaf_spec *spec, const iaf_calib_spec_options
     iaf_buf key;
     memset(&key, 0, sizeof key);
     iaf_calib_margin *cm = NULL;
+    const char **names = NULL;
     if (!r) goto oom;
     r->opt = opt->calib;
-    r->nmargins = opt->nchecks;
-    r->m = iaf_calloc(opt->nchecks, sizeof *r->m);
+    if (!(names = selection(spec, opt, &r->nmargins))) goto oom;
+    r->m = iaf_calloc(r->nmargins + 1, sizeof *r->m);
     if (!r->m) goto oom;
 
-    /* The checks, and the columns they read. */
-    for (size_t k = 0; k < opt->nchecks; k++) {
-        const iaf_spec_check *ck = find_check(spec, opt->checks[k]);
+    /* The targets, and the columns they read. */
+    for (size_t k = 0; k < r->nmargins; k++) {
+        const iaf_spec_check *ck = find_check(spec, names[k]);
         r->m[k].check = ck;
+        r->m[k].name = names[k];
+        if (!ck) {
+            const iaf_spec_calib_margin *bm = find_margin(spec, names[k]);
+            r->m[k].bm = bm;
+            r->m[k].line = bm->line;
+            int rc = 0;
+            for (size_t a = 0; a < bm->nattrs && !rc; a++)
+                rc = add_col(r, bm->attrs[a]->column);
+            if (!rc) rc = add_universe_cols(r, spec, bm->universe, bm->attrs, bm->nattrs);
+            if (rc == -1) goto oom;
+            if (rc == -2) {
+                st = iaf_error_set(err, IAF_ERR_LIMIT, spec->path, bm->line, 0,
+                                   "the selected targets read more than %d columns",
+                                   IAF_MAX_CUBE_COLS);
+                goto done;
+            }
+            continue;
+        }
+        r->m[k].line = ck->line;
         int rc = 0;
         for (size_t a = 0; a < ck->nattrs && !rc; a++)
             rc = add_col(r, ck->attrs[a]->column);
@@ -286,6 +549,7 @@ iaf_status iaf_calibrate_spec(const iaf_spec *spec, const iaf_calib_spec_options
     for (size_t i = 0; i < audit->ninputs; i++, r->ninputs++)
         if (!(r->inputs[i] = iaf_strdup(audit->inputs[i].path))) goto oom;
     for (size_t k = 0; k < r->nmargins; k++) {
+        if (r->m[k].bm) continue;
         for (size_t c = 0; c < audit->nresults; c++)
             if (audit->results[c].check == r->m[k].check && audit->results[c].nvariants > 0)
                 r->m[k].cmp = audit->results[c].variants[0].cmp;
@@ -385,6 +649,12 @@ iaf_status iaf_calibrate_spec(const iaf_spec *spec, const iaf_calib_spec_options
     /* Each check: every unit's cell on the reference's support, and the targets. */
     for (size_t k = 0; k < r->nmargins; k++) {
         calib_margin *m = &r->m[k];
+        if (m->bm) {
+            if ((st = block_margin(r, spec, m, ds, req, carry, ncarry, &keys, &key, opt->threads,
+                                   err)) != IAF_OK)
+                goto done;
+            continue;
+        }
         const iaf_spec_check *ck = m->check;
         const iaf_comparison *c = m->cmp;
         iaf_attr *attrs[2 + IAF_MAX_CUBE_COLS];
@@ -476,8 +746,8 @@ iaf_status iaf_calibrate_spec(const iaf_spec *spec, const iaf_calib_spec_options
     cm = iaf_calloc(r->nmargins, sizeof *cm);
     if (!cm) goto oom;
     for (size_t k = 0; k < r->nmargins; k++)
-        cm[k] = (iaf_calib_margin){r->m[k].check->id, r->m[k].ncat, r->m[k].category,
-                                   r->m[k].target, (const char *const *)r->m[k].labels};
+        cm[k] = (iaf_calib_margin){r->m[k].name, r->m[k].ncat, r->m[k].category, r->m[k].target,
+                                   (const char *const *)r->m[k].labels};
     st = iaf_calibrate(r->nunits, r->mass, cm, r->nmargins, &r->opt, &r->res, err);
     if (st == IAF_OK) {
         iaf_status rs = reaudit_all(r, ds, &keys, carry, ncarry, &key, err);
@@ -495,7 +765,7 @@ iaf_status iaf_calibrate_spec(const iaf_spec *spec, const iaf_calib_spec_options
                 iaf_calib_result_margin_criterion(r->res, worst))
                 worst = k;
         snprintf(err->file, sizeof err->file, "%s", spec->path);
-        err->line = r->m[worst].check->line;
+        err->line = r->m[worst].line;
         err->column = 0;
     }
     if (r->res) {
@@ -506,6 +776,7 @@ iaf_status iaf_calibrate_spec(const iaf_spec *spec, const iaf_calib_spec_options
 oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 done:
+    iaf_free(names);
     iaf_free(cm);
     iaf_free(key.data);
     iaf_strmap_free(&keys);
@@ -586,7 +857,7 @@ iaf_status iaf_calib_run_write_report(const iaf_calib_run *r, double min_neff, i
         const calib_margin *m = &r->m[k];
         size_t nunrep = 0;
         bad |= iaf_buf_printf(b, "margin %s: %zu cells, max |residual| / (1 + target) %.3g\n",
-                              m->check->id, m->ncat, iaf_calib_result_margin_criterion(res, k));
+                              m->name, m->ncat, iaf_calib_result_margin_criterion(res, k));
         for (size_t c = 0; c < m->ncat; c++) {
             iaf_calib_cell cl;
             iaf_calib_result_cell(res, k, c, &cl);
@@ -639,15 +910,23 @@ iaf_status iaf_calib_run_write_report(const iaf_calib_run *r, double min_neff, i
     return bad ? iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory") : IAF_OK;
 }
 
+/* The per-row pass: every row's unit looked up by its values (as the audit labels
+ * them), its weight (own weight times the unit's g) and its key: the id column's
+ * value, or its file and row number. */
 typedef struct {
     const iaf_calib_run *r;
     const iaf_strmap *keys;
     const char *const *missing;
     size_t nmissing;
-    iaf_buf *out;
+    const char *id_column, *weight_column;
     iaf_buf key;
     const double *g;
-    int64_t matched;
+    iaf_strmap ids;   /* id values, in row order (id i is row i) */
+    iaf_strmap files; /* file names, in order */
+    uint32_t *file;   /* per row, without an id column */
+    int64_t *rowno;   /* per row (1-based within its file), without an id column */
+    double *w;        /* per row */
+    size_t n, cap, wcap, fcap;
 } rows_ctx;
 
 static iaf_status rows_begin(void *ctx, int worker, void **state, iaf_error *err)
@@ -659,9 +938,8 @@ static iaf_status rows_begin(void *ctx, int worker, void **state, iaf_error *err
     return IAF_OK;
 }
 
-/* The label the audit gives a raw value of a column read as is: a null, an empty
- * string or a declared missing token is the missing category (""). */
-static iaf_sv row_label(const rows_ctx *x, const iaf_column *col, size_t i, char num[64])
+/* A raw value as text ({NULL, 0} for a null). */
+static iaf_sv raw_value(const iaf_column *col, size_t i, char num[64])
 {
     iaf_sv v = {NULL, 0};
     switch (col->kind) {
@@ -678,6 +956,14 @@ static iaf_sv row_label(const rows_ctx *x, const iaf_column *col, size_t i, char
         if (!col->valid || col->valid[i]) v = (iaf_sv){num, iaf_fmt_f64(num, col->f64[i])};
         break;
     }
+    return v;
+}
+
+/* The label the audit gives a raw value of a column read as is: a null, an empty
+ * string or a declared missing token is the missing category (""). */
+static iaf_sv row_label(const rows_ctx *x, const iaf_column *col, size_t i, char num[64])
+{
+    iaf_sv v = raw_value(col, i, num);
     if (!v.ptr) return (iaf_sv){"", 0};
     for (size_t t = 0; t < x->nmissing; t++)
         if (strlen(x->missing[t]) == v.len && memcmp(x->missing[t], v.ptr, v.len) == 0)
@@ -689,10 +975,12 @@ static iaf_status rows_batch(void *ctx, void *state, const iaf_batch *b, iaf_err
 {
     (void)state;
     rows_ctx *x = ctx;
+    const size_t nc = x->r->ncols;
     int bad = 0;
     for (size_t i = 0; i < b->nrows; i++) {
+        const long long row = b->first_row + (long long)i + 1;
         x->key.len = 0;
-        for (size_t j = 0; j < b->ncols; j++) {
+        for (size_t j = 0; j < nc; j++) {
             char num[64];
             iaf_sv v = row_label(x, &b->cols[j], i, num);
             bad |= iaf_buf_append(&x->key, v.ptr, v.len) || iaf_buf_append(&x->key, "\x1f", 1);
@@ -701,26 +989,119 @@ static iaf_status rows_batch(void *ctx, void *state, const iaf_batch *b, iaf_err
         int64_t u = iaf_strmap_find(x->keys, x->key.data, x->key.len);
         if (u < 0)
             return iaf_error_set(err, IAF_ERR_INVALID, b->file, 0, 0,
-                                 "row %lld: its values are not among the calibrated units",
-                                 b->first_row + (long long)i + 1);
-        x->matched++;
-        bad |= iaf_csv_write_field(x->out, b->file, strlen(b->file));
-        bad |= iaf_buf_printf(x->out, ",%lld,", b->first_row + (long long)i + 1);
-        bad |= fmt(x->out, x->g[u]);
-        bad |= iaf_buf_puts(x->out, "\n");
+                                 "data row %lld: its values are not among the calibrated units",
+                                 row);
+        double own = 1;
+        size_t at = nc;
+        if (x->weight_column) {
+            char num[64];
+            iaf_sv v = raw_value(&b->cols[at++], i, num);
+            if (!v.ptr || !iaf_parse_double(v, &own) || !iaf_count_ok(own))
+                return iaf_error_set(err, IAF_ERR_PARSE, b->file, 0, 0,
+                                     "data row %lld: weight column '%s' is missing, negative or "
+                                     "not a number",
+                                     row, x->weight_column);
+        }
+        if (IAF_GROW(x->w, x->wcap, x->n + 1) ||
+            (!x->id_column &&
+             (IAF_GROW(x->file, x->fcap, x->n + 1) || IAF_GROW(x->rowno, x->cap, x->n + 1))))
+            return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        if (x->id_column) {
+            char num[64];
+            iaf_sv v = raw_value(&b->cols[at], i, num);
+            if (!v.ptr || v.len == 0)
+                return iaf_error_set(err, IAF_ERR_INVALID, b->file, 0, 0,
+                                     "data row %lld: the id column '%s' is empty", row,
+                                     x->id_column);
+            int64_t id = iaf_strmap_intern(&x->ids, v.ptr, v.len);
+            if (id < 0) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            if ((size_t)id != x->n)
+                return iaf_error_set(err, IAF_ERR_INVALID, b->file, 0, 0,
+                                     "data row %lld: id '%.*s' of column '%s' repeats an "
+                                     "earlier row's; weights keyed by it would be ambiguous",
+                                     row, (int)(v.len > 200 ? 200 : v.len), v.ptr, x->id_column);
+        } else {
+            int64_t f = iaf_strmap_intern(&x->files, b->file, strlen(b->file));
+            if (f < 0) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            x->file[x->n] = (uint32_t)f;
+            x->rowno[x->n] = row;
+        }
+        x->w[x->n++] = own * x->g[u];
+    }
+    return IAF_OK;
+}
+
+static const char *weight_name(const char *id_column)
+{
+    /* an id column called "weight" keeps its name; the weights are then "calibrated_weight" */
+    return id_column && !strcmp(id_column, "weight") ? "calibrated_weight" : "weight";
+}
+
+static iaf_status rows_render(const rows_ctx *x, iaf_calib_format format, iaf_buf *out,
+                              iaf_error *err)
+{
+    const char *wname = weight_name(x->id_column);
+    if (format == IAF_CALIB_PARQUET) {
+        iaf_sv *str = NULL;
+        iaf_status st;
+        iaf_pqw_column cols[3];
+        size_t nc = 0;
+        if (x->id_column) {
+            cols[nc++] = (iaf_pqw_column){x->id_column, IAF_PQW_STRING, x->ids.keys, NULL, NULL};
+        } else {
+            if (!(str = iaf_malloc((x->n + 1) * sizeof *str)))
+                return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            for (size_t i = 0; i < x->n; i++)
+                str[i] = iaf_strmap_get(&x->files, x->file[i]);
+            cols[nc++] = (iaf_pqw_column){"file", IAF_PQW_STRING, str, NULL, NULL};
+            cols[nc++] = (iaf_pqw_column){"row", IAF_PQW_INT64, NULL, x->rowno, NULL};
+        }
+        cols[nc++] = (iaf_pqw_column){wname, IAF_PQW_DOUBLE, NULL, NULL, x->w};
+        st = iaf_parquet_write_table(out, cols, nc, x->n, err);
+        iaf_free(str);
+        return st;
+    }
+    int bad = 0;
+    if (x->id_column) {
+        bad |= iaf_csv_write_field(out, x->id_column, strlen(x->id_column));
+        bad |= iaf_buf_printf(out, ",%s\n", wname);
+    } else {
+        bad |= iaf_buf_puts(out, "file,row,weight\n");
+    }
+    for (size_t i = 0; i < x->n && !bad; i++) {
+        if (x->id_column) {
+            iaf_sv v = iaf_strmap_get(&x->ids, i);
+            bad |= iaf_csv_write_field(out, v.ptr, v.len);
+            bad |= iaf_buf_puts(out, ",");
+        } else {
+            iaf_sv f = iaf_strmap_get(&x->files, x->file[i]);
+            bad |= iaf_csv_write_field(out, f.ptr, f.len);
+            bad |= iaf_buf_printf(out, ",%lld,", (long long)x->rowno[i]);
+        }
+        bad |= fmt(out, x->w[i]);
+        bad |= iaf_buf_puts(out, "\n");
     }
     return bad ? iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory") : IAF_OK;
 }
 
-iaf_status iaf_calib_run_write_rows(const iaf_calib_run *r, const iaf_spec *spec, iaf_buffer *out,
-                                    iaf_error *err)
+iaf_status iaf_calib_run_write_row_weights(const iaf_calib_run *r, const iaf_spec *spec,
+                                           const char *id_column, iaf_calib_format format,
+                                           iaf_buffer *out, iaf_error *err)
 {
     if (!r || !spec || !out || !r->res)
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no calibration");
-    if (spec->micro_opt.weight || spec->micro_opt.labels.normalize)
+    if (format != IAF_CALIB_CSV && format != IAF_CALIB_PARQUET)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "unknown weights format");
+    if (spec->micro_opt.labels.normalize)
         return iaf_error_set(err, IAF_ERR_UNSUPPORTED, spec->path, 0, 0,
-                             "per-row weights are not written for weighted microdata or declared "
-                             "label normalisation yet; use the weights by combination");
+                             "per-row weights are not written for declared label normalisation "
+                             "yet; use the weights by combination (--units)");
+    if (id_column && !*id_column)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "the id column has no name");
+    const char *wcol = spec->micro_opt.weight;
+    if (id_column && wcol && !strcmp(id_column, wcol))
+        return iaf_error_set(err, IAF_ERR_INVALID, spec->path, 0, 0,
+                             "the id column '%s' is the weight column", id_column);
     iaf_strmap keys;
     memset(&keys, 0, sizeof keys);
     rows_ctx x;
@@ -729,6 +1110,8 @@ iaf_status iaf_calib_run_write_rows(const iaf_calib_run *r, const iaf_spec *spec
     iaf_status st = IAF_OK;
     iaf_buf kb;
     memset(&kb, 0, sizeof kb);
+    const char *proj[IAF_MAX_CUBE_COLS + 2];
+    size_t np = 0;
     for (size_t i = 0; i < r->nunits; i++) {
         kb.len = 0;
         for (size_t j = 0; j < r->ncols; j++) {
@@ -737,36 +1120,54 @@ iaf_status iaf_calib_run_write_rows(const iaf_calib_run *r, const iaf_spec *spec
         }
         if (iaf_strmap_intern(&keys, kb.data, kb.len) != (int64_t)i) goto oom;
     }
+    for (size_t j = 0; j < r->ncols; j++)
+        proj[np++] = r->cols[j];
+    if (wcol) proj[np++] = wcol;
+    if (id_column) proj[np++] = id_column;
     iaf_source_options so = spec->micro_opt.source;
     so.threads = 1; /* rows in file order */
     if ((st = iaf_source_open((const char *const *)spec->microdata, spec->nmicrodata, &so, &src,
                               err)) != IAF_OK ||
-        (st = iaf_source_project(src, (const char *const *)r->cols, r->ncols, err)) != IAF_OK)
+        (st = iaf_source_project(src, proj, np, err)) != IAF_OK)
         goto done;
     x.r = r;
     x.keys = &keys;
     x.missing = spec->micro_opt.labels.missing;
     x.nmissing = spec->micro_opt.labels.nmissing;
-    x.out = iaf_buffer_raw(out);
+    x.id_column = id_column;
+    x.weight_column = wcol;
     x.g = iaf_calib_result_g(r->res);
-    if (iaf_buf_puts(x.out, "file,row,weight\n")) goto oom;
     iaf_scan_consumer c = {&x, rows_begin, rows_batch, NULL};
     int nw = 0;
     if ((st = iaf_source_scan(src, &c, &nw, err)) != IAF_OK) goto done;
     int64_t total = 0;
     for (size_t i = 0; i < r->nunits; i++)
         total += r->rows[i];
-    if (x.matched != total)
+    if ((int64_t)x.n != total) {
         st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
-                           "per-row weights: %lld rows read, %lld calibrated", (long long)x.matched,
+                           "per-row weights: %lld rows read, %lld calibrated", (long long)x.n,
                            (long long)total);
+        goto done;
+    }
+    st = rows_render(&x, format, iaf_buffer_raw(out), err);
     goto done;
 oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 done:
     iaf_free(kb.data);
     iaf_free(x.key.data);
+    iaf_strmap_free(&x.ids);
+    iaf_strmap_free(&x.files);
+    iaf_free(x.file);
+    iaf_free(x.rowno);
+    iaf_free(x.w);
     iaf_strmap_free(&keys);
     iaf_source_free(src);
     return st;
+}
+
+iaf_status iaf_calib_run_write_rows(const iaf_calib_run *r, const iaf_spec *spec, iaf_buffer *out,
+                                    iaf_error *err)
+{
+    return iaf_calib_run_write_row_weights(r, spec, NULL, IAF_CALIB_CSV, out, err);
 }

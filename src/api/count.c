@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "util/hugepage.h"
 #include "audit/dataset.h"
+#include "core/rowweights.h"
 #include "core/expr.h"
 #include "core/labels.h"
 #include "report/csvout.h"
@@ -26,7 +27,8 @@ struct iaf_counter {
     iaf_dataset *ds;
     iaf_expr *universe;
     char *weight;
-    char **missing; /* owned copies: the dataset borrows them */
+    iaf_rowweights *row_weights; /* iaf_counter_set_weights (owned: the dataset borrows it) */
+    char **missing;              /* owned copies: the dataset borrows them */
     size_t nmissing;
     iaf_scan_consumer progress;
     counter_table tabs[IAF_COUNT_MAX_TABLES];
@@ -121,6 +123,7 @@ void iaf_counter_free(iaf_counter *c)
         free_strings(t->by, t->nby);
     }
     iaf_dataset_free(c->ds);
+    iaf_rowweights_free(c->row_weights);
     iaf_expr_free(c->universe);
     iaf_free(c->weight);
     free_strings(c->missing, c->nmissing);
@@ -239,6 +242,24 @@ iaf_status iaf_counter_add(iaf_counter *c, const char *const *by, size_t nby, si
             return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     if ((t->req = iaf_dataset_add_request(c->ds, cols, ncols, err)) < 0) return (iaf_status)t->req;
     if (index) *index = c->ntabs - 1;
+    return IAF_OK;
+}
+
+iaf_status iaf_counter_set_weights(iaf_counter *c, const char *path, iaf_error *err)
+{
+    if (!c || !path || !*path)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no weights file given");
+    if (c->ran)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "the counter has already run");
+    if (c->weight)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                             "a weights file and a weight column exclude each other");
+    iaf_rowweights *rw = NULL;
+    iaf_status st = iaf_rowweights_load(path, &rw, err);
+    if (st != IAF_OK) return st;
+    iaf_rowweights_free(c->row_weights);
+    c->row_weights = rw;
+    iaf_dataset_set_row_weights(c->ds, rw);
     return IAF_OK;
 }
 

@@ -1,5 +1,6 @@
 /* src/audit/audit.c - see audit.h. */
 #include "audit/audit.h"
+#include "core/rowweights.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -577,6 +578,10 @@ static iaf_status count_inputs(run_state *s, iaf_error *err)
             if ((st = add_input(a, &s->icap, "microdata", iaf_dataset_file(micro, i), err)) !=
                 IAF_OK)
                 return st;
+        if (spec->row_weights &&
+            (st = add_input_sha(a, &s->icap, "weights", iaf_rowweights_path(spec->row_weights),
+                                iaf_rowweights_sha256(spec->row_weights), err)) != IAF_OK)
+            return st;
     }
     for (size_t i = 0; i < spec->ntables; i++) {
         char role[300];
@@ -855,6 +860,9 @@ static iaf_status provenance(run_state *s, iaf_error *err)
     const iaf_cubes *c = s->cubes_in;
     iaf_audit *a = s->a;
     const char *w = s->spec->micro_weight;
+    if (s->spec->row_weights)
+        return iaf_error_set(err, IAF_ERR_INVALID, c->dir, 0, 0,
+                             "counts made elsewhere cannot take per-row weights from a file");
     if ((w == NULL) != (c->weight == NULL) || (w && strcmp(w, c->weight) != 0))
         return iaf_error_set(err, IAF_ERR_INVALID, c->dir, 0, 0,
                              "the counts are %s%s%s but the spec's microdata is %s%s%s",
@@ -891,6 +899,10 @@ static const char *format_name(iaf_format f)
  * inputs they came from and the fingerprint. */
 static iaf_status make_cubes(run_state *s, iaf_cubes **out, iaf_error *err)
 {
+    if (s->spec->row_weights)
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                             "per-row weights from a file do not go into count directories or "
+                             "plans; weight the rows in a column instead");
     iaf_cubes *c = iaf_cubes_new();
     iaf_status st = IAF_OK;
     if (!c) goto oom;

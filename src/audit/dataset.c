@@ -190,7 +190,7 @@ static iaf_rawcount *defs_new(const iaf_dataset *d)
         rc->cubes[q].ncols = d->reqs[q].ncols;
         memcpy(rc->cubes[q].cols, d->reqs[q].cols, d->reqs[q].ncols * sizeof d->reqs[q].cols[0]);
     }
-    rc->weighted = d->opt.weight != NULL;
+    rc->weighted = d->opt.weight != NULL || d->opt.row_weights != NULL;
     return rc;
 oom:
     iaf_rawcount_free(rc);
@@ -451,6 +451,7 @@ iaf_status iaf_dataset_count(iaf_dataset *d, const iaf_scan_consumer *progress, 
                                    cn,
                                    d->nreqs,
                                    d->opt.weight,
+                                   d->opt.row_weights,
                                    d->opt.cancel,
                                    d->opt.cancel_ctx};
         st = iaf_rawcount_run(d->src, &rq, progress, &d->rc, err);
@@ -476,9 +477,15 @@ int64_t iaf_dataset_rows(const iaf_dataset *d)
     return d->rc ? d->rc->nrows : 0;
 }
 
+void iaf_dataset_set_row_weights(iaf_dataset *d, struct iaf_rowweights *rw)
+{
+    d->opt.row_weights = rw;
+    if (rw) d->opt.weight = NULL;
+}
+
 int iaf_dataset_weighted(const iaf_dataset *d)
 {
-    return d->opt.weight != NULL;
+    return d->opt.weight != NULL || d->opt.row_weights != NULL;
 }
 
 const iaf_table *iaf_dataset_table(const iaf_dataset *d)

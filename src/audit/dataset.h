@@ -21,6 +21,8 @@ typedef struct iaf_dataset_options {
     iaf_label_rules labels;    /* declared missing tokens and normalisation (borrowed) */
     int (*cancel)(void *ctx);  /* optional: non-zero stops the scan (IAF_STOP) */
     void *cancel_ctx;
+    /* weights from a file, joined by id or by file and row (borrowed; instead of weight) */
+    struct iaf_rowweights *row_weights;
 } iaf_dataset_options;
 
 typedef struct iaf_dataset iaf_dataset;
@@ -80,6 +82,8 @@ iaf_status iaf_dataset_derive(iaf_dataset *d, int req, iaf_attr *const *attrs, s
 /* Rows scanned and whether a weight was used. */
 int64_t iaf_dataset_rows(const iaf_dataset *d);
 int iaf_dataset_weighted(const iaf_dataset *d);
+/* Weight the rows by a weights file from now on (borrowed; before iaf_dataset_count). */
+void iaf_dataset_set_row_weights(iaf_dataset *d, struct iaf_rowweights *rw);
 const iaf_table *iaf_dataset_table(const iaf_dataset *d); /* counts form only */
 /* Files behind the dataset (one for a count table). Borrowed. */
 size_t iaf_source_nfiles_of(const iaf_dataset *d);

@@ -2,6 +2,7 @@
  * docs/spec.md). The loader is strict: unknown keys are errors (a typo must
  * not silently change an audit), and every error names the line. */
 #include "audit/spec.h"
+#include "core/rowweights.h"
 
 #include "io/file.h"
 #include "stats/bootstrap.h"
@@ -1101,7 +1102,7 @@ static int need_seq(ctx *c, struct fy_node *root, const char *key)
 static const char *const top_keys[] = {"iaf",         "name",       "description", "dataset",
                                        "disclosures", "crosswalks", "attributes",  "references",
                                        "checks",      "thresholds", "interval",    "claims",
-                                       "family",      "lead",       NULL};
+                                       "family",      "lead",       "calibrate",   NULL};
 static const char *const dataset_keys[] = {"title",     "url",     "licence",   "license",
                                            "microdata", "format",  "weight",    "encoding",
                                            "tables",    "missing", "normalize", NULL};
@@ -1181,6 +1182,153 @@ static int parse_claims(ctx *c, iaf_spec *s, struct fy_node *root)
         if (rc) break;
     }
     iaf_strmap_free(&seen);
+    return rc;
+}
+
+/* `calibrate:` (docs/calibration.md): the targets of `iaf calibrate` (check ids, and
+ * margins of any arity over a reference's table), method, bounds, min_neff, id column. */
+static int parse_calibrate(ctx *c, iaf_spec *s, struct fy_node *root)
+{
+    static const char *const keys[] = {"to",       "method", "bounds",  "epsilon", "max_iter",
+                                       "min_neff", "id",     "margins", NULL};
+    static const char *const mkeys[] = {
+        "id",       "reference",          "attributes", "reference_columns",
+        "universe", "reference_universe", NULL};
+    struct fy_node *cn = get(root, "calibrate");
+    iaf_spec_calibrate *cb = &s->calibrate;
+    cb->method = -1;
+    cb->lower = cb->upper = cb->epsilon = cb->min_neff = NAN;
+    if (!cn) return 0;
+    cb->present = 1;
+    cb->line = node_line(cn);
+    char *method = NULL, **bounds = NULL;
+    size_t nb = 0;
+    double maxit = NAN;
+    int rc = -1;
+    if (check_keys(c, cn, "calibrate", keys) ||
+        get_list(c, cn, "to", &cb->to, &cb->nto, "calibrate") ||
+        get_str(c, cn, "method", &method, 0, "calibrate") ||
+        get_list(c, cn, "bounds", &bounds, &nb, "calibrate") ||
+        get_num(c, cn, "epsilon", &cb->epsilon, "calibrate") ||
+        get_num(c, cn, "max_iter", &maxit, "calibrate") ||
+        get_num(c, cn, "min_neff", &cb->min_neff, "calibrate") ||
+        get_str(c, cn, "id", &cb->id, 0, "calibrate"))
+        goto done;
+    if (method && !strcmp(method, "raking"))
+        cb->method = 0;
+    else if (method && !strcmp(method, "logit"))
+        cb->method = 1;
+    else if (method) {
+        fail(c, get(cn, "method"), "calibrate: method is raking or logit (got '%s')%s", method,
+             NULL);
+        goto done;
+    }
+    if (nb) {
+        if (nb != 2 || !iaf_parse_double((iaf_sv){bounds[0], strlen(bounds[0])}, &cb->lower) ||
+            !iaf_parse_double((iaf_sv){bounds[1], strlen(bounds[1])}, &cb->upper) ||
+            !(cb->lower >= 0 && cb->lower < 1 && cb->upper > 1 && isfinite(cb->upper))) {
+            fail(c, get(cn, "bounds"), "calibrate: bounds are [L, U] with 0 <= L < 1 < U%s%s", NULL,
+                 NULL);
+            goto done;
+        }
+    }
+    if (!isnan(cb->epsilon) && !(cb->epsilon > 0 && cb->epsilon <= 1)) {
+        fail(c, get(cn, "epsilon"), "calibrate: epsilon is in (0, 1]%s%s", NULL, NULL);
+        goto done;
+    }
+    if (!isnan(maxit)) {
+        if (!(maxit >= 1 && maxit <= 100000 && maxit == floor(maxit))) {
+            fail(c, get(cn, "max_iter"),
+                 "calibrate: max_iter is a whole number from 1 to 100000%s%s", NULL, NULL);
+            goto done;
+        }
+        cb->max_iter = (int)maxit;
+    }
+    if (!isnan(cb->min_neff) && !(cb->min_neff > 0 && cb->min_neff <= 1)) {
+        fail(c, get(cn, "min_neff"), "calibrate: min_neff is a fraction in (0, 1]%s%s", NULL, NULL);
+        goto done;
+    }
+    struct fy_node *ms = get(cn, "margins");
+    if (ms && !fy_node_is_sequence(ms)) {
+        fail(c, ms, "calibrate: 'margins' must be a list%s%s", NULL, NULL);
+        goto done;
+    }
+    size_t cap = 0;
+    void *it = NULL;
+    struct fy_node *n;
+    while (ms && (n = fy_node_sequence_iterate(ms, &it)) != NULL) {
+        if (IAF_GROW(cb->margins, cap, cb->nmargins + 1) != 0) {
+            fail(c, n, "out of memory%s%s", NULL, NULL);
+            goto done;
+        }
+        iaf_spec_calib_margin *m = &cb->margins[cb->nmargins++];
+        memset(m, 0, sizeof *m);
+        m->line = node_line(n);
+        m->reference = -1;
+        char *ref = NULL, **attrs = NULL, **rcols = NULL;
+        size_t na = 0, nrc = 0;
+        int bad = check_keys(c, n, "calibration margin", mkeys) ||
+                  get_str(c, n, "id", &m->id, 1, "calibration margin") ||
+                  get_str(c, n, "reference", &ref, 1, "calibration margin") ||
+                  get_list(c, n, "attributes", &attrs, &na, "calibration margin") ||
+                  get_list(c, n, "reference_columns", &rcols, &nrc, "calibration margin") ||
+                  get_str(c, n, "universe", &m->universe_text, 0, "calibration margin") ||
+                  get_str(c, n, "reference_universe", &m->reference_universe_text, 0,
+                          "calibration margin");
+        if (!bad && (m->reference = find_id(c, ID_REFERENCE, ref)) < 0)
+            bad = fail(c, get(n, "reference"), "calibration margin '%s': no reference with id '%s'",
+                       m->id, ref);
+        if (!bad && (na < 1 || na > IAF_SPEC_CALIB_MAX_ATTRS))
+            bad = fail(c, n, "calibration margin '%s': 1 to 8 attributes%s", m->id, NULL);
+        if (!bad && nrc && nrc != na)
+            bad =
+                fail(c, get(n, "reference_columns"),
+                     "calibration margin '%s': one reference column per attribute%s", m->id, NULL);
+        if (!bad && find_id(c, ID_CHECK, m->id) >= 0)
+            bad = fail(c, n, "calibration margin '%s': a check has that id%s", m->id, NULL);
+        for (size_t j = 0; !bad && j + 1 < cb->nmargins; j++)
+            if (!strcmp(cb->margins[j].id, m->id))
+                bad = fail(c, n, "duplicate calibration margin id '%s'%s", m->id, NULL);
+        for (size_t i = 0; !bad && i < na; i++) {
+            for (size_t j = 0; j < i && !bad; j++)
+                if (!strcmp(attrs[i], attrs[j]))
+                    bad = fail(c, get(n, "attributes"),
+                               "calibration margin '%s': attribute '%s' named twice", m->id,
+                               attrs[i]);
+            if (!bad && !(m->attrs[i] = attr_or_column(c, s, n, attrs[i]))) bad = -1;
+            if (!bad && !(m->ref_cols[i] = iaf_strdup(nrc ? rcols[i] : attrs[i])))
+                bad = fail(c, n, "out of memory%s%s", NULL, NULL);
+            if (!bad) m->nattrs = i + 1;
+        }
+        if (!bad && m->universe_text &&
+            parse_expr(c, get(n, "universe"), m->universe_text, m->id, &m->universe))
+            bad = -1;
+        if (!bad && m->reference_universe_text &&
+            parse_expr(c, get(n, "reference_universe"), m->reference_universe_text, m->id,
+                       &m->reference_universe))
+            bad = -1;
+        iaf_free(ref);
+        free_list(attrs, na);
+        free_list(rcols, nrc);
+        if (bad) goto done;
+    }
+    for (size_t i = 0; i < cb->nto; i++) {
+        int found = find_id(c, ID_CHECK, cb->to[i]) >= 0;
+        for (size_t j = 0; !found && j < cb->nmargins; j++)
+            found = !strcmp(cb->margins[j].id, cb->to[i]);
+        if (!found) {
+            fail(c, get(cn, "to"), "calibrate: no check or margin with id '%s'%s", cb->to[i], NULL);
+            goto done;
+        }
+    }
+    if (!cb->nto && !cb->nmargins) {
+        fail(c, cn, "calibrate: name the targets (to: check ids) or give margins%s%s", NULL, NULL);
+        goto done;
+    }
+    rc = 0;
+done:
+    iaf_free(method);
+    free_list(bounds, nb);
     return rc;
 }
 
@@ -1417,7 +1565,8 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
         iaf_free(lc);
         if (bad) return -1;
     }
-    return parse_claims(c, s, root);
+    if (parse_claims(c, s, root)) return -1;
+    return parse_calibrate(c, s, root);
 }
 
 static void diag_out(struct fy_diag *d, void *user, const char *buf, size_t len)
@@ -1786,6 +1935,18 @@ void iaf_spec_free(iaf_spec *s)
     iaf_free(s->lead_question);
     iaf_free(s->dataset_title), iaf_free(s->dataset_url), iaf_free(s->dataset_licence);
     free_list(s->microdata, s->nmicrodata);
+    iaf_rowweights_free(s->row_weights);
+    free_list(s->calibrate.to, s->calibrate.nto);
+    iaf_free(s->calibrate.id);
+    for (size_t i = 0; i < s->calibrate.nmargins; i++) {
+        iaf_spec_calib_margin *m = &s->calibrate.margins[i];
+        iaf_free(m->id), iaf_free(m->universe_text), iaf_free(m->reference_universe_text);
+        for (size_t j = 0; j < m->nattrs; j++)
+            iaf_free(m->ref_cols[j]);
+        iaf_expr_free(m->universe);
+        iaf_expr_free(m->reference_universe);
+    }
+    iaf_free(s->calibrate.margins);
     iaf_free(s->micro_weight), iaf_free(s->micro_encoding);
     free_list(s->micro_missing, s->nmicro_missing);
     for (size_t i = 0; i < s->ntables; i++)

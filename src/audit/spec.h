@@ -142,6 +142,34 @@ typedef struct iaf_spec_lump {
     int totals;
 } iaf_spec_lump;
 
+/* `calibrate:` (docs/calibration.md): a margin of any arity, the reference's table over
+ * its attributes (a three-way sex x province x age band is one margin). */
+typedef struct iaf_spec_calib_margin {
+    char *id;
+    long line;
+    int reference;      /* index into references */
+    size_t nattrs;      /* 1 .. IAF_SPEC_CALIB_MAX_ATTRS */
+    iaf_attr *attrs[8]; /* synthetic attributes (borrowed from the spec's) */
+    char *ref_cols[8];  /* the reference's column per attribute */
+    iaf_expr *universe; /* on the synthetic rows, or NULL */
+    iaf_expr *reference_universe;
+    char *universe_text, *reference_universe_text;
+} iaf_spec_calib_margin;
+#define IAF_SPEC_CALIB_MAX_ATTRS 8
+
+typedef struct iaf_spec_calibrate {
+    int present;
+    long line;
+    char **to; /* check ids and margin ids; NULL: every margin */
+    size_t nto;
+    int method;                             /* -1 unset, else iaf_calib_method */
+    double lower, upper, epsilon, min_neff; /* NAN when unset */
+    int max_iter;                           /* 0 when unset */
+    char *id;                               /* the rows' id column, or NULL */
+    iaf_spec_calib_margin *margins;
+    size_t nmargins;
+} iaf_spec_calibrate;
+
 typedef struct iaf_spec {
     char *path; /* the spec file */
     char *dir;  /* its directory, for relative paths */
@@ -177,6 +205,8 @@ typedef struct iaf_spec {
     iaf_interval_method interval; /* `interval:` (calibrated, the default, or basic) */
     iaf_spec_claim *claims;       /* `claims:` (claims.h), in spec order */
     size_t nclaims;
+    struct iaf_rowweights *row_weights; /* iaf_spec_set_weights (owned; micro_opt borrows it) */
+    iaf_spec_calibrate calibrate;       /* `calibrate:` */
 } iaf_spec;
 
 iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err);

@@ -30,6 +30,9 @@ static void help(void)
            "                       with --counts-only: iaf-counts)\n"
            "  -m, --microdata PATH read the microdata from PATH (a file, glob or directory;\n"
            "                       repeatable) instead of the spec's dataset.microdata\n"
+           "      --weights FILE   weight the microdata's rows by FILE (ID,weight or\n"
+           "                       file,row,weight; CSV or Parquet, as iaf calibrate -o\n"
+           "                       writes it) instead of the spec's weight column\n"
            "      --format LIST    which of json,md,html,csv to write (default: all)\n"
            "      --fail-on WHAT   exit 3 when a check's verdict is WHAT (flag, any case); CI\n"
            "  -t, --threads N      worker threads for microdata scans (default: all cores)\n"
@@ -65,7 +68,8 @@ typedef struct audit_args {
     const char *micro[64]; /* --microdata paths */
     size_t nmicro;
     int counts_only;
-    const char *counts; /* --counts DIR */
+    const char *counts;  /* --counts DIR */
+    const char *weights; /* --weights FILE */
 } audit_args;
 
 /* The options; 0 to go on, -1 after --help, else the usage error's exit code. */
@@ -83,6 +87,7 @@ static int parse_args(int argc, char **argv, audit_args *o)
                                              {"microdata", required_argument, NULL, 'm'},
                                              {"counts-only", no_argument, NULL, 'C'},
                                              {"counts", required_argument, NULL, 'K'},
+                                             {"weights", required_argument, NULL, 'W'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     int c;
@@ -91,6 +96,9 @@ static int parse_args(int argc, char **argv, audit_args *o)
         switch (c) {
         case 'o':
             o->outdir = optarg;
+            break;
+        case 'W':
+            o->weights = optarg;
             break;
         case 'm':
             if (o->nmicro == sizeof o->micro / sizeof *o->micro)
@@ -224,6 +232,9 @@ int cmd_audit(int argc, char **argv)
         return cli_usage_error("audit", "--counts-only and --counts exclude each other");
     if (o.counts && o.nmicro)
         return cli_usage_error("audit", "--counts reads no microdata: drop --microdata");
+    if (o.weights && (o.counts || o.counts_only))
+        return cli_usage_error("audit", "--weights weights rows as they are scanned: not with "
+                                        "--counts or --counts-only");
     if (o.counts_only) return counts_only(&o, argv[optind]);
     iaf_error err;
     iaf_error_clear(&err);
@@ -242,6 +253,12 @@ int cmd_audit(int argc, char **argv)
     if (o.nmicro && iaf_spec_set_microdata(spec, o.micro, o.nmicro, &err) != IAF_OK) {
         rc = err.status == IAF_ERR_NOMEM ? cli_fail(&err)
                                          : cli_usage_error("audit", "--microdata: %s", err.message);
+        goto done;
+    }
+    if (o.weights && iaf_spec_set_weights(spec, o.weights, &err) != IAF_OK) {
+        rc = err.status == IAF_ERR_INVALID && !err.file[0]
+                 ? cli_usage_error("audit", "--weights: %s", err.message)
+                 : cli_fail(&err);
         goto done;
     }
     ao.threads = threads;

@@ -29,6 +29,9 @@ static void help(void)
            "  -b, --by A[,B...]      columns to count by (1 to 16); repeatable (up to 64)\n"
            "  -w, --where EXPR       universe filter, e.g. 'age >= 25 and sex == \"여자\"'\n"
            "      --weight COL       sum this numeric column instead of counting rows\n"
+           "      --weights FILE     sum the rows' weights from FILE (ID,weight or\n"
+           "                         file,row,weight; CSV or Parquet, as iaf calibrate -o\n"
+           "                         writes it) instead of counting rows\n"
            "      --missing LIST     values that also mean missing, e.g. NA,N (default: none;\n"
            "                         null and the empty string always do); --na is an alias\n"
            "      --normalize STEPS  label normalisation before counting: trim, nfc, nfkc,\n"
@@ -48,6 +51,7 @@ int cmd_count(int argc, char **argv)
         {"by", required_argument, NULL, 'b'},
         {"where", required_argument, NULL, CLI_OPT_WHERE},
         {"weight", required_argument, NULL, 'W'},
+        {"weights", required_argument, NULL, 'V'},
         {"na", required_argument, NULL, CLI_OPT_MISSING},
         {"missing", required_argument, NULL, CLI_OPT_MISSING},
         {"normalize", required_argument, NULL, CLI_OPT_NORMALIZE},
@@ -66,6 +70,7 @@ int cmd_count(int argc, char **argv)
     iaf_count_options opt;
     memset(&opt, 0, sizeof opt);
     int c, quiet = 0;
+    const char *weights = NULL;
     optind = 1;
     while ((c = getopt_long(argc, argv, "b:w:f:t:o:qh", longopts, NULL)) != -1) {
         int rc = cli_common_option(&co, "count", c, optarg);
@@ -79,6 +84,9 @@ int cmd_count(int argc, char **argv)
             break;
         case 'W':
             opt.weight = optarg;
+            break;
+        case 'V':
+            weights = optarg;
             break;
         case 'o':
             if (nout == IAF_COUNT_MAX_TABLES)
@@ -98,6 +106,8 @@ int cmd_count(int argc, char **argv)
     }
     if (optind >= argc) return cli_usage_error("count", "no input files");
     if (!nbyopt) return cli_usage_error("count", "--by is required");
+    if (weights && opt.weight)
+        return cli_usage_error("count", "--weight and --weights exclude each other");
     if (nbyopt > 1 ? nout != nbyopt : nout > 1)
         return cli_usage_error("count", "give one --output per --by (the i-th --output receives "
                                         "the i-th --by's table)");
@@ -152,6 +162,11 @@ int cmd_count(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
+    if (weights && iaf_counter_set_weights(counter, weights, &err) != IAF_OK) {
+        cli_progress_done(prog);
+        rc = cli_fail(&err);
+        goto done;
+    }
     for (int k = 0; k < nbyopt; k++)
         if (iaf_counter_add(counter, (const char *const *)bys[k], (size_t)nbys[k], NULL, &err) !=
             IAF_OK) {
@@ -169,11 +184,13 @@ int cmd_count(int argc, char **argv)
     /* every table complete before any file is replaced; never over an input */
     for (size_t i = 0; i < iaf_counter_nfiles(counter); i++)
         if (cli_input_add(iaf_counter_file(counter, i)) != 0) goto oom;
+    if (weights && cli_input_add(weights) != 0) goto oom;
     if (!(outs = cli_outset_new()) || !(out = iaf_buffer_new())) goto oom;
     for (int k = 0; k < nbyopt; k++) {
         iaf_buffer_clear(out);
-        if (iaf_table_write_counts_csv(iaf_counter_table(counter, (size_t)k), opt.weight != NULL,
-                                       out, &err) != IAF_OK ||
+        if (iaf_table_write_counts_csv(iaf_counter_table(counter, (size_t)k),
+                                       opt.weight != NULL || weights != NULL, out,
+                                       &err) != IAF_OK ||
             cli_outset_add(outs, k < nout ? outputs[k] : "-", iaf_buffer_data(out),
                            iaf_buffer_len(out), &err) != IAF_OK) {
             rc = cli_fail(&err);

@@ -1,6 +1,7 @@
 /* src/core/rawcount.c - see rawcount.h. Per-worker dictionaries and cubes,
  * merged into sorted global ones after the scan. */
 #include "core/rawcount.h"
+#include "core/rowweights.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -503,7 +504,7 @@ static iaf_status worker_begin(void *vctx, int id, void **state, iaf_error *err)
         return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < req->ncubes; i++) {
         w->cubes[i].ncols = req->cube_ncols[i];
-        w->cubes[i].pk.on = !req->weight && req->cube_ncols[i] > 0;
+        w->cubes[i].pk.on = !req->weight && !req->row_weights && req->cube_ncols[i] > 0;
     }
     if (id + 1 > ctx->nworkers) ctx->nworkers = id + 1;
     *state = w;
@@ -658,10 +659,15 @@ static iaf_status on_batch(void *vctx, void *state, const iaf_batch *b, iaf_erro
         if ((st = translate_column(&w->cols[c], &b->cols[c], n, w->ids + c * n, b, err)) != IAF_OK)
             return st;
     const double *wt = NULL;
-    if (req->weight) {
+    if (req->weight || req->row_weights) {
         if (IAF_GROW(w->w, w->w_cap, n) != 0)
             return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        if ((st = read_weights(&b->cols[nc], n, w->w, b, req->weight, err)) != IAF_OK) return st;
+        st = req->weight
+                 ? read_weights(&b->cols[nc], n, w->w, b, req->weight, err)
+                 : iaf_rowweights_fill(req->row_weights, b,
+                                       iaf_rowweights_id(req->row_weights) ? &b->cols[nc] : NULL,
+                                       w->w, err);
+        if (st != IAF_OK) return st;
         wt = w->w;
     }
     uint32_t key[IAF_MAX_CUBE_COLS];
@@ -1074,7 +1080,7 @@ iaf_status iaf_rawcount_run(iaf_source *src, const iaf_rawcount_request *req,
     }
     rc->ncols = req->ncols;
     rc->ncubes = req->ncubes;
-    rc->weighted = req->weight != NULL;
+    rc->weighted = req->weight != NULL || req->row_weights != NULL;
     rc->cols = iaf_calloc(req->ncols ? req->ncols : 1, sizeof *rc->cols);
     rc->nvalues = iaf_calloc(req->ncols ? req->ncols : 1, sizeof *rc->nvalues);
     rc->values = iaf_calloc(req->ncols ? req->ncols : 1, sizeof *rc->values);
@@ -1085,8 +1091,13 @@ iaf_status iaf_rawcount_run(iaf_source *src, const iaf_rawcount_request *req,
         if (!(rc->cols[c] = iaf_strdup(req->cols[c]))) goto oom;
         proj[c] = req->cols[c];
     }
-    if (req->weight) proj[req->ncols] = req->weight;
-    if ((st = iaf_source_project(src, proj, req->ncols + (req->weight ? 1 : 0), err)) != IAF_OK)
+    const char *extra = req->weight        ? req->weight
+                        : req->row_weights ? iaf_rowweights_id(req->row_weights)
+                                           : NULL;
+    if (extra) proj[req->ncols] = extra;
+    if ((st = iaf_source_project(src, proj, req->ncols + (extra ? 1 : 0), err)) != IAF_OK)
+        goto done;
+    if (req->row_weights && (st = iaf_rowweights_bind(req->row_weights, src, err)) != IAF_OK)
         goto done;
     ctx.workers = iaf_calloc(64, sizeof *ctx.workers);
     if (!ctx.workers) goto oom;

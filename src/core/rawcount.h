@@ -55,6 +55,9 @@ typedef struct iaf_rawcount_request {
     const size_t *cube_ncols;
     size_t ncubes;
     const char *weight; /* weight column or NULL; must not be in cols */
+    /* or per-row weights joined by id or by file and row (core/rowweights.h; NULL: none;
+     * not with weight); its id column must not be in cols */
+    struct iaf_rowweights *row_weights;
     /* Optional: asked before each batch; non-zero stops the scan (IAF_STOP). */
     int (*cancel)(void *ctx);
     void *cancel_ctx;

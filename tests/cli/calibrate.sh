@@ -3,7 +3,8 @@
 # to the excerpt's SEX x INDP_CAT and age band x education checks, by raking and by logit with
 # bounds [0.4, 2.5]; every row's factor must equal R survey::calibrate's
 # (tests/oracles/calibrate_crc.R wrote tests/data/calibrate/crc_weights.csv) to 1e-9. Then the
-# report, the --min-neff warning, a located failure that writes nothing, usage errors (exit 2)
+# report, the --min-neff warning, the per-row weights in CSV and Parquet (read back by iaf and
+# by DuckDB), a located failure that writes nothing, usage errors (exit 2)
 # and the refusal to write over an input.
 set -euo pipefail
 : "${IAF:?}" "${IAF_SRC:?}"
@@ -13,9 +14,10 @@ trap 'rm -rf "$tmp"' EXIT
 spec=$IAF_SRC/examples/us/mostlyai.yaml
 to=sex_x_indp__excerpt,age_x_edu__excerpt
 
-"$IAF" calibrate "$spec" --to "$to" --epsilon 1e-12 -t 1 -o "$tmp/raking.csv" > "$tmp/raking.txt"
+"$IAF" calibrate "$spec" --to "$to" --epsilon 1e-12 -t 1 --units "$tmp/raking.csv" -o "$tmp/raking_rows.csv" \
+    > "$tmp/raking.txt"
 "$IAF" calibrate "$spec" --to "$to" --epsilon 1e-12 -t 1 --method logit --bounds 0.4,2.5 \
-    -o "$tmp/logit.csv" --rows "$tmp/logit_rows.csv" > "$tmp/logit.txt"
+    --units "$tmp/logit.csv" -o "$tmp/logit_rows.csv" > "$tmp/logit.txt"
 
 check_r() { # weights.csv column-of-R
     "$py" - "$IAF_SRC" "$1" "$2" <<'PY'
@@ -52,7 +54,7 @@ PY
 }
 check_r "$tmp/raking.csv" raking
 check_r "$tmp/logit.csv" logit
-# --rows: every row of the synthetic file, in order, with R's weight for its categories
+# -o: every row of the synthetic file, in order, with R's weight for its categories
 "$py" - "$IAF_SRC" "$tmp/logit_rows.csv" <<'PY'
 import csv, sys
 src, path = sys.argv[1:]
@@ -81,6 +83,28 @@ for i, (s, g) in enumerate(zip(syn, got)):
     worst = max(worst, abs(float(g['weight']) - R[key]))
 assert worst <= 1e-9, worst
 print(f'rows: {len(got)} rows in file order, max |iaf - R| = {worst:.3g}')
+PY
+
+# the same weights as Parquet: iaf's own reader and DuckDB (tests/engines) read the same rows
+"$IAF" calibrate "$spec" --to "$to" --epsilon 1e-12 -t 1 --method logit --bounds 0.4,2.5 \
+    -o "$tmp/logit_rows.parquet" > /dev/null
+"$IAF" inspect "$tmp/logit_rows.parquet" > "$tmp/inspect.txt"
+grep -q '^num_rows: 27253$' "$tmp/inspect.txt"
+grep -q 'weight: DOUBLE required' "$tmp/inspect.txt"
+grep -q '^verified: 3 flat columns decoded' "$tmp/inspect.txt"
+"$IAF" count "$tmp/logit_rows.parquet" --by row --weight weight -o "$tmp/pq_count.csv"
+"$IAF" count "$tmp/logit_rows.csv" --by row --weight weight -o "$tmp/csv_count.csv"
+cmp -s "$tmp/pq_count.csv" "$tmp/csv_count.csv"
+(cd "$tmp" && printf "SELECT file, row, weight FROM read_parquet('logit_rows.parquet')\n" > q.sql &&
+    node "$IAF_SRC/tests/engines/duck_run.mjs" select q.sql duck.csv csv)
+"$py" - "$tmp/duck.csv" "$tmp/logit_rows.csv" <<'PY'
+import sys
+import pandas as pd
+a, b = pd.read_csv(sys.argv[1]), pd.read_csv(sys.argv[2])
+assert list(a.columns) == ['file', 'row', 'weight'] and len(a) == len(b) == 27253
+assert (a.file == b.file).all() and (a.row == b.row).all()
+assert (a.weight == b.weight).all()  # both the shortest round-trip text of the same doubles
+print('parquet: DuckDB reads every row and weight')
 PY
 
 grep -q '^calibration: raking; converged after [0-9]* iterations' "$tmp/raking.txt"

@@ -160,7 +160,7 @@ static void run_cubes(int threads, size_t batch_rows)
     static const size_t c_gh[] = {0, 1}, c_gk[] = {0, 2}, c_hkg[] = {1, 2, 0}, c_h[] = {1};
     const size_t *const cube_cols[] = {c_gh, c_gk, c_hkg, c_h};
     const size_t cube_ncols[] = {2, 2, 3, 1};
-    iaf_rawcount_request req = {cols, 3, cube_cols, cube_ncols, 4, NULL, NULL, NULL};
+    iaf_rawcount_request req = {cols, 3, cube_cols, cube_ncols, 4, NULL, NULL, NULL, NULL};
     iaf_rawcount *rc = NULL;
     iaf_status st = iaf_rawcount_run(src, &req, NULL, &rc, &err);
     if (st != IAF_OK) fail_msg("rawcount: %s", err.message);
