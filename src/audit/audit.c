@@ -980,6 +980,7 @@ iaf_status iaf_audit_run_mode(const iaf_spec *spec, const iaf_audit_options *opt
     for (size_t c = 0; c < ncheck && st == IAF_OK; c++)
         st = opt && opt->cancel && opt->cancel(opt->cancel_ctx) ? IAF_STOP : run_check(&s, c, err);
     if (st == IAF_OK) st = iaf_audit_claims(a, err); /* the spec's claims, from the verdicts */
+    if (st == IAF_OK) st = iaf_audit_labels(a, err); /* titles of coded categories */
     goto done;
 oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -1001,6 +1002,7 @@ done:
 void iaf_audit_free(iaf_audit *a)
 {
     if (!a) return;
+    iaf_labels_free(a);
     for (size_t i = 0; a->results && i < a->nresults; i++) {
         iaf_check_result *r = &a->results[i];
         for (size_t v = 0; r->variants && v < r->nvariants; v++) {

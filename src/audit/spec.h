@@ -137,6 +137,19 @@ typedef struct iaf_spec_lump {
     int totals;
 } iaf_spec_lump;
 
+/* A classification file that titles the codes of attributes (`labels:`):
+ * reports show "code title" wherever a category of one of these attributes
+ * is shown; cells.csv and report.json keep the codes. */
+typedef struct iaf_spec_labels {
+    char **attributes; /* attribute (or column) names */
+    size_t nattributes;
+    char *file_as_written;
+    char *file;  /* resolved */
+    char *code;  /* the code column, NULL: the first */
+    char *title; /* the title column, NULL: the second */
+    long line;
+} iaf_spec_labels;
+
 typedef struct iaf_spec {
     char *path; /* the spec file */
     char *dir;  /* its directory, for relative paths */
@@ -172,6 +185,8 @@ typedef struct iaf_spec {
     iaf_interval_method interval; /* `interval:` (calibrated, the default, or basic) */
     iaf_spec_claim *claims;       /* `claims:` (claims.h), in spec order */
     size_t nclaims;
+    iaf_spec_labels *labels; /* `labels:`, in spec order */
+    size_t nlabels;
 } iaf_spec;
 
 iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err);
