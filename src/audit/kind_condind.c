@@ -270,7 +270,7 @@ iaf_status iaf_kind_condind_run(const iaf_kind_input *in, iaf_variant_result *vr
     o.power_b = o.b ? CI_POWER_B : 0;
     o.power_grid = ci_power_grid;
     o.npower_grid = CI_NGRID;
-    o.layout = &ls;
+    o.layout = c->ref_dependent && in->bop ? &ls : NULL; /* only the retention needs it */
     if (st == IAF_OK) st = ci_side(in->sdv->table, k->nrule_attrs, &o, &c->syn, &c->rounded, err);
     c->retention = c->ref_dependent ? c->syn.excess / c->ref.excess : NAN;
     c->detectable = c->ref_dependent ? c->ref.excess : c->tau;
