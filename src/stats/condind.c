@@ -602,6 +602,8 @@ iaf_status iaf_ci_retention(const iaf_ci_result *syn, const iaf_ci_layout *ls,
                                     &hi, ref_cdep, evaluations, err);
         if (st != IAF_OK) goto done;
         e = cd_r > 0 ? ref_cdep->bias_corrected / cd_r : NAN;
+        /* the basic interval is the ordinary bootstrap: from the observed reference */
+        if (bop && bop->interval != IAF_INTERVAL_CALIBRATED && e > 0) e = 1;
     } else {
         ref_cdep->estimate = ref_cdep->lo = ref_cdep->hi = ref_cdep->bias_corrected = cd_r;
     }

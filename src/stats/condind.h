@@ -131,7 +131,8 @@ iaf_status iaf_ci_test(const iaf_ci_cell *cells, size_t ncells, uint32_t nc, uin
  * conditional-independence table, r* from the reference at its corrected dependence, the
  * statistic excess(s*) / excess(r*) with the observed null means, the truth
  * cdep(s_d) / cdep(r) (*ret; NAN fields when the reference's corrected dependence is 0).
- * The intervals are those of bop->interval (calibrated by default). */
+ * The intervals are those of bop->interval (calibrated by default; basic: the ordinary
+ * bootstrap, the reference drawn from r_hat). */
 iaf_status iaf_ci_retention(const iaf_ci_result *syn, const iaf_ci_layout *ls,
                             const iaf_ci_result *ref, const iaf_ci_layout *lr, double n_r,
                             const iaf_boot_options *bop, iaf_boot_interval *ret,
