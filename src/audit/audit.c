@@ -686,11 +686,23 @@ static iaf_status run_condind(run_state *s, size_t c, iaf_error *err)
             st = iaf_dataset_derive(rd, ids->ref, ra, k->nrule_attrs, k->reference_universe, &rdv,
                                     err);
     }
+    /* the reference's sampling error as for the other kinds (its n_r from the manifest);
+     * its retention interval resamples it */
+    double n_r = NAN;
+    if (st == IAF_OK && rdv) {
+        const char *basis;
+        reference_n(&s->spec->references[k->reference], s->refs[k->reference], rdv, &n_r, &basis);
+        r->reference_fixed = isinf(n_r);
+        if (!(r->n_r_basis = iaf_strdup(basis)))
+            st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
     iaf_boot_options bo = {0};
     bo.b = s->opt && s->opt->bootstrap_b ? s->opt->bootstrap_b : IAF_BOOT_DEFAULT_B;
     bo.seed = s->opt && s->opt->seed_set ? s->opt->seed : IAF_BOOT_DEFAULT_SEED;
+    bo.interval = s->opt && s->opt->interval_set ? s->opt->interval : s->spec->interval;
+    bo.threads = (unsigned)(s->threads > 0 ? s->threads : 2);
     const iaf_boot_options *bop = s->opt && s->opt->no_bootstrap ? NULL : &bo;
-    iaf_kind_input in = {s->spec, k, &k->variants[0], dv, rdv, NULL, NAN, NAN, bop};
+    iaf_kind_input in = {s->spec, k, &k->variants[0], dv, rdv, NULL, NAN, n_r, bop};
     if (st == IAF_OK) st = iaf_check_ops_of(k->kind)->run(&in, vr, err);
     if (st == IAF_OK) {
         r->verdict = vr->verdict;
@@ -986,6 +998,7 @@ iaf_status iaf_audit_run_mode(const iaf_spec *spec, const iaf_audit_options *opt
     for (size_t c = 0; c < ncheck && st == IAF_OK; c++)
         st = opt && opt->cancel && opt->cancel(opt->cancel_ctx) ? IAF_STOP : run_check(&s, c, err);
     if (st == IAF_OK) st = iaf_audit_claims(a, err); /* the spec's claims, from the verdicts */
+    if (st == IAF_OK) st = iaf_audit_labels(a, err); /* titles of coded categories */
     goto done;
 oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -1007,6 +1020,7 @@ done:
 void iaf_audit_free(iaf_audit *a)
 {
     if (!a) return;
+    iaf_labels_free(a);
     for (size_t i = 0; a->results && i < a->nresults; i++) {
         iaf_check_result *r = &a->results[i];
         for (size_t v = 0; r->variants && v < r->nvariants; v++) {

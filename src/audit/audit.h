@@ -64,6 +64,13 @@ typedef struct iaf_input_file {
     char sha256[65];
 } iaf_input_file;
 
+/* The titles of one `labels:` file (labels.c): code[i] is titled title[i]. */
+typedef struct iaf_label_set {
+    const iaf_spec_labels *spec; /* borrowed */
+    size_t n;
+    char **code, **title;
+} iaf_label_set;
+
 typedef struct iaf_audit {
     const iaf_spec *spec;
     iaf_check_result *results;
@@ -78,7 +85,9 @@ typedef struct iaf_audit {
     char *prov_dir, *prov_origin, *prov_dialect, *prov_table;
     char prov_fingerprint[65];
     size_t prov_shards;
-    int prov_spec_same; /* counted for this very spec file (same SHA-256) */
+    int prov_spec_same;    /* counted for this very spec file (same SHA-256) */
+    iaf_label_set *labels; /* one per spec `labels:` entry (labels.c) */
+    size_t nlabels;
 } iaf_audit;
 
 /* iaf_audit_options, iaf_audit_run, iaf_audit_free and the accessors: iaf/audit.h */
@@ -89,5 +98,13 @@ iaf_status iaf_audit_claims(iaf_audit *a, iaf_error *err);
  * (one line per claim; nothing without claims). */
 void iaf_claims_json(const iaf_audit *a, iaf_json *j);
 void iaf_claims_headline(const iaf_audit *a, iaf_buf *out);
+
+/* Read the spec's `labels:` files (src/audit/labels.c): a located error for
+ * a file that cannot be read or a missing column; a code given twice with
+ * two titles keeps both, joined by " / ". */
+iaf_status iaf_audit_labels(iaf_audit *a, iaf_error *err);
+/* report.json's "labels": one object per file (attributes, file, titles). */
+void iaf_labels_json(const iaf_audit *a, iaf_json *j);
+void iaf_labels_free(iaf_audit *a);
 
 #endif

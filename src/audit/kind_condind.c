@@ -15,6 +15,10 @@
 #define CI_POWER 0.8   /* "within the null" decides only with this power */
 #define CI_POWER_B 200 /* replicates of the alternative */
 
+/* the power curve's dependences (docs/method.md 12a) */
+static const double ci_power_grid[] = {0.01, 0.02, 0.05, 0.1, 0.2};
+#define CI_NGRID (sizeof ci_power_grid / sizeof ci_power_grid[0])
+
 static int cmp_u64(const void *x, const void *y)
 {
     uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
@@ -107,11 +111,9 @@ static double p_of(const iaf_ci_result *r)
 
 static void decide(iaf_ci_check *c, int screened)
 {
-    char msg[600];
+    char msg[700];
     const iaf_ci_result *s = &c->syn, *r = &c->ref;
-    c->ref_dependent = c->has_ref && r->support >= c->min_support && p_of(r) < CI_ALPHA;
-    c->retention = c->ref_dependent && r->excess > 0 ? s->excess / r->excess : NAN;
-    c->detectable = c->ref_dependent && r->excess > 0 ? r->excess : c->tau;
+    const iaf_boot_interval *ri = &c->retention_ci;
     c->verdict = IAF_VERDICT_NONE;
     c->diagnosis = NULL;
     if (s->support < c->min_support || (c->has_ref && r->support < c->min_support)) {
@@ -126,30 +128,70 @@ static void decide(iaf_ci_check *c, int screened)
     } else if (isnan(s->p_sim) && !screened) {
         snprintf(msg, sizeof msg, "not screened: no simulated null (--no-bootstrap)");
         c->finding = "not screened";
-    } else if (p_of(s) < CI_ALPHA) {
-        c->finding = "assumption not visible in the data";
-        if (c->ref_dependent && c->retention < 1 - CI_TAU_RET) {
+    } else if (c->ref_dependent) {
+        /* retention decides, on its interval (METHOD.md section 9): a verdict only when the
+         * whole interval is on one side of 1 - tau_ret, or of 1 + tau_ret */
+        const char *seen = p_of(s) < CI_ALPHA ? "stands out of its null" : "is within its null";
+        c->finding = p_of(s) < CI_ALPHA ? "assumption not visible in the data"
+                                        : "assumption visible in the data";
+        if (isnan(ri->lo) || isnan(ri->hi)) {
             snprintf(msg, sizeof msg,
-                     "the synthetic conditional dependence stands out of its null (p %.3g) but "
-                     "keeps only %.2f of the reference's (excess %.4f vs %.4f)",
-                     p_of(s), c->retention, s->excess, r->excess);
+                     "cannot be decided on these data: the retention of the reference's "
+                     "conditional dependence (%.2f) has no interval (%s)",
+                     c->retention,
+                     c->straddles ? c->straddles
+                                  : "too few replicates where the reference's excess is positive");
+            c->finding = "cannot be decided";
+            c->verdict = IAF_VERDICT_INCONCLUSIVE;
+            c->diagnosis = "retention interval undefined";
+        } else if (ri->hi < 1 - CI_TAU_RET) {
+            snprintf(msg, sizeof msg,
+                     "the synthetic conditional dependence %s (p %.3g) and keeps %.2f [%.2f, "
+                     "%.2f] of the reference's (excess %.4f vs %.4f): wholly below %.2f",
+                     seen, p_of(s), ri->bias_corrected, ri->lo, ri->hi, s->excess, r->excess,
+                     1 - CI_TAU_RET);
             c->verdict = IAF_VERDICT_FLAG;
             c->diagnosis = "flattened";
-        } else if (c->ref_dependent && c->retention > 1 + CI_TAU_RET) {
+        } else if (ri->lo > 1 + CI_TAU_RET) {
             snprintf(msg, sizeof msg,
-                     "the synthetic conditional dependence stands out of its null (p %.3g) and "
-                     "is %.2f times the reference's (excess %.4f vs %.4f)",
-                     p_of(s), c->retention, s->excess, r->excess);
+                     "the synthetic conditional dependence %s (p %.3g) and is %.2f [%.2f, %.2f] "
+                     "times the reference's (excess %.4f vs %.4f): wholly above %.2f",
+                     seen, p_of(s), ri->bias_corrected, ri->lo, ri->hi, s->excess, r->excess,
+                     1 + CI_TAU_RET);
             c->verdict = IAF_VERDICT_FLAG;
             c->diagnosis = "exaggerated";
-        } else {
+        } else if (ri->lo >= 1 - CI_TAU_RET && ri->hi <= 1 + CI_TAU_RET) {
             snprintf(msg, sizeof msg,
-                     "the synthetic conditional dependence (%.4f, null %.4f, 95th percentile "
-                     "%.4f) stands out of conditional independence (p %.3g)",
-                     s->cdep_tvd, s->null_mean, s->null_q95, p_of(s));
+                     "the synthetic conditional dependence %s (p %.3g) and keeps %.2f [%.2f, "
+                     "%.2f] of the reference's: within %.2f-%.2f",
+                     seen, p_of(s), ri->bias_corrected, ri->lo, ri->hi, 1 - CI_TAU_RET,
+                     1 + CI_TAU_RET);
+            c->finding = "assumption not visible in the data";
             c->verdict = IAF_VERDICT_PASS;
             c->diagnosis = "assumption not visible in the data";
+        } else {
+            c->straddles =
+                ri->lo < 1 - CI_TAU_RET && ri->hi > 1 - CI_TAU_RET
+                    ? (ri->hi > 1 + CI_TAU_RET ? "both 1 - tau_ret and 1 + tau_ret" : "1 - tau_ret")
+                    : "1 + tau_ret";
+            snprintf(msg, sizeof msg,
+                     "cannot be decided on these data: the synthetic conditional dependence %s "
+                     "(p %.3g), and its retention of the reference's, %.2f [%.2f, %.2f], "
+                     "straddles %s (%.2f)",
+                     seen, p_of(s), ri->bias_corrected, ri->lo, ri->hi, c->straddles,
+                     strcmp(c->straddles, "1 + tau_ret") ? 1 - CI_TAU_RET : 1 + CI_TAU_RET);
+            c->finding = "cannot be decided";
+            c->verdict = IAF_VERDICT_INCONCLUSIVE;
+            c->diagnosis = "retention interval straddles the threshold";
         }
+    } else if (p_of(s) < CI_ALPHA) {
+        snprintf(msg, sizeof msg,
+                 "the synthetic conditional dependence (%.4f, null %.4f, 95th percentile "
+                 "%.4f) stands out of conditional independence (p %.3g)",
+                 s->cdep_tvd, s->null_mean, s->null_q95, p_of(s));
+        c->finding = "assumption not visible in the data";
+        c->verdict = IAF_VERDICT_PASS;
+        c->diagnosis = "assumption not visible in the data";
     } else if (!isnan(s->power) ? !(s->power >= CI_POWER) : !(s->band < c->detectable)) {
         if (!isnan(s->power))
             snprintf(msg, sizeof msg,
@@ -165,7 +207,7 @@ static void decide(iaf_ci_check *c, int screened)
         c->finding = "cannot be decided";
         c->verdict = IAF_VERDICT_INCONCLUSIVE;
         c->diagnosis = "too little data to see the assumption";
-    } else if (c->has_ref && !c->ref_dependent) {
+    } else if (c->has_ref) {
         snprintf(msg, sizeof msg,
                  "the synthetic conditional dependence is within its null (p %.3g), and the "
                  "reference's is within its own (p %.3g): the assumption holds in both",
@@ -174,24 +216,24 @@ static void decide(iaf_ci_check *c, int screened)
         c->verdict = IAF_VERDICT_PASS;
         c->diagnosis = "reference shows no conditional dependence";
     } else {
-        if (c->ref_dependent)
-            snprintf(msg, sizeof msg,
-                     "the synthetic conditional dependence is within its null (p %.3g) while the "
-                     "reference's stands out (excess %.4f, noise band %.4f): flattened to the "
-                     "card's assumption",
-                     p_of(s), r->excess, s->band);
-        else
-            snprintf(msg, sizeof msg,
-                     "the synthetic conditional dependence (%.4f) is within its null (mean %.4f, "
-                     "95th percentile %.4f, p %.3g); a dependence of %.4f would stand out %.0f%% "
-                     "of the time",
-                     s->cdep_tvd, s->null_mean, s->null_q95, p_of(s), s->power_tau, 100 * s->power);
+        snprintf(msg, sizeof msg,
+                 "the synthetic conditional dependence (%.4f) is within its null (mean %.4f, "
+                 "95th percentile %.4f, p %.3g); a dependence of %.4f would stand out %.0f%% "
+                 "of the time",
+                 s->cdep_tvd, s->null_mean, s->null_q95, p_of(s), s->power_tau, 100 * s->power);
         c->finding = "assumption visible in the data";
         c->verdict = IAF_VERDICT_FLAG;
-        c->diagnosis = c->ref_dependent ? "flattened" : "assumption visible in the data";
+        c->diagnosis = "assumption visible in the data";
     }
     if (!screened) c->verdict = IAF_VERDICT_NONE;
     c->reason = iaf_strdup(msg);
+}
+
+static void interval_nan(iaf_boot_interval *i)
+{
+    memset(i, 0, sizeof *i);
+    i->estimate = i->lo = i->hi = i->pct_lo = i->pct_hi = NAN;
+    i->bias_corrected = i->boot_mean = i->boot_se = NAN;
 }
 
 iaf_status iaf_kind_condind_run(const iaf_kind_input *in, iaf_variant_result *vr, iaf_error *err)
@@ -200,11 +242,17 @@ iaf_status iaf_kind_condind_run(const iaf_kind_input *in, iaf_variant_result *vr
     iaf_ci_check *c = iaf_calloc(1, sizeof *c);
     if (!c) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     vr->ci = c;
+    interval_nan(&c->retention_ci);
+    interval_nan(&c->ref_cdep);
+    c->n_r = NAN;
     double pool = iaf_spec_threshold_for(in->spec, k, "pool_below"),
            minc = iaf_spec_threshold_for(in->spec, k, "min_cell_n");
     c->tau = iaf_spec_threshold_for(in->spec, k, "cdep_excess");
     c->min_support = iaf_spec_threshold_for(in->spec, k, "min_support");
     iaf_ci_options o = {0};
+    iaf_ci_layout ls, lr;
+    memset(&ls, 0, sizeof ls);
+    memset(&lr, 0, sizeof lr);
     o.pool_below = pool > 0 ? (uint64_t)pool : 0;
     o.min_cell_n = minc > 0 ? (uint64_t)minc : 0;
     o.b = in->bop ? (in->bop->b ? in->bop->b : IAF_BOOT_DEFAULT_B) : 0;
@@ -213,13 +261,35 @@ iaf_status iaf_kind_condind_run(const iaf_kind_input *in, iaf_variant_result *vr
     if (in->rdv) {
         /* the reference first: its dependence is the size the synthetic test must see */
         c->has_ref = 1;
+        o.layout = &lr;
         st = ci_side(in->rdv->table, k->nrule_attrs, &o, &c->ref, &c->rounded, err);
     }
-    int ref_dep = c->has_ref && c->ref.support >= c->min_support && p_of(&c->ref) < CI_ALPHA &&
-                  c->ref.excess > 0;
-    o.power_tau = ref_dep ? c->ref.excess : c->tau;
+    c->ref_dependent = c->has_ref && c->ref.support >= c->min_support && p_of(&c->ref) < CI_ALPHA &&
+                       c->ref.excess > 0;
+    o.power_tau = c->ref_dependent ? c->ref.excess : c->tau;
     o.power_b = o.b ? CI_POWER_B : 0;
+    o.power_grid = ci_power_grid;
+    o.npower_grid = CI_NGRID;
+    o.layout = c->ref_dependent && in->bop ? &ls : NULL; /* only the retention needs it */
     if (st == IAF_OK) st = ci_side(in->sdv->table, k->nrule_attrs, &o, &c->syn, &c->rounded, err);
+    c->retention = c->ref_dependent ? c->syn.excess / c->ref.excess : NAN;
+    c->detectable = c->ref_dependent ? c->ref.excess : c->tau;
+    if (c->has_ref) {
+        /* the reference's rows behind its tested cells: n_r scaled by its support */
+        c->n_r = isfinite(in->n_r) ? in->n_r * c->ref.support : INFINITY;
+        c->n_r_basis = isfinite(in->n_r) ? "resampled" : "fixed";
+    }
+    if (in->bop) c->interval_method = iaf_interval_method_name(in->bop->interval);
+    if (st == IAF_OK && in->bop && c->ref_dependent && ls.nblocks && lr.nblocks &&
+        c->syn.support >= c->min_support)
+        st = iaf_ci_retention(&c->syn, &ls, &c->ref, &lr, c->n_r, in->bop, &c->retention_ci,
+                              &c->ref_cdep, &c->evaluations, err);
+    if (st == IAF_OK && c->ref_dependent && !isnan(c->ref_cdep.estimate) &&
+        !(c->ref_cdep.bias_corrected > 0))
+        c->straddles = "the reference's conditional dependence is not distinguishable from 0 "
+                       "once its sampling error is counted";
+    iaf_ci_layout_clear(&ls);
+    iaf_ci_layout_clear(&lr);
     if (st != IAF_OK) return st;
     decide(c, in->bop != NULL);
     if (!c->reason) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -276,6 +346,38 @@ static void side_json(const iaf_ci_result *r, iaf_json *j)
     iaf_json_knum(j, "power", r->power);
     iaf_json_knum(j, "power_against", r->power_tau);
     iaf_json_kint(j, "power_replicates", (int64_t)r->power_b);
+    /* the power curve: what size of conditional dependence these data could have seen */
+    iaf_json_key(j, "power_curve");
+    iaf_json_begin_array(j);
+    double mdd = NAN;
+    for (size_t g = 0; g < r->npower_curve; g++) {
+        iaf_json_begin_object(j);
+        iaf_json_knum(j, "delta", r->curve_delta[g]);
+        iaf_json_knum(j, "against", r->curve_against[g]);
+        iaf_json_knum(j, "power", r->power_curve[g]);
+        iaf_json_end_object(j);
+        if (isnan(mdd) && r->power_curve[g] >= CI_POWER) mdd = r->curve_delta[g];
+    }
+    iaf_json_end_array(j);
+    iaf_json_knum(j, "min_detectable", mdd);
+    iaf_json_end_object(j);
+}
+
+static void interval_json(const iaf_boot_interval *i, const iaf_ci_check *c, iaf_json *j)
+{
+    iaf_json_begin_object(j);
+    iaf_json_knum(j, "plug_in", i->estimate);
+    iaf_json_knum(j, "estimate", i->bias_corrected);
+    iaf_json_knum(j, "lo", i->lo);
+    iaf_json_knum(j, "hi", i->hi);
+    iaf_json_knum(j, "percentile_lo", i->pct_lo);
+    iaf_json_knum(j, "percentile_hi", i->pct_hi);
+    iaf_json_kint(j, "replicates_valid", (int64_t)i->n_valid);
+    iaf_json_kstr(j, "method",
+                  i == &c->ref_cdep && !isfinite(c->n_r) ? "exact (the reference is fixed)"
+                  : i->calibrated                        ? "calibrated"
+                                                         : "basic");
+    iaf_json_kint(j, "evaluations", (int64_t)c->evaluations);
     iaf_json_end_object(j);
 }
 
@@ -297,5 +399,17 @@ void iaf_ci_check_json(const iaf_ci_check *c, iaf_json *j)
         iaf_json_null(j);
     iaf_json_kbool(j, "reference_dependent", c->ref_dependent);
     iaf_json_knum(j, "retention", c->retention);
+    iaf_json_key(j, "retention_interval");
+    if (c->ref_dependent && !isnan(c->retention_ci.lo))
+        interval_json(&c->retention_ci, c, j);
+    else
+        iaf_json_null(j);
+    iaf_json_key(j, "reference_cdep_interval");
+    if (c->ref_dependent && !isnan(c->ref_cdep.lo))
+        interval_json(&c->ref_cdep, c, j);
+    else
+        iaf_json_null(j);
+    iaf_json_knum(j, "reference_n", c->n_r);
+    iaf_json_kstr(j, "retention_straddles", c->straddles);
     iaf_json_end_object(j);
 }

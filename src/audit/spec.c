@@ -1099,10 +1099,40 @@ static int need_seq(ctx *c, struct fy_node *root, const char *key)
     return 0;
 }
 
-static const char *const top_keys[] = {"iaf",         "name",       "description", "dataset",
-                                       "disclosures", "crosswalks", "attributes",  "references",
-                                       "checks",      "thresholds", "interval",    "claims",
-                                       "family",      "lead",       "calibrate",   NULL};
+/* `labels:` - classification files that title the codes of attributes:
+ *   labels:
+ *     - {attributes: [occupation_major_A], file: ksco.csv, code: ksco7_code, title: title_ko} */
+static int parse_labels(ctx *c, struct fy_node *root, iaf_spec *s)
+{
+    size_t cap = 0;
+    if (need_seq(c, root, "labels")) return -1;
+    FOR_ITEMS(root, "labels", n)
+    {
+        static const char *const keys[] = {"attributes", "file", "code", "title", NULL};
+        if (IAF_GROW(s->labels, cap, s->nlabels + 1) != 0)
+            return fail(c, n, "out of memory%s%s", NULL, NULL);
+        iaf_spec_labels *l = &s->labels[s->nlabels++];
+        memset(l, 0, sizeof *l);
+        l->line = node_line(n);
+        if (check_keys(c, n, "labels", keys) ||
+            get_list(c, n, "attributes", &l->attributes, &l->nattributes, "labels") ||
+            get_str(c, n, "file", &l->file_as_written, 1, "labels") ||
+            get_str(c, n, "code", &l->code, 0, "labels") ||
+            get_str(c, n, "title", &l->title, 0, "labels"))
+            return -1;
+        if (!l->nattributes)
+            return fail(c, n, "labels: 'attributes' names the attributes the file titles%s%s", NULL,
+                        NULL);
+        if (!(l->file = resolve(c, l->file_as_written)))
+            return fail(c, n, "out of memory%s%s", NULL, NULL);
+    }
+    return 0;
+}
+
+static const char *const top_keys[] = {
+    "iaf",        "name",       "description", "dataset",    "disclosures", "crosswalks",
+    "attributes", "references", "checks",      "thresholds", "interval",    "claims",
+    "family",     "lead",       "calibrate",   "labels",     NULL};
 static const char *const dataset_keys[] = {"title",     "url",     "licence",   "license",
                                            "microdata", "format",  "weight",    "encoding",
                                            "tables",    "missing", "normalize", NULL};
@@ -1464,6 +1494,7 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
                         "disclosure '%s': 'independent' names two or more attributes%s", d->id,
                         NULL);
     }
+    if (parse_labels(c, root, s)) return -1;
     cap = 0;
     FOR_ITEMS(root, "crosswalks", n)
     {
@@ -1969,6 +2000,12 @@ void iaf_spec_free(iaf_spec *s)
         iaf_crosswalk_free(w->cw);
     }
     iaf_free(s->crosswalks);
+    for (size_t i = 0; i < s->nlabels; i++) {
+        iaf_spec_labels *l = &s->labels[i];
+        free_list(l->attributes, l->nattributes);
+        iaf_free(l->file_as_written), iaf_free(l->file), iaf_free(l->code), iaf_free(l->title);
+    }
+    iaf_free(s->labels);
     for (size_t i = 0; i < s->nreferences; i++)
         free_source(&s->references[i]);
     iaf_free(s->references);

@@ -169,6 +169,18 @@ typedef struct iaf_spec_calibrate {
     iaf_spec_calib_margin *margins;
     size_t nmargins;
 } iaf_spec_calibrate;
+/* A classification file that titles the codes of attributes (`labels:`):
+ * reports show "code title" wherever a category of one of these attributes
+ * is shown; cells.csv and report.json keep the codes. */
+typedef struct iaf_spec_labels {
+    char **attributes; /* attribute (or column) names */
+    size_t nattributes;
+    char *file_as_written;
+    char *file;  /* resolved */
+    char *code;  /* the code column, NULL: the first */
+    char *title; /* the title column, NULL: the second */
+    long line;
+} iaf_spec_labels;
 
 typedef struct iaf_spec {
     char *path; /* the spec file */
@@ -207,6 +219,8 @@ typedef struct iaf_spec {
     size_t nclaims;
     struct iaf_rowweights *row_weights; /* iaf_spec_set_weights (owned; micro_opt borrows it) */
     iaf_spec_calibrate calibrate;       /* `calibrate:` */
+    iaf_spec_labels *labels;            /* `labels:`, in spec order */
+    size_t nlabels;
 } iaf_spec;
 
 iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err);

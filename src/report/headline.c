@@ -226,7 +226,17 @@ static void details(iaf_buf *b, const iaf_rm_row *r, const json_t *v0)
             iaf_rv_puts(b, "% of rows in tested cells");
             sep = "; ";
         }
-        if (isfinite(ret)) {
+        const json_t *ri = iaf_rv_obj(ci, "retention_interval");
+        if (ri && isfinite(iaf_rv_numv(ri, "lo"))) {
+            /* the headline estimate with its interval, as for every other key number */
+            iaf_rv_printf(b, "%sretention of the reference's conditional dependence ", sep);
+            num(b, iaf_rv_numv(ri, "estimate"), 3);
+            iaf_rv_puts(b, " [");
+            num(b, iaf_rv_numv(ri, "lo"), 3);
+            iaf_rv_puts(b, ", ");
+            num(b, iaf_rv_numv(ri, "hi"), 3);
+            iaf_rv_puts(b, "]");
+        } else if (isfinite(ret)) {
             iaf_rv_printf(b, "%sretention of the reference's conditional dependence ", sep);
             num(b, ret, 3);
         }

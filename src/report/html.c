@@ -56,6 +56,7 @@ typedef struct grid {
     const char **state;      /* NULL = compared */
     int has_y;
     iaf_strmap mx, my;
+    char **owned; /* nx + ny: "code title" labels that replaced a code, or NULL */
 } grid;
 
 static void grid_free(grid *g)
@@ -67,6 +68,9 @@ static void grid_free(grid *g)
     iaf_free(g->lo);
     iaf_free(g->hi);
     iaf_free((void *)g->state);
+    for (size_t i = 0; g->owned && i < g->nx + g->ny; i++)
+        iaf_free(g->owned[i]);
+    iaf_free(g->owned);
     iaf_strmap_free(&g->mx);
     iaf_strmap_free(&g->my);
     memset(g, 0, sizeof *g);
@@ -1878,6 +1882,22 @@ static void (*const kind_panels[])(hctx *, const json_t *, const json_t *) = {
     iaf_html_condind_panel,    /* panel_condind.c: conditional independence */
 };
 
+/* Categories with a title in the spec's classification files show "code title"
+ * (after the cells are placed: the grid's keys stay the codes). */
+static int grid_titles(grid *g, const json_t *doc, const json_t *comp)
+{
+    const char *ax, *ay;
+    iaf_rv_attr_names(comp, &ax, &ay);
+    if (!json_array_size(json_object_get(doc, "labels"))) return 0;
+    if (!(g->owned = iaf_calloc(g->nx + g->ny + 1, sizeof *g->owned))) return -1;
+    for (size_t i = 0; i < g->nx; i++)
+        if ((g->owned[i] = iaf_rv_code_title(doc, ax, g->xl[i]))) g->xl[i] = g->owned[i];
+    for (size_t i = 0; g->has_y && i < g->ny; i++)
+        if ((g->owned[g->nx + i] = iaf_rv_code_title(doc, ay, g->yl[i])))
+            g->yl[i] = g->owned[g->nx + i];
+    return 0;
+}
+
 static int comparison_body(hctx *c, const json_t *chk, const json_t *comp)
 {
     const char *kind = iaf_rv_str(chk, "kind");
@@ -1885,6 +1905,7 @@ static int comparison_body(hctx *c, const json_t *chk, const json_t *comp)
     int joint = kind && !strcmp(kind, "joint");
     grid g;
     int gs = grid_build(&g, iaf_rv_arr(m, "cells")), rc = 0;
+    if (gs == 0 && grid_titles(&g, c->doc, comp) != 0) gs = -1;
     if (gs < 0) goto fail;
     double cond;
     int has_sig = joint || (g.has_y && iaf_rv_num(m, "retention", &cond));

@@ -72,6 +72,28 @@ static void stat_rows(hctx *c, const json_t *s, const json_t *r)
     }
 }
 
+/* The power curve of the synthetic side: the share of simulated data sets with a
+ * conditional dependence of each size that would have stood out of the null. */
+static void power_curve(hctx *c, const json_t *s)
+{
+    const json_t *pc = iaf_rv_arr(s, "power_curve");
+    size_t i;
+    json_t *p;
+    if (!json_array_size(pc)) return;
+    P("<p class=\"note\">Power (the chance that a conditional dependence TVD of this size "
+      "would stand out of the null at these cell sizes): ");
+    json_array_foreach(pc, i, p)
+    {
+        if (i) P(", ");
+        PF("%.3g: %.0f%%", iaf_rv_numv(p, "delta"), 100 * iaf_rv_numv(p, "power"));
+    }
+    double mdd = iaf_rv_numv(s, "min_detectable");
+    if (isfinite(mdd))
+        PF(". The smallest of these seen at least 80%% of the time: %.3g.</p>\n", mdd);
+    else
+        P(". None of these is seen 80% of the time.</p>\n");
+}
+
 void iaf_html_condind_panel(hctx *c, const json_t *chk, const json_t *comp)
 {
     const json_t *ci = iaf_rv_obj(comp, "conditional_independence");
@@ -107,9 +129,17 @@ void iaf_html_condind_panel(hctx *c, const json_t *chk, const json_t *comp)
         P(": ");
         ltxt(c, why);
     }
+    const json_t *ri = iaf_rv_obj(ci, "retention_interval");
     double ret = iaf_rv_numv(ci, "retention");
-    if (isfinite(ret)) PF(" Retention of the reference's conditional dependence: %.3f.", ret);
+    if (ri && isfinite(iaf_rv_numv(ri, "lo")))
+        PF(" Retention of the reference's conditional dependence: %.3f [%.3f, %.3f] (95%%, %s; "
+           "plug-in %.3f).",
+           iaf_rv_numv(ri, "estimate"), iaf_rv_numv(ri, "lo"), iaf_rv_numv(ri, "hi"),
+           iaf_rv_str(ri, "method") ? iaf_rv_str(ri, "method") : "bootstrap", ret);
+    else if (isfinite(ret))
+        PF(" Retention of the reference's conditional dependence: %.3f (no interval).", ret);
     P("</p>\n");
+    power_curve(c, iaf_rv_obj(ci, "synthetic"));
     const json_t *s = iaf_rv_obj(ci, "synthetic"), *r = iaf_rv_obj(ci, "reference");
     P("<table class=\"condind\"><thead><tr><td></td><th scope=\"col\">synthetic</th>");
     if (r) P("<th scope=\"col\">reference</th>");

@@ -85,6 +85,11 @@ static void flat_block(hctx *c, const json_t *chk, const json_t *comp, const jso
            "whose difference weighs most (reference size times the difference of shares). All "
            "of them are in cells.csv.</p>\n",
            ndom, n);
+    /* a category's title beside its code, when the spec names a classification file */
+    char **titled = n ? iaf_calloc(n, sizeof *titled) : NULL;
+    for (size_t k = 0; titled && k < n; k++)
+        titled[k] = iaf_rv_code_title(c->doc, ay, row_label(sel[k]));
+#define CAT_LABEL(k) (titled && titled[k] ? titled[k] : row_label(sel[k]))
     if (n) {
         const char **lab = iaf_malloc(n * sizeof *lab);
         double *fr = iaf_malloc(n * sizeof *fr), *fs = iaf_malloc(n * sizeof *fs);
@@ -93,7 +98,7 @@ static void flat_block(hctx *c, const json_t *chk, const json_t *comp, const jso
         if (lab && fr && fs && lo && hi) {
             for (size_t k = 0; k < n; k++) {
                 double e;
-                lab[k] = row_label(sel[k]);
+                lab[k] = CAT_LABEL(k);
                 fr[k] = iaf_rv_numv(sel[k], "f_r");
                 est_iv(sel[k], fs_key, &e, &lo[k], &hi[k]);
                 fs[k] = e;
@@ -138,7 +143,7 @@ static void flat_block(hctx *c, const json_t *chk, const json_t *comp, const jso
         for (size_t k = 0; k < n; k++) {
             double e, l, h;
             P("<tr>");
-            td_text(c, row_label(sel[k]));
+            td_text(c, CAT_LABEL(k));
             td_pct(c, iaf_rv_numv(sel[k], "f_r"));
             est_iv(sel[k], fs_key, &e, &l, &h);
             td_pct(c, e);
@@ -152,6 +157,10 @@ static void flat_block(hctx *c, const json_t *chk, const json_t *comp, const jso
     } else {
         P("<p>No category is dominated in the reference: nothing to flatten.</p>\n");
     }
+#undef CAT_LABEL
+    for (size_t k = 0; titled && k < n; k++)
+        iaf_free(titled[k]);
+    iaf_free(titled);
     iaf_free(sel);
     static const char *const agg[][2] = {
         {"flattening_pooled", "pooled flattening (0 = as the reference, 1 = independence)"},

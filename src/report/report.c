@@ -550,6 +550,10 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
         iaf_json_key(&j, "claims");
         iaf_claims_json(a, &j);
     }
+    if (a->nlabels) {
+        iaf_json_key(&j, "labels");
+        iaf_labels_json(a, &j);
+    }
     iaf_json_key(&j, "checks");
     iaf_json_begin_array(&j);
     for (size_t i = 0; i < a->nresults; i++)

@@ -54,6 +54,38 @@ const char *iaf_rv_str(const json_t *o, const char *key)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+const char *iaf_rv_title(const json_t *doc, const char *attr, const char *code)
+{
+    const json_t *sets = json_object_get(doc, "labels");
+    size_t i, k;
+    json_t *set, *a;
+    if (!attr || !code || !json_is_array(sets)) return NULL;
+    json_array_foreach(sets, i, set)
+    {
+        json_array_foreach(json_object_get(set, "attributes"), k, a)
+        {
+            if (json_is_string(a) && !strcmp(json_string_value(a), attr)) {
+                const char *t = iaf_rv_str(json_object_get(set, "titles"), code);
+                if (t && *t) return t;
+            }
+        }
+    }
+    return NULL;
+}
+
+char *iaf_rv_code_title(const json_t *doc, const char *attr, const char *code)
+{
+    const char *t = iaf_rv_title(doc, attr, code);
+    if (!t) return NULL;
+    size_t a = strlen(code), b = strlen(t);
+    char *out = iaf_malloc(a + b + 2);
+    if (!out) return NULL;
+    memcpy(out, code, a);
+    out[a] = ' ';
+    memcpy(out + a + 1, t, b + 1);
+    return out;
+}
+
 int iaf_rv_num(const json_t *o, const char *key, double *out)
 {
     json_t *v = json_is_object(o) ? json_object_get(o, key) : NULL;

@@ -23,6 +23,11 @@ iaf_status iaf_rv_load_schema(const char *text, size_t n, const char *schema, co
                               json_t **out, iaf_error *err);
 
 const char *iaf_rv_str(const json_t *o, const char *key); /* NULL unless a string */
+/* The title of category `code` of attribute `attr` from report.json's "labels" (a
+ * classification file named by the spec), or NULL: borrowed from doc. */
+const char *iaf_rv_title(const json_t *doc, const char *attr, const char *code);
+/* "code title" (owned, iaf_free) when the category has a title, else NULL. */
+char *iaf_rv_code_title(const json_t *doc, const char *attr, const char *code);
 /* 1 and *out when o[key] is a finite number, else 0. */
 int iaf_rv_num(const json_t *o, const char *key, double *out);
 double iaf_rv_numv(const json_t *o, const char *key); /* NAN when absent */

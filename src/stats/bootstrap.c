@@ -183,17 +183,9 @@ static const double *side_draw(const side_plan *s, side_buf *b, iaf_rng *rng)
  * path. Metrics come from a small table of operations so that joint and
  * flattening checks share the engine. */
 
-typedef struct sim_ops {
-    size_t nm;     /* metrics per evaluation */
-    size_t ks, kr; /* cells of the synthetic and the reference side */
-    const void *ctx;
-    void *(*ws_new)(const void *ctx); /* per-worker workspace (NULL is a valid result
-                                          only when ws_needed is 0) */
-    void (*ws_free)(void *ws);
-    int ws_needed;
-    /* Every metric of (s, r) into vals[nm], replicate mode. */
-    void (*eval)(const void *ctx, void *ws, const double *s, const double *r, double *vals);
-} sim_ops;
+/* sim_ops is iaf_boot_model (bootstrap.h): a kind outside this file can
+ * run the same engine on its own tables (iaf_boot_path_interval). */
+typedef iaf_boot_model sim_ops;
 
 typedef struct sim_job {
     const sim_ops *ops;
@@ -355,7 +347,7 @@ static void cal_truth(cal_path *c, double d, double *vals)
             vals[m] = NAN;
         return;
     }
-    c->ops->eval(c->ops->ctx, c->ws, s, r, vals);
+    (c->ops->truth ? c->ops->truth : c->ops->eval)(c->ops->ctx, c->ws, s, r, vals);
 }
 
 #define SWAP_D(x, y)                                                                               \
@@ -451,7 +443,7 @@ static const cal_pt *cal_at(cal_path *c, double d, iaf_status *st, iaf_error *er
         for (size_t m = 0; m < nm; m++)
             p.truth[m] = NAN;
     } else {
-        c->ops->eval(c->ops->ctx, c->ws, s, r, p.truth);
+        (c->ops->truth ? c->ops->truth : c->ops->eval)(c->ops->ctx, c->ws, s, r, p.truth);
         /* a fixed side stays fixed; the s side of the reference path is s_hat */
         if (!c->seeded || d != 1) {
             *st = simulate(c->ops, s, c->s_mode, c->n_s, r, c->r_mode, c->n_r, c->r_se, c->B,
@@ -979,7 +971,7 @@ iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options
     int smode = isfinite(in->n_s) ? 1 : 0;
 
     joint_ctx ctx = {in->kx, in->ky, in->n_s, in->n_r, in->r_se, out->point.reference_dependent, 0};
-    sim_ops ops = {IAF_JM_COUNT, n, n, &ctx, joint_ws_new, joint_ws_free, 1, joint_eval};
+    sim_ops ops = {IAF_JM_COUNT, n, n, &ctx, joint_ws_new, joint_ws_free, 1, joint_eval, NULL};
     cal_path paths[3];
     memset(paths, 0, sizeof paths);
     double *reps = NULL, *col = NULL, *buf = NULL, *tv = NULL;
@@ -1024,6 +1016,82 @@ cleanup:
     iaf_free(tv);
     return st;
 }
+/* ---- A model of the caller's: one path, the reference held ---- */
+
+iaf_status iaf_boot_path_interval(const iaf_boot_model *model, const double *s_obs,
+                                  const double *s_start, double n_s, const double *r, double n_r,
+                                  const iaf_boot_options *opt, const double *point,
+                                  const double *range_lo, const double *range_hi,
+                                  iaf_boot_interval *ci, size_t *evaluations, iaf_error *err)
+{
+    size_t B;
+    uint64_t seed;
+    double level;
+    options(opt, &B, &seed, &level);
+    iaf_status st;
+    if ((st = sample_size_ok(n_s, "synthetic", err)) != IAF_OK ||
+        (st = sample_size_ok(n_r, "reference", err)) != IAF_OK)
+        return st;
+    size_t nm = model->nm, ks = model->ks;
+    if (nm == 0 || B > IAF_ALLOC_CAP / sizeof(double) / nm)
+        return iaf_error_set(err, IAF_ERR_LIMIT, NULL, 0, 0, "too many bootstrap replicates");
+    size_t nt = opt && opt->threads > 1 ? opt->threads : 1;
+    int smode = isfinite(n_s) ? 1 : 0, rmode = isfinite(n_r) ? 1 : 0;
+    cal_path path;
+    memset(&path, 0, sizeof path);
+    memset(ci, 0, nm * sizeof *ci);
+    double *reps = iaf_malloc(B * nm * sizeof *reps), *col = iaf_malloc(B * sizeof *col),
+           *buf = iaf_malloc(3 * ks * sizeof *buf), *tv = iaf_malloc(nm * sizeof *tv);
+    void *ws = model->ws_needed ? model->ws_new(model->ctx) : NULL;
+    if (!reps || !col || !buf || !tv || (model->ws_needed && !ws)) {
+        st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto cleanup;
+    }
+    /* the ordinary bootstrap (d = 1) and its basic intervals */
+    st = simulate(model, s_obs, smode, n_s, r, rmode, n_r, NULL, B, seed, nt, reps, err);
+    if (st != IAF_OK) goto cleanup;
+    if (evaluations) *evaluations = 1;
+    for (size_t m = 0; m < nm; m++) {
+        for (size_t b = 0; b < B; b++)
+            col[b] = reps[b * nm + m];
+        iaf_boot_interval_from(point[m], col, B, level, range_lo[m], range_hi[m], &ci[m]);
+        if (!isnan(ci[m].bias_corrected))
+            ci[m].bias_corrected = fmin(fmax(ci[m].bias_corrected, ci[m].lo), ci[m].hi);
+    }
+    if (opt && opt->interval != IAF_INTERVAL_CALIBRATED) goto cleanup;
+    shares(s_obs, ks, buf);
+    shares(s_start, ks, buf + ks);
+    path.ops = model;
+    path.ws = ws;
+    path.s_obs = s_obs;
+    path.r_obs = r;
+    path.s0 = buf + ks;
+    path.s1 = buf;
+    path.s_mode = smode;
+    path.r_mode = rmode;
+    path.n_s = n_s;
+    path.n_r = n_r;
+    path.B = B;
+    path.nt = nt;
+    path.seed = seed;
+    path.level = level;
+    path.reps = reps;
+    path.col = col;
+    path.sd = buf + 2 * ks;
+    path.seeded = 1; /* reps holds the simulation at d = 1 */
+    cal_at(&path, 1, &st, err);
+    for (size_t m = 0; st == IAF_OK && m < nm; m++) {
+        ci[m].calibrated = 1;
+        st = cal_interval(&path, m, 0, range_lo[m], range_hi[m], tv, &ci[m], err);
+    }
+    if (evaluations) *evaluations += path.evaluations;
+cleanup:
+    cal_path_clear(&path);
+    if (ws) model->ws_free(ws);
+    iaf_free(reps), iaf_free(col), iaf_free(buf), iaf_free(tv);
+    return st;
+}
+
 static const char *const flat_names[IAF_FB_COUNT] = {
     "flattening_pooled", "flattening_mean", "segregation_retention",
     "duncan_s",          "duncan_r",        "f_s_pooled",
@@ -1159,7 +1227,7 @@ iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double
     memcpy(rv + k, in->r_other, k * sizeof *rv);
     iaf_flattening_eval(in, theta, NULL, &out->point, NULL, NULL, NULL, dom);
     flat_ctx ctx = {k, theta, dom};
-    sim_ops ops = {IAF_FB_COUNT, n, n, &ctx, NULL, NULL, 0, flat_eval};
+    sim_ops ops = {IAF_FB_COUNT, n, n, &ctx, NULL, NULL, 0, flat_eval, NULL};
 
     st = simulate(&ops, sv, smode, n_s, rv, rmode, n_r, NULL, B, seed, nt, reps, err);
     if (st != IAF_OK) goto cleanup;

@@ -84,6 +84,40 @@ typedef struct iaf_joint_boot {
     size_t evaluations; /* simulated candidate truths (1 for the basic interval) */
 } iaf_joint_boot;
 
+/* The simulation engine's table of operations, for a statistic of two
+ * tables of ks (synthetic) and kr (reference) cells: every metric of
+ * (s, r) into vals[nm]. eval is applied to the replicates (counts drawn as
+ * the drivers below draw them) and to the observed tables; truth, when
+ * given, to the candidate truths of a calibration path (shares), for a
+ * statistic whose estimator differs from the population quantity it
+ * estimates (a bias-corrected ratio); NULL: eval for both. */
+typedef struct iaf_boot_model {
+    size_t nm;     /* metrics per evaluation */
+    size_t ks, kr; /* cells of the synthetic and the reference side */
+    const void *ctx;
+    void *(*ws_new)(const void *ctx); /* per-worker workspace */
+    void (*ws_free)(void *ws);
+    int ws_needed;
+    void (*eval)(const void *ctx, void *ws, const double *s, const double *r, double *vals);
+    void (*truth)(const void *ctx, void *ws, const double *s, const double *r, double *vals);
+} iaf_boot_model;
+
+/* The parametric bootstrap of a model's nm metrics, and their calibrated
+ * intervals along one path of candidate truths s_d = s_start + d (s_hat -
+ * s_start) with the reference side r held where it is (both as the
+ * drivers below: s* ~ Multinomial(n_s, s_d), r* ~ Multinomial(n_r, r) when
+ * n_r is finite, else r fixed; n_s infinite keeps s fixed). point[m] is the
+ * observed value of metric m, range_lo / range_hi its range; ci[m] gets the
+ * basic interval, replaced by the calibrated one when opt->interval asks
+ * so. s_obs (counts or shares, ks cells), s_start (ks shares) and r (kr
+ * cells) are borrowed for the call. *evaluations (optional) counts the
+ * simulated candidate truths. */
+iaf_status iaf_boot_path_interval(const iaf_boot_model *model, const double *s_obs,
+                                  const double *s_start, double n_s, const double *r, double n_r,
+                                  const iaf_boot_options *opt, const double *point,
+                                  const double *range_lo, const double *range_hi,
+                                  iaf_boot_interval *ci, size_t *evaluations, iaf_error *err);
+
 /* Calibrated intervals (opt->interval == IAF_INTERVAL_CALIBRATED): for a
  * metric T, candidate truths lie on a path s_d = s_0 + d (s_hat - s_0),
  * d >= 0 (cells clipped at 0 beyond the last d where they all stay >= 0):

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stats/bootstrap.h"
 #include "stats/rng.h"
 #include "stats/specfun.h"
 #include "util/util.h"
@@ -96,6 +97,202 @@ static double nw_dep(const double *pa, size_t ka, const double *pb, size_t kb)
     }
     double d = (absdev + (1 - esum)) / 2;
     return d > 0 ? d : 0;
+}
+
+/* Power (docs/method.md 12a): rows drawn from (1 - lam_c) p_a p_b + lam_c NW(p_a, p_b) in every
+ * tested cell, with the cell's observed margins and lam_c = delta / dep_tvd(NW) (at most 1), so
+ * that the alternative's conditional dependence TVD is delta (less where lam_c is capped); the
+ * alternative against the same draw with lam = 0 (common random numbers; both with random
+ * margins, unlike the permutation null, which keeps the observed ones). One draw per replicate
+ * serves the stated delta and every delta of the power curve: a row's A comes from u, its B from
+ * u (coupled) or v (independent) by a coin against lam_c. al, bl and xb are scratch here (the
+ * observed labels are no longer needed). */
+static iaf_status power_of(const iaf_ci_options *opt, const ci_cell *cc, size_t ntest,
+                           const double *m, size_t nm_total, iaf_ci_result *out, uint32_t *al,
+                           uint32_t *bl, uint32_t *xb, double *cnt, iaf_error *err)
+{
+    size_t nalt =
+        1 + (opt->npower_grid < IAF_CI_POWER_GRID_MAX ? opt->npower_grid : IAF_CI_POWER_GRID_MAX);
+    size_t nrows = (size_t)out->n_tested, pb = opt->power_b;
+    double *fa = iaf_calloc(nm_total + 1, sizeof *fa), *lam = iaf_calloc(nalt * ntest, sizeof *lam);
+    double *mr = iaf_calloc(nm_total + 1, sizeof *mr), *mb = iaf_calloc(nm_total + 1, sizeof *mb);
+    double *alt = iaf_calloc(nalt * pb, sizeof *alt), *base = iaf_calloc(pb, sizeof *base);
+    double *coin = iaf_calloc(nrows + 1, sizeof *coin), against[1 + IAF_CI_POWER_GRID_MAX] = {0};
+    uint32_t *ub = iaf_calloc(nrows + 1, sizeof *ub);
+    iaf_status st = IAF_OK;
+    if (!fa || !lam || !mr || !mb || !alt || !base || !coin || !ub) {
+        st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t t = 0; t < ntest; t++) {
+        double *qa = fa + cc[t].moff, *qb = qa + cc[t].ka, nn = (double)cc[t].n;
+        for (size_t x = 0; x < cc[t].ka + cc[t].kb; x++)
+            qa[x] = m[cc[t].moff + x] / nn;
+        double dmax = nw_dep(qa, cc[t].ka, qb, cc[t].kb);
+        for (size_t k = 0; k < nalt; k++) {
+            double delta = k == 0 ? opt->power_tau : opt->power_grid[k - 1];
+            double l = dmax > 0 ? fmin(1, delta / dmax) : 0;
+            lam[k * ntest + t] = l;
+            against[k] += nn / out->n_tested * l * dmax;
+        }
+        for (size_t x = 1; x < cc[t].ka; x++) /* cumulative, for inversion */
+            qa[x] += qa[x - 1];
+        for (size_t y = 1; y < cc[t].kb; y++)
+            qb[y] += qb[y - 1];
+        qa[cc[t].ka - 1] = qb[cc[t].kb - 1] = 1;
+    }
+    for (size_t r = 0; r < pb; r++) {
+        iaf_rng rng;
+        iaf_rng_seed_stream(&rng, opt->seed ^ 0x9e3779b97f4a7c15ull, r);
+        for (size_t t = 0; t < ntest; t++) {
+            const double *ca = fa + cc[t].moff, *cbm = ca + cc[t].ka;
+            uint32_t *xa = al + cc[t].off, *yb = bl + cc[t].off, *uu = ub + cc[t].off;
+            double *co = coin + cc[t].off, *ra = mr + cc[t].moff, *cb0 = mb + cc[t].moff;
+            memset(ra, 0, cc[t].ka * sizeof *ra);
+            memset(cb0, 0, cc[t].kb * sizeof *cb0);
+            for (size_t i = 0; i < cc[t].n; i++) {
+                double u = iaf_rng_uniform(&rng), c = iaf_rng_uniform(&rng),
+                       v = iaf_rng_uniform(&rng);
+                xa[i] = inv_cdf(ca, cc[t].ka, u);
+                uu[i] = inv_cdf(cbm, cc[t].kb, u);
+                yb[i] = inv_cdf(cbm, cc[t].kb, v);
+                co[i] = c;
+                ra[xa[i]] += 1, cb0[yb[i]] += 1;
+            }
+        }
+        double d1 = 0;
+        for (size_t t = 0; t < ntest; t++) {
+            double d, i0, w = (double)cc[t].n / out->n_tested;
+            cell_stats_m(al + cc[t].off, bl + cc[t].off, &cc[t], mr + cc[t].moff, mb + cc[t].moff,
+                         cnt, &d, &i0);
+            d1 += w * d;
+        }
+        base[r] = d1;
+        for (size_t k = 0; k < nalt; k++) {
+            double d0 = 0;
+            for (size_t t = 0; t < ntest; t++) {
+                const uint32_t *uu = ub + cc[t].off, *yb = bl + cc[t].off;
+                const double *co = coin + cc[t].off, l = lam[k * ntest + t];
+                uint32_t *x = xb + cc[t].off;
+                double *cb = mr + cc[t].moff + cc[t].ka, d, i0, w = (double)cc[t].n / out->n_tested;
+                memset(cb, 0, cc[t].kb * sizeof *cb);
+                for (size_t i = 0; i < cc[t].n; i++) {
+                    x[i] = co[i] < l ? uu[i] : yb[i];
+                    cb[x[i]] += 1;
+                }
+                cell_stats_m(al + cc[t].off, x, &cc[t], mr + cc[t].moff, cb, cnt, &d, &i0);
+                d0 += w * d;
+            }
+            alt[k * pb + r] = d0;
+        }
+    }
+    qsort(base, pb, sizeof *base, cmp_double);
+    double q = quantile(base, pb, 0.95);
+    for (size_t k = 0; k < nalt; k++) {
+        size_t hit = 0;
+        for (size_t r = 0; r < pb; r++)
+            hit += alt[k * pb + r] > q;
+        double pw = (double)hit / (double)pb;
+        if (k == 0) {
+            out->power = pw;
+            out->power_tau = against[0];
+        } else {
+            out->power_curve[k - 1] = pw;
+            out->curve_against[k - 1] = against[k];
+            out->curve_delta[k - 1] = opt->power_grid[k - 1];
+        }
+    }
+    out->npower_curve = nalt - 1;
+    out->power_b = pb;
+done:
+    iaf_free(fa), iaf_free(lam), iaf_free(mr), iaf_free(mb), iaf_free(alt), iaf_free(base);
+    iaf_free(coin), iaf_free(ub);
+    return st;
+}
+
+void iaf_ci_layout_clear(iaf_ci_layout *l)
+{
+    if (!l) return;
+    iaf_free(l->off), iaf_free(l->ka), iaf_free(l->kb), iaf_free(l->counts);
+    memset(l, 0, sizeof *l);
+}
+
+double iaf_ci_layout_cdep(const iaf_ci_layout *l, const double *x)
+{
+    double tot = 0, dep = 0;
+    for (size_t i = 0; i < l->off[l->nblocks]; i++)
+        tot += x[i];
+    if (!(tot > 0)) return NAN;
+    for (size_t t = 0; t < l->nblocks; t++) {
+        const double *p = x + l->off[t];
+        size_t ka = l->ka[t], kb = l->kb[t];
+        double n = 0, ra[64], cbs[64], *rap = ra, *cbp = cbs, *heap = NULL;
+        if (ka > 64 || kb > 64) {
+            if (!(heap = iaf_calloc(ka + kb, sizeof *heap))) return NAN;
+            rap = heap, cbp = heap + ka;
+        }
+        for (size_t b = 0; b < kb; b++)
+            cbp[b] = 0;
+        for (size_t a = 0; a < ka; a++) {
+            rap[a] = 0;
+            for (size_t b = 0; b < kb; b++)
+                rap[a] += p[a * kb + b], cbp[b] += p[a * kb + b];
+            n += rap[a];
+        }
+        if (n > 0) {
+            double dev = 0;
+            for (size_t a = 0; a < ka; a++)
+                for (size_t b = 0; b < kb; b++)
+                    dev += fabs(p[a * kb + b] - rap[a] * cbp[b] / n);
+            dep += dev / 2; /* n times the block's dep_tvd, so the weight n / tot follows */
+        }
+        iaf_free(heap);
+    }
+    return dep / tot;
+}
+
+void iaf_ci_layout_indep(const iaf_ci_layout *l, const double *x, double *out)
+{
+    for (size_t t = 0; t < l->nblocks; t++) {
+        const double *p = x + l->off[t];
+        double *o = out + l->off[t];
+        size_t ka = l->ka[t], kb = l->kb[t];
+        double n = 0;
+        for (size_t i = 0; i < ka * kb; i++)
+            n += p[i];
+        for (size_t a = 0; a < ka; a++) {
+            double ra = 0;
+            for (size_t b = 0; b < kb; b++)
+                ra += p[a * kb + b];
+            for (size_t b = 0; b < kb; b++) {
+                double cb = 0;
+                for (size_t q = 0; q < ka; q++)
+                    cb += p[q * kb + b];
+                o[a * kb + b] = n > 0 ? ra * cb / n : 0;
+            }
+        }
+    }
+}
+
+/* The tested cells' rows (local labels al, bl) as dense blocks into l. */
+static int layout_fill(iaf_ci_layout *l, const ci_cell *cc, size_t ntest, const uint32_t *al,
+                       const uint32_t *bl)
+{
+    memset(l, 0, sizeof *l);
+    l->off = iaf_calloc(ntest + 1, sizeof *l->off);
+    l->ka = iaf_calloc(ntest + 1, sizeof *l->ka);
+    l->kb = iaf_calloc(ntest + 1, sizeof *l->kb);
+    if (!l->off || !l->ka || !l->kb) return -1;
+    for (size_t t = 0; t < ntest; t++) {
+        l->ka[t] = cc[t].ka, l->kb[t] = cc[t].kb;
+        l->off[t + 1] = l->off[t] + cc[t].ka * cc[t].kb;
+    }
+    l->nblocks = ntest;
+    if (!(l->counts = iaf_calloc(l->off[ntest] + 1, sizeof *l->counts))) return -1;
+    for (size_t t = 0; t < ntest; t++)
+        for (size_t i = 0; i < cc[t].n; i++)
+            l->counts[l->off[t] + (size_t)al[cc[t].off + i] * cc[t].kb + bl[cc[t].off + i]] += 1;
+    return 0;
 }
 
 iaf_status iaf_ci_test(const iaf_ci_cell *cells, size_t ncells, uint32_t nc, uint32_t na,
@@ -247,6 +444,7 @@ iaf_status iaf_ci_test(const iaf_ci_cell *cells, size_t ncells, uint32_t nc, uin
                 aloc[amap[cells[order[j]].a]] = 0, bloc[bmap[cells[order[j]].b]] = 0;
         }
     }
+    if (opt->layout && layout_fill(opt->layout, cc, ntest, al, bl) != 0) goto oom;
     /* observed statistics, Miller-Madow, the analytic null */
     double dep = 0, mi = 0, df = 0, bias = 0, big = 0, all = 0;
     for (size_t t = 0; t < ntest; t++) {
@@ -316,78 +514,9 @@ iaf_status iaf_ci_test(const iaf_ci_cell *cells, size_t ncells, uint32_t nc, uin
     out->b = opt->b;
     out->excess = dep - out->null_mean;
     out->band = out->null_q95 - out->null_mean;
-    if (opt->power_tau > 0 && opt->power_b > 0) {
-        /* power: rows drawn from (1 - lam_c) p_a p_b + lam_c NW(p_a, p_b) in every cell, with
-         * the cell's observed margins and lam_c = tau / dep_tvd(NW) (at most 1), so that the
-         * alternative's conditional dependence TVD is tau (less where lam_c is capped) */
-        double *fa = iaf_calloc(nm_total + 1, sizeof *fa), *lam = iaf_calloc(ntest, sizeof *lam);
-        double *mr = iaf_calloc(nm_total + 1, sizeof *mr);
-        if (!fa || !lam || !mr) {
-            iaf_free(fa), iaf_free(lam), iaf_free(mr);
-            goto oom;
-        }
-        double alt_dep = 0;
-        for (size_t t = 0; t < ntest; t++) {
-            double *qa = fa + cc[t].moff, *qb = qa + cc[t].ka, nn = (double)cc[t].n;
-            for (size_t x = 0; x < cc[t].ka + cc[t].kb; x++)
-                qa[x] = m[cc[t].moff + x] / nn;
-            double dmax = nw_dep(qa, cc[t].ka, qb, cc[t].kb);
-            lam[t] = dmax > 0 ? fmin(1, opt->power_tau / dmax) : 0;
-            alt_dep += nn / out->n_tested * lam[t] * dmax;
-            for (size_t x = 1; x < cc[t].ka; x++) /* cumulative, for inversion */
-                qa[x] += qa[x - 1];
-            for (size_t y = 1; y < cc[t].kb; y++)
-                qb[y] += qb[y - 1];
-            qa[cc[t].ka - 1] = qb[cc[t].kb - 1] = 1;
-        }
-        /* the alternative against the same draw with lam = 0 (common random numbers): both
-         * with random margins, unlike the permutation null, which keeps the observed ones */
-        double *alt = iaf_calloc(opt->power_b, sizeof *alt),
-               *base = iaf_calloc(opt->power_b, sizeof *base),
-               *mb = iaf_calloc(nm_total + 1, sizeof *mb);
-        if (!alt || !base || !mb) {
-            iaf_free(fa), iaf_free(lam), iaf_free(mr), iaf_free(alt), iaf_free(base), iaf_free(mb);
-            goto oom;
-        }
-        for (size_t r = 0; r < opt->power_b; r++) {
-            iaf_rng rng;
-            iaf_rng_seed_stream(&rng, opt->seed ^ 0x9e3779b97f4a7c15ull, r);
-            double d0 = 0, d1 = 0;
-            for (size_t t = 0; t < ntest; t++) {
-                const double *ca = fa + cc[t].moff, *cbm = ca + cc[t].ka;
-                /* the observed labels are no longer needed: al holds A, alt_b and bl B */
-                uint32_t *xa = al + cc[t].off, *xb = alt_b + cc[t].off, *yb = bl + cc[t].off;
-                double *ra = mr + cc[t].moff, *cb = ra + cc[t].ka, *cb0 = mb + cc[t].moff;
-                memset(ra, 0, (cc[t].ka + cc[t].kb) * sizeof *ra);
-                memset(cb0, 0, cc[t].kb * sizeof *cb0);
-                for (size_t i = 0; i < cc[t].n; i++) {
-                    double u = iaf_rng_uniform(&rng), coin = iaf_rng_uniform(&rng),
-                           v = iaf_rng_uniform(&rng);
-                    xa[i] = inv_cdf(ca, cc[t].ka, u);
-                    xb[i] = inv_cdf(cbm, cc[t].kb, coin < lam[t] ? u : v);
-                    yb[i] = inv_cdf(cbm, cc[t].kb, v);
-                    ra[xa[i]] += 1, cb[xb[i]] += 1, cb0[yb[i]] += 1;
-                }
-                double d, i0, w = (double)cc[t].n / out->n_tested;
-                cell_stats_m(xa, xb, &cc[t], ra, cb, cnt, &d, &i0);
-                d0 += w * d;
-                cell_stats_m(xa, yb, &cc[t], ra, cb0, cnt, &d, &i0);
-                d1 += w * d;
-            }
-            alt[r] = d0;
-            base[r] = d1;
-        }
-        qsort(base, opt->power_b, sizeof *base, cmp_double);
-        double q = quantile(base, opt->power_b, 0.95);
-        size_t hit = 0;
-        for (size_t r = 0; r < opt->power_b; r++)
-            hit += alt[r] > q;
-        iaf_free(alt), iaf_free(base), iaf_free(mb);
-        out->power = (double)hit / (double)opt->power_b;
-        out->power_tau = alt_dep;
-        out->power_b = opt->power_b;
-        iaf_free(fa), iaf_free(lam), iaf_free(mr);
-    }
+    if (opt->power_tau > 0 && opt->power_b > 0)
+        if ((st = power_of(opt, cc, ntest, m, nm_total, out, al, bl, alt_b, cnt, err)) != IAF_OK)
+            goto done;
     goto done;
 oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -397,5 +526,103 @@ done:
     iaf_free(al), iaf_free(bl), iaf_free(bp), iaf_free(alt_b), iaf_free(m), iaf_free(cnt),
         iaf_free(nd);
     iaf_free(nm);
+    return st;
+}
+
+static void interval_nan(iaf_boot_interval *i)
+{
+    memset(i, 0, sizeof *i);
+    i->estimate = i->lo = i->hi = i->pct_lo = i->pct_hi = NAN;
+    i->bias_corrected = i->boot_mean = i->boot_se = NAN;
+}
+
+/* ---- The retention interval (docs/method.md 12a) ----
+ * Two models for the shared bootstrap engine (stats/bootstrap.c): the
+ * reference's conditional dependence on its own (the path from its
+ * conditional-independence table to its observed one), which gives its
+ * bias-corrected dependence; then the retention, the synthetic side on its
+ * path with the reference held at that corrected dependence. */
+
+typedef struct ret_ctx {
+    const iaf_ci_layout *ls, *lr;
+    double m_s, m_r; /* the null means: the excess of a replicate is cdep - m */
+} ret_ctx;
+
+static void ref_eval(const void *ctx, void *ws, const double *s, const double *r, double *vals)
+{
+    (void)ws, (void)r;
+    vals[0] = iaf_ci_layout_cdep(((const ret_ctx *)ctx)->lr, s);
+}
+
+/* the estimator: excess(s) / excess(r), each with its observed null mean */
+static void ret_eval(const void *ctx, void *ws, const double *s, const double *r, double *vals)
+{
+    const ret_ctx *c = ctx;
+    (void)ws;
+    double es = iaf_ci_layout_cdep(c->ls, s) - c->m_s, er = iaf_ci_layout_cdep(c->lr, r) - c->m_r;
+    vals[0] = er > 0 ? es / er : NAN;
+}
+
+/* the estimand at a candidate truth: cdep(s) / cdep(r) of the populations */
+static void ret_truth(const void *ctx, void *ws, const double *s, const double *r, double *vals)
+{
+    const ret_ctx *c = ctx;
+    (void)ws;
+    double dr = iaf_ci_layout_cdep(c->lr, r);
+    vals[0] = dr > 0 ? iaf_ci_layout_cdep(c->ls, s) / dr : NAN;
+}
+
+iaf_status iaf_ci_retention(const iaf_ci_result *syn, const iaf_ci_layout *ls,
+                            const iaf_ci_result *ref, const iaf_ci_layout *lr, double n_r,
+                            const iaf_boot_options *bop, iaf_boot_interval *ret,
+                            iaf_boot_interval *ref_cdep, size_t *evaluations, iaf_error *err)
+{
+    size_t ks = ls->off[ls->nblocks], kr = lr->off[lr->nblocks];
+    double *start = iaf_calloc(ks + kr + 1, sizeof *start),
+           *rtrue = iaf_calloc(kr + 1, sizeof *rtrue);
+    iaf_status st = IAF_OK;
+    double t = ref->excess > 0 ? syn->excess / ref->excess : NAN;
+    interval_nan(ret);
+    interval_nan(ref_cdep);
+    if (evaluations) *evaluations = 0;
+    if (!start || !rtrue) {
+        st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    ret_ctx ctx = {ls, lr, syn->null_mean, ref->null_mean};
+    double lo = 0, hi = 1, inf = INFINITY, one = 1;
+    /* the reference: fixed (a census), or resampled with its n_r, and then its truth is
+     * where the calibration puts it (the plug-in is biased upwards in sparse cells) */
+    double cd_r = iaf_ci_layout_cdep(lr, lr->counts);
+    iaf_ci_layout_indep(lr, lr->counts, rtrue);
+    double e = 1;
+    if (isfinite(n_r)) {
+        iaf_boot_model rm = {1, kr, 1, &ctx, NULL, NULL, 0, ref_eval, NULL};
+        st = iaf_boot_path_interval(&rm, lr->counts, rtrue, n_r, &one, INFINITY, bop, &cd_r, &lo,
+                                    &hi, ref_cdep, evaluations, err);
+        if (st != IAF_OK) goto done;
+        e = cd_r > 0 ? ref_cdep->bias_corrected / cd_r : NAN;
+        /* the basic interval is the ordinary bootstrap: from the observed reference */
+        if (bop && bop->interval != IAF_INTERVAL_CALIBRATED && e > 0) e = 1;
+    } else {
+        ref_cdep->estimate = ref_cdep->lo = ref_cdep->hi = ref_cdep->bias_corrected = cd_r;
+    }
+    if (!(e > 0)) goto done; /* no dependence left in the reference: no interval */
+    /* r_true = r0 + e (r_hat - r0), in shares */
+    double tot = 0;
+    for (size_t i = 0; i < kr; i++)
+        tot += lr->counts[i];
+    for (size_t i = 0; i < kr; i++) {
+        double v = rtrue[i] + e * (lr->counts[i] - rtrue[i]);
+        rtrue[i] = v > 0 ? v / tot : 0;
+    }
+    iaf_ci_layout_indep(ls, ls->counts, start);
+    size_t ev = 0;
+    iaf_boot_model sm = {1, ks, kr, &ctx, NULL, NULL, 0, ret_eval, ret_truth};
+    st = iaf_boot_path_interval(&sm, ls->counts, start, syn->n_tested, rtrue,
+                                isfinite(n_r) ? n_r : INFINITY, bop, &t, &lo, &inf, ret, &ev, err);
+    if (evaluations) *evaluations += ev;
+done:
+    iaf_free(start), iaf_free(rtrue);
     return st;
 }

@@ -34,11 +34,37 @@
 #include <stdint.h>
 
 #include "iaf/status.h"
+#include "stats/bootstrap.h"
 
 typedef struct iaf_ci_cell {
     uint32_t c, a, b;
     uint64_t n;
 } iaf_ci_cell;
+
+/* The tested cells of one side as dense blocks, for the retention bootstrap
+ * (docs/method.md 12a): block t holds the ka[t] x kb[t] table (categories
+ * present in the cell, after pooling; row-major) of one tested
+ * conditioning cell, at counts[off[t] .. off[t + 1]). Owned; cleared by
+ * iaf_ci_layout_clear. */
+typedef struct iaf_ci_layout {
+    size_t nblocks;
+    size_t *off; /* nblocks + 1 */
+    size_t *ka, *kb;
+    double *counts; /* off[nblocks] cells */
+} iaf_ci_layout;
+
+void iaf_ci_layout_clear(iaf_ci_layout *l);
+
+/* cdep_tvd (sum over blocks of their share of the total times dep_tvd) of a
+ * table x laid out as l (counts or shares); NAN when x is empty. */
+double iaf_ci_layout_cdep(const iaf_ci_layout *l, const double *x);
+
+/* The table with x's block totals and within-block margins and no
+ * conditional dependence (each block the product of its margins), into
+ * out. Along x0 + d (x - x0), cdep_tvd is d cdep_tvd(x) exactly. */
+void iaf_ci_layout_indep(const iaf_ci_layout *l, const double *x, double *out);
+
+#define IAF_CI_POWER_GRID_MAX 8
 
 typedef struct iaf_ci_options {
     uint64_t pool_below; /* categories of A or B with fewer rows are merged (0: none) */
@@ -47,6 +73,11 @@ typedef struct iaf_ci_options {
     uint64_t seed;
     double power_tau; /* power against a conditional dependence TVD of this size (0: none) */
     size_t power_b;   /* replicates of the alternative */
+    /* the power curve: power against each of these dependences too (at
+     * most IAF_CI_POWER_GRID_MAX), from the same draws */
+    const double *power_grid;
+    size_t npower_grid;
+    iaf_ci_layout *layout; /* optional, filled with the tested cells (caller clears) */
 } iaf_ci_options;
 
 typedef struct iaf_ci_result {
@@ -78,10 +109,33 @@ typedef struct iaf_ci_result {
      * of its margins) whose statistic exceeds null_q95 (NAN when not asked) */
     double power, power_tau;
     size_t power_b;
+    /* the power curve: power_curve[j] against options.power_grid[j], whose
+     * achieved conditional dependence TVD is curve_against[j] (smaller where
+     * a cell's comonotone coupling is weaker than asked) */
+    size_t npower_curve;
+    double power_curve[IAF_CI_POWER_GRID_MAX], curve_against[IAF_CI_POWER_GRID_MAX],
+        curve_delta[IAF_CI_POWER_GRID_MAX];
 } iaf_ci_result;
 
 /* cells: ncells cells with c < nc, a < na, b < nb (zero counts allowed). */
 iaf_status iaf_ci_test(const iaf_ci_cell *cells, size_t ncells, uint32_t nc, uint32_t na,
                        uint32_t nb, const iaf_ci_options *opt, iaf_ci_result *out, iaf_error *err);
+
+/* The interval of the retention excess(syn) / excess(ref) (docs/method.md 12a), from the
+ * two sides' results and layouts (iaf_ci_test with options.layout). The reference's
+ * conditional dependence first: with a finite n_r (its rows behind the tested cells) it is
+ * resampled, r* ~ Multinomial(n_r, r), and calibrated along the path from its
+ * conditional-independence table to r_hat (*ref_cdep: plug-in, interval, and the corrected
+ * estimate e cdep(r_hat)); with n_r infinite it is exact. Then the retention: s* ~
+ * Multinomial(n_s, s_d) along s_d = s_0 + d (s_hat - s_0) from s_hat's
+ * conditional-independence table, r* from the reference at its corrected dependence, the
+ * statistic excess(s*) / excess(r*) with the observed null means, the truth
+ * cdep(s_d) / cdep(r) (*ret; NAN fields when the reference's corrected dependence is 0).
+ * The intervals are those of bop->interval (calibrated by default; basic: the ordinary
+ * bootstrap, the reference drawn from r_hat). */
+iaf_status iaf_ci_retention(const iaf_ci_result *syn, const iaf_ci_layout *ls,
+                            const iaf_ci_result *ref, const iaf_ci_layout *lr, double n_r,
+                            const iaf_boot_options *bop, iaf_boot_interval *ret,
+                            iaf_boot_interval *ref_cdep, size_t *evaluations, iaf_error *err);
 
 #endif

@@ -6,7 +6,11 @@
 # verdicts follow docs/method.md: CI holding exactly shows the card's assumption (FLAG,
 # "flattened" against a reference that keeps the dependence), a planted dependence of known
 # size is seen (PASS, retention about 1), sparse categories are pooled and tiny cells left
-# out as reported, and the result does not depend on the thread count.
+# out as reported, and the result does not depend on the thread count. Retention against the
+# reference (docs/method.md 12a): the plug-in equals the oracle's ratio of excesses, its 95%
+# interval covers the planted retention (0 for ci, 1 for dep, 0.5 for half) with the headline
+# estimate inside, and the verdict follows the interval (half straddles 1 - tau_ret: cannot
+# be decided). The power curve rises with the size of the dependence.
 set -euo pipefail
 : "${IAF:?}" "${IAF_SRC:?}" "${PYTHON:=/usr/bin/python3}"
 export PYTHONDONTWRITEBYTECODE=1
@@ -16,7 +20,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$PYTHON" "$IAF_SRC/tests/planted/gen_condind.py" --truth > "$tmp/truth.json"
 "$PYTHON" "$IAF_SRC/tests/oracles/condind_oracle.py" "$tmp" > "$tmp/oracle.json"
 cp "$IAF_SRC/tests/data/condind/planted.yaml" "$tmp/"
-for v in ci dep sparse; do
+for v in ci dep sparse half; do
   "$IAF" audit "$tmp/planted.yaml" --microdata "$tmp/$v.csv" -o "$tmp/out_$v" > "$tmp/$v.txt"
 done
 "$IAF" audit "$tmp/planted.yaml" --microdata "$tmp/ci.csv" --threads 1 -o "$tmp/out_t1" > /dev/null
@@ -41,7 +45,7 @@ def checks(v):
 exact = ["rows", "rows_tested", "support", "cells_tested", "cells_sparse", "cells_one_category",
          "pooled_a", "pooled_a_rows", "pooled_b", "pooled_b_rows", "cdep_tvd", "cmi",
          "cmi_miller_madow", "df", "g", "p_analytic"]
-for v in ["ci", "dep", "sparse"]:
+for v in ["ci", "dep", "sparse", "half"]:
     for cid, c in checks(v).items():
         ci = c["variants"][0]["conditional_independence"]
         s, o = ci["synthetic"], ora[v]
@@ -61,6 +65,48 @@ for v in ["ci", "dep", "sparse"]:
             for k in exact:
                 if not close(r[k], o2[k], 1e-9):
                     bad.append(f"{v}/{cid}: reference {k} {r[k]} != oracle {o2[k]}")
+# retention: the plug-in against the oracle's (null means within Monte Carlo error), the
+# interval against the planted truth
+r2 = ora["dep2"]
+for v in ["ci", "dep", "half"]:
+    ci = checks(v)["against_reference"]["variants"][0]["conditional_independence"]
+    s = ci["synthetic"]
+    ex_r = r2["cdep_tvd"] - r2["null_mean"]
+    mc = math.sqrt(1 / 1000 + 1 / 2000)
+    tol = 4 * mc * (ora[v]["null_sd"] + abs(ora["retention"][v]) * r2["null_sd"]) / ex_r
+    if abs(ci["retention"] - ora["retention"][v]) > tol:
+        bad.append(f"{v}: retention {ci['retention']} vs oracle {ora['retention'][v]} (tol {tol})")
+    ri = ci["retention_interval"]
+    want_r = truth["retention"][v]
+    if ri is None or not ri["lo"] <= want_r <= ri["hi"]:
+        bad.append(f"{v}: retention interval {ri} misses the planted {want_r}")
+    elif not ri["lo"] <= ri["estimate"] <= ri["hi"]:
+        bad.append(f"{v}: retention estimate outside its interval {ri}")
+    elif abs(ri["estimate"] - want_r) > 0.15:
+        bad.append(f"{v}: retention estimate {ri['estimate']} far from the planted {want_r}")
+    rc = ci["reference_cdep_interval"]
+    if rc is None or not rc["lo"] <= truth["dep"] <= rc["hi"]:
+        bad.append(f"{v}: the reference's conditional dependence interval {rc} misses {truth['dep']}")
+    if ci["reference_n"] != r2["rows_tested"]:
+        bad.append(f"{v}: reference_n {ci['reference_n']} != {r2['rows_tested']}")
+hf = checks("half")["against_reference"]
+if (hf["verdict"], hf["diagnosis"]) != ("INCONCLUSIVE", "retention interval straddles the threshold"):
+    bad.append(f"half: {hf['verdict']} {hf['diagnosis']!r}")
+if "cannot be decided on these data" not in hf["variants"][0]["conditional_independence"]["reason"]:
+    bad.append("half: the reason does not say that it cannot be decided")
+# the power curve: one point per stated delta, rising with it, reaching 1 at 0.2
+for v in ["ci", "dep"]:
+    for cid, c in checks(v).items():
+        s = c["variants"][0]["conditional_independence"]["synthetic"]
+        pc = s["power_curve"]
+        if [p["delta"] for p in pc] != [0.01, 0.02, 0.05, 0.1, 0.2]:
+            bad.append(f"{v}/{cid}: power curve deltas {pc}")
+            continue
+        if any(b["power"] < a["power"] - 0.05 for a, b in zip(pc, pc[1:])) or pc[-1]["power"] < 0.99:
+            bad.append(f"{v}/{cid}: power curve not rising to 1: {pc}")
+        first = next((p["delta"] for p in pc if p["power"] >= 0.8), None)
+        if s["min_detectable"] != first:
+            bad.append(f"{v}/{cid}: min_detectable {s['min_detectable']} != {first}")
 ck = checks("ci")
 want = {("ci", "card_only"): ("FLAG", "assumption visible in the data"),
         ("ci", "against_reference"): ("FLAG", "flattened"),

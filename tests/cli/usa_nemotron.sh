@@ -98,6 +98,18 @@ g = c["occupation_group_state_given_education_age_sex"]
 assert (g["verdict"], g["diagnosis"]) == ("FLAG", "assumption visible in the data"), g["diagnosis"]
 gs = g["variants"][0]["conditional_independence"]["synthetic"]
 assert gs["power"] >= 0.8 and gs["p_sim"] >= 0.05, gs
+# the power curves say what size of conditional dependence each check could have seen: the
+# detailed titles not the default 0.02 (hence INCONCLUSIVE), the 22 groups their 0.05
+for chk, tau in [(k, 0.02), (g, 0.05)]:
+    sc = chk["variants"][0]["conditional_independence"]["synthetic"]
+    pc = {p["delta"]: p["power"] for p in sc["power_curve"]}
+    assert sorted(pc) == [0.01, 0.02, 0.05, 0.1, 0.2], pc
+    ps = [pc[d] for d in sorted(pc)]
+    assert all(b >= a - 0.05 for a, b in zip(ps, ps[1:])) and ps[-1] >= 0.99, pc
+    assert (pc[tau] >= 0.8) == (chk["verdict"] != "INCONCLUSIVE"), (chk["id"], pc)
+    md = sc["min_detectable"]
+    assert md == min(d for d in pc if pc[d] >= 0.8), (md, pc)
+assert s["min_detectable"] > 0.02 and gs["min_detectable"] <= 0.05
 PY
 
 # 4. the oracle can fail

@@ -10,6 +10,9 @@ mutual information and dep_tvd, weighted by the cell's rows; Miller-Madow;
 G = 2 n CMI against chi-square with sum (ka-1)(kb-1) df; and a permutation
 null of its own (numpy's generator, B labels shuffled within each cell).
 
+Also the retention of the reference dep2's conditional dependence by each of
+ci, dep and half: the ratio of the excesses over each side's null mean.
+
 Usage: condind_oracle.py DATA_DIR > values.json
 """
 import json
@@ -90,7 +93,11 @@ def variant(path):
 
 def main():
     data = sys.argv[1]
-    res = {v: variant(f"{data}/{v}.csv") for v in ["ci", "dep", "dep2", "sparse"]}
+    res = {v: variant(f"{data}/{v}.csv") for v in ["ci", "dep", "dep2", "half", "sparse"]}
+    # retention against the reference dep2 (docs/method.md 12a): the ratio of the excesses
+    # over each side's own permutation null mean
+    ex = {v: res[v]["cdep_tvd"] - res[v]["null_mean"] for v in res}
+    res["retention"] = {v: ex[v] / ex["dep2"] for v in ["ci", "dep", "half"]}
     print(json.dumps(res, indent=1, sort_keys=True))
 
 

@@ -9,6 +9,9 @@ the conditioning cell C = (c1, c2), so they are dependent overall, and
           p(a, b | c) = (1 - lam) p(a|c) p(b|c) + lam p(a|c) [b = f(a)],
           whose conditional dependence TVD is known (printed by --truth);
   dep2    a second, independent draw of the dep population (a reference);
+  half    the same construction with half the coupling weight (lam / 2): a
+          synthetic set that keeps a known share of the reference's conditional
+          dependence (the planted retention, printed by --truth);
   sparse  the ci population plus rare categories of A (pooled by the check)
           and tiny conditioning cells (left out of the test, reported).
 
@@ -55,10 +58,11 @@ def dep_tvd(p):
 
 def truth():
     """The population conditional dependence TVD of each variant."""
-    return {
-        "ci": 0.0,
-        "dep": float(sum(w * dep_tvd(joint(pa, pb, LAM)) for _, w, pa, pb in cells())),
-    }
+    dep = float(sum(w * dep_tvd(joint(pa, pb, LAM)) for _, w, pa, pb in cells()))
+    half = float(sum(w * dep_tvd(joint(pa, pb, LAM / 2)) for _, w, pa, pb in cells()))
+    # retention = the population's conditional dependence over the reference population's
+    return {"ci": 0.0, "dep": dep, "half": half,
+            "retention": {"ci": 0.0, "dep": 1.0, "half": half / dep}}
 
 
 def draw(seed, lam, n):
@@ -89,6 +93,7 @@ def main():
     write(f"{out}/ci.csv", draw(1901, 0.0, N))
     write(f"{out}/dep.csv", draw(1902, LAM, N))
     write(f"{out}/dep2.csv", draw(1903, LAM, N))
+    write(f"{out}/half.csv", draw(1906, LAM / 2, N))
     rng = np.random.default_rng(1904)
     rows = draw(1905, 0.0, N)
     # rare categories of A: 6 labels with 2-6 rows each, anywhere
