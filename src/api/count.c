@@ -291,22 +291,27 @@ iaf_status iaf_table_write_counts_csv(const iaf_table *t, int weighted, iaf_buff
     iaf_buf *b = iaf_buffer_raw(out);
     int rc = 0;
     size_t na = iaf_table_nattrs(t);
-    for (size_t i = 0; i < na; i++) {
-        if (i) rc |= iaf_buf_append(b, ",", 1);
-        const char *name = iaf_table_attr(t, i);
-        rc |= iaf_csv_put(b, name, strlen(name));
-    }
-    rc |= iaf_buf_puts(b, ",count\n");
     /* the whole text in one allocation (quoting aside): growing a buffer of tens
      * of MB by doubling copied it over and over */
-    size_t need = 0;
+    size_t need = 8;
+    for (size_t i = 0; i < na; i++)
+        need += strlen(iaf_table_attr(t, i)) + 1;
     for (size_t i = 0; i < iaf_table_ncells(t); i++) {
         iaf_cell cl = iaf_table_cell(t, i);
         for (size_t a = 0; a < na; a++)
             need += iaf_table_cat(t, a, cl.cat[a]).len + 1;
         need += 24;
     }
-    if (rc == 0 && iaf_buf_reserve(b, need) == 0) iaf_advise_huge(b->data + b->len, need);
+    /* an emptied buffer that is too small (one reused for several tables): a fresh
+     * block, not a realloc that copies the previous table's text */
+    if (b->len == 0 && b->cap < need + 1) iaf_buf_free(b);
+    if (iaf_buf_reserve(b, need) == 0) iaf_advise_huge(b->data + b->len, need);
+    for (size_t i = 0; i < na; i++) {
+        if (i) rc |= iaf_buf_append(b, ",", 1);
+        const char *name = iaf_table_attr(t, i);
+        rc |= iaf_csv_put(b, name, strlen(name));
+    }
+    rc |= iaf_buf_puts(b, ",count\n");
     for (size_t i = 0; i < iaf_table_ncells(t) && rc == 0; i++) {
         iaf_cell cl = iaf_table_cell(t, i);
         for (size_t a = 0; a < na; a++) {
