@@ -240,6 +240,12 @@ void iaf_pq_rle_init(iaf_pq_rle *d, const unsigned char *p, size_t len, int widt
 /* Decode the next n values into out; -1 when the data ends first or is bad. */
 int iaf_pq_rle_next(iaf_pq_rle *d, uint32_t *out, size_t n);
 
+/* When the next n values are all v in one run (RLE), skip them and return 1;
+ * otherwise return 0 with nothing consumed but, perhaps, the next run's header
+ * (iaf_pq_rle_next continues from there). Definition levels of a column
+ * without nulls are such a run: no level is decoded per row. */
+int iaf_pq_rle_skip_run(iaf_pq_rle *d, uint32_t v, size_t n);
+
 /* One-shot form: decodes exactly n values. */
 int iaf_pq_rle_decode(const unsigned char *p, size_t len, int width, uint32_t *out, size_t n);
 /* Legacy BIT_PACKED levels (MSB first). */

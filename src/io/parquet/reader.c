@@ -818,7 +818,8 @@ static iaf_status bad_values(pq_col *c, iaf_error *err, const char *what)
  * levels (lv[i] == max_def means present). out_base is the batch row of lv[0]. */
 static iaf_status decode_values(pq_col *c, size_t k, size_t nn, size_t out_base, iaf_error *err)
 {
-    const uint32_t *lv = c->has_def ? c->lv : NULL;
+    /* levels were decoded only when some value may be missing */
+    const uint32_t *lv = c->has_def && nn != k ? c->lv : NULL;
     const uint32_t maxd = (uint32_t)c->max_def;
     if (c->cv->conv == PQ_CONV_NULL) {
         /* UNKNOWN (null) logical type: every value is null whatever is stored */
@@ -837,9 +838,20 @@ static iaf_status decode_values(pq_col *c, size_t k, size_t nn, size_t out_base,
         uint32_t *dense = nn == k ? dst : c->tmp;
         if (nn && iaf_pq_rle_next(&c->idx_dec, dense, nn))
             return bad_values(c, err, "truncated or corrupt dictionary indices");
-        uint32_t mx = 0;
-        for (size_t i = 0; i < nn; i++)
-            mx = dense[i] > mx ? dense[i] : mx;
+        /* four independent maxima: one chain of compares was a tenth of the scan */
+        uint32_t m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+        size_t q = 0;
+        for (; q + 4 <= nn; q += 4) {
+            m0 = dense[q] > m0 ? dense[q] : m0;
+            m1 = dense[q + 1] > m1 ? dense[q + 1] : m1;
+            m2 = dense[q + 2] > m2 ? dense[q + 2] : m2;
+            m3 = dense[q + 3] > m3 ? dense[q + 3] : m3;
+        }
+        for (; q < nn; q++)
+            m0 = dense[q] > m0 ? dense[q] : m0;
+        m0 = m1 > m0 ? m1 : m0;
+        m2 = m3 > m2 ? m3 : m2;
+        uint32_t mx = m2 > m0 ? m2 : m0;
         if (nn && mx >= c->ndict)
             return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off,
                            "dictionary index %u out of range (dictionary has %zu entries)", mx,
@@ -996,7 +1008,7 @@ static iaf_status fill(pq_col *c, size_t want, iaf_error *err)
         c->bkind = c->kind;
         size_t k = (size_t)IAF_MIN((int64_t)(want - c->bn), c->page_left);
         size_t nn = k;
-        if (c->has_def) {
+        if (c->has_def && !iaf_pq_rle_skip_run(&c->def, (uint32_t)c->max_def, k)) {
             if (iaf_pq_rle_next(&c->def, c->lv, k))
                 return col_err(c, err, IAF_ERR_PARSE, c->page_hdr_off,
                                "truncated or corrupt definition levels");
