@@ -219,6 +219,11 @@ int iaf_pq_page_header_parse(const unsigned char *buf, size_t len, iaf_pq_page_h
  * a message in msg ("unsupported: codec LZO", "corrupt snappy data"). */
 iaf_status iaf_pq_decompress(int codec, const unsigned char *src, size_t src_len,
                              unsigned char *dst, size_t dst_len, char *msg, size_t msgsize);
+/* The same with a decompression context kept in *zctx between calls (NULL at
+ * first; created when a codec needs one; freed with iaf_pq_decompress_ctx_free). */
+iaf_status iaf_pq_decompress_ctx(void **zctx, int codec, const unsigned char *src, size_t src_len,
+                                 unsigned char *dst, size_t dst_len, char *msg, size_t msgsize);
+void iaf_pq_decompress_ctx_free(void *zctx);
 const char *iaf_pq_codec_name(int codec);
 const char *iaf_pq_encoding_name(int enc);
 const char *iaf_pq_type_name(int type);
