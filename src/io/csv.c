@@ -472,7 +472,7 @@ static void header_free(csv_header *h)
 }
 
 static iaf_status parse_header(csv_tok *t, cup *pp, long long *line, iaf_arena *arena,
-                               csv_header *h, iaf_error *err)
+                               csv_header *h, int allow_dup, iaf_error *err)
 {
     memset(h, 0, sizeof *h);
     skip_blank(t, pp, line);
@@ -514,10 +514,19 @@ static iaf_status parse_header(csv_tok *t, cup *pp, long long *line, iaf_arena *
             st = tok_error(t, err, *pp, *line, pos[c], "empty column name (column %zu)", c + 1);
             goto cleanup;
         }
-        /* a repeated name is allowed (such files exist); naming it is then
-         * ambiguous and the columns are addressed by position (#N) */
-        if (iaf_strmap_intern(&h->map, names[c].ptr, names[c].len) < 0) {
+        /* the reader allows a repeated name (such files exist; naming it is then
+         * ambiguous and the columns are addressed by position, #N); a count table
+         * or crosswalk does not */
+        int64_t before = (int64_t)iaf_strmap_size(&h->map);
+        int64_t id = iaf_strmap_intern(&h->map, names[c].ptr, names[c].len);
+        if (id < 0) {
             st = iaf_error_set(err, IAF_ERR_NOMEM, t->file, *line, 0, "out of memory");
+            goto cleanup;
+        }
+        if (id < before && !allow_dup) {
+            st = tok_error(t, err, *pp, *line, pos[c],
+                           "duplicate column name '%.*s' (columns %lld and %zu)",
+                           (int)IAF_MIN(names[c].len, 200), names[c].ptr, (long long)id + 1, c + 1);
             goto cleanup;
         }
         h->names[c] = iaf_arena_strndup(arena, names[c].ptr, names[c].len);
@@ -695,7 +704,7 @@ static iaf_status csv_open(iaf_file *f, const iaf_source_options *opt, void **rd
         tok_window(r, &t, &w);
         cup p = t.base;
         long long line = 1;
-        st = parse_header(&t, &p, &line, &r->arena, &r->hdr, err);
+        st = parse_header(&t, &p, &line, &r->arena, &r->hdr, 1, err);
         if (needs_more(&t, &w, st, p)) {
             header_free(&r->hdr);
             need = 2 * w.len + 2;
@@ -1145,7 +1154,7 @@ static iaf_status table_parse(unsigned char *data, size_t n, const char *name,
         p = q ? q + 1 : t.end;
         line++;
     }
-    st = parse_header(&t, &p, &line, &ti->arena, &h, err);
+    st = parse_header(&t, &p, &line, &ti->arena, &h, 0, err);
     if (st != IAF_OK) goto fail;
     size_t nc = h.ncols;
     ti->pub.ncols = nc;

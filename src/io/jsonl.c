@@ -908,59 +908,22 @@ static const char *jsonl_colname(void *rd, size_t i)
     return i < iaf_strmap_size(&r->keys) ? iaf_strmap_get(&r->keys, i).ptr : NULL;
 }
 
-/* Positions (from 1) of key id in the first object: how many, the first two. */
-static size_t key_positions(const jsonl_reader *r, size_t id, size_t *first, size_t *second)
-{
-    size_t count = 0;
-    *first = *second = 0;
-    for (size_t k = 0; k < r->nkey_at; k++)
-        if (r->key_at[k] == id) {
-            if (!count)
-                *first = k + 1;
-            else if (count == 1)
-                *second = k + 1;
-            count++;
-        }
-    return count;
-}
-
 /* The key that name stands for: itself, or for "#N" (when no key has that
- * very name) the first object's N-th key. A key that the first object
- * repeats is refused: which of its values counts would be a guess. */
-static iaf_status resolve_key(const jsonl_reader *r, const char *name, iaf_sv *key, iaf_error *err)
+ * very name) the first object's N-th key. A key that an object repeats
+ * holds its last value, by name or by position alike. */
+static void resolve_key(const jsonl_reader *r, const char *name, iaf_sv *key)
 {
-    size_t len = strlen(name), first, second, count;
-    int64_t id = iaf_strmap_find(&r->keys, name, len);
+    size_t len = strlen(name);
     *key = (iaf_sv){name, len};
-    if (id >= 0) {
-        count = key_positions(r, (size_t)id, &first, &second);
-        if (count > 1)
-            return iaf_error_set(err, IAF_ERR_INVALID, r->file, 0, 0,
-                                 "column name '%s' is ambiguous: the first object has the key %zu "
-                                 "times (keys %zu, %zu%s); a JSON object's repeated key cannot "
-                                 "be told apart, even by position (#%zu)",
-                                 name, count, first, second, count > 2 ? ", ..." : "", second);
-        return IAF_OK;
-    }
+    if (iaf_strmap_find(&r->keys, name, len) >= 0) return;
     if (name[0] == '#' && name[1] >= '1' && name[1] <= '9') {
         size_t pos = 0;
         const char *p = name + 1;
         while (*p >= '0' && *p <= '9' && pos <= r->nkey_at)
             pos = pos * 10 + (size_t)(*p++ - '0');
-        if (*p == 0 && pos >= 1 && pos <= r->nkey_at) {
-            size_t kid = r->key_at[pos - 1];
-            *key = iaf_strmap_get(&r->keys, kid);
-            count = key_positions(r, kid, &first, &second);
-            if (count > 1)
-                return iaf_error_set(err, IAF_ERR_INVALID, r->file, 0, 0,
-                                     "column %s is the key '%.*s', which the first object has %zu "
-                                     "times (keys %zu, %zu%s); a JSON object's repeated key "
-                                     "cannot be told apart",
-                                     name, (int)IAF_MIN(key->len, 200), key->ptr, count, first,
-                                     second, count > 2 ? ", ..." : "");
-        }
+        if (*p == 0 && pos >= 1 && pos <= r->nkey_at)
+            *key = iaf_strmap_get(&r->keys, r->key_at[pos - 1]);
     }
-    return IAF_OK;
 }
 
 static iaf_status jsonl_project(void *rd, const char *const *names, size_t n, iaf_error *err)
@@ -971,12 +934,7 @@ static iaf_status jsonl_project(void *rd, const char *const *names, size_t n, ia
     if (!ps) return iaf_error_set(err, IAF_ERR_NOMEM, r->file, 0, 0, "out of memory");
     for (size_t i = 0; i < n; i++) {
         iaf_sv key;
-        iaf_status rs = resolve_key(r, names[i], &key, err);
-        if (rs != IAF_OK) {
-            iaf_free(ps);
-            iaf_strmap_free(&m);
-            return rs;
-        }
+        resolve_key(r, names[i], &key);
         int64_t id = iaf_strmap_intern(&m, key.ptr, key.len);
         if (id < 0) {
             iaf_free(ps);

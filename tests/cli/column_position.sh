@@ -2,8 +2,7 @@
 # Columns addressed by position (#N) in CSV and JSONL, as in Parquet (parquet_interop.sh): a
 # header that repeats a name is read; --by the repeated name is an error naming the ambiguity and
 # suggesting #N; #N counts the N-th column; a column really called "#N" wins over the position.
-# JSONL: #N is the first object's N-th key; a key the first object repeats cannot be told apart
-# (the parser keeps one value per key), so both its name and its position are refused.
+# JSONL: #N is the first object's N-th key; a key that an object repeats holds its last value.
 #
 # Environment (set by CTest): IAF (the binary).
 set -u
@@ -76,10 +75,10 @@ printf '{"a":"x","b":1,"c":"u"}\n{"a":"y","b":2}\n{"b":2,"a":"x"}\n' > "$TMP/key
 expect_count jsonl-first "$(printf '#1,count\nx,2\ny,1')" -- "$TMP/keys.jsonl" --by '#1'
 expect_count jsonl-second "$(printf '#2,a,count\n1,x,1\n2,x,1\n2,y,1')" -- "$TMP/keys.jsonl" --by '#2,a'
 expect_count jsonl-third "$(printf '#3,count\n,2\nu,1')" -- "$TMP/keys.jsonl" --by '#3'
-# a repeated key in the first object: its name and its position are both refused
+# a repeated key holds its last value (the reader's rule), by name or by position alike
 printf '{"a":"x","b":1,"a":"y"}\n{"a":"z","b":2}\n' > "$TMP/dup.jsonl"
-expect_error jsonl-ambiguous "column name 'a' is ambiguous: the first object has the key 2 times (keys 1, 3)" -- "$TMP/dup.jsonl" --by a
-expect_error jsonl-dup-position "column #3 is the key 'a', which the first object has 2 times (keys 1, 3)" -- "$TMP/dup.jsonl" --by '#3'
+expect_count jsonl-repeated "$(printf 'a,count\ny,1\nz,1')" -- "$TMP/dup.jsonl" --by a
+expect_count jsonl-repeated-position "$(printf '#3,count\ny,1\nz,1')" -- "$TMP/dup.jsonl" --by '#3'
 expect_count jsonl-unique "$(printf '#2,count\n1,1\n2,1')" -- "$TMP/dup.jsonl" --by '#2'
 
 echo "column_position: $pass passed, $fail failed"
