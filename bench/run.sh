@@ -15,6 +15,11 @@
 #   BENCH_PAIRS="a,b c,d ..."  the counted pairs (default: the four below)
 #   BENCH_JOINT="a,b,..."      the joint table's columns (default: the seven below)
 #   BENCH_TASKS="..."  subset of: pairs onescan joint (default: onescan joint; see README.md)
+#   BENCH_PARQUET_DIR=DIR  time the tasks on the *.parquet files of an existing directory (e.g.
+#                      the shards bench/scale.sh writes) instead of the generated datasets; no
+#                      data is generated, BENCH_ONLY defaults to that dataset alone ("dir"), the
+#                      check against DuckDB runs first as for every dataset
+#   BENCH_LABEL=NAME   its name in the results (default: the directory's name)
 set -eu
 
 [ $# -ge 1 ] || { echo "usage: sh bench/run.sh IAF_BINARY" >&2; exit 2; }
@@ -28,7 +33,22 @@ SHARDS=${BENCH_SHARDS:-7}
 RUNS=${BENCH_RUNS:-5}
 TOTAL=$((ROWS * SHARDS))
 PAIRS=${BENCH_PAIRS:-"sex,occupation education_level,occupation age,military_status province,sex"}
-ONLY=${BENCH_ONLY:-"pq-zstd-1 pq-snappy-1 csv jsonl"}
+PQDIR=${BENCH_PARQUET_DIR:-}
+if [ -n "$PQDIR" ]; then
+    [ -d "$PQDIR" ] || { echo "bench: BENCH_PARQUET_DIR=$PQDIR is not a directory" >&2; exit 2; }
+    PQDIR=$(cd "$PQDIR" && pwd)
+    [ -n "$(find "$PQDIR" -maxdepth 1 -name '*.parquet' -type f | head -n 1)" ] ||
+        { echo "bench: no *.parquet file in $PQDIR" >&2; exit 2; }
+    case $PQDIR in *[!A-Za-z0-9._/+-]*)
+        echo "bench: BENCH_PARQUET_DIR must not contain spaces or glob characters" >&2; exit 2 ;;
+    esac
+    LABEL=${BENCH_LABEL:-$(basename "$PQDIR")}
+    case $LABEL in *[!A-Za-z0-9._-]* | "") echo "bench: BENCH_LABEL must be [A-Za-z0-9._-]+" >&2; exit 2 ;; esac
+fi
+ONLY=${BENCH_ONLY:-$([ -n "$PQDIR" ] && echo dir || echo "pq-zstd-1 pq-snappy-1 csv jsonl")}
+needs_text() { # the generated CSV/JSONL: for those datasets and for writing the Parquet ones
+    case " $ONLY " in *" csv "* | *" jsonl "* | *" pq-"*) return 0 ;; *) return 1 ;; esac
+}
 TASKS=${BENCH_TASKS:-"onescan joint"}
 has_task() { case " $TASKS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 # the joint table: about 625k groups at 1M rows (the pairs' columns must be among them: the
@@ -59,8 +79,10 @@ gen_text() { # format file
     "$D/gen_npk" --rows "$ROWS" --format "$1" --src "$HERE/data-src" -o "$2.tmp"
     mv "$2.tmp" "$2"
 }
-gen_text csv "$CSV"
-gen_text jsonl "$JSONL"
+if needs_text; then
+    gen_text csv "$CSV"
+    gen_text jsonl "$JSONL"
+fi
 # the one-file datasets (pq-*-1) are npk-ROWS-codec/train-00000-of-00001.parquet; the sharded
 # ones npk-TOTAL-codec/*.parquet, written only when asked for (hours on 2 cores)
 case " $ONLY " in *" pq-snappy-1 "* | *" pq-zstd-1 "*)
@@ -90,6 +112,7 @@ mkdir -p "$R/out"
     echo "tasks: $TASKS"
     echo "joint: $JOINT"
     echo "runs: $RUNS (median reported), warm cache, iaf and DuckDB alternating"
+    [ -z "$PQDIR" ] || echo "parquet dir: $PQDIR ($(find "$PQDIR" -maxdepth 1 -name '*.parquet' -type f | wc -l) files) as dataset parquet-$LABEL"
 } > "$R/machine.txt"
 cat "$R/machine.txt" >&2
 printf 'dataset\ttask\tengine\trun\tstep\twall_s\tmaxrss_kb\tuser_s\tsys_s\tload1\n' > "$R/runs.tsv"
@@ -200,6 +223,10 @@ for ds in $ONLY; do
         c=${ds#pq-}
         c=${c%-*}
         bench_dataset "parquet-$c-$TOTAL" parquet "$D/npk-$TOTAL-$c/*.parquet"
+        ;;
+    dir)
+        [ -n "$PQDIR" ] || { log "dataset 'dir' needs BENCH_PARQUET_DIR"; exit 2; }
+        bench_dataset "parquet-$LABEL" parquet "$PQDIR/*.parquet"
         ;;
     *) log "unknown dataset '$ds' in BENCH_ONLY"; exit 2 ;;
     esac

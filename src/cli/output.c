@@ -602,6 +602,20 @@ static iaf_status write_direct(out_item *it, iaf_error *err)
     return st;
 }
 
+/* The length of target's directory part ("" and "/" count as such). */
+static size_t dir_len(const char *target)
+{
+    const char *slash = strrchr(target, '/');
+    return slash ? (slash == target ? 1 : (size_t)(slash - target)) : 0;
+}
+
+/* Whether targets a and b lie in the same directory, by name. */
+static int same_dir(const char *a, const char *b)
+{
+    size_t n = dir_len(a);
+    return n == dir_len(b) && memcmp(a, b, n) == 0;
+}
+
 /* Best effort, and without allocating: the set is already in place. */
 static void sync_dir_of(const char *target)
 {
@@ -683,7 +697,11 @@ iaf_status cli_outset_commit(cli_outset *s, iaf_error *err)
             temp_unregister(it->slot);
             iaf_free(it->tmp);
             it->tmp = NULL;
-            sync_dir_of(it->target);
+            /* one fsync per directory: several tables usually share one */
+            int synced = 0;
+            for (size_t k = 0; k < j && !synced; k++)
+                synced = s->items[k].kind == K_ATOMIC && same_dir(s->items[k].target, it->target);
+            if (!synced) sync_dir_of(it->target);
         }
     }
     commit_end();

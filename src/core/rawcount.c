@@ -4,6 +4,8 @@
 #include "core/rowweights.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -437,6 +439,55 @@ static int dense_flush(cube_acc *c)
     return 0;
 }
 
+/* The flush after the scan. When no cell was hashed yet (the dense array took
+ * every row, the usual case for pairs), its non-zero tuples become the packed
+ * cells directly: they are distinct, and the merge needs no slots, so nothing
+ * is hashed (hashing them was about a tenth of the CPU time of four pairs from
+ * one Parquet file, most of it page faults of the growing slot arrays).
+ * Otherwise, dense_flush. -1 on OOM. */
+static int dense_flush_final(cube_acc *c)
+{
+    dense_acc *d = &c->dense;
+    if (!c->pk.on || c->n != 0 || !d->n) return dense_flush(c);
+    size_t m = 0;
+    for (size_t x = 0; x < d->ncells; x++)
+        m += d->n[x] != 0;
+    if (m == 0) return 0;
+    uint64_t *key = iaf_realloc_array(c->pk.key, m, sizeof *key);
+    if (!key) return -1;
+    c->pk.key = key;
+    int64_t *cnt = iaf_realloc_array(c->count, m, sizeof *cnt);
+    if (!cnt) return -1;
+    c->count = cnt;
+    c->cap = m;
+    /* the slots would be stale; the merge does not read them */
+    iaf_free(c->pk.skey);
+    iaf_free(c->pk.scell);
+    c->pk.skey = NULL;
+    c->pk.scell = NULL;
+    c->pk.nslots = 0;
+    size_t i = 0;
+    for (size_t x = 0; x < d->ncells; x++) {
+        uint32_t v = d->n[x];
+        if (!v) continue;
+        size_t r = x;
+        uint64_t k = 0;
+        for (size_t j = 0; j < c->ncols; j++) {
+            k = (k << c->pk.bits[j]) | (uint64_t)(r / d->stride[j]);
+            r %= d->stride[j];
+        }
+        key[i] = k;
+        cnt[i] = v;
+        i++;
+    }
+    c->n = m;
+    iaf_free(d->n);
+    d->n = NULL;
+    d->ncells = 0;
+    d->rows = 0;
+    return 0;
+}
+
 /* Count the batch into the dense array when the cube qualifies. Returns 1 if
  * counted, 0 if the caller must use the hash path, -1 on OOM. */
 static int dense_count(cube_acc *c, const col_state *cols, const size_t *cube_cols,
@@ -776,110 +827,266 @@ static merge_rec *radix_sort(merge_rec *a, merge_rec *tmp, size_t n, unsigned bi
     return a;
 }
 
-/* The merge of cube k when its global ids fit one 64-bit word: every worker
- * cell packed with global ids, radix-sorted, equal keys summed in worker
- * order. No hashing, and the output comes sorted. 1 = done, 0 = too wide (the
- * caller merges by hashing), -1 = OOM, -2 = a count overflows. */
-static int merge_sorted(run_ctx *ctx, iaf_rawcount *rc, size_t k, uint32_t *const *remap)
+/* Run fn(arg, t) for t = 0..ntasks-1 on up to nthreads threads (the caller's
+ * among them). Tasks write disjoint memory, so the result does not depend on
+ * which thread ran which task. A thread that cannot be started leaves its
+ * tasks to the others. */
+typedef struct par_for {
+    void (*fn)(void *arg, size_t task);
+    void *arg;
+    size_t ntasks;
+    atomic_size_t next;
+} par_for;
+
+static void *par_for_main(void *vp)
 {
-    const iaf_rawcount_request *req = ctx->req;
-    size_t nc = req->cube_ncols[k];
-    unsigned gbits[IAF_MAX_CUBE_COLS], total = 0;
-    for (size_t j = 0; j < nc; j++) {
-        size_t maxid = rc->nvalues[req->cube_cols[k][j]] - 1;
-        unsigned b = 0;
-        while ((maxid >> b) != 0)
-            b++;
-        gbits[j] = b;
-        total += b;
+    par_for *pf = vp;
+    for (;;) {
+        size_t t = atomic_fetch_add(&pf->next, 1);
+        if (t >= pf->ntasks) break;
+        pf->fn(pf->arg, t);
     }
-    if (nc == 0 || total > 64) return 0;
-    size_t n = 0;
-    for (int wi = 0; wi < ctx->nworkers; wi++)
-        n += ctx->workers[wi].cubes[k].n;
-    merge_rec *a = iaf_calloc(n ? n : 1, sizeof *a), *tmp = iaf_calloc(n ? n : 1, sizeof *tmp);
-    iaf_rawcube *out = &rc->cubes[k];
-    int ret = -1;
-    if (!a || !tmp) goto done;
-    iaf_advise_huge(a, n * sizeof *a);
-    iaf_advise_huge(tmp, n * sizeof *tmp);
-    size_t r = 0;
-    for (int wi = 0; wi < ctx->nworkers; wi++) {
-        cube_acc *c = &ctx->workers[wi].cubes[k];
-        for (size_t i = 0; i < c->n; i++) {
-            uint32_t lk[IAF_MAX_CUBE_COLS];
-            const uint32_t *key = lk;
-            if (c->pk.on)
-                packed_unpack(&c->pk, nc, c->pk.key[i], lk);
-            else
-                key = c->keys + i * nc;
-            uint64_t x = 0;
-            for (size_t j = 0; j < nc; j++) {
-                uint64_t g = remap[(size_t)wi * req->ncols + req->cube_cols[k][j]][key[j]];
-                x = (x << gbits[j]) | g;
-            }
-            a[r].key = x;
-            a[r].worker = (uint32_t)wi;
-            a[r].cell = (uint32_t)i;
-            r++;
-        }
-        /* the packed keys are no longer needed: give their memory back early */
-        if (c->pk.on) {
-            iaf_free(c->pk.key);
-            c->pk.key = NULL;
-            iaf_free(c->pk.skey);
-            c->pk.skey = NULL;
-            iaf_free(c->pk.scell);
-            c->pk.scell = NULL;
-        }
+    return NULL;
+}
+
+static void run_parallel(int nthreads, size_t ntasks, void (*fn)(void *, size_t), void *arg)
+{
+    par_for pf;
+    pf.fn = fn;
+    pf.arg = arg;
+    pf.ntasks = ntasks;
+    atomic_init(&pf.next, 0);
+    pthread_t th[64];
+    int nt = 0;
+    if (nthreads > 64) nthreads = 64;
+    while (nt + 1 < nthreads && (size_t)nt + 1 < ntasks &&
+           pthread_create(&th[nt], NULL, par_for_main, &pf) == 0)
+        nt++;
+    par_for_main(&pf);
+    for (int i = 0; i < nt; i++)
+        pthread_join(th[i], NULL);
+}
+
+/* Top bits of the packed key that choose a merge partition. */
+#define MERGE_PART_BITS 8
+
+/* One cube's sort merge, shared by the threads that run its phases. */
+typedef struct merge_job {
+    run_ctx *ctx;
+    size_t k, nc;
+    uint32_t *const *remap;
+    unsigned gbits[IAF_MAX_CUBE_COLS];
+    unsigned total, pbits; /* key bits; partition bits (the top ones) */
+    size_t nparts;
+    merge_rec *a, *tmp;
+    size_t *woff;        /* nworkers + 1: first record of each worker */
+    size_t *hist;        /* nworkers x nparts: records per worker and partition, then their slots */
+    size_t *poff;        /* nparts + 1: first record of each partition */
+    size_t *pdist;       /* distinct keys per partition, then the first output cell */
+    unsigned char *in_a; /* per partition: sorted records are in a (else in tmp) */
+    unsigned char *overflow;
+    iaf_rawcube *out;
+} merge_job;
+
+static size_t merge_part(const merge_job *j, uint64_t key)
+{
+    return j->pbits ? (size_t)(key >> (j->total - j->pbits)) : 0;
+}
+
+/* Phase 1, one task per worker: its cells as records with global ids, and a
+ * histogram of their partitions. */
+static void merge_build(void *vj, size_t wi)
+{
+    merge_job *j = vj;
+    const iaf_rawcount_request *req = j->ctx->req;
+    cube_acc *c = &j->ctx->workers[wi].cubes[j->k];
+    size_t nc = j->nc, r = j->woff[wi];
+    size_t *h = j->hist + wi * j->nparts;
+    const uint32_t *rm[IAF_MAX_CUBE_COLS];
+    for (size_t q = 0; q < nc; q++)
+        rm[q] = j->remap[wi * req->ncols + req->cube_cols[j->k][q]];
+    for (size_t i = 0; i < c->n; i++, r++) {
+        uint32_t lk[IAF_MAX_CUBE_COLS];
+        const uint32_t *key = lk;
+        if (c->pk.on)
+            packed_unpack(&c->pk, nc, c->pk.key[i], lk);
+        else
+            key = c->keys + i * nc;
+        uint64_t x = 0;
+        for (size_t q = 0; q < nc; q++)
+            x = (x << j->gbits[q]) | rm[q][key[q]];
+        j->a[r].key = x;
+        j->a[r].worker = (uint32_t)wi;
+        j->a[r].cell = (uint32_t)i;
+        h[merge_part(j, x)]++;
     }
-    merge_rec *sorted = radix_sort(a, tmp, n, total);
-    iaf_free(sorted == a ? tmp : a);
-    a = sorted;
-    tmp = NULL;
+    /* the packed keys are no longer needed: give their memory back early */
+    if (c->pk.on) {
+        iaf_free(c->pk.key);
+        c->pk.key = NULL;
+        iaf_free(c->pk.skey);
+        c->pk.skey = NULL;
+        iaf_free(c->pk.scell);
+        c->pk.scell = NULL;
+    }
+}
+
+/* Phase 2, one task per worker: its records to their partitions' slots in
+ * tmp (partition-major, worker order within: a stable partitioning). */
+static void merge_scatter(void *vj, size_t wi)
+{
+    merge_job *j = vj;
+    size_t *slot = j->hist + wi * j->nparts;
+    for (size_t r = j->woff[wi]; r < j->woff[wi + 1]; r++)
+        j->tmp[slot[merge_part(j, j->a[r].key)]++] = j->a[r];
+}
+
+/* Phase 3, one task per partition: sort its records by the remaining bits
+ * (stable) and count the distinct keys. */
+static void merge_sort_part(void *vj, size_t p)
+{
+    merge_job *j = vj;
+    size_t lo = j->poff[p], n = j->poff[p + 1] - lo;
+    merge_rec *s = radix_sort(j->tmp + lo, j->a + lo, n, j->total - j->pbits);
+    j->in_a[p] = s == j->a + lo;
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        m += i == 0 || a[i].key != a[i - 1].key;
-    out->ncols = nc;
-    memcpy(out->cols, req->cube_cols[k], nc * sizeof *out->cols);
-    out->keys = iaf_calloc(m ? m * nc : 1, sizeof *out->keys);
-    out->count = iaf_calloc(m ? m : 1, sizeof *out->count);
-    out->wsum = iaf_calloc(m ? m : 1, sizeof *out->wsum);
-    out->wsum2 = iaf_calloc(m ? m : 1, sizeof *out->wsum2);
-    if (!out->keys || !out->count || !out->wsum || !out->wsum2) goto done;
-    iaf_advise_huge(out->keys, m * nc * sizeof *out->keys);
-    size_t o = (size_t)-1;
+        m += i == 0 || s[i].key != s[i - 1].key;
+    j->pdist[p] = m;
+}
+
+/* Phase 4, one task per partition: its cells, equal keys summed in worker
+ * order, from output cell pdist[p] on. */
+static void merge_emit(void *vj, size_t p)
+{
+    merge_job *j = vj;
+    size_t lo = j->poff[p], n = j->poff[p + 1] - lo, nc = j->nc;
+    const merge_rec *s = (j->in_a[p] ? j->a : j->tmp) + lo;
+    iaf_rawcube *out = j->out;
+    size_t o = j->pdist[p] - 1;
     for (size_t i = 0; i < n; i++) {
-        const cube_acc *c = &ctx->workers[a[i].worker].cubes[k];
-        size_t ci = a[i].cell;
+        const cube_acc *c = &j->ctx->workers[s[i].worker].cubes[j->k];
+        size_t ci = s[i].cell;
         int64_t cnt = c->count[ci];
         double ws = c->pk.on ? (double)cnt : c->wsum[ci],
                ws2 = c->pk.on ? (double)cnt : c->wsum2[ci];
-        if (i == 0 || a[i].key != a[i - 1].key) {
+        if (i == 0 || s[i].key != s[i - 1].key) {
             o++;
-            uint64_t x = a[i].key;
-            for (size_t j = nc; j-- > 0;) {
+            uint64_t x = s[i].key;
+            for (size_t q = nc; q-- > 0;) {
                 /* ids are 32-bit: every width is below 64 */
-                out->keys[o * nc + j] = (uint32_t)(x & (((uint64_t)1 << gbits[j]) - 1));
-                x >>= gbits[j];
+                out->keys[o * nc + q] = (uint32_t)(x & (((uint64_t)1 << j->gbits[q]) - 1));
+                x >>= j->gbits[q];
             }
             out->count[o] = cnt;
             out->wsum[o] = ws;
             out->wsum2[o] = ws2;
         } else {
             if (iaf_add_i64(out->count[o], cnt, &out->count[o]) != 0) {
-                ret = -2;
-                goto done;
+                j->overflow[p] = 1;
+                return;
             }
             out->wsum[o] += ws;
             out->wsum2[o] += ws2;
         }
     }
-    out->ncells = m;
+}
+
+/* The merge of cube k when its global ids fit one 64-bit word: every worker
+ * cell packed with global ids, partitioned by the top bits of its key,
+ * each partition radix-sorted, equal keys summed in worker order. No hashing,
+ * and the output comes sorted. The phases run on the scan's threads (each
+ * task writes its own records, partitions and cells), and the result is the
+ * same for any number of threads: partitions depend on the keys only. 1 =
+ * done, 0 = too wide (the caller merges by hashing), -1 = OOM, -2 = a count
+ * overflows. */
+static int merge_sorted(run_ctx *ctx, iaf_rawcount *rc, size_t k, uint32_t *const *remap)
+{
+    const iaf_rawcount_request *req = ctx->req;
+    merge_job j;
+    memset(&j, 0, sizeof j);
+    j.ctx = ctx;
+    j.k = k;
+    j.nc = req->cube_ncols[k];
+    j.remap = remap;
+    for (size_t q = 0; q < j.nc; q++) {
+        size_t maxid = rc->nvalues[req->cube_cols[k][q]] - 1;
+        unsigned b = 0;
+        while ((maxid >> b) != 0)
+            b++;
+        j.gbits[q] = b;
+        j.total += b;
+    }
+    if (j.nc == 0 || j.total > 64) return 0;
+    size_t nw = (size_t)ctx->nworkers, n = 0;
+    j.woff = iaf_calloc(nw + 1, sizeof *j.woff);
+    if (!j.woff) return -1;
+    for (size_t wi = 0; wi < nw; wi++) {
+        j.woff[wi] = n;
+        n += ctx->workers[wi].cubes[k].n;
+    }
+    j.woff[nw] = n;
+    /* small cubes: one partition, no threads */
+    int nthreads = n >= ((size_t)1 << 16) ? ctx->nworkers : 1;
+    j.pbits = n >= ((size_t)1 << 16) ? IAF_MIN(j.total, MERGE_PART_BITS) : 0;
+    j.nparts = (size_t)1 << j.pbits;
+    /* not zeroed: every record is written before it is read (clearing 2 x 16 bytes per
+     * cell was a tenth of the joint table's CPU time, page faults included) */
+    j.a = iaf_realloc_array(NULL, n ? n : 1, sizeof *j.a);
+    j.tmp = iaf_realloc_array(NULL, n ? n : 1, sizeof *j.tmp);
+    j.hist = iaf_calloc((nw ? nw : 1) * j.nparts, sizeof *j.hist);
+    j.poff = iaf_calloc(j.nparts + 1, sizeof *j.poff);
+    j.pdist = iaf_calloc(j.nparts + 1, sizeof *j.pdist);
+    j.in_a = iaf_calloc(j.nparts, 1);
+    j.overflow = iaf_calloc(j.nparts, 1);
+    iaf_rawcube *out = &rc->cubes[k];
+    j.out = out;
+    int ret = -1;
+    if (!j.a || !j.tmp || !j.hist || !j.poff || !j.pdist || !j.in_a || !j.overflow) goto done;
+    iaf_advise_huge(j.a, n * sizeof *j.a);
+    iaf_advise_huge(j.tmp, n * sizeof *j.tmp);
+    run_parallel(nthreads, nw, merge_build, &j);
+    /* each worker's slots: partition-major, then worker order */
+    size_t at = 0;
+    for (size_t p = 0; p < j.nparts; p++) {
+        j.poff[p] = at;
+        for (size_t wi = 0; wi < nw; wi++) {
+            size_t h = j.hist[wi * j.nparts + p];
+            j.hist[wi * j.nparts + p] = at;
+            at += h;
+        }
+    }
+    j.poff[j.nparts] = at;
+    run_parallel(nthreads, nw, merge_scatter, &j);
+    run_parallel(nthreads, j.nparts, merge_sort_part, &j);
+    size_t m = 0;
+    for (size_t p = 0; p < j.nparts; p++) {
+        size_t d = j.pdist[p];
+        j.pdist[p] = m;
+        m += d;
+    }
+    out->ncols = j.nc;
+    memcpy(out->cols, req->cube_cols[k], j.nc * sizeof *out->cols);
+    out->keys = iaf_realloc_array(NULL, m ? m : 1, j.nc * sizeof *out->keys);
+    out->count = iaf_realloc_array(NULL, m ? m : 1, sizeof *out->count);
+    out->wsum = iaf_realloc_array(NULL, m ? m : 1, sizeof *out->wsum);
+    out->wsum2 = iaf_realloc_array(NULL, m ? m : 1, sizeof *out->wsum2);
+    if (!out->keys || !out->count || !out->wsum || !out->wsum2) goto done;
+    iaf_advise_huge(out->keys, m * j.nc * sizeof *out->keys);
+    run_parallel(nthreads, j.nparts, merge_emit, &j);
     ret = 1;
+    for (size_t p = 0; p < j.nparts; p++)
+        if (j.overflow[p]) ret = -2;
+    if (ret == 1) out->ncells = m;
 done:
-    iaf_free(a);
-    iaf_free(tmp);
+    iaf_free(j.a);
+    iaf_free(j.tmp);
+    iaf_free(j.woff);
+    iaf_free(j.hist);
+    iaf_free(j.poff);
+    iaf_free(j.pdist);
+    iaf_free(j.in_a);
+    iaf_free(j.overflow);
     return ret;
 }
 
@@ -1110,7 +1317,7 @@ iaf_status iaf_rawcount_run(iaf_source *src, const iaf_rawcount_request *req,
             worker *w = &ctx.workers[wi];
             cube_acc *c = &w->cubes[k];
             if (c->dense.n &&
-                (packed_fit(c, w->cols, req->cube_cols[k]) != 0 || dense_flush(c) != 0))
+                (packed_fit(c, w->cols, req->cube_cols[k]) != 0 || dense_flush_final(c) != 0))
                 st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         }
     if (st == IAF_OK) st = merge(&ctx, rc, err);

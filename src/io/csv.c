@@ -428,8 +428,40 @@ typedef struct csv_header {
     size_t ncols;
     char **names;
     size_t *lens;
-    iaf_strmap map; /* name -> column */
+    iaf_strmap map; /* the distinct names */
 } csv_header;
+
+#define CSV_AMBIGUOUS ((size_t)-1)
+
+/* The column called name: "#N" is the N-th column (from 1) unless a column
+ * has that very name; any other name must be unique. h->ncols when absent,
+ * CSV_AMBIGUOUS when several columns have the name. *first and *second get
+ * the positions (from 1) of the first two columns with the name. */
+static size_t find_column(const csv_header *h, const char *name, size_t *first, size_t *second,
+                          size_t *count)
+{
+    size_t len = strlen(name);
+    *first = *second = *count = 0;
+    if (iaf_strmap_find(&h->map, name, len) >= 0) {
+        for (size_t c = 0; c < h->ncols; c++)
+            if (h->lens[c] == len && memcmp(h->names[c], name, len) == 0) {
+                if (!*first)
+                    *first = c + 1;
+                else if (!*second)
+                    *second = c + 1;
+                ++*count;
+            }
+        return *count > 1 ? CSV_AMBIGUOUS : *first - 1;
+    }
+    if (name[0] == '#' && name[1] >= '1' && name[1] <= '9') {
+        size_t pos = 0;
+        const char *p = name + 1;
+        while (*p >= '0' && *p <= '9' && pos <= h->ncols)
+            pos = pos * 10 + (size_t)(*p++ - '0');
+        if (*p == 0 && pos >= 1 && pos <= h->ncols) return pos - 1;
+    }
+    return h->ncols;
+}
 
 static void header_free(csv_header *h)
 {
@@ -440,7 +472,7 @@ static void header_free(csv_header *h)
 }
 
 static iaf_status parse_header(csv_tok *t, cup *pp, long long *line, iaf_arena *arena,
-                               csv_header *h, iaf_error *err)
+                               csv_header *h, int allow_dup, iaf_error *err)
 {
     memset(h, 0, sizeof *h);
     skip_blank(t, pp, line);
@@ -482,13 +514,16 @@ static iaf_status parse_header(csv_tok *t, cup *pp, long long *line, iaf_arena *
             st = tok_error(t, err, *pp, *line, pos[c], "empty column name (column %zu)", c + 1);
             goto cleanup;
         }
+        /* the reader allows a repeated name (such files exist; naming it is then
+         * ambiguous and the columns are addressed by position, #N); a count table
+         * or crosswalk does not */
         int64_t before = (int64_t)iaf_strmap_size(&h->map);
         int64_t id = iaf_strmap_intern(&h->map, names[c].ptr, names[c].len);
         if (id < 0) {
             st = iaf_error_set(err, IAF_ERR_NOMEM, t->file, *line, 0, "out of memory");
             goto cleanup;
         }
-        if (id < before) {
+        if (id < before && !allow_dup) {
             st = tok_error(t, err, *pp, *line, pos[c],
                            "duplicate column name '%.*s' (columns %lld and %zu)",
                            (int)IAF_MIN(names[c].len, 200), names[c].ptr, (long long)id + 1, c + 1);
@@ -669,7 +704,7 @@ static iaf_status csv_open(iaf_file *f, const iaf_source_options *opt, void **rd
         tok_window(r, &t, &w);
         cup p = t.base;
         long long line = 1;
-        st = parse_header(&t, &p, &line, &r->arena, &r->hdr, err);
+        st = parse_header(&t, &p, &line, &r->arena, &r->hdr, 1, err);
         if (needs_more(&t, &w, st, p)) {
             header_free(&r->hdr);
             need = 2 * w.len + 2;
@@ -723,8 +758,17 @@ static iaf_status csv_project(void *rd, const char *const *names, size_t n, iaf_
         slot[c] = -1;
     size_t nuniq = 0;
     for (size_t i = 0; i < n; i++) {
-        int64_t c = iaf_strmap_find(&r->hdr.map, names[i], strlen(names[i]));
-        if (c < 0) {
+        size_t first, second, count;
+        size_t c = find_column(&r->hdr, names[i], &first, &second, &count);
+        if (c == CSV_AMBIGUOUS) {
+            iaf_free(ps);
+            iaf_free(slot);
+            return iaf_error_set(err, IAF_ERR_INVALID, r->file, 0, 0,
+                                 "column name '%s' is ambiguous: %zu columns have it (%zu, "
+                                 "%zu%s); name one by its position, e.g. #%zu",
+                                 names[i], count, first, second, count > 2 ? ", ..." : "", second);
+        }
+        if (c == r->hdr.ncols) {
             iaf_buf b = {0};
             for (size_t k = 0; k < r->hdr.ncols && b.len < 600; k++)
                 iaf_buf_printf(&b, "%s'%s'", k ? ", " : "", r->hdr.names[k]);
@@ -1110,7 +1154,7 @@ static iaf_status table_parse(unsigned char *data, size_t n, const char *name,
         p = q ? q + 1 : t.end;
         line++;
     }
-    st = parse_header(&t, &p, &line, &ti->arena, &h, err);
+    st = parse_header(&t, &p, &line, &ti->arena, &h, 0, err);
     if (st != IAF_OK) goto fail;
     size_t nc = h.ncols;
     ti->pub.ncols = nc;

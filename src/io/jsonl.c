@@ -543,7 +543,9 @@ struct jsonl_reader {
     iaf_text_in in;
     uint64_t base; /* offset after the byte-order mark */
     size_t batch_rows;
-    iaf_strmap keys; /* keys of the first object, in order */
+    iaf_strmap keys;  /* keys of the first object, in order */
+    uint32_t *key_at; /* id in keys of the first object's n-th key (a key may repeat) */
+    size_t nkey_at, cap_key_at;
     iaf_strmap proj; /* projected names -> slot */
     size_t nproj;
     size_t *proj_slot;
@@ -562,6 +564,7 @@ static void jsonl_close(void *rd)
     if (!r) return;
     iaf_free(r->owned);
     iaf_strmap_free(&r->keys);
+    iaf_free(r->key_at);
     iaf_strmap_free(&r->proj);
     iaf_free(r->proj_slot);
     iaf_free(r->bound);
@@ -572,7 +575,9 @@ static void jsonl_close(void *rd)
 static int32_t collect_key(void *ctx, iaf_sv key, iaf_status *st)
 {
     jsonl_reader *r = ctx;
-    *st = iaf_strmap_intern(&r->keys, key.ptr, key.len) < 0 ? IAF_ERR_NOMEM : IAF_OK;
+    int64_t id = iaf_strmap_intern(&r->keys, key.ptr, key.len);
+    *st = id < 0 || IAF_GROW(r->key_at, r->cap_key_at, r->nkey_at + 1) ? IAF_ERR_NOMEM : IAF_OK;
+    if (*st == IAF_OK) r->key_at[r->nkey_at++] = (uint32_t)id;
     return -1;
 }
 
@@ -903,6 +908,24 @@ static const char *jsonl_colname(void *rd, size_t i)
     return i < iaf_strmap_size(&r->keys) ? iaf_strmap_get(&r->keys, i).ptr : NULL;
 }
 
+/* The key that name stands for: itself, or for "#N" (when no key has that
+ * very name) the first object's N-th key. A key that an object repeats
+ * holds its last value, by name or by position alike. */
+static void resolve_key(const jsonl_reader *r, const char *name, iaf_sv *key)
+{
+    size_t len = strlen(name);
+    *key = (iaf_sv){name, len};
+    if (iaf_strmap_find(&r->keys, name, len) >= 0) return;
+    if (name[0] == '#' && name[1] >= '1' && name[1] <= '9') {
+        size_t pos = 0;
+        const char *p = name + 1;
+        while (*p >= '0' && *p <= '9' && pos <= r->nkey_at)
+            pos = pos * 10 + (size_t)(*p++ - '0');
+        if (*p == 0 && pos >= 1 && pos <= r->nkey_at)
+            *key = iaf_strmap_get(&r->keys, r->key_at[pos - 1]);
+    }
+}
+
 static iaf_status jsonl_project(void *rd, const char *const *names, size_t n, iaf_error *err)
 {
     jsonl_reader *r = rd;
@@ -910,7 +933,9 @@ static iaf_status jsonl_project(void *rd, const char *const *names, size_t n, ia
     size_t *ps = iaf_malloc(n * sizeof *ps);
     if (!ps) return iaf_error_set(err, IAF_ERR_NOMEM, r->file, 0, 0, "out of memory");
     for (size_t i = 0; i < n; i++) {
-        int64_t id = iaf_strmap_intern(&m, names[i], strlen(names[i]));
+        iaf_sv key;
+        resolve_key(r, names[i], &key);
+        int64_t id = iaf_strmap_intern(&m, key.ptr, key.len);
         if (id < 0) {
             iaf_free(ps);
             iaf_strmap_free(&m);

@@ -52,6 +52,39 @@ static void test_rle_runs(void **state)
     free(out);
 }
 
+/* iaf_pq_rle_skip_run: skips inside an RLE run of the value only, consumes
+ * nothing else, and the decoder goes on with the right values after it. */
+static void test_rle_skip_run(void **state)
+{
+    (void)state;
+    /* width 1: an RLE run of 10 x 1 (header 20), then one bit-packed group of
+       1,0,1,0,1,0,1,0 (header 3, byte 0x55), then an RLE run of 4 x 0 (header 8) */
+    const unsigned char in[] = {20, 0x01, 0x03, 0x55, 8, 0x00};
+    iaf_pq_rle d;
+    uint32_t out[16];
+    iaf_pq_rle_init(&d, in, sizeof in, 1);
+    assert_int_equal(iaf_pq_rle_skip_run(&d, 0, 4), 0);  /* another value: nothing skipped */
+    assert_int_equal(iaf_pq_rle_skip_run(&d, 1, 11), 0); /* longer than the run */
+    assert_int_equal(iaf_pq_rle_skip_run(&d, 1, 4), 1);
+    assert_int_equal(iaf_pq_rle_skip_run(&d, 1, 4), 1);
+    assert_int_equal(iaf_pq_rle_next(&d, out, 3), 0); /* 2 left in the run, then bit-packed */
+    assert_int_equal(out[0], 1);
+    assert_int_equal(out[1], 1);
+    assert_int_equal(out[2], 1);
+    assert_int_equal(iaf_pq_rle_skip_run(&d, 0, 1), 0); /* inside a bit-packed run: never */
+    assert_int_equal(iaf_pq_rle_next(&d, out, 7), 0);
+    assert_int_equal(out[0], 0);
+    assert_int_equal(out[6], 0);
+    assert_int_equal(out[5], 1);
+    assert_int_equal(iaf_pq_rle_skip_run(&d, 0, 4), 1); /* reads the last run's header */
+    assert_int_equal(iaf_pq_rle_next(&d, out, 1), -1);  /* data exhausted */
+    /* a cut header or value: 0, and the error is left to iaf_pq_rle_next */
+    const unsigned char cut[] = {20};
+    iaf_pq_rle_init(&d, cut, sizeof cut, 1);
+    assert_int_equal(iaf_pq_rle_skip_run(&d, 1, 1), 0);
+    assert_int_equal(iaf_pq_rle_next(&d, out, 1), -1);
+}
+
 static void test_bitpacked_msb(void **state)
 {
     (void)state;
@@ -361,6 +394,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rle_bitpacked_spec_example),
         cmocka_unit_test(test_rle_runs),
+        cmocka_unit_test(test_rle_skip_run),
         cmocka_unit_test(test_bitpacked_msb),
         cmocka_unit_test(test_delta_spec_example),
         cmocka_unit_test(test_delta_width0_sequence),

@@ -83,10 +83,13 @@ static iaf_status do_gzip(const unsigned char *src, size_t n, unsigned char *dst
     return st;
 }
 
-static iaf_status do_zstd(const unsigned char *src, size_t n, unsigned char *dst, size_t dn,
-                          char *msg, size_t ms)
+static iaf_status do_zstd(void **zctx, const unsigned char *src, size_t n, unsigned char *dst,
+                          size_t dn, char *msg, size_t ms)
 {
-    size_t r = ZSTD_decompress(dst, dn, src, n);
+    /* a context kept by the caller: ZSTD_decompress creates and frees one per page */
+    if (zctx && !*zctx) *zctx = ZSTD_createDCtx();
+    size_t r = zctx && *zctx ? ZSTD_decompressDCtx(*zctx, dst, dn, src, n)
+                             : ZSTD_decompress(dst, dn, src, n);
     if (ZSTD_isError(r)) {
         snprintf(msg, ms, "corrupt zstd data: %s", ZSTD_getErrorName(r));
         return IAF_ERR_PARSE;
@@ -206,6 +209,17 @@ static iaf_status do_brotli(const unsigned char *src, size_t n, unsigned char *d
 iaf_status iaf_pq_decompress(int codec, const unsigned char *src, size_t src_len,
                              unsigned char *dst, size_t dst_len, char *msg, size_t msgsize)
 {
+    return iaf_pq_decompress_ctx(NULL, codec, src, src_len, dst, dst_len, msg, msgsize);
+}
+
+void iaf_pq_decompress_ctx_free(void *zctx)
+{
+    ZSTD_freeDCtx(zctx);
+}
+
+iaf_status iaf_pq_decompress_ctx(void **zctx, int codec, const unsigned char *src, size_t src_len,
+                                 unsigned char *dst, size_t dst_len, char *msg, size_t msgsize)
+{
     msg[0] = '\0';
     switch (codec) {
     case PQ_CODEC_UNCOMPRESSED:
@@ -222,7 +236,7 @@ iaf_status iaf_pq_decompress(int codec, const unsigned char *src, size_t src_len
     case PQ_CODEC_GZIP:
         return do_gzip(src, src_len, dst, dst_len, msg, msgsize);
     case PQ_CODEC_ZSTD:
-        return do_zstd(src, src_len, dst, dst_len, msg, msgsize);
+        return do_zstd(zctx, src, src_len, dst, dst_len, msg, msgsize);
     case PQ_CODEC_LZ4:
         return do_lz4_hadoop(src, src_len, dst, dst_len, msg, msgsize);
     case PQ_CODEC_LZ4_RAW:

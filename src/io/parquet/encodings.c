@@ -312,6 +312,29 @@ static void load_group(iaf_pq_rle *d)
     d->grp_pos = 0;
 }
 
+int iaf_pq_rle_skip_run(iaf_pq_rle *d, uint32_t v, size_t n)
+{
+    const int w = d->width;
+    if (w < 0 || w > 32 || d->bp_left) return 0;
+    if (!d->rle_left) {
+        /* read the next run's header; a bad one is left for iaf_pq_rle_next to report */
+        const unsigned char *p = d->p;
+        uint64_t h;
+        if (p >= d->end || read_uvarint(&p, d->end, &h) != 0 || (h & 1)) return 0;
+        int vbytes = (w + 7) / 8;
+        if ((size_t)(d->end - p) < (size_t)vbytes) return 0;
+        uint32_t x = 0;
+        for (int i = 0; i < vbytes; i++)
+            x |= (uint32_t)p[i] << (8 * i);
+        d->p = p + vbytes;
+        d->rle_val = x;
+        d->rle_left = h >> 1;
+    }
+    if (d->rle_val != v || d->rle_left < n) return 0;
+    d->rle_left -= n;
+    return 1;
+}
+
 int iaf_pq_rle_next(iaf_pq_rle *d, uint32_t *out, size_t n)
 {
     const int w = d->width;

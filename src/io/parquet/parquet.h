@@ -219,6 +219,11 @@ int iaf_pq_page_header_parse(const unsigned char *buf, size_t len, iaf_pq_page_h
  * a message in msg ("unsupported: codec LZO", "corrupt snappy data"). */
 iaf_status iaf_pq_decompress(int codec, const unsigned char *src, size_t src_len,
                              unsigned char *dst, size_t dst_len, char *msg, size_t msgsize);
+/* The same with a decompression context kept in *zctx between calls (NULL at
+ * first; created when a codec needs one; freed with iaf_pq_decompress_ctx_free). */
+iaf_status iaf_pq_decompress_ctx(void **zctx, int codec, const unsigned char *src, size_t src_len,
+                                 unsigned char *dst, size_t dst_len, char *msg, size_t msgsize);
+void iaf_pq_decompress_ctx_free(void *zctx);
 const char *iaf_pq_codec_name(int codec);
 const char *iaf_pq_encoding_name(int enc);
 const char *iaf_pq_type_name(int type);
@@ -239,6 +244,12 @@ typedef struct iaf_pq_rle {
 void iaf_pq_rle_init(iaf_pq_rle *d, const unsigned char *p, size_t len, int width);
 /* Decode the next n values into out; -1 when the data ends first or is bad. */
 int iaf_pq_rle_next(iaf_pq_rle *d, uint32_t *out, size_t n);
+
+/* When the next n values are all v in one run (RLE), skip them and return 1;
+ * otherwise return 0 with nothing consumed but, perhaps, the next run's header
+ * (iaf_pq_rle_next continues from there). Definition levels of a column
+ * without nulls are such a run: no level is decoded per row. */
+int iaf_pq_rle_skip_run(iaf_pq_rle *d, uint32_t v, size_t n);
 
 /* One-shot form: decodes exactly n values. */
 int iaf_pq_rle_decode(const unsigned char *p, size_t len, int width, uint32_t *out, size_t n);
