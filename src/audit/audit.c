@@ -364,6 +364,12 @@ static iaf_status open_inputs(run_state *s, iaf_error *err)
         snprintf(role, sizeof role, "crosswalk:%s", spec->crosswalks[i].id);
         if ((st = add_input(a, &s->icap, role, spec->crosswalks[i].file, err)) != IAF_OK) return st;
     }
+    for (size_t i = 0; i < spec->nlabels; i++) { /* classification files titling codes */
+        char role[300];
+        snprintf(role, sizeof role, "labels:%s",
+                 spec->labels[i].nattributes ? spec->labels[i].attributes[0] : "");
+        if ((st = add_input(a, &s->icap, role, spec->labels[i].file, err)) != IAF_OK) return st;
+    }
     if (spec->nmicrodata) {
         iaf_dataset_options mo = spec->micro_opt;
         mo.source.threads = threads;
