@@ -1,4 +1,4 @@
-/* iaf/text.h - text from data made safe for a terminal.
+/* iaf/text.h - text from data made safe for a terminal, and the closest name.
  *
  * Labels, column names and messages quoting them come from input files and
  * may hold ESC and other control bytes a terminal would obey (colours,
@@ -32,6 +32,15 @@ typedef struct iaf_text_escaper {
  * st may be NULL when s is the whole text. IAF_ERR_NOMEM or IAF_OK. */
 IAF_API iaf_status iaf_text_escape(iaf_text_escaper *st, const char *s, size_t n, iaf_buffer *out);
 IAF_API iaf_status iaf_text_escape_finish(iaf_text_escaper *st, iaf_buffer *out);
+
+/* "Did you mean ...?": the candidate closest to name by edit distance over
+ * characters (UTF-8 code points; ASCII case ignored), when it is close enough
+ * to be a likely typo: at most one edit for names up to 5 characters, else a
+ * third of the name's length. Ties go to the earliest candidate. NULL when
+ * none is close, when name is itself a candidate, or for names longer than
+ * 128 characters. The one rule behind every suggestion iaf makes (columns,
+ * options). Borrowed from cands; allocates nothing. */
+IAF_API const char *iaf_suggest(const char *name, const char *const *cands, size_t n);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,5 @@
 /* src/api/xwbuild.c - iaf/xwbuild.h: one call from file names and options to
- * the built crosswalk, over src/core/xwbuild.c. */
+ * the built crosswalk, over the builder of src/core/xw*.c. */
 #include "iaf/xwbuild.h"
 
 #include <stdlib.h>

@@ -365,6 +365,50 @@ void iaf_comparison_json(const iaf_comparison *c, iaf_json *j)
     iaf_json_end_object(j);
 }
 
+/* The members a bootstrap adds: the conditional floor, the settings, every metric's interval. */
+static void json_bootstrap(const iaf_comparison *c, iaf_json *j)
+{
+    iaf_json_knum(j, "cond_noise_floor", c->cond_floor);
+    static const char *const rename[IAF_JM_COUNT] = {[IAF_JM_DEP_TVD_S] = "dep_tvd_synthetic",
+                                                     [IAF_JM_DEP_TVD_R] = "dep_tvd_reference",
+                                                     [IAF_JM_CRAMERS_V_S] = "cramers_v_synthetic",
+                                                     [IAF_JM_CRAMERS_V_R] = "cramers_v_reference",
+                                                     [IAF_JM_NMI_S] = "nmi_synthetic",
+                                                     [IAF_JM_NMI_R] = "nmi_reference"};
+    iaf_json_key(j, "bootstrap");
+    iaf_json_begin_object(j);
+    iaf_json_kint(j, "B", (int64_t)c->boot.b);
+    iaf_json_kint(j, "seed", (int64_t)c->boot_opt.seed);
+    iaf_json_knum(j, "level", c->boot_opt.level > 0 ? c->boot_opt.level : IAF_BOOT_DEFAULT_LEVEL);
+    iaf_json_kstr(j, "reference_mode",
+                  c->boot.r_mode == IAF_BOOT_R_FIXED         ? "fixed"
+                  : c->boot.r_mode == IAF_BOOT_R_MULTINOMIAL ? "multinomial"
+                                                             : "normal");
+    iaf_json_kstr(j, "interval", iaf_interval_method_name(c->boot.method));
+    iaf_json_kint(j, "evaluations", (int64_t)c->boot.evaluations);
+    iaf_json_end_object(j);
+    iaf_json_key(j, "intervals");
+    iaf_json_begin_object(j);
+    for (int id = 0; id < IAF_JM_COUNT; id++) {
+        const iaf_boot_interval *ci = &c->boot.ci[id];
+        const char *name = rename[id] ? rename[id] : iaf_joint_metric_name((iaf_joint_metric_id)id);
+        iaf_json_key(j, name);
+        iaf_json_begin_object(j);
+        /* the headline estimate, inside [lo, hi]; the plug-in beside it */
+        iaf_json_knum(j, "estimate", ci->bias_corrected);
+        iaf_json_knum(j, "plug_in", ci->estimate);
+        iaf_json_knum(j, "lo", ci->lo);
+        iaf_json_knum(j, "hi", ci->hi);
+        iaf_json_kstr(j, "method", ci->calibrated ? "calibrated" : "basic");
+        iaf_json_knum(j, "bias_corrected", ci->bias_corrected);
+        iaf_json_knum(j, "percentile_lo", ci->pct_lo);
+        iaf_json_knum(j, "percentile_hi", ci->pct_hi);
+        iaf_json_knum(j, "se", ci->boot_se);
+        iaf_json_end_object(j);
+    }
+    iaf_json_end_object(j);
+}
+
 void iaf_comparison_json_members(const iaf_comparison *c, iaf_json *j)
 {
     const iaf_joint_metrics *m = &c->m;
@@ -409,50 +453,7 @@ void iaf_comparison_json_members(const iaf_comparison *c, iaf_json *j)
     /* Without a bootstrap the object has exactly the keys of the metric list
      * (issue 2's contract); intervals, verdicts and the conditional floor
      * that screens them come with --bootstrap. */
-    if (c->has_boot) {
-        iaf_json_knum(j, "cond_noise_floor", c->cond_floor);
-        static const char *const rename[IAF_JM_COUNT] = {
-            [IAF_JM_DEP_TVD_S] = "dep_tvd_synthetic",
-            [IAF_JM_DEP_TVD_R] = "dep_tvd_reference",
-            [IAF_JM_CRAMERS_V_S] = "cramers_v_synthetic",
-            [IAF_JM_CRAMERS_V_R] = "cramers_v_reference",
-            [IAF_JM_NMI_S] = "nmi_synthetic",
-            [IAF_JM_NMI_R] = "nmi_reference"};
-        iaf_json_key(j, "bootstrap");
-        iaf_json_begin_object(j);
-        iaf_json_kint(j, "B", (int64_t)c->boot.b);
-        iaf_json_kint(j, "seed", (int64_t)c->boot_opt.seed);
-        iaf_json_knum(j, "level",
-                      c->boot_opt.level > 0 ? c->boot_opt.level : IAF_BOOT_DEFAULT_LEVEL);
-        iaf_json_kstr(j, "reference_mode",
-                      c->boot.r_mode == IAF_BOOT_R_FIXED         ? "fixed"
-                      : c->boot.r_mode == IAF_BOOT_R_MULTINOMIAL ? "multinomial"
-                                                                 : "normal");
-        iaf_json_kstr(j, "interval", iaf_interval_method_name(c->boot.method));
-        iaf_json_kint(j, "evaluations", (int64_t)c->boot.evaluations);
-        iaf_json_end_object(j);
-        iaf_json_key(j, "intervals");
-        iaf_json_begin_object(j);
-        for (int id = 0; id < IAF_JM_COUNT; id++) {
-            const iaf_boot_interval *ci = &c->boot.ci[id];
-            const char *name =
-                rename[id] ? rename[id] : iaf_joint_metric_name((iaf_joint_metric_id)id);
-            iaf_json_key(j, name);
-            iaf_json_begin_object(j);
-            /* the headline estimate, inside [lo, hi]; the plug-in beside it */
-            iaf_json_knum(j, "estimate", ci->bias_corrected);
-            iaf_json_knum(j, "plug_in", ci->estimate);
-            iaf_json_knum(j, "lo", ci->lo);
-            iaf_json_knum(j, "hi", ci->hi);
-            iaf_json_kstr(j, "method", ci->calibrated ? "calibrated" : "basic");
-            iaf_json_knum(j, "bias_corrected", ci->bias_corrected);
-            iaf_json_knum(j, "percentile_lo", ci->pct_lo);
-            iaf_json_knum(j, "percentile_hi", ci->pct_hi);
-            iaf_json_knum(j, "se", ci->boot_se);
-            iaf_json_end_object(j);
-        }
-        iaf_json_end_object(j);
-    }
+    if (c->has_boot) json_bootstrap(c, j);
     if (c->has_boot) {
         iaf_json_key(j, "verdict");
         iaf_verdict_json(&c->verdict, j);

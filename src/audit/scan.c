@@ -210,6 +210,33 @@ static int mutual_information(const double *p, size_t kx, size_t ky, double *mi_
     return 0;
 }
 
+/* The expected counts under independence and Cochran's rule: the smallest, the share
+ * below 5, and small_n when more than 20% are below 5 or one is below 1. */
+static void cochran(const double *p, size_t kx, size_t ky, double n, double n_eff,
+                    iaf_scan_pair *out)
+{
+    out->expected_min = NAN;
+    if (kx > 0 && ky > 0 && n > 0) {
+        double below = 0, emin = INFINITY;
+        for (size_t x = 0; x < kx; x++) {
+            double rx = 0;
+            for (size_t y = 0; y < ky; y++)
+                rx += p[x * ky + y];
+            for (size_t y = 0; y < ky; y++) {
+                double cy = 0;
+                for (size_t x2 = 0; x2 < kx; x2++)
+                    cy += p[x2 * ky + y];
+                double e = n_eff * (rx / n) * (cy / n);
+                emin = e < emin ? e : emin;
+                below += e < 5;
+            }
+        }
+        out->expected_min = emin;
+        out->expected_below5 = below / (double)(kx * ky);
+        out->small_n = out->expected_below5 > 0.2 || emin < 1;
+    }
+}
+
 iaf_status iaf_scan_pair_eval(const iaf_table *t, size_t b, uint64_t seed, iaf_scan_pair *out,
                               iaf_error *err)
 {
@@ -258,27 +285,7 @@ iaf_status iaf_scan_pair_eval(const iaf_table *t, size_t b, uint64_t seed, iaf_s
         }
         out->g_p = iaf_chi2_sf(2 * n_eff * mi, df);
     }
-    /* expected counts under independence, Cochran's rule */
-    out->expected_min = NAN;
-    if (kx > 0 && ky > 0 && n > 0) {
-        double below = 0, emin = INFINITY;
-        for (size_t x = 0; x < kx; x++) {
-            double rx = 0;
-            for (size_t y = 0; y < ky; y++)
-                rx += p[x * ky + y];
-            for (size_t y = 0; y < ky; y++) {
-                double cy = 0;
-                for (size_t x2 = 0; x2 < kx; x2++)
-                    cy += p[x2 * ky + y];
-                double e = n_eff * (rx / n) * (cy / n);
-                emin = e < emin ? e : emin;
-                below += e < 5;
-            }
-        }
-        out->expected_min = emin;
-        out->expected_below5 = below / (double)(kx * ky);
-        out->small_n = out->expected_below5 > 0.2 || emin < 1;
-    }
+    cochran(p, kx, ky, n, n_eff, out);
     out->conditional = whole;
     if (kx < 2 || ky < 2 || b == 0) {
         out->null_dep_tvd_p95 = out->null_cramers_v_p95 = out->null_nmi_p95 = NAN;

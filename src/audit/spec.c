@@ -87,6 +87,16 @@ static int fail(ctx *c, struct fy_node *n, const char *fmt, const char *a, const
     return -1;
 }
 
+/* An allocation failed: IAF_ERR_NOMEM, located at n, never a parse message (a failed
+ * copy must not read as a value that is not there). */
+static int nomem(ctx *c, struct fy_node *n)
+{
+    if (c->st != IAF_OK) return -1;
+    c->st =
+        iaf_error_set(c->err, IAF_ERR_NOMEM, c->file, node_line(n), node_col(n), "out of memory");
+    return -1;
+}
+
 /* Parse the expression text of scalar n, a key of check id. An error is located in
  * the spec as FILE:LINE:COL, the column of the offending character when the scalar
  * is on one line (plain or quoted; escapes or wide characters before it may shift
@@ -170,7 +180,7 @@ static int get_str(ctx *c, struct fy_node *map, const char *key, char **out, int
         return 0;
     }
     if (!fy_node_is_scalar(n)) return fail(c, n, "%s: '%s' must be a text value", what, key);
-    if (!(*out = scalar_dup(n))) return fail(c, n, "out of memory%s%s", NULL, NULL);
+    if (!(*out = scalar_dup(n))) return nomem(c, n);
     return 0;
 }
 
@@ -211,8 +221,7 @@ static int get_list(ctx *c, struct fy_node *map, const char *key, char ***out, s
     if (!v || is_null(v)) return 0;
     size_t cap = 0;
     if (fy_node_is_scalar(v)) {
-        if (IAF_GROW(*out, cap, 1) != 0 || !((*out)[0] = scalar_dup(v)))
-            return fail(c, v, "out of memory%s%s", NULL, NULL);
+        if (IAF_GROW(*out, cap, 1) != 0 || !((*out)[0] = scalar_dup(v))) return nomem(c, v);
         *n = 1;
         return 0;
     }
@@ -223,7 +232,7 @@ static int get_list(ctx *c, struct fy_node *map, const char *key, char ***out, s
         if (!fy_node_is_scalar(item))
             return fail(c, item, "%s: '%s' items must be text", what, key);
         if (IAF_GROW(*out, cap, *n + 1) != 0 || !((*out)[*n] = scalar_dup(item)))
-            return fail(c, item, "out of memory%s%s", NULL, NULL);
+            return nomem(c, item);
         (*n)++;
     }
     return 0;
@@ -309,7 +318,7 @@ static int parse_source(ctx *c, struct fy_node *n, iaf_spec_source *s, const cha
         return -1;
     }
     s->file_as_written = file;
-    if (!(s->file = resolve(c, file))) return fail(c, n, "out of memory%s%s", NULL, NULL);
+    if (!(s->file = resolve(c, file))) return nomem(c, n);
     iaf_counts_form cf;
     if (parse_form(c, n, &s->form, &cf, what)) return -1;
     s->counts.form = cf;
@@ -401,7 +410,10 @@ static int parse_bins(ctx *c, struct fy_node *b, iaf_attr *a)
         goto done;
     }
     a->edges = iaf_calloc(ne, sizeof *a->edges);
-    if (!a->edges) goto done;
+    if (!a->edges) {
+        nomem(c, b);
+        goto done;
+    }
     for (size_t i = 0; i < ne; i++) {
         if (!strcmp(edges[i], "inf") || !strcmp(edges[i], ".inf"))
             a->edges[i] = INFINITY;
@@ -435,20 +447,20 @@ static int parse_recode(ctx *c, struct fy_node *r, iaf_attr *a)
     size_t n = (size_t)fy_node_mapping_item_count(r);
     a->from = iaf_calloc(n ? n : 1, sizeof *a->from);
     a->to = iaf_calloc(n ? n : 1, sizeof *a->to);
-    if (!a->from || !a->to) return fail(c, r, "out of memory%s%s", NULL, NULL);
+    if (!a->from || !a->to) return nomem(c, r);
     void *it = NULL;
     struct fy_node_pair *p;
     while ((p = fy_node_mapping_iterate(r, &it)) != NULL) {
         struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
         if (!fy_node_is_scalar(k) || !fy_node_is_scalar(v))
             return fail(c, k, "recode: keys and values must be text%s%s", NULL, NULL);
-        size_t i = a->nrecode;
-        if (!(a->from[i] = scalar_dup(k)) || !(a->to[i] = scalar_dup(v)))
-            return fail(c, k, "out of memory%s%s", NULL, NULL);
-        a->nrecode++;
+        size_t i = a->nrecode++; /* counted first: the attribute frees what was copied */
+        a->from[i] = scalar_dup(k);
+        a->to[i] = scalar_dup(v);
+        if (!a->from[i] || !a->to[i]) return nomem(c, k);
         int64_t before = (int64_t)iaf_strmap_size(&a->recode_index);
         int64_t id = iaf_strmap_intern(&a->recode_index, a->from[i], strlen(a->from[i]));
-        if (id < 0) return fail(c, k, "out of memory%s%s", NULL, NULL);
+        if (id < 0) return nomem(c, k);
         if (id < before) return fail(c, k, "recode: '%s' is listed twice%s", a->from[i], NULL);
     }
     a->kind = IAF_ATTR_RECODE;
@@ -499,7 +511,7 @@ static int parse_attr(ctx *c, iaf_spec *s, struct fy_node *n, iaf_attr **out)
     a = NULL;
     rc = 0;
 done:
-    if (rc && c->st == IAF_OK) fail(c, n, "out of memory%s%s", NULL, NULL);
+    if (rc && c->st == IAF_OK) nomem(c, n);
     iaf_attr_free(a);
     iaf_free(name);
     iaf_free(column);
@@ -531,7 +543,7 @@ static int parse_lump(ctx *c, iaf_spec *s, struct fy_node *n, const iaf_attr *a)
     }
     iaf_spec_lump *l = iaf_realloc(s->lumps, (s->nlumps + 1) * sizeof *l);
     if (!l) {
-        fail(c, n, "out of memory%s%s", NULL, NULL);
+        nomem(c, n);
         goto fail;
     }
     s->lumps = l;
@@ -615,17 +627,18 @@ static int parse_thresholds(ctx *c, struct fy_node *n, iaf_spec_threshold **out,
     if (check_keys(c, n, "thresholds", metrics)) return -1;
     size_t cnt = (size_t)fy_node_mapping_item_count(n);
     *out = iaf_calloc(cnt ? cnt : 1, sizeof **out);
-    if (!*out) return fail(c, n, "out of memory%s%s", NULL, NULL);
+    if (!*out) return nomem(c, n);
     void *it = NULL;
     struct fy_node_pair *p;
     while ((p = fy_node_mapping_iterate(n, &it)) != NULL) {
         iaf_spec_threshold *t = &(*out)[*nout];
-        t->metric = scalar_dup(fy_node_pair_key(p));
+        /* check_keys made every key a scalar: NULL is a failed copy */
+        if (!(t->metric = scalar_dup(fy_node_pair_key(p)))) return nomem(c, fy_node_pair_key(p));
         (*nout)++;
         struct fy_node *v = fy_node_pair_value(p);
         size_t len;
         const char *sv = fy_node_is_scalar(v) ? fy_node_get_scalar(v, &len) : NULL;
-        if (!t->metric || !sv || !iaf_parse_double((iaf_sv){sv, len}, &t->value))
+        if (!sv || !iaf_parse_double((iaf_sv){sv, len}, &t->value))
             return fail(c, v, "thresholds: '%s' must be a number%s", t->metric, NULL);
     }
     return 0;
@@ -681,8 +694,7 @@ static int parse_rule(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
             k->expected_labels = iaf_calloc(cnt + 1, sizeof *k->expected_labels);
             k->expected_shares = iaf_calloc(cnt + 1, sizeof *k->expected_shares);
             k->expected_hi = iaf_calloc(cnt + 1, sizeof *k->expected_hi);
-            if (!k->expected_labels || !k->expected_shares || !k->expected_hi)
-                return fail(c, en, "out of memory%s%s", NULL, NULL);
+            if (!k->expected_labels || !k->expected_shares || !k->expected_hi) return nomem(c, en);
             void *it = NULL;
             struct fy_node_pair *pp;
             while ((pp = fy_node_mapping_iterate(en, &it)) != NULL) {
@@ -702,9 +714,10 @@ static int parse_rule(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
                         fy_node_is_scalar(bv[b]) ? fy_node_get_scalar(bv[b], &len) : NULL;
                     ok = ok && sv && iaf_parse_double((iaf_sv){sv, len}, &x[b]) && x[b] >= 0;
                 }
-                k->expected_labels[k->nexpected] = fy_node_is_scalar(kk) ? scalar_dup(kk) : NULL;
-                if (!k->expected_labels[k->nexpected] || !ok || x[0] > x[1] ||
-                    (bv[0] != vv && x[1] > 1)) {
+                int text = fy_node_is_scalar(kk);
+                k->expected_labels[k->nexpected] = text ? scalar_dup(kk) : NULL;
+                if (text && !k->expected_labels[k->nexpected]) return nomem(c, kk);
+                if (!text || !ok || x[0] > x[1] || (bv[0] != vv && x[1] > 1)) {
                     k->nexpected++;
                     return fail(c, vv,
                                 "check '%s': an expected share is a non-negative number or "
@@ -785,7 +798,7 @@ static iaf_attr *attr_or_column(ctx *c, iaf_spec *s, struct fy_node *n, const ch
     iaf_attr *a = iaf_attr_new_asis(name, name);
     int dup;
     if (!a || add_attr(c, s, a, &dup) != 0) {
-        fail(c, n, "out of memory%s%s", NULL, NULL);
+        nomem(c, n);
         return NULL;
     }
     return a;
@@ -811,17 +824,17 @@ static int parse_condind(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check 
             ind = iaf_calloc(d->nindependent, sizeof *ind);
             giv = iaf_calloc(d->ngiven + 1, sizeof *giv);
             if (!ind || !giv) {
-                fail(c, n, "out of memory%s%s", NULL, NULL);
+                nomem(c, n);
                 goto done;
             }
             for (size_t i = 0; i < d->nindependent; i++, nind++)
                 if (!(ind[i] = iaf_strdup(d->independent[i]))) {
-                    fail(c, n, "out of memory%s%s", NULL, NULL);
+                    nomem(c, n);
                     goto done;
                 }
             for (size_t i = 0; i < d->ngiven; i++, ngiv++)
                 if (!(giv[i] = iaf_strdup(d->given[i]))) {
-                    fail(c, n, "out of memory%s%s", NULL, NULL);
+                    nomem(c, n);
                     goto done;
                 }
         }
@@ -1000,7 +1013,10 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
     k->nattrs = na;
     for (size_t i = 0; i < na; i++) {
         if (!(k->attrs[i] = attr_or_column(c, s, n, attrs[i]))) goto done;
-        k->ref_cols[i] = iaf_strdup(nrc ? rcols[i] : attrs[i]);
+        if (!(k->ref_cols[i] = iaf_strdup(nrc ? rcols[i] : attrs[i]))) {
+            nomem(c, n);
+            goto done;
+        }
     }
     k->nvariants = 1;
     k->variants[0].attrs[0] = k->attrs[0];
@@ -1145,7 +1161,7 @@ static int check_unique(ctx *c, struct fy_node *n, const char *what, int kind, c
     size_t len = id ? strlen(id) : 1;
     size_t before = iaf_strmap_size(&c->ids[kind]);
     int64_t i = iaf_strmap_intern(&c->ids[kind], key, len);
-    if (i < 0) return fail(c, n, "out of memory%s%s", NULL, NULL);
+    if (i < 0) return nomem(c, n);
     if ((size_t)i < before) return fail(c, n, "duplicate %s id '%s'", what, id);
     return 0;
 }
@@ -1162,7 +1178,7 @@ static int parse_claims(ctx *c, iaf_spec *s, struct fy_node *root)
     FOR_ITEMS(root, "claims", n)
     {
         if (IAF_GROW(s->claims, cap, s->nclaims + 1) != 0) {
-            rc = fail(c, n, "out of memory%s%s", NULL, NULL);
+            rc = nomem(c, n);
             break;
         }
         iaf_spec_claim *k = &s->claims[s->nclaims++];
@@ -1197,12 +1213,11 @@ static int parse_claims(ctx *c, iaf_spec *s, struct fy_node *root)
         size_t before = iaf_strmap_size(&seen);
         int64_t id = iaf_strmap_intern(&seen, k->id, strlen(k->id));
         if (id < 0 || (size_t)id < before) {
-            rc = id < 0 ? fail(c, n, "out of memory%s%s", NULL, NULL)
-                        : fail(c, n, "duplicate claim id '%s'%s", k->id, NULL);
+            rc = id < 0 ? nomem(c, n) : fail(c, n, "duplicate claim id '%s'%s", k->id, NULL);
             break;
         }
         if (!(k->check_idx = iaf_calloc(k->nchecks, sizeof *k->check_idx))) {
-            rc = fail(c, n, "out of memory%s%s", NULL, NULL);
+            rc = nomem(c, n);
             break;
         }
         for (size_t i = 0; i < k->nchecks && !rc; i++)
@@ -1417,7 +1432,7 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
     free_list(micro, nmicro);
     if (lost) {
         iaf_free(fmt);
-        return fail(c, ds, "out of memory%s%s", NULL, NULL);
+        return nomem(c, ds);
     }
     s->micro_opt.form = IAF_DATA_MICRODATA;
     s->micro_opt.weight = s->micro_weight;
@@ -1448,8 +1463,7 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
     cap = 0;
     FOR_ITEMS(ds, "tables", n)
     {
-        if (IAF_GROW(s->tables, cap, s->ntables + 1) != 0)
-            return fail(c, n, "out of memory%s%s", NULL, NULL);
+        if (IAF_GROW(s->tables, cap, s->ntables + 1) != 0) return nomem(c, n);
         iaf_spec_source *t = &s->tables[s->ntables++];
         memset(t, 0, sizeof *t);
         if (parse_source(c, n, t, "dataset table") || check_unique(c, n, "table", ID_TABLE, t->id))
@@ -1460,7 +1474,7 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
             size_t mc = t->nmissing;
             if (IAF_GROW(t->missing, mc, t->nmissing + 1) != 0 ||
                 !(t->missing[t->nmissing] = iaf_strdup(s->micro_missing[i])))
-                return fail(c, n, "out of memory%s%s", NULL, NULL);
+                return nomem(c, n);
             t->nmissing++;
         }
     }
@@ -1471,8 +1485,7 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
     {
         static const char *const keys[] = {"id",  "quote",       "file",  "locator",
                                            "url", "independent", "given", NULL};
-        if (IAF_GROW(s->disclosures, cap, s->ndisclosures + 1) != 0)
-            return fail(c, n, "out of memory%s%s", NULL, NULL);
+        if (IAF_GROW(s->disclosures, cap, s->ndisclosures + 1) != 0) return nomem(c, n);
         iaf_spec_disclosure *d = &s->disclosures[s->ndisclosures++];
         memset(d, 0, sizeof *d);
         d->line = node_line(n);
@@ -1499,8 +1512,7 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
     FOR_ITEMS(root, "crosswalks", n)
     {
         static const char *const keys[] = {"id", "file", "note", NULL};
-        if (IAF_GROW(s->crosswalks, cap, s->ncrosswalks + 1) != 0)
-            return fail(c, n, "out of memory%s%s", NULL, NULL);
+        if (IAF_GROW(s->crosswalks, cap, s->ncrosswalks + 1) != 0) return nomem(c, n);
         iaf_spec_crosswalk *w = &s->crosswalks[s->ncrosswalks++];
         memset(w, 0, sizeof *w);
         w->line = node_line(n);
@@ -1509,8 +1521,7 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
             get_str(c, n, "note", &w->note, 0, "crosswalk") ||
             check_unique(c, n, "crosswalk", ID_CROSSWALK, w->id))
             return -1;
-        if (!(w->file = resolve(c, w->file_as_written)))
-            return fail(c, n, "out of memory%s%s", NULL, NULL);
+        if (!(w->file = resolve(c, w->file_as_written))) return nomem(c, n);
         if (c->base && (c->st = iaf_crosswalk_load(w->file, &w->cw, c->err)) != IAF_OK) return -1;
     }
     cap = 0;
@@ -1522,7 +1533,7 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
             a->kind = IAF_ATTR_ASIS; /* fuzzing: no files */
         int dup;
         if (add_attr(c, s, a, &dup) != 0) {
-            if (!dup) return fail(c, n, "out of memory%s%s", NULL, NULL);
+            if (!dup) return nomem(c, n);
             fail(c, n, "duplicate attribute '%s'%s", a->name, NULL);
             iaf_attr_free(a);
             return -1;
@@ -1532,8 +1543,7 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
     cap = 0;
     FOR_ITEMS(root, "references", n)
     {
-        if (IAF_GROW(s->references, cap, s->nreferences + 1) != 0)
-            return fail(c, n, "out of memory%s%s", NULL, NULL);
+        if (IAF_GROW(s->references, cap, s->nreferences + 1) != 0) return nomem(c, n);
         iaf_spec_source *r = &s->references[s->nreferences++];
         memset(r, 0, sizeof *r);
         if (parse_source(c, n, r, "reference") ||
@@ -1555,8 +1565,7 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
     (void)acap;
     FOR_ITEMS(root, "checks", n)
     {
-        if (IAF_GROW(s->checks, cap, s->nchecks + 1) != 0)
-            return fail(c, n, "out of memory%s%s", NULL, NULL);
+        if (IAF_GROW(s->checks, cap, s->nchecks + 1) != 0) return nomem(c, n);
         iaf_spec_check *k = &s->checks[s->nchecks++];
         memset(k, 0, sizeof *k);
         if (parse_check(c, s, n, k) || check_unique(c, n, "check", ID_CHECK, k->id)) return -1;
@@ -1651,7 +1660,7 @@ static int measure(expand *x, struct fy_node *n, int depth, uint64_t *nodes, uin
     if (fy_node_get_anchor(n)) {
         size_t before = iaf_strmap_size(&x->seen);
         id = iaf_strmap_intern(&x->seen, (const char *)&n, sizeof n);
-        if (id < 0) return fail(x->c, n, "out of memory%s%s", NULL, NULL);
+        if (id < 0) return nomem(x->c, n);
         if ((size_t)id < before) {
             if (!x->done[id])
                 return fail(x->c, n, "an alias refers to the node that contains it%s%s", NULL,
@@ -1662,7 +1671,7 @@ static int measure(expand *x, struct fy_node *n, int depth, uint64_t *nodes, uin
         size_t c1 = x->cap, c2 = x->cap, c3 = x->cap;
         if (IAF_GROW(x->nodes, c1, (size_t)id + 1) || IAF_GROW(x->bytes, c2, (size_t)id + 1) ||
             IAF_GROW(x->done, c3, (size_t)id + 1))
-            return fail(x->c, n, "out of memory%s%s", NULL, NULL);
+            return nomem(x->c, n);
         x->cap = IAF_MIN(c1, IAF_MIN(c2, c3));
         x->done[id] = 0;
     }
@@ -1750,7 +1759,7 @@ static int check_dups(dupcheck *d, struct fy_node *n, int depth)
         size_t before = iaf_strmap_size(&keys);
         int64_t id = iaf_strmap_intern(&keys, text, len);
         if (id < 0 || ((size_t)id == before && IAF_GROW(d->first, d->cap, before + 1) != 0)) {
-            rc = fail(d->c, k, "out of memory%s%s", NULL, NULL);
+            rc = nomem(d->c, k);
         } else if ((size_t)id < before) {
             char shown[128], first[32];
             snprintf(shown, sizeof shown, "%.*s", (int)IAF_MIN(len, 100), text);

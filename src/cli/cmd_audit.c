@@ -33,20 +33,20 @@ static void help(void)
            "      --weights FILE   weight the microdata's rows by FILE (ID,weight or\n"
            "                       file,row,weight; CSV or Parquet, as iaf calibrate -o\n"
            "                       writes it) instead of the spec's weight column\n"
-           "      --format LIST    which of json,md,html,csv to write (default: all)\n"
-           "      --fail-on WHAT   exit 3 when a check's verdict is WHAT (flag, any case); CI\n"
-           "  -t, --threads N      worker threads for microdata scans (default: all cores)\n"
-           "      --bootstrap B    bootstrap replicates per check (default 1000)\n"
-           "      --seed S         bootstrap seed (default 20260611); same seed, same bytes\n"
-           "      --interval M     calibrated (default) or basic bootstrap intervals\n"
-           "      --no-bootstrap   point estimates only: no intervals, no verdicts\n"
+           "      --format LIST    which of json,md,html,csv to write (default: all)\n");
+    cli_common_help(CLI_OPT_FAIL_ON, 23, NULL);
+    cli_common_help(CLI_OPT_THREADS, 23, "(for microdata scans)");
+    cli_common_help(CLI_OPT_BOOTSTRAP, 23, "(per check; default 1000)");
+    cli_common_help(CLI_OPT_SEED, 23, NULL);
+    cli_common_help(CLI_OPT_INTERVAL, 23, NULL);
+    printf("      --no-bootstrap   point estimates only: no intervals, no verdicts\n"
            "      --counts-only    count the raw cubes only and write them into DIR (a\n"
            "                       count directory; docs/scale.md); no check is run\n"
            "      --counts DIR     audit from the count directory DIR (shards merged by\n"
            "                       `iaf merge`, or an engine's results of `iaf plan`)\n"
-           "                       instead of scanning the microdata\n"
-           "  -q, --quiet          no headline, no progress line\n"
-           "  -h, --help           this text\n");
+           "                       instead of scanning the microdata\n");
+    cli_common_help(CLI_OPT_QUIET, 23, "(no headline)");
+    cli_common_help(CLI_OPT_HELP, 23, NULL);
 }
 
 /* *s += t (a NULL *s is empty); -1 when out of memory, *s unchanged. */
@@ -75,28 +75,32 @@ typedef struct audit_args {
 /* The options; 0 to go on, -1 after --help, else the usage error's exit code. */
 static int parse_args(int argc, char **argv, audit_args *o)
 {
-    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
-                                             {"fail-on", required_argument, NULL, 'F'},
-                                             {"threads", required_argument, NULL, 't'},
-                                             {"quiet", no_argument, NULL, 'q'},
-                                             {"bootstrap", required_argument, NULL, 'B'},
-                                             {"seed", required_argument, NULL, 's'},
-                                             {"interval", required_argument, NULL, 'I'},
-                                             {"no-bootstrap", no_argument, NULL, 'N'},
-                                             {"format", required_argument, NULL, 'f'},
+    enum { OPT_REPORT_FORMAT = 0x2001 }; /* --format here is the reports' */
+    static const struct option longopts[] = {{"no-bootstrap", no_argument, NULL, 'N'},
+                                             {"format", required_argument, NULL, OPT_REPORT_FORMAT},
                                              {"microdata", required_argument, NULL, 'm'},
                                              {"counts-only", no_argument, NULL, 'C'},
                                              {"counts", required_argument, NULL, 'K'},
                                              {"weights", required_argument, NULL, 'W'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+                                             CLI_LONG_OUTPUT,
+                                             CLI_LONG_FAIL_ON,
+                                             CLI_LONG_THREADS,
+                                             CLI_LONG_QUIET,
+                                             CLI_LONG_BOOTSTRAP,
+                                             CLI_LONG_SEED,
+                                             CLI_LONG_INTERVAL,
+                                             CLI_LONG_HELP,
+                                             CLI_LONG_END};
     int c;
+    cli_common co;
+    cli_common_init(&co);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:m:t:qh", longopts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:m:t:qh", longopts, NULL)) != -1) {
+        int crc = cli_common_option(&co, "audit", c, optarg);
+        if (crc == 0) continue;
+        if (crc > 0) return crc;
         switch (c) {
-        case 'o':
-            o->outdir = optarg;
-            break;
         case 'W':
             o->weights = optarg;
             break;
@@ -104,35 +108,6 @@ static int parse_args(int argc, char **argv, audit_args *o)
             if (o->nmicro == sizeof o->micro / sizeof *o->micro)
                 return cli_usage_error("audit", "at most 64 --microdata paths");
             o->micro[o->nmicro++] = optarg;
-            break;
-        case 'F':
-            if (strcasecmp(optarg, "flag") != 0)
-                return cli_usage_error("audit", "--fail-on takes 'flag' (any case), not '%s'",
-                                       optarg);
-            o->fail_on = optarg;
-            break;
-        case 't':
-            if (cli_parse_threads(optarg, &o->threads) != 0)
-                return cli_usage_error("audit", "--threads takes 1..64 or auto");
-            break;
-        case 'q':
-            o->quiet = 1;
-            break;
-        case 'B':
-            if (cli_parse_bootstrap(optarg, &o->ao.bootstrap_b) != 0)
-                return cli_usage_error("audit", "--bootstrap takes %d to %d replicates",
-                                       CLI_BOOT_MIN, CLI_BOOT_MAX);
-            break;
-        case 's':
-            if (cli_parse_seed(optarg, &o->ao.seed) != 0)
-                return cli_usage_error("audit", "--seed takes an integer 0 to 2^64-1, not '%s'",
-                                       optarg);
-            o->ao.seed_set = 1;
-            break;
-        case 'I':
-            if (iaf_interval_method_parse(optarg, &o->ao.interval) != 0)
-                return cli_usage_error("audit", "--interval takes calibrated or basic");
-            o->ao.interval_set = 1;
             break;
         case 'N':
             o->ao.no_bootstrap = 1;
@@ -143,7 +118,7 @@ static int parse_args(int argc, char **argv, audit_args *o)
         case 'K':
             o->counts = optarg;
             break;
-        case 'f': {
+        case OPT_REPORT_FORMAT: {
             char **list = NULL;
             int n = cli_split(optarg, &list);
             if (n < 0) return cli_oom();
@@ -164,9 +139,18 @@ static int parse_args(int argc, char **argv, audit_args *o)
             help();
             return -1;
         default:
-            return cli_usage_error("audit", "bad option");
+            return cli_bad_option("audit", longopts, c, argv);
         }
     }
+    if (co.output) o->outdir = co.output;
+    o->fail_on = co.fail_on;
+    o->threads = co.threads;
+    o->quiet = co.quiet;
+    o->ao.bootstrap_b = co.bootstrap;
+    o->ao.seed = co.seed;
+    o->ao.seed_set = co.seed_set;
+    o->ao.interval = (iaf_interval_method)co.interval;
+    o->ao.interval_set = co.interval_set;
     return 0;
 }
 

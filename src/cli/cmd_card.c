@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "options.h"
 #include "output.h"
 #include "iaf/buffer.h"
 #include "iaf/card.h"
@@ -36,7 +37,8 @@ int cmd_card(int argc, char **argv)
     const char *output = NULL, *columns = NULL;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
         switch (c) {
         case O_COLUMNS:
             columns = optarg;
@@ -48,7 +50,7 @@ int cmd_card(int argc, char **argv)
             help();
             return EXIT_OK;
         default:
-            return cli_usage_error("card", "bad option");
+            return cli_bad_option("card", opts, c, argv);
         }
     }
     if (argc - optind != 1) return cli_usage_error("card", "needs exactly one CARD file");

@@ -16,48 +16,47 @@
 
 static void help(void)
 {
+    printf("Usage: iaf compare SYNTHETIC REFERENCE --by X[,Y] [options]\n\n"
+           "Compare the synthetic joint (or marginal) distribution of X (and Y) with a\n"
+           "reference. Each side is microdata (CSV, JSONL, Parquet; a glob or directory is\n"
+           "one dataset) or a count table (long CSV with a count/share column, or a wide\n"
+           "table: row categories in the first column, column categories in the header).\n"
+           "The reference's categories define the comparable support; synthetic mass on\n"
+           "other categories is reported as coverage, never silently dropped.\n\n"
+           "Options:\n"
+           "  -b, --by X[,Y]              the attributes (column names on both sides)\n");
+    cli_common_help(CLI_OPT_WHERE, 30, "(on the synthetic side)");
+    printf("      --reference-where EXPR  universe filter on the reference side\n"
+           "      --weight COL            synthetic weight column\n"
+           "      --reference-weight COL  reference weight column (e.g. PWGTP)\n"
+           "      --synthetic-form F      auto (default), microdata or counts\n"
+           "      --reference-form F      auto (default), microdata or counts\n"
+           "      --reference-n N         effective sample size of a survey reference table\n"
+           "                              (default for count tables: fixed, no sampling noise)\n"
+           "      --recode X:A=B,C=D      recode column X before comparing (unlisted values\n"
+           "                              kept); repeatable, one per attribute\n"
+           "      --bin X:E0,E1,...,inf   bin a numeric column X into [E0,E1), [E1,E2), ...;\n"
+           "                              labels 18-24 for whole-number edges, 65+ for the\n"
+           "                              last band to inf, else [E0,E1); repeatable\n"
+           "                              (recodes and bins apply to the synthetic side and\n"
+           "                              to a microdata reference; a count-table reference\n"
+           "                              is already in the compared categories)\n");
+    cli_common_help(CLI_OPT_MISSING, 30, "(on both sides)");
+    cli_common_help(CLI_OPT_NORMALIZE, 30, "(on both sides)");
+    cli_common_help(CLI_OPT_ENCODING, 30, "(of both inputs)");
+    cli_common_help(CLI_OPT_ENCODING_SYNTHETIC, 30, NULL);
+    cli_common_help(CLI_OPT_ENCODING_REFERENCE, 30, NULL);
+    cli_common_help(CLI_OPT_THREADS, 30, NULL);
+    cli_common_help(CLI_OPT_BOOTSTRAP, 30,
+                    "(e.g. 1000): 95% intervals and a PASS / FLAG /\n"
+                    "INCONCLUSIVE verdict (default: none)");
+    cli_common_help(CLI_OPT_SEED, 30, NULL);
+    cli_common_help(CLI_OPT_INTERVAL, 30, NULL);
     printf(
-        "Usage: iaf compare SYNTHETIC REFERENCE --by X[,Y] [options]\n\n"
-        "Compare the synthetic joint (or marginal) distribution of X (and Y) with a\n"
-        "reference. Each side is microdata (CSV, JSONL, Parquet; a glob or directory is\n"
-        "one dataset) or a count table (long CSV with a count/share column, or a wide\n"
-        "table: row categories in the first column, column categories in the header).\n"
-        "The reference's categories define the comparable support; synthetic mass on\n"
-        "other categories is reported as coverage, never silently dropped.\n\n"
-        "Options:\n"
-        "  -b, --by X[,Y]              the attributes (column names on both sides)\n"
-        "  -w, --where EXPR            universe filter on the synthetic side\n"
-        "      --reference-where EXPR  universe filter on the reference side\n"
-        "      --weight COL            synthetic weight column\n"
-        "      --reference-weight COL  reference weight column (e.g. PWGTP)\n"
-        "      --synthetic-form F      auto (default), microdata or counts\n"
-        "      --reference-form F      auto (default), microdata or counts\n"
-        "      --reference-n N         effective sample size of a survey reference table\n"
-        "                              (default for count tables: fixed, no sampling noise)\n"
-        "      --recode X:A=B,C=D      recode column X before comparing (unlisted values\n"
-        "                              kept); repeatable, one per attribute\n"
-        "      --bin X:E0,E1,...,inf   bin a numeric column X into [E0,E1), [E1,E2), ...;\n"
-        "                              labels 18-24 for whole-number edges, 65+ for the\n"
-        "                              last band to inf, else [E0,E1); repeatable\n"
-        "                              (recodes and bins apply to the synthetic side and\n"
-        "                              to a microdata reference; a count-table reference\n"
-        "                              is already in the compared categories)\n"
-        "      --missing LIST          values that also mean missing on both sides, e.g.\n"
-        "                              NA,N (default: none; null and the empty string\n"
-        "                              always do); --na is an alias\n"
-        "      --normalize STEPS       label normalisation on both sides: trim, nfc, nfkc,\n"
-        "                              casefold, numeric (comma-separated; docs/spec.md)\n"
-        "      --encoding ENC          text encoding of both inputs (utf-8, cp949, euc-kr)\n"
-        "  -t, --threads N             worker threads (default: all cores)\n"
-        "      --bootstrap B           B parametric bootstrap replicates (e.g. 1000): 95%%\n"
-        "                              intervals and a PASS / FLAG / INCONCLUSIVE verdict\n"
-        "      --seed S                bootstrap seed (default 20260611)\n"
-        "      --interval M            calibrated (default: test inversion, METHOD.md 8) or\n"
-        "                              basic (pivotal) bootstrap intervals\n"
         "      --threshold M=V         materiality threshold: tvd (0.05), cond_tvd_y_given_x\n"
         "                              (0.10), footprint_dep (0.5), retention (0.5); repeatable\n"
-        "      --json                  one JSON object with every metric\n"
-        "  -h, --help                  this text\n");
+        "      --json                  one JSON object with every metric\n");
+    cli_common_help(CLI_OPT_HELP, 30, NULL);
 }
 
 static int parse_form(const char *s, iaf_data_form *f)
@@ -265,158 +264,163 @@ static void print_readable(const iaf_comparison *c, const iaf_compare_options *o
     }
 }
 
-int cmd_compare(int argc, char **argv)
+/* --threshold M=V into th: 0, or the usage error's exit code. */
+static int parse_threshold(const char *arg, iaf_thresholds *th)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq) return cli_usage_error("compare", "--threshold takes metric=value");
+    size_t n = (size_t)(eq - arg);
+    double *slot = NULL, hi = 1;
+    if (n == 3 && !strncmp(arg, "tvd", n))
+        slot = &th->tvd;
+    else if (n == 18 && !strncmp(arg, "cond_tvd_y_given_x", n))
+        slot = &th->cond_tvd;
+    else if (n == 9 && !strncmp(arg, "footprint", n))
+        slot = &th->footprint, hi = 1e6;
+    else if (n == 9 && !strncmp(arg, "retention", n))
+        slot = &th->retention, hi = 1e6;
+    else
+        return cli_usage_error(
+            "compare", "--threshold: metric is tvd, cond_tvd_y_given_x, footprint or retention");
+    if (cli_parse_f64(eq + 1, 0, 0, hi, slot) != 0)
+        return cli_usage_error("compare", "--threshold %.*s takes a number 0 to %g, not '%s'",
+                               (int)n, arg, hi, eq + 1);
+    return 0;
+}
+
+/* What the command line asks for. */
+typedef struct compare_args {
+    iaf_compare_options o;
+    cli_common co;
+    const char *by;
+    attr_def defs[MAX_DEFS];
+    size_t ndefs;
+    double ref_n;
+    int json;
+    iaf_thresholds th;
+} compare_args;
+
+/* The options into a (the paths stay argv's); 0 to go on, -1 after --help,
+ * else the usage error's exit code. */
+static int parse_args(int argc, char **argv, compare_args *a)
 {
     static const struct option longopts[] = {{"by", required_argument, NULL, 'b'},
-                                             {"where", required_argument, NULL, 'w'},
                                              {"reference-where", required_argument, NULL, 'R'},
                                              {"weight", required_argument, NULL, 'W'},
                                              {"reference-weight", required_argument, NULL, 'X'},
                                              {"synthetic-form", required_argument, NULL, 'S'},
                                              {"reference-form", required_argument, NULL, 'F'},
                                              {"reference-n", required_argument, NULL, 'n'},
-                                             {"na", required_argument, NULL, 'N'},
-                                             {"missing", required_argument, NULL, 'N'},
-                                             {"normalize", required_argument, NULL, 'Z'},
                                              {"recode", required_argument, NULL, 'r'},
                                              {"bin", required_argument, NULL, 'i'},
-                                             {"encoding", required_argument, NULL, 'E'},
-                                             {"threads", required_argument, NULL, 't'},
                                              {"json", no_argument, NULL, 'j'},
-                                             {"bootstrap", required_argument, NULL, 'B'},
-                                             {"seed", required_argument, NULL, 's'},
-                                             {"interval", required_argument, NULL, 'I'},
                                              {"threshold", required_argument, NULL, 'T'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    iaf_compare_options o;
-    memset(&o, 0, sizeof o);
-    const char *by = NULL, *na = NULL, *normalize = NULL;
-    attr_def defs[MAX_DEFS];
-    size_t ndefs = 0;
-    double ref_n = 0;
-    int json = 0, c;
-    iaf_thresholds th = iaf_thresholds_default();
+                                             CLI_LONG_WHERE,
+                                             CLI_LONG_MISSING,
+                                             CLI_LONG_NORMALIZE,
+                                             CLI_LONG_ENCODING,
+                                             CLI_LONG_ENCODING_SIDES,
+                                             CLI_LONG_THREADS,
+                                             CLI_LONG_BOOTSTRAP,
+                                             CLI_LONG_SEED,
+                                             CLI_LONG_INTERVAL,
+                                             CLI_LONG_HELP,
+                                             CLI_LONG_END};
+    memset(a, 0, sizeof *a);
+    a->th = iaf_thresholds_default();
+    cli_common_init(&a->co);
+    int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "b:w:t:h", longopts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":b:w:t:h", longopts, NULL)) != -1) {
+        int crc = cli_common_option(&a->co, "compare", c, optarg);
+        if (crc == 0) continue;
+        if (crc > 0) return crc;
         switch (c) {
         case 'b':
-            by = optarg;
-            break;
-        case 'w':
-            o.synthetic.where = optarg;
+            a->by = optarg;
             break;
         case 'R':
-            o.reference.where = optarg;
+            a->o.reference.where = optarg;
             break;
         case 'W':
-            o.synthetic.weight = optarg;
+            a->o.synthetic.weight = optarg;
             break;
         case 'X':
-            o.reference.weight = optarg;
+            a->o.reference.weight = optarg;
             break;
         case 'S':
-            if (parse_form(optarg, &o.synthetic.form) != 0)
+            if (parse_form(optarg, &a->o.synthetic.form) != 0)
                 return cli_usage_error("compare", "form is auto, microdata or counts");
             break;
         case 'F':
-            if (parse_form(optarg, &o.reference.form) != 0)
+            if (parse_form(optarg, &a->o.reference.form) != 0)
                 return cli_usage_error("compare", "form is auto, microdata or counts");
             break;
         case 'n':
-            if (cli_parse_f64(optarg, 0, 1, CLI_MAX_COUNT, &ref_n) != 0)
+            if (cli_parse_f64(optarg, 0, 1, CLI_MAX_COUNT, &a->ref_n) != 0)
                 return cli_usage_error("compare",
                                        "--reference-n takes a sample size above 0 and at most "
                                        "%s, not '%s'",
                                        CLI_MAX_COUNT_TEXT, optarg);
             break;
-        case 'N':
-            na = optarg;
-            break;
-        case 'Z':
-            if (iaf_normalize_check(optarg, NULL) != IAF_OK)
-                return cli_usage_error("compare", "--normalize takes trim, nfc, nfkc, casefold, "
-                                                  "numeric (comma-separated)");
-            normalize = optarg;
-            break;
         case 'r':
         case 'i':
-            if (ndefs == MAX_DEFS)
+            if (a->ndefs == MAX_DEFS)
                 return cli_usage_error("compare", "at most %d --recode and --bin", MAX_DEFS);
             if (!def_name(optarg) || !optarg[def_name(optarg) + 1])
                 return cli_usage_error("compare", "--%s takes COLUMN:%s",
                                        c == 'r' ? "recode" : "bin",
                                        c == 'r' ? "FROM=TO,..." : "EDGE,EDGE,...");
-            defs[ndefs].arg = optarg;
-            defs[ndefs++].bin = c == 'i';
-            break;
-        case 'E':
-            if (cli_parse_encoding(optarg, &o.synthetic.source.encoding) != 0)
-                return cli_usage_error("compare", "unknown encoding '%s'", optarg);
-            o.reference.source.encoding = o.synthetic.source.encoding;
-            break;
-        case 't':
-            if (cli_parse_threads(optarg, &o.threads) != 0)
-                return cli_usage_error("compare", "--threads takes 1..64 or auto");
+            a->defs[a->ndefs].arg = optarg;
+            a->defs[a->ndefs++].bin = c == 'i';
             break;
         case 'j':
-            json = 1;
-            break;
-        case 'B':
-            if (cli_parse_bootstrap(optarg, &o.bootstrap_b) != 0)
-                return cli_usage_error("compare",
-                                       "--bootstrap takes a number of replicates, %d to %d",
-                                       CLI_BOOT_MIN, CLI_BOOT_MAX);
-            break;
-        case 'I':
-            if (iaf_interval_method_parse(optarg, &o.interval) != 0)
-                return cli_usage_error("compare", "--interval takes calibrated or basic");
-            break;
-        case 's':
-            if (cli_parse_seed(optarg, &o.seed) != 0)
-                return cli_usage_error("compare", "--seed takes an integer 0 to 2^64-1, not '%s'",
-                                       optarg);
-            o.seed_set = 1;
+            a->json = 1;
             break;
         case 'T': {
-            const char *eq = strchr(optarg, '=');
-            if (!eq) return cli_usage_error("compare", "--threshold takes metric=value");
-            size_t n = (size_t)(eq - optarg);
-            double *slot = NULL, hi = 1;
-            if (n == 3 && !strncmp(optarg, "tvd", n))
-                slot = &th.tvd;
-            else if (n == 18 && !strncmp(optarg, "cond_tvd_y_given_x", n))
-                slot = &th.cond_tvd;
-            else if (n == 9 && !strncmp(optarg, "footprint", n))
-                slot = &th.footprint, hi = 1e6;
-            else if (n == 9 && !strncmp(optarg, "retention", n))
-                slot = &th.retention, hi = 1e6;
-            else
-                return cli_usage_error(
-                    "compare",
-                    "--threshold: metric is tvd, cond_tvd_y_given_x, footprint or retention");
-            if (cli_parse_f64(eq + 1, 0, 0, hi, slot) != 0)
-                return cli_usage_error("compare",
-                                       "--threshold %.*s takes a number 0 to %g, not '%s'", (int)n,
-                                       optarg, hi, eq + 1);
+            int trc = parse_threshold(optarg, &a->th);
+            if (trc) return trc;
             break;
         }
         case 'h':
             help();
-            return EXIT_OK;
+            return -1;
         default:
-            return cli_usage_error("compare", "bad option");
+            return cli_bad_option("compare", longopts, c, argv);
         }
     }
+    a->o.synthetic.where = a->co.where;
+    /* each side in its own encoding (a CP949 reference table beside UTF-8 microdata) */
+    a->o.synthetic.source.encoding = cli_common_encoding(&a->co, 0);
+    a->o.reference.source.encoding = cli_common_encoding(&a->co, 1);
+    a->o.threads = a->co.threads;
+    a->o.bootstrap_b = a->co.bootstrap;
+    a->o.seed = a->co.seed;
+    a->o.seed_set = a->co.seed_set;
+    if (a->co.interval_set) a->o.interval = (iaf_interval_method)a->co.interval;
+    a->o.reference.n = a->ref_n;
+    a->o.normalize = a->co.normalize;
     if (argc - optind != 2) return cli_usage_error("compare", "needs SYNTHETIC and REFERENCE");
-    if (!by) return cli_usage_error("compare", "--by is required");
+    if (!a->by) return cli_usage_error("compare", "--by is required");
+    return 0;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+    compare_args args;
+    int prc = parse_args(argc, argv, &args);
+    if (prc) return prc < 0 ? EXIT_OK : prc;
+    iaf_compare_options o = args.o;
+    const char *by = args.by, *na = args.co.missing;
+    const attr_def *defs = args.defs;
+    size_t ndefs = args.ndefs;
+    int json = args.json;
     const char *syn_path[1] = {argv[optind]}, *ref_path[1] = {argv[optind + 1]};
     o.synthetic.paths = syn_path;
     o.reference.paths = ref_path;
     o.synthetic.npaths = o.reference.npaths = 1;
-    o.reference.n = ref_n;
-    o.thresholds = &th;
-    o.normalize = normalize;
+    o.thresholds = &args.th;
 
     int rc = EXIT_DATA;
     iaf_error err;

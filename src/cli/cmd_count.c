@@ -26,53 +26,50 @@ static void help(void)
            "options count several tables in one scan; then give one -o per --by (the\n"
            "first -o receives the first --by's table, and so on).\n\n"
            "Options:\n"
-           "  -b, --by A[,B...]      columns to count by (1 to 16); repeatable (up to 64)\n"
-           "  -w, --where EXPR       universe filter, e.g. 'age >= 25 and sex == \"여자\"'\n"
-           "      --weight COL       sum this numeric column instead of counting rows\n"
+           "  -b, --by A[,B...]      columns to count by (1 to 16); repeatable (up to 64)\n");
+    cli_common_help(CLI_OPT_WHERE, 25, NULL);
+    printf("      --weight COL       sum this numeric column instead of counting rows\n"
            "      --weights FILE     sum the rows' weights from FILE (ID,weight or\n"
            "                         file,row,weight; CSV or Parquet, as iaf calibrate -o\n"
-           "                         writes it) instead of counting rows\n"
-           "      --missing LIST     values that also mean missing, e.g. NA,N (default: none;\n"
-           "                         null and the empty string always do); --na is an alias\n"
-           "      --normalize STEPS  label normalisation before counting: trim, nfc, nfkc,\n"
-           "                         casefold, numeric (comma-separated; docs/spec.md)\n"
-           "  -f, --format FMT       auto (default), csv, jsonl, parquet\n"
-           "      --encoding ENC     text input encoding: utf-8 (default), cp949, euc-kr\n"
-           "      --delimiter C      CSV delimiter (default ',', or tab for .tsv)\n"
-           "  -t, --threads N        worker threads (default: all cores)\n"
-           "  -o, --output FILE      write here (atomically) instead of stdout\n"
-           "  -q, --quiet            no progress line (shown on a terminal after 1 s)\n"
-           "  -h, --help             this text\n");
+           "                         writes it) instead of counting rows\n");
+    cli_common_help(CLI_OPT_MISSING, 25, NULL);
+    cli_common_help(CLI_OPT_NORMALIZE, 25, "(applied before counting)");
+    cli_common_help(CLI_OPT_FORMAT, 25, NULL);
+    cli_common_help(CLI_OPT_ENCODING, 25, NULL);
+    cli_common_help(CLI_OPT_DELIMITER, 25, NULL);
+    cli_common_help(CLI_OPT_THREADS, 25, NULL);
+    printf("  -o, --output FILE      write here (atomically) instead of stdout\n");
+    cli_common_help(CLI_OPT_QUIET, 25, "(the progress line shows on a terminal after 1 s)");
+    cli_common_help(CLI_OPT_HELP, 25, NULL);
 }
 
 int cmd_count(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"by", required_argument, NULL, 'b'},
-        {"where", required_argument, NULL, CLI_OPT_WHERE},
-        {"weight", required_argument, NULL, 'W'},
-        {"weights", required_argument, NULL, 'V'},
-        {"na", required_argument, NULL, CLI_OPT_MISSING},
-        {"missing", required_argument, NULL, CLI_OPT_MISSING},
-        {"normalize", required_argument, NULL, CLI_OPT_NORMALIZE},
-        {"format", required_argument, NULL, CLI_OPT_FORMAT},
-        {"encoding", required_argument, NULL, CLI_OPT_ENCODING},
-        {"delimiter", required_argument, NULL, CLI_OPT_DELIMITER},
-        {"threads", required_argument, NULL, CLI_OPT_THREADS},
-        {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        {"quiet", no_argument, NULL, 'q'},
-        {NULL, 0, NULL, 0}};
-    const char *by[IAF_COUNT_MAX_TABLES], *outputs[IAF_COUNT_MAX_TABLES];
-    int nbyopt = 0, nout = 0;
+    static const struct option longopts[] = {{"by", required_argument, NULL, 'b'},
+                                             {"weight", required_argument, NULL, 'W'},
+                                             {"weights", required_argument, NULL, 'V'},
+                                             CLI_LONG_WHERE,
+                                             CLI_LONG_MISSING,
+                                             CLI_LONG_NORMALIZE,
+                                             CLI_LONG_FORMAT,
+                                             CLI_LONG_ENCODING,
+                                             CLI_LONG_DELIMITER,
+                                             CLI_LONG_THREADS,
+                                             CLI_LONG_OUTPUT,
+                                             CLI_LONG_QUIET,
+                                             CLI_LONG_HELP,
+                                             CLI_LONG_END};
+    const char *by[IAF_COUNT_MAX_TABLES];
+    int nbyopt = 0;
     cli_common co;
     cli_common_init(&co);
     iaf_count_options opt;
     memset(&opt, 0, sizeof opt);
-    int c, quiet = 0;
+    int c;
     const char *weights = NULL;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "b:w:f:t:o:qh", longopts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":b:w:f:t:o:qh", longopts, NULL)) != -1) {
         int rc = cli_common_option(&co, "count", c, optarg);
         if (rc == 0) continue;
         if (rc > 0) return rc;
@@ -88,26 +85,18 @@ int cmd_count(int argc, char **argv)
         case 'V':
             weights = optarg;
             break;
-        case 'o':
-            if (nout == IAF_COUNT_MAX_TABLES)
-                return cli_usage_error("count", "at most %d --output options",
-                                       IAF_COUNT_MAX_TABLES);
-            outputs[nout++] = optarg;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
         case 'h':
             help();
             return EXIT_OK;
         default:
-            return cli_usage_error("count", "bad option");
+            return cli_bad_option("count", longopts, c, argv);
         }
     }
     if (optind >= argc) return cli_usage_error("count", "no input files");
     if (!nbyopt) return cli_usage_error("count", "--by is required");
     if (weights && opt.weight)
         return cli_usage_error("count", "--weight and --weights exclude each other");
+    int nout = (int)co.noutputs;
     if (nbyopt > 1 ? nout != nbyopt : nout > 1)
         return cli_usage_error("count", "give one --output per --by (the i-th --output receives "
                                         "the i-th --by's table)");
@@ -150,7 +139,7 @@ int cmd_count(int argc, char **argv)
     opt.where = co.where;
     opt.where_name = "--where";
     opt.normalize = co.normalize;
-    prog = cli_progress_new(quiet);
+    prog = cli_progress_new(co.quiet);
     const iaf_scan_consumer *pc = cli_progress_consumer(prog);
     if (pc) {
         opt.progress = pc->progress;
@@ -191,7 +180,7 @@ int cmd_count(int argc, char **argv)
         if (iaf_table_write_counts_csv(iaf_counter_table(counter, (size_t)k),
                                        opt.weight != NULL || weights != NULL, out,
                                        &err) != IAF_OK ||
-            cli_outset_add(outs, k < nout ? outputs[k] : "-", iaf_buffer_data(out),
+            cli_outset_add(outs, k < nout ? co.outputs[k] : "-", iaf_buffer_data(out),
                            iaf_buffer_len(out), &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;

@@ -8,6 +8,7 @@
 #include <iaf/xwbuild.h>
 
 #include "commands.h"
+#include "options.h"
 #include "output.h"
 #include "iaf/alloc.h"
 
@@ -70,7 +71,19 @@ static int push(const char ***list, size_t *n, size_t *cap, const char *s)
     return 0;
 }
 
-static int cmd_build(int argc, char **argv)
+/* What `crosswalk build` is asked for. */
+typedef struct build_args {
+    iaf_xwbuild_options o;
+    const char *match, *rules_path, *compose_path, *output, *report, *preamble_path;
+    const char *targets, *ignore, *unreached;
+    const char **excl, **exclre; /* owned arrays of borrowed strings */
+    size_t nexcl, nexclre;
+    int quiet;
+} build_args;
+
+/* The options into a (free a->excl and a->exclre whatever the result); 0 to go
+ * on, -1 after --help, else the error's exit code. */
+static int parse_build_args(int argc, char **argv, build_args *a)
 {
     enum {
         O_RULES = 256,
@@ -118,112 +131,167 @@ static int cmd_build(int argc, char **argv)
                                              {"quiet", no_argument, NULL, 'q'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    iaf_xwbuild_options o;
-    iaf_xwbuild_options_init(&o);
-    const char *match = NULL, *rules_path = NULL, *compose_path = NULL, *output = "-";
-    const char *report = NULL, *preamble_path = NULL, *targets = NULL, *ignore = NULL;
-    const char *unreached = NULL;
-    const char **excl = NULL, **exclre = NULL;
-    size_t nexcl = 0, capexcl = 0, nexclre = 0, capexclre = 0;
-    int quiet = 0, c;
+    memset(a, 0, sizeof *a);
+    iaf_xwbuild_options_init(&a->o);
+    a->output = "-";
+    size_t capexcl = 0, capexclre = 0;
+    int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "l:m:o:qh", longopts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":l:m:o:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'l':
-            o.level = optarg;
+            a->o.level = optarg;
             break;
         case 'm':
-            match = optarg;
+            a->match = optarg;
             break;
         case O_RULES:
-            rules_path = optarg;
+            a->rules_path = optarg;
             break;
         case O_COMPOSE:
-            compose_path = optarg;
+            a->compose_path = optarg;
             break;
         case O_TO:
             if (strcmp(optarg, "code") && strcmp(optarg, "title")) {
-                iaf_free(excl);
-                iaf_free(exclre);
                 return cli_usage_error("crosswalk build", "--to takes code or title");
             }
-            o.to_title = !strcmp(optarg, "title");
+            a->o.to_title = !strcmp(optarg, "title");
             break;
         case O_EXCL:
         case O_EXCLRE:
-            if ((c == O_EXCL ? push(&excl, &nexcl, &capexcl, optarg)
-                             : push(&exclre, &nexclre, &capexclre, optarg)) != 0) {
-                iaf_free(excl);
-                iaf_free(exclre);
+            if ((c == O_EXCL ? push(&a->excl, &a->nexcl, &capexcl, optarg)
+                             : push(&a->exclre, &a->nexclre, &capexclre, optarg)) != 0) {
                 return cli_oom();
             }
             break;
         case O_STRICT:
-            o.strict = 1;
+            a->o.strict = 1;
             break;
         case O_DROPEXCL:
-            o.drop_excluded = 1;
+            a->o.drop_excluded = 1;
             break;
         case O_TARGETS:
-            targets = optarg;
+            a->targets = optarg;
             break;
         case O_IGNORE:
-            ignore = optarg;
+            a->ignore = optarg;
             break;
         case O_UNREACHED:
-            unreached = optarg;
+            a->unreached = optarg;
             break;
         case O_CODE:
-            o.code_col = optarg;
+            a->o.code_col = optarg;
             break;
         case O_TITLE:
-            o.title_col = optarg;
+            a->o.title_col = optarg;
             break;
         case O_LEVELCOL:
-            o.level_col = optarg;
+            a->o.level_col = optarg;
             break;
         case O_LEVELS:
-            o.levels = optarg;
+            a->o.levels = optarg;
             break;
         case O_LABEL:
-            o.label_col = optarg;
+            a->o.label_col = optarg;
             break;
         case O_COUNT:
-            o.count_col = optarg;
+            a->o.count_col = optarg;
             break;
         case O_NOHEADER:
-            o.no_header = 1;
+            a->o.no_header = 1;
             break;
         case 'o':
-            output = optarg;
+            a->output = optarg;
             break;
         case O_REPORT:
-            report = optarg;
+            a->report = optarg;
             break;
         case O_PREAMBLE:
-            preamble_path = optarg;
+            a->preamble_path = optarg;
             break;
         case 'q':
-            quiet = 1;
+            a->quiet = 1;
             break;
         case 'h':
-            iaf_free(excl);
-            iaf_free(exclre);
             help();
-            return EXIT_OK;
+            return -1;
         default:
-            iaf_free(excl);
-            iaf_free(exclre);
-            return cli_usage_error("crosswalk build", "bad option");
+            return cli_bad_option("crosswalk build", longopts, c, argv);
         }
     }
+    return 0;
+}
+
+/* --match LIST into o's matchers; 0, -1 out of memory, else the usage error's code. */
+static int parse_match(const char *match, char ***methods, iaf_xwbuild_options *o)
+{
+    int n = cli_split(match, methods);
+    if (n < 0) return -1;
+    o->match_exact = o->match_normalized = 0;
+    for (int i = 0; i < n; i++) {
+        const char *m = (*methods)[i];
+        if (!strcmp(m, "exact"))
+            o->match_exact = 1;
+        else if (!strcmp(m, "normalized") || !strcmp(m, "normalised"))
+            o->match_normalized = 1;
+        else if (!strcmp(m, "words"))
+            o->match_words = 1;
+        else if (!strcmp(m, "head"))
+            o->match_head = 1;
+        else
+            return cli_usage_error("crosswalk build",
+                                   "--match takes exact, normalized, words and head, not '%s'", m);
+    }
+    return 0;
+}
+
+/* How to rebuild the file, for its preamble: a new string (iaf_free), NULL when out of memory. */
+static char *build_command(const build_args *a, const char *values_path, const char *class_path)
+{
+    char *command = NULL;
+    size_t command_len = 0;
+    FILE *cmdf = open_memstream(&command, &command_len);
+    if (!cmdf) return NULL;
+    fprintf(cmdf, "iaf crosswalk build %s %s --level %s", values_path, class_path, a->o.level);
+    if (a->match) fprintf(cmdf, " --match %s", a->match);
+    if (a->ignore) fprintf(cmdf, " --ignore-words %s", a->ignore);
+    if (a->rules_path) fprintf(cmdf, " --rules %s", a->rules_path);
+    if (a->compose_path) fprintf(cmdf, " --compose %s", a->compose_path);
+    if (a->o.to_title) fputs(" --to title", cmdf);
+    for (size_t i = 0; i < a->nexcl; i++)
+        fprintf(cmdf, " --exclude '%s'", a->excl[i]);
+    for (size_t i = 0; i < a->nexclre; i++)
+        fprintf(cmdf, " --exclude-regex '%s'", a->exclre[i]);
+    if (a->o.drop_excluded) fputs(" --drop-excluded", cmdf);
+    /* open_memstream's buffer is the C library's: handed over as iaf's own */
+    char *copy = fclose(cmdf) == 0 ? iaf_strdup(command) : NULL;
+    free(command); /* libc-owned */
+    return copy;
+}
+
+static int cmd_build(int argc, char **argv)
+{
+    build_args args;
+    int prc = parse_build_args(argc, argv, &args);
+    if (prc) {
+        iaf_free(args.excl);
+        iaf_free(args.exclre);
+        return prc < 0 ? EXIT_OK : prc;
+    }
+    iaf_xwbuild_options o = args.o;
+    const char *match = args.match, *rules_path = args.rules_path,
+               *compose_path = args.compose_path, *output = args.output, *report = args.report,
+               *preamble_path = args.preamble_path, *targets = args.targets, *ignore = args.ignore,
+               *unreached = args.unreached;
+    const char **excl = args.excl, **exclre = args.exclre;
+    size_t nexcl = args.nexcl, nexclre = args.nexclre;
+    int quiet = args.quiet;
     int rc = EXIT_DATA;
     iaf_error err;
     iaf_error_clear(&err);
     char **methods = NULL, **ignore_list = NULL;
     char *command = NULL;
-    size_t command_len = 0;
-    FILE *cmdf = NULL;
     iaf_xwbuild *xb = NULL;
     iaf_buffer *cw = iaf_buffer_new(), *rep = iaf_buffer_new(), *sum = iaf_buffer_new();
     iaf_buffer *tgt = iaf_buffer_new(), *unr = iaf_buffer_new();
@@ -241,24 +309,10 @@ static int cmd_build(int argc, char **argv)
         goto done;
     }
     if (match) {
-        int n = cli_split(match, &methods);
-        if (n < 0) goto done;
-        o.match_exact = o.match_normalized = 0;
-        for (int i = 0; i < n; i++) {
-            if (!strcmp(methods[i], "exact"))
-                o.match_exact = 1;
-            else if (!strcmp(methods[i], "normalized") || !strcmp(methods[i], "normalised"))
-                o.match_normalized = 1;
-            else if (!strcmp(methods[i], "words"))
-                o.match_words = 1;
-            else if (!strcmp(methods[i], "head"))
-                o.match_head = 1;
-            else {
-                rc = cli_usage_error("crosswalk build",
-                                     "--match takes exact, normalized, words and head, not '%s'",
-                                     methods[i]);
-                goto done;
-            }
+        int mrc = parse_match(match, &methods, &o);
+        if (mrc) {
+            if (mrc > 0) rc = mrc;
+            goto done;
         }
     }
     if (ignore) {
@@ -276,23 +330,7 @@ static int cmd_build(int argc, char **argv)
     o.preamble_path = preamble_path;
     const char *values_path = argv[optind], *class_path = argv[optind + 1];
     /* how to rebuild the file, written into its preamble */
-    if (!(cmdf = open_memstream(&command, &command_len))) goto oom;
-    fprintf(cmdf, "iaf crosswalk build %s %s --level %s", values_path, class_path, o.level);
-    if (match) fprintf(cmdf, " --match %s", match);
-    if (ignore) fprintf(cmdf, " --ignore-words %s", ignore);
-    if (rules_path) fprintf(cmdf, " --rules %s", rules_path);
-    if (compose_path) fprintf(cmdf, " --compose %s", compose_path);
-    if (o.to_title) fputs(" --to title", cmdf);
-    for (size_t i = 0; i < nexcl; i++)
-        fprintf(cmdf, " --exclude '%s'", excl[i]);
-    for (size_t i = 0; i < nexclre; i++)
-        fprintf(cmdf, " --exclude-regex '%s'", exclre[i]);
-    if (o.drop_excluded) fputs(" --drop-excluded", cmdf);
-    if (fclose(cmdf) != 0) {
-        cmdf = NULL;
-        goto oom;
-    }
-    cmdf = NULL;
+    if (!(command = build_command(&args, values_path, class_path))) goto oom;
     o.command = command;
     if (iaf_xwbuild_run(values_path, class_path, &o, &xb, &err) != IAF_OK ||
         iaf_xwbuild_write(xb, IAF_XWBUILD_CROSSWALK, cw, &err) != IAF_OK ||
@@ -333,7 +371,6 @@ oom:
     iaf_error_set(&err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     rc = cli_fail(&err);
 done:
-    if (cmdf) fclose(cmdf);
     iaf_free(command);
     cli_outset_free(outs);
     cli_free_list(methods);

@@ -14,6 +14,7 @@
 #include <iaf/source.h>
 
 #include "commands.h"
+#include "options.h"
 #include "output.h"
 
 static void usage(FILE *out)
@@ -45,7 +46,7 @@ int cmd_inspect(int argc, char **argv)
     int as_json = 0, verify = 1, c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (c) {
         case 'j':
             as_json = 1;
@@ -57,7 +58,7 @@ int cmd_inspect(int argc, char **argv)
             usage(stdout);
             return EXIT_OK;
         default:
-            return cli_usage_error("inspect", "unknown option '%s'", argv[optind - 1]);
+            return cli_bad_option("inspect", longopts, c, argv);
         }
     }
     if (argc - optind < 1) return cli_usage_error("inspect", "expected a Parquet file or dataset");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "options.h"
 #include "output.h"
 #include "iaf/alloc.h"
 #include "iaf/buffer.h"
@@ -68,35 +69,32 @@ static void help(void)
            "refused. The merged directory lists the input files of every shard in order;\n"
            "run the audit on it with `iaf audit SPEC --counts DIR`.\n\n"
            "Options:\n"
-           "  -o, --output DIR  the merged count directory (required)\n"
-           "  -q, --quiet       no summary line\n"
-           "  -h, --help        this text\n");
+           "  -o, --output DIR  the merged count directory (required)\n");
+    cli_common_help(CLI_OPT_QUIET, 20, NULL);
+    cli_common_help(CLI_OPT_HELP, 20, NULL);
 }
 
 int cmd_merge(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
-                                             {"quiet", no_argument, NULL, 'q'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    const char *outdir = NULL;
-    int quiet = 0, c;
+    static const struct option longopts[] = {CLI_LONG_OUTPUT, CLI_LONG_QUIET, CLI_LONG_HELP,
+                                             CLI_LONG_END};
+    int c;
+    cli_common co;
+    cli_common_init(&co);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            outdir = optarg;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case 'h':
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1) {
+        int crc = cli_common_option(&co, "merge", c, optarg);
+        if (crc == 0) continue;
+        if (crc > 0) return crc;
+        if (c == 'h') {
             help();
             return EXIT_OK;
-        default:
-            return cli_usage_error("merge", "bad option");
         }
+        return cli_bad_option("merge", longopts, c, argv);
     }
+    const char *outdir = co.output;
+    int quiet = co.quiet;
     if (!outdir) return cli_usage_error("merge", "needs -o DIR");
     if (argc - optind < 1) return cli_usage_error("merge", "needs at least one count directory");
     iaf_error err;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "options.h"
 #include "output.h"
 #include "iaf/alloc.h"
 #include "iaf/audit.h"
@@ -27,8 +28,8 @@ static void help(void)
            "      --table T       the source table, written as given (default for duckdb:\n"
            "                      the spec's microdata files)\n"
            "  -m, --microdata PATH the microdata files instead of the spec's (repeatable)\n"
-           "  -o, --output DIR    where the plan goes and the engine writes its results\n"
-           "  -h, --help          this text\n");
+           "  -o, --output DIR    where the plan goes and the engine writes its results\n");
+    cli_common_help(CLI_OPT_HELP, 22, NULL);
 }
 
 int cmd_plan(int argc, char **argv)
@@ -36,14 +37,20 @@ int cmd_plan(int argc, char **argv)
     static const struct option longopts[] = {{"sql", required_argument, NULL, 'S'},
                                              {"table", required_argument, NULL, 'T'},
                                              {"microdata", required_argument, NULL, 'm'},
-                                             {"output", required_argument, NULL, 'o'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    const char *dialect = NULL, *table = NULL, *outdir = NULL, *micro[64];
+                                             CLI_LONG_OUTPUT,
+                                             CLI_LONG_HELP,
+                                             CLI_LONG_END};
+    const char *dialect = NULL, *table = NULL, *micro[64];
     size_t nmicro = 0;
     int c;
+    cli_common co;
+    cli_common_init(&co);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:m:h", longopts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:m:h", longopts, NULL)) != -1) {
+        int crc = cli_common_option(&co, "plan", c, optarg);
+        if (crc == 0) continue;
+        if (crc > 0) return crc;
         switch (c) {
         case 'S':
             dialect = optarg;
@@ -56,16 +63,14 @@ int cmd_plan(int argc, char **argv)
             if (nmicro == 64) return cli_usage_error("plan", "at most 64 --microdata paths");
             micro[nmicro++] = optarg;
             break;
-        case 'o':
-            outdir = optarg;
-            break;
         case 'h':
             help();
             return EXIT_OK;
         default:
-            return cli_usage_error("plan", "bad option");
+            return cli_bad_option("plan", longopts, c, argv);
         }
     }
+    const char *outdir = co.output;
     if (argc - optind != 1) return cli_usage_error("plan", "needs exactly one SPEC.yaml");
     if (!dialect) return cli_usage_error("plan", "needs --sql DIALECT");
     int known = 0;

@@ -34,12 +34,12 @@ static void help(void)
            "(self-contained) adds a forest plot per check and the IAF signatures of the\n"
            "joint checks; `iaf report DIR/replication.json` renders it again.\n\n"
            "Options:\n"
-           "  -o, --output DIR     default: iaf-replication\n"
-           "      --bootstrap B    replicates per check (default 1000)\n"
-           "      --seed S         default 20260611\n"
-           "  -t, --threads N      worker threads\n"
-           "  -q, --quiet          no summary on stdout\n"
-           "  -h, --help           this text\n");
+           "  -o, --output DIR     default: iaf-replication\n");
+    cli_common_help(CLI_OPT_BOOTSTRAP, 23, "(per check; default 1000)");
+    cli_common_help(CLI_OPT_SEED, 23, NULL);
+    cli_common_help(CLI_OPT_THREADS, 23, NULL);
+    cli_common_help(CLI_OPT_QUIET, 23, NULL);
+    cli_common_help(CLI_OPT_HELP, 23, NULL);
 }
 
 /* *s += t (a NULL *s is empty); -1 when out of memory, *s unchanged. */
@@ -55,48 +55,32 @@ static int append(char **s, const char *t)
 
 int cmd_replicate(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
-                                             {"bootstrap", required_argument, NULL, 'B'},
-                                             {"seed", required_argument, NULL, 's'},
-                                             {"threads", required_argument, NULL, 't'},
-                                             {"quiet", no_argument, NULL, 'q'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    const char *outdir = "iaf-replication";
-    int quiet = 0, c;
-    iaf_audit_options ao;
-    memset(&ao, 0, sizeof ao);
+    static const struct option longopts[] = {CLI_LONG_OUTPUT,  CLI_LONG_BOOTSTRAP, CLI_LONG_SEED,
+                                             CLI_LONG_THREADS, CLI_LONG_QUIET,     CLI_LONG_HELP,
+                                             CLI_LONG_END};
+    int c;
+    cli_common co;
+    cli_common_init(&co);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:t:qh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            outdir = optarg;
-            break;
-        case 'B':
-            if (cli_parse_bootstrap(optarg, &ao.bootstrap_b) != 0)
-                return cli_usage_error("replicate", "--bootstrap takes %d to %d", CLI_BOOT_MIN,
-                                       CLI_BOOT_MAX);
-            break;
-        case 's':
-            if (cli_parse_seed(optarg, &ao.seed) != 0)
-                return cli_usage_error("replicate", "--seed takes an integer 0 to 2^64-1, not '%s'",
-                                       optarg);
-            ao.seed_set = 1;
-            break;
-        case 't':
-            if (cli_parse_threads(optarg, &ao.threads) != 0)
-                return cli_usage_error("replicate", "--threads takes 1..64 or auto");
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case 'h':
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:t:qh", longopts, NULL)) != -1) {
+        int crc = cli_common_option(&co, "replicate", c, optarg);
+        if (crc == 0) continue;
+        if (crc > 0) return crc;
+        if (c == 'h') {
             help();
             return EXIT_OK;
-        default:
-            return cli_usage_error("replicate", "bad option");
         }
+        return cli_bad_option("replicate", longopts, c, argv);
     }
+    const char *outdir = co.output ? co.output : "iaf-replication";
+    int quiet = co.quiet;
+    iaf_audit_options ao;
+    memset(&ao, 0, sizeof ao);
+    ao.bootstrap_b = co.bootstrap;
+    ao.seed = co.seed;
+    ao.seed_set = co.seed_set;
+    ao.threads = co.threads;
     size_t nb = (size_t)(argc - optind);
     if (nb < 1) return cli_usage_error("replicate", "needs at least one bundle spec");
     int rc = EXIT_DATA;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "options.h"
 #include "output.h"
 #include "iaf/report.h"
 #include "iaf/alloc.h"
@@ -89,7 +90,8 @@ int cmd_report(int argc, char **argv)
     const char *output = NULL, *dir = NULL;
     int formats = F_HTML, c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:d:h", longopts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:d:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'F':
             if ((c = parse_formats(optarg, &formats)) == -2) return cli_oom();
@@ -105,7 +107,7 @@ int cmd_report(int argc, char **argv)
             help();
             return EXIT_OK;
         default:
-            return cli_usage_error("report", "bad option");
+            return cli_bad_option("report", longopts, c, argv);
         }
     }
     if (argc - optind != 1) return cli_usage_error("report", "needs exactly one REPORT.json");

@@ -33,28 +33,30 @@ static void help(void)
            "  -c, --columns A,B,...    columns to pair (default: every categorical column)\n"
            "      --skip A,B,...       columns never to pair (listed as skipped)\n"
            "      --weight COL         weight column: weighted counts, Kish n; never paired\n"
-           "      --max-categories N   default 100\n"
-           "  -w, --where EXPR         universe filter\n"
-           "      --null B             null replicates per pair (default 200; alias\n"
-           "                           --permutations)\n"
-           "      --seed S             default 20260611\n"
-           "      --reference FILE     microdata or a long count table over the same columns\n"
+           "      --max-categories N   default 100\n");
+    cli_common_help(CLI_OPT_WHERE, 27, NULL);
+    printf("      --null B             null replicates per pair (default 200; alias\n"
+           "                           --permutations)\n");
+    cli_common_help(CLI_OPT_SEED, 27, NULL);
+    printf("      --reference FILE     microdata or a long count table over the same columns\n"
            "      --reference-form F   auto (default), microdata or counts\n"
            "      --reference-weight COL  weight column of a microdata reference\n"
-           "      --reference-n N      effective n of a count-table reference (default: fixed)\n"
-           "      --bootstrap B        retention interval replicates (default 200)\n"
-           "      --tau-ret T          retention criterion 1 - T (default 0.5)\n"
-           "      --missing LIST       values that also mean missing (default: none)\n"
-           "      --normalize STEPS    trim, nfc, nfkc, casefold, numeric (docs/spec.md)\n"
-           "      --card FILE          a dataset card: sentences stating independence or \"not\n"
+           "      --reference-n N      effective n of a count-table reference (default: fixed)\n");
+    cli_common_help(CLI_OPT_BOOTSTRAP, 27, "(retention intervals; default 200)");
+    printf("      --tau-ret T          retention criterion 1 - T (default 0.5)\n");
+    cli_common_help(CLI_OPT_MISSING, 27, NULL);
+    cli_common_help(CLI_OPT_NORMALIZE, 27, NULL);
+    printf("      --card FILE          a dataset card: sentences stating independence or \"not\n"
            "                           modeled\" (English and Korean), quoted whole beside the\n"
            "                           pairs whose two columns they name (a regular\n"
-           "                           file of at most 8 MiB)\n"
-           "  -f, --format FMT         auto, csv, jsonl, parquet\n"
-           "      --encoding ENC       utf-8, cp949, euc-kr\n"
-           "  -t, --threads N          worker threads (results do not depend on it)\n"
-           "      --json               one JSON object\n"
-           "  -h, --help               this text\n");
+           "                           file of at most 8 MiB)\n");
+    cli_common_help(CLI_OPT_FORMAT, 27, NULL);
+    cli_common_help(CLI_OPT_ENCODING, 27, "(of DATA and the reference)");
+    cli_common_help(CLI_OPT_ENCODING_SYNTHETIC, 27, NULL);
+    cli_common_help(CLI_OPT_ENCODING_REFERENCE, 27, NULL);
+    cli_common_help(CLI_OPT_THREADS, 27, NULL);
+    printf("      --json               one JSON object\n");
+    cli_common_help(CLI_OPT_HELP, 27, NULL);
 }
 
 /* UTF-8 aware display width (a Hangul or CJK character counts two). */
@@ -170,18 +172,23 @@ static void print_readable(const iaf_scan_result *r, const iaf_scan_options *o, 
     }
 }
 
-int cmd_scan(int argc, char **argv)
+/* What the command line asks for. */
+typedef struct scan_args {
+    iaf_scan_options o;
+    cli_common co;
+    const char *columns, *card, *skip, *refpath;
+    double ref_n, tau_ret;
+    int json;
+} scan_args;
+
+/* The options into a; 0 to go on, -1 after --help, else the usage error's exit code. */
+static int parse_args(int argc, char **argv, scan_args *a)
 {
     static const struct option longopts[] = {{"columns", required_argument, NULL, 'c'},
                                              {"max-categories", required_argument, NULL, 'M'},
-                                             {"where", required_argument, NULL, 'w'},
                                              {"permutations", required_argument, NULL, 'B'},
                                              {"null", required_argument, NULL, 'B'},
-                                             {"seed", required_argument, NULL, 's'},
                                              {"card", required_argument, NULL, 'C'},
-                                             {"format", required_argument, NULL, 'f'},
-                                             {"encoding", required_argument, NULL, 'E'},
-                                             {"threads", required_argument, NULL, 't'},
                                              {"json", no_argument, NULL, 'j'},
                                              {"skip", required_argument, NULL, 'K'},
                                              {"weight", required_argument, NULL, 'W'},
@@ -189,125 +196,119 @@ int cmd_scan(int argc, char **argv)
                                              {"reference-form", required_argument, NULL, 'F'},
                                              {"reference-weight", required_argument, NULL, 'X'},
                                              {"reference-n", required_argument, NULL, 'n'},
-                                             {"bootstrap", required_argument, NULL, 'b'},
                                              {"tau-ret", required_argument, NULL, 'T'},
-                                             {"missing", required_argument, NULL, 'N'},
-                                             {"normalize", required_argument, NULL, 'Z'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    const char *columns = NULL, *card = NULL, *skip = NULL, *refpath = NULL, *na = NULL;
-    double ref_n = 0, tau_ret = IAF_SCAN_TAU_RET;
-    int json = 0, c;
-    iaf_scan_options o;
-    memset(&o, 0, sizeof o);
-    o.null_b = o.bootstrap_b = 200;
+                                             CLI_LONG_WHERE,
+                                             CLI_LONG_SEED,
+                                             CLI_LONG_FORMAT,
+                                             CLI_LONG_ENCODING,
+                                             CLI_LONG_ENCODING_SIDES,
+                                             CLI_LONG_THREADS,
+                                             CLI_LONG_BOOTSTRAP,
+                                             CLI_LONG_MISSING,
+                                             CLI_LONG_NORMALIZE,
+                                             CLI_LONG_HELP,
+                                             CLI_LONG_END};
+    memset(a, 0, sizeof *a);
+    a->o.null_b = 200;
+    a->tau_ret = IAF_SCAN_TAU_RET;
+    cli_common_init(&a->co);
+    int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "c:w:f:t:h", longopts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":c:w:f:t:h", longopts, NULL)) != -1) {
+        int crc = cli_common_option(&a->co, "scan", c, optarg);
+        if (crc == 0) continue;
+        if (crc > 0) return crc;
         switch (c) {
         case 'c':
-            columns = optarg;
+            a->columns = optarg;
             break;
         case 'M': {
             uint64_t v;
             if (cli_parse_u64(optarg, 2, 100000, &v) != 0)
                 return cli_usage_error("scan", "--max-categories takes 2..100000");
-            o.max_categories = (size_t)v;
+            a->o.max_categories = (size_t)v;
             break;
         }
-        case 'w':
-            o.where = optarg;
-            break;
         case 'B': {
             uint64_t v;
             if (cli_parse_u64(optarg, 20, 100000, &v) != 0)
                 return cli_usage_error("scan", "--null takes 20..100000 replicates");
-            o.null_b = (size_t)v;
+            a->o.null_b = (size_t)v;
             break;
         }
-        case 'b': {
-            uint64_t v;
-            if (cli_parse_u64(optarg, 50, 100000, &v) != 0)
-                return cli_usage_error("scan", "--bootstrap takes 50..100000 replicates");
-            o.bootstrap_b = (size_t)v;
-            break;
-        }
-        case 's':
-            if (cli_parse_seed(optarg, &o.seed) != 0)
-                return cli_usage_error("scan", "--seed takes an integer 0 to 2^64-1, not '%s'",
-                                       optarg);
-            o.seed_set = 1;
-            break;
         case 'T':
-            if (cli_parse_f64(optarg, 0, 1, 1, &tau_ret) != 0 || !(tau_ret < 1))
+            if (cli_parse_f64(optarg, 0, 1, 1, &a->tau_ret) != 0 || !(a->tau_ret < 1))
                 return cli_usage_error("scan", "--tau-ret takes a number in (0, 1)");
             break;
         case 'n':
-            if (cli_parse_f64(optarg, 0, 1, CLI_MAX_COUNT, &ref_n) != 0)
+            if (cli_parse_f64(optarg, 0, 1, CLI_MAX_COUNT, &a->ref_n) != 0)
                 return cli_usage_error("scan", "--reference-n takes a positive number up to 2^53");
             break;
         case 'C':
-            card = optarg;
+            a->card = optarg;
             break;
         case 'K':
-            skip = optarg;
+            a->skip = optarg;
             break;
         case 'W':
-            o.weight = optarg;
+            a->o.weight = optarg;
             break;
         case 'R':
-            refpath = optarg;
+            a->refpath = optarg;
             break;
         case 'X':
-            o.reference_weight = optarg;
+            a->o.reference_weight = optarg;
             break;
         case 'F':
             if (!strcmp(optarg, "auto"))
-                o.reference_form = IAF_DATA_AUTO;
+                a->o.reference_form = IAF_DATA_AUTO;
             else if (!strcmp(optarg, "microdata"))
-                o.reference_form = IAF_DATA_MICRODATA;
+                a->o.reference_form = IAF_DATA_MICRODATA;
             else if (!strcmp(optarg, "counts"))
-                o.reference_form = IAF_DATA_COUNTS;
+                a->o.reference_form = IAF_DATA_COUNTS;
             else
                 return cli_usage_error("scan", "form is auto, microdata or counts");
             break;
-        case 'N':
-            na = optarg;
-            break;
-        case 'Z':
-            if (iaf_normalize_check(optarg, NULL) != IAF_OK)
-                return cli_usage_error("scan", "--normalize takes trim, nfc, nfkc, casefold, "
-                                               "numeric (comma-separated)");
-            o.normalize = optarg;
-            break;
-        case 'f':
-            if (cli_parse_format(optarg, &o.source.format) != 0)
-                return cli_usage_error("scan", "unknown format '%s'", optarg);
-            break;
-        case 'E':
-            if (cli_parse_encoding(optarg, &o.source.encoding) != 0)
-                return cli_usage_error("scan", "unknown encoding '%s'", optarg);
-            o.reference_source.encoding = o.source.encoding;
-            break;
-        case 't':
-            if (cli_parse_threads(optarg, &o.threads) != 0)
-                return cli_usage_error("scan", "--threads takes 1..64 or auto");
-            break;
         case 'j':
-            json = 1;
+            a->json = 1;
             break;
         case 'h':
             help();
-            return EXIT_OK;
+            return -1;
         default:
-            return cli_usage_error("scan", "bad option");
+            return cli_bad_option("scan", longopts, c, argv);
         }
     }
+    a->o.where = a->co.where;
+    a->o.seed = a->co.seed;
+    a->o.seed_set = a->co.seed_set;
+    a->o.bootstrap_b = a->co.bootstrap ? a->co.bootstrap : 200;
+    a->o.normalize = a->co.normalize;
+    a->o.threads = a->co.threads;
+    a->o.source.format = a->co.format;
+    /* the data and the reference each in its own encoding */
+    a->o.source.encoding = cli_common_encoding(&a->co, 0);
+    a->o.reference_source.encoding = cli_common_encoding(&a->co, 1);
     if (optind >= argc) return cli_usage_error("scan", "no input files");
-    if (!refpath && (o.reference_weight || ref_n > 0 || o.reference_form != IAF_DATA_AUTO))
+    if (!a->refpath &&
+        (a->o.reference_weight || a->ref_n > 0 || a->o.reference_form != IAF_DATA_AUTO))
         return cli_usage_error("scan", "--reference-* options need --reference");
-    o.tau_ret = tau_ret;
-    o.reference_n = ref_n;
-    o.card = card;
+    a->o.tau_ret = a->tau_ret;
+    a->o.reference_n = a->ref_n;
+    a->o.card = a->card;
+    return 0;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+    scan_args args;
+    int prc = parse_args(argc, argv, &args);
+    if (prc) return prc < 0 ? EXIT_OK : prc;
+    iaf_scan_options o = args.o;
+    const char *columns = args.columns, *skip = args.skip, *refpath = args.refpath;
+    const char *na = args.co.missing;
+    int json = args.json;
     const char *refpaths[1] = {refpath};
     if (refpath) o.reference_paths = refpaths, o.nreference_paths = 1;
     int rc = EXIT_DATA;

@@ -5,8 +5,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include <iaf/audit.h>
 #include <iaf/count.h>
+#include <iaf/text.h>
 
 #include "commands.h"
 #include "iaf/alloc.h"
@@ -185,11 +188,33 @@ int cli_common_option(cli_common *co, const char *cmd, int c, const char *arg)
     case CLI_OPT_SEED:
         if (cli_parse_seed(arg, &co->seed) != 0)
             return cli_usage_error(cmd, "--seed takes an integer 0 to 2^64-1, not '%s'", arg);
+        co->seed_set = 1;
         return 0;
     case CLI_OPT_BOOTSTRAP:
         if (cli_parse_bootstrap(arg, &co->bootstrap) != 0)
             return cli_usage_error(cmd, "--bootstrap takes a number of replicates, %d to %d",
                                    CLI_BOOT_MIN, CLI_BOOT_MAX);
+        return 0;
+    case CLI_OPT_INTERVAL: {
+        iaf_interval_method m;
+        if (iaf_interval_method_parse(arg, &m) != 0)
+            return cli_usage_error(cmd, "--interval takes calibrated or basic, not '%s'", arg);
+        co->interval = (int)m;
+        co->interval_set = 1;
+        return 0;
+    }
+    case CLI_OPT_FAIL_ON:
+        if (strcasecmp(arg, "flag") != 0)
+            return cli_usage_error(cmd, "--fail-on takes 'flag' (any case), not '%s'", arg);
+        co->fail_on = arg;
+        return 0;
+    case CLI_OPT_OUTPUT:
+        if (co->noutputs == CLI_MAX_OUTPUTS)
+            return cli_usage_error(cmd, "at most %d --output options", CLI_MAX_OUTPUTS);
+        co->outputs[co->noutputs++] = co->output = arg;
+        return 0;
+    case CLI_OPT_QUIET:
+        co->quiet = 1;
         return 0;
     default:
         return -1;
@@ -208,4 +233,115 @@ void cli_common_source(const cli_common *co, iaf_source_options *src)
     src->encoding = co->encoding;
     src->delimiter = co->delimiter;
     src->threads = co->threads;
+}
+
+/* The help lines of the common options: name and value, then the meaning
+ * (lines of at most 48 columns, so that a command may start them at column 31). */
+static const struct {
+    int code;
+    const char *name, *meaning;
+} help_rows[] = {
+    {CLI_OPT_WHERE, "-w, --where EXPR",
+     "universe filter, e.g. 'age >= 25 and sex == \"F\"'\n(docs/expressions.md)"},
+    {CLI_OPT_FORMAT, "-f, --format FMT", "input format: auto (default), csv, jsonl, parquet"},
+    {CLI_OPT_THREADS, "-t, --threads N",
+     "worker threads, 1 to 64 or auto (default: all\ncores; results do not depend on it)"},
+    {CLI_OPT_QUIET, "-q, --quiet", "no progress line, no summary on stdout"},
+    {CLI_OPT_HELP, "-h, --help", "this text"},
+    {CLI_OPT_MISSING, "    --missing LIST",
+     "values that also mean missing, e.g. NA,N (default:\nnone; null and the empty string "
+     "always do);\n--na is an alias"},
+    {CLI_OPT_NORMALIZE, "    --normalize STEPS",
+     "label normalisation: trim, nfc, nfkc, casefold,\nnumeric (comma-separated; docs/spec.md)"},
+    {CLI_OPT_ENCODING, "    --encoding ENC",
+     "text input encoding: utf-8 (default), cp949,\neuc-kr"},
+    {CLI_OPT_ENCODING_SYNTHETIC, "    --encoding-synthetic ENC",
+     "the synthetic input's encoding, over --encoding"},
+    {CLI_OPT_ENCODING_REFERENCE, "    --encoding-reference ENC",
+     "the reference's encoding, over --encoding\n(KOSIS and MOIS tables are cp949)"},
+    {CLI_OPT_DELIMITER, "    --delimiter C", "CSV delimiter (default ',', or tab for .tsv)"},
+    {CLI_OPT_SEED, "    --seed S",
+     "random seed, 0 to 2^64-1 (default 20260611);\nsame seed, same bytes"},
+    {CLI_OPT_BOOTSTRAP, "    --bootstrap B", "bootstrap replicates, 50 to 1000000"},
+    {CLI_OPT_INTERVAL, "    --interval M",
+     "calibrated (default: test inversion, METHOD.md 8)\nor basic (pivotal) bootstrap intervals"},
+    {CLI_OPT_FAIL_ON, "    --fail-on WHAT",
+     "exit 3 when a check's verdict is WHAT (flag, any\ncase); for CI"},
+};
+
+/* Prints text (lines separated by '\n'), every line but the first indented to
+ * width; *col is the column the first line starts at, and is left at the end
+ * of the last line (no newline written after it). */
+static void help_text(const char *text, int width, int *col)
+{
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        int len = nl ? (int)(nl - p) : (int)strlen(p);
+        printf("%.*s", len, p);
+        *col += len;
+        p += len;
+        if (*p == '\n') {
+            p++;
+            printf("\n%*s", width, "");
+            *col = width;
+        }
+    }
+}
+
+void cli_common_help(int code, int width, const char *note)
+{
+    for (size_t i = 0; i < sizeof help_rows / sizeof help_rows[0]; i++) {
+        if (help_rows[i].code != code) continue;
+        int col = printf("  %s", help_rows[i].name);
+        if (col + 1 > width) {
+            printf("\n%*s", width, "");
+        } else {
+            printf("%*s", width - col, "");
+        }
+        col = width;
+        help_text(help_rows[i].meaning, width, &col);
+        if (note) {
+            /* the command's remark: on the same line when its first line fits */
+            size_t first = strcspn(note, "\n");
+            if (col + 1 + (int)first <= 80) {
+                printf(" ");
+                col++;
+            } else {
+                printf("\n%*s", width, "");
+                col = width;
+            }
+            help_text(note, width, &col);
+        }
+        printf("\n");
+        return;
+    }
+}
+
+int cli_bad_option(const char *cmd, const struct option *longopts, int c, char **argv)
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+    if (c == ':') {
+        if (!strncmp(arg, "--", 2)) return cli_usage_error(cmd, "%s needs a value", arg);
+        return cli_usage_error(cmd, "-%c needs a value", optopt);
+    }
+    if (optopt && optopt < 0x80 && strncmp(arg, "--", 2) != 0)
+        return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+    if (strncmp(arg, "--", 2) != 0) return cli_usage_error(cmd, "unknown option '%s'", arg);
+    const char *name = arg + 2;
+    size_t n = strcspn(name, "=");
+    const char *names[128];
+    size_t nn = 0;
+    for (const struct option *o = longopts; o && o->name && nn < 128; o++) {
+        names[nn++] = o->name;
+        /* getopt_long refuses a value given to an option that takes none */
+        if (strlen(o->name) == n && !strncmp(o->name, name, n))
+            return cli_usage_error(cmd, "--%s takes no value", o->name);
+    }
+    char typed[130];
+    snprintf(typed, sizeof typed, "%.*s", (int)(n < 129 ? n : 129), name);
+    const char *best = iaf_suggest(typed, names, nn);
+    if (best)
+        return cli_usage_error(cmd, "unknown option '--%.*s' (did you mean '--%s'?)", (int)n, name,
+                               best);
+    return cli_usage_error(cmd, "unknown option '--%.*s'", (int)n, name);
 }

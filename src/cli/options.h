@@ -2,6 +2,7 @@
 #ifndef IAF_CLI_OPTIONS_H
 #define IAF_CLI_OPTIONS_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,9 @@ enum {
     CLI_OPT_WHERE = 'w',
     CLI_OPT_FORMAT = 'f',
     CLI_OPT_THREADS = 't',
+    CLI_OPT_OUTPUT = 'o',
+    CLI_OPT_QUIET = 'q',
+    CLI_OPT_HELP = 'h',
     CLI_OPT_MISSING = 0x1001, /* --missing, alias --na */
     CLI_OPT_NORMALIZE,
     CLI_OPT_ENCODING,
@@ -52,10 +56,83 @@ enum {
      * text encoding, over --encoding (KOSIS and MOIS files are CP949, the
      * datasets UTF-8) */
     CLI_OPT_ENCODING_SYNTHETIC,
-    CLI_OPT_ENCODING_REFERENCE
+    CLI_OPT_ENCODING_REFERENCE,
+    CLI_OPT_INTERVAL, /* calibrated or basic */
+    CLI_OPT_FAIL_ON   /* flag (any case) */
 };
 
+/* The getopt_long rows of the common options, one definition for every
+ * command: `struct option longopts[] = {CLI_LONG_THREADS, ..., {"by", ...},
+ * CLI_LONG_END};`. */
+#define CLI_LONG_WHERE                                                                             \
+    {                                                                                              \
+        "where", required_argument, NULL, CLI_OPT_WHERE                                            \
+    }
+#define CLI_LONG_FORMAT                                                                            \
+    {                                                                                              \
+        "format", required_argument, NULL, CLI_OPT_FORMAT                                          \
+    }
+#define CLI_LONG_THREADS                                                                           \
+    {                                                                                              \
+        "threads", required_argument, NULL, CLI_OPT_THREADS                                        \
+    }
+#define CLI_LONG_OUTPUT                                                                            \
+    {                                                                                              \
+        "output", required_argument, NULL, CLI_OPT_OUTPUT                                          \
+    }
+#define CLI_LONG_QUIET                                                                             \
+    {                                                                                              \
+        "quiet", no_argument, NULL, CLI_OPT_QUIET                                                  \
+    }
+#define CLI_LONG_HELP                                                                              \
+    {                                                                                              \
+        "help", no_argument, NULL, CLI_OPT_HELP                                                    \
+    }
+#define CLI_LONG_MISSING                                                                           \
+    {"missing", required_argument, NULL, CLI_OPT_MISSING},                                         \
+    {                                                                                              \
+        "na", required_argument, NULL, CLI_OPT_MISSING                                             \
+    }
+#define CLI_LONG_NORMALIZE                                                                         \
+    {                                                                                              \
+        "normalize", required_argument, NULL, CLI_OPT_NORMALIZE                                    \
+    }
+#define CLI_LONG_ENCODING                                                                          \
+    {                                                                                              \
+        "encoding", required_argument, NULL, CLI_OPT_ENCODING                                      \
+    }
+#define CLI_LONG_ENCODING_SIDES                                                                    \
+    {"encoding-synthetic", required_argument, NULL, CLI_OPT_ENCODING_SYNTHETIC},                   \
+    {                                                                                              \
+        "encoding-reference", required_argument, NULL, CLI_OPT_ENCODING_REFERENCE                  \
+    }
+#define CLI_LONG_DELIMITER                                                                         \
+    {                                                                                              \
+        "delimiter", required_argument, NULL, CLI_OPT_DELIMITER                                    \
+    }
+#define CLI_LONG_SEED                                                                              \
+    {                                                                                              \
+        "seed", required_argument, NULL, CLI_OPT_SEED                                              \
+    }
+#define CLI_LONG_BOOTSTRAP                                                                         \
+    {                                                                                              \
+        "bootstrap", required_argument, NULL, CLI_OPT_BOOTSTRAP                                    \
+    }
+#define CLI_LONG_INTERVAL                                                                          \
+    {                                                                                              \
+        "interval", required_argument, NULL, CLI_OPT_INTERVAL                                      \
+    }
+#define CLI_LONG_FAIL_ON                                                                           \
+    {                                                                                              \
+        "fail-on", required_argument, NULL, CLI_OPT_FAIL_ON                                        \
+    }
+#define CLI_LONG_END                                                                               \
+    {                                                                                              \
+        NULL, 0, NULL, 0                                                                           \
+    }
+
 #define CLI_DEFAULT_SEED 20260611u
+#define CLI_MAX_OUTPUTS 64 /* -o given more often is a usage error */
 
 typedef struct cli_common {
     const char *where;     /* universe filter text, or NULL */
@@ -68,6 +145,12 @@ typedef struct cli_common {
     int threads;                                         /* 0 = every core */
     uint64_t seed;                                       /* CLI_DEFAULT_SEED unless given */
     size_t bootstrap;                                    /* 0 unless given */
+    int seed_set, interval_set, quiet;
+    int interval;                         /* an iaf_interval_method, when interval_set */
+    const char *fail_on;                  /* as given ("flag", any case), or NULL */
+    const char *output;                   /* the last -o, or NULL */
+    const char *outputs[CLI_MAX_OUTPUTS]; /* every -o, in order */
+    size_t noutputs;
 } cli_common;
 
 void cli_common_init(cli_common *co);
@@ -76,6 +159,17 @@ void cli_common_init(cli_common *co);
  * already printed (EXIT_USAGE; EXIT_DATA when out of memory). A --where is
  * parsed here, so an expression that does not parse is a usage error. */
 int cli_common_option(cli_common *co, const char *cmd, int c, const char *arg);
+/* The help line of common option code (as every command prints it): the
+ * option's name and value, padded to width, then its meaning; note, when not
+ * NULL, is printed under it as the command's own remark (a default, what the
+ * value applies to). */
+void cli_common_help(int code, int width, const char *note);
+/* The usage error of an option getopt_long did not take (it returned '?'
+ * for an unknown option, ':' for a missing value when the command's short
+ * options start with ':'): an unknown option with the closest name the command has ("did
+ * you mean '--bootstrap'?"), or an option without its value. Returns
+ * EXIT_USAGE. Commands set opterr = 0 so that getopt prints nothing. */
+int cli_bad_option(const char *cmd, const struct option *longopts, int c, char **argv);
 /* Copy format, encoding, delimiter and threads into a source's options. */
 void cli_common_source(const cli_common *co, iaf_source_options *src);
 /* The encoding of one side: --encoding-synthetic (reference = 0) or

@@ -1396,9 +1396,7 @@ static int profiles(hctx *c, const json_t *chk, const grid *g)
                            lab,        fa,        fb, NULL,        f.nrest > 0};
         P("<figure class=\"profile\">\n");
         iaf_svg_pairs_chart(&c->svg, &p);
-        figcaption(c);
-        ltxt(c, title.data);
-        P("</figcaption>\n</figure>\n");
+        figure_close(c, title.data);
         iaf_buf_free(&title);
         iaf_buf_free(&desc);
         fold_free(&f);
@@ -1821,9 +1819,7 @@ static void coverage_panel(hctx *c, const json_t *comp)
                                    lab,        mass,      NULL, "rows",          0};
                 P("<figure class=\"unmapped\">\n");
                 iaf_svg_pairs_chart(&c->svg, &p);
-                figcaption(c);
-                ltxt(c, desc.data);
-                P("</figcaption>\n</figure>\n");
+                figure_close(c, desc.data);
                 iaf_buf_free(&title);
                 iaf_buf_free(&desc);
             }

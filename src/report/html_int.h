@@ -63,6 +63,15 @@ static inline void ltxt(hctx *c, const char *s)
     iaf_rv_html_text(c->out, s);
 }
 
+/* The end of a chart's figure: its caption (text from data, language-tagged), as wide
+ * as the chart, and the closing tags. */
+static inline void figure_close(hctx *c, const char *caption)
+{
+    figcaption(c);
+    ltxt(c, caption);
+    iaf_rv_puts(c->out, "</figcaption>\n</figure>\n");
+}
+
 /* Text or an en dash for NULL. */
 static inline void ltxt_or(hctx *c, const char *s, const char *none)
 {

@@ -254,10 +254,12 @@ static void claims(iaf_buf *b, const json_t *doc)
     json_t *cl = iaf_rv_arr(doc, "claims"), *c, *k;
     size_t i, j;
     if (!cl || !json_array_size(cl)) return;
-    iaf_rv_puts(b, "### Claims\n\n| claim | answer | reason | checks |\n|---|---|---|---|\n");
+    static const char *const cols[] = {"claim", "answer", "reason", "checks"};
+    iaf_rv_puts(b, "### Claims\n\n");
+    iaf_rv_md_table(b, cols, 4, NULL);
     json_array_foreach(cl, i, c)
     {
-        iaf_rv_puts(b, "| ");
+        iaf_rv_md_row(b);
         md_text(b, iaf_rv_str(c, "claim"));
         const char *src = iaf_rv_str(c, "source");
         if (src) {
@@ -265,22 +267,24 @@ static void claims(iaf_buf *b, const json_t *doc)
             md_text(b, src);
             iaf_rv_puts(b, ")");
         }
-        iaf_rv_puts(b, " | **");
+        iaf_rv_md_next(b);
+        iaf_rv_puts(b, "**");
         md_text(b, iaf_rv_str(c, "outcome"));
-        iaf_rv_puts(b, "** | ");
+        iaf_rv_puts(b, "**");
+        iaf_rv_md_next(b);
         md_text(b, iaf_rv_str(c, "reason"));
         const char *note = iaf_rv_str(c, "note");
         if (note) {
             iaf_rv_puts(b, " Note: ");
             md_text(b, note);
         }
-        iaf_rv_puts(b, " | ");
+        iaf_rv_md_next(b);
         json_array_foreach(iaf_rv_arr(c, "checks"), j, k)
         {
             if (j) iaf_rv_puts(b, ", ");
             md_link_check(b, json_string_value(k));
         }
-        iaf_rv_puts(b, " |\n");
+        iaf_rv_md_row_end(b);
     }
     iaf_rv_puts(b, "\n");
 }
@@ -294,9 +298,11 @@ static void md_headline(iaf_buf *b, const iaf_report_model *m)
     if (m->nrows) {
         summary(b, m);
         claims(b, doc);
-        iaf_rv_puts(b, "| check | kind | attributes | reference | universe | verdict | diagnosis "
-                       "| key number [95% interval] | threshold | support | n_eff |\n"
-                       "|---|---|---|---|---|---|---|---|---|---|---|\n");
+        static const char *const cols[] = {
+            "check",     "kind",    "attributes", "reference",
+            "universe",  "verdict", "diagnosis",  "key number [95% interval]",
+            "threshold", "support", "n_eff"};
+        iaf_rv_md_table(b, cols, 11, NULL);
         size_t i;
         for (i = 0; i < m->nrows; i++) {
             const iaf_rm_row *h = &m->rows[i];
@@ -304,17 +310,17 @@ static void md_headline(iaf_buf *b, const iaf_report_model *m)
             const char *v = h->verdict, *d = h->diagnosis;
             const char *u = h->universe;
             pending |= !v;
-            iaf_rv_puts(b, "| ");
+            iaf_rv_md_row(b);
             md_link_check(b, id);
-            iaf_rv_puts(b, " | ");
+            iaf_rv_md_next(b);
             md_text(b, h->kind);
-            iaf_rv_puts(b, " | ");
+            iaf_rv_md_next(b);
             md_text(b, h->attributes);
-            iaf_rv_puts(b, " | ");
+            iaf_rv_md_next(b);
             md_text(b, h->reference);
-            iaf_rv_puts(b, " | ");
+            iaf_rv_md_next(b);
             md_text(b, u ? u : "all");
-            iaf_rv_puts(b, " | ");
+            iaf_rv_md_next(b);
             if (v) {
                 iaf_rv_puts(b, "**");
                 md_text(b, v);
@@ -322,21 +328,21 @@ static void md_headline(iaf_buf *b, const iaf_report_model *m)
             } else {
                 iaf_rv_puts(b, "pending");
             }
-            iaf_rv_puts(b, " | ");
+            iaf_rv_md_next(b);
             md_text(b, d);
-            iaf_rv_puts(b, " | ");
+            iaf_rv_md_next(b);
             iaf_buf t = {0};
             iaf_rv_key_text(&t, &h->key, h->ax, h->ay);
             md_text(b, t.data);
             iaf_buf_free(&t);
             /* what the number rests on: a verdict on 184,164 rows of a million says so */
-            iaf_rv_puts(b, " | ");
+            iaf_rv_md_next(b);
             iaf_rv_fixed(b, h->threshold, iaf_rv_metric_digits(h->key.metric));
-            iaf_rv_puts(b, " | ");
+            iaf_rv_md_next(b);
             iaf_rv_pct(b, h->support_ref);
-            iaf_rv_puts(b, " | ");
+            iaf_rv_md_next(b);
             iaf_rv_count(b, isfinite(h->n_eff) ? round(h->n_eff) : NAN);
-            iaf_rv_puts(b, " |\n");
+            iaf_rv_md_row_end(b);
         }
         why_not_pass(b, doc);
         mapping_dependent(b, doc);

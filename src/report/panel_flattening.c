@@ -124,9 +124,7 @@ static void flat_block(hctx *c, const json_t *chk, const json_t *comp, const jso
                 anyiv ? lo : NULL, anyiv ? hi : NULL, fperp, "independence", theta};
             P("<figure class=\"flat\">\n");
             iaf_svg_dotplot(&c->svg, &d);
-            figcaption(c);
-            ltxt(c, desc.data);
-            P("</figcaption>\n</figure>\n");
+            figure_close(c, desc.data);
             iaf_buf_free(&title);
             iaf_buf_free(&desc);
         }

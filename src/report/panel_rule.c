@@ -142,9 +142,7 @@ static void expectation_block(hctx *c, const json_t *chk, const json_t *x)
     ex.desc = desc.data;
     P("<figure class=\"expect\">\n");
     iaf_svg_expectation(&c->svg, &ex);
-    figcaption(c);
-    ltxt(c, desc.data);
-    P("</figcaption>\n</figure>\n");
+    figure_close(c, desc.data);
     iaf_buf_free(&desc);
     rule_outcome(c, x);
 }
@@ -238,9 +236,7 @@ static void age_profile_block(hctx *c, const json_t *chk, const json_t *a)
                                anyb ? sb : NULL, wlo,       whi,   anyw ? inw : NULL};
             P("<figure class=\"ageprofile\">\n");
             iaf_svg_stepchart(&c->svg, &s);
-            figcaption(c);
-            ltxt(c, desc.data);
-            P("</figcaption>\n</figure>\n");
+            figure_close(c, desc.data);
             iaf_buf_free(&desc);
         }
         iaf_free(lab);

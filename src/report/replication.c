@@ -182,8 +182,14 @@ static void families_md(json_t *bundles, iaf_buf *out)
     int any = 0;
     json_array_foreach(bundles, i, o) any |= iaf_rv_str(o, "family") != NULL;
     if (!any) return;
-    iaf_rv_puts(out, "\n| family | bundles | flags | comparable cells | flags per comparable cell "
-                     "(pooled) | range over its bundles |\n|---|---:|---:|---:|---:|---|\n");
+    static const char *const cols[] = {"family",
+                                       "bundles",
+                                       "flags",
+                                       "comparable cells",
+                                       "flags per comparable cell (pooled)",
+                                       "range over its bundles"};
+    iaf_rv_puts(out, "\n");
+    iaf_rv_md_table(out, cols, 6, "lrrrrl");
     json_array_foreach(bundles, i, o)
     {
         const char *f = iaf_rv_str(o, "family");
@@ -203,21 +209,21 @@ static void families_md(json_t *bundles, iaf_buf *out)
             flags += iaf_rv_numv(p, "flags"), cells += iaf_rv_numv(p, "comparable_cells");
             lo = fmin(lo, r), hi = fmax(hi, r), nb++;
         }
-        iaf_rv_puts(out, "| ");
+        iaf_rv_md_row(out);
         md_cell(out, f);
-        iaf_rv_puts(out, " | ");
+        iaf_rv_md_next(out);
         md_num(out, "%.0f", (double)nb);
-        iaf_rv_puts(out, " | ");
+        iaf_rv_md_next(out);
         md_num(out, "%.0f", flags);
-        iaf_rv_puts(out, " | ");
+        iaf_rv_md_next(out);
         md_num(out, "%.0f", cells);
-        iaf_rv_puts(out, " | ");
+        iaf_rv_md_next(out);
         md_num(out, "%.5f", cells > 0 ? flags / cells : NAN);
-        iaf_rv_puts(out, " | ");
+        iaf_rv_md_next(out);
         md_num(out, "%.5f", lo);
         iaf_rv_puts(out, " - ");
         md_num(out, "%.5f", hi);
-        iaf_rv_puts(out, " |\n");
+        iaf_rv_md_row_end(out);
     }
 }
 
@@ -230,57 +236,61 @@ iaf_status iaf_replication_md(const char *json, size_t n, iaf_buf *out, iaf_erro
     json_t *bundles = iaf_rv_arr(doc, "bundles"), *rows = iaf_rv_arr(doc, "rows");
     size_t i;
     json_t *o;
-    iaf_rv_puts(out,
-                "## IAF replication\n\n| bundle | dataset | checks | flags | comparable cells | "
-                "flags per comparable cell |\n|---|---|---:|---:|---:|---:|\n");
+    static const char *const bcols[] = {"bundle", "dataset",          "checks",
+                                        "flags",  "comparable cells", "flags per comparable cell"};
+    static const char *const rcols[] = {"check", "bundle",           "K",
+                                        "n",     "metric",           "estimate [95% interval]",
+                                        "floor", "estimate - floor", "verdict"};
+    iaf_rv_puts(out, "## IAF replication\n\n");
+    iaf_rv_md_table(out, bcols, 6, "llrrrr");
     json_array_foreach(bundles, i, o)
     {
-        iaf_rv_puts(out, "| ");
+        iaf_rv_md_row(out);
         md_cell(out, iaf_rv_str(o, "spec"));
-        iaf_rv_puts(out, " | ");
+        iaf_rv_md_next(out);
         md_cell(out, iaf_rv_str(o, "dataset"));
-        iaf_rv_puts(out, " | ");
+        iaf_rv_md_next(out);
         md_num(out, "%.0f", iaf_rv_numv(o, "checks"));
-        iaf_rv_puts(out, " | ");
+        iaf_rv_md_next(out);
         md_num(out, "%.0f", iaf_rv_numv(o, "flags"));
-        iaf_rv_puts(out, " | ");
+        iaf_rv_md_next(out);
         md_num(out, "%.0f", iaf_rv_numv(o, "comparable_cells"));
-        iaf_rv_puts(out, " | ");
+        iaf_rv_md_next(out);
         md_num(out, "%.5f", iaf_rv_numv(o, "flags_per_comparable_cell"));
-        iaf_rv_puts(out, " |\n");
+        iaf_rv_md_row_end(out);
     }
     families_md(bundles, out);
     iaf_rv_puts(out,
                 "\nRaw flag counts grow with the number of categories (more cells that can fail, "
                 "higher noise floors); compare bundles per comparable cell and by the "
-                "floor-corrected metrics, not by raw counts.\n\n"
-                "| check | bundle | K | n | metric | estimate [95% interval] | floor | "
-                "estimate - floor | verdict |\n|---|---|---|---:|---|---|---:|---:|---|\n");
+                "floor-corrected metrics, not by raw counts.\n\n");
+    iaf_rv_md_table(out, rcols, 9, "lllrllrrl");
     json_array_foreach(rows, i, o)
     {
         double kx = iaf_rv_numv(o, "k_x"), ky = iaf_rv_numv(o, "k_y");
-        iaf_rv_puts(out, "| ");
+        iaf_rv_md_row(out);
         md_cell(out, iaf_rv_str(o, "check"));
-        iaf_rv_puts(out, " | ");
+        iaf_rv_md_next(out);
         md_cell(out, iaf_rv_str(o, "bundle"));
-        iaf_rv_puts(out, " | ");
+        iaf_rv_md_next(out);
         md_num(out, "%.0f", kx);
         if (ky > 0) iaf_rv_printf(out, " x %.0f", ky);
-        iaf_rv_puts(out, " | ");
+        iaf_rv_md_next(out);
         md_num(out, "%.0f", iaf_rv_numv(o, "n_synthetic"));
-        iaf_rv_puts(out, " | ");
+        iaf_rv_md_next(out);
         md_cell(out, iaf_rv_str(o, "metric"));
-        iaf_rv_puts(out, " | ");
+        iaf_rv_md_next(out);
         md_num(out, "%.4f", iaf_rv_numv(o, "estimate"));
         iaf_rv_puts(out, " [");
         md_num(out, "%.4f", iaf_rv_numv(o, "lo"));
         iaf_rv_puts(out, ", ");
         md_num(out, "%.4f", iaf_rv_numv(o, "hi"));
-        iaf_rv_puts(out, "] | ");
+        iaf_rv_puts(out, "]");
+        iaf_rv_md_next(out);
         md_num(out, "%.4f", iaf_rv_numv(o, "noise_floor"));
-        iaf_rv_puts(out, " | ");
+        iaf_rv_md_next(out);
         md_num(out, "%.4f", floor_corrected(o));
-        iaf_rv_puts(out, " | ");
+        iaf_rv_md_next(out);
         const char *v = iaf_rv_str(o, "verdict"), *d = iaf_rv_str(o, "diagnosis");
         if (v)
             iaf_rv_md_text(out, v);
@@ -293,7 +303,7 @@ iaf_status iaf_replication_md(const char *json, size_t n, iaf_buf *out, iaf_erro
         } else if (is_true(o, "too_small")) {
             iaf_rv_puts(out, " (too small to decide)");
         }
-        iaf_rv_puts(out, " |\n");
+        iaf_rv_md_row_end(out);
     }
     iaf_rv_puts(out, "\nCharts (a forest plot per check across the bundles): "
                      "[replication.html](replication.html); every number: "

@@ -110,3 +110,30 @@ void iaf_rv_interval_text(iaf_buf *b, double lo, double hi, int digits)
     iaf_rv_fixed(b, hi, digits);
     iaf_rv_puts(b, "]");
 }
+
+void iaf_rv_md_table(iaf_buf *b, const char *const *cols, size_t n, const char *align)
+{
+    for (size_t i = 0; i < n; i++) {
+        iaf_rv_puts(b, i ? " | " : "| ");
+        iaf_rv_puts(b, cols[i]);
+    }
+    iaf_rv_puts(b, " |\n|");
+    for (size_t i = 0; i < n; i++)
+        iaf_rv_puts(b, align && align[i] == 'r' ? "---:|" : "---|");
+    iaf_rv_puts(b, "\n");
+}
+
+void iaf_rv_md_row(iaf_buf *b)
+{
+    iaf_rv_puts(b, "| ");
+}
+
+void iaf_rv_md_next(iaf_buf *b)
+{
+    iaf_rv_puts(b, " | ");
+}
+
+void iaf_rv_md_row_end(iaf_buf *b)
+{
+    iaf_rv_puts(b, " |\n");
+}

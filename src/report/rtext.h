@@ -35,4 +35,13 @@ void iaf_rv_pct(iaf_buf *b, double v);
 /* "[lo, hi]" with `digits` decimals (en dashes for NAN ends). */
 void iaf_rv_interval_text(iaf_buf *b, double lo, double hi, int digits);
 
+/* The one Markdown table writer (report.md, replication.md): the header row of n
+ * columns and its alignment row, align NULL (every column left) or one letter per
+ * column, 'l' or 'r' (numbers); then each row as iaf_rv_md_row (its start), the
+ * cells' text separated by iaf_rv_md_next, and iaf_rv_md_row_end. */
+void iaf_rv_md_table(iaf_buf *b, const char *const *cols, size_t n, const char *align);
+void iaf_rv_md_row(iaf_buf *b);
+void iaf_rv_md_next(iaf_buf *b);
+void iaf_rv_md_row_end(iaf_buf *b);
+
 #endif

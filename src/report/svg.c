@@ -10,7 +10,6 @@
 #include <stdlib.h>
 
 #include "report/rtext.h"
-#include "report/rview.h"
 #include "util/util.h"
 
 #define FS 11.0         /* label font size */

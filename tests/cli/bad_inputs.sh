@@ -3,25 +3,9 @@
 # message naming the file and the line (and column where it applies), leave
 # no report behind, and never crash. Usage errors must exit 2.
 set -uo pipefail
-: "${IAF:?}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-fails=0 n=0
-
-# expect CODE PATTERN -- command...
-expect() {
-    local code=$1 pat=$2
-    shift 3
-    n=$((n + 1))
-    "$@" >out.txt 2>err.txt
-    local rc=$?
-    if [ $rc -ne "$code" ] || ! grep -Eq -- "$pat" err.txt; then
-        echo "FAIL [$n]: $* -> rc=$rc (want $code), stderr: $(head -c 300 err.txt)"
-        fails=$((fails + 1))
-    fi
-    if [ $rc -ge 128 ]; then echo "CRASH [$n]: $*"; fails=$((fails + 1)); fi
-}
+: "${IAF:?}" "${IAF_SRC:?}"
+# the work directory, the counters and `expect CODE PATTERN -- command...`
+. "$IAF_SRC/tests/lib/expect.bash"
 
 printf 'sex,count\n남자,10\n여자,12\n' > syn.csv
 printf 'sex,share\n남자,0.5\n여자,0.5\n' > ref.csv

@@ -2,8 +2,9 @@
 # One encoding per input: KOSIS and MOIS downloads are CP949, the persona datasets UTF-8.
 # An audit spec gives each input its own `encoding:` (dataset, tables, references), so a
 # CP949 reference sits beside UTF-8 microdata; `iaf count --encoding cp949` reads a CP949
-# file as its UTF-8 twin; a CP949 file read as UTF-8 is refused with a hint that names the
-# encoding and how to give it.
+# file as its UTF-8 twin; `compare` and `scan` read each side in its own encoding
+# (--encoding-synthetic, --encoding-reference); a CP949 file read as UTF-8 is refused with a
+# hint that names the encoding and how to give it.
 set -uo pipefail
 : "${IAF:?}"
 work=$(mktemp -d)
@@ -64,5 +65,56 @@ spec missing.yaml syn.csv utf-8 ref949.csv ""
 rc=$?
 [ $rc = 1 ] && grep -q "ref949.csv:2:1: .*CP949/EUC-KR.*encoding: cp949" err.txt || no "spec without encoding: rc=$rc $(cat err.txt)"
 
-[ "$fails" = 0 ] && echo "encodings: per input in specs, --encoding on count, CP949 hinted"
+# compare and scan: each side in its own encoding. The same files in two directories, one
+# UTF-8 and one with the reference in CP949, so the outputs (which name the files) must agree
+# byte for byte.
+mkdir u8 c949
+awk 'BEGIN { print "sex,occ" } { }
+     END { for (i = 0; i < 60; i++) print (i % 3 ? "여자" : "남자") "," (i % 5 < 2 ? "교사" : "간호사") }' \
+    /dev/null >u8/syn.csv
+awk 'BEGIN { print "sex,occ" }
+     END { for (i = 0; i < 80; i++) print (i % 2 ? "여자" : "남자") "," (i % 7 < 3 ? "교사" : "간호사") }' \
+    /dev/null >u8/ref.csv
+printf 'sex,count\n남자,50\n여자,70\n' >u8/refc.csv
+cp u8/syn.csv c949/syn.csv
+iconv -f utf-8 -t cp949 <u8/ref.csv >c949/ref.csv
+iconv -f utf-8 -t cp949 <u8/refc.csv >c949/refc.csv
+iconv -f utf-8 -t cp949 <u8/syn.csv >c949/syn949.csv
+cmpout() { # WHAT: the UTF-8 run (u8/out) and the mixed run (c949/out) agree
+    [ -s u8/out ] && cmp -s u8/out c949/out || no "$1 differs: $(diff u8/out c949/out | head -5)"
+}
+(cd u8 && "$IAF" compare syn.csv refc.csv --by sex --json >out) || no "compare UTF-8"
+(cd c949 && "$IAF" compare syn.csv refc.csv --by sex --json --encoding-reference cp949 >out) ||
+    no "compare --encoding-reference cp949"
+cmpout "compare with a CP949 count table"
+(cd u8 && "$IAF" compare syn.csv ref.csv --by sex,occ --bootstrap 50 -t 1 >out) || no "compare micro"
+(cd c949 && "$IAF" compare syn.csv ref.csv --by sex,occ --bootstrap 50 -t 1 --encoding cp949 \
+    --encoding-synthetic utf-8 >out) || no "compare --encoding cp949 --encoding-synthetic utf-8"
+cmpout "compare with CP949 reference microdata"
+# the synthetic side's own encoding: a CP949 synthetic against a UTF-8 reference table
+(cd c949 && cp ../u8/refc.csv refc8.csv && "$IAF" compare syn949.csv refc8.csv --by sex --json \
+    --encoding-synthetic cp949 | sed 's/syn949\.csv/syn.csv/g; s/refc8\.csv/refc.csv/g' >out2)
+(cd u8 && "$IAF" compare syn.csv refc.csv --by sex --json >out2)
+cmp -s u8/out2 c949/out2 || no "compare --encoding-synthetic cp949: $(diff u8/out2 c949/out2 | head -5)"
+# without it the CP949 reference is refused with the hint
+(cd c949 && "$IAF" compare syn.csv refc.csv --by sex >/dev/null 2>../err.txt)
+rc=$?
+[ $rc = 1 ] && grep -q "refc.csv.*CP949/EUC-KR" err.txt || no "compare, CP949 read as UTF-8: rc=$rc $(cat err.txt)"
+(cd u8 && "$IAF" scan syn.csv --reference ref.csv --null 20 --bootstrap 50 -t 1 --json >out) ||
+    no "scan UTF-8"
+(cd c949 && "$IAF" scan syn.csv --reference ref.csv --null 20 --bootstrap 50 -t 1 --json \
+    --encoding-reference cp949 >out) || no "scan --encoding-reference cp949"
+cmpout "scan with a CP949 reference"
+(cd u8 && "$IAF" scan syn.csv --reference ref.csv --null 20 --bootstrap 50 -t 1 >out) || no "scan text"
+(cd c949 && "$IAF" scan syn.csv --reference ref.csv --null 20 --bootstrap 50 -t 1 \
+    --encoding-reference CP949 >out) || no "scan text --encoding-reference CP949"
+cmpout "scan text with a CP949 reference"
+(cd c949 && "$IAF" scan syn.csv --reference ref.csv --null 20 -t 1 >/dev/null 2>../err.txt)
+rc=$?
+[ $rc = 1 ] && grep -q "ref.csv.*CP949/EUC-KR" err.txt || no "scan, CP949 read as UTF-8: rc=$rc $(cat err.txt)"
+"$IAF" compare u8/syn.csv u8/ref.csv --by sex --encoding-reference latin1 2>err.txt
+rc=$?
+[ $rc = 2 ] && grep -q "encoding-reference: unknown encoding 'latin1'" err.txt || no "bad --encoding-reference: rc=$rc"
+
+[ "$fails" = 0 ] && echo "encodings: per input in specs, --encoding on count, per side on compare and scan, CP949 hinted"
 exit "$fails"

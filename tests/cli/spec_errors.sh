@@ -5,23 +5,8 @@
 # answered with the closest name ("did you mean 'occupation'?"), the data file named once.
 set -uo pipefail
 : "${IAF:?}" "${IAF_SRC:?}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-fails=0 n=0
-
-# expect CODE PATTERN -- command...: exit CODE and stderr matching PATTERN (grep -E)
-expect() {
-    local code=$1 pat=$2
-    shift 3
-    n=$((n + 1))
-    "$@" >out.txt 2>err.txt
-    local rc=$?
-    if [ $rc -ne "$code" ] || ! grep -Eq -- "$pat" err.txt; then
-        echo "FAIL [$n]: $* -> rc=$rc (want $code), stderr: $(head -c 400 err.txt)"
-        fails=$((fails + 1))
-    fi
-}
+# the work directory, the counters and `expect CODE PATTERN -- command...`
+. "$IAF_SRC/tests/lib/expect.bash"
 # once WORD: WORD occurs exactly once in the last stderr
 once() {
     n=$((n + 1))

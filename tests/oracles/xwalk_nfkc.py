@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Oracle for iaf_xwb_normalize (src/core/xwbuild.c): writes
+"""Oracle for iaf_xwb_normalize (src/core/xwnorm.c): writes
 tests/data/xwbuild/normalize_cases.tsv, one case per line, `input<TAB>expected`, both as
 hex of their UTF-8 bytes, computed with Python's unicodedata.normalize('NFKC') and the
 documented extra steps (docs/crosswalks.md):

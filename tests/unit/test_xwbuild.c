@@ -1,4 +1,4 @@
-/* Unit tests of the crosswalk builder (src/core/xwbuild.c).
+/* Unit tests of the crosswalk builder (src/core/xw*.c).
  *
  * Normalisation is checked case by case (each middle-dot variant, full-width forms,
  * spaces, jamo composition) and against tests/data/xwbuild/normalize_cases.tsv, written
