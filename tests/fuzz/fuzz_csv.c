@@ -138,7 +138,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     run_reader(data, size, "3", "4", NULL, &parts);
     run_table(data, size, NULL, &table);
     same(&whole, &parts);
-    same(&whole, &table);
+    /* a header that repeats a name: the table API refuses it, the reader opens it and
+     * projecting the repeated name is ambiguous (or a later header error comes first) */
+    if (table.st == IAF_ERR_PARSE && strstr(table.err.message, "duplicate column name")) {
+        if (whole.st != IAF_ERR_INVALID && whole.st != IAF_ERR_PARSE) __builtin_trap();
+        if (whole.st == IAF_ERR_INVALID && !strstr(whole.err.message, "is ambiguous"))
+            __builtin_trap();
+    } else {
+        same(&whole, &table);
+    }
     /* other options: only memory safety is checked */
     iaf_csv_options opt = {0};
     opt.comments = 1;
