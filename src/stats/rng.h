@@ -41,10 +41,22 @@ uint64_t iaf_rng_binomial(iaf_rng *r, uint64_t n, double p);
 /* Multinomial(n, p) by sequential conditional binomials. Prepare once per
  * probability vector (the conditional probabilities p_i / sum_{j>=i} p_j are
  * computed with exact suffix sums), then sample many times. */
+/* A cell's binomial, prepared: what depends on its conditional probability
+ * alone (the draw is iaf_rng_binomial's, the same numbers). */
+typedef struct iaf_binom_cell {
+    double p;     /* min(cond, 1 - cond), the probability drawn with */
+    double ratio; /* p / (1 - p), inversion's step */
+    double lq;    /* log1p(-p), inversion's start */
+    double lpq;   /* log(p / (1 - p)), BTRS's bracket of its acceptance test */
+    int flip;     /* 1/2 < cond < 1: n - Binomial(n, 1 - cond) */
+    int all;      /* cond >= 1: n */
+} iaf_binom_cell;
+
 typedef struct iaf_multinomial {
     size_t k;
-    double *cond; /* owned */
-    size_t last;  /* index of the last cell with p > 0 */
+    double *cond;         /* owned */
+    iaf_binom_cell *cell; /* owned, k */
+    size_t last;          /* index of the last cell with p > 0 */
 } iaf_multinomial;
 /* p: k weights >= 0 (normalised here), finite, sum > 0. */
 iaf_status iaf_multinomial_init(iaf_multinomial *m, const double *p, size_t k, iaf_error *err);
@@ -61,5 +73,11 @@ void iaf_btrs_setup(iaf_btrs *t, uint64_t n, double p); /* p <= 0.5, n p >= 10 *
 /* For u in (-0.5, 0.5): the candidate k (or -1 when outside 0..n) and the
  * acceptance bound R = f(k)/f(m) * (a/us^2 + b) / alpha, us = 0.5 - |u|. */
 double iaf_btrs_bound(const iaf_btrs *t, double u, int64_t *k);
+/* Stirling's approximation of log f(k) - log f(m) for Binomial(n, p), 1 <= k, m <= n - 1,
+ * lpq = log(p / (1 - p)), hm = (m + 1/2) log m + (n - m + 1/2) log(n - m); *margin
+ * bounds its distance from iaf_binom_logpmf(k) - iaf_binom_logpmf(m) as computed
+ * (remainders and rounding of both), so BTRS decides from it where the two agree. */
+double iaf_btrs_logratio_approx(double n, double lpq, double m, double hm, double k,
+                                double *margin);
 
 #endif

@@ -216,6 +216,155 @@ static void test_btrs_hat(void **state)
     assert_true(margin >= 0);
 }
 
+/* The sampler as it was before its per-cell constants and BTRS's bracketed
+ * acceptance test: every variate must stay the same, so every interval,
+ * golden report and planted-truth result does. */
+static uint64_t ref_inversion(iaf_rng *r, uint64_t n, double p)
+{
+    double q = 1 - p, ratio = p / q, f0 = exp((double)n * log1p(-p));
+    for (;;) {
+        double u = iaf_rng_uniform(r), f = f0;
+        uint64_t k = 0;
+        while (u >= f) {
+            u -= f;
+            if (k == n || f == 0) break;
+            k++;
+            f *= ratio * (double)(n - k + 1) / (double)k;
+        }
+        if (u < f) return k;
+    }
+}
+
+static uint64_t ref_btrs(iaf_rng *r, uint64_t n, double p)
+{
+    double dn = (double)n, q = 1 - p;
+    double spq = sqrt(dn * p * q), b = 1.15 + 2.53 * spq;
+    double a = -0.0873 + 0.0248 * b + 0.01 * p, c = dn * p + 0.5;
+    double alpha = (2.83 + 5.1 / b) * spq, vr = 0.92 - 4.2 / b, m = floor((dn + 1) * p);
+    double logf_m = iaf_binom_logpmf((uint64_t)m, n, p);
+    for (;;) {
+        double u = iaf_rng_uniform(r) - 0.5;
+        double v = iaf_rng_uniform(r);
+        double us = 0.5 - fabs(u);
+        if (us <= 0) continue;
+        double kf = floor((2 * a / us + b) * u + c);
+        if (!(kf >= 0 && kf <= dn)) continue;
+        uint64_t k = (uint64_t)kf;
+        if (us >= 0.07 && v <= vr) return k;
+        double lv = log(v * alpha / (a / (us * us) + b));
+        if (lv <= iaf_binom_logpmf(k, n, p) - logf_m) return k;
+    }
+}
+
+static uint64_t ref_binomial(iaf_rng *r, uint64_t n, double p)
+{
+    if (n == 0 || !(p > 0)) return 0;
+    if (p >= 1) return n;
+    if (p > 0.5) return n - ref_binomial(r, n, 1 - p);
+    if ((double)n * p < 30) return ref_inversion(r, n, p);
+    return ref_btrs(r, n, p);
+}
+
+static void test_sampler_unchanged(void **state)
+{
+    (void)state;
+    static const uint64_t ns[] = {1,   7,    59,    60,    61,      100,
+                                  333, 1000, 29035, 60000, 1000000, 123456789};
+    static const double ps[] = {1e-9, 1e-4, 0.003, 0.0301, 0.05, 0.1,  0.2999,
+                                0.3,  0.45, 0.5,   0.51,   0.7,  0.97, 0.999999};
+    long draws = 0;
+    for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
+        for (size_t j = 0; j < sizeof ps / sizeof ps[0]; j++) {
+            iaf_rng a, b;
+            iaf_rng_seed_stream(&a, 7, i * 100 + j);
+            b = a;
+            for (int d = 0; d < (SANITIZED ? 300 : 3000); d++, draws++) {
+                uint64_t x = iaf_rng_binomial(&a, ns[i], ps[j]), y = ref_binomial(&b, ns[i], ps[j]);
+                if (x != y)
+                    fail_msg("binomial(%llu, %g) draw %d: %llu, before %llu",
+                             (unsigned long long)ns[i], ps[j], d, (unsigned long long)x,
+                             (unsigned long long)y);
+            }
+            assert_memory_equal(a.s, b.s, sizeof a.s); /* the same randomness consumed */
+        }
+    /* multinomials shaped like the audits' tables: many small cells, a few large */
+    const size_t K = 724;
+    double *p = malloc(K * sizeof *p);
+    uint64_t *x = malloc(K * sizeof *x);
+    assert_non_null(p);
+    assert_non_null(x);
+    for (size_t i = 0; i < K; i++)
+        p[i] = i % 97 == 0 ? 0 : (double)((i * 7919) % 1009) * (i % 13 == 0 ? 40 : 1) + 0.5;
+    static const uint64_t sizes[] = {5, 3000, 29035, 60000, 1000000};
+    iaf_multinomial m;
+    assert_int_equal(iaf_multinomial_init(&m, p, K, NULL), IAF_OK);
+    for (size_t t = 0; t < sizeof sizes / sizeof sizes[0]; t++)
+        for (uint64_t rep = 0; rep < (SANITIZED ? 5 : 60); rep++) {
+            iaf_rng a, b;
+            iaf_rng_seed_stream(&a, 11, t * 1000 + rep);
+            b = a;
+            iaf_multinomial_sample(&m, &a, sizes[t], x);
+            uint64_t left = sizes[t];
+            for (size_t i = 0; i < K; i++) {
+                uint64_t y = 0;
+                if (left > 0 && m.cond[i] > 0)
+                    y = i == m.last ? left : ref_binomial(&b, left, m.cond[i]);
+                assert_true(x[i] == y);
+                left -= y;
+            }
+            assert_memory_equal(a.s, b.s, sizeof a.s);
+        }
+    iaf_multinomial_free(&m);
+    free(p);
+    free(x);
+    print_message("sampler unchanged: %ld binomial draws and %d multinomial tables\n", draws,
+                  SANITIZED ? 25 : 300);
+}
+
+/* BTRS's bracket: Stirling's approximation of log f(k) - log f(m) lies within
+ * its margin of the value iaf_binom_logpmf gives, over the whole range of k
+ * (the tails included, where both terms are large), so the bracketed test
+ * decides exactly as the plain one. */
+static void test_btrs_bracket(void **state)
+{
+    (void)state;
+    static const uint64_t ns[] = {60,    61,    100,     257,       1000,
+                                  29035, 60000, 1000000, 123456789, 5000000000ULL};
+    double worst = 0, worst_far = 0, widest = 0;
+    long points = 0;
+    for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+        double dn = (double)ns[i];
+        for (double p = 30 / dn; p <= 0.5; p *= 1.37) {
+            double lpq = log(p / (1 - p)), m = floor((dn + 1) * p);
+            double hm = (m + 0.5) * log(m) + (dn - m + 0.5) * log(dn - m);
+            double lfm = iaf_binom_logpmf((uint64_t)m, ns[i], p);
+            double sd = sqrt(dn * p * (1 - p));
+            for (double z = -40; z <= 40; z += 0.173) {
+                double k = floor(m + z * sd);
+                if (k < 1 || k > dn - 1) continue;
+                double margin;
+                double d = iaf_btrs_logratio_approx(dn, lpq, m, hm, k, &margin);
+                double exact = iaf_binom_logpmf((uint64_t)k, ns[i], p) - lfm;
+                points++;
+                /* away from the ends the margin is rounding alone (Robbins' part is tiny) */
+                if (k >= 1000 && dn - k >= 1000)
+                    worst_far = fmax(worst_far, fabs(d - exact) / margin);
+                worst = fmax(worst, fabs(d - exact) / margin);
+                widest = fmax(widest, margin);
+            }
+        }
+    }
+    print_message("BTRS bracket: %ld points, largest |approx - exact| / margin %.3g (%.3g "
+                  "with k, n - k >= 1000), widest margin %.3g\n",
+                  points, worst, worst_far, widest);
+    assert_true(points > 10000);
+    /* near k = 1 Robbins' bound itself is within a factor 3 of the remainder; elsewhere
+     * the rounding allowance has a wide room to spare */
+    assert_true(worst < 0.5);
+    assert_true(worst_far < 0.02);
+    assert_true(widest < 0.05); /* and is narrow enough to decide nearly every draw */
+}
+
 static void test_multinomial(void **state)
 {
     (void)state;
@@ -638,6 +787,8 @@ int main(void)
         cmocka_unit_test(test_uniform_below_normal),
         cmocka_unit_test(test_binomial_exact),
         cmocka_unit_test(test_btrs_hat),
+        cmocka_unit_test(test_sampler_unchanged),
+        cmocka_unit_test(test_btrs_bracket),
         cmocka_unit_test(test_multinomial),
         cmocka_unit_test(test_multinomial_speed),
         cmocka_unit_test(test_interval_rules),
