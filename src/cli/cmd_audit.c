@@ -200,6 +200,31 @@ done:
     return rc;
 }
 
+/* The options that exclude each other, and the one SPEC.yaml (nargs operands). */
+static int check_combination(const audit_args *o, int nargs)
+{
+    if (nargs != 1) return cli_usage_error("audit", "needs exactly one SPEC.yaml");
+    if (o->counts_only && o->counts)
+        return cli_usage_error("audit", "--counts-only and --counts exclude each other");
+    if (o->counts && o->nmicro)
+        return cli_usage_error("audit", "--counts reads no microdata: drop --microdata");
+    if (o->weights && (o->counts || o->counts_only))
+        return cli_usage_error("audit", "--weights weights rows as they are scanned: not with "
+                                        "--counts or --counts-only");
+    return EXIT_OK;
+}
+
+/* The checks whose verdict is FLAG (--fail-on flag). */
+static size_t count_flags(const iaf_audit *audit)
+{
+    size_t flagged = 0;
+    for (size_t i = 0; i < iaf_audit_nchecks(audit); i++) {
+        const char *v = iaf_audit_check_verdict(audit, i);
+        flagged += v && !strcmp(v, "FLAG");
+    }
+    return flagged;
+}
+
 int cmd_audit(int argc, char **argv)
 {
     audit_args o;
@@ -211,14 +236,7 @@ int cmd_audit(int argc, char **argv)
     const char *outdir = o.outdir, *fail_on = o.fail_on;
     int threads = o.threads, quiet = o.quiet, formats = o.formats;
     iaf_audit_options ao = o.ao;
-    if (argc - optind != 1) return cli_usage_error("audit", "needs exactly one SPEC.yaml");
-    if (o.counts_only && o.counts)
-        return cli_usage_error("audit", "--counts-only and --counts exclude each other");
-    if (o.counts && o.nmicro)
-        return cli_usage_error("audit", "--counts reads no microdata: drop --microdata");
-    if (o.weights && (o.counts || o.counts_only))
-        return cli_usage_error("audit", "--weights weights rows as they are scanned: not with "
-                                        "--counts or --counts-only");
+    if ((prc = check_combination(&o, argc - optind)) != EXIT_OK) return prc;
     if (o.counts_only) return counts_only(&o, argv[optind]);
     iaf_error err;
     iaf_error_clear(&err);
@@ -323,11 +341,7 @@ int cmd_audit(int argc, char **argv)
     }
     rc = EXIT_OK;
     if (fail_on) {
-        size_t flagged = 0;
-        for (size_t i = 0; i < iaf_audit_nchecks(audit); i++) {
-            const char *v = iaf_audit_check_verdict(audit, i);
-            flagged += v && !strcmp(v, "FLAG");
-        }
+        size_t flagged = count_flags(audit);
         if (flagged) {
             fprintf(stderr, "iaf: %zu check(s) FLAG (--fail-on flag)\n", flagged);
             rc = EXIT_FAIL_ON;

@@ -115,7 +115,21 @@ done:
     return rc;
 }
 
-int cmd_calibrate(int argc, char **argv)
+/* The command line of `iaf calibrate`. */
+typedef struct calib_args {
+    const char *to, *output, *units, *id;
+    double min_neff;
+    int threads, given; /* given: which of the calibrate: block's settings the options override */
+    iaf_calib_options cli;
+    int audit;
+    iaf_audit_options ao;
+    const char *micro[64];
+    size_t nmicro;
+} calib_args;
+enum { G_METHOD = 1, G_BOUNDS = 2, G_EPS = 4, G_ITER = 8, G_NEFF = 16 };
+
+/* Parses the options into a: 0, -1 after --help, else the usage error's exit code. */
+static int parse_args(int argc, char **argv, calib_args *a)
 {
     static const struct option longopts[] = {{"to", required_argument, NULL, 'T'},
                                              {"method", required_argument, NULL, 'M'},
@@ -133,35 +147,23 @@ int cmd_calibrate(int argc, char **argv)
                                              {"seed", required_argument, NULL, 's'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    const char *to = NULL, *output = "weights.csv", *units = NULL, *id = NULL;
-    double min_neff = 0;
-    int threads = 0, given = 0; /* which of the calibrate: block's settings the options override */
-    enum { G_METHOD = 1, G_BOUNDS = 2, G_EPS = 4, G_ITER = 8, G_NEFF = 16 };
-    iaf_calib_spec_options so;
-    memset(&so, 0, sizeof so);
-    iaf_calib_options_init(&so.calib);
-    iaf_calib_options cli = so.calib;
-    int audit = 0;
-    iaf_audit_options ao;
-    memset(&ao, 0, sizeof ao);
     int c;
     optind = 1;
-    const char *micro[64];
-    size_t nmicro = 0;
-    while ((c = getopt_long(argc, argv, "o:m:t:h", longopts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:m:t:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'T':
-            to = optarg;
+            a->to = optarg;
             break;
         case 'M':
             if (!strcmp(optarg, "raking"))
-                cli.method = IAF_CALIB_RAKING;
+                a->cli.method = IAF_CALIB_RAKING;
             else if (!strcmp(optarg, "logit"))
-                cli.method = IAF_CALIB_LOGIT;
+                a->cli.method = IAF_CALIB_LOGIT;
             else
                 return cli_usage_error("calibrate", "--method: expected raking or logit, got '%s'",
                                        optarg);
-            given |= G_METHOD;
+            a->given |= G_METHOD;
             break;
         case 'B': {
             const char *comma = strchr(optarg, ',');
@@ -170,71 +172,92 @@ int cmd_calibrate(int argc, char **argv)
                 return cli_usage_error("calibrate", "--bounds: expected L,U, got '%s'", optarg);
             memcpy(lo, optarg, (size_t)(comma - optarg));
             lo[comma - optarg] = '\0';
-            if (cli_parse_f64(lo, 0, 0, 1, &cli.lower) != 0 ||
-                cli_parse_f64(comma + 1, 1, 1, 1e300, &cli.upper) != 0 || !(cli.lower < 1))
+            if (cli_parse_f64(lo, 0, 0, 1, &a->cli.lower) != 0 ||
+                cli_parse_f64(comma + 1, 1, 1, 1e300, &a->cli.upper) != 0 || !(a->cli.lower < 1))
                 return cli_usage_error("calibrate", "--bounds: expected 0 <= L < 1 < U, got '%s'",
                                        optarg);
-            given |= G_BOUNDS;
+            a->given |= G_BOUNDS;
             break;
         }
         case 'E':
-            if (cli_parse_f64(optarg, 0, 1, 1, &cli.epsilon) != 0)
+            if (cli_parse_f64(optarg, 0, 1, 1, &a->cli.epsilon) != 0)
                 return cli_usage_error("calibrate", "--epsilon: expected a number in (0, 1]");
-            given |= G_EPS;
+            a->given |= G_EPS;
             break;
         case 'I': {
             uint64_t v;
             if (cli_parse_u64(optarg, 1, 100000, &v) != 0)
                 return cli_usage_error("calibrate", "--max-iter: expected 1 to 100000");
-            cli.max_iter = (int)v;
-            given |= G_ITER;
+            a->cli.max_iter = (int)v;
+            a->given |= G_ITER;
             break;
         }
         case 'N':
-            if (cli_parse_f64(optarg, 0, 1, 1, &min_neff) != 0)
+            if (cli_parse_f64(optarg, 0, 1, 1, &a->min_neff) != 0)
                 return cli_usage_error("calibrate", "--min-neff: expected a fraction in (0, 1]");
-            given |= G_NEFF;
+            a->given |= G_NEFF;
             break;
         case 'o':
-            output = optarg;
+            a->output = optarg;
             break;
         case 'U':
-            units = optarg;
+            a->units = optarg;
             break;
         case 'A':
-            audit = 1;
+            a->audit = 1;
             break;
         case 'b':
-            if (cli_parse_bootstrap(optarg, &ao.bootstrap_b) != 0)
+            if (cli_parse_bootstrap(optarg, &a->ao.bootstrap_b) != 0)
                 return cli_usage_error("calibrate", "--bootstrap takes %d to %d replicates",
                                        CLI_BOOT_MIN, CLI_BOOT_MAX);
             break;
         case 's':
-            if (cli_parse_seed(optarg, &ao.seed) != 0)
+            if (cli_parse_seed(optarg, &a->ao.seed) != 0)
                 return cli_usage_error("calibrate", "--seed takes an integer 0 to 2^64-1, not '%s'",
                                        optarg);
-            ao.seed_set = 1;
+            a->ao.seed_set = 1;
             break;
         case 'm':
-            if (nmicro == sizeof micro / sizeof *micro)
+            if (a->nmicro == sizeof a->micro / sizeof *a->micro)
                 return cli_usage_error("calibrate", "at most 64 --microdata paths");
-            micro[nmicro++] = optarg;
+            a->micro[a->nmicro++] = optarg;
             break;
         case 'D':
             if (!*optarg) return cli_usage_error("calibrate", "--id: expected a column name");
-            id = optarg;
+            a->id = optarg;
             break;
         case 't':
-            if (cli_parse_threads(optarg, &threads) != 0)
+            if (cli_parse_threads(optarg, &a->threads) != 0)
                 return cli_usage_error("calibrate", "--threads: expected a number or auto");
             break;
         case 'h':
             help();
-            return EXIT_OK;
+            return -1;
         default:
-            return cli_usage_error("calibrate", "unknown option");
+            return cli_bad_option("calibrate", longopts, c, argv);
         }
     }
+    return 0;
+}
+
+int cmd_calibrate(int argc, char **argv)
+{
+    calib_args args;
+    memset(&args, 0, sizeof args);
+    args.output = "weights.csv";
+    iaf_calib_spec_options so;
+    memset(&so, 0, sizeof so);
+    iaf_calib_options_init(&so.calib);
+    args.cli = so.calib;
+    int prc = parse_args(argc, argv, &args);
+    if (prc) return prc < 0 ? EXIT_OK : prc;
+    const char *to = args.to, *output = args.output, *units = args.units, *id = args.id;
+    double min_neff = args.min_neff;
+    int threads = args.threads, given = args.given, audit = args.audit;
+    iaf_calib_options cli = args.cli;
+    iaf_audit_options ao = args.ao;
+    const char *const *micro = args.micro;
+    size_t nmicro = args.nmicro;
     if (optind + 1 != argc) return cli_usage_error("calibrate", "expected one SPEC.yaml");
     if (!audit && (ao.bootstrap_b || ao.seed_set))
         return cli_usage_error("calibrate", "--bootstrap and --seed belong to --audit");

@@ -43,6 +43,22 @@ static void help(void)
     cli_common_help(CLI_OPT_HELP, 25, NULL);
 }
 
+/* Splits each --by's comma list into bys[k] (nbys[k] columns): EXIT_OK, or the
+ * exit code of a usage error or of running out of memory. */
+static int split_bys(const char *const *by, int nbyopt, char **bys[], int nbys[])
+{
+    for (int k = 0; k < nbyopt; k++) {
+        nbys[k] = cli_split(by[k], &bys[k]);
+        if (nbys[k] < 0) return cli_oom();
+        if (nbys[k] < 1 || nbys[k] > IAF_COUNT_MAX_COLUMNS)
+            return cli_usage_error("count", "--by takes 1 to %d columns", IAF_COUNT_MAX_COLUMNS);
+        const char *rep = cli_find_repeat(bys[k], (size_t)nbys[k]);
+        if (rep == cli_repeat_nomem) return cli_oom();
+        if (rep) return cli_usage_error("count", "--by names '%s' more than once", rep);
+    }
+    return EXIT_OK;
+}
+
 int cmd_count(int argc, char **argv)
 {
     static const struct option longopts[] = {{"by", required_argument, NULL, 'b'},
@@ -111,26 +127,8 @@ int cmd_count(int argc, char **argv)
     iaf_buffer *out = NULL;
     cli_progress *prog = NULL;
     cli_outset *outs = NULL;
-    for (int k = 0; k < nbyopt; k++) {
-        nbys[k] = cli_split(by[k], &bys[k]);
-        if (nbys[k] < 0) {
-            rc = cli_oom();
-            goto done;
-        }
-        if (nbys[k] < 1 || nbys[k] > IAF_COUNT_MAX_COLUMNS) {
-            rc = cli_usage_error("count", "--by takes 1 to %d columns", IAF_COUNT_MAX_COLUMNS);
-            goto done;
-        }
-        const char *rep = cli_find_repeat(bys[k], (size_t)nbys[k]);
-        if (rep == cli_repeat_nomem) {
-            rc = cli_oom();
-            goto done;
-        }
-        if (rep) {
-            rc = cli_usage_error("count", "--by names '%s' more than once", rep);
-            goto done;
-        }
-    }
+    if ((rc = split_bys(by, nbyopt, bys, nbys)) != EXIT_OK) goto done;
+    rc = EXIT_DATA;
     int nna = 0;
     if (co.missing && (nna = cli_split(co.missing, &nas)) < 0) goto oom;
     opt.missing = (const char *const *)nas;
