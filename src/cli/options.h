@@ -64,72 +64,27 @@ enum {
 /* The getopt_long rows of the common options, one definition for every
  * command: `struct option longopts[] = {CLI_LONG_THREADS, ..., {"by", ...},
  * CLI_LONG_END};`. */
-#define CLI_LONG_WHERE                                                                             \
-    {                                                                                              \
-        "where", required_argument, NULL, CLI_OPT_WHERE                                            \
-    }
-#define CLI_LONG_FORMAT                                                                            \
-    {                                                                                              \
-        "format", required_argument, NULL, CLI_OPT_FORMAT                                          \
-    }
-#define CLI_LONG_THREADS                                                                           \
-    {                                                                                              \
-        "threads", required_argument, NULL, CLI_OPT_THREADS                                        \
-    }
-#define CLI_LONG_OUTPUT                                                                            \
-    {                                                                                              \
-        "output", required_argument, NULL, CLI_OPT_OUTPUT                                          \
-    }
-#define CLI_LONG_QUIET                                                                             \
-    {                                                                                              \
-        "quiet", no_argument, NULL, CLI_OPT_QUIET                                                  \
-    }
-#define CLI_LONG_HELP                                                                              \
-    {                                                                                              \
-        "help", no_argument, NULL, CLI_OPT_HELP                                                    \
-    }
-#define CLI_LONG_MISSING                                                                           \
-    {"missing", required_argument, NULL, CLI_OPT_MISSING},                                         \
-    {                                                                                              \
-        "na", required_argument, NULL, CLI_OPT_MISSING                                             \
-    }
-#define CLI_LONG_NORMALIZE                                                                         \
-    {                                                                                              \
-        "normalize", required_argument, NULL, CLI_OPT_NORMALIZE                                    \
-    }
-#define CLI_LONG_ENCODING                                                                          \
-    {                                                                                              \
-        "encoding", required_argument, NULL, CLI_OPT_ENCODING                                      \
-    }
-#define CLI_LONG_ENCODING_SIDES                                                                    \
-    {"encoding-synthetic", required_argument, NULL, CLI_OPT_ENCODING_SYNTHETIC},                   \
-    {                                                                                              \
-        "encoding-reference", required_argument, NULL, CLI_OPT_ENCODING_REFERENCE                  \
-    }
-#define CLI_LONG_DELIMITER                                                                         \
-    {                                                                                              \
-        "delimiter", required_argument, NULL, CLI_OPT_DELIMITER                                    \
-    }
-#define CLI_LONG_SEED                                                                              \
-    {                                                                                              \
-        "seed", required_argument, NULL, CLI_OPT_SEED                                              \
-    }
-#define CLI_LONG_BOOTSTRAP                                                                         \
-    {                                                                                              \
-        "bootstrap", required_argument, NULL, CLI_OPT_BOOTSTRAP                                    \
-    }
-#define CLI_LONG_INTERVAL                                                                          \
-    {                                                                                              \
-        "interval", required_argument, NULL, CLI_OPT_INTERVAL                                      \
-    }
-#define CLI_LONG_FAIL_ON                                                                           \
-    {                                                                                              \
-        "fail-on", required_argument, NULL, CLI_OPT_FAIL_ON                                        \
-    }
-#define CLI_LONG_END                                                                               \
-    {                                                                                              \
-        NULL, 0, NULL, 0                                                                           \
-    }
+/* clang-format off */
+#define CLI_LONG_WHERE {"where", required_argument, NULL, CLI_OPT_WHERE}
+#define CLI_LONG_FORMAT {"format", required_argument, NULL, CLI_OPT_FORMAT}
+#define CLI_LONG_THREADS {"threads", required_argument, NULL, CLI_OPT_THREADS}
+#define CLI_LONG_OUTPUT {"output", required_argument, NULL, CLI_OPT_OUTPUT}
+#define CLI_LONG_QUIET {"quiet", no_argument, NULL, CLI_OPT_QUIET}
+#define CLI_LONG_HELP {"help", no_argument, NULL, CLI_OPT_HELP}
+#define CLI_LONG_MISSING {"missing", required_argument, NULL, CLI_OPT_MISSING}, \
+                         {"na", required_argument, NULL, CLI_OPT_MISSING}
+#define CLI_LONG_NORMALIZE {"normalize", required_argument, NULL, CLI_OPT_NORMALIZE}
+#define CLI_LONG_ENCODING {"encoding", required_argument, NULL, CLI_OPT_ENCODING}
+#define CLI_LONG_ENCODING_SIDES \
+    {"encoding-synthetic", required_argument, NULL, CLI_OPT_ENCODING_SYNTHETIC}, \
+    {"encoding-reference", required_argument, NULL, CLI_OPT_ENCODING_REFERENCE}
+#define CLI_LONG_DELIMITER {"delimiter", required_argument, NULL, CLI_OPT_DELIMITER}
+#define CLI_LONG_SEED {"seed", required_argument, NULL, CLI_OPT_SEED}
+#define CLI_LONG_BOOTSTRAP {"bootstrap", required_argument, NULL, CLI_OPT_BOOTSTRAP}
+#define CLI_LONG_INTERVAL {"interval", required_argument, NULL, CLI_OPT_INTERVAL}
+#define CLI_LONG_FAIL_ON {"fail-on", required_argument, NULL, CLI_OPT_FAIL_ON}
+#define CLI_LONG_END {NULL, 0, NULL, 0}
+/* clang-format on */
 
 #define CLI_DEFAULT_SEED 20260611u
 #define CLI_MAX_OUTPUTS 64 /* -o given more often is a usage error */
