@@ -17,6 +17,7 @@
 #include "audit/audit.h"
 #include "audit/dataset.h"
 #include "audit/spec.h"
+#include "io/reader.h"
 #include "io/csv.h"
 #include "io/parquet/writer.h"
 #include "iaf/calibrate.h"
@@ -938,32 +939,11 @@ static iaf_status rows_begin(void *ctx, int worker, void **state, iaf_error *err
     return IAF_OK;
 }
 
-/* A raw value as text ({NULL, 0} for a null). */
-static iaf_sv raw_value(const iaf_column *col, size_t i, char num[64])
-{
-    iaf_sv v = {NULL, 0};
-    switch (col->kind) {
-    case IAF_COL_STR:
-        v = col->str[i];
-        break;
-    case IAF_COL_DICT:
-        if (col->idx[i] != IAF_NULL_INDEX && col->idx[i] < col->ndict) v = col->dict[col->idx[i]];
-        break;
-    case IAF_COL_I64:
-        if (!col->valid || col->valid[i]) v = (iaf_sv){num, iaf_fmt_i64(num, col->i64[i])};
-        break;
-    case IAF_COL_F64:
-        if (!col->valid || col->valid[i]) v = (iaf_sv){num, iaf_fmt_f64(num, col->f64[i])};
-        break;
-    }
-    return v;
-}
-
 /* The label the audit gives a raw value of a column read as is: a null, an empty
  * string or a declared missing token is the missing category (""). */
 static iaf_sv row_label(const rows_ctx *x, const iaf_column *col, size_t i, char num[64])
 {
-    iaf_sv v = raw_value(col, i, num);
+    iaf_sv v = iaf_column_text(col, i, num);
     if (!v.ptr) return (iaf_sv){"", 0};
     for (size_t t = 0; t < x->nmissing; t++)
         if (strlen(x->missing[t]) == v.len && memcmp(x->missing[t], v.ptr, v.len) == 0)
@@ -995,7 +975,7 @@ static iaf_status rows_batch(void *ctx, void *state, const iaf_batch *b, iaf_err
         size_t at = nc;
         if (x->weight_column) {
             char num[64];
-            iaf_sv v = raw_value(&b->cols[at++], i, num);
+            iaf_sv v = iaf_column_text(&b->cols[at++], i, num);
             if (!v.ptr || !iaf_parse_double(v, &own) || !iaf_count_ok(own))
                 return iaf_error_set(err, IAF_ERR_PARSE, b->file, 0, 0,
                                      "data row %lld: weight column '%s' is missing, negative or "
@@ -1008,7 +988,7 @@ static iaf_status rows_batch(void *ctx, void *state, const iaf_batch *b, iaf_err
             return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         if (x->id_column) {
             char num[64];
-            iaf_sv v = raw_value(&b->cols[at], i, num);
+            iaf_sv v = iaf_column_text(&b->cols[at], i, num);
             if (!v.ptr || v.len == 0)
                 return iaf_error_set(err, IAF_ERR_INVALID, b->file, 0, 0,
                                      "data row %lld: the id column '%s' is empty", row,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/reader.h"
 #include "util/checked.h"
 #include "util/sha256.h"
 #include "util/util.h"
@@ -67,27 +68,6 @@ const char *iaf_rowweights_id(const iaf_rowweights *rw)
     return rw ? rw->id : NULL;
 }
 
-/* A value as text ({NULL, 0} for a null). */
-static iaf_sv value(const iaf_column *col, size_t i, char num[64])
-{
-    iaf_sv v = {NULL, 0};
-    switch (col->kind) {
-    case IAF_COL_STR:
-        v = col->str[i];
-        break;
-    case IAF_COL_DICT:
-        if (col->idx[i] != IAF_NULL_INDEX && col->idx[i] < col->ndict) v = col->dict[col->idx[i]];
-        break;
-    case IAF_COL_I64:
-        if (!col->valid || col->valid[i]) v = (iaf_sv){num, iaf_fmt_i64(num, col->i64[i])};
-        break;
-    case IAF_COL_F64:
-        if (!col->valid || col->valid[i]) v = (iaf_sv){num, iaf_fmt_f64(num, col->f64[i])};
-        break;
-    }
-    return v;
-}
-
 static int number(const iaf_column *col, size_t i, double *out)
 {
     switch (col->kind) {
@@ -101,7 +81,7 @@ static int number(const iaf_column *col, size_t i, double *out)
         return isfinite(*out);
     default: {
         char num[64];
-        iaf_sv v = value(col, i, num);
+        iaf_sv v = iaf_column_text(col, i, num);
         return v.ptr && iaf_parse_double(v, out);
     }
     }
@@ -143,7 +123,7 @@ static iaf_status load_batch(void *ctx, void *state, const iaf_batch *b, iaf_err
                                  : w <= 0 ? "not positive (every row needs a weight above 0)"
                                           : "above " IAF_MAX_COUNT_TEXT);
         char num[64];
-        iaf_sv k = value(&b->cols[0], i, num);
+        iaf_sv k = iaf_column_text(&b->cols[0], i, num);
         if (!k.ptr || k.len == 0)
             return iaf_error_set(err, IAF_ERR_PARSE, b->file, 0, 0,
                                  "data row %lld: the %s is empty", row, x->by_file ? "file" : "id");
@@ -388,7 +368,7 @@ iaf_status iaf_rowweights_fill(iaf_rowweights *rw, const iaf_batch *b, const iaf
     for (size_t i = 0; i < b->nrows; i++) {
         const long long row = b->first_row + (long long)i + 1;
         char num[64];
-        iaf_sv v = value(idcol, i, num);
+        iaf_sv v = iaf_column_text(idcol, i, num);
         int64_t id = v.ptr ? iaf_strmap_find(&rw->ids, v.ptr, v.len) : -1;
         if (id < 0 && !v.ptr)
             return iaf_error_set(err, IAF_ERR_PARSE, b->file, 0, 0,

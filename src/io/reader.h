@@ -33,6 +33,10 @@ typedef struct iaf_reader_vtable {
 /* The worker threads of a source's next scans (0 = every core); the previous value. */
 int iaf_source_set_threads(iaf_source *src, int threads);
 
+/* Row i of a batch's column as text: a string or dictionary entry as it is, a
+ * number formatted into num; {NULL, 0} for a null. */
+iaf_sv iaf_column_text(const iaf_column *col, size_t i, char num[64]);
+
 extern const iaf_reader_vtable iaf_csv_reader;
 extern const iaf_reader_vtable iaf_jsonl_reader;
 extern const iaf_reader_vtable iaf_parquet_reader;

@@ -1036,3 +1036,23 @@ cleanup:
     iaf_free(ws);
     return st;
 }
+
+iaf_sv iaf_column_text(const iaf_column *col, size_t i, char num[64])
+{
+    iaf_sv v = {NULL, 0};
+    switch (col->kind) {
+    case IAF_COL_STR:
+        v = col->str[i];
+        break;
+    case IAF_COL_DICT:
+        if (col->idx[i] != IAF_NULL_INDEX && col->idx[i] < col->ndict) v = col->dict[col->idx[i]];
+        break;
+    case IAF_COL_I64:
+        if (!col->valid || col->valid[i]) v = (iaf_sv){num, iaf_fmt_i64(num, col->i64[i])};
+        break;
+    case IAF_COL_F64:
+        if (!col->valid || col->valid[i]) v = (iaf_sv){num, iaf_fmt_f64(num, col->f64[i])};
+        break;
+    }
+    return v;
+}
