@@ -523,14 +523,7 @@ iaf_status iaf_calibrate_spec(const iaf_spec *spec, const iaf_calib_spec_options
         int rc = 0;
         for (size_t a = 0; a < ck->nattrs && !rc; a++)
             rc = add_col(r, ck->attrs[a]->column);
-        for (size_t v = 0; ck->universe && v < iaf_expr_nvars(ck->universe) && !rc; v++) {
-            const char *name = iaf_expr_var(ck->universe, v);
-            for (size_t a = 0; a < ck->nattrs; a++)
-                if (!strcmp(ck->attrs[a]->name, name)) name = ck->attrs[a]->column;
-            for (size_t a = 0; a < spec->nattrs; a++)
-                if (!strcmp(spec->attrs[a]->name, name)) name = spec->attrs[a]->column;
-            rc = add_col(r, name);
-        }
+        if (!rc) rc = add_universe_cols(r, spec, ck->universe, ck->attrs, ck->nattrs);
         if (rc == -1) goto oom;
         if (rc == -2) {
             st = iaf_error_set(err, IAF_ERR_LIMIT, spec->path, ck->line, 0,
