@@ -1,8 +1,9 @@
-/* src/audit/cubes.c - see iaf/cubes.h and cubes.h: count directories
+/* src/core/cubes.c - see iaf/cubes.h and cubes.h: count directories
  * (manifest.json and one CSV per cube), loading an engine's output (CSV or
  * Parquet, one file or a directory of part-* files), exact merges, and the
- * SQL plan of a spec in five dialects. */
-#include "audit/cubes.h"
+ * SQL texts of a plan in five dialects. What runs a spec (counting, a plan's
+ * cube definitions, the audit from cubes) is src/api/cubes.c, over the audit. */
+#include "core/cubes.h"
 
 #include <dirent.h>
 #include <jansson.h>
@@ -11,7 +12,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "api/api.h"
 #include "io/file.h"
 #include "util/checked.h"
 #include "util/json.h"
@@ -539,9 +539,8 @@ static int render_manifest(const iaf_cubes *c, iaf_buf *b)
 /* SQL texts (below). */
 static int render_sql(const iaf_cubes *c, size_t k, int script, iaf_buf *b);
 
-iaf_status iaf_cubes_render_file(const iaf_cubes *c, size_t i, iaf_buffer *out, iaf_error *err)
+iaf_status iaf_cubes_render(const iaf_cubes *c, size_t i, iaf_buf *b, iaf_error *err)
 {
-    iaf_buf *b = iaf_buffer_raw(out);
     size_t k = c->rc ? c->rc->ncubes : 0;
     int rcode = 0;
     if (i == 0) {
@@ -591,6 +590,12 @@ static const dialect *dialect_of(const char *name)
     for (size_t i = 0; name && i < sizeof dialects / sizeof dialects[0]; i++)
         if (!strcmp(dialects[i].name, name)) return &dialects[i];
     return NULL;
+}
+
+const char *iaf_cubes_dialect(const char *name)
+{
+    const dialect *d = dialect_of(name);
+    return d ? d->name : NULL;
 }
 
 static int sql_ident(iaf_buf *b, const dialect *d, const char *s)
@@ -753,57 +758,6 @@ static int render_sql(const iaf_cubes *c, size_t k, int script, iaf_buf *b)
     }
     iaf_buf_free(&path);
     return r;
-}
-
-/* ------------------------------------------------------------------ plan */
-
-iaf_status iaf_cubes_plan(const iaf_spec *spec, const char *dialect_name, const char *table,
-                          const char *out_dir, iaf_cubes **out, iaf_error *err)
-{
-    *out = NULL;
-    const dialect *d = dialect_of(dialect_name);
-    if (!d)
-        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
-                             "unknown SQL dialect '%s' (duckdb, postgres, spark, trino, bigquery)",
-                             dialect_name ? dialect_name : "");
-    if (!table && strcmp(d->name, "duckdb") != 0)
-        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
-                             "the %s plan needs the source table (--table)", d->name);
-    iaf_audit_options o;
-    memset(&o, 0, sizeof o);
-    o.threads = 1;
-    iaf_cubes *c = NULL;
-    iaf_status st = iaf_audit_run_mode(spec, &o, IAF_RUN_PLAN, NULL, NULL, &c, err);
-    if (st != IAF_OK) return st;
-    if (!table && !c->ninputs) {
-        iaf_cubes_free(c);
-        return iaf_error_set(err, IAF_ERR_INVALID, spec->path, 0, 0,
-                             "the duckdb plan reads the spec's microdata files, which are not "
-                             "there: give the source table (--table)");
-    }
-    if (!(c->dialect = iaf_strdup(d->name)) || (table && !(c->table = iaf_strdup(table))) ||
-        (out_dir && !(c->out_dir = iaf_strdup(out_dir)))) {
-        iaf_cubes_free(c);
-        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    }
-    *out = c;
-    return IAF_OK;
-}
-
-iaf_status iaf_cubes_count(const iaf_spec *spec, const iaf_audit_options *opt, iaf_cubes **out,
-                           iaf_error *err)
-{
-    return iaf_audit_run_mode(spec, opt, IAF_RUN_COUNT, NULL, NULL, out, err);
-}
-
-iaf_status iaf_audit_run_cubes(const iaf_spec *spec, const iaf_audit_options *opt,
-                               const iaf_cubes *cubes, iaf_audit **out, iaf_error *err)
-{
-    *out = NULL;
-    if (!cubes || cubes->rows < 0 || !cubes->rc)
-        return iaf_error_set(err, IAF_ERR_INVALID, cubes ? cubes->dir : NULL, 0, 0,
-                             "a plan holds no counts: run it on an engine first");
-    return iaf_audit_run_mode(spec, opt, IAF_RUN_CUBES, cubes, out, NULL, err);
 }
 
 /* ------------------------------------------------------------------ load */

@@ -1,5 +1,5 @@
-/* src/audit/dataset.c - see dataset.h. */
-#include "audit/dataset.h"
+/* src/core/dataset.c - see dataset.h. */
+#include "core/dataset.h"
 #include "util/suggest.h"
 #include "util/util.h"
 

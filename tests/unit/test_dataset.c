@@ -1,4 +1,4 @@
-/* Unit tests of the dataset layer (audit/dataset.c): microdata scanned once for
+/* Unit tests of the dataset layer (core/dataset.c): microdata scanned once for
  * several requests, each derived with or without a universe, a weight and
  * Kish's effective n, declared missing tokens; a count table read as a
  * dataset (its attributes as columns, no scan); which form AUTO picks; a
@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "audit/dataset.h"
+#include "core/dataset.h"
 #include "core/expr.h"
 
 static const char micro[] = "sex,band,w\n"
