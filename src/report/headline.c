@@ -141,12 +141,7 @@ static void key_text(iaf_buf *b, const iaf_rm_row *r, const json_t *v0)
         return;
     }
     if (!strcmp(k->metric, "violations")) {
-        iaf_rv_puts(b, "violations ");
-        iaf_rv_count(b, k->est);
-        if (isfinite(k->of)) {
-            iaf_rv_puts(b, " of ");
-            iaf_rv_count(b, k->of);
-        }
+        iaf_rv_violations_text(b, k);
         return;
     }
     int d = iaf_rv_metric_digits(k->metric);
