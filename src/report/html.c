@@ -605,11 +605,7 @@ static void headline_summary(hctx *c, int rank)
             }
         } else {
             P(" ");
-            iaf_rv_fixed(c->out, kmax, d);
-            if (isfinite(kmax_k.lo) && isfinite(kmax_k.hi)) {
-                P(" ");
-                iaf_rv_interval_text(c->out, kmax_k.lo, kmax_k.hi, d);
-            }
+            iaf_rv_estimate_text(c->out, kmax, kmax_k.lo, kmax_k.hi, d);
         }
     }
     P(".</p>\n");

@@ -411,11 +411,7 @@ void iaf_rv_key_text(iaf_buf *b, const iaf_rv_keynum *k, const char *ax, const c
     int d = iaf_rv_metric_digits(k->metric);
     iaf_rv_metric_name(b, k->metric, ax, ay);
     iaf_rv_puts(b, " ");
-    iaf_rv_fixed(b, k->est, d);
-    if (isfinite(k->lo) && isfinite(k->hi)) {
-        iaf_rv_puts(b, " ");
-        iaf_rv_interval_text(b, k->lo, k->hi, d);
-    }
+    iaf_rv_estimate_text(b, k->est, k->lo, k->hi, d);
     if (isfinite(k->exp_lo) && isfinite(k->exp_hi)) {
         iaf_rv_puts(b, ", expected ");
         iaf_rv_interval_text(b, k->exp_lo, k->exp_hi, d);
