@@ -15,7 +15,7 @@
 
 #include "api/api.h"
 #include "audit/audit.h"
-#include "audit/dataset.h"
+#include "core/dataset.h"
 #include "audit/spec.h"
 #include "io/reader.h"
 #include "io/csv.h"

@@ -1,5 +1,5 @@
 /* src/api/compare.c - iaf/compare.h: `iaf compare` as a library call. Each
- * side is opened and counted through the dataset layer (src/audit/dataset.c),
+ * side is opened and counted through the dataset layer (src/core/dataset.c),
  * its attributes derived (recode, bins, universe), and the two tables are
  * compared by src/audit/compare.c, whose iaf_comparison is the public handle. */
 #include "iaf/compare.h"
@@ -10,7 +10,7 @@
 
 #include "api/api.h"
 #include "audit/compare.h"
-#include "audit/dataset.h"
+#include "core/dataset.h"
 #include "core/expr.h"
 #include "iaf/count.h"
 #include "util/checked.h"

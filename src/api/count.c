@@ -1,5 +1,5 @@
 /* src/api/count.c - iaf/count.h: counting tables over the dataset layer
- * (src/audit/dataset.c), which scans microdata once for every request and
+ * (src/core/dataset.c), which scans microdata once for every request and
  * derives each table (missing tokens, normalisation, universe). */
 #include "iaf/count.h"
 
@@ -8,7 +8,7 @@
 
 #include "api/api.h"
 #include "util/hugepage.h"
-#include "audit/dataset.h"
+#include "core/dataset.h"
 #include "core/rowweights.h"
 #include "core/expr.h"
 #include "core/labels.h"

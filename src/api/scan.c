@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
-#include "audit/dataset.h"
+#include "core/dataset.h"
 #include "audit/scan.h"
 #include "core/expr.h"
 #include "iaf/count.h"

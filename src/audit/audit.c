@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/cubes.h"
+#include "core/cubes.h"
 #include "audit/kinds.h"
 #include "util/sha256.h"
 #include "util/util.h"

@@ -10,6 +10,7 @@
 
 #include "audit/claims.h"
 #include "iaf/audit.h"
+#include "iaf/cubes.h"
 
 #include "audit/compare.h"
 #include "audit/condcheck.h"
@@ -91,6 +92,19 @@ typedef struct iaf_audit {
 } iaf_audit;
 
 /* iaf_audit_options, iaf_audit_run, iaf_audit_free and the accessors: iaf/audit.h */
+
+/* Which part of an audit run to do. */
+typedef enum iaf_run_mode {
+    IAF_RUN_AUDIT = 0, /* count, derive, decide */
+    IAF_RUN_COUNT,     /* count the microdata only: *cubes_out */
+    IAF_RUN_PLAN,      /* register the requests only: *cubes_out without cells */
+    IAF_RUN_CUBES      /* audit from cubes_in instead of rows */
+} iaf_run_mode;
+
+/* iaf_audit_run in one of those modes (iaf/cubes.h's entry points, src/api/cubes.c). */
+iaf_status iaf_audit_run_mode(const iaf_spec *spec, const iaf_audit_options *opt, iaf_run_mode mode,
+                              const iaf_cubes *cubes_in, iaf_audit **out, iaf_cubes **cubes_out,
+                              iaf_error *err);
 
 /* Answer the spec's claims from the check results (src/audit/claims.c). */
 iaf_status iaf_audit_claims(iaf_audit *a, iaf_error *err);

@@ -20,7 +20,7 @@
 #define IAF_AUDIT_KINDS_H
 
 #include "audit/audit.h"
-#include "audit/dataset.h"
+#include "core/dataset.h"
 #include "stats/bootstrap.h"
 
 /* What a kind's run gets: one variant of one check with both sides

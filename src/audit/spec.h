@@ -11,7 +11,7 @@
 #define IAF_AUDIT_SPEC_H
 
 #include "audit/claims.h"
-#include "audit/dataset.h"
+#include "core/dataset.h"
 #include "core/attr.h"
 #include "stats/bootstrap.h"
 

@@ -1,6 +1,5 @@
 /* src/cli/cmd_audit.c - `iaf audit SPEC.yaml`: run every check of a spec,
  * print the headline, write report.json and report.md atomically. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,17 +46,6 @@ static void help(void)
            "                       instead of scanning the microdata\n");
     cli_common_help(CLI_OPT_QUIET, 23, "(no headline)");
     cli_common_help(CLI_OPT_HELP, 23, NULL);
-}
-
-/* *s += t (a NULL *s is empty); -1 when out of memory, *s unchanged. */
-static int append(char **s, const char *t)
-{
-    size_t n = *s ? strlen(*s) : 0, k = strlen(t);
-    char *r = iaf_realloc(*s, n + k + 1);
-    if (!r) return -1;
-    memcpy(r + n, t, k + 1);
-    *s = r;
-    return 0;
 }
 
 /* What the command line asks for. */
@@ -279,9 +267,7 @@ int cmd_audit(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    if (append(&cmd, "iaf audit") != 0) goto oom;
-    for (int i = 1; i < argc; i++)
-        if (append(&cmd, " ") != 0 || append(&cmd, argv[i]) != 0) goto oom;
+    if (!(cmd = cli_command_line("audit", argc, argv))) goto oom;
     iaf_report_meta meta = {cmd, iaf_version()};
     if (iaf_report_from_audit(audit, &meta, &report, &err) != IAF_OK ||
         iaf_report_render(report, IAF_REPORT_FORMAT_HEADLINE, &head, NULL, &err) != IAF_OK) {
@@ -290,8 +276,8 @@ int cmd_audit(int argc, char **argv)
     }
     struct stat dst;
     made_dir = stat(outdir, &dst) != 0;
-    if (cli_mkdir_p(outdir) != 0) {
-        fprintf(stderr, "iaf: %s: cannot create directory: %s\n", outdir, strerror(errno));
+    if (cli_mkdir_p(outdir, &err) != IAF_OK) {
+        rc = cli_fail(&err);
         goto done;
     }
     /* Every format is rendered from the report model, which is report.json
@@ -320,15 +306,13 @@ int cmd_audit(int argc, char **argv)
             goto done;
         }
         iaf_free(path);
-        path = NULL;
-        if (append(&path, outdir) != 0 || append(&path, "/") != 0 ||
-            append(&path, kinds[k].file) != 0)
-            goto oom;
+        if (!(path = cli_path_join(outdir, kinds[k].file))) goto oom;
         if (cli_outset_add(outs, path, text, ntext, &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;
         }
-        if ((names && append(&names, ", ") != 0) || append(&names, kinds[k].file) != 0) goto oom;
+        if ((names && cli_append(&names, ", ") != 0) || cli_append(&names, kinds[k].file) != 0)
+            goto oom;
     }
     if (cli_outset_commit(outs, &err) != IAF_OK) {
         rc = cli_fail(&err);

@@ -1,7 +1,6 @@
 /* src/cli/cmd_merge.c - `iaf merge DIR... -o DIR`: add up count directories
  * (shards of `iaf audit --counts-only`), refusing counts made for another
  * spec; and the writer of count directories and plans the commands share. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +20,7 @@ int cli_write_cubes(const iaf_cubes *c, const char *dir)
     iaf_error_clear(&err);
     struct stat st;
     int made_dir = stat(dir, &st) != 0;
-    if (cli_mkdir_p(dir) != 0) {
-        fprintf(stderr, "iaf: %s: cannot create directory: %s\n", dir, strerror(errno));
-        return EXIT_DATA;
-    }
+    if (cli_mkdir_p(dir, &err) != IAF_OK) return cli_fail(&err);
     int rc = EXIT_DATA;
     cli_outset *outs = cli_outset_new();
     iaf_buffer *b = iaf_buffer_new();
@@ -32,10 +28,8 @@ int cli_write_cubes(const iaf_cubes *c, const char *dir)
     if (!outs || !b) goto oom;
     for (size_t i = 0; i < iaf_cubes_nfiles(c); i++) {
         const char *name = iaf_cubes_file_name(c, i);
-        size_t n = strlen(dir) + strlen(name) + 2;
         iaf_free(path);
-        if (!(path = iaf_malloc(n))) goto oom;
-        snprintf(path, n, "%s/%s", dir, name);
+        if (!(path = cli_path_join(dir, name))) goto oom;
         iaf_buffer_clear(b);
         if (iaf_cubes_render_file(c, i, b, &err) != IAF_OK ||
             cli_outset_add(outs, path, iaf_buffer_data(b), iaf_buffer_len(b), &err) != IAF_OK) {

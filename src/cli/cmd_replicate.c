@@ -9,7 +9,6 @@
  * src/report/replicate.c); the Markdown and the HTML page are rendered from
  * that document, so that `iaf report replication.json` gives the same bytes
  * later. This file parses the options and writes the three files. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,17 +39,6 @@ static void help(void)
     cli_common_help(CLI_OPT_THREADS, 23, NULL);
     cli_common_help(CLI_OPT_QUIET, 23, NULL);
     cli_common_help(CLI_OPT_HELP, 23, NULL);
-}
-
-/* *s += t (a NULL *s is empty); -1 when out of memory, *s unchanged. */
-static int append(char **s, const char *t)
-{
-    size_t n = *s ? strlen(*s) : 0, k = strlen(t);
-    char *r = iaf_realloc(*s, n + k + 1);
-    if (!r) return -1;
-    memcpy(r + n, t, k + 1);
-    *s = r;
-    return 0;
 }
 
 int cmd_replicate(int argc, char **argv)
@@ -90,9 +78,7 @@ int cmd_replicate(int argc, char **argv)
     char *cmd = NULL, *path = NULL, *text[3] = {NULL, NULL, NULL};
     size_t ntext[3] = {0, 0, 0};
     cli_outset *outs = NULL;
-    if (append(&cmd, "iaf replicate") != 0) goto oom;
-    for (int i = 1; i < argc; i++)
-        if (append(&cmd, " ") != 0 || append(&cmd, argv[i]) != 0) goto oom;
+    if (!(cmd = cli_command_line("replicate", argc, argv))) goto oom;
     iaf_report_meta meta = {cmd, iaf_version()};
     if (iaf_replicate((const char *const *)(argv + optind), nb, &ao, &meta, &rep, &err) != IAF_OK) {
         rc = cli_fail(&err);
@@ -106,8 +92,8 @@ int cmd_replicate(int argc, char **argv)
             rc = cli_fail(&err);
             goto done;
         }
-    if (cli_mkdir_p(outdir) != 0) {
-        fprintf(stderr, "iaf: %s: cannot create directory: %s\n", outdir, strerror(errno));
+    if (cli_mkdir_p(outdir, &err) != IAF_OK) {
+        rc = cli_fail(&err);
         goto done;
     }
     /* the three files together (cli/output.h), never over an input of a bundle */
@@ -117,9 +103,7 @@ int cmd_replicate(int argc, char **argv)
     static const char *const files[] = {"replication.json", "replication.md", "replication.html"};
     for (size_t f = 0; f < 3; f++) {
         iaf_free(path);
-        path = NULL;
-        if (append(&path, outdir) != 0 || append(&path, "/") != 0 || append(&path, files[f]) != 0)
-            goto oom;
+        if (!(path = cli_path_join(outdir, files[f]))) goto oom;
         if (cli_outset_add(outs, path, text[f], ntext[f], &err) != IAF_OK) {
             rc = cli_fail(&err);
             goto done;

@@ -2,11 +2,9 @@
  * again (HTML, Markdown, cells.csv) without the inputs it came from; a
  * replication.json (schema iaf-replication/1) renders as replication.html
  * and replication.md. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "commands.h"
 #include "options.h"
@@ -28,27 +26,6 @@ static void help(void)
            "                       (default: report.html, report.md or cells.csv in -d)\n"
            "  -d, --dir DIR        directory for the outputs (default: REPORT.json's)\n"
            "  -h, --help           this text\n");
-}
-
-/* mkdir -p: every missing component of dir */
-static int make_dirs(const char *dir, iaf_error *err)
-{
-    size_t len = strlen(dir);
-    char *p = iaf_malloc(len + 1);
-    int rc = 0;
-    if (!p) return iaf_error_set(err, IAF_ERR_NOMEM, dir, 0, 0, "out of memory");
-    memcpy(p, dir, len + 1);
-    for (size_t i = 1; i <= len && !rc; i++) {
-        if (i < len && p[i] != '/') continue;
-        char keep = p[i];
-        p[i] = '\0';
-        if (mkdir(p, 0755) != 0 && errno != EEXIST)
-            rc = iaf_error_set(err, IAF_ERR_IO, p, 0, 0, "cannot create directory: %s",
-                               strerror(errno));
-        p[i] = keep;
-    }
-    iaf_free(p);
-    return rc;
 }
 
 enum { F_HTML = 1, F_MD = 2, F_CSV = 4 };
@@ -135,7 +112,7 @@ int cmd_report(int argc, char **argv)
             ndir = (int)(slash - in + 1);
         }
     } else {
-        if (make_dirs(dir, &err) != 0) {
+        if (dir[0] && cli_mkdir_p(dir, &err) != IAF_OK) { /* -d "": here */
             rc = cli_fail(&err);
             goto done;
         }

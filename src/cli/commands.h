@@ -52,8 +52,16 @@ void cli_free_list(char **list);
 /* Write one output by the rules of cli/output.h (an output set of one file):
  * "-" means stdout. */
 int cli_write_file(const char *path, const char *data, size_t n, iaf_error *err);
-/* mkdir -p: dir and its missing parents (0755); 0 or -1 with errno set. */
-int cli_mkdir_p(const char *dir);
+/* mkdir -p: dir and its missing parents (0755); IAF_OK, or IAF_ERR_IO in err
+ * naming the directory that could not be made. */
+iaf_status cli_mkdir_p(const char *dir, iaf_error *err);
+/* *s += t (a NULL *s is empty); -1 when out of memory, *s unchanged. */
+int cli_append(char **s, const char *t);
+/* "dir/name" as a new string (iaf_free), NULL when out of memory. */
+char *cli_path_join(const char *dir, const char *name);
+/* The command as reports record it, "iaf NAME ARGV[1] ...", as a new string
+ * (iaf_free), NULL when out of memory. */
+char *cli_command_line(const char *name, int argc, char **argv);
 /* From here on, standard output is text for a person: control bytes in
  * labels (ESC and the rest of C0 but LF and TAB, DEL, C1, invalid UTF-8)
  * are written as \xNN or \u00NN (util/textesc.h), so a label cannot drive

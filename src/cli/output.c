@@ -473,6 +473,19 @@ static iaf_status make_temp(out_item *it, int *fd, iaf_error *err)
     return iaf_error_set(err, IAF_ERR_IO, it->name, 0, 0, "cannot create a temporary file");
 }
 
+/* it, the set's next item, is written through at commit (kind K_STDOUT or
+ * K_DIRECT) from a copy of the bytes, which the set now holds. */
+static iaf_status add_through(cli_outset *s, out_item *it, int kind, const char *data, size_t n,
+                              iaf_error *err)
+{
+    it->kind = kind;
+    if (!(it->data = copy_bytes(data, n)))
+        return iaf_error_set(err, IAF_ERR_NOMEM, it->name, 0, 0, "out of memory");
+    it->n = n;
+    s->n++;
+    return IAF_OK;
+}
+
 iaf_status cli_outset_add(cli_outset *s, const char *path, const char *data, size_t n,
                           iaf_error *err)
 {
@@ -494,14 +507,8 @@ iaf_status cli_outset_add(cli_outset *s, const char *path, const char *data, siz
     if (fdno >= 0) {
         iaf_free(it->target);
         it->target = NULL;
-        it->kind = K_STDOUT;
         it->fd = fdno;
-        if (!(it->data = copy_bytes(data, n))) {
-            st = iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
-            goto fail;
-        }
-        it->n = n;
-        s->n++;
+        if ((st = add_through(s, it, K_STDOUT, data, n, err)) != IAF_OK) goto fail;
         return IAF_OK;
     }
     identify(it, &sb);
@@ -530,13 +537,7 @@ iaf_status cli_outset_add(cli_outset *s, const char *path, const char *data, siz
         if (!S_ISREG(sb.st_mode) || magic) {
             /* a character device, FIFO or socket (or a descriptor of another
              * process): written through at commit */
-            it->kind = K_DIRECT;
-            if (!(it->data = copy_bytes(data, n))) {
-                st = iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
-                goto fail;
-            }
-            it->n = n;
-            s->n++;
+            if ((st = add_through(s, it, K_DIRECT, data, n, err)) != IAF_OK) goto fail;
             return IAF_OK;
         }
     }

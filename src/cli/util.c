@@ -117,20 +117,54 @@ void cli_free_list(char **list)
     iaf_free(list);
 }
 
-int cli_mkdir_p(const char *dir)
+iaf_status cli_mkdir_p(const char *dir, iaf_error *err)
 {
     char p[4096]; /* no allocation: nothing here can run out of memory */
     size_t n = strlen(dir);
-    if (n >= sizeof p) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
+    if (!n || n >= sizeof p)
+        return iaf_error_set(err, IAF_ERR_IO, NULL, 0, 0, "cannot create directory '%.64s': %s",
+                             dir, strerror(n ? ENAMETOOLONG : ENOENT));
     memcpy(p, dir, n + 1);
-    for (char *s = p + 1; *s; s++)
-        if (*s == '/') {
-            *s = '\0';
-            if (mkdir(p, 0755) != 0 && errno != EEXIST) return -1;
-            *s = '/';
-        }
-    return mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
+    for (size_t i = 1; i <= n; i++) {
+        if (i < n && p[i] != '/') continue;
+        char keep = p[i];
+        p[i] = '\0';
+        if (mkdir(p, 0755) != 0 && errno != EEXIST)
+            return iaf_error_set(err, IAF_ERR_IO, p, 0, 0, "cannot create directory: %s",
+                                 strerror(errno));
+        p[i] = keep;
+    }
+    return IAF_OK;
+}
+
+int cli_append(char **s, const char *t)
+{
+    size_t n = *s ? strlen(*s) : 0, k = strlen(t);
+    char *r = iaf_realloc(*s, n + k + 1);
+    if (!r) return -1;
+    memcpy(r + n, t, k + 1);
+    *s = r;
+    return 0;
+}
+
+char *cli_path_join(const char *dir, const char *name)
+{
+    char *p = NULL;
+    if (cli_append(&p, dir) != 0 || cli_append(&p, "/") != 0 || cli_append(&p, name) != 0) {
+        iaf_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+char *cli_command_line(const char *name, int argc, char **argv)
+{
+    char *s = NULL;
+    if (cli_append(&s, "iaf ") != 0 || cli_append(&s, name) != 0) goto oom;
+    for (int i = 1; i < argc; i++)
+        if (cli_append(&s, " ") != 0 || cli_append(&s, argv[i]) != 0) goto oom;
+    return s;
+oom:
+    iaf_free(s);
+    return NULL;
 }

@@ -112,18 +112,6 @@ static int sv_eq(iaf_sv a, const char *s)
     return iaf_sv_eq_str(a, s);
 }
 
-/* Up to 60 bytes of a label for messages, cut on a UTF-8 character boundary. */
-static int shown_len(iaf_sv s)
-{
-    size_t n = s.len;
-    if (n > 60) {
-        n = 60;
-        while (n > 0 && ((unsigned char)s.ptr[n] & 0xC0) == 0x80)
-            n--;
-    }
-    return (int)n;
-}
-
 /* Backslash references in a `to` template: returns the highest group number used (-1 for
  * none); `\\` is a literal backslash, any other backslash is literal too. */
 static int max_backref(iaf_sv to)
@@ -165,27 +153,27 @@ static iaf_status check_group(const iaf_crosswalk *cw, const cw_group *g, int re
     if (g->n > IAF_CROSSWALK_MAX_TARGETS)
         return iaf_error_set(err, IAF_ERR_LIMIT, cw->file, g->line, 0,
                              "%s '%.*s' has %zu rows; at most %d targets are allowed", what,
-                             shown_len(g->key), g->key.ptr, g->n, IAF_CROSSWALK_MAX_TARGETS);
+                             iaf_sv_shown(g->key), g->key.ptr, g->n, IAF_CROSSWALK_MAX_TARGETS);
     double sum = 0;
     for (size_t i = 0; i < g->n; i++) {
         if (t[i].to.len == 0 && g->n > 1)
             return iaf_error_set(err, IAF_ERR_INVALID, cw->file, t[i].line, 0,
                                  "an empty `to` (explicitly unmapped) must be the only row of "
                                  "%s '%.*s' (first row on line %lld)",
-                                 what, shown_len(g->key), g->key.ptr, g->line);
+                                 what, iaf_sv_shown(g->key), g->key.ptr, g->line);
         for (size_t j = 0; j < i; j++) {
             if (iaf_sv_cmp(t[i].to, t[j].to) == 0)
                 return iaf_error_set(err, IAF_ERR_INVALID, cw->file, t[i].line, 0,
                                      "duplicate row %s '%.*s' -> '%.*s' (first on line %lld)", what,
-                                     shown_len(g->key), g->key.ptr, shown_len(t[i].to), t[i].to.ptr,
-                                     t[j].line);
+                                     iaf_sv_shown(g->key), g->key.ptr, iaf_sv_shown(t[i].to),
+                                     t[i].to.ptr, t[j].line);
         }
         sum += t[i].weight;
     }
     if (fabs(sum - 1.0) > WEIGHT_TOLERANCE)
         return iaf_error_set(err, IAF_ERR_INVALID, cw->file, g->line, 0,
                              "the weights of %s '%.*s' sum to %.12g, not 1 (%zu rows)", what,
-                             shown_len(g->key), g->key.ptr, sum, g->n);
+                             iaf_sv_shown(g->key), g->key.ptr, sum, g->n);
     return IAF_OK;
 }
 
@@ -229,10 +217,10 @@ static iaf_status compile_group(iaf_crosswalk *cw, cw_group *g, iaf_error *err)
     if (g->key.len > MAX_PATTERN)
         return iaf_error_set(err, IAF_ERR_LIMIT, cw->file, g->line, 0,
                              "bad regex '%.*s': pattern longer than the limit of " MAX_PATTERN_TEXT,
-                             shown_len(g->key), g->key.ptr);
+                             iaf_sv_shown(g->key), g->key.ptr);
     if (memchr(g->key.ptr, '\0', g->key.len))
         return iaf_error_set(err, IAF_ERR_PARSE, cw->file, g->line, 0,
-                             "bad regex '%.*s': NUL byte in a pattern", shown_len(g->key),
+                             "bad regex '%.*s': NUL byte in a pattern", iaf_sv_shown(g->key),
                              g->key.ptr);
     if (pcre_setup(cw) != 0)
         return iaf_error_set(err, IAF_ERR_NOMEM, cw->file, g->line, 0, "out of memory");
@@ -246,21 +234,21 @@ static iaf_status compile_group(iaf_crosswalk *cw, cw_group *g, iaf_error *err)
         PCRE2_UCHAR msg[256];
         if (pcre2_get_error_message(code, msg, sizeof msg) < 0) strcpy((char *)msg, "error");
         return iaf_error_set(err, IAF_ERR_PARSE, cw->file, g->line, 0,
-                             "bad regex '%.*s': %s (at byte %zu of the pattern)", shown_len(g->key),
-                             g->key.ptr, (const char *)msg, (size_t)at + 1);
+                             "bad regex '%.*s': %s (at byte %zu of the pattern)",
+                             iaf_sv_shown(g->key), g->key.ptr, (const char *)msg, (size_t)at + 1);
     }
     size_t size = 0;
     uint32_t ncap = 0;
     if (pcre2_pattern_info(g->re, PCRE2_INFO_SIZE, &size) != 0 ||
         pcre2_pattern_info(g->re, PCRE2_INFO_CAPTURECOUNT, &ncap) != 0)
         return iaf_error_set(err, IAF_ERR_PARSE, cw->file, g->line, 0, "bad regex '%.*s'",
-                             shown_len(g->key), g->key.ptr);
+                             iaf_sv_shown(g->key), g->key.ptr);
     if (size > MAX_COMPILED)
         return iaf_error_set(
             err, IAF_ERR_LIMIT, cw->file, g->line, 0,
             "bad regex '%.*s': compiles to %zu bytes, above the limit of " MAX_COMPILED_TEXT
             " (bounded repetitions multiply the size)",
-            shown_len(g->key), g->key.ptr, size);
+            iaf_sv_shown(g->key), g->key.ptr, size);
     int user_groups = (int)ncap;
     for (size_t i = 0; i < g->n; i++) {
         cw_target *t = &cw->targets[g->first + i];
@@ -270,8 +258,8 @@ static iaf_status compile_group(iaf_crosswalk *cw, cw_group *g, iaf_error *err)
         if (hi > user_groups)
             return iaf_error_set(err, IAF_ERR_PARSE, cw->file, t->line, 0,
                                  "`to` '%.*s' refers to group \\%d but pattern '%.*s' has %d",
-                                 shown_len(t->to), t->to.ptr, hi, shown_len(g->key), g->key.ptr,
-                                 user_groups);
+                                 iaf_sv_shown(t->to), t->to.ptr, hi, iaf_sv_shown(g->key),
+                                 g->key.ptr, user_groups);
     }
     return IAF_OK;
 }
@@ -297,7 +285,7 @@ static iaf_status build(iaf_crosswalk *cw, iaf_error *err)
             return iaf_error_set(err, IAF_ERR_PARSE, cw->file, 0, 0,
                                  "unknown crosswalk column '%.*s' (allowed: from, to, weight, "
                                  "match, note)",
-                                 shown_len(h), h.ptr);
+                                 iaf_sv_shown(h), h.ptr);
     }
     cw->nrows = t->nrows;
     gid = iaf_calloc(t->nrows, sizeof *gid);
@@ -320,7 +308,7 @@ static iaf_status build(iaf_crosswalk *cw, iaf_error *err)
             is_regex[r] = 1;
         } else {
             st = iaf_error_set(err, IAF_ERR_PARSE, cw->file, line, 0,
-                               "match must be 'exact' or 'regex', not '%.*s'", shown_len(match),
+                               "match must be 'exact' or 'regex', not '%.*s'", iaf_sv_shown(match),
                                match.ptr);
             goto cleanup;
         }
@@ -333,12 +321,12 @@ static iaf_status build(iaf_crosswalk *cw, iaf_error *err)
         if (w.len > 0) {
             if (!iaf_parse_double(w, &weight[r])) {
                 st = iaf_error_set(err, IAF_ERR_PARSE, cw->file, line, 0,
-                                   "weight '%.*s' is not a number", shown_len(w), w.ptr);
+                                   "weight '%.*s' is not a number", iaf_sv_shown(w), w.ptr);
                 goto cleanup;
             }
             if (!(weight[r] > 0 && weight[r] <= 1)) {
                 st = iaf_error_set(err, IAF_ERR_INVALID, cw->file, line, 0,
-                                   "weight %.*s is outside (0, 1]", shown_len(w), w.ptr);
+                                   "weight %.*s is outside (0, 1]", iaf_sv_shown(w), w.ptr);
                 goto cleanup;
             }
         }
@@ -536,9 +524,9 @@ size_t iaf_crosswalk_map(iaf_crosswalk *cw, iaf_sv label, iaf_sv *targets, doubl
             cw->map_status =
                 iaf_error_set(&cw->map_err, IAF_ERR_LIMIT, cw->file, cw->regex[g].line, 0,
                               "regex '%.*s' %s%s on label '%.*s' (%zu bytes)",
-                              shown_len(cw->regex[g].key), cw->regex[g].key.ptr,
+                              iaf_sv_shown(cw->regex[g].key), cw->regex[g].key.ptr,
                               limit ? "exceeded " : "failed: ", limit ? limit : (const char *)msg,
-                              shown_len(label), label.ptr, label.len);
+                              iaf_sv_shown(label), label.ptr, label.len);
             return 0;
         }
     }

@@ -243,7 +243,8 @@ static iaf_status roll_up(build_ctx *x, size_t r, size_t *out)
     if (id < 0)
         return iaf_error_set(x->err, IAF_ERR_INVALID, c->file, c->codes[r].line, 0,
                              "code '%.*s' has no ancestor at level '%s' (no code '%.*s')",
-                             shown(code), code.ptr, c->level_name[x->level], (int)len, code.ptr);
+                             iaf_sv_shown(code), code.ptr, c->level_name[x->level], (int)len,
+                             code.ptr);
     *out = c->code_row[id];
     return IAF_OK;
 }
@@ -285,7 +286,7 @@ static iaf_status resolve_rule_target(build_ctx *x, iaf_sv label, iaf_sv to, con
             return iaf_error_set(x->err, IAF_ERR_INVALID, rules, 0, 0,
                                  "the rule target '%.*s' (label '%.*s') is a code at level '%s', "
                                  "coarser than the roll-up level '%s'",
-                                 shown(to), to.ptr, shown(label), label.ptr,
+                                 iaf_sv_shown(to), to.ptr, iaf_sv_shown(label), label.ptr,
                                  c->level_name[c->codes[r].level], c->level_name[x->level]);
         if (IAF_GROW(x->cand, x->capcand, x->ncand + 1) != 0) goto oom;
         x->cand[x->ncand++] = r;
@@ -303,8 +304,8 @@ static iaf_status resolve_rule_target(build_ctx *x, iaf_sv label, iaf_sv to, con
         return iaf_error_set(x->err, IAF_ERR_INVALID, rules, 0, 0,
                              "the rule target '%.*s' (label '%.*s') is neither a code nor a "
                              "title at level '%s' or finer in %s",
-                             shown(to), to.ptr, shown(label), label.ptr, c->level_name[minlevel],
-                             c->file);
+                             iaf_sv_shown(to), to.ptr, iaf_sv_shown(label), label.ptr,
+                             c->level_name[minlevel], c->file);
     if (most_specific(x, from) != 0) goto oom;
     return IAF_OK;
 oom:
@@ -349,13 +350,13 @@ static iaf_status compose(build_ctx *x, iaf_sv label, pending *p, int *all_dropp
         if (!done)
             return iaf_error_set(x->err, IAF_ERR_INVALID, iaf_crosswalk_file(x->o->compose), 0, 0,
                                  "no row for code '%.*s' or any of its ancestors (label '%.*s')",
-                                 shown(code), code.ptr, shown(label), label.ptr);
+                                 iaf_sv_shown(code), code.ptr, iaf_sv_shown(label), label.ptr);
     }
     if (dropped > 0 && q.n > 0)
         return iaf_error_set(x->err, IAF_ERR_INVALID, iaf_crosswalk_file(x->o->compose), 0, 0,
                              "label '%.*s': the compose file drops %.6g of its mass but maps the "
                              "rest; a crosswalk row cannot drop part of a label",
-                             shown(label), label.ptr, dropped);
+                             iaf_sv_shown(label), label.ptr, dropped);
     *all_dropped = dropped > 0;
     *p = q;
     return IAF_OK;
@@ -464,7 +465,7 @@ static iaf_status build_label(build_ctx *x, iaf_xwb_label *L, const iaf_strmap *
             return iaf_error_set(x->err, IAF_ERR_INVALID, c->file, c->codes[x->cand[0]].line, 0,
                                  "--strict: the title '%.*s' is at %zu codes that roll up to "
                                  "different '%s' groups",
-                                 shown(label), label.ptr, x->ncand, c->level_name[x->level]);
+                                 iaf_sv_shown(label), label.ptr, x->ncand, c->level_name[x->level]);
     } else if (o->rules) {
         iaf_sv t[IAF_CROSSWALK_MAX_TARGETS];
         double w[IAF_CROSSWALK_MAX_TARGETS];
@@ -499,7 +500,7 @@ static iaf_status build_label(build_ctx *x, iaf_xwb_label *L, const iaf_strmap *
             const xw_code *k = &c->codes[coarser];
             char tmp[400];
             int n = snprintf(tmp, sizeof tmp, "title of %s %.*s", c->level_name[k->level],
-                             shown(k->code), k->code.ptr);
+                             iaf_sv_shown(k->code), k->code.ptr);
             if (!(L->hint.ptr = iaf_arena_strndup(x->arena, tmp, (size_t)n))) goto oom;
             L->hint.len = (size_t)n;
         }

@@ -48,16 +48,4 @@ typedef struct xw_result {
     iaf_arena arena;
 } xw_result;
 
-/* Up to 60 bytes of a text for messages, cut on a character boundary. */
-static inline int shown(iaf_sv s)
-{
-    size_t n = s.len;
-    if (n > 60) {
-        n = 60;
-        while (n > 0 && ((unsigned char)s.ptr[n] & 0xC0) == 0x80)
-            n--;
-    }
-    return (int)n;
-}
-
 #endif

@@ -252,15 +252,15 @@ static iaf_status class_from_table(iaf_xwb_class *c, const iaf_xwb_class_options
                 return iaf_error_set(err, IAF_ERR_INVALID, c->file, x->line, 0,
                                      "code '%.*s' has %zu characters, which no level in "
                                      "--levels has",
-                                     shown(x->code), x->code.ptr, x->code.len);
+                                     iaf_sv_shown(x->code), x->code.ptr, x->code.len);
             if (clevel >= 0) {
                 iaf_sv nm = iaf_csv_cell(t, r, (size_t)clevel);
                 if (!iaf_sv_eq_str(nm, c->level_name[l]))
                     return iaf_error_set(err, IAF_ERR_INVALID, c->file, x->line, 0,
                                          "code '%.*s' is at level '%.*s' but its length says "
                                          "'%s'",
-                                         shown(x->code), x->code.ptr, shown(nm), nm.ptr,
-                                         c->level_name[l]);
+                                         iaf_sv_shown(x->code), x->code.ptr, iaf_sv_shown(nm),
+                                         nm.ptr, c->level_name[l]);
             }
             x->level = l;
         } else {
@@ -285,8 +285,8 @@ static iaf_status class_from_table(iaf_xwb_class *c, const iaf_xwb_class_options
                                      "of %zu ('%.*s'): codes must nest by prefix, or give "
                                      "--levels",
                                      c->level_name[l], c->level_len[l],
-                                     c->codes[name_level[l]].line, x->code.len, shown(x->code),
-                                     x->code.ptr);
+                                     c->codes[name_level[l]].line, x->code.len,
+                                     iaf_sv_shown(x->code), x->code.ptr);
             }
             x->level = l;
         }
@@ -320,9 +320,9 @@ static iaf_status class_from_table(iaf_xwb_class *c, const iaf_xwb_class_options
         if (first->level != x->level)
             return iaf_error_set(err, IAF_ERR_INVALID, c->file, x->line, 0,
                                  "code '%.*s' is listed at two levels (first on line %lld)",
-                                 shown(x->code), x->code.ptr, first->line);
+                                 iaf_sv_shown(x->code), x->code.ptr, first->line);
         if (iaf_buf_printf(&c->dups, "%s%.*s (lines %lld, %lld)", c->dups.len ? "; " : "",
-                           shown(x->code), x->code.ptr, first->line, x->line) != 0)
+                           iaf_sv_shown(x->code), x->code.ptr, first->line, x->line) != 0)
             return iaf_error_set(err, IAF_ERR_NOMEM, c->file, 0, 0, "out of memory");
     }
     iaf_status st = index_titles(c, &c->exact, 0, err);
@@ -431,12 +431,12 @@ static iaf_status values_from_table(iaf_xwb_values *v, const iaf_csv_table *t,
             iaf_sv cs = iaf_csv_cell(t, r, (size_t)ccount);
             if (!iaf_parse_double(cs, &m) || !(m >= 0))
                 return iaf_error_set(err, IAF_ERR_PARSE, t->file, t->line[r] - line_shift, 0,
-                                     "count '%.*s' is not a number >= 0", shown(cs), cs.ptr);
+                                     "count '%.*s' is not a number >= 0", iaf_sv_shown(cs), cs.ptr);
             /* bounded like count tables, so that shares of the total exist */
             total += m;
             if (!iaf_count_ok(m) || !(total <= IAF_MAX_COUNT))
                 return iaf_error_set(err, IAF_ERR_PARSE, t->file, t->line[r] - line_shift, 0,
-                                     "count '%.*s': %s above " IAF_MAX_COUNT_TEXT, shown(cs),
+                                     "count '%.*s': %s above " IAF_MAX_COUNT_TEXT, iaf_sv_shown(cs),
                                      cs.ptr, iaf_count_ok(m) ? "the total passes" : "the count is");
         }
         size_t before = iaf_strmap_size(&v->labels);

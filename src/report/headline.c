@@ -141,12 +141,7 @@ static void key_text(iaf_buf *b, const iaf_rm_row *r, const json_t *v0)
         return;
     }
     if (!strcmp(k->metric, "violations")) {
-        iaf_rv_puts(b, "violations ");
-        iaf_rv_count(b, k->est);
-        if (isfinite(k->of)) {
-            iaf_rv_puts(b, " of ");
-            iaf_rv_count(b, k->of);
-        }
+        iaf_rv_violations_text(b, k);
         return;
     }
     int d = iaf_rv_metric_digits(k->metric);
@@ -174,11 +169,7 @@ static void key_text(iaf_buf *b, const iaf_rm_row *r, const json_t *v0)
         iaf_rv_fixed(b, 100 * ls, 1);
         iaf_rv_puts(b, "%)");
     } else {
-        num(b, k->est, d);
-        if (isfinite(k->lo) && isfinite(k->hi)) {
-            iaf_rv_puts(b, " ");
-            iaf_rv_interval_text(b, k->lo, k->hi, d);
-        }
+        iaf_rv_estimate_text(b, k->est, k->lo, k->hi, d);
     }
     if (isfinite(k->exp_lo) && isfinite(k->exp_hi)) {
         iaf_rv_puts(b, " vs expected [");
@@ -274,11 +265,7 @@ static void details(iaf_buf *b, const iaf_rm_row *r, const json_t *v0)
     if (isfinite(ptvd) && isfinite(pmax)) {
         double lo = iaf_rv_resnum(ap, "tvd_lo"), hi = iaf_rv_resnum(ap, "tvd_hi");
         iaf_rv_printf(b, "%sTVD to the institutional profile ", sep);
-        num(b, ptvd, 4);
-        if (isfinite(lo) && isfinite(hi)) {
-            iaf_rv_puts(b, " ");
-            iaf_rv_interval_text(b, lo, hi, 4);
-        }
+        iaf_rv_estimate_text(b, ptvd, lo, hi, 4);
         iaf_rv_puts(b, ", max ");
         thr(b, pmax);
         sep = "; ";
@@ -352,11 +339,7 @@ static void row(iaf_buf *out, const iaf_rm_row *r, size_t w1)
             const char *km = iaf_rv_str(v, "key_metric");
             if (km && isfinite(e)) {
                 iaf_rv_printf(&t, "; %s ", short_metric(km));
-                num(&t, e, 3);
-                if (isfinite(lo) && isfinite(hi)) {
-                    iaf_rv_puts(&t, " ");
-                    iaf_rv_interval_text(&t, lo, hi, 3);
-                }
+                iaf_rv_estimate_text(&t, e, lo, hi, 3);
             }
             iaf_rv_puts(out, "      ");
             wrap(out, t.data ? t.data : "", 6, 8);

@@ -605,11 +605,7 @@ static void headline_summary(hctx *c, int rank)
             }
         } else {
             P(" ");
-            iaf_rv_fixed(c->out, kmax, d);
-            if (isfinite(kmax_k.lo) && isfinite(kmax_k.hi)) {
-                P(" ");
-                iaf_rv_interval_text(c->out, kmax_k.lo, kmax_k.hi, d);
-            }
+            iaf_rv_estimate_text(c->out, kmax, kmax_k.lo, kmax_k.hi, d);
         }
     }
     P(".</p>\n");
@@ -1713,39 +1709,10 @@ static void variants_table(hctx *c, const json_t *chk, const json_t *vs)
     P("</tbody>\n</table></div>\n");
 }
 
-/* "EDU 1,234 rows (N 1,200, empty 34)" for every attribute of one side with missing values. */
-static int missing_text(iaf_buf *t, const json_t *cov, const char *side)
+/* An attribute or a value as it is (the paragraph escapes the whole text). */
+static void raw_text(iaf_buf *b, const char *s)
 {
-    size_t i, k;
-    json_t *a, *it;
-    int n = 0;
-    json_array_foreach(cov, i, a)
-    {
-        double rows = iaf_rv_numv(a, "missing_rows");
-        if (!(rows > 0)) continue;
-        const char *an = iaf_rv_str(a, "attribute");
-        iaf_rv_printf(t, "%s%s%s%s ", t->len ? "; " : "", n ? "" : side, n ? "" : " ",
-                      an ? an : "");
-        iaf_rv_count(t, rows);
-        iaf_rv_puts(t, " rows (");
-        json_array_foreach(iaf_rv_arr(a, "missing_values"), k, it)
-        {
-            const char *v = iaf_rv_str(it, "value");
-            if (k == 5) {
-                iaf_rv_puts(t, ", ...");
-                break;
-            }
-            iaf_rv_printf(t, "%s%s%s%s ", k ? ", " : "", v && v[0] ? "\xE2\x80\x9C" : "",
-                          !v      ? "null"
-                          : !v[0] ? "empty"
-                                  : v,
-                          v && v[0] ? "\xE2\x80\x9D" : "");
-            iaf_rv_count(t, iaf_rv_numv(it, "rows"));
-        }
-        iaf_rv_puts(t, ")");
-        n++;
-    }
-    return n;
+    if (s) iaf_rv_puts(b, s);
 }
 
 static void coverage_panel(hctx *c, const json_t *comp)
@@ -1779,8 +1746,10 @@ static void coverage_panel(hctx *c, const json_t *comp)
         }
         P("</tbody>\n</table>\n");
         iaf_buf mt = {0};
-        if (missing_text(&mt, cov, "synthetic") +
-            missing_text(&mt, iaf_rv_arr(comp, "reference_coverage"), "reference")) {
+        /* values between curly quotes */
+        if (iaf_rv_missing_text(&mt, cov, "synthetic", raw_text, "\xE2\x80\x9C", "\xE2\x80\x9D") +
+            iaf_rv_missing_text(&mt, iaf_rv_arr(comp, "reference_coverage"), "reference", raw_text,
+                                "\xE2\x80\x9C", "\xE2\x80\x9D")) {
             P("<p class=\"missing\">Values treated as missing: ");
             ltxt(c, mt.data);
             P(".</p>\n");

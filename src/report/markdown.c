@@ -130,52 +130,6 @@ static void why_not_pass(iaf_buf *b, const json_t *doc)
     }
 }
 
-/* One side's values treated as missing (METHOD.md section 3.7): "EDU 1,234 rows (N 1,200,
- * empty 34)"; returns the number of attributes written. */
-static int missing_side(iaf_buf *b, const json_t *cov, const char *side, int first)
-{
-    size_t i, k;
-    json_t *a, *it;
-    int n = 0;
-    json_array_foreach(cov, i, a)
-    {
-        double rows = iaf_rv_numv(a, "missing_rows");
-        if (!(rows > 0)) continue;
-        iaf_rv_puts(b, first && !n ? "" : "; ");
-        if (!n) {
-            iaf_rv_puts(b, side);
-            iaf_rv_puts(b, " ");
-        }
-        md_text(b, iaf_rv_str(a, "attribute"));
-        iaf_rv_puts(b, " ");
-        iaf_rv_count(b, rows);
-        iaf_rv_puts(b, " rows (");
-        json_array_foreach(iaf_rv_arr(a, "missing_values"), k, it)
-        {
-            const char *v = iaf_rv_str(it, "value");
-            if (k) iaf_rv_puts(b, ", ");
-            if (k == 5) {
-                iaf_rv_puts(b, "...");
-                break;
-            }
-            if (!v)
-                iaf_rv_puts(b, "null");
-            else if (!v[0])
-                iaf_rv_puts(b, "empty");
-            else {
-                iaf_rv_puts(b, "`");
-                md_text(b, v);
-                iaf_rv_puts(b, "`");
-            }
-            iaf_rv_puts(b, " ");
-            iaf_rv_count(b, iaf_rv_numv(it, "rows"));
-        }
-        iaf_rv_puts(b, ")");
-        n++;
-    }
-    return n;
-}
-
 /* Values treated as missing, per check and side (first variant), only where there are any. */
 static void missing_values(iaf_buf *b, const json_t *doc)
 {
@@ -189,8 +143,8 @@ static void missing_values(iaf_buf *b, const json_t *doc)
         const json_t *sc = iaf_rv_arr(v, "synthetic_coverage"),
                      *rc = iaf_rv_arr(v, "reference_coverage");
         iaf_buf line = {0};
-        int n = missing_side(&line, sc, "synthetic", 1);
-        n += missing_side(&line, rc, "reference", !n);
+        int n = iaf_rv_missing_text(&line, sc, "synthetic", md_text, "`", "`");
+        n += iaf_rv_missing_text(&line, rc, "reference", md_text, "`", "`");
         if (n) {
             if (!any++)
                 iaf_rv_puts(b, "\n### Missing values\n\nValues treated as missing (null, empty, "

@@ -102,6 +102,27 @@ void iaf_rv_pct(iaf_buf *b, double v)
     if (isfinite(v)) iaf_rv_puts(b, "%");
 }
 
+void iaf_rv_estimate_text(iaf_buf *b, double v, double lo, double hi, int digits)
+{
+    iaf_rv_fixed(b, v, digits);
+    if (isfinite(lo) && isfinite(hi)) {
+        iaf_rv_puts(b, " ");
+        iaf_rv_interval_text(b, lo, hi, digits);
+    }
+}
+
+void iaf_rv_estimate_pct(iaf_buf *b, double v, double lo, double hi)
+{
+    iaf_rv_pct(b, v);
+    if (isfinite(lo) && isfinite(hi)) {
+        iaf_rv_puts(b, " [");
+        iaf_rv_pct(b, lo);
+        iaf_rv_puts(b, ", ");
+        iaf_rv_pct(b, hi);
+        iaf_rv_puts(b, "]");
+    }
+}
+
 void iaf_rv_interval_text(iaf_buf *b, double lo, double hi, int digits)
 {
     iaf_rv_puts(b, "[");

@@ -34,6 +34,10 @@ void iaf_rv_pct(iaf_buf *b, double v);
 
 /* "[lo, hi]" with `digits` decimals (en dashes for NAN ends). */
 void iaf_rv_interval_text(iaf_buf *b, double lo, double hi, int digits);
+/* An estimate with `digits` decimals, then " [lo, hi]" when both ends are
+ * finite; iaf_rv_estimate_pct: the same as percentages. */
+void iaf_rv_estimate_text(iaf_buf *b, double v, double lo, double hi, int digits);
+void iaf_rv_estimate_pct(iaf_buf *b, double v, double lo, double hi);
 
 /* The one Markdown table writer (report.md, replication.md): the header row of n
  * columns and its alignment row, align NULL (every column left) or one letter per

@@ -345,6 +345,59 @@ void iaf_rv_key(const json_t *h, const json_t *chk, iaf_rv_keynum *k)
         k->floor = iaf_rv_numv(m, "cond_noise_floor");
 }
 
+void iaf_rv_violations_text(iaf_buf *b, const iaf_rv_keynum *k)
+{
+    iaf_rv_puts(b, "violations ");
+    iaf_rv_count(b, k->est);
+    if (isfinite(k->of)) {
+        iaf_rv_puts(b, " of ");
+        iaf_rv_count(b, k->of);
+    }
+}
+
+int iaf_rv_missing_text(iaf_buf *b, const json_t *cov, const char *side,
+                        void (*text)(iaf_buf *, const char *), const char *open, const char *close)
+{
+    size_t i, k;
+    json_t *a, *it;
+    int n = 0;
+    json_array_foreach(cov, i, a)
+    {
+        double rows = iaf_rv_numv(a, "missing_rows");
+        if (!(rows > 0)) continue;
+        if (b->len) iaf_rv_puts(b, "; ");
+        if (!n) {
+            iaf_rv_puts(b, side);
+            iaf_rv_puts(b, " ");
+        }
+        text(b, iaf_rv_str(a, "attribute"));
+        iaf_rv_puts(b, " ");
+        iaf_rv_count(b, rows);
+        iaf_rv_puts(b, " rows (");
+        json_array_foreach(iaf_rv_arr(a, "missing_values"), k, it)
+        {
+            const char *v = iaf_rv_str(it, "value");
+            if (k) iaf_rv_puts(b, ", ");
+            if (k == 5) {
+                iaf_rv_puts(b, "...");
+                break;
+            }
+            if (!v || !v[0]) {
+                iaf_rv_puts(b, v ? "empty" : "null");
+            } else {
+                iaf_rv_puts(b, open);
+                text(b, v);
+                iaf_rv_puts(b, close);
+            }
+            iaf_rv_puts(b, " ");
+            iaf_rv_count(b, iaf_rv_numv(it, "rows"));
+        }
+        iaf_rv_puts(b, ")");
+        n++;
+    }
+    return n;
+}
+
 void iaf_rv_key_text(iaf_buf *b, const iaf_rv_keynum *k, const char *ax, const char *ay)
 {
     if (!k->metric || !isfinite(k->est)) {
@@ -352,22 +405,13 @@ void iaf_rv_key_text(iaf_buf *b, const iaf_rv_keynum *k, const char *ax, const c
         return;
     }
     if (!strcmp(k->metric, "violations")) {
-        iaf_rv_puts(b, "violations ");
-        iaf_rv_count(b, k->est);
-        if (isfinite(k->of)) {
-            iaf_rv_puts(b, " of ");
-            iaf_rv_count(b, k->of);
-        }
+        iaf_rv_violations_text(b, k);
         return;
     }
     int d = iaf_rv_metric_digits(k->metric);
     iaf_rv_metric_name(b, k->metric, ax, ay);
     iaf_rv_puts(b, " ");
-    iaf_rv_fixed(b, k->est, d);
-    if (isfinite(k->lo) && isfinite(k->hi)) {
-        iaf_rv_puts(b, " ");
-        iaf_rv_interval_text(b, k->lo, k->hi, d);
-    }
+    iaf_rv_estimate_text(b, k->est, k->lo, k->hi, d);
     if (isfinite(k->exp_lo) && isfinite(k->exp_hi)) {
         iaf_rv_puts(b, ", expected ");
         iaf_rv_interval_text(b, k->exp_lo, k->exp_hi, d);

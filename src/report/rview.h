@@ -78,6 +78,16 @@ typedef struct iaf_rv_keynum {
 void iaf_rv_key(const json_t *h, const json_t *chk, iaf_rv_keynum *k);
 /* "conditional TVD (sex | age_bin) 0.0123 [0.0100, 0.0150]" or an en dash. */
 void iaf_rv_key_text(iaf_buf *b, const iaf_rv_keynum *k, const char *ax, const char *ay);
+/* A "violations" key number: "violations 12 of 3,400" ("of" when known). */
+void iaf_rv_violations_text(iaf_buf *b, const iaf_rv_keynum *k);
+/* One side's values treated as missing (METHOD.md section 3.7), for every
+ * attribute of the coverage array cov that has some: "synthetic EDU 1,234
+ * rows (N 1,200, empty 34)", "; " before each when b already holds text, at
+ * most five values an attribute. text writes an attribute or a value as the
+ * format needs it (NULL: nothing), a value between open and close. Returns
+ * the number of attributes written. */
+int iaf_rv_missing_text(iaf_buf *b, const json_t *cov, const char *side,
+                        void (*text)(iaf_buf *, const char *), const char *open, const char *close);
 
 const char *iaf_rv_metric_label(const char *m);
 void iaf_rv_metric_name(iaf_buf *b, const char *m, const char *ax, const char *ay);

@@ -659,23 +659,9 @@ static void sig_point_text(iaf_buf *t, double ret, double rlo, double rhi, doubl
                            double fhi)
 {
     iaf_rv_puts(t, "retention ");
-    iaf_rv_fixed(t, ret, 3);
-    if (isfinite(rlo) && isfinite(rhi)) {
-        iaf_rv_puts(t, " [");
-        iaf_rv_fixed(t, rlo, 3);
-        iaf_rv_puts(t, ", ");
-        iaf_rv_fixed(t, rhi, 3);
-        iaf_rv_puts(t, "]");
-    }
+    iaf_rv_estimate_text(t, ret, rlo, rhi, 3);
     iaf_rv_puts(t, ", footprint_dep ");
-    iaf_rv_fixed(t, fp, 3);
-    if (isfinite(flo) && isfinite(fhi)) {
-        iaf_rv_puts(t, " [");
-        iaf_rv_fixed(t, flo, 3);
-        iaf_rv_puts(t, ", ");
-        iaf_rv_fixed(t, fhi, 3);
-        iaf_rv_puts(t, "]");
-    }
+    iaf_rv_estimate_text(t, fp, flo, fhi, 3);
 }
 
 void iaf_svg_signature(iaf_svg *g, const iaf_svg_sig *s)
@@ -1216,14 +1202,8 @@ void iaf_svg_dotplot(iaf_svg *g, const iaf_svg_dots *d)
             iaf_svg_escape(b, d->labels[i]);
             iaf_rv_puts(b, ", synthetic: ");
             t.len = 0;
-            iaf_rv_pct(&t, d->syn[i]);
-            if (d->syn_lo && d->syn_hi && isfinite(d->syn_lo[i]) && isfinite(d->syn_hi[i])) {
-                iaf_rv_puts(&t, " [");
-                iaf_rv_pct(&t, d->syn_lo[i]);
-                iaf_rv_puts(&t, ", ");
-                iaf_rv_pct(&t, d->syn_hi[i]);
-                iaf_rv_puts(&t, "]");
-            }
+            iaf_rv_estimate_pct(&t, d->syn[i], d->syn_lo ? d->syn_lo[i] : NAN,
+                                d->syn_hi ? d->syn_hi[i] : NAN);
             iaf_rv_append(b, t.data, t.len);
             iaf_rv_puts(b, "</title></circle>\n");
         }
@@ -1383,14 +1363,7 @@ void iaf_svg_expectation(iaf_svg *g, const iaf_svg_expect *e)
         iaf_svg_escape(b, e->label ? e->label : "estimate");
         iaf_rv_puts(b, ": ");
         iaf_buf t = {0};
-        iaf_rv_pct(&t, e->est);
-        if (isfinite(e->lo) && isfinite(e->hi)) {
-            iaf_rv_puts(&t, " [");
-            iaf_rv_pct(&t, e->lo);
-            iaf_rv_puts(&t, ", ");
-            iaf_rv_pct(&t, e->hi);
-            iaf_rv_puts(&t, "]");
-        }
+        iaf_rv_estimate_pct(&t, e->est, e->lo, e->hi);
         iaf_rv_append(b, t.data, t.len);
         iaf_buf_free(&t);
         iaf_rv_puts(b, "</title></circle>\n");

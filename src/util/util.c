@@ -340,6 +340,17 @@ int iaf_sv_cmp(iaf_sv a, iaf_sv b)
     return a.len < b.len ? -1 : a.len > b.len;
 }
 
+int iaf_sv_shown(iaf_sv s)
+{
+    size_t n = s.len;
+    if (n > 60) {
+        n = 60;
+        while (n > 0 && ((unsigned char)s.ptr[n] & 0xC0) == 0x80)
+            n--;
+    }
+    return (int)n;
+}
+
 size_t iaf_fmt_i64(char *buf, int64_t v)
 {
     int k = snprintf(buf, 32, "%lld", (long long)v);

@@ -111,6 +111,9 @@ static inline int iaf_sv_eq_str(iaf_sv a, const char *s)
     size_t n = strlen(s);
     return a.ptr && a.len == n && memcmp(a.ptr, s, n) == 0;
 }
+/* How much of a label a message quotes ("%.*s"): up to 60 bytes, cut on a
+ * UTF-8 character boundary. */
+int iaf_sv_shown(iaf_sv s);
 
 /* Canonical text of numbers, used wherever a number becomes a category:
  * integers in decimal; doubles in the shortest form that round-trips

@@ -1,9 +1,12 @@
-/* Unit tests of the dataset layer (audit/dataset.c): microdata scanned once for
+/* Unit tests of the dataset layer (core/dataset.c): microdata scanned once for
  * several requests, each derived with or without a universe, a weight and
  * Kish's effective n, declared missing tokens; a count table read as a
  * dataset (its attributes as columns, no scan); which form AUTO picks; a
- * request for a column that is not there. Expected values are counted by hand
- * from the literal files below. */
+ * request for a column that is not there; the front door without files
+ * (microdata and a count table held in memory) and the counts of one
+ * dataset answering another's request over the same columns in another
+ * order (cubes). Expected values are counted by hand from the literal
+ * texts below. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "audit/dataset.h"
+#include "core/dataset.h"
 #include "core/expr.h"
 
 static const char micro[] = "sex,band,w\n"
@@ -142,11 +145,118 @@ static void test_count_table(void **st)
     iaf_dataset_free(d);
 }
 
+/* The cell of a two-attribute table at (a, b), -1 when there is none. */
+static double cell2(const iaf_table *t, const char *a, const char *b)
+{
+    int64_t ia = iaf_table_find_cat(t, 0, (iaf_sv){a, strlen(a)});
+    int64_t ib = iaf_table_find_cat(t, 1, (iaf_sv){b, strlen(b)});
+    for (size_t i = 0; ia >= 0 && ib >= 0 && i < iaf_table_ncells(t); i++) {
+        iaf_cell c = iaf_table_cell(t, i);
+        if (c.cat[0] == (uint32_t)ia && c.cat[1] == (uint32_t)ib) return c.value;
+    }
+    return -1;
+}
+
+/* rows:  F young, M old, F old, F young, M young
+ * sex:   F 3, M 2;  sex x band: F young 2, F old 1, M old 1, M young 1 */
+static const char mem_micro[] = "sex,band\n"
+                                "F,young\n"
+                                "M,old\n"
+                                "F,old\n"
+                                "F,young\n"
+                                "M,young\n";
+/* sex: F 20 + 10, M 40; within sex == "M", band: young 40 */
+static const char mem_counts[] = "band,sex,count\n"
+                                 "young,F,20\n"
+                                 "old,F,10\n"
+                                 "young,M,40\n";
+
+static void test_memory(void **st)
+{
+    iaf_error err;
+    iaf_dataset_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.source.threads = 1;
+    iaf_attr *sex = iaf_attr_new_asis("sex", "sex"), *band = iaf_attr_new_asis("band", "band");
+    iaf_attr *at1[] = {sex}, *at2[] = {sex, band}, *atb[] = {band};
+    iaf_derived *dv = NULL;
+
+    /* microdata held in memory, two requests, one scan */
+    iaf_source *src = NULL;
+    assert_int_equal(
+        iaf_source_open_memory(mem_micro, strlen(mem_micro), "rows.csv", &opt.source, &src, &err),
+        IAF_OK);
+    iaf_dataset *d = NULL;
+    assert_int_equal(iaf_dataset_open_source(src, &opt, &d, &err), IAF_OK);
+    assert_false(iaf_dataset_is_counts(d));
+    const char *c1[] = {"sex"}, *c2[] = {"sex", "band"};
+    int r1 = iaf_dataset_add_request(d, c1, 1, &err), r2 = iaf_dataset_add_request(d, c2, 2, &err);
+    assert_true(r1 >= 0 && r2 >= 0);
+    assert_int_equal(iaf_dataset_count(d, NULL, &err), IAF_OK);
+    assert_int_equal(iaf_dataset_rows(d), 5);
+    assert_int_equal(iaf_dataset_derive(d, r1, at1, 1, NULL, &dv, &err), IAF_OK);
+    assert_true(cell1(dv->table, "F") == 3 && cell1(dv->table, "M") == 2);
+    assert_int_equal(iaf_table_ncells(dv->table), 2);
+    iaf_derived_free(dv);
+    assert_int_equal(iaf_dataset_derive(d, r2, at2, 2, NULL, &dv, &err), IAF_OK);
+    assert_true(cell2(dv->table, "F", "young") == 2 && cell2(dv->table, "F", "old") == 1);
+    assert_true(cell2(dv->table, "M", "old") == 1 && cell2(dv->table, "M", "young") == 1);
+    assert_int_equal(iaf_table_ncells(dv->table), 4);
+    iaf_derived_free(dv);
+
+    /* those counts answer a request over the same columns in the other
+     * order, as counts made elsewhere would (iaf audit --counts) */
+    iaf_rawcount *rc = iaf_dataset_take_rawcount(d);
+    assert_non_null(rc);
+    iaf_dataset *g = NULL;
+    assert_int_equal(iaf_dataset_open_cubes(rc, &opt, &g, &err), IAF_OK);
+    const char *c3[] = {"band", "sex"};
+    int r3 = iaf_dataset_add_request(g, c3, 2, &err);
+    assert_true(r3 >= 0);
+    assert_int_equal(iaf_dataset_count(g, NULL, &err), IAF_OK);
+    assert_int_equal(iaf_dataset_derive(g, r3, at2, 2, NULL, &dv, &err), IAF_OK);
+    assert_true(cell2(dv->table, "F", "young") == 2 && cell2(dv->table, "F", "old") == 1);
+    assert_true(cell2(dv->table, "M", "old") == 1 && cell2(dv->table, "M", "young") == 1);
+    iaf_derived_free(dv);
+    iaf_dataset_free(g);
+    iaf_rawcount_free(rc);
+    iaf_dataset_free(d);
+
+    /* a count table held in memory, its name standing for the file */
+    assert_int_equal(
+        iaf_dataset_open_counts_memory(mem_counts, strlen(mem_counts), "ref.csv", &opt, &d, &err),
+        IAF_OK);
+    assert_true(iaf_dataset_is_counts(d));
+    assert_string_equal(iaf_dataset_file(d, 0), "ref.csv");
+    int r = iaf_dataset_add_request(d, c2, 2, &err);
+    assert_true(r >= 0);
+    assert_int_equal(iaf_dataset_count(d, NULL, &err), IAF_OK);
+    assert_int_equal(iaf_dataset_derive(d, r, at1, 1, NULL, &dv, &err), IAF_OK);
+    assert_true(cell1(dv->table, "F") == 30 && cell1(dv->table, "M") == 40);
+    iaf_derived_free(dv);
+    iaf_expr *u = NULL;
+    assert_int_equal(iaf_expr_parse("sex == \"M\"", "where", &u, &err), IAF_OK);
+    assert_int_equal(iaf_dataset_derive(d, r, atb, 1, u, &dv, &err), IAF_OK);
+    assert_true(cell1(dv->table, "young") == 40 && cell1(dv->table, "old") < 0);
+    iaf_derived_free(dv);
+    iaf_expr_free(u);
+    iaf_dataset_free(d);
+    /* a count table that is not one: the error names it */
+    static const char bad[] = "band,sex,count\nyoung,F,many\n";
+    assert_int_not_equal(
+        iaf_dataset_open_counts_memory(bad, strlen(bad), "bad.csv", &opt, &d, &err), IAF_OK);
+    assert_null(d);
+    assert_string_equal(err.file, "bad.csv");
+    iaf_attr_free(sex);
+    iaf_attr_free(band);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_microdata),
         cmocka_unit_test(test_count_table),
+        cmocka_unit_test(test_memory),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

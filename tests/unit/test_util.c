@@ -176,6 +176,24 @@ static void test_sv_cmp(void **state)
     assert_int_equal(iaf_sv_cmp(a, a), 0);
 }
 
+/* What a message quotes of a label: all of a short one; 60 bytes of a long
+ * one, less where the 60th byte would cut a character ("a" and 30 Hangul
+ * syllables of 3 bytes: the 20th syllable ends at byte 61, so 58). */
+static void test_sv_shown(void **state)
+{
+    (void)state;
+    char s[128] = "a";
+    for (int i = 0; i < 30; i++)
+        strcat(s, "\xEA\xB0\x80");
+    assert_int_equal(iaf_sv_shown((iaf_sv){s, 1}), 1);
+    assert_int_equal(iaf_sv_shown((iaf_sv){s, 61}), 58);
+    assert_int_equal(iaf_sv_shown((iaf_sv){s, strlen(s)}), 58);
+    char ascii[80];
+    memset(ascii, 'x', sizeof ascii);
+    assert_int_equal(iaf_sv_shown((iaf_sv){ascii, 60}), 60);
+    assert_int_equal(iaf_sv_shown((iaf_sv){ascii, 80}), 60);
+}
+
 static void test_suggest(void **state)
 {
     (void)state;
@@ -200,6 +218,7 @@ int main(void)
         cmocka_unit_test(test_alloc_caps), cmocka_unit_test(test_buf),
         cmocka_unit_test(test_arena),      cmocka_unit_test(test_strmap),
         cmocka_unit_test(test_sv_cmp),     cmocka_unit_test(test_suggest),
+        cmocka_unit_test(test_sv_shown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,12 +1,14 @@
-/* src/audit/cubes.h - the raw cubes of an audit on disk (iaf/cubes.h):
- * what a count directory and a plan hold, shared by cubes.c and audit.c. */
-#ifndef IAF_AUDIT_CUBES_H
-#define IAF_AUDIT_CUBES_H
+/* src/core/cubes.h - the raw cubes of an audit on disk (iaf/cubes.h):
+ * what a count directory and a plan hold, shared by cubes.c, the audit that
+ * makes and reads them (src/audit/audit.c) and the public entry points that
+ * run it (src/api/cubes.c). */
+#ifndef IAF_CORE_CUBES_H
+#define IAF_CORE_CUBES_H
 
 #include "iaf/cubes.h"
 
-#include "audit/audit.h"
 #include "core/rawcount.h"
+#include "util/util.h"
 
 struct iaf_cubes {
     iaf_rawcount *rc;     /* the cubes; a plan: their definitions, no cells */
@@ -27,21 +29,14 @@ struct iaf_cubes {
     int64_t rows;          /* -1: a plan, nothing counted */
 };
 
-/* Which part of an audit run to do (audit.c). */
-typedef enum iaf_run_mode {
-    IAF_RUN_AUDIT = 0, /* count, derive, decide */
-    IAF_RUN_COUNT,     /* count the microdata only: *cubes_out */
-    IAF_RUN_PLAN,      /* register the requests only: *cubes_out without cells */
-    IAF_RUN_CUBES      /* audit from cubes_in instead of rows */
-} iaf_run_mode;
-
-iaf_status iaf_audit_run_mode(const iaf_spec *spec, const iaf_audit_options *opt, iaf_run_mode mode,
-                              const iaf_cubes *cubes_in, iaf_audit **out, iaf_cubes **cubes_out,
-                              iaf_error *err);
-
 /* A new empty handle (cubes.c); fingerprint computed from its fields. */
 iaf_cubes *iaf_cubes_new(void);
 int iaf_cubes_add_input(iaf_cubes *c, const char *path, const char *sha);
 void iaf_cubes_set_fingerprint(iaf_cubes *c);
+/* The dialect of that name as the plan keeps it (static), or NULL when
+ * there is none. */
+const char *iaf_cubes_dialect(const char *name);
+/* File i of iaf_cubes_nfiles appended to b (iaf_cubes_render_file). */
+iaf_status iaf_cubes_render(const iaf_cubes *c, size_t i, iaf_buf *b, iaf_error *err);
 
 #endif

@@ -1,12 +1,12 @@
-/* src/audit/dataset.h - from "these files" to attribute tables.
+/* src/core/dataset.h - from "these files" to attribute tables.
  *
  * A dataset is microdata (CSV/JSONL/Parquet, one or many files) or a count
  * table (long/wide CSV). Both end as an iaf_rawcount, so universes,
  * recodes and crosswalks work the same way on either. One scan of
  * microdata serves many requests (cubes).
  */
-#ifndef IAF_AUDIT_DATASET_H
-#define IAF_AUDIT_DATASET_H
+#ifndef IAF_CORE_DATASET_H
+#define IAF_CORE_DATASET_H
 
 #include "core/attr.h"
 #include "iaf/compare.h" /* iaf_data_form */

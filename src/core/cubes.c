@@ -1,8 +1,9 @@
-/* src/audit/cubes.c - see iaf/cubes.h and cubes.h: count directories
+/* src/core/cubes.c - see iaf/cubes.h and cubes.h: count directories
  * (manifest.json and one CSV per cube), loading an engine's output (CSV or
  * Parquet, one file or a directory of part-* files), exact merges, and the
- * SQL plan of a spec in five dialects. */
-#include "audit/cubes.h"
+ * SQL texts of a plan in five dialects. What runs a spec (counting, a plan's
+ * cube definitions, the audit from cubes) is src/api/cubes.c, over the audit. */
+#include "core/cubes.h"
 
 #include <dirent.h>
 #include <jansson.h>
@@ -11,7 +12,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "api/api.h"
 #include "io/file.h"
 #include "util/checked.h"
 #include "util/json.h"
@@ -228,6 +228,18 @@ static int b_cmp_cell(const void *a, const void *b)
     return 0;
 }
 
+/* 0, 1, ..., n - 1 sorted by cmp, which compares through b_labels or
+ * b_keys (set by the caller); NULL when out of memory. */
+static uint32_t *sorted_order(size_t n, int (*cmp)(const void *, const void *))
+{
+    uint32_t *order = iaf_calloc(n ? n : 1, sizeof *order);
+    if (!order) return NULL;
+    for (size_t i = 0; i < n; i++)
+        order[i] = (uint32_t)i;
+    qsort(order, n, sizeof *order, cmp);
+    return order;
+}
+
 /* The raw count of b: names copied, weighted as given. what names the
  * counts in errors. Every cube must count the same rows. */
 static iaf_status builder_finish(builder *b, int weighted, const char *what, iaf_rawcount **out,
@@ -250,14 +262,11 @@ static iaf_status builder_finish(builder *b, int weighted, const char *what, iaf
     for (size_t c = 0; c < b->ncols; c++) {
         if (!(rc->cols[c] = iaf_strdup(b->names[c]))) goto oom;
         size_t ng = iaf_strmap_size(&b->maps[c]);
-        order = iaf_calloc(ng + 1, sizeof *order);
+        b_labels = b->maps[c].keys;
+        order = sorted_order(ng, b_cmp_label);
         rank[c] = iaf_calloc(ng + 1, sizeof *rank[c]);
         rc->values[c] = iaf_calloc(ng + 1, sizeof **rc->values);
         if (!order || !rank[c] || !rc->values[c]) goto oom;
-        for (size_t i = 0; i < ng; i++)
-            order[i] = (uint32_t)i;
-        b_labels = b->maps[c].keys;
-        qsort(order, ng, sizeof *order, b_cmp_label);
         for (size_t i = 0; i < ng; i++) {
             rank[c][order[i] + 1] = (uint32_t)i + 1;
             iaf_sv v = iaf_strmap_get(&b->maps[c], order[i]);
@@ -276,13 +285,9 @@ static iaf_status builder_finish(builder *b, int weighted, const char *what, iaf
         for (size_t i = 0; i < c->n; i++)
             for (size_t j = 0; j < nk; j++)
                 c->keys[i * nk + j] = rank[c->cols[j]][c->keys[i * nk + j]];
-        order = iaf_calloc(c->n ? c->n : 1, sizeof *order);
-        if (!order) goto oom;
-        for (size_t i = 0; i < c->n; i++)
-            order[i] = (uint32_t)i;
         b_keys = c->keys;
         b_nk = nk;
-        qsort(order, c->n, sizeof *order, b_cmp_cell);
+        if (!(order = sorted_order(c->n, b_cmp_cell))) goto oom;
         iaf_rawcube *o = &rc->cubes[k];
         o->ncols = nk;
         memcpy(o->cols, c->cols, nk * sizeof c->cols[0]);
@@ -539,9 +544,8 @@ static int render_manifest(const iaf_cubes *c, iaf_buf *b)
 /* SQL texts (below). */
 static int render_sql(const iaf_cubes *c, size_t k, int script, iaf_buf *b);
 
-iaf_status iaf_cubes_render_file(const iaf_cubes *c, size_t i, iaf_buffer *out, iaf_error *err)
+iaf_status iaf_cubes_render(const iaf_cubes *c, size_t i, iaf_buf *b, iaf_error *err)
 {
-    iaf_buf *b = iaf_buffer_raw(out);
     size_t k = c->rc ? c->rc->ncubes : 0;
     int rcode = 0;
     if (i == 0) {
@@ -568,14 +572,26 @@ typedef struct dialect {
     int str_backslash; /* string literals escape with a backslash (BigQuery, Spark) */
     const char *text;  /* text type */
     const char *dbl;   /* double type */
+    /* The script's statement for one cube (render_script): where the result
+     * goes (its ending, and what goes before the path in the literal) and the
+     * statement with %S for the cube's SELECT (clauses on lines), %L for the
+     * same on one line, %P for the literal, %p for the path as is and %N for
+     * the cube's stem. */
+    const char *ext, *uri, *script;
 } dialect;
 
 static const dialect dialects[] = {
-    {"duckdb", '"', 0, 0, "VARCHAR", "DOUBLE"},
-    {"postgres", '"', 0, 0, "TEXT", "DOUBLE PRECISION"},
-    {"spark", '`', 0, 1, "STRING", "DOUBLE"},
-    {"trino", '"', 0, 0, "VARCHAR", "DOUBLE"},
-    {"bigquery", '`', 1, 1, "STRING", "FLOAT64"},
+    {"duckdb", '"', 0, 0, "VARCHAR", "DOUBLE", ".parquet", "",
+     "COPY (%S)\nTO %P (FORMAT parquet);\n"},
+    /* psql's \copy is one line and writes on the client's side */
+    {"postgres", '"', 0, 0, "TEXT", "DOUBLE PRECISION", ".csv", "",
+     "\\copy (%L) TO %P WITH (FORMAT csv, HEADER true)\n"},
+    {"spark", '`', 0, 1, "STRING", "DOUBLE", "", "",
+     "INSERT OVERWRITE DIRECTORY %P USING parquet\n%S;\n"},
+    /* the CLI writes each result (docs/scale.md) */
+    {"trino", '"', 0, 0, "VARCHAR", "DOUBLE", ".csv", "", "-- %N -> %p\n%S;\n"},
+    {"bigquery", '`', 1, 1, "STRING", "FLOAT64", "/part-*.parquet", "gs://BUCKET/",
+     "EXPORT DATA OPTIONS (uri = %P, format = 'PARQUET', overwrite = true) AS\n%S;\n"},
 };
 
 static const char *const dialect_names[] = {"duckdb", "postgres", "spark",
@@ -591,6 +607,12 @@ static const dialect *dialect_of(const char *name)
     for (size_t i = 0; name && i < sizeof dialects / sizeof dialects[0]; i++)
         if (!strcmp(dialects[i].name, name)) return &dialects[i];
     return NULL;
+}
+
+const char *iaf_cubes_dialect(const char *name)
+{
+    const dialect *d = dialect_of(name);
+    return d ? d->name : NULL;
 }
 
 static int sql_ident(iaf_buf *b, const dialect *d, const char *s)
@@ -690,120 +712,59 @@ static int out_path(iaf_buf *b, const iaf_cubes *c, size_t k, const char *ext)
     return iaf_buf_printf(b, "%s%s%s%s", dir, n && dir[n - 1] != '/' ? "/" : "", stem, ext);
 }
 
+/* The statement of cube k in c's script, from its dialect's template. */
+static int render_script(const iaf_cubes *c, const dialect *d, size_t k, iaf_buf *b)
+{
+    char stem[32];
+    cube_stem(stem, sizeof stem, k);
+    iaf_buf path = {0}, uri = {0};
+    int r = out_path(&path, c, k, d->ext);
+    r |= iaf_buf_printf(&uri, "%s%s", d->uri, path.data ? path.data : "");
+    for (const char *t = d->script; *t && !r; t++) {
+        if (*t != '%') {
+            r |= iaf_buf_append(b, t, 1);
+            continue;
+        }
+        switch (*++t) {
+        case 'S':
+        case 'L':
+            r |= sql_select(b, c, d, k, *t == 'S' ? "\n" : " ");
+            break;
+        case 'P':
+            r |= sql_string(b, d, uri.data ? uri.data : "");
+            break;
+        case 'p':
+            r |= iaf_buf_puts(b, path.data ? path.data : "");
+            break;
+        default: /* 'N' */
+            r |= iaf_buf_puts(b, stem);
+        }
+    }
+    iaf_buf_free(&path);
+    iaf_buf_free(&uri);
+    return r;
+}
+
 static int render_sql(const iaf_cubes *c, size_t k, int script, iaf_buf *b)
 {
     const dialect *d = dialect_of(c->dialect);
     if (!d) return -1;
+    if (script) return render_script(c, d, k, b);
     char stem[32];
     cube_stem(stem, sizeof stem, k);
     int r = 0;
-    iaf_buf path = {0};
     const iaf_rawcube *cube = &c->rc->cubes[k];
-    if (!script) {
-        r |= iaf_buf_printf(b, "-- %s: the raw cube over", stem);
-        for (size_t j = 0; j < cube->ncols; j++) {
-            /* a line end in a column's name must not end the comment */
-            r |= iaf_buf_puts(b, " ");
-            for (const char *p = c->rc->cols[cube->cols[j]]; *p; p++)
-                r |= iaf_buf_append(b, (unsigned char)*p < 0x20 ? "?" : p, 1);
-            if (j + 1 < cube->ncols) r |= iaf_buf_puts(b, ",");
-        }
-        r |= iaf_buf_printf(b, " (iaf plan, %s, fingerprint %.16s)\n", d->name, c->fingerprint);
-        r |= sql_select(b, c, d, k, "\n");
-        return r | iaf_buf_puts(b, ";\n");
+    r |= iaf_buf_printf(b, "-- %s: the raw cube over", stem);
+    for (size_t j = 0; j < cube->ncols; j++) {
+        /* a line end in a column's name must not end the comment */
+        r |= iaf_buf_puts(b, " ");
+        for (const char *p = c->rc->cols[cube->cols[j]]; *p; p++)
+            r |= iaf_buf_append(b, (unsigned char)*p < 0x20 ? "?" : p, 1);
+        if (j + 1 < cube->ncols) r |= iaf_buf_puts(b, ",");
     }
-    if (!strcmp(d->name, "duckdb")) {
-        r |= out_path(&path, c, k, ".parquet");
-        r |= iaf_buf_puts(b, "COPY (");
-        r |= sql_select(b, c, d, k, "\n");
-        r |= iaf_buf_puts(b, ")\nTO ");
-        r |= sql_string(b, d, path.data ? path.data : "");
-        r |= iaf_buf_puts(b, " (FORMAT parquet);\n");
-    } else if (!strcmp(d->name, "postgres")) {
-        /* psql's \copy is one line and writes on the client's side */
-        r |= out_path(&path, c, k, ".csv");
-        r |= iaf_buf_puts(b, "\\copy (");
-        r |= sql_select(b, c, d, k, " ");
-        r |= iaf_buf_puts(b, ") TO ");
-        r |= sql_string(b, d, path.data ? path.data : "");
-        r |= iaf_buf_puts(b, " WITH (FORMAT csv, HEADER true)\n");
-    } else if (!strcmp(d->name, "spark")) {
-        r |= out_path(&path, c, k, "");
-        r |= iaf_buf_puts(b, "INSERT OVERWRITE DIRECTORY ");
-        r |= sql_string(b, d, path.data ? path.data : "");
-        r |= iaf_buf_puts(b, " USING parquet\n");
-        r |= sql_select(b, c, d, k, "\n");
-        r |= iaf_buf_puts(b, ";\n");
-    } else if (!strcmp(d->name, "bigquery")) {
-        r |= out_path(&path, c, k, "/part-*.parquet");
-        r |= iaf_buf_puts(b, "EXPORT DATA OPTIONS (uri = ");
-        iaf_buf uri = {0};
-        r |= iaf_buf_printf(&uri, "gs://BUCKET/%s", path.data ? path.data : "");
-        r |= sql_string(b, d, uri.data ? uri.data : "");
-        iaf_buf_free(&uri);
-        r |= iaf_buf_puts(b, ", format = 'PARQUET', overwrite = true) AS\n");
-        r |= sql_select(b, c, d, k, "\n");
-        r |= iaf_buf_puts(b, ";\n");
-    } else {
-        /* trino: the CLI writes each result (docs/scale.md) */
-        r |= out_path(&path, c, k, ".csv");
-        r |= iaf_buf_printf(b, "-- %s -> %s\n", stem, path.data ? path.data : "");
-        r |= sql_select(b, c, d, k, "\n");
-        r |= iaf_buf_puts(b, ";\n");
-    }
-    iaf_buf_free(&path);
-    return r;
-}
-
-/* ------------------------------------------------------------------ plan */
-
-iaf_status iaf_cubes_plan(const iaf_spec *spec, const char *dialect_name, const char *table,
-                          const char *out_dir, iaf_cubes **out, iaf_error *err)
-{
-    *out = NULL;
-    const dialect *d = dialect_of(dialect_name);
-    if (!d)
-        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
-                             "unknown SQL dialect '%s' (duckdb, postgres, spark, trino, bigquery)",
-                             dialect_name ? dialect_name : "");
-    if (!table && strcmp(d->name, "duckdb") != 0)
-        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
-                             "the %s plan needs the source table (--table)", d->name);
-    iaf_audit_options o;
-    memset(&o, 0, sizeof o);
-    o.threads = 1;
-    iaf_cubes *c = NULL;
-    iaf_status st = iaf_audit_run_mode(spec, &o, IAF_RUN_PLAN, NULL, NULL, &c, err);
-    if (st != IAF_OK) return st;
-    if (!table && !c->ninputs) {
-        iaf_cubes_free(c);
-        return iaf_error_set(err, IAF_ERR_INVALID, spec->path, 0, 0,
-                             "the duckdb plan reads the spec's microdata files, which are not "
-                             "there: give the source table (--table)");
-    }
-    if (!(c->dialect = iaf_strdup(d->name)) || (table && !(c->table = iaf_strdup(table))) ||
-        (out_dir && !(c->out_dir = iaf_strdup(out_dir)))) {
-        iaf_cubes_free(c);
-        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    }
-    *out = c;
-    return IAF_OK;
-}
-
-iaf_status iaf_cubes_count(const iaf_spec *spec, const iaf_audit_options *opt, iaf_cubes **out,
-                           iaf_error *err)
-{
-    return iaf_audit_run_mode(spec, opt, IAF_RUN_COUNT, NULL, NULL, out, err);
-}
-
-iaf_status iaf_audit_run_cubes(const iaf_spec *spec, const iaf_audit_options *opt,
-                               const iaf_cubes *cubes, iaf_audit **out, iaf_error *err)
-{
-    *out = NULL;
-    if (!cubes || cubes->rows < 0 || !cubes->rc)
-        return iaf_error_set(err, IAF_ERR_INVALID, cubes ? cubes->dir : NULL, 0, 0,
-                             "a plan holds no counts: run it on an engine first");
-    return iaf_audit_run_mode(spec, opt, IAF_RUN_CUBES, cubes, out, NULL, err);
+    r |= iaf_buf_printf(b, " (iaf plan, %s, fingerprint %.16s)\n", d->name, c->fingerprint);
+    r |= sql_select(b, c, d, k, "\n");
+    return r | iaf_buf_puts(b, ";\n");
 }
 
 /* ------------------------------------------------------------------ load */

@@ -1,5 +1,5 @@
-/* src/audit/dataset.c - see dataset.h. */
-#include "audit/dataset.h"
+/* src/core/dataset.c - see dataset.h. */
+#include "core/dataset.h"
 #include "util/suggest.h"
 #include "util/util.h"
 
@@ -32,13 +32,51 @@ static int is_count_file(const char *path, const iaf_dataset_options *o, iaf_err
     return iaf_counts_sniff(path, &o->counts, err);
 }
 
+/* A new dataset with the caller's options (a zeroed set when opt is NULL). */
+static iaf_dataset *dataset_new(const iaf_dataset_options *opt)
+{
+    iaf_dataset *d = iaf_calloc(1, sizeof *d);
+    if (d && opt) d->opt = *opt;
+    return d;
+}
+
+/* d's table from a count table: the file path, or (memory) n bytes at data
+ * named path. Every attribute column is read; requests select among them. */
+static iaf_status read_counts(iaf_dataset *d, const char *path, int memory, const void *data,
+                              size_t n, iaf_error *err)
+{
+    iaf_counts_options co = d->opt.counts;
+    co.long_all_columns = 1;
+    iaf_status st = memory ? iaf_counts_read_memory(data, n, path, &co, &d->table, err)
+                           : iaf_counts_read(path, &co, &d->table, err);
+    if (st == IAF_OK && !(d->counts_path = iaf_strdup(path)))
+        st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    return st;
+}
+
+/* Microdata from src, which d frees unless borrowed (also when d cannot be made). */
+static iaf_status open_source(iaf_source *src, int borrowed, const iaf_dataset_options *opt,
+                              iaf_dataset **out, iaf_error *err)
+{
+    *out = NULL;
+    iaf_dataset *d = dataset_new(opt);
+    if (!d) {
+        if (!borrowed) iaf_source_free(src);
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    d->opt.form = IAF_DATA_MICRODATA;
+    d->src = src;
+    d->src_borrowed = borrowed;
+    *out = d;
+    return IAF_OK;
+}
+
 iaf_status iaf_dataset_open(const char *const *paths, size_t npaths, const iaf_dataset_options *opt,
                             iaf_dataset **out, iaf_error *err)
 {
     *out = NULL;
-    iaf_dataset *d = iaf_calloc(1, sizeof *d);
+    iaf_dataset *d = dataset_new(opt);
     if (!d) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    if (opt) d->opt = *opt;
     iaf_status st = IAF_OK;
     iaf_data_form form = d->opt.form;
     if (form == IAF_DATA_AUTO) {
@@ -61,19 +99,13 @@ iaf_status iaf_dataset_open(const char *const *paths, size_t npaths, const iaf_d
             st = iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "a count table is one file");
             goto fail;
         }
-        /* read every attribute column; requests select among them */
-        iaf_counts_options co = d->opt.counts;
-        co.long_all_columns = 1;
-        if ((st = iaf_counts_read(paths[0], &co, &d->table, err)) != IAF_OK) goto fail;
-        if (!(d->counts_path = iaf_strdup(paths[0]))) goto oom;
+        if ((st = read_counts(d, paths[0], 0, NULL, 0, err)) != IAF_OK) goto fail;
     } else {
         if ((st = iaf_source_open(paths, npaths, &d->opt.source, &d->src, err)) != IAF_OK)
             goto fail;
     }
     *out = d;
     return IAF_OK;
-oom:
-    st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 fail:
     iaf_dataset_free(d);
     return st;
@@ -82,31 +114,13 @@ fail:
 iaf_status iaf_dataset_open_source(iaf_source *src, const iaf_dataset_options *opt,
                                    iaf_dataset **out, iaf_error *err)
 {
-    *out = NULL;
-    iaf_dataset *d = iaf_calloc(1, sizeof *d);
-    if (!d) {
-        iaf_source_free(src);
-        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    }
-    if (opt) d->opt = *opt;
-    d->opt.form = IAF_DATA_MICRODATA;
-    d->src = src;
-    *out = d;
-    return IAF_OK;
+    return open_source(src, 0, opt, out, err);
 }
 
 iaf_status iaf_dataset_open_source_borrowed(iaf_source *src, const iaf_dataset_options *opt,
                                             iaf_dataset **out, iaf_error *err)
 {
-    *out = NULL;
-    iaf_dataset *d = iaf_calloc(1, sizeof *d);
-    if (!d) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    if (opt) d->opt = *opt;
-    d->opt.form = IAF_DATA_MICRODATA;
-    d->src = src;
-    d->src_borrowed = 1;
-    *out = d;
-    return IAF_OK;
+    return open_source(src, 1, opt, out, err);
 }
 
 iaf_status iaf_dataset_open_counts_memory(const void *data, size_t n, const char *name,
@@ -114,16 +128,10 @@ iaf_status iaf_dataset_open_counts_memory(const void *data, size_t n, const char
                                           iaf_error *err)
 {
     *out = NULL;
-    iaf_dataset *d = iaf_calloc(1, sizeof *d);
+    iaf_dataset *d = dataset_new(opt);
     if (!d) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    if (opt) d->opt = *opt;
     d->opt.form = IAF_DATA_COUNTS;
-    if (!name) name = "<memory>";
-    iaf_counts_options co = d->opt.counts;
-    co.long_all_columns = 1; /* as iaf_dataset_open: requests select among them */
-    iaf_status st = iaf_counts_read_memory(data, n, name, &co, &d->table, err);
-    if (st == IAF_OK && !(d->counts_path = iaf_strdup(name)))
-        st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    iaf_status st = read_counts(d, name ? name : "<memory>", 1, data, n, err);
     if (st != IAF_OK) {
         iaf_dataset_free(d);
         return st;
@@ -149,9 +157,8 @@ void iaf_dataset_free(iaf_dataset *d)
 iaf_status iaf_dataset_open_cubes(const iaf_rawcount *given, const iaf_dataset_options *opt,
                                   iaf_dataset **out, iaf_error *err)
 {
-    *out = iaf_calloc(1, sizeof **out);
-    if (!*out) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    if (opt) (*out)->opt = *opt;
+    if (!(*out = dataset_new(opt)))
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     (*out)->given = given;
     return IAF_OK;
 }
