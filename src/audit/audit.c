@@ -170,7 +170,7 @@ static iaf_attr *ref_attr(const iaf_spec *spec, const iaf_spec_check *k,
  * standard (flattening: the domain; joint: x): the reference's column. */
 static const char *std_cat_col(const iaf_spec_check *k)
 {
-    return k->ref_cols[k->kind == IAF_CHECK_FLATTENING ? 1 : 0];
+    return k->ref_cols[iaf_check_ops_of(k->kind)->standardised];
 }
 
 /* Request ids per (check, variant): synthetic, reference, standard. */
@@ -760,7 +760,7 @@ static iaf_status run_variant(run_state *s, size_t c, size_t v, iaf_verdict *vv,
     if (st == IAF_OK && ids->std >= 0) {
         /* per category: (stratum, the standardised attribute named as on the
          * synthetic side) */
-        size_t ci = k->kind == IAF_CHECK_FLATTENING ? 1 : 0;
+        size_t ci = iaf_check_ops_of(k->kind)->standardised;
         iaf_attr *sa[2] = {iaf_attr_new_asis(k->stratum->name, k->stratum->name),
                            k->standard_per_category
                                ? iaf_attr_new_asis(var->attrs[ci]->name, std_cat_col(k))

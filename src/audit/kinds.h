@@ -1,7 +1,7 @@
 /* src/audit/kinds.h - the check kinds behind one table of operations.
  *
- * A kind is a file of its own with its operations, and a line in the table
- * of kinds.c:
+ * A kind is a file of its own with its operations, and an entry in the
+ * table of kinds.c:
  *
  *   marginal, joint  kind_compare.c     harmonised comparison (compare.c), and for a
  *                                       joint check with `standardize` the standardised one
@@ -21,9 +21,11 @@
  * renderer read. Its report.html panel is a src/report/panel_*.c plus a
  * line in html.c's table of kind panels.
  *
- * A new kind: its enum value (spec.h), its file, a line here and in kinds.c.
- * How audit.c derives its sides is its `sides` (one of three shapes below);
- * a kind of a new shape would need one in audit.c too.
+ * A new kind: its enum value (spec.h), its file, its functions declared
+ * below, and an entry in kinds.c's table (tests/unit/test_kinds.c checks
+ * that every kind has every operation). How audit.c derives its sides is
+ * its `sides`, one of the three shapes below; a kind of a new shape would
+ * need a fourth in audit.c.
  */
 #ifndef IAF_AUDIT_KINDS_H
 #define IAF_AUDIT_KINDS_H
@@ -83,6 +85,9 @@ typedef struct iaf_check_ops {
     const iaf_kind_default *defaults; /* its thresholds' defaults, ended by a NULL metric */
     const char *screens[3];           /* the metrics report.json lists the thresholds of */
     iaf_kind_sides sides;
+    /* the attribute a per-category `standardize` standard is given for (joint: x,
+     * flattening: the domain); unused by kinds without `standardize` */
+    size_t standardised;
     /* Reads the kind's keys of check mapping n into k (the generic ones are
      * in g); 0, or -1 with the error set at the spec's FILE:LINE:COL. */
     int (*parse)(struct iaf_spec_ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k,
