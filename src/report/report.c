@@ -431,6 +431,35 @@ static void portable_command(const char *sdir, const char *spec, const char *cmd
     }
 }
 
+/* The strings of the checks' members of report.json (keys and values): the
+ * categories the report shows, whose titles its "labels" carries. */
+typedef struct shown_strings {
+    iaf_strmap *map;
+    int nomem;
+} shown_strings;
+
+static void note_string(void *ctx, const char *s, size_t n)
+{
+    shown_strings *sh = ctx;
+    if (!sh->nomem && iaf_strmap_intern(sh->map, s, n) < 0) sh->nomem = 1;
+}
+
+static int codes_shown(const iaf_audit *a, iaf_strmap *shown)
+{
+    iaf_buf scratch = {0};
+    shown_strings sh = {shown, 0};
+    iaf_json j;
+    iaf_json_init(&j, &scratch, 0);
+    j.on_string = note_string;
+    j.on_string_ctx = &sh;
+    iaf_json_begin_array(&j);
+    for (size_t i = 0; i < a->nresults; i++)
+        check_json(&j, a, &a->results[i]);
+    iaf_json_end_array(&j);
+    iaf_buf_free(&scratch);
+    return j.failed || sh.nomem ? -1 : 0;
+}
+
 int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
 {
     const iaf_spec *s = a->spec;
@@ -470,8 +499,12 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
         iaf_claims_json(a, &j);
     }
     if (a->nlabels) {
+        iaf_strmap shown;
+        memset(&shown, 0, sizeof shown);
+        if (codes_shown(a, &shown) != 0) j.failed = 1;
         iaf_json_key(&j, "labels");
-        iaf_labels_json(a, &j);
+        iaf_labels_json(a, &shown, &j);
+        iaf_strmap_free(&shown);
     }
     iaf_json_key(&j, "checks");
     iaf_json_begin_array(&j);
