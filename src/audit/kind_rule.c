@@ -39,6 +39,89 @@ iaf_status iaf_kind_rule_run(const iaf_kind_input *in, iaf_variant_result *vr, i
     return st;
 }
 
+/* `profile: {status, age, window, expected, max_tvd}`: an age profile against its
+ * institutional window, and an expected profile of shares or [lo, hi] bounds. */
+static int parse_profile(iaf_spec_ctx *c, struct fy_node *pf, iaf_spec_check *k)
+{
+    static const char *const pkeys[] = {"status", "age", "window", "expected", "max_tvd", NULL};
+    k->max_tvd = NAN;
+    if (iaf_spec_keys_only(c, pf, "profile", pkeys) ||
+        iaf_spec_get_num(c, pf, "max_tvd", &k->max_tvd, "profile") ||
+        iaf_spec_get_str(c, pf, "status", &k->status_text, 1, "profile") ||
+        iaf_spec_get_str(c, pf, "age", &k->profile_age, 1, "profile") ||
+        iaf_spec_get_list(c, pf, "window", &k->window, &k->nwindow, "profile"))
+        return -1;
+    if (k->nwindow == 0)
+        return iaf_spec_fail(c, pf, "check '%s': profile needs a window of categories%s", k->id,
+                             NULL);
+    if (!isnan(k->max_tvd) && !(k->max_tvd >= 0 && k->max_tvd <= 1))
+        return iaf_spec_fail(c, iaf_spec_get(pf, "max_tvd"),
+                             "check '%s': max_tvd is a TVD in [0, 1]%s", k->id, NULL);
+    if (!isnan(k->max_tvd) && !iaf_spec_get(pf, "expected"))
+        return iaf_spec_fail(c, iaf_spec_get(pf, "max_tvd"),
+                             "check '%s': max_tvd needs an expected profile to measure against%s",
+                             k->id, NULL);
+    struct fy_node *en = iaf_spec_get(pf, "expected");
+    if (en) {
+        if (!fy_node_is_mapping(en))
+            return iaf_spec_fail(c, en, "check '%s': expected maps categories to shares%s", k->id,
+                                 NULL);
+        size_t cnt = (size_t)fy_node_mapping_item_count(en);
+        k->expected_labels = iaf_calloc(cnt + 1, sizeof *k->expected_labels);
+        k->expected_shares = iaf_calloc(cnt + 1, sizeof *k->expected_shares);
+        k->expected_hi = iaf_calloc(cnt + 1, sizeof *k->expected_hi);
+        if (!k->expected_labels || !k->expected_shares || !k->expected_hi)
+            return iaf_spec_nomem(c, en);
+        void *it = NULL;
+        struct fy_node_pair *pp;
+        while ((pp = fy_node_mapping_iterate(en, &it)) != NULL) {
+            struct fy_node *kk = fy_node_pair_key(pp), *vv = fy_node_pair_value(pp);
+            /* a share, or [lo, hi] bounds on it */
+            struct fy_node *bv[2] = {vv, vv};
+            if (fy_node_is_sequence(vv) && fy_node_sequence_item_count(vv) == 2) {
+                void *bi = NULL;
+                bv[0] = fy_node_sequence_iterate(vv, &bi);
+                bv[1] = fy_node_sequence_iterate(vv, &bi);
+            }
+            double x[2];
+            int ok = 1;
+            for (int b = 0; b < 2; b++) {
+                size_t len;
+                const char *sv = fy_node_is_scalar(bv[b]) ? fy_node_get_scalar(bv[b], &len) : NULL;
+                ok = ok && sv && iaf_parse_double((iaf_sv){sv, len}, &x[b]) && x[b] >= 0;
+            }
+            int text = fy_node_is_scalar(kk);
+            k->expected_labels[k->nexpected] = text ? iaf_spec_scalar_dup(kk) : NULL;
+            if (text && !k->expected_labels[k->nexpected]) return iaf_spec_nomem(c, kk);
+            if (!text || !ok || x[0] > x[1] || (bv[0] != vv && x[1] > 1)) {
+                k->nexpected++;
+                return iaf_spec_fail(c, vv,
+                                     "check '%s': an expected share is a non-negative number or "
+                                     "[lo, hi] with 0 <= lo <= hi <= 1%s",
+                                     k->id, NULL);
+            }
+            k->expected_hi[k->nexpected] = x[1];
+            k->expected_shares[k->nexpected++] = x[0];
+        }
+        /* bounds no profile can meet (a category not listed is expected at 0) */
+        double slo = 0, shi = 0;
+        int bounds = 0;
+        for (size_t i = 0; i < k->nexpected; i++) {
+            slo += k->expected_shares[i], shi += k->expected_hi[i];
+            bounds |= k->expected_shares[i] != k->expected_hi[i];
+        }
+        if (bounds && (slo > 1 + 1e-12 || shi < 1 - 1e-12))
+            return iaf_spec_fail(
+                c, en,
+                "check '%s': no profile fits the expected bounds (lower shares must "
+                "sum to at most 1, upper shares to at least 1)%s",
+                k->id, NULL);
+    }
+    if (iaf_spec_parse_expr(c, iaf_spec_get(pf, "status"), k->status_text, k->id, &k->status))
+        return -1;
+    return 0;
+}
+
 static int parse_rule(iaf_spec_ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
 {
     if (iaf_spec_get_str(c, n, "rule", &k->rule_text, 0, "rule check") ||
@@ -54,84 +137,7 @@ static int parse_rule(iaf_spec_ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_
         return iaf_spec_fail(c, iaf_spec_get(n, "tolerance"),
                              "check '%s': tolerance is a share in [0, 1]%s", k->id, NULL);
     if (pf) {
-        static const char *const pkeys[] = {"status", "age", "window", "expected", "max_tvd", NULL};
-        k->max_tvd = NAN;
-        if (iaf_spec_keys_only(c, pf, "profile", pkeys) ||
-            iaf_spec_get_num(c, pf, "max_tvd", &k->max_tvd, "profile") ||
-            iaf_spec_get_str(c, pf, "status", &k->status_text, 1, "profile") ||
-            iaf_spec_get_str(c, pf, "age", &k->profile_age, 1, "profile") ||
-            iaf_spec_get_list(c, pf, "window", &k->window, &k->nwindow, "profile"))
-            return -1;
-        if (k->nwindow == 0)
-            return iaf_spec_fail(c, pf, "check '%s': profile needs a window of categories%s", k->id,
-                                 NULL);
-        if (!isnan(k->max_tvd) && !(k->max_tvd >= 0 && k->max_tvd <= 1))
-            return iaf_spec_fail(c, iaf_spec_get(pf, "max_tvd"),
-                                 "check '%s': max_tvd is a TVD in [0, 1]%s", k->id, NULL);
-        if (!isnan(k->max_tvd) && !iaf_spec_get(pf, "expected"))
-            return iaf_spec_fail(
-                c, iaf_spec_get(pf, "max_tvd"),
-                "check '%s': max_tvd needs an expected profile to measure against%s", k->id, NULL);
-        struct fy_node *en = iaf_spec_get(pf, "expected");
-        if (en) {
-            if (!fy_node_is_mapping(en))
-                return iaf_spec_fail(c, en, "check '%s': expected maps categories to shares%s",
-                                     k->id, NULL);
-            size_t cnt = (size_t)fy_node_mapping_item_count(en);
-            k->expected_labels = iaf_calloc(cnt + 1, sizeof *k->expected_labels);
-            k->expected_shares = iaf_calloc(cnt + 1, sizeof *k->expected_shares);
-            k->expected_hi = iaf_calloc(cnt + 1, sizeof *k->expected_hi);
-            if (!k->expected_labels || !k->expected_shares || !k->expected_hi)
-                return iaf_spec_nomem(c, en);
-            void *it = NULL;
-            struct fy_node_pair *pp;
-            while ((pp = fy_node_mapping_iterate(en, &it)) != NULL) {
-                struct fy_node *kk = fy_node_pair_key(pp), *vv = fy_node_pair_value(pp);
-                /* a share, or [lo, hi] bounds on it */
-                struct fy_node *bv[2] = {vv, vv};
-                if (fy_node_is_sequence(vv) && fy_node_sequence_item_count(vv) == 2) {
-                    void *bi = NULL;
-                    bv[0] = fy_node_sequence_iterate(vv, &bi);
-                    bv[1] = fy_node_sequence_iterate(vv, &bi);
-                }
-                double x[2];
-                int ok = 1;
-                for (int b = 0; b < 2; b++) {
-                    size_t len;
-                    const char *sv =
-                        fy_node_is_scalar(bv[b]) ? fy_node_get_scalar(bv[b], &len) : NULL;
-                    ok = ok && sv && iaf_parse_double((iaf_sv){sv, len}, &x[b]) && x[b] >= 0;
-                }
-                int text = fy_node_is_scalar(kk);
-                k->expected_labels[k->nexpected] = text ? iaf_spec_scalar_dup(kk) : NULL;
-                if (text && !k->expected_labels[k->nexpected]) return iaf_spec_nomem(c, kk);
-                if (!text || !ok || x[0] > x[1] || (bv[0] != vv && x[1] > 1)) {
-                    k->nexpected++;
-                    return iaf_spec_fail(
-                        c, vv,
-                        "check '%s': an expected share is a non-negative number or "
-                        "[lo, hi] with 0 <= lo <= hi <= 1%s",
-                        k->id, NULL);
-                }
-                k->expected_hi[k->nexpected] = x[1];
-                k->expected_shares[k->nexpected++] = x[0];
-            }
-            /* bounds no profile can meet (a category not listed is expected at 0) */
-            double slo = 0, shi = 0;
-            int bounds = 0;
-            for (size_t i = 0; i < k->nexpected; i++) {
-                slo += k->expected_shares[i], shi += k->expected_hi[i];
-                bounds |= k->expected_shares[i] != k->expected_hi[i];
-            }
-            if (bounds && (slo > 1 + 1e-12 || shi < 1 - 1e-12))
-                return iaf_spec_fail(
-                    c, en,
-                    "check '%s': no profile fits the expected bounds (lower shares must "
-                    "sum to at most 1, upper shares to at least 1)%s",
-                    k->id, NULL);
-        }
-        if (iaf_spec_parse_expr(c, iaf_spec_get(pf, "status"), k->status_text, k->id, &k->status))
-            return -1;
+        if (parse_profile(c, pf, k)) return -1;
     } else if (k->rule_text) {
         if (iaf_spec_parse_expr(c, iaf_spec_get(n, "rule"), k->rule_text, k->id, &k->rule))
             return -1;

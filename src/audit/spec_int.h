@@ -50,8 +50,8 @@ struct fy_node *iaf_spec_get(struct fy_node *map, const char *key);
 /* Map n has only keys from allowed (NULL-terminated); what names it in the error. */
 int iaf_spec_keys_only(iaf_spec_ctx *c, struct fy_node *n, const char *what,
                        const char *const *allowed);
-/* Optional (or required) text, number, true/false, text list; absent or null leaves *out
- * as it is (text and lists: NULL). */
+/* Optional (or required) text, number, true/false, text list: absent or null, text and
+ * lists are NULL (empty), numbers and true/false keep the value *out had. */
 int iaf_spec_get_str(iaf_spec_ctx *c, struct fy_node *map, const char *key, char **out,
                      int required, const char *what);
 int iaf_spec_get_num(iaf_spec_ctx *c, struct fy_node *map, const char *key, double *out,
