@@ -575,6 +575,38 @@ static int add_attr(ctx *c, iaf_spec *s, iaf_attr *a, int *dup)
     return 0;
 }
 
+static int has_name(const char *const *list, const char *s, size_t len)
+{
+    for (; list && *list; list++)
+        if (strlen(*list) == len && !memcmp(*list, s, len)) return 1;
+    return 0;
+}
+
+/* The metrics a threshold may name: the comparison's (METHOD.md sections 4, 5), and every
+ * kind's defaults and listed screens (kinds.h); NULL-terminated. */
+static void threshold_metrics(const char **out, size_t cap)
+{
+    static const char *const metrics[] = {
+        "tvd",       "tvd_joint",     "cond_tvd_y_given_x", "cond_tvd_x_given_y",
+        "footprint", "footprint_dep", "retention",          "max_cell_pp",
+        "hellinger", "js_distance",   "min_support",        "min_standard_coverage",
+        NULL};
+    size_t n = 0;
+    out[0] = NULL;
+    for (const char *const *m = metrics; *m && n + 1 < cap; m++)
+        out[n++] = *m, out[n] = NULL;
+    for (int i = 0; i < IAF_CHECK_NKINDS; i++) {
+        const iaf_check_ops *o = iaf_check_ops_of((iaf_check_kind)i);
+        for (const iaf_kind_default *d = o->defaults; d->metric; d++)
+            if (!has_name(out, d->metric, strlen(d->metric)) && n + 1 < cap)
+                out[n++] = d->metric, out[n] = NULL;
+        for (int t = 0; t < 3; t++)
+            if (o->screens[t] && !has_name(out, o->screens[t], strlen(o->screens[t])) &&
+                n + 1 < cap)
+                out[n++] = o->screens[t], out[n] = NULL;
+    }
+}
+
 static int parse_thresholds(ctx *c, struct fy_node *n, iaf_spec_threshold **out, size_t *nout)
 {
     *out = NULL;
@@ -582,25 +614,8 @@ static int parse_thresholds(ctx *c, struct fy_node *n, iaf_spec_threshold **out,
     if (!n) return 0;
     if (!fy_node_is_mapping(n))
         return fail(c, n, "thresholds must map metric names to numbers%s%s", NULL, NULL);
-    static const char *const metrics[] = {"tvd",
-                                          "tvd_joint",
-                                          "cond_tvd_y_given_x",
-                                          "cond_tvd_x_given_y",
-                                          "footprint",
-                                          "footprint_dep",
-                                          "retention",
-                                          "max_cell_pp",
-                                          "hellinger",
-                                          "js_distance",
-                                          "flattening_pooled",
-                                          "segregation_retention",
-                                          "violations",
-                                          "min_support",
-                                          "min_standard_coverage",
-                                          "cdep_excess",
-                                          "min_cell_n",
-                                          "pool_below",
-                                          NULL};
+    const char *metrics[64];
+    threshold_metrics(metrics, sizeof metrics / sizeof metrics[0]);
     if (check_keys(c, n, "thresholds", metrics)) return -1;
     size_t cnt = (size_t)fy_node_mapping_item_count(n);
     *out = iaf_calloc(cnt ? cnt : 1, sizeof **out);
@@ -641,13 +656,6 @@ static const char *const check_generic_keys[] = {"id",         "title",      "ki
                                                  "synthetic",  "universe",   "reference_universe",
                                                  "disclosure", "thresholds", "note",
                                                  "variants",   NULL};
-
-static int has_name(const char *const *list, const char *s, size_t len)
-{
-    for (; list && *list; list++)
-        if (strlen(*list) == len && !memcmp(*list, s, len)) return 1;
-    return 0;
-}
 
 /* Every key a check may have (NULL-terminated): the generic ones, then every kind's. */
 static void all_check_keys(const char **out, size_t cap)

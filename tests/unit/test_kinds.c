@@ -1,9 +1,11 @@
 /* Unit tests of the table of check kinds (audit/kinds.c): one line per
  * iaf_check_kind, in enum order, each with every operation; every kind the
  * spec loader accepts loads from a spec that uses it (and only such kinds);
- * a kind's keys are refused on checks of other kinds; every kind's
- * report.json members of a variant are a well-formed run of members holding
- * "age_agreement" once. */
+ * a kind's keys are refused on checks of other kinds; its default
+ * thresholds are the ones METHOD.md section 9 gives and a spec may set
+ * each of them; every kind's report.json members of a variant are a
+ * well-formed run of members holding "age_agreement" once. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -162,6 +164,65 @@ static void test_keys_of_other_kinds(void **state)
     assert_int_equal(err.column, 5);
 }
 
+/* The defaults of METHOD.md section 9 (and docs/method.md for the last kind) through
+ * iaf_spec_threshold_for, and every metric a kind defaults or lists is one a spec may set. */
+static void test_thresholds(void **state)
+{
+    (void)state;
+    static const struct {
+        iaf_check_kind kind;
+        const char *metric;
+        double value; /* NAN: not a screen of the kind */
+    } want[] = {
+        {IAF_CHECK_MARGINAL, "tvd", 0.05},
+        {IAF_CHECK_MARGINAL, "retention", NAN},
+        {IAF_CHECK_JOINT, "cond_tvd_y_given_x", 0.10},
+        {IAF_CHECK_JOINT, "footprint_dep", 0.5},
+        {IAF_CHECK_JOINT, "retention", 0.5},
+        {IAF_CHECK_JOINT, "min_standard_coverage", 0.8},
+        {IAF_CHECK_FLATTENING, "flattening_pooled", 0.5},
+        {IAF_CHECK_FLATTENING, "segregation_retention", 0.5},
+        {IAF_CHECK_FLATTENING, "min_support", 0.5},
+        {IAF_CHECK_RULE, "min_support", NAN},
+        {IAF_CHECK_RULE, "violations", NAN},
+        {IAF_CHECK_CONDIND, "cdep_excess", 0.02},
+        {IAF_CHECK_CONDIND, "min_cell_n", 10},
+        {IAF_CHECK_CONDIND, "pool_below", 10},
+        {IAF_CHECK_CONDIND, "min_standard_coverage", NAN},
+    };
+    iaf_error err;
+    for (size_t w = 0; w < sizeof want / sizeof want[0]; w++) {
+        const iaf_check_ops *o = iaf_check_ops_of(want[w].kind);
+        iaf_spec *s = NULL;
+        assert_int_equal(load(o->name, check_of_kind[want[w].kind], &s, &err), IAF_OK);
+        double got = iaf_spec_threshold_for(s, &s->checks[0], want[w].metric);
+        if (isnan(want[w].value))
+            assert_true(isnan(got));
+        else
+            assert_true(got == want[w].value);
+        iaf_spec_free(s);
+    }
+    for (int i = 0; i < IAF_CHECK_NKINDS; i++) {
+        const iaf_check_ops *o = iaf_check_ops_of((iaf_check_kind)i);
+        const char *metrics[16];
+        size_t n = 0;
+        for (const iaf_kind_default *d = o->defaults; d->metric && n < 12; d++)
+            metrics[n++] = d->metric;
+        for (int t = 0; t < 3; t++)
+            if (o->screens[t]) metrics[n++] = o->screens[t];
+        for (size_t m = 0; m < n; m++) {
+            char body[1024];
+            snprintf(body, sizeof body, "%s    thresholds: {%s: 0.125}\n", check_of_kind[i],
+                     metrics[m]);
+            iaf_spec *s = NULL;
+            if (load(o->name, body, &s, &err) != IAF_OK)
+                fail_msg("kind %s, threshold %s: %s", o->name, metrics[m], err.message);
+            assert_true(iaf_spec_threshold_for(s, &s->checks[0], metrics[m]) == 0.125);
+            iaf_spec_free(s);
+        }
+    }
+}
+
 /* A variant's members of every kind, written into an object, parse as JSON with
  * "age_agreement" once; a check's members at either slot too. */
 static void test_json_members(void **state)
@@ -209,6 +270,7 @@ int main(void)
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_loader_accepts_the_table),
         cmocka_unit_test(test_keys_of_other_kinds),
+        cmocka_unit_test(test_thresholds),
         cmocka_unit_test(test_json_members),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
