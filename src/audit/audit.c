@@ -170,7 +170,7 @@ static iaf_attr *ref_attr(const iaf_spec *spec, const iaf_spec_check *k,
  * standard (flattening: the domain; joint: x): the reference's column. */
 static const char *std_cat_col(const iaf_spec_check *k)
 {
-    return k->ref_cols[k->kind == IAF_CHECK_FLATTENING ? 1 : 0];
+    return k->ref_cols[iaf_check_ops_of(k->kind)->standardised];
 }
 
 /* Request ids per (check, variant): synthetic, reference, standard. */
@@ -178,19 +178,11 @@ typedef struct req_ids {
     int syn, ref, std, tot; /* tot: the lump's category totals, -1 none */
 } req_ids;
 
-/* The columns the synthetic side of one variant needs. */
+/* The columns the synthetic side of one variant needs: its kind's, then the universe's. */
 static size_t variant_cols(const iaf_spec_check *k, const iaf_spec_variant *v, const char **cols)
 {
     const char *acols[16];
-    size_t na = 0;
-    if (k->kind == IAF_CHECK_RULE || k->kind == IAF_CHECK_CONDIND) {
-        for (size_t i = 0; i < k->nrule_attrs; i++)
-            acols[na++] = k->rule_attrs[i]->column;
-        return needed_cols(acols, na, k->universe, k, cols);
-    }
-    for (size_t i = 0; i < k->nattrs; i++)
-        acols[na++] = v->attrs[i]->column;
-    if (v->attrs[2]) acols[na++] = v->attrs[2]->column;
+    size_t na = iaf_check_ops_of(k->kind)->columns(k, v, acols);
     return needed_cols(acols, na, k->universe, k, cols);
 }
 
@@ -206,7 +198,7 @@ static int table_has_se(const iaf_table *t)
 static const iaf_spec_lump *lump_of(const iaf_spec *spec, const iaf_spec_check *k,
                                     const iaf_spec_variant *v)
 {
-    if (k->kind == IAF_CHECK_RULE || k->kind == IAF_CHECK_CONDIND) return NULL;
+    if (iaf_check_ops_of(k->kind)->sides != IAF_SIDES_COMPARED) return NULL;
     return iaf_spec_lump_of(spec, v->attrs[k->nattrs > 1 ? 1 : 0]);
 }
 
@@ -503,8 +495,9 @@ static iaf_status register_requests(run_state *s, iaf_error *err)
                 return st;
             }
             r->ref = r->std = -1;
-            if (k->kind == IAF_CHECK_RULE) continue;
-            if (k->kind == IAF_CHECK_CONDIND) {
+            iaf_kind_sides sides = iaf_check_ops_of(k->kind)->sides;
+            if (sides == IAF_SIDES_SYNTHETIC) continue;
+            if (sides == IAF_SIDES_VARIABLES) {
                 if (rd && (st = condind_ref_request(spec, k, rd, r, err)) != IAF_OK) return st;
                 continue;
             }
@@ -767,7 +760,7 @@ static iaf_status run_variant(run_state *s, size_t c, size_t v, iaf_verdict *vv,
     if (st == IAF_OK && ids->std >= 0) {
         /* per category: (stratum, the standardised attribute named as on the
          * synthetic side) */
-        size_t ci = k->kind == IAF_CHECK_FLATTENING ? 1 : 0;
+        size_t ci = iaf_check_ops_of(k->kind)->standardised;
         iaf_attr *sa[2] = {iaf_attr_new_asis(k->stratum->name, k->stratum->name),
                            k->standard_per_category
                                ? iaf_attr_new_asis(var->attrs[ci]->name, std_cat_col(k))
@@ -848,8 +841,9 @@ static iaf_status run_check(run_state *s, size_t c, iaf_error *err)
     r->nvariants = k->nvariants;
     r->synthetic_source =
         s->syn_tab[c] >= 0 ? spec->tables[s->syn_tab[c]].file_as_written : "microdata";
-    if (k->kind == IAF_CHECK_RULE) return run_rule(s, c, err);
-    if (k->kind == IAF_CHECK_CONDIND) return run_condind(s, c, err);
+    iaf_kind_sides sides = iaf_check_ops_of(k->kind)->sides;
+    if (sides == IAF_SIDES_SYNTHETIC) return run_rule(s, c, err);
+    if (sides == IAF_SIDES_VARIABLES) return run_condind(s, c, err);
     iaf_verdict vv[IAF_MAX_VARIANTS];
     for (size_t v = 0; v < k->nvariants && st == IAF_OK; v++)
         st = run_variant(s, c, v, &vv[v], err);

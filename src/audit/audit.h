@@ -117,8 +117,9 @@ void iaf_claims_headline(const iaf_audit *a, iaf_buf *out);
  * a file that cannot be read or a missing column; a code given twice with
  * two titles keeps both, joined by " / ". */
 iaf_status iaf_audit_labels(iaf_audit *a, iaf_error *err);
-/* report.json's "labels": one object per file (attributes, file, titles). */
-void iaf_labels_json(const iaf_audit *a, iaf_json *j);
+/* report.json's "labels": one object per file (attributes, file, titles), with
+ * the titles of the codes in shown only (NULL: every title of the file). */
+void iaf_labels_json(const iaf_audit *a, const iaf_strmap *shown, iaf_json *j);
 void iaf_labels_free(iaf_audit *a);
 
 #endif

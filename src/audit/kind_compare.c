@@ -1,12 +1,13 @@
 /* src/audit/kind_compare.c - the marginal and joint kinds: the harmonised
  * comparison of compare.c with the spec's thresholds, and for a joint check
  * with `standardize` the standardised comparison beside it (METHOD.md
- * section 7); moved as is from iaf_audit_run. */
+ * section 7); their spec keys and report.json members. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "audit/kinds.h"
+#include "audit/spec_int.h"
 
 /* 1 when check k sets its own threshold for metric. */
 static int has_threshold(const iaf_spec_check *k, const char *metric)
@@ -100,4 +101,61 @@ iaf_status iaf_kind_compare_run(const iaf_kind_input *kin, iaf_variant_result *v
         iaf_table_free(rj);
     }
     return st;
+}
+
+/* Other kinds' keys a marginal or joint check refuses, in the words the loader has
+ * always used (spec.c refuses any other kind's key after the kind's parse). */
+static const char *const condind_keys[] = {"independent", "given", NULL};
+static const char *const rule_keys[] = {"rule", "expect", "citation", "tolerance", NULL};
+static const char *const flattening_keys[] = {"focal", "theta", NULL};
+static const char *const standardize_key[] = {"standardize", NULL};
+
+int iaf_kind_compare_parse(iaf_spec_ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k,
+                           const iaf_spec_check_keys *g)
+{
+    if (iaf_spec_refuse_keys(c, n, k, condind_keys,
+                             "independent and given belong to conditional_independence checks") ||
+        iaf_spec_refuse_keys(c, n, k, rule_keys,
+                             "rule, expect, citation and tolerance belong to rule checks"))
+        return -1;
+    k->theta = 0.25;
+    k->standard_ref = -1;
+    if (k->kind == IAF_CHECK_JOINT && iaf_spec_parse_standardize(c, s, n, k)) return -1;
+    if (iaf_spec_refuse_keys(c, n, k, flattening_keys,
+                             "focal and theta belong to flattening checks"))
+        return -1;
+    if (k->kind == IAF_CHECK_MARGINAL &&
+        iaf_spec_refuse_keys(c, n, k, standardize_key,
+                             "standardize belongs to joint and flattening checks"))
+        return -1;
+    return iaf_spec_parse_compared(c, s, n, k, g, k->kind == IAF_CHECK_MARGINAL ? 1 : 2);
+}
+
+/* The comparison's metrics, the standardised comparison of a joint check with
+ * `standardize`, and the agreement of the two. */
+void iaf_kind_compare_json_variant(const iaf_spec_check *k, const iaf_variant_result *vr,
+                                   iaf_json *j)
+{
+    if (vr->cmp) {
+        iaf_json_key(j, "metrics");
+        iaf_comparison_json(vr->cmp, j);
+        iaf_json_knum(j, "tvd_minus_floor", vr->cmp->m.tvd_joint - vr->cmp->m.noise_floor);
+    }
+    if (k->kind == IAF_CHECK_JOINT && k->stratum) {
+        iaf_json_key(j, "standardised");
+        iaf_json_begin_object(j);
+        iaf_json_kstr(j, "by", k->stratum->name);
+        iaf_json_kstr(j, "verdict",
+                      vr->cmp_std ? iaf_verdict_name(vr->cmp_std->verdict.verdict) : NULL);
+        iaf_json_kstr(j, "age_agreement", vr->age_agreement);
+        iaf_json_kstr(j, "note", vr->std_note);
+        iaf_json_kstr(j, "compared_with", vr->std_compare);
+        iaf_json_key(j, "metrics");
+        if (vr->cmp_std)
+            iaf_comparison_json(vr->cmp_std, j);
+        else
+            iaf_json_null(j);
+        iaf_json_end_object(j);
+    }
+    iaf_json_kstr(j, "age_agreement", vr->age_agreement);
 }

@@ -1,5 +1,6 @@
 /* src/audit/kind_condind.c - the conditional_independence kind (docs/method.md,
- * "Conditional independence"); see condcheck.h. */
+ * "Conditional independence"); see condcheck.h. Its spec keys (independent,
+ * given) and report.json members are at the end. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 
 #include "audit/condcheck.h"
 #include "audit/kinds.h"
+#include "audit/spec_int.h"
 #include "util/util.h"
 
 #define CI_ALPHA 0.05
@@ -412,4 +414,125 @@ void iaf_ci_check_json(const iaf_ci_check *c, iaf_json *j)
     iaf_json_knum(j, "reference_n", c->n_r);
     iaf_json_kstr(j, "retention_straddles", c->straddles);
     iaf_json_end_object(j);
+}
+
+/* A conditional_independence check: `independent: [A, B]` and `given: [C, ...]`,
+ * on the check or stated by its disclosure; the variables become rule_attrs (A, B,
+ * then the given ones), the reference (optional) must have the same columns. */
+static int parse_condind(iaf_spec_ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k,
+                         const char *disc)
+{
+    char **ind = NULL, **giv = NULL;
+    size_t nind = 0, ngiv = 0;
+    int rc = -1;
+    if (iaf_spec_get_list(c, n, "independent", &ind, &nind, "check") ||
+        iaf_spec_get_list(c, n, "given", &giv, &ngiv, "check"))
+        goto done;
+    if (!nind && !ngiv && disc && strcmp(disc, "none") != 0) {
+        int di = iaf_spec_find_id(c, ID_DISCLOSURE, disc);
+        const iaf_spec_disclosure *d = di >= 0 ? &s->disclosures[di] : NULL;
+        if (d && d->nindependent) {
+            /* the disclosure's statement is the check's */
+            ind = iaf_calloc(d->nindependent, sizeof *ind);
+            giv = iaf_calloc(d->ngiven + 1, sizeof *giv);
+            if (!ind || !giv) {
+                iaf_spec_nomem(c, n);
+                goto done;
+            }
+            for (size_t i = 0; i < d->nindependent; i++, nind++)
+                if (!(ind[i] = iaf_strdup(d->independent[i]))) {
+                    iaf_spec_nomem(c, n);
+                    goto done;
+                }
+            for (size_t i = 0; i < d->ngiven; i++, ngiv++)
+                if (!(giv[i] = iaf_strdup(d->given[i]))) {
+                    iaf_spec_nomem(c, n);
+                    goto done;
+                }
+        }
+    }
+    if (nind != 2) {
+        iaf_spec_fail(c, n,
+                      "check '%s': a conditional_independence check names two attributes as "
+                      "'independent' (on the check or its disclosure)%s",
+                      k->id, NULL);
+        goto done;
+    }
+    if (2 + ngiv > 16) {
+        iaf_spec_fail(c, iaf_spec_get(n, "given"), "check '%s': more than 14 'given' attributes%s",
+                      k->id, NULL);
+        goto done;
+    }
+    for (size_t i = 0; i < 2 + ngiv; i++) {
+        const char *name = i < 2 ? ind[i] : giv[i - 2];
+        for (size_t j = 0; j < k->nrule_attrs; j++)
+            if (!strcmp(k->rule_attrs[j]->name, name)) {
+                iaf_spec_fail(c, n, "check '%s': attribute '%s' named twice", k->id, name);
+                goto done;
+            }
+        if (!(k->rule_attrs[k->nrule_attrs] = iaf_spec_attr_or_column(c, s, n, name))) goto done;
+        k->nrule_attrs++;
+    }
+    rc = 0;
+done:
+    iaf_spec_free_list(ind, nind);
+    iaf_spec_free_list(giv, ngiv);
+    return rc;
+}
+
+int iaf_kind_condind_parse(iaf_spec_ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k,
+                           const iaf_spec_check_keys *g)
+{
+    /* the keys of the kinds that compare attributes, and every other kind's */
+    int other = g->na || g->nrc || iaf_spec_get(n, "variants");
+    for (int i = 0; i < IAF_CHECK_NKINDS && !other; i++)
+        for (const char *const *q = iaf_check_ops_of((iaf_check_kind)i)->keys;
+             i != IAF_CHECK_CONDIND && q && *q && !other; q++)
+            other = iaf_spec_get(n, *q) != NULL;
+    if (other)
+        return iaf_spec_fail(
+            c, n,
+            "check '%s': a conditional_independence check takes 'independent', 'given', "
+            "an optional reference with the same columns, and no other check keys%s",
+            k->id, NULL);
+    if (parse_condind(c, s, n, k, g->disc)) return -1;
+    if (g->ref && (k->reference = iaf_spec_find_id(c, ID_REFERENCE, g->ref)) < 0)
+        return iaf_spec_fail(c, iaf_spec_get(n, "reference"),
+                             "check '%s': no reference with id '%s'", k->id, g->ref);
+    k->nvariants = 1;
+    return 0;
+}
+
+void iaf_kind_condind_label(const iaf_spec_check *k, iaf_buf *b)
+{
+    iaf_buf_printf(b, "%s _||_ %s", k->rule_attrs[0]->name, k->rule_attrs[1]->name);
+    for (size_t i = 2; i < k->nrule_attrs; i++)
+        iaf_buf_printf(b, "%s%s", i == 2 ? " | " : ", ", k->rule_attrs[i]->name);
+}
+
+/* A and B, then the attributes they are independent given. */
+void iaf_kind_condind_json_check(const iaf_spec_check *k, iaf_kind_json_slot slot, iaf_json *j)
+{
+    if (slot != IAF_KIND_JSON_SUBJECT) return;
+    iaf_json_key(j, "independent");
+    iaf_json_begin_array(j);
+    iaf_json_str(j, k->rule_attrs[0]->name);
+    iaf_json_str(j, k->rule_attrs[1]->name);
+    iaf_json_end_array(j);
+    iaf_json_key(j, "given");
+    iaf_json_begin_array(j);
+    for (size_t i = 2; i < k->nrule_attrs; i++)
+        iaf_json_str(j, k->rule_attrs[i]->name);
+    iaf_json_end_array(j);
+}
+
+void iaf_kind_condind_json_variant(const iaf_spec_check *k, const iaf_variant_result *vr,
+                                   iaf_json *j)
+{
+    (void)k;
+    iaf_json_kstr(j, "age_agreement", vr->age_agreement);
+    if (vr->ci) {
+        iaf_json_key(j, "conditional_independence");
+        iaf_ci_check_json(vr->ci, j);
+    }
 }

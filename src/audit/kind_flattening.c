@@ -1,10 +1,12 @@
 /* src/audit/kind_flattening.c - the flattening kind (METHOD.md section 5):
  * flatcheck.c on the group x domain table, with optional direct
- * standardisation by a stratum; moved as is from iaf_audit_run. */
+ * standardisation by a stratum; its spec keys (focal, theta, standardize)
+ * and report.json members. */
 #include <stdio.h>
 #include <string.h>
 
 #include "audit/kinds.h"
+#include "audit/spec_int.h"
 
 iaf_status iaf_kind_flattening_run(const iaf_kind_input *in, iaf_variant_result *vr, iaf_error *err)
 {
@@ -51,4 +53,49 @@ iaf_status iaf_kind_flattening_run(const iaf_kind_input *in, iaf_variant_result 
         vr->age_agreement = vr->flat->age_agreement;
     }
     return st;
+}
+
+/* Other kinds' keys a flattening check refuses, in the words the loader has always
+ * used (spec.c refuses any other kind's key after the kind's parse). */
+static const char *const condind_keys[] = {"independent", "given", NULL};
+static const char *const rule_keys[] = {"rule", "expect", "citation", "tolerance", NULL};
+
+int iaf_kind_flattening_parse(iaf_spec_ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k,
+                              const iaf_spec_check_keys *g)
+{
+    if (iaf_spec_refuse_keys(c, n, k, condind_keys,
+                             "independent and given belong to conditional_independence checks") ||
+        iaf_spec_refuse_keys(c, n, k, rule_keys,
+                             "rule, expect, citation and tolerance belong to rule checks"))
+        return -1;
+    k->theta = 0.25;
+    k->standard_ref = -1;
+    if (iaf_spec_get_str(c, n, "focal", &k->focal, 1, "flattening check") ||
+        iaf_spec_get_num(c, n, "theta", &k->theta, "flattening check"))
+        return -1;
+    if (!(k->theta > 0 && k->theta < 1))
+        return iaf_spec_fail(c, iaf_spec_get(n, "theta"),
+                             "check '%s': theta must be between 0 and 1%s", k->id, NULL);
+    if (iaf_spec_parse_standardize(c, s, n, k)) return -1;
+    return iaf_spec_parse_compared(c, s, n, k, g, 2);
+}
+
+void iaf_kind_flattening_json_check(const iaf_spec_check *k, iaf_kind_json_slot slot, iaf_json *j)
+{
+    if (slot != IAF_KIND_JSON_PARAMS) return;
+    iaf_json_kstr(j, "focal", k->focal);
+    iaf_json_knum(j, "theta", k->theta);
+}
+
+void iaf_kind_flattening_json_variant(const iaf_spec_check *k, const iaf_variant_result *vr,
+                                      iaf_json *j)
+{
+    (void)k;
+    iaf_json_kstr(j, "age_agreement", vr->age_agreement);
+    if (vr->flat) {
+        iaf_json_key(j, "flattening");
+        iaf_flat_result_json(vr->flat, j);
+        iaf_json_key(j, "verdict_detail");
+        iaf_verdict_json(&vr->flat->verdict, j);
+    }
 }

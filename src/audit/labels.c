@@ -1,6 +1,7 @@
 /* src/audit/labels.c - classification files that title the codes of
  * attributes (`labels:`, docs/spec.md): read once per audit, written to
- * report.json beside the codes, which every report keeps. */
+ * report.json beside the codes, which every report keeps (the titles of the
+ * codes the report shows, not the whole classification). */
 #include <string.h>
 
 #include "audit/audit.h"
@@ -73,7 +74,7 @@ iaf_status iaf_audit_labels(iaf_audit *a, iaf_error *err)
     return IAF_OK;
 }
 
-void iaf_labels_json(const iaf_audit *a, iaf_json *j)
+void iaf_labels_json(const iaf_audit *a, const iaf_strmap *shown, iaf_json *j)
 {
     iaf_json_begin_array(j);
     for (size_t i = 0; i < a->nlabels; i++) {
@@ -88,7 +89,8 @@ void iaf_labels_json(const iaf_audit *a, iaf_json *j)
         iaf_json_key(j, "titles");
         iaf_json_begin_object(j);
         for (size_t k = 0; k < l->n; k++)
-            iaf_json_kstr(j, l->code[k], l->title[k]);
+            if (!shown || iaf_strmap_find(shown, l->code[k], strlen(l->code[k])) >= 0)
+                iaf_json_kstr(j, l->code[k], l->title[k]);
         iaf_json_end_object(j);
         iaf_json_end_object(j);
     }

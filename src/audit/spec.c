@@ -2,6 +2,8 @@
  * docs/spec.md). The loader is strict: unknown keys are errors (a typo must
  * not silently change an audit), and every error names the line. */
 #include "audit/spec.h"
+#include "audit/kinds.h"
+#include "audit/spec_int.h"
 #include "core/rowweights.h"
 
 #include "io/file.h"
@@ -22,20 +24,7 @@
 
 #include "io/file.h"
 #include "util/util.h"
-/* The ids of each kind, interned in the order of their arrays in iaf_spec, so that an id's
- * index is its position: duplicates and references by id cost one hash probe each, not a
- * scan (a spec with many checks must not load in quadratic time). */
-enum { ID_TABLE, ID_DISCLOSURE, ID_CROSSWALK, ID_REFERENCE, ID_CHECK, ID_ATTR, ID_KINDS };
-
-typedef struct ctx {
-    const char *file;
-    const char *base; /* NULL: do not touch the file system */
-    iaf_error *err;
-    iaf_status st;
-    char diag[512];
-    iaf_strmap ids[ID_KINDS];
-    size_t attr_cap;
-} ctx;
+typedef iaf_spec_ctx ctx;
 
 /* Index of id among the ids of a kind, or -1. */
 static int find_id(const ctx *c, int kind, const char *id)
@@ -586,16 +575,36 @@ static int add_attr(ctx *c, iaf_spec *s, iaf_attr *a, int *dup)
     return 0;
 }
 
-static int parse_kind(const char *k, iaf_check_kind *out)
+static int has_name(const char *const *list, const char *s, size_t len)
 {
-    static const char *const names[] = {"marginal", "joint", "flattening", "rule",
-                                        "conditional_independence"};
-    for (int i = 0; i < IAF_CHECK_NKINDS; i++)
-        if (!strcmp(k, names[i])) {
-            *out = (iaf_check_kind)i;
-            return 0;
-        }
-    return -1;
+    for (; list && *list; list++)
+        if (strlen(*list) == len && !memcmp(*list, s, len)) return 1;
+    return 0;
+}
+
+/* The metrics a threshold may name: the comparison's (METHOD.md sections 4, 5), and every
+ * kind's defaults and listed screens (kinds.h); NULL-terminated. */
+static void threshold_metrics(const char **out, size_t cap)
+{
+    static const char *const metrics[] = {
+        "tvd",       "tvd_joint",     "cond_tvd_y_given_x", "cond_tvd_x_given_y",
+        "footprint", "footprint_dep", "retention",          "max_cell_pp",
+        "hellinger", "js_distance",   "min_support",        "min_standard_coverage",
+        NULL};
+    size_t n = 0;
+    out[0] = NULL;
+    for (const char *const *m = metrics; *m && n + 1 < cap; m++)
+        out[n++] = *m, out[n] = NULL;
+    for (int i = 0; i < IAF_CHECK_NKINDS; i++) {
+        const iaf_check_ops *o = iaf_check_ops_of((iaf_check_kind)i);
+        for (const iaf_kind_default *d = o->defaults; d->metric; d++)
+            if (!has_name(out, d->metric, strlen(d->metric)) && n + 1 < cap)
+                out[n++] = d->metric, out[n] = NULL;
+        for (int t = 0; t < 3; t++)
+            if (o->screens[t] && !has_name(out, o->screens[t], strlen(o->screens[t])) &&
+                n + 1 < cap)
+                out[n++] = o->screens[t], out[n] = NULL;
+    }
 }
 
 static int parse_thresholds(ctx *c, struct fy_node *n, iaf_spec_threshold **out, size_t *nout)
@@ -605,25 +614,8 @@ static int parse_thresholds(ctx *c, struct fy_node *n, iaf_spec_threshold **out,
     if (!n) return 0;
     if (!fy_node_is_mapping(n))
         return fail(c, n, "thresholds must map metric names to numbers%s%s", NULL, NULL);
-    static const char *const metrics[] = {"tvd",
-                                          "tvd_joint",
-                                          "cond_tvd_y_given_x",
-                                          "cond_tvd_x_given_y",
-                                          "footprint",
-                                          "footprint_dep",
-                                          "retention",
-                                          "max_cell_pp",
-                                          "hellinger",
-                                          "js_distance",
-                                          "flattening_pooled",
-                                          "segregation_retention",
-                                          "violations",
-                                          "min_support",
-                                          "min_standard_coverage",
-                                          "cdep_excess",
-                                          "min_cell_n",
-                                          "pool_below",
-                                          NULL};
+    const char *metrics[64];
+    threshold_metrics(metrics, sizeof metrics / sizeof metrics[0]);
     if (check_keys(c, n, "thresholds", metrics)) return -1;
     size_t cnt = (size_t)fy_node_mapping_item_count(n);
     *out = iaf_calloc(cnt ? cnt : 1, sizeof **out);
@@ -644,152 +636,6 @@ static int parse_thresholds(ctx *c, struct fy_node *n, iaf_spec_threshold **out,
     return 0;
 }
 
-static const char *const check_keys_allowed[] = {"id",          "title",      "kind",
-                                                 "attributes",  "reference",  "reference_columns",
-                                                 "synthetic",   "universe",   "reference_universe",
-                                                 "disclosure",  "thresholds", "note",
-                                                 "variants",    "focal",      "theta",
-                                                 "standardize", "rule",       "expect",
-                                                 "profile",     "citation",   "tolerance",
-                                                 "independent", "given",      NULL};
-
-static iaf_attr *attr_or_column(ctx *c, iaf_spec *s, struct fy_node *n, const char *name);
-
-static int parse_rule(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
-{
-    if (get_str(c, n, "rule", &k->rule_text, 0, "rule check") ||
-        get_str(c, n, "citation", &k->citation, 1, "rule check") ||
-        get_num(c, n, "tolerance", &k->tolerance, "rule check"))
-        return -1;
-    struct fy_node *ex = get(n, "expect"), *pf = get(n, "profile");
-    if ((k->rule_text != NULL) + (ex != NULL) + (pf != NULL) != 1)
-        return fail(c, n, "check '%s': a rule check has one of 'rule', 'expect' or 'profile'%s",
-                    k->id, NULL);
-    if (k->tolerance < 0 || k->tolerance > 1)
-        return fail(c, get(n, "tolerance"), "check '%s': tolerance is a share in [0, 1]%s", k->id,
-                    NULL);
-    if (pf) {
-        static const char *const pkeys[] = {"status", "age", "window", "expected", "max_tvd", NULL};
-        k->max_tvd = NAN;
-        if (check_keys(c, pf, "profile", pkeys) ||
-            get_num(c, pf, "max_tvd", &k->max_tvd, "profile") ||
-            get_str(c, pf, "status", &k->status_text, 1, "profile") ||
-            get_str(c, pf, "age", &k->profile_age, 1, "profile") ||
-            get_list(c, pf, "window", &k->window, &k->nwindow, "profile"))
-            return -1;
-        if (k->nwindow == 0)
-            return fail(c, pf, "check '%s': profile needs a window of categories%s", k->id, NULL);
-        if (!isnan(k->max_tvd) && !(k->max_tvd >= 0 && k->max_tvd <= 1))
-            return fail(c, get(pf, "max_tvd"), "check '%s': max_tvd is a TVD in [0, 1]%s", k->id,
-                        NULL);
-        if (!isnan(k->max_tvd) && !get(pf, "expected"))
-            return fail(c, get(pf, "max_tvd"),
-                        "check '%s': max_tvd needs an expected profile to measure against%s", k->id,
-                        NULL);
-        struct fy_node *en = get(pf, "expected");
-        if (en) {
-            if (!fy_node_is_mapping(en))
-                return fail(c, en, "check '%s': expected maps categories to shares%s", k->id, NULL);
-            size_t cnt = (size_t)fy_node_mapping_item_count(en);
-            k->expected_labels = iaf_calloc(cnt + 1, sizeof *k->expected_labels);
-            k->expected_shares = iaf_calloc(cnt + 1, sizeof *k->expected_shares);
-            k->expected_hi = iaf_calloc(cnt + 1, sizeof *k->expected_hi);
-            if (!k->expected_labels || !k->expected_shares || !k->expected_hi) return nomem(c, en);
-            void *it = NULL;
-            struct fy_node_pair *pp;
-            while ((pp = fy_node_mapping_iterate(en, &it)) != NULL) {
-                struct fy_node *kk = fy_node_pair_key(pp), *vv = fy_node_pair_value(pp);
-                /* a share, or [lo, hi] bounds on it */
-                struct fy_node *bv[2] = {vv, vv};
-                if (fy_node_is_sequence(vv) && fy_node_sequence_item_count(vv) == 2) {
-                    void *bi = NULL;
-                    bv[0] = fy_node_sequence_iterate(vv, &bi);
-                    bv[1] = fy_node_sequence_iterate(vv, &bi);
-                }
-                double x[2];
-                int ok = 1;
-                for (int b = 0; b < 2; b++) {
-                    size_t len;
-                    const char *sv =
-                        fy_node_is_scalar(bv[b]) ? fy_node_get_scalar(bv[b], &len) : NULL;
-                    ok = ok && sv && iaf_parse_double((iaf_sv){sv, len}, &x[b]) && x[b] >= 0;
-                }
-                int text = fy_node_is_scalar(kk);
-                k->expected_labels[k->nexpected] = text ? scalar_dup(kk) : NULL;
-                if (text && !k->expected_labels[k->nexpected]) return nomem(c, kk);
-                if (!text || !ok || x[0] > x[1] || (bv[0] != vv && x[1] > 1)) {
-                    k->nexpected++;
-                    return fail(c, vv,
-                                "check '%s': an expected share is a non-negative number or "
-                                "[lo, hi] with 0 <= lo <= hi <= 1%s",
-                                k->id, NULL);
-                }
-                k->expected_hi[k->nexpected] = x[1];
-                k->expected_shares[k->nexpected++] = x[0];
-            }
-            /* bounds no profile can meet (a category not listed is expected at 0) */
-            double slo = 0, shi = 0;
-            int bounds = 0;
-            for (size_t i = 0; i < k->nexpected; i++) {
-                slo += k->expected_shares[i], shi += k->expected_hi[i];
-                bounds |= k->expected_shares[i] != k->expected_hi[i];
-            }
-            if (bounds && (slo > 1 + 1e-12 || shi < 1 - 1e-12))
-                return fail(c, en,
-                            "check '%s': no profile fits the expected bounds (lower shares must "
-                            "sum to at most 1, upper shares to at least 1)%s",
-                            k->id, NULL);
-        }
-        if (parse_expr(c, get(pf, "status"), k->status_text, k->id, &k->status)) return -1;
-    } else if (k->rule_text) {
-        if (parse_expr(c, get(n, "rule"), k->rule_text, k->id, &k->rule)) return -1;
-        const iaf_expr *a, *b;
-        if (!iaf_expr_implication(k->rule, &a, &b))
-            return fail(c, get(n, "rule"), "check '%s': a rule is an implication 'A => B'%s", k->id,
-                        NULL);
-    } else {
-        static const char *const ekeys[] = {"share", "given", "interval", NULL};
-        char **iv = NULL;
-        size_t niv = 0;
-        if (check_keys(c, ex, "expect", ekeys) ||
-            get_str(c, ex, "share", &k->share_text, 1, "expect") ||
-            get_str(c, ex, "given", &k->given_text, 0, "expect") ||
-            get_list(c, ex, "interval", &iv, &niv, "expect")) {
-            free_list(iv, niv);
-            return -1;
-        }
-        int ok = niv == 2 && iaf_parse_double((iaf_sv){iv[0], strlen(iv[0])}, &k->expect_lo) &&
-                 iaf_parse_double((iaf_sv){iv[1], strlen(iv[1])}, &k->expect_hi) &&
-                 k->expect_lo >= 0 && k->expect_lo <= k->expect_hi && k->expect_hi <= 1;
-        free_list(iv, niv);
-        if (!ok)
-            return fail(c, get(ex, "interval"), "check '%s': interval is [lo, hi] within [0, 1]%s",
-                        k->id, NULL);
-        if (parse_expr(c, get(ex, "share"), k->share_text, k->id, &k->share)) return -1;
-        if (k->given_text && parse_expr(c, get(ex, "given"), k->given_text, k->id, &k->given))
-            return -1;
-    }
-    /* the variables become the attributes of the check */
-    const iaf_expr *es[4] = {k->rule, k->share, k->given, k->status};
-    if (k->profile_age) {
-        if (!(k->rule_attrs[0] = attr_or_column(c, s, n, k->profile_age))) return -1;
-        k->nrule_attrs = 1;
-    }
-    for (int e = 0; e < 4; e++)
-        for (size_t v = 0; es[e] && v < iaf_expr_nvars(es[e]); v++) {
-            const char *name = iaf_expr_var(es[e], v);
-            int dup = 0;
-            for (size_t i = 0; i < k->nrule_attrs; i++)
-                dup |= !strcmp(k->rule_attrs[i]->name, name);
-            if (dup) continue;
-            if (k->nrule_attrs == 16)
-                return fail(c, n, "check '%s': more than 16 variables%s", k->id, NULL);
-            if (!(k->rule_attrs[k->nrule_attrs] = attr_or_column(c, s, n, name))) return -1;
-            k->nrule_attrs++;
-        }
-    return 0;
-}
-
 /* An attribute by name; an undeclared name is the column of that name, as is. */
 static iaf_attr *attr_or_column(ctx *c, iaf_spec *s, struct fy_node *n, const char *name)
 {
@@ -804,75 +650,65 @@ static iaf_attr *attr_or_column(ctx *c, iaf_spec *s, struct fy_node *n, const ch
     return a;
 }
 
-/* A conditional_independence check: `independent: [A, B]` and `given: [C, ...]`,
- * on the check or stated by its disclosure; the variables become rule_attrs (A, B,
- * then the given ones), the reference (optional) must have the same columns. */
-static int parse_condind(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k,
-                         const char *disc)
+/* The keys every check has; each kind adds its own (kinds.h). */
+static const char *const check_generic_keys[] = {"id",         "title",      "kind",
+                                                 "attributes", "reference",  "reference_columns",
+                                                 "synthetic",  "universe",   "reference_universe",
+                                                 "disclosure", "thresholds", "note",
+                                                 "variants",   NULL};
+
+/* Every key a check may have (NULL-terminated): the generic ones, then every kind's. */
+static void all_check_keys(const char **out, size_t cap)
 {
-    char **ind = NULL, **giv = NULL;
-    size_t nind = 0, ngiv = 0;
-    int rc = -1;
-    if (get_list(c, n, "independent", &ind, &nind, "check") ||
-        get_list(c, n, "given", &giv, &ngiv, "check"))
-        goto done;
-    if (!nind && !ngiv && disc && strcmp(disc, "none") != 0) {
-        int di = find_id(c, ID_DISCLOSURE, disc);
-        const iaf_spec_disclosure *d = di >= 0 ? &s->disclosures[di] : NULL;
-        if (d && d->nindependent) {
-            /* the disclosure's statement is the check's */
-            ind = iaf_calloc(d->nindependent, sizeof *ind);
-            giv = iaf_calloc(d->ngiven + 1, sizeof *giv);
-            if (!ind || !giv) {
-                nomem(c, n);
-                goto done;
-            }
-            for (size_t i = 0; i < d->nindependent; i++, nind++)
-                if (!(ind[i] = iaf_strdup(d->independent[i]))) {
-                    nomem(c, n);
-                    goto done;
-                }
-            for (size_t i = 0; i < d->ngiven; i++, ngiv++)
-                if (!(giv[i] = iaf_strdup(d->given[i]))) {
-                    nomem(c, n);
-                    goto done;
-                }
-        }
-    }
-    if (nind != 2) {
-        fail(c, n,
-             "check '%s': a conditional_independence check names two attributes as "
-             "'independent' (on the check or its disclosure)%s",
-             k->id, NULL);
-        goto done;
-    }
-    if (2 + ngiv > 16) {
-        fail(c, get(n, "given"), "check '%s': more than 14 'given' attributes%s", k->id, NULL);
-        goto done;
-    }
-    for (size_t i = 0; i < 2 + ngiv; i++) {
-        const char *name = i < 2 ? ind[i] : giv[i - 2];
-        for (size_t j = 0; j < k->nrule_attrs; j++)
-            if (!strcmp(k->rule_attrs[j]->name, name)) {
-                fail(c, n, "check '%s': attribute '%s' named twice", k->id, name);
-                goto done;
-            }
-        if (!(k->rule_attrs[k->nrule_attrs] = attr_or_column(c, s, n, name))) goto done;
-        k->nrule_attrs++;
-    }
-    rc = 0;
-done:
-    free_list(ind, nind);
-    free_list(giv, ngiv);
-    return rc;
+    size_t n = 0;
+    out[0] = NULL;
+    for (const char *const *g = check_generic_keys; *g && n + 1 < cap; g++)
+        out[n++] = *g, out[n] = NULL;
+    for (int i = 0; i < IAF_CHECK_NKINDS; i++)
+        for (const char *const *q = iaf_check_ops_of((iaf_check_kind)i)->keys; q && *q; q++)
+            if (!has_name(out, *q, strlen(*q)) && n + 1 < cap) out[n++] = *q, out[n] = NULL;
 }
 
-/* Longer than 150 lines: one strict pass over a check's keys, every kind's keys in one
- * list so that an unknown key is found at once; the keys move to the kinds (kinds.h)
- * when the table of kinds takes over spec parsing. */
+static int parse_kind(const char *k, iaf_check_kind *out)
+{
+    for (int i = 0; i < IAF_CHECK_NKINDS; i++)
+        if (!strcmp(k, iaf_check_ops_of((iaf_check_kind)i)->name)) {
+            *out = (iaf_check_kind)i;
+            return 0;
+        }
+    return -1;
+}
+
+/* A key of another kind that this kind does not take: the kinds refuse the keys they
+ * know of with their own words first; this catches the rest. */
+static int foreign_key(ctx *c, struct fy_node *n, const iaf_spec_check *k)
+{
+    const iaf_check_ops *own = iaf_check_ops_of(k->kind);
+    void *it = NULL;
+    struct fy_node_pair *p;
+    while ((p = fy_node_mapping_iterate(n, &it)) != NULL) {
+        size_t len;
+        const char *key = fy_node_get_scalar(fy_node_pair_key(p), &len);
+        if (!key || has_name(check_generic_keys, key, len) || has_name(own->keys, key, len))
+            continue;
+        for (int i = 0; i < IAF_CHECK_NKINDS; i++) {
+            const iaf_check_ops *o = iaf_check_ops_of((iaf_check_kind)i);
+            if (!has_name(o->keys, key, len)) continue;
+            char msg[400];
+            snprintf(msg, sizeof msg, "check '%s': '%.*s' is a key of %s checks, not of %s checks",
+                     k->id, (int)IAF_MIN(len, 100), key, o->name, own->name);
+            return fail(c, fy_node_pair_key(p), "%s%s", msg, NULL);
+        }
+    }
+    return 0;
+}
+
+/* A check: the generic keys here, the kind's own keys by its parse (kinds.h). */
 static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k)
 {
-    if (check_keys(c, n, "check", check_keys_allowed)) return -1;
+    const char *allowed[96];
+    all_check_keys(allowed, sizeof allowed / sizeof allowed[0]);
+    if (check_keys(c, n, "check", allowed)) return -1;
     k->line = node_line(n);
     k->col = node_col(n);
     k->reference = k->synthetic = k->disclosure = -1;
@@ -892,194 +728,27 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
         parse_thresholds(c, get(n, "thresholds"), &k->thresholds, &k->nthresholds))
         goto done;
     if (parse_kind(kind, &k->kind)) {
-        fail(c, get(n, "kind"),
-             "check '%s': kind must be marginal, joint, flattening, rule or "
-             "conditional_independence (got '%s')",
-             k->id, kind);
+        /* "marginal, joint, flattening, rule or conditional_independence" */
+        iaf_buf names = {0};
+        for (int i = 0; i < IAF_CHECK_NKINDS; i++)
+            iaf_buf_printf(&names, "%s%s",
+                           i == 0                     ? ""
+                           : i + 1 < IAF_CHECK_NKINDS ? ", "
+                                                      : " or ",
+                           iaf_check_ops_of((iaf_check_kind)i)->name);
+        char msg[700];
+        snprintf(msg, sizeof msg, "check '%s': kind must be %s (got '%s')", k->id,
+                 names.data ? names.data : "", kind);
+        iaf_buf_free(&names);
+        fail(c, get(n, "kind"), "%s%s", msg, NULL);
         goto done;
     }
-    if (k->kind == IAF_CHECK_CONDIND) {
-        if (na || nrc || get(n, "variants") || get(n, "standardize") || get(n, "focal") ||
-            get(n, "theta") || get(n, "rule") || get(n, "expect") || get(n, "profile") ||
-            get(n, "citation") || get(n, "tolerance")) {
-            fail(c, n,
-                 "check '%s': a conditional_independence check takes 'independent', 'given', "
-                 "an optional reference with the same columns, and no other check keys%s",
-                 k->id, NULL);
-            goto done;
-        }
-        if (parse_condind(c, s, n, k, disc)) goto done;
-        if (ref && (k->reference = find_id(c, ID_REFERENCE, ref)) < 0) {
-            fail(c, get(n, "reference"), "check '%s': no reference with id '%s'", k->id, ref);
-            goto done;
-        }
-        if (syn && (k->synthetic = find_id(c, ID_TABLE, syn)) < 0) {
-            fail(c, get(n, "synthetic"), "check '%s': no dataset table with id '%s'", k->id, syn);
-            goto done;
-        }
-        rc = 0;
-        goto universe;
-    } else if (get(n, "independent") || get(n, "given")) {
-        fail(c, n, "check '%s': independent and given belong to conditional_independence checks%s",
-             k->id, NULL);
+    iaf_spec_check_keys g = {kind, ref, disc, attrs, rcols, na, nrc};
+    if (iaf_check_ops_of(k->kind)->parse(c, s, n, k, &g) || foreign_key(c, n, k)) goto done;
+    if (syn && (k->synthetic = find_id(c, ID_TABLE, syn)) < 0) {
+        fail(c, get(n, "synthetic"), "check '%s': no dataset table with id '%s'", k->id, syn);
         goto done;
     }
-    if (k->kind == IAF_CHECK_RULE) {
-        if (na || ref || get(n, "variants")) {
-            fail(c, n,
-                 "check '%s': a rule check takes its variables from the rule, and no reference%s",
-                 k->id, NULL);
-            goto done;
-        }
-        if (parse_rule(c, s, n, k)) goto done;
-        if (syn) {
-            k->synthetic = find_id(c, ID_TABLE, syn);
-            if (k->synthetic < 0) {
-                fail(c, get(n, "synthetic"), "check '%s': no dataset table with id '%s'", k->id,
-                     syn);
-                goto done;
-            }
-        }
-        rc = 0;
-        goto universe;
-    } else if (get(n, "rule") || get(n, "expect") || get(n, "citation") || get(n, "tolerance")) {
-        fail(c, n, "check '%s': rule, expect, citation and tolerance belong to rule checks%s",
-             k->id, NULL);
-        goto done;
-    }
-    k->theta = 0.25;
-    k->standard_ref = -1;
-    if (k->kind == IAF_CHECK_FLATTENING) {
-        if (get_str(c, n, "focal", &k->focal, 1, "flattening check") ||
-            get_num(c, n, "theta", &k->theta, "flattening check"))
-            goto done;
-        if (!(k->theta > 0 && k->theta < 1)) {
-            fail(c, get(n, "theta"), "check '%s': theta must be between 0 and 1%s", k->id, NULL);
-            goto done;
-        }
-    }
-    if (k->kind == IAF_CHECK_FLATTENING || k->kind == IAF_CHECK_JOINT) {
-        struct fy_node *sn = get(n, "standardize");
-        if (sn) {
-            static const char *const skeys[] = {"by", "standard", "per_category", NULL};
-            char *by = NULL, *std = NULL;
-            if (check_keys(c, sn, "standardize", skeys) ||
-                get_str(c, sn, "by", &by, 1, "standardize") ||
-                get_str(c, sn, "standard", &std, 0, "standardize") ||
-                get_bool(c, sn, "per_category", &k->standard_per_category, "standardize")) {
-                iaf_free(by), iaf_free(std);
-                goto done;
-            }
-            k->stratum = attr_or_column(c, s, sn, by);
-            if (std) {
-                k->standard_ref = find_id(c, ID_REFERENCE, std);
-                if (k->standard_ref < 0)
-                    fail(c, sn, "standardize: no reference with id '%s'%s", std, NULL);
-            }
-            iaf_free(by), iaf_free(std);
-            if (!k->stratum || k->standard_ref < -1 || c->st != IAF_OK) goto done;
-            if (k->standard_per_category && k->standard_ref < 0) {
-                /* the reference's own strata are already per category */
-                fail(c, sn, "standardize: per_category needs a standard reference%s%s", NULL, NULL);
-                goto done;
-            }
-        }
-    }
-    if (k->kind != IAF_CHECK_FLATTENING && (get(n, "focal") || get(n, "theta"))) {
-        fail(c, n, "check '%s': focal and theta belong to flattening checks%s", k->id, NULL);
-        goto done;
-    }
-    if (k->kind == IAF_CHECK_MARGINAL && get(n, "standardize")) {
-        fail(c, n, "check '%s': standardize belongs to joint and flattening checks%s", k->id, NULL);
-        goto done;
-    }
-    size_t want = k->kind == IAF_CHECK_MARGINAL ? 1 : 2;
-    if (na == 0 && get(n, "variants") && fy_node_is_sequence(get(n, "variants"))) {
-        /* with variants, the first variant's attributes are the check's */
-        void *it0 = NULL;
-        struct fy_node *v0 = fy_node_sequence_iterate(get(n, "variants"), &it0);
-        if (v0 && fy_node_is_mapping(v0) && get_list(c, v0, "attributes", &attrs, &na, "variant"))
-            goto done;
-    }
-    if (na != want) {
-        fail(c, n, "check '%s': a %s check takes exactly the attributes it compares", k->id, kind);
-        goto done;
-    }
-    if (nrc && nrc != na) {
-        fail(c, get(n, "reference_columns"), "check '%s': one reference column per attribute%s",
-             k->id, NULL);
-        goto done;
-    }
-    k->nattrs = na;
-    for (size_t i = 0; i < na; i++) {
-        if (!(k->attrs[i] = attr_or_column(c, s, n, attrs[i]))) goto done;
-        if (!(k->ref_cols[i] = iaf_strdup(nrc ? rcols[i] : attrs[i]))) {
-            nomem(c, n);
-            goto done;
-        }
-    }
-    k->nvariants = 1;
-    k->variants[0].attrs[0] = k->attrs[0];
-    k->variants[0].attrs[1] = na > 1 ? k->attrs[1] : NULL;
-    k->variants[0].attrs[2] = k->stratum;
-    struct fy_node *vn = get(n, "variants");
-    if (vn) {
-        /* variants: [{name: A, attributes: [sex, occ_a]}, ...]; the first is the main one */
-        if (!fy_node_is_sequence(vn) || fy_node_sequence_item_count(vn) < 1 ||
-            fy_node_sequence_item_count(vn) > IAF_MAX_VARIANTS) {
-            fail(c, vn, "check '%s': variants must be a list of 1 to 8 variants%s", k->id, NULL);
-            goto done;
-        }
-        k->nvariants = 0;
-        void *it = NULL;
-        struct fy_node *item;
-        while ((item = fy_node_sequence_iterate(vn, &it)) != NULL) {
-            static const char *const vkeys[] = {"name", "attributes", NULL};
-            iaf_spec_variant *v = &k->variants[k->nvariants++];
-            char **va = NULL;
-            size_t nva = 0;
-            if (check_keys(c, item, "variant", vkeys) ||
-                get_str(c, item, "name", &v->name, 1, "variant") ||
-                get_list(c, item, "attributes", &va, &nva, "variant")) {
-                free_list(va, nva);
-                goto done;
-            }
-            if (nva != na) {
-                free_list(va, nva);
-                fail(c, item, "variant '%s': give as many attributes as the check has%s", v->name,
-                     NULL);
-                goto done;
-            }
-            for (size_t i = 0; i < nva; i++)
-                if (!(v->attrs[i] = attr_or_column(c, s, item, va[i]))) {
-                    free_list(va, nva);
-                    goto done;
-                }
-            v->attrs[2] = k->stratum;
-            free_list(va, nva);
-        }
-        for (size_t i = 0; i < na; i++)
-            k->attrs[i] = k->variants[0].attrs[i];
-    }
-    if (!ref) {
-        fail(c, n, "check '%s': 'reference' is required%s", k->id, NULL);
-        goto done;
-    }
-    k->reference = find_id(c, ID_REFERENCE, ref);
-    if (k->reference < 0) {
-        fail(c, get(n, "reference"), "check '%s': no reference with id '%s'", k->id, ref);
-        goto done;
-    }
-    if (syn) {
-        k->synthetic = find_id(c, ID_TABLE, syn);
-        if (k->synthetic < 0) {
-            fail(c, get(n, "synthetic"), "check '%s': no dataset table with id '%s'", k->id, syn);
-            goto done;
-        }
-    }
-    rc = 0;
-universe:
-    if (k->kind == IAF_CHECK_RULE || k->kind == IAF_CHECK_CONDIND) k->nvariants = 1;
     if (disc && strcmp(disc, "none") != 0) {
         k->disclosure = find_id(c, ID_DISCLOSURE, disc);
         if (k->disclosure < 0) {
@@ -1094,6 +763,7 @@ universe:
         parse_expr(c, get(n, "reference_universe"), k->reference_universe_text, k->id,
                    &k->reference_universe))
         goto done;
+    rc = 0;
 done:
     if (c->st != IAF_OK) rc = -1;
     iaf_free(kind), iaf_free(ref), iaf_free(disc), iaf_free(syn);
@@ -1101,7 +771,6 @@ done:
     free_list(rcols, nrc);
     return rc;
 }
-
 /* Iterate a top-level list section. */
 #define FOR_ITEMS(root, key, item)                                                                 \
     for (void *it_##item = NULL, *sec_##item = get(root, key); sec_##item; sec_##item = NULL)      \
@@ -1552,8 +1221,10 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
     }
     struct fy_node *th = get(root, "thresholds");
     if (th) {
-        static const char *const kinds[] = {
-            "marginal", "joint", "flattening", "rule", "conditional_independence", NULL};
+        const char *kinds[IAF_CHECK_NKINDS + 1];
+        for (int k = 0; k < IAF_CHECK_NKINDS; k++)
+            kinds[k] = iaf_check_ops_of((iaf_check_kind)k)->name;
+        kinds[IAF_CHECK_NKINDS] = NULL;
         if (check_keys(c, th, "thresholds", kinds)) return -1;
         for (int k = 0; k < IAF_CHECK_NKINDS; k++)
             if (parse_thresholds(c, get(th, kinds[k]), &s->defaults[k], &s->ndefaults[k]))
@@ -2064,9 +1735,8 @@ void iaf_spec_free(iaf_spec *s)
 
 const char *iaf_check_kind_name(iaf_check_kind k)
 {
-    static const char *const names[] = {"marginal", "joint", "flattening", "rule",
-                                        "conditional_independence"};
-    return (unsigned)k < IAF_CHECK_NKINDS ? names[k] : "unknown";
+    const iaf_check_ops *o = iaf_check_ops_of(k);
+    return o ? o->name : "unknown";
 }
 
 double iaf_spec_threshold_for(const iaf_spec *s, const iaf_spec_check *c, const char *metric)
@@ -2075,33 +1745,10 @@ double iaf_spec_threshold_for(const iaf_spec *s, const iaf_spec_check *c, const 
         if (!strcmp(c->thresholds[i].metric, metric)) return c->thresholds[i].value;
     for (size_t i = 0; i < s->ndefaults[c->kind]; i++)
         if (!strcmp(s->defaults[c->kind][i].metric, metric)) return s->defaults[c->kind][i].value;
-    /* METHOD.md section 9 */
-    switch (c->kind) {
-    case IAF_CHECK_MARGINAL:
-        if (!strcmp(metric, "tvd")) return 0.05;
-        break;
-    case IAF_CHECK_JOINT:
-        if (!strcmp(metric, "cond_tvd_y_given_x")) return 0.10;
-        if (!strcmp(metric, "footprint") || !strcmp(metric, "footprint_dep")) return 0.5;
-        if (!strcmp(metric, "retention")) return 0.5;
-        break;
-    case IAF_CHECK_FLATTENING:
-        if (!strcmp(metric, "flattening_pooled")) return 0.5;
-        if (!strcmp(metric, "segregation_retention")) return 0.5;
-        break;
-    case IAF_CHECK_RULE:
-        break;
-    case IAF_CHECK_CONDIND: /* docs/method.md, conditional independence */
-        if (!strcmp(metric, "cdep_excess")) return 0.02;
-        if (!strcmp(metric, "min_cell_n")) return 10;
-        if (!strcmp(metric, "pool_below")) return 10;
-        break;
-    }
-    if (!strcmp(metric, "min_support") && c->kind != IAF_CHECK_RULE) return 0.5;
-    /* docs/method.md 5.3: the standard's weight the data reach */
-    if (!strcmp(metric, "min_standard_coverage") && c->kind != IAF_CHECK_RULE &&
-        c->kind != IAF_CHECK_CONDIND)
-        return 0.8;
+    /* the kind's defaults (METHOD.md section 9) */
+    const iaf_check_ops *o = iaf_check_ops_of(c->kind);
+    for (const iaf_kind_default *d = o ? o->defaults : NULL; d && d->metric; d++)
+        if (!strcmp(d->metric, metric)) return d->value;
     return NAN;
 }
 
@@ -2163,4 +1810,77 @@ iaf_status iaf_spec_set_microdata(iaf_spec *s, const char *const *paths, size_t 
     s->microdata = list;
     s->nmicrodata = n;
     return IAF_OK;
+}
+
+/* ----- the helpers of spec_int.h, for the kinds' parsers */
+
+int iaf_spec_fail(iaf_spec_ctx *c, struct fy_node *n, const char *fmt, const char *a, const char *b)
+{
+    return fail(c, n, fmt, a, b);
+}
+
+int iaf_spec_nomem(iaf_spec_ctx *c, struct fy_node *n)
+{
+    return nomem(c, n);
+}
+
+struct fy_node *iaf_spec_get(struct fy_node *map, const char *key)
+{
+    return get(map, key);
+}
+
+int iaf_spec_keys_only(iaf_spec_ctx *c, struct fy_node *n, const char *what,
+                       const char *const *allowed)
+{
+    return check_keys(c, n, what, allowed);
+}
+
+int iaf_spec_get_str(iaf_spec_ctx *c, struct fy_node *map, const char *key, char **out,
+                     int required, const char *what)
+{
+    return get_str(c, map, key, out, required, what);
+}
+
+int iaf_spec_get_num(iaf_spec_ctx *c, struct fy_node *map, const char *key, double *out,
+                     const char *what)
+{
+    return get_num(c, map, key, out, what);
+}
+
+int iaf_spec_get_bool(iaf_spec_ctx *c, struct fy_node *map, const char *key, int *out,
+                      const char *what)
+{
+    return get_bool(c, map, key, out, what);
+}
+
+int iaf_spec_get_list(iaf_spec_ctx *c, struct fy_node *map, const char *key, char ***out, size_t *n,
+                      const char *what)
+{
+    return get_list(c, map, key, out, n, what);
+}
+
+void iaf_spec_free_list(char **l, size_t n)
+{
+    free_list(l, n);
+}
+
+char *iaf_spec_scalar_dup(struct fy_node *n)
+{
+    return scalar_dup(n);
+}
+
+int iaf_spec_parse_expr(iaf_spec_ctx *c, struct fy_node *n, const char *text, const char *id,
+                        iaf_expr **out)
+{
+    return parse_expr(c, n, text, id, out);
+}
+
+int iaf_spec_find_id(const iaf_spec_ctx *c, int kind, const char *id)
+{
+    return find_id(c, kind, id);
+}
+
+iaf_attr *iaf_spec_attr_or_column(iaf_spec_ctx *c, iaf_spec *s, struct fy_node *n, const char *name)
+{
+    return attr_or_column(c, s, n, name);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/kinds.h"
 #include "report/model.h"
 #include "util/json.h"
 
@@ -45,23 +46,7 @@ static const iaf_screen *key_screen(const iaf_check_result *r)
 
 static void attrs_label(const iaf_spec_check *k, iaf_buf *b)
 {
-    if (k->kind == IAF_CHECK_CONDIND) {
-        iaf_buf_printf(b, "%s _||_ %s", k->rule_attrs[0]->name, k->rule_attrs[1]->name);
-        for (size_t i = 2; i < k->nrule_attrs; i++)
-            iaf_buf_printf(b, "%s%s", i == 2 ? " | " : ", ", k->rule_attrs[i]->name);
-        return;
-    }
-    if (k->kind == IAF_CHECK_RULE) {
-        iaf_buf_puts(b, k->status_text ? "age profile: " : k->rule_text ? "rule: " : "expect: ");
-        iaf_buf_puts(b, k->status_text ? k->status_text
-                        : k->rule_text ? k->rule_text
-                                       : k->share_text);
-        return;
-    }
-    for (size_t i = 0; i < k->nattrs; i++) {
-        if (i) iaf_buf_puts(b, " x ");
-        iaf_buf_puts(b, k->attrs[i]->name);
-    }
+    iaf_check_ops_of(k->kind)->label(k, b);
 }
 
 static const char *derivation_name(iaf_attr_kind k)
@@ -170,13 +155,6 @@ static void coverage_json(iaf_json *j, const iaf_coverage *cov, size_t ncov)
     iaf_json_end_array(j);
 }
 
-static const char *const screen_metrics[IAF_CHECK_NKINDS][3] = {
-    {"tvd", NULL, NULL},
-    {"cond_tvd_y_given_x", "footprint_dep", "retention"},
-    {"flattening_pooled", "segregation_retention", NULL},
-    {"violations", NULL, NULL},
-    {"cdep_excess", "min_cell_n", "pool_below"}};
-
 /* The headline rows: one per check with its key number. */
 static void headline_json(iaf_json *j, const iaf_audit *a)
 {
@@ -247,54 +225,8 @@ static void variant_json(iaf_json *j, const iaf_check_result *r, size_t v)
         iaf_lump_bounds_json(&vr->lump, j);
     }
     iaf_json_kstr(j, "lump_hint", vr->lump_hint);
-    if (vr->cmp) {
-        iaf_json_key(j, "metrics");
-        iaf_comparison_json(vr->cmp, j);
-        iaf_json_knum(j, "tvd_minus_floor", vr->cmp->m.tvd_joint - vr->cmp->m.noise_floor);
-    }
-    if (k->kind == IAF_CHECK_JOINT && k->stratum) {
-        iaf_json_key(j, "standardised");
-        iaf_json_begin_object(j);
-        iaf_json_kstr(j, "by", k->stratum->name);
-        iaf_json_kstr(j, "verdict",
-                      vr->cmp_std ? iaf_verdict_name(vr->cmp_std->verdict.verdict) : NULL);
-        iaf_json_kstr(j, "age_agreement", vr->age_agreement);
-        iaf_json_kstr(j, "note", vr->std_note);
-        iaf_json_kstr(j, "compared_with", vr->std_compare);
-        iaf_json_key(j, "metrics");
-        if (vr->cmp_std)
-            iaf_comparison_json(vr->cmp_std, j);
-        else
-            iaf_json_null(j);
-        iaf_json_end_object(j);
-    }
-    iaf_json_kstr(j, "age_agreement", vr->age_agreement);
-    if (vr->rule) {
-        iaf_json_key(j, vr->rule->is_profile       ? "age_profile"
-                        : vr->rule->is_expectation ? "expectation"
-                                                   : "rule");
-        iaf_json_begin_object(j);
-        iaf_json_kstr(j, "expression",
-                      k->status_text ? k->status_text
-                      : k->rule_text ? k->rule_text
-                                     : k->share_text);
-        if (k->profile_age) iaf_json_kstr(j, "age", k->profile_age);
-        iaf_json_kstr(j, "given", k->given_text);
-        iaf_json_kstr(j, "citation", k->citation);
-        iaf_json_key(j, "result");
-        iaf_rule_result_json(vr->rule, j);
-        iaf_json_end_object(j);
-    }
-    if (vr->ci) {
-        iaf_json_key(j, "conditional_independence");
-        iaf_ci_check_json(vr->ci, j);
-    }
-    if (vr->flat) {
-        iaf_json_key(j, "flattening");
-        iaf_flat_result_json(vr->flat, j);
-        iaf_json_key(j, "verdict_detail");
-        iaf_verdict_json(&vr->flat->verdict, j);
-    }
+    /* the kind's result (kinds.h) */
+    iaf_check_ops_of(k->kind)->json_variant(k, vr, j);
     iaf_json_key(j, "synthetic_coverage");
     coverage_json(j, vr->coverage, vr->ncoverage);
     if (vr->nref_coverage) {
@@ -325,18 +257,8 @@ static void check_json(iaf_json *j, const iaf_audit *a, const iaf_check_result *
         iaf_json_end_object(j);
     }
     iaf_json_end_array(j);
-    if (k->kind == IAF_CHECK_CONDIND) {
-        iaf_json_key(j, "independent");
-        iaf_json_begin_array(j);
-        iaf_json_str(j, k->rule_attrs[0]->name);
-        iaf_json_str(j, k->rule_attrs[1]->name);
-        iaf_json_end_array(j);
-        iaf_json_key(j, "given");
-        iaf_json_begin_array(j);
-        for (size_t i = 2; i < k->nrule_attrs; i++)
-            iaf_json_str(j, k->rule_attrs[i]->name);
-        iaf_json_end_array(j);
-    }
+    const iaf_check_ops *ops = iaf_check_ops_of(k->kind);
+    ops->json_check(k, IAF_KIND_JSON_SUBJECT, j);
     iaf_json_kstr(j, "reference", ref_id(s, k));
     iaf_json_kstr(j, "disclosure", k->disclosure >= 0 ? s->disclosures[k->disclosure].id : NULL);
     iaf_json_kstr(j, "universe", k->universe_text);
@@ -360,14 +282,11 @@ static void check_json(iaf_json *j, const iaf_audit *a, const iaf_check_result *
         iaf_json_end_object(j);
     }
     iaf_json_kstr(j, "note", k->note);
-    if (k->kind == IAF_CHECK_FLATTENING) {
-        iaf_json_kstr(j, "focal", k->focal);
-        iaf_json_knum(j, "theta", k->theta);
-    }
+    ops->json_check(k, IAF_KIND_JSON_PARAMS, j);
     iaf_json_key(j, "thresholds");
     iaf_json_begin_object(j);
     for (int t = 0; t < 3; t++) {
-        const char *mname = screen_metrics[k->kind][t];
+        const char *mname = ops->screens[t];
         if (mname) iaf_json_knum(j, mname, iaf_spec_threshold_for(s, k, mname));
     }
     iaf_json_end_object(j);
@@ -512,6 +431,35 @@ static void portable_command(const char *sdir, const char *spec, const char *cmd
     }
 }
 
+/* The strings of the checks' members of report.json (keys and values): the
+ * categories the report shows, whose titles its "labels" carries. */
+typedef struct shown_strings {
+    iaf_strmap *map;
+    int nomem;
+} shown_strings;
+
+static void note_string(void *ctx, const char *s, size_t n)
+{
+    shown_strings *sh = ctx;
+    if (!sh->nomem && iaf_strmap_intern(sh->map, s, n) < 0) sh->nomem = 1;
+}
+
+static int codes_shown(const iaf_audit *a, iaf_strmap *shown)
+{
+    iaf_buf scratch = {0};
+    shown_strings sh = {shown, 0};
+    iaf_json j;
+    iaf_json_init(&j, &scratch, 0);
+    j.on_string = note_string;
+    j.on_string_ctx = &sh;
+    iaf_json_begin_array(&j);
+    for (size_t i = 0; i < a->nresults; i++)
+        check_json(&j, a, &a->results[i]);
+    iaf_json_end_array(&j);
+    iaf_buf_free(&scratch);
+    return j.failed || sh.nomem ? -1 : 0;
+}
+
 int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
 {
     const iaf_spec *s = a->spec;
@@ -551,8 +499,12 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
         iaf_claims_json(a, &j);
     }
     if (a->nlabels) {
+        iaf_strmap shown;
+        memset(&shown, 0, sizeof shown);
+        if (codes_shown(a, &shown) != 0) j.failed = 1;
         iaf_json_key(&j, "labels");
-        iaf_labels_json(a, &j);
+        iaf_labels_json(a, &shown, &j);
+        iaf_strmap_free(&shown);
     }
     iaf_json_key(&j, "checks");
     iaf_json_begin_array(&j);

@@ -141,6 +141,7 @@ int iaf_json_quote(iaf_buf *b, const char *s, size_t n)
 void iaf_json_key(iaf_json *j, const char *key)
 {
     before_value(j);
+    if (j->on_string) j->on_string(j->on_string_ctx, key, strlen(key));
     if (!j->failed && iaf_json_quote(j->out, key, strlen(key)) != 0) j->failed = 1;
     put(j, j->pretty ? ": " : ":", j->pretty ? 2 : 1);
     j->after_key = 1;
@@ -153,6 +154,7 @@ void iaf_json_strn(iaf_json *j, const char *s, size_t n)
         put(j, "null", 4);
         return;
     }
+    if (j->on_string) j->on_string(j->on_string_ctx, s, n);
     if (!j->failed && iaf_json_quote(j->out, s, n) != 0) j->failed = 1;
 }
 

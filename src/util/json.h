@@ -19,6 +19,9 @@ typedef struct iaf_json {
     int first[64]; /* per depth: no element written yet */
     int after_key;
     int failed; /* out of memory at some point */
+    /* optional: told of every string written, keys and values (NULL: none) */
+    void (*on_string)(void *ctx, const char *s, size_t n);
+    void *on_string_ctx;
 } iaf_json;
 
 void iaf_json_init(iaf_json *j, iaf_buf *out, int pretty);

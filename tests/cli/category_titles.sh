@@ -2,10 +2,11 @@
 # Category titles from a classification file (`labels:`, docs/spec.md): a flattening and a
 # joint check over KSCO-7 major groups (codes 1-9, A) titled by the KSCO-7 classification
 # kept in the repository (examples/npk/data/reference/original/ksco7_classification.csv,
-# columns ksco7_code and title_ko). report.json carries the titles beside the codes, which
-# it keeps in the cells, as cells.csv does; report.html shows "code title" wherever such a
-# category is shown. A code the file gives twice (2722, a source anomaly noted in the file)
-# keeps both titles. A missing column and an unknown key are errors.
+# columns ksco7_code and title_ko), and one unit group, 2722, that the file gives twice (a
+# source anomaly noted in the file). report.json carries the titles of the codes it shows
+# (those eleven, not the classification's 1,900) beside the codes, which it keeps in the
+# cells, as cells.csv does; report.html shows "code title" wherever such a category is shown.
+# 2722 keeps both titles. A missing column and an unknown key are errors.
 set -euo pipefail
 : "${IAF:?}" "${IAF_SRC:?}" "${PYTHON:=/usr/bin/python3}"
 tmp=$(mktemp -d)
@@ -16,9 +17,9 @@ cp "$ksco" "$tmp/ksco.csv"
 "$PYTHON" - "$tmp" <<'PY'
 import sys
 tmp = sys.argv[1]
-codes = "123456789A"
+codes = list("123456789A") + ["2722"]
 female = {"1": 0.2, "2": 0.5, "3": 0.6, "4": 0.65, "5": 0.5, "6": 0.4, "7": 0.1, "8": 0.1,
-          "9": 0.5, "A": 0.05}
+          "9": 0.5, "A": 0.05, "2722": 0.5}
 with open(f"{tmp}/rows.csv", "w") as f:
     f.write("sex,major\n")
     for i, c in enumerate(codes):
@@ -41,18 +42,20 @@ for row in csv.DictReader(open(ksco, encoding="utf-8")):
 if want["2722"] != "행정사 / 자산 운용가":
     bad_dup = f"2722: {want['2722']}"
     sys.exit(bad_dup)
+codes = list("123456789A") + ["2722"]
 r = json.load(open(f"{tmp}/out/report.json"))
 bad = []
 ls = r["labels"]
 if len(ls) != 1 or ls[0]["attributes"] != ["major"] or ls[0]["file"] != "ksco.csv":
     bad.append(f"labels: {[(l['attributes'], l['file']) for l in ls]}")
-if ls[0]["titles"] != want:
-    bad.append("the titles are not the classification's")
+# the titles of the codes in the data, and of no other code of the classification
+if ls[0]["titles"] != {c: want[c] for c in codes}:
+    bad.append(f"the titles are not those of the codes shown: {sorted(ls[0]['titles'])}")
 # the codes stay codes in report.json and cells.csv
 for c in r["checks"]:
     for v in c["variants"]:
         for cell in (v.get("metrics") or {}).get("cells", []):
-            if cell["x"] not in "123456789A" and cell.get("y", "1") not in "123456789A":
+            if cell["x"] not in codes and cell.get("y", "1") not in codes:
                 bad.append(f"{c['id']}: a cell {cell['x']} {cell.get('y')} is not a code")
 cells = open(f"{tmp}/out/cells.csv", encoding="utf-8").read()
 for code, title in want.items():
@@ -63,6 +66,8 @@ html = open(f"{tmp}/out/report.html", encoding="utf-8").read()
 for code in "78A":  # male-dominated in the reference: the flattening table and chart
     if f">{code} {want[code]}<" not in html:
         bad.append(f"report.html does not show '{code} {want[code]}'")
+if f">2722 {want['2722']} × " not in html:
+    bad.append("the joint check's grid does not show both titles of 2722")
 if f">2 {want['2']} × " not in html:
     bad.append("the joint check's grid has no titles")
 if bad:
