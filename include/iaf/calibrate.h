@@ -181,13 +181,13 @@ typedef enum iaf_calib_format { IAF_CALIB_CSV = 0, IAF_CALIB_PARQUET = 1 } iaf_c
  * file order, keyed by `id_column` when given (columns: the id, then `weight`, or
  * `calibrated_weight` when the id column is called weight) or else by file and row
  * (`file,row,weight`, rows 1-based within each file). An empty or repeated id is a
- * data error located at its row. CSV, or Parquet (one row group, PLAIN, uncompressed;
- * the id as a UTF-8 string, row as INT64, the weight as DOUBLE). The spec must be the
- * one the run was made from; rows are matched to their unit through the dataset's missing
- * tokens and declared label normalisation, as the audit labels them.
- * A run on a count table (dataset: tables) writes one row per cell instead: the labels of
- * the columns the targets read (missing = empty), `count`, `g` and `calibrated_count`
- * (count times g); an id column is then IAF_ERR_INVALID. */
+ * data error located at its row. CSV, or Parquet (PLAIN, uncompressed, pages of at most
+ * 1 MiB and row groups of at most 2^20 rows, with min/max statistics; the id as a UTF-8 string, row
+ * as INT64, the weight as DOUBLE). The spec must be the one the run was made from; rows are matched
+ * to their unit through the dataset's missing tokens and declared label normalisation, as the audit
+ * labels them. A run on a count table (dataset: tables) writes one row per cell instead: the labels
+ * of the columns the targets read (missing = empty), `count`, `g` and `calibrated_count` (count
+ * times g); an id column is then IAF_ERR_INVALID. */
 IAF_API iaf_status iaf_calib_run_write_row_weights(const iaf_calib_run *r, const iaf_spec *spec,
                                                    const char *id_column, iaf_calib_format format,
                                                    iaf_buffer *out, iaf_error *err);
