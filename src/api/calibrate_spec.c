@@ -879,12 +879,27 @@ iaf_status iaf_calibrate_spec(const iaf_spec *spec, const iaf_calib_spec_options
         r->reaudited = 1;
     }
     if (st != IAF_OK && r->res && err && !err->file[0]) {
-        /* located at the check whose margin fits worst */
+        /* located at the check whose margin fits worst, or with logit at the one whose cell
+         * needs a mean factor (target over mass) furthest outside the bounds, as the message
+         * names it */
         size_t worst = 0;
         for (size_t k = 1; k < r->nmargins; k++)
             if (iaf_calib_result_margin_criterion(r->res, k) >
                 iaf_calib_result_margin_criterion(r->res, worst))
                 worst = k;
+        double far = 1;
+        for (size_t k = 0; r->opt.method == IAF_CALIB_LOGIT && k < r->nmargins; k++)
+            for (size_t c = 0; c < r->m[k].ncat; c++) {
+                iaf_calib_cell cl;
+                if (iaf_calib_result_cell(r->res, k, c, &cl) != IAF_OK ||
+                    cl.state != IAF_CALIB_OK || !(cl.before > 0) || !(cl.target > 0))
+                    continue;
+                const double need = cl.target / cl.before;
+                const double by = need > r->opt.upper   ? need / r->opt.upper
+                                  : need < r->opt.lower ? r->opt.lower / need
+                                                        : 1;
+                if (by > far) far = by, worst = k;
+            }
         snprintf(err->file, sizeof err->file, "%s", spec->path);
         err->line = r->m[worst].line;
         err->column = 0;

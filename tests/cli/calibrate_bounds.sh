@@ -23,7 +23,9 @@ rc=$?
 set -e
 [ "$rc" = 1 ] || { echo "bounds [0.2, 5]: exit $rc"; exit 1; }
 [ ! -e "$tmp/none.csv" ]
-grep -q "calibrate.yaml:[0-9]*: the bounds \[0.2, 5\] cannot be met: margin 'sex_x_occupation', category '6 | 여자' needs a mean factor g of 130.262 (target 1042.0951023671314 over a mass of 8)" "$tmp/err.txt"
+# located at the check of the cell that cannot be filled
+line=$(grep -n -- '- id: sex_x_occupation$' "$spec" | cut -d: -f1)
+grep -q "calibrate.yaml:$line: the bounds \[0.2, 5\] cannot be met: margin 'sex_x_occupation', category '6 | 여자' needs a mean factor g of 130.262 (target 1042.0951023671314 over a mass of 8)" "$tmp/err.txt"
 grep -q 'DID NOT CONVERGE' "$tmp/out.txt"
 "$IAF" calibrate "$spec" --microdata "$tmp/npk/data" --method logit --bounds 0.2,140 \
     --epsilon 1e-12 -o "$tmp/wl.csv" --units "$tmp/ul.csv" > "$tmp/logit.txt" 2> /dev/null
