@@ -47,7 +47,11 @@ IAF_API iaf_status iaf_spec_set_microdata(iaf_spec *s, const char *const *paths,
  * Kish's effective n (docs/method.md). A weight that is missing, not a number or not
  * positive, and a key given twice, are errors located in the weights file; a data row
  * without a weight, or whose id another row shares, fails the scan located at that row.
- * IAF_ERR_INVALID when the spec reads no microdata. */
+ * A spec without microdata takes a count table's per-cell weights instead (key columns,
+ * count, g, calibrated_count, as iaf calibrate writes them for `dataset: tables`): every
+ * dataset table's cell count c becomes c g (Kish's n of the cell stays c); a table without
+ * a key column, or a cell without a weight, is an error naming the table. Per-row weights
+ * for a spec without microdata, and per-cell weights for one with, are IAF_ERR_INVALID. */
 IAF_API iaf_status iaf_spec_set_weights(iaf_spec *s, const char *path, iaf_error *err);
 /* The same from a weights file's size bytes in memory (read during the call only); name
  * (ending in .csv or .parquet) stands for the file in errors and in the report. */

@@ -170,8 +170,9 @@ IAF_API iaf_status iaf_calib_run_write_weights(const iaf_calib_run *r, iaf_buffe
                                                iaf_error *err);
 /* The weights per row as CSV: file, row (1-based within its file, data rows) and
  * weight (g: the data are unweighted), in file order. The spec must be the one the
- * run was made from. Unweighted microdata without declared normalisation only
- * (IAF_ERR_UNSUPPORTED otherwise); a row that reaches no unit is an error. */
+ * run was made from; a row's values are labelled as the audit labels them (the
+ * dataset's missing tokens and declared normalisation). A row that reaches no unit is
+ * an error. */
 IAF_API iaf_status iaf_calib_run_write_rows(const iaf_calib_run *r, const iaf_spec *spec,
                                             iaf_buffer *out, iaf_error *err);
 /* The file format of iaf_calib_run_write_row_weights. */
@@ -180,9 +181,13 @@ typedef enum iaf_calib_format { IAF_CALIB_CSV = 0, IAF_CALIB_PARQUET = 1 } iaf_c
  * file order, keyed by `id_column` when given (columns: the id, then `weight`, or
  * `calibrated_weight` when the id column is called weight) or else by file and row
  * (`file,row,weight`, rows 1-based within each file). An empty or repeated id is a
- * data error located at its row. CSV, or Parquet (one row group, PLAIN, uncompressed;
- * the id as a UTF-8 string, row as INT64, the weight as DOUBLE). The spec must be the
- * one the run was made from; declared label normalisation is IAF_ERR_UNSUPPORTED. */
+ * data error located at its row. CSV, or Parquet (PLAIN, uncompressed, pages of at most
+ * 1 MiB and row groups of at most 2^20 rows, with min/max statistics; the id as a UTF-8 string, row
+ * as INT64, the weight as DOUBLE). The spec must be the one the run was made from; rows are matched
+ * to their unit through the dataset's missing tokens and declared label normalisation, as the audit
+ * labels them. A run on a count table (dataset: tables) writes one row per cell instead: the labels
+ * of the columns the targets read (missing = empty), `count`, `g` and `calibrated_count` (count
+ * times g); an id column is then IAF_ERR_INVALID. */
 IAF_API iaf_status iaf_calib_run_write_row_weights(const iaf_calib_run *r, const iaf_spec *spec,
                                                    const char *id_column, iaf_calib_format format,
                                                    iaf_buffer *out, iaf_error *err);

@@ -17,6 +17,7 @@
 #include "audit/audit.h"
 #include "core/dataset.h"
 #include "audit/spec.h"
+#include "core/labelfold.h"
 #include "io/reader.h"
 #include "io/csv.h"
 #include "io/parquet/writer.h"
@@ -49,6 +50,8 @@ typedef struct {
 } reaudit;
 
 struct iaf_calib_run {
+    int counts;  /* the units are cells of a count table (dataset: tables), not rows */
+    char *table; /* that table's id */
     size_t ncols;
     char *cols[IAF_MAX_CUBE_COLS];
     size_t nunits;
@@ -69,6 +72,7 @@ struct iaf_calib_run {
 void iaf_calib_run_free(iaf_calib_run *r)
 {
     if (!r) return;
+    iaf_free(r->table);
     for (size_t i = 0; i < r->ncols; i++)
         iaf_free(r->cols[i]);
     if (r->unit_labels)
@@ -250,9 +254,10 @@ iaf_status iaf_calibrate_spec_validate(const iaf_spec *spec, const iaf_calib_spe
     if (opt->nchecks == 0 && !spec->calibrate.present)
         return iaf_error_set(err, IAF_ERR_INVALID, spec->path, 0, 0,
                              "name the checks to calibrate to (the spec has no calibrate: block)");
-    if (spec->nmicrodata == 0)
+    if (spec->nmicrodata == 0 && spec->ntables == 0)
         return iaf_error_set(err, IAF_ERR_INVALID, spec->path, 0, 0,
-                             "calibration needs the spec's microdata (dataset: microdata)");
+                             "calibration needs the spec's microdata or a count table (dataset: "
+                             "microdata or tables)");
     size_t n = 0;
     const char **names = selection(spec, opt, &n);
     if (!names) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -268,11 +273,13 @@ iaf_status iaf_calibrate_spec_validate(const iaf_spec *spec, const iaf_calib_spe
             if (!strcmp(names[j], names[k]))
                 st = iaf_error_set(err, IAF_ERR_INVALID, spec->path, line, 0,
                                    "'%s' is selected twice", names[k]);
+        /* with microdata the units are its rows; without, the cells of one count table */
         if (st == IAF_OK && ck &&
-            ((ck->kind != IAF_CHECK_MARGINAL && ck->kind != IAF_CHECK_JOINT) || ck->synthetic >= 0))
+            ((ck->kind != IAF_CHECK_MARGINAL && ck->kind != IAF_CHECK_JOINT) ||
+             (ck->synthetic >= 0 && spec->nmicrodata > 0)))
             st = iaf_error_set(err, IAF_ERR_INVALID, spec->path, ck->line, 0,
                                "check '%s': calibration takes marginal and joint checks on the "
-                               "microdata",
+                               "microdata (or, without microdata, on a count table)",
                                ck->id);
     }
     iaf_free(names);
@@ -472,6 +479,113 @@ done:
     return st;
 }
 
+/* The columns a check reads on the synthetic side: its attributes' and its universe's. */
+static size_t check_cols(const iaf_spec *spec, const iaf_spec_check *ck, const char **cols)
+{
+    size_t nc = 0;
+    const size_t nu = ck->universe ? iaf_expr_nvars(ck->universe) : 0;
+    for (size_t a = 0; a < ck->nattrs + nu && nc < IAF_MAX_CUBE_COLS; a++) {
+        const char *name;
+        if (a < ck->nattrs) {
+            name = ck->attrs[a]->column;
+        } else {
+            name = iaf_expr_var(ck->universe, a - ck->nattrs);
+            for (size_t b = 0; b < ck->nattrs; b++)
+                if (!strcmp(ck->attrs[b]->name, name)) name = ck->attrs[b]->column;
+            for (size_t b = 0; b < spec->nattrs; b++)
+                if (!strcmp(spec->attrs[b]->name, name)) name = spec->attrs[b]->column;
+        }
+        int dup = 0;
+        for (size_t j = 0; j < nc; j++)
+            dup |= !strcmp(cols[j], name);
+        if (!dup) cols[nc++] = name;
+    }
+    return nc;
+}
+
+static int table_has(const iaf_dataset *d, const char *const *cols, size_t n)
+{
+    iaf_error scratch;
+    iaf_error_clear(&scratch);
+    return iaf_dataset_check_columns(d, cols, n, &scratch) == IAF_OK;
+}
+
+/* The spec's dataset tables opened as the audit opens them (its missing tokens and
+ * normalisation, which the spec merges into each table's). */
+static iaf_status open_tables(const iaf_spec *spec, int threads, iaf_dataset **tabs, iaf_error *err)
+{
+    for (size_t i = 0; i < spec->ntables; i++) {
+        const iaf_spec_source *t = &spec->tables[i];
+        iaf_dataset_options o;
+        memset(&o, 0, sizeof o);
+        o.form = t->form;
+        o.counts = t->counts;
+        o.weight = t->weight;
+        o.source.threads = threads;
+        o.source.encoding = t->encoding;
+        o.labels.missing = (const char *const *)t->missing;
+        o.labels.nmissing = t->nmissing;
+        o.labels.normalize = t->normalize;
+        const char *paths[1] = {t->file};
+        iaf_status st =
+            t->mem ? iaf_dataset_open_counts_memory(t->mem, t->nmem, t->file, &o, &tabs[i], err)
+                   : iaf_dataset_open(paths, 1, &o, &tabs[i], err);
+        if (st != IAF_OK) return iaf_error_prefix(err, "dataset table '%s': ", t->id);
+        if (!iaf_dataset_is_counts(tabs[i]))
+            return iaf_error_set(err, IAF_ERR_INVALID, t->file, 0, 0,
+                                 "dataset table '%s' is not a count table", t->id);
+    }
+    return IAF_OK;
+}
+
+/* The table a check reads, as the audit picks it: its `synthetic:`, else the first
+ * table with its columns; -1 when none has them. */
+static int check_table(const iaf_spec *spec, const iaf_spec_check *ck, iaf_dataset *const *tabs)
+{
+    if (ck->synthetic >= 0) return ck->synthetic;
+    const char *cols[IAF_MAX_CUBE_COLS];
+    size_t nc = check_cols(spec, ck, cols);
+    for (size_t t = 0; t < spec->ntables; t++)
+        if (table_has(tabs[t], cols, nc)) return (int)t;
+    return -1;
+}
+
+/* Without microdata the units are the cells of one count table: the table a check
+ * names with `synthetic:`, else the first that holds every column the targets read.
+ * Every target must read that table. */
+static iaf_status pick_table(iaf_calib_run *r, const iaf_spec *spec, iaf_dataset *const *tabs,
+                             int *out, iaf_error *err)
+{
+    int t = -1;
+    for (size_t k = 0; k < r->nmargins && t < 0; k++)
+        if (r->m[k].check && r->m[k].check->synthetic >= 0) t = r->m[k].check->synthetic;
+    for (size_t i = 0; i < spec->ntables && t < 0; i++)
+        if (table_has(tabs[i], (const char *const *)r->cols, r->ncols)) t = (int)i;
+    if (t < 0)
+        return iaf_error_set(err, IAF_ERR_INVALID, spec->path, r->m[0].line, 0,
+                             "no dataset table holds every column the targets read; a count "
+                             "table is calibrated to targets on its own cells");
+    for (size_t k = 0; k < r->nmargins; k++) {
+        const iaf_spec_check *ck = r->m[k].check;
+        const char *cols[IAF_MAX_CUBE_COLS];
+        size_t nc = 0;
+        if (ck) {
+            nc = check_cols(spec, ck, cols);
+        } else {
+            for (size_t a = 0; a < r->m[k].bm->nattrs; a++)
+                cols[nc++] = r->m[k].bm->attrs[a]->column;
+        }
+        if ((ck && ck->synthetic >= 0 && ck->synthetic != t) || !table_has(tabs[t], cols, nc))
+            return iaf_error_set(err, IAF_ERR_INVALID, spec->path, r->m[k].line, 0,
+                                 "'%s' does not read the dataset table '%s' that the other "
+                                 "targets read; a count table is calibrated to targets on its "
+                                 "own cells",
+                                 r->m[k].name, spec->tables[t].id);
+    }
+    *out = t;
+    return IAF_OK;
+}
+
 iaf_status iaf_calibrate_spec(const iaf_spec *spec, const iaf_calib_spec_options *opt,
                               iaf_calib_run **out, iaf_error *err)
 {
@@ -481,7 +595,7 @@ iaf_status iaf_calibrate_spec(const iaf_spec *spec, const iaf_calib_spec_options
     if (st != IAF_OK) return st;
     iaf_calib_run *r = iaf_calloc(1, sizeof *r);
     iaf_audit *audit = NULL;
-    iaf_dataset *ds = NULL;
+    iaf_dataset *ds = NULL, **tabs = NULL; /* tabs: a count table's spec, ds one of them */
     iaf_derived *udv = NULL;
     iaf_attr *carry[IAF_MAX_CUBE_COLS];
     size_t ncarry = 0;
@@ -554,12 +668,24 @@ iaf_status iaf_calibrate_spec(const iaf_spec *spec, const iaf_calib_spec_options
         }
     }
 
-    /* The units: distinct combinations of the columns, with their mass. */
-    iaf_dataset_options mo = spec->micro_opt;
-    mo.source.threads = opt->threads;
-    if ((st = iaf_dataset_open((const char *const *)spec->microdata, spec->nmicrodata, &mo, &ds,
-                               err)) != IAF_OK)
-        goto done;
+    /* The units: distinct combinations of the columns, with their mass (of the rows,
+     * or of a count table's cells). */
+    int tab = -1;
+    if (spec->nmicrodata == 0) {
+        if (!(tabs = iaf_calloc(spec->ntables + 1, sizeof *tabs))) goto oom;
+        if ((st = open_tables(spec, opt->threads, tabs, err)) != IAF_OK ||
+            (st = pick_table(r, spec, tabs, &tab, err)) != IAF_OK)
+            goto done;
+        r->counts = 1;
+        if (!(r->table = iaf_strdup(spec->tables[tab].id))) goto oom;
+        ds = tabs[tab];
+    } else {
+        iaf_dataset_options mo = spec->micro_opt;
+        mo.source.threads = opt->threads;
+        if ((st = iaf_dataset_open((const char *const *)spec->microdata, spec->nmicrodata, &mo, &ds,
+                                   err)) != IAF_OK)
+            goto done;
+    }
     int req = iaf_dataset_add_request(ds, (const char *const *)r->cols, r->ncols, err);
     if (req < 0) {
         st = (iaf_status)req;
@@ -572,8 +698,9 @@ iaf_status iaf_calibrate_spec(const iaf_spec *spec, const iaf_calib_spec_options
     for (size_t c = 0; c < audit->nresults; c++) {
         const iaf_check_result *cr = &audit->results[c];
         const iaf_spec_check *ck = cr->check;
-        if ((ck->kind != IAF_CHECK_MARGINAL && ck->kind != IAF_CHECK_JOINT) || ck->synthetic >= 0 ||
-            cr->nvariants == 0 || !cr->variants[0].cmp)
+        if ((ck->kind != IAF_CHECK_MARGINAL && ck->kind != IAF_CHECK_JOINT) || cr->nvariants == 0 ||
+            !cr->variants[0].cmp ||
+            (r->counts ? check_table(spec, ck, tabs) != tab : ck->synthetic >= 0))
             continue;
         const char *cols[IAF_MAX_CUBE_COLS];
         size_t nc = 0;
@@ -752,12 +879,27 @@ iaf_status iaf_calibrate_spec(const iaf_spec *spec, const iaf_calib_spec_options
         r->reaudited = 1;
     }
     if (st != IAF_OK && r->res && err && !err->file[0]) {
-        /* located at the check whose margin fits worst */
+        /* located at the check whose margin fits worst, or with logit at the one whose cell
+         * needs a mean factor (target over mass) furthest outside the bounds, as the message
+         * names it */
         size_t worst = 0;
         for (size_t k = 1; k < r->nmargins; k++)
             if (iaf_calib_result_margin_criterion(r->res, k) >
                 iaf_calib_result_margin_criterion(r->res, worst))
                 worst = k;
+        double far = 1;
+        for (size_t k = 0; r->opt.method == IAF_CALIB_LOGIT && k < r->nmargins; k++)
+            for (size_t c = 0; c < r->m[k].ncat; c++) {
+                iaf_calib_cell cl;
+                if (iaf_calib_result_cell(r->res, k, c, &cl) != IAF_OK ||
+                    cl.state != IAF_CALIB_OK || !(cl.before > 0) || !(cl.target > 0))
+                    continue;
+                const double need = cl.target / cl.before;
+                const double by = need > r->opt.upper   ? need / r->opt.upper
+                                  : need < r->opt.lower ? r->opt.lower / need
+                                                        : 1;
+                if (by > far) far = by, worst = k;
+            }
         snprintf(err->file, sizeof err->file, "%s", spec->path);
         err->line = r->m[worst].line;
         err->column = 0;
@@ -777,7 +919,13 @@ done:
     for (size_t j = 0; j < ncarry; j++)
         iaf_attr_free(carry[j]);
     iaf_derived_free(udv);
-    iaf_dataset_free(ds);
+    if (tabs) {
+        for (size_t i = 0; i < spec->ntables; i++)
+            iaf_dataset_free(tabs[i]);
+        iaf_free(tabs);
+    } else {
+        iaf_dataset_free(ds);
+    }
     iaf_audit_free(audit);
     iaf_calib_run_free(r);
     return st;
@@ -843,7 +991,11 @@ iaf_status iaf_calib_run_write_report(const iaf_calib_run *r, double min_neff, i
                           iaf_calib_result_converged(res) ? "converged" : "DID NOT CONVERGE",
                           iaf_calib_result_iterations(res), iaf_calib_result_criterion(res),
                           r->opt.epsilon);
-    bad |= iaf_buf_printf(b, "units: %zu distinct combinations of", r->nunits);
+    if (r->counts)
+        bad |=
+            iaf_buf_printf(b, "units: %zu cells of the count table '%s' over", r->nunits, r->table);
+    else
+        bad |= iaf_buf_printf(b, "units: %zu distinct combinations of", r->nunits);
     for (size_t j = 0; j < r->ncols; j++)
         bad |= iaf_buf_printf(b, " %s", r->cols[j]);
     bad |= iaf_buf_puts(b, "\n");
@@ -870,12 +1022,13 @@ iaf_status iaf_calib_run_write_report(const iaf_calib_run *r, double min_neff, i
     iaf_weight_summary ws;
     double *mult = iaf_malloc((r->nunits + 1) * sizeof *mult);
     if (!mult) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; i < r->nunits; i++)
-        mult[i] = (double)r->rows[i];
+    for (size_t i = 0; i < r->nunits; i++) /* a cell's count is its frequency weight */
+        mult[i] = r->counts ? r->mass[i] : (double)r->rows[i];
     iaf_status st = iaf_weight_summarize(r->nunits, iaf_calib_result_g(res), mult, &ws, err);
     iaf_free(mult);
     if (st != IAF_OK) return st;
-    bad |= iaf_buf_puts(b, "weights g (per row): min ");
+    bad |= iaf_buf_puts(b, r->counts ? "weights g (per counted row): min "
+                                     : "weights g (per row): min ");
     bad |= fmt(b, ws.min);
     bad |= iaf_buf_printf(
         b, ", 1%% %.4g, 5%% %.4g, 25%% %.4g, median %.4g, 75%% %.4g, 95%% %.4g, 99%% %.4g, max ",
@@ -883,12 +1036,15 @@ iaf_status iaf_calib_run_write_report(const iaf_calib_run *r, double min_neff, i
     bad |= fmt(b, ws.max);
     bad |= iaf_buf_puts(b, "\n");
     const double frac = ws.rows > 0 ? ws.n_eff / ws.rows : 0;
-    bad |= iaf_buf_printf(b, "effective n (Kish): %.1f of %.0f rows (%.1f%%)\n", ws.n_eff, ws.rows,
-                          100 * frac);
+    bad |= iaf_buf_printf(b, "effective n (Kish%s): %.1f of %.0f %s (%.1f%%)\n",
+                          r->counts ? ", the cell counts as frequency weights" : "", ws.n_eff,
+                          ws.rows, r->counts ? "counted rows" : "rows", 100 * frac);
     if (neff_low) *neff_low = min_neff > 0 && frac < min_neff;
     if (r->nre && r->reaudited) {
-        bad |= iaf_buf_puts(b, "re-audit, unweighted -> calibrated (tvd_joint; cond_tvd_y_given_x "
-                               "for joints), every marginal and joint check on the microdata:\n");
+        bad |= iaf_buf_printf(b,
+                              "re-audit, unweighted -> calibrated (tvd_joint; cond_tvd_y_given_x "
+                              "for joints), every marginal and joint check on the %s:\n",
+                              r->counts ? "count table" : "microdata");
         for (size_t q = 0; q < r->nre; q++) {
             const reaudit *ra = &r->re[q];
             bad |= iaf_buf_printf(b, "  %s%s: tvd %.4f -> %.4f", ra->check->id,
@@ -910,8 +1066,7 @@ iaf_status iaf_calib_run_write_report(const iaf_calib_run *r, double min_neff, i
 typedef struct {
     const iaf_calib_run *r;
     const iaf_strmap *keys;
-    const char *const *missing;
-    size_t nmissing;
+    iaf_label_fold fold; /* the dataset's missing tokens and label normalisation */
     const char *id_column, *weight_column;
     iaf_buf key;
     const double *g;
@@ -932,18 +1087,6 @@ static iaf_status rows_begin(void *ctx, int worker, void **state, iaf_error *err
     return IAF_OK;
 }
 
-/* The label the audit gives a raw value of a column read as is: a null, an empty
- * string or a declared missing token is the missing category (""). */
-static iaf_sv row_label(const rows_ctx *x, const iaf_column *col, size_t i, char num[64])
-{
-    iaf_sv v = iaf_column_text(col, i, num);
-    if (!v.ptr) return (iaf_sv){"", 0};
-    for (size_t t = 0; t < x->nmissing; t++)
-        if (strlen(x->missing[t]) == v.len && memcmp(x->missing[t], v.ptr, v.len) == 0)
-            return (iaf_sv){"", 0};
-    return v;
-}
-
 static iaf_status rows_batch(void *ctx, void *state, const iaf_batch *b, iaf_error *err)
 {
     (void)state;
@@ -955,8 +1098,9 @@ static iaf_status rows_batch(void *ctx, void *state, const iaf_batch *b, iaf_err
         x->key.len = 0;
         for (size_t j = 0; j < nc; j++) {
             char num[64];
-            iaf_sv v = row_label(x, &b->cols[j], i, num);
-            bad |= iaf_buf_append(&x->key, v.ptr, v.len) || iaf_buf_append(&x->key, "\x1f", 1);
+            iaf_sv v;
+            bad |= iaf_label_fold_apply(&x->fold, iaf_column_text(&b->cols[j], i, num), &v) ||
+                   iaf_buf_append(&x->key, v.ptr, v.len) || iaf_buf_append(&x->key, "\x1f", 1);
         }
         if (bad) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         int64_t u = iaf_strmap_find(x->keys, x->key.data, x->key.len);
@@ -1057,6 +1201,61 @@ static iaf_status rows_render(const rows_ctx *x, iaf_calib_format format, iaf_bu
     return bad ? iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory") : IAF_OK;
 }
 
+/* A count table's weights: one row per cell of the columns the targets read, keyed by
+ * its labels (missing = empty), with its count, g and the calibrated count. */
+static iaf_status cells_render(const iaf_calib_run *r, iaf_calib_format format, iaf_buf *out,
+                               iaf_error *err)
+{
+    const double *g = iaf_calib_result_g(r->res);
+    const size_t n = r->nunits, nc = r->ncols;
+    if (format == IAF_CALIB_PARQUET) {
+        iaf_pqw_column cols[IAF_MAX_CUBE_COLS + 3];
+        iaf_sv *str = iaf_malloc((n * nc + 1) * sizeof *str);
+        double *cw = iaf_malloc((n + 1) * sizeof *cw);
+        if (!str || !cw) {
+            iaf_free(str);
+            iaf_free(cw);
+            return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        for (size_t j = 0; j < nc; j++) {
+            for (size_t i = 0; i < n; i++) {
+                const char *l = r->unit_labels[i * nc + j];
+                str[j * n + i] = (iaf_sv){l, strlen(l)};
+            }
+            cols[j] = (iaf_pqw_column){r->cols[j], IAF_PQW_STRING, str + j * n, NULL, NULL};
+        }
+        for (size_t i = 0; i < n; i++)
+            cw[i] = r->mass[i] * g[i];
+        cols[nc] = (iaf_pqw_column){"count", IAF_PQW_DOUBLE, NULL, NULL, r->mass};
+        cols[nc + 1] = (iaf_pqw_column){"g", IAF_PQW_DOUBLE, NULL, NULL, g};
+        cols[nc + 2] = (iaf_pqw_column){"calibrated_count", IAF_PQW_DOUBLE, NULL, NULL, cw};
+        iaf_status st = iaf_parquet_write_table(out, cols, nc + 3, n, err);
+        iaf_free(str);
+        iaf_free(cw);
+        return st;
+    }
+    int bad = 0;
+    for (size_t j = 0; j < nc; j++) {
+        bad |= iaf_csv_write_field(out, r->cols[j], strlen(r->cols[j]));
+        bad |= iaf_buf_puts(out, ",");
+    }
+    bad |= iaf_buf_puts(out, "count,g,calibrated_count\n");
+    for (size_t i = 0; i < n && !bad; i++) {
+        for (size_t j = 0; j < nc; j++) {
+            const char *l = r->unit_labels[i * nc + j];
+            bad |= iaf_csv_write_field(out, l, strlen(l));
+            bad |= iaf_buf_puts(out, ",");
+        }
+        bad |= fmt(out, r->mass[i]);
+        bad |= iaf_buf_puts(out, ",");
+        bad |= fmt(out, g[i]);
+        bad |= iaf_buf_puts(out, ",");
+        bad |= fmt(out, r->mass[i] * g[i]);
+        bad |= iaf_buf_puts(out, "\n");
+    }
+    return bad ? iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory") : IAF_OK;
+}
+
 iaf_status iaf_calib_run_write_row_weights(const iaf_calib_run *r, const iaf_spec *spec,
                                            const char *id_column, iaf_calib_format format,
                                            iaf_buffer *out, iaf_error *err)
@@ -1065,10 +1264,12 @@ iaf_status iaf_calib_run_write_row_weights(const iaf_calib_run *r, const iaf_spe
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no calibration");
     if (format != IAF_CALIB_CSV && format != IAF_CALIB_PARQUET)
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "unknown weights format");
-    if (spec->micro_opt.labels.normalize)
-        return iaf_error_set(err, IAF_ERR_UNSUPPORTED, spec->path, 0, 0,
-                             "per-row weights are not written for declared label normalisation "
-                             "yet; use the weights by combination (--units)");
+    if (r->counts && id_column)
+        return iaf_error_set(err, IAF_ERR_INVALID, spec->path, 0, 0,
+                             "the count table '%s' has no rows to key by '%s': its weights are "
+                             "keyed by its cells",
+                             r->table, id_column);
+    if (r->counts) return cells_render(r, format, iaf_buffer_raw(out), err);
     if (id_column && !*id_column)
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "the id column has no name");
     const char *wcol = spec->micro_opt.weight;
@@ -1105,8 +1306,9 @@ iaf_status iaf_calib_run_write_row_weights(const iaf_calib_run *r, const iaf_spe
         goto done;
     x.r = r;
     x.keys = &keys;
-    x.missing = spec->micro_opt.labels.missing;
-    x.nmissing = spec->micro_opt.labels.nmissing;
+    if (iaf_label_fold_init(&x.fold, spec->micro_opt.labels.normalize,
+                            spec->micro_opt.labels.missing, spec->micro_opt.labels.nmissing))
+        goto oom;
     x.id_column = id_column;
     x.weight_column = wcol;
     x.g = iaf_calib_result_g(r->res);
@@ -1129,6 +1331,7 @@ oom:
 done:
     iaf_free(kb.data);
     iaf_free(x.key.data);
+    iaf_label_fold_free(&x.fold);
     iaf_strmap_free(&x.ids);
     iaf_strmap_free(&x.files);
     iaf_free(x.file);

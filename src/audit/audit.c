@@ -342,6 +342,24 @@ typedef struct run_state {
     const iaf_cubes *cubes_in; /* IAF_RUN_CUBES */
 } run_state;
 
+/* `iaf audit --weights` on a spec without microdata: a count table weighted by cell
+ * (core/rowweights.h), counted as weighted data (Kish's n). The table is the dataset's own,
+ * read just now and not yet counted. */
+static iaf_status weight_table(const iaf_spec *spec, size_t i, iaf_dataset *d, iaf_error *err)
+{
+    const iaf_spec_source *t = &spec->tables[i];
+    if (!spec->row_weights || spec->nmicrodata) return IAF_OK;
+    if (!iaf_dataset_is_counts(d))
+        return iaf_error_set(err, IAF_ERR_INVALID, t->file, 0, 0,
+                             "dataset table '%s' is not a count table", t->id);
+    iaf_status st = iaf_rowweights_weight_table(
+        spec->row_weights, (iaf_table *)iaf_dataset_table(d), t->file, t->normalize,
+        (const char *const *)t->missing, t->nmissing, err);
+    if (st != IAF_OK) return iaf_error_prefix(err, "dataset table '%s': ", t->id);
+    iaf_dataset_set_row_weights(d, spec->row_weights);
+    return IAF_OK;
+}
+
 /* Every input opened once; the spec and crosswalks fingerprinted. */
 static iaf_status open_inputs(run_state *s, iaf_error *err)
 {
@@ -386,9 +404,11 @@ static iaf_status open_inputs(run_state *s, iaf_error *err)
                              "the spec reads no microdata (dataset.microdata): there is "
                              "nothing to count elsewhere");
     }
-    for (size_t i = 0; i < spec->ntables; i++)
+    for (size_t i = 0; i < spec->ntables; i++) {
         if ((st = open_source(&spec->tables[i], NULL, 0, &s->tables[i], threads, err)) != IAF_OK)
             return st;
+        if ((st = weight_table(spec, i, s->tables[i], err)) != IAF_OK) return st;
+    }
     for (size_t i = 0; i < spec->nreferences; i++) {
         /* a wide reference is named by its first check's reference columns */
         const iaf_spec_check *k0 = NULL;
@@ -591,6 +611,10 @@ static iaf_status count_inputs(run_state *s, iaf_error *err)
             IAF_OK)
             return st;
     }
+    if (spec->row_weights && !spec->nmicrodata && spec->ntables &&
+        (st = add_input_sha(a, &s->icap, "weights", iaf_rowweights_path(spec->row_weights),
+                            iaf_rowweights_sha256(spec->row_weights), err)) != IAF_OK)
+        return st;
     for (size_t i = 0; i < spec->nreferences; i++) {
         char role[300];
         snprintf(role, sizeof role, "reference:%s", spec->references[i].id);

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/labelfold.h"
+#include "core/rawcount.h"
+#include "core/table_ids.h"
 #include "io/reader.h"
 #include "util/checked.h"
 #include "util/sha256.h"
@@ -34,6 +37,13 @@ struct iaf_rowweights {
     iaf_strmap bound;  /* the bound source's file names */
     int32_t *bound_to; /* per bound name: index into files */
     size_t bcap;
+    /* by cell (a count table's: iaf calibrate on dataset tables): key columns, the
+     * cells' keys (labels joined by \x1f) and their factors g */
+    char **keycols;
+    size_t nkeycols;
+    iaf_strmap cells;
+    double *g;
+    size_t ng, gcap;
 };
 
 void iaf_rowweights_free(iaf_rowweights *rw)
@@ -50,6 +60,11 @@ void iaf_rowweights_free(iaf_rowweights *rw)
     iaf_strmap_free(&rw->files);
     iaf_strmap_free(&rw->bound);
     iaf_free(rw->bound_to);
+    for (size_t i = 0; i < rw->nkeycols; i++)
+        iaf_free(rw->keycols[i]);
+    iaf_free(rw->keycols);
+    iaf_strmap_free(&rw->cells);
+    iaf_free(rw->g);
     iaf_free(rw);
 }
 
@@ -89,7 +104,8 @@ static int number(const iaf_column *col, size_t i, double *out)
 
 typedef struct {
     iaf_rowweights *rw;
-    int by_file;
+    int by_file, by_cell;
+    iaf_buf key;
     /* by file and row: the entries, placed after the scan */
     uint32_t *efile;
     int64_t *erow;
@@ -107,11 +123,47 @@ static iaf_status load_begin(void *ctx, int worker, void **state, iaf_error *err
 
 #define SHOW(v) (int)((v).len > 200 ? 200 : (v).len), (v).ptr
 
+/* Per-cell weights: the key columns' labels (null = the missing category "") and g. */
+static iaf_status cell_batch(load_ctx *x, const iaf_batch *b, iaf_error *err)
+{
+    iaf_rowweights *rw = x->rw;
+    const size_t nk = rw->nkeycols;
+    for (size_t i = 0; i < b->nrows; i++) {
+        const long long row = b->first_row + (long long)i + 1;
+        double g = NAN;
+        if (!number(&b->cols[nk], i, &g) || !(g > 0) || !iaf_count_ok(g))
+            return iaf_error_set(err, IAF_ERR_PARSE, b->file, 0, 0,
+                                 "data row %lld: the factor g is %s", row,
+                                 isnan(g) ? "missing or not a number"
+                                 : g <= 0 ? "not positive"
+                                          : "above " IAF_MAX_COUNT_TEXT);
+        x->key.len = 0;
+        for (size_t j = 0; j < nk; j++) {
+            char num[64];
+            iaf_sv v = iaf_column_text(&b->cols[j], i, num);
+            if ((v.ptr && iaf_buf_append(&x->key, v.ptr, v.len)) ||
+                iaf_buf_append(&x->key, "\x1f", 1))
+                return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        int64_t id = iaf_strmap_intern(&rw->cells, x->key.data, x->key.len);
+        if (id < 0 || IAF_GROW(rw->g, rw->gcap, rw->ng + 1))
+            return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        if ((size_t)id != rw->ng)
+            return iaf_error_set(err, IAF_ERR_PARSE, b->file, 0, 0,
+                                 "data row %lld: this cell has a weight already (an earlier row "
+                                 "has the same values of every key column)",
+                                 row);
+        rw->g[rw->ng++] = g;
+    }
+    return IAF_OK;
+}
+
 static iaf_status load_batch(void *ctx, void *state, const iaf_batch *b, iaf_error *err)
 {
     (void)state;
     load_ctx *x = ctx;
     iaf_rowweights *rw = x->rw;
+    if (x->by_cell) return cell_batch(x, b, err);
     const iaf_column *wcol = &b->cols[x->by_file ? 2 : 1];
     for (size_t i = 0; i < b->nrows; i++) {
         const long long row = b->first_row + (long long)i + 1;
@@ -228,16 +280,37 @@ static iaf_status load(const char *path, const void *data, size_t size, iaf_roww
                    : iaf_source_open(&path, 1, &so, &src, err)) != IAF_OK)
         goto done;
     const size_t nc = iaf_source_ncols(src);
-    int has_file = 0, has_row = 0, has_w = 0, has_cw = 0;
+    int has_file = 0, has_row = 0, has_w = 0, has_cw = 0, has_g = 0, has_cnt = 0, has_cc = 0;
     for (size_t c = 0; c < nc; c++) {
         const char *n = iaf_source_colname(src, c);
         has_file |= !strcmp(n, "file");
         has_row |= !strcmp(n, "row");
         has_w |= !strcmp(n, "weight");
         has_cw |= !strcmp(n, "calibrated_weight");
+        has_g |= !strcmp(n, "g");
+        has_cnt |= !strcmp(n, "count");
+        has_cc |= !strcmp(n, "calibrated_count");
     }
-    const char *proj[3];
-    if (nc == 3 && has_file && has_row && has_w) {
+    const char *proj[IAF_MAX_CUBE_COLS + 1];
+    if (has_g && has_cnt && has_cc && nc >= 4 && nc <= IAF_MAX_CUBE_COLS + 3) {
+        /* a count table's weights: the key columns, count, g, calibrated_count */
+        x.by_cell = 1;
+        if (!(rw->keycols = iaf_calloc(nc, sizeof *rw->keycols))) {
+            st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            goto done;
+        }
+        for (size_t c = 0; c < nc; c++) {
+            const char *n = iaf_source_colname(src, c);
+            if (!strcmp(n, "g") || !strcmp(n, "count") || !strcmp(n, "calibrated_count")) continue;
+            if (!(rw->keycols[rw->nkeycols] = iaf_strdup(n))) {
+                st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                goto done;
+            }
+            proj[rw->nkeycols] = rw->keycols[rw->nkeycols];
+            rw->nkeycols++;
+        }
+        proj[rw->nkeycols] = "g";
+    } else if (nc == 3 && has_file && has_row && has_w) {
         x.by_file = 1;
         proj[0] = "file", proj[1] = "row", proj[2] = "weight";
     } else if (nc == 2 && (has_w || has_cw)) {
@@ -251,28 +324,37 @@ static iaf_status load(const char *path, const void *data, size_t size, iaf_roww
         }
     } else {
         st = iaf_error_set(err, IAF_ERR_PARSE, path, 1, 0,
-                           "a weights file has the columns ID,weight (ID: the data's id column) "
-                           "or file,row,weight, as iaf calibrate writes them");
+                           "a weights file has the columns ID,weight (ID: the data's id column), "
+                           "file,row,weight, or a count table's key columns with count, g and "
+                           "calibrated_count, as iaf calibrate writes them");
         goto done;
     }
-    if ((st = iaf_source_project(src, proj, x.by_file ? 3 : 2, err)) != IAF_OK) goto done;
+    if ((st = iaf_source_project(src, proj,
+                                 x.by_cell   ? rw->nkeycols + 1
+                                 : x.by_file ? 3
+                                             : 2,
+                                 err)) != IAF_OK)
+        goto done;
     x.rw = rw;
     iaf_scan_consumer c = {&x, load_begin, load_batch, NULL};
     int nw = 0;
     if ((st = iaf_source_scan(src, &c, &nw, err)) != IAF_OK) goto done;
-    if (x.by_file) {
+    if (x.by_cell) {
+        /* nothing to place */
+    } else if (x.by_file) {
         if ((st = place(&x, err)) != IAF_OK) goto done;
     } else if (!(rw->used = iaf_calloc(rw->nw + 1, sizeof *rw->used))) {
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
-    if ((x.by_file ? x.ne : rw->nw) == 0) {
+    if ((x.by_cell ? rw->ng : x.by_file ? x.ne : rw->nw) == 0) {
         st = iaf_error_set(err, IAF_ERR_PARSE, path, 0, 0, "the weights file has no rows");
         goto done;
     }
     *out = rw;
     rw = NULL;
 done:
+    iaf_buf_free(&x.key);
     iaf_free(x.efile);
     iaf_free(x.erow);
     iaf_free(x.eline);
@@ -401,4 +483,69 @@ iaf_status iaf_rowweights_load_memory(const void *data, size_t size, const char 
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no weights given");
     }
     return load(name, data, size, out, err);
+}
+
+int iaf_rowweights_by_cell(const iaf_rowweights *rw)
+{
+    return rw && rw->nkeycols > 0;
+}
+
+iaf_status iaf_rowweights_weight_table(const iaf_rowweights *rw, iaf_table *t, const char *path,
+                                       unsigned normalize, const char *const *missing,
+                                       size_t nmissing, iaf_error *err)
+{
+    if (!iaf_rowweights_by_cell(rw))
+        return iaf_error_set(err, IAF_ERR_INVALID, rw ? rw->path : NULL, 0, 0,
+                             "per-row weights (ID,weight or file,row,weight) weight microdata "
+                             "rows; the count table %s takes the per-cell weights that iaf "
+                             "calibrate writes for a count table",
+                             path);
+    int idx[IAF_MAX_CUBE_COLS];
+    for (size_t j = 0; j < rw->nkeycols; j++)
+        if ((idx[j] = iaf_table_attr_index(t, rw->keycols[j])) < 0)
+            return iaf_error_set(err, IAF_ERR_INVALID, path, 0, 0,
+                                 "the count table has no column '%s' of the per-cell weights in "
+                                 "%s; they weight tables that hold every column they are keyed by",
+                                 rw->keycols[j], rw->path);
+    iaf_label_fold fold;
+    if (iaf_label_fold_init(&fold, normalize, missing, nmissing))
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    iaf_buf key = {0}, show = {0};
+    iaf_status st = IAF_OK;
+    for (size_t i = 0; i < iaf_table_ncells(t) && st == IAF_OK; i++) {
+        iaf_cell c = iaf_table_cell(t, i);
+        if (c.state != IAF_CELL_OK) continue;
+        key.len = 0;
+        int bad = 0;
+        for (size_t j = 0; j < rw->nkeycols; j++) {
+            iaf_sv v;
+            bad |=
+                iaf_label_fold_apply(&fold, iaf_table_cat(t, (size_t)idx[j], c.cat[idx[j]]), &v) ||
+                iaf_buf_append(&key, v.ptr, v.len) || iaf_buf_append(&key, "\x1f", 1);
+        }
+        if (bad) {
+            st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
+        int64_t k = iaf_strmap_find(&rw->cells, key.data, key.len);
+        if (k < 0) {
+            show.len = 0;
+            for (size_t j = 0; j < rw->nkeycols; j++) {
+                iaf_sv v = iaf_table_cat(t, (size_t)idx[j], c.cat[idx[j]]);
+                iaf_buf_printf(&show, "%s%s=%.*s", j ? ", " : "", rw->keycols[j],
+                               (int)(v.len > 100 ? 100 : v.len), v.ptr ? v.ptr : "");
+            }
+            st = iaf_error_set(err, IAF_ERR_PARSE, path, 0, 0, "the cell (%s) has no weight in %s",
+                               show.data ? show.data : "", rw->path);
+            break;
+        }
+        const double g = rw->g[k];
+        const int64_t n = c.n >= 0 ? c.n : (int64_t)llround(c.value);
+        const double w2 = c.wsum2 > 0 ? c.wsum2 : c.value;
+        iaf_table_set_cell(t, i, c.value * g, n, w2 * g * g);
+    }
+    iaf_buf_free(&key);
+    iaf_buf_free(&show);
+    iaf_label_fold_free(&fold);
+    return st;
 }

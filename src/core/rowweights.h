@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "iaf/source.h"
+#include "iaf/table.h"
 #include "iaf/status.h"
 
 typedef struct iaf_rowweights iaf_rowweights;
@@ -37,5 +38,17 @@ iaf_status iaf_rowweights_bind(iaf_rowweights *rw, const iaf_source *src, iaf_er
  * keyed by file and row). */
 iaf_status iaf_rowweights_fill(iaf_rowweights *rw, const iaf_batch *b, const iaf_column *idcol,
                                double *w, iaf_error *err);
+
+/* Weights by cell: a count table's (iaf calibrate on `dataset: tables`), keyed by the
+ * labels of its key columns with a factor g per cell. */
+int iaf_rowweights_by_cell(const iaf_rowweights *rw);
+/* Weight count table t (read from path) by cell: each cell's count c becomes c g, its
+ * rows c and its sum of squared weights c g^2 (so Kish's n of a cell is c), g looked up
+ * by the labels of the key columns as the audit forms them (normalisation and missing
+ * tokens of the table). A key column the table lacks and a cell without a weight are
+ * errors naming the table; per-row weights are an error here. */
+iaf_status iaf_rowweights_weight_table(const iaf_rowweights *rw, iaf_table *t, const char *path,
+                                       unsigned normalize, const char *const *missing,
+                                       size_t nmissing, iaf_error *err);
 
 #endif

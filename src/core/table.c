@@ -431,6 +431,14 @@ int64_t iaf_table_total_n(const iaf_table *t)
     return s;
 }
 
+void iaf_table_set_cell(iaf_table *t, size_t i, double value, int64_t n, double wsum2)
+{
+    if (i >= t->ncells) return;
+    t->value[i] = value;
+    t->n[i] = n;
+    t->wsum2[i] = wsum2;
+}
+
 void iaf_table_set_n(iaf_table *t, double n_obs, double n_eff, int full_count)
 {
     t->n_obs = n_obs;

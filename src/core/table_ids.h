@@ -19,6 +19,9 @@ iaf_status iaf_table_add_ids(iaf_table *t, const uint32_t *cat_ids, double value
  * table is usable once iaf_table_finish has run. */
 iaf_status iaf_table_append_ids(iaf_table *t, const uint32_t *cat_ids, double value, int64_t n,
                                 double wsum2, double se, iaf_error *err);
+/* Replace cell i's value, rows and sum of squared weights (a count table weighted
+ * after reading: iaf audit --weights with per-cell weights). */
+void iaf_table_set_cell(iaf_table *t, size_t i, double value, int64_t n, double wsum2);
 /* Room for ncells cells without growing. -1 on OOM. */
 int iaf_table_reserve(iaf_table *t, size_t ncells);
 

@@ -1,6 +1,7 @@
 /* stats/calibrate.c - calibration weights (include/iaf/calibrate.h): raking and
  * bounded logit calibration by Newton's method on the Lagrange multipliers, as
  * R survey's grake (Deville and Sarndal 1992), and the weight summary. */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,12 +44,15 @@ void iaf_calib_result_free(iaf_calib_result *res)
     iaf_free(res);
 }
 
-/* g = F(u) and F'(u) of the method. */
-static void calfun(const iaf_calib_options *o, double u, double *g, double *dg)
+/* g = F(u) and F'(u) of the method, and its integral P(u) (P' = F): the dual objective
+ * sum d_i P(x_i' lambda) - lambda' T is convex and its gradient is achieved - T, so a
+ * Newton step on the calibration equations is a descent direction for it. */
+static void calfun(const iaf_calib_options *o, double u, double *g, double *dg, double *P)
 {
     if (o->method == IAF_CALIB_RAKING) {
         *g = exp(u);
         *dg = *g;
+        *P = *g;
         return;
     }
     const double L = o->lower, U = o->upper;
@@ -56,14 +60,17 @@ static void calfun(const iaf_calib_options *o, double u, double *g, double *dg)
     const double a = L * (U - 1), b = U * (1 - L), c = U - 1, f = 1 - L;
     const double bcaf = (U - 1) * (1 - L) * (U - L);
     const double au = A * u;
+    /* P(u) = L u + (U - L) / A log(c + f e^{Au}) */
     if (au <= 0) {
         const double E = exp(au);
         *g = (a + b * E) / (c + f * E);
         *dg = A * E * bcaf / ((c + f * E) * (c + f * E));
+        *P = L * u + (U - L) / A * log(c + f * E);
     } else { /* the same with numerator and denominator divided by E: no overflow */
         const double e = exp(-au);
         *g = (a * e + b) / (c * e + f);
         *dg = A * e * bcaf / ((c * e + f) * (c * e + f));
+        *P = L * u + (U - L) / A * (au + log(c * e + f));
     }
 }
 
@@ -77,22 +84,33 @@ typedef struct {
     double *u, *g, *dg;
     double *T;        /* p targets */
     double *achieved; /* p */
+    double dual;      /* sum d_i P(u_i) - lambda' T */
+    double dual_abs;  /* sum |d_i P(u_i)| + |lambda_j T_j|: the scale of its rounding */
 } solver;
 
 static void evaluate(solver *s)
 {
     memset(s->achieved, 0, s->p * sizeof *s->achieved);
+    double dual = 0, dual_abs = 0;
+    for (size_t j = 0; j < s->p; j++) {
+        dual -= s->lambda[j] * s->T[j];
+        dual_abs += fabs(s->lambda[j] * s->T[j]);
+    }
     for (size_t i = 0; i < s->n; i++) {
-        double u = 0;
+        double u = 0, P;
         const int32_t *ci = s->col + i * s->K;
         for (size_t k = 0; k < s->K; k++)
             if (ci[k] >= 0) u += s->lambda[ci[k]];
         s->u[i] = u;
-        calfun(s->o, u, &s->g[i], &s->dg[i]);
+        calfun(s->o, u, &s->g[i], &s->dg[i], &P);
+        dual += s->d[i] * P;
+        dual_abs += fabs(s->d[i] * P);
         const double w = s->d[i] * s->g[i];
         for (size_t k = 0; k < s->K; k++)
             if (ci[k] >= 0) s->achieved[ci[k]] += w;
     }
+    s->dual = dual;
+    s->dual_abs = dual_abs;
 }
 
 static int finite_state(const solver *s)
@@ -347,20 +365,36 @@ iaf_status iaf_calibrate(size_t n, const double *design, const iaf_calib_margin 
             misfit[j] = s.T[j] - s.achieved[j];
         solve_psd(H, p, misfit, step, diag0, drop);
         memcpy(lam0, s.lambda, p * sizeof *lam0);
+        /* Damped Newton: halve a step that leaves the domain (as survey's grake) or that
+         * does not decrease the convex dual objective enough (Armijo). The full step of
+         * grake alone can overshoot when bounded factors saturate (F' near 0 makes the
+         * Hessian nearly singular), and then runs away on a feasible problem. Near the
+         * solution the dual's decrease is below rounding: a step that improves the
+         * criterion and leaves the dual within rounding is taken too. */
+        const double dual0 = s.dual;
+        const double scale = s.dual_abs;
+        double slope = 0;
+        for (size_t j = 0; j < p; j++)
+            slope += misfit[j] * step[j]; /* -(gradient' step) >= 0 */
         double t = 1;
-        double next = 0;
-        for (int half = 0; half < 60; half++) {
+        double next = crit;
+        int taken = 0;
+        for (int half = 0; half < 60 && !taken; half++, t /= 2) {
             for (size_t j = 0; j < p; j++)
                 s.lambda[j] = lam0[j] + t * step[j];
             evaluate(&s);
+            if (!finite_state(&s)) continue;
             next = criterion(&s, &worst_col);
-            /* halve a step that leaves the domain (survey's grake) or makes the fit worse */
-            if (finite_state(&s) && next <= crit) break;
-            if (half == 59) break;
-            t /= 2;
+            taken = s.dual <= dual0 - 1e-4 * t * slope ||
+                    (next < crit && s.dual <= dual0 + 1e3 * DBL_EPSILON * scale);
+        }
+        if (!taken) { /* no step helps: stop where we were */
+            memcpy(s.lambda, lam0, p * sizeof *lam0);
+            evaluate(&s);
+            crit = criterion(&s, &worst_col);
+            break;
         }
         crit = next;
-        if (!finite_state(&s)) break;
     }
 
     res->iterations = iter;
@@ -403,6 +437,30 @@ iaf_status iaf_calibrate(size_t n, const double *design, const iaf_calib_margin 
                            iter, margin_name(margins, wk, nb, sizeof nb),
                            category_label(&margins[wk], wc, cb, sizeof cb), cl->target, cl->after,
                            crit, opt->epsilon);
+        /* bounds that one cell alone cannot meet: its target over its mass is the mean g
+         * its units need, so it must lie inside [L, U] */
+        double far = 1;
+        size_t fk = 0, fc = 0;
+        for (size_t k = 0; opt->method == IAF_CALIB_LOGIT && k < nmargins; k++)
+            for (size_t c = 0; c < margins[k].ncategories; c++) {
+                const iaf_calib_cell *x = &res->cell[res->offset[k] + c];
+                if (colof[res->offset[k] + c] < 0 || !(x->before > 0)) continue;
+                const double need = x->target / x->before;
+                const double by = need > opt->upper   ? need / opt->upper
+                                  : need < opt->lower ? (need > 0 ? opt->lower / need : INFINITY)
+                                                      : 1;
+                if (by > far) far = by, fk = k, fc = c;
+            }
+        if (far > 1) {
+            const iaf_calib_cell *x = &res->cell[res->offset[fk] + fc];
+            iaf_error_prefix(err,
+                             "the bounds [%g, %g] cannot be met: margin '%s', category '%s' "
+                             "needs a mean factor g of %.6g (target %.17g over a mass of "
+                             "%.17g); ",
+                             opt->lower, opt->upper, margin_name(margins, fk, nb, sizeof nb),
+                             category_label(&margins[fk], fc, cb, sizeof cb), x->target / x->before,
+                             x->target, x->before);
+        }
     }
     *out = res;
     res = NULL;

@@ -157,7 +157,8 @@ set +e
 rc=$?
 set -e
 [ "$rc" = 1 ] || { echo "non-convergence: exit $rc"; exit 1; }
-grep -q "mostlyai.yaml:[0-9]*: calibration did not converge after 100 iterations: margin 'sex_x_indp__excerpt'" "$tmp/err"
+# the cell that no factor inside the bounds can fill is named: its target over its rows
+grep -q "mostlyai.yaml:[0-9]*: the bounds \[0.9, 1.1\] cannot be met: margin 'sex_x_indp__excerpt', category '2 | 1' needs a mean factor g of 0.55 (target 22 over a mass of 40); calibration did not converge after 100 iterations: margin 'sex_x_indp__excerpt'" "$tmp/err"
 grep -q 'DID NOT CONVERGE' "$tmp/out"
 if grep -q '^re-audit' "$tmp/out"; then echo 're-audit printed for failed weights'; exit 1; fi
 [ ! -e "$tmp/none.csv" ]

@@ -264,6 +264,47 @@ static void test_unrepairable(void **state)
 }
 
 /* Bounds that cannot reach the targets: a located error and a result to report. */
+/* Logit with a cell that needs a mean factor close to the upper bound (4.5 of 5, and 4.9)
+ * across two crossed margins: the damped Newton iteration converges, every factor stays
+ * inside the bounds, each margin is met and the factor is one per combination of cells. */
+static void test_logit_near_the_bound(void **state)
+{
+    (void)state;
+    const double need[2] = {4.5, 4.9};
+    for (int k = 0; k < 2; k++) {
+        int32_t a[100], b[100];
+        for (int i = 0; i < 100; i++) {
+            a[i] = i < 10 ? 0 : 1;
+            b[i] = i % 2;
+        }
+        const double ta[2] = {10 * need[k], 100 - 10 * need[k]}, tb[2] = {60, 40};
+        iaf_calib_margin m[2] = {{"a", 2, a, ta, NULL}, {"b", 2, b, tb, NULL}};
+        iaf_calib_options opt;
+        iaf_calib_options_init(&opt);
+        opt.method = IAF_CALIB_LOGIT;
+        opt.lower = 0.2;
+        opt.upper = 5;
+        opt.epsilon = 1e-12;
+        iaf_calib_result *res = NULL;
+        iaf_error err;
+        iaf_error_clear(&err);
+        assert_int_equal(iaf_calibrate(100, NULL, m, 2, &opt, &res, &err), IAF_OK);
+        const double *g = iaf_calib_result_g(res);
+        double sa[2] = {0, 0}, sb[2] = {0, 0};
+        for (int i = 0; i < 100; i++) {
+            assert_true(g[i] > 0.2 && g[i] < 5);
+            assert_true(fabs(g[i] - g[i % 2 + (i < 10 ? 0 : 10)]) < 1e-12);
+            sa[a[i]] += g[i];
+            sb[b[i]] += g[i];
+        }
+        for (int c = 0; c < 2; c++) {
+            assert_true(fabs(sa[c] - ta[c]) < 1e-9 * (1 + ta[c]));
+            assert_true(fabs(sb[c] - tb[c]) < 1e-9 * (1 + tb[c]));
+        }
+        iaf_calib_result_free(res);
+    }
+}
+
 static void test_nonconvergence_located(void **state)
 {
     (void)state;
@@ -287,6 +328,10 @@ static void test_nonconvergence_located(void **state)
     assert_non_null(strstr(err.message, "did not converge"));
     assert_non_null(strstr(err.message, "sex_margin"));
     assert_non_null(strstr(err.message, "female"));
+    /* the cell that no factor inside the bounds can fill is named: 2 over 1 unit */
+    assert_non_null(strstr(err.message, "the bounds [0.5, 1.5] cannot be met: margin "
+                                        "'sex_margin', category 'female' needs a mean factor g "
+                                        "of 2 (target 2 over a mass of 1)"));
     const double *g = iaf_calib_result_g(res);
     for (int i = 0; i < 4; i++)
         assert_true(g[i] >= 0.5 && g[i] <= 1.5); /* saturated at a bound */
@@ -373,7 +418,7 @@ int main(void)
         cmocka_unit_test(test_crc_raking_matches_r),   cmocka_unit_test(test_crc_logit_matches_r),
         cmocka_unit_test(test_raking_equals_ipf),      cmocka_unit_test(test_unrepairable),
         cmocka_unit_test(test_nonconvergence_located), cmocka_unit_test(test_invalid_arguments),
-        cmocka_unit_test(test_weight_summary),
+        cmocka_unit_test(test_weight_summary),         cmocka_unit_test(test_logit_near_the_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
