@@ -259,6 +259,7 @@ iaf_status iaf_kind_condind_run(const iaf_kind_input *in, iaf_variant_result *vr
     o.min_cell_n = minc > 0 ? (uint64_t)minc : 0;
     o.b = in->bop ? (in->bop->b ? in->bop->b : IAF_BOOT_DEFAULT_B) : 0;
     o.seed = in->bop ? in->bop->seed : IAF_BOOT_DEFAULT_SEED;
+    o.threads = in->bop ? in->bop->threads : 1;
     iaf_status st = IAF_OK;
     if (in->rdv) {
         /* the reference first: its dependence is the size the synthetic test must see */

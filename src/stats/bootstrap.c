@@ -187,9 +187,46 @@ static const double *side_draw(const side_plan *s, side_buf *b, iaf_rng *rng)
  * run the same engine on its own tables (iaf_boot_path_interval). */
 typedef iaf_boot_model sim_ops;
 
+/* The reference side's replicate tables, drawn once per bootstrap: table b
+ * comes from the reference stream (seed, b) of its own (ref_stream), so on
+ * every evaluation that holds the reference at its observed table (the
+ * ordinary bootstrap and every path but the reference's own) table b is the
+ * same whatever the candidate truth, and is kept here after its first draw.
+ * A cache too large for REF_CACHE_MAX is not kept: the tables are then drawn
+ * again each time, the same numbers. */
+#define REF_CACHE_MAX ((size_t)64 << 20) /* bytes */
+
+typedef struct ref_cache {
+    double *tab; /* B * k, NULL when not kept */
+    size_t k;
+    int filled; /* tab holds every replicate's table */
+} ref_cache;
+
+static void ref_cache_init(ref_cache *rc, size_t k, size_t B, int r_mode)
+{
+    rc->tab = NULL;
+    rc->k = k;
+    rc->filled = 0;
+    if (r_mode != 0 && k > 0 && B <= REF_CACHE_MAX / sizeof(double) / k)
+        rc->tab = iaf_malloc(B * k * sizeof *rc->tab); /* NULL: draw every time */
+}
+
+static void ref_cache_free(ref_cache *rc)
+{
+    if (rc) iaf_free(rc->tab), rc->tab = NULL;
+}
+
+/* Replicate b's reference stream: (seed, b) with the top bit set, apart from
+ * the synthetic side's (seed, b) for every b < 2^63. */
+static void ref_stream(iaf_rng *rng, uint64_t seed, size_t b)
+{
+    iaf_rng_seed_stream(rng, seed, (uint64_t)b | (UINT64_C(1) << 63));
+}
+
 typedef struct sim_job {
     const sim_ops *ops;
     const side_plan *sp, *rp;
+    ref_cache *rc; /* NULL: the reference is not the observed one */
     uint64_t seed;
     size_t b0, b1;
     double *reps;
@@ -205,11 +242,20 @@ static void *sim_job_run(void *arg)
     j->st = IAF_ERR_NOMEM;
     if (side_buf_init(&sb, j->sp) != 0 || side_buf_init(&rb, j->rp) != 0) goto done;
     if (ops->ws_needed && !(ws = ops->ws_new(ops->ctx))) goto done;
+    ref_cache *rc = j->rc && j->rc->tab ? j->rc : NULL;
     for (size_t b = j->b0; b < j->b1; b++) {
         iaf_rng rng;
         iaf_rng_seed_stream(&rng, j->seed, b);
         const double *s = side_draw(j->sp, &sb, &rng);
-        const double *r = side_draw(j->rp, &rb, &rng);
+        const double *r;
+        if (rc && rc->filled) {
+            r = rc->tab + b * rc->k;
+        } else {
+            iaf_rng rr;
+            ref_stream(&rr, j->seed, b);
+            r = side_draw(j->rp, &rb, &rr);
+            if (rc && r != j->rp->p) memcpy(rc->tab + b * rc->k, r, rc->k * sizeof *r);
+        }
         ops->eval(ops->ctx, ws, s, r, j->reps + b * ops->nm);
     }
     j->st = IAF_OK;
@@ -224,10 +270,13 @@ done:
 
 /* Simulate B replicates under (s, r) into reps[B * nm]; s is drawn with
  * s_mode / n_s, r with r_mode / n_r / r_se. The split into threads does not
- * change a bit: replicate b uses stream (seed, b) wherever it runs. */
+ * change a bit: replicate b uses streams (seed, b) and ref_stream (seed, b)
+ * wherever it runs. rc (optional) is the cache of the observed reference's
+ * tables, given only when r is the observed reference: filled by the first
+ * call, read by the others. */
 static iaf_status simulate(const sim_ops *ops, const double *s, int s_mode, double n_s,
                            const double *r, int r_mode, double n_r, const double *r_se, size_t B,
-                           uint64_t seed, size_t nt, double *reps, iaf_error *err)
+                           uint64_t seed, size_t nt, double *reps, ref_cache *rc, iaf_error *err)
 {
     side_plan sp, rp;
     iaf_status st = side_plan_init(&sp, s, ops->ks, s_mode, n_s, NULL, err);
@@ -248,7 +297,7 @@ static iaf_status simulate(const sim_ops *ops, const double *s, int s_mode, doub
     pthread_t tid[MAX_THREADS];
     int started[MAX_THREADS] = {0};
     for (size_t t = 0; t < nt; t++) {
-        jobs[t] = (sim_job){ops, &sp, &rp, seed, B * t / nt, B * (t + 1) / nt, reps, IAF_OK};
+        jobs[t] = (sim_job){ops, &sp, &rp, rc, seed, B * t / nt, B * (t + 1) / nt, reps, IAF_OK};
         if (t > 0) started[t] = pthread_create(&tid[t], NULL, sim_job_run, &jobs[t]) == 0;
     }
     sim_job_run(&jobs[0]);
@@ -260,6 +309,7 @@ static iaf_status simulate(const sim_ops *ops, const double *s, int s_mode, doub
     }
     for (size_t t = 0; t < nt; t++)
         if (jobs[t].st != IAF_OK) st = iaf_error_set(err, jobs[t].st, NULL, 0, 0, "out of memory");
+    if (st == IAF_OK && rc && rc->tab && r_mode != 0) rc->filled = 1;
     side_plan_free(&sp);
     side_plan_free(&rp);
     return st;
@@ -295,6 +345,7 @@ typedef struct cal_path {
     size_t evaluations;
     int seeded; /* reps holds the ordinary bootstrap (d = 1) until the first evaluation */
     const unsigned char *active; /* nm flags: the metrics this path calibrates (NULL: all) */
+    ref_cache *rc;               /* the observed reference's tables (shared by the paths) */
 } cal_path;
 
 static void cal_path_clear(cal_path *c)
@@ -447,7 +498,7 @@ static const cal_pt *cal_at(cal_path *c, double d, iaf_status *st, iaf_error *er
         /* a fixed side stays fixed; the s side of the reference path is s_hat */
         if (!c->seeded || d != 1) {
             *st = simulate(c->ops, s, c->s_mode, c->n_s, r, c->r_mode, c->n_r, c->r_se, c->B,
-                           c->seed, c->nt, c->reps, err);
+                           c->seed, c->nt, c->reps, r == c->r_obs ? c->rc : NULL, err);
             if (*st != IAF_OK) {
                 iaf_free(p.truth), iaf_free(p.q);
                 return NULL;
@@ -843,7 +894,7 @@ static iaf_status cal_paths_init(cal_path *paths, const sim_ops *ops, void *ws, 
                                  const double *r_obs, size_t kx, size_t ky, int s_mode, int r_mode,
                                  double n_s, double n_r, const double *r_se, size_t B, size_t nt,
                                  uint64_t seed, double level, double *reps, double *col,
-                                 double *work, void (*on_path)(const sim_ops *, int),
+                                 double *work, ref_cache *rc, void (*on_path)(const sim_ops *, int),
                                  iaf_error *err)
 {
     size_t n = kx * ky;
@@ -877,6 +928,7 @@ static iaf_status cal_paths_init(cal_path *paths, const sim_ops *ops, void *ws, 
         c->col = col;
         c->sd = work + (4 + (size_t)p) * n;
         c->rd = work + 7 * n;
+        c->rc = rc;
     }
     /* the ordinary bootstrap is path 0's point at d = 1 */
     paths[0].seeded = 1;
@@ -976,6 +1028,8 @@ iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options
     memset(paths, 0, sizeof paths);
     double *reps = NULL, *col = NULL, *buf = NULL, *tv = NULL;
     void *ws = NULL;
+    ref_cache rc;
+    ref_cache_init(&rc, n, B, rmode);
     reps = iaf_malloc(B * IAF_JM_COUNT * sizeof *reps);
     col = iaf_malloc(B * sizeof *col);
     buf = iaf_malloc(9 * n * sizeof *buf);
@@ -987,7 +1041,7 @@ iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options
     }
     /* The ordinary bootstrap (the evaluation at d = 1). */
     st = simulate(&ops, in->s, smode, in->n_s, in->r, rmode, in->n_r, in->r_se, B, seed, nt, reps,
-                  err);
+                  &rc, err);
     if (st != IAF_OK) goto cleanup;
     out->evaluations = 1;
     if (opt && opt->replicates) memcpy(opt->replicates, reps, B * IAF_JM_COUNT * sizeof *reps);
@@ -1000,7 +1054,8 @@ iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options
 
     /* ctx.rake changes between paths (joint_on_path), never during a simulation */
     st = cal_paths_init(paths, &ops, ws, in->s, in->r, in->kx, in->ky, smode, rmode, in->n_s,
-                        in->n_r, in->r_se, B, nt, seed, level, reps, col, buf, joint_on_path, err);
+                        in->n_r, in->r_se, B, nt, seed, level, reps, col, buf, &rc, joint_on_path,
+                        err);
     if (st != IAF_OK) goto cleanup;
     st = calibrate_all(paths, 2, IAF_JM_COUNT, joint_path_of, never_signed, joint_range, rmode != 0,
                        joint_on_path, tv, out->ci, err);
@@ -1010,6 +1065,7 @@ cleanup:
     for (int p = 0; p < 3; p++)
         cal_path_clear(&paths[p]);
     if (ws) joint_ws_free(ws);
+    ref_cache_free(&rc);
     iaf_free(reps);
     iaf_free(col);
     iaf_free(buf);
@@ -1040,6 +1096,8 @@ iaf_status iaf_boot_path_interval(const iaf_boot_model *model, const double *s_o
     cal_path path;
     memset(&path, 0, sizeof path);
     memset(ci, 0, nm * sizeof *ci);
+    ref_cache rc;
+    ref_cache_init(&rc, model->kr, B, rmode);
     double *reps = iaf_malloc(B * nm * sizeof *reps), *col = iaf_malloc(B * sizeof *col),
            *buf = iaf_malloc(3 * ks * sizeof *buf), *tv = iaf_malloc(nm * sizeof *tv);
     void *ws = model->ws_needed ? model->ws_new(model->ctx) : NULL;
@@ -1048,7 +1106,7 @@ iaf_status iaf_boot_path_interval(const iaf_boot_model *model, const double *s_o
         goto cleanup;
     }
     /* the ordinary bootstrap (d = 1) and its basic intervals */
-    st = simulate(model, s_obs, smode, n_s, r, rmode, n_r, NULL, B, seed, nt, reps, err);
+    st = simulate(model, s_obs, smode, n_s, r, rmode, n_r, NULL, B, seed, nt, reps, &rc, err);
     if (st != IAF_OK) goto cleanup;
     if (evaluations) *evaluations = 1;
     for (size_t m = 0; m < nm; m++) {
@@ -1079,6 +1137,7 @@ iaf_status iaf_boot_path_interval(const iaf_boot_model *model, const double *s_o
     path.col = col;
     path.sd = buf + 2 * ks;
     path.seeded = 1; /* reps holds the simulation at d = 1 */
+    path.rc = &rc;
     cal_at(&path, 1, &st, err);
     for (size_t m = 0; st == IAF_OK && m < nm; m++) {
         ci[m].calibrated = 1;
@@ -1088,6 +1147,7 @@ iaf_status iaf_boot_path_interval(const iaf_boot_model *model, const double *s_o
 cleanup:
     cal_path_clear(&path);
     if (ws) model->ws_free(ws);
+    ref_cache_free(&rc);
     iaf_free(reps), iaf_free(col), iaf_free(buf), iaf_free(tv);
     return st;
 }
@@ -1216,6 +1276,8 @@ iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double
     double tv[IAF_FB_COUNT];
     cal_path paths[3];
     memset(paths, 0, sizeof paths);
+    ref_cache rc;
+    ref_cache_init(&rc, 2 * k, B, rmode);
     if (!buf || !dom || !reps || !col) {
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto cleanup;
@@ -1229,7 +1291,7 @@ iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double
     flat_ctx ctx = {k, theta, dom};
     sim_ops ops = {IAF_FB_COUNT, n, n, &ctx, NULL, NULL, 0, flat_eval, NULL};
 
-    st = simulate(&ops, sv, smode, n_s, rv, rmode, n_r, NULL, B, seed, nt, reps, err);
+    st = simulate(&ops, sv, smode, n_s, rv, rmode, n_r, NULL, B, seed, nt, reps, &rc, err);
     if (st != IAF_OK) goto cleanup;
     out->evaluations = 1;
     if (opt && opt->replicates) memcpy(opt->replicates, reps, B * IAF_FB_COUNT * sizeof *reps);
@@ -1240,8 +1302,11 @@ iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double
     if (out->method != IAF_INTERVAL_CALIBRATED) goto cleanup;
 
     st = cal_paths_init(paths, &ops, NULL, sv, rv, 2, k, smode, rmode, n_s, n_r, NULL, B, nt, seed,
-                        level, reps, col, buf + 2 * n, NULL, err);
+                        level, reps, col, buf + 2 * n, &rc, NULL, err);
     if (st != IAF_OK) goto cleanup;
+    /* Path 2 calibrates D_r alone, which never reads the synthetic table, and the reference
+     * has a stream of its own: drawing s there would change no number it uses. */
+    paths[2].s_mode = 0;
     st = calibrate_all(paths, 3, IAF_FB_COUNT, flat_path_of, flat_signed, flat_range, rmode != 0,
                        NULL, tv, out->ci, err);
     for (int p = 0; p < 3; p++)
@@ -1249,6 +1314,7 @@ iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double
 cleanup:
     for (int p = 0; p < 3; p++)
         cal_path_clear(&paths[p]);
+    ref_cache_free(&rc);
     iaf_free(reps);
     iaf_free(col);
     iaf_free(buf);

@@ -9,8 +9,12 @@
  * The drivers resample parametrically: s* ~ Multinomial(n_s, s); r* ~
  * Multinomial(n_r, r) when n_r is finite, else per-cell Normal(r, se^2)
  * clipped at 0 and renormalised when SEs are given, else r is fixed.
- * Replicate b draws from its own stream iaf_rng_seed_stream(seed, b), so the
- * results depend on the seed only (not on thread count or run order). The
+ * Replicate b draws its synthetic table from stream iaf_rng_seed_stream(seed,
+ * b) and its reference table from a stream of its own, (seed, b | 2^63), so
+ * the results depend on the seed only (not on thread count or run order),
+ * and the reference's B tables, the same at every candidate truth that holds
+ * the reference at its observed table, are drawn once per call and kept
+ * (when they fit in 64 MB; else drawn again, the same numbers). The
  * drivers never print and keep no state between calls.
  */
 #ifndef IAF_STATS_BOOTSTRAP_H
@@ -129,8 +133,8 @@ iaf_status iaf_boot_path_interval(const iaf_boot_model *model, const double *s_o
  * s_hat's group-independence table for segregation retention and D_s, and,
  * when the reference is resampled, from r's towards r for D_r. At each d the
  * B replicates draw s* from s_d (and r* as in the ordinary bootstrap, from
- * r_d on the reference path), replicate b from stream (seed, b) whatever
- * d is (common random numbers). The 95% interval is every T(s_d) whose
+ * r_d on the reference path), replicate b from streams (seed, b) and
+ * (seed, b | 2^63) whatever d is (common random numbers). The 95% interval is every T(s_d) whose
  * simulated central 95% range contains the observed t; each bound, and the
  * bias-corrected estimate (median = t), is a root in d found by bracketing
  * and safeguarded false position (at most 12 steps), the simulations of

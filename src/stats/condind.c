@@ -2,6 +2,7 @@
 #include "stats/condind.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,28 +100,181 @@ static double nw_dep(const double *pa, size_t ka, const double *pb, size_t kb)
     return d > 0 ? d : 0;
 }
 
+/* ---- Replicates over threads ----
+ * Replicate r of a loop uses stream (seed, r) and writes only its own
+ * results, so the loop is split into contiguous ranges, one per thread, each
+ * with scratch of its own: the results are the same bits whatever the split. */
+#define CI_MAX_THREADS 64
+/* Scratch of extra threads is bounded: beyond it, fewer threads. */
+#define CI_SCRATCH_MAX ((size_t)256 << 20) /* bytes */
+
+typedef struct rep_job {
+    const void *ctx;
+    void (*rep)(const void *ctx, void *scratch, size_t r);
+    void *scratch;
+    size_t r0, r1;
+} rep_job;
+
+static void *rep_job_run(void *arg)
+{
+    rep_job *j = arg;
+    for (size_t r = j->r0; r < j->r1; r++)
+        j->rep(j->ctx, j->scratch, r);
+    return NULL;
+}
+
+/* Run rep(ctx, scratch[t], r) for r in [0, n) on up to nt threads; scratch[t]
+ * is thread t's (scratch[0] the calling thread's). */
+static void run_reps(const void *ctx, void (*rep)(const void *, void *, size_t), void **scratch,
+                     size_t nt, size_t n)
+{
+    rep_job jobs[CI_MAX_THREADS];
+    pthread_t tid[CI_MAX_THREADS];
+    int started[CI_MAX_THREADS] = {0};
+    if (nt > n) nt = n;
+    if (nt < 1) nt = 1;
+    for (size_t t = 0; t < nt; t++) {
+        jobs[t] = (rep_job){ctx, rep, scratch[t], n * t / nt, n * (t + 1) / nt};
+        if (t > 0) started[t] = pthread_create(&tid[t], NULL, rep_job_run, &jobs[t]) == 0;
+    }
+    rep_job_run(&jobs[0]);
+    for (size_t t = 1; t < nt; t++) {
+        if (started[t])
+            pthread_join(tid[t], NULL);
+        else
+            rep_job_run(&jobs[t]); /* no thread available: run the range here */
+    }
+}
+
+/* How many threads a loop whose threads need `per` bytes of scratch each may use. */
+static size_t ci_threads(const iaf_ci_options *opt, size_t per)
+{
+    size_t nt = opt->threads > 1 ? opt->threads : 1;
+    if (nt > CI_MAX_THREADS) nt = CI_MAX_THREADS;
+    while (nt > 1 && per > CI_SCRATCH_MAX / (nt - 1))
+        nt--;
+    return nt;
+}
+
+typedef struct power_ctx {
+    const iaf_ci_options *opt;
+    const ci_cell *cc;
+    size_t ntest, nalt, pb, nm_total;
+    double n_tested;
+    const double *fa, *lam;
+    double *alt, *base; /* results: alt[k * pb + r], base[r] */
+} power_ctx;
+
+typedef struct power_scratch {
+    uint32_t *al, *bl, *xb, *ub;
+    double *coin, *mr, *mb, *cnt;
+} power_scratch;
+
+static void power_scratch_free(power_scratch *w)
+{
+    if (!w) return;
+    iaf_free(w->al), iaf_free(w->bl), iaf_free(w->xb), iaf_free(w->ub);
+    iaf_free(w->coin), iaf_free(w->mr), iaf_free(w->mb), iaf_free(w->cnt);
+    iaf_free(w);
+}
+
+static power_scratch *power_scratch_new(size_t nrows, size_t nm_total, size_t maxkk)
+{
+    power_scratch *w = iaf_calloc(1, sizeof *w);
+    if (!w) return NULL;
+    w->al = iaf_calloc(nrows + 1, sizeof *w->al);
+    w->bl = iaf_calloc(nrows + 1, sizeof *w->bl);
+    w->xb = iaf_calloc(nrows + 1, sizeof *w->xb);
+    w->ub = iaf_calloc(nrows + 1, sizeof *w->ub);
+    w->coin = iaf_calloc(nrows + 1, sizeof *w->coin);
+    w->mr = iaf_calloc(nm_total + 1, sizeof *w->mr);
+    w->mb = iaf_calloc(nm_total + 1, sizeof *w->mb);
+    w->cnt = iaf_calloc(maxkk + 1, sizeof *w->cnt);
+    if (!w->al || !w->bl || !w->xb || !w->ub || !w->coin || !w->mr || !w->mb || !w->cnt) {
+        power_scratch_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+/* One replicate of the power simulation (see power_of). */
+static void power_rep(const void *ctxp, void *scratch, size_t r)
+{
+    const power_ctx *p = ctxp;
+    power_scratch *w = scratch;
+    const ci_cell *cc = p->cc;
+    size_t ntest = p->ntest;
+    uint32_t *al = w->al, *bl = w->bl, *xb = w->xb, *ub = w->ub;
+    double *coin = w->coin, *mr = w->mr, *mb = w->mb, *cnt = w->cnt;
+    iaf_rng rng;
+    iaf_rng_seed_stream(&rng, p->opt->seed ^ 0x9e3779b97f4a7c15ull, r);
+    for (size_t t = 0; t < ntest; t++) {
+        const double *ca = p->fa + cc[t].moff, *cbm = ca + cc[t].ka;
+        uint32_t *xa = al + cc[t].off, *yb = bl + cc[t].off, *uu = ub + cc[t].off;
+        double *co = coin + cc[t].off, *ra = mr + cc[t].moff, *cb0 = mb + cc[t].moff;
+        memset(ra, 0, cc[t].ka * sizeof *ra);
+        memset(cb0, 0, cc[t].kb * sizeof *cb0);
+        for (size_t i = 0; i < cc[t].n; i++) {
+            double u = iaf_rng_uniform(&rng), c = iaf_rng_uniform(&rng), v = iaf_rng_uniform(&rng);
+            xa[i] = inv_cdf(ca, cc[t].ka, u);
+            uu[i] = inv_cdf(cbm, cc[t].kb, u);
+            yb[i] = inv_cdf(cbm, cc[t].kb, v);
+            co[i] = c;
+            ra[xa[i]] += 1, cb0[yb[i]] += 1;
+        }
+    }
+    double d1 = 0;
+    for (size_t t = 0; t < ntest; t++) {
+        double d, i0, wt = (double)cc[t].n / p->n_tested;
+        cell_stats_m(al + cc[t].off, bl + cc[t].off, &cc[t], mr + cc[t].moff, mb + cc[t].moff, cnt,
+                     &d, &i0);
+        d1 += wt * d;
+    }
+    p->base[r] = d1;
+    for (size_t k = 0; k < p->nalt; k++) {
+        double d0 = 0;
+        for (size_t t = 0; t < ntest; t++) {
+            const uint32_t *uu = ub + cc[t].off, *yb = bl + cc[t].off;
+            const double *co = coin + cc[t].off, l = p->lam[k * ntest + t];
+            uint32_t *x = xb + cc[t].off;
+            double *cb = mr + cc[t].moff + cc[t].ka, d, i0, wt = (double)cc[t].n / p->n_tested;
+            memset(cb, 0, cc[t].kb * sizeof *cb);
+            for (size_t i = 0; i < cc[t].n; i++) {
+                x[i] = co[i] < l ? uu[i] : yb[i];
+                cb[x[i]] += 1;
+            }
+            cell_stats_m(al + cc[t].off, x, &cc[t], mr + cc[t].moff, cb, cnt, &d, &i0);
+            d0 += wt * d;
+        }
+        p->alt[k * p->pb + r] = d0;
+    }
+}
+
 /* Power (docs/method.md 12a): rows drawn from (1 - lam_c) p_a p_b + lam_c NW(p_a, p_b) in every
  * tested cell, with the cell's observed margins and lam_c = delta / dep_tvd(NW) (at most 1), so
  * that the alternative's conditional dependence TVD is delta (less where lam_c is capped); the
  * alternative against the same draw with lam = 0 (common random numbers; both with random
  * margins, unlike the permutation null, which keeps the observed ones). One draw per replicate
  * serves the stated delta and every delta of the power curve: a row's A comes from u, its B from
- * u (coupled) or v (independent) by a coin against lam_c. al, bl and xb are scratch here (the
- * observed labels are no longer needed). */
+ * u (coupled) or v (independent) by a coin against lam_c. Replicate r draws from stream
+ * (seed ^ constant, r) with scratch of its thread's own (power_rep). */
 static iaf_status power_of(const iaf_ci_options *opt, const ci_cell *cc, size_t ntest,
-                           const double *m, size_t nm_total, iaf_ci_result *out, uint32_t *al,
-                           uint32_t *bl, uint32_t *xb, double *cnt, iaf_error *err)
+                           const double *m, size_t nm_total, size_t maxkk, iaf_ci_result *out,
+                           iaf_error *err)
 {
     size_t nalt =
         1 + (opt->npower_grid < IAF_CI_POWER_GRID_MAX ? opt->npower_grid : IAF_CI_POWER_GRID_MAX);
     size_t nrows = (size_t)out->n_tested, pb = opt->power_b;
     double *fa = iaf_calloc(nm_total + 1, sizeof *fa), *lam = iaf_calloc(nalt * ntest, sizeof *lam);
-    double *mr = iaf_calloc(nm_total + 1, sizeof *mr), *mb = iaf_calloc(nm_total + 1, sizeof *mb);
     double *alt = iaf_calloc(nalt * pb, sizeof *alt), *base = iaf_calloc(pb, sizeof *base);
-    double *coin = iaf_calloc(nrows + 1, sizeof *coin), against[1 + IAF_CI_POWER_GRID_MAX] = {0};
-    uint32_t *ub = iaf_calloc(nrows + 1, sizeof *ub);
+    double against[1 + IAF_CI_POWER_GRID_MAX] = {0};
+    size_t nt = ci_threads(opt, 24 * nrows + 16 * nm_total + 8 * maxkk);
+    power_scratch *scr[CI_MAX_THREADS] = {NULL};
     iaf_status st = IAF_OK;
-    if (!fa || !lam || !mr || !mb || !alt || !base || !coin || !ub) {
+    int ok = fa && lam && alt && base;
+    for (size_t t = 0; ok && t < nt; t++)
+        ok = (scr[t] = power_scratch_new(nrows, nm_total, maxkk)) != NULL;
+    if (!ok) {
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
@@ -141,50 +295,9 @@ static iaf_status power_of(const iaf_ci_options *opt, const ci_cell *cc, size_t 
             qb[y] += qb[y - 1];
         qa[cc[t].ka - 1] = qb[cc[t].kb - 1] = 1;
     }
-    for (size_t r = 0; r < pb; r++) {
-        iaf_rng rng;
-        iaf_rng_seed_stream(&rng, opt->seed ^ 0x9e3779b97f4a7c15ull, r);
-        for (size_t t = 0; t < ntest; t++) {
-            const double *ca = fa + cc[t].moff, *cbm = ca + cc[t].ka;
-            uint32_t *xa = al + cc[t].off, *yb = bl + cc[t].off, *uu = ub + cc[t].off;
-            double *co = coin + cc[t].off, *ra = mr + cc[t].moff, *cb0 = mb + cc[t].moff;
-            memset(ra, 0, cc[t].ka * sizeof *ra);
-            memset(cb0, 0, cc[t].kb * sizeof *cb0);
-            for (size_t i = 0; i < cc[t].n; i++) {
-                double u = iaf_rng_uniform(&rng), c = iaf_rng_uniform(&rng),
-                       v = iaf_rng_uniform(&rng);
-                xa[i] = inv_cdf(ca, cc[t].ka, u);
-                uu[i] = inv_cdf(cbm, cc[t].kb, u);
-                yb[i] = inv_cdf(cbm, cc[t].kb, v);
-                co[i] = c;
-                ra[xa[i]] += 1, cb0[yb[i]] += 1;
-            }
-        }
-        double d1 = 0;
-        for (size_t t = 0; t < ntest; t++) {
-            double d, i0, w = (double)cc[t].n / out->n_tested;
-            cell_stats_m(al + cc[t].off, bl + cc[t].off, &cc[t], mr + cc[t].moff, mb + cc[t].moff,
-                         cnt, &d, &i0);
-            d1 += w * d;
-        }
-        base[r] = d1;
-        for (size_t k = 0; k < nalt; k++) {
-            double d0 = 0;
-            for (size_t t = 0; t < ntest; t++) {
-                const uint32_t *uu = ub + cc[t].off, *yb = bl + cc[t].off;
-                const double *co = coin + cc[t].off, l = lam[k * ntest + t];
-                uint32_t *x = xb + cc[t].off;
-                double *cb = mr + cc[t].moff + cc[t].ka, d, i0, w = (double)cc[t].n / out->n_tested;
-                memset(cb, 0, cc[t].kb * sizeof *cb);
-                for (size_t i = 0; i < cc[t].n; i++) {
-                    x[i] = co[i] < l ? uu[i] : yb[i];
-                    cb[x[i]] += 1;
-                }
-                cell_stats_m(al + cc[t].off, x, &cc[t], mr + cc[t].moff, cb, cnt, &d, &i0);
-                d0 += w * d;
-            }
-            alt[k * pb + r] = d0;
-        }
+    {
+        power_ctx pc = {opt, cc, ntest, nalt, pb, nm_total, out->n_tested, fa, lam, alt, base};
+        run_reps(&pc, power_rep, (void **)scr, nt, pb);
     }
     qsort(base, pb, sizeof *base, cmp_double);
     double q = quantile(base, pb, 0.95);
@@ -205,8 +318,9 @@ static iaf_status power_of(const iaf_ci_options *opt, const ci_cell *cc, size_t 
     out->npower_curve = nalt - 1;
     out->power_b = pb;
 done:
-    iaf_free(fa), iaf_free(lam), iaf_free(mr), iaf_free(mb), iaf_free(alt), iaf_free(base);
-    iaf_free(coin), iaf_free(ub);
+    for (size_t t = 0; t < nt; t++)
+        power_scratch_free(scr[t]);
+    iaf_free(fa), iaf_free(lam), iaf_free(alt), iaf_free(base);
     return st;
 }
 
@@ -295,6 +409,63 @@ static int layout_fill(iaf_ci_layout *l, const ci_cell *cc, size_t ntest, const 
     return 0;
 }
 
+/* The permutation null: replicate r shuffles B's labels within every tested
+ * cell with stream (seed, r), from the observed order each time. */
+typedef struct perm_ctx {
+    uint64_t seed;
+    const ci_cell *cc;
+    size_t ntest, nrows;
+    double n_tested;
+    const uint32_t *al, *bl;
+    const double *m;
+    double *nd, *nm; /* results: replicate r's dep_tvd and mutual information */
+} perm_ctx;
+
+typedef struct perm_scratch {
+    uint32_t *bp;
+    double *cnt;
+} perm_scratch;
+
+static void perm_scratch_free(perm_scratch *w)
+{
+    if (!w) return;
+    iaf_free(w->bp), iaf_free(w->cnt), iaf_free(w);
+}
+
+static perm_scratch *perm_scratch_new(size_t nrows, size_t maxkk)
+{
+    perm_scratch *w = iaf_calloc(1, sizeof *w);
+    if (!w) return NULL;
+    w->bp = iaf_calloc(nrows + 1, sizeof *w->bp);
+    w->cnt = iaf_calloc(maxkk + 1, sizeof *w->cnt);
+    if (!w->bp || !w->cnt) {
+        perm_scratch_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+static void perm_rep(const void *ctxp, void *scratch, size_t r)
+{
+    const perm_ctx *p = ctxp;
+    perm_scratch *w = scratch;
+    iaf_rng rng;
+    iaf_rng_seed_stream(&rng, p->seed, r);
+    memcpy(w->bp, p->bl, p->nrows * sizeof *w->bp);
+    double d0 = 0, i0 = 0;
+    for (size_t t = 0; t < p->ntest; t++) {
+        const ci_cell *c = &p->cc[t];
+        double d, i;
+        iaf_rng_shuffle_u32(&rng, w->bp + c->off, c->n);
+        cell_stats(p->al + c->off, w->bp + c->off, c, p->m, w->cnt, &d, &i);
+        double wt = (double)c->n / p->n_tested;
+        d0 += wt * d;
+        i0 += wt * i;
+    }
+    p->nd[r] = d0;
+    p->nm[r] = i0;
+}
+
 iaf_status iaf_ci_test(const iaf_ci_cell *cells, size_t ncells, uint32_t nc, uint32_t na,
                        uint32_t nb, const iaf_ci_options *opt, iaf_ci_result *out, iaf_error *err)
 {
@@ -315,8 +486,10 @@ iaf_status iaf_ci_test(const iaf_ci_cell *cells, size_t ncells, uint32_t nc, uin
     uint32_t *aloc = iaf_calloc((size_t)na + 2, sizeof *aloc),
              *bloc = iaf_calloc((size_t)nb + 2, sizeof *bloc);
     ci_cell *cc = iaf_calloc((size_t)nc + 1, sizeof *cc);
-    uint32_t *al = NULL, *bl = NULL, *bp = NULL, *alt_b = NULL;
+    uint32_t *al = NULL, *bl = NULL;
     double *m = NULL, *cnt = NULL, *nd = NULL, *nm = NULL;
+    perm_scratch *pscr[CI_MAX_THREADS] = {NULL};
+    size_t nt = 0;
     if (!atot || !btot || !amap || !bmap || !cstart || !order || !ctot || !aloc || !bloc || !cc)
         goto oom;
     for (size_t i = 0; i < ncells; i++)
@@ -407,11 +580,9 @@ iaf_status iaf_ci_test(const iaf_ci_cell *cells, size_t ncells, uint32_t nc, uin
     int simulate = opt->b > 0 && nrows <= CI_MAX_ROWS;
     al = iaf_calloc(nrows + 1, sizeof *al);
     bl = iaf_calloc(nrows + 1, sizeof *bl);
-    bp = iaf_calloc(nrows + 1, sizeof *bp);
-    alt_b = iaf_calloc(nrows + 1, sizeof *alt_b);
     m = iaf_calloc(nm_total + 1, sizeof *m);
     cnt = iaf_calloc(maxkk + 1, sizeof *cnt);
-    if (!al || !bl || !bp || !alt_b || !m || !cnt) goto oom;
+    if (!al || !bl || !m || !cnt) goto oom;
     /* expand the rows of the tested cells, in the same order as above */
     {
         size_t ti = 0;
@@ -474,25 +645,18 @@ iaf_status iaf_ci_test(const iaf_ci_cell *cells, size_t ncells, uint32_t nc, uin
     nd = iaf_calloc(opt->b, sizeof *nd);
     nm = iaf_calloc(opt->b, sizeof *nm);
     if (!nd || !nm) goto oom;
+    {
+        perm_ctx pc = {opt->seed, cc, ntest, nrows, out->n_tested, al, bl, m, nd, nm};
+        nt = ci_threads(opt, 4 * nrows + 8 * maxkk);
+        for (size_t t = 0; t < nt; t++)
+            if (!(pscr[t] = perm_scratch_new(nrows, maxkk))) goto oom;
+        run_reps(&pc, perm_rep, (void **)pscr, nt, opt->b);
+    }
     size_t ge = 0, gem = 0;
     for (size_t r = 0; r < opt->b; r++) {
-        iaf_rng rng;
-        iaf_rng_seed_stream(&rng, opt->seed, r);
-        memcpy(bp, bl, nrows * sizeof *bp);
-        double d0 = 0, i0 = 0;
-        for (size_t t = 0; t < ntest; t++) {
-            double d, i;
-            iaf_rng_shuffle_u32(&rng, bp + cc[t].off, cc[t].n);
-            cell_stats(al + cc[t].off, bp + cc[t].off, &cc[t], m, cnt, &d, &i);
-            double w = (double)cc[t].n / out->n_tested;
-            d0 += w * d;
-            i0 += w * i;
-        }
-        nd[r] = d0;
-        nm[r] = i0;
         /* ties (a few tables are possible in small cells) count against the data */
-        ge += d0 >= dep - 1e-12;
-        gem += i0 >= mi - 1e-12;
+        ge += nd[r] >= dep - 1e-12;
+        gem += nm[r] >= mi - 1e-12;
     }
     double s = 0, ss = 0;
     for (size_t r = 0; r < opt->b; r++)
@@ -515,16 +679,16 @@ iaf_status iaf_ci_test(const iaf_ci_cell *cells, size_t ncells, uint32_t nc, uin
     out->excess = dep - out->null_mean;
     out->band = out->null_q95 - out->null_mean;
     if (opt->power_tau > 0 && opt->power_b > 0)
-        if ((st = power_of(opt, cc, ntest, m, nm_total, out, al, bl, alt_b, cnt, err)) != IAF_OK)
-            goto done;
+        if ((st = power_of(opt, cc, ntest, m, nm_total, maxkk, out, err)) != IAF_OK) goto done;
     goto done;
 oom:
     st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
 done:
     iaf_free(atot), iaf_free(btot), iaf_free(amap), iaf_free(bmap), iaf_free(cstart);
     iaf_free(order), iaf_free(ctot), iaf_free(aloc), iaf_free(bloc), iaf_free(cc);
-    iaf_free(al), iaf_free(bl), iaf_free(bp), iaf_free(alt_b), iaf_free(m), iaf_free(cnt),
-        iaf_free(nd);
+    for (size_t t = 0; t < nt; t++)
+        perm_scratch_free(pscr[t]);
+    iaf_free(al), iaf_free(bl), iaf_free(m), iaf_free(cnt), iaf_free(nd);
     iaf_free(nm);
     return st;
 }

@@ -78,6 +78,8 @@ typedef struct iaf_ci_options {
     const double *power_grid;
     size_t npower_grid;
     iaf_ci_layout *layout; /* optional, filled with the tested cells (caller clears) */
+    unsigned threads;      /* threads for the null's and the power's replicates (0 or 1: the
+                              calling thread); the results are the same bits whatever the number */
 } iaf_ci_options;
 
 typedef struct iaf_ci_result {

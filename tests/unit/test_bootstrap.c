@@ -520,6 +520,49 @@ static void test_determinism(void **state)
     free(b);
 }
 
+/* The reference's replicate tables come from a stream of their own: with
+ * the same reference and seed, its replicates (dep_tvd_r, Cramer's V of r)
+ * are the same bits whatever the synthetic table and its size, and the
+ * synthetic side's are unchanged by the reference's size. This is what lets
+ * the engine draw them once per check and reuse them at every candidate
+ * truth. */
+static void test_reference_stream_apart(void **state)
+{
+    (void)state;
+    double s1[6] = {30, 10, 5, 8, 25, 22}, s2[6] = {5, 40, 12, 3, 9, 31};
+    double r[6] = {28, 12, 4, 10, 20, 26};
+    enum { B = 150 };
+    double *a = malloc(B * IAF_JM_COUNT * sizeof *a), *b = malloc(B * IAF_JM_COUNT * sizeof *b);
+    assert_non_null(a);
+    assert_non_null(b);
+    iaf_joint_input in1 = {2, 3, s1, r, 100, 120, NULL}, in2 = {2, 3, s2, r, 300, 120, NULL};
+    iaf_boot_options o1 = {B, 9, 0.95, a, 0, IAF_INTERVAL_CALIBRATED},
+                     o2 = {B, 9, 0.95, b, 2, IAF_INTERVAL_CALIBRATED};
+    iaf_joint_boot j1, j2;
+    assert_int_equal(iaf_joint_bootstrap(&in1, &o1, &j1, NULL), IAF_OK);
+    assert_int_equal(iaf_joint_bootstrap(&in2, &o2, &j2, NULL), IAF_OK);
+    size_t differ = 0;
+    for (size_t i = 0; i < B; i++) {
+        const double *x = a + i * IAF_JM_COUNT, *y = b + i * IAF_JM_COUNT;
+        assert_memory_equal(&x[IAF_JM_DEP_TVD_R], &y[IAF_JM_DEP_TVD_R], sizeof *x);
+        assert_memory_equal(&x[IAF_JM_CRAMERS_V_R], &y[IAF_JM_CRAMERS_V_R], sizeof *x);
+        differ += x[IAF_JM_DEP_TVD_S] != y[IAF_JM_DEP_TVD_S];
+    }
+    assert_true(differ > B / 2);
+    /* the synthetic side's replicates do not depend on the reference's size */
+    iaf_joint_input in3 = {2, 3, s1, r, 100, 480, NULL};
+    assert_int_equal(iaf_joint_bootstrap(&in3, &o2, &j2, NULL), IAF_OK);
+    size_t rdiffer = 0;
+    for (size_t i = 0; i < B; i++) {
+        const double *x = a + i * IAF_JM_COUNT, *y = b + i * IAF_JM_COUNT;
+        assert_memory_equal(&x[IAF_JM_DEP_TVD_S], &y[IAF_JM_DEP_TVD_S], sizeof *x);
+        rdiffer += x[IAF_JM_DEP_TVD_R] != y[IAF_JM_DEP_TVD_R];
+    }
+    assert_true(rdiffer > B / 2);
+    free(a);
+    free(b);
+}
+
 /* r fixed (full count) vs r from SEs: the reference replicates vary only
  * when the reference carries noise. */
 static void test_reference_modes(void **state)
@@ -793,6 +836,7 @@ int main(void)
         cmocka_unit_test(test_multinomial_speed),
         cmocka_unit_test(test_interval_rules),
         cmocka_unit_test(test_determinism),
+        cmocka_unit_test(test_reference_stream_apart),
         cmocka_unit_test(test_reference_modes),
         cmocka_unit_test(test_floors_by_simulation),
         cmocka_unit_test(test_coverage),

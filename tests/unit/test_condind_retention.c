@@ -207,10 +207,42 @@ static void test_layout(void **state)
     iaf_ci_layout_clear(&l);
 }
 
+/* The permutation null and the power simulation give the same bits on any
+ * number of threads (replicate r uses stream r wherever it runs), and the
+ * null is a real one: the p-value of a dependent table is small. */
+static void test_threads_same_bits(void **state)
+{
+    (void)state;
+    double p[NCELL];
+    population(0.5, p);
+    iaf_ci_cell cs[NCELL];
+    sample(p, 5, cs);
+    static const double grid[3] = {0.01, 0.02, 0.05};
+    iaf_ci_result r[4];
+    for (unsigned t = 0; t < 4; t++) {
+        iaf_ci_options o = {0};
+        o.min_cell_n = 10;
+        o.pool_below = 10;
+        o.b = 101;
+        o.seed = 77;
+        o.power_tau = 0.03;
+        o.power_b = 53;
+        o.power_grid = grid;
+        o.npower_grid = 3;
+        o.threads = t == 3 ? 7 : t;
+        assert_int_equal(iaf_ci_test(cs, NCELL, NC, KA, KB, &o, &r[t], NULL), IAF_OK);
+        assert_true(r[t].p_sim < 0.05);
+        assert_true(r[t].power > 0 && r[t].power <= 1);
+        assert_int_equal(r[t].npower_curve, 3);
+        assert_memory_equal(&r[t], &r[0], sizeof r[0]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layout),
+        cmocka_unit_test(test_threads_same_bits),
         cmocka_unit_test(test_coverage_resampled_reference),
         cmocka_unit_test(test_coverage_fixed_reference),
     };
