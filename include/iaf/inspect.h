@@ -1,7 +1,10 @@
 /* iaf/inspect.h - what a Parquet file holds: its writer, row count, schema
  * tree (physical, logical and converted types, repetition), row groups and,
  * per column chunk, codec, encodings, sizes, null count and min/max
- * statistics; and a check that every flat column decodes.
+ * statistics; and a check that every flat column decodes. For a CSV or JSON
+ * Lines file: its columns by position (#N) and, after verify (which reads
+ * every row), each column's inferred type, null, empty and distinct counts
+ * (exact up to 10000) and min/max.
  *
  * The text form is for a person (names and statistics are the file's bytes:
  * escape them before they reach a terminal); the JSON form is one object
@@ -22,8 +25,9 @@ extern "C" {
 
 typedef struct iaf_inspection iaf_inspection;
 
-/* Read the footer of the Parquet file at path. On success *out is owned by
- * the caller (iaf_inspect_free). */
+/* Read the footer of the Parquet file at path (a CSV or JSON Lines file:
+ * its header or first object). On success *out is owned by the caller
+ * (iaf_inspect_free). */
 IAF_API iaf_status iaf_inspect_open(const char *path, iaf_inspection **out, iaf_error *err);
 /* Decode every flat column of every row group; *checked (optional) receives
  * the number of column chunks decoded. A corrupt page is a located error.

@@ -1,5 +1,7 @@
 /* src/api/inspect.c - iaf/inspect.h: what a Parquet file holds, as text or
- * JSON, over the Parquet reader's footer and verification (src/io/parquet). */
+ * JSON, over the Parquet reader's footer and verification (src/io/parquet);
+ * for a CSV or JSON Lines file, its columns and, after a full read through
+ * the dataset reader (src/io/source.c), each column's statistics. */
 #include "iaf/inspect.h"
 
 #include <jansson.h>
@@ -8,15 +10,41 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "iaf/source.h"
 #include "io/file.h"
 #include "io/parquet/parquet.h"
 #include "util/util.h"
+
+/* A text column's statistics: distinct values are counted exactly up to this many. */
+#define TEXT_DISTINCT_CAP 10000
+
+typedef struct text_col {
+    long long nulls, empty;
+    long long nint, nnum, nbool, nother; /* non-empty values by what they parse as */
+    iaf_strmap distinct;
+    int capped;       /* more than TEXT_DISTINCT_CAP distinct values */
+    iaf_buf min, max; /* byte-wise, of the non-empty values */
+    int has_text;
+    double nmin, nmax; /* numeric, while every non-empty value is a number */
+    iaf_buf nmin_text, nmax_text;
+    int has_num;
+} text_col;
+
+typedef struct text_info {
+    iaf_source *src;
+    const char *format; /* "csv" or "jsonl" */
+    size_t ncols;
+    text_col *cols;
+    long long nrows;
+    int oom;
+} text_info;
 
 struct iaf_inspection {
     iaf_file *file;
     iaf_pq_meta *meta;
     int verified; /* 0 not asked, 1 every flat column decoded, -1 a column failed */
     size_t checked;
+    text_info *text; /* a CSV or JSON Lines file (then file and meta are NULL) */
 };
 
 static const char *rep_name(int r)
@@ -275,11 +303,279 @@ static json_t *to_json(const iaf_pq_meta *m)
     return root;
 }
 
+/* ---- CSV and JSON Lines ---------------------------------------------------- */
+
+static int is_integer_text(iaf_sv v)
+{
+    size_t i = v.ptr[0] == '-' || v.ptr[0] == '+';
+    if (i == v.len || v.len - i > 18) return 0;
+    for (; i < v.len; i++)
+        if (v.ptr[i] < '0' || v.ptr[i] > '9') return 0;
+    return 1;
+}
+
+static int set_buf(iaf_buf *b, iaf_sv v)
+{
+    b->len = 0;
+    return iaf_buf_append(b, v.ptr, v.len) != 0;
+}
+
+static int bytes_cmp(iaf_sv a, const iaf_buf *b)
+{
+    size_t n = a.len < b->len ? a.len : b->len;
+    int c = n ? memcmp(a.ptr, b->data, n) : 0;
+    return c ? c : (a.len > b->len) - (a.len < b->len);
+}
+
+static int text_value(text_col *c, iaf_sv v)
+{
+    int rc = 0;
+    if (!v.ptr) {
+        c->nulls++;
+        return 0;
+    }
+    if (!v.len) {
+        c->empty++;
+        return 0;
+    }
+    double d;
+    if (is_integer_text(v))
+        c->nint++;
+    else if (iaf_parse_double(v, &d) && (v.ptr[0] != ' ' && v.ptr[v.len - 1] != ' '))
+        c->nnum++;
+    else if ((v.len == 4 && !memcmp(v.ptr, "true", 4)) ||
+             (v.len == 5 && !memcmp(v.ptr, "false", 5)))
+        c->nbool++;
+    else
+        c->nother++;
+    if (!c->nother && !c->nbool && iaf_parse_double(v, &d)) {
+        if (!c->has_num || d < c->nmin) {
+            rc |= set_buf(&c->nmin_text, v);
+            c->nmin = d;
+        }
+        if (!c->has_num || d > c->nmax) {
+            rc |= set_buf(&c->nmax_text, v);
+            c->nmax = d;
+        }
+        c->has_num = 1;
+    }
+    if (!c->has_text || bytes_cmp(v, &c->min) < 0) rc |= set_buf(&c->min, v);
+    if (!c->has_text || bytes_cmp(v, &c->max) > 0) rc |= set_buf(&c->max, v);
+    c->has_text = 1;
+    if (!c->capped && iaf_strmap_find(&c->distinct, v.ptr, v.len) < 0) {
+        if (iaf_strmap_size(&c->distinct) >= TEXT_DISTINCT_CAP) {
+            c->capped = 1;
+            iaf_strmap_free(&c->distinct);
+            memset(&c->distinct, 0, sizeof c->distinct);
+        } else if (iaf_strmap_intern(&c->distinct, v.ptr, v.len) < 0) {
+            rc = 1;
+        }
+    }
+    return rc;
+}
+
+static iaf_status text_worker(void *ctx, int worker, void **state, iaf_error *err)
+{
+    (void)ctx;
+    (void)worker;
+    (void)err;
+    *state = NULL;
+    return IAF_OK;
+}
+
+static iaf_status text_batch(void *ctx, void *state, const iaf_batch *b, iaf_error *err)
+{
+    (void)state;
+    text_info *t = ctx;
+    for (size_t k = 0; k < b->ncols && k < t->ncols; k++) {
+        const iaf_column *col = &b->cols[k];
+        if (col->kind != IAF_COL_STR)
+            return iaf_error_set(err, IAF_ERR_UNSUPPORTED, b->file, 0, 0, "unexpected column kind");
+        for (size_t r = 0; r < b->nrows; r++)
+            if (text_value(&t->cols[k], col->str[r]) != 0)
+                return iaf_error_set(err, IAF_ERR_NOMEM, b->file, 0, 0, "out of memory");
+    }
+    t->nrows += (long long)b->nrows;
+    return IAF_OK;
+}
+
+static const char *text_type(const text_col *c)
+{
+    if (c->nother || (c->nbool && (c->nint || c->nnum))) return "string";
+    if (c->nbool) return "boolean";
+    if (c->nnum) return "number";
+    if (c->nint) return "integer";
+    return "empty";
+}
+
+static void text_free(text_info *t)
+{
+    if (!t) return;
+    for (size_t i = 0; t->cols && i < t->ncols; i++) {
+        text_col *c = &t->cols[i];
+        iaf_strmap_free(&c->distinct);
+        iaf_buf_free(&c->min);
+        iaf_buf_free(&c->max);
+        iaf_buf_free(&c->nmin_text);
+        iaf_buf_free(&c->nmax_text);
+    }
+    iaf_free(t->cols);
+    iaf_source_free(t->src);
+    iaf_free(t);
+}
+
+/* Open a CSV or JSON Lines file: its columns now, their statistics on verify. */
+static iaf_status text_open(const char *path, text_info **out, iaf_error *err)
+{
+    *out = NULL;
+    text_info *t = iaf_calloc(1, sizeof *t);
+    if (!t) return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+    iaf_source_options so = {0};
+    so.threads = 1; /* one pass in file order */
+    iaf_status st = iaf_source_open(&path, 1, &so, &t->src, err);
+    if (st == IAF_OK) {
+        iaf_format f = iaf_source_format(t->src);
+        t->format = f == IAF_FORMAT_CSV ? "csv" : f == IAF_FORMAT_JSONL ? "jsonl" : NULL;
+        if (!t->format)
+            st = iaf_error_set(err, IAF_ERR_INVALID, path, 0, 0,
+                               "not a Parquet, CSV or JSON Lines file");
+    }
+    if (st == IAF_OK) {
+        t->ncols = iaf_source_ncols(t->src);
+        t->cols = iaf_calloc(t->ncols ? t->ncols : 1, sizeof *t->cols);
+        if (!t->cols) st = iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    if (st != IAF_OK) {
+        text_free(t);
+        return st;
+    }
+    *out = t;
+    return IAF_OK;
+}
+
+/* Read every row: each column by its position, so a repeated name is read too. */
+static iaf_status text_verify(text_info *t, iaf_error *err)
+{
+    char **names = iaf_calloc(t->ncols ? t->ncols : 1, sizeof *names);
+    iaf_status st = names ? IAF_OK : iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; st == IAF_OK && i < t->ncols; i++) {
+        char pos[32];
+        snprintf(pos, sizeof pos, "#%zu", i + 1);
+        /* a column really called "#N" wins over the position: name it then */
+        const char *nm = iaf_source_colname(t->src, i);
+        int literal = 0;
+        for (size_t j = 0; j < t->ncols && !literal; j++)
+            literal = strcmp(iaf_source_colname(t->src, j), pos) == 0;
+        names[i] = iaf_strdup(literal ? nm : pos);
+        if (!names[i]) st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (st == IAF_OK) st = iaf_source_project(t->src, (const char *const *)names, t->ncols, err);
+    if (st == IAF_OK) {
+        iaf_scan_consumer c = {0};
+        c.ctx = t;
+        c.worker_begin = text_worker;
+        c.on_batch = text_batch;
+        int nw = 0;
+        st = iaf_source_scan(t->src, &c, &nw, err);
+    }
+    for (size_t i = 0; names && i < t->ncols; i++)
+        iaf_free(names[i]);
+    iaf_free(names);
+    return st;
+}
+
+static int print_text_cols(const text_info *t, int stats, iaf_buf *o)
+{
+    int rc = 0;
+    rc |= iaf_buf_printf(o, "format: %s\n", t->format);
+    if (stats) rc |= iaf_buf_printf(o, "num_rows: %lld\n", t->nrows);
+    rc |= iaf_buf_printf(o, "columns: %zu\nschema:\n", t->ncols);
+    for (size_t i = 0; i < t->ncols; i++) {
+        rc |= iaf_buf_printf(o, "  #%zu %s", i + 1, iaf_source_colname(t->src, i));
+        if (stats) rc |= iaf_buf_printf(o, ": %s", text_type(&t->cols[i]));
+        rc |= iaf_buf_puts(o, "\n");
+    }
+    if (!stats) return rc;
+    rc |= iaf_buf_puts(o, "column statistics:\n");
+    for (size_t i = 0; i < t->ncols; i++) {
+        const text_col *c = &t->cols[i];
+        rc |= iaf_buf_printf(o, "  #%zu %s: %lld values, nulls %lld, empty %lld, ", i + 1,
+                             iaf_source_colname(t->src, i), t->nrows, c->nulls, c->empty);
+        if (c->capped)
+            rc |= iaf_buf_printf(o, "distinct > %d", TEXT_DISTINCT_CAP);
+        else
+            rc |= iaf_buf_printf(o, "distinct %zu", iaf_strmap_size(&c->distinct));
+        int num = c->has_num && !c->nother && !c->nbool;
+        if (c->has_text) {
+            const iaf_buf *mn = num ? &c->nmin_text : &c->min, *mx = num ? &c->nmax_text : &c->max;
+            rc |= iaf_buf_printf(o, ", min %s, max %s", mn->data, mx->data);
+        }
+        rc |= iaf_buf_puts(o, "\n");
+    }
+    return rc;
+}
+
+static json_t *text_json(const text_info *t, int stats)
+{
+    json_t *root = json_object();
+    json_object_set_new(root, "format", json_string(t->format));
+    if (stats) json_object_set_new(root, "num_rows", json_integer(t->nrows));
+    json_t *cols = json_array();
+    for (size_t i = 0; i < t->ncols; i++) {
+        const text_col *c = &t->cols[i];
+        json_t *e = json_object();
+        json_object_set_new(e, "position", json_integer((json_int_t)i + 1));
+        json_object_set_new(e, "name", jstr(iaf_source_colname(t->src, i)));
+        if (stats) {
+            json_object_set_new(e, "type", json_string(text_type(c)));
+            json_object_set_new(e, "num_values", json_integer(t->nrows));
+            json_object_set_new(e, "null_count", json_integer(c->nulls));
+            json_object_set_new(e, "empty_count", json_integer(c->empty));
+            json_object_set_new(
+                e, "distinct_count",
+                c->capped ? json_null() : json_integer((json_int_t)iaf_strmap_size(&c->distinct)));
+            if (c->capped)
+                json_object_set_new(e, "distinct_count_over", json_integer(TEXT_DISTINCT_CAP));
+            int num = c->has_num && !c->nother && !c->nbool;
+            if (c->has_text) {
+                json_object_set_new(e, "min", jstr(num ? c->nmin_text.data : c->min.data));
+                json_object_set_new(e, "max", jstr(num ? c->nmax_text.data : c->max.data));
+            }
+        }
+        json_array_append_new(cols, e);
+    }
+    json_object_set_new(root, "columns", cols);
+    return root;
+}
+
+/* Parquet by its magic number or its name; anything else is read as text. */
+static int looks_parquet(const char *path)
+{
+    size_t n = strlen(path);
+    if ((n >= 8 && !strcmp(path + n - 8, ".parquet")) || (n >= 3 && !strcmp(path + n - 3, ".pq")))
+        return 1;
+    FILE *f = fopen(path, "rb");
+    if (!f) return 1; /* the Parquet path reports why it cannot be opened, as before */
+    char m[4] = {0};
+    size_t k = fread(m, 1, 4, f);
+    fclose(f);
+    return k == 4 && memcmp(m, "PAR1", 4) == 0;
+}
+
 iaf_status iaf_inspect_open(const char *path, iaf_inspection **out, iaf_error *err)
 {
     *out = NULL;
     iaf_inspection *in = iaf_calloc(1, sizeof *in);
     if (!in) return iaf_error_set(err, IAF_ERR_NOMEM, path, 0, 0, "out of memory");
+    if (!looks_parquet(path)) {
+        iaf_status st = text_open(path, &in->text, err);
+        if (st != IAF_OK) {
+            iaf_inspect_free(in);
+            return st;
+        }
+        *out = in;
+        return IAF_OK;
+    }
     iaf_status st = iaf_file_open(path, &in->file, err);
     if (st == IAF_OK) st = iaf_pq_meta_read(in->file, &in->meta, err);
     if (st != IAF_OK) {
@@ -293,7 +589,8 @@ iaf_status iaf_inspect_open(const char *path, iaf_inspection **out, iaf_error *e
 iaf_status iaf_inspect_verify(iaf_inspection *in, size_t *checked, iaf_error *err)
 {
     in->checked = 0;
-    iaf_status st = iaf_pq_verify(in->file, &in->checked, err);
+    iaf_status st =
+        in->text ? text_verify(in->text, err) : iaf_pq_verify(in->file, &in->checked, err);
     in->verified = st == IAF_OK ? 1 : -1;
     if (checked) *checked = in->checked;
     return st;
@@ -302,6 +599,12 @@ iaf_status iaf_inspect_verify(iaf_inspection *in, size_t *checked, iaf_error *er
 iaf_status iaf_inspect_write_text(const iaf_inspection *in, iaf_buffer *out, iaf_error *err)
 {
     iaf_buf *b = iaf_buffer_raw(out);
+    if (in->text) {
+        int rc = print_text_cols(in->text, in->verified == 1, b);
+        if (in->verified == 1)
+            rc |= iaf_buf_printf(b, "verified: %lld rows read\n", in->text->nrows);
+        return rc ? iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory") : IAF_OK;
+    }
     int rc = print_text(in->meta, b);
     if (in->verified == 1)
         rc |= iaf_buf_printf(b, "verified: %zu flat columns decoded\n", in->checked);
@@ -310,8 +613,11 @@ iaf_status iaf_inspect_write_text(const iaf_inspection *in, iaf_buffer *out, iaf
 
 iaf_status iaf_inspect_write_json(const iaf_inspection *in, iaf_buffer *out, iaf_error *err)
 {
-    json_t *j = to_json(in->meta);
-    if (j && in->verified)
+    json_t *j = in->text ? text_json(in->text, in->verified == 1) : to_json(in->meta);
+    if (j && in->verified && in->text)
+        json_object_set_new(j, "verified_rows",
+                            in->verified == 1 ? json_integer(in->text->nrows) : json_null());
+    else if (j && in->verified)
         json_object_set_new(j, "verified_flat_columns",
                             in->verified == 1 ? json_integer((json_int_t)in->checked)
                                               : json_null());
@@ -326,6 +632,7 @@ iaf_status iaf_inspect_write_json(const iaf_inspection *in, iaf_buffer *out, iaf
 void iaf_inspect_free(iaf_inspection *in)
 {
     if (!in) return;
+    text_free(in->text);
     iaf_pq_meta_free(in->meta);
     iaf_file_close(in->file);
     iaf_free(in);

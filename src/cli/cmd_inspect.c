@@ -1,8 +1,10 @@
 /* iaf inspect DATA... [--json] [--no-verify]: what a Parquet file holds
  * (schema, row groups, column chunks, statistics), and, unless told not to,
- * a full decode of every flat column so that a corrupt file exits 1. DATA
- * is a dataset as `iaf count` takes it (files, globs, directories): each of
- * its Parquet files in turn. */
+ * a full decode of every flat column so that a corrupt file exits 1; for one
+ * CSV or JSON Lines file, its columns by position and, after reading every
+ * row, each column's inferred type, null, empty and distinct counts and
+ * min/max. DATA is a dataset as `iaf count` takes it (files, globs,
+ * directories): each of its Parquet files in turn. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,9 +30,15 @@ static void usage(FILE *out)
           "DATA is one Parquet file, or a dataset as `iaf count` takes it (several files,\n"
           "a glob, a directory searched recursively): then each Parquet file in turn,\n"
           "headed by `file: PATH` (with --json: a JSON array, one object per file).\n"
+          "DATA may also be one CSV or JSON Lines file: its columns, each with its\n"
+          "position #N (the name --by takes for a repeated name); then every row is\n"
+          "read, and each column shows its inferred type (integer, number, boolean,\n"
+          "string, empty), values, nulls, empty values, distinct values (exact up to\n"
+          "10000, else \"> 10000\") and min/max (numeric for numbers, else by bytes).\n"
+          "A malformed row is an error at its FILE:LINE:COL (--no-verify: the header only).\n"
           "\n"
           "  --json        machine-readable output on stdout\n"
-          "  --no-verify   read the footer only\n"
+          "  --no-verify   read the footer (CSV, JSON Lines: the columns) only\n"
           "  -h, --help    this help\n"
           "\n"
           "Exit status: 0 ok, 1 unreadable or corrupt file, 2 usage error.\n",
@@ -61,7 +69,9 @@ int cmd_inspect(int argc, char **argv)
             return cli_bad_option("inspect", longopts, c, argv);
         }
     }
-    if (argc - optind < 1) return cli_usage_error("inspect", "expected a Parquet file or dataset");
+    if (argc - optind < 1)
+        return cli_usage_error("inspect",
+                               "expected a Parquet, CSV or JSON Lines file, or a dataset");
     /* one regular file: its inspection alone, as ever; else the dataset's files */
     struct stat sb;
     int single =

@@ -419,6 +419,183 @@ size_t iaf_text_window_bytes(void)
     return (size_t)1 << 20;
 }
 
+/* The read-ahead: two buffers of room + step bytes; the window lives in one (its bytes kept from
+ * the window before copied into the room in front), the thread fills the other. */
+enum { AHEAD_IDLE, AHEAD_ASKED, AHEAD_DONE };
+
+struct iaf_text_ahead {
+    const iaf_text_in *in;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int state, stop, ok;
+    size_t room, step;
+    unsigned char *buf[2];
+    int cur;          /* the buffer the window is in, or -1 (then the window is in w->buf) */
+    uint64_t ask_off; /* the read asked of the thread: ask_len bytes at ask_off into buf[!cur] */
+    size_t ask_len;
+};
+
+static void *ahead_main(void *arg)
+{
+    iaf_text_ahead *a = arg;
+    pthread_mutex_lock(&a->mu);
+    for (;;) {
+        while (a->state != AHEAD_ASKED && !a->stop)
+            pthread_cond_wait(&a->cv, &a->mu);
+        if (a->stop) break;
+        unsigned char *dst = a->buf[a->cur == 0 ? 1 : 0] + a->room;
+        uint64_t off = a->ask_off;
+        size_t n = a->ask_len;
+        pthread_mutex_unlock(&a->mu);
+        int ok = iaf_file_pread(a->in->f, dst, n, off, NULL) == IAF_OK;
+        pthread_mutex_lock(&a->mu);
+        a->ok = ok;
+        a->state = AHEAD_DONE;
+        pthread_cond_broadcast(&a->cv);
+    }
+    pthread_mutex_unlock(&a->mu);
+    return NULL;
+}
+
+/* Wait for the read in flight, if any; returns with the thread idle. */
+static void ahead_wait(iaf_text_ahead *a)
+{
+    pthread_mutex_lock(&a->mu);
+    while (a->state == AHEAD_ASKED)
+        pthread_cond_wait(&a->cv, &a->mu);
+    pthread_mutex_unlock(&a->mu);
+}
+
+/* Ask for the window after w (into the buffer the window is not in). */
+static void ahead_ask(iaf_text_ahead *a, const iaf_text_win *w)
+{
+    uint64_t off = w->off + w->len;
+    if (w->eof || off >= a->in->size) return;
+    pthread_mutex_lock(&a->mu);
+    a->ask_off = off;
+    a->ask_len = (size_t)IAF_MIN((uint64_t)a->step, a->in->size - off);
+    a->state = AHEAD_ASKED;
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+}
+
+void iaf_text_win_read_ahead(const iaf_text_in *in, iaf_text_win *w)
+{
+    if (in->mem || w->ahead) return;
+    iaf_text_ahead *a = iaf_calloc(1, sizeof *a);
+    if (!a) return;
+    a->in = in;
+    /* a few windows per read: fewer hand-overs between the two threads */
+    size_t wb = iaf_text_window_bytes();
+    a->step = wb <= SIZE_MAX / 16 ? 4 * wb : wb;
+    a->room = a->step;
+    a->cur = -1;
+    a->state = AHEAD_IDLE;
+    if (a->step > (SIZE_MAX - 64) / 2 || !(a->buf[0] = iaf_malloc(a->room + a->step)) ||
+        !(a->buf[1] = iaf_malloc(a->room + a->step))) {
+        iaf_free(a->buf[0]);
+        iaf_free(a);
+        return;
+    }
+    pthread_mutex_init(&a->mu, NULL);
+    pthread_cond_init(&a->cv, NULL);
+    if (pthread_create(&a->thread, NULL, ahead_main, a) != 0) {
+        pthread_mutex_destroy(&a->mu);
+        pthread_cond_destroy(&a->cv);
+        iaf_free(a->buf[0]);
+        iaf_free(a->buf[1]);
+        iaf_free(a);
+        return;
+    }
+    w->ahead = a;
+    if (w->len) ahead_ask(a, w);
+}
+
+static void ahead_free(iaf_text_ahead *a)
+{
+    pthread_mutex_lock(&a->mu);
+    a->stop = 1;
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+    pthread_join(a->thread, NULL);
+    pthread_mutex_destroy(&a->mu);
+    pthread_cond_destroy(&a->cv);
+    iaf_free(a->buf[0]);
+    iaf_free(a->buf[1]);
+    iaf_free(a);
+}
+
+/* The window at from from the read ahead, when it asked for the bytes right after those kept;
+ * 0 when the window must be read in place. */
+static int ahead_take(iaf_text_ahead *a, iaf_text_win *w, uint64_t from, size_t want)
+{
+    ahead_wait(a);
+    int asked = a->state == AHEAD_DONE;
+    a->state = AHEAD_IDLE;
+    if (!asked || !a->ok) return 0;
+    size_t keep = 0;
+    if (w->len && from >= w->off && from < w->off + w->len) keep = (size_t)(w->off + w->len - from);
+    if (from + keep != a->ask_off || keep > a->room || want > keep + a->ask_len) return 0;
+    int next = a->cur == 0 ? 1 : 0;
+    unsigned char *dst = a->buf[next] + a->room - keep;
+    if (keep) memcpy(dst, w->p + (from - w->off), keep);
+    a->cur = next;
+    w->p = dst;
+    w->len = keep + a->ask_len;
+    w->off = from;
+    w->eof = from + w->len == a->in->size;
+    return 1;
+}
+
+static iaf_status win_read(const iaf_text_in *in, iaf_text_win *w, uint64_t from, size_t want,
+                           iaf_error *err)
+{
+    uint64_t avail = in->size - from;
+    size_t keep = 0;
+    if (w->len && from >= w->off && from < w->off + w->len) {
+        keep = (size_t)(w->off + w->len - from);
+        if (keep > want) want = keep;
+    }
+    if (want > w->cap || !w->buf) {
+        size_t ncap = IAF_MAX(want, w->cap * 2);
+        if (ncap > avail) ncap = (size_t)avail;
+        if (ncap < want || ncap == 0) ncap = IAF_MAX(want, 1);
+        if (ncap > IAF_ALLOC_CAP)
+            return iaf_error_set(err, IAF_ERR_LIMIT, iaf_file_name(in->f), 0, 0,
+                                 "a row longer than %zu bytes", (size_t)IAF_ALLOC_CAP);
+        if (keep && w->p != w->buf) {
+            /* the kept bytes are in a read-ahead buffer: a fresh buffer, then copy */
+            unsigned char *nb = iaf_malloc(ncap);
+            if (!nb)
+                return iaf_error_set(err, IAF_ERR_NOMEM, iaf_file_name(in->f), 0, 0,
+                                     "out of memory");
+            iaf_free(w->buf);
+            w->buf = nb;
+        } else {
+            unsigned char *nb = iaf_realloc(w->buf, ncap);
+            if (!nb)
+                return iaf_error_set(err, IAF_ERR_NOMEM, iaf_file_name(in->f), 0, 0,
+                                     "out of memory");
+            if (keep) w->p = nb + (w->p - w->buf);
+            w->buf = nb;
+        }
+        w->cap = ncap;
+    }
+    if (keep) memmove(w->buf, w->p + (from - w->off), keep);
+    w->p = w->buf;
+    w->len = keep;
+    w->off = from;
+    w->eof = 0;
+    if (want > keep) {
+        iaf_status st = iaf_file_pread(in->f, w->buf + keep, want - keep, from + keep, err);
+        if (st != IAF_OK) return st;
+    }
+    w->len = want;
+    w->eof = from + want == in->size;
+    return IAF_OK;
+}
+
 iaf_status iaf_text_win_load(const iaf_text_in *in, iaf_text_win *w, uint64_t from, size_t need,
                              iaf_error *err)
 {
@@ -433,40 +610,22 @@ iaf_status iaf_text_win_load(const iaf_text_in *in, iaf_text_win *w, uint64_t fr
     uint64_t avail = in->size - from;
     size_t want = IAF_MAX(need, iaf_text_window_bytes());
     if (want > avail) want = (size_t)avail;
-    size_t keep = 0;
-    if (w->len && from >= w->off && from < w->off + w->len) {
-        keep = (size_t)(w->off + w->len - from);
-        memmove(w->buf, w->p + (from - w->off), keep);
-        if (keep > want) want = keep;
+    iaf_text_ahead *a = w->ahead;
+    if (a && ahead_take(a, w, from, want)) {
+        ahead_ask(a, w);
+        return IAF_OK;
     }
-    if (want > w->cap || !w->buf) {
-        size_t ncap = IAF_MAX(want, w->cap * 2);
-        if (ncap > avail) ncap = (size_t)avail;
-        if (ncap < want || ncap == 0) ncap = IAF_MAX(want, 1);
-        if (ncap > IAF_ALLOC_CAP)
-            return iaf_error_set(err, IAF_ERR_LIMIT, iaf_file_name(in->f), 0, 0,
-                                 "a row longer than %zu bytes", (size_t)IAF_ALLOC_CAP);
-        unsigned char *nb = iaf_realloc(w->buf, ncap);
-        if (!nb)
-            return iaf_error_set(err, IAF_ERR_NOMEM, iaf_file_name(in->f), 0, 0, "out of memory");
-        w->buf = nb;
-        w->cap = ncap;
+    iaf_status st = win_read(in, w, from, want, err);
+    if (a) {
+        a->cur = -1;
+        if (st == IAF_OK) ahead_ask(a, w);
     }
-    w->p = w->buf;
-    w->len = keep;
-    w->off = from;
-    w->eof = 0;
-    if (want > keep) {
-        iaf_status st = iaf_file_pread(in->f, w->buf + keep, want - keep, from + keep, err);
-        if (st != IAF_OK) return st;
-    }
-    w->len = want;
-    w->eof = from + want == in->size;
-    return IAF_OK;
+    return st;
 }
 
 void iaf_text_win_free(iaf_text_win *w)
 {
+    if (w->ahead) ahead_free(w->ahead);
     iaf_free(w->buf);
     memset(w, 0, sizeof *w);
 }

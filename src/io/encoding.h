@@ -118,13 +118,15 @@ typedef struct iaf_text_in {
 
 /* A window [off, off + len) of the input. For memory input it is the
  * whole rest of the text; for files, a private buffer. */
+typedef struct iaf_text_ahead iaf_text_ahead;
 typedef struct iaf_text_win {
     unsigned char *buf;
     size_t cap;
     const unsigned char *p; /* first byte of the window */
     size_t len;
     uint64_t off;
-    int eof; /* the window reaches the end of the input */
+    int eof;               /* the window reaches the end of the input */
+    iaf_text_ahead *ahead; /* the read-ahead thread, or NULL */
 } iaf_text_win;
 
 /* Move the window to start at `from` holding at least `need` bytes (fewer
@@ -133,6 +135,15 @@ typedef struct iaf_text_win {
 iaf_status iaf_text_win_load(const iaf_text_in *in, iaf_text_win *w, uint64_t from, size_t need,
                              iaf_error *err);
 void iaf_text_win_free(iaf_text_win *w);
+
+/* For one pass from the start to the end of a file: read each next window in a
+ * thread of its own while the caller works on the current one, so that copying
+ * the text out of the page cache overlaps parsing. The windows, and so every
+ * result, are the same as without it. Best effort: without a thread or memory,
+ * or for memory input, windows are read in place as before; a read that fails
+ * ahead is made again in place, where its error is reported. Stopped by
+ * iaf_text_win_free. */
+void iaf_text_win_read_ahead(const iaf_text_in *in, iaf_text_win *w);
 
 /* Bytes per window: IAF_TEXT_WINDOW_BYTES from the environment when set
  * (tests use tiny values), else 1 MiB. */

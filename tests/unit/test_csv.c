@@ -19,6 +19,7 @@
 
 #include "io/csv.h"
 #include "io/encoding.h"
+#include "io/file.h"
 #include "io/reader.h"
 #include "util/util.h"
 
@@ -1014,6 +1015,134 @@ static void test_reader_interface(void **state)
     close_opened(&o);
 }
 
+/* The read-ahead windows (encoding.c): a walk like a parser's (keep a tail,
+ * sometimes ask for more than a window, sometimes jump back inside the window)
+ * sees exactly the bytes of the input at every step, with and without the
+ * read-ahead thread, for windows of 1 byte to larger than the input. */
+static void test_read_ahead_windows(void **state)
+{
+    (void)state;
+    size_t n = 5000;
+    unsigned char *src = malloc(n);
+    assert_non_null(src);
+    uint64_t x = 88172645463325252ull;
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        src[i] = (unsigned char)x;
+    }
+    iaf_file *f;
+    iaf_error err;
+    assert_int_equal(iaf_file_open_memory(src, n, "mem", &f, &err), IAF_OK);
+    const char *windows[] = {"1", "3", "64", "1000", "9000"};
+    for (size_t wi = 0; wi < IAF_ARRAY_LEN(windows); wi++) {
+        setenv("IAF_TEXT_WINDOW_BYTES", windows[wi], 1);
+        for (int ahead = 0; ahead < 2; ahead++) {
+            iaf_text_in in = {f, NULL, n};
+            iaf_text_win w = {0};
+            if (ahead) iaf_text_win_read_ahead(&in, &w);
+            assert_int_equal(ahead, w.ahead != NULL);
+            uint64_t pos = 0;
+            size_t need = 0, steps = 0;
+            uint64_t y = 7;
+            for (;;) {
+                assert_int_equal(iaf_text_win_load(&in, &w, pos, need, &err), IAF_OK);
+                steps++;
+                assert_true(w.off == pos);
+                assert_true(w.len >= IAF_MIN(need, n - pos));
+                assert_true(w.eof == (pos + w.len == n));
+                if (w.len && memcmp(w.p, src + pos, w.len) != 0)
+                    fail_msg("window %s, read-ahead %d: bytes at %llu differ", windows[wi], ahead,
+                             (unsigned long long)pos);
+                if (pos == n) break;
+                y = y * 6364136223846793005ull + 1442695040888963407ull;
+                unsigned r = (unsigned)(y >> 33);
+                if (r % 7 == 0) {
+                    need = w.len + 1 + r % 50; /* a row longer than the window */
+                    continue;
+                }
+                need = 0;
+                /* advance, leaving a tail (a cut row) or nothing */
+                size_t adv = w.len > 1 ? 1 + r % w.len : w.len;
+                if (r % 5 == 0 && adv > 1) adv /= 2; /* back inside the window */
+                pos += adv;
+            }
+            assert_true(steps > 1 || n <= 9000);
+            iaf_text_win_free(&w);
+        }
+    }
+    unsetenv("IAF_TEXT_WINDOW_BYTES");
+    iaf_file_close(f);
+    free(src);
+}
+
+/* The stress file and every malformed input read the same in one thread and
+ * with the read-ahead (two threads allowed): the same cells, rows, lines and
+ * the same located error. */
+static void test_read_ahead_same(void **state)
+{
+    (void)state;
+    size_t n;
+    unsigned char *data = slurp(STRESS_CSV, &n);
+    const char *windows[] = {"1", "7", "200"};
+    for (size_t wi = 0; wi < IAF_ARRAY_LEN(windows); wi++) {
+        setenv("IAF_TEXT_WINDOW_BYTES", windows[wi], 1);
+        collect c[2];
+        for (int t = 0; t < 2; t++) {
+            iaf_source_options opt = {0};
+            opt.threads = t ? 2 : 1;
+            opened o;
+            iaf_error err;
+            assert_int_equal(open_mem(&iaf_csv_reader, data, n, "stress.csv", &opt, &o, &err),
+                             IAF_OK);
+            size_t ncols;
+            project_all(&o, &ncols);
+            assert_int_equal(read_all(&o, ncols, 0, data, n, &c[t], &err), IAF_OK);
+            close_opened(&o);
+        }
+        assert_int_equal(c[0].nrows, c[1].nrows);
+        assert_true(c[0].nrows > 0);
+        for (size_t i = 0; i < c[0].nrows * c[0].ncols; i++)
+            assert_string_equal(c[0].cells[i].hex, c[1].cells[i].hex);
+        /* a batch records its first row's line; batches end where windows do */
+        for (size_t r = 0; r < c[0].nrows; r++)
+            if (c[0].line[r] >= 0 && c[1].line[r] >= 0)
+                assert_int_equal(c[0].line[r], c[1].line[r]);
+        collect_free(&c[0]);
+        collect_free(&c[1]);
+        for (size_t i = 0; i < IAF_ARRAY_LEN(bad_cases); i++) {
+            const bad_case *bc = &bad_cases[i];
+            size_t bn = bc->len ? bc->len : strlen(bc->text);
+            iaf_error e[2];
+            iaf_status st[2];
+            for (int t = 0; t < 2; t++) {
+                iaf_source_options opt = {0};
+                opt.encoding = bc->encoding;
+                opt.threads = t ? 2 : 1;
+                iaf_error_clear(&e[t]);
+                opened o;
+                st[t] = open_mem(&iaf_csv_reader, bc->text, bn, "bad.csv", &opt, &o, &e[t]);
+                if (st[t] == IAF_OK) {
+                    size_t ncols;
+                    project_all(&o, &ncols);
+                    collect cc;
+                    st[t] = read_all(&o, ncols, 0, bc->text, bn, &cc, &e[t]);
+                    collect_free(&cc);
+                    close_opened(&o);
+                }
+            }
+            if (st[0] != st[1] || e[0].line != e[1].line || e[0].column != e[1].column ||
+                strcmp(e[0].message, e[1].message) != 0)
+                fail_msg("case '%s', window %s: %lld:%lld %s vs %lld:%lld %s", bc->name,
+                         windows[wi], e[0].line, e[0].column, e[0].message, e[1].line, e[1].column,
+                         e[1].message);
+        }
+    }
+    unsetenv("IAF_TEXT_WINDOW_BYTES");
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1029,6 +1158,8 @@ int main(void)
         cmocka_unit_test(test_table_basic),
         cmocka_unit_test(test_write_field),
         cmocka_unit_test(test_reader_interface),
+        cmocka_unit_test(test_read_ahead_windows),
+        cmocka_unit_test(test_read_ahead_same),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
