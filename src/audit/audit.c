@@ -352,9 +352,9 @@ static iaf_status weight_table(const iaf_spec *spec, size_t i, iaf_dataset *d, i
     if (!iaf_dataset_is_counts(d))
         return iaf_error_set(err, IAF_ERR_INVALID, t->file, 0, 0,
                              "dataset table '%s' is not a count table", t->id);
-    iaf_status st = iaf_rowweights_weight_table(
-        spec->row_weights, (iaf_table *)iaf_dataset_table(d), t->file, t->normalize,
-        (const char *const *)t->missing, t->nmissing, err);
+    iaf_status st = iaf_rowweights_weight_table(spec->row_weights, iaf_dataset_table_mut(d),
+                                                t->file, t->normalize,
+                                                (const char *const *)t->missing, t->nmissing, err);
     if (st != IAF_OK) return iaf_error_prefix(err, "dataset table '%s': ", t->id);
     iaf_dataset_set_row_weights(d, spec->row_weights);
     return IAF_OK;

@@ -500,6 +500,11 @@ const iaf_table *iaf_dataset_table(const iaf_dataset *d)
     return d->table;
 }
 
+iaf_table *iaf_dataset_table_mut(iaf_dataset *d)
+{
+    return d->table;
+}
+
 size_t iaf_source_nfiles_of(const iaf_dataset *d)
 {
     return d->table ? 1 : d->src ? iaf_source_nfiles(d->src) : 0;

@@ -85,6 +85,8 @@ int iaf_dataset_weighted(const iaf_dataset *d);
 /* Weight the rows by a weights file from now on (borrowed; before iaf_dataset_count). */
 void iaf_dataset_set_row_weights(iaf_dataset *d, struct iaf_rowweights *rw);
 const iaf_table *iaf_dataset_table(const iaf_dataset *d); /* counts form only */
+/* The same table to change in place (cell weights), before the dataset is derived. */
+iaf_table *iaf_dataset_table_mut(iaf_dataset *d);
 /* Files behind the dataset (one for a count table). Borrowed. */
 size_t iaf_source_nfiles_of(const iaf_dataset *d);
 const char *iaf_dataset_file(const iaf_dataset *d, size_t i);
