@@ -27,7 +27,7 @@
 typedef iaf_spec_ctx ctx;
 
 /* Index of id among the ids of a kind, or -1. */
-static int find_id(const ctx *c, int kind, const char *id)
+int iaf_spec_find_id(const ctx *c, int kind, const char *id)
 {
     return id ? (int)iaf_strmap_find(&c->ids[kind], id, strlen(id)) : -1;
 }
@@ -67,7 +67,7 @@ static long node_col(struct fy_node *n)
     return 0;
 }
 
-static int fail(ctx *c, struct fy_node *n, const char *fmt, const char *a, const char *b)
+int iaf_spec_fail(ctx *c, struct fy_node *n, const char *fmt, const char *a, const char *b)
 {
     if (c->st != IAF_OK) return -1;
     char msg[768];
@@ -78,7 +78,7 @@ static int fail(ctx *c, struct fy_node *n, const char *fmt, const char *a, const
 
 /* An allocation failed: IAF_ERR_NOMEM, located at n, never a parse message (a failed
  * copy must not read as a value that is not there). */
-static int nomem(ctx *c, struct fy_node *n)
+int iaf_spec_nomem(ctx *c, struct fy_node *n)
 {
     if (c->st != IAF_OK) return -1;
     c->st =
@@ -90,7 +90,7 @@ static int nomem(ctx *c, struct fy_node *n)
  * the spec as FILE:LINE:COL, the column of the offending character when the scalar
  * is on one line (plain or quoted; escapes or wide characters before it may shift
  * the count), else of the scalar, and names the check. */
-static int parse_expr(ctx *c, struct fy_node *n, const char *text, const char *id, iaf_expr **out)
+int iaf_spec_parse_expr(ctx *c, struct fy_node *n, const char *text, const char *id, iaf_expr **out)
 {
     iaf_error e;
     iaf_error_clear(&e);
@@ -111,7 +111,7 @@ static int parse_expr(ctx *c, struct fy_node *n, const char *text, const char *i
     return -1;
 }
 
-static char *scalar_dup(struct fy_node *n)
+char *iaf_spec_scalar_dup(struct fy_node *n)
 {
     size_t len;
     const char *s = fy_node_get_scalar(n, &len);
@@ -119,29 +119,29 @@ static char *scalar_dup(struct fy_node *n)
 }
 
 /* Checks that map n has only keys from allowed. */
-static int check_keys(ctx *c, struct fy_node *n, const char *what, const char *const *allowed)
+int iaf_spec_keys_only(ctx *c, struct fy_node *n, const char *what, const char *const *allowed)
 {
-    if (!fy_node_is_mapping(n)) return fail(c, n, "%s must be a mapping", what, NULL);
+    if (!fy_node_is_mapping(n)) return iaf_spec_fail(c, n, "%s must be a mapping", what, NULL);
     void *it = NULL;
     struct fy_node_pair *p;
     while ((p = fy_node_mapping_iterate(n, &it)) != NULL) {
         struct fy_node *k = fy_node_pair_key(p);
         size_t len;
         const char *s = fy_node_is_scalar(k) ? fy_node_get_scalar(k, &len) : NULL;
-        if (!s) return fail(c, k, "%s: keys must be plain names", what, NULL);
+        if (!s) return iaf_spec_fail(c, k, "%s: keys must be plain names", what, NULL);
         int ok = 0;
         for (const char *const *a = allowed; *a && !ok; a++)
             ok = strlen(*a) == len && !memcmp(*a, s, len);
         if (!ok) {
             char key[128];
             snprintf(key, sizeof key, "%.*s", (int)IAF_MIN(len, 100), s);
-            return fail(c, k, "%s: unknown key '%s'", what, key);
+            return iaf_spec_fail(c, k, "%s: unknown key '%s'", what, key);
         }
     }
     return 0;
 }
 
-static struct fy_node *get(struct fy_node *map, const char *key)
+struct fy_node *iaf_spec_get(struct fy_node *map, const char *key)
 {
     return map ? fy_node_mapping_lookup_by_string(map, key, FY_NT) : NULL;
 }
@@ -159,36 +159,37 @@ static int is_null(struct fy_node *n)
 }
 
 /* Optional string; *out NULL when absent or null. */
-static int get_str(ctx *c, struct fy_node *map, const char *key, char **out, int required,
-                   const char *what)
+int iaf_spec_get_str(ctx *c, struct fy_node *map, const char *key, char **out, int required,
+                     const char *what)
 {
     *out = NULL;
-    struct fy_node *n = get(map, key);
+    struct fy_node *n = iaf_spec_get(map, key);
     if (!n || is_null(n)) {
-        if (required) return fail(c, map, "%s: '%s' is required", what, key);
+        if (required) return iaf_spec_fail(c, map, "%s: '%s' is required", what, key);
         return 0;
     }
-    if (!fy_node_is_scalar(n)) return fail(c, n, "%s: '%s' must be a text value", what, key);
-    if (!(*out = scalar_dup(n))) return nomem(c, n);
+    if (!fy_node_is_scalar(n))
+        return iaf_spec_fail(c, n, "%s: '%s' must be a text value", what, key);
+    if (!(*out = iaf_spec_scalar_dup(n))) return iaf_spec_nomem(c, n);
     return 0;
 }
 
-static int get_num(ctx *c, struct fy_node *map, const char *key, double *out, const char *what)
+int iaf_spec_get_num(ctx *c, struct fy_node *map, const char *key, double *out, const char *what)
 {
-    struct fy_node *n = get(map, key);
+    struct fy_node *n = iaf_spec_get(map, key);
     if (!n || is_null(n)) return 0;
     size_t len;
     const char *s = fy_node_is_scalar(n) ? fy_node_get_scalar(n, &len) : NULL;
-    if (!s) return fail(c, n, "%s: '%s' must be a number", what, key);
+    if (!s) return iaf_spec_fail(c, n, "%s: '%s' must be a number", what, key);
     if (len == 4 && !memcmp(s, "null", 4)) return 0;
     if (!iaf_parse_double((iaf_sv){s, len}, out))
-        return fail(c, n, "%s: '%s' must be a number", what, key);
+        return iaf_spec_fail(c, n, "%s: '%s' must be a number", what, key);
     return 0;
 }
 
-static int get_bool(ctx *c, struct fy_node *map, const char *key, int *out, const char *what)
+int iaf_spec_get_bool(ctx *c, struct fy_node *map, const char *key, int *out, const char *what)
 {
-    struct fy_node *n = get(map, key);
+    struct fy_node *n = iaf_spec_get(map, key);
     if (!n || is_null(n)) return 0;
     const char *s = fy_node_is_scalar(n) ? fy_node_get_scalar0(n) : NULL;
     if (s && (!strcmp(s, "true") || !strcmp(s, "yes")))
@@ -196,38 +197,39 @@ static int get_bool(ctx *c, struct fy_node *map, const char *key, int *out, cons
     else if (s && (!strcmp(s, "false") || !strcmp(s, "no")))
         *out = 0;
     else
-        return fail(c, n, "%s: '%s' must be true or false", what, key);
+        return iaf_spec_fail(c, n, "%s: '%s' must be true or false", what, key);
     return 0;
 }
 
 /* A scalar or a sequence of scalars -> string list. */
-static int get_list(ctx *c, struct fy_node *map, const char *key, char ***out, size_t *n,
-                    const char *what)
+int iaf_spec_get_list(ctx *c, struct fy_node *map, const char *key, char ***out, size_t *n,
+                      const char *what)
 {
     *out = NULL;
     *n = 0;
-    struct fy_node *v = get(map, key);
+    struct fy_node *v = iaf_spec_get(map, key);
     if (!v || is_null(v)) return 0;
     size_t cap = 0;
     if (fy_node_is_scalar(v)) {
-        if (IAF_GROW(*out, cap, 1) != 0 || !((*out)[0] = scalar_dup(v))) return nomem(c, v);
+        if (IAF_GROW(*out, cap, 1) != 0 || !((*out)[0] = iaf_spec_scalar_dup(v)))
+            return iaf_spec_nomem(c, v);
         *n = 1;
         return 0;
     }
-    if (!fy_node_is_sequence(v)) return fail(c, v, "%s: '%s' must be a list", what, key);
+    if (!fy_node_is_sequence(v)) return iaf_spec_fail(c, v, "%s: '%s' must be a list", what, key);
     void *it = NULL;
     struct fy_node *item;
     while ((item = fy_node_sequence_iterate(v, &it)) != NULL) {
         if (!fy_node_is_scalar(item))
-            return fail(c, item, "%s: '%s' items must be text", what, key);
-        if (IAF_GROW(*out, cap, *n + 1) != 0 || !((*out)[*n] = scalar_dup(item)))
-            return nomem(c, item);
+            return iaf_spec_fail(c, item, "%s: '%s' items must be text", what, key);
+        if (IAF_GROW(*out, cap, *n + 1) != 0 || !((*out)[*n] = iaf_spec_scalar_dup(item)))
+            return iaf_spec_nomem(c, item);
         (*n)++;
     }
     return 0;
 }
 
-static void free_list(char **l, size_t n)
+void iaf_spec_free_list(char **l, size_t n)
 {
     if (!l) return;
     for (size_t i = 0; i < n; i++)
@@ -248,7 +250,7 @@ static int parse_form(ctx *c, struct fy_node *map, iaf_data_form *form, iaf_coun
                       const char *what)
 {
     char *f = NULL;
-    if (get_str(c, map, "form", &f, 0, what)) return -1;
+    if (iaf_spec_get_str(c, map, "form", &f, 0, what)) return -1;
     *form = IAF_DATA_AUTO;
     *cform = IAF_COUNTS_AUTO;
     int rc = 0;
@@ -262,8 +264,8 @@ static int parse_form(ctx *c, struct fy_node *map, iaf_data_form *form, iaf_coun
     } else if (!strcmp(f, "counts")) {
         *form = IAF_DATA_COUNTS;
     } else {
-        rc = fail(c, get(map, "form"), "%s: form must be auto, microdata, counts, long or wide%s",
-                  what, NULL);
+        rc = iaf_spec_fail(c, iaf_spec_get(map, "form"),
+                           "%s: form must be auto, microdata, counts, long or wide%s", what, NULL);
     }
     iaf_free(f);
     return rc;
@@ -275,17 +277,17 @@ static int get_normalize(ctx *c, struct fy_node *map, unsigned *out, const char 
     char **l = NULL;
     size_t n = 0;
     *out = 0;
-    if (get_list(c, map, "normalize", &l, &n, what)) return -1;
+    if (iaf_spec_get_list(c, map, "normalize", &l, &n, what)) return -1;
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         unsigned f = iaf_label_norm_flag(l[i]);
         if (!f)
-            rc = fail(c, get(map, "normalize"),
-                      "%s: normalize takes trim, nfc, nfkc, casefold and numeric (not '%s')", what,
-                      l[i]);
+            rc = iaf_spec_fail(
+                c, iaf_spec_get(map, "normalize"),
+                "%s: normalize takes trim, nfc, nfkc, casefold and numeric (not '%s')", what, l[i]);
         *out |= f;
     }
-    free_list(l, n);
+    iaf_spec_free_list(l, n);
     return rc;
 }
 
@@ -298,62 +300,69 @@ static const char *const source_keys[] = {
 
 static int parse_source(ctx *c, struct fy_node *n, iaf_spec_source *s, const char *what)
 {
-    if (check_keys(c, n, what, source_keys)) return -1;
+    if (iaf_spec_keys_only(c, n, what, source_keys)) return -1;
     s->line = node_line(n);
     s->n_effective = s->sample_size = s->design_effect = NAN;
     char *file = NULL;
-    if (get_str(c, n, "id", &s->id, 1, what) || get_str(c, n, "file", &file, 1, what)) {
+    if (iaf_spec_get_str(c, n, "id", &s->id, 1, what) ||
+        iaf_spec_get_str(c, n, "file", &file, 1, what)) {
         iaf_free(file);
         return -1;
     }
     s->file_as_written = file;
-    if (!(s->file = resolve(c, file))) return nomem(c, n);
+    if (!(s->file = resolve(c, file))) return iaf_spec_nomem(c, n);
     iaf_counts_form cf;
     if (parse_form(c, n, &s->form, &cf, what)) return -1;
     s->counts.form = cf;
     s->counts.shares = -1;
     double scale = 0, skip = 0;
-    if (get_list(c, n, "attributes", &s->attrs, &s->nattrs, what) ||
-        get_str(c, n, "value", &s->value_col, 0, what) ||
-        get_str(c, n, "weight", &s->weight, 0, what) || get_num(c, n, "scale", &scale, what) ||
-        get_list(c, n, "drop", &s->drops, &s->ndrops, what) ||
-        get_num(c, n, "skip_lines", &skip, what) ||
-        get_str(c, n, "encoding", &s->encoding, 0, what) ||
-        get_str(c, n, "title", &s->title, 0, what) ||
-        get_str(c, n, "publisher", &s->publisher, 0, what) ||
-        get_str(c, n, "table", &s->table, 0, what) || get_str(c, n, "year", &s->year, 0, what) ||
-        get_str(c, n, "universe", &s->universe, 0, what) ||
-        get_str(c, n, "url", &s->url, 0, what) || get_str(c, n, "licence", &s->licence, 0, what) ||
-        get_str(c, n, "caveat", &s->caveat, 0, what) ||
-        get_str(c, n, "notes", &s->notes, 0, what) ||
-        get_bool(c, n, "full_count", &s->full_count, what) ||
-        get_num(c, n, "n_effective", &s->n_effective, what) ||
-        get_list(c, n, "missing", &s->missing, &s->nmissing, what) ||
+    if (iaf_spec_get_list(c, n, "attributes", &s->attrs, &s->nattrs, what) ||
+        iaf_spec_get_str(c, n, "value", &s->value_col, 0, what) ||
+        iaf_spec_get_str(c, n, "weight", &s->weight, 0, what) ||
+        iaf_spec_get_num(c, n, "scale", &scale, what) ||
+        iaf_spec_get_list(c, n, "drop", &s->drops, &s->ndrops, what) ||
+        iaf_spec_get_num(c, n, "skip_lines", &skip, what) ||
+        iaf_spec_get_str(c, n, "encoding", &s->encoding, 0, what) ||
+        iaf_spec_get_str(c, n, "title", &s->title, 0, what) ||
+        iaf_spec_get_str(c, n, "publisher", &s->publisher, 0, what) ||
+        iaf_spec_get_str(c, n, "table", &s->table, 0, what) ||
+        iaf_spec_get_str(c, n, "year", &s->year, 0, what) ||
+        iaf_spec_get_str(c, n, "universe", &s->universe, 0, what) ||
+        iaf_spec_get_str(c, n, "url", &s->url, 0, what) ||
+        iaf_spec_get_str(c, n, "licence", &s->licence, 0, what) ||
+        iaf_spec_get_str(c, n, "caveat", &s->caveat, 0, what) ||
+        iaf_spec_get_str(c, n, "notes", &s->notes, 0, what) ||
+        iaf_spec_get_bool(c, n, "full_count", &s->full_count, what) ||
+        iaf_spec_get_num(c, n, "n_effective", &s->n_effective, what) ||
+        iaf_spec_get_list(c, n, "missing", &s->missing, &s->nmissing, what) ||
         get_normalize(c, n, &s->normalize, what) ||
-        get_num(c, n, "sample_size", &s->sample_size, what) ||
-        get_num(c, n, "design_effect", &s->design_effect, what) ||
-        get_str(c, n, "uncertainty", &s->uncertainty, 0, what))
+        iaf_spec_get_num(c, n, "sample_size", &s->sample_size, what) ||
+        iaf_spec_get_num(c, n, "design_effect", &s->design_effect, what) ||
+        iaf_spec_get_str(c, n, "uncertainty", &s->uncertainty, 0, what))
         return -1;
     if (!isnan(s->sample_size) && !(s->sample_size > 0))
-        return fail(c, get(n, "sample_size"), "%s '%s': sample_size must be positive", what, s->id);
+        return iaf_spec_fail(c, iaf_spec_get(n, "sample_size"),
+                             "%s '%s': sample_size must be positive", what, s->id);
     if (!isnan(s->design_effect) && !(s->design_effect > 0))
-        return fail(c, get(n, "design_effect"), "%s '%s': design_effect must be positive", what,
-                    s->id);
+        return iaf_spec_fail(c, iaf_spec_get(n, "design_effect"),
+                             "%s '%s': design_effect must be positive", what, s->id);
     if (!isnan(s->design_effect) && isnan(s->sample_size))
-        return fail(c, get(n, "design_effect"), "%s '%s': design_effect needs sample_size", what,
-                    s->id);
+        return iaf_spec_fail(c, iaf_spec_get(n, "design_effect"),
+                             "%s '%s': design_effect needs sample_size", what, s->id);
     if ((!isnan(s->sample_size) || !isnan(s->n_effective)) && s->full_count)
-        return fail(c, n, "%s '%s': a full count has no sample size", what, s->id);
+        return iaf_spec_fail(c, n, "%s '%s': a full count has no sample size", what, s->id);
     if (!isnan(s->sample_size) && !s->uncertainty)
-        return fail(c, get(n, "sample_size"),
-                    "%s '%s': sample_size needs its citation in 'uncertainty'", what, s->id);
-    if (!s->licence && get_str(c, n, "license", &s->licence, 0, what)) return -1;
-    if (s->nattrs > 16) return fail(c, n, "%s: at most 16 attributes%s", what, NULL);
+        return iaf_spec_fail(c, iaf_spec_get(n, "sample_size"),
+                             "%s '%s': sample_size needs its citation in 'uncertainty'", what,
+                             s->id);
+    if (!s->licence && iaf_spec_get_str(c, n, "license", &s->licence, 0, what)) return -1;
+    if (s->nattrs > 16) return iaf_spec_fail(c, n, "%s: at most 16 attributes%s", what, NULL);
     if (scale < 0 || skip < 0 || skip > 1000)
-        return fail(c, n, "%s: bad scale or skip_lines%s", what, NULL);
+        return iaf_spec_fail(c, n, "%s: bad scale or skip_lines%s", what, NULL);
     if (!isnan(s->n_effective) && !(s->n_effective > 0 && s->n_effective <= IAF_MAX_COUNT))
-        return fail(c, get(n, "n_effective"), "%s: n_effective must be above 0 and at most %s",
-                    what, IAF_MAX_COUNT_TEXT);
+        return iaf_spec_fail(c, iaf_spec_get(n, "n_effective"),
+                             "%s: n_effective must be above 0 and at most %s", what,
+                             IAF_MAX_COUNT_TEXT);
     s->counts.attrs = (const char *const *)s->attrs;
     s->counts.nattrs = s->nattrs;
     s->counts.value_col = s->value_col;
@@ -375,9 +384,9 @@ static void free_source(iaf_spec_source *s)
     iaf_free(s->universe), iaf_free(s->url), iaf_free(s->licence), iaf_free(s->caveat),
         iaf_free(s->notes);
     iaf_free(s->uncertainty);
-    free_list(s->attrs, s->nattrs);
-    free_list(s->drops, s->ndrops);
-    free_list(s->missing, s->nmissing);
+    iaf_spec_free_list(s->attrs, s->nattrs);
+    iaf_spec_free_list(s->drops, s->ndrops);
+    iaf_spec_free_list(s->missing, s->nmissing);
 }
 
 static const char *const attr_keys[] = {
@@ -387,20 +396,20 @@ static const char *const attr_keys[] = {
 static int parse_bins(ctx *c, struct fy_node *b, iaf_attr *a)
 {
     static const char *const keys[] = {"edges", "labels", "right_closed_last", NULL};
-    if (check_keys(c, b, "bins", keys)) return -1;
+    if (iaf_spec_keys_only(c, b, "bins", keys)) return -1;
     char **edges = NULL, **labels = NULL;
     size_t ne = 0, nl = 0;
     int rc = -1;
-    if (get_list(c, b, "edges", &edges, &ne, "bins") ||
-        get_list(c, b, "labels", &labels, &nl, "bins"))
+    if (iaf_spec_get_list(c, b, "edges", &edges, &ne, "bins") ||
+        iaf_spec_get_list(c, b, "labels", &labels, &nl, "bins"))
         goto done;
     if (ne < 2 || nl != ne - 1) {
-        fail(c, b, "bins: need n+1 edges for n labels%s%s", NULL, NULL);
+        iaf_spec_fail(c, b, "bins: need n+1 edges for n labels%s%s", NULL, NULL);
         goto done;
     }
     a->edges = iaf_calloc(ne, sizeof *a->edges);
     if (!a->edges) {
-        nomem(c, b);
+        iaf_spec_nomem(c, b);
         goto done;
     }
     for (size_t i = 0; i < ne; i++) {
@@ -409,11 +418,11 @@ static int parse_bins(ctx *c, struct fy_node *b, iaf_attr *a)
         else if (!strcmp(edges[i], "-inf") || !strcmp(edges[i], "-.inf"))
             a->edges[i] = -INFINITY;
         else if (!iaf_parse_double((iaf_sv){edges[i], strlen(edges[i])}, &a->edges[i])) {
-            fail(c, b, "bins: edge '%s' is not a number%s", edges[i], NULL);
+            iaf_spec_fail(c, b, "bins: edge '%s' is not a number%s", edges[i], NULL);
             goto done;
         }
         if (i && !(a->edges[i] > a->edges[i - 1])) {
-            fail(c, b, "bins: edges must increase (at '%s')%s", edges[i], NULL);
+            iaf_spec_fail(c, b, "bins: edges must increase (at '%s')%s", edges[i], NULL);
             goto done;
         }
     }
@@ -421,36 +430,37 @@ static int parse_bins(ctx *c, struct fy_node *b, iaf_attr *a)
     a->labels = labels;
     labels = NULL;
     a->kind = IAF_ATTR_BIN;
-    if (get_bool(c, b, "right_closed_last", &a->right_closed_last, "bins")) goto done;
+    if (iaf_spec_get_bool(c, b, "right_closed_last", &a->right_closed_last, "bins")) goto done;
     rc = 0;
 done:
-    free_list(edges, ne);
-    free_list(labels, nl);
+    iaf_spec_free_list(edges, ne);
+    iaf_spec_free_list(labels, nl);
     return rc;
 }
 
 static int parse_recode(ctx *c, struct fy_node *r, iaf_attr *a)
 {
     if (!fy_node_is_mapping(r))
-        return fail(c, r, "recode must be a mapping from value to value%s%s", NULL, NULL);
+        return iaf_spec_fail(c, r, "recode must be a mapping from value to value%s%s", NULL, NULL);
     size_t n = (size_t)fy_node_mapping_item_count(r);
     a->from = iaf_calloc(n ? n : 1, sizeof *a->from);
     a->to = iaf_calloc(n ? n : 1, sizeof *a->to);
-    if (!a->from || !a->to) return nomem(c, r);
+    if (!a->from || !a->to) return iaf_spec_nomem(c, r);
     void *it = NULL;
     struct fy_node_pair *p;
     while ((p = fy_node_mapping_iterate(r, &it)) != NULL) {
         struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
         if (!fy_node_is_scalar(k) || !fy_node_is_scalar(v))
-            return fail(c, k, "recode: keys and values must be text%s%s", NULL, NULL);
+            return iaf_spec_fail(c, k, "recode: keys and values must be text%s%s", NULL, NULL);
         size_t i = a->nrecode++; /* counted first: the attribute frees what was copied */
-        a->from[i] = scalar_dup(k);
-        a->to[i] = scalar_dup(v);
-        if (!a->from[i] || !a->to[i]) return nomem(c, k);
+        a->from[i] = iaf_spec_scalar_dup(k);
+        a->to[i] = iaf_spec_scalar_dup(v);
+        if (!a->from[i] || !a->to[i]) return iaf_spec_nomem(c, k);
         int64_t before = (int64_t)iaf_strmap_size(&a->recode_index);
         int64_t id = iaf_strmap_intern(&a->recode_index, a->from[i], strlen(a->from[i]));
-        if (id < 0) return nomem(c, k);
-        if (id < before) return fail(c, k, "recode: '%s' is listed twice%s", a->from[i], NULL);
+        if (id < 0) return iaf_spec_nomem(c, k);
+        if (id < before)
+            return iaf_spec_fail(c, k, "recode: '%s' is listed twice%s", a->from[i], NULL);
     }
     a->kind = IAF_ATTR_RECODE;
     return 0;
@@ -459,48 +469,50 @@ static int parse_recode(ctx *c, struct fy_node *r, iaf_attr *a)
 static int parse_attr(ctx *c, iaf_spec *s, struct fy_node *n, iaf_attr **out)
 {
     *out = NULL;
-    if (check_keys(c, n, "attribute", attr_keys)) return -1;
+    if (iaf_spec_keys_only(c, n, "attribute", attr_keys)) return -1;
     char *name = NULL, *column = NULL, *cw = NULL;
     int rc = -1;
     iaf_attr *a = NULL;
-    if (get_str(c, n, "name", &name, 1, "attribute") ||
-        get_str(c, n, "column", &column, 0, "attribute") ||
-        get_str(c, n, "crosswalk", &cw, 0, "attribute"))
+    if (iaf_spec_get_str(c, n, "name", &name, 1, "attribute") ||
+        iaf_spec_get_str(c, n, "column", &column, 0, "attribute") ||
+        iaf_spec_get_str(c, n, "crosswalk", &cw, 0, "attribute"))
         goto done;
     if (!(a = iaf_attr_new_asis(name, column ? column : name))) goto done;
-    int kinds = (get(n, "bins") != NULL) + (get(n, "recode") != NULL) + (cw != NULL);
+    int kinds =
+        (iaf_spec_get(n, "bins") != NULL) + (iaf_spec_get(n, "recode") != NULL) + (cw != NULL);
     if (kinds > 1) {
-        fail(c, n, "attribute '%s': choose one of bins, recode, crosswalk%s", name, NULL);
+        iaf_spec_fail(c, n, "attribute '%s': choose one of bins, recode, crosswalk%s", name, NULL);
         goto done;
     }
-    if (get(n, "bins") && parse_bins(c, get(n, "bins"), a)) goto done;
-    if (get(n, "recode") && parse_recode(c, get(n, "recode"), a)) goto done;
-    if (get_bool(c, n, "keep_other", &a->keep_other, "attribute") ||
-        get_bool(c, n, "drop_missing", &a->drop_missing, "attribute") ||
+    if (iaf_spec_get(n, "bins") && parse_bins(c, iaf_spec_get(n, "bins"), a)) goto done;
+    if (iaf_spec_get(n, "recode") && parse_recode(c, iaf_spec_get(n, "recode"), a)) goto done;
+    if (iaf_spec_get_bool(c, n, "keep_other", &a->keep_other, "attribute") ||
+        iaf_spec_get_bool(c, n, "drop_missing", &a->drop_missing, "attribute") ||
         get_normalize(c, n, &a->normalize, "attribute"))
         goto done;
     if (cw) {
-        int i = find_id(c, ID_CROSSWALK, cw);
+        int i = iaf_spec_find_id(c, ID_CROSSWALK, cw);
         if (i < 0) {
-            fail(c, get(n, "crosswalk"), "attribute '%s': no crosswalk with id '%s'", name, cw);
+            iaf_spec_fail(c, iaf_spec_get(n, "crosswalk"),
+                          "attribute '%s': no crosswalk with id '%s'", name, cw);
             goto done;
         }
         a->kind = IAF_ATTR_CROSSWALK;
         a->crosswalk = s->crosswalks[i].cw;
     }
-    if (get(n, "missing")) {
+    if (iaf_spec_get(n, "missing")) {
         char **m = NULL;
         size_t nm = 0;
-        if (get_list(c, n, "missing", &m, &nm, "attribute")) goto done;
+        if (iaf_spec_get_list(c, n, "missing", &m, &nm, "attribute")) goto done;
         int bad = iaf_attr_set_missing(a, (const char *const *)m, nm);
-        free_list(m, nm);
+        iaf_spec_free_list(m, nm);
         if (bad) goto done;
     }
     *out = a;
     a = NULL;
     rc = 0;
 done:
-    if (rc && c->st == IAF_OK) nomem(c, n);
+    if (rc && c->st == IAF_OK) iaf_spec_nomem(c, n);
     iaf_attr_free(a);
     iaf_free(name);
     iaf_free(column);
@@ -513,26 +525,26 @@ static int parse_lump(ctx *c, iaf_spec *s, struct fy_node *n, const iaf_attr *a)
 {
     char **labels = NULL, *totals = NULL;
     size_t nl = 0;
-    if (get_list(c, n, "lump", &labels, &nl, "attribute") ||
-        get_str(c, n, "lump_totals", &totals, 0, "attribute"))
+    if (iaf_spec_get_list(c, n, "lump", &labels, &nl, "attribute") ||
+        iaf_spec_get_str(c, n, "lump_totals", &totals, 0, "attribute"))
         goto fail;
     if (!labels && !totals) return 0;
     if (!nl) {
-        fail(c, n, "attribute '%s': lump_totals needs a 'lump' list%s", a->name, NULL);
+        iaf_spec_fail(c, n, "attribute '%s': lump_totals needs a 'lump' list%s", a->name, NULL);
         goto fail;
     }
     int t = -1;
     if (totals) {
-        t = find_id(c, ID_TABLE, totals);
+        t = iaf_spec_find_id(c, ID_TABLE, totals);
         if (t < 0) {
-            fail(c, get(n, "lump_totals"), "attribute '%s': no dataset table with id '%s'", a->name,
-                 totals);
+            iaf_spec_fail(c, iaf_spec_get(n, "lump_totals"),
+                          "attribute '%s': no dataset table with id '%s'", a->name, totals);
             goto fail;
         }
     }
     iaf_spec_lump *l = iaf_realloc(s->lumps, (s->nlumps + 1) * sizeof *l);
     if (!l) {
-        nomem(c, n);
+        iaf_spec_nomem(c, n);
         goto fail;
     }
     s->lumps = l;
@@ -544,7 +556,7 @@ static int parse_lump(ctx *c, iaf_spec *s, struct fy_node *n, const iaf_attr *a)
     iaf_free(totals);
     return 0;
 fail:
-    free_list(labels, nl);
+    iaf_spec_free_list(labels, nl);
     iaf_free(totals);
     return -1;
 }
@@ -613,38 +625,39 @@ static int parse_thresholds(ctx *c, struct fy_node *n, iaf_spec_threshold **out,
     *nout = 0;
     if (!n) return 0;
     if (!fy_node_is_mapping(n))
-        return fail(c, n, "thresholds must map metric names to numbers%s%s", NULL, NULL);
+        return iaf_spec_fail(c, n, "thresholds must map metric names to numbers%s%s", NULL, NULL);
     const char *metrics[64];
     threshold_metrics(metrics, sizeof metrics / sizeof metrics[0]);
-    if (check_keys(c, n, "thresholds", metrics)) return -1;
+    if (iaf_spec_keys_only(c, n, "thresholds", metrics)) return -1;
     size_t cnt = (size_t)fy_node_mapping_item_count(n);
     *out = iaf_calloc(cnt ? cnt : 1, sizeof **out);
-    if (!*out) return nomem(c, n);
+    if (!*out) return iaf_spec_nomem(c, n);
     void *it = NULL;
     struct fy_node_pair *p;
     while ((p = fy_node_mapping_iterate(n, &it)) != NULL) {
         iaf_spec_threshold *t = &(*out)[*nout];
         /* check_keys made every key a scalar: NULL is a failed copy */
-        if (!(t->metric = scalar_dup(fy_node_pair_key(p)))) return nomem(c, fy_node_pair_key(p));
+        if (!(t->metric = iaf_spec_scalar_dup(fy_node_pair_key(p))))
+            return iaf_spec_nomem(c, fy_node_pair_key(p));
         (*nout)++;
         struct fy_node *v = fy_node_pair_value(p);
         size_t len;
         const char *sv = fy_node_is_scalar(v) ? fy_node_get_scalar(v, &len) : NULL;
         if (!sv || !iaf_parse_double((iaf_sv){sv, len}, &t->value))
-            return fail(c, v, "thresholds: '%s' must be a number%s", t->metric, NULL);
+            return iaf_spec_fail(c, v, "thresholds: '%s' must be a number%s", t->metric, NULL);
     }
     return 0;
 }
 
 /* An attribute by name; an undeclared name is the column of that name, as is. */
-static iaf_attr *attr_or_column(ctx *c, iaf_spec *s, struct fy_node *n, const char *name)
+iaf_attr *iaf_spec_attr_or_column(ctx *c, iaf_spec *s, struct fy_node *n, const char *name)
 {
-    int ai = find_id(c, ID_ATTR, name);
+    int ai = iaf_spec_find_id(c, ID_ATTR, name);
     if (ai >= 0) return s->attrs[ai];
     iaf_attr *a = iaf_attr_new_asis(name, name);
     int dup;
     if (!a || add_attr(c, s, a, &dup) != 0) {
-        nomem(c, n);
+        iaf_spec_nomem(c, n);
         return NULL;
     }
     return a;
@@ -697,7 +710,7 @@ static int foreign_key(ctx *c, struct fy_node *n, const iaf_spec_check *k)
             char msg[400];
             snprintf(msg, sizeof msg, "check '%s': '%.*s' is a key of %s checks, not of %s checks",
                      k->id, (int)IAF_MIN(len, 100), key, o->name, own->name);
-            return fail(c, fy_node_pair_key(p), "%s%s", msg, NULL);
+            return iaf_spec_fail(c, fy_node_pair_key(p), "%s%s", msg, NULL);
         }
     }
     return 0;
@@ -708,24 +721,25 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
 {
     const char *allowed[96];
     all_check_keys(allowed, sizeof allowed / sizeof allowed[0]);
-    if (check_keys(c, n, "check", allowed)) return -1;
+    if (iaf_spec_keys_only(c, n, "check", allowed)) return -1;
     k->line = node_line(n);
     k->col = node_col(n);
     k->reference = k->synthetic = k->disclosure = -1;
     char *kind = NULL, *ref = NULL, *disc = NULL, *syn = NULL, **attrs = NULL, **rcols = NULL;
     size_t na = 0, nrc = 0;
     int rc = -1;
-    if (get_str(c, n, "id", &k->id, 1, "check") || get_str(c, n, "title", &k->title, 0, "check") ||
-        get_str(c, n, "kind", &kind, 1, "check") ||
-        get_list(c, n, "attributes", &attrs, &na, "check") ||
-        get_str(c, n, "reference", &ref, 0, "check") ||
-        get_list(c, n, "reference_columns", &rcols, &nrc, "check") ||
-        get_str(c, n, "synthetic", &syn, 0, "check") ||
-        get_str(c, n, "disclosure", &disc, 0, "check") ||
-        get_str(c, n, "universe", &k->universe_text, 0, "check") ||
-        get_str(c, n, "reference_universe", &k->reference_universe_text, 0, "check") ||
-        get_str(c, n, "note", &k->note, 0, "check") ||
-        parse_thresholds(c, get(n, "thresholds"), &k->thresholds, &k->nthresholds))
+    if (iaf_spec_get_str(c, n, "id", &k->id, 1, "check") ||
+        iaf_spec_get_str(c, n, "title", &k->title, 0, "check") ||
+        iaf_spec_get_str(c, n, "kind", &kind, 1, "check") ||
+        iaf_spec_get_list(c, n, "attributes", &attrs, &na, "check") ||
+        iaf_spec_get_str(c, n, "reference", &ref, 0, "check") ||
+        iaf_spec_get_list(c, n, "reference_columns", &rcols, &nrc, "check") ||
+        iaf_spec_get_str(c, n, "synthetic", &syn, 0, "check") ||
+        iaf_spec_get_str(c, n, "disclosure", &disc, 0, "check") ||
+        iaf_spec_get_str(c, n, "universe", &k->universe_text, 0, "check") ||
+        iaf_spec_get_str(c, n, "reference_universe", &k->reference_universe_text, 0, "check") ||
+        iaf_spec_get_str(c, n, "note", &k->note, 0, "check") ||
+        parse_thresholds(c, iaf_spec_get(n, "thresholds"), &k->thresholds, &k->nthresholds))
         goto done;
     if (parse_kind(kind, &k->kind)) {
         /* "marginal, joint, flattening, rule or conditional_independence" */
@@ -740,47 +754,51 @@ static int parse_check(ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k
         snprintf(msg, sizeof msg, "check '%s': kind must be %s (got '%s')", k->id,
                  names.data ? names.data : "", kind);
         iaf_buf_free(&names);
-        fail(c, get(n, "kind"), "%s%s", msg, NULL);
+        iaf_spec_fail(c, iaf_spec_get(n, "kind"), "%s%s", msg, NULL);
         goto done;
     }
     iaf_spec_check_keys g = {kind, ref, disc, attrs, rcols, na, nrc};
     if (iaf_check_ops_of(k->kind)->parse(c, s, n, k, &g) || foreign_key(c, n, k)) goto done;
-    if (syn && (k->synthetic = find_id(c, ID_TABLE, syn)) < 0) {
-        fail(c, get(n, "synthetic"), "check '%s': no dataset table with id '%s'", k->id, syn);
+    if (syn && (k->synthetic = iaf_spec_find_id(c, ID_TABLE, syn)) < 0) {
+        iaf_spec_fail(c, iaf_spec_get(n, "synthetic"), "check '%s': no dataset table with id '%s'",
+                      k->id, syn);
         goto done;
     }
     if (disc && strcmp(disc, "none") != 0) {
-        k->disclosure = find_id(c, ID_DISCLOSURE, disc);
+        k->disclosure = iaf_spec_find_id(c, ID_DISCLOSURE, disc);
         if (k->disclosure < 0) {
-            fail(c, get(n, "disclosure"), "check '%s': no disclosure with id '%s'", k->id, disc);
+            iaf_spec_fail(c, iaf_spec_get(n, "disclosure"),
+                          "check '%s': no disclosure with id '%s'", k->id, disc);
             goto done;
         }
     }
     if (k->universe_text &&
-        parse_expr(c, get(n, "universe"), k->universe_text, k->id, &k->universe))
+        iaf_spec_parse_expr(c, iaf_spec_get(n, "universe"), k->universe_text, k->id, &k->universe))
         goto done;
     if (k->reference_universe_text &&
-        parse_expr(c, get(n, "reference_universe"), k->reference_universe_text, k->id,
-                   &k->reference_universe))
+        iaf_spec_parse_expr(c, iaf_spec_get(n, "reference_universe"), k->reference_universe_text,
+                            k->id, &k->reference_universe))
         goto done;
     rc = 0;
 done:
     if (c->st != IAF_OK) rc = -1;
     iaf_free(kind), iaf_free(ref), iaf_free(disc), iaf_free(syn);
-    free_list(attrs, na);
-    free_list(rcols, nrc);
+    iaf_spec_free_list(attrs, na);
+    iaf_spec_free_list(rcols, nrc);
     return rc;
 }
 /* Iterate a top-level list section. */
 #define FOR_ITEMS(root, key, item)                                                                 \
-    for (void *it_##item = NULL, *sec_##item = get(root, key); sec_##item; sec_##item = NULL)      \
+    for (void *it_##item = NULL, *sec_##item = iaf_spec_get(root, key); sec_##item;                \
+         sec_##item = NULL)                                                                        \
         for (struct fy_node * item;                                                                \
              (item = fy_node_sequence_iterate((struct fy_node *)sec_##item, &it_##item)) != NULL;)
 
 static int need_seq(ctx *c, struct fy_node *root, const char *key)
 {
-    struct fy_node *n = get(root, key);
-    if (n && !fy_node_is_sequence(n)) return fail(c, n, "'%s' must be a list%s", key, NULL);
+    struct fy_node *n = iaf_spec_get(root, key);
+    if (n && !fy_node_is_sequence(n))
+        return iaf_spec_fail(c, n, "'%s' must be a list%s", key, NULL);
     return 0;
 }
 
@@ -795,21 +813,21 @@ static int parse_labels(ctx *c, struct fy_node *root, iaf_spec *s)
     {
         static const char *const keys[] = {"attributes", "file", "code", "title", NULL};
         if (IAF_GROW(s->labels, cap, s->nlabels + 1) != 0)
-            return fail(c, n, "out of memory%s%s", NULL, NULL);
+            return iaf_spec_fail(c, n, "out of memory%s%s", NULL, NULL);
         iaf_spec_labels *l = &s->labels[s->nlabels++];
         memset(l, 0, sizeof *l);
         l->line = node_line(n);
-        if (check_keys(c, n, "labels", keys) ||
-            get_list(c, n, "attributes", &l->attributes, &l->nattributes, "labels") ||
-            get_str(c, n, "file", &l->file_as_written, 1, "labels") ||
-            get_str(c, n, "code", &l->code, 0, "labels") ||
-            get_str(c, n, "title", &l->title, 0, "labels"))
+        if (iaf_spec_keys_only(c, n, "labels", keys) ||
+            iaf_spec_get_list(c, n, "attributes", &l->attributes, &l->nattributes, "labels") ||
+            iaf_spec_get_str(c, n, "file", &l->file_as_written, 1, "labels") ||
+            iaf_spec_get_str(c, n, "code", &l->code, 0, "labels") ||
+            iaf_spec_get_str(c, n, "title", &l->title, 0, "labels"))
             return -1;
         if (!l->nattributes)
-            return fail(c, n, "labels: 'attributes' names the attributes the file titles%s%s", NULL,
-                        NULL);
+            return iaf_spec_fail(
+                c, n, "labels: 'attributes' names the attributes the file titles%s%s", NULL, NULL);
         if (!(l->file = resolve(c, l->file_as_written)))
-            return fail(c, n, "out of memory%s%s", NULL, NULL);
+            return iaf_spec_fail(c, n, "out of memory%s%s", NULL, NULL);
     }
     return 0;
 }
@@ -830,8 +848,8 @@ static int check_unique(ctx *c, struct fy_node *n, const char *what, int kind, c
     size_t len = id ? strlen(id) : 1;
     size_t before = iaf_strmap_size(&c->ids[kind]);
     int64_t i = iaf_strmap_intern(&c->ids[kind], key, len);
-    if (i < 0) return nomem(c, n);
-    if ((size_t)i < before) return fail(c, n, "duplicate %s id '%s'", what, id);
+    if (i < 0) return iaf_spec_nomem(c, n);
+    if ((size_t)i < before) return iaf_spec_fail(c, n, "duplicate %s id '%s'", what, id);
     return 0;
 }
 
@@ -847,52 +865,56 @@ static int parse_claims(ctx *c, iaf_spec *s, struct fy_node *root)
     FOR_ITEMS(root, "claims", n)
     {
         if (IAF_GROW(s->claims, cap, s->nclaims + 1) != 0) {
-            rc = nomem(c, n);
+            rc = iaf_spec_nomem(c, n);
             break;
         }
         iaf_spec_claim *k = &s->claims[s->nclaims++];
         memset(k, 0, sizeof *k);
         k->line = node_line(n);
         char *expect = NULL, *require = NULL;
-        if (check_keys(c, n, "claim", keys) || get_str(c, n, "id", &k->id, 1, "claim") ||
-            get_str(c, n, "claim", &k->claim, 1, "claim") ||
-            get_str(c, n, "source", &k->source, 0, "claim") ||
-            get_str(c, n, "note", &k->note, 0, "claim") ||
-            get_list(c, n, "checks", &k->checks, &k->nchecks, "claim") ||
-            get_str(c, n, "expect", &expect, 1, "claim") ||
-            get_str(c, n, "require", &require, 0, "claim") ||
-            get_str(c, n, "diagnosis", &k->diagnosis, 0, "claim"))
+        if (iaf_spec_keys_only(c, n, "claim", keys) ||
+            iaf_spec_get_str(c, n, "id", &k->id, 1, "claim") ||
+            iaf_spec_get_str(c, n, "claim", &k->claim, 1, "claim") ||
+            iaf_spec_get_str(c, n, "source", &k->source, 0, "claim") ||
+            iaf_spec_get_str(c, n, "note", &k->note, 0, "claim") ||
+            iaf_spec_get_list(c, n, "checks", &k->checks, &k->nchecks, "claim") ||
+            iaf_spec_get_str(c, n, "expect", &expect, 1, "claim") ||
+            iaf_spec_get_str(c, n, "require", &require, 0, "claim") ||
+            iaf_spec_get_str(c, n, "diagnosis", &k->diagnosis, 0, "claim"))
             rc = -1;
         else if (iaf_claim_expect_parse(expect, &k->expect))
-            rc = fail(c, get(n, "expect"),
-                      "claim '%s': expect is flag, pass, mapping-dependent or age-robust (got "
-                      "'%s')",
-                      k->id, expect);
+            rc = iaf_spec_fail(
+                c, iaf_spec_get(n, "expect"),
+                "claim '%s': expect is flag, pass, mapping-dependent or age-robust (got "
+                "'%s')",
+                k->id, expect);
         else if (require && strcmp(require, "all") && strcmp(require, "any"))
-            rc = fail(c, get(n, "require"), "claim '%s': require is all or any (got '%s')", k->id,
-                      require);
+            rc = iaf_spec_fail(c, iaf_spec_get(n, "require"),
+                               "claim '%s': require is all or any (got '%s')", k->id, require);
         else if (k->diagnosis && k->expect != IAF_CLAIM_EXPECT_FLAG)
-            rc = fail(c, get(n, "diagnosis"), "claim '%s': a diagnosis goes with expect: flag%s",
-                      k->id, NULL);
+            rc = iaf_spec_fail(c, iaf_spec_get(n, "diagnosis"),
+                               "claim '%s': a diagnosis goes with expect: flag%s", k->id, NULL);
         else if (k->nchecks == 0 || k->nchecks > 64)
-            rc = fail(c, n, "claim '%s': name 1 to 64 checks that decide it%s", k->id, NULL);
+            rc = iaf_spec_fail(c, n, "claim '%s': name 1 to 64 checks that decide it%s", k->id,
+                               NULL);
         k->require_any = require && !strcmp(require, "any");
         iaf_free(expect), iaf_free(require);
         if (rc) break;
         size_t before = iaf_strmap_size(&seen);
         int64_t id = iaf_strmap_intern(&seen, k->id, strlen(k->id));
         if (id < 0 || (size_t)id < before) {
-            rc = id < 0 ? nomem(c, n) : fail(c, n, "duplicate claim id '%s'%s", k->id, NULL);
+            rc = id < 0 ? iaf_spec_nomem(c, n)
+                        : iaf_spec_fail(c, n, "duplicate claim id '%s'%s", k->id, NULL);
             break;
         }
         if (!(k->check_idx = iaf_calloc(k->nchecks, sizeof *k->check_idx))) {
-            rc = nomem(c, n);
+            rc = iaf_spec_nomem(c, n);
             break;
         }
         for (size_t i = 0; i < k->nchecks && !rc; i++)
-            if ((k->check_idx[i] = find_id(c, ID_CHECK, k->checks[i])) < 0)
-                rc = fail(c, get(n, "checks"), "claim '%s': no check with id '%s'", k->id,
-                          k->checks[i]);
+            if ((k->check_idx[i] = iaf_spec_find_id(c, ID_CHECK, k->checks[i])) < 0)
+                rc = iaf_spec_fail(c, iaf_spec_get(n, "checks"),
+                                   "claim '%s': no check with id '%s'", k->id, k->checks[i]);
         if (rc) break;
     }
     iaf_strmap_free(&seen);
@@ -908,7 +930,7 @@ static int parse_calibrate(ctx *c, iaf_spec *s, struct fy_node *root)
     static const char *const mkeys[] = {
         "id",       "reference",          "attributes", "reference_columns",
         "universe", "reference_universe", NULL};
-    struct fy_node *cn = get(root, "calibrate");
+    struct fy_node *cn = iaf_spec_get(root, "calibrate");
     iaf_spec_calibrate *cb = &s->calibrate;
     cb->method = -1;
     cb->lower = cb->upper = cb->epsilon = cb->min_neff = NAN;
@@ -919,52 +941,54 @@ static int parse_calibrate(ctx *c, iaf_spec *s, struct fy_node *root)
     size_t nb = 0;
     double maxit = NAN;
     int rc = -1;
-    if (check_keys(c, cn, "calibrate", keys) ||
-        get_list(c, cn, "to", &cb->to, &cb->nto, "calibrate") ||
-        get_str(c, cn, "method", &method, 0, "calibrate") ||
-        get_list(c, cn, "bounds", &bounds, &nb, "calibrate") ||
-        get_num(c, cn, "epsilon", &cb->epsilon, "calibrate") ||
-        get_num(c, cn, "max_iter", &maxit, "calibrate") ||
-        get_num(c, cn, "min_neff", &cb->min_neff, "calibrate") ||
-        get_str(c, cn, "id", &cb->id, 0, "calibrate"))
+    if (iaf_spec_keys_only(c, cn, "calibrate", keys) ||
+        iaf_spec_get_list(c, cn, "to", &cb->to, &cb->nto, "calibrate") ||
+        iaf_spec_get_str(c, cn, "method", &method, 0, "calibrate") ||
+        iaf_spec_get_list(c, cn, "bounds", &bounds, &nb, "calibrate") ||
+        iaf_spec_get_num(c, cn, "epsilon", &cb->epsilon, "calibrate") ||
+        iaf_spec_get_num(c, cn, "max_iter", &maxit, "calibrate") ||
+        iaf_spec_get_num(c, cn, "min_neff", &cb->min_neff, "calibrate") ||
+        iaf_spec_get_str(c, cn, "id", &cb->id, 0, "calibrate"))
         goto done;
     if (method && !strcmp(method, "raking"))
         cb->method = 0;
     else if (method && !strcmp(method, "logit"))
         cb->method = 1;
     else if (method) {
-        fail(c, get(cn, "method"), "calibrate: method is raking or logit (got '%s')%s", method,
-             NULL);
+        iaf_spec_fail(c, iaf_spec_get(cn, "method"),
+                      "calibrate: method is raking or logit (got '%s')%s", method, NULL);
         goto done;
     }
     if (nb) {
         if (nb != 2 || !iaf_parse_double((iaf_sv){bounds[0], strlen(bounds[0])}, &cb->lower) ||
             !iaf_parse_double((iaf_sv){bounds[1], strlen(bounds[1])}, &cb->upper) ||
             !(cb->lower >= 0 && cb->lower < 1 && cb->upper > 1 && isfinite(cb->upper))) {
-            fail(c, get(cn, "bounds"), "calibrate: bounds are [L, U] with 0 <= L < 1 < U%s%s", NULL,
-                 NULL);
+            iaf_spec_fail(c, iaf_spec_get(cn, "bounds"),
+                          "calibrate: bounds are [L, U] with 0 <= L < 1 < U%s%s", NULL, NULL);
             goto done;
         }
     }
     if (!isnan(cb->epsilon) && !(cb->epsilon > 0 && cb->epsilon <= 1)) {
-        fail(c, get(cn, "epsilon"), "calibrate: epsilon is in (0, 1]%s%s", NULL, NULL);
+        iaf_spec_fail(c, iaf_spec_get(cn, "epsilon"), "calibrate: epsilon is in (0, 1]%s%s", NULL,
+                      NULL);
         goto done;
     }
     if (!isnan(maxit)) {
         if (!(maxit >= 1 && maxit <= 100000 && maxit == floor(maxit))) {
-            fail(c, get(cn, "max_iter"),
-                 "calibrate: max_iter is a whole number from 1 to 100000%s%s", NULL, NULL);
+            iaf_spec_fail(c, iaf_spec_get(cn, "max_iter"),
+                          "calibrate: max_iter is a whole number from 1 to 100000%s%s", NULL, NULL);
             goto done;
         }
         cb->max_iter = (int)maxit;
     }
     if (!isnan(cb->min_neff) && !(cb->min_neff > 0 && cb->min_neff <= 1)) {
-        fail(c, get(cn, "min_neff"), "calibrate: min_neff is a fraction in (0, 1]%s%s", NULL, NULL);
+        iaf_spec_fail(c, iaf_spec_get(cn, "min_neff"),
+                      "calibrate: min_neff is a fraction in (0, 1]%s%s", NULL, NULL);
         goto done;
     }
-    struct fy_node *ms = get(cn, "margins");
+    struct fy_node *ms = iaf_spec_get(cn, "margins");
     if (ms && !fy_node_is_sequence(ms)) {
-        fail(c, ms, "calibrate: 'margins' must be a list%s%s", NULL, NULL);
+        iaf_spec_fail(c, ms, "calibrate: 'margins' must be a list%s%s", NULL, NULL);
         goto done;
     }
     size_t cap = 0;
@@ -972,7 +996,7 @@ static int parse_calibrate(ctx *c, iaf_spec *s, struct fy_node *root)
     struct fy_node *n;
     while (ms && (n = fy_node_sequence_iterate(ms, &it)) != NULL) {
         if (IAF_GROW(cb->margins, cap, cb->nmargins + 1) != 0) {
-            fail(c, n, "out of memory%s%s", NULL, NULL);
+            iaf_spec_fail(c, n, "out of memory%s%s", NULL, NULL);
             goto done;
         }
         iaf_spec_calib_margin *m = &cb->margins[cb->nmargins++];
@@ -981,68 +1005,73 @@ static int parse_calibrate(ctx *c, iaf_spec *s, struct fy_node *root)
         m->reference = -1;
         char *ref = NULL, **attrs = NULL, **rcols = NULL;
         size_t na = 0, nrc = 0;
-        int bad = check_keys(c, n, "calibration margin", mkeys) ||
-                  get_str(c, n, "id", &m->id, 1, "calibration margin") ||
-                  get_str(c, n, "reference", &ref, 1, "calibration margin") ||
-                  get_list(c, n, "attributes", &attrs, &na, "calibration margin") ||
-                  get_list(c, n, "reference_columns", &rcols, &nrc, "calibration margin") ||
-                  get_str(c, n, "universe", &m->universe_text, 0, "calibration margin") ||
-                  get_str(c, n, "reference_universe", &m->reference_universe_text, 0,
-                          "calibration margin");
-        if (!bad && (m->reference = find_id(c, ID_REFERENCE, ref)) < 0)
-            bad = fail(c, get(n, "reference"), "calibration margin '%s': no reference with id '%s'",
-                       m->id, ref);
+        int bad =
+            iaf_spec_keys_only(c, n, "calibration margin", mkeys) ||
+            iaf_spec_get_str(c, n, "id", &m->id, 1, "calibration margin") ||
+            iaf_spec_get_str(c, n, "reference", &ref, 1, "calibration margin") ||
+            iaf_spec_get_list(c, n, "attributes", &attrs, &na, "calibration margin") ||
+            iaf_spec_get_list(c, n, "reference_columns", &rcols, &nrc, "calibration margin") ||
+            iaf_spec_get_str(c, n, "universe", &m->universe_text, 0, "calibration margin") ||
+            iaf_spec_get_str(c, n, "reference_universe", &m->reference_universe_text, 0,
+                             "calibration margin");
+        if (!bad && (m->reference = iaf_spec_find_id(c, ID_REFERENCE, ref)) < 0)
+            bad = iaf_spec_fail(c, iaf_spec_get(n, "reference"),
+                                "calibration margin '%s': no reference with id '%s'", m->id, ref);
         if (!bad && (na < 1 || na > IAF_SPEC_CALIB_MAX_ATTRS))
-            bad = fail(c, n, "calibration margin '%s': 1 to 8 attributes%s", m->id, NULL);
+            bad = iaf_spec_fail(c, n, "calibration margin '%s': 1 to 8 attributes%s", m->id, NULL);
         if (!bad && nrc && nrc != na)
+            bad = iaf_spec_fail(c, iaf_spec_get(n, "reference_columns"),
+                                "calibration margin '%s': one reference column per attribute%s",
+                                m->id, NULL);
+        if (!bad && iaf_spec_find_id(c, ID_CHECK, m->id) >= 0)
             bad =
-                fail(c, get(n, "reference_columns"),
-                     "calibration margin '%s': one reference column per attribute%s", m->id, NULL);
-        if (!bad && find_id(c, ID_CHECK, m->id) >= 0)
-            bad = fail(c, n, "calibration margin '%s': a check has that id%s", m->id, NULL);
+                iaf_spec_fail(c, n, "calibration margin '%s': a check has that id%s", m->id, NULL);
         for (size_t j = 0; !bad && j + 1 < cb->nmargins; j++)
             if (!strcmp(cb->margins[j].id, m->id))
-                bad = fail(c, n, "duplicate calibration margin id '%s'%s", m->id, NULL);
+                bad = iaf_spec_fail(c, n, "duplicate calibration margin id '%s'%s", m->id, NULL);
         for (size_t i = 0; !bad && i < na; i++) {
             for (size_t j = 0; j < i && !bad; j++)
                 if (!strcmp(attrs[i], attrs[j]))
-                    bad = fail(c, get(n, "attributes"),
-                               "calibration margin '%s': attribute '%s' named twice", m->id,
-                               attrs[i]);
-            if (!bad && !(m->attrs[i] = attr_or_column(c, s, n, attrs[i]))) bad = -1;
+                    bad = iaf_spec_fail(c, iaf_spec_get(n, "attributes"),
+                                        "calibration margin '%s': attribute '%s' named twice",
+                                        m->id, attrs[i]);
+            if (!bad && !(m->attrs[i] = iaf_spec_attr_or_column(c, s, n, attrs[i]))) bad = -1;
             if (!bad && !(m->ref_cols[i] = iaf_strdup(nrc ? rcols[i] : attrs[i])))
-                bad = fail(c, n, "out of memory%s%s", NULL, NULL);
+                bad = iaf_spec_fail(c, n, "out of memory%s%s", NULL, NULL);
             if (!bad) m->nattrs = i + 1;
         }
         if (!bad && m->universe_text &&
-            parse_expr(c, get(n, "universe"), m->universe_text, m->id, &m->universe))
+            iaf_spec_parse_expr(c, iaf_spec_get(n, "universe"), m->universe_text, m->id,
+                                &m->universe))
             bad = -1;
         if (!bad && m->reference_universe_text &&
-            parse_expr(c, get(n, "reference_universe"), m->reference_universe_text, m->id,
-                       &m->reference_universe))
+            iaf_spec_parse_expr(c, iaf_spec_get(n, "reference_universe"),
+                                m->reference_universe_text, m->id, &m->reference_universe))
             bad = -1;
         iaf_free(ref);
-        free_list(attrs, na);
-        free_list(rcols, nrc);
+        iaf_spec_free_list(attrs, na);
+        iaf_spec_free_list(rcols, nrc);
         if (bad) goto done;
     }
     for (size_t i = 0; i < cb->nto; i++) {
-        int found = find_id(c, ID_CHECK, cb->to[i]) >= 0;
+        int found = iaf_spec_find_id(c, ID_CHECK, cb->to[i]) >= 0;
         for (size_t j = 0; !found && j < cb->nmargins; j++)
             found = !strcmp(cb->margins[j].id, cb->to[i]);
         if (!found) {
-            fail(c, get(cn, "to"), "calibrate: no check or margin with id '%s'%s", cb->to[i], NULL);
+            iaf_spec_fail(c, iaf_spec_get(cn, "to"), "calibrate: no check or margin with id '%s'%s",
+                          cb->to[i], NULL);
             goto done;
         }
     }
     if (!cb->nto && !cb->nmargins) {
-        fail(c, cn, "calibrate: name the targets (to: check ids) or give margins%s%s", NULL, NULL);
+        iaf_spec_fail(c, cn, "calibrate: name the targets (to: check ids) or give margins%s%s",
+                      NULL, NULL);
         goto done;
     }
     rc = 0;
 done:
     iaf_free(method);
-    free_list(bounds, nb);
+    iaf_spec_free_list(bounds, nb);
     return rc;
 }
 
@@ -1050,58 +1079,60 @@ done:
  * them, each a short loop over its list; splitting them would scatter that order. */
 static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
 {
-    if (!root || check_keys(c, root, "spec", top_keys))
-        return fail(c, root, "the spec must be a mapping%s%s", NULL, NULL);
+    if (!root || iaf_spec_keys_only(c, root, "spec", top_keys))
+        return iaf_spec_fail(c, root, "the spec must be a mapping%s%s", NULL, NULL);
     double ver = 0;
-    if (get_num(c, root, "iaf", &ver, "spec")) return -1;
+    if (iaf_spec_get_num(c, root, "iaf", &ver, "spec")) return -1;
     if (ver != IAF_SPEC_VERSION)
-        return fail(c, get(root, "iaf") ? get(root, "iaf") : root,
-                    "spec must start with 'iaf: 1' (the spec format version)%s%s", NULL, NULL);
+        return iaf_spec_fail(c, iaf_spec_get(root, "iaf") ? iaf_spec_get(root, "iaf") : root,
+                             "spec must start with 'iaf: 1' (the spec format version)%s%s", NULL,
+                             NULL);
     s->version = (int)ver;
-    if (get_str(c, root, "name", &s->name, 1, "spec") ||
-        get_str(c, root, "description", &s->description, 0, "spec") ||
-        get_str(c, root, "family", &s->family, 0, "spec"))
+    if (iaf_spec_get_str(c, root, "name", &s->name, 1, "spec") ||
+        iaf_spec_get_str(c, root, "description", &s->description, 0, "spec") ||
+        iaf_spec_get_str(c, root, "family", &s->family, 0, "spec"))
         return -1;
     {
         /* interval: calibrated (default) | basic (METHOD.md section 8) */
         char *iv = NULL;
-        if (get_str(c, root, "interval", &iv, 0, "spec")) return -1;
+        if (iaf_spec_get_str(c, root, "interval", &iv, 0, "spec")) return -1;
         int bad = iv && iaf_interval_method_parse(iv, &s->interval) != 0;
         iaf_free(iv);
         if (bad)
-            return fail(c, get(root, "interval"), "interval must be calibrated or basic%s%s", NULL,
-                        NULL);
+            return iaf_spec_fail(c, iaf_spec_get(root, "interval"),
+                                 "interval must be calibrated or basic%s%s", NULL, NULL);
     }
-    struct fy_node *ds = get(root, "dataset");
-    if (!ds) return fail(c, root, "'dataset' is required%s%s", NULL, NULL);
-    if (check_keys(c, ds, "dataset", dataset_keys)) return -1;
+    struct fy_node *ds = iaf_spec_get(root, "dataset");
+    if (!ds) return iaf_spec_fail(c, root, "'dataset' is required%s%s", NULL, NULL);
+    if (iaf_spec_keys_only(c, ds, "dataset", dataset_keys)) return -1;
     char **micro = NULL;
     size_t nmicro = 0;
     char *fmt = NULL;
-    if (get_str(c, ds, "title", &s->dataset_title, 1, "dataset") ||
-        get_str(c, ds, "url", &s->dataset_url, 0, "dataset") ||
-        get_str(c, ds, "licence", &s->dataset_licence, 0, "dataset") ||
-        get_list(c, ds, "microdata", &micro, &nmicro, "dataset") ||
-        get_str(c, ds, "weight", &s->micro_weight, 0, "dataset") ||
-        get_str(c, ds, "encoding", &s->micro_encoding, 0, "dataset") ||
-        get_str(c, ds, "format", &fmt, 0, "dataset") ||
-        get_list(c, ds, "missing", &s->micro_missing, &s->nmicro_missing, "dataset") ||
+    if (iaf_spec_get_str(c, ds, "title", &s->dataset_title, 1, "dataset") ||
+        iaf_spec_get_str(c, ds, "url", &s->dataset_url, 0, "dataset") ||
+        iaf_spec_get_str(c, ds, "licence", &s->dataset_licence, 0, "dataset") ||
+        iaf_spec_get_list(c, ds, "microdata", &micro, &nmicro, "dataset") ||
+        iaf_spec_get_str(c, ds, "weight", &s->micro_weight, 0, "dataset") ||
+        iaf_spec_get_str(c, ds, "encoding", &s->micro_encoding, 0, "dataset") ||
+        iaf_spec_get_str(c, ds, "format", &fmt, 0, "dataset") ||
+        iaf_spec_get_list(c, ds, "missing", &s->micro_missing, &s->nmicro_missing, "dataset") ||
         get_normalize(c, ds, &s->micro_opt.labels.normalize, "dataset")) {
-        free_list(micro, nmicro);
+        iaf_spec_free_list(micro, nmicro);
         iaf_free(fmt);
         return -1;
     }
-    if (!s->dataset_licence && get_str(c, ds, "license", &s->dataset_licence, 0, "dataset"))
+    if (!s->dataset_licence &&
+        iaf_spec_get_str(c, ds, "license", &s->dataset_licence, 0, "dataset"))
         return -1;
     s->microdata = iaf_calloc(nmicro ? nmicro : 1, sizeof *s->microdata);
     int lost = !s->microdata;
     for (size_t i = 0; s->microdata && i < nmicro; i++)
         lost |= !(s->microdata[i] = resolve(c, micro[i]));
     s->nmicrodata = s->microdata ? nmicro : 0;
-    free_list(micro, nmicro);
+    iaf_spec_free_list(micro, nmicro);
     if (lost) {
         iaf_free(fmt);
-        return nomem(c, ds);
+        return iaf_spec_nomem(c, ds);
     }
     s->micro_opt.form = IAF_DATA_MICRODATA;
     s->micro_opt.weight = s->micro_weight;
@@ -1118,8 +1149,9 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
             f = IAF_FORMAT_PARQUET;
         else if (strcmp(fmt, "auto") != 0) {
             iaf_free(fmt);
-            return fail(c, get(ds, "format"),
-                        "dataset: format must be auto, csv, jsonl or parquet%s%s", NULL, NULL);
+            return iaf_spec_fail(c, iaf_spec_get(ds, "format"),
+                                 "dataset: format must be auto, csv, jsonl or parquet%s%s", NULL,
+                                 NULL);
         }
         s->micro_opt.source.format = f;
         iaf_free(fmt);
@@ -1132,7 +1164,7 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
     cap = 0;
     FOR_ITEMS(ds, "tables", n)
     {
-        if (IAF_GROW(s->tables, cap, s->ntables + 1) != 0) return nomem(c, n);
+        if (IAF_GROW(s->tables, cap, s->ntables + 1) != 0) return iaf_spec_nomem(c, n);
         iaf_spec_source *t = &s->tables[s->ntables++];
         memset(t, 0, sizeof *t);
         if (parse_source(c, n, t, "dataset table") || check_unique(c, n, "table", ID_TABLE, t->id))
@@ -1143,54 +1175,59 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
             size_t mc = t->nmissing;
             if (IAF_GROW(t->missing, mc, t->nmissing + 1) != 0 ||
                 !(t->missing[t->nmissing] = iaf_strdup(s->micro_missing[i])))
-                return nomem(c, n);
+                return iaf_spec_nomem(c, n);
             t->nmissing++;
         }
     }
     if (s->nmicrodata == 0 && s->ntables == 0)
-        return fail(c, ds, "dataset: give 'microdata' files or aggregate 'tables'%s%s", NULL, NULL);
+        return iaf_spec_fail(c, ds, "dataset: give 'microdata' files or aggregate 'tables'%s%s",
+                             NULL, NULL);
     cap = 0;
     FOR_ITEMS(root, "disclosures", n)
     {
         static const char *const keys[] = {"id",  "quote",       "file",  "locator",
                                            "url", "independent", "given", NULL};
-        if (IAF_GROW(s->disclosures, cap, s->ndisclosures + 1) != 0) return nomem(c, n);
+        if (IAF_GROW(s->disclosures, cap, s->ndisclosures + 1) != 0) return iaf_spec_nomem(c, n);
         iaf_spec_disclosure *d = &s->disclosures[s->ndisclosures++];
         memset(d, 0, sizeof *d);
         d->line = node_line(n);
-        if (check_keys(c, n, "disclosure", keys) || get_str(c, n, "id", &d->id, 1, "disclosure") ||
-            get_str(c, n, "quote", &d->quote, 1, "disclosure") ||
-            get_str(c, n, "file", &d->file, 1, "disclosure") ||
-            get_str(c, n, "locator", &d->locator, 1, "disclosure") ||
-            get_str(c, n, "url", &d->url, 0, "disclosure") ||
-            get_list(c, n, "independent", &d->independent, &d->nindependent, "disclosure") ||
-            get_list(c, n, "given", &d->given, &d->ngiven, "disclosure") ||
+        if (iaf_spec_keys_only(c, n, "disclosure", keys) ||
+            iaf_spec_get_str(c, n, "id", &d->id, 1, "disclosure") ||
+            iaf_spec_get_str(c, n, "quote", &d->quote, 1, "disclosure") ||
+            iaf_spec_get_str(c, n, "file", &d->file, 1, "disclosure") ||
+            iaf_spec_get_str(c, n, "locator", &d->locator, 1, "disclosure") ||
+            iaf_spec_get_str(c, n, "url", &d->url, 0, "disclosure") ||
+            iaf_spec_get_list(c, n, "independent", &d->independent, &d->nindependent,
+                              "disclosure") ||
+            iaf_spec_get_list(c, n, "given", &d->given, &d->ngiven, "disclosure") ||
             check_unique(c, n, "disclosure", ID_DISCLOSURE, d->id))
             return -1;
         if (d->ngiven && !d->nindependent)
-            return fail(c, get(n, "given"),
-                        "disclosure '%s': 'given' needs the attributes stated 'independent'%s",
-                        d->id, NULL);
+            return iaf_spec_fail(
+                c, iaf_spec_get(n, "given"),
+                "disclosure '%s': 'given' needs the attributes stated 'independent'%s", d->id,
+                NULL);
         if (d->nindependent == 1)
-            return fail(c, get(n, "independent"),
-                        "disclosure '%s': 'independent' names two or more attributes%s", d->id,
-                        NULL);
+            return iaf_spec_fail(c, iaf_spec_get(n, "independent"),
+                                 "disclosure '%s': 'independent' names two or more attributes%s",
+                                 d->id, NULL);
     }
     if (parse_labels(c, root, s)) return -1;
     cap = 0;
     FOR_ITEMS(root, "crosswalks", n)
     {
         static const char *const keys[] = {"id", "file", "note", NULL};
-        if (IAF_GROW(s->crosswalks, cap, s->ncrosswalks + 1) != 0) return nomem(c, n);
+        if (IAF_GROW(s->crosswalks, cap, s->ncrosswalks + 1) != 0) return iaf_spec_nomem(c, n);
         iaf_spec_crosswalk *w = &s->crosswalks[s->ncrosswalks++];
         memset(w, 0, sizeof *w);
         w->line = node_line(n);
-        if (check_keys(c, n, "crosswalk", keys) || get_str(c, n, "id", &w->id, 1, "crosswalk") ||
-            get_str(c, n, "file", &w->file_as_written, 1, "crosswalk") ||
-            get_str(c, n, "note", &w->note, 0, "crosswalk") ||
+        if (iaf_spec_keys_only(c, n, "crosswalk", keys) ||
+            iaf_spec_get_str(c, n, "id", &w->id, 1, "crosswalk") ||
+            iaf_spec_get_str(c, n, "file", &w->file_as_written, 1, "crosswalk") ||
+            iaf_spec_get_str(c, n, "note", &w->note, 0, "crosswalk") ||
             check_unique(c, n, "crosswalk", ID_CROSSWALK, w->id))
             return -1;
-        if (!(w->file = resolve(c, w->file_as_written))) return nomem(c, n);
+        if (!(w->file = resolve(c, w->file_as_written))) return iaf_spec_nomem(c, n);
         if (c->base && (c->st = iaf_crosswalk_load(w->file, &w->cw, c->err)) != IAF_OK) return -1;
     }
     cap = 0;
@@ -1202,8 +1239,8 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
             a->kind = IAF_ATTR_ASIS; /* fuzzing: no files */
         int dup;
         if (add_attr(c, s, a, &dup) != 0) {
-            if (!dup) return nomem(c, n);
-            fail(c, n, "duplicate attribute '%s'%s", a->name, NULL);
+            if (!dup) return iaf_spec_nomem(c, n);
+            iaf_spec_fail(c, n, "duplicate attribute '%s'%s", a->name, NULL);
             iaf_attr_free(a);
             return -1;
         }
@@ -1212,22 +1249,22 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
     cap = 0;
     FOR_ITEMS(root, "references", n)
     {
-        if (IAF_GROW(s->references, cap, s->nreferences + 1) != 0) return nomem(c, n);
+        if (IAF_GROW(s->references, cap, s->nreferences + 1) != 0) return iaf_spec_nomem(c, n);
         iaf_spec_source *r = &s->references[s->nreferences++];
         memset(r, 0, sizeof *r);
         if (parse_source(c, n, r, "reference") ||
             check_unique(c, n, "reference", ID_REFERENCE, r->id))
             return -1;
     }
-    struct fy_node *th = get(root, "thresholds");
+    struct fy_node *th = iaf_spec_get(root, "thresholds");
     if (th) {
         const char *kinds[IAF_CHECK_NKINDS + 1];
         for (int k = 0; k < IAF_CHECK_NKINDS; k++)
             kinds[k] = iaf_check_ops_of((iaf_check_kind)k)->name;
         kinds[IAF_CHECK_NKINDS] = NULL;
-        if (check_keys(c, th, "thresholds", kinds)) return -1;
+        if (iaf_spec_keys_only(c, th, "thresholds", kinds)) return -1;
         for (int k = 0; k < IAF_CHECK_NKINDS; k++)
-            if (parse_thresholds(c, get(th, kinds[k]), &s->defaults[k], &s->ndefaults[k]))
+            if (parse_thresholds(c, iaf_spec_get(th, kinds[k]), &s->defaults[k], &s->ndefaults[k]))
                 return -1;
     }
     cap = 0;
@@ -1236,7 +1273,7 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
     (void)acap;
     FOR_ITEMS(root, "checks", n)
     {
-        if (IAF_GROW(s->checks, cap, s->nchecks + 1) != 0) return nomem(c, n);
+        if (IAF_GROW(s->checks, cap, s->nchecks + 1) != 0) return iaf_spec_nomem(c, n);
         iaf_spec_check *k = &s->checks[s->nchecks++];
         memset(k, 0, sizeof *k);
         if (parse_check(c, s, n, k) || check_unique(c, n, "check", ID_CHECK, k->id)) return -1;
@@ -1249,30 +1286,31 @@ static int load_root(ctx *c, iaf_spec *s, struct fy_node *root)
             for (size_t i = 0; i < r->nattrs; i++)
                 has |= !strcmp(r->attrs[i], k->stratum->name);
             if (!has)
-                return fail(c, get(n, "standardize"),
-                            "check '%s': standardize by '%s', but the reference has no such "
-                            "column and no standard is given",
-                            k->id, k->stratum->name);
+                return iaf_spec_fail(
+                    c, iaf_spec_get(n, "standardize"),
+                    "check '%s': standardize by '%s', but the reference has no such "
+                    "column and no standard is given",
+                    k->id, k->stratum->name);
         }
     }
-    if (s->nchecks == 0) return fail(c, root, "the spec has no checks%s%s", NULL, NULL);
+    if (s->nchecks == 0) return iaf_spec_fail(c, root, "the spec has no checks%s%s", NULL, NULL);
     /* lead: {question: ..., check: ID}: the audit's question and the check
      * whose verdict answers it; reports open with it */
     s->lead_check = -1;
-    struct fy_node *ld = get(root, "lead");
+    struct fy_node *ld = iaf_spec_get(root, "lead");
     if (ld) {
         static const char *const lkeys[] = {"question", "check", NULL};
         char *lc = NULL;
-        if (check_keys(c, ld, "lead", lkeys) ||
-            get_str(c, ld, "question", &s->lead_question, 1, "lead") ||
-            get_str(c, ld, "check", &lc, 1, "lead")) {
+        if (iaf_spec_keys_only(c, ld, "lead", lkeys) ||
+            iaf_spec_get_str(c, ld, "question", &s->lead_question, 1, "lead") ||
+            iaf_spec_get_str(c, ld, "check", &lc, 1, "lead")) {
             iaf_free(lc);
             return -1;
         }
         for (size_t i = 0; i < s->nchecks; i++)
             if (!strcmp(s->checks[i].id, lc)) s->lead_check = (int)i;
         int bad = s->lead_check < 0;
-        if (bad) fail(c, ld, "lead: no check with id '%s'%s", lc, NULL);
+        if (bad) iaf_spec_fail(c, ld, "lead: no check with id '%s'%s", lc, NULL);
         iaf_free(lc);
         if (bad) return -1;
     }
@@ -1316,7 +1354,8 @@ static int measure(expand *x, struct fy_node *n, int depth, uint64_t *nodes, uin
     *nodes = 0, *bytes = 0;
     if (!n) return 0;
     if (depth > MAX_ALIAS_DEPTH)
-        return fail(x->c, n, "aliases nest deeper than " MAX_ALIAS_DEPTH_TEXT "%s%s", NULL, NULL);
+        return iaf_spec_fail(x->c, n, "aliases nest deeper than " MAX_ALIAS_DEPTH_TEXT "%s%s", NULL,
+                             NULL);
     if (fy_node_is_alias(n)) {
         x->aliases = 1;
         size_t len;
@@ -1324,25 +1363,25 @@ static int measure(expand *x, struct fy_node *n, int depth, uint64_t *nodes, uin
         char shown[128];
         snprintf(shown, sizeof shown, "%.*s", (int)IAF_MIN(len, 100), name ? name : "");
         struct fy_node *t = fy_node_dereference(n);
-        if (!t) return fail(x->c, n, "undefined alias '*%s'%s", shown, NULL);
+        if (!t) return iaf_spec_fail(x->c, n, "undefined alias '*%s'%s", shown, NULL);
         return measure(x, t, depth + 1, nodes, bytes);
     }
     int64_t id = -1;
     if (fy_node_get_anchor(n)) {
         size_t before = iaf_strmap_size(&x->seen);
         id = iaf_strmap_intern(&x->seen, (const char *)&n, sizeof n);
-        if (id < 0) return nomem(x->c, n);
+        if (id < 0) return iaf_spec_nomem(x->c, n);
         if ((size_t)id < before) {
             if (!x->done[id])
-                return fail(x->c, n, "an alias refers to the node that contains it%s%s", NULL,
-                            NULL);
+                return iaf_spec_fail(x->c, n, "an alias refers to the node that contains it%s%s",
+                                     NULL, NULL);
             *nodes = x->nodes[id], *bytes = x->bytes[id];
             return 0;
         }
         size_t c1 = x->cap, c2 = x->cap, c3 = x->cap;
         if (IAF_GROW(x->nodes, c1, (size_t)id + 1) || IAF_GROW(x->bytes, c2, (size_t)id + 1) ||
             IAF_GROW(x->done, c3, (size_t)id + 1))
-            return nomem(x->c, n);
+            return iaf_spec_nomem(x->c, n);
         x->cap = IAF_MIN(c1, IAF_MIN(c2, c3));
         x->done[id] = 0;
     }
@@ -1366,10 +1405,11 @@ static int measure(expand *x, struct fy_node *n, int depth, uint64_t *nodes, uin
                                     ? fy_node_get_scalar(kids[0], &len)
                                     : NULL;
                 if (k && len == 2 && !memcmp(k, "<<", 2))
-                    return fail(x->c, kids[0],
-                                "merge keys ('<<') are not supported in specs (YAML 1.2 has none): "
-                                "write the keys out%s%s",
-                                NULL, NULL);
+                    return iaf_spec_fail(
+                        x->c, kids[0],
+                        "merge keys ('<<') are not supported in specs (YAML 1.2 has none): "
+                        "write the keys out%s%s",
+                        NULL, NULL);
             } else {
                 if (!(kids[0] = fy_node_sequence_iterate(n, &it))) break;
                 nk = 1;
@@ -1384,15 +1424,15 @@ static int measure(expand *x, struct fy_node *n, int depth, uint64_t *nodes, uin
         }
     }
     if (nn > MAX_EXPANDED_NODES)
-        return fail(x->c, n,
-                    "the spec expands (with its aliases) to more than " MAX_EXPANDED_NODES_TEXT
-                    "%s%s",
-                    NULL, NULL);
+        return iaf_spec_fail(
+            x->c, n,
+            "the spec expands (with its aliases) to more than " MAX_EXPANDED_NODES_TEXT "%s%s",
+            NULL, NULL);
     if (nb > MAX_EXPANDED_BYTES)
-        return fail(x->c, n,
-                    "the spec expands (with its aliases) to more than " MAX_EXPANDED_BYTES_TEXT
-                    "%s%s",
-                    NULL, NULL);
+        return iaf_spec_fail(
+            x->c, n,
+            "the spec expands (with its aliases) to more than " MAX_EXPANDED_BYTES_TEXT "%s%s",
+            NULL, NULL);
     if (id >= 0) x->nodes[id] = nn, x->bytes[id] = nb, x->done[id] = 1;
     *nodes = nn, *bytes = nb;
     return 0;
@@ -1410,7 +1450,8 @@ static int check_dups(dupcheck *d, struct fy_node *n, int depth)
 {
     if (!n || fy_node_is_scalar(n)) return 0;
     if (depth > MAX_ALIAS_DEPTH)
-        return fail(d->c, n, "the spec nests deeper than " MAX_ALIAS_DEPTH_TEXT "%s%s", NULL, NULL);
+        return iaf_spec_fail(d->c, n, "the spec nests deeper than " MAX_ALIAS_DEPTH_TEXT "%s%s",
+                             NULL, NULL);
     void *it = NULL;
     if (fy_node_is_sequence(n)) {
         struct fy_node *e;
@@ -1430,12 +1471,12 @@ static int check_dups(dupcheck *d, struct fy_node *n, int depth)
         size_t before = iaf_strmap_size(&keys);
         int64_t id = iaf_strmap_intern(&keys, text, len);
         if (id < 0 || ((size_t)id == before && IAF_GROW(d->first, d->cap, before + 1) != 0)) {
-            rc = nomem(d->c, k);
+            rc = iaf_spec_nomem(d->c, k);
         } else if ((size_t)id < before) {
             char shown[128], first[32];
             snprintf(shown, sizeof shown, "%.*s", (int)IAF_MIN(len, 100), text);
             snprintf(first, sizeof first, "%ld", node_line(d->first[id]));
-            rc = fail(d->c, k, "duplicate key '%s' (first on line %s)", shown, first);
+            rc = iaf_spec_fail(d->c, k, "duplicate key '%s' (first on line %s)", shown, first);
         } else {
             d->first[id] = k;
         }
@@ -1645,9 +1686,9 @@ void iaf_spec_free(iaf_spec *s)
         iaf_free(s->family);
     iaf_free(s->lead_question);
     iaf_free(s->dataset_title), iaf_free(s->dataset_url), iaf_free(s->dataset_licence);
-    free_list(s->microdata, s->nmicrodata);
+    iaf_spec_free_list(s->microdata, s->nmicrodata);
     iaf_rowweights_free(s->row_weights);
-    free_list(s->calibrate.to, s->calibrate.nto);
+    iaf_spec_free_list(s->calibrate.to, s->calibrate.nto);
     iaf_free(s->calibrate.id);
     for (size_t i = 0; i < s->calibrate.nmargins; i++) {
         iaf_spec_calib_margin *m = &s->calibrate.margins[i];
@@ -1659,7 +1700,7 @@ void iaf_spec_free(iaf_spec *s)
     }
     iaf_free(s->calibrate.margins);
     iaf_free(s->micro_weight), iaf_free(s->micro_encoding);
-    free_list(s->micro_missing, s->nmicro_missing);
+    iaf_spec_free_list(s->micro_missing, s->nmicro_missing);
     for (size_t i = 0; i < s->ntables; i++)
         free_source(&s->tables[i]);
     iaf_free(s->tables);
@@ -1667,8 +1708,8 @@ void iaf_spec_free(iaf_spec *s)
         iaf_spec_disclosure *d = &s->disclosures[i];
         iaf_free(d->id), iaf_free(d->quote), iaf_free(d->file), iaf_free(d->locator),
             iaf_free(d->url);
-        free_list(d->independent, d->nindependent);
-        free_list(d->given, d->ngiven);
+        iaf_spec_free_list(d->independent, d->nindependent);
+        iaf_spec_free_list(d->given, d->ngiven);
     }
     iaf_free(s->disclosures);
     for (size_t i = 0; i < s->nattrs; i++)
@@ -1682,7 +1723,7 @@ void iaf_spec_free(iaf_spec *s)
     iaf_free(s->crosswalks);
     for (size_t i = 0; i < s->nlabels; i++) {
         iaf_spec_labels *l = &s->labels[i];
-        free_list(l->attributes, l->nattributes);
+        iaf_spec_free_list(l->attributes, l->nattributes);
         iaf_free(l->file_as_written), iaf_free(l->file), iaf_free(l->code), iaf_free(l->title);
     }
     iaf_free(s->labels);
@@ -1718,7 +1759,7 @@ void iaf_spec_free(iaf_spec *s)
         iaf_spec_claim *k = &s->claims[i];
         iaf_free(k->id), iaf_free(k->claim), iaf_free(k->source), iaf_free(k->note),
             iaf_free(k->diagnosis);
-        free_list(k->checks, k->nchecks);
+        iaf_spec_free_list(k->checks, k->nchecks);
         iaf_free(k->check_idx);
     }
     iaf_free(s->claims);
@@ -1728,7 +1769,7 @@ void iaf_spec_free(iaf_spec *s)
         iaf_free(s->defaults[k]);
     }
     for (size_t i = 0; i < s->nlumps; i++)
-        free_list(s->lumps[i].labels, s->lumps[i].nlabels);
+        iaf_spec_free_list(s->lumps[i].labels, s->lumps[i].nlabels);
     iaf_free(s->lumps);
     iaf_free(s);
 }
@@ -1810,77 +1851,4 @@ iaf_status iaf_spec_set_microdata(iaf_spec *s, const char *const *paths, size_t 
     s->microdata = list;
     s->nmicrodata = n;
     return IAF_OK;
-}
-
-/* ----- the helpers of spec_int.h, for the kinds' parsers */
-
-int iaf_spec_fail(iaf_spec_ctx *c, struct fy_node *n, const char *fmt, const char *a, const char *b)
-{
-    return fail(c, n, fmt, a, b);
-}
-
-int iaf_spec_nomem(iaf_spec_ctx *c, struct fy_node *n)
-{
-    return nomem(c, n);
-}
-
-struct fy_node *iaf_spec_get(struct fy_node *map, const char *key)
-{
-    return get(map, key);
-}
-
-int iaf_spec_keys_only(iaf_spec_ctx *c, struct fy_node *n, const char *what,
-                       const char *const *allowed)
-{
-    return check_keys(c, n, what, allowed);
-}
-
-int iaf_spec_get_str(iaf_spec_ctx *c, struct fy_node *map, const char *key, char **out,
-                     int required, const char *what)
-{
-    return get_str(c, map, key, out, required, what);
-}
-
-int iaf_spec_get_num(iaf_spec_ctx *c, struct fy_node *map, const char *key, double *out,
-                     const char *what)
-{
-    return get_num(c, map, key, out, what);
-}
-
-int iaf_spec_get_bool(iaf_spec_ctx *c, struct fy_node *map, const char *key, int *out,
-                      const char *what)
-{
-    return get_bool(c, map, key, out, what);
-}
-
-int iaf_spec_get_list(iaf_spec_ctx *c, struct fy_node *map, const char *key, char ***out, size_t *n,
-                      const char *what)
-{
-    return get_list(c, map, key, out, n, what);
-}
-
-void iaf_spec_free_list(char **l, size_t n)
-{
-    free_list(l, n);
-}
-
-char *iaf_spec_scalar_dup(struct fy_node *n)
-{
-    return scalar_dup(n);
-}
-
-int iaf_spec_parse_expr(iaf_spec_ctx *c, struct fy_node *n, const char *text, const char *id,
-                        iaf_expr **out)
-{
-    return parse_expr(c, n, text, id, out);
-}
-
-int iaf_spec_find_id(const iaf_spec_ctx *c, int kind, const char *id)
-{
-    return find_id(c, kind, id);
-}
-
-iaf_attr *iaf_spec_attr_or_column(iaf_spec_ctx *c, iaf_spec *s, struct fy_node *n, const char *name)
-{
-    return attr_or_column(c, s, n, name);
 }
