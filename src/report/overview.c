@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "report/html_int.h"
+#include "report/rkinds.h"
 
 #define AX_LO (-0.5)
 #define AX_HI 2.5
@@ -152,7 +153,7 @@ void iaf_html_overview(hctx *c)
         /* 11 px: the longest kind's tally fits a 420 px window */
         PF("<text x=\"0\" y=\"%.0f\" class=\"axis\" font-size=\"11\">%s: %zu PASS, %zu FLAG, %zu "
            "INCONCLUSIVE</text>\n",
-           y + 12, iaf_rv_kind_title(k), t->pass, t->flag, t->inconclusive);
+           y + 12, iaf_rk_at(k)->title, t->pass, t->flag, t->inconclusive);
         y += HEAD_H;
         for (size_t i = 0; i < m->nrows; i++) {
             const iaf_rm_row *r = &m->rows[i];
