@@ -325,7 +325,7 @@ static iaf_status group_answer(iaf_report_model *m, int rank)
         th = r->threshold;
     }
     if (common && isfinite(th)) {
-        iaf_rv_puts(&t, rank == 0 ? " (threshold: TVD " : " (threshold ");
+        iaf_rv_puts(&t, iaf_rk_at(rank)->threshold_text);
         iaf_rv_fixed(&t, th, 2);
         iaf_rv_puts(&t, ")");
     }

@@ -37,23 +37,29 @@ static void no_panel(hctx *c, const json_t *chk, const json_t *comp)
     (void)comp;
 }
 
+/* how a group's common threshold is introduced (marginal: of the TVD) */
+#define TVD " (threshold: TVD "
+#define THR " (threshold "
+
 static const char *const no_reasons[] = {NULL};
 static const char *const rule_reasons[] = {"rule", "expectation", "age_profile", NULL};
 static const char *const condind_reasons[] = {"conditional_independence", NULL};
 
-/* In headline order. A new kind: its line here (and IAF_RK_NKINDS). */
+/* In headline order. A new kind: its line here (and IAF_RK_NKINDS). The
+ * members: name, title, key, panel, headline_key, headline_details, answer,
+ * answer_numbers, threshold_text, reasons, signature. */
 static const iaf_rk_ops kinds[IAF_RK_NKINDS] = {
     {"marginal", "Marginal checks", marginal_key, no_panel, iaf_rk_headline_key,
-     iaf_rk_headline_details, IAF_RK_ANSWER_GROUP, iaf_rk_group_answer, no_reasons, 0},
+     iaf_rk_headline_details, IAF_RK_ANSWER_GROUP, iaf_rk_group_answer, TVD, no_reasons, 0},
     {"joint", "Joint checks", joint_key, no_panel, iaf_rk_headline_key, iaf_rk_headline_details,
-     IAF_RK_ANSWER_ROW, iaf_rk_joint_answer, no_reasons, 1},
+     IAF_RK_ANSWER_ROW, iaf_rk_joint_answer, THR, no_reasons, 1},
     {"flattening", "Flattening checks", no_key, iaf_html_flattening_panel, iaf_rk_headline_key,
-     iaf_rk_headline_details, IAF_RK_ANSWER_ROW, iaf_rk_flattening_answer, no_reasons, 0},
+     iaf_rk_headline_details, IAF_RK_ANSWER_ROW, iaf_rk_flattening_answer, THR, no_reasons, 0},
     {"rule", "Rule checks", iaf_rk_rule_key, iaf_html_rule_panels, iaf_rk_headline_key,
-     iaf_rk_headline_details, IAF_RK_ANSWER_GROUP, iaf_rk_group_answer, rule_reasons, 0},
+     iaf_rk_headline_details, IAF_RK_ANSWER_GROUP, iaf_rk_group_answer, THR, rule_reasons, 0},
     {"conditional_independence", "Conditional independence", no_key, iaf_html_condind_panel,
      iaf_rk_condind_headline_key, iaf_rk_condind_headline_details, IAF_RK_ANSWER_GROUP,
-     iaf_rk_group_answer, condind_reasons, 0},
+     iaf_rk_group_answer, THR, condind_reasons, 0},
 };
 
 /* A kind this version does not know: rendered generically. */
@@ -65,6 +71,7 @@ static const iaf_rk_ops fallback = {"other",
                                     iaf_rk_headline_details,
                                     IAF_RK_ANSWER_GROUP,
                                     iaf_rk_group_answer,
+                                    THR,
                                     no_reasons,
                                     0};
 

@@ -54,6 +54,9 @@ typedef struct iaf_rk_ops {
      * of its own (IAF_RK_ANSWER_ROW), or after its id and verdict in its
      * group's list of checks not passing (IAF_RK_ANSWER_GROUP). */
     void (*answer_numbers)(iaf_buf *b, const struct iaf_rm_row *r, const json_t *v0);
+    /* What opens a threshold common to its group in the answer, before the
+     * number: " (threshold: TVD " when the metric goes without saying. */
+    const char *threshold_text;
     /* The members of a comparison whose "reason" says why it did not pass
      * (report.md's "Why not PASS"); NULL-terminated, possibly empty. */
     const char *const *reasons;
