@@ -61,9 +61,9 @@ static void mark_of(const iaf_rm_row *r, ov_mark *m)
         m->ok = 1;
         return;
     }
+    /* a rule's or an age profile's own tolerance (rkinds.h) */
+    double tol = iaf_rk_of(r->kind)->tolerance(r, v0);
     if (!strcmp(k->metric, "violations")) {
-        const json_t *res = iaf_rv_obj(iaf_rv_obj(v0, "rule"), "result");
-        double tol = iaf_rv_numv(res, "tolerance");
         double share = isfinite(k->of) && k->of > 0 ? k->est / k->of : NAN;
         if (k->est == 0)
             m->x = 0;
@@ -75,8 +75,7 @@ static void mark_of(const iaf_rm_row *r, ov_mark *m)
         return;
     }
     double t = r->threshold;
-    if (!strcmp(k->metric, "outside_window"))
-        t = iaf_rv_numv(iaf_rv_obj(iaf_rv_obj(v0, "age_profile"), "result"), "tolerance");
+    if (!strcmp(k->metric, "outside_window")) t = tol;
     if (!isfinite(t) || t <= 0) return;
     const json_t *lump = iaf_rv_obj(v0, "lump");
     double ls = iaf_rv_numv(lump, "lump_share");

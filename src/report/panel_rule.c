@@ -3,6 +3,7 @@
  * expectations against their cited interval, age profiles against their
  * window. Moved as is from html.c. */
 #include "report/html_int.h"
+#include "report/model.h"
 #include "report/rkinds.h"
 #include "util/util.h"
 
@@ -323,4 +324,16 @@ int iaf_rk_rule_key(const json_t *chk, iaf_rv_keynum *k)
         k->exp_hi = iaf_rv_resnum(e, "expected_hi");
     }
     return 1;
+}
+
+/* The tolerance of a rule check's key number (rkinds.h): its rule's share
+ * of violations, or its age profile's share outside the window. */
+double iaf_rk_rule_tolerance(const iaf_rm_row *r, const json_t *v0)
+{
+    const char *m = r->key.metric;
+    if (m && !strcmp(m, "violations"))
+        return iaf_rv_numv(iaf_rv_obj(iaf_rv_obj(v0, "rule"), "result"), "tolerance");
+    if (m && !strcmp(m, "outside_window"))
+        return iaf_rv_numv(iaf_rv_obj(iaf_rv_obj(v0, "age_profile"), "result"), "tolerance");
+    return NAN;
 }

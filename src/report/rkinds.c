@@ -2,7 +2,10 @@
  * (rkinds.h). */
 #include "report/rkinds.h"
 
+#include <math.h>
 #include <string.h>
+
+#include "report/model.h"
 
 #include "report/html_int.h"
 
@@ -29,6 +32,14 @@ static int no_key(const json_t *chk, iaf_rv_keynum *k)
     return 1;
 }
 
+/* a threshold, not a tolerance of its own */
+static double no_tolerance(const iaf_rm_row *r, const json_t *v0)
+{
+    (void)r;
+    (void)v0;
+    return NAN;
+}
+
 /* nothing beyond what html.c draws for every comparison */
 static void no_panel(hctx *c, const json_t *chk, const json_t *comp)
 {
@@ -47,19 +58,22 @@ static const char *const condind_reasons[] = {"conditional_independence", NULL};
 
 /* In headline order. A new kind: its line here (and IAF_RK_NKINDS). The
  * members: name, title, key, panel, headline_key, headline_details, answer,
- * answer_numbers, threshold_text, reasons, signature. */
+ * answer_numbers, tolerance, threshold_text, reasons, signature. */
 static const iaf_rk_ops kinds[IAF_RK_NKINDS] = {
     {"marginal", "Marginal checks", marginal_key, no_panel, iaf_rk_headline_key,
-     iaf_rk_headline_details, IAF_RK_ANSWER_GROUP, iaf_rk_group_answer, TVD, no_reasons, 0},
+     iaf_rk_headline_details, IAF_RK_ANSWER_GROUP, iaf_rk_group_answer, no_tolerance, TVD,
+     no_reasons, 0},
     {"joint", "Joint checks", joint_key, no_panel, iaf_rk_headline_key, iaf_rk_headline_details,
-     IAF_RK_ANSWER_ROW, iaf_rk_joint_answer, THR, no_reasons, 1},
+     IAF_RK_ANSWER_ROW, iaf_rk_joint_answer, no_tolerance, THR, no_reasons, 1},
     {"flattening", "Flattening checks", no_key, iaf_html_flattening_panel, iaf_rk_headline_key,
-     iaf_rk_headline_details, IAF_RK_ANSWER_ROW, iaf_rk_flattening_answer, THR, no_reasons, 0},
+     iaf_rk_headline_details, IAF_RK_ANSWER_ROW, iaf_rk_flattening_answer, no_tolerance, THR,
+     no_reasons, 0},
     {"rule", "Rule checks", iaf_rk_rule_key, iaf_html_rule_panels, iaf_rk_headline_key,
-     iaf_rk_headline_details, IAF_RK_ANSWER_GROUP, iaf_rk_group_answer, THR, rule_reasons, 0},
+     iaf_rk_headline_details, IAF_RK_ANSWER_GROUP, iaf_rk_group_answer, iaf_rk_rule_tolerance, THR,
+     rule_reasons, 0},
     {"conditional_independence", "Conditional independence", no_key, iaf_html_condind_panel,
      iaf_rk_condind_headline_key, iaf_rk_condind_headline_details, IAF_RK_ANSWER_GROUP,
-     iaf_rk_group_answer, THR, condind_reasons, 0},
+     iaf_rk_group_answer, no_tolerance, THR, condind_reasons, 0},
 };
 
 /* A kind this version does not know: rendered generically. */
@@ -71,6 +85,7 @@ static const iaf_rk_ops fallback = {"other",
                                     iaf_rk_headline_details,
                                     IAF_RK_ANSWER_GROUP,
                                     iaf_rk_group_answer,
+                                    no_tolerance,
                                     THR,
                                     no_reasons,
                                     0};

@@ -54,6 +54,9 @@ typedef struct iaf_rk_ops {
      * of its own (IAF_RK_ANSWER_ROW), or after its id and verdict in its
      * group's list of checks not passing (IAF_RK_ANSWER_GROUP). */
     void (*answer_numbers)(iaf_buf *b, const struct iaf_rm_row *r, const json_t *v0);
+    /* The tolerance the overview chart (overview.c) reads a key number
+     * against when the kind has its own rather than a threshold, or NAN. */
+    double (*tolerance)(const struct iaf_rm_row *r, const json_t *v0);
     /* What opens a threshold common to its group in the answer, before the
      * number: " (threshold: TVD " when the metric goes without saying. */
     const char *threshold_text;
@@ -76,6 +79,9 @@ int iaf_rk_rank(const char *kind);
 /* The operations of the kinds, where the table finds them. */
 /* panel_rule.c: a rule check's first rule, expectation or age profile */
 int iaf_rk_rule_key(const json_t *chk, iaf_rv_keynum *k);
+/* panel_rule.c: the tolerance of a rule's violations or of an age profile's
+ * share outside its window */
+double iaf_rk_rule_tolerance(const struct iaf_rm_row *r, const json_t *v0);
 /* headline.c: the generic text, and that of conditional independence */
 void iaf_rk_headline_key(iaf_buf *b, const struct iaf_rm_row *r, const json_t *v0);
 void iaf_rk_headline_details(iaf_buf *b, const struct iaf_rm_row *r, const json_t *v0);

@@ -30,6 +30,7 @@ static void check_ops(const iaf_rk_ops *o)
     assert_non_null(o->answer_numbers);
     assert_non_null(o->reasons);
     assert_non_null(o->threshold_text);
+    assert_non_null(o->tolerance);
     assert_true(o->answer == IAF_RK_ANSWER_GROUP || o->answer == IAF_RK_ANSWER_ROW);
 }
 
