@@ -18,14 +18,16 @@
  * inputs, counted (microdata in one scan) and derived each side's table,
  * fills the variant's result; `label`, `json_check` and `json_variant`
  * write its report.json members, from which the report model and every
- * renderer read. Its report.html panel is a src/report/panel_*.c plus a
- * line in html.c's table of kind panels.
+ * renderer read. Its report side (key number, report.html panel, headline
+ * and answer text) is a src/report/panel_*.c plus a line in the table of
+ * src/report/rkinds.c, which tests/unit/test_report_kinds.c checks has an
+ * entry for every kind here.
  *
  * A new kind: its enum value (spec.h), its file, its functions declared
  * below, and an entry in kinds.c's table (tests/unit/test_kinds.c checks
- * that every kind has every operation). How audit.c derives its sides is
- * its `sides`, one of the three shapes below; a kind of a new shape would
- * need a fourth in audit.c.
+ * that every kind has every operation), and its report side as above.
+ * How audit.c derives its sides is its `sides`, one of the three shapes
+ * below; a kind of a new shape would need a fourth in audit.c.
  */
 #ifndef IAF_AUDIT_KINDS_H
 #define IAF_AUDIT_KINDS_H

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "report/model.h"
+#include "report/rkinds.h"
 #include "report/rview.h"
 
 /* Digits after the point of a percentage, from its size: 49%, 5.4%, 0.11%. */
@@ -161,7 +162,8 @@ static void threshold_phrase(iaf_buf *b, double t)
     iaf_rv_puts(b, ")");
 }
 
-static void flattening_numbers(iaf_buf *b, const iaf_rm_row *r, const json_t *v0)
+/* The numbers of a flattening check (rkinds.h). */
+void iaf_rk_flattening_answer(iaf_buf *b, const iaf_rm_row *r, const json_t *v0)
 {
     const json_t *f = iaf_rv_obj(v0, "flattening"), *lump = lump_of(v0);
     double sr = iaf_rv_numv(f, "segregation_retention"), lo, hi;
@@ -207,7 +209,8 @@ static void flattening_numbers(iaf_buf *b, const iaf_rm_row *r, const json_t *v0
     }
 }
 
-static void joint_numbers(iaf_buf *b, const iaf_rm_row *r, const json_t *v0)
+/* The numbers of a joint check (rkinds.h). */
+void iaf_rk_joint_answer(iaf_buf *b, const iaf_rm_row *r, const json_t *v0)
 {
     const json_t *m = iaf_rv_obj(v0, "metrics"), *lump = lump_of(v0);
     const char *ax = r->ax ? r->ax : "x", *ay = r->ay ? r->ay : "y";
@@ -264,7 +267,18 @@ static iaf_status add(iaf_report_model *m, const iaf_rm_row *r, int rank, iaf_bu
     return IAF_OK;
 }
 
-/* One combination: joint or flattening. */
+/* A check's key number in its group's list of checks not passing (rkinds.h). */
+void iaf_rk_group_answer(iaf_buf *b, const iaf_rm_row *r, const json_t *v0)
+{
+    (void)v0;
+    if (r->key.metric && isfinite(r->key.est)) {
+        iaf_rv_puts(b, ", ");
+        iaf_rv_key_text(b, &r->key, r->ax, r->ay);
+    }
+}
+
+/* One check of a kind answered a sentence a check (IAF_RK_ANSWER_ROW): joint,
+ * flattening. */
 static iaf_status row_answer(iaf_report_model *m, const iaf_rm_row *r)
 {
     iaf_buf t = {0};
@@ -273,10 +287,8 @@ static iaf_status row_answer(iaf_report_model *m, const iaf_rm_row *r)
     iaf_rv_puts(&t, ": ");
     if (!r->check)
         iaf_rv_puts(&t, "the report has no details of this check");
-    else if (r->rank == 2)
-        flattening_numbers(&t, r, v0);
     else
-        joint_numbers(&t, r, v0);
+        iaf_rk_of(r->kind)->answer_numbers(&t, r, v0);
     support_phrase(&t, r, v0);
     iaf_rv_puts(&t, ": ");
     verdict_phrase(&t, r->verdict, r->diagnosis);
@@ -292,14 +304,15 @@ static iaf_status row_answer(iaf_report_model *m, const iaf_rm_row *r)
     return st;
 }
 
-/* A group: marginal or rule checks (and kinds this version does not know),
- * with the checks that did not pass named with their key number. */
+/* A group: the checks of a kind answered together (IAF_RK_ANSWER_GROUP:
+ * marginal, rule, conditional independence, kinds this version does not
+ * know), with the checks that did not pass named with their key number. */
 static iaf_status group_answer(iaf_report_model *m, int rank)
 {
     const iaf_rm_tally *k = &m->tally[rank];
     if (!k->n) return IAF_OK;
     iaf_buf t = {0};
-    iaf_rv_printf(&t, "%s: %zu of %zu PASS, %zu FLAG, %zu INCONCLUSIVE", iaf_rv_kind_title(rank),
+    iaf_rv_printf(&t, "%s: %zu of %zu PASS, %zu FLAG, %zu INCONCLUSIVE", iaf_rk_at(rank)->title,
                   k->pass, k->n, k->flag, k->inconclusive);
     if (k->pending) iaf_rv_printf(&t, ", %zu without a verdict", k->pending);
     /* a threshold common to the group is said once */
@@ -312,7 +325,7 @@ static iaf_status group_answer(iaf_report_model *m, int rank)
         th = r->threshold;
     }
     if (common && isfinite(th)) {
-        iaf_rv_puts(&t, rank == 0 ? " (threshold: TVD " : " (threshold ");
+        iaf_rv_puts(&t, iaf_rk_at(rank)->threshold_text);
         iaf_rv_fixed(&t, th, 2);
         iaf_rv_puts(&t, ")");
     }
@@ -329,10 +342,7 @@ static iaf_status group_answer(iaf_report_model *m, int rank)
         iaf_rv_puts(&t, " ");
         iaf_rv_puts(&t, r->verdict ? r->verdict : "without a verdict");
         if (r->verdict && strcmp(r->verdict, "FLAG")) iaf_rv_puts(&t, " (cannot be decided)");
-        if (r->key.metric && isfinite(r->key.est)) {
-            iaf_rv_puts(&t, ", ");
-            iaf_rv_key_text(&t, &r->key, r->ax, r->ay);
-        }
+        iaf_rk_at(rank)->answer_numbers(&t, r, variant0(r));
     }
     if (rest) iaf_rv_printf(&t, "; and %zu more", rest);
     iaf_rv_puts(&t, ".");
@@ -355,10 +365,10 @@ iaf_status iaf_rm_answers_build(iaf_report_model *m)
             const iaf_rm_row *r = &m->rows[i];
             int is_lead = lead_check && !strcmp(lead_check, r->check_id);
             if (pass == 0 ? !is_lead : is_lead) continue;
-            if (r->rank == 1 || r->rank == 2) st = row_answer(m, r);
+            if (iaf_rk_at(r->rank)->answer == IAF_RK_ANSWER_ROW) st = row_answer(m, r);
         }
     for (int rank = 0; rank < IAF_RM_NKINDS && st == IAF_OK; rank++)
-        if (rank != 1 && rank != 2) st = group_answer(m, rank);
+        if (iaf_rk_at(rank)->answer == IAF_RK_ANSWER_GROUP) st = group_answer(m, rank);
     if (st == IAF_OK && iaf_rv_oom_failed()) st = IAF_ERR_NOMEM;
     return st;
 }

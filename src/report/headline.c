@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "report/model.h"
+#include "report/rkinds.h"
 #include "report/rview.h"
 
 #define WIDTH 100
@@ -104,35 +105,41 @@ static const char *short_metric(const char *m)
     return m;
 }
 
-/* The key number of a row: a point with its interval, or bounds where a
- * lumped remainder leaves the quantity partially identified. */
-static void key_text(iaf_buf *b, const iaf_rm_row *r, const json_t *v0)
+/* The key number of a conditional independence check (rkinds.h). */
+void iaf_rk_condind_headline_key(iaf_buf *b, const iaf_rm_row *r, const json_t *v0)
 {
-    const iaf_rv_keynum *k = &r->key;
     const json_t *ci = iaf_rv_obj(v0, "conditional_independence");
-    if (ci) {
-        /* "a _||_ b | c: cond. dep. 0.0227 vs null 0.0232 (q95 0.0276)" */
-        const json_t *syn = iaf_rv_obj(ci, "synthetic");
-        double dep = iaf_rv_numv(syn, "cdep_tvd"), null = iaf_rv_numv(syn, "null_mean"),
-               q95 = iaf_rv_numv(syn, "null_q95");
-        if (r->attributes) iaf_rv_printf(b, "%s: ", r->attributes);
-        if (!isfinite(dep)) {
-            iaf_rv_puts(b, "no conditional dependence measured");
-            return;
-        }
-        iaf_rv_puts(b, "cond. dep. ");
-        num(b, dep, 4);
-        if (isfinite(null)) {
-            iaf_rv_puts(b, " vs null ");
-            num(b, null, 4);
-            if (isfinite(q95)) {
-                iaf_rv_puts(b, " (q95 ");
-                num(b, q95, 4);
-                iaf_rv_puts(b, ")");
-            }
-        }
+    if (!ci) { /* no member to read: as for any other kind */
+        iaf_rk_headline_key(b, r, v0);
         return;
     }
+    /* "a _||_ b | c: cond. dep. 0.0227 vs null 0.0232 (q95 0.0276)" */
+    const json_t *syn = iaf_rv_obj(ci, "synthetic");
+    double dep = iaf_rv_numv(syn, "cdep_tvd"), null = iaf_rv_numv(syn, "null_mean"),
+           q95 = iaf_rv_numv(syn, "null_q95");
+    if (r->attributes) iaf_rv_printf(b, "%s: ", r->attributes);
+    if (!isfinite(dep)) {
+        iaf_rv_puts(b, "no conditional dependence measured");
+        return;
+    }
+    iaf_rv_puts(b, "cond. dep. ");
+    num(b, dep, 4);
+    if (isfinite(null)) {
+        iaf_rv_puts(b, " vs null ");
+        num(b, null, 4);
+        if (isfinite(q95)) {
+            iaf_rv_puts(b, " (q95 ");
+            num(b, q95, 4);
+            iaf_rv_puts(b, ")");
+        }
+    }
+}
+
+/* The key number of a row (rkinds.h): a point with its interval, or bounds
+ * where a lumped remainder leaves the quantity partially identified. */
+void iaf_rk_headline_key(iaf_buf *b, const iaf_rm_row *r, const json_t *v0)
+{
+    const iaf_rv_keynum *k = &r->key;
     const json_t *lump = iaf_rv_obj(v0, "lump");
     double ls = iaf_rv_numv(lump, "lump_share");
     int lumped = isfinite(ls) && ls > 0;
@@ -200,39 +207,47 @@ static void verdict_text(iaf_buf *b, const char *v, const char *diag)
     }
 }
 
-/* What the verdict rests on and how it holds up: support, mappings, age
- * standardisation, the universe, a profile's TVD. Empty when nothing. */
-static void details(iaf_buf *b, const iaf_rm_row *r, const json_t *v0)
+/* What a conditional independence check rests on (rkinds.h). */
+void iaf_rk_condind_headline_details(iaf_buf *b, const iaf_rm_row *r, const json_t *v0)
 {
     const char *sep = "";
     const json_t *ci = iaf_rv_obj(v0, "conditional_independence");
-    if (ci) {
-        /* what the conditional test rests on: the share of rows in tested cells,
-         * and the retention of the reference's conditional dependence */
-        double sup = iaf_rv_numv(iaf_rv_obj(ci, "synthetic"), "support");
-        double ret = iaf_rv_numv(ci, "retention");
-        if (isfinite(sup)) {
-            iaf_rv_puts(b, "support ");
-            iaf_rv_fixed(b, 100 * sup, 1);
-            iaf_rv_puts(b, "% of rows in tested cells");
-            sep = "; ";
-        }
-        const json_t *ri = iaf_rv_obj(ci, "retention_interval");
-        if (ri && isfinite(iaf_rv_numv(ri, "lo"))) {
-            /* the headline estimate with its interval, as for every other key number */
-            iaf_rv_printf(b, "%sretention of the reference's conditional dependence ", sep);
-            num(b, iaf_rv_numv(ri, "estimate"), 3);
-            iaf_rv_puts(b, " [");
-            num(b, iaf_rv_numv(ri, "lo"), 3);
-            iaf_rv_puts(b, ", ");
-            num(b, iaf_rv_numv(ri, "hi"), 3);
-            iaf_rv_puts(b, "]");
-        } else if (isfinite(ret)) {
-            iaf_rv_printf(b, "%sretention of the reference's conditional dependence ", sep);
-            num(b, ret, 3);
-        }
+    if (!ci) { /* no member to read: as for any other kind */
+        iaf_rk_headline_details(b, r, v0);
         return;
     }
+    /* what the conditional test rests on: the share of rows in tested cells,
+     * and the retention of the reference's conditional dependence */
+    double sup = iaf_rv_numv(iaf_rv_obj(ci, "synthetic"), "support");
+    double ret = iaf_rv_numv(ci, "retention");
+    if (isfinite(sup)) {
+        iaf_rv_puts(b, "support ");
+        iaf_rv_fixed(b, 100 * sup, 1);
+        iaf_rv_puts(b, "% of rows in tested cells");
+        sep = "; ";
+    }
+    const json_t *ri = iaf_rv_obj(ci, "retention_interval");
+    if (ri && isfinite(iaf_rv_numv(ri, "lo"))) {
+        /* the headline estimate with its interval, as for every other key number */
+        iaf_rv_printf(b, "%sretention of the reference's conditional dependence ", sep);
+        num(b, iaf_rv_numv(ri, "estimate"), 3);
+        iaf_rv_puts(b, " [");
+        num(b, iaf_rv_numv(ri, "lo"), 3);
+        iaf_rv_puts(b, ", ");
+        num(b, iaf_rv_numv(ri, "hi"), 3);
+        iaf_rv_puts(b, "]");
+    } else if (isfinite(ret)) {
+        iaf_rv_printf(b, "%sretention of the reference's conditional dependence ", sep);
+        num(b, ret, 3);
+    }
+}
+
+/* What the verdict of a row rests on and how it holds up (rkinds.h):
+ * support, mappings, age standardisation, the universe, a profile's TVD.
+ * Empty when nothing. */
+void iaf_rk_headline_details(iaf_buf *b, const iaf_rm_row *r, const json_t *v0)
+{
+    const char *sep = "";
     const json_t *sup = iaf_rv_obj(v0, "support");
     /* an "insufficient support (...)" diagnosis has given the support already */
     int said = r->diagnosis && !strncmp(r->diagnosis, "insufficient support", 20);
@@ -294,9 +309,10 @@ static void row(iaf_buf *out, const iaf_rm_row *r, size_t w1)
 {
     const json_t *v0 = json_array_get(iaf_rv_arr(r->check, "variants"), 0);
     iaf_buf key = {0}, ver = {0}, det = {0};
-    key_text(&key, r, v0);
+    const iaf_rk_ops *ops = iaf_rk_of(r->kind);
+    ops->headline_key(&key, r, v0);
     verdict_text(&ver, r->verdict, r->diagnosis);
-    details(&det, r, v0);
+    ops->headline_details(&det, r, v0);
     size_t kw = display_width(key.data), vw = display_width(ver.data);
     size_t idw = display_width(r->check_id), cw = idw < w1 ? w1 : idw;
     iaf_rv_puts(out, "  ");
@@ -444,7 +460,7 @@ iaf_status iaf_rm_headline(const iaf_report_model *m, iaf_buf *out)
         if (!first) iaf_rv_puts(out, "\n");
         first = 0;
         iaf_rv_printf(out, "%s: %zu of %zu PASS, %zu FLAG, %zu INCONCLUSIVE",
-                      iaf_rv_kind_title(rank), t->pass, t->n, t->flag, t->inconclusive);
+                      iaf_rk_at(rank)->title, t->pass, t->n, t->flag, t->inconclusive);
         if (t->pending) iaf_rv_printf(out, ", %zu without a verdict", t->pending);
         iaf_rv_puts(out, "\n");
         for (size_t i = 0; i < m->nrows; i++)

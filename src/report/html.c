@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "report/html_int.h"
+#include "report/rkinds.h"
 #include "report/rview.h"
 #include "report/svg.h"
 #include "util/util.h"
@@ -564,8 +565,8 @@ static void headline_summary(hctx *c, int rank)
         }
     }
     if (!n) return;
-    PF("<p class=\"summary\" data-kind=\"%s\"><strong>%s</strong> (%zu): ",
-       rank < IAF_RM_NKINDS - 1 ? iaf_rv_kind_name(rank) : "other", iaf_rv_kind_title(rank), n);
+    PF("<p class=\"summary\" data-kind=\"%s\"><strong>%s</strong> (%zu): ", iaf_rk_at(rank)->name,
+       iaf_rk_at(rank)->title, n);
     int any = 0;
     if (npass) PF("%s%zu PASS", any++ ? ", " : "", npass);
     if (nflag) PF("%s%zu FLAG", any++ ? ", " : "", nflag);
@@ -629,7 +630,7 @@ static void headline(hctx *c)
            "<th scope=\"col\">universe</th><th scope=\"col\">verdict</th>"
            "<th scope=\"col\">diagnosis</th><th scope=\"col\">key number [95%% interval]</th>"
            "<th scope=\"col\" class=\"num\">noise floor</th></tr></thead>\n<tbody>\n",
-           rank < IAF_RM_NKINDS - 1 ? iaf_rv_kind_name(rank) : "other", iaf_rv_kind_title(rank));
+           iaf_rk_at(rank)->name, iaf_rk_at(rank)->title);
         for (size_t i = 0; i < m->nrows; i++) {
             const iaf_rm_row *h = &m->rows[i];
             if (h->rank != rank) continue;
@@ -1837,16 +1838,6 @@ static void coverage_panel(hctx *c, const json_t *comp)
     }
 }
 
-/* Everything computed for one comparison: the check itself, or one of its
- * crosswalk variants. */
-/* The panels of check kinds, in page order: a new kind's panel is a new
- * file (panel_*.c) and a line here. */
-static void (*const kind_panels[])(hctx *, const json_t *, const json_t *) = {
-    iaf_html_flattening_panel, /* panel_flattening.c */
-    iaf_html_rule_panels,      /* panel_rule.c: rules, expectations, age profiles */
-    iaf_html_condind_panel,    /* panel_condind.c: conditional independence */
-};
-
 /* Categories with a title in the spec's classification files show "code title"
  * (after the cells are placed: the grid's keys stay the codes). */
 static int grid_titles(grid *g, const json_t *doc, const json_t *comp)
@@ -1863,11 +1854,13 @@ static int grid_titles(grid *g, const json_t *doc, const json_t *comp)
     return 0;
 }
 
+/* Everything computed for one comparison: the check itself, or one of its
+ * crosswalk variants. */
 static int comparison_body(hctx *c, const json_t *chk, const json_t *comp)
 {
-    const char *kind = iaf_rv_str(chk, "kind");
+    const iaf_rk_ops *ops = iaf_rk_of(iaf_rv_str(chk, "kind"));
     json_t *m = iaf_rv_obj(comp, "metrics");
-    int joint = kind && !strcmp(kind, "joint");
+    int joint = ops->signature;
     grid g;
     int gs = grid_build(&g, iaf_rv_arr(m, "cells")), rc = 0;
     if (gs == 0 && grid_titles(&g, c->doc, comp) != 0) gs = -1;
@@ -1886,10 +1879,8 @@ static int comparison_body(hctx *c, const json_t *chk, const json_t *comp)
         signature_figure(c, chk, comp);
     }
     if (rc) goto fail;
-    /* the panels of the kinds that have their own (html_int.h), each drawn
-     * when the comparison carries its members */
-    for (size_t i = 0; i < sizeof kind_panels / sizeof kind_panels[0]; i++)
-        kind_panels[i](c, chk, comp);
+    /* the kind's own panel (rkinds.c's table) */
+    ops->panel(c, chk, comp);
     /* the two tables side by side when the page is wide enough */
     P("<div class=\"charts\">\n");
     metrics_table(c, comp, g.has_y || joint);

@@ -1,8 +1,9 @@
 /* src/report/html_int.h - what the files of report.html share: the
  * rendering context, the layout limits and the small text helpers (static
  * inline, one copy per file), and the panels of the check kinds that have
- * their own file (panel_flattening.c, panel_rule.c), which html.c draws
- * from its table of kind panels. Internal to src/report. */
+ * their own file (panel_flattening.c, panel_rule.c, panel_condind.c),
+ * which html.c draws through the table of kinds (rkinds.h). Internal to
+ * src/report. */
 #ifndef IAF_REPORT_HTML_INT_H
 #define IAF_REPORT_HTML_INT_H
 
@@ -204,8 +205,9 @@ void iaf_html_screens_table(hctx *c, const json_t *vo);
 void iaf_html_overview(hctx *c);
 void iaf_html_object_table(hctx *c, const json_t *arr, const char *caption, size_t limit);
 
-/* The panels of the kinds (chk: the check, comp: the check itself or one
- * of its variants); each draws nothing when comp lacks its members. */
+/* The panels of the kinds (rkinds.c's table; chk: the check, comp: the
+ * check itself or one of its variants); each draws nothing when comp lacks
+ * its members. */
 void iaf_html_flattening_panel(hctx *c, const json_t *chk, const json_t *comp);
 void iaf_html_rule_panels(hctx *c, const json_t *chk, const json_t *comp);
 void iaf_html_condind_panel(hctx *c, const json_t *chk, const json_t *comp);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report/html.h"
+#include "report/rkinds.h"
 #include "report/rview.h"
 
 /* Text from data or a spec: see iaf_rv_md_text. */
@@ -59,7 +60,7 @@ static void summary(iaf_buf *b, const iaf_report_model *m)
         const iaf_rm_tally *t = &m->tally[rank];
         size_t n = t->n, np = t->pass, nf = t->flag, ni = t->inconclusive, nw = t->pending;
         if (!n) continue;
-        iaf_rv_printf(b, "%s**%s** (%zu):", first ? "" : " ", iaf_rv_kind_title(rank), n);
+        iaf_rv_printf(b, "%s**%s** (%zu):", first ? "" : " ", iaf_rk_at(rank)->title, n);
         first = 0;
         int any = 0;
         if (np) iaf_rv_printf(b, "%s %zu PASS", any++ ? "," : "", np);
@@ -82,15 +83,14 @@ static void why_not_pass(iaf_buf *b, const json_t *doc)
     {
         const char *cv = iaf_rv_verdict(c, NULL), *id = iaf_rv_str(c, "id");
         if (!cv || !strcmp(cv, "PASS")) continue;
+        const char *const *reasons = iaf_rk_of(iaf_rv_str(c, "kind"))->reasons;
         json_t *vs = iaf_rv_arr(c, "variants");
         size_t nv = vs ? json_array_size(vs) : 0;
         for (j = 0; j < (nv ? nv : 1); j++) {
             v = nv ? json_array_get(vs, j) : c;
             const char *vn = nv > 1 ? iaf_rv_str(v, "name") : NULL;
-            static const char *const kinds[] = {"rule", "expectation", "age_profile",
-                                                "conditional_independence"};
-            for (size_t k = 0; k < 4; k++) {
-                const json_t *r = iaf_rv_obj(v, kinds[k]);
+            for (size_t k = 0; reasons[k]; k++) {
+                const json_t *r = iaf_rv_obj(v, reasons[k]);
                 const char *why = iaf_rv_str(iaf_rv_obj(r, "result"), "reason");
                 if (!why) why = iaf_rv_str(r, "reason");
                 if (!why) continue;

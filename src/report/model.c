@@ -216,7 +216,7 @@ static iaf_status build(iaf_report_model *m, iaf_error *err)
         r->json = h;
         r->check_id = iaf_rv_str(h, "check");
         r->kind = iaf_rv_str(h, "kind");
-        r->rank = iaf_rv_kind_rank(r->kind);
+        r->rank = iaf_rk_rank(r->kind);
         r->attributes = iaf_rv_str(h, "attributes");
         r->reference = iaf_rv_str(h, "reference");
         r->universe = iaf_rv_str(h, "universe");

@@ -27,6 +27,7 @@
 #include <stddef.h>
 
 #include "iaf/report.h"
+#include "report/rkinds.h"
 #include "report/rview.h"
 #include "util/util.h"
 
@@ -34,9 +35,9 @@
 #define IAF_REPORT_SCHEMA_PREFIX "iaf-report/"
 #define IAF_REPORT_VERSION 1
 
-/* Kinds in headline order (iaf_rv_kind_rank): marginal, joint, flattening,
- * rule, conditional_independence, anything else. */
-#define IAF_RM_NKINDS 6
+/* Kinds in headline order (the ranks of rkinds.h): marginal, joint,
+ * flattening, rule, conditional_independence, anything else. */
+#define IAF_RM_NKINDS (IAF_RK_NKINDS + 1)
 
 /* Verdict tallies of a set of headline rows. */
 typedef struct iaf_rm_tally {
@@ -48,7 +49,7 @@ typedef struct iaf_rm_tally {
 typedef struct iaf_rm_row {
     const char *check_id;                          /* never NULL */
     const char *kind;                              /* never NULL */
-    int rank;                                      /* iaf_rv_kind_rank(kind) */
+    int rank;                                      /* iaf_rk_rank(kind) */
     const char *attributes, *reference, *universe; /* NULL when absent */
     const char *verdict;                           /* NULL = pending */
     const char *diagnosis;

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "report/html_int.h"
+#include "report/rkinds.h"
 
 #define AX_LO (-0.5)
 #define AX_HI 2.5
@@ -60,9 +61,9 @@ static void mark_of(const iaf_rm_row *r, ov_mark *m)
         m->ok = 1;
         return;
     }
+    /* a rule's or an age profile's own tolerance (rkinds.h) */
+    double tol = iaf_rk_of(r->kind)->tolerance(r, v0);
     if (!strcmp(k->metric, "violations")) {
-        const json_t *res = iaf_rv_obj(iaf_rv_obj(v0, "rule"), "result");
-        double tol = iaf_rv_numv(res, "tolerance");
         double share = isfinite(k->of) && k->of > 0 ? k->est / k->of : NAN;
         if (k->est == 0)
             m->x = 0;
@@ -74,8 +75,7 @@ static void mark_of(const iaf_rm_row *r, ov_mark *m)
         return;
     }
     double t = r->threshold;
-    if (!strcmp(k->metric, "outside_window"))
-        t = iaf_rv_numv(iaf_rv_obj(iaf_rv_obj(v0, "age_profile"), "result"), "tolerance");
+    if (!strcmp(k->metric, "outside_window")) t = tol;
     if (!isfinite(t) || t <= 0) return;
     const json_t *lump = iaf_rv_obj(v0, "lump");
     double ls = iaf_rv_numv(lump, "lump_share");
@@ -152,7 +152,7 @@ void iaf_html_overview(hctx *c)
         /* 11 px: the longest kind's tally fits a 420 px window */
         PF("<text x=\"0\" y=\"%.0f\" class=\"axis\" font-size=\"11\">%s: %zu PASS, %zu FLAG, %zu "
            "INCONCLUSIVE</text>\n",
-           y + 12, iaf_rv_kind_title(k), t->pass, t->flag, t->inconclusive);
+           y + 12, iaf_rk_at(k)->title, t->pass, t->flag, t->inconclusive);
         y += HEAD_H;
         for (size_t i = 0; i < m->nrows; i++) {
             const iaf_rm_row *r = &m->rows[i];

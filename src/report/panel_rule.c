@@ -3,6 +3,8 @@
  * expectations against their cited interval, age profiles against their
  * window. Moved as is from html.c. */
 #include "report/html_int.h"
+#include "report/model.h"
+#include "report/rkinds.h"
 #include "util/util.h"
 
 /* Each of rule / expectation / age_profile may be one object or a list. */
@@ -294,4 +296,44 @@ void iaf_html_rule_panels(hctx *c, const json_t *chk, const json_t *comp)
     for_each_obj(c, rsrc, "rule", rule_block);
     for_each_obj(c, rsrc, "expectation", expectation_block);
     for_each_obj(c, rsrc, "age_profile", age_profile_block);
+}
+
+/* The key number of a rule check (rkinds.h): the outcome of its first rule or
+ * expectation, or of its age profile when it has neither. */
+int iaf_rk_rule_key(const json_t *chk, iaf_rv_keynum *k)
+{
+    const json_t *v = json_array_get(iaf_rv_arr(chk, "variants"), 0);
+    if (!v) v = chk;
+    const json_t *r = iaf_rv_obj(v, "rule"), *e = iaf_rv_obj(v, "expectation"),
+                 *a = iaf_rv_obj(v, "age_profile");
+    if (a && !r && !e) {
+        k->metric = "outside_window";
+        k->est = iaf_rv_resnum(a, "outside_window");
+        k->lo = iaf_rv_resnum(a, "outside_lo");
+        k->hi = iaf_rv_resnum(a, "outside_hi");
+    } else if (r) {
+        k->metric = "violations";
+        k->est = iaf_rv_resnum(r, "violations");
+        k->of = iaf_rv_resnum(r, "antecedent");
+    } else if (e) {
+        k->metric = "share";
+        k->est = iaf_rv_resnum(e, "estimate");
+        k->lo = iaf_rv_resnum(e, "ci_lo");
+        k->hi = iaf_rv_resnum(e, "ci_hi");
+        k->exp_lo = iaf_rv_resnum(e, "expected_lo");
+        k->exp_hi = iaf_rv_resnum(e, "expected_hi");
+    }
+    return 1;
+}
+
+/* The tolerance of a rule check's key number (rkinds.h): its rule's share
+ * of violations, or its age profile's share outside the window. */
+double iaf_rk_rule_tolerance(const iaf_rm_row *r, const json_t *v0)
+{
+    const char *m = r->key.metric;
+    if (m && !strcmp(m, "violations"))
+        return iaf_rv_numv(iaf_rv_obj(iaf_rv_obj(v0, "rule"), "result"), "tolerance");
+    if (m && !strcmp(m, "outside_window"))
+        return iaf_rv_numv(iaf_rv_obj(iaf_rv_obj(v0, "age_profile"), "result"), "tolerance");
+    return NAN;
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/rkinds.h"
 #include "report/rview.h"
 #include "report/svg.h"
 #include "util/util.h"
@@ -1024,7 +1025,7 @@ static int check_panel(rctx *c, const char *id)
     }
     P("</ul>\n<div class=\"charts\">\n");
     int rc = forest_figure(c, id, rows, nr);
-    if (!rc && kind && !strcmp(kind, "joint")) rc = signature_figure(c, id, rows, nr);
+    if (!rc && iaf_rk_of(kind)->signature) rc = signature_figure(c, id, rows, nr);
     P("</div>\n</section>\n");
     iaf_free(rows);
     iaf_arena_free(&c->arena);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "report/rkinds.h"
 #include "report/svg.h"
 
 #define DASH "\xE2\x80\x93"
@@ -284,32 +285,6 @@ double iaf_rv_resnum(const json_t *o, const char *key)
     return iaf_rv_numv(iaf_rv_obj(o, "result"), key);
 }
 
-/* Rule checks: the outcome of the first rule or expectation. */
-static void rule_key(const json_t *chk, iaf_rv_keynum *k)
-{
-    const json_t *v = json_array_get(iaf_rv_arr(chk, "variants"), 0);
-    if (!v) v = chk;
-    const json_t *r = iaf_rv_obj(v, "rule"), *e = iaf_rv_obj(v, "expectation"),
-                 *a = iaf_rv_obj(v, "age_profile");
-    if (a && !r && !e) {
-        k->metric = "outside_window";
-        k->est = iaf_rv_resnum(a, "outside_window");
-        k->lo = iaf_rv_resnum(a, "outside_lo");
-        k->hi = iaf_rv_resnum(a, "outside_hi");
-    } else if (r) {
-        k->metric = "violations";
-        k->est = iaf_rv_resnum(r, "violations");
-        k->of = iaf_rv_resnum(r, "antecedent");
-    } else if (e) {
-        k->metric = "share";
-        k->est = iaf_rv_resnum(e, "estimate");
-        k->lo = iaf_rv_resnum(e, "ci_lo");
-        k->hi = iaf_rv_resnum(e, "ci_hi");
-        k->exp_lo = iaf_rv_resnum(e, "expected_lo");
-        k->exp_hi = iaf_rv_resnum(e, "expected_hi");
-    }
-}
-
 void iaf_rv_key(const json_t *h, const json_t *chk, iaf_rv_keynum *k)
 {
     const char *kind = iaf_rv_str(h, "kind");
@@ -320,17 +295,8 @@ void iaf_rv_key(const json_t *h, const json_t *chk, iaf_rv_keynum *k)
     k->lo = iaf_rv_numv(h, "key_lo");
     k->hi = iaf_rv_numv(h, "key_hi");
     k->floor = k->of = k->exp_lo = k->exp_hi = NAN;
-    if (!k->metric) {
-        if (kind && !strcmp(kind, "marginal"))
-            k->metric = "tvd";
-        else if (kind && !strcmp(kind, "joint"))
-            k->metric = "cond_tvd_y_given_x";
-        else if (kind && !strcmp(kind, "rule")) {
-            rule_key(chk, k);
-            return;
-        } else
-            return;
-    }
+    /* none in the row: the kind's own (rkinds.c) */
+    if (!k->metric && (iaf_rk_of(kind)->key(chk, k) || !k->metric)) return;
     /* tvd is tvd_joint under another name (report-schema.md) */
     const char *mname = !strcmp(k->metric, "tvd") ? "tvd_joint" : k->metric;
     if (!isfinite(k->est)) {
@@ -416,30 +382,6 @@ void iaf_rv_key_text(iaf_buf *b, const iaf_rv_keynum *k, const char *ax, const c
         iaf_rv_puts(b, ", expected ");
         iaf_rv_interval_text(b, k->exp_lo, k->exp_hi, d);
     }
-}
-
-static const char *const kind_order[] = {"marginal", "joint", "flattening", "rule",
-                                         "conditional_independence"};
-#define NKIND_ORDER ((int)(sizeof kind_order / sizeof kind_order[0]))
-
-const char *iaf_rv_kind_name(int rank)
-{
-    return rank >= 0 && rank < NKIND_ORDER ? kind_order[rank] : "other";
-}
-
-int iaf_rv_kind_rank(const char *k)
-{
-    for (int i = 0; i < NKIND_ORDER; i++)
-        if (k && !strcmp(k, kind_order[i])) return i;
-    return NKIND_ORDER;
-}
-
-const char *iaf_rv_kind_title(int rank)
-{
-    static const char *const t[] = {"Marginal checks",          "Joint checks",
-                                    "Flattening checks",        "Rule checks",
-                                    "Conditional independence", "Other checks"};
-    return t[rank];
 }
 
 const json_t *iaf_rv_verdict_obj(const json_t *o)

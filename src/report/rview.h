@@ -64,11 +64,12 @@ const char *iaf_rv_verdict(const json_t *o, const json_t **vobj);
 const char *iaf_rv_diagnosis(const json_t *o);
 
 /* The number a headline row leads with: key_metric/key_estimate/key_lo/
- * key_hi when the report has them, else the kind's first screening metric
- * (tvd for marginal, cond_tvd_y_given_x for joint) with the interval from
- * the check's metrics.intervals; floor is the metric's noise floor. Rule
- * checks give "violations" (of the rows meeting the rule's condition) or
- * "share" (an expectation: estimate, interval and expected interval). */
+ * key_hi when the report has them, else the kind's key (rkinds.h): its
+ * first screening metric (tvd for marginal, cond_tvd_y_given_x for joint)
+ * with the interval from the check's metrics.intervals; floor is the
+ * metric's noise floor. Rule checks give "violations" (of the rows meeting
+ * the rule's condition) or "share" (an expectation: estimate, interval and
+ * expected interval). */
 typedef struct iaf_rv_keynum {
     const char *metric;
     double est, lo, hi, floor;
@@ -147,11 +148,5 @@ void iaf_rv_md_link_text(iaf_buf *b, const char *s);
  * holds no space, control byte, '<' or '>'; any other text is written with
  * iaf_rv_md_text, so that "javascript:..." never becomes a link. */
 void iaf_rv_md_url(iaf_buf *b, const char *url);
-
-/* Kinds in headline order: 0 marginal, 1 joint, 2 flattening, 3 rule,
- * 4 anything else. */
-int iaf_rv_kind_rank(const char *kind);
-const char *iaf_rv_kind_name(int rank);
-const char *iaf_rv_kind_title(int rank); /* "Marginal checks", ... */
 
 #endif
