@@ -921,15 +921,71 @@ static int parse_claims(ctx *c, iaf_spec *s, struct fy_node *root)
     return rc;
 }
 
+/* One margin of the `calibrate:` block (docs/calibration.md), appended to cb->margins;
+ * 0, or non-zero with the error set at the margin's node. */
+static int parse_calib_margin(ctx *c, iaf_spec *s, iaf_spec_calibrate *cb, struct fy_node *n)
+{
+    static const char *const mkeys[] = {
+        "id",       "reference",          "attributes", "reference_columns",
+        "universe", "reference_universe", NULL};
+    iaf_spec_calib_margin *m = &cb->margins[cb->nmargins++];
+    memset(m, 0, sizeof *m);
+    m->line = node_line(n);
+    m->reference = -1;
+    char *ref = NULL, **attrs = NULL, **rcols = NULL;
+    size_t na = 0, nrc = 0;
+    int bad = iaf_spec_keys_only(c, n, "calibration margin", mkeys) ||
+              iaf_spec_get_str(c, n, "id", &m->id, 1, "calibration margin") ||
+              iaf_spec_get_str(c, n, "reference", &ref, 1, "calibration margin") ||
+              iaf_spec_get_list(c, n, "attributes", &attrs, &na, "calibration margin") ||
+              iaf_spec_get_list(c, n, "reference_columns", &rcols, &nrc, "calibration margin") ||
+              iaf_spec_get_str(c, n, "universe", &m->universe_text, 0, "calibration margin") ||
+              iaf_spec_get_str(c, n, "reference_universe", &m->reference_universe_text, 0,
+                               "calibration margin");
+    if (!bad && (m->reference = iaf_spec_find_id(c, ID_REFERENCE, ref)) < 0)
+        bad = iaf_spec_fail(c, iaf_spec_get(n, "reference"),
+                            "calibration margin '%s': no reference with id '%s'", m->id, ref);
+    if (!bad && (na < 1 || na > IAF_SPEC_CALIB_MAX_ATTRS))
+        bad = iaf_spec_fail(c, n, "calibration margin '%s': 1 to 8 attributes%s", m->id, NULL);
+    if (!bad && nrc && nrc != na)
+        bad = iaf_spec_fail(c, iaf_spec_get(n, "reference_columns"),
+                            "calibration margin '%s': one reference column per attribute%s", m->id,
+                            NULL);
+    if (!bad && iaf_spec_find_id(c, ID_CHECK, m->id) >= 0)
+        bad = iaf_spec_fail(c, n, "calibration margin '%s': a check has that id%s", m->id, NULL);
+    for (size_t j = 0; !bad && j + 1 < cb->nmargins; j++)
+        if (!strcmp(cb->margins[j].id, m->id))
+            bad = iaf_spec_fail(c, n, "duplicate calibration margin id '%s'%s", m->id, NULL);
+    for (size_t i = 0; !bad && i < na; i++) {
+        for (size_t j = 0; j < i && !bad; j++)
+            if (!strcmp(attrs[i], attrs[j]))
+                bad = iaf_spec_fail(c, iaf_spec_get(n, "attributes"),
+                                    "calibration margin '%s': attribute '%s' named twice", m->id,
+                                    attrs[i]);
+        if (!bad && !(m->attrs[i] = iaf_spec_attr_or_column(c, s, n, attrs[i]))) bad = -1;
+        if (!bad && !(m->ref_cols[i] = iaf_strdup(nrc ? rcols[i] : attrs[i])))
+            bad = iaf_spec_fail(c, n, "out of memory%s%s", NULL, NULL);
+        if (!bad) m->nattrs = i + 1;
+    }
+    if (!bad && m->universe_text &&
+        iaf_spec_parse_expr(c, iaf_spec_get(n, "universe"), m->universe_text, m->id, &m->universe))
+        bad = -1;
+    if (!bad && m->reference_universe_text &&
+        iaf_spec_parse_expr(c, iaf_spec_get(n, "reference_universe"), m->reference_universe_text,
+                            m->id, &m->reference_universe))
+        bad = -1;
+    iaf_free(ref);
+    iaf_spec_free_list(attrs, na);
+    iaf_spec_free_list(rcols, nrc);
+    return bad;
+}
+
 /* `calibrate:` (docs/calibration.md): the targets of `iaf calibrate` (check ids, and
  * margins of any arity over a reference's table), method, bounds, min_neff, id column. */
 static int parse_calibrate(ctx *c, iaf_spec *s, struct fy_node *root)
 {
     static const char *const keys[] = {"to",       "method", "bounds",  "epsilon", "max_iter",
                                        "min_neff", "id",     "margins", NULL};
-    static const char *const mkeys[] = {
-        "id",       "reference",          "attributes", "reference_columns",
-        "universe", "reference_universe", NULL};
     struct fy_node *cn = iaf_spec_get(root, "calibrate");
     iaf_spec_calibrate *cb = &s->calibrate;
     cb->method = -1;
@@ -999,59 +1055,7 @@ static int parse_calibrate(ctx *c, iaf_spec *s, struct fy_node *root)
             iaf_spec_fail(c, n, "out of memory%s%s", NULL, NULL);
             goto done;
         }
-        iaf_spec_calib_margin *m = &cb->margins[cb->nmargins++];
-        memset(m, 0, sizeof *m);
-        m->line = node_line(n);
-        m->reference = -1;
-        char *ref = NULL, **attrs = NULL, **rcols = NULL;
-        size_t na = 0, nrc = 0;
-        int bad =
-            iaf_spec_keys_only(c, n, "calibration margin", mkeys) ||
-            iaf_spec_get_str(c, n, "id", &m->id, 1, "calibration margin") ||
-            iaf_spec_get_str(c, n, "reference", &ref, 1, "calibration margin") ||
-            iaf_spec_get_list(c, n, "attributes", &attrs, &na, "calibration margin") ||
-            iaf_spec_get_list(c, n, "reference_columns", &rcols, &nrc, "calibration margin") ||
-            iaf_spec_get_str(c, n, "universe", &m->universe_text, 0, "calibration margin") ||
-            iaf_spec_get_str(c, n, "reference_universe", &m->reference_universe_text, 0,
-                             "calibration margin");
-        if (!bad && (m->reference = iaf_spec_find_id(c, ID_REFERENCE, ref)) < 0)
-            bad = iaf_spec_fail(c, iaf_spec_get(n, "reference"),
-                                "calibration margin '%s': no reference with id '%s'", m->id, ref);
-        if (!bad && (na < 1 || na > IAF_SPEC_CALIB_MAX_ATTRS))
-            bad = iaf_spec_fail(c, n, "calibration margin '%s': 1 to 8 attributes%s", m->id, NULL);
-        if (!bad && nrc && nrc != na)
-            bad = iaf_spec_fail(c, iaf_spec_get(n, "reference_columns"),
-                                "calibration margin '%s': one reference column per attribute%s",
-                                m->id, NULL);
-        if (!bad && iaf_spec_find_id(c, ID_CHECK, m->id) >= 0)
-            bad =
-                iaf_spec_fail(c, n, "calibration margin '%s': a check has that id%s", m->id, NULL);
-        for (size_t j = 0; !bad && j + 1 < cb->nmargins; j++)
-            if (!strcmp(cb->margins[j].id, m->id))
-                bad = iaf_spec_fail(c, n, "duplicate calibration margin id '%s'%s", m->id, NULL);
-        for (size_t i = 0; !bad && i < na; i++) {
-            for (size_t j = 0; j < i && !bad; j++)
-                if (!strcmp(attrs[i], attrs[j]))
-                    bad = iaf_spec_fail(c, iaf_spec_get(n, "attributes"),
-                                        "calibration margin '%s': attribute '%s' named twice",
-                                        m->id, attrs[i]);
-            if (!bad && !(m->attrs[i] = iaf_spec_attr_or_column(c, s, n, attrs[i]))) bad = -1;
-            if (!bad && !(m->ref_cols[i] = iaf_strdup(nrc ? rcols[i] : attrs[i])))
-                bad = iaf_spec_fail(c, n, "out of memory%s%s", NULL, NULL);
-            if (!bad) m->nattrs = i + 1;
-        }
-        if (!bad && m->universe_text &&
-            iaf_spec_parse_expr(c, iaf_spec_get(n, "universe"), m->universe_text, m->id,
-                                &m->universe))
-            bad = -1;
-        if (!bad && m->reference_universe_text &&
-            iaf_spec_parse_expr(c, iaf_spec_get(n, "reference_universe"),
-                                m->reference_universe_text, m->id, &m->reference_universe))
-            bad = -1;
-        iaf_free(ref);
-        iaf_spec_free_list(attrs, na);
-        iaf_spec_free_list(rcols, nrc);
-        if (bad) goto done;
+        if (parse_calib_margin(c, s, cb, n)) goto done;
     }
     for (size_t i = 0; i < cb->nto; i++) {
         int found = iaf_spec_find_id(c, ID_CHECK, cb->to[i]) >= 0;
