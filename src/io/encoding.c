@@ -458,13 +458,17 @@ static void *ahead_main(void *arg)
     return NULL;
 }
 
-/* Wait for the read in flight, if any; returns with the thread idle. */
-static void ahead_wait(iaf_text_ahead *a)
+/* Wait for the read in flight, if any, and leave the thread idle: 1 when a read was asked and
+ * succeeded. The state is read and reset under the lock, as the thread reads it. */
+static int ahead_wait(iaf_text_ahead *a)
 {
     pthread_mutex_lock(&a->mu);
     while (a->state == AHEAD_ASKED)
         pthread_cond_wait(&a->cv, &a->mu);
+    int done = a->state == AHEAD_DONE && a->ok;
+    a->state = AHEAD_IDLE;
     pthread_mutex_unlock(&a->mu);
+    return done;
 }
 
 /* Ask for the window after w (into the buffer the window is not in). */
@@ -530,10 +534,7 @@ static void ahead_free(iaf_text_ahead *a)
  * 0 when the window must be read in place. */
 static int ahead_take(iaf_text_ahead *a, iaf_text_win *w, uint64_t from, size_t want)
 {
-    ahead_wait(a);
-    int asked = a->state == AHEAD_DONE;
-    a->state = AHEAD_IDLE;
-    if (!asked || !a->ok) return 0;
+    if (!ahead_wait(a)) return 0;
     size_t keep = 0;
     if (w->len && from >= w->off && from < w->off + w->len) keep = (size_t)(w->off + w->len - from);
     if (from + keep != a->ask_off || keep > a->room || want > keep + a->ask_len) return 0;
