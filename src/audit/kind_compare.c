@@ -103,30 +103,16 @@ iaf_status iaf_kind_compare_run(const iaf_kind_input *kin, iaf_variant_result *v
     return st;
 }
 
-/* Other kinds' keys a marginal or joint check refuses, in the words the loader has
- * always used (spec.c refuses any other kind's key after the kind's parse). */
-static const char *const condind_keys[] = {"independent", "given", NULL};
-static const char *const rule_keys[] = {"rule", "expect", "citation", "tolerance", NULL};
-static const char *const flattening_keys[] = {"focal", "theta", NULL};
-static const char *const standardize_key[] = {"standardize", NULL};
-
 int iaf_kind_compare_parse(iaf_spec_ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k,
                            const iaf_spec_check_keys *g)
 {
-    if (iaf_spec_refuse_keys(c, n, k, condind_keys,
-                             "independent and given belong to conditional_independence checks") ||
-        iaf_spec_refuse_keys(c, n, k, rule_keys,
-                             "rule, expect, citation and tolerance belong to rule checks"))
-        return -1;
+    if (iaf_spec_refuse_keys(c, n, k, IAF_REFUSE_CONDIND | IAF_REFUSE_RULE)) return -1;
     k->theta = 0.25;
     k->standard_ref = -1;
     if (k->kind == IAF_CHECK_JOINT && iaf_spec_parse_standardize(c, s, n, k)) return -1;
-    if (iaf_spec_refuse_keys(c, n, k, flattening_keys,
-                             "focal and theta belong to flattening checks"))
-        return -1;
-    if (k->kind == IAF_CHECK_MARGINAL &&
-        iaf_spec_refuse_keys(c, n, k, standardize_key,
-                             "standardize belongs to joint and flattening checks"))
+    if (iaf_spec_refuse_keys(c, n, k,
+                             IAF_REFUSE_FLATTENING |
+                                 (k->kind == IAF_CHECK_MARGINAL ? IAF_REFUSE_STANDARDIZE : 0)))
         return -1;
     return iaf_spec_parse_compared(c, s, n, k, g, k->kind == IAF_CHECK_MARGINAL ? 1 : 2);
 }

@@ -55,19 +55,10 @@ iaf_status iaf_kind_flattening_run(const iaf_kind_input *in, iaf_variant_result 
     return st;
 }
 
-/* Other kinds' keys a flattening check refuses, in the words the loader has always
- * used (spec.c refuses any other kind's key after the kind's parse). */
-static const char *const condind_keys[] = {"independent", "given", NULL};
-static const char *const rule_keys[] = {"rule", "expect", "citation", "tolerance", NULL};
-
 int iaf_kind_flattening_parse(iaf_spec_ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k,
                               const iaf_spec_check_keys *g)
 {
-    if (iaf_spec_refuse_keys(c, n, k, condind_keys,
-                             "independent and given belong to conditional_independence checks") ||
-        iaf_spec_refuse_keys(c, n, k, rule_keys,
-                             "rule, expect, citation and tolerance belong to rule checks"))
-        return -1;
+    if (iaf_spec_refuse_keys(c, n, k, IAF_REFUSE_CONDIND | IAF_REFUSE_RULE)) return -1;
     k->theta = 0.25;
     k->standard_ref = -1;
     if (iaf_spec_get_str(c, n, "focal", &k->focal, 1, "flattening check") ||

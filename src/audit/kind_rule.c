@@ -191,16 +191,10 @@ static int parse_rule(iaf_spec_ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_
     return 0;
 }
 
-/* Another kind's keys a rule check refuses, in the words the loader has always used
- * (spec.c refuses any other kind's key after the kind's parse). */
-static const char *const condind_keys[] = {"independent", "given", NULL};
-
 int iaf_kind_rule_parse(iaf_spec_ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k,
                         const iaf_spec_check_keys *g)
 {
-    if (iaf_spec_refuse_keys(c, n, k, condind_keys,
-                             "independent and given belong to conditional_independence checks"))
-        return -1;
+    if (iaf_spec_refuse_keys(c, n, k, IAF_REFUSE_CONDIND)) return -1;
     if (g->na || g->ref || iaf_spec_get(n, "variants"))
         return iaf_spec_fail(
             c, n, "check '%s': a rule check takes its variables from the rule, and no reference%s",

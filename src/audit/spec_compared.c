@@ -6,11 +6,32 @@
 
 #include "audit/spec_int.h"
 
+static const struct refusal {
+    unsigned group;
+    const char *keys[5];
+    const char *words;
+} refusals[] = {
+    {IAF_REFUSE_CONDIND,
+     {"independent", "given", NULL},
+     "independent and given belong to conditional_independence checks"},
+    {IAF_REFUSE_RULE,
+     {"rule", "expect", "citation", "tolerance", NULL},
+     "rule, expect, citation and tolerance belong to rule checks"},
+    {IAF_REFUSE_FLATTENING,
+     {"focal", "theta", NULL},
+     "focal and theta belong to flattening checks"},
+    {IAF_REFUSE_STANDARDIZE,
+     {"standardize", NULL},
+     "standardize belongs to joint and flattening checks"},
+};
+
 int iaf_spec_refuse_keys(iaf_spec_ctx *c, struct fy_node *n, const iaf_spec_check *k,
-                         const char *const *keys, const char *msg)
+                         unsigned groups)
 {
-    for (const char *const *q = keys; *q; q++)
-        if (iaf_spec_get(n, *q)) return iaf_spec_fail(c, n, "check '%s': %s", k->id, msg);
+    for (size_t r = 0; r < sizeof refusals / sizeof refusals[0]; r++)
+        for (const char *const *q = refusals[r].keys; (groups & refusals[r].group) && *q; q++)
+            if (iaf_spec_get(n, *q))
+                return iaf_spec_fail(c, n, "check '%s': %s", k->id, refusals[r].words);
     return 0;
 }
 

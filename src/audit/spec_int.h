@@ -75,9 +75,18 @@ iaf_attr *iaf_spec_attr_or_column(iaf_spec_ctx *c, iaf_spec *s, struct fy_node *
 
 /* spec_compared.c - the kinds that compare the check's attributes with a reference
  * (marginal, joint, flattening): */
-/* Fails with "check 'ID': MSG" when check n has one of keys (NULL-terminated). */
+/* Other kinds' keys a kind refuses before its own parse, in the words the loader has always
+ * used for them (spec.c refuses any other kind's key, by name, after the kind's parse). */
+enum {
+    IAF_REFUSE_CONDIND = 1,     /* independent, given */
+    IAF_REFUSE_RULE = 2,        /* rule, expect, citation, tolerance */
+    IAF_REFUSE_FLATTENING = 4,  /* focal, theta */
+    IAF_REFUSE_STANDARDIZE = 8, /* standardize */
+};
+/* Fails with "check 'ID': <the group's words>" at n when check n has a key of one of the
+ * groups (a mask of IAF_REFUSE_*), tried in the order above. */
 int iaf_spec_refuse_keys(iaf_spec_ctx *c, struct fy_node *n, const iaf_spec_check *k,
-                         const char *const *keys, const char *msg);
+                         unsigned groups);
 /* `standardize: {by, standard, per_category}` (METHOD.md section 7), when given. */
 int iaf_spec_parse_standardize(iaf_spec_ctx *c, iaf_spec *s, struct fy_node *n, iaf_spec_check *k);
 /* The check's attributes (want of them, or its first variant's), reference columns,
