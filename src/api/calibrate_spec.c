@@ -320,15 +320,7 @@ static iaf_status block_margin(iaf_calib_run *r, const iaf_spec *spec, calib_mar
     double *rmass = NULL, *smass = NULL;
     iaf_status st = IAF_OK;
     iaf_dataset_options o;
-    memset(&o, 0, sizeof o);
-    o.form = rs->form;
-    o.counts = rs->counts;
-    o.weight = rs->weight;
-    o.source.threads = threads;
-    o.source.encoding = rs->encoding;
-    o.labels.missing = (const char *const *)rs->missing;
-    o.labels.nmissing = rs->nmissing;
-    o.labels.normalize = rs->normalize;
+    iaf_spec_source_options(rs, threads, &o);
     const char *names[IAF_SPEC_CALIB_MAX_ATTRS];
     if (!rs->nattrs && o.counts.form == IAF_COUNTS_WIDE) {
         for (size_t i = 0; i < na; i++)
@@ -517,15 +509,7 @@ static iaf_status open_tables(const iaf_spec *spec, int threads, iaf_dataset **t
     for (size_t i = 0; i < spec->ntables; i++) {
         const iaf_spec_source *t = &spec->tables[i];
         iaf_dataset_options o;
-        memset(&o, 0, sizeof o);
-        o.form = t->form;
-        o.counts = t->counts;
-        o.weight = t->weight;
-        o.source.threads = threads;
-        o.source.encoding = t->encoding;
-        o.labels.missing = (const char *const *)t->missing;
-        o.labels.nmissing = t->nmissing;
-        o.labels.normalize = t->normalize;
+        iaf_spec_source_options(t, threads, &o);
         const char *paths[1] = {t->file};
         iaf_status st =
             t->mem ? iaf_dataset_open_counts_memory(t->mem, t->nmem, t->file, &o, &tabs[i], err)

@@ -83,15 +83,7 @@ static iaf_status open_source(const iaf_spec_source *s, const iaf_spec_check *k,
                               iaf_dataset **out, int threads, iaf_error *err)
 {
     iaf_dataset_options o;
-    memset(&o, 0, sizeof o);
-    o.form = s->form;
-    o.counts = s->counts;
-    o.weight = s->weight;
-    o.source.threads = threads;
-    o.source.encoding = s->encoding;
-    o.labels.missing = (const char *const *)s->missing;
-    o.labels.nmissing = s->nmissing;
-    o.labels.normalize = s->normalize;
+    iaf_spec_source_options(s, threads, &o);
     /* wide tables are named by the spec's attributes, else by the check's */
     const char *names[2];
     if (!s->nattrs && k && o.counts.form == IAF_COUNTS_WIDE) {

@@ -1652,6 +1652,19 @@ done:
     return IAF_OK;
 }
 
+void iaf_spec_source_options(const iaf_spec_source *s, int threads, iaf_dataset_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->form = s->form;
+    o->counts = s->counts;
+    o->weight = s->weight;
+    o->source.threads = threads;
+    o->source.encoding = s->encoding;
+    o->labels.missing = (const char *const *)s->missing;
+    o->labels.nmissing = s->nmissing;
+    o->labels.normalize = s->normalize;
+}
+
 iaf_status iaf_spec_load(const char *path, iaf_spec **out, iaf_error *err)
 {
     *out = NULL;

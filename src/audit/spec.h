@@ -49,6 +49,10 @@ typedef struct iaf_spec_source {
     char mem_sha[65];
 } iaf_spec_source;
 
+/* The options a source is read with (its form, count-table reading, weight column,
+ * encoding, missing tokens and normalisation, borrowed from s) on `threads` threads. */
+void iaf_spec_source_options(const iaf_spec_source *s, int threads, iaf_dataset_options *o);
+
 typedef struct iaf_spec_disclosure {
     char *id, *quote, *file, *locator, *url;
     /* the assumption stated structurally (`independent: [A, B]`, `given:
