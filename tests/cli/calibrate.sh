@@ -23,22 +23,11 @@ check_r() { # weights.csv column-of-R
     "$py" - "$IAF_SRC" "$1" "$2" <<'PY'
 import csv, sys
 src, path, col = sys.argv[1:]
-xw = {}
-with open(src + '/examples/us/crosswalks/edu_to_b15001.csv') as f:
-    for r in csv.DictReader(l for l in f if not l.startswith('#')):
-        xw[r['from']] = r['to']
+sys.path.insert(0, src + '/tests/oracles')
+from crc_calibration import age_band as band, edu_crosswalk
+xw = edu_crosswalk(src)
 R = {(r['sex_indp'], r['age_edu']): float(r[col])
      for r in csv.DictReader(open(src + '/tests/data/calibrate/crc_weights.csv'))}
-def band(a):
-    if a == '':
-        return None
-    a = float(a)
-    if a < 18:
-        return None
-    for e, l in ((25, '18-24'), (35, '25-34'), (45, '35-44'), (65, '45-64')):
-        if a < e:
-            return l
-    return '65+'
 rows, worst = 0, 0.0
 for r in csv.DictReader(open(path)):
     # the excerpt's N (declared missing) is written as an empty field
@@ -58,20 +47,11 @@ check_r "$tmp/logit.csv" logit
 "$py" - "$IAF_SRC" "$tmp/logit_rows.csv" <<'PY'
 import csv, sys
 src, path = sys.argv[1:]
-xw = {}
-with open(src + '/examples/us/crosswalks/edu_to_b15001.csv') as f:
-    for r in csv.DictReader(l for l in f if not l.startswith('#')):
-        xw[r['from']] = r['to']
+sys.path.insert(0, src + '/tests/oracles')
+from crc_calibration import age_band as band, edu_crosswalk
+xw = edu_crosswalk(src)
 R = {(r['sex_indp'], r['age_edu']): float(r['logit'])
      for r in csv.DictReader(open(src + '/tests/data/calibrate/crc_weights.csv'))}
-def band(a):
-    a = float(a)
-    if a < 18:
-        return None
-    for e, l in ((25, '18-24'), (35, '25-34'), (45, '35-44'), (65, '45-64')):
-        if a < e:
-            return l
-    return '65+'
 syn = list(csv.DictReader(open(src + '/examples/us/data/synthetic/mostlyai/mostlyai_sd_platform_PaulTiwald_1.csv')))
 got = list(csv.DictReader(open(path)))
 assert len(got) == len(syn) == 27253, (len(got), len(syn))

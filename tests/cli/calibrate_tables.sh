@@ -79,6 +79,8 @@ import csv, re, sys
 import numpy as np
 import pandas as pd
 src, tmp = sys.argv[1:]
+sys.path.insert(0, src + '/tests/oracles')
+from crc_calibration import age_band as band, edu_crosswalk
 us = src + '/examples/us'
 cells = pd.read_csv(tmp + '/w.csv', dtype=str, keep_default_na=False)
 for c in ('count', 'g', 'calibrated_count'):
@@ -105,18 +107,7 @@ assert worst <= 1e-12, worst
 print(f'count table vs microdata: {len(m)} cells, max |g diff| = {worst:.3g}')
 
 # 2. an independent IPF on the count table; targets from the references by pandas
-xw = {}
-with open(us + '/crosswalks/edu_to_b15001.csv') as f:
-    for r in csv.DictReader(l for l in f if not l.startswith('#')):
-        xw[r['from']] = r['to']
-def band(a):
-    a = float(a)
-    if a < 18:
-        return None
-    for e, l in ((25, '18-24'), (35, '25-34'), (45, '35-44'), (65, '45-64')):
-        if a < e:
-            return l
-    return '65+'
+xw = edu_crosswalk(src)
 keys = list(got)
 c = np.array([got[k]['count'] for k in keys])
 ex = pd.read_csv(us + '/data/excerpt/national2019.csv', dtype=str, keep_default_na=False)
