@@ -103,7 +103,21 @@ typedef struct side_plan {
     const double *p;  /* the observed table (counts or shares) */
     const double *se; /* mode 2: SEs of the shares */
     double inv;       /* mode 2: 1 / total of p */
+    /* mode 1, optional: the cells in the order they are drawn (NULL: 0..k-1),
+     * and how many of them are drawn one by one (k: all); the others are
+     * drawn as one lump whose count is not kept (their cells stay 0) */
+    const size_t *order;
+    size_t keep;
 } side_plan;
+
+/* How a side's multinomial is drawn (see side_plan): NULL is every cell in
+ * index order. Drawing the cells the metrics read first and lumping the rest
+ * leaves the distribution of those cells exactly as it was (the aggregation
+ * property of the multinomial) and, with the same stream, their counts too. */
+typedef struct draw_order {
+    const size_t *order;
+    size_t keep;
+} draw_order;
 
 /* ... and the per-worker buffers a draw writes into. */
 typedef struct side_buf {
@@ -117,16 +131,33 @@ static void side_plan_free(side_plan *s)
 }
 
 static iaf_status side_plan_init(side_plan *s, const double *p, size_t k, int mode, double n,
-                                 const double *se, iaf_error *err)
+                                 const double *se, const draw_order *ord, iaf_error *err)
 {
     memset(s, 0, sizeof *s);
     s->k = k;
     s->mode = mode;
     s->p = p;
     s->se = se;
+    s->keep = k;
     if (mode == 1) {
         s->n = sample_size(n);
-        return iaf_multinomial_init(&s->mn, p, k, err);
+        if (!ord || !ord->order) return iaf_multinomial_init(&s->mn, p, k, err);
+        s->order = ord->order;
+        s->keep = ord->keep < k ? ord->keep : k;
+        size_t kk = s->keep + (s->keep < k);
+        double *q = iaf_malloc(kk * sizeof *q);
+        if (!q) return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        for (size_t i = 0; i < s->keep; i++)
+            q[i] = p[s->order[i]];
+        if (s->keep < k) {
+            double rest = 0;
+            for (size_t i = s->keep; i < k; i++)
+                rest += p[s->order[i]];
+            q[s->keep] = rest;
+        }
+        iaf_status st = iaf_multinomial_init(&s->mn, q, kk, err);
+        iaf_free(q);
+        return st;
     }
     if (mode == 2) {
         double t = 0;
@@ -142,7 +173,8 @@ static int side_buf_init(side_buf *b, const side_plan *s)
     b->counts = NULL;
     b->out = NULL;
     if (s->mode == 0) return 0;
-    b->out = iaf_malloc(s->k * sizeof *b->out);
+    /* zeroed: the cells of a lump stay 0 */
+    b->out = iaf_calloc(s->k, sizeof *b->out);
     if (s->mode == 1) b->counts = iaf_malloc(s->k * sizeof *b->counts);
     return !b->out || (s->mode == 1 && !b->counts) ? -1 : 0;
 }
@@ -159,8 +191,13 @@ static const double *side_draw(const side_plan *s, side_buf *b, iaf_rng *rng)
     if (s->mode == 0) return s->p;
     if (s->mode == 1) {
         iaf_multinomial_sample(&s->mn, rng, s->n, b->counts);
-        for (size_t i = 0; i < s->k; i++)
-            b->out[i] = (double)b->counts[i];
+        if (!s->order) {
+            for (size_t i = 0; i < s->k; i++)
+                b->out[i] = (double)b->counts[i];
+        } else {
+            for (size_t i = 0; i < s->keep; i++)
+                b->out[s->order[i]] = (double)b->counts[i];
+        }
         return b->out;
     }
     /* Normal(r, se^2) per cell, clipped at 0; renormalised by the metrics.
@@ -275,16 +312,17 @@ done:
  * tables, given only when r is the observed reference: filled by the first
  * call, read by the others. */
 static iaf_status simulate(const sim_ops *ops, const double *s, int s_mode, double n_s,
-                           const double *r, int r_mode, double n_r, const double *r_se, size_t B,
-                           uint64_t seed, size_t nt, double *reps, ref_cache *rc, iaf_error *err)
+                           const draw_order *s_order, const double *r, int r_mode, double n_r,
+                           const double *r_se, size_t B, uint64_t seed, size_t nt, double *reps,
+                           ref_cache *rc, iaf_error *err)
 {
     side_plan sp, rp;
-    iaf_status st = side_plan_init(&sp, s, ops->ks, s_mode, n_s, NULL, err);
+    iaf_status st = side_plan_init(&sp, s, ops->ks, s_mode, n_s, NULL, s_order, err);
     if (st != IAF_OK) {
         side_plan_free(&sp);
         return st;
     }
-    st = side_plan_init(&rp, r, ops->kr, r_mode, n_r, r_se, err);
+    st = side_plan_init(&rp, r, ops->kr, r_mode, n_r, r_se, NULL, err);
     if (st != IAF_OK) {
         side_plan_free(&sp);
         side_plan_free(&rp);
@@ -318,6 +356,7 @@ static iaf_status simulate(const sim_ops *ops, const double *s, int s_mode, doub
 /* ---- Calibration: test inversion along a path ----------------------------- */
 
 #define CAL_MAX_STEPS 12 /* refinement steps per root */
+#define CAL_TOL 0.10     /* a bound's bracket: T within 10% of the simulated central range */
 #define CAL_DMAX 64.0    /* the path is followed up to d = 64 (a saturated bound stops there) */
 
 typedef struct cal_pt {
@@ -336,6 +375,7 @@ typedef struct cal_path {
     int s_mode, r_mode;
     double n_s, n_r;
     const double *r_se;
+    const draw_order *s_order; /* how s is drawn (NULL: every cell in order) */
     size_t B, nt;
     uint64_t seed;
     double level;
@@ -497,8 +537,8 @@ static const cal_pt *cal_at(cal_path *c, double d, iaf_status *st, iaf_error *er
         (c->ops->truth ? c->ops->truth : c->ops->eval)(c->ops->ctx, c->ws, s, r, p.truth);
         /* a fixed side stays fixed; the s side of the reference path is s_hat */
         if (!c->seeded || d != 1) {
-            *st = simulate(c->ops, s, c->s_mode, c->n_s, r, c->r_mode, c->n_r, c->r_se, c->B,
-                           c->seed, c->nt, c->reps, r == c->r_obs ? c->rc : NULL, err);
+            *st = simulate(c->ops, s, c->s_mode, c->n_s, c->s_order, r, c->r_mode, c->n_r, c->r_se,
+                           c->B, c->seed, c->nt, c->reps, r == c->r_obs ? c->rc : NULL, err);
             if (*st != IAF_OK) {
                 iaf_free(p.truth), iaf_free(p.q);
                 return NULL;
@@ -529,95 +569,154 @@ static double cal_h(const cal_path *c, const cal_pt *p, size_t m, int which, int
     return q - sg * t;
 }
 
+/* U = sg T of metric m at d: exact (no simulation), from the cache when
+ * d is cached; tv is scratch for every metric's value. */
+static double cal_u(cal_path *c, size_t m, int sg, double d, double *tv)
+{
+    for (size_t i = 0; i < c->npts; i++)
+        if (c->pts[i].d == d) return sg * c->pts[i].truth[m];
+    cal_truth(c, d, tv);
+    return sg * tv[m];
+}
+
+/* The d in [lo, hi] where U (cal_u) reaches `target`, U(lo) < target <=
+ * U(hi) (U increases along the path): Illinois false position on the exact
+ * U, to well within the bracket tolerance `eps` of U. */
+static double cal_solve_u(cal_path *c, size_t m, int sg, double target, double lo, double ulo,
+                          double hi, double uhi, double eps, double *tv)
+{
+    double flo = ulo - target, fhi = uhi - target;
+    int side = 0;
+    for (int it = 0; it < 60 && hi - lo > 1e-12 * fmax(1, fabs(hi)); it++) {
+        double x = fhi > flo ? lo + (hi - lo) * (-flo) / (fhi - flo) : 0.5 * (lo + hi);
+        if (!(x > lo && x < hi)) x = 0.5 * (lo + hi);
+        double fx = cal_u(c, m, sg, x, tv) - target;
+        if (isnan(fx)) return 0.5 * (lo + hi);
+        if (fabs(fx) <= eps) return x;
+        if (fx < 0) {
+            lo = x, flo = fx;
+            if (side < 0) fhi /= 2;
+            side = -1;
+        } else {
+            hi = x, fhi = fx;
+            if (side > 0) flo /= 2;
+            side = 1;
+        }
+    }
+    return fhi > flo ? lo + (hi - lo) * (-flo) / (fhi - flo) : 0.5 * (lo + hi);
+}
+
+/* The d where U reaches `target`, searched outward from the cached point
+ * `from` toward `toward` (a d beyond which not to look: the other end of a
+ * bracket, or the end of the path). When U does not reach the target before
+ * `toward`, `toward` itself. */
+static double cal_aim(cal_path *c, size_t m, int sg, double target, double from, double toward,
+                      double eps, double *tv)
+{
+    double uf = cal_u(c, m, sg, from, tv);
+    double x = from, ux = uf;
+    double dir = toward > from ? 1 : -1;
+    /* widen by doubling the step until U passes the target */
+    for (double step = fmax(1e-3, 0.05 * fabs(toward - from));; step *= 2) {
+        double y = from + dir * step;
+        if (dir * (y - toward) >= 0) y = toward;
+        double uy = cal_u(c, m, sg, y, tv);
+        if (isnan(uy)) return y;
+        if (dir > 0 ? uy >= target : uy < target) {
+            return dir > 0 ? cal_solve_u(c, m, sg, target, x, ux, y, uy, eps, tv)
+                           : cal_solve_u(c, m, sg, target, y, uy, x, ux, eps, tv);
+        }
+        if (y == toward) return toward;
+        x = y, ux = uy;
+    }
+}
+
 /* The root in d of h (see cal_h), increasing in d: the leftmost crossing
- * among the cached points, bracketed first and then narrowed by safeguarded
- * false position. The first try is a linear guess from the ordinary
- * bootstrap (T is close to linear along the path), so that the shared cache
- * fills up near the roots. NAN on failure (an error in *st) or when h is
- * undefined. */
-static double cal_root(cal_path *c, size_t m, int which, int sg, double t, int signed_d,
+ * among the cached points. h carries the simulation's noise, but along the
+ * path it moves like U = sg T, which is exact and costs no simulation: each
+ * new point is placed where U has moved by -h from the nearest simulated
+ * point (the quantile's offset from T changes slowly along the path), a
+ * little past the root on the side still open, so that two simulations
+ * usually bracket it. The bracket is narrow enough when T changes across it
+ * by at most CAL_TOL of the simulated central range (the interval's own
+ * scale); the root is then interpolated within it. NAN on failure (an error
+ * in *st) or when h is undefined. */
+static double cal_root(cal_path *c, size_t m, int which, int sg, double t, int signed_d, double *tv,
                        iaf_status *st, iaf_error *err)
 {
-    const cal_pt *p0 = cal_at(c, 0, st, err);
-    if (!p0) return NAN;
-    double u0 = sg * p0->truth[m];
-    const cal_pt *p1 = cal_at(c, 1, st, err);
-    if (!p1) return NAN;
-    double u1 = sg * p1->truth[m], h1 = cal_h(c, p1, m, which, sg, t);
-    if (isnan(h1)) return NAN;
-    double guess = u1 > u0 ? 1 - h1 / (u1 - u0) : NAN;
+    if (!cal_at(c, 1, st, err)) return NAN;
+    size_t nm = c->ops->nm;
     double dmin = signed_d ? -CAL_DMAX : 0;
-    if (isfinite(guess) && guess > dmin && guess < CAL_DMAX) {
-        /* not on top of a cached point: nudge away from 1 by a little */
-        if (fabs(guess - 1) < 1e-4) guess = 1 - (h1 >= 0 ? 1e-4 : -1e-4);
-        if (!cal_at(c, guess, st, err)) return NAN;
-    }
-    double a = NAN, b = NAN, ha = NAN, hb = NAN;
+    int narrowing = 0, moved = 0, again = 0;
     for (int step = 0; step < 64; step++) {
         /* leftmost crossing among the cached points */
         size_t j = 0, first = c->npts, prev = c->npts;
-        double hj = NAN;
         for (j = 0; j < c->npts; j++) {
             double h = cal_h(c, &c->pts[j], m, which, sg, t);
             if (isnan(h)) continue;
             if (first == c->npts) first = j;
-            if (h >= 0) {
-                hj = h;
-                break;
-            }
+            if (h >= 0) break;
             prev = j;
         }
         if (first == c->npts) return NAN;
-        if (j == c->npts) {
-            /* no crossing yet: go further along the path */
-            double last = c->pts[prev].d;
-            if (last >= CAL_DMAX) return CAL_DMAX;
-            double next = fmin(last < 1 ? 2 : 2 * last, CAL_DMAX);
-            if (!cal_at(c, next, st, err)) return NAN;
-            continue;
-        }
-        if (j == first) {
-            double d0 = c->pts[j].d;
-            if (d0 <= dmin || (!signed_d && d0 <= 0)) return d0 <= 0 && !signed_d ? 0 : dmin;
-            double next = signed_d ? (d0 > 0 ? 0 : d0 > -1 ? -1 : fmax(2 * d0, dmin)) : 0;
-            if (!cal_at(c, next, st, err)) return NAN;
-            continue;
-        }
-        a = c->pts[prev].d, ha = cal_h(c, &c->pts[prev], m, which, sg, t);
-        b = c->pts[j].d, hb = hj;
-        break;
-    }
-    if (isnan(a)) return NAN;
-    for (int step = 0;; step++) {
-        double w = b - a;
-        /* precise enough: the bracket is narrow in d, or h changes across it
-         * by less than 5% of the simulated central range (the interval's own
-         * scale; the root is then interpolated within the bracket) */
-        double spread = 0;
-        for (size_t i = 0; i < c->npts; i++)
-            if (c->pts[i].d == b) {
-                size_t nm = c->ops->nm;
-                spread = c->pts[i].q[2 * nm + m] - c->pts[i].q[m];
+        const cal_pt *pa = prev < c->npts ? &c->pts[prev] : NULL;
+        const cal_pt *pb = j < c->npts ? &c->pts[j] : NULL;
+        double ha = pa ? cal_h(c, pa, m, which, sg, t) : NAN;
+        double hb = pb ? cal_h(c, pb, m, which, sg, t) : NAN;
+        if (pa && pb) {
+            double a = pa->d, b = pb->d, w = b - a;
+            double spread = pb->q[2 * nm + m] - pb->q[m];
+            if (!signed_d && a > 0 && c->pts[0].d != 0 &&
+                !(sg * pa->truth[m] - cal_u(c, m, sg, 0, tv) > spread)) {
+                /* a bound within the noise of the start: the start itself may be in the
+                 * interval (a faithful table is covered at the boundary), so simulate there */
+                if (!cal_at(c, 0, st, err)) return NAN;
+                continue;
             }
-        if (w <= 1e-4 * fmax(1, fmax(fabs(a), fabs(b))) || hb - ha <= 0.05 * spread ||
-            step >= CAL_MAX_STEPS)
-            break;
-        double next = 0.5 * (a + b);
-        if (step % 2 == 0 && hb > ha) {
-            /* false position, kept away from the ends so the bracket shrinks */
-            next = a + w * (-ha) / (hb - ha);
-            next = fmin(fmax(next, a + w / 16), b - w / 16);
+            if (w <= 1e-4 * fmax(1, fmax(fabs(a), fabs(b))) ||
+                !(fabs(pb->truth[m] - pa->truth[m]) > CAL_TOL * spread) ||
+                narrowing >= CAL_MAX_STEPS)
+                return hb > ha ? a + w * (-ha) / (hb - ha) : 0.5 * (a + b);
+            narrowing++;
+            double next = 0.5 * (a + b);
+            if (again < 2 && isfinite(spread)) {
+                /* aim from the end nearer the root, past it toward the other */
+                const cal_pt *near = -ha < hb ? pa : pb;
+                double hn = near == pa ? ha : hb, dir = near == pa ? 1 : -1;
+                double target = sg * near->truth[m] - hn + dir * 0.4 * CAL_TOL * spread;
+                next = cal_aim(c, m, sg, target, near->d, near == pa ? b : a,
+                               1e-3 * CAL_TOL * spread, tv);
+                next = fmin(fmax(next, a + w / 32), b - w / 32);
+            }
+            const cal_pt *p = cal_at(c, next, st, err);
+            if (!p) return NAN;
+            int side = cal_h(c, p, m, which, sg, t) >= 0 ? 1 : -1;
+            again = side == moved ? again + 1 : 1;
+            moved = side;
+            continue;
         }
-        const cal_pt *p = cal_at(c, next, st, err);
-        if (!p) return NAN;
-        double h = cal_h(c, p, m, which, sg, t);
-        if (isnan(h)) break;
-        if (h >= 0)
-            b = next, hb = h;
-        else
-            a = next, ha = h;
+        double next;
+        if (!pb) {
+            /* no crossing yet: further along the path */
+            if (pa->d >= CAL_DMAX) return CAL_DMAX;
+            double spread = pa->q[2 * nm + m] - pa->q[m];
+            double target =
+                sg * pa->truth[m] - ha + 0.4 * CAL_TOL * (isfinite(spread) ? spread : 0);
+            next = cal_aim(c, m, sg, target, pa->d, CAL_DMAX, 1e-3 * CAL_TOL * fabs(spread), tv);
+            if (!(next > pa->d)) next = fmin(pa->d < 1 ? 2 : 2 * pa->d, CAL_DMAX);
+        } else {
+            /* the first point already crosses: back along the path */
+            double d0 = pb->d;
+            if (d0 <= dmin || (!signed_d && d0 <= 0)) return d0 <= 0 && !signed_d ? 0 : dmin;
+            double spread = pb->q[2 * nm + m] - pb->q[m];
+            double target =
+                sg * pb->truth[m] - hb - 0.4 * CAL_TOL * (isfinite(spread) ? spread : 0);
+            next = cal_aim(c, m, sg, target, d0, dmin, 1e-3 * CAL_TOL * fabs(spread), tv);
+            if (!(next < d0)) next = d0 > 0 ? 0 : d0 > -1 ? -1 : fmax(2 * d0, dmin);
+        }
+        if (!cal_at(c, next, st, err)) return NAN;
     }
-    return hb > ha ? a + (b - a) * (-ha) / (hb - ha) : 0.5 * (a + b);
+    return NAN;
 }
 
 /* Calibrated interval of metric m on path c (t = the observed value). */
@@ -630,15 +729,14 @@ static iaf_status cal_interval(cal_path *c, size_t m, int signed_d, double range
         out->lo = out->hi = out->bias_corrected = NAN;
         return IAF_OK;
     }
-    const cal_pt *p0 = cal_at(c, 0, &st, err);
-    if (!p0) return st;
-    double t0 = p0->truth[m];
+    cal_truth(c, 0, tv);
+    double t0 = tv[m];
     const cal_pt *p1 = cal_at(c, 1, &st, err);
     if (!p1) return st;
     int sg = !(p1->truth[m] < t0) ? 1 : -1;
     double d[3];
     for (int w = 0; w < 3; w++) {
-        d[w] = cal_root(c, m, 2 - w, sg, t, signed_d, &st, err);
+        d[w] = cal_root(c, m, 2 - w, sg, t, signed_d, tv, &st, err);
         if (st != IAF_OK) return st;
     }
     /* d[0]: U's lower bound (its upper quantile reaches t), d[1]: median, d[2]: upper */
@@ -1040,8 +1138,8 @@ iaf_status iaf_joint_bootstrap(const iaf_joint_input *in, const iaf_boot_options
         goto cleanup;
     }
     /* The ordinary bootstrap (the evaluation at d = 1). */
-    st = simulate(&ops, in->s, smode, in->n_s, in->r, rmode, in->n_r, in->r_se, B, seed, nt, reps,
-                  &rc, err);
+    st = simulate(&ops, in->s, smode, in->n_s, NULL, in->r, rmode, in->n_r, in->r_se, B, seed, nt,
+                  reps, &rc, err);
     if (st != IAF_OK) goto cleanup;
     out->evaluations = 1;
     if (opt && opt->replicates) memcpy(opt->replicates, reps, B * IAF_JM_COUNT * sizeof *reps);
@@ -1106,7 +1204,7 @@ iaf_status iaf_boot_path_interval(const iaf_boot_model *model, const double *s_o
         goto cleanup;
     }
     /* the ordinary bootstrap (d = 1) and its basic intervals */
-    st = simulate(model, s_obs, smode, n_s, r, rmode, n_r, NULL, B, seed, nt, reps, &rc, err);
+    st = simulate(model, s_obs, smode, n_s, NULL, r, rmode, n_r, NULL, B, seed, nt, reps, &rc, err);
     if (st != IAF_OK) goto cleanup;
     if (evaluations) *evaluations = 1;
     for (size_t m = 0; m < nm; m++) {
@@ -1205,6 +1303,7 @@ typedef struct flat_ctx {
     size_t k;
     double theta;
     const unsigned char *fixed; /* the observed data's dominated set and support */
+    unsigned need;              /* IAF_FLAT_NEED_* bits: what the current path reads */
 } flat_ctx;
 
 static void flat_eval(const void *ctx, void *ws, const double *s, const double *r, double *vals)
@@ -1213,9 +1312,17 @@ static void flat_eval(const void *ctx, void *ws, const double *s, const double *
     (void)ws;
     iaf_flat_input rep = {c->k, s, s + c->k, r, r + c->k, c->theta};
     iaf_flattening f;
-    iaf_flattening_eval(&rep, c->theta, c->fixed, &f, NULL, NULL, NULL, NULL);
+    iaf_flattening_replicate(&rep, c->fixed, c->need, &f);
     for (int id = 0; id < IAF_FB_COUNT; id++)
         vals[id] = flat_value(&f, id);
+}
+
+/* What each path reads (see flat_path_of); p < 0: everything. */
+static void flat_on_path(const sim_ops *ops, int p)
+{
+    ((flat_ctx *)ops->ctx)->need = p < 0    ? IAF_FLAT_NEED_ALL
+                                   : p == 0 ? IAF_FLAT_NEED_POOLED
+                                            : IAF_FLAT_NEED_DUNCAN;
 }
 
 /* Paths of the flattening measures: 0 from r (flattening and the pooled
@@ -1271,6 +1378,7 @@ iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double
     size_t n = 2 * k;
     double *buf = iaf_malloc(11 * n * sizeof *buf);
     unsigned char *dom = iaf_malloc(k);
+    size_t *order = iaf_malloc(n * sizeof *order);
     double *reps = iaf_malloc(B * IAF_FB_COUNT * sizeof *reps);
     double *col = iaf_malloc(B * sizeof *col);
     double tv[IAF_FB_COUNT];
@@ -1278,7 +1386,7 @@ iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double
     memset(paths, 0, sizeof paths);
     ref_cache rc;
     ref_cache_init(&rc, 2 * k, B, rmode);
-    if (!buf || !dom || !reps || !col) {
+    if (!buf || !dom || !order || !reps || !col) {
         st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto cleanup;
     }
@@ -1288,10 +1396,22 @@ iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double
     memcpy(rv, in->r_focal, k * sizeof *rv);
     memcpy(rv + k, in->r_other, k * sizeof *rv);
     iaf_flattening_eval(in, theta, NULL, &out->point, NULL, NULL, NULL, dom);
-    flat_ctx ctx = {k, theta, dom};
+    flat_ctx ctx = {k, theta, dom, IAF_FLAT_NEED_ALL};
     sim_ops ops = {IAF_FB_COUNT, n, n, &ctx, NULL, NULL, 0, flat_eval, NULL};
+    /* The synthetic side is drawn with the dominated categories that both sides reach first
+     * (their focal and other cells), then the rest: the measures calibrated on path 0 read
+     * those cells only, so path 0 draws them one by one and the rest as one lump, with the
+     * same numbers for them as the full draws (common random numbers along the paths). */
+    size_t keep = 0;
+    for (size_t y = 0; y < k; y++)
+        if ((dom[y] & IAF_FLAT_DOMINATED) && (dom[y] & IAF_FLAT_SUPPORT))
+            order[keep++] = y, order[keep++] = k + y;
+    for (size_t y = 0, i = keep; y < k; y++)
+        if (!(dom[y] & IAF_FLAT_DOMINATED) || !(dom[y] & IAF_FLAT_SUPPORT))
+            order[i++] = y, order[i++] = k + y;
+    draw_order full = {order, n}, lumped = {order, keep};
 
-    st = simulate(&ops, sv, smode, n_s, rv, rmode, n_r, NULL, B, seed, nt, reps, &rc, err);
+    st = simulate(&ops, sv, smode, n_s, &full, rv, rmode, n_r, NULL, B, seed, nt, reps, &rc, err);
     if (st != IAF_OK) goto cleanup;
     out->evaluations = 1;
     if (opt && opt->replicates) memcpy(opt->replicates, reps, B * IAF_FB_COUNT * sizeof *reps);
@@ -1302,13 +1422,15 @@ iaf_status iaf_flattening_bootstrap(const iaf_flat_input *in, double n_s, double
     if (out->method != IAF_INTERVAL_CALIBRATED) goto cleanup;
 
     st = cal_paths_init(paths, &ops, NULL, sv, rv, 2, k, smode, rmode, n_s, n_r, NULL, B, nt, seed,
-                        level, reps, col, buf + 2 * n, &rc, NULL, err);
+                        level, reps, col, buf + 2 * n, &rc, flat_on_path, err);
     if (st != IAF_OK) goto cleanup;
     /* Path 2 calibrates D_r alone, which never reads the synthetic table, and the reference
      * has a stream of its own: drawing s there would change no number it uses. */
     paths[2].s_mode = 0;
+    paths[0].s_order = &lumped;
+    paths[1].s_order = &full;
     st = calibrate_all(paths, 3, IAF_FB_COUNT, flat_path_of, flat_signed, flat_range, rmode != 0,
-                       NULL, tv, out->ci, err);
+                       flat_on_path, tv, out->ci, err);
     for (int p = 0; p < 3; p++)
         out->evaluations += paths[p].evaluations;
 cleanup:
@@ -1319,5 +1441,6 @@ cleanup:
     iaf_free(col);
     iaf_free(buf);
     iaf_free(dom);
+    iaf_free(order);
     return st;
 }

@@ -36,7 +36,7 @@ static double quantile(const double *v, size_t n, double q)
     return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
 }
 
-/* dep_tvd and mutual information of one cell's rows (local labels al, bl),
+/* dep_tvd and mutual information (mi NULL: not computed) of one cell's rows (local labels al, bl),
  * counted in cnt (ka*kb zeros on entry and on exit). Only cells with rows
  * are visited: a zero cell contributes its expected count to sum |o - e|. */
 static void cell_stats_m(const uint32_t *al, const uint32_t *bl, const ci_cell *cc,
@@ -52,12 +52,12 @@ static void cell_stats_m(const uint32_t *al, const uint32_t *bl, const ci_cell *
         double e = ra[al[i]] * cb[bl[i]] / n;
         absdev += fabs(o - e);
         esum += e;
-        info += o * log(o * n / (ra[al[i]] * cb[bl[i]]));
+        if (mi) info += o * log(o * n / (ra[al[i]] * cb[bl[i]]));
         cnt[k] = 0;
     }
     *dep = (absdev + (n - esum)) / (2 * n);
     if (*dep < 0) *dep = 0;
-    *mi = info / n;
+    if (mi) *mi = info / n;
 }
 
 static void cell_stats(const uint32_t *al, const uint32_t *bl, const ci_cell *cc, const double *m,
@@ -66,18 +66,30 @@ static void cell_stats(const uint32_t *al, const uint32_t *bl, const ci_cell *cc
     cell_stats_m(al, bl, cc, m + cc->moff, m + cc->moff + cc->ka, cnt, dep, mi);
 }
 
-/* The first index i with u < cum[i] (cum increasing, cum[k-1] = 1). */
-static uint32_t inv_cdf(const double *cum, size_t k, double u)
+/* Inversion of a cumulative distribution cum (non-decreasing, cum[k-1] = 1)
+ * with a guide table (Chen and Asau 1974): guide[j] is the first i with
+ * cum[i] > j / k, less a little, so that it never passes the answer for any u
+ * that k u rounds down to j. */
+static void guide_init(const double *cum, size_t k, uint32_t *guide)
 {
-    size_t lo = 0, hi = k - 1;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (u < cum[mid])
-            hi = mid;
-        else
-            lo = mid + 1;
+    size_t i = 0;
+    for (size_t j = 0; j < k; j++) {
+        double x = (double)j / (double)k - 1e-12;
+        while (i < k - 1 && !(cum[i] > x))
+            i++;
+        guide[j] = (uint32_t)i;
     }
-    return (uint32_t)lo;
+}
+
+/* The first index i with u < cum[i] (k - 1 at most): a short forward search
+ * from the guide, on average under two steps. */
+static uint32_t inv_cdf_guided(const double *cum, const uint32_t *guide, size_t k, double u)
+{
+    size_t j = (size_t)(u * (double)k);
+    size_t i = guide[j < k ? j : k - 1];
+    while (i < k - 1 && !(u < cum[i]))
+        i++;
+    return (uint32_t)i;
 }
 
 /* dep_tvd of the comonotone (north-west corner) coupling of margins pa, pb:
@@ -162,7 +174,8 @@ typedef struct power_ctx {
     size_t ntest, nalt, pb, nm_total;
     double n_tested;
     const double *fa, *lam;
-    double *alt, *base; /* results: alt[k * pb + r], base[r] */
+    const uint32_t *guide; /* inv_cdf_guided's tables, laid out as fa */
+    double *alt, *base;    /* results: alt[k * pb + r], base[r] */
 } power_ctx;
 
 typedef struct power_scratch {
@@ -210,24 +223,25 @@ static void power_rep(const void *ctxp, void *scratch, size_t r)
     iaf_rng_seed_stream(&rng, p->opt->seed ^ 0x9e3779b97f4a7c15ull, r);
     for (size_t t = 0; t < ntest; t++) {
         const double *ca = p->fa + cc[t].moff, *cbm = ca + cc[t].ka;
+        const uint32_t *ga = p->guide + cc[t].moff, *gb = ga + cc[t].ka;
         uint32_t *xa = al + cc[t].off, *yb = bl + cc[t].off, *uu = ub + cc[t].off;
         double *co = coin + cc[t].off, *ra = mr + cc[t].moff, *cb0 = mb + cc[t].moff;
         memset(ra, 0, cc[t].ka * sizeof *ra);
         memset(cb0, 0, cc[t].kb * sizeof *cb0);
         for (size_t i = 0; i < cc[t].n; i++) {
             double u = iaf_rng_uniform(&rng), c = iaf_rng_uniform(&rng), v = iaf_rng_uniform(&rng);
-            xa[i] = inv_cdf(ca, cc[t].ka, u);
-            uu[i] = inv_cdf(cbm, cc[t].kb, u);
-            yb[i] = inv_cdf(cbm, cc[t].kb, v);
+            xa[i] = inv_cdf_guided(ca, ga, cc[t].ka, u);
+            uu[i] = inv_cdf_guided(cbm, gb, cc[t].kb, u);
+            yb[i] = inv_cdf_guided(cbm, gb, cc[t].kb, v);
             co[i] = c;
             ra[xa[i]] += 1, cb0[yb[i]] += 1;
         }
     }
     double d1 = 0;
     for (size_t t = 0; t < ntest; t++) {
-        double d, i0, wt = (double)cc[t].n / p->n_tested;
+        double d, wt = (double)cc[t].n / p->n_tested;
         cell_stats_m(al + cc[t].off, bl + cc[t].off, &cc[t], mr + cc[t].moff, mb + cc[t].moff, cnt,
-                     &d, &i0);
+                     &d, NULL);
         d1 += wt * d;
     }
     p->base[r] = d1;
@@ -237,13 +251,13 @@ static void power_rep(const void *ctxp, void *scratch, size_t r)
             const uint32_t *uu = ub + cc[t].off, *yb = bl + cc[t].off;
             const double *co = coin + cc[t].off, l = p->lam[k * ntest + t];
             uint32_t *x = xb + cc[t].off;
-            double *cb = mr + cc[t].moff + cc[t].ka, d, i0, wt = (double)cc[t].n / p->n_tested;
+            double *cb = mr + cc[t].moff + cc[t].ka, d, wt = (double)cc[t].n / p->n_tested;
             memset(cb, 0, cc[t].kb * sizeof *cb);
             for (size_t i = 0; i < cc[t].n; i++) {
                 x[i] = co[i] < l ? uu[i] : yb[i];
                 cb[x[i]] += 1;
             }
-            cell_stats_m(al + cc[t].off, x, &cc[t], mr + cc[t].moff, cb, cnt, &d, &i0);
+            cell_stats_m(al + cc[t].off, x, &cc[t], mr + cc[t].moff, cb, cnt, &d, NULL);
             d0 += wt * d;
         }
         p->alt[k * p->pb + r] = d0;
@@ -266,12 +280,13 @@ static iaf_status power_of(const iaf_ci_options *opt, const ci_cell *cc, size_t 
         1 + (opt->npower_grid < IAF_CI_POWER_GRID_MAX ? opt->npower_grid : IAF_CI_POWER_GRID_MAX);
     size_t nrows = (size_t)out->n_tested, pb = opt->power_b;
     double *fa = iaf_calloc(nm_total + 1, sizeof *fa), *lam = iaf_calloc(nalt * ntest, sizeof *lam);
+    uint32_t *guide = iaf_calloc(nm_total + 1, sizeof *guide);
     double *alt = iaf_calloc(nalt * pb, sizeof *alt), *base = iaf_calloc(pb, sizeof *base);
     double against[1 + IAF_CI_POWER_GRID_MAX] = {0};
     size_t nt = ci_threads(opt, 24 * nrows + 16 * nm_total + 8 * maxkk);
     power_scratch *scr[CI_MAX_THREADS] = {NULL};
     iaf_status st = IAF_OK;
-    int ok = fa && lam && alt && base;
+    int ok = fa && lam && guide && alt && base;
     for (size_t t = 0; ok && t < nt; t++)
         ok = (scr[t] = power_scratch_new(nrows, nm_total, maxkk)) != NULL;
     if (!ok) {
@@ -294,9 +309,12 @@ static iaf_status power_of(const iaf_ci_options *opt, const ci_cell *cc, size_t 
         for (size_t y = 1; y < cc[t].kb; y++)
             qb[y] += qb[y - 1];
         qa[cc[t].ka - 1] = qb[cc[t].kb - 1] = 1;
+        guide_init(qa, cc[t].ka, guide + cc[t].moff);
+        guide_init(qb, cc[t].kb, guide + cc[t].moff + cc[t].ka);
     }
     {
-        power_ctx pc = {opt, cc, ntest, nalt, pb, nm_total, out->n_tested, fa, lam, alt, base};
+        power_ctx pc = {opt,           cc, ntest, nalt,  pb,  nm_total,
+                        out->n_tested, fa, lam,   guide, alt, base};
         run_reps(&pc, power_rep, (void **)scr, nt, pb);
     }
     qsort(base, pb, sizeof *base, cmp_double);
@@ -320,7 +338,7 @@ static iaf_status power_of(const iaf_ci_options *opt, const ci_cell *cc, size_t 
 done:
     for (size_t t = 0; t < nt; t++)
         power_scratch_free(scr[t]);
-    iaf_free(fa), iaf_free(lam), iaf_free(alt), iaf_free(base);
+    iaf_free(fa), iaf_free(lam), iaf_free(guide), iaf_free(alt), iaf_free(base);
     return st;
 }
 

@@ -133,6 +133,52 @@ void iaf_flattening_eval(const iaf_flat_input *in, double theta, const unsigned 
         out->duncan_r > 0 && !isnan(out->duncan_s) ? out->duncan_s / out->duncan_r : NAN;
 }
 
+void iaf_flattening_replicate(const iaf_flat_input *in, const unsigned char *fixed, unsigned need,
+                              iaf_flattening *out)
+{
+    if (need == IAF_FLAT_NEED_ALL) {
+        iaf_flattening_eval(in, in->theta, fixed, out, NULL, NULL, NULL, NULL);
+        return;
+    }
+    size_t k = in->k;
+    out->f_s_pooled = out->f_r_pooled = out->flattening_pooled = out->flattening_mean = NAN;
+    out->duncan_s = out->duncan_r = out->segregation_retention = NAN;
+    if (need & IAF_FLAT_NEED_DUNCAN) {
+        out->duncan_s = duncan(in, fixed, in->s_focal, in->s_other);
+        out->duncan_r = duncan(in, fixed, in->r_focal, in->r_other);
+        out->segregation_retention =
+            out->duncan_r > 0 && !isnan(out->duncan_s) ? out->duncan_s / out->duncan_r : NAN;
+    }
+    if (!(need & IAF_FLAT_NEED_POOLED)) return;
+    /* the loop of iaf_flattening_eval over the dominated categories in the support */
+    double f_perp = share(sum(in->r_focal, k), sum(in->r_other, k));
+    double dsf = 0, dst = 0, drf = 0, drt = 0, wsum = 0, wflat = 0;
+    size_t n = 0;
+    for (size_t y = 0; y < k; y++) {
+        if ((fixed[y] & (IAF_FLAT_DOMINATED | IAF_FLAT_SUPPORT)) !=
+            (IAF_FLAT_DOMINATED | IAF_FLAT_SUPPORT))
+            continue;
+        n++;
+        double fs = share(in->s_focal[y], in->s_other[y]);
+        double fr = share(in->r_focal[y], in->r_other[y]);
+        double fl = flattening_of(fs, fr, f_perp);
+        dsf += in->s_focal[y];
+        dst += in->s_focal[y] + in->s_other[y];
+        drf += in->r_focal[y];
+        drt += in->r_focal[y] + in->r_other[y];
+        if (!isnan(fl)) {
+            double w = in->r_focal[y] + in->r_other[y];
+            wsum += w;
+            wflat += w * fl;
+        }
+    }
+    if (n == 0) return;
+    out->f_s_pooled = dst > 0 ? dsf / dst : NAN;
+    out->f_r_pooled = drt > 0 ? drf / drt : NAN;
+    out->flattening_pooled = flattening_of(out->f_s_pooled, out->f_r_pooled, f_perp);
+    out->flattening_mean = wsum > 0 ? wflat / wsum : NAN;
+}
+
 iaf_status iaf_flattening_check(const iaf_flat_input *in, double *theta, iaf_error *err)
 {
     if (!in || in->k == 0)

@@ -86,5 +86,15 @@ enum { IAF_FLAT_DOMINATED = 1, IAF_FLAT_SUPPORT = 2 };
 void iaf_flattening_eval(const iaf_flat_input *in, double theta, const unsigned char *fixed,
                          iaf_flattening *out, double *f_s, double *f_r, double *flattening,
                          unsigned char *flags);
+/* What a bootstrap replicate needs of iaf_flattening_eval (bits). */
+enum {
+    IAF_FLAT_NEED_POOLED = 1, /* flattening_pooled, flattening_mean, f_s_pooled */
+    IAF_FLAT_NEED_DUNCAN = 2, /* duncan_s, duncan_r, segregation_retention */
+    IAF_FLAT_NEED_ALL = 3
+};
+/* The measures of one replicate with the observed data's sets (fixed): those
+ * `need` names as iaf_flattening_eval computes them, the others NAN. */
+void iaf_flattening_replicate(const iaf_flat_input *in, const unsigned char *fixed, unsigned need,
+                              iaf_flattening *out);
 
 #endif
