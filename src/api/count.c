@@ -323,6 +323,18 @@ static char *put_i64(char *p, int64_t v)
     return p;
 }
 
+/* The length of put_i64's text of v. */
+static size_t dec_len(int64_t v)
+{
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    size_t n = 1 + (v < 0);
+    while (u >= 10) {
+        u /= 10;
+        n++;
+    }
+    return n;
+}
+
 iaf_status iaf_table_write_counts_csv(const iaf_table *t, int weighted, iaf_buffer *out,
                                       iaf_error *err)
 {
@@ -355,14 +367,17 @@ iaf_status iaf_table_write_counts_csv(const iaf_table *t, int weighted, iaf_buff
         iaf_cell cl = iaf_table_cell(t, i);
         for (size_t a = 0; a < na; a++)
             need += off[a][cl.cat[a] + 1] - off[a][cl.cat[a]] + 1;
-        need += 32 + 2; /* a number (weighted ones are at most 24 characters), ',' and '\n' */
+        /* a number (weighted ones are at most 24 characters), ',' and '\n': a count's
+         * digits exactly, so that the reservation can be faulted in whole */
+        need += (weighted ? 32 : dec_len(cl.n)) + 2;
     }
     /* an emptied buffer that is too small (one reused for several tables): a fresh
      * block, not a realloc that copies the previous table's text */
     if (rc == 0 && b->len == 0 && b->cap < need + 1) iaf_buf_free(b);
-    if (rc == 0 && iaf_buf_reserve(b, need) == 0)
+    if (rc == 0 && iaf_buf_reserve(b, need) == 0) {
         iaf_advise_huge(b->data + b->len, need);
-    else
+        iaf_prefault(b->data + b->len, need);
+    } else
         rc = -1;
     for (size_t i = 0; i < na && rc == 0; i++) {
         if (i) rc |= iaf_buf_append(b, ",", 1);

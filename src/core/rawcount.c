@@ -460,6 +460,9 @@ static int dense_flush_final(cube_acc *c)
     if (!cnt) return -1;
     c->count = cnt;
     c->cap = m;
+    /* written whole below: faulted in by the page range, not page by page */
+    iaf_prefault(key, m * sizeof *key);
+    iaf_prefault(cnt, m * sizeof *cnt);
     /* the slots would be stale; the merge does not read them */
     iaf_free(c->pk.skey);
     iaf_free(c->pk.scell);
@@ -1047,6 +1050,9 @@ static int merge_sorted(run_ctx *ctx, iaf_rawcount *rc, size_t k, uint32_t *cons
     if (!j.a || !j.tmp || !j.hist || !j.poff || !j.pdist || !j.in_a || !j.overflow) goto done;
     iaf_advise_huge(j.a, n * sizeof *j.a);
     iaf_advise_huge(j.tmp, n * sizeof *j.tmp);
+    /* both written whole: faulted in by the page range, not page by page */
+    iaf_prefault(j.a, n * sizeof *j.a);
+    iaf_prefault(j.tmp, n * sizeof *j.tmp);
     run_parallel(nthreads, nw, merge_build, &j);
     /* each worker's slots: partition-major, then worker order */
     size_t at = 0;
@@ -1075,6 +1081,10 @@ static int merge_sorted(run_ctx *ctx, iaf_rawcount *rc, size_t k, uint32_t *cons
     out->wsum2 = iaf_realloc_array(NULL, m ? m : 1, sizeof *out->wsum2);
     if (!out->keys || !out->count || !out->wsum || !out->wsum2) goto done;
     iaf_advise_huge(out->keys, m * j.nc * sizeof *out->keys);
+    iaf_prefault(out->keys, m * j.nc * sizeof *out->keys);
+    iaf_prefault(out->count, m * sizeof *out->count);
+    iaf_prefault(out->wsum, m * sizeof *out->wsum);
+    iaf_prefault(out->wsum2, m * sizeof *out->wsum2);
     run_parallel(nthreads, j.nparts, merge_emit, &j);
     ret = 1;
     for (size_t p = 0; p < j.nparts; p++)
