@@ -3,8 +3,11 @@
  * derives each table (missing tokens, normalisation, universe). */
 #include "iaf/count.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "util/hugepage.h"
@@ -33,6 +36,7 @@ struct iaf_counter {
     iaf_scan_consumer progress;
     counter_table tabs[IAF_COUNT_MAX_TABLES];
     size_t ntabs;
+    int threads; /* the source's thread count (0: every core) */
     int ran;
 };
 
@@ -151,6 +155,7 @@ static iaf_status counter_new(const iaf_count_options *opt, iaf_counter **out,
     memset(dopt, 0, sizeof *dopt);
     dopt->form = IAF_DATA_MICRODATA;
     dopt->source = opt->source;
+    c->threads = opt->source.threads;
     dopt->weight = c->weight;
     dopt->labels.missing = (const char *const *)c->missing;
     dopt->labels.nmissing = c->nmissing;
@@ -263,12 +268,68 @@ iaf_status iaf_counter_set_weights(iaf_counter *c, const char *path, iaf_error *
     return IAF_OK;
 }
 
+/* The tables derived side by side once the data is counted: each reads the
+ * shared counts and builds its own table (the four pairs' tail was serial
+ * on an idle core). Not with a universe, whose evaluation is kept on one
+ * thread. */
+typedef struct derive_job {
+    iaf_counter *c;
+    atomic_size_t next;
+    iaf_status *st;
+    iaf_error *errs;
+} derive_job;
+
+static void *derive_main(void *vp)
+{
+    derive_job *j = vp;
+    iaf_counter *c = j->c;
+    for (;;) {
+        size_t k = atomic_fetch_add(&j->next, 1);
+        if (k >= c->ntabs) break;
+        j->st[k] = iaf_dataset_derive(c->ds, c->tabs[k].req, c->tabs[k].attrs, c->tabs[k].nby, NULL,
+                                      &c->tabs[k].dv, &j->errs[k]);
+    }
+    return NULL;
+}
+
+static iaf_status derive_parallel(iaf_counter *c, iaf_error *err)
+{
+    long nt = c->threads > 0 ? c->threads : sysconf(_SC_NPROCESSORS_ONLN);
+    if (nt > (long)c->ntabs) nt = (long)c->ntabs;
+    if (nt > 64) nt = 64;
+    derive_job j;
+    j.c = c;
+    atomic_init(&j.next, 0);
+    j.st = iaf_calloc(c->ntabs, sizeof *j.st);
+    j.errs = iaf_calloc(c->ntabs, sizeof *j.errs);
+    if (!j.st || !j.errs) {
+        iaf_free(j.st);
+        iaf_free(j.errs);
+        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    pthread_t th[64];
+    int started = 0;
+    while (started + 1 < nt && pthread_create(&th[started], NULL, derive_main, &j) == 0)
+        started++;
+    derive_main(&j);
+    for (int i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    /* the first table's failure, as one after the other would report it */
+    iaf_status st = IAF_OK;
+    for (size_t k = 0; k < c->ntabs && st == IAF_OK; k++)
+        if ((st = j.st[k]) != IAF_OK && err) *err = j.errs[k];
+    iaf_free(j.st);
+    iaf_free(j.errs);
+    return st;
+}
+
 iaf_status iaf_counter_run(iaf_counter *c, iaf_error *err)
 {
     if (c->ran)
         return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "the counter has already run");
     c->ran = 1;
     iaf_status st = iaf_dataset_count(c->ds, &c->progress, err);
+    if (st == IAF_OK && c->ntabs > 1 && !c->universe) return derive_parallel(c, err);
     for (size_t k = 0; k < c->ntabs && st == IAF_OK; k++)
         st = iaf_dataset_derive(c->ds, c->tabs[k].req, c->tabs[k].attrs, c->tabs[k].nby,
                                 c->universe, &c->tabs[k].dv, err);
@@ -323,6 +384,18 @@ static char *put_i64(char *p, int64_t v)
     return p;
 }
 
+/* The length of put_i64's text of v. */
+static size_t dec_len(int64_t v)
+{
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    size_t n = 1 + (v < 0);
+    while (u >= 10) {
+        u /= 10;
+        n++;
+    }
+    return n;
+}
+
 iaf_status iaf_table_write_counts_csv(const iaf_table *t, int weighted, iaf_buffer *out,
                                       iaf_error *err)
 {
@@ -355,14 +428,17 @@ iaf_status iaf_table_write_counts_csv(const iaf_table *t, int weighted, iaf_buff
         iaf_cell cl = iaf_table_cell(t, i);
         for (size_t a = 0; a < na; a++)
             need += off[a][cl.cat[a] + 1] - off[a][cl.cat[a]] + 1;
-        need += 32 + 2; /* a number (weighted ones are at most 24 characters), ',' and '\n' */
+        /* a number (weighted ones are at most 24 characters), ',' and '\n': a count's
+         * digits exactly, so that the reservation can be faulted in whole */
+        need += (weighted ? 32 : dec_len(cl.n)) + 2;
     }
     /* an emptied buffer that is too small (one reused for several tables): a fresh
      * block, not a realloc that copies the previous table's text */
     if (rc == 0 && b->len == 0 && b->cap < need + 1) iaf_buf_free(b);
-    if (rc == 0 && iaf_buf_reserve(b, need) == 0)
+    if (rc == 0 && iaf_buf_reserve(b, need) == 0) {
         iaf_advise_huge(b->data + b->len, need);
-    else
+        iaf_prefault(b->data + b->len, need);
+    } else
         rc = -1;
     for (size_t i = 0; i < na && rc == 0; i++) {
         if (i) rc |= iaf_buf_append(b, ",", 1);

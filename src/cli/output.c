@@ -229,6 +229,7 @@ typedef struct out_item {
     int fd;    /* K_STDOUT: the descriptor (1 = through stdio) */
     char *tmp; /* K_ATOMIC: the temporary, registered in slot */
     int slot;
+    int tfd; /* K_ATOMIC: the temporary's descriptor + 1 until fsync'ed and closed (0: closed) */
     int existed;
     int done;   /* C_* while committing */
     char *data; /* K_STDOUT, K_DIRECT: a copy written at commit */
@@ -243,7 +244,14 @@ typedef struct out_item {
 struct cli_outset {
     out_item *items;
     size_t n, cap;
+    size_t nopen; /* temporaries written but not yet fsync'ed and closed */
 };
+
+/* Temporaries a set keeps open, their write-back started, to fsync them at
+ * commit one after the other: by then most of the data is on its way, and
+ * the first fsync's journal commit carries the others' metadata. Beyond
+ * this many, each is fsync'ed as it is written (descriptors are few). */
+#define MAX_OPEN_TEMPS 16
 
 cli_outset *cli_outset_new(void)
 {
@@ -252,6 +260,7 @@ cli_outset *cli_outset_new(void)
 
 static void item_clear(out_item *it)
 {
+    if (it->tfd) iaf_get_sysio()->close_fn(it->tfd - 1);
     if (it->tmp) {
         unlink(it->tmp);
         temp_unregister(it->slot);
@@ -473,6 +482,16 @@ static iaf_status make_temp(out_item *it, int *fd, iaf_error *err)
     return iaf_error_set(err, IAF_ERR_IO, it->name, 0, 0, "cannot create a temporary file");
 }
 
+/* The temporary of it, written (st: how that went), fsync'ed and closed. */
+static iaf_status finish_temp(out_item *it, int fd, iaf_status st, iaf_error *err)
+{
+    if (st == IAF_OK && iaf_get_sysio()->fsync_fn(fd) != 0)
+        st = iaf_error_set(err, IAF_ERR_IO, it->name, 0, 0, "write failed: %s", strerror(errno));
+    if (iaf_get_sysio()->close_fn(fd) != 0 && st == IAF_OK)
+        st = iaf_error_set(err, IAF_ERR_IO, it->name, 0, 0, "write failed: %s", strerror(errno));
+    return st;
+}
+
 /* it, the set's next item, is written through at commit (kind K_STDOUT or
  * K_DIRECT) from a copy of the bytes, which the set now holds. */
 static iaf_status add_through(cli_outset *s, out_item *it, int kind, const char *data, size_t n,
@@ -557,11 +576,14 @@ iaf_status cli_outset_add(cli_outset *s, const char *path, const char *data, siz
     if (st == IAF_OK && fchmod(fd, mode) != 0)
         st = iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "cannot set permissions: %s",
                            strerror(errno));
-    if (st == IAF_OK && iaf_get_sysio()->fsync_fn(fd) != 0)
-        st = iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "write failed: %s", strerror(errno));
-    if (iaf_get_sysio()->close_fn(fd) != 0 && st == IAF_OK)
-        st = iaf_error_set(err, IAF_ERR_IO, path, 0, 0, "write failed: %s", strerror(errno));
-    return st;
+    if (st == IAF_OK && s->nopen < MAX_OPEN_TEMPS) {
+        /* fsync'ed at commit; the write-back starts now, behind the next output's work */
+        sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+        it->tfd = fd + 1;
+        s->nopen++;
+        return IAF_OK;
+    }
+    return finish_temp(it, fd, st, err);
 fail:
     item_clear(it);
     return st;
@@ -638,6 +660,16 @@ static void sync_dir_of(const char *target)
 iaf_status cli_outset_commit(cli_outset *s, iaf_error *err)
 {
     iaf_status st = IAF_OK;
+    /* the temporaries still open: durable before anything is written or renamed */
+    for (size_t i = 0; i < s->n; i++) {
+        out_item *it = &s->items[i];
+        if (!it->tfd) continue;
+        int fd = it->tfd - 1;
+        it->tfd = 0;
+        s->nopen--;
+        iaf_status fs = finish_temp(it, fd, st, err);
+        if (st == IAF_OK) st = fs;
+    }
     /* standard output and devices first: a failure there leaves the files */
     for (size_t i = 0; i < s->n && st == IAF_OK; i++) {
         out_item *it = &s->items[i];

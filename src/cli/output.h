@@ -6,7 +6,7 @@
  *     its final target is written, never the link itself;
  *   - a regular file or a new path is replaced atomically: a temporary file
  *     NAME.tmp.XXXXXX (created with O_EXCL next to the target) is written
- *     and fsync'ed, then renamed over the target; the replaced file keeps its
+ *     and fsync'ed (at commit), then renamed over the target; the replaced file keeps its
  *     permission bits (and owner, where allowed);
  *   - a character device, FIFO or socket is written through directly;
  *   - a directory or block device is refused, and so is a file that is an

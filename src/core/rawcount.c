@@ -460,6 +460,9 @@ static int dense_flush_final(cube_acc *c)
     if (!cnt) return -1;
     c->count = cnt;
     c->cap = m;
+    /* written whole below: faulted in by the page range, not page by page */
+    iaf_prefault(key, m * sizeof *key);
+    iaf_prefault(cnt, m * sizeof *cnt);
     /* the slots would be stale; the merge does not read them */
     iaf_free(c->pk.skey);
     iaf_free(c->pk.scell);
@@ -869,6 +872,8 @@ static void run_parallel(int nthreads, size_t ntasks, void (*fn)(void *, size_t)
 
 /* Top bits of the packed key that choose a merge partition. */
 #define MERGE_PART_BITS 8
+/* A cube of fewer worker cells is merged on one thread, in one partition. */
+#define MERGE_ONE_THREAD ((size_t)1 << 16)
 
 /* One cube's sort merge, shared by the threads that run its phases. */
 typedef struct merge_job {
@@ -1027,8 +1032,8 @@ static int merge_sorted(run_ctx *ctx, iaf_rawcount *rc, size_t k, uint32_t *cons
     }
     j.woff[nw] = n;
     /* small cubes: one partition, no threads */
-    int nthreads = n >= ((size_t)1 << 16) ? ctx->nworkers : 1;
-    j.pbits = n >= ((size_t)1 << 16) ? IAF_MIN(j.total, MERGE_PART_BITS) : 0;
+    int nthreads = n >= MERGE_ONE_THREAD ? ctx->nworkers : 1;
+    j.pbits = n >= MERGE_ONE_THREAD ? IAF_MIN(j.total, MERGE_PART_BITS) : 0;
     j.nparts = (size_t)1 << j.pbits;
     /* not zeroed: every record is written before it is read (clearing 2 x 16 bytes per
      * cell was a tenth of the joint table's CPU time, page faults included) */
@@ -1045,6 +1050,9 @@ static int merge_sorted(run_ctx *ctx, iaf_rawcount *rc, size_t k, uint32_t *cons
     if (!j.a || !j.tmp || !j.hist || !j.poff || !j.pdist || !j.in_a || !j.overflow) goto done;
     iaf_advise_huge(j.a, n * sizeof *j.a);
     iaf_advise_huge(j.tmp, n * sizeof *j.tmp);
+    /* both written whole: faulted in by the page range, not page by page */
+    iaf_prefault(j.a, n * sizeof *j.a);
+    iaf_prefault(j.tmp, n * sizeof *j.tmp);
     run_parallel(nthreads, nw, merge_build, &j);
     /* each worker's slots: partition-major, then worker order */
     size_t at = 0;
@@ -1073,6 +1081,10 @@ static int merge_sorted(run_ctx *ctx, iaf_rawcount *rc, size_t k, uint32_t *cons
     out->wsum2 = iaf_realloc_array(NULL, m ? m : 1, sizeof *out->wsum2);
     if (!out->keys || !out->count || !out->wsum || !out->wsum2) goto done;
     iaf_advise_huge(out->keys, m * j.nc * sizeof *out->keys);
+    iaf_prefault(out->keys, m * j.nc * sizeof *out->keys);
+    iaf_prefault(out->count, m * sizeof *out->count);
+    iaf_prefault(out->wsum, m * sizeof *out->wsum);
+    iaf_prefault(out->wsum2, m * sizeof *out->wsum2);
     run_parallel(nthreads, j.nparts, merge_emit, &j);
     ret = 1;
     for (size_t p = 0; p < j.nparts; p++)
@@ -1090,6 +1102,21 @@ done:
     return ret;
 }
 
+/* The cubes' sort merges as tasks of run_parallel: small cubes (one thread
+ * each, see merge_sorted) side by side, one cube per task. */
+typedef struct cubes_job {
+    run_ctx *ctx;
+    iaf_rawcount *rc;
+    uint32_t *const *remap;
+    int *done; /* per cube: merge_sorted's result */
+} cubes_job;
+
+static void merge_cube_task(void *vj, size_t k)
+{
+    cubes_job *j = vj;
+    j->done[k] = merge_sorted(j->ctx, j->rc, k, j->remap);
+}
+
 /* Merge worker dictionaries into one sorted global dictionary per column and
  * the worker cubes into one sorted cube each. */
 static iaf_status merge(run_ctx *ctx, iaf_rawcount *rc, iaf_error *err)
@@ -1101,6 +1128,7 @@ static iaf_status merge(run_ctx *ctx, iaf_rawcount *rc, iaf_error *err)
     iaf_strmap global;
     memset(&global, 0, sizeof global);
     uint32_t *order = NULL, *rank = NULL;
+    int *dones = NULL;
     if (!remap) goto oom;
     for (size_t c = 0; c < req->ncols; c++) {
         memset(&global, 0, sizeof global);
@@ -1145,8 +1173,25 @@ static iaf_status merge(run_ctx *ctx, iaf_rawcount *rc, iaf_error *err)
         order = rank = NULL;
         iaf_strmap_free(&global);
     }
+    /* the cubes small enough to be merged on one thread each run side by side
+     * (the four pairs' tail was serial on an idle core); the others in turn */
+    dones = iaf_calloc(req->ncubes ? req->ncubes : 1, sizeof *dones);
+    if (!dones) goto oom;
+    int side = 1;
+    for (size_t k = 0; k < req->ncubes && side; k++) {
+        size_t n = 0;
+        for (int wi = 0; wi < ctx->nworkers; wi++)
+            n += ctx->workers[wi].cubes[k].n;
+        side = n < MERGE_ONE_THREAD;
+    }
+    cubes_job cj = {ctx, rc, remap, dones};
+    if (side)
+        run_parallel(ctx->nworkers, req->ncubes, merge_cube_task, &cj);
+    else
+        for (size_t k = 0; k < req->ncubes; k++)
+            merge_cube_task(&cj, k);
     for (size_t k = 0; k < req->ncubes; k++) {
-        int done = merge_sorted(ctx, rc, k, remap);
+        int done = dones[k];
         if (done == -1) goto oom;
         if (done == -2) {
             st = iaf_error_set(err, IAF_ERR_LIMIT, NULL, 0, 0, "a cell count overflows 64 bits");
@@ -1254,10 +1299,30 @@ cleanup:
         for (size_t i = 0; i < (size_t)ctx->nworkers * req->ncols; i++)
             iaf_free(remap[i]);
     iaf_free(remap);
+    iaf_free(dones);
     iaf_free(order);
     iaf_free(rank);
     iaf_strmap_free(&global);
     return st;
+}
+
+/* The flush of one worker's cubes after the scan, a task of run_parallel. */
+typedef struct flush_job {
+    run_ctx *ctx;
+    unsigned char *failed; /* per worker: out of memory */
+} flush_job;
+
+static void flush_worker(void *vj, size_t wi)
+{
+    flush_job *j = vj;
+    const iaf_rawcount_request *req = j->ctx->req;
+    worker *w = &j->ctx->workers[wi];
+    for (size_t k = 0; k < req->ncubes && !j->failed[wi]; k++) {
+        cube_acc *c = &w->cubes[k];
+        if (c->dense.n &&
+            (packed_fit(c, w->cols, req->cube_cols[k]) != 0 || dense_flush_final(c) != 0))
+            j->failed[wi] = 1;
+    }
 }
 
 iaf_status iaf_rawcount_run(iaf_source *src, const iaf_rawcount_request *req,
@@ -1312,14 +1377,14 @@ iaf_status iaf_rawcount_run(iaf_source *src, const iaf_rawcount_request *req,
     int nw = 0;
     st = iaf_source_scan(src, &cons, &nw, err);
     rc->nworkers = nw;
-    for (int wi = 0; wi < ctx.nworkers && st == IAF_OK; wi++)
-        for (size_t k = 0; k < req->ncubes && st == IAF_OK; k++) {
-            worker *w = &ctx.workers[wi];
-            cube_acc *c = &w->cubes[k];
-            if (c->dense.n &&
-                (packed_fit(c, w->cols, req->cube_cols[k]) != 0 || dense_flush_final(c) != 0))
-                st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        }
+    if (st == IAF_OK) {
+        /* each worker's cubes flushed on a thread of its own */
+        unsigned char failed[64] = {0};
+        flush_job fj = {&ctx, failed};
+        run_parallel(ctx.nworkers, (size_t)ctx.nworkers, flush_worker, &fj);
+        for (int wi = 0; wi < ctx.nworkers && st == IAF_OK; wi++)
+            if (failed[wi]) st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
     if (st == IAF_OK) st = merge(&ctx, rc, err);
     goto done;
 oom:

@@ -194,7 +194,16 @@ int64_t iaf_table_category_id(iaf_table *t, size_t attr, iaf_sv label)
 
 int iaf_table_reserve(iaf_table *t, size_t ncells)
 {
-    if (ncells > t->cap && grow_to(t, ncells) != 0) return -1;
+    if (ncells > t->cap) {
+        if (grow_to(t, ncells) != 0) return -1;
+        /* a reservation is filled: its cells faulted in by the page range, not page by page */
+        iaf_prefault(t->keys, ncells * t->nattrs * sizeof *t->keys);
+        iaf_prefault(t->value, ncells * sizeof *t->value);
+        iaf_prefault(t->wsum2, ncells * sizeof *t->wsum2);
+        iaf_prefault(t->se, ncells * sizeof *t->se);
+        iaf_prefault(t->n, ncells * sizeof *t->n);
+        iaf_prefault(t->hash, ncells * sizeof *t->hash);
+    }
     size_t ns = t->nslots ? t->nslots : 64;
     while (ns < (ncells + 1) * 2)
         ns *= 2;

@@ -18,3 +18,16 @@ void iaf_advise_huge(void *p, size_t bytes)
     (void)bytes;
 #endif
 }
+
+void iaf_prefault(void *p, size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+    if (!p || bytes < ((size_t)64 << 10)) return;
+    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+    uintptr_t e = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
+    if (e > a) (void)madvise((void *)a, (size_t)(e - a), MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}

@@ -7,6 +7,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+/* xxHash compiled in (header-only): the library needs no libxxhash symbols, so
+ * a static link cannot meet libfyaml.a's own copy of the older XXH64 ones */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "iaf/alloc.h"
