@@ -151,6 +151,46 @@ static void tune_malloc(void)
  * into one buffer. */
 #define FORMAT_TOGETHER_CELLS ((size_t)1 << 20)
 
+/* Every table's CSV text added to outs (the i-th --output receives the
+ * i-th table; stdout without one): EXIT_OK, or the exit code of a failure,
+ * reported. */
+static int add_outputs(const iaf_counter *counter, int weighted, int ntab, const cli_common *co,
+                       cli_outset *outs)
+{
+    iaf_error err;
+    iaf_error_clear(&err);
+    int nout = (int)co->noutputs, rc = EXIT_OK;
+    size_t cells = 0;
+    for (int k = 0; k < ntab; k++)
+        cells += iaf_table_ncells(iaf_counter_table(counter, (size_t)k));
+    if (ntab > 1 && co->threads != 1 && cells <= FORMAT_TOGETHER_CELLS) {
+        iaf_buffer *bufs[IAF_COUNT_MAX_TABLES] = {NULL};
+        rc = format_tables(counter, weighted, (size_t)ntab, co->threads, bufs);
+        for (int k = 0; k < ntab && rc == EXIT_OK; k++) {
+            if (cli_outset_add(outs, k < nout ? co->outputs[k] : "-", iaf_buffer_data(bufs[k]),
+                               iaf_buffer_len(bufs[k]), &err) != IAF_OK)
+                rc = cli_fail(&err);
+            iaf_buffer_free(bufs[k]); /* copied to its temporary */
+            bufs[k] = NULL;
+        }
+        for (int k = 0; k < ntab; k++)
+            iaf_buffer_free(bufs[k]);
+        return rc;
+    }
+    iaf_buffer *out = iaf_buffer_new();
+    if (!out) return cli_oom();
+    for (int k = 0; k < ntab && rc == EXIT_OK; k++) {
+        iaf_buffer_clear(out);
+        if (iaf_table_write_counts_csv(iaf_counter_table(counter, (size_t)k), weighted, out,
+                                       &err) != IAF_OK ||
+            cli_outset_add(outs, k < nout ? co->outputs[k] : "-", iaf_buffer_data(out),
+                           iaf_buffer_len(out), &err) != IAF_OK)
+            rc = cli_fail(&err);
+    }
+    iaf_buffer_free(out);
+    return rc;
+}
+
 int cmd_count(int argc, char **argv)
 {
     static const struct option longopts[] = {{"by", required_argument, NULL, 'b'},
@@ -216,7 +256,6 @@ int cmd_count(int argc, char **argv)
     int nbys[IAF_COUNT_MAX_TABLES] = {0};
     char **nas = NULL;
     iaf_counter *counter = NULL;
-    iaf_buffer *out = NULL;
     cli_progress *prog = NULL;
     cli_outset *outs = NULL;
     if ((rc = split_bys(by, nbyopt, bys, nbys)) != EXIT_OK) goto done;
@@ -265,37 +304,10 @@ int cmd_count(int argc, char **argv)
     for (size_t i = 0; i < iaf_counter_nfiles(counter); i++)
         if (cli_input_add(iaf_counter_file(counter, i)) != 0) goto oom;
     if (weights && cli_input_add(weights) != 0) goto oom;
-    if (!(outs = cli_outset_new()) || !(out = iaf_buffer_new())) goto oom;
-    int weighted = opt.weight != NULL || weights != NULL;
-    size_t cells = 0;
-    for (int k = 0; k < nbyopt; k++)
-        cells += iaf_table_ncells(iaf_counter_table(counter, (size_t)k));
-    int together = nbyopt > 1 && co.threads != 1 && cells <= FORMAT_TOGETHER_CELLS;
-    if (together) {
-        iaf_buffer *bufs[IAF_COUNT_MAX_TABLES] = {NULL};
-        rc = format_tables(counter, weighted, (size_t)nbyopt, co.threads, bufs);
-        for (int k = 0; k < nbyopt && rc == EXIT_OK; k++) {
-            if (cli_outset_add(outs, k < nout ? co.outputs[k] : "-", iaf_buffer_data(bufs[k]),
-                               iaf_buffer_len(bufs[k]), &err) != IAF_OK)
-                rc = cli_fail(&err);
-            iaf_buffer_free(bufs[k]); /* copied to its temporary */
-            bufs[k] = NULL;
-        }
-        for (int k = 0; k < nbyopt; k++)
-            iaf_buffer_free(bufs[k]);
-        if (rc != EXIT_OK) goto done;
-        rc = EXIT_DATA;
-    }
-    for (int k = 0; k < nbyopt && !together; k++) {
-        iaf_buffer_clear(out);
-        if (iaf_table_write_counts_csv(iaf_counter_table(counter, (size_t)k), weighted, out,
-                                       &err) != IAF_OK ||
-            cli_outset_add(outs, k < nout ? co.outputs[k] : "-", iaf_buffer_data(out),
-                           iaf_buffer_len(out), &err) != IAF_OK) {
-            rc = cli_fail(&err);
-            goto done;
-        }
-    }
+    if (!(outs = cli_outset_new())) goto oom;
+    rc = add_outputs(counter, opt.weight != NULL || weights != NULL, nbyopt, &co, outs);
+    if (rc != EXIT_OK) goto done;
+    rc = EXIT_DATA;
     if (cli_outset_commit(outs, &err) != IAF_OK) {
         rc = cli_fail(&err);
         goto done;
@@ -307,7 +319,6 @@ oom:
 done:
     cli_outset_free(outs);
     cli_progress_free(prog);
-    iaf_buffer_free(out);
     iaf_counter_free(counter);
     for (int k = 0; k < nbyopt; k++)
         cli_free_list(bys[k]);
