@@ -54,8 +54,9 @@ has_task() { case " $TASKS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 # the joint table: about 625k groups at 1M rows (the pairs' columns must be among them: the
 # check sums it over the other columns)
 JOINT=${BENCH_JOINT:-"sex,occupation,bachelors_field,age,military_status,province,education_level"}
-TIME=/usr/bin/time
-[ -x "$TIME" ] || { echo "bench: needs GNU time at /usr/bin/time (apt-get install time)" >&2; exit 2; }
+# each timed process runs under timeit.py: GNU time's figures, the wall time to the microsecond
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
 command -v node >/dev/null || { echo "bench: needs node and npm (apt-get install nodejs npm)" >&2; exit 2; }
 
 log() { printf '%s bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -117,12 +118,12 @@ mkdir -p "$R/out"
 cat "$R/machine.txt" >&2
 printf 'dataset\ttask\tengine\trun\tstep\twall_s\tmaxrss_kb\tuser_s\tsys_s\tload1\n' > "$R/runs.tsv"
 
-# timed DATASET TASK ENGINE RUN STEP CMD...: run CMD under GNU time, append a runs.tsv row
+# timed DATASET TASK ENGINE RUN STEP CMD...: run CMD under timeit.py, append a runs.tsv row
 timed() {
     ds=$1 task=$2 eng=$3 run=$4 step=$5
     shift 5
     load=$(cut -d' ' -f1 /proc/loadavg)
-    if ! "$TIME" -f '%e\t%M\t%U\t%S' -o "$R/time.tmp" "$@" 2> "$R/err.tmp"; then
+    if ! "$PY" "$HERE/timeit.py" "$R/time.tmp" "$@" 2> "$R/err.tmp"; then
         cat "$R/err.tmp" >&2
         log "FAILED: $*"
         exit 1
