@@ -72,6 +72,49 @@ static double duncan(const iaf_flat_input *in, const unsigned char *fixed, const
     return 0.5 * (s + c);
 }
 
+/* The pooled measures' sums over the dominated categories in the support. */
+typedef struct pooled_sums {
+    double sf, st, rf, rt; /* focal and total mass of each side */
+    double wsum, wflat;    /* reference-weighted per-category flattening */
+    size_t n;
+} pooled_sums;
+
+static void pooled_add(pooled_sums *p, const iaf_flat_input *in, size_t y, double fl)
+{
+    p->n++;
+    p->sf += in->s_focal[y];
+    p->st += in->s_focal[y] + in->s_other[y];
+    p->rf += in->r_focal[y];
+    p->rt += in->r_focal[y] + in->r_other[y];
+    if (!isnan(fl)) {
+        double w = in->r_focal[y] + in->r_other[y];
+        p->wsum += w;
+        p->wflat += w * fl;
+    }
+}
+
+static void pooled_finish(const pooled_sums *p, double f_perp, iaf_flattening *out)
+{
+    if (p->n == 0) {
+        out->f_s_pooled = out->f_r_pooled = NAN;
+        out->flattening_pooled = out->flattening_mean = NAN;
+        return;
+    }
+    out->f_s_pooled = p->st > 0 ? p->sf / p->st : NAN;
+    out->f_r_pooled = p->rt > 0 ? p->rf / p->rt : NAN;
+    out->flattening_pooled = flattening_of(out->f_s_pooled, out->f_r_pooled, f_perp);
+    out->flattening_mean = p->wsum > 0 ? p->wflat / p->wsum : NAN;
+}
+
+/* D of each side and their ratio. */
+static void segregation(const iaf_flat_input *in, const unsigned char *fixed, iaf_flattening *out)
+{
+    out->duncan_s = duncan(in, fixed, in->s_focal, in->s_other);
+    out->duncan_r = duncan(in, fixed, in->r_focal, in->r_other);
+    out->segregation_retention =
+        out->duncan_r > 0 && !isnan(out->duncan_s) ? out->duncan_s / out->duncan_r : NAN;
+}
+
 void iaf_flattening_eval(const iaf_flat_input *in, double theta, const unsigned char *fixed,
                          iaf_flattening *out, double *f_s, double *f_r, double *flattening,
                          unsigned char *flags)
@@ -83,9 +126,8 @@ void iaf_flattening_eval(const iaf_flat_input *in, double theta, const unsigned 
     out->f_perp_s = share(SF, SO);
     out->n_dominated = out->n_dominated_support = 0;
     out->n_support = 0;
-    double r_in = 0;                           /* reference mass in Duncan's support */
-    double dsf = 0, dst = 0, drf = 0, drt = 0; /* pooled focal and total mass over D */
-    double wsum = 0, wflat = 0;
+    double r_in = 0; /* reference mass in Duncan's support */
+    pooled_sums pool = {0, 0, 0, 0, 0, 0, 0};
     for (size_t y = 0; y < k; y++) {
         double fs = share(in->s_focal[y], in->s_other[y]);
         double fr = share(in->r_focal[y], in->r_other[y]);
@@ -105,32 +147,12 @@ void iaf_flattening_eval(const iaf_flat_input *in, double theta, const unsigned 
         if (!dom) continue;
         out->n_dominated++;
         /* pooled over the dominated categories both sides reach, as Duncan's D */
-        if (!sup) continue;
-        out->n_dominated_support++;
-        dsf += in->s_focal[y];
-        dst += in->s_focal[y] + in->s_other[y];
-        drf += in->r_focal[y];
-        drt += in->r_focal[y] + in->r_other[y];
-        if (!isnan(fl)) {
-            double w = in->r_focal[y] + in->r_other[y];
-            wsum += w;
-            wflat += w * fl;
-        }
+        if (sup) pooled_add(&pool, in, y, fl);
     }
-    if (out->n_dominated_support > 0) {
-        out->f_s_pooled = dst > 0 ? dsf / dst : NAN;
-        out->f_r_pooled = drt > 0 ? drf / drt : NAN;
-        out->flattening_pooled = flattening_of(out->f_s_pooled, out->f_r_pooled, out->f_perp);
-        out->flattening_mean = wsum > 0 ? wflat / wsum : NAN;
-    } else {
-        out->f_s_pooled = out->f_r_pooled = NAN;
-        out->flattening_pooled = out->flattening_mean = NAN;
-    }
+    out->n_dominated_support = pool.n;
+    pooled_finish(&pool, out->f_perp, out);
     out->r_outside_support = RF + RO > 0 ? 1 - r_in / (RF + RO) : NAN;
-    out->duncan_s = duncan(in, fixed, in->s_focal, in->s_other);
-    out->duncan_r = duncan(in, fixed, in->r_focal, in->r_other);
-    out->segregation_retention =
-        out->duncan_r > 0 && !isnan(out->duncan_s) ? out->duncan_s / out->duncan_r : NAN;
+    segregation(in, fixed, out);
 }
 
 void iaf_flattening_replicate(const iaf_flat_input *in, const unsigned char *fixed, unsigned need,
@@ -140,43 +162,21 @@ void iaf_flattening_replicate(const iaf_flat_input *in, const unsigned char *fix
         iaf_flattening_eval(in, in->theta, fixed, out, NULL, NULL, NULL, NULL);
         return;
     }
-    size_t k = in->k;
     out->f_s_pooled = out->f_r_pooled = out->flattening_pooled = out->flattening_mean = NAN;
     out->duncan_s = out->duncan_r = out->segregation_retention = NAN;
-    if (need & IAF_FLAT_NEED_DUNCAN) {
-        out->duncan_s = duncan(in, fixed, in->s_focal, in->s_other);
-        out->duncan_r = duncan(in, fixed, in->r_focal, in->r_other);
-        out->segregation_retention =
-            out->duncan_r > 0 && !isnan(out->duncan_s) ? out->duncan_s / out->duncan_r : NAN;
-    }
+    if (need & IAF_FLAT_NEED_DUNCAN) segregation(in, fixed, out);
     if (!(need & IAF_FLAT_NEED_POOLED)) return;
     /* the loop of iaf_flattening_eval over the dominated categories in the support */
+    size_t k = in->k;
     double f_perp = share(sum(in->r_focal, k), sum(in->r_other, k));
-    double dsf = 0, dst = 0, drf = 0, drt = 0, wsum = 0, wflat = 0;
-    size_t n = 0;
-    for (size_t y = 0; y < k; y++) {
-        if ((fixed[y] & (IAF_FLAT_DOMINATED | IAF_FLAT_SUPPORT)) !=
+    pooled_sums pool = {0, 0, 0, 0, 0, 0, 0};
+    for (size_t y = 0; y < k; y++)
+        if ((fixed[y] & (IAF_FLAT_DOMINATED | IAF_FLAT_SUPPORT)) ==
             (IAF_FLAT_DOMINATED | IAF_FLAT_SUPPORT))
-            continue;
-        n++;
-        double fs = share(in->s_focal[y], in->s_other[y]);
-        double fr = share(in->r_focal[y], in->r_other[y]);
-        double fl = flattening_of(fs, fr, f_perp);
-        dsf += in->s_focal[y];
-        dst += in->s_focal[y] + in->s_other[y];
-        drf += in->r_focal[y];
-        drt += in->r_focal[y] + in->r_other[y];
-        if (!isnan(fl)) {
-            double w = in->r_focal[y] + in->r_other[y];
-            wsum += w;
-            wflat += w * fl;
-        }
-    }
-    if (n == 0) return;
-    out->f_s_pooled = dst > 0 ? dsf / dst : NAN;
-    out->f_r_pooled = drt > 0 ? drf / drt : NAN;
-    out->flattening_pooled = flattening_of(out->f_s_pooled, out->f_r_pooled, f_perp);
-    out->flattening_mean = wsum > 0 ? wflat / wsum : NAN;
+            pooled_add(&pool, in, y,
+                       flattening_of(share(in->s_focal[y], in->s_other[y]),
+                                     share(in->r_focal[y], in->r_other[y]), f_perp));
+    pooled_finish(&pool, f_perp, out);
 }
 
 iaf_status iaf_flattening_check(const iaf_flat_input *in, double *theta, iaf_error *err)
