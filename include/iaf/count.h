@@ -111,6 +111,14 @@ IAF_API iaf_status iaf_count(const char *const *paths, size_t npaths, const char
  * only when needed (RFC 4180). Appended to out. */
 IAF_API iaf_status iaf_table_write_counts_csv(const iaf_table *t, int weighted, iaf_buffer *out,
                                               iaf_error *err);
+/* The long CSV of the counter's tables 0..n-1 (iaf_table_write_counts_csv),
+ * table k appended to outs[k], formatted side by side on the counter's
+ * threads (opt->source.threads); after a successful iaf_counter_run, n at
+ * most the number of tables. Every text is in memory at once: a caller with
+ * very large tables formats them one at a time instead. The first failing
+ * table's error, as one after the other would report it. */
+IAF_API iaf_status iaf_counter_write_counts_csv(const iaf_counter *c, int weighted,
+                                                iaf_buffer *const *outs, size_t n, iaf_error *err);
 
 #ifdef __cplusplus
 }

@@ -3,14 +3,12 @@
  * derives each table (missing tokens, normalisation, universe). */
 #include "iaf/count.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "api/api.h"
 #include "util/hugepage.h"
+#include "util/parallel.h"
 #include "core/dataset.h"
 #include "core/rowweights.h"
 #include "core/expr.h"
@@ -274,50 +272,41 @@ iaf_status iaf_counter_set_weights(iaf_counter *c, const char *path, iaf_error *
  * thread. */
 typedef struct derive_job {
     iaf_counter *c;
-    atomic_size_t next;
     iaf_status *st;
     iaf_error *errs;
 } derive_job;
 
-static void *derive_main(void *vp)
+static void derive_task(void *arg, size_t k)
 {
-    derive_job *j = vp;
+    derive_job *j = arg;
     iaf_counter *c = j->c;
-    for (;;) {
-        size_t k = atomic_fetch_add(&j->next, 1);
-        if (k >= c->ntabs) break;
-        j->st[k] = iaf_dataset_derive(c->ds, c->tabs[k].req, c->tabs[k].attrs, c->tabs[k].nby, NULL,
-                                      &c->tabs[k].dv, &j->errs[k]);
-    }
-    return NULL;
+    j->st[k] = iaf_dataset_derive(c->ds, c->tabs[k].req, c->tabs[k].attrs, c->tabs[k].nby, NULL,
+                                  &c->tabs[k].dv, &j->errs[k]);
+}
+
+/* The statuses and errors of n tasks run side by side: the first failure, as
+ * running them one after the other would report it. */
+static iaf_status first_failure(const iaf_status *st, const iaf_error *errs, size_t n,
+                                iaf_error *err)
+{
+    for (size_t k = 0; k < n; k++)
+        if (st[k] != IAF_OK) {
+            if (err) *err = errs[k];
+            return st[k];
+        }
+    return IAF_OK;
 }
 
 static iaf_status derive_parallel(iaf_counter *c, iaf_error *err)
 {
-    long nt = c->threads > 0 ? c->threads : sysconf(_SC_NPROCESSORS_ONLN);
-    if (nt > (long)c->ntabs) nt = (long)c->ntabs;
-    if (nt > 64) nt = 64;
-    derive_job j;
-    j.c = c;
-    atomic_init(&j.next, 0);
-    j.st = iaf_calloc(c->ntabs, sizeof *j.st);
-    j.errs = iaf_calloc(c->ntabs, sizeof *j.errs);
-    if (!j.st || !j.errs) {
-        iaf_free(j.st);
-        iaf_free(j.errs);
-        return iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    derive_job j = {c, iaf_calloc(c->ntabs, sizeof *j.st), iaf_calloc(c->ntabs, sizeof *j.errs)};
+    iaf_status st = IAF_ERR_NOMEM;
+    if (j.st && j.errs) {
+        iaf_par_for(c->threads, c->ntabs, derive_task, &j);
+        st = first_failure(j.st, j.errs, c->ntabs, err);
+    } else {
+        iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
-    pthread_t th[64];
-    int started = 0;
-    while (started + 1 < nt && pthread_create(&th[started], NULL, derive_main, &j) == 0)
-        started++;
-    derive_main(&j);
-    for (int i = 0; i < started; i++)
-        pthread_join(th[i], NULL);
-    /* the first table's failure, as one after the other would report it */
-    iaf_status st = IAF_OK;
-    for (size_t k = 0; k < c->ntabs && st == IAF_OK; k++)
-        if ((st = j.st[k]) != IAF_OK && err) *err = j.errs[k];
     iaf_free(j.st);
     iaf_free(j.errs);
     return st;
@@ -476,4 +465,42 @@ iaf_status iaf_table_write_counts_csv(const iaf_table *t, int weighted, iaf_buff
     iaf_free(off);
     iaf_buf_free(&fields);
     return rc ? iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory") : IAF_OK;
+}
+
+typedef struct csv_job {
+    const iaf_counter *c;
+    int weighted;
+    iaf_buffer *const *outs;
+    iaf_status *st;
+    iaf_error *errs;
+} csv_job;
+
+static void csv_task(void *arg, size_t k)
+{
+    csv_job *j = arg;
+    j->st[k] = iaf_table_write_counts_csv(iaf_counter_table(j->c, k), j->weighted, j->outs[k],
+                                          &j->errs[k]);
+}
+
+iaf_status iaf_counter_write_counts_csv(const iaf_counter *c, int weighted, iaf_buffer *const *outs,
+                                        size_t n, iaf_error *err)
+{
+    if (!c || (n && !outs) || n > c->ntabs || (n && !iaf_counter_table(c, 0)))
+        return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0,
+                             "the counter has not run, or has fewer than %zu tables", n);
+    for (size_t k = 0; k < n; k++)
+        if (!outs[k])
+            return iaf_error_set(err, IAF_ERR_INVALID, NULL, 0, 0, "no buffer for table %zu", k);
+    csv_job j = {c, weighted, outs, iaf_calloc(n + 1, sizeof *j.st),
+                 iaf_calloc(n + 1, sizeof *j.errs)};
+    iaf_status st = IAF_ERR_NOMEM;
+    if (j.st && j.errs) {
+        iaf_par_for(c->threads, n, csv_task, &j);
+        st = first_failure(j.st, j.errs, n, err);
+    } else {
+        iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    iaf_free(j.st);
+    iaf_free(j.errs);
+    return st;
 }

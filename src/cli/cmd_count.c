@@ -4,12 +4,9 @@
  * --by options count several tables in one scan of the data. */
 #include <getopt.h>
 #include <malloc.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <iaf/alloc.h>
 #include <iaf/count.h>
@@ -64,70 +61,6 @@ static int split_bys(const char *const *by, int nbyopt, char **bys[], int nbys[]
     return EXIT_OK;
 }
 
-/* The tables' CSV texts formatted side by side, each thread taking the next
- * table (the four pairs' tail was serial on an idle core). */
-typedef struct fmt_job {
-    const iaf_counter *counter;
-    int weighted;
-    size_t ntab;
-    iaf_buffer **bufs;
-    iaf_status *st;
-    iaf_error *errs;
-    atomic_size_t next;
-} fmt_job;
-
-static void *fmt_main(void *vp)
-{
-    fmt_job *j = vp;
-    for (;;) {
-        size_t k = atomic_fetch_add(&j->next, 1);
-        if (k >= j->ntab) break;
-        j->st[k] = iaf_table_write_counts_csv(iaf_counter_table(j->counter, k), j->weighted,
-                                              j->bufs[k], &j->errs[k]);
-    }
-    return NULL;
-}
-
-/* Every table's text into bufs[k] (new buffers, the caller's) on up to
- * threads threads (0: every core): EXIT_OK, or the exit code of the first
- * table's failure, reported. */
-static int format_tables(const iaf_counter *counter, int weighted, size_t ntab, int threads,
-                         iaf_buffer **bufs)
-{
-    fmt_job j;
-    memset(&j, 0, sizeof j);
-    j.counter = counter;
-    j.weighted = weighted;
-    j.ntab = ntab;
-    j.bufs = bufs;
-    atomic_init(&j.next, 0);
-    j.st = iaf_calloc(ntab, sizeof *j.st);
-    j.errs = iaf_calloc(ntab, sizeof *j.errs);
-    int rc = j.st && j.errs ? EXIT_OK : -1;
-    for (size_t k = 0; k < ntab && rc == EXIT_OK; k++)
-        if (!(bufs[k] = iaf_buffer_new())) rc = -1;
-    if (rc != EXIT_OK) {
-        iaf_free(j.st);
-        iaf_free(j.errs);
-        return cli_oom();
-    }
-    long nt = threads > 0 ? threads : sysconf(_SC_NPROCESSORS_ONLN);
-    if (nt > (long)ntab) nt = (long)ntab;
-    if (nt > 64) nt = 64;
-    pthread_t th[64];
-    int started = 0;
-    while (started + 1 < nt && pthread_create(&th[started], NULL, fmt_main, &j) == 0)
-        started++;
-    fmt_main(&j);
-    for (int i = 0; i < started; i++)
-        pthread_join(th[i], NULL);
-    for (size_t k = 0; k < ntab && rc == EXIT_OK; k++)
-        if (j.st[k] != IAF_OK) rc = cli_fail(&j.errs[k]);
-    iaf_free(j.st);
-    iaf_free(j.errs);
-    return rc;
-}
-
 /* The C library's allocator for this process (the tool owns it; the library
  * leaves it alone): blocks under 1 MB come from the heap and up to 16 MB of
  * freed heap is kept rather than given back, so that the buffers of one row
@@ -164,17 +97,22 @@ static int add_outputs(const iaf_counter *counter, int weighted, int ntab, const
     for (int k = 0; k < ntab; k++)
         cells += iaf_table_ncells(iaf_counter_table(counter, (size_t)k));
     if (ntab > 1 && co->threads != 1 && cells <= FORMAT_TOGETHER_CELLS) {
+        /* formatted side by side by the library, then handed over one by one */
         iaf_buffer *bufs[IAF_COUNT_MAX_TABLES] = {NULL};
-        rc = format_tables(counter, weighted, (size_t)ntab, co->threads, bufs);
-        for (int k = 0; k < ntab && rc == EXIT_OK; k++) {
-            if (cli_outset_add(outs, k < nout ? co->outputs[k] : "-", iaf_buffer_data(bufs[k]),
+        for (int k = 0; k < ntab; k++)
+            if (!(bufs[k] = iaf_buffer_new())) rc = -1;
+        if (rc != EXIT_OK)
+            rc = cli_oom();
+        else if (iaf_counter_write_counts_csv(counter, weighted, bufs, (size_t)ntab, &err) !=
+                 IAF_OK)
+            rc = cli_fail(&err);
+        for (int k = 0; k < ntab; k++) {
+            if (rc == EXIT_OK &&
+                cli_outset_add(outs, k < nout ? co->outputs[k] : "-", iaf_buffer_data(bufs[k]),
                                iaf_buffer_len(bufs[k]), &err) != IAF_OK)
                 rc = cli_fail(&err);
             iaf_buffer_free(bufs[k]); /* copied to its temporary */
-            bufs[k] = NULL;
         }
-        for (int k = 0; k < ntab; k++)
-            iaf_buffer_free(bufs[k]);
         return rc;
     }
     iaf_buffer *out = iaf_buffer_new();

@@ -4,13 +4,12 @@
 #include "core/rowweights.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/checked.h"
 #include "util/hugepage.h"
+#include "util/parallel.h"
 #include "util/util.h"
 
 /* Unweighted counts of a cube whose columns have few distinct values go to a
@@ -830,46 +829,6 @@ static merge_rec *radix_sort(merge_rec *a, merge_rec *tmp, size_t n, unsigned bi
     return a;
 }
 
-/* Run fn(arg, t) for t = 0..ntasks-1 on up to nthreads threads (the caller's
- * among them). Tasks write disjoint memory, so the result does not depend on
- * which thread ran which task. A thread that cannot be started leaves its
- * tasks to the others. */
-typedef struct par_for {
-    void (*fn)(void *arg, size_t task);
-    void *arg;
-    size_t ntasks;
-    atomic_size_t next;
-} par_for;
-
-static void *par_for_main(void *vp)
-{
-    par_for *pf = vp;
-    for (;;) {
-        size_t t = atomic_fetch_add(&pf->next, 1);
-        if (t >= pf->ntasks) break;
-        pf->fn(pf->arg, t);
-    }
-    return NULL;
-}
-
-static void run_parallel(int nthreads, size_t ntasks, void (*fn)(void *, size_t), void *arg)
-{
-    par_for pf;
-    pf.fn = fn;
-    pf.arg = arg;
-    pf.ntasks = ntasks;
-    atomic_init(&pf.next, 0);
-    pthread_t th[64];
-    int nt = 0;
-    if (nthreads > 64) nthreads = 64;
-    while (nt + 1 < nthreads && (size_t)nt + 1 < ntasks &&
-           pthread_create(&th[nt], NULL, par_for_main, &pf) == 0)
-        nt++;
-    par_for_main(&pf);
-    for (int i = 0; i < nt; i++)
-        pthread_join(th[i], NULL);
-}
-
 /* Top bits of the packed key that choose a merge partition. */
 #define MERGE_PART_BITS 8
 /* A cube of fewer worker cells is merged on one thread, in one partition. */
@@ -1053,7 +1012,7 @@ static int merge_sorted(run_ctx *ctx, iaf_rawcount *rc, size_t k, uint32_t *cons
     /* both written whole: faulted in by the page range, not page by page */
     iaf_prefault(j.a, n * sizeof *j.a);
     iaf_prefault(j.tmp, n * sizeof *j.tmp);
-    run_parallel(nthreads, nw, merge_build, &j);
+    iaf_par_for(nthreads, nw, merge_build, &j);
     /* each worker's slots: partition-major, then worker order */
     size_t at = 0;
     for (size_t p = 0; p < j.nparts; p++) {
@@ -1065,8 +1024,8 @@ static int merge_sorted(run_ctx *ctx, iaf_rawcount *rc, size_t k, uint32_t *cons
         }
     }
     j.poff[j.nparts] = at;
-    run_parallel(nthreads, nw, merge_scatter, &j);
-    run_parallel(nthreads, j.nparts, merge_sort_part, &j);
+    iaf_par_for(nthreads, nw, merge_scatter, &j);
+    iaf_par_for(nthreads, j.nparts, merge_sort_part, &j);
     size_t m = 0;
     for (size_t p = 0; p < j.nparts; p++) {
         size_t d = j.pdist[p];
@@ -1085,7 +1044,7 @@ static int merge_sorted(run_ctx *ctx, iaf_rawcount *rc, size_t k, uint32_t *cons
     iaf_prefault(out->count, m * sizeof *out->count);
     iaf_prefault(out->wsum, m * sizeof *out->wsum);
     iaf_prefault(out->wsum2, m * sizeof *out->wsum2);
-    run_parallel(nthreads, j.nparts, merge_emit, &j);
+    iaf_par_for(nthreads, j.nparts, merge_emit, &j);
     ret = 1;
     for (size_t p = 0; p < j.nparts; p++)
         if (j.overflow[p]) ret = -2;
@@ -1102,7 +1061,7 @@ done:
     return ret;
 }
 
-/* The cubes' sort merges as tasks of run_parallel: small cubes (one thread
+/* The cubes' sort merges as tasks of iaf_par_for: small cubes (one thread
  * each, see merge_sorted) side by side, one cube per task. */
 typedef struct cubes_job {
     run_ctx *ctx;
@@ -1186,7 +1145,7 @@ static iaf_status merge(run_ctx *ctx, iaf_rawcount *rc, iaf_error *err)
     }
     cubes_job cj = {ctx, rc, remap, dones};
     if (side)
-        run_parallel(ctx->nworkers, req->ncubes, merge_cube_task, &cj);
+        iaf_par_for(ctx->nworkers, req->ncubes, merge_cube_task, &cj);
     else
         for (size_t k = 0; k < req->ncubes; k++)
             merge_cube_task(&cj, k);
@@ -1306,7 +1265,7 @@ cleanup:
     return st;
 }
 
-/* The flush of one worker's cubes after the scan, a task of run_parallel. */
+/* The flush of one worker's cubes after the scan, a task of iaf_par_for. */
 typedef struct flush_job {
     run_ctx *ctx;
     unsigned char *failed; /* per worker: out of memory */
@@ -1381,7 +1340,7 @@ iaf_status iaf_rawcount_run(iaf_source *src, const iaf_rawcount_request *req,
         /* each worker's cubes flushed on a thread of its own */
         unsigned char failed[64] = {0};
         flush_job fj = {&ctx, failed};
-        run_parallel(ctx.nworkers, (size_t)ctx.nworkers, flush_worker, &fj);
+        iaf_par_for(ctx.nworkers, (size_t)ctx.nworkers, flush_worker, &fj);
         for (int wi = 0; wi < ctx.nworkers && st == IAF_OK; wi++)
             if (failed[wi]) st = iaf_error_set(err, IAF_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }

@@ -155,6 +155,8 @@ static void test_counter_tables(void **st)
     assert_int_equal(i1, 0);
     assert_int_equal(i2, 1);
     assert_null(iaf_counter_table(c, 0)); /* not run yet */
+    iaf_buffer *none[1] = {b};
+    assert_int_equal(iaf_counter_write_counts_csv(c, 0, none, 1, &err), IAF_ERR_INVALID);
     assert_int_equal(iaf_counter_run(c, &err), IAF_OK);
     assert_string_equal(csv_of(iaf_counter_table(c, i2), 0, b),
                         "band,count\n\"a,b\",1\nold,2\nyoung,3\n");
@@ -162,6 +164,14 @@ static void test_counter_tables(void **st)
                         "sex,band,count\n,young,1\n\" F\",old,1\nF,young,1\nM,\"a,b\",1\n"
                         "M,young,1\nNA,old,1\n");
     assert_null(iaf_counter_table(c, 2));
+    /* both texts at once (side by side on the counter's threads), each as alone */
+    iaf_buffer *two[2] = {iaf_buffer_new(), iaf_buffer_new()};
+    assert_int_equal(iaf_counter_write_counts_csv(c, 0, two, 2, &err), IAF_OK);
+    assert_string_equal(iaf_buffer_data(two[0]), csv_of(iaf_counter_table(c, i1), 0, b));
+    assert_string_equal(iaf_buffer_data(two[1]), csv_of(iaf_counter_table(c, i2), 0, b));
+    assert_int_equal(iaf_counter_write_counts_csv(c, 0, two, 3, &err), IAF_ERR_INVALID);
+    iaf_buffer_free(two[0]);
+    iaf_buffer_free(two[1]);
     assert_int_equal(iaf_counter_nfiles(c), 1);
     assert_string_equal(iaf_counter_file(c, 0), path);
     assert_int_equal(iaf_counter_run(c, &err), IAF_ERR_INVALID); /* once only */
