@@ -444,22 +444,6 @@ static void note_string(void *ctx, const char *s, size_t n)
     if (!sh->nomem && iaf_strmap_intern(sh->map, s, n) < 0) sh->nomem = 1;
 }
 
-static int codes_shown(const iaf_audit *a, iaf_strmap *shown)
-{
-    iaf_buf scratch = {0};
-    shown_strings sh = {shown, 0};
-    iaf_json j;
-    iaf_json_init(&j, &scratch, 0);
-    j.on_string = note_string;
-    j.on_string_ctx = &sh;
-    iaf_json_begin_array(&j);
-    for (size_t i = 0; i < a->nresults; i++)
-        check_json(&j, a, &a->results[i]);
-    iaf_json_end_array(&j);
-    iaf_buf_free(&scratch);
-    return j.failed || sh.nomem ? -1 : 0;
-}
-
 int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
 {
     const iaf_spec *s = a->spec;
@@ -498,19 +482,31 @@ int iaf_report_json(const iaf_audit *a, const iaf_report_meta *m, iaf_buf *out)
         iaf_json_key(&j, "claims");
         iaf_claims_json(a, &j);
     }
+    /* The checks are written first, aside, noting every string they show: the
+     * labels (before them in the document) list only the codes shown. */
+    iaf_buf checks = {0};
+    iaf_strmap shown;
+    memset(&shown, 0, sizeof shown);
+    shown_strings sh = {&shown, 0};
+    iaf_json jc;
+    iaf_json_init_value(&jc, &checks, &j);
     if (a->nlabels) {
-        iaf_strmap shown;
-        memset(&shown, 0, sizeof shown);
-        if (codes_shown(a, &shown) != 0) j.failed = 1;
+        jc.on_string = note_string;
+        jc.on_string_ctx = &sh;
+    }
+    iaf_json_begin_array(&jc);
+    for (size_t i = 0; i < a->nresults; i++)
+        check_json(&jc, a, &a->results[i]);
+    iaf_json_end_array(&jc);
+    if (jc.failed || sh.nomem) j.failed = 1;
+    if (a->nlabels) {
         iaf_json_key(&j, "labels");
         iaf_labels_json(a, &shown, &j);
-        iaf_strmap_free(&shown);
     }
+    iaf_strmap_free(&shown);
     iaf_json_key(&j, "checks");
-    iaf_json_begin_array(&j);
-    for (size_t i = 0; i < a->nresults; i++)
-        check_json(&j, a, &a->results[i]);
-    iaf_json_end_array(&j);
+    iaf_json_raw(&j, checks.data ? checks.data : "[]", checks.data ? checks.len : 2);
+    iaf_buf_free(&checks);
 
     iaf_json_key(&j, "references");
     iaf_json_begin_array(&j);

@@ -55,6 +55,19 @@ static void close_(iaf_json *j, char c)
     put(j, &c, 1);
 }
 
+void iaf_json_init_value(iaf_json *j, iaf_buf *out, const iaf_json *parent)
+{
+    iaf_json_init(j, out, parent->pretty);
+    j->depth = parent->depth;
+    j->after_key = 1;
+}
+
+void iaf_json_raw(iaf_json *j, const char *text, size_t n)
+{
+    before_value(j);
+    put(j, text, n);
+}
+
 void iaf_json_begin_object(iaf_json *j)
 {
     open(j, '{');

@@ -25,6 +25,13 @@ typedef struct iaf_json {
 } iaf_json;
 
 void iaf_json_init(iaf_json *j, iaf_buf *out, int pretty);
+/* A writer into out for one value that parent will take whole with
+ * iaf_json_raw after a key: the same layout (pretty, depth), its first
+ * value placed as right after a key. */
+void iaf_json_init_value(iaf_json *j, iaf_buf *out, const iaf_json *parent);
+/* A value already written as JSON text by a writer from iaf_json_init_value
+ * on this one (separator and indentation as for any value). */
+void iaf_json_raw(iaf_json *j, const char *text, size_t n);
 void iaf_json_begin_object(iaf_json *j);
 void iaf_json_end_object(iaf_json *j);
 void iaf_json_begin_array(iaf_json *j);

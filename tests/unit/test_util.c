@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <math.h>
 
+#include "util/json.h"
 #include "util/suggest.h"
 #include "util/util.h"
 
@@ -211,6 +212,53 @@ static void test_suggest(void **state)
     assert_string_equal(iaf_suggest("at", tie, 2), "bat"); /* ties: the first */
 }
 
+/* A value written aside (iaf_json_init_value) and spliced in (iaf_json_raw)
+ * gives the same bytes as writing it in place, pretty or compact, first
+ * member or not. */
+static void json_doc(int pretty, int aside, iaf_buf *out)
+{
+    iaf_json j;
+    iaf_json_init(&j, out, pretty);
+    iaf_json_begin_object(&j);
+    iaf_json_kstr(&j, "name", "x");
+    iaf_json_key(&j, "checks");
+    iaf_buf side = {0};
+    iaf_json v;
+    iaf_json *w = &j;
+    if (aside) {
+        iaf_json_init_value(&v, &side, &j);
+        w = &v;
+    }
+    iaf_json_begin_array(w);
+    iaf_json_begin_object(w);
+    iaf_json_kint(w, "n", 3);
+    iaf_json_key(w, "e");
+    iaf_json_begin_array(w);
+    iaf_json_end_array(w);
+    iaf_json_end_object(w);
+    iaf_json_num(w, 0.5);
+    iaf_json_end_array(w);
+    if (aside) iaf_json_raw(&j, side.data, side.len);
+    iaf_buf_free(&side);
+    iaf_json_kbool(&j, "last", 1);
+    iaf_json_end_object(&j);
+    assert_false(j.failed);
+}
+
+static void test_json_value_aside(void **state)
+{
+    (void)state;
+    for (int pretty = 0; pretty < 2; pretty++) {
+        iaf_buf a = {0}, b = {0};
+        json_doc(pretty, 0, &a);
+        json_doc(pretty, 1, &b);
+        assert_int_equal(a.len, b.len);
+        assert_memory_equal(a.data, b.data, a.len);
+        iaf_buf_free(&a);
+        iaf_buf_free(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,7 +266,7 @@ int main(void)
         cmocka_unit_test(test_alloc_caps), cmocka_unit_test(test_buf),
         cmocka_unit_test(test_arena),      cmocka_unit_test(test_strmap),
         cmocka_unit_test(test_sv_cmp),     cmocka_unit_test(test_suggest),
-        cmocka_unit_test(test_sv_shown),
+        cmocka_unit_test(test_sv_shown),   cmocka_unit_test(test_json_value_aside),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
