@@ -471,12 +471,14 @@ done:
     return st;
 }
 
-/* The columns a check reads on the synthetic side: its attributes' and its universe's. */
-static size_t check_cols(const iaf_spec *spec, const iaf_spec_check *ck, const char **cols)
+/* Append to cols[0..*nc) the columns a check reads on the synthetic side (its
+ * attributes' and its universe's) that are not there yet: 0, or -1 when they
+ * would pass IAF_MAX_CUBE_COLS (cols then holds as many as fit). */
+static int check_cols_add(const iaf_spec *spec, const iaf_spec_check *ck, const char **cols,
+                          size_t *nc)
 {
-    size_t nc = 0;
     const size_t nu = ck->universe ? iaf_expr_nvars(ck->universe) : 0;
-    for (size_t a = 0; a < ck->nattrs + nu && nc < IAF_MAX_CUBE_COLS; a++) {
+    for (size_t a = 0; a < ck->nattrs + nu; a++) {
         const char *name;
         if (a < ck->nattrs) {
             name = ck->attrs[a]->column;
@@ -488,10 +490,20 @@ static size_t check_cols(const iaf_spec *spec, const iaf_spec_check *ck, const c
                 if (!strcmp(spec->attrs[b]->name, name)) name = spec->attrs[b]->column;
         }
         int dup = 0;
-        for (size_t j = 0; j < nc; j++)
+        for (size_t j = 0; j < *nc; j++)
             dup |= !strcmp(cols[j], name);
-        if (!dup) cols[nc++] = name;
+        if (dup) continue;
+        if (*nc == IAF_MAX_CUBE_COLS) return -1;
+        cols[(*nc)++] = name;
     }
+    return 0;
+}
+
+/* The columns a check reads on the synthetic side, at most IAF_MAX_CUBE_COLS. */
+static size_t check_cols(const iaf_spec *spec, const iaf_spec_check *ck, const char **cols)
+{
+    size_t nc = 0;
+    (void)check_cols_add(spec, ck, cols, &nc);
     return nc;
 }
 
@@ -688,32 +700,9 @@ iaf_status iaf_calibrate_spec(const iaf_spec *spec, const iaf_calib_spec_options
             continue;
         const char *cols[IAF_MAX_CUBE_COLS];
         size_t nc = 0;
-        int fits = 1;
         for (size_t j = 0; j < r->ncols; j++)
             cols[nc++] = r->cols[j];
-        for (size_t a = 0; a < ck->nattrs + (ck->universe ? iaf_expr_nvars(ck->universe) : 0);
-             a++) {
-            const char *name;
-            if (a < ck->nattrs)
-                name = ck->attrs[a]->column;
-            else {
-                name = iaf_expr_var(ck->universe, a - ck->nattrs);
-                for (size_t b = 0; b < ck->nattrs; b++)
-                    if (!strcmp(ck->attrs[b]->name, name)) name = ck->attrs[b]->column;
-                for (size_t b = 0; b < spec->nattrs; b++)
-                    if (!strcmp(spec->attrs[b]->name, name)) name = spec->attrs[b]->column;
-            }
-            int dup = 0;
-            for (size_t j = 0; j < nc; j++)
-                dup |= !strcmp(cols[j], name);
-            if (dup) continue;
-            if (nc == IAF_MAX_CUBE_COLS) {
-                fits = 0;
-                break;
-            }
-            cols[nc++] = name;
-        }
-        if (!fits) continue;
+        if (check_cols_add(spec, ck, cols, &nc) != 0) continue; /* too many columns */
         reaudit *ra = &r->re[r->nre];
         ra->check = ck;
         ra->cmp = cr->variants[0].cmp;
