@@ -3,7 +3,6 @@
  * and that merges across shards (sum the counts of equal keys). Several
  * --by options count several tables in one scan of the data. */
 #include <getopt.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,24 +58,6 @@ static int split_bys(const char *const *by, int nbyopt, char **bys[], int nbys[]
         if (rep) return cli_usage_error("count", "--by names '%s' more than once", rep);
     }
     return EXIT_OK;
-}
-
-/* The C library's allocator for this process (the tool owns it; the library
- * leaves it alone): blocks under 1 MB come from the heap and up to 16 MB of
- * freed heap is kept rather than given back, so that the buffers of one row
- * group, table or output are reused by the next instead of being mapped
- * afresh and faulted in page by page (about 10 us a page on a virtual
- * machine). Larger blocks are still mapped and unmapped as they come, so the
- * peak memory of a large count hardly moves. Not when GLIBC_TUNABLES sets
- * the allocator's own. */
-static void tune_malloc(void)
-{
-#if defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
-    const char *t = getenv("GLIBC_TUNABLES");
-    if (t && strstr(t, "glibc.malloc.")) return;
-    mallopt(M_MMAP_THRESHOLD, 1 << 20);
-    mallopt(M_TRIM_THRESHOLD, 16 << 20);
-#endif
 }
 
 /* Tables of at most this many cells in all are formatted side by side (their
@@ -212,7 +193,6 @@ int cmd_count(int argc, char **argv)
         opt.progress = pc->progress;
         opt.progress_ctx = pc->ctx;
     }
-    tune_malloc();
     if (iaf_counter_open((const char *const *)(argv + optind), (size_t)(argc - optind), &opt,
                          &counter, &err) != IAF_OK) {
         cli_progress_done(prog);

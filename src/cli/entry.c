@@ -1,5 +1,6 @@
 /* src/cli/entry.c - main(): the tool is iaf_cli_main (main.c), started once
  * more with the C library's heap on transparent huge pages. */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,14 +10,24 @@
 
 #include "commands.h"
 
-/* glibc's heap on transparent huge pages (hugetlb=1: it advises them on the
- * memory it maps), grown 8 MB at a time so that the growth holds whole 2 MB
- * pages (32 MB cost the 7-column joint 45 MB more peak memory, 8 MB 16 MB);
- * blocks from 1 MB are mapped on their own and freed memory is kept up to
- * 16 MB (as tune_malloc in cmd_count.c sets without the restart). */
+/* The allocator's policy for this process (the tool owns it; the library
+ * leaves it alone): blocks under 1 MB come from the heap and up to 16 MB of
+ * freed heap is kept rather than given back, so that the buffers of one row
+ * group, table or output are reused by the next instead of being mapped
+ * afresh and faulted in page by page; larger blocks are mapped and unmapped
+ * as they come, so the peak memory of a large count hardly moves. */
+#define MMAP_THRESHOLD 1048576
+#define TRIM_THRESHOLD 16777216
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* With it, glibc's heap on transparent huge pages (hugetlb=1: it advises
+ * them on the memory it maps), grown 8 MB at a time so that the growth holds
+ * whole 2 MB pages (32 MB cost the 7-column joint 45 MB more peak memory,
+ * 8 MB 16 MB). */
 #define HEAP_TUNABLES                                                                              \
-    "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=8388608:glibc.malloc.mmap_threshold=1048576:"     \
-    "glibc.malloc.trim_threshold=16777216"
+    "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=8388608:glibc.malloc.mmap_threshold=" STR(        \
+        MMAP_THRESHOLD) ":glibc.malloc.trim_threshold=" STR(TRIM_THRESHOLD)
 
 /* On a virtual machine a fresh 4 KB page costs about 10 us to fault in, a
  * 2 MB page about 150 us: the four pairs of a 1M-row Parquet file faulted
@@ -63,8 +74,21 @@ static void restart_on_huge_pages(char **argv)
 #endif
 }
 
+/* Without the restart, the same policy but huge pages, unless GLIBC_TUNABLES
+ * sets the allocator's own (the user's choice). */
+static void tune_malloc(void)
+{
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
+    const char *t = getenv("GLIBC_TUNABLES");
+    if (t && strstr(t, "glibc.malloc.")) return;
+    mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+    mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD);
+#endif
+}
+
 int main(int argc, char **argv)
 {
     restart_on_huge_pages(argv);
+    tune_malloc();
     return iaf_cli_main(argc, argv);
 }
